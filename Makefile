@@ -1,0 +1,105 @@
+# impwatch: one plain Makefile.
+#
+#   make            build build/impwatch
+#   make check      install missing build deps (as root), build, run every test
+#   make demo       install missing build deps (as root), build, run on pcaps/demo.pcap
+#   make SANITIZE=1 check    the same under ASan and UBSan (objects in build/san)
+#   make update-golden       regenerate tests/golden/*.out from the current binary
+#   make check-corpus CORPUS=DIR   run on every capture in DIR (crash/hang check)
+#   make deps       install the Debian packages the build needs (as root)
+
+CC      ?= cc
+PKG_CONFIG ?= pkg-config
+DEPS_DEB := make gcc pkg-config libpcap-dev libndpi-dev libcmocka-dev
+PKGS    := libpcap libndpi
+
+ifeq ($(SANITIZE),1)
+BUILD   ?= build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD   ?= build
+SANFLAGS :=
+endif
+
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+ifeq ($(CI),true)
+WARN    += -Werror
+endif
+OPT     ?= -O2 -g
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(OPT) $(WARN) $(SANFLAGS) -Iinclude -I$(BUILD) \
+             $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+SRCS    := $(filter-out src/main.c,$(wildcard src/*.c))
+OBJS    := $(SRCS:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/rules_embedded.o
+MAIN    := $(BUILD)/obj/main.o
+BIN     := $(BUILD)/impwatch
+TESTS_SRC := $(wildcard tests/unit/test_*.c)
+TESTS   := $(TESTS_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+GEN     := $(BUILD)/gen_pcaps
+
+.PHONY: all check demo deps unit golden update-golden check-corpus pcaps clean bench fuzz
+
+all: $(BIN)
+
+$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The embedded catalogue: rules/imp.conf as a C byte array.
+$(BUILD)/rules_embedded.c: rules/imp.conf tools/embed.sh | $(BUILD)/obj
+	sh tools/embed.sh rules/imp.conf impwatch_embedded_rules > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/rules_embedded.o: $(BUILD)/rules_embedded.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BIN): $(OBJS) $(MAIN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(OBJS) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(OBJS) $(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(GEN): tests/gen/gen_pcaps.c | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(PKG_LIBS)
+
+$(BUILD)/obj $(BUILD)/tests:
+	@mkdir -p $@
+
+# Install what the build needs when it is missing. As root this runs
+# apt-get; otherwise it names the packages and stops.
+deps:
+	@sh tools/deps.sh $(DEPS_DEB)
+
+unit: $(TESTS)
+	@fail=0; for t in $(TESTS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+golden: $(BIN)
+	@sh tests/golden/run.sh $(BIN)
+
+update-golden: $(BIN)
+	@sh tests/golden/run.sh $(BIN) --update
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory golden
+	@sh tests/cli/run.sh $(BIN)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	$(BIN) -r pcaps/demo.pcap
+
+# Regenerate the project's own captures (committed under pcaps/).
+pcaps: $(GEN)
+	$(GEN) pcaps
+
+CORPUS ?= ../shared/pcaps
+check-corpus: $(BIN)
+	@sh tests/corpus/run.sh $(BIN) $(CORPUS)
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)

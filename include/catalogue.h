@@ -1,0 +1,201 @@
+/*
+ * catalogue.h: the IM&P port catalogue (tables 2 to 34 of the port guide).
+ *
+ * A catalogue is loaded from text (rules/imp.conf, embedded at build time,
+ * or a file given with --rules / --rules-add), then frozen: after
+ * catalogue_build() it is immutable and every lookup is allocation-free.
+ * The catalogue owns every string its rows point to.
+ *
+ * File format, one row per line, fields separated by '|':
+ *
+ *   table | service | roles | protocol | transport | dport | sport | scope |
+ *   apps | description [| note_ko [| note_ja]]
+ *
+ * See README.md ("The catalogue") for each field's grammar.
+ */
+#ifndef IMPWATCH_CATALOGUE_H
+#define IMPWATCH_CATALOGUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+
+/* Roles the guide names, X(enum, "id", "label"). */
+#define CAT_ROLES(X) \
+	X(ROLE_IMP,               "imp",                "IM and Presence node") \
+	X(ROLE_IMP_PUBLISHER,     "imp-publisher",      "IM and Presence publisher") \
+	X(ROLE_IMP_SUBSCRIBER,    "imp-subscriber",     "IM and Presence subscriber") \
+	X(ROLE_CUCM,              "cucm",               "Cisco Unified Communications Manager") \
+	X(ROLE_SIP_GATEWAY,       "sip-gateway",        "SIP gateway") \
+	X(ROLE_GATEWAY,           "gateway",            "IPsec gateway") \
+	X(ROLE_XMPP_CLIENT,       "xmpp-client",        "XMPP client (Jabber)") \
+	X(ROLE_BOSH_CLIENT,       "bosh-client",        "third-party BOSH client") \
+	X(ROLE_THIRD_PARTY,       "third-party-client", "third-party client") \
+	X(ROLE_BROWSER,           "browser",            "web browser") \
+	X(ROLE_DIRECTORY,         "directory",          "external corporate directory (LDAP)") \
+	X(ROLE_DNS_SERVER,        "dns-server",         "DNS server") \
+	X(ROLE_NTP_SERVER,        "ntp-server",         "NTP server") \
+	X(ROLE_SNMP_SERVER,       "snmp-server",        "SNMP management server") \
+	X(ROLE_TRAP_MONITOR,      "trap-monitor",       "SNMP trap monitor") \
+	X(ROLE_EXCHANGE,          "exchange",           "Microsoft Exchange") \
+	X(ROLE_RTMT,              "rtmt",               "Real-Time Monitoring Tool") \
+	X(ROLE_POSTGRESQL_DB,     "postgresql-db",      "external PostgreSQL database") \
+	X(ROLE_ORACLE_DB,         "oracle-db",          "external Oracle database") \
+	X(ROLE_MSSQL_DB,          "mssql-db",           "external MSSQL database") \
+	X(ROLE_DATABASE,          "database",           "external database (any)") \
+	X(ROLE_FILE_SERVER,       "file-server",        "external file server (MFT)") \
+	X(ROLE_ENDPOINT,          "endpoint",           "endpoint")
+
+#define X_ENUM(e, id, label) e,
+enum cat_role {
+	CAT_ROLES(X_ENUM)
+	ROLE_COUNT
+};
+#undef X_ENUM
+
+/* Transport bits of a row. TLS rows are TCP with TLS allowed on top. */
+#define CT_TCP    0x01
+#define CT_UDP    0x02
+#define CT_ICMP   0x04
+#define CT_ICMPV6 0x08
+#define CT_TLS    0x10
+
+enum cat_scope {
+	SCOPE_WIRE = 0,      /* between hosts */
+	SCOPE_LOCALHOST      /* the guide says: localhost traffic only */
+};
+
+enum cat_sport_kind {
+	SPORT_EPHEMERAL = 0, /* any source port */
+	SPORT_BIDIRECTIONAL, /* table 30: either side opens; any port */
+	SPORT_FIXED          /* the ports in sport[] only */
+};
+
+struct port_span {
+	uint16_t lo, hi;     /* inclusive; lo == hi for one port */
+};
+
+struct cat_row {
+	uint8_t  table;                 /* guide table number; 0 = site row */
+	uint8_t  transports;            /* CT_* bits */
+	uint8_t  scope;                 /* enum cat_scope */
+	uint8_t  sport_kind;            /* enum cat_sport_kind */
+	uint8_t  dport_configurable;    /* the guide says the port may be moved */
+	uint8_t  bidir;                 /* roles written "a <-> b" */
+	uint8_t  n_dport, n_sport;      /* spans used in dport[], sport[] */
+	struct port_span dport[MAX_PORT_SPANS]; /* n_dport == 0: no port (ICMP,
+	                                   or "configurable" with no default) */
+	struct port_span sport[MAX_PORT_SPANS];
+	uint32_t from_roles, to_roles;  /* bitmasks of enum cat_role */
+	const char *service;            /* kebab-case id */
+	const char *protocol;           /* as the guide names it */
+	const char *apps;               /* expected nDPI protocols, ',' list, or "-" */
+	const char *description;        /* English */
+	const char *note_ko, *note_ja;  /* the guide's notes, or "" */
+	const char *file;               /* where the row was read */
+	uint32_t line;
+};
+
+struct catalogue;
+
+/* A lookup result: indices into the catalogue's rows, owned by it. */
+struct cat_match {
+	const uint16_t *rows;
+	uint16_t n;
+};
+
+/* Which end of a packet or flow the catalogue calls the listener. */
+enum listener_side {
+	LISTENER_NONE = 0,
+	LISTENER_DST,        /* the destination port is a documented listener */
+	LISTENER_SRC         /* the source port is (a reply, or a fixed sender port) */
+};
+
+/* An empty catalogue; NULL when out of memory. */
+struct catalogue *catalogue_new(void);
+void catalogue_free(struct catalogue *c);
+
+/*
+ * Parse catalogue text `buf` (len bytes) named `name` in messages. With
+ * `override` set, a row whose (table, service) is already present replaces
+ * every row with that (table, service); otherwise it is added.
+ * All or nothing: on error nothing is added, the message is written to
+ * `err` ("NAME:LINE: reason" then the offending text) and -1 is returned.
+ */
+int catalogue_parse(struct catalogue *c, const char *name, const char *buf,
+		    size_t len, bool override, FILE *err);
+
+/* Read and parse a file; -1 with a message on error (unreadable, empty...). */
+int catalogue_load_file(struct catalogue *c, const char *path, bool override,
+			FILE *err);
+
+/* The catalogue compiled into the binary from rules/imp.conf. */
+int catalogue_load_embedded(struct catalogue *c, FILE *err);
+
+/* Build the lookup index. Must be called once, after the last load and
+   before any lookup (a later load fails; a second build does nothing).
+   -1 when out of memory or when more than CAT_MAX_HITS rows share one
+   (transport, port), with the message ("FILE:LINE: reason") on err. */
+int catalogue_build(struct catalogue *c, FILE *err);
+
+size_t catalogue_count(const struct catalogue *c);
+const struct cat_row *catalogue_row(const struct catalogue *c, size_t i);
+
+/*
+ * Every row documenting `port` as a destination for IP protocol `proto`
+ * (6, 17, 1, 58; ICMP rows match with port 0, and for 1 and 58 the port is
+ * ignored), in catalogue order. tls rows answer under 6. O(1) for single
+ * ports and O(log n) for ranges; allocates nothing. Empty before
+ * catalogue_build().
+ */
+struct cat_match catalogue_lookup(const struct catalogue *c, uint8_t proto,
+				  uint16_t port);
+
+/* True when row r's source-port rule accepts sport. */
+bool catalogue_row_sport_ok(const struct cat_row *r, uint16_t sport);
+
+/* True when row r's destination-port rule accepts dport: a "configurable"
+   port accepts any, and so does an ICMP row. */
+bool catalogue_row_dport_ok(const struct cat_row *r, uint16_t dport);
+
+/* Rows one listener decision matched; storage is the caller's. A build
+   with more rows than this on one (transport, port) is a load error. */
+#define CAT_MAX_HITS 64
+struct cat_hits {
+	uint16_t n;
+	uint16_t rows[CAT_MAX_HITS];
+};
+
+/*
+ * Decide the listener of a (proto, sport, dport) pair and the rows that
+ * document it, allocation-free:
+ *  1. rows for dport whose source-port rule accepts sport: LISTENER_DST;
+ *  2. rows for sport whose source-port rule accepts dport (a reply seen
+ *     alone, as on a one-way SPAN): LISTENER_SRC;
+ *  3. rows with a fixed sender port equal to sport whose dport rule
+ *     accepts dport ("configurable" accepts any): LISTENER_DST (table 12's
+ *     trap receiver is known only by sender port 61441);
+ *  4. the same with sport and dport swapped: LISTENER_SRC.
+ * For ICMP and ICMPv6 pass ports 0: ICMP rows match as LISTENER_DST.
+ */
+enum listener_side catalogue_listener(const struct catalogue *c,
+				      uint8_t proto, uint16_t sport,
+				      uint16_t dport, struct cat_hits *h);
+
+const char *cat_role_name(enum cat_role r);
+const char *cat_role_label(enum cat_role r);
+int cat_role_parse(const char *s, size_t len);    /* enum value or -1 */
+
+/*
+ * `impwatch rules`: the catalogue as a table (header line, then one line
+ * per row in catalogue order; '*' after DPORT marks a configurable port),
+ * or one JSON object per row and line. A tls row shows as "tls" only
+ * (TCP is implied).
+ */
+void catalogue_print_table(const struct catalogue *c, FILE *out);
+void catalogue_print_json(const struct catalogue *c, FILE *out);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * config.h: every limit and default of impwatch in one place.
+ *
+ * Each value here can be overridden from the command line (see main.c and
+ * `impwatch --help`); the struct limits below carries the values in force.
+ */
+#ifndef IMPWATCH_CONFIG_H
+#define IMPWATCH_CONFIG_H
+
+#include <stdint.h>
+
+#define IMPWATCH_VERSION "0.1.0"
+
+/* Flow table. */
+#define DEF_MAX_FLOWS        1000000u  /* --max-flows */
+#define DEF_TIMEOUT_TCP      3600u     /* --timeout-tcp, seconds idle */
+#define DEF_TIMEOUT_TCP_DONE 10u       /* after FIN both ways or RST */
+#define DEF_TIMEOUT_UDP      180u      /* --timeout-udp */
+#define DEF_TIMEOUT_OTHER    60u       /* --timeout-other: ICMP and the rest */
+
+/* Fragment reassembly: only ports are recovered, no payload is kept. */
+#define DEF_MAX_FRAGS        4096u     /* --max-frags: datagrams in flight */
+#define DEF_TIMEOUT_FRAG     30u       /* --timeout-frag, seconds */
+
+/* Decoder. */
+#define MAX_ENCAP_DEPTH      16        /* nested tunnels/tags before giving up */
+#define MAX_IPV6_EXT_HDRS    16        /* extension headers walked per packet */
+
+/* Catalogue files. */
+#define MAX_RULE_LINE        4096      /* bytes per line, newline excluded */
+#define MAX_RULES            4096      /* rows in one catalogue */
+#define MAX_PORT_SPANS       8         /* ports/ranges in one port field */
+
+/* Deep inspection (nDPI). */
+#define DEF_DPI_PACKETS      16u       /* --dpi-packets */
+
+struct limits {
+	uint32_t max_flows;
+	uint32_t timeout_tcp;
+	uint32_t timeout_tcp_done;
+	uint32_t timeout_udp;
+	uint32_t timeout_other;
+	uint32_t max_frags;
+	uint32_t timeout_frag;
+	uint32_t dpi_packets;
+};
+
+/* Fill *l with the defaults above. */
+static inline void limits_default(struct limits *l)
+{
+	l->max_flows = DEF_MAX_FLOWS;
+	l->timeout_tcp = DEF_TIMEOUT_TCP;
+	l->timeout_tcp_done = DEF_TIMEOUT_TCP_DONE;
+	l->timeout_udp = DEF_TIMEOUT_UDP;
+	l->timeout_other = DEF_TIMEOUT_OTHER;
+	l->max_frags = DEF_MAX_FRAGS;
+	l->timeout_frag = DEF_TIMEOUT_FRAG;
+	l->dpi_packets = DEF_DPI_PACKETS;
+}
+
+#endif

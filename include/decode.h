@@ -1,0 +1,187 @@
+/*
+ * decode.h: from a captured frame to the innermost IP packet's flow tuple.
+ *
+ * The decoder owns a small fragment table (ports of fragmented datagrams)
+ * and the per-reason counters of malformed input. It never allocates on the
+ * per-packet path: the fragment table is sized once in decoder_init().
+ */
+#ifndef IMPWATCH_DECODE_H
+#define IMPWATCH_DECODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* Transport numbers are IP protocol numbers (IANA). */
+#define IPPROTO_NUM_ICMP   1
+#define IPPROTO_NUM_IPIP   4
+#define IPPROTO_NUM_TCP    6
+#define IPPROTO_NUM_UDP    17
+#define IPPROTO_NUM_IPV6   41
+#define IPPROTO_NUM_GRE    47
+#define IPPROTO_NUM_ICMPV6 58
+
+/* TCP flag bits (RFC 9293). */
+#define TCPF_FIN 0x01
+#define TCPF_SYN 0x02
+#define TCPF_RST 0x04
+#define TCPF_PSH 0x08
+#define TCPF_ACK 0x10
+
+/* Outermost encapsulation removed to reach the classified packet. */
+enum tunnel_kind {
+	TUN_NONE = 0,
+	TUN_GRE,
+	TUN_ERSPAN1,
+	TUN_ERSPAN2,
+	TUN_ERSPAN3,
+	TUN_VXLAN,
+	TUN_IPIP,     /* IPv4 or IPv6 in IPv4 or IPv6 (4in4, 6in4, 4in6, 6in6) */
+	TUN_COUNT
+};
+
+/*
+ * Reasons a frame is not (fully) decoded. Each is a counter in the summary,
+ * named like Suricata's events. X(enum, "name", "what it means").
+ */
+#define DECODE_ERRORS(X) \
+	X(DERR_CAPLEN_ZERO,      "caplen-zero",        "frame with no captured bytes") \
+	X(DERR_CAPLEN_OVER_LEN,  "caplen-over-len",    "captured length larger than the wire length") \
+	X(DERR_LINK_TRUNC,       "link-truncated",     "link-layer header cut short") \
+	X(DERR_NFLOG_BAD_TLV,    "nflog-bad-tlv",      "NFLOG TLV length under its own 4-byte header") \
+	X(DERR_VLAN_TRUNC,       "vlan-truncated",     "802.1Q/802.1ad tag cut short") \
+	X(DERR_MPLS_TRUNC,       "mpls-truncated",     "MPLS label stack cut short") \
+	X(DERR_PPPOE_TRUNC,      "pppoe-truncated",    "PPPoE session or PPP header cut short") \
+	X(DERR_CMD_TRUNC,        "cmd-truncated",      "Cisco MetaData (SGT) header cut short") \
+	X(DERR_NOT_IP,           "not-ip",             "frame carries no IP (ARP, LLDP, CDP, STP...)") \
+	X(DERR_IPV4_TRUNC,       "ipv4-truncated",     "IPv4 header cut short") \
+	X(DERR_IPV4_BAD_VERSION, "ipv4-bad-version",   "IPv4 ethertype but version is not 4") \
+	X(DERR_IPV4_BAD_HLEN,    "ipv4-bad-hlen",      "IPv4 header length under 20 bytes") \
+	X(DERR_IPV4_BAD_TOTLEN,  "ipv4-bad-totlen",    "IPv4 total length smaller than its header") \
+	X(DERR_IPV4_LEN_OVER_CAP,"ipv4-len-over-cap",  "IPv4 total length claims more than was captured") \
+	X(DERR_IPV6_TRUNC,       "ipv6-truncated",     "IPv6 header cut short") \
+	X(DERR_IPV6_BAD_VERSION, "ipv6-bad-version",   "IPv6 ethertype but version is not 6") \
+	X(DERR_IPV6_LEN_OVER_CAP,"ipv6-len-over-cap",  "IPv6 payload length claims more than was captured") \
+	X(DERR_IPV6_EXT_TRUNC,   "ipv6-ext-truncated", "IPv6 extension header cut short") \
+	X(DERR_IPV6_EXT_TOO_MANY,"ipv6-ext-too-many",  "more IPv6 extension headers than the limit") \
+	X(DERR_FRAG_TRUNC,       "frag-truncated",     "fragment header cut short") \
+	X(DERR_FRAG_TABLE_FULL,  "frag-table-full",    "fragment table full: datagram not tracked") \
+	X(DERR_FRAG_ORPHAN,      "frag-orphan",        "fragments whose first fragment never came") \
+	X(DERR_TCP_TRUNC,        "tcp-truncated",      "TCP header cut short") \
+	X(DERR_TCP_BAD_HLEN,     "tcp-bad-hlen",       "TCP data offset under 20 bytes") \
+	X(DERR_UDP_TRUNC,        "udp-truncated",      "UDP header cut short") \
+	X(DERR_UDP_BAD_LEN,      "udp-bad-len",        "UDP length field smaller than its header") \
+	X(DERR_ICMP_TRUNC,       "icmp-truncated",     "ICMP header cut short") \
+	X(DERR_GRE_TRUNC,        "gre-truncated",      "GRE header cut short") \
+	X(DERR_GRE_BAD_VERSION,  "gre-bad-version",    "GRE version other than 0 (PPTP's 1 is not decoded)") \
+	X(DERR_GRE_UNKNOWN_PROTO,"gre-unknown-proto",  "GRE carries a protocol impwatch does not decode") \
+	X(DERR_GRE_ROUTING,      "gre-routing",        "GRE with RFC 1701 source routing (not decoded)") \
+	X(DERR_ERSPAN_TRUNC,     "erspan-truncated",   "ERSPAN header cut short") \
+	X(DERR_ERSPAN_UNSUPPORTED,"erspan-unsupported","ERSPAN version or frame type impwatch does not decode") \
+	X(DERR_VXLAN_TRUNC,      "vxlan-truncated",    "VXLAN header cut short") \
+	X(DERR_VXLAN_NO_VNI,     "vxlan-no-vni",       "VXLAN header without the I flag (RFC 7348)") \
+	X(DERR_TOO_DEEP,         "encap-too-deep",     "more nested encapsulations than the limit") \
+	X(DERR_UNSUPPORTED_LINK, "unsupported-link",   "link type impwatch does not decode")
+
+#define X_ENUM(e, n, d) e,
+enum decode_err {
+	DECODE_ERRORS(X_ENUM)
+	DERR_COUNT
+};
+#undef X_ENUM
+
+/* What decode_packet() made of a frame. */
+enum decode_status {
+	DECODE_OK = 0,   /* *p describes a packet to account to a flow */
+	DECODE_HELD,     /* a non-first fragment whose ports are not known yet:
+	                    counted in the fragment table, given to its flow
+	                    when the first fragment arrives */
+	DECODE_ERROR     /* malformed or not IP: counted in d->err[reason] */
+};
+
+/* Address in network byte order; IPv4 is held as ::ffff:a.b.c.d. */
+struct ip_addr {
+	uint8_t b[16];
+};
+
+/*
+ * One decoded packet. Pointers point into the caller's frame and are valid
+ * only until the next call. Lengths are already clamped: l3_len is the
+ * innermost IP packet as captured and no longer than its header claims.
+ */
+struct packet {
+	uint64_t ts_us;          /* capture time, microseconds since the epoch */
+	uint32_t wire_len;       /* frame length on the wire (pcap len) */
+	uint8_t  family;         /* 4 or 6, of the innermost IP header */
+	uint8_t  proto;          /* IP protocol of the classified layer */
+	uint8_t  tcp_flags;      /* TCPF_* bits, TCP only */
+	uint8_t  tunnel;         /* enum tunnel_kind, outermost removed */
+	uint8_t  truncated;      /* 1 when a header claimed more than captured */
+	uint8_t  fragment;       /* 1 when from an IP fragment */
+	uint16_t vlan;           /* outermost 802.1Q/ad VLAN id (0: none) */
+	struct ip_addr src, dst;
+	uint16_t sport, dport;   /* host order; 0 for ICMP and non-port protos */
+	uint8_t  icmp_type;      /* ICMP/ICMPv6 type, for reports */
+	const uint8_t *l3;       /* innermost IP header (for nDPI) */
+	uint32_t l3_len;
+	const uint8_t *payload;  /* transport payload as captured */
+	uint32_t payload_len;
+	/* Fragments of this datagram seen before its first fragment: when a
+	   first fragment releases them, they are added to the same flow. */
+	uint32_t held_pkts;
+	uint64_t held_bytes;
+};
+
+struct frag_table;
+
+struct decoder {
+	uint64_t err[DERR_COUNT];     /* per-reason counters */
+	uint64_t tunnels[TUN_COUNT];  /* packets with an encapsulation of
+	                                 that kind removed (GRE in GRE counts
+	                                 once); a tunnel whose inside could
+	                                 not be decoded is not counted */
+	uint64_t frags;               /* IP fragments seen (every layer) */
+	uint64_t snap_truncated;      /* packets cut by the capture's snaplen:
+	                                 normal, not an error */
+	struct frag_table *frags_tab; /* owned */
+	uint64_t frag_timeout_us;
+};
+
+/* Set up a decoder; 0 on success, -1 when memory for the fragment table
+   could not be had. The fragment table's hash uses a fixed seed. */
+int decoder_init(struct decoder *d, const struct limits *lim);
+/* The same with the fragment table's hash keyed by seed (a run's random
+   seed, say), so that crafted fragments cannot choose their chain. */
+int decoder_init_seeded(struct decoder *d, const struct limits *lim,
+			uint64_t seed);
+void decoder_free(struct decoder *d);
+
+/*
+ * Decode one frame of link type `dlt` (a DLT_* value as libpcap reports
+ * it). caplen bytes are at `frame`; wire_len is the frame's original length.
+ * On DECODE_OK *p is filled; on DECODE_HELD it describes the held
+ * fragment; on DECODE_ERROR only ts_us and wire_len are set. Every other
+ * field is zeroed on each call. Expires fragment entries at ts_us first.
+ * Never fails on any content of `frame`.
+ *
+ * When an inner layer (inside a tunnel) cannot be decoded, the reason is
+ * counted and the packet is returned as the flow of the last IP layer that
+ * was decoded (GRE: proto 47, ports 0; VXLAN: its UDP ports).
+ */
+enum decode_status decode_packet(struct decoder *d, int dlt, uint64_t ts_us,
+				 const uint8_t *frame, uint32_t caplen,
+				 uint32_t wire_len, struct packet *p);
+
+/* Expire fragment entries idle since before now_us; their held fragments
+   are counted as DERR_FRAG_ORPHAN. now_us = UINT64_MAX flushes all. */
+void decoder_expire(struct decoder *d, uint64_t now_us);
+
+/* True when impwatch decodes link type dlt. */
+bool decode_link_supported(int dlt);
+
+const char *decode_err_name(enum decode_err e);
+const char *decode_err_desc(enum decode_err e);
+const char *tunnel_name(enum tunnel_kind t);   /* "gre", "erspan2"... or NULL for none */
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * decode_int.h: what the decoder's files (decode.c, decode_link.c,
+ * decode_ip.c, decode_tunnel.c) share. Not for other modules.
+ *
+ * Each decode_* function takes the cursor positioned at its header, reads
+ * only through it, and returns a decode_status. A function that finds a
+ * malformed header counts the reason with derr() and returns its result;
+ * callers pass DECODE_ERROR up unchanged (tunnels excepted: see
+ * decode_tunnel()).
+ */
+#ifndef IMPWATCH_DECODE_INT_H
+#define IMPWATCH_DECODE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "cursor.h"
+#include "decode.h"
+#include "frag.h"
+
+/* A first fragment met on the way in: entered in the fragment table with
+   the packet's final flow once the whole packet has been decoded. */
+struct pending_frag {
+	struct frag_key key;
+	uint32_t len;       /* its data bytes, as its header claims */
+};
+
+/* State of one decode_packet() call. */
+struct dctx {
+	struct decoder *d;
+	struct packet *p;
+	const uint8_t *frame_end;  /* one past the last captured byte */
+	bool snapped;              /* caplen < wire_len: the capture cut it */
+	bool vlan_seen;            /* p->vlan holds the outermost tag */
+	uint8_t depth;             /* nestings so far (tags, MPLS, tunnels) */
+	uint8_t in_frag;           /* inside a first fragment's data: inner
+	                              lengths past its end are expected */
+	uint8_t tun_seen;          /* bit k: a tunnel of kind k was removed */
+	uint8_t npending;
+	struct pending_frag pending[MAX_ENCAP_DEPTH + 1];
+};
+
+/* Count reason e; returns DECODE_ERROR for `return derr(x, ...)`. */
+enum decode_status derr(struct dctx *x, enum decode_err e);
+
+/* One more nesting: false (counted DERR_TOO_DEEP) past MAX_ENCAP_DEPTH. */
+bool encap_push(struct dctx *x);
+
+/*
+ * A header at the start of cursor c claims `claimed` bytes: clamp c to
+ * them (returns true), or, when fewer are there, mark the packet truncated
+ * and count why (a snaplen cut, or `reason` when the whole frame was
+ * captured) and return false with c unchanged.
+ */
+bool clamp_claim(struct dctx *x, struct cursor *c, size_t claimed,
+		 enum decode_err reason);
+
+/* decode_link.c */
+enum decode_status decode_link(struct dctx *x, int dlt, struct cursor *c);
+enum decode_status decode_ethernet(struct dctx *x, struct cursor *c);
+enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
+				    uint16_t type);
+
+/* decode_ip.c */
+enum decode_status decode_ipv4(struct dctx *x, struct cursor *c);
+enum decode_status decode_ipv6(struct dctx *x, struct cursor *c);
+/* IPv4 or IPv6 by the version nibble; anything else is DERR_NOT_IP, and
+   no byte at all is `empty` (the enclosing layer's truncation reason). */
+enum decode_status decode_ip_any(struct dctx *x, struct cursor *c,
+				 enum decode_err empty);
+
+/* decode_tunnel.c */
+enum tunnel_via {
+	VIA_GRE,     /* IP protocol 47 */
+	VIA_IP4,     /* IP protocol 4: IPv4 inside */
+	VIA_IP6,     /* IP protocol 41: IPv6 inside */
+	VIA_VXLAN    /* UDP destination port 4789 */
+};
+/*
+ * Decode what a tunnel carries, c at the tunnel's header and *p already
+ * holding the outer flow. When the inside cannot be decoded, the reason
+ * is counted and *p is put back to the outer flow: DECODE_OK.
+ */
+enum decode_status decode_tunnel(struct dctx *x, struct cursor *c,
+				 enum tunnel_via via);
+
+/* Ethertypes (IEEE 802 numbers, IANA ieee-802-numbers registry). */
+#define ETH_P_IPV4   0x0800
+#define ETH_P_IPV6   0x86DD
+#define ETH_P_8021Q  0x8100   /* IEEE 802.1Q customer VLAN tag */
+#define ETH_P_8021AD 0x88A8   /* IEEE 802.1ad service VLAN tag */
+#define ETH_P_QINQ1  0x9100   /* pre-802.1ad vendor QinQ tag */
+#define ETH_P_MPLS   0x8847   /* RFC 3032 unicast */
+#define ETH_P_MPLS_M 0x8848   /* RFC 3032 multicast */
+#define ETH_P_PPPOES 0x8864   /* RFC 2516 session stage */
+#define ETH_P_CMD    0x8909   /* Cisco MetaData (SGT tag) */
+#define ETH_P_TEB    0x6558   /* transparent Ethernet bridging (RFC 1701) */
+#define ETH_P_ERSPAN 0x88BE   /* ERSPAN types I and II */
+#define ETH_P_ERSPAN3 0x22EB  /* ERSPAN type III */
+
+#endif

@@ -1,0 +1,183 @@
+/*
+ * flow.h: the flow table.
+ *
+ * A flow is the traffic between two endpoints over one IP protocol (and two
+ * ports for TCP and UDP). Its key is canonical: the lower endpoint (address,
+ * then port, compared bytewise) is side A, so both directions share a key.
+ *
+ * The table owns every flow. It is sized once (--max-flows), hashes each key
+ * once per packet with a per-run random seed, keeps flows on per-timeout
+ * lists ordered by last packet time, and never allocates per packet. Time
+ * is packet time: offline runs are deterministic.
+ *
+ * When a flow ends (idle timeout, TCP FIN/RST, eviction because the table
+ * is full, end of input), the table calls the end callback once with the
+ * flow and its reason, then reuses the slot. No flow is dropped unreported.
+ */
+#ifndef IMPWATCH_FLOW_H
+#define IMPWATCH_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "decode.h"
+
+enum end_reason {
+	END_ACTIVE = 0,   /* still live (interim reports) */
+	END_IDLE,         /* idle timeout */
+	END_FIN,          /* TCP FIN both ways (after a short linger) */
+	END_RST,          /* TCP RST (after a short linger) */
+	END_EVICTED,      /* table full: least recently seen flow made room */
+	END_EOF,          /* input ended with the flow live */
+	END_SHUTDOWN,     /* live capture stopped by a signal */
+	END_COUNT
+};
+
+/* How client and server were told apart. */
+enum dir_basis {
+	BASIS_SYN = 0,    /* the TCP SYN (without ACK) sender is the client */
+	BASIS_SYNACK,     /* only a SYN+ACK was seen: its receiver is the client */
+	BASIS_CATALOGUE,  /* the side whose port the catalogue documents listens */
+	BASIS_LOWER_PORT, /* otherwise the lower port is the server */
+	BASIS_FIRST_PACKET, /* no ports (ICMP, other protocols): first sender is client */
+	BASIS_COUNT
+};
+
+enum verdict {
+	V_DOCUMENTED = 0,
+	V_UNDOCUMENTED,
+	V_LOCAL_ONLY,       /* documented only for localhost, seen between hosts */
+	V_PROTOCOL_MISMATCH,/* DPI found a protocol the row does not allow */
+	V_ROLE_VIOLATION,   /* documented, but not for these roles */
+	V_COUNT
+};
+
+/* TCP state bits in flow.tcp. */
+#define FT_SYN_A  0x01   /* SYN (no ACK) sent by side A */
+#define FT_SYN_B  0x02
+#define FT_FIN_A  0x04
+#define FT_FIN_B  0x08
+#define FT_RST    0x10
+#define FT_SYNACK_A 0x20 /* SYN+ACK sent by side A */
+#define FT_SYNACK_B 0x40
+
+struct flow_key {
+	struct ip_addr a, b;   /* a <= b (address bytes, then port) */
+	uint16_t pa, pb;       /* ports of a and b, host order */
+	uint8_t proto;
+	uint8_t family;        /* 4 or 6 */
+	uint8_t pad[2];        /* zero: keys are hashed and compared as bytes */
+};
+
+struct flow {
+	struct flow_key key;
+	uint64_t first_us, last_us;
+	uint64_t bytes[2];     /* [0] from A to B, [1] from B to A (wire length) */
+	uint32_t pkts[2];
+	uint32_t hnext;        /* hash chain: slot index + 1, 0 ends */
+	uint32_t lprev, lnext; /* timeout list: slot index + 1, 0 ends */
+	uint16_t vlan;         /* first VLAN id seen, 0 none */
+	uint8_t  tunnel;       /* enum tunnel_kind of the first packet */
+	uint8_t  tcp;          /* FT_* bits */
+	uint8_t  list;         /* which timeout list the flow is on (flow.c) */
+	uint8_t  server_is_b;  /* 1 when side B is the server */
+	uint8_t  basis;        /* enum dir_basis */
+	uint8_t  verdict;      /* enum verdict */
+	uint8_t  classified;   /* classify() has run */
+	uint8_t  end_reason;   /* set when ending */
+	uint8_t  first_from_b; /* the first packet was sent by B */
+	uint8_t  icmp_type;    /* of the first ICMP packet */
+	uint8_t  alerted;      /* live mode: an alert was written */
+	uint8_t  app_source;   /* DPI: 0 none, 1 dpi, 2 guess */
+	uint16_t app;          /* DPI: nDPI protocol id, 0 unknown */
+	uint16_t app_master;   /* DPI: nDPI master protocol id */
+	uint16_t dpi_pkts;     /* packets given to nDPI */
+	uint16_t service_row;  /* catalogue row index + 1 of the service, 0 none */
+	uint64_t tables;       /* bit t set: guide table t documents the flow */
+	void    *dpi;          /* nDPI state while undecided; NULL otherwise */
+};
+
+struct flow_table;
+
+/*
+ * Called once for each flow as it ends, with f->end_reason set. The flow is
+ * already off the table's hash chain and timeout list, and its slot is reused
+ * as soon as the callback returns: report it, free f->dpi, copy what is
+ * needed. The callback must not call back into the table.
+ */
+typedef void (*flow_end_fn)(void *ctx, struct flow *f);
+
+/* Largest max_flows the table accepts: links are 32-bit slot indices and
+   the bucket count (the next power of two) must fit a 32-bit size_t. */
+#define FLOW_MAX_FLOWS (1u << 31)
+
+struct flow_stats {
+	uint64_t created;
+	uint64_t ended[END_COUNT];  /* by reason */
+	uint64_t active;
+	uint64_t peak_active;
+};
+
+/* NULL when memory for lim->max_flows flows cannot be had, or when
+   max_flows is 0 or above FLOW_MAX_FLOWS. seed keys the hash (from
+   getrandom() in a run, fixed in tests). on_end may be NULL. */
+struct flow_table *flow_table_new(const struct limits *lim, uint64_t seed,
+				  flow_end_fn on_end, void *ctx);
+
+/* Free the table and every slot. Flows still live are not reported and
+   their dpi state is not freed (it is the caller's): end them first with
+   flow_flush(), which calls the end callback for each. NULL is ignored. */
+void flow_table_free(struct flow_table *t);
+
+/*
+ * The flow of packet p, created when new (*is_new set). *from_b is set when
+ * p travels from side B to side A. When the table is full, the least
+ * recently seen flow is ended with END_EVICTED first (or with its timeout
+ * reason when it is already idle past its timeout). Updates counters,
+ * timestamps, TCP state and the flow's timeout list. Never NULL.
+ *
+ * A new flow is started, after the old one is ended, when p's flow is idle
+ * past its timeout at p->ts_us (END_IDLE, or END_FIN/END_RST for a closed
+ * TCP flow) or is a closed TCP flow and p is a SYN without ACK (port reuse:
+ * END_FIN, or END_RST when a RST was seen). So the result does not depend
+ * on how often the caller runs flow_expire().
+ *
+ * A new flow is zero but for its key, times, counters, TCP bits, vlan,
+ * tunnel, first_from_b and icmp_type: the caller sets the rest. The pointer
+ * is valid until the next call into the table. O(1), no allocation.
+ */
+struct flow *flow_lookup(struct flow_table *t, const struct packet *p,
+			 bool *is_new, bool *from_b);
+
+/* End every flow idle past its timeout (now_us - last_us > timeout) at
+   packet time now_us, oldest first. Cost O(1) per flow ended. */
+void flow_expire(struct flow_table *t, uint64_t now_us);
+
+/* End every live flow with `reason` (END_EOF, END_SHUTDOWN), oldest
+   first; a TCP flow already closed by FIN or RST, lingering for its last
+   ACKs, ends with END_FIN or END_RST. */
+void flow_flush(struct flow_table *t, enum end_reason reason);
+
+/* Visit every live flow (interim reports), one timeout list after the
+   other, each oldest first; fn must not call into the table. */
+void flow_foreach(struct flow_table *t, void (*fn)(void *ctx, struct flow *f),
+		  void *ctx);
+
+const struct flow_stats *flow_table_stats(const struct flow_table *t);
+
+/* Bytes the table reserved (slots, buckets, header). calloc leaves pages
+   that no flow has touched unmapped, so resident memory is lower until the
+   table has been filled once. */
+size_t flow_table_bytes(const struct flow_table *t);
+
+/* The 64-bit hash of a key under `seed`, as the table computes it
+   (SipHash-1-3 keyed from the seed). Exposed for tests. */
+uint64_t flow_hash(const struct flow_key *k, uint64_t seed);
+
+const char *end_reason_name(enum end_reason r);   /* "idle", "fin"... */
+const char *dir_basis_name(enum dir_basis b);     /* "syn", "catalogue"... */
+const char *verdict_name(enum verdict v);         /* "documented"... */
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * report.h: what impwatch says about a run.
+ *
+ * Flow records are written as flows end (JSON lines or CSV rows); every
+ * format aggregates the flows into per-service and per-port totals and the
+ * largest flows of each finding, written once as the summary. The report
+ * owns its aggregates; the output stream is the caller's.
+ */
+#ifndef IMPWATCH_REPORT_H
+#define IMPWATCH_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "catalogue.h"
+#include "decode.h"
+#include "flow.h"
+
+enum report_format { FMT_TEXT = 0, FMT_JSON, FMT_CSV };
+
+/* One input file and how reading it went. */
+struct file_stat {
+	const char *name;       /* as given ("-" for standard input) */
+	int dlt;                /* link type, -1 before it was opened */
+	uint64_t packets;       /* records read */
+	uint64_t bytes;         /* their wire lengths */
+	int64_t stop_offset;    /* byte offset of the record that failed, -1 */
+	char error[320];        /* empty when the file was read to its end */
+};
+
+/* Everything the summary reports besides the flows themselves. */
+struct run_stats {
+	struct file_stat *files;
+	size_t n_files;
+	uint64_t packets, bytes;         /* over all files */
+	const struct decoder *dec;       /* decode counters */
+	const struct flow_stats *flows;  /* table counters */
+	uint32_t max_flows;
+	bool validate;                   /* --validate was given */
+	int exit_status;                 /* what impwatch will exit with */
+};
+
+struct report;
+
+/* NULL when out of memory. top: largest flows listed per finding. */
+struct report *report_new(enum report_format fmt, FILE *out,
+			  const struct catalogue *cat, unsigned top);
+void report_free(struct report *r);
+
+/* Account an ended (or, live, a still active) flow; JSON and CSV write its
+   record now. */
+void report_flow(struct report *r, const struct flow *f);
+
+/* Flows of each verdict reported so far. */
+uint64_t report_verdict_count(const struct report *r, enum verdict v);
+
+/* Write the summary: a text block, or the JSON summary object. CSV output
+   holds flow rows only, so that it stays one table. */
+void report_summary(struct report *r, const struct run_stats *s);
+
+/* Shared by the writers: "tcp", "udp"... or the protocol number. */
+void report_transport(char buf[8], uint8_t proto);
+
+#endif

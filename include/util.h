@@ -1,0 +1,35 @@
+/*
+ * util.h: small formatting helpers shared by the reports and the
+ * catalogue printer. None allocates.
+ */
+#ifndef IMPWATCH_UTIL_H
+#define IMPWATCH_UTIL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "decode.h"
+
+#define IP_STR_MAX 46   /* INET6_ADDRSTRLEN */
+#define TIME_STR_MAX 96  /* roomy: years past 9999 still fit */
+
+/* Write s as a JSON string literal, quotes included (RFC 8259 escaping;
+   bytes that are not valid UTF-8 become U+FFFD). */
+void json_string(FILE *out, const char *s);
+
+/* Write s as one CSV field (RFC 4180): quoted when it holds , " CR or LF. */
+void csv_field(FILE *out, const char *s);
+
+/* "2026-11-22T05:01:21.000123Z": RFC 3339, UTC, microseconds. */
+void fmt_time(uint64_t ts_us, char buf[TIME_STR_MAX]);
+
+/* Dotted quad for ::ffff:a.b.c.d, RFC 5952 text for the rest. */
+void fmt_ip(const struct ip_addr *a, char buf[IP_STR_MAX]);
+
+/* True for 127.0.0.0/8 and ::1. */
+int ip_is_loopback(const struct ip_addr *a);
+
+/* Human-readable byte count ("1.5 MB"), for the text report. */
+void fmt_bytes(uint64_t n, char buf[16]);
+
+#endif

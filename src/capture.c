@@ -1,0 +1,140 @@
+/*
+ * capture.c: offline reading with libpcap.
+ */
+#include "capture.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "decode.h"
+
+/* Progress is looked at every this many packets: a cheap test on the
+   per-packet path, and often enough for a line a person watches. */
+#define PROGRESS_EVERY 16384u
+
+/* Microseconds since the epoch; a negative time (a damaged header) is 0. */
+static uint64_t ts_of(const struct pcap_pkthdr *h)
+{
+	if (h->ts.tv_sec < 0 || h->ts.tv_usec < 0)
+		return 0;
+	return (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+}
+
+static void set_link_error(struct file_stat *fs, int dlt)
+{
+	const char *name = pcap_datalink_val_to_name(dlt);
+	const char *desc = pcap_datalink_val_to_description(dlt);
+
+	snprintf(fs->error, sizeof(fs->error),
+		 "unsupported link type %d (%s%s%s)", dlt,
+		 name ? name : "unknown", desc ? ": " : "", desc ? desc : "");
+}
+
+/* Apply a BPF filter; -1 with fs->error set when it does not compile. */
+static int set_filter(pcap_t *p, const char *filter, struct file_stat *fs)
+{
+	struct bpf_program prog;
+	int rc;
+
+	if (!filter)
+		return 0;
+	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(fs->error, sizeof(fs->error), "bad filter '%s': %s",
+			 filter, pcap_geterr(p));
+		return -1;
+	}
+	rc = pcap_setfilter(p, &prog);
+	if (rc < 0)
+		snprintf(fs->error, sizeof(fs->error), "cannot set filter: %s",
+			 pcap_geterr(p));
+	pcap_freecode(&prog);
+	return rc < 0 ? -1 : 0;
+}
+
+int capture_read_file(struct file_stat *fs, const char *filter,
+		      packet_fn on_packet, progress_fn on_progress, void *ctx,
+		      volatile sig_atomic_t *stop)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	struct pcap_pkthdr *h;
+	const u_char *bytes;
+	struct stat st;
+	uint64_t total = 0;
+	long pos = -1;
+	FILE *fp;
+	pcap_t *p;
+	int rc, dlt;
+
+	fs->dlt = -1;
+	fs->stop_offset = -1;
+	fs->error[0] = '\0';
+	if (strcmp(fs->name, "-") != 0) {
+		/* libpcap would say "error reading dump file" of a folder;
+		   name the cause instead. */
+		if (stat(fs->name, &st) == 0 && S_ISDIR(st.st_mode)) {
+			snprintf(fs->error, sizeof(fs->error), "is a directory");
+			return -1;
+		}
+	}
+	p = pcap_open_offline_with_tstamp_precision(fs->name,
+						    PCAP_TSTAMP_PRECISION_MICRO,
+						    errbuf);
+	if (!p) {
+		snprintf(fs->error, sizeof(fs->error), "%s",
+			 errbuf[0] ? errbuf : strerror(errno));
+		return -1;
+	}
+	dlt = pcap_datalink(p);
+	fs->dlt = dlt;
+	if (!decode_link_supported(dlt)) {
+		set_link_error(fs, dlt);
+		pcap_close(p);
+		return -1;
+	}
+	if (set_filter(p, filter, fs) < 0) {
+		pcap_close(p);
+		return -1;
+	}
+	fp = pcap_file(p);
+	if (fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
+		total = (uint64_t)st.st_size;
+
+	for (;;) {
+		if (stop && *stop)
+			break;
+		/* Where the next record starts, to say where a damaged one is. */
+		pos = fp ? ftell(fp) : -1;
+		rc = pcap_next_ex(p, &h, &bytes);
+		if (rc == 1) {
+			fs->packets++;
+			fs->bytes += h->len;
+			on_packet(ctx, dlt, ts_of(h), bytes, h->caplen, h->len);
+			if (on_progress && total && fs->packets % PROGRESS_EVERY == 0) {
+				long now = ftell(fp);
+
+				on_progress(ctx, now > 0 ? (uint64_t)now : 0, total);
+			}
+			continue;
+		}
+		if (rc == 0)
+			continue;      /* filtered out (offline never times out) */
+		if (rc == PCAP_ERROR_BREAK)
+			break;         /* end of file */
+		fs->stop_offset = pos;
+		if (pos >= 0)
+			snprintf(fs->error, sizeof(fs->error),
+				 "damaged record at byte offset %ld, after packet %llu: %s",
+				 pos, (unsigned long long)fs->packets, pcap_geterr(p));
+		else
+			snprintf(fs->error, sizeof(fs->error),
+				 "damaged record after packet %llu: %s",
+				 (unsigned long long)fs->packets, pcap_geterr(p));
+		pcap_close(p);
+		return -1;
+	}
+	pcap_close(p);
+	return 0;
+}

@@ -1,0 +1,313 @@
+/*
+ * catalogue_print.c: `impwatch rules`, the catalogue as a table or as JSON
+ * lines. Reads rows through the public interface only.
+ */
+#include "catalogue.h"
+#include "util.h"
+
+#include <string.h>
+
+/* Widest cell any row can produce: 23 role ids on each side of the arrow. */
+#define CELL_MAX 1024
+
+/* Append to a cell, never past its end. */
+static void cell_add(char *buf, size_t *used, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > CELL_MAX - 1 - *used)
+		n = CELL_MAX - 1 - *used;
+	memcpy(buf + *used, s, n);
+	*used += n;
+	buf[*used] = '\0';
+}
+
+/* "tcp/udp", "tls", "icmp": tls stands for its TCP. */
+static void fmt_transports(const struct cat_row *r, char *buf)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (r->transports & CT_TLS)
+		cell_add(buf, &used, "tls");
+	else if (r->transports & CT_TCP)
+		cell_add(buf, &used, "tcp");
+	if (r->transports & CT_UDP)
+		cell_add(buf, &used, used ? "/udp" : "udp");
+	if (r->transports & CT_ICMP)
+		cell_add(buf, &used, used ? "/icmp" : "icmp");
+	if (r->transports & CT_ICMPV6)
+		cell_add(buf, &used, used ? "/icmpv6" : "icmpv6");
+}
+
+static void fmt_spans(const struct port_span *s, size_t n, char *buf,
+		      size_t *used)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char one[16];
+
+		if (s[i].lo == s[i].hi)
+			snprintf(one, sizeof(one), "%s%u", i ? "," : "",
+				 (unsigned)s[i].lo);
+		else
+			snprintf(one, sizeof(one), "%s%u-%u", i ? "," : "",
+				 (unsigned)s[i].lo, (unsigned)s[i].hi);
+		cell_add(buf, used, one);
+	}
+}
+
+static bool row_icmp(const struct cat_row *r)
+{
+	return (r->transports & (CT_ICMP | CT_ICMPV6)) != 0;
+}
+
+/* "5060", "389,3268*", "*" (configurable, no default), "-" (ICMP). */
+static void fmt_dport(const struct cat_row *r, char *buf)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (row_icmp(r)) {
+		cell_add(buf, &used, "-");
+		return;
+	}
+	fmt_spans(r->dport, r->n_dport, buf, &used);
+	if (r->dport_configurable)
+		cell_add(buf, &used, "*");
+}
+
+static void fmt_sport(const struct cat_row *r, char *buf)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (row_icmp(r))
+		cell_add(buf, &used, "-");
+	else if (r->sport_kind == SPORT_EPHEMERAL)
+		cell_add(buf, &used, "ephemeral");
+	else if (r->sport_kind == SPORT_BIDIRECTIONAL)
+		cell_add(buf, &used, "bidirectional");
+	else
+		fmt_spans(r->sport, r->n_sport, buf, &used);
+}
+
+static void fmt_role_set(uint32_t mask, char *buf, size_t *used)
+{
+	bool first = true;
+	int i;
+
+	for (i = 0; i < ROLE_COUNT; i++) {
+		if (!(mask & ((uint32_t)1 << i)))
+			continue;
+		if (!first)
+			cell_add(buf, used, ",");
+		cell_add(buf, used, cat_role_name((enum cat_role)i));
+		first = false;
+	}
+}
+
+static void fmt_roles(const struct cat_row *r, char *buf)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	fmt_role_set(r->from_roles, buf, &used);
+	cell_add(buf, &used, r->bidir ? " <-> " : " -> ");
+	fmt_role_set(r->to_roles, buf, &used);
+}
+
+static const char *scope_name(const struct cat_row *r)
+{
+	return r->scope == SCOPE_LOCALHOST ? "localhost" : "wire";
+}
+
+enum { COL_TABLE, COL_SERVICE, COL_TRANSPORT, COL_DPORT, COL_SPORT,
+       COL_SCOPE, COL_ROLES, COL_PROTOCOL, N_COLS };
+
+static const char *const col_names[N_COLS] = {
+	"TABLE", "SERVICE", "TRANSPORT", "DPORT", "SPORT", "SCOPE",
+	"FROM -> TO", "PROTOCOL"
+};
+
+/* The padded cells of one row; PROTOCOL, last and free text, is not
+   padded and so may hold any UTF-8. */
+static void row_cells(const struct cat_row *r, char cells[N_COLS - 1][CELL_MAX])
+{
+	snprintf(cells[COL_TABLE], CELL_MAX, "%u", (unsigned)r->table);
+	snprintf(cells[COL_SERVICE], CELL_MAX, "%s", r->service);
+	fmt_transports(r, cells[COL_TRANSPORT]);
+	fmt_dport(r, cells[COL_DPORT]);
+	fmt_sport(r, cells[COL_SPORT]);
+	snprintf(cells[COL_SCOPE], CELL_MAX, "%s", scope_name(r));
+	fmt_roles(r, cells[COL_ROLES]);
+}
+
+/* Columns are as wide as their widest cell (all ASCII), two blanks apart. */
+void catalogue_print_table(const struct catalogue *c, FILE *out)
+{
+	char cells[N_COLS - 1][CELL_MAX];
+	int width[N_COLS - 1];
+	size_t i, n = catalogue_count(c);
+	int k;
+
+	for (k = 0; k < N_COLS - 1; k++)
+		width[k] = (int)strlen(col_names[k]);
+	for (i = 0; i < n; i++) {
+		row_cells(catalogue_row(c, i), cells);
+		for (k = 0; k < N_COLS - 1; k++)
+			if ((int)strlen(cells[k]) > width[k])
+				width[k] = (int)strlen(cells[k]);
+	}
+	for (k = 0; k < N_COLS - 1; k++)
+		fprintf(out, "%-*s  ", width[k], col_names[k]);
+	fprintf(out, "%s\n", col_names[COL_PROTOCOL]);
+	for (i = 0; i < n; i++) {
+		const struct cat_row *r = catalogue_row(c, i);
+
+		row_cells(r, cells);
+		for (k = 0; k < N_COLS - 1; k++)
+			fprintf(out, "%-*s  ", width[k], cells[k]);
+		fprintf(out, "%s\n", r->protocol);
+	}
+}
+
+static void json_role_set(FILE *out, uint32_t mask)
+{
+	bool first = true;
+	int i;
+
+	fputc('[', out);
+	for (i = 0; i < ROLE_COUNT; i++) {
+		if (!(mask & ((uint32_t)1 << i)))
+			continue;
+		if (!first)
+			fputc(',', out);
+		json_string(out, cat_role_name((enum cat_role)i));
+		first = false;
+	}
+	fputc(']', out);
+}
+
+/* Numbers for single ports, "lo-hi" strings for ranges. */
+static void json_spans(FILE *out, const struct port_span *s, size_t n)
+{
+	size_t i;
+
+	fputc('[', out);
+	for (i = 0; i < n; i++) {
+		if (i)
+			fputc(',', out);
+		if (s[i].lo == s[i].hi)
+			fprintf(out, "%u", (unsigned)s[i].lo);
+		else
+			fprintf(out, "\"%u-%u\"", (unsigned)s[i].lo,
+				(unsigned)s[i].hi);
+	}
+	fputc(']', out);
+}
+
+static void json_transports(FILE *out, const struct cat_row *r)
+{
+	static const struct { uint8_t bit; const char *name; } names[] = {
+		{ CT_TCP, "tcp" }, { CT_UDP, "udp" }, { CT_TLS, "tls" },
+		{ CT_ICMP, "icmp" }, { CT_ICMPV6, "icmpv6" },
+	};
+	bool first = true;
+	size_t i;
+
+	fputc('[', out);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(r->transports & names[i].bit))
+			continue;
+		/* tls already says TCP. */
+		if (names[i].bit == CT_TCP && (r->transports & CT_TLS))
+			continue;
+		if (!first)
+			fputc(',', out);
+		fprintf(out, "\"%s\"", names[i].name);
+		first = false;
+	}
+	fputc(']', out);
+}
+
+/* "SIP,TLS" as ["SIP","TLS"]; "-" as []; "any" as ["any"]. */
+static void json_apps(FILE *out, const char *apps)
+{
+	const char *p = apps;
+
+	fputc('[', out);
+	if (strcmp(apps, "-") != 0) {
+		while (*p) {
+			size_t n = strcspn(p, ",");
+			char name[CELL_MAX];
+
+			if (n >= sizeof(name))
+				n = sizeof(name) - 1;
+			memcpy(name, p, n);
+			name[n] = '\0';
+			if (p != apps)
+				fputc(',', out);
+			json_string(out, name);
+			p += strcspn(p, ",");
+			if (*p == ',')
+				p++;
+		}
+	}
+	fputc(']', out);
+}
+
+void catalogue_print_json(const struct catalogue *c, FILE *out)
+{
+	size_t i, n = catalogue_count(c);
+
+	for (i = 0; i < n; i++) {
+		const struct cat_row *r = catalogue_row(c, i);
+
+		fprintf(out, "{\"table\":%u,\"service\":", (unsigned)r->table);
+		json_string(out, r->service);
+		fputs(",\"from\":", out);
+		json_role_set(out, r->from_roles);
+		fputs(",\"to\":", out);
+		json_role_set(out, r->to_roles);
+		fprintf(out, ",\"bidirectional\":%s,\"protocol\":",
+			r->bidir ? "true" : "false");
+		json_string(out, r->protocol);
+		fputs(",\"transports\":", out);
+		json_transports(out, r);
+		if (r->n_dport == 1 && r->dport[0].lo == r->dport[0].hi)
+			fprintf(out, ",\"port\":%u", (unsigned)r->dport[0].lo);
+		else if (r->n_dport == 1)
+			fprintf(out, ",\"port_min\":%u,\"port_max\":%u",
+				(unsigned)r->dport[0].lo, (unsigned)r->dport[0].hi);
+		fputs(",\"ports\":", out);
+		json_spans(out, r->dport, r->n_dport);
+		fprintf(out, ",\"port_configurable\":%s,\"sport\":",
+			r->dport_configurable ? "true" : "false");
+		if (row_icmp(r))
+			fputs("[]", out);
+		else if (r->sport_kind == SPORT_EPHEMERAL)
+			fputs("\"ephemeral\"", out);
+		else if (r->sport_kind == SPORT_BIDIRECTIONAL)
+			fputs("\"bidirectional\"", out);
+		else
+			json_spans(out, r->sport, r->n_sport);
+		fprintf(out, ",\"scope\":\"%s\",\"apps\":", scope_name(r));
+		json_apps(out, r->apps);
+		fputs(",\"description\":", out);
+		json_string(out, r->description);
+		fputs(",\"note_ko\":", out);
+		json_string(out, r->note_ko);
+		fputs(",\"note_ja\":", out);
+		json_string(out, r->note_ja);
+		fprintf(out, ",\"source\":");
+		{
+			char src[CELL_MAX];
+
+			snprintf(src, sizeof(src), "%s:%u", r->file, (unsigned)r->line);
+			json_string(out, src);
+		}
+		fputs("}\n", out);
+	}
+}

@@ -1,0 +1,123 @@
+/*
+ * classify.c: direction, catalogue rows and verdict of a flow.
+ */
+#include "classify.h"
+
+#include "util.h"
+
+const struct ip_addr *flow_client_ip(const struct flow *f)
+{
+	return f->server_is_b ? &f->key.a : &f->key.b;
+}
+
+const struct ip_addr *flow_server_ip(const struct flow *f)
+{
+	return f->server_is_b ? &f->key.b : &f->key.a;
+}
+
+uint16_t flow_client_port(const struct flow *f)
+{
+	return f->server_is_b ? f->key.pa : f->key.pb;
+}
+
+uint16_t flow_server_port(const struct flow *f)
+{
+	return f->server_is_b ? f->key.pb : f->key.pa;
+}
+
+/* ICMP echo reply, timestamp reply and the like come from the server
+   (RFC 792 types 0 and 14, RFC 4443 type 129). */
+static bool icmp_is_reply(uint8_t proto, uint8_t type)
+{
+	if (proto == IPPROTO_NUM_ICMP)
+		return type == 0 || type == 14 || type == 16 || type == 18;
+	return proto == IPPROTO_NUM_ICMPV6 && type == 129;
+}
+
+/*
+ * Decide who is the server. The packet's sender is side B when from_b.
+ * Sets server_is_b and basis; returns the listener decision's rows in *h
+ * when the catalogue was what decided, else leaves h->n == 0.
+ */
+static void decide_direction(const struct catalogue *cat, struct flow *f,
+			     const struct packet *p, bool from_b,
+			     struct cat_hits *h)
+{
+	bool sender_is_server;
+	enum listener_side side;
+
+	h->n = 0;
+	if (p->proto == IPPROTO_NUM_TCP && (p->tcp_flags & TCPF_SYN)) {
+		/* SYN alone opens; SYN+ACK answers (RFC 9293 3.5). */
+		sender_is_server = (p->tcp_flags & TCPF_ACK) != 0;
+		f->basis = sender_is_server ? BASIS_SYNACK : BASIS_SYN;
+		f->server_is_b = (uint8_t)(sender_is_server == from_b);
+		return;
+	}
+	if (p->sport == 0 && p->dport == 0) {
+		sender_is_server = icmp_is_reply(p->proto, p->icmp_type);
+		f->basis = BASIS_FIRST_PACKET;
+		f->server_is_b = (uint8_t)(sender_is_server == from_b);
+		return;
+	}
+	side = catalogue_listener(cat, p->proto, p->sport, p->dport, h);
+	if (side != LISTENER_NONE) {
+		sender_is_server = side == LISTENER_SRC;
+		f->basis = BASIS_CATALOGUE;
+		f->server_is_b = (uint8_t)(sender_is_server == from_b);
+		return;
+	}
+	/* The lower port listens; on a tie the destination does. */
+	sender_is_server = p->sport < p->dport;
+	f->basis = BASIS_LOWER_PORT;
+	f->server_is_b = (uint8_t)(sender_is_server == from_b);
+}
+
+void classify_flow(const struct catalogue *cat, struct flow *f,
+		   const struct packet *p, bool from_b)
+{
+	struct cat_hits h;
+	bool on_wire, any_wire = false;
+	uint16_t i, first_wire = 0, first_any = 0;
+
+	decide_direction(cat, f, p, from_b, &h);
+	if (f->basis != BASIS_CATALOGUE) {
+		/* Direction known from the handshake or the packet itself:
+		   only rows that document the server's port, for this client
+		   port, count. A listener seen on the client's side is not. */
+		if (catalogue_listener(cat, f->key.proto, flow_client_port(f),
+				       flow_server_port(f), &h) != LISTENER_DST)
+			h.n = 0;
+	}
+
+	f->tables = 0;
+	f->service_row = 0;
+	f->classified = 1;
+	if (h.n == 0) {
+		f->verdict = V_UNDOCUMENTED;
+		return;
+	}
+
+	on_wire = !(ip_is_loopback(&f->key.a) && ip_is_loopback(&f->key.b));
+	for (i = 0; i < h.n; i++) {
+		const struct cat_row *r = catalogue_row(cat, h.rows[i]);
+
+		if (r->table < 64)
+			f->tables |= UINT64_C(1) << r->table;
+		if (r->scope == SCOPE_WIRE && !any_wire) {
+			any_wire = true;
+			first_wire = (uint16_t)(h.rows[i] + 1);
+		}
+		if (!first_any)
+			first_any = (uint16_t)(h.rows[i] + 1);
+	}
+	/* The service named is the first row that allows the flow where it
+	   was seen: a wire row for traffic between hosts. */
+	if (on_wire && !any_wire) {
+		f->verdict = V_LOCAL_ONLY;
+		f->service_row = first_any;
+		return;
+	}
+	f->verdict = V_DOCUMENTED;
+	f->service_row = on_wire ? first_wire : first_any;
+}

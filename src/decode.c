@@ -1,0 +1,204 @@
+/*
+ * decode.c: the decoder's entry point, its counters and their names.
+ *
+ * decode_packet() sets up one dctx per frame and hands the frame to the
+ * link layer (decode_link.c), which walks down through tags, IP
+ * (decode_ip.c) and tunnels (decode_tunnel.c). First fragments met on
+ * the way are entered in the fragment table here, once the packet's final
+ * flow is known, so that a fragmented tunnel's later fragments join the
+ * inner flow.
+ */
+#include "decode_int.h"
+
+#include <string.h>
+
+/* Any fixed value will do for decoder_init(); callers that want crafted
+   traffic unable to pick its hash chain use decoder_init_seeded(). */
+#define FRAG_DEFAULT_SEED 0x6d2b79f5a3c1e4b7ULL
+
+#define X_NAME(e, n, d) n,
+#define X_DESC(e, n, d) d,
+static const char *const err_names[DERR_COUNT] = { DECODE_ERRORS(X_NAME) };
+static const char *const err_descs[DERR_COUNT] = { DECODE_ERRORS(X_DESC) };
+#undef X_NAME
+#undef X_DESC
+
+static const char *const tun_names[TUN_COUNT] = {
+	[TUN_NONE] = NULL,
+	[TUN_GRE] = "gre",
+	[TUN_ERSPAN1] = "erspan1",
+	[TUN_ERSPAN2] = "erspan2",
+	[TUN_ERSPAN3] = "erspan3",
+	[TUN_VXLAN] = "vxlan",
+	[TUN_IPIP] = "ipip",
+};
+
+const char *decode_err_name(enum decode_err e)
+{
+	return (unsigned)e < DERR_COUNT ? err_names[e] : "unknown";
+}
+
+const char *decode_err_desc(enum decode_err e)
+{
+	return (unsigned)e < DERR_COUNT ? err_descs[e] : "unknown reason";
+}
+
+const char *tunnel_name(enum tunnel_kind t)
+{
+	return (unsigned)t < TUN_COUNT ? tun_names[t] : NULL;
+}
+
+int decoder_init_seeded(struct decoder *d, const struct limits *lim,
+			uint64_t seed)
+{
+	/* A table of one still lets in-order fragments find their ports. */
+	uint32_t max = lim->max_frags ? lim->max_frags : 1;
+
+	memset(d, 0, sizeof *d);
+	d->frag_timeout_us = (uint64_t)lim->timeout_frag * 1000000u;
+	d->frags_tab = frag_table_new(max, d->frag_timeout_us, seed);
+	return d->frags_tab ? 0 : -1;
+}
+
+int decoder_init(struct decoder *d, const struct limits *lim)
+{
+	return decoder_init_seeded(d, lim, FRAG_DEFAULT_SEED);
+}
+
+void decoder_free(struct decoder *d)
+{
+	frag_table_free(d->frags_tab);
+	d->frags_tab = NULL;
+}
+
+/* The fragment table keeps its own tallies; mirror them into the
+   per-reason counters the summary prints. */
+static void sync_frag_counters(struct decoder *d)
+{
+	const struct frag_stats *st = frag_table_stats(d->frags_tab);
+
+	d->err[DERR_FRAG_ORPHAN] = st->orphans;
+	d->err[DERR_FRAG_TABLE_FULL] = st->evictions;
+}
+
+void decoder_expire(struct decoder *d, uint64_t now_us)
+{
+	frag_expire(d->frags_tab, now_us);
+	sync_frag_counters(d);
+}
+
+enum decode_status derr(struct dctx *x, enum decode_err e)
+{
+	x->d->err[e]++;
+	return DECODE_ERROR;
+}
+
+bool encap_push(struct dctx *x)
+{
+	if (x->depth >= MAX_ENCAP_DEPTH) {
+		derr(x, DERR_TOO_DEEP);
+		return false;
+	}
+	x->depth++;
+	return true;
+}
+
+bool clamp_claim(struct dctx *x, struct cursor *c, size_t claimed,
+		 enum decode_err reason)
+{
+	if (cur_clamp(c, claimed))
+		return true;
+	/* Inside a first fragment, the rest is in the later fragments. */
+	if (x->in_frag)
+		return false;
+	/* Ending at the last captured byte of a frame the capture cut short
+	   is the snaplen at work, not a malformed header. */
+	if (x->snapped && cur_pos(c) + cur_left(c) == x->frame_end) {
+		if (!x->p->truncated)
+			x->d->snap_truncated++;
+	} else {
+		x->d->err[reason]++;
+	}
+	x->p->truncated = 1;
+	return false;
+}
+
+/* Enter the first fragments met in this packet with its final flow, and
+   collect the fragments they had waiting. */
+static void note_first_fragments(struct dctx *x)
+{
+	struct packet *p = x->p;
+	struct frag_flow f;
+	uint8_t i;
+
+	memset(&f, 0, sizeof f);
+	f.src = p->src;
+	f.dst = p->dst;
+	f.sport = p->sport;
+	f.dport = p->dport;
+	f.family = p->family;
+	f.proto = p->proto;
+	f.icmp_type = p->icmp_type;
+	f.tunnel = p->tunnel;
+	for (i = 0; i < x->npending; i++)
+		frag_first(x->d->frags_tab, &x->pending[i].key, p->ts_us,
+			   x->pending[i].len, &f, &p->held_pkts,
+			   &p->held_bytes);
+}
+
+/* Once per packet for each kind of tunnel it came through. */
+static void count_tunnels(struct dctx *x)
+{
+	int k;
+
+	for (k = TUN_NONE + 1; k < TUN_COUNT; k++)
+		if (x->tun_seen & (1u << k))
+			x->d->tunnels[k]++;
+}
+
+enum decode_status decode_packet(struct decoder *d, int dlt, uint64_t ts_us,
+				 const uint8_t *frame, uint32_t caplen,
+				 uint32_t wire_len, struct packet *p)
+{
+	struct dctx x;
+	struct cursor c;
+	enum decode_status st;
+
+	memset(p, 0, sizeof *p);
+	p->ts_us = ts_us;
+	p->wire_len = wire_len;
+	/* Lazy expiry: O(1) unless entries are due. */
+	frag_expire(d->frags_tab, ts_us);
+
+	x.d = d;
+	x.p = p;
+	x.vlan_seen = false;
+	x.depth = 0;
+	x.in_frag = 0;
+	x.tun_seen = 0;
+	x.npending = 0;
+	if (caplen == 0 || !frame) {
+		st = derr(&x, DERR_CAPLEN_ZERO);
+		goto out;
+	}
+	/* A broken capture file; decode what is there. */
+	if (caplen > wire_len)
+		d->err[DERR_CAPLEN_OVER_LEN]++;
+	x.frame_end = frame + caplen;
+	x.snapped = caplen < wire_len;
+	cur_init(&c, frame, caplen);
+
+	st = decode_link(&x, dlt, &c);
+	if (st == DECODE_OK && x.npending)
+		note_first_fragments(&x);
+	if (st != DECODE_ERROR && x.tun_seen)
+		count_tunnels(&x);
+out:
+	if (st == DECODE_ERROR) {
+		memset(p, 0, sizeof *p);
+		p->ts_us = ts_us;
+		p->wire_len = wire_len;
+	}
+	sync_frag_counters(d);
+	return st;
+}

@@ -1,0 +1,335 @@
+/*
+ * decode_ip.c: IPv4, IPv6 and its extension headers, fragments, and the
+ * transport headers that give a flow its ports.
+ */
+#include "decode_int.h"
+
+#include <string.h>
+
+/* IPv6 extension headers walked here (IANA "IPv6 Extension Header Types";
+   RFC 8200 section 4, RFC 4302 for AH, RFC 6275 for mobility). ESP (50)
+   and No Next Header (59) end the walk: the flow is that protocol. */
+#define IP6_HOPOPTS  0
+#define IP6_ROUTING  43
+#define IP6_FRAGMENT 44
+#define IP6_AH       51
+#define IP6_DSTOPTS  60
+#define IP6_MOBILITY 135
+
+/* RFC 7348 section 5: the IANA-assigned VXLAN UDP port. */
+#define VXLAN_PORT 4789
+
+/* IPv4 flags and fragment offset field (RFC 791 section 3.1). */
+#define IP4_MF        0x2000
+#define IP4_OFF_MASK  0x1fff   /* in 8-byte units */
+
+/* IPv6 fragment header offset field (RFC 8200 section 4.5): the offset in
+   8-byte units sits above 2 reserved bits and M, so masked it is bytes. */
+#define IP6F_OFF_MASK 0xfff8
+#define IP6F_MORE     0x0001
+
+/* ::ffff:a.b.c.d (RFC 4291 section 2.5.5.2). */
+static void set_v4mapped(struct ip_addr *a, const uint8_t v4[4])
+{
+	memset(a->b, 0, 10);
+	a->b[10] = 0xff;
+	a->b[11] = 0xff;
+	memcpy(a->b + 12, v4, 4);
+}
+
+/* The transport payload is what is left of the (clamped) cursor. */
+static void set_payload(struct packet *p, const struct cursor *c)
+{
+	p->payload_len = (uint32_t)cur_left(c);
+	p->payload = p->payload_len ? cur_pos(c) : NULL;
+}
+
+/*
+ * From the transport header on: ports and flags for TCP and UDP, the type
+ * for ICMP, tunnels for GRE, IP-in-IP and VXLAN; any other protocol is a
+ * flow of that number with ports 0. ICMP errors quote a packet: it is not
+ * decoded (its flow is not this packet's).
+ */
+static enum decode_status decode_l4(struct dctx *x, struct cursor *c,
+				    uint8_t proto)
+{
+	struct packet *p = x->p;
+	uint16_t sport, dport, ulen;
+	uint8_t doff, flags, type;
+	size_t hlen;
+
+	p->proto = proto;
+	switch (proto) {
+	case IPPROTO_NUM_TCP:
+		/* RFC 9293 section 3.1: ports 4, sequence 4, ack 4, data
+		   offset (4 bits) and reserved, flags, window 2, checksum 2,
+		   urgent pointer 2: 20 bytes before the options. */
+		if (!cur_be16(c, &sport) || !cur_be16(c, &dport) ||
+		    !cur_skip(c, 8) || !cur_u8(c, &doff) ||
+		    !cur_u8(c, &flags) || !cur_skip(c, 6))
+			return derr(x, DERR_TCP_TRUNC);
+		hlen = (size_t)(doff >> 4) * 4;
+		if (hlen < 20)
+			return derr(x, DERR_TCP_BAD_HLEN);
+		if (!cur_skip(c, hlen - 20)) {
+			/* Options cut by the snap length: the ports and flags
+			   are whole, so the packet still counts to its flow. */
+			if (!x->snapped)
+				return derr(x, DERR_TCP_TRUNC);
+			p->truncated = 1;
+			cur_skip(c, cur_left(c));
+		}
+		p->sport = sport;
+		p->dport = dport;
+		p->tcp_flags = flags;
+		set_payload(p, c);
+		return DECODE_OK;
+	case IPPROTO_NUM_UDP:
+		/* RFC 768: ports, length (header included), checksum. */
+		if (!cur_be16(c, &sport) || !cur_be16(c, &dport) ||
+		    !cur_be16(c, &ulen) || !cur_skip(c, 2))
+			return derr(x, DERR_UDP_TRUNC);
+		if (ulen < 8)
+			return derr(x, DERR_UDP_BAD_LEN);
+		/* Clamp to the length only when it is the smaller: a first
+		   fragment or a snaplen cut holds less than it claims. */
+		(void)cur_clamp(c, (size_t)ulen - 8);
+		p->sport = sport;
+		p->dport = dport;
+		set_payload(p, c);
+		if (dport == VXLAN_PORT)
+			return decode_tunnel(x, c, VIA_VXLAN);
+		return DECODE_OK;
+	case IPPROTO_NUM_ICMP:
+	case IPPROTO_NUM_ICMPV6:
+		/* Type, code, checksum: the part every message shares
+		   (RFC 792; RFC 4443 section 2.1). */
+		if (!cur_u8(c, &type) || !cur_skip(c, 3))
+			return derr(x, DERR_ICMP_TRUNC);
+		p->icmp_type = type;
+		set_payload(p, c);
+		return DECODE_OK;
+	case IPPROTO_NUM_GRE:
+		set_payload(p, c);
+		return decode_tunnel(x, c, VIA_GRE);
+	case IPPROTO_NUM_IPIP:
+		set_payload(p, c);
+		return decode_tunnel(x, c, VIA_IP4);
+	case IPPROTO_NUM_IPV6:
+		set_payload(p, c);
+		return decode_tunnel(x, c, VIA_IP6);
+	default:
+		set_payload(p, c);
+		return DECODE_OK;
+	}
+}
+
+/*
+ * An IP fragment (key k, data at byte offset off, len data bytes as its
+ * header claims, MF bit more). A later fragment takes the flow of its
+ * first fragment, or is held until that comes; a first fragment is noted
+ * for decode_packet() and decoded on (*first set).
+ */
+static enum decode_status fragment(struct dctx *x, const struct frag_key *k,
+				   uint32_t off, uint32_t len, bool more,
+				   bool *first)
+{
+	struct packet *p = x->p;
+	struct frag_flow f;
+
+	p->fragment = 1;
+	x->d->frags++;
+	*first = off == 0;
+	if (*first) {
+		/* One IP layer per nesting, so this never overflows; the
+		   check keeps that an invariant rather than a hope. */
+		if (x->npending < sizeof x->pending / sizeof x->pending[0]) {
+			x->pending[x->npending].key = *k;
+			x->pending[x->npending].len = len;
+			x->npending++;
+		}
+		x->in_frag = 1;
+		return DECODE_OK;
+	}
+	/* No transport header here: the data is the middle of a datagram. */
+	p->payload = NULL;
+	p->payload_len = 0;
+	if (!frag_later(x->d->frags_tab, k, p->ts_us, off, len, more,
+			p->wire_len, &f))
+		return DECODE_HELD;
+	p->family = f.family;
+	p->proto = f.proto;
+	p->src = f.src;
+	p->dst = f.dst;
+	p->sport = f.sport;
+	p->dport = f.dport;
+	p->icmp_type = f.icmp_type;
+	p->tunnel = f.tunnel;
+	return DECODE_OK;
+}
+
+enum decode_status decode_ipv4(struct dctx *x, struct cursor *c)
+{
+	struct packet *p = x->p;
+	struct cursor h = *c;
+	struct frag_key k;
+	uint8_t vihl, proto, src[4], dst[4];
+	uint16_t totlen, id, fl;
+	size_t hlen, datalen;
+	bool first;
+	enum decode_status st;
+
+	/* RFC 791 section 3.1: version/IHL, TOS, total length, id,
+	   flags/offset, TTL, protocol, checksum, addresses: 20 bytes. */
+	if (!cur_u8(&h, &vihl) || !cur_skip(&h, 1) || !cur_be16(&h, &totlen) ||
+	    !cur_be16(&h, &id) || !cur_be16(&h, &fl) || !cur_skip(&h, 1) ||
+	    !cur_u8(&h, &proto) || !cur_skip(&h, 2) ||
+	    !cur_copy(&h, src, 4) || !cur_copy(&h, dst, 4))
+		return derr(x, DERR_IPV4_TRUNC);
+	if (vihl >> 4 != 4)
+		return derr(x, DERR_IPV4_BAD_VERSION);
+	hlen = (size_t)(vihl & 0x0f) * 4;
+	if (hlen < 20)
+		return derr(x, DERR_IPV4_BAD_HLEN);
+	/* Total length 0 is what a sender's segmentation offload leaves in
+	   captures taken on that host (tcpdump and Wireshark take the
+	   captured length then); any other value under the header is bad. */
+	if (totlen != 0 && totlen < hlen)
+		return derr(x, DERR_IPV4_BAD_TOTLEN);
+	if (totlen != 0)
+		(void)clamp_claim(x, c, totlen, DERR_IPV4_LEN_OVER_CAP);
+	p->l3 = cur_pos(c);
+	p->l3_len = (uint32_t)cur_left(c);
+	/* Options past what was captured. */
+	if (!cur_skip(c, hlen))
+		return derr(x, DERR_IPV4_TRUNC);
+
+	p->family = 4;
+	set_v4mapped(&p->src, src);
+	set_v4mapped(&p->dst, dst);
+	p->proto = proto;
+
+	if (fl & (IP4_MF | IP4_OFF_MASK)) {
+		memset(&k, 0, sizeof k);
+		k.src = p->src;
+		k.dst = p->dst;
+		k.id = id;
+		k.family = 4;
+		k.proto = proto;
+		datalen = totlen ? (size_t)totlen - hlen : cur_left(c);
+		st = fragment(x, &k, (uint32_t)(fl & IP4_OFF_MASK) * 8,
+			      (uint32_t)datalen, fl & IP4_MF, &first);
+		if (!first)
+			return st;
+	}
+	return decode_l4(x, c, proto);
+}
+
+enum decode_status decode_ipv6(struct dctx *x, struct cursor *c)
+{
+	struct packet *p = x->p;
+	struct cursor h = *c;
+	struct frag_key k;
+	uint32_t vtcfl, id;
+	uint16_t plen, fo;
+	uint8_t nh, next, len;
+	size_t size, taken, datalen;
+	unsigned n;
+	bool first;
+	enum decode_status st;
+
+	/* RFC 8200 section 3: version/class/flow label 4, payload length
+	   2, next header 1, hop limit 1, addresses 32: 40 bytes. */
+	if (!cur_be32(&h, &vtcfl) || !cur_be16(&h, &plen) ||
+	    !cur_u8(&h, &nh) || !cur_skip(&h, 1) ||
+	    !cur_copy(&h, p->src.b, 16) || !cur_copy(&h, p->dst.b, 16))
+		return derr(x, DERR_IPV6_TRUNC);
+	if (vtcfl >> 28 != 6)
+		return derr(x, DERR_IPV6_BAD_VERSION);
+	/* Payload length 0: a jumbogram (RFC 2675) or a sender's
+	   segmentation offload; take what was captured. */
+	if (plen != 0)
+		(void)clamp_claim(x, c, 40 + (size_t)plen,
+				  DERR_IPV6_LEN_OVER_CAP);
+	p->l3 = cur_pos(c);
+	p->l3_len = (uint32_t)cur_left(c);
+	if (!cur_skip(c, 40))
+		return derr(x, DERR_IPV6_TRUNC);
+	p->family = 6;
+
+	for (n = 0;; n++) {
+		switch (nh) {
+		case IP6_HOPOPTS:
+		case IP6_ROUTING:
+		case IP6_DSTOPTS:
+		case IP6_MOBILITY:
+		case IP6_AH:
+		case IP6_FRAGMENT:
+			if (n >= MAX_IPV6_EXT_HDRS)
+				return derr(x, DERR_IPV6_EXT_TOO_MANY);
+			break;
+		default:
+			return decode_l4(x, c, nh);
+		}
+		if (nh == IP6_FRAGMENT) {
+			/* RFC 8200 section 4.5: next header, reserved,
+			   offset (13 bits, in 8-byte units) / res / M,
+			   identification. */
+			if (!cur_u8(c, &next) || !cur_skip(c, 1) ||
+			    !cur_be16(c, &fo) || !cur_be32(c, &id))
+				return derr(x, DERR_FRAG_TRUNC);
+			/* Offset 0 without M is an atomic fragment (RFC
+			   6946): a whole datagram, not to be tracked. */
+			if (fo & (IP6F_OFF_MASK | IP6F_MORE)) {
+				memset(&k, 0, sizeof k);
+				k.src = p->src;
+				k.dst = p->dst;
+				k.id = id;
+				k.family = 6;
+				k.proto = next;
+				/* Data after this header, as the IPv6
+				   header's payload length claims. */
+				taken = (size_t)(cur_pos(c) - p->l3) - 40;
+				if (plen == 0)
+					datalen = cur_left(c);
+				else
+					datalen = plen > taken ? plen - taken : 0;
+				p->proto = next;   /* what a held one shows */
+				st = fragment(x, &k, fo & IP6F_OFF_MASK,
+					      (uint32_t)datalen, fo & IP6F_MORE,
+					      &first);
+				if (!first)
+					return st;
+			}
+			nh = next;
+			continue;
+		}
+		/* The other headers start with next header and a length:
+		   in 8-byte units past the first 8 (RFC 8200 section 4.3),
+		   or for AH in 4-byte units minus 2 (RFC 4302 2.2). */
+		if (!cur_u8(c, &next) || !cur_u8(c, &len))
+			return derr(x, DERR_IPV6_EXT_TRUNC);
+		size = nh == IP6_AH ? ((size_t)len + 2) * 4 :
+				      ((size_t)len + 1) * 8;
+		if (!cur_skip(c, size - 2))
+			return derr(x, DERR_IPV6_EXT_TRUNC);
+		nh = next;
+	}
+}
+
+enum decode_status decode_ip_any(struct dctx *x, struct cursor *c,
+				 enum decode_err empty)
+{
+	uint8_t b;
+
+	if (!cur_peek_u8(c, 0, &b))
+		return derr(x, empty);
+	switch (b >> 4) {
+	case 4:
+		return decode_ipv4(x, c);
+	case 6:
+		return decode_ipv6(x, c);
+	default:
+		return derr(x, DERR_NOT_IP);
+	}
+}

@@ -1,0 +1,280 @@
+/*
+ * decode_link.c: link-layer headers and the ethertype chain (VLAN tags,
+ * MPLS, PPPoE, Cisco MetaData) down to the first IP header.
+ */
+#include "decode_int.h"
+
+#include <string.h>
+
+/* DLT_* values as pcap_datalink() reports them (libpcap's pcap/dlt.h;
+   the link types are listed at tcpdump.org/linktypes.html). */
+#define DLT_NULL        0
+#define DLT_EN10MB      1
+#define DLT_RAW         12   /* most systems */
+#define DLT_RAW_OPENBSD 14   /* OpenBSD's value for DLT_RAW */
+#define DLT_LOOP        108
+#define DLT_LINUX_SLL   113
+#define DLT_IPV4        228
+#define DLT_IPV6        229
+#define DLT_NFLOG       239
+#define DLT_LINUX_SLL2  276
+
+/* Address family values DLT_NULL and DLT_LOOP carry: AF_INET is 2
+   everywhere; AF_INET6 is 10 on Linux, 24 on NetBSD and OpenBSD, 28 on
+   FreeBSD and DragonFly, 30 on macOS. */
+#define BSD_AF_INET        2
+#define BSD_AF_INET6_LINUX 10
+#define BSD_AF_INET6_BSD   24
+#define BSD_AF_INET6_FREEBSD 28
+#define BSD_AF_INET6_DARWIN 30
+
+/* PPP protocol numbers (RFC 1332 for IPv4, RFC 5072 for IPv6). */
+#define PPP_IPV4 0x0021
+#define PPP_IPV6 0x0057
+
+/* NFLOG attribute carrying the packet (Linux nfnetlink_log.h). */
+#define NFULA_PAYLOAD 9
+
+bool decode_link_supported(int dlt)
+{
+	switch (dlt) {
+	case DLT_NULL:
+	case DLT_EN10MB:
+	case DLT_RAW:
+	case DLT_RAW_OPENBSD:
+	case DLT_LOOP:
+	case DLT_LINUX_SLL:
+	case DLT_IPV4:
+	case DLT_IPV6:
+	case DLT_NFLOG:
+	case DLT_LINUX_SLL2:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* IEEE 802.3 clause 3.2: destination, source, then the type (or, up to
+   1500, an 802.3 length: LLC frames such as STP and CDP are not IP). */
+enum decode_status decode_ethernet(struct dctx *x, struct cursor *c)
+{
+	uint16_t type;
+
+	if (!cur_skip(c, 12) || !cur_be16(c, &type))
+		return derr(x, DERR_LINK_TRUNC);
+	return decode_ethertype(x, c, type);
+}
+
+/* RFC 3032 section 2.1: 32-bit label stack entries (label 20 bits, TC 3,
+   bottom-of-stack S 1, TTL 8). No field says what follows the stack:
+   IPv4 or IPv6 by the first nibble. The whole stack is one nesting. */
+static enum decode_status decode_mpls(struct dctx *x, struct cursor *c)
+{
+	uint32_t lse;
+
+	if (!encap_push(x))
+		return DECODE_ERROR;
+	do {
+		if (!cur_be32(c, &lse))
+			return derr(x, DERR_MPLS_TRUNC);
+	} while (!(lse & 0x100));
+	return decode_ip_any(x, c, DERR_MPLS_TRUNC);
+}
+
+/* RFC 2516 section 4: version/type, code, session id, length (6 bytes),
+   then the PPP protocol field (RFC 1661 section 2). */
+static enum decode_status decode_pppoe(struct dctx *x, struct cursor *c)
+{
+	uint16_t proto;
+
+	if (!encap_push(x))
+		return DECODE_ERROR;
+	if (!cur_skip(c, 6) || !cur_be16(c, &proto))
+		return derr(x, DERR_PPPOE_TRUNC);
+	switch (proto) {
+	case PPP_IPV4:
+		return decode_ipv4(x, c);
+	case PPP_IPV6:
+		return decode_ipv6(x, c);
+	default:
+		return derr(x, DERR_NOT_IP);   /* LCP, IPCP, PAP... */
+	}
+}
+
+enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
+				    uint16_t type)
+{
+	for (;;) {
+		uint16_t tci;
+
+		switch (type) {
+		case ETH_P_IPV4:
+			return decode_ipv4(x, c);
+		case ETH_P_IPV6:
+			return decode_ipv6(x, c);
+		case ETH_P_8021Q:
+		case ETH_P_8021AD:
+		case ETH_P_QINQ1:
+			/* IEEE 802.1Q tag: PCP 3, DEI 1, VID 12, then the
+			   next type. Each tag is a nesting. */
+			if (!encap_push(x))
+				return DECODE_ERROR;
+			if (!cur_be16(c, &tci) || !cur_be16(c, &type))
+				return derr(x, DERR_VLAN_TRUNC);
+			if (!x->vlan_seen) {
+				x->p->vlan = tci & 0x0fff;
+				x->vlan_seen = true;
+			}
+			continue;
+		case ETH_P_CMD:
+			/* Cisco MetaData on Ethernet (Wireshark's
+			   packet-cisco-metadata.c): version 1, length 1,
+			   options 2, SGT 2, then the next type: 8 bytes
+			   with the ethertype already read. */
+			if (!encap_push(x))
+				return DECODE_ERROR;
+			if (!cur_skip(c, 6) || !cur_be16(c, &type))
+				return derr(x, DERR_CMD_TRUNC);
+			continue;
+		case ETH_P_MPLS:
+		case ETH_P_MPLS_M:
+			return decode_mpls(x, c);
+		case ETH_P_PPPOES:
+			return decode_pppoe(x, c);
+		default:
+			return derr(x, DERR_NOT_IP);
+		}
+	}
+}
+
+/* Linux "cooked" v1 (libpcap's sll.h): packet type 2, ARPHRD type 2,
+   address length 2, address 8, protocol 2 (an ethertype for IP). */
+static enum decode_status decode_sll(struct dctx *x, struct cursor *c)
+{
+	uint16_t proto;
+
+	if (!cur_skip(c, 14) || !cur_be16(c, &proto))
+		return derr(x, DERR_LINK_TRUNC);
+	return decode_ethertype(x, c, proto);
+}
+
+/* Linux "cooked" v2 (libpcap's sll.h): protocol 2, reserved 2, interface
+   index 4, ARPHRD type 2, packet type 1, address length 1, address 8. */
+static enum decode_status decode_sll2(struct dctx *x, struct cursor *c)
+{
+	uint16_t proto;
+
+	if (!cur_be16(c, &proto) || !cur_skip(c, 18))
+		return derr(x, DERR_LINK_TRUNC);
+	return decode_ethertype(x, c, proto);
+}
+
+/* DLT_NULL writes the family in the capturing host's byte order, which
+   the file does not record: a value with its upper half set was written
+   the other way round (as tcpdump's null_if_print reasons). DLT_LOOP is
+   always big-endian. */
+static enum decode_status decode_null(struct dctx *x, struct cursor *c,
+				      bool big_endian)
+{
+	struct cursor le = *c;
+	uint32_t fam, fam_le;
+
+	if (!cur_be32(c, &fam) || !cur_le32(&le, &fam_le))
+		return derr(x, DERR_LINK_TRUNC);
+	if (!big_endian && !(fam_le & 0xffff0000u))
+		fam = fam_le;
+	switch (fam) {
+	case BSD_AF_INET:
+		return decode_ipv4(x, c);
+	case BSD_AF_INET6_LINUX:
+	case BSD_AF_INET6_BSD:
+	case BSD_AF_INET6_FREEBSD:
+	case BSD_AF_INET6_DARWIN:
+		return decode_ipv6(x, c);
+	default:
+		return derr(x, DERR_NOT_IP);
+	}
+}
+
+/* True on a little-endian host (NFLOG's TLV fields are in host order). */
+static bool host_le(void)
+{
+	const uint16_t one = 1;
+	uint8_t first;
+
+	memcpy(&first, &one, 1);
+	return first == 1;
+}
+
+/* A 16-bit NFLOG TLV field: in the order of the host that captured it,
+   which libpcap converts to the reading host's order. */
+static bool cur_host16(struct cursor *c, uint16_t *v)
+{
+	return host_le() ? cur_le16(c, v) : cur_be16(c, v);
+}
+
+/*
+ * Linux NFLOG (libpcap's nflog.h): family 1, version 1, resource id 2,
+ * then TLVs of length 2 (header included), type 2, value, each padded to
+ * 4 bytes. The packet is the NFULA_PAYLOAD TLV.
+ */
+static enum decode_status decode_nflog(struct dctx *x, struct cursor *c)
+{
+	uint8_t family;
+
+	if (!cur_u8(c, &family) || !cur_skip(c, 3))
+		return derr(x, DERR_LINK_TRUNC);
+	for (;;) {
+		uint16_t len, type;
+
+		if (cur_left(c) == 0)
+			return derr(x, x->snapped ? DERR_LINK_TRUNC : DERR_NOT_IP);
+		if (!cur_host16(c, &len) || !cur_host16(c, &type))
+			return derr(x, DERR_LINK_TRUNC);
+		/* The length counts the 4-byte TLV header itself. */
+		if (len < 4)
+			return derr(x, DERR_NFLOG_BAD_TLV);
+		if (type == NFULA_PAYLOAD) {
+			/* Past the captured bytes the IP layer sees the cut. */
+			(void)cur_clamp(c, (size_t)len - 4);
+			switch (family) {
+			case BSD_AF_INET:
+				return decode_ipv4(x, c);
+			case BSD_AF_INET6_LINUX:
+				return decode_ipv6(x, c);
+			default:
+				return decode_ip_any(x, c, DERR_LINK_TRUNC);
+			}
+		}
+		/* Each pass moves at least 4 bytes on: the walk ends. */
+		if (!cur_skip(c, (((size_t)len + 3) & ~(size_t)3) - 4))
+			return derr(x, DERR_LINK_TRUNC);
+	}
+}
+
+enum decode_status decode_link(struct dctx *x, int dlt, struct cursor *c)
+{
+	switch (dlt) {
+	case DLT_EN10MB:
+		return decode_ethernet(x, c);
+	case DLT_LINUX_SLL:
+		return decode_sll(x, c);
+	case DLT_LINUX_SLL2:
+		return decode_sll2(x, c);
+	case DLT_RAW:
+	case DLT_RAW_OPENBSD:
+		return decode_ip_any(x, c, DERR_LINK_TRUNC);
+	case DLT_IPV4:
+		return decode_ipv4(x, c);
+	case DLT_IPV6:
+		return decode_ipv6(x, c);
+	case DLT_NULL:
+		return decode_null(x, c, false);
+	case DLT_LOOP:
+		return decode_null(x, c, true);
+	case DLT_NFLOG:
+		return decode_nflog(x, c);
+	default:
+		return derr(x, DERR_UNSUPPORTED_LINK);
+	}
+}

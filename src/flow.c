@@ -1,0 +1,586 @@
+/*
+ * flow.c: the flow table (the contract is in flow.h).
+ *
+ * Storage. Two arrays are allocated once, by flow_table_new(), and never
+ * grow or shrink:
+ *
+ *   slots[max_flows]    the flows. A slot is handed out from a high-water
+ *                       mark while one is left, then from a free list
+ *                       threaded through flow.hnext.
+ *   buckets[nbuckets]   the head of each hash chain. nbuckets is the power
+ *                       of two at or above max_flows, so the load factor is
+ *                       at most 1 and a chain averages under two flows.
+ *
+ * Every link (hash chain, free list, timeout list) is a 32-bit slot index
+ * plus one, 0 meaning none: half the size of a pointer, which keeps a flow
+ * and its share of the buckets well under 256 bytes.
+ *
+ * Both arrays come from calloc, which for sizes this large maps zero pages
+ * that stay unmapped until written. Nothing here walks the slot array (the
+ * high-water mark and the lists stand in for a scan), so a small capture
+ * with the default million slots only makes resident the slots it used and
+ * the buckets its hashes landed in.
+ *
+ * Timeout lists. Every live flow is on exactly one of four doubly linked
+ * lists, one per timeout: open TCP, closed TCP (FIN both ways, or RST),
+ * UDP, and the rest. Each packet moves its flow to the tail of its list, so
+ * a list is in last-packet order and its head is its least recently seen
+ * flow. Expiry, eviction and flush only ever look at the four heads, which
+ * makes each O(1) per flow ended.
+ *
+ * Invariants:
+ *  - A live slot is on one hash chain and one timeout list; a free slot is
+ *    on the free list only. stats.active counts live slots.
+ *  - last_us never decreases and first_us <= last_us.
+ *  - Lists are ordered by last_us except when packet time runs backwards
+ *    (merged captures): then a touched flow's last_us stays at its own
+ *    maximum, which may sit below its list neighbours'. Expiry stops at the
+ *    first head that is not due, so a flow behind it can end late by at most
+ *    the backward step; it is never ended early and never lost.
+ *
+ * Nothing on the per-packet path allocates: flow_lookup() hashes the key
+ * once, walks one chain, and relinks a constant number of slots.
+ */
+#include "flow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Keys are hashed and compared as 40 raw bytes; padding would make that
+   depend on garbage. */
+_Static_assert(sizeof(struct flow_key) == 40, "flow_key must be 40 bytes, no padding");
+
+/* Timeout lists; flow.list holds one of these while the flow is live. */
+enum {
+	L_TCP = 0,    /* TCP, not closed: timeout_tcp */
+	L_TCP_DONE,   /* TCP after FIN both ways or a RST: timeout_tcp_done */
+	L_UDP,        /* timeout_udp */
+	L_OTHER,      /* ICMP, ICMPv6 and every other protocol: timeout_other */
+	L_COUNT
+};
+
+struct flow_list {
+	uint32_t head, tail;   /* slot index + 1; head is least recently seen */
+	uint64_t timeout_us;
+};
+
+struct flow_table {
+	struct flow *slots;
+	uint32_t *buckets;
+	size_t mask;           /* nbuckets - 1 */
+	uint32_t max_flows;
+	uint32_t hwm;          /* slots[0, hwm) have been handed out */
+	uint32_t free_head;    /* free list through hnext, index + 1 */
+	uint64_t k0, k1;       /* SipHash key, derived from the seed */
+	struct flow_list lists[L_COUNT];
+	flow_end_fn on_end;
+	void *ctx;
+	struct flow_stats stats;
+};
+
+/* ---- hashing ---------------------------------------------------------- */
+
+static inline uint64_t rotl64(uint64_t x, unsigned r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+/* splitmix64 (Steele, Lea, Flood 2014): spreads a 64-bit seed into the
+   two independent-looking halves of the 128-bit SipHash key. */
+static uint64_t splitmix64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static void derive_key(uint64_t seed, uint64_t *k0, uint64_t *k1)
+{
+	*k0 = splitmix64(&seed);
+	*k1 = splitmix64(&seed);
+}
+
+#define SIPROUND(v0, v1, v2, v3) do {                                   \
+	v0 += v1; v1 = rotl64(v1, 13); v1 ^= v0; v0 = rotl64(v0, 32);   \
+	v2 += v3; v3 = rotl64(v3, 16); v3 ^= v2;                        \
+	v0 += v3; v3 = rotl64(v3, 21); v3 ^= v0;                        \
+	v2 += v1; v1 = rotl64(v1, 17); v1 ^= v2; v2 = rotl64(v2, 32);   \
+} while (0)
+
+/*
+ * SipHash-1-3 (Aumasson and Bernstein; the variant Rust and CPython use for
+ * their tables) over the 40 key bytes. Why not a cheaper multiply/xor-shift
+ * mix: the addresses and ports come off the wire, and Murmur-style mixes
+ * have collisions that hold for every seed, so a sender could aim its
+ * traffic at one chain. SipHash's collisions depend on the secret key. The
+ * words are read in host order with memcpy: the value is only used within
+ * one run, so it need not match SipHash's published test vectors on
+ * big-endian hosts.
+ */
+static uint64_t siphash13_key(const struct flow_key *k, uint64_t k0, uint64_t k1)
+{
+	const unsigned char *p = (const unsigned char *)k;
+	uint64_t v0 = k0 ^ 0x736f6d6570736575ull;
+	uint64_t v1 = k1 ^ 0x646f72616e646f6dull;
+	uint64_t v2 = k0 ^ 0x6c7967656e657261ull;
+	uint64_t v3 = k1 ^ 0x7465646279746573ull;
+	uint64_t m;
+	size_t i;
+
+	for (i = 0; i < sizeof *k; i += 8) {
+		memcpy(&m, p + i, 8);
+		v3 ^= m;
+		SIPROUND(v0, v1, v2, v3);
+		v0 ^= m;
+	}
+	/* The final block carries only the length: 40 is a multiple of 8. */
+	m = (uint64_t)sizeof *k << 56;
+	v3 ^= m;
+	SIPROUND(v0, v1, v2, v3);
+	v0 ^= m;
+	v2 ^= 0xff;
+	SIPROUND(v0, v1, v2, v3);
+	SIPROUND(v0, v1, v2, v3);
+	SIPROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+uint64_t flow_hash(const struct flow_key *k, uint64_t seed)
+{
+	uint64_t k0, k1;
+
+	derive_key(seed, &k0, &k1);
+	return siphash13_key(k, k0, k1);
+}
+
+/* ---- slots and links -------------------------------------------------- */
+
+static inline struct flow *slot(struct flow_table *t, uint32_t i1)
+{
+	return &t->slots[i1 - 1];
+}
+
+static inline uint32_t slot_id(const struct flow_table *t, const struct flow *f)
+{
+	return (uint32_t)(f - t->slots) + 1;
+}
+
+static inline uint32_t *bucket_of(struct flow_table *t, const struct flow_key *k)
+{
+	return &t->buckets[siphash13_key(k, t->k0, t->k1) & t->mask];
+}
+
+/* Take f off its timeout list. */
+static void list_unlink(struct flow_table *t, struct flow *f)
+{
+	struct flow_list *l = &t->lists[f->list];
+
+	if (f->lprev)
+		slot(t, f->lprev)->lnext = f->lnext;
+	else
+		l->head = f->lnext;
+	if (f->lnext)
+		slot(t, f->lnext)->lprev = f->lprev;
+	else
+		l->tail = f->lprev;
+	f->lprev = f->lnext = 0;
+}
+
+/* Put f, on no list, at the tail of list li. */
+static void list_append(struct flow_table *t, struct flow *f, uint8_t li)
+{
+	struct flow_list *l = &t->lists[li];
+	uint32_t id = slot_id(t, f);
+
+	f->list = li;
+	f->lprev = l->tail;
+	f->lnext = 0;
+	if (l->tail)
+		slot(t, l->tail)->lnext = id;
+	else
+		l->head = id;
+	l->tail = id;
+}
+
+/* Take f off its hash chain. The chain is found by hashing the key again:
+   one hash per flow ended is cheaper than 8 bytes more per flow. */
+static void hash_unlink(struct flow_table *t, struct flow *f)
+{
+	uint32_t *pp = bucket_of(t, &f->key);
+	uint32_t id = slot_id(t, f);
+
+	/* A live flow is always on its chain; the test on *pp only keeps a
+	   broken invariant from walking off the end. */
+	while (*pp && *pp != id)
+		pp = &slot(t, *pp)->hnext;
+	if (*pp)
+		*pp = f->hnext;
+	f->hnext = 0;
+}
+
+/* ---- ending flows ----------------------------------------------------- */
+
+static inline bool tcp_closed(const struct flow *f)
+{
+	return (f->tcp & FT_RST) ||
+	       (f->tcp & (FT_FIN_A | FT_FIN_B)) == (FT_FIN_A | FT_FIN_B);
+}
+
+/* Why a flow leaving list `list` by timeout ends: a closed TCP flow ends
+   for the reason it closed (a RST wins over FINs), the others by idling. */
+static enum end_reason timeout_reason(const struct flow *f)
+{
+	if (f->list != L_TCP_DONE)
+		return END_IDLE;
+	return (f->tcp & FT_RST) ? END_RST : END_FIN;
+}
+
+/* True when f has been idle for longer than its list's timeout at now_us.
+   A now_us before last_us (time stepped back) is never idle: no
+   underflow. */
+static inline bool idle_past(const struct flow_table *t, const struct flow *f,
+			     uint64_t now_us)
+{
+	return now_us > f->last_us &&
+	       now_us - f->last_us > t->lists[f->list].timeout_us;
+}
+
+/* Unlink f, report it with `reason`, and give its slot to the free list.
+   The callback runs after the unlink so that it sees a consistent table
+   and before the slot can be reused. */
+static void end_flow(struct flow_table *t, struct flow *f, enum end_reason reason)
+{
+	hash_unlink(t, f);
+	list_unlink(t, f);
+	f->end_reason = (uint8_t)reason;
+	t->stats.ended[reason]++;
+	t->stats.active--;
+	if (t->on_end)
+		t->on_end(t->ctx, f);
+	f->hnext = t->free_head;
+	t->free_head = slot_id(t, f);
+}
+
+/* The least recently seen live flow: the oldest of the list heads (ties go
+   to the lower list, so runs are repeatable). With due_only, only heads
+   idle past their timeout at now_us count. NULL when there is none. */
+static struct flow *oldest_head(struct flow_table *t, bool due_only,
+				uint64_t now_us)
+{
+	struct flow *best = NULL;
+	int li;
+
+	for (li = 0; li < L_COUNT; li++) {
+		struct flow *f;
+
+		if (!t->lists[li].head)
+			continue;
+		f = slot(t, t->lists[li].head);
+		if (due_only && !idle_past(t, f, now_us))
+			continue;
+		if (!best || f->last_us < best->last_us)
+			best = f;
+	}
+	return best;
+}
+
+/* A zeroed slot for a new flow at packet time now_us. When the table is
+   full the least recently seen flow makes room: with its own timeout
+   reason if it was already due (the next flow_expire() would have ended it
+   so), otherwise as END_EVICTED. */
+static struct flow *take_slot(struct flow_table *t, uint64_t now_us)
+{
+	struct flow *f;
+
+	if (!t->free_head && t->hwm < t->max_flows) {
+		f = &t->slots[t->hwm++];
+	} else {
+		if (!t->free_head) {
+			/* Full: every slot is live, so a head exists. */
+			struct flow *victim = oldest_head(t, false, 0);
+
+			end_flow(t, victim, idle_past(t, victim, now_us) ?
+				 timeout_reason(victim) : END_EVICTED);
+		}
+		f = slot(t, t->free_head);
+		t->free_head = f->hnext;
+	}
+	memset(f, 0, sizeof *f);
+	return f;
+}
+
+/* ---- per packet ------------------------------------------------------- */
+
+/* Fill the canonical key of p into *k (zeroed first, so padding is zero)
+   and return true when p travels from side B to side A. */
+static bool make_key(const struct packet *p, struct flow_key *k)
+{
+	int c = memcmp(p->src.b, p->dst.b, sizeof p->src.b);
+	bool rev = c > 0 || (c == 0 && p->sport > p->dport);
+
+	memset(k, 0, sizeof *k);
+	if (rev) {
+		k->a = p->dst;
+		k->b = p->src;
+		k->pa = p->dport;
+		k->pb = p->sport;
+	} else {
+		k->a = p->src;
+		k->b = p->dst;
+		k->pa = p->sport;
+		k->pb = p->dport;
+	}
+	k->proto = p->proto;
+	k->family = p->family;
+	return rev;
+}
+
+static struct flow *chain_find(struct flow_table *t, uint32_t id,
+			       const struct flow_key *k)
+{
+	while (id) {
+		struct flow *f = slot(t, id);
+
+		if (memcmp(&f->key, k, sizeof *k) == 0)
+			return f;
+		id = f->hnext;
+	}
+	return NULL;
+}
+
+/* The list a flow belongs on after its latest packet. */
+static uint8_t list_for(const struct flow *f)
+{
+	switch (f->key.proto) {
+	case IPPROTO_NUM_TCP:
+		return tcp_closed(f) ? L_TCP_DONE : L_TCP;
+	case IPPROTO_NUM_UDP:
+		return L_UDP;
+	default:
+		return L_OTHER;
+	}
+}
+
+/* Record the TCP flags of a packet from side `dir` (0 A, 1 B). Each B bit
+   is its A bit shifted left by one (flow.h). */
+static void tcp_update(struct flow *f, uint8_t flags, unsigned dir)
+{
+	if (flags & TCPF_SYN)
+		f->tcp |= (uint8_t)(((flags & TCPF_ACK) ? FT_SYNACK_A : FT_SYN_A) << dir);
+	if (flags & TCPF_FIN)
+		f->tcp |= (uint8_t)(FT_FIN_A << dir);
+	if (flags & TCPF_RST)
+		f->tcp |= FT_RST;
+}
+
+struct flow *flow_lookup(struct flow_table *t, const struct packet *p,
+			 bool *is_new, bool *from_b)
+{
+	struct flow_key k;
+	bool rev = make_key(p, &k);
+	unsigned dir = rev ? 1 : 0;
+	uint32_t *bucket = bucket_of(t, &k);
+	struct flow *f = chain_find(t, *bucket, &k);
+	bool fresh = false;
+	uint64_t n;
+	uint8_t li;
+
+	if (f) {
+		bool bare_syn = k.proto == IPPROTO_NUM_TCP &&
+				(p->tcp_flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN;
+
+		/* Finish the old conversation before starting the new one,
+		   whether or not the caller has run flow_expire() lately. */
+		if (idle_past(t, f, p->ts_us)) {
+			end_flow(t, f, timeout_reason(f));
+			f = NULL;
+		} else if (bare_syn && tcp_closed(f)) {
+			/* Port reuse: a fresh SYN after FIN/RST opens a new
+			   connection on the same four-tuple. */
+			end_flow(t, f, (f->tcp & FT_RST) ? END_RST : END_FIN);
+			f = NULL;
+		}
+	}
+	if (!f) {
+		f = take_slot(t, p->ts_us);
+		f->key = k;
+		f->first_us = f->last_us = p->ts_us;
+		f->vlan = p->vlan;
+		f->tunnel = p->tunnel;
+		f->first_from_b = (uint8_t)dir;
+		if (k.proto == IPPROTO_NUM_ICMP || k.proto == IPPROTO_NUM_ICMPV6)
+			f->icmp_type = p->icmp_type;
+		/* The bucket head may have changed if take_slot() ended a flow
+		   on the same chain, so it is read only now. */
+		f->hnext = *bucket;
+		*bucket = slot_id(t, f);
+		/* A fresh slot is on no list yet: list_touch below appends. */
+		f->list = L_COUNT;
+		t->stats.created++;
+		if (++t->stats.active > t->stats.peak_active)
+			t->stats.peak_active = t->stats.active;
+		fresh = true;
+	}
+
+	/* Packet counts saturate rather than wrap: a wrapped count would
+	   report a long flow as nearly empty. */
+	n = (uint64_t)f->pkts[dir] + 1 + p->held_pkts;
+	f->pkts[dir] = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	f->bytes[dir] += (uint64_t)p->wire_len + p->held_bytes;
+	if (p->ts_us > f->last_us)
+		f->last_us = p->ts_us;
+	if (k.proto == IPPROTO_NUM_TCP)
+		tcp_update(f, p->tcp_flags, dir);
+
+	/* Move to the tail of the (possibly new) list: O(1). */
+	li = list_for(f);
+	if (f->list != li || t->lists[li].tail != slot_id(t, f)) {
+		if (f->list < L_COUNT)
+			list_unlink(t, f);
+		list_append(t, f, li);
+	}
+
+	if (is_new)
+		*is_new = fresh;
+	if (from_b)
+		*from_b = rev;
+	return f;
+}
+
+void flow_expire(struct flow_table *t, uint64_t now_us)
+{
+	struct flow *f;
+
+	while ((f = oldest_head(t, true, now_us)) != NULL)
+		end_flow(t, f, timeout_reason(f));
+}
+
+void flow_flush(struct flow_table *t, enum end_reason reason)
+{
+	struct flow *f;
+
+	/* An out-of-range reason would index past stats.ended. */
+	if ((unsigned)reason >= END_COUNT)
+		reason = END_SHUTDOWN;
+	/* A TCP flow already closed by FIN or RST, lingering for its last
+	   ACKs, ended for that reason, not because the input stopped. */
+	while ((f = oldest_head(t, false, 0)) != NULL)
+		end_flow(t, f, f->list == L_TCP_DONE ? timeout_reason(f) : reason);
+}
+
+void flow_foreach(struct flow_table *t, void (*fn)(void *ctx, struct flow *f),
+		  void *ctx)
+{
+	int li;
+
+	for (li = 0; li < L_COUNT; li++) {
+		uint32_t id = t->lists[li].head;
+
+		while (id) {
+			struct flow *f = slot(t, id);
+
+			id = f->lnext;
+			fn(ctx, f);
+		}
+	}
+}
+
+/* ---- life cycle ------------------------------------------------------- */
+
+struct flow_table *flow_table_new(const struct limits *lim, uint64_t seed,
+				  flow_end_fn on_end, void *ctx)
+{
+	struct flow_table *t;
+	size_t nb = 1;
+
+	/* Slot ids are index + 1 in 32 bits, and nb below must not wrap. */
+	if (!lim || lim->max_flows == 0 || lim->max_flows > FLOW_MAX_FLOWS)
+		return NULL;
+	while (nb < lim->max_flows)
+		nb <<= 1;
+
+	t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	t->slots = calloc(lim->max_flows, sizeof *t->slots);
+	t->buckets = calloc(nb, sizeof *t->buckets);
+	if (!t->slots || !t->buckets) {
+		flow_table_free(t);
+		return NULL;
+	}
+	t->mask = nb - 1;
+	t->max_flows = lim->max_flows;
+	derive_key(seed, &t->k0, &t->k1);
+	t->lists[L_TCP].timeout_us = (uint64_t)lim->timeout_tcp * 1000000u;
+	t->lists[L_TCP_DONE].timeout_us = (uint64_t)lim->timeout_tcp_done * 1000000u;
+	t->lists[L_UDP].timeout_us = (uint64_t)lim->timeout_udp * 1000000u;
+	t->lists[L_OTHER].timeout_us = (uint64_t)lim->timeout_other * 1000000u;
+	t->on_end = on_end;
+	t->ctx = ctx;
+	return t;
+}
+
+void flow_table_free(struct flow_table *t)
+{
+	if (!t)
+		return;
+	free(t->slots);
+	free(t->buckets);
+	free(t);
+}
+
+const struct flow_stats *flow_table_stats(const struct flow_table *t)
+{
+	return &t->stats;
+}
+
+size_t flow_table_bytes(const struct flow_table *t)
+{
+	return sizeof *t + (size_t)t->max_flows * sizeof *t->slots +
+	       (t->mask + 1) * sizeof *t->buckets;
+}
+
+/* ---- names ------------------------------------------------------------ */
+
+const char *end_reason_name(enum end_reason r)
+{
+	static const char *const names[END_COUNT] = {
+		[END_ACTIVE] = "active",
+		[END_IDLE] = "idle",
+		[END_FIN] = "fin",
+		[END_RST] = "rst",
+		[END_EVICTED] = "evicted",
+		[END_EOF] = "eof",
+		[END_SHUTDOWN] = "shutdown",
+	};
+
+	return (unsigned)r < END_COUNT ? names[r] : "unknown";
+}
+
+const char *dir_basis_name(enum dir_basis b)
+{
+	static const char *const names[BASIS_COUNT] = {
+		[BASIS_SYN] = "syn",
+		[BASIS_SYNACK] = "syn-ack",
+		[BASIS_CATALOGUE] = "catalogue",
+		[BASIS_LOWER_PORT] = "lower-port",
+		[BASIS_FIRST_PACKET] = "first-packet",
+	};
+
+	return (unsigned)b < BASIS_COUNT ? names[b] : "unknown";
+}
+
+const char *verdict_name(enum verdict v)
+{
+	static const char *const names[V_COUNT] = {
+		[V_DOCUMENTED] = "documented",
+		[V_UNDOCUMENTED] = "undocumented",
+		[V_LOCAL_ONLY] = "local-only",
+		[V_PROTOCOL_MISMATCH] = "protocol-mismatch",
+		[V_ROLE_VIOLATION] = "role-violation",
+	};
+
+	return (unsigned)v < V_COUNT ? names[v] : "unknown";
+}

@@ -1,0 +1,58 @@
+/*
+ * report_csv.c: one CSV row per flow (RFC 4180), a header row first.
+ */
+#include "report_int.h"
+
+#include "classify.h"
+#include "util.h"
+
+static const char csv_header[] =
+	"first_seen,last_seen,transport,client_ip,client_port,server_ip,"
+	"server_port,packets,bytes,packets_c2s,packets_s2c,bytes_c2s,bytes_s2c,"
+	"service,tables,verdict,end_reason,direction_basis,vlan,tunnel\n";
+
+void report_csv_flow(struct report *r, const struct flow *f)
+{
+	FILE *o = r->out;
+	char t1[TIME_STR_MAX], t2[TIME_STR_MAX], cip[IP_STR_MAX], sip[IP_STR_MAX];
+	char tr[8];
+	int c2s, t, first = 1;
+	const struct cat_row *row;
+	const char *tun;
+
+	if (!r->header_done) {
+		fputs(csv_header, o);
+		r->header_done = true;
+	}
+	if (!f)
+		return;
+	c2s = f->server_is_b ? 0 : 1;
+	row = f->service_row ? catalogue_row(r->cat, f->service_row - 1u) : NULL;
+	tun = tunnel_name((enum tunnel_kind)f->tunnel);
+	fmt_time(f->first_us, t1);
+	fmt_time(f->last_us, t2);
+	fmt_ip(flow_client_ip(f), cip);
+	fmt_ip(flow_server_ip(f), sip);
+	report_transport(tr, f->key.proto);
+	fprintf(o, "%s,%s,%s,%s,%u,%s,%u,%llu,%llu,%llu,%llu,%llu,%llu,", t1, t2,
+		tr, cip, flow_client_port(f), sip, flow_server_port(f),
+		(unsigned long long)f->pkts[0] + f->pkts[1],
+		(unsigned long long)(f->bytes[0] + f->bytes[1]),
+		(unsigned long long)f->pkts[c2s], (unsigned long long)f->pkts[!c2s],
+		(unsigned long long)f->bytes[c2s], (unsigned long long)f->bytes[!c2s]);
+	csv_field(o, row ? row->service : "");
+	fputc(',', o);
+	/* Tables as "4;30": one field, no quoting needed. */
+	for (t = 0; t < 64; t++) {
+		if (!(f->tables & (UINT64_C(1) << t)))
+			continue;
+		fprintf(o, "%s%d", first ? "" : ";", t);
+		first = 0;
+	}
+	fprintf(o, ",%s,%s,%s,", verdict_name((enum verdict)f->verdict),
+		end_reason_name((enum end_reason)f->end_reason),
+		dir_basis_name((enum dir_basis)f->basis));
+	if (f->vlan)
+		fprintf(o, "%u", f->vlan);
+	fprintf(o, ",%s\n", tun ? tun : "");
+}

@@ -1,0 +1,206 @@
+/*
+ * report_json.c: JSON lines. One {"type":"flow"} object per ended flow,
+ * then one {"type":"summary"} object.
+ */
+#include "report_int.h"
+
+#include <stdlib.h>
+
+#include "classify.h"
+#include "util.h"
+
+/* Transport as the record names it: a string, or the protocol number. */
+static void json_transport(FILE *o, uint8_t proto)
+{
+	char t[8];
+
+	report_transport(t, proto);
+	if (t[0] >= '0' && t[0] <= '9')
+		fputs(t, o);
+	else
+		json_string(o, t);
+}
+
+static void json_tables(FILE *o, uint64_t tables)
+{
+	int t, first = 1;
+
+	fputc('[', o);
+	for (t = 0; t < 64; t++) {
+		if (!(tables & (UINT64_C(1) << t)))
+			continue;
+		fprintf(o, "%s%d", first ? "" : ",", t);
+		first = 0;
+	}
+	fputc(']', o);
+}
+
+void report_json_flow(struct report *r, const struct flow *f)
+{
+	FILE *o = r->out;
+	char t1[TIME_STR_MAX], t2[TIME_STR_MAX], cip[IP_STR_MAX], sip[IP_STR_MAX];
+	int c2s = f->server_is_b ? 0 : 1;   /* index of client-to-server */
+	const struct cat_row *row =
+		f->service_row ? catalogue_row(r->cat, f->service_row - 1u) : NULL;
+	const char *tun = tunnel_name((enum tunnel_kind)f->tunnel);
+
+	fmt_time(f->first_us, t1);
+	fmt_time(f->last_us, t2);
+	fmt_ip(flow_client_ip(f), cip);
+	fmt_ip(flow_server_ip(f), sip);
+	fprintf(o, "{\"type\":\"flow\",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"transport\":",
+		t1, t2);
+	json_transport(o, f->key.proto);
+	fprintf(o, ",\"client_ip\":\"%s\",\"client_port\":%u,\"server_ip\":\"%s\",\"server_port\":%u",
+		cip, flow_client_port(f), sip, flow_server_port(f));
+	fprintf(o, ",\"packets\":%llu,\"bytes\":%llu",
+		(unsigned long long)f->pkts[0] + f->pkts[1],
+		(unsigned long long)(f->bytes[0] + f->bytes[1]));
+	fprintf(o, ",\"packets_c2s\":%llu,\"packets_s2c\":%llu,\"bytes_c2s\":%llu,\"bytes_s2c\":%llu",
+		(unsigned long long)f->pkts[c2s], (unsigned long long)f->pkts[!c2s],
+		(unsigned long long)f->bytes[c2s], (unsigned long long)f->bytes[!c2s]);
+	fputs(",\"service\":", o);
+	if (row)
+		json_string(o, row->service);
+	else
+		fputs("null", o);
+	fputs(",\"tables\":", o);
+	json_tables(o, f->tables);
+	fprintf(o, ",\"verdict\":\"%s\",\"end_reason\":\"%s\",\"direction_basis\":\"%s\"",
+		verdict_name((enum verdict)f->verdict),
+		end_reason_name((enum end_reason)f->end_reason),
+		dir_basis_name((enum dir_basis)f->basis));
+	if (f->vlan)
+		fprintf(o, ",\"vlan\":%u", f->vlan);
+	else
+		fputs(",\"vlan\":null", o);
+	fputs(",\"tunnel\":", o);
+	if (tun)
+		json_string(o, tun);
+	else
+		fputs("null", o);
+	if (f->key.proto == IPPROTO_NUM_ICMP || f->key.proto == IPPROTO_NUM_ICMPV6)
+		fprintf(o, ",\"icmp_type\":%u", f->icmp_type);
+	fputs("}\n", o);
+}
+
+static void json_counter(FILE *o, int *first, const char *name, uint64_t n)
+{
+	fprintf(o, "%s", *first ? "" : ",");
+	json_string(o, name);
+	fprintf(o, ":%llu", (unsigned long long)n);
+	*first = 0;
+}
+
+static void json_files(FILE *o, const struct run_stats *s)
+{
+	size_t i;
+
+	fputs("\"files\":[", o);
+	for (i = 0; i < s->n_files; i++) {
+		const struct file_stat *fs = &s->files[i];
+
+		fputs(i ? ",{\"name\":" : "{\"name\":", o);
+		json_string(o, fs->name);
+		fprintf(o, ",\"link_type\":%d,\"packets\":%llu,\"bytes\":%llu,\"error\":",
+			fs->dlt, (unsigned long long)fs->packets,
+			(unsigned long long)fs->bytes);
+		if (fs->error[0])
+			json_string(o, fs->error);
+		else
+			fputs("null", o);
+		if (fs->stop_offset >= 0)
+			fprintf(o, ",\"stop_offset\":%lld", (long long)fs->stop_offset);
+		fputc('}', o);
+	}
+	fputc(']', o);
+}
+
+static void json_aggs(FILE *o, struct report *r)
+{
+	static const char *const key[V_COUNT] = {
+		"services", "undocumented", "local_only", "protocol_mismatch",
+		"role_violation"
+	};
+	struct agg **v;
+	size_t n, i;
+	int cur = -1, first = 1;
+
+	v = report_sorted_aggs(r, &n);
+	for (int k = 0; k < V_COUNT; k++) {
+		fprintf(o, ",\"%s\":[", key[k]);
+		first = 1;
+		for (i = 0; v && i < n; i++) {
+			const struct agg *a = v[i];
+			const struct cat_row *row;
+
+			if (a->verdict != k)
+				continue;
+			cur = k;
+			fputs(first ? "{" : ",{", o);
+			first = 0;
+			row = a->row ? catalogue_row(r->cat, a->row - 1u) : NULL;
+			if (row) {
+				fprintf(o, "\"table\":%u,\"service\":", row->table);
+				json_string(o, row->service);
+				fputc(',', o);
+			}
+			fputs("\"transport\":", o);
+			json_transport(o, a->proto);
+			fprintf(o, ",\"port\":%u,\"flows\":%llu,\"packets\":%llu,\"bytes\":%llu}",
+				a->port, (unsigned long long)a->flows,
+				(unsigned long long)a->pkts,
+				(unsigned long long)a->bytes);
+		}
+		fputc(']', o);
+	}
+	(void)cur;
+	free(v);
+}
+
+void report_json_summary(struct report *r, const struct run_stats *s)
+{
+	FILE *o = r->out;
+	int first, e, v;
+
+	fputs("{\"type\":\"summary\",", o);
+	json_files(o, s);
+	fprintf(o, ",\"packets\":%llu,\"bytes\":%llu",
+		(unsigned long long)s->packets, (unsigned long long)s->bytes);
+	fputs(",\"decode_errors\":{", o);
+	first = 1;
+	for (e = 0; e < DERR_COUNT; e++)
+		if (s->dec->err[e])
+			json_counter(o, &first, decode_err_name((enum decode_err)e),
+				     s->dec->err[e]);
+	fputs("},\"tunnels\":{", o);
+	first = 1;
+	for (e = 1; e < TUN_COUNT; e++)
+		if (s->dec->tunnels[e])
+			json_counter(o, &first, tunnel_name((enum tunnel_kind)e),
+				     s->dec->tunnels[e]);
+	fprintf(o, "},\"fragments\":%llu,\"snap_truncated\":%llu",
+		(unsigned long long)s->dec->frags,
+		(unsigned long long)s->dec->snap_truncated);
+	fprintf(o, ",\"flows\":%llu,\"max_flows\":%u,\"peak_flows\":%llu,\"evictions\":%llu",
+		(unsigned long long)s->flows->created, s->max_flows,
+		(unsigned long long)s->flows->peak_active,
+		(unsigned long long)s->flows->ended[END_EVICTED]);
+	fputs(",\"flows_by_verdict\":{", o);
+	first = 1;
+	for (v = 0; v < V_COUNT; v++)
+		json_counter(o, &first, verdict_name((enum verdict)v), r->vflows[v]);
+	fputs("},\"flows_by_end_reason\":{", o);
+	first = 1;
+	for (e = 1; e < END_COUNT; e++)
+		json_counter(o, &first, end_reason_name((enum end_reason)e),
+			     s->flows->ended[e]);
+	fputc('}', o);
+	json_aggs(o, r);
+	if (s->validate)
+		fprintf(o, ",\"validate\":\"%s\"",
+			s->exit_status == 0 ? "pass" :
+			s->exit_status == 1 ? "fail" :
+			s->exit_status == 3 ? "inconclusive" : "error");
+	fprintf(o, ",\"exit_status\":%d}\n", s->exit_status);
+}

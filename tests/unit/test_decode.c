@@ -1,0 +1,2226 @@
+/*
+ * test_decode.c: decode_packet() on hand-built frames: every link type,
+ * tags, MPLS, PPPoE, Cisco MetaData, IPv4 options, IPv6 extension
+ * headers, fragments in and out of order, tunnels, fallbacks, errors, and
+ * every prefix of every well-formed frame.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "decode.h"
+#include "frag.h"
+
+/* ---- a tiny frame builder ---------------------------------------------- */
+
+struct fb {
+	uint8_t b[2048];
+	size_t n;
+};
+
+static void put8(struct fb *f, unsigned v)
+{
+	f->b[f->n++] = (uint8_t)v;
+}
+
+static void put16(struct fb *f, unsigned v)
+{
+	put8(f, (v >> 8) & 0xff);
+	put8(f, v & 0xff);
+}
+
+static void put32(struct fb *f, uint32_t v)
+{
+	put16(f, v >> 16);
+	put16(f, v & 0xffff);
+}
+
+static void putn(struct fb *f, const void *p, size_t n)
+{
+	memcpy(f->b + f->n, p, n);
+	f->n += n;
+}
+
+static void zeros(struct fb *f, size_t n)
+{
+	memset(f->b + f->n, 0, n);
+	f->n += n;
+}
+
+static void fill(struct fb *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		put8(f, 'a' + (unsigned)(i % 26));
+}
+
+static void patch16(struct fb *f, size_t at, size_t v)
+{
+	f->b[at] = (uint8_t)(v >> 8);
+	f->b[at + 1] = (uint8_t)v;
+}
+
+/* A 16-bit value in this host's order (NFLOG TLV fields). */
+static void put16_host(struct fb *f, uint16_t v)
+{
+	putn(f, &v, 2);
+}
+
+#define A4(a, b, c, d) \
+	(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
+
+static const uint32_t C4 = A4(10, 0, 0, 1);       /* outer / plain client */
+static const uint32_t S4 = A4(10, 0, 0, 2);       /* outer / plain server */
+static const uint32_t IC4 = A4(192, 168, 1, 10);  /* inner client */
+static const uint32_t IS4 = A4(192, 168, 1, 20);  /* inner server */
+static const uint8_t C6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+				0, 0, 0, 0, 0, 0, 0, 1 };
+static const uint8_t S6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+				0, 0, 0, 0, 0, 0, 0, 2 };
+static const uint8_t MAC_A[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 };
+static const uint8_t MAC_B[6] = { 0x00, 0x66, 0x77, 0x88, 0x99, 0xaa };
+
+#define TS 1700000000000000ULL   /* packet time, microseconds */
+
+static void eth(struct fb *f, unsigned type)
+{
+	putn(f, MAC_B, 6);
+	putn(f, MAC_A, 6);
+	put16(f, type);
+}
+
+/* IPv4 header with optlen bytes of NOP options; ip4_end() sets the
+   total length. fl is the flags/fragment offset field. */
+static size_t ip4(struct fb *f, unsigned proto, uint32_t src, uint32_t dst,
+		  unsigned id, unsigned fl, size_t optlen)
+{
+	size_t at = f->n, i;
+
+	put8(f, 0x40 | (unsigned)(5 + optlen / 4));
+	put8(f, 0);
+	put16(f, 0);
+	put16(f, id);
+	put16(f, fl);
+	put8(f, 64);
+	put8(f, proto);
+	put16(f, 0);
+	put32(f, src);
+	put32(f, dst);
+	for (i = 0; i < optlen; i++)
+		put8(f, 1);
+	return at;
+}
+
+static void ip4_end(struct fb *f, size_t at)
+{
+	patch16(f, at + 2, f->n - at);
+}
+
+static size_t ip6(struct fb *f, unsigned nh, const uint8_t *src,
+		  const uint8_t *dst)
+{
+	size_t at = f->n;
+
+	put32(f, 0x60000000);
+	put16(f, 0);
+	put8(f, nh);
+	put8(f, 64);
+	putn(f, src, 16);
+	putn(f, dst, 16);
+	return at;
+}
+
+static void ip6_end(struct fb *f, size_t at)
+{
+	patch16(f, at + 4, f->n - at - 40);
+}
+
+static void tcp(struct fb *f, unsigned sp, unsigned dp, unsigned flags,
+		size_t optlen, size_t paylen)
+{
+	size_t i;
+
+	put16(f, sp);
+	put16(f, dp);
+	put32(f, 1000);
+	put32(f, 0);
+	put8(f, (unsigned)((5 + optlen / 4) << 4));
+	put8(f, flags);
+	put16(f, 65535);
+	put16(f, 0);
+	put16(f, 0);
+	for (i = 0; i < optlen; i++)
+		put8(f, 1);
+	fill(f, paylen);
+}
+
+static size_t udp(struct fb *f, unsigned sp, unsigned dp)
+{
+	size_t at = f->n;
+
+	put16(f, sp);
+	put16(f, dp);
+	put16(f, 0);
+	put16(f, 0);
+	return at;
+}
+
+static void udp_end(struct fb *f, size_t at)
+{
+	patch16(f, at + 4, f->n - at);
+}
+
+/* IPv4 + TCP 40000 -> 5222 (SYN|ACK) with 10 payload bytes. */
+static void ip4_tcp(struct fb *f, uint32_t src, uint32_t dst)
+{
+	size_t ip = ip4(f, 6, src, dst, 7, 0, 0);
+
+	tcp(f, 40000, 5222, TCPF_SYN | TCPF_ACK, 0, 10);
+	ip4_end(f, ip);
+}
+
+/* IPv6 + UDP 5060 -> 5061 with 12 payload bytes. */
+static void ip6_udp(struct fb *f, const uint8_t *src, const uint8_t *dst)
+{
+	size_t ip = ip6(f, 17, src, dst), u = udp(f, 5060, 5061);
+
+	fill(f, 12);
+	udp_end(f, u);
+	ip6_end(f, ip);
+}
+
+/* ---- checks -------------------------------------------------------------- */
+
+static void assert_v4(const struct ip_addr *a, uint32_t v)
+{
+	uint8_t e[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
+			  (uint8_t)(v >> 24), (uint8_t)(v >> 16),
+			  (uint8_t)(v >> 8), (uint8_t)v };
+
+	assert_memory_equal(a->b, e, 16);
+}
+
+static void assert_v6(const struct ip_addr *a, const uint8_t *v)
+{
+	assert_memory_equal(a->b, v, 16);
+}
+
+/* The plain IPv4/TCP flow of ip4_tcp(src, dst). */
+static void assert_tcp4(const struct packet *p, uint32_t src, uint32_t dst)
+{
+	assert_int_equal(p->family, 4);
+	assert_int_equal(p->proto, 6);
+	assert_v4(&p->src, src);
+	assert_v4(&p->dst, dst);
+	assert_int_equal(p->sport, 40000);
+	assert_int_equal(p->dport, 5222);
+	assert_int_equal(p->tcp_flags, TCPF_SYN | TCPF_ACK);
+	assert_int_equal(p->payload_len, 10);
+	assert_non_null(p->payload);
+	assert_memory_equal(p->payload, "abcdefghij", 10);
+	assert_int_equal(p->l3_len, 50);
+	assert_int_equal(p->l3[0], 0x45);
+	assert_int_equal(p->truncated, 0);
+	assert_int_equal(p->fragment, 0);
+}
+
+static void assert_udp6(const struct packet *p, const uint8_t *src,
+			const uint8_t *dst)
+{
+	assert_int_equal(p->family, 6);
+	assert_int_equal(p->proto, 17);
+	assert_v6(&p->src, src);
+	assert_v6(&p->dst, dst);
+	assert_int_equal(p->sport, 5060);
+	assert_int_equal(p->dport, 5061);
+	assert_int_equal(p->payload_len, 12);
+	assert_int_equal(p->truncated, 0);
+}
+
+static uint64_t err_sum(const struct decoder *d)
+{
+	uint64_t s = 0;
+	int i;
+
+	for (i = 0; i < DERR_COUNT; i++)
+		s += d->err[i];
+	return s;
+}
+
+/* Only reason e was counted, once, since *before. */
+static void assert_only_err(const struct decoder *d, const uint64_t *before,
+			    enum decode_err e)
+{
+	int i;
+
+	for (i = 0; i < DERR_COUNT; i++) {
+		uint64_t want = before[i] + (i == (int)e ? 1 : 0);
+
+		if (d->err[i] != want)
+			fail_msg("counter %s: %llu, expected %llu",
+				 decode_err_name((enum decode_err)i),
+				 (unsigned long long)d->err[i],
+				 (unsigned long long)want);
+	}
+}
+
+static void assert_no_new_err(const struct decoder *d, const uint64_t *before)
+{
+	assert_memory_equal(d->err, before, sizeof d->err);
+}
+
+/* ---- fixture ------------------------------------------------------------- */
+
+struct fx {
+	struct decoder d;
+	struct limits lim;
+	struct packet p;
+	uint64_t before[DERR_COUNT];
+};
+
+static struct fx fx_storage;
+
+static int setup(void **state)
+{
+	struct fx *x = &fx_storage;
+
+	memset(x, 0, sizeof *x);
+	limits_default(&x->lim);
+	if (decoder_init(&x->d, &x->lim) != 0)
+		return -1;
+	*state = x;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *x = *state;
+
+	decoder_free(&x->d);
+	return 0;
+}
+
+/* Decode the whole frame (caplen = wire_len), noting counters first. */
+static enum decode_status dec(struct fx *x, int dlt, const struct fb *f)
+{
+	memcpy(x->before, x->d.err, sizeof x->before);
+	return decode_packet(&x->d, dlt, TS, f->b, (uint32_t)f->n,
+			     (uint32_t)f->n, &x->p);
+}
+
+static enum decode_status dec_at(struct fx *x, int dlt, const struct fb *f,
+				 uint64_t ts)
+{
+	memcpy(x->before, x->d.err, sizeof x->before);
+	return decode_packet(&x->d, dlt, ts, f->b, (uint32_t)f->n,
+			     (uint32_t)f->n, &x->p);
+}
+
+/* ---- frame builders (also the truncation corpus) ------------------------- */
+
+static void b_eth_tcp(struct fb *f)
+{
+	eth(f, 0x0800);
+	ip4_tcp(f, C4, S4);
+}
+
+static void b_eth_udp6(struct fb *f)
+{
+	eth(f, 0x86DD);
+	ip6_udp(f, C6, S6);
+}
+
+static void b_sll(struct fb *f)
+{
+	put16(f, 0);          /* to us */
+	put16(f, 1);          /* ARPHRD_ETHER */
+	put16(f, 6);
+	putn(f, MAC_A, 6);
+	zeros(f, 2);
+	put16(f, 0x0800);
+	ip4_tcp(f, C4, S4);
+}
+
+static void b_sll2(struct fb *f)
+{
+	put16(f, 0x86DD);
+	zeros(f, 2);
+	put32(f, 3);          /* ifindex */
+	put16(f, 1);
+	put8(f, 0);
+	put8(f, 6);
+	putn(f, MAC_A, 6);
+	zeros(f, 2);
+	ip6_udp(f, C6, S6);
+}
+
+static void b_raw4(struct fb *f)
+{
+	ip4_tcp(f, C4, S4);
+}
+
+static void b_raw6(struct fb *f)
+{
+	ip6_udp(f, C6, S6);
+}
+
+static void b_null_le4(struct fb *f)
+{
+	put8(f, 2);
+	zeros(f, 3);
+	ip4_tcp(f, C4, S4);
+}
+
+static void b_null_be6(struct fb *f)
+{
+	put32(f, 30);         /* macOS AF_INET6, written big-endian */
+	ip6_udp(f, C6, S6);
+}
+
+static void b_loop6(struct fb *f)
+{
+	put32(f, 24);         /* OpenBSD AF_INET6 */
+	ip6_udp(f, C6, S6);
+}
+
+static void b_nflog(struct fb *f)
+{
+	put8(f, 2);           /* AF_INET */
+	put8(f, 0);
+	put16(f, 0);
+	put16_host(f, 8);     /* NFULA_PACKET_HDR: 4 bytes of value */
+	put16_host(f, 1);
+	put16(f, 0x0800);
+	zeros(f, 2);
+	put16_host(f, 7);     /* NFULA_PREFIX "ab\0": padded to 8 */
+	put16_host(f, 10);
+	putn(f, "ab", 3);
+	zeros(f, 1);
+	put16_host(f, 4 + 50);
+	put16_host(f, 9);     /* NFULA_PAYLOAD */
+	ip4_tcp(f, C4, S4);
+}
+
+static void b_vlan(struct fb *f)
+{
+	eth(f, 0x8100);
+	put16(f, 0x2000 | 100);   /* PCP 1, VID 100 */
+	put16(f, 0x0800);
+	ip4_tcp(f, C4, S4);
+}
+
+static void b_qinq(struct fb *f)
+{
+	eth(f, 0x88A8);
+	put16(f, 200);
+	put16(f, 0x8100);
+	put16(f, 100);
+	put16(f, 0x0800);
+	ip4_tcp(f, C4, S4);
+}
+
+static void b_triple(struct fb *f)
+{
+	eth(f, 0x9100);
+	put16(f, 300);
+	put16(f, 0x88A8);
+	put16(f, 200);
+	put16(f, 0x8100);
+	put16(f, 100);
+	put16(f, 0x86DD);
+	ip6_udp(f, C6, S6);
+}
+
+static void b_mpls(struct fb *f)
+{
+	eth(f, 0x8847);
+	put32(f, (16u << 12) | 64);           /* label 16, S clear */
+	put32(f, (17u << 12) | 0x100 | 64);   /* label 17, bottom */
+	ip4_tcp(f, C4, S4);
+}
+
+static void b_pppoe(struct fb *f)
+{
+	eth(f, 0x8864);
+	put8(f, 0x11);
+	put8(f, 0);
+	put16(f, 0x1234);
+	put16(f, 2 + 62);
+	put16(f, 0x0057);
+	ip6_udp(f, C6, S6);
+}
+
+static void b_cmd(struct fb *f)
+{
+	eth(f, 0x8909);
+	put8(f, 1);           /* version */
+	put8(f, 1);           /* length */
+	put16(f, 0x0001);     /* options: SGT */
+	put16(f, 42);         /* SGT */
+	put16(f, 0x0800);
+	ip4_tcp(f, C4, S4);
+}
+
+static void b_ip4opts(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 6, C4, S4, 9, 0, 8);   /* IHL 7 */
+	tcp(f, 40000, 5222, TCPF_SYN | TCPF_ACK, 0, 10);
+	ip4_end(f, ip);
+}
+
+static void b_ip6ext(struct fb *f)
+{
+	size_t ip, u;
+
+	eth(f, 0x86DD);
+	ip = ip6(f, 0, C6, S6);
+	put8(f, 60);          /* hop-by-hop, 8 bytes: PadN */
+	put8(f, 0);
+	put8(f, 1);
+	put8(f, 4);
+	zeros(f, 4);
+	put8(f, 43);          /* destination options, 16 bytes */
+	put8(f, 1);
+	put8(f, 1);
+	put8(f, 12);
+	zeros(f, 12);
+	put8(f, 51);          /* routing type 4 (SRH), 24 bytes */
+	put8(f, 2);
+	put8(f, 4);
+	put8(f, 0);
+	zeros(f, 20);
+	put8(f, 17);          /* AH: length 4 means (4+2)*4 = 24 bytes */
+	put8(f, 4);
+	zeros(f, 22);
+	u = udp(f, 5060, 5061);
+	fill(f, 12);
+	udp_end(f, u);
+	ip6_end(f, ip);
+}
+
+/* GRE with checksum, key and sequence carrying IPv4/TCP. */
+static void b_gre_cks(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 47, C4, S4, 1, 0, 0);
+	put16(f, 0xB000);
+	put16(f, 0x0800);
+	put32(f, 0);          /* checksum, reserved */
+	put32(f, 0xdeadbeef); /* key */
+	put32(f, 7);          /* sequence */
+	ip4_tcp(f, IC4, IS4);
+	ip4_end(f, ip);
+}
+
+static void b_gre_teb(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 47, C4, S4, 1, 0, 0);
+	put16(f, 0x2000);
+	put16(f, 0x6558);
+	put32(f, 5);
+	eth(f, 0x8100);
+	put16(f, 55);
+	put16(f, 0x0800);
+	ip4_tcp(f, IC4, IS4);
+	ip4_end(f, ip);
+}
+
+static void b_erspan1(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 47, C4, S4, 1, 0, 0);
+	put16(f, 0x0000);
+	put16(f, 0x88BE);
+	eth(f, 0x0800);
+	ip4_tcp(f, IC4, IS4);
+	ip4_end(f, ip);
+}
+
+static void b_erspan2(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 47, C4, S4, 1, 0, 0);
+	put16(f, 0x1000);
+	put16(f, 0x88BE);
+	put32(f, 99);                                 /* sequence */
+	put32(f, (1u << 28) | (10u << 16) | (2u << 11) | 5); /* v1, VLAN 10 */
+	put32(f, 1234);                               /* index */
+	eth(f, 0x0800);
+	ip4_tcp(f, IC4, IS4);
+	ip4_end(f, ip);
+}
+
+static void erspan3_hdr(struct fb *f, unsigned bits)
+{
+	put32(f, (2u << 28) | (10u << 16) | 5);   /* v2, VLAN 10, session 5 */
+	put32(f, 0x01020304);                     /* timestamp */
+	put16(f, 42);                             /* SGT */
+	put16(f, bits);
+}
+
+static void b_erspan3(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 47, C4, S4, 1, 0, 0);
+	put16(f, 0x1000);
+	put16(f, 0x22EB);
+	put32(f, 99);
+	erspan3_hdr(f, 0x0020 | (1u << 3));       /* HW ID 2, D egress */
+	eth(f, 0x0800);
+	ip4_tcp(f, IC4, IS4);
+	ip4_end(f, ip);
+}
+
+static void b_erspan3_o(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x86DD);
+	ip = ip6(f, 47, C6, S6);
+	put16(f, 0x1000);
+	put16(f, 0x22EB);
+	put32(f, 99);
+	erspan3_hdr(f, 0x0001);                   /* O: subheader follows */
+	put32(f, 0x0c000000);                     /* platform id 3 ... */
+	put32(f, 0x11223344);
+	eth(f, 0x0800);
+	ip4_tcp(f, IC4, IS4);
+	ip6_end(f, ip);
+}
+
+static void b_vxlan(struct fb *f)
+{
+	size_t ip, u;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 17, C4, S4, 1, 0, 0);
+	u = udp(f, 55555, 4789);
+	put8(f, 0x08);
+	zeros(f, 3);
+	put32(f, 100u << 8);   /* VNI 100 */
+	eth(f, 0x0800);
+	ip4_tcp(f, IC4, IS4);
+	udp_end(f, u);
+	ip4_end(f, ip);
+}
+
+static void b_ipip(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 4, C4, S4, 1, 0, 0);
+	ip4_tcp(f, IC4, IS4);
+	ip4_end(f, ip);
+}
+
+static void b_6in4(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 41, C4, S4, 1, 0, 0);
+	ip6_udp(f, C6, S6);
+	ip4_end(f, ip);
+}
+
+static void b_4in6(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x86DD);
+	ip = ip6(f, 4, S6, C6);
+	ip4_tcp(f, IC4, IS4);
+	ip6_end(f, ip);
+}
+
+static void b_6in6(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x86DD);
+	ip = ip6(f, 41, S6, C6);
+	ip6_udp(f, C6, S6);
+	ip6_end(f, ip);
+}
+
+static void b_gre_v1(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 47, C4, S4, 1, 0, 0);
+	put16(f, 0x3001);     /* K, S, version 1 (PPTP) */
+	put16(f, 0x880B);
+	put32(f, (12u << 16) | 77);
+	put32(f, 1);
+	put8(f, 0xff);
+	put8(f, 0x03);
+	put16(f, 0x0021);
+	ip4_tcp(f, IC4, IS4);
+	ip4_end(f, ip);
+}
+
+static void b_sctp(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 132, C4, S4, 1, 0, 0);
+	put16(f, 5060);
+	put16(f, 5060);
+	zeros(f, 8);
+	ip4_end(f, ip);
+}
+
+static void b_icmp_echo(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 1, C4, S4, 1, 0, 0);
+	put8(f, 8);
+	put8(f, 0);
+	put16(f, 0);
+	put32(f, 0x00010002);
+	fill(f, 8);
+	ip4_end(f, ip);
+}
+
+/* Port unreachable quoting the UDP datagram that caused it. */
+static void b_icmp_unreach(struct fb *f)
+{
+	size_t ip, q, u;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 1, S4, C4, 1, 0, 0);
+	put8(f, 3);
+	put8(f, 3);
+	put16(f, 0);
+	put32(f, 0);
+	q = ip4(f, 17, C4, S4, 2, 0, 0);
+	u = udp(f, 33000, 161);
+	udp_end(f, u);
+	ip4_end(f, q);
+	ip4_end(f, ip);
+}
+
+static void b_icmp6(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x86DD);
+	ip = ip6(f, 58, C6, S6);
+	put8(f, 128);
+	put8(f, 0);
+	put16(f, 0);
+	put32(f, 0x00010001);
+	ip6_end(f, ip);
+}
+
+/* UDP 33000 -> 161 of 32 bytes (header + 24) in two IPv4 fragments. */
+static void b_frag4_first(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 17, C4, S4, 0x1234, 0x2000, 0);
+	put16(f, 33000);
+	put16(f, 161);
+	put16(f, 32);
+	put16(f, 0);
+	fill(f, 8);
+	ip4_end(f, ip);
+}
+
+static void b_frag4_last(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 17, C4, S4, 0x1234, 2, 0);   /* offset 16 bytes */
+	fill(f, 16);
+	ip4_end(f, ip);
+}
+
+static void frag6_hdr(struct fb *f, unsigned off, bool more)
+{
+	put8(f, 17);
+	put8(f, 0);
+	put16(f, off | (more ? 1 : 0));
+	put32(f, 0xabcdef01);
+}
+
+static void b_frag6_first(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x86DD);
+	ip = ip6(f, 44, C6, S6);
+	frag6_hdr(f, 0, true);
+	put16(f, 5060);
+	put16(f, 5061);
+	put16(f, 32);
+	put16(f, 0);
+	fill(f, 8);
+	ip6_end(f, ip);
+}
+
+static void b_frag6_last(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x86DD);
+	ip = ip6(f, 44, C6, S6);
+	frag6_hdr(f, 16, false);
+	fill(f, 16);
+	ip6_end(f, ip);
+}
+
+/* ---- link types ---------------------------------------------------------- */
+
+static void test_ethernet_ipv4_tcp(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_eth_tcp(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+	assert_ptr_equal(x->p.l3, f.b + 14);
+	assert_ptr_equal(x->p.payload, f.b + 14 + 40);
+	assert_int_equal(x->p.vlan, 0);
+	assert_int_equal(x->p.tunnel, TUN_NONE);
+	assert_int_equal(x->p.ts_us, TS);
+	assert_int_equal(x->p.wire_len, f.n);
+	assert_int_equal(err_sum(&x->d), 0);
+}
+
+static void test_ethernet_ipv6_udp(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_eth_udp6(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_udp6(&x->p, C6, S6);
+	assert_int_equal(x->p.l3_len, 40 + 20);
+	assert_memory_equal(x->p.payload, "abcdefghijkl", 12);
+}
+
+static void test_sll(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_sll(&f);
+	assert_int_equal(dec(x, 113, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+}
+
+static void test_sll2(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_sll2(&f);
+	assert_int_equal(dec(x, 276, &f), DECODE_OK);
+	assert_udp6(&x->p, C6, S6);
+}
+
+static void test_raw_and_ipv4_ipv6_links(void **state)
+{
+	struct fx *x = *state;
+	struct fb f4 = { .n = 0 }, f6 = { .n = 0 };
+
+	b_raw4(&f4);
+	b_raw6(&f6);
+	assert_int_equal(dec(x, 12, &f4), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+	assert_int_equal(dec(x, 14, &f6), DECODE_OK);
+	assert_udp6(&x->p, C6, S6);
+	assert_int_equal(dec(x, 228, &f4), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+	assert_int_equal(dec(x, 229, &f6), DECODE_OK);
+	assert_udp6(&x->p, C6, S6);
+	/* The link type says which version: the other is malformed. */
+	assert_int_equal(dec(x, 228, &f6), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_IPV4_BAD_VERSION);
+	assert_int_equal(dec(x, 229, &f4), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_IPV6_BAD_VERSION);
+	/* Raw IP that is neither 4 nor 6. */
+	f4.b[0] = 0x55;
+	assert_int_equal(dec(x, 12, &f4), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_NOT_IP);
+}
+
+static void test_null_and_loop(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	static const uint32_t v6fams[] = { 10, 24, 28, 30 };
+	size_t i;
+
+	b_null_le4(&f);
+	assert_int_equal(dec(x, 0, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+	/* The same family written big-endian. */
+	f.b[0] = 0;
+	f.b[3] = 2;
+	assert_int_equal(dec(x, 0, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+
+	for (i = 0; i < sizeof v6fams / sizeof v6fams[0]; i++) {
+		f.n = 0;
+		b_null_be6(&f);
+		f.b[0] = f.b[1] = f.b[2] = 0;
+		f.b[3] = (uint8_t)v6fams[i];
+		assert_int_equal(dec(x, 0, &f), DECODE_OK);
+		assert_udp6(&x->p, C6, S6);
+		/* little-endian too */
+		f.b[0] = (uint8_t)v6fams[i];
+		f.b[3] = 0;
+		assert_int_equal(dec(x, 0, &f), DECODE_OK);
+		assert_udp6(&x->p, C6, S6);
+	}
+	/* AF 7 is not IP. */
+	f.b[0] = 7;
+	assert_int_equal(dec(x, 0, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_NOT_IP);
+
+	f.n = 0;
+	b_loop6(&f);
+	assert_int_equal(dec(x, 108, &f), DECODE_OK);
+	assert_udp6(&x->p, C6, S6);
+	/* DLT_LOOP is always big-endian: 24 little-endian is not a family. */
+	f.b[0] = 24;
+	f.b[3] = 0;
+	assert_int_equal(dec(x, 108, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_NOT_IP);
+}
+
+static void test_nflog(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_nflog(&f);
+	assert_int_equal(dec(x, 239, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+	/* A TLV length under its own header cannot be walked. */
+	{
+		const uint16_t two = 2;
+
+		memcpy(f.b + 4, &two, 2);   /* host order, as the TLV */
+	}
+	assert_int_equal(dec(x, 239, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_NFLOG_BAD_TLV);
+}
+
+static void test_unsupported_link(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_raw4(&f);
+	assert_int_equal(dec(x, 9, &f), DECODE_ERROR);   /* DLT_PPP */
+	assert_only_err(&x->d, x->before, DERR_UNSUPPORTED_LINK);
+	assert_true(decode_link_supported(1));
+	assert_true(decode_link_supported(0));
+	assert_true(decode_link_supported(12));
+	assert_true(decode_link_supported(14));
+	assert_true(decode_link_supported(108));
+	assert_true(decode_link_supported(113));
+	assert_true(decode_link_supported(228));
+	assert_true(decode_link_supported(229));
+	assert_true(decode_link_supported(239));
+	assert_true(decode_link_supported(276));
+	assert_false(decode_link_supported(9));
+	assert_false(decode_link_supported(105));
+	assert_false(decode_link_supported(-1));
+}
+
+/* ---- Ethernet chain ------------------------------------------------------ */
+
+static void test_vlan_single(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_vlan(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+	assert_int_equal(x->p.vlan, 100);
+}
+
+static void test_vlan_qinq_and_triple(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_qinq(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+	assert_int_equal(x->p.vlan, 200);   /* the outermost tag */
+	f.n = 0;
+	b_triple(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_udp6(&x->p, C6, S6);
+	assert_int_equal(x->p.vlan, 300);
+}
+
+static void test_vlan_too_deep(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	int i;
+
+	/* MAX_ENCAP_DEPTH tags decode; one more is too deep. */
+	eth(&f, 0x8100);
+	for (i = 0; i < MAX_ENCAP_DEPTH; i++) {
+		put16(&f, (unsigned)(i + 1));
+		put16(&f, i + 1 < MAX_ENCAP_DEPTH ? 0x8100 : 0x0800);
+	}
+	ip4_tcp(&f, C4, S4);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.vlan, 1);
+
+	f.n = 0;
+	eth(&f, 0x8100);
+	for (i = 0; i <= MAX_ENCAP_DEPTH; i++) {
+		put16(&f, (unsigned)(i + 1));
+		put16(&f, i < MAX_ENCAP_DEPTH ? 0x8100 : 0x0800);
+	}
+	ip4_tcp(&f, C4, S4);
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_TOO_DEEP);
+}
+
+static void test_mpls(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_mpls(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+	/* A pseudowire control word (first nibble 0) is not IP. */
+	f.n = 0;
+	eth(&f, 0x8847);
+	put32(&f, (16u << 12) | 0x100 | 64);
+	put32(&f, 0);
+	eth(&f, 0x0800);
+	ip4_tcp(&f, C4, S4);
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_NOT_IP);
+}
+
+static void test_pppoe(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_pppoe(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_udp6(&x->p, C6, S6);
+	/* PPP protocol 0x0021 is IPv4. */
+	f.n = 0;
+	eth(&f, 0x8864);
+	put32(&f, 0x11001234);
+	put16(&f, 52);
+	put16(&f, 0x0021);
+	ip4_tcp(&f, C4, S4);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+	/* LCP (0xc021) is not. */
+	f.b[20] = 0xc0;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_NOT_IP);
+}
+
+static void test_cmd_sgt(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_cmd(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+}
+
+static void test_not_ip(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	eth(&f, 0x0806);     /* ARP */
+	zeros(&f, 28);
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_NOT_IP);
+	f.n = 0;
+	eth(&f, 38);         /* 802.3 length: LLC (STP, CDP) */
+	put8(&f, 0x42);
+	put8(&f, 0x42);
+	put8(&f, 0x03);
+	zeros(&f, 35);
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_NOT_IP);
+}
+
+/* ---- IP ------------------------------------------------------------------ */
+
+static void test_ipv4_options(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_ip4opts(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.sport, 40000);
+	assert_int_equal(x->p.dport, 5222);
+	assert_int_equal(x->p.l3_len, 28 + 20 + 10);
+	assert_ptr_equal(x->p.payload, f.b + 14 + 28 + 20);
+	assert_int_equal(x->p.payload_len, 10);
+}
+
+static void test_ipv4_header_errors(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_eth_tcp(&f);
+	f.b[14] = 0x44;                   /* IHL 4 */
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_IPV4_BAD_HLEN);
+	f.b[14] = 0x55;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_IPV4_BAD_VERSION);
+	f.b[14] = 0x4f;                   /* 60-byte header, total 50 */
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_IPV4_BAD_TOTLEN);
+	patch16(&f, 16, 0);               /* 60-byte header, 50 captured */
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_IPV4_TRUNC);
+	f.b[14] = 0x45;
+	patch16(&f, 16, 19);              /* total length under the header */
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_IPV4_BAD_TOTLEN);
+	/* 0 is what segmentation offload leaves: the captured length. */
+	patch16(&f, 16, 0);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+}
+
+static void test_ipv4_len_over_cap_and_snaplen(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_eth_tcp(&f);
+	/* The whole frame captured, but the header claims 10 more. */
+	patch16(&f, 16, 60);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_IPV4_LEN_OVER_CAP);
+	assert_int_equal(x->p.truncated, 1);
+	assert_int_equal(x->p.sport, 40000);
+	assert_int_equal(x->p.l3_len, 50);
+	assert_int_equal(x->p.payload_len, 10);
+	assert_int_equal(x->d.snap_truncated, 0);
+
+	/* A snaplen cut: normal, counted apart, not an error. */
+	patch16(&f, 16, 50);
+	memcpy(x->before, x->d.err, sizeof x->before);
+	assert_int_equal(decode_packet(&x->d, 1, TS, f.b, 14 + 45, (uint32_t)f.n,
+				       &x->p), DECODE_OK);
+	assert_int_equal(x->p.truncated, 1);
+	assert_int_equal(x->p.payload_len, 5);
+	assert_int_equal(x->p.l3_len, 45);
+	assert_int_equal(x->p.wire_len, f.n);
+	assert_int_equal(x->d.snap_truncated, 1);
+	assert_no_new_err(&x->d, x->before);
+
+	/* Ethernet padding past the IP datagram is not payload. */
+	f.n = 0;
+	b_eth_tcp(&f);
+	zeros(&f, 6);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+}
+
+/* A SYN whose options the snap length cut: ports and flags are whole, so
+   it counts to its flow, truncated; the same cut with the whole frame
+   captured is a lying header, an error. */
+static void test_tcp_options_cut_by_snaplen(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t ip;
+
+	eth(&f, 0x0800);
+	ip = ip4(&f, 6, C4, S4, 7, 0, 0);
+	tcp(&f, 40000, 5222, TCPF_SYN, 12, 0);
+	ip4_end(&f, ip);
+	memcpy(x->before, x->d.err, sizeof x->before);
+	assert_int_equal(decode_packet(&x->d, 1, TS, f.b, 14 + 20 + 30,
+				       (uint32_t)f.n, &x->p), DECODE_OK);
+	assert_int_equal(x->p.truncated, 1);
+	assert_int_equal(x->p.sport, 40000);
+	assert_int_equal(x->p.dport, 5222);
+	assert_int_equal(x->p.tcp_flags, TCPF_SYN);
+	assert_int_equal(x->p.payload_len, 0);
+	assert_no_new_err(&x->d, x->before);
+
+	/* Whole frame captured, data offset past its end. */
+	f.b[14 + 20 + 12] = 0xf0;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_TCP_TRUNC);
+}
+
+static void test_caplen_errors(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_eth_tcp(&f);
+	memcpy(x->before, x->d.err, sizeof x->before);
+	assert_int_equal(decode_packet(&x->d, 1, TS, f.b, 0, 60, &x->p),
+			 DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_CAPLEN_ZERO);
+	assert_int_equal(x->p.ts_us, TS);
+	assert_int_equal(x->p.wire_len, 60);
+	/* caplen over the wire length: counted, decoded with caplen. */
+	memcpy(x->before, x->d.err, sizeof x->before);
+	assert_int_equal(decode_packet(&x->d, 1, TS, f.b, (uint32_t)f.n, 20,
+				       &x->p), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_CAPLEN_OVER_LEN);
+	assert_tcp4(&x->p, C4, S4);
+}
+
+static void test_ipv6_extension_headers(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_ip6ext(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_udp6(&x->p, C6, S6);
+	assert_int_equal(x->p.l3_len, 40 + 8 + 16 + 24 + 24 + 20);
+	assert_ptr_equal(x->p.payload, f.b + 14 + 40 + 72 + 8);
+}
+
+static void test_ipv6_ext_limits(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t ip, u;
+	int i;
+
+	/* MAX_IPV6_EXT_HDRS destination options headers decode... */
+	eth(&f, 0x86DD);
+	ip = ip6(&f, 60, C6, S6);
+	for (i = 0; i < MAX_IPV6_EXT_HDRS; i++) {
+		put8(&f, i + 1 < MAX_IPV6_EXT_HDRS ? 60 : 17);
+		put8(&f, 0);
+		zeros(&f, 6);
+	}
+	u = udp(&f, 5060, 5061);
+	fill(&f, 12);
+	udp_end(&f, u);
+	ip6_end(&f, ip);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_udp6(&x->p, C6, S6);
+
+	/* ...one more does not. */
+	f.n = 0;
+	eth(&f, 0x86DD);
+	ip = ip6(&f, 60, C6, S6);
+	for (i = 0; i <= MAX_IPV6_EXT_HDRS; i++) {
+		put8(&f, i < MAX_IPV6_EXT_HDRS ? 60 : 17);
+		put8(&f, 0);
+		zeros(&f, 6);
+	}
+	u = udp(&f, 5060, 5061);
+	udp_end(&f, u);
+	ip6_end(&f, ip);
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_IPV6_EXT_TOO_MANY);
+}
+
+static void test_ipv6_esp_and_no_next_header(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t ip;
+
+	eth(&f, 0x86DD);
+	ip = ip6(&f, 0, C6, S6);
+	put8(&f, 59);         /* hop-by-hop, then No Next Header */
+	put8(&f, 0);
+	zeros(&f, 6);
+	ip6_end(&f, ip);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.proto, 59);
+	assert_int_equal(x->p.sport, 0);
+	assert_int_equal(x->p.payload_len, 0);
+	assert_null(x->p.payload);
+
+	f.n = 0;
+	eth(&f, 0x86DD);
+	ip = ip6(&f, 50, C6, S6);
+	put32(&f, 0x1001);    /* SPI */
+	put32(&f, 1);         /* sequence */
+	fill(&f, 16);
+	ip6_end(&f, ip);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.proto, 50);
+	assert_int_equal(x->p.family, 6);
+	assert_int_equal(x->p.sport, 0);
+	assert_int_equal(x->p.dport, 0);
+	assert_int_equal(x->p.payload_len, 24);
+}
+
+static void test_ipv6_plen_zero_uses_captured(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_eth_udp6(&f);
+	patch16(&f, 14 + 4, 0);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_udp6(&x->p, C6, S6);
+	/* And one claiming more than the whole captured frame. */
+	patch16(&f, 14 + 4, 100);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_IPV6_LEN_OVER_CAP);
+	assert_int_equal(x->p.truncated, 1);
+}
+
+/* ---- transports ---------------------------------------------------------- */
+
+static void test_tcp_errors(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_eth_tcp(&f);
+	f.b[14 + 20 + 12] = 0x40;        /* data offset 4 */
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_TCP_BAD_HLEN);
+	f.b[14 + 20 + 12] = 0xf0;        /* 60 bytes of header in 30 */
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_TCP_TRUNC);
+	/* TCP options are skipped. */
+	f.n = 0;
+	eth(&f, 0x0800);
+	{
+		size_t ip = ip4(&f, 6, C4, S4, 7, 0, 0);
+
+		tcp(&f, 40000, 5222, TCPF_SYN | TCPF_ACK, 12, 10);
+		ip4_end(&f, ip);
+	}
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.payload_len, 10);
+	assert_memory_equal(x->p.payload, "abcdefghij", 10);
+}
+
+static void test_udp_length(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_eth_udp6(&f);
+	/* UDP length 12: 4 bytes of payload, the rest is not the datagram. */
+	patch16(&f, 14 + 40 + 4, 12);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.payload_len, 4);
+	assert_int_equal(x->p.truncated, 0);
+	patch16(&f, 14 + 40 + 4, 7);
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_UDP_BAD_LEN);
+}
+
+static void test_icmp(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_icmp_echo(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.proto, 1);
+	assert_int_equal(x->p.icmp_type, 8);
+	assert_int_equal(x->p.sport, 0);
+	assert_int_equal(x->p.dport, 0);
+	assert_v4(&x->p.src, C4);
+
+	/* An error's quoted datagram is not this packet's flow. */
+	f.n = 0;
+	b_icmp_unreach(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.proto, 1);
+	assert_int_equal(x->p.icmp_type, 3);
+	assert_int_equal(x->p.sport, 0);
+	assert_int_equal(x->p.dport, 0);
+	assert_v4(&x->p.src, S4);
+	assert_v4(&x->p.dst, C4);
+	assert_int_equal(x->p.fragment, 0);
+
+	f.n = 0;
+	b_icmp6(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.proto, 58);
+	assert_int_equal(x->p.family, 6);
+	assert_int_equal(x->p.icmp_type, 128);
+	assert_int_equal(x->p.sport, 0);
+}
+
+static void test_other_protocols(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t ip;
+
+	b_sctp(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.proto, 132);
+	assert_int_equal(x->p.sport, 0);
+	assert_int_equal(x->p.dport, 0);
+	assert_int_equal(x->p.payload_len, 12);
+	assert_v4(&x->p.dst, S4);
+
+	f.n = 0;
+	eth(&f, 0x0800);
+	ip = ip4(&f, 89, C4, A4(224, 0, 0, 5), 1, 0, 0);   /* OSPF */
+	fill(&f, 24);
+	ip4_end(&f, ip);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.proto, 89);
+	assert_int_equal(x->p.sport, 0);
+	assert_v4(&x->p.dst, A4(224, 0, 0, 5));
+}
+
+/* ---- fragments ----------------------------------------------------------- */
+
+static void assert_frag4_flow(const struct packet *p)
+{
+	assert_int_equal(p->fragment, 1);
+	assert_int_equal(p->family, 4);
+	assert_int_equal(p->proto, 17);
+	assert_v4(&p->src, C4);
+	assert_v4(&p->dst, S4);
+	assert_int_equal(p->sport, 33000);
+	assert_int_equal(p->dport, 161);
+}
+
+static void test_frag4_in_order(void **state)
+{
+	struct fx *x = *state;
+	struct fb a = { .n = 0 }, b = { .n = 0 };
+
+	b_frag4_first(&a);
+	b_frag4_last(&b);
+	assert_int_equal(dec(x, 1, &a), DECODE_OK);
+	assert_frag4_flow(&x->p);
+	assert_int_equal(x->p.payload_len, 8);   /* as captured */
+	assert_int_equal(x->p.held_pkts, 0);
+	assert_int_equal(frag_table_stats(x->d.frags_tab)->live, 1);
+	assert_int_equal(dec(x, 1, &b), DECODE_OK);
+	assert_frag4_flow(&x->p);
+	assert_null(x->p.payload);
+	assert_int_equal(x->p.payload_len, 0);
+	assert_int_equal(x->p.wire_len, b.n);
+	assert_int_equal(x->d.frags, 2);
+	/* Every byte seen: the entry is gone. */
+	assert_int_equal(frag_table_stats(x->d.frags_tab)->live, 0);
+	assert_int_equal(err_sum(&x->d), 0);
+}
+
+static void test_frag4_out_of_order(void **state)
+{
+	struct fx *x = *state;
+	struct fb a = { .n = 0 }, b = { .n = 0 };
+
+	b_frag4_first(&a);
+	b_frag4_last(&b);
+	assert_int_equal(dec(x, 1, &b), DECODE_HELD);
+	assert_int_equal(x->p.fragment, 1);
+	assert_int_equal(x->p.held_pkts, 0);
+	assert_int_equal(dec(x, 1, &b), DECODE_HELD);   /* a duplicate */
+	assert_int_equal(dec(x, 1, &a), DECODE_OK);
+	assert_frag4_flow(&x->p);
+	assert_int_equal(x->p.held_pkts, 2);
+	assert_int_equal(x->p.held_bytes, 2 * b.n);
+	/* The next packet carries none of that. */
+	assert_int_equal(dec(x, 1, &a), DECODE_OK);
+	assert_int_equal(x->p.held_pkts, 0);
+	assert_int_equal(x->p.held_bytes, 0);
+	decoder_expire(&x->d, UINT64_MAX);
+	assert_int_equal(x->d.err[DERR_FRAG_ORPHAN], 0);
+}
+
+static void assert_frag6_flow(const struct packet *p)
+{
+	assert_int_equal(p->fragment, 1);
+	assert_int_equal(p->family, 6);
+	assert_int_equal(p->proto, 17);
+	assert_v6(&p->src, C6);
+	assert_v6(&p->dst, S6);
+	assert_int_equal(p->sport, 5060);
+	assert_int_equal(p->dport, 5061);
+}
+
+static void test_frag6_both_orders(void **state)
+{
+	struct fx *x = *state;
+	struct fb a = { .n = 0 }, b = { .n = 0 };
+
+	b_frag6_first(&a);
+	b_frag6_last(&b);
+	assert_int_equal(dec(x, 1, &a), DECODE_OK);
+	assert_frag6_flow(&x->p);
+	assert_int_equal(x->p.payload_len, 8);
+	assert_int_equal(dec(x, 1, &b), DECODE_OK);
+	assert_frag6_flow(&x->p);
+	assert_int_equal(x->p.payload_len, 0);
+	assert_int_equal(frag_table_stats(x->d.frags_tab)->live, 0);
+
+	assert_int_equal(dec(x, 1, &b), DECODE_HELD);
+	assert_int_equal(x->p.family, 6);
+	assert_int_equal(dec(x, 1, &a), DECODE_OK);
+	assert_frag6_flow(&x->p);
+	assert_int_equal(x->p.held_pkts, 1);
+	assert_int_equal(x->p.held_bytes, b.n);
+	assert_int_equal(frag_table_stats(x->d.frags_tab)->live, 0);
+	assert_int_equal(err_sum(&x->d), 0);
+}
+
+/* A non-first IPv4 fragment: off in 8-byte units, len data bytes. */
+static void b_frag4_at(struct fb *f, unsigned off, bool more, size_t len)
+{
+	size_t ip;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 17, C4, S4, 0x1234, off | (more ? 0x2000 : 0), 0);
+	fill(f, len);
+	ip4_end(f, ip);
+}
+
+static void b_frag6_at(struct fb *f, unsigned off_bytes, bool more, size_t len)
+{
+	size_t ip;
+
+	eth(f, 0x86DD);
+	ip = ip6(f, 44, C6, S6);
+	frag6_hdr(f, off_bytes, more);
+	fill(f, len);
+	ip6_end(f, ip);
+}
+
+/* First, last, then middle: the datagram is only complete (and its entry
+   freed) once the middle piece has come, whose offset says where it is. */
+static void test_frag_three_pieces(void **state)
+{
+	struct fx *x = *state;
+	struct fb a = { .n = 0 }, mid = { .n = 0 }, last = { .n = 0 };
+	const struct frag_stats *st = frag_table_stats(x->d.frags_tab);
+
+	b_frag4_first(&a);
+	patch16(&a, 14 + 20 + 4, 48);          /* UDP length: 48 bytes */
+	b_frag4_at(&mid, 2, true, 16);         /* bytes 16..31 */
+	b_frag4_at(&last, 4, false, 16);       /* bytes 32..47 */
+	assert_int_equal(dec(x, 1, &a), DECODE_OK);
+	assert_int_equal(dec(x, 1, &last), DECODE_OK);
+	assert_frag4_flow(&x->p);
+	assert_int_equal(st->live, 1);
+	assert_int_equal(dec(x, 1, &mid), DECODE_OK);
+	assert_frag4_flow(&x->p);
+	assert_int_equal(st->live, 0);
+
+	a.n = mid.n = last.n = 0;
+	b_frag6_first(&a);
+	b_frag6_at(&mid, 16, true, 16);
+	b_frag6_at(&last, 32, false, 16);
+	assert_int_equal(dec(x, 1, &last), DECODE_HELD);
+	assert_int_equal(dec(x, 1, &a), DECODE_OK);
+	assert_frag6_flow(&x->p);
+	assert_int_equal(x->p.held_pkts, 1);
+	assert_int_equal(st->live, 1);
+	assert_int_equal(dec(x, 1, &mid), DECODE_OK);
+	assert_frag6_flow(&x->p);
+	assert_int_equal(st->live, 0);
+	assert_int_equal(err_sum(&x->d), 0);
+}
+
+static void test_frag6_atomic(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t ip, u;
+
+	/* RFC 6946: offset 0 and no M is a whole datagram. */
+	eth(&f, 0x86DD);
+	ip = ip6(&f, 44, C6, S6);
+	frag6_hdr(&f, 0, false);
+	u = udp(&f, 5060, 5061);
+	fill(&f, 12);
+	udp_end(&f, u);
+	ip6_end(&f, ip);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_udp6(&x->p, C6, S6);
+	assert_int_equal(x->p.fragment, 0);
+	assert_int_equal(frag_table_stats(x->d.frags_tab)->live, 0);
+}
+
+static void test_frag_expiry_orphans(void **state)
+{
+	struct fx *x = *state;
+	struct fb b = { .n = 0 }, other = { .n = 0 };
+	uint64_t tmo = (uint64_t)x->lim.timeout_frag * 1000000;
+
+	b_frag4_last(&b);
+	b_eth_tcp(&other);
+	assert_int_equal(dec_at(x, 1, &b, TS), DECODE_HELD);
+	assert_int_equal(dec_at(x, 1, &b, TS + 1000), DECODE_HELD);
+	/* Exactly the timeout after the last fragment: still waiting. */
+	assert_int_equal(dec_at(x, 1, &other, TS + 1000 + tmo), DECODE_OK);
+	assert_int_equal(x->d.err[DERR_FRAG_ORPHAN], 0);
+	/* Past it: both held fragments are orphans. */
+	assert_int_equal(dec_at(x, 1, &other, TS + 1001 + tmo), DECODE_OK);
+	assert_int_equal(x->d.err[DERR_FRAG_ORPHAN], 2);
+	assert_int_equal(frag_table_stats(x->d.frags_tab)->live, 0);
+
+	/* End of input flushes the rest. */
+	assert_int_equal(dec_at(x, 1, &b, TS + 5 * tmo), DECODE_HELD);
+	decoder_expire(&x->d, UINT64_MAX);
+	assert_int_equal(x->d.err[DERR_FRAG_ORPHAN], 3);
+}
+
+static void test_frag_table_full(void **state)
+{
+	struct fx *x = *state;
+	struct decoder d;
+	struct limits lim;
+	struct packet p;
+	struct fb b = { .n = 0 }, a = { .n = 0 };
+	unsigned id;
+
+	(void)x;
+	limits_default(&lim);
+	lim.max_frags = 2;
+	assert_int_equal(decoder_init(&d, &lim), 0);
+	b_frag4_last(&b);
+	b_frag4_first(&a);
+	for (id = 1; id <= 3; id++) {
+		patch16(&b, 14 + 4, id);
+		assert_int_equal(decode_packet(&d, 1, TS + id, b.b, (uint32_t)b.n,
+					       (uint32_t)b.n, &p), DECODE_HELD);
+	}
+	/* The oldest datagram (id 1) made room for id 3. */
+	assert_int_equal(d.err[DERR_FRAG_TABLE_FULL], 1);
+	assert_int_equal(d.err[DERR_FRAG_ORPHAN], 1);
+	patch16(&a, 14 + 4, 1);
+	assert_int_equal(decode_packet(&d, 1, TS + 10, a.b, (uint32_t)a.n,
+				       (uint32_t)a.n, &p), DECODE_OK);
+	assert_int_equal(p.held_pkts, 0);
+	/* That took id 2's slot; id 3 still holds its fragment. */
+	assert_int_equal(d.err[DERR_FRAG_TABLE_FULL], 2);
+	assert_int_equal(d.err[DERR_FRAG_ORPHAN], 2);
+	patch16(&a, 14 + 4, 3);
+	assert_int_equal(decode_packet(&d, 1, TS + 11, a.b, (uint32_t)a.n,
+				       (uint32_t)a.n, &p), DECODE_OK);
+	assert_int_equal(p.held_pkts, 1);
+	assert_int_equal(p.held_bytes, b.n);
+	decoder_free(&d);
+}
+
+/* The outer datagram of a GRE tunnel is fragmented: its later fragment
+   belongs to the inner flow. */
+static void test_frag_outer_tunnel(void **state)
+{
+	struct fx *x = *state;
+	struct fb a = { .n = 0 }, b = { .n = 0 };
+	size_t ip;
+
+	eth(&a, 0x0800);
+	ip = ip4(&a, 47, C4, S4, 0x55, 0x2000, 0);
+	put16(&a, 0);
+	put16(&a, 0x0800);
+	ip4_tcp(&a, IC4, IS4);
+	a.n -= 6;             /* GRE + 44 inner bytes: 48, a multiple of 8 */
+	patch16(&a, 14 + 20 + 4 + 2, 200);   /* inner claims more */
+	ip4_end(&a, ip);
+
+	eth(&b, 0x0800);
+	ip = ip4(&b, 47, C4, S4, 0x55, 6, 0);   /* offset 48 */
+	fill(&b, 40);
+	ip4_end(&b, ip);
+
+	assert_int_equal(dec(x, 1, &a), DECODE_OK);
+	assert_int_equal(x->p.tunnel, TUN_GRE);
+	assert_int_equal(x->p.fragment, 1);
+	assert_v4(&x->p.src, IC4);
+	assert_int_equal(x->p.dport, 5222);
+	/* Inside a fragment the inner datagram is expected to go on. */
+	assert_int_equal(x->p.truncated, 0);
+	assert_int_equal(err_sum(&x->d), 0);
+
+	assert_int_equal(dec(x, 1, &b), DECODE_OK);
+	assert_int_equal(x->p.tunnel, TUN_GRE);
+	assert_int_equal(x->p.fragment, 1);
+	assert_v4(&x->p.src, IC4);
+	assert_v4(&x->p.dst, IS4);
+	assert_int_equal(x->p.proto, 6);
+	assert_int_equal(x->p.sport, 40000);
+	assert_int_equal(x->p.dport, 5222);
+	assert_int_equal(x->d.tunnels[TUN_GRE], 1);
+}
+
+/* ---- tunnels ------------------------------------------------------------- */
+
+static void assert_inner_tcp(struct fx *x, enum tunnel_kind k)
+{
+	assert_int_equal(x->p.tunnel, k);
+	assert_int_equal(x->p.family, 4);
+	assert_int_equal(x->p.proto, 6);
+	assert_v4(&x->p.src, IC4);
+	assert_v4(&x->p.dst, IS4);
+	assert_int_equal(x->p.sport, 40000);
+	assert_int_equal(x->p.dport, 5222);
+	assert_int_equal(x->p.l3_len, 50);
+	assert_int_equal(x->p.payload_len, 10);
+	assert_int_equal(x->d.tunnels[k], 1);
+	assert_int_equal(err_sum(&x->d), 0);
+}
+
+static void test_gre_cks_key_seq(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_gre_cks(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_inner_tcp(x, TUN_GRE);
+	assert_ptr_equal(x->p.l3, f.b + 14 + 20 + 16);
+}
+
+static void test_gre_teb(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_gre_teb(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_inner_tcp(x, TUN_GRE);
+	assert_int_equal(x->p.vlan, 55);
+}
+
+static void test_erspan1(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_erspan1(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_inner_tcp(x, TUN_ERSPAN1);
+}
+
+static void test_erspan2(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_erspan2(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_inner_tcp(x, TUN_ERSPAN2);
+	assert_int_equal(x->d.tunnels[TUN_GRE], 0);
+	/* A version other than 1 after 0x88BE with S: not decoded, the
+	   GRE flow stands. */
+	f.b[14 + 20 + 8] = 0x20;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_ERSPAN_UNSUPPORTED);
+	assert_int_equal(x->p.tunnel, TUN_NONE);
+	assert_int_equal(x->p.proto, 47);
+	assert_v4(&x->p.src, C4);
+}
+
+static void test_erspan3(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_erspan3(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_inner_tcp(x, TUN_ERSPAN3);
+	/* Frame type 7 is not one impwatch knows. */
+	f.b[14 + 20 + 8 + 10] = 7 << 2;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_ERSPAN_UNSUPPORTED);
+	assert_int_equal(x->p.proto, 47);
+	assert_int_equal(x->p.tunnel, TUN_NONE);
+}
+
+static void test_erspan3_subheader(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_erspan3_o(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_inner_tcp(x, TUN_ERSPAN3);
+	/* Without O the subheader would be read as the frame: it is not
+	   an IPv4 one. */
+	f.b[14 + 40 + 8 + 11] = 0;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_NOT_IP);
+	assert_int_equal(x->p.family, 6);
+	assert_int_equal(x->p.proto, 47);
+}
+
+static void test_erspan3_ip_frame(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t ip;
+
+	eth(&f, 0x0800);
+	ip = ip4(&f, 47, C4, S4, 1, 0, 0);
+	put16(&f, 0x1000);
+	put16(&f, 0x22EB);
+	put32(&f, 1);
+	erspan3_hdr(&f, 2u << 10);   /* frame type 2: IP */
+	ip4_tcp(&f, IC4, IS4);
+	ip4_end(&f, ip);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_inner_tcp(x, TUN_ERSPAN3);
+}
+
+static void test_vxlan(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_vxlan(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_inner_tcp(x, TUN_VXLAN);
+	/* Without the I flag it is not VXLAN: the UDP flow stands. */
+	f.b[14 + 20 + 8] = 0;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_VXLAN_NO_VNI);
+	assert_int_equal(x->p.tunnel, TUN_NONE);
+	assert_int_equal(x->p.proto, 17);
+	assert_int_equal(x->p.sport, 55555);
+	assert_int_equal(x->p.dport, 4789);
+	assert_v4(&x->p.src, C4);
+	assert_int_equal(x->p.payload_len, 8 + 14 + 50);
+}
+
+static void test_ip_in_ip(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_ipip(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_inner_tcp(x, TUN_IPIP);
+
+	f.n = 0;
+	b_6in4(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_udp6(&x->p, C6, S6);
+	assert_int_equal(x->p.tunnel, TUN_IPIP);
+
+	f.n = 0;
+	b_4in6(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.tunnel, TUN_IPIP);
+	assert_int_equal(x->p.family, 4);
+	assert_v4(&x->p.src, IC4);
+	assert_int_equal(x->p.dport, 5222);
+
+	f.n = 0;
+	b_6in6(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_udp6(&x->p, C6, S6);
+	assert_int_equal(x->p.tunnel, TUN_IPIP);
+	assert_int_equal(x->d.tunnels[TUN_IPIP], 4);
+}
+
+static void test_gre_v1_falls_back(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_gre_v1(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_GRE_BAD_VERSION);
+	assert_int_equal(x->p.tunnel, TUN_NONE);
+	assert_int_equal(x->p.family, 4);
+	assert_int_equal(x->p.proto, 47);
+	assert_v4(&x->p.src, C4);
+	assert_v4(&x->p.dst, S4);
+	assert_int_equal(x->p.sport, 0);
+	assert_int_equal(x->p.dport, 0);
+	assert_int_equal(x->p.l3_len, f.n - 14);
+	assert_ptr_equal(x->p.payload, f.b + 14 + 20);
+	assert_int_equal(x->d.tunnels[TUN_GRE], 0);
+}
+
+static void test_gre_fallbacks(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	/* Unknown protocol (a keepalive's 0). */
+	b_gre_cks(&f);
+	patch16(&f, 14 + 20 + 2, 0);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_GRE_UNKNOWN_PROTO);
+	assert_int_equal(x->p.proto, 47);
+	/* Source routing. */
+	patch16(&f, 14 + 20 + 2, 0x0800);
+	patch16(&f, 14 + 20, 0x4000);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_GRE_ROUTING);
+	/* A malformed inner header: its reason, then the GRE flow. */
+	patch16(&f, 14 + 20, 0xB000);
+	f.b[14 + 20 + 16] = 0x4f;   /* 60-byte header, total length 50 */
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_IPV4_BAD_TOTLEN);
+	assert_int_equal(x->p.proto, 47);
+	assert_int_equal(x->p.tunnel, TUN_NONE);
+	assert_v4(&x->p.src, C4);
+	assert_int_equal(x->d.tunnels[TUN_GRE], 0);
+}
+
+/* GRE carrying VXLAN carrying IP-in-IP: the outermost kind is recorded,
+   each kind counted once for the packet, GRE in GRE once too. */
+static void b_nested(struct fb *f)
+{
+	size_t o, g2, u, in, i6;
+
+	eth(f, 0x0800);
+	o = ip4(f, 47, C4, S4, 1, 0, 0);
+	put16(f, 0);
+	put16(f, 0x0800);
+	g2 = ip4(f, 47, A4(10, 1, 0, 1), A4(10, 1, 0, 2), 1, 0, 0);
+	put16(f, 0);
+	put16(f, 0x0800);
+	in = ip4(f, 17, A4(10, 2, 0, 1), A4(10, 2, 0, 2), 1, 0, 0);
+	u = udp(f, 1000, 4789);
+	put8(f, 0x08);
+	zeros(f, 7);
+	eth(f, 0x86DD);
+	i6 = ip6(f, 4, C6, S6);
+	ip4_tcp(f, IC4, IS4);
+	ip6_end(f, i6);
+	udp_end(f, u);
+	ip4_end(f, in);
+	ip4_end(f, g2);
+	ip4_end(f, o);
+}
+
+static void test_nested_tunnels(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_nested(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.tunnel, TUN_GRE);
+	assert_v4(&x->p.src, IC4);
+	assert_int_equal(x->p.dport, 5222);
+	assert_int_equal(x->d.tunnels[TUN_GRE], 1);
+	assert_int_equal(x->d.tunnels[TUN_VXLAN], 1);
+	assert_int_equal(x->d.tunnels[TUN_IPIP], 1);
+	assert_int_equal(err_sum(&x->d), 0);
+
+	/* Break the innermost IPv4: back to the IPv6 flow inside VXLAN,
+	   whose tunnel (IP-in-IP) no longer counts. */
+	f.b[f.n - 50] = 0x55;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_IPV4_BAD_VERSION);
+	assert_int_equal(x->p.family, 6);
+	assert_int_equal(x->p.proto, 4);
+	assert_int_equal(x->p.tunnel, TUN_GRE);
+	assert_int_equal(x->d.tunnels[TUN_GRE], 2);
+	assert_int_equal(x->d.tunnels[TUN_VXLAN], 2);
+	assert_int_equal(x->d.tunnels[TUN_IPIP], 1);
+}
+
+/* GRE in GRE in GRE...: the nesting limit keeps the last IP layer it
+   reached as the flow. */
+static void test_tunnel_too_deep(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t ips[MAX_ENCAP_DEPTH + 2];
+	int i;
+
+	eth(&f, 0x0800);
+	for (i = 0; i <= MAX_ENCAP_DEPTH; i++) {
+		ips[i] = ip4(&f, 47, A4(10, 0, i, 1), A4(10, 0, i, 2), 1, 0, 0);
+		put16(&f, 0);
+		put16(&f, 0x0800);
+	}
+	ip4_tcp(&f, IC4, IS4);
+	for (i = MAX_ENCAP_DEPTH; i >= 0; i--)
+		ip4_end(&f, ips[i]);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_TOO_DEEP);
+	assert_int_equal(x->p.proto, 47);
+	assert_v4(&x->p.src, A4(10, 0, MAX_ENCAP_DEPTH, 1));
+	assert_int_equal(x->p.tunnel, TUN_GRE);
+	assert_int_equal(x->d.tunnels[TUN_GRE], 1);   /* per packet */
+}
+
+/* ---- names --------------------------------------------------------------- */
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(decode_err_name(DERR_TCP_TRUNC), "tcp-truncated");
+	assert_string_equal(decode_err_name(DERR_FRAG_ORPHAN), "frag-orphan");
+	assert_string_equal(decode_err_name(DERR_UNSUPPORTED_LINK),
+			    "unsupported-link");
+	assert_string_equal(decode_err_name((enum decode_err)DERR_COUNT),
+			    "unknown");
+	assert_string_equal(decode_err_desc(DERR_NOT_IP),
+			    "frame carries no IP (ARP, LLDP, CDP, STP...)");
+	assert_null(tunnel_name(TUN_NONE));
+	assert_string_equal(tunnel_name(TUN_GRE), "gre");
+	assert_string_equal(tunnel_name(TUN_ERSPAN1), "erspan1");
+	assert_string_equal(tunnel_name(TUN_ERSPAN2), "erspan2");
+	assert_string_equal(tunnel_name(TUN_ERSPAN3), "erspan3");
+	assert_string_equal(tunnel_name(TUN_VXLAN), "vxlan");
+	assert_string_equal(tunnel_name(TUN_IPIP), "ipip");
+	assert_null(tunnel_name(TUN_COUNT));
+}
+
+/* ---- every prefix of every frame ----------------------------------------- */
+
+struct frame_case {
+	const char *name;
+	int dlt;
+	void (*build)(struct fb *f);
+};
+
+static const struct frame_case cases[] = {
+	{ "eth-tcp", 1, b_eth_tcp },
+	{ "eth-udp6", 1, b_eth_udp6 },
+	{ "sll", 113, b_sll },
+	{ "sll2", 276, b_sll2 },
+	{ "raw4", 12, b_raw4 },
+	{ "raw6-openbsd", 14, b_raw6 },
+	{ "ipv4-link", 228, b_raw4 },
+	{ "ipv6-link", 229, b_raw6 },
+	{ "null", 0, b_null_le4 },
+	{ "null-be6", 0, b_null_be6 },
+	{ "loop", 108, b_loop6 },
+	{ "nflog", 239, b_nflog },
+	{ "vlan", 1, b_vlan },
+	{ "qinq", 1, b_qinq },
+	{ "triple-tag", 1, b_triple },
+	{ "mpls", 1, b_mpls },
+	{ "pppoe", 1, b_pppoe },
+	{ "cmd", 1, b_cmd },
+	{ "ipv4-options", 1, b_ip4opts },
+	{ "ipv6-ext", 1, b_ip6ext },
+	{ "gre-cks", 1, b_gre_cks },
+	{ "gre-teb", 1, b_gre_teb },
+	{ "erspan1", 1, b_erspan1 },
+	{ "erspan2", 1, b_erspan2 },
+	{ "erspan3", 1, b_erspan3 },
+	{ "erspan3-o", 1, b_erspan3_o },
+	{ "vxlan", 1, b_vxlan },
+	{ "ipip", 1, b_ipip },
+	{ "6in4", 1, b_6in4 },
+	{ "4in6", 1, b_4in6 },
+	{ "6in6", 1, b_6in6 },
+	{ "gre-v1", 1, b_gre_v1 },
+	{ "nested", 1, b_nested },
+	{ "sctp", 1, b_sctp },
+	{ "icmp", 1, b_icmp_echo },
+	{ "icmp-unreach", 1, b_icmp_unreach },
+	{ "icmp6", 1, b_icmp6 },
+	{ "frag4-first", 1, b_frag4_first },
+	{ "frag4-last", 1, b_frag4_last },
+	{ "frag6-first", 1, b_frag6_first },
+	{ "frag6-last", 1, b_frag6_last },
+};
+
+/*
+ * Each prefix, captured from a frame of the full length (a snaplen cut)
+ * or as the whole frame (a header lying about its length), is either an
+ * error with a counter to show for it, or a packet marked truncated with
+ * the cut counted as what it was.
+ */
+static void sweep(const struct frame_case *fc)
+{
+	struct decoder d;
+	struct limits lim;
+	struct packet p;
+	struct fb f = { .n = 0 };
+	size_t len;
+	int w;
+
+	limits_default(&lim);
+	assert_int_equal(decoder_init(&d, &lim), 0);
+	fc->build(&f);
+	{
+		enum decode_status st = decode_packet(&d, fc->dlt, TS, f.b,
+						      (uint32_t)f.n,
+						      (uint32_t)f.n, &p);
+
+		if (st == DECODE_ERROR || p.truncated)
+			fail_msg("%s: the whole frame does not decode", fc->name);
+	}
+	for (len = 0; len < f.n; len++) {
+		for (w = 0; w < 2; w++) {
+			uint32_t wire = w ? (uint32_t)len : (uint32_t)f.n;
+			uint64_t errs = err_sum(&d), snaps = d.snap_truncated;
+			enum decode_status st;
+
+			st = decode_packet(&d, fc->dlt, TS, f.b, (uint32_t)len,
+					   wire, &p);
+			if (st == DECODE_ERROR) {
+				if (err_sum(&d) <= errs)
+					fail_msg("%s: %zu of %zu bytes (wire %u): "
+						 "error without a reason",
+						 fc->name, len, f.n, wire);
+				if (p.truncated || p.l3 || p.payload)
+					fail_msg("%s: %zu bytes: error leaves a packet",
+						 fc->name, len);
+				continue;
+			}
+			if (!p.truncated)
+				fail_msg("%s: %zu of %zu bytes (wire %u): "
+					 "decoded but not marked truncated",
+					 fc->name, len, f.n, wire);
+			if (w == 0 && d.snap_truncated != snaps + 1)
+				fail_msg("%s: %zu bytes: snaplen cut not counted",
+					 fc->name, len);
+			if (w == 1 && err_sum(&d) <= errs)
+				fail_msg("%s: %zu bytes: length over capture "
+					 "not counted", fc->name, len);
+			if (p.l3 && (p.l3 < f.b || p.l3 + p.l3_len > f.b + len))
+				fail_msg("%s: %zu bytes: l3 outside the capture",
+					 fc->name, len);
+			if (p.payload && (p.payload < f.b ||
+					  p.payload + p.payload_len > f.b + len))
+				fail_msg("%s: %zu bytes: payload outside the capture",
+					 fc->name, len);
+		}
+	}
+	decoder_free(&d);
+}
+
+static void test_truncation_every_length(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		sweep(&cases[i]);
+}
+
+/* The well-formed corpus itself: each frame decodes with no counter. */
+static void test_corpus_decodes_clean(void **state)
+{
+	struct fx *x = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct fb f = { .n = 0 };
+		enum decode_status st;
+		uint64_t errs = err_sum(&x->d);
+
+		cases[i].build(&f);
+		st = dec(x, cases[i].dlt, &f);
+		if (st == DECODE_ERROR || x->p.truncated)
+			fail_msg("%s does not decode", cases[i].name);
+		/* gre-v1 counts its fallback by design; nothing else. */
+		if (strcmp(cases[i].name, "gre-v1") != 0 && err_sum(&x->d) != errs)
+			fail_msg("%s counted an error", cases[i].name);
+	}
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_ethernet_ipv4_tcp),
+		T(test_ethernet_ipv6_udp),
+		T(test_sll),
+		T(test_sll2),
+		T(test_raw_and_ipv4_ipv6_links),
+		T(test_null_and_loop),
+		T(test_nflog),
+		T(test_unsupported_link),
+		T(test_vlan_single),
+		T(test_vlan_qinq_and_triple),
+		T(test_vlan_too_deep),
+		T(test_mpls),
+		T(test_pppoe),
+		T(test_cmd_sgt),
+		T(test_not_ip),
+		T(test_ipv4_options),
+		T(test_ipv4_header_errors),
+		T(test_ipv4_len_over_cap_and_snaplen),
+		T(test_tcp_options_cut_by_snaplen),
+		T(test_caplen_errors),
+		T(test_ipv6_extension_headers),
+		T(test_ipv6_ext_limits),
+		T(test_ipv6_esp_and_no_next_header),
+		T(test_ipv6_plen_zero_uses_captured),
+		T(test_tcp_errors),
+		T(test_udp_length),
+		T(test_icmp),
+		T(test_other_protocols),
+		T(test_frag4_in_order),
+		T(test_frag4_out_of_order),
+		T(test_frag6_both_orders),
+		T(test_frag_three_pieces),
+		T(test_frag6_atomic),
+		T(test_frag_expiry_orphans),
+		T(test_frag_table_full),
+		T(test_frag_outer_tunnel),
+		T(test_gre_cks_key_seq),
+		T(test_gre_teb),
+		T(test_erspan1),
+		T(test_erspan2),
+		T(test_erspan3),
+		T(test_erspan3_subheader),
+		T(test_erspan3_ip_frame),
+		T(test_vxlan),
+		T(test_ip_in_ip),
+		T(test_gre_v1_falls_back),
+		T(test_gre_fallbacks),
+		T(test_nested_tunnels),
+		T(test_tunnel_too_deep),
+		T(test_names),
+		T(test_truncation_every_length),
+		T(test_corpus_decodes_clean),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
