@@ -28,9 +28,13 @@ static void set_link_error(struct file_stat *fs, int dlt)
 	const char *name = pcap_datalink_val_to_name(dlt);
 	const char *desc = pcap_datalink_val_to_description(dlt);
 
-	snprintf(fs->error, sizeof(fs->error),
-		 "unsupported link type %d (%s%s%s)", dlt,
-		 name ? name : "unknown", desc ? ": " : "", desc ? desc : "");
+	if (name)
+		snprintf(fs->error, sizeof(fs->error),
+			 "unsupported link type %d (%s%s%s)", dlt, name,
+			 desc ? ": " : "", desc ? desc : "");
+	else
+		snprintf(fs->error, sizeof(fs->error),
+			 "unsupported link type %d", dlt);
 }
 
 /* Apply a BPF filter; -1 with fs->error set when it does not compile. */

@@ -18,7 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 while IFS='|' read -r name mode args; do
 	case "$name" in '' | '#'*) continue ;; esac
 	# shellcheck disable=SC2086 # ARGS is split on purpose
-	TZ=Asia/Seoul "$bin" -q $args >"$tmp/stdout" 2>"$tmp/stderr"
+	TZ=Asia/Seoul "$bin" $args >"$tmp/stdout" 2>"$tmp/stderr"
 	rc=$?
 	{
 		if [ "$mode" = sorted ]; then LC_ALL=C sort "$tmp/stdout"; else cat "$tmp/stdout"; fi

@@ -1,0 +1,79 @@
+#!/bin/sh
+# run.sh BIN: the command line's behaviour: exit codes, error messages,
+# standard input, output files, limits. Each case runs impwatch for real.
+set -u
+bin=$1
+pass=0
+fail=0
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+
+# check NAME WANT_STATUS PATTERN CMD...: run CMD; its exit status must be
+# WANT_STATUS and its standard output + error must match PATTERN (grep -E).
+check() {
+	name=$1 want=$2 pat=$3
+	shift 3
+	"$@" >"$tmp/out" 2>&1
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		echo "FAIL $name: exit $got, want $want"; sed 's/^/  | /' "$tmp/out" | head -10
+		fail=$((fail + 1))
+	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" "$tmp/out"; then
+		echo "FAIL $name: output does not match /$pat/"; sed 's/^/  | /' "$tmp/out" | head -10
+		fail=$((fail + 1))
+	else
+		pass=$((pass + 1))
+	fi
+}
+
+# A pcap file header (little-endian, microseconds) for link type $1.
+pcap_header() {
+	printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000'
+	printf "$(printf '\\%03o\\%03o\\000\\000' $(($1 % 256)) $(($1 / 256)))"
+}
+
+check help 0 'Exit status' "$bin" --help
+check version 0 '^impwatch [0-9]+\.[0-9]+\.[0-9]+$' "$bin" --version
+check no-input 2 'no input' "$bin"
+check bad-option 2 'Try .impwatch --help' "$bin" --bogus
+check bad-format 2 "invalid value 'xml' for --format" "$bin" --format xml -r pcaps/demo.pcap
+check max-flows-zero 2 "invalid value '0' for --max-flows" "$bin" --max-flows 0 -r pcaps/demo.pcap
+check max-flows-text 2 "invalid value '1e6' for --max-flows" "$bin" --max-flows 1e6 -r pcaps/demo.pcap
+check timeout-negative 2 "invalid value '-5' for --timeout-udp" "$bin" --timeout-udp -5 -r pcaps/demo.pcap
+check missing-file 2 'no-such\.pcap: .*(No such file|such file)' "$bin" -q -r no-such.pcap
+check directory 2 'pcaps: is a directory' "$bin" -q -r pcaps
+check not-a-capture 2 'README.md: .*(unknown file format|bad dump file format)' "$bin" -q -r README.md
+pcap_header 160 >"$tmp/user13.pcap"
+check unsupported-link 2 'unsupported link type 160$' "$bin" -q -r "$tmp/user13.pcap"
+pcap_header 1 >"$tmp/empty.pcap"
+check empty-pcap 0 'flows +0:' "$bin" -q -r "$tmp/empty.pcap"
+check empty-csv 0 '^first_seen,last_seen,transport' "$bin" -q --format csv -r "$tmp/empty.pcap"
+check bad-filter 2 "bad filter 'port nonsense'" "$bin" -q -f 'port nonsense' -r pcaps/demo.pcap
+check truncated 2 'damaged record at byte offset 1486, after packet 9' "$bin" -q -r pcaps/bad-truncated.pcap
+check truncated-report 2 'xcp-client-access +tcp/5222' "$bin" -q -r pcaps/bad-truncated.pcap
+check validate-fail 1 'FAIL' "$bin" -q --validate -r pcaps/demo.pcap
+check validate-pass 0 'PASS' "$bin" -q --validate -r pcaps/link-ether.pcap
+check validate-json 1 '"validate":"fail","exit_status":1' "$bin" -q --validate --format json -r pcaps/demo.pcap
+check write-full 2 'cannot write /dev/full' "$bin" -q -w /dev/full -r pcaps/demo.pcap
+check write-dir 2 'cannot write pcaps/: Is a directory' "$bin" -q -w pcaps/ -r pcaps/demo.pcap
+check write-file 0 '' "$bin" -q --format json -w "$tmp/report.json" -r pcaps/demo.pcap
+check write-file-content 0 '"flows":31,' cat "$tmp/report.json"
+check stdin 0 '"flows":31,' sh -c "\"$bin\" -q --format json -r - < pcaps/demo.pcap"
+check stdin-pcapng 0 '"flows":31,' sh -c "\"$bin\" -q --format json -r - < pcaps/demo.pcapng"
+check positional-files 0 '"flows":1,' "$bin" -q --format json pcaps/fmt-multi-a.pcap pcaps/fmt-multi-b.pcap
+# No progress line when standard error is not a terminal, even without -q.
+check no-progress 0 '' sh -c "\"$bin\" -r pcaps/demo.pcap 2>\"$tmp/err\" >/dev/null && test ! -s \"$tmp/err\""
+# A table of 4 flows: the rest are evicted, each reported once.
+check evictions 0 '"evictions":27,' "$bin" -q --format json --max-flows 4 -r pcaps/demo.pcap
+check evicted-records 0 '^31$' sh -c "\"$bin\" -q --format json --max-flows 4 -r pcaps/demo.pcap | grep -c '\"type\":\"flow\"'"
+check rules-check-good 0 'tests/rules/good.conf: [0-9]+ rows, no errors' "$bin" rules --check tests/rules/good.conf
+check rules-check-builtin 0 'rules/imp.conf: 101 rows, no errors' "$bin" rules --check rules/imp.conf
+check rules-check-bad 2 'tests/rules/bad-port.conf:[0-9]+: ' "$bin" rules --check tests/rules/bad-port.conf
+check rules-missing 2 'no-such.conf: cannot open' "$bin" -q --rules no-such.conf -r pcaps/demo.pcap
+check rules-add-bad 2 'tests/rules/bad-utf8.conf:[0-9]+: ' "$bin" -q --rules-add tests/rules/bad-utf8.conf -r pcaps/demo.pcap
+check rules-add-override 0 '"verdict":"documented"' "$bin" -q --format json --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
+check rules-no-add 1 '"verdict":"undocumented"' "$bin" -q --format json --validate -r pcaps/real-postgresql-15432.pcap
+check rules-json-fields 0 '"table":30,"service":"srm-peer".*"port":21999' "$bin" rules --format json
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
