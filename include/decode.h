@@ -38,6 +38,8 @@ enum tunnel_kind {
 	TUN_ERSPAN3,
 	TUN_VXLAN,
 	TUN_IPIP,     /* IPv4 or IPv6 in IPv4 or IPv6 (4in4, 6in4, 4in6, 6in6) */
+	TUN_GENEVE,   /* Geneve, UDP 6081 (RFC 8926) */
+	TUN_VXLAN_GPE,/* VXLAN-GPE, UDP 4790 (draft-ietf-nvo3-vxlan-gpe) */
 	TUN_COUNT
 };
 
@@ -81,6 +83,10 @@ enum tunnel_kind {
 	X(DERR_ERSPAN_UNSUPPORTED,"erspan-unsupported","ERSPAN version or frame type impwatch does not decode") \
 	X(DERR_VXLAN_TRUNC,      "vxlan-truncated",    "VXLAN header cut short") \
 	X(DERR_VXLAN_NO_VNI,     "vxlan-no-vni",       "VXLAN header without the I flag (RFC 7348)") \
+	X(DERR_GENEVE_TRUNC,     "geneve-truncated",   "Geneve header or options cut short") \
+	X(DERR_OVERLAY_UNKNOWN,  "overlay-unknown-proto", "Geneve or VXLAN-GPE carries a protocol impwatch does not decode") \
+	X(DERR_PPP_UNKNOWN_PROTO,"ppp-unknown-proto",  "PPP in GRE carries a protocol other than IP") \
+	X(DERR_FRAG_TINY,        "frag-tiny",          "first fragment ends inside the TCP header (RFC 1858): ports kept") \
 	X(DERR_TOO_DEEP,         "encap-too-deep",     "more nested encapsulations than the limit") \
 	X(DERR_UNSUPPORTED_LINK, "unsupported-link",   "link type impwatch does not decode")
 

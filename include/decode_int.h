@@ -36,7 +36,7 @@ struct dctx {
 	uint8_t depth;             /* nestings so far (tags, MPLS, tunnels) */
 	uint8_t in_frag;           /* inside a first fragment's data: inner
 	                              lengths past its end are expected */
-	uint8_t tun_seen;          /* bit k: a tunnel of kind k was removed */
+	uint16_t tun_seen;         /* bit k: a tunnel of kind k was removed */
 	uint8_t npending;
 	struct pending_frag pending[MAX_ENCAP_DEPTH + 1];
 };
@@ -46,6 +46,11 @@ enum decode_status derr(struct dctx *x, enum decode_err e);
 
 /* One more nesting: false (counted DERR_TOO_DEEP) past MAX_ENCAP_DEPTH. */
 bool encap_push(struct dctx *x);
+
+/* True when cursor c runs to the end of a frame the capture cut short
+   (caplen < wire_len): the packet is marked truncated and counted in
+   snap_truncated, once. */
+bool snap_cut(struct dctx *x, const struct cursor *c);
 
 /*
  * A header at the start of cursor c claims `claimed` bytes: clamp c to
@@ -75,7 +80,9 @@ enum tunnel_via {
 	VIA_GRE,     /* IP protocol 47 */
 	VIA_IP4,     /* IP protocol 4: IPv4 inside */
 	VIA_IP6,     /* IP protocol 41: IPv6 inside */
-	VIA_VXLAN    /* UDP destination port 4789 */
+	VIA_VXLAN,   /* UDP destination port 4789 */
+	VIA_GENEVE,  /* UDP destination port 6081 */
+	VIA_VXLAN_GPE /* UDP destination port 4790 */
 };
 /*
  * Decode what a tunnel carries, c at the tunnel's header and *p already
@@ -98,5 +105,7 @@ enum decode_status decode_tunnel(struct dctx *x, struct cursor *c,
 #define ETH_P_TEB    0x6558   /* transparent Ethernet bridging (RFC 1701) */
 #define ETH_P_ERSPAN 0x88BE   /* ERSPAN types I and II */
 #define ETH_P_ERSPAN3 0x22EB  /* ERSPAN type III */
+#define ETH_P_PPP    0x880B   /* PPP in enhanced GRE (RFC 2637) */
+#define ETH_P_WCCP   0x883E   /* Cisco WCCP redirect in GRE */
 
 #endif

@@ -31,6 +31,8 @@ static const char *const tun_names[TUN_COUNT] = {
 	[TUN_ERSPAN3] = "erspan3",
 	[TUN_VXLAN] = "vxlan",
 	[TUN_IPIP] = "ipip",
+	[TUN_GENEVE] = "geneve",
+	[TUN_VXLAN_GPE] = "vxlan-gpe",
 };
 
 const char *decode_err_name(enum decode_err e)
@@ -103,6 +105,18 @@ bool encap_push(struct dctx *x)
 	return true;
 }
 
+bool snap_cut(struct dctx *x, const struct cursor *c)
+{
+	/* Ending at the last captured byte of a frame the capture cut short
+	   is the snaplen at work, not a malformed header. */
+	if (!x->snapped || cur_pos(c) + cur_left(c) != x->frame_end)
+		return false;
+	if (!x->p->truncated)
+		x->d->snap_truncated++;
+	x->p->truncated = 1;
+	return true;
+}
+
 bool clamp_claim(struct dctx *x, struct cursor *c, size_t claimed,
 		 enum decode_err reason)
 {
@@ -111,15 +125,10 @@ bool clamp_claim(struct dctx *x, struct cursor *c, size_t claimed,
 	/* Inside a first fragment, the rest is in the later fragments. */
 	if (x->in_frag)
 		return false;
-	/* Ending at the last captured byte of a frame the capture cut short
-	   is the snaplen at work, not a malformed header. */
-	if (x->snapped && cur_pos(c) + cur_left(c) == x->frame_end) {
-		if (!x->p->truncated)
-			x->d->snap_truncated++;
-	} else {
+	if (!snap_cut(x, c)) {
 		x->d->err[reason]++;
+		x->p->truncated = 1;
 	}
-	x->p->truncated = 1;
 	return false;
 }
 

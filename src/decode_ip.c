@@ -18,6 +18,9 @@
 
 /* RFC 7348 section 5: the IANA-assigned VXLAN UDP port. */
 #define VXLAN_PORT 4789
+/* RFC 8926 section 3.3: Geneve's port; VXLAN-GPE's, from its draft. */
+#define GENEVE_PORT 6081
+#define VXLAN_GPE_PORT 4790
 
 /* IPv4 flags and fragment offset field (RFC 791 section 3.1). */
 #define IP4_MF        0x2000
@@ -27,6 +30,45 @@
    8-byte units sits above 2 reserved bits and M, so masked it is bytes. */
 #define IP6F_OFF_MASK 0xfff8
 #define IP6F_MORE     0x0001
+
+/* Routing header types that name the final destination (RFC 8200
+   section 4.4): type 0 (RFC 2460, deprecated by RFC 5095 but still on the
+   wire), type 2 (RFC 6275, one address), type 4 (SRv6, RFC 8754, whose
+   segment list holds the final segment first). */
+#define RH_TYPE0 0
+#define RH_TYPE2 2
+#define RH_SRH   4
+
+/*
+ * A routing header with segments left names the packet's real destination:
+ * the flow is keyed on it, so a source-routed packet is the same flow at
+ * every hop (as Zeek and Wireshark key it). h holds the header after its
+ * next-header and length bytes; len is the length field (8-byte units).
+ * Leaves *dst alone when the header says nothing usable.
+ */
+static void route_final_dst(struct cursor *h, uint8_t len, struct ip_addr *dst)
+{
+	uint8_t type, left;
+	size_t n = len / 2, at;
+	struct ip_addr a;
+
+	if (!cur_u8(h, &type) || !cur_u8(h, &left) || !cur_skip(h, 4) ||
+	    left == 0 || n == 0)
+		return;
+	switch (type) {
+	case RH_TYPE0:
+		at = (n - 1) * 16;   /* the last address listed */
+		break;
+	case RH_TYPE2:
+	case RH_SRH:
+		at = 0;              /* the only one, or segment list[0] */
+		break;
+	default:
+		return;
+	}
+	if (cur_skip(h, at) && cur_copy(h, a.b, sizeof a.b))
+		*dst = a;
+}
 
 /* ::ffff:a.b.c.d (RFC 4291 section 2.5.5.2). */
 static void set_v4mapped(struct ip_addr *a, const uint8_t v4[4])
@@ -64,20 +106,36 @@ static enum decode_status decode_l4(struct dctx *x, struct cursor *c,
 		/* RFC 9293 section 3.1: ports 4, sequence 4, ack 4, data
 		   offset (4 bits) and reserved, flags, window 2, checksum 2,
 		   urgent pointer 2: 20 bytes before the options. */
-		if (!cur_be16(c, &sport) || !cur_be16(c, &dport) ||
-		    !cur_skip(c, 8) || !cur_u8(c, &doff) ||
-		    !cur_u8(c, &flags) || !cur_skip(c, 6))
+		if (!cur_be16(c, &sport) || !cur_be16(c, &dport))
 			return derr(x, DERR_TCP_TRUNC);
+		if (!cur_skip(c, 8) || !cur_u8(c, &doff) ||
+		    !cur_u8(c, &flags) || !cur_skip(c, 6)) {
+			/* A first fragment that ends inside the TCP header
+			   (RFC 1858's tiny fragment): the ports are there,
+			   the flags are not. Counted, and kept in its flow. */
+			if (!x->in_frag)
+				return derr(x, DERR_TCP_TRUNC);
+			x->d->err[DERR_FRAG_TINY]++;
+			p->truncated = 1;
+			p->sport = sport;
+			p->dport = dport;
+			return DECODE_OK;
+		}
 		hlen = (size_t)(doff >> 4) * 4;
 		if (hlen < 20)
 			return derr(x, DERR_TCP_BAD_HLEN);
 		if (!cur_skip(c, hlen - 20)) {
 			/* Options cut by the snap length: the ports and flags
-			   are whole, so the packet still counts to its flow. */
-			if (!x->snapped)
+			   are whole, so the packet still counts to its flow
+			   (a SYN's options often end past a short snaplen). */
+			if (x->in_frag) {
+				/* The options go on in the next fragment. */
+				x->d->err[DERR_FRAG_TINY]++;
+				p->truncated = 1;
+			} else if (!snap_cut(x, c)) {
 				return derr(x, DERR_TCP_TRUNC);
-			p->truncated = 1;
-			cur_skip(c, cur_left(c));
+			}
+			(void)cur_skip(c, cur_left(c));
 		}
 		p->sport = sport;
 		p->dport = dport;
@@ -97,8 +155,13 @@ static enum decode_status decode_l4(struct dctx *x, struct cursor *c,
 		p->sport = sport;
 		p->dport = dport;
 		set_payload(p, c);
-		if (dport == VXLAN_PORT)
+		/* Either port: a reply from the tunnel end carries it as source. */
+		if (dport == VXLAN_PORT || sport == VXLAN_PORT)
 			return decode_tunnel(x, c, VIA_VXLAN);
+		if (dport == GENEVE_PORT || sport == GENEVE_PORT)
+			return decode_tunnel(x, c, VIA_GENEVE);
+		if (dport == VXLAN_GPE_PORT || sport == VXLAN_GPE_PORT)
+			return decode_tunnel(x, c, VIA_VXLAN_GPE);
 		return DECODE_OK;
 	case IPPROTO_NUM_ICMP:
 	case IPPROTO_NUM_ICMPV6:
@@ -228,7 +291,7 @@ enum decode_status decode_ipv4(struct dctx *x, struct cursor *c)
 enum decode_status decode_ipv6(struct dctx *x, struct cursor *c)
 {
 	struct packet *p = x->p;
-	struct cursor h = *c;
+	struct cursor h = *c, ext;
 	struct frag_key k;
 	uint32_t vtcfl, id;
 	uint16_t plen, fo;
@@ -311,8 +374,10 @@ enum decode_status decode_ipv6(struct dctx *x, struct cursor *c)
 			return derr(x, DERR_IPV6_EXT_TRUNC);
 		size = nh == IP6_AH ? ((size_t)len + 2) * 4 :
 				      ((size_t)len + 1) * 8;
-		if (!cur_skip(c, size - 2))
+		if (!cur_sub(c, size - 2, &ext))
 			return derr(x, DERR_IPV6_EXT_TRUNC);
+		if (nh == IP6_ROUTING)
+			route_final_dst(&ext, len, &p->dst);
 		nh = next;
 	}
 }

@@ -336,6 +336,17 @@ static void b_eth_udp6(struct fb *f)
 	ip6_udp(f, C6, S6);
 }
 
+/* A SYN with 20 bytes of options. */
+static void b_eth_tcp_opts(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 6, C4, S4, 7, 0, 0);
+	tcp(f, 40000, 5222, TCPF_SYN, 20, 0);
+	ip4_end(f, ip);
+}
+
 static void b_sll(struct fb *f)
 {
 	put16(f, 0);          /* to us */
@@ -1329,6 +1340,23 @@ static void test_tcp_errors(void **state)
 	f.b[14 + 20 + 12] = 0xf0;        /* 60 bytes of header in 30 */
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
 	assert_only_err(&x->d, x->before, DERR_TCP_TRUNC);
+	/* Options cut by the snaplen: the ports are whole, the packet
+	   counts (truncated); the same cut in a whole frame is malformed. */
+	f.n = 0;
+	b_eth_tcp_opts(&f);
+	memcpy(x->before, x->d.err, sizeof x->before);
+	assert_int_equal(decode_packet(&x->d, 1, TS, f.b, 14 + 20 + 24,
+				       (uint32_t)f.n, &x->p), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_int_equal(x->p.truncated, 1);
+	assert_int_equal(x->p.sport, 40000);
+	assert_int_equal(x->p.tcp_flags, TCPF_SYN);
+	assert_int_equal(x->p.payload_len, 0);
+	assert_int_equal(x->d.snap_truncated, 1);
+	patch16(&f, 14 + 2, 20 + 24);   /* the IP datagram ends there too */
+	assert_int_equal(decode_packet(&x->d, 1, TS, f.b, 14 + 20 + 24,
+				       14 + 20 + 24, &x->p), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_TCP_TRUNC);
 	/* TCP options are skipped. */
 	f.n = 0;
 	eth(&f, 0x0800);
@@ -1864,24 +1892,218 @@ static void test_ip_in_ip(void **state)
 	assert_int_equal(x->d.tunnels[TUN_IPIP], 4);
 }
 
-static void test_gre_v1_falls_back(void **state)
+/* PPTP's enhanced GRE (version 1) carrying PPP: the IP inside is the flow. */
+static void test_gre_pptp(void **state)
 {
 	struct fx *x = *state;
 	struct fb f = { .n = 0 };
+	size_t ip;
 
 	b_gre_v1(&f);
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
-	assert_only_err(&x->d, x->before, DERR_GRE_BAD_VERSION);
-	assert_int_equal(x->p.tunnel, TUN_NONE);
-	assert_int_equal(x->p.family, 4);
+	assert_no_new_err(&x->d, x->before);
+	assert_int_equal(x->p.tunnel, TUN_GRE);
+	assert_tcp4(&x->p, IC4, IS4);
+
+	/* Compressed PPP: no address and control, a one-byte protocol. */
+	f.n = 0;
+	eth(&f, 0x0800);
+	ip = ip4(&f, 47, C4, S4, 1, 0, 0);
+	put16(&f, 0x2081);    /* K, A, version 1 */
+	put16(&f, 0x880B);
+	put32(&f, (12u << 16) | 77);
+	put32(&f, 5);         /* acknowledgment number */
+	put8(&f, 0x21);
+	ip4_tcp(&f, IC4, IS4);
+	ip4_end(&f, ip);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_tcp4(&x->p, IC4, IS4);
+
+	/* PPP's own control protocol (LCP, 0xc021): the GRE flow. */
+	f.n = 0;
+	b_gre_v1(&f);
+	patch16(&f, 14 + 20 + 12 + 2, 0xc021);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_PPP_UNKNOWN_PROTO);
 	assert_int_equal(x->p.proto, 47);
 	assert_v4(&x->p.src, C4);
-	assert_v4(&x->p.dst, S4);
+	assert_int_equal(x->p.tunnel, TUN_NONE);
+
+	/* An unknown GRE version: counted, the GRE flow. */
+	patch16(&f, 14 + 20, 0x3002);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_GRE_BAD_VERSION);
+	assert_int_equal(x->p.proto, 47);
 	assert_int_equal(x->p.sport, 0);
-	assert_int_equal(x->p.dport, 0);
-	assert_int_equal(x->p.l3_len, f.n - 14);
-	assert_ptr_equal(x->p.payload, f.b + 14 + 20);
-	assert_int_equal(x->d.tunnels[TUN_GRE], 0);
+}
+
+/* Geneve with an option carrying Ethernet, and carrying IPv4 directly;
+   VXLAN-GPE carrying IPv6 and Ethernet. The inner packet is the flow. */
+static void test_geneve_vxlan_gpe(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t ip, u;
+
+	eth(&f, 0x0800);
+	ip = ip4(&f, 17, C4, S4, 1, 0, 0);
+	u = udp(&f, 12345, 6081);
+	put8(&f, 0x01);           /* version 0, one 4-byte option word */
+	put8(&f, 0);
+	put16(&f, 0x6558);
+	put32(&f, 42u << 8);      /* VNI */
+	put32(&f, 0x01020300);    /* the option */
+	eth(&f, 0x0800);
+	ip4_tcp(&f, IC4, IS4);
+	udp_end(&f, u);
+	ip4_end(&f, ip);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_int_equal(x->p.tunnel, TUN_GENEVE);
+	assert_tcp4(&x->p, IC4, IS4);
+	assert_string_equal(tunnel_name(TUN_GENEVE), "geneve");
+
+	/* An option length past the end: counted, the outer UDP flow. */
+	f.b[14 + 20 + 8] = 0x3f;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_GENEVE_TRUNC);
+	assert_int_equal(x->p.dport, 6081);
+	assert_int_equal(x->p.tunnel, TUN_NONE);
+
+	f.n = 0;
+	eth(&f, 0x0800);
+	ip = ip4(&f, 17, C4, S4, 1, 0, 0);
+	u = udp(&f, 40000, 4790);
+	put32(&f, 0x0C000002);    /* I and P flags, next protocol IPv6 */
+	put32(&f, 42u << 8);
+	ip6_udp(&f, C6, S6);
+	udp_end(&f, u);
+	ip4_end(&f, ip);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_int_equal(x->p.tunnel, TUN_VXLAN_GPE);
+	assert_int_equal(x->p.family, 6);
+	assert_int_equal(x->p.sport, 5060);
+	/* Next protocol NSH (4): not decoded, the outer flow. */
+	f.b[14 + 20 + 8 + 3] = 4;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_OVERLAY_UNKNOWN);
+	assert_int_equal(x->p.dport, 4790);
+}
+
+/* A routing header with segments left keys the flow on the final
+   destination it names: type 0 (the last address), type 2 and SRv6 (the
+   first); with no segments left the destination field is final. */
+static void test_ipv6_routing_final_dst(void **state)
+{
+	struct fx *x = *state;
+	static const uint8_t hop[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x77 };
+	static const uint8_t mid[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x88 };
+	struct { uint8_t type, left; const uint8_t *want; } c[] = {
+		{ 0, 2, S6 }, { 0, 0, hop }, { 2, 1, mid }, { 4, 1, mid },
+		{ 3, 1, hop },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		struct fb f = { .n = 0 };
+		size_t ip, u;
+
+		eth(&f, 0x86DD);
+		ip = ip6(&f, 43, C6, hop);
+		put8(&f, 17);
+		if (c[i].type == 0) {
+			put8(&f, 4);          /* two addresses */
+			put8(&f, 0);
+			put8(&f, c[i].left);
+			zeros(&f, 4);
+			putn(&f, mid, 16);
+			putn(&f, S6, 16);
+		} else {
+			put8(&f, 2);          /* one address */
+			put8(&f, c[i].type);
+			put8(&f, c[i].left);
+			zeros(&f, 4);
+			putn(&f, mid, 16);
+		}
+		u = udp(&f, 5060, 5061);
+		fill(&f, 4);
+		udp_end(&f, u);
+		ip6_end(&f, ip);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_no_new_err(&x->d, x->before);
+		assert_memory_equal(x->p.dst.b, c[i].want, 16);
+		assert_memory_equal(x->p.src.b, C6, 16);
+		assert_int_equal(x->p.dport, 5061);
+	}
+}
+
+/* Cisco WCCP redirection in GRE, with the WCCPv2 redirect header and
+   without it (WCCPv1). */
+static void test_gre_wccp(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t ip;
+	int v2;
+
+	for (v2 = 0; v2 < 2; v2++) {
+		f.n = 0;
+		eth(&f, 0x0800);
+		ip = ip4(&f, 47, C4, S4, 1, 0, 0);
+		put16(&f, 0x0000);
+		put16(&f, 0x883E);
+		if (v2)
+			put32(&f, 0x00000005);   /* redirect header */
+		ip4_tcp(&f, IC4, IS4);
+		ip4_end(&f, ip);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_no_new_err(&x->d, x->before);
+		assert_int_equal(x->p.tunnel, TUN_GRE);
+		assert_tcp4(&x->p, IC4, IS4);
+	}
+}
+
+/* A first fragment that ends inside the TCP header keeps its ports and
+   counts frag-tiny (RFC 1858); outside a fragment the same cut is an
+   error. */
+static void test_frag_tiny_tcp_header(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t ip;
+
+	/* 40-byte TCP header of which the first fragment holds 24. */
+	eth(&f, 0x0800);
+	ip = ip4(&f, 6, C4, S4, 99, 0x2000, 0);
+	tcp(&f, 40000, 5222, TCPF_SYN, 20, 0);
+	f.n -= 16;
+	ip4_end(&f, ip);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_FRAG_TINY);
+	assert_int_equal(x->p.sport, 40000);
+	assert_int_equal(x->p.dport, 5222);
+	assert_int_equal(x->p.tcp_flags, TCPF_SYN);
+	assert_int_equal(x->p.truncated, 1);
+
+	/* 8 bytes: ports and sequence number only, no flags. */
+	f.n = 0;
+	eth(&f, 0x0800);
+	ip = ip4(&f, 6, C4, S4, 100, 0x2000, 0);
+	tcp(&f, 40001, 5222, TCPF_SYN, 0, 0);
+	f.n -= 12;
+	ip4_end(&f, ip);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_FRAG_TINY);
+	assert_int_equal(x->p.sport, 40001);
+	assert_int_equal(x->p.tcp_flags, 0);
+
+	/* The same 8 bytes, not a fragment: the TCP header is cut. */
+	patch16(&f, 14 + 6, 0);
+	f.b[14 + 10] = f.b[14 + 11] = 0;   /* checksum is not checked */
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_TCP_TRUNC);
 }
 
 static void test_gre_fallbacks(void **state)
@@ -2026,6 +2248,7 @@ struct frame_case {
 static const struct frame_case cases[] = {
 	{ "eth-tcp", 1, b_eth_tcp },
 	{ "eth-udp6", 1, b_eth_udp6 },
+	{ "eth-tcp-opts", 1, b_eth_tcp_opts },
 	{ "sll", 113, b_sll },
 	{ "sll2", 276, b_sll2 },
 	{ "raw4", 12, b_raw4 },
@@ -2213,7 +2436,11 @@ int main(void)
 		T(test_erspan3_ip_frame),
 		T(test_vxlan),
 		T(test_ip_in_ip),
-		T(test_gre_v1_falls_back),
+		T(test_gre_pptp),
+		T(test_gre_wccp),
+		T(test_ipv6_routing_final_dst),
+		T(test_geneve_vxlan_gpe),
+		T(test_frag_tiny_tcp_header),
 		T(test_gre_fallbacks),
 		T(test_nested_tunnels),
 		T(test_tunnel_too_deep),

@@ -1,0 +1,83 @@
+#!/bin/sh
+# run.sh BIN DIR: impwatch on every capture in DIR.
+#
+# Fails on a crash, a sanitizer report, a hang (60 s), or an exit status
+# other than 0 (read in full) or 2 (a file it must refuse or a damaged
+# record). On captures read in full, compares TCP and UDP flow counts with
+# tshark's conversation tables (when tshark is installed); the differences
+# of flow definition allowed are documented in tests/corpus/README.md.
+set -u
+bin=$1
+dir=$2
+pass=0
+fail=0
+skip=0
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+have_tshark=0
+command -v tshark >/dev/null 2>&1 && have_tshark=1
+[ "$have_tshark" = 1 ] || echo "corpus: tshark not installed: flow counts not compared"
+
+# Files whose flow counts differ from tshark's for a reason listed in
+# README.md (KNOWN:reason).
+known=tests/corpus/KNOWN
+
+for f in "$dir"/*.pcap "$dir"/*.pcapng "$dir"/*.cap; do
+	[ -f "$f" ] || continue
+	name=$(basename "$f")
+	# Timeouts long enough that no idle timeout splits a flow: tshark has
+	# none.
+	timeout 60 "$bin" -q --format json --timeout-tcp 604800 \
+		--timeout-udp 604800 --timeout-other 604800 -r "$f" \
+		>"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -ge 124 ] || { [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; }; then
+		echo "FAIL $name: exit status $rc (crash or hang)"
+		head -5 "$tmp/err"
+		fail=$((fail + 1))
+		continue
+	fi
+	if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' "$tmp/err"; then
+		echo "FAIL $name: sanitizer report"
+		head -20 "$tmp/err"
+		fail=$((fail + 1))
+		continue
+	fi
+	if ! tail -n 1 "$tmp/out" | grep -q '"type":"summary"'; then
+		echo "FAIL $name: no summary record (exit $rc)"
+		fail=$((fail + 1))
+		continue
+	fi
+	if [ "$rc" -ne 0 ] || [ "$have_tshark" = 0 ]; then
+		pass=$((pass + 1))
+		continue
+	fi
+	# impwatch: distinct TCP/UDP endpoint pairs (a FIN and a new SYN on
+	# the same ports make two records, one conversation for tshark).
+	grep '"type":"flow"' "$tmp/out" |
+		sed -n 's/.*"transport":"\(tcp\|udp\)","client_ip":"\([^"]*\)","client_port":\([0-9]*\),"server_ip":"\([^"]*\)","server_port":\([0-9]*\).*/\1 \2 \3 \4 \5/p' |
+		awk '{ a = $2 ":" $3; b = $4 ":" $5; if (a > b) { t = a; a = b; b = t } print $1, a, b }' |
+		sort -u >"$tmp/mine"
+	# tshark: its conversations, endpoints put in the same order (it lists
+	# the two directions of a host talking to itself apart), less the
+	# outer UDP conversations of VXLAN, VXLAN-GPE and Geneve tunnels:
+	# tshark lists both layers, impwatch classifies the inner one only.
+	timeout 60 tshark -n -r "$f" -q -z conv,tcp -z conv,udp 2>/dev/null |
+		awk '/^(TCP|UDP) Conversations/ { p = tolower($1) }
+		     /<->/ { a = $1; b = $3; if (a > b) { t = a; a = b; b = t }
+			     if (p == "udp" && (a ~ /:(4789|4790|6081)$/ || b ~ /:(4789|4790|6081)$/)) next
+			     print p, a, b }' |
+		sort -u >"$tmp/theirs"
+	# The same conversations, not merely as many.
+	if cmp -s "$tmp/mine" "$tmp/theirs"; then
+		pass=$((pass + 1))
+	elif grep -q "^$name:" "$known" 2>/dev/null; then
+		skip=$((skip + 1))
+	else
+		echo "FAIL $name: $(wc -l <"$tmp/mine") TCP/UDP flows, tshark $(wc -l <"$tmp/theirs") conversations:"
+		diff "$tmp/mine" "$tmp/theirs" | grep '^[<>]' | head -5
+		fail=$((fail + 1))
+	fi
+done
+echo "corpus: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
