@@ -41,7 +41,8 @@ TESTS_SRC := $(wildcard tests/unit/test_*.c)
 TESTS   := $(TESTS_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 GEN     := $(BUILD)/gen_pcaps
 
-.PHONY: all check demo deps unit golden update-golden check-corpus pcaps clean bench fuzz
+.PHONY: all check demo deps unit golden update-golden check-corpus pcaps clean \
+	bench fuzz fuzz-run check-valgrind
 
 all: $(BIN)
 
@@ -91,9 +92,27 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	$(BIN) -r pcaps/demo.pcap
 
-# Regenerate the project's own captures (committed under pcaps/).
+# Regenerate the project's own captures (committed under pcaps/); the
+# pcapng copies need editcap (Debian's wireshark-common).
 pcaps: $(GEN)
 	$(GEN) pcaps
+	sh tests/gen/mkpcapng.sh pcaps
+
+# Throughput and memory against a bare libpcap loop and ndpiReader, on a
+# generated capture (bench/README.md). Never part of `make check`.
+bench: $(BIN)
+	@sh bench/run.sh $(BIN)
+
+# libFuzzer targets (clang, ASan + UBSan) and a bounded run of each.
+fuzz:
+	@sh fuzz/build.sh
+FUZZ_SECONDS ?= 60
+fuzz-run: fuzz
+	@sh fuzz/run.sh $(FUZZ_SECONDS)
+
+# Every test binary and golden case under valgrind: no errors, no leaks.
+check-valgrind: $(BIN) $(TESTS)
+	@sh tests/valgrind/run.sh $(BIN) $(TESTS)
 
 CORPUS ?= ../shared/pcaps
 check-corpus: $(BIN)
