@@ -1,0 +1,288 @@
+/*
+ * test_classify.c: client and server, catalogue rows and verdicts of a
+ * flow, against the built-in catalogue, through the real flow table.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "catalogue.h"
+#include "classify.h"
+#include "flow.h"
+
+#define T0 1767225600000000ULL   /* 2026-01-01T00:00:00Z */
+#define A4(a, b, c, d) (((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
+
+static const uint32_t PUB = A4(192, 0, 2, 10);
+static const uint32_t SUB = A4(192, 0, 2, 11);
+static const uint32_t CLIENT = A4(198, 51, 100, 7);
+static const uint32_t LO1 = A4(127, 0, 0, 1);
+static const uint32_t LO2 = A4(127, 0, 0, 2);
+
+struct fx {
+	struct catalogue *cat;
+	struct flow_table *ft;
+};
+
+static void set4(struct ip_addr *a, uint32_t v)
+{
+	memset(a->b, 0, sizeof(a->b));
+	a->b[10] = a->b[11] = 0xff;
+	a->b[12] = (uint8_t)(v >> 24);
+	a->b[13] = (uint8_t)(v >> 16);
+	a->b[14] = (uint8_t)(v >> 8);
+	a->b[15] = (uint8_t)v;
+}
+
+static struct packet pkt(uint8_t proto, uint32_t src, uint16_t sport,
+			 uint32_t dst, uint16_t dport, uint8_t flags)
+{
+	struct packet p;
+
+	memset(&p, 0, sizeof(p));
+	p.ts_us = T0;
+	p.wire_len = 60;
+	p.family = 4;
+	p.proto = proto;
+	p.tcp_flags = flags;
+	set4(&p.src, src);
+	set4(&p.dst, dst);
+	p.sport = sport;
+	p.dport = dport;
+	return p;
+}
+
+static int setup(void **state)
+{
+	static struct fx x;
+	struct limits lim;
+
+	limits_default(&lim);
+	lim.max_flows = 64;
+	x.cat = catalogue_new();
+	if (!x.cat || catalogue_load_embedded(x.cat, stderr) != 0 ||
+	    catalogue_build(x.cat, stderr) != 0)
+		return -1;
+	x.ft = flow_table_new(&lim, 1, NULL, NULL);
+	if (!x.ft)
+		return -1;
+	*state = &x;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *x = *state;
+
+	flow_flush(x->ft, END_EOF);
+	flow_table_free(x->ft);
+	catalogue_free(x->cat);
+	return 0;
+}
+
+/* The flow of p, classified on p as its first packet. */
+static struct flow *first(struct fx *x, const struct packet *p)
+{
+	bool is_new, from_b;
+	struct flow *f = flow_lookup(x->ft, p, &is_new, &from_b);
+
+	assert_true(is_new);
+	classify_flow(x->cat, f, p, from_b);
+	return f;
+}
+
+static const char *service(struct fx *x, const struct flow *f)
+{
+	return f->service_row ? catalogue_row(x->cat, f->service_row - 1u)->service
+			      : NULL;
+}
+
+static void assert_ends(const struct flow *f, uint32_t client, uint16_t cport,
+			uint32_t server, uint16_t sport)
+{
+	struct ip_addr c, s;
+
+	set4(&c, client);
+	set4(&s, server);
+	assert_memory_equal(flow_client_ip(f)->b, c.b, 16);
+	assert_memory_equal(flow_server_ip(f)->b, s.b, 16);
+	assert_int_equal(flow_client_port(f), cport);
+	assert_int_equal(flow_server_port(f), sport);
+}
+
+/* The SYN sender is the client, even from a documented port to an
+   undocumented one: the flow is then undocumented. */
+static void test_syn_decides(void **state)
+{
+	struct fx *x = *state;
+	struct packet p = pkt(6, CLIENT, 50000, PUB, 5222, TCPF_SYN);
+	struct flow *f = first(x, &p);
+
+	assert_int_equal(f->basis, BASIS_SYN);
+	assert_ends(f, CLIENT, 50000, PUB, 5222);
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+	assert_string_equal(service(x, f), "xcp-client-access");
+	assert_true(f->tables == (UINT64_C(1) << 22));
+
+	p = pkt(6, PUB, 5222, CLIENT, 40000, TCPF_SYN);
+	f = first(x, &p);
+	assert_int_equal(f->basis, BASIS_SYN);
+	assert_ends(f, PUB, 5222, CLIENT, 40000);
+	assert_int_equal(f->verdict, V_UNDOCUMENTED);
+	assert_int_equal(f->tables, 0);
+	assert_null(service(x, f));
+}
+
+/* Only a SYN+ACK seen: its receiver is the client. */
+static void test_synack_decides(void **state)
+{
+	struct fx *x = *state;
+	struct packet p = pkt(6, PUB, 5269, SUB, 41000, TCPF_SYN | TCPF_ACK);
+	struct flow *f = first(x, &p);
+
+	assert_int_equal(f->basis, BASIS_SYNACK);
+	assert_ends(f, SUB, 41000, PUB, 5269);
+	assert_string_equal(service(x, f), "xcp-s2s");
+}
+
+/* Mid-stream, a reply seen alone: the catalogue's listener is the server. */
+static void test_catalogue_reply_only(void **state)
+{
+	struct fx *x = *state;
+	struct packet p = pkt(17, PUB, 161, CLIENT, 50161, 0);
+	struct flow *f = first(x, &p);
+
+	assert_int_equal(f->basis, BASIS_CATALOGUE);
+	assert_ends(f, CLIENT, 50161, PUB, 161);
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+	assert_string_equal(service(x, f), "snmp-agent");
+}
+
+/* Table 12's trap receiver is known by its sender port alone. */
+static void test_sender_port(void **state)
+{
+	struct fx *x = *state;
+	struct packet p = pkt(17, SUB, 61441, PUB, 32001, 0);
+	struct flow *f = first(x, &p);
+
+	assert_int_equal(f->basis, BASIS_CATALOGUE);
+	assert_ends(f, SUB, 61441, PUB, 32001);
+	assert_string_equal(service(x, f), "snmp-trap-receiver");
+	assert_true(f->tables == (UINT64_C(1) << 12));
+}
+
+/* Nothing documented: the lower port listens. */
+static void test_lower_port(void **state)
+{
+	struct fx *x = *state;
+	struct packet p = pkt(17, PUB, 9999, CLIENT, 40999, 0);
+	struct flow *f = first(x, &p);
+
+	assert_int_equal(f->basis, BASIS_LOWER_PORT);
+	assert_ends(f, CLIENT, 40999, PUB, 9999);
+	assert_int_equal(f->verdict, V_UNDOCUMENTED);
+}
+
+/* ICMP: an echo reply comes from the server; a request goes to it. */
+static void test_icmp(void **state)
+{
+	struct fx *x = *state;
+	struct packet p = pkt(1, PUB, 0, A4(192, 0, 2, 20), 0, 0);
+	struct flow *f;
+
+	p.icmp_type = 0;      /* echo reply first */
+	f = first(x, &p);
+	assert_int_equal(f->basis, BASIS_FIRST_PACKET);
+	assert_ends(f, A4(192, 0, 2, 20), 0, PUB, 0);
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+	assert_true(f->tables == ((UINT64_C(1) << 17) | (UINT64_C(1) << 29)));
+
+	p = pkt(1, CLIENT, 0, SUB, 0, 0);
+	p.icmp_type = 8;      /* echo request */
+	f = first(x, &p);
+	assert_ends(f, CLIENT, 0, SUB, 0);
+}
+
+/* A localhost-only port: between hosts it is local-only, on loopback it
+   is documented. */
+static void test_local_only(void **state)
+{
+	struct fx *x = *state;
+	struct packet p = pkt(6, CLIENT, 57070, PUB, 7070, TCPF_SYN);
+	struct flow *f = first(x, &p);
+
+	assert_int_equal(f->verdict, V_LOCAL_ONLY);
+	assert_string_equal(service(x, f), "cert-manager");
+	assert_true(f->tables == (UINT64_C(1) << 7));
+
+	p = pkt(6, LO1, 57070, LO2, 7070, TCPF_SYN);
+	f = first(x, &p);
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+	assert_string_equal(service(x, f), "cert-manager");
+}
+
+/* TCP 1500 is localhost-only in table 8 and CUCM to publisher in table
+   30: between hosts it is documented by the wire row, with both tables. */
+static void test_port_of_two_scopes(void **state)
+{
+	struct fx *x = *state;
+	struct packet p = pkt(6, A4(192, 0, 2, 20), 51500, PUB, 1500, TCPF_SYN);
+	struct flow *f = first(x, &p);
+
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+	assert_true(f->tables == ((UINT64_C(1) << 8) | (UINT64_C(1) << 30)));
+	assert_int_equal(catalogue_row(x->cat, f->service_row - 1u)->table, 30);
+
+	p = pkt(17, PUB, 40000, SUB, 50000, 0);
+	f = first(x, &p);
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+	assert_int_equal(catalogue_row(x->cat, f->service_row - 1u)->scope,
+			 SCOPE_WIRE);
+}
+
+/* A fixed sender range: table 31 counts only senders inside it. */
+static void test_sender_range(void **state)
+{
+	struct fx *x = *state;
+	struct packet p = pkt(6, A4(192, 0, 2, 20), 37240, PUB, 5070, TCPF_SYN);
+	struct flow *f = first(x, &p);
+
+	assert_true(f->tables == ((UINT64_C(1) << 30) | (UINT64_C(1) << 31)));
+	p = pkt(6, A4(192, 0, 2, 20), 30000, PUB, 5070, TCPF_SYN);
+	f = first(x, &p);
+	assert_true(f->tables == (UINT64_C(1) << 30));
+}
+
+/* A protocol no row documents (ESP) is an undocumented flow of its own. */
+static void test_other_protocol(void **state)
+{
+	struct fx *x = *state;
+	struct packet p = pkt(50, PUB, 0, A4(203, 0, 113, 66), 0, 0);
+	struct flow *f = first(x, &p);
+
+	assert_int_equal(f->verdict, V_UNDOCUMENTED);
+	assert_int_equal(f->basis, BASIS_FIRST_PACKET);
+	assert_int_equal(f->key.proto, 50);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_syn_decides),
+		cmocka_unit_test(test_synack_decides),
+		cmocka_unit_test(test_catalogue_reply_only),
+		cmocka_unit_test(test_sender_port),
+		cmocka_unit_test(test_lower_port),
+		cmocka_unit_test(test_icmp),
+		cmocka_unit_test(test_local_only),
+		cmocka_unit_test(test_port_of_two_scopes),
+		cmocka_unit_test(test_sender_range),
+		cmocka_unit_test(test_other_protocol),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
