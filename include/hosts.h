@@ -1,0 +1,54 @@
+/*
+ * hosts.h: the site inventory (--hosts FILE): which roles each host or
+ * network holds.
+ *
+ * File format, one host or network per line, blank-separated:
+ *
+ *   ROLE[,ROLE...]  ADDRESS[/PREFIX]  [NAME]
+ *
+ * ROLE is a catalogue role (include/catalogue.h); imp-publisher and
+ * imp-subscriber also make the host an `imp`. ADDRESS is IPv4 or IPv6,
+ * PREFIX a network length (no host bits may be set). NAME is optional.
+ * Loading is all or nothing; errors are "FILE:LINE: reason".
+ *
+ * Lookups take the longest matching prefix and allocate nothing. The
+ * inventory owns its strings and is immutable once loaded.
+ */
+#ifndef IMPWATCH_HOSTS_H
+#define IMPWATCH_HOSTS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "decode.h"
+
+#define HOSTS_NAME_MAX 63
+#define HOSTS_MAX 65536        /* entries in one inventory */
+
+struct hosts;
+
+/* What the inventory says of an address. roles 0: not in the inventory. */
+struct host_info {
+	uint32_t roles;            /* bitmask of enum cat_role */
+	const char *name;          /* "" when the line gave none */
+	uint8_t prefix;            /* matched prefix, 0-128 (IPv4 as 96+n) */
+};
+
+/* Parse inventory text named `name`; NULL with "NAME:LINE: reason" on err. */
+struct hosts *hosts_parse(const char *name, const char *buf, size_t len,
+			  FILE *err);
+
+/* Read and parse a file; NULL with a message on err. */
+struct hosts *hosts_load(const char *path, FILE *err);
+
+void hosts_free(struct hosts *h);
+
+size_t hosts_count(const struct hosts *h);
+
+/* Longest-prefix match of a; roles 0 (and name "") when none matches. */
+struct host_info hosts_lookup(const struct hosts *h, const struct ip_addr *a);
+
+/* The roles of mask as "imp,imp-publisher", in catalogue order. */
+void hosts_roles_str(uint32_t mask, char *buf, size_t size);
+
+#endif

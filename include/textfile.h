@@ -1,0 +1,82 @@
+/*
+ * textfile.h: reading the line-oriented files a person writes (the
+ * catalogue, the host inventory) strictly and uniformly.
+ *
+ * Every error a loader reports goes through here, so they all read alike:
+ *   FILE:LINE: reason
+ *     the offending line
+ * Nothing allocates except textfile_read(), whose buffer the caller frees.
+ */
+#ifndef IMPWATCH_TEXTFILE_H
+#define IMPWATCH_TEXTFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* A piece of a line: not NUL-terminated. */
+struct tstr {
+	const char *s;
+	size_t n;
+};
+
+/* Walks a buffer line by line: a leading UTF-8 byte-order mark is
+   skipped, CRLF endings are accepted, a last line needs no newline. */
+struct tlines {
+	const char *p, *end;
+	uint32_t lineno;
+};
+
+/*
+ * Read the whole file at path into *buf (NUL-terminated, *len bytes
+ * before the NUL). Files larger than max bytes, directories, and
+ * unreadable files are errors: "PATH: reason" on err, -1 returned.
+ */
+int textfile_read(const char *path, size_t max, char **buf, size_t *len,
+		  FILE *err);
+
+void tlines_init(struct tlines *t, const char *buf, size_t len);
+
+/* The next line, without its line end; false at the end of the buffer. */
+bool tlines_next(struct tlines *t, struct tstr *line);
+
+/*
+ * Reject a line longer than max bytes, or holding a NUL, a control byte
+ * other than tab, or bytes that are not UTF-8: the error names the column
+ * and byte offset. 0 when the line is fine.
+ */
+int tline_check(const char *name, uint32_t lineno, struct tstr line,
+		size_t max, FILE *err);
+
+/* "NAME:LINE: reason" and the line, shown safely (at most 200 bytes,
+   non-printable bytes as \xNN). */
+__attribute__((format(printf, 5, 6)))
+void tline_error(FILE *err, const char *name, uint32_t lineno,
+		 struct tstr line, const char *fmt, ...);
+
+/* "NAME: reason", for what belongs to no one line. */
+__attribute__((format(printf, 3, 4)))
+void tfile_error(FILE *err, const char *name, const char *fmt, ...);
+
+struct tstr tstr_trim(struct tstr s);
+bool tstr_is(struct tstr s, const char *word);
+
+/* Split at the next run of blanks (space, tab): the first word goes to
+   *word, s moves past it. False when s holds no more words. */
+bool tstr_word(struct tstr *s, struct tstr *word);
+
+/* Split at the next `sep`; *item is trimmed. False when s is used up;
+   "a,,b" yields an empty item for the caller to reject. */
+bool tstr_item(struct tstr *s, char sep, struct tstr *item);
+
+/* How many bytes of s an error message quotes: at most 64, never cutting
+   a UTF-8 sequence. Use as printf("%.*s", TSHOW(s)). */
+int tstr_show_len(struct tstr s);
+#define TSHOW(x) tstr_show_len(x), (x).s
+
+/* Length of the valid UTF-8 sequence at p (n bytes left), 0 if invalid
+   (RFC 3629: no overlong forms, surrogates, or values past U+10FFFF). */
+size_t utf8_seq_len(const unsigned char *p, size_t n);
+
+#endif

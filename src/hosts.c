@@ -1,0 +1,442 @@
+/*
+ * hosts.c: the site inventory, with longest-prefix lookup.
+ *
+ * Entries are kept per prefix length in one open-addressing table each;
+ * a lookup masks the address once per distinct length, longest first, so
+ * its cost is the number of distinct lengths in the file (a few), not the
+ * number of hosts. IPv4 is held as ::ffff:a.b.c.d, its /n as /96+n.
+ */
+#include "hosts.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalogue.h"
+#include "textfile.h"
+
+#define HOSTS_MAX_FILE ((size_t)16 << 20)
+#define MAX_LINE 1024
+
+struct entry {
+	struct ip_addr net;        /* host bits zero */
+	uint8_t prefix;            /* 0-128 */
+	uint32_t roles;
+	uint32_t line;
+	char name[HOSTS_NAME_MAX + 1];
+};
+
+/* One prefix length's entries, open addressing on the masked address. */
+struct level {
+	uint8_t prefix;
+	uint32_t mask;             /* slots - 1 */
+	uint32_t *slot;            /* entry index + 1, 0 empty */
+};
+
+struct hosts {
+	struct entry *e;
+	size_t n, cap;
+	struct level lv[129];
+	unsigned nlv;              /* levels in use, longest prefix first */
+};
+
+static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+/* Zero the bits of a past prefix p. */
+static void mask_addr(struct ip_addr *a, unsigned p)
+{
+	unsigned i;
+
+	for (i = 0; i < 16; i++) {
+		if (p >= (i + 1) * 8)
+			continue;
+		a->b[i] &= p > i * 8 ? (uint8_t)(0xff << (8 - (p - i * 8))) : 0;
+	}
+}
+
+/* FNV-1a over the masked address and its length: inventories are written
+   by the site, not by the wire, so no seed is needed. */
+static uint32_t net_hash(const struct ip_addr *a, uint8_t prefix)
+{
+	uint32_t h = 2166136261u ^ prefix;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		h ^= a->b[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+void hosts_roles_str(uint32_t mask, char *buf, size_t size)
+{
+	size_t at = 0;
+	int r;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	for (r = 0; r < ROLE_COUNT; r++) {
+		int w;
+
+		if (!(mask & (UINT32_C(1) << r)))
+			continue;
+		w = snprintf(buf + at, size - at, "%s%s", at ? "," : "",
+			     cat_role_name((enum cat_role)r));
+		if (w < 0 || (size_t)w >= size - at)
+			return;
+		at += (size_t)w;
+	}
+}
+
+static void valid_roles(char *buf, size_t size)
+{
+	hosts_roles_str((UINT32_C(1) << ROLE_COUNT) - 1, buf, size);
+}
+
+/* ADDRESS[/PREFIX] into *net and *prefix; a reason on error. */
+static const char *parse_net(struct tstr w, struct ip_addr *net,
+			     uint8_t *prefix, char *why, size_t whysize)
+{
+	char text[INET6_ADDRSTRLEN + 8];
+	const char *slash;
+	size_t alen;
+	unsigned long p = 0, maxp;
+	struct ip_addr masked;
+	uint8_t v4[4];
+	bool is4;
+
+	if (w.n >= sizeof(text))
+		return "address too long";
+	memcpy(text, w.s, w.n);
+	text[w.n] = '\0';
+	slash = strchr(text, '/');
+	alen = slash ? (size_t)(slash - text) : w.n;
+	text[alen] = '\0';
+	memset(net, 0, sizeof(*net));
+	if (inet_pton(AF_INET, text, v4) == 1) {
+		is4 = true;
+		memcpy(net->b, v4mapped, sizeof(v4mapped));
+		memcpy(net->b + 12, v4, 4);
+	} else if (inet_pton(AF_INET6, text, net->b) == 1) {
+		is4 = false;
+	} else {
+		snprintf(why, whysize, "'%s' is not an IPv4 or IPv6 address", text);
+		return why;
+	}
+	maxp = is4 ? 32 : 128;
+	if (slash) {
+		const char *d = slash + 1;
+		char *end;
+
+		if (*d < '0' || *d > '9' || strlen(d) > 3) {
+			snprintf(why, whysize, "bad prefix length '/%s'", d);
+			return why;
+		}
+		p = strtoul(d, &end, 10);
+		if (*end) {
+			snprintf(why, whysize, "bad prefix length '/%s'", d);
+			return why;
+		}
+		if (p > maxp) {
+			snprintf(why, whysize, "prefix length /%s out of range 0-%lu",
+				 d, maxp);
+			return why;
+		}
+	} else {
+		p = maxp;
+	}
+	*prefix = (uint8_t)(is4 ? 96 + p : p);
+	masked = *net;
+	mask_addr(&masked, *prefix);
+	if (memcmp(&masked, net, sizeof(masked)) != 0) {
+		char shown[INET6_ADDRSTRLEN];
+
+		if (is4)
+			inet_ntop(AF_INET, masked.b + 12, shown, sizeof(shown));
+		else
+			inet_ntop(AF_INET6, masked.b, shown, sizeof(shown));
+		snprintf(why, whysize, "host bits set in %s/%lu (the network is %s/%lu)",
+			 text, p, shown, p);
+		return why;
+	}
+	return NULL;
+}
+
+/* ROLE[,ROLE...] into a mask; the publisher and subscriber are IM&P
+   nodes too. A reason on error. */
+static const char *parse_roles(struct tstr w, uint32_t *mask, char *why,
+			       size_t whysize)
+{
+	struct tstr item;
+	char valid[512];
+
+	*mask = 0;
+	while (tstr_item(&w, ',', &item)) {
+		int r = cat_role_parse(item.s, item.n);
+
+		if (item.n == 0) {
+			snprintf(why, whysize, "empty role in the role list");
+			return why;
+		}
+		if (r < 0) {
+			valid_roles(valid, sizeof(valid));
+			snprintf(why, whysize, "unknown role '%.*s' (valid: %s)",
+				 TSHOW(item), valid);
+			return why;
+		}
+		*mask |= UINT32_C(1) << r;
+	}
+	if (*mask & ((UINT32_C(1) << ROLE_IMP_PUBLISHER) |
+		     (UINT32_C(1) << ROLE_IMP_SUBSCRIBER)))
+		*mask |= UINT32_C(1) << ROLE_IMP;
+	return NULL;
+}
+
+static bool name_ok(struct tstr w)
+{
+	size_t i;
+
+	if (w.n == 0 || w.n > HOSTS_NAME_MAX)
+		return false;
+	for (i = 0; i < w.n; i++) {
+		char ch = w.s[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
+		      ch == '.'))
+			return false;
+	}
+	return true;
+}
+
+static const struct entry *level_find(const struct hosts *h,
+				      const struct level *l,
+				      const struct ip_addr *net)
+{
+	uint32_t i = net_hash(net, l->prefix) & l->mask;
+
+	while (l->slot[i]) {
+		const struct entry *e = &h->e[l->slot[i] - 1];
+
+		if (memcmp(&e->net, net, sizeof(*net)) == 0)
+			return e;
+		i = (i + 1) & l->mask;
+	}
+	return NULL;
+}
+
+/* Index the entries by prefix length; -1 when out of memory. */
+static int build(struct hosts *h)
+{
+	unsigned count[129] = { 0 };
+	int p;
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		count[h->e[i].prefix]++;
+	for (p = 128; p >= 0; p--) {
+		struct level *l;
+		uint32_t size = 4;
+
+		if (!count[p])
+			continue;
+		while (size < count[p] * 2)
+			size *= 2;
+		l = &h->lv[h->nlv++];
+		l->prefix = (uint8_t)p;
+		l->mask = size - 1;
+		l->slot = calloc(size, sizeof(*l->slot));
+		if (!l->slot)
+			return -1;
+	}
+	for (i = 0; i < h->n; i++) {
+		unsigned k;
+
+		for (k = 0; k < h->nlv; k++) {
+			struct level *l = &h->lv[k];
+			uint32_t j;
+
+			if (l->prefix != h->e[i].prefix)
+				continue;
+			j = net_hash(&h->e[i].net, l->prefix) & l->mask;
+			while (l->slot[j])
+				j = (j + 1) & l->mask;
+			l->slot[j] = (uint32_t)i + 1;
+		}
+	}
+	return 0;
+}
+
+/* The entry for exactly this network, if an earlier line gave it. */
+static const struct entry *find_same(const struct hosts *h,
+				     const struct entry *n)
+{
+	size_t i;
+
+	/* Load time only: a linear pass keeps the loader simple, and
+	   HOSTS_MAX bounds it. */
+	for (i = 0; i < h->n; i++)
+		if (h->e[i].prefix == n->prefix &&
+		    memcmp(&h->e[i].net, &n->net, sizeof(n->net)) == 0)
+			return &h->e[i];
+	return NULL;
+}
+
+struct hosts *hosts_parse(const char *name, const char *buf, size_t len,
+			  FILE *err)
+{
+	struct hosts *h = calloc(1, sizeof(*h));
+	struct tlines t;
+	struct tstr line;
+	char why[640];
+
+	if (!h) {
+		tfile_error(err, name, "out of memory");
+		return NULL;
+	}
+	tlines_init(&t, buf, len);
+	while (tlines_next(&t, &line)) {
+		struct tstr rest, w_roles, w_addr, w_name, extra;
+		struct entry e;
+		const struct entry *same;
+		const char *bad;
+
+		if (tline_check(name, t.lineno, line, MAX_LINE, err) != 0)
+			goto fail;
+		rest = tstr_trim(line);
+		if (rest.n == 0 || rest.s[0] == '#')
+			continue;
+		memset(&e, 0, sizeof(e));
+		e.line = t.lineno;
+		tstr_word(&rest, &w_roles);
+		if (!tstr_word(&rest, &w_addr)) {
+			tline_error(err, name, t.lineno, line,
+				    "missing address after the roles");
+			goto fail;
+		}
+		if ((bad = parse_roles(w_roles, &e.roles, why, sizeof(why))) ||
+		    (bad = parse_net(w_addr, &e.net, &e.prefix, why, sizeof(why)))) {
+			tline_error(err, name, t.lineno, line, "%s", bad);
+			goto fail;
+		}
+		if (tstr_word(&rest, &w_name)) {
+			if (!name_ok(w_name)) {
+				tline_error(err, name, t.lineno, line,
+					    "bad name '%.*s' (letters, digits, '.', '-', "
+					    "'_'; at most %d)", TSHOW(w_name),
+					    HOSTS_NAME_MAX);
+				goto fail;
+			}
+			memcpy(e.name, w_name.s, w_name.n);
+		}
+		if (tstr_word(&rest, &extra)) {
+			tline_error(err, name, t.lineno, line,
+				    "unexpected '%.*s' after the name (one host "
+				    "or network per line)", TSHOW(extra));
+			goto fail;
+		}
+		same = find_same(h, &e);
+		if (same) {
+			char a[512], b[512];
+
+			if (same->roles == e.roles) {
+				tline_error(err, name, t.lineno, line,
+					    "duplicates line %u", (unsigned)same->line);
+			} else {
+				hosts_roles_str(same->roles, a, sizeof(a));
+				hosts_roles_str(e.roles, b, sizeof(b));
+				tline_error(err, name, t.lineno, line,
+					    "conflicts with line %u: roles %s there, %s "
+					    "here (list every role of a host on one line)",
+					    (unsigned)same->line, a, b);
+			}
+			goto fail;
+		}
+		if (h->n == HOSTS_MAX) {
+			tline_error(err, name, t.lineno, line,
+				    "more than %d hosts", HOSTS_MAX);
+			goto fail;
+		}
+		if (h->n == h->cap) {
+			size_t cap = h->cap ? h->cap * 2 : 64;
+			struct entry *ne = realloc(h->e, cap * sizeof(*ne));
+
+			if (!ne) {
+				tfile_error(err, name, "out of memory");
+				goto fail;
+			}
+			h->e = ne;
+			h->cap = cap;
+		}
+		h->e[h->n++] = e;
+	}
+	if (h->n == 0) {
+		tfile_error(err, name, "no hosts");
+		goto fail;
+	}
+	if (build(h) != 0) {
+		tfile_error(err, name, "out of memory");
+		goto fail;
+	}
+	return h;
+fail:
+	hosts_free(h);
+	return NULL;
+}
+
+struct hosts *hosts_load(const char *path, FILE *err)
+{
+	struct hosts *h;
+	char *buf;
+	size_t len;
+
+	if (textfile_read(path, HOSTS_MAX_FILE, &buf, &len, err) != 0)
+		return NULL;
+	h = hosts_parse(path, buf, len, err);
+	free(buf);
+	return h;
+}
+
+void hosts_free(struct hosts *h)
+{
+	unsigned k;
+
+	if (!h)
+		return;
+	for (k = 0; k < h->nlv; k++)
+		free(h->lv[k].slot);
+	free(h->e);
+	free(h);
+}
+
+size_t hosts_count(const struct hosts *h)
+{
+	return h ? h->n : 0;
+}
+
+struct host_info hosts_lookup(const struct hosts *h, const struct ip_addr *a)
+{
+	struct host_info hi = { 0, "", 0 };
+	unsigned k;
+
+	/* No family test is needed: an IPv4 network is ::ffff:0:0/96 or
+	   longer, which no masked IPv6 address equals. */
+	if (!h)
+		return hi;
+	for (k = 0; k < h->nlv; k++) {
+		const struct level *l = &h->lv[k];
+		struct ip_addr m = *a;
+		const struct entry *e;
+
+		mask_addr(&m, l->prefix);
+		e = level_find(h, l, &m);
+		if (e) {
+			hi.roles = e->roles;
+			hi.name = e->name;
+			hi.prefix = e->prefix;
+			return hi;
+		}
+	}
+	return hi;
+}

@@ -1,0 +1,313 @@
+/*
+ * textfile.c: strict reading of the files a person writes.
+ */
+#include "textfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SHOW_LINE_MAX 200   /* bytes of an offending line shown */
+#define SHOW_FIELD_MAX 64   /* bytes of a field quoted in a reason */
+
+size_t utf8_seq_len(const unsigned char *p, size_t n)
+{
+	size_t k, j;
+	uint32_t cp;
+
+	if (n == 0)
+		return 0;
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		k = 2;
+		cp = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		k = 3;
+		cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		k = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (k > n)
+		return 0;
+	for (j = 1; j < k; j++) {
+		if ((p[j] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[j] & 0x3f);
+	}
+	if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return k;
+}
+
+int textfile_read(const char *path, size_t max, char **bufp, size_t *lenp,
+		  FILE *err)
+{
+	struct stat sb;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int fd;
+
+	*bufp = NULL;
+	*lenp = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		tfile_error(err, path, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	/* A directory opens fine read-only; say so before read() fails. */
+	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		tfile_error(err, path, "cannot open: %s", strerror(EISDIR));
+		close(fd);
+		return -1;
+	}
+	for (;;) {
+		ssize_t got;
+
+		/* One byte is always kept for the NUL. */
+		if (cap - len < 2) {
+			size_t ncap = cap ? cap * 2 : 65536;
+			char *nbuf;
+
+			if (len > max) {
+				tfile_error(err, path, "larger than %zu bytes", max);
+				goto fail;
+			}
+			nbuf = realloc(buf, ncap);
+			if (!nbuf) {
+				tfile_error(err, path, "out of memory");
+				goto fail;
+			}
+			buf = nbuf;
+			cap = ncap;
+		}
+		got = read(fd, buf + len, cap - len - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			tfile_error(err, path, "cannot read: %s", strerror(errno));
+			goto fail;
+		}
+		if (got == 0)
+			break;
+		len += (size_t)got;
+	}
+	if (len > max) {
+		tfile_error(err, path, "larger than %zu bytes", max);
+		goto fail;
+	}
+	close(fd);
+	if (!buf && !(buf = malloc(1))) {
+		tfile_error(err, path, "out of memory");
+		return -1;
+	}
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+fail:
+	close(fd);
+	free(buf);
+	return -1;
+}
+
+void tlines_init(struct tlines *t, const char *buf, size_t len)
+{
+	if (!buf) {
+		buf = "";
+		len = 0;
+	}
+	/* A byte-order mark, as some Windows editors write, is no text. */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		buf += 3;
+		len -= 3;
+	}
+	t->p = buf;
+	t->end = buf + len;
+	t->lineno = 0;
+}
+
+bool tlines_next(struct tlines *t, struct tstr *line)
+{
+	const char *nl;
+
+	if (t->p >= t->end)
+		return false;
+	nl = memchr(t->p, '\n', (size_t)(t->end - t->p));
+	line->s = t->p;
+	line->n = (size_t)((nl ? nl : t->end) - t->p);
+	t->p = nl ? nl + 1 : t->end;
+	t->lineno++;
+	/* Windows line ends: the CR belongs to the newline. */
+	if (line->n > 0 && line->s[line->n - 1] == '\r')
+		line->n--;
+	return true;
+}
+
+int tline_check(const char *name, uint32_t lineno, struct tstr line,
+		size_t max, FILE *err)
+{
+	const unsigned char *p = (const unsigned char *)line.s;
+	const char *why = NULL;
+	size_t i = 0;
+
+	if (line.n > max) {
+		tline_error(err, name, lineno, line, "line longer than %zu bytes",
+			    max);
+		return -1;
+	}
+	while (i < line.n) {
+		size_t k;
+
+		if (p[i] == 0) {
+			why = "NUL byte";
+		} else if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f) {
+			why = "control byte";
+		} else if ((k = utf8_seq_len(p + i, line.n - i)) == 0) {
+			why = "invalid UTF-8";
+		} else {
+			i += k;
+			continue;
+		}
+		tline_error(err, name, lineno, line,
+			    "%s 0x%02x at column %zu (byte offset %zu)", why,
+			    p[i], i + 1, i);
+		return -1;
+	}
+	return 0;
+}
+
+/* The line for a person: valid UTF-8 as is, tabs kept, other control and
+   invalid bytes as \xNN, cut on a character boundary with "...". */
+static void show_line(FILE *err, struct tstr line)
+{
+	const unsigned char *p = (const unsigned char *)line.s;
+	size_t i = 0;
+
+	fputs("  ", err);
+	while (i < line.n) {
+		size_t k = utf8_seq_len(p + i, line.n - i);
+
+		if (k == 0)
+			k = 1;   /* an invalid byte, escaped below */
+		if (i + k > SHOW_LINE_MAX) {
+			fputs("...", err);
+			break;
+		}
+		if (k > 1)
+			fwrite(p + i, 1, k, err);
+		else if ((p[i] < 0x20 && p[i] != '\t') || p[i] >= 0x7f)
+			fprintf(err, "\\x%02x", p[i]);
+		else
+			fputc(p[i], err);
+		i += k;
+	}
+	fputc('\n', err);
+}
+
+void tline_error(FILE *err, const char *name, uint32_t lineno,
+		 struct tstr line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	fprintf(err, "%s:%u: ", name, (unsigned)lineno);
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputc('\n', err);
+	show_line(err, line);
+}
+
+void tfile_error(FILE *err, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	fprintf(err, "%s: ", name);
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputc('\n', err);
+}
+
+static bool is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+struct tstr tstr_trim(struct tstr s)
+{
+	while (s.n > 0 && is_blank(*s.s)) {
+		s.s++;
+		s.n--;
+	}
+	while (s.n > 0 && is_blank(s.s[s.n - 1]))
+		s.n--;
+	return s;
+}
+
+bool tstr_is(struct tstr s, const char *word)
+{
+	return s.n == strlen(word) && memcmp(s.s, word, s.n) == 0;
+}
+
+bool tstr_word(struct tstr *s, struct tstr *word)
+{
+	size_t i = 0;
+
+	*s = tstr_trim(*s);
+	if (s->n == 0)
+		return false;
+	while (i < s->n && !is_blank(s->s[i]))
+		i++;
+	word->s = s->s;
+	word->n = i;
+	s->s += i;
+	s->n -= i;
+	return true;
+}
+
+bool tstr_item(struct tstr *s, char sep, struct tstr *item)
+{
+	const char *cut;
+	struct tstr head;
+
+	if (!s->s)
+		return false;
+	cut = memchr(s->s, sep, s->n);
+	if (!cut) {
+		*item = tstr_trim(*s);
+		s->s = NULL;
+		s->n = 0;
+		return true;
+	}
+	head.s = s->s;
+	head.n = (size_t)(cut - s->s);
+	*item = tstr_trim(head);
+	s->n -= head.n + 1;
+	s->s = cut + 1;
+	return true;
+}
+
+int tstr_show_len(struct tstr s)
+{
+	size_t n = s.n;
+
+	if (n > SHOW_FIELD_MAX) {
+		n = SHOW_FIELD_MAX;
+		while (n > 0 && ((unsigned char)s.s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	return (int)n;
+}

@@ -1,0 +1,255 @@
+/*
+ * test_hosts.c: the site inventory loader and its longest-prefix lookup.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <cmocka.h>
+
+#include "catalogue.h"
+#include "hosts.h"
+
+#define BIT(r) (UINT32_C(1) << (r))
+
+static struct ip_addr addr(const char *s)
+{
+	struct ip_addr a;
+	uint8_t v4[4];
+
+	memset(&a, 0, sizeof(a));
+	if (inet_pton(AF_INET, s, v4) == 1) {
+		a.b[10] = a.b[11] = 0xff;
+		memcpy(a.b + 12, v4, 4);
+	} else {
+		assert_int_equal(inet_pton(AF_INET6, s, a.b), 1);
+	}
+	return a;
+}
+
+/* Parse text; return the error output ("" on success) in a static buffer
+   and the inventory in *out. */
+static const char *parse(const char *text, struct hosts **out)
+{
+	static char msg[4096];
+	FILE *err = tmpfile();
+	size_t n;
+
+	assert_non_null(err);
+	*out = hosts_parse("site.hosts", text, strlen(text), err);
+	rewind(err);
+	n = fread(msg, 1, sizeof(msg) - 1, err);
+	msg[n] = '\0';
+	fclose(err);
+	return msg;
+}
+
+static void expect_error(const char *text, const char *want)
+{
+	struct hosts *h;
+	const char *msg = parse(text, &h);
+
+	if (h || !strstr(msg, want))
+		fail_msg("for %s\nwanted error containing: %s\ngot: %s", text,
+			 want, msg);
+}
+
+static void test_parse_and_lookup(void **state)
+{
+	struct hosts *h;
+	struct host_info hi;
+	const char *msg = parse(
+		"# the site\n"
+		"imp-publisher   192.0.2.10   imp-pub\n"
+		"imp-subscriber  192.0.2.11\r\n"
+		"cucm,ntp-server 192.0.2.20   cucm-1   # comment? no: a name only\n",
+		&h);
+
+	(void)state;
+	/* A comment after the fields is not allowed: one host per line. */
+	assert_null(h);
+	assert_non_null(strstr(msg, "site.hosts:4: unexpected '#'"));
+
+	msg = parse("imp-publisher   192.0.2.10   imp-pub\n"
+		    "imp-subscriber  192.0.2.11\r\n"
+		    "cucm,ntp-server 192.0.2.20   cucm-1\n"
+		    "xmpp-client     198.51.100.0/24 jabber-users\n"
+		    "browser         198.51.100.7\n"
+		    "imp             2001:db8:2::/64\n"
+		    "database        2001:db8:2::50",
+		    &h);
+	assert_string_equal(msg, "");
+	assert_non_null(h);
+	assert_int_equal(hosts_count(h), 7);
+
+	{
+		struct ip_addr a = addr("192.0.2.10");
+
+		hi = hosts_lookup(h, &a);
+		assert_int_equal(hi.roles, BIT(ROLE_IMP_PUBLISHER) | BIT(ROLE_IMP));
+		assert_string_equal(hi.name, "imp-pub");
+		assert_int_equal(hi.prefix, 128);
+	}
+	{
+		struct ip_addr a = addr("192.0.2.11");
+
+		hi = hosts_lookup(h, &a);
+		assert_int_equal(hi.roles, BIT(ROLE_IMP_SUBSCRIBER) | BIT(ROLE_IMP));
+		assert_string_equal(hi.name, "");
+	}
+	{
+		struct ip_addr a = addr("192.0.2.20");
+
+		hi = hosts_lookup(h, &a);
+		assert_int_equal(hi.roles, BIT(ROLE_CUCM) | BIT(ROLE_NTP_SERVER));
+	}
+	{
+		/* Longest prefix: the host, not its network. */
+		struct ip_addr a = addr("198.51.100.7"), b = addr("198.51.100.8"),
+			       c = addr("198.51.101.1");
+
+		assert_int_equal(hosts_lookup(h, &a).roles, BIT(ROLE_BROWSER));
+		hi = hosts_lookup(h, &b);
+		assert_int_equal(hi.roles, BIT(ROLE_XMPP_CLIENT));
+		assert_string_equal(hi.name, "jabber-users");
+		assert_int_equal(hi.prefix, 96 + 24);
+		assert_int_equal(hosts_lookup(h, &c).roles, 0);
+	}
+	{
+		struct ip_addr a = addr("2001:db8:2::50"), b = addr("2001:db8:2::99"),
+			       c = addr("2001:db8:3::1");
+
+		assert_int_equal(hosts_lookup(h, &a).roles, BIT(ROLE_DATABASE));
+		assert_int_equal(hosts_lookup(h, &b).roles, BIT(ROLE_IMP));
+		assert_int_equal(hosts_lookup(h, &c).roles, 0);
+	}
+	hosts_free(h);
+}
+
+/* IPv4 and IPv6 networks never cover each other's addresses, whatever
+   their lengths; ::/0 covers everything, 0.0.0.0/0 only IPv4. */
+static void test_families_apart(void **state)
+{
+	struct hosts *h;
+	struct ip_addr v4 = addr("203.0.113.9"), v6 = addr("2001:db8::9"),
+		       v6b = addr("2001:db8:0:0:0:0:0:9");
+
+	(void)state;
+	assert_string_equal(parse("endpoint 0.0.0.0/0\n"
+				  "imp 2001:db8::/100\n", &h), "");
+	assert_int_equal(hosts_lookup(h, &v4).roles, BIT(ROLE_ENDPOINT));
+	assert_int_equal(hosts_lookup(h, &v6).roles, BIT(ROLE_IMP));
+	assert_int_equal(hosts_lookup(h, &v6b).roles, BIT(ROLE_IMP));
+	hosts_free(h);
+
+	assert_string_equal(parse("browser ::/0\n", &h), "");
+	assert_int_equal(hosts_lookup(h, &v4).roles, BIT(ROLE_BROWSER));
+	assert_int_equal(hosts_lookup(h, &v6).roles, BIT(ROLE_BROWSER));
+	hosts_free(h);
+}
+
+static void test_bad_inputs(void **state)
+{
+	(void)state;
+	expect_error("imp 192.0.2.300\n",
+		     "site.hosts:1: '192.0.2.300' is not an IPv4 or IPv6 address");
+	expect_error("imp 192.0.2.0/33\n",
+		     "site.hosts:1: prefix length /33 out of range 0-32");
+	expect_error("imp 2001:db8::/129\n", "prefix length /129 out of range 0-128");
+	expect_error("imp 192.0.2.0/\n", "bad prefix length '/'");
+	expect_error("imp 192.0.2.0/2x\n", "bad prefix length '/2x'");
+	expect_error("imp 192.0.2.1/24\n",
+		     "host bits set in 192.0.2.1/24 (the network is 192.0.2.0/24)");
+	expect_error("imp 2001:db8::1/64\n", "(the network is 2001:db8::/64)");
+	expect_error("im-p 192.0.2.1\n", "unknown role 'im-p' (valid: imp,imp-publisher,");
+	expect_error("imp,,cucm 192.0.2.1\n", "empty role in the role list");
+	expect_error("imp\n", "site.hosts:1: missing address after the roles");
+	expect_error("imp 192.0.2.1 name!\n", "bad name 'name!'");
+	expect_error("imp 192.0.2.1 pub extra\n", "unexpected 'extra' after the name");
+	expect_error("imp 192.0.2.1\ncucm 192.0.2.1\n",
+		     "site.hosts:2: conflicts with line 1: roles imp there, cucm here");
+	expect_error("imp 192.0.2.0/24\nimp 192.0.2.0/24\n",
+		     "site.hosts:2: duplicates line 1");
+	expect_error("", "site.hosts: no hosts");
+	expect_error("# only a comment\n\n", "site.hosts: no hosts");
+	expect_error("imp 192.0.2.1 caf\xc3\n", "invalid UTF-8 0xc3 at column 18 (byte offset 17)");
+	expect_error("imp 192.0.2.1\x01\n", "control byte 0x01 at column 14");
+}
+
+/* All or nothing: an error on the last line leaves no inventory, and the
+   offending line is shown under the reason. */
+static void test_all_or_nothing(void **state)
+{
+	struct hosts *h;
+	const char *msg;
+
+	(void)state;
+	msg = parse("imp 192.0.2.1\ncucm 192.0.2.2\nntp 192.0.2.3\n", &h);
+	assert_null(h);
+	assert_non_null(strstr(msg, "site.hosts:3: unknown role 'ntp'"));
+	assert_non_null(strstr(msg, "\n  ntp 192.0.2.3\n"));
+}
+
+static void test_long_line(void **state)
+{
+	char *text = malloc(2100);
+	struct hosts *h;
+
+	(void)state;
+	assert_non_null(text);
+	memset(text, 'a', 2098);
+	memcpy(text, "imp 192.0.2.1 ", 14);
+	text[2098] = '\n';
+	text[2099] = '\0';
+	assert_non_null(strstr(parse(text, &h), "site.hosts:1: line longer than 1024 bytes"));
+	assert_null(h);
+	free(text);
+}
+
+static void test_load_files(void **state)
+{
+	FILE *err = tmpfile();
+	char msg[512];
+	size_t n;
+
+	(void)state;
+	assert_null(hosts_load("tests/hosts/no-such.hosts", err));
+	assert_null(hosts_load("tests", err));
+	rewind(err);
+	n = fread(msg, 1, sizeof(msg) - 1, err);
+	msg[n] = '\0';
+	fclose(err);
+	assert_non_null(strstr(msg, "tests/hosts/no-such.hosts: cannot open: No such file"));
+	assert_non_null(strstr(msg, "tests: cannot open: Is a directory"));
+}
+
+static void test_roles_str(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	hosts_roles_str(BIT(ROLE_CUCM) | BIT(ROLE_IMP), buf, sizeof(buf));
+	assert_string_equal(buf, "imp,cucm");
+	hosts_roles_str(0, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_and_lookup),
+		cmocka_unit_test(test_families_apart),
+		cmocka_unit_test(test_bad_inputs),
+		cmocka_unit_test(test_all_or_nothing),
+		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_load_files),
+		cmocka_unit_test(test_roles_str),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
