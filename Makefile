@@ -87,6 +87,7 @@ check: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory golden
 	@sh tests/cli/run.sh $(BIN)
+	@sh tests/dpi/run.sh $(BIN) $(CORPUS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all

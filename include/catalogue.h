@@ -118,6 +118,15 @@ enum listener_side {
 struct catalogue *catalogue_new(void);
 void catalogue_free(struct catalogue *c);
 
+/* Checks one protocol name (len bytes, not NUL-terminated) of an apps
+   field: true when the DPI engine knows it. */
+typedef bool (*cat_app_check_fn)(void *ctx, const char *name, size_t len);
+
+/* Check every name of the apps fields loaded from now on with fn (NULL:
+   no check, as with DPI off); an unknown name is a load error. */
+void catalogue_set_app_check(struct catalogue *c, cat_app_check_fn fn,
+			     void *ctx);
+
 /*
  * Parse catalogue text `buf` (len bytes) named `name` in messages. With
  * `override` set, a row whose (table, service) is already present replaces

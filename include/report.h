@@ -15,6 +15,7 @@
 
 #include "catalogue.h"
 #include "decode.h"
+#include "dpi.h"
 #include "flow.h"
 
 enum report_format { FMT_TEXT = 0, FMT_JSON, FMT_CSV };
@@ -37,15 +38,20 @@ struct run_stats {
 	const struct decoder *dec;       /* decode counters */
 	const struct flow_stats *flows;  /* table counters */
 	uint32_t max_flows;
+	const struct dpi_stats *dpi;     /* NULL with --no-dpi */
+	uint32_t dpi_packets;            /* --dpi-packets in force */
 	bool validate;                   /* --validate was given */
 	int exit_status;                 /* what impwatch will exit with */
 };
 
 struct report;
 
-/* NULL when out of memory. top: largest flows listed per finding. */
+/* NULL when out of memory. top: largest flows listed per finding. dpi
+   names the flows' applications (NULL with --no-dpi: there are none);
+   it must outlive the report. */
 struct report *report_new(enum report_format fmt, FILE *out,
-			  const struct catalogue *cat, unsigned top);
+			  const struct catalogue *cat, const struct dpi *dpi,
+			  unsigned top);
 void report_free(struct report *r);
 
 /* Account an ended (or, live, a still active) flow; JSON and CSV write its

@@ -8,13 +8,29 @@
 #include "report.h"
 
 /* Totals of the flows sharing a verdict, transport, server port and
-   catalogue row (row 0: none). */
+   catalogue row (row 0: none): sums of application aggregates. */
 struct agg {
-	uint8_t used;
 	uint8_t verdict;
 	uint8_t proto;
 	uint16_t port;
 	uint16_t row;          /* service_row: index + 1, 0 none */
+	uint64_t flows, pkts, bytes;
+};
+
+/* Totals of the flows sharing a verdict, transport, server port, row and
+   application (nDPI master and app ids, and where the answer came from).
+   cport and on_wire are those of the first such flow: with the key, they
+   give the rows a protocol mismatch was checked against. */
+struct app_agg {
+	uint8_t used;
+	uint8_t verdict;
+	uint8_t proto;
+	uint8_t src;           /* enum app_source */
+	uint8_t on_wire;
+	uint16_t port;
+	uint16_t row;
+	uint16_t master, app;
+	uint16_t cport;
 	uint64_t flows, pkts, bytes;
 };
 
@@ -28,20 +44,50 @@ struct report {
 	enum report_format fmt;
 	FILE *out;
 	const struct catalogue *cat;
-	struct agg *agg;       /* open addressing, power-of-two size */
-	size_t agg_cap, agg_used;
+	const struct dpi *dpi;  /* NULL with --no-dpi */
+	struct app_agg *apps;  /* open addressing, power-of-two size */
+	size_t apps_cap, apps_used;
 	struct top top[V_COUNT];
 	uint64_t vflows[V_COUNT], vpkts[V_COUNT], vbytes[V_COUNT];
 	bool header_done;      /* CSV header written */
 };
 
-/* Aggregates in report order: by verdict, then table and service for
-   documented rows, by bytes (largest first) for the rest. Caller frees. */
-struct agg **report_sorted_aggs(const struct report *r, size_t *n);
+/* The per-port totals in report order: by verdict, then table and
+   service for documented rows, by bytes (largest first) for the rest. An
+   array the caller frees; NULL when out of memory. */
+struct agg *report_sorted_aggs(const struct report *r, size_t *n);
 
 /* The top flows of verdict v, largest first. Caller frees. */
 struct flow **report_sorted_top(const struct report *r, enum verdict v,
 				unsigned *n);
+
+/* Application aggregates by verdict, transport, port, row, then most
+   flows first (ties by source and ids). Caller frees. */
+struct app_agg **report_sorted_apps(const struct report *r, size_t *n);
+
+/* In v (from report_sorted_apps), the application aggregates of agg a:
+   returns how many, *first the index of the first. */
+size_t report_apps_of(struct app_agg *const *v, size_t n, const struct agg *a,
+		      size_t *first);
+
+/* The application of an aggregate as nDPI names it ("SIP", "TLS.Google"),
+   or NULL when it has none (no answer, or DPI off). */
+const char *report_app_name(const struct report *r, const struct app_agg *a,
+			    char buf[DPI_NAME_MAX]);
+
+/* The largest expected-apps list written ("TLS,HTTP,SOAP" and more). */
+#define EXPECTED_MAX 256
+
+/* The apps allowed by the rows documenting a flow (proto, client port
+   cport, server port sport, between hosts or not), each name once
+   (compared without case) in row order, comma-separated: "SIP",
+   "TLS,HTTP,SOAP", "" when the rows allow none. */
+void report_expected(const struct report *r, uint8_t proto, uint16_t cport,
+		     uint16_t sport, bool on_wire, char buf[EXPECTED_MAX]);
+
+/* The same for flow f. */
+void report_expected_flow(const struct report *r, const struct flow *f,
+			  char buf[EXPECTED_MAX]);
 
 void report_text_summary(struct report *r, const struct run_stats *s);
 void report_json_flow(struct report *r, const struct flow *f);

@@ -125,6 +125,8 @@ struct catalogue {
 	bool built;
 	struct pindex dst;   /* keyed by (proto, destination port) */
 	struct pindex src;   /* rows with a fixed source port, by (proto, sport) */
+	cat_app_check_fn app_check;  /* names in apps fields, or NULL */
+	void *app_check_ctx;
 };
 
 static void pindex_free(struct pindex *ix)
@@ -197,6 +199,13 @@ void catalogue_free(struct catalogue *c)
 	free(c->rows);
 	arena_free(c->arena);
 	free(c);
+}
+
+void catalogue_set_app_check(struct catalogue *c, cat_app_check_fn fn,
+			     void *ctx)
+{
+	c->app_check = fn;
+	c->app_check_ctx = ctx;
 }
 
 size_t catalogue_count(const struct catalogue *c)
@@ -806,6 +815,16 @@ static int parse_scope(struct str f, struct cat_row *r, struct reason *why)
 	return 0;
 }
 
+/* Staged rows of one parse, with their strings. */
+struct stage {
+	struct arena_chunk *arena;
+	struct cat_row *rows;
+	size_t n, cap;
+	const char *file;
+	cat_app_check_fn app_check;   /* the catalogue's, or NULL */
+	void *app_check_ctx;
+};
+
 static bool app_char(char ch)
 {
 	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
@@ -814,8 +833,9 @@ static bool app_char(char ch)
 
 /* Check the apps list and write it to out without blanks ("SIP,TLS"), so
    equal lists compare equal. out holds at least f.n + 1 bytes and is not
-   f's storage. */
-static int parse_apps(struct str f, char *out, struct reason *why)
+   f's storage. With a name check (DPI on), every name must be nDPI's. */
+static int parse_apps(const struct stage *st, struct str f, char *out,
+		      struct reason *why)
 {
 	struct str item;
 	bool first = true;
@@ -837,6 +857,11 @@ static int parse_apps(struct str f, char *out, struct reason *why)
 				return fail(why, "bad nDPI protocol name '%.*s' in "
 					    "apps (letters, digits, '_', '.', "
 					    "'-')", SHOW(item));
+		if (st->app_check &&
+		    !st->app_check(st->app_check_ctx, item.s, item.n))
+			return fail(why, "unknown nDPI protocol '%.*s' in apps "
+				    "(names as nDPI writes them: SIP, TLS, "
+				    "Jabber, MsSQL-TDS...)", SHOW(item));
 		if (used)
 			out[used++] = ',';
 		memcpy(out + used, item.s, item.n);
@@ -847,14 +872,6 @@ static int parse_apps(struct str f, char *out, struct reason *why)
 }
 
 /* ------------------------------------------------------------- one row */
-
-/* Staged rows of one parse, with their strings. */
-struct stage {
-	struct arena_chunk *arena;
-	struct cat_row *rows;
-	size_t n, cap;
-	const char *file;
-};
 
 /*
  * Parse one non-comment line into *r. Strings go to the stage's arena.
@@ -903,7 +920,7 @@ static int parse_row(struct stage *st, const char *line, size_t len,
 	apps = arena_strndup(&st->arena, f[F_APPS].s, f[F_APPS].n);
 	if (!apps)
 		return -2;
-	if (parse_apps(f[F_APPS], apps, why) < 0)
+	if (parse_apps(st, f[F_APPS], apps, why) < 0)
 		return -1;
 	r->apps = apps;
 
@@ -1104,6 +1121,8 @@ int catalogue_parse(struct catalogue *c, const char *name, const char *buf,
 	}
 	memset(&st, 0, sizeof(st));
 	st.file = arena_strndup(&st.arena, name, strlen(name));
+	st.app_check = c->app_check;
+	st.app_check_ctx = c->app_check_ctx;
 	if (!st.file)
 		goto oom;
 

@@ -98,7 +98,7 @@ void classify_flow(const struct catalogue *cat, struct flow *f,
 		return;
 	}
 
-	on_wire = !(ip_is_loopback(&f->key.a) && ip_is_loopback(&f->key.b));
+	on_wire = flow_on_wire(f);
 	for (i = 0; i < h.n; i++) {
 		const struct cat_row *r = catalogue_row(cat, h.rows[i]);
 
@@ -120,4 +120,65 @@ void classify_flow(const struct catalogue *cat, struct flow *f,
 	}
 	f->verdict = V_DOCUMENTED;
 	f->service_row = on_wire ? first_wire : first_any;
+}
+
+bool flow_on_wire(const struct flow *f)
+{
+	return !(ip_is_loopback(&f->key.a) && ip_is_loopback(&f->key.b));
+}
+
+void classify_rows_at(const struct catalogue *cat, uint8_t proto,
+		      uint16_t cport, uint16_t sport, bool on_wire,
+		      struct cat_hits *h)
+{
+	bool any_wire = false;
+	uint16_t i, k = 0;
+
+	/* The server's port as the listener and the client's port as the
+	   sender: the decision classify_flow() made, from either side. */
+	if (catalogue_listener(cat, proto, cport, sport, h) != LISTENER_DST) {
+		h->n = 0;
+		return;
+	}
+	for (i = 0; i < h->n; i++)
+		if (catalogue_row(cat, h->rows[i])->scope == SCOPE_WIRE)
+			any_wire = true;
+	if (!on_wire || !any_wire)
+		return;
+	for (i = 0; i < h->n; i++)
+		if (catalogue_row(cat, h->rows[i])->scope == SCOPE_WIRE)
+			h->rows[k++] = h->rows[i];
+	h->n = k;
+}
+
+void classify_rows(const struct catalogue *cat, const struct flow *f,
+		   struct cat_hits *h)
+{
+	classify_rows_at(cat, f->key.proto, flow_client_port(f),
+			 flow_server_port(f), flow_on_wire(f), h);
+}
+
+void classify_app(const struct catalogue *cat, const struct dpi *d,
+		  struct flow *f)
+{
+	struct cat_hits h;
+	const char *wire;
+	uint16_t id, i;
+
+	/* A local-only flow is checked too: when its payload is plainly
+	   another protocol, it is not the localhost service leaking onto
+	   the wire, and the mismatch is the finding to report. */
+	if ((f->verdict != V_DOCUMENTED && f->verdict != V_LOCAL_ONLY) ||
+	    f->app_source != APP_SRC_DPI)
+		return;
+	id = dpi_wire_proto(d, f);
+	if (!id)
+		return;
+	wire = dpi_proto_name(d, id);
+	classify_rows(cat, f, &h);
+	for (i = 0; i < h.n; i++)
+		if (dpi_apps_allow(catalogue_row(cat, h.rows[i])->apps, wire))
+			return;
+	if (h.n)
+		f->verdict = V_PROTOCOL_MISMATCH;
 }

@@ -2,7 +2,8 @@
  * main.c: the command line, the per-packet pipeline, and exit codes.
  *
  * Only this file exits. Pipeline: capture -> decode -> flow table ->
- * classify (once per flow) -> report (once per ended flow).
+ * classify (once per flow) -> DPI (a flow's first packets, until decided;
+ * then the protocol check) -> report (once per ended flow).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,12 +21,14 @@
 #include "classify.h"
 #include "config.h"
 #include "decode.h"
+#include "dpi.h"
 #include "flow.h"
 #include "report.h"
 
 /* Exit codes, as README.md and --help document them. */
 #define EXIT_PASS         0   /* ran; with --validate: every flow documented */
-#define EXIT_FINDINGS     1   /* --validate: undocumented or local-only flows */
+#define EXIT_FINDINGS     1   /* --validate: undocumented, local-only or
+                                 protocol-mismatch flows */
 #define EXIT_INPUT_ERROR  2   /* usage, rules, capture or output error */
 
 #define MAX_INPUTS 256
@@ -42,6 +45,7 @@ struct options {
 	enum report_format fmt;
 	bool validate;
 	bool quiet;
+	bool no_dpi;
 	unsigned top;
 	struct limits lim;
 };
@@ -51,6 +55,7 @@ struct run {
 	struct catalogue *cat;
 	struct decoder dec;
 	struct flow_table *ft;
+	struct dpi *dpi;         /* NULL with --no-dpi */
 	struct report *rep;
 	struct file_stat *cur;   /* the file being read */
 	uint64_t packets, bytes;
@@ -80,7 +85,8 @@ static void usage(FILE *o)
 "                       flow object per flow, then a summary object), csv\n"
 "  --top N              largest flows listed per finding (default 20)\n"
 "  -q, --quiet          no progress line on standard error\n"
-"  --validate           exit 0 only when every flow is documented\n"
+"  --validate           exit 0 only when every flow is documented (and no\n"
+"                       flow is a protocol mismatch)\n"
 "\n"
 "Catalogue:\n"
 "  --rules FILE         use FILE instead of the built-in catalogue\n"
@@ -97,17 +103,33 @@ static void usage(FILE *o)
 "  --max-frags N        IP datagrams in reassembly at once (default %u)\n"
 "  --timeout-frag S     fragment reassembly timeout (default %u s)\n"
 "\n"
+"Application detection (nDPI):\n"
+"  --dpi-packets N      packets of a flow, both directions, nDPI inspects\n"
+"                       for an answer from the payload before it gives up\n"
+"                       with its guess (default %u, at most %u)\n"
+"  --no-dpi             ports only: nDPI is not loaded, records have no app\n"
+"\n"
+"  A documented flow is protocol-mismatch when nDPI identifies its payload\n"
+"  as a protocol none of the flow's catalogue rows allows (their apps\n"
+"  column). nDPI names a flow MASTER.APP: when MASTER carries other\n"
+"  protocols (TLS, HTTP, DNS, QUIC...) MASTER is checked, APP being a service\n"
+"  inside it (TLS.Google on 8443 is TLS: allowed); otherwise MASTER is\n"
+"  nDPI's guess from the port and APP is checked (SIP.HTTP on 5060 is HTTP:\n"
+"  a mismatch). Guesses (app_source guess) and unknown payload never are.\n"
+"  A local-only flow whose payload is another protocol is a mismatch too;\n"
+"  undocumented flows keep their verdict and carry the app.\n"
+"\n"
 "  -h, --help           this help\n"
 "  -V, --version        version\n"
 "\n"
 "Exit status:\n"
 "  0  the run completed (with --validate: every flow is documented)\n"
-"  1  --validate: some flow is undocumented or local-only\n"
+"  1  --validate: some flow is undocumented, local-only or protocol-mismatch\n"
 "  2  usage error, bad rules file, unreadable or damaged capture, or the\n"
 "     report could not be written (the report still covers what was read)\n",
 		DEF_MAX_FLOWS, DEF_TIMEOUT_TCP, DEF_TIMEOUT_TCP_DONE,
 		DEF_TIMEOUT_UDP, DEF_TIMEOUT_OTHER, DEF_MAX_FRAGS,
-		DEF_TIMEOUT_FRAG);
+		DEF_TIMEOUT_FRAG, DEF_DPI_PACKETS, MAX_DPI_PACKETS);
 }
 
 /* A whole number in [lo, hi], or false. */
@@ -143,7 +165,8 @@ static bool parse_format(const char *s, enum report_format *fmt)
 enum {
 	OPT_FORMAT = 256, OPT_VALIDATE, OPT_RULES, OPT_RULES_ADD, OPT_MAX_FLOWS,
 	OPT_TIMEOUT_TCP, OPT_TIMEOUT_TCP_DONE, OPT_TIMEOUT_UDP,
-	OPT_TIMEOUT_OTHER, OPT_MAX_FRAGS, OPT_TIMEOUT_FRAG, OPT_TOP, OPT_CHECK
+	OPT_TIMEOUT_OTHER, OPT_MAX_FRAGS, OPT_TIMEOUT_FRAG, OPT_TOP, OPT_CHECK,
+	OPT_NO_DPI, OPT_DPI_PACKETS
 };
 
 static const struct option long_opts[] = {
@@ -160,6 +183,8 @@ static const struct option long_opts[] = {
 	{ "max-frags", required_argument, NULL, OPT_MAX_FRAGS },
 	{ "timeout-frag", required_argument, NULL, OPT_TIMEOUT_FRAG },
 	{ "top", required_argument, NULL, OPT_TOP },
+	{ "no-dpi", no_argument, NULL, OPT_NO_DPI },
+	{ "dpi-packets", required_argument, NULL, OPT_DPI_PACKETS },
 	{ "filter", required_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -238,6 +263,11 @@ static int parse_args(int argc, char **argv, struct options *o,
 			if (!parse_uint(optarg, 1, 3600, &o->lim.timeout_frag))
 				return bad_value("--timeout-frag", optarg);
 			break;
+		case OPT_NO_DPI: o->no_dpi = true; break;
+		case OPT_DPI_PACKETS:
+			if (!parse_uint(optarg, 1, MAX_DPI_PACKETS, &o->lim.dpi_packets))
+				return bad_value("--dpi-packets", optarg);
+			break;
 		case OPT_TOP: {
 			uint32_t n;
 
@@ -254,8 +284,16 @@ static int parse_args(int argc, char **argv, struct options *o,
 	return -1;
 }
 
-/* The catalogue in force: built in or --rules, then each --rules-add. */
-static struct catalogue *load_catalogue(const struct options *o)
+/* The catalogue's check of apps names: nDPI must know each one. */
+static bool app_known(void *ctx, const char *name, size_t len)
+{
+	return dpi_proto_known(ctx, name, len);
+}
+
+/* The catalogue in force: built in or --rules, then each --rules-add.
+   With dpi, every apps name is checked against nDPI's protocols. */
+static struct catalogue *load_catalogue(const struct options *o,
+					struct dpi *dpi)
 {
 	struct catalogue *cat = catalogue_new();
 	size_t i;
@@ -265,6 +303,8 @@ static struct catalogue *load_catalogue(const struct options *o)
 		fprintf(stderr, "impwatch: out of memory\n");
 		return NULL;
 	}
+	if (dpi)
+		catalogue_set_app_check(cat, app_known, dpi);
 	rc = o->rules ? catalogue_load_file(cat, o->rules, false, stderr)
 		      : catalogue_load_embedded(cat, stderr);
 	for (i = 0; rc == 0 && i < o->n_rules_add; i++)
@@ -282,6 +322,10 @@ static void on_flow_end(void *ctx, struct flow *f)
 {
 	struct run *r = ctx;
 
+	if (f->dpi) {
+		dpi_flow_finish(r->dpi, f);
+		classify_app(r->cat, r->dpi, f);
+	}
 	report_flow(r->rep, f);
 }
 
@@ -300,8 +344,14 @@ static void on_packet(void *ctx, int dlt, uint64_t ts_us, const uint8_t *bytes,
 		return;
 	flow_expire(r->ft, p.ts_us);
 	f = flow_lookup(r->ft, &p, &is_new, &from_b);
-	if (is_new)
+	if (is_new) {
 		classify_flow(r->cat, f, &p, from_b);
+		if (r->dpi)
+			dpi_flow_start(r->dpi, f);
+	}
+	/* A decided flow (or --no-dpi) pays this one test and no more. */
+	if (f->dpi && dpi_packet(r->dpi, f, &p))
+		classify_app(r->cat, r->dpi, f);
 }
 
 /* The progress line: at most a few times a second, on a terminal only. */
@@ -335,6 +385,7 @@ static int cmd_rules(int argc, char **argv)
 	struct options o;
 	const char *check = NULL;
 	struct catalogue *cat;
+	struct dpi *dpi = NULL;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
@@ -351,7 +402,14 @@ static int cmd_rules(int argc, char **argv)
 		o.rules = check;
 		o.n_rules_add = 0;
 	}
-	cat = load_catalogue(&o);
+	/* nDPI is loaded only to check the apps names. */
+	if (!o.no_dpi && !(dpi = dpi_new(o.lim.dpi_packets))) {
+		fprintf(stderr, "impwatch: cannot initialise nDPI (out of memory, "
+			"or not the libndpi impwatch was built with)\n");
+		return EXIT_INPUT_ERROR;
+	}
+	cat = load_catalogue(&o, dpi);
+	dpi_free(dpi);
 	if (!cat)
 		return EXIT_INPUT_ERROR;
 	if (check)
@@ -389,17 +447,26 @@ static int analyse(struct options *o)
 
 	memset(&r, 0, sizeof(r));
 	r.opt = o;
-	r.cat = load_catalogue(o);
-	if (!r.cat)
+	/* --no-dpi: no nDPI module at all, and no state per flow. */
+	if (!o->no_dpi && !(r.dpi = dpi_new(o->lim.dpi_packets))) {
+		fprintf(stderr, "impwatch: cannot initialise nDPI (out of memory, "
+			"or not the libndpi impwatch was built with)\n");
 		return EXIT_INPUT_ERROR;
+	}
+	r.cat = load_catalogue(o, r.dpi);
+	if (!r.cat) {
+		dpi_free(r.dpi);
+		return EXIT_INPUT_ERROR;
+	}
 	if (o->output && !(out = fopen(o->output, "w"))) {
 		fprintf(stderr, "impwatch: cannot write %s: %s\n", o->output,
 			strerror(errno));
 		catalogue_free(r.cat);
+		dpi_free(r.dpi);
 		return EXIT_INPUT_ERROR;
 	}
 	files = calloc(o->n_inputs, sizeof(*files));
-	r.rep = report_new(o->fmt, out, r.cat, o->top);
+	r.rep = report_new(o->fmt, out, r.cat, r.dpi, o->top);
 	r.ft = flow_table_new(&o->lim, random_seed(), on_flow_end, &r);
 	if (!files || !r.rep || !r.ft || decoder_init(&r.dec, &o->lim) != 0) {
 		fprintf(stderr, "impwatch: out of memory (--max-flows %u)\n",
@@ -449,6 +516,8 @@ static int analyse(struct options *o)
 	s.dec = &r.dec;
 	s.flows = flow_table_stats(r.ft);
 	s.max_flows = o->lim.max_flows;
+	s.dpi = r.dpi ? dpi_stats(r.dpi) : NULL;
+	s.dpi_packets = o->lim.dpi_packets;
 	s.validate = o->validate;
 	s.exit_status = status;
 	report_summary(r.rep, &s);
@@ -468,6 +537,7 @@ static int analyse(struct options *o)
 	decoder_free(&r.dec);
 	report_free(r.rep);
 	catalogue_free(r.cat);
+	dpi_free(r.dpi);
 	free(files);
 	return status;
 }

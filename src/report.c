@@ -3,16 +3,21 @@
  *
  * Cost: one hash probe per ended flow (not per packet) and a heap push
  * for flows that are findings. Memory grows with distinct (verdict,
- * transport, port, row) keys, which a port scan bounds at a few hundred
- * thousand, and with `top` flows per finding.
+ * transport, port, row, application) keys, which a port scan bounds at a
+ * few hundred thousand, and with `top` flows per finding. The per-port
+ * totals are the sums of those, made once for the summary.
  */
 #include "report_int.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "classify.h"
 
 struct report *report_new(enum report_format fmt, FILE *out,
-			  const struct catalogue *cat, unsigned top)
+			  const struct catalogue *cat, const struct dpi *dpi,
+			  unsigned top)
 {
 	struct report *r = calloc(1, sizeof(*r));
 	int v;
@@ -22,9 +27,10 @@ struct report *report_new(enum report_format fmt, FILE *out,
 	r->fmt = fmt;
 	r->out = out;
 	r->cat = cat;
-	r->agg_cap = 1024;
-	r->agg = calloc(r->agg_cap, sizeof(*r->agg));
-	if (!r->agg)
+	r->dpi = dpi;
+	r->apps_cap = 1024;
+	r->apps = calloc(r->apps_cap, sizeof(*r->apps));
+	if (!r->apps)
 		goto fail;
 	for (v = 0; v < V_COUNT; v++) {
 		r->top[v].cap = top;
@@ -45,62 +51,91 @@ void report_free(struct report *r)
 		return;
 	for (v = 0; v < V_COUNT; v++)
 		free(r->top[v].f);
-	free(r->agg);
+	free(r->apps);
 	free(r);
 }
 
-static size_t agg_hash(uint8_t verdict, uint8_t proto, uint16_t port,
-		       uint16_t row)
+/* A fixed mix is enough: keys are ports and protocol ids, and the table
+   only holds what the summary prints. */
+static size_t app_hash(const struct app_agg *k)
 {
-	uint64_t k = ((uint64_t)verdict << 48) | ((uint64_t)proto << 40) |
-		     ((uint64_t)port << 16) | row;
+	uint64_t h = ((uint64_t)k->verdict << 56) | ((uint64_t)k->proto << 48) |
+		     ((uint64_t)k->src << 40) | ((uint64_t)k->port << 16) | k->row;
 
-	/* A fixed mix is enough: keys are ports, and the table only holds
-	   what the summary prints. */
-	k ^= k >> 33;
-	k *= UINT64_C(0xff51afd7ed558ccd);
-	k ^= k >> 33;
-	return (size_t)k;
+	h ^= ((uint64_t)k->master << 32 | k->app) * UINT64_C(0x9e3779b97f4a7c15);
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	return (size_t)h;
 }
 
-static struct agg *agg_slot(struct agg *tab, size_t cap, uint8_t verdict,
-			    uint8_t proto, uint16_t port, uint16_t row)
+static bool app_same(const struct app_agg *a, const struct app_agg *k)
 {
-	size_t i = agg_hash(verdict, proto, port, row) & (cap - 1);
+	return a->verdict == k->verdict && a->proto == k->proto &&
+	       a->src == k->src && a->port == k->port && a->row == k->row &&
+	       a->master == k->master && a->app == k->app;
+}
 
-	for (;;) {
-		struct agg *a = &tab[i];
+static struct app_agg *app_slot(struct app_agg *tab, size_t cap,
+				const struct app_agg *k)
+{
+	size_t i = app_hash(k) & (cap - 1);
 
-		if (!a->used || (a->verdict == verdict && a->proto == proto &&
-				 a->port == port && a->row == row))
-			return a;
+	while (tab[i].used && !app_same(&tab[i], k))
 		i = (i + 1) & (cap - 1);
-	}
+	return &tab[i];
 }
 
 /* Double the table when it is over half full; false when out of memory
    (the flow is then counted in the totals only). */
-static bool agg_grow(struct report *r)
+static bool app_grow(struct report *r)
 {
-	size_t i, cap = r->agg_cap * 2;
-	struct agg *tab;
+	size_t i, cap = r->apps_cap * 2;
+	struct app_agg *tab;
 
-	if (r->agg_used * 2 < r->agg_cap)
+	if (r->apps_used * 2 < r->apps_cap)
 		return true;
 	tab = calloc(cap, sizeof(*tab));
 	if (!tab)
 		return false;
-	for (i = 0; i < r->agg_cap; i++) {
-		struct agg *a = &r->agg[i];
-
-		if (a->used)
-			*agg_slot(tab, cap, a->verdict, a->proto, a->port,
-				  a->row) = *a;
-	}
-	free(r->agg);
-	r->agg = tab;
-	r->agg_cap = cap;
+	for (i = 0; i < r->apps_cap; i++)
+		if (r->apps[i].used)
+			*app_slot(tab, cap, &r->apps[i]) = r->apps[i];
+	free(r->apps);
+	r->apps = tab;
+	r->apps_cap = cap;
 	return true;
+}
+
+/* Count f to its application aggregate (verdict v, server port port). */
+static void app_count(struct report *r, const struct flow *f, uint8_t v,
+		      uint16_t port, uint64_t pkts, uint64_t bytes)
+{
+	struct app_agg k, *a;
+
+	memset(&k, 0, sizeof(k));
+	k.verdict = v;
+	k.proto = f->key.proto;
+	k.port = port;
+	k.row = f->service_row;
+	k.src = f->app_source;
+	if (k.src != APP_SRC_NONE) {
+		k.master = f->app_master;
+		k.app = f->app;
+	}
+	if (!app_grow(r))
+		return;
+	a = app_slot(r->apps, r->apps_cap, &k);
+	if (!a->used) {
+		*a = k;
+		a->used = 1;
+		a->cport = flow_client_port(f);
+		a->on_wire = flow_on_wire(f);
+		r->apps_used++;
+	}
+	a->flows++;
+	a->pkts += pkts;
+	a->bytes += bytes;
 }
 
 static uint64_t flow_bytes(const struct flow *f)
@@ -146,26 +181,11 @@ void report_flow(struct report *r, const struct flow *f)
 	uint8_t v = f->verdict < V_COUNT ? f->verdict : V_UNDOCUMENTED;
 	uint64_t pkts = (uint64_t)f->pkts[0] + f->pkts[1];
 	uint16_t port = f->server_is_b ? f->key.pb : f->key.pa;
-	struct agg *a;
 
 	r->vflows[v]++;
 	r->vpkts[v] += pkts;
 	r->vbytes[v] += flow_bytes(f);
-	if (agg_grow(r)) {
-		a = agg_slot(r->agg, r->agg_cap, v, f->key.proto, port,
-			     f->service_row);
-		if (!a->used) {
-			a->used = 1;
-			a->verdict = v;
-			a->proto = f->key.proto;
-			a->port = port;
-			a->row = f->service_row;
-			r->agg_used++;
-		}
-		a->flows++;
-		a->pkts += pkts;
-		a->bytes += flow_bytes(f);
-	}
+	app_count(r, f, v, port, pkts, flow_bytes(f));
 	if (v != V_DOCUMENTED)
 		top_push(&r->top[v], f);
 
@@ -180,12 +200,61 @@ uint64_t report_verdict_count(const struct report *r, enum verdict v)
 	return v < V_COUNT ? r->vflows[v] : 0;
 }
 
+/* Order of report_sorted_apps(): the key of the aggregate it belongs to,
+   then the most flows first. */
+static int app_key_cmp(const struct app_agg *a, uint8_t verdict,
+		       uint8_t proto, uint16_t port, uint16_t row)
+{
+	if (a->verdict != verdict)
+		return a->verdict < verdict ? -1 : 1;
+	if (a->proto != proto)
+		return a->proto < proto ? -1 : 1;
+	if (a->port != port)
+		return a->port < port ? -1 : 1;
+	if (a->row != row)
+		return a->row < row ? -1 : 1;
+	return 0;
+}
+
+static int app_cmp(const void *x, const void *y)
+{
+	const struct app_agg *a = *(const struct app_agg *const *)x;
+	const struct app_agg *b = *(const struct app_agg *const *)y;
+	int c = app_key_cmp(a, b->verdict, b->proto, b->port, b->row);
+
+	if (c)
+		return c;
+	if (a->flows != b->flows)
+		return a->flows > b->flows ? -1 : 1;
+	if (a->src != b->src)
+		return a->src < b->src ? -1 : 1;
+	if (a->master != b->master)
+		return a->master < b->master ? -1 : 1;
+	return a->app < b->app ? -1 : (a->app > b->app);
+}
+
+struct app_agg **report_sorted_apps(const struct report *r, size_t *n)
+{
+	struct app_agg **v = malloc((r->apps_used ? r->apps_used : 1) * sizeof(*v));
+	size_t i, k = 0;
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	for (i = 0; i < r->apps_cap; i++)
+		if (r->apps[i].used)
+			v[k++] = &r->apps[i];
+	qsort(v, k, sizeof(*v), app_cmp);
+	*n = k;
+	return v;
+}
+
 static const struct catalogue *sort_cat;
 
 static int agg_cmp(const void *x, const void *y)
 {
-	const struct agg *a = *(const struct agg *const *)x;
-	const struct agg *b = *(const struct agg *const *)y;
+	const struct agg *a = x;
+	const struct agg *b = y;
 
 	if (a->verdict != b->verdict)
 		return a->verdict < b->verdict ? -1 : 1;
@@ -207,17 +276,39 @@ static int agg_cmp(const void *x, const void *y)
 	return a->row < b->row ? -1 : (a->row > b->row);
 }
 
-struct agg **report_sorted_aggs(const struct report *r, size_t *n)
+struct agg *report_sorted_aggs(const struct report *r, size_t *n)
 {
-	struct agg **v = malloc((r->agg_used ? r->agg_used : 1) * sizeof(*v));
-	size_t i, k = 0;
+	struct app_agg **apps;
+	struct agg *v;
+	size_t n_apps, i, k = 0;
 
 	*n = 0;
-	if (!v)
+	apps = report_sorted_apps(r, &n_apps);
+	v = malloc((n_apps ? n_apps : 1) * sizeof(*v));
+	if (!apps || !v) {
+		free(apps);
+		free(v);
 		return NULL;
-	for (i = 0; i < r->agg_cap; i++)
-		if (r->agg[i].used)
-			v[k++] = &r->agg[i];
+	}
+	/* The applications of one (verdict, transport, port, row) are
+	   adjacent in that order: sum each run. */
+	for (i = 0; i < n_apps; i++) {
+		const struct app_agg *a = apps[i];
+		struct agg *g = k ? &v[k - 1] : NULL;
+
+		if (!g || app_key_cmp(a, g->verdict, g->proto, g->port, g->row)) {
+			g = &v[k++];
+			memset(g, 0, sizeof(*g));
+			g->verdict = a->verdict;
+			g->proto = a->proto;
+			g->port = a->port;
+			g->row = a->row;
+		}
+		g->flows += a->flows;
+		g->pkts += a->pkts;
+		g->bytes += a->bytes;
+	}
+	free(apps);
 	sort_cat = r->cat;
 	qsort(v, k, sizeof(*v), agg_cmp);
 	*n = k;
@@ -253,6 +344,92 @@ struct flow **report_sorted_top(const struct report *r, enum verdict v,
 	return out;
 }
 
+size_t report_apps_of(struct app_agg *const *v, size_t n, const struct agg *a,
+		      size_t *first)
+{
+	size_t lo = 0, hi = n, end;
+
+	/* The first entry not before a's key, then the run of a's key. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (app_key_cmp(v[mid], a->verdict, a->proto, a->port, a->row) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < n &&
+	     app_key_cmp(v[end], a->verdict, a->proto, a->port, a->row) == 0;
+	     end++)
+		;
+	*first = lo;
+	return end - lo;
+}
+
+const char *report_app_name(const struct report *r, const struct app_agg *a,
+			    char buf[DPI_NAME_MAX])
+{
+	struct flow f;
+
+	if (!r->dpi || a->src == APP_SRC_NONE)
+		return NULL;
+	memset(&f, 0, sizeof(f));
+	f.app_source = a->src;
+	f.app_master = a->master;
+	f.app = a->app;
+	return dpi_app_name(r->dpi, &f, buf);
+}
+
+void report_expected(const struct report *r, uint8_t proto, uint16_t cport,
+		     uint16_t sport, bool on_wire, char buf[EXPECTED_MAX])
+{
+	struct cat_hits h;
+	size_t used = 0;
+	uint16_t i;
+
+	buf[0] = '\0';
+	classify_rows_at(r->cat, proto, cport, sport, on_wire, &h);
+	for (i = 0; i < h.n; i++) {
+		const char *p = catalogue_row(r->cat, h.rows[i])->apps, *e;
+
+		if (strcmp(p, "-") == 0)
+			continue;
+		for (; *p; p = *e ? e + 1 : e) {
+			size_t len, k;
+			bool dup = false;
+
+			e = strchr(p, ',');
+			if (!e)
+				e = p + strlen(p);
+			len = (size_t)(e - p);
+			/* Already listed? Names are whole items of buf. */
+			for (k = 0; k < used && !dup; ) {
+				const char *q = buf + k, *qe = strchr(q, ',');
+				size_t qn = qe ? (size_t)(qe - q) : strlen(q);
+
+				dup = qn == len && strncasecmp(q, p, len) == 0;
+				k += qn + 1;
+			}
+			/* A name that would not fit is left out: a list this
+			   long is a hand-written rules file's. */
+			if (dup || used + len + 2 > EXPECTED_MAX)
+				continue;
+			if (used)
+				buf[used++] = ',';
+			memcpy(buf + used, p, len);
+			used += len;
+			buf[used] = '\0';
+		}
+	}
+}
+
+void report_expected_flow(const struct report *r, const struct flow *f,
+			  char buf[EXPECTED_MAX])
+{
+	report_expected(r, f->key.proto, flow_client_port(f),
+			flow_server_port(f), flow_on_wire(f), buf);
+}
+
 void report_transport(char buf[8], uint8_t proto)
 {
 	switch (proto) {
@@ -273,3 +450,4 @@ void report_summary(struct report *r, const struct run_stats *s)
 	else if (!r->header_done)
 		report_csv_flow(r, NULL);   /* no flows: the header alone */
 }
+

@@ -9,7 +9,8 @@
 static const char csv_header[] =
 	"first_seen,last_seen,transport,client_ip,client_port,server_ip,"
 	"server_port,packets,bytes,packets_c2s,packets_s2c,bytes_c2s,bytes_s2c,"
-	"service,tables,verdict,end_reason,direction_basis,vlan,tunnel\n";
+	"service,tables,verdict,end_reason,direction_basis,vlan,tunnel,app,"
+	"app_source\n";
 
 void report_csv_flow(struct report *r, const struct flow *f)
 {
@@ -18,7 +19,8 @@ void report_csv_flow(struct report *r, const struct flow *f)
 	char tr[8];
 	int c2s, t, first = 1;
 	const struct cat_row *row;
-	const char *tun;
+	const char *tun, *app;
+	char name[DPI_NAME_MAX];
 
 	if (!r->header_done) {
 		fputs(csv_header, o);
@@ -54,5 +56,10 @@ void report_csv_flow(struct report *r, const struct flow *f)
 		dir_basis_name((enum dir_basis)f->basis));
 	if (f->vlan)
 		fprintf(o, "%u", f->vlan);
-	fprintf(o, ",%s\n", tun ? tun : "");
+	fprintf(o, ",%s,", tun ? tun : "");
+	/* app and app_source: empty when there is none (or DPI is off). */
+	app = dpi_app_name(r->dpi, f, name);
+	csv_field(o, app ? app : "");
+	fprintf(o, ",%s\n",
+		app ? app_source_name((enum app_source)f->app_source) : "");
 }

@@ -5,6 +5,7 @@
 #include "report_int.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "classify.h"
 #include "util.h"
@@ -33,6 +34,50 @@ static void json_tables(FILE *o, uint64_t tables)
 		first = 0;
 	}
 	fputc(']', o);
+}
+
+/* A comma list ("TLS,HTTP") as a JSON array of strings. */
+static void json_list(FILE *o, const char *list)
+{
+	const char *p = list, *e;
+	char item[EXPECTED_MAX];
+
+	fputc('[', o);
+	for (; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, ',');
+		if (!e)
+			e = p + strlen(p);
+		snprintf(item, sizeof(item), "%.*s", (int)(e - p), p);
+		if (p != list)
+			fputc(',', o);
+		json_string(o, item);
+	}
+	fputc(']', o);
+}
+
+/* "app", "app_source", and for a protocol mismatch "expected". */
+static void json_app(FILE *o, const struct report *r, const struct flow *f)
+{
+	char name[DPI_NAME_MAX];
+	const char *app = dpi_app_name(r->dpi, f, name);
+
+	fputs(",\"app\":", o);
+	if (app)
+		json_string(o, app);
+	else
+		fputs("null", o);
+	fputs(",\"app_source\":", o);
+	if (app)
+		json_string(o, app_source_name((enum app_source)f->app_source));
+	else
+		fputs("null", o);
+	if (f->verdict == V_PROTOCOL_MISMATCH) {
+		char exp[EXPECTED_MAX];
+
+		report_expected_flow(r, f, exp);
+		fputs(",\"expected\":", o);
+		json_list(o, exp);
+	}
 }
 
 void report_json_flow(struct report *r, const struct flow *f)
@@ -81,6 +126,7 @@ void report_json_flow(struct report *r, const struct flow *f)
 		fputs("null", o);
 	if (f->key.proto == IPPROTO_NUM_ICMP || f->key.proto == IPPROTO_NUM_ICMPV6)
 		fprintf(o, ",\"icmp_type\":%u", f->icmp_type);
+	json_app(o, r, f);
 	fputs("}\n", o);
 }
 
@@ -116,46 +162,179 @@ static void json_files(FILE *o, const struct run_stats *s)
 	fputc(']', o);
 }
 
+/* An application aggregate's "app" and "app_source" (null, null when it
+   has none). */
+static void json_app_of(FILE *o, const struct report *r,
+			const struct app_agg *a)
+{
+	char name[DPI_NAME_MAX];
+	const char *app = report_app_name(r, a, name);
+
+	fputs("\"app\":", o);
+	if (app) {
+		json_string(o, app);
+		fputs(",\"app_source\":", o);
+		json_string(o, app_source_name((enum app_source)a->src));
+	} else {
+		fputs("null,\"app_source\":null", o);
+	}
+}
+
+/* ,"apps":[{"app":...,"app_source":...,"flows":N}...] of aggregate a. */
+static void json_apps_of(FILE *o, const struct report *r,
+			 struct app_agg *const *apps, size_t n_apps,
+			 const struct agg *a)
+{
+	size_t first, k, i;
+
+	k = apps ? report_apps_of(apps, n_apps, a, &first) : 0;
+	fputs(",\"apps\":[", o);
+	for (i = 0; i < k; i++) {
+		fputs(i ? ",{" : "{", o);
+		json_app_of(o, r, apps[first + i]);
+		fprintf(o, ",\"flows\":%llu}",
+			(unsigned long long)apps[first + i]->flows);
+	}
+	fputc(']', o);
+}
+
+/* Table, service (when documented by a row), transport and port. */
+static void json_where(FILE *o, const struct report *r, uint16_t row_id,
+		       uint8_t proto, uint16_t port)
+{
+	const struct cat_row *row =
+		row_id ? catalogue_row(r->cat, row_id - 1u) : NULL;
+
+	if (row) {
+		fprintf(o, "\"table\":%u,\"service\":", row->table);
+		json_string(o, row->service);
+		fputc(',', o);
+	}
+	fputs("\"transport\":", o);
+	json_transport(o, proto);
+	fprintf(o, ",\"port\":%u", port);
+}
+
+/* The "protocol_mismatch" entries: one per service, port and application
+   found, with what the rows expected. */
+static void json_mismatches(FILE *o, const struct report *r,
+			    struct app_agg *const *apps, size_t n_apps)
+{
+	int first = 1;
+	size_t i;
+
+	for (i = 0; apps && i < n_apps; i++) {
+		const struct app_agg *a = apps[i];
+		char exp[EXPECTED_MAX];
+
+		if (a->verdict != V_PROTOCOL_MISMATCH)
+			continue;
+		fputs(first ? "{" : ",{", o);
+		first = 0;
+		json_where(o, r, a->row, a->proto, a->port);
+		report_expected(r, a->proto, a->cport, a->port, a->on_wire, exp);
+		fputs(",\"expected\":", o);
+		json_list(o, exp);
+		fputc(',', o);
+		json_app_of(o, r, a);
+		fprintf(o, ",\"flows\":%llu,\"packets\":%llu,\"bytes\":%llu}",
+			(unsigned long long)a->flows, (unsigned long long)a->pkts,
+			(unsigned long long)a->bytes);
+	}
+}
+
+/*
+ * The per-port lists: "services" (documented), "undocumented",
+ * "local_only", "role_violation", each entry with its applications;
+ * "protocol_mismatch" one entry per service, port and application found,
+ * with what the rows expected; "undocumented_apps" the applications nDPI
+ * named on undocumented ports.
+ */
 static void json_aggs(FILE *o, struct report *r)
 {
 	static const char *const key[V_COUNT] = {
 		"services", "undocumented", "local_only", "protocol_mismatch",
 		"role_violation"
 	};
-	struct agg **v;
-	size_t n, i;
-	int cur = -1, first = 1;
+	struct agg *v;
+	struct app_agg **apps;
+	size_t n, n_apps, i;
+	int first;
 
 	v = report_sorted_aggs(r, &n);
+	apps = report_sorted_apps(r, &n_apps);
 	for (int k = 0; k < V_COUNT; k++) {
 		fprintf(o, ",\"%s\":[", key[k]);
 		first = 1;
+		if (k == V_PROTOCOL_MISMATCH) {
+			json_mismatches(o, r, apps, n_apps);
+			fputc(']', o);
+			continue;
+		}
 		for (i = 0; v && i < n; i++) {
-			const struct agg *a = v[i];
-			const struct cat_row *row;
+			const struct agg *a = &v[i];
 
 			if (a->verdict != k)
 				continue;
-			cur = k;
 			fputs(first ? "{" : ",{", o);
 			first = 0;
-			row = a->row ? catalogue_row(r->cat, a->row - 1u) : NULL;
-			if (row) {
-				fprintf(o, "\"table\":%u,\"service\":", row->table);
-				json_string(o, row->service);
-				fputc(',', o);
-			}
-			fputs("\"transport\":", o);
-			json_transport(o, a->proto);
-			fprintf(o, ",\"port\":%u,\"flows\":%llu,\"packets\":%llu,\"bytes\":%llu}",
-				a->port, (unsigned long long)a->flows,
+			json_where(o, r, a->row, a->proto, a->port);
+			fprintf(o, ",\"flows\":%llu,\"packets\":%llu,\"bytes\":%llu",
+				(unsigned long long)a->flows,
 				(unsigned long long)a->pkts,
 				(unsigned long long)a->bytes);
+			json_apps_of(o, r, apps, n_apps, a);
+			fputc('}', o);
 		}
 		fputc(']', o);
 	}
-	(void)cur;
+	fputs(",\"undocumented_apps\":[", o);
+	first = 1;
+	for (i = 0; apps && i < n_apps; i++) {
+		const struct app_agg *a = apps[i];
+
+		if (a->verdict != V_UNDOCUMENTED || a->src == APP_SRC_NONE)
+			continue;
+		fputs(first ? "{" : ",{", o);
+		first = 0;
+		json_where(o, r, 0, a->proto, a->port);
+		fputc(',', o);
+		json_app_of(o, r, a);
+		fprintf(o, ",\"flows\":%llu,\"packets\":%llu,\"bytes\":%llu}",
+			(unsigned long long)a->flows, (unsigned long long)a->pkts,
+			(unsigned long long)a->bytes);
+	}
+	fputc(']', o);
+	free(apps);
 	free(v);
+}
+
+/* "dpi": the detection counters, null with --no-dpi. */
+static void json_dpi(FILE *o, const struct run_stats *s)
+{
+	const struct dpi_stats *d = s->dpi;
+	int first = 1;
+	uint32_t k;
+
+	if (!d) {
+		fputs(",\"dpi\":null", o);
+		return;
+	}
+	fprintf(o, ",\"dpi\":{\"dpi_packets\":%u,\"inspected\":%llu,\"by_dpi\":%llu,"
+		"\"guessed\":%llu,\"undetected\":%llu,\"no_state\":%llu,"
+		"\"peak_states\":%llu,\"packets_to_decide\":{",
+		s->dpi_packets, (unsigned long long)d->inspected,
+		(unsigned long long)d->by_dpi, (unsigned long long)d->guessed,
+		(unsigned long long)d->undetected, (unsigned long long)d->no_state,
+		(unsigned long long)d->peak_live);
+	for (k = 1; k <= MAX_DPI_PACKETS; k++) {
+		if (!d->decided_at[k])
+			continue;
+		fprintf(o, "%s\"%u\":%llu", first ? "" : ",", k,
+			(unsigned long long)d->decided_at[k]);
+		first = 0;
+	}
+	fputs("}}", o);
 }
 
 void report_json_summary(struct report *r, const struct run_stats *s)
@@ -196,6 +375,7 @@ void report_json_summary(struct report *r, const struct run_stats *s)
 		json_counter(o, &first, end_reason_name((enum end_reason)e),
 			     s->flows->ended[e]);
 	fputc('}', o);
+	json_dpi(o, s);
 	json_aggs(o, r);
 	if (s->validate)
 		fprintf(o, ",\"validate\":\"%s\"",

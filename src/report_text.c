@@ -8,6 +8,46 @@
 #include "classify.h"
 #include "util.h"
 
+/* The nth packet count (1-based rank) of the flows decided by DPI. */
+static uint32_t decided_rank(const struct dpi_stats *d, uint64_t rank)
+{
+	uint64_t seen = 0;
+	uint32_t k;
+
+	for (k = 1; k <= MAX_DPI_PACKETS; k++) {
+		seen += d->decided_at[k];
+		if (seen >= rank)
+			return k;
+	}
+	return MAX_DPI_PACKETS;
+}
+
+/* What nDPI did: flows inspected and how they were decided. */
+static void text_dpi(FILE *o, const struct run_stats *s)
+{
+	const struct dpi_stats *d = s->dpi;
+	uint64_t n;
+
+	if (!d) {
+		fputs("  dpi             off (--no-dpi)\n", o);
+		return;
+	}
+	fprintf(o, "  dpi             %llu flows inspected (at most %u packets each): "
+		"by payload %llu, guessed %llu, undetected %llu; peak nDPI states %llu\n",
+		(unsigned long long)d->inspected, s->dpi_packets,
+		(unsigned long long)d->by_dpi, (unsigned long long)d->guessed,
+		(unsigned long long)d->undetected,
+		(unsigned long long)d->peak_live);
+	if (d->no_state)
+		fprintf(o, "    not inspected  %llu (out of memory)\n",
+			(unsigned long long)d->no_state);
+	n = d->by_dpi;
+	if (n)
+		fprintf(o, "  dpi answers     at packet %u (median), %u (95%%), %u (last)\n",
+			decided_rank(d, (n + 1) / 2), decided_rank(d, (n * 95 + 99) / 100),
+			decided_rank(d, n));
+}
+
 static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 {
 	char b[16];
@@ -63,6 +103,7 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 	}
 	if (!first)
 		fputc('\n', o);
+	text_dpi(o, s);
 	for (e = 0; e < DERR_COUNT; e++)
 		errs += s->dec->err[e];
 	fprintf(o, "  decode errors   %llu\n", (unsigned long long)errs);
@@ -74,7 +115,35 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 				decode_err_desc((enum decode_err)e));
 }
 
-static void text_services(FILE *o, struct report *r, struct agg **v, size_t n)
+/* "apps: SIP 3, Redis (guess) 1, unknown 1": the applications of an
+   aggregate's flows, most first. Nothing with --no-dpi. */
+static void text_apps_of(FILE *o, const struct report *r,
+			 struct app_agg *const *apps, size_t n_apps,
+			 const struct agg *a)
+{
+	char name[DPI_NAME_MAX];
+	size_t first, k, i;
+	const char *app;
+
+	if (!r->dpi || !apps)
+		return;
+	k = report_apps_of(apps, n_apps, a, &first);
+	if (!k)
+		return;
+	fputs("           apps:", o);
+	for (i = 0; i < k; i++) {
+		const struct app_agg *x = apps[first + i];
+
+		app = report_app_name(r, x, name);
+		fprintf(o, "%s %s%s %llu", i ? "," : "", app ? app : "unknown",
+			x->src == APP_SRC_GUESS ? " (guess)" : "",
+			(unsigned long long)x->flows);
+	}
+	fputc('\n', o);
+}
+
+static void text_services(FILE *o, struct report *r, const struct agg *v, size_t n,
+			  struct app_agg *const *apps, size_t n_apps)
 {
 	size_t i;
 	char tr[8], port[16];
@@ -87,7 +156,7 @@ static void text_services(FILE *o, struct report *r, struct agg **v, size_t n)
 	fprintf(o, "  %-5s  %-28s %-12s %8s %10s %14s\n", "TABLE", "SERVICE",
 		"TRANSPORT", "FLOWS", "PACKETS", "BYTES");
 	for (i = 0; i < n; i++) {
-		const struct agg *a = v[i];
+		const struct agg *a = &v[i];
 		const struct cat_row *row;
 
 		if (a->verdict != V_DOCUMENTED || !a->row)
@@ -101,43 +170,20 @@ static void text_services(FILE *o, struct report *r, struct agg **v, size_t n)
 		fprintf(o, "  %-5u  %-28s %-12s %8llu %10llu %14llu\n", row->table,
 			row->service, port, (unsigned long long)a->flows,
 			(unsigned long long)a->pkts, (unsigned long long)a->bytes);
+		text_apps_of(o, r, apps, n_apps, a);
 	}
 }
 
-/* One finding (undocumented, local-only...): totals per port, then its
-   largest flows with their endpoints. */
-static void text_finding(FILE *o, struct report *r, struct agg **v, size_t n,
-			 enum verdict verdict, const char *title)
+/* The largest flows of a finding with their endpoints (and, for a
+   protocol mismatch, what the rows expected). */
+static void text_top(FILE *o, const struct report *r, enum verdict verdict)
 {
 	struct flow **top;
 	unsigned nt, i;
-	size_t k;
-	char tr[8], port[16], cip[IP_STR_MAX], sip[IP_STR_MAX], t1[TIME_STR_MAX];
+	char tr[8], cip[IP_STR_MAX], sip[IP_STR_MAX], t1[TIME_STR_MAX];
+	char name[DPI_NAME_MAX], exp[EXPECTED_MAX];
+	const char *app;
 
-	fprintf(o, "\n%s: %llu flows\n", title,
-		(unsigned long long)r->vflows[verdict]);
-	if (!r->vflows[verdict]) {
-		fputs("  (none)\n", o);
-		return;
-	}
-	fprintf(o, "  %-16s %-28s %8s %10s %14s\n", "TRANSPORT", "SERVICE",
-		"FLOWS", "PACKETS", "BYTES");
-	for (k = 0; k < n; k++) {
-		const struct agg *a = v[k];
-		const struct cat_row *row;
-
-		if (a->verdict != verdict)
-			continue;
-		row = a->row ? catalogue_row(r->cat, a->row - 1u) : NULL;
-		report_transport(tr, a->proto);
-		if (a->port)
-			snprintf(port, sizeof(port), "%s/%u", tr, a->port);
-		else
-			snprintf(port, sizeof(port), "%s", tr);
-		fprintf(o, "  %-16s %-28s %8llu %10llu %14llu\n", port,
-			row ? row->service : "-", (unsigned long long)a->flows,
-			(unsigned long long)a->pkts, (unsigned long long)a->bytes);
-	}
 	top = report_sorted_top(r, verdict, &nt);
 	if (!top || nt == 0) {
 		free(top);
@@ -156,34 +202,178 @@ static void text_finding(FILE *o, struct report *r, struct agg **v, size_t n,
 				flow_client_port(f), sip, flow_server_port(f));
 		else
 			fprintf(o, "    %s %s -> %s", tr, cip, sip);
-		fprintf(o, "  %llu packets, %llu bytes, from %s\n",
+		fprintf(o, "  %llu packets, %llu bytes, from %s",
 			(unsigned long long)f->pkts[0] + f->pkts[1],
 			(unsigned long long)(f->bytes[0] + f->bytes[1]), t1);
+		app = dpi_app_name(r->dpi, f, name);
+		if (app)
+			fprintf(o, ", app %s%s", app,
+				f->app_source == APP_SRC_GUESS ? " (guess)" : "");
+		if (verdict == V_PROTOCOL_MISMATCH) {
+			report_expected_flow(r, f, exp);
+			fprintf(o, ", expected %s", exp[0] ? exp : "none");
+		}
+		fputc('\n', o);
 	}
 	free(top);
+}
+
+/* One finding (undocumented, local-only...): totals per port, then its
+   largest flows with their endpoints. */
+static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t n,
+			 enum verdict verdict, const char *title)
+{
+	size_t k;
+	char tr[8], port[16];
+
+	fprintf(o, "\n%s: %llu flow%s\n", title,
+		(unsigned long long)r->vflows[verdict],
+		r->vflows[verdict] == 1 ? "" : "s");
+	if (!r->vflows[verdict]) {
+		fputs("  (none)\n", o);
+		return;
+	}
+	fprintf(o, "  %-16s %-28s %8s %10s %14s\n", "TRANSPORT", "SERVICE",
+		"FLOWS", "PACKETS", "BYTES");
+	for (k = 0; k < n; k++) {
+		const struct agg *a = &v[k];
+		const struct cat_row *row;
+
+		if (a->verdict != verdict)
+			continue;
+		row = a->row ? catalogue_row(r->cat, a->row - 1u) : NULL;
+		report_transport(tr, a->proto);
+		if (a->port)
+			snprintf(port, sizeof(port), "%s/%u", tr, a->port);
+		else
+			snprintf(port, sizeof(port), "%s", tr);
+		fprintf(o, "  %-16s %-28s %8llu %10llu %14llu\n", port,
+			row ? row->service : "-", (unsigned long long)a->flows,
+			(unsigned long long)a->pkts, (unsigned long long)a->bytes);
+	}
+	text_top(o, r, verdict);
+}
+
+/* Protocol mismatches: per service, port and application found, what the
+   rows expected; then the largest such flows. */
+static void text_mismatches(FILE *o, struct report *r,
+			    struct app_agg *const *apps, size_t n_apps)
+{
+	char tr[8], port[16], name[DPI_NAME_MAX], exp[EXPECTED_MAX];
+	const char *app;
+	size_t i;
+
+	fprintf(o, "\nProtocol mismatches (DPI found a protocol the port's rows do not allow): %llu flow%s\n",
+		(unsigned long long)r->vflows[V_PROTOCOL_MISMATCH],
+		r->vflows[V_PROTOCOL_MISMATCH] == 1 ? "" : "s");
+	if (!r->vflows[V_PROTOCOL_MISMATCH]) {
+		fputs("  (none)\n", o);
+		return;
+	}
+	fprintf(o, "  %-16s %-28s %-18s %-18s %8s\n", "TRANSPORT", "SERVICE",
+		"EXPECTED", "FOUND", "FLOWS");
+	for (i = 0; apps && i < n_apps; i++) {
+		const struct app_agg *a = apps[i];
+		const struct cat_row *row;
+
+		if (a->verdict != V_PROTOCOL_MISMATCH)
+			continue;
+		row = a->row ? catalogue_row(r->cat, a->row - 1u) : NULL;
+		report_transport(tr, a->proto);
+		snprintf(port, sizeof(port), "%s/%u", tr, a->port);
+		report_expected(r, a->proto, a->cport, a->port, a->on_wire, exp);
+		app = report_app_name(r, a, name);
+		fprintf(o, "  %-16s %-28s %-18s %-18s %8llu\n", port,
+			row ? row->service : "-", exp[0] ? exp : "none",
+			app ? app : "unknown", (unsigned long long)a->flows);
+	}
+	text_top(o, r, V_PROTOCOL_MISMATCH);
+}
+
+/* Most flows first, then by transport and port. */
+static int undoc_cmp(const void *x, const void *y)
+{
+	const struct app_agg *a = *(const struct app_agg *const *)x;
+	const struct app_agg *b = *(const struct app_agg *const *)y;
+
+	if (a->flows != b->flows)
+		return a->flows > b->flows ? -1 : 1;
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	if (a->src != b->src)
+		return a->src < b->src ? -1 : 1;
+	if (a->master != b->master)
+		return a->master < b->master ? -1 : 1;
+	return a->app < b->app ? -1 : (a->app > b->app);
+}
+
+/* "SIP on tcp/6060: 1 flow": what nDPI named on undocumented ports. */
+static void text_undoc_apps(FILE *o, struct report *r,
+			    struct app_agg *const *apps, size_t n_apps)
+{
+	struct app_agg **v;
+	char tr[8], name[DPI_NAME_MAX];
+	size_t i, k = 0;
+
+	fputs("\nKnown protocols on undocumented ports\n", o);
+	v = malloc((n_apps ? n_apps : 1) * sizeof(*v));
+	for (i = 0; v && apps && i < n_apps; i++)
+		if (apps[i]->verdict == V_UNDOCUMENTED &&
+		    apps[i]->src != APP_SRC_NONE)
+			v[k++] = apps[i];
+	if (!k) {
+		fputs("  (none)\n", o);
+		free(v);
+		return;
+	}
+	qsort(v, k, sizeof(*v), undoc_cmp);
+	for (i = 0; i < k; i++) {
+		const struct app_agg *a = v[i];
+		const char *app = report_app_name(r, a, name);
+
+		report_transport(tr, a->proto);
+		if (a->port)
+			fprintf(o, "  %s%s on %s/%u: %llu flow%s\n", app,
+				a->src == APP_SRC_GUESS ? " (guess)" : "", tr,
+				a->port, (unsigned long long)a->flows,
+				a->flows == 1 ? "" : "s");
+		else
+			fprintf(o, "  %s%s on %s: %llu flow%s\n", app,
+				a->src == APP_SRC_GUESS ? " (guess)" : "", tr,
+				(unsigned long long)a->flows,
+				a->flows == 1 ? "" : "s");
+	}
+	free(v);
 }
 
 void report_text_summary(struct report *r, const struct run_stats *s)
 {
 	FILE *o = r->out;
-	struct agg **v;
-	size_t n;
+	struct agg *v;
+	struct app_agg **apps;
+	size_t n, n_apps;
 
 	text_capture(o, r, s);
 	v = report_sorted_aggs(r, &n);
-	text_services(o, r, v, n);
+	apps = report_sorted_apps(r, &n_apps);
+	text_services(o, r, v, n, apps, n_apps);
 	text_finding(o, r, v, n, V_UNDOCUMENTED, "Undocumented");
+	if (r->dpi)
+		text_undoc_apps(o, r, apps, n_apps);
 	text_finding(o, r, v, n, V_LOCAL_ONLY,
 		     "Local-only violations (localhost-only ports between hosts)");
-	if (r->vflows[V_PROTOCOL_MISMATCH])
-		text_finding(o, r, v, n, V_PROTOCOL_MISMATCH, "Protocol mismatches");
+	if (r->dpi)
+		text_mismatches(o, r, apps, n_apps);
 	if (r->vflows[V_ROLE_VIOLATION])
 		text_finding(o, r, v, n, V_ROLE_VIOLATION, "Role violations");
+	free(apps);
 	free(v);
 	if (s->validate) {
 		fprintf(o, "\nValidate: %s\n",
 			s->exit_status == 0 ? "PASS: every flow is documented" :
-			s->exit_status == 1 ? "FAIL: flows outside the catalogue (exit 1)" :
+			s->exit_status == 1 ? "FAIL: undocumented, local-only or protocol-mismatch flows (exit 1)" :
 			s->exit_status == 3 ? "INCONCLUSIVE (exit 3)" :
 					      "ERROR: input could not be read in full (exit 2)");
 	}

@@ -74,6 +74,23 @@ check rules-add-bad 2 'tests/rules/bad-utf8.conf:[0-9]+: ' "$bin" -q --rules-add
 check rules-add-override 0 '"verdict":"documented"' "$bin" -q --format json --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
 check rules-no-add 1 '"verdict":"undocumented"' "$bin" -q --format json --validate -r pcaps/real-postgresql-15432.pcap
 check rules-json-fields 0 '"table":30,"service":"srm-peer".*"port":21999' "$bin" rules --format json
+# Application detection (nDPI) on the command line.
+check dpi-packets-zero 2 "invalid value '0' for --dpi-packets" "$bin" --dpi-packets 0 -r pcaps/demo.pcap
+check dpi-packets-big 2 "invalid value '1001' for --dpi-packets" "$bin" --dpi-packets 1001 -r pcaps/demo.pcap
+check dpi-packets-one 0 '"dpi_packets":1,' "$bin" -q --format json --dpi-packets 1 -r pcaps/demo.pcap
+check help-dpi 0 'no-dpi.*nDPI is not loaded' "$bin" --help
+check validate-mismatch 1 '"validate":"fail"' "$bin" -q --format json --validate -r pcaps/dpi-mismatch.pcap
+check validate-mismatch-text 1 'tcp/5060 +sip-proxy +SIP +SIP.HTTP +1' "$bin" -q --validate -r pcaps/dpi-mismatch.pcap
+check validate-no-dpi 0 '"validate":"pass"' "$bin" -q --format json --validate --no-dpi -r pcaps/dpi-mismatch.pcap
+check no-dpi-summary 0 '"dpi":null' "$bin" -q --format json --no-dpi -r pcaps/demo.pcap
+check no-dpi-records 0 '^31 0$' sh -c "\"$bin\" -q --format json --no-dpi -r pcaps/demo.pcap | awk '/\"type\":\"flow\"/ { n++; if (!/\"app\":null,\"app_source\":null/) bad++ } END { print n, bad + 0 }'"
+check no-dpi-text 0 'dpi +off' "$bin" -q --no-dpi -r pcaps/demo.pcap
+check csv-app 0 ',sip-proxy,2,protocol-mismatch,fin,syn,,,SIP.HTTP,dpi$' "$bin" -q --format csv -r pcaps/dpi-mismatch.pcap
+check undocumented-app-text 0 'SIP on tcp/6060: 1 flow' "$bin" -q -r pcaps/demo.pcap
+check undocumented-app-json 0 '"undocumented_apps":\[[^]]*"port":6060,"app":"SIP","app_source":"dpi","flows":1' "$bin" -q --format json -r pcaps/demo.pcap
+check rules-bad-app 2 'tests/rules/bad-app.conf:2: unknown nDPI protocol .Postgres.' "$bin" rules --check tests/rules/bad-app.conf
+check rules-bad-app-no-dpi 0 'bad-app.conf: 1 rows, no errors' "$bin" rules --no-dpi --check tests/rules/bad-app.conf
+check rules-add-bad-app 2 'tests/rules/bad-app.conf:2: ' "$bin" -q --rules-add tests/rules/bad-app.conf -r pcaps/demo.pcap
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
