@@ -62,6 +62,9 @@ $(BIN): $(OBJS) $(MAIN)
 $(BUILD)/tests/%: tests/unit/%.c $(OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(OBJS) $(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
 
+$(BUILD)/peer: tests/live/peer.c | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
+
 $(GEN): tests/gen/gen_pcaps.c | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(PKG_LIBS)
 
@@ -88,6 +91,8 @@ check: deps
 	@$(MAKE) --no-print-directory golden
 	@sh tests/cli/run.sh $(BIN)
 	@sh tests/dpi/run.sh $(BIN) $(CORPUS)
+	@$(MAKE) --no-print-directory $(BUILD)/peer
+	@sh tests/live/run.sh $(BIN) $(BUILD)/peer
 
 demo: deps
 	@$(MAKE) --no-print-directory all

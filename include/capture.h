@@ -10,6 +10,8 @@
 #define IMPWATCH_CAPTURE_H
 
 #include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "report.h"
@@ -33,5 +35,55 @@ typedef void (*progress_fn)(void *ctx, uint64_t done, uint64_t total);
 int capture_read_file(struct file_stat *fs, const char *filter,
 		      packet_fn on_packet, progress_fn on_progress, void *ctx,
 		      volatile sig_atomic_t *stop);
+
+/* ---- live capture ------------------------------------------------------ */
+
+#define DEF_SNAPLEN 262144      /* --snaplen: whole frames, for nDPI */
+#define LIVE_POLL_MS 100        /* longest wait for packets before the loop
+                                   looks at the clock, signals and reports */
+
+struct live_opts {
+	const char *iface;      /* -i; "any" for every interface */
+	const char *filter;     /* -f BPF, or NULL */
+	int snaplen;            /* --snaplen */
+	bool promisc;           /* on unless --no-promisc */
+	int buffer_kib;         /* --buffer-size, KiB; 0: libpcap's default */
+};
+
+struct live;
+
+/*
+ * Open and activate the interface (immediate mode, LIVE_POLL_MS timeout)
+ * and set the filter. NULL with one line in err naming the cause: no such
+ * interface, permission denied, bad filter...
+ */
+struct live *live_open(const struct live_opts *o, char *err, size_t errlen);
+
+/* The link type of the capture. */
+int live_datalink(const struct live *lv);
+
+/*
+ * Hand at most max packets (0: as many as are ready) to on_packet, waiting
+ * up to LIVE_POLL_MS for the first. Returns the number handled, 0 on a
+ * timeout or after live_break(), -1 with err set on a capture error.
+ */
+int live_dispatch(struct live *lv, uint64_t max, packet_fn on_packet,
+		  void *ctx, char *err, size_t errlen);
+
+/* Make a running live_dispatch() return at once: safe in a signal
+   handler (libpcap's pcap_breakloop). */
+void live_break(struct live *lv);
+
+/* libpcap's received and dropped counters; -1 when it has none. */
+int live_counters(struct live *lv, struct live_stats *st);
+
+void live_close(struct live *lv);
+
+/*
+ * -Z USER: become USER (its groups, gid, uid) after the capture is open,
+ * as tcpdump does. -1 with err set when any step fails or root is kept:
+ * impwatch then refuses to go on.
+ */
+int drop_privileges(const char *user, char *err, size_t errlen);
 
 #endif

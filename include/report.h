@@ -30,6 +30,15 @@ struct file_stat {
 	char error[320];        /* empty when the file was read to its end */
 };
 
+/* libpcap's counters of a live capture (pcap_stats). */
+struct live_stats {
+	const char *iface;
+	uint64_t received;      /* packets the filter passed */
+	uint64_t dropped;       /* dropped for lack of buffer space */
+	uint64_t ifdropped;     /* dropped by the interface or its driver */
+	uint64_t started_us, now_us;   /* wall clock */
+};
+
 /* Everything the summary reports besides the flows themselves. */
 struct run_stats {
 	struct file_stat *files;
@@ -40,6 +49,9 @@ struct run_stats {
 	uint32_t max_flows;
 	const struct dpi_stats *dpi;     /* NULL with --no-dpi */
 	uint32_t dpi_packets;            /* --dpi-packets in force */
+	uint64_t alerts;                 /* alert records written */
+	uint64_t dumped, dump_skipped;   /* --dump-undocumented frames */
+	const struct live_stats *live;   /* live capture; NULL for files */
 	bool validate;                   /* --validate was given */
 	int exit_status;                 /* what impwatch will exit with */
 };
@@ -57,6 +69,14 @@ void report_free(struct report *r);
 /* Account an ended (or, live, a still active) flow; JSON and CSV write its
    record now. */
 void report_flow(struct report *r, const struct flow *f);
+
+/* One alert for a flow that is a finding, written as it happens (JSON
+   {"type":"alert"} or a text line; CSV output has none). */
+void report_alert(struct report *r, const struct flow *f);
+
+/* An interim summary of a live capture (--report-every): JSON
+   {"type":"stats"} or a text block. */
+void report_interim(struct report *r, const struct run_stats *s);
 
 /* Flows of each verdict reported so far. */
 uint64_t report_verdict_count(const struct report *r, enum verdict v);

@@ -89,8 +89,19 @@ void report_expected(const struct report *r, uint8_t proto, uint16_t cport,
 void report_expected_flow(const struct report *r, const struct flow *f,
 			  char buf[EXPECTED_MAX]);
 
+/* Why a flow is a finding, in a sentence: "no catalogue row documents
+   tcp/3389", "tcp/7070 is documented for localhost traffic only (table 7
+   cert-manager)", "HTTP on tcp/5060, where the rows expect SIP". */
+#define REASON_MAX 512   /* room for EXPECTED_MAX, a name and a port */
+void report_reason(const struct report *r, const struct flow *f,
+		   char buf[REASON_MAX]);
+
 void report_text_summary(struct report *r, const struct run_stats *s);
+void report_text_alert(struct report *r, const struct flow *f);
+void report_text_interim(struct report *r, const struct run_stats *s);
 void report_json_flow(struct report *r, const struct flow *f);
+void report_json_alert(struct report *r, const struct flow *f);
+void report_json_interim(struct report *r, const struct run_stats *s);
 void report_json_summary(struct report *r, const struct run_stats *s);
 /* f NULL writes the header alone when no row was written yet. */
 void report_csv_flow(struct report *r, const struct flow *f);

@@ -87,8 +87,13 @@ int capture_read_file(struct file_stat *fs, const char *filter,
 						    PCAP_TSTAMP_PRECISION_MICRO,
 						    errbuf);
 	if (!p) {
-		snprintf(fs->error, sizeof(fs->error), "%s",
-			 errbuf[0] ? errbuf : strerror(errno));
+		const char *why = errbuf[0] ? errbuf : strerror(errno);
+		size_t n = strlen(fs->name);
+
+		/* libpcap names the file itself; the caller does too. */
+		if (strncmp(why, fs->name, n) == 0 && strncmp(why + n, ": ", 2) == 0)
+			why += n + 2;
+		snprintf(fs->error, sizeof(fs->error), "%s", why);
 		return -1;
 	}
 	dlt = pcap_datalink(p);

@@ -1,9 +1,9 @@
 /*
- * main.c: the command line, the per-packet pipeline, and exit codes.
+ * main.c: the command line, the run (files or an interface), exit codes.
  *
- * Only this file exits. Pipeline: capture -> decode -> flow table ->
- * classify (once per flow) -> DPI (a flow's first packets, until decided;
- * then the protocol check) -> report (once per ended flow).
+ * Only this file exits. The per-packet path is pipeline.c's; this file
+ * opens the inputs and the outputs, drives the pipeline, and decides the
+ * exit status.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,11 +18,9 @@
 
 #include "capture.h"
 #include "catalogue.h"
-#include "classify.h"
 #include "config.h"
-#include "decode.h"
 #include "dpi.h"
-#include "flow.h"
+#include "pipeline.h"
 #include "report.h"
 
 /* Exit codes, as README.md and --help document them. */
@@ -30,55 +28,70 @@
 #define EXIT_FINDINGS     1   /* --validate: undocumented, local-only or
                                  protocol-mismatch flows */
 #define EXIT_INPUT_ERROR  2   /* usage, rules, capture or output error */
+#define EXIT_INCONCLUSIVE 3   /* --validate on a capture that lost packets */
 
 #define MAX_INPUTS 256
+#define ERR_MAX 512             /* one line of error text */
 #define MAX_RULES_ADD 32
 
 struct options {
 	const char *inputs[MAX_INPUTS];
 	size_t n_inputs;
+	const char *iface;          /* -i: live capture */
 	const char *output;
 	const char *filter;
 	const char *rules;
 	const char *rules_add[MAX_RULES_ADD];
 	size_t n_rules_add;
+	const char *dump;           /* --dump-undocumented */
+	const char *user;           /* -Z */
 	enum report_format fmt;
 	bool validate;
 	bool quiet;
 	bool no_dpi;
+	bool no_promisc;
+	int alerts;                 /* --alerts/--no-alerts; -1: live only */
 	unsigned top;
+	uint32_t snaplen;
+	uint32_t buffer_kib;
+	uint32_t duration;          /* --duration seconds, 0: until stopped */
+	uint64_t count;             /* --count packets, 0: no limit */
+	uint32_t report_every;      /* --report-every seconds, 0: never */
 	struct limits lim;
 };
 
+/* What a run needs beside the pipeline: inputs, outputs, progress. */
 struct run {
 	struct options *opt;
-	struct catalogue *cat;
-	struct decoder dec;
-	struct flow_table *ft;
-	struct dpi *dpi;         /* NULL with --no-dpi */
-	struct report *rep;
-	struct file_stat *cur;   /* the file being read */
-	uint64_t packets, bytes;
-	bool progress;           /* stderr is a terminal and not --quiet */
+	struct pipeline pl;
+	FILE *out;
+	struct file_stat *files;   /* offline inputs */
+	struct file_stat *cur;     /* the file being read */
+	struct live *live;
+	struct live_stats ls;
+	bool progress;             /* stderr is a terminal and not --quiet */
 	bool progress_shown;
 	struct timespec last_progress;
 };
 
 static volatile sig_atomic_t stop_flag;
+static struct live *signal_live;   /* for the handler's live_break() */
 
 static void usage(FILE *o)
 {
 	fprintf(o,
 "usage: impwatch [options] -r FILE [-r FILE...]\n"
+"       impwatch [options] -i INTERFACE\n"
 "       impwatch rules [--format text|json] [--rules FILE] [--rules-add FILE]\n"
 "       impwatch rules --check FILE\n"
 "\n"
-"Classify captured traffic against the Cisco IM and Presence port catalogue\n"
-"(tables 2-34 of the port usage guide) and report undocumented flows.\n"
+"Classify traffic against the Cisco IM and Presence port catalogue (tables\n"
+"2-34 of the port usage guide) and report what is not documented.\n"
 "\n"
 "Input and output:\n"
 "  -r FILE              read a pcap or pcapng file ('-' for standard input);\n"
 "                       repeat for several files, read in order as one run\n"
+"  -i IFACE             capture live on IFACE ('any': every interface)\n"
 "  -f, --filter BPF     only packets matching this BPF filter (as tcpdump)\n"
 "  -w FILE              write the report to FILE instead of standard output\n"
 "  --format FMT         text (default: a summary), json (JSON lines: one\n"
@@ -87,6 +100,23 @@ static void usage(FILE *o)
 "  -q, --quiet          no progress line on standard error\n"
 "  --validate           exit 0 only when every flow is documented (and no\n"
 "                       flow is a protocol mismatch)\n"
+"  --alerts, --no-alerts  an alert record for each flow that is a finding,\n"
+"                       as soon as it is seen (default: on live, off for files)\n"
+"  --dump-undocumented FILE  write the frames of flows that are not\n"
+"                       documented to a pcap file, as evidence\n"
+"\n"
+"Live capture:\n"
+"  --snaplen N          bytes kept of each frame (default %u)\n"
+"  --no-promisc         do not put the interface in promiscuous mode\n"
+"  --buffer-size KIB    kernel capture buffer (default: libpcap's)\n"
+"  --duration SEC       stop after SEC seconds\n"
+"  --count N            stop after N packets\n"
+"  --report-every SEC   an interim summary every SEC seconds, with libpcap's\n"
+"                       drop counters\n"
+"  -Z USER              drop root privileges to USER once the capture is\n"
+"                       open (as tcpdump); refuse to go on as root otherwise\n"
+"  SIGINT or SIGTERM end the capture: every live flow is reported (end\n"
+"  reason shutdown), then the summary.\n"
 "\n"
 "Catalogue:\n"
 "  --rules FILE         use FILE instead of the built-in catalogue\n"
@@ -125,25 +155,38 @@ static void usage(FILE *o)
 "Exit status:\n"
 "  0  the run completed (with --validate: every flow is documented)\n"
 "  1  --validate: some flow is undocumented, local-only or protocol-mismatch\n"
-"  2  usage error, bad rules file, unreadable or damaged capture, or the\n"
-"     report could not be written (the report still covers what was read)\n",
-		DEF_MAX_FLOWS, DEF_TIMEOUT_TCP, DEF_TIMEOUT_TCP_DONE,
+"  2  usage error, bad rules file, unreadable or damaged capture, capture\n"
+"     error, or the report could not be written (the report still covers\n"
+"     what was read)\n"
+"  3  --validate: inconclusive, the capture dropped packets\n",
+		DEF_SNAPLEN, DEF_MAX_FLOWS, DEF_TIMEOUT_TCP, DEF_TIMEOUT_TCP_DONE,
 		DEF_TIMEOUT_UDP, DEF_TIMEOUT_OTHER, DEF_MAX_FRAGS,
 		DEF_TIMEOUT_FRAG, DEF_DPI_PACKETS, MAX_DPI_PACKETS);
 }
 
 /* A whole number in [lo, hi], or false. */
+static bool parse_u64(const char *s, unsigned long long lo,
+		      unsigned long long hi, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
 static bool parse_uint(const char *s, unsigned long lo, unsigned long hi,
 		       uint32_t *out)
 {
-	char *end;
-	unsigned long v;
+	uint64_t v;
 
-	if (!s || !*s || *s == '-' || *s == '+')
-		return false;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
+	if (!parse_u64(s, lo, hi, &v))
 		return false;
 	*out = (uint32_t)v;
 	return true;
@@ -166,7 +209,9 @@ enum {
 	OPT_FORMAT = 256, OPT_VALIDATE, OPT_RULES, OPT_RULES_ADD, OPT_MAX_FLOWS,
 	OPT_TIMEOUT_TCP, OPT_TIMEOUT_TCP_DONE, OPT_TIMEOUT_UDP,
 	OPT_TIMEOUT_OTHER, OPT_MAX_FRAGS, OPT_TIMEOUT_FRAG, OPT_TOP, OPT_CHECK,
-	OPT_NO_DPI, OPT_DPI_PACKETS
+	OPT_NO_DPI, OPT_DPI_PACKETS, OPT_SNAPLEN, OPT_NO_PROMISC,
+	OPT_BUFFER_SIZE, OPT_DURATION, OPT_COUNT, OPT_REPORT_EVERY, OPT_DUMP,
+	OPT_ALERTS, OPT_NO_ALERTS
 };
 
 static const struct option long_opts[] = {
@@ -185,6 +230,16 @@ static const struct option long_opts[] = {
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "no-dpi", no_argument, NULL, OPT_NO_DPI },
 	{ "dpi-packets", required_argument, NULL, OPT_DPI_PACKETS },
+	{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
+	{ "no-promisc", no_argument, NULL, OPT_NO_PROMISC },
+	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "report-every", required_argument, NULL, OPT_REPORT_EVERY },
+	{ "dump-undocumented", required_argument, NULL, OPT_DUMP },
+	{ "alerts", no_argument, NULL, OPT_ALERTS },
+	{ "no-alerts", no_argument, NULL, OPT_NO_ALERTS },
+	{ "interface", required_argument, NULL, 'i' },
 	{ "filter", required_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -199,24 +254,29 @@ static int bad_value(const char *opt, const char *val)
 	return EXIT_INPUT_ERROR;
 }
 
+static int too_many(const char *what, int max)
+{
+	fprintf(stderr, "impwatch: more than %d %s\n", max, what);
+	return EXIT_INPUT_ERROR;
+}
+
 /* Parse argv into *o. Returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, struct options *o,
 		      const char **check)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:w:f:qhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:i:w:f:Z:qhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			if (o->n_inputs == MAX_INPUTS) {
-				fprintf(stderr, "impwatch: more than %d input files\n",
-					MAX_INPUTS);
-				return EXIT_INPUT_ERROR;
-			}
+			if (o->n_inputs == MAX_INPUTS)
+				return too_many("input files", MAX_INPUTS);
 			o->inputs[o->n_inputs++] = optarg;
 			break;
+		case 'i': o->iface = optarg; break;
 		case 'w': o->output = optarg; break;
 		case 'f': o->filter = optarg; break;
+		case 'Z': o->user = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); return EXIT_PASS;
 		case 'V': printf("impwatch %s\n", IMPWATCH_VERSION); return EXIT_PASS;
@@ -227,11 +287,8 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case OPT_VALIDATE: o->validate = true; break;
 		case OPT_RULES: o->rules = optarg; break;
 		case OPT_RULES_ADD:
-			if (o->n_rules_add == MAX_RULES_ADD) {
-				fprintf(stderr, "impwatch: more than %d --rules-add files\n",
-					MAX_RULES_ADD);
-				return EXIT_INPUT_ERROR;
-			}
+			if (o->n_rules_add == MAX_RULES_ADD)
+				return too_many("--rules-add files", MAX_RULES_ADD);
 			o->rules_add[o->n_rules_add++] = optarg;
 			break;
 		case OPT_CHECK: *check = optarg; break;
@@ -276,6 +333,31 @@ static int parse_args(int argc, char **argv, struct options *o,
 			o->top = n;
 			break;
 		}
+		case OPT_SNAPLEN:
+			/* Large enough for any frame libpcap delivers. */
+			if (!parse_uint(optarg, 64, 262144, &o->snaplen))
+				return bad_value("--snaplen (64-262144)", optarg);
+			break;
+		case OPT_NO_PROMISC: o->no_promisc = true; break;
+		case OPT_BUFFER_SIZE:
+			if (!parse_uint(optarg, 1, 4u << 20, &o->buffer_kib))
+				return bad_value("--buffer-size (KiB)", optarg);
+			break;
+		case OPT_DURATION:
+			if (!parse_uint(optarg, 1, 86400u * 366, &o->duration))
+				return bad_value("--duration", optarg);
+			break;
+		case OPT_COUNT:
+			if (!parse_u64(optarg, 1, UINT64_MAX, &o->count))
+				return bad_value("--count", optarg);
+			break;
+		case OPT_REPORT_EVERY:
+			if (!parse_uint(optarg, 1, 86400, &o->report_every))
+				return bad_value("--report-every", optarg);
+			break;
+		case OPT_DUMP: o->dump = optarg; break;
+		case OPT_ALERTS: o->alerts = 1; break;
+		case OPT_NO_ALERTS: o->alerts = 0; break;
 		default:
 			fprintf(stderr, "Try 'impwatch --help'.\n");
 			return EXIT_INPUT_ERROR;
@@ -284,105 +366,11 @@ static int parse_args(int argc, char **argv, struct options *o,
 	return -1;
 }
 
-/* The catalogue's check of apps names: nDPI must know each one. */
-static bool app_known(void *ctx, const char *name, size_t len)
-{
-	return dpi_proto_known(ctx, name, len);
-}
-
-/* The catalogue in force: built in or --rules, then each --rules-add.
-   With dpi, every apps name is checked against nDPI's protocols. */
-static struct catalogue *load_catalogue(const struct options *o,
-					struct dpi *dpi)
-{
-	struct catalogue *cat = catalogue_new();
-	size_t i;
-	int rc;
-
-	if (!cat) {
-		fprintf(stderr, "impwatch: out of memory\n");
-		return NULL;
-	}
-	if (dpi)
-		catalogue_set_app_check(cat, app_known, dpi);
-	rc = o->rules ? catalogue_load_file(cat, o->rules, false, stderr)
-		      : catalogue_load_embedded(cat, stderr);
-	for (i = 0; rc == 0 && i < o->n_rules_add; i++)
-		rc = catalogue_load_file(cat, o->rules_add[i], true, stderr);
-	if (rc == 0)
-		rc = catalogue_build(cat, stderr);
-	if (rc != 0) {
-		catalogue_free(cat);
-		return NULL;
-	}
-	return cat;
-}
-
-static void on_flow_end(void *ctx, struct flow *f)
-{
-	struct run *r = ctx;
-
-	if (f->dpi) {
-		dpi_flow_finish(r->dpi, f);
-		classify_app(r->cat, r->dpi, f);
-	}
-	report_flow(r->rep, f);
-}
-
-static void on_packet(void *ctx, int dlt, uint64_t ts_us, const uint8_t *bytes,
-		      uint32_t caplen, uint32_t wire_len)
-{
-	struct run *r = ctx;
-	struct packet p;
-	struct flow *f;
-	bool is_new, from_b;
-
-	r->packets++;
-	r->bytes += wire_len;
-	if (decode_packet(&r->dec, dlt, ts_us, bytes, caplen, wire_len, &p) !=
-	    DECODE_OK)
-		return;
-	flow_expire(r->ft, p.ts_us);
-	f = flow_lookup(r->ft, &p, &is_new, &from_b);
-	if (is_new) {
-		classify_flow(r->cat, f, &p, from_b);
-		if (r->dpi)
-			dpi_flow_start(r->dpi, f);
-	}
-	/* A decided flow (or --no-dpi) pays this one test and no more. */
-	if (f->dpi && dpi_packet(r->dpi, f, &p))
-		classify_app(r->cat, r->dpi, f);
-}
-
-/* The progress line: at most a few times a second, on a terminal only. */
-static void on_progress(void *ctx, uint64_t done, uint64_t total)
-{
-	struct run *r = ctx;
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (now.tv_sec == r->last_progress.tv_sec &&
-	    now.tv_nsec - r->last_progress.tv_nsec < 250000000L)
-		return;
-	r->last_progress = now;
-	fprintf(stderr, "\r%s: %3.0f%% (%llu of %llu bytes), %llu packets, %llu flows ",
-		r->cur->name, total ? 100.0 * (double)done / (double)total : 0.0,
-		(unsigned long long)done, (unsigned long long)total,
-		(unsigned long long)r->packets,
-		(unsigned long long)flow_table_stats(r->ft)->created);
-	r->progress_shown = true;
-}
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
-
 /* `impwatch rules ...`: print or check a catalogue. */
 static int cmd_rules(int argc, char **argv)
 {
 	struct options o;
+	struct pipeline_cfg cfg;
 	const char *check = NULL;
 	struct catalogue *cat;
 	struct dpi *dpi = NULL;
@@ -398,17 +386,18 @@ static int cmd_rules(int argc, char **argv)
 			argv[optind]);
 		return EXIT_INPUT_ERROR;
 	}
-	if (check) {
-		o.rules = check;
-		o.n_rules_add = 0;
-	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.lim = &o.lim;
+	cfg.rules = check ? check : o.rules;
+	cfg.rules_add = o.rules_add;
+	cfg.n_rules_add = check ? 0 : o.n_rules_add;
 	/* nDPI is loaded only to check the apps names. */
 	if (!o.no_dpi && !(dpi = dpi_new(o.lim.dpi_packets))) {
 		fprintf(stderr, "impwatch: cannot initialise nDPI (out of memory, "
 			"or not the libndpi impwatch was built with)\n");
 		return EXIT_INPUT_ERROR;
 	}
-	cat = load_catalogue(&o, dpi);
+	cat = pipeline_load_catalogue(&cfg, dpi, stderr);
 	dpi_free(dpi);
 	if (!cat)
 		return EXIT_INPUT_ERROR;
@@ -435,110 +424,247 @@ static uint64_t random_seed(void)
 	return seed;
 }
 
-static int analyse(struct options *o)
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+	live_break(signal_live);
+}
+
+static void on_packet(void *ctx, int dlt, uint64_t ts_us, const uint8_t *bytes,
+		      uint32_t caplen, uint32_t wire_len)
+{
+	struct run *r = ctx;
+
+	pipeline_packet(&r->pl, dlt, ts_us, bytes, caplen, wire_len);
+}
+
+/* The progress line: at most a few times a second, on a terminal only. */
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	struct run *r = ctx;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec == r->last_progress.tv_sec &&
+	    now.tv_nsec - r->last_progress.tv_nsec < 250000000L)
+		return;
+	r->last_progress = now;
+	fprintf(stderr, "\r%s: %3.0f%% (%llu of %llu bytes), %llu packets, %llu flows ",
+		r->cur->name, total ? 100.0 * (double)done / (double)total : 0.0,
+		(unsigned long long)done, (unsigned long long)total,
+		(unsigned long long)r->pl.packets,
+		(unsigned long long)flow_table_stats(r->pl.ft)->created);
+	r->progress_shown = true;
+}
+
+static uint64_t wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Read every input file in order; false when any could not be read in
+   full (the report still covers what was). */
+static bool read_files(struct run *r)
+{
+	struct options *o = r->opt;
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < o->n_inputs && !stop_flag; i++) {
+		r->files[i].name = o->inputs[i];
+		r->cur = &r->files[i];
+		if (capture_read_file(&r->files[i], o->filter, on_packet,
+				      r->progress ? on_progress : NULL, r,
+				      &stop_flag) != 0) {
+			if (r->progress_shown)
+				fputc('\n', stderr);
+			r->progress_shown = false;
+			fprintf(stderr, "impwatch: %s: %s\n", r->files[i].name,
+				r->files[i].error);
+			ok = false;
+		}
+	}
+	if (r->progress_shown)
+		fputs("\r\033[K", stderr);
+	return ok;
+}
+
+/* The counters every summary carries. */
+static void fill_stats(struct run *r, struct run_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	pipeline_stats(&r->pl, s);
+	s->files = r->files;
+	s->n_files = r->opt->iface ? 0 : r->opt->n_inputs;
+	s->max_flows = r->opt->lim.max_flows;
+	s->dpi_packets = r->opt->lim.dpi_packets;
+	s->validate = r->opt->validate;
+	if (r->live) {
+		live_counters(r->live, &r->ls);
+		r->ls.now_us = wall_us();
+		s->live = &r->ls;
+	}
+}
+
+/*
+ * Capture until a signal, --duration or --count, with the clock driving
+ * idle timeouts and interim reports between packets. false on a capture
+ * error (reported).
+ */
+static bool capture_live(struct run *r)
+{
+	struct options *o = r->opt;
+	struct run_stats s;
+	struct timespec t0, now;
+	double next_report = o->report_every;
+	char err[ERR_MAX];
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r->ls.started_us = wall_us();
+	while (!stop_flag) {
+		uint64_t left = o->count ? o->count - r->pl.packets : 0;
+		double elapsed;
+
+		if (live_dispatch(r->live, left, on_packet, r, err,
+				  sizeof(err)) < 0) {
+			fprintf(stderr, "impwatch: %s: %s\n", o->iface, err);
+			return false;
+		}
+		pipeline_tick(&r->pl, wall_us());
+		if (o->count && r->pl.packets >= o->count)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		elapsed = (double)(now.tv_sec - t0.tv_sec) +
+			  (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
+		if (o->duration && elapsed >= o->duration)
+			break;
+		if (o->report_every && elapsed >= next_report) {
+			fill_stats(r, &s);
+			report_interim(r->pl.rep, &s);
+			next_report += o->report_every;
+		}
+	}
+	return true;
+}
+
+static int run(struct options *o)
 {
 	struct run r;
 	struct run_stats s;
-	struct file_stat *files;
-	FILE *out = stdout;
-	bool input_error = false, werr;
-	size_t i;
+	struct pipeline_cfg cfg;
+	struct live_opts lo;
+	char err[ERR_MAX];
+	bool input_ok = true, werr, dropped;
 	int status;
 
 	memset(&r, 0, sizeof(r));
 	r.opt = o;
-	/* --no-dpi: no nDPI module at all, and no state per flow. */
-	if (!o->no_dpi && !(r.dpi = dpi_new(o->lim.dpi_packets))) {
-		fprintf(stderr, "impwatch: cannot initialise nDPI (out of memory, "
-			"or not the libndpi impwatch was built with)\n");
+	r.out = stdout;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.lim = &o->lim;
+	cfg.no_dpi = o->no_dpi;
+	cfg.rules = o->rules;
+	cfg.rules_add = o->rules_add;
+	cfg.n_rules_add = o->n_rules_add;
+	cfg.seed = random_seed();
+	if (pipeline_open(&r.pl, &cfg, stderr) != 0) {
+		pipeline_close(&r.pl);
 		return EXIT_INPUT_ERROR;
 	}
-	r.cat = load_catalogue(o, r.dpi);
-	if (!r.cat) {
-		dpi_free(r.dpi);
+
+	if (o->iface) {
+		lo.iface = o->iface;
+		lo.filter = o->filter;
+		lo.snaplen = (int)o->snaplen;
+		lo.promisc = !o->no_promisc;
+		lo.buffer_kib = (int)o->buffer_kib;
+		r.live = live_open(&lo, err, sizeof(err));
+		if (!r.live) {
+			fprintf(stderr, "impwatch: %s\n", err);
+			pipeline_close(&r.pl);
+			return EXIT_INPUT_ERROR;
+		}
+		r.ls.iface = o->iface;
+	}
+	/* Root is needed to open the interface and nothing after: drop it
+	   before any output file is created, as tcpdump does. */
+	if (o->user && drop_privileges(o->user, err, sizeof(err)) != 0) {
+		fprintf(stderr, "impwatch: %s\n", err);
+		live_close(r.live);
+		pipeline_close(&r.pl);
 		return EXIT_INPUT_ERROR;
 	}
-	if (o->output && !(out = fopen(o->output, "w"))) {
+	if (o->output && !(r.out = fopen(o->output, "w"))) {
 		fprintf(stderr, "impwatch: cannot write %s: %s\n", o->output,
 			strerror(errno));
-		catalogue_free(r.cat);
-		dpi_free(r.dpi);
+		live_close(r.live);
+		pipeline_close(&r.pl);
 		return EXIT_INPUT_ERROR;
 	}
-	files = calloc(o->n_inputs, sizeof(*files));
-	r.rep = report_new(o->fmt, out, r.cat, r.dpi, o->top);
-	r.ft = flow_table_new(&o->lim, random_seed(), on_flow_end, &r);
-	if (!files || !r.rep || !r.ft || decoder_init(&r.dec, &o->lim) != 0) {
-		fprintf(stderr, "impwatch: out of memory (--max-flows %u)\n",
-			o->lim.max_flows);
-		exit(EXIT_INPUT_ERROR);
+	/* A pipe into another tool sees each record as it is written. */
+	if (o->iface && o->fmt != FMT_TEXT)
+		setvbuf(r.out, NULL, _IOLBF, 0);
+	if (o->dump && pipeline_dump_open(&r.pl, o->dump,
+					  r.live ? live_datalink(r.live) : -1,
+					  (int)o->snaplen, stderr) != 0) {
+		input_ok = false;
+		goto out;
 	}
-	r.progress = !o->quiet && isatty(STDERR_FILENO);
+	r.pl.rep = report_new(o->fmt, r.out, r.pl.cat, r.pl.dpi, o->top);
+	r.files = calloc(o->n_inputs ? o->n_inputs : 1, sizeof(*r.files));
+	if (!r.pl.rep || !r.files) {
+		fprintf(stderr, "impwatch: out of memory\n");
+		input_ok = false;
+		goto out;
+	}
+	r.pl.alerts = o->alerts < 0 ? o->iface != NULL : o->alerts;
+	r.progress = !o->quiet && !o->iface && isatty(STDERR_FILENO);
+	signal_live = r.live;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 
-	for (i = 0; i < o->n_inputs && !stop_flag; i++) {
-		files[i].name = o->inputs[i];
-		r.cur = &files[i];
-		if (capture_read_file(&files[i], o->filter, on_packet,
-				      r.progress ? on_progress : NULL, &r,
-				      &stop_flag) != 0) {
-			if (r.progress_shown)
-				fputc('\n', stderr);
-			r.progress_shown = false;
-			fprintf(stderr, "impwatch: %s: %s\n", files[i].name,
-				files[i].error);
-			input_error = true;
-		}
-	}
-	if (r.progress_shown)
-		fputs("\r\033[K", stderr);
+	input_ok = r.live ? capture_live(&r) : read_files(&r);
 
-	/* Everything read is reported: live flows end with the input. */
-	decoder_expire(&r.dec, UINT64_MAX);
-	flow_flush(r.ft, END_EOF);
-
-	if (input_error)
+	/* Everything seen is reported: live flows end with the run. */
+	pipeline_finish(&r.pl, r.live ? END_SHUTDOWN : END_EOF);
+	fill_stats(&r, &s);
+	dropped = r.live && (r.ls.dropped || r.ls.ifdropped);
+	if (!input_ok)
 		status = EXIT_INPUT_ERROR;
-	else if (o->validate && (report_verdict_count(r.rep, V_UNDOCUMENTED) ||
-				 report_verdict_count(r.rep, V_LOCAL_ONLY) ||
-				 report_verdict_count(r.rep, V_PROTOCOL_MISMATCH) ||
-				 report_verdict_count(r.rep, V_ROLE_VIOLATION)))
+	else if (o->validate && dropped)
+		status = EXIT_INCONCLUSIVE;
+	else if (o->validate && pipeline_has_findings(&r.pl))
 		status = EXIT_FINDINGS;
 	else
 		status = EXIT_PASS;
-
-	memset(&s, 0, sizeof(s));
-	s.files = files;
-	s.n_files = o->n_inputs;
-	s.packets = r.packets;
-	s.bytes = r.bytes;
-	s.dec = &r.dec;
-	s.flows = flow_table_stats(r.ft);
-	s.max_flows = o->lim.max_flows;
-	s.dpi = r.dpi ? dpi_stats(r.dpi) : NULL;
-	s.dpi_packets = o->lim.dpi_packets;
-	s.validate = o->validate;
 	s.exit_status = status;
-	report_summary(r.rep, &s);
+	report_summary(r.pl.rep, &s);
+	if (pipeline_dump_close(&r.pl, stderr) != 0)
+		status = EXIT_INPUT_ERROR;
 
+out:
 	/* A report that could not be written in full is an error (a full
 	   disk, -w /dev/full): the exit status must say so. */
-	werr = fflush(out) != 0 || ferror(out);
-	if (out != stdout && fclose(out) != 0)
+	werr = fflush(r.out) != 0 || ferror(r.out);
+	if (r.out != stdout && fclose(r.out) != 0)
 		werr = true;
 	if (werr) {
 		fprintf(stderr, "impwatch: cannot write %s: %s\n",
 			o->output ? o->output : "standard output", strerror(errno));
 		status = EXIT_INPUT_ERROR;
 	}
-
-	flow_table_free(r.ft);
-	decoder_free(&r.dec);
-	report_free(r.rep);
-	catalogue_free(r.cat);
-	dpi_free(r.dpi);
-	free(files);
+	if (!input_ok)
+		status = EXIT_INPUT_ERROR;
+	signal_live = NULL;
+	live_close(r.live);
+	report_free(r.pl.rep);
+	r.pl.rep = NULL;
+	pipeline_close(&r.pl);
+	free(r.files);
 	return status;
 }
 
@@ -554,6 +680,8 @@ int main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	limits_default(&o.lim);
 	o.top = 20;
+	o.alerts = -1;
+	o.snaplen = DEF_SNAPLEN;
 	rc = parse_args(argc, argv, &o, &check);
 	if (rc >= 0)
 		return rc;
@@ -563,17 +691,25 @@ int main(int argc, char **argv)
 	}
 	/* Files after the options are inputs too, as with -r. */
 	for (; optind < argc; optind++) {
-		if (o.n_inputs == MAX_INPUTS) {
-			fprintf(stderr, "impwatch: more than %d input files\n",
-				MAX_INPUTS);
-			return EXIT_INPUT_ERROR;
-		}
+		if (o.n_inputs == MAX_INPUTS)
+			return too_many("input files", MAX_INPUTS);
 		o.inputs[o.n_inputs++] = argv[optind];
 	}
-	if (o.n_inputs == 0) {
-		fprintf(stderr, "impwatch: no input: give -r FILE (or -r - for standard input)\n");
+	if (o.iface && o.n_inputs) {
+		fprintf(stderr, "impwatch: -i and -r do not go together: capture "
+			"live or read files\n");
+		return EXIT_INPUT_ERROR;
+	}
+	if (!o.iface && o.n_inputs == 0) {
+		fprintf(stderr, "impwatch: no input: give -r FILE (or -r - for "
+			"standard input), or -i INTERFACE\n");
 		fprintf(stderr, "Try 'impwatch --help'.\n");
 		return EXIT_INPUT_ERROR;
 	}
-	return analyse(&o);
+	if (!o.iface && (o.duration || o.count || o.report_every || o.user)) {
+		fprintf(stderr, "impwatch: --duration, --count, --report-every and "
+			"-Z go with -i (live capture)\n");
+		return EXIT_INPUT_ERROR;
+	}
+	return run(&o);
 }

@@ -441,6 +441,59 @@ void report_transport(char buf[8], uint8_t proto)
 	}
 }
 
+void report_reason(const struct report *r, const struct flow *f,
+		   char buf[REASON_MAX])
+{
+	const struct cat_row *row =
+		f->service_row ? catalogue_row(r->cat, f->service_row - 1u) : NULL;
+	char tr[8], port[16], exp[EXPECTED_MAX], app[DPI_NAME_MAX];
+	uint16_t sport = f->server_is_b ? f->key.pb : f->key.pa;
+	const char *name;
+
+	report_transport(tr, f->key.proto);
+	if (f->key.pa || f->key.pb)
+		snprintf(port, sizeof(port), "%s/%u", tr, sport);
+	else
+		snprintf(port, sizeof(port), "%s", tr);
+	switch (f->verdict) {
+	case V_UNDOCUMENTED:
+		snprintf(buf, REASON_MAX, "no catalogue row documents %s", port);
+		break;
+	case V_LOCAL_ONLY:
+		snprintf(buf, REASON_MAX,
+			 "%s is documented for localhost traffic only (table %u %s)",
+			 port, row ? row->table : 0, row ? row->service : "?");
+		break;
+	case V_PROTOCOL_MISMATCH:
+		report_expected_flow(r, f, exp);
+		name = r->dpi ? dpi_app_name(r->dpi, f, app) : NULL;
+		snprintf(buf, REASON_MAX, "%s on %s, where the rows expect %s",
+			 name ? name : "?", port,
+			 exp[0] ? exp : "no protocol nDPI knows");
+		break;
+	default:
+		snprintf(buf, REASON_MAX, "%s on %s",
+			 verdict_name((enum verdict)f->verdict), port);
+		break;
+	}
+}
+
+void report_alert(struct report *r, const struct flow *f)
+{
+	if (r->fmt == FMT_JSON)
+		report_json_alert(r, f);
+	else if (r->fmt == FMT_TEXT)
+		report_text_alert(r, f);
+}
+
+void report_interim(struct report *r, const struct run_stats *s)
+{
+	if (r->fmt == FMT_JSON)
+		report_json_interim(r, s);
+	else if (r->fmt == FMT_TEXT)
+		report_text_interim(r, s);
+}
+
 void report_summary(struct report *r, const struct run_stats *s)
 {
 	if (r->fmt == FMT_TEXT)

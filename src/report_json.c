@@ -80,7 +80,10 @@ static void json_app(FILE *o, const struct report *r, const struct flow *f)
 	}
 }
 
-void report_json_flow(struct report *r, const struct flow *f)
+static void json_counter(FILE *o, int *first, const char *name, uint64_t n);
+
+/* The fields a flow record and an alert share, after "type". */
+static void json_flow_body(struct report *r, const struct flow *f)
 {
 	FILE *o = r->out;
 	char t1[TIME_STR_MAX], t2[TIME_STR_MAX], cip[IP_STR_MAX], sip[IP_STR_MAX];
@@ -93,7 +96,7 @@ void report_json_flow(struct report *r, const struct flow *f)
 	fmt_time(f->last_us, t2);
 	fmt_ip(flow_client_ip(f), cip);
 	fmt_ip(flow_server_ip(f), sip);
-	fprintf(o, "{\"type\":\"flow\",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"transport\":",
+	fprintf(o, ",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"transport\":",
 		t1, t2);
 	json_transport(o, f->key.proto);
 	fprintf(o, ",\"client_ip\":\"%s\",\"client_port\":%u,\"server_ip\":\"%s\",\"server_port\":%u",
@@ -127,6 +130,48 @@ void report_json_flow(struct report *r, const struct flow *f)
 	if (f->key.proto == IPPROTO_NUM_ICMP || f->key.proto == IPPROTO_NUM_ICMPV6)
 		fprintf(o, ",\"icmp_type\":%u", f->icmp_type);
 	json_app(o, r, f);
+}
+
+void report_json_flow(struct report *r, const struct flow *f)
+{
+	fputs("{\"type\":\"flow\"", r->out);
+	json_flow_body(r, f);
+	fputs("}\n", r->out);
+}
+
+void report_json_alert(struct report *r, const struct flow *f)
+{
+	char t[TIME_STR_MAX], why[REASON_MAX];
+
+	fmt_time(f->last_us, t);
+	report_reason(r, f, why);
+	fprintf(r->out, "{\"type\":\"alert\",\"time\":\"%s\",\"reason\":", t);
+	json_string(r->out, why);
+	json_flow_body(r, f);
+	fputs("}\n", r->out);
+}
+
+void report_json_interim(struct report *r, const struct run_stats *s)
+{
+	FILE *o = r->out;
+	char t[TIME_STR_MAX];
+	int v, first = 1;
+
+	fmt_time(s->live ? s->live->now_us : 0, t);
+	fprintf(o, "{\"type\":\"stats\",\"time\":\"%s\",\"packets\":%llu,\"bytes\":%llu",
+		t, (unsigned long long)s->packets, (unsigned long long)s->bytes);
+	fprintf(o, ",\"flows\":%llu,\"flows_active\":%llu,\"alerts\":%llu,\"flows_by_verdict\":{",
+		(unsigned long long)s->flows->created,
+		(unsigned long long)s->flows->active,
+		(unsigned long long)s->alerts);
+	for (v = 0; v < V_COUNT; v++)
+		json_counter(o, &first, verdict_name((enum verdict)v), r->vflows[v]);
+	fputc('}', o);
+	if (s->live)
+		fprintf(o, ",\"pcap_received\":%llu,\"pcap_dropped\":%llu,\"pcap_ifdropped\":%llu",
+			(unsigned long long)s->live->received,
+			(unsigned long long)s->live->dropped,
+			(unsigned long long)s->live->ifdropped);
 	fputs("}\n", o);
 }
 
@@ -377,6 +422,16 @@ void report_json_summary(struct report *r, const struct run_stats *s)
 	fputc('}', o);
 	json_dpi(o, s);
 	json_aggs(o, r);
+	fprintf(o, ",\"alerts\":%llu,\"dumped\":%llu", (unsigned long long)s->alerts,
+		(unsigned long long)s->dumped);
+	if (s->live) {
+		fputs(",\"capture\":{\"interface\":", o);
+		json_string(o, s->live->iface);
+		fprintf(o, ",\"received\":%llu,\"dropped\":%llu,\"ifdropped\":%llu}",
+			(unsigned long long)s->live->received,
+			(unsigned long long)s->live->dropped,
+			(unsigned long long)s->live->ifdropped);
+	}
 	if (s->validate)
 		fprintf(o, ",\"validate\":\"%s\"",
 			s->exit_status == 0 ? "pass" :

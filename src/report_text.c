@@ -65,6 +65,12 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 		if (fs->error[0])
 			fprintf(o, "    error         %s\n", fs->error);
 	}
+	if (s->live)
+		fprintf(o, "  interface       %s: received %llu, dropped %llu by the "
+			"kernel, %llu by the interface\n", s->live->iface,
+			(unsigned long long)s->live->received,
+			(unsigned long long)s->live->dropped,
+			(unsigned long long)s->live->ifdropped);
 	fmt_bytes(s->bytes, b);
 	fprintf(o, "  packets         %llu\n", (unsigned long long)s->packets);
 	fprintf(o, "  bytes           %llu (%s)\n", (unsigned long long)s->bytes, b);
@@ -88,6 +94,13 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 	fprintf(o, "  flow table      peak %llu of %u; evictions %llu\n",
 		(unsigned long long)s->flows->peak_active, s->max_flows,
 		(unsigned long long)s->flows->ended[END_EVICTED]);
+	if (s->alerts)
+		fprintf(o, "  alerts          %llu\n", (unsigned long long)s->alerts);
+	if (s->dumped || s->dump_skipped)
+		fprintf(o, "  evidence        %llu frames of findings written; %llu of "
+			"another link type left out\n",
+			(unsigned long long)s->dumped,
+			(unsigned long long)s->dump_skipped);
 	if (s->dec->frags || s->dec->snap_truncated)
 		fprintf(o, "  fragments       %llu; cut by snaplen %llu\n",
 			(unsigned long long)s->dec->frags,
@@ -346,6 +359,44 @@ static void text_undoc_apps(FILE *o, struct report *r,
 				a->flows == 1 ? "" : "s");
 	}
 	free(v);
+}
+
+void report_text_alert(struct report *r, const struct flow *f)
+{
+	char t[TIME_STR_MAX], cip[IP_STR_MAX], sip[IP_STR_MAX], tr[8];
+	char why[REASON_MAX];
+
+	fmt_time(f->last_us, t);
+	fmt_ip(flow_client_ip(f), cip);
+	fmt_ip(flow_server_ip(f), sip);
+	report_transport(tr, f->key.proto);
+	report_reason(r, f, why);
+	if (f->key.pa || f->key.pb)
+		fprintf(r->out, "alert %s %s %s %s:%u -> %s:%u: %s\n", t,
+			verdict_name((enum verdict)f->verdict), tr, cip,
+			flow_client_port(f), sip, flow_server_port(f), why);
+	else
+		fprintf(r->out, "alert %s %s %s %s -> %s: %s\n", t,
+			verdict_name((enum verdict)f->verdict), tr, cip, sip, why);
+}
+
+void report_text_interim(struct report *r, const struct run_stats *s)
+{
+	char t[TIME_STR_MAX];
+
+	fmt_time(s->live ? s->live->now_us : 0, t);
+	fprintf(r->out, "stats %s: packets %llu, bytes %llu, flows %llu (active %llu), "
+		"alerts %llu", t, (unsigned long long)s->packets,
+		(unsigned long long)s->bytes,
+		(unsigned long long)s->flows->created,
+		(unsigned long long)s->flows->active,
+		(unsigned long long)s->alerts);
+	if (s->live)
+		fprintf(r->out, ", received %llu, dropped %llu, if-dropped %llu",
+			(unsigned long long)s->live->received,
+			(unsigned long long)s->live->dropped,
+			(unsigned long long)s->live->ifdropped);
+	fputc('\n', r->out);
 }
 
 void report_text_summary(struct report *r, const struct run_stats *s)

@@ -92,5 +92,15 @@ check rules-bad-app 2 'tests/rules/bad-app.conf:2: unknown nDPI protocol .Postgr
 check rules-bad-app-no-dpi 0 'bad-app.conf: 1 rows, no errors' "$bin" rules --no-dpi --check tests/rules/bad-app.conf
 check rules-add-bad-app 2 'tests/rules/bad-app.conf:2: ' "$bin" -q --rules-add tests/rules/bad-app.conf -r pcaps/demo.pcap
 
+# Evidence: the frames of every flow that is a finding, and only those.
+check dump 1 '' "$bin" -q --validate --dump-undocumented "$tmp/evidence.pcap" -r pcaps/demo.pcap
+check dump-content 1 '"flows_by_verdict":\{"documented":0,"undocumented":3,"local-only":1,"protocol-mismatch":1,' \
+	"$bin" -q --validate --format json -r "$tmp/evidence.pcap"
+check dump-empty 0 '"flows":0,' sh -c "\"$bin\" -q --dump-undocumented \"$tmp/none.pcap\" -r pcaps/link-ether.pcap >/dev/null && \"$bin\" -q --format json -r \"$tmp/none.pcap\""
+check dump-bad-path 2 'cannot write no-such-dir/x.pcap: No such file' "$bin" -q --dump-undocumented no-such-dir/x.pcap -r pcaps/demo.pcap
+check live-and-files 2 '-i and -r do not go together' "$bin" -q -i lo -r pcaps/demo.pcap
+check live-only-options 2 'go with -i' "$bin" -q --count 5 -r pcaps/demo.pcap
+check bad-snaplen 2 "invalid value '10' for --snaplen" "$bin" -q --snaplen 10 -i lo
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,103 @@
+/*
+ * pipeline.h: the per-packet path, the same for files and live capture.
+ *
+ *   frame -> decode -> flow table -> classify (once per flow)
+ *         -> nDPI (first packets only) -> alert (once per flow)
+ *         -> report (once per ended flow)
+ *
+ * The pipeline owns the catalogue, the nDPI engine, the decoder, the flow
+ * table and the evidence dump; the report and its stream are the
+ * caller's. Nothing on the per-packet path allocates.
+ */
+#ifndef IMPWATCH_PIPELINE_H
+#define IMPWATCH_PIPELINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "catalogue.h"
+#include "config.h"
+#include "decode.h"
+#include "dpi.h"
+#include "flow.h"
+#include "report.h"
+
+struct pcap_dumper;
+
+struct pipeline_cfg {
+	const struct limits *lim;
+	bool no_dpi;                    /* --no-dpi: nDPI never loaded */
+	const char *rules;              /* --rules, or NULL: the built-in one */
+	const char *const *rules_add;   /* --rules-add files, in order */
+	size_t n_rules_add;
+	uint64_t seed;                  /* the flow table's hash seed */
+};
+
+struct pipeline {
+	struct catalogue *cat;
+	struct dpi *dpi;                /* NULL with --no-dpi */
+	struct decoder dec;
+	struct flow_table *ft;
+	struct report *rep;             /* the caller's, set before packets */
+	bool alerts;                    /* write an alert per finding flow */
+	void *dump;                     /* pcap_dumper_t for --dump-undocumented */
+	void *dump_pcap;                /* its pcap_open_dead() handle */
+	FILE *dump_file;                /* open, until the dumper owns it */
+	const char *dump_path;
+	int dump_dlt;                   /* -1 until the first frame */
+	int dump_snaplen;
+	int last_dlt;                   /* of the last frame seen */
+	bool dump_failed;
+	uint64_t packets, bytes;        /* frames seen, their wire lengths */
+	uint64_t alerts_sent;
+	uint64_t dumped;                /* frames written to the dump */
+	uint64_t dump_skipped;          /* frames of another link type */
+};
+
+/*
+ * Load the catalogue (checking apps names against nDPI unless --no-dpi)
+ * and set up the rest. -1 with a message on err (a bad rules file, no
+ * memory); the pipeline is then empty and pipeline_close() is harmless.
+ */
+int pipeline_open(struct pipeline *pl, const struct pipeline_cfg *cfg,
+		  FILE *err);
+
+/* The catalogue a configuration names (for `impwatch rules`); with dpi,
+   apps names are checked against nDPI. NULL with a message on err. */
+struct catalogue *pipeline_load_catalogue(const struct pipeline_cfg *cfg,
+					  struct dpi *dpi, FILE *err);
+
+/*
+ * Write the frames of every flow not documented (at the time the frame is
+ * seen) to a pcap file: evidence for whoever owns the firewall. The file
+ * is created now (-1 with a message on err when it cannot be); its link
+ * type is dlt, or with dlt -1 that of the first frame (files can differ:
+ * frames of another link type are counted and left out).
+ */
+int pipeline_dump_open(struct pipeline *pl, const char *path, int dlt,
+		       int snaplen, FILE *err);
+
+/* One captured frame. */
+void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_us,
+		     const uint8_t *bytes, uint32_t caplen, uint32_t wire_len);
+
+/* Live capture with no packets: let flows idle out by the clock. */
+void pipeline_tick(struct pipeline *pl, uint64_t now_us);
+
+/* End every live flow (END_EOF, END_SHUTDOWN): each is reported. */
+void pipeline_finish(struct pipeline *pl, enum end_reason why);
+
+/* The verdict counts decide --validate: 1 when any flow is a finding. */
+bool pipeline_has_findings(const struct pipeline *pl);
+
+/* Fill the summary's counters from the pipeline's modules. */
+void pipeline_stats(const struct pipeline *pl, struct run_stats *s);
+
+/* Flush and close the dump (an error there is reported on err: -1). */
+int pipeline_dump_close(struct pipeline *pl, FILE *err);
+
+/* Free everything the pipeline owns (not the report). */
+void pipeline_close(struct pipeline *pl);
+
+#endif

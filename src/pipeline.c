@@ -1,0 +1,271 @@
+/*
+ * pipeline.c: the per-packet path shared by file reading and live capture.
+ */
+#include "pipeline.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <string.h>
+
+#include "classify.h"
+
+/* The catalogue's check of apps names: nDPI must know each one. */
+static bool app_known(void *ctx, const char *name, size_t len)
+{
+	return dpi_proto_known(ctx, name, len);
+}
+
+/* The catalogue in force: built in or --rules, then each --rules-add. */
+struct catalogue *pipeline_load_catalogue(const struct pipeline_cfg *cfg,
+					  struct dpi *dpi, FILE *err)
+{
+	struct catalogue *cat = catalogue_new();
+	size_t i;
+	int rc;
+
+	if (!cat) {
+		fprintf(err, "impwatch: out of memory\n");
+		return NULL;
+	}
+	if (dpi)
+		catalogue_set_app_check(cat, app_known, dpi);
+	rc = cfg->rules ? catalogue_load_file(cat, cfg->rules, false, err)
+			: catalogue_load_embedded(cat, err);
+	for (i = 0; rc == 0 && i < cfg->n_rules_add; i++)
+		rc = catalogue_load_file(cat, cfg->rules_add[i], true, err);
+	if (rc == 0)
+		rc = catalogue_build(cat, err);
+	if (rc != 0) {
+		catalogue_free(cat);
+		return NULL;
+	}
+	return cat;
+}
+
+/*
+ * One alert per flow that is a finding, as soon as it is one: at its first
+ * packet for an undocumented or local-only flow, when nDPI decides for a
+ * documented flow that turns out a protocol mismatch. A local-only flow
+ * that nDPI later finds to be a mismatch keeps its one alert; its record
+ * says protocol-mismatch.
+ */
+static void maybe_alert(struct pipeline *pl, struct flow *f)
+{
+	if (!pl->alerts || f->alerted || f->verdict == V_DOCUMENTED)
+		return;
+	f->alerted = 1;
+	pl->alerts_sent++;
+	report_alert(pl->rep, f);
+}
+
+static void on_flow_end(void *ctx, struct flow *f)
+{
+	struct pipeline *pl = ctx;
+
+	if (f->dpi) {
+		dpi_flow_finish(pl->dpi, f);
+		classify_app(pl->cat, pl->dpi, f);
+	}
+	maybe_alert(pl, f);
+	report_flow(pl->rep, f);
+}
+
+int pipeline_open(struct pipeline *pl, const struct pipeline_cfg *cfg,
+		  FILE *err)
+{
+	memset(pl, 0, sizeof(*pl));
+	pl->last_dlt = -1;
+	pl->dump_dlt = -1;
+	/* --no-dpi: no nDPI module at all, and no state per flow. */
+	if (!cfg->no_dpi && !(pl->dpi = dpi_new(cfg->lim->dpi_packets))) {
+		fprintf(err, "impwatch: cannot initialise nDPI (out of memory, "
+			"or not the libndpi impwatch was built with)\n");
+		return -1;
+	}
+	pl->cat = pipeline_load_catalogue(cfg, pl->dpi, err);
+	if (!pl->cat)
+		return -1;
+	if (decoder_init(&pl->dec, cfg->lim) != 0)
+		goto oom;
+	pl->ft = flow_table_new(cfg->lim, cfg->seed, on_flow_end, pl);
+	if (!pl->ft)
+		goto oom;
+	return 0;
+oom:
+	fprintf(err, "impwatch: out of memory (--max-flows %u)\n",
+		cfg->lim->max_flows);
+	return -1;
+}
+
+int pipeline_dump_open(struct pipeline *pl, const char *path, int dlt,
+		       int snaplen, FILE *err)
+{
+	/* Created now, so that a path that cannot be written fails before
+	   any reading; the pcap header waits for the link type. */
+	pl->dump_file = fopen(path, "wb");
+	if (!pl->dump_file) {
+		fprintf(err, "impwatch: cannot write %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	pl->dump_path = path;
+	pl->dump_snaplen = snaplen;
+	pl->dump_dlt = dlt;
+	return 0;
+}
+
+/* Write the pcap header of the dump for link type dlt; false (and the
+   dump given up, with a message) when libpcap cannot. */
+static bool dump_start(struct pipeline *pl, int dlt)
+{
+	pcap_t *dead = pcap_open_dead(dlt, pl->dump_snaplen);
+	pcap_dumper_t *d;
+
+	if (!dead) {
+		fprintf(stderr, "impwatch: %s: out of memory\n", pl->dump_path);
+		goto fail;
+	}
+	d = pcap_dump_fopen(dead, pl->dump_file);
+	if (!d) {
+		fprintf(stderr, "impwatch: cannot write %s: %s\n", pl->dump_path,
+			pcap_geterr(dead));
+		pcap_close(dead);
+		goto fail;
+	}
+	pl->dump_file = NULL;   /* the dumper owns it now */
+	pl->dump = d;
+	pl->dump_pcap = dead;
+	pl->dump_dlt = dlt;
+	return true;
+fail:
+	pl->dump_failed = true;
+	return false;
+}
+
+/* Keep the frame as evidence when its flow is a finding. */
+static void dump_frame(struct pipeline *pl, const struct flow *f, int dlt,
+		       uint64_t ts_us, const uint8_t *bytes, uint32_t caplen,
+		       uint32_t wire_len)
+{
+	struct pcap_pkthdr h;
+
+	if (f->verdict == V_DOCUMENTED || pl->dump_failed)
+		return;
+	if (!pl->dump && !dump_start(pl, pl->dump_dlt >= 0 ? pl->dump_dlt : dlt))
+		return;
+	/* One link type per pcap file: frames of another file's are counted
+	   and left out rather than written wrongly. */
+	if (dlt != pl->dump_dlt) {
+		pl->dump_skipped++;
+		return;
+	}
+	h.ts.tv_sec = (time_t)(ts_us / 1000000u);
+	h.ts.tv_usec = (suseconds_t)(ts_us % 1000000u);
+	h.caplen = caplen;
+	h.len = wire_len;
+	pcap_dump((u_char *)pl->dump, &h, bytes);
+	pl->dumped++;
+}
+
+void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_us,
+		     const uint8_t *bytes, uint32_t caplen, uint32_t wire_len)
+{
+	struct packet p;
+	struct flow *f;
+	bool is_new, from_b;
+
+	pl->packets++;
+	pl->bytes += wire_len;
+	pl->last_dlt = dlt;
+	if (decode_packet(&pl->dec, dlt, ts_us, bytes, caplen, wire_len, &p) !=
+	    DECODE_OK)
+		return;
+	flow_expire(pl->ft, p.ts_us);
+	f = flow_lookup(pl->ft, &p, &is_new, &from_b);
+	if (is_new) {
+		classify_flow(pl->cat, f, &p, from_b);
+		if (pl->dpi)
+			dpi_flow_start(pl->dpi, f);
+	}
+	/* A decided flow (or --no-dpi) pays this one test and no more. */
+	if (f->dpi && dpi_packet(pl->dpi, f, &p))
+		classify_app(pl->cat, pl->dpi, f);
+	if (pl->alerts && !f->alerted)
+		maybe_alert(pl, f);
+	if (pl->dump_path)
+		dump_frame(pl, f, dlt, ts_us, bytes, caplen, wire_len);
+}
+
+void pipeline_tick(struct pipeline *pl, uint64_t now_us)
+{
+	decoder_expire(&pl->dec, now_us);
+	flow_expire(pl->ft, now_us);
+}
+
+void pipeline_finish(struct pipeline *pl, enum end_reason why)
+{
+	decoder_expire(&pl->dec, UINT64_MAX);
+	flow_flush(pl->ft, why);
+}
+
+bool pipeline_has_findings(const struct pipeline *pl)
+{
+	return report_verdict_count(pl->rep, V_UNDOCUMENTED) ||
+	       report_verdict_count(pl->rep, V_LOCAL_ONLY) ||
+	       report_verdict_count(pl->rep, V_PROTOCOL_MISMATCH) ||
+	       report_verdict_count(pl->rep, V_ROLE_VIOLATION);
+}
+
+void pipeline_stats(const struct pipeline *pl, struct run_stats *s)
+{
+	s->packets = pl->packets;
+	s->bytes = pl->bytes;
+	s->dec = &pl->dec;
+	s->flows = flow_table_stats(pl->ft);
+	s->dpi = pl->dpi ? dpi_stats(pl->dpi) : NULL;
+	s->alerts = pl->alerts_sent;
+	s->dumped = pl->dumped;
+	s->dump_skipped = pl->dump_skipped;
+}
+
+int pipeline_dump_close(struct pipeline *pl, FILE *err)
+{
+	int rc = 0;
+
+	/* No finding at all: still a valid (empty) capture file, of the
+	   link type seen, Ethernet when none was. */
+	if (pl->dump_file && !pl->dump_failed)
+		dump_start(pl, pl->dump_dlt >= 0 ? pl->dump_dlt :
+			       pl->last_dlt >= 0 ? pl->last_dlt : DLT_EN10MB);
+	if (pl->dump_file) {
+		fclose(pl->dump_file);
+		pl->dump_file = NULL;
+	}
+	if (pl->dump_failed)
+		rc = -1;
+	if (!pl->dump)
+		return rc;
+	if (pcap_dump_flush(pl->dump) != 0) {
+		fprintf(err, "impwatch: cannot write the dump of undocumented "
+			"flows: %s\n", strerror(errno));
+		rc = -1;
+	}
+	pcap_dump_close(pl->dump);
+	pcap_close(pl->dump_pcap);
+	pl->dump = NULL;
+	pl->dump_pcap = NULL;
+	pl->dump_path = NULL;
+	return rc;
+}
+
+void pipeline_close(struct pipeline *pl)
+{
+	pipeline_dump_close(pl, stderr);
+	flow_table_free(pl->ft);
+	pl->ft = NULL;
+	decoder_free(&pl->dec);
+	catalogue_free(pl->cat);
+	pl->cat = NULL;
+	dpi_free(pl->dpi);
+	pl->dpi = NULL;
+}

@@ -1,0 +1,157 @@
+/*
+ * peer.c: the real TCP and UDP endpoints of the live-capture test.
+ *
+ *   peer serve SECONDS SPEC...        listen on each SPEC (tcp:PORT,
+ *                                     udp:PORT), answer every message
+ *                                     with "OK\r\n", exit after SECONDS
+ *   peer send ADDR SPEC PAYLOAD [HOLD_MS]
+ *                                     connect (TCP) or send (UDP) to ADDR,
+ *                                     write PAYLOAD, wait for the answer,
+ *                                     keep a TCP connection HOLD_MS open
+ *
+ * Bounded in time on both sides, so the test always stops by itself.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_FDS 64
+
+static int parse_spec(const char *spec, int *type, int *port)
+{
+	if (strncmp(spec, "tcp:", 4) == 0)
+		*type = SOCK_STREAM;
+	else if (strncmp(spec, "udp:", 4) == 0)
+		*type = SOCK_DGRAM;
+	else
+		return -1;
+	*port = atoi(spec + 4);
+	return *port > 0 && *port < 65536 ? 0 : -1;
+}
+
+static int serve(int seconds, int nspec, char **spec)
+{
+	struct pollfd pf[MAX_FDS];
+	int kind[MAX_FDS];   /* 0 tcp listener, 1 udp, 2 tcp connection */
+	int n = 0, i, one = 1;
+	time_t end = time(NULL) + seconds;
+
+	for (i = 0; i < nspec && n < MAX_FDS; i++) {
+		struct sockaddr_in a;
+		int type, port, fd;
+
+		if (parse_spec(spec[i], &type, &port) != 0) {
+			fprintf(stderr, "peer: bad spec %s\n", spec[i]);
+			return 2;
+		}
+		fd = socket(AF_INET, type, 0);
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		memset(&a, 0, sizeof(a));
+		a.sin_family = AF_INET;
+		a.sin_port = htons((uint16_t)port);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+		    (type == SOCK_STREAM && listen(fd, 16) != 0)) {
+			fprintf(stderr, "peer: %s: %s\n", spec[i], strerror(errno));
+			return 2;
+		}
+		pf[n].fd = fd;
+		pf[n].events = POLLIN;
+		kind[n++] = type == SOCK_STREAM ? 0 : 1;
+	}
+	while (time(NULL) < end) {
+		if (poll(pf, (nfds_t)n, 200) <= 0)
+			continue;
+		for (i = 0; i < n; i++) {
+			char buf[2048];
+			struct sockaddr_in from;
+			socklen_t fl = sizeof(from);
+			ssize_t got;
+
+			if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (kind[i] == 0) {
+				int c = accept(pf[i].fd, NULL, NULL);
+
+				if (c >= 0 && n < MAX_FDS) {
+					pf[n].fd = c;
+					pf[n].events = POLLIN;
+					pf[n].revents = 0;
+					kind[n++] = 2;
+				} else if (c >= 0) {
+					close(c);
+				}
+			} else if (kind[i] == 1) {
+				got = recvfrom(pf[i].fd, buf, sizeof(buf), 0,
+					       (struct sockaddr *)&from, &fl);
+				if (got > 0)
+					sendto(pf[i].fd, "OK\r\n", 4, 0,
+					       (struct sockaddr *)&from, fl);
+			} else {
+				got = read(pf[i].fd, buf, sizeof(buf));
+				if (got > 0) {
+					if (write(pf[i].fd, "OK\r\n", 4) < 0)
+						got = 0;
+				}
+				if (got <= 0) {
+					close(pf[i].fd);
+					pf[i] = pf[--n];
+					kind[i] = kind[n];
+					i--;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+static int send_one(const char *addr, const char *spec, const char *payload,
+		    int hold_ms)
+{
+	struct sockaddr_in a;
+	struct timeval tv = { 3, 0 };
+	char buf[256];
+	int type, port, fd;
+
+	if (parse_spec(spec, &type, &port) != 0)
+		return 2;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, addr, &a.sin_addr) != 1)
+		return 2;
+	fd = socket(AF_INET, type, 0);
+	if (fd < 0)
+		return 2;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    write(fd, payload, strlen(payload)) < 0 ||
+	    read(fd, buf, sizeof(buf)) <= 0) {
+		fprintf(stderr, "peer: %s %s: %s\n", addr, spec, strerror(errno));
+		close(fd);
+		return 1;
+	}
+	if (hold_ms > 0)
+		usleep((useconds_t)hold_ms * 1000u);
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 4 && strcmp(argv[1], "serve") == 0)
+		return serve(atoi(argv[2]), argc - 3, argv + 3);
+	if ((argc == 5 || argc == 6) && strcmp(argv[1], "send") == 0)
+		return send_one(argv[2], argv[3], argv[4],
+				argc == 6 ? atoi(argv[5]) : 0);
+	fprintf(stderr, "usage: peer serve SECONDS SPEC... | peer send ADDR SPEC PAYLOAD [HOLD_MS]\n");
+	return 2;
+}
