@@ -71,6 +71,7 @@ int capture_read_file(struct file_stat *fs, const char *filter,
 	FILE *fp;
 	pcap_t *p;
 	int rc, dlt;
+	bool classic;
 
 	fs->dlt = -1;
 	fs->stop_offset = -1;
@@ -110,14 +111,22 @@ int capture_read_file(struct file_stat *fs, const char *filter,
 	fp = pcap_file(p);
 	if (fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
 		total = (uint64_t)st.st_size;
+	/* Where each record starts, to say where a damaged one is. ftell()
+	   is a system call: for classic pcap (major version 2) the offset
+	   is counted instead, a 16-byte record header and the captured
+	   bytes per record; pcapng's blocks vary, so it is asked there. */
+	classic = pcap_major_version(p) == 2;
+	pos = fp ? ftell(fp) : -1;
 
 	for (;;) {
 		if (stop && *stop)
 			break;
-		/* Where the next record starts, to say where a damaged one is. */
-		pos = fp ? ftell(fp) : -1;
+		if (!classic)
+			pos = fp ? ftell(fp) : -1;
 		rc = pcap_next_ex(p, &h, &bytes);
 		if (rc == 1) {
+			if (classic && pos >= 0)
+				pos += 16 + (long)h->caplen;
 			fs->packets++;
 			fs->bytes += h->len;
 			on_packet(ctx, dlt, ts_of(h), bytes, h->caplen, h->len);

@@ -1,0 +1,374 @@
+#!/bin/sh
+# run.sh BIN: impwatch's throughput and memory, each beside what bounds it
+# (bench/README.md says what each case measures). `make bench` runs it;
+# `make check` never does, and no test asserts a timing.
+#
+# Environment:
+#   BENCH_RUNS   runs of each command, at least 3 (default 5); medians
+#   BENCH_MB     size of the mixed capture in MB, 10^6 bytes (default 500)
+#   BENCH_FLOWS  flows of the concurrency captures (default 1000000); they
+#                are open 1/100, 1/10 and all at once
+#   BENCH_SEED   generator seed (default 7)
+#   BENCH_CASES  "mix", "conc" or both (default "mix conc")
+#   BENCH_OUT    where the results also go (default bench/results.txt)
+#   BENCH_CLOCK  "cpu" (default): packets/s from user + system CPU time,
+#                which other processes on the machine barely move; "wall":
+#                from elapsed time. Both are shown.
+#   TMPDIR       where the captures are written (removed at the end)
+#   CC           the C compiler for the bench tools (default cc)
+set -u
+
+die() {
+	echo "bench: $*" >&2
+	exit 2
+}
+
+# ---- arguments and settings --------------------------------------------
+
+bin=${1:-}
+{ [ -n "$bin" ] && [ -x "$bin" ]; } || die "usage: sh bench/run.sh BIN (an impwatch binary)"
+case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
+cd "$(dirname "$0")/.." || die "cannot find the project folder"
+
+runs=${BENCH_RUNS:-5}
+mb=${BENCH_MB:-500}
+flows=${BENCH_FLOWS:-1000000}
+seed=${BENCH_SEED:-7}
+cases=${BENCH_CASES:-mix conc}
+out=${BENCH_OUT:-bench/results.txt}
+cc=${CC:-cc}
+clock=${BENCH_CLOCK:-cpu}
+
+case $clock in
+cpu | wall) ;;
+*) die "BENCH_CLOCK must be cpu or wall, not '$clock'" ;;
+esac
+for v in "BENCH_RUNS=$runs" "BENCH_MB=$mb" "BENCH_FLOWS=$flows" "BENCH_SEED=$seed"; do
+	case ${v#*=} in
+	'' | *[!0-9]*) die "${v%%=*} must be a whole number, not '${v#*=}'" ;;
+	esac
+done
+[ "$runs" -ge 3 ] || die "BENCH_RUNS must be at least 3"
+[ "$mb" -ge 1 ] || die "BENCH_MB must be at least 1"
+[ "$flows" -ge 1000 ] || die "BENCH_FLOWS must be at least 1000"
+do_mix=0 do_conc=0
+for c in $cases; do
+	case $c in
+	mix) do_mix=1 ;;
+	conc) do_conc=1 ;;
+	*) die "BENCH_CASES: unknown case '$c' (mix, conc)" ;;
+	esac
+done
+
+# ---- tools ---------------------------------------------------------------
+
+tools=$(dirname "$bin")/bench
+mkdir -p "$tools" || die "cannot create $tools"
+warn="-std=c11 -O2 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2"
+pcap_cflags=$(pkg-config --cflags libpcap) || die "pkg-config libpcap failed (make deps)"
+pcap_libs=$(pkg-config --libs libpcap)
+for t in gen_bench floor; do
+	# shellcheck disable=SC2086 # flag lists are split on purpose
+	$cc $warn $pcap_cflags -o "$tools/$t" "bench/$t.c" $pcap_libs ||
+		die "cannot build bench/$t.c"
+done
+# shellcheck disable=SC2086
+$cc $warn -o "$tools/rss" bench/rss.c || die "cannot build bench/rss.c"
+
+# ndpiReader (Debian libndpi-bin): installed when missing, as root.
+ndpi=$(command -v ndpiReader || true)
+if [ -z "$ndpi" ] && [ "$do_mix" = 1 ]; then
+	sh tools/deps.sh libndpi-bin >&2 && ndpi=$(command -v ndpiReader || true)
+fi
+
+# DPI: the default once impwatch has it; --no-dpi turns it off.
+if "$bin" --help 2>/dev/null | grep -q -- '--no-dpi' ||
+	"$bin" --no-dpi --version >/dev/null 2>&1; then
+	has_dpi=1
+	nodpi=--no-dpi
+else
+	has_dpi=0
+	nodpi=
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/impwatch-bench.XXXXXX") || die "mktemp failed"
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+# Room for the largest capture: the mixed one, or a concurrency one
+# (about 1.6 KB a flow); one is deleted before the next is written.
+need_mb=0
+[ "$do_mix" = 1 ] && need_mb=$((mb + mb / 5))
+[ "$do_conc" = 1 ] && [ $((flows * 2 / 1000)) -gt "$need_mb" ] && need_mb=$((flows * 2 / 1000))
+avail_mb=$(df -Pk "$tmp" | awk 'NR == 2 { print int($4 / 1000) }')
+[ "$avail_mb" -gt $((need_mb + 500)) ] ||
+	die "$need_mb MB of captures will not fit in ${TMPDIR:-/tmp} ($avail_mb MB free): set TMPDIR or BENCH_MB/BENCH_FLOWS"
+
+# ---- measuring -----------------------------------------------------------
+
+times=$tmp/times
+: >"$times"
+
+# measure TAG COMMAND...: run COMMAND under rss; append "TAG wall_s
+# maxrss_kb cpu_s" to $times. A failing command stops the benchmark.
+measure() {
+	tag=$1
+	shift
+	"$tools/rss" -o "$tmp/rss.out" "$@" >"$tmp/cmd.out" 2>"$tmp/cmd.err"
+	st=$?
+	if [ "$st" -ne 0 ]; then
+		echo "bench: '$*' failed (status $st):" >&2
+		head -5 "$tmp/cmd.err" >&2
+		exit 2
+	fi
+	awk -v t="$tag" '{ print t, $2, $8, $4 + $6 }' "$tmp/rss.out" >>"$times"
+}
+
+# median TAG [wall|cpu]: the median time of TAG's runs, by BENCH_CLOCK
+# unless named.
+median() {
+	f=4
+	[ "${2:-$clock}" = wall ] && f=2
+	awk -v t="$1" -v f="$f" '$1 == t { print $f }' "$times" | sort -g |
+		awk '{ v[NR] = $1 }
+		     END { if (NR == 0) print "nan";
+		           else if (NR % 2) print v[(NR + 1) / 2];
+		           else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# peak TAG: the largest peak RSS of TAG's runs, in KiB.
+peak() {
+	awk -v t="$1" '$1 == t && $3 > m { m = $3 } END { print m + 0 }' "$times"
+}
+
+# Read the file once so that every timed run finds it in the page cache.
+warm() {
+	cat "$1" >/dev/null
+}
+
+# gen ARGS... FILE: write a capture; sets gen_packets, gen_flows, gen_bytes.
+gen() {
+	line=$("$tools/gen_bench" "$@") || die "gen_bench $* failed"
+	# shellcheck disable=SC2086 # split into words on purpose
+	set -- $line
+	gen_packets=$2 gen_flows=$4 gen_bytes=$6
+}
+
+progress() {
+	printf 'bench: %s\n' "$*" >&2
+}
+
+# Formatting, for the report: thousands separators, MB from KiB, ratios.
+awk_lib='
+function commas(n,   s, r) {
+	s = sprintf("%.0f", n); r = "";
+	while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) }
+	return s r
+}
+function mb(kib) { return sprintf("%.1f MB", kib * 1024 / 1e6) }
+function met(ok) { return ok ? "met" : "**not met**" }
+'
+
+report=$tmp/report
+: >"$report"
+say() {
+	printf '%s\n' "$*" >>"$report"
+}
+
+# ---- the machine ---------------------------------------------------------
+
+cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
+ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
+mem=$(awk '/^MemTotal/ { printf "%.1f GB", $2 * 1024 / 1e9 }' /proc/meminfo 2>/dev/null)
+# shellcheck disable=SC1091
+os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
+ccv=$($cc --version 2>/dev/null | head -1)
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+
+say "impwatch benchmark ($(date -u '+%Y-%m-%d %H:%M') UTC); bench/README.md explains each figure"
+say ""
+say "- binary: $("$bin" --version 2>/dev/null | head -1), $(if [ "$has_dpi" = 1 ]; then echo "with DPI (nDPI)"; else echo "without DPI"; fi)"
+say "- machine: ${cpu:-unknown CPU}, $ncpu CPUs, ${mem:-? GB} RAM, Linux $(uname -r), ${os:-unknown OS}"
+say "- tools: $ccv, libpcap $(pkg-config --modversion libpcap 2>/dev/null), nDPI $(pkg-config --modversion libndpi 2>/dev/null || echo '?')"
+say "- method: $runs runs of each command, interleaved, page cache warm; medians; packets/s and ratios from $(if [ "$clock" = cpu ]; then echo "CPU time (user + system)"; else echo "wall time"; fi); peak RSS is the largest of the runs; MB = 10^6 bytes"
+say "- load average at the start: $load"
+[ "$has_dpi" = 1 ] || say "- DPI not yet available: b and c are the same (impwatch has no --no-dpi)"
+say ""
+
+# ---- case 1: the mixed capture ------------------------------------------
+
+if [ "$do_mix" = 1 ]; then
+	mix=$tmp/mix.pcap
+	progress "generating the mixed capture ($mb MB)"
+	gen mix -m "$mb" -s "$seed" "$mix"
+	warm "$mix"
+	mix_packets=$gen_packets
+	fl=$("$tools/floor" "$mix") || die "floor cannot read the mixed capture"
+	# shellcheck disable=SC2086
+	set -- $fl
+	[ "$2" = "$mix_packets" ] || die "floor read $2 packets, gen_bench wrote $mix_packets"
+
+	i=1
+	while [ "$i" -le "$runs" ]; do
+		progress "mixed capture, run $i of $runs"
+		measure a "$tools/floor" "$mix"
+		# shellcheck disable=SC2086 # $nodpi is empty or one word
+		measure b "$bin" $nodpi -q --format json -w /dev/null -r "$mix"
+		[ "$has_dpi" = 1 ] &&
+			measure c "$bin" -q --format json -w /dev/null -r "$mix"
+		[ -n "$ndpi" ] && measure d "$ndpi" -i "$mix" -q
+		i=$((i + 1))
+	done
+	rm -f "$mix"
+
+	ta=$(median a) tb=$(median b) td=$(median d)
+	wa=$(median a wall) wb=$(median b wall) wd=$(median d wall)
+	ra=$(peak a) rb=$(peak b) rd=$(peak d)
+	if [ "$has_dpi" = 1 ]; then
+		tc=$(median c) wc=$(median c wall) rc=$(peak c)
+	else
+		tc=$tb wc=$wb rc=$rb
+	fi
+	[ -n "$ndpi" ] || td=nan
+	awk -v P="$mix_packets" -v F="$gen_flows" -v B="$gen_bytes" -v MBS="$mb" \
+	    -v S="$seed" -v ta="$ta" -v tb="$tb" -v tc="$tc" -v td="$td" \
+	    -v wa="$wa" -v wb="$wb" -v wc="$wc" -v wd="$wd" \
+	    -v ra="$ra" -v rb="$rb" -v rc="$rc" -v rd="$rd" -v dpi="$has_dpi" \
+	    -v nodpi="$nodpi" -v clock="$clock" "$awk_lib"'
+	function row(id, what, t, w, r) {
+		if (t == "nan") { printf "| %s | %s | - | - | - | - | - |\n", id, what; return }
+		printf "| %s | %s | %.3f | %.3f | %s | %.2f | %s |\n", id, what,
+		       clock == "cpu" ? t : w, clock == "cpu" ? w : t,
+		       commas(P / t), ta / t, mb(r)
+	}
+	BEGIN {
+		printf "## Mixed capture: %.1f MB, %s packets, %s flows (gen_bench mix -m %d -s %d)\n\n",
+		       B / 1e6, commas(P), commas(F), MBS, S
+		print "| case | command | CPU s | wall s | packets/s | x floor | peak RSS |"
+		print "|---|---|--:|--:|--:|--:|--:|"
+		row("a", "floor: libpcap read loop", ta, wa, ra)
+		row("b", "impwatch " (nodpi != "" ? nodpi " " : "") "-q --format json -w /dev/null", tb, wb, rb)
+		row("c", "impwatch -q --format json -w /dev/null" (dpi ? " (DPI)" : " (same as b)"), tc, wc, rc)
+		row("d", "ndpiReader -i FILE -q", td, wd, rd)
+		print ""
+		printf "b/a %.2f, c/a %.2f", ta / tb, ta / tc
+		if (td != "nan") printf ", c/d %.2f", td / tc
+		print " (ratios of packets per second)\n"
+	}' >>"$report"
+fi
+
+# ---- case 2: concurrent flows ---------------------------------------------
+
+if [ "$do_conc" = 1 ]; then
+	copts="--max-flows $flows --timeout-tcp 604800 --timeout-udp 604800 --timeout-tcp-done 0"
+	levels="$((flows / 100)) $((flows / 10)) $flows"
+	tiny=$tmp/tiny.pcap
+	gen conc -c 100 -f 100 -s "$seed" "$tiny"
+	i=1
+	while [ "$i" -le "$runs" ]; do
+		# shellcheck disable=SC2086 # option lists are split on purpose
+		measure tiny_b "$bin" $nodpi -q --format json -w /dev/null $copts -r "$tiny"
+		# shellcheck disable=SC2086
+		[ "$has_dpi" = 1 ] &&
+			measure tiny_c "$bin" -q --format json -w /dev/null $copts -r "$tiny"
+		i=$((i + 1))
+	done
+	for c in $levels; do
+		cap=$tmp/conc-$c.pcap
+		progress "generating $flows flows, $c open at once"
+		gen conc -c "$c" -f "$flows" -s "$seed" "$cap"
+		conc_packets=$gen_packets
+		warm "$cap"
+		i=1
+		while [ "$i" -le "$runs" ]; do
+			progress "$c flows open at once, run $i of $runs"
+			measure "a$c" "$tools/floor" "$cap"
+			# shellcheck disable=SC2086
+			measure "b$c" "$bin" $nodpi -q --format json -w /dev/null $copts -r "$cap"
+			# shellcheck disable=SC2086
+			[ "$has_dpi" = 1 ] &&
+				measure "c$c" "$bin" -q --format json -w /dev/null $copts -r "$cap"
+			i=$((i + 1))
+		done
+		rm -f "$cap"
+	done
+
+	{
+		for c in $levels; do
+			# The DPI column repeats --no-dpi when there is no DPI.
+			x=c
+			[ "$has_dpi" = 1 ] || x=b
+			echo "$c $(median "a$c") $(median "b$c") $(median "$x$c") $(peak "b$c") $(peak "$x$c")"
+		done
+		x=tiny_c
+		[ "$has_dpi" = 1 ] || x=tiny_b
+		echo "tiny $(peak tiny_b) $(peak $x) $(median tiny_b) $(median $x)"
+	} >"$tmp/conc"
+	awk -v P="$conc_packets" -v F="$flows" -v opts="$copts" -v dpi="$has_dpi" \
+	    "$awk_lib"'
+	$1 == "tiny" { tb = $2; tc = $3; wb = $4; wc = $5; next }
+	{ n++; c[n] = $1; ta[n] = $2; tb_[n] = $3; tc_[n] = $4; rb[n] = $5; rc[n] = $6 }
+	END {
+		printf "## Concurrent flows: %s flows of 8 packets, %s packets a capture; impwatch %s\n\n",
+		       commas(F), commas(P), opts
+		print "| open at once | floor packets/s | --no-dpi packets/s | DPI packets/s | --no-dpi peak RSS | DPI peak RSS |"
+		print "|--:|--:|--:|--:|--:|--:|"
+		for (i = 1; i <= n; i++)
+			printf "| %s | %s | %s | %s | %s | %s |\n", commas(c[i]),
+			       commas(P / ta[i]), commas(P / tb_[i]), commas(P / tc_[i]),
+			       mb(rb[i]), mb(rc[i])
+		printf "| tiny run: 100 flows | - | %.3f s | %.3f s | %s | %s |\n\n",
+		       wb, wc, mb(tb), mb(tc)
+		printf "Bytes per tracked flow with %s open: --no-dpi %.0f, DPI %.0f ((peak RSS - tiny run) / flows)\n",
+		       commas(c[n]), (rb[n] - tb) * 1024 / c[n], (rc[n] - tc) * 1024 / c[n]
+		printf "Throughput with %s open against %s: --no-dpi %+.1f%%, DPI %+.1f%%\n",
+		       commas(c[n]), commas(c[1]), (tb_[1] / tb_[n] - 1) * 100,
+		       (tc_[1] / tc_[n] - 1) * 100
+		if (!dpi) print "(DPI not yet available: the DPI columns repeat --no-dpi)"
+		print ""
+	}' "$tmp/conc" >>"$report"
+fi
+
+# ---- targets ---------------------------------------------------------------
+
+{
+	echo "## Targets (issue 7)"
+	echo ""
+	echo "| target | measured | |"
+	echo "|---|--:|---|"
+	if [ "$do_mix" = 1 ]; then
+		awk -v ta="$ta" -v tb="$tb" -v tc="$tc" -v td="$td" -v dpi="$has_dpi" "$awk_lib"'BEGIN {
+			printf "| port-only throughput >= 0.7 x the floor | %.2f x | %s |\n", ta / tb, met(ta / tb >= 0.7)
+			if (td == "nan")
+				print "| DPI mode >= 2 x ndpiReader'"'"'s packet rate | no ndpiReader | - |"
+			else
+				printf "| DPI mode >= 2 x ndpiReader'"'"'s packet rate | %.2f x%s | %s |\n",
+				       td / tc, dpi ? "" : " (no DPI yet)", met(td / tc >= 2)
+		}'
+	fi
+	if [ "$do_conc" = 1 ]; then
+		awk -v dpi="$has_dpi" "$awk_lib"'
+		$1 == "tiny" { tb = $2; tc = $3; next }
+		{ n++; c[n] = $1; b[n] = $3; d[n] = $4; rb[n] = $5; rc[n] = $6 }
+		END {
+			note = dpi ? "" : " (no DPI yet)"
+			bpf = (rc[n] - tc) * 1024 / c[n]
+			printf "| <= 256 bytes per tracked flow once DPI is done (%s open) | %.0f B%s | %s |\n",
+			       commas(c[n]), bpf, note, met(bpf <= 256)
+			printf "| %s concurrent flows under 600 MB peak RSS (DPI) | %s%s | %s |\n",
+			       commas(c[n]), mb(rc[n]), note, met(rc[n] * 1024 < 600e6)
+			printf "| %s concurrent flows under 600 MB peak RSS (--no-dpi) | %s | %s |\n",
+			       commas(c[n]), mb(rb[n]), met(rb[n] * 1024 < 600e6)
+			printf "| throughput at %s open within 25%% of %s (--no-dpi) | %+.1f%% | %s |\n",
+			       commas(c[n]), commas(c[1]), (b[1] / b[n] - 1) * 100, met(b[1] / b[n] >= 0.75)
+			printf "| throughput at %s open within 25%% of %s (DPI) | %+.1f%%%s | %s |\n",
+			       commas(c[n]), commas(c[1]), (d[1] / d[n] - 1) * 100, note, met(d[1] / d[n] >= 0.75)
+		}' "$tmp/conc"
+	fi
+} >>"$report"
+
+say ""
+say "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+cat "$report"
+cp "$report" "$out" || die "cannot write $out"
+progress "results also in $out"
