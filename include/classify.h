@@ -13,6 +13,7 @@
 #include "decode.h"
 #include "dpi.h"
 #include "flow.h"
+#include "hosts.h"
 
 /*
  * Decide f's direction (server_is_b, basis) from its first packet p
@@ -52,6 +53,35 @@ bool flow_on_wire(const struct flow *f);
  */
 void classify_app(const struct catalogue *cat, const struct dpi *d,
 		  struct flow *f);
+
+/*
+ * Roles any host may hold: a host outside the inventory may be one of
+ * these (clients, browsers, external services). IM&P nodes, CUCM, the
+ * databases and the MFT file server must be listed to count.
+ */
+#define OPEN_ROLES ((UINT32_C(1) << ROLE_SIP_GATEWAY) | (UINT32_C(1) << ROLE_GATEWAY) | \
+	(UINT32_C(1) << ROLE_XMPP_CLIENT) | (UINT32_C(1) << ROLE_BOSH_CLIENT) | \
+	(UINT32_C(1) << ROLE_THIRD_PARTY) | (UINT32_C(1) << ROLE_BROWSER) | \
+	(UINT32_C(1) << ROLE_DIRECTORY) | (UINT32_C(1) << ROLE_DNS_SERVER) | \
+	(UINT32_C(1) << ROLE_NTP_SERVER) | (UINT32_C(1) << ROLE_SNMP_SERVER) | \
+	(UINT32_C(1) << ROLE_TRAP_MONITOR) | (UINT32_C(1) << ROLE_EXCHANGE) | \
+	(UINT32_C(1) << ROLE_RTMT) | (UINT32_C(1) << ROLE_ENDPOINT))
+
+/*
+ * True when row r documents a client holding roles `client` talking to a
+ * server holding `server` (0: not in the inventory, which satisfies only
+ * OPEN_ROLES): FROM -> TO, or either way for "<->" rows and table 30's
+ * bidirectional ones.
+ */
+bool row_allows_roles(const struct cat_row *r, uint32_t client, uint32_t server);
+
+/*
+ * With an inventory: a documented flow none of whose rows allows the
+ * roles of its two hosts becomes role-violation; otherwise its service is
+ * the first row that allows them. Other verdicts stay.
+ */
+void classify_roles(const struct catalogue *cat, const struct hosts *hosts,
+		    struct flow *f);
 
 /* The flow's client and server ends, as the record prints them. */
 const struct ip_addr *flow_client_ip(const struct flow *f);

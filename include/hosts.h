@@ -7,7 +7,8 @@
  *   ROLE[,ROLE...]  ADDRESS[/PREFIX]  [NAME]
  *
  * ROLE is a catalogue role (include/catalogue.h); imp-publisher and
- * imp-subscriber also make the host an `imp`. ADDRESS is IPv4 or IPv6,
+ * imp-subscriber also make the host an `imp`, postgresql-db, oracle-db and
+ * mssql-db a `database`. ADDRESS is IPv4 or IPv6,
  * PREFIX a network length (no host bits may be set). NAME is optional.
  * Loading is all or nothing; errors are "FILE:LINE: reason".
  *

@@ -20,7 +20,9 @@
 #include "config.h"
 #include "decode.h"
 #include "dpi.h"
+#include "dedup.h"
 #include "flow.h"
+#include "hosts.h"
 #include "report.h"
 
 struct pcap_dumper;
@@ -32,6 +34,8 @@ struct pipeline_cfg {
 	const char *const *rules_add;   /* --rules-add files, in order */
 	size_t n_rules_add;
 	uint64_t seed;                  /* the flow table's hash seed */
+	const char *hosts;              /* --hosts inventory, or NULL */
+	uint64_t dup_window_us;         /* --dup-window-us; 0: no detection */
 };
 
 struct pipeline {
@@ -40,6 +44,8 @@ struct pipeline {
 	struct decoder dec;
 	struct flow_table *ft;
 	struct report *rep;             /* the caller's, set before packets */
+	struct hosts *hosts;            /* --hosts; NULL without */
+	struct dedup dedup;             /* frames mirrored twice */
 	bool alerts;                    /* write an alert per finding flow */
 	void *dump;                     /* pcap_dumper_t for --dump-undocumented */
 	void *dump_pcap;                /* its pcap_open_dead() handle */

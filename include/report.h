@@ -52,11 +52,19 @@ struct run_stats {
 	uint64_t alerts;                 /* alert records written */
 	uint64_t dumped, dump_skipped;   /* --dump-undocumented frames */
 	const struct live_stats *live;   /* live capture; NULL for files */
+	uint64_t dup_frames;             /* frames left out as SPAN copies */
+	uint64_t dup_checked;            /* frames looked at for copies */
+	/* Capture health, judged by main.c against its thresholds. */
+	uint32_t health_one_way_pct;     /* --health-one-way */
+	uint32_t health_dup_pct;         /* --health-duplicates */
+	bool health_poor;
+	char health_why[256];            /* why, when poor */
 	bool validate;                   /* --validate was given */
 	int exit_status;                 /* what impwatch will exit with */
 };
 
 struct report;
+struct hosts;
 
 /* NULL when out of memory. top: largest flows listed per finding. dpi
    names the flows' applications (NULL with --no-dpi: there are none);
@@ -65,6 +73,15 @@ struct report *report_new(enum report_format fmt, FILE *out,
 			  const struct catalogue *cat, const struct dpi *dpi,
 			  unsigned top);
 void report_free(struct report *r);
+
+/* With an inventory, records name each end's roles, role violations the
+   rows that would have allowed them, and coverage the host pairs. hosts
+   must outlive the report. -1 when out of memory. */
+int report_set_hosts(struct report *r, const struct hosts *hosts);
+
+/* TCP flows the summary judged for half-duplex mirroring, and how many of
+   them were seen in one direction only. */
+void report_one_way(const struct report *r, uint64_t *judged, uint64_t *one_way);
 
 /* Account an ended (or, live, a still active) flow; JSON and CSV write its
    record now. */

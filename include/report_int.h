@@ -5,6 +5,7 @@
 #ifndef IMPWATCH_REPORT_INT_H
 #define IMPWATCH_REPORT_INT_H
 
+#include "coverage.h"
 #include "report.h"
 
 /* Totals of the flows sharing a verdict, transport, server port and
@@ -50,6 +51,10 @@ struct report {
 	struct top top[V_COUNT];
 	uint64_t vflows[V_COUNT], vpkts[V_COUNT], vbytes[V_COUNT];
 	bool header_done;      /* CSV header written */
+	const struct hosts *hosts;    /* --hosts; NULL without */
+	struct coverage *cov;         /* rows exercised */
+	uint64_t tcp_judged;          /* TCP flows of 3 packets or more */
+	uint64_t tcp_one_way;         /* ... of them seen in one direction */
 };
 
 /* The per-port totals in report order: by verdict, then table and
@@ -95,6 +100,11 @@ void report_expected_flow(const struct report *r, const struct flow *f,
 #define REASON_MAX 512   /* room for EXPECTED_MAX, a name and a port */
 void report_reason(const struct report *r, const struct flow *f,
 		   char buf[REASON_MAX]);
+
+/* The roles of address a, "imp,imp-publisher", or "unknown" (not in the
+   inventory, or none given). */
+void report_roles(const struct report *r, const struct ip_addr *a, char *buf,
+		  size_t size);
 
 void report_text_summary(struct report *r, const struct run_stats *s);
 void report_text_alert(struct report *r, const struct flow *f);

@@ -182,3 +182,39 @@ void classify_app(const struct catalogue *cat, const struct dpi *d,
 	if (h.n)
 		f->verdict = V_PROTOCOL_MISMATCH;
 }
+
+/* One side of a row: a known host by its roles, an unknown one only on a
+   side any host may hold. */
+static bool side_ok(uint32_t row_roles, uint32_t host_roles)
+{
+	return (row_roles & (host_roles ? host_roles : OPEN_ROLES)) != 0;
+}
+
+bool row_allows_roles(const struct cat_row *r, uint32_t client, uint32_t server)
+{
+	if (side_ok(r->from_roles, client) && side_ok(r->to_roles, server))
+		return true;
+	return (r->bidir || r->sport_kind == SPORT_BIDIRECTIONAL) &&
+	       side_ok(r->from_roles, server) && side_ok(r->to_roles, client);
+}
+
+void classify_roles(const struct catalogue *cat, const struct hosts *hosts,
+		    struct flow *f)
+{
+	struct cat_hits h;
+	uint32_t client, server;
+	uint16_t i;
+
+	if (!hosts || f->verdict != V_DOCUMENTED)
+		return;
+	client = hosts_lookup(hosts, flow_client_ip(f)).roles;
+	server = hosts_lookup(hosts, flow_server_ip(f)).roles;
+	classify_rows(cat, f, &h);
+	for (i = 0; i < h.n; i++) {
+		if (row_allows_roles(catalogue_row(cat, h.rows[i]), client, server)) {
+			f->service_row = (uint16_t)(h.rows[i] + 1);
+			return;
+		}
+	}
+	f->verdict = V_ROLE_VIOLATION;
+}

@@ -164,7 +164,7 @@ static const char *parse_net(struct tstr w, struct ip_addr *net,
 }
 
 /* ROLE[,ROLE...] into a mask; the publisher and subscriber are IM&P
-   nodes too. A reason on error. */
+   nodes too, and each kind of database a database. A reason on error. */
 static const char *parse_roles(struct tstr w, uint32_t *mask, char *why,
 			       size_t whysize)
 {
@@ -190,6 +190,11 @@ static const char *parse_roles(struct tstr w, uint32_t *mask, char *why,
 	if (*mask & ((UINT32_C(1) << ROLE_IMP_PUBLISHER) |
 		     (UINT32_C(1) << ROLE_IMP_SUBSCRIBER)))
 		*mask |= UINT32_C(1) << ROLE_IMP;
+	/* Tables 32-34 name "database" where 23 names the kind. */
+	if (*mask & ((UINT32_C(1) << ROLE_POSTGRESQL_DB) |
+		     (UINT32_C(1) << ROLE_ORACLE_DB) |
+		     (UINT32_C(1) << ROLE_MSSQL_DB)))
+		*mask |= UINT32_C(1) << ROLE_DATABASE;
 	return NULL;
 }
 

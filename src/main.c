@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 
 #include "capture.h"
 #include "catalogue.h"
+#include "classify.h"
 #include "config.h"
 #include "dpi.h"
 #include "pipeline.h"
@@ -32,6 +34,9 @@
 
 #define MAX_INPUTS 256
 #define ERR_MAX 512             /* one line of error text */
+#define HEALTH_MIN_FLOWS 5      /* TCP flows before one-way is judged */
+#define DEF_HEALTH_ONE_WAY 20   /* percent of TCP flows seen one way */
+#define DEF_HEALTH_DUP 10       /* percent of frames mirrored twice */
 #define MAX_RULES_ADD 32
 
 struct options {
@@ -57,6 +62,10 @@ struct options {
 	uint32_t duration;          /* --duration seconds, 0: until stopped */
 	uint64_t count;             /* --count packets, 0: no limit */
 	uint32_t report_every;      /* --report-every seconds, 0: never */
+	const char *hosts;          /* --hosts */
+	uint32_t dup_window_us;     /* --dup-window-us */
+	uint32_t health_one_way;    /* --health-one-way, percent */
+	uint32_t health_dup;        /* --health-duplicates, percent */
 	struct limits lim;
 };
 
@@ -84,6 +93,7 @@ static void usage(FILE *o)
 "       impwatch [options] -i INTERFACE\n"
 "       impwatch rules [--format text|json] [--rules FILE] [--rules-add FILE]\n"
 "       impwatch rules --check FILE\n"
+"       impwatch roles\n"
 "\n"
 "Classify traffic against the Cisco IM and Presence port catalogue (tables\n"
 "2-34 of the port usage guide) and report what is not documented.\n"
@@ -117,6 +127,18 @@ static void usage(FILE *o)
 "                       open (as tcpdump); refuse to go on as root otherwise\n"
 "  SIGINT or SIGTERM end the capture: every live flow is reported (end\n"
 "  reason shutdown), then the summary.\n"
+"\n"
+"Site inventory and capture health:\n"
+"  --hosts FILE         the roles of the site's hosts ('ROLE[,ROLE] ADDRESS[/LEN]\n"
+"                       [NAME]' per line): a documented port used between\n"
+"                       the wrong roles is a role-violation; coverage is\n"
+"                       given per pair of hosts ('impwatch roles' lists them)\n"
+"  --health-one-way PCT  poor health when over PCT%% of TCP flows are seen\n"
+"                       in one direction only (default %u)\n"
+"  --health-duplicates PCT  poor health when over PCT%% of frames were\n"
+"                       mirrored twice (default %u); copies are left out\n"
+"  --dup-window-us US   a frame repeated within US microseconds is a copy\n"
+"                       (default %u; 0: no detection)\n"
 "\n"
 "Catalogue:\n"
 "  --rules FILE         use FILE instead of the built-in catalogue\n"
@@ -154,12 +176,15 @@ static void usage(FILE *o)
 "\n"
 "Exit status:\n"
 "  0  the run completed (with --validate: every flow is documented)\n"
-"  1  --validate: some flow is undocumented, local-only or protocol-mismatch\n"
+"  1  --validate: some flow is undocumented, local-only, protocol-mismatch\n"
+"     or role-violation\n"
 "  2  usage error, bad rules file, unreadable or damaged capture, capture\n"
 "     error, or the report could not be written (the report still covers\n"
 "     what was read)\n"
-"  3  --validate: inconclusive, the capture dropped packets\n",
-		DEF_SNAPLEN, DEF_MAX_FLOWS, DEF_TIMEOUT_TCP, DEF_TIMEOUT_TCP_DONE,
+"  3  --validate: inconclusive, capture health is poor (one-way TCP,\n"
+"     duplicated frames or dropped packets past the thresholds)\n",
+		DEF_SNAPLEN, DEF_HEALTH_ONE_WAY, DEF_HEALTH_DUP, DEF_DUP_WINDOW_US,
+		DEF_MAX_FLOWS, DEF_TIMEOUT_TCP, DEF_TIMEOUT_TCP_DONE,
 		DEF_TIMEOUT_UDP, DEF_TIMEOUT_OTHER, DEF_MAX_FRAGS,
 		DEF_TIMEOUT_FRAG, DEF_DPI_PACKETS, MAX_DPI_PACKETS);
 }
@@ -211,7 +236,8 @@ enum {
 	OPT_TIMEOUT_OTHER, OPT_MAX_FRAGS, OPT_TIMEOUT_FRAG, OPT_TOP, OPT_CHECK,
 	OPT_NO_DPI, OPT_DPI_PACKETS, OPT_SNAPLEN, OPT_NO_PROMISC,
 	OPT_BUFFER_SIZE, OPT_DURATION, OPT_COUNT, OPT_REPORT_EVERY, OPT_DUMP,
-	OPT_ALERTS, OPT_NO_ALERTS
+	OPT_ALERTS, OPT_NO_ALERTS, OPT_HOSTS, OPT_DUP_WINDOW, OPT_HEALTH_ONE_WAY,
+	OPT_HEALTH_DUP
 };
 
 static const struct option long_opts[] = {
@@ -239,6 +265,10 @@ static const struct option long_opts[] = {
 	{ "dump-undocumented", required_argument, NULL, OPT_DUMP },
 	{ "alerts", no_argument, NULL, OPT_ALERTS },
 	{ "no-alerts", no_argument, NULL, OPT_NO_ALERTS },
+	{ "hosts", required_argument, NULL, OPT_HOSTS },
+	{ "dup-window-us", required_argument, NULL, OPT_DUP_WINDOW },
+	{ "health-one-way", required_argument, NULL, OPT_HEALTH_ONE_WAY },
+	{ "health-duplicates", required_argument, NULL, OPT_HEALTH_DUP },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "filter", required_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -356,6 +386,19 @@ static int parse_args(int argc, char **argv, struct options *o,
 				return bad_value("--report-every", optarg);
 			break;
 		case OPT_DUMP: o->dump = optarg; break;
+		case OPT_HOSTS: o->hosts = optarg; break;
+		case OPT_DUP_WINDOW:
+			if (!parse_uint(optarg, 0, 10000000, &o->dup_window_us))
+				return bad_value("--dup-window-us", optarg);
+			break;
+		case OPT_HEALTH_ONE_WAY:
+			if (!parse_uint(optarg, 0, 100, &o->health_one_way))
+				return bad_value("--health-one-way (0-100)", optarg);
+			break;
+		case OPT_HEALTH_DUP:
+			if (!parse_uint(optarg, 0, 100, &o->health_dup))
+				return bad_value("--health-duplicates (0-100)", optarg);
+			break;
 		case OPT_ALERTS: o->alerts = 1; break;
 		case OPT_NO_ALERTS: o->alerts = 0; break;
 		default:
@@ -407,6 +450,68 @@ static int cmd_rules(int argc, char **argv)
 		catalogue_print_json(cat, stdout);
 	else
 		catalogue_print_table(cat, stdout);
+	catalogue_free(cat);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "impwatch: cannot write output: %s\n", strerror(errno));
+		return EXIT_INPUT_ERROR;
+	}
+	return EXIT_PASS;
+}
+
+/* `impwatch roles`: each role with the tables that use it, and whether a
+   host outside the inventory may hold it. */
+static int cmd_roles(int argc, char **argv)
+{
+	struct options o;
+	struct pipeline_cfg cfg;
+	const char *check = NULL;
+	struct catalogue *cat;
+	size_t i;
+	int rc, role, t;
+
+	memset(&o, 0, sizeof(o));
+	limits_default(&o.lim);
+	rc = parse_args(argc, argv, &o, &check);
+	if (rc >= 0)
+		return rc;
+	if (optind < argc || check) {
+		fprintf(stderr, "impwatch roles: takes only --rules and --rules-add\n");
+		return EXIT_INPUT_ERROR;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.lim = &o.lim;
+	cfg.rules = o.rules;
+	cfg.rules_add = o.rules_add;
+	cfg.n_rules_add = o.n_rules_add;
+	cat = pipeline_load_catalogue(&cfg, NULL, stderr);
+	if (!cat)
+		return EXIT_INPUT_ERROR;
+	printf("%-20s %-8s %-38s %s\n", "ROLE", "ANY HOST", "DESCRIPTION", "TABLES");
+	for (role = 0; role < ROLE_COUNT; role++) {
+		uint64_t tables = 0;
+		uint32_t bit = UINT32_C(1) << role;
+		int first = 1;
+
+		for (i = 0; i < catalogue_count(cat); i++) {
+			const struct cat_row *r = catalogue_row(cat, i);
+
+			if (((r->from_roles | r->to_roles) & bit) && r->table < 64)
+				tables |= UINT64_C(1) << r->table;
+		}
+		printf("%-20s %-8s %-38s ", cat_role_name((enum cat_role)role),
+		       (OPEN_ROLES & bit) ? "yes" : "no",
+		       cat_role_label((enum cat_role)role));
+		for (t = 0; t < 64; t++) {
+			if (!(tables & (UINT64_C(1) << t)))
+				continue;
+			printf("%s%d", first ? "" : ",", t);
+			first = 0;
+		}
+		printf("%s\n", first ? "-" : "");
+	}
+	printf("\nA host not in --hosts may hold only the roles marked yes; an IM&P\n"
+	       "publisher or subscriber is also an imp, each kind of database a\n"
+	       "database.\n");
 	catalogue_free(cat);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "impwatch: cannot write output: %s\n", strerror(errno));
@@ -510,6 +615,53 @@ static void fill_stats(struct run *r, struct run_stats *s)
 	}
 }
 
+/* Append one reason to the health verdict. */
+__attribute__((format(printf, 2, 3)))
+static void health_why(struct run_stats *s, const char *fmt, ...)
+{
+	size_t at = strlen(s->health_why);
+	va_list ap;
+
+	if (at && at < sizeof(s->health_why) - 2)
+		at += (size_t)snprintf(s->health_why + at,
+				       sizeof(s->health_why) - at, "; ");
+	if (at < sizeof(s->health_why)) {
+		va_start(ap, fmt);
+		vsnprintf(s->health_why + at, sizeof(s->health_why) - at, fmt, ap);
+		va_end(ap);
+	}
+	s->health_poor = true;
+}
+
+/*
+ * A capture whose verdicts cannot be trusted: TCP seen one way (a SPAN
+ * mirroring half the conversation), frames mirrored twice (an overlapping
+ * SPAN), packets dropped (a live capture that could not keep up).
+ */
+static void judge_health(struct run *r, struct run_stats *s)
+{
+	uint64_t judged, one_way;
+
+	s->health_one_way_pct = r->opt->health_one_way;
+	s->health_dup_pct = r->opt->health_dup;
+	report_one_way(r->pl.rep, &judged, &one_way);
+	/* A handful of flows says nothing of the mirror. */
+	if (judged >= HEALTH_MIN_FLOWS &&
+	    one_way * 100 > judged * r->opt->health_one_way)
+		health_why(s, "%llu of %llu TCP flows seen in one direction only, "
+			   "over %u%%: the SPAN mirrors half of each conversation",
+			   (unsigned long long)one_way, (unsigned long long)judged,
+			   r->opt->health_one_way);
+	if (s->dup_checked && s->dup_frames * 100 > s->dup_checked * r->opt->health_dup)
+		health_why(s, "%llu of %llu frames were mirrored twice, over %u%%: "
+			   "overlapping SPAN sources", (unsigned long long)s->dup_frames,
+			   (unsigned long long)s->dup_checked, r->opt->health_dup);
+	if (s->live && (s->live->dropped || s->live->ifdropped))
+		health_why(s, "%llu packets dropped by the kernel, %llu by the "
+			   "interface", (unsigned long long)s->live->dropped,
+			   (unsigned long long)s->live->ifdropped);
+}
+
 /*
  * Capture until a signal, --duration or --count, with the clock driving
  * idle timeouts and interim reports between packets. false on a capture
@@ -558,7 +710,7 @@ static int run(struct options *o)
 	struct pipeline_cfg cfg;
 	struct live_opts lo;
 	char err[ERR_MAX];
-	bool input_ok = true, werr, dropped;
+	bool input_ok = true, werr;
 	int status;
 
 	memset(&r, 0, sizeof(r));
@@ -571,6 +723,8 @@ static int run(struct options *o)
 	cfg.rules_add = o->rules_add;
 	cfg.n_rules_add = o->n_rules_add;
 	cfg.seed = random_seed();
+	cfg.hosts = o->hosts;
+	cfg.dup_window_us = o->dup_window_us;
 	if (pipeline_open(&r.pl, &cfg, stderr) != 0) {
 		pipeline_close(&r.pl);
 		return EXIT_INPUT_ERROR;
@@ -616,7 +770,8 @@ static int run(struct options *o)
 	}
 	r.pl.rep = report_new(o->fmt, r.out, r.pl.cat, r.pl.dpi, o->top);
 	r.files = calloc(o->n_inputs ? o->n_inputs : 1, sizeof(*r.files));
-	if (!r.pl.rep || !r.files) {
+	if (!r.pl.rep || !r.files ||
+	    (r.pl.hosts && report_set_hosts(r.pl.rep, r.pl.hosts) != 0)) {
 		fprintf(stderr, "impwatch: out of memory\n");
 		input_ok = false;
 		goto out;
@@ -632,10 +787,10 @@ static int run(struct options *o)
 	/* Everything seen is reported: live flows end with the run. */
 	pipeline_finish(&r.pl, r.live ? END_SHUTDOWN : END_EOF);
 	fill_stats(&r, &s);
-	dropped = r.live && (r.ls.dropped || r.ls.ifdropped);
+	judge_health(&r, &s);
 	if (!input_ok)
 		status = EXIT_INPUT_ERROR;
-	else if (o->validate && dropped)
+	else if (o->validate && s.health_poor)
 		status = EXIT_INCONCLUSIVE;
 	else if (o->validate && pipeline_has_findings(&r.pl))
 		status = EXIT_FINDINGS;
@@ -676,12 +831,17 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "rules") == 0)
 		return cmd_rules(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "roles") == 0)
+		return cmd_roles(argc - 1, argv + 1);
 
 	memset(&o, 0, sizeof(o));
 	limits_default(&o.lim);
 	o.top = 20;
 	o.alerts = -1;
 	o.snaplen = DEF_SNAPLEN;
+	o.dup_window_us = DEF_DUP_WINDOW_US;
+	o.health_one_way = DEF_HEALTH_ONE_WAY;
+	o.health_dup = DEF_HEALTH_DUP;
 	rc = parse_args(argc, argv, &o, &check);
 	if (rc >= 0)
 		return rc;

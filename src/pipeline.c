@@ -85,6 +85,10 @@ int pipeline_open(struct pipeline *pl, const struct pipeline_cfg *cfg,
 	pl->cat = pipeline_load_catalogue(cfg, pl->dpi, err);
 	if (!pl->cat)
 		return -1;
+	if (cfg->hosts && !(pl->hosts = hosts_load(cfg->hosts, err)))
+		return -1;
+	if (dedup_init(&pl->dedup, cfg->dup_window_us) != 0)
+		goto oom;
 	if (decoder_init(&pl->dec, cfg->lim) != 0)
 		goto oom;
 	pl->ft = flow_table_new(cfg->lim, cfg->seed, on_flow_end, pl);
@@ -180,10 +184,14 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_us,
 	if (decode_packet(&pl->dec, dlt, ts_us, bytes, caplen, wire_len, &p) !=
 	    DECODE_OK)
 		return;
+	/* A copy of a frame the SPAN already gave: counted, left out. */
+	if (dedup_is_copy(&pl->dedup, &p))
+		return;
 	flow_expire(pl->ft, p.ts_us);
 	f = flow_lookup(pl->ft, &p, &is_new, &from_b);
 	if (is_new) {
 		classify_flow(pl->cat, f, &p, from_b);
+		classify_roles(pl->cat, pl->hosts, f);
 		if (pl->dpi)
 			dpi_flow_start(pl->dpi, f);
 	}
@@ -226,6 +234,8 @@ void pipeline_stats(const struct pipeline *pl, struct run_stats *s)
 	s->alerts = pl->alerts_sent;
 	s->dumped = pl->dumped;
 	s->dump_skipped = pl->dump_skipped;
+	s->dup_frames = pl->dedup.copies;
+	s->dup_checked = pl->dedup.seen;
 }
 
 int pipeline_dump_close(struct pipeline *pl, FILE *err)
@@ -268,4 +278,7 @@ void pipeline_close(struct pipeline *pl)
 	pl->cat = NULL;
 	dpi_free(pl->dpi);
 	pl->dpi = NULL;
+	hosts_free(pl->hosts);
+	pl->hosts = NULL;
+	dedup_free(&pl->dedup);
 }

@@ -37,6 +37,9 @@ struct report *report_new(enum report_format fmt, FILE *out,
 		if (top && !(r->top[v].f = calloc(top, sizeof(struct flow))))
 			goto fail;
 	}
+	r->cov = coverage_new(cat, NULL);
+	if (!r->cov)
+		goto fail;
 	return r;
 fail:
 	report_free(r);
@@ -52,7 +55,26 @@ void report_free(struct report *r)
 	for (v = 0; v < V_COUNT; v++)
 		free(r->top[v].f);
 	free(r->apps);
+	coverage_free(r->cov);
 	free(r);
+}
+
+int report_set_hosts(struct report *r, const struct hosts *hosts)
+{
+	struct coverage *c = coverage_new(r->cat, hosts);
+
+	if (!c)
+		return -1;
+	coverage_free(r->cov);
+	r->cov = c;
+	r->hosts = hosts;
+	return 0;
+}
+
+void report_one_way(const struct report *r, uint64_t *judged, uint64_t *one_way)
+{
+	*judged = r->tcp_judged;
+	*one_way = r->tcp_one_way;
 }
 
 /* A fixed mix is enough: keys are ports and protocol ids, and the table
@@ -185,6 +207,16 @@ void report_flow(struct report *r, const struct flow *f)
 	r->vflows[v]++;
 	r->vpkts[v] += pkts;
 	r->vbytes[v] += flow_bytes(f);
+	/* Half-duplex mirroring shows as TCP conversations with no packet in
+	   one direction; a flow under 3 packets (a lone SYN, a scan) proves
+	   nothing either way. */
+	if (f->key.proto == IPPROTO_NUM_TCP && pkts >= 3) {
+		r->tcp_judged++;
+		if (!f->pkts[0] || !f->pkts[1])
+			r->tcp_one_way++;
+	}
+	if (r->cov)
+		coverage_add(r->cov, f);
 	app_count(r, f, v, port, pkts, flow_bytes(f));
 	if (v != V_DOCUMENTED)
 		top_push(&r->top[v], f);
@@ -471,11 +503,32 @@ void report_reason(const struct report *r, const struct flow *f,
 			 name ? name : "?", port,
 			 exp[0] ? exp : "no protocol nDPI knows");
 		break;
+	case V_ROLE_VIOLATION: {
+		char cr[128], sr[128];
+
+		report_roles(r, flow_client_ip(f), cr, sizeof(cr));
+		report_roles(r, flow_server_ip(f), sr, sizeof(sr));
+		snprintf(buf, REASON_MAX, "%s is documented (table %u %s), but not "
+			 "from %s to %s", port, row ? row->table : 0,
+			 row ? row->service : "?", cr, sr);
+		break;
+	}
 	default:
 		snprintf(buf, REASON_MAX, "%s on %s",
 			 verdict_name((enum verdict)f->verdict), port);
 		break;
 	}
+}
+
+void report_roles(const struct report *r, const struct ip_addr *a, char *buf,
+		  size_t size)
+{
+	uint32_t roles = r->hosts ? hosts_lookup(r->hosts, a).roles : 0;
+
+	if (roles)
+		hosts_roles_str(roles, buf, size);
+	else
+		snprintf(buf, size, "unknown");
 }
 
 void report_alert(struct report *r, const struct flow *f)

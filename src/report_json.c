@@ -82,6 +82,67 @@ static void json_app(FILE *o, const struct report *r, const struct flow *f)
 
 static void json_counter(FILE *o, int *first, const char *name, uint64_t n);
 
+/* A role mask as a JSON array of role ids. */
+static void json_role_mask(FILE *o, uint32_t mask)
+{
+	char buf[512];
+
+	hosts_roles_str(mask, buf, sizeof(buf));
+	json_list(o, buf);
+}
+
+/* With an inventory: each end's roles and name; for a role violation, the
+   rows that document the port, with the roles they allow. */
+static void json_roles(FILE *o, const struct report *r, const struct flow *f)
+{
+	struct host_info c, s;
+	struct cat_hits h;
+	uint16_t i;
+
+	if (!r->hosts)
+		return;
+	c = hosts_lookup(r->hosts, flow_client_ip(f));
+	s = hosts_lookup(r->hosts, flow_server_ip(f));
+	fputs(",\"client_roles\":", o);
+	if (c.roles)
+		json_role_mask(o, c.roles);
+	else
+		fputs("[\"unknown\"]", o);
+	fputs(",\"server_roles\":", o);
+	if (s.roles)
+		json_role_mask(o, s.roles);
+	else
+		fputs("[\"unknown\"]", o);
+	fputs(",\"client_name\":", o);
+	if (c.name[0])
+		json_string(o, c.name);
+	else
+		fputs("null", o);
+	fputs(",\"server_name\":", o);
+	if (s.name[0])
+		json_string(o, s.name);
+	else
+		fputs("null", o);
+	if (f->verdict != V_ROLE_VIOLATION)
+		return;
+	fputs(",\"allowed\":[", o);
+	classify_rows(r->cat, f, &h);
+	for (i = 0; i < h.n; i++) {
+		const struct cat_row *row = catalogue_row(r->cat, h.rows[i]);
+
+		fprintf(o, "%s{\"table\":%u,\"service\":", i ? "," : "", row->table);
+		json_string(o, row->service);
+		fputs(",\"from\":", o);
+		json_role_mask(o, row->from_roles);
+		fputs(",\"to\":", o);
+		json_role_mask(o, row->to_roles);
+		fprintf(o, ",\"bidirectional\":%s}",
+			row->bidir || row->sport_kind == SPORT_BIDIRECTIONAL ?
+			"true" : "false");
+	}
+	fputc(']', o);
+}
+
 /* The fields a flow record and an alert share, after "type". */
 static void json_flow_body(struct report *r, const struct flow *f)
 {
@@ -130,6 +191,7 @@ static void json_flow_body(struct report *r, const struct flow *f)
 	if (f->key.proto == IPPROTO_NUM_ICMP || f->key.proto == IPPROTO_NUM_ICMPV6)
 		fprintf(o, ",\"icmp_type\":%u", f->icmp_type);
 	json_app(o, r, f);
+	json_roles(o, r, f);
 }
 
 void report_json_flow(struct report *r, const struct flow *f)
@@ -382,6 +444,71 @@ static void json_dpi(FILE *o, const struct run_stats *s)
 	fputs("}}", o);
 }
 
+/* "coverage": the rows exercised and never seen, by table; with an
+   inventory, the host pairs of each row. */
+static void json_coverage(FILE *o, const struct report *r)
+{
+	size_t i, n = catalogue_count(r->cat);
+	int table = -1;
+	uint8_t k;
+
+	fprintf(o, ",\"coverage\":{\"rows\":%zu,\"exercised\":%zu,\"tables\":[",
+		n, coverage_exercised(r->cov));
+	for (i = 0; i < n; i++) {
+		const struct cat_row *row = catalogue_row(r->cat, i);
+		const struct cov_row *cr = coverage_row(r->cov, i);
+
+		/* Rows come in file order, which keeps a table's rows
+		   together; a table seen again opens a new entry. */
+		if (row->table != table) {
+			fprintf(o, "%s{\"table\":%u,\"rows\":[", table < 0 ? "" : "]},",
+				row->table);
+			table = row->table;
+		} else {
+			fputc(',', o);
+		}
+		fputs("{\"service\":", o);
+		json_string(o, row->service);
+		fprintf(o, ",\"line\":%u,\"flows\":%llu", (unsigned)row->line,
+			(unsigned long long)cr->flows);
+		if (r->hosts) {
+			fputs(",\"pairs\":[", o);
+			for (k = 0; k < cr->npairs; k++) {
+				fputs(k ? ",{\"client\":" : "{\"client\":", o);
+				json_string(o, cr->pair[k].client);
+				fputs(",\"server\":", o);
+				json_string(o, cr->pair[k].server);
+				fprintf(o, ",\"flows\":%llu}",
+					(unsigned long long)cr->pair[k].flows);
+			}
+			fprintf(o, "],\"more_pairs_flows\":%llu",
+				(unsigned long long)cr->more_pairs);
+		}
+		fputc('}', o);
+	}
+	fputs(table < 0 ? "]}" : "]}]}", o);
+}
+
+/* "health": what makes a capture's verdicts doubtful. */
+static void json_health(FILE *o, const struct report *r,
+			const struct run_stats *s)
+{
+	fprintf(o, ",\"health\":{\"status\":\"%s\",\"tcp_flows_judged\":%llu,"
+		"\"tcp_one_way\":%llu,\"one_way_threshold_pct\":%u,"
+		"\"duplicate_frames\":%llu,\"frames_checked\":%llu,"
+		"\"duplicate_threshold_pct\":%u,\"why\":",
+		s->health_poor ? "poor" : "ok",
+		(unsigned long long)r->tcp_judged,
+		(unsigned long long)r->tcp_one_way, s->health_one_way_pct,
+		(unsigned long long)s->dup_frames,
+		(unsigned long long)s->dup_checked, s->health_dup_pct);
+	if (s->health_poor)
+		json_string(o, s->health_why);
+	else
+		fputs("null", o);
+	fputc('}', o);
+}
+
 void report_json_summary(struct report *r, const struct run_stats *s)
 {
 	FILE *o = r->out;
@@ -422,6 +549,8 @@ void report_json_summary(struct report *r, const struct run_stats *s)
 	fputc('}', o);
 	json_dpi(o, s);
 	json_aggs(o, r);
+	json_coverage(o, r);
+	json_health(o, r, s);
 	fprintf(o, ",\"alerts\":%llu,\"dumped\":%llu", (unsigned long long)s->alerts,
 		(unsigned long long)s->dumped);
 	if (s->live) {

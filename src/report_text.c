@@ -187,6 +187,30 @@ static void text_services(FILE *o, struct report *r, const struct agg *v, size_t
 	}
 }
 
+/* A role violation's roles seen and the rows that would have allowed
+   the port. */
+static void text_allowed(FILE *o, const struct report *r, const struct flow *f)
+{
+	char cr[256], sr[256], from[256], to[256];
+	struct cat_hits h;
+	uint16_t i;
+
+	report_roles(r, flow_client_ip(f), cr, sizeof(cr));
+	report_roles(r, flow_server_ip(f), sr, sizeof(sr));
+	fprintf(o, "      roles seen: %s -> %s; documented for:", cr, sr);
+	classify_rows(r->cat, f, &h);
+	for (i = 0; i < h.n; i++) {
+		const struct cat_row *row = catalogue_row(r->cat, h.rows[i]);
+
+		hosts_roles_str(row->from_roles, from, sizeof(from));
+		hosts_roles_str(row->to_roles, to, sizeof(to));
+		fprintf(o, "%s table %u %s %s %s", i ? ";" : "", row->table, from,
+			row->bidir || row->sport_kind == SPORT_BIDIRECTIONAL ?
+			"<->" : "->", to);
+	}
+	fputc('\n', o);
+}
+
 /* The largest flows of a finding with their endpoints (and, for a
    protocol mismatch, what the rows expected). */
 static void text_top(FILE *o, const struct report *r, enum verdict verdict)
@@ -227,6 +251,8 @@ static void text_top(FILE *o, const struct report *r, enum verdict verdict)
 			fprintf(o, ", expected %s", exp[0] ? exp : "none");
 		}
 		fputc('\n', o);
+		if (verdict == V_ROLE_VIOLATION)
+			text_allowed(o, r, f);
 	}
 	free(top);
 }
@@ -399,6 +425,65 @@ void report_text_interim(struct report *r, const struct run_stats *s)
 	fputc('\n', r->out);
 }
 
+/* Rows exercised, by table, with the host pairs when an inventory was
+   given; then the rows never seen. */
+static void text_coverage(FILE *o, const struct report *r)
+{
+	size_t i, n = catalogue_count(r->cat);
+	unsigned unseen = 0, last = 256;
+	uint8_t k;
+
+	fprintf(o, "\nCoverage: %zu of %zu catalogue rows exercised\n",
+		coverage_exercised(r->cov), n);
+	for (i = 0; i < n; i++) {
+		const struct cat_row *row = catalogue_row(r->cat, i);
+		const struct cov_row *cr = coverage_row(r->cov, i);
+
+		if (!cr->flows)
+			continue;
+		fprintf(o, "  table %-3u %-28s %8llu flows\n", row->table,
+			row->service, (unsigned long long)cr->flows);
+		for (k = 0; k < cr->npairs; k++)
+			fprintf(o, "            %s -> %s: %llu\n", cr->pair[k].client,
+				cr->pair[k].server,
+				(unsigned long long)cr->pair[k].flows);
+		if (cr->more_pairs)
+			fprintf(o, "            other pairs: %llu flows\n",
+				(unsigned long long)cr->more_pairs);
+	}
+	fputs("  never seen:", o);
+	for (i = 0; i < n; i++) {
+		const struct cat_row *row = catalogue_row(r->cat, i);
+
+		if (coverage_row(r->cov, i)->flows)
+			continue;
+		if (row->table != last)
+			fprintf(o, "\n    table %u:", row->table);
+		fprintf(o, " %s", row->service);
+		last = row->table;
+		unseen++;
+	}
+	fputs(unseen ? "\n" : " (none)\n", o);
+}
+
+static void text_health(FILE *o, const struct report *r,
+			const struct run_stats *s)
+{
+	fprintf(o, "\nCapture health: %s\n", s->health_poor ? "POOR" : "ok");
+	fprintf(o, "  one-way TCP flows   %llu of %llu judged (threshold %u%%)\n",
+		(unsigned long long)r->tcp_one_way,
+		(unsigned long long)r->tcp_judged, s->health_one_way_pct);
+	fprintf(o, "  duplicate frames    %llu of %llu, left out (threshold %u%%)\n",
+		(unsigned long long)s->dup_frames,
+		(unsigned long long)s->dup_checked, s->health_dup_pct);
+	if (s->live)
+		fprintf(o, "  dropped             %llu by the kernel, %llu by the "
+			"interface\n", (unsigned long long)s->live->dropped,
+			(unsigned long long)s->live->ifdropped);
+	if (s->health_poor)
+		fprintf(o, "  why: %s\n", s->health_why);
+}
+
 void report_text_summary(struct report *r, const struct run_stats *s)
 {
 	FILE *o = r->out;
@@ -417,15 +502,18 @@ void report_text_summary(struct report *r, const struct run_stats *s)
 		     "Local-only violations (localhost-only ports between hosts)");
 	if (r->dpi)
 		text_mismatches(o, r, apps, n_apps);
-	if (r->vflows[V_ROLE_VIOLATION])
-		text_finding(o, r, v, n, V_ROLE_VIOLATION, "Role violations");
+	if (r->hosts || r->vflows[V_ROLE_VIOLATION])
+		text_finding(o, r, v, n, V_ROLE_VIOLATION,
+			     "Role violations (documented ports between the wrong roles)");
 	free(apps);
 	free(v);
+	text_coverage(o, r);
+	text_health(o, r, s);
 	if (s->validate) {
 		fprintf(o, "\nValidate: %s\n",
 			s->exit_status == 0 ? "PASS: every flow is documented" :
-			s->exit_status == 1 ? "FAIL: undocumented, local-only or protocol-mismatch flows (exit 1)" :
-			s->exit_status == 3 ? "INCONCLUSIVE (exit 3)" :
+			s->exit_status == 1 ? "FAIL: undocumented, local-only, protocol-mismatch or role-violation flows (exit 1)" :
+			s->exit_status == 3 ? "INCONCLUSIVE: capture health is poor (exit 3)" :
 					      "ERROR: input could not be read in full (exit 2)");
 	}
 }

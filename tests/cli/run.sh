@@ -102,5 +102,14 @@ check live-and-files 2 '-i and -r do not go together' "$bin" -q -i lo -r pcaps/d
 check live-only-options 2 'go with -i' "$bin" -q --count 5 -r pcaps/demo.pcap
 check bad-snaplen 2 "invalid value '10' for --snaplen" "$bin" -q --snaplen 10 -i lo
 
+# The site inventory.
+check hosts-missing 2 'no-such.hosts: cannot open: No such file' "$bin" -q --hosts no-such.hosts -r pcaps/roles.pcap
+check hosts-bad 2 'tests/hosts/bad-cidr.hosts:2: host bits set in 192.0.2.1/24 \(the network is 192.0.2.0/24\)' \
+	"$bin" -q --hosts tests/hosts/bad-cidr.hosts -r pcaps/roles.pcap
+check hosts-violations 1 '"role-violation":9' "$bin" -q --format json --validate --hosts tests/hosts/site.hosts -r pcaps/roles.pcap
+check roles-command 0 '^imp-publisher +no +IM and Presence publisher +30,31,32,33,34$' "$bin" roles
+check health-inconclusive 3 'INCONCLUSIVE' "$bin" -q --validate -r pcaps/health-half-duplex.pcap
+check health-findings-still-listed 3 '"undocumented":4,"local-only"' "$bin" -q --format json --validate -r pcaps/health-duplicates.pcap --rules tests/rules/good.conf
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -37,6 +37,7 @@
 #define NS_PER_S   1000000000ull
 #define STEP_NS    1000000ull        /* 1 ms from one packet to the next */
 #define GAP_NS     100000000ull      /* 100 ms between two conversations */
+#define DUP_NS     20000ull          /* a SPAN's second copy of a frame */
 #define NTP_UNIX_OFFSET 2208988800ull /* 1900 to 1970 (RFC 5905) */
 
 #define SNAPLEN    262144            /* libpcap's default maximum */
@@ -288,7 +289,7 @@ static bool in_data_centre(const struct host *h)
 static struct site {
 	struct host pub, sub, cucm, gw, ldap, dns, ntp, db;
 	struct host jabber, browser, admin, client, rogue, jabber2, nms, fed;
-	struct host outsider, lo;
+	struct host outsider, laptop, lo;
 	struct host pub6, sub6, gw6, dns6, jabber6, browser6, fed6, client6;
 	struct host tun_a, tun_b, tun6_a, tun6_b;
 } S;
@@ -312,6 +313,7 @@ static void site_init(void)
 	S.nms      = mkhost("198.51.100.50", ROUTER); /* SNMP manager */
 	S.fed      = mkhost("198.51.100.80", ROUTER); /* federated XMPP server */
 	S.outsider = mkhost("203.0.113.66", ROUTER);
+	S.laptop   = mkhost("198.51.100.7", ROUTER); /* an XMPP client */
 	S.lo       = mkhost("127.0.0.1", 0);
 	S.pub6     = mkhost("2001:db8:2::10", 0x10);
 	S.sub6     = mkhost("2001:db8:2::11", 0x11);
@@ -365,6 +367,8 @@ struct out {
 	uint32_t gre_seq;
 	unsigned erspan3_sub;      /* records still to carry the ERSPAN III
 	                              platform sub-header */
+	bool span_dup;             /* every frame again, DUP_NS later */
+	unsigned ncopies;          /* copies written so far */
 	size_t last_caplen;
 };
 
@@ -552,6 +556,32 @@ static unsigned sll_pkttype(const struct host *src, const struct host *dst)
 	return 3;                       /* PACKET_OTHERHOST */
 }
 
+/* The second mirror source of a SPAN: the frame just written again,
+   DUP_NS after it, with the same IP packet; every second copy comes from
+   an 802.1Q trunk port and carries VLAN 20, which the original lacks.
+   The clock is left where the original put it. Ethernet only. */
+static void span_copy(struct out *o, const struct host *src,
+		      const struct host *dst, int family, const uint8_t *l3,
+		      size_t n)
+{
+	struct buf f;
+
+	if (o->link != L_ETHER || o->encap != E_NONE)
+		die("SPAN copies are plain Ethernet only", o->path);
+	f.n = 0;
+	eth_hdr(&f, dst->mac, src->mac);
+	if (o->ncopies++ % 2) {
+		put16(&f, ET_VLAN);
+		put16(&f, 20);                  /* PCP 0, DEI 0, VID 20 */
+	}
+	put16(&f, ethertype_of(family));
+	putmem(&f, l3, n);
+	eth_pad(&f);
+	o->t_ns = o->t_ns - STEP_NS + DUP_NS;
+	out_record(o, &f);
+	o->t_ns = o->t_ns - DUP_NS;
+}
+
 /* Put the IP packet in the output's link-layer header and write it. */
 static void link_out(struct out *o, const struct host *src,
 		     const struct host *dst, int family, const uint8_t *l3,
@@ -629,6 +659,8 @@ static void link_out(struct out *o, const struct host *src,
 		break;
 	}
 	out_record(o, &f);
+	if (o->span_dup)
+		span_copy(o, src, dst, family, l3, n);
 }
 
 /* ---------------------------------------------------------------------
@@ -1031,6 +1063,37 @@ static void tcp_session(struct out *o, struct tcpconv *t,
 	tcp_send(o, t, true, F_FIN | F_ACK, NULL, 0);
 	tcp_send(o, t, false, F_FIN | F_ACK, NULL, 0);
 	tcp_send(o, t, true, F_ACK, NULL, 0);
+}
+
+/* A segment the capture never saw: its side's sequence number moves on
+   and so does the clock, as if it had been written. */
+static void tcp_unseen(struct out *o, struct tcpconv *t, bool from_client,
+		       unsigned flags, size_t n)
+{
+	uint32_t *mine = from_client ? &t->cnext : &t->snext;
+
+	*mine += (uint32_t)n + ((flags & (F_SYN | F_FIN)) ? 1u : 0u);
+	o->t_ns += STEP_NS;
+}
+
+/* A connection through a SPAN that mirrors only the client-to-server
+   direction, 5 packets: SYN, ACK, the request, ACK, FIN/ACK. The server's
+   SYN-ACK, its answer, its FIN/ACK (it closes first, right after the
+   answer) and its last ACK are lost but still take their place in time,
+   and the client's ACK numbers count them. */
+static void tcp_session_oneway(struct out *o, struct tcpconv *t,
+			       const struct buf *req, const struct buf *rsp)
+{
+	out_pause(o);
+	tcp_send(o, t, true, F_SYN, NULL, 0);
+	tcp_unseen(o, t, false, F_SYN | F_ACK, 0);
+	tcp_send(o, t, true, F_ACK, NULL, 0);
+	tcp_send(o, t, true, F_PSH | F_ACK, req->b, req->n);
+	tcp_unseen(o, t, false, F_PSH | F_ACK, rsp->n);
+	tcp_unseen(o, t, false, F_FIN | F_ACK, 0);
+	tcp_send(o, t, true, F_ACK, NULL, 0);
+	tcp_send(o, t, true, F_FIN | F_ACK, NULL, 0);
+	tcp_unseen(o, t, false, F_ACK, 0);
 }
 
 /* A request and, when rsp is given, its reply. */
@@ -2206,6 +2269,132 @@ static void gen_mismatch(const char *dir)
 	out_close(&o);
 }
 
+/* The first messages of a session to `sport`, as roles.pcap sends them:
+   the real protocol where there is one, opaque bytes on the proprietary
+   ports (6603, 9003, 1500, 5070) so that DPI names nothing. */
+static void role_payloads(struct buf *q, struct buf *r, const struct host *c,
+			  uint16_t cport, const struct host *s, uint16_t sport)
+{
+	switch (sport) {
+	case 5060:
+		sip_options(q, r, "TCP", c, cport, s, sport, cport);
+		break;
+	case 389:
+		ldap_bind(q, r, true);
+		break;
+	case 5222:
+		xmpp_open(q, r, false);
+		break;
+	case 5432:
+		pgsql_pair(q, r);
+		break;
+	default:
+		opaque(q, 24, cport);
+		opaque(r, 16, (uint32_t)cport + 1);
+		break;
+	}
+}
+
+/* Each port between hosts whose roles allow it, then between hosts whose
+   roles do not, for the inventory tests/hosts/site.hosts. */
+static void gen_roles(const char *dir)
+{
+	static const struct {
+		const struct host *c;
+		uint16_t cport;
+		const struct host *s;
+		uint16_t sport;
+	} t[] = {
+		{ &S.gw,       51060, &S.pub,  5060 },  /* allowed */
+		{ &S.laptop,   52060, &S.pub,  5060 },  /* violation */
+		{ &S.pub,      50389, &S.ldap, 389 },   /* allowed */
+		{ &S.laptop,   52389, &S.ldap, 389 },   /* violation */
+		{ &S.laptop,   52222, &S.pub,  5222 },  /* allowed */
+		{ &S.outsider, 53222, &S.pub,  5222 },  /* allowed: not listed */
+		{ &S.cucm,     54222, &S.pub,  5222 },  /* violation */
+		{ &S.pub,      50432, &S.db,   5432 },  /* allowed */
+		{ &S.laptop,   52432, &S.db,   5432 },  /* violation */
+		{ &S.outsider, 53432, &S.db,   5432 },  /* violation */
+		{ &S.sub,      50603, &S.pub,  6603 },  /* allowed */
+		{ &S.laptop,   52603, &S.pub,  6603 },  /* violation */
+		{ &S.sub,      50903, &S.pub,  9003 },  /* allowed */
+		{ &S.cucm,     54903, &S.pub,  9003 },  /* violation */
+		{ &S.cucm,     54500, &S.pub,  1500 },  /* allowed */
+		{ &S.laptop,   52500, &S.pub,  1500 },  /* violation */
+		{ &S.cucm,     55070, &S.pub,  5070 },  /* allowed */
+		{ &S.sub,      51070, &S.pub,  5070 },  /* violation */
+	};
+	struct out o;
+	struct buf q, r;
+	struct tcpconv c;
+	size_t i;
+
+	out_open(&o, dir, "roles.pcap", L_ETHER);
+	out_start(&o, DLT_EN10MB);
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		role_payloads(&q, &r, t[i].c, t[i].cport, t[i].s, t[i].sport);
+		c = tcpconv(t[i].c, t[i].cport, t[i].s, t[i].sport);
+		tcp_session(&o, &c, &q, &r, false);
+	}
+	out_close(&o);
+}
+
+/* A SPAN that mirrored one direction only: ten XMPP client sessions of
+   which only the client-to-server frames were captured, and two whole
+   ones (the 5th and the 12th), from 198.51.100.101 to .112. */
+static void gen_half_duplex(const char *dir)
+{
+	struct out o;
+	struct buf q, r;
+	struct tcpconv c;
+	struct host cl;
+	char addr[INET_ADDRSTRLEN];
+	unsigned i;
+
+	out_open(&o, dir, "health-half-duplex.pcap", L_ETHER);
+	out_start(&o, DLT_EN10MB);
+	xmpp_open(&q, &r, false);
+	for (i = 1; i <= 12; i++) {
+		snprintf(addr, sizeof addr, "198.51.100.%u", 100 + i);
+		cl = mkhost(addr, ROUTER);
+		c = tcpconv(&cl, (uint16_t)(51100 + i), &S.pub, 5222);
+		if (i == 5 || i == 12)
+			tcp_session(&o, &c, &q, &r, false);
+		else
+			tcp_session_oneway(&o, &c, &q, &r);
+	}
+	out_close(&o);
+}
+
+/* A SPAN fed by two mirror sources: every frame twice, the copy DUP_NS
+   after the original with the same IP packet, every second copy with an
+   802.1Q tag (VLAN 20). Four XMPP client sessions and two SIP OPTIONS
+   exchanges over UDP. */
+static void gen_duplicates(const char *dir)
+{
+	static const struct host *const xmpp[3] = {
+		&S.client, &S.rogue, &S.jabber2
+	};
+	struct out o;
+	struct buf q, r;
+	struct tcpconv c;
+	unsigned i;
+
+	out_open(&o, dir, "health-duplicates.pcap", L_ETHER);
+	o.span_dup = true;
+	out_start(&o, DLT_EN10MB);
+	conv_xmpp(&o, false, 50222);
+	conv_sip_udp(&o, false, 1);
+	xmpp_open(&q, &r, false);
+	for (i = 0; i < 3; i++) {
+		c = tcpconv(xmpp[i], (uint16_t)(50224 + i), &S.pub, 5222);
+		tcp_session(&o, &c, &q, &r, false);
+	}
+	sip_options(&q, &r, "UDP", &S.gw, 5060, &S.sub, 5060, 2);
+	udp_pair(&o, &S.gw, 5060, &S.sub, 5060, &q, &r);
+	out_close(&o);
+}
+
 int main(int argc, char **argv)
 {
 	struct stat st;
@@ -2225,5 +2414,8 @@ int main(int argc, char **argv)
 	gen_truncated(argv[1]);
 	gen_snaplen(argv[1]);
 	gen_mismatch(argv[1]);
+	gen_roles(argv[1]);
+	gen_half_duplex(argv[1]);
+	gen_duplicates(argv[1]);
 	return 0;
 }

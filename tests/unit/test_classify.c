@@ -269,6 +269,57 @@ static void test_other_protocol(void **state)
 	assert_int_equal(f->key.proto, 50);
 }
 
+/* The roles rule: FROM -> TO, either way for "<->" rows and table 30's
+   bidirectional ones; a host outside the inventory satisfies only the
+   roles any host may hold. */
+static void test_row_allows_roles(void **state)
+{
+	struct fx *x = *state;
+	const uint32_t imp = UINT32_C(1) << ROLE_IMP;
+	const uint32_t pub = imp | (UINT32_C(1) << ROLE_IMP_PUBLISHER);
+	const uint32_t sub = imp | (UINT32_C(1) << ROLE_IMP_SUBSCRIBER);
+	const uint32_t cucm = UINT32_C(1) << ROLE_CUCM;
+	const uint32_t xmpp = UINT32_C(1) << ROLE_XMPP_CLIENT;
+	const uint32_t gw = UINT32_C(1) << ROLE_SIP_GATEWAY;
+	const struct cat_row *r22 = NULL, *r2 = NULL, *r30 = NULL, *r25 = NULL;
+	size_t i;
+
+	for (i = 0; i < catalogue_count(x->cat); i++) {
+		const struct cat_row *r = catalogue_row(x->cat, i);
+
+		if (r->table == 22 && !strcmp(r->service, "xcp-client-access"))
+			r22 = r;
+		if (r->table == 2 && !strcmp(r->service, "sip-proxy"))
+			r2 = r;
+		if (r->table == 30 && !strcmp(r->service, "imdb-presence-dual"))
+			r30 = r;
+		if (r->table == 25 && !strcmp(r->service, "imdb-presence-repl"))
+			r25 = r;
+	}
+	assert_non_null(r22);
+	assert_non_null(r2);
+	assert_non_null(r30);
+	assert_non_null(r25);
+	/* xmpp-client -> imp: one way only; anyone may be an XMPP client. */
+	assert_true(row_allows_roles(r22, xmpp, pub));
+	assert_true(row_allows_roles(r22, 0, pub));
+	assert_false(row_allows_roles(r22, pub, xmpp));
+	assert_false(row_allows_roles(r22, cucm, pub));
+	assert_false(row_allows_roles(r22, xmpp, 0));   /* an unknown IM&P */
+	/* sip-gateway <-> imp: both ways. */
+	assert_true(row_allows_roles(r2, gw, sub));
+	assert_true(row_allows_roles(r2, pub, gw));
+	assert_false(row_allows_roles(r2, xmpp, pub));
+	/* Table 30's bidirectional subscriber -> publisher, not CUCM. */
+	assert_true(row_allows_roles(r30, sub, pub));
+	assert_true(row_allows_roles(r30, pub, sub));
+	assert_false(row_allows_roles(r30, cucm, pub));
+	assert_false(row_allows_roles(r30, sub, sub));
+	/* imp -> imp: any two IM&P nodes, never an unknown host. */
+	assert_true(row_allows_roles(r25, sub, pub));
+	assert_false(row_allows_roles(r25, 0, pub));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_port_of_two_scopes),
 		cmocka_unit_test(test_sender_range),
 		cmocka_unit_test(test_other_protocol),
+		cmocka_unit_test(test_row_allows_roles),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

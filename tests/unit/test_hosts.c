@@ -125,8 +125,8 @@ static void test_parse_and_lookup(void **state)
 			       c = addr("2001:db8:3::1");
 
 		assert_int_equal(hosts_lookup(h, &a).roles, BIT(ROLE_DATABASE));
-		assert_int_equal(hosts_lookup(h, &b).roles, BIT(ROLE_IMP));
 		assert_int_equal(hosts_lookup(h, &c).roles, 0);
+		assert_int_equal(hosts_lookup(h, &b).roles, BIT(ROLE_IMP));
 	}
 	hosts_free(h);
 }
@@ -228,6 +228,26 @@ static void test_load_files(void **state)
 	assert_non_null(strstr(msg, "tests: cannot open: Is a directory"));
 }
 
+/* Implied roles: a publisher is an IM&P node, a PostgreSQL database a
+   database; the plain roles imply nothing. */
+static void test_implied_roles(void **state)
+{
+	struct hosts *h;
+	struct ip_addr a = addr("192.0.2.50"), b = addr("192.0.2.10"),
+		       c = addr("192.0.2.9");
+
+	(void)state;
+	assert_string_equal(parse("postgresql-db 192.0.2.50\n"
+				  "imp-subscriber,cucm 192.0.2.10\n"
+				  "imp 192.0.2.9\n", &h), "");
+	assert_int_equal(hosts_lookup(h, &a).roles,
+			 BIT(ROLE_POSTGRESQL_DB) | BIT(ROLE_DATABASE));
+	assert_int_equal(hosts_lookup(h, &b).roles,
+			 BIT(ROLE_IMP_SUBSCRIBER) | BIT(ROLE_IMP) | BIT(ROLE_CUCM));
+	assert_int_equal(hosts_lookup(h, &c).roles, BIT(ROLE_IMP));
+	hosts_free(h);
+}
+
 static void test_roles_str(void **state)
 {
 	char buf[64];
@@ -248,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_all_or_nothing),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_load_files),
+		cmocka_unit_test(test_implied_roles),
 		cmocka_unit_test(test_roles_str),
 	};
 

@@ -1,0 +1,42 @@
+/*
+ * dedup.h: frames a SPAN session mirrored twice.
+ *
+ * When a SPAN mirrors both the ingress and the egress of a path, or two
+ * sessions overlap, every frame arrives twice, microseconds apart. A copy
+ * is the same IP packet (TTL or hop limit and the IPv4 checksum aside, so
+ * a copy taken after a router hop counts too; VLAN tags and tunnel headers
+ * are not looked at) seen again within a short window. Copies are counted
+ * and left out, so flows count each packet once.
+ *
+ * A fixed, direct-mapped table of recent fingerprints: O(1) per packet, no
+ * allocation after dedup_init(). A fingerprint collision can only merge two
+ * different packets that arrive within the window into one.
+ */
+#ifndef IMPWATCH_DEDUP_H
+#define IMPWATCH_DEDUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode.h"
+
+#define DEDUP_SLOTS 4096          /* power of two */
+#define DEF_DUP_WINDOW_US 2000u   /* --dup-window-us: well under any
+                                     retransmission timer (RFC 6298's
+                                     200 ms floor, SIP's 500 ms T1) */
+
+struct dedup {
+	uint64_t *fp;             /* DEDUP_SLOTS fingerprints, 0 empty */
+	uint64_t *ts;             /* when each was seen */
+	uint64_t window_us;       /* 0: detection off */
+	uint64_t seen, copies;
+};
+
+/* 0, or -1 when out of memory. window_us 0 turns detection off. */
+int dedup_init(struct dedup *d, uint64_t window_us);
+void dedup_free(struct dedup *d);
+
+/* True when p repeats a packet seen less than the window ago. */
+bool dedup_is_copy(struct dedup *d, const struct packet *p);
+
+#endif

@@ -1,0 +1,125 @@
+/*
+ * coverage.c: catalogue rows exercised, per row and per pair of hosts.
+ */
+#include "coverage.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "util.h"
+
+struct coverage {
+	const struct catalogue *cat;
+	const struct hosts *hosts;
+	struct cov_row *row;       /* one per catalogue row */
+	size_t n;
+};
+
+struct coverage *coverage_new(const struct catalogue *cat,
+			      const struct hosts *hosts)
+{
+	struct coverage *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->cat = cat;
+	c->hosts = hosts;
+	c->n = catalogue_count(cat);
+	c->row = calloc(c->n ? c->n : 1, sizeof(*c->row));
+	if (!c->row) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void coverage_free(struct coverage *c)
+{
+	if (!c)
+		return;
+	free(c->row);
+	free(c);
+}
+
+void coverage_label(const struct hosts *hosts, const struct ip_addr *a,
+		    char buf[COV_LABEL])
+{
+	struct host_info hi = hosts_lookup(hosts, a);
+	char ip[IP_STR_MAX];
+
+	if (hi.name[0] && hi.prefix == 128) {
+		snprintf(buf, COV_LABEL, "%s", hi.name);
+		return;
+	}
+	fmt_ip(a, ip);
+	/* A host known by its network: the address, then the network's
+	   name. */
+	if (hi.name[0])
+		snprintf(buf, COV_LABEL, "%s (%s)", ip, hi.name);
+	else
+		snprintf(buf, COV_LABEL, "%s", ip);
+}
+
+/* Count the pair client -> server on row r. */
+static void add_pair(struct cov_row *r, const char *client, const char *server)
+{
+	uint8_t i;
+
+	for (i = 0; i < r->npairs; i++) {
+		if (strcmp(r->pair[i].client, client) == 0 &&
+		    strcmp(r->pair[i].server, server) == 0) {
+			r->pair[i].flows++;
+			return;
+		}
+	}
+	if (r->npairs == COV_PAIRS) {
+		r->more_pairs++;
+		return;
+	}
+	snprintf(r->pair[r->npairs].client, COV_LABEL, "%s", client);
+	snprintf(r->pair[r->npairs].server, COV_LABEL, "%s", server);
+	r->pair[r->npairs++].flows = 1;
+}
+
+void coverage_add(struct coverage *c, const struct flow *f)
+{
+	char cl[COV_LABEL], sv[COV_LABEL];
+	uint32_t croles = 0, sroles = 0;
+	struct cat_hits h;
+	uint16_t i;
+
+	if (f->verdict != V_DOCUMENTED)
+		return;
+	classify_rows(c->cat, f, &h);
+	if (c->hosts) {
+		croles = hosts_lookup(c->hosts, flow_client_ip(f)).roles;
+		sroles = hosts_lookup(c->hosts, flow_server_ip(f)).roles;
+		coverage_label(c->hosts, flow_client_ip(f), cl);
+		coverage_label(c->hosts, flow_server_ip(f), sv);
+	}
+	for (i = 0; i < h.n; i++) {
+		const struct cat_row *row = catalogue_row(c->cat, h.rows[i]);
+		struct cov_row *r = &c->row[h.rows[i]];
+
+		if (c->hosts && !row_allows_roles(row, croles, sroles))
+			continue;
+		r->flows++;
+		if (c->hosts)
+			add_pair(r, cl, sv);
+	}
+}
+
+const struct cov_row *coverage_row(const struct coverage *c, size_t i)
+{
+	return i < c->n ? &c->row[i] : NULL;
+}
+
+size_t coverage_exercised(const struct coverage *c)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < c->n; i++)
+		k += c->row[i].flows != 0;
+	return k;
+}
