@@ -133,6 +133,8 @@ struct packet {
 	uint32_t l3_len;
 	const uint8_t *payload;  /* transport payload as captured */
 	uint32_t payload_len;
+	uint32_t l4_off;         /* transport header's offset in l3; 0 when
+	                            there is none (a later fragment) */
 	/* Fragments of this datagram seen before its first fragment: when a
 	   first fragment releases them, they are added to the same flow. */
 	uint32_t held_pkts;

@@ -101,6 +101,9 @@ static enum decode_status decode_l4(struct dctx *x, struct cursor *c,
 	size_t hlen;
 
 	p->proto = proto;
+	/* Where the transport header starts, for the duplicate check:
+	   the cursor is on it, inside the packet l3 points at. */
+	p->l4_off = (uint32_t)(cur_pos(c) - p->l3);
 	switch (proto) {
 	case IPPROTO_NUM_TCP:
 		/* RFC 9293 section 3.1: ports 4, sequence 4, ack 4, data

@@ -8,10 +8,14 @@
 
 #include "cursor.h"
 
-/* Bytes of the IP packet a fingerprint covers: the headers and the start
-   of the payload, enough to tell packets of one flow apart (IPv4 id, TCP
-   sequence numbers), cheap enough for every packet. */
-#define FP_BYTES 96
+/* What a fingerprint covers: the first FP_IP bytes of the IP packet (the
+   IPv4 header with its id, or the IPv6 header with both addresses) and
+   FP_L4 bytes from the transport header on (ports, TCP sequence and
+   acknowledgment numbers, the start of the payload), wherever extension
+   headers put it. Enough to tell a flow's packets apart, cheap enough for
+   every packet. */
+#define FP_IP 40
+#define FP_L4 40
 
 int dedup_init(struct dedup *d, uint64_t window_us)
 {
@@ -36,8 +40,11 @@ void dedup_free(struct dedup *d)
 	d->ts = NULL;
 }
 
-/* A 64-bit mix of the copied bytes and the packet's length (murmur3's
-   finaliser per 8-byte word). */
+/* A 64-bit mix of the copied bytes and the packet's length: one
+   multiply and rotate per 8-byte word, murmur3's finaliser once. Not for
+   hash tables an attacker fills (the flow table uses SipHash): a forged
+   collision here only makes one packet look like another's copy within a
+   few milliseconds. */
 static uint64_t fingerprint(const uint8_t *b, size_t n, uint64_t len)
 {
 	uint64_t h = len * UINT64_C(0x9e3779b97f4a7c15), w;
@@ -46,21 +53,20 @@ static uint64_t fingerprint(const uint8_t *b, size_t n, uint64_t len)
 	for (i = 0; i < n; i += 8) {
 		w = 0;
 		memcpy(&w, b + i, n - i < 8 ? n - i : 8);
-		h ^= w;
-		h ^= h >> 33;
-		h *= UINT64_C(0xff51afd7ed558ccd);
-		h ^= h >> 33;
-		h *= UINT64_C(0xc4ceb9fe1a85ec53);
-		h ^= h >> 33;
+		h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
+		h = (h << 29) | (h >> 35);
 	}
+	h ^= h >> 33;
+	h *= UINT64_C(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
 	return h ? h : 1;   /* 0 marks an empty slot */
 }
 
 bool dedup_is_copy(struct dedup *d, const struct packet *p)
 {
-	uint8_t b[FP_BYTES];
+	uint8_t b[FP_IP + FP_L4];
 	struct cursor c;
-	size_t n;
+	size_t n, m = 0;
 	uint64_t fp;
 	uint32_t i;
 
@@ -68,7 +74,7 @@ bool dedup_is_copy(struct dedup *d, const struct packet *p)
 		return false;
 	d->seen++;
 	cur_init(&c, p->l3, p->l3_len);
-	n = cur_left(&c) < FP_BYTES ? cur_left(&c) : FP_BYTES;
+	n = cur_left(&c) < FP_IP ? cur_left(&c) : FP_IP;
 	if (!cur_copy(&c, b, n))
 		return false;
 	/* What a router hop changes: TTL and header checksum (RFC 791), hop
@@ -79,7 +85,21 @@ bool dedup_is_copy(struct dedup *d, const struct packet *p)
 	} else if (p->family == 6 && n >= 8) {
 		b[7] = 0;
 	}
-	fp = fingerprint(b, n, p->l3_len);
+	/* The transport header on, when it lies past what was copied. */
+	if (p->l4_off > n) {
+		cur_init(&c, p->l3, p->l3_len);
+		if (cur_skip(&c, p->l4_off)) {
+			m = cur_left(&c) < FP_L4 ? cur_left(&c) : FP_L4;
+			if (!cur_copy(&c, b + n, m))
+				m = 0;
+		}
+	} else {
+		/* It starts inside the copy (IPv4): take more after it. */
+		m = cur_left(&c) < FP_L4 ? cur_left(&c) : FP_L4;
+		if (!cur_copy(&c, b + n, m))
+			m = 0;
+	}
+	fp = fingerprint(b, n + m, p->l3_len);
 	i = (uint32_t)fp & (DEDUP_SLOTS - 1);
 	if (d->fp[i] == fp && p->ts_us >= d->ts[i] &&
 	    p->ts_us - d->ts[i] <= d->window_us) {

@@ -97,16 +97,43 @@ void csv_field(FILE *out, const char *s)
 
 void fmt_time(uint64_t ts_us, char buf[TIME_STR_MAX])
 {
-	time_t secs = (time_t)(ts_us / 1000000u);
-	struct tm tm;
+	/* Records of one second share their date and time: it is formatted
+	   once per second (gmtime_r and snprintf cost a microsecond), the
+	   microseconds by hand. One thread writes reports. */
+	static uint64_t cached_sec = UINT64_MAX;
+	static char cached[TIME_STR_MAX];
+	static size_t cached_len;
+	uint64_t sec = ts_us / 1000000u;
+	unsigned us = (unsigned)(ts_us % 1000000u);
+	int i;
 
-	if (!gmtime_r(&secs, &tm)) {
-		snprintf(buf, TIME_STR_MAX, "invalid");
-		return;
+	if (sec != cached_sec) {
+		time_t secs = (time_t)sec;
+		struct tm tm;
+		int n;
+
+		if (!gmtime_r(&secs, &tm)) {
+			snprintf(buf, TIME_STR_MAX, "invalid");
+			return;
+		}
+		n = snprintf(cached, sizeof(cached), "%04d-%02d-%02dT%02d:%02d:%02d",
+			     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			     tm.tm_hour, tm.tm_min, tm.tm_sec);
+		if (n < 0 || (size_t)n >= sizeof(cached) - 9) {
+			snprintf(buf, TIME_STR_MAX, "invalid");
+			return;
+		}
+		cached_len = (size_t)n;
+		cached_sec = sec;
 	}
-	snprintf(buf, TIME_STR_MAX, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, (unsigned)(ts_us % 1000000u));
+	memcpy(buf, cached, cached_len);
+	buf[cached_len] = '.';
+	for (i = 6; i >= 1; i--) {
+		buf[cached_len + (size_t)i] = (char)('0' + us % 10);
+		us /= 10;
+	}
+	buf[cached_len + 7] = 'Z';
+	buf[cached_len + 8] = '\0';
 }
 
 static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };

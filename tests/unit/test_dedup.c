@@ -1,0 +1,117 @@
+/*
+ * test_dedup.c: frames mirrored twice, through the real decoder.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "decode.h"
+#include "dedup.h"
+
+#define T0 1767225600000000ULL
+
+/* Ethernet + IPv6 (hop-by-hop 8, destination options 16) + TCP, ack
+   number `ack`, ttl `hop`: the TCP header sits past the first 64 bytes
+   of the IP packet. */
+static size_t frame6(uint8_t *b, uint32_t ack, uint8_t hop)
+{
+	static const uint8_t mac[12] = { 0, 1, 2, 3, 4, 5, 0, 6, 7, 8, 9, 10 };
+	size_t n = 0;
+
+	memcpy(b, mac, 12);
+	b[12] = 0x86;
+	b[13] = 0xdd;
+	n = 14;
+	memset(b + n, 0, 40);
+	b[n] = 0x60;
+	b[n + 5] = 8 + 16 + 20;   /* payload length */
+	b[n + 6] = 0;             /* hop-by-hop */
+	b[n + 7] = hop;
+	b[n + 8] = 0x20;
+	b[n + 9] = 0x01;
+	b[n + 23] = 1;            /* source 2001::1 */
+	b[n + 24] = 0x20;
+	b[n + 25] = 0x01;
+	b[n + 39] = 2;            /* destination 2001::2 */
+	n += 40;
+	memset(b + n, 0, 24);
+	b[n] = 60;                /* hop-by-hop, next: destination options */
+	b[n + 8] = 6;             /* destination options, next: TCP */
+	b[n + 9] = 1;             /* 16 bytes */
+	n += 24;
+	memset(b + n, 0, 20);
+	b[n] = 0x9c;              /* 40000 -> 5222 */
+	b[n + 1] = 0x40;
+	b[n + 2] = 0x14;
+	b[n + 3] = 0x66;
+	b[n + 8] = (uint8_t)(ack >> 24);
+	b[n + 9] = (uint8_t)(ack >> 16);
+	b[n + 10] = (uint8_t)(ack >> 8);
+	b[n + 11] = (uint8_t)ack;
+	b[n + 12] = 0x50;
+	b[n + 13] = 0x10;         /* ACK */
+	return n + 20;
+}
+
+static bool seen(struct decoder *dec, struct dedup *d, const uint8_t *b,
+		 size_t n, uint64_t ts)
+{
+	struct packet p;
+
+	assert_int_equal(decode_packet(dec, 1, ts, b, (uint32_t)n, (uint32_t)n, &p),
+			 DECODE_OK);
+	return dedup_is_copy(d, &p);
+}
+
+static void test_copies(void **state)
+{
+	struct limits lim;
+	struct decoder dec;
+	struct dedup d;
+	uint8_t a[128], b[128];
+	size_t na, nb;
+
+	(void)state;
+	limits_default(&lim);
+	assert_int_equal(decoder_init(&dec, &lim), 0);
+	assert_int_equal(dedup_init(&d, 2000), 0);
+
+	na = frame6(a, 1000, 64);
+	assert_false(seen(&dec, &d, a, na, T0));
+	/* The same packet 20 us later: a copy. */
+	assert_true(seen(&dec, &d, a, na, T0 + 20));
+	/* The same again one hop later (hop limit 63): a copy too. */
+	nb = frame6(b, 1000, 63);
+	assert_true(seen(&dec, &d, b, nb, T0 + 40));
+	/* The next ACK of the flow, same length, its TCP header past 64
+	   bytes of IPv6 headers: not a copy. */
+	nb = frame6(b, 2000, 64);
+	assert_false(seen(&dec, &d, b, nb, T0 + 60));
+	/* The first packet again after the window: a retransmission. */
+	assert_false(seen(&dec, &d, a, na, T0 + 10000));
+	assert_int_equal(d.copies, 2);
+	assert_int_equal(d.seen, 5);
+	dedup_free(&d);
+
+	/* Window 0: detection off. */
+	assert_int_equal(dedup_init(&d, 0), 0);
+	assert_false(seen(&dec, &d, a, na, T0));
+	assert_false(seen(&dec, &d, a, na, T0 + 1));
+	assert_int_equal(d.copies, 0);
+	dedup_free(&d);
+	decoder_free(&dec);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_copies),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
