@@ -135,6 +135,8 @@ struct packet {
 	uint32_t payload_len;
 	uint32_t l4_off;         /* transport header's offset in l3; 0 when
 	                            there is none (a later fragment) */
+	uint8_t  ext_opaque;     /* an IPv6 AH or mobility header precedes
+	                            the transport: nDPI 4.2 stops there */
 	/* Fragments of this datagram seen before its first fragment: when a
 	   first fragment releases them, they are added to the same flow. */
 	uint32_t held_pkts;

@@ -377,6 +377,12 @@ enum decode_status decode_ipv6(struct dctx *x, struct cursor *c)
 			return derr(x, DERR_IPV6_EXT_TRUNC);
 		size = nh == IP6_AH ? ((size_t)len + 2) * 4 :
 				      ((size_t)len + 1) * 8;
+		/* nDPI 4.2 walks hop-by-hop, routing, fragment and
+		   destination options only: past AH or mobility it would
+		   take them for the transport (and, for TCP, lose the
+		   reassembly buffer it holds: tests/crashes). */
+		if (nh == IP6_AH || nh == IP6_MOBILITY)
+			p->ext_opaque = 1;
 		if (!cur_sub(c, size - 2, &ext))
 			return derr(x, DERR_IPV6_EXT_TRUNC);
 		if (nh == IP6_ROUTING)

@@ -210,8 +210,11 @@ bool dpi_packet(struct dpi *d, struct flow *f, const struct packet *p)
 	ndpi_protocol pr;
 
 	/* A later IP fragment has no transport header for nDPI to read;
-	   nDPI takes at most 65535 bytes (an IPv6 jumbogram would not fit). */
-	if ((p->fragment && !p->payload) || !p->l3 || p->l3_len > 0xffff)
+	   nDPI takes at most 65535 bytes (an IPv6 jumbogram would not fit);
+	   past an IPv6 AH or mobility header nDPI 4.2 misreads the packet
+	   and leaks a flow's TCP reassembly buffer (tests/crashes). */
+	if ((p->fragment && !p->payload) || !p->l3 || p->l3_len > 0xffff ||
+	    p->ext_opaque)
 		return false;
 	f->dpi_pkts++;
 	pr = ndpi_detection_process_packet(d->mod, &s->nf, p->l3,

@@ -1237,6 +1237,14 @@ static void test_ipv6_extension_headers(void **state)
 	assert_udp6(&x->p, C6, S6);
 	assert_int_equal(x->p.l3_len, 40 + 8 + 16 + 24 + 24 + 20);
 	assert_ptr_equal(x->p.payload, f.b + 14 + 40 + 72 + 8);
+	/* The transport header's place, and the AH that keeps nDPI out. */
+	assert_int_equal(x->p.l4_off, 40 + 72);
+	assert_int_equal(x->p.ext_opaque, 1);
+	f.n = 0;
+	b_eth_tcp(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.ext_opaque, 0);
+	assert_int_equal(x->p.l4_off, 20);
 }
 
 static void test_ipv6_ext_limits(void **state)
