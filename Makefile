@@ -93,6 +93,7 @@ check: deps
 	@sh tests/dpi/run.sh $(BIN) $(CORPUS)
 	@$(MAKE) --no-print-directory $(BUILD)/peer
 	@sh tests/live/run.sh $(BIN) $(BUILD)/peer
+	@sh tests/adversarial/run.sh $(BIN)
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -37,25 +37,22 @@ static void set_link_error(struct file_stat *fs, int dlt)
 			 "unsupported link type %d", dlt);
 }
 
-/* Apply a BPF filter; -1 with fs->error set when it does not compile. */
-static int set_filter(pcap_t *p, const char *filter, struct file_stat *fs)
+/*
+ * Compile a BPF filter into *prog; -1 with fs->error set when it does not
+ * compile. The filter is run by libpcap's pcap_offline_filter() on each
+ * record the loop reads, not installed with pcap_setfilter(): installed,
+ * libpcap would skip non-matching records inside pcap_next_ex(), unseen,
+ * and the offset of a damaged record could not be named.
+ */
+static int compile_filter(pcap_t *p, const char *filter,
+			  struct bpf_program *prog, struct file_stat *fs)
 {
-	struct bpf_program prog;
-	int rc;
-
-	if (!filter)
-		return 0;
-	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+	if (pcap_compile(p, prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 		snprintf(fs->error, sizeof(fs->error), "bad filter '%s': %s",
 			 filter, pcap_geterr(p));
 		return -1;
 	}
-	rc = pcap_setfilter(p, &prog);
-	if (rc < 0)
-		snprintf(fs->error, sizeof(fs->error), "cannot set filter: %s",
-			 pcap_geterr(p));
-	pcap_freecode(&prog);
-	return rc < 0 ? -1 : 0;
+	return 0;
 }
 
 int capture_read_file(struct file_stat *fs, const char *filter,
@@ -72,6 +69,8 @@ int capture_read_file(struct file_stat *fs, const char *filter,
 	pcap_t *p;
 	int rc, dlt;
 	bool classic;
+	uint32_t snap;
+	struct bpf_program prog;
 
 	fs->dlt = -1;
 	fs->stop_offset = -1;
@@ -104,7 +103,7 @@ int capture_read_file(struct file_stat *fs, const char *filter,
 		pcap_close(p);
 		return -1;
 	}
-	if (set_filter(p, filter, fs) < 0) {
+	if (filter && compile_filter(p, filter, &prog, fs) < 0) {
 		pcap_close(p);
 		return -1;
 	}
@@ -112,10 +111,12 @@ int capture_read_file(struct file_stat *fs, const char *filter,
 	if (fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
 		total = (uint64_t)st.st_size;
 	/* Where each record starts, to say where a damaged one is. ftell()
-	   is a system call: for classic pcap (major version 2) the offset
-	   is counted instead, a 16-byte record header and the captured
-	   bytes per record; pcapng's blocks vary, so it is asked there. */
+	   is a system call: for classic pcap (major version 2) the offset is
+	   counted instead, a 16-byte record header and the captured bytes per
+	   record. pcapng's blocks vary, and a record longer than the file's
+	   snap length comes back shortened: there it is asked. */
 	classic = pcap_major_version(p) == 2;
+	snap = (uint32_t)pcap_snapshot(p);
 	pos = fp ? ftell(fp) : -1;
 
 	for (;;) {
@@ -126,7 +127,10 @@ int capture_read_file(struct file_stat *fs, const char *filter,
 		rc = pcap_next_ex(p, &h, &bytes);
 		if (rc == 1) {
 			if (classic && pos >= 0)
-				pos += 16 + (long)h->caplen;
+				pos = h->caplen < snap ? pos + 16 + (long)h->caplen
+						       : ftell(fp);
+			if (filter && !pcap_offline_filter(&prog, h, bytes))
+				continue;
 			fs->packets++;
 			fs->bytes += h->len;
 			on_packet(ctx, dlt, ts_of(h), bytes, h->caplen, h->len);
@@ -150,9 +154,13 @@ int capture_read_file(struct file_stat *fs, const char *filter,
 			snprintf(fs->error, sizeof(fs->error),
 				 "damaged record after packet %llu: %s",
 				 (unsigned long long)fs->packets, pcap_geterr(p));
+		if (filter)
+			pcap_freecode(&prog);
 		pcap_close(p);
 		return -1;
 	}
+	if (filter)
+		pcap_freecode(&prog);
 	pcap_close(p);
 	return 0;
 }

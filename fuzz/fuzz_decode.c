@@ -1,0 +1,230 @@
+/*
+ * fuzz_decode.c: libFuzzer target for the per-packet path.
+ *
+ * Each input is a link type and a run of frames (fuzz/frames.h). Every
+ * frame goes the way impwatch's own loop (main.c's on_packet) sends it:
+ * decode_packet(), then for a decoded packet flow_expire(), flow_lookup(),
+ * on a new flow classify_flow() against the built-in catalogue and
+ * dpi_flow_start(), and dpi_packet() while the flow is undecided; an
+ * ending flow is finished by DPI as in on_flow_end(). Tables are tiny (1
+ * to 8 flows, 4 fragment datagrams) so eviction and expiry happen at once.
+ *
+ * Beyond "no crash", the target checks what impwatch promises about its
+ * records and aborts when one breaks:
+ *  - every flow created ends exactly once, and none is left live;
+ *  - every packet decoded (or held as a fragment) is in some flow's count
+ *    or counted as an orphan fragment: nothing is lost;
+ *  - the table never holds more flows than its cap;
+ *  - each ended flow is classified, with times and counters in order;
+ *  - no nDPI state is still lent out once every flow has ended.
+ *
+ * State is made and freed per input, except the catalogue (immutable once
+ * built) and the nDPI module (costly to set up; its per-flow states come
+ * from its pool and go back to it), so an input depends on the ones
+ * before it only through nDPI's own caches.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalogue.h"
+#include "classify.h"
+#include "config.h"
+#include "decode.h"
+#include "dpi.h"
+#include "flow.h"
+#include "util.h"
+
+#include "frames.h"
+
+/* 2026-01-01T00:00:00Z in microseconds: packet time starts here. */
+#define T0_US 1767225600000000ull
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct catalogue *cat;
+static struct dpi *dpi;
+
+struct run {
+	struct flow_table *ft;
+	uint32_t max_flows;
+	uint64_t ended;        /* end callbacks */
+	uint64_t ended_pkts;   /* packets in the flows ended */
+};
+
+/* A broken promise: say which, then abort so libFuzzer keeps the input. */
+static void broken(const char *what)
+{
+	fprintf(stderr, "fuzz_decode: invariant broken: %s\n", what);
+	abort();
+}
+
+static void on_end(void *ctx, struct flow *f)
+{
+	struct run *r = ctx;
+	char ip[IP_STR_MAX], t[TIME_STR_MAX];
+
+	if (f->dpi) {
+		dpi_flow_finish(dpi, f);
+		classify_app(cat, dpi, f);
+	}
+	if (f->dpi)
+		broken("an ended flow kept its nDPI state");
+	r->ended++;
+	r->ended_pkts += (uint64_t)f->pkts[0] + f->pkts[1];
+	if (f->pkts[0] + (uint64_t)f->pkts[1] == 0)
+		broken("a flow ended with no packet");
+	if (f->first_us > f->last_us)
+		broken("first_seen after last_seen");
+	if (!f->classified || f->verdict >= V_COUNT || f->basis >= BASIS_COUNT)
+		broken("a flow ended unclassified");
+	if (f->end_reason == END_ACTIVE || f->end_reason >= END_COUNT)
+		broken("a flow ended without a reason");
+	if (f->service_row > catalogue_count(cat))
+		broken("service row past the catalogue");
+	/* What a report writes of each flow: the formatters must take any
+	   address and time the wire gives. */
+	fmt_ip(flow_client_ip(f), ip);
+	fmt_ip(flow_server_ip(f), ip);
+	fmt_time(f->first_us, t);
+	fmt_time(f->last_us, t);
+	(void)flow_client_port(f);
+	(void)flow_server_port(f);
+}
+
+static bool app_known(void *ctx, const char *name, size_t len)
+{
+	return dpi_proto_known(ctx, name, len);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	FILE *devnull = fopen("/dev/null", "w");
+
+	(void)argc;
+	(void)argv;
+	/* Four packets a flow: enough to reach nDPI's decisions, few
+	   enough to keep runs fast. */
+	dpi = dpi_new(4);
+	cat = catalogue_new();
+	if (!dpi || !cat) {
+		fprintf(stderr, "fuzz_decode: cannot set up nDPI\n");
+		abort();
+	}
+	catalogue_set_app_check(cat, app_known, dpi);
+	if (catalogue_load_embedded(cat, devnull) != 0 ||
+	    catalogue_build(cat, devnull) != 0) {
+		fprintf(stderr, "fuzz_decode: cannot load the built-in catalogue\n");
+		abort();
+	}
+	if (devnull)
+		fclose(devnull);
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct limits lim;
+	struct decoder dec;
+	struct run r;
+	const struct flow_stats *fs;
+	uint64_t ts = T0_US, fed = 0, e;
+	size_t off = 1;
+	int dlt, k;
+
+	if (size < 1)
+		return 0;
+	dlt = fuzz_dlts[data[0] % FUZZ_N_DLTS];
+	/* The table in frames.h lists the supported types, then one not. */
+	if (decode_link_supported(dlt) != (data[0] % FUZZ_N_DLTS < FUZZ_N_DLTS - 1))
+		broken("frames.h and decode_link_supported() disagree");
+
+	limits_default(&lim);
+	lim.max_flows = 1 + (uint32_t)(data[0] / FUZZ_N_DLTS) % 8;
+	lim.timeout_tcp = 60;
+	lim.timeout_tcp_done = 2;
+	lim.timeout_udp = 30;
+	lim.timeout_other = 10;
+	lim.max_frags = 4;
+	lim.timeout_frag = 5;
+
+	memset(&r, 0, sizeof r);
+	r.max_flows = lim.max_flows;
+	if (decoder_init(&dec, &lim) != 0)
+		abort();
+	r.ft = flow_table_new(&lim, 0x1234, on_end, &r);
+	if (!r.ft)
+		abort();
+
+	while (size - off >= FUZZ_REC_HDR) {
+		uint32_t len = (uint32_t)data[off] << 8 | data[off + 1];
+		uint8_t dt = data[off + 2], extra = data[off + 3];
+		uint32_t caplen, wire;
+		struct packet p;
+		struct flow *f;
+		bool is_new, from_b;
+		enum decode_status st;
+
+		off += FUZZ_REC_HDR;
+		caplen = len < size - off ? len : (uint32_t)(size - off);
+		if (dt == FUZZ_DT_BACK)
+			ts = ts > FUZZ_BACK_US ? ts - FUZZ_BACK_US : 0;
+		else
+			ts += (uint64_t)dt * FUZZ_DT_US;
+		if (extra == FUZZ_EXTRA_UNDER)
+			wire = caplen ? caplen - 1 : 0;
+		else
+			wire = caplen + extra;
+		/* A frame of length 0 is passed as NULL too, as a damaged
+		   record could be. */
+		st = decode_packet(&dec, dlt, ts, caplen ? data + off : NULL,
+				   caplen, wire, &p);
+		off += caplen;
+		if (st == DECODE_ERROR)
+			continue;
+		fed++;
+		if (st != DECODE_OK)
+			continue;
+		if (p.family != 4 && p.family != 6)
+			broken("decoded packet with no IP family");
+		if (p.l3_len > caplen || p.payload_len > caplen)
+			broken("a length past what was captured");
+		flow_expire(r.ft, p.ts_us);
+		f = flow_lookup(r.ft, &p, &is_new, &from_b);
+		if (!f)
+			broken("flow_lookup returned NULL");
+		if (is_new) {
+			classify_flow(cat, f, &p, from_b);
+			dpi_flow_start(dpi, f);
+		}
+		if (f->dpi && dpi_packet(dpi, f, &p))
+			classify_app(cat, dpi, f);
+		if (flow_table_stats(r.ft)->active > r.max_flows)
+			broken("more live flows than --max-flows");
+	}
+
+	/* The end of input, as impwatch ends a run. */
+	decoder_expire(&dec, UINT64_MAX);
+	flow_flush(r.ft, END_EOF);
+	fs = flow_table_stats(r.ft);
+	for (e = 0, k = 0; k < END_COUNT; k++)
+		e += fs->ended[k];
+	if (fs->active != 0)
+		broken("flows left live after the flush");
+	if (r.ended != fs->created || e != fs->created)
+		broken("flows created and flows ended differ");
+	if (fs->peak_active > r.max_flows)
+		broken("peak flows above the cap");
+	if (r.ended_pkts + dec.err[DERR_FRAG_ORPHAN] != fed)
+		broken("packets lost: flows and orphans do not add up");
+	if (dpi_stats(dpi)->live != 0)
+		broken("nDPI states still lent out after every flow ended");
+
+	flow_table_free(r.ft);
+	decoder_free(&dec);
+	return 0;
+}

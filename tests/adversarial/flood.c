@@ -1,0 +1,113 @@
+/*
+ * flood.c: a capture of N distinct flows, written to standard output.
+ *
+ *   flood N [PORT]
+ *
+ * A little-endian pcap (microseconds, Ethernet) of N UDP packets, 60 bytes
+ * each, one microsecond apart, each the first packet of its own flow: the
+ * source address and port change with every packet (10.0.0.0/8 sources,
+ * ports 1024 to 61023), the destination is 192.0.2.10:PORT (default 9999).
+ * N is at most 16,000,000. The IPv4 checksum is right; the UDP checksum is
+ * 0 (none, RFC 768). Standard C only: no libpcap, no Python.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FRAME 60   /* Ethernet minimum: 14 + 20 + 8 + 18 bytes of pad */
+
+static void le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static void be16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* RFC 1071 checksum of the 20-byte IPv4 header. */
+static unsigned ip_sum(const uint8_t *h)
+{
+	uint32_t s = 0;
+	int i;
+
+	for (i = 0; i < 20; i += 2)
+		s += (uint32_t)(h[i] << 8 | h[i + 1]);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return ~s & 0xffff;
+}
+
+int main(int argc, char **argv)
+{
+	static const uint8_t file_hdr[24] = {
+		0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0xff, 0, 0, 1, 0, 0, 0
+	};
+	static uint8_t buf[1 << 16];
+	uint8_t rec[16 + FRAME], *f = rec + 16, *ip = f + 14, *udp = ip + 20;
+	unsigned long n, i, port = 9999;
+	size_t used = 0;
+	char *end;
+
+	if (argc < 2 || argc > 3) {
+		fprintf(stderr, "usage: flood N [PORT]\n");
+		return 2;
+	}
+	n = strtoul(argv[1], &end, 10);
+	if (*end || n > 16000000ul) {
+		fprintf(stderr, "flood: N must be a number up to 16000000\n");
+		return 2;
+	}
+	if (argc == 3) {
+		port = strtoul(argv[2], &end, 10);
+		if (*end || port == 0 || port > 65535) {
+			fprintf(stderr, "flood: bad port '%s'\n", argv[2]);
+			return 2;
+		}
+	}
+	if (fwrite(file_hdr, 1, sizeof file_hdr, stdout) != sizeof file_hdr)
+		return 1;
+
+	memset(rec, 0, sizeof rec);
+	le32(rec + 8, FRAME);
+	le32(rec + 12, FRAME);
+	memcpy(f, "\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\x08\x00", 14);
+	ip[0] = 0x45;
+	be16(ip + 2, 28);
+	ip[8] = 64;
+	ip[9] = 17;
+	ip[16] = 192; ip[17] = 0; ip[18] = 2; ip[19] = 10;
+	be16(udp + 2, (unsigned)port);
+	be16(udp + 4, 8);
+
+	for (i = 0; i < n; i++) {
+		/* 2026-01-01T00:00:00Z plus i microseconds. */
+		le32(rec, 1767225600u + (uint32_t)(i / 1000000u));
+		le32(rec + 4, (uint32_t)(i % 1000000u));
+		ip[12] = 10;
+		ip[13] = (uint8_t)(i >> 16);
+		ip[14] = (uint8_t)(i >> 8);
+		ip[15] = (uint8_t)i;
+		be16(ip + 4, (unsigned)(i & 0xffff));
+		be16(ip + 10, 0);
+		be16(ip + 10, ip_sum(ip));
+		be16(udp, (unsigned)(1024 + i % 60000));
+		if (sizeof buf - used < sizeof rec) {
+			if (fwrite(buf, 1, used, stdout) != used)
+				return 1;
+			used = 0;
+		}
+		memcpy(buf + used, rec, sizeof rec);
+		used += sizeof rec;
+	}
+	if (fwrite(buf, 1, used, stdout) != used || fflush(stdout) != 0)
+		return 1;
+	return 0;
+}

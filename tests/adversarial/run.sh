@@ -1,0 +1,405 @@
+#!/bin/sh
+# run.sh BIN: impwatch against hostile input, each case a test.
+#
+# What tests/cli/run.sh (exit codes, a capture cut mid-packet, -w /dev/full,
+# a directory, an unsupported link type, an empty pcap), the unit tests
+# (every header cut at every length, every class of bad rules line) and the
+# fuzzers already cover is not repeated; this adds:
+#   - a flood of 2,000,000 distinct flows with --max-flows 100000: bounded
+#     memory, every eviction counted, one record per flow;
+#   - captures cut in each place (file header, record header, record data,
+#     pcapng block, standard input, after a record longer than the snap
+#     length, under a BPF filter), each naming where reading stopped;
+#   - records with caplen 0, caplen over the wire length, caplen over the
+#     snap length, caplen over any snap length, lengths claiming more than
+#     was captured;
+#   - empty pcapng, pcapng without an interface, zero-byte input, a link
+#     type refused in pcapng, /dev/null;
+#   - reports that cannot be written, in every format;
+#   - catalogue files with each class of bad line, read from disk by the
+#     command line, and files that are no catalogue at all;
+#   - the same for the site inventory (--hosts; skipped with a note by a
+#     binary without it);
+#   - every capture kept under tests/crashes/ (inputs that once crashed
+#     impwatch or a fuzz target): no crash, no hang, a summary.
+#
+# Captures are generated at test time in a temporary folder, with printf
+# and two small C programs in this folder (cc, or $CC): no Python, no
+# libpcap tools. Every run has a 120-second limit: a hang fails its case.
+set -u
+bin=$1
+here=$(dirname "$0")
+pass=0
+fail=0
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+CC=${CC:-cc}
+TO=120
+
+# check NAME WANT_STATUS PATTERN CMD...: run CMD; its exit status must be
+# WANT_STATUS and its standard output + error must match PATTERN (grep -E).
+# A sanitizer report fails the case whatever the status.
+check() {
+	name=$1 want=$2 pat=$3
+	shift 3
+	timeout $TO "$@" >"$tmp/out" 2>&1
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		echo "FAIL $name: exit $got, want $want"; sed 's/^/  | /' "$tmp/out" | head -10
+		fail=$((fail + 1))
+	elif grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' "$tmp/out"; then
+		echo "FAIL $name: sanitizer report"; sed 's/^/  | /' "$tmp/out" | head -20
+		fail=$((fail + 1))
+	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" "$tmp/out"; then
+		echo "FAIL $name: output does not match /$pat/"; sed 's/^/  | /' "$tmp/out" | head -10
+		fail=$((fail + 1))
+	else
+		pass=$((pass + 1))
+	fi
+}
+
+# ok NAME COND...: a plain assertion (test(1) syntax).
+ok() {
+	name=$1
+	shift
+	if [ "$@" ]; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL $name"
+		fail=$((fail + 1))
+	fi
+}
+
+# ---- capture builders (little-endian pcap, microseconds) ----------------
+
+le32() {
+	printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $(($1 & 255)) $((($1 >> 8) & 255)) \
+		$((($1 >> 16) & 255)) $((($1 >> 24) & 255)))"
+}
+# pcap_hdr SNAPLEN LINKTYPE
+pcap_hdr() {
+	printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000'
+	le32 "$1"
+	le32 "$2"
+}
+# rec USEC CAPLEN LEN: a record header at 2026-01-01T00:00:00Z + USEC.
+rec() {
+	le32 1767225600
+	le32 "$1"
+	le32 "$2"
+	le32 "$3"
+}
+# udp_frame [ID]: 60 bytes of Ethernet, IPv4 (total length 46,
+# identification ID, 0 to 255) and UDP 198.51.100.7:40000 ->
+# 192.0.2.10:5060 with 18 bytes of data. Frames of one capture take
+# different IDs: the same packet twice within microseconds is a SPAN
+# copy, and impwatch counts it once.
+udp_frame() {
+	printf '\000\000\136\000\123\020\000\000\136\000\123\001\010\000'
+	printf '\105\000\000\056\000'
+	printf "$(printf '\\%03o' "${1:-0}")"
+	printf '\000\000\100\021\000\000\306\063\144\007\300\000\002\012'
+	printf '\234\100\023\304\000\032\000\000'
+	printf 'OPTIONS sip:x SIP/'
+}
+# The same frame whose IPv4 header claims 1400 bytes.
+long_ip_frame() {
+	printf '\000\000\136\000\123\020\000\000\136\000\123\001\010\000'
+	printf '\105\000\005\170\000'
+	printf "$(printf '\\%03o' "${1:-0}")"
+	printf '\000\000\100\021\000\000\306\063\144\007\300\000\002\012'
+	printf '\234\100\023\304\000\032\000\000'
+	printf 'OPTIONS sip:x SIP/'
+}
+# pcapng: section header (little-endian, length unknown) and an interface
+# of link type $1, snap length 65535.
+shb() {
+	printf '\012\015\015\012\034\000\000\000\115\074\053\032\001\000\000\000'
+	printf '\377\377\377\377\377\377\377\377\034\000\000\000'
+}
+idb() {
+	printf '\001\000\000\000\024\000\000\000'
+	printf "$(printf '\\%03o\\%03o' $(($1 & 255)) $((($1 >> 8) & 255)))"
+	printf '\000\000\377\377\000\000\024\000\000\000'
+}
+
+# ---- the flood -----------------------------------------------------------
+
+if ! $CC -O2 -o "$tmp/flood" "$here/flood.c" ||
+   ! $CC -O2 -o "$tmp/peakrss" "$here/peakrss.c"; then
+	echo "FAIL build: cannot compile the generators with $CC"
+	echo "adversarial: 0 passed, 1 failed"
+	exit 1
+fi
+
+# flood N: impwatch on N distinct flows from standard input, at most
+# 100,000 live. Leaves "STATUS PEAK_KB" in $tmp/rss.N and the flow record
+# count, evicted record count and summary line in $tmp/flood.N.
+flood() {
+	"$tmp/flood" "$1" |
+		timeout $TO "$tmp/peakrss" "$tmp/rss.$1" "$bin" -q --format json \
+			--max-flows 100000 -r - 2>"$tmp/flood.$1.err" |
+		awk '/^\{"type":"flow"/ { n++; if (/"end_reason":"evicted"/) e++ }
+		     /^\{"type":"summary"/ { s = $0 }
+		     END { print n + 0; print e + 0; print s }' >"$tmp/flood.$1"
+}
+
+# A reference run past the cap, then 2,000,000 flows: memory must not grow
+# with the flows seen once the table is full.
+flood 150000
+flood 2000000
+set -- $(cat "$tmp/rss.150000" 2>/dev/null) x x
+ref_status=$1 ref_kb=$2
+set -- $(cat "$tmp/rss.2000000" 2>/dev/null) x x
+big_status=$1 big_kb=$2
+records=$(sed -n 1p "$tmp/flood.2000000")
+evicted=$(sed -n 2p "$tmp/flood.2000000")
+ok "flood-exit (status $big_status)" "$big_status" = 0 -a "$ref_status" = 0
+ok "flood-no-stderr" ! -s "$tmp/flood.2000000.err"
+ok "flood-records ($records of 2000000)" "$records" = 2000000
+ok "flood-evicted-records ($evicted of 1900000)" "$evicted" = 1900000
+sed -n 3p "$tmp/flood.2000000" >"$tmp/flood.summary"
+for want in '"flows":2000000,' '"max_flows":100000,' '"peak_flows":100000,' \
+	'"evictions":1900000,' '"evicted":1900000,' '"eof":100000,'; do
+	check "flood-summary $want" 0 "$want" cat "$tmp/flood.summary"
+done
+if [ "$big_kb" != x ] && [ "$ref_kb" != x ]; then
+	# 2M flows may use no more than the 150k run plus a quarter and 16 MB.
+	ok "flood-rss (peak ${big_kb} kB at 2M flows, ${ref_kb} kB at 150k)" \
+		"$big_kb" -le $((ref_kb + ref_kb / 4 + 16384))
+else
+	ok "flood-rss (no measurement)" 1 = 0
+fi
+echo "adversarial: flood peak RSS ${big_kb} kB for 2,000,000 flows (${ref_kb} kB for 150,000), --max-flows 100000"
+
+# ---- cut captures ----------------------------------------------------------
+
+# Three good records (76 bytes each after the 24-byte header), then a cut:
+# the damaged record starts at byte 24 + 3 * 76 = 252.
+good3() {
+	pcap_hdr 65535 1
+	rec 0 60 60; udp_frame 1
+	rec 1 60 60; udp_frame 2
+	rec 2 60 60; udp_frame 3
+}
+{ good3; rec 3 60 60 | head -c 8; } >"$tmp/cut-rechdr.pcap"
+check cut-record-header 2 'cut-rechdr.pcap: damaged record at byte offset 252, after packet 3' \
+	"$bin" -q -r "$tmp/cut-rechdr.pcap"
+check cut-record-header-report 2 '"packets":3,.*"flows":1,' \
+	"$bin" -q --format json -r "$tmp/cut-rechdr.pcap"
+{ good3; rec 3 60 60; udp_frame 4 | head -c 30; } >"$tmp/cut-data.pcap"
+check cut-record-data 2 'cut-data.pcap: damaged record at byte offset 252, after packet 3' \
+	"$bin" -q -r "$tmp/cut-data.pcap"
+check cut-record-data-csv 2 '^[^,]*,[^,]*,udp,198\.51\.100\.7,40000,192\.0\.2\.10,5060,3,' \
+	"$bin" -q --format csv -r "$tmp/cut-data.pcap"
+pcap_hdr 65535 1 | head -c 10 >"$tmp/cut-filehdr.pcap"
+check cut-file-header 2 'cut-filehdr.pcap: .*truncated' "$bin" -q -r "$tmp/cut-filehdr.pcap"
+: >"$tmp/zero.pcap"
+check zero-bytes 2 'zero.pcap: .*truncated' "$bin" -q -r "$tmp/zero.pcap"
+check dev-null 2 '/dev/null: ' "$bin" -q -r /dev/null
+# pcapng cut inside a block: the offset is where that block starts.
+{ shb; idb 1; } >"$tmp/hdr.pcapng"
+# An enhanced packet block of the UDP frame: 32 + 60 bytes.
+epb() {
+	printf '\006\000\000\000\134\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000'
+	printf '\074\000\000\000\074\000\000\000'
+	udp_frame "$1"
+	printf '\134\000\000\000'
+}
+{ cat "$tmp/hdr.pcapng"; epb 1; epb 2; epb 3 | head -c 50; } >"$tmp/cut-block.pcapng"
+check cut-pcapng-block 2 'cut-block.pcapng: damaged record at byte offset 232, after packet 2' \
+	"$bin" -q -r "$tmp/cut-block.pcapng"
+check cut-pcapng-report 2 '"packets":2,.*"flows":1,' \
+	"$bin" -q --format json -r "$tmp/cut-block.pcapng"
+# With a BPF filter that passes nothing, libpcap skips the good records
+# unseen: the offset must still be that of the cut one.
+check cut-filtered 2 'cut-data.pcap: damaged record at byte offset 252, after packet 0' \
+	"$bin" -q -f tcp -r "$tmp/cut-data.pcap"
+# Standard input: a file redirected in is seekable, so the offset is
+# known; a pipe is not, and the error may only name the packet count.
+check cut-stdin 2 '-: damaged record at byte offset 252, after packet 3' \
+	sh -c "\"$bin\" -q -r - < \"$tmp/cut-data.pcap\""
+check cut-pipe 2 '-: damaged record (at byte offset 252, )?after packet 3' \
+	sh -c "cat \"$tmp/cut-data.pcap\" | \"$bin\" -q -r -"
+check cut-pipe-report 2 '"packets":3,.*"flows":1,' \
+	sh -c "cat \"$tmp/cut-data.pcap\" | \"$bin\" -q --format json -r -"
+# The second of two files is cut: the first is still reported.
+check cut-second-file 2 '"packets":6,.*"flows":1,' \
+	"$bin" -q --format json -r "$tmp/cut-data.pcap" -r "$tmp/cut-data.pcap"
+
+# ---- records with odd lengths ----------------------------------------------
+
+# caplen 0; caplen over the wire length; an IP header claiming more than
+# the frame holds; a record longer than the snap length (libpcap keeps the
+# first SNAPLEN bytes: a snaplen cut, not an error).
+{
+	pcap_hdr 64 1
+	rec 0 0 60
+	rec 1 60 40; udp_frame 1
+	rec 2 60 60; long_ip_frame 2
+	rec 3 70 70; udp_frame 3; printf '0123456789'
+	rec 4 60 60; udp_frame 4
+} >"$tmp/lengths.pcap"
+check caplen-zero 0 '"caplen-zero":1,' "$bin" -q --format json -r "$tmp/lengths.pcap"
+check caplen-over-len 0 '"caplen-over-len":1,' "$bin" -q --format json -r "$tmp/lengths.pcap"
+check ip-len-over-cap 0 '"ipv4-len-over-cap":1' "$bin" -q --format json -r "$tmp/lengths.pcap"
+# Records 2 to 5 make the flow: 40 + 60 + 70 + 60 wire bytes.
+check caplen-over-snaplen 0 '"packets":4,"bytes":230,' \
+	"$bin" -q --format json -r "$tmp/lengths.pcap"
+# A caplen no snap length allows: a damaged record, at its offset.
+{ pcap_hdr 65535 1; rec 0 60 60; udp_frame 1; rec 1 300000 300000; udp_frame 2; } >"$tmp/huge.pcap"
+check caplen-huge 2 'huge.pcap: damaged record at byte offset 100, after packet 1: .*capture length 300000' \
+	"$bin" -q -r "$tmp/huge.pcap"
+check caplen-huge-report 2 '"packets":1,.*"flows":1,' "$bin" -q --format json -r "$tmp/huge.pcap"
+# A cut record after one longer than the snap length: libpcap reads the
+# whole long record (86 bytes) but reports 64 captured, so the offset of
+# the cut one, 24 + 86 + 76 = 186, must not be counted from what libpcap
+# reports.
+{
+	pcap_hdr 64 1
+	rec 0 70 70; udp_frame 1; printf '0123456789'
+	rec 1 60 60; udp_frame 2
+	rec 2 60 60; udp_frame 3 | head -c 10
+} >"$tmp/cut-after-long.pcap"
+check cut-after-long-record 2 'cut-after-long.pcap: damaged record at byte offset 186, after packet 2' \
+	"$bin" -q -r "$tmp/cut-after-long.pcap"
+# Snap length 0 and 0xffffffff in the file header: libpcap picks its own.
+{ pcap_hdr 0 1; rec 0 60 60; udp_frame; } >"$tmp/snap0.pcap"
+check snaplen-zero 0 '"flows":1,' "$bin" -q --format json -r "$tmp/snap0.pcap"
+{ pcap_hdr 4294967295 1; rec 0 60 60; udp_frame; } >"$tmp/snapmax.pcap"
+check snaplen-max 0 '"flows":1,' "$bin" -q --format json -r "$tmp/snapmax.pcap"
+
+# ---- empty and refused inputs ------------------------------------------------
+
+check empty-pcapng 0 '"packets":0,.*"flows":0,' "$bin" -q --format json -r "$tmp/hdr.pcapng"
+check empty-pcapng-text 0 'flows +0:' "$bin" -q -r "$tmp/hdr.pcapng"
+shb >"$tmp/shb-only.pcapng"
+check pcapng-no-interface 2 'shb-only.pcapng: .*Interface Description' \
+	"$bin" -q -r "$tmp/shb-only.pcapng"
+{ shb; idb 147; } >"$tmp/user0.pcapng"
+check pcapng-unsupported-link 2 'user0.pcapng: unsupported link type 147' \
+	"$bin" -q -r "$tmp/user0.pcapng"
+check empty-stdin 2 '-: ' sh -c "\"$bin\" -q -r - < /dev/null"
+check missing-and-good 2 '"packets":3,' \
+	"$bin" -q --format json -r "$tmp/no-such.pcap" -r "$tmp/cut-data.pcap"
+
+# ---- output that cannot be written ---------------------------------------------
+
+for fmt in text json csv; do
+	check "write-full-$fmt" 2 'cannot write /dev/full' \
+		"$bin" -q --format "$fmt" -w /dev/full -r pcaps/demo.pcap
+done
+check write-full-stdout 2 'cannot write standard output' \
+	sh -c "\"$bin\" -q --format json -r pcaps/demo.pcap > /dev/full"
+check write-full-rules 2 'cannot write output' sh -c "\"$bin\" rules > /dev/full"
+check write-full-and-cut 2 'cannot write /dev/full' \
+	"$bin" -q -w /dev/full -r "$tmp/cut-data.pcap"
+check write-missing-dir 2 'cannot write .*no-such-dir/r.json' \
+	"$bin" -q -w "$tmp/no-such-dir/r.json" -r pcaps/demo.pcap
+
+# ---- catalogue files ----------------------------------------------------------
+
+good='2 | sip-proxy | sip-gateway <-> imp | SIP | tcp,udp | 5060 | ephemeral | wire | SIP | SIP'
+# bad_rules NAME LINE2 REASON: a file of one good line then LINE2 must be
+# refused by `rules --check` and by --rules-add in a run (which writes no
+# report), naming line 2 and the reason, then echoing the line.
+bad_rules() {
+	printf '%s\n%s\n' "$good" "$2" >"$tmp/$1.conf"
+	check "rules-$1" 2 "$1\\.conf:2: .*$3" "$bin" rules --check "$tmp/$1.conf"
+	check "rules-add-$1" 2 "^$tmp/$1\\.conf:2: " \
+		sh -c "\"$bin\" -q --format json --rules-add \"$tmp/$1.conf\" -r pcaps/demo.pcap 2>&1 >\"$tmp/report\""
+	ok "rules-add-$1-no-report" ! -s "$tmp/report"
+}
+bad_rules table '99 | a | cucm -> imp | SIP | udp | 5061 | ephemeral | wire | SIP | x' 'table 99 out of range'
+bad_rules service '2 | Bad_Id | cucm -> imp | SIP | udp | 5061 | ephemeral | wire | SIP | x' 'bad service id'
+bad_rules roles '2 | a | pbx -> imp | SIP | udp | 5061 | ephemeral | wire | SIP | x' "unknown role 'pbx'"
+bad_rules arrow '2 | a | cucm imp | SIP | udp | 5061 | ephemeral | wire | SIP | x' 'need an arrow'
+bad_rules transport '2 | a | cucm -> imp | SIP | tpc | 5061 | ephemeral | wire | SIP | x' "unknown transport 'tpc'"
+bad_rules port '2 | a | cucm -> imp | SIP | udp | 70000 | ephemeral | wire | SIP | x' 'port 70000 out of range'
+bad_rules range '2 | a | cucm -> imp | SIP | udp | 6610-6603 | ephemeral | wire | SIP | x' 'inverted range'
+bad_rules sport '2 | a | cucm -> imp | SIP | udp | 5061 | sometimes | wire | SIP | x' "sport 'sometimes'"
+bad_rules scope '2 | a | cucm -> imp | SIP | udp | 5061 | ephemeral | lan | SIP | x' "unknown scope 'lan'"
+bad_rules apps '2 | a | cucm -> imp | SIP | udp | 5061 | ephemeral | wire | SIP TLS | x' 'bad nDPI protocol name'
+bad_rules fields '2 | a | cucm -> imp | SIP | udp' "missing field"
+bad_rules extra '2 | a | cucm -> imp | SIP | udp | 5061 | ephemeral | wire | SIP | x | k | j | z' 'too many fields'
+bad_rules conflict '2 | sip-proxy | sip-gateway <-> imp | SIP | udp | 5060 | ephemeral | localhost | SIP | x' 'conflicts with line 1'
+bad_rules duplicate "$good" 'duplicates line 1'
+bad_rules control "$(printf '2 | a\033 | cucm -> imp | SIP | udp | 5061 | ephemeral | wire | SIP | x')" 'control byte 0x1b'
+bad_rules utf8 "$(printf '2 | a | cucm -> imp | SIP | udp | 5061 | ephemeral | wire | SIP | caf\351')" 'invalid UTF-8 0xe9'
+# A line over the length limit.
+{ printf '%s\n' "$good"; head -c 5000 /dev/zero | tr '\000' x; printf '\n'; } >"$tmp/long.conf"
+check rules-long-line 2 'long\.conf:2: line longer than' "$bin" rules --check "$tmp/long.conf"
+# A NUL byte.
+{ printf '%s\n2 |' "$good"; printf '\000'; printf ' a\n'; } >"$tmp/nul.conf"
+check rules-nul 2 'nul\.conf:2: NUL byte' "$bin" rules --check "$tmp/nul.conf"
+# Files that are no catalogue at all.
+: >"$tmp/empty.conf"
+check rules-empty 2 'empty\.conf: no rows' "$bin" rules --check "$tmp/empty.conf"
+check rules-dev-null 2 '/dev/null: no rows' "$bin" rules --check /dev/null
+check rules-dev-zero 2 '/dev/zero: .*not a catalogue' "$bin" rules --check /dev/zero
+check rules-directory 2 'cannot open: Is a directory' "$bin" rules --check rules
+check rules-capture 2 'demo\.pcap:1: ' "$bin" rules --check pcaps/demo.pcap
+check rules-missing 2 'no-such\.conf: cannot open' "$bin" rules --check "$tmp/no-such.conf"
+# A good file after a bad one changes nothing: still refused.
+check rules-add-bad-then-good 2 'table\.conf:2: ' \
+	"$bin" -q --rules-add "$tmp/table.conf" --rules-add tests/rules/site-postgresql.conf -r pcaps/demo.pcap
+
+# ---- inventory files ------------------------------------------------------------
+
+# Run when impwatch takes an inventory (--hosts FILE): each class of bad
+# line must be refused, naming line 2, with no report written.
+if "$bin" --help 2>/dev/null | grep -q -- '--hosts'; then
+	hgood='imp-publisher 192.0.2.10 imp-pub'
+	bad_hosts() {
+		printf '%s\n%s\n' "$hgood" "$2" >"$tmp/$1.hosts"
+		check "hosts-$1" 2 "$1\\.hosts:2: .*$3" \
+			sh -c "\"$bin\" -q --hosts \"$tmp/$1.hosts\" -r pcaps/demo.pcap 2>&1 >\"$tmp/report\""
+		ok "hosts-$1-no-report" ! -s "$tmp/report"
+	}
+	bad_hosts no-address 'cucm' 'missing address'
+	bad_hosts role 'pbx 192.0.2.20' "unknown role 'pbx'"
+	bad_hosts empty-role 'cucm,,imp 192.0.2.20' 'empty role'
+	bad_hosts address 'cucm 192.0.2.300' 'not an IPv4 or IPv6 address'
+	bad_hosts prefix 'cucm 192.0.2.0/2x' 'bad prefix length'
+	bad_hosts prefix-range 'cucm 2001:db8::/129' 'out of range'
+	bad_hosts host-bits 'cucm 192.0.2.1/24' 'host bits set'
+	bad_hosts name 'cucm 192.0.2.20 bad/name' 'bad name'
+	bad_hosts extra 'cucm 192.0.2.20 cucm-1 more' "unexpected 'more'"
+	bad_hosts duplicate "$hgood" 'duplicates line 1'
+	bad_hosts conflict 'cucm 192.0.2.10' 'conflicts with line 1'
+	bad_hosts control "$(printf 'cucm\033 192.0.2.20')" 'control byte 0x1b'
+	bad_hosts utf8 "$(printf 'cucm 192.0.2.20 caf\351')" 'invalid UTF-8'
+	: >"$tmp/empty.hosts"
+	check hosts-empty 2 'empty\.hosts: ' "$bin" -q --hosts "$tmp/empty.hosts" -r pcaps/demo.pcap
+	check hosts-directory 2 'rules: ' "$bin" -q --hosts rules -r pcaps/demo.pcap
+	check hosts-dev-zero 2 '/dev/zero: ' "$bin" -q --hosts /dev/zero -r pcaps/demo.pcap
+	check hosts-missing 2 'no-such\.hosts: ' "$bin" -q --hosts "$tmp/no-such.hosts" -r pcaps/demo.pcap
+else
+	echo "adversarial: impwatch has no --hosts yet: inventory cases skipped"
+fi
+
+# ---- kept crash captures ---------------------------------------------------------
+
+# Every capture that once crashed or hung impwatch (or a fuzz target):
+# read to the end or refused (exit 0, 1 or 2), with a summary, no
+# sanitizer report.
+for f in tests/crashes/*.pcap tests/crashes/*.pcapng; do
+	[ -f "$f" ] || continue
+	timeout $TO "$bin" -q --format json -r "$f" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -gt 2 ]; then
+		echo "FAIL crash-$(basename "$f"): exit $rc"; head -20 "$tmp/err"
+		fail=$((fail + 1))
+	elif grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' "$tmp/err"; then
+		echo "FAIL crash-$(basename "$f"): sanitizer report"; head -20 "$tmp/err"
+		fail=$((fail + 1))
+	elif ! tail -n 1 "$tmp/out" | grep -q '"type":"summary"'; then
+		echo "FAIL crash-$(basename "$f"): no summary"
+		fail=$((fail + 1))
+	else
+		pass=$((pass + 1))
+	fi
+done
+
+echo "adversarial: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,82 @@
+#!/bin/sh
+# run.sh BIN TEST...: every unit test binary TEST, then BIN on every case
+# of tests/golden/TESTLIST, under valgrind's memcheck.
+#
+# A case fails on any memory error (invalid read or write, use of
+# uninitialised values, bad free) and on any definitely or indirectly lost
+# block. Still-reachable blocks (libraries' one-time tables, nDPI's among
+# them) are not leaks of impwatch and do not count. BIN's own exit status
+# (0, 1 or 2, as the golden files expect) is not judged here: the golden
+# tests do that. Each failing case prints valgrind's report.
+#
+# VALGRIND_JOBS=N runs N cases at once (default: the number of CPUs).
+set -u
+bin=$1
+shift
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+
+# Installed when missing, as root (tools/deps.sh).
+if ! command -v valgrind >/dev/null 2>&1 && ! sh tools/deps.sh valgrind; then
+	echo "valgrind: not installed (Debian: apt-get install valgrind)"
+	echo "valgrind: 0 passed, 1 failed"
+	exit 1
+fi
+
+vg="valgrind -q --error-exitcode=99 --leak-check=full \
+--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+--num-callers=30"
+supp=tests/valgrind/impwatch.supp
+[ -f "$supp" ] && vg="$vg --suppressions=$supp"
+
+# One line per case in $tmp/cases: NAME<TAB>COMMAND (run by sh, from the
+# project folder).
+n=0
+for t in "$@"; do
+	n=$((n + 1))
+	printf 'unit-%s\t%s %s\n' "$(basename "$t")" "$vg" "$t" >>"$tmp/cases"
+done
+while IFS='|' read -r name mode args; do
+	case "$name" in '' | '#'*) continue ;; esac
+	: "$mode"
+	printf 'golden-%s\t%s %s %s\n' "$name" "$vg" "$bin" "$args" >>"$tmp/cases"
+done <tests/golden/TESTLIST
+
+# one.sh DIR NAME COMMAND: runs one case; writes "pass" or "fail" to
+# DIR/NAME.status and valgrind's report to DIR/NAME.log.
+cat >"$tmp/one.sh" <<'EOF'
+dir=$1 name=$2 cmd=$3
+# shellcheck disable=SC2086 # the command is split on purpose
+TZ=Asia/Seoul sh -c "$cmd" >/dev/null 2>"$dir/$name.log"
+rc=$?
+if [ "$rc" -eq 99 ] || grep -q '^==[0-9]*== ' "$dir/$name.log"; then
+	echo "fail" >"$dir/$name.status"
+else
+	echo "pass" >"$dir/$name.status"
+fi
+EOF
+
+jobs=${VALGRIND_JOBS:-$(nproc 2>/dev/null || echo 1)}
+tab=$(printf '\t')
+# xargs runs the cases in parallel; each writes its own status file.
+while IFS="$tab" read -r name cmd; do
+	printf '%s\n%s\n' "$name" "$cmd"
+done <"$tmp/cases" |
+	xargs -d '\n' -n 2 -P "$jobs" sh "$tmp/one.sh" "$tmp" 2>/dev/null ||
+	true
+
+pass=0
+fail=0
+while IFS="$tab" read -r name cmd; do
+	st=$(cat "$tmp/$name.status" 2>/dev/null || echo missing)
+	if [ "$st" = pass ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL $name ($st)"
+		grep '^==[0-9]*== ' "$tmp/$name.log" 2>/dev/null | head -40
+	fi
+done <"$tmp/cases"
+
+echo "valgrind: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
