@@ -30,11 +30,12 @@ struct tlines {
 
 /*
  * Read the whole file at path into *buf (NUL-terminated, *len bytes
- * before the NUL). Files larger than max bytes, directories, and
- * unreadable files are errors: "PATH: reason" on err, -1 returned.
+ * before the NUL). Files larger than max bytes ("not WHAT": "a
+ * catalogue"), directories, and unreadable files are errors: "PATH:
+ * reason" on err, -1 returned.
  */
-int textfile_read(const char *path, size_t max, char **buf, size_t *len,
-		  FILE *err);
+int textfile_read(const char *path, size_t max, const char *what, char **buf,
+		  size_t *len, FILE *err);
 
 void tlines_init(struct tlines *t, const char *buf, size_t len);
 

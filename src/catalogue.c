@@ -8,6 +8,7 @@
  * every lookup with one hash probe or one binary search, allocating nothing.
  */
 #include "catalogue.h"
+#include "textfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -249,104 +250,13 @@ int cat_role_parse(const char *s, size_t len)
 
 /* ---------------------------------------------------------------- UTF-8 */
 
-/* Length of the well-formed UTF-8 sequence at p (n bytes left), or 0.
-   RFC 3629: no overlong forms, surrogates or values past U+10FFFF; a
-   sequence cut short by the end of the line is invalid too. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	size_t k, j;
-	uint32_t cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		k = 2;
-		cp = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		k = 3;
-		cp = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		k = 4;
-		cp = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (k > n)
-		return 0;
-	for (j = 1; j < k; j++) {
-		if ((p[j] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[j] & 0x3f);
-	}
-	if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return k;
-}
-
 /* --------------------------------------------------------------- errors */
 
-/* Write one line of catalogue text for a person: valid UTF-8 as is, tabs
-   kept, other control and invalid bytes as \xNN, cut after SHOW_LINE_MAX
-   bytes (on a character boundary) with "..." to say so. */
-static void show_line(FILE *err, const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-
-	fputs("  ", err);
-	while (i < n) {
-		size_t k = utf8_len(p + i, n - i);
-
-		/* An invalid byte is shown alone, escaped below. */
-		if (k == 0)
-			k = 1;
-		if (i + k > SHOW_LINE_MAX) {
-			fputs("...", err);
-			break;
-		}
-		if (k > 1)
-			fwrite(p + i, 1, k, err);
-		else if ((p[i] < 0x20 && p[i] != '\t') || p[i] >= 0x7f)
-			fprintf(err, "\\x%02x", p[i]);
-		else
-			fputc(p[i], err);
-		i += k;
-	}
-	fputc('\n', err);
-}
-
-/* "NAME:LINE: reason" then the offending line. */
-__attribute__((format(printf, 6, 7)))
-static void line_error(FILE *err, const char *name, uint32_t line,
-		       const char *text, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	fprintf(err, "%s:%u: ", name, (unsigned)line);
-	va_start(ap, fmt);
-	vfprintf(err, fmt, ap);
-	va_end(ap);
-	fputc('\n', err);
-	show_line(err, text, len);
-}
-
-/* "NAME: reason", for errors that belong to no one line. */
-__attribute__((format(printf, 3, 4)))
-static void file_error(FILE *err, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	fprintf(err, "%s: ", name);
-	va_start(ap, fmt);
-	vfprintf(err, fmt, ap);
-	va_end(ap);
-	fputc('\n', err);
-}
+/* "NAME:LINE: reason" then the offending line, as every loader writes
+   them (textfile.c). */
+#define line_error(err, name, line, text, len, ...) \
+	tline_error(err, name, line, (struct tstr){ text, len }, __VA_ARGS__)
+#define file_error tfile_error
 
 /* ------------------------------------------------------------- scanning */
 
@@ -473,7 +383,7 @@ static long bad_byte(const char *s, size_t n, const char **why)
 			*why = "control byte";
 			return (long)i;
 		}
-		k = utf8_len(p + i, n - i);
+		k = utf8_seq_len(p + i, n - i);
 		if (k == 0) {
 			*why = "invalid UTF-8";
 			return (long)i;
@@ -1211,63 +1121,17 @@ out:
 int catalogue_load_file(struct catalogue *c, const char *path, bool override,
 			FILE *err)
 {
-	struct stat sb;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int fd, rc;
+	char *buf;
+	size_t len;
+	int rc;
 
 	if (!path)
 		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		file_error(err, path, "cannot open: %s", strerror(errno));
+	if (textfile_read(path, CAT_MAX_FILE_BYTES, "a catalogue", &buf, &len, err) != 0)
 		return -1;
-	}
-	/* A directory opens fine read-only; say so before read() fails. */
-	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		file_error(err, path, "cannot open: %s", strerror(EISDIR));
-		close(fd);
-		return -1;
-	}
-	for (;;) {
-		ssize_t got;
-
-		if (len == cap) {
-			size_t ncap = cap ? cap * 2 : 65536;
-			char *nbuf;
-
-			if (cap >= CAT_MAX_FILE_BYTES) {
-				file_error(err, path, "larger than %zu bytes; not "
-					   "a catalogue", CAT_MAX_FILE_BYTES);
-				goto fail;
-			}
-			nbuf = realloc(buf, ncap);
-			if (!nbuf) {
-				file_error(err, path, "out of memory");
-				goto fail;
-			}
-			buf = nbuf;
-			cap = ncap;
-		}
-		got = read(fd, buf + len, cap - len);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			file_error(err, path, "cannot read: %s", strerror(errno));
-			goto fail;
-		}
-		if (got == 0)
-			break;
-		len += (size_t)got;
-	}
-	close(fd);
-	rc = catalogue_parse(c, path, buf ? buf : "", len, override, err);
+	rc = catalogue_parse(c, path, buf, len, override, err);
 	free(buf);
 	return rc;
-fail:
-	close(fd);
-	free(buf);
-	return -1;
 }
 
 int catalogue_load_embedded(struct catalogue *c, FILE *err)

@@ -396,7 +396,7 @@ struct hosts *hosts_load(const char *path, FILE *err)
 	char *buf;
 	size_t len;
 
-	if (textfile_read(path, HOSTS_MAX_FILE, &buf, &len, err) != 0)
+	if (textfile_read(path, HOSTS_MAX_FILE, "an inventory", &buf, &len, err) != 0)
 		return NULL;
 	h = hosts_parse(path, buf, len, err);
 	free(buf);

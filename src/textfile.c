@@ -48,8 +48,8 @@ size_t utf8_seq_len(const unsigned char *p, size_t n)
 	return k;
 }
 
-int textfile_read(const char *path, size_t max, char **bufp, size_t *lenp,
-		  FILE *err)
+int textfile_read(const char *path, size_t max, const char *what, char **bufp,
+		  size_t *lenp, FILE *err)
 {
 	struct stat sb;
 	char *buf = NULL;
@@ -78,7 +78,8 @@ int textfile_read(const char *path, size_t max, char **bufp, size_t *lenp,
 			char *nbuf;
 
 			if (len > max) {
-				tfile_error(err, path, "larger than %zu bytes", max);
+				tfile_error(err, path, "larger than %zu bytes; not %s",
+					    max, what);
 				goto fail;
 			}
 			nbuf = realloc(buf, ncap);
@@ -101,7 +102,7 @@ int textfile_read(const char *path, size_t max, char **bufp, size_t *lenp,
 		len += (size_t)got;
 	}
 	if (len > max) {
-		tfile_error(err, path, "larger than %zu bytes", max);
+		tfile_error(err, path, "larger than %zu bytes; not %s", max, what);
 		goto fail;
 	}
 	close(fd);
