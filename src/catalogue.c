@@ -362,37 +362,6 @@ static int parse_uint(struct str f, unsigned long *v)
 	return 0;
 }
 
-/*
- * Offset of the first byte that may not appear in a catalogue line, or -1:
- * NUL, control bytes other than tab, and anything that is not UTF-8.
- * *why names the problem.
- */
-static long bad_byte(const char *s, size_t n, const char **why)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-
-	while (i < n) {
-		size_t k;
-
-		if (p[i] == 0) {
-			*why = "NUL byte";
-			return (long)i;
-		}
-		if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f) {
-			*why = "control byte";
-			return (long)i;
-		}
-		k = utf8_seq_len(p + i, n - i);
-		if (k == 0) {
-			*why = "invalid UTF-8";
-			return (long)i;
-		}
-		i += k;
-	}
-	return -1;
-}
-
 /* -------------------------------------------------------------- fields */
 
 enum {
@@ -1005,23 +974,12 @@ int catalogue_parse(struct catalogue *c, const char *name, const char *buf,
 {
 	struct stage st;
 	struct reason why;
-	const char *p, *end;
-	uint32_t lineno = 0;
+	struct tlines tl;
+	struct tstr ln;
 	int rc = -1;
 
 	if (!c)
 		return -1;
-	if (!buf) {
-		buf = "";
-		len = 0;
-	}
-	/* A byte-order mark, as some Windows editors write, is no text. */
-	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
-		buf += 3;
-		len -= 3;
-	}
-	p = buf;
-	end = buf + len;
 	if (!name)
 		name = "(catalogue)";
 	if (c->built) {
@@ -1036,34 +994,20 @@ int catalogue_parse(struct catalogue *c, const char *name, const char *buf,
 	if (!st.file)
 		goto oom;
 
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *line = p;
-		size_t n = (size_t)((nl ? nl : end) - p);
-		const char *what;
+	/* Lines as every strict loader reads them (textfile.c): a BOM
+	   skipped, CRLF accepted, long lines and bad bytes refused. */
+	tlines_init(&tl, buf, len);
+	while (tlines_next(&tl, &ln)) {
+		const char *line = ln.s;
+		size_t n = ln.n;
+		uint32_t lineno = tl.lineno;
 		struct str t;
 		struct cat_row row;
 		const struct cat_row *clash;
-		long bad;
 		int prc;
 
-		p = nl ? nl + 1 : end;
-		lineno++;
-		/* Windows line ends: the CR belongs to the newline. */
-		if (n > 0 && line[n - 1] == '\r')
-			n--;
-		if (n > MAX_RULE_LINE) {
-			line_error(err, name, lineno, line, n,
-				   "line longer than %d bytes", MAX_RULE_LINE);
+		if (tline_check(name, lineno, ln, MAX_RULE_LINE, err) != 0)
 			goto out;
-		}
-		bad = bad_byte(line, n, &what);
-		if (bad >= 0) {
-			line_error(err, name, lineno, line, n,
-				   "%s 0x%02x at column %ld (byte offset %ld)",
-				   what, (unsigned char)line[bad], bad + 1, bad);
-			goto out;
-		}
 		t = trim(line, n);
 		if (t.n == 0 || t.s[0] == '#')
 			continue;
