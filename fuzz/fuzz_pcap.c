@@ -82,10 +82,12 @@ static int memfile(int fd, const void *data, size_t n, char name[64])
 	return 0;
 }
 
+/* As impwatch reads files: in batches (pipeline_queue), every frame
+   done by the drain after the read. */
 static void on_packet(void *ctx, int dlt, uint64_t ts_us, const uint8_t *bytes,
 		      uint32_t caplen, uint32_t wire_len)
 {
-	pipeline_packet(ctx, dlt, ts_us, bytes, caplen, wire_len);
+	pipeline_queue(ctx, dlt, ts_us, bytes, caplen, wire_len);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -147,6 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&fs, 0, sizeof fs);
 	fs.name = name;
 	rc = capture_read_file(&fs, NULL, on_packet, NULL, &pl, NULL);
+	pipeline_drain(&pl);
 	if (rc != 0 && fs.error[0] == '\0')
 		broken("a failed read without a reason");
 	if (rc == 0 && fs.error[0] != '\0')

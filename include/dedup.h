@@ -25,9 +25,13 @@
                                      retransmission timer (RFC 6298's
                                      200 ms floor, SIP's 500 ms T1) */
 
+struct dedup_slot {
+	uint64_t fp;              /* fingerprint, 0 empty */
+	uint64_t ts;              /* when it was seen */
+};
+
 struct dedup {
-	uint64_t *fp;             /* DEDUP_SLOTS fingerprints, 0 empty */
-	uint64_t *ts;             /* when each was seen */
+	struct dedup_slot *slot;  /* DEDUP_SLOTS of them */
 	uint64_t window_us;       /* 0: detection off */
 	uint64_t seen, copies;
 };
@@ -38,5 +42,13 @@ void dedup_free(struct dedup *d);
 
 /* True when p repeats a packet seen less than the window ago. */
 bool dedup_is_copy(struct dedup *d, const struct packet *p);
+
+/* The same in steps, for a caller that batches packets: the packet's
+   fingerprint (0 when it is not checked: detection off, or no IP header),
+   a hint to fetch its slot, and the check, which must come in packet
+   order. */
+uint64_t dedup_fingerprint(const struct dedup *d, const struct packet *p);
+void dedup_prefetch(const struct dedup *d, uint64_t fp);
+bool dedup_check(struct dedup *d, uint64_t fp, uint64_t ts_us);
 
 #endif

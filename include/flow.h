@@ -95,6 +95,7 @@ struct flow {
 	uint16_t app_master;   /* DPI: nDPI master protocol id */
 	uint16_t dpi_pkts;     /* packets given to nDPI */
 	uint16_t service_row;  /* catalogue row index + 1 of the service, 0 none */
+	uint32_t hash;         /* low bits of the key's hash (flow.c's) */
 	uint64_t tables;       /* bit t set: guide table t documents the flow */
 	void    *dpi;          /* nDPI state while undecided; NULL otherwise */
 };
@@ -150,6 +151,29 @@ void flow_table_free(struct flow_table *t);
  */
 struct flow *flow_lookup(struct flow_table *t, const struct packet *p,
 			 bool *is_new, bool *from_b);
+
+/*
+ * The same lookup in two steps, so that a caller holding several packets
+ * can have the table's memory on its way for all of them before it needs
+ * any (offline reading does; pipeline.c). flow_prepare() builds p's key,
+ * hashes it and asks the CPU to fetch its hash bucket; flow_prefetch()
+ * then asks for the first flow on that bucket's chain. Both are only
+ * hints and change nothing: flow_lookup_prepared() reads the table as it
+ * is when called, so packets in between may create or end any flow. prep
+ * must come from flow_prepare() on the same table and packet.
+ */
+struct flow_prep {
+	struct flow_key key;
+	uint64_t hash;
+	bool rev;              /* p travels from side B to side A */
+};
+
+void flow_prepare(struct flow_table *t, const struct packet *p,
+		  struct flow_prep *prep);
+void flow_prefetch(struct flow_table *t, const struct flow_prep *prep);
+struct flow *flow_lookup_prepared(struct flow_table *t, const struct packet *p,
+				  const struct flow_prep *prep, bool *is_new,
+				  bool *from_b);
 
 /* End every flow idle past its timeout (now_us - last_us > timeout) at
    packet time now_us, oldest first. Cost O(1) per flow ended. */

@@ -27,6 +27,22 @@
 
 struct pcap_dumper;
 
+/* Offline batching (pipeline_queue): frames per batch, and the bytes
+   kept for those that must be copied (four times libpcap's usual largest
+   snap length, 262144; a larger frame skips the batch). */
+#define PIPE_BATCH 16
+#define PIPE_ARENA (1u << 20)
+
+/* A frame waiting in the batch. */
+struct pipe_item {
+	struct packet p;
+	struct flow_prep prep;
+	uint64_t fp;            /* duplicate fingerprint (dedup.h) */
+	const uint8_t *bytes;   /* its copy in the arena; NULL when not kept */
+	uint32_t caplen;
+	int dlt;
+};
+
 struct pipeline_cfg {
 	const struct limits *lim;
 	bool no_dpi;                    /* --no-dpi: nDPI never loaded */
@@ -59,6 +75,10 @@ struct pipeline {
 	uint64_t alerts_sent;
 	uint64_t dumped;                /* frames written to the dump */
 	uint64_t dump_skipped;          /* frames of another link type */
+	struct pipe_item *queue;        /* PIPE_BATCH frames (pipeline_queue) */
+	size_t queued;
+	uint8_t *arena;                 /* PIPE_ARENA bytes of frame copies */
+	size_t arena_used;
 };
 
 /*
@@ -84,9 +104,20 @@ struct catalogue *pipeline_load_catalogue(const struct pipeline_cfg *cfg,
 int pipeline_dump_open(struct pipeline *pl, const char *path, int dlt,
 		       int snaplen, FILE *err);
 
-/* One captured frame. */
+/* One captured frame, taken through the whole path now (live capture). */
 void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_us,
 		     const uint8_t *bytes, uint32_t caplen, uint32_t wire_len);
+
+/*
+ * One frame read from a file: decoded now, and taken through the flow
+ * table with the rest of its batch (pipeline.c says why). The bytes need
+ * not outlive the call. Every frame is done, in order, by the next
+ * pipeline_drain(), pipeline_tick() or pipeline_finish(): call one before
+ * looking at flows or reporting.
+ */
+void pipeline_queue(struct pipeline *pl, int dlt, uint64_t ts_us,
+		    const uint8_t *bytes, uint32_t caplen, uint32_t wire_len);
+void pipeline_drain(struct pipeline *pl);
 
 /* Live capture with no packets: let flows idle out by the clock. */
 void pipeline_tick(struct pipeline *pl, uint64_t now_us);

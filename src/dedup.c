@@ -23,60 +23,60 @@ int dedup_init(struct dedup *d, uint64_t window_us)
 	d->window_us = window_us;
 	if (!window_us)
 		return 0;
-	d->fp = calloc(DEDUP_SLOTS, sizeof(*d->fp));
-	d->ts = calloc(DEDUP_SLOTS, sizeof(*d->ts));
-	if (!d->fp || !d->ts) {
-		dedup_free(d);
+	d->slot = calloc(DEDUP_SLOTS, sizeof(*d->slot));
+	if (!d->slot)
 		return -1;
-	}
 	return 0;
 }
 
 void dedup_free(struct dedup *d)
 {
-	free(d->fp);
-	free(d->ts);
-	d->fp = NULL;
-	d->ts = NULL;
+	free(d->slot);
+	d->slot = NULL;
 }
 
-/* A 64-bit mix of the copied bytes and the packet's length: one
-   multiply and rotate per 8-byte word, murmur3's finaliser once. Not for
-   hash tables an attacker fills (the flow table uses SipHash): a forged
+/* A 64-bit mix of the packet's first FP_IP + FP_L4 bytes (zero past what
+   was copied) and its length: one multiply and rotate per 8-byte word, in
+   two independent lanes (the multiplies of one lane wait for each other,
+   not for the other lane's), murmur3's finaliser once. Not for hash
+   tables an attacker fills (the flow table uses SipHash): a forged
    collision here only makes one packet look like another's copy within a
    few milliseconds. */
-static uint64_t fingerprint(const uint8_t *b, size_t n, uint64_t len)
+static uint64_t fingerprint(const uint8_t b[FP_IP + FP_L4], uint64_t len)
 {
-	uint64_t h = len * UINT64_C(0x9e3779b97f4a7c15), w;
+	uint64_t h0 = len * UINT64_C(0x9e3779b97f4a7c15);
+	uint64_t h1 = UINT64_C(0x87c37b91114253d5), w0, w1;
 	size_t i;
 
-	for (i = 0; i < n; i += 8) {
-		w = 0;
-		memcpy(&w, b + i, n - i < 8 ? n - i : 8);
-		h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
-		h = (h << 29) | (h >> 35);
+	for (i = 0; i < FP_IP + FP_L4; i += 16) {
+		memcpy(&w0, b + i, 8);
+		memcpy(&w1, b + i + 8, 8);
+		h0 = (h0 ^ w0) * UINT64_C(0xff51afd7ed558ccd);
+		h1 = (h1 ^ w1) * UINT64_C(0xff51afd7ed558ccd);
+		h0 = (h0 << 29) | (h0 >> 35);
+		h1 = (h1 << 29) | (h1 >> 35);
 	}
-	h ^= h >> 33;
-	h *= UINT64_C(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return h ? h : 1;   /* 0 marks an empty slot */
+	h0 ^= (h1 << 31) | (h1 >> 33);
+	h0 ^= h0 >> 33;
+	h0 *= UINT64_C(0xc4ceb9fe1a85ec53);
+	h0 ^= h0 >> 33;
+	return h0 ? h0 : 1;   /* 0 marks an empty slot */
 }
 
-bool dedup_is_copy(struct dedup *d, const struct packet *p)
+_Static_assert((FP_IP + FP_L4) % 16 == 0, "fingerprint() takes 16 bytes a step");
+
+uint64_t dedup_fingerprint(const struct dedup *d, const struct packet *p)
 {
-	uint8_t b[FP_IP + FP_L4];
+	uint8_t b[FP_IP + FP_L4] = { 0 };
 	struct cursor c;
 	size_t n, m = 0;
-	uint64_t fp;
-	uint32_t i;
 
 	if (!d->window_us || !p->l3)
-		return false;
-	d->seen++;
+		return 0;
 	cur_init(&c, p->l3, p->l3_len);
 	n = cur_left(&c) < FP_IP ? cur_left(&c) : FP_IP;
 	if (!cur_copy(&c, b, n))
-		return false;
+		return 0;
 	/* What a router hop changes: TTL and header checksum (RFC 791), hop
 	   limit (RFC 8200). */
 	if (p->family == 4 && n >= 12) {
@@ -99,14 +99,33 @@ bool dedup_is_copy(struct dedup *d, const struct packet *p)
 		if (!cur_copy(&c, b + n, m))
 			m = 0;
 	}
-	fp = fingerprint(b, n + m, p->l3_len);
-	i = (uint32_t)fp & (DEDUP_SLOTS - 1);
-	if (d->fp[i] == fp && p->ts_us >= d->ts[i] &&
-	    p->ts_us - d->ts[i] <= d->window_us) {
+	return fingerprint(b, p->l3_len);
+}
+
+void dedup_prefetch(const struct dedup *d, uint64_t fp)
+{
+	if (fp)
+		__builtin_prefetch(&d->slot[fp & (DEDUP_SLOTS - 1)], 1);
+}
+
+bool dedup_check(struct dedup *d, uint64_t fp, uint64_t ts_us)
+{
+	struct dedup_slot *s;
+
+	if (!fp)
+		return false;
+	d->seen++;
+	s = &d->slot[fp & (DEDUP_SLOTS - 1)];
+	if (s->fp == fp && ts_us >= s->ts && ts_us - s->ts <= d->window_us) {
 		d->copies++;
 		return true;
 	}
-	d->fp[i] = fp;
-	d->ts[i] = p->ts_us;
+	s->fp = fp;
+	s->ts = ts_us;
 	return false;
+}
+
+bool dedup_is_copy(struct dedup *d, const struct packet *p)
+{
+	return dedup_check(d, dedup_fingerprint(d, p), p->ts_us);
 }

@@ -544,6 +544,16 @@ static void on_packet(void *ctx, int dlt, uint64_t ts_us, const uint8_t *bytes,
 	pipeline_packet(&r->pl, dlt, ts_us, bytes, caplen, wire_len);
 }
 
+/* From a file, frames go through the flow table in batches. */
+static void on_file_packet(void *ctx, int dlt, uint64_t ts_us,
+			   const uint8_t *bytes, uint32_t caplen,
+			   uint32_t wire_len)
+{
+	struct run *r = ctx;
+
+	pipeline_queue(&r->pl, dlt, ts_us, bytes, caplen, wire_len);
+}
+
 /* The progress line: at most a few times a second, on a terminal only. */
 static void on_progress(void *ctx, uint64_t done, uint64_t total)
 {
@@ -582,9 +592,13 @@ static bool read_files(struct run *r)
 	for (i = 0; i < o->n_inputs && !stop_flag; i++) {
 		r->files[i].name = o->inputs[i];
 		r->cur = &r->files[i];
-		if (capture_read_file(&r->files[i], o->filter, on_packet,
-				      r->progress ? on_progress : NULL, r,
-				      &stop_flag) != 0) {
+		int rc = capture_read_file(&r->files[i], o->filter,
+					   on_file_packet,
+					   r->progress ? on_progress : NULL, r,
+					   &stop_flag);
+
+		pipeline_drain(&r->pl);
+		if (rc != 0) {
 			if (r->progress_shown)
 				fputc('\n', stderr);
 			r->progress_shown = false;

@@ -4,6 +4,7 @@
 #include "pipeline.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <pcap/pcap.h>
 #include <string.h>
 
@@ -94,6 +95,11 @@ int pipeline_open(struct pipeline *pl, const struct pipeline_cfg *cfg,
 	pl->ft = flow_table_new(cfg->lim, cfg->seed, on_flow_end, pl);
 	if (!pl->ft)
 		goto oom;
+	/* The arena's pages are touched only as far as frames fill it. */
+	pl->queue = calloc(PIPE_BATCH, sizeof(*pl->queue));
+	pl->arena = malloc(PIPE_ARENA);
+	if (!pl->queue || !pl->arena)
+		goto oom;
 	return 0;
 oom:
 	fprintf(err, "impwatch: out of memory (--max-flows %u)\n",
@@ -171,47 +177,141 @@ static void dump_frame(struct pipeline *pl, const struct flow *f, int dlt,
 	pl->dumped++;
 }
 
-void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_us,
-		     const uint8_t *bytes, uint32_t caplen, uint32_t wire_len)
+/* Counting and decoding. False when the frame stops here (malformed, or
+   a held fragment). */
+static bool frame_decode(struct pipeline *pl, int dlt, uint64_t ts_us,
+			 const uint8_t *bytes, uint32_t caplen,
+			 uint32_t wire_len, struct packet *p)
 {
-	struct packet p;
-	struct flow *f;
-	bool is_new, from_b;
-
 	pl->packets++;
 	pl->bytes += wire_len;
 	pl->last_dlt = dlt;
-	if (decode_packet(&pl->dec, dlt, ts_us, bytes, caplen, wire_len, &p) !=
-	    DECODE_OK)
-		return;
-	/* A copy of a frame the SPAN already gave: counted, left out. */
-	if (dedup_is_copy(&pl->dedup, &p))
-		return;
-	flow_expire(pl->ft, p.ts_us);
-	f = flow_lookup(pl->ft, &p, &is_new, &from_b);
+	return decode_packet(&pl->dec, dlt, ts_us, bytes, caplen, wire_len, p) ==
+	       DECODE_OK;
+}
+
+/* The rest: the flow, its classification, nDPI, alert and evidence. */
+static void frame_flow(struct pipeline *pl, const struct packet *p,
+		       const struct flow_prep *prep, int dlt,
+		       const uint8_t *bytes, uint32_t caplen)
+{
+	struct flow *f;
+	bool is_new, from_b;
+
+	flow_expire(pl->ft, p->ts_us);
+	f = flow_lookup_prepared(pl->ft, p, prep, &is_new, &from_b);
 	if (is_new) {
-		classify_flow(pl->cat, f, &p, from_b);
+		classify_flow(pl->cat, f, p, from_b);
 		classify_roles(pl->cat, pl->hosts, f);
 		if (pl->dpi)
 			dpi_flow_start(pl->dpi, f);
 	}
 	/* A decided flow (or --no-dpi) pays this one test and no more. */
-	if (f->dpi && dpi_packet(pl->dpi, f, &p))
+	if (f->dpi && dpi_packet(pl->dpi, f, p))
 		classify_app(pl->cat, pl->dpi, f);
 	if (pl->alerts && !f->alerted)
 		maybe_alert(pl, f);
 	if (pl->dump_path)
-		dump_frame(pl, f, dlt, ts_us, bytes, caplen, wire_len);
+		dump_frame(pl, f, dlt, p->ts_us, bytes, caplen, p->wire_len);
+}
+
+void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_us,
+		     const uint8_t *bytes, uint32_t caplen, uint32_t wire_len)
+{
+	struct packet p;
+	struct flow_prep prep;
+
+	if (!frame_decode(pl, dlt, ts_us, bytes, caplen, wire_len, &p))
+		return;
+	/* A copy of a frame the SPAN already gave: counted, left out. */
+	if (dedup_is_copy(&pl->dedup, &p))
+		return;
+	flow_prepare(pl->ft, &p, &prep);
+	frame_flow(pl, &p, &prep, dlt, bytes, caplen);
+}
+
+/*
+ * Offline, frames wait in a batch of up to PIPE_BATCH before they meet
+ * the flow table. A lookup is two loads from memory the cache has rarely
+ * kept (the hash bucket, then the flow): one frame at a time, the CPU
+ * waits for each in turn. Held in a batch, each frame's bucket is asked
+ * for as it is decoded and its flow before the first frame is looked up,
+ * so the waits overlap. Frames still go through the table one by one, in
+ * order: the batch changes when the work happens, not what it does.
+ *
+ * nDPI and the evidence dump read a frame's bytes after its lookup, and
+ * libpcap reuses its buffer for the next record: with either, the frame
+ * is copied into the arena. Without them nothing reads the bytes after
+ * decoding, and nothing is copied.
+ */
+void pipeline_queue(struct pipeline *pl, int dlt, uint64_t ts_us,
+		    const uint8_t *bytes, uint32_t caplen, uint32_t wire_len)
+{
+	struct pipe_item *it;
+	bool copy = pl->dpi || pl->dump_path;
+
+	if (!pl->queue || (copy && caplen > PIPE_ARENA)) {
+		/* No batch memory, or a frame larger than the arena. */
+		pipeline_drain(pl);
+		pipeline_packet(pl, dlt, ts_us, bytes, caplen, wire_len);
+		return;
+	}
+	if (copy) {
+		if (PIPE_ARENA - pl->arena_used < caplen)
+			pipeline_drain(pl);
+		memcpy(pl->arena + pl->arena_used, bytes, caplen);
+		bytes = pl->arena + pl->arena_used;
+	}
+	it = &pl->queue[pl->queued];
+	if (!frame_decode(pl, dlt, ts_us, bytes, caplen, wire_len, &it->p))
+		return;
+	/* Whether it is a copy is decided in order, in the drain; the
+	   fingerprint needs the bytes, so it is taken now. */
+	it->fp = dedup_fingerprint(&pl->dedup, &it->p);
+	dedup_prefetch(&pl->dedup, it->fp);
+	if (copy) {
+		pl->arena_used += caplen;
+	} else {
+		/* They point into libpcap's buffer, which the next record
+		   overwrites: nothing may follow them. */
+		it->p.l3 = it->p.payload = NULL;
+		bytes = NULL;
+	}
+	flow_prepare(pl->ft, &it->p, &it->prep);
+	it->dlt = dlt;
+	it->bytes = bytes;
+	it->caplen = caplen;
+	if (++pl->queued == PIPE_BATCH)
+		pipeline_drain(pl);
+}
+
+void pipeline_drain(struct pipeline *pl)
+{
+	size_t i;
+
+	for (i = 0; i < pl->queued; i++)
+		flow_prefetch(pl->ft, &pl->queue[i].prep);
+	for (i = 0; i < pl->queued; i++) {
+		const struct pipe_item *it = &pl->queue[i];
+
+		if (dedup_check(&pl->dedup, it->fp, it->p.ts_us))
+			continue;
+		frame_flow(pl, &it->p, &it->prep, it->dlt, it->bytes, it->caplen);
+	}
+	pl->queued = 0;
+	pl->arena_used = 0;
 }
 
 void pipeline_tick(struct pipeline *pl, uint64_t now_us)
 {
+	pipeline_drain(pl);
 	decoder_expire(&pl->dec, now_us);
 	flow_expire(pl->ft, now_us);
 }
 
 void pipeline_finish(struct pipeline *pl, enum end_reason why)
 {
+	pipeline_drain(pl);
 	decoder_expire(&pl->dec, UINT64_MAX);
 	flow_flush(pl->ft, why);
 }
@@ -281,4 +381,8 @@ void pipeline_close(struct pipeline *pl)
 	hosts_free(pl->hosts);
 	pl->hosts = NULL;
 	dedup_free(&pl->dedup);
+	free(pl->queue);
+	pl->queue = NULL;
+	free(pl->arena);
+	pl->arena = NULL;
 }
