@@ -11,89 +11,115 @@
 #include "util.h"
 
 /* Transport as the record names it: a string, or the protocol number. */
-static void json_transport(FILE *o, uint8_t proto)
+static void ob_transport(struct outbuf *o, uint8_t proto)
 {
 	char t[8];
 
 	report_transport(t, proto);
 	if (t[0] >= '0' && t[0] <= '9')
-		fputs(t, o);
+		ob_puts(o, t);
 	else
-		json_string(o, t);
+		ob_json_string(o, t);
 }
 
-static void json_tables(FILE *o, uint64_t tables)
+static void json_transport(FILE *f, uint8_t proto)
+{
+	struct outbuf o;
+
+	ob_init(&o, f);
+	ob_transport(&o, proto);
+	ob_flush(&o);
+}
+
+static void ob_tables(struct outbuf *o, uint64_t tables)
 {
 	int t, first = 1;
 
-	fputc('[', o);
+	ob_putc(o, '[');
 	for (t = 0; t < 64; t++) {
 		if (!(tables & (UINT64_C(1) << t)))
 			continue;
-		fprintf(o, "%s%d", first ? "" : ",", t);
+		if (!first)
+			ob_putc(o, ',');
+		ob_u64(o, (uint64_t)t);
 		first = 0;
 	}
-	fputc(']', o);
+	ob_putc(o, ']');
 }
 
 /* A comma list ("TLS,HTTP") as a JSON array of strings. */
-static void json_list(FILE *o, const char *list)
+static void ob_list(struct outbuf *o, const char *list)
 {
 	const char *p = list, *e;
 	char item[EXPECTED_MAX];
 
-	fputc('[', o);
+	ob_putc(o, '[');
 	for (; *p; p = *e ? e + 1 : e) {
 		e = strchr(p, ',');
 		if (!e)
 			e = p + strlen(p);
 		snprintf(item, sizeof(item), "%.*s", (int)(e - p), p);
 		if (p != list)
-			fputc(',', o);
-		json_string(o, item);
+			ob_putc(o, ',');
+		ob_json_string(o, item);
 	}
-	fputc(']', o);
+	ob_putc(o, ']');
+}
+
+static void json_list(FILE *f, const char *list)
+{
+	struct outbuf o;
+
+	ob_init(&o, f);
+	ob_list(&o, list);
+	ob_flush(&o);
+}
+
+/* A string, or null for NULL. */
+static void ob_string_or_null(struct outbuf *o, const char *s)
+{
+	if (s)
+		ob_json_string(o, s);
+	else
+		ob_puts(o, "null");
 }
 
 /* "app", "app_source", and for a protocol mismatch "expected". */
-static void json_app(FILE *o, const struct report *r, const struct flow *f)
+static void ob_app(struct outbuf *o, const struct report *r,
+		   const struct flow *f)
 {
 	char name[DPI_NAME_MAX];
 	const char *app = dpi_app_name(r->dpi, f, name);
 
-	fputs(",\"app\":", o);
-	if (app)
-		json_string(o, app);
-	else
-		fputs("null", o);
-	fputs(",\"app_source\":", o);
-	if (app)
-		json_string(o, app_source_name((enum app_source)f->app_source));
-	else
-		fputs("null", o);
+	ob_puts(o, ",\"app\":");
+	ob_string_or_null(o, app);
+	ob_puts(o, ",\"app_source\":");
+	ob_string_or_null(o, app ? app_source_name((enum app_source)f->app_source)
+			      : NULL);
 	if (f->verdict == V_PROTOCOL_MISMATCH) {
 		char exp[EXPECTED_MAX];
 
 		report_expected_flow(r, f, exp);
-		fputs(",\"expected\":", o);
-		json_list(o, exp);
+		ob_puts(o, ",\"expected\":");
+		ob_list(o, exp);
 	}
 }
 
 static void json_counter(FILE *o, int *first, const char *name, uint64_t n);
 
 /* A role mask as a JSON array of role ids. */
-static void json_role_mask(FILE *o, uint32_t mask)
+static void ob_role_mask(struct outbuf *o, uint32_t mask)
 {
 	char buf[512];
 
 	hosts_roles_str(mask, buf, sizeof(buf));
-	json_list(o, buf);
+	ob_list(o, buf);
 }
 
 /* With an inventory: each end's roles and name; for a role violation, the
    rows that document the port, with the roles they allow. */
-static void json_roles(FILE *o, const struct report *r, const struct flow *f)
+static void ob_roles(struct outbuf *o, const struct report *r,
+		     const struct flow *f)
 {
 	struct host_info c, s;
 	struct cat_hits h;
@@ -103,50 +129,52 @@ static void json_roles(FILE *o, const struct report *r, const struct flow *f)
 		return;
 	c = hosts_lookup(r->hosts, flow_client_ip(f));
 	s = hosts_lookup(r->hosts, flow_server_ip(f));
-	fputs(",\"client_roles\":", o);
+	ob_puts(o, ",\"client_roles\":");
 	if (c.roles)
-		json_role_mask(o, c.roles);
+		ob_role_mask(o, c.roles);
 	else
-		fputs("[\"unknown\"]", o);
-	fputs(",\"server_roles\":", o);
+		ob_puts(o, "[\"unknown\"]");
+	ob_puts(o, ",\"server_roles\":");
 	if (s.roles)
-		json_role_mask(o, s.roles);
+		ob_role_mask(o, s.roles);
 	else
-		fputs("[\"unknown\"]", o);
-	fputs(",\"client_name\":", o);
-	if (c.name[0])
-		json_string(o, c.name);
-	else
-		fputs("null", o);
-	fputs(",\"server_name\":", o);
-	if (s.name[0])
-		json_string(o, s.name);
-	else
-		fputs("null", o);
+		ob_puts(o, "[\"unknown\"]");
+	ob_puts(o, ",\"client_name\":");
+	ob_string_or_null(o, c.name[0] ? c.name : NULL);
+	ob_puts(o, ",\"server_name\":");
+	ob_string_or_null(o, s.name[0] ? s.name : NULL);
 	if (f->verdict != V_ROLE_VIOLATION)
 		return;
-	fputs(",\"allowed\":[", o);
+	ob_puts(o, ",\"allowed\":[");
 	classify_rows(r->cat, f, &h);
 	for (i = 0; i < h.n; i++) {
 		const struct cat_row *row = catalogue_row(r->cat, h.rows[i]);
 
-		fprintf(o, "%s{\"table\":%u,\"service\":", i ? "," : "", row->table);
-		json_string(o, row->service);
-		fputs(",\"from\":", o);
-		json_role_mask(o, row->from_roles);
-		fputs(",\"to\":", o);
-		json_role_mask(o, row->to_roles);
-		fprintf(o, ",\"bidirectional\":%s}",
-			row->bidir || row->sport_kind == SPORT_BIDIRECTIONAL ?
-			"true" : "false");
+		ob_puts(o, i ? ",{\"table\":" : "{\"table\":");
+		ob_u64(o, row->table);
+		ob_puts(o, ",\"service\":");
+		ob_json_string(o, row->service);
+		ob_puts(o, ",\"from\":");
+		ob_role_mask(o, row->from_roles);
+		ob_puts(o, ",\"to\":");
+		ob_role_mask(o, row->to_roles);
+		ob_puts(o, row->bidir || row->sport_kind == SPORT_BIDIRECTIONAL ?
+			",\"bidirectional\":true}" : ",\"bidirectional\":false}");
 	}
-	fputc(']', o);
+	ob_putc(o, ']');
+}
+
+/* ,"NAME":N */
+static void ob_field_u64(struct outbuf *o, const char *name_colon, uint64_t n)
+{
+	ob_puts(o, name_colon);
+	ob_u64(o, n);
 }
 
 /* The fields a flow record and an alert share, after "type". */
-static void json_flow_body(struct report *r, const struct flow *f)
+static void ob_flow_body(struct outbuf *o, struct report *r,
+			 const struct flow *f)
 {
-	FILE *o = r->out;
 	char t1[TIME_STR_MAX], t2[TIME_STR_MAX], cip[IP_STR_MAX], sip[IP_STR_MAX];
 	int c2s = f->server_is_b ? 0 : 1;   /* index of client-to-server */
 	const struct cat_row *row =
@@ -157,60 +185,73 @@ static void json_flow_body(struct report *r, const struct flow *f)
 	fmt_time(f->last_us, t2);
 	fmt_ip(flow_client_ip(f), cip);
 	fmt_ip(flow_server_ip(f), sip);
-	fprintf(o, ",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"transport\":",
-		t1, t2);
-	json_transport(o, f->key.proto);
-	fprintf(o, ",\"client_ip\":\"%s\",\"client_port\":%u,\"server_ip\":\"%s\",\"server_port\":%u",
-		cip, flow_client_port(f), sip, flow_server_port(f));
-	fprintf(o, ",\"packets\":%llu,\"bytes\":%llu",
-		(unsigned long long)f->pkts[0] + f->pkts[1],
-		(unsigned long long)(f->bytes[0] + f->bytes[1]));
-	fprintf(o, ",\"packets_c2s\":%llu,\"packets_s2c\":%llu,\"bytes_c2s\":%llu,\"bytes_s2c\":%llu",
-		(unsigned long long)f->pkts[c2s], (unsigned long long)f->pkts[!c2s],
-		(unsigned long long)f->bytes[c2s], (unsigned long long)f->bytes[!c2s]);
-	fputs(",\"service\":", o);
-	if (row)
-		json_string(o, row->service);
-	else
-		fputs("null", o);
-	fputs(",\"tables\":", o);
-	json_tables(o, f->tables);
-	fprintf(o, ",\"verdict\":\"%s\",\"end_reason\":\"%s\",\"direction_basis\":\"%s\"",
-		verdict_name((enum verdict)f->verdict),
-		end_reason_name((enum end_reason)f->end_reason),
-		dir_basis_name((enum dir_basis)f->basis));
+	ob_puts(o, ",\"first_seen\":\"");
+	ob_puts(o, t1);
+	ob_puts(o, "\",\"last_seen\":\"");
+	ob_puts(o, t2);
+	ob_puts(o, "\",\"transport\":");
+	ob_transport(o, f->key.proto);
+	ob_puts(o, ",\"client_ip\":\"");
+	ob_puts(o, cip);
+	ob_field_u64(o, "\",\"client_port\":", flow_client_port(f));
+	ob_puts(o, ",\"server_ip\":\"");
+	ob_puts(o, sip);
+	ob_field_u64(o, "\",\"server_port\":", flow_server_port(f));
+	ob_field_u64(o, ",\"packets\":", (uint64_t)f->pkts[0] + f->pkts[1]);
+	ob_field_u64(o, ",\"bytes\":", f->bytes[0] + f->bytes[1]);
+	ob_field_u64(o, ",\"packets_c2s\":", f->pkts[c2s]);
+	ob_field_u64(o, ",\"packets_s2c\":", f->pkts[!c2s]);
+	ob_field_u64(o, ",\"bytes_c2s\":", f->bytes[c2s]);
+	ob_field_u64(o, ",\"bytes_s2c\":", f->bytes[!c2s]);
+	ob_puts(o, ",\"service\":");
+	ob_string_or_null(o, row ? row->service : NULL);
+	ob_puts(o, ",\"tables\":");
+	ob_tables(o, f->tables);
+	ob_puts(o, ",\"verdict\":\"");
+	ob_puts(o, verdict_name((enum verdict)f->verdict));
+	ob_puts(o, "\",\"end_reason\":\"");
+	ob_puts(o, end_reason_name((enum end_reason)f->end_reason));
+	ob_puts(o, "\",\"direction_basis\":\"");
+	ob_puts(o, dir_basis_name((enum dir_basis)f->basis));
+	ob_putc(o, '"');
 	if (f->vlan)
-		fprintf(o, ",\"vlan\":%u", f->vlan);
+		ob_field_u64(o, ",\"vlan\":", f->vlan);
 	else
-		fputs(",\"vlan\":null", o);
-	fputs(",\"tunnel\":", o);
-	if (tun)
-		json_string(o, tun);
-	else
-		fputs("null", o);
+		ob_puts(o, ",\"vlan\":null");
+	ob_puts(o, ",\"tunnel\":");
+	ob_string_or_null(o, tun);
 	if (f->key.proto == IPPROTO_NUM_ICMP || f->key.proto == IPPROTO_NUM_ICMPV6)
-		fprintf(o, ",\"icmp_type\":%u", f->icmp_type);
-	json_app(o, r, f);
-	json_roles(o, r, f);
+		ob_field_u64(o, ",\"icmp_type\":", f->icmp_type);
+	ob_app(o, r, f);
+	ob_roles(o, r, f);
 }
 
 void report_json_flow(struct report *r, const struct flow *f)
 {
-	fputs("{\"type\":\"flow\"", r->out);
-	json_flow_body(r, f);
-	fputs("}\n", r->out);
+	struct outbuf o;
+
+	ob_init(&o, r->out);
+	ob_puts(&o, "{\"type\":\"flow\"");
+	ob_flow_body(&o, r, f);
+	ob_puts(&o, "}\n");
+	ob_flush(&o);
 }
 
 void report_json_alert(struct report *r, const struct flow *f)
 {
 	char t[TIME_STR_MAX], why[REASON_MAX];
+	struct outbuf o;
 
 	fmt_time(f->last_us, t);
 	report_reason(r, f, why);
-	fprintf(r->out, "{\"type\":\"alert\",\"time\":\"%s\",\"reason\":", t);
-	json_string(r->out, why);
-	json_flow_body(r, f);
-	fputs("}\n", r->out);
+	ob_init(&o, r->out);
+	ob_puts(&o, "{\"type\":\"alert\",\"time\":\"");
+	ob_puts(&o, t);
+	ob_puts(&o, "\",\"reason\":");
+	ob_json_string(&o, why);
+	ob_flow_body(&o, r, f);
+	ob_puts(&o, "}\n");
+	ob_flush(&o);
 }
 
 void report_json_interim(struct report *r, const struct run_stats *s)

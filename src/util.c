@@ -41,39 +41,89 @@ static int utf8_seq(const unsigned char *s)
 	return n;
 }
 
-void json_string(FILE *out, const char *s)
+void ob_flush(struct outbuf *o)
 {
+	if (o->n)
+		fwrite(o->b, 1, o->n, o->out);
+	o->n = 0;
+}
+
+void ob_write(struct outbuf *o, const void *p, size_t n)
+{
+	if (n > OUTBUF_SIZE - o->n) {
+		ob_flush(o);
+		if (n > OUTBUF_SIZE) {
+			fwrite(p, 1, n, o->out);
+			return;
+		}
+	}
+	memcpy(o->b + o->n, p, n);
+	o->n += n;
+}
+
+void ob_puts(struct outbuf *o, const char *s)
+{
+	ob_write(o, s, strlen(s));
+}
+
+void ob_u64(struct outbuf *o, uint64_t v)
+{
+	char d[20];
+	size_t i = sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	ob_write(o, d + i, sizeof(d) - i);
+}
+
+void ob_json_string(struct outbuf *o, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 
-	fputc('"', out);
+	ob_putc(o, '"');
 	while (*p) {
 		int n = utf8_seq(p);
 
 		if (n == 0) {
-			fputs("\\ufffd", out);
+			ob_puts(o, "\\ufffd");
 			p++;
 			continue;
 		}
 		if (n > 1) {
-			fwrite(p, 1, (size_t)n, out);
+			ob_write(o, p, (size_t)n);
 			p += n;
 			continue;
 		}
 		switch (*p) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
+		case '"': ob_puts(o, "\\\""); break;
+		case '\\': ob_puts(o, "\\\\"); break;
+		case '\n': ob_puts(o, "\\n"); break;
+		case '\r': ob_puts(o, "\\r"); break;
+		case '\t': ob_puts(o, "\\t"); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);
+			if (*p < 0x20 || *p == 0x7f) {
+				ob_puts(o, "\\u00");
+				ob_putc(o, hex[*p >> 4]);
+				ob_putc(o, hex[*p & 15]);
+			} else {
+				ob_putc(o, (char)*p);
+			}
 		}
 		p++;
 	}
-	fputc('"', out);
+	ob_putc(o, '"');
+}
+
+void json_string(FILE *out, const char *s)
+{
+	struct outbuf o;
+
+	ob_init(&o, out);
+	ob_json_string(&o, s);
+	ob_flush(&o);
 }
 
 void csv_field(FILE *out, const char *s)
@@ -95,20 +145,30 @@ void csv_field(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/* Two decimal digits of v (0-99) at p. */
+static void put2(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
 void fmt_time(uint64_t ts_us, char buf[TIME_STR_MAX])
 {
-	/* Records of one second share their date and time: it is formatted
-	   once per second (gmtime_r and snprintf cost a microsecond), the
-	   microseconds by hand. One thread writes reports. */
-	static uint64_t cached_sec = UINT64_MAX;
+	/* Records of one day share their date: it is formatted once per day
+	   (gmtime_r and snprintf cost a microsecond), the time of day and
+	   the microseconds by hand. One thread writes reports. */
+	static uint64_t cached_day = UINT64_MAX;
 	static char cached[TIME_STR_MAX];
 	static size_t cached_len;
 	uint64_t sec = ts_us / 1000000u;
+	uint64_t day = sec / 86400u;
+	unsigned tod = (unsigned)(sec % 86400u);
 	unsigned us = (unsigned)(ts_us % 1000000u);
+	char *p;
 	int i;
 
-	if (sec != cached_sec) {
-		time_t secs = (time_t)sec;
+	if (day != cached_day) {
+		time_t secs = (time_t)(day * 86400u);
 		struct tm tm;
 		int n;
 
@@ -116,34 +176,55 @@ void fmt_time(uint64_t ts_us, char buf[TIME_STR_MAX])
 			snprintf(buf, TIME_STR_MAX, "invalid");
 			return;
 		}
-		n = snprintf(cached, sizeof(cached), "%04d-%02d-%02dT%02d:%02d:%02d",
-			     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-			     tm.tm_hour, tm.tm_min, tm.tm_sec);
-		if (n < 0 || (size_t)n >= sizeof(cached) - 9) {
+		n = snprintf(cached, sizeof(cached), "%04d-%02d-%02dT",
+			     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+		/* Room for "hh:mm:ss.uuuuuuZ" and the NUL after it. */
+		if (n < 0 || (size_t)n >= sizeof(cached) - 17) {
 			snprintf(buf, TIME_STR_MAX, "invalid");
 			return;
 		}
 		cached_len = (size_t)n;
-		cached_sec = sec;
+		cached_day = day;
 	}
 	memcpy(buf, cached, cached_len);
-	buf[cached_len] = '.';
+	p = buf + cached_len;
+	put2(p, tod / 3600);
+	p[2] = ':';
+	put2(p + 3, tod / 60 % 60);
+	p[5] = ':';
+	put2(p + 6, tod % 60);
+	p[8] = '.';
 	for (i = 6; i >= 1; i--) {
-		buf[cached_len + (size_t)i] = (char)('0' + us % 10);
+		p[8 + i] = (char)('0' + us % 10);
 		us /= 10;
 	}
-	buf[cached_len + 7] = 'Z';
-	buf[cached_len + 8] = '\0';
+	p[15] = 'Z';
+	p[16] = '\0';
 }
 
 static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
 void fmt_ip(const struct ip_addr *a, char buf[IP_STR_MAX])
 {
-	if (memcmp(a->b, v4mapped, sizeof(v4mapped)) == 0)
-		inet_ntop(AF_INET, a->b + 12, buf, IP_STR_MAX);
-	else
+	char *p = buf;
+	int i;
+
+	if (memcmp(a->b, v4mapped, sizeof(v4mapped)) != 0) {
 		inet_ntop(AF_INET6, a->b, buf, IP_STR_MAX);
+		return;
+	}
+	/* By hand: glibc's inet_ntop formats IPv4 with sprintf, a cost on
+	   every flow record. */
+	for (i = 12; i < 16; i++) {
+		unsigned v = a->b[i];
+
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 15 ? '.' : '\0';
+	}
 }
 
 int ip_is_loopback(const struct ip_addr *a)

@@ -1,0 +1,250 @@
+/*
+ * test_util.c: the report formatters, each against what libc says.
+ *
+ * fmt_time() and fmt_ip() format by hand on the flow-record path; here
+ * they are held to gmtime_r()+snprintf() and inet_ntop() on fixed edge
+ * cases and on many pseudo-random values. The outbuf writer is held to
+ * the bytes it was given, across its own buffer size.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+
+#include <cmocka.h>
+
+#include "util.h"
+
+/* The reference: what fmt_time() printed when it asked libc each time. */
+static void ref_time(uint64_t ts_us, char *buf, size_t len)
+{
+	time_t secs = (time_t)(ts_us / 1000000u);
+	struct tm tm;
+
+	if (!gmtime_r(&secs, &tm)) {
+		snprintf(buf, len, "invalid");
+		return;
+	}
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, (unsigned)(ts_us % 1000000u));
+}
+
+static uint64_t rng = 0x2545f4914f6cdd1dULL;
+
+static uint64_t next(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static void check_time(uint64_t ts)
+{
+	char got[TIME_STR_MAX], want[TIME_STR_MAX];
+
+	fmt_time(ts, got);
+	ref_time(ts, want, sizeof(want));
+	if (strcmp(got, want) != 0)
+		fail_msg("fmt_time(%llu) = %s, want %s", (unsigned long long)ts,
+			 got, want);
+}
+
+static void test_time_fixed(void **state)
+{
+	char b[TIME_STR_MAX];
+	static const uint64_t cases[] = {
+		0, 999999, 1000000, 86399999999ULL, 86400000000ULL,
+		1767225600000000ULL,            /* 2026-01-01 */
+		1767225599999999ULL,            /* the microsecond before */
+		951782400000000ULL,             /* 2000-02-29 */
+		4102444800000000ULL,            /* 2100-01-01 */
+		253402300799999999ULL,          /* 9999-12-31T23:59:59.999999 */
+		253402300800000000ULL,          /* year 10000 */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_time(cases[i]);
+	fmt_time(1767225600000692ULL, b);
+	assert_string_equal(b, "2026-01-01T00:00:00.000692Z");
+	/* Back and forth across a day: the cached date must follow. */
+	fmt_time(1767225599000001ULL, b);
+	assert_string_equal(b, "2025-12-31T23:59:59.000001Z");
+	fmt_time(1767225600000000ULL, b);
+	assert_string_equal(b, "2026-01-01T00:00:00.000000Z");
+	/* Past what gmtime_r can say. */
+	fmt_time(UINT64_MAX, b);
+	check_time(UINT64_MAX);
+}
+
+static void test_time_random(void **state)
+{
+	int i;
+
+	(void)state;
+	for (i = 0; i < 200000; i++) {
+		uint64_t r = next();
+
+		/* Mostly within a few years of now, where records are; some
+		   anywhere up to year 9999. */
+		if (i % 4)
+			check_time(1700000000000000ULL + r % 400000000000000ULL);
+		else
+			check_time(r % 253402300800000000ULL);
+	}
+}
+
+static void check_ip(const uint8_t b[16])
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	struct ip_addr a;
+	char got[IP_STR_MAX], want[IP_STR_MAX];
+
+	memcpy(a.b, b, 16);
+	fmt_ip(&a, got);
+	if (memcmp(b, mapped, 12) == 0)
+		inet_ntop(AF_INET, b + 12, want, sizeof(want));
+	else
+		inet_ntop(AF_INET6, b, want, sizeof(want));
+	if (strcmp(got, want) != 0)
+		fail_msg("fmt_ip = %s, want %s", got, want);
+}
+
+static void test_ip(void **state)
+{
+	uint8_t b[16] = { [10] = 0xff, [11] = 0xff };
+	struct ip_addr a;
+	char s[IP_STR_MAX];
+	int i, j;
+
+	(void)state;
+	memcpy(a.b, b, 16);
+	fmt_ip(&a, s);
+	assert_string_equal(s, "0.0.0.0");
+	a.b[12] = 255, a.b[13] = 10, a.b[14] = 100, a.b[15] = 9;
+	fmt_ip(&a, s);
+	assert_string_equal(s, "255.10.100.9");
+	for (i = 0; i < 100000; i++) {
+		uint64_t r = next();
+
+		for (j = 0; j < 4; j++)
+			b[12 + j] = (uint8_t)(r >> (8 * j));
+		check_ip(b);
+	}
+	/* IPv6 goes to inet_ntop: a few shapes. */
+	for (i = 0; i < 1000; i++) {
+		uint8_t v6[16];
+		uint64_t r1 = next(), r2 = next();
+
+		memcpy(v6, &r1, 8);
+		memcpy(v6 + 8, &r2, 8);
+		if (i % 3 == 0)
+			memset(v6 + 2, 0, 10);
+		check_ip(v6);
+	}
+}
+
+/* An outbuf writing into a memory stream. */
+struct mem {
+	char *data;
+	size_t len;
+	FILE *f;
+};
+
+static void mem_open(struct mem *m)
+{
+	m->data = NULL;
+	m->len = 0;
+	m->f = open_memstream(&m->data, &m->len);
+	assert_non_null(m->f);
+}
+
+static void mem_close(struct mem *m)
+{
+	fclose(m->f);
+}
+
+static void test_outbuf(void **state)
+{
+	struct outbuf o;
+	struct mem m;
+	char big[3 * OUTBUF_SIZE + 7], want[5 * OUTBUF_SIZE];
+	size_t i, n = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (char)('a' + i % 26);
+	mem_open(&m);
+	ob_init(&o, m.f);
+	/* Small pieces up to the edge of the buffer, one larger than the
+	   whole buffer, then numbers. */
+	for (i = 0; i < OUTBUF_SIZE - 3; i++) {
+		ob_putc(&o, 'x');
+		want[n++] = 'x';
+	}
+	ob_puts(&o, "hello");
+	memcpy(want + n, "hello", 5);
+	n += 5;
+	ob_write(&o, big, sizeof(big));
+	memcpy(want + n, big, sizeof(big));
+	n += sizeof(big);
+	ob_u64(&o, 0);
+	ob_putc(&o, ' ');
+	ob_u64(&o, UINT64_MAX);
+	memcpy(want + n, "0 18446744073709551615", 22);
+	n += 22;
+	ob_flush(&o);
+	mem_close(&m);
+	assert_int_equal(m.len, n);
+	assert_memory_equal(m.data, want, n);
+	free(m.data);
+}
+
+static void test_json_string(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain", "\"plain\"" },
+		{ "", "\"\"" },
+		{ "q\"b\\n\nr\rt\t", "\"q\\\"b\\\\n\\nr\\rt\\t\"" },
+		{ "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"" },
+		{ "caf\xc3\xa9 \xe3\x83\x9d\xe3\x83\xbc\xe3\x83\x88", "\"caf\xc3\xa9 \xe3\x83\x9d\xe3\x83\xbc\xe3\x83\x88\"" },
+		{ "bad \xff end", "\"bad \\ufffd end\"" },
+		{ "cut \xe3\x83", "\"cut \\ufffd\\ufffd\"" },
+		{ "surrogate \xed\xa0\x80", "\"surrogate \\ufffd\\ufffd\\ufffd\"" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mem m;
+
+		mem_open(&m);
+		json_string(m.f, cases[i].in);
+		mem_close(&m);
+		assert_string_equal(m.data, cases[i].out);
+		free(m.data);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_time_fixed),
+		cmocka_unit_test(test_time_random),
+		cmocka_unit_test(test_ip),
+		cmocka_unit_test(test_outbuf),
+		cmocka_unit_test(test_json_string),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
