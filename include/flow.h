@@ -171,6 +171,10 @@ struct flow_prep {
 void flow_prepare(struct flow_table *t, const struct packet *p,
 		  struct flow_prep *prep);
 void flow_prefetch(struct flow_table *t, const struct flow_prep *prep);
+/* After flow_prefetch(): ask for the flow's neighbours on its timeout
+   list, which the lookup rewrites. Reads the flow, so it is best called
+   once the flow has had time to arrive. */
+void flow_prefetch_links(struct flow_table *t, const struct flow_prep *prep);
 struct flow *flow_lookup_prepared(struct flow_table *t, const struct packet *p,
 				  const struct flow_prep *prep, bool *is_new,
 				  bool *from_b);

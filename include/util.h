@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "decode.h"
 
@@ -40,9 +41,21 @@ static inline void ob_init(struct outbuf *o, FILE *out)
 
 void ob_flush(struct outbuf *o);
 void ob_write(struct outbuf *o, const void *p, size_t n);
-void ob_puts(struct outbuf *o, const char *s);
 void ob_u64(struct outbuf *o, uint64_t v);           /* decimal */
 void ob_json_string(struct outbuf *o, const char *s); /* as json_string() */
+
+/* Inline, so that the length of a literal is known when compiling. */
+static inline void ob_puts(struct outbuf *o, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n <= OUTBUF_SIZE - o->n) {
+		memcpy(o->b + o->n, s, n);
+		o->n += n;
+	} else {
+		ob_write(o, s, n);
+	}
+}
 
 static inline void ob_putc(struct outbuf *o, char c)
 {

@@ -457,6 +457,21 @@ void flow_prefetch(struct flow_table *t, const struct flow_prep *prep)
 		prefetch_flow(slot(t, id));
 }
 
+void flow_prefetch_links(struct flow_table *t, const struct flow_prep *prep)
+{
+	uint32_t id = t->buckets[prep->hash & t->mask];
+	const struct flow *f;
+
+	if (!id)
+		return;
+	f = slot(t, id);
+	/* Moving f to the tail of its list writes both neighbours. */
+	if (f->lprev)
+		__builtin_prefetch(&slot(t, f->lprev)->lnext, 1);
+	if (f->lnext)
+		__builtin_prefetch(&slot(t, f->lnext)->lprev, 1);
+}
+
 struct flow *flow_lookup(struct flow_table *t, const struct packet *p,
 			 bool *is_new, bool *from_b)
 {

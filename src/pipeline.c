@@ -291,6 +291,8 @@ void pipeline_drain(struct pipeline *pl)
 
 	for (i = 0; i < pl->queued; i++)
 		flow_prefetch(pl->ft, &pl->queue[i].prep);
+	for (i = 0; i < pl->queued; i++)
+		flow_prefetch_links(pl->ft, &pl->queue[i].prep);
 	for (i = 0; i < pl->queued; i++) {
 		const struct pipe_item *it = &pl->queue[i];
 

@@ -61,11 +61,6 @@ void ob_write(struct outbuf *o, const void *p, size_t n)
 	o->n += n;
 }
 
-void ob_puts(struct outbuf *o, const char *s)
-{
-	ob_write(o, s, strlen(s));
-}
-
 void ob_u64(struct outbuf *o, uint64_t v)
 {
 	char d[20];
