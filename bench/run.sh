@@ -214,6 +214,8 @@ if [ "$do_mix" = 1 ]; then
 		measure a "$tools/floor" "$mix"
 		# shellcheck disable=SC2086 # $nodpi is empty or one word
 		measure b "$bin" $nodpi -q --format json -w /dev/null -r "$mix"
+		# shellcheck disable=SC2086
+		measure s "$bin" $nodpi -q -w /dev/null -r "$mix"
 		[ "$has_dpi" = 1 ] &&
 			measure c "$bin" -q --format json -w /dev/null -r "$mix"
 		[ -n "$ndpi" ] && measure d "$ndpi" -i "$mix" -q
@@ -221,9 +223,9 @@ if [ "$do_mix" = 1 ]; then
 	done
 	rm -f "$mix"
 
-	ta=$(median a) tb=$(median b) td=$(median d)
-	wa=$(median a wall) wb=$(median b wall) wd=$(median d wall)
-	ra=$(peak a) rb=$(peak b) rd=$(peak d)
+	ta=$(median a) tb=$(median b) td=$(median d) ts=$(median s)
+	wa=$(median a wall) wb=$(median b wall) wd=$(median d wall) ws=$(median s wall)
+	ra=$(peak a) rb=$(peak b) rd=$(peak d) rs=$(peak s)
 	if [ "$has_dpi" = 1 ]; then
 		tc=$(median c) wc=$(median c wall) rc=$(peak c)
 	else
@@ -234,6 +236,7 @@ if [ "$do_mix" = 1 ]; then
 	    -v S="$seed" -v ta="$ta" -v tb="$tb" -v tc="$tc" -v td="$td" \
 	    -v wa="$wa" -v wb="$wb" -v wc="$wc" -v wd="$wd" \
 	    -v ra="$ra" -v rb="$rb" -v rc="$rc" -v rd="$rd" -v dpi="$has_dpi" \
+	    -v ts="$ts" -v ws="$ws" -v rs="$rs" \
 	    -v nodpi="$nodpi" -v clock="$clock" "$awk_lib"'
 	function row(id, what, t, w, r) {
 		if (t == "nan") { printf "| %s | %s | - | - | - | - | - |\n", id, what; return }
@@ -248,10 +251,11 @@ if [ "$do_mix" = 1 ]; then
 		print "|---|---|--:|--:|--:|--:|--:|"
 		row("a", "floor: libpcap read loop", ta, wa, ra)
 		row("b", "impwatch " (nodpi != "" ? nodpi " " : "") "-q --format json -w /dev/null", tb, wb, rb)
+		row("b0", "impwatch " (nodpi != "" ? nodpi " " : "") "-q -w /dev/null (summary only)", ts, ws, rs)
 		row("c", "impwatch -q --format json -w /dev/null" (dpi ? " (DPI)" : " (same as b)"), tc, wc, rc)
 		row("d", "ndpiReader -i FILE -q", td, wd, rd)
 		print ""
-		printf "b/a %.2f, c/a %.2f", ta / tb, ta / tc
+		printf "b/a %.2f, b0/a %.2f, c/a %.2f", ta / tb, ta / ts, ta / tc
 		if (td != "nan") printf ", c/d %.2f", td / tc
 		print " (ratios of packets per second)\n"
 	}' >>"$report"
@@ -337,8 +341,9 @@ fi
 	echo "| target | measured | |"
 	echo "|---|--:|---|"
 	if [ "$do_mix" = 1 ]; then
-		awk -v ta="$ta" -v tb="$tb" -v tc="$tc" -v td="$td" -v dpi="$has_dpi" "$awk_lib"'BEGIN {
-			printf "| port-only throughput >= 0.7 x the floor | %.2f x | %s |\n", ta / tb, met(ta / tb >= 0.7)
+		awk -v ta="$ta" -v tb="$tb" -v tc="$tc" -v td="$td" -v ts="$ts" -v dpi="$has_dpi" "$awk_lib"'BEGIN {
+			printf "| port-only throughput >= 0.7 x the floor (b: a JSON record per flow) | %.2f x | %s |\n", ta / tb, met(ta / tb >= 0.7)
+			printf "| port-only throughput >= 0.7 x the floor (b0: the summary only) | %.2f x | %s |\n", ta / ts, met(ta / ts >= 0.7)
 			if (td == "nan")
 				print "| DPI mode >= 2 x ndpiReader'"'"'s packet rate | no ndpiReader | - |"
 			else
