@@ -274,13 +274,10 @@ static inline void prefetch_after(struct flow_table *t, const struct flow *f)
 
 /* Unlink f, report it with `reason`, and give its slot to the free list.
    The callback runs after the unlink so that it sees a consistent table
-   and before the slot can be reused. With keep_chain, f stays on its hash
-   chain: only for a flush that clears every bucket afterwards. */
-static void end_flow_as(struct flow_table *t, struct flow *f,
-			enum end_reason reason, bool keep_chain)
+   and before the slot can be reused. */
+static void end_flow(struct flow_table *t, struct flow *f, enum end_reason reason)
 {
-	if (!keep_chain)
-		hash_unlink(t, f);
+	hash_unlink(t, f);
 	list_unlink(t, f);
 	f->end_reason = (uint8_t)reason;
 	t->stats.ended[reason]++;
@@ -289,11 +286,6 @@ static void end_flow_as(struct flow_table *t, struct flow *f,
 		t->on_end(t->ctx, f);
 	f->hnext = t->free_head;
 	t->free_head = slot_id(t, f);
-}
-
-static void end_flow(struct flow_table *t, struct flow *f, enum end_reason reason)
-{
-	end_flow_as(t, f, reason, false);
 }
 
 /* The least recently seen live flow: the oldest of the list heads (ties go
@@ -570,13 +562,6 @@ void flow_expire(struct flow_table *t, uint64_t now_us)
 void flow_flush(struct flow_table *t, enum end_reason reason)
 {
 	struct flow *f;
-	/* Taking each flow off its chain costs a cache miss on its bucket.
-	   With many flows live it is cheaper to leave the chains as they are
-	   and zero every bucket at the end. Past one live flow per 64
-	   buckets (16 per 4 KiB page of them) nearly every page of buckets
-	   is in memory already, so the zeroing adds nothing to the resident
-	   size; below, each flow is unlinked. */
-	bool clear_all = t->stats.active > (t->mask + 1) / 64;
 
 	/* An out-of-range reason would index past stats.ended. */
 	if ((unsigned)reason >= END_COUNT)
@@ -585,11 +570,8 @@ void flow_flush(struct flow_table *t, enum end_reason reason)
 	   ACKs, ended for that reason, not because the input stopped. */
 	while ((f = oldest_head(t, false, 0)) != NULL) {
 		prefetch_after(t, f);
-		end_flow_as(t, f, f->list == L_TCP_DONE ? timeout_reason(f) : reason,
-			    clear_all);
+		end_flow(t, f, f->list == L_TCP_DONE ? timeout_reason(f) : reason);
 	}
-	if (clear_all)
-		memset(t->buckets, 0, (t->mask + 1) * sizeof *t->buckets);
 }
 
 void flow_foreach(struct flow_table *t, void (*fn)(void *ctx, struct flow *f),

@@ -250,8 +250,8 @@ void pipeline_queue(struct pipeline *pl, int dlt, uint64_t ts_us,
 	struct pipe_item *it;
 	bool copy = pl->dpi || pl->dump_path;
 
-	if (!pl->queue || (copy && caplen > PIPE_ARENA)) {
-		/* No batch memory, or a frame larger than the arena. */
+	if (copy && caplen > PIPE_ARENA) {
+		/* Larger than the arena: through on its own, in order. */
 		pipeline_drain(pl);
 		pipeline_packet(pl, dlt, ts_us, bytes, caplen, wire_len);
 		return;

@@ -7,39 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 when invalid. */
-static int utf8_seq(const unsigned char *s)
-{
-	unsigned char c = s[0];
-	int n, i;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	for (i = 1; i < n; i++) {
-		/* A NUL ends the string: the sequence is cut short. */
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* Reject overlong forms, surrogates and values past U+10FFFF. */
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
+#include "textfile.h"
 
 void ob_flush(struct outbuf *o)
 {
@@ -77,10 +45,11 @@ void ob_json_string(struct outbuf *o, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const unsigned char *end = p + strlen((const char *)p);
 
 	ob_putc(o, '"');
-	while (*p) {
-		int n = utf8_seq(p);
+	while (p < end) {
+		size_t n = utf8_seq_len(p, (size_t)(end - p));
 
 		if (n == 0) {
 			ob_puts(o, "\\ufffd");
@@ -88,7 +57,7 @@ void ob_json_string(struct outbuf *o, const char *s)
 			continue;
 		}
 		if (n > 1) {
-			ob_write(o, p, (size_t)n);
+			ob_write(o, p, n);
 			p += n;
 			continue;
 		}
