@@ -212,6 +212,7 @@ if [ "$do_mix" = 1 ]; then
 	while [ "$i" -le "$runs" ]; do
 		progress "mixed capture, run $i of $runs"
 		measure a "$tools/floor" "$mix"
+		measure a0 "$tools/floor" -d "$mix"
 		# shellcheck disable=SC2086 # $nodpi is empty or one word
 		measure b "$bin" $nodpi -q --format json -w /dev/null -r "$mix"
 		# shellcheck disable=SC2086
@@ -223,9 +224,9 @@ if [ "$do_mix" = 1 ]; then
 	done
 	rm -f "$mix"
 
-	ta=$(median a) tb=$(median b) td=$(median d) ts=$(median s)
-	wa=$(median a wall) wb=$(median b wall) wd=$(median d wall) ws=$(median s wall)
-	ra=$(peak a) rb=$(peak b) rd=$(peak d) rs=$(peak s)
+	ta=$(median a) tb=$(median b) td=$(median d) ts=$(median s) t0=$(median a0)
+	wa=$(median a wall) wb=$(median b wall) wd=$(median d wall) ws=$(median s wall) w0=$(median a0 wall)
+	ra=$(peak a) rb=$(peak b) rd=$(peak d) rs=$(peak s) r0=$(peak a0)
 	if [ "$has_dpi" = 1 ]; then
 		tc=$(median c) wc=$(median c wall) rc=$(peak c)
 	else
@@ -236,7 +237,7 @@ if [ "$do_mix" = 1 ]; then
 	    -v S="$seed" -v ta="$ta" -v tb="$tb" -v tc="$tc" -v td="$td" \
 	    -v wa="$wa" -v wb="$wb" -v wc="$wc" -v wd="$wd" \
 	    -v ra="$ra" -v rb="$rb" -v rc="$rc" -v rd="$rd" -v dpi="$has_dpi" \
-	    -v ts="$ts" -v ws="$ws" -v rs="$rs" \
+	    -v ts="$ts" -v ws="$ws" -v rs="$rs" -v t0="$t0" -v w0="$w0" -v r0="$r0" \
 	    -v nodpi="$nodpi" -v clock="$clock" "$awk_lib"'
 	function row(id, what, t, w, r) {
 		if (t == "nan") { printf "| %s | %s | - | - | - | - | - |\n", id, what; return }
@@ -249,7 +250,8 @@ if [ "$do_mix" = 1 ]; then
 		       B / 1e6, commas(P), commas(F), MBS, S
 		print "| case | command | CPU s | wall s | packets/s | x floor | peak RSS |"
 		print "|---|---|--:|--:|--:|--:|--:|"
-		row("a", "floor: libpcap read loop", ta, wa, ra)
+		row("a", "floor: libpcap read loop, 256 KiB stdio buffer (as impwatch reads)", ta, wa, ra)
+		row("a0", "the same loop, stdio'"'"'s default buffer (pcap_open_offline)", t0, w0, r0)
 		row("b", "impwatch " (nodpi != "" ? nodpi " " : "") "-q --format json -w /dev/null", tb, wb, rb)
 		row("b0", "impwatch " (nodpi != "" ? nodpi " " : "") "-q -w /dev/null (summary only)", ts, ws, rs)
 		row("c", "impwatch -q --format json -w /dev/null" (dpi ? " (DPI)" : " (same as b)"), tc, wc, rc)

@@ -60,6 +60,8 @@ check write-file 0 '' "$bin" -q --format json -w "$tmp/report.json" -r pcaps/dem
 check write-file-content 0 '"flows":31,' cat "$tmp/report.json"
 check stdin 0 '"flows":31,' sh -c "\"$bin\" -q --format json -r - < pcaps/demo.pcap"
 check stdin-pcapng 0 '"flows":31,' sh -c "\"$bin\" -q --format json -r - < pcaps/demo.pcapng"
+# Files and standard input read in turn share no read buffer.
+check stdin-between-files 0 '"name":"-","link_type":1,"packets":176,.*"packets":184,' sh -c "\"$bin\" -q --format json -r pcaps/fmt-multi-a.pcap -r - -r pcaps/fmt-multi-b.pcap < pcaps/demo.pcap"
 check positional-files 0 '"flows":1,' "$bin" -q --format json pcaps/fmt-multi-a.pcap pcaps/fmt-multi-b.pcap
 # No progress line when standard error is not a terminal, even without -q.
 check no-progress 0 '' sh -c "\"$bin\" -r pcaps/demo.pcap 2>\"$tmp/err\" >/dev/null && test ! -s \"$tmp/err\""
