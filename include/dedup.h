@@ -40,14 +40,18 @@ struct dedup {
 int dedup_init(struct dedup *d, uint64_t window_us);
 void dedup_free(struct dedup *d);
 
-/* True when p repeats a packet seen less than the window ago. */
-bool dedup_is_copy(struct dedup *d, const struct packet *p);
+/* True when p repeats a packet seen less than the window ago. ends is a
+   hash of p's addresses, IP protocol, ports and direction (the caller
+   has one for its flow table; flow_prep_ends()): the fingerprint leaves
+   them to it. */
+bool dedup_is_copy(struct dedup *d, const struct packet *p, uint64_t ends);
 
 /* The same in steps, for a caller that batches packets: the packet's
    fingerprint (0 when it is not checked: detection off, or no IP header),
    a hint to fetch its slot, and the check, which must come in packet
    order. */
-uint64_t dedup_fingerprint(const struct dedup *d, const struct packet *p);
+uint64_t dedup_fingerprint(const struct dedup *d, const struct packet *p,
+			   uint64_t ends);
 void dedup_prefetch(const struct dedup *d, uint64_t fp);
 bool dedup_check(struct dedup *d, uint64_t fp, uint64_t ts_us);
 

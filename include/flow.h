@@ -170,6 +170,12 @@ struct flow_prep {
 
 void flow_prepare(struct flow_table *t, const struct packet *p,
 		  struct flow_prep *prep);
+/* The packet's ends (addresses, protocol, ports) hashed, different for
+   its two directions: what dedup.h's fingerprint leaves to its caller. */
+static inline uint64_t flow_prep_ends(const struct flow_prep *prep)
+{
+	return prep->rev ? ~prep->hash : prep->hash;
+}
 void flow_prefetch(struct flow_table *t, const struct flow_prep *prep);
 /* After flow_prefetch(): ask for the flow's neighbours on its timeout
    list, which the lookup rewrites. Reads the flow, so it is best called

@@ -8,15 +8,6 @@
 
 #include "cursor.h"
 
-/* What a fingerprint covers: the first FP_IP bytes of the IP packet (the
-   IPv4 header with its id, or the IPv6 header with both addresses) and
-   FP_L4 bytes from the transport header on (ports, TCP sequence and
-   acknowledgment numbers, the start of the payload), wherever extension
-   headers put it. Enough to tell a flow's packets apart, cheap enough for
-   every packet. */
-#define FP_IP 40
-#define FP_L4 40
-
 int dedup_init(struct dedup *d, uint64_t window_us)
 {
 	memset(d, 0, sizeof(*d));
@@ -35,71 +26,83 @@ void dedup_free(struct dedup *d)
 	d->slot = NULL;
 }
 
-/* A 64-bit mix of the packet's first FP_IP + FP_L4 bytes (zero past what
-   was copied) and its length: one multiply and rotate per 8-byte word, in
-   two independent lanes (the multiplies of one lane wait for each other,
-   not for the other lane's), murmur3's finaliser once. Not for hash
-   tables an attacker fills (the flow table uses SipHash): a forged
-   collision here only makes one packet look like another's copy within a
-   few milliseconds. */
-static uint64_t fingerprint(const uint8_t b[FP_IP + FP_L4], uint64_t len)
+/* The next 8 bytes at c as one word in host order, zero past what is
+   left; advances over what it took. */
+static inline uint64_t take_word(struct cursor *c)
 {
-	uint64_t h0 = len * UINT64_C(0x9e3779b97f4a7c15);
-	uint64_t h1 = UINT64_C(0x87c37b91114253d5), w0, w1;
-	size_t i;
+	uint64_t w = 0;
 
-	for (i = 0; i < FP_IP + FP_L4; i += 16) {
-		memcpy(&w0, b + i, 8);
-		memcpy(&w1, b + i + 8, 8);
-		h0 = (h0 ^ w0) * UINT64_C(0xff51afd7ed558ccd);
-		h1 = (h1 ^ w1) * UINT64_C(0xff51afd7ed558ccd);
-		h0 = (h0 << 29) | (h0 >> 35);
-		h1 = (h1 << 29) | (h1 >> 35);
+	if (!cur_copy(c, &w, 8))
+		(void)cur_copy(c, &w, cur_left(c));
+	return w;
+}
+
+/* Where the bytes after the IP header's first 8 are taken from: the
+   transport header, or for a fragment without one what follows the
+   fixed header (IPv4 data, or IPv6's fragment header with its offset). */
+static size_t after_ip(const struct packet *p)
+{
+	if (p->l4_off)
+		return p->l4_off;
+	return p->family == 4 ? 20 : 40;
+}
+
+/*
+ * What a fingerprint covers:
+ *  - ends: the caller's hash of the packet's addresses, protocol, ports
+ *    and direction (the flow table's, already computed);
+ *  - the IP header's first 8 bytes: IPv4's length, id and fragment
+ *    offset; IPv6's traffic class, flow label, payload length and next
+ *    header. Neither holds what a router hop changes (TTL and checksum,
+ *    RFC 791, are in IPv4's next 4; IPv6's hop limit, RFC 8200, is
+ *    masked out);
+ *  - 24 bytes from the transport header on: TCP's ports, sequence and
+ *    acknowledgment numbers, flags, window and checksum; UDP's length
+ *    and checksum and 16 bytes of payload; ICMP's type, code, checksum
+ *    and the start of its body. The checksums stand for the payload
+ *    past them;
+ *  - the IP packet's captured length.
+ * Mixed in two lanes (one multiply and rotate per word; the lanes do not
+ * wait for each other), murmur3's finaliser once. Not for hash tables an
+ * attacker fills (the flow table keys SipHash per run): a forged
+ * collision here only makes one packet look like another's copy within a
+ * few milliseconds.
+ */
+uint64_t dedup_fingerprint(const struct dedup *d, const struct packet *p,
+			   uint64_t ends)
+{
+	static const uint8_t hop_mask[8] = { 0xff, 0xff, 0xff, 0xff,
+					     0xff, 0xff, 0xff, 0 };
+	const uint64_t m = UINT64_C(0xff51afd7ed558ccd);
+	uint64_t w0, w1, w2, w3, h0, h1, mask;
+	struct cursor c;
+
+	if (!d->window_us || !p->l3)
+		return 0;
+	cur_init(&c, p->l3, p->l3_len);
+	w0 = take_word(&c);
+	if (p->family == 6) {
+		memcpy(&mask, hop_mask, 8);
+		w0 &= mask;
 	}
+	cur_init(&c, p->l3, p->l3_len);
+	w1 = w2 = w3 = 0;
+	if (cur_skip(&c, after_ip(p))) {
+		w1 = take_word(&c);
+		w2 = take_word(&c);
+		w3 = take_word(&c);
+	}
+	h0 = (ends ^ w0) * m;
+	h1 = ((uint64_t)p->l3_len * UINT64_C(0x9e3779b97f4a7c15) ^ w1) * m;
+	h0 = ((h0 << 29) | (h0 >> 35)) ^ w2;
+	h1 = ((h1 << 29) | (h1 >> 35)) ^ w3;
+	h0 *= m;
+	h1 *= UINT64_C(0xc4ceb9fe1a85ec53);
 	h0 ^= (h1 << 31) | (h1 >> 33);
 	h0 ^= h0 >> 33;
 	h0 *= UINT64_C(0xc4ceb9fe1a85ec53);
 	h0 ^= h0 >> 33;
 	return h0 ? h0 : 1;   /* 0 marks an empty slot */
-}
-
-_Static_assert((FP_IP + FP_L4) % 16 == 0, "fingerprint() takes 16 bytes a step");
-
-uint64_t dedup_fingerprint(const struct dedup *d, const struct packet *p)
-{
-	uint8_t b[FP_IP + FP_L4] = { 0 };
-	struct cursor c;
-	size_t n, m = 0;
-
-	if (!d->window_us || !p->l3)
-		return 0;
-	cur_init(&c, p->l3, p->l3_len);
-	n = cur_left(&c) < FP_IP ? cur_left(&c) : FP_IP;
-	if (!cur_copy(&c, b, n))
-		return 0;
-	/* What a router hop changes: TTL and header checksum (RFC 791), hop
-	   limit (RFC 8200). */
-	if (p->family == 4 && n >= 12) {
-		b[8] = 0;
-		b[10] = b[11] = 0;
-	} else if (p->family == 6 && n >= 8) {
-		b[7] = 0;
-	}
-	/* The transport header on, when it lies past what was copied. */
-	if (p->l4_off > n) {
-		cur_init(&c, p->l3, p->l3_len);
-		if (cur_skip(&c, p->l4_off)) {
-			m = cur_left(&c) < FP_L4 ? cur_left(&c) : FP_L4;
-			if (!cur_copy(&c, b + n, m))
-				m = 0;
-		}
-	} else {
-		/* It starts inside the copy (IPv4): take more after it. */
-		m = cur_left(&c) < FP_L4 ? cur_left(&c) : FP_L4;
-		if (!cur_copy(&c, b + n, m))
-			m = 0;
-	}
-	return fingerprint(b, p->l3_len);
 }
 
 void dedup_prefetch(const struct dedup *d, uint64_t fp)
@@ -125,7 +128,7 @@ bool dedup_check(struct dedup *d, uint64_t fp, uint64_t ts_us)
 	return false;
 }
 
-bool dedup_is_copy(struct dedup *d, const struct packet *p)
+bool dedup_is_copy(struct dedup *d, const struct packet *p, uint64_t ends)
 {
-	return dedup_check(d, dedup_fingerprint(d, p), p->ts_us);
+	return dedup_check(d, dedup_fingerprint(d, p, ends), p->ts_us);
 }

@@ -223,10 +223,10 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_us,
 
 	if (!frame_decode(pl, dlt, ts_us, bytes, caplen, wire_len, &p))
 		return;
-	/* A copy of a frame the SPAN already gave: counted, left out. */
-	if (dedup_is_copy(&pl->dedup, &p))
-		return;
 	flow_prepare(pl->ft, &p, &prep);
+	/* A copy of a frame the SPAN already gave: counted, left out. */
+	if (dedup_is_copy(&pl->dedup, &p, flow_prep_ends(&prep)))
+		return;
 	frame_flow(pl, &p, &prep, dlt, bytes, caplen);
 }
 
@@ -265,9 +265,10 @@ void pipeline_queue(struct pipeline *pl, int dlt, uint64_t ts_us,
 	it = &pl->queue[pl->queued];
 	if (!frame_decode(pl, dlt, ts_us, bytes, caplen, wire_len, &it->p))
 		return;
+	flow_prepare(pl->ft, &it->p, &it->prep);
 	/* Whether it is a copy is decided in order, in the drain; the
 	   fingerprint needs the bytes, so it is taken now. */
-	it->fp = dedup_fingerprint(&pl->dedup, &it->p);
+	it->fp = dedup_fingerprint(&pl->dedup, &it->p, flow_prep_ends(&it->prep));
 	dedup_prefetch(&pl->dedup, it->fp);
 	if (copy) {
 		pl->arena_used += caplen;
@@ -277,7 +278,6 @@ void pipeline_queue(struct pipeline *pl, int dlt, uint64_t ts_us,
 		it->p.l3 = it->p.payload = NULL;
 		bytes = NULL;
 	}
-	flow_prepare(pl->ft, &it->p, &it->prep);
 	it->dlt = dlt;
 	it->bytes = bytes;
 	it->caplen = caplen;

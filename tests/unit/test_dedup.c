@@ -12,6 +12,7 @@
 #include "config.h"
 #include "decode.h"
 #include "dedup.h"
+#include "flow.h"
 
 #define T0 1767225600000000ULL
 
@@ -58,14 +59,71 @@ static size_t frame6(uint8_t *b, uint32_t ack, uint8_t hop)
 	return n + 20;
 }
 
+/* Ethernet + IPv4 + UDP 40000 -> 5060 with 32 bytes of payload; ip id
+   `id`, ttl `ttl`, IPv4 checksum `sum`, payload byte 20 `mark`, and the
+   addresses swapped when `back`. */
+static size_t frame4(uint8_t *b, uint16_t id, uint8_t ttl, uint16_t sum,
+		     uint8_t mark, int back)
+{
+	static const uint8_t mac[12] = { 0, 1, 2, 3, 4, 5, 0, 6, 7, 8, 9, 10 };
+	size_t n;
+
+	memcpy(b, mac, 12);
+	b[12] = 0x08;
+	b[13] = 0x00;
+	n = 14;
+	memset(b + n, 0, 20 + 8 + 32);
+	b[n] = 0x45;
+	b[n + 3] = 20 + 8 + 32;
+	b[n + 4] = (uint8_t)(id >> 8);
+	b[n + 5] = (uint8_t)id;
+	b[n + 8] = ttl;
+	b[n + 9] = 17;
+	b[n + 10] = (uint8_t)(sum >> 8);
+	b[n + 11] = (uint8_t)sum;
+	b[n + 12] = 192;
+	b[n + 15] = back ? 2 : 1;  /* 192.0.0.1 <-> 192.0.0.2 */
+	b[n + 16] = 192;
+	b[n + 19] = back ? 1 : 2;
+	n += 20;
+	b[n] = 0x9c;              /* 40000 -> 5060 */
+	b[n + 1] = 0x40;
+	b[n + 2] = 0x13;
+	b[n + 3] = 0xc4;
+	b[n + 5] = 8 + 32;
+	b[n + 8 + 20] = mark;     /* past the 24 bytes read directly */
+	return n + 8 + 32;
+}
+
+/* Decode, then ask as the pipeline does: the ends from the flow table's
+   own hash. The table is made on first use and freed by done(). */
+static struct flow_table *ft;
+
+static void done(struct decoder *dec, struct dedup *d)
+{
+	dedup_free(d);
+	decoder_free(dec);
+	flow_table_free(ft);
+	ft = NULL;
+}
+
 static bool seen(struct decoder *dec, struct dedup *d, const uint8_t *b,
 		 size_t n, uint64_t ts)
 {
+	struct limits lim;
 	struct packet p;
+	struct flow_prep prep;
 
+	if (!ft) {
+		limits_default(&lim);
+		lim.max_flows = 16;
+		ft = flow_table_new(&lim, 1, NULL, NULL);
+		assert_non_null(ft);
+	}
 	assert_int_equal(decode_packet(dec, 1, ts, b, (uint32_t)n, (uint32_t)n, &p),
 			 DECODE_OK);
-	return dedup_is_copy(d, &p);
+	flow_prepare(ft, &p, &prep);
+	return dedup_is_copy(d, &p, flow_prep_ends(&prep));
 }
 
 static void test_copies(void **state)
@@ -103,14 +161,48 @@ static void test_copies(void **state)
 	assert_false(seen(&dec, &d, a, na, T0));
 	assert_false(seen(&dec, &d, a, na, T0 + 1));
 	assert_int_equal(d.copies, 0);
-	dedup_free(&d);
-	decoder_free(&dec);
+	done(&dec, &d);
+}
+
+static void test_copies_ipv4(void **state)
+{
+	struct limits lim;
+	struct decoder dec;
+	struct dedup d;
+	uint8_t a[128], b[128];
+	size_t na, nb;
+
+	(void)state;
+	limits_default(&lim);
+	assert_int_equal(decoder_init(&dec, &lim), 0);
+	assert_int_equal(dedup_init(&d, 2000), 0);
+
+	na = frame4(a, 7, 64, 0x1111, 0, 0);
+	assert_false(seen(&dec, &d, a, na, T0));
+	/* One router hop later: TTL and header checksum differ. A copy. */
+	nb = frame4(b, 7, 63, 0x1211, 0, 0);
+	assert_true(seen(&dec, &d, b, nb, T0 + 10));
+	/* The next datagram: another IP id. */
+	nb = frame4(b, 8, 64, 0x1110, 0, 0);
+	assert_false(seen(&dec, &d, b, nb, T0 + 20));
+	/* The same bytes the other way round: the ends differ. */
+	nb = frame4(b, 7, 64, 0x1111, 0, 1);
+	assert_false(seen(&dec, &d, b, nb, T0 + 30));
+	assert_int_equal(d.copies, 1);
+	/* A payload byte past what the fingerprint reads (with an unset UDP
+	   checksum) goes unseen: documented, and why the window is short. */
+	nb = frame4(b, 9, 64, 0x1111, 0, 0);
+	assert_false(seen(&dec, &d, b, nb, T0 + 40));
+	nb = frame4(b, 9, 64, 0x1111, 0x55, 0);
+	assert_true(seen(&dec, &d, b, nb, T0 + 50));
+	done(&dec, &d);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_copies),
+		cmocka_unit_test(test_copies_ipv4),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
