@@ -76,6 +76,11 @@ struct flow_table {
 	uint32_t free_head;    /* free list through hnext, index + 1 */
 	uint64_t k0, k1;       /* SipHash key, derived from the seed */
 	struct flow_list lists[L_COUNT];
+	/* No flow is idle past its timeout at a time up to this one:
+	   flow_expire() returns at once until packet time passes it. Lowered
+	   when a flow joins an empty list; heads otherwise only get younger,
+	   so it stays a lower bound; flow_expire() sets it anew. */
+	uint64_t expire_after;
 	flow_end_fn on_end;
 	void *ctx;
 	struct flow_stats stats;
@@ -114,7 +119,7 @@ static void derive_key(uint64_t seed, uint64_t *k0, uint64_t *k1)
 
 /*
  * SipHash-1-3 (Aumasson and Bernstein; the variant Rust and CPython use for
- * their tables) over the 40 key bytes. Why not a cheaper multiply/xor-shift
+ * their tables) over the 40 key bytes, or over 16 for IPv4 (compact_v4). Why not a cheaper multiply/xor-shift
  * mix: the addresses and ports come off the wire, and Murmur-style mixes
  * have collisions that hold for every seed, so a sender could aim its
  * traffic at one chain. SipHash's collisions depend on the secret key. The
@@ -122,6 +127,33 @@ static void derive_key(uint64_t seed, uint64_t *k0, uint64_t *k1)
  * one run, so it need not match SipHash's published test vectors on
  * big-endian hosts.
  */
+/* The 12 bytes that open an IPv4-mapped IPv6 address (RFC 4291 2.5.5.2),
+   as decode.h stores every IPv4 address. */
+static const uint8_t v4_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+/*
+ * An IPv4 key in 16 bytes: both addresses (4 bytes each), both ports,
+ * the protocol and the family. True, with the two words in m[], when k
+ * is exactly what make_key() builds for IPv4 (both addresses mapped, pad
+ * zero); any other key is hashed whole. The message lengths differ (16
+ * and 40 bytes, in SipHash's final block), so no compact key and whole
+ * key hash as the same input: the encoding stays one-to-one.
+ */
+static inline bool compact_v4(const struct flow_key *k, uint64_t m[2])
+{
+	uint32_t a, b;
+
+	if (k->family != 4 || k->pad[0] || k->pad[1] ||
+	    memcmp(k->a.b, v4_prefix, 12) != 0 || memcmp(k->b.b, v4_prefix, 12) != 0)
+		return false;
+	memcpy(&a, k->a.b + 12, 4);
+	memcpy(&b, k->b.b + 12, 4);
+	m[0] = (uint64_t)a | (uint64_t)b << 32;
+	m[1] = (uint64_t)k->pa | (uint64_t)k->pb << 16 |
+	       (uint64_t)k->proto << 32 | (uint64_t)k->family << 40;
+	return true;
+}
+
 static uint64_t siphash13_key(const struct flow_key *k, uint64_t k0, uint64_t k1)
 {
 	const unsigned char *p = (const unsigned char *)k;
@@ -129,17 +161,29 @@ static uint64_t siphash13_key(const struct flow_key *k, uint64_t k0, uint64_t k1
 	uint64_t v1 = k1 ^ 0x646f72616e646f6dull;
 	uint64_t v2 = k0 ^ 0x6c7967656e657261ull;
 	uint64_t v3 = k1 ^ 0x7465646279746573ull;
-	uint64_t m;
-	size_t i;
+	uint64_t m, c[2];
+	size_t i, len;
 
-	for (i = 0; i < sizeof *k; i += 8) {
-		memcpy(&m, p + i, 8);
-		v3 ^= m;
-		SIPROUND(v0, v1, v2, v3);
-		v0 ^= m;
+	if (compact_v4(k, c)) {
+		/* Most traffic: two blocks instead of five. */
+		for (i = 0; i < 2; i++) {
+			v3 ^= c[i];
+			SIPROUND(v0, v1, v2, v3);
+			v0 ^= c[i];
+		}
+		len = sizeof c;
+	} else {
+		for (i = 0; i < sizeof *k; i += 8) {
+			memcpy(&m, p + i, 8);
+			v3 ^= m;
+			SIPROUND(v0, v1, v2, v3);
+			v0 ^= m;
+		}
+		len = sizeof *k;
 	}
-	/* The final block carries only the length: 40 is a multiple of 8. */
-	m = (uint64_t)sizeof *k << 56;
+	/* The final block carries only the length: 16 and 40 are
+	   multiples of 8. */
+	m = (uint64_t)len << 56;
 	v3 ^= m;
 	SIPROUND(v0, v1, v2, v3);
 	v0 ^= m;
@@ -181,6 +225,15 @@ static inline void prefetch_flow(const struct flow *f)
 	__builtin_prefetch(b + sizeof(struct flow) - 1, 1);
 }
 
+/* The packet time after which f, on list f->list, is idle past its
+   timeout (idle_past() holds for any later time); saturates. */
+static inline uint64_t due_at(const struct flow_table *t, const struct flow *f)
+{
+	uint64_t to = t->lists[f->list].timeout_us;
+
+	return f->last_us > UINT64_MAX - to ? UINT64_MAX : f->last_us + to;
+}
+
 /* Take f off its timeout list. */
 static void list_unlink(struct flow_table *t, struct flow *f)
 {
@@ -206,10 +259,13 @@ static void list_append(struct flow_table *t, struct flow *f, uint8_t li)
 	f->list = li;
 	f->lprev = l->tail;
 	f->lnext = 0;
-	if (l->tail)
+	if (l->tail) {
 		slot(t, l->tail)->lnext = id;
-	else
+	} else {
 		l->head = id;
+		if (due_at(t, f) < t->expire_after)
+			t->expire_after = due_at(t, f);
+	}
 	l->tail = id;
 }
 
@@ -272,12 +328,11 @@ static inline void prefetch_after(struct flow_table *t, const struct flow *f)
 		prefetch_flow(slot(t, n->lnext));
 }
 
-/* Unlink f, report it with `reason`, and give its slot to the free list.
-   The callback runs after the unlink so that it sees a consistent table
-   and before the slot can be reused. */
-static void end_flow(struct flow_table *t, struct flow *f, enum end_reason reason)
+/* Report f, already off its hash chain, with `reason`, and give its slot
+   to the free list. The callback runs after the unlink so that it sees a
+   consistent table and before the slot can be reused. */
+static void retire(struct flow_table *t, struct flow *f, enum end_reason reason)
 {
-	hash_unlink(t, f);
 	list_unlink(t, f);
 	f->end_reason = (uint8_t)reason;
 	t->stats.ended[reason]++;
@@ -286,6 +341,13 @@ static void end_flow(struct flow_table *t, struct flow *f, enum end_reason reaso
 		t->on_end(t->ctx, f);
 	f->hnext = t->free_head;
 	t->free_head = slot_id(t, f);
+}
+
+/* Unlink f from its hash chain and retire it. */
+static void end_flow(struct flow_table *t, struct flow *f, enum end_reason reason)
+{
+	hash_unlink(t, f);
+	retire(t, f, reason);
 }
 
 /* The least recently seen live flow: the oldest of the list heads (ties go
@@ -552,10 +614,23 @@ struct flow *flow_lookup_prepared(struct flow_table *t, const struct packet *p,
 void flow_expire(struct flow_table *t, uint64_t now_us)
 {
 	struct flow *f;
+	int li;
 
+	/* Per packet this is usually all: nothing can be due yet. */
+	if (now_us <= t->expire_after)
+		return;
 	while ((f = oldest_head(t, true, now_us)) != NULL) {
 		prefetch_after(t, f);
 		end_flow(t, f, timeout_reason(f));
+	}
+	t->expire_after = UINT64_MAX;
+	for (li = 0; li < L_COUNT; li++) {
+		if (t->lists[li].head) {
+			uint64_t d = due_at(t, slot(t, t->lists[li].head));
+
+			if (d < t->expire_after)
+				t->expire_after = d;
+		}
 	}
 }
 
@@ -566,11 +641,25 @@ void flow_flush(struct flow_table *t, enum end_reason reason)
 	/* An out-of-range reason would index past stats.ended. */
 	if ((unsigned)reason >= END_COUNT)
 		reason = END_SHUTDOWN;
-	/* A TCP flow already closed by FIN or RST, lingering for its last
-	   ACKs, ended for that reason, not because the input stopped. */
+	/* Every flow ends here, so a chain need not be walked to take one
+	   flow off it: the flow's bucket is emptied, a store that does not
+	   wait for the bucket's cache line as a walk's load would. The other
+	   flows on that chain are then out of reach until they end too,
+	   which is fine: nothing looks a flow up during a flush (the end
+	   callback may not call into the table), and when the loop ends the
+	   table is empty, every bucket 0. A TCP flow already closed by FIN
+	   or RST, lingering for its last ACKs, ended for that reason, not
+	   because the input stopped. */
 	while ((f = oldest_head(t, false, 0)) != NULL) {
-		prefetch_after(t, f);
-		end_flow(t, f, f->list == L_TCP_DONE ? timeout_reason(f) : reason);
+		if (f->lnext) {
+			const struct flow *n = slot(t, f->lnext);
+
+			if (n->lnext)
+				prefetch_flow(slot(t, n->lnext));
+		}
+		t->buckets[f->hash & t->mask] = 0;
+		f->hnext = 0;
+		retire(t, f, f->list == L_TCP_DONE ? timeout_reason(f) : reason);
 	}
 }
 
@@ -644,6 +733,7 @@ struct flow_table *flow_table_new(const struct limits *lim, uint64_t seed,
 	t->lists[L_TCP_DONE].timeout_us = (uint64_t)lim->timeout_tcp_done * 1000000u;
 	t->lists[L_UDP].timeout_us = (uint64_t)lim->timeout_udp * 1000000u;
 	t->lists[L_OTHER].timeout_us = (uint64_t)lim->timeout_other * 1000000u;
+	t->expire_after = UINT64_MAX;   /* no flow yet */
 	t->on_end = on_end;
 	t->ctx = ctx;
 	return t;
