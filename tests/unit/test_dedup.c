@@ -99,6 +99,16 @@ static size_t frame4(uint8_t *b, uint16_t id, uint8_t ttl, uint16_t sum,
    own hash. The table is made on first use and freed by done(). */
 static struct flow_table *ft;
 
+/* A decoder and a 2 ms window; done() frees them and the table. */
+static void start(struct decoder *dec, struct dedup *d)
+{
+	struct limits lim;
+
+	limits_default(&lim);
+	assert_int_equal(decoder_init(dec, &lim), 0);
+	assert_int_equal(dedup_init(d, 2000), 0);
+}
+
 static void done(struct decoder *dec, struct dedup *d)
 {
 	dedup_free(d);
@@ -128,16 +138,13 @@ static bool seen(struct decoder *dec, struct dedup *d, const uint8_t *b,
 
 static void test_copies(void **state)
 {
-	struct limits lim;
 	struct decoder dec;
 	struct dedup d;
 	uint8_t a[128], b[128];
 	size_t na, nb;
 
 	(void)state;
-	limits_default(&lim);
-	assert_int_equal(decoder_init(&dec, &lim), 0);
-	assert_int_equal(dedup_init(&d, 2000), 0);
+	start(&dec, &d);
 
 	na = frame6(a, 1000, 64);
 	assert_false(seen(&dec, &d, a, na, T0));
@@ -166,16 +173,13 @@ static void test_copies(void **state)
 
 static void test_copies_ipv4(void **state)
 {
-	struct limits lim;
 	struct decoder dec;
 	struct dedup d;
 	uint8_t a[128], b[128];
 	size_t na, nb;
 
 	(void)state;
-	limits_default(&lim);
-	assert_int_equal(decoder_init(&dec, &lim), 0);
-	assert_int_equal(dedup_init(&d, 2000), 0);
+	start(&dec, &d);
 
 	na = frame4(a, 7, 64, 0x1111, 0, 0);
 	assert_false(seen(&dec, &d, a, na, T0));
