@@ -10,8 +10,8 @@
 
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
-DEPS_DEB := make gcc pkg-config libpcap-dev libndpi-dev libcmocka-dev
-PKGS    := libpcap libndpi
+DEPS_DEB := make gcc pkg-config libpcap-dev libndpi-dev libgcrypt20-dev libcmocka-dev
+PKGS    := libpcap libndpi libgcrypt
 
 ifeq ($(SANITIZE),1)
 BUILD   ?= build/san

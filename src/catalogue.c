@@ -18,10 +18,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The built-in catalogue, generated from rules/imp.conf by tools/embed.sh. */
-extern const unsigned char impwatch_embedded_rules[];
-extern const size_t impwatch_embedded_rules_len;
-
 #define EMBEDDED_NAME "rules/imp.conf (built in)"
 
 /* A catalogue file holds at most MAX_RULES rows of MAX_RULE_LINE bytes;

@@ -24,6 +24,7 @@
 #include "dpi.h"
 #include "pipeline.h"
 #include "report.h"
+#include "version.h"
 
 /* Exit codes, as README.md and --help document them. */
 #define EXIT_PASS         0   /* ran; with --validate: every flow documented */
@@ -172,7 +173,8 @@ static void usage(FILE *o)
 "  undocumented flows keep their verdict and carry the app.\n"
 "\n"
 "  -h, --help           this help\n"
-"  -V, --version        version\n"
+"  -V, --version        version, with the nDPI and libpcap versions in use\n"
+"                       and the built-in catalogue's SHA-256\n"
 "\n"
 "Exit status:\n"
 "  0  the run completed (with --validate: every flow is documented)\n"
@@ -309,7 +311,8 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case 'Z': o->user = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); return EXIT_PASS;
-		case 'V': printf("impwatch %s\n", IMPWATCH_VERSION); return EXIT_PASS;
+		case 'V':
+			return version_print(stdout) == 0 ? EXIT_PASS : EXIT_INPUT_ERROR;
 		case OPT_FORMAT:
 			if (!parse_format(optarg, &o->fmt))
 				return bad_value("--format (text, json, csv)", optarg);

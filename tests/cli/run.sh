@@ -33,7 +33,13 @@ pcap_header() {
 }
 
 check help 0 'Exit status' "$bin" --help
-check version 0 '^impwatch [0-9]+\.[0-9]+\.[0-9]+$' "$bin" --version
+# -V: impwatch's version first, then the libraries it runs with and the
+# SHA-256 of the built-in catalogue, which is rules/imp.conf byte for byte.
+check version 0 '^impwatch [0-9]+\.[0-9]+\.[0-9]+$' sh -c "\"$bin\" --version | head -1"
+check version-short 0 '^impwatch [0-9]+\.[0-9]+\.[0-9]+$' sh -c "\"$bin\" -V | head -1"
+check version-ndpi 0 "^nDPI $(pkg-config --modversion libndpi | sed 's/\./\\./g')" "$bin" -V
+check version-libpcap 0 "^libpcap version $(pkg-config --modversion libpcap | sed 's/\./\\./g')" "$bin" -V
+check version-catalogue 0 "^built-in catalogue SHA-256 $(sha256sum rules/imp.conf | cut -c1-64)\$" "$bin" -V
 check no-input 2 'no input' "$bin"
 check bad-option 2 'Try .impwatch --help' "$bin" --bogus
 check bad-format 2 "invalid value 'xml' for --format" "$bin" --format xml -r pcaps/demo.pcap
