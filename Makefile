@@ -5,12 +5,14 @@
 #   make demo       install missing build deps (as root), build, run on pcaps/demo.pcap
 #   make SANITIZE=1 check    the same under ASan and UBSan (objects in build/san)
 #   make update-golden       regenerate tests/golden/*.out from the current binary
+#   make check-man           the manual pages: rendering warnings, options against --help
 #   make check-corpus CORPUS=DIR   run on every capture in DIR (crash/hang check)
 #   make deps       install the Debian packages the build needs (as root)
 
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
-DEPS_DEB := make gcc pkg-config libpcap-dev libndpi-dev libgcrypt20-dev libcmocka-dev
+DEPS_DEB := make gcc pkg-config libpcap-dev libndpi-dev libgcrypt20-dev libcmocka-dev \
+	    groff-base
 PKGS    := libpcap libndpi libgcrypt
 
 ifeq ($(SANITIZE),1)
@@ -41,7 +43,7 @@ TESTS_SRC := $(wildcard tests/unit/test_*.c)
 TESTS   := $(TESTS_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 GEN     := $(BUILD)/gen_pcaps
 
-.PHONY: all check demo deps unit golden update-golden check-corpus pcaps clean \
+.PHONY: all check demo deps unit golden check-man update-golden check-corpus pcaps clean \
 	bench fuzz fuzz-run check-valgrind
 
 all: $(BIN)
@@ -82,6 +84,10 @@ unit: $(TESTS)
 golden: $(BIN)
 	@sh tests/golden/run.sh $(BIN)
 
+# The manual pages render without a warning and list the options --help does.
+check-man: $(BIN)
+	@sh tests/man/run.sh $(BIN)
+
 update-golden: $(BIN)
 	@sh tests/golden/run.sh $(BIN) --update
 
@@ -90,6 +96,7 @@ check: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory golden
 	@sh tests/cli/run.sh $(BIN)
+	@sh tests/man/run.sh $(BIN)
 	@sh tests/dpi/run.sh $(BIN) $(CORPUS)
 	@$(MAKE) --no-print-directory $(BUILD)/peer
 	@sh tests/live/run.sh $(BIN) $(BUILD)/peer

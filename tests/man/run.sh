@@ -1,0 +1,113 @@
+#!/bin/sh
+# run.sh BIN: the manual pages render without a warning (groff -ww, and
+# mandoc -T lint where mandoc is installed), and impwatch(1) documents
+# exactly the options `impwatch --help` lists: an option added to one and
+# not the other fails here.
+set -u
+bin=$1
+pass=0
+fail=0
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+pages="man/impwatch.1 man/impwatch-rules.5"
+
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+
+# Rendering: every warning groff can give (-ww), formatted and discarded.
+for p in $pages; do
+	if [ ! -f "$p" ]; then
+		bad "$p: missing"
+		continue
+	fi
+	if ! command -v groff >/dev/null 2>&1; then
+		echo "man: groff not found (make deps installs groff-base)"
+		fail=$((fail + 1))
+		break
+	fi
+	groff -man -ww -z "$p" >"$tmp/groff" 2>&1
+	if [ -s "$tmp/groff" ]; then
+		bad "$p: groff warns:"; sed 's/^/  | /' "$tmp/groff" | head -20
+	else
+		ok
+	fi
+done
+if command -v mandoc >/dev/null 2>&1; then
+	for p in $pages; do
+		[ -f "$p" ] || continue
+		mandoc -T lint -W warning "$p" >"$tmp/mandoc" 2>&1
+		if [ -s "$tmp/mandoc" ]; then
+			bad "$p: mandoc warns:"; sed 's/^/  | /' "$tmp/mandoc" | head -20
+		else
+			ok
+		fi
+	done
+else
+	echo "man: mandoc not installed, its lint skipped (groff's ran)"
+fi
+
+# The options named in a text: -x and --long-name, not inside words
+# (one-way, 2-34) nor lone dashes ('-' for standard input).
+options_in() {
+	grep -oE '(^|[^A-Za-z0-9_-])--?[A-Za-z][A-Za-z0-9-]*' "$1" |
+		sed 's/^[^-]*//' | sort -u
+}
+
+# The options a man page documents: those in the tags of its .TP items,
+# with roff's escapes (\-, \fB...) taken out.
+man_options() {
+	awk 'tag { print; tag = 0 } /^\.TP/ { tag = 1 }' "$1" |
+		sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' -e 's/\\f(..//g' \
+		    -e 's/\\&//g' >"$tmp/tags"
+	options_in "$tmp/tags"
+}
+
+# compare HELP MAN: each option in one is in the other; prints the
+# differences and fails when there is any.
+compare() {
+	options_in "$1" >"$tmp/help.opts"
+	man_options "$2" >"$tmp/man.opts"
+	comm -23 "$tmp/help.opts" "$tmp/man.opts" >"$tmp/only-help"
+	comm -13 "$tmp/help.opts" "$tmp/man.opts" >"$tmp/only-man"
+	[ -s "$tmp/help.opts" ] || { echo "  no option found in --help"; return 1; }
+	[ ! -s "$tmp/only-help" ] && [ ! -s "$tmp/only-man" ] && return 0
+	[ -s "$tmp/only-help" ] &&
+		echo "  in --help, not in $2: $(tr '\n' ' ' <"$tmp/only-help")"
+	[ -s "$tmp/only-man" ] &&
+		echo "  in $2, not in --help: $(tr '\n' ' ' <"$tmp/only-man")"
+	return 1
+}
+
+if ! "$bin" --help >"$tmp/help" 2>&1; then
+	bad "$bin --help failed"
+elif [ -f man/impwatch.1 ]; then
+	if compare "$tmp/help" man/impwatch.1 >"$tmp/diff"; then
+		ok
+	else
+		bad "man/impwatch.1 and --help list different options:"
+		cat "$tmp/diff"
+	fi
+	# The comparison itself: an option only --help names must be caught.
+	{ cat "$tmp/help"; echo "  --not-in-the-manual  an option nobody documented"; } >"$tmp/help2"
+	if compare "$tmp/help2" man/impwatch.1 >"$tmp/diff2"; then
+		bad "the option comparison missed --not-in-the-manual"
+	elif grep -q -- 'not in man/impwatch.1: .*--not-in-the-manual ' "$tmp/diff2"; then
+		ok
+	else
+		bad "the option comparison reported:"; cat "$tmp/diff2"
+	fi
+fi
+
+# Each page names the version `impwatch -V` gives on its first line.
+want=$("$bin" -V | head -1)
+for p in $pages; do
+	[ -f "$p" ] || continue
+	if grep -q "^\.TH .* \"$want\" " "$p"; then
+		ok
+	else
+		bad "$p: the .TH line does not name \"$want\": $(grep '^\.TH' "$p")"
+	fi
+done
+
+echo "man: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
