@@ -8,8 +8,13 @@
 #   make check-man           the manual pages: rendering warnings, options against --help
 #   make check-corpus CORPUS=DIR   run on every capture in DIR (crash/hang check)
 #   make deps       install the Debian packages the build needs (as root)
+#   make install    install under PREFIX (/usr/local), staged under DESTDIR
+#   make uninstall  remove what make install wrote
+#   make deb        build the Debian package build/impwatch_VERSION_ARCH.deb
+#   make check-install   make install and the package, installed and removed
 
 CC      ?= cc
+INSTALL ?= install
 PKG_CONFIG ?= pkg-config
 DEPS_DEB := make gcc pkg-config libpcap-dev libndpi-dev libgcrypt20-dev libcmocka-dev \
 	    groff-base
@@ -22,6 +27,17 @@ else
 BUILD   ?= build
 SANFLAGS :=
 endif
+
+# make install: DESTDIR stages, PREFIX is where it runs. The /etc files
+# (logrotate's snippet, the unit's options) are under SYSCONFDIR whatever
+# the PREFIX: logrotate reads only /etc/logrotate.d. systemd reads units
+# from /usr/local/lib/systemd/system too.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/impwatch
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 ifeq ($(CI),true)
@@ -44,7 +60,7 @@ TESTS   := $(TESTS_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 GEN     := $(BUILD)/gen_pcaps
 
 .PHONY: all check demo deps unit golden check-man update-golden check-corpus pcaps clean \
-	bench fuzz fuzz-run check-valgrind
+	bench fuzz fuzz-run check-valgrind install uninstall deb check-install
 
 all: $(BIN)
 
@@ -127,6 +143,49 @@ fuzz-run: fuzz
 # Every test binary and golden case under valgrind: no errors, no leaks.
 check-valgrind: $(BIN) $(TESTS)
 	@sh tests/valgrind/run.sh $(BIN) $(TESTS)
+
+# The binary, the manual pages, the catalogue as an editable reference
+# copy (the built-in one stays the default), an example inventory, the
+# systemd template unit, the logrotate snippet and the unit's options
+# file. The two /etc files are configuration: an existing one is kept.
+install: $(BIN)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR) $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d $(DESTDIR)$(SYSCONFDIR)/default
+	$(INSTALL) -m 755 $(BIN) $(DESTDIR)$(BINDIR)/impwatch
+	$(INSTALL) -m 644 man/impwatch.1 $(DESTDIR)$(MANDIR)/man1/impwatch.1
+	$(INSTALL) -m 644 man/impwatch-rules.5 $(DESTDIR)$(MANDIR)/man5/impwatch-rules.5
+	$(INSTALL) -m 644 rules/imp.conf $(DESTDIR)$(DATADIR)/imp.conf
+	$(INSTALL) -m 644 rules/example.hosts $(DESTDIR)$(DATADIR)/example.hosts
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		dist/impwatch@.service.in > $(DESTDIR)$(UNITDIR)/impwatch@.service.tmp
+	chmod 644 $(DESTDIR)$(UNITDIR)/impwatch@.service.tmp
+	mv $(DESTDIR)$(UNITDIR)/impwatch@.service.tmp $(DESTDIR)$(UNITDIR)/impwatch@.service
+	@sh tools/conffile.sh install dist/impwatch.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/impwatch
+	@sh tools/conffile.sh install dist/impwatch.default $(DESTDIR)$(SYSCONFDIR)/default/impwatch
+
+# Exactly what install wrote; an /etc file someone edited stays.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/impwatch $(DESTDIR)$(MANDIR)/man1/impwatch.1 \
+		$(DESTDIR)$(MANDIR)/man5/impwatch-rules.5 $(DESTDIR)$(DATADIR)/imp.conf \
+		$(DESTDIR)$(DATADIR)/example.hosts $(DESTDIR)$(UNITDIR)/impwatch@.service
+	rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || true
+	@sh tools/conffile.sh uninstall dist/impwatch.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/impwatch
+	@sh tools/conffile.sh uninstall dist/impwatch.default $(DESTDIR)$(SYSCONFDIR)/default/impwatch
+
+# The Debian package (dpkg-deb), in build/: never from a sanitizer build.
+deb:
+	@sh tools/deps.sh dpkg-dev
+	@$(MAKE) -s --no-print-directory SANITIZE= BUILD=build build/impwatch
+	@sh tools/mkdeb.sh build/impwatch build
+
+# make install into a temporary DESTDIR against the expected file list,
+# the logrotate snippet run, the unit verified, and the Debian package
+# installed, run, removed and purged (as root; skipped otherwise).
+check-install: deps
+	@sh tools/deps.sh dpkg-dev mandoc logrotate systemd adduser
+	@$(MAKE) -s --no-print-directory SANITIZE= BUILD=build build/impwatch
+	@sh tests/install/run.sh build/impwatch
 
 CORPUS ?= ../shared/pcaps
 check-corpus: $(BIN)
