@@ -24,8 +24,10 @@ trap 'rm -rf "$work"' EXIT
 # debian/control.
 root=$work/debian/impwatch
 mkdir -p "$root/DEBIAN"
-${MAKE:-make} -s --no-print-directory install BIN="$bin" DESTDIR="$root" \
-	PREFIX=/usr SYSCONFDIR=/etc UNITDIR=/usr/lib/systemd/system >/dev/null
+# The binary given and the objects beside it, whatever SANITIZE says.
+${MAKE:-make} -s --no-print-directory install SANITIZE= BUILD="$(dirname "$bin")" \
+	BIN="$bin" DESTDIR="$root" PREFIX=/usr SYSCONFDIR=/etc \
+	UNITDIR=/usr/lib/systemd/system >/dev/null
 
 strip --strip-unneeded --remove-section=.comment --remove-section=.note \
 	"$root/usr/bin/impwatch"

@@ -49,7 +49,9 @@ same() {
 # The files (and links) under a folder, relative to it, sorted.
 files_under() { (cd "$1" && find . ! -type d | sed 's|^\./||' | LC_ALL=C sort); }
 
-make_() { make -s --no-print-directory BIN="$bin" "$@"; }
+# make with the binary under test and the objects beside it, whatever
+# SANITIZE the calling make was given.
+make_() { make -s --no-print-directory SANITIZE= BUILD="$(dirname "$bin")" BIN="$bin" "$@"; }
 sha_builtin=$("$bin" -V | sed -n 's/^built-in catalogue SHA-256 //p')
 
 # --- make install, default PREFIX, into a DESTDIR --------------------------
