@@ -154,7 +154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&r, 0, sizeof r);
 	r.max_flows = lim.max_flows;
-	if (decoder_init(&dec, &lim) != 0)
+	if (decoder_init(&dec, &lim, 1) != 0)
 		abort();
 	r.ft = flow_table_new(&lim, 0x1234, on_end, &r);
 	if (!r.ft)

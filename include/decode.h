@@ -159,12 +159,10 @@ struct decoder {
 };
 
 /* Set up a decoder; 0 on success, -1 when memory for the fragment table
-   could not be had. The fragment table's hash uses a fixed seed. */
-int decoder_init(struct decoder *d, const struct limits *lim);
-/* The same with the fragment table's hash keyed by seed (a run's random
-   seed, say), so that crafted fragments cannot choose their chain. */
-int decoder_init_seeded(struct decoder *d, const struct limits *lim,
-			uint64_t seed);
+   could not be had. seed keys the fragment table's hash: the run's
+   random seed (the flow table's), so that crafted fragments cannot
+   choose their chain; tests pass a fixed one. */
+int decoder_init(struct decoder *d, const struct limits *lim, uint64_t seed);
 void decoder_free(struct decoder *d);
 
 /*

@@ -8,9 +8,10 @@
  * before their first fragment are held as counts (packets, wire bytes) and
  * handed over when it comes.
  *
- * The table owns every entry. It is sized once, hashes each key with a
- * seeded hash, keeps entries on one list ordered by last use, and never
- * allocates after frag_table_new(). When full, the least recently used
+ * The table owns every entry. It is sized once, hashes each key with the
+ * flow table's keyed hash (siphash.h) under the run's seed, keeps entries
+ * on one list ordered by last use, and never allocates after
+ * frag_table_new(). When full, the least recently used
  * entry is evicted; expired and evicted entries count their held
  * fragments as orphans. A datagram whose bytes have all been seen (first
  * fragment included) leaves the table at once.
@@ -44,6 +45,8 @@ struct frag_stats {
 	uint64_t orphans;    /* held fragments expired or evicted unclaimed */
 	uint64_t evictions;  /* entries pushed out because the table was full */
 	uint32_t live;       /* entries in use now */
+	uint64_t probes;     /* entries passed on hash chains (lookups and
+	                        unlinks): the table's work, for tests */
 };
 
 /* Largest table accepted: links are 32-bit slot indices and the bucket
@@ -53,7 +56,9 @@ struct frag_stats {
 struct frag_table;
 
 /* NULL when memory cannot be had or max_entries is 0 or above
-   FRAG_MAX_ENTRIES. Entries idle for more than timeout_us expire. */
+   FRAG_MAX_ENTRIES. Entries idle for more than timeout_us expire. seed
+   keys the hash: the run's random seed, so that a sender cannot compute
+   datagrams that share a chain. */
 struct frag_table *frag_table_new(uint32_t max_entries, uint64_t timeout_us,
 				  uint64_t seed);
 void frag_table_free(struct frag_table *t);   /* NULL is ignored */
@@ -82,7 +87,8 @@ void frag_expire(struct frag_table *t, uint64_t now_us);
 
 const struct frag_stats *frag_table_stats(const struct frag_table *t);
 
-/* The hash of a key under seed, as the table computes it (for tests). */
+/* The hash of a key under seed, as a table made with that seed computes
+   it: SipHash-1-3 of the key's five words (for tests). */
 uint64_t frag_hash(const struct frag_key *k, uint64_t seed);
 
 #endif

@@ -49,7 +49,7 @@ struct pipeline_cfg {
 	const char *rules;              /* --rules, or NULL: the built-in one */
 	const char *const *rules_add;   /* --rules-add files, in order */
 	size_t n_rules_add;
-	uint64_t seed;                  /* the flow table's hash seed */
+	uint64_t seed;                  /* keys the flow and fragment tables */
 	const char *hosts;              /* --hosts inventory, or NULL */
 	uint64_t dup_window_us;         /* --dup-window-us; 0: no detection */
 };

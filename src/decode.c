@@ -12,10 +12,6 @@
 
 #include <string.h>
 
-/* Any fixed value will do for decoder_init(); callers that want crafted
-   traffic unable to pick its hash chain use decoder_init_seeded(). */
-#define FRAG_DEFAULT_SEED 0x6d2b79f5a3c1e4b7ULL
-
 #define X_NAME(e, n, d) n,
 #define X_DESC(e, n, d) d,
 static const char *const err_names[DERR_COUNT] = { DECODE_ERRORS(X_NAME) };
@@ -50,8 +46,7 @@ const char *tunnel_name(enum tunnel_kind t)
 	return (unsigned)t < TUN_COUNT ? tun_names[t] : NULL;
 }
 
-int decoder_init_seeded(struct decoder *d, const struct limits *lim,
-			uint64_t seed)
+int decoder_init(struct decoder *d, const struct limits *lim, uint64_t seed)
 {
 	/* A table of one still lets in-order fragments find their ports. */
 	uint32_t max = lim->max_frags ? lim->max_frags : 1;
@@ -60,11 +55,6 @@ int decoder_init_seeded(struct decoder *d, const struct limits *lim,
 	d->frag_timeout_us = (uint64_t)lim->timeout_frag * 1000000u;
 	d->frags_tab = frag_table_new(max, d->frag_timeout_us, seed);
 	return d->frags_tab ? 0 : -1;
-}
-
-int decoder_init(struct decoder *d, const struct limits *lim)
-{
-	return decoder_init_seeded(d, lim, FRAG_DEFAULT_SEED);
 }
 
 void decoder_free(struct decoder *d)

@@ -64,9 +64,11 @@ static size_t after_ip(const struct packet *p)
  *  - the IP packet's captured length.
  * Mixed in two lanes (one multiply and rotate per word; the lanes do not
  * wait for each other), murmur3's finaliser once. Not for hash tables an
- * attacker fills (the flow table keys SipHash per run): a forged
- * collision here only makes one packet look like another's copy within a
- * few milliseconds.
+ * attacker fills (the flow and fragment tables key SipHash per run): the
+ * table here is direct-mapped, so no input lengthens any walk, and its
+ * slot takes the keyed flow hash in `ends`. Keying the rest would buy
+ * nothing: a sender who wants two packets taken for copies needs no
+ * collision, only the same 32 bytes and checksums (nothing checks them).
  */
 uint64_t dedup_fingerprint(const struct dedup *d, const struct packet *p,
 			   uint64_t ends)

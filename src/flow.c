@@ -47,6 +47,8 @@
 #include <sys/mman.h>
 #include <string.h>
 
+#include "siphash.h"
+
 /* Keys are hashed and compared as 40 raw bytes; padding would make that
    depend on garbage. */
 _Static_assert(sizeof(struct flow_key) == 40, "flow_key must be 40 bytes, no padding");
@@ -74,7 +76,7 @@ struct flow_table {
 	uint32_t max_flows;
 	uint32_t hwm;          /* slots[0, hwm) have been handed out */
 	uint32_t free_head;    /* free list through hnext, index + 1 */
-	uint64_t k0, k1;       /* SipHash key, derived from the seed */
+	struct sipkey key;     /* the hash's key, from the run's seed */
 	struct flow_list lists[L_COUNT];
 	/* No flow is idle past its timeout at a time up to this one:
 	   flow_expire() returns at once until packet time passes it. Lowered
@@ -88,44 +90,14 @@ struct flow_table {
 
 /* ---- hashing ---------------------------------------------------------- */
 
-static inline uint64_t rotl64(uint64_t x, unsigned r)
-{
-	return (x << r) | (x >> (64 - r));
-}
-
-/* splitmix64 (Steele, Lea, Flood 2014): spreads a 64-bit seed into the
-   two independent-looking halves of the 128-bit SipHash key. */
-static uint64_t splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static void derive_key(uint64_t seed, uint64_t *k0, uint64_t *k1)
-{
-	*k0 = splitmix64(&seed);
-	*k1 = splitmix64(&seed);
-}
-
-#define SIPROUND(v0, v1, v2, v3) do {                                   \
-	v0 += v1; v1 = rotl64(v1, 13); v1 ^= v0; v0 = rotl64(v0, 32);   \
-	v2 += v3; v3 = rotl64(v3, 16); v3 ^= v2;                        \
-	v0 += v3; v3 = rotl64(v3, 21); v3 ^= v0;                        \
-	v2 += v1; v1 = rotl64(v1, 17); v1 ^= v2; v2 = rotl64(v2, 32);   \
-} while (0)
-
 /*
- * SipHash-1-3 (Aumasson and Bernstein; the variant Rust and CPython use for
- * their tables) over the 40 key bytes, or over 16 for IPv4 (compact_v4). Why not a cheaper multiply/xor-shift
- * mix: the addresses and ports come off the wire, and Murmur-style mixes
- * have collisions that hold for every seed, so a sender could aim its
- * traffic at one chain. SipHash's collisions depend on the secret key. The
- * words are read in host order with memcpy: the value is only used within
- * one run, so it need not match SipHash's published test vectors on
- * big-endian hosts.
+ * Keys are hashed with SipHash-1-3 keyed per run (siphash.h says why not
+ * a cheaper multiply/xor-shift mix: Murmur-style mixes have collisions
+ * that hold for every seed, so a sender could aim its traffic at one
+ * chain). The 40 key bytes go in as five words, or an IPv4 key as two
+ * (compact_v4). The words are read in host order with memcpy: the value
+ * is only used within one run, so it need not be the same on big-endian
+ * hosts.
  */
 /* The 12 bytes that open an IPv4-mapped IPv6 address (RFC 4291 2.5.5.2),
    as decode.h stores every IPv4 address. */
@@ -154,52 +126,23 @@ static inline bool compact_v4(const struct flow_key *k, uint64_t m[2])
 	return true;
 }
 
-static uint64_t siphash13_key(const struct flow_key *k, uint64_t k0, uint64_t k1)
+static uint64_t key_hash(const struct flow_key *k, const struct sipkey *sk)
 {
-	const unsigned char *p = (const unsigned char *)k;
-	uint64_t v0 = k0 ^ 0x736f6d6570736575ull;
-	uint64_t v1 = k1 ^ 0x646f72616e646f6dull;
-	uint64_t v2 = k0 ^ 0x6c7967656e657261ull;
-	uint64_t v3 = k1 ^ 0x7465646279746573ull;
-	uint64_t m, c[2];
-	size_t i, len;
+	uint64_t w[5];
 
-	if (compact_v4(k, c)) {
-		/* Most traffic: two blocks instead of five. */
-		for (i = 0; i < 2; i++) {
-			v3 ^= c[i];
-			SIPROUND(v0, v1, v2, v3);
-			v0 ^= c[i];
-		}
-		len = sizeof c;
-	} else {
-		for (i = 0; i < sizeof *k; i += 8) {
-			memcpy(&m, p + i, 8);
-			v3 ^= m;
-			SIPROUND(v0, v1, v2, v3);
-			v0 ^= m;
-		}
-		len = sizeof *k;
-	}
-	/* The final block carries only the length: 16 and 40 are
-	   multiples of 8. */
-	m = (uint64_t)len << 56;
-	v3 ^= m;
-	SIPROUND(v0, v1, v2, v3);
-	v0 ^= m;
-	v2 ^= 0xff;
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
+	/* Most traffic: two words instead of five. */
+	if (compact_v4(k, w))
+		return siphash13_words(sk, w, 2);
+	memcpy(w, k, sizeof w);
+	return siphash13_words(sk, w, 5);
 }
 
 uint64_t flow_hash(const struct flow_key *k, uint64_t seed)
 {
-	uint64_t k0, k1;
+	struct sipkey sk;
 
-	derive_key(seed, &k0, &k1);
-	return siphash13_key(k, k0, k1);
+	sipkey_from_seed(&sk, seed);
+	return key_hash(k, &sk);
 }
 
 /* ---- slots and links -------------------------------------------------- */
@@ -499,7 +442,7 @@ void flow_prepare(struct flow_table *t, const struct packet *p,
 		  struct flow_prep *prep)
 {
 	prep->rev = make_key(p, &prep->key);
-	prep->hash = siphash13_key(&prep->key, t->k0, t->k1);
+	prep->hash = key_hash(&prep->key, &t->key);
 	__builtin_prefetch(&t->buckets[prep->hash & t->mask]);
 }
 
@@ -732,7 +675,7 @@ struct flow_table *flow_table_new(const struct limits *lim, uint64_t seed,
 	advise_huge(t->buckets, (size_t)nb * sizeof *t->buckets);
 	t->mask = nb - 1;
 	t->max_flows = lim->max_flows;
-	derive_key(seed, &t->k0, &t->k1);
+	sipkey_from_seed(&t->key, seed);
 	t->lists[L_TCP].timeout_us = (uint64_t)lim->timeout_tcp * 1000000u;
 	t->lists[L_TCP_DONE].timeout_us = (uint64_t)lim->timeout_tcp_done * 1000000u;
 	t->lists[L_UDP].timeout_us = (uint64_t)lim->timeout_udp * 1000000u;

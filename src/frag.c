@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "siphash.h"
+
 _Static_assert(sizeof(struct frag_key) == 40,
 	       "frag_key is hashed as five 64-bit words, with no padding");
 
@@ -37,36 +39,26 @@ struct frag_table {
 	uint32_t free_head;      /* slot + 1 of the first freed slot */
 	uint32_t lru_head, lru_tail;
 	uint64_t timeout_us;
-	uint64_t seed;
+	struct sipkey key;       /* from the run's seed */
 	struct frag_stats st;
 };
 
-/* MurmurHash3's 64-bit finaliser: every input bit reaches every output bit. */
-static uint64_t mix64(uint64_t h)
+/* The key as SipHash's five words; the words are read in host order, as
+   the flow table reads its keys (the value only lives within a run). */
+static uint64_t key_hash(const struct frag_key *k, const struct sipkey *sk)
 {
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
+	uint64_t w[5];
+
+	memcpy(w, k, sizeof w);
+	return siphash13_words(sk, w, 5);
 }
 
 uint64_t frag_hash(const struct frag_key *k, uint64_t seed)
 {
-	uint8_t b[sizeof *k];
-	uint64_t h = mix64(seed ^ 0x9e3779b97f4a7c15ULL);
-	size_t i;
+	struct sipkey sk;
 
-	memcpy(b, k, sizeof b);
-	/* Chained, not summed: reordering the words changes the hash. */
-	for (i = 0; i < sizeof b; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, b + i, 8);
-		h = mix64(h ^ w) + 0x9e3779b97f4a7c15ULL;
-	}
-	return mix64(h);
+	sipkey_from_seed(&sk, seed);
+	return key_hash(k, &sk);
 }
 
 struct frag_table *frag_table_new(uint32_t max_entries, uint64_t timeout_us,
@@ -92,7 +84,7 @@ struct frag_table *frag_table_new(uint32_t max_entries, uint64_t timeout_us,
 	t->mask = nb - 1;
 	t->max = max_entries;
 	t->timeout_us = timeout_us;
-	t->seed = seed;
+	sipkey_from_seed(&t->key, seed);
 	return t;
 }
 
@@ -110,8 +102,8 @@ const struct frag_stats *frag_table_stats(const struct frag_table *t)
 	return &t->st;
 }
 
-/* Slot + 1 of key k (hash h), or 0. */
-static uint32_t find(const struct frag_table *t, const struct frag_key *k,
+/* Slot + 1 of key k (hash h), or 0. Each entry looked at is a probe. */
+static uint32_t find(struct frag_table *t, const struct frag_key *k,
 		     uint64_t h)
 {
 	uint32_t i = t->buckets[h & t->mask];
@@ -119,6 +111,7 @@ static uint32_t find(const struct frag_table *t, const struct frag_key *k,
 	while (i) {
 		const struct frag_entry *e = &t->slots[i - 1];
 
+		t->st.probes++;
 		if (memcmp(&e->key, k, sizeof *k) == 0)
 			return i;
 		i = e->hnext;
@@ -159,10 +152,12 @@ static void lru_append(struct frag_table *t, uint32_t i)
 static void drop(struct frag_table *t, uint32_t i)
 {
 	struct frag_entry *e = &t->slots[i - 1];
-	uint32_t *link = &t->buckets[frag_hash(&e->key, t->seed) & t->mask];
+	uint32_t *link = &t->buckets[key_hash(&e->key, &t->key) & t->mask];
 
-	while (*link != i)
+	while (*link != i) {
+		t->st.probes++;
 		link = &t->slots[*link - 1].hnext;
+	}
 	*link = e->hnext;
 	lru_unlink(t, i);
 	t->st.orphans += e->held_pkts;
@@ -203,7 +198,7 @@ static uint32_t alloc(struct frag_table *t, const struct frag_key *k,
 static uint32_t lookup(struct frag_table *t, const struct frag_key *k,
 		       uint64_t now_us)
 {
-	uint64_t h = frag_hash(k, t->seed);
+	uint64_t h = key_hash(k, &t->key);
 	uint32_t i = find(t, k, h);
 
 	if (i) {

@@ -90,7 +90,7 @@ int pipeline_open(struct pipeline *pl, const struct pipeline_cfg *cfg,
 		return -1;
 	if (dedup_init(&pl->dedup, cfg->dup_window_us) != 0)
 		goto oom;
-	if (decoder_init(&pl->dec, cfg->lim) != 0)
+	if (decoder_init(&pl->dec, cfg->lim, cfg->seed) != 0)
 		goto oom;
 	pl->ft = flow_table_new(cfg->lim, cfg->seed, on_flow_end, pl);
 	if (!pl->ft)

@@ -292,7 +292,7 @@ static int setup(void **state)
 
 	memset(x, 0, sizeof *x);
 	limits_default(&x->lim);
-	if (decoder_init(&x->d, &x->lim) != 0)
+	if (decoder_init(&x->d, &x->lim, 1) != 0)
 		return -1;
 	*state = x;
 	return 0;
@@ -1662,7 +1662,7 @@ static void test_frag_table_full(void **state)
 	(void)x;
 	limits_default(&lim);
 	lim.max_frags = 2;
-	assert_int_equal(decoder_init(&d, &lim), 0);
+	assert_int_equal(decoder_init(&d, &lim, 1), 0);
 	b_frag4_last(&b);
 	b_frag4_first(&a);
 	for (id = 1; id <= 3; id++) {
@@ -2314,7 +2314,7 @@ static void sweep(const struct frame_case *fc)
 	int w;
 
 	limits_default(&lim);
-	assert_int_equal(decoder_init(&d, &lim), 0);
+	assert_int_equal(decoder_init(&d, &lim, 1), 0);
 	fc->build(&f);
 	{
 		enum decode_status st = decode_packet(&d, fc->dlt, TS, f.b,

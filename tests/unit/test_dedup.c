@@ -105,7 +105,7 @@ static void start(struct decoder *dec, struct dedup *d)
 	struct limits lim;
 
 	limits_default(&lim);
-	assert_int_equal(decoder_init(dec, &lim), 0);
+	assert_int_equal(decoder_init(dec, &lim, 1), 0);
 	assert_int_equal(dedup_init(d, 2000), 0);
 }
 

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "frag.h"
+#include "siphash.h"
 
 #define SEED 0x0123456789abcdefULL
 
@@ -68,6 +69,19 @@ static void test_hash_is_seeded_and_ordered(void **state)
 	swapped.src = a.dst;
 	swapped.dst = a.src;
 	assert_true(frag_hash(&a, SEED) != frag_hash(&swapped, SEED));
+}
+
+/* The flow table's keyed hash (siphash.h), over the key's five words. */
+static void test_hash_is_siphash(void **state)
+{
+	struct frag_key k = key(1234);
+	struct sipkey sk;
+	uint64_t w[5];
+
+	(void)state;
+	sipkey_from_seed(&sk, SEED);
+	memcpy(w, &k, sizeof w);
+	assert_true(frag_hash(&k, SEED) == siphash13_words(&sk, w, 5));
 }
 
 static void test_later_then_first(void **state)
@@ -203,6 +217,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_limits),
 		cmocka_unit_test(test_hash_is_seeded_and_ordered),
+		cmocka_unit_test(test_hash_is_siphash),
 		cmocka_unit_test(test_later_then_first),
 		cmocka_unit_test(test_first_then_later_completes),
 		cmocka_unit_test(test_lru_eviction),
