@@ -31,8 +31,10 @@ struct tlines {
 /*
  * Read the whole file at path into *buf (NUL-terminated, *len bytes
  * before the NUL). Files larger than max bytes ("not WHAT": "a
- * catalogue"), directories, and unreadable files are errors: "PATH:
- * reason" on err, -1 returned.
+ * catalogue"), anything that is not a regular file ("not a regular file
+ * (a FIFO)": directories, FIFOs, devices, sockets; refused without
+ * blocking), and unreadable files are errors: "PATH: reason" on err, -1
+ * returned.
  */
 int textfile_read(const char *path, size_t max, const char *what, char **buf,
 		  size_t *len, FILE *err);

@@ -48,24 +48,59 @@ size_t utf8_seq_len(const unsigned char *p, size_t n)
 	return k;
 }
 
+/* What a file that is not a regular file is, for the error. */
+static const char *file_kind(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "an unknown kind of file";
+}
+
 int textfile_read(const char *path, size_t max, const char *what, char **bufp,
 		  size_t *lenp, FILE *err)
 {
 	struct stat sb;
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
-	int fd;
+	int fd, fl;
 
 	*bufp = NULL;
 	*lenp = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+	   writer, forever. What was opened is then looked at through the
+	   descriptor, so nothing can swap the file in between. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		tfile_error(err, path, "cannot open: %s", strerror(errno));
 		return -1;
 	}
-	/* A directory opens fine read-only; say so before read() fails. */
-	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		tfile_error(err, path, "cannot open: %s", strerror(EISDIR));
+	if (fstat(fd, &sb) != 0) {
+		tfile_error(err, path, "cannot open: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	/* A FIFO or a socket would block or end early, a device would be
+	   read to the size limit (/dev/zero) or hold anything: a file a
+	   person wrote is a regular file. */
+	if (!S_ISREG(sb.st_mode)) {
+		tfile_error(err, path, "not a regular file (%s)",
+			    file_kind(sb.st_mode));
+		close(fd);
+		return -1;
+	}
+	/* Reads of a regular file do not block anyway; the read loop below
+	   is written for a blocking descriptor, so it gets one. */
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		tfile_error(err, path, "cannot open: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}

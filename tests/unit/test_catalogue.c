@@ -848,8 +848,8 @@ static void test_load_files(void **state)
 		" TLS | Proxy \\xff\\xfe over TLS\n"
 		RULES_DIR "comments-only.conf: no rows\n"
 		RULES_DIR "no-such-file.conf: cannot open: No such file or directory\n"
-		"tests/rules: cannot open: Is a directory\n"
-		"tests/rules/: cannot open: Is a directory\n");
+		"tests/rules: not a regular file (a directory)\n"
+		"tests/rules/: not a regular file (a directory)\n");
 	free(buf);
 	assert_int_equal(catalogue_count(c), 2);
 	catalogue_free(c);
