@@ -46,6 +46,10 @@ void hosts_free(struct hosts *h);
 
 size_t hosts_count(const struct hosts *h);
 
+/* Table slots the loader looked at (to find an earlier line with the
+   same network, and to index the entries): its work, for tests. */
+uint64_t hosts_load_work(const struct hosts *h);
+
 /* Longest-prefix match of a; roles 0 (and name "") when none matches. */
 struct host_info hosts_lookup(const struct hosts *h, const struct ip_addr *a);
 

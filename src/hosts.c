@@ -38,6 +38,10 @@ struct hosts {
 	size_t n, cap;
 	struct level lv[129];
 	unsigned nlv;              /* levels in use, longest prefix first */
+	uint32_t *seen;            /* loading: every entry by network and
+	                              prefix (entry index + 1, 0 empty) */
+	uint32_t seen_mask;        /* its slots - 1 */
+	uint64_t work;             /* slots looked at while loading */
 };
 
 static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
@@ -231,10 +235,23 @@ static const struct entry *level_find(const struct hosts *h,
 	return NULL;
 }
 
-/* Index the entries by prefix length; -1 when out of memory. */
+/* Put entry index i (0-based) in open-addressing table slot[mask + 1]
+   by its network and prefix. */
+static void slot_put(struct hosts *h, uint32_t *slot, uint32_t mask, size_t i)
+{
+	uint32_t j = net_hash(&h->e[i].net, h->e[i].prefix) & mask;
+
+	while (h->work++, slot[j])
+		j = (j + 1) & mask;
+	slot[j] = (uint32_t)i + 1;
+}
+
+/* Index the entries by prefix length; -1 when out of memory. One pass
+   to count, one to insert: O(entries). */
 static int build(struct hosts *h)
 {
 	unsigned count[129] = { 0 };
+	struct level *of[129] = { NULL };
 	int p;
 	size_t i;
 
@@ -254,38 +271,64 @@ static int build(struct hosts *h)
 		l->slot = calloc(size, sizeof(*l->slot));
 		if (!l->slot)
 			return -1;
+		of[p] = l;
 	}
 	for (i = 0; i < h->n; i++) {
-		unsigned k;
+		struct level *l = of[h->e[i].prefix];
 
-		for (k = 0; k < h->nlv; k++) {
-			struct level *l = &h->lv[k];
-			uint32_t j;
-
-			if (l->prefix != h->e[i].prefix)
-				continue;
-			j = net_hash(&h->e[i].net, l->prefix) & l->mask;
-			while (l->slot[j])
-				j = (j + 1) & l->mask;
-			l->slot[j] = (uint32_t)i + 1;
-		}
+		slot_put(h, l->slot, l->mask, i);
 	}
 	return 0;
 }
 
-/* The entry for exactly this network, if an earlier line gave it. */
-static const struct entry *find_same(const struct hosts *h,
-				     const struct entry *n)
+/*
+ * The entry for exactly this network, if an earlier line gave it: a
+ * lookup in the loader's own table of every entry so far, by network and
+ * prefix, so that loading stays linear (a pass over the earlier lines
+ * made the loader's largest file, 65,536 hosts, cost 2 billion
+ * comparisons).
+ */
+static const struct entry *find_same(struct hosts *h, const struct entry *n)
 {
-	size_t i;
+	uint32_t j;
 
-	/* Load time only: a linear pass keeps the loader simple, and
-	   HOSTS_MAX bounds it. */
-	for (i = 0; i < h->n; i++)
-		if (h->e[i].prefix == n->prefix &&
-		    memcmp(&h->e[i].net, &n->net, sizeof(n->net)) == 0)
-			return &h->e[i];
+	if (!h->seen)
+		return NULL;
+	j = net_hash(&n->net, n->prefix) & h->seen_mask;
+	while (h->work++, h->seen[j]) {
+		const struct entry *e = &h->e[h->seen[j] - 1];
+
+		if (e->prefix == n->prefix &&
+		    memcmp(&e->net, &n->net, sizeof(n->net)) == 0)
+			return e;
+		j = (j + 1) & h->seen_mask;
+	}
 	return NULL;
+}
+
+/* Enter the last entry in the loader's table, which stays at most half
+   full (doubled and refilled when it would not: amortized O(1)). -1
+   when out of memory. */
+static int seen_add(struct hosts *h)
+{
+	size_t size = h->seen ? (size_t)h->seen_mask + 1 : 0;
+
+	if (h->n * 2 > size) {
+		size_t nsize = size ? size * 2 : 128;
+		uint32_t *ns = calloc(nsize, sizeof(*ns));
+		size_t i;
+
+		if (!ns)
+			return -1;
+		free(h->seen);
+		h->seen = ns;
+		h->seen_mask = (uint32_t)nsize - 1;
+		for (i = 0; i < h->n; i++)
+			slot_put(h, h->seen, h->seen_mask, i);
+		return 0;
+	}
+	slot_put(h, h->seen, h->seen_mask, h->n - 1);
+	return 0;
 }
 
 struct hosts *hosts_parse(const char *name, const char *buf, size_t len,
@@ -375,6 +418,10 @@ struct hosts *hosts_parse(const char *name, const char *buf, size_t len,
 			h->cap = cap;
 		}
 		h->e[h->n++] = e;
+		if (seen_add(h) != 0) {
+			tfile_error(err, name, "out of memory");
+			goto fail;
+		}
 	}
 	if (h->n == 0) {
 		tfile_error(err, name, "no hosts");
@@ -384,6 +431,9 @@ struct hosts *hosts_parse(const char *name, const char *buf, size_t len,
 		tfile_error(err, name, "out of memory");
 		goto fail;
 	}
+	/* Lookups use the per-length tables only. */
+	free(h->seen);
+	h->seen = NULL;
 	return h;
 fail:
 	hosts_free(h);
@@ -411,8 +461,14 @@ void hosts_free(struct hosts *h)
 		return;
 	for (k = 0; k < h->nlv; k++)
 		free(h->lv[k].slot);
+	free(h->seen);
 	free(h->e);
 	free(h);
+}
+
+uint64_t hosts_load_work(const struct hosts *h)
+{
+	return h ? h->work : 0;
 }
 
 size_t hosts_count(const struct hosts *h)

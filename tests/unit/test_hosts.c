@@ -248,6 +248,38 @@ static void test_implied_roles(void **state)
 	hosts_free(h);
 }
 
+/* The loader's largest inventory, 65,536 hosts: its work grows with the
+   entries, not with their square (each new line was compared with every
+   earlier one). A duplicate at the end is still found. */
+static void test_load_is_linear(void **state)
+{
+	const size_t n = HOSTS_MAX, per = 32;
+	char *text = malloc(n * per + per), *p = text;
+	struct hosts *h;
+	const char *msg;
+	size_t i;
+
+	(void)state;
+	assert_non_null(text);
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "cucm 10.%u.%u.%u\n", (unsigned)(i >> 16),
+			     (unsigned)(i >> 8) & 255, (unsigned)i & 255);
+	msg = parse(text, &h);
+	assert_string_equal(msg, "");
+	assert_non_null(h);
+	assert_int_equal(hosts_count(h), n);
+	printf("loading %zu hosts: %llu table slots looked at\n", n,
+	       (unsigned long long)hosts_load_work(h));
+	assert_true(hosts_load_work(h) < 8 * n);
+	assert_true(hosts_lookup(h, &(struct ip_addr){ .b = { [10] = 0xff,
+		[11] = 0xff, [12] = 10, [14] = 255, [15] = 255 } }).roles != 0);
+	hosts_free(h);
+	/* One more line, the same as line 1: refused, naming it. */
+	sprintf(p, "cucm 10.0.0.0\n");
+	expect_error(text, "site.hosts:65537: duplicates line 1");
+	free(text);
+}
+
 static void test_roles_str(void **state)
 {
 	char buf[64];
@@ -269,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_load_files),
 		cmocka_unit_test(test_implied_roles),
+		cmocka_unit_test(test_load_is_linear),
 		cmocka_unit_test(test_roles_str),
 	};
 
