@@ -190,18 +190,36 @@ static void decide(struct dpi *d, struct flow *f, ndpi_protocol pr,
 }
 
 /*
+ * True when nDPI's dissectors read f's payload as the protocol they had
+ * not yet confirmed when it gave up. nDPI 4.2's give-up sets its
+ * "guessed" flag for every answer it returns (the last block of
+ * ndpi_detection_giveup()), so the flag tells nothing, and it says
+ * confidence DPI for answers that came from the port alone (any STUN
+ * guess, port 3478 included). What the dissectors keep in the flow says
+ * whether they read it: the STUN dissector counts the STUN messages it
+ * parsed (it confirms STUN at the third), the TLS one marks a hello it
+ * processed (the give-up names such a flow TLS).
+ */
+static bool payload_read(const struct ndpi_flow_struct *nf)
+{
+	return nf->stun.num_processed_pkts || nf->stun.num_binding_requests ||
+	       nf->stun.num_udp_pkts || nf->protos.tls_quic.hello_processed;
+}
+
+/*
  * nDPI gives up on f: its guess from the ports, the addresses or its
  * cache of earlier flows (a guess), or an answer its dissectors reached
- * without confirming it in time (confidence DPI: still payload).
+ * from the payload without confirming it in time (still a detection).
  */
 static void give_up(struct dpi *d, struct flow *f)
 {
 	struct dpi_state *s = f->dpi;
 	uint8_t guessed = 0;
 	ndpi_protocol pr = ndpi_detection_giveup(d->mod, &s->nf, 1, &guessed);
+	bool dpi = s->nf.confidence == NDPI_CONFIDENCE_DPI &&
+		   (!guessed || payload_read(&s->nf));
 
-	decide(d, f, pr, !guessed && s->nf.confidence == NDPI_CONFIDENCE_DPI ?
-			 APP_SRC_DPI : APP_SRC_GUESS);
+	decide(d, f, pr, dpi ? APP_SRC_DPI : APP_SRC_GUESS);
 }
 
 bool dpi_packet(struct dpi *d, struct flow *f, const struct packet *p)

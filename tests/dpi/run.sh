@@ -104,6 +104,13 @@ if [ -d "$corpus" ]; then
 	want http-from-5060 "$c/ndpi__http_on_sip_port.pcap" 'tcp 8888 protocol-mismatch SIP.HTTP dpi'
 	# HTTP on TCP 5060 in a public capture: a protocol mismatch.
 	want http-on-5060 "$c/arkime__arkime_synthetic.pcap" 'tcp 5060 protocol-mismatch (SIP\.)?HTTP dpi'
+	# STUN Binding requests and responses (RFC 5389): nDPI 4.2 reads them
+	# as STUN but wants three STUN packets before it says so; two-packet
+	# flows end undecided and its give-up answers STUN. Read from the
+	# payload: dpi, not guess.
+	want stun "$c/arkime__arkime_synthetic.pcap" 'udp 3478 undocumented STUN dpi'
+	want stun-emix "$c/mercury__emix.pcap" 'udp 3478 undocumented STUN dpi'
+	none stun-emix-guess "$c/mercury__emix.pcap" 'udp 3478 [a-z-]+ STUN guess'
 	want sip-6060 "$c/heplify__sip_ipv4_tcp_fragmented.pcap" 'tcp 6060 undocumented SIP dpi'
 	summary sip-6060-summary "$c/heplify__sip_ipv4_tcp_fragmented.pcap" \
 		'"undocumented_apps":\[[^]]*"transport":"tcp","port":6060,"app":"SIP","app_source":"dpi"'

@@ -290,6 +290,73 @@ static void test_give_up_guess(void **state)
 	assert_int_equal(st->live, 0);
 }
 
+/* A STUN Binding Request (RFC 5389 section 6: type 0x0001, length,
+   magic cookie 0x2112A442, transaction id) with one USERNAME attribute
+   (type 0x0006, 9 bytes, padded to 12). */
+static const char stun_request[] =
+	"\x00\x01\x00\x10\x21\x12\xa4\x42"
+	"\x5a\x11\x7e\x01\x9c\x3b\x44\x02\xe7\x10\x6d\x03"
+	"\x00\x06\x00\x09" "alice:bob" "\x00\x00\x00";
+
+/* Its Binding Success Response (type 0x0101) with an XOR-MAPPED-ADDRESS
+   (type 0x0020, 8 bytes: family 1, port and IPv4 address xored). */
+static const char stun_response[] =
+	"\x01\x01\x00\x0c\x21\x12\xa4\x42"
+	"\x5a\x11\x7e\x01\x9c\x3b\x44\x02\xe7\x10\x6d\x03"
+	"\x00\x20\x00\x08\x00\x01\xa1\x47\xe7\x21\xc0\x45";
+
+/*
+ * nDPI read the payload as STUN but wants three STUN packets to confirm:
+ * a request and its response end the flow undecided. At the give-up nDPI
+ * answers STUN (confidence DPI) and, as for every answer of its give-up,
+ * says "guessed". The answer came from the payload: it stays dpi.
+ */
+static void test_give_up_keeps_payload_answer(void **state)
+{
+	struct dpi *d = *state;
+	const struct dpi_stats *st = dpi_stats(d);
+	uint8_t b1[256], b2[256];
+	struct flow f;
+	struct packet req = udp4(b1, sizeof(b1), CLIENT, 49200, PUB, 3478,
+				 stun_request, sizeof(stun_request) - 1);
+	struct packet rsp = udp4(b2, sizeof(b2), PUB, 3478, CLIENT, 49200,
+				 stun_response, sizeof(stun_response) - 1);
+	uint64_t by_dpi = st->by_dpi;
+	char name[DPI_NAME_MAX];
+
+	memset(&f, 0, sizeof(f));
+	assert_true(dpi_flow_start(d, &f));
+	assert_false(dpi_packet(d, &f, &req));
+	assert_false(dpi_packet(d, &f, &rsp));
+	dpi_flow_finish(d, &f);
+	assert_null(f.dpi);
+	assert_string_equal(dpi_app_name(d, &f, name), "STUN");
+	assert_int_equal(f.app_source, APP_SRC_DPI);
+	assert_int_equal(st->by_dpi, by_dpi + 1);
+}
+
+/* The same port with bytes that are no STUN: nDPI's give-up still says
+   STUN (from the port) with confidence DPI, but its STUN dissector never
+   read a message: a guess. */
+static void test_give_up_port_only_is_guess(void **state)
+{
+	struct dpi *d = *state;
+	uint8_t b1[256];
+	struct flow f;
+	struct packet p = udp4(b1, sizeof(b1), CLIENT, 49201, PUB, 3478,
+			       "\x8f\x13\x37\xc4\x01\x99\xee\x42\x17\x00\x55"
+			       "\x91\x3c\x28\x0f\x6b\xa0\x03\x44\x90\x12\x77",
+			       22);
+	char name[DPI_NAME_MAX];
+
+	memset(&f, 0, sizeof(f));
+	assert_true(dpi_flow_start(d, &f));
+	assert_false(dpi_packet(d, &f, &p));
+	dpi_flow_finish(d, &f);
+	assert_string_equal(dpi_app_name(d, &f, name), "STUN");
+	assert_int_equal(f.app_source, APP_SRC_GUESS);
+}
+
 /* ------------------------------------------------- the verdict */
 
 static const char rules[] =
@@ -452,6 +519,10 @@ int main(void)
 						teardown_dpi),
 		cmocka_unit_test_setup_teardown(test_give_up_guess, setup_dpi,
 						teardown_dpi),
+		cmocka_unit_test_setup_teardown(test_give_up_keeps_payload_answer,
+						setup_dpi, teardown_dpi),
+		cmocka_unit_test_setup_teardown(test_give_up_port_only_is_guess,
+						setup_dpi, teardown_dpi),
 		cmocka_unit_test_setup_teardown(test_mismatch_verdict, setup_dpi,
 						teardown_dpi),
 		cmocka_unit_test_setup_teardown(test_unknown_app_name, setup_dpi,
