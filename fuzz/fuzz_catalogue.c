@@ -42,7 +42,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	devnull = fopen("/dev/null", "w");
-	dpi = dpi_new(1);
+	dpi = dpi_new(1, DEF_DPI_MEMORY_MB);
 	if (!devnull || !dpi)
 		abort();
 	return 0;

@@ -109,7 +109,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	/* Four packets a flow: enough to reach nDPI's decisions, few
 	   enough to keep runs fast. */
-	dpi = dpi_new(4);
+	dpi = dpi_new(4, DEF_DPI_MEMORY_MB);
 	cat = catalogue_new();
 	if (!dpi || !cat) {
 		fprintf(stderr, "fuzz_decode: cannot set up nDPI\n");

@@ -51,6 +51,24 @@
 #define DEF_DPI_PACKETS      12u       /* --dpi-packets */
 #define MAX_DPI_PACKETS      1000u     /* the top of --dpi-packets */
 
+/*
+ * nDPI's per-flow states: a flow holds one until nDPI decides, so a flood
+ * of flows that never decide (one packet each, no payload) holds one per
+ * flow in the table. --dpi-memory caps them; past the cap new flows are
+ * not inspected (counted in the summary, and the gate is inconclusive).
+ * The cap in MB is turned into a count of states with the measured cost
+ * of one: 2,000,000 one-packet UDP flows at --max-flows 1000000 (the
+ * adversarial suite's flood) peaked at 853,900 kB resident with DPI and
+ * 143,336 kB with --no-dpi, 1,000,000 states live at the peak: 728 bytes
+ * a state (sizeof of the pooled state is 704: nDPI 4.2's flow structure,
+ * 688 bytes, and the pool's link; the rest is the pool's chunks). A state
+ * can hold more than that: nDPI allocates host names and buffers (TLS
+ * reassembly) as a flow's payload asks, freed when it decides.
+ */
+#define DEF_DPI_MEMORY_MB    256u      /* --dpi-memory */
+#define MAX_DPI_MEMORY_MB    (1u << 20) /* the top of --dpi-memory: 1 TiB */
+#define DPI_STATE_BYTES      728u      /* measured, above */
+
 struct limits {
 	uint32_t max_flows;
 	uint32_t timeout_tcp;
@@ -60,6 +78,7 @@ struct limits {
 	uint32_t max_frags;
 	uint32_t timeout_frag;
 	uint32_t dpi_packets;
+	uint32_t dpi_memory_mb;
 };
 
 /* Fill *l with the defaults above. */
@@ -73,6 +92,7 @@ static inline void limits_default(struct limits *l)
 	l->max_frags = DEF_MAX_FRAGS;
 	l->timeout_frag = DEF_TIMEOUT_FRAG;
 	l->dpi_packets = DEF_DPI_PACKETS;
+	l->dpi_memory_mb = DEF_DPI_MEMORY_MB;
 }
 
 #endif

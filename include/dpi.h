@@ -15,7 +15,8 @@
  *
  * Cost: a pooled structure is taken per new flow (the pool grows in chunks
  * when empty, so the steady state allocates nothing); a decided flow costs
- * the per-packet path one test of flow.dpi.
+ * the per-packet path one test of flow.dpi. The states lent out at once
+ * are capped (--dpi-memory): past the cap a new flow is not inspected.
  */
 #ifndef IMPWATCH_DPI_H
 #define IMPWATCH_DPI_H
@@ -47,6 +48,9 @@ struct dpi_stats {
 	uint64_t guessed;      /* given up with a guess */
 	uint64_t undetected;   /* given up with no answer */
 	uint64_t no_state;     /* new flows left uninspected: out of memory */
+	uint64_t over_cap;     /* new flows left uninspected: the cap was
+	                          reached */
+	uint64_t max_states;   /* the cap: states lent out at once */
 	uint64_t live;         /* nDPI states in use now */
 	uint64_t peak_live;    /* most in use at once */
 	uint64_t pool;         /* states allocated (in use or free) */
@@ -59,16 +63,18 @@ struct dpi;
 
 /* The nDPI module with every protocol enabled, and an empty pool.
    max_packets (>= 1): packets given to nDPI per flow before it gives up.
-   NULL when memory is short or the nDPI library does not match the
-   headers impwatch was built with. */
-struct dpi *dpi_new(uint32_t max_packets);
+   memory_mb (>= 1): the cap on states lent out at once, in MB of states
+   of DPI_STATE_BYTES (config.h). NULL when memory is short or the nDPI
+   library does not match the headers impwatch was built with. */
+struct dpi *dpi_new(uint32_t max_packets, uint32_t memory_mb);
 
 /* Free the module, the pool, and the nDPI data of any state still lent
    out (flows not finished). NULL is ignored. */
 void dpi_free(struct dpi *d);
 
 /* Take a pooled state for new flow f (f->dpi set, app fields zero).
-   false when the pool cannot grow: f stays uninspected (counted). */
+   false when the cap is reached or the pool cannot grow: f stays
+   uninspected (counted in over_cap or no_state). */
 bool dpi_flow_start(struct dpi *d, struct flow *f);
 
 /*

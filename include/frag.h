@@ -44,6 +44,8 @@ struct frag_flow {
 struct frag_stats {
 	uint64_t orphans;    /* held fragments expired or evicted unclaimed */
 	uint64_t evictions;  /* entries pushed out because the table was full */
+	uint64_t evicted_orphans; /* of the orphans, those held by an entry
+	                             pushed out: lost for want of room */
 	uint32_t live;       /* entries in use now */
 	uint64_t probes;     /* entries passed on hash chains (lookups and
 	                        unlinks): the table's work, for tests */

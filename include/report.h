@@ -49,6 +49,7 @@ struct run_stats {
 	uint32_t max_flows;
 	const struct dpi_stats *dpi;     /* NULL with --no-dpi */
 	uint32_t dpi_packets;            /* --dpi-packets in force */
+	uint32_t dpi_memory_mb;          /* --dpi-memory in force */
 	uint64_t alerts;                 /* alert records written */
 	uint64_t dumped, dump_skipped;   /* --dump-undocumented frames */
 	const struct live_stats *live;   /* live capture; NULL for files */
@@ -58,7 +59,7 @@ struct run_stats {
 	uint32_t health_one_way_pct;     /* --health-one-way */
 	uint32_t health_dup_pct;         /* --health-duplicates */
 	bool health_poor;
-	char health_why[256];            /* why, when poor */
+	char health_why[512];            /* why, when poor */
 	bool validate;                   /* --validate was given */
 	int exit_status;                 /* what impwatch will exit with */
 };

@@ -23,6 +23,11 @@ struct dpi_chunk {
 	struct dpi_state s[DPI_POOL_CHUNK];
 };
 
+/* The cap counts states at the measured cost of one (config.h); a
+   bigger structure from another nDPI should be measured again. */
+_Static_assert(sizeof(struct dpi_state) <= DPI_STATE_BYTES,
+	       "an nDPI state outgrew DPI_STATE_BYTES: measure it again");
+
 struct dpi {
 	struct ndpi_detection_module_struct *mod;
 	uint32_t max_packets;
@@ -52,14 +57,15 @@ static bool mark_carriers(struct dpi *d)
 	return true;
 }
 
-struct dpi *dpi_new(uint32_t max_packets)
+struct dpi *dpi_new(uint32_t max_packets, uint32_t memory_mb)
 {
 	struct dpi *d;
 	NDPI_PROTOCOL_BITMASK all;
 
 	/* The pool holds the structure as the headers define it: a library
 	   built from other headers would write past it. */
-	if (max_packets == 0 || ndpi_get_api_version() != NDPI_API_VERSION ||
+	if (max_packets == 0 || memory_mb == 0 ||
+	    ndpi_get_api_version() != NDPI_API_VERSION ||
 	    ndpi_detection_get_sizeof_ndpi_flow_struct() !=
 	    sizeof(struct ndpi_flow_struct))
 		return NULL;
@@ -67,6 +73,7 @@ struct dpi *dpi_new(uint32_t max_packets)
 	if (!d)
 		return NULL;
 	d->max_packets = max_packets;
+	d->st.max_states = ((uint64_t)memory_mb << 20) / DPI_STATE_BYTES;
 	d->mod = ndpi_init_detection_module(ndpi_no_prefs);
 	if (!d->mod) {
 		free(d);
@@ -131,6 +138,10 @@ bool dpi_flow_start(struct dpi *d, struct flow *f)
 	f->app_source = APP_SRC_NONE;
 	f->dpi_pkts = 0;
 	f->dpi = NULL;
+	if (d->st.live >= d->st.max_states) {
+		d->st.over_cap++;
+		return false;
+	}
 	if (!d->free_list && !pool_grow(d)) {
 		d->st.no_state++;
 		return false;

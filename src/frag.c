@@ -148,8 +148,9 @@ static void lru_append(struct frag_table *t, uint32_t i)
 }
 
 /* Take slot i off its chain and the use list and free it. Its held
-   fragments, if any, never met their first fragment: orphans. */
-static void drop(struct frag_table *t, uint32_t i)
+   fragments, if any, never met their first fragment: orphans (for want
+   of room when it is evicted). */
+static void drop(struct frag_table *t, uint32_t i, bool evicted)
 {
 	struct frag_entry *e = &t->slots[i - 1];
 	uint32_t *link = &t->buckets[key_hash(&e->key, &t->key) & t->mask];
@@ -161,6 +162,8 @@ static void drop(struct frag_table *t, uint32_t i)
 	*link = e->hnext;
 	lru_unlink(t, i);
 	t->st.orphans += e->held_pkts;
+	if (evicted)
+		t->st.evicted_orphans += e->held_pkts;
 	t->st.live--;
 	e->hnext = t->free_head;
 	t->free_head = i;
@@ -176,7 +179,7 @@ static uint32_t alloc(struct frag_table *t, const struct frag_key *k,
 
 	if (t->free_head == 0 && t->fresh == t->max) {
 		t->st.evictions++;
-		drop(t, t->lru_head);
+		drop(t, t->lru_head, true);
 	}
 	if (t->free_head) {
 		i = t->free_head;
@@ -223,7 +226,7 @@ static void maybe_done(struct frag_table *t, uint32_t i)
 	const struct frag_entry *e = &t->slots[i - 1];
 
 	if (e->have_flow && e->total && e->got >= e->total)
-		drop(t, i);
+		drop(t, i, false);
 }
 
 bool frag_later(struct frag_table *t, const struct frag_key *k,
@@ -273,6 +276,6 @@ void frag_expire(struct frag_table *t, uint64_t now_us)
 		if (now_us != UINT64_MAX &&
 		    (now_us <= e->last_us || now_us - e->last_us <= t->timeout_us))
 			break;
-		drop(t, t->lru_head);
+		drop(t, t->lru_head, false);
 	}
 }

@@ -22,6 +22,7 @@
 #include "classify.h"
 #include "config.h"
 #include "dpi.h"
+#include "frag.h"
 #include "pipeline.h"
 #include "report.h"
 #include "version.h"
@@ -160,6 +161,8 @@ static void usage(FILE *o)
 "  --dpi-packets N      packets of a flow, both directions, nDPI inspects\n"
 "                       for an answer from the payload before it gives up\n"
 "                       with its guess (default %u, at most %u)\n"
+"  --dpi-memory MB      memory for nDPI's per-flow states (default %u); past\n"
+"                       it new flows are not inspected, and counted\n"
 "  --no-dpi             ports only: nDPI is not loaded, records have no app\n"
 "\n"
 "  A documented flow is protocol-mismatch when nDPI identifies its payload\n"
@@ -184,11 +187,14 @@ static void usage(FILE *o)
 "     error, or the report could not be written (the report still covers\n"
 "     what was read)\n"
 "  3  --validate: inconclusive, capture health is poor (one-way TCP,\n"
-"     duplicated frames or dropped packets past the thresholds)\n",
+"     duplicated frames or dropped packets past the thresholds), or work\n"
+"     was left undone for want of room (flows nDPI did not inspect past\n"
+"     --dpi-memory, datagrams pushed out of a full fragment table)\n",
 		DEF_SNAPLEN, DEF_HEALTH_ONE_WAY, DEF_HEALTH_DUP, DEF_DUP_WINDOW_US,
 		DEF_MAX_FLOWS, DEF_TIMEOUT_TCP, DEF_TIMEOUT_TCP_DONE,
 		DEF_TIMEOUT_UDP, DEF_TIMEOUT_OTHER, DEF_MAX_FRAGS,
-		DEF_TIMEOUT_FRAG, DEF_DPI_PACKETS, MAX_DPI_PACKETS);
+		DEF_TIMEOUT_FRAG, DEF_DPI_PACKETS, MAX_DPI_PACKETS,
+		DEF_DPI_MEMORY_MB);
 }
 
 /* A whole number in [lo, hi], or false. */
@@ -239,7 +245,7 @@ enum {
 	OPT_NO_DPI, OPT_DPI_PACKETS, OPT_SNAPLEN, OPT_NO_PROMISC,
 	OPT_BUFFER_SIZE, OPT_DURATION, OPT_COUNT, OPT_REPORT_EVERY, OPT_DUMP,
 	OPT_ALERTS, OPT_NO_ALERTS, OPT_HOSTS, OPT_DUP_WINDOW, OPT_HEALTH_ONE_WAY,
-	OPT_HEALTH_DUP
+	OPT_HEALTH_DUP, OPT_DPI_MEMORY
 };
 
 static const struct option long_opts[] = {
@@ -258,6 +264,7 @@ static const struct option long_opts[] = {
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "no-dpi", no_argument, NULL, OPT_NO_DPI },
 	{ "dpi-packets", required_argument, NULL, OPT_DPI_PACKETS },
+	{ "dpi-memory", required_argument, NULL, OPT_DPI_MEMORY },
 	{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
 	{ "no-promisc", no_argument, NULL, OPT_NO_PROMISC },
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
@@ -358,6 +365,10 @@ static int parse_args(int argc, char **argv, struct options *o,
 			if (!parse_uint(optarg, 1, MAX_DPI_PACKETS, &o->lim.dpi_packets))
 				return bad_value("--dpi-packets", optarg);
 			break;
+		case OPT_DPI_MEMORY:
+			if (!parse_uint(optarg, 1, MAX_DPI_MEMORY_MB, &o->lim.dpi_memory_mb))
+				return bad_value("--dpi-memory (MB)", optarg);
+			break;
 		case OPT_TOP: {
 			uint32_t n;
 
@@ -438,7 +449,7 @@ static int cmd_rules(int argc, char **argv)
 	cfg.rules_add = o.rules_add;
 	cfg.n_rules_add = check ? 0 : o.n_rules_add;
 	/* nDPI is loaded only to check the apps names. */
-	if (!o.no_dpi && !(dpi = dpi_new(o.lim.dpi_packets))) {
+	if (!o.no_dpi && !(dpi = dpi_new(o.lim.dpi_packets, o.lim.dpi_memory_mb))) {
 		fprintf(stderr, "impwatch: cannot initialise nDPI (out of memory, "
 			"or not the libndpi impwatch was built with)\n");
 		return EXIT_INPUT_ERROR;
@@ -624,6 +635,7 @@ static void fill_stats(struct run *r, struct run_stats *s)
 	s->n_files = r->opt->iface ? 0 : r->opt->n_inputs;
 	s->max_flows = r->opt->lim.max_flows;
 	s->dpi_packets = r->opt->lim.dpi_packets;
+	s->dpi_memory_mb = r->opt->lim.dpi_memory_mb;
 	s->validate = r->opt->validate;
 	if (r->live) {
 		live_counters(r->live, &r->ls);
@@ -648,6 +660,28 @@ static void health_why(struct run_stats *s, const char *fmt, ...)
 		va_end(ap);
 	}
 	s->health_poor = true;
+}
+
+/*
+ * Work left undone for want of room: a flow nDPI never looked at could be
+ * a protocol mismatch, a datagram pushed out of the fragment table leaves
+ * fragments no flow was charged with. Flows evicted from a full flow
+ * table are not here: they are still classified and reported.
+ */
+static void judge_room(struct run *r, struct run_stats *s)
+{
+	uint64_t pushed = s->dec->err[DERR_FRAG_TABLE_FULL];
+
+	if (s->dpi && (s->dpi->over_cap || s->dpi->no_state))
+		health_why(s, "%llu flows not inspected by nDPI: no room for their "
+			   "state (--dpi-memory %u MB)",
+			   (unsigned long long)(s->dpi->over_cap + s->dpi->no_state),
+			   r->opt->lim.dpi_memory_mb);
+	if (pushed)
+		health_why(s, "fragment table full (--max-frags %u): %llu datagrams "
+			   "pushed out, %llu fragments left as orphans",
+			   r->opt->lim.max_frags, (unsigned long long)pushed,
+			   (unsigned long long)frag_table_stats(s->dec->frags_tab)->evicted_orphans);
 }
 
 /*
@@ -677,6 +711,7 @@ static void judge_health(struct run *r, struct run_stats *s)
 		health_why(s, "%llu packets dropped by the kernel, %llu by the "
 			   "interface", (unsigned long long)s->live->dropped,
 			   (unsigned long long)s->live->ifdropped);
+	judge_room(r, s);
 }
 
 /*

@@ -78,7 +78,7 @@ int pipeline_open(struct pipeline *pl, const struct pipeline_cfg *cfg,
 	pl->last_dlt = -1;
 	pl->dump_dlt = -1;
 	/* --no-dpi: no nDPI module at all, and no state per flow. */
-	if (!cfg->no_dpi && !(pl->dpi = dpi_new(cfg->lim->dpi_packets))) {
+	if (!cfg->no_dpi && !(pl->dpi = dpi_new(cfg->lim->dpi_packets, cfg->lim->dpi_memory_mb))) {
 		fprintf(err, "impwatch: cannot initialise nDPI (out of memory, "
 			"or not the libndpi impwatch was built with)\n");
 		return -1;

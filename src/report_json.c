@@ -470,10 +470,13 @@ static void json_dpi(FILE *o, const struct run_stats *s)
 	}
 	fprintf(o, ",\"dpi\":{\"dpi_packets\":%u,\"inspected\":%llu,\"by_dpi\":%llu,"
 		"\"guessed\":%llu,\"undetected\":%llu,\"no_state\":%llu,"
+		"\"over_cap\":%llu,\"memory_mb\":%u,\"max_states\":%llu,"
 		"\"peak_states\":%llu,\"packets_to_decide\":{",
 		s->dpi_packets, (unsigned long long)d->inspected,
 		(unsigned long long)d->by_dpi, (unsigned long long)d->guessed,
 		(unsigned long long)d->undetected, (unsigned long long)d->no_state,
+		(unsigned long long)d->over_cap, s->dpi_memory_mb,
+		(unsigned long long)d->max_states,
 		(unsigned long long)d->peak_live);
 	for (k = 1; k <= MAX_DPI_PACKETS; k++) {
 		if (!d->decided_at[k])

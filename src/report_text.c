@@ -38,6 +38,10 @@ static void text_dpi(FILE *o, const struct run_stats *s)
 		(unsigned long long)d->by_dpi, (unsigned long long)d->guessed,
 		(unsigned long long)d->undetected,
 		(unsigned long long)d->peak_live);
+	if (d->over_cap)
+		fprintf(o, "    not inspected  %llu (--dpi-memory %u MB: at most %llu "
+			"nDPI states)\n", (unsigned long long)d->over_cap,
+			s->dpi_memory_mb, (unsigned long long)d->max_states);
 	if (d->no_state)
 		fprintf(o, "    not inspected  %llu (out of memory)\n",
 			(unsigned long long)d->no_state);

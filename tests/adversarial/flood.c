@@ -1,7 +1,7 @@
 /*
  * flood.c: a capture of N distinct flows, written to standard output.
  *
- *   flood N [PORT]
+ *   flood [-F] [-g US] [-t SEC] N [PORT]
  *
  * A little-endian pcap (microseconds, Ethernet) of N UDP packets, 60 bytes
  * each, one microsecond apart, each the first packet of its own flow: the
@@ -9,6 +9,13 @@
  * ports 1024 to 61023), the destination is 192.0.2.10:PORT (default 9999).
  * N is at most 16,000,000. The IPv4 checksum is right; the UDP checksum is
  * 0 (none, RFC 768). Standard C only: no libpcap, no Python.
+ *
+ *   -F      every second packet is instead a later IPv4 fragment (offset
+ *           8, more fragments) of a datagram of its own whose first
+ *           fragment never comes
+ *   -g US   US microseconds from one packet to the next (default 1)
+ *   -t SEC  the first packet is stamped SEC seconds after the epoch,
+ *           whatever the others say (one stamp far from the rest)
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -44,6 +51,23 @@ static unsigned ip_sum(const uint8_t *h)
 	return ~s & 0xffff;
 }
 
+/* A whole number in [0, max] from s, or false. */
+static int number(const char *s, unsigned long long max, unsigned long long *v)
+{
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return 0;
+	*v = strtoull(s, &end, 10);
+	return !*end && *v <= max;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: flood [-F] [-g US] [-t SEC] N [PORT]\n");
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	static const uint8_t file_hdr[24] = {
@@ -52,25 +76,29 @@ int main(int argc, char **argv)
 	};
 	static uint8_t buf[1 << 16];
 	uint8_t rec[16 + FRAME], *f = rec + 16, *ip = f + 14, *udp = ip + 20;
-	unsigned long n, i, port = 9999;
+	unsigned long long n, i, port = 9999, gap = 1, first = 0, v;
+	int frags = 0, a = 1;
 	size_t used = 0;
-	char *end;
 
-	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: flood N [PORT]\n");
-		return 2;
+	for (; a < argc && argv[a][0] == '-'; a++) {
+		if (strcmp(argv[a], "-F") == 0)
+			frags = 1;
+		else if (strcmp(argv[a], "-g") == 0 && number(argv[a + 1], 1000000000000ull, &v))
+			gap = v, a++;
+		else if (strcmp(argv[a], "-t") == 0 && number(argv[a + 1], 0xffffffffull, &v))
+			first = v, a++;
+		else
+			return usage();
 	}
-	n = strtoul(argv[1], &end, 10);
-	if (*end || n > 16000000ul) {
+	if (argc - a < 1 || argc - a > 2)
+		return usage();
+	if (!number(argv[a], 16000000ull, &n)) {
 		fprintf(stderr, "flood: N must be a number up to 16000000\n");
 		return 2;
 	}
-	if (argc == 3) {
-		port = strtoul(argv[2], &end, 10);
-		if (*end || port == 0 || port > 65535) {
-			fprintf(stderr, "flood: bad port '%s'\n", argv[2]);
-			return 2;
-		}
+	if (argc - a == 2 && (!number(argv[a + 1], 65535, &port) || port == 0)) {
+		fprintf(stderr, "flood: bad port '%s'\n", argv[a + 1]);
+		return 2;
 	}
 	if (fwrite(file_hdr, 1, sizeof file_hdr, stdout) != sizeof file_hdr)
 		return 1;
@@ -88,14 +116,21 @@ int main(int argc, char **argv)
 	be16(udp + 4, 8);
 
 	for (i = 0; i < n; i++) {
-		/* 2026-01-01T00:00:00Z plus i microseconds. */
-		le32(rec, 1767225600u + (uint32_t)(i / 1000000u));
-		le32(rec + 4, (uint32_t)(i % 1000000u));
+		/* 2026-01-01T00:00:00Z plus i gaps. */
+		unsigned long long us = 1767225600000000ull + i * gap;
+
+		if (i == 0 && first)
+			us = first * 1000000ull;
+		le32(rec, (uint32_t)(us / 1000000u));
+		le32(rec + 4, (uint32_t)(us % 1000000u));
 		ip[12] = 10;
 		ip[13] = (uint8_t)(i >> 16);
 		ip[14] = (uint8_t)(i >> 8);
 		ip[15] = (uint8_t)i;
 		be16(ip + 4, (unsigned)(i & 0xffff));
+		/* RFC 791: MF set, offset 1 (8 bytes): a later fragment; its 8
+		   bytes of data sit where the UDP header would. */
+		be16(ip + 6, frags && (i & 1) ? 0x2001 : 0);
 		be16(ip + 10, 0);
 		be16(ip + 10, ip_sum(ip));
 		be16(udp, (unsigned)(1024 + i % 60000));

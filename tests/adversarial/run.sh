@@ -172,6 +172,68 @@ else
 fi
 echo "adversarial: flood peak RSS ${big_kb} kB for 2,000,000 flows (${ref_kb} kB for 150,000), --max-flows 100000"
 
+# ---- work left undone for lack of room ----------------------------------------
+
+# sumval KEY FILE: the number after "KEY": in FILE's summary line.
+sumval() {
+	sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" "$2" | head -n 1
+}
+
+# Flows to SIP's documented port, one packet each, no payload: every flow
+# is documented, and nDPI keeps a state for each until it ends. With a
+# 1 MB --dpi-memory the states run out: the flows past the cap are not
+# inspected, counted, and the gate cannot pass. (3,900 flows: their source
+# ports stay under 5001, where nDPI 4.2 names an empty UDP packet
+# TargusDataspeed, a protocol mismatch on 5060.)
+"$tmp/flood" 3900 5060 >"$tmp/sip3900.pcap"
+check dpi-cap-default 0 '"over_cap":0,' "$bin" -q --format json --validate -r "$tmp/sip3900.pcap"
+"$bin" -q --format json --dpi-memory 1 -r "$tmp/sip3900.pcap" 2>&1 | tail -n 1 >"$tmp/cap.summary"
+cap=$(sumval max_states "$tmp/cap.summary")
+over=$(sumval over_cap "$tmp/cap.summary")
+peak=$(sumval peak_states "$tmp/cap.summary")
+ok "dpi-cap-states (${cap:-?} states in 1 MB)" -n "$cap" -a "${cap:-0}" -gt 100 -a "${cap:-0}" -lt 3900
+ok "dpi-cap-peak ($peak)" "${peak:-x}" = "${cap:-y}"
+ok "dpi-cap-over ($over)" "${over:-x}" = "$((3900 - ${cap:-0}))"
+check dpi-cap-memory-mb 0 '"memory_mb":1,' cat "$tmp/cap.summary"
+check dpi-cap-text 0 "not inspected +$over \\(--dpi-memory 1 MB: at most $cap nDPI states\\)" \
+	"$bin" -q --dpi-memory 1 -r "$tmp/sip3900.pcap"
+check dpi-cap-validate 3 "$over flows not inspected by nDPI" \
+	"$bin" -q --validate --dpi-memory 1 -r "$tmp/sip3900.pcap"
+check dpi-cap-validate-json 3 '"validate":"inconclusive"' \
+	"$bin" -q --format json --validate --dpi-memory 1 -r "$tmp/sip3900.pcap"
+check dpi-memory-zero 2 "invalid value '0' for --dpi-memory" \
+	"$bin" -q --dpi-memory 0 -r "$tmp/sip3900.pcap"
+# Half the packets are later fragments of datagrams whose first fragment
+# never comes. With room they are orphans at the end (the capture lost
+# them, not impwatch); through a 16-datagram table most are pushed out
+# for want of room: work left undone.
+"$tmp/flood" -F 2000 5060 >"$tmp/frag2000.pcap"
+check frag-room 0 '"frag-orphan":1000' "$bin" -q --format json --validate -r "$tmp/frag2000.pcap"
+check frag-full-validate 3 'fragment table full \(--max-frags 16\): 984 datagrams pushed out, 984 fragments left as orphans' \
+	"$bin" -q --validate --max-frags 16 -r "$tmp/frag2000.pcap"
+# 2,000,000 flows at the default --max-flows, with nDPI at its default
+# cap: its states stop at the cap, so memory stays within the --no-dpi
+# run's plus the cap and a quarter (AddressSanitizer's shadow memory and
+# redzones add about a fifth; without them it is 2%).
+"$tmp/flood" 2000000 | timeout $TO "$tmp/peakrss" "$tmp/rss.nodpi" "$bin" -q --no-dpi -r - >/dev/null 2>&1
+"$tmp/flood" 2000000 | timeout $TO "$tmp/peakrss" "$tmp/rss.dpi" "$bin" -q --format json -r - 2>/dev/null |
+	tail -n 1 >"$tmp/dpi2m.summary"
+set -- $(cat "$tmp/rss.nodpi" 2>/dev/null) x x
+nodpi_status=$1 nodpi_kb=$2
+set -- $(cat "$tmp/rss.dpi" 2>/dev/null) x x
+dpi_status=$1 dpi_kb=$2
+ok "dpi-2m-exit ($nodpi_status, $dpi_status)" "$nodpi_status" = 0 -a "$dpi_status" = 0
+cap=$(sumval max_states "$tmp/dpi2m.summary")
+ok "dpi-2m-peak-states ($(sumval peak_states "$tmp/dpi2m.summary") of ${cap:-?})" \
+	"$(sumval peak_states "$tmp/dpi2m.summary")" = "${cap:-x}"
+if [ "$dpi_kb" != x ] && [ "$nodpi_kb" != x ]; then
+	ok "dpi-2m-rss (peak ${dpi_kb} kB with nDPI, ${nodpi_kb} kB without)" \
+		"$dpi_kb" -le $((nodpi_kb + 256 * 1024 + 256 * 1024 / 4 + 16384))
+else
+	ok "dpi-2m-rss (no measurement)" 1 = 0
+fi
+echo "adversarial: peak RSS for 2,000,000 flows at the default --max-flows: ${dpi_kb} kB with nDPI (--dpi-memory 256), ${nodpi_kb} kB with --no-dpi"
+
 # ---- cut captures ----------------------------------------------------------
 
 # Three good records (76 bytes each after the 24-byte header), then a cut:

@@ -62,7 +62,7 @@ static void test_apps_allow(void **state)
 
 static int setup_dpi(void **state)
 {
-	struct dpi *d = dpi_new(4);
+	struct dpi *d = dpi_new(4, DEF_DPI_MEMORY_MB);
 
 	if (!d)
 		return -1;
@@ -144,7 +144,7 @@ static void test_wire_proto(void **state)
 static void test_pool(void **state)
 {
 	static struct flow f[DPI_POOL_CHUNK + 44];
-	struct dpi *d = dpi_new(4);
+	struct dpi *d = dpi_new(4, DEF_DPI_MEMORY_MB);
 	const struct dpi_stats *st;
 	size_t i, n = sizeof(f) / sizeof(f[0]);
 
@@ -181,6 +181,43 @@ static void test_pool(void **state)
 	assert_int_equal(st->peak_live, n);
 	/* Freed with states still lent out: the module frees them (the
 	   sanitizer build checks no leak is left). */
+	dpi_free(d);
+}
+
+/*
+ * --dpi-memory: the cap in MB is a count of states (the measured size of
+ * one, DPI_STATE_BYTES). Past it new flows are not inspected, and
+ * counted; a state given back makes room for the next flow.
+ */
+static void test_memory_cap(void **state)
+{
+	static struct flow f[2000];
+	struct dpi *d = dpi_new(4, 1);
+	const struct dpi_stats *st;
+	uint64_t cap = (1u << 20) / DPI_STATE_BYTES, i;
+
+	(void)state;
+	assert_non_null(d);
+	st = dpi_stats(d);
+	assert_int_equal(st->max_states, cap);
+	assert_true(cap < 2000);
+	memset(f, 0, sizeof(f));
+	for (i = 0; i < 2000; i++)
+		assert_true(dpi_flow_start(d, &f[i]) == (i < cap));
+	assert_int_equal(st->live, cap);
+	assert_int_equal(st->peak_live, cap);
+	assert_int_equal(st->inspected, cap);
+	assert_int_equal(st->over_cap, 2000 - cap);
+	assert_int_equal(st->no_state, 0);
+	/* The states are pooled in chunks: never more than the cap's. */
+	assert_true(st->pool < cap + DPI_POOL_CHUNK);
+	assert_null(f[cap].dpi);
+	assert_int_equal(f[cap].app_source, APP_SRC_NONE);
+	/* One flow ends: room for one more. */
+	dpi_flow_finish(d, &f[0]);
+	assert_true(dpi_flow_start(d, &f[cap]));
+	assert_false(dpi_flow_start(d, &f[cap + 1]));
+	assert_int_equal(st->over_cap, 2000 - cap + 1);
 	dpi_free(d);
 }
 
@@ -513,6 +550,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_apps_allow),
 		cmocka_unit_test(test_pool),
+		cmocka_unit_test(test_memory_cap),
 		cmocka_unit_test_setup_teardown(test_names, setup_dpi, teardown_dpi),
 		cmocka_unit_test_setup_teardown(test_wire_proto, setup_dpi, teardown_dpi),
 		cmocka_unit_test_setup_teardown(test_decided_by_payload, setup_dpi,

@@ -146,6 +146,7 @@ static void test_lru_eviction(void **state)
 	assert_false(frag_later(t, &k4, 5, 8, 8, true, 50, &out));
 	assert_int_equal(frag_table_stats(t)->evictions, 1);
 	assert_int_equal(frag_table_stats(t)->orphans, 1);
+	assert_int_equal(frag_table_stats(t)->evicted_orphans, 1);
 	assert_int_equal(frag_table_stats(t)->live, 3);
 	frag_first(t, &k1, 6, 8, &f, &pk, &by);
 	assert_int_equal(pk, 2);
@@ -177,6 +178,8 @@ static void test_expiry(void **state)
 	frag_expire(t, UINT64_MAX);          /* end of input */
 	assert_int_equal(frag_table_stats(t)->live, 0);
 	assert_int_equal(frag_table_stats(t)->orphans, 3);
+	/* Expired, not pushed out: the table had room. */
+	assert_int_equal(frag_table_stats(t)->evicted_orphans, 0);
 	frag_table_free(t);
 }
 
@@ -209,6 +212,8 @@ static void test_churn(void **state)
 	frag_expire(t, UINT64_MAX);
 	assert_int_equal(frag_table_stats(t)->live, 0);
 	assert_int_equal(frag_table_stats(t)->orphans, 5000 - 64);
+	/* Every one of them for want of room. */
+	assert_int_equal(frag_table_stats(t)->evicted_orphans, 5000 - 64);
 	frag_table_free(t);
 }
 
