@@ -18,6 +18,18 @@
 #define DEF_TIMEOUT_UDP      180u      /* --timeout-udp */
 #define DEF_TIMEOUT_OTHER    60u       /* --timeout-other: ICMP and the rest */
 
+/*
+ * The clock that drives expiry (pclock.h): a packet stamped more than
+ * --time-jump seconds away from it moves it only when the CLOCK_AHEAD
+ * packets after it agree; otherwise the stamp is not believed. 60 s is
+ * the smallest default idle timeout (--timeout-other), so that a stamp
+ * believed at once cannot end a flow more than that early, and far
+ * above what merged captures and capture reordering move time back.
+ */
+#define DEF_TIME_JUMP        60u       /* --time-jump, seconds */
+#define MAX_TIME_JUMP        86400u    /* the top of --time-jump: a day */
+#define CLOCK_AHEAD          3         /* packets that confirm a jump */
+
 /* Fragment reassembly: only ports are recovered, no payload is kept. */
 #define DEF_MAX_FRAGS        4096u     /* --max-frags: datagrams in flight */
 #define DEF_TIMEOUT_FRAG     30u       /* --timeout-frag, seconds */
@@ -75,6 +87,7 @@ struct limits {
 	uint32_t timeout_tcp_done;
 	uint32_t timeout_udp;
 	uint32_t timeout_other;
+	uint32_t time_jump;
 	uint32_t max_frags;
 	uint32_t timeout_frag;
 	uint32_t dpi_packets;
@@ -89,6 +102,7 @@ static inline void limits_default(struct limits *l)
 	l->timeout_tcp_done = DEF_TIMEOUT_TCP_DONE;
 	l->timeout_udp = DEF_TIMEOUT_UDP;
 	l->timeout_other = DEF_TIMEOUT_OTHER;
+	l->time_jump = DEF_TIME_JUMP;
 	l->max_frags = DEF_MAX_FRAGS;
 	l->timeout_frag = DEF_TIMEOUT_FRAG;
 	l->dpi_packets = DEF_DPI_PACKETS;

@@ -84,7 +84,9 @@ void frag_first(struct frag_table *t, const struct frag_key *k,
 		uint64_t now_us, uint32_t len, const struct frag_flow *f,
 		uint32_t *held_pkts, uint64_t *held_bytes);
 
-/* Drop entries idle since before now_us - timeout; UINT64_MAX drops all. */
+/* Drop entries idle since before now_us - timeout, and entries stamped
+   more than the timeout after now_us (a stamp far ahead of the others);
+   UINT64_MAX drops all. */
 void frag_expire(struct frag_table *t, uint64_t now_us);
 
 const struct frag_stats *frag_table_stats(const struct frag_table *t);

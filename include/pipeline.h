@@ -23,6 +23,7 @@
 #include "dedup.h"
 #include "flow.h"
 #include "hosts.h"
+#include "pclock.h"
 #include "report.h"
 
 struct pcap_dumper;
@@ -62,6 +63,7 @@ struct pipeline {
 	struct report *rep;             /* the caller's, set before packets */
 	struct hosts *hosts;            /* --hosts; NULL without */
 	struct dedup dedup;             /* frames mirrored twice */
+	struct pclock clock;            /* drives expiry (pclock.h) */
 	bool alerts;                    /* write an alert per finding flow */
 	void *dump;                     /* pcap_dumper_t for --dump-undocumented */
 	void *dump_pcap;                /* its pcap_open_dead() handle */
@@ -104,22 +106,24 @@ struct catalogue *pipeline_load_catalogue(const struct pipeline_cfg *cfg,
 int pipeline_dump_open(struct pipeline *pl, const char *path, int dlt,
 		       int snaplen, FILE *err);
 
-/* One captured frame, taken through the whole path now (live capture). */
+/* One captured frame, taken through the whole path now (live capture:
+   its stamp is the system's clock, believed as the wall clock is). */
 void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_us,
 		     const uint8_t *bytes, uint32_t caplen, uint32_t wire_len);
 
 /*
  * One frame read from a file: decoded now, and taken through the flow
  * table with the rest of its batch (pipeline.c says why). The bytes need
- * not outlive the call. Every frame is done, in order, by the next
- * pipeline_drain(), pipeline_tick() or pipeline_finish(): call one before
- * looking at flows or reporting.
+ * not outlive the call. pipeline_drain() does every frame queued but the
+ * last CLOCK_AHEAD, whose stamps wait for the frames after them to be
+ * believed or not (pclock.h); pipeline_tick() and pipeline_finish() do
+ * them all. Call pipeline_finish() before reporting.
  */
 void pipeline_queue(struct pipeline *pl, int dlt, uint64_t ts_us,
 		    const uint8_t *bytes, uint32_t caplen, uint32_t wire_len);
 void pipeline_drain(struct pipeline *pl);
 
-/* Live capture with no packets: let flows idle out by the clock. */
+/* Live capture with no packets: let flows idle out by the wall clock. */
 void pipeline_tick(struct pipeline *pl, uint64_t now_us);
 
 /* End every live flow (END_EOF, END_SHUTDOWN): each is reported. */

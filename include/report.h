@@ -53,6 +53,8 @@ struct run_stats {
 	uint64_t alerts;                 /* alert records written */
 	uint64_t dumped, dump_skipped;   /* --dump-undocumented frames */
 	const struct live_stats *live;   /* live capture; NULL for files */
+	const struct pclock *clock;      /* stamps not believed, jumps */
+	uint32_t time_jump_s;            /* --time-jump in force */
 	uint64_t dup_frames;             /* frames left out as SPAN copies */
 	uint64_t dup_checked;            /* frames looked at for copies */
 	/* Capture health, judged by main.c against its thresholds. */
@@ -66,6 +68,7 @@ struct run_stats {
 
 struct report;
 struct hosts;
+struct pclock;
 
 /* NULL when out of memory. top: largest flows listed per finding. dpi
    names the flows' applications (NULL with --no-dpi: there are none);

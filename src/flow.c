@@ -36,7 +36,9 @@
  *    (merged captures): then a touched flow's last_us stays at its own
  *    maximum, which may sit below its list neighbours'. Expiry stops at the
  *    first head that is not due, so a flow behind it can end late by at most
- *    the backward step; it is never ended early and never lost.
+ *    the backward step; it is never ended early and never lost. The
+ *    pipeline's clock (pclock.h) keeps that step under --time-jump: a
+ *    larger one, once believed, ends every live flow first.
  *
  * Nothing on the per-packet path allocates: flow_lookup() hashes the key
  * once, walks one chain, and relinks a constant number of slots.

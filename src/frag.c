@@ -272,9 +272,13 @@ void frag_expire(struct frag_table *t, uint64_t now_us)
 		const struct frag_entry *e = &t->slots[t->lru_head - 1];
 
 		/* The list is in order of use, so the first entry still fresh
-		   ends the walk: each call costs O(1) plus what it frees. */
+		   ends the walk: each call costs O(1) plus what it frees. An
+		   entry stamped more than the timeout after now (one packet
+		   stamped years ahead) is no fresher than one that old: left
+		   at the head, it would hold every entry behind it. */
 		if (now_us != UINT64_MAX &&
-		    (now_us <= e->last_us || now_us - e->last_us <= t->timeout_us))
+		    (now_us >= e->last_us ? now_us - e->last_us : e->last_us - now_us) <=
+		    t->timeout_us)
 			break;
 		drop(t, t->lru_head, false);
 	}

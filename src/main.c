@@ -154,6 +154,10 @@ static void usage(FILE *o)
 "  --timeout-tcp-done S linger after FIN or RST (default %u s)\n"
 "  --timeout-udp S      idle timeout of UDP flows (default %u s)\n"
 "  --timeout-other S    idle timeout of ICMP and other flows (default %u s)\n"
+"  --time-jump S        a packet stamped more than S seconds from the\n"
+"                       capture's clock moves it (and so idle expiry) only\n"
+"                       when the %d packets after it agree; otherwise its\n"
+"                       stamp is not believed, and counted (default %u)\n"
 "  --max-frags N        IP datagrams in reassembly at once (default %u)\n"
 "  --timeout-frag S     fragment reassembly timeout (default %u s)\n"
 "\n"
@@ -192,7 +196,8 @@ static void usage(FILE *o)
 "     --dpi-memory, datagrams pushed out of a full fragment table)\n",
 		DEF_SNAPLEN, DEF_HEALTH_ONE_WAY, DEF_HEALTH_DUP, DEF_DUP_WINDOW_US,
 		DEF_MAX_FLOWS, DEF_TIMEOUT_TCP, DEF_TIMEOUT_TCP_DONE,
-		DEF_TIMEOUT_UDP, DEF_TIMEOUT_OTHER, DEF_MAX_FRAGS,
+		DEF_TIMEOUT_UDP, DEF_TIMEOUT_OTHER, CLOCK_AHEAD, DEF_TIME_JUMP,
+		DEF_MAX_FRAGS,
 		DEF_TIMEOUT_FRAG, DEF_DPI_PACKETS, MAX_DPI_PACKETS,
 		DEF_DPI_MEMORY_MB);
 }
@@ -245,7 +250,7 @@ enum {
 	OPT_NO_DPI, OPT_DPI_PACKETS, OPT_SNAPLEN, OPT_NO_PROMISC,
 	OPT_BUFFER_SIZE, OPT_DURATION, OPT_COUNT, OPT_REPORT_EVERY, OPT_DUMP,
 	OPT_ALERTS, OPT_NO_ALERTS, OPT_HOSTS, OPT_DUP_WINDOW, OPT_HEALTH_ONE_WAY,
-	OPT_HEALTH_DUP, OPT_DPI_MEMORY
+	OPT_HEALTH_DUP, OPT_DPI_MEMORY, OPT_TIME_JUMP
 };
 
 static const struct option long_opts[] = {
@@ -259,6 +264,7 @@ static const struct option long_opts[] = {
 	{ "timeout-tcp-done", required_argument, NULL, OPT_TIMEOUT_TCP_DONE },
 	{ "timeout-udp", required_argument, NULL, OPT_TIMEOUT_UDP },
 	{ "timeout-other", required_argument, NULL, OPT_TIMEOUT_OTHER },
+	{ "time-jump", required_argument, NULL, OPT_TIME_JUMP },
 	{ "max-frags", required_argument, NULL, OPT_MAX_FRAGS },
 	{ "timeout-frag", required_argument, NULL, OPT_TIMEOUT_FRAG },
 	{ "top", required_argument, NULL, OPT_TOP },
@@ -351,6 +357,10 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case OPT_TIMEOUT_OTHER:
 			if (!parse_uint(optarg, 1, 86400 * 7, &o->lim.timeout_other))
 				return bad_value("--timeout-other", optarg);
+			break;
+		case OPT_TIME_JUMP:
+			if (!parse_uint(optarg, 1, MAX_TIME_JUMP, &o->lim.time_jump))
+				return bad_value("--time-jump", optarg);
 			break;
 		case OPT_MAX_FRAGS:
 			if (!parse_uint(optarg, 1, 1u << 24, &o->lim.max_frags))
@@ -636,6 +646,7 @@ static void fill_stats(struct run *r, struct run_stats *s)
 	s->max_flows = r->opt->lim.max_flows;
 	s->dpi_packets = r->opt->lim.dpi_packets;
 	s->dpi_memory_mb = r->opt->lim.dpi_memory_mb;
+	s->time_jump_s = r->opt->lim.time_jump;
 	s->validate = r->opt->validate;
 	if (r->live) {
 		live_counters(r->live, &r->ls);

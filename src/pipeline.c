@@ -92,6 +92,7 @@ int pipeline_open(struct pipeline *pl, const struct pipeline_cfg *cfg,
 		goto oom;
 	if (decoder_init(&pl->dec, cfg->lim, cfg->seed) != 0)
 		goto oom;
+	pclock_init(&pl->clock, (uint64_t)cfg->lim->time_jump * 1000000u);
 	pl->ft = flow_table_new(cfg->lim, cfg->seed, on_flow_end, pl);
 	if (!pl->ft)
 		goto oom;
@@ -177,6 +178,15 @@ static void dump_frame(struct pipeline *pl, const struct flow *f, int dlt,
 	pl->dumped++;
 }
 
+/* How much of the batch drain() takes through the table. */
+enum drain_how {
+	DRAIN_KEEP,    /* all but the last CLOCK_AHEAD: more frames come */
+	DRAIN_ALL,     /* all: a frame comes that cannot join the batch */
+	DRAIN_END      /* all: the input ends */
+};
+
+static void drain(struct pipeline *pl, enum drain_how how);
+
 /* Counting and decoding. False when the frame stops here (malformed, or
    a held fragment). */
 static bool frame_decode(struct pipeline *pl, int dlt, uint64_t ts_us,
@@ -190,15 +200,27 @@ static bool frame_decode(struct pipeline *pl, int dlt, uint64_t ts_us,
 	       DECODE_OK;
 }
 
-/* The rest: the flow, its classification, nDPI, alert and evidence. */
+/* What a stamp did to the clock, done to the flows: a believed jump back
+   leaves every live flow last seen after the new time, unable to idle out
+   on it (and in the way of the flows behind it on the expiry lists):
+   they end, as idle, before the packet that went back is counted. */
+static void clock_moved(struct pipeline *pl, enum pclock_what what)
+{
+	if (what == PCLOCK_JUMP_BACK)
+		flow_flush(pl->ft, END_IDLE);
+}
+
+/* The rest: the flow, its classification, nDPI, alert and evidence. p's
+   time is the one the clock gave it; stamp_us is the frame's own, which
+   the evidence keeps. */
 static void frame_flow(struct pipeline *pl, const struct packet *p,
 		       const struct flow_prep *prep, int dlt,
-		       const uint8_t *bytes, uint32_t caplen)
+		       const uint8_t *bytes, uint32_t caplen, uint64_t stamp_us)
 {
 	struct flow *f;
 	bool is_new, from_b;
 
-	flow_expire(pl->ft, p->ts_us);
+	flow_expire(pl->ft, pl->clock.now_us);
 	f = flow_lookup_prepared(pl->ft, p, prep, &is_new, &from_b);
 	if (is_new) {
 		classify_flow(pl->cat, f, p, from_b);
@@ -212,7 +234,7 @@ static void frame_flow(struct pipeline *pl, const struct packet *p,
 	if (pl->alerts && !f->alerted)
 		maybe_alert(pl, f);
 	if (pl->dump_path)
-		dump_frame(pl, f, dlt, p->ts_us, bytes, caplen, p->wire_len);
+		dump_frame(pl, f, dlt, stamp_us, bytes, caplen, p->wire_len);
 }
 
 void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_us,
@@ -227,7 +249,33 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_us,
 	/* A copy of a frame the SPAN already gave: counted, left out. */
 	if (dedup_is_copy(&pl->dedup, &p, flow_prep_ends(&prep)))
 		return;
-	frame_flow(pl, &p, &prep, dlt, bytes, caplen);
+	/* The kernel stamped it from the clock pipeline_tick() reads: it
+	   moves the clock on. A frame that waited in the capture buffer is
+	   older than the last tick: it keeps its stamp and moves nothing
+	   back (only the wall clock does that). */
+	if (!pl->clock.set || ts_us > pl->clock.now_us)
+		(void)pclock_tick(&pl->clock, ts_us);
+	frame_flow(pl, &p, &prep, dlt, bytes, caplen, ts_us);
+}
+
+/* A frame read from a file, taken through the table on its own (one
+   larger than the arena): nothing ahead confirms a jump. */
+static void file_frame_now(struct pipeline *pl, int dlt, uint64_t ts_us,
+			   const uint8_t *bytes, uint32_t caplen,
+			   uint32_t wire_len)
+{
+	struct packet p;
+	struct flow_prep prep;
+	enum pclock_what what;
+
+	if (!frame_decode(pl, dlt, ts_us, bytes, caplen, wire_len, &p))
+		return;
+	flow_prepare(pl->ft, &p, &prep);
+	if (dedup_is_copy(&pl->dedup, &p, flow_prep_ends(&prep)))
+		return;
+	p.ts_us = pclock_packet(&pl->clock, ts_us, NULL, 0, false, &what);
+	clock_moved(pl, what);
+	frame_flow(pl, &p, &prep, dlt, bytes, caplen, ts_us);
 }
 
 /*
@@ -243,6 +291,10 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_us,
  * libpcap reuses its buffer for the next record: with either, the frame
  * is copied into the arena. Without them nothing reads the bytes after
  * decoding, and nothing is copied.
+ *
+ * The batch is also the clock's lookahead: a frame's stamp is believed or
+ * not (pclock.h) from the stamps of the CLOCK_AHEAD frames after it, so
+ * the last CLOCK_AHEAD of a batch wait, with their bytes, for the next.
  */
 void pipeline_queue(struct pipeline *pl, int dlt, uint64_t ts_us,
 		    const uint8_t *bytes, uint32_t caplen, uint32_t wire_len)
@@ -252,13 +304,16 @@ void pipeline_queue(struct pipeline *pl, int dlt, uint64_t ts_us,
 
 	if (copy && caplen > PIPE_ARENA) {
 		/* Larger than the arena: through on its own, in order. */
-		pipeline_drain(pl);
-		pipeline_packet(pl, dlt, ts_us, bytes, caplen, wire_len);
+		drain(pl, DRAIN_ALL);
+		file_frame_now(pl, dlt, ts_us, bytes, caplen, wire_len);
 		return;
 	}
 	if (copy) {
 		if (PIPE_ARENA - pl->arena_used < caplen)
 			pipeline_drain(pl);
+		/* The frames kept back still fill it: all of them then. */
+		if (PIPE_ARENA - pl->arena_used < caplen)
+			drain(pl, DRAIN_ALL);
 		memcpy(pl->arena + pl->arena_used, bytes, caplen);
 		bytes = pl->arena + pl->arena_used;
 	}
@@ -285,35 +340,86 @@ void pipeline_queue(struct pipeline *pl, int dlt, uint64_t ts_us,
 		pipeline_drain(pl);
 }
 
+/* Move the frames [from, queued) to the front of the batch, and their
+   bytes to the front of the arena (they are its last bytes, in order). */
+static void keep_back(struct pipeline *pl, size_t from)
+{
+	size_t i, n = pl->queued - from, start = pl->arena_used;
+
+	for (i = from; i < pl->queued; i++)
+		if (pl->queue[i].bytes) {
+			start = (size_t)(pl->queue[i].bytes - pl->arena);
+			break;
+		}
+	memmove(pl->queue, pl->queue + from, n * sizeof(*pl->queue));
+	pl->queued = n;
+	if (start == pl->arena_used) {
+		pl->arena_used = 0;
+		return;
+	}
+	memmove(pl->arena, pl->arena + start, pl->arena_used - start);
+	pl->arena_used -= start;
+	for (i = 0; i < n; i++) {
+		struct pipe_item *it = &pl->queue[i];
+
+		/* Pointers into the arena move with the bytes. */
+		if (it->bytes)
+			it->bytes -= start;
+		if (it->p.l3)
+			it->p.l3 -= start;
+		if (it->p.payload)
+			it->p.payload -= start;
+	}
+}
+
+/* Take the batch through the table, in order: all of it, or all but the
+   last CLOCK_AHEAD frames, kept for the stamps of the frames to come. */
+static void drain(struct pipeline *pl, enum drain_how how)
+{
+	size_t i, k, done = pl->queued;
+	uint64_t ahead[CLOCK_AHEAD];
+
+	if (how == DRAIN_KEEP)
+		done = done > CLOCK_AHEAD ? done - CLOCK_AHEAD : 0;
+	for (i = 0; i < done; i++)
+		flow_prefetch(pl->ft, &pl->queue[i].prep);
+	for (i = 0; i < done; i++)
+		flow_prefetch_links(pl->ft, &pl->queue[i].prep);
+	for (i = 0; i < done; i++) {
+		struct pipe_item *it = &pl->queue[i];
+		uint64_t stamp = it->p.ts_us;
+		enum pclock_what what;
+
+		if (dedup_check(&pl->dedup, it->fp, stamp))
+			continue;
+		for (k = 0; k < CLOCK_AHEAD && i + 1 + k < pl->queued; k++)
+			ahead[k] = pl->queue[i + 1 + k].p.ts_us;
+		it->p.ts_us = pclock_packet(&pl->clock, stamp, ahead, k,
+					    how == DRAIN_END && i + 1 == done,
+					    &what);
+		clock_moved(pl, what);
+		frame_flow(pl, &it->p, &it->prep, it->dlt, it->bytes, it->caplen,
+			   stamp);
+	}
+	keep_back(pl, done);
+}
+
 void pipeline_drain(struct pipeline *pl)
 {
-	size_t i;
-
-	for (i = 0; i < pl->queued; i++)
-		flow_prefetch(pl->ft, &pl->queue[i].prep);
-	for (i = 0; i < pl->queued; i++)
-		flow_prefetch_links(pl->ft, &pl->queue[i].prep);
-	for (i = 0; i < pl->queued; i++) {
-		const struct pipe_item *it = &pl->queue[i];
-
-		if (dedup_check(&pl->dedup, it->fp, it->p.ts_us))
-			continue;
-		frame_flow(pl, &it->p, &it->prep, it->dlt, it->bytes, it->caplen);
-	}
-	pl->queued = 0;
-	pl->arena_used = 0;
+	drain(pl, DRAIN_KEEP);
 }
 
 void pipeline_tick(struct pipeline *pl, uint64_t now_us)
 {
-	pipeline_drain(pl);
+	drain(pl, DRAIN_ALL);
+	clock_moved(pl, pclock_tick(&pl->clock, now_us));
 	decoder_expire(&pl->dec, now_us);
-	flow_expire(pl->ft, now_us);
+	flow_expire(pl->ft, pl->clock.now_us);
 }
 
 void pipeline_finish(struct pipeline *pl, enum end_reason why)
 {
-	pipeline_drain(pl);
+	drain(pl, DRAIN_END);
 	decoder_expire(&pl->dec, UINT64_MAX);
 	flow_flush(pl->ft, why);
 }
@@ -336,6 +442,7 @@ void pipeline_stats(const struct pipeline *pl, struct run_stats *s)
 	s->alerts = pl->alerts_sent;
 	s->dumped = pl->dumped;
 	s->dump_skipped = pl->dump_skipped;
+	s->clock = &pl->clock;
 	s->dup_frames = pl->dedup.copies;
 	s->dup_checked = pl->dedup.seen;
 }

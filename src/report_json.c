@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "pclock.h"
 #include "util.h"
 
 /* Transport as the record names it: a string, or the protocol number. */
@@ -577,6 +578,11 @@ void report_json_summary(struct report *r, const struct run_stats *s)
 	fprintf(o, "},\"fragments\":%llu,\"snap_truncated\":%llu",
 		(unsigned long long)s->dec->frags,
 		(unsigned long long)s->dec->snap_truncated);
+	if (s->clock)
+		fprintf(o, ",\"clock\":{\"time_jump_s\":%u,\"outliers\":%llu,"
+			"\"jumps_back\":%llu}", s->time_jump_s,
+			(unsigned long long)s->clock->outliers,
+			(unsigned long long)s->clock->jumps_back);
 	fprintf(o, ",\"flows\":%llu,\"max_flows\":%u,\"peak_flows\":%llu,\"evictions\":%llu",
 		(unsigned long long)s->flows->created, s->max_flows,
 		(unsigned long long)s->flows->peak_active,

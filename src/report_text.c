@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "classify.h"
+#include "pclock.h"
 #include "util.h"
 
 /* The nth packet count (1-based rank) of the flows decided by DPI. */
@@ -109,6 +110,11 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 		fprintf(o, "  fragments       %llu; cut by snaplen %llu\n",
 			(unsigned long long)s->dec->frags,
 			(unsigned long long)s->dec->snap_truncated);
+	if (s->clock && (s->clock->outliers || s->clock->jumps_back))
+		fprintf(o, "  timestamps      %llu not believed (more than %u s from "
+			"the capture's clock, counted at its time); time went back "
+			"%llu times\n", (unsigned long long)s->clock->outliers,
+			s->time_jump_s, (unsigned long long)s->clock->jumps_back);
 	first = 1;
 	for (e = 1; e < TUN_COUNT; e++) {
 		if (!s->dec->tunnels[e])

@@ -234,6 +234,24 @@ else
 fi
 echo "adversarial: peak RSS for 2,000,000 flows at the default --max-flows: ${dpi_kb} kB with nDPI (--dpi-memory 256), ${nodpi_kb} kB with --no-dpi"
 
+# ---- one stamp far from the rest ----------------------------------------------
+
+# A month of one-packet UDP flows, 129.6 s apart (they idle out after
+# 180 s), whose first packet is stamped 2038. Believed, that stamp kept
+# every flow from idling out: all 20,000 live at the end, each ended eof.
+"$tmp/flood" -g 129600000 -t 2145916800 20000 >"$tmp/month.pcap"
+"$bin" -q --format json -r "$tmp/month.pcap" 2>&1 | tail -n 1 >"$tmp/month.summary"
+peak=$(sumval peak_flows "$tmp/month.summary")
+idle=$(sumval idle "$tmp/month.summary")
+clock=$(grep -o '"clock":{[^}]*}' "$tmp/month.summary")
+# The 2038 packet counts at the next packet's time: two flows then.
+ok "clock-first-2038-peak (${peak:-?} flows at once)" -n "$peak" -a "${peak:-9}" -le 3
+ok "clock-first-2038-idle (${idle:-?} of 20000 idled out)" -n "$idle" -a "${idle:-0}" -ge 19997
+ok "clock-first-2038-json ($clock)" "$clock" = '"clock":{"time_jump_s":60,"outliers":1,"jumps_back":0}'
+"$bin" -q -r "$tmp/month.pcap" >"$tmp/month.txt" 2>&1
+ok "clock-first-2038-text" -n "$(grep -E '^  timestamps +1 not believed \(more than 60 s from the capture.s clock' "$tmp/month.txt")"
+check time-jump-zero 2 "invalid value '0' for --time-jump" "$bin" -q --time-jump 0 -r "$tmp/month.pcap"
+
 # ---- cut captures ----------------------------------------------------------
 
 # Three good records (76 bytes each after the 24-byte header), then a cut:

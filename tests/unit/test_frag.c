@@ -173,13 +173,36 @@ static void test_expiry(void **state)
 	frag_expire(t, 111);
 	assert_int_equal(frag_table_stats(t)->live, 1);
 	assert_int_equal(frag_table_stats(t)->orphans, 1);
-	frag_expire(t, 50);                  /* time going back: nothing */
+	frag_expire(t, 100);                 /* time a little back: nothing */
 	assert_int_equal(frag_table_stats(t)->live, 1);
 	frag_expire(t, UINT64_MAX);          /* end of input */
 	assert_int_equal(frag_table_stats(t)->live, 0);
 	assert_int_equal(frag_table_stats(t)->orphans, 3);
 	/* Expired, not pushed out: the table had room. */
 	assert_int_equal(frag_table_stats(t)->evicted_orphans, 0);
+	frag_table_free(t);
+}
+
+/* A fragment stamped far after the others (2038 in a capture of 2026)
+   cannot hold the expiry of those behind it until time reaches 2038: a
+   stamp further than the timeout after now expires too. */
+static void test_expiry_past_far_stamp(void **state)
+{
+	struct frag_table *t = frag_table_new(8, 10, SEED);
+	struct frag_key k1 = key(1), k2 = key(2), k3 = key(3);
+	struct frag_flow out;
+
+	(void)state;
+	assert_false(frag_later(t, &k1, 2145916800000000ULL, 8, 8, true, 50, &out));
+	assert_false(frag_later(t, &k2, 100, 8, 8, true, 50, &out));
+	assert_false(frag_later(t, &k3, 105, 8, 8, true, 50, &out));
+	frag_expire(t, 111);
+	assert_int_equal(frag_table_stats(t)->live, 1);
+	assert_int_equal(frag_table_stats(t)->orphans, 2);
+	/* A stamp just ahead of now (within the timeout) is kept. */
+	assert_false(frag_later(t, &k1, 120, 8, 8, true, 50, &out));
+	frag_expire(t, 112);
+	assert_int_equal(frag_table_stats(t)->live, 2);
 	frag_table_free(t);
 }
 
@@ -227,6 +250,7 @@ int main(void)
 		cmocka_unit_test(test_first_then_later_completes),
 		cmocka_unit_test(test_lru_eviction),
 		cmocka_unit_test(test_expiry),
+		cmocka_unit_test(test_expiry_past_far_stamp),
 		cmocka_unit_test(test_churn),
 	};
 

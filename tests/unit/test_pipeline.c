@@ -1,6 +1,7 @@
 /*
  * test_pipeline.c: the per-packet path as a run drives it, on frames
- * built here: the fragment table keyed by the run's seed.
+ * built here: the fragment table keyed by the run's seed, and the clock
+ * that drives expiry against stamps far from the rest.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "flow.h"
 #include "frag.h"
 #include "pipeline.h"
 #include "report.h"
@@ -182,10 +184,189 @@ static void test_frag_table_keyed_by_run_seed(void **state)
 	assert_true(missed < 3ull * CRAFTED);
 }
 
+/* ------------------------------------------------- the clock */
+
+#define SEC 1000000ULL
+#define DAY (86400 * SEC)
+#define Y2038 (2145916800ULL * SEC)   /* 2038-01-01T00:00:00Z */
+
+/* Ethernet + IPv4 + UDP from 10.0.h.l:40000 (h, l: src's bytes) to
+   192.0.2.10:9999, 4 bytes of payload. */
+static size_t udp_frame(uint8_t *b, uint32_t src)
+{
+	size_t n = frag_frame(b, src, 0);
+	uint8_t *ip = b + 14, *udp = ip + 20;
+
+	ip[3] = 20 + 8 + 4;
+	ip[6] = ip[7] = 0;        /* not a fragment */
+	udp[0] = 0x9c;            /* 40000 */
+	udp[1] = 0x40;
+	udp[2] = 0x27;            /* 9999 */
+	udp[3] = 0x0f;
+	udp[5] = 8 + 4;
+	memcpy(udp + 8, "ping", 4);
+	return n + 4;
+}
+
+static void send_at(struct run *r, uint64_t ts, uint32_t src)
+{
+	uint8_t b[64];
+	size_t n = udp_frame(b, src);
+
+	pipeline_queue(&r->pl, DLT_ETHER, ts, b, (uint32_t)n, (uint32_t)n);
+}
+
+static void clock_run(struct run *r)
+{
+	struct limits lim;
+
+	limits_default(&lim);
+	lim.max_flows = 100000;
+	run_open(r, &lim, 1, false);
+}
+
+/*
+ * A month of one-packet flows, 21.6 minutes apart (UDP idles out after
+ * 3 minutes), whose first packet is stamped 2038. That stamp is not
+ * believed: flows still idle out one by one, and one packet is counted.
+ * Believed, it kept every flow "not idle yet" to the end: all of them
+ * live at once, all ended at the end of the input.
+ */
+static void test_first_stamp_2038(void **state)
+{
+	const uint32_t n = 2000;
+	const struct flow_stats *st;
+	struct run r;
+	uint32_t i;
+
+	(void)state;
+	clock_run(&r);
+	send_at(&r, Y2038, 0);
+	for (i = 1; i < n; i++)
+		send_at(&r, T0 + (uint64_t)i * 1296 * SEC, i);
+	pipeline_finish(&r.pl, END_EOF);
+	st = flow_table_stats(r.pl.ft);
+	assert_int_equal(st->created, n);
+	assert_true(st->peak_active <= 2);
+	assert_true(st->ended[END_IDLE] >= n - 2);
+	assert_true(st->ended[END_EOF] <= 2);
+	assert_int_equal(r.pl.clock.outliers, 1);
+	run_close(&r);
+}
+
+/* The flow's first and last seen, as its record will say them. */
+static void times_of(void *ctx, struct flow *f)
+{
+	uint64_t *t = ctx;
+
+	t[0] = f->first_us;
+	t[1] = f->last_us;
+	t[2]++;
+}
+
+/*
+ * One flow, a packet a minute for an hour, with one packet stamped 2038
+ * and one stamped 1970 among them. Neither is believed: the flow is not
+ * cut in two, no other flow ends early, and its first and last seen are
+ * those of its other packets (an outlier counts at the clock's time).
+ */
+static void test_outliers_in_a_flow(void **state)
+{
+	const struct flow_stats *st;
+	struct run r;
+	uint64_t t[3] = { 0, 0, 0 };
+	uint32_t i;
+
+	(void)state;
+	clock_run(&r);
+	send_at(&r, T0, 7);
+	send_at(&r, T0, 8);                      /* another flow, idle later */
+	for (i = 1; i <= 60; i++) {
+		if (i == 20)
+			send_at(&r, Y2038, 7);
+		else if (i == 40)
+			send_at(&r, 1000 * SEC, 7);
+		else
+			send_at(&r, T0 + (uint64_t)i * 60 * SEC, 7);
+	}
+	/* Three packets of a third flow: pipeline_drain() does all before
+	   them (they wait for what follows). */
+	for (i = 1; i <= 3; i++)
+		send_at(&r, T0 + 60 * 60 * SEC + i * SEC, 9);
+	pipeline_drain(&r.pl);
+	flow_foreach(r.pl.ft, times_of, t);
+	/* Flow 7 is still live; flow 8 idled out after 3 minutes. */
+	assert_int_equal(t[2], 1);
+	assert_true(t[0] == T0);
+	assert_true(t[1] == T0 + 60 * 60 * SEC);
+	pipeline_finish(&r.pl, END_EOF);
+	st = flow_table_stats(r.pl.ft);
+	assert_int_equal(st->created, 3);
+	assert_int_equal(st->ended[END_IDLE], 1);
+	assert_int_equal(st->ended[END_EOF], 2);
+	assert_int_equal(r.pl.clock.outliers, 2);
+	run_close(&r);
+}
+
+/* Traffic, a day of silence, traffic: the jump is believed as it comes
+   (the packets after it confirm it), the first flows idle out at it, and
+   no stamp is counted as an outlier. */
+static void test_real_pause(void **state)
+{
+	const struct flow_stats *st;
+	struct run r;
+	uint32_t i;
+
+	(void)state;
+	clock_run(&r);
+	for (i = 0; i < 10; i++)
+		send_at(&r, T0 + i * SEC, i);
+	for (i = 0; i < 10; i++)
+		send_at(&r, T0 + DAY + i * SEC, 100 + i);
+	pipeline_finish(&r.pl, END_EOF);
+	st = flow_table_stats(r.pl.ft);
+	assert_int_equal(st->ended[END_IDLE], 10);
+	assert_int_equal(st->ended[END_EOF], 10);
+	assert_int_equal(r.pl.clock.outliers, 0);
+	assert_int_equal(r.pl.clock.jumps_back, 0);
+	run_close(&r);
+}
+
+/* Two files in the wrong order: time goes back a day, confirmed by what
+   follows. The flows of the later day cannot idle out on the earlier
+   day's time: they end (idle) at the jump instead of holding their
+   place to the end of the input. */
+static void test_files_out_of_order(void **state)
+{
+	const struct flow_stats *st;
+	struct run r;
+	uint32_t i;
+
+	(void)state;
+	clock_run(&r);
+	for (i = 0; i < 10; i++)
+		send_at(&r, T0 + DAY + i * SEC, i);
+	pipeline_drain(&r.pl);                   /* the end of one file */
+	for (i = 0; i < 10; i++)
+		send_at(&r, T0 + i * SEC, 100 + i);
+	pipeline_finish(&r.pl, END_EOF);
+	st = flow_table_stats(r.pl.ft);
+	assert_int_equal(st->peak_active, 10);
+	assert_int_equal(st->ended[END_IDLE], 10);
+	assert_int_equal(st->ended[END_EOF], 10);
+	assert_int_equal(r.pl.clock.jumps_back, 1);
+	assert_int_equal(r.pl.clock.outliers, 0);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_frag_table_keyed_by_run_seed),
+		cmocka_unit_test(test_first_stamp_2038),
+		cmocka_unit_test(test_outliers_in_a_flow),
+		cmocka_unit_test(test_real_pause),
+		cmocka_unit_test(test_files_out_of_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
