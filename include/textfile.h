@@ -73,6 +73,19 @@ bool tstr_word(struct tstr *s, struct tstr *word);
    "a,,b" yields an empty item for the caller to reject. */
 bool tstr_item(struct tstr *s, char sep, struct tstr *item);
 
+/* True when word occurs anywhere in s. */
+bool tstr_has(struct tstr s, const char *word);
+
+/* Split s at its last run of blanks: *last gets the last word, *head the
+   text before it, trimmed. False when s holds one word or none. */
+bool tstr_last_word(struct tstr s, struct tstr *head, struct tstr *last);
+
+/* s as a decimal number: digits only, at most 9 of them (past any value
+   a line of ours takes, and never an overflow). 0 with *v set; -1 when s
+   is empty or holds a byte that is not a digit; -2 when it is all digits
+   but too long. */
+int tstr_uint(struct tstr s, unsigned long *v);
+
 /* How many bytes of s an error message quotes: at most 64, never cutting
    a UTF-8 sequence. Use as printf("%.*s", TSHOW(s)). */
 int tstr_show_len(struct tstr s);

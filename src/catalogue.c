@@ -10,13 +10,9 @@
 #include "catalogue.h"
 #include "textfile.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define EMBEDDED_NAME "rules/imp.conf (built in)"
 
@@ -24,11 +20,6 @@
    comments and blank lines come on top. Past this size a file is surely
    not a catalogue (or is a device like /dev/zero), so reading stops. */
 #define CAT_MAX_FILE_BYTES ((size_t)64 << 20)
-
-/* How much of an offending line an error message repeats. */
-#define SHOW_LINE_MAX 200
-/* How much of one field a reason quotes. */
-#define SHOW_FIELD_MAX 64
 
 /* IP protocol numbers the catalogue keys on (IANA). */
 #define PROTO_ICMP   1
@@ -244,120 +235,6 @@ int cat_role_parse(const char *s, size_t len)
 	return -1;
 }
 
-/* ---------------------------------------------------------------- UTF-8 */
-
-/* --------------------------------------------------------------- errors */
-
-/* "NAME:LINE: reason" then the offending line, as every loader writes
-   them (textfile.c). */
-#define line_error(err, name, line, text, len, ...) \
-	tline_error(err, name, line, (struct tstr){ text, len }, __VA_ARGS__)
-#define file_error tfile_error
-
-/* ------------------------------------------------------------- scanning */
-
-/* A trimmed piece of the line being parsed; not NUL-terminated. */
-struct str {
-	const char *s;
-	size_t n;
-};
-
-/* How many bytes of a field a reason quotes: at most SHOW_FIELD_MAX, never
-   ending inside a UTF-8 sequence (the line is already known valid). */
-static int show_len(struct str f)
-{
-	size_t n = f.n;
-
-	if (n > SHOW_FIELD_MAX) {
-		n = SHOW_FIELD_MAX;
-		while (n > 0 && ((unsigned char)f.s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	return (int)n;
-}
-
-#define SHOW(f) show_len(f), (f).s
-
-static bool is_blank(char ch)
-{
-	return ch == ' ' || ch == '\t';
-}
-
-static struct str trim(const char *s, size_t n)
-{
-	struct str r;
-
-	while (n > 0 && is_blank(*s)) {
-		s++;
-		n--;
-	}
-	while (n > 0 && is_blank(s[n - 1]))
-		n--;
-	r.s = s;
-	r.n = n;
-	return r;
-}
-
-static bool str_is(struct str f, const char *word)
-{
-	return f.n == strlen(word) && memcmp(f.s, word, f.n) == 0;
-}
-
-/* True when word occurs anywhere in f. */
-static bool str_has(struct str f, const char *word)
-{
-	size_t w = strlen(word), i;
-
-	for (i = 0; w <= f.n && i <= f.n - w; i++)
-		if (memcmp(f.s + i, word, w) == 0)
-			return true;
-	return false;
-}
-
-/*
- * Split f at the next `sep`: *item gets the trimmed text before it, f
- * moves past it. False when f was already used up. "a,,b" gives an empty
- * item that the caller rejects; "" gives no items at all.
- */
-static bool next_item(struct str *f, char sep, struct str *item, bool *first)
-{
-	const char *cut;
-
-	if (!*first && f->s == NULL)
-		return false;
-	*first = false;
-	cut = memchr(f->s, sep, f->n);
-	if (!cut) {
-		*item = trim(f->s, f->n);
-		f->s = NULL;
-		f->n = 0;
-		return true;
-	}
-	*item = trim(f->s, (size_t)(cut - f->s));
-	f->n -= (size_t)(cut - f->s) + 1;
-	f->s = cut + 1;
-	return true;
-}
-
-/* Decimal digits only, at most 9 of them: 0 ok, -1 not a number, -2 too
-   long to be any value this file accepts. */
-static int parse_uint(struct str f, unsigned long *v)
-{
-	size_t i;
-
-	*v = 0;
-	if (f.n == 0)
-		return -1;
-	for (i = 0; i < f.n; i++)
-		if (f.s[i] < '0' || f.s[i] > '9')
-			return -1;
-	if (f.n > 9)
-		return -2;
-	for (i = 0; i < f.n; i++)
-		*v = *v * 10 + (unsigned long)(f.s[i] - '0');
-	return 0;
-}
-
 /* -------------------------------------------------------------- fields */
 
 enum {
@@ -391,21 +268,21 @@ static int fail(struct reason *why, const char *fmt, ...)
 	return -1;
 }
 
-static int parse_table(struct str f, struct cat_row *r, struct reason *why)
+static int parse_table(struct tstr f, struct cat_row *r, struct reason *why)
 {
 	unsigned long v;
-	int rc = parse_uint(f, &v);
+	int rc = tstr_uint(f, &v);
 
 	if (rc == -1)
-		return fail(why, "table '%.*s' is not a number", SHOW(f));
+		return fail(why, "table '%.*s' is not a number", TSHOW(f));
 	if (rc == -2 || v > TABLE_MAX)
-		return fail(why, "table %.*s out of range 0-%d", SHOW(f), TABLE_MAX);
+		return fail(why, "table %.*s out of range 0-%d", TSHOW(f), TABLE_MAX);
 	r->table = (uint8_t)v;
 	return 0;
 }
 
 /* [a-z0-9]+(-[a-z0-9]+)*, at most SERVICE_MAX characters. */
-static int check_service(struct str f, struct reason *why)
+static int check_service(struct tstr f, struct reason *why)
 {
 	size_t i;
 	bool ok = f.n > 0 && f.n <= SERVICE_MAX;
@@ -421,7 +298,7 @@ static int check_service(struct str f, struct reason *why)
 	if (!ok)
 		return fail(why, "bad service id '%.*s' (lower-case letters and "
 			    "digits in words joined by single '-', at most %d "
-			    "characters)", SHOW(f), SERVICE_MAX);
+			    "characters)", TSHOW(f), SERVICE_MAX);
 	return 0;
 }
 
@@ -442,27 +319,26 @@ static void role_list(char *buf, size_t size)
 }
 
 /* A comma list of role ids into a bitmask. */
-static int parse_role_list(struct str f, struct str whole, const char *side,
+static int parse_role_list(struct tstr f, struct tstr whole, const char *side,
 			   uint32_t *mask, struct reason *why)
 {
-	struct str item;
-	bool first = true;
+	struct tstr item;
 
 	*mask = 0;
 	if (f.n == 0)
-		return fail(why, "no role %s the arrow in '%.*s'", side, SHOW(whole));
-	while (next_item(&f, ',', &item, &first)) {
+		return fail(why, "no role %s the arrow in '%.*s'", side, TSHOW(whole));
+	while (tstr_item(&f, ',', &item)) {
 		int role;
 
 		if (item.n == 0)
-			return fail(why, "empty role in '%.*s'", SHOW(whole));
+			return fail(why, "empty role in '%.*s'", TSHOW(whole));
 		role = cat_role_parse(item.s, item.n);
 		if (role < 0) {
 			char valid[512];
 
 			role_list(valid, sizeof(valid));
 			return fail(why, "unknown role '%.*s' (valid: %s)",
-				    SHOW(item), valid);
+				    TSHOW(item), valid);
 		}
 		*mask |= (uint32_t)1 << role;
 	}
@@ -471,10 +347,10 @@ static int parse_role_list(struct str f, struct str whole, const char *side,
 
 /* "FROM -> TO" or "FROM <-> TO". Role ids hold no '<' or '>', so the
    first "->" is the arrow and any other angle bracket is a mistake. */
-static int parse_roles(struct str f, struct cat_row *r, struct reason *why)
+static int parse_roles(struct tstr f, struct cat_row *r, struct reason *why)
 {
 	size_t i, arrow = f.n;
-	struct str from, to;
+	struct tstr from, to;
 
 	for (i = 0; i + 1 < f.n; i++) {
 		if (f.s[i] == '-' && f.s[i + 1] == '>') {
@@ -484,41 +360,40 @@ static int parse_roles(struct str f, struct cat_row *r, struct reason *why)
 	}
 	if (arrow == f.n)
 		return fail(why, "roles '%.*s' need an arrow: 'FROM -> TO' or "
-			    "'FROM <-> TO'", SHOW(f));
+			    "'FROM <-> TO'", TSHOW(f));
 	r->bidir = arrow > 0 && f.s[arrow - 1] == '<';
-	from = trim(f.s, arrow - r->bidir);
-	to = trim(f.s + arrow + 2, f.n - arrow - 2);
+	from = tstr_trim((struct tstr){ f.s, arrow - r->bidir });
+	to = tstr_trim((struct tstr){ f.s + arrow + 2, f.n - arrow - 2 });
 	if (memchr(from.s, '<', from.n) || memchr(from.s, '>', from.n) ||
 	    memchr(to.s, '<', to.n) || memchr(to.s, '>', to.n))
-		return fail(why, "roles '%.*s' take exactly one arrow", SHOW(f));
+		return fail(why, "roles '%.*s' take exactly one arrow", TSHOW(f));
 	if (parse_role_list(from, f, "before", &r->from_roles, why) < 0 ||
 	    parse_role_list(to, f, "after", &r->to_roles, why) < 0)
 		return -1;
 	return 0;
 }
 
-static int parse_transport(struct str f, struct cat_row *r, struct reason *why)
+static int parse_transport(struct tstr f, struct cat_row *r, struct reason *why)
 {
-	struct str item;
-	bool first = true;
+	struct tstr item;
 
 	r->transports = 0;
-	while (next_item(&f, ',', &item, &first)) {
-		if (str_is(item, "tcp"))
+	while (tstr_item(&f, ',', &item)) {
+		if (tstr_is(item, "tcp"))
 			r->transports |= CT_TCP;
-		else if (str_is(item, "udp"))
+		else if (tstr_is(item, "udp"))
 			r->transports |= CT_UDP;
-		else if (str_is(item, "tls"))
+		else if (tstr_is(item, "tls"))
 			r->transports |= CT_TCP | CT_TLS;
-		else if (str_is(item, "icmp"))
+		else if (tstr_is(item, "icmp"))
 			r->transports |= CT_ICMP;
-		else if (str_is(item, "icmpv6"))
+		else if (tstr_is(item, "icmpv6"))
 			r->transports |= CT_ICMPV6;
 		else if (item.n == 0)
 			return fail(why, "empty item in transport list");
 		else
 			return fail(why, "unknown transport '%.*s' (valid: tcp, "
-				    "udp, tls, icmp, icmpv6)", SHOW(item));
+				    "udp, tls, icmp, icmpv6)", TSHOW(item));
 	}
 	/* ICMP rows have no ports, port rows no ICMP: one row cannot be both. */
 	if ((r->transports & (CT_ICMP | CT_ICMPV6)) &&
@@ -541,31 +416,30 @@ static int fmt_span(char *buf, size_t size, struct port_span s)
 }
 
 /* One port 1..65535. */
-static int parse_port(struct str f, const char *what, uint16_t *port,
+static int parse_port(struct tstr f, const char *what, uint16_t *port,
 		      struct reason *why)
 {
 	unsigned long v;
-	int rc = parse_uint(f, &v);
+	int rc = tstr_uint(f, &v);
 
 	if (rc == -1)
-		return fail(why, "bad port '%.*s' in %s", SHOW(f), what);
+		return fail(why, "bad port '%.*s' in %s", TSHOW(f), what);
 	if (rc == -2 || v < 1 || v > 65535)
-		return fail(why, "port %.*s out of range 1-65535 in %s", SHOW(f), what);
+		return fail(why, "port %.*s out of range 1-65535 in %s", TSHOW(f), what);
 	*port = (uint16_t)v;
 	return 0;
 }
 
 /* A comma list of ports and lo-hi ranges, no two meeting (so a row is
    listed once per port in the index). */
-static int parse_spans(struct str f, const char *what, struct port_span *out,
+static int parse_spans(struct tstr f, const char *what, struct port_span *out,
 		       uint8_t *count, struct reason *why)
 {
-	struct str item;
-	bool first = true;
+	struct tstr item;
 	size_t n = 0, i, j;
 
-	while (next_item(&f, ',', &item, &first)) {
-		const char *dash;
+	while (tstr_item(&f, ',', &item)) {
+		struct tstr lo, hi = item;
 		struct port_span s;
 
 		if (item.n == 0)
@@ -573,18 +447,17 @@ static int parse_spans(struct str f, const char *what, struct port_span *out,
 		if (n == MAX_PORT_SPANS)
 			return fail(why, "more than %d ports or ranges in %s",
 				    MAX_PORT_SPANS, what);
-		dash = memchr(item.s, '-', item.n);
-		if (!dash) {
+		/* hi keeps what follows the first '-', if there is one. */
+		tstr_item(&hi, '-', &lo);
+		if (!hi.s) {
 			if (parse_port(item, what, &s.lo, why) < 0)
 				return -1;
 			s.hi = s.lo;
 		} else {
-			struct str lo = trim(item.s, (size_t)(dash - item.s));
-			struct str hi = trim(dash + 1, item.n - (size_t)(dash - item.s) - 1);
-
+			hi = tstr_trim(hi);
 			if (lo.n == 0 || hi.n == 0)
 				return fail(why, "bad port range '%.*s' in %s (write "
-					    "lo-hi)", SHOW(item), what);
+					    "lo-hi)", TSHOW(item), what);
 			if (parse_port(lo, what, &s.lo, why) < 0 ||
 			    parse_port(hi, what, &s.hi, why) < 0)
 				return -1;
@@ -617,76 +490,75 @@ static bool row_is_icmp(const struct cat_row *r)
 }
 
 /* Needs transport already parsed (ICMP rows take '-'). */
-static int parse_dport(struct str f, struct cat_row *r, struct reason *why)
+static int parse_dport(struct tstr f, struct cat_row *r, struct reason *why)
 {
 	static const char word[] = "configurable";
-	const size_t wlen = sizeof(word) - 1;
+	struct tstr ports, last;
 
 	r->n_dport = 0;
 	r->dport_configurable = 0;
 	if (row_is_icmp(r)) {
-		if (!str_is(f, "-"))
+		if (!tstr_is(f, "-"))
 			return fail(why, "ICMP rows take '-' as dport, not '%.*s'",
-				    SHOW(f));
+				    TSHOW(f));
 		return 0;
 	}
-	if (str_is(f, "-"))
+	if (tstr_is(f, "-"))
 		return fail(why, "dport '-' is only for icmp/icmpv6 rows");
-	if (str_is(f, word)) {
+	if (tstr_is(f, word)) {
 		/* No default port: only a fixed sender port can find the row. */
 		r->dport_configurable = 1;
 		return 0;
 	}
-	if (f.n > wlen && memcmp(f.s + f.n - wlen, word, wlen) == 0 &&
-	    is_blank(f.s[f.n - wlen - 1])) {
+	if (tstr_last_word(f, &ports, &last) && tstr_is(last, word)) {
 		r->dport_configurable = 1;
-		f = trim(f.s, f.n - wlen);
+		f = ports;
 	}
-	if (str_has(f, word))
+	if (tstr_has(f, word))
 		return fail(why, "'configurable' comes once, last, after the "
 			    "ports and a blank (e.g. '5432 configurable', "
 			    "'389,3268 configurable')");
 	return parse_spans(f, "dport", r->dport, &r->n_dport, why);
 }
 
-static int parse_sport(struct str f, struct cat_row *r, struct reason *why)
+static int parse_sport(struct tstr f, struct cat_row *r, struct reason *why)
 {
 	r->n_sport = 0;
-	if (str_is(f, "ephemeral")) {
+	if (tstr_is(f, "ephemeral")) {
 		r->sport_kind = SPORT_EPHEMERAL;
 		return 0;
 	}
-	if (str_is(f, "bidirectional")) {
+	if (tstr_is(f, "bidirectional")) {
 		r->sport_kind = SPORT_BIDIRECTIONAL;
 		return 0;
 	}
 	if (row_is_icmp(r)) {
-		if (str_is(f, "-")) {
+		if (tstr_is(f, "-")) {
 			r->sport_kind = SPORT_EPHEMERAL;
 			return 0;
 		}
 		return fail(why, "ICMP rows take '-' or 'ephemeral' as sport, "
-			    "not '%.*s'", SHOW(f));
+			    "not '%.*s'", TSHOW(f));
 	}
-	if (str_has(f, "configurable"))
+	if (tstr_has(f, "configurable"))
 		return fail(why, "'configurable' is only for dport; sport is "
 			    "'ephemeral', 'bidirectional' or ports");
 	r->sport_kind = SPORT_FIXED;
 	if (f.n == 0 || (f.s[0] < '0' || f.s[0] > '9'))
 		return fail(why, "sport '%.*s' is not 'ephemeral', "
-			    "'bidirectional' or a list of ports", SHOW(f));
+			    "'bidirectional' or a list of ports", TSHOW(f));
 	return parse_spans(f, "sport", r->sport, &r->n_sport, why);
 }
 
-static int parse_scope(struct str f, struct cat_row *r, struct reason *why)
+static int parse_scope(struct tstr f, struct cat_row *r, struct reason *why)
 {
-	if (str_is(f, "wire"))
+	if (tstr_is(f, "wire"))
 		r->scope = SCOPE_WIRE;
-	else if (str_is(f, "localhost"))
+	else if (tstr_is(f, "localhost"))
 		r->scope = SCOPE_LOCALHOST;
 	else
 		return fail(why, "unknown scope '%.*s' (valid: wire, localhost)",
-			    SHOW(f));
+			    TSHOW(f));
 	return 0;
 }
 
@@ -709,34 +581,33 @@ static bool app_char(char ch)
 /* Check the apps list and write it to out without blanks ("SIP,TLS"), so
    equal lists compare equal. out holds at least f.n + 1 bytes and is not
    f's storage. With a name check (DPI on), every name must be nDPI's. */
-static int parse_apps(const struct stage *st, struct str f, char *out,
+static int parse_apps(const struct stage *st, struct tstr f, char *out,
 		      struct reason *why)
 {
-	struct str item;
-	bool first = true;
+	struct tstr item;
 	size_t used = 0, i;
 
-	if (str_is(f, "-") || str_is(f, "any")) {
+	if (tstr_is(f, "-") || tstr_is(f, "any")) {
 		memcpy(out, f.s, f.n);
 		out[f.n] = '\0';
 		return 0;
 	}
-	while (next_item(&f, ',', &item, &first)) {
+	while (tstr_item(&f, ',', &item)) {
 		if (item.n == 0)
 			return fail(why, "empty item in apps list");
-		if (str_is(item, "-") || str_is(item, "any"))
+		if (tstr_is(item, "-") || tstr_is(item, "any"))
 			return fail(why, "apps '%.*s' stands alone, not in a list",
-				    SHOW(item));
+				    TSHOW(item));
 		for (i = 0; i < item.n; i++)
 			if (!app_char(item.s[i]))
 				return fail(why, "bad nDPI protocol name '%.*s' in "
 					    "apps (letters, digits, '_', '.', "
-					    "'-')", SHOW(item));
+					    "'-')", TSHOW(item));
 		if (st->app_check &&
 		    !st->app_check(st->app_check_ctx, item.s, item.n))
 			return fail(why, "unknown nDPI protocol '%.*s' in apps "
 				    "(names as nDPI writes them: SIP, TLS, "
-				    "Jabber, MsSQL-TDS...)", SHOW(item));
+				    "Jabber, MsSQL-TDS...)", TSHOW(item));
 		if (used)
 			out[used++] = ',';
 		memcpy(out + used, item.s, item.n);
@@ -752,17 +623,15 @@ static int parse_apps(const struct stage *st, struct str f, char *out,
  * Parse one non-comment line into *r. Strings go to the stage's arena.
  * -1 with why filled on a bad line; -2 when out of memory.
  */
-static int parse_row(struct stage *st, const char *line, size_t len,
-		     struct cat_row *r, struct reason *why)
+static int parse_row(struct stage *st, struct tstr rest, struct cat_row *r,
+		     struct reason *why)
 {
-	struct str f[F_MAX];
-	struct str rest = { line, len }, item;
-	bool first = true;
+	struct tstr f[F_MAX], item;
 	size_t nf = 0;
 	char *apps;
 
 	memset(r, 0, sizeof(*r));
-	while (next_item(&rest, '|', &item, &first)) {
+	while (tstr_item(&rest, '|', &item)) {
 		if (nf == F_MAX)
 			return fail(why, "too many fields (more than %d; is there a "
 				    "'|' in a text field?)", F_MAX);
@@ -801,7 +670,7 @@ static int parse_row(struct stage *st, const char *line, size_t len,
 
 	/* Notes left out, empty or "-" are all "no note". */
 	for (size_t i = F_NOTE_KO; i < F_MAX; i++) {
-		if (i >= nf || str_is(f[i], "-")) {
+		if (i >= nf || tstr_is(f[i], "-")) {
 			f[i].s = "";
 			f[i].n = 0;
 		}
@@ -918,7 +787,7 @@ static int merge(struct catalogue *c, struct stage *st, bool override,
 	if (!out || !placed) {
 		free(out);
 		free(placed);
-		file_error(err, name, "out of memory");
+		tfile_error(err, name, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < c->n; i++) {
@@ -942,7 +811,7 @@ static int merge(struct catalogue *c, struct stage *st, bool override,
 	free(placed);
 	if (n > MAX_RULES) {
 		free(out);
-		file_error(err, name, "the catalogue would hold %zu rows, more "
+		tfile_error(err, name, "the catalogue would hold %zu rows, more "
 			   "than %d", n, MAX_RULES);
 		return -1;
 	}
@@ -979,7 +848,7 @@ int catalogue_parse(struct catalogue *c, const char *name, const char *buf,
 	if (!name)
 		name = "(catalogue)";
 	if (c->built) {
-		file_error(err, name, "the catalogue is already built; load every "
+		tfile_error(err, name, "the catalogue is already built; load every "
 			   "file before catalogue_build()");
 		return -1;
 	}
@@ -994,39 +863,37 @@ int catalogue_parse(struct catalogue *c, const char *name, const char *buf,
 	   skipped, CRLF accepted, long lines and bad bytes refused. */
 	tlines_init(&tl, buf, len);
 	while (tlines_next(&tl, &ln)) {
-		const char *line = ln.s;
-		size_t n = ln.n;
 		uint32_t lineno = tl.lineno;
-		struct str t;
+		struct tstr t;
 		struct cat_row row;
 		const struct cat_row *clash;
 		int prc;
 
 		if (tline_check(name, lineno, ln, MAX_RULE_LINE, err) != 0)
 			goto out;
-		t = trim(line, n);
+		t = tstr_trim(ln);
 		if (t.n == 0 || t.s[0] == '#')
 			continue;
 		if (st.n == MAX_RULES) {
-			line_error(err, name, lineno, line, n,
+			tline_error(err, name, lineno, ln,
 				   "more than %d rows", MAX_RULES);
 			goto out;
 		}
-		prc = parse_row(&st, t.s, t.n, &row, &why);
+		prc = parse_row(&st, t, &row, &why);
 		if (prc == -2)
 			goto oom;
 		if (prc < 0) {
-			line_error(err, name, lineno, line, n, "%s", why.buf);
+			tline_error(err, name, lineno, ln, "%s", why.buf);
 			goto out;
 		}
 		row.line = lineno;
 		clash = find_clash(&st, &row);
 		if (clash) {
 			if (rows_identical(clash, &row))
-				line_error(err, name, lineno, line, n,
+				tline_error(err, name, lineno, ln,
 					   "duplicates line %u", (unsigned)clash->line);
 			else
-				line_error(err, name, lineno, line, n,
+				tline_error(err, name, lineno, ln,
 					   "conflicts with line %u (same table, "
 					   "service and roles on an overlapping "
 					   "transport and port)",
@@ -1045,13 +912,13 @@ int catalogue_parse(struct catalogue *c, const char *name, const char *buf,
 		st.rows[st.n++] = row;
 	}
 	if (st.n == 0) {
-		file_error(err, name, "no rows");
+		tfile_error(err, name, "no rows");
 		goto out;
 	}
 	rc = merge(c, &st, override, name, err);
 	goto out;
 oom:
-	file_error(err, name, "out of memory");
+	tfile_error(err, name, "out of memory");
 out:
 	free(st.rows);
 	arena_free(st.arena);

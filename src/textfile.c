@@ -336,6 +336,50 @@ bool tstr_item(struct tstr *s, char sep, struct tstr *item)
 	return true;
 }
 
+bool tstr_has(struct tstr s, const char *word)
+{
+	size_t w = strlen(word), i;
+
+	for (i = 0; w <= s.n && i <= s.n - w; i++)
+		if (memcmp(s.s + i, word, w) == 0)
+			return true;
+	return false;
+}
+
+bool tstr_last_word(struct tstr s, struct tstr *head, struct tstr *last)
+{
+	size_t i;
+
+	s = tstr_trim(s);
+	for (i = s.n; i > 0 && !is_blank(s.s[i - 1]); i--)
+		;
+	if (i == 0)
+		return false;
+	last->s = s.s + i;
+	last->n = s.n - i;
+	head->s = s.s;
+	head->n = i;
+	*head = tstr_trim(*head);
+	return true;
+}
+
+int tstr_uint(struct tstr s, unsigned long *v)
+{
+	size_t i;
+
+	*v = 0;
+	if (s.n == 0)
+		return -1;
+	for (i = 0; i < s.n; i++)
+		if (s.s[i] < '0' || s.s[i] > '9')
+			return -1;
+	if (s.n > 9)
+		return -2;
+	for (i = 0; i < s.n; i++)
+		*v = *v * 10 + (unsigned long)(s.s[i] - '0');
+	return 0;
+}
+
 int tstr_show_len(struct tstr s)
 {
 	size_t n = s.n;

@@ -1,0 +1,147 @@
+/*
+ * test_textfile.c: the line and field helpers every loader parses with.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "textfile.h"
+
+static struct tstr S(const char *s)
+{
+	struct tstr t = { s, strlen(s) };
+
+	return t;
+}
+
+static void assert_tstr(struct tstr got, const char *want)
+{
+	if (got.n != strlen(want) || memcmp(got.s, want, got.n) != 0)
+		fail_msg("got '%.*s', wanted '%s'", (int)got.n, got.s, want);
+}
+
+static void test_trim_is(void **state)
+{
+	(void)state;
+	assert_tstr(tstr_trim(S(" \t a b \t")), "a b");
+	assert_tstr(tstr_trim(S(" \t ")), "");
+	assert_true(tstr_is(S("tcp"), "tcp"));
+	assert_false(tstr_is(S("tcp"), "tc"));
+	assert_false(tstr_is(S("tc"), "tcp"));
+}
+
+/* Items as the catalogue splits its fields and lists: trimmed, an empty
+   item where two separators meet, one empty item for empty text. */
+static void test_items(void **state)
+{
+	struct tstr s = S(" a | b||c |"), item;
+
+	(void)state;
+	assert_true(tstr_item(&s, '|', &item));
+	assert_tstr(item, "a");
+	assert_true(tstr_item(&s, '|', &item));
+	assert_tstr(item, "b");
+	assert_true(tstr_item(&s, '|', &item));
+	assert_tstr(item, "");
+	assert_true(tstr_item(&s, '|', &item));
+	assert_tstr(item, "c");
+	assert_true(tstr_item(&s, '|', &item));
+	assert_tstr(item, "");
+	assert_false(tstr_item(&s, '|', &item));
+
+	s = S("");
+	assert_true(tstr_item(&s, ',', &item));
+	assert_tstr(item, "");
+	assert_false(tstr_item(&s, ',', &item));
+}
+
+static void test_has(void **state)
+{
+	(void)state;
+	assert_true(tstr_has(S("5 configurable"), "configurable"));
+	assert_true(tstr_has(S("xconfigurablex"), "configurable"));
+	assert_true(tstr_has(S("configurable"), "configurable"));
+	assert_false(tstr_has(S("configurabl"), "configurable"));
+	assert_false(tstr_has(S(""), "x"));
+	/* Only the n bytes of s count, not what lies past them. */
+	assert_false(tstr_has((struct tstr){ "abc", 2 }, "bc"));
+}
+
+static void test_uint(void **state)
+{
+	unsigned long v = 7;
+
+	(void)state;
+	assert_int_equal(tstr_uint(S("0"), &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(tstr_uint(S("65535"), &v), 0);
+	assert_int_equal(v, 65535);
+	assert_int_equal(tstr_uint(S("999999999"), &v), 0);
+	assert_int_equal(v, 999999999);
+	/* Digits only: no sign, no blank, no hex, not empty. */
+	assert_int_equal(tstr_uint(S(""), &v), -1);
+	assert_int_equal(tstr_uint(S("+1"), &v), -1);
+	assert_int_equal(tstr_uint(S("-1"), &v), -1);
+	assert_int_equal(tstr_uint(S(" 1"), &v), -1);
+	assert_int_equal(tstr_uint(S("0x10"), &v), -1);
+	/* Ten digits are past any value a line takes, and never overflow;
+	   a non-digit anywhere still says "not a number". */
+	assert_int_equal(tstr_uint(S("1234567890"), &v), -2);
+	assert_int_equal(tstr_uint(S("99999999999999999999999"), &v), -2);
+	assert_int_equal(tstr_uint(S("12345678901x"), &v), -1);
+	assert_int_equal(tstr_uint((struct tstr){ "12x", 2 }, &v), 0);
+	assert_int_equal(v, 12);
+}
+
+static void test_last_word(void **state)
+{
+	struct tstr head, last;
+
+	(void)state;
+	assert_true(tstr_last_word(S("389,3268 configurable"), &head, &last));
+	assert_tstr(head, "389,3268");
+	assert_tstr(last, "configurable");
+	assert_true(tstr_last_word(S("a b \t c"), &head, &last));
+	assert_tstr(head, "a b");
+	assert_tstr(last, "c");
+	assert_true(tstr_last_word(S("  a  b  "), &head, &last));
+	assert_tstr(head, "a");
+	assert_tstr(last, "b");
+	/* One word, or none: nothing to split. */
+	assert_false(tstr_last_word(S("configurable"), &head, &last));
+	assert_false(tstr_last_word(S(" one "), &head, &last));
+	assert_false(tstr_last_word(S("  "), &head, &last));
+	assert_false(tstr_last_word(S(""), &head, &last));
+}
+
+static void test_show_len(void **state)
+{
+	char buf[200];
+
+	(void)state;
+	assert_int_equal(tstr_show_len(S("short")), 5);
+	memset(buf, 'a', sizeof(buf));
+	assert_int_equal(tstr_show_len((struct tstr){ buf, sizeof(buf) }), 64);
+	/* "é" is two bytes: 63 'a' then one would cut it in half. */
+	memcpy(buf + 63, "\xc3\xa9", 2);
+	assert_int_equal(tstr_show_len((struct tstr){ buf, sizeof(buf) }), 63);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_trim_is),
+		cmocka_unit_test(test_items),
+		cmocka_unit_test(test_has),
+		cmocka_unit_test(test_uint),
+		cmocka_unit_test(test_last_word),
+		cmocka_unit_test(test_show_len),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
