@@ -168,6 +168,9 @@ const struct cat_row *catalogue_row(const struct catalogue *c, size_t i);
 struct cat_match catalogue_lookup(const struct catalogue *c, uint8_t proto,
 				  uint16_t port);
 
+/* True for an icmp or icmpv6 row: it has no ports. */
+bool catalogue_row_icmp(const struct cat_row *r);
+
 /* True when row r's source-port rule accepts sport. */
 bool catalogue_row_sport_ok(const struct cat_row *r, uint16_t sport);
 

@@ -58,18 +58,13 @@ static void fmt_spans(const struct port_span *s, size_t n, char *buf,
 	}
 }
 
-static bool row_icmp(const struct cat_row *r)
-{
-	return (r->transports & (CT_ICMP | CT_ICMPV6)) != 0;
-}
-
 /* "5060", "389,3268*", "*" (configurable, no default), "-" (ICMP). */
 static void fmt_dport(const struct cat_row *r, char *buf)
 {
 	size_t used = 0;
 
 	buf[0] = '\0';
-	if (row_icmp(r)) {
+	if (catalogue_row_icmp(r)) {
 		cell_add(buf, &used, "-");
 		return;
 	}
@@ -83,7 +78,7 @@ static void fmt_sport(const struct cat_row *r, char *buf)
 	size_t used = 0;
 
 	buf[0] = '\0';
-	if (row_icmp(r))
+	if (catalogue_row_icmp(r))
 		cell_add(buf, &used, "-");
 	else if (r->sport_kind == SPORT_EPHEMERAL)
 		cell_add(buf, &used, "ephemeral");
@@ -285,7 +280,7 @@ void catalogue_print_json(const struct catalogue *c, FILE *out)
 		json_spans(out, r->dport, r->n_dport);
 		fprintf(out, ",\"port_configurable\":%s,\"sport\":",
 			r->dport_configurable ? "true" : "false");
-		if (row_icmp(r))
+		if (catalogue_row_icmp(r))
 			fputs("[]", out);
 		else if (r->sport_kind == SPORT_EPHEMERAL)
 			fputs("\"ephemeral\"", out);

@@ -1,0 +1,50 @@
+/*
+ * catalogue_int.h: what the catalogue's own files share, and no other
+ * module: the strings of rows, and a parse's staged rows. catalogue.c
+ * keeps the catalogue (merge, index, lookups); catalogue_parse.c turns
+ * text into staged rows.
+ */
+#ifndef IMPWATCH_CATALOGUE_INT_H
+#define IMPWATCH_CATALOGUE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "catalogue.h"
+
+/* Strings live in chunks freed together: rows never free their own, and a
+   staging area's chunks move to the catalogue in one splice. */
+struct arena_chunk;
+
+/* Copy s[0..n) with a NUL into the arena; NULL when out of memory. */
+char *arena_strndup(struct arena_chunk **head, const char *s, size_t n);
+
+/* Move every chunk of *from into *into; *from is left empty. */
+void arena_splice(struct arena_chunk **into, struct arena_chunk **from);
+
+void arena_free(struct arena_chunk *a);
+
+/* The rows of one parse, with their strings, before they are merged. */
+struct cat_stage {
+	struct arena_chunk *arena;
+	struct cat_row *rows;
+	size_t n, cap;
+	const char *file;             /* in arena: the name rows point to */
+	cat_app_check_fn app_check;   /* the catalogue's, or NULL */
+	void *app_check_ctx;
+};
+
+/*
+ * Parse catalogue text into st (zeroed, app_check set by the caller): every
+ * line checked, rows parsed, duplicates and conflicts within the text
+ * refused. 0 when the text is good to its last line and holds a row;
+ * otherwise -1 with "NAME:LINE: reason" and the line (or "NAME: reason")
+ * on err. Either way the caller frees st with cat_stage_free().
+ */
+int cat_stage_parse(struct cat_stage *st, const char *name, const char *buf,
+		    size_t len, FILE *err);
+
+void cat_stage_free(struct cat_stage *st);
+
+#endif
