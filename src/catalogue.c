@@ -9,6 +9,7 @@
  * every lookup with one hash probe or one binary search, allocating nothing.
  */
 #include "catalogue_int.h"
+#include "portindex.h"
 #include "textfile.h"
 
 #include <stdlib.h>
@@ -27,105 +28,18 @@
 #define PROTO_UDP    17
 #define PROTO_ICMPV6 58
 
-/* ---------------------------------------------------------------- index */
-
-/* One single port: its rows are rows[off .. off + n). */
-struct pslot {
-	uint32_t key1;   /* (proto << 16 | port) + 1; 0 marks an empty slot */
-	uint32_t off;
-	uint16_t n;
-};
-
-/* One elementary segment of port ranges: every port in [lo, hi] is covered
-   by exactly the same range rows, rows[off .. off + n). */
-struct pseg {
-	uint32_t lo, hi; /* proto << 16 | port, inclusive */
-	uint32_t off;
-	uint16_t n;
-};
-
-/*
- * Single ports in an open-addressing table (power of two, at most half
- * full, linear probing), ranges as sorted disjoint segments. A single port
- * that also lies in a range already carries that range's rows in its slice,
- * so a hit in the table is the whole answer.
- */
-struct pindex {
-	struct pslot *slots;
-	uint32_t mask;   /* slot count - 1 */
-	unsigned shift;  /* 32 - log2(slot count), for the multiplicative hash */
-	struct pseg *segs;
-	size_t n_segs;
-	uint16_t *rows;
-	size_t n_rows, cap_rows;
-};
+/* ------------------------------------------------------------ catalogue */
 
 struct catalogue {
 	struct cat_row *rows;
 	size_t n, cap;
 	struct arena_chunk *arena;
 	bool built;
-	struct pindex dst;   /* keyed by (proto, destination port) */
-	struct pindex src;   /* rows with a fixed source port, by (proto, sport) */
+	struct portindex *dst;   /* keyed by (proto, destination port) */
+	struct portindex *src;   /* rows with a fixed source port, by (proto, sport) */
 	cat_app_check_fn app_check;  /* names in apps fields, or NULL */
 	void *app_check_ctx;
 };
-
-static void pindex_free(struct pindex *ix)
-{
-	free(ix->slots);
-	free(ix->segs);
-	free(ix->rows);
-	memset(ix, 0, sizeof(*ix));
-}
-
-/*
- * Keys come from the catalogue, not from packets, and the table is frozen
- * at most half full: a packet's port can only choose which fixed probe
- * sequence it walks, so no seed is needed against crafted traffic.
- */
-static uint32_t key_hash(uint32_t key, unsigned shift)
-{
-	return (uint32_t)(key * 2654435769u) >> shift;
-}
-
-static struct cat_match pindex_find(const struct pindex *ix, uint32_t key)
-{
-	struct cat_match m = { NULL, 0 };
-	size_t lo, hi;
-
-	if (ix->slots) {
-		uint32_t i = key_hash(key, ix->shift) & ix->mask;
-
-		while (ix->slots[i].key1) {
-			if (ix->slots[i].key1 == key + 1) {
-				m.rows = ix->rows + ix->slots[i].off;
-				m.n = ix->slots[i].n;
-				return m;
-			}
-			i = (i + 1) & ix->mask;
-		}
-	}
-	/* First segment ending at or after key; it holds key if it starts
-	   at or before it (segments are disjoint and sorted). */
-	lo = 0;
-	hi = ix->n_segs;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ix->segs[mid].hi < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < ix->n_segs && ix->segs[lo].lo <= key) {
-		m.rows = ix->rows + ix->segs[lo].off;
-		m.n = ix->segs[lo].n;
-	}
-	return m;
-}
-
-/* ------------------------------------------------------------ catalogue */
 
 struct catalogue *catalogue_new(void)
 {
@@ -136,8 +50,8 @@ void catalogue_free(struct catalogue *c)
 {
 	if (!c)
 		return;
-	pindex_free(&c->dst);
-	pindex_free(&c->src);
+	portindex_free(c->dst);
+	portindex_free(c->src);
 	free(c->rows);
 	arena_free(c->arena);
 	free(c);
@@ -302,27 +216,7 @@ int catalogue_load_embedded(struct catalogue *c, FILE *err)
 
 /* ---------------------------------------------------------------- build */
 
-/* One port or range of one row under one IP protocol, as composite keys. */
-struct span_item {
-	uint32_t lo, hi;
-	uint16_t row;
-};
-
-/* A range starting (add) or ending (one past its end) at pos. */
-struct sweep_event {
-	uint32_t pos;
-	uint16_t row;
-	uint8_t add;
-};
-
-struct builder {
-	struct catalogue *c;
-	struct pindex *ix;
-	const char *what;   /* "port" or "source port", for messages */
-	FILE *err;
-};
-
-static const char *proto_name(uint32_t proto)
+static const char *proto_name(unsigned proto)
 {
 	switch (proto) {
 	case PROTO_TCP: return "tcp";
@@ -333,237 +227,29 @@ static const char *proto_name(uint32_t proto)
 	}
 }
 
-static int cmp_item(const void *a, const void *b)
-{
-	const struct span_item *x = a, *y = b;
-
-	if (x->lo != y->lo)
-		return x->lo < y->lo ? -1 : 1;
-	return (x->row > y->row) - (x->row < y->row);
-}
-
-/* By position, then kind and row, so the sweep is deterministic. Order
-   within one position does not matter for correctness: the per-row depth
-   in build_segments() keeps a row whose ranges touch (100-200, 201-300)
-   covered across the seam. */
-static int cmp_event(const void *a, const void *b)
-{
-	const struct sweep_event *x = a, *y = b;
-
-	if (x->pos != y->pos)
-		return x->pos < y->pos ? -1 : 1;
-	if (x->add != y->add)
-		return x->add < y->add ? -1 : 1;
-	return (x->row > y->row) - (x->row < y->row);
-}
-
-/* Append rows to the index's row array; the offset they start at, or -1. */
-static long push_rows(struct pindex *ix, const uint16_t *rows, size_t n)
-{
-	size_t off = ix->n_rows;
-
-	if (ix->cap_rows - ix->n_rows < n) {
-		size_t cap = ix->cap_rows ? ix->cap_rows : 256;
-		uint16_t *nr;
-
-		while (cap - ix->n_rows < n)
-			cap *= 2;
-		nr = realloc(ix->rows, cap * sizeof(*nr));
-		if (!nr)
-			return -1;
-		ix->rows = nr;
-		ix->cap_rows = cap;
-	}
-	if (n)
-		memcpy(ix->rows + off, rows, n * sizeof(*rows));
-	ix->n_rows += n;
-	return (long)off;
-}
-
-/* Too many rows on one key: name the first row past the limit. */
-static void too_many(struct builder *b, uint16_t row, uint32_t lo, uint32_t hi)
-{
-	const struct cat_row *r = &b->c->rows[row];
-
-	if (!b->err)
-		return;
-	fprintf(b->err, "%s:%u: more than %d rows document %s %s %u",
-		r->file, (unsigned)r->line, CAT_MAX_HITS, proto_name(lo >> 16),
-		b->what, (unsigned)(lo & 0xffff));
-	if (hi != lo)
-		fprintf(b->err, "-%u", (unsigned)(hi & 0xffff));
-	fprintf(b->err, "; at most %d rows may share one\n", CAT_MAX_HITS);
-}
-
-/* Sweep the ranges into disjoint segments, each listing its rows in
-   catalogue order. */
-static int build_segments(struct builder *b, const struct span_item *rg,
-			  size_t n_rg)
-{
-	struct pindex *ix = b->ix;
-	struct sweep_event *ev = NULL;
-	uint16_t *active = NULL, *depth = NULL;
-	size_t n_ev = 2 * n_rg, n_active = 0, i, j, k;
-	int rc = -1;
-
-	if (n_rg == 0)
-		return 0;
-	ev = malloc(n_ev * sizeof(*ev));
-	active = malloc(b->c->n * sizeof(*active));
-	depth = calloc(b->c->n, sizeof(*depth));
-	ix->segs = malloc(n_ev * sizeof(*ix->segs));
-	if (!ev || !active || !depth || !ix->segs)
-		goto oom;
-	for (i = 0; i < n_rg; i++) {
-		ev[2 * i] = (struct sweep_event){ rg[i].lo, rg[i].row, 1 };
-		ev[2 * i + 1] = (struct sweep_event){ rg[i].hi + 1, rg[i].row, 0 };
-	}
-	qsort(ev, n_ev, sizeof(*ev), cmp_event);
-	for (i = 0; i < n_ev; i = j) {
-		for (j = i; j < n_ev && ev[j].pos == ev[i].pos; j++) {
-			uint16_t row = ev[j].row;
-
-			/* depth counts a row's ranges over this point, so a
-			   row joins and leaves the sorted active list once. */
-			if (ev[j].add && depth[row]++ == 0) {
-				for (k = n_active; k > 0 && active[k - 1] > row; k--)
-					active[k] = active[k - 1];
-				active[k] = row;
-				n_active++;
-			} else if (!ev[j].add && --depth[row] == 0) {
-				for (k = 0; active[k] != row; k++)
-					;
-				memmove(active + k, active + k + 1,
-					(n_active - k - 1) * sizeof(*active));
-				n_active--;
-			}
-		}
-		/* Every range ends, so the last position leaves none active. */
-		if (n_active > 0 && j < n_ev) {
-			struct pseg *s = &ix->segs[ix->n_segs];
-			long off;
-
-			if (n_active > CAT_MAX_HITS) {
-				too_many(b, active[CAT_MAX_HITS], ev[i].pos,
-					 ev[j].pos - 1);
-				goto out;
-			}
-			off = push_rows(ix, active, n_active);
-			if (off < 0)
-				goto oom;
-			s->lo = ev[i].pos;
-			s->hi = ev[j].pos - 1;
-			s->off = (uint32_t)off;
-			s->n = (uint16_t)n_active;
-			ix->n_segs++;
-		}
-	}
-	rc = 0;
-	goto out;
-oom:
-	if (b->err)
-		fputs("catalogue: out of memory building the index\n", b->err);
-out:
-	free(ev);
-	free(active);
-	free(depth);
-	return rc;
-}
-
-/* Single ports into the hash table, each slice merged with the range rows
-   covering that port, in catalogue order. */
-static int build_singles(struct builder *b, struct span_item *sg, size_t n_sg)
-{
-	struct pindex *ix = b->ix;
-	uint16_t merged[2 * CAT_MAX_HITS + 1];
-	size_t keys = 0, slots = 8, i, j;
-	unsigned bits = 3;
-
-	if (n_sg == 0)
-		return 0;
-	qsort(sg, n_sg, sizeof(*sg), cmp_item);
-	for (i = 0; i < n_sg; i++)
-		keys += i == 0 || sg[i].lo != sg[i - 1].lo;
-	/* At most half full, so probes stay short and always end. */
-	while (slots < 2 * keys) {
-		slots *= 2;
-		bits++;
-	}
-	ix->slots = calloc(slots, sizeof(*ix->slots));
-	if (!ix->slots)
-		goto oom;
-	ix->mask = (uint32_t)(slots - 1);
-	ix->shift = 32 - bits;
-
-	for (i = 0; i < n_sg; i = j) {
-		uint32_t key = sg[i].lo;
-		struct cat_match rg = { NULL, 0 };
-		size_t n = 0, a, r = 0;
-		uint32_t h;
-		long off;
-
-		/* The range rows over this port, found before the slot exists. */
-		rg = pindex_find(ix, key);
-		for (j = i; j < n_sg && sg[j].lo == key; j++)
-			;
-		a = i;
-		while (a < j || r < rg.n) {
-			uint16_t next;
-
-			if (r >= rg.n || (a < j && sg[a].row <= rg.rows[r]))
-				next = sg[a++].row;
-			else
-				next = rg.rows[r++];
-			if (n > 0 && merged[n - 1] == next)
-				continue;
-			if (n == CAT_MAX_HITS) {
-				too_many(b, next, key, key);
-				return -1;
-			}
-			merged[n++] = next;
-		}
-		off = push_rows(ix, merged, n);
-		if (off < 0)
-			goto oom;
-		h = key_hash(key, ix->shift) & ix->mask;
-		while (ix->slots[h].key1)
-			h = (h + 1) & ix->mask;
-		ix->slots[h].key1 = key + 1;
-		ix->slots[h].off = (uint32_t)off;
-		ix->slots[h].n = (uint16_t)n;
-	}
-	return 0;
-oom:
-	if (b->err)
-		fputs("catalogue: out of memory building the index\n", b->err);
-	return -1;
-}
-
 /* Index every row's destination ports (src false) or fixed source ports
-   (src true). */
-static int build_index(struct catalogue *c, bool src, FILE *err)
+   (src true) into *out. */
+static int build_index(struct catalogue *c, bool src, struct portindex **out,
+		       FILE *err)
 {
 	static const struct port_span icmp_span = { 0, 0 };
-	struct builder b = { c, src ? &c->src : &c->dst,
-			     src ? "source port" : "port", err };
-	struct span_item *sg = NULL, *rg = NULL;
-	size_t n_sg = 0, n_rg = 0, cap, i;
-	int rc = -1;
+	struct portindex_item *items;
+	struct portindex_full full;
+	size_t n = 0, i;
+	int rc;
 
 	/* Each row gives at most MAX_PORT_SPANS spans under two protocols. */
-	cap = c->n * 2 * MAX_PORT_SPANS;
-	sg = malloc((cap ? cap : 1) * sizeof(*sg));
-	rg = malloc((cap ? cap : 1) * sizeof(*rg));
-	if (!sg || !rg) {
+	items = malloc((c->n ? c->n : 1) * 2 * MAX_PORT_SPANS * sizeof(*items));
+	if (!items) {
 		if (err)
 			fputs("catalogue: out of memory building the index\n", err);
-		goto out;
+		return -1;
 	}
 	for (i = 0; i < c->n; i++) {
 		const struct cat_row *r = &c->rows[i];
 		const struct port_span *sp = src ? r->sport : r->dport;
 		size_t n_sp = src ? r->n_sport : r->n_dport;
-		uint32_t protos[4];
+		uint8_t protos[4];
 		size_t np = 0, pi, si;
 
 		if (src && r->sport_kind != SPORT_FIXED)
@@ -583,29 +269,29 @@ static int build_index(struct catalogue *c, bool src, FILE *err)
 			protos[np++] = PROTO_ICMP;
 		if (r->transports & CT_ICMPV6)
 			protos[np++] = PROTO_ICMPV6;
-		for (pi = 0; pi < np; pi++) {
-			for (si = 0; si < n_sp; si++) {
-				struct span_item it = {
-					protos[pi] << 16 | sp[si].lo,
-					protos[pi] << 16 | sp[si].hi,
-					(uint16_t)i
+		for (pi = 0; pi < np; pi++)
+			for (si = 0; si < n_sp; si++)
+				items[n++] = (struct portindex_item){
+					protos[pi], sp[si].lo, sp[si].hi, (uint16_t)i
 				};
-
-				if (it.lo == it.hi)
-					sg[n_sg++] = it;
-				else
-					rg[n_rg++] = it;
-			}
-		}
 	}
-	/* Ranges first: the single ports merge the segments' rows in. */
-	if (build_segments(&b, rg, n_rg) < 0 || build_singles(&b, sg, n_sg) < 0)
-		goto out;
-	rc = 0;
-out:
-	free(sg);
-	free(rg);
-	return rc;
+	rc = portindex_build(out, items, n, c->n, CAT_MAX_HITS, &full);
+	free(items);
+	if (rc == PORTINDEX_NOMEM && err)
+		fputs("catalogue: out of memory building the index\n", err);
+	if (rc == PORTINDEX_FULL && err) {
+		/* Name the first row past the limit. */
+		const struct cat_row *r = &c->rows[full.row];
+
+		fprintf(err, "%s:%u: more than %d rows document %s %s %u",
+			r->file, (unsigned)r->line, CAT_MAX_HITS,
+			proto_name(full.proto), src ? "source port" : "port",
+			(unsigned)full.lo);
+		if (full.hi != full.lo)
+			fprintf(err, "-%u", (unsigned)full.hi);
+		fprintf(err, "; at most %d rows may share one\n", CAT_MAX_HITS);
+	}
+	return rc == PORTINDEX_OK ? 0 : -1;
 }
 
 int catalogue_build(struct catalogue *c, FILE *err)
@@ -614,9 +300,11 @@ int catalogue_build(struct catalogue *c, FILE *err)
 		return -1;
 	if (c->built)
 		return 0;
-	if (build_index(c, false, err) < 0 || build_index(c, true, err) < 0) {
-		pindex_free(&c->dst);
-		pindex_free(&c->src);
+	if (build_index(c, false, &c->dst, err) < 0 ||
+	    build_index(c, true, &c->src, err) < 0) {
+		portindex_free(c->dst);
+		portindex_free(c->src);
+		c->dst = c->src = NULL;
 		return -1;
 	}
 	c->built = true;
@@ -635,6 +323,16 @@ static bool is_icmp_proto(uint8_t proto)
 	return proto == PROTO_ICMP || proto == PROTO_ICMPV6;
 }
 
+/* The index's answer as the catalogue gives it. */
+static struct cat_match rows_at(const struct portindex *ix, uint8_t proto,
+				uint16_t port)
+{
+	struct portindex_match pm = portindex_find(ix, proto, port);
+	struct cat_match m = { pm.rows, pm.n };
+
+	return m;
+}
+
 struct cat_match catalogue_lookup(const struct catalogue *c, uint8_t proto,
 				  uint16_t port)
 {
@@ -646,7 +344,7 @@ struct cat_match catalogue_lookup(const struct catalogue *c, uint8_t proto,
 	   put there (type and code are no listener). */
 	if (is_icmp_proto(proto))
 		port = 0;
-	return pindex_find(&c->dst, (uint32_t)proto << 16 | port);
+	return rows_at(c->dst, proto, port);
 }
 
 static bool in_spans(const struct port_span *s, size_t n, uint16_t port)
@@ -699,7 +397,6 @@ enum listener_side catalogue_listener(const struct catalogue *c,
 				      uint16_t dport, struct cat_hits *h)
 {
 	struct cat_hits scratch;
-	uint32_t p = (uint32_t)proto << 16;
 
 	if (!h)
 		h = &scratch;
@@ -707,20 +404,20 @@ enum listener_side catalogue_listener(const struct catalogue *c,
 	if (!c || !c->built)
 		return LISTENER_NONE;
 	if (is_icmp_proto(proto)) {
-		struct cat_match m = pindex_find(&c->dst, p);
+		struct cat_match m = rows_at(c->dst, proto, 0);
 
 		h->n = m.n;
 		if (m.n)
 			memcpy(h->rows, m.rows, m.n * sizeof(*m.rows));
 		return m.n ? LISTENER_DST : LISTENER_NONE;
 	}
-	if (filter(c, pindex_find(&c->dst, p | dport), true, sport, h))
+	if (filter(c, rows_at(c->dst, proto, dport), true, sport, h))
 		return LISTENER_DST;
-	if (filter(c, pindex_find(&c->dst, p | sport), true, dport, h))
+	if (filter(c, rows_at(c->dst, proto, sport), true, dport, h))
 		return LISTENER_SRC;
-	if (filter(c, pindex_find(&c->src, p | sport), false, dport, h))
+	if (filter(c, rows_at(c->src, proto, sport), false, dport, h))
 		return LISTENER_DST;
-	if (filter(c, pindex_find(&c->src, p | dport), false, sport, h))
+	if (filter(c, rows_at(c->src, proto, dport), false, sport, h))
 		return LISTENER_SRC;
 	return LISTENER_NONE;
 }
