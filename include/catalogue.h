@@ -22,39 +22,7 @@
 #include <stdio.h>
 
 #include "config.h"
-
-/* Roles the guide names, X(enum, "id", "label"). */
-#define CAT_ROLES(X) \
-	X(ROLE_IMP,               "imp",                "IM and Presence node") \
-	X(ROLE_IMP_PUBLISHER,     "imp-publisher",      "IM and Presence publisher") \
-	X(ROLE_IMP_SUBSCRIBER,    "imp-subscriber",     "IM and Presence subscriber") \
-	X(ROLE_CUCM,              "cucm",               "Cisco Unified Communications Manager") \
-	X(ROLE_SIP_GATEWAY,       "sip-gateway",        "SIP gateway") \
-	X(ROLE_GATEWAY,           "gateway",            "IPsec gateway") \
-	X(ROLE_XMPP_CLIENT,       "xmpp-client",        "XMPP client (Jabber)") \
-	X(ROLE_BOSH_CLIENT,       "bosh-client",        "third-party BOSH client") \
-	X(ROLE_THIRD_PARTY,       "third-party-client", "third-party client") \
-	X(ROLE_BROWSER,           "browser",            "web browser") \
-	X(ROLE_DIRECTORY,         "directory",          "external corporate directory (LDAP)") \
-	X(ROLE_DNS_SERVER,        "dns-server",         "DNS server") \
-	X(ROLE_NTP_SERVER,        "ntp-server",         "NTP server") \
-	X(ROLE_SNMP_SERVER,       "snmp-server",        "SNMP management server") \
-	X(ROLE_TRAP_MONITOR,      "trap-monitor",       "SNMP trap monitor") \
-	X(ROLE_EXCHANGE,          "exchange",           "Microsoft Exchange") \
-	X(ROLE_RTMT,              "rtmt",               "Real-Time Monitoring Tool") \
-	X(ROLE_POSTGRESQL_DB,     "postgresql-db",      "external PostgreSQL database") \
-	X(ROLE_ORACLE_DB,         "oracle-db",          "external Oracle database") \
-	X(ROLE_MSSQL_DB,          "mssql-db",           "external MSSQL database") \
-	X(ROLE_DATABASE,          "database",           "external database (any)") \
-	X(ROLE_FILE_SERVER,       "file-server",        "external file server (MFT)") \
-	X(ROLE_ENDPOINT,          "endpoint",           "endpoint")
-
-#define X_ENUM(e, id, label) e,
-enum cat_role {
-	CAT_ROLES(X_ENUM)
-	ROLE_COUNT
-};
-#undef X_ENUM
+#include "roles.h"
 
 /* Transport bits of a row. TLS rows are TCP with TLS allowed on top. */
 #define CT_TCP    0x01
@@ -201,10 +169,6 @@ struct cat_hits {
 enum listener_side catalogue_listener(const struct catalogue *c,
 				      uint8_t proto, uint16_t sport,
 				      uint16_t dport, struct cat_hits *h);
-
-const char *cat_role_name(enum cat_role r);
-const char *cat_role_label(enum cat_role r);
-int cat_role_parse(const char *s, size_t len);    /* enum value or -1 */
 
 /*
  * `impwatch rules`: the catalogue as a table (header line, then one line

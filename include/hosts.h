@@ -6,7 +6,7 @@
  *
  *   ROLE[,ROLE...]  ADDRESS[/PREFIX]  [NAME]
  *
- * ROLE is a catalogue role (include/catalogue.h); imp-publisher and
+ * ROLE is a catalogue role (include/roles.h); imp-publisher and
  * imp-subscriber also make the host an `imp`, postgresql-db, oracle-db and
  * mssql-db a `database`. ADDRESS is IPv4 or IPv6,
  * PREFIX a network length (no host bits may be set). NAME is optional.

@@ -74,35 +74,6 @@ const struct cat_row *catalogue_row(const struct catalogue *c, size_t i)
 	return c && i < c->n ? &c->rows[i] : NULL;
 }
 
-/* ---------------------------------------------------------------- roles */
-
-#define X_NAME(e, id, label) id,
-static const char *const role_names[ROLE_COUNT] = { CAT_ROLES(X_NAME) };
-#undef X_NAME
-#define X_LABEL(e, id, label) label,
-static const char *const role_labels[ROLE_COUNT] = { CAT_ROLES(X_LABEL) };
-#undef X_LABEL
-
-const char *cat_role_name(enum cat_role r)
-{
-	return (unsigned)r < ROLE_COUNT ? role_names[r] : "?";
-}
-
-const char *cat_role_label(enum cat_role r)
-{
-	return (unsigned)r < ROLE_COUNT ? role_labels[r] : "?";
-}
-
-int cat_role_parse(const char *s, size_t len)
-{
-	int i;
-
-	for (i = 0; i < ROLE_COUNT; i++)
-		if (strlen(role_names[i]) == len && memcmp(role_names[i], s, len) == 0)
-			return i;
-	return -1;
-}
-
 /* ---------------------------------------------------------------- merge */
 
 static bool same_key(const struct cat_row *a, const struct cat_row *b)

@@ -137,47 +137,26 @@ static int check_service(struct tstr f, struct reason *why)
 	return 0;
 }
 
-/* The valid role ids, for a message. */
-static void role_list(char *buf, size_t size)
-{
-	size_t used = 0;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < ROLE_COUNT && used < size; i++) {
-		int w = snprintf(buf + used, size - used, "%s%s",
-				 i ? ", " : "", cat_role_name((enum cat_role)i));
-		if (w < 0)
-			break;
-		used += (size_t)w;
-	}
-}
-
-/* A comma list of role ids into a bitmask. */
+/* A comma list of role ids into a bitmask (roles.c), with this file's
+   messages; whole is the field, for them. */
 static int parse_role_list(struct tstr f, struct tstr whole, const char *side,
 			   uint32_t *mask, struct reason *why)
 {
-	struct tstr item;
+	struct tstr bad;
+	char valid[512];
 
-	*mask = 0;
 	if (f.n == 0)
 		return fail(why, "no role %s the arrow in '%.*s'", side, TSHOW(whole));
-	while (tstr_item(&f, ',', &item)) {
-		int role;
-
-		if (item.n == 0)
-			return fail(why, "empty role in '%.*s'", TSHOW(whole));
-		role = cat_role_parse(item.s, item.n);
-		if (role < 0) {
-			char valid[512];
-
-			role_list(valid, sizeof(valid));
-			return fail(why, "unknown role '%.*s' (valid: %s)",
-				    TSHOW(item), valid);
-		}
-		*mask |= (uint32_t)1 << role;
+	switch (cat_roles_parse(f, mask, &bad)) {
+	case ROLES_OK:
+		return 0;
+	case ROLES_EMPTY:
+		return fail(why, "empty role in '%.*s'", TSHOW(whole));
+	default:
+		cat_roles_str(CAT_ROLES_ALL, ", ", valid, sizeof(valid));
+		return fail(why, "unknown role '%.*s' (valid: %s)", TSHOW(bad),
+			    valid);
 	}
-	return 0;
 }
 
 /* "FROM -> TO" or "FROM <-> TO". Role ids hold no '<' or '>', so the

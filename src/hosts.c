@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalogue.h"
+#include "roles.h"
 #include "textfile.h"
 
 #define HOSTS_MAX_FILE ((size_t)16 << 20)
@@ -74,28 +74,7 @@ static uint32_t net_hash(const struct ip_addr *a, uint8_t prefix)
 
 void hosts_roles_str(uint32_t mask, char *buf, size_t size)
 {
-	size_t at = 0;
-	int r;
-
-	if (size == 0)
-		return;
-	buf[0] = '\0';
-	for (r = 0; r < ROLE_COUNT; r++) {
-		int w;
-
-		if (!(mask & (UINT32_C(1) << r)))
-			continue;
-		w = snprintf(buf + at, size - at, "%s%s", at ? "," : "",
-			     cat_role_name((enum cat_role)r));
-		if (w < 0 || (size_t)w >= size - at)
-			return;
-		at += (size_t)w;
-	}
-}
-
-static void valid_roles(char *buf, size_t size)
-{
-	hosts_roles_str((UINT32_C(1) << ROLE_COUNT) - 1, buf, size);
+	cat_roles_str(mask, ",", buf, size);
 }
 
 /* ADDRESS[/PREFIX] into *net and *prefix; a reason on error. */
@@ -172,24 +151,20 @@ static const char *parse_net(struct tstr w, struct ip_addr *net,
 static const char *parse_roles(struct tstr w, uint32_t *mask, char *why,
 			       size_t whysize)
 {
-	struct tstr item;
+	struct tstr bad;
 	char valid[512];
 
-	*mask = 0;
-	while (tstr_item(&w, ',', &item)) {
-		int r = cat_role_parse(item.s, item.n);
-
-		if (item.n == 0) {
-			snprintf(why, whysize, "empty role in the role list");
-			return why;
-		}
-		if (r < 0) {
-			valid_roles(valid, sizeof(valid));
-			snprintf(why, whysize, "unknown role '%.*s' (valid: %s)",
-				 TSHOW(item), valid);
-			return why;
-		}
-		*mask |= UINT32_C(1) << r;
+	switch (cat_roles_parse(w, mask, &bad)) {
+	case ROLES_OK:
+		break;
+	case ROLES_EMPTY:
+		snprintf(why, whysize, "empty role in the role list");
+		return why;
+	default:
+		hosts_roles_str(CAT_ROLES_ALL, valid, sizeof(valid));
+		snprintf(why, whysize, "unknown role '%.*s' (valid: %s)",
+			 TSHOW(bad), valid);
+		return why;
 	}
 	if (*mask & ((UINT32_C(1) << ROLE_IMP_PUBLISHER) |
 		     (UINT32_C(1) << ROLE_IMP_SUBSCRIBER)))
