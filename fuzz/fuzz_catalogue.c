@@ -6,14 +6,15 @@
  * a NUL) as a file given with --rules-add, on top. When both parse, the
  * catalogue is built and then looked up and printed as impwatch would:
  * listener decisions for ports taken from the input, `impwatch rules` as
- * a table and as JSON. Each apps name is checked against nDPI's protocols,
- * as impwatch does. A second catalogue takes the override on top of
+ * a table and as JSON. Each apps name is checked against nDPI's protocols
+ * and resolved to its id, as impwatch does. A second catalogue takes the override on top of
  * the built-in rows, as `--rules-add site.conf` does in a run (for one
  * input in four: see below).
  *
  * Checks, besides no crash: a failed parse adds nothing (the catalogue
  * keeps its row count) and says why; a built catalogue's listener hits
- * stay within CAT_MAX_HITS and name rows that exist.
+ * stay within CAT_MAX_HITS and name rows that exist; every apps name of a
+ * loaded row has its nDPI id, and the row allows it.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -48,10 +49,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* As impwatch loads a catalogue: each apps name must be one nDPI knows. */
-static bool app_known(void *ctx, const char *name, size_t len)
+/* As impwatch loads a catalogue: each apps name must be one nDPI knows,
+   and its id is kept. */
+static uint16_t app_id(void *ctx, const char *name, size_t len)
 {
-	return dpi_proto_known(ctx, name, len);
+	return dpi_proto_id(ctx, name, len);
 }
 
 static struct catalogue *new_catalogue(void)
@@ -60,7 +62,7 @@ static struct catalogue *new_catalogue(void)
 
 	if (!c)
 		abort();
-	catalogue_set_app_check(c, app_known, dpi);
+	catalogue_set_app_ids(c, app_id, dpi);
 	return c;
 }
 
@@ -86,6 +88,23 @@ static int parse(struct catalogue *c, const char *name, const uint8_t *buf,
 	if (rc == 0 && said > 0)
 		broken("a good parse printed an error");
 	return rc;
+}
+
+/* Each row's apps as loaded: a list of resolved names, or "-" or "any". */
+static void check_apps(const struct catalogue *c)
+{
+	size_t i, n = catalogue_count(c);
+
+	for (i = 0; i < n; i++) {
+		const struct cat_row *r = catalogue_row(c, i);
+		uint16_t j;
+
+		if ((r->apps_kind == APPS_LIST) != (r->n_apps > 0))
+			broken("an apps list with no name, or names with no list");
+		for (j = 0; j < r->n_apps; j++)
+			if (!r->app[j].id || !catalogue_row_allows_app(r, r->app[j].id))
+				broken("an apps name without its nDPI id");
+	}
 }
 
 /* Every lookup a run would make, on ports the input chooses. */
@@ -136,6 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (!add || parse(c, "site.conf", add, add_len, true) == 0) &&
 	    catalogue_build(c, devnull) == 0) {
 		probe(c, data, size);
+		check_apps(c);
 		catalogue_print_table(c, devnull);
 		catalogue_print_json(c, devnull);
 		/* Loading after the build is refused, and changes nothing. */

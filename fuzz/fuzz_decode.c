@@ -96,9 +96,9 @@ static void on_end(void *ctx, struct flow *f)
 	(void)flow_server_port(f);
 }
 
-static bool app_known(void *ctx, const char *name, size_t len)
+static uint16_t app_id(void *ctx, const char *name, size_t len)
 {
-	return dpi_proto_known(ctx, name, len);
+	return dpi_proto_id(ctx, name, len);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -115,7 +115,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "fuzz_decode: cannot set up nDPI\n");
 		abort();
 	}
-	catalogue_set_app_check(cat, app_known, dpi);
+	catalogue_set_app_ids(cat, app_id, dpi);
 	if (catalogue_load_embedded(cat, devnull) != 0 ||
 	    catalogue_build(cat, devnull) != 0) {
 		fprintf(stderr, "fuzz_decode: cannot load the built-in catalogue\n");

@@ -46,6 +46,20 @@ struct port_span {
 	uint16_t lo, hi;     /* inclusive; lo == hi for one port */
 };
 
+/* What a row's apps field claims. */
+enum cat_apps_kind {
+	APPS_LIST = 0,       /* the protocols named in app[] */
+	APPS_ANY,            /* "any": no claim, every protocol allowed */
+	APPS_NONE            /* "-": no protocol nDPI knows; any answer differs */
+};
+
+/* One name of an apps list. */
+struct cat_app {
+	const char *name;    /* as written ("SIP", "Jabber") */
+	uint16_t id;         /* nDPI's protocol id, resolved at load; 0 when
+	                        the catalogue was loaded without DPI */
+};
+
 struct cat_row {
 	uint8_t  table;                 /* guide table number; 0 = site row */
 	uint8_t  transports;            /* CT_* bits */
@@ -60,7 +74,11 @@ struct cat_row {
 	uint32_t from_roles, to_roles;  /* bitmasks of enum cat_role */
 	const char *service;            /* kebab-case id */
 	const char *protocol;           /* as the guide names it */
-	const char *apps;               /* expected nDPI protocols, ',' list, or "-" */
+	uint8_t  apps_kind;             /* enum cat_apps_kind */
+	uint16_t n_apps;                /* names in app[]: APPS_LIST only */
+	const struct cat_app *app;      /* the expected nDPI protocols */
+	const char *apps;               /* the field without blanks ("TLS,SIP",
+	                                   "-", "any"), for printing */
 	const char *description;        /* English */
 	const char *note_ko, *note_ja;  /* the guide's notes, or "" */
 	const char *file;               /* where the row was read */
@@ -86,14 +104,15 @@ enum listener_side {
 struct catalogue *catalogue_new(void);
 void catalogue_free(struct catalogue *c);
 
-/* Checks one protocol name (len bytes, not NUL-terminated) of an apps
-   field: true when the DPI engine knows it. */
-typedef bool (*cat_app_check_fn)(void *ctx, const char *name, size_t len);
+/* The DPI engine's id of one protocol name of an apps field (len bytes,
+   not NUL-terminated, compared as the engine compares names), or 0 when
+   it knows no such protocol. */
+typedef uint16_t (*cat_app_id_fn)(void *ctx, const char *name, size_t len);
 
-/* Check every name of the apps fields loaded from now on with fn (NULL:
-   no check, as with DPI off); an unknown name is a load error. */
-void catalogue_set_app_check(struct catalogue *c, cat_app_check_fn fn,
-			     void *ctx);
+/* Resolve every name of the apps fields loaded from now on with fn, once,
+   into the rows' app[].id; a name fn does not know is a load error. NULL
+   (DPI off): names are kept as written, unchecked, with id 0. */
+void catalogue_set_app_ids(struct catalogue *c, cat_app_id_fn fn, void *ctx);
 
 /*
  * Parse catalogue text `buf` (len bytes) named `name` in messages. With
@@ -138,6 +157,11 @@ struct cat_match catalogue_lookup(const struct catalogue *c, uint8_t proto,
 
 /* True for an icmp or icmpv6 row: it has no ports. */
 bool catalogue_row_icmp(const struct cat_row *r);
+
+/* True when row r's apps allow the protocol of nDPI id `id`: "any" every
+   one, "-" none, a list the ids resolved at load (catalogue_set_app_ids);
+   id 0 (no protocol) only under "any". Compares ids, never names. */
+bool catalogue_row_allows_app(const struct cat_row *r, uint16_t id);
 
 /* True when row r's source-port rule accepts sport. */
 bool catalogue_row_sport_ok(const struct cat_row *r, uint16_t sport);

@@ -2,7 +2,7 @@
  * catalogue_int.h: what the catalogue's own files share, and no other
  * module: the strings of rows, and a parse's staged rows. catalogue.c
  * keeps the catalogue (merge, index, lookups); catalogue_parse.c turns
- * text into staged rows.
+ * text into staged rows; catalogue_apps.c reads their apps field.
  */
 #ifndef IMPWATCH_CATALOGUE_INT_H
 #define IMPWATCH_CATALOGUE_INT_H
@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "catalogue.h"
+#include "textfile.h"
 
 /* Strings live in chunks freed together: rows never free their own, and a
    staging area's chunks move to the catalogue in one splice. */
@@ -19,6 +20,10 @@ struct arena_chunk;
 
 /* Copy s[0..n) with a NUL into the arena; NULL when out of memory. */
 char *arena_strndup(struct arena_chunk **head, const char *s, size_t n);
+
+/* n bytes, aligned for any object a row points to; NULL when out of
+   memory. */
+void *arena_alloc(struct arena_chunk **head, size_t n);
 
 /* Move every chunk of *from into *into; *from is left empty. */
 void arena_splice(struct arena_chunk **into, struct arena_chunk **from);
@@ -31,12 +36,12 @@ struct cat_stage {
 	struct cat_row *rows;
 	size_t n, cap;
 	const char *file;             /* in arena: the name rows point to */
-	cat_app_check_fn app_check;   /* the catalogue's, or NULL */
-	void *app_check_ctx;
+	cat_app_id_fn app_id;         /* the catalogue's, or NULL */
+	void *app_id_ctx;
 };
 
 /*
- * Parse catalogue text into st (zeroed, app_check set by the caller): every
+ * Parse catalogue text into st (zeroed, app_id set by the caller): every
  * line checked, rows parsed, duplicates and conflicts within the text
  * refused. 0 when the text is good to its last line and holds a row;
  * otherwise -1 with "NAME:LINE: reason" and the line (or "NAME: reason")
@@ -46,5 +51,24 @@ int cat_stage_parse(struct cat_stage *st, const char *name, const char *buf,
 		    size_t len, FILE *err);
 
 void cat_stage_free(struct cat_stage *st);
+
+/* What cat_apps_parse() found wrong. */
+enum {
+	APPS_OK = 0,
+	APPS_ERR_NOMEM = -1,
+	APPS_ERR_EMPTY = -2,    /* an empty item: "SIP,,TLS" */
+	APPS_ERR_ALONE = -3,    /* "-" or "any" in a list: *bad */
+	APPS_ERR_NAME = -4,     /* a byte no protocol name holds: *bad */
+	APPS_ERR_UNKNOWN = -5   /* a name st->app_id does not know: *bad */
+};
+
+/*
+ * The apps field f (trimmed, not empty) into r: its kind, its names (in
+ * st's arena) with their ids resolved by st->app_id when there is one,
+ * and the field without blanks. APPS_OK or the first mistake, for the
+ * caller to word.
+ */
+int cat_apps_parse(struct cat_stage *st, struct tstr f, struct cat_row *r,
+		   struct tstr *bad);
 
 #endif

@@ -47,8 +47,8 @@ bool flow_on_wire(const struct flow *f);
  * whose payload nDPI identified (app_source dpi) as a protocol none of its
  * rows allows becomes protocol-mismatch (for a local-only flow the payload
  * shows it is not the localhost service at all). The protocol checked is
- * dpi_wire_proto()'s; a row with apps "any" allows everything, "-"
- * nothing. Guesses and unknown payload never change the verdict; an
+ * dpi_wire_proto()'s, against the ids the rows' apps resolved to at load
+ * (catalogue_row_allows_app(): "any" allows everything, "-" nothing). Guesses and unknown payload never change the verdict; an
  * undocumented flow stays undocumented.
  */
 void classify_app(const struct catalogue *cat, const struct dpi *d,

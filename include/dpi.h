@@ -111,18 +111,6 @@ const char *dpi_app_name(const struct dpi *d, const struct flow *f,
 			 char buf[DPI_NAME_MAX]);
 
 /*
- * The allowed-set check (pure: no nDPI state). apps is a catalogue apps
- * field: "-" (no protocol nDPI knows), "any" (no check) or a comma list of
- * nDPI names. wire is the name of the protocol the flow was identified as
- * carrying on the wire (see dpi_wire_proto); returns true when the list
- * allows it. Names compare without case.
- */
-bool dpi_apps_allow(const char *apps, const char *wire);
-
-/* True when apps is "any": the row makes no protocol claim. */
-bool dpi_apps_any(const char *apps);
-
-/*
  * The protocol the mismatch rule checks, of a flow with an answer: what
  * nDPI saw on the wire. nDPI names a pair MASTER.APP. When the master is a
  * protocol that carries others (nDPI lists sub-protocols for it: TLS,

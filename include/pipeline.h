@@ -84,7 +84,8 @@ struct pipeline {
 };
 
 /*
- * Load the catalogue (checking apps names against nDPI unless --no-dpi)
+ * Load the catalogue (apps names checked and resolved to nDPI's ids
+ * unless --no-dpi)
  * and set up the rest. -1 with a message on err (a bad rules file, no
  * memory); the pipeline is then empty and pipeline_close() is harmless.
  */
@@ -92,7 +93,8 @@ int pipeline_open(struct pipeline *pl, const struct pipeline_cfg *cfg,
 		  FILE *err);
 
 /* The catalogue a configuration names (for `impwatch rules`); with dpi,
-   apps names are checked against nDPI. NULL with a message on err. */
+   apps names are checked against nDPI and resolved to its ids. NULL with
+   a message on err. */
 struct catalogue *pipeline_load_catalogue(const struct pipeline_cfg *cfg,
 					  struct dpi *dpi, FILE *err);
 

@@ -37,8 +37,8 @@ struct catalogue {
 	bool built;
 	struct portindex *dst;   /* keyed by (proto, destination port) */
 	struct portindex *src;   /* rows with a fixed source port, by (proto, sport) */
-	cat_app_check_fn app_check;  /* names in apps fields, or NULL */
-	void *app_check_ctx;
+	cat_app_id_fn app_id;    /* resolves names in apps fields, or NULL */
+	void *app_id_ctx;
 };
 
 struct catalogue *catalogue_new(void)
@@ -57,11 +57,10 @@ void catalogue_free(struct catalogue *c)
 	free(c);
 }
 
-void catalogue_set_app_check(struct catalogue *c, cat_app_check_fn fn,
-			     void *ctx)
+void catalogue_set_app_ids(struct catalogue *c, cat_app_id_fn fn, void *ctx)
 {
-	c->app_check = fn;
-	c->app_check_ctx = ctx;
+	c->app_id = fn;
+	c->app_id_ctx = ctx;
 }
 
 size_t catalogue_count(const struct catalogue *c)
@@ -154,8 +153,8 @@ int catalogue_parse(struct catalogue *c, const char *name, const char *buf,
 		return -1;
 	}
 	memset(&st, 0, sizeof(st));
-	st.app_check = c->app_check;
-	st.app_check_ctx = c->app_check_ctx;
+	st.app_id = c->app_id;
+	st.app_id_ctx = c->app_id_ctx;
 	if (cat_stage_parse(&st, name, buf, len, err) == 0)
 		rc = merge(c, &st, override, name, err);
 	cat_stage_free(&st);

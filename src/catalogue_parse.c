@@ -11,6 +11,7 @@
 #include "textfile.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,26 +25,47 @@ struct arena_chunk {
 
 #define ARENA_CHUNK 16384
 
-char *arena_strndup(struct arena_chunk **head, const char *s, size_t n)
+/* Objects other than strings start on this boundary. The chunk's data
+   does too: malloc aligns the chunk for any object, and the header's
+   size is a multiple of it. */
+#define ARENA_ALIGN _Alignof(struct cat_app)
+_Static_assert(offsetof(struct arena_chunk, data) % ARENA_ALIGN == 0,
+	       "arena data misaligned");
+
+/* n bytes from the arena, at an offset that is a multiple of align. */
+static void *arena_take(struct arena_chunk **head, size_t n, size_t align)
 {
 	struct arena_chunk *a = *head;
-	char *d;
+	size_t at = a ? (a->used + align - 1) / align * align : 0;
 
-	if (!a || a->cap - a->used < n + 1) {
-		size_t cap = n + 1 > ARENA_CHUNK ? n + 1 : ARENA_CHUNK;
+	if (!a || at > a->cap || a->cap - at < n) {
+		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
 
 		a = malloc(sizeof(*a) + cap);
 		if (!a)
 			return NULL;
 		a->next = *head;
-		a->used = 0;
 		a->cap = cap;
 		*head = a;
+		at = 0;
 	}
-	d = a->data + a->used;
+	a->used = at + n;
+	return a->data + at;
+}
+
+void *arena_alloc(struct arena_chunk **head, size_t n)
+{
+	return arena_take(head, n, ARENA_ALIGN);
+}
+
+char *arena_strndup(struct arena_chunk **head, const char *s, size_t n)
+{
+	char *d = arena_take(head, n + 1, 1);
+
+	if (!d)
+		return NULL;
 	memcpy(d, s, n);
 	d[n] = '\0';
-	a->used += n + 1;
 	return d;
 }
 
@@ -371,49 +393,31 @@ static int parse_scope(struct tstr f, struct cat_row *r, struct reason *why)
 	return 0;
 }
 
-static bool app_char(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	       (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-';
-}
-
-/* Check the apps list and write it to out without blanks ("SIP,TLS"), so
-   equal lists compare equal. out holds at least f.n + 1 bytes and is not
-   f's storage. With a name check (DPI on), every name must be nDPI's. */
-static int parse_apps(const struct cat_stage *st, struct tstr f, char *out,
+/* The apps field (catalogue_apps.c), with this file's messages. -1 with
+   why set on a bad field; -2 when out of memory. */
+static int parse_apps(struct cat_stage *st, struct tstr f, struct cat_row *r,
 		      struct reason *why)
 {
-	struct tstr item;
-	size_t used = 0, i;
+	struct tstr bad = { "", 0 };
 
-	if (tstr_is(f, "-") || tstr_is(f, "any")) {
-		memcpy(out, f.s, f.n);
-		out[f.n] = '\0';
+	switch (cat_apps_parse(st, f, r, &bad)) {
+	case APPS_OK:
 		return 0;
+	case APPS_ERR_NOMEM:
+		return -2;
+	case APPS_ERR_EMPTY:
+		return fail(why, "empty item in apps list");
+	case APPS_ERR_ALONE:
+		return fail(why, "apps '%.*s' stands alone, not in a list",
+			    TSHOW(bad));
+	case APPS_ERR_NAME:
+		return fail(why, "bad nDPI protocol name '%.*s' in apps (letters, "
+			    "digits, '_', '.', '-')", TSHOW(bad));
+	default:
+		return fail(why, "unknown nDPI protocol '%.*s' in apps (names as "
+			    "nDPI writes them: SIP, TLS, Jabber, MsSQL-TDS...)",
+			    TSHOW(bad));
 	}
-	while (tstr_item(&f, ',', &item)) {
-		if (item.n == 0)
-			return fail(why, "empty item in apps list");
-		if (tstr_is(item, "-") || tstr_is(item, "any"))
-			return fail(why, "apps '%.*s' stands alone, not in a list",
-				    TSHOW(item));
-		for (i = 0; i < item.n; i++)
-			if (!app_char(item.s[i]))
-				return fail(why, "bad nDPI protocol name '%.*s' in "
-					    "apps (letters, digits, '_', '.', "
-					    "'-')", TSHOW(item));
-		if (st->app_check &&
-		    !st->app_check(st->app_check_ctx, item.s, item.n))
-			return fail(why, "unknown nDPI protocol '%.*s' in apps "
-				    "(names as nDPI writes them: SIP, TLS, "
-				    "Jabber, MsSQL-TDS...)", TSHOW(item));
-		if (used)
-			out[used++] = ',';
-		memcpy(out + used, item.s, item.n);
-		used += item.n;
-	}
-	out[used] = '\0';
-	return 0;
 }
 
 /* ------------------------------------------------------------- one row */
@@ -427,7 +431,7 @@ static int parse_row(struct cat_stage *st, struct tstr rest, struct cat_row *r,
 {
 	struct tstr f[F_MAX], item;
 	size_t nf = 0;
-	char *apps;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	while (tstr_item(&rest, '|', &item)) {
@@ -458,14 +462,9 @@ static int parse_row(struct cat_stage *st, struct tstr rest, struct cat_row *r,
 		return fail(why, "dport 'configurable' with no port needs a fixed "
 			    "sport, or the row could never match");
 
-	/* The normal form is never longer than the text: reserve that much
-	   in the arena and write it there. */
-	apps = arena_strndup(&st->arena, f[F_APPS].s, f[F_APPS].n);
-	if (!apps)
-		return -2;
-	if (parse_apps(st, f[F_APPS], apps, why) < 0)
-		return -1;
-	r->apps = apps;
+	rc = parse_apps(st, f[F_APPS], r, why);
+	if (rc < 0)
+		return rc;
 
 	/* Notes left out, empty or "-" are all "no note". */
 	for (size_t i = F_NOTE_KO; i < F_MAX; i++) {

@@ -228,27 +228,21 @@ static void json_transports(FILE *out, const struct cat_row *r)
 }
 
 /* "SIP,TLS" as ["SIP","TLS"]; "-" as []; "any" as ["any"]. */
-static void json_apps(FILE *out, const char *apps)
+static void json_apps(FILE *out, const struct cat_row *r)
 {
-	const char *p = apps;
+	uint16_t i;
 
 	fputc('[', out);
-	if (strcmp(apps, "-") != 0) {
-		while (*p) {
-			size_t n = strcspn(p, ",");
-			char name[CELL_MAX];
+	if (r->apps_kind == APPS_ANY)
+		json_string(out, r->apps);
+	for (i = 0; i < r->n_apps; i++) {
+		char name[CELL_MAX];
 
-			if (n >= sizeof(name))
-				n = sizeof(name) - 1;
-			memcpy(name, p, n);
-			name[n] = '\0';
-			if (p != apps)
-				fputc(',', out);
-			json_string(out, name);
-			p += strcspn(p, ",");
-			if (*p == ',')
-				p++;
-		}
+		/* A cell's width at most, as every cell here. */
+		snprintf(name, sizeof(name), "%s", r->app[i].name);
+		if (i)
+			fputc(',', out);
+		json_string(out, name);
 	}
 	fputc(']', out);
 }
@@ -289,7 +283,7 @@ void catalogue_print_json(const struct catalogue *c, FILE *out)
 		else
 			json_spans(out, r->sport, r->n_sport);
 		fprintf(out, ",\"scope\":\"%s\",\"apps\":", scope_name(r));
-		json_apps(out, r->apps);
+		json_apps(out, r);
 		fputs(",\"description\":", out);
 		json_string(out, r->description);
 		fputs(",\"note_ko\":", out);

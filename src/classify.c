@@ -162,7 +162,6 @@ void classify_app(const struct catalogue *cat, const struct dpi *d,
 		  struct flow *f)
 {
 	struct cat_hits h;
-	const char *wire;
 	uint16_t id, i;
 
 	/* A local-only flow is checked too: when its payload is plainly
@@ -174,10 +173,9 @@ void classify_app(const struct catalogue *cat, const struct dpi *d,
 	id = dpi_wire_proto(d, f);
 	if (!id)
 		return;
-	wire = dpi_proto_name(d, id);
 	classify_rows(cat, f, &h);
 	for (i = 0; i < h.n; i++)
-		if (dpi_apps_allow(catalogue_row(cat, h.rows[i])->apps, wire))
+		if (catalogue_row_allows_app(catalogue_row(cat, h.rows[i]), id))
 			return;
 	if (h.n)
 		f->verdict = V_PROTOCOL_MISMATCH;

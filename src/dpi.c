@@ -322,32 +322,6 @@ const char *dpi_app_name(const struct dpi *d, const struct flow *f,
 	return buf;
 }
 
-bool dpi_apps_any(const char *apps)
-{
-	return strcmp(apps, "any") == 0;
-}
-
-bool dpi_apps_allow(const char *apps, const char *wire)
-{
-	size_t wn = strlen(wire);
-	const char *p = apps, *e;
-
-	if (dpi_apps_any(apps))
-		return true;
-	if (strcmp(apps, "-") == 0)
-		return false;
-	for (;;) {
-		e = strchr(p, ',');
-		if (!e)
-			e = p + strlen(p);
-		if ((size_t)(e - p) == wn && strncasecmp(p, wire, wn) == 0)
-			return true;
-		if (!*e)
-			return false;
-		p = e + 1;
-	}
-}
-
 uint16_t dpi_wire_proto(const struct dpi *d, const struct flow *f)
 {
 	if (!f->app_master)

@@ -10,10 +10,11 @@
 
 #include "classify.h"
 
-/* The catalogue's check of apps names: nDPI must know each one. */
-static bool app_known(void *ctx, const char *name, size_t len)
+/* The catalogue's resolver of apps names: nDPI's id of each, 0 for a
+   name it does not know (a load error). */
+static uint16_t app_id(void *ctx, const char *name, size_t len)
 {
-	return dpi_proto_known(ctx, name, len);
+	return dpi_proto_id(ctx, name, len);
 }
 
 /* The catalogue in force: built in or --rules, then each --rules-add. */
@@ -29,7 +30,7 @@ struct catalogue *pipeline_load_catalogue(const struct pipeline_cfg *cfg,
 		return NULL;
 	}
 	if (dpi)
-		catalogue_set_app_check(cat, app_known, dpi);
+		catalogue_set_app_ids(cat, app_id, dpi);
 	rc = cfg->rules ? catalogue_load_file(cat, cfg->rules, false, err)
 			: catalogue_load_embedded(cat, err);
 	for (i = 0; rc == 0 && i < cfg->n_rules_add; i++)

@@ -412,45 +412,48 @@ const char *report_app_name(const struct report *r, const struct app_agg *a,
 	return dpi_app_name(r->dpi, &f, buf);
 }
 
+/* The same protocol, whatever the spelling: by the ids resolved at load
+   (nDPI compares names without case); names only for a catalogue loaded
+   without DPI, where no flow is ever a mismatch. */
+static bool same_app(const struct cat_app *a, const struct cat_app *b)
+{
+	if (a->id && b->id)
+		return a->id == b->id;
+	return strcasecmp(a->name, b->name) == 0;
+}
+
 void report_expected(const struct report *r, uint8_t proto, uint16_t cport,
 		     uint16_t sport, bool on_wire, char buf[EXPECTED_MAX])
 {
 	struct cat_hits h;
-	size_t used = 0;
-	uint16_t i;
+	const struct cat_app *listed[EXPECTED_MAX / 2];
+	size_t used = 0, n_listed = 0, k;
+	uint16_t i, j;
 
 	buf[0] = '\0';
 	classify_rows_at(r->cat, proto, cport, sport, on_wire, &h);
 	for (i = 0; i < h.n; i++) {
-		const char *p = catalogue_row(r->cat, h.rows[i])->apps, *e;
+		const struct cat_row *row = catalogue_row(r->cat, h.rows[i]);
 
-		if (strcmp(p, "-") == 0)
-			continue;
-		for (; *p; p = *e ? e + 1 : e) {
-			size_t len, k;
+		for (j = 0; j < row->n_apps; j++) {
+			const struct cat_app *a = &row->app[j];
+			size_t len = strlen(a->name);
 			bool dup = false;
 
-			e = strchr(p, ',');
-			if (!e)
-				e = p + strlen(p);
-			len = (size_t)(e - p);
-			/* Already listed? Names are whole items of buf. */
-			for (k = 0; k < used && !dup; ) {
-				const char *q = buf + k, *qe = strchr(q, ',');
-				size_t qn = qe ? (size_t)(qe - q) : strlen(q);
-
-				dup = qn == len && strncasecmp(q, p, len) == 0;
-				k += qn + 1;
-			}
+			for (k = 0; k < n_listed && !dup; k++)
+				dup = same_app(listed[k], a);
 			/* A name that would not fit is left out: a list this
-			   long is a hand-written rules file's. */
+			   long is a hand-written rules file's. Each listed
+			   name takes two bytes at least, so listed[] holds
+			   them all. */
 			if (dup || used + len + 2 > EXPECTED_MAX)
 				continue;
 			if (used)
 				buf[used++] = ',';
-			memcpy(buf + used, p, len);
+			memcpy(buf + used, a->name, len);
 			used += len;
 			buf[used] = '\0';
+			listed[n_listed++] = a;
 		}
 	}
 }

@@ -164,6 +164,14 @@ flows pcaps/dpi-mismatch.pcap
 if grep -q '"verdict":"protocol-mismatch".*"expected":\["SIP"\]}$' "$tmp/out"; then ok; else
 	bad mismatch-expected "the record has no \"expected\":[\"SIP\"]"
 fi
+# Two rows on TCP 5060 expect SIP under two spellings, and TLS: each
+# protocol is listed once, as the first row spells it, in row order.
+printf '0 | site-sip | sip-gateway -> imp | SIP | tcp | 5060 | ephemeral | wire | sip, TLS,Sip | Site SIP\n' >"$tmp/site.conf"
+flows pcaps/dpi-mismatch.pcap --rules-add "$tmp/site.conf"
+if grep -q '"verdict":"protocol-mismatch".*"expected":\["SIP","TLS"\]}$' "$tmp/out" &&
+	grep -q '"protocol_mismatch":\[{"table":2,"service":"sip-proxy","transport":"tcp","port":5060,"expected":\["SIP","TLS"\],' "$tmp/out"; then ok; else
+	bad mismatch-expected-once "the record and summary do not expect [\"SIP\",\"TLS\"]"
+fi
 # A port guess is no detection: with one packet per flow nDPI only
 # guesses, and the HTTP flow is SIP by its port, documented.
 want guess-not-mismatch pcaps/dpi-mismatch.pcap 'tcp 5060 documented SIP guess' --dpi-packets 1

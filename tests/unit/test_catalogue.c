@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1351,6 +1352,111 @@ static void test_index_matches_scan(void **state)
 
 /* ---------------------------------------------------------------- roles */
 
+/* ------------------------------------------------------------- apps */
+
+/* A stand-in for nDPI's names: ids by name without case, 0 for unknown.
+   It counts its calls, to show names are looked up at load only. */
+static unsigned resolver_calls;
+
+static uint16_t fake_app_id(void *ctx, const char *name, size_t len)
+{
+	static const char *const names[] = { "", "SIP", "TLS", "HTTP", "SOAP" };
+	size_t i;
+
+	(void)ctx;
+	resolver_calls++;
+	for (i = 1; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == len && strncasecmp(names[i], name, len) == 0)
+			return (uint16_t)(100 + i);
+	return 0;
+}
+
+static const char apps_rows[] =
+	"1 | a | imp -> imp | X | tcp | 1 | ephemeral | wire | TLS, sip | x\n"
+	"1 | b | imp -> imp | X | tcp | 2 | ephemeral | wire | - | x\n"
+	"1 | c | imp -> imp | X | tcp | 3 | ephemeral | wire | any | x\n"
+	"1 | d | imp -> imp | X | tcp | 4 | ephemeral | wire | TLS,HTTP,SOAP | x\n";
+
+/* Each row's apps are resolved once, at load, to ids: the names stay as
+   written (for printing), "-" and "any" are kinds, not names. */
+static void test_apps_ids(void **state)
+{
+	struct catalogue *c = catalogue_new();
+	const struct cat_row *r;
+
+	(void)state;
+	assert_non_null(c);
+	resolver_calls = 0;
+	catalogue_set_app_ids(c, fake_app_id, NULL);
+	parse_ok(c, apps_rows, false);
+	assert_int_equal(catalogue_build(c, stderr), 0);
+	assert_int_equal(resolver_calls, 5);
+
+	r = catalogue_row(c, 0);
+	assert_int_equal(r->apps_kind, APPS_LIST);
+	assert_string_equal(r->apps, "TLS,sip");
+	assert_int_equal(r->n_apps, 2);
+	assert_string_equal(r->app[0].name, "TLS");
+	assert_int_equal(r->app[0].id, 102);
+	assert_string_equal(r->app[1].name, "sip");
+	assert_int_equal(r->app[1].id, 101);
+	assert_true(catalogue_row_allows_app(r, 101));
+	assert_true(catalogue_row_allows_app(r, 102));
+	assert_false(catalogue_row_allows_app(r, 103));
+	assert_false(catalogue_row_allows_app(r, 0));
+
+	/* "-": nothing nDPI knows is expected; "any": no check. */
+	r = catalogue_row(c, 1);
+	assert_int_equal(r->apps_kind, APPS_NONE);
+	assert_string_equal(r->apps, "-");
+	assert_int_equal(r->n_apps, 0);
+	assert_false(catalogue_row_allows_app(r, 101));
+	r = catalogue_row(c, 2);
+	assert_int_equal(r->apps_kind, APPS_ANY);
+	assert_string_equal(r->apps, "any");
+	assert_int_equal(r->n_apps, 0);
+	assert_true(catalogue_row_allows_app(r, 101));
+	assert_true(catalogue_row_allows_app(r, 999));
+
+	r = catalogue_row(c, 3);
+	assert_int_equal(r->n_apps, 3);
+	assert_true(catalogue_row_allows_app(r, 104));
+	assert_false(catalogue_row_allows_app(r, 101));
+	/* Asking never looks a name up again. */
+	assert_int_equal(resolver_calls, 5);
+	catalogue_free(c);
+}
+
+/* A name the resolver does not know is a load error, worded as before;
+   with no resolver (DPI off) names load unresolved and match no id. */
+static void test_apps_unresolved(void **state)
+{
+	static const char bad[] =
+		OK1 "1 | e | imp -> imp | X | tcp | 5 | ephemeral | wire | SIP,Postgres | x\n";
+	struct catalogue *c = catalogue_new();
+	const struct cat_row *r;
+	char *msg = NULL;
+
+	(void)state;
+	assert_non_null(c);
+	catalogue_set_app_ids(c, fake_app_id, NULL);
+	assert_int_equal(parse_text(c, bad, false, &msg), -1);
+	check_message("unknown app", msg, 2, "unknown nDPI protocol 'Postgres' in "
+		      "apps (names as nDPI writes them: SIP, TLS, Jabber, "
+		      "MsSQL-TDS...)");
+	free(msg);
+	catalogue_free(c);
+
+	c = load_ok(bad);
+	r = catalogue_row(c, 1);
+	assert_int_equal(r->n_apps, 2);
+	assert_string_equal(r->app[1].name, "Postgres");
+	assert_int_equal(r->app[0].id, 0);
+	assert_int_equal(r->app[1].id, 0);
+	assert_false(catalogue_row_allows_app(r, 101));
+	catalogue_free(c);
+}
+
 static void test_roles(void **state)
 {
 	(void)state;
@@ -1678,6 +1784,8 @@ int main(void)
 		cmocka_unit_test(test_listener),
 		cmocka_unit_test(test_row_port_rules),
 		cmocka_unit_test(test_index_matches_scan),
+		cmocka_unit_test(test_apps_ids),
+		cmocka_unit_test(test_apps_unresolved),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_print_table),
 		cmocka_unit_test(test_print_json),

@@ -1,6 +1,5 @@
 /*
- * test_dpi.c: the nDPI module: the allowed-set check, the rule that picks
- * the protocol to check, the state pool, decisions on hand-written
+ * test_dpi.c: the nDPI module: the rule that picks the protocol to check, the state pool, decisions on hand-written
  * packets, and the protocol-mismatch verdict on a small catalogue.
  */
 #include <setjmp.h>
@@ -30,32 +29,6 @@ static uint16_t id(const struct dpi *d, const char *name)
 
 	assert_int_not_equal(i, 0);
 	return i;
-}
-
-/* ------------------------------------------------- the allowed set */
-
-static void test_apps_allow(void **state)
-{
-	(void)state;
-	assert_true(dpi_apps_allow("SIP", "SIP"));
-	assert_true(dpi_apps_allow("SIP", "sip"));          /* nDPI's case rule */
-	assert_true(dpi_apps_allow("TLS,SIP", "SIP"));
-	assert_true(dpi_apps_allow("TLS,SIP", "TLS"));
-	assert_true(dpi_apps_allow("TLS,HTTP,SOAP", "SOAP"));
-	assert_false(dpi_apps_allow("TLS,SIP", "HTTP"));
-	/* Whole items only: no prefix, no suffix, no empty name. */
-	assert_false(dpi_apps_allow("SIP", "SIPS"));
-	assert_false(dpi_apps_allow("SIPS", "SIP"));
-	assert_false(dpi_apps_allow("TLS,HTTP", "TL"));
-	assert_false(dpi_apps_allow("TLS,HTTP", "HTTP,"));
-	assert_false(dpi_apps_allow("SIP", ""));
-	/* "-": nothing nDPI knows is expected; "any": no check. */
-	assert_false(dpi_apps_allow("-", "SIP"));
-	assert_false(dpi_apps_allow("-", "-"));
-	assert_true(dpi_apps_allow("any", "OpenVPN"));
-	assert_true(dpi_apps_any("any"));
-	assert_false(dpi_apps_any("-"));
-	assert_false(dpi_apps_any("any,SIP"));
 }
 
 /* ------------------------------------------------- nDPI fixture */
@@ -402,11 +375,12 @@ static const char rules[] =
 	"30 | tomcat-admin | browser -> imp | HTTPS | tls | 8443 | bidirectional | wire | SOAP | Admin\n"
 	"25 | imdb-presence-repl | imp -> imp | TCP | tcp | 6603 | ephemeral | wire | - | IMDB\n"
 	"0 | site-anything | imp -> imp | TCP | tcp | 9999 | ephemeral | wire | any | Site\n"
-	"8 | ids-db-upgrade | imp -> imp | TCP | tcp | 1501 | ephemeral | localhost | - | IDS\n";
+	"8 | ids-db-upgrade | imp -> imp | TCP | tcp | 1501 | ephemeral | localhost | - | IDS\n"
+	"0 | site-lower | imp -> imp | TCP | tcp | 7777 | ephemeral | wire | sip,tls | Lower\n";
 
-static bool app_known(void *ctx, const char *name, size_t len)
+static uint16_t app_id(void *ctx, const char *name, size_t len)
 {
-	return dpi_proto_known(ctx, name, len);
+	return dpi_proto_id(ctx, name, len);
 }
 
 static void set4(struct ip_addr *a, uint32_t v)
@@ -465,7 +439,7 @@ static void test_mismatch_verdict(void **state)
 	ft = flow_table_new(&lim, 1, NULL, NULL);
 	assert_non_null(cat);
 	assert_non_null(ft);
-	catalogue_set_app_check(cat, app_known, d);
+	catalogue_set_app_ids(cat, app_id, d);
 	assert_int_equal(catalogue_parse(cat, "t.conf", rules, sizeof(rules) - 1,
 					 false, stderr), 0);
 	assert_int_equal(catalogue_build(cat, stderr), 0);
@@ -500,6 +474,14 @@ static void test_mismatch_verdict(void **state)
 	/* "any": no check. */
 	assert_int_equal(verdict_of(cat, d, ft, 9999, "", "OpenVPN", APP_SRC_DPI),
 			 V_DOCUMENTED);
+	/* Names are nDPI's whatever their case ("sip" is SIP), resolved once
+	   at load. */
+	assert_int_equal(verdict_of(cat, d, ft, 7777, "", "SIP", APP_SRC_DPI),
+			 V_DOCUMENTED);
+	assert_int_equal(verdict_of(cat, d, ft, 7777, "TLS", "Google", APP_SRC_DPI),
+			 V_DOCUMENTED);
+	assert_int_equal(verdict_of(cat, d, ft, 7777, "", "HTTP", APP_SRC_DPI),
+			 V_PROTOCOL_MISMATCH);
 	/* An undocumented flow keeps its verdict. */
 	assert_int_equal(verdict_of(cat, d, ft, 6060, "", "SIP", APP_SRC_DPI),
 			 V_UNDOCUMENTED);
@@ -530,7 +512,7 @@ static void test_unknown_app_name(void **state)
 
 	assert_non_null(cat);
 	assert_non_null(err);
-	catalogue_set_app_check(cat, app_known, d);
+	catalogue_set_app_ids(cat, app_id, d);
 	assert_int_equal(catalogue_parse(cat, "site.conf", bad, sizeof(bad) - 1,
 					 false, err), -1);
 	fclose(err);
@@ -548,7 +530,6 @@ static void test_unknown_app_name(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_apps_allow),
 		cmocka_unit_test(test_pool),
 		cmocka_unit_test(test_memory_cap),
 		cmocka_unit_test_setup_teardown(test_names, setup_dpi, teardown_dpi),
