@@ -83,6 +83,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(OBJS) | $(BUILD)/tests
 $(BUILD)/peer: tests/live/peer.c | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
 
+# The benchmark's capture generator, also used by the live replay test;
+# built as bench/run.sh builds it (it sets its own feature macros).
+$(BUILD)/gen_bench: bench/gen_bench.c | $(BUILD)/obj
+	$(CC) -std=c11 $(OPT) $(WARN) $(SANFLAGS) $(shell $(PKG_CONFIG) --cflags libpcap) \
+		-o $@ $< $(ALL_LDFLAGS) $(shell $(PKG_CONFIG) --libs libpcap)
+
 $(GEN): tests/gen/gen_pcaps.c | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(PKG_LIBS)
 
@@ -114,8 +120,8 @@ check: deps
 	@sh tests/cli/run.sh $(BIN)
 	@sh tests/man/run.sh $(BIN)
 	@sh tests/dpi/run.sh $(BIN) $(CORPUS)
-	@$(MAKE) --no-print-directory $(BUILD)/peer
-	@sh tests/live/run.sh $(BIN) $(BUILD)/peer
+	@$(MAKE) --no-print-directory $(BUILD)/peer $(BUILD)/gen_bench
+	@sh tests/live/run.sh $(BIN) $(BUILD)/peer $(BUILD)/gen_bench
 	@sh tests/adversarial/run.sh $(BIN)
 
 demo: deps

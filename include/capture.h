@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "report.h"
 
 typedef void (*packet_fn)(void *ctx, int dlt, uint64_t ts_us,
@@ -39,23 +40,22 @@ int capture_read_file(struct file_stat *fs, const char *filter,
 /* ---- live capture ------------------------------------------------------ */
 
 #define DEF_SNAPLEN 262144      /* --snaplen: whole frames, for nDPI */
-#define LIVE_POLL_MS 100        /* longest wait for packets before the loop
-                                   looks at the clock, signals and reports */
 
 struct live_opts {
 	const char *iface;      /* -i; "any" for every interface */
 	const char *filter;     /* -f BPF, or NULL */
 	int snaplen;            /* --snaplen */
 	bool promisc;           /* on unless --no-promisc */
-	int buffer_kib;         /* --buffer-size, KiB; 0: libpcap's default */
+	int buffer_kib;         /* --buffer-size, KiB (config.h's default) */
 };
 
 struct live;
 
 /*
- * Open and activate the interface (immediate mode, LIVE_POLL_MS timeout)
- * and set the filter. NULL with one line in err naming the cause: no such
- * interface, permission denied, bad filter...
+ * Open and activate the interface (the block ring, LIVE_BLOCK_MS block
+ * timeout, non-blocking reads) and set the filter. NULL with one line in
+ * err naming the cause: no such interface, permission denied, bad
+ * filter...
  */
 struct live *live_open(const struct live_opts *o, char *err, size_t errlen);
 
@@ -63,18 +63,39 @@ struct live *live_open(const struct live_opts *o, char *err, size_t errlen);
 int live_datalink(const struct live *lv);
 
 /*
- * Hand at most max packets (0: as many as are ready) to on_packet, waiting
- * up to LIVE_POLL_MS for the first. Returns the number handled, 0 on a
- * timeout or after live_break(), -1 with err set on a capture error.
+ * Wait until packets may be ready, at most timeout_ms (less when libpcap
+ * requires it), or until a signal comes. Never reads: live_dispatch()
+ * does. Returns 0, or -1 with err set when the descriptor cannot be
+ * polled.
+ */
+int live_wait(struct live *lv, int timeout_ms, char *err, size_t errlen);
+
+/*
+ * Hand the packets ready now, at most max (0: LIVE_BATCH), to on_packet,
+ * without waiting. Returns the number handled (0: none ready), -1 with
+ * err set on a capture error.
  */
 int live_dispatch(struct live *lv, uint64_t max, packet_fn on_packet,
 		  void *ctx, char *err, size_t errlen);
 
-/* Make a running live_dispatch() return at once: safe in a signal
-   handler (libpcap's pcap_breakloop). */
-void live_break(struct live *lv);
+/* What live_link() saw of the interface. */
+enum live_link {
+	LIVE_LINK_SAME = 0,     /* no change */
+	LIVE_LINK_DOWN,         /* it went down (or lost its carrier) */
+	LIVE_LINK_BACK,         /* it is up again */
+	LIVE_LINK_GONE          /* it no longer exists: err says so */
+};
 
-/* libpcap's received and dropped counters; -1 when it has none. */
+/*
+ * Look at the interface's state (at most every LIVE_LINK_CHECK_MS, and
+ * at once after the capture socket reported an error). A down interface
+ * is counted; the capture resumes by itself when it is back. Interfaces
+ * whose state cannot be asked ("any") are never down.
+ */
+enum live_link live_link(struct live *lv, char *err, size_t errlen);
+
+/* libpcap's received and dropped counters and the interface's down
+   periods; -1 when libpcap has no counters. */
 int live_counters(struct live *lv, struct live_stats *st);
 
 void live_close(struct live *lv);

@@ -81,6 +81,27 @@
 #define MAX_DPI_MEMORY_MB    (1u << 20) /* the top of --dpi-memory: 1 TiB */
 #define DPI_STATE_BYTES      728u      /* measured, above */
 
+/*
+ * Live capture. libpcap's block ring (TPACKET_V3 on Linux) packs frames of
+ * any size into blocks the kernel hands over when full or after the block
+ * timeout; immediate mode would use the older ring, whose fixed slots are
+ * sized for the snap length (64 KiB on a veth), so a few megabytes hold a
+ * few dozen frames. The default buffer holds about two seconds of a busy
+ * SPAN port (250-byte frames at 100,000 a second, with the ring's own
+ * headers of about 90 bytes a frame); --buffer-size overrides it.
+ */
+#define DEF_BUFFER_KIB       (64u * 1024u) /* --buffer-size, KiB */
+#define LIVE_BLOCK_MS        100       /* a block is handed over at the latest
+                                           after this: the alert latency */
+#define LIVE_POLL_MS         100       /* longest wait for packets before the
+                                           loop looks at timers and signals */
+#define LIVE_BATCH           4096      /* frames per read of the ring before
+                                           the loop looks again */
+#define LIVE_DRAIN_MS        2000      /* at the end, reading what the kernel
+                                           still holds stops after this */
+#define LIVE_LINK_CHECK_MS   100       /* how often the interface's state is
+                                           looked at */
+
 struct limits {
 	uint32_t max_flows;
 	uint32_t timeout_tcp;

@@ -37,6 +37,9 @@ struct live_stats {
 	uint64_t dropped;       /* dropped for lack of buffer space */
 	uint64_t ifdropped;     /* dropped by the interface or its driver */
 	uint64_t started_us, now_us;   /* wall clock */
+	uint64_t went_down;     /* times the interface went down */
+	uint64_t down_us;       /* time it was down, the current period too */
+	bool down;              /* down now */
 };
 
 /* Everything the summary reports besides the flows themselves. */
@@ -91,8 +94,14 @@ void report_one_way(const struct report *r, uint64_t *judged, uint64_t *one_way)
    record now. */
 void report_flow(struct report *r, const struct flow *f);
 
-/* One alert for a flow that is a finding, written as it happens (JSON
-   {"type":"alert"} or a text line; CSV output has none). */
+/* Where records go from now on (at a reopen): the report's stream, and
+   the alert file's (NULL: none). The streams stay the caller's. */
+void report_set_output(struct report *r, FILE *out, FILE *alerts);
+
+/* One alert for a flow that is a finding, written as it happens: a text
+   line flushed to the alert file when there is one; in the report, a
+   JSON {"type":"alert"} record, or a text line when there is no alert
+   file (CSV output has none). */
 void report_alert(struct report *r, const struct flow *f);
 
 /* An interim summary of a live capture (--report-every): JSON

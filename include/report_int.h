@@ -44,6 +44,7 @@ struct top {
 struct report {
 	enum report_format fmt;
 	FILE *out;
+	FILE *alert_out;       /* --alert-file, or NULL */
 	const struct catalogue *cat;
 	const struct dpi *dpi;  /* NULL with --no-dpi */
 	struct app_agg *apps;  /* open addressing, power-of-two size */
@@ -107,7 +108,7 @@ void report_roles(const struct report *r, const struct ip_addr *a, char *buf,
 		  size_t size);
 
 void report_text_summary(struct report *r, const struct run_stats *s);
-void report_text_alert(struct report *r, const struct flow *f);
+void report_text_alert(struct report *r, const struct flow *f, FILE *o);
 void report_text_interim(struct report *r, const struct run_stats *s);
 void report_json_flow(struct report *r, const struct flow *f);
 void report_json_alert(struct report *r, const struct flow *f);

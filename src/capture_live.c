@@ -6,12 +6,17 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <net/if.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "decode.h"
@@ -19,9 +24,27 @@
 struct live {
 	pcap_t *p;
 	int dlt;
+	int fd;                 /* libpcap's selectable descriptor, or -1 */
+	int ctl;                /* a socket to ask the interface's flags, or -1 */
+	char iface[IF_NAMESIZE];
+	unsigned ifindex;       /* 0: unknown ("any") */
+	bool down;
+	bool check_now;         /* the socket reported an error: look now */
+	uint64_t went_down;
+	uint64_t down_us;       /* ended down periods */
+	uint64_t down_since;    /* monotonic us, while down */
+	uint64_t last_check;    /* monotonic us */
 	packet_fn fn;
 	void *ctx;
 };
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
 
 /* What pcap_activate()'s status means, for a person. Warnings (> 0) are
    not errors; libpcap's own text follows where it has one. */
@@ -73,10 +96,13 @@ struct live *live_open(const struct live_opts *o, char *err, size_t errlen)
 	}
 	/* Settings before activation: pcap_set_* return 0 or an error code
 	   only for a handle already active. */
+	lv->fd = lv->ctl = -1;
 	pcap_set_snaplen(lv->p, o->snaplen);
 	pcap_set_promisc(lv->p, o->promisc ? 1 : 0);
-	pcap_set_timeout(lv->p, LIVE_POLL_MS);
-	pcap_set_immediate_mode(lv->p, 1);
+	/* Not immediate mode: on Linux that is the fixed-slot ring, which
+	   drops under load (config.h). The block timeout bounds how long a
+	   packet waits in a block the kernel has not handed over yet. */
+	pcap_set_timeout(lv->p, LIVE_BLOCK_MS);
 	if (o->buffer_kib > 0)
 		pcap_set_buffer_size(lv->p, o->buffer_kib * 1024);
 	rc = pcap_activate(lv->p);
@@ -84,6 +110,21 @@ struct live *live_open(const struct live_opts *o, char *err, size_t errlen)
 		activate_error(lv->p, o->iface, rc, err, errlen);
 		goto fail;
 	}
+	/* Non-blocking, polled with a timeout of impwatch's own: a blocking
+	   read of the block ring waits for a packet however long that takes
+	   (pcap(3PCAP): the timeout is not a way to poll), and the timers
+	   must run on a silent link. */
+	if (pcap_setnonblock(lv->p, 1, ebuf) != 0) {
+		snprintf(err, errlen, "%s: cannot set non-blocking mode: %s",
+			 o->iface, ebuf);
+		goto fail;
+	}
+	lv->fd = pcap_get_selectable_fd(lv->p);
+	snprintf(lv->iface, sizeof(lv->iface), "%s", o->iface);
+	lv->ifindex = strcmp(o->iface, "any") ? if_nametoindex(o->iface) : 0;
+	if (lv->ifindex)
+		lv->ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	lv->last_check = mono_us();
 	lv->dlt = pcap_datalink(lv->p);
 	if (!decode_link_supported(lv->dlt)) {
 		const char *name = pcap_datalink_val_to_name(lv->dlt);
@@ -110,6 +151,8 @@ struct live *live_open(const struct live_opts *o, char *err, size_t errlen)
 	return lv;
 fail:
 	pcap_close(lv->p);
+	if (lv->ctl >= 0)
+		close(lv->ctl);
 	free(lv);
 	return NULL;
 }
@@ -130,10 +173,47 @@ static void on_pcap(u_char *user, const struct pcap_pkthdr *h,
 	lv->fn(lv->ctx, lv->dlt, ts, bytes, h->caplen, h->len);
 }
 
+int live_wait(struct live *lv, int timeout_ms, char *err, size_t errlen)
+{
+	const struct timeval *need = pcap_get_required_select_timeout(lv->p);
+	struct pollfd pf;
+	struct timespec ts;
+
+	/* libpcap asks for a shorter wait while it watches for an interface
+	   that went down to come back or to disappear. */
+	if (need) {
+		long ms = (long)need->tv_sec * 1000 + (need->tv_usec + 999) / 1000;
+
+		if (ms < timeout_ms)
+			timeout_ms = (int)(ms > 0 ? ms : 1);
+	}
+	if (lv->fd < 0) {
+		/* No descriptor to poll: wait, then read. */
+		ts.tv_sec = timeout_ms / 1000;
+		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
+		nanosleep(&ts, NULL);
+		return 0;
+	}
+	pf.fd = lv->fd;
+	pf.events = POLLIN;
+	pf.revents = 0;
+	if (poll(&pf, 1, timeout_ms) < 0) {
+		if (errno == EINTR)
+			return 0;     /* a signal: the caller looks at its flags */
+		snprintf(err, errlen, "cannot poll the capture: %s", strerror(errno));
+		return -1;
+	}
+	/* An error on the socket (ENETDOWN): libpcap reads it in the next
+	   dispatch; the interface's state is looked at now. */
+	if (pf.revents & POLLERR)
+		lv->check_now = true;
+	return 0;
+}
+
 int live_dispatch(struct live *lv, uint64_t max, packet_fn on_packet,
 		  void *ctx, char *err, size_t errlen)
 {
-	int cnt = max == 0 || max > 0x7fffffff ? -1 : (int)max;
+	int cnt = max == 0 || max > LIVE_BATCH ? LIVE_BATCH : (int)max;
 	int rc;
 
 	lv->fn = on_packet;
@@ -148,16 +228,54 @@ int live_dispatch(struct live *lv, uint64_t max, packet_fn on_packet,
 	return rc;
 }
 
-void live_break(struct live *lv)
+enum live_link live_link(struct live *lv, char *err, size_t errlen)
 {
-	if (lv)
-		pcap_breakloop(lv->p);
+	uint64_t now = mono_us();
+	struct ifreq ifr;
+	bool up;
+
+	if (lv->ctl < 0)
+		return LIVE_LINK_SAME;
+	if (!lv->check_now && now - lv->last_check < LIVE_LINK_CHECK_MS * 1000u)
+		return LIVE_LINK_SAME;
+	lv->check_now = false;
+	lv->last_check = now;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", lv->iface);
+	/* Gone, or gone and made again (another index): the capture socket
+	   was bound to the old one and will see nothing more. */
+	if (ioctl(lv->ctl, SIOCGIFFLAGS, &ifr) != 0) {
+		if (errno != ENODEV && errno != ENXIO)
+			return LIVE_LINK_SAME;
+		snprintf(err, errlen, "the interface disappeared");
+		return LIVE_LINK_GONE;
+	}
+	if (if_nametoindex(lv->iface) != lv->ifindex) {
+		snprintf(err, errlen, "the interface disappeared");
+		return LIVE_LINK_GONE;
+	}
+	/* Down by hand or without a carrier: nothing arrives either way. */
+	up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+	if (up == !lv->down)
+		return LIVE_LINK_SAME;
+	if (!up) {
+		lv->down = true;
+		lv->went_down++;
+		lv->down_since = now;
+		return LIVE_LINK_DOWN;
+	}
+	lv->down = false;
+	lv->down_us += now - lv->down_since;
+	return LIVE_LINK_BACK;
 }
 
 int live_counters(struct live *lv, struct live_stats *st)
 {
 	struct pcap_stat ps;
 
+	st->went_down = lv->went_down;
+	st->down = lv->down;
+	st->down_us = lv->down_us + (lv->down ? mono_us() - lv->down_since : 0);
 	if (pcap_stats(lv->p, &ps) != 0)
 		return -1;
 	st->received = ps.ps_recv;
@@ -171,6 +289,8 @@ void live_close(struct live *lv)
 	if (!lv)
 		return;
 	pcap_close(lv->p);
+	if (lv->ctl >= 0)
+		close(lv->ctl);
 	free(lv);
 }
 

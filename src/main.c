@@ -51,6 +51,7 @@ struct options {
 	const char *rules_add[MAX_RULES_ADD];
 	size_t n_rules_add;
 	const char *dump;           /* --dump-undocumented */
+	const char *alert_file;     /* --alert-file, "-": standard error */
 	const char *user;           /* -Z */
 	enum report_format fmt;
 	bool validate;
@@ -60,7 +61,7 @@ struct options {
 	int alerts;                 /* --alerts/--no-alerts; -1: live only */
 	unsigned top;
 	uint32_t snaplen;
-	uint32_t buffer_kib;
+	uint32_t buffer_kib;        /* --buffer-size */
 	uint32_t duration;          /* --duration seconds, 0: until stopped */
 	uint64_t count;             /* --count packets, 0: no limit */
 	uint32_t report_every;      /* --report-every seconds, 0: never */
@@ -76,17 +77,24 @@ struct run {
 	struct options *opt;
 	struct pipeline pl;
 	FILE *out;
+	FILE *alert_out;           /* --alert-file; NULL without */
+	bool out_lost;             /* a report file closed at a reopen had a
+	                              write error */
+	bool alerts_lost;          /* the same for the alert file */
 	struct file_stat *files;   /* offline inputs */
 	struct file_stat *cur;     /* the file being read */
 	struct live *live;
 	struct live_stats ls;
+	uint64_t stop_us;          /* wall clock when the capture was stopped */
+	bool draining;             /* reading what the kernel held at the stop */
+	bool past_stop;            /* ... and a packet from after it came */
 	bool progress;             /* stderr is a terminal and not --quiet */
 	bool progress_shown;
 	struct timespec last_progress;
 };
 
-static volatile sig_atomic_t stop_flag;
-static struct live *signal_live;   /* for the handler's live_break() */
+static volatile sig_atomic_t stop_flag;   /* SIGINT, SIGTERM */
+static volatile sig_atomic_t hup_flag;    /* SIGHUP: reopen the outputs */
 
 static void usage(FILE *o)
 {
@@ -105,7 +113,8 @@ static void usage(FILE *o)
 "                       repeat for several files, read in order as one run\n"
 "  -i IFACE             capture live on IFACE ('any': every interface)\n"
 "  -f, --filter BPF     only packets matching this BPF filter (as tcpdump)\n"
-"  -w FILE              write the report to FILE instead of standard output\n"
+"  -w FILE              write the report to FILE instead of standard output;\n"
+"                       SIGHUP reopens it (for log rotation)\n"
 "  --format FMT         text (default: a summary), json (JSON lines: one\n"
 "                       flow object per flow, then a summary object), csv\n"
 "  --top N              largest flows listed per finding (default 20)\n"
@@ -113,22 +122,30 @@ static void usage(FILE *o)
 "  --validate           exit 0 only when every flow is documented (and no\n"
 "                       flow is a protocol mismatch)\n"
 "  --alerts, --no-alerts  an alert record for each flow that is a finding,\n"
-"                       as soon as it is seen (default: on live, off for files)\n"
+"                       as soon as it is seen (default: on live, off for files;\n"
+"                       CSV has no alert rows: alerts need --alert-file)\n"
+"  --alert-file FILE    also write each alert as a text line to FILE ('-':\n"
+"                       standard error), appended and flushed as written;\n"
+"                       turns alerts on. The JSON report keeps its alert\n"
+"                       records; text reports leave their alert lines to FILE.\n"
+"                       SIGHUP reopens it\n"
 "  --dump-undocumented FILE  write the frames of flows that are not\n"
 "                       documented to a pcap file, as evidence\n"
 "\n"
 "Live capture:\n"
 "  --snaplen N          bytes kept of each frame (default %u)\n"
 "  --no-promisc         do not put the interface in promiscuous mode\n"
-"  --buffer-size KIB    kernel capture buffer (default: libpcap's)\n"
+"  --buffer-size KIB    kernel capture buffer (default %u: 64 MiB)\n"
 "  --duration SEC       stop after SEC seconds\n"
 "  --count N            stop after N packets\n"
 "  --report-every SEC   an interim summary every SEC seconds, with libpcap's\n"
-"                       drop counters\n"
+"                       drop counters (on a silent link too)\n"
 "  -Z USER              drop root privileges to USER once the capture is\n"
 "                       open (as tcpdump); refuse to go on as root otherwise\n"
-"  SIGINT or SIGTERM end the capture: every live flow is reported (end\n"
-"  reason shutdown), then the summary.\n"
+"  SIGINT or SIGTERM end the capture: what the kernel still holds is read,\n"
+"  every live flow is reported (end reason shutdown), then the summary.\n"
+"  SIGHUP reopens the report and alert files. An interface that goes down\n"
+"  is waited for, and noted in the summary and capture health.\n"
 "\n"
 "Site inventory and capture health:\n"
 "  --hosts FILE         the roles of the site's hosts ('ROLE[,ROLE] ADDRESS[/LEN]\n"
@@ -191,10 +208,12 @@ static void usage(FILE *o)
 "     error, or the report could not be written (the report still covers\n"
 "     what was read)\n"
 "  3  --validate: inconclusive, capture health is poor (one-way TCP,\n"
-"     duplicated frames or dropped packets past the thresholds), or work\n"
-"     was left undone for want of room (flows nDPI did not inspect past\n"
-"     --dpi-memory, datagrams pushed out of a full fragment table)\n",
-		DEF_SNAPLEN, DEF_HEALTH_ONE_WAY, DEF_HEALTH_DUP, DEF_DUP_WINDOW_US,
+"     duplicated frames or dropped packets past the thresholds, or the\n"
+"     interface went down), or work was left undone for want of room\n"
+"     (flows nDPI did not inspect past --dpi-memory, datagrams pushed out\n"
+"     of a full fragment table)\n",
+		DEF_SNAPLEN, DEF_BUFFER_KIB, DEF_HEALTH_ONE_WAY, DEF_HEALTH_DUP,
+		DEF_DUP_WINDOW_US,
 		DEF_MAX_FLOWS, DEF_TIMEOUT_TCP, DEF_TIMEOUT_TCP_DONE,
 		DEF_TIMEOUT_UDP, DEF_TIMEOUT_OTHER, CLOCK_AHEAD, DEF_TIME_JUMP,
 		DEF_MAX_FRAGS,
@@ -250,7 +269,7 @@ enum {
 	OPT_NO_DPI, OPT_DPI_PACKETS, OPT_SNAPLEN, OPT_NO_PROMISC,
 	OPT_BUFFER_SIZE, OPT_DURATION, OPT_COUNT, OPT_REPORT_EVERY, OPT_DUMP,
 	OPT_ALERTS, OPT_NO_ALERTS, OPT_HOSTS, OPT_DUP_WINDOW, OPT_HEALTH_ONE_WAY,
-	OPT_HEALTH_DUP, OPT_DPI_MEMORY, OPT_TIME_JUMP
+	OPT_HEALTH_DUP, OPT_DPI_MEMORY, OPT_TIME_JUMP, OPT_ALERT_FILE
 };
 
 static const struct option long_opts[] = {
@@ -280,6 +299,7 @@ static const struct option long_opts[] = {
 	{ "dump-undocumented", required_argument, NULL, OPT_DUMP },
 	{ "alerts", no_argument, NULL, OPT_ALERTS },
 	{ "no-alerts", no_argument, NULL, OPT_NO_ALERTS },
+	{ "alert-file", required_argument, NULL, OPT_ALERT_FILE },
 	{ "hosts", required_argument, NULL, OPT_HOSTS },
 	{ "dup-window-us", required_argument, NULL, OPT_DUP_WINDOW },
 	{ "health-one-way", required_argument, NULL, OPT_HEALTH_ONE_WAY },
@@ -394,8 +414,9 @@ static int parse_args(int argc, char **argv, struct options *o,
 			break;
 		case OPT_NO_PROMISC: o->no_promisc = true; break;
 		case OPT_BUFFER_SIZE:
-			if (!parse_uint(optarg, 1, 4u << 20, &o->buffer_kib))
-				return bad_value("--buffer-size (KiB)", optarg);
+			/* libpcap takes the size in bytes, as an int. */
+			if (!parse_uint(optarg, 1, INT_MAX / 1024, &o->buffer_kib))
+				return bad_value("--buffer-size (KiB, at most 2097151)", optarg);
 			break;
 		case OPT_DURATION:
 			if (!parse_uint(optarg, 1, 86400u * 366, &o->duration))
@@ -425,6 +446,7 @@ static int parse_args(int argc, char **argv, struct options *o,
 			break;
 		case OPT_ALERTS: o->alerts = 1; break;
 		case OPT_NO_ALERTS: o->alerts = 0; break;
+		case OPT_ALERT_FILE: o->alert_file = optarg; break;
 		default:
 			fprintf(stderr, "Try 'impwatch --help'.\n");
 			return EXIT_INPUT_ERROR;
@@ -553,11 +575,102 @@ static uint64_t random_seed(void)
 	return seed;
 }
 
+/* The handlers only set flags: the run looks at them between packets
+   and, live, between waits (a signal ends a wait at once). */
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop_flag = 1;
-	live_break(signal_live);
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	hup_flag = 1;
+}
+
+/*
+ * SIGINT and SIGTERM end the run with a complete report, SIGHUP reopens
+ * the outputs, whenever they come: installed before anything else, and
+ * unblocked, since a parent may have left them blocked (one then pending
+ * is taken now, and ends the run before it starts).
+ */
+static void install_signals(void)
+{
+	struct sigaction sa;
+	sigset_t set;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/* The report (append: a reopen never loses what the file holds) or the
+   alert file. Live, each record is written as it is made, for a pipe or
+   a tail; alert lines always. */
+static FILE *open_output(const char *path, bool append, bool line)
+{
+	FILE *f = fopen(path, append ? "a" : "w");
+
+	if (f && line)
+		setvbuf(f, NULL, _IOLBF, 0);
+	return f;
+}
+
+/* Close a stream replaced at a reopen; true when all was written. */
+static bool close_replaced(FILE *f)
+{
+	bool ok = fflush(f) == 0 && !ferror(f);
+
+	return fclose(f) == 0 && ok;
+}
+
+/*
+ * SIGHUP: reopen the report file and the alert file by name, as a log
+ * rotation expects (the old file renamed, a new one made). Between two
+ * records, so none is split, lost or written twice. A file that cannot
+ * be reopened keeps the stream it had.
+ */
+static void reopen_outputs(struct run *r)
+{
+	struct options *o = r->opt;
+	FILE *f;
+
+	hup_flag = 0;
+	if (o->output) {
+		f = open_output(o->output, true, r->live != NULL);
+		if (!f) {
+			fprintf(stderr, "impwatch: cannot reopen %s: %s; writing on "
+				"to the file already open\n", o->output, strerror(errno));
+		} else {
+			if (!close_replaced(r->out))
+				r->out_lost = true;
+			r->out = f;
+		}
+	}
+	if (r->alert_out && r->alert_out != stderr) {
+		f = open_output(o->alert_file, true, true);
+		if (!f) {
+			fprintf(stderr, "impwatch: cannot reopen %s: %s; writing on "
+				"to the file already open\n", o->alert_file,
+				strerror(errno));
+		} else {
+			if (!close_replaced(r->alert_out))
+				r->alerts_lost = true;
+			r->alert_out = f;
+		}
+	}
+	report_set_output(r->pl.rep, r->out, r->alert_out);
 }
 
 static void on_packet(void *ctx, int dlt, uint64_t ts_us, const uint8_t *bytes,
@@ -565,6 +678,10 @@ static void on_packet(void *ctx, int dlt, uint64_t ts_us, const uint8_t *bytes,
 {
 	struct run *r = ctx;
 
+	/* Reading what the kernel held at the stop: a packet stamped
+	   after it is the last one read. */
+	if (r->draining && ts_us > r->stop_us)
+		r->past_stop = true;
 	pipeline_packet(&r->pl, dlt, ts_us, bytes, caplen, wire_len);
 }
 
@@ -575,6 +692,8 @@ static void on_file_packet(void *ctx, int dlt, uint64_t ts_us,
 {
 	struct run *r = ctx;
 
+	if (hup_flag)
+		reopen_outputs(r);
 	pipeline_queue(&r->pl, dlt, ts_us, bytes, caplen, wire_len);
 }
 
@@ -597,12 +716,24 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 	r->progress_shown = true;
 }
 
-static uint64_t wall_us(void)
+static uint64_t clock_us(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(id, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* The clock of packet timestamps, for idle timeouts between packets. */
+static uint64_t wall_us(void)
+{
+	return clock_us(CLOCK_REALTIME);
+}
+
+/* The clock of --duration and --report-every: never set back. */
+static uint64_t mono_us(void)
+{
+	return clock_us(CLOCK_MONOTONIC);
 }
 
 /* Read every input file in order; false when any could not be read in
@@ -723,47 +854,134 @@ static void judge_health(struct run *r, struct run_stats *s)
 			   "interface", (unsigned long long)s->live->dropped,
 			   (unsigned long long)s->live->ifdropped);
 	judge_room(r, s);
+	if (s->live && s->live->went_down)
+		health_why(s, "the interface %s went down %llu time%s (%.1f s in "
+			   "all): what crossed the wire meanwhile was not seen",
+			   s->live->iface, (unsigned long long)s->live->went_down,
+			   s->live->went_down == 1 ? "" : "s",
+			   (double)s->live->down_us / 1e6);
+}
+
+/* Say on standard error (the journal, under a service manager) when the
+   interface goes down and comes back. false when it disappeared. */
+static bool watch_link(struct run *r, char *err, size_t errlen)
+{
+	struct live_stats st;
+
+	switch (live_link(r->live, err, errlen)) {
+	case LIVE_LINK_DOWN:
+		fprintf(stderr, "impwatch: %s: the interface went down; capture "
+			"resumes when it is back\n", r->opt->iface);
+		break;
+	case LIVE_LINK_BACK:
+		live_counters(r->live, &st);
+		fprintf(stderr, "impwatch: %s: the interface is back (down %.1f s "
+			"in all)\n", r->opt->iface, (double)st.down_us / 1e6);
+		break;
+	case LIVE_LINK_GONE:
+		return false;
+	case LIVE_LINK_SAME:
+		break;
+	}
+	return true;
 }
 
 /*
- * Capture until a signal, --duration or --count, with the clock driving
- * idle timeouts and interim reports between packets. false on a capture
+ * At the stop, read what the kernel still holds: those packets came
+ * before it. The block being filled is handed over at the latest two
+ * block timeouts after its first packet, so the reading goes on until
+ * nothing came for that long, a packet stamped after the stop came (a
+ * busy link), --count was reached, or LIVE_DRAIN_MS went by.
+ */
+static bool drain_live(struct run *r, char *err, size_t errlen)
+{
+	struct options *o = r->opt;
+	uint64_t t0 = mono_us(), last = t0, now;
+	int n;
+
+	r->stop_us = wall_us();
+	r->draining = true;
+	while (!r->past_stop) {
+		uint64_t left = o->count ? o->count - r->pl.packets : 0;
+
+		if (o->count && left == 0)
+			break;
+		n = live_dispatch(r->live, left, on_packet, r, err, errlen);
+		if (n < 0)
+			return false;
+		now = mono_us();
+		if (n > 0)
+			last = now;
+		if (now - t0 >= LIVE_DRAIN_MS * 1000u ||
+		    now - last >= (2 * LIVE_BLOCK_MS + LIVE_POLL_MS / 2) * 1000u)
+			break;
+		if (n == 0 && live_wait(r->live, LIVE_BLOCK_MS, err, errlen) < 0)
+			return false;
+	}
+	r->draining = false;
+	return true;
+}
+
+/*
+ * Capture until a signal, --duration or --count. The handle does not
+ * block: the loop waits on its descriptor at most until the next timer
+ * (--duration, --report-every, LIVE_POLL_MS), so timers, idle timeouts,
+ * signals and SIGHUP are served on a silent link too. false on a capture
  * error (reported).
  */
 static bool capture_live(struct run *r)
 {
 	struct options *o = r->opt;
 	struct run_stats s;
-	struct timespec t0, now;
-	double next_report = o->report_every;
+	uint64_t t0 = mono_us(), now;
+	uint64_t end = (uint64_t)o->duration * 1000000u;
+	uint64_t every = (uint64_t)o->report_every * 1000000u;
+	uint64_t next_report = every;
 	char err[ERR_MAX];
+	int n = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r->ls.started_us = wall_us();
 	while (!stop_flag) {
 		uint64_t left = o->count ? o->count - r->pl.packets : 0;
-		double elapsed;
 
-		if (live_dispatch(r->live, left, on_packet, r, err,
-				  sizeof(err)) < 0) {
-			fprintf(stderr, "impwatch: %s: %s\n", o->iface, err);
-			return false;
+		if (hup_flag)
+			reopen_outputs(r);
+		/* A full batch: more may be ready, read on without waiting. */
+		if (n < LIVE_BATCH) {
+			uint64_t wait = LIVE_POLL_MS * 1000u;
+
+			now = mono_us() - t0;
+			if (end && end - now < wait)
+				wait = end - now;
+			if (every && next_report > now && next_report - now < wait)
+				wait = next_report - now;
+			if (live_wait(r->live, (int)((wait + 999) / 1000), err,
+				      sizeof(err)) < 0)
+				goto fail;
+			if (stop_flag)
+				break;
 		}
+		n = live_dispatch(r->live, left, on_packet, r, err, sizeof(err));
+		if (n < 0 || !watch_link(r, err, sizeof(err)))
+			goto fail;
 		pipeline_tick(&r->pl, wall_us());
 		if (o->count && r->pl.packets >= o->count)
+			return true;
+		now = mono_us() - t0;
+		if (end && now >= end)
 			break;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		elapsed = (double)(now.tv_sec - t0.tv_sec) +
-			  (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
-		if (o->duration && elapsed >= o->duration)
-			break;
-		if (o->report_every && elapsed >= next_report) {
+		if (every && now >= next_report) {
 			fill_stats(r, &s);
 			report_interim(r->pl.rep, &s);
-			next_report += o->report_every;
+			while (next_report <= now)
+				next_report += every;
 		}
 	}
-	return true;
+	if (drain_live(r, err, sizeof(err)))
+		return true;
+fail:
+	fprintf(stderr, "impwatch: %s: %s\n", o->iface, err);
+	return false;
 }
 
 static int run(struct options *o)
@@ -815,16 +1033,26 @@ static int run(struct options *o)
 		pipeline_close(&r.pl);
 		return EXIT_INPUT_ERROR;
 	}
-	if (o->output && !(r.out = fopen(o->output, "w"))) {
+	if (o->output && !(r.out = open_output(o->output, false, o->iface))) {
 		fprintf(stderr, "impwatch: cannot write %s: %s\n", o->output,
 			strerror(errno));
 		live_close(r.live);
 		pipeline_close(&r.pl);
 		return EXIT_INPUT_ERROR;
 	}
-	/* A pipe into another tool sees each record as it is written. */
-	if (o->iface && o->fmt != FMT_TEXT)
+	/* Live, a pipe into another tool sees each record (and a person each
+	   alert and interim line) as it is written. */
+	if (o->iface && !o->output)
 		setvbuf(r.out, NULL, _IOLBF, 0);
+	if (o->alert_file && strcmp(o->alert_file, "-") == 0) {
+		r.alert_out = stderr;
+	} else if (o->alert_file &&
+		   !(r.alert_out = open_output(o->alert_file, true, true))) {
+		fprintf(stderr, "impwatch: cannot write %s: %s\n", o->alert_file,
+			strerror(errno));
+		input_ok = false;
+		goto out;
+	}
 	if (o->dump && pipeline_dump_open(&r.pl, o->dump,
 					  r.live ? live_datalink(r.live) : -1,
 					  (int)o->snaplen, stderr) != 0) {
@@ -839,13 +1067,23 @@ static int run(struct options *o)
 		input_ok = false;
 		goto out;
 	}
-	r.pl.alerts = o->alerts < 0 ? o->iface != NULL : o->alerts;
+	report_set_output(r.pl.rep, r.out, r.alert_out);
+	/* An alert file asks for alerts. CSV has no alert rows: without
+	   one, alerts are off (an explicit --alerts was refused). */
+	r.pl.alerts = o->alerts < 0 ? o->iface != NULL || o->alert_file != NULL
+				     : o->alerts != 0;
+	if (r.pl.alerts && o->fmt == FMT_CSV && !o->alert_file) {
+		fprintf(stderr, "impwatch: CSV output has no alert rows: alerts "
+			"are off (--alert-file FILE writes them)\n");
+		r.pl.alerts = false;
+	}
 	r.progress = !o->quiet && !o->iface && isatty(STDERR_FILENO);
-	signal_live = r.live;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 
 	input_ok = r.live ? capture_live(&r) : read_files(&r);
+
+	/* A rotation just before the end: the rest goes to the new file. */
+	if (hup_flag)
+		reopen_outputs(&r);
 
 	/* Everything seen is reported: live flows end with the run. */
 	pipeline_finish(&r.pl, r.live ? END_SHUTDOWN : END_EOF);
@@ -860,6 +1098,8 @@ static int run(struct options *o)
 	else
 		status = EXIT_PASS;
 	s.exit_status = status;
+	if (hup_flag)
+		reopen_outputs(&r);
 	report_summary(r.pl.rep, &s);
 	if (pipeline_dump_close(&r.pl, stderr) != 0)
 		status = EXIT_INPUT_ERROR;
@@ -870,14 +1110,23 @@ out:
 	werr = fflush(r.out) != 0 || ferror(r.out);
 	if (r.out != stdout && fclose(r.out) != 0)
 		werr = true;
-	if (werr) {
-		fprintf(stderr, "impwatch: cannot write %s: %s\n",
-			o->output ? o->output : "standard output", strerror(errno));
+	if (werr || r.out_lost) {
+		fprintf(stderr, "impwatch: cannot write %s%s: %s\n",
+			o->output ? o->output : "standard output",
+			werr ? "" : " (before it was reopened)", strerror(errno));
 		status = EXIT_INPUT_ERROR;
+	}
+	if (r.alert_out && r.alert_out != stderr) {
+		werr = !close_replaced(r.alert_out);
+		if (werr || r.alerts_lost) {
+			fprintf(stderr, "impwatch: cannot write %s%s: %s\n",
+				o->alert_file, werr ? "" : " (before it was reopened)",
+				strerror(errno));
+			status = EXIT_INPUT_ERROR;
+		}
 	}
 	if (!input_ok)
 		status = EXIT_INPUT_ERROR;
-	signal_live = NULL;
 	live_close(r.live);
 	report_free(r.pl.rep);
 	r.pl.rep = NULL;
@@ -892,16 +1141,22 @@ int main(int argc, char **argv)
 	const char *check = NULL;
 	int rc;
 
+	/* `rules` and `roles` print a table and write no report: a signal
+	   ends them as it ends any command. */
 	if (argc > 1 && strcmp(argv[1], "rules") == 0)
 		return cmd_rules(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "roles") == 0)
 		return cmd_roles(argc - 1, argv + 1);
+	/* Before anything else a run does: a SIGTERM from its first moment
+	   still gets the complete report. */
+	install_signals();
 
 	memset(&o, 0, sizeof(o));
 	limits_default(&o.lim);
 	o.top = 20;
 	o.alerts = -1;
 	o.snaplen = DEF_SNAPLEN;
+	o.buffer_kib = DEF_BUFFER_KIB;
 	o.dup_window_us = DEF_DUP_WINDOW_US;
 	o.health_one_way = DEF_HEALTH_ONE_WAY;
 	o.health_dup = DEF_HEALTH_DUP;
@@ -927,6 +1182,22 @@ int main(int argc, char **argv)
 		fprintf(stderr, "impwatch: no input: give -r FILE (or -r - for "
 			"standard input), or -i INTERFACE\n");
 		fprintf(stderr, "Try 'impwatch --help'.\n");
+		return EXIT_INPUT_ERROR;
+	}
+	if (o.alert_file && o.alerts == 0) {
+		fprintf(stderr, "impwatch: --alert-file and --no-alerts contradict "
+			"each other\n");
+		return EXIT_INPUT_ERROR;
+	}
+	if (o.fmt == FMT_CSV && o.alerts == 1 && !o.alert_file) {
+		fprintf(stderr, "impwatch: CSV output has no alert rows: give "
+			"--alert-file FILE (or - for standard error) for the "
+			"alerts, or leave out --alerts\n");
+		return EXIT_INPUT_ERROR;
+	}
+	if (o.alert_file && o.output && strcmp(o.alert_file, o.output) == 0) {
+		fprintf(stderr, "impwatch: --alert-file and the report name the "
+			"same file\n");
 		return EXIT_INPUT_ERROR;
 	}
 	if (!o.iface && (o.duration || o.count || o.report_every || o.user)) {

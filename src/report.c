@@ -534,12 +534,24 @@ void report_roles(const struct report *r, const struct ip_addr *a, char *buf,
 		snprintf(buf, size, "unknown");
 }
 
+void report_set_output(struct report *r, FILE *out, FILE *alerts)
+{
+	r->out = out;
+	r->alert_out = alerts;
+}
+
 void report_alert(struct report *r, const struct flow *f)
 {
+	/* Each alert line reaches the file as it is written: a service
+	   manager's journal or a tail sees it at once. */
+	if (r->alert_out) {
+		report_text_alert(r, f, r->alert_out);
+		fflush(r->alert_out);
+	}
 	if (r->fmt == FMT_JSON)
 		report_json_alert(r, f);
-	else if (r->fmt == FMT_TEXT)
-		report_text_alert(r, f);
+	else if (r->fmt == FMT_TEXT && !r->alert_out)
+		report_text_alert(r, f, r->out);
 }
 
 void report_interim(struct report *r, const struct run_stats *s)

@@ -272,10 +272,12 @@ void report_json_interim(struct report *r, const struct run_stats *s)
 		json_counter(o, &first, verdict_name((enum verdict)v), r->vflows[v]);
 	fputc('}', o);
 	if (s->live)
-		fprintf(o, ",\"pcap_received\":%llu,\"pcap_dropped\":%llu,\"pcap_ifdropped\":%llu",
+		fprintf(o, ",\"pcap_received\":%llu,\"pcap_dropped\":%llu,\"pcap_ifdropped\":%llu"
+			",\"interface_down\":%s",
 			(unsigned long long)s->live->received,
 			(unsigned long long)s->live->dropped,
-			(unsigned long long)s->live->ifdropped);
+			(unsigned long long)s->live->ifdropped,
+			s->live->down ? "true" : "false");
 	fputs("}\n", o);
 }
 
@@ -606,10 +608,14 @@ void report_json_summary(struct report *r, const struct run_stats *s)
 	if (s->live) {
 		fputs(",\"capture\":{\"interface\":", o);
 		json_string(o, s->live->iface);
-		fprintf(o, ",\"received\":%llu,\"dropped\":%llu,\"ifdropped\":%llu}",
+		fprintf(o, ",\"received\":%llu,\"dropped\":%llu,\"ifdropped\":%llu"
+			",\"went_down\":%llu,\"down_seconds\":%.1f,\"down\":%s}",
 			(unsigned long long)s->live->received,
 			(unsigned long long)s->live->dropped,
-			(unsigned long long)s->live->ifdropped);
+			(unsigned long long)s->live->ifdropped,
+			(unsigned long long)s->live->went_down,
+			(double)s->live->down_us / 1e6,
+			s->live->down ? "true" : "false");
 	}
 	if (s->validate)
 		fprintf(o, ",\"validate\":\"%s\"",

@@ -76,6 +76,12 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 			(unsigned long long)s->live->received,
 			(unsigned long long)s->live->dropped,
 			(unsigned long long)s->live->ifdropped);
+	if (s->live && s->live->went_down)
+		fprintf(o, "    went down     %llu time%s, %.1f s in all%s\n",
+			(unsigned long long)s->live->went_down,
+			s->live->went_down == 1 ? "" : "s",
+			(double)s->live->down_us / 1e6,
+			s->live->down ? "; down at the end" : "");
 	fmt_bytes(s->bytes, b);
 	fprintf(o, "  packets         %llu\n", (unsigned long long)s->packets);
 	fprintf(o, "  bytes           %llu (%s)\n", (unsigned long long)s->bytes, b);
@@ -397,7 +403,7 @@ static void text_undoc_apps(FILE *o, struct report *r,
 	free(v);
 }
 
-void report_text_alert(struct report *r, const struct flow *f)
+void report_text_alert(struct report *r, const struct flow *f, FILE *o)
 {
 	char t[TIME_STR_MAX], cip[IP_STR_MAX], sip[IP_STR_MAX], tr[8];
 	char why[REASON_MAX];
@@ -408,11 +414,11 @@ void report_text_alert(struct report *r, const struct flow *f)
 	report_transport(tr, f->key.proto);
 	report_reason(r, f, why);
 	if (f->key.pa || f->key.pb)
-		fprintf(r->out, "alert %s %s %s %s:%u -> %s:%u: %s\n", t,
+		fprintf(o, "alert %s %s %s %s:%u -> %s:%u: %s\n", t,
 			verdict_name((enum verdict)f->verdict), tr, cip,
 			flow_client_port(f), sip, flow_server_port(f), why);
 	else
-		fprintf(r->out, "alert %s %s %s %s -> %s: %s\n", t,
+		fprintf(o, "alert %s %s %s %s -> %s: %s\n", t,
 			verdict_name((enum verdict)f->verdict), tr, cip, sip, why);
 }
 
@@ -490,6 +496,11 @@ static void text_health(FILE *o, const struct report *r,
 		fprintf(o, "  dropped             %llu by the kernel, %llu by the "
 			"interface\n", (unsigned long long)s->live->dropped,
 			(unsigned long long)s->live->ifdropped);
+	if (s->live)
+		fprintf(o, "  interface down      %llu time%s (%.1f s)\n",
+			(unsigned long long)s->live->went_down,
+			s->live->went_down == 1 ? "" : "s",
+			(double)s->live->down_us / 1e6);
 	if (s->health_poor)
 		fprintf(o, "  why: %s\n", s->health_why);
 }

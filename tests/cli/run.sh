@@ -74,6 +74,15 @@ check no-progress 0 '' sh -c "\"$bin\" -r pcaps/demo.pcap 2>\"$tmp/err\" >/dev/n
 # A table of 4 flows: the rest are evicted, each reported once.
 check evictions 0 '"evictions":27,' "$bin" -q --format json --max-flows 4 -r pcaps/demo.pcap
 check evicted-records 0 '^31$' sh -c "\"$bin\" -q --format json --max-flows 4 -r pcaps/demo.pcap | grep -c '\"type\":\"flow\"'"
+# Alerts: CSV has no alert rows, so --alerts alone is refused, naming
+# --alert-file; an alert file takes them in any format.
+check csv-alerts 2 'CSV output has no alert rows: give --alert-file' "$bin" -q --format csv --alerts -r pcaps/demo.pcap
+check alert-file-csv 0 '' "$bin" -q --format csv -w "$tmp/r.csv" --alert-file "$tmp/alerts.txt" -r pcaps/demo.pcap
+check alert-file-lines 0 '^alert 20[0-9-]+T[0-9:.]+Z undocumented tcp .* -> .*: no catalogue row documents tcp/' cat "$tmp/alerts.txt"
+# Every alert the summary counts is a line of the alert file.
+check alert-file-count 0 '^same [1-9]' sh -c '"$1" -q --format json --alert-file "$2/a2.txt" -r pcaps/demo.pcap | tail -n 1 | sed -nE "s/.*\"alerts\":([0-9]+),\"dumped\".*/\1/p" >"$2/n" && n=$(grep -c "^alert " "$2/a2.txt") && [ "$(cat "$2/n")" = "$n" ] && echo same $n' sh "$bin" "$tmp"
+check alert-file-no-alerts 2 'contradict' "$bin" -q --no-alerts --alert-file "$tmp/x.txt" -r pcaps/demo.pcap
+check alert-file-is-report 2 'same file' "$bin" -q -w "$tmp/same.txt" --alert-file "$tmp/same.txt" -r pcaps/demo.pcap
 check rules-check-good 0 'tests/rules/good.conf: [0-9]+ rows, no errors' "$bin" rules --check tests/rules/good.conf
 check rules-check-builtin 0 'rules/imp.conf: 101 rows, no errors' "$bin" rules --check rules/imp.conf
 check rules-check-bad 2 'tests/rules/bad-port.conf:[0-9]+: ' "$bin" rules --check tests/rules/bad-port.conf

@@ -8,6 +8,9 @@
  *                                     connect (TCP) or send (UDP) to ADDR,
  *                                     write PAYLOAD, wait for the answer,
  *                                     keep a TCP connection HOLD_MS open
+ *   peer sigexec PROG ARG...          run PROG with SIGTERM already
+ *                                     pending (blocked, then raised): it
+ *                                     arrives the moment PROG can take it
  *
  * Bounded in time on both sides, so the test always stops by itself.
  */
@@ -15,6 +18,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +149,21 @@ static int send_one(const char *addr, const char *spec, const char *payload,
 	return 0;
 }
 
+/* A signal pending across execve() stays pending (signal(7)): PROG
+   meets it as its first event, before it could have done any work. */
+static int sigexec(char **argv)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 || raise(SIGTERM) != 0)
+		return 2;
+	execvp(argv[0], argv);
+	fprintf(stderr, "peer: %s: %s\n", argv[0], strerror(errno));
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 4 && strcmp(argv[1], "serve") == 0)
@@ -152,6 +171,9 @@ int main(int argc, char **argv)
 	if ((argc == 5 || argc == 6) && strcmp(argv[1], "send") == 0)
 		return send_one(argv[2], argv[3], argv[4],
 				argc == 6 ? atoi(argv[5]) : 0);
-	fprintf(stderr, "usage: peer serve SECONDS SPEC... | peer send ADDR SPEC PAYLOAD [HOLD_MS]\n");
+	if (argc >= 3 && strcmp(argv[1], "sigexec") == 0)
+		return sigexec(argv + 2);
+	fprintf(stderr, "usage: peer serve SECONDS SPEC... | peer send ADDR SPEC PAYLOAD [HOLD_MS]"
+		" | peer sigexec PROG ARG...\n");
 	return 2;
 }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh BIN PEER: impwatch capturing live on a veth pair between two
+# run.sh BIN PEER [GEN_BENCH]: impwatch capturing live on a veth pair between two
 # network namespaces this test makes (an "IM&P node" 192.0.2.10 and a
 # client 192.0.2.20; documentation addresses, inside the namespaces only).
 # Real TCP and UDP clients talk to real listeners on documented,
@@ -10,6 +10,7 @@
 set -u
 bin=$1
 peer=$2
+genb=${3:-}
 pass=0
 fail=0
 
@@ -148,7 +149,7 @@ has flow-5222-open '"type":"flow".*"server_port":5222.*"end_reason":"shutdown"'
 has flow-5060 '"type":"flow".*"transport":"udp".*"server_port":5060.*"verdict":"documented".*"app":"SIP"'
 has flow-3389 '"type":"flow".*"server_port":3389.*"verdict":"undocumented"'
 has interim '"type":"stats".*"pcap_received":[0-9]+,"pcap_dropped":0'
-has summary '"type":"summary".*"capture":\{"interface":"veth-s[0-9]*","received":[1-9][0-9]*,"dropped":0,"ifdropped":0\}.*"validate":"fail","exit_status":1'
+has summary '"type":"summary".*"capture":\{"interface":"veth-s[0-9]*","received":[1-9][0-9]*,"dropped":0,"ifdropped":0,.*"validate":"fail","exit_status":1'
 # The summary is the last record: nothing seen was lost after it.
 tail -n 1 "$tmp/out" | grep -q '"type":"summary"' && ok || bad summary-last "the last record is not the summary"
 # The evidence holds the findings' frames only, in a file made by nobody.
@@ -174,6 +175,234 @@ rc=$?
 imp_pid=
 [ "$rc" -eq 0 ] && ok || bad count-status "exit $rc"
 has count '"type":"summary","files":\[\],"packets":3,'
+
+# ---- a sensor on a quiet link ---------------------------------------------
+# Timers, SIGHUP, alerts as they happen, shutdown and an interface that
+# goes down. Each wait is for a condition, with a generous bound; no
+# assertion is on a time.
+
+# wait_n FILE PATTERN N SECONDS: until FILE has N lines matching PATTERN.
+wait_n() {
+	i=0
+	while [ "$i" -lt $(($4 * 10)) ]; do
+		n=$(grep -Ec -- "$2" "$1" 2>/dev/null)
+		[ "${n:-0}" -ge "$3" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+wait_for() { wait_n "$1" "$2" 1 "$3"; }
+# nlines FILE PATTERN: how many lines of FILE match.
+nlines() {
+	n=$(grep -Ec -- "$2" "$1" 2>/dev/null)
+	echo "${n:-0}"
+}
+# The impwatch under the timeout wrapper started last ($imp_pid).
+imp_child() { pgrep -P "$imp_pid" 2>/dev/null | head -n 1; }
+# stop_imp: SIGTERM, then its exit status in $rc.
+stop_imp() {
+	kill -TERM "$imp_pid"
+	wait "$imp_pid"
+	rc=$?
+	imp_pid=
+}
+# A flow's identity in a JSON record: transport, both ends.
+flow_keys() {
+	grep -h '"type":"flow"' "$@" |
+		sed -E 's/.*"transport":"?([a-z0-9]+)"?,"client_ip":"([^"]*)","client_port":([0-9]+),"server_ip":"([^"]*)","server_port":([0-9]+).*/\1 \2 \3 \4 \5/' |
+		sort
+}
+# One UDP exchange, tried again while the wire is not there yet.
+c_retry() {
+	k=0
+	while [ "$k" -lt 5 ]; do
+		c "$@" >/dev/null 2>&1 && return 0
+		k=$((k + 1))
+	done
+	return 1
+}
+
+# Listeners for this part, up as long as it lasts.
+kill "$srv_pid" 2>/dev/null
+wait "$srv_pid" 2>/dev/null
+ip netns exec "$ns_s" timeout 400 "$peer" serve 390 tcp:3389 tcp:5222 udp:9999 &
+srv_pid=$!
+# A filter nothing passes: the capture sees a silent link.
+quiet='udp port 1'
+
+# --duration ends on a silent link.
+ip netns exec "$ns_s" timeout -k 5 30 "$bin" -i veth-s$$ -q --format json \
+	--duration 2 -f "$quiet" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 0 ] && tail -n 1 "$tmp/out" | grep -q '"type":"summary"' && ok ||
+	bad quiet-duration "exit $rc (124: still running after 30 s), or no summary"
+
+# --report-every keeps reporting on silence, and an idle UDP flow is
+# written by its idle timeout with no packet after it.
+ip netns exec "$ns_s" timeout -k 5 60 "$bin" -i veth-s$$ -q --format json \
+	--report-every 1 --timeout-udp 1 -f 'udp port 9999' >"$tmp/out" 2>"$tmp/err" &
+imp_pid=$!
+wait_n "$tmp/out" '"type":"stats"' 2 15 && ok || bad quiet-stats "no stats records on a silent link"
+c udp:9999 "idle" >/dev/null 2>&1
+wait_for "$tmp/out" '"type":"flow".*"server_port":9999.*"end_reason":"idle"' 15 && ok ||
+	bad idle-expiry "the idle UDP flow was not written by its timeout"
+stop_imp
+[ "$rc" -eq 0 ] && ok || bad quiet-stop "exit $rc"
+
+# Alerts as they happen: text output into a file (no terminal, so
+# fully buffered by default) shows the alert while impwatch runs.
+ip netns exec "$ns_s" timeout -k 5 60 "$bin" -i veth-s$$ -q --report-every 1 \
+	-f 'udp port 9999' >"$tmp/out" 2>"$tmp/err" &
+imp_pid=$!
+wait_for "$tmp/out" '^stats ' 10 && ok || bad text-stats "no stats line while running"
+c udp:9999 "alert me" >/dev/null 2>&1
+wait_for "$tmp/out" '^alert .* undocumented udp 192\.0\.2\.20:[0-9]+ -> 192\.0\.2\.10:9999: ' 10 && ok ||
+	bad text-alert "no alert line while running"
+stop_imp
+# --alert-file -: text alert lines on standard error as they happen; the
+# JSON report keeps its alert records too.
+ip netns exec "$ns_s" timeout -k 5 60 "$bin" -i veth-s$$ -q --format json \
+	-w "$tmp/rep.json" --alert-file - --report-every 1 -f 'udp port 9999' \
+	>"$tmp/out" 2>"$tmp/alerts" &
+imp_pid=$!
+wait_for "$tmp/rep.json" '"type":"stats"' 10
+c udp:9999 "alert me" >/dev/null 2>&1
+wait_for "$tmp/alerts" '^alert .* undocumented udp 192\.0\.2\.20:[0-9]+ -> 192\.0\.2\.10:9999: ' 10 && ok ||
+	bad alert-file "no alert line on standard error while running"
+stop_imp
+[ "$rc" -eq 0 ] && [ "$(nlines "$tmp/rep.json" '"type":"alert"')" -eq 1 ] &&
+	[ "$(nlines "$tmp/alerts" '^alert ')" -eq 1 ] && ok ||
+	bad alert-file-json "exit $rc; want one alert in the JSON report and one line on standard error"
+
+# SIGHUP reopens the report and the alert file (a log rotation): every
+# flow record is in exactly one of the two files, the summary in the new.
+ip netns exec "$ns_s" timeout -k 5 90 "$bin" -i veth-s$$ -q --format json \
+	-w "$tmp/hup.json" --alert-file "$tmp/hup.alerts" --timeout-udp 1 \
+	--report-every 1 -f 'udp port 9999 or tcp port 5222' 2>"$tmp/err" &
+imp_pid=$!
+wait_for "$tmp/hup.json" '"type":"stats"' 10
+for n in 1 2 3; do c udp:9999 "a$n" >/dev/null 2>&1; done
+# A TCP connection open across the rotation: its record, written as it
+# ends, goes to the new file.
+c tcp:5222 "<stream:stream to='example.com'>" 8000 >/dev/null 2>&1 &
+hold_pid=$!
+wait_n "$tmp/hup.json" '"type":"flow".*"server_port":9999' 3 15
+mv "$tmp/hup.json" "$tmp/hup.json.1"
+mv "$tmp/hup.alerts" "$tmp/hup.alerts.1"
+kill -HUP "$imp_pid"
+wait_for "$tmp/hup.json" '"type":"stats"' 10 && ok || bad hup-reopen "no new report file after SIGHUP"
+for n in 4 5 6; do c udp:9999 "b$n" >/dev/null 2>&1; done
+wait_n "$tmp/hup.json" '"type":"flow".*"server_port":9999' 3 15
+stop_imp
+kill "$hold_pid" 2>/dev/null
+wait "$hold_pid" 2>/dev/null
+[ "$rc" -eq 0 ] && ok || bad hup-status "exit $rc after SIGHUP (129: killed by it)"
+flow_keys "$tmp/hup.json.1" "$tmp/hup.json" >"$tmp/keys"
+dups=$(uniq -d "$tmp/keys" | wc -l)
+total=$(wc -l <"$tmp/keys")
+flows=$(tail -n 1 "$tmp/hup.json" 2>/dev/null | sed -nE 's/.*"type":"summary".*"flows":([0-9]+),"max_flows".*/\1/p')
+[ "$dups" -eq 0 ] && [ "$total" -eq "${flows:--1}" ] &&
+	[ "$(grep -c ' 9999$' "$tmp/keys")" -eq 6 ] && [ "$(grep -c ' 5222$' "$tmp/keys")" -eq 1 ] && ok ||
+	bad hup-records "$total flow records in the two files, $dups twice, summary says ${flows:-nothing}; want 7 (6 udp/9999, 1 tcp/5222) once each"
+[ "$(nlines "$tmp/hup.json.1" '"type":"flow".*"server_port":9999')" -eq 3 ] &&
+	[ "$(nlines "$tmp/hup.json" '"type":"flow".*"server_port":9999')" -eq 3 ] &&
+	[ "$(nlines "$tmp/hup.json" '"type":"flow".*"server_port":5222')" -eq 1 ] && ok ||
+	bad hup-split "the flows before the rotation are not in the old file, or those after not in the new"
+[ "$(nlines "$tmp/hup.alerts.1" '^alert ')" -eq 3 ] && [ "$(nlines "$tmp/hup.alerts" '^alert ')" -eq 3 ] && ok ||
+	bad hup-alerts "alert lines: $(nlines "$tmp/hup.alerts.1" '^alert ') before, $(nlines "$tmp/hup.alerts" '^alert ') after the rotation; want 3 and 3"
+# On standard output, SIGHUP changes nothing: the run goes on.
+ip netns exec "$ns_s" timeout -k 5 60 "$bin" -i veth-s$$ -q --format json \
+	--report-every 1 -f "$quiet" >"$tmp/out" 2>"$tmp/err" &
+imp_pid=$!
+wait_for "$tmp/out" '"type":"stats"' 10
+kill -HUP "$imp_pid"
+n=$(nlines "$tmp/out" '"type":"stats"')
+wait_n "$tmp/out" '"type":"stats"' $((n + 2)) 10
+stop_imp
+[ "$rc" -eq 0 ] && tail -n 1 "$tmp/out" | grep -q '"type":"summary"' && ok ||
+	bad hup-stdout "exit $rc after SIGHUP on standard output, or no summary"
+
+# Shutdown counts everything: packets the kernel holds when SIGTERM comes
+# are read, classified and counted. impwatch is stopped while ten UDP
+# exchanges go by (each is in the kernel's buffer once the client has its
+# answer), then gets SIGTERM and SIGCONT together (timeout forwards both).
+ip netns exec "$ns_s" timeout -k 5 60 "$bin" -i veth-s$$ -q --format json \
+	--report-every 1 -f 'udp port 9999' >"$tmp/out" 2>"$tmp/err" &
+imp_pid=$!
+wait_for "$tmp/out" '"type":"stats"' 10
+real=$(imp_child)
+kill -STOP "${real:-0}" 2>/dev/null
+for n in 1 2 3 4 5 6 7 8 9 10; do c udp:9999 "d$n" >/dev/null 2>&1; done
+stop_imp
+[ "$rc" -eq 0 ] && [ "$(nlines "$tmp/out" '"type":"flow".*"server_port":9999')" -eq 10 ] &&
+	grep -q '"type":"summary","files":\[\],"packets":20,' "$tmp/out" && ok ||
+	bad shutdown-drain "exit $rc, $(nlines "$tmp/out" '"type":"flow".*"server_port":9999') of 10 flows in the kernel's buffer reported"
+
+# A signal before the capture starts: it is pending when impwatch starts
+# (peer sigexec), so it comes before anything else; the run still ends
+# with a complete (empty) report.
+ip netns exec "$ns_s" timeout -k 5 20 "$peer" sigexec "$bin" -i veth-s$$ -q \
+	--format json -f "$quiet" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 0 ] && tail -n 1 "$tmp/out" | grep -Eq '"type":"summary".*"capture":\{"interface":"veth-s' && ok ||
+	bad early-signal-live "exit $rc (143: killed; 124/137: signal never taken), or no summary"
+timeout -k 5 20 "$peer" sigexec "$bin" -q --format json \
+	-r "$(dirname "$0")/../../pcaps/demo.pcap" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -ne 143 ] && [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] &&
+	tail -n 1 "$tmp/out" | grep -q '"type":"summary"' && ok ||
+	bad early-signal-file "exit $rc, or no summary"
+
+# An interface that goes down and comes back: noted, capture resumes,
+# and the gate is inconclusive.
+ip netns exec "$ns_s" timeout -k 5 90 "$bin" -i veth-s$$ -q --format json \
+	--validate --report-every 1 -f 'udp port 9999' >"$tmp/out" 2>"$tmp/err" &
+imp_pid=$!
+wait_for "$tmp/out" '"type":"stats"' 10
+c_retry udp:9999 "before"
+wait_for "$tmp/out" '"type":"alert"' 10
+ip -n "$ns_s" link set veth-s$$ down
+wait_for "$tmp/err" "veth-s$$: the interface went down" 10 && ok || bad ifdown-noted "no message when the interface went down"
+ip -n "$ns_s" link set veth-s$$ up
+wait_for "$tmp/err" "veth-s$$: the interface is back" 15 && ok || bad ifup-noted "no message when the interface came back"
+c_retry udp:9999 "after"
+wait_n "$tmp/out" '"type":"alert"' 2 15 && ok || bad ifdown-resumed "no capture after the interface came back"
+stop_imp
+[ "$rc" -eq 3 ] && ok || bad ifdown-validate "exit $rc, want 3 (inconclusive)"
+has ifdown-summary '"type":"summary".*"capture":\{"interface":"veth-s[0-9]*",.*"went_down":1,'
+has ifdown-health '"type":"summary".*"health":\{"status":"poor".*went down'
+
+# Replay: every flow of a generated capture, replayed at a modest rate,
+# is recorded live as it is from the file.
+if ! command -v tcpreplay >/dev/null 2>&1; then
+	echo "live: no tcpreplay (Debian tcpreplay): replay test skipped"
+elif [ -z "${genb:-}" ] || [ ! -x "$genb" ]; then
+	echo "live: no capture generator given: replay test skipped"
+else
+	"$genb" mix -m 1 -s 3 "$tmp/replay.pcap" >"$tmp/gen.out" || bad replay-gen "gen_bench failed"
+	sent=$(sed -nE 's/^packets ([0-9]+) .*/\1/p' "$tmp/gen.out")
+	"$bin" -q --format json -r "$tmp/replay.pcap" >"$tmp/off.json" 2>"$tmp/err"
+	ip netns exec "$ns_s" timeout -k 5 120 "$bin" -i veth-s$$ -q --format json \
+		--report-every 1 -f 'not icmp6' >"$tmp/out" 2>"$tmp/err" &
+	imp_pid=$!
+	wait_for "$tmp/out" '"type":"stats"' 10
+	ip netns exec "$ns_c" timeout 60 tcpreplay -q -i veth-c$$ --pps 2000 "$tmp/replay.pcap" >/dev/null 2>&1
+	# Until the interim record counts every packet sent (or 20 s).
+	i=0
+	while [ "$i" -lt 200 ]; do
+		got=$(grep '"type":"stats"' "$tmp/out" | tail -n 1 | sed -nE 's/.*"packets":([0-9]+),.*/\1/p')
+		[ "${got:-0}" -ge "${sent:-1}" ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	stop_imp
+	flow_keys "$tmp/off.json" | uniq >"$tmp/keys.off"
+	flow_keys "$tmp/out" | uniq >"$tmp/keys.live"
+	missing=$(comm -23 "$tmp/keys.off" "$tmp/keys.live" | wc -l)
+	[ "$rc" -eq 0 ] && [ "$missing" -eq 0 ] && [ -s "$tmp/keys.off" ] && ok ||
+		bad replay "exit $rc; $missing of $(wc -l <"$tmp/keys.off") flows of the file not recorded live"
+fi
 
 echo "live: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
