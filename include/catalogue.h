@@ -163,6 +163,12 @@ bool catalogue_row_icmp(const struct cat_row *r);
    id 0 (no protocol) only under "any". Compares ids, never names. */
 bool catalogue_row_allows_app(const struct cat_row *r, uint16_t id);
 
+/* The client ports in force (--ephemeral-ports): what a sender's claim
+   to be a listener needs its receiver's port to be (classify.c). A new
+   catalogue has DEF_EPHEMERAL_LO to DEF_EPHEMERAL_HI; lo <= hi. */
+void catalogue_set_ephemeral(struct catalogue *c, uint16_t lo, uint16_t hi);
+bool catalogue_is_ephemeral(const struct catalogue *c, uint16_t port);
+
 /* True when row r's source-port rule accepts sport. */
 bool catalogue_row_sport_ok(const struct cat_row *r, uint16_t sport);
 
@@ -175,6 +181,8 @@ bool catalogue_row_dport_ok(const struct cat_row *r, uint16_t dport);
 #define CAT_MAX_HITS 64
 struct cat_hits {
 	uint16_t n;
+	uint8_t step;        /* the rule of catalogue_listener() that matched,
+	                        1 to 4; 0 when none did */
 	uint16_t rows[CAT_MAX_HITS];
 };
 
@@ -189,6 +197,8 @@ struct cat_hits {
  *     trap receiver is known only by sender port 61441);
  *  4. the same with sport and dport swapped: LISTENER_SRC.
  * For ICMP and ICMPv6 pass ports 0: ICMP rows match as LISTENER_DST.
+ * h->step says which rule matched: only rule 1 rests on the destination
+ * port alone; rules 2 to 4 rest on the source port the sender chose.
  */
 enum listener_side catalogue_listener(const struct catalogue *c,
 				      uint8_t proto, uint16_t sport,

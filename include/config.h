@@ -102,6 +102,18 @@
 #define LIVE_LINK_CHECK_MS   100       /* how often the interface's state is
                                            looked at */
 
+/*
+ * Client ports (--ephemeral-ports LO-HI). A flow documented only through
+ * what its first packet's sender claims (its own source port, or a lone
+ * SYN-ACK) counts as documented only when the port it was sent to is in
+ * this range. The default takes every port a client may be given: 1024
+ * and up (RFC 6056 section 3.2). Linux, and so IM&P and CUCM themselves,
+ * give 32768-60999 (Cisco's servers: 32768-61000); Windows and macOS
+ * 49152-65535 (RFC 6335's dynamic range).
+ */
+#define DEF_EPHEMERAL_LO     1024u
+#define DEF_EPHEMERAL_HI     65535u
+
 struct limits {
 	uint32_t max_flows;
 	uint32_t timeout_tcp;
@@ -113,6 +125,7 @@ struct limits {
 	uint32_t timeout_frag;
 	uint32_t dpi_packets;
 	uint32_t dpi_memory_mb;
+	uint16_t ephemeral_lo, ephemeral_hi;
 };
 
 /* Fill *l with the defaults above. */
@@ -128,6 +141,8 @@ static inline void limits_default(struct limits *l)
 	l->timeout_frag = DEF_TIMEOUT_FRAG;
 	l->dpi_packets = DEF_DPI_PACKETS;
 	l->dpi_memory_mb = DEF_DPI_MEMORY_MB;
+	l->ephemeral_lo = DEF_EPHEMERAL_LO;
+	l->ephemeral_hi = DEF_EPHEMERAL_HI;
 }
 
 #endif

@@ -39,11 +39,27 @@ struct catalogue {
 	struct portindex *src;   /* rows with a fixed source port, by (proto, sport) */
 	cat_app_id_fn app_id;    /* resolves names in apps fields, or NULL */
 	void *app_id_ctx;
+	uint16_t eph_lo, eph_hi;     /* client ports (--ephemeral-ports) */
 };
 
 struct catalogue *catalogue_new(void)
 {
-	return calloc(1, sizeof(struct catalogue));
+	struct catalogue *c = calloc(1, sizeof(struct catalogue));
+
+	if (c)
+		catalogue_set_ephemeral(c, DEF_EPHEMERAL_LO, DEF_EPHEMERAL_HI);
+	return c;
+}
+
+void catalogue_set_ephemeral(struct catalogue *c, uint16_t lo, uint16_t hi)
+{
+	c->eph_lo = lo;
+	c->eph_hi = hi;
+}
+
+bool catalogue_is_ephemeral(const struct catalogue *c, uint16_t port)
+{
+	return c && port >= c->eph_lo && port <= c->eph_hi;
 }
 
 void catalogue_free(struct catalogue *c)
@@ -371,6 +387,7 @@ enum listener_side catalogue_listener(const struct catalogue *c,
 	if (!h)
 		h = &scratch;
 	h->n = 0;
+	h->step = 0;
 	if (!c || !c->built)
 		return LISTENER_NONE;
 	if (is_icmp_proto(proto)) {
@@ -379,15 +396,21 @@ enum listener_side catalogue_listener(const struct catalogue *c,
 		h->n = m.n;
 		if (m.n)
 			memcpy(h->rows, m.rows, m.n * sizeof(*m.rows));
+		h->step = m.n ? 1 : 0;
 		return m.n ? LISTENER_DST : LISTENER_NONE;
 	}
+	h->step = 1;
 	if (filter(c, rows_at(c->dst, proto, dport), true, sport, h))
 		return LISTENER_DST;
+	h->step = 2;
 	if (filter(c, rows_at(c->dst, proto, sport), true, dport, h))
 		return LISTENER_SRC;
+	h->step = 3;
 	if (filter(c, rows_at(c->src, proto, sport), false, dport, h))
 		return LISTENER_DST;
+	h->step = 4;
 	if (filter(c, rows_at(c->src, proto, dport), false, sport, h))
 		return LISTENER_SRC;
+	h->step = 0;
 	return LISTENER_NONE;
 }

@@ -73,6 +73,21 @@ static void decide_direction(const struct catalogue *cat, struct flow *f,
 	f->server_is_b = (uint8_t)(sender_is_server == from_b);
 }
 
+/*
+ * The port a first packet was sent to, when its sender claimed to be the
+ * listener: a port a client could have used. It must be in
+ * --ephemeral-ports and no documented listener of its own (a row's fixed
+ * sender range, where the row has one, was checked by the listener
+ * decision itself).
+ */
+static bool claim_plausible(const struct catalogue *cat, const struct packet *p)
+{
+	if (!catalogue_is_ephemeral(cat, p->dport))
+		return false;
+	return p->dport == p->sport ||
+	       catalogue_lookup(cat, p->proto, p->dport).n == 0;
+}
+
 void classify_flow(const struct catalogue *cat, struct flow *f,
 		   const struct packet *p, bool from_b)
 {
@@ -87,6 +102,20 @@ void classify_flow(const struct catalogue *cat, struct flow *f,
 		   port, count. A listener seen on the client's side is not. */
 		if (catalogue_listener(cat, f->key.proto, flow_client_port(f),
 				       flow_server_port(f), &h) != LISTENER_DST)
+			h.n = 0;
+	}
+	/* Documented only through what the sender says of itself: its own
+	   source port (rules 2 to 4 of the listener decision) or a SYN-ACK
+	   with no SYN before it. Anyone can send either, so the claim holds
+	   only towards a plausible client port; otherwise the flow is
+	   judged as sent, its receiver the server, documented only when the
+	   port it went to is a listener for this sender. */
+	if (h.n && (f->basis == BASIS_SYNACK || h.step >= 2) &&
+	    !claim_plausible(cat, p)) {
+		f->basis = BASIS_FIRST_PACKET;
+		f->server_is_b = (uint8_t)!from_b;
+		if (catalogue_listener(cat, p->proto, p->sport, p->dport, &h) !=
+		    LISTENER_DST || h.step != 1)
 			h.n = 0;
 	}
 

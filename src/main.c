@@ -158,6 +158,10 @@ static void usage(FILE *o)
 "                       mirrored twice (default %u); copies are left out\n"
 "  --dup-window-us US   a frame repeated within US microseconds is a copy\n"
 "                       (default %u; 0: no detection)\n"
+"  --ephemeral-ports LO-HI  the ports clients use (default %u-%u): a flow\n"
+"                       documented only by its first sender's own port (or\n"
+"                       a lone SYN-ACK) stays documented only when sent to a\n"
+"                       port in this range that no row documents\n"
 "\n"
 "Catalogue:\n"
 "  --rules FILE         use FILE instead of the built-in catalogue\n"
@@ -213,7 +217,7 @@ static void usage(FILE *o)
 "     (flows nDPI did not inspect past --dpi-memory, datagrams pushed out\n"
 "     of a full fragment table)\n",
 		DEF_SNAPLEN, DEF_BUFFER_KIB, DEF_HEALTH_ONE_WAY, DEF_HEALTH_DUP,
-		DEF_DUP_WINDOW_US,
+		DEF_DUP_WINDOW_US, DEF_EPHEMERAL_LO, DEF_EPHEMERAL_HI,
 		DEF_MAX_FLOWS, DEF_TIMEOUT_TCP, DEF_TIMEOUT_TCP_DONE,
 		DEF_TIMEOUT_UDP, DEF_TIMEOUT_OTHER, CLOCK_AHEAD, DEF_TIME_JUMP,
 		DEF_MAX_FRAGS,
@@ -249,6 +253,25 @@ static bool parse_uint(const char *s, unsigned long lo, unsigned long hi,
 	return true;
 }
 
+/* LO-HI, two ports with 1 <= LO <= HI <= 65535, or false. */
+static bool parse_port_range(const char *s, uint16_t *lo, uint16_t *hi)
+{
+	const char *dash = strchr(s, '-');
+	char first[8];
+	uint32_t a, b;
+
+	if (!dash || (size_t)(dash - s) >= sizeof(first))
+		return false;
+	memcpy(first, s, (size_t)(dash - s));
+	first[dash - s] = '\0';
+	if (!parse_uint(first, 1, 65535, &a) || !parse_uint(dash + 1, 1, 65535, &b) ||
+	    a > b)
+		return false;
+	*lo = (uint16_t)a;
+	*hi = (uint16_t)b;
+	return true;
+}
+
 static bool parse_format(const char *s, enum report_format *fmt)
 {
 	if (strcmp(s, "text") == 0)
@@ -269,7 +292,8 @@ enum {
 	OPT_NO_DPI, OPT_DPI_PACKETS, OPT_SNAPLEN, OPT_NO_PROMISC,
 	OPT_BUFFER_SIZE, OPT_DURATION, OPT_COUNT, OPT_REPORT_EVERY, OPT_DUMP,
 	OPT_ALERTS, OPT_NO_ALERTS, OPT_HOSTS, OPT_DUP_WINDOW, OPT_HEALTH_ONE_WAY,
-	OPT_HEALTH_DUP, OPT_DPI_MEMORY, OPT_TIME_JUMP, OPT_ALERT_FILE
+	OPT_HEALTH_DUP, OPT_DPI_MEMORY, OPT_TIME_JUMP, OPT_ALERT_FILE,
+	OPT_EPHEMERAL
 };
 
 static const struct option long_opts[] = {
@@ -304,6 +328,7 @@ static const struct option long_opts[] = {
 	{ "dup-window-us", required_argument, NULL, OPT_DUP_WINDOW },
 	{ "health-one-way", required_argument, NULL, OPT_HEALTH_ONE_WAY },
 	{ "health-duplicates", required_argument, NULL, OPT_HEALTH_DUP },
+	{ "ephemeral-ports", required_argument, NULL, OPT_EPHEMERAL },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "filter", required_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -443,6 +468,12 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case OPT_HEALTH_DUP:
 			if (!parse_uint(optarg, 0, 100, &o->health_dup))
 				return bad_value("--health-duplicates (0-100)", optarg);
+			break;
+		case OPT_EPHEMERAL:
+			if (!parse_port_range(optarg, &o->lim.ephemeral_lo,
+					      &o->lim.ephemeral_hi))
+				return bad_value("--ephemeral-ports (LO-HI, 1-65535)",
+						 optarg);
 			break;
 		case OPT_ALERTS: o->alerts = 1; break;
 		case OPT_NO_ALERTS: o->alerts = 0; break;

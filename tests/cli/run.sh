@@ -109,6 +109,15 @@ check rules-bad-app 2 'tests/rules/bad-app.conf:2: unknown nDPI protocol .Postgr
 check rules-bad-app-no-dpi 0 'bad-app.conf: 1 rows, no errors' "$bin" rules --no-dpi --check tests/rules/bad-app.conf
 check rules-add-bad-app 2 'tests/rules/bad-app.conf:2: ' "$bin" -q --rules-add tests/rules/bad-app.conf -r pcaps/demo.pcap
 
+# Claims of a sender about itself (tests/gen/README.md: dir-claims.pcap).
+check claim-udp-443 1 '"client_ip":"203.0.113.66","client_port":5060,"server_ip":"192.0.2.10","server_port":443,.*"verdict":"undocumented"' "$bin" -q --format json --validate -r pcaps/dir-claims.pcap
+check claim-default-range 1 '"client_port":4444,"server_ip":"203.0.113.66","server_port":5222,.*"verdict":"documented"' "$bin" -q --format json --validate -r pcaps/dir-claims.pcap
+check claim-narrow-range 1 '"client_port":5222,"server_ip":"192.0.2.10","server_port":4444,.*"verdict":"undocumented"' "$bin" -q --format json --validate --ephemeral-ports 32768-65535 -r pcaps/dir-claims.pcap
+check ephemeral-bad-order 2 "invalid value '60000-1024' for --ephemeral-ports" "$bin" -q --ephemeral-ports 60000-1024 -r pcaps/demo.pcap
+check ephemeral-bad-zero 2 "invalid value '0-1024' for --ephemeral-ports" "$bin" -q --ephemeral-ports 0-1024 -r pcaps/demo.pcap
+check ephemeral-bad-text 2 "invalid value '1024' for --ephemeral-ports" "$bin" -q --ephemeral-ports 1024 -r pcaps/demo.pcap
+check replies-still-documented 1 '"flows_by_verdict":\{"documented":4,"undocumented":1,' "$bin" -q --format json --validate -r pcaps/dir-replies.pcap
+
 # Evidence: the frames of every flow that is a finding, and only those.
 check dump 1 '' "$bin" -q --validate --dump-undocumented "$tmp/evidence.pcap" -r pcaps/demo.pcap
 check dump-content 1 '"flows_by_verdict":\{"documented":0,"undocumented":3,"local-only":1,"protocol-mismatch":1,' \

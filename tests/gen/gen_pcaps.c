@@ -2395,6 +2395,77 @@ static void gen_duplicates(const char *dir)
 	out_close(&o);
 }
 
+/* Flows whose first packet claims, by its source port or by a lone
+   SYN-ACK, that its sender is a documented listener, towards a port no
+   client would use: the claims impwatch must not take on trust. */
+static void gen_claims(const char *dir)
+{
+	struct out o;
+	struct buf q;
+	struct tcpconv t;
+
+	out_open(&o, dir, "dir-claims.pcap", L_ETHER);
+	out_start(&o, DLT_EN10MB);
+	/* UDP from "SIP" 5060 to 443: opaque bytes, no SIP at all. */
+	out_pause(&o);
+	opaque(&q, 120, 5443);
+	send_udp(&o, &S.outsider, 5060, &S.pub, 443, &q);
+	send_udp(&o, &S.outsider, 5060, &S.pub, 443, &q);
+	/* TCP without a SYN from "XMPP" 5222 to 4444, random payload. */
+	out_pause(&o);
+	t = tcpconv(&S.pub, 4444, &S.outsider, 5222);
+	opaque(&q, 200, 4444);
+	tcp_send(&o, &t, false, F_PSH | F_ACK, q.b, q.n);
+	tcp_send(&o, &t, false, F_PSH | F_ACK, q.b, q.n);
+	/* A SYN-ACK alone, from "XMPP" 5222 to port 80. */
+	out_pause(&o);
+	t = tcpconv(&S.pub, 80, &S.outsider, 5222);
+	tcp_send(&o, &t, false, F_SYN | F_ACK, NULL, 0);
+	/* From table 12's trap sender port 61441 to 443. */
+	out_pause(&o);
+	opaque(&q, 64, 61441);
+	send_udp(&o, &S.outsider, 61441, &S.pub, 443, &q);
+	out_close(&o);
+}
+
+/* A SPAN that mirrors the servers' replies only: each flow is first
+   seen from its documented port to the client's port. The last one
+   answers a client port under 1024. */
+static void gen_replies(const char *dir)
+{
+	struct out o;
+	struct buf q, r;
+	struct tcpconv t;
+
+	out_open(&o, dir, "dir-replies.pcap", L_ETHER);
+	out_start(&o, DLT_EN10MB);
+	/* XMPP: the publisher's TLS records to a Jabber client. */
+	out_pause(&o);
+	t = tcpconv(&S.jabber, 50432, &S.pub, 5222);
+	tls_app_data(&r, 160, 7);
+	tcp_send(&o, &t, false, F_PSH | F_ACK, r.b, r.n);
+	tcp_send(&o, &t, false, F_PSH | F_ACK, r.b, r.n);
+	/* SIP over UDP: the 200 OK to the gateway's port. */
+	sip_options(&q, &r, "UDP", &S.gw, 51062, &S.pub, 5060, 4);
+	out_pause(&o);
+	send_udp(&o, &S.pub, 5060, &S.gw, 51062, &r);
+	/* LDAP: the directory's bind response. */
+	ldap_bind(&q, &r, true);
+	out_pause(&o);
+	t = tcpconv(&S.pub, 50389, &S.ldap, 389);
+	tcp_send(&o, &t, false, F_PSH | F_ACK, r.b, r.n);
+	/* DNS: the answer to the publisher's query. */
+	dns_pair(&q, &r, 0x5a51, false);
+	out_pause(&o);
+	send_udp(&o, &S.dns, 53, &S.pub, 50053, &r);
+	/* XMPP again, to a client port under 1024: no client picks it. */
+	out_pause(&o);
+	t = tcpconv(&S.laptop, 1022, &S.pub, 5222);
+	tls_app_data(&r, 96, 8);
+	tcp_send(&o, &t, false, F_PSH | F_ACK, r.b, r.n);
+	out_close(&o);
+}
+
 int main(int argc, char **argv)
 {
 	struct stat st;
@@ -2417,5 +2488,7 @@ int main(int argc, char **argv)
 	gen_roles(argv[1]);
 	gen_half_duplex(argv[1]);
 	gen_duplicates(argv[1]);
+	gen_claims(argv[1]);
+	gen_replies(argv[1]);
 	return 0;
 }

@@ -175,6 +175,95 @@ static void test_sender_port(void **state)
 	assert_true(f->tables == (UINT64_C(1) << 12));
 }
 
+/*
+ * A first packet from a documented port says "I am the server": believed
+ * only when the port it was sent to is one a client could have picked
+ * (in --ephemeral-ports, 1024-65535 by default, and no listener of its
+ * own). Otherwise the flow is judged as sent: its receiver is the server.
+ */
+static void test_claim_by_source_port(void **state)
+{
+	struct fx *x = *state;
+	const uint32_t OUT = A4(203, 0, 113, 66);
+	struct packet p = pkt(17, OUT, 5060, PUB, 443, 0);
+	struct flow *f = first(x, &p);
+
+	assert_int_equal(f->basis, BASIS_FIRST_PACKET);
+	assert_ends(f, OUT, 5060, PUB, 443);
+	assert_int_equal(f->verdict, V_UNDOCUMENTED);
+	assert_null(service(x, f));
+	assert_int_equal(f->tables, 0);
+
+	/* Table 12's fixed sender port is a claim too. */
+	p = pkt(17, OUT, 61441, PUB, 443, 0);
+	f = first(x, &p);
+	assert_int_equal(f->verdict, V_UNDOCUMENTED);
+	assert_int_equal(f->basis, BASIS_FIRST_PACKET);
+
+	/* To another service's listener (UDP 8500, table 9, which wants
+	   sender port 8500): no client port. */
+	p = pkt(17, OUT, 5060, PUB, 8500, 0);
+	f = first(x, &p);
+	assert_int_equal(f->verdict, V_UNDOCUMENTED);
+	assert_ends(f, OUT, 5060, PUB, 8500);
+
+	/* To a port in the default range: a plausible client, believed. */
+	p = pkt(6, OUT, 5222, PUB, 4444, TCPF_PSH | TCPF_ACK);
+	f = first(x, &p);
+	assert_int_equal(f->basis, BASIS_CATALOGUE);
+	assert_ends(f, PUB, 4444, OUT, 5222);
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+	assert_string_equal(service(x, f), "xcp-client-access");
+}
+
+/* A SYN-ACK alone is the same claim by its sender. */
+static void test_claim_by_synack(void **state)
+{
+	struct fx *x = *state;
+	const uint32_t OUT = A4(203, 0, 113, 66);
+	struct packet p = pkt(6, OUT, 5222, PUB, 80, TCPF_SYN | TCPF_ACK);
+	struct flow *f = first(x, &p);
+
+	assert_int_equal(f->basis, BASIS_FIRST_PACKET);
+	assert_ends(f, OUT, 5222, PUB, 80);
+	assert_int_equal(f->verdict, V_UNDOCUMENTED);
+
+	/* An undocumented SYN-ACK keeps its direction: nothing to doubt. */
+	p = pkt(6, OUT, 3389, PUB, 80, TCPF_SYN | TCPF_ACK);
+	f = first(x, &p);
+	assert_int_equal(f->basis, BASIS_SYNACK);
+	assert_ends(f, PUB, 80, OUT, 3389);
+	assert_int_equal(f->verdict, V_UNDOCUMENTED);
+}
+
+/* --ephemeral-ports narrows the client ports a claim may point at; a
+   flow sent to a listener is not a claim and is not affected. */
+static void test_claim_ephemeral_range(void **state)
+{
+	struct fx *x = *state;
+	const uint32_t OUT = A4(203, 0, 113, 66);
+	struct packet p;
+	struct flow *f;
+
+	catalogue_set_ephemeral(x->cat, 32768, 65535);
+	p = pkt(6, OUT, 5222, PUB, 4445, TCPF_PSH | TCPF_ACK);
+	f = first(x, &p);
+	assert_int_equal(f->verdict, V_UNDOCUMENTED);
+	assert_int_equal(f->basis, BASIS_FIRST_PACKET);
+	assert_ends(f, OUT, 5222, PUB, 4445);
+
+	p = pkt(6, PUB, 5222, CLIENT, 50001, TCPF_ACK);
+	f = first(x, &p);
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+	assert_int_equal(f->basis, BASIS_CATALOGUE);
+
+	/* Sent to the listener from a low port: no claim, documented. */
+	p = pkt(6, CLIENT, 4446, PUB, 5222, TCPF_ACK);
+	f = first(x, &p);
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+	catalogue_set_ephemeral(x->cat, DEF_EPHEMERAL_LO, DEF_EPHEMERAL_HI);
+}
+
 /* Nothing documented: the lower port listens. */
 static void test_lower_port(void **state)
 {
@@ -327,6 +416,9 @@ int main(void)
 		cmocka_unit_test(test_synack_decides),
 		cmocka_unit_test(test_catalogue_reply_only),
 		cmocka_unit_test(test_sender_port),
+		cmocka_unit_test(test_claim_by_source_port),
+		cmocka_unit_test(test_claim_by_synack),
+		cmocka_unit_test(test_claim_ephemeral_range),
 		cmocka_unit_test(test_lower_port),
 		cmocka_unit_test(test_icmp),
 		cmocka_unit_test(test_local_only),
