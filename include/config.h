@@ -37,6 +37,9 @@
 /* Decoder. */
 #define MAX_ENCAP_DEPTH      16        /* nested tunnels/tags before giving up */
 #define MAX_IPV6_EXT_HDRS    16        /* extension headers walked per packet */
+#define MAX_TUNNEL_LAYERS    4         /* tunnels removed from one packet, each
+                                          its carrier recorded: ERSPAN of VXLAN
+                                          in GRE is 3 */
 
 /* Catalogue files. */
 #define MAX_RULE_LINE        4096      /* bytes per line, newline excluded */

@@ -83,11 +83,14 @@ enum tunnel_kind {
 	X(DERR_ERSPAN_UNSUPPORTED,"erspan-unsupported","ERSPAN version or frame type impwatch does not decode") \
 	X(DERR_VXLAN_TRUNC,      "vxlan-truncated",    "VXLAN header cut short") \
 	X(DERR_VXLAN_NO_VNI,     "vxlan-no-vni",       "VXLAN header without the I flag (RFC 7348)") \
+	X(DERR_VXLAN_RESERVED,   "vxlan-reserved",     "VXLAN flags or reserved bits not zero as RFC 7348 has senders write them") \
 	X(DERR_GENEVE_TRUNC,     "geneve-truncated",   "Geneve header or options cut short") \
 	X(DERR_OVERLAY_UNKNOWN,  "overlay-unknown-proto", "Geneve or VXLAN-GPE carries a protocol impwatch does not decode") \
+	X(DERR_OVERLAY_BAD_HEADER,"overlay-bad-header", "Geneve or VXLAN-GPE version, reserved bits or option lengths not as their RFCs allow") \
 	X(DERR_PPP_UNKNOWN_PROTO,"ppp-unknown-proto",  "PPP in GRE carries a protocol other than IP") \
 	X(DERR_FRAG_TINY,        "frag-tiny",          "first fragment ends inside the TCP header (RFC 1858): ports kept") \
 	X(DERR_TOO_DEEP,         "encap-too-deep",     "more nested encapsulations than the limit") \
+	X(DERR_TUNNEL_TOO_DEEP,  "tunnel-too-deep",    "more nested tunnels than the limit: the last is a flow of its own") \
 	X(DERR_UNSUPPORTED_LINK, "unsupported-link",   "link type impwatch does not decode")
 
 #define X_ENUM(e, n, d) e,
@@ -109,6 +112,24 @@ enum decode_status {
 /* Address in network byte order; IPv4 is held as ::ffff:a.b.c.d. */
 struct ip_addr {
 	uint8_t b[16];
+};
+
+/*
+ * One tunnel removed on the way to the classified packet: its carrier,
+ * the flow the outer IP header makes (its endpoints and protocol, and the
+ * UDP ports of VXLAN, VXLAN-GPE and Geneve), and what names the tunnel.
+ * Recorded once the tunnel's own header was found well formed, whatever
+ * became of what it carries.
+ */
+struct tun_layer {
+	struct ip_addr src, dst;  /* outer endpoints, as this packet went */
+	uint16_t sport, dport;    /* host order; 0 but for UDP carriers */
+	uint32_t id;              /* VNI (VXLAN, VXLAN-GPE with I, Geneve) or
+	                             ERSPAN II/III session id; 0 without */
+	uint8_t kind;             /* enum tunnel_kind */
+	uint8_t proto;            /* outer IP protocol: 17, 47, 4 or 41 */
+	uint8_t family;           /* outer IP version: 4 or 6 */
+	uint8_t has_id;           /* id was in the header */
 };
 
 /*
@@ -141,6 +162,14 @@ struct packet {
 	   first fragment releases them, they are added to the same flow. */
 	uint32_t held_pkts;
 	uint64_t held_bytes;
+	uint8_t  ntun;           /* tunnels removed, in tun[], outermost first */
+	uint8_t  no_inner;       /* what the innermost of them carries could
+	                            not be decoded: the packet belongs to that
+	                            carrier alone, which the fields above
+	                            describe (the reason is counted) */
+	/* Not zeroed by decode_packet(): only tun[0] to tun[ntun - 1] hold
+	   anything, so that a packet with no tunnel costs nothing for them. */
+	struct tun_layer tun[MAX_TUNNEL_LAYERS];
 };
 
 struct frag_table;
@@ -173,9 +202,17 @@ void decoder_free(struct decoder *d);
  * field is zeroed on each call. Expires fragment entries at ts_us first.
  * Never fails on any content of `frame`.
  *
- * When an inner layer (inside a tunnel) cannot be decoded, the reason is
- * counted and the packet is returned as the flow of the last IP layer that
- * was decoded (GRE: proto 47, ports 0; VXLAN: its UDP ports).
+ * A tunnel is removed only when its header is well formed: GRE (with
+ * ERSPAN, WCCP, PPTP's enhanced GRE) of a version and protocol impwatch
+ * decodes; IP-in-IP; VXLAN, VXLAN-GPE and Geneve on their destination
+ * port only (UDP from port 4789 to 443 is UDP to 443), with the flags,
+ * version, reserved bits and option lengths their RFCs have senders
+ * write. Otherwise the reason is counted and the packet is the flow its
+ * outer header makes. Each tunnel removed is recorded in p->tun[], at
+ * most MAX_TUNNEL_LAYERS (past that, tunnel-too-deep, and the last one
+ * stays the flow). When what a tunnel carries cannot be decoded, the
+ * reason is counted, the packet is returned as that tunnel's outer flow
+ * and p->no_inner is set.
  */
 enum decode_status decode_packet(struct decoder *d, int dlt, uint64_t ts_us,
 				 const uint8_t *frame, uint32_t caplen,

@@ -76,6 +76,16 @@ enum decode_status decode_ip_any(struct dctx *x, struct cursor *c,
 				 enum decode_err empty);
 
 /* decode_tunnel.c */
+/*
+ * A tunnel's header was found well formed and what it carries comes next:
+ * record its carrier (the outer flow *x->p holds until the inside is
+ * decoded) as the packet's next tunnel layer. False, counted as
+ * DERR_TUNNEL_TOO_DEEP, when the packet holds MAX_TUNNEL_LAYERS already:
+ * the caller then returns DECODE_ERROR and the carrier stays the flow.
+ */
+bool tunnel_enter(struct dctx *x, enum tunnel_kind kind, bool has_id,
+		  uint32_t id);
+
 enum tunnel_via {
 	VIA_GRE,     /* IP protocol 47 */
 	VIA_IP4,     /* IP protocol 4: IPv4 inside */
@@ -86,8 +96,10 @@ enum tunnel_via {
 };
 /*
  * Decode what a tunnel carries, c at the tunnel's header and *p already
- * holding the outer flow. When the inside cannot be decoded, the reason
- * is counted and *p is put back to the outer flow: DECODE_OK.
+ * holding the outer flow. When the header is not well formed, the reason
+ * is counted and *p is put back to the outer flow: DECODE_OK. When it is
+ * but the inside cannot be decoded, the same with the tunnel's carrier
+ * kept in p->tun[] and p->no_inner set.
  */
 enum decode_status decode_tunnel(struct dctx *x, struct cursor *c,
 				 enum tunnel_via via);

@@ -10,6 +10,7 @@
  */
 #include "decode_int.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #define X_NAME(e, n, d) n,
@@ -163,7 +164,7 @@ enum decode_status decode_packet(struct decoder *d, int dlt, uint64_t ts_us,
 	struct cursor c;
 	enum decode_status st;
 
-	memset(p, 0, sizeof *p);
+	memset(p, 0, offsetof(struct packet, tun));
 	p->ts_us = ts_us;
 	p->wire_len = wire_len;
 	/* Lazy expiry: O(1) unless entries are due. */
@@ -194,7 +195,7 @@ enum decode_status decode_packet(struct decoder *d, int dlt, uint64_t ts_us,
 		count_tunnels(&x);
 out:
 	if (st == DECODE_ERROR) {
-		memset(p, 0, sizeof *p);
+		memset(p, 0, offsetof(struct packet, tun));
 		p->ts_us = ts_us;
 		p->wire_len = wire_len;
 	}

@@ -101,6 +101,11 @@ static enum decode_status decode_l4(struct dctx *x, struct cursor *c,
 	size_t hlen;
 
 	p->proto = proto;
+	/* An outer layer's transport fields (a VXLAN carrier's UDP ports)
+	   are not this layer's: ICMP or GRE inside a tunnel has none. */
+	p->sport = p->dport = 0;
+	p->tcp_flags = 0;
+	p->icmp_type = 0;
 	/* Where the transport header starts, for the duplicate check:
 	   the cursor is on it, inside the packet l3 points at. */
 	p->l4_off = (uint32_t)(cur_pos(c) - p->l3);
@@ -158,14 +163,20 @@ static enum decode_status decode_l4(struct dctx *x, struct cursor *c,
 		p->sport = sport;
 		p->dport = dport;
 		set_payload(p, c);
-		/* Either port: a reply from the tunnel end carries it as source. */
-		if (dport == VXLAN_PORT || sport == VXLAN_PORT)
+		/* The destination port only: both tunnel ends send to it
+		   (RFC 7348 section 5, RFC 8926 section 3.3), while any
+		   sender may pick it as a source port (a reply from 4789 to
+		   443 is UDP to 443, whatever its bytes say). */
+		switch (dport) {
+		case VXLAN_PORT:
 			return decode_tunnel(x, c, VIA_VXLAN);
-		if (dport == GENEVE_PORT || sport == GENEVE_PORT)
+		case GENEVE_PORT:
 			return decode_tunnel(x, c, VIA_GENEVE);
-		if (dport == VXLAN_GPE_PORT || sport == VXLAN_GPE_PORT)
+		case VXLAN_GPE_PORT:
 			return decode_tunnel(x, c, VIA_VXLAN_GPE);
-		return DECODE_OK;
+		default:
+			return DECODE_OK;
+		}
 	case IPPROTO_NUM_ICMP:
 	case IPPROTO_NUM_ICMPV6:
 		/* Type, code, checksum: the part every message shares
@@ -266,6 +277,7 @@ enum decode_status decode_ipv4(struct dctx *x, struct cursor *c)
 		(void)clamp_claim(x, c, totlen, DERR_IPV4_LEN_OVER_CAP);
 	p->l3 = cur_pos(c);
 	p->l3_len = (uint32_t)cur_left(c);
+	p->ext_opaque = 0;      /* an outer IPv6 header's, not this one's */
 	/* Options past what was captured. */
 	if (!cur_skip(c, hlen))
 		return derr(x, DERR_IPV4_TRUNC);
@@ -319,6 +331,7 @@ enum decode_status decode_ipv6(struct dctx *x, struct cursor *c)
 				  DERR_IPV6_LEN_OVER_CAP);
 	p->l3 = cur_pos(c);
 	p->l3_len = (uint32_t)cur_left(c);
+	p->ext_opaque = 0;      /* an outer IPv6 header's, not this one's */
 	if (!cur_skip(c, 40))
 		return derr(x, DERR_IPV6_TRUNC);
 	p->family = 6;

@@ -1,9 +1,15 @@
 /*
- * decode_tunnel.c: GRE (with ERSPAN I/II/III and Cisco MetaData), VXLAN
- * and IP-in-IP. The packet inside is what is classified; when it cannot
- * be decoded, the tunnel itself is the flow.
+ * decode_tunnel.c: GRE (with ERSPAN I/II/III, WCCP, PPTP's enhanced GRE
+ * and Cisco MetaData), VXLAN, VXLAN-GPE, Geneve and IP-in-IP. A tunnel is
+ * removed only when its header is well formed; each one removed is
+ * recorded as a carrier in p->tun[] (tunnel_enter()), so that the outer
+ * flow an inner packet came in is never lost. The packet inside is what
+ * is classified; when it cannot be decoded, the tunnel itself is the flow.
  */
 #include "decode_int.h"
+
+#include <stddef.h>
+#include <string.h>
 
 /* GRE flags and version (RFC 2784 section 2.1, RFC 2890 section 2; the
    routing bit is RFC 1701's). Bit values as in tcpdump's gre.h. */
@@ -37,8 +43,31 @@
 
 _Static_assert(TUN_COUNT <= 16, "dctx.tun_seen holds one bit per kind");
 
-/* RFC 7348 section 5: flags byte with I (valid VNI) = 0x08. */
+/* ERSPAN II and III: the session id, the low 10 bits of the first word
+   (draft-foschiano-erspan-03 sections 4.1 and 4.2). */
+#define ERSPAN_SESSION_MASK 0x3ff
+
+/* RFC 7348 section 5: flags byte with I (valid VNI) = 0x08, the other 7
+   flag bits, 24 bits after them and the last byte reserved. */
 #define VXLAN_FLAG_I  0x08
+
+/* VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe-12 section 3.3): flags
+   R R Ver(2) I P B O, 16 reserved bits, next protocol, VNI, reserved. */
+#define GPE_FLAGS_R   0xc0
+#define GPE_FLAGS_VER 0x30
+#define GPE_FLAG_I    0x08
+/* Its next protocol values (IANA "VXLAN-GPE Next Protocol"). */
+#define GPE_NP_IPV4   1
+#define GPE_NP_IPV6   2
+#define GPE_NP_ETH    3
+
+/* Geneve (RFC 8926 section 3.4): version in the top 2 bits of the first
+   byte, option length in 4-byte words in the low 6; an option header
+   (section 3.5) is class 2, type 1, then 3 reserved bits and its data
+   length in 4-byte words. */
+#define GENEVE_VER_SHIFT 6
+#define GENEVE_OPTLEN    0x3f
+#define GENEVE_OPT_LEN   0x1f
 
 /* ERSPAN type II: ver/VLAN/COS/En/T/session 4, reserved/index 4, then the
    mirrored Ethernet frame. */
@@ -50,6 +79,8 @@ static enum decode_status decode_erspan2(struct dctx *x, struct cursor *c)
 		return derr(x, DERR_ERSPAN_TRUNC);
 	if (w >> 28 != ERSPAN2_VER)
 		return derr(x, DERR_ERSPAN_UNSUPPORTED);
+	if (!tunnel_enter(x, TUN_ERSPAN2, true, w & ERSPAN_SESSION_MASK))
+		return DECODE_ERROR;
 	return decode_ethernet(x, c);
 }
 
@@ -69,8 +100,12 @@ static enum decode_status decode_erspan3(struct dctx *x, struct cursor *c)
 		return derr(x, DERR_ERSPAN_TRUNC);
 	switch ((bits >> ERSPAN3_FT_SHIFT) & ERSPAN3_FT_MASK) {
 	case ERSPAN3_FT_ETH:
+		if (!tunnel_enter(x, TUN_ERSPAN3, true, w & ERSPAN_SESSION_MASK))
+			return DECODE_ERROR;
 		return decode_ethernet(x, c);
 	case ERSPAN3_FT_IP:
+		if (!tunnel_enter(x, TUN_ERSPAN3, true, w & ERSPAN_SESSION_MASK))
+			return DECODE_ERROR;
 		return decode_ip_any(x, c, DERR_ERSPAN_TRUNC);
 	default:
 		return derr(x, DERR_ERSPAN_UNSUPPORTED);
@@ -118,6 +153,8 @@ static enum decode_status decode_gre_pptp(struct dctx *x, struct cursor *c,
 		return derr(x, DERR_GRE_TRUNC);
 	if (proto != ETH_P_PPP || (flags & (GRE_CP | GRE_RP)) || !(flags & GRE_KP))
 		return derr(x, DERR_GRE_BAD_VERSION);
+	if (!tunnel_enter(x, TUN_GRE, false, 0))
+		return DECODE_ERROR;
 	return decode_ppp(x, c);
 }
 
@@ -146,13 +183,18 @@ static enum decode_status decode_gre(struct dctx *x, struct cursor *c,
 	for (;;) {
 		switch (proto) {
 		case ETH_P_IPV4:
-			return decode_ipv4(x, c);
 		case ETH_P_IPV6:
-			return decode_ipv6(x, c);
 		case ETH_P_TEB:
-			return decode_ethernet(x, c);
 		case ETH_P_MPLS:
 		case ETH_P_MPLS_M:
+			if (!tunnel_enter(x, TUN_GRE, false, 0))
+				return DECODE_ERROR;
+			if (proto == ETH_P_IPV4)
+				return decode_ipv4(x, c);
+			if (proto == ETH_P_IPV6)
+				return decode_ipv6(x, c);
+			if (proto == ETH_P_TEB)
+				return decode_ethernet(x, c);
 			/* MPLS in GRE, RFC 4023 section 4. */
 			return decode_ethertype(x, c, proto);
 		case ETH_P_ERSPAN:
@@ -164,6 +206,8 @@ static enum decode_status decode_gre(struct dctx *x, struct cursor *c,
 				return decode_erspan2(x, c);
 			}
 			*kind = TUN_ERSPAN1;
+			if (!tunnel_enter(x, TUN_ERSPAN1, false, 0))
+				return DECODE_ERROR;
 			return decode_ethernet(x, c);
 		case ETH_P_WCCP: {
 			/* WCCP redirection: a 4-byte WCCPv2 redirect header,
@@ -175,6 +219,8 @@ static enum decode_status decode_gre(struct dctx *x, struct cursor *c,
 			if (cur_peek_u8(c, 0, &b) && (b >> 4) != 4 &&
 			    !cur_skip(c, 4))
 				return derr(x, DERR_GRE_TRUNC);
+			if (!tunnel_enter(x, TUN_GRE, false, 0))
+				return DECODE_ERROR;
 			return decode_ipv4(x, c);
 		}
 		case ETH_P_ERSPAN3:
@@ -196,95 +242,157 @@ static enum decode_status decode_gre(struct dctx *x, struct cursor *c,
 }
 
 /* RFC 7348 section 5: flags 1, reserved 3, VNI 3, reserved 1; then the
-   inner Ethernet frame. */
+   inner Ethernet frame. The RFC has receivers ignore the reserved bits;
+   here they must be zero, as it has senders write them: the port alone
+   is no proof (any UDP sender may aim at 4789), and a reply whose first
+   bytes happen to set the I flag is then read as VXLAN once in 2^40, not
+   once in 2. VXLAN-GBP's G flag and policy id, sent to 4789 by some
+   hosts, make such a packet the UDP flow it also is: a finding, never a
+   pass. */
 static enum decode_status decode_vxlan(struct dctx *x, struct cursor *c)
 {
-	uint8_t flags;
+	uint8_t flags, rsv[3];
+	uint32_t w;
 
-	if (!cur_u8(c, &flags) || !cur_skip(c, 7))
+	if (!cur_u8(c, &flags) || !cur_copy(c, rsv, sizeof rsv) ||
+	    !cur_be32(c, &w))
 		return derr(x, DERR_VXLAN_TRUNC);
 	if (!(flags & VXLAN_FLAG_I))
 		return derr(x, DERR_VXLAN_NO_VNI);
+	if (flags != VXLAN_FLAG_I || rsv[0] || rsv[1] || rsv[2] || (w & 0xff))
+		return derr(x, DERR_VXLAN_RESERVED);
+	if (!tunnel_enter(x, TUN_VXLAN, true, w >> 8))
+		return DECODE_ERROR;
 	return decode_ethernet(x, c);
+}
+
+/* Geneve options (RFC 8926 section 3.5), the optlen bytes of o: each a
+   4-byte header and its data; well formed when they fill o exactly. */
+static bool geneve_options_ok(struct cursor *o)
+{
+	uint8_t len;
+
+	while (cur_left(o)) {
+		if (!cur_skip(o, 3) || !cur_u8(o, &len) ||
+		    !cur_skip(o, (size_t)(len & GENEVE_OPT_LEN) * 4))
+			return false;
+	}
+	return true;
 }
 
 /* Geneve (RFC 8926 section 3.4): version (2 bits) and option length in
    4-byte words (6 bits), flags 1, protocol type 2, VNI 3, reserved 1, the
-   options, then the frame of that (ether)type. */
+   options, then the frame of that (ether)type. Version 0 only, options
+   that tile their length, a protocol impwatch decodes. */
 static enum decode_status decode_geneve(struct dctx *x, struct cursor *c)
 {
+	struct cursor opts;
 	uint8_t vl;
 	uint16_t proto;
+	uint32_t w;
 
 	if (!cur_u8(c, &vl) || !cur_skip(c, 1) || !cur_be16(c, &proto) ||
-	    !cur_skip(c, 4) || !cur_skip(c, (size_t)(vl & 0x3f) * 4))
+	    !cur_be32(c, &w) ||
+	    !cur_sub(c, (size_t)(vl & GENEVE_OPTLEN) * 4, &opts))
 		return derr(x, DERR_GENEVE_TRUNC);
-	if (vl >> 6 != 0)
+	if (vl >> GENEVE_VER_SHIFT != 0 || !geneve_options_ok(&opts))
+		return derr(x, DERR_OVERLAY_BAD_HEADER);
+	if (proto != ETH_P_TEB && proto != ETH_P_IPV4 && proto != ETH_P_IPV6)
 		return derr(x, DERR_OVERLAY_UNKNOWN);
+	if (!tunnel_enter(x, TUN_GENEVE, true, w >> 8))
+		return DECODE_ERROR;
 	switch (proto) {
 	case ETH_P_TEB:
 		return decode_ethernet(x, c);
 	case ETH_P_IPV4:
 		return decode_ipv4(x, c);
-	case ETH_P_IPV6:
-		return decode_ipv6(x, c);
 	default:
-		return derr(x, DERR_OVERLAY_UNKNOWN);
+		return decode_ipv6(x, c);
 	}
 }
 
-/* VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe section 3.3): flags 1 (P, 0x04:
-   next protocol present), reserved 2, next protocol 1 (1 IPv4, 2 IPv6,
-   3 Ethernet), VNI 3, reserved 1. */
+/* VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe-12 section 3.3): flags 1, reserved
+   2, next protocol 1, VNI 3, reserved 1. R and Ver bits and the reserved
+   fields zero, as the draft has senders write them (the same reasoning as
+   for VXLAN); a next protocol impwatch decodes. The P bit is not required:
+   senders leave it clear with a valid next protocol, and Wireshark's
+   packet-vxlan.c reads the byte either way. */
 static enum decode_status decode_vxlan_gpe(struct dctx *x, struct cursor *c)
 {
 	uint8_t flags, next;
+	uint16_t rsv;
+	uint32_t w;
 
-	if (!cur_u8(c, &flags) || !cur_skip(c, 2) || !cur_u8(c, &next) ||
-	    !cur_skip(c, 4))
+	if (!cur_u8(c, &flags) || !cur_be16(c, &rsv) || !cur_u8(c, &next) ||
+	    !cur_be32(c, &w))
 		return derr(x, DERR_VXLAN_TRUNC);
-	/* Senders leave P clear with a valid next protocol; Wireshark's
-	   packet-vxlan.c reads the byte either way, and so does this. */
-	switch (next) {
-	case 1:
-		return decode_ipv4(x, c);
-	case 2:
-		return decode_ipv6(x, c);
-	case 3:
-		return decode_ethernet(x, c);
-	default:
-		if (!(flags & 0x04))
-			return decode_ethernet(x, c);   /* VXLAN framing */
+	if ((flags & (GPE_FLAGS_R | GPE_FLAGS_VER)) || rsv || (w & 0xff))
+		return derr(x, DERR_OVERLAY_BAD_HEADER);
+	if (next != GPE_NP_IPV4 && next != GPE_NP_IPV6 && next != GPE_NP_ETH)
 		return derr(x, DERR_OVERLAY_UNKNOWN);
+	if (!tunnel_enter(x, TUN_VXLAN_GPE, (flags & GPE_FLAG_I) != 0, w >> 8))
+		return DECODE_ERROR;
+	switch (next) {
+	case GPE_NP_IPV4:
+		return decode_ipv4(x, c);
+	case GPE_NP_IPV6:
+		return decode_ipv6(x, c);
+	default:
+		return decode_ethernet(x, c);
 	}
+}
+
+bool tunnel_enter(struct dctx *x, enum tunnel_kind kind, bool has_id,
+		  uint32_t id)
+{
+	struct packet *p = x->p;
+	struct tun_layer *t;
+
+	if (p->ntun >= MAX_TUNNEL_LAYERS) {
+		derr(x, DERR_TUNNEL_TOO_DEEP);
+		return false;
+	}
+	t = &p->tun[p->ntun++];
+	t->src = p->src;
+	t->dst = p->dst;
+	t->sport = p->sport;
+	t->dport = p->dport;
+	t->id = has_id ? id : 0;
+	t->kind = (uint8_t)kind;
+	t->proto = p->proto;
+	t->family = p->family;
+	t->has_id = has_id;
+	return true;
 }
 
 enum decode_status decode_tunnel(struct dctx *x, struct cursor *c,
 				 enum tunnel_via via)
 {
 	/* The outer flow and the walk's state, to fall back to. Only
-	   tunnelled packets pay for this copy. */
-	const struct packet outer = *x->p;
+	   tunnelled packets pay for this copy, which leaves out tun[]. */
+	struct packet outer;
 	const uint8_t depth = x->depth, in_frag = x->in_frag;
 	const uint8_t npending = x->npending;
 	const bool vlan_seen = x->vlan_seen;
 	const uint16_t tun_seen = x->tun_seen;
+	const uint8_t ntun = x->p->ntun;
 	enum tunnel_kind kind = TUN_NONE;
 	enum decode_status st = DECODE_ERROR;
 	uint8_t truncated;
 
+	memcpy(&outer, x->p, offsetof(struct packet, tun));
 	if (encap_push(x)) {
 		switch (via) {
 		case VIA_GRE:
 			st = decode_gre(x, c, &kind);
 			break;
 		case VIA_IP4:
-			kind = TUN_IPIP;
-			st = decode_ipv4(x, c);
-			break;
 		case VIA_IP6:
+			/* No header of its own: the inner IP header is it. */
 			kind = TUN_IPIP;
-			st = decode_ipv6(x, c);
+			if (!tunnel_enter(x, TUN_IPIP, false, 0))
+				break;
+			st = via == VIA_IP4 ? decode_ipv4(x, c) : decode_ipv6(x, c);
 			break;
 		case VIA_VXLAN:
 			kind = TUN_VXLAN;
@@ -302,10 +410,19 @@ enum decode_status decode_tunnel(struct dctx *x, struct cursor *c,
 	}
 	if (st == DECODE_ERROR) {
 		/* The reason is counted; the packet still belongs to the
-		   outer flow, so nothing on the wire goes unreported. */
+		   outer flow, so nothing on the wire goes unreported. An
+		   inner tunnel never returns DECODE_ERROR, so the one layer
+		   this tunnel may have entered is at tun[ntun]: when it was,
+		   the packet is that carrier's alone. */
+		const bool entered = x->p->ntun > ntun;
+
 		truncated = x->p->truncated;
-		*x->p = outer;
+		memcpy(x->p, &outer, offsetof(struct packet, tun));
 		x->p->truncated |= truncated;
+		if (entered) {
+			x->p->ntun = (uint8_t)(ntun + 1);
+			x->p->no_inner = 1;
+		}
 		x->depth = depth;
 		x->in_frag = in_frag;
 		x->npending = npending;

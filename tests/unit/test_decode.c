@@ -2141,6 +2141,451 @@ static void test_gre_fallbacks(void **state)
 	assert_int_equal(x->d.tunnels[TUN_GRE], 0);
 }
 
+/* ---- overlay headers: destination port and a well-formed header ------ */
+
+/* RFC 7348 section 5: I flag, VNI 100. */
+static const uint8_t HDR_VXLAN[8] = { 0x08, 0, 0, 0, 0, 0, 100, 0 };
+/* VXLAN-GPE: I and P, next protocol 3 (Ethernet), VNI 42. */
+static const uint8_t HDR_GPE[8] = { 0x0C, 0, 0, 3, 0, 0, 42, 0 };
+/* Geneve: version 0, no options, protocol 0x6558, VNI 42. */
+static const uint8_t HDR_GENEVE[8] = { 0x00, 0, 0x65, 0x58, 0, 0, 42, 0 };
+
+/* UDP sp -> dp from C4 to S4 carrying hlen bytes of tunnel header, then
+   (when eth) the inner Ethernet frame with IPv4/TCP IC4 -> IS4. */
+static void b_udp_tunnel(struct fb *f, unsigned sp, unsigned dp,
+			 const uint8_t *hdr, size_t hlen, bool eth_inner)
+{
+	size_t ip, u;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 17, C4, S4, 1, 0, 0);
+	u = udp(f, sp, dp);
+	putn(f, hdr, hlen);
+	if (eth_inner) {
+		eth(f, 0x0800);
+		ip4_tcp(f, IC4, IS4);
+	}
+	udp_end(f, u);
+	ip4_end(f, ip);
+}
+
+/* The packet is the outer UDP flow sp -> dp, as it was sent. */
+static void assert_plain_udp(struct fx *x, unsigned sp, unsigned dp)
+{
+	assert_int_equal(x->p.tunnel, TUN_NONE);
+	assert_int_equal(x->p.family, 4);
+	assert_int_equal(x->p.proto, 17);
+	assert_v4(&x->p.src, C4);
+	assert_v4(&x->p.dst, S4);
+	assert_int_equal(x->p.sport, sp);
+	assert_int_equal(x->p.dport, dp);
+	assert_int_equal(x->p.truncated, 0);
+	/* Not a tunnel at all: no carrier is recorded. */
+	assert_int_equal(x->p.ntun, 0);
+	assert_int_equal(x->p.no_inner, 0);
+}
+
+/* Only the destination port names a tunnel: from 4789, 4790 or 6081 to
+   443 is a UDP flow to 443, however well formed the bytes after it. */
+static void test_overlay_source_port_is_not_a_tunnel(void **state)
+{
+	struct fx *x = *state;
+	static const struct {
+		unsigned port;
+		const uint8_t *hdr;
+		enum tunnel_kind kind;
+	} t[] = {
+		{ 4789, HDR_VXLAN, TUN_VXLAN },
+		{ 4790, HDR_GPE, TUN_VXLAN_GPE },
+		{ 6081, HDR_GENEVE, TUN_GENEVE },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct fb f = { .n = 0 };
+
+		b_udp_tunnel(&f, 40000, t[i].port, t[i].hdr, 8, true);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_int_equal(x->p.tunnel, t[i].kind);
+		assert_int_equal(x->p.dport, 5222);
+
+		f.n = 0;
+		b_udp_tunnel(&f, t[i].port, 443, t[i].hdr, 8, true);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_no_new_err(&x->d, x->before);
+		assert_plain_udp(x, t[i].port, 443);
+		assert_int_equal(x->p.payload_len, 8 + 14 + 50);
+	}
+}
+
+/* VXLAN as RFC 7348 section 5 has senders write it: flags exactly I,
+   every reserved bit zero. Anything else is the UDP flow, counted. */
+static void test_vxlan_header_checks(void **state)
+{
+	struct fx *x = *state;
+	static const size_t reserved[] = { 1, 2, 3, 7 };
+	uint8_t h[8];
+	size_t i, n;
+	unsigned bit;
+
+	for (i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
+		struct fb f = { .n = 0 };
+
+		memcpy(h, HDR_VXLAN, 8);
+		h[reserved[i]] = 0x01;
+		b_udp_tunnel(&f, 50000, 4789, h, 8, true);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_only_err(&x->d, x->before, DERR_VXLAN_RESERVED);
+		assert_plain_udp(x, 50000, 4789);
+	}
+	/* Each flag bit but I: VXLAN-GBP's G (0x80) among them. */
+	for (bit = 0; bit < 8; bit++) {
+		struct fb f = { .n = 0 };
+
+		if ((1u << bit) == 0x08)
+			continue;
+		memcpy(h, HDR_VXLAN, 8);
+		h[0] |= (uint8_t)(1u << bit);
+		b_udp_tunnel(&f, 50000, 4789, h, 8, true);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_only_err(&x->d, x->before, DERR_VXLAN_RESERVED);
+		assert_plain_udp(x, 50000, 4789);
+	}
+	/* Cut at every length: the UDP flow, the cut counted. */
+	for (n = 0; n < 8; n++) {
+		struct fb f = { .n = 0 };
+
+		b_udp_tunnel(&f, 50000, 4789, HDR_VXLAN, n, false);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_only_err(&x->d, x->before, DERR_VXLAN_TRUNC);
+		assert_plain_udp(x, 50000, 4789);
+		assert_int_equal(x->p.payload_len, n);
+	}
+}
+
+/* VXLAN-GPE: R and Ver bits zero, reserved zero, next protocol IPv4,
+   IPv6 or Ethernet; I, P, B and O are free. */
+static void test_vxlan_gpe_header_checks(void **state)
+{
+	struct fx *x = *state;
+	static const uint8_t bad_flags[] = { 0x80, 0x40, 0x20, 0x10 };
+	static const size_t reserved[] = { 1, 2, 7 };
+	uint8_t h[8];
+	size_t i, n;
+
+	for (i = 0; i < sizeof bad_flags / sizeof bad_flags[0]; i++) {
+		struct fb f = { .n = 0 };
+
+		memcpy(h, HDR_GPE, 8);
+		h[0] |= bad_flags[i];
+		b_udp_tunnel(&f, 50000, 4790, h, 8, true);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_only_err(&x->d, x->before, DERR_OVERLAY_BAD_HEADER);
+		assert_plain_udp(x, 50000, 4790);
+	}
+	for (i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
+		struct fb f = { .n = 0 };
+
+		memcpy(h, HDR_GPE, 8);
+		h[reserved[i]] = 0x01;
+		b_udp_tunnel(&f, 50000, 4790, h, 8, true);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_only_err(&x->d, x->before, DERR_OVERLAY_BAD_HEADER);
+		assert_plain_udp(x, 50000, 4790);
+	}
+	/* B and O set, I clear: still GPE. */
+	{
+		struct fb f = { .n = 0 };
+
+		memcpy(h, HDR_GPE, 8);
+		h[0] = 0x07;
+		b_udp_tunnel(&f, 50000, 4790, h, 8, true);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_no_new_err(&x->d, x->before);
+		assert_int_equal(x->p.tunnel, TUN_VXLAN_GPE);
+	}
+	/* No next protocol (P clear, 0): not VXLAN framing, the UDP flow. */
+	{
+		struct fb f = { .n = 0 };
+
+		memcpy(h, HDR_GPE, 8);
+		h[0] = 0x08;
+		h[3] = 0;
+		b_udp_tunnel(&f, 50000, 4790, h, 8, true);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_only_err(&x->d, x->before, DERR_OVERLAY_UNKNOWN);
+		assert_plain_udp(x, 50000, 4790);
+	}
+	for (n = 0; n < 8; n++) {
+		struct fb f = { .n = 0 };
+
+		b_udp_tunnel(&f, 50000, 4790, HDR_GPE, n, false);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_only_err(&x->d, x->before, DERR_VXLAN_TRUNC);
+		assert_plain_udp(x, 50000, 4790);
+	}
+}
+
+/* Geneve (RFC 8926 section 3.4): version 0, options that tile their
+   length exactly, a protocol impwatch decodes. */
+static void test_geneve_header_checks(void **state)
+{
+	struct fx *x = *state;
+	/* Options of 3 words: class 0x0102 type 1 length 0, then class
+	   0x0103 type 2 length 1 and its 4 bytes of data. */
+	static const uint8_t opts[12] = { 0x01, 0x02, 0x01, 0x00,
+					  0x01, 0x03, 0x02, 0x01,
+					  0xde, 0xad, 0xbe, 0xef };
+	uint8_t h[8 + 12];
+	size_t n;
+
+	memcpy(h, HDR_GENEVE, 8);
+	h[0] = 3;                           /* 3 words of options */
+	memcpy(h + 8, opts, 12);
+	{
+		struct fb f = { .n = 0 };
+
+		b_udp_tunnel(&f, 50000, 6081, h, sizeof h, true);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_no_new_err(&x->d, x->before);
+		assert_int_equal(x->p.tunnel, TUN_GENEVE);
+		assert_v4(&x->p.src, IC4);
+	}
+	/* The second option says 2 words of data: past the options. */
+	{
+		struct fb f = { .n = 0 };
+
+		h[8 + 7] = 0x02;
+		b_udp_tunnel(&f, 50000, 6081, h, sizeof h, true);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_only_err(&x->d, x->before, DERR_OVERLAY_BAD_HEADER);
+		assert_plain_udp(x, 50000, 6081);
+		h[8 + 7] = 0x01;
+	}
+	/* The options end inside an option header. */
+	{
+		struct fb f = { .n = 0 };
+
+		h[0] = 1;
+		h[8 + 3] = 0x01;
+		b_udp_tunnel(&f, 50000, 6081, h, 8 + 4, true);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_only_err(&x->d, x->before, DERR_OVERLAY_BAD_HEADER);
+		assert_plain_udp(x, 50000, 6081);
+		h[0] = 3;
+		h[8 + 3] = 0x00;
+	}
+	/* Version 1. */
+	{
+		struct fb f = { .n = 0 };
+
+		h[0] = 0x40 | 3;
+		b_udp_tunnel(&f, 50000, 6081, h, sizeof h, true);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_only_err(&x->d, x->before, DERR_OVERLAY_BAD_HEADER);
+		assert_plain_udp(x, 50000, 6081);
+		h[0] = 3;
+	}
+	/* A protocol impwatch does not decode (ERSPAN's 0x88BE). */
+	{
+		struct fb f = { .n = 0 };
+
+		h[2] = 0x88;
+		h[3] = 0xBE;
+		b_udp_tunnel(&f, 50000, 6081, h, sizeof h, true);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_only_err(&x->d, x->before, DERR_OVERLAY_UNKNOWN);
+		assert_plain_udp(x, 50000, 6081);
+		h[2] = 0x65;
+		h[3] = 0x58;
+	}
+	/* Cut at every length of the header and its options. */
+	for (n = 0; n < sizeof h; n++) {
+		struct fb f = { .n = 0 };
+
+		b_udp_tunnel(&f, 50000, 6081, h, n, false);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_only_err(&x->d, x->before, DERR_GENEVE_TRUNC);
+		assert_plain_udp(x, 50000, 6081);
+	}
+}
+
+/* ---- carriers: every tunnel removed is recorded ----------------------- */
+
+static void assert_layer(const struct tun_layer *t, enum tunnel_kind kind,
+			 uint8_t proto, uint16_t sport, uint16_t dport,
+			 bool has_id, uint32_t id)
+{
+	assert_int_equal(t->kind, kind);
+	assert_int_equal(t->proto, proto);
+	assert_int_equal(t->sport, sport);
+	assert_int_equal(t->dport, dport);
+	assert_int_equal(t->has_id, has_id);
+	assert_int_equal(t->id, id);
+}
+
+/* The outer endpoints, ports, kind and VNI or ERSPAN session of each
+   tunnel removed, outermost first; none for a plain packet. */
+static void test_carriers_recorded(void **state)
+{
+	struct fx *x = *state;
+	static const struct {
+		void (*build)(struct fb *f);
+		enum tunnel_kind kind;
+		uint8_t proto;
+		uint16_t sport, dport;
+		bool has_id;
+		uint32_t id;
+		uint8_t family;
+	} t[] = {
+		{ b_vxlan, TUN_VXLAN, 17, 55555, 4789, true, 100, 4 },
+		{ b_gre_cks, TUN_GRE, 47, 0, 0, false, 0, 4 },
+		{ b_gre_teb, TUN_GRE, 47, 0, 0, false, 0, 4 },
+		{ b_gre_v1, TUN_GRE, 47, 0, 0, false, 0, 4 },
+		{ b_erspan1, TUN_ERSPAN1, 47, 0, 0, false, 0, 4 },
+		{ b_erspan2, TUN_ERSPAN2, 47, 0, 0, true, 5, 4 },
+		{ b_erspan3, TUN_ERSPAN3, 47, 0, 0, true, 5, 4 },
+		{ b_erspan3_o, TUN_ERSPAN3, 47, 0, 0, true, 5, 6 },
+		{ b_ipip, TUN_IPIP, 4, 0, 0, false, 0, 4 },
+		{ b_6in4, TUN_IPIP, 41, 0, 0, false, 0, 4 },
+		{ b_4in6, TUN_IPIP, 4, 0, 0, false, 0, 6 },
+	};
+	struct fb f = { .n = 0 };
+	size_t i;
+	uint8_t h[8];
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		f.n = 0;
+		t[i].build(&f);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_int_equal(x->p.ntun, 1);
+		assert_int_equal(x->p.no_inner, 0);
+		assert_int_equal(x->p.tunnel, t[i].kind);
+		assert_layer(&x->p.tun[0], t[i].kind, t[i].proto, t[i].sport,
+			     t[i].dport, t[i].has_id, t[i].id);
+		assert_int_equal(x->p.tun[0].family, t[i].family);
+		if (t[i].family == 4) {
+			assert_v4(&x->p.tun[0].src, C4);
+			assert_v4(&x->p.tun[0].dst, S4);
+		}
+	}
+
+	/* Geneve and VXLAN-GPE: the VNI; GPE without I has none. */
+	f.n = 0;
+	b_udp_tunnel(&f, 40000, 6081, HDR_GENEVE, 8, true);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_layer(&x->p.tun[0], TUN_GENEVE, 17, 40000, 6081, true, 42);
+	f.n = 0;
+	b_udp_tunnel(&f, 40000, 4790, HDR_GPE, 8, true);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_layer(&x->p.tun[0], TUN_VXLAN_GPE, 17, 40000, 4790, true, 42);
+	memcpy(h, HDR_GPE, 8);
+	h[0] = 0x04;
+	f.n = 0;
+	b_udp_tunnel(&f, 40000, 4790, h, 8, true);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_layer(&x->p.tun[0], TUN_VXLAN_GPE, 17, 40000, 4790, false, 0);
+
+	/* A plain packet has none, even after a tunnelled one. */
+	f.n = 0;
+	b_eth_tcp(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.ntun, 0);
+	assert_int_equal(x->p.no_inner, 0);
+}
+
+/* A well-formed tunnel whose inside does not decode (ARP in VXLAN, a
+   mirrored LLDP frame in ERSPAN, a broken inner IPv4): the reason is
+   counted and the packet is its carrier's alone. */
+static void test_carrier_without_inner(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t ip, u;
+
+	eth(&f, 0x0800);
+	ip = ip4(&f, 17, C4, S4, 1, 0, 0);
+	u = udp(&f, 55555, 4789);
+	putn(&f, HDR_VXLAN, 8);
+	eth(&f, 0x0806);
+	zeros(&f, 28);
+	udp_end(&f, u);
+	ip4_end(&f, ip);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_NOT_IP);
+	assert_int_equal(x->p.proto, 17);
+	assert_int_equal(x->p.sport, 55555);
+	assert_int_equal(x->p.dport, 4789);
+	assert_int_equal(x->p.tunnel, TUN_NONE);
+	assert_int_equal(x->p.ntun, 1);
+	assert_int_equal(x->p.no_inner, 1);
+	assert_layer(&x->p.tun[0], TUN_VXLAN, 17, 55555, 4789, true, 100);
+	assert_int_equal(x->d.tunnels[TUN_VXLAN], 0);
+
+	f.n = 0;
+	b_erspan2(&f);
+	f.b[14 + 20 + 8 + 8 + 12] = 0x88;        /* inner ethertype LLDP */
+	f.b[14 + 20 + 8 + 8 + 13] = 0xcc;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_NOT_IP);
+	assert_int_equal(x->p.proto, 47);
+	assert_v4(&x->p.src, C4);
+	assert_int_equal(x->p.ntun, 1);
+	assert_int_equal(x->p.no_inner, 1);
+	assert_layer(&x->p.tun[0], TUN_ERSPAN2, 47, 0, 0, true, 5);
+
+	f.n = 0;
+	b_ipip(&f);
+	f.b[14 + 20] = 0x55;                     /* inner version 5 */
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_IPV4_BAD_VERSION);
+	assert_int_equal(x->p.proto, 4);
+	assert_int_equal(x->p.ntun, 1);
+	assert_int_equal(x->p.no_inner, 1);
+	assert_layer(&x->p.tun[0], TUN_IPIP, 4, 0, 0, false, 0);
+
+	/* GRE of a protocol impwatch does not decode is no tunnel. */
+	f.n = 0;
+	b_gre_cks(&f);
+	patch16(&f, 14 + 20 + 2, 0x1234);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_GRE_UNKNOWN_PROTO);
+	assert_int_equal(x->p.proto, 47);
+	assert_int_equal(x->p.ntun, 0);
+	assert_int_equal(x->p.no_inner, 0);
+}
+
+/* Inside a UDP tunnel, a packet without ports (ICMP) has none: the
+   carrier's UDP ports are not its own. */
+static void test_inner_fields_not_the_carriers(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t ip, u, in;
+
+	eth(&f, 0x0800);
+	ip = ip4(&f, 17, C4, S4, 1, 0, 0);
+	u = udp(&f, 55555, 4789);
+	putn(&f, HDR_VXLAN, 8);
+	eth(&f, 0x0800);
+	in = ip4(&f, 1, IC4, IS4, 2, 0, 0);
+	put8(&f, 8);                              /* echo request */
+	put8(&f, 0);
+	put16(&f, 0);
+	put32(&f, 0x00010001);
+	ip4_end(&f, in);
+	udp_end(&f, u);
+	ip4_end(&f, ip);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_int_equal(x->p.proto, 1);
+	assert_int_equal(x->p.icmp_type, 8);
+	assert_int_equal(x->p.sport, 0);
+	assert_int_equal(x->p.dport, 0);
+	assert_v4(&x->p.src, IC4);
+	assert_int_equal(x->p.ntun, 1);
+}
+
 /* GRE carrying VXLAN carrying IP-in-IP: the outermost kind is recorded,
    each kind counted once for the packet, GRE in GRE once too. */
 static void b_nested(struct fb *f)
@@ -2196,29 +2641,37 @@ static void test_nested_tunnels(void **state)
 	assert_int_equal(x->d.tunnels[TUN_IPIP], 1);
 }
 
-/* GRE in GRE in GRE...: the nesting limit keeps the last IP layer it
-   reached as the flow. */
+/* GRE in GRE in GRE...: past MAX_TUNNEL_LAYERS tunnels the next one is
+   not removed: its carrier is the flow, and the layers before it are
+   each recorded. */
 static void test_tunnel_too_deep(void **state)
 {
 	struct fx *x = *state;
 	struct fb f = { .n = 0 };
-	size_t ips[MAX_ENCAP_DEPTH + 2];
+	size_t ips[MAX_TUNNEL_LAYERS + 2];
 	int i;
 
 	eth(&f, 0x0800);
-	for (i = 0; i <= MAX_ENCAP_DEPTH; i++) {
+	for (i = 0; i <= MAX_TUNNEL_LAYERS; i++) {
 		ips[i] = ip4(&f, 47, A4(10, 0, i, 1), A4(10, 0, i, 2), 1, 0, 0);
 		put16(&f, 0);
 		put16(&f, 0x0800);
 	}
 	ip4_tcp(&f, IC4, IS4);
-	for (i = MAX_ENCAP_DEPTH; i >= 0; i--)
+	for (i = MAX_TUNNEL_LAYERS; i >= 0; i--)
 		ip4_end(&f, ips[i]);
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
-	assert_only_err(&x->d, x->before, DERR_TOO_DEEP);
+	assert_only_err(&x->d, x->before, DERR_TUNNEL_TOO_DEEP);
 	assert_int_equal(x->p.proto, 47);
-	assert_v4(&x->p.src, A4(10, 0, MAX_ENCAP_DEPTH, 1));
+	assert_v4(&x->p.src, A4(10, 0, MAX_TUNNEL_LAYERS, 1));
 	assert_int_equal(x->p.tunnel, TUN_GRE);
+	assert_int_equal(x->p.no_inner, 0);
+	assert_int_equal(x->p.ntun, MAX_TUNNEL_LAYERS);
+	for (i = 0; i < MAX_TUNNEL_LAYERS; i++) {
+		assert_int_equal(x->p.tun[i].kind, TUN_GRE);
+		assert_v4(&x->p.tun[i].src, A4(10, 0, i, 1));
+		assert_v4(&x->p.tun[i].dst, A4(10, 0, i, 2));
+	}
 	assert_int_equal(x->d.tunnels[TUN_GRE], 1);   /* per packet */
 }
 
@@ -2448,6 +2901,13 @@ int main(void)
 		T(test_gre_wccp),
 		T(test_ipv6_routing_final_dst),
 		T(test_geneve_vxlan_gpe),
+		T(test_overlay_source_port_is_not_a_tunnel),
+		T(test_vxlan_header_checks),
+		T(test_vxlan_gpe_header_checks),
+		T(test_geneve_header_checks),
+		T(test_carriers_recorded),
+		T(test_carrier_without_inner),
+		T(test_inner_fields_not_the_carriers),
 		T(test_frag_tiny_tcp_header),
 		T(test_gre_fallbacks),
 		T(test_nested_tunnels),
