@@ -5,15 +5,22 @@
  * frame goes the way impwatch's own loop (main.c's on_packet) sends it:
  * decode_packet(), then for a decoded packet flow_expire(), flow_lookup(),
  * on a new flow classify_flow() against the built-in catalogue and
- * dpi_flow_start(), and dpi_packet() while the flow is undecided; an
- * ending flow is finished by DPI as in on_flow_end(). Tables are tiny (1
+ * dpi_flow_start(), and dpi_packet() while the flow is undecided; then,
+ * as pipeline.c's frame_carriers(), each tunnel it came through counts
+ * to its carrier and, unless it is (trusted) ERSPAN, to the carrier's
+ * flow, classify_carrier()'d when new. An ending flow is finished by DPI
+ * as in on_flow_end(). No tunnel endpoint is declared. Tables are tiny (1
  * to 8 flows, 4 fragment datagrams) so eviction and expiry happen at once.
  *
  * Beyond "no crash", the target checks what impwatch promises about its
  * records and aborts when one breaks:
  *  - every flow created ends exactly once, and none is left live;
  *  - every packet decoded (or held as a fragment) is in some flow's count
- *    or counted as an orphan fragment: nothing is lost;
+ *    or counted as an orphan fragment: nothing is lost (a tunnelled one
+ *    once more for each carrier that is a flow); one whose tunnel's
+ *    inside did not decode has its reason counted;
+ *  - the tunnels recorded are at most MAX_TUNNEL_LAYERS, each of an IP
+ *    family and a kind;
  *  - the table never holds more flows than its cap;
  *  - each ended flow is classified, with times and counters in order;
  *  - no nDPI state is still lent out once every flow has ended.
@@ -30,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carrier.h"
 #include "catalogue.h"
 #include "classify.h"
 #include "config.h"
@@ -130,6 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct limits lim;
 	struct decoder dec;
+	struct carriers *car;
 	struct run r;
 	const struct flow_stats *fs;
 	uint64_t ts = T0_US, fed = 0, e;
@@ -157,7 +166,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (decoder_init(&dec, &lim, 1) != 0)
 		abort();
 	r.ft = flow_table_new(&lim, 0x1234, on_end, &r);
-	if (!r.ft)
+	car = carriers_new(0x1234);
+	if (!r.ft || !car)
 		abort();
 
 	while (size - off >= FUZZ_REC_HDR) {
@@ -168,6 +178,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct flow *f;
 		bool is_new, from_b;
 		enum decode_status st;
+		uint64_t errs_before = 0, errs_after = 0;
+		uint8_t i;
 
 		off += FUZZ_REC_HDR;
 		caplen = len < size - off ? len : (uint32_t)(size - off);
@@ -181,28 +193,74 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			wire = caplen + extra;
 		/* A frame of length 0 is passed as NULL too, as a damaged
 		   record could be. */
+		for (k = 0; k < DERR_COUNT; k++)
+			errs_before += dec.err[k];
 		st = decode_packet(&dec, dlt, ts, caplen ? data + off : NULL,
 				   caplen, wire, &p);
 		off += caplen;
 		if (st == DECODE_ERROR)
 			continue;
+		/* A held fragment joins its flow (or the orphans) later. */
 		fed++;
-		if (st != DECODE_OK)
-			continue;
+		if (st == DECODE_HELD) {
+			if (!p.ntun)
+				continue;
+			p.no_inner = 1;
+		}
 		if (p.family != 4 && p.family != 6)
 			broken("decoded packet with no IP family");
 		if (p.l3_len > caplen || p.payload_len > caplen)
 			broken("a length past what was captured");
+		if (p.ntun > MAX_TUNNEL_LAYERS)
+			broken("more tunnels recorded than MAX_TUNNEL_LAYERS");
+		for (i = 0; i < p.ntun; i++)
+			if ((p.tun[i].family != 4 && p.tun[i].family != 6) ||
+			    p.tun[i].kind == TUN_NONE || p.tun[i].kind >= TUN_COUNT)
+				broken("a tunnel recorded with no family or kind");
 		flow_expire(r.ft, p.ts_us);
-		f = flow_lookup(r.ft, &p, &is_new, &from_b);
-		if (!f)
-			broken("flow_lookup returned NULL");
-		if (is_new) {
-			classify_flow(cat, f, &p, from_b);
-			dpi_flow_start(dpi, f);
+		if (st == DECODE_OK && p.no_inner) {
+			/* The packet is its carriers' alone: no flow of its
+			   own, so the reason must be there. */
+			for (k = 0; k < DERR_COUNT; k++)
+				errs_after += dec.err[k];
+			if (!p.ntun || errs_after <= errs_before)
+				broken("a tunnel's inside left undecoded without a reason");
+			fed--;
 		}
-		if (f->dpi && dpi_packet(dpi, f, &p))
-			classify_app(cat, dpi, f);
+		if (!p.no_inner) {
+			f = flow_lookup(r.ft, &p, &is_new, &from_b);
+			if (!f)
+				broken("flow_lookup returned NULL");
+			if (is_new) {
+				classify_flow(cat, f, &p, from_b);
+				dpi_flow_start(dpi, f);
+			}
+			if (f->dpi && dpi_packet(dpi, f, &p))
+				classify_app(cat, dpi, f);
+		}
+		for (i = 0; i < p.ntun; i++) {
+			const struct tun_layer *t = &p.tun[i];
+			struct packet cp;
+			struct carrier *e;
+			bool trusted = carriers_see(car, t, p.wire_len, &e);
+
+			if (trusted && tunnel_is_erspan((enum tunnel_kind)t->kind))
+				continue;
+			memset(&cp, 0, offsetof(struct packet, tun));
+			cp.ts_us = p.ts_us;
+			cp.wire_len = p.wire_len;
+			cp.family = t->family;
+			cp.proto = t->proto;
+			cp.src = t->src;
+			cp.dst = t->dst;
+			cp.sport = t->sport;
+			cp.dport = t->dport;
+			cp.tunnel = t->kind;
+			f = flow_lookup(r.ft, &cp, &is_new, &from_b);
+			if (is_new)
+				classify_carrier(f, t, trusted, from_b);
+			fed++;
+		}
 		if (flow_table_stats(r.ft)->active > r.max_flows)
 			broken("more live flows than --max-flows");
 	}
@@ -225,6 +283,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		broken("nDPI states still lent out after every flow ended");
 
 	flow_table_free(r.ft);
+	carriers_free(car);
 	decoder_free(&dec);
 	return 0;
 }

@@ -25,6 +25,15 @@ void classify_flow(const struct catalogue *cat, struct flow *f,
 		   const struct packet *p, bool from_b);
 
 /*
+ * A new flow that is tunnel t's carrier (its first packet came through
+ * t; from_b: sent by side B): its first sender is the client, it
+ * documents no row, and its verdict is trusted-tunnel or
+ * untrusted-tunnel as carrier.h's rule decided (trusted).
+ */
+void classify_carrier(struct flow *f, const struct tun_layer *t, bool trusted,
+		      bool from_b);
+
+/*
  * The rows that document a flow from client port cport to server port
  * sport over IP protocol proto, as classify_flow() chose them: between
  * hosts (on_wire) the rows not limited to localhost, or every row when all

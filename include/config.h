@@ -41,6 +41,12 @@
                                           its carrier recorded: ERSPAN of VXLAN
                                           in GRE is 3 */
 
+/* Tunnel carriers (carrier.h). */
+#define MAX_CARRIERS         4096      /* carriers listed in the summary; past
+                                          it they are judged, counted apart */
+#define MAX_TRUST_TUNNEL     64        /* --trust-tunnel networks; more go in
+                                          an inventory (role tunnel-endpoint) */
+
 /* Catalogue files. */
 #define MAX_RULE_LINE        4096      /* bytes per line, newline excluded */
 #define MAX_RULES            4096      /* rows in one catalogue */

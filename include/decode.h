@@ -202,12 +202,13 @@ void decoder_free(struct decoder *d);
  * field is zeroed on each call. Expires fragment entries at ts_us first.
  * Never fails on any content of `frame`.
  *
- * A tunnel is removed only when its header is well formed: GRE (with
- * ERSPAN, WCCP, PPTP's enhanced GRE) of a version and protocol impwatch
- * decodes; IP-in-IP; VXLAN, VXLAN-GPE and Geneve on their destination
- * port only (UDP from port 4789 to 443 is UDP to 443), with the flags,
- * version, reserved bits and option lengths their RFCs have senders
- * write. Otherwise the reason is counted and the packet is the flow its
+ * A tunnel is removed only when its header is well formed: GRE of
+ * version 0 without source routing, whatever it carries (ERSPAN with its
+ * own header well formed); PPTP's enhanced GRE; IP-in-IP; VXLAN,
+ * VXLAN-GPE and Geneve on their destination port only (UDP from port
+ * 4789 to 443 is UDP to 443), with the flags, version, reserved bits and
+ * option lengths their RFCs have senders write, and a protocol impwatch
+ * decodes inside. Otherwise the reason is counted and the packet is the flow its
  * outer header makes. Each tunnel removed is recorded in p->tun[], at
  * most MAX_TUNNEL_LAYERS (past that, tunnel-too-deep, and the last one
  * stays the flow). When what a tunnel carries cannot be decoded, the

@@ -51,8 +51,17 @@ enum verdict {
 	V_LOCAL_ONLY,       /* documented only for localhost, seen between hosts */
 	V_PROTOCOL_MISMATCH,/* DPI found a protocol the row does not allow */
 	V_ROLE_VIOLATION,   /* documented, but not for these roles */
+	V_UNTRUSTED_TUNNEL, /* a tunnel's carrier the site did not trust
+	                       (carrier.h) */
+	V_TRUSTED_TUNNEL,   /* a tunnel's carrier between declared endpoints */
 	V_COUNT
 };
+
+/* flow.carrier: the flow is the outer flow of a tunnel (decode.h's
+   tun_layer), its kind in flow.tunnel, judged by trust (carrier.h), not
+   by the catalogue. */
+#define FC_CARRIER 0x01
+#define FC_TUN_ID  0x02  /* tun_id holds its VNI or ERSPAN session */
 
 /* TCP state bits in flow.tcp. */
 #define FT_SYN_A  0x01   /* SYN (no ACK) sent by side A */
@@ -79,7 +88,8 @@ struct flow {
 	uint32_t hnext;        /* hash chain: slot index + 1, 0 ends */
 	uint32_t lprev, lnext; /* timeout list: slot index + 1, 0 ends */
 	uint16_t vlan;         /* first VLAN id seen, 0 none */
-	uint8_t  tunnel;       /* enum tunnel_kind of the first packet */
+	uint8_t  tunnel;       /* enum tunnel_kind of the first packet; for
+	                          a carrier, the kind of tunnel it carries */
 	uint8_t  tcp;          /* FT_* bits */
 	uint8_t  list;         /* which timeout list the flow is on (flow.c) */
 	uint8_t  server_is_b;  /* 1 when side B is the server */
@@ -91,8 +101,16 @@ struct flow {
 	uint8_t  icmp_type;    /* of the first ICMP packet */
 	uint8_t  alerted;      /* live mode: an alert was written */
 	uint8_t  app_source;   /* DPI: 0 none, 1 dpi, 2 guess */
-	uint16_t app;          /* DPI: nDPI protocol id, 0 unknown */
-	uint16_t app_master;   /* DPI: nDPI master protocol id */
+	uint8_t  carrier;      /* FC_* bits; 0 for a flow of its own */
+	union {
+		struct {
+			uint16_t app;        /* DPI: nDPI protocol id, 0 unknown */
+			uint16_t app_master; /* DPI: nDPI master protocol id */
+		};
+		/* A carrier's VNI or ERSPAN session (FC_TUN_ID): nDPI never
+		   sees a carrier, so its app fields are free. */
+		uint32_t tun_id;
+	};
 	uint16_t dpi_pkts;     /* packets given to nDPI */
 	uint16_t service_row;  /* catalogue row index + 1 of the service, 0 none */
 	uint32_t hash;         /* low bits of the key's hash (flow.c's) */
@@ -213,5 +231,8 @@ uint64_t flow_hash(const struct flow_key *k, uint64_t seed);
 const char *end_reason_name(enum end_reason r);   /* "idle", "fin"... */
 const char *dir_basis_name(enum dir_basis b);     /* "syn", "catalogue"... */
 const char *verdict_name(enum verdict v);         /* "documented"... */
+/* True for the verdicts --validate fails on: undocumented, local-only,
+   protocol-mismatch, role-violation, untrusted-tunnel. */
+bool verdict_is_finding(enum verdict v);
 
 #endif

@@ -53,6 +53,9 @@ uint64_t hosts_load_work(const struct hosts *h);
 /* Longest-prefix match of a; roles 0 (and name "") when none matches. */
 struct host_info hosts_lookup(const struct hosts *h, const struct ip_addr *a);
 
+/* Every role some line of the inventory gives (0 for NULL). */
+uint32_t hosts_roles_any(const struct hosts *h);
+
 /* The roles of mask as "imp,imp-publisher", in catalogue order. */
 void hosts_roles_str(uint32_t mask, char *buf, size_t size);
 

@@ -5,6 +5,11 @@
  *         -> nDPI (first packets only) -> alert (once per flow)
  *         -> report (once per ended flow)
  *
+ * A tunnelled frame also counts to the carrier of each tunnel it came
+ * through (carrier.h); an overlay carrier, and an ERSPAN session the
+ * site did not trust, is a flow of its own in the same table, judged by
+ * trust instead of the catalogue.
+ *
  * The pipeline owns the catalogue, the nDPI engine, the decoder, the flow
  * table and the evidence dump; the report and its stream are the
  * caller's. Nothing on the per-packet path allocates.
@@ -16,6 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "carrier.h"
 #include "catalogue.h"
 #include "config.h"
 #include "decode.h"
@@ -53,6 +59,8 @@ struct pipeline_cfg {
 	uint64_t seed;                  /* keys the flow and fragment tables */
 	const char *hosts;              /* --hosts inventory, or NULL */
 	uint64_t dup_window_us;         /* --dup-window-us; 0: no detection */
+	const char *const *trust;       /* --trust-tunnel networks */
+	size_t n_trust;
 };
 
 struct pipeline {
@@ -64,6 +72,7 @@ struct pipeline {
 	struct hosts *hosts;            /* --hosts; NULL without */
 	struct dedup dedup;             /* frames mirrored twice */
 	struct pclock clock;            /* drives expiry (pclock.h) */
+	struct carriers *carriers;      /* tunnels seen, and trust */
 	bool alerts;                    /* write an alert per finding flow */
 	void *dump;                     /* pcap_dumper_t for --dump-undocumented */
 	void *dump_pcap;                /* its pcap_open_dead() handle */

@@ -60,6 +60,7 @@ struct run_stats {
 	uint32_t time_jump_s;            /* --time-jump in force */
 	uint64_t dup_frames;             /* frames left out as SPAN copies */
 	uint64_t dup_checked;            /* frames looked at for copies */
+	const struct carriers *carriers; /* tunnel carriers and trust */
 	/* Capture health, judged by main.c against its thresholds. */
 	uint32_t health_one_way_pct;     /* --health-one-way */
 	uint32_t health_dup_pct;         /* --health-duplicates */
@@ -72,6 +73,7 @@ struct run_stats {
 struct report;
 struct hosts;
 struct pclock;
+struct carriers;
 
 /* NULL when out of memory. top: largest flows listed per finding. dpi
    names the flows' applications (NULL with --no-dpi: there are none);

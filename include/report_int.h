@@ -102,6 +102,11 @@ void report_expected_flow(const struct report *r, const struct flow *f,
 void report_reason(const struct report *r, const struct flow *f,
 		   char buf[REASON_MAX]);
 
+/* A carrier flow's tunnel kind ("vxlan", never NULL), and " VNI 42" or
+   " session 7" ("" when its header named none). */
+const char *report_tunnel_kind(const struct flow *f);
+void report_tunnel_id(const struct flow *f, char buf[40]);
+
 /* The roles of address a, "imp,imp-publisher", or "unknown" (not in the
    inventory, or none given). */
 void report_roles(const struct report *r, const struct ip_addr *a, char *buf,

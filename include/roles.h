@@ -38,7 +38,8 @@
 	X(ROLE_MSSQL_DB,          "mssql-db",           "external MSSQL database") \
 	X(ROLE_DATABASE,          "database",           "external database (any)") \
 	X(ROLE_FILE_SERVER,       "file-server",        "external file server (MFT)") \
-	X(ROLE_ENDPOINT,          "endpoint",           "endpoint")
+	X(ROLE_ENDPOINT,          "endpoint",           "endpoint") \
+	X(ROLE_TUNNEL_ENDPOINT,   "tunnel-endpoint",    "tunnel endpoint the site trusts")
 
 #define X_ENUM(e, id, label) e,
 enum cat_role {

@@ -151,6 +151,22 @@ void classify_flow(const struct catalogue *cat, struct flow *f,
 	f->service_row = on_wire ? first_wire : first_any;
 }
 
+void classify_carrier(struct flow *f, const struct tun_layer *t, bool trusted,
+		      bool from_b)
+{
+	/* Both ends of an overlay send to the same port (4789 for
+	   VXLAN): the first sender is as good a client as any. */
+	f->basis = BASIS_FIRST_PACKET;
+	f->server_is_b = (uint8_t)!from_b;
+	f->tables = 0;
+	f->service_row = 0;
+	f->tunnel = t->kind;
+	f->carrier = (uint8_t)(FC_CARRIER | (t->has_id ? FC_TUN_ID : 0));
+	f->tun_id = t->has_id ? t->id : 0;
+	f->verdict = trusted ? V_TRUSTED_TUNNEL : V_UNTRUSTED_TUNNEL;
+	f->classified = 1;
+}
+
 bool flow_on_wire(const struct flow *f)
 {
 	return !(ip_is_loopback(&f->key.a) && ip_is_loopback(&f->key.b));

@@ -159,11 +159,17 @@ static enum decode_status decode_gre_pptp(struct dctx *x, struct cursor *c,
 }
 
 /* GRE header and what its protocol type says follows; *kind is set to
-   the tunnel kind as soon as it is known. */
+   the tunnel kind as soon as it is known. A GRE header of version 0
+   without source routing is a tunnel whatever it carries: IP protocol 47
+   names it (unlike a UDP port, which anyone may use), so its carrier is
+   recorded even when the payload is of a protocol impwatch does not
+   decode, such as a keepalive's 0. ERSPAN records its own kind once its
+   header is found well formed. */
 static enum decode_status decode_gre(struct dctx *x, struct cursor *c,
 				     enum tunnel_kind *kind)
 {
 	uint16_t flags, proto;
+	uint8_t b;
 
 	*kind = TUN_GRE;
 	if (!cur_be16(c, &flags) || !cur_be16(c, &proto))
@@ -180,64 +186,56 @@ static enum decode_status decode_gre(struct dctx *x, struct cursor *c,
 	    ((flags & GRE_KP) && !cur_skip(c, 4)) ||
 	    ((flags & GRE_SP) && !cur_skip(c, 4)))
 		return derr(x, DERR_GRE_TRUNC);
-	for (;;) {
-		switch (proto) {
-		case ETH_P_IPV4:
-		case ETH_P_IPV6:
-		case ETH_P_TEB:
-		case ETH_P_MPLS:
-		case ETH_P_MPLS_M:
-			if (!tunnel_enter(x, TUN_GRE, false, 0))
-				return DECODE_ERROR;
-			if (proto == ETH_P_IPV4)
-				return decode_ipv4(x, c);
-			if (proto == ETH_P_IPV6)
-				return decode_ipv6(x, c);
-			if (proto == ETH_P_TEB)
-				return decode_ethernet(x, c);
-			/* MPLS in GRE, RFC 4023 section 4. */
-			return decode_ethertype(x, c, proto);
-		case ETH_P_ERSPAN:
-			/* Type II sets the sequence bit; type I has no
-			   ERSPAN header at all (tcpdump's
-			   erspan_print_i_ii, Wireshark's packet-erspan.c). */
-			if (flags & GRE_SP) {
-				*kind = TUN_ERSPAN2;
-				return decode_erspan2(x, c);
-			}
-			*kind = TUN_ERSPAN1;
-			if (!tunnel_enter(x, TUN_ERSPAN1, false, 0))
-				return DECODE_ERROR;
-			return decode_ethernet(x, c);
-		case ETH_P_WCCP: {
-			/* WCCP redirection: a 4-byte WCCPv2 redirect header,
-			   absent in WCCPv1, where IPv4 follows at once
-			   (Wireshark's packet-wccp.c tells them apart by the
-			   IP version nibble the same way). */
-			uint8_t b;
-
-			if (cur_peek_u8(c, 0, &b) && (b >> 4) != 4 &&
-			    !cur_skip(c, 4))
-				return derr(x, DERR_GRE_TRUNC);
-			if (!tunnel_enter(x, TUN_GRE, false, 0))
-				return DECODE_ERROR;
-			return decode_ipv4(x, c);
+	/* Cisco MetaData in GRE puts the next type first (Wireshark's
+	   dissect_cmd_gre): type 2, version 1, length 1, options 2, SGT 2. */
+	while (proto == ETH_P_CMD) {
+		if (!encap_push(x))
+			return DECODE_ERROR;
+		if (!cur_be16(c, &proto) || !cur_skip(c, 6))
+			return derr(x, DERR_CMD_TRUNC);
+	}
+	switch (proto) {
+	case ETH_P_ERSPAN:
+		/* Type II sets the sequence bit; type I has no ERSPAN header
+		   at all (tcpdump's erspan_print_i_ii, Wireshark's
+		   packet-erspan.c). */
+		if (flags & GRE_SP) {
+			*kind = TUN_ERSPAN2;
+			return decode_erspan2(x, c);
 		}
-		case ETH_P_ERSPAN3:
-			*kind = TUN_ERSPAN3;
-			return decode_erspan3(x, c);
-		case ETH_P_CMD:
-			/* Cisco MetaData in GRE puts the next type first
-			   (Wireshark's dissect_cmd_gre): type 2, version 1,
-			   length 1, options 2, SGT 2. */
-			if (!encap_push(x))
-				return DECODE_ERROR;
-			if (!cur_be16(c, &proto) || !cur_skip(c, 6))
-				return derr(x, DERR_CMD_TRUNC);
-			continue;
-		default:
-			return derr(x, DERR_GRE_UNKNOWN_PROTO);
-		}
+		*kind = TUN_ERSPAN1;
+		if (!tunnel_enter(x, TUN_ERSPAN1, false, 0))
+			return DECODE_ERROR;
+		return decode_ethernet(x, c);
+	case ETH_P_ERSPAN3:
+		*kind = TUN_ERSPAN3;
+		return decode_erspan3(x, c);
+	default:
+		break;
+	}
+	if (!tunnel_enter(x, TUN_GRE, false, 0))
+		return DECODE_ERROR;
+	switch (proto) {
+	case ETH_P_IPV4:
+		return decode_ipv4(x, c);
+	case ETH_P_IPV6:
+		return decode_ipv6(x, c);
+	case ETH_P_TEB:
+		return decode_ethernet(x, c);
+	case ETH_P_MPLS:
+	case ETH_P_MPLS_M:
+		/* MPLS in GRE, RFC 4023 section 4. */
+		return decode_ethertype(x, c, proto);
+	case ETH_P_WCCP:
+		/* WCCP redirection: a 4-byte WCCPv2 redirect header, absent
+		   in WCCPv1, where IPv4 follows at once (Wireshark's
+		   packet-wccp.c tells them apart by the IP version nibble
+		   the same way). */
+		if (cur_peek_u8(c, 0, &b) && (b >> 4) != 4 && !cur_skip(c, 4))
+			return derr(x, DERR_GRE_TRUNC);
+		return decode_ipv4(x, c);
+	default:
+		return derr(x, DERR_GRE_UNKNOWN_PROTO);
 	}
 }
 

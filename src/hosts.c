@@ -476,3 +476,13 @@ struct host_info hosts_lookup(const struct hosts *h, const struct ip_addr *a)
 	}
 	return hi;
 }
+
+uint32_t hosts_roles_any(const struct hosts *h)
+{
+	uint32_t roles = 0;
+	size_t i;
+
+	for (i = 0; h && i < h->n; i++)
+		roles |= h->e[i].roles;
+	return roles;
+}

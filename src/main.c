@@ -29,8 +29,8 @@
 
 /* Exit codes, as README.md and --help document them. */
 #define EXIT_PASS         0   /* ran; with --validate: every flow documented */
-#define EXIT_FINDINGS     1   /* --validate: undocumented, local-only or
-                                 protocol-mismatch flows */
+#define EXIT_FINDINGS     1   /* --validate: a flow whose verdict is a
+                                 finding (verdict_is_finding()) */
 #define EXIT_INPUT_ERROR  2   /* usage, rules, capture or output error */
 #define EXIT_INCONCLUSIVE 3   /* --validate on a capture that lost packets */
 
@@ -66,6 +66,8 @@ struct options {
 	uint64_t count;             /* --count packets, 0: no limit */
 	uint32_t report_every;      /* --report-every seconds, 0: never */
 	const char *hosts;          /* --hosts */
+	const char *trust[MAX_TRUST_TUNNEL];  /* --trust-tunnel */
+	size_t n_trust;
 	uint32_t dup_window_us;     /* --dup-window-us */
 	uint32_t health_one_way;    /* --health-one-way, percent */
 	uint32_t health_dup;        /* --health-duplicates, percent */
@@ -120,7 +122,8 @@ static void usage(FILE *o)
 "  --top N              largest flows listed per finding (default 20)\n"
 "  -q, --quiet          no progress line on standard error\n"
 "  --validate           exit 0 only when every flow is documented (and no\n"
-"                       flow is a protocol mismatch)\n"
+"                       flow is a protocol mismatch) or a trusted tunnel's\n"
+"                       carrier\n"
 "  --alerts, --no-alerts  an alert record for each flow that is a finding,\n"
 "                       as soon as it is seen (default: on live, off for files;\n"
 "                       CSV has no alert rows: alerts need --alert-file)\n"
@@ -158,6 +161,12 @@ static void usage(FILE *o)
 "                       mirrored twice (default %u); copies are left out\n"
 "  --dup-window-us US   a frame repeated within US microseconds is a copy\n"
 "                       (default %u; 0: no detection)\n"
+"  --trust-tunnel ADDR[/LEN]  a tunnel endpoint the site trusts (may\n"
+"                       repeat; or the inventory role tunnel-endpoint): a\n"
+"                       VXLAN, VXLAN-GPE, Geneve, GRE or IP-in-IP carrier is\n"
+"                       untrusted-tunnel unless both its ends are declared;\n"
+"                       once any end is declared, ERSPAN must go to or from\n"
+"                       one. Every carrier is listed in the summary\n"
 "  --ephemeral-ports LO-HI  the ports clients use (default %u-%u): a flow\n"
 "                       documented only by its first sender's own port (or\n"
 "                       a lone SYN-ACK) stays documented only when sent to a\n"
@@ -205,9 +214,10 @@ static void usage(FILE *o)
 "                       and the built-in catalogue's SHA-256\n"
 "\n"
 "Exit status:\n"
-"  0  the run completed (with --validate: every flow is documented)\n"
-"  1  --validate: some flow is undocumented, local-only, protocol-mismatch\n"
-"     or role-violation\n"
+"  0  the run completed (with --validate: every flow is documented, or a\n"
+"     trusted tunnel's carrier)\n"
+"  1  --validate: some flow is undocumented, local-only, protocol-mismatch,\n"
+"     role-violation or untrusted-tunnel\n"
 "  2  usage error, bad rules file, unreadable or damaged capture, capture\n"
 "     error, or the report could not be written (the report still covers\n"
 "     what was read)\n"
@@ -293,7 +303,7 @@ enum {
 	OPT_BUFFER_SIZE, OPT_DURATION, OPT_COUNT, OPT_REPORT_EVERY, OPT_DUMP,
 	OPT_ALERTS, OPT_NO_ALERTS, OPT_HOSTS, OPT_DUP_WINDOW, OPT_HEALTH_ONE_WAY,
 	OPT_HEALTH_DUP, OPT_DPI_MEMORY, OPT_TIME_JUMP, OPT_ALERT_FILE,
-	OPT_EPHEMERAL
+	OPT_EPHEMERAL, OPT_TRUST_TUNNEL
 };
 
 static const struct option long_opts[] = {
@@ -329,6 +339,7 @@ static const struct option long_opts[] = {
 	{ "health-one-way", required_argument, NULL, OPT_HEALTH_ONE_WAY },
 	{ "health-duplicates", required_argument, NULL, OPT_HEALTH_DUP },
 	{ "ephemeral-ports", required_argument, NULL, OPT_EPHEMERAL },
+	{ "trust-tunnel", required_argument, NULL, OPT_TRUST_TUNNEL },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "filter", required_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -474,6 +485,13 @@ static int parse_args(int argc, char **argv, struct options *o,
 					      &o->lim.ephemeral_hi))
 				return bad_value("--ephemeral-ports (LO-HI, 1-65535)",
 						 optarg);
+			break;
+		case OPT_TRUST_TUNNEL:
+			if (o->n_trust == MAX_TRUST_TUNNEL)
+				return too_many("--trust-tunnel networks (list "
+						"more in --hosts, role "
+						"tunnel-endpoint)", MAX_TRUST_TUNNEL);
+			o->trust[o->n_trust++] = optarg;
 			break;
 		case OPT_ALERTS: o->alerts = 1; break;
 		case OPT_NO_ALERTS: o->alerts = 0; break;
@@ -1037,6 +1055,8 @@ static int run(struct options *o)
 	cfg.seed = random_seed();
 	cfg.hosts = o->hosts;
 	cfg.dup_window_us = o->dup_window_us;
+	cfg.trust = o->trust;
+	cfg.n_trust = o->n_trust;
 	if (pipeline_open(&r.pl, &cfg, stderr) != 0) {
 		pipeline_close(&r.pl);
 		return EXIT_INPUT_ERROR;

@@ -4,6 +4,7 @@
 #include "pipeline.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <pcap/pcap.h>
 #include <string.h>
@@ -55,7 +56,8 @@ struct catalogue *pipeline_load_catalogue(const struct pipeline_cfg *cfg,
  */
 static void maybe_alert(struct pipeline *pl, struct flow *f)
 {
-	if (!pl->alerts || f->alerted || f->verdict == V_DOCUMENTED)
+	if (!pl->alerts || f->alerted ||
+	    !verdict_is_finding((enum verdict)f->verdict))
 		return;
 	f->alerted = 1;
 	pl->alerts_sent++;
@@ -77,6 +79,8 @@ static void on_flow_end(void *ctx, struct flow *f)
 int pipeline_open(struct pipeline *pl, const struct pipeline_cfg *cfg,
 		  FILE *err)
 {
+	size_t i;
+
 	memset(pl, 0, sizeof(*pl));
 	pl->last_dlt = -1;
 	pl->dump_dlt = -1;
@@ -91,6 +95,20 @@ int pipeline_open(struct pipeline *pl, const struct pipeline_cfg *cfg,
 		return -1;
 	if (cfg->hosts && !(pl->hosts = hosts_load(cfg->hosts, err)))
 		return -1;
+	pl->carriers = carriers_new(cfg->seed);
+	if (!pl->carriers)
+		goto oom;
+	for (i = 0; i < cfg->n_trust; i++) {
+		char why[128];
+
+		if (carriers_trust(pl->carriers, cfg->trust[i], why,
+				   sizeof(why)) != 0) {
+			fprintf(err, "impwatch: invalid value '%s' for "
+				"--trust-tunnel: %s\n", cfg->trust[i], why);
+			return -1;
+		}
+	}
+	carriers_set_hosts(pl->carriers, pl->hosts);
 	if (dedup_init(&pl->dedup, cfg->dup_window_us) != 0)
 		goto oom;
 	if (decoder_init(&pl->dec, cfg->lim, cfg->seed) != 0)
@@ -156,14 +174,14 @@ fail:
 	return false;
 }
 
-/* Keep the frame as evidence when its flow is a finding. */
-static void dump_frame(struct pipeline *pl, const struct flow *f, int dlt,
-		       uint64_t ts_us, const uint8_t *bytes, uint32_t caplen,
-		       uint32_t wire_len)
+/* Keep the frame as evidence: its flow, or a carrier it came through,
+   is a finding. */
+static void dump_frame(struct pipeline *pl, int dlt, uint64_t ts_us,
+		       const uint8_t *bytes, uint32_t caplen, uint32_t wire_len)
 {
 	struct pcap_pkthdr h;
 
-	if (f->verdict == V_DOCUMENTED || pl->dump_failed)
+	if (pl->dump_failed)
 		return;
 	if (!pl->dump && !dump_start(pl, pl->dump_dlt >= 0 ? pl->dump_dlt : dlt))
 		return;
@@ -191,16 +209,24 @@ enum drain_how {
 static void drain(struct pipeline *pl, enum drain_how how);
 
 /* Counting and decoding. False when the frame stops here (malformed, or
-   a held fragment). */
+   a held fragment that came through no tunnel). */
 static bool frame_decode(struct pipeline *pl, int dlt, uint64_t ts_us,
 			 const uint8_t *bytes, uint32_t caplen,
 			 uint32_t wire_len, struct packet *p)
 {
+	enum decode_status st;
+
 	pl->packets++;
 	pl->bytes += wire_len;
 	pl->last_dlt = dlt;
-	return decode_packet(&pl->dec, dlt, ts_us, bytes, caplen, wire_len, p) ==
-	       DECODE_OK;
+	st = decode_packet(&pl->dec, dlt, ts_us, bytes, caplen, wire_len, p);
+	if (st == DECODE_HELD && p->ntun) {
+		/* A fragment waiting for its first one: its own flow gets it
+		   later, the tunnels it came through count it now. */
+		p->no_inner = 1;
+		return true;
+	}
+	return st == DECODE_OK;
 }
 
 /* What a stamp did to the clock, done to the flows: a believed jump back
@@ -213,31 +239,121 @@ static void clock_moved(struct pipeline *pl, enum pclock_what what)
 		flow_flush(pl->ft, END_IDLE);
 }
 
-/* The rest: the flow, its classification, nDPI, alert and evidence. p's
-   time is the one the clock gave it; stamp_us is the frame's own, which
-   the evidence keeps. */
+/* True when tunnel layer t's outer flow is the flow of the IP header
+   (family, proto, src, dst, ports), either way round. */
+static bool same_outer(const struct tun_layer *t, uint8_t family, uint8_t proto,
+		       const struct ip_addr *src, const struct ip_addr *dst,
+		       uint16_t sport, uint16_t dport)
+{
+	if (t->family != family || t->proto != proto)
+		return false;
+	if (memcmp(&t->src, src, sizeof(*src)) == 0 &&
+	    memcmp(&t->dst, dst, sizeof(*dst)) == 0)
+		return t->sport == sport && t->dport == dport;
+	return memcmp(&t->src, dst, sizeof(*dst)) == 0 &&
+	       memcmp(&t->dst, src, sizeof(*src)) == 0 &&
+	       t->sport == dport && t->dport == sport;
+}
+
+/* True when layer i of p would count p a second time to a flow it is in
+   already: a GRE keepalive comes back inside its own tunnel, between the
+   same two ends (and a packet whose own flow is that of a carrier). */
+static bool counted_already(const struct packet *p, uint8_t i)
+{
+	const struct tun_layer *t = &p->tun[i];
+	uint8_t j;
+
+	if (!p->no_inner && same_outer(t, p->family, p->proto, &p->src,
+				       &p->dst, p->sport, p->dport))
+		return true;
+	for (j = 0; j < i; j++)
+		if (same_outer(t, p->tun[j].family, p->tun[j].proto,
+			       &p->tun[j].src, &p->tun[j].dst, p->tun[j].sport,
+			       p->tun[j].dport))
+			return true;
+	return false;
+}
+
+/*
+ * Each tunnel p came through: count it to its carrier and, for an overlay
+ * or an ERSPAN session the site did not trust, to the carrier's flow (one
+ * per outer 5-tuple), judged by trust. True when one of those flows is a
+ * finding. Only tunnelled packets come here.
+ */
+static bool frame_carriers(struct pipeline *pl, const struct packet *p)
+{
+	bool finding = false;
+	uint8_t i;
+
+	for (i = 0; i < p->ntun; i++) {
+		const struct tun_layer *t = &p->tun[i];
+		struct carrier *e;
+		struct packet cp;
+		struct flow *f;
+		bool trusted, is_new, from_b;
+
+		if (counted_already(p, i))
+			continue;
+		trusted = carriers_see(pl->carriers, t, p->wire_len, &e);
+		/* Trusted ERSPAN is the capture's own transport. */
+		if (trusted && tunnel_is_erspan((enum tunnel_kind)t->kind))
+			continue;
+		memset(&cp, 0, offsetof(struct packet, tun));
+		cp.ts_us = p->ts_us;
+		cp.wire_len = p->wire_len;
+		cp.family = t->family;
+		cp.proto = t->proto;
+		cp.src = t->src;
+		cp.dst = t->dst;
+		cp.sport = t->sport;
+		cp.dport = t->dport;
+		cp.tunnel = t->kind;
+		cp.vlan = i == 0 ? p->vlan : 0;
+		f = flow_lookup(pl->ft, &cp, &is_new, &from_b);
+		if (is_new) {
+			classify_carrier(f, t, trusted, from_b);
+			if (e)
+				e->flows++;
+		}
+		if (pl->alerts && !f->alerted)
+			maybe_alert(pl, f);
+		finding |= verdict_is_finding((enum verdict)f->verdict);
+	}
+	return finding;
+}
+
+/* The rest: the flow, its classification, nDPI, alert, the carriers of
+   its tunnels and evidence. p's time is the one the clock gave it;
+   stamp_us is the frame's own, which the evidence keeps. */
 static void frame_flow(struct pipeline *pl, const struct packet *p,
 		       const struct flow_prep *prep, int dlt,
 		       const uint8_t *bytes, uint32_t caplen, uint64_t stamp_us)
 {
 	struct flow *f;
-	bool is_new, from_b;
+	bool is_new, from_b, finding = false;
 
 	flow_expire(pl->ft, pl->clock.now_us);
-	f = flow_lookup_prepared(pl->ft, p, prep, &is_new, &from_b);
-	if (is_new) {
-		classify_flow(pl->cat, f, p, from_b);
-		classify_roles(pl->cat, pl->hosts, f);
-		if (pl->dpi)
-			dpi_flow_start(pl->dpi, f);
+	if (!p->no_inner) {
+		f = flow_lookup_prepared(pl->ft, p, prep, &is_new, &from_b);
+		if (is_new) {
+			classify_flow(pl->cat, f, p, from_b);
+			classify_roles(pl->cat, pl->hosts, f);
+			if (pl->dpi)
+				dpi_flow_start(pl->dpi, f);
+		}
+		/* A decided flow (or --no-dpi) pays this one test and no
+		   more. */
+		if (f->dpi && dpi_packet(pl->dpi, f, p))
+			classify_app(pl->cat, pl->dpi, f);
+		if (pl->alerts && !f->alerted)
+			maybe_alert(pl, f);
+		/* Read now: the carriers' lookups may move f. */
+		finding = verdict_is_finding((enum verdict)f->verdict);
 	}
-	/* A decided flow (or --no-dpi) pays this one test and no more. */
-	if (f->dpi && dpi_packet(pl->dpi, f, p))
-		classify_app(pl->cat, pl->dpi, f);
-	if (pl->alerts && !f->alerted)
-		maybe_alert(pl, f);
-	if (pl->dump_path)
-		dump_frame(pl, f, dlt, stamp_us, bytes, caplen, p->wire_len);
+	if (p->ntun && frame_carriers(pl, p))
+		finding = true;
+	if (pl->dump_path && finding)
+		dump_frame(pl, dlt, stamp_us, bytes, caplen, p->wire_len);
 }
 
 void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_us,
@@ -429,10 +545,13 @@ void pipeline_finish(struct pipeline *pl, enum end_reason why)
 
 bool pipeline_has_findings(const struct pipeline *pl)
 {
-	return report_verdict_count(pl->rep, V_UNDOCUMENTED) ||
-	       report_verdict_count(pl->rep, V_LOCAL_ONLY) ||
-	       report_verdict_count(pl->rep, V_PROTOCOL_MISMATCH) ||
-	       report_verdict_count(pl->rep, V_ROLE_VIOLATION);
+	int v;
+
+	for (v = 0; v < V_COUNT; v++)
+		if (verdict_is_finding((enum verdict)v) &&
+		    report_verdict_count(pl->rep, (enum verdict)v))
+			return true;
+	return false;
 }
 
 void pipeline_stats(const struct pipeline *pl, struct run_stats *s)
@@ -448,6 +567,7 @@ void pipeline_stats(const struct pipeline *pl, struct run_stats *s)
 	s->clock = &pl->clock;
 	s->dup_frames = pl->dedup.copies;
 	s->dup_checked = pl->dedup.seen;
+	s->carriers = pl->carriers;
 }
 
 int pipeline_dump_close(struct pipeline *pl, FILE *err)
@@ -492,6 +612,8 @@ void pipeline_close(struct pipeline *pl)
 	pl->dpi = NULL;
 	hosts_free(pl->hosts);
 	pl->hosts = NULL;
+	carriers_free(pl->carriers);
+	pl->carriers = NULL;
 	dedup_free(&pl->dedup);
 	free(pl->queue);
 	pl->queue = NULL;

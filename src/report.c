@@ -13,7 +13,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "carrier.h"
 #include "classify.h"
+#include "util.h"
 
 struct report *report_new(enum report_format fmt, FILE *out,
 			  const struct catalogue *cat, const struct dpi *dpi,
@@ -218,7 +220,7 @@ void report_flow(struct report *r, const struct flow *f)
 	if (r->cov)
 		coverage_add(r->cov, f);
 	app_count(r, f, v, port, pkts, flow_bytes(f));
-	if (v != V_DOCUMENTED)
+	if (verdict_is_finding((enum verdict)v))
 		top_push(&r->top[v], f);
 
 	if (r->fmt == FMT_JSON)
@@ -481,7 +483,7 @@ void report_reason(const struct report *r, const struct flow *f,
 {
 	const struct cat_row *row =
 		f->service_row ? catalogue_row(r->cat, f->service_row - 1u) : NULL;
-	char tr[8], port[16], exp[EXPECTED_MAX], app[DPI_NAME_MAX];
+	char tr[8], port[24], exp[EXPECTED_MAX], app[DPI_NAME_MAX];
 	uint16_t sport = f->server_is_b ? f->key.pb : f->key.pa;
 	const char *name;
 
@@ -516,11 +518,43 @@ void report_reason(const struct report *r, const struct flow *f,
 			 row ? row->service : "?", cr, sr);
 		break;
 	}
+	case V_UNTRUSTED_TUNNEL: {
+		char src[IP_STR_MAX], dst[IP_STR_MAX], id[40];
+
+		fmt_ip(flow_client_ip(f), src);
+		fmt_ip(flow_server_ip(f), dst);
+		report_tunnel_id(f, id);
+		if (!f->key.pa && !f->key.pb)
+			snprintf(port, sizeof(port), "IP protocol %u", f->key.proto);
+		snprintf(buf, REASON_MAX, "%s%s carrier from %s to %s (%s), %s",
+			 report_tunnel_kind(f), id, src, dst, port,
+			 tunnel_is_erspan((enum tunnel_kind)f->tunnel) ?
+			 "neither end a declared tunnel endpoint" :
+			 "not between two declared tunnel endpoints");
+		break;
+	}
 	default:
 		snprintf(buf, REASON_MAX, "%s on %s",
 			 verdict_name((enum verdict)f->verdict), port);
 		break;
 	}
+}
+
+const char *report_tunnel_kind(const struct flow *f)
+{
+	const char *k = tunnel_name((enum tunnel_kind)f->tunnel);
+
+	return k ? k : "tunnel";
+}
+
+void report_tunnel_id(const struct flow *f, char buf[40])
+{
+	buf[0] = '\0';
+	if (!(f->carrier & FC_TUN_ID))
+		return;
+	snprintf(buf, 40, " %s %u",
+		 tunnel_is_erspan((enum tunnel_kind)f->tunnel) ? "session" : "VNI",
+		 (unsigned)f->tun_id);
 }
 
 void report_roles(const struct report *r, const struct ip_addr *a, char *buf,

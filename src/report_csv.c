@@ -9,8 +9,8 @@
 static const char csv_header[] =
 	"first_seen,last_seen,transport,client_ip,client_port,server_ip,"
 	"server_port,packets,bytes,packets_c2s,packets_s2c,bytes_c2s,bytes_s2c,"
-	"service,tables,verdict,end_reason,direction_basis,vlan,tunnel,app,"
-	"app_source\n";
+	"service,tables,verdict,end_reason,direction_basis,vlan,tunnel,"
+	"carrier,tunnel_id,app,app_source\n";
 
 void report_csv_flow(struct report *r, const struct flow *f)
 {
@@ -57,6 +57,14 @@ void report_csv_flow(struct report *r, const struct flow *f)
 	if (f->vlan)
 		fprintf(o, "%u", f->vlan);
 	fprintf(o, ",%s,", tun ? tun : "");
+	/* carrier and tunnel_id: 1 and the VNI or session for a tunnel's
+	   outer flow, empty otherwise. */
+	if (f->carrier & FC_CARRIER)
+		fputs("1", o);
+	fputc(',', o);
+	if (f->carrier & FC_TUN_ID)
+		fprintf(o, "%u", (unsigned)f->tun_id);
+	fputc(',', o);
 	/* app and app_source: empty when there is none (or DPI is off). */
 	app = dpi_app_name(r->dpi, f, name);
 	csv_field(o, app ? app : "");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carrier.h"
 #include "classify.h"
 #include "pclock.h"
 #include "util.h"
@@ -221,6 +222,14 @@ static void ob_flow_body(struct outbuf *o, struct report *r,
 		ob_puts(o, ",\"vlan\":null");
 	ob_puts(o, ",\"tunnel\":");
 	ob_string_or_null(o, tun);
+	if (f->carrier & FC_CARRIER) {
+		/* The outer flow of a tunnel of kind "tunnel". */
+		ob_puts(o, ",\"carrier\":true,\"tunnel_id\":");
+		if (f->carrier & FC_TUN_ID)
+			ob_u64(o, f->tun_id);
+		else
+			ob_puts(o, "null");
+	}
 	if (f->key.proto == IPPROTO_NUM_ICMP || f->key.proto == IPPROTO_NUM_ICMPV6)
 		ob_field_u64(o, ",\"icmp_type\":", f->icmp_type);
 	ob_app(o, r, f);
@@ -404,8 +413,13 @@ static void json_mismatches(FILE *o, const struct report *r,
 static void json_aggs(FILE *o, struct report *r)
 {
 	static const char *const key[V_COUNT] = {
-		"services", "undocumented", "local_only", "protocol_mismatch",
-		"role_violation"
+		[V_DOCUMENTED] = "services",
+		[V_UNDOCUMENTED] = "undocumented",
+		[V_LOCAL_ONLY] = "local_only",
+		[V_PROTOCOL_MISMATCH] = "protocol_mismatch",
+		[V_ROLE_VIOLATION] = "role_violation",
+		[V_UNTRUSTED_TUNNEL] = "untrusted_tunnel",
+		[V_TRUSTED_TUNNEL] = "trusted_tunnel",
 	};
 	struct agg *v;
 	struct app_agg **apps;
@@ -415,7 +429,8 @@ static void json_aggs(FILE *o, struct report *r)
 	v = report_sorted_aggs(r, &n);
 	apps = report_sorted_apps(r, &n_apps);
 	for (int k = 0; k < V_COUNT; k++) {
-		fprintf(o, ",\"%s\":[", key[k]);
+		/* A verdict added without its key is still valid JSON. */
+		fprintf(o, ",\"%s\":[", key[k] ? key[k] : "other");
 		first = 1;
 		if (k == V_PROTOCOL_MISMATCH) {
 			json_mismatches(o, r, apps, n_apps);
@@ -536,6 +551,52 @@ static void json_coverage(FILE *o, const struct report *r)
 	fputs(table < 0 ? "]}" : "]}]}", o);
 }
 
+/* "tunnel_trust" (the endpoints declared), "carriers" (every tunnel
+   carrier seen) and "carriers_unlisted_packets". */
+static void json_carriers(FILE *o, const struct run_stats *s)
+{
+	const struct carriers *c = s->carriers;
+	const struct carrier **v;
+	char a[IP_STR_MAX], net[IP_STR_MAX + 8];
+	size_t n, i;
+
+	if (!c)
+		return;
+	fprintf(o, ",\"tunnel_trust\":{\"declared\":%s,\"networks\":[",
+		carriers_declared(c) ? "true" : "false");
+	for (i = 0; i < carriers_trust_count(c); i++) {
+		carriers_trust_str(c, i, net, sizeof(net));
+		fputs(i ? "," : "", o);
+		json_string(o, net);
+	}
+	fprintf(o, "],\"inventory\":%s},\"carriers\":[",
+		carriers_inventory_declares(c) ? "true" : "false");
+	v = carriers_sorted(c, &n);
+	for (i = 0; v && i < n; i++) {
+		const struct carrier *e = v[i];
+		const char *k = tunnel_name((enum tunnel_kind)e->kind);
+
+		fputs(i ? ",{\"kind\":" : "{\"kind\":", o);
+		json_string(o, k ? k : "tunnel");
+		if (e->has_id)
+			fprintf(o, ",\"tunnel_id\":%u", (unsigned)e->id);
+		else
+			fputs(",\"tunnel_id\":null", o);
+		fmt_ip(&e->src, a);
+		fprintf(o, ",\"src\":\"%s\"", a);
+		fmt_ip(&e->dst, a);
+		fprintf(o, ",\"dst\":\"%s\",\"packets\":%llu,\"bytes\":%llu,"
+			"\"flows\":%llu,\"trusted\":%s}", a,
+			(unsigned long long)e->packets,
+			(unsigned long long)e->bytes,
+			(unsigned long long)e->flows,
+			e->trusted ? "true" : "false");
+	}
+	free(v);
+	fprintf(o, "],\"carriers_unlisted_packets\":%llu",
+		(unsigned long long)carriers_unlisted_packets(c));
+}
+
 /* "health": what makes a capture's verdicts doubtful. */
 static void json_health(FILE *o, const struct report *r,
 			const struct run_stats *s)
@@ -577,7 +638,9 @@ void report_json_summary(struct report *r, const struct run_stats *s)
 		if (s->dec->tunnels[e])
 			json_counter(o, &first, tunnel_name((enum tunnel_kind)e),
 				     s->dec->tunnels[e]);
-	fprintf(o, "},\"fragments\":%llu,\"snap_truncated\":%llu",
+	fputc('}', o);
+	json_carriers(o, s);
+	fprintf(o, ",\"fragments\":%llu,\"snap_truncated\":%llu",
 		(unsigned long long)s->dec->frags,
 		(unsigned long long)s->dec->snap_truncated);
 	if (s->clock)

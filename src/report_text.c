@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "carrier.h"
 #include "classify.h"
 #include "pclock.h"
 #include "util.h"
@@ -96,6 +97,12 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 	if (r->vflows[V_ROLE_VIOLATION])
 		fprintf(o, ", role-violation %llu",
 			(unsigned long long)r->vflows[V_ROLE_VIOLATION]);
+	if (r->vflows[V_UNTRUSTED_TUNNEL])
+		fprintf(o, ", untrusted-tunnel %llu",
+			(unsigned long long)r->vflows[V_UNTRUSTED_TUNNEL]);
+	if (r->vflows[V_TRUSTED_TUNNEL])
+		fprintf(o, ", trusted-tunnel %llu",
+			(unsigned long long)r->vflows[V_TRUSTED_TUNNEL]);
 	fputc('\n', o);
 	fputs("  flows ended    ", o);
 	for (e = 1; e < END_COUNT; e++)
@@ -262,6 +269,12 @@ static void text_top(FILE *o, const struct report *r, enum verdict verdict)
 		if (app)
 			fprintf(o, ", app %s%s", app,
 				f->app_source == APP_SRC_GUESS ? " (guess)" : "");
+		if (f->carrier & FC_CARRIER) {
+			char id[40];
+
+			report_tunnel_id(f, id);
+			fprintf(o, ", %s%s carrier", report_tunnel_kind(f), id);
+		}
 		if (verdict == V_PROTOCOL_MISMATCH) {
 			report_expected_flow(r, f, exp);
 			fprintf(o, ", expected %s", exp[0] ? exp : "none");
@@ -482,6 +495,62 @@ static void text_coverage(FILE *o, const struct report *r)
 	fputs(unseen ? "\n" : " (none)\n", o);
 }
 
+/* True when the summary has tunnels to speak of: a carrier seen, or
+   endpoints declared. */
+static bool text_has_tunnels(const struct run_stats *s)
+{
+	const struct carriers *c = s->carriers;
+
+	return c && (carriers_count(c) || carriers_unlisted_packets(c) ||
+		     carriers_declared(c));
+}
+
+/* Every tunnel carrier: kind, VNI or session, endpoints, packets, trust;
+   and the endpoints the site declared. */
+static void text_carriers(FILE *o, const struct run_stats *s)
+{
+	const struct carriers *c = s->carriers;
+	const struct carrier **v;
+	char a[IP_STR_MAX], b[IP_STR_MAX], net[IP_STR_MAX + 8];
+	size_t n, i;
+
+	fprintf(o, "\nTunnel carriers: %zu\n", carriers_count(c));
+	fputs("  endpoints declared:", o);
+	for (i = 0; i < carriers_trust_count(c); i++) {
+		carriers_trust_str(c, i, net, sizeof(net));
+		fprintf(o, " %s", net);
+	}
+	if (carriers_trust_count(c))
+		fputs(" (--trust-tunnel)", o);
+	if (carriers_inventory_declares(c))
+		fputs(" the inventory's tunnel-endpoint hosts", o);
+	if (!carriers_declared(c))
+		fputs(" none (ERSPAN is trusted, every other carrier is not)", o);
+	fputc('\n', o);
+	v = carriers_sorted(c, &n);
+	for (i = 0; v && i < n; i++) {
+		const struct carrier *e = v[i];
+		const char *k = tunnel_name((enum tunnel_kind)e->kind);
+
+		fmt_ip(&e->src, a);
+		fmt_ip(&e->dst, b);
+		fprintf(o, "  %s", k ? k : "tunnel");
+		if (e->has_id)
+			fprintf(o, " %s %u",
+				tunnel_is_erspan((enum tunnel_kind)e->kind) ?
+				"session" : "VNI", (unsigned)e->id);
+		fprintf(o, ": %s <-> %s, %llu packets, %llu flow%s, %s\n", a, b,
+			(unsigned long long)e->packets,
+			(unsigned long long)e->flows, e->flows == 1 ? "" : "s",
+			e->trusted ? "trusted" : "untrusted");
+	}
+	free(v);
+	if (carriers_unlisted_packets(c))
+		fprintf(o, "  past the %d listed: %llu packets (judged all the "
+			"same)\n", MAX_CARRIERS,
+			(unsigned long long)carriers_unlisted_packets(c));
+}
+
 static void text_health(FILE *o, const struct report *r,
 			const struct run_stats *s)
 {
@@ -526,14 +595,21 @@ void report_text_summary(struct report *r, const struct run_stats *s)
 	if (r->hosts || r->vflows[V_ROLE_VIOLATION])
 		text_finding(o, r, v, n, V_ROLE_VIOLATION,
 			     "Role violations (documented ports between the wrong roles)");
+	if (text_has_tunnels(s) || r->vflows[V_UNTRUSTED_TUNNEL])
+		text_finding(o, r, v, n, V_UNTRUSTED_TUNNEL,
+			     "Untrusted tunnels (carriers whose ends the site did not declare)");
 	free(apps);
 	free(v);
+	if (text_has_tunnels(s))
+		text_carriers(o, s);
 	text_coverage(o, r);
 	text_health(o, r, s);
 	if (s->validate) {
 		fprintf(o, "\nValidate: %s\n",
-			s->exit_status == 0 ? "PASS: every flow is documented" :
-			s->exit_status == 1 ? "FAIL: undocumented, local-only, protocol-mismatch or role-violation flows (exit 1)" :
+			s->exit_status == 0 ? (r->vflows[V_TRUSTED_TUNNEL] ?
+				"PASS: every flow is documented or a trusted tunnel's carrier" :
+				"PASS: every flow is documented") :
+			s->exit_status == 1 ? "FAIL: undocumented, local-only, protocol-mismatch, role-violation or untrusted-tunnel flows (exit 1)" :
 			s->exit_status == 3 ? "INCONCLUSIVE: capture health is poor (exit 3)" :
 					      "ERROR: input could not be read in full (exit 2)");
 	}

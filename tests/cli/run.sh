@@ -102,7 +102,7 @@ check validate-no-dpi 0 '"validate":"pass"' "$bin" -q --format json --validate -
 check no-dpi-summary 0 '"dpi":null' "$bin" -q --format json --no-dpi -r pcaps/demo.pcap
 check no-dpi-records 0 '^31 0$' sh -c "\"$bin\" -q --format json --no-dpi -r pcaps/demo.pcap | awk '/\"type\":\"flow\"/ { n++; if (!/\"app\":null,\"app_source\":null/) bad++ } END { print n, bad + 0 }'"
 check no-dpi-text 0 'dpi +off' "$bin" -q --no-dpi -r pcaps/demo.pcap
-check csv-app 0 ',sip-proxy,2,protocol-mismatch,fin,syn,,,SIP.HTTP,dpi$' "$bin" -q --format csv -r pcaps/dpi-mismatch.pcap
+check csv-app 0 ',sip-proxy,2,protocol-mismatch,fin,syn,,,,,SIP.HTTP,dpi$' "$bin" -q --format csv -r pcaps/dpi-mismatch.pcap
 check undocumented-app-text 0 'SIP on tcp/6060: 1 flow' "$bin" -q -r pcaps/demo.pcap
 check undocumented-app-json 0 '"undocumented_apps":\[[^]]*"port":6060,"app":"SIP","app_source":"dpi","flows":1' "$bin" -q --format json -r pcaps/demo.pcap
 check rules-bad-app 2 'tests/rules/bad-app.conf:2: unknown nDPI protocol .Postgres.' "$bin" rules --check tests/rules/bad-app.conf
@@ -117,6 +117,25 @@ check ephemeral-bad-order 2 "invalid value '60000-1024' for --ephemeral-ports" "
 check ephemeral-bad-zero 2 "invalid value '0-1024' for --ephemeral-ports" "$bin" -q --ephemeral-ports 0-1024 -r pcaps/demo.pcap
 check ephemeral-bad-text 2 "invalid value '1024' for --ephemeral-ports" "$bin" -q --ephemeral-ports 1024 -r pcaps/demo.pcap
 check replies-still-documented 1 '"flows_by_verdict":\{"documented":4,"undocumented":1,' "$bin" -q --format json --validate -r pcaps/dir-replies.pcap
+
+# Tunnels: carriers, and the endpoints a site trusts (tests/gen/README.md).
+check tun-forged-plain 1 '"client_ip":"203.0.113.66","client_port":4789,"server_ip":"192.0.2.10","server_port":443,.*"verdict":"undocumented"' "$bin" -q --format json --validate -r pcaps/tun-forged.pcap
+check tun-forged-no-inner 1 '"flows":2,' "$bin" -q --format json --validate -r pcaps/tun-forged.pcap
+check tun-untrusted 1 '"untrusted-tunnel":4,"trusted-tunnel":0' "$bin" -q --format json --validate -r pcaps/tun-trust.pcap
+check tun-trusted 0 'PASS' "$bin" -q --validate --trust-tunnel 203.0.113.1 --trust-tunnel 203.0.113.2 -r pcaps/tun-trust.pcap
+check tun-trusted-net 0 '"untrusted-tunnel":0,"trusted-tunnel":4' "$bin" -q --format json --validate --trust-tunnel 203.0.113.0/30 -r pcaps/tun-trust.pcap
+check tun-one-end 1 'alert .* untrusted-tunnel udp 203.0.113.66:49320 -> 203.0.113.2:4789: vxlan VNI 42 carrier' "$bin" -q --alerts --validate --trust-tunnel 203.0.113.2 -r pcaps/tun-rogue.pcap
+check tun-hosts-role 0 'vxlan VNI 42: 203.0.113.1 <-> 203.0.113.2, 9 packets, 3 flows, trusted' "$bin" -q --validate --hosts tests/hosts/tunnels.hosts -r pcaps/tun-trust.pcap
+check tun-erspan-trusted 0 'erspan2 session 7: 203.0.113.1 <-> 203.0.113.2, 8 packets, 0 flows, trusted' "$bin" -q --validate -r pcaps/tun-erspan.pcap
+check tun-erspan-untrusted 1 '"transport":47,"client_ip":"203.0.113.1",.*"verdict":"untrusted-tunnel",.*"tunnel":"erspan2","carrier":true,"tunnel_id":7' "$bin" -q --format json --validate --trust-tunnel 2001:db8::/32 -r pcaps/tun-erspan.pcap
+check trust-bad-addr 2 "invalid value '203.0.113.300' for --trust-tunnel: '203.0.113.300' is not an IPv4 or IPv6 address" "$bin" -q --trust-tunnel 203.0.113.300 -r pcaps/demo.pcap
+check trust-bad-len 2 "invalid value '203.0.113.0/33' for --trust-tunnel: bad prefix length" "$bin" -q --trust-tunnel 203.0.113.0/33 -r pcaps/demo.pcap
+check trust-host-bits 2 "invalid value '203.0.113.1/24' for --trust-tunnel: host bits set" "$bin" -q --trust-tunnel 203.0.113.1/24 -r pcaps/demo.pcap
+check trust-too-many 2 'more than 64 --trust-tunnel' sh -c "\"$bin\" -q $(i=0; while [ $i -le 64 ]; do printf -- '--trust-tunnel 10.0.0.%d ' $i; i=$((i + 1)); done) -r pcaps/demo.pcap"
+# An untrusted carrier is evidence like any finding: its frames are kept.
+check tun-dump 1 '' "$bin" -q --validate --trust-tunnel 203.0.113.1 --trust-tunnel 203.0.113.2 --dump-undocumented "$tmp/rogue.pcap" -r pcaps/tun-rogue.pcap
+check tun-dump-content 1 '"packets":8,' "$bin" -q --format json --validate -r "$tmp/rogue.pcap"
+check tun-dump-none 0 '"packets":0,' sh -c "\"$bin\" -q --trust-tunnel 203.0.113.1 --trust-tunnel 203.0.113.2 --dump-undocumented \"$tmp/none.pcap\" -r pcaps/tun-trust.pcap >/dev/null && \"$bin\" -q --format json -r \"$tmp/none.pcap\""
 
 # Evidence: the frames of every flow that is a finding, and only those.
 check dump 1 '' "$bin" -q --validate --dump-undocumented "$tmp/evidence.pcap" -r pcaps/demo.pcap

@@ -59,13 +59,12 @@ for f in "$dir"/*.pcap "$dir"/*.pcapng "$dir"/*.cap; do
 		awk '{ a = $2 ":" $3; b = $4 ":" $5; if (a > b) { t = a; a = b; b = t } print $1, a, b }' |
 		sort -u >"$tmp/mine"
 	# tshark: its conversations, endpoints put in the same order (it lists
-	# the two directions of a host talking to itself apart), less the
-	# outer UDP conversations of VXLAN, VXLAN-GPE and Geneve tunnels:
-	# tshark lists both layers, impwatch classifies the inner one only.
+	# the two directions of a host talking to itself apart). Both list
+	# the outer UDP conversation of a VXLAN, VXLAN-GPE or Geneve tunnel
+	# as well as the inner one (impwatch as the tunnel's carrier flow).
 	timeout 60 tshark -n -r "$f" -q -z conv,tcp -z conv,udp 2>/dev/null |
 		awk '/^(TCP|UDP) Conversations/ { p = tolower($1) }
 		     /<->/ { a = $1; b = $3; if (a > b) { t = a; a = b; b = t }
-			     if (p == "udp" && (a ~ /:(4789|4790|6081)$/ || b ~ /:(4789|4790|6081)$/)) next
 			     print p, a, b }' |
 		sort -u >"$tmp/theirs"
 	# The same conversations, not merely as many.

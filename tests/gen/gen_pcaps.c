@@ -367,6 +367,11 @@ struct out {
 	uint32_t gre_seq;
 	unsigned erspan3_sub;      /* records still to carry the ERSPAN III
 	                              platform sub-header */
+	const struct host *tun_a;  /* tunnel endpoints in place of S.tun_a */
+	const struct host *tun_b;  /* and S.tun_b (NULL: those) */
+	uint16_t vx_sport;         /* VXLAN ports in place of 49320 and 4789 */
+	uint16_t vx_dport;
+	uint32_t vx_w0;            /* VXLAN's first word in place of 0x08000000 */
 	bool span_dup;             /* every frame again, DUP_NS later */
 	unsigned ncopies;          /* copies written so far */
 	size_t last_caplen;
@@ -777,12 +782,13 @@ static void link_or_tunnel(struct out *o, const struct host *src,
 	t.n = 0;
 	eth.n = 0;
 	/* Both directions of a tunnel: from the data centre, b to a. */
+	a = o->encap == E_4IN6 ? &S.tun6_a : o->tun_a ? o->tun_a : &S.tun_a;
+	b = o->encap == E_4IN6 ? &S.tun6_b : o->tun_b ? o->tun_b : &S.tun_b;
 	if (in_data_centre(src)) {
-		a = o->encap == E_4IN6 ? &S.tun6_b : &S.tun_b;
-		b = o->encap == E_4IN6 ? &S.tun6_a : &S.tun_a;
-	} else {
-		a = o->encap == E_4IN6 ? &S.tun6_a : &S.tun_a;
-		b = o->encap == E_4IN6 ? &S.tun6_b : &S.tun_b;
+		const struct host *sw = a;
+
+		a = b;
+		b = sw;
 	}
 	switch (o->encap) {
 	case E_NONE:
@@ -856,12 +862,12 @@ static void link_or_tunnel(struct out *o, const struct host *src,
 		   (RFC 7348), then the inner Ethernet frame. The UDP
 		   checksum is filled in although RFC 7348 allows zero. */
 		eth_frame(&eth, src, dst, family, l3, n);
-		put16(&t, 49320);
-		put16(&t, VXLAN_PORT);
+		put16(&t, o->vx_sport ? o->vx_sport : 49320);
+		put16(&t, o->vx_dport ? o->vx_dport : VXLAN_PORT);
 		put16(&t, (unsigned)(16 + eth.n));
 		udp0 = t.n;
 		put16(&t, 0);
-		put32(&t, 0x08000000u);
+		put32(&t, o->vx_w0 ? o->vx_w0 : 0x08000000u);
 		put32(&t, 42u << 8);
 		putmem(&t, eth.b, eth.n);
 		set16(&t, udp0, fold(sum16(pseudo_sum(a, b, P_UDP, t.n), t.b, t.n)));
@@ -2466,6 +2472,101 @@ static void gen_replies(const char *dir)
 	out_close(&o);
 }
 
+/* A VXLAN packet (VNI 42) from tunnel end a to b carrying an ARP
+   request: a tunnel whose inside is no IP packet. */
+static void vxlan_arp(struct out *o)
+{
+	struct buf t, eth;
+	size_t udp0;
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	t.n = 0;
+	eth.n = 0;
+	eth_hdr(&eth, bcast, S.jabber.mac);
+	put16(&eth, ET_ARP);
+	put16(&eth, 1);                         /* Ethernet */
+	put16(&eth, ET_IPV4);
+	put8(&eth, 6);
+	put8(&eth, 4);
+	put16(&eth, 1);                         /* request */
+	putmem(&eth, S.jabber.mac, 6);
+	putmem(&eth, S.jabber.addr, 4);
+	putzero(&eth, 6);
+	putmem(&eth, S.pub.addr, 4);
+	put16(&t, 49321);
+	put16(&t, VXLAN_PORT);
+	put16(&t, (unsigned)(16 + eth.n));
+	udp0 = t.n;
+	put16(&t, 0);
+	put32(&t, 0x08000000u);
+	put32(&t, 42u << 8);
+	putmem(&t, eth.b, eth.n);
+	set16(&t, udp0, fold(sum16(pseudo_sum(&S.tun_a, &S.tun_b, P_UDP, t.n),
+				  t.b, t.n)));
+	out_pause(o);
+	tunnel_out(o, &S.tun_a, &S.tun_b, P_UDP, &t);
+}
+
+/* Tunnels and the trust a site puts in their endpoints. */
+static void gen_tunnels(const char *dir)
+{
+	struct out o;
+
+	/* Forged: a VXLAN header and an inner SIP exchange sent from port
+	   4789 to 443, then to 4789 with VXLAN-GBP's G flag and a policy
+	   id in the reserved bits, all from 203.0.113.66 to the publisher
+	   (the inner SIP is between data centre hosts: b to a). */
+	out_open(&o, dir, "tun-forged.pcap", L_ETHER);
+	out_start(&o, DLT_EN10MB);
+	o.encap = E_VXLAN;
+	o.tun_a = &S.pub;
+	o.tun_b = &S.outsider;
+	o.vx_sport = VXLAN_PORT;
+	o.vx_dport = 443;
+	conv_sip_udp(&o, false, 5);
+	o.vx_sport = 40000;
+	o.vx_dport = VXLAN_PORT;
+	o.vx_w0 = 0x88000123u;
+	conv_sip_udp(&o, false, 6);
+	out_close(&o);
+
+	/* Overlays between the two tunnel ends a site would declare: an
+	   XMPP session in VXLAN, an ARP request in VXLAN, SIP in GRE. */
+	out_open(&o, dir, "tun-trust.pcap", L_ETHER);
+	out_start(&o, DLT_EN10MB);
+	o.encap = E_VXLAN;
+	conv_xmpp(&o, false, 50222);
+	vxlan_arp(&o);
+	o.encap = E_GRE;
+	conv_sip_udp(&o, false, 7);
+	out_close(&o);
+
+	/* A real VXLAN between an end nobody declared (203.0.113.66) and a
+	   declared one (203.0.113.2), carrying a documented XMPP session. */
+	out_open(&o, dir, "tun-rogue.pcap", L_ETHER);
+	out_start(&o, DLT_EN10MB);
+	o.encap = E_VXLAN;
+	o.tun_a = &S.outsider;
+	conv_xmpp(&o, false, 50223);
+	out_close(&o);
+
+	/* encap-frag4.pcap's fragmented SIP NOTIFYs, in VXLAN: fragments
+	   that wait for their first one still count to their carrier. */
+	out_open(&o, dir, "tun-frag.pcap", L_ETHER);
+	out_start(&o, DLT_EN10MB);
+	o.encap = E_VXLAN;
+	frag_flows(&o, false);
+	out_close(&o);
+
+	/* ERSPAN II from the switch (203.0.113.1) to the collector (.2),
+	   mirroring an XMPP session. */
+	out_open(&o, dir, "tun-erspan.pcap", L_ETHER);
+	out_start(&o, DLT_EN10MB);
+	o.encap = E_ERSPAN2;
+	conv_xmpp(&o, false, 50224);
+	out_close(&o);
+}
+
 int main(int argc, char **argv)
 {
 	struct stat st;
@@ -2490,5 +2591,6 @@ int main(int argc, char **argv)
 	gen_duplicates(argv[1]);
 	gen_claims(argv[1]);
 	gen_replies(argv[1]);
+	gen_tunnels(argv[1]);
 	return 0;
 }

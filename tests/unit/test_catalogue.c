@@ -453,7 +453,7 @@ static const struct bad_case bad_cases[] = {
 	  2, "unknown role 'pbx' (valid: imp, imp-publisher, imp-subscriber, cucm," },
 	{ "unknown role lists the last", OK1
 	  "2 | a | cucm -> imp,pbx | SIP | udp | 5060 | ephemeral | wire | SIP | x\n",
-	  2, "file-server, endpoint)" },
+	  2, "file-server, endpoint, tunnel-endpoint)" },
 	{ "no arrow", OK1
 	  "2 | a | cucm imp | SIP | udp | 5060 | ephemeral | wire | SIP | x\n",
 	  2, "roles 'cucm imp' need an arrow" },

@@ -264,6 +264,54 @@ static void test_claim_ephemeral_range(void **state)
 	catalogue_set_ephemeral(x->cat, DEF_EPHEMERAL_LO, DEF_EPHEMERAL_HI);
 }
 
+/* A tunnel's carrier: judged by trust, its first sender the client,
+   marked with its kind and VNI, no catalogue row. */
+static void test_carrier(void **state)
+{
+	struct fx *x = *state;
+	const uint32_t VTEP_A = A4(203, 0, 113, 1), VTEP_B = A4(203, 0, 113, 2);
+	struct packet p = pkt(17, VTEP_B, 49320, VTEP_A, 4789, 0);
+	struct tun_layer t;
+	struct flow *f;
+	bool is_new, from_b;
+
+	memset(&t, 0, sizeof(t));
+	t.src = p.src;
+	t.dst = p.dst;
+	t.sport = 49320;
+	t.dport = 4789;
+	t.kind = TUN_VXLAN;
+	t.proto = 17;
+	t.family = 4;
+	t.has_id = 1;
+	t.id = 42;
+	f = flow_lookup(x->ft, &p, &is_new, &from_b);
+	assert_true(is_new);
+	classify_carrier(f, &t, false, from_b);
+	assert_int_equal(f->verdict, V_UNTRUSTED_TUNNEL);
+	assert_int_equal(f->basis, BASIS_FIRST_PACKET);
+	assert_ends(f, VTEP_B, 49320, VTEP_A, 4789);
+	assert_int_equal(f->carrier, FC_CARRIER | FC_TUN_ID);
+	assert_int_equal(f->tun_id, 42);
+	assert_int_equal(f->tunnel, TUN_VXLAN);
+	assert_int_equal(f->tables, 0);
+	assert_null(service(x, f));
+
+	p = pkt(47, VTEP_A, 0, VTEP_B, 0, 0);
+	t.src = p.src;
+	t.dst = p.dst;
+	t.sport = t.dport = 0;
+	t.kind = TUN_GRE;
+	t.proto = 47;
+	t.has_id = 0;
+	t.id = 0;
+	f = flow_lookup(x->ft, &p, &is_new, &from_b);
+	classify_carrier(f, &t, true, from_b);
+	assert_int_equal(f->verdict, V_TRUSTED_TUNNEL);
+	assert_int_equal(f->carrier, FC_CARRIER);
+	assert_ends(f, VTEP_A, 0, VTEP_B, 0);
+}
+
 /* Nothing documented: the lower port listens. */
 static void test_lower_port(void **state)
 {
@@ -419,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_claim_by_source_port),
 		cmocka_unit_test(test_claim_by_synack),
 		cmocka_unit_test(test_claim_ephemeral_range),
+		cmocka_unit_test(test_carrier),
 		cmocka_unit_test(test_lower_port),
 		cmocka_unit_test(test_icmp),
 		cmocka_unit_test(test_local_only),

@@ -2119,12 +2119,15 @@ static void test_gre_fallbacks(void **state)
 	struct fx *x = *state;
 	struct fb f = { .n = 0 };
 
-	/* Unknown protocol (a keepalive's 0). */
+	/* Unknown protocol (a keepalive's 0): still a GRE tunnel, whose
+	   carrier has the packet. */
 	b_gre_cks(&f);
 	patch16(&f, 14 + 20 + 2, 0);
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
 	assert_only_err(&x->d, x->before, DERR_GRE_UNKNOWN_PROTO);
 	assert_int_equal(x->p.proto, 47);
+	assert_int_equal(x->p.ntun, 1);
+	assert_int_equal(x->p.no_inner, 1);
 	/* Source routing. */
 	patch16(&f, 14 + 20 + 2, 0x0800);
 	patch16(&f, 14 + 20, 0x4000);
@@ -2544,13 +2547,28 @@ static void test_carrier_without_inner(void **state)
 	assert_int_equal(x->p.no_inner, 1);
 	assert_layer(&x->p.tun[0], TUN_IPIP, 4, 0, 0, false, 0);
 
-	/* GRE of a protocol impwatch does not decode is no tunnel. */
+	/* GRE of a protocol impwatch does not decode: IP protocol 47 says
+	   tunnel, so its carrier has the packet. */
 	f.n = 0;
 	b_gre_cks(&f);
 	patch16(&f, 14 + 20 + 2, 0x1234);
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
 	assert_only_err(&x->d, x->before, DERR_GRE_UNKNOWN_PROTO);
 	assert_int_equal(x->p.proto, 47);
+	assert_int_equal(x->p.ntun, 1);
+	assert_int_equal(x->p.no_inner, 1);
+	assert_layer(&x->p.tun[0], TUN_GRE, 47, 0, 0, false, 0);
+
+	/* A GRE version impwatch does not know, or source routing: no GRE
+	   it can read, no carrier; the packet is the protocol 47 flow. */
+	patch16(&f, 14 + 20 + 2, 0x0800);
+	patch16(&f, 14 + 20, 0xB002);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_GRE_BAD_VERSION);
+	assert_int_equal(x->p.ntun, 0);
+	patch16(&f, 14 + 20, 0xB000 | 0x4000);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_GRE_ROUTING);
 	assert_int_equal(x->p.ntun, 0);
 	assert_int_equal(x->p.no_inner, 0);
 }

@@ -1013,7 +1013,26 @@ static void test_names(void **state)
 	assert_string_equal(verdict_name(V_LOCAL_ONLY), "local-only");
 	assert_string_equal(verdict_name(V_PROTOCOL_MISMATCH), "protocol-mismatch");
 	assert_string_equal(verdict_name(V_ROLE_VIOLATION), "role-violation");
+	assert_string_equal(verdict_name(V_UNTRUSTED_TUNNEL), "untrusted-tunnel");
+	assert_string_equal(verdict_name(V_TRUSTED_TUNNEL), "trusted-tunnel");
 	assert_string_equal(verdict_name(V_COUNT), "unknown");
+	/* Every verdict has a name (reports print them with %s) and says
+	   whether it is a finding. */
+	{
+		int v, findings = 0;
+
+		for (v = 0; v < V_COUNT; v++) {
+			assert_non_null(verdict_name((enum verdict)v));
+			assert_string_not_equal(verdict_name((enum verdict)v),
+						"unknown");
+			findings += verdict_is_finding((enum verdict)v);
+		}
+		assert_int_equal(findings, 5);
+		assert_false(verdict_is_finding(V_DOCUMENTED));
+		assert_false(verdict_is_finding(V_TRUSTED_TUNNEL));
+		assert_true(verdict_is_finding(V_UNTRUSTED_TUNNEL));
+		assert_false(verdict_is_finding(V_COUNT));
+	}
 }
 
 /* ---- load ------------------------------------------------------------- */

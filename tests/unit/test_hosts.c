@@ -291,6 +291,26 @@ static void test_roles_str(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* The role a site gives its tunnel endpoints, and the roles some line
+   gives (carrier.h asks whether any line names a tunnel endpoint). */
+static void test_tunnel_endpoint_role(void **state)
+{
+	struct hosts *h;
+	struct ip_addr a = addr("203.0.113.1");
+
+	(void)state;
+	assert_string_equal(parse("tunnel-endpoint 203.0.113.1 vtep\n"
+				  "imp 192.0.2.10\n", &h), "");
+	assert_non_null(h);
+	assert_int_equal(hosts_lookup(h, &a).roles, BIT(ROLE_TUNNEL_ENDPOINT));
+	assert_string_equal(hosts_lookup(h, &a).name, "vtep");
+	assert_int_equal(hosts_roles_any(h),
+			 BIT(ROLE_TUNNEL_ENDPOINT) | BIT(ROLE_IMP));
+	assert_string_equal(cat_role_name(ROLE_TUNNEL_ENDPOINT), "tunnel-endpoint");
+	hosts_free(h);
+	assert_int_equal(hosts_roles_any(NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_implied_roles),
 		cmocka_unit_test(test_load_is_linear),
 		cmocka_unit_test(test_roles_str),
+		cmocka_unit_test(test_tunnel_endpoint_role),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
