@@ -1,5 +1,5 @@
 /*
- * digest.c: SHA-256 through libgcrypt (already linked by libndpi), so the
+ * digest.c: SHA-256 and SHA-1 through libgcrypt (already linked by libndpi), so the
  * project carries no hash code of its own.
  */
 #include "digest.h"
@@ -27,6 +27,14 @@ int digest_sha256(const void *buf, size_t len, uint8_t out[DIGEST_SHA256_LEN])
 	if (digest_init() != 0)
 		return -1;
 	gcry_md_hash_buffer(GCRY_MD_SHA256, out, buf ? buf : "", len);
+	return 0;
+}
+
+int digest_sha1(const void *buf, size_t len, uint8_t out[DIGEST_SHA1_LEN])
+{
+	if (digest_init() != 0)
+		return -1;
+	gcry_md_hash_buffer(GCRY_MD_SHA1, out, buf ? buf : "", len);
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 /*
- * test_digest.c: the SHA-256 wrapper against the test vectors of FIPS
- * 180-2 (appendix B) and NIST's empty-message value.
+ * test_digest.c: the SHA-256 and SHA-1 wrappers against the test vectors
+ * of FIPS 180-2 (appendices A and B) and NIST's empty-message values.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -79,6 +79,35 @@ static void test_raw_and_hex(void **state)
 	assert_int_equal(strlen(hex), 2 * DIGEST_SHA256_LEN);
 }
 
+/* The SHA-1 of len bytes at buf, as hex. */
+static void sha1_hex(const void *buf, size_t len, char *hex)
+{
+	uint8_t d[DIGEST_SHA1_LEN];
+
+	assert_int_equal(digest_sha1(buf, len, d), 0);
+	digest_hex(d, sizeof d, hex);
+}
+
+static void test_sha1_vectors(void **state)
+{
+	char hex[2 * DIGEST_SHA1_LEN + 1];
+	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	char *buf = malloc(1000000);
+
+	(void)state;
+	sha1_hex(NULL, 0, hex);
+	assert_string_equal(hex, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+	sha1_hex("abc", 3, hex);
+	assert_string_equal(hex, "a9993e364706816aba3e25717850c26c9cd0d89d");
+	sha1_hex(two, strlen(two), hex);
+	assert_string_equal(hex, "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+	assert_non_null(buf);
+	memset(buf, 'a', 1000000);
+	sha1_hex(buf, 1000000, hex);
+	free(buf);
+	assert_string_equal(hex, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -86,6 +115,7 @@ int main(void)
 		cmocka_unit_test(test_fips_vectors),
 		cmocka_unit_test(test_million_a),
 		cmocka_unit_test(test_raw_and_hex),
+		cmocka_unit_test(test_sha1_vectors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
