@@ -150,6 +150,13 @@ struct packet {
 	struct ip_addr src, dst;
 	uint16_t sport, dport;   /* host order; 0 for ICMP and non-port protos */
 	uint8_t  icmp_type;      /* ICMP/ICMPv6 type, for reports */
+	uint8_t  icmp_code;      /* ICMP/ICMPv6 code (Community ID) */
+	uint8_t  dscp;           /* innermost IP header's DSCP (RFC 2474) */
+	/* Innermost IP packet's length as its header claims it (a total
+	   length of 0 or an IPv6 payload length of 0: the frame's), never
+	   more than the frame on the wire holds from that header on: what
+	   Zeek's ip_bytes and tshark's ip.len count. */
+	uint32_t ip_len;
 	const uint8_t *l3;       /* innermost IP header (for nDPI) */
 	uint32_t l3_len;
 	const uint8_t *payload;  /* transport payload as captured */
@@ -162,6 +169,7 @@ struct packet {
 	   first fragment releases them, they are added to the same flow. */
 	uint32_t held_pkts;
 	uint64_t held_bytes;
+	uint64_t held_ip_bytes;  /* their ip_len, summed */
 	uint8_t  ntun;           /* tunnels removed, in tun[], outermost first */
 	uint8_t  no_inner;       /* what the innermost of them carries could
 	                            not be decoded: the packet belongs to that

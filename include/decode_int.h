@@ -30,6 +30,7 @@ struct pending_frag {
 struct dctx {
 	struct decoder *d;
 	struct packet *p;
+	const uint8_t *frame;      /* the first captured byte */
 	const uint8_t *frame_end;  /* one past the last captured byte */
 	bool snapped;              /* caplen < wire_len: the capture cut it */
 	bool vlan_seen;            /* p->vlan holds the outermost tag */
@@ -60,6 +61,15 @@ bool snap_cut(struct dctx *x, const struct cursor *c);
  */
 bool clamp_claim(struct dctx *x, struct cursor *c, size_t claimed,
 		 enum decode_err reason);
+
+/*
+ * The length of the IP packet whose header starts at l3 and claims
+ * `claimed` bytes (0: the header leaves it to the frame, as a total
+ * length of 0 or an IPv6 payload length of 0 do), bounded by what the
+ * frame on the wire holds from l3 on: a forged claim cannot make a
+ * packet larger than the frame that carried it.
+ */
+uint32_t ip_claimed_len(const struct dctx *x, const uint8_t *l3, size_t claimed);
 
 /* decode_link.c */
 enum decode_status decode_link(struct dctx *x, int dlt, struct cursor *c);

@@ -38,7 +38,7 @@ struct frag_key {
 struct frag_flow {
 	struct ip_addr src, dst;
 	uint16_t sport, dport;
-	uint8_t family, proto, icmp_type, tunnel;
+	uint8_t family, proto, icmp_type, icmp_code, tunnel;
 };
 
 struct frag_stats {
@@ -69,20 +69,23 @@ void frag_table_free(struct frag_table *t);   /* NULL is ignored */
  * A fragment at a non-zero offset: off and len are its data's offset and
  * length in bytes as its header claims, more its MF bit. When the first
  * fragment of its datagram has been seen, fills *out and returns true.
- * Otherwise holds it (one packet, wire_len bytes) and returns false.
+ * Otherwise holds it (one packet, wire_len bytes on the wire, an IP packet
+ * of ip_len bytes) and returns false.
  */
 bool frag_later(struct frag_table *t, const struct frag_key *k,
 		uint64_t now_us, uint32_t off, uint32_t len, bool more,
-		uint32_t wire_len, struct frag_flow *out);
+		uint32_t wire_len, uint32_t ip_len, struct frag_flow *out);
 
 /*
  * The first fragment (offset 0, MF set, len data bytes) decoded to flow
  * *f: remember it for the later ones, and add the fragments held so far
- * to *held_pkts and *held_bytes (the entry's counts are zeroed).
+ * to *held_pkts, *held_bytes and *held_ip_bytes (the entry's counts are
+ * zeroed).
  */
 void frag_first(struct frag_table *t, const struct frag_key *k,
 		uint64_t now_us, uint32_t len, const struct frag_flow *f,
-		uint32_t *held_pkts, uint64_t *held_bytes);
+		uint32_t *held_pkts, uint64_t *held_bytes,
+		uint64_t *held_ip_bytes);
 
 /* Drop entries idle since before now_us - timeout, and entries stamped
    more than the timeout after now_us (a stamp far ahead of the others);

@@ -123,6 +123,18 @@ bool clamp_claim(struct dctx *x, struct cursor *c, size_t claimed,
 	return false;
 }
 
+uint32_t ip_claimed_len(const struct dctx *x, const uint8_t *l3, size_t claimed)
+{
+	/* The frame's length: the wire's, or the captured one when a broken
+	   file says less was on the wire than it holds. */
+	size_t caplen = (size_t)(x->frame_end - x->frame);
+	size_t frame = x->p->wire_len > caplen ? x->p->wire_len : caplen;
+	size_t before = (size_t)(l3 - x->frame);
+	size_t room = frame > before ? frame - before : 0;
+
+	return (uint32_t)(claimed != 0 && claimed < room ? claimed : room);
+}
+
 /* Enter the first fragments met in this packet with its final flow, and
    collect the fragments they had waiting. */
 static void note_first_fragments(struct dctx *x)
@@ -139,11 +151,12 @@ static void note_first_fragments(struct dctx *x)
 	f.family = p->family;
 	f.proto = p->proto;
 	f.icmp_type = p->icmp_type;
+	f.icmp_code = p->icmp_code;
 	f.tunnel = p->tunnel;
 	for (i = 0; i < x->npending; i++)
 		frag_first(x->d->frags_tab, &x->pending[i].key, p->ts_us,
 			   x->pending[i].len, &f, &p->held_pkts,
-			   &p->held_bytes);
+			   &p->held_bytes, &p->held_ip_bytes);
 }
 
 /* Once per packet for each kind of tunnel it came through. */
@@ -184,6 +197,7 @@ enum decode_status decode_packet(struct decoder *d, int dlt, uint64_t ts_us,
 	/* A broken capture file; decode what is there. */
 	if (caplen > wire_len)
 		d->err[DERR_CAPLEN_OVER_LEN]++;
+	x.frame = frame;
 	x.frame_end = frame + caplen;
 	x.snapped = caplen < wire_len;
 	cur_init(&c, frame, caplen);

@@ -97,7 +97,7 @@ static enum decode_status decode_l4(struct dctx *x, struct cursor *c,
 {
 	struct packet *p = x->p;
 	uint16_t sport, dport, ulen;
-	uint8_t doff, flags, type;
+	uint8_t doff, flags, type, code;
 	size_t hlen;
 
 	p->proto = proto;
@@ -106,6 +106,7 @@ static enum decode_status decode_l4(struct dctx *x, struct cursor *c,
 	p->sport = p->dport = 0;
 	p->tcp_flags = 0;
 	p->icmp_type = 0;
+	p->icmp_code = 0;
 	/* Where the transport header starts, for the duplicate check:
 	   the cursor is on it, inside the packet l3 points at. */
 	p->l4_off = (uint32_t)(cur_pos(c) - p->l3);
@@ -181,9 +182,10 @@ static enum decode_status decode_l4(struct dctx *x, struct cursor *c,
 	case IPPROTO_NUM_ICMPV6:
 		/* Type, code, checksum: the part every message shares
 		   (RFC 792; RFC 4443 section 2.1). */
-		if (!cur_u8(c, &type) || !cur_skip(c, 3))
+		if (!cur_u8(c, &type) || !cur_u8(c, &code) || !cur_skip(c, 2))
 			return derr(x, DERR_ICMP_TRUNC);
 		p->icmp_type = type;
+		p->icmp_code = code;
 		set_payload(p, c);
 		return DECODE_OK;
 	case IPPROTO_NUM_GRE:
@@ -232,7 +234,7 @@ static enum decode_status fragment(struct dctx *x, const struct frag_key *k,
 	p->payload = NULL;
 	p->payload_len = 0;
 	if (!frag_later(x->d->frags_tab, k, p->ts_us, off, len, more,
-			p->wire_len, &f))
+			p->wire_len, p->ip_len, &f))
 		return DECODE_HELD;
 	p->family = f.family;
 	p->proto = f.proto;
@@ -241,6 +243,7 @@ static enum decode_status fragment(struct dctx *x, const struct frag_key *k,
 	p->sport = f.sport;
 	p->dport = f.dport;
 	p->icmp_type = f.icmp_type;
+	p->icmp_code = f.icmp_code;
 	p->tunnel = f.tunnel;
 	return DECODE_OK;
 }
@@ -250,7 +253,7 @@ enum decode_status decode_ipv4(struct dctx *x, struct cursor *c)
 	struct packet *p = x->p;
 	struct cursor h = *c;
 	struct frag_key k;
-	uint8_t vihl, proto, src[4], dst[4];
+	uint8_t vihl, tos, proto, src[4], dst[4];
 	uint16_t totlen, id, fl;
 	size_t hlen, datalen;
 	bool first;
@@ -258,7 +261,7 @@ enum decode_status decode_ipv4(struct dctx *x, struct cursor *c)
 
 	/* RFC 791 section 3.1: version/IHL, TOS, total length, id,
 	   flags/offset, TTL, protocol, checksum, addresses: 20 bytes. */
-	if (!cur_u8(&h, &vihl) || !cur_skip(&h, 1) || !cur_be16(&h, &totlen) ||
+	if (!cur_u8(&h, &vihl) || !cur_u8(&h, &tos) || !cur_be16(&h, &totlen) ||
 	    !cur_be16(&h, &id) || !cur_be16(&h, &fl) || !cur_skip(&h, 1) ||
 	    !cur_u8(&h, &proto) || !cur_skip(&h, 2) ||
 	    !cur_copy(&h, src, 4) || !cur_copy(&h, dst, 4))
@@ -278,6 +281,9 @@ enum decode_status decode_ipv4(struct dctx *x, struct cursor *c)
 	p->l3 = cur_pos(c);
 	p->l3_len = (uint32_t)cur_left(c);
 	p->ext_opaque = 0;      /* an outer IPv6 header's, not this one's */
+	p->ip_len = ip_claimed_len(x, p->l3, totlen);
+	/* The DSCP is the TOS byte's upper six bits (RFC 2474 section 3). */
+	p->dscp = (uint8_t)(tos >> 2);
 	/* Options past what was captured. */
 	if (!cur_skip(c, hlen))
 		return derr(x, DERR_IPV4_TRUNC);
@@ -332,6 +338,10 @@ enum decode_status decode_ipv6(struct dctx *x, struct cursor *c)
 	p->l3 = cur_pos(c);
 	p->l3_len = (uint32_t)cur_left(c);
 	p->ext_opaque = 0;      /* an outer IPv6 header's, not this one's */
+	p->ip_len = ip_claimed_len(x, p->l3, plen ? 40 + (size_t)plen : 0);
+	/* The traffic class's upper six bits (RFC 8200 section 7, RFC
+	   2474 section 3). */
+	p->dscp = (uint8_t)((vtcfl >> 22) & 0x3f);
 	if (!cur_skip(c, 40))
 		return derr(x, DERR_IPV6_TRUNC);
 	p->family = 6;

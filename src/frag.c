@@ -21,6 +21,7 @@ struct frag_entry {
 	struct frag_flow flow;   /* valid when have_flow */
 	uint64_t last_us;        /* packet time of the last fragment */
 	uint64_t held_bytes;     /* wire bytes of fragments held */
+	uint64_t held_ip_bytes;  /* and their IP packets' bytes */
 	uint32_t held_pkts;
 	uint32_t got;            /* data bytes seen, as the headers claim */
 	uint32_t total;          /* datagram data length; 0 until the last
@@ -231,7 +232,7 @@ static void maybe_done(struct frag_table *t, uint32_t i)
 
 bool frag_later(struct frag_table *t, const struct frag_key *k,
 		uint64_t now_us, uint32_t off, uint32_t len, bool more,
-		uint32_t wire_len, struct frag_flow *out)
+		uint32_t wire_len, uint32_t ip_len, struct frag_flow *out)
 {
 	uint32_t i = lookup(t, k, now_us);
 	struct frag_entry *e = &t->slots[i - 1];
@@ -246,12 +247,14 @@ bool frag_later(struct frag_table *t, const struct frag_key *k,
 	}
 	e->held_pkts++;
 	e->held_bytes += wire_len;
+	e->held_ip_bytes += ip_len;
 	return false;
 }
 
 void frag_first(struct frag_table *t, const struct frag_key *k,
 		uint64_t now_us, uint32_t len, const struct frag_flow *f,
-		uint32_t *held_pkts, uint64_t *held_bytes)
+		uint32_t *held_pkts, uint64_t *held_bytes,
+		uint64_t *held_ip_bytes)
 {
 	uint32_t i = lookup(t, k, now_us);
 	struct frag_entry *e = &t->slots[i - 1];
@@ -260,8 +263,10 @@ void frag_first(struct frag_table *t, const struct frag_key *k,
 	e->have_flow = 1;
 	*held_pkts += e->held_pkts;
 	*held_bytes += e->held_bytes;
+	*held_ip_bytes += e->held_ip_bytes;
 	e->held_pkts = 0;
 	e->held_bytes = 0;
+	e->held_ip_bytes = 0;
 	add_got(e, len);
 	maybe_done(t, i);
 }

@@ -1404,6 +1404,7 @@ static void test_icmp(void **state)
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
 	assert_int_equal(x->p.proto, 1);
 	assert_int_equal(x->p.icmp_type, 8);
+	assert_int_equal(x->p.icmp_code, 0);
 	assert_int_equal(x->p.sport, 0);
 	assert_int_equal(x->p.dport, 0);
 	assert_v4(&x->p.src, C4);
@@ -1414,11 +1415,17 @@ static void test_icmp(void **state)
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
 	assert_int_equal(x->p.proto, 1);
 	assert_int_equal(x->p.icmp_type, 3);
+	assert_int_equal(x->p.icmp_code, 3);   /* port unreachable */
 	assert_int_equal(x->p.sport, 0);
 	assert_int_equal(x->p.dport, 0);
 	assert_v4(&x->p.src, S4);
 	assert_v4(&x->p.dst, C4);
 	assert_int_equal(x->p.fragment, 0);
+	/* Type and code are two bytes: the code is not the type again. */
+	f.b[14 + 20 + 1] = 13;   /* communication administratively prohibited */
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.icmp_type, 3);
+	assert_int_equal(x->p.icmp_code, 13);
 
 	f.n = 0;
 	b_icmp6(&f);
@@ -1426,7 +1433,188 @@ static void test_icmp(void **state)
 	assert_int_equal(x->p.proto, 58);
 	assert_int_equal(x->p.family, 6);
 	assert_int_equal(x->p.icmp_type, 128);
+	assert_int_equal(x->p.icmp_code, 0);
 	assert_int_equal(x->p.sport, 0);
+	f.b[14 + 40 + 1] = 4;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.icmp_code, 4);
+}
+
+/* The later fragments of an ICMP message take its type and code from the
+   first one, in either order. */
+static void test_icmp_fragments(void **state)
+{
+	struct fx *x = *state;
+	struct fb a = { .n = 0 }, b = { .n = 0 };
+	size_t ip;
+
+	eth(&a, 0x0800);
+	ip = ip4(&a, 1, S4, C4, 0x77, 0x2000, 0);
+	put8(&a, 3);
+	put8(&a, 13);
+	put16(&a, 0);
+	put32(&a, 0);
+	fill(&a, 8);
+	ip4_end(&a, ip);
+	eth(&b, 0x0800);
+	ip = ip4(&b, 1, S4, C4, 0x77, 2, 0);   /* offset 16 */
+	fill(&b, 8);
+	ip4_end(&b, ip);
+
+	assert_int_equal(dec(x, 1, &a), DECODE_OK);
+	assert_int_equal(dec(x, 1, &b), DECODE_OK);
+	assert_int_equal(x->p.fragment, 1);
+	assert_int_equal(x->p.proto, 1);
+	assert_int_equal(x->p.icmp_type, 3);
+	assert_int_equal(x->p.icmp_code, 13);
+
+	/* Later fragment first: held, then released with the first. */
+	patch16(&a, 14 + 4, 0x78);
+	patch16(&b, 14 + 4, 0x78);
+	assert_int_equal(dec(x, 1, &b), DECODE_HELD);
+	assert_int_equal(dec(x, 1, &a), DECODE_OK);
+	assert_int_equal(x->p.held_pkts, 1);
+	assert_int_equal(x->p.icmp_code, 13);
+	assert_int_equal(err_sum(&x->d), 0);
+}
+
+/* ---- IP length and DSCP -------------------------------------------------- */
+
+/* The innermost IP packet's length as its header claims it (what Zeek's
+   ip_bytes and tshark's ip.len count), and its DSCP. */
+static void test_ip_len_and_dscp(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_eth_tcp(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.ip_len, 50);
+	assert_int_equal(x->p.dscp, 0);
+	/* TOS 0xb8: DSCP 46, expedited forwarding (RFC 3246), ECN 0. */
+	f.b[14 + 1] = 0xb8;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.dscp, 46);
+	/* The ECN bits are not the DSCP (RFC 3168 section 5). */
+	f.b[14 + 1] = 0xbb;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.dscp, 46);
+
+	/* Ethernet padding is not IP. */
+	zeros(&f, 6);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.ip_len, 50);
+	assert_int_equal(x->p.wire_len, 14 + 50 + 6);
+
+	/* A snap length cut: the header's claim, not what was captured. */
+	f.n = 0;
+	b_eth_tcp(&f);
+	assert_int_equal(decode_packet(&x->d, 1, TS, f.b, 14 + 45, (uint32_t)f.n,
+				       &x->p), DECODE_OK);
+	assert_int_equal(x->p.l3_len, 45);
+	assert_int_equal(x->p.ip_len, 50);
+
+	/* A claim larger than the frame on the wire is bounded by it: a
+	   header cannot make its packet bigger than what carried it. */
+	patch16(&f, 14 + 2, 9000);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.ip_len, 50);
+	assert_int_equal(decode_packet(&x->d, 1, TS, f.b, (uint32_t)f.n, 14 + 80,
+				       &x->p), DECODE_OK);
+	assert_int_equal(x->p.ip_len, 80);
+
+	/* Total length 0 (segmentation offload): the frame's length. */
+	patch16(&f, 14 + 2, 0);
+	assert_int_equal(decode_packet(&x->d, 1, TS, f.b, (uint32_t)f.n, 14 + 3000,
+				       &x->p), DECODE_OK);
+	assert_int_equal(x->p.ip_len, 3000);
+
+	/* IPv6: header and payload length; traffic class 0x88 is AF41. */
+	f.n = 0;
+	b_eth_udp6(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.ip_len, 60);
+	assert_int_equal(x->p.dscp, 0);
+	f.b[14] = 0x68;
+	f.b[15] = 0x80;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.dscp, 34);
+	assert_int_equal(x->p.ip_len, 60);
+	/* Payload length 0 (a jumbogram or offload): the frame's length. */
+	patch16(&f, 14 + 4, 0);
+	assert_int_equal(decode_packet(&x->d, 1, TS, f.b, (uint32_t)f.n, 14 + 9000,
+				       &x->p), DECODE_OK);
+	assert_int_equal(x->p.ip_len, 9000);
+}
+
+/* Through a tunnel: the inner packet's length and DSCP, whatever the
+   outer ones; when the inside cannot be decoded, the outer packet's. */
+static void test_ip_len_and_dscp_tunnels(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_gre_cks(&f);
+	f.b[14 + 1] = 0xb8;             /* outer: EF */
+	f.b[14 + 20 + 16 + 1] = 0x28;   /* inner: AF11 */
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.tunnel, TUN_GRE);
+	assert_int_equal(x->p.ip_len, 50);
+	assert_int_equal(x->p.dscp, 10);
+	/* Inner header broken: the GRE packet is the flow. */
+	f.b[14 + 20 + 16] = 0x4f;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.proto, 47);
+	assert_int_equal(x->p.ip_len, 20 + 16 + 50);
+	assert_int_equal(x->p.dscp, 46);
+
+	f.n = 0;
+	b_vxlan(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.tunnel, TUN_VXLAN);
+	assert_int_equal(x->p.ip_len, 50);
+
+	f.n = 0;
+	b_6in4(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.family, 6);
+	assert_int_equal(x->p.ip_len, 60);
+}
+
+/* Each fragment counts its own IP packet; fragments held before their
+   first one hand their IP bytes over with it. */
+static void test_ip_len_fragments(void **state)
+{
+	struct fx *x = *state;
+	struct fb a = { .n = 0 }, b = { .n = 0 };
+
+	b_frag4_first(&a);
+	b_frag4_last(&b);
+	b.b[14 + 1] = 0x28;
+	assert_int_equal(dec(x, 1, &a), DECODE_OK);
+	assert_int_equal(x->p.ip_len, 20 + 16);
+	assert_int_equal(dec(x, 1, &b), DECODE_OK);
+	assert_int_equal(x->p.ip_len, 20 + 16);
+	assert_int_equal(x->p.dscp, 10);
+
+	assert_int_equal(dec(x, 1, &b), DECODE_HELD);
+	assert_int_equal(dec(x, 1, &b), DECODE_HELD);
+	assert_int_equal(dec(x, 1, &a), DECODE_OK);
+	assert_int_equal(x->p.ip_len, 36);
+	assert_int_equal(x->p.held_pkts, 2);
+	assert_int_equal(x->p.held_bytes, 2 * b.n);
+	assert_int_equal(x->p.held_ip_bytes, 2 * 36);
+	assert_int_equal(dec(x, 1, &a), DECODE_OK);
+	assert_int_equal(x->p.held_ip_bytes, 0);
+
+	a.n = b.n = 0;
+	b_frag6_first(&a);
+	b_frag6_last(&b);
+	assert_int_equal(dec(x, 1, &b), DECODE_HELD);
+	assert_int_equal(dec(x, 1, &a), DECODE_OK);
+	assert_int_equal(x->p.ip_len, 40 + 8 + 16);
+	assert_int_equal(x->p.held_ip_bytes, 40 + 8 + 16);
+	decoder_expire(&x->d, UINT64_MAX);
 }
 
 static void test_other_protocols(void **state)
@@ -2897,6 +3085,10 @@ int main(void)
 		T(test_tcp_errors),
 		T(test_udp_length),
 		T(test_icmp),
+		T(test_icmp_fragments),
+		T(test_ip_len_and_dscp),
+		T(test_ip_len_and_dscp_tunnels),
+		T(test_ip_len_fragments),
 		T(test_other_protocols),
 		T(test_frag4_in_order),
 		T(test_frag4_out_of_order),

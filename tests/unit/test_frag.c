@@ -90,19 +90,20 @@ static void test_later_then_first(void **state)
 	struct frag_key k = key(1);
 	struct frag_flow f = flow(4000), out;
 	uint32_t pk = 0;
-	uint64_t by = 0;
+	uint64_t by = 0, ipb = 0;
 
 	(void)state;
 	/* Two middle fragments, then the first. */
-	assert_false(frag_later(t, &k, 10, 16, 16, true, 70, &out));
-	assert_false(frag_later(t, &k, 11, 32, 16, true, 71, &out));
+	assert_false(frag_later(t, &k, 10, 16, 16, true, 70, 36, &out));
+	assert_false(frag_later(t, &k, 11, 32, 16, true, 71, 37, &out));
 	assert_int_equal(frag_table_stats(t)->live, 1);
-	frag_first(t, &k, 12, 16, &f, &pk, &by);
+	frag_first(t, &k, 12, 16, &f, &pk, &by, &ipb);
 	assert_int_equal(pk, 2);
 	assert_int_equal(by, 141);
+	assert_int_equal(ipb, 73);
 	/* The next one finds the flow at once. */
 	memset(&out, 0, sizeof out);
-	assert_true(frag_later(t, &k, 13, 48, 16, false, 72, &out));
+	assert_true(frag_later(t, &k, 13, 48, 16, false, 72, 0, &out));
 	assert_int_equal(out.sport, 4000);
 	assert_int_equal(out.dport, 53);
 	/* 16 + 16 + 16 + 16 of 64 bytes: complete, gone. */
@@ -117,13 +118,13 @@ static void test_first_then_later_completes(void **state)
 	struct frag_key k = key(2);
 	struct frag_flow f = flow(5000), out;
 	uint32_t pk = 0;
-	uint64_t by = 0;
+	uint64_t by = 0, ipb = 0;
 
 	(void)state;
-	frag_first(t, &k, 1, 24, &f, &pk, &by);
+	frag_first(t, &k, 1, 24, &f, &pk, &by, &ipb);
 	assert_int_equal(pk, 0);
 	assert_int_equal(frag_table_stats(t)->live, 1);
-	assert_true(frag_later(t, &k, 2, 24, 8, false, 60, &out));
+	assert_true(frag_later(t, &k, 2, 24, 8, false, 60, 0, &out));
 	assert_int_equal(out.sport, 5000);
 	assert_int_equal(frag_table_stats(t)->live, 0);
 	frag_table_free(t);
@@ -135,24 +136,24 @@ static void test_lru_eviction(void **state)
 	struct frag_key k1 = key(1), k2 = key(2), k3 = key(3), k4 = key(4);
 	struct frag_flow f = flow(1), out;
 	uint32_t pk = 0;
-	uint64_t by = 0;
+	uint64_t by = 0, ipb = 0;
 
 	(void)state;
-	assert_false(frag_later(t, &k1, 1, 8, 8, true, 50, &out));
-	assert_false(frag_later(t, &k2, 2, 8, 8, true, 50, &out));
-	assert_false(frag_later(t, &k3, 3, 8, 8, true, 50, &out));
+	assert_false(frag_later(t, &k1, 1, 8, 8, true, 50, 0, &out));
+	assert_false(frag_later(t, &k2, 2, 8, 8, true, 50, 0, &out));
+	assert_false(frag_later(t, &k3, 3, 8, 8, true, 50, 0, &out));
 	/* k1 is used again: k2 is now the least recently used. */
-	assert_false(frag_later(t, &k1, 4, 16, 8, true, 50, &out));
-	assert_false(frag_later(t, &k4, 5, 8, 8, true, 50, &out));
+	assert_false(frag_later(t, &k1, 4, 16, 8, true, 50, 0, &out));
+	assert_false(frag_later(t, &k4, 5, 8, 8, true, 50, 0, &out));
 	assert_int_equal(frag_table_stats(t)->evictions, 1);
 	assert_int_equal(frag_table_stats(t)->orphans, 1);
 	assert_int_equal(frag_table_stats(t)->evicted_orphans, 1);
 	assert_int_equal(frag_table_stats(t)->live, 3);
-	frag_first(t, &k1, 6, 8, &f, &pk, &by);
+	frag_first(t, &k1, 6, 8, &f, &pk, &by, &ipb);
 	assert_int_equal(pk, 2);
 	assert_int_equal(by, 100);
 	pk = 0;
-	frag_first(t, &k3, 7, 8, &f, &pk, &by);
+	frag_first(t, &k3, 7, 8, &f, &pk, &by, &ipb);
 	assert_int_equal(pk, 1);
 	assert_int_equal(frag_table_stats(t)->evictions, 1);
 	frag_table_free(t);
@@ -165,9 +166,9 @@ static void test_expiry(void **state)
 	struct frag_flow out;
 
 	(void)state;
-	assert_false(frag_later(t, &k1, 100, 8, 8, true, 50, &out));
-	assert_false(frag_later(t, &k2, 105, 8, 8, true, 50, &out));
-	assert_false(frag_later(t, &k2, 106, 16, 8, true, 50, &out));
+	assert_false(frag_later(t, &k1, 100, 8, 8, true, 50, 0, &out));
+	assert_false(frag_later(t, &k2, 105, 8, 8, true, 50, 0, &out));
+	assert_false(frag_later(t, &k2, 106, 16, 8, true, 50, 0, &out));
 	frag_expire(t, 110);                 /* exactly the timeout */
 	assert_int_equal(frag_table_stats(t)->live, 2);
 	frag_expire(t, 111);
@@ -193,14 +194,14 @@ static void test_expiry_past_far_stamp(void **state)
 	struct frag_flow out;
 
 	(void)state;
-	assert_false(frag_later(t, &k1, 2145916800000000ULL, 8, 8, true, 50, &out));
-	assert_false(frag_later(t, &k2, 100, 8, 8, true, 50, &out));
-	assert_false(frag_later(t, &k3, 105, 8, 8, true, 50, &out));
+	assert_false(frag_later(t, &k1, 2145916800000000ULL, 8, 8, true, 50, 0, &out));
+	assert_false(frag_later(t, &k2, 100, 8, 8, true, 50, 0, &out));
+	assert_false(frag_later(t, &k3, 105, 8, 8, true, 50, 0, &out));
 	frag_expire(t, 111);
 	assert_int_equal(frag_table_stats(t)->live, 1);
 	assert_int_equal(frag_table_stats(t)->orphans, 2);
 	/* A stamp just ahead of now (within the timeout) is kept. */
-	assert_false(frag_later(t, &k1, 120, 8, 8, true, 50, &out));
+	assert_false(frag_later(t, &k1, 120, 8, 8, true, 50, 0, &out));
 	frag_expire(t, 112);
 	assert_int_equal(frag_table_stats(t)->live, 2);
 	frag_table_free(t);
@@ -213,13 +214,13 @@ static void test_churn(void **state)
 	struct frag_table *t = frag_table_new(64, 1000000, SEED);
 	struct frag_flow f = flow(9), out;
 	uint32_t i, pk = 0;
-	uint64_t by = 0;
+	uint64_t by = 0, ipb = 0;
 
 	(void)state;
 	for (i = 0; i < 5000; i++) {
 		struct frag_key k = key(i);
 
-		assert_false(frag_later(t, &k, i, 8, 8, true, 40, &out));
+		assert_false(frag_later(t, &k, i, 8, 8, true, 40, 0, &out));
 	}
 	assert_int_equal(frag_table_stats(t)->live, 64);
 	assert_int_equal(frag_table_stats(t)->evictions, 5000 - 64);
@@ -229,7 +230,7 @@ static void test_churn(void **state)
 		struct frag_key k = key(i);
 
 		pk = 0;
-		frag_first(t, &k, 6000, 8, &f, &pk, &by);
+		frag_first(t, &k, 6000, 8, &f, &pk, &by, &ipb);
 		assert_int_equal(pk, 1);
 	}
 	frag_expire(t, UINT64_MAX);
