@@ -84,6 +84,8 @@ struct flow {
 	struct flow_key key;
 	uint64_t first_us, last_us;
 	uint64_t bytes[2];     /* [0] from A to B, [1] from B to A (wire length) */
+	uint64_t ip_bytes[2];  /* the same, of the innermost IP packets (their
+	                          headers' lengths: packet.ip_len) */
 	uint32_t pkts[2];
 	uint32_t hnext;        /* hash chain: slot index + 1, 0 ends */
 	uint32_t lprev, lnext; /* timeout list: slot index + 1, 0 ends */
@@ -113,10 +115,26 @@ struct flow {
 	};
 	uint16_t dpi_pkts;     /* packets given to nDPI */
 	uint16_t service_row;  /* catalogue row index + 1 of the service, 0 none */
+	uint8_t  icmp_code;    /* of the first ICMP packet */
+	uint8_t  dscp[2];      /* [0] A to B, [1] B to A: flow_dscp() */
 	uint32_t hash;         /* low bits of the key's hash (flow.c's) */
 	uint64_t tables;       /* bit t set: guide table t documents the flow */
 	void    *dpi;          /* nDPI state while undecided; NULL otherwise */
 };
+
+/* The DSCP of the first packet from side `dir` (0 A, 1 B; 0 when none
+   came that way), and whether a later one from that side carried another
+   value (re-marked on the way, or marked differently by the sender). */
+#define FLOW_DSCP_MASK    0x3f
+#define FLOW_DSCP_CHANGED 0x40
+static inline uint8_t flow_dscp(const struct flow *f, unsigned dir)
+{
+	return f->dscp[dir & 1] & FLOW_DSCP_MASK;
+}
+static inline bool flow_dscp_changed(const struct flow *f, unsigned dir)
+{
+	return (f->dscp[dir & 1] & FLOW_DSCP_CHANGED) != 0;
+}
 
 struct flow_table;
 
@@ -164,7 +182,8 @@ void flow_table_free(struct flow_table *t);
  * on how often the caller runs flow_expire().
  *
  * A new flow is zero but for its key, times, counters, TCP bits, vlan,
- * tunnel, first_from_b and icmp_type: the caller sets the rest. The pointer
+ * tunnel, first_from_b, icmp_type, icmp_code and dscp: the caller sets
+ * the rest. The pointer
  * is valid until the next call into the table. O(1), no allocation.
  */
 struct flow *flow_lookup(struct flow_table *t, const struct packet *p,

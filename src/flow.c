@@ -54,8 +54,9 @@
 /* Keys are hashed and compared as 40 raw bytes; padding would make that
    depend on garbage. */
 _Static_assert(sizeof(struct flow_key) == 40, "flow_key must be 40 bytes, no padding");
-/* A flow is read on every packet; its size is in the memory budget. */
-_Static_assert(sizeof(struct flow) == 136, "struct flow grew");
+/* A flow is read on every packet; its size is in the memory budget.
+   136 bytes until the IP byte counts and DSCPs (issue 16) made it 160. */
+_Static_assert(sizeof(struct flow) == 160, "struct flow grew");
 
 /* Timeout lists; flow.list holds one of these while the flow is live. */
 enum {
@@ -160,13 +161,15 @@ static inline uint32_t slot_id(const struct flow_table *t, const struct flow *f)
 }
 
 /* A packet, or the report of an ending flow, reads and writes all of the
-   flow, which spans up to three cache lines: ask for each. */
+   flow, which spans up to four cache lines (160 bytes that need not
+   start on a line): ask for each. */
 static inline void prefetch_flow(const struct flow *f)
 {
 	const char *b = (const char *)f;
 
 	__builtin_prefetch(b, 1);
 	__builtin_prefetch(b + 64, 1);
+	__builtin_prefetch(b + 128, 1);
 	__builtin_prefetch(b + sizeof(struct flow) - 1, 1);
 }
 
@@ -491,7 +494,7 @@ struct flow *flow_lookup_prepared(struct flow_table *t, const struct packet *p,
 	struct flow *f = chain_find(t, *bucket, kp);
 	bool fresh = false;
 	uint64_t n;
-	uint8_t li;
+	uint8_t li, d;
 
 	if (f) {
 		bool bare_syn = kp->proto == IPPROTO_NUM_TCP &&
@@ -517,8 +520,10 @@ struct flow *flow_lookup_prepared(struct flow_table *t, const struct packet *p,
 		f->vlan = p->vlan;
 		f->tunnel = p->tunnel;
 		f->first_from_b = (uint8_t)dir;
-		if (kp->proto == IPPROTO_NUM_ICMP || kp->proto == IPPROTO_NUM_ICMPV6)
+		if (kp->proto == IPPROTO_NUM_ICMP || kp->proto == IPPROTO_NUM_ICMPV6) {
 			f->icmp_type = p->icmp_type;
+			f->icmp_code = p->icmp_code;
+		}
 		/* The bucket head may have changed if take_slot() ended a flow
 		   on the same chain, so it is read only now. */
 		f->hnext = *bucket;
@@ -531,11 +536,20 @@ struct flow *flow_lookup_prepared(struct flow_table *t, const struct packet *p,
 		fresh = true;
 	}
 
+	/* The first packet each way sets its DSCP; any later one that
+	   differs raises the flag (flow_dscp_changed()). */
+	d = f->dscp[dir];
+	if (f->pkts[dir] == 0)
+		d = p->dscp & FLOW_DSCP_MASK;
+	else if ((d ^ p->dscp) & FLOW_DSCP_MASK)
+		d |= FLOW_DSCP_CHANGED;
+	f->dscp[dir] = d;
 	/* Packet counts saturate rather than wrap: a wrapped count would
 	   report a long flow as nearly empty. */
 	n = (uint64_t)f->pkts[dir] + 1 + p->held_pkts;
 	f->pkts[dir] = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 	f->bytes[dir] += (uint64_t)p->wire_len + p->held_bytes;
+	f->ip_bytes[dir] += (uint64_t)p->ip_len + p->held_ip_bytes;
 	if (p->ts_us > f->last_us)
 		f->last_us = p->ts_us;
 	if (kp->proto == IPPROTO_NUM_TCP)

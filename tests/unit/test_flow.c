@@ -304,6 +304,24 @@ static void test_key_canonical_v4_v6(void **state)
 	assert_true(from_b);
 	assert_int_equal(f->icmp_type, 8);   /* of the first packet */
 
+	/* And keeps the first packet's code with its type. */
+	p = pkt4(HOST_A, 0, HOST_B + 1, 0, IPPROTO_NUM_ICMP, T0);
+	p.icmp_type = 3;
+	p.icmp_code = 13;
+	f = flow_lookup(t, &p, NULL, NULL);
+	assert_int_equal(f->icmp_code, 13);
+	p.icmp_code = 1;
+	flow_lookup(t, &p, NULL, NULL);
+	assert_int_equal(f->icmp_type, 3);
+	assert_int_equal(f->icmp_code, 13);
+	/* Not ICMP: no type, no code. */
+	p = pkt4(HOST_A, 1, HOST_B + 2, 2, IPPROTO_NUM_UDP, T0);
+	p.icmp_type = 3;
+	p.icmp_code = 13;
+	f = flow_lookup(t, &p, NULL, NULL);
+	assert_int_equal(f->icmp_type, 0);
+	assert_int_equal(f->icmp_code, 0);
+
 	flow_table_free(t);
 }
 
@@ -838,6 +856,92 @@ static void test_held_fragments(void **state)
 	flow_table_free(t);
 }
 
+/* IP bytes per direction: each packet's innermost IP length, fragments
+   held before their first one included; the wire bytes stay apart. */
+static void test_ip_bytes(void **state)
+{
+	struct limits l = lim_with(16);
+	struct flow_table *t = flow_table_new(&l, 5, NULL, NULL);
+	struct packet p = pkt4(HOST_B, 5060, HOST_A, 5060, IPPROTO_NUM_UDP, T0);
+	struct flow *f;
+
+	(void)state;
+	p.wire_len = 1518;   /* VLAN-tagged Ethernet */
+	p.ip_len = 1500;
+	p.held_pkts = 2;
+	p.held_bytes = 3000;
+	p.held_ip_bytes = 2900;
+	f = flow_lookup(t, &p, NULL, NULL);
+	assert_int_equal(f->bytes[1], 4518);
+	assert_int_equal(f->ip_bytes[1], 4400);
+	assert_int_equal(f->ip_bytes[0], 0);
+
+	p = pkt4(HOST_A, 5060, HOST_B, 5060, IPPROTO_NUM_UDP, T0 + 1);
+	p.wire_len = 114;    /* the same through a tunnel: 50 more bytes */
+	p.ip_len = 64;
+	flow_lookup(t, &p, NULL, NULL);
+	assert_int_equal(f->bytes[0], 114);
+	assert_int_equal(f->ip_bytes[0], 64);
+	assert_int_equal(f->ip_bytes[1], 4400);
+	flow_lookup(t, &p, NULL, NULL);
+	assert_int_equal(f->ip_bytes[0], 128);
+
+	/* A reused slot starts again from zero. */
+	flow_flush(t, END_EOF);
+	f = flow_lookup(t, &p, NULL, NULL);
+	assert_int_equal(f->ip_bytes[0], 64);
+	assert_int_equal(f->ip_bytes[1], 0);
+	flow_table_free(t);
+}
+
+/* Each direction keeps the DSCP of its first packet and a flag raised by
+   the first later packet that differs; the other direction is apart. */
+static void test_dscp(void **state)
+{
+	struct limits l = lim_with(16);
+	struct flow_table *t = flow_table_new(&l, 5, NULL, NULL);
+	struct packet a = tcp4(HOST_A, 40000, HOST_B, 5061, TCPF_SYN, T0);
+	struct packet b = tcp4(HOST_B, 5061, HOST_A, 40000, TCPF_SYN | TCPF_ACK,
+			       T0 + 1);
+	struct flow *f;
+
+	(void)state;
+	a.dscp = 24;   /* CS3: SIP signalling, as Cisco marks it */
+	f = flow_lookup(t, &a, NULL, NULL);
+	assert_int_equal(flow_dscp(f, 0), 24);
+	assert_false(flow_dscp_changed(f, 0));
+	assert_int_equal(flow_dscp(f, 1), 0);
+	assert_false(flow_dscp_changed(f, 1));
+
+	b.dscp = 0;
+	flow_lookup(t, &b, NULL, NULL);
+	b.dscp = 0;
+	flow_lookup(t, &b, NULL, NULL);
+	assert_int_equal(flow_dscp(f, 1), 0);
+	assert_false(flow_dscp_changed(f, 1));
+	assert_int_equal(flow_dscp(f, 0), 24);
+
+	/* Re-marked on the way: flagged, the first value kept. */
+	a.dscp = 46;
+	a.tcp_flags = TCPF_ACK;
+	flow_lookup(t, &a, NULL, NULL);
+	assert_int_equal(flow_dscp(f, 0), 24);
+	assert_true(flow_dscp_changed(f, 0));
+	assert_false(flow_dscp_changed(f, 1));
+	/* Back to the first value: still changed. */
+	a.dscp = 24;
+	flow_lookup(t, &a, NULL, NULL);
+	assert_true(flow_dscp_changed(f, 0));
+	assert_int_equal(flow_dscp(f, 0), 24);
+
+	/* The first packet of B changing its DSCP: B's only. */
+	b.dscp = 63;
+	flow_lookup(t, &b, NULL, NULL);
+	assert_int_equal(flow_dscp(f, 1), 0);
+	assert_true(flow_dscp_changed(f, 1));
+	flow_table_free(t);
+}
+
 static void test_first_packet_fields(void **state)
 {
 	struct limits l = lim_with(16);
@@ -1107,6 +1211,8 @@ int main(void)
 		cmocka_unit_test(test_rst),
 		cmocka_unit_test(test_syn_reuses_closed_flow),
 		cmocka_unit_test(test_held_fragments),
+		cmocka_unit_test(test_ip_bytes),
+		cmocka_unit_test(test_dscp),
 		cmocka_unit_test(test_first_packet_fields),
 		cmocka_unit_test(test_flush_eof),
 		cmocka_unit_test(test_flush_keeps_close_reason),
