@@ -59,7 +59,7 @@ TESTS_SRC := $(wildcard tests/unit/test_*.c)
 TESTS   := $(TESTS_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 GEN     := $(BUILD)/gen_pcaps
 
-.PHONY: all check demo deps unit golden check-man update-golden check-corpus pcaps clean \
+.PHONY: all check demo deps unit golden records check-man update-golden check-corpus pcaps clean \
 	bench fuzz fuzz-run check-valgrind install uninstall deb check-install
 
 all: $(BIN)
@@ -80,6 +80,10 @@ $(BIN): $(OBJS) $(MAIN)
 $(BUILD)/tests/%: tests/unit/%.c $(OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(OBJS) $(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
 
+# Test drivers of the record fields (tests/records/run.sh).
+$(BUILD)/records/%: tests/records/%.c $(OBJS) | $(BUILD)/records
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(OBJS) $(ALL_LDFLAGS) $(PKG_LIBS)
+
 $(BUILD)/peer: tests/live/peer.c | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
 
@@ -92,7 +96,7 @@ $(BUILD)/gen_bench: bench/gen_bench.c | $(BUILD)/obj
 $(GEN): tests/gen/gen_pcaps.c | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(PKG_LIBS)
 
-$(BUILD)/obj $(BUILD)/tests:
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/records:
 	@mkdir -p $@
 
 # Install what the build needs when it is missing. As root this runs
@@ -106,6 +110,10 @@ unit: $(TESTS)
 golden: $(BIN)
 	@sh tests/golden/run.sh $(BIN)
 
+# Record fields against implementations written apart (issue 16).
+records: $(BUILD)/records/cid
+	@sh tests/records/run.sh $(BUILD)/records/cid
+
 # The manual pages render without a warning and list the options --help does.
 check-man: $(BIN)
 	@sh tests/man/run.sh $(BIN)
@@ -117,6 +125,7 @@ check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory golden
+	@$(MAKE) --no-print-directory records
 	@sh tests/cli/run.sh $(BIN)
 	@sh tests/man/run.sh $(BIN)
 	@sh tests/dpi/run.sh $(BIN) $(CORPUS)
