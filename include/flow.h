@@ -117,6 +117,8 @@ struct flow {
 	uint16_t service_row;  /* catalogue row index + 1 of the service, 0 none */
 	uint8_t  icmp_code;    /* of the first ICMP packet */
 	uint8_t  dscp[2];      /* [0] A to B, [1] B to A: flow_dscp() */
+	uint8_t  tcp_ends;     /* TCP: Zeek's endpoint states of A and B */
+	uint8_t  tcp_facts;    /* TCP: TF_* facts for conn_state (connstate.h) */
 	uint32_t hash;         /* low bits of the key's hash (flow.c's) */
 	uint64_t tables;       /* bit t set: guide table t documents the flow */
 	void    *dpi;          /* nDPI state while undecided; NULL otherwise */
@@ -182,8 +184,8 @@ void flow_table_free(struct flow_table *t);
  * on how often the caller runs flow_expire().
  *
  * A new flow is zero but for its key, times, counters, TCP bits, vlan,
- * tunnel, first_from_b, icmp_type, icmp_code and dscp: the caller sets
- * the rest. The pointer
+ * tunnel, first_from_b, icmp_type, icmp_code, dscp, tcp_ends and
+ * tcp_facts: the caller sets the rest. The pointer
  * is valid until the next call into the table. O(1), no allocation.
  */
 struct flow *flow_lookup(struct flow_table *t, const struct packet *p,

@@ -49,6 +49,7 @@
 #include <sys/mman.h>
 #include <string.h>
 
+#include "connstate.h"
 #include "siphash.h"
 
 /* Keys are hashed and compared as 40 raw bytes; padding would make that
@@ -431,10 +432,18 @@ static uint8_t list_for(const struct flow *f)
 	}
 }
 
-/* Record the TCP flags of a packet from side `dir` (0 A, 1 B). Each B bit
-   is its A bit shifted left by one (flow.h). */
-static void tcp_update(struct flow *f, uint8_t flags, unsigned dir)
+/* Record the TCP flags of packet p from side `dir` (0 A, 1 B), the
+   flow's first when fresh. Each B bit is its A bit shifted left by one
+   (flow.h). */
+static void tcp_update(struct flow *f, const struct packet *p, unsigned dir,
+		       bool fresh)
 {
+	uint8_t flags = p->tcp_flags;
+
+	/* A later fragment has no TCP header: no flags, not a segment of
+	   its own for Zeek's state machine (Zeek reassembles first). */
+	if (p->l4_off != 0 || !p->fragment)
+		connstate_tcp(f, dir, flags, p->payload_len != 0, fresh);
 	if (flags & TCPF_SYN)
 		f->tcp |= (uint8_t)(((flags & TCPF_ACK) ? FT_SYNACK_A : FT_SYN_A) << dir);
 	if (flags & TCPF_FIN)
@@ -553,7 +562,7 @@ struct flow *flow_lookup_prepared(struct flow_table *t, const struct packet *p,
 	if (p->ts_us > f->last_us)
 		f->last_us = p->ts_us;
 	if (kp->proto == IPPROTO_NUM_TCP)
-		tcp_update(f, p->tcp_flags, dir);
+		tcp_update(f, p, dir, fresh);
 
 	/* Move to the tail of the (possibly new) list: O(1). */
 	li = list_for(f);
