@@ -1,13 +1,24 @@
 #!/bin/sh
-# run.sh CID: the Community ID of impwatch (the CID driver, cid.c) against
-# an implementation written apart from it (community_id.py: Python's
-# hashlib, base64 and struct, following the specification), on the same
-# 8,700 tuples (gen_tuples.py): every ICMP and ICMPv6 type, every IP
-# protocol, both directions, equal addresses, extreme ports and seeds.
-# Needs /usr/bin/python3 (.ci/run installs it); skipped with a note
-# without it.
+# run.sh CID FLOWDUMP: issue 16's record fields against implementations
+# written apart from impwatch's:
+#   - the Community ID (the CID driver, cid.c) against community_id.py
+#     (Python's hashlib, base64 and struct, following the specification)
+#     on the same 8,700 tuples (gen_tuples.py): every ICMP and ICMPv6
+#     type, every IP protocol, both directions, equal addresses, extreme
+#     ports and seeds;
+#   - every flow of the golden captures (pcaps/, but for the malformed
+#     ones tshark cannot read either) and of a capture made here
+#     (gen_capture.py: DSCP marks, Zeek's codes, ICMP codes, a tunnel)
+#     through impwatch's decoder and flow table (FLOWDUMP, flowdump.c)
+#     against tshark's decoding of the same packets (check_flows.py):
+#     Community ID (tshark's own and community_id.py's), IP bytes, DSCP,
+#     packets each way, and Zeek's conn_state from a Zeek state machine
+#     written in Python.
+# Needs /usr/bin/python3 and tshark (.ci/run installs both); each part is
+# skipped with a note without them.
 set -u
 cid=$1
+flowdump=$2
 here=$(dirname "$0")
 py=/usr/bin/python3
 pass=0
@@ -35,5 +46,27 @@ else
 	pass=$((pass + 1))
 fi
 echo "records: community ID of $(wc -l <"$tmp/tuples") tuples compared with community_id.py"
+
+if ! command -v tshark >/dev/null 2>&1; then
+	echo "records: tshark not installed: flows not compared with tshark's decoding"
+else
+	"$py" "$here/gen_capture.py" "$tmp/gen.pcap" || exit 2
+	caps=
+	for f in "$here"/../../pcaps/*.pcap "$here"/../../pcaps/*.pcapng; do
+		case $f in
+		*/bad-malformed.pcap | */bad-truncated.pcap) continue ;;
+		esac
+		caps="$caps $f"
+	done
+	# shellcheck disable=SC2086 # the captures' names, split on purpose
+	if "$py" "$here/check_flows.py" "$flowdump" "$tmp/gen.pcap" $caps >"$tmp/flows" 2>&1; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL flows: impwatch's record fields differ from tshark's decoding:"
+		fail=$((fail + 1))
+	fi
+	grep -v '^records:' "$tmp/flows" | head -20
+	grep '^records:' "$tmp/flows"
+fi
 echo "records: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
