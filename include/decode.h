@@ -130,6 +130,10 @@ struct tun_layer {
 	uint8_t proto;            /* outer IP protocol: 17, 47, 4 or 41 */
 	uint8_t family;           /* outer IP version: 4 or 6 */
 	uint8_t has_id;           /* id was in the header */
+	uint32_t ip_len;          /* the outer IP packet's length and DSCP,
+	                             as packet.ip_len and .dscp: the carrier
+	                             flow's own */
+	uint8_t dscp;
 };
 
 /*

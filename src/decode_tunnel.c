@@ -360,6 +360,8 @@ bool tunnel_enter(struct dctx *x, enum tunnel_kind kind, bool has_id,
 	t->proto = p->proto;
 	t->family = p->family;
 	t->has_id = has_id;
+	t->ip_len = p->ip_len;
+	t->dscp = p->dscp;
 	return true;
 }
 

@@ -309,6 +309,8 @@ static bool frame_carriers(struct pipeline *pl, const struct packet *p)
 		cp.dport = t->dport;
 		cp.tunnel = t->kind;
 		cp.vlan = i == 0 ? p->vlan : 0;
+		cp.ip_len = t->ip_len;
+		cp.dscp = t->dscp;
 		f = flow_lookup(pl->ft, &cp, &is_new, &from_b);
 		if (is_new) {
 			classify_carrier(f, t, trusted, from_b);

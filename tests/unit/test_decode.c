@@ -1561,6 +1561,10 @@ static void test_ip_len_and_dscp_tunnels(void **state)
 	assert_int_equal(x->p.tunnel, TUN_GRE);
 	assert_int_equal(x->p.ip_len, 50);
 	assert_int_equal(x->p.dscp, 10);
+	/* The carrier keeps the outer packet's, for its own flow. */
+	assert_int_equal(x->p.ntun, 1);
+	assert_int_equal(x->p.tun[0].ip_len, 20 + 16 + 50);
+	assert_int_equal(x->p.tun[0].dscp, 46);
 	/* Inner header broken: the GRE packet is the flow. */
 	f.b[14 + 20 + 16] = 0x4f;
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
@@ -1573,6 +1577,7 @@ static void test_ip_len_and_dscp_tunnels(void **state)
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
 	assert_int_equal(x->p.tunnel, TUN_VXLAN);
 	assert_int_equal(x->p.ip_len, 50);
+	assert_int_equal(x->p.tun[0].ip_len, 20 + 8 + 8 + 14 + 50);
 
 	f.n = 0;
 	b_6in4(&f);

@@ -359,6 +359,70 @@ static void test_files_out_of_order(void **state)
 	run_close(&r);
 }
 
+/* What test_carrier_ip_bytes found in the table. */
+struct seen_flows {
+	const struct flow *inner, *carrier;
+};
+
+static void find_flows(void *ctx, struct flow *f)
+{
+	struct seen_flows *s = ctx;
+
+	if (f->key.proto == 6)
+		s->inner = f;
+	else if (f->key.proto == 47)
+		s->carrier = f;
+}
+
+/* A tunnelled packet counts its inner IP packet's length and DSCP to its
+   own flow, and the outer packet's to its carrier's flow. */
+static void test_carrier_ip_bytes(void **state)
+{
+	static const uint8_t mac[12] = { 0, 1, 2, 3, 4, 5, 0, 6, 7, 8, 9, 10 };
+	struct limits lim;
+	struct run r;
+	struct seen_flows s = { NULL, NULL };
+	uint8_t b[14 + 20 + 4 + 40];
+	uint8_t *o = b + 14, *g = o + 20, *in = g + 4, *t = in + 20;
+
+	(void)state;
+	memset(b, 0, sizeof b);
+	memcpy(b, mac, 12);
+	b[12] = 0x08;
+	o[0] = 0x45;
+	o[1] = 0xb8;             /* outer: EF */
+	o[3] = 20 + 4 + 40;
+	o[8] = 64;
+	o[9] = 47;               /* GRE */
+	o[12] = 10; o[15] = 1;
+	o[16] = 10; o[19] = 2;
+	g[2] = 0x08;             /* GRE carrying IPv4 */
+	in[0] = 0x45;
+	in[1] = 0x28;            /* inner: AF11 */
+	in[3] = 40;
+	in[8] = 64;
+	in[9] = 6;
+	in[12] = 192; in[13] = 168; in[15] = 1;
+	in[16] = 192; in[17] = 168; in[19] = 2;
+	t[0] = 0x9c; t[1] = 0x40;   /* 40000 */
+	t[2] = 0x14; t[3] = 0x66;   /* 5222 */
+	t[12] = 0x50;
+	t[13] = 0x02;               /* SYN */
+
+	limits_default(&lim);
+	lim.max_flows = 100;
+	run_open(&r, &lim, 1, false);
+	pipeline_packet(&r.pl, DLT_ETHER, T0, b, sizeof b, sizeof b);
+	flow_foreach(r.pl.ft, find_flows, &s);
+	assert_non_null(s.inner);
+	assert_non_null(s.carrier);
+	assert_int_equal(s.inner->ip_bytes[0] + s.inner->ip_bytes[1], 40);
+	assert_int_equal(flow_dscp(s.inner, s.inner->first_from_b), 10);
+	assert_int_equal(s.carrier->ip_bytes[0] + s.carrier->ip_bytes[1], 64);
+	assert_int_equal(flow_dscp(s.carrier, s.carrier->first_from_b), 46);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_outliers_in_a_flow),
 		cmocka_unit_test(test_real_pause),
 		cmocka_unit_test(test_files_out_of_order),
+		cmocka_unit_test(test_carrier_ip_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
