@@ -18,6 +18,8 @@
 #ifndef IMPWATCH_HOSTS_H
 #define IMPWATCH_HOSTS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -52,6 +54,19 @@ uint64_t hosts_load_work(const struct hosts *h);
 
 /* Longest-prefix match of a; roles 0 (and name "") when none matches. */
 struct host_info hosts_lookup(const struct hosts *h, const struct ip_addr *a);
+
+/* One line of the inventory, as written (file order). */
+struct host_entry {
+	struct ip_addr net;        /* host bits zero; IPv4 as ::ffff:a.b.c.d */
+	uint8_t prefix;            /* 0-128 (IPv4 as 96+n) */
+	uint32_t roles;            /* with the roles each role implies */
+	const char *name;          /* "" when the line gave none */
+	uint32_t line;
+};
+
+/* Entry i (0 <= i < hosts_count()) into *e, in file order; false past
+   the end. The strings are the inventory's. */
+bool hosts_entry(const struct hosts *h, size_t i, struct host_entry *e);
 
 /* Every role some line of the inventory gives (0 for NULL). */
 uint32_t hosts_roles_any(const struct hosts *h);

@@ -477,6 +477,18 @@ struct host_info hosts_lookup(const struct hosts *h, const struct ip_addr *a)
 	return hi;
 }
 
+bool hosts_entry(const struct hosts *h, size_t i, struct host_entry *e)
+{
+	if (!h || i >= h->n)
+		return false;
+	e->net = h->e[i].net;
+	e->prefix = h->e[i].prefix;
+	e->roles = h->e[i].roles;
+	e->name = h->e[i].name;
+	e->line = h->e[i].line;
+	return true;
+}
+
 uint32_t hosts_roles_any(const struct hosts *h)
 {
 	uint32_t roles = 0;

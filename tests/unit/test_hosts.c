@@ -311,6 +311,37 @@ static void test_tunnel_endpoint_role(void **state)
 	assert_int_equal(hosts_roles_any(NULL), 0);
 }
 
+/* Every line, in file order, as written: what impwatch acl writes
+   rules between. */
+static void test_entries(void **state)
+{
+	struct hosts *h;
+	struct host_entry e;
+	struct ip_addr net = addr("198.51.100.0"), v6 = addr("2001:db8::10");
+
+	(void)state;
+	assert_string_equal(parse("imp-publisher 192.0.2.10 pub\n"
+				  "# a comment\n"
+				  "xmpp-client   198.51.100.0/24\n"
+				  "cucm          2001:db8::10 cucm6\n", &h), "");
+	assert_true(hosts_entry(h, 0, &e));
+	assert_string_equal(e.name, "pub");
+	assert_int_equal(e.prefix, 128);
+	assert_int_equal(e.roles, BIT(ROLE_IMP_PUBLISHER) | BIT(ROLE_IMP));
+	assert_int_equal(e.line, 1);
+	assert_true(hosts_entry(h, 1, &e));
+	assert_memory_equal(e.net.b, net.b, 16);
+	assert_int_equal(e.prefix, 96 + 24);
+	assert_string_equal(e.name, "");
+	assert_int_equal(e.line, 3);
+	assert_true(hosts_entry(h, 2, &e));
+	assert_memory_equal(e.net.b, v6.b, 16);
+	assert_int_equal(e.roles, BIT(ROLE_CUCM));
+	assert_false(hosts_entry(h, 3, &e));
+	assert_false(hosts_entry(NULL, 0, &e));
+	hosts_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_load_is_linear),
 		cmocka_unit_test(test_roles_str),
 		cmocka_unit_test(test_tunnel_endpoint_role),
+		cmocka_unit_test(test_entries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
