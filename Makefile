@@ -17,8 +17,8 @@ CC      ?= cc
 INSTALL ?= install
 PKG_CONFIG ?= pkg-config
 DEPS_DEB := make gcc pkg-config libpcap-dev libndpi-dev libgcrypt20-dev libcmocka-dev \
-	    groff-base
-PKGS    := libpcap libndpi libgcrypt
+	    libjansson-dev groff-base nftables iptables python3
+PKGS    := libpcap libndpi libgcrypt jansson
 
 ifeq ($(SANITIZE),1)
 BUILD   ?= build/san
@@ -120,6 +120,7 @@ check-man: $(BIN)
 
 update-golden: $(BIN)
 	@sh tests/golden/run.sh $(BIN) --update
+	@sh tests/acl/run.sh $(BIN) --update
 
 check: deps
 	@$(MAKE) --no-print-directory all
@@ -132,6 +133,7 @@ check: deps
 	@$(MAKE) --no-print-directory $(BUILD)/peer $(BUILD)/gen_bench
 	@sh tests/live/run.sh $(BIN) $(BUILD)/peer $(BUILD)/gen_bench
 	@sh tests/adversarial/run.sh $(BIN)
+	@sh tests/acl/run.sh $(BIN)
 
 demo: deps
 	@$(MAKE) --no-print-directory all

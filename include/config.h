@@ -47,6 +47,16 @@
 #define MAX_TRUST_TUNNEL     64        /* --trust-tunnel networks; more go in
                                           an inventory (role tunnel-endpoint) */
 
+/* impwatch acl --observed: one JSON record per line, the summary the
+   longest (its coverage lists every row); past this a line is an error. */
+#define ACL_RECORD_MAX       (16u << 20)
+
+/* impwatch acl: the final deny logs at most this many packets a second
+   (with this burst) where the format rate-limits its log (nftables,
+   iptables); every packet is counted. */
+#define ACL_LOG_RATE         10u
+#define ACL_LOG_BURST        20u
+
 /* Catalogue files. */
 #define MAX_RULE_LINE        4096      /* bytes per line, newline excluded */
 #define MAX_RULES            4096      /* rows in one catalogue */

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "acl.h"
 #include "capture.h"
 #include "catalogue.h"
 #include "classify.h"
@@ -106,6 +107,7 @@ static void usage(FILE *o)
 "       impwatch rules [--format text|json] [--rules FILE] [--rules-add FILE]\n"
 "       impwatch rules --check FILE\n"
 "       impwatch roles\n"
+"       impwatch acl --hosts FILE [--format FMT] [--observed FILE...] [-o FILE]\n"
 "\n"
 "Classify traffic against the Cisco IM and Presence port catalogue (tables\n"
 "2-34 of the port usage guide) and report what is not documented.\n"
@@ -233,6 +235,8 @@ static void usage(FILE *o)
 		DEF_MAX_FRAGS,
 		DEF_TIMEOUT_FRAG, DEF_DPI_PACKETS, MAX_DPI_PACKETS,
 		DEF_DPI_MEMORY_MB);
+	fputc('\n', o);
+	acl_usage(o);
 }
 
 /* A whole number in [lo, hi], or false. */
@@ -1198,6 +1202,8 @@ int main(int argc, char **argv)
 		return cmd_rules(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "roles") == 0)
 		return cmd_roles(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "acl") == 0)
+		return acl_command(argc - 1, argv + 1);
 	/* Before anything else a run does: a SIGTERM from its first moment
 	   still gets the complete report. */
 	install_signals();

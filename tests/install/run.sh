@@ -205,7 +205,7 @@ EOF
 	dpkg-deb --ctrl-tarfile "$deb" | tar -xOf - ./conffiles >"$tmp/got" 2>&1
 	same "the package's conffiles" "$tmp/want" "$tmp/got"
 	depends=$(dpkg-deb -f "$deb" Depends)
-	for d in libpcap0.8 libndpi4.2 libgcrypt20 libc6 adduser; do
+	for d in libpcap0.8 libndpi4.2 libgcrypt20 libjansson4 libc6 adduser; do
 		expect "Depends names $d ($depends)" sh -c "echo '$depends' | grep -Eq '(^|, )$d( |,|\$)'"
 	done
 	expect "the package's version is impwatch's" \

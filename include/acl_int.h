@@ -1,0 +1,84 @@
+/*
+ * acl_int.h: what the rule writers (acl_nft.c, acl_ipt.c, acl_asa.c,
+ * acl_ios.c) share with their driver, acl_write.c.
+ *
+ * A format is one row of the writer table in acl_write.c: its name, its
+ * comment prefix, the address families of each pass, and four callbacks.
+ * acl_write() writes the header and the notes as comments, then for each
+ * pass: begin, every rule between inventory hosts, `inventory` (once, when
+ * rules with an "any" end follow), those rules, and end. A writer is
+ * called only with rules that have a pair in the pass's families.
+ */
+#ifndef IMPWATCH_ACL_INT_H
+#define IMPWATCH_ACL_INT_H
+
+#include "acl.h"
+
+#define ACL_NAME_MAX 64         /* set and object-group names */
+#define ACL_TEXT_MAX 512        /* one comment or label */
+#define ACL_ADDR_MAX 64         /* an address with its prefix or mask */
+
+/* One pass of a writer over the rules. */
+struct acl_out {
+	const struct acl *a;
+	const struct acl_writer *w;
+	FILE *f;
+	unsigned pass;              /* ACL_FAM() bits this pass writes */
+	size_t n_outer;             /* rules with an ANY end in this pass */
+};
+
+struct acl_writer {
+	const char *name;           /* --format value */
+	const char *comment;        /* what starts a comment line */
+	const char *use;            /* how to load the output, one line per
+	                               '\n', written as comments */
+	unsigned passes[ACL_FAMILIES + 1];  /* ACL_FAM() masks, 0 ends */
+	void (*begin)(struct acl_out *o);
+	void (*rule)(struct acl_out *o, const struct acl_rule *r);
+	void (*inventory)(struct acl_out *o);  /* NULL: the rules themselves
+	                                          leave inventory hosts out */
+	void (*end)(struct acl_out *o);
+};
+
+extern const struct acl_writer acl_writer_nftables, acl_writer_iptables,
+	acl_writer_ip6tables, acl_writer_asa, acl_writer_ios;
+
+/* A comment line: the writer's prefix, a blank, the text. */
+__attribute__((format(printf, 2, 3)))
+void acl_comment(struct acl_out *o, const char *fmt, ...);
+
+/* The transports of r written in family f (ICMP is IPv4's, ICMPv6
+   IPv6's). */
+unsigned acl_rule_protos(const struct acl_rule *r, enum acl_family f);
+
+/* "table 4 tomcat-axl, tomcat-admin; table 30 tomcat-admin": the rows of
+   r, cut with "..." to fit size (printable ASCII only). */
+void acl_rule_label(const struct acl *a, const struct acl_rule *r,
+		    char *buf, size_t size);
+
+/* "table 2 sip-proxy: Default SIP proxy UDP and TCP listener" for row
+   i, cut to fit size (printable ASCII only): a Cisco remark. */
+void acl_row_remark(const struct acl *a, uint16_t i, char *buf, size_t size);
+
+/* The inventory lines of family f holding a role of roles (all lines:
+   CAT_ROLES_ALL), and the first of them (NULL when none). */
+size_t acl_group_size(const struct acl *a, uint32_t roles, enum acl_family f);
+const struct acl_host *acl_group_first(const struct acl *a, uint32_t roles,
+				       enum acl_family f);
+
+/* The roles of the group a pass declares for the lines of family f
+   holding a role of roles: the first group with the same lines (roles
+   itself when none is declared). */
+uint32_t acl_group_alias(const struct acl *a, uint32_t roles, enum acl_family f);
+
+/* A group's name from its roles ("imp-publisher", "endpoint_imp"), or
+   "roles-HEX" when the names would be too long; "inventory" for
+   CAT_ROLES_ALL. */
+void acl_group_name(uint32_t roles, char buf[ACL_NAME_MAX]);
+
+/* Host h's address ("192.0.2.10", "2001:db8::1") and its prefix length
+   in its own family (32 for an IPv4 host). */
+void acl_host_addr(const struct acl_host *h, char buf[ACL_ADDR_MAX]);
+unsigned acl_host_len(const struct acl_host *h);
+
+#endif

@@ -1,0 +1,202 @@
+/*
+ * acl_ios.c: the rules as Cisco IOS named extended access lists, "ip
+ * access-list extended impwatch" and "ipv6 access-list impwatch-v6".
+ *
+ * Syntax from the Cisco IOS IP Configuration Guide, "Filtering IP Packets
+ * Using Access Lists" (named extended lists: "[sequence] {permit|deny}
+ * PROTOCOL SOURCE WILDCARD [OPERATOR PORT] DEST WILDCARD [OPERATOR PORT]
+ * [established] [log]", host, any, eq, range, "remark TEXT" of at most
+ * 100 characters) and the IPv6 access-list command reference ("permit
+ * tcp host 2001:db8::1 ...", prefixes as ADDR/LEN, ICMPv6 as "icmp"; every
+ * IPv6 list ends with implicit "permit icmp any any nd-na", "permit icmp
+ * any any nd-ns" and "deny ipv6 any any", and an explicit final deny
+ * must permit neighbour discovery itself). Comment lines start with '!'.
+ * A router ACL keeps no state, so each permit is followed by its reply
+ * (TCP: "established", ACK or RST set; ICMP: echo-reply), and one list
+ * is applied inbound on every interface the traffic crosses.
+ */
+#include "acl_int.h"
+
+#include <stdlib.h>
+
+#define IOS_REMARK_MAX 101      /* 100 characters and the NUL */
+
+struct ios_pair {
+	struct acl_out *o;
+	const struct acl_rule *r;
+	enum acl_family f;
+};
+
+static enum acl_family pass_family(const struct acl_out *o)
+{
+	return (o->pass & ACL_FAM(ACL_V4)) ? ACL_V4 : ACL_V6;
+}
+
+/* "host 192.0.2.10", "192.0.2.0 0.0.0.255", "2001:db8::/48", "any". */
+static void end_text(const struct acl_host *h, char *buf, size_t n)
+{
+	char a[ACL_ADDR_MAX];
+	unsigned len;
+
+	if (!h) {
+		snprintf(buf, n, "any");
+		return;
+	}
+	acl_host_addr(h, a);
+	len = acl_host_len(h);
+	if (h->single) {
+		snprintf(buf, n, "host %s", a);
+	} else if (h->family == ACL_V4) {
+		uint32_t w = len ? ~(~UINT32_C(0) << (32 - len)) : ~UINT32_C(0);
+
+		snprintf(buf, n, "%s %u.%u.%u.%u", a, w >> 24, (w >> 16) & 0xff,
+			 (w >> 8) & 0xff, w & 0xff);
+	} else {
+		snprintf(buf, n, "%s/%u", a, len);
+	}
+}
+
+static void port_text(const struct port_span *s, char *buf, size_t n)
+{
+	if (!s)
+		buf[0] = '\0';
+	else if (s->lo == s->hi)
+		snprintf(buf, n, " eq %u", s->lo);
+	else
+		snprintf(buf, n, " range %u %u", s->lo, s->hi);
+}
+
+/* One pair: each transport, source span and destination span, with the
+   reply the router must let back. */
+static void pair_lines(void *ctx, const struct acl_host *s,
+		       const struct acl_host *d)
+{
+	const struct ios_pair *x = ctx;
+	FILE *f = x->o->f;
+	const struct acl_rule *r = x->r;
+	unsigned p = acl_rule_protos(r, x->f);
+	char src[ACL_ADDR_MAX + 32], dst[ACL_ADDR_MAX + 32], sp[32], dp[32];
+	unsigned t, i, j;
+
+	end_text(s, src, sizeof(src));
+	end_text(d, dst, sizeof(dst));
+	for (t = 0; t < 2; t++) {
+		if (!(p & (t ? ACL_UDP : ACL_TCP)))
+			continue;
+		for (i = 0; i < (r->n_sport ? r->n_sport : 1u); i++) {
+			port_text(r->n_sport ? &r->sport[i] : NULL, sp, sizeof(sp));
+			for (j = 0; j < (r->n_dport ? r->n_dport : 1u); j++) {
+				port_text(r->n_dport ? &r->dport[j] : NULL, dp,
+					  sizeof(dp));
+				fprintf(f, " permit %s %s%s %s%s\n", t ? "udp" : "tcp",
+					src, sp, dst, dp);
+				fprintf(f, " permit %s %s%s %s%s%s\n", t ? "udp" : "tcp",
+					dst, dp, src, sp, t ? "" : " established");
+			}
+		}
+	}
+	if (p & (ACL_ICMP | ACL_ICMPV6)) {
+		fprintf(f, " permit icmp %s %s\n", src, dst);
+		fprintf(f, " permit icmp %s %s echo-reply\n", dst, src);
+	}
+}
+
+static void ios_begin(struct acl_out *o)
+{
+	if (pass_family(o) == ACL_V4)
+		fprintf(o->f, "ip access-list extended impwatch\n");
+	else
+		fprintf(o->f, "ipv6 access-list impwatch-v6\n");
+}
+
+static void ios_rule(struct acl_out *o, const struct acl_rule *r)
+{
+	char remark[IOS_REMARK_MAX];
+	struct ios_pair x;
+	uint16_t k;
+
+	for (k = 0; k < r->n_rows; k++) {
+		acl_row_remark(o->a, r->rows[k], remark, sizeof(remark));
+		fprintf(o->f, " remark %s\n", remark);
+	}
+	x.o = o;
+	x.r = r;
+	x.f = pass_family(o);
+	acl_pairs(o->a, r, x.f, pair_lines, &x);
+}
+
+/*
+ * Between two inventory hosts only the entries above: "any" below is the
+ * hosts outside. IOS lists name no groups, so this is one entry per pair,
+ * and only for the pairs an "any" entry below could match: to a host an
+ * entry from "any" reaches, from a host an entry to "any" leaves (all
+ * pairs when out of memory).
+ */
+static void ios_inventory(struct acl_out *o)
+{
+	const struct acl *a = o->a;
+	enum acl_family f = pass_family(o);
+	char src[ACL_ADDR_MAX + 32], dst[ACL_ADDR_MAX + 32];
+	uint8_t *mark = calloc(a->n_host ? a->n_host : 1, 1);
+	size_t i, j;
+
+	/* mark: 1 reached from "any", 2 reaching "any". */
+	for (i = a->n_inner; mark && i < a->n_rule; i++) {
+		const struct acl_rule *r = &a->rule[i];
+
+		if (!(r->families & ACL_FAM(f)))
+			continue;
+		for (j = 0; j < a->n_host; j++) {
+			if (r->src == ACL_ANY && acl_host_in(&a->host[j], r->dst, f))
+				mark[j] |= 1;
+			if (r->dst == ACL_ANY && acl_host_in(&a->host[j], r->src, f))
+				mark[j] |= 2;
+		}
+	}
+	fprintf(o->f, " remark between inventory hosts: only the entries above\n");
+	for (i = 0; i < a->n_host; i++) {
+		if (a->host[i].family != f)
+			continue;
+		end_text(&a->host[i], src, sizeof(src));
+		for (j = 0; j < a->n_host; j++) {
+			if (a->host[j].family != f || (i == j && a->host[i].single))
+				continue;
+			if (mark && !(mark[j] & 1) && !(mark[i] & 2))
+				continue;
+			end_text(&a->host[j], dst, sizeof(dst));
+			fprintf(o->f, " deny %s %s %s log\n",
+				f == ACL_V4 ? "ip" : "ipv6", src, dst);
+		}
+	}
+	free(mark);
+}
+
+static void ios_end(struct acl_out *o)
+{
+	fprintf(o->f, " remark final deny: not documented between these hosts\n");
+	if (pass_family(o) == ACL_V4) {
+		fprintf(o->f, " deny ip any any log\n!\n");
+		return;
+	}
+	/* The implicit neighbour discovery permits come after an explicit
+	   final deny: they must be written before it. */
+	fprintf(o->f, " permit icmp any any nd-na\n"
+		" permit icmp any any nd-ns\n"
+		" deny ipv6 any any log\n!\n");
+}
+
+const struct acl_writer acl_writer_ios = {
+	.name = "ios",
+	.comment = "!",
+	.use = "Cisco IOS: apply inbound on each interface the traffic crosses:\n"
+	       "  ip access-group impwatch in\n"
+	       "  ipv6 traffic-filter impwatch-v6 in\n"
+	       "The lists keep no state: each permit is followed by its reply. They\n"
+	       "also filter traffic to the router itself: add its own management\n"
+	       "and routing before the final deny, which logs.",
+	.passes = { ACL_FAM(ACL_V4), ACL_FAM(ACL_V6), 0 },
+	.begin = ios_begin,
+	.rule = ios_rule,
+	.inventory = ios_inventory,
+	.end = ios_end,
+};

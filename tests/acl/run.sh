@@ -1,0 +1,328 @@
+#!/bin/sh
+# run.sh BIN [--update]: `impwatch acl`, the firewall rules the catalogue
+# implies, tested as a person uses them.
+#
+#  1. The command line: errors are "FILE:LINE: reason" and exit 2; -o;
+#     --rules-add; --observed on impwatch's own records of pcaps/roles.pcap.
+#  2. Cisco ASA and IOS output against golden files (site.asa, site.ios,
+#     from site.hosts; --update rewrites them). Their syntax was checked
+#     against Cisco's references:
+#       ASA: "Cisco ASA Series Firewall CLI Configuration Guide" (9.x),
+#         chapter 3 "Access Control Lists": "access-list NAME extended
+#         {deny|permit} PROTOCOL SOURCE [PORT] DEST [PORT] [log]" with
+#         host, address and mask, IPv6 prefix, any4/any6/any, object-group,
+#         "eq"/"range", icmp and icmp6, and "access-list NAME remark"; its
+#         chapter "Objects for Access Control" ("object-group network",
+#         "network-object host|ADDR MASK|PREFIX/LEN"); "Cisco ASA 5500
+#         Series Configuration Guide using the CLI", "Using the
+#         Command-Line Interface", "Adding Comments" (':' lines).
+#       IOS: "Cisco IOS IP Configuration Guide", "Filtering IP Packets
+#         Using Access Lists" (ip access-list extended NAME; permit/deny
+#         PROTOCOL SOURCE WILDCARD [eq|range] DEST ... [established] [log];
+#         remark); "Catalyst 3750 Metro Switch Command Reference", "deny
+#         (IPv6 access-list configuration)" (ipv6 access-list, "host" and
+#         ADDR/LEN, icmp for ICMPv6, the implicit nd-na and nd-ns permits an
+#         explicit final deny must restate).
+#  3. iptables and ip6tables output through iptables-restore --test and
+#     ip6tables-restore --test (iptables-restore(8)), in a namespace of
+#     its own (root).
+#  4. nftables output (nft(8)) loaded with nft -f into a router namespace
+#     between a client and a server namespace (veth pairs, documentation
+#     addresses inside the namespaces only): documented role pairs connect
+#     through it with real TCP and UDP sockets, IPv4 and IPv6; an
+#     undocumented port, a role pair the guide does not allow, a wrong
+#     sender port and the wrong direction of a one-way row are stopped,
+#     each counted by the final rule's counter (root).
+# Every process is bounded in time; everything made is torn down.
+set -u
+bin=$1
+update=${2:-}
+dir=tests/acl
+pass=0
+fail=0
+skip=0
+tmp=$(mktemp -d) || exit 2
+ns_c=impw-aclc-$$
+ns_r=impw-aclr-$$
+ns_s=impw-acls-$$
+ns_t=impw-aclt-$$
+cleanup() {
+	[ -n "${srv_s:-}" ] && kill "$srv_s" 2>/dev/null
+	[ -n "${srv_c:-}" ] && kill "$srv_c" 2>/dev/null
+	for ns in "$ns_c" "$ns_r" "$ns_s" "$ns_t"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+ok() { pass=$((pass + 1)); }
+bad() {
+	echo "FAIL $1: $2"
+	[ -f "$tmp/out" ] && sed 's/^/  | /' "$tmp/out" | cut -c1-200 | head -12
+	fail=$((fail + 1))
+}
+
+# check NAME WANT_STATUS PATTERN CMD...: CMD's exit status is WANT_STATUS
+# and its standard output and error match PATTERN (grep -E).
+check() {
+	name=$1 want=$2 pat=$3
+	shift 3
+	"$@" >"$tmp/out" 2>&1
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		bad "$name" "exit $got, want $want"
+	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" "$tmp/out"; then
+		bad "$name" "output does not match /$pat/"
+	else
+		ok
+	fi
+}
+# has NAME FILE PATTERN / hasnt NAME FILE PATTERN (grep -E).
+has() { if grep -Eq -- "$3" "$2"; then ok; else bad "$1" "no line /$3/ in $(basename "$2")"; fi; }
+hasnt() { if grep -Eq -- "$3" "$2"; then bad "$1" "a line /$3/ in $(basename "$2")"; else ok; fi; }
+
+# --- 1. The command line ---------------------------------------------------
+check no-hosts 2 '--hosts FILE is required' "$bin" acl
+check bad-format 2 "invalid value 'pf' for --format \(nftables, iptables, ip6tables, asa, ios\)" \
+	"$bin" acl --hosts $dir/site.hosts --format pf
+check missing-hosts 2 'no-such\.hosts: ' "$bin" acl --hosts no-such.hosts
+check bad-hosts 2 '^tests/hosts/bad-cidr\.hosts:[0-9]+: host bits set' \
+	"$bin" acl --hosts tests/hosts/bad-cidr.hosts
+check stray-argument 2 "unexpected argument 'extra.json'" "$bin" acl --hosts $dir/site.hosts extra.json
+check help 0 '--observed FILE' "$bin" acl --help
+check main-help 0 'impwatch acl --hosts FILE' "$bin" --help
+
+"$bin" acl --hosts $dir/site.hosts -o "$tmp/o.nft" >"$tmp/out" 2>&1
+if [ $? -eq 0 ] && [ ! -s "$tmp/out" ] && grep -q '^table inet impwatch {' "$tmp/o.nft"; then
+	ok
+else
+	bad output-file "-o did not write the rules to the file alone"
+fi
+check output-unwritable 2 'cannot write' "$bin" acl --hosts $dir/site.hosts -o "$tmp/no/such/dir/x"
+
+# --rules-add moves a port: the rules follow the site's catalogue.
+"$bin" acl --hosts $dir/site.hosts --rules-add tests/rules/site-postgresql.conf >"$tmp/add.nft" 2>"$tmp/out"
+has rules-add "$tmp/add.nft" 'tcp dport 15432 accept comment "table 23 ext-db-postgresql"'
+hasnt rules-add-old-port "$tmp/add.nft" 'tcp dport 5432 accept comment "table 23 ext-db-postgresql"'
+has rules-add-named "$tmp/add.nft" '^#   tests/rules/site-postgresql\.conf$'
+
+# --observed: the records of a run, read back.
+"$bin" -q --format json --hosts tests/hosts/site.hosts -r pcaps/roles.pcap >"$tmp/roles.json"
+"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/roles.json" >"$tmp/obs.nft" 2>"$tmp/out"
+has observed-counts "$tmp/obs.nft" '^# Observed: 18 flow records in 1 file, 9 documented: 9$'
+has observed-used "$tmp/obs.nft" 'ip saddr != @inventory_v4 ip daddr @imp_v4 tcp dport 5222 accept'
+has observed-used-t30 "$tmp/obs.nft" 'tcp dport 1500 accept comment "table 30 ids-db"'
+hasnt observed-narrowed "$tmp/obs.nft" 'dport 5061 accept'
+has observed-unused "$tmp/obs.nft" '^#   table 2 sip-proxy-tls tls/5061 sip-gateway -> imp$'
+hasnt observed-not-both "$tmp/obs.nft" '^#   table 22 xcp-client-access '
+# The same records twice, the second named after the option.
+"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/roles.json" "$tmp/roles.json" >"$tmp/obs2.nft" 2>&1
+has observed-two-files "$tmp/obs2.nft" '^# Observed: 36 flow records in 2 files, 18 documented: 18$'
+{ head -3 "$tmp/roles.json"; echo '{"type":"flow","transport":"tcp"'; } >"$tmp/bad.json"
+check observed-bad-line 2 "^$tmp/bad.json:4: not a JSON record" \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/bad.json"
+echo '{"type":"flow","transport":"tcp","client_ip":"192.0.2.1","server_ip":"192.0.2.10"}' >"$tmp/short.json"
+check observed-missing-field 2 "^$tmp/short.json:1: flow record without a \"client_port\"" \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/short.json"
+: >"$tmp/empty.json"
+check observed-empty 0 'no documented flow of the observed records used a row' \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/empty.json"
+"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/empty.json" 2>/dev/null >"$tmp/empty.nft"
+hasnt observed-empty-permits-nothing "$tmp/empty.nft" 'dport .* accept'
+check observed-missing 2 'no-such\.json: No such file' "$bin" acl --hosts tests/hosts/site.hosts --observed no-such.json
+check observed-directory 2 'is a directory' "$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp"
+
+# --- 2. Cisco ASA and IOS, golden -------------------------------------------
+for f in asa ios; do
+	"$bin" acl --hosts $dir/site.hosts --format $f >"$tmp/site.$f" 2>&1
+	if [ "$update" = --update ]; then
+		cp "$tmp/site.$f" "$dir/site.$f"
+		echo "updated $dir/site.$f"
+	elif diff -u "$dir/site.$f" "$tmp/site.$f" >"$tmp/diff"; then
+		ok
+	else
+		echo "FAIL golden-$f: output differs from $dir/site.$f"
+		head -40 "$tmp/diff"
+		fail=$((fail + 1))
+	fi
+done
+[ "$update" = --update ] && exit 0
+# What the goldens must hold, whatever they are regenerated to.
+has asa-any "$dir/site.asa" '^access-list impwatch extended permit tcp any4 object-group impwatch-imp-v4 eq 5222$'
+has asa-any6 "$dir/site.asa" '^access-list impwatch extended permit tcp any6 object-group impwatch-imp-v6 eq 5222$'
+has asa-group "$dir/site.asa" '^ network-object 203\.0\.113\.0 255\.255\.255\.0$'
+has asa-final "$dir/site.asa" '^access-list impwatch extended deny ip any any log$'
+has ios-v4 "$dir/site.ios" '^ip access-list extended impwatch$'
+has ios-v6 "$dir/site.ios" '^ipv6 access-list impwatch-v6$'
+has ios-net "$dir/site.ios" '^ permit tcp 203\.0\.113\.0 0\.0\.0\.255 host 192\.0\.2\.10 eq 5222$'
+has ios-reply "$dir/site.ios" '^ permit tcp host 192\.0\.2\.10 eq 5222 203\.0\.113\.0 0\.0\.0\.255 established$'
+has ios-final "$dir/site.ios" '^ deny ip any any log$'
+if awk '{ i = index($0, " remark ") } i && length($0) - i - 7 > 100 { exit 1 }' \
+	"$dir/site.asa" "$dir/site.ios"; then
+	ok
+else
+	bad remark-length "a remark longer than Cisco's 100 characters"
+fi
+
+# --- 3 and 4 need root and network namespaces -------------------------------
+if [ "$(id -u)" != 0 ]; then
+	echo "acl: not root: iptables-restore and the nftables router skipped"
+	skip=2
+elif ! command -v ip >/dev/null 2>&1 || ! ip netns add "$ns_t" 2>/dev/null; then
+	echo "acl: no network namespaces here (iproute2): iptables-restore and the nftables router skipped"
+	skip=2
+fi
+
+if [ "$skip" -eq 0 ]; then
+	# --- 3. iptables-restore --test, in a namespace of its own ----------
+	if command -v iptables-restore >/dev/null 2>&1; then
+		for f in iptables ip6tables; do
+			"$bin" acl --hosts $dir/site.hosts --format $f >"$tmp/site.$f"
+			check "$f-restore" 0 '' ip netns exec "$ns_t" "$f-restore" --test "$tmp/site.$f"
+		done
+		has ip6tables-has-v6 "$tmp/site.ip6tables" '^-A impwatch-forward -s 2001:db8:c::/64 -d 2001:db8:5::10/128 -p tcp -m tcp --dport 5222 '
+		hasnt iptables-v4-only "$tmp/site.iptables" '2001:db8'
+		# The check itself: a line iptables does not take is caught.
+		sed 's/^COMMIT$/-A impwatch-forward -p tcp --dport 99999 -j ACCEPT\nCOMMIT/' \
+			"$tmp/site.iptables" >"$tmp/broken.iptables"
+		if ip netns exec "$ns_t" iptables-restore --test "$tmp/broken.iptables" >"$tmp/out" 2>&1; then
+			bad iptables-restore-catches "a port 99999 passed iptables-restore --test"
+		else
+			ok
+		fi
+	else
+		echo "acl: iptables-restore not found (make deps installs iptables): skipped"
+		skip=$((skip + 1))
+	fi
+fi
+
+# --- 4. nftables in a router between two namespaces ------------------------
+if [ "$skip" -eq 0 ] && ! command -v nft >/dev/null 2>&1; then
+	echo "acl: nft not found (make deps installs nftables): router test skipped"
+	skip=1
+fi
+if [ "$skip" -eq 0 ] && ! command -v python3 >/dev/null 2>&1; then
+	echo "acl: python3 not found (make deps installs it): router test skipped"
+	skip=1
+fi
+if [ "$skip" -eq 0 ]; then
+	vc=vc$$ vrc=vrc$$ vs=vs$$ vrs=vrs$$
+	# noad: no duplicate address detection, so that IPv6 is up at once.
+	noad() { ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.accept_dad=0"; }
+	if ! { ip netns add "$ns_c" && ip netns add "$ns_r" && ip netns add "$ns_s" &&
+		ip link add "$vc" type veth peer name "$vrc" &&
+		ip link add "$vs" type veth peer name "$vrs" &&
+		ip link set "$vc" netns "$ns_c" && ip link set "$vrc" netns "$ns_r" &&
+		ip link set "$vs" netns "$ns_s" && ip link set "$vrs" netns "$ns_r" &&
+		noad "$ns_c" "$vc" && noad "$ns_r" "$vrc" && noad "$ns_r" "$vrs" &&
+		noad "$ns_s" "$vs" &&
+		ip -n "$ns_c" addr add 198.51.100.11/24 dev "$vc" &&
+		ip -n "$ns_c" addr add 198.51.100.20/24 dev "$vc" &&
+		ip -n "$ns_c" addr add 198.51.100.99/24 dev "$vc" &&
+		ip -n "$ns_c" addr add 2001:db8:c::99/64 dev "$vc" nodad &&
+		ip -n "$ns_r" addr add 198.51.100.1/24 dev "$vrc" &&
+		ip -n "$ns_r" addr add 2001:db8:c::1/64 dev "$vrc" nodad &&
+		ip -n "$ns_r" addr add 192.0.2.1/24 dev "$vrs" &&
+		ip -n "$ns_r" addr add 2001:db8:5::1/64 dev "$vrs" nodad &&
+		ip -n "$ns_s" addr add 192.0.2.10/24 dev "$vs" &&
+		ip -n "$ns_s" addr add 192.0.2.40/24 dev "$vs" &&
+		ip -n "$ns_s" addr add 2001:db8:5::10/64 dev "$vs" nodad &&
+		for ns in "$ns_c" "$ns_r" "$ns_s"; do ip -n "$ns" link set lo up || exit 1; done &&
+		ip -n "$ns_c" link set "$vc" up && ip -n "$ns_r" link set "$vrc" up &&
+		ip -n "$ns_r" link set "$vrs" up && ip -n "$ns_s" link set "$vs" up &&
+		ip -n "$ns_c" route add default via 198.51.100.1 &&
+		ip -n "$ns_c" -6 route add default via 2001:db8:c::1 &&
+		ip -n "$ns_s" route add default via 192.0.2.1 &&
+		ip -n "$ns_s" -6 route add default via 2001:db8:5::1 &&
+		ip netns exec "$ns_r" sysctl -qw net.ipv4.ip_forward=1 &&
+		ip netns exec "$ns_r" sysctl -qw net.ipv6.conf.all.forwarding=1; }; then
+		echo "acl: cannot build the router namespaces: router test skipped"
+		skip=1
+	fi
+fi
+if [ "$skip" -eq 0 ]; then
+	sock="python3 $dir/sock.py"
+	ip netns exec "$ns_s" timeout 90 $sock serve 80 tcp:5222 tcp:8443 tcp:5062 \
+		tcp:8500 tcp:3389 tcp:8080 tcp:636 udp:50000 udp:9999 &
+	srv_s=$!
+	ip netns exec "$ns_c" timeout 90 $sock serve 80 tcp:636 udp:50000 &
+	srv_c=$!
+	# Listening once a local connection is answered (at most 5 s).
+	i=0
+	while [ $i -lt 50 ] && ! { ip netns exec "$ns_s" $sock send 127.0.0.1 127.0.0.1 tcp:5222 &&
+		ip netns exec "$ns_c" $sock send 127.0.0.1 127.0.0.1 tcp:636; } 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+
+	# denied: the packets the final rule has counted so far.
+	denied() {
+		ip netns exec "$ns_r" nft list chain inet impwatch forward 2>/dev/null |
+			sed -n 's/.*counter packets \([0-9]*\) .*final deny.*/\1/p'
+	}
+	# through NAME NS SRC DST SPEC [SPORT]: answered, and nothing counted.
+	through() {
+		name=$1 ns=$2
+		shift 2
+		before=$(denied)
+		if ! ip netns exec "$ns" timeout 10 $sock send "$@"; then
+			bad "$name" "no answer through the router: $*"
+		elif [ "$(denied)" != "$before" ]; then
+			bad "$name" "answered, but the final rule counted packets ($before, then $(denied))"
+		else
+			ok
+		fi
+	}
+	# stopped NAME NS SRC DST SPEC [SPORT]: no answer, and the final rule
+	# counted it.
+	stopped() {
+		name=$1 ns=$2
+		shift 2
+		before=$(denied)
+		if ip netns exec "$ns" timeout 10 $sock send "$@"; then
+			bad "$name" "answered through the router: $*"
+		elif [ "$(denied)" -le "$before" ]; then
+			bad "$name" "stopped, but the final rule counted nothing ($before, then $(denied))"
+		else
+			ok
+		fi
+	}
+
+	# The control: without rules the router forwards all of it, so what
+	# is stopped below is stopped by the rules.
+	for spec in tcp:3389 tcp:8080; do
+		if ip netns exec "$ns_c" timeout 10 $sock send 198.51.100.20 192.0.2.10 $spec; then
+			ok
+		else
+			bad "control-$spec" "no answer through the router before any rule was loaded"
+		fi
+	done
+
+	"$bin" acl --hosts $dir/live.hosts --format nftables -o "$tmp/live.nft" 2>"$tmp/out"
+	check nft-load 0 '' ip netns exec "$ns_r" nft -f "$tmp/live.nft"
+	check nft-reload 0 '' ip netns exec "$ns_r" nft -f "$tmp/live.nft"
+	if [ "$(denied)" = 0 ]; then ok; else bad nft-counter "the final counter reads '$(denied)' after loading, want 0"; fi
+
+	# Documented pairs of roles, IPv4 and IPv6, TCP and UDP.
+	through xmpp-client-outside "$ns_c" 198.51.100.99 192.0.2.10 tcp:5222
+	through xmpp-client-outside-v6 "$ns_c" 2001:db8:c::99 2001:db8:5::10 tcp:5222
+	through browser-outside "$ns_c" 198.51.100.99 192.0.2.10 tcp:8080
+	through cucm-tomcat-t30 "$ns_c" 198.51.100.20 192.0.2.10 tcp:8443
+	through imp-mtls "$ns_c" 198.51.100.11 192.0.2.10 tcp:5062
+	through livebus-sub-to-pub "$ns_c" 198.51.100.11 192.0.2.10 udp:50000
+	through livebus-pub-to-sub "$ns_s" 192.0.2.10 198.51.100.11 udp:50000
+	through ipsec-mgr-sport "$ns_c" 198.51.100.11 192.0.2.10 tcp:8500 8500
+	through ldaps-imp-to-directory "$ns_c" 198.51.100.11 192.0.2.40 tcp:636
+
+	# What the guide does not document between these hosts.
+	stopped undocumented-port "$ns_c" 198.51.100.99 192.0.2.10 tcp:3389
+	stopped undocumented-port-v6 "$ns_c" 2001:db8:c::99 2001:db8:5::10 tcp:3389
+	stopped undocumented-udp "$ns_c" 198.51.100.99 192.0.2.10 udp:9999
+	stopped cucm-is-no-browser "$ns_c" 198.51.100.20 192.0.2.10 tcp:8080
+	stopped ipsec-mgr-wrong-sport "$ns_c" 198.51.100.11 192.0.2.10 tcp:8500 40000
+	stopped ldaps-directory-to-imp "$ns_s" 192.0.2.40 198.51.100.11 tcp:636
+fi
+
+echo "acl: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,600 @@
+/*
+ * test_acl.c: the rules `impwatch acl` derives from a catalogue and an
+ * inventory (pairs, directions, ports, open roles, localhost rows, notes,
+ * merging), the --observed narrowing, and what the writers make of them.
+ * Small catalogues written here, so that each case shows one rule.
+ */
+#define _GNU_SOURCE             /* open_memstream, fmemopen */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "acl.h"
+#include "classify.h"
+#include "config.h"
+
+#define BIT(r) (UINT32_C(1) << (r))
+
+struct fx {
+	struct catalogue *cat;
+	struct hosts *h;
+	struct acl *a;
+	char *text;             /* the last render */
+};
+
+static struct fx *fx_new(const char *conf, const char *inv)
+{
+	struct fx *x = calloc(1, sizeof(*x));
+
+	assert_non_null(x);
+	x->cat = catalogue_new();
+	assert_non_null(x->cat);
+	assert_int_equal(catalogue_parse(x->cat, "t.conf", conf, strlen(conf),
+					 false, stderr), 0);
+	assert_int_equal(catalogue_build(x->cat, stderr), 0);
+	x->h = hosts_parse("t.hosts", inv, strlen(inv), stderr);
+	assert_non_null(x->h);
+	x->a = acl_new(x->cat, x->h);
+	assert_non_null(x->a);
+	return x;
+}
+
+static void fx_free(struct fx *x)
+{
+	free(x->text);
+	acl_free(x->a);
+	hosts_free(x->h);
+	catalogue_free(x->cat);
+	free(x);
+}
+
+/* The model built and written in format fmt. */
+static const char *render(struct fx *x, const char *fmt)
+{
+	struct acl_source src = { "t.hosts", NULL, NULL, 0 };
+	const struct acl_writer *w = acl_writer_find(fmt);
+	size_t n;
+	FILE *f;
+
+	assert_non_null(w);
+	free(x->text);
+	f = open_memstream(&x->text, &n);
+	assert_non_null(f);
+	acl_write(x->a, w, &src, f);
+	fclose(f);
+	return x->text;
+}
+
+static const struct acl_rule *rule_of(const struct acl *a, uint32_t src,
+				      uint32_t dst, uint16_t dport)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_rule; i++) {
+		const struct acl_rule *r = &a->rule[i];
+
+		if (r->src == src && r->dst == dst &&
+		    (r->n_dport ? r->dport[0].lo : 0) == dport)
+			return r;
+	}
+	return NULL;
+}
+
+static const struct acl_note *note_of(const struct acl *a, size_t row)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_note; i++)
+		if (a->note[i].row == row)
+			return &a->note[i];
+	return NULL;
+}
+
+#define IMP  BIT(ROLE_IMP)
+#define PUB  BIT(ROLE_IMP_PUBLISHER)
+#define CUCM BIT(ROLE_CUCM)
+
+static const char *const INV =
+	"imp-publisher   192.0.2.10       pub\n"
+	"imp-subscriber  192.0.2.11       sub\n"
+	"cucm            192.0.2.20       cucm\n"
+	"imp             198.51.100.0/26  lab\n"
+	"imp-publisher   2001:db8::10     pub6\n";
+
+struct pairs {
+	char seen[16][80];
+	size_t n;
+};
+
+static void collect(void *ctx, const struct acl_host *s, const struct acl_host *d)
+{
+	struct pairs *p = ctx;
+
+	if (p->n < 16)
+		snprintf(p->seen[p->n++], sizeof(p->seen[0]), "%s>%s",
+			 s ? s->e.name : "any", d ? d->e.name : "any");
+}
+
+static bool has_pair(const struct pairs *p, const char *pair)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->seen[i], pair) == 0)
+			return true;
+	return false;
+}
+
+/* Every ordered pair of distinct imp lines, a network with itself, never
+   a host with itself, never across address families. */
+static void test_pairs(void **state)
+{
+	struct fx *x = fx_new("6 | hb | imp -> imp | TCP | tcp | 8600 | ephemeral | wire | - | heartbeat\n", INV);
+	const struct acl_rule *r;
+	struct pairs p;
+
+	(void)state;
+	assert_int_equal(acl_build(x->a), 0);
+	assert_int_equal(x->a->n_rule, 1);
+	r = rule_of(x->a, IMP, IMP, 8600);
+	assert_non_null(r);
+	assert_int_equal(r->families, ACL_FAM(ACL_V4));
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(acl_pairs(x->a, r, ACL_V4, collect, &p), 7);
+	assert_true(has_pair(&p, "pub>sub"));
+	assert_true(has_pair(&p, "sub>pub"));
+	assert_true(has_pair(&p, "pub>lab"));
+	assert_true(has_pair(&p, "lab>lab"));
+	assert_false(has_pair(&p, "pub>pub"));
+	assert_false(has_pair(&p, "sub>sub"));
+	/* The IPv6 publisher has no IPv6 peer. */
+	assert_int_equal(acl_pairs(x->a, r, ACL_V6, NULL, NULL), 0);
+	render(x, "iptables");
+	assert_non_null(strstr(x->text, "-A impwatch-forward -s 192.0.2.10/32 -d 192.0.2.11/32 -p tcp -m tcp --dport 8600"));
+	assert_null(strstr(x->text, "-s 192.0.2.10/32 -d 192.0.2.10/32"));
+	assert_non_null(strstr(x->text, "-s 198.51.100.0/26 -d 198.51.100.0/26 -p tcp"));
+	fx_free(x);
+}
+
+/* "->" one way; "<->" and table 30's bidirectional rows both ways. */
+static void test_directions(void **state)
+{
+	struct fx *x = fx_new(
+		"10 | one-way | cucm -> imp-publisher | TCP | tcp | 4040 | ephemeral | wire | - | one way\n"
+		"17 | both | imp <-> cucm | TCP | tcp | 4041 | ephemeral | wire | - | both ways\n"
+		"30 | either | cucm -> imp-publisher | TCP | tcp | 4042 | bidirectional | wire | - | either opens\n",
+		INV);
+
+	(void)state;
+	assert_int_equal(acl_build(x->a), 0);
+	assert_non_null(rule_of(x->a, CUCM, PUB, 4040));
+	assert_null(rule_of(x->a, PUB, CUCM, 4040));
+	assert_non_null(rule_of(x->a, IMP, CUCM, 4041));
+	assert_non_null(rule_of(x->a, CUCM, IMP, 4041));
+	assert_non_null(rule_of(x->a, CUCM, PUB, 4042));
+	assert_non_null(rule_of(x->a, PUB, CUCM, 4042));
+	assert_int_equal(x->a->n_rule, 5);
+	render(x, "nftables");
+	assert_non_null(strstr(x->text, "ip saddr 192.0.2.20 ip daddr 192.0.2.10 tcp dport 4040 accept comment \"table 10 one-way\""));
+	assert_null(strstr(x->text, "ip saddr 192.0.2.10 ip daddr 192.0.2.20 tcp dport 4040"));
+	assert_non_null(strstr(x->text, "ip saddr 192.0.2.10 ip daddr 192.0.2.20 tcp dport 4042"));
+	fx_free(x);
+}
+
+/* Ranges stay ranges; a fixed sender port is matched; several ports. */
+static void test_ports(void **state)
+{
+	struct fx *x = fx_new(
+		"31 | call | cucm -> imp-publisher | TCP | tcp | 5070 | 37240-61000 | wire | - | fixed sender range\n"
+		"12 | agent | cucm -> imp | SNMP | udp | 161, 8161 | ephemeral | wire | - | two ports\n"
+		"9 | range | cucm -> imp-publisher | TCP | tcp | 8000-8010 | ephemeral | wire | - | a range\n",
+		INV);
+	const struct acl_rule *r;
+
+	(void)state;
+	assert_int_equal(acl_build(x->a), 0);
+	r = rule_of(x->a, CUCM, PUB, 5070);
+	assert_non_null(r);
+	assert_int_equal(r->n_sport, 1);
+	assert_int_equal(r->sport[0].lo, 37240);
+	assert_int_equal(r->sport[0].hi, 61000);
+	r = rule_of(x->a, CUCM, PUB, 8000);
+	assert_non_null(r);
+	assert_int_equal(r->dport[0].hi, 8010);
+	assert_int_equal(r->n_sport, 0);
+	render(x, "nftables");
+	assert_non_null(strstr(x->text, "tcp sport 37240-61000 tcp dport 5070 accept"));
+	assert_non_null(strstr(x->text, "udp dport { 161, 8161 } accept"));
+	assert_non_null(strstr(x->text, "tcp dport 8000-8010 accept"));
+	render(x, "iptables");
+	assert_non_null(strstr(x->text, "--sport 37240:61000 --dport 5070"));
+	assert_non_null(strstr(x->text, "--dport 8000:8010"));
+	render(x, "ios");
+	assert_non_null(strstr(x->text, " permit tcp host 192.0.2.20 range 37240 61000 host 192.0.2.10 eq 5070\n"));
+	assert_non_null(strstr(x->text, " permit tcp host 192.0.2.10 eq 5070 host 192.0.2.20 range 37240 61000 established\n"));
+	assert_non_null(strstr(x->text, " permit tcp host 192.0.2.20 host 192.0.2.10 range 8000 8010\n"));
+	render(x, "asa");
+	assert_non_null(strstr(x->text, "extended permit tcp host 192.0.2.20 range 37240 61000 host 192.0.2.10 eq 5070\n"));
+	assert_non_null(strstr(x->text, "extended permit udp host 192.0.2.20 object-group impwatch-imp-v4 eq 161\n"));
+	assert_non_null(strstr(x->text, "extended permit udp host 192.0.2.20 object-group impwatch-imp-v4 eq 8161\n"));
+	fx_free(x);
+}
+
+/* A side any host may hold is "any" outside the inventory, and the
+   inventory's hosts are held to their roles; a side only the inventory
+   can hold, with nobody holding it, gives no rule and says so. */
+static void test_open_roles(void **state)
+{
+	struct fx *x = fx_new(
+		"4 | web | browser -> imp | HTTP | tcp | 8080 | ephemeral | wire | - | web\n"
+		"23 | oracle | imp -> oracle-db | TCP | tcp | 1521 | ephemeral | wire | - | oracle\n"
+		"15 | dns | imp -> dns-server | DNS | udp | 53 | ephemeral | wire | - | dns\n",
+		INV);
+	const struct acl_note *n;
+
+	(void)state;
+	assert_int_equal(acl_build(x->a), 0);
+	assert_non_null(rule_of(x->a, ACL_ANY, IMP, 8080));
+	assert_non_null(rule_of(x->a, IMP, ACL_ANY, 53));
+	assert_null(rule_of(x->a, IMP, ACL_ANY, 1521));
+	n = note_of(x->a, 1);
+	assert_non_null(n);
+	assert_int_equal(n->kind, ACL_NOTE_NO_HOST);
+	assert_int_equal(n->roles, BIT(ROLE_ORACLE_DB));
+	assert_int_equal(x->a->n_inner, 0);
+	/* IPv4 and IPv6 imp hosts: "any" of each family. */
+	assert_int_equal(rule_of(x->a, ACL_ANY, IMP, 8080)->families,
+			 ACL_FAM(ACL_V4) | ACL_FAM(ACL_V6));
+	render(x, "nftables");
+	assert_non_null(strstr(x->text, "ip saddr != @inventory_v4 ip daddr @imp_v4 tcp dport 8080 accept"));
+	assert_non_null(strstr(x->text, "ip6 saddr != 2001:db8::10 ip6 daddr 2001:db8::10 tcp dport 8080 accept"));
+	assert_non_null(strstr(x->text, "table 23 oracle tcp/1521 imp -> oracle-db: no oracle-db in the inventory"));
+	render(x, "asa");
+	assert_non_null(strstr(x->text, "extended deny ip object-group impwatch-inventory-v4 object-group impwatch-inventory-v4 log\n"
+				"access-list impwatch remark table 4 web: web\n"
+				"access-list impwatch extended permit tcp any4 object-group impwatch-imp-v4 eq 8080\n"));
+	render(x, "ios");
+	assert_non_null(strstr(x->text, " deny ip host 192.0.2.20 host 192.0.2.10 log\n"));
+	assert_non_null(strstr(x->text, " permit tcp any host 192.0.2.10 eq 8080\n"));
+	render(x, "iptables");
+	assert_non_null(strstr(x->text, "-A impwatch-forward -s 192.0.2.20/32 -m comment --comment \"from an inventory host: held to its roles\" -j impwatch-inventory\n"));
+	assert_non_null(strstr(x->text, "-A impwatch-inventory -d 192.0.2.10/32 -j impwatch-deny\n"));
+	assert_non_null(strstr(x->text, "-A impwatch-forward -d 192.0.2.10/32 -p tcp -m tcp --dport 8080 "));
+	fx_free(x);
+}
+
+/* IOS lists deny between inventory hosts only what an "any" entry
+   could otherwise let through: traffic to the hosts "any" reaches. */
+static void test_ios_inventory(void **state)
+{
+	struct fx *x = fx_new(
+		"4 | web | browser -> imp | HTTP | tcp | 8080 | ephemeral | wire | - | web\n",
+		"imp 192.0.2.10 imp\ncucm 192.0.2.20 cucm\ndirectory 192.0.2.40 ldap\n");
+
+	(void)state;
+	assert_int_equal(acl_build(x->a), 0);
+	render(x, "ios");
+	assert_non_null(strstr(x->text, " deny ip host 192.0.2.20 host 192.0.2.10 log\n"));
+	assert_non_null(strstr(x->text, " deny ip host 192.0.2.40 host 192.0.2.10 log\n"));
+	assert_null(strstr(x->text, " deny ip host 192.0.2.20 host 192.0.2.40 log\n"));
+	assert_null(strstr(x->text, " deny ip host 192.0.2.10 host 192.0.2.20 log\n"));
+	assert_null(strstr(x->text, " deny ip host 192.0.2.10 host 192.0.2.10 log\n"));
+	fx_free(x);
+}
+
+/* Localhost-only rows and roles held by one host only: no rule, each
+   said in a comment. A port the site chooses, known by its sender port:
+   a rule on that port alone. */
+static void test_notes(void **state)
+{
+	struct fx *x = fx_new(
+		"7 | cert | imp -> imp | TCP | tcp | 7070 | ephemeral | localhost | - | local\n"
+		"12 | trap | imp -> imp | SNMP | udp | configurable | 61441 | wire | - | by sender port\n"
+		"30 | one | imp-subscriber -> imp-subscriber | TCP | tcp | 44000 | ephemeral | wire | - | one host\n",
+		INV);
+	const struct acl_rule *r;
+
+	(void)state;
+	assert_int_equal(acl_build(x->a), 0);
+	assert_int_equal(note_of(x->a, 0)->kind, ACL_NOTE_LOCALHOST);
+	assert_null(note_of(x->a, 1));
+	assert_int_equal(note_of(x->a, 2)->kind, ACL_NOTE_NO_PAIR);
+	assert_int_equal(x->a->n_rule, 1);
+	r = &x->a->rule[0];
+	assert_int_equal(r->n_dport, 0);
+	assert_int_equal(r->n_sport, 1);
+	assert_int_equal(r->sport[0].lo, 61441);
+	render(x, "nftables");
+	assert_non_null(strstr(x->text, "# Localhost traffic only: no rule between hosts\n#   table 7 cert tcp/7070 imp -> imp\n"));
+	assert_non_null(strstr(x->text, "#   table 30 one tcp/44000 imp-subscriber -> imp-subscriber: no two hosts of one address family hold these roles\n"));
+	assert_non_null(strstr(x->text, "udp sport 61441 accept"));
+	assert_null(strstr(x->text, "7070 accept"));
+	render(x, "ios");
+	assert_non_null(strstr(x->text, "!   table 7 cert tcp/7070 imp -> imp\n"));
+	fx_free(x);
+}
+
+/* Rows that give the same rule are one rule naming both. */
+static void test_merge(void **state)
+{
+	struct fx *x = fx_new(
+		"25 | repl | imp -> imp | TCP | tcp | 6603 | ephemeral | wire | - | replication\n"
+		"26 | sql | imp -> imp | TCP | tcp | 6603 | ephemeral | wire | - | sql\n"
+		"26 | other | imp -> imp | TCP | tcp | 6604 | ephemeral | wire | - | other port\n",
+		INV);
+	const struct acl_rule *r;
+
+	(void)state;
+	assert_int_equal(acl_build(x->a), 0);
+	assert_int_equal(x->a->n_rule, 2);
+	r = rule_of(x->a, IMP, IMP, 6603);
+	assert_int_equal(r->n_rows, 2);
+	render(x, "nftables");
+	assert_non_null(strstr(x->text, "tcp dport 6603 accept comment \"table 25 repl; table 26 sql\"\n"));
+	render(x, "asa");
+	assert_non_null(strstr(x->text, "remark table 25 repl: replication\naccess-list impwatch remark table 26 sql: sql\n"));
+	fx_free(x);
+}
+
+/* ICMP is IPv4's, ICMPv6 IPv6's; each format's keyword. */
+static void test_icmp(void **state)
+{
+	struct fx *x = fx_new(
+		"17 | icmp | imp-publisher <-> imp-publisher | ICMP | icmp,icmpv6 | - | ephemeral | wire | - | icmp\n",
+		"imp-publisher 192.0.2.10 a\nimp-publisher 192.0.2.11 b\n"
+		"imp-publisher 2001:db8::10 c\nimp-publisher 2001:db8::11 d\n");
+
+	(void)state;
+	assert_int_equal(acl_build(x->a), 0);
+	assert_int_equal(x->a->n_rule, 1);
+	assert_int_equal(x->a->rule[0].families, ACL_FAM(ACL_V4) | ACL_FAM(ACL_V6));
+	render(x, "nftables");
+	assert_non_null(strstr(x->text, "ip saddr @imp-publisher_v4 ip daddr @imp-publisher_v4 meta l4proto icmp accept"));
+	assert_non_null(strstr(x->text, "ip6 saddr @imp-publisher_v6 ip6 daddr @imp-publisher_v6 meta l4proto ipv6-icmp accept"));
+	render(x, "asa");
+	assert_non_null(strstr(x->text, "extended permit icmp object-group impwatch-imp-publisher-v4 object-group impwatch-imp-publisher-v4\n"));
+	assert_non_null(strstr(x->text, "extended permit icmp6 object-group impwatch-imp-publisher-v6 object-group impwatch-imp-publisher-v6\n"));
+	render(x, "ip6tables");
+	assert_non_null(strstr(x->text, "-s 2001:db8::10/128 -d 2001:db8::11/128 -p ipv6-icmp "));
+	assert_null(strstr(x->text, "192.0.2."));
+	render(x, "ios");
+	assert_non_null(strstr(x->text, "ipv6 access-list impwatch-v6\n"));
+	assert_non_null(strstr(x->text, " permit icmp host 2001:db8::10 host 2001:db8::11\n permit icmp host 2001:db8::11 host 2001:db8::10 echo-reply\n"));
+	assert_non_null(strstr(x->text, " permit icmp any any nd-na\n permit icmp any any nd-ns\n deny ipv6 any any log\n"));
+	fx_free(x);
+}
+
+/* Ends held by the same inventory lines are the same end: table 29's
+   two echo rows are one rule between inventory hosts, naming both (the
+   "any" rules differ: only one side of each may be any host). */
+static void test_same_hosts_merge(void **state)
+{
+	struct fx *x = fx_new(
+		"29 | echo | endpoint,imp -> imp | ICMP | icmp | - | ephemeral | wire | - | to imp\n"
+		"29 | echo | imp -> endpoint,imp | ICMP | icmp | - | ephemeral | wire | - | from imp\n",
+		"imp 192.0.2.10 a\nimp 192.0.2.11 b\n");
+
+	(void)state;
+	assert_int_equal(acl_build(x->a), 0);
+	assert_int_equal(x->a->n_inner, 1);
+	assert_int_equal(x->a->rule[0].n_rows, 2);
+	assert_int_equal(x->a->n_rule, 3);
+	assert_non_null(rule_of(x->a, ACL_ANY, IMP, 0));
+	assert_non_null(rule_of(x->a, IMP, ACL_ANY, 0));
+	fx_free(x);
+}
+
+/* Groups of the same hosts are declared once. */
+static void test_group_alias(void **state)
+{
+	struct fx *x = fx_new(
+		"29 | echo | imp,endpoint -> imp | ICMP | icmp | - | ephemeral | wire | - | echo\n"
+		"6 | hb | imp -> imp | TCP | tcp | 8600 | ephemeral | wire | - | heartbeat\n",
+		"imp 192.0.2.10 a\nimp 192.0.2.11 b\n");
+	const char *t;
+
+	(void)state;
+	assert_int_equal(acl_build(x->a), 0);
+	assert_int_equal(x->a->n_group, 1);
+	t = render(x, "asa");
+	assert_non_null(strstr(t, "object-group network impwatch-imp_endpoint-v4\n"));
+	assert_null(strstr(t, "object-group network impwatch-imp-v4\n"));
+	assert_non_null(strstr(t, "permit tcp object-group impwatch-imp_endpoint-v4 object-group impwatch-imp_endpoint-v4 eq 8600\n"));
+	fx_free(x);
+}
+
+static const char *const OBS_CONF =
+	"4 | axl | browser -> imp | HTTPS | tls | 8443 | ephemeral | wire | - | axl\n"
+	"4 | admin | browser -> imp | HTTPS | tls | 8443 | ephemeral | wire | - | admin\n"
+	"30 | admin | cucm -> imp-publisher | TCP | tcp | 8443 | bidirectional | wire | - | cucm admin\n"
+	"22 | xmpp | xmpp-client -> imp | TCP | tcp | 5222 | ephemeral | wire | - | xmpp\n"
+	"6 | hb | imp -> imp | TCP | tcp | 8600 | ephemeral | wire | - | heartbeat\n";
+
+static int observe(struct fx *x, const char *text, char *err, size_t errsize)
+{
+	FILE *in = fmemopen((void *)text, strlen(text), "r");
+	FILE *e = fmemopen(err, errsize, "w");
+	int rc;
+
+	assert_non_null(in);
+	assert_non_null(e);
+	memset(err, 0, errsize);
+	rc = acl_observe(x->a, "obs.json", in, e);
+	fclose(in);
+	fclose(e);
+	return rc;
+}
+
+/* Only the rows documented flows used; the others listed, unused. */
+static void test_observed(void **state)
+{
+	struct fx *x = fx_new(OBS_CONF, INV);
+	char err[512];
+
+	(void)state;
+	assert_int_equal(observe(x,
+		"{\"type\":\"flow\",\"transport\":\"tcp\",\"client_ip\":\"203.0.113.5\",\"client_port\":50000,"
+		"\"server_ip\":\"192.0.2.10\",\"server_port\":5222,\"service\":\"xmpp\",\"tables\":[22],\"verdict\":\"documented\"}\n"
+		"\n"
+		/* Named tomcat's axl, made without an inventory: cucm is no
+		   browser here, so the flow used table 30's row. */
+		"{\"type\":\"flow\",\"transport\":\"tcp\",\"client_ip\":\"192.0.2.20\",\"client_port\":50001,"
+		"\"server_ip\":\"192.0.2.10\",\"server_port\":8443,\"service\":\"axl\",\"tables\":[4,30],\"verdict\":\"documented\"}\n"
+		/* Not documented: no row for it. */
+		"{\"type\":\"flow\",\"transport\":\"udp\",\"client_ip\":\"192.0.2.11\",\"client_port\":50002,"
+		"\"server_ip\":\"192.0.2.10\",\"server_port\":8600,\"service\":null,\"tables\":[],\"verdict\":\"undocumented\"}\n"
+		/* Documented then, but cucm holds no role of row 6 here. */
+		"{\"type\":\"flow\",\"transport\":\"tcp\",\"client_ip\":\"192.0.2.20\",\"client_port\":50003,"
+		"\"server_ip\":\"192.0.2.10\",\"server_port\":8600,\"service\":\"hb\",\"tables\":[6],\"verdict\":\"documented\"}\n"
+		"{\"type\":\"alert\",\"verdict\":\"undocumented\"}\n"
+		"{\"type\":\"summary\",\"flows\":4}\r\n", err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(x->a->obs.records, 4);
+	assert_int_equal(x->a->obs.documented, 3);
+	assert_int_equal(x->a->obs.used, 2);
+	assert_int_equal(x->a->obs.wrong_roles, 1);
+	assert_true(x->a->used[3]);
+	assert_true(x->a->used[2]);
+	assert_false(x->a->used[0]);
+	assert_int_equal(acl_build(x->a), 0);
+	assert_non_null(rule_of(x->a, ACL_ANY, IMP, 5222));
+	assert_non_null(rule_of(x->a, CUCM, PUB, 8443));
+	assert_non_null(rule_of(x->a, PUB, CUCM, 8443));
+	assert_null(rule_of(x->a, ACL_ANY, IMP, 8443));
+	assert_null(rule_of(x->a, IMP, IMP, 8600));
+	assert_int_equal(note_of(x->a, 0)->kind, ACL_NOTE_UNUSED);
+	assert_int_equal(note_of(x->a, 4)->kind, ACL_NOTE_UNUSED);
+	render(x, "nftables");
+	assert_non_null(strstr(x->text, "# Documented, never used by the observed flows: no rule\n"
+				"#   table 4 axl tls/8443 browser -> imp\n"
+				"#   table 4 admin tls/8443 browser -> imp\n"
+				"#   table 6 hb tcp/8600 imp -> imp\n"));
+	assert_non_null(strstr(x->text, "# Observed: 4 flow records in 1 file, 3 documented: 2\n"));
+	fx_free(x);
+}
+
+/* A bad line: FILE:LINE: reason, and nothing of that file is kept. */
+static void test_observed_errors(void **state)
+{
+	struct fx *x = fx_new(OBS_CONF, INV);
+	char err[512];
+
+	(void)state;
+	assert_int_equal(observe(x,
+		"{\"type\":\"flow\",\"transport\":\"tcp\",\"client_ip\":\"203.0.113.5\",\"client_port\":50000,"
+		"\"server_ip\":\"192.0.2.10\",\"server_port\":5222,\"service\":\"xmpp\",\"tables\":[22],\"verdict\":\"documented\"}\n"
+		"{\"type\":\"flow\",\"transport\":\"tcp\",\"client_ip\":\"203.0.113.5\"\n",
+		err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "obs.json:2: not a JSON record"));
+	assert_null(x->a->used);
+	assert_int_equal(x->a->obs.records, 0);
+	assert_int_equal(observe(x, "{\"type\":\"flow\",\"transport\":\"tcp\",\"client_ip\":\"203.0.113.5\",\"client_port\":50000,"
+		"\"server_ip\":\"192.0.2.10\",\"service\":\"xmpp\",\"tables\":[22],\"verdict\":\"documented\"}\n",
+		err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "obs.json:1: flow record without a \"server_port\""));
+	assert_int_equal(observe(x, "[1,2]\n", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "obs.json:1: not an impwatch record"));
+	assert_int_equal(observe(x, "{\"type\":\"flow\",\"transport\":\"tcp\",\"client_ip\":\"203.0.113.500\",\"client_port\":1,"
+		"\"server_ip\":\"192.0.2.10\",\"server_port\":5222,\"service\":null,\"tables\":[],\"verdict\":\"documented\"}\n",
+		err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "obs.json:1: flow record without a \"client_ip\" address"));
+	assert_int_equal(observe(x, "{\"type\":\"flow\",\"transport\":\"tcp\",\"client_ip\":\"203.0.113.5\",\"client_port\":1,"
+		"\"server_ip\":\"192.0.2.10\",\"server_port\":5222,\"service\":null,\"tables\":[64],\"verdict\":\"documented\"}\n",
+		err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "obs.json:1: \"tables\" item 1 is not a table number"));
+	assert_null(x->a->used);
+	{
+		/* A line past the bound is refused, not read whole. */
+		size_t n = ACL_RECORD_MAX + 10;
+		char *big = malloc(n + 2);
+
+		assert_non_null(big);
+		memset(big, 'x', n);
+		big[n] = '\n';
+		big[n + 1] = '\0';
+		assert_int_equal(observe(x, big, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "obs.json:1: record longer than"));
+		free(big);
+	}
+	fx_free(x);
+}
+
+/* What reaches a comment is text, whatever the file names and rows say:
+   a line end cannot start a rule, a '?' cannot ask a Cisco CLI for help,
+   a quote cannot end an nftables comment; long labels are cut to fit. */
+static void test_safe_text(void **state)
+{
+	struct fx *x = fx_new(
+		"4 | a-very-long-service-name-number-one | browser -> imp | HTTP | tcp | 8080 | ephemeral | wire | - | What? \"quoted\" text\n"
+		"4 | a-very-long-service-name-number-two | browser -> imp | HTTP | tcp | 8080 | ephemeral | wire | - | two\n"
+		"4 | a-very-long-service-name-number-three | browser -> imp | HTTP | tcp | 8080 | ephemeral | wire | - | three\n"
+		"4 | a-very-long-service-name-number-four | browser -> imp | HTTP | tcp | 8080 | ephemeral | wire | - | four\n",
+		INV);
+	struct acl_source src = { "site.hosts\nflush ruleset", NULL, NULL, 0 };
+	const char *p, *q;
+	size_t n;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(acl_build(x->a), 0);
+	f = open_memstream(&x->text, &n);
+	assert_non_null(f);
+	acl_write(x->a, acl_writer_find("nftables"), &src, f);
+	fclose(f);
+	assert_null(strstr(x->text, "\nflush ruleset"));
+	assert_non_null(strstr(x->text, "# site.hosts_flush ruleset: "));
+	/* The label: at most 127 bytes between the quotes, cut with "...". */
+	p = strstr(x->text, "tcp dport 8080 accept comment \"");
+	assert_non_null(p);
+	p += strlen("tcp dport 8080 accept comment \"");
+	q = strchr(p, '"');
+	assert_non_null(q);
+	assert_true(q - p <= 127);
+	assert_memory_equal(q - 3, "...", 3);
+	render(x, "ios");
+	assert_non_null(strstr(x->text, " remark table 4 a-very-long-service-name-number-one: What_ _quoted_ text\n"));
+	fx_free(x);
+}
+
+static void test_writers(void **state)
+{
+	char names[128];
+
+	(void)state;
+	assert_non_null(acl_writer_find("nftables"));
+	assert_non_null(acl_writer_find("iptables"));
+	assert_non_null(acl_writer_find("ip6tables"));
+	assert_non_null(acl_writer_find("asa"));
+	assert_non_null(acl_writer_find("ios"));
+	assert_null(acl_writer_find("pf"));
+	acl_writer_names("|", names, sizeof(names));
+	assert_string_equal(names, "nftables|iptables|ip6tables|asa|ios");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pairs),
+		cmocka_unit_test(test_directions),
+		cmocka_unit_test(test_ports),
+		cmocka_unit_test(test_open_roles),
+		cmocka_unit_test(test_ios_inventory),
+		cmocka_unit_test(test_notes),
+		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_icmp),
+		cmocka_unit_test(test_same_hosts_merge),
+		cmocka_unit_test(test_group_alias),
+		cmocka_unit_test(test_observed),
+		cmocka_unit_test(test_observed_errors),
+		cmocka_unit_test(test_safe_text),
+		cmocka_unit_test(test_writers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
