@@ -1,0 +1,102 @@
+/*
+ * gate.h: the verdict of a run, and the exit status that says it.
+ *
+ * A change-control gate must never pass by mistake: when impwatch cannot
+ * be sure of what it judged (the run was interrupted, there was nothing
+ * to judge, the SPAN mirrored half or twice, packets were dropped) the
+ * run is inconclusive, exit 3, and the summary says each reason in a
+ * sentence. main.c gathers the facts, records each reason with one call
+ * to gate_inconclusive(), and exits with what gate_status() returns.
+ */
+#ifndef IMPWATCH_GATE_H
+#define IMPWATCH_GATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes, as README.md and --help document them. */
+#define EXIT_PASS         0   /* the run completed; with --validate every
+                                 flow is documented */
+#define EXIT_FINDINGS     1   /* --validate: a flow is a finding */
+#define EXIT_INPUT_ERROR  2   /* usage, rules, capture or output error */
+#define EXIT_INCONCLUSIVE 3   /* the run cannot be trusted (reasons below) */
+
+/* How a reason weighs against findings. */
+enum gate_kind {
+	GATE_DOUBT,   /* the verdicts themselves may be wrong: exit 3 even
+	                 when findings were seen */
+	GATE_PART     /* part of the traffic was never judged: findings seen
+	                 still fail the gate (exit 1); otherwise exit 3 */
+};
+
+/* When a reason counts. */
+enum gate_scope {
+	GATE_VALIDATE,   /* only under --validate */
+	GATE_ANY_RUN     /* any run: it did not complete */
+};
+
+/*
+ * Why a run is inconclusive: id, key (the JSON "reason"), title (the
+ * verdict line of the text summary), kind, scope. The summary lists them
+ * in this order. A new reason is a row here and one gate_inconclusive()
+ * call where main.c sees it.
+ */
+#define GATE_REASONS(X) \
+	X(GR_INTERRUPTED, "interrupted", "the run was interrupted", GATE_PART, GATE_ANY_RUN) \
+	X(GR_NO_PACKETS, "no-packets", "no packets", GATE_PART, GATE_VALIDATE) \
+	X(GR_NO_FLOWS, "no-flows", "no flows", GATE_PART, GATE_VALIDATE) \
+	X(GR_ONE_WAY, "one-way", "capture health is poor", GATE_DOUBT, GATE_VALIDATE) \
+	X(GR_DUPLICATES, "duplicates", "capture health is poor", GATE_DOUBT, GATE_VALIDATE) \
+	X(GR_DROPS, "drops", "capture health is poor", GATE_DOUBT, GATE_VALIDATE)
+
+enum gate_reason {
+#define GATE_ENUM(id, key, title, kind, scope) id,
+	GATE_REASONS(GATE_ENUM)
+#undef GATE_ENUM
+	GR_COUNT
+};
+
+#define GATE_WHY_MAX 320   /* one reason's sentence */
+
+struct gate {
+	bool validate;                       /* --validate was given */
+	uint32_t set;                        /* bit r: reason r recorded */
+	char why[GR_COUNT][GATE_WHY_MAX];    /* its sentence */
+};
+
+/* No reason yet. */
+void gate_init(struct gate *g, bool validate);
+
+/*
+ * Record reason r with its sentence (printf-style; cut to GATE_WHY_MAX),
+ * when r counts for this run: a GATE_VALIDATE reason only under
+ * --validate. A reason recorded twice keeps its first sentence. True
+ * when recorded.
+ */
+bool gate_inconclusive(struct gate *g, enum gate_reason r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Whether reason r was recorded; any reason at all. */
+bool gate_has(const struct gate *g, enum gate_reason r);
+bool gate_any(const struct gate *g);
+
+const char *gate_reason_key(enum gate_reason r);
+const char *gate_reason_title(enum gate_reason r);
+
+/*
+ * The health thresholds' test: part is over milli_pct thousandths of a
+ * percent of whole (0: any part at all). Exact for counts below 2^46;
+ * larger ones are halved together first.
+ */
+bool gate_over(uint64_t part, uint64_t whole, uint32_t milli_pct);
+
+/*
+ * The exit status: 2 when an input could not be read in full or an
+ * output not written (input_ok false); else 3 for a GATE_DOUBT reason;
+ * else 1 under --validate with findings; else 3 for any other reason;
+ * else 0.
+ */
+int gate_status(const struct gate *g, bool input_ok, bool findings);
+
+#endif
