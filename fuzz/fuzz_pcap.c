@@ -154,6 +154,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		broken("a failed read without a reason");
 	if (rc == 0 && fs.error[0] != '\0')
 		broken("a read that worked with an error set");
+	if ((rc == 0) != (fs.state == FILE_COMPLETE))
+		broken("a read without a signal neither complete nor failed");
 
 	pipeline_finish(&pl, END_EOF);
 	memset(&s, 0, sizeof s);

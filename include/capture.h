@@ -27,15 +27,20 @@ typedef void (*progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
 /*
  * Read every record of one capture file. fs->name must be set; the rest
- * of *fs is filled in. Returns 0 when the file was read to its end, -1
- * when it could not be opened, has a link type impwatch does not decode,
- * or ended in a damaged record: fs->error then says why (and where, in
- * fs->stop_offset, when the position is known). Stops early, returning 0,
+ * of *fs is filled in. Returns 0 when the file was read to its end
+ * (fs->state FILE_COMPLETE), -1 when it could not be opened, has a link
+ * type impwatch does not decode, or ended in a damaged record
+ * (FILE_ERROR: fs->error says why, and where, in fs->stop_offset, when
+ * the position is known). Stops early, returning 0 with FILE_INTERRUPTED,
  * when *stop becomes non-zero.
  */
 int capture_read_file(struct file_stat *fs, const char *filter,
 		      packet_fn on_packet, progress_fn on_progress, void *ctx,
 		      volatile sig_atomic_t *stop);
+
+/* From a signal handler, after *stop was set: a read waiting on a pipe,
+   FIFO or terminal returns at once (capture.c says how). */
+void capture_interrupt(void);
 
 /* ---- live capture ------------------------------------------------------ */
 

@@ -3,10 +3,11 @@
  *
  * A change-control gate must never pass by mistake: when impwatch cannot
  * be sure of what it judged (the run was interrupted, there was nothing
- * to judge, the SPAN mirrored half or twice, packets were dropped) the
- * run is inconclusive, exit 3, and the summary says each reason in a
- * sentence. main.c gathers the facts, records each reason with one call
- * to gate_inconclusive(), and exits with what gate_status() returns.
+ * to judge, the SPAN mirrored half or twice, packets were dropped, the
+ * interface went down, work was left undone for want of room) the run is
+ * inconclusive, exit 3, and the summary says each reason in a sentence.
+ * main.c gathers the facts, records each reason with one call to
+ * gate_inconclusive(), and exits with what gate_status() returns.
  */
 #ifndef IMPWATCH_GATE_H
 #define IMPWATCH_GATE_H
@@ -18,7 +19,8 @@
 /* Exit codes, as README.md and --help document them. */
 #define EXIT_PASS         0   /* the run completed; with --validate every
                                  flow is documented */
-#define EXIT_FINDINGS     1   /* --validate: a flow is a finding */
+#define EXIT_FINDINGS     1   /* --validate: a flow is a finding
+                                 (verdict_is_finding()) */
 #define EXIT_INPUT_ERROR  2   /* usage, rules, capture or output error */
 #define EXIT_INCONCLUSIVE 3   /* the run cannot be trusted (reasons below) */
 
@@ -48,7 +50,10 @@ enum gate_scope {
 	X(GR_NO_FLOWS, "no-flows", "no flows", GATE_PART, GATE_VALIDATE) \
 	X(GR_ONE_WAY, "one-way", "capture health is poor", GATE_DOUBT, GATE_VALIDATE) \
 	X(GR_DUPLICATES, "duplicates", "capture health is poor", GATE_DOUBT, GATE_VALIDATE) \
-	X(GR_DROPS, "drops", "capture health is poor", GATE_DOUBT, GATE_VALIDATE)
+	X(GR_DROPS, "drops", "capture health is poor", GATE_DOUBT, GATE_VALIDATE) \
+	X(GR_INTERFACE_DOWN, "interface-down", "capture health is poor", GATE_DOUBT, GATE_VALIDATE) \
+	X(GR_NOT_INSPECTED, "not-inspected", "work was left undone", GATE_DOUBT, GATE_VALIDATE) \
+	X(GR_FRAGS_PUSHED_OUT, "fragments-pushed-out", "work was left undone", GATE_DOUBT, GATE_VALIDATE)
 
 enum gate_reason {
 #define GATE_ENUM(id, key, title, kind, scope) id,

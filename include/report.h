@@ -17,18 +17,32 @@
 #include "decode.h"
 #include "dpi.h"
 #include "flow.h"
+#include "gate.h"
 
 enum report_format { FMT_TEXT = 0, FMT_JSON, FMT_CSV };
+
+/* How far an input file was read. */
+enum file_state {
+	FILE_UNREAD = 0,        /* never opened: the run was stopped first */
+	FILE_COMPLETE,          /* read to its end */
+	FILE_ERROR,             /* refused or damaged: error says why */
+	FILE_INTERRUPTED        /* a signal stopped the run inside it */
+};
 
 /* One input file and how reading it went. */
 struct file_stat {
 	const char *name;       /* as given ("-" for standard input) */
 	int dlt;                /* link type, -1 before it was opened */
-	uint64_t packets;       /* records read */
+	enum file_state state;
+	uint64_t packets;       /* records read (that the filter passed) */
 	uint64_t bytes;         /* their wire lengths */
+	uint64_t filtered;      /* records the BPF filter left out */
 	int64_t stop_offset;    /* byte offset of the record that failed, -1 */
 	char error[320];        /* empty when the file was read to its end */
 };
+
+/* "complete", "interrupted"...: the JSON "state" of a file. */
+const char *file_state_name(enum file_state st);
 
 /* libpcap's counters of a live capture (pcap_stats). */
 struct live_stats {
@@ -64,9 +78,11 @@ struct run_stats {
 	/* Capture health, judged by main.c against its thresholds. */
 	uint32_t health_one_way_pct;     /* --health-one-way */
 	uint32_t health_dup_pct;         /* --health-duplicates */
+	uint32_t health_drops_milli;     /* --health-drops, in 1/1000 % */
 	bool health_poor;
 	char health_why[512];            /* why, when poor */
 	bool validate;                   /* --validate was given */
+	const struct gate *gate;         /* why the run is inconclusive */
 	int exit_status;                 /* what impwatch will exit with */
 };
 

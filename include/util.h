@@ -79,4 +79,8 @@ int ip_is_loopback(const struct ip_addr *a);
 /* Human-readable byte count ("1.5 MB"), for the text report. */
 void fmt_bytes(uint64_t n, char buf[16]);
 
+/* A percentage held in thousandths of a percent, as the shortest
+   decimal: 0 "0", 500 "0.5", 12250 "12.25". */
+void fmt_milli_pct(uint32_t milli, char buf[16]);
+
 #endif

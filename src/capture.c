@@ -4,10 +4,12 @@
 #include "capture.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "decode.h"
 
@@ -25,6 +27,39 @@
 #define READ_BUFFER (1u << 18)
 static char read_buffer[READ_BUFFER];
 static char stdin_buffer[READ_BUFFER];
+
+/*
+ * A run stopped by a signal while it waits on a pipe, a FIFO or a
+ * terminal. The handler only sets a flag, and the read loop looks at it
+ * between records; a read that is already waiting, or that starts just
+ * after the loop looked, would wait until the writer writes or goes away,
+ * which may be never. capture_interrupt() puts /dev/null in place of the
+ * descriptor being read (dup2() may be called from a signal handler):
+ * the waiting read, restarted after the handler, and any later one find
+ * the end of the file at once. Regular files never wait: left alone.
+ */
+static volatile sig_atomic_t waiting_fd = -1;   /* may block; -1: none */
+static int null_fd = -1;                        /* /dev/null, kept open */
+
+void capture_interrupt(void)
+{
+	int fd = waiting_fd;
+
+	if (fd >= 0 && null_fd >= 0)
+		(void)dup2(null_fd, fd);
+}
+
+/* Before fp is read: note its descriptor when reading it may wait. */
+static void watch_fd(FILE *fp)
+{
+	struct stat st;
+
+	if (fstat(fileno(fp), &st) != 0 || S_ISREG(st.st_mode))
+		return;
+	if (null_fd < 0)
+		null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	waiting_fd = fileno(fp);
+}
 
 /* Open fname ("-": standard input) for libpcap with read_buffer behind
    it. NULL with errbuf set as pcap_open_offline() would. */
@@ -50,6 +85,8 @@ static pcap_t *open_offline(const char *fname, char *errbuf)
 		}
 		(void)setvbuf(fp, read_buffer, _IOFBF, sizeof read_buffer);
 	}
+	/* libpcap reads the file header now: that read may wait too. */
+	watch_fd(fp);
 	p = pcap_fopen_offline_with_tstamp_precision(fp,
 						     PCAP_TSTAMP_PRECISION_MICRO,
 						     errbuf);
@@ -98,6 +135,14 @@ static int compile_filter(pcap_t *p, const char *filter,
 	return 0;
 }
 
+/* Whether a read that failed or ended was cut short by *stop: on a
+   descriptor capture_interrupt() may have swapped for /dev/null, an end
+   or an error after the signal is the signal's doing. */
+static bool stopped_here(volatile sig_atomic_t *stop)
+{
+	return stop && *stop && waiting_fd >= 0;
+}
+
 int capture_read_file(struct file_stat *fs, const char *filter,
 		      packet_fn on_packet, progress_fn on_progress, void *ctx,
 		      volatile sig_atomic_t *stop)
@@ -118,6 +163,7 @@ int capture_read_file(struct file_stat *fs, const char *filter,
 	fs->dlt = -1;
 	fs->stop_offset = -1;
 	fs->error[0] = '\0';
+	fs->state = FILE_ERROR;
 	if (strcmp(fs->name, "-") != 0) {
 		/* libpcap would say "error reading dump file" of a folder;
 		   name the cause instead. */
@@ -131,6 +177,12 @@ int capture_read_file(struct file_stat *fs, const char *filter,
 		const char *why = errbuf[0] ? errbuf : strerror(errno);
 		size_t n = strlen(fs->name);
 
+		if (stopped_here(stop)) {
+			waiting_fd = -1;
+			fs->state = FILE_INTERRUPTED;
+			return 0;
+		}
+		waiting_fd = -1;
 		/* libpcap names the file itself; the caller does too. */
 		if (strncmp(why, fs->name, n) == 0 && strncmp(why + n, ": ", 2) == 0)
 			why += n + 2;
@@ -141,13 +193,10 @@ int capture_read_file(struct file_stat *fs, const char *filter,
 	fs->dlt = dlt;
 	if (!decode_link_supported(dlt)) {
 		set_link_error(fs, dlt);
-		pcap_close(p);
-		return -1;
+		goto fail;
 	}
-	if (filter && compile_filter(p, filter, &prog, fs) < 0) {
-		pcap_close(p);
-		return -1;
-	}
+	if (filter && compile_filter(p, filter, &prog, fs) < 0)
+		goto fail;
 	fp = pcap_file(p);
 	if (fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
 		total = (uint64_t)st.st_size;
@@ -161,8 +210,10 @@ int capture_read_file(struct file_stat *fs, const char *filter,
 	pos = fp ? ftell(fp) : -1;
 
 	for (;;) {
-		if (stop && *stop)
+		if (stop && *stop) {
+			fs->state = FILE_INTERRUPTED;
 			break;
+		}
 		if (!classic)
 			pos = fp ? ftell(fp) : -1;
 		rc = pcap_next_ex(p, &h, &bytes);
@@ -170,8 +221,10 @@ int capture_read_file(struct file_stat *fs, const char *filter,
 			if (classic && pos >= 0)
 				pos = h->caplen < snap ? pos + 16 + (long)h->caplen
 						       : ftell(fp);
-			if (filter && !pcap_offline_filter(&prog, h, bytes))
+			if (filter && !pcap_offline_filter(&prog, h, bytes)) {
+				fs->filtered++;
 				continue;
+			}
 			fs->packets++;
 			fs->bytes += h->len;
 			on_packet(ctx, dlt, ts_of(h), bytes, h->caplen, h->len);
@@ -184,8 +237,14 @@ int capture_read_file(struct file_stat *fs, const char *filter,
 		}
 		if (rc == 0)
 			continue;      /* filtered out (offline never times out) */
-		if (rc == PCAP_ERROR_BREAK)
+		if (stopped_here(stop)) {
+			fs->state = FILE_INTERRUPTED;
+			break;         /* not the end: the signal's /dev/null */
+		}
+		if (rc == PCAP_ERROR_BREAK) {
+			fs->state = FILE_COMPLETE;
 			break;         /* end of file */
+		}
 		fs->stop_offset = pos;
 		if (pos >= 0)
 			snprintf(fs->error, sizeof(fs->error),
@@ -197,11 +256,15 @@ int capture_read_file(struct file_stat *fs, const char *filter,
 				 (unsigned long long)fs->packets, pcap_geterr(p));
 		if (filter)
 			pcap_freecode(&prog);
-		pcap_close(p);
-		return -1;
+		goto fail;
 	}
 	if (filter)
 		pcap_freecode(&prog);
+	waiting_fd = -1;
 	pcap_close(p);
 	return 0;
+fail:
+	waiting_fd = -1;
+	pcap_close(p);
+	return -1;
 }

@@ -13,6 +13,9 @@ struct gate_row {
 	enum gate_scope scope;
 };
 
+/* struct gate keeps the reasons recorded as bits of a uint32_t. */
+_Static_assert(GR_COUNT <= 32, "more gate reasons than bits in gate.set");
+
 static const struct gate_row rows[GR_COUNT] = {
 #define GATE_ROW(id, key, title, kind, scope) [id] = { key, title, kind, scope },
 	GATE_REASONS(GATE_ROW)

@@ -24,22 +24,19 @@
 #include "config.h"
 #include "dpi.h"
 #include "frag.h"
+#include "gate.h"
 #include "pipeline.h"
 #include "report.h"
+#include "util.h"
 #include "version.h"
-
-/* Exit codes, as README.md and --help document them. */
-#define EXIT_PASS         0   /* ran; with --validate: every flow documented */
-#define EXIT_FINDINGS     1   /* --validate: a flow whose verdict is a
-                                 finding (verdict_is_finding()) */
-#define EXIT_INPUT_ERROR  2   /* usage, rules, capture or output error */
-#define EXIT_INCONCLUSIVE 3   /* --validate on a capture that lost packets */
 
 #define MAX_INPUTS 256
 #define ERR_MAX 512             /* one line of error text */
 #define HEALTH_MIN_FLOWS 5      /* TCP flows before one-way is judged */
 #define DEF_HEALTH_ONE_WAY 20   /* percent of TCP flows seen one way */
 #define DEF_HEALTH_DUP 10       /* percent of frames mirrored twice */
+#define DEF_HEALTH_DROPS 0      /* thousandths of a percent of packets
+                                   dropped: a gate trusts no loss */
 #define MAX_RULES_ADD 32
 
 struct options {
@@ -72,6 +69,7 @@ struct options {
 	uint32_t dup_window_us;     /* --dup-window-us */
 	uint32_t health_one_way;    /* --health-one-way, percent */
 	uint32_t health_dup;        /* --health-duplicates, percent */
+	uint32_t health_drops;      /* --health-drops, 1/1000 percent */
 	struct limits lim;
 };
 
@@ -96,7 +94,8 @@ struct run {
 	struct timespec last_progress;
 };
 
-static volatile sig_atomic_t stop_flag;   /* SIGINT, SIGTERM */
+static volatile sig_atomic_t stop_flag;   /* the signal that stops the run
+                                             (SIGINT, SIGTERM); 0: none */
 static volatile sig_atomic_t hup_flag;    /* SIGHUP: reopen the outputs */
 
 static void usage(FILE *o)
@@ -125,7 +124,9 @@ static void usage(FILE *o)
 "  -q, --quiet          no progress line on standard error\n"
 "  --validate           exit 0 only when every flow is documented (and no\n"
 "                       flow is a protocol mismatch) or a trusted tunnel's\n"
-"                       carrier\n"
+"                       carrier; exit 3 when the run cannot tell:\n"
+"                       interrupted, no packets or no flows, poor capture\n"
+"                       health\n"
 "  --alerts, --no-alerts  an alert record for each flow that is a finding,\n"
 "                       as soon as it is seen (default: on live, off for files;\n"
 "                       CSV has no alert rows: alerts need --alert-file)\n"
@@ -149,6 +150,9 @@ static void usage(FILE *o)
 "                       open (as tcpdump); refuse to go on as root otherwise\n"
 "  SIGINT or SIGTERM end the capture: what the kernel still holds is read,\n"
 "  every live flow is reported (end reason shutdown), then the summary.\n"
+"  Reading files, they interrupt the run: flows end shutdown, the summary\n"
+"  names the files not read or not finished, and the run is inconclusive\n"
+"  (exit 3; 1 when --validate findings were already seen).\n"
 "  SIGHUP reopens the report and alert files. An interface that goes down\n"
 "  is waited for, and noted in the summary and capture health.\n"
 "\n"
@@ -161,6 +165,9 @@ static void usage(FILE *o)
 "                       in one direction only (default %u)\n"
 "  --health-duplicates PCT  poor health when over PCT%% of frames were\n"
 "                       mirrored twice (default %u); copies are left out\n"
+"  --health-drops PCT   poor health when libpcap dropped over PCT%% of the\n"
+"                       packets (dropped over received and dropped; decimals\n"
+"                       allowed, 0.1; default 0: any drop)\n"
 "  --dup-window-us US   a frame repeated within US microseconds is a copy\n"
 "                       (default %u; 0: no detection)\n"
 "  --trust-tunnel ADDR[/LEN]  a tunnel endpoint the site trusts (may\n"
@@ -223,11 +230,12 @@ static void usage(FILE *o)
 "  2  usage error, bad rules file, unreadable or damaged capture, capture\n"
 "     error, or the report could not be written (the report still covers\n"
 "     what was read)\n"
-"  3  --validate: inconclusive, capture health is poor (one-way TCP,\n"
-"     duplicated frames or dropped packets past the thresholds, or the\n"
-"     interface went down), or work was left undone for want of room\n"
-"     (flows nDPI did not inspect past --dpi-memory, datagrams pushed out\n"
-"     of a full fragment table)\n",
+"  3  inconclusive: the run was interrupted (files), or with --validate:\n"
+"     no packets, no flows, poor capture health (one-way TCP, duplicated\n"
+"     frames or dropped packets past the thresholds, or the interface went\n"
+"     down), or work left undone for want of room (flows nDPI did not\n"
+"     inspect past --dpi-memory, datagrams pushed out of a full fragment\n"
+"     table); the summary says why\n",
 		DEF_SNAPLEN, DEF_BUFFER_KIB, DEF_HEALTH_ONE_WAY, DEF_HEALTH_DUP,
 		DEF_DUP_WINDOW_US, DEF_EPHEMERAL_LO, DEF_EPHEMERAL_HI,
 		DEF_MAX_FLOWS, DEF_TIMEOUT_TCP, DEF_TIMEOUT_TCP_DONE,
@@ -307,7 +315,7 @@ enum {
 	OPT_BUFFER_SIZE, OPT_DURATION, OPT_COUNT, OPT_REPORT_EVERY, OPT_DUMP,
 	OPT_ALERTS, OPT_NO_ALERTS, OPT_HOSTS, OPT_DUP_WINDOW, OPT_HEALTH_ONE_WAY,
 	OPT_HEALTH_DUP, OPT_DPI_MEMORY, OPT_TIME_JUMP, OPT_ALERT_FILE,
-	OPT_EPHEMERAL, OPT_TRUST_TUNNEL
+	OPT_EPHEMERAL, OPT_TRUST_TUNNEL, OPT_HEALTH_DROPS
 };
 
 static const struct option long_opts[] = {
@@ -344,6 +352,7 @@ static const struct option long_opts[] = {
 	{ "health-duplicates", required_argument, NULL, OPT_HEALTH_DUP },
 	{ "ephemeral-ports", required_argument, NULL, OPT_EPHEMERAL },
 	{ "trust-tunnel", required_argument, NULL, OPT_TRUST_TUNNEL },
+	{ "health-drops", required_argument, NULL, OPT_HEALTH_DROPS },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "filter", required_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -357,6 +366,31 @@ static int bad_value(const char *opt, const char *val)
 	fprintf(stderr, "impwatch: invalid value '%s' for %s\n", val, opt);
 	fprintf(stderr, "Try 'impwatch --help'.\n");
 	return EXIT_INPUT_ERROR;
+}
+
+/* A percentage from 0 to 100 with at most three decimals ("0.1"), in
+   thousandths of a percent; false when it is not one. */
+static bool parse_milli_pct(const char *s, uint32_t *out)
+{
+	uint32_t v = 0, frac = 0;
+	int digits = 0, decimals = 0;
+
+	for (; *s >= '0' && *s <= '9' && digits < 4; s++, digits++)
+		v = v * 10 + (uint32_t)(*s - '0');
+	if (!digits)
+		return false;
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9' && decimals < 3; s++, decimals++)
+			frac = frac * 10 + (uint32_t)(*s - '0');
+		if (!decimals)
+			return false;
+		for (; decimals < 3; decimals++)
+			frac *= 10;
+	}
+	if (*s || v > 100 || (v == 100 && frac))
+		return false;
+	*out = v * 1000 + frac;
+	return true;
 }
 
 static int too_many(const char *what, int max)
@@ -497,6 +531,10 @@ static int parse_args(int argc, char **argv, struct options *o,
 						"tunnel-endpoint)", MAX_TRUST_TUNNEL);
 			o->trust[o->n_trust++] = optarg;
 			break;
+		case OPT_HEALTH_DROPS:
+			if (!parse_milli_pct(optarg, &o->health_drops))
+				return bad_value("--health-drops (0-100, such as 0.1)", optarg);
+			break;
 		case OPT_ALERTS: o->alerts = 1; break;
 		case OPT_NO_ALERTS: o->alerts = 0; break;
 		case OPT_ALERT_FILE: o->alert_file = optarg; break;
@@ -632,8 +670,9 @@ static uint64_t random_seed(void)
    and, live, between waits (a signal ends a wait at once). */
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_flag = 1;
+	stop_flag = sig;
+	/* Reading files: a read waiting on a pipe or FIFO ends now. */
+	capture_interrupt();
 }
 
 static void on_hup(int sig)
@@ -797,8 +836,14 @@ static bool read_files(struct run *r)
 	bool ok = true;
 	size_t i;
 
-	for (i = 0; i < o->n_inputs && !stop_flag; i++) {
+	/* Every file is in the summary, read or not. */
+	for (i = 0; i < o->n_inputs; i++) {
 		r->files[i].name = o->inputs[i];
+		r->files[i].dlt = -1;
+		r->files[i].stop_offset = -1;
+		r->files[i].state = FILE_UNREAD;
+	}
+	for (i = 0; i < o->n_inputs && !stop_flag; i++) {
 		r->cur = &r->files[i];
 		int rc = capture_read_file(&r->files[i], o->filter,
 					   on_file_packet,
@@ -839,22 +884,94 @@ static void fill_stats(struct run *r, struct run_stats *s)
 	}
 }
 
-/* Append one reason to the health verdict. */
-__attribute__((format(printf, 2, 3)))
-static void health_why(struct run_stats *s, const char *fmt, ...)
+/* Poor capture health, for one reason: appended to the summary's
+   "health" verdict and recorded as a reason the gate is inconclusive. */
+__attribute__((format(printf, 4, 5)))
+static void health_poor(struct run_stats *s, struct gate *g,
+			enum gate_reason r, const char *fmt, ...)
 {
+	char why[GATE_WHY_MAX];
 	size_t at = strlen(s->health_why);
 	va_list ap;
 
-	if (at && at < sizeof(s->health_why) - 2)
-		at += (size_t)snprintf(s->health_why + at,
-				       sizeof(s->health_why) - at, "; ");
-	if (at < sizeof(s->health_why)) {
-		va_start(ap, fmt);
-		vsnprintf(s->health_why + at, sizeof(s->health_why) - at, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	snprintf(s->health_why + at, sizeof(s->health_why) - at, "%s%s",
+		 at ? "; " : "", why);
 	s->health_poor = true;
+	gate_inconclusive(g, r, "%s", why);
+}
+
+/* The files an offline run did not read to their end because a signal
+   stopped it; false when every file was (a signal after the last one
+   changes nothing). */
+static bool run_interrupted(const struct run *r)
+{
+	size_t i;
+
+	for (i = 0; !r->live && stop_flag && i < r->opt->n_inputs; i++)
+		if (r->files[i].state == FILE_UNREAD ||
+		    r->files[i].state == FILE_INTERRUPTED)
+			return true;
+	return false;
+}
+
+static const char *signal_name(int sig, char buf[16])
+{
+	if (sig == SIGINT)
+		return "SIGINT";
+	if (sig == SIGTERM)
+		return "SIGTERM";
+	snprintf(buf, 16, "signal %d", sig);
+	return buf;
+}
+
+/* "SIGTERM stopped the run: b.pcap not finished (after packet 120); not
+   read: c.pcap, d.pcap": as many names as the sentence holds, then how
+   many more (the summary's files list them all). */
+static void why_interrupted(const struct run *r, struct gate *g)
+{
+	char why[GATE_WHY_MAX], sig[16];
+	const char *sep = ": ";
+	size_t i, n, unread = 0, named = 0;
+
+	n = (size_t)snprintf(why, sizeof(why), "%s stopped the run",
+			     signal_name(stop_flag, sig));
+	for (i = 0; i < r->opt->n_inputs; i++) {
+		const struct file_stat *fs = &r->files[i];
+
+		if (fs->state == FILE_UNREAD)
+			unread++;
+		if (fs->state != FILE_INTERRUPTED || n >= sizeof(why))
+			continue;
+		n += (size_t)snprintf(why + n, sizeof(why) - n,
+				      "%s%s not finished (after packet %llu)", sep,
+				      fs->name, (unsigned long long)fs->packets);
+		sep = "; ";
+	}
+	for (i = 0; i < r->opt->n_inputs && unread; i++) {
+		const struct file_stat *fs = &r->files[i];
+
+		if (fs->state != FILE_UNREAD)
+			continue;
+		/* Room for this name and for ", and 255 more". */
+		if (n + strlen(fs->name) + 32 > sizeof(why))
+			break;
+		n += (size_t)snprintf(why + n, sizeof(why) - n, "%s%s%s",
+				      named ? ", " : sep, named ? "" : "not read: ",
+				      fs->name);
+		named++;
+	}
+	if (named < unread && n < sizeof(why)) {
+		if (named)
+			snprintf(why + n, sizeof(why) - n, ", and %zu more",
+				 unread - named);
+		else
+			snprintf(why + n, sizeof(why) - n, "%s%zu files not read",
+				 sep, unread);
+	}
+	gate_inconclusive(g, GR_INTERRUPTED, "%s", why);
 }
 
 /*
@@ -863,56 +980,100 @@ static void health_why(struct run_stats *s, const char *fmt, ...)
  * fragments no flow was charged with. Flows evicted from a full flow
  * table are not here: they are still classified and reported.
  */
-static void judge_room(struct run *r, struct run_stats *s)
+static void judge_room(struct run *r, struct run_stats *s, struct gate *g)
 {
 	uint64_t pushed = s->dec->err[DERR_FRAG_TABLE_FULL];
 
 	if (s->dpi && (s->dpi->over_cap || s->dpi->no_state))
-		health_why(s, "%llu flows not inspected by nDPI: no room for their "
-			   "state (--dpi-memory %u MB)",
-			   (unsigned long long)(s->dpi->over_cap + s->dpi->no_state),
-			   r->opt->lim.dpi_memory_mb);
+		health_poor(s, g, GR_NOT_INSPECTED, "%llu flows not inspected by "
+			    "nDPI: no room for their state (--dpi-memory %u MB)",
+			    (unsigned long long)(s->dpi->over_cap + s->dpi->no_state),
+			    r->opt->lim.dpi_memory_mb);
 	if (pushed)
-		health_why(s, "fragment table full (--max-frags %u): %llu datagrams "
-			   "pushed out, %llu fragments left as orphans",
-			   r->opt->lim.max_frags, (unsigned long long)pushed,
-			   (unsigned long long)frag_table_stats(s->dec->frags_tab)->evicted_orphans);
+		health_poor(s, g, GR_FRAGS_PUSHED_OUT, "fragment table full "
+			    "(--max-frags %u): %llu datagrams pushed out, %llu "
+			    "fragments left as orphans", r->opt->lim.max_frags,
+			    (unsigned long long)pushed,
+			    (unsigned long long)frag_table_stats(s->dec->frags_tab)->evicted_orphans);
 }
 
 /*
- * A capture whose verdicts cannot be trusted: TCP seen one way (a SPAN
- * mirroring half the conversation), frames mirrored twice (an overlapping
- * SPAN), packets dropped (a live capture that could not keep up).
+ * Why this run cannot be trusted, each reason one call (gate.h): an
+ * offline run a signal cut short; nothing to judge; a capture whose
+ * verdicts mean little: TCP seen one way (a SPAN mirroring half the
+ * conversation), frames mirrored twice (an overlapping SPAN), packets
+ * dropped (a live capture that could not keep up); work left undone for
+ * want of room.
  */
-static void judge_health(struct run *r, struct run_stats *s)
+static void judge_run(struct run *r, struct run_stats *s, struct gate *g,
+		      bool interrupted)
 {
-	uint64_t judged, one_way;
+	struct options *o = r->opt;
+	uint64_t judged, one_way, records = 0, drops, seen;
+	char pct[16];
+	size_t i;
 
-	s->health_one_way_pct = r->opt->health_one_way;
-	s->health_dup_pct = r->opt->health_dup;
+	if (interrupted)
+		why_interrupted(r, g);
+
+	for (i = 0; i < s->n_files; i++)
+		records += s->files[i].packets + s->files[i].filtered;
+	if (s->packets == 0) {
+		if (s->live)
+			gate_inconclusive(g, GR_NO_PACKETS, "no packets: none "
+					  "captured on %s", s->live->iface);
+		else if (o->filter && records)
+			gate_inconclusive(g, GR_NO_PACKETS, "no packets: the filter "
+					  "'%s' passed none of the %llu records read",
+					  o->filter, (unsigned long long)records);
+		else
+			gate_inconclusive(g, GR_NO_PACKETS, "no packets: the "
+					  "capture%s hold%s none",
+					  s->n_files > 1 ? "s" : "",
+					  s->n_files > 1 ? "" : "s");
+	} else if (s->flows->created == 0) {
+		gate_inconclusive(g, GR_NO_FLOWS, "no flows: none of the %llu "
+				  "packets %s made one", (unsigned long long)s->packets,
+				  s->live ? "captured" : "read");
+	}
+
+	s->health_one_way_pct = o->health_one_way;
+	s->health_dup_pct = o->health_dup;
+	s->health_drops_milli = o->health_drops;
 	report_one_way(r->pl.rep, &judged, &one_way);
 	/* A handful of flows says nothing of the mirror. */
 	if (judged >= HEALTH_MIN_FLOWS &&
-	    one_way * 100 > judged * r->opt->health_one_way)
-		health_why(s, "%llu of %llu TCP flows seen in one direction only, "
-			   "over %u%%: the SPAN mirrors half of each conversation",
-			   (unsigned long long)one_way, (unsigned long long)judged,
-			   r->opt->health_one_way);
-	if (s->dup_checked && s->dup_frames * 100 > s->dup_checked * r->opt->health_dup)
-		health_why(s, "%llu of %llu frames were mirrored twice, over %u%%: "
-			   "overlapping SPAN sources", (unsigned long long)s->dup_frames,
-			   (unsigned long long)s->dup_checked, r->opt->health_dup);
-	if (s->live && (s->live->dropped || s->live->ifdropped))
-		health_why(s, "%llu packets dropped by the kernel, %llu by the "
-			   "interface", (unsigned long long)s->live->dropped,
-			   (unsigned long long)s->live->ifdropped);
-	judge_room(r, s);
-	if (s->live && s->live->went_down)
-		health_why(s, "the interface %s went down %llu time%s (%.1f s in "
-			   "all): what crossed the wire meanwhile was not seen",
-			   s->live->iface, (unsigned long long)s->live->went_down,
-			   s->live->went_down == 1 ? "" : "s",
-			   (double)s->live->down_us / 1e6);
+	    gate_over(one_way, judged, o->health_one_way * 1000))
+		health_poor(s, g, GR_ONE_WAY, "%llu of %llu TCP flows seen in one "
+			    "direction only, over %u%%: the SPAN mirrors half of "
+			    "each conversation", (unsigned long long)one_way,
+			    (unsigned long long)judged, o->health_one_way);
+	if (s->dup_checked &&
+	    gate_over(s->dup_frames, s->dup_checked, o->health_dup * 1000))
+		health_poor(s, g, GR_DUPLICATES, "%llu of %llu frames were "
+			    "mirrored twice, over %u%%: overlapping SPAN sources",
+			    (unsigned long long)s->dup_frames,
+			    (unsigned long long)s->dup_checked, o->health_dup);
+	judge_room(r, s, g);
+	if (!s->live)
+		return;
+	/* A dropped packet can hide a flow: by default any drop is poor. */
+	drops = s->live->dropped + s->live->ifdropped;
+	seen = s->live->received + drops;
+	fmt_milli_pct(o->health_drops, pct);
+	if (drops && gate_over(drops, seen, o->health_drops))
+		health_poor(s, g, GR_DROPS, "%llu packets dropped by the kernel, "
+			    "%llu by the interface, over %s%% of %llu: the capture "
+			    "could not keep up", (unsigned long long)s->live->dropped,
+			    (unsigned long long)s->live->ifdropped, pct,
+			    (unsigned long long)seen);
+	if (s->live->went_down)
+		health_poor(s, g, GR_INTERFACE_DOWN, "the interface %s went down "
+			    "%llu time%s (%.1f s in all): what crossed the wire "
+			    "meanwhile was not seen", s->live->iface,
+			    (unsigned long long)s->live->went_down,
+			    s->live->went_down == 1 ? "" : "s",
+			    (double)s->live->down_us / 1e6);
 }
 
 /* Say on standard error (the journal, under a service manager) when the
@@ -1043,9 +1204,10 @@ static int run(struct options *o)
 	struct run_stats s;
 	struct pipeline_cfg cfg;
 	struct live_opts lo;
+	struct gate gate;
 	char err[ERR_MAX];
-	bool input_ok = true, werr;
-	int status;
+	bool input_ok = true, werr, interrupted;
+	int status = EXIT_INPUT_ERROR;
 
 	memset(&r, 0, sizeof(r));
 	r.opt = o;
@@ -1135,23 +1297,20 @@ static int run(struct options *o)
 	r.progress = !o->quiet && !o->iface && isatty(STDERR_FILENO);
 
 	input_ok = r.live ? capture_live(&r) : read_files(&r);
+	interrupted = run_interrupted(&r);
 
 	/* A rotation just before the end: the rest goes to the new file. */
 	if (hup_flag)
 		reopen_outputs(&r);
 
-	/* Everything seen is reported: live flows end with the run. */
-	pipeline_finish(&r.pl, r.live ? END_SHUTDOWN : END_EOF);
+	/* Everything seen is reported: live flows end with the run, and so
+	   do those of files a signal stopped. */
+	pipeline_finish(&r.pl, r.live || interrupted ? END_SHUTDOWN : END_EOF);
 	fill_stats(&r, &s);
-	judge_health(&r, &s);
-	if (!input_ok)
-		status = EXIT_INPUT_ERROR;
-	else if (o->validate && s.health_poor)
-		status = EXIT_INCONCLUSIVE;
-	else if (o->validate && pipeline_has_findings(&r.pl))
-		status = EXIT_FINDINGS;
-	else
-		status = EXIT_PASS;
+	gate_init(&gate, o->validate);
+	judge_run(&r, &s, &gate, interrupted);
+	s.gate = &gate;
+	status = gate_status(&gate, input_ok, pipeline_has_findings(&r.pl));
 	s.exit_status = status;
 	if (hup_flag)
 		reopen_outputs(&r);
@@ -1217,6 +1376,7 @@ int main(int argc, char **argv)
 	o.dup_window_us = DEF_DUP_WINDOW_US;
 	o.health_one_way = DEF_HEALTH_ONE_WAY;
 	o.health_dup = DEF_HEALTH_DUP;
+	o.health_drops = DEF_HEALTH_DROPS;
 	rc = parse_args(argc, argv, &o, &check);
 	if (rc >= 0)
 		return rc;

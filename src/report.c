@@ -17,6 +17,17 @@
 #include "classify.h"
 #include "util.h"
 
+const char *file_state_name(enum file_state st)
+{
+	switch (st) {
+	case FILE_UNREAD: return "unread";
+	case FILE_COMPLETE: return "complete";
+	case FILE_ERROR: return "error";
+	case FILE_INTERRUPTED: return "interrupted";
+	}
+	return "?";
+}
+
 struct report *report_new(enum report_format fmt, FILE *out,
 			  const struct catalogue *cat, const struct dpi *dpi,
 			  unsigned top)

@@ -308,9 +308,10 @@ static void json_files(FILE *o, const struct run_stats *s)
 
 		fputs(i ? ",{\"name\":" : "{\"name\":", o);
 		json_string(o, fs->name);
-		fprintf(o, ",\"link_type\":%d,\"packets\":%llu,\"bytes\":%llu,\"error\":",
+		fprintf(o, ",\"link_type\":%d,\"packets\":%llu,\"bytes\":%llu,"
+			"\"state\":\"%s\",\"error\":",
 			fs->dlt, (unsigned long long)fs->packets,
-			(unsigned long long)fs->bytes);
+			(unsigned long long)fs->bytes, file_state_name(fs->state));
 		if (fs->error[0])
 			json_string(o, fs->error);
 		else
@@ -601,20 +602,42 @@ static void json_carriers(FILE *o, const struct run_stats *s)
 static void json_health(FILE *o, const struct report *r,
 			const struct run_stats *s)
 {
+	char pct[16];
+
+	fmt_milli_pct(s->health_drops_milli, pct);
 	fprintf(o, ",\"health\":{\"status\":\"%s\",\"tcp_flows_judged\":%llu,"
 		"\"tcp_one_way\":%llu,\"one_way_threshold_pct\":%u,"
 		"\"duplicate_frames\":%llu,\"frames_checked\":%llu,"
-		"\"duplicate_threshold_pct\":%u,\"why\":",
+		"\"duplicate_threshold_pct\":%u,\"drops_threshold_pct\":%s,\"why\":",
 		s->health_poor ? "poor" : "ok",
 		(unsigned long long)r->tcp_judged,
 		(unsigned long long)r->tcp_one_way, s->health_one_way_pct,
 		(unsigned long long)s->dup_frames,
-		(unsigned long long)s->dup_checked, s->health_dup_pct);
+		(unsigned long long)s->dup_checked, s->health_dup_pct, pct);
 	if (s->health_poor)
 		json_string(o, s->health_why);
 	else
 		fputs("null", o);
 	fputc('}', o);
+}
+
+/* "inconclusive": each reason the run cannot be trusted, with its
+   sentence; [] when there is none. */
+static void json_inconclusive(FILE *o, const struct gate *g)
+{
+	int r, first = 1;
+
+	fputs(",\"inconclusive\":[", o);
+	for (r = 0; g && r < GR_COUNT; r++) {
+		if (!gate_has(g, (enum gate_reason)r))
+			continue;
+		fprintf(o, "%s{\"reason\":\"%s\",\"why\":", first ? "" : ",",
+			gate_reason_key((enum gate_reason)r));
+		json_string(o, g->why[r]);
+		fputc('}', o);
+		first = 0;
+	}
+	fputc(']', o);
 }
 
 void report_json_summary(struct report *r, const struct run_stats *s)
@@ -680,6 +703,7 @@ void report_json_summary(struct report *r, const struct run_stats *s)
 			(double)s->live->down_us / 1e6,
 			s->live->down ? "true" : "false");
 	}
+	json_inconclusive(o, s->gate);
 	if (s->validate)
 		fprintf(o, ",\"validate\":\"%s\"",
 			s->exit_status == 0 ? "pass" :

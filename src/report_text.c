@@ -4,6 +4,7 @@
 #include "report_int.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "carrier.h"
 #include "classify.h"
@@ -70,6 +71,11 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 			(unsigned long long)fs->packets, b);
 		if (fs->error[0])
 			fprintf(o, "    error         %s\n", fs->error);
+		if (fs->state == FILE_INTERRUPTED)
+			fprintf(o, "    not finished  stopped after packet %llu\n",
+				(unsigned long long)fs->packets);
+		else if (fs->state == FILE_UNREAD)
+			fputs("    not read      the run was stopped first\n", o);
 	}
 	if (s->live)
 		fprintf(o, "  interface       %s: received %llu, dropped %llu by the "
@@ -554,6 +560,8 @@ static void text_carriers(FILE *o, const struct run_stats *s)
 static void text_health(FILE *o, const struct report *r,
 			const struct run_stats *s)
 {
+	char pct[16];
+
 	fprintf(o, "\nCapture health: %s\n", s->health_poor ? "POOR" : "ok");
 	fprintf(o, "  one-way TCP flows   %llu of %llu judged (threshold %u%%)\n",
 		(unsigned long long)r->tcp_one_way,
@@ -561,17 +569,53 @@ static void text_health(FILE *o, const struct report *r,
 	fprintf(o, "  duplicate frames    %llu of %llu, left out (threshold %u%%)\n",
 		(unsigned long long)s->dup_frames,
 		(unsigned long long)s->dup_checked, s->health_dup_pct);
-	if (s->live)
+	if (s->live) {
+		fmt_milli_pct(s->health_drops_milli, pct);
 		fprintf(o, "  dropped             %llu by the kernel, %llu by the "
-			"interface\n", (unsigned long long)s->live->dropped,
-			(unsigned long long)s->live->ifdropped);
-	if (s->live)
+			"interface (threshold %s%%)\n",
+			(unsigned long long)s->live->dropped,
+			(unsigned long long)s->live->ifdropped, pct);
 		fprintf(o, "  interface down      %llu time%s (%.1f s)\n",
 			(unsigned long long)s->live->went_down,
 			s->live->went_down == 1 ? "" : "s",
 			(double)s->live->down_us / 1e6);
+	}
 	if (s->health_poor)
 		fprintf(o, "  why: %s\n", s->health_why);
+}
+
+/* Each reason the run is inconclusive, with its sentence. */
+static void text_inconclusive(FILE *o, const struct gate *g)
+{
+	int r;
+
+	if (!g || !gate_any(g))
+		return;
+	fputs("\nInconclusive:\n", o);
+	for (r = 0; r < GR_COUNT; r++)
+		if (gate_has(g, (enum gate_reason)r))
+			fprintf(o, "  %-15s %s\n", gate_reason_key((enum gate_reason)r),
+				g->why[r]);
+}
+
+/* "the run was interrupted, no flows": the reasons' titles, each once. */
+static void text_titles(FILE *o, const struct gate *g)
+{
+	const char *done[GR_COUNT];
+	int r, k, n = 0;
+
+	for (r = 0; g && r < GR_COUNT; r++) {
+		const char *t = gate_reason_title((enum gate_reason)r);
+
+		if (!gate_has(g, (enum gate_reason)r))
+			continue;
+		for (k = 0; k < n && strcmp(done[k], t) != 0; k++)
+			;
+		if (k < n)
+			continue;
+		fprintf(o, "%s%s", n ? ", " : "", t);
+		done[n++] = t;
+	}
 }
 
 void report_text_summary(struct report *r, const struct run_stats *s)
@@ -604,13 +648,20 @@ void report_text_summary(struct report *r, const struct run_stats *s)
 		text_carriers(o, s);
 	text_coverage(o, r);
 	text_health(o, r, s);
+	text_inconclusive(o, s->gate);
 	if (s->validate) {
-		fprintf(o, "\nValidate: %s\n",
-			s->exit_status == 0 ? (r->vflows[V_TRUSTED_TUNNEL] ?
-				"PASS: every flow is documented or a trusted tunnel's carrier" :
-				"PASS: every flow is documented") :
-			s->exit_status == 1 ? "FAIL: undocumented, local-only, protocol-mismatch, role-violation or untrusted-tunnel flows (exit 1)" :
-			s->exit_status == 3 ? "INCONCLUSIVE: capture health is poor (exit 3)" :
-					      "ERROR: input could not be read in full (exit 2)");
+		fputs("\nValidate: ", o);
+		if (s->exit_status == 3) {
+			fputs("INCONCLUSIVE: ", o);
+			text_titles(o, s->gate);
+			fputs(" (exit 3)\n", o);
+		} else {
+			fprintf(o, "%s\n",
+				s->exit_status == 0 ? (r->vflows[V_TRUSTED_TUNNEL] ?
+					"PASS: every flow is documented or a trusted tunnel's carrier" :
+					"PASS: every flow is documented") :
+				s->exit_status == 1 ? "FAIL: undocumented, local-only, protocol-mismatch, role-violation or untrusted-tunnel flows (exit 1)" :
+						      "ERROR: an input could not be read in full, or an output not written (exit 2)");
+		}
 	}
 }

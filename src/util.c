@@ -215,3 +215,14 @@ void fmt_bytes(uint64_t n, char buf[16])
 	else
 		snprintf(buf, 16, "%.1f %s", v, unit[u]);
 }
+
+void fmt_milli_pct(uint32_t milli, char buf[16])
+{
+	int n = snprintf(buf, 16, "%u.%03u", milli / 1000, milli % 1000);
+
+	/* Trailing zeros of the fraction, then a bare point, go. */
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+}

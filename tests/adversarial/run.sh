@@ -363,6 +363,98 @@ check empty-stdin 2 '-: ' sh -c "\"$bin\" -q -r - < /dev/null"
 check missing-and-good 2 '"packets":3,' \
 	"$bin" -q --format json -r "$tmp/no-such.pcap" -r "$tmp/cut-data.pcap"
 
+# Packets but no flow (every record empty): under --validate a gate that
+# judged nothing is inconclusive.
+{ pcap_hdr 65535 1; rec 0 0 60; rec 1 0 60; } >"$tmp/no-flows.pcap"
+check no-flows 0 '"flows":0,' "$bin" -q --format json -r "$tmp/no-flows.pcap"
+check no-flows-validate 3 '"inconclusive":\[\{"reason":"no-flows","why":"no flows: none of the 2 packets read made one"\}\]' \
+	"$bin" -q --format json --validate -r "$tmp/no-flows.pcap"
+
+# ---- interrupted runs ------------------------------------------------------------
+
+# An offline run stopped by a signal did not see everything: inconclusive
+# (exit 3, with or without --validate) unless findings already fail the
+# gate; the files not read or not finished are named, and flows still
+# open end `shutdown`.
+#
+# interrupted SIGNAL CAPTURE WAIT ARGS...: impwatch (--no-dpi) reads
+# pcaps/link-ether.pcap, then standard input from a FIFO this test holds
+# open, then pcaps/demo.pcap. CAPTURE (3 MB) goes into the FIFO; once it
+# is written, impwatch has read all of it but a pipe's worth (64 KiB):
+# it is inside standard input, still at work on what it read (WAIT no)
+# or, with WAIT blocked, once it sleeps waiting for more. Then SIGNAL.
+# Output in $tmp/int.out, status in $int_rc.
+"$tmp/flood" 40000 5060 >"$tmp/flood-5060.pcap"
+"$tmp/flood" 40000 >"$tmp/flood-9999.pcap"
+mkfifo "$tmp/fifo"
+# sleeps_on_pipe PID: PID sleeps in a read of a pipe or FIFO (its wchan).
+sleeps_on_pipe() {
+	case $(cat "/proc/$1/wchan" 2>/dev/null) in *pipe_read*) return 0 ;; esac
+	return 1
+}
+# Whether /proc says where a process sleeps (a sleeping process's wchan
+# names a kernel function; some kernels show 0 for all).
+sleep 30 &
+sleeper=$!
+wchan=no
+i=0
+while [ $i -lt 100 ] && [ "$wchan" = no ]; do
+	case $(cat "/proc/$sleeper/wchan" 2>/dev/null) in '' | 0) ;; *) wchan=yes ;; esac
+	sleep 0.05
+	i=$((i + 1))
+done
+kill "$sleeper"
+wait "$sleeper" 2>/dev/null
+[ "$wchan" = yes ] ||
+	echo "adversarial: /proc shows no wchan here: the blocked case signals without waiting"
+interrupted() {
+	sig=$1 feed=$2 wait=$3
+	shift 3
+	timeout -k $TO $TO "$bin" -q --no-dpi "$@" -r pcaps/link-ether.pcap -r - \
+		-r pcaps/demo.pcap <"$tmp/fifo" >"$tmp/int.out" 2>&1 &
+	int_pid=$!
+	exec 3>"$tmp/fifo"
+	cat "$feed" >&3
+	if [ "$wait" = blocked ] && [ "$wchan" = yes ]; then
+		# impwatch itself is timeout's child. Waiting on a condition,
+		# never on the clock: the bound only ends a case that would
+		# hang.
+		imp=$(pgrep -P "$int_pid" 2>/dev/null ||
+			cat "/proc/$int_pid/task/$int_pid/children" 2>/dev/null)
+		imp=${imp%% *}
+		i=0
+		while [ $i -lt 1200 ] && ! sleeps_on_pipe "${imp:-0}"; do
+			sleep 0.05
+			i=$((i + 1))
+		done
+		ok "interrupted-asleep (impwatch $imp waits on the FIFO)" $i -lt 1200
+	fi
+	kill -"$sig" "$int_pid"
+	wait "$int_pid"
+	int_rc=$?
+	exec 3>&-
+}
+interrupted TERM "$tmp/flood-5060.pcap" blocked --format json
+ok "interrupted-status (exit $int_rc, want 3)" "$int_rc" = 3
+check interrupted-files 0 '"files":\[\{"name":"pcaps/link-ether.pcap",[^}]*"state":"complete",[^}]*\},\{"name":"-",[^}]*"state":"interrupted",[^}]*\},\{"name":"pcaps/demo.pcap","link_type":-1,"packets":0,"bytes":0,"state":"unread",' \
+	cat "$tmp/int.out"
+check interrupted-why 0 '"inconclusive":\[\{"reason":"interrupted","why":"SIGTERM stopped the run: - not finished \(after packet [1-9][0-9]*\); not read: pcaps/demo.pcap"\}\],"exit_status":3\}$' \
+	cat "$tmp/int.out"
+check interrupted-end-reasons 0 '"flows_by_end_reason":\{[^}]*"evicted":0,"eof":0,"shutdown":[1-9]' \
+	cat "$tmp/int.out"
+check interrupted-no-eof 0 '^0$' sh -c "grep -c '\"end_reason\":\"eof\"' \"$tmp/int.out\" || :"
+interrupted INT "$tmp/flood-5060.pcap" no --validate
+ok "interrupted-validate-status (exit $int_rc, want 3)" "$int_rc" = 3
+check interrupted-validate-text 0 '^  interrupted +SIGINT stopped the run: - not finished' cat "$tmp/int.out"
+check interrupted-validate-verdict 0 '^Validate: INCONCLUSIVE: the run was interrupted \(exit 3\)$' cat "$tmp/int.out"
+check interrupted-text-unfinished 0 '^    not finished  stopped after packet [1-9]' cat "$tmp/int.out"
+check interrupted-text-unread 0 '^    not read      the run was stopped first$' cat "$tmp/int.out"
+# Findings already seen fail the gate: exit 1, the interruption still said.
+interrupted TERM "$tmp/flood-9999.pcap" no --validate --format json
+ok "interrupted-findings-status (exit $int_rc, want 1)" "$int_rc" = 1
+check interrupted-findings 0 '"inconclusive":\[\{"reason":"interrupted",[^]]*\],"validate":"fail","exit_status":1\}$' \
+	cat "$tmp/int.out"
+
 # ---- output that cannot be written ---------------------------------------------
 
 for fmt in text json csv; do

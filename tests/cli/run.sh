@@ -155,6 +155,22 @@ check hosts-violations 1 '"role-violation":9' "$bin" -q --format json --validate
 check roles-command 0 '^imp-publisher +no +IM and Presence publisher +30,31,32,33,34$' "$bin" roles
 check health-inconclusive 3 'INCONCLUSIVE' "$bin" -q --validate -r pcaps/health-half-duplex.pcap
 check health-findings-still-listed 3 '"undocumented":4,"local-only"' "$bin" -q --format json --validate -r pcaps/health-duplicates.pcap --rules tests/rules/good.conf
+check health-drops-help 0 '--health-drops PCT' "$bin" --help
+check health-drops-bad 2 "invalid value '101' for --health-drops" "$bin" -q --health-drops 101 -r pcaps/demo.pcap
+check health-drops-text 2 "invalid value '1%' for --health-drops" "$bin" -q --health-drops 1% -r pcaps/demo.pcap
+check health-drops-json 0 '"duplicate_threshold_pct":10,"drops_threshold_pct":0.5,' "$bin" -q --format json --health-drops 0.5 -r pcaps/demo.pcap
+check health-drops-default 0 '"drops_threshold_pct":0,' "$bin" -q --format json -r pcaps/demo.pcap
+
+# A gate that saw nothing passes nothing: an empty capture, or one the
+# filter empties, is inconclusive under --validate (and still exit 0
+# without it: empty-pcap above).
+check empty-validate 3 'Validate: INCONCLUSIVE: no packets \(exit 3\)' "$bin" -q --validate -r "$tmp/empty.pcap"
+check empty-validate-why 3 '^  no-packets +no packets: the capture holds none$' "$bin" -q --validate -r "$tmp/empty.pcap"
+check empty-validate-json 3 '"inconclusive":\[\{"reason":"no-packets","why":"no packets: the capture holds none"\}\],"validate":"inconclusive","exit_status":3\}' \
+	"$bin" -q --validate --format json -r "$tmp/empty.pcap"
+check filtered-validate 3 "no packets: the filter 'port 1' passed none of the 176 records read" \
+	"$bin" -q --validate -f 'port 1' -r pcaps/demo.pcap
+check no-reasons-json 1 '"inconclusive":\[\],"validate":"fail","exit_status":1\}' "$bin" -q --validate --format json -r pcaps/demo.pcap
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
