@@ -77,11 +77,13 @@ struct pipeline {
 	void *dump;                     /* pcap_dumper_t for --dump-undocumented */
 	void *dump_pcap;                /* its pcap_open_dead() handle */
 	FILE *dump_file;                /* open, until the dumper owns it */
-	const char *dump_path;
+	const char *dump_path;          /* set while frames are dumped */
+	const char *dump_name;          /* the dump's path, kept after close */
 	int dump_dlt;                   /* -1 until the first frame */
-	int dump_snaplen;
+	int dump_snaplen;               /* bytes kept of each frame */
 	int last_dlt;                   /* of the last frame seen */
-	bool dump_failed;
+	bool dump_failed;               /* given up: dump_error says why */
+	char dump_error[160];
 	uint64_t packets, bytes;        /* frames seen, their wire lengths */
 	uint64_t alerts_sent;
 	uint64_t dumped;                /* frames written to the dump */
@@ -110,9 +112,11 @@ struct catalogue *pipeline_load_catalogue(const struct pipeline_cfg *cfg,
 /*
  * Write the frames of every flow not documented (at the time the frame is
  * seen) to a pcap file: evidence for whoever owns the firewall. The file
- * is created now (-1 with a message on err when it cannot be); its link
- * type is dlt, or with dlt -1 that of the first frame (files can differ:
- * frames of another link type are counted and left out).
+ * is created now, mode 0600 within the umask (-1 with a message on err
+ * when it cannot be); its link type is dlt, or with dlt -1 that of the
+ * first frame (files can differ: frames of another link type are counted
+ * and left out). Each frame keeps its first snaplen bytes and its wire
+ * length. The first write that fails ends the dump.
  */
 int pipeline_dump_open(struct pipeline *pl, const char *path, int dlt,
 		       int snaplen, FILE *err);
@@ -146,7 +150,9 @@ bool pipeline_has_findings(const struct pipeline *pl);
 /* Fill the summary's counters from the pipeline's modules. */
 void pipeline_stats(const struct pipeline *pl, struct run_stats *s);
 
-/* Flush and close the dump (an error there is reported on err: -1). */
+/* Flush and close the dump: -1, with "cannot write FILE: reason" on err,
+   when any of it could not be written (then the summary claims none of
+   its frames). Call before the summary. */
 int pipeline_dump_close(struct pipeline *pl, FILE *err);
 
 /* Free everything the pipeline owns (not the report). */

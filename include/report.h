@@ -68,7 +68,11 @@ struct run_stats {
 	uint32_t dpi_packets;            /* --dpi-packets in force */
 	uint32_t dpi_memory_mb;          /* --dpi-memory in force */
 	uint64_t alerts;                 /* alert records written */
-	uint64_t dumped, dump_skipped;   /* --dump-undocumented frames */
+	const char *dump_path;           /* --dump-undocumented, or NULL */
+	uint64_t dumped, dump_skipped;   /* its frames: written (0 when the
+	                                    file could not be written in
+	                                    full), of another link type */
+	const char *dump_error;          /* why it was not written, or NULL */
 	const struct live_stats *live;   /* live capture; NULL for files */
 	const struct pclock *clock;      /* stamps not believed, jumps */
 	uint32_t time_jump_s;            /* --time-jump in force */

@@ -50,6 +50,7 @@ struct options {
 	size_t n_rules_add;
 	const char *dump;           /* --dump-undocumented */
 	const char *alert_file;     /* --alert-file, "-": standard error */
+	uint32_t dump_snaplen;      /* --dump-snaplen; 0: whole frames */
 	const char *user;           /* -Z */
 	enum report_format fmt;
 	bool validate;
@@ -136,7 +137,10 @@ static void usage(FILE *o)
 "                       records; text reports leave their alert lines to FILE.\n"
 "                       SIGHUP reopens it\n"
 "  --dump-undocumented FILE  write the frames of flows that are not\n"
-"                       documented to a pcap file, as evidence\n"
+"                       documented to a pcap file, as evidence (created\n"
+"                       0600: frames carry passwords and messages)\n"
+"  --dump-snaplen N     keep the first N bytes of each evidence frame (its\n"
+"                       length on the wire is kept; default: all of it)\n"
 "\n"
 "Live capture:\n"
 "  --snaplen N          bytes kept of each frame (default %u)\n"
@@ -228,8 +232,8 @@ static void usage(FILE *o)
 "  1  --validate: some flow is undocumented, local-only, protocol-mismatch,\n"
 "     role-violation or untrusted-tunnel\n"
 "  2  usage error, bad rules file, unreadable or damaged capture, capture\n"
-"     error, or the report could not be written (the report still covers\n"
-"     what was read)\n"
+"     error, or the report or the evidence could not be written (the\n"
+"     report still covers what was read)\n"
 "  3  inconclusive: the run was interrupted (files), or with --validate:\n"
 "     no packets, no flows, poor capture health (one-way TCP, duplicated\n"
 "     frames or dropped packets past the thresholds, or the interface went\n"
@@ -315,7 +319,7 @@ enum {
 	OPT_BUFFER_SIZE, OPT_DURATION, OPT_COUNT, OPT_REPORT_EVERY, OPT_DUMP,
 	OPT_ALERTS, OPT_NO_ALERTS, OPT_HOSTS, OPT_DUP_WINDOW, OPT_HEALTH_ONE_WAY,
 	OPT_HEALTH_DUP, OPT_DPI_MEMORY, OPT_TIME_JUMP, OPT_ALERT_FILE,
-	OPT_EPHEMERAL, OPT_TRUST_TUNNEL, OPT_HEALTH_DROPS
+	OPT_EPHEMERAL, OPT_TRUST_TUNNEL, OPT_HEALTH_DROPS, OPT_DUMP_SNAPLEN
 };
 
 static const struct option long_opts[] = {
@@ -353,6 +357,7 @@ static const struct option long_opts[] = {
 	{ "ephemeral-ports", required_argument, NULL, OPT_EPHEMERAL },
 	{ "trust-tunnel", required_argument, NULL, OPT_TRUST_TUNNEL },
 	{ "health-drops", required_argument, NULL, OPT_HEALTH_DROPS },
+	{ "dump-snaplen", required_argument, NULL, OPT_DUMP_SNAPLEN },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "filter", required_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -534,6 +539,10 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case OPT_HEALTH_DROPS:
 			if (!parse_milli_pct(optarg, &o->health_drops))
 				return bad_value("--health-drops (0-100, such as 0.1)", optarg);
+			break;
+		case OPT_DUMP_SNAPLEN:
+			if (!parse_uint(optarg, 1, 262144, &o->dump_snaplen))
+				return bad_value("--dump-snaplen (1-262144)", optarg);
 			break;
 		case OPT_ALERTS: o->alerts = 1; break;
 		case OPT_NO_ALERTS: o->alerts = 0; break;
@@ -1206,7 +1215,7 @@ static int run(struct options *o)
 	struct live_opts lo;
 	struct gate gate;
 	char err[ERR_MAX];
-	bool input_ok = true, werr, interrupted;
+	bool input_ok = true, werr, interrupted, dump_ok;
 	int status = EXIT_INPUT_ERROR;
 
 	memset(&r, 0, sizeof(r));
@@ -1272,7 +1281,9 @@ static int run(struct options *o)
 	}
 	if (o->dump && pipeline_dump_open(&r.pl, o->dump,
 					  r.live ? live_datalink(r.live) : -1,
-					  (int)o->snaplen, stderr) != 0) {
+					  (int)(o->dump_snaplen ? o->dump_snaplen
+								: o->snaplen),
+					  stderr) != 0) {
 		input_ok = false;
 		goto out;
 	}
@@ -1306,17 +1317,19 @@ static int run(struct options *o)
 	/* Everything seen is reported: live flows end with the run, and so
 	   do those of files a signal stopped. */
 	pipeline_finish(&r.pl, r.live || interrupted ? END_SHUTDOWN : END_EOF);
+	/* The evidence is whole, or known not to be, before the summary
+	   speaks of it. */
+	dump_ok = pipeline_dump_close(&r.pl, stderr) == 0;
 	fill_stats(&r, &s);
 	gate_init(&gate, o->validate);
 	judge_run(&r, &s, &gate, interrupted);
 	s.gate = &gate;
-	status = gate_status(&gate, input_ok, pipeline_has_findings(&r.pl));
+	status = gate_status(&gate, input_ok && dump_ok,
+			     pipeline_has_findings(&r.pl));
 	s.exit_status = status;
 	if (hup_flag)
 		reopen_outputs(&r);
 	report_summary(r.pl.rep, &s);
-	if (pipeline_dump_close(&r.pl, stderr) != 0)
-		status = EXIT_INPUT_ERROR;
 
 out:
 	/* A report that could not be written in full is an error (a full
@@ -1420,6 +1433,11 @@ int main(int argc, char **argv)
 	if (!o.iface && (o.duration || o.count || o.report_every || o.user)) {
 		fprintf(stderr, "impwatch: --duration, --count, --report-every and "
 			"-Z go with -i (live capture)\n");
+		return EXIT_INPUT_ERROR;
+	}
+	if (o.dump_snaplen && !o.dump) {
+		fprintf(stderr, "impwatch: --dump-snaplen goes with "
+			"--dump-undocumented\n");
 		return EXIT_INPUT_ERROR;
 	}
 	return run(&o);

@@ -4,10 +4,12 @@
 #include "pipeline.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <pcap/pcap.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "classify.h"
 
@@ -132,50 +134,63 @@ oom:
 int pipeline_dump_open(struct pipeline *pl, const char *path, int dlt,
 		       int snaplen, FILE *err)
 {
+	int fd;
+
 	/* Created now, so that a path that cannot be written fails before
-	   any reading; the pcap header waits for the link type. */
-	pl->dump_file = fopen(path, "wb");
-	if (!pl->dump_file) {
+	   any reading; the pcap header waits for the link type. Evidence
+	   holds what crossed the wire, passwords included: only its owner
+	   may read it (the umask may take more away, never add). */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || !(pl->dump_file = fdopen(fd, "wb"))) {
 		fprintf(err, "impwatch: cannot write %s: %s\n", path,
 			strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
 	pl->dump_path = path;
+	pl->dump_name = path;
 	pl->dump_snaplen = snaplen;
 	pl->dump_dlt = dlt;
 	return 0;
 }
 
+/* Give the dump up: nothing more is written, and why is kept for the
+   summary and for pipeline_dump_close() to say. */
+static void dump_fail(struct pipeline *pl, const char *why)
+{
+	if (!pl->dump_failed)
+		snprintf(pl->dump_error, sizeof(pl->dump_error), "%s", why);
+	pl->dump_failed = true;
+}
+
 /* Write the pcap header of the dump for link type dlt; false (and the
-   dump given up, with a message) when libpcap cannot. */
+   dump given up) when libpcap cannot. */
 static bool dump_start(struct pipeline *pl, int dlt)
 {
 	pcap_t *dead = pcap_open_dead(dlt, pl->dump_snaplen);
 	pcap_dumper_t *d;
 
 	if (!dead) {
-		fprintf(stderr, "impwatch: %s: out of memory\n", pl->dump_path);
-		goto fail;
+		dump_fail(pl, "out of memory");
+		return false;
 	}
 	d = pcap_dump_fopen(dead, pl->dump_file);
 	if (!d) {
-		fprintf(stderr, "impwatch: cannot write %s: %s\n", pl->dump_path,
-			pcap_geterr(dead));
+		dump_fail(pl, pcap_geterr(dead));
 		pcap_close(dead);
-		goto fail;
+		return false;
 	}
 	pl->dump_file = NULL;   /* the dumper owns it now */
 	pl->dump = d;
 	pl->dump_pcap = dead;
 	pl->dump_dlt = dlt;
 	return true;
-fail:
-	pl->dump_failed = true;
-	return false;
 }
 
 /* Keep the frame as evidence: its flow, or a carrier it came through,
-   is a finding. */
+   is a finding. Its first dump_snaplen bytes, and its length on the
+   wire. */
 static void dump_frame(struct pipeline *pl, int dlt, uint64_t ts_us,
 		       const uint8_t *bytes, uint32_t caplen, uint32_t wire_len)
 {
@@ -193,9 +208,17 @@ static void dump_frame(struct pipeline *pl, int dlt, uint64_t ts_us,
 	}
 	h.ts.tv_sec = (time_t)(ts_us / 1000000u);
 	h.ts.tv_usec = (suseconds_t)(ts_us % 1000000u);
-	h.caplen = caplen;
+	h.caplen = caplen < (uint32_t)pl->dump_snaplen ? caplen
+						       : (uint32_t)pl->dump_snaplen;
 	h.len = wire_len;
 	pcap_dump((u_char *)pl->dump, &h, bytes);
+	/* stdio writes when its buffer fills: a full disk shows here, as
+	   the stream's error flag, the first time a write fails. What
+	   follows a gap would be no capture at all: stop there. */
+	if (ferror(pcap_dump_file(pl->dump))) {
+		dump_fail(pl, strerror(errno));
+		return;
+	}
 	pl->dumped++;
 }
 
@@ -564,9 +587,12 @@ void pipeline_stats(const struct pipeline *pl, struct run_stats *s)
 	s->flows = flow_table_stats(pl->ft);
 	s->dpi = pl->dpi ? dpi_stats(pl->dpi) : NULL;
 	s->alerts = pl->alerts_sent;
-	s->dumped = pl->dumped;
+	/* A dump that failed holds no frame anyone can count on. */
+	s->dump_path = pl->dump_name;
+	s->dumped = pl->dump_failed ? 0 : pl->dumped;
 	s->dump_skipped = pl->dump_skipped;
 	s->clock = &pl->clock;
+	s->dump_error = pl->dump_failed ? pl->dump_error : NULL;
 	s->dup_frames = pl->dedup.copies;
 	s->dup_checked = pl->dedup.seen;
 	s->carriers = pl->carriers;
@@ -574,32 +600,35 @@ void pipeline_stats(const struct pipeline *pl, struct run_stats *s)
 
 int pipeline_dump_close(struct pipeline *pl, FILE *err)
 {
-	int rc = 0;
-
 	/* No finding at all: still a valid (empty) capture file, of the
 	   link type seen, Ethernet when none was. */
 	if (pl->dump_file && !pl->dump_failed)
 		dump_start(pl, pl->dump_dlt >= 0 ? pl->dump_dlt :
 			       pl->last_dlt >= 0 ? pl->last_dlt : DLT_EN10MB);
 	if (pl->dump_file) {
-		fclose(pl->dump_file);
+		if (fclose(pl->dump_file) != 0)
+			dump_fail(pl, strerror(errno));
 		pl->dump_file = NULL;
 	}
-	if (pl->dump_failed)
-		rc = -1;
-	if (!pl->dump)
-		return rc;
-	if (pcap_dump_flush(pl->dump) != 0) {
-		fprintf(err, "impwatch: cannot write the dump of undocumented "
-			"flows: %s\n", strerror(errno));
-		rc = -1;
+	if (pl->dump) {
+		/* pcap_dump_close() says nothing of a failed write: what
+		   stdio still holds is written, and checked, first. */
+		if (pcap_dump_flush(pl->dump) != 0 ||
+		    ferror(pcap_dump_file(pl->dump)))
+			dump_fail(pl, strerror(errno));
+		pcap_dump_close(pl->dump);
+		pcap_close(pl->dump_pcap);
+		pl->dump = NULL;
+		pl->dump_pcap = NULL;
 	}
-	pcap_dump_close(pl->dump);
-	pcap_close(pl->dump_pcap);
-	pl->dump = NULL;
-	pl->dump_pcap = NULL;
+	if (!pl->dump_path)
+		return 0;
 	pl->dump_path = NULL;
-	return rc;
+	if (!pl->dump_failed)
+		return 0;
+	fprintf(err, "impwatch: cannot write %s: %s\n", pl->dump_name,
+		pl->dump_error);
+	return -1;
 }
 
 void pipeline_close(struct pipeline *pl)

@@ -691,6 +691,19 @@ void report_json_summary(struct report *r, const struct run_stats *s)
 	json_health(o, r, s);
 	fprintf(o, ",\"alerts\":%llu,\"dumped\":%llu", (unsigned long long)s->alerts,
 		(unsigned long long)s->dumped);
+	/* With --dump-undocumented: the file, and whether it holds them. */
+	if (s->dump_path) {
+		fputs(",\"evidence\":{\"file\":", o);
+		json_string(o, s->dump_path);
+		fprintf(o, ",\"frames\":%llu,\"skipped\":%llu,\"error\":",
+			(unsigned long long)s->dumped,
+			(unsigned long long)s->dump_skipped);
+		if (s->dump_error)
+			json_string(o, s->dump_error);
+		else
+			fputs("null", o);
+		fputc('}', o);
+	}
 	if (s->live) {
 		fputs(",\"capture\":{\"interface\":", o);
 		json_string(o, s->live->iface);

@@ -120,9 +120,14 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 		(unsigned long long)s->flows->ended[END_EVICTED]);
 	if (s->alerts)
 		fprintf(o, "  alerts          %llu\n", (unsigned long long)s->alerts);
-	if (s->dumped || s->dump_skipped)
-		fprintf(o, "  evidence        %llu frames of findings written; %llu of "
-			"another link type left out\n",
+	/* A dump that failed claims no frame: what reached the file is
+	   cut somewhere, and no count can say where. */
+	if (s->dump_error)
+		fprintf(o, "  evidence        %s: not written (%s): the file is "
+			"cut or empty\n", s->dump_path, s->dump_error);
+	else if (s->dump_path)
+		fprintf(o, "  evidence        %s: %llu frames of findings written; "
+			"%llu of another link type left out\n", s->dump_path,
 			(unsigned long long)s->dumped,
 			(unsigned long long)s->dump_skipped);
 	if (s->dec->frags || s->dec->snap_truncated)

@@ -468,6 +468,17 @@ check write-full-and-cut 2 'cannot write /dev/full' \
 	"$bin" -q -w /dev/full -r "$tmp/cut-data.pcap"
 check write-missing-dir 2 'cannot write .*no-such-dir/r.json' \
 	"$bin" -q -w "$tmp/no-such-dir/r.json" -r pcaps/demo.pcap
+# Evidence cut while the run goes on (5,000 frames of findings, more
+# than stdio holds): the failed write is an error naming the file, and
+# the summary claims no frame.
+"$tmp/flood" 5000 >"$tmp/flood-5000.pcap"
+check dump-full-midway 2 'cannot write /dev/full: No space left on device' \
+	"$bin" -q --dump-undocumented /dev/full -r "$tmp/flood-5000.pcap"
+# A disk that fills: a file size limit stands in for it.
+check dump-cut 2 'impwatch: cannot write [^ ]*cut-ev.pcap: File too large' \
+	sh -c "trap '' XFSZ; ulimit -f 64; exec \"$bin\" -q --dump-undocumented \"$tmp/cut-ev.pcap\" -r \"$tmp/flood-5000.pcap\""
+check dump-cut-summary 2 '^  evidence +[^ ]*cut-ev.pcap: not written \(File too large\)' \
+	sh -c "trap '' XFSZ; ulimit -f 64; exec \"$bin\" -q --dump-undocumented \"$tmp/cut-ev.pcap\" -r \"$tmp/flood-5000.pcap\""
 
 # ---- catalogue files ----------------------------------------------------------
 

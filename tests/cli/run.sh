@@ -143,6 +143,24 @@ check dump-content 1 '"flows_by_verdict":\{"documented":0,"undocumented":3,"loca
 	"$bin" -q --validate --format json -r "$tmp/evidence.pcap"
 check dump-empty 0 '"flows":0,' sh -c "\"$bin\" -q --dump-undocumented \"$tmp/none.pcap\" -r pcaps/link-ether.pcap >/dev/null && \"$bin\" -q --format json -r \"$tmp/none.pcap\""
 check dump-bad-path 2 'cannot write no-such-dir/x.pcap: No such file' "$bin" -q --dump-undocumented no-such-dir/x.pcap -r pcaps/demo.pcap
+# Evidence that could not be written is an error naming the file, and
+# the summary claims no frame it could not write.
+check dump-full 2 'impwatch: cannot write /dev/full: No space left on device' \
+	"$bin" -q --dump-undocumented /dev/full -r pcaps/demo.pcap
+check dump-full-text 2 '^  evidence +/dev/full: not written \(No space left on device\)' \
+	"$bin" -q --dump-undocumented /dev/full -r pcaps/demo.pcap
+check dump-full-no-claim 0 '^0$' sh -c "\"$bin\" -q --dump-undocumented /dev/full -r pcaps/demo.pcap 2>&1 | grep -c 'frames of findings written' || :"
+check dump-full-json 2 '"dumped":0,"evidence":\{"file":"/dev/full","frames":0,"skipped":0,"error":"No space left on device"\}' \
+	"$bin" -q --format json --dump-undocumented /dev/full -r pcaps/demo.pcap
+check dump-json 1 '"dumped":28,"evidence":\{"file":"[^"]*ev-j.pcap","frames":28,"skipped":0,"error":null\}' \
+	"$bin" -q --validate --format json --dump-undocumented "$tmp/ev-j.pcap" -r pcaps/demo.pcap
+# --dump-snaplen: each evidence frame cut to N bytes, its wire length kept.
+check dump-snaplen 1 '' "$bin" -q --validate --dump-snaplen 64 --dump-undocumented "$tmp/ev64.pcap" -r pcaps/demo.pcap
+check dump-snaplen-header 0 '^ *64$' od -An -tu4 -j16 -N4 "$tmp/ev64.pcap"
+check dump-snaplen-frames 1 '"packets":28,"bytes":2616,.*"snap_truncated":[1-9]' \
+	"$bin" -q --validate --format json -r "$tmp/ev64.pcap"
+check dump-snaplen-bad 2 "invalid value '0' for --dump-snaplen" \
+	"$bin" -q --dump-snaplen 0 --dump-undocumented "$tmp/ev0.pcap" -r pcaps/demo.pcap
 check live-and-files 2 '-i and -r do not go together' "$bin" -q -i lo -r pcaps/demo.pcap
 check live-only-options 2 'go with -i' "$bin" -q --count 5 -r pcaps/demo.pcap
 check bad-snaplen 2 "invalid value '10' for --snaplen" "$bin" -q --snaplen 10 -i lo
