@@ -6,6 +6,7 @@
  * exit status.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -13,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -117,8 +120,12 @@ static void usage(FILE *o)
 "                       repeat for several files, read in order as one run\n"
 "  -i IFACE             capture live on IFACE ('any': every interface)\n"
 "  -f, --filter BPF     only packets matching this BPF filter (as tcpdump)\n"
-"  -w FILE              write the report to FILE instead of standard output;\n"
+"  -o, --output FILE    write the report to FILE instead of standard output\n"
+"                       (created 0640); never a file that is an input.\n"
 "                       SIGHUP reopens it (for log rotation)\n"
+"  -w FILE              the same as -o, for a report: a name ending .pcap,\n"
+"                       .pcapng or .cap is refused (packets go to\n"
+"                       --dump-undocumented)\n"
 "  --format FMT         text (default: a summary), json (JSON lines: one\n"
 "                       flow object per flow, then a summary object), csv\n"
 "  --top N              largest flows listed per finding (default 20)\n"
@@ -132,7 +139,8 @@ static void usage(FILE *o)
 "                       as soon as it is seen (default: on live, off for files;\n"
 "                       CSV has no alert rows: alerts need --alert-file)\n"
 "  --alert-file FILE    also write each alert as a text line to FILE ('-':\n"
-"                       standard error), appended and flushed as written;\n"
+"                       standard error), appended and flushed as written\n"
+"                       (created 0640; never a file that is an input);\n"
 "                       turns alerts on. The JSON report keeps its alert\n"
 "                       records; text reports leave their alert lines to FILE.\n"
 "                       SIGHUP reopens it\n"
@@ -230,10 +238,12 @@ static void usage(FILE *o)
 "  0  the run completed (with --validate: every flow is documented, or a\n"
 "     trusted tunnel's carrier)\n"
 "  1  --validate: some flow is undocumented, local-only, protocol-mismatch,\n"
-"     role-violation or untrusted-tunnel\n"
+"     role-violation or untrusted-tunnel (an interrupted run with such\n"
+"     flows too)\n"
 "  2  usage error, bad rules file, unreadable or damaged capture, capture\n"
-"     error, or the report or the evidence could not be written (the\n"
-"     report still covers what was read)\n"
+"     error, an output that is an input, or the report, the evidence or\n"
+"     the alerts could not be written (the report still covers what was\n"
+"     read)\n"
 "  3  inconclusive: the run was interrupted (files), or with --validate:\n"
 "     no packets, no flows, poor capture health (one-way TCP, duplicated\n"
 "     frames or dropped packets past the thresholds, or the interface went\n"
@@ -358,6 +368,7 @@ static const struct option long_opts[] = {
 	{ "trust-tunnel", required_argument, NULL, OPT_TRUST_TUNNEL },
 	{ "health-drops", required_argument, NULL, OPT_HEALTH_DROPS },
 	{ "dump-snaplen", required_argument, NULL, OPT_DUMP_SNAPLEN },
+	{ "output", required_argument, NULL, 'o' },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "filter", required_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -398,6 +409,21 @@ static bool parse_milli_pct(const char *s, uint32_t *out)
 	return true;
 }
 
+/* tcpdump's -w writes packets: a report under a capture's name would
+   overwrite what its user meant to keep, or be mistaken for one. */
+static bool capture_name(const char *path)
+{
+	static const char *const ext[] = { ".pcap", ".pcapng", ".cap" };
+	size_t n = strlen(path), i, e;
+
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		e = strlen(ext[i]);
+		if (n > e && strcasecmp(path + n - e, ext[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 static int too_many(const char *what, int max)
 {
 	fprintf(stderr, "impwatch: more than %d %s\n", max, what);
@@ -410,7 +436,7 @@ static int parse_args(int argc, char **argv, struct options *o,
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:i:w:f:Z:qhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:i:o:w:f:Z:qhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (o->n_inputs == MAX_INPUTS)
@@ -418,7 +444,17 @@ static int parse_args(int argc, char **argv, struct options *o,
 			o->inputs[o->n_inputs++] = optarg;
 			break;
 		case 'i': o->iface = optarg; break;
-		case 'w': o->output = optarg; break;
+		case 'o': o->output = optarg; break;
+		case 'w':
+			if (capture_name(optarg)) {
+				fprintf(stderr, "impwatch: -w writes the report, not "
+					"packets: '%s' names a capture; give the report "
+					"with -o FILE, or the frames of findings with "
+					"--dump-undocumented FILE\n", optarg);
+				return EXIT_INPUT_ERROR;
+			}
+			o->output = optarg;
+			break;
 		case 'f': o->filter = optarg; break;
 		case 'Z': o->user = optarg; break;
 		case 'q': o->quiet = true; break;
@@ -716,14 +752,32 @@ static void install_signals(void)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
-/* The report (append: a reopen never loses what the file holds) or the
-   alert file. Live, each record is written as it is made, for a pipe or
-   a tail; alert lines always. */
+/*
+ * The report or the alert file, created 0640 within the umask: they name
+ * hosts and what they say to each other, not for every local user to
+ * read. The report is emptied when the run starts; a reopen at SIGHUP,
+ * and the alert file always, append, so that a reopen never loses what
+ * the file holds. Live, each record is written as it is made, for a pipe
+ * or a tail; alert lines always. NULL with errno set when it cannot be
+ * opened.
+ */
 static FILE *open_output(const char *path, bool append, bool line)
 {
-	FILE *f = fopen(path, append ? "a" : "w");
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
+		      (append ? O_APPEND : O_TRUNC), 0640);
+	FILE *f;
+	int e;
 
-	if (f && line)
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, append ? "a" : "w");
+	if (!f) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	if (line)
 		setvbuf(f, NULL, _IOLBF, 0);
 	return f;
 }
@@ -1207,6 +1261,91 @@ fail:
 	return false;
 }
 
+/* The outputs check_outputs() compares: each one's option and what it
+   holds. */
+enum { OUT_REPORT, OUT_DUMP, OUT_ALERTS, OUT_COUNT };
+static const char *const out_opt[OUT_COUNT] = {
+	"-o", "--dump-undocumented", "--alert-file"
+};
+static const char *const out_what[OUT_COUNT] = {
+	"the report", "the evidence", "the alerts"
+};
+
+/* Whether two stat results are one regular file. */
+static bool same_regular(const struct stat *a, const struct stat *b)
+{
+	return S_ISREG(a->st_mode) && S_ISREG(b->st_mode) &&
+	       a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Whether path is the regular file open on fd (the same device and
+   inode, by whatever name). Only a regular file is truncated on open. */
+static bool same_regular_file(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && same_regular(&a, &b);
+}
+
+/* Whether two open descriptors are one regular file. */
+static bool same_open_file(int fd1, int fd2)
+{
+	struct stat a, b;
+
+	return fstat(fd1, &a) == 0 && fstat(fd2, &b) == 0 && same_regular(&a, &b);
+}
+
+/*
+ * An output named as an input would be truncated (or, the alert file,
+ * appended to) before it is read (-w x.pcap -r x.pcap): refused before
+ * anything is opened. Inputs are compared by device and inode, so
+ * another name, a hard link or standard input redirected from the file
+ * are caught too. An output that does not exist yet is no input. Two
+ * outputs in one file would be neither: refused by name, or by device
+ * and inode when both exist; run() compares what it opened too.
+ */
+static int check_outputs(const struct options *o)
+{
+	const char *out[OUT_COUNT] = { o->output, o->dump, NULL };
+	struct stat os, is;
+	size_t i, k, j;
+
+	/* "-": the alerts go to standard error, which opens nothing. */
+	if (o->alert_file && strcmp(o->alert_file, "-") != 0)
+		out[OUT_ALERTS] = o->alert_file;
+	for (k = 0; k < OUT_COUNT; k++) {
+		for (j = k + 1; j < OUT_COUNT && out[k]; j++) {
+			if (!out[j])
+				continue;
+			if (strcmp(out[k], out[j]) != 0 &&
+			    !(stat(out[k], &os) == 0 && stat(out[j], &is) == 0 &&
+			      same_regular(&os, &is)))
+				continue;
+			fprintf(stderr, "impwatch: %s %s and %s %s: %s and %s are "
+				"the same file\n", out_opt[k], out[k], out_opt[j],
+				out[j], out_what[k], out_what[j]);
+			return EXIT_INPUT_ERROR;
+		}
+	}
+	for (k = 0; k < OUT_COUNT; k++) {
+		if (!out[k] || stat(out[k], &os) != 0 || !S_ISREG(os.st_mode))
+			continue;
+		for (i = 0; i < o->n_inputs; i++) {
+			bool std = strcmp(o->inputs[i], "-") == 0;
+
+			if ((std ? fstat(STDIN_FILENO, &is) : stat(o->inputs[i], &is)) != 0)
+				continue;
+			if (!same_regular(&os, &is))
+				continue;
+			fprintf(stderr, "impwatch: cannot write %s to %s: it is an "
+				"input (%s)\n", out_what[k], out[k],
+				std ? "standard input" : o->inputs[i]);
+			return EXIT_INPUT_ERROR;
+		}
+	}
+	return -1;
+}
+
 static int run(struct options *o)
 {
 	struct run r;
@@ -1259,12 +1398,21 @@ static int run(struct options *o)
 		pipeline_close(&r.pl);
 		return EXIT_INPUT_ERROR;
 	}
-	if (o->output && !(r.out = open_output(o->output, false, o->iface))) {
+	if (o->output &&
+	    !(r.out = open_output(o->output, false, o->iface != NULL))) {
 		fprintf(stderr, "impwatch: cannot write %s: %s\n", o->output,
 			strerror(errno));
 		live_close(r.live);
 		pipeline_close(&r.pl);
 		return EXIT_INPUT_ERROR;
+	}
+	/* The report and the evidence in one file would be neither. */
+	if (o->dump && same_regular_file(fileno(r.out), o->dump)) {
+		fprintf(stderr, "impwatch: %s and --dump-undocumented %s: the "
+			"report and the evidence are the same file\n",
+			o->output ? o->output : "standard output", o->dump);
+		input_ok = false;
+		goto out;
 	}
 	/* Live, a pipe into another tool sees each record (and a person each
 	   alert and interim line) as it is written. */
@@ -1276,6 +1424,18 @@ static int run(struct options *o)
 		   !(r.alert_out = open_output(o->alert_file, true, true))) {
 		fprintf(stderr, "impwatch: cannot write %s: %s\n", o->alert_file,
 			strerror(errno));
+		input_ok = false;
+		goto out;
+	}
+	/* The alerts in the report's file (standard output redirected to
+	   it) or in the evidence's would spoil both. */
+	if (r.alert_out && r.alert_out != stderr &&
+	    (same_open_file(fileno(r.alert_out), fileno(r.out)) ||
+	     (o->dump && same_regular_file(fileno(r.alert_out), o->dump)))) {
+		fprintf(stderr, "impwatch: --alert-file %s: %s and the alerts are "
+			"the same file\n", o->alert_file,
+			same_open_file(fileno(r.alert_out), fileno(r.out)) ?
+			"the report" : "the evidence");
 		input_ok = false;
 		goto out;
 	}
@@ -1425,11 +1585,6 @@ int main(int argc, char **argv)
 			"alerts, or leave out --alerts\n");
 		return EXIT_INPUT_ERROR;
 	}
-	if (o.alert_file && o.output && strcmp(o.alert_file, o.output) == 0) {
-		fprintf(stderr, "impwatch: --alert-file and the report name the "
-			"same file\n");
-		return EXIT_INPUT_ERROR;
-	}
 	if (!o.iface && (o.duration || o.count || o.report_every || o.user)) {
 		fprintf(stderr, "impwatch: --duration, --count, --report-every and "
 			"-Z go with -i (live capture)\n");
@@ -1440,5 +1595,8 @@ int main(int argc, char **argv)
 			"--dump-undocumented\n");
 		return EXIT_INPUT_ERROR;
 	}
+	rc = check_outputs(&o);
+	if (rc >= 0)
+		return rc;
 	return run(&o);
 }

@@ -455,6 +455,37 @@ ok "interrupted-findings-status (exit $int_rc, want 1)" "$int_rc" = 1
 check interrupted-findings 0 '"inconclusive":\[\{"reason":"interrupted",[^]]*\],"validate":"fail","exit_status":1\}$' \
 	cat "$tmp/int.out"
 
+# SIGHUP while files are read is no interruption: the report (-o) is
+# reopened by name at the next packet, appended to, created 0640 when a
+# rotation renamed it away, and every flow record is in exactly one of
+# the two files. Each flow of this capture ends idle at the next packet
+# (2 s apart, --timeout-udp 1), so records are written all along.
+"$tmp/flood" -g 2000000 20000 >"$tmp/flood-gap.pcap"
+rm -f "$tmp/hup.json" "$tmp/hup.json.1"
+timeout -k $TO $TO sh -c 'umask 022; exec "$1" -q --no-dpi --timeout-udp 1 --format json -o "$2" -r - -r pcaps/demo.pcap' \
+	sh "$bin" "$tmp/hup.json" <"$tmp/fifo" 2>"$tmp/hup.err" &
+hup_pid=$!
+exec 3>"$tmp/fifo"
+# Once written, all but a pipe's worth of it has been read.
+cat "$tmp/flood-gap.pcap" >&3
+mv "$tmp/hup.json" "$tmp/hup.json.1"
+kill -HUP "$hup_pid"
+# The rest of standard input, then demo.pcap, go to the new file.
+exec 3>&-
+wait "$hup_pid"
+hup_rc=$?
+ok "hup-offline-status (exit $hup_rc, want 0)" "$hup_rc" = 0
+ok "hup-offline-mode ($(stat -c %a "$tmp/hup.json" 2>/dev/null), want 640)" \
+	"$(stat -c %a "$tmp/hup.json" 2>/dev/null)" = 640
+check hup-offline-summary 0 '^\{"type":"summary","files":\[\{"name":"-",[^}]*"state":"complete",[^}]*\},\{"name":"pcaps/demo.pcap",[^}]*"state":"complete",.*"inconclusive":\[\],"exit_status":0\}$' \
+	cat "$tmp/hup.json"
+hup_old=$(grep -c '"type":"flow"' "$tmp/hup.json.1")
+hup_new=$(grep -c '"type":"flow"' "$tmp/hup.json")
+hup_flows=$(sed -nE 's/.*"type":"summary".*,"flows":([0-9]+),"max_flows".*/\1/p' "$tmp/hup.json")
+ok "hup-offline-split ($hup_old before, $hup_new after the SIGHUP, summary ${hup_flows:-none}; want 20031, both sides some)" \
+	"$hup_old" -gt 0 -a "$hup_new" -gt 0 -a "$((hup_old + hup_new))" = "${hup_flows:--1}" -a "${hup_flows:-0}" = 20031
+check hup-offline-once 0 '^0$' sh -c "cat \"$tmp/hup.json.1\" \"$tmp/hup.json\" | grep '\"type\":\"flow\"' | sort | uniq -d | wc -l"
+
 # ---- output that cannot be written ---------------------------------------------
 
 for fmt in text json csv; do

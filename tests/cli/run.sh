@@ -190,5 +190,53 @@ check filtered-validate 3 "no packets: the filter 'port 1' passed none of the 17
 	"$bin" -q --validate -f 'port 1' -r pcaps/demo.pcap
 check no-reasons-json 1 '"inconclusive":\[\],"validate":"fail","exit_status":1\}' "$bin" -q --validate --format json -r pcaps/demo.pcap
 
+# The report's option is -o (--output); -w stays its synonym, but a name
+# that looks like a capture is refused: tcpdump's -w writes packets.
+check output-short 0 '' "$bin" -q --format json -o "$tmp/o.json" -r pcaps/demo.pcap
+check output-short-content 0 '"flows":31,' cat "$tmp/o.json"
+check output-long 0 '' "$bin" -q --format json --output "$tmp/o2.json" -r pcaps/demo.pcap
+check output-long-content 0 '"flows":31,' cat "$tmp/o2.json"
+for ext in pcap pcapng cap PCAP; do
+	check "w-refuses-$ext" 2 "-w writes the report, not packets: .*x\\.$ext.*--dump-undocumented" \
+		"$bin" -q -w "$tmp/x.$ext" -r pcaps/demo.pcap
+	check "w-refuses-$ext-no-file" 0 '' test ! -e "$tmp/x.$ext"
+done
+check o-takes-pcap-name 0 '' "$bin" -q -o "$tmp/report.pcap.txt" -r pcaps/demo.pcap
+# An output that is an input (the same file, by any name) is refused
+# before it is opened: the capture is left as it was.
+cp pcaps/demo.pcap "$tmp/in.pcap"
+ln "$tmp/in.pcap" "$tmp/in-link.pcap"
+check output-is-input 2 "cannot write the report to $tmp/in.pcap: it is an input" \
+	"$bin" -q -o "$tmp/in.pcap" -r "$tmp/in.pcap"
+check output-is-input-link 2 "in-link.pcap: it is an input \\($tmp/in.pcap\\)" \
+	"$bin" -q -o "$tmp/in-link.pcap" -r pcaps/demo.pcap -r "$tmp/in.pcap"
+check output-is-stdin 2 'it is an input \(standard input\)' \
+	sh -c "\"$bin\" -q -o \"$tmp/in.pcap\" -r - < \"$tmp/in.pcap\""
+check dump-is-input 2 "cannot write the evidence to $tmp/in.pcap: it is an input" \
+	"$bin" -q --dump-undocumented "$tmp/in.pcap" -r "$tmp/in.pcap"
+# The alert file is appended to: an input would be spoilt all the same.
+check alert-file-is-input 2 "cannot write the alerts to $tmp/in-link.pcap: it is an input \\($tmp/in.pcap\\)" \
+	"$bin" -q --alert-file "$tmp/in-link.pcap" -r "$tmp/in.pcap"
+check output-is-input-untouched 0 '' cmp "$tmp/in.pcap" pcaps/demo.pcap
+check output-is-dump 2 'the report and the evidence are the same file' \
+	"$bin" -q -o "$tmp/both" --dump-undocumented "$tmp/both" -r pcaps/demo.pcap
+# Two outputs in one file: by name, by another name of it, and through
+# standard output.
+check alert-file-is-dump 2 'the evidence and the alerts are the same file' \
+	"$bin" -q --alert-file "$tmp/both" --dump-undocumented "$tmp/both" -r pcaps/demo.pcap
+: >"$tmp/rep.txt"
+ln "$tmp/rep.txt" "$tmp/rep-link.txt"
+check alert-file-is-report-link 2 'the report and the alerts are the same file' \
+	"$bin" -q -o "$tmp/rep.txt" --alert-file "$tmp/rep-link.txt" -r pcaps/demo.pcap
+check alert-file-is-stdout 2 'the report and the alerts are the same file' \
+	sh -c "\"$bin\" -q --alert-file \"$tmp/rep.txt\" -r pcaps/demo.pcap >\"$tmp/rep.txt\""
+
+# Files impwatch creates are not world-readable (the umask may take more).
+rm -f "$tmp/r.txt" "$tmp/ev.pcap"
+rm -f "$tmp/al.txt"
+check modes 0 '^640 600 640$' sh -c "umask 022; \"$bin\" -q -w \"$tmp/r.txt\" --dump-undocumented \"$tmp/ev.pcap\" --alert-file \"$tmp/al.txt\" -r pcaps/demo.pcap && stat -c %a \"$tmp/r.txt\" \"$tmp/ev.pcap\" \"$tmp/al.txt\" | paste -sd' '"
+rm -f "$tmp/r.txt" "$tmp/ev.pcap" "$tmp/al.txt"
+check modes-umask 0 '^600 600 600$' sh -c "umask 077; \"$bin\" -q -o \"$tmp/r.txt\" --dump-undocumented \"$tmp/ev.pcap\" --alert-file \"$tmp/al.txt\" -r pcaps/demo.pcap && stat -c %a \"$tmp/r.txt\" \"$tmp/ev.pcap\" \"$tmp/al.txt\" | paste -sd' '"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

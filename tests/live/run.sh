@@ -282,11 +282,13 @@ stop_imp
 	[ "$(nlines "$tmp/alerts" '^alert ')" -eq 1 ] && ok ||
 	bad alert-file-json "exit $rc; want one alert in the JSON report and one line on standard error"
 
-# SIGHUP reopens the report and the alert file (a log rotation): every
-# flow record is in exactly one of the two files, the summary in the new.
-ip netns exec "$ns_s" timeout -k 5 90 "$bin" -i veth-s$$ -q --format json \
-	-w "$tmp/hup.json" --alert-file "$tmp/hup.alerts" --timeout-udp 1 \
-	--report-every 1 -f 'udp port 9999 or tcp port 5222' 2>"$tmp/err" &
+# SIGHUP reopens the report (-o) and the alert file (a log rotation):
+# every flow record is in exactly one of the two files, the summary in
+# the new, and the new files are created 0640 as the first were.
+(umask 022; exec ip netns exec "$ns_s" timeout -k 5 90 "$bin" -i veth-s$$ -q \
+	--format json -o "$tmp/hup.json" --alert-file "$tmp/hup.alerts" \
+	--timeout-udp 1 --report-every 1 -f 'udp port 9999 or tcp port 5222' \
+	2>"$tmp/err") &
 imp_pid=$!
 wait_for "$tmp/hup.json" '"type":"stats"' 10
 for n in 1 2 3; do c udp:9999 "a$n" >/dev/null 2>&1; done
@@ -318,6 +320,9 @@ flows=$(tail -n 1 "$tmp/hup.json" 2>/dev/null | sed -nE 's/.*"type":"summary".*"
 	bad hup-split "the flows before the rotation are not in the old file, or those after not in the new"
 [ "$(nlines "$tmp/hup.alerts.1" '^alert ')" -eq 3 ] && [ "$(nlines "$tmp/hup.alerts" '^alert ')" -eq 3 ] && ok ||
 	bad hup-alerts "alert lines: $(nlines "$tmp/hup.alerts.1" '^alert ') before, $(nlines "$tmp/hup.alerts" '^alert ') after the rotation; want 3 and 3"
+modes=$(stat -c %a "$tmp/hup.json.1" "$tmp/hup.alerts.1" "$tmp/hup.json" "$tmp/hup.alerts" 2>/dev/null | paste -sd' ' -)
+[ "$modes" = "640 640 640 640" ] && ok ||
+	bad hup-modes "modes of the report and alert file, before and after the rotation: $modes; want 640 for each"
 # On standard output, SIGHUP changes nothing: the run goes on.
 ip netns exec "$ns_s" timeout -k 5 60 "$bin" -i veth-s$$ -q --format json \
 	--report-every 1 -f "$quiet" >"$tmp/out" 2>"$tmp/err" &
