@@ -25,6 +25,7 @@
 
 #include "catalogue.h"
 #include "dpi.h"
+#include "options.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -44,6 +44,7 @@
 #include "decode.h"
 #include "dpi.h"
 #include "flow.h"
+#include "options.h"
 #include "util.h"
 
 #include "frames.h"

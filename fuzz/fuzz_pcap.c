@@ -34,6 +34,7 @@
 #include "config.h"
 #include "dedup.h"
 #include "flow.h"
+#include "options.h"
 #include "pipeline.h"
 #include "report.h"
 

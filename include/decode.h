@@ -199,6 +199,8 @@ struct decoder {
 	uint64_t frag_timeout_us;
 };
 
+struct limits;   /* options.h */
+
 /* Set up a decoder; 0 on success, -1 when memory for the fragment table
    could not be had. seed keys the fragment table's hash: the run's
    random seed (the flow table's), so that crafted fragments cannot

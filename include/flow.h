@@ -159,6 +159,8 @@ struct flow_stats {
 	uint64_t peak_active;
 };
 
+struct limits;   /* options.h */
+
 /* NULL when memory for lim->max_flows flows cannot be had, or when
    max_flows is 0 or above FLOW_MAX_FLOWS. seed keys the hash (from
    getrandom() in a run, fixed in tests). on_end may be NULL. */

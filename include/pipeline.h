@@ -29,6 +29,7 @@
 #include "dedup.h"
 #include "flow.h"
 #include "hosts.h"
+#include "options.h"
 #include "pclock.h"
 #include "report.h"
 

@@ -9,6 +9,7 @@
  * every lookup with one hash probe or one binary search, allocating nothing.
  */
 #include "catalogue_int.h"
+#include "options.h"
 #include "portindex.h"
 #include "textfile.h"
 

@@ -9,6 +9,7 @@
  * inner flow.
  */
 #include "decode_int.h"
+#include "options.h"
 
 #include <stddef.h>
 #include <string.h>

@@ -44,6 +44,7 @@
  * once, walks one chain, and relinks a constant number of slots.
  */
 #include "flow.h"
+#include "options.h"
 
 #include <stdlib.h>
 #include <sys/mman.h>

@@ -28,54 +28,18 @@
 #include "dpi.h"
 #include "frag.h"
 #include "gate.h"
+#include "options.h"
 #include "pipeline.h"
 #include "report.h"
 #include "util.h"
 #include "version.h"
 
-#define MAX_INPUTS 256
 #define ERR_MAX 512             /* one line of error text */
 #define HEALTH_MIN_FLOWS 5      /* TCP flows before one-way is judged */
 #define DEF_HEALTH_ONE_WAY 20   /* percent of TCP flows seen one way */
 #define DEF_HEALTH_DUP 10       /* percent of frames mirrored twice */
 #define DEF_HEALTH_DROPS 0      /* thousandths of a percent of packets
                                    dropped: a gate trusts no loss */
-#define MAX_RULES_ADD 32
-
-struct options {
-	const char *inputs[MAX_INPUTS];
-	size_t n_inputs;
-	const char *iface;          /* -i: live capture */
-	const char *output;
-	const char *filter;
-	const char *rules;
-	const char *rules_add[MAX_RULES_ADD];
-	size_t n_rules_add;
-	const char *dump;           /* --dump-undocumented */
-	const char *alert_file;     /* --alert-file, "-": standard error */
-	uint32_t dump_snaplen;      /* --dump-snaplen; 0: whole frames */
-	const char *user;           /* -Z */
-	enum report_format fmt;
-	bool validate;
-	bool quiet;
-	bool no_dpi;
-	bool no_promisc;
-	int alerts;                 /* --alerts/--no-alerts; -1: live only */
-	unsigned top;
-	uint32_t snaplen;
-	uint32_t buffer_kib;        /* --buffer-size */
-	uint32_t duration;          /* --duration seconds, 0: until stopped */
-	uint64_t count;             /* --count packets, 0: no limit */
-	uint32_t report_every;      /* --report-every seconds, 0: never */
-	const char *hosts;          /* --hosts */
-	const char *trust[MAX_TRUST_TUNNEL];  /* --trust-tunnel */
-	size_t n_trust;
-	uint32_t dup_window_us;     /* --dup-window-us */
-	uint32_t health_one_way;    /* --health-one-way, percent */
-	uint32_t health_dup;        /* --health-duplicates, percent */
-	uint32_t health_drops;      /* --health-drops, 1/1000 percent */
-	struct limits lim;
-};
 
 /* What a run needs beside the pipeline: inputs, outputs, progress. */
 struct run {
@@ -187,37 +151,24 @@ static void usage(FILE *o)
 "                       VXLAN, VXLAN-GPE, Geneve, GRE or IP-in-IP carrier is\n"
 "                       untrusted-tunnel unless both its ends are declared;\n"
 "                       once any end is declared, ERSPAN must go to or from\n"
-"                       one. Every carrier is listed in the summary\n"
-"  --ephemeral-ports LO-HI  the ports clients use (default %u-%u): a flow\n"
-"                       documented only by its first sender's own port (or\n"
-"                       a lone SYN-ACK) stays documented only when sent to a\n"
-"                       port in this range that no row documents\n"
+"                       one. Every carrier is listed in the summary\n",
+		DEF_SNAPLEN, DEF_BUFFER_KIB, DEF_HEALTH_ONE_WAY, DEF_HEALTH_DUP,
+		DEF_DUP_WINDOW_US);
+	options_help(o, OPTS_SITE);
+	fprintf(o,
 "\n"
 "Catalogue:\n"
 "  --rules FILE         use FILE instead of the built-in catalogue\n"
 "  --rules-add FILE     add rows, or replace rows of the same table and\n"
 "                       service (a site's moved ports); may repeat\n"
 "\n"
-"Limits:\n"
-"  --max-flows N        flows tracked at once (default %u); beyond it the\n"
-"                       least recently seen flow is reported and evicted\n"
-"  --timeout-tcp S      idle timeout of TCP flows (default %u s)\n"
-"  --timeout-tcp-done S linger after FIN or RST (default %u s)\n"
-"  --timeout-udp S      idle timeout of UDP flows (default %u s)\n"
-"  --timeout-other S    idle timeout of ICMP and other flows (default %u s)\n"
-"  --time-jump S        a packet stamped more than S seconds from the\n"
-"                       capture's clock moves it (and so idle expiry) only\n"
-"                       when the %d packets after it agree; otherwise its\n"
-"                       stamp is not believed, and counted (default %u)\n"
-"  --max-frags N        IP datagrams in reassembly at once (default %u)\n"
-"  --timeout-frag S     fragment reassembly timeout (default %u s)\n"
+"Limits:\n");
+	options_help(o, OPTS_LIMITS);
+	fprintf(o,
 "\n"
-"Application detection (nDPI):\n"
-"  --dpi-packets N      packets of a flow, both directions, nDPI inspects\n"
-"                       for an answer from the payload before it gives up\n"
-"                       with its guess (default %u, at most %u)\n"
-"  --dpi-memory MB      memory for nDPI's per-flow states (default %u); past\n"
-"                       it new flows are not inspected, and counted\n"
+"Application detection (nDPI):\n");
+	options_help(o, OPTS_DPI);
+	fputs(
 "  --no-dpi             ports only: nDPI is not loaded, records have no app\n"
 "\n"
 "  A documented flow is protocol-mismatch when nDPI identifies its payload\n"
@@ -249,14 +200,7 @@ static void usage(FILE *o)
 "     frames or dropped packets past the thresholds, or the interface went\n"
 "     down), or work left undone for want of room (flows nDPI did not\n"
 "     inspect past --dpi-memory, datagrams pushed out of a full fragment\n"
-"     table); the summary says why\n",
-		DEF_SNAPLEN, DEF_BUFFER_KIB, DEF_HEALTH_ONE_WAY, DEF_HEALTH_DUP,
-		DEF_DUP_WINDOW_US, DEF_EPHEMERAL_LO, DEF_EPHEMERAL_HI,
-		DEF_MAX_FLOWS, DEF_TIMEOUT_TCP, DEF_TIMEOUT_TCP_DONE,
-		DEF_TIMEOUT_UDP, DEF_TIMEOUT_OTHER, CLOCK_AHEAD, DEF_TIME_JUMP,
-		DEF_MAX_FRAGS,
-		DEF_TIMEOUT_FRAG, DEF_DPI_PACKETS, MAX_DPI_PACKETS,
-		DEF_DPI_MEMORY_MB);
+"     table); the summary says why\n", o);
 	fputc('\n', o);
 	acl_usage(o);
 }
@@ -289,25 +233,6 @@ static bool parse_uint(const char *s, unsigned long lo, unsigned long hi,
 	return true;
 }
 
-/* LO-HI, two ports with 1 <= LO <= HI <= 65535, or false. */
-static bool parse_port_range(const char *s, uint16_t *lo, uint16_t *hi)
-{
-	const char *dash = strchr(s, '-');
-	char first[8];
-	uint32_t a, b;
-
-	if (!dash || (size_t)(dash - s) >= sizeof(first))
-		return false;
-	memcpy(first, s, (size_t)(dash - s));
-	first[dash - s] = '\0';
-	if (!parse_uint(first, 1, 65535, &a) || !parse_uint(dash + 1, 1, 65535, &b) ||
-	    a > b)
-		return false;
-	*lo = (uint16_t)a;
-	*hi = (uint16_t)b;
-	return true;
-}
-
 static bool parse_format(const char *s, enum report_format *fmt)
 {
 	if (strcmp(s, "text") == 0)
@@ -322,14 +247,12 @@ static bool parse_format(const char *s, enum report_format *fmt)
 }
 
 enum {
-	OPT_FORMAT = 256, OPT_VALIDATE, OPT_RULES, OPT_RULES_ADD, OPT_MAX_FLOWS,
-	OPT_TIMEOUT_TCP, OPT_TIMEOUT_TCP_DONE, OPT_TIMEOUT_UDP,
-	OPT_TIMEOUT_OTHER, OPT_MAX_FRAGS, OPT_TIMEOUT_FRAG, OPT_TOP, OPT_CHECK,
-	OPT_NO_DPI, OPT_DPI_PACKETS, OPT_SNAPLEN, OPT_NO_PROMISC,
+	OPT_FORMAT = 256, OPT_VALIDATE, OPT_RULES, OPT_RULES_ADD, OPT_TOP,
+	OPT_CHECK, OPT_NO_DPI, OPT_SNAPLEN, OPT_NO_PROMISC,
 	OPT_BUFFER_SIZE, OPT_DURATION, OPT_COUNT, OPT_REPORT_EVERY, OPT_DUMP,
 	OPT_ALERTS, OPT_NO_ALERTS, OPT_HOSTS, OPT_DUP_WINDOW, OPT_HEALTH_ONE_WAY,
-	OPT_HEALTH_DUP, OPT_DPI_MEMORY, OPT_TIME_JUMP, OPT_ALERT_FILE,
-	OPT_EPHEMERAL, OPT_TRUST_TUNNEL, OPT_HEALTH_DROPS, OPT_DUMP_SNAPLEN
+	OPT_HEALTH_DUP, OPT_ALERT_FILE, OPT_TRUST_TUNNEL, OPT_HEALTH_DROPS,
+	OPT_DUMP_SNAPLEN
 };
 
 static const struct option long_opts[] = {
@@ -338,18 +261,8 @@ static const struct option long_opts[] = {
 	{ "rules", required_argument, NULL, OPT_RULES },
 	{ "rules-add", required_argument, NULL, OPT_RULES_ADD },
 	{ "check", required_argument, NULL, OPT_CHECK },
-	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
-	{ "timeout-tcp", required_argument, NULL, OPT_TIMEOUT_TCP },
-	{ "timeout-tcp-done", required_argument, NULL, OPT_TIMEOUT_TCP_DONE },
-	{ "timeout-udp", required_argument, NULL, OPT_TIMEOUT_UDP },
-	{ "timeout-other", required_argument, NULL, OPT_TIMEOUT_OTHER },
-	{ "time-jump", required_argument, NULL, OPT_TIME_JUMP },
-	{ "max-frags", required_argument, NULL, OPT_MAX_FRAGS },
-	{ "timeout-frag", required_argument, NULL, OPT_TIMEOUT_FRAG },
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "no-dpi", no_argument, NULL, OPT_NO_DPI },
-	{ "dpi-packets", required_argument, NULL, OPT_DPI_PACKETS },
-	{ "dpi-memory", required_argument, NULL, OPT_DPI_MEMORY },
 	{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
 	{ "no-promisc", no_argument, NULL, OPT_NO_PROMISC },
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
@@ -364,7 +277,6 @@ static const struct option long_opts[] = {
 	{ "dup-window-us", required_argument, NULL, OPT_DUP_WINDOW },
 	{ "health-one-way", required_argument, NULL, OPT_HEALTH_ONE_WAY },
 	{ "health-duplicates", required_argument, NULL, OPT_HEALTH_DUP },
-	{ "ephemeral-ports", required_argument, NULL, OPT_EPHEMERAL },
 	{ "trust-tunnel", required_argument, NULL, OPT_TRUST_TUNNEL },
 	{ "health-drops", required_argument, NULL, OPT_HEALTH_DROPS },
 	{ "dump-snaplen", required_argument, NULL, OPT_DUMP_SNAPLEN },
@@ -374,8 +286,9 @@ static const struct option long_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
 };
+
+#define N_LONG_OPTS (sizeof(long_opts) / sizeof(long_opts[0]))
 
 static int bad_value(const char *opt, const char *val)
 {
@@ -434,9 +347,14 @@ static int too_many(const char *what, int max)
 static int parse_args(int argc, char **argv, struct options *o,
 		      const char **check)
 {
-	int c;
+	struct option all[N_LONG_OPTS + 64];
+	size_t n_all;
+	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "r:i:o:w:f:Z:qhV", long_opts, NULL)) != -1) {
+	memcpy(all, long_opts, sizeof(long_opts));
+	n_all = N_LONG_OPTS + options_long(all + N_LONG_OPTS, 63);
+	memset(&all[n_all], 0, sizeof(all[n_all]));
+	while ((c = getopt_long(argc, argv, "r:i:o:w:f:Z:qhV", all, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (o->n_inputs == MAX_INPUTS)
@@ -473,47 +391,7 @@ static int parse_args(int argc, char **argv, struct options *o,
 			o->rules_add[o->n_rules_add++] = optarg;
 			break;
 		case OPT_CHECK: *check = optarg; break;
-		case OPT_MAX_FLOWS:
-			if (!parse_uint(optarg, 1, FLOW_MAX_FLOWS, &o->lim.max_flows))
-				return bad_value("--max-flows", optarg);
-			break;
-		case OPT_TIMEOUT_TCP:
-			if (!parse_uint(optarg, 1, 86400 * 7, &o->lim.timeout_tcp))
-				return bad_value("--timeout-tcp", optarg);
-			break;
-		case OPT_TIMEOUT_TCP_DONE:
-			if (!parse_uint(optarg, 0, 86400, &o->lim.timeout_tcp_done))
-				return bad_value("--timeout-tcp-done", optarg);
-			break;
-		case OPT_TIMEOUT_UDP:
-			if (!parse_uint(optarg, 1, 86400 * 7, &o->lim.timeout_udp))
-				return bad_value("--timeout-udp", optarg);
-			break;
-		case OPT_TIMEOUT_OTHER:
-			if (!parse_uint(optarg, 1, 86400 * 7, &o->lim.timeout_other))
-				return bad_value("--timeout-other", optarg);
-			break;
-		case OPT_TIME_JUMP:
-			if (!parse_uint(optarg, 1, MAX_TIME_JUMP, &o->lim.time_jump))
-				return bad_value("--time-jump", optarg);
-			break;
-		case OPT_MAX_FRAGS:
-			if (!parse_uint(optarg, 1, 1u << 24, &o->lim.max_frags))
-				return bad_value("--max-frags", optarg);
-			break;
-		case OPT_TIMEOUT_FRAG:
-			if (!parse_uint(optarg, 1, 3600, &o->lim.timeout_frag))
-				return bad_value("--timeout-frag", optarg);
-			break;
 		case OPT_NO_DPI: o->no_dpi = true; break;
-		case OPT_DPI_PACKETS:
-			if (!parse_uint(optarg, 1, MAX_DPI_PACKETS, &o->lim.dpi_packets))
-				return bad_value("--dpi-packets", optarg);
-			break;
-		case OPT_DPI_MEMORY:
-			if (!parse_uint(optarg, 1, MAX_DPI_MEMORY_MB, &o->lim.dpi_memory_mb))
-				return bad_value("--dpi-memory (MB)", optarg);
-			break;
 		case OPT_TOP: {
 			uint32_t n;
 
@@ -559,12 +437,6 @@ static int parse_args(int argc, char **argv, struct options *o,
 			if (!parse_uint(optarg, 0, 100, &o->health_dup))
 				return bad_value("--health-duplicates (0-100)", optarg);
 			break;
-		case OPT_EPHEMERAL:
-			if (!parse_port_range(optarg, &o->lim.ephemeral_lo,
-					      &o->lim.ephemeral_hi))
-				return bad_value("--ephemeral-ports (LO-HI, 1-65535)",
-						 optarg);
-			break;
 		case OPT_TRUST_TUNNEL:
 			if (o->n_trust == MAX_TRUST_TUNNEL)
 				return too_many("--trust-tunnel networks (list "
@@ -584,8 +456,10 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case OPT_NO_ALERTS: o->alerts = 0; break;
 		case OPT_ALERT_FILE: o->alert_file = optarg; break;
 		default:
-			fprintf(stderr, "Try 'impwatch --help'.\n");
-			return EXIT_INPUT_ERROR;
+			rc = options_apply(o, c, optarg);
+			if (rc >= 0)
+				return rc;
+			break;
 		}
 	}
 	return -1;

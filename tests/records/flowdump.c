@@ -21,6 +21,7 @@
 #include "connstate.h"
 #include "decode.h"
 #include "flow.h"
+#include "options.h"
 
 static void put_addr(const struct flow *f, const struct ip_addr *a)
 {

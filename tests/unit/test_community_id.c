@@ -21,6 +21,7 @@
 
 #include "community_id.h"
 #include "digest.h"
+#include "options.h"
 
 struct vec {
 	const char *src_of;     /* where the vector was published */

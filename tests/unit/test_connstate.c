@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "connstate.h"
+#include "options.h"
 
 #define LOW  0x0a000001u   /* 10.0.0.1: side A of the key */
 #define HIGH 0x0a000002u   /* 10.0.0.2: side B */

@@ -15,6 +15,7 @@
 
 #include "decode.h"
 #include "frag.h"
+#include "options.h"
 
 /* ---- a tiny frame builder ---------------------------------------------- */
 

@@ -13,6 +13,7 @@
 #include "decode.h"
 #include "dedup.h"
 #include "flow.h"
+#include "options.h"
 
 #define T0 1767225600000000ULL
 

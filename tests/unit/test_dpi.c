@@ -15,6 +15,7 @@
 #include "classify.h"
 #include "dpi.h"
 #include "flow.h"
+#include "options.h"
 
 #define T0 1767225600000000ULL   /* 2026-01-01T00:00:00Z */
 #define A4(a, b, c, d) (((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "flow.h"
+#include "options.h"
 
 #define SEC 1000000ull
 #define T0 (1700000000ull * SEC)   /* an arbitrary capture time */

@@ -1,0 +1,285 @@
+/*
+ * options.h: every option of the command line, in one table.
+ *
+ * One row per option gives its names, how its argument is read, the
+ * field it sets, its default, its range and its --help text. From the
+ * rows come the struct of the values in force (struct limits, which the
+ * modules read, and struct options around it), the defaults, getopt's
+ * tables, the range checks with their messages and the --help lines
+ * (options.c). Adding an option is one row here, plus the code that
+ * acts on it. include/config.h keeps the constants that no option sets.
+ */
+#ifndef IMPWATCH_OPTIONS_H
+#define IMPWATCH_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "report.h"
+
+/* ---- defaults that need a reason, or that code outside the table uses -- */
+
+/* Flow table. */
+#define DEF_MAX_FLOWS        1000000u  /* --max-flows */
+
+/*
+ * The clock that drives expiry (pclock.h): a packet stamped more than
+ * --time-jump seconds away from it moves it only when the CLOCK_AHEAD
+ * packets after it agree; otherwise the stamp is not believed. 60 s is
+ * the smallest default idle timeout (--timeout-other), so that a stamp
+ * believed at once cannot end a flow more than that early, and far
+ * above what merged captures and capture reordering move time back.
+ */
+#define DEF_TIME_JUMP        60u       /* --time-jump, seconds */
+
+/*
+ * Deep inspection (nDPI). A flow is given to nDPI until it answers from
+ * the payload or has seen this many packets (both directions, handshake
+ * included); then nDPI gives up with its guess. Measured with nDPI 4.2 and
+ * --dpi-packets 1000 over the 218 public captures of the shared corpus and
+ * the 42 of pcaps/ (the summaries' dpi.packets_to_decide, summed by
+ * tests/dpi/measure.sh): 1984 flows answered from the payload; the packet
+ * that brought the answer was the 1st for half of them (UDP: DNS, SIP,
+ * SNMP, NTP), the 4th at the 90th percentile (the first data after a TCP
+ * handshake), the 6th at the 95th, the 7th at the 99th, the 12th at the
+ * 99.9th, and at most the 15th (one Cisco Skinny flow). The protocols the
+ * catalogue expects (1363 flows: SIP, TLS, HTTP, LDAP, Jabber, SNMP, DNS,
+ * NTP, SSH, PostgreSQL, MsSQL-TDS, Redis, IPsec, MDNS, ICMP) needed at most
+ * 10 (SSH with a late server banner; Jabber, PostgreSQL and Redis 6; TLS 8).
+ * 12 covers all of those and 99.9% of every answer, and bounds what a flow
+ * nDPI cannot name (proprietary IM&P ports, streams joined mid-way) costs.
+ */
+#define DEF_DPI_PACKETS      12u       /* --dpi-packets */
+
+/*
+ * nDPI's per-flow states: a flow holds one until nDPI decides, so a flood
+ * of flows that never decide (one packet each, no payload) holds one per
+ * flow in the table. --dpi-memory caps them; past the cap new flows are
+ * not inspected (counted in the summary, and the gate is inconclusive).
+ * The cap in MB is turned into a count of states with DPI_STATE_BYTES
+ * (config.h), measured.
+ */
+#define DEF_DPI_MEMORY_MB    256u      /* --dpi-memory */
+
+/*
+ * Client ports (--ephemeral-ports LO-HI). A flow documented only through
+ * what its first packet's sender claims (its own source port, or a lone
+ * SYN-ACK) counts as documented only when the port it was sent to is in
+ * this range. The default takes every port a client may be given: 1024
+ * and up (RFC 6056 section 3.2). Linux, and so IM&P and CUCM themselves,
+ * give 32768-60999 (Cisco's servers: 32768-61000); Windows and macOS
+ * 49152-65535 (RFC 6335's dynamic range).
+ */
+#define DEF_EPHEMERAL_LO     1024u
+#define DEF_EPHEMERAL_HI     65535u
+
+/* ---- the table ----------------------------------------------------------
+ *
+ * X(sect, chr, name, arg, kind, where, field, def, min, max, hint, help)
+ *
+ *   sect   the section of --help it is listed in (OPTION_SECTIONS)
+ *   chr    its short option letter, or 0
+ *   name   its long name without "--", or NULL
+ *   arg    its argument as --help names it; NULL when it takes none
+ *   kind   how the argument is read (options.c):
+ *            UINT   a whole number in [min, max], a uint32_t
+ *            PORTS  LO-HI, two ports in [min, max] with LO <= HI: the
+ *                   fields FIELD_lo and FIELD_hi, uint16_t
+ *   where  LIM: a field of struct limits, which the modules read;
+ *          RUN: a field of struct options, which main.c reads
+ *   field  the field it sets
+ *   def    its default (PORTS: (LO, HI))
+ *   min, max  the range of its value
+ *   hint   what follows the option's name in "invalid value 'X' for
+ *          --name HINT", or ""
+ *   help   its --help text, lines apart with \n, indented by options.c;
+ *          {def}, {min} and {max} stand for the row's values
+ */
+#define OPTIONS(X) \
+X(SITE, 0, "ephemeral-ports", "LO-HI", PORTS, LIM, ephemeral, \
+  (DEF_EPHEMERAL_LO, DEF_EPHEMERAL_HI), 1, 65535, "(LO-HI, 1-65535)", \
+  "the ports clients use (default {def}): a flow\n" \
+  "documented only by its first sender's own port (or\n" \
+  "a lone SYN-ACK) stays documented only when sent to a\n" \
+  "port in this range that no row documents") \
+X(LIMITS, 0, "max-flows", "N", UINT, LIM, max_flows, \
+  DEF_MAX_FLOWS, 1, FLOW_MAX_FLOWS, "", \
+  "flows tracked at once (default {def}); beyond it the\n" \
+  "least recently seen flow is reported and evicted") \
+X(LIMITS, 0, "timeout-tcp", "S", UINT, LIM, timeout_tcp, \
+  3600, 1, 86400 * 7, "", \
+  "idle timeout of TCP flows (default {def} s)") \
+X(LIMITS, 0, "timeout-tcp-done", "S", UINT, LIM, timeout_tcp_done, \
+  10, 0, 86400, "", \
+  "linger after FIN or RST (default {def} s)") \
+X(LIMITS, 0, "timeout-udp", "S", UINT, LIM, timeout_udp, \
+  180, 1, 86400 * 7, "", \
+  "idle timeout of UDP flows (default {def} s)") \
+X(LIMITS, 0, "timeout-other", "S", UINT, LIM, timeout_other, \
+  60, 1, 86400 * 7, "", \
+  "idle timeout of ICMP and other flows (default {def} s)") \
+X(LIMITS, 0, "time-jump", "S", UINT, LIM, time_jump, \
+  DEF_TIME_JUMP, 1, 86400 /* a day */, "", \
+  "a packet stamped more than S seconds from the\n" \
+  "capture's clock moves it (and so idle expiry) only\n" \
+  "when the " OPT_STR(CLOCK_AHEAD) " packets after it agree; otherwise its\n" \
+  "stamp is not believed, and counted (default {def})") \
+X(LIMITS, 0, "max-frags", "N", UINT, LIM, max_frags, \
+  4096, 1, 1u << 24, "", \
+  "IP datagrams in reassembly at once (default {def})") \
+X(LIMITS, 0, "timeout-frag", "S", UINT, LIM, timeout_frag, \
+  30, 1, 3600, "", \
+  "fragment reassembly timeout (default {def} s)") \
+X(DPI, 0, "dpi-packets", "N", UINT, LIM, dpi_packets, \
+  DEF_DPI_PACKETS, 1, MAX_DPI_PACKETS, "", \
+  "packets of a flow, both directions, nDPI inspects\n" \
+  "for an answer from the payload before it gives up\n" \
+  "with its guess (default {def}, at most {max})") \
+X(DPI, 0, "dpi-memory", "MB", UINT, LIM, dpi_memory_mb, \
+  DEF_DPI_MEMORY_MB, 1, 1u << 20 /* 1 TiB */, "(MB)", \
+  "memory for nDPI's per-flow states (default {def}); past\n" \
+  "it new flows are not inspected, and counted")
+
+/* The sections of --help, in order. */
+#define OPTION_SECTIONS(X) \
+	X(IO) X(LIVE) X(SITE) X(CATALOGUE) X(LIMITS) X(DPI)
+
+#define OPT_STR_(x) #x
+#define OPT_STR(x) OPT_STR_(x)
+
+/* ---- what the rows generate --------------------------------------------- */
+
+/* A field of each kind. */
+#define OPT_DECL_UINT(f)   uint32_t f;
+#define OPT_DECL_PORTS(f)  uint16_t f##_lo, f##_hi;
+
+/* Its default. */
+#define OPT_PORT_LO(lo, hi) lo
+#define OPT_PORT_HI(lo, hi) hi
+#define OPT_SET_UINT(s, f, def)   (s)->f = (def);
+#define OPT_SET_PORTS(s, f, def)  (s)->f##_lo = OPT_PORT_LO def; \
+                                  (s)->f##_hi = OPT_PORT_HI def;
+
+/* The fields of struct limits (LIM) and struct options (RUN). */
+#define OPT_LIM_LIM(kind, f) OPT_DECL_##kind(f)
+#define OPT_LIM_RUN(kind, f)
+#define OPT_RUN_LIM(kind, f)
+#define OPT_RUN_RUN(kind, f) OPT_DECL_##kind(f)
+
+/* The limits in force: the modules (flow table, decoder, nDPI, catalogue)
+   read these. */
+struct limits {
+#define OPT_X(sect, chr, name, arg, kind, where, f, def, min, max, hint, help) \
+	OPT_LIM_##where(kind, f)
+	OPTIONS(OPT_X)
+#undef OPT_X
+};
+
+/* Fill *l with the table's defaults. */
+static inline void limits_default(struct limits *l)
+{
+#define OPT_DEF_LIM(kind, s, f, def) OPT_SET_##kind(s, f, def)
+#define OPT_X(sect, chr, name, arg, kind, where, f, def, min, max, hint, help) \
+	OPT_DEF_##where(kind, l, f, def)
+	OPTIONS(OPT_X)
+#undef OPT_X
+#undef OPT_DEF_LIM
+}
+
+#define MAX_INPUTS 256
+#define MAX_RULES_ADD 32
+
+/* Everything the command line sets. */
+struct options {
+	struct limits lim;
+	const char *inputs[MAX_INPUTS];
+	size_t n_inputs;
+	const char *iface;          /* -i: live capture */
+	const char *output;
+	const char *filter;
+	const char *rules;
+	const char *rules_add[MAX_RULES_ADD];
+	size_t n_rules_add;
+	const char *dump;           /* --dump-undocumented */
+	const char *alert_file;     /* --alert-file, "-": standard error */
+	uint32_t dump_snaplen;      /* --dump-snaplen; 0: whole frames */
+	const char *user;           /* -Z */
+	enum report_format fmt;
+	bool validate;
+	bool quiet;
+	bool no_dpi;
+	bool no_promisc;
+	int alerts;                 /* --alerts/--no-alerts; -1: live only */
+	unsigned top;
+	uint32_t snaplen;
+	uint32_t buffer_kib;        /* --buffer-size */
+	uint32_t duration;          /* --duration seconds, 0: until stopped */
+	uint64_t count;             /* --count packets, 0: no limit */
+	uint32_t report_every;      /* --report-every seconds, 0: never */
+	const char *hosts;          /* --hosts */
+	const char *trust[MAX_TRUST_TUNNEL];  /* --trust-tunnel */
+	size_t n_trust;
+	uint32_t dup_window_us;     /* --dup-window-us */
+	uint32_t health_one_way;    /* --health-one-way, percent */
+	uint32_t health_dup;        /* --health-duplicates, percent */
+	uint32_t health_drops;      /* --health-drops, 1/1000 percent */
+};
+
+/* How an option's argument is read (the table's kind column). */
+enum opt_kind {
+	OPTK_UINT, OPTK_PORTS
+};
+
+/* The sections of --help. */
+enum opt_sect {
+#define OPT_SECT(s) OPTS_##s,
+	OPTION_SECTIONS(OPT_SECT)
+#undef OPT_SECT
+	OPTS_COUNT
+};
+
+/* One row of the table, as the code reads it. */
+struct opt_row {
+	const char *name;             /* long name, or NULL */
+	int chr;                      /* short letter, or 0 */
+	const char *arg;              /* the argument's name, or NULL */
+	enum opt_kind kind;
+	enum opt_sect sect;
+	size_t off, off2;             /* its field(s) in struct options */
+	unsigned long long min, max;
+	const char *hint, *help;
+};
+
+/* The table's rows, n of them. */
+const struct opt_row *options_rows(size_t *n);
+
+/* Fill *o with every default. */
+void options_default(struct options *o);
+
+/*
+ * Read the options of argv into *o, with getopt_long from optind. -1 to
+ * go on (optind is then at the first operand), or the exit status after
+ * an error, said on standard error.
+ */
+int options_parse(int argc, char **argv, struct options *o);
+
+/* getopt_long's value for the table's row i. */
+#define OPT_ROW_VAL(i) (0x1000 + (int)(i))
+
+/* The table's long options, each with OPT_ROW_VAL of its row, into v
+   (cap entries at least the table's rows). Returns how many. */
+struct option;
+size_t options_long(struct option *v, size_t cap);
+
+/* Apply the option getopt_long returned as c (OPT_ROW_VAL) to *o with
+   its argument: -1 when it was taken, or the exit status after its error
+   (said on standard error). */
+int options_apply(struct options *o, int c, const char *arg);
+
+/* The --help lines of one section's rows. */
+void options_help(FILE *out, enum opt_sect s);
+
+#endif

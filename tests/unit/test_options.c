@@ -1,0 +1,228 @@
+/*
+ * test_options.c: the table of options: every row is read as its kind
+ * says, its range is checked at both ends with the one message, its
+ * default lies in its range, and --help lists it with its default.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <getopt.h>
+
+#include <cmocka.h>
+
+#include "options.h"
+
+/* Parse argv (NULL-terminated, "impwatch" first) into *o, from the
+   defaults; what went to standard error into err. Returns the status. */
+static int parse(struct options *o, char *err, size_t errlen, ...)
+{
+	char *argv[8] = { "impwatch" };
+	int argc = 1, saved, rc;
+	FILE *tmp = tmpfile();
+	size_t n;
+	va_list ap;
+
+	va_start(ap, errlen);
+	while (argc < 7 && (argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	assert_non_null(tmp);
+	options_default(o);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	dup2(fileno(tmp), STDERR_FILENO);
+	optind = 0;
+	rc = options_parse(argc, argv, o);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(tmp);
+	n = fread(err, 1, errlen - 1, tmp);
+	err[n] = '\0';
+	fclose(tmp);
+	return rc;
+}
+
+static const void *at(const struct options *o, size_t off)
+{
+	return (const char *)o + off;
+}
+
+static uint64_t uint_at(const struct options *o, const struct opt_row *r)
+{
+	return *(const uint32_t *)at(o, r->off);
+}
+
+/* Names are unique; every row is listed; defaults lie in the range. */
+static void test_table(void **state)
+{
+	const struct opt_row *rows, *r;
+	struct options d;
+	size_t n, i, j;
+
+	(void)state;
+	rows = options_rows(&n);
+	assert_true(n > 0);
+	options_default(&d);
+	for (i = 0; i < n; i++) {
+		r = &rows[i];
+		assert_true(r->name || r->chr);
+		assert_non_null(r->help);
+		assert_non_null(r->hint);
+		for (j = i + 1; j < n; j++) {
+			if (r->name && rows[j].name)
+				assert_string_not_equal(r->name, rows[j].name);
+			if (r->chr)
+				assert_int_not_equal(r->chr, rows[j].chr);
+		}
+		assert_true(r->min <= r->max);
+		switch (r->kind) {
+		case OPTK_UINT:
+			assert_non_null(r->arg);
+			assert_true(r->max <= UINT32_MAX);
+			assert_in_range(uint_at(&d, r), r->min, r->max);
+			break;
+		case OPTK_PORTS:
+			assert_non_null(r->arg);
+			assert_true(r->max <= UINT16_MAX);
+			assert_in_range(*(const uint16_t *)at(&d, r->off), r->min,
+					*(const uint16_t *)at(&d, r->off2));
+			assert_in_range(*(const uint16_t *)at(&d, r->off2),
+					*(const uint16_t *)at(&d, r->off), r->max);
+			break;
+		}
+	}
+}
+
+/* The message every bad value gets: its name, and the row's hint. */
+static void want_invalid(const struct opt_row *r, const char *val,
+			 const char *err)
+{
+	char want[256];
+
+	snprintf(want, sizeof(want), "impwatch: invalid value '%s' for --%s%s%s\n"
+		 "Try 'impwatch --help'.\n", val, r->name, *r->hint ? " " : "",
+		 r->hint);
+	assert_string_equal(err, want);
+}
+
+/* Both ends of each range are taken, one past either end is refused. */
+static void test_ranges(void **state)
+{
+	const struct opt_row *rows, *r;
+	struct options o;
+	char arg[96], val[48], err[512];
+	size_t n, i;
+
+	(void)state;
+	rows = options_rows(&n);
+	for (i = 0; i < n; i++) {
+		r = &rows[i];
+		if (r->kind != OPTK_UINT || !r->name)
+			continue;
+		snprintf(arg, sizeof(arg), "--%s=%llu", r->name, r->min);
+		assert_int_equal(parse(&o, err, sizeof(err), arg, NULL), -1);
+		assert_string_equal(err, "");
+		assert_int_equal(uint_at(&o, r), r->min);
+		snprintf(arg, sizeof(arg), "--%s=%llu", r->name, r->max);
+		assert_int_equal(parse(&o, err, sizeof(err), arg, NULL), -1);
+		assert_int_equal(uint_at(&o, r), r->max);
+
+		snprintf(val, sizeof(val), "%llu", r->max + 1);
+		snprintf(arg, sizeof(arg), "--%s=%s", r->name, val);
+		assert_int_equal(parse(&o, err, sizeof(err), arg, NULL), 2);
+		want_invalid(r, val, err);
+		if (r->min > 0) {
+			snprintf(val, sizeof(val), "%llu", r->min - 1);
+			snprintf(arg, sizeof(arg), "--%s=%s", r->name, val);
+			assert_int_equal(parse(&o, err, sizeof(err), arg, NULL), 2);
+			want_invalid(r, val, err);
+		}
+		snprintf(arg, sizeof(arg), "--%s=-1", r->name);
+		assert_int_equal(parse(&o, err, sizeof(err), arg, NULL), 2);
+		want_invalid(r, "-1", err);
+		snprintf(arg, sizeof(arg), "--%s=1x", r->name);
+		assert_int_equal(parse(&o, err, sizeof(err), arg, NULL), 2);
+		want_invalid(r, "1x", err);
+	}
+}
+
+/* A port range: LO-HI within the range, LO <= HI. */
+static void test_ports(void **state)
+{
+	struct options o;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, sizeof(err), "--ephemeral-ports",
+			       "32768-60999", NULL), -1);
+	assert_int_equal(o.lim.ephemeral_lo, 32768);
+	assert_int_equal(o.lim.ephemeral_hi, 60999);
+	assert_int_equal(parse(&o, err, sizeof(err), "--ephemeral-ports",
+			       "5-5", NULL), -1);
+	assert_int_equal(o.lim.ephemeral_lo, 5);
+	assert_int_equal(o.lim.ephemeral_hi, 5);
+	assert_int_equal(parse(&o, err, sizeof(err), "--ephemeral-ports",
+			       "6-5", NULL), 2);
+	assert_string_equal(err, "impwatch: invalid value '6-5' for "
+			    "--ephemeral-ports (LO-HI, 1-65535)\n"
+			    "Try 'impwatch --help'.\n");
+	assert_int_equal(parse(&o, err, sizeof(err), "--ephemeral-ports",
+			       "0-5", NULL), 2);
+	assert_int_equal(parse(&o, err, sizeof(err), "--ephemeral-ports",
+			       "1-65536", NULL), 2);
+	assert_int_equal(parse(&o, err, sizeof(err), "--ephemeral-ports",
+			       "1024", NULL), 2);
+}
+
+/* Every row is in --help, its default said, its lines aligned. */
+static void test_help(void **state)
+{
+	const struct opt_row *rows;
+	char *buf = NULL, *line, *save = NULL, name[64];
+	size_t len = 0, n, i;
+	FILE *out = open_memstream(&buf, &len);
+	int s;
+
+	(void)state;
+	assert_non_null(out);
+	for (s = 0; s < OPTS_COUNT; s++)
+		options_help(out, (enum opt_sect)s);
+	fclose(out);
+	rows = options_rows(&n);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "--%s", rows[i].name);
+		assert_non_null(strstr(buf, name));
+	}
+	assert_null(strchr(buf, '{'));
+	assert_non_null(strstr(buf, "\n  --max-flows N        flows tracked at "
+			       "once (default 1000000); beyond it the\n"
+			       "                       least recently seen"));
+	assert_non_null(strstr(buf, "(default 1024-65535)"));
+	assert_non_null(strstr(buf, "(default 12, at most 1000)"));
+	/* Each line is a row's first, at two spaces, or its text's next,
+	   at the column the texts start at. */
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		assert_true(strncmp(line, "  -", 3) == 0 ||
+			    (strspn(line, " ") == 23 && line[23] != ' '));
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_ports),
+		cmocka_unit_test(test_help),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
