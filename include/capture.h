@@ -44,14 +44,12 @@ void capture_interrupt(void);
 
 /* ---- live capture ------------------------------------------------------ */
 
-#define DEF_SNAPLEN 262144      /* --snaplen: whole frames, for nDPI */
-
 struct live_opts {
 	const char *iface;      /* -i; "any" for every interface */
 	const char *filter;     /* -f BPF, or NULL */
 	int snaplen;            /* --snaplen */
 	bool promisc;           /* on unless --no-promisc */
-	int buffer_kib;         /* --buffer-size, KiB (config.h's default) */
+	int buffer_kib;         /* --buffer-size, KiB */
 };
 
 struct live;

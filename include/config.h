@@ -60,16 +60,7 @@
  */
 #define DPI_STATE_BYTES      728u
 
-/*
- * Live capture. libpcap's block ring (TPACKET_V3 on Linux) packs frames of
- * any size into blocks the kernel hands over when full or after the block
- * timeout; immediate mode would use the older ring, whose fixed slots are
- * sized for the snap length (64 KiB on a veth), so a few megabytes hold a
- * few dozen frames. The default buffer holds about two seconds of a busy
- * SPAN port (250-byte frames at 100,000 a second, with the ring's own
- * headers of about 90 bytes a frame); --buffer-size overrides it.
- */
-#define DEF_BUFFER_KIB       (64u * 1024u) /* --buffer-size, KiB */
+/* Live capture (options.h says why the buffer's default is 64 MiB). */
 #define LIVE_BLOCK_MS        100       /* a block is handed over at the latest
                                            after this: the alert latency */
 #define LIVE_POLL_MS         100       /* longest wait for packets before the

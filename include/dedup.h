@@ -21,9 +21,6 @@
 #include "decode.h"
 
 #define DEDUP_SLOTS 4096          /* power of two */
-#define DEF_DUP_WINDOW_US 2000u   /* --dup-window-us: well under any
-                                     retransmission timer (RFC 6298's
-                                     200 ms floor, SIP's 500 ms T1) */
 
 struct dedup_slot {
 	uint64_t fp;              /* fingerprint, 0 empty */

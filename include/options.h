@@ -76,6 +76,28 @@
 #define DEF_EPHEMERAL_LO     1024u
 #define DEF_EPHEMERAL_HI     65535u
 
+/*
+ * Live capture. libpcap's block ring (TPACKET_V3 on Linux) packs frames of
+ * any size into blocks the kernel hands over when full or after the block
+ * timeout; immediate mode would use the older ring, whose fixed slots are
+ * sized for the snap length (64 KiB on a veth), so a few megabytes hold a
+ * few dozen frames. The default buffer holds about two seconds of a busy
+ * SPAN port (250-byte frames at 100,000 a second, with the ring's own
+ * headers of about 90 bytes a frame).
+ */
+#define DEF_BUFFER_KIB       (64u * 1024u) /* --buffer-size, KiB */
+#define DEF_SNAPLEN          262144u   /* --snaplen: whole frames, for nDPI */
+
+/* Frames mirrored twice: a copy within the window is one, well under any
+   retransmission timer (RFC 6298's 200 ms floor, SIP's 500 ms T1). */
+#define DEF_DUP_WINDOW_US    2000u     /* --dup-window-us */
+
+/* Capture health: past these the gate is inconclusive. */
+#define DEF_HEALTH_ONE_WAY   20u       /* percent of TCP flows seen one way */
+#define DEF_HEALTH_DUP       10u       /* percent of frames mirrored twice */
+#define DEF_HEALTH_DROPS     0u        /* thousandths of a percent of packets
+                                          dropped: a gate trusts no loss */
+
 /* ---- the table ----------------------------------------------------------
  *
  * X(sect, chr, name, arg, kind, where, field, def, min, max, hint, help)
@@ -86,12 +108,15 @@
  *   arg    its argument as --help names it; NULL when it takes none
  *   kind   how the argument is read (options.c):
  *            UINT   a whole number in [min, max], a uint32_t
+ *            U64    the same, a uint64_t
+ *            MILLI  a percentage with at most three decimals ("0.1"),
+ *                   in thousandths of a percent, a uint32_t
  *            PORTS  LO-HI, two ports in [min, max] with LO <= HI: the
  *                   fields FIELD_lo and FIELD_hi, uint16_t
  *   where  LIM: a field of struct limits, which the modules read;
  *          RUN: a field of struct options, which main.c reads
  *   field  the field it sets
- *   def    its default (PORTS: (LO, HI))
+ *   def    its default (PORTS: (LO, HI)); 0 below min: not given
  *   min, max  the range of its value
  *   hint   what follows the option's name in "invalid value 'X' for
  *          --name HINT", or ""
@@ -99,6 +124,47 @@
  *          {def}, {min} and {max} stand for the row's values
  */
 #define OPTIONS(X) \
+X(IO, 0, "top", "N", UINT, RUN, top, \
+  20, 0, 100000, "", \
+  "largest flows listed per finding (default {def})") \
+X(IO, 0, "dump-snaplen", "N", UINT, RUN, dump_snaplen, \
+  0 /* whole frames */, 1, 262144, "(1-262144)", \
+  "keep the first N bytes of each evidence frame (its\n" \
+  "length on the wire is kept; default: all of it)") \
+X(LIVE, 0, "snaplen", "N", UINT, RUN, snaplen, \
+  DEF_SNAPLEN, 64, 262144 /* any frame libpcap delivers */, "(64-262144)", \
+  "bytes kept of each frame (default {def})") \
+X(LIVE, 0, "buffer-size", "KIB", UINT, RUN, buffer_kib, \
+  DEF_BUFFER_KIB, 1, INT_MAX / 1024 /* libpcap's int of bytes */, \
+  "(KiB, at most 2097151)", \
+  "kernel capture buffer (default {def}: 64 MiB)") \
+X(LIVE, 0, "duration", "SEC", UINT, RUN, duration, \
+  0 /* until stopped */, 1, 86400u * 366, "", \
+  "stop after SEC seconds") \
+X(LIVE, 0, "count", "N", U64, RUN, count, \
+  0 /* no limit */, 1, UINT64_MAX, "", \
+  "stop after N packets") \
+X(LIVE, 0, "report-every", "SEC", UINT, RUN, report_every, \
+  0 /* never */, 1, 86400, "", \
+  "an interim summary every SEC seconds, with libpcap's\n" \
+  "drop counters (on a silent link too)") \
+X(SITE, 0, "health-one-way", "PCT", UINT, RUN, health_one_way, \
+  DEF_HEALTH_ONE_WAY, 0, 100, "(0-100)", \
+  "poor health when over PCT% of TCP flows are seen\n" \
+  "in one direction only (default {def})") \
+X(SITE, 0, "health-duplicates", "PCT", UINT, RUN, health_dup, \
+  DEF_HEALTH_DUP, 0, 100, "(0-100)", \
+  "poor health when over PCT% of frames were\n" \
+  "mirrored twice (default {def}); copies are left out") \
+X(SITE, 0, "health-drops", "PCT", MILLI, RUN, health_drops, \
+  DEF_HEALTH_DROPS, 0, 100000, "(0-100, such as 0.1)", \
+  "poor health when libpcap dropped over PCT% of the\n" \
+  "packets (dropped over received and dropped; decimals\n" \
+  "allowed, 0.1; default {def}: any drop)") \
+X(SITE, 0, "dup-window-us", "US", UINT, RUN, dup_window_us, \
+  DEF_DUP_WINDOW_US, 0, 10000000, "", \
+  "a frame repeated within US microseconds is a copy\n" \
+  "(default {def}; 0: no detection)") \
 X(SITE, 0, "ephemeral-ports", "LO-HI", PORTS, LIM, ephemeral, \
   (DEF_EPHEMERAL_LO, DEF_EPHEMERAL_HI), 1, 65535, "(LO-HI, 1-65535)", \
   "the ports clients use (default {def}): a flow\n" \
@@ -154,20 +220,29 @@ X(DPI, 0, "dpi-memory", "MB", UINT, LIM, dpi_memory_mb, \
 
 /* A field of each kind. */
 #define OPT_DECL_UINT(f)   uint32_t f;
+#define OPT_DECL_U64(f)    uint64_t f;
+#define OPT_DECL_MILLI(f)  uint32_t f;
 #define OPT_DECL_PORTS(f)  uint16_t f##_lo, f##_hi;
 
 /* Its default. */
 #define OPT_PORT_LO(lo, hi) lo
 #define OPT_PORT_HI(lo, hi) hi
 #define OPT_SET_UINT(s, f, def)   (s)->f = (def);
+#define OPT_SET_U64(s, f, def)    (s)->f = (def);
+#define OPT_SET_MILLI(s, f, def)  (s)->f = (def);
 #define OPT_SET_PORTS(s, f, def)  (s)->f##_lo = OPT_PORT_LO def; \
                                   (s)->f##_hi = OPT_PORT_HI def;
 
-/* The fields of struct limits (LIM) and struct options (RUN). */
+/* The fields of struct limits (LIM) and struct options (RUN), and their
+   defaults. */
 #define OPT_LIM_LIM(kind, f) OPT_DECL_##kind(f)
 #define OPT_LIM_RUN(kind, f)
 #define OPT_RUN_LIM(kind, f)
 #define OPT_RUN_RUN(kind, f) OPT_DECL_##kind(f)
+#define OPT_LIMDEF_LIM(kind, s, f, def) OPT_SET_##kind(s, f, def)
+#define OPT_LIMDEF_RUN(kind, s, f, def)
+#define OPT_RUNDEF_LIM(kind, s, f, def)
+#define OPT_RUNDEF_RUN(kind, s, f, def) OPT_SET_##kind(s, f, def)
 
 /* The limits in force: the modules (flow table, decoder, nDPI, catalogue)
    read these. */
@@ -181,12 +256,10 @@ struct limits {
 /* Fill *l with the table's defaults. */
 static inline void limits_default(struct limits *l)
 {
-#define OPT_DEF_LIM(kind, s, f, def) OPT_SET_##kind(s, f, def)
 #define OPT_X(sect, chr, name, arg, kind, where, f, def, min, max, hint, help) \
-	OPT_DEF_##where(kind, l, f, def)
+	OPT_LIMDEF_##where(kind, l, f, def)
 	OPTIONS(OPT_X)
 #undef OPT_X
-#undef OPT_DEF_LIM
 }
 
 #define MAX_INPUTS 256
@@ -195,6 +268,10 @@ static inline void limits_default(struct limits *l)
 /* Everything the command line sets. */
 struct options {
 	struct limits lim;
+#define OPT_X(sect, chr, name, arg, kind, where, f, def, min, max, hint, help) \
+	OPT_RUN_##where(kind, f)
+	OPTIONS(OPT_X)
+#undef OPT_X
 	const char *inputs[MAX_INPUTS];
 	size_t n_inputs;
 	const char *iface;          /* -i: live capture */
@@ -205,7 +282,6 @@ struct options {
 	size_t n_rules_add;
 	const char *dump;           /* --dump-undocumented */
 	const char *alert_file;     /* --alert-file, "-": standard error */
-	uint32_t dump_snaplen;      /* --dump-snaplen; 0: whole frames */
 	const char *user;           /* -Z */
 	enum report_format fmt;
 	bool validate;
@@ -213,24 +289,14 @@ struct options {
 	bool no_dpi;
 	bool no_promisc;
 	int alerts;                 /* --alerts/--no-alerts; -1: live only */
-	unsigned top;
-	uint32_t snaplen;
-	uint32_t buffer_kib;        /* --buffer-size */
-	uint32_t duration;          /* --duration seconds, 0: until stopped */
-	uint64_t count;             /* --count packets, 0: no limit */
-	uint32_t report_every;      /* --report-every seconds, 0: never */
 	const char *hosts;          /* --hosts */
 	const char *trust[MAX_TRUST_TUNNEL];  /* --trust-tunnel */
 	size_t n_trust;
-	uint32_t dup_window_us;     /* --dup-window-us */
-	uint32_t health_one_way;    /* --health-one-way, percent */
-	uint32_t health_dup;        /* --health-duplicates, percent */
-	uint32_t health_drops;      /* --health-drops, 1/1000 percent */
 };
 
 /* How an option's argument is read (the table's kind column). */
 enum opt_kind {
-	OPTK_UINT, OPTK_PORTS
+	OPTK_UINT, OPTK_U64, OPTK_MILLI, OPTK_PORTS
 };
 
 /* The sections of --help. */
@@ -279,7 +345,8 @@ size_t options_long(struct option *v, size_t cap);
    (said on standard error). */
 int options_apply(struct options *o, int c, const char *arg);
 
-/* The --help lines of one section's rows. */
+/* The --help lines of one section's rows; of the row of one long name. */
 void options_help(FILE *out, enum opt_sect s);
+void options_help_of(FILE *out, const char *name);
 
 #endif

@@ -100,7 +100,7 @@ struct live *live_open(const struct live_opts *o, char *err, size_t errlen)
 	pcap_set_snaplen(lv->p, o->snaplen);
 	pcap_set_promisc(lv->p, o->promisc ? 1 : 0);
 	/* Not immediate mode: on Linux that is the fixed-slot ring, which
-	   drops under load (config.h). The block timeout bounds how long a
+	   drops under load (options.h, --buffer-size). The block timeout bounds how long a
 	   packet waits in a block the kernel has not handed over yet. */
 	pcap_set_timeout(lv->p, LIVE_BLOCK_MS);
 	if (o->buffer_kib > 0)

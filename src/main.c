@@ -36,10 +36,6 @@
 
 #define ERR_MAX 512             /* one line of error text */
 #define HEALTH_MIN_FLOWS 5      /* TCP flows before one-way is judged */
-#define DEF_HEALTH_ONE_WAY 20   /* percent of TCP flows seen one way */
-#define DEF_HEALTH_DUP 10       /* percent of frames mirrored twice */
-#define DEF_HEALTH_DROPS 0      /* thousandths of a percent of packets
-                                   dropped: a gate trusts no loss */
 
 /* What a run needs beside the pipeline: inputs, outputs, progress. */
 struct run {
@@ -68,7 +64,7 @@ static volatile sig_atomic_t hup_flag;    /* SIGHUP: reopen the outputs */
 
 static void usage(FILE *o)
 {
-	fprintf(o,
+	fputs(
 "usage: impwatch [options] -r FILE [-r FILE...]\n"
 "       impwatch [options] -i INTERFACE\n"
 "       impwatch rules [--format text|json] [--rules FILE] [--rules-add FILE]\n"
@@ -92,7 +88,9 @@ static void usage(FILE *o)
 "                       --dump-undocumented)\n"
 "  --format FMT         text (default: a summary), json (JSON lines: one\n"
 "                       flow object per flow, then a summary object), csv\n"
-"  --top N              largest flows listed per finding (default 20)\n"
+"", o);
+	options_help_of(o, "top");
+	fputs(
 "  -q, --quiet          no progress line on standard error\n"
 "  --validate           exit 0 only when every flow is documented (and no\n"
 "                       flow is a protocol mismatch) or a trusted tunnel's\n"
@@ -111,17 +109,19 @@ static void usage(FILE *o)
 "  --dump-undocumented FILE  write the frames of flows that are not\n"
 "                       documented to a pcap file, as evidence (created\n"
 "                       0600: frames carry passwords and messages)\n"
-"  --dump-snaplen N     keep the first N bytes of each evidence frame (its\n"
-"                       length on the wire is kept; default: all of it)\n"
+"", o);
+	options_help_of(o, "dump-snaplen");
+	fputs(
 "\n"
-"Live capture:\n"
-"  --snaplen N          bytes kept of each frame (default %u)\n"
-"  --no-promisc         do not put the interface in promiscuous mode\n"
-"  --buffer-size KIB    kernel capture buffer (default %u: 64 MiB)\n"
-"  --duration SEC       stop after SEC seconds\n"
-"  --count N            stop after N packets\n"
-"  --report-every SEC   an interim summary every SEC seconds, with libpcap's\n"
-"                       drop counters (on a silent link too)\n"
+"Live capture:\n", o);
+	options_help_of(o, "snaplen");
+	fputs(
+"  --no-promisc         do not put the interface in promiscuous mode\n", o);
+	options_help_of(o, "buffer-size");
+	options_help_of(o, "duration");
+	options_help_of(o, "count");
+	options_help_of(o, "report-every");
+	fputs(
 "  -Z USER              drop root privileges to USER once the capture is\n"
 "                       open (as tcpdump); refuse to go on as root otherwise\n"
 "  SIGINT or SIGTERM end the capture: what the kernel still holds is read,\n"
@@ -137,36 +137,31 @@ static void usage(FILE *o)
 "                       [NAME]' per line): a documented port used between\n"
 "                       the wrong roles is a role-violation; coverage is\n"
 "                       given per pair of hosts ('impwatch roles' lists them)\n"
-"  --health-one-way PCT  poor health when over PCT%% of TCP flows are seen\n"
-"                       in one direction only (default %u)\n"
-"  --health-duplicates PCT  poor health when over PCT%% of frames were\n"
-"                       mirrored twice (default %u); copies are left out\n"
-"  --health-drops PCT   poor health when libpcap dropped over PCT%% of the\n"
-"                       packets (dropped over received and dropped; decimals\n"
-"                       allowed, 0.1; default 0: any drop)\n"
-"  --dup-window-us US   a frame repeated within US microseconds is a copy\n"
-"                       (default %u; 0: no detection)\n"
+"", o);
+	options_help_of(o, "health-one-way");
+	options_help_of(o, "health-duplicates");
+	options_help_of(o, "health-drops");
+	options_help_of(o, "dup-window-us");
+	fputs(
 "  --trust-tunnel ADDR[/LEN]  a tunnel endpoint the site trusts (may\n"
 "                       repeat; or the inventory role tunnel-endpoint): a\n"
 "                       VXLAN, VXLAN-GPE, Geneve, GRE or IP-in-IP carrier is\n"
 "                       untrusted-tunnel unless both its ends are declared;\n"
 "                       once any end is declared, ERSPAN must go to or from\n"
-"                       one. Every carrier is listed in the summary\n",
-		DEF_SNAPLEN, DEF_BUFFER_KIB, DEF_HEALTH_ONE_WAY, DEF_HEALTH_DUP,
-		DEF_DUP_WINDOW_US);
-	options_help(o, OPTS_SITE);
-	fprintf(o,
+"                       one. Every carrier is listed in the summary\n", o);
+	options_help_of(o, "ephemeral-ports");
+	fputs(
 "\n"
 "Catalogue:\n"
 "  --rules FILE         use FILE instead of the built-in catalogue\n"
 "  --rules-add FILE     add rows, or replace rows of the same table and\n"
 "                       service (a site's moved ports); may repeat\n"
 "\n"
-"Limits:\n");
+"Limits:\n", o);
 	options_help(o, OPTS_LIMITS);
-	fprintf(o,
+	fputs(
 "\n"
-"Application detection (nDPI):\n");
+"Application detection (nDPI):\n", o);
 	options_help(o, OPTS_DPI);
 	fputs(
 "  --no-dpi             ports only: nDPI is not loaded, records have no app\n"
@@ -205,34 +200,6 @@ static void usage(FILE *o)
 	acl_usage(o);
 }
 
-/* A whole number in [lo, hi], or false. */
-static bool parse_u64(const char *s, unsigned long long lo,
-		      unsigned long long hi, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
-		return false;
-	*out = v;
-	return true;
-}
-
-static bool parse_uint(const char *s, unsigned long lo, unsigned long hi,
-		       uint32_t *out)
-{
-	uint64_t v;
-
-	if (!parse_u64(s, lo, hi, &v))
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
 static bool parse_format(const char *s, enum report_format *fmt)
 {
 	if (strcmp(s, "text") == 0)
@@ -247,12 +214,9 @@ static bool parse_format(const char *s, enum report_format *fmt)
 }
 
 enum {
-	OPT_FORMAT = 256, OPT_VALIDATE, OPT_RULES, OPT_RULES_ADD, OPT_TOP,
-	OPT_CHECK, OPT_NO_DPI, OPT_SNAPLEN, OPT_NO_PROMISC,
-	OPT_BUFFER_SIZE, OPT_DURATION, OPT_COUNT, OPT_REPORT_EVERY, OPT_DUMP,
-	OPT_ALERTS, OPT_NO_ALERTS, OPT_HOSTS, OPT_DUP_WINDOW, OPT_HEALTH_ONE_WAY,
-	OPT_HEALTH_DUP, OPT_ALERT_FILE, OPT_TRUST_TUNNEL, OPT_HEALTH_DROPS,
-	OPT_DUMP_SNAPLEN
+	OPT_FORMAT = 256, OPT_VALIDATE, OPT_RULES, OPT_RULES_ADD,
+	OPT_CHECK, OPT_NO_DPI, OPT_NO_PROMISC, OPT_DUMP,
+	OPT_ALERTS, OPT_NO_ALERTS, OPT_HOSTS, OPT_ALERT_FILE, OPT_TRUST_TUNNEL
 };
 
 static const struct option long_opts[] = {
@@ -261,25 +225,14 @@ static const struct option long_opts[] = {
 	{ "rules", required_argument, NULL, OPT_RULES },
 	{ "rules-add", required_argument, NULL, OPT_RULES_ADD },
 	{ "check", required_argument, NULL, OPT_CHECK },
-	{ "top", required_argument, NULL, OPT_TOP },
 	{ "no-dpi", no_argument, NULL, OPT_NO_DPI },
-	{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
 	{ "no-promisc", no_argument, NULL, OPT_NO_PROMISC },
-	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
-	{ "duration", required_argument, NULL, OPT_DURATION },
-	{ "count", required_argument, NULL, OPT_COUNT },
-	{ "report-every", required_argument, NULL, OPT_REPORT_EVERY },
 	{ "dump-undocumented", required_argument, NULL, OPT_DUMP },
 	{ "alerts", no_argument, NULL, OPT_ALERTS },
 	{ "no-alerts", no_argument, NULL, OPT_NO_ALERTS },
 	{ "alert-file", required_argument, NULL, OPT_ALERT_FILE },
 	{ "hosts", required_argument, NULL, OPT_HOSTS },
-	{ "dup-window-us", required_argument, NULL, OPT_DUP_WINDOW },
-	{ "health-one-way", required_argument, NULL, OPT_HEALTH_ONE_WAY },
-	{ "health-duplicates", required_argument, NULL, OPT_HEALTH_DUP },
 	{ "trust-tunnel", required_argument, NULL, OPT_TRUST_TUNNEL },
-	{ "health-drops", required_argument, NULL, OPT_HEALTH_DROPS },
-	{ "dump-snaplen", required_argument, NULL, OPT_DUMP_SNAPLEN },
 	{ "output", required_argument, NULL, 'o' },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "filter", required_argument, NULL, 'f' },
@@ -295,31 +248,6 @@ static int bad_value(const char *opt, const char *val)
 	fprintf(stderr, "impwatch: invalid value '%s' for %s\n", val, opt);
 	fprintf(stderr, "Try 'impwatch --help'.\n");
 	return EXIT_INPUT_ERROR;
-}
-
-/* A percentage from 0 to 100 with at most three decimals ("0.1"), in
-   thousandths of a percent; false when it is not one. */
-static bool parse_milli_pct(const char *s, uint32_t *out)
-{
-	uint32_t v = 0, frac = 0;
-	int digits = 0, decimals = 0;
-
-	for (; *s >= '0' && *s <= '9' && digits < 4; s++, digits++)
-		v = v * 10 + (uint32_t)(*s - '0');
-	if (!digits)
-		return false;
-	if (*s == '.') {
-		for (s++; *s >= '0' && *s <= '9' && decimals < 3; s++, decimals++)
-			frac = frac * 10 + (uint32_t)(*s - '0');
-		if (!decimals)
-			return false;
-		for (; decimals < 3; decimals++)
-			frac *= 10;
-	}
-	if (*s || v > 100 || (v == 100 && frac))
-		return false;
-	*out = v * 1000 + frac;
-	return true;
 }
 
 /* tcpdump's -w writes packets: a report under a capture's name would
@@ -392,65 +320,15 @@ static int parse_args(int argc, char **argv, struct options *o,
 			break;
 		case OPT_CHECK: *check = optarg; break;
 		case OPT_NO_DPI: o->no_dpi = true; break;
-		case OPT_TOP: {
-			uint32_t n;
-
-			if (!parse_uint(optarg, 0, 100000, &n))
-				return bad_value("--top", optarg);
-			o->top = n;
-			break;
-		}
-		case OPT_SNAPLEN:
-			/* Large enough for any frame libpcap delivers. */
-			if (!parse_uint(optarg, 64, 262144, &o->snaplen))
-				return bad_value("--snaplen (64-262144)", optarg);
-			break;
 		case OPT_NO_PROMISC: o->no_promisc = true; break;
-		case OPT_BUFFER_SIZE:
-			/* libpcap takes the size in bytes, as an int. */
-			if (!parse_uint(optarg, 1, INT_MAX / 1024, &o->buffer_kib))
-				return bad_value("--buffer-size (KiB, at most 2097151)", optarg);
-			break;
-		case OPT_DURATION:
-			if (!parse_uint(optarg, 1, 86400u * 366, &o->duration))
-				return bad_value("--duration", optarg);
-			break;
-		case OPT_COUNT:
-			if (!parse_u64(optarg, 1, UINT64_MAX, &o->count))
-				return bad_value("--count", optarg);
-			break;
-		case OPT_REPORT_EVERY:
-			if (!parse_uint(optarg, 1, 86400, &o->report_every))
-				return bad_value("--report-every", optarg);
-			break;
 		case OPT_DUMP: o->dump = optarg; break;
 		case OPT_HOSTS: o->hosts = optarg; break;
-		case OPT_DUP_WINDOW:
-			if (!parse_uint(optarg, 0, 10000000, &o->dup_window_us))
-				return bad_value("--dup-window-us", optarg);
-			break;
-		case OPT_HEALTH_ONE_WAY:
-			if (!parse_uint(optarg, 0, 100, &o->health_one_way))
-				return bad_value("--health-one-way (0-100)", optarg);
-			break;
-		case OPT_HEALTH_DUP:
-			if (!parse_uint(optarg, 0, 100, &o->health_dup))
-				return bad_value("--health-duplicates (0-100)", optarg);
-			break;
 		case OPT_TRUST_TUNNEL:
 			if (o->n_trust == MAX_TRUST_TUNNEL)
 				return too_many("--trust-tunnel networks (list "
 						"more in --hosts, role "
 						"tunnel-endpoint)", MAX_TRUST_TUNNEL);
 			o->trust[o->n_trust++] = optarg;
-			break;
-		case OPT_HEALTH_DROPS:
-			if (!parse_milli_pct(optarg, &o->health_drops))
-				return bad_value("--health-drops (0-100, such as 0.1)", optarg);
-			break;
-		case OPT_DUMP_SNAPLEN:
-			if (!parse_uint(optarg, 1, 262144, &o->dump_snaplen))
-				return bad_value("--dump-snaplen (1-262144)", optarg);
 			break;
 		case OPT_ALERTS: o->alerts = 1; break;
 		case OPT_NO_ALERTS: o->alerts = 0; break;
@@ -475,8 +353,7 @@ static int cmd_rules(int argc, char **argv)
 	struct dpi *dpi = NULL;
 	int rc;
 
-	memset(&o, 0, sizeof(o));
-	limits_default(&o.lim);
+	options_default(&o);
 	rc = parse_args(argc, argv, &o, &check);
 	if (rc >= 0)
 		return rc;
@@ -525,8 +402,7 @@ static int cmd_roles(int argc, char **argv)
 	size_t i;
 	int rc, role, t;
 
-	memset(&o, 0, sizeof(o));
-	limits_default(&o.lim);
+	options_default(&o);
 	rc = parse_args(argc, argv, &o, &check);
 	if (rc >= 0)
 		return rc;
@@ -1414,16 +1290,8 @@ int main(int argc, char **argv)
 	   still gets the complete report. */
 	install_signals();
 
-	memset(&o, 0, sizeof(o));
-	limits_default(&o.lim);
-	o.top = 20;
+	options_default(&o);
 	o.alerts = -1;
-	o.snaplen = DEF_SNAPLEN;
-	o.buffer_kib = DEF_BUFFER_KIB;
-	o.dup_window_us = DEF_DUP_WINDOW_US;
-	o.health_one_way = DEF_HEALTH_ONE_WAY;
-	o.health_dup = DEF_HEALTH_DUP;
-	o.health_drops = DEF_HEALTH_DROPS;
 	rc = parse_args(argc, argv, &o, &check);
 	if (rc >= 0)
 		return rc;

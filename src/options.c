@@ -18,6 +18,10 @@
 /* The field a row sets, and the second one of the kinds that set two. */
 #define OPT_F1_UINT(f)  f
 #define OPT_F2_UINT(f)  f
+#define OPT_F1_U64(f)   f
+#define OPT_F2_U64(f)   f
+#define OPT_F1_MILLI(f) f
+#define OPT_F2_MILLI(f) f
 #define OPT_F1_PORTS(f) f##_lo
 #define OPT_F2_PORTS(f) f##_hi
 #define OPT_OFF_LIM(m)  (offsetof(struct options, lim) + offsetof(struct limits, m))
@@ -44,6 +48,10 @@ void options_default(struct options *o)
 {
 	memset(o, 0, sizeof(*o));
 	limits_default(&o->lim);
+#define OPT_X(sect, chr, name, arg, kind, where, f, def, min, max, hint, help) \
+	OPT_RUNDEF_##where(kind, o, f, def)
+	OPTIONS(OPT_X)
+#undef OPT_X
 }
 
 /* The field at off in *o. */
@@ -100,6 +108,32 @@ static bool parse_range(const char *s, unsigned long long lo,
 	       *a <= *b;
 }
 
+/* A percentage from 0 to 100 with at most three decimals ("0.1"), in
+   thousandths of a percent, in [lo, hi]; false when it is not one. */
+static bool parse_milli_pct(const char *s, unsigned long long lo,
+			    unsigned long long hi, uint32_t *out)
+{
+	uint32_t v = 0, frac = 0;
+	int digits = 0, decimals = 0;
+
+	for (; *s >= '0' && *s <= '9' && digits < 4; s++, digits++)
+		v = v * 10 + (uint32_t)(*s - '0');
+	if (!digits)
+		return false;
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9' && decimals < 3; s++, decimals++)
+			frac = frac * 10 + (uint32_t)(*s - '0');
+		if (!decimals)
+			return false;
+		for (; decimals < 3; decimals++)
+			frac *= 10;
+	}
+	if (*s || v > 100 || v * 1000 + frac < lo || v * 1000 + frac > hi)
+		return false;
+	*out = v * 1000 + frac;
+	return true;
+}
+
 /* "--name" or "-c", for messages. */
 static const char *opt_name(const struct opt_row *r, char buf[64])
 {
@@ -136,6 +170,15 @@ int options_apply(struct options *o, int c, const char *arg)
 			return bad_value(r, arg);
 		*(uint32_t *)field(o, r->off) = (uint32_t)v;
 		break;
+	case OPTK_U64:
+		if (!parse_u64(arg, r->min, r->max, &v))
+			return bad_value(r, arg);
+		*(uint64_t *)field(o, r->off) = v;
+		break;
+	case OPTK_MILLI:
+		if (!parse_milli_pct(arg, r->min, r->max, field(o, r->off)))
+			return bad_value(r, arg);
+		break;
 	case OPTK_PORTS:
 		if (!parse_range(arg, r->min, r->max, &v, &w))
 			return bad_value(r, arg);
@@ -165,9 +208,19 @@ int options_parse(int argc, char **argv, struct options *o)
 static void show_default(FILE *out, const struct opt_row *r,
 			 struct options *d)
 {
+	char pct[16];
+
 	switch (r->kind) {
 	case OPTK_UINT:
 		fprintf(out, "%u", *(uint32_t *)field(d, r->off));
+		break;
+	case OPTK_U64:
+		fprintf(out, "%llu",
+			(unsigned long long)*(uint64_t *)field(d, r->off));
+		break;
+	case OPTK_MILLI:
+		fmt_milli_pct(*(uint32_t *)field(d, r->off), pct);
+		fputs(pct, out);
 		break;
 	case OPTK_PORTS:
 		fprintf(out, "%u-%u", *(uint16_t *)field(d, r->off),
@@ -230,6 +283,17 @@ static void help_row(FILE *out, const struct opt_row *r, struct options *d)
 		p++;
 	}
 	fputc('\n', out);
+}
+
+void options_help_of(FILE *out, const char *name)
+{
+	struct options d;
+	size_t i;
+
+	options_default(&d);
+	for (i = 0; i < N_ROWS; i++)
+		if (rows[i].name && strcmp(rows[i].name, name) == 0)
+			help_row(out, &rows[i], &d);
 }
 
 void options_help(FILE *out, enum opt_sect s)

@@ -4,7 +4,9 @@
  * default lies in its range, and --help lists it with its default.
  */
 #include <setjmp.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -54,9 +56,18 @@ static const void *at(const struct options *o, size_t off)
 	return (const char *)o + off;
 }
 
+/* The value of a row of a numeric kind. */
 static uint64_t uint_at(const struct options *o, const struct opt_row *r)
 {
+	if (r->kind == OPTK_U64)
+		return *(const uint64_t *)at(o, r->off);
 	return *(const uint32_t *)at(o, r->off);
+}
+
+/* A kind read as a whole number. */
+static bool whole(const struct opt_row *r)
+{
+	return r->kind == OPTK_UINT || r->kind == OPTK_U64;
 }
 
 /* Names are unique; every row is listed; defaults lie in the range. */
@@ -84,9 +95,14 @@ static void test_table(void **state)
 		assert_true(r->min <= r->max);
 		switch (r->kind) {
 		case OPTK_UINT:
-			assert_non_null(r->arg);
+		case OPTK_MILLI:
 			assert_true(r->max <= UINT32_MAX);
-			assert_in_range(uint_at(&d, r), r->min, r->max);
+			/* fall through */
+		case OPTK_U64:
+			assert_non_null(r->arg);
+			/* 0 below the range: the option was not given. */
+			if (uint_at(&d, r) != 0 || r->min == 0)
+				assert_in_range(uint_at(&d, r), r->min, r->max);
 			break;
 		case OPTK_PORTS:
 			assert_non_null(r->arg);
@@ -124,7 +140,7 @@ static void test_ranges(void **state)
 	rows = options_rows(&n);
 	for (i = 0; i < n; i++) {
 		r = &rows[i];
-		if (r->kind != OPTK_UINT || !r->name)
+		if (!whole(r) || !r->name)
 			continue;
 		snprintf(arg, sizeof(arg), "--%s=%llu", r->name, r->min);
 		assert_int_equal(parse(&o, err, sizeof(err), arg, NULL), -1);
@@ -134,7 +150,10 @@ static void test_ranges(void **state)
 		assert_int_equal(parse(&o, err, sizeof(err), arg, NULL), -1);
 		assert_int_equal(uint_at(&o, r), r->max);
 
-		snprintf(val, sizeof(val), "%llu", r->max + 1);
+		if (r->max == ULLONG_MAX)
+			snprintf(val, sizeof(val), "18446744073709551616");
+		else
+			snprintf(val, sizeof(val), "%llu", r->max + 1);
 		snprintf(arg, sizeof(arg), "--%s=%s", r->name, val);
 		assert_int_equal(parse(&o, err, sizeof(err), arg, NULL), 2);
 		want_invalid(r, val, err);
@@ -181,6 +200,35 @@ static void test_ports(void **state)
 			       "1024", NULL), 2);
 }
 
+/* A percentage with up to three decimals, in thousandths. */
+static void test_milli(void **state)
+{
+	static const struct { const char *arg; int rc; uint32_t v; } cases[] = {
+		{ "0", -1, 0 }, { "0.1", -1, 100 }, { "0.001", -1, 1 },
+		{ "99.999", -1, 99999 }, { "100", -1, 100000 },
+		{ "100.0", -1, 100000 }, { "12.25", -1, 12250 },
+		{ "100.001", 2, 0 }, { "101", 2, 0 }, { "0.0001", 2, 0 },
+		{ "1.", 2, 0 }, { ".5", 2, 0 }, { "-1", 2, 0 }, { "", 2, 0 },
+		{ "1,5", 2, 0 }, { "00100", 2, 0 },
+	};
+	struct options o;
+	char arg[64], err[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(arg, sizeof(arg), "--health-drops=%s", cases[i].arg);
+		assert_int_equal(parse(&o, err, sizeof(err), arg, NULL), cases[i].rc);
+		if (cases[i].rc < 0)
+			assert_int_equal(o.health_drops, cases[i].v);
+	}
+	assert_int_equal(parse(&o, err, sizeof(err), "--health-drops", "0.5x",
+			       NULL), 2);
+	assert_string_equal(err, "impwatch: invalid value '0.5x' for "
+			    "--health-drops (0-100, such as 0.1)\n"
+			    "Try 'impwatch --help'.\n");
+}
+
 /* Every row is in --help, its default said, its lines aligned. */
 static void test_help(void **state)
 {
@@ -206,6 +254,7 @@ static void test_help(void **state)
 			       "                       least recently seen"));
 	assert_non_null(strstr(buf, "(default 1024-65535)"));
 	assert_non_null(strstr(buf, "(default 12, at most 1000)"));
+	assert_non_null(strstr(buf, "allowed, 0.1; default 0: any drop)"));
 	/* Each line is a row's first, at two spaces, or its text's next,
 	   at the column the texts start at. */
 	for (line = strtok_r(buf, "\n", &save); line;
@@ -221,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_ports),
+		cmocka_unit_test(test_milli),
 		cmocka_unit_test(test_help),
 	};
 
