@@ -102,31 +102,101 @@
  *
  * X(sect, chr, name, arg, kind, where, field, def, min, max, hint, help)
  *
- *   sect   the section of --help it is listed in (OPTION_SECTIONS)
+ *   sect   the section of --help it is listed in (OPTION_SECTIONS);
+ *          HIDDEN: not listed
  *   chr    its short option letter, or 0
  *   name   its long name without "--", or NULL
  *   arg    its argument as --help names it; NULL when it takes none
  *   kind   how the argument is read (options.c):
- *            UINT   a whole number in [min, max], a uint32_t
- *            U64    the same, a uint64_t
- *            MILLI  a percentage with at most three decimals ("0.1"),
- *                   in thousandths of a percent, a uint32_t
- *            PORTS  LO-HI, two ports in [min, max] with LO <= HI: the
- *                   fields FIELD_lo and FIELD_hi, uint16_t
+ *            UINT    a whole number in [min, max], a uint32_t
+ *            U64     the same, a uint64_t
+ *            MILLI   a percentage with at most three decimals ("0.1"),
+ *                    in thousandths of a percent, a uint32_t
+ *            PORTS   LO-HI, two ports in [min, max] with LO <= HI: the
+ *                    fields FIELD_lo and FIELD_hi, uint16_t
+ *            STR     the argument itself, a const char * into argv
+ *            REPORT  the same, for the report: a name that ends as a
+ *                    capture's is refused
+ *            LIST    each use adds one, at most max: FIELD[max] and
+ *                    the count n_FIELD
+ *            FORMAT  text, json or csv: an enum report_format
+ *            FLAG    no argument: a bool set true
+ *            ON, OFF no argument: an int set to 1 or 0 (-1 when neither
+ *                    was given)
+ *            HELP, VERSION  print --help or the versions, and exit
  *   where  LIM: a field of struct limits, which the modules read;
- *          RUN: a field of struct options, which main.c reads
+ *          RUN: a field of struct options, which main.c reads;
+ *          ALSO: the struct options field of another row (another
+ *          name for it); NONE: no field
  *   field  the field it sets
  *   def    its default (PORTS: (LO, HI)); 0 below min: not given
  *   min, max  the range of its value
  *   hint   what follows the option's name in "invalid value 'X' for
- *          --name HINT", or ""
+ *          --name HINT", or ""; LIST: what "more than MAX HINT" calls
+ *          the items
  *   help   its --help text, lines apart with \n, indented by options.c;
- *          {def}, {min} and {max} stand for the row's values
+ *          {def}, {min} and {max} stand for the row's values. NULL: the
+ *          row is listed with the next one ("--alerts, --no-alerts")
  */
 #define OPTIONS(X) \
+X(IO, 'r', NULL, "FILE", LIST, RUN, inputs, \
+  0, 0, 256, "input files", \
+  "read a pcap or pcapng file ('-' for standard input);\n" \
+  "repeat for several files, read in order as one run") \
+X(IO, 'i', NULL, "IFACE", STR, RUN, iface, \
+  NULL, 0, 0, "", \
+  "capture live on IFACE ('any': every interface)") \
+X(IO, 'f', "filter", "BPF", STR, RUN, filter, \
+  NULL, 0, 0, "", \
+  "only packets matching this BPF filter (as tcpdump)") \
+X(IO, 'o', "output", "FILE", STR, RUN, output, \
+  NULL, 0, 0, "", \
+  "write the report to FILE instead of standard output\n" \
+  "(created 0640); never a file that is an input.\n" \
+  "SIGHUP reopens it (for log rotation)") \
+X(IO, 'w', NULL, "FILE", REPORT, ALSO, output, \
+  NULL, 0, 0, "", \
+  "the same as -o, for a report: a name ending .pcap,\n" \
+  ".pcapng or .cap is refused (packets go to\n" \
+  "--dump-undocumented)") \
+X(IO, 0, "format", "FMT", FORMAT, RUN, fmt, \
+  FMT_TEXT, 0, 0, "(text, json, csv)", \
+  "text (default: a summary), json (JSON lines: one\n" \
+  "flow object per flow, then a summary object), csv") \
 X(IO, 0, "top", "N", UINT, RUN, top, \
   20, 0, 100000, "", \
   "largest flows listed per finding (default {def})") \
+X(IO, 'q', "quiet", NULL, FLAG, RUN, quiet, \
+  false, 0, 0, "", \
+  "no progress line on standard error") \
+X(IO, 0, "validate", NULL, FLAG, RUN, validate, \
+  false, 0, 0, "", \
+  "exit 0 only when every flow is documented (and no\n" \
+  "flow is a protocol mismatch) or a trusted tunnel's\n" \
+  "carrier; exit 3 when the run cannot tell:\n" \
+  "interrupted, no packets or no flows, poor capture\n" \
+  "health") \
+X(IO, 0, "alerts", NULL, ON, RUN, alerts, \
+  -1 /* live only */, 0, 0, "", \
+  NULL) \
+X(IO, 0, "no-alerts", NULL, OFF, ALSO, alerts, \
+  0, 0, 0, "", \
+  "an alert record for each flow that is a finding,\n" \
+  "as soon as it is seen (default: on live, off for files;\n" \
+  "CSV has no alert rows: alerts need --alert-file)") \
+X(IO, 0, "alert-file", "FILE", STR, RUN, alert_file, \
+  NULL /* "-": standard error */, 0, 0, "", \
+  "also write each alert as a text line to FILE ('-':\n" \
+  "standard error), appended and flushed as written\n" \
+  "(created 0640; never a file that is an input);\n" \
+  "turns alerts on. The JSON report keeps its alert\n" \
+  "records; text reports leave their alert lines to FILE.\n" \
+  "SIGHUP reopens it") \
+X(IO, 0, "dump-undocumented", "FILE", STR, RUN, dump, \
+  NULL, 0, 0, "", \
+  "write the frames of flows that are not\n" \
+  "documented to a pcap file, as evidence (created\n" \
+  "0600: frames carry passwords and messages)") \
 X(IO, 0, "dump-snaplen", "N", UINT, RUN, dump_snaplen, \
   0 /* whole frames */, 1, 262144, "(1-262144)", \
   "keep the first N bytes of each evidence frame (its\n" \
@@ -134,6 +204,9 @@ X(IO, 0, "dump-snaplen", "N", UINT, RUN, dump_snaplen, \
 X(LIVE, 0, "snaplen", "N", UINT, RUN, snaplen, \
   DEF_SNAPLEN, 64, 262144 /* any frame libpcap delivers */, "(64-262144)", \
   "bytes kept of each frame (default {def})") \
+X(LIVE, 0, "no-promisc", NULL, FLAG, RUN, no_promisc, \
+  false, 0, 0, "", \
+  "do not put the interface in promiscuous mode") \
 X(LIVE, 0, "buffer-size", "KIB", UINT, RUN, buffer_kib, \
   DEF_BUFFER_KIB, 1, INT_MAX / 1024 /* libpcap's int of bytes */, \
   "(KiB, at most 2097151)", \
@@ -148,6 +221,16 @@ X(LIVE, 0, "report-every", "SEC", UINT, RUN, report_every, \
   0 /* never */, 1, 86400, "", \
   "an interim summary every SEC seconds, with libpcap's\n" \
   "drop counters (on a silent link too)") \
+X(LIVE, 'Z', NULL, "USER", STR, RUN, user, \
+  NULL, 0, 0, "", \
+  "drop root privileges to USER once the capture is\n" \
+  "open (as tcpdump); refuse to go on as root otherwise") \
+X(SITE, 0, "hosts", "FILE", STR, RUN, hosts, \
+  NULL, 0, 0, "", \
+  "the roles of the site's hosts ('ROLE[,ROLE] ADDRESS[/LEN]\n" \
+  "[NAME]' per line): a documented port used between\n" \
+  "the wrong roles is a role-violation; coverage is\n" \
+  "given per pair of hosts ('impwatch roles' lists them)") \
 X(SITE, 0, "health-one-way", "PCT", UINT, RUN, health_one_way, \
   DEF_HEALTH_ONE_WAY, 0, 100, "(0-100)", \
   "poor health when over PCT% of TCP flows are seen\n" \
@@ -165,12 +248,28 @@ X(SITE, 0, "dup-window-us", "US", UINT, RUN, dup_window_us, \
   DEF_DUP_WINDOW_US, 0, 10000000, "", \
   "a frame repeated within US microseconds is a copy\n" \
   "(default {def}; 0: no detection)") \
+X(SITE, 0, "trust-tunnel", "ADDR[/LEN]", LIST, RUN, trust, \
+  0, 0, MAX_TRUST_TUNNEL, \
+  "--trust-tunnel networks (list more in --hosts, role tunnel-endpoint)", \
+  "a tunnel endpoint the site trusts (may\n" \
+  "repeat; or the inventory role tunnel-endpoint): a\n" \
+  "VXLAN, VXLAN-GPE, Geneve, GRE or IP-in-IP carrier is\n" \
+  "untrusted-tunnel unless both its ends are declared;\n" \
+  "once any end is declared, ERSPAN must go to or from\n" \
+  "one. Every carrier is listed in the summary") \
 X(SITE, 0, "ephemeral-ports", "LO-HI", PORTS, LIM, ephemeral, \
   (DEF_EPHEMERAL_LO, DEF_EPHEMERAL_HI), 1, 65535, "(LO-HI, 1-65535)", \
   "the ports clients use (default {def}): a flow\n" \
   "documented only by its first sender's own port (or\n" \
   "a lone SYN-ACK) stays documented only when sent to a\n" \
   "port in this range that no row documents") \
+X(CATALOGUE, 0, "rules", "FILE", STR, RUN, rules, \
+  NULL, 0, 0, "", \
+  "use FILE instead of the built-in catalogue") \
+X(CATALOGUE, 0, "rules-add", "FILE", LIST, RUN, rules_add, \
+  0, 0, 32, "--rules-add files", \
+  "add rows, or replace rows of the same table and\n" \
+  "service (a site's moved ports); may repeat") \
 X(LIMITS, 0, "max-flows", "N", UINT, LIM, max_flows, \
   DEF_MAX_FLOWS, 1, FLOW_MAX_FLOWS, "", \
   "flows tracked at once (default {def}); beyond it the\n" \
@@ -207,11 +306,35 @@ X(DPI, 0, "dpi-packets", "N", UINT, LIM, dpi_packets, \
 X(DPI, 0, "dpi-memory", "MB", UINT, LIM, dpi_memory_mb, \
   DEF_DPI_MEMORY_MB, 1, 1u << 20 /* 1 TiB */, "(MB)", \
   "memory for nDPI's per-flow states (default {def}); past\n" \
-  "it new flows are not inspected, and counted")
+  "it new flows are not inspected, and counted") \
+X(DPI, 0, "no-dpi", NULL, FLAG, RUN, no_dpi, \
+  false, 0, 0, "", \
+  "ports only: nDPI is not loaded, records have no app") \
+X(OTHER, 'h', "help", NULL, HELP, NONE, none, \
+  0, 0, 0, "", \
+  "this help") \
+X(OTHER, 'V', "version", NULL, VERSION, NONE, none, \
+  0, 0, 0, "", \
+  "version, with the nDPI and libpcap versions in use\n" \
+  "and the built-in catalogue's SHA-256") \
+X(HIDDEN, 0, "check", "FILE", STR, RUN, check, \
+  NULL /* impwatch rules --check */, 0, 0, "", \
+  "") \
+X(HIDDEN, 0, "interface", "IFACE", STR, ALSO, iface, \
+  NULL, 0, 0, "", \
+  "")
 
-/* The sections of --help, in order. */
+/* The sections of --help, in order, with their titles (options.c adds
+   the notes some of them end with). OTHER has none. */
 #define OPTION_SECTIONS(X) \
-	X(IO) X(LIVE) X(SITE) X(CATALOGUE) X(LIMITS) X(DPI)
+	X(IO, "Input and output:") \
+	X(LIVE, "Live capture:") \
+	X(SITE, "Site inventory and capture health:") \
+	X(CATALOGUE, "Catalogue:") \
+	X(LIMITS, "Limits:") \
+	X(DPI, "Application detection (nDPI):") \
+	X(OTHER, NULL) \
+	X(HIDDEN, NULL)
 
 #define OPT_STR_(x) #x
 #define OPT_STR(x) OPT_STR_(x)
@@ -219,36 +342,59 @@ X(DPI, 0, "dpi-memory", "MB", UINT, LIM, dpi_memory_mb, \
 /* ---- what the rows generate --------------------------------------------- */
 
 /* A field of each kind. */
-#define OPT_DECL_UINT(f)   uint32_t f;
-#define OPT_DECL_U64(f)    uint64_t f;
-#define OPT_DECL_MILLI(f)  uint32_t f;
-#define OPT_DECL_PORTS(f)  uint16_t f##_lo, f##_hi;
+#define OPT_DECL_UINT(f, max)    uint32_t f;
+#define OPT_DECL_U64(f, max)     uint64_t f;
+#define OPT_DECL_MILLI(f, max)   uint32_t f;
+#define OPT_DECL_PORTS(f, max)   uint16_t f##_lo, f##_hi;
+#define OPT_DECL_STR(f, max)     const char *f;
+#define OPT_DECL_REPORT(f, max)  const char *f;
+#define OPT_DECL_LIST(f, max)    const char *f[max]; size_t n_##f;
+#define OPT_DECL_FORMAT(f, max)  enum report_format f;
+#define OPT_DECL_FLAG(f, max)    bool f;
+#define OPT_DECL_ON(f, max)      int f;
+#define OPT_DECL_OFF(f, max)     int f;
 
 /* Its default. */
 #define OPT_PORT_LO(lo, hi) lo
 #define OPT_PORT_HI(lo, hi) hi
-#define OPT_SET_UINT(s, f, def)   (s)->f = (def);
-#define OPT_SET_U64(s, f, def)    (s)->f = (def);
-#define OPT_SET_MILLI(s, f, def)  (s)->f = (def);
 #define OPT_SET_PORTS(s, f, def)  (s)->f##_lo = OPT_PORT_LO def; \
                                   (s)->f##_hi = OPT_PORT_HI def;
+#define OPT_SET_LIST(s, f, def)   (s)->n_##f = 0;
+#define OPT_SET(s, f, def)        (s)->f = (def);
+#define OPT_SET_UINT    OPT_SET
+#define OPT_SET_U64     OPT_SET
+#define OPT_SET_MILLI   OPT_SET
+#define OPT_SET_STR     OPT_SET
+#define OPT_SET_REPORT  OPT_SET
+#define OPT_SET_FORMAT  OPT_SET
+#define OPT_SET_FLAG    OPT_SET
+#define OPT_SET_ON      OPT_SET
+#define OPT_SET_OFF     OPT_SET
 
 /* The fields of struct limits (LIM) and struct options (RUN), and their
-   defaults. */
-#define OPT_LIM_LIM(kind, f) OPT_DECL_##kind(f)
-#define OPT_LIM_RUN(kind, f)
-#define OPT_RUN_LIM(kind, f)
-#define OPT_RUN_RUN(kind, f) OPT_DECL_##kind(f)
+   defaults; ALSO and NONE rows add none. */
+#define OPT_LIM_LIM(kind, f, max) OPT_DECL_##kind(f, max)
+#define OPT_LIM_RUN(kind, f, max)
+#define OPT_LIM_ALSO(kind, f, max)
+#define OPT_LIM_NONE(kind, f, max)
+#define OPT_RUN_LIM(kind, f, max)
+#define OPT_RUN_RUN(kind, f, max) OPT_DECL_##kind(f, max)
+#define OPT_RUN_ALSO(kind, f, max)
+#define OPT_RUN_NONE(kind, f, max)
 #define OPT_LIMDEF_LIM(kind, s, f, def) OPT_SET_##kind(s, f, def)
 #define OPT_LIMDEF_RUN(kind, s, f, def)
+#define OPT_LIMDEF_ALSO(kind, s, f, def)
+#define OPT_LIMDEF_NONE(kind, s, f, def)
 #define OPT_RUNDEF_LIM(kind, s, f, def)
 #define OPT_RUNDEF_RUN(kind, s, f, def) OPT_SET_##kind(s, f, def)
+#define OPT_RUNDEF_ALSO(kind, s, f, def)
+#define OPT_RUNDEF_NONE(kind, s, f, def)
 
 /* The limits in force: the modules (flow table, decoder, nDPI, catalogue)
    read these. */
 struct limits {
 #define OPT_X(sect, chr, name, arg, kind, where, f, def, min, max, hint, help) \
-	OPT_LIM_##where(kind, f)
+	OPT_LIM_##where(kind, f, max)
 	OPTIONS(OPT_X)
 #undef OPT_X
 };
@@ -262,46 +408,25 @@ static inline void limits_default(struct limits *l)
 #undef OPT_X
 }
 
-#define MAX_INPUTS 256
-#define MAX_RULES_ADD 32
-
 /* Everything the command line sets. */
 struct options {
 	struct limits lim;
 #define OPT_X(sect, chr, name, arg, kind, where, f, def, min, max, hint, help) \
-	OPT_RUN_##where(kind, f)
+	OPT_RUN_##where(kind, f, max)
 	OPTIONS(OPT_X)
 #undef OPT_X
-	const char *inputs[MAX_INPUTS];
-	size_t n_inputs;
-	const char *iface;          /* -i: live capture */
-	const char *output;
-	const char *filter;
-	const char *rules;
-	const char *rules_add[MAX_RULES_ADD];
-	size_t n_rules_add;
-	const char *dump;           /* --dump-undocumented */
-	const char *alert_file;     /* --alert-file, "-": standard error */
-	const char *user;           /* -Z */
-	enum report_format fmt;
-	bool validate;
-	bool quiet;
-	bool no_dpi;
-	bool no_promisc;
-	int alerts;                 /* --alerts/--no-alerts; -1: live only */
-	const char *hosts;          /* --hosts */
-	const char *trust[MAX_TRUST_TUNNEL];  /* --trust-tunnel */
-	size_t n_trust;
 };
 
 /* How an option's argument is read (the table's kind column). */
 enum opt_kind {
-	OPTK_UINT, OPTK_U64, OPTK_MILLI, OPTK_PORTS
+	OPTK_UINT, OPTK_U64, OPTK_MILLI, OPTK_PORTS, OPTK_STR, OPTK_REPORT,
+	OPTK_LIST, OPTK_FORMAT, OPTK_FLAG, OPTK_ON, OPTK_OFF, OPTK_HELP,
+	OPTK_VERSION
 };
 
 /* The sections of --help. */
 enum opt_sect {
-#define OPT_SECT(s) OPTS_##s,
+#define OPT_SECT(s, title) OPTS_##s,
 	OPTION_SECTIONS(OPT_SECT)
 #undef OPT_SECT
 	OPTS_COUNT
@@ -327,26 +452,16 @@ void options_default(struct options *o);
 
 /*
  * Read the options of argv into *o, with getopt_long from optind. -1 to
- * go on (optind is then at the first operand), or the exit status after
- * an error, said on standard error.
+ * go on (optind is then at the first operand), or the exit status: 0
+ * after --help or --version, 2 after an error, said on standard error.
  */
 int options_parse(int argc, char **argv, struct options *o);
 
-/* getopt_long's value for the table's row i. */
-#define OPT_ROW_VAL(i) (0x1000 + (int)(i))
+/* An operand is an input file, as with -r: -1, or the exit status when
+   there are too many (said on standard error). */
+int options_input(struct options *o, const char *path);
 
-/* The table's long options, each with OPT_ROW_VAL of its row, into v
-   (cap entries at least the table's rows). Returns how many. */
-struct option;
-size_t options_long(struct option *v, size_t cap);
-
-/* Apply the option getopt_long returned as c (OPT_ROW_VAL) to *o with
-   its argument: -1 when it was taken, or the exit status after its error
-   (said on standard error). */
-int options_apply(struct options *o, int c, const char *arg);
-
-/* The --help lines of one section's rows; of the row of one long name. */
-void options_help(FILE *out, enum opt_sect s);
-void options_help_of(FILE *out, const char *name);
+/* impwatch --help. */
+void options_usage(FILE *out);
 
 #endif

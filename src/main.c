@@ -1,20 +1,19 @@
 /*
  * main.c: the command line, the run (files or an interface), exit codes.
  *
- * Only this file exits. The per-packet path is pipeline.c's; this file
- * opens the inputs and the outputs, drives the pipeline, and decides the
- * exit status.
+ * Only this file exits. The options are read by options.c, from the
+ * table of options.h; the per-packet path is pipeline.c's. This file
+ * checks the options against each other, opens the inputs and the
+ * outputs, drives the pipeline, and decides the exit status.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -32,7 +31,6 @@
 #include "pipeline.h"
 #include "report.h"
 #include "util.h"
-#include "version.h"
 
 #define ERR_MAX 512             /* one line of error text */
 #define HEALTH_MIN_FLOWS 5      /* TCP flows before one-way is judged */
@@ -62,299 +60,17 @@ static volatile sig_atomic_t stop_flag;   /* the signal that stops the run
                                              (SIGINT, SIGTERM); 0: none */
 static volatile sig_atomic_t hup_flag;    /* SIGHUP: reopen the outputs */
 
-static void usage(FILE *o)
-{
-	fputs(
-"usage: impwatch [options] -r FILE [-r FILE...]\n"
-"       impwatch [options] -i INTERFACE\n"
-"       impwatch rules [--format text|json] [--rules FILE] [--rules-add FILE]\n"
-"       impwatch rules --check FILE\n"
-"       impwatch roles\n"
-"       impwatch acl --hosts FILE [--format FMT] [--observed FILE...] [-o FILE]\n"
-"\n"
-"Classify traffic against the Cisco IM and Presence port catalogue (tables\n"
-"2-34 of the port usage guide) and report what is not documented.\n"
-"\n"
-"Input and output:\n"
-"  -r FILE              read a pcap or pcapng file ('-' for standard input);\n"
-"                       repeat for several files, read in order as one run\n"
-"  -i IFACE             capture live on IFACE ('any': every interface)\n"
-"  -f, --filter BPF     only packets matching this BPF filter (as tcpdump)\n"
-"  -o, --output FILE    write the report to FILE instead of standard output\n"
-"                       (created 0640); never a file that is an input.\n"
-"                       SIGHUP reopens it (for log rotation)\n"
-"  -w FILE              the same as -o, for a report: a name ending .pcap,\n"
-"                       .pcapng or .cap is refused (packets go to\n"
-"                       --dump-undocumented)\n"
-"  --format FMT         text (default: a summary), json (JSON lines: one\n"
-"                       flow object per flow, then a summary object), csv\n"
-"", o);
-	options_help_of(o, "top");
-	fputs(
-"  -q, --quiet          no progress line on standard error\n"
-"  --validate           exit 0 only when every flow is documented (and no\n"
-"                       flow is a protocol mismatch) or a trusted tunnel's\n"
-"                       carrier; exit 3 when the run cannot tell:\n"
-"                       interrupted, no packets or no flows, poor capture\n"
-"                       health\n"
-"  --alerts, --no-alerts  an alert record for each flow that is a finding,\n"
-"                       as soon as it is seen (default: on live, off for files;\n"
-"                       CSV has no alert rows: alerts need --alert-file)\n"
-"  --alert-file FILE    also write each alert as a text line to FILE ('-':\n"
-"                       standard error), appended and flushed as written\n"
-"                       (created 0640; never a file that is an input);\n"
-"                       turns alerts on. The JSON report keeps its alert\n"
-"                       records; text reports leave their alert lines to FILE.\n"
-"                       SIGHUP reopens it\n"
-"  --dump-undocumented FILE  write the frames of flows that are not\n"
-"                       documented to a pcap file, as evidence (created\n"
-"                       0600: frames carry passwords and messages)\n"
-"", o);
-	options_help_of(o, "dump-snaplen");
-	fputs(
-"\n"
-"Live capture:\n", o);
-	options_help_of(o, "snaplen");
-	fputs(
-"  --no-promisc         do not put the interface in promiscuous mode\n", o);
-	options_help_of(o, "buffer-size");
-	options_help_of(o, "duration");
-	options_help_of(o, "count");
-	options_help_of(o, "report-every");
-	fputs(
-"  -Z USER              drop root privileges to USER once the capture is\n"
-"                       open (as tcpdump); refuse to go on as root otherwise\n"
-"  SIGINT or SIGTERM end the capture: what the kernel still holds is read,\n"
-"  every live flow is reported (end reason shutdown), then the summary.\n"
-"  Reading files, they interrupt the run: flows end shutdown, the summary\n"
-"  names the files not read or not finished, and the run is inconclusive\n"
-"  (exit 3; 1 when --validate findings were already seen).\n"
-"  SIGHUP reopens the report and alert files. An interface that goes down\n"
-"  is waited for, and noted in the summary and capture health.\n"
-"\n"
-"Site inventory and capture health:\n"
-"  --hosts FILE         the roles of the site's hosts ('ROLE[,ROLE] ADDRESS[/LEN]\n"
-"                       [NAME]' per line): a documented port used between\n"
-"                       the wrong roles is a role-violation; coverage is\n"
-"                       given per pair of hosts ('impwatch roles' lists them)\n"
-"", o);
-	options_help_of(o, "health-one-way");
-	options_help_of(o, "health-duplicates");
-	options_help_of(o, "health-drops");
-	options_help_of(o, "dup-window-us");
-	fputs(
-"  --trust-tunnel ADDR[/LEN]  a tunnel endpoint the site trusts (may\n"
-"                       repeat; or the inventory role tunnel-endpoint): a\n"
-"                       VXLAN, VXLAN-GPE, Geneve, GRE or IP-in-IP carrier is\n"
-"                       untrusted-tunnel unless both its ends are declared;\n"
-"                       once any end is declared, ERSPAN must go to or from\n"
-"                       one. Every carrier is listed in the summary\n", o);
-	options_help_of(o, "ephemeral-ports");
-	fputs(
-"\n"
-"Catalogue:\n"
-"  --rules FILE         use FILE instead of the built-in catalogue\n"
-"  --rules-add FILE     add rows, or replace rows of the same table and\n"
-"                       service (a site's moved ports); may repeat\n"
-"\n"
-"Limits:\n", o);
-	options_help(o, OPTS_LIMITS);
-	fputs(
-"\n"
-"Application detection (nDPI):\n", o);
-	options_help(o, OPTS_DPI);
-	fputs(
-"  --no-dpi             ports only: nDPI is not loaded, records have no app\n"
-"\n"
-"  A documented flow is protocol-mismatch when nDPI identifies its payload\n"
-"  as a protocol none of the flow's catalogue rows allows (their apps\n"
-"  column). nDPI names a flow MASTER.APP: when MASTER carries other\n"
-"  protocols (TLS, HTTP, DNS, QUIC...) MASTER is checked, APP being a service\n"
-"  inside it (TLS.Google on 8443 is TLS: allowed); otherwise MASTER is\n"
-"  nDPI's guess from the port and APP is checked (SIP.HTTP on 5060 is HTTP:\n"
-"  a mismatch). Guesses (app_source guess) and unknown payload never are.\n"
-"  A local-only flow whose payload is another protocol is a mismatch too;\n"
-"  undocumented flows keep their verdict and carry the app.\n"
-"\n"
-"  -h, --help           this help\n"
-"  -V, --version        version, with the nDPI and libpcap versions in use\n"
-"                       and the built-in catalogue's SHA-256\n"
-"\n"
-"Exit status:\n"
-"  0  the run completed (with --validate: every flow is documented, or a\n"
-"     trusted tunnel's carrier)\n"
-"  1  --validate: some flow is undocumented, local-only, protocol-mismatch,\n"
-"     role-violation or untrusted-tunnel (an interrupted run with such\n"
-"     flows too)\n"
-"  2  usage error, bad rules file, unreadable or damaged capture, capture\n"
-"     error, an output that is an input, or the report, the evidence or\n"
-"     the alerts could not be written (the report still covers what was\n"
-"     read)\n"
-"  3  inconclusive: the run was interrupted (files), or with --validate:\n"
-"     no packets, no flows, poor capture health (one-way TCP, duplicated\n"
-"     frames or dropped packets past the thresholds, or the interface went\n"
-"     down), or work left undone for want of room (flows nDPI did not\n"
-"     inspect past --dpi-memory, datagrams pushed out of a full fragment\n"
-"     table); the summary says why\n", o);
-	fputc('\n', o);
-	acl_usage(o);
-}
-
-static bool parse_format(const char *s, enum report_format *fmt)
-{
-	if (strcmp(s, "text") == 0)
-		*fmt = FMT_TEXT;
-	else if (strcmp(s, "json") == 0)
-		*fmt = FMT_JSON;
-	else if (strcmp(s, "csv") == 0)
-		*fmt = FMT_CSV;
-	else
-		return false;
-	return true;
-}
-
-enum {
-	OPT_FORMAT = 256, OPT_VALIDATE, OPT_RULES, OPT_RULES_ADD,
-	OPT_CHECK, OPT_NO_DPI, OPT_NO_PROMISC, OPT_DUMP,
-	OPT_ALERTS, OPT_NO_ALERTS, OPT_HOSTS, OPT_ALERT_FILE, OPT_TRUST_TUNNEL
-};
-
-static const struct option long_opts[] = {
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "validate", no_argument, NULL, OPT_VALIDATE },
-	{ "rules", required_argument, NULL, OPT_RULES },
-	{ "rules-add", required_argument, NULL, OPT_RULES_ADD },
-	{ "check", required_argument, NULL, OPT_CHECK },
-	{ "no-dpi", no_argument, NULL, OPT_NO_DPI },
-	{ "no-promisc", no_argument, NULL, OPT_NO_PROMISC },
-	{ "dump-undocumented", required_argument, NULL, OPT_DUMP },
-	{ "alerts", no_argument, NULL, OPT_ALERTS },
-	{ "no-alerts", no_argument, NULL, OPT_NO_ALERTS },
-	{ "alert-file", required_argument, NULL, OPT_ALERT_FILE },
-	{ "hosts", required_argument, NULL, OPT_HOSTS },
-	{ "trust-tunnel", required_argument, NULL, OPT_TRUST_TUNNEL },
-	{ "output", required_argument, NULL, 'o' },
-	{ "interface", required_argument, NULL, 'i' },
-	{ "filter", required_argument, NULL, 'f' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-};
-
-#define N_LONG_OPTS (sizeof(long_opts) / sizeof(long_opts[0]))
-
-static int bad_value(const char *opt, const char *val)
-{
-	fprintf(stderr, "impwatch: invalid value '%s' for %s\n", val, opt);
-	fprintf(stderr, "Try 'impwatch --help'.\n");
-	return EXIT_INPUT_ERROR;
-}
-
-/* tcpdump's -w writes packets: a report under a capture's name would
-   overwrite what its user meant to keep, or be mistaken for one. */
-static bool capture_name(const char *path)
-{
-	static const char *const ext[] = { ".pcap", ".pcapng", ".cap" };
-	size_t n = strlen(path), i, e;
-
-	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-		e = strlen(ext[i]);
-		if (n > e && strcasecmp(path + n - e, ext[i]) == 0)
-			return true;
-	}
-	return false;
-}
-
-static int too_many(const char *what, int max)
-{
-	fprintf(stderr, "impwatch: more than %d %s\n", max, what);
-	return EXIT_INPUT_ERROR;
-}
-
-/* Parse argv into *o. Returns -1 to go on, or an exit status. */
-static int parse_args(int argc, char **argv, struct options *o,
-		      const char **check)
-{
-	struct option all[N_LONG_OPTS + 64];
-	size_t n_all;
-	int c, rc;
-
-	memcpy(all, long_opts, sizeof(long_opts));
-	n_all = N_LONG_OPTS + options_long(all + N_LONG_OPTS, 63);
-	memset(&all[n_all], 0, sizeof(all[n_all]));
-	while ((c = getopt_long(argc, argv, "r:i:o:w:f:Z:qhV", all, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			if (o->n_inputs == MAX_INPUTS)
-				return too_many("input files", MAX_INPUTS);
-			o->inputs[o->n_inputs++] = optarg;
-			break;
-		case 'i': o->iface = optarg; break;
-		case 'o': o->output = optarg; break;
-		case 'w':
-			if (capture_name(optarg)) {
-				fprintf(stderr, "impwatch: -w writes the report, not "
-					"packets: '%s' names a capture; give the report "
-					"with -o FILE, or the frames of findings with "
-					"--dump-undocumented FILE\n", optarg);
-				return EXIT_INPUT_ERROR;
-			}
-			o->output = optarg;
-			break;
-		case 'f': o->filter = optarg; break;
-		case 'Z': o->user = optarg; break;
-		case 'q': o->quiet = true; break;
-		case 'h': usage(stdout); return EXIT_PASS;
-		case 'V':
-			return version_print(stdout) == 0 ? EXIT_PASS : EXIT_INPUT_ERROR;
-		case OPT_FORMAT:
-			if (!parse_format(optarg, &o->fmt))
-				return bad_value("--format (text, json, csv)", optarg);
-			break;
-		case OPT_VALIDATE: o->validate = true; break;
-		case OPT_RULES: o->rules = optarg; break;
-		case OPT_RULES_ADD:
-			if (o->n_rules_add == MAX_RULES_ADD)
-				return too_many("--rules-add files", MAX_RULES_ADD);
-			o->rules_add[o->n_rules_add++] = optarg;
-			break;
-		case OPT_CHECK: *check = optarg; break;
-		case OPT_NO_DPI: o->no_dpi = true; break;
-		case OPT_NO_PROMISC: o->no_promisc = true; break;
-		case OPT_DUMP: o->dump = optarg; break;
-		case OPT_HOSTS: o->hosts = optarg; break;
-		case OPT_TRUST_TUNNEL:
-			if (o->n_trust == MAX_TRUST_TUNNEL)
-				return too_many("--trust-tunnel networks (list "
-						"more in --hosts, role "
-						"tunnel-endpoint)", MAX_TRUST_TUNNEL);
-			o->trust[o->n_trust++] = optarg;
-			break;
-		case OPT_ALERTS: o->alerts = 1; break;
-		case OPT_NO_ALERTS: o->alerts = 0; break;
-		case OPT_ALERT_FILE: o->alert_file = optarg; break;
-		default:
-			rc = options_apply(o, c, optarg);
-			if (rc >= 0)
-				return rc;
-			break;
-		}
-	}
-	return -1;
-}
-
 /* `impwatch rules ...`: print or check a catalogue. */
 static int cmd_rules(int argc, char **argv)
 {
 	struct options o;
 	struct pipeline_cfg cfg;
-	const char *check = NULL;
 	struct catalogue *cat;
 	struct dpi *dpi = NULL;
 	int rc;
 
 	options_default(&o);
-	rc = parse_args(argc, argv, &o, &check);
+	rc = options_parse(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
 	if (optind < argc) {
@@ -364,9 +80,9 @@ static int cmd_rules(int argc, char **argv)
 	}
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.lim = &o.lim;
-	cfg.rules = check ? check : o.rules;
+	cfg.rules = o.check ? o.check : o.rules;
 	cfg.rules_add = o.rules_add;
-	cfg.n_rules_add = check ? 0 : o.n_rules_add;
+	cfg.n_rules_add = o.check ? 0 : o.n_rules_add;
 	/* nDPI is loaded only to check the apps names. */
 	if (!o.no_dpi && !(dpi = dpi_new(o.lim.dpi_packets, o.lim.dpi_memory_mb))) {
 		fprintf(stderr, "impwatch: cannot initialise nDPI (out of memory, "
@@ -377,8 +93,8 @@ static int cmd_rules(int argc, char **argv)
 	dpi_free(dpi);
 	if (!cat)
 		return EXIT_INPUT_ERROR;
-	if (check)
-		printf("%s: %zu rows, no errors\n", check, catalogue_count(cat));
+	if (o.check)
+		printf("%s: %zu rows, no errors\n", o.check, catalogue_count(cat));
 	else if (o.fmt == FMT_JSON)
 		catalogue_print_json(cat, stdout);
 	else
@@ -397,16 +113,15 @@ static int cmd_roles(int argc, char **argv)
 {
 	struct options o;
 	struct pipeline_cfg cfg;
-	const char *check = NULL;
 	struct catalogue *cat;
 	size_t i;
 	int rc, role, t;
 
 	options_default(&o);
-	rc = parse_args(argc, argv, &o, &check);
+	rc = options_parse(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	if (optind < argc || check) {
+	if (optind < argc || o.check) {
 		fprintf(stderr, "impwatch roles: takes only --rules and --rules-add\n");
 		return EXIT_INPUT_ERROR;
 	}
@@ -1275,7 +990,6 @@ out:
 int main(int argc, char **argv)
 {
 	struct options o;
-	const char *check = NULL;
 	int rc;
 
 	/* `rules` and `roles` print a table and write no report: a signal
@@ -1291,20 +1005,17 @@ int main(int argc, char **argv)
 	install_signals();
 
 	options_default(&o);
-	o.alerts = -1;
-	rc = parse_args(argc, argv, &o, &check);
+	rc = options_parse(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	if (check) {
+	if (o.check) {
 		fprintf(stderr, "impwatch: --check goes with 'impwatch rules'\n");
 		return EXIT_INPUT_ERROR;
 	}
 	/* Files after the options are inputs too, as with -r. */
-	for (; optind < argc; optind++) {
-		if (o.n_inputs == MAX_INPUTS)
-			return too_many("input files", MAX_INPUTS);
-		o.inputs[o.n_inputs++] = argv[optind];
-	}
+	for (; optind < argc; optind++)
+		if ((rc = options_input(&o, argv[optind])) >= 0)
+			return rc;
 	if (o.iface && o.n_inputs) {
 		fprintf(stderr, "impwatch: -i and -r do not go together: capture "
 			"live or read files\n");

@@ -1,7 +1,7 @@
 /*
  * options.c: the command line's options, from the table of options.h:
- * getopt's long options, each argument read and its range checked with
- * the same message for every option, and the --help lines.
+ * getopt's tables, each argument read as its kind says and its range
+ * checked with the same message for every option, and --help.
  */
 #include "options.h"
 
@@ -10,22 +10,46 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "acl.h"
 #include "flow.h"
 #include "gate.h"
 #include "util.h"
+#include "version.h"
 
 /* The field a row sets, and the second one of the kinds that set two. */
-#define OPT_F1_UINT(f)  f
-#define OPT_F2_UINT(f)  f
-#define OPT_F1_U64(f)   f
-#define OPT_F2_U64(f)   f
-#define OPT_F1_MILLI(f) f
-#define OPT_F2_MILLI(f) f
-#define OPT_F1_PORTS(f) f##_lo
-#define OPT_F2_PORTS(f) f##_hi
+#define OPT_F1(f)          f
+#define OPT_F1_UINT        OPT_F1
+#define OPT_F1_U64         OPT_F1
+#define OPT_F1_MILLI       OPT_F1
+#define OPT_F1_PORTS(f)    f##_lo
+#define OPT_F1_STR         OPT_F1
+#define OPT_F1_REPORT      OPT_F1
+#define OPT_F1_LIST        OPT_F1
+#define OPT_F1_FORMAT      OPT_F1
+#define OPT_F1_FLAG        OPT_F1
+#define OPT_F1_ON          OPT_F1
+#define OPT_F1_OFF         OPT_F1
+#define OPT_F1_HELP        OPT_F1
+#define OPT_F1_VERSION     OPT_F1
+#define OPT_F2_UINT        OPT_F1
+#define OPT_F2_U64         OPT_F1
+#define OPT_F2_MILLI       OPT_F1
+#define OPT_F2_PORTS(f)    f##_hi
+#define OPT_F2_STR         OPT_F1
+#define OPT_F2_REPORT      OPT_F1
+#define OPT_F2_LIST(f)     n_##f
+#define OPT_F2_FORMAT      OPT_F1
+#define OPT_F2_FLAG        OPT_F1
+#define OPT_F2_ON          OPT_F1
+#define OPT_F2_OFF         OPT_F1
+#define OPT_F2_HELP        OPT_F1
+#define OPT_F2_VERSION     OPT_F1
 #define OPT_OFF_LIM(m)  (offsetof(struct options, lim) + offsetof(struct limits, m))
 #define OPT_OFF_RUN(m)  offsetof(struct options, m)
+#define OPT_OFF_ALSO(m) offsetof(struct options, m)
+#define OPT_OFF_NONE(m) 0
 
 static const struct opt_row rows[] = {
 #define OPT_ROW(sect, chr, name, arg, kind, where, f, def, min, max, hint, help) \
@@ -37,6 +61,64 @@ static const struct opt_row rows[] = {
 };
 
 #define N_ROWS (sizeof(rows) / sizeof(rows[0]))
+
+static const char *const titles[OPTS_COUNT] = {
+#define OPT_TITLE(s, title) title,
+	OPTION_SECTIONS(OPT_TITLE)
+#undef OPT_TITLE
+};
+
+/* What a section ends with, after its rows. */
+static const char *const notes[OPTS_COUNT] = {
+	[OPTS_LIVE] =
+"  SIGINT or SIGTERM end the capture: what the kernel still holds is read,\n"
+"  every live flow is reported (end reason shutdown), then the summary.\n"
+"  Reading files, they interrupt the run: flows end shutdown, the summary\n"
+"  names the files not read or not finished, and the run is inconclusive\n"
+"  (exit 3; 1 when --validate findings were already seen).\n"
+"  SIGHUP reopens the report and alert files. An interface that goes down\n"
+"  is waited for, and noted in the summary and capture health.\n",
+	[OPTS_DPI] =
+"\n"
+"  A documented flow is protocol-mismatch when nDPI identifies its payload\n"
+"  as a protocol none of the flow's catalogue rows allows (their apps\n"
+"  column). nDPI names a flow MASTER.APP: when MASTER carries other\n"
+"  protocols (TLS, HTTP, DNS, QUIC...) MASTER is checked, APP being a service\n"
+"  inside it (TLS.Google on 8443 is TLS: allowed); otherwise MASTER is\n"
+"  nDPI's guess from the port and APP is checked (SIP.HTTP on 5060 is HTTP:\n"
+"  a mismatch). Guesses (app_source guess) and unknown payload never are.\n"
+"  A local-only flow whose payload is another protocol is a mismatch too;\n"
+"  undocumented flows keep their verdict and carry the app.\n",
+};
+
+static const char usage_head[] =
+"usage: impwatch [options] -r FILE [-r FILE...]\n"
+"       impwatch [options] -i INTERFACE\n"
+"       impwatch rules [--format text|json] [--rules FILE] [--rules-add FILE]\n"
+"       impwatch rules --check FILE\n"
+"       impwatch roles\n"
+"       impwatch acl --hosts FILE [--format FMT] [--observed FILE...] [-o FILE]\n"
+"\n"
+"Classify traffic against the Cisco IM and Presence port catalogue (tables\n"
+"2-34 of the port usage guide) and report what is not documented.\n";
+
+static const char usage_exit[] =
+"Exit status:\n"
+"  0  the run completed (with --validate: every flow is documented, or a\n"
+"     trusted tunnel's carrier)\n"
+"  1  --validate: some flow is undocumented, local-only, protocol-mismatch,\n"
+"     role-violation or untrusted-tunnel (an interrupted run with such\n"
+"     flows too)\n"
+"  2  usage error, bad rules file, unreadable or damaged capture, capture\n"
+"     error, an output that is an input, or the report, the evidence or\n"
+"     the alerts could not be written (the report still covers what was\n"
+"     read)\n"
+"  3  inconclusive: the run was interrupted (files), or with --validate:\n"
+"     no packets, no flows, poor capture health (one-way TCP, duplicated\n"
+"     frames or dropped packets past the thresholds, or the interface went\n"
+"     down), or work left undone for want of room (flows nDPI did not\n"
+"     inspect past --dpi-memory, datagrams pushed out of a full fragment\n"
+"     table); the summary says why\n";
 
 const struct opt_row *options_rows(size_t *n)
 {
@@ -60,20 +142,11 @@ static void *field(struct options *o, size_t off)
 	return (char *)o + off;
 }
 
-size_t options_long(struct option *v, size_t cap)
+/* Whether a kind takes an argument. */
+static bool takes_arg(enum opt_kind k)
 {
-	size_t i, n = 0;
-
-	for (i = 0; i < N_ROWS && n < cap; i++) {
-		if (!rows[i].name)
-			continue;
-		v[n].name = rows[i].name;
-		v[n].has_arg = rows[i].arg ? required_argument : no_argument;
-		v[n].flag = NULL;
-		v[n].val = OPT_ROW_VAL(i);
-		n++;
-	}
-	return n;
+	return k != OPTK_FLAG && k != OPTK_ON && k != OPTK_OFF &&
+	       k != OPTK_HELP && k != OPTK_VERSION;
 }
 
 /* A whole number in [lo, hi], or false. */
@@ -134,6 +207,34 @@ static bool parse_milli_pct(const char *s, unsigned long long lo,
 	return true;
 }
 
+static bool parse_format(const char *s, enum report_format *fmt)
+{
+	if (strcmp(s, "text") == 0)
+		*fmt = FMT_TEXT;
+	else if (strcmp(s, "json") == 0)
+		*fmt = FMT_JSON;
+	else if (strcmp(s, "csv") == 0)
+		*fmt = FMT_CSV;
+	else
+		return false;
+	return true;
+}
+
+/* tcpdump's -w writes packets: a report under a capture's name would
+   overwrite what its user meant to keep, or be mistaken for one. */
+static bool capture_name(const char *path)
+{
+	static const char *const ext[] = { ".pcap", ".pcapng", ".cap" };
+	size_t n = strlen(path), i, e;
+
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		e = strlen(ext[i]);
+		if (n > e && strcasecmp(path + n - e, ext[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* "--name" or "-c", for messages. */
 static const char *opt_name(const struct opt_row *r, char buf[64])
 {
@@ -154,53 +255,129 @@ static int bad_value(const struct opt_row *r, const char *val)
 	return EXIT_INPUT_ERROR;
 }
 
-int options_apply(struct options *o, int c, const char *arg)
+/* Apply row r to *o with its argument: -1 when taken, or the exit status
+   (after its message on standard error, or --help or --version). */
+static int apply(const struct opt_row *r, struct options *o, const char *arg)
 {
-	const struct opt_row *r;
+	void *p = field(o, r->off);
 	uint64_t v, w;
+	size_t *n;
 
-	if (c < OPT_ROW_VAL(0) || c >= OPT_ROW_VAL(N_ROWS)) {
-		fprintf(stderr, "Try 'impwatch --help'.\n");
-		return EXIT_INPUT_ERROR;
-	}
-	r = &rows[c - OPT_ROW_VAL(0)];
 	switch (r->kind) {
 	case OPTK_UINT:
 		if (!parse_u64(arg, r->min, r->max, &v))
 			return bad_value(r, arg);
-		*(uint32_t *)field(o, r->off) = (uint32_t)v;
+		*(uint32_t *)p = (uint32_t)v;
 		break;
 	case OPTK_U64:
 		if (!parse_u64(arg, r->min, r->max, &v))
 			return bad_value(r, arg);
-		*(uint64_t *)field(o, r->off) = v;
+		*(uint64_t *)p = v;
 		break;
 	case OPTK_MILLI:
-		if (!parse_milli_pct(arg, r->min, r->max, field(o, r->off)))
+		if (!parse_milli_pct(arg, r->min, r->max, p))
 			return bad_value(r, arg);
 		break;
 	case OPTK_PORTS:
 		if (!parse_range(arg, r->min, r->max, &v, &w))
 			return bad_value(r, arg);
-		*(uint16_t *)field(o, r->off) = (uint16_t)v;
+		*(uint16_t *)p = (uint16_t)v;
 		*(uint16_t *)field(o, r->off2) = (uint16_t)w;
 		break;
+	case OPTK_REPORT:
+		if (capture_name(arg)) {
+			fprintf(stderr, "impwatch: -w writes the report, not "
+				"packets: '%s' names a capture; give the report "
+				"with -o FILE, or the frames of findings with "
+				"--dump-undocumented FILE\n", arg);
+			return EXIT_INPUT_ERROR;
+		}
+		/* fall through */
+	case OPTK_STR:
+		*(const char **)p = arg;
+		break;
+	case OPTK_LIST:
+		n = field(o, r->off2);
+		if (*n == r->max) {
+			fprintf(stderr, "impwatch: more than %llu %s\n", r->max,
+				r->hint);
+			return EXIT_INPUT_ERROR;
+		}
+		((const char **)p)[(*n)++] = arg;
+		break;
+	case OPTK_FORMAT:
+		if (!parse_format(arg, p))
+			return bad_value(r, arg);
+		break;
+	case OPTK_FLAG:
+		*(bool *)p = true;
+		break;
+	case OPTK_ON:
+		*(int *)p = 1;
+		break;
+	case OPTK_OFF:
+		*(int *)p = 0;
+		break;
+	case OPTK_HELP:
+		options_usage(stdout);
+		return EXIT_PASS;
+	case OPTK_VERSION:
+		return version_print(stdout) == 0 ? EXIT_PASS : EXIT_INPUT_ERROR;
 	}
 	return -1;
 }
 
+/* getopt_long's value for the table's row i: its letter when it has one,
+   else past any character. */
+#define ROW_VAL(i) (rows[i].chr ? rows[i].chr : 0x1000 + (int)(i))
+
 int options_parse(int argc, char **argv, struct options *o)
 {
 	struct option lo[N_ROWS + 1];
-	size_t n = options_long(lo, N_ROWS);
+	char shorts[2 * N_ROWS + 1];
+	size_t i, nl = 0, ns = 0;
 	int c, rc;
 
-	memset(&lo[n], 0, sizeof(lo[n]));
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		rc = options_apply(o, c, optarg);
+	for (i = 0; i < N_ROWS; i++) {
+		bool a = takes_arg(rows[i].kind);
+
+		if (rows[i].chr) {
+			shorts[ns++] = (char)rows[i].chr;
+			if (a)
+				shorts[ns++] = ':';
+		}
+		if (!rows[i].name)
+			continue;
+		lo[nl].name = rows[i].name;
+		lo[nl].has_arg = a ? required_argument : no_argument;
+		lo[nl].flag = NULL;
+		lo[nl].val = ROW_VAL(i);
+		nl++;
+	}
+	shorts[ns] = '\0';
+	memset(&lo[nl], 0, sizeof(lo[nl]));
+	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+		for (i = 0; i < N_ROWS && ROW_VAL(i) != c; i++)
+			;
+		/* '?': getopt said what was wrong. */
+		if (i == N_ROWS) {
+			fprintf(stderr, "Try 'impwatch --help'.\n");
+			return EXIT_INPUT_ERROR;
+		}
+		rc = apply(&rows[i], o, optarg);
 		if (rc >= 0)
 			return rc;
 	}
+	return -1;
+}
+
+int options_input(struct options *o, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < N_ROWS; i++)
+		if (rows[i].chr == 'r')
+			return apply(&rows[i], o, path);
 	return -1;
 }
 
@@ -226,10 +403,12 @@ static void show_default(FILE *out, const struct opt_row *r,
 		fprintf(out, "%u-%u", *(uint16_t *)field(d, r->off),
 			*(uint16_t *)field(d, r->off2));
 		break;
+	default:
+		break;
 	}
 }
 
-/* The column the help texts start at, and the widest name that leaves
+/* The column the help texts start at, and the widest names that leave
    a space before it. */
 #define HELP_COL 23
 #define NAME_WIDTH (HELP_COL - 3)
@@ -250,23 +429,30 @@ static size_t placeholder(FILE *out, const struct opt_row *r,
 	return 5;
 }
 
-/* One row's --help lines: its names, then its text, each line after the
-   first indented to HELP_COL. */
-static void help_row(FILE *out, const struct opt_row *r, struct options *d)
+/* Append "-c, --name ARG" to label (n bytes used of len). */
+static size_t add_names(char *label, size_t n, size_t len,
+			const struct opt_row *r)
 {
-	char label[96];
+	if (n && n < len)
+		n += (size_t)snprintf(label + n, len - n, ", ");
+	if (r->chr && n < len)
+		n += (size_t)snprintf(label + n, len - n, "-%c%s", r->chr,
+				      r->name ? ", " : "");
+	if (r->name && n < len)
+		n += (size_t)snprintf(label + n, len - n, "--%s", r->name);
+	if (r->arg && n < len)
+		n += (size_t)snprintf(label + n, len - n, " %s", r->arg);
+	return n < len ? n : len - 1;
+}
+
+/* One row's --help lines: its names (and those of the rows listed with
+   it), then its text, each line after the first indented to HELP_COL. */
+static void help_row(FILE *out, const char *label, const struct opt_row *r,
+		     struct options *d)
+{
 	const char *p;
 	size_t k;
-	int n = 0;
 
-	if (r->chr)
-		n += snprintf(label + n, sizeof(label) - (size_t)n, "-%c%s",
-			      r->chr, r->name ? ", " : "");
-	if (r->name)
-		n += snprintf(label + n, sizeof(label) - (size_t)n, "--%s",
-			      r->name);
-	if (r->arg)
-		snprintf(label + n, sizeof(label) - (size_t)n, " %s", r->arg);
 	if (strlen(label) <= NAME_WIDTH)
 		fprintf(out, "  %-*s ", NAME_WIDTH, label);
 	else
@@ -285,24 +471,33 @@ static void help_row(FILE *out, const struct opt_row *r, struct options *d)
 	fputc('\n', out);
 }
 
-void options_help_of(FILE *out, const char *name)
+void options_usage(FILE *out)
 {
 	struct options d;
-	size_t i;
+	char label[128];
+	size_t i, n = 0;
+	int s;
 
 	options_default(&d);
-	for (i = 0; i < N_ROWS; i++)
-		if (rows[i].name && strcmp(rows[i].name, name) == 0)
-			help_row(out, &rows[i], &d);
-}
-
-void options_help(FILE *out, enum opt_sect s)
-{
-	struct options d;
-	size_t i;
-
-	options_default(&d);
-	for (i = 0; i < N_ROWS; i++)
-		if (rows[i].sect == s)
-			help_row(out, &rows[i], &d);
+	fputs(usage_head, out);
+	for (s = 0; s < OPTS_HIDDEN; s++) {
+		fputc('\n', out);
+		if (titles[s])
+			fprintf(out, "%s\n", titles[s]);
+		for (i = 0; i < N_ROWS; i++) {
+			if (rows[i].sect != (enum opt_sect)s)
+				continue;
+			n = add_names(label, n, sizeof(label), &rows[i]);
+			if (!rows[i].help)
+				continue;
+			help_row(out, label, &rows[i], &d);
+			n = 0;
+		}
+		if (notes[s])
+			fputs(notes[s], out);
+	}
+	fputc('\n', out);
+	fputs(usage_exit, out);
+	fputc('\n', out);
+	acl_usage(out);
 }

@@ -70,7 +70,15 @@ static bool whole(const struct opt_row *r)
 	return r->kind == OPTK_UINT || r->kind == OPTK_U64;
 }
 
-/* Names are unique; every row is listed; defaults lie in the range. */
+/* Whether a row of this kind takes an argument. */
+static bool takes_arg(enum opt_kind k)
+{
+	return k != OPTK_FLAG && k != OPTK_ON && k != OPTK_OFF &&
+	       k != OPTK_HELP && k != OPTK_VERSION;
+}
+
+/* Names are unique; each row says its argument when it takes one and
+   has a text to list; defaults lie in the range. */
 static void test_table(void **state)
 {
 	const struct opt_row *rows, *r;
@@ -84,8 +92,14 @@ static void test_table(void **state)
 	for (i = 0; i < n; i++) {
 		r = &rows[i];
 		assert_true(r->name || r->chr);
-		assert_non_null(r->help);
 		assert_non_null(r->hint);
+		assert_int_equal(r->arg != NULL, takes_arg(r->kind));
+		/* A row without text is listed with the next, which has one. */
+		if (!r->help) {
+			assert_true(i + 1 < n);
+			assert_non_null(rows[i + 1].help);
+			assert_int_equal(rows[i + 1].sect, r->sect);
+		}
 		for (j = i + 1; j < n; j++) {
 			if (r->name && rows[j].name)
 				assert_string_not_equal(r->name, rows[j].name);
@@ -99,21 +113,29 @@ static void test_table(void **state)
 			assert_true(r->max <= UINT32_MAX);
 			/* fall through */
 		case OPTK_U64:
-			assert_non_null(r->arg);
 			/* 0 below the range: the option was not given. */
 			if (uint_at(&d, r) != 0 || r->min == 0)
 				assert_in_range(uint_at(&d, r), r->min, r->max);
 			break;
 		case OPTK_PORTS:
-			assert_non_null(r->arg);
 			assert_true(r->max <= UINT16_MAX);
 			assert_in_range(*(const uint16_t *)at(&d, r->off), r->min,
 					*(const uint16_t *)at(&d, r->off2));
 			assert_in_range(*(const uint16_t *)at(&d, r->off2),
 					*(const uint16_t *)at(&d, r->off), r->max);
 			break;
+		case OPTK_LIST:
+			assert_true(r->max > 0);
+			assert_int_equal(*(const size_t *)at(&d, r->off2), 0);
+			break;
+		default:
+			break;
 		}
 	}
+	assert_int_equal(d.alerts, -1);
+	assert_int_equal(d.fmt, FMT_TEXT);
+	assert_null(d.output);
+	assert_false(d.validate);
 }
 
 /* The message every bad value gets: its name, and the row's hint. */
@@ -229,38 +251,159 @@ static void test_milli(void **state)
 			    "Try 'impwatch --help'.\n");
 }
 
-/* Every row is in --help, its default said, its lines aligned. */
+/* Lists take up to their count, then say how many they take. */
+static void test_lists(void **state)
+{
+	struct options o;
+	char *argv[80], err[512];
+	int i, saved, rc;
+	FILE *tmp;
+
+	(void)state;
+	options_default(&o);
+	for (i = 0; i < 256; i++)
+		assert_int_equal(options_input(&o, "x.pcap"), -1);
+	assert_int_equal(o.n_inputs, 256);
+	tmp = tmpfile();
+	assert_non_null(tmp);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	dup2(fileno(tmp), STDERR_FILENO);
+	rc = options_input(&o, "one-more.pcap");
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	assert_int_equal(rc, 2);
+	rewind(tmp);
+	err[fread(err, 1, sizeof(err) - 1, tmp)] = '\0';
+	fclose(tmp);
+	assert_string_equal(err, "impwatch: more than 256 input files\n");
+
+	/* --rules-add: 32, in order. */
+	argv[0] = "impwatch";
+	for (i = 1; i <= 33; i++)
+		argv[i] = i % 2 ? "--rules-add=a" : "--rules-add=b";
+	argv[34] = NULL;
+	options_default(&o);
+	optind = 0;
+	tmp = tmpfile();
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	dup2(fileno(tmp), STDERR_FILENO);
+	rc = options_parse(33, argv, &o);
+	assert_int_equal(rc, -1);
+	assert_int_equal(o.n_rules_add, 32);
+	assert_string_equal(o.rules_add[0], "a");
+	assert_string_equal(o.rules_add[31], "b");
+	options_default(&o);
+	optind = 0;
+	rc = options_parse(34, argv, &o);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	assert_int_equal(rc, 2);
+	rewind(tmp);
+	err[fread(err, 1, sizeof(err) - 1, tmp)] = '\0';
+	fclose(tmp);
+	assert_string_equal(err, "impwatch: more than 32 --rules-add files\n");
+}
+
+/* The kinds with a rule of their own. */
+static void test_kinds(void **state)
+{
+	struct options o;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, sizeof(err), "-w", "report.txt", NULL), -1);
+	assert_string_equal(o.output, "report.txt");
+	assert_int_equal(parse(&o, err, sizeof(err), "-w", "x.PcapNG", NULL), 2);
+	assert_non_null(strstr(err, "-w writes the report, not packets: "
+			       "'x.PcapNG' names a capture"));
+	assert_null(o.output);
+	assert_int_equal(parse(&o, err, sizeof(err), "--output", "a.pcap", NULL), -1);
+	assert_string_equal(o.output, "a.pcap");
+
+	assert_int_equal(parse(&o, err, sizeof(err), "--format", "json", NULL), -1);
+	assert_int_equal(o.fmt, FMT_JSON);
+	assert_int_equal(parse(&o, err, sizeof(err), "--format=csv", NULL), -1);
+	assert_int_equal(o.fmt, FMT_CSV);
+	assert_int_equal(parse(&o, err, sizeof(err), "--format", "xml", NULL), 2);
+	assert_string_equal(err, "impwatch: invalid value 'xml' for --format "
+			    "(text, json, csv)\nTry 'impwatch --help'.\n");
+
+	/* The last of --alerts and --no-alerts counts. */
+	assert_int_equal(parse(&o, err, sizeof(err), "--alerts", NULL), -1);
+	assert_int_equal(o.alerts, 1);
+	assert_int_equal(parse(&o, err, sizeof(err), "--alerts", "--no-alerts",
+			       NULL), -1);
+	assert_int_equal(o.alerts, 0);
+	assert_int_equal(parse(&o, err, sizeof(err), "--no-alerts", "--alerts",
+			       NULL), -1);
+	assert_int_equal(o.alerts, 1);
+
+	assert_int_equal(parse(&o, err, sizeof(err), "-qi", "eth0", NULL), -1);
+	assert_true(o.quiet);
+	assert_string_equal(o.iface, "eth0");
+	assert_int_equal(parse(&o, err, sizeof(err), "--interface=any", NULL), -1);
+	assert_string_equal(o.iface, "any");
+	assert_int_equal(parse(&o, err, sizeof(err), "--check", "r.conf",
+			       "--no-dpi", "--validate", NULL), -1);
+	assert_string_equal(o.check, "r.conf");
+	assert_true(o.no_dpi);
+	assert_true(o.validate);
+
+	/* An option nobody defined, and one without its argument. */
+	assert_int_equal(parse(&o, err, sizeof(err), "--bogus", NULL), 2);
+	assert_non_null(strstr(err, "Try 'impwatch --help'.\n"));
+	assert_int_equal(parse(&o, err, sizeof(err), "-r", NULL), 2);
+	assert_int_equal(o.n_inputs, 0);
+}
+
+/* Every row but the hidden ones is in --help, its default said, its
+   lines aligned. */
 static void test_help(void **state)
 {
 	const struct opt_row *rows;
-	char *buf = NULL, *line, *save = NULL, name[64];
+	char *buf = NULL, name[64];
 	size_t len = 0, n, i;
 	FILE *out = open_memstream(&buf, &len);
-	int s;
 
 	(void)state;
 	assert_non_null(out);
-	for (s = 0; s < OPTS_COUNT; s++)
-		options_help(out, (enum opt_sect)s);
+	options_usage(out);
 	fclose(out);
 	rows = options_rows(&n);
 	for (i = 0; i < n; i++) {
-		snprintf(name, sizeof(name), "--%s", rows[i].name);
-		assert_non_null(strstr(buf, name));
+		if (rows[i].name)
+			snprintf(name, sizeof(name), "--%s", rows[i].name);
+		else
+			snprintf(name, sizeof(name), "\n  -%c %s", rows[i].chr,
+				 rows[i].arg);
+		if (rows[i].sect != OPTS_HIDDEN) {
+			assert_non_null(strstr(buf, name));
+			continue;
+		}
+		/* A hidden row is no line of its own. */
+		snprintf(name, sizeof(name), "\n  --%s", rows[i].name);
+		assert_null(strstr(buf, name));
 	}
 	assert_null(strchr(buf, '{'));
+	assert_non_null(strstr(buf, "\nInput and output:\n  -r FILE       "
+			       "       read a pcap"));
 	assert_non_null(strstr(buf, "\n  --max-flows N        flows tracked at "
 			       "once (default 1000000); beyond it the\n"
 			       "                       least recently seen"));
 	assert_non_null(strstr(buf, "(default 1024-65535)"));
 	assert_non_null(strstr(buf, "(default 12, at most 1000)"));
 	assert_non_null(strstr(buf, "allowed, 0.1; default 0: any drop)"));
-	/* Each line is a row's first, at two spaces, or its text's next,
-	   at the column the texts start at. */
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		assert_true(strncmp(line, "  -", 3) == 0 ||
-			    (strspn(line, " ") == 23 && line[23] != ' '));
+	assert_non_null(strstr(buf, "\n  --alerts, --no-alerts  an alert record"));
+	assert_non_null(strstr(buf, "\n  -f, --filter BPF     only packets"));
+	assert_non_null(strstr(buf, "\n  --dump-undocumented FILE  write the"));
+	assert_non_null(strstr(buf, "undocumented flows keep their verdict and "
+			       "carry the app.\n\n  -h, --help           this "
+			       "help\n"));
+	assert_non_null(strstr(buf, "\nExit status:\n"));
 	free(buf);
 }
 
@@ -271,6 +414,8 @@ int main(void)
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_milli),
+		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_help),
 	};
 
