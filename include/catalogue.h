@@ -213,4 +213,9 @@ enum listener_side catalogue_listener(const struct catalogue *c,
 void catalogue_print_table(const struct catalogue *c, FILE *out);
 void catalogue_print_json(const struct catalogue *c, FILE *out);
 
+/* `impwatch roles`: each role, whether a host outside the inventory may
+   hold it (its bit in open_roles), and the tables whose rows name it. */
+void catalogue_print_roles(const struct catalogue *c, uint32_t open_roles,
+			   FILE *out);
+
 #endif

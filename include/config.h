@@ -15,6 +15,10 @@
    agree (options.h says why the default is 60 s). */
 #define CLOCK_AHEAD          3         /* packets that confirm a jump */
 
+/* Capture health: a handful of TCP flows says nothing of the mirror;
+   one-way TCP is judged from this many on. */
+#define HEALTH_MIN_FLOWS     5
+
 /* Decoder. */
 #define MAX_ENCAP_DEPTH      16        /* nested tunnels/tags before giving up */
 #define MAX_IPV6_EXT_HDRS    16        /* extension headers walked per packet */

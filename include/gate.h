@@ -6,8 +6,8 @@
  * to judge, the SPAN mirrored half or twice, packets were dropped, the
  * interface went down, work was left undone for want of room) the run is
  * inconclusive, exit 3, and the summary says each reason in a sentence.
- * main.c gathers the facts, records each reason with one call to
- * gate_inconclusive(), and exits with what gate_status() returns.
+ * judge.c records each reason with one call to gate_inconclusive(), from
+ * the facts main.c gathers; main.c exits with what gate_status() returns.
  */
 #ifndef IMPWATCH_GATE_H
 #define IMPWATCH_GATE_H
@@ -42,7 +42,7 @@ enum gate_scope {
  * Why a run is inconclusive: id, key (the JSON "reason"), title (the
  * verdict line of the text summary), kind, scope. The summary lists them
  * in this order. A new reason is a row here and one gate_inconclusive()
- * call where main.c sees it.
+ * call where judge.c sees it.
  */
 #define GATE_REASONS(X) \
 	X(GR_INTERRUPTED, "interrupted", "the run was interrupted", GATE_PART, GATE_ANY_RUN) \

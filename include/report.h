@@ -79,7 +79,7 @@ struct run_stats {
 	uint64_t dup_frames;             /* frames left out as SPAN copies */
 	uint64_t dup_checked;            /* frames looked at for copies */
 	const struct carriers *carriers; /* tunnel carriers and trust */
-	/* Capture health, judged by main.c against its thresholds. */
+	/* Capture health, judged by judge.c against its thresholds. */
 	uint32_t health_one_way_pct;     /* --health-one-way */
 	uint32_t health_dup_pct;         /* --health-duplicates */
 	uint32_t health_drops_milli;     /* --health-drops, in 1/1000 % */

@@ -300,3 +300,38 @@ void catalogue_print_json(const struct catalogue *c, FILE *out)
 		fputs("}\n", out);
 	}
 }
+
+void catalogue_print_roles(const struct catalogue *c, uint32_t open_roles,
+			   FILE *out)
+{
+	size_t i;
+	int role, t;
+
+	fprintf(out, "%-20s %-8s %-38s %s\n", "ROLE", "ANY HOST", "DESCRIPTION",
+		"TABLES");
+	for (role = 0; role < ROLE_COUNT; role++) {
+		uint64_t tables = 0;
+		uint32_t bit = UINT32_C(1) << role;
+		int first = 1;
+
+		for (i = 0; i < catalogue_count(c); i++) {
+			const struct cat_row *r = catalogue_row(c, i);
+
+			if (((r->from_roles | r->to_roles) & bit) && r->table < 64)
+				tables |= UINT64_C(1) << r->table;
+		}
+		fprintf(out, "%-20s %-8s %-38s ", cat_role_name((enum cat_role)role),
+			(open_roles & bit) ? "yes" : "no",
+			cat_role_label((enum cat_role)role));
+		for (t = 0; t < 64; t++) {
+			if (!(tables & (UINT64_C(1) << t)))
+				continue;
+			fprintf(out, "%s%d", first ? "" : ",", t);
+			first = 0;
+		}
+		fprintf(out, "%s\n", first ? "-" : "");
+	}
+	fputs("\nA host not in --hosts may hold only the roles marked yes; an IM&P\n"
+	      "publisher or subscriber is also an imp, each kind of database a\n"
+	      "database.\n", out);
+}

@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,15 +24,14 @@
 #include "classify.h"
 #include "config.h"
 #include "dpi.h"
-#include "frag.h"
 #include "gate.h"
+#include "judge.h"
 #include "options.h"
 #include "pipeline.h"
+#include "progress.h"
 #include "report.h"
-#include "util.h"
 
 #define ERR_MAX 512             /* one line of error text */
-#define HEALTH_MIN_FLOWS 5      /* TCP flows before one-way is judged */
 
 /* What a run needs beside the pipeline: inputs, outputs, progress. */
 struct run {
@@ -51,9 +49,7 @@ struct run {
 	uint64_t stop_us;          /* wall clock when the capture was stopped */
 	bool draining;             /* reading what the kernel held at the stop */
 	bool past_stop;            /* ... and a packet from after it came */
-	bool progress;             /* stderr is a terminal and not --quiet */
-	bool progress_shown;
-	struct timespec last_progress;
+	struct progress prog;      /* on: stderr is a terminal, not --quiet */
 };
 
 static volatile sig_atomic_t stop_flag;   /* the signal that stops the run
@@ -114,8 +110,7 @@ static int cmd_roles(int argc, char **argv)
 	struct options o;
 	struct pipeline_cfg cfg;
 	struct catalogue *cat;
-	size_t i;
-	int rc, role, t;
+	int rc;
 
 	options_default(&o);
 	rc = options_parse(argc, argv, &o);
@@ -133,32 +128,7 @@ static int cmd_roles(int argc, char **argv)
 	cat = pipeline_load_catalogue(&cfg, NULL, stderr);
 	if (!cat)
 		return EXIT_INPUT_ERROR;
-	printf("%-20s %-8s %-38s %s\n", "ROLE", "ANY HOST", "DESCRIPTION", "TABLES");
-	for (role = 0; role < ROLE_COUNT; role++) {
-		uint64_t tables = 0;
-		uint32_t bit = UINT32_C(1) << role;
-		int first = 1;
-
-		for (i = 0; i < catalogue_count(cat); i++) {
-			const struct cat_row *r = catalogue_row(cat, i);
-
-			if (((r->from_roles | r->to_roles) & bit) && r->table < 64)
-				tables |= UINT64_C(1) << r->table;
-		}
-		printf("%-20s %-8s %-38s ", cat_role_name((enum cat_role)role),
-		       (OPEN_ROLES & bit) ? "yes" : "no",
-		       cat_role_label((enum cat_role)role));
-		for (t = 0; t < 64; t++) {
-			if (!(tables & (UINT64_C(1) << t)))
-				continue;
-			printf("%s%d", first ? "" : ",", t);
-			first = 0;
-		}
-		printf("%s\n", first ? "-" : "");
-	}
-	printf("\nA host not in --hosts may hold only the roles marked yes; an IM&P\n"
-	       "publisher or subscriber is also an imp, each kind of database a\n"
-	       "database.\n");
+	catalogue_print_roles(cat, OPEN_ROLES, stdout);
 	catalogue_free(cat);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "impwatch: cannot write output: %s\n", strerror(errno));
@@ -317,23 +287,13 @@ static void on_file_packet(void *ctx, int dlt, uint64_t ts_us,
 	pipeline_queue(&r->pl, dlt, ts_us, bytes, caplen, wire_len);
 }
 
-/* The progress line: at most a few times a second, on a terminal only. */
+/* The progress line, as capture_read_file() reads. */
 static void on_progress(void *ctx, uint64_t done, uint64_t total)
 {
 	struct run *r = ctx;
-	struct timespec now;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (now.tv_sec == r->last_progress.tv_sec &&
-	    now.tv_nsec - r->last_progress.tv_nsec < 250000000L)
-		return;
-	r->last_progress = now;
-	fprintf(stderr, "\r%s: %3.0f%% (%llu of %llu bytes), %llu packets, %llu flows ",
-		r->cur->name, total ? 100.0 * (double)done / (double)total : 0.0,
-		(unsigned long long)done, (unsigned long long)total,
-		(unsigned long long)r->pl.packets,
-		(unsigned long long)flow_table_stats(r->pl.ft)->created);
-	r->progress_shown = true;
+	progress_show(&r->prog, r->cur->name, done, total, r->pl.packets,
+		      flow_table_stats(r->pl.ft)->created);
 }
 
 static uint64_t clock_us(clockid_t id)
@@ -375,21 +335,18 @@ static bool read_files(struct run *r)
 		r->cur = &r->files[i];
 		int rc = capture_read_file(&r->files[i], o->filter,
 					   on_file_packet,
-					   r->progress ? on_progress : NULL, r,
+					   r->prog.on ? on_progress : NULL, r,
 					   &stop_flag);
 
 		pipeline_drain(&r->pl);
 		if (rc != 0) {
-			if (r->progress_shown)
-				fputc('\n', stderr);
-			r->progress_shown = false;
+			progress_break(&r->prog);
 			fprintf(stderr, "impwatch: %s: %s\n", r->files[i].name,
 				r->files[i].error);
 			ok = false;
 		}
 	}
-	if (r->progress_shown)
-		fputs("\r\033[K", stderr);
+	progress_clear(&r->prog);
 	return ok;
 }
 
@@ -412,25 +369,6 @@ static void fill_stats(struct run *r, struct run_stats *s)
 	}
 }
 
-/* Poor capture health, for one reason: appended to the summary's
-   "health" verdict and recorded as a reason the gate is inconclusive. */
-__attribute__((format(printf, 4, 5)))
-static void health_poor(struct run_stats *s, struct gate *g,
-			enum gate_reason r, const char *fmt, ...)
-{
-	char why[GATE_WHY_MAX];
-	size_t at = strlen(s->health_why);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	snprintf(s->health_why + at, sizeof(s->health_why) - at, "%s%s",
-		 at ? "; " : "", why);
-	s->health_poor = true;
-	gate_inconclusive(g, r, "%s", why);
-}
-
 /* The files an offline run did not read to their end because a signal
    stopped it; false when every file was (a signal after the last one
    changes nothing). */
@@ -445,163 +383,17 @@ static bool run_interrupted(const struct run *r)
 	return false;
 }
 
-static const char *signal_name(int sig, char buf[16])
-{
-	if (sig == SIGINT)
-		return "SIGINT";
-	if (sig == SIGTERM)
-		return "SIGTERM";
-	snprintf(buf, 16, "signal %d", sig);
-	return buf;
-}
-
-/* "SIGTERM stopped the run: b.pcap not finished (after packet 120); not
-   read: c.pcap, d.pcap": as many names as the sentence holds, then how
-   many more (the summary's files list them all). */
-static void why_interrupted(const struct run *r, struct gate *g)
-{
-	char why[GATE_WHY_MAX], sig[16];
-	const char *sep = ": ";
-	size_t i, n, unread = 0, named = 0;
-
-	n = (size_t)snprintf(why, sizeof(why), "%s stopped the run",
-			     signal_name(stop_flag, sig));
-	for (i = 0; i < r->opt->n_inputs; i++) {
-		const struct file_stat *fs = &r->files[i];
-
-		if (fs->state == FILE_UNREAD)
-			unread++;
-		if (fs->state != FILE_INTERRUPTED || n >= sizeof(why))
-			continue;
-		n += (size_t)snprintf(why + n, sizeof(why) - n,
-				      "%s%s not finished (after packet %llu)", sep,
-				      fs->name, (unsigned long long)fs->packets);
-		sep = "; ";
-	}
-	for (i = 0; i < r->opt->n_inputs && unread; i++) {
-		const struct file_stat *fs = &r->files[i];
-
-		if (fs->state != FILE_UNREAD)
-			continue;
-		/* Room for this name and for ", and 255 more". */
-		if (n + strlen(fs->name) + 32 > sizeof(why))
-			break;
-		n += (size_t)snprintf(why + n, sizeof(why) - n, "%s%s%s",
-				      named ? ", " : sep, named ? "" : "not read: ",
-				      fs->name);
-		named++;
-	}
-	if (named < unread && n < sizeof(why)) {
-		if (named)
-			snprintf(why + n, sizeof(why) - n, ", and %zu more",
-				 unread - named);
-		else
-			snprintf(why + n, sizeof(why) - n, "%s%zu files not read",
-				 sep, unread);
-	}
-	gate_inconclusive(g, GR_INTERRUPTED, "%s", why);
-}
-
-/*
- * Work left undone for want of room: a flow nDPI never looked at could be
- * a protocol mismatch, a datagram pushed out of the fragment table leaves
- * fragments no flow was charged with. Flows evicted from a full flow
- * table are not here: they are still classified and reported.
- */
-static void judge_room(struct run *r, struct run_stats *s, struct gate *g)
-{
-	uint64_t pushed = s->dec->err[DERR_FRAG_TABLE_FULL];
-
-	if (s->dpi && (s->dpi->over_cap || s->dpi->no_state))
-		health_poor(s, g, GR_NOT_INSPECTED, "%llu flows not inspected by "
-			    "nDPI: no room for their state (--dpi-memory %u MB)",
-			    (unsigned long long)(s->dpi->over_cap + s->dpi->no_state),
-			    r->opt->lim.dpi_memory_mb);
-	if (pushed)
-		health_poor(s, g, GR_FRAGS_PUSHED_OUT, "fragment table full "
-			    "(--max-frags %u): %llu datagrams pushed out, %llu "
-			    "fragments left as orphans", r->opt->lim.max_frags,
-			    (unsigned long long)pushed,
-			    (unsigned long long)frag_table_stats(s->dec->frags_tab)->evicted_orphans);
-}
-
-/*
- * Why this run cannot be trusted, each reason one call (gate.h): an
- * offline run a signal cut short; nothing to judge; a capture whose
- * verdicts mean little: TCP seen one way (a SPAN mirroring half the
- * conversation), frames mirrored twice (an overlapping SPAN), packets
- * dropped (a live capture that could not keep up); work left undone for
- * want of room.
- */
+/* Why this run cannot be trusted (judge.c), with what only the run
+   knows: the signal that cut it short, and the TCP flows the report
+   judged for one-way mirroring. */
 static void judge_run(struct run *r, struct run_stats *s, struct gate *g,
 		      bool interrupted)
 {
-	struct options *o = r->opt;
-	uint64_t judged, one_way, records = 0, drops, seen;
-	char pct[16];
-	size_t i;
+	struct judge_facts f;
 
-	if (interrupted)
-		why_interrupted(r, g);
-
-	for (i = 0; i < s->n_files; i++)
-		records += s->files[i].packets + s->files[i].filtered;
-	if (s->packets == 0) {
-		if (s->live)
-			gate_inconclusive(g, GR_NO_PACKETS, "no packets: none "
-					  "captured on %s", s->live->iface);
-		else if (o->filter && records)
-			gate_inconclusive(g, GR_NO_PACKETS, "no packets: the filter "
-					  "'%s' passed none of the %llu records read",
-					  o->filter, (unsigned long long)records);
-		else
-			gate_inconclusive(g, GR_NO_PACKETS, "no packets: the "
-					  "capture%s hold%s none",
-					  s->n_files > 1 ? "s" : "",
-					  s->n_files > 1 ? "" : "s");
-	} else if (s->flows->created == 0) {
-		gate_inconclusive(g, GR_NO_FLOWS, "no flows: none of the %llu "
-				  "packets %s made one", (unsigned long long)s->packets,
-				  s->live ? "captured" : "read");
-	}
-
-	s->health_one_way_pct = o->health_one_way;
-	s->health_dup_pct = o->health_dup;
-	s->health_drops_milli = o->health_drops;
-	report_one_way(r->pl.rep, &judged, &one_way);
-	/* A handful of flows says nothing of the mirror. */
-	if (judged >= HEALTH_MIN_FLOWS &&
-	    gate_over(one_way, judged, o->health_one_way * 1000))
-		health_poor(s, g, GR_ONE_WAY, "%llu of %llu TCP flows seen in one "
-			    "direction only, over %u%%: the SPAN mirrors half of "
-			    "each conversation", (unsigned long long)one_way,
-			    (unsigned long long)judged, o->health_one_way);
-	if (s->dup_checked &&
-	    gate_over(s->dup_frames, s->dup_checked, o->health_dup * 1000))
-		health_poor(s, g, GR_DUPLICATES, "%llu of %llu frames were "
-			    "mirrored twice, over %u%%: overlapping SPAN sources",
-			    (unsigned long long)s->dup_frames,
-			    (unsigned long long)s->dup_checked, o->health_dup);
-	judge_room(r, s, g);
-	if (!s->live)
-		return;
-	/* A dropped packet can hide a flow: by default any drop is poor. */
-	drops = s->live->dropped + s->live->ifdropped;
-	seen = s->live->received + drops;
-	fmt_milli_pct(o->health_drops, pct);
-	if (drops && gate_over(drops, seen, o->health_drops))
-		health_poor(s, g, GR_DROPS, "%llu packets dropped by the kernel, "
-			    "%llu by the interface, over %s%% of %llu: the capture "
-			    "could not keep up", (unsigned long long)s->live->dropped,
-			    (unsigned long long)s->live->ifdropped, pct,
-			    (unsigned long long)seen);
-	if (s->live->went_down)
-		health_poor(s, g, GR_INTERFACE_DOWN, "the interface %s went down "
-			    "%llu time%s (%.1f s in all): what crossed the wire "
-			    "meanwhile was not seen", s->live->iface,
-			    (unsigned long long)s->live->went_down,
-			    s->live->went_down == 1 ? "" : "s",
-			    (double)s->live->down_us / 1e6);
+	f.stopped_by = interrupted ? stop_flag : 0;
+	report_one_way(r->pl.rep, &f.tcp_judged, &f.tcp_one_way);
+	judge_reasons(s, g, r->opt, &f);
 }
 
 /* Say on standard error (the journal, under a service manager) when the
@@ -930,7 +722,7 @@ static int run(struct options *o)
 			"are off (--alert-file FILE writes them)\n");
 		r.pl.alerts = false;
 	}
-	r.progress = !o->quiet && !o->iface && isatty(STDERR_FILENO);
+	r.prog.on = !o->quiet && !o->iface && isatty(STDERR_FILENO);
 
 	input_ok = r.live ? capture_live(&r) : read_files(&r);
 	interrupted = run_interrupted(&r);

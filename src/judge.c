@@ -1,0 +1,190 @@
+/*
+ * judge.c: why a run cannot be trusted, from the summary's counters and
+ * the thresholds of the options: each reason a sentence in the gate, and
+ * those of capture health in the summary's health verdict too.
+ */
+#include "judge.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "capture.h"
+#include "decode.h"
+#include "frag.h"
+#include "util.h"
+
+/* Poor capture health, for one reason: appended to the summary's
+   "health" verdict and recorded as a reason the gate is inconclusive. */
+__attribute__((format(printf, 4, 5)))
+static void health_poor(struct run_stats *s, struct gate *g,
+			enum gate_reason r, const char *fmt, ...)
+{
+	char why[GATE_WHY_MAX];
+	size_t at = strlen(s->health_why);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	snprintf(s->health_why + at, sizeof(s->health_why) - at, "%s%s",
+		 at ? "; " : "", why);
+	s->health_poor = true;
+	gate_inconclusive(g, r, "%s", why);
+}
+
+/* The signal's name for the sentence: SIGINT, SIGTERM, or its number. */
+static const char *signal_name(int sig, char buf[16])
+{
+	if (sig == SIGINT)
+		return "SIGINT";
+	if (sig == SIGTERM)
+		return "SIGTERM";
+	snprintf(buf, 16, "signal %d", sig);
+	return buf;
+}
+
+/* "SIGTERM stopped the run: b.pcap not finished (after packet 120); not
+   read: c.pcap, d.pcap": as many names as the sentence holds, then how
+   many more (the summary's files list them all). */
+static void why_interrupted(const struct run_stats *s, int sig_no,
+			    struct gate *g)
+{
+	char why[GATE_WHY_MAX], sig[16];
+	const char *sep = ": ";
+	size_t i, n, unread = 0, named = 0;
+
+	n = (size_t)snprintf(why, sizeof(why), "%s stopped the run",
+			     signal_name(sig_no, sig));
+	for (i = 0; i < s->n_files; i++) {
+		const struct file_stat *fs = &s->files[i];
+
+		if (fs->state == FILE_UNREAD)
+			unread++;
+		if (fs->state != FILE_INTERRUPTED || n >= sizeof(why))
+			continue;
+		n += (size_t)snprintf(why + n, sizeof(why) - n,
+				      "%s%s not finished (after packet %llu)", sep,
+				      fs->name, (unsigned long long)fs->packets);
+		sep = "; ";
+	}
+	for (i = 0; i < s->n_files && unread; i++) {
+		const struct file_stat *fs = &s->files[i];
+
+		if (fs->state != FILE_UNREAD)
+			continue;
+		/* Room for this name and for ", and 255 more". */
+		if (n + strlen(fs->name) + 32 > sizeof(why))
+			break;
+		n += (size_t)snprintf(why + n, sizeof(why) - n, "%s%s%s",
+				      named ? ", " : sep, named ? "" : "not read: ",
+				      fs->name);
+		named++;
+	}
+	if (named < unread && n < sizeof(why)) {
+		if (named)
+			snprintf(why + n, sizeof(why) - n, ", and %zu more",
+				 unread - named);
+		else
+			snprintf(why + n, sizeof(why) - n, "%s%zu files not read",
+				 sep, unread);
+	}
+	gate_inconclusive(g, GR_INTERRUPTED, "%s", why);
+}
+
+/*
+ * Work left undone for want of room: a flow nDPI never looked at could be
+ * a protocol mismatch, a datagram pushed out of the fragment table leaves
+ * fragments no flow was charged with. Flows evicted from a full flow
+ * table are not here: they are still classified and reported.
+ */
+static void judge_room(struct run_stats *s, struct gate *g,
+		       const struct options *o)
+{
+	uint64_t pushed = s->dec->err[DERR_FRAG_TABLE_FULL];
+
+	if (s->dpi && (s->dpi->over_cap || s->dpi->no_state))
+		health_poor(s, g, GR_NOT_INSPECTED, "%llu flows not inspected by "
+			    "nDPI: no room for their state (--dpi-memory %u MB)",
+			    (unsigned long long)(s->dpi->over_cap + s->dpi->no_state),
+			    o->lim.dpi_memory_mb);
+	if (pushed)
+		health_poor(s, g, GR_FRAGS_PUSHED_OUT, "fragment table full "
+			    "(--max-frags %u): %llu datagrams pushed out, %llu "
+			    "fragments left as orphans", o->lim.max_frags,
+			    (unsigned long long)pushed,
+			    (unsigned long long)frag_table_stats(s->dec->frags_tab)->evicted_orphans);
+}
+
+/* The reasons, in the gate's order. */
+void judge_reasons(struct run_stats *s, struct gate *g,
+		   const struct options *o, const struct judge_facts *f)
+{
+	uint64_t judged = f->tcp_judged, one_way = f->tcp_one_way;
+	uint64_t records = 0, drops, seen;
+	char pct[16];
+	size_t i;
+
+	if (f->stopped_by)
+		why_interrupted(s, f->stopped_by, g);
+
+	for (i = 0; i < s->n_files; i++)
+		records += s->files[i].packets + s->files[i].filtered;
+	if (s->packets == 0) {
+		if (s->live)
+			gate_inconclusive(g, GR_NO_PACKETS, "no packets: none "
+					  "captured on %s", s->live->iface);
+		else if (o->filter && records)
+			gate_inconclusive(g, GR_NO_PACKETS, "no packets: the filter "
+					  "'%s' passed none of the %llu records read",
+					  o->filter, (unsigned long long)records);
+		else
+			gate_inconclusive(g, GR_NO_PACKETS, "no packets: the "
+					  "capture%s hold%s none",
+					  s->n_files > 1 ? "s" : "",
+					  s->n_files > 1 ? "" : "s");
+	} else if (s->flows->created == 0) {
+		gate_inconclusive(g, GR_NO_FLOWS, "no flows: none of the %llu "
+				  "packets %s made one", (unsigned long long)s->packets,
+				  s->live ? "captured" : "read");
+	}
+
+	s->health_one_way_pct = o->health_one_way;
+	s->health_dup_pct = o->health_dup;
+	s->health_drops_milli = o->health_drops;
+	/* A handful of flows says nothing of the mirror. */
+	if (judged >= HEALTH_MIN_FLOWS &&
+	    gate_over(one_way, judged, o->health_one_way * 1000))
+		health_poor(s, g, GR_ONE_WAY, "%llu of %llu TCP flows seen in one "
+			    "direction only, over %u%%: the SPAN mirrors half of "
+			    "each conversation", (unsigned long long)one_way,
+			    (unsigned long long)judged, o->health_one_way);
+	if (s->dup_checked &&
+	    gate_over(s->dup_frames, s->dup_checked, o->health_dup * 1000))
+		health_poor(s, g, GR_DUPLICATES, "%llu of %llu frames were "
+			    "mirrored twice, over %u%%: overlapping SPAN sources",
+			    (unsigned long long)s->dup_frames,
+			    (unsigned long long)s->dup_checked, o->health_dup);
+	judge_room(s, g, o);
+	if (!s->live)
+		return;
+	/* A dropped packet can hide a flow: by default any drop is poor. */
+	drops = s->live->dropped + s->live->ifdropped;
+	seen = s->live->received + drops;
+	fmt_milli_pct(o->health_drops, pct);
+	if (drops && gate_over(drops, seen, o->health_drops))
+		health_poor(s, g, GR_DROPS, "%llu packets dropped by the kernel, "
+			    "%llu by the interface, over %s%% of %llu: the capture "
+			    "could not keep up", (unsigned long long)s->live->dropped,
+			    (unsigned long long)s->live->ifdropped, pct,
+			    (unsigned long long)seen);
+	if (s->live->went_down)
+		health_poor(s, g, GR_INTERFACE_DOWN, "the interface %s went down "
+			    "%llu time%s (%.1f s in all): what crossed the wire "
+			    "meanwhile was not seen", s->live->iface,
+			    (unsigned long long)s->live->went_down,
+			    s->live->went_down == 1 ? "" : "s",
+			    (double)s->live->down_us / 1e6);
+}
+

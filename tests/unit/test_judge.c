@@ -1,0 +1,206 @@
+/*
+ * test_judge.c: the reasons a run cannot be trusted, from its counters:
+ * each threshold at its edge, and the sentences that say why.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "judge.h"
+
+struct run {
+	struct run_stats s;
+	struct decoder dec;
+	struct flow_stats flows;
+	struct options o;
+	struct gate g;
+	struct judge_facts f;
+};
+
+/* A run of one file with packets and flows, and no reason yet. */
+static void run_init(struct run *r)
+{
+	memset(r, 0, sizeof(*r));
+	options_default(&r->o);
+	r->s.dec = &r->dec;
+	r->s.flows = &r->flows;
+	r->s.packets = 100;
+	r->flows.created = 10;
+	gate_init(&r->g, true);
+}
+
+static void judge(struct run *r)
+{
+	judge_reasons(&r->s, &r->g, &r->o, &r->f);
+}
+
+/* Nothing wrong: no reason, health good, thresholds reported. */
+static void test_clean(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	judge(&r);
+	assert_false(gate_any(&r.g));
+	assert_false(r.s.health_poor);
+	assert_int_equal(r.s.health_one_way_pct, DEF_HEALTH_ONE_WAY);
+	assert_int_equal(r.s.health_dup_pct, DEF_HEALTH_DUP);
+	assert_int_equal(r.s.health_drops_milli, DEF_HEALTH_DROPS);
+}
+
+/* One-way TCP: judged from HEALTH_MIN_FLOWS flows, over the threshold. */
+static void test_one_way(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	r.f.tcp_judged = HEALTH_MIN_FLOWS - 1;
+	r.f.tcp_one_way = HEALTH_MIN_FLOWS - 1;
+	judge(&r);
+	assert_false(gate_has(&r.g, GR_ONE_WAY));
+
+	run_init(&r);
+	r.f.tcp_judged = 5;
+	r.f.tcp_one_way = 1;          /* 20%: not over 20% */
+	judge(&r);
+	assert_false(gate_has(&r.g, GR_ONE_WAY));
+
+	run_init(&r);
+	r.f.tcp_judged = 5;
+	r.f.tcp_one_way = 2;
+	judge(&r);
+	assert_true(gate_has(&r.g, GR_ONE_WAY));
+	assert_true(r.s.health_poor);
+	assert_string_equal(r.s.health_why, "2 of 5 TCP flows seen in one "
+			    "direction only, over 20%: the SPAN mirrors half of "
+			    "each conversation");
+	assert_int_equal(gate_status(&r.g, true, false), EXIT_INCONCLUSIVE);
+}
+
+/* Duplicates and drops: both reasons, both in the health sentence. */
+static void test_dup_and_drops(void **state)
+{
+	struct run r;
+	struct live_stats ls;
+
+	(void)state;
+	run_init(&r);
+	memset(&ls, 0, sizeof(ls));
+	ls.iface = "eth1";
+	ls.received = 1000;
+	ls.dropped = 1;
+	r.s.live = &ls;
+	r.s.dup_checked = 100;
+	r.s.dup_frames = 11;
+	judge(&r);
+	assert_true(gate_has(&r.g, GR_DUPLICATES));
+	assert_true(gate_has(&r.g, GR_DROPS));
+	assert_string_equal(r.s.health_why, "11 of 100 frames were mirrored "
+			    "twice, over 10%: overlapping SPAN sources; 1 packets "
+			    "dropped by the kernel, 0 by the interface, over 0% "
+			    "of 1001: the capture could not keep up");
+
+	/* --health-drops 0.1: one in 1001 is under it. */
+	run_init(&r);
+	r.o.health_drops = 100;
+	r.s.live = &ls;
+	judge(&r);
+	assert_false(gate_has(&r.g, GR_DROPS));
+}
+
+/* No packets: the sentence says why, the filter when it left all out. */
+static void test_nothing(void **state)
+{
+	struct run r;
+	struct file_stat fs[2];
+
+	(void)state;
+	run_init(&r);
+	memset(fs, 0, sizeof(fs));
+	fs[0].name = "a.pcap";
+	fs[0].filtered = 7;
+	r.s.files = fs;
+	r.s.n_files = 1;
+	r.s.packets = 0;
+	r.o.filter = "udp";
+	judge(&r);
+	assert_string_equal(r.g.why[GR_NO_PACKETS], "no packets: the filter "
+			    "'udp' passed none of the 7 records read");
+
+	run_init(&r);
+	r.s.files = fs;
+	r.s.n_files = 2;
+	r.s.packets = 0;
+	judge(&r);
+	assert_string_equal(r.g.why[GR_NO_PACKETS], "no packets: the captures "
+			    "hold none");
+
+	run_init(&r);
+	r.flows.created = 0;
+	judge(&r);
+	assert_string_equal(r.g.why[GR_NO_FLOWS], "no flows: none of the 100 "
+			    "packets read made one");
+}
+
+/* Interrupted: the file not finished, then as many unread as fit. */
+static void test_interrupted(void **state)
+{
+	static struct file_stat fs[300];
+	static char names[300][16];
+	struct run r;
+	size_t i;
+
+	(void)state;
+	run_init(&r);
+	memset(fs, 0, sizeof(fs));
+	for (i = 0; i < 300; i++) {
+		snprintf(names[i], sizeof(names[i]), "f%zu.pcap", i);
+		fs[i].name = names[i];
+		fs[i].state = i == 0 ? FILE_COMPLETE :
+			      i == 1 ? FILE_INTERRUPTED : FILE_UNREAD;
+	}
+	fs[1].packets = 120;
+	r.s.files = fs;
+	r.s.n_files = 3;
+	r.f.stopped_by = SIGTERM;
+	judge(&r);
+	assert_string_equal(r.g.why[GR_INTERRUPTED], "SIGTERM stopped the run: "
+			    "f1.pcap not finished (after packet 120); not read: "
+			    "f2.pcap");
+
+	run_init(&r);
+	r.s.files = fs;
+	r.s.n_files = 300;
+	r.f.stopped_by = SIGINT;
+	judge(&r);
+	assert_true(strlen(r.g.why[GR_INTERRUPTED]) < GATE_WHY_MAX);
+	assert_non_null(strstr(r.g.why[GR_INTERRUPTED], "SIGINT stopped the run: "
+			       "f1.pcap not finished (after packet 120); not "
+			       "read: f2.pcap, f3.pcap, "));
+	assert_non_null(strstr(r.g.why[GR_INTERRUPTED], " more"));
+	/* Not under --validate either: the run did not complete. */
+	gate_init(&r.g, false);
+	judge(&r);
+	assert_true(gate_has(&r.g, GR_INTERRUPTED));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clean),
+		cmocka_unit_test(test_one_way),
+		cmocka_unit_test(test_dup_and_drops),
+		cmocka_unit_test(test_nothing),
+		cmocka_unit_test(test_interrupted),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
