@@ -23,6 +23,7 @@
 
 #include "config.h"
 #include "decode.h"
+#include "verdict.h"
 
 enum end_reason {
 	END_ACTIVE = 0,   /* still live (interim reports) */
@@ -43,18 +44,6 @@ enum dir_basis {
 	BASIS_LOWER_PORT, /* otherwise the lower port is the server */
 	BASIS_FIRST_PACKET, /* no ports (ICMP, other protocols): first sender is client */
 	BASIS_COUNT
-};
-
-enum verdict {
-	V_DOCUMENTED = 0,
-	V_UNDOCUMENTED,
-	V_LOCAL_ONLY,       /* documented only for localhost, seen between hosts */
-	V_PROTOCOL_MISMATCH,/* DPI found a protocol the row does not allow */
-	V_ROLE_VIOLATION,   /* documented, but not for these roles */
-	V_UNTRUSTED_TUNNEL, /* a tunnel's carrier the site did not trust
-	                       (carrier.h) */
-	V_TRUSTED_TUNNEL,   /* a tunnel's carrier between declared endpoints */
-	V_COUNT
 };
 
 /* flow.carrier: the flow is the outer flow of a tunnel (decode.h's
@@ -253,9 +242,5 @@ uint64_t flow_hash(const struct flow_key *k, uint64_t seed);
 
 const char *end_reason_name(enum end_reason r);   /* "idle", "fin"... */
 const char *dir_basis_name(enum dir_basis b);     /* "syn", "catalogue"... */
-const char *verdict_name(enum verdict v);         /* "documented"... */
-/* True for the verdicts --validate fails on: undocumented, local-only,
-   protocol-mismatch, role-violation, untrusted-tunnel. */
-bool verdict_is_finding(enum verdict v);
 
 #endif

@@ -761,36 +761,3 @@ const char *dir_basis_name(enum dir_basis b)
 
 	return (unsigned)b < BASIS_COUNT ? names[b] : "unknown";
 }
-
-const char *verdict_name(enum verdict v)
-{
-	static const char *const names[V_COUNT] = {
-		[V_DOCUMENTED] = "documented",
-		[V_UNDOCUMENTED] = "undocumented",
-		[V_LOCAL_ONLY] = "local-only",
-		[V_PROTOCOL_MISMATCH] = "protocol-mismatch",
-		[V_ROLE_VIOLATION] = "role-violation",
-		[V_UNTRUSTED_TUNNEL] = "untrusted-tunnel",
-		[V_TRUSTED_TUNNEL] = "trusted-tunnel",
-	};
-
-	/* A verdict added to the enum but not here is still a string. */
-	return (unsigned)v < V_COUNT && names[v] ? names[v] : "unknown";
-}
-
-bool verdict_is_finding(enum verdict v)
-{
-	switch (v) {
-	case V_UNDOCUMENTED:
-	case V_LOCAL_ONLY:
-	case V_PROTOCOL_MISMATCH:
-	case V_ROLE_VIOLATION:
-	case V_UNTRUSTED_TUNNEL:
-		return true;
-	case V_DOCUMENTED:
-	case V_TRUSTED_TUNNEL:
-	case V_COUNT:
-		break;
-	}
-	return false;
-}

@@ -413,15 +413,6 @@ static void json_mismatches(FILE *o, const struct report *r,
  */
 static void json_aggs(FILE *o, struct report *r)
 {
-	static const char *const key[V_COUNT] = {
-		[V_DOCUMENTED] = "services",
-		[V_UNDOCUMENTED] = "undocumented",
-		[V_LOCAL_ONLY] = "local_only",
-		[V_PROTOCOL_MISMATCH] = "protocol_mismatch",
-		[V_ROLE_VIOLATION] = "role_violation",
-		[V_UNTRUSTED_TUNNEL] = "untrusted_tunnel",
-		[V_TRUSTED_TUNNEL] = "trusted_tunnel",
-	};
 	struct agg *v;
 	struct app_agg **apps;
 	size_t n, n_apps, i;
@@ -430,8 +421,7 @@ static void json_aggs(FILE *o, struct report *r)
 	v = report_sorted_aggs(r, &n);
 	apps = report_sorted_apps(r, &n_apps);
 	for (int k = 0; k < V_COUNT; k++) {
-		/* A verdict added without its key is still valid JSON. */
-		fprintf(o, ",\"%s\":[", key[k] ? key[k] : "other");
+		fprintf(o, ",\"%s\":[", verdict_key((enum verdict)k));
 		first = 1;
 		if (k == V_PROTOCOL_MISMATCH) {
 			json_mismatches(o, r, apps, n_apps);

@@ -59,7 +59,7 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 {
 	char b[16];
 	size_t i;
-	int e, first;
+	int e, v, first;
 	uint64_t errs = 0;
 
 	fputs("Capture\n", o);
@@ -92,23 +92,18 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 	fmt_bytes(s->bytes, b);
 	fprintf(o, "  packets         %llu\n", (unsigned long long)s->packets);
 	fprintf(o, "  bytes           %llu (%s)\n", (unsigned long long)s->bytes, b);
-	fprintf(o, "  flows           %llu: documented %llu, undocumented %llu, local-only %llu",
-		(unsigned long long)s->flows->created,
-		(unsigned long long)r->vflows[V_DOCUMENTED],
-		(unsigned long long)r->vflows[V_UNDOCUMENTED],
-		(unsigned long long)r->vflows[V_LOCAL_ONLY]);
-	if (r->vflows[V_PROTOCOL_MISMATCH])
-		fprintf(o, ", protocol-mismatch %llu",
-			(unsigned long long)r->vflows[V_PROTOCOL_MISMATCH]);
-	if (r->vflows[V_ROLE_VIOLATION])
-		fprintf(o, ", role-violation %llu",
-			(unsigned long long)r->vflows[V_ROLE_VIOLATION]);
-	if (r->vflows[V_UNTRUSTED_TUNNEL])
-		fprintf(o, ", untrusted-tunnel %llu",
-			(unsigned long long)r->vflows[V_UNTRUSTED_TUNNEL]);
-	if (r->vflows[V_TRUSTED_TUNNEL])
-		fprintf(o, ", trusted-tunnel %llu",
-			(unsigned long long)r->vflows[V_TRUSTED_TUNNEL]);
+	fprintf(o, "  flows           %llu:", (unsigned long long)s->flows->created);
+	/* Each verdict the summary always shows, then the others that
+	   have flows. */
+	first = 1;
+	for (v = 0; v < V_COUNT; v++) {
+		if (verdict_show((enum verdict)v) != VS_ALWAYS && !r->vflows[v])
+			continue;
+		fprintf(o, "%s %s %llu", first ? "" : ",",
+			verdict_name((enum verdict)v),
+			(unsigned long long)r->vflows[v]);
+		first = 0;
+	}
 	fputc('\n', o);
 	fputs("  flows ended    ", o);
 	for (e = 1; e < END_COUNT; e++)
@@ -195,7 +190,7 @@ static void text_services(FILE *o, struct report *r, const struct agg *v, size_t
 	size_t i;
 	char tr[8], port[16];
 
-	fputs("\nDocumented services\n", o);
+	fprintf(o, "\n%s\n", verdict_title(V_DOCUMENTED));
 	if (!r->vflows[V_DOCUMENTED]) {
 		fputs("  (none)\n", o);
 		return;
@@ -300,8 +295,9 @@ static void text_top(FILE *o, const struct report *r, enum verdict verdict)
 /* One finding (undocumented, local-only...): totals per port, then its
    largest flows with their endpoints. */
 static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t n,
-			 enum verdict verdict, const char *title)
+			 enum verdict verdict)
 {
+	const char *title = verdict_title(verdict);
 	size_t k;
 	char tr[8], port[16];
 
@@ -342,7 +338,7 @@ static void text_mismatches(FILE *o, struct report *r,
 	const char *app;
 	size_t i;
 
-	fprintf(o, "\nProtocol mismatches (DPI found a protocol the port's rows do not allow): %llu flow%s\n",
+	fprintf(o, "\n%s: %llu flow%s\n", verdict_title(V_PROTOCOL_MISMATCH),
 		(unsigned long long)r->vflows[V_PROTOCOL_MISMATCH],
 		r->vflows[V_PROTOCOL_MISMATCH] == 1 ? "" : "s");
 	if (!r->vflows[V_PROTOCOL_MISMATCH]) {
@@ -623,30 +619,82 @@ static void text_titles(FILE *o, const struct gate *g)
 	}
 }
 
+/* Whether the summary has a section for verdict v (verdict.h's show):
+   one with flows always does. */
+static bool text_shows(const struct report *r, const struct run_stats *s,
+		       enum verdict v)
+{
+	if (!verdict_title(v))
+		return false;
+	if (r->vflows[v])
+		return true;
+	switch (verdict_show(v)) {
+	case VS_ALWAYS: return true;
+	case VS_DPI: return r->dpi != NULL;
+	case VS_HOSTS: return r->hosts != NULL;
+	case VS_TUNNELS: return text_has_tunnels(s);
+	case VS_FLOWS: break;
+	}
+	return false;
+}
+
+/* "a, b or c": the n words of w. */
+static void text_words(FILE *o, const char *const *w, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		fprintf(o, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", w[i]);
+}
+
+/* The Validate line of a run that passed (every flow is one of the
+   verdicts that are not findings: those shown always, and the others
+   seen), failed (the findings, by name) or could not read or write. */
+static void text_verdict_line(FILE *o, const struct report *r, int status)
+{
+	const char *w[V_COUNT];
+	int v, n = 0;
+
+	if (status != 0 && status != 1) {
+		fputs("ERROR: an input could not be read in full, or an output "
+		      "not written (exit 2)\n", o);
+		return;
+	}
+	for (v = 0; v < V_COUNT; v++) {
+		if (status == 1 && verdict_is_finding((enum verdict)v))
+			w[n++] = verdict_name((enum verdict)v);
+		else if (status == 0 && verdict_pass((enum verdict)v) &&
+			 (verdict_show((enum verdict)v) == VS_ALWAYS || r->vflows[v]))
+			w[n++] = verdict_pass((enum verdict)v);
+	}
+	fputs(status == 0 ? "PASS: every flow is " : "FAIL: ", o);
+	text_words(o, w, n);
+	fputs(status == 0 ? "\n" : " flows (exit 1)\n", o);
+}
+
 void report_text_summary(struct report *r, const struct run_stats *s)
 {
 	FILE *o = r->out;
 	struct agg *v;
 	struct app_agg **apps;
 	size_t n, n_apps;
+	int k;
 
 	text_capture(o, r, s);
 	v = report_sorted_aggs(r, &n);
 	apps = report_sorted_apps(r, &n_apps);
-	text_services(o, r, v, n, apps, n_apps);
-	text_finding(o, r, v, n, V_UNDOCUMENTED, "Undocumented");
-	if (r->dpi)
-		text_undoc_apps(o, r, apps, n_apps);
-	text_finding(o, r, v, n, V_LOCAL_ONLY,
-		     "Local-only violations (localhost-only ports between hosts)");
-	if (r->dpi)
-		text_mismatches(o, r, apps, n_apps);
-	if (r->hosts || r->vflows[V_ROLE_VIOLATION])
-		text_finding(o, r, v, n, V_ROLE_VIOLATION,
-			     "Role violations (documented ports between the wrong roles)");
-	if (text_has_tunnels(s) || r->vflows[V_UNTRUSTED_TUNNEL])
-		text_finding(o, r, v, n, V_UNTRUSTED_TUNNEL,
-			     "Untrusted tunnels (carriers whose ends the site did not declare)");
+	for (k = 0; k < V_COUNT; k++) {
+		if (!text_shows(r, s, (enum verdict)k))
+			continue;
+		if (k == V_DOCUMENTED)
+			text_services(o, r, v, n, apps, n_apps);
+		else if (k == V_PROTOCOL_MISMATCH)
+			text_mismatches(o, r, apps, n_apps);
+		else
+			text_finding(o, r, v, n, (enum verdict)k);
+		if (k == V_UNDOCUMENTED && r->dpi)
+			text_undoc_apps(o, r, apps, n_apps);
+	}
 	free(apps);
 	free(v);
 	if (text_has_tunnels(s))
@@ -661,12 +709,7 @@ void report_text_summary(struct report *r, const struct run_stats *s)
 			text_titles(o, s->gate);
 			fputs(" (exit 3)\n", o);
 		} else {
-			fprintf(o, "%s\n",
-				s->exit_status == 0 ? (r->vflows[V_TRUSTED_TUNNEL] ?
-					"PASS: every flow is documented or a trusted tunnel's carrier" :
-					"PASS: every flow is documented") :
-				s->exit_status == 1 ? "FAIL: undocumented, local-only, protocol-mismatch, role-violation or untrusted-tunnel flows (exit 1)" :
-						      "ERROR: an input could not be read in full, or an output not written (exit 2)");
+			text_verdict_line(o, r, s->exit_status);
 		}
 	}
 }

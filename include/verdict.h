@@ -1,0 +1,87 @@
+/*
+ * verdict.h: what impwatch says of a flow, in one table.
+ *
+ * Every place that names a verdict, counts it, titles it or decides what
+ * it means for --validate reads this table: the records (name), the JSON
+ * summary (key of its list), the text summary (title of its section,
+ * and when that section and its count are shown), the gate (a finding
+ * fails --validate, exit 1, and is alerted on and kept as evidence) and
+ * the Validate line (the names of the findings after FAIL, the pass
+ * words of the others after PASS). A new verdict is one row here, in the
+ * order the summary lists it, plus the logic that gives it (classify.c)
+ * and the sentence that explains it (explain.c).
+ */
+#ifndef IMPWATCH_VERDICT_H
+#define IMPWATCH_VERDICT_H
+
+#include <stdbool.h>
+
+/* When the text summary shows a verdict: its count in the flows line and
+   its section. A verdict that has flows is always shown. */
+enum verdict_show {
+	VS_ALWAYS,     /* every run */
+	VS_DPI,        /* with nDPI on */
+	VS_HOSTS,      /* with an inventory (--hosts) */
+	VS_TUNNELS,    /* when a tunnel was seen or endpoints declared */
+	VS_FLOWS       /* only when flows have it */
+};
+
+/*
+ * X(id, name, key, finding, show, title, pass):
+ *   name     the record's "verdict", the summary's counters, FAIL words
+ *   key      the JSON summary's list of its ports
+ *   finding  --validate fails on it (exit 1); alerted, kept as evidence
+ *   show     enum verdict_show
+ *   title    the text summary's section, NULL for none
+ *   pass     what the PASS line says of such a flow (not a finding)
+ */
+#define VERDICTS(X) \
+	/* a catalogue row documents the port */ \
+	X(V_DOCUMENTED, "documented", "services", false, VS_ALWAYS, \
+	  "Documented services", "documented") \
+	/* no row documents it */ \
+	X(V_UNDOCUMENTED, "undocumented", "undocumented", true, VS_ALWAYS, \
+	  "Undocumented", NULL) \
+	/* documented for localhost only, seen between hosts */ \
+	X(V_LOCAL_ONLY, "local-only", "local_only", true, VS_ALWAYS, \
+	  "Local-only violations (localhost-only ports between hosts)", NULL) \
+	/* nDPI found a protocol the rows do not allow */ \
+	X(V_PROTOCOL_MISMATCH, "protocol-mismatch", "protocol_mismatch", true, VS_DPI, \
+	  "Protocol mismatches (DPI found a protocol the port's rows do not allow)", NULL) \
+	/* documented, but not between these roles */ \
+	X(V_ROLE_VIOLATION, "role-violation", "role_violation", true, VS_HOSTS, \
+	  "Role violations (documented ports between the wrong roles)", NULL) \
+	/* a tunnel's carrier the site did not trust (carrier.h) */ \
+	X(V_UNTRUSTED_TUNNEL, "untrusted-tunnel", "untrusted_tunnel", true, VS_TUNNELS, \
+	  "Untrusted tunnels (carriers whose ends the site did not declare)", NULL) \
+	/* a tunnel's carrier between declared endpoints */ \
+	X(V_TRUSTED_TUNNEL, "trusted-tunnel", "trusted_tunnel", false, VS_FLOWS, \
+	  NULL, "a trusted tunnel's carrier")
+
+enum verdict {
+#define VERDICT_ENUM(id, name, key, finding, show, title, pass) id,
+	VERDICTS(VERDICT_ENUM)
+#undef VERDICT_ENUM
+	V_COUNT
+};
+
+/* "documented"...; "unknown" past the table. */
+const char *verdict_name(enum verdict v);
+
+/* The JSON summary's key of its list ("services"...); "other" past the
+   table. */
+const char *verdict_key(enum verdict v);
+
+/* True for the verdicts --validate fails on. */
+bool verdict_is_finding(enum verdict v);
+
+enum verdict_show verdict_show(enum verdict v);
+
+/* The text summary's section title, or NULL. */
+const char *verdict_title(enum verdict v);
+
+/* What the PASS line says of a flow of v ("documented"), NULL for a
+   finding. */
+const char *verdict_pass(enum verdict v);
+
+#endif

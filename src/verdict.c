@@ -1,0 +1,50 @@
+/*
+ * verdict.c: the verdict table's columns (the table is in verdict.h).
+ */
+#include "verdict.h"
+
+#include <stddef.h>
+
+struct verdict_row {
+	const char *name, *key;
+	bool finding;
+	enum verdict_show show;
+	const char *title, *pass;
+};
+
+static const struct verdict_row rows[V_COUNT] = {
+#define VERDICT_ROW(id, name, key, finding, show, title, pass) \
+	[id] = { name, key, finding, show, title, pass },
+	VERDICTS(VERDICT_ROW)
+#undef VERDICT_ROW
+};
+
+const char *verdict_name(enum verdict v)
+{
+	return (unsigned)v < V_COUNT ? rows[v].name : "unknown";
+}
+
+const char *verdict_key(enum verdict v)
+{
+	return (unsigned)v < V_COUNT ? rows[v].key : "other";
+}
+
+bool verdict_is_finding(enum verdict v)
+{
+	return (unsigned)v < V_COUNT && rows[v].finding;
+}
+
+enum verdict_show verdict_show(enum verdict v)
+{
+	return (unsigned)v < V_COUNT ? rows[v].show : VS_FLOWS;
+}
+
+const char *verdict_title(enum verdict v)
+{
+	return (unsigned)v < V_COUNT ? rows[v].title : NULL;
+}
+
+const char *verdict_pass(enum verdict v)
+{
+	return (unsigned)v < V_COUNT ? rows[v].pass : NULL;
+}
