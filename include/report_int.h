@@ -6,6 +6,7 @@
 #define IMPWATCH_REPORT_INT_H
 
 #include "coverage.h"
+#include "jsonw.h"
 #include "report.h"
 
 /* Totals of the flows sharing a verdict, transport, server port and
@@ -52,6 +53,7 @@ struct report {
 	struct top top[V_COUNT];
 	uint64_t vflows[V_COUNT], vpkts[V_COUNT], vbytes[V_COUNT];
 	bool header_done;      /* CSV header written */
+	struct jw jw;          /* JSON records are built here */
 	const struct hosts *hosts;    /* --hosts; NULL without */
 	struct coverage *cov;         /* rows exercised */
 	uint64_t tcp_judged;          /* TCP flows of 3 packets or more */

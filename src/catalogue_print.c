@@ -3,6 +3,7 @@
  * lines. Reads rows through the public interface only.
  */
 #include "catalogue.h"
+#include "jsonw.h"
 #include "util.h"
 
 #include <string.h>
@@ -168,137 +169,122 @@ void catalogue_print_table(const struct catalogue *c, FILE *out)
 	}
 }
 
-static void json_role_set(FILE *out, uint32_t mask)
+static void json_role_set(struct jw *w, const char *key, uint32_t mask)
 {
-	bool first = true;
 	int i;
 
-	fputc('[', out);
-	for (i = 0; i < ROLE_COUNT; i++) {
-		if (!(mask & ((uint32_t)1 << i)))
-			continue;
-		if (!first)
-			fputc(',', out);
-		json_string(out, cat_role_name((enum cat_role)i));
-		first = false;
-	}
-	fputc(']', out);
+	jw_arr(w, key);
+	for (i = 0; i < ROLE_COUNT; i++)
+		if (mask & ((uint32_t)1 << i))
+			jw_str(w, NULL, cat_role_name((enum cat_role)i));
+	jw_arr_end(w);
 }
 
 /* Numbers for single ports, "lo-hi" strings for ranges. */
-static void json_spans(FILE *out, const struct port_span *s, size_t n)
+static void json_spans(struct jw *w, const char *key,
+		       const struct port_span *s, size_t n)
 {
+	char range[16];
 	size_t i;
 
-	fputc('[', out);
+	jw_arr(w, key);
 	for (i = 0; i < n; i++) {
-		if (i)
-			fputc(',', out);
-		if (s[i].lo == s[i].hi)
-			fprintf(out, "%u", (unsigned)s[i].lo);
-		else
-			fprintf(out, "\"%u-%u\"", (unsigned)s[i].lo,
-				(unsigned)s[i].hi);
+		if (s[i].lo == s[i].hi) {
+			jw_u64(w, NULL, s[i].lo);
+			continue;
+		}
+		snprintf(range, sizeof(range), "%u-%u", (unsigned)s[i].lo,
+			 (unsigned)s[i].hi);
+		jw_str_plain(w, NULL, range);
 	}
-	fputc(']', out);
+	jw_arr_end(w);
 }
 
-static void json_transports(FILE *out, const struct cat_row *r)
+static void json_transports(struct jw *w, const struct cat_row *r)
 {
 	static const struct { uint8_t bit; const char *name; } names[] = {
 		{ CT_TCP, "tcp" }, { CT_UDP, "udp" }, { CT_TLS, "tls" },
 		{ CT_ICMP, "icmp" }, { CT_ICMPV6, "icmpv6" },
 	};
-	bool first = true;
 	size_t i;
 
-	fputc('[', out);
+	jw_arr(w, "transports");
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (!(r->transports & names[i].bit))
 			continue;
 		/* tls already says TCP. */
 		if (names[i].bit == CT_TCP && (r->transports & CT_TLS))
 			continue;
-		if (!first)
-			fputc(',', out);
-		fprintf(out, "\"%s\"", names[i].name);
-		first = false;
+		jw_str_plain(w, NULL, names[i].name);
 	}
-	fputc(']', out);
+	jw_arr_end(w);
 }
 
 /* "SIP,TLS" as ["SIP","TLS"]; "-" as []; "any" as ["any"]. */
-static void json_apps(FILE *out, const struct cat_row *r)
+static void json_apps(struct jw *w, const struct cat_row *r)
 {
 	uint16_t i;
 
-	fputc('[', out);
+	jw_arr(w, "apps");
 	if (r->apps_kind == APPS_ANY)
-		json_string(out, r->apps);
+		jw_str(w, NULL, r->apps);
 	for (i = 0; i < r->n_apps; i++) {
 		char name[CELL_MAX];
 
 		/* A cell's width at most, as every cell here. */
 		snprintf(name, sizeof(name), "%s", r->app[i].name);
-		if (i)
-			fputc(',', out);
-		json_string(out, name);
+		jw_str(w, NULL, name);
 	}
-	fputc(']', out);
+	jw_arr_end(w);
 }
 
 void catalogue_print_json(const struct catalogue *c, FILE *out)
 {
 	size_t i, n = catalogue_count(c);
+	char src[CELL_MAX];
+	struct jw w;
 
+	jw_init(&w, out);
 	for (i = 0; i < n; i++) {
 		const struct cat_row *r = catalogue_row(c, i);
 
-		fprintf(out, "{\"table\":%u,\"service\":", (unsigned)r->table);
-		json_string(out, r->service);
-		fputs(",\"from\":", out);
-		json_role_set(out, r->from_roles);
-		fputs(",\"to\":", out);
-		json_role_set(out, r->to_roles);
-		fprintf(out, ",\"bidirectional\":%s,\"protocol\":",
-			r->bidir ? "true" : "false");
-		json_string(out, r->protocol);
-		fputs(",\"transports\":", out);
-		json_transports(out, r);
-		if (r->n_dport == 1 && r->dport[0].lo == r->dport[0].hi)
-			fprintf(out, ",\"port\":%u", (unsigned)r->dport[0].lo);
-		else if (r->n_dport == 1)
-			fprintf(out, ",\"port_min\":%u,\"port_max\":%u",
-				(unsigned)r->dport[0].lo, (unsigned)r->dport[0].hi);
-		fputs(",\"ports\":", out);
-		json_spans(out, r->dport, r->n_dport);
-		fprintf(out, ",\"port_configurable\":%s,\"sport\":",
-			r->dport_configurable ? "true" : "false");
-		if (catalogue_row_icmp(r))
-			fputs("[]", out);
-		else if (r->sport_kind == SPORT_EPHEMERAL)
-			fputs("\"ephemeral\"", out);
-		else if (r->sport_kind == SPORT_BIDIRECTIONAL)
-			fputs("\"bidirectional\"", out);
-		else
-			json_spans(out, r->sport, r->n_sport);
-		fprintf(out, ",\"scope\":\"%s\",\"apps\":", scope_name(r));
-		json_apps(out, r);
-		fputs(",\"description\":", out);
-		json_string(out, r->description);
-		fputs(",\"note_ko\":", out);
-		json_string(out, r->note_ko);
-		fputs(",\"note_ja\":", out);
-		json_string(out, r->note_ja);
-		fprintf(out, ",\"source\":");
-		{
-			char src[CELL_MAX];
-
-			snprintf(src, sizeof(src), "%s:%u", r->file, (unsigned)r->line);
-			json_string(out, src);
+		jw_obj(&w, NULL);
+		jw_u64(&w, "table", r->table);
+		jw_str(&w, "service", r->service);
+		json_role_set(&w, "from", r->from_roles);
+		json_role_set(&w, "to", r->to_roles);
+		jw_bool(&w, "bidirectional", r->bidir);
+		jw_str(&w, "protocol", r->protocol);
+		json_transports(&w, r);
+		if (r->n_dport == 1 && r->dport[0].lo == r->dport[0].hi) {
+			jw_u64(&w, "port", r->dport[0].lo);
+		} else if (r->n_dport == 1) {
+			jw_u64(&w, "port_min", r->dport[0].lo);
+			jw_u64(&w, "port_max", r->dport[0].hi);
 		}
-		fputs("}\n", out);
+		json_spans(&w, "ports", r->dport, r->n_dport);
+		jw_bool(&w, "port_configurable", r->dport_configurable);
+		if (catalogue_row_icmp(r)) {
+			jw_arr(&w, "sport");
+			jw_arr_end(&w);
+		} else if (r->sport_kind == SPORT_EPHEMERAL) {
+			jw_str_plain(&w, "sport", "ephemeral");
+		} else if (r->sport_kind == SPORT_BIDIRECTIONAL) {
+			jw_str_plain(&w, "sport", "bidirectional");
+		} else {
+			json_spans(&w, "sport", r->sport, r->n_sport);
+		}
+		jw_str_plain(&w, "scope", scope_name(r));
+		json_apps(&w, r);
+		jw_str(&w, "description", r->description);
+		jw_str(&w, "note_ko", r->note_ko);
+		jw_str(&w, "note_ja", r->note_ja);
+		snprintf(src, sizeof(src), "%s:%u", r->file, (unsigned)r->line);
+		jw_str(&w, "source", src);
+		jw_obj_end(&w);
+		jw_line(&w);
 	}
+	jw_free(&w);
 }
 
 void catalogue_print_roles(const struct catalogue *c, uint32_t open_roles,

@@ -39,6 +39,7 @@ struct report *report_new(enum report_format fmt, FILE *out,
 		return NULL;
 	r->fmt = fmt;
 	r->out = out;
+	jw_init(&r->jw, out);
 	r->cat = cat;
 	r->dpi = dpi;
 	r->apps_cap = 1024;
@@ -69,6 +70,7 @@ void report_free(struct report *r)
 		free(r->top[v].f);
 	free(r->apps);
 	coverage_free(r->cov);
+	jw_free(&r->jw);
 	free(r);
 }
 
@@ -583,6 +585,7 @@ void report_set_output(struct report *r, FILE *out, FILE *alerts)
 {
 	r->out = out;
 	r->alert_out = alerts;
+	jw_set_out(&r->jw, out);
 }
 
 void report_alert(struct report *r, const struct flow *f)

@@ -1,5 +1,5 @@
 /*
- * util.c: formatting helpers for reports (JSON, CSV, time, addresses).
+ * util.c: formatting helpers for reports (CSV, time, addresses).
  */
 #include "util.h"
 
@@ -7,88 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "textfile.h"
-
-void ob_flush(struct outbuf *o)
-{
-	if (o->n)
-		fwrite(o->b, 1, o->n, o->out);
-	o->n = 0;
-}
-
-void ob_write(struct outbuf *o, const void *p, size_t n)
-{
-	if (n > OUTBUF_SIZE - o->n) {
-		ob_flush(o);
-		if (n > OUTBUF_SIZE) {
-			fwrite(p, 1, n, o->out);
-			return;
-		}
-	}
-	memcpy(o->b + o->n, p, n);
-	o->n += n;
-}
-
-void ob_u64(struct outbuf *o, uint64_t v)
-{
-	char d[20];
-	size_t i = sizeof(d);
-
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	ob_write(o, d + i, sizeof(d) - i);
-}
-
-void ob_json_string(struct outbuf *o, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	const unsigned char *end = p + strlen((const char *)p);
-
-	ob_putc(o, '"');
-	while (p < end) {
-		size_t n = utf8_seq_len(p, (size_t)(end - p));
-
-		if (n == 0) {
-			ob_puts(o, "\\ufffd");
-			p++;
-			continue;
-		}
-		if (n > 1) {
-			ob_write(o, p, n);
-			p += n;
-			continue;
-		}
-		switch (*p) {
-		case '"': ob_puts(o, "\\\""); break;
-		case '\\': ob_puts(o, "\\\\"); break;
-		case '\n': ob_puts(o, "\\n"); break;
-		case '\r': ob_puts(o, "\\r"); break;
-		case '\t': ob_puts(o, "\\t"); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f) {
-				ob_puts(o, "\\u00");
-				ob_putc(o, hex[*p >> 4]);
-				ob_putc(o, hex[*p & 15]);
-			} else {
-				ob_putc(o, (char)*p);
-			}
-		}
-		p++;
-	}
-	ob_putc(o, '"');
-}
-
-void json_string(FILE *out, const char *s)
-{
-	struct outbuf o;
-
-	ob_init(&o, out);
-	ob_json_string(&o, s);
-	ob_flush(&o);
-}
 
 void csv_field(FILE *out, const char *s)
 {

@@ -152,98 +152,12 @@ static void test_ip(void **state)
 	}
 }
 
-/* An outbuf writing into a memory stream. */
-struct mem {
-	char *data;
-	size_t len;
-	FILE *f;
-};
-
-static void mem_open(struct mem *m)
-{
-	m->data = NULL;
-	m->len = 0;
-	m->f = open_memstream(&m->data, &m->len);
-	assert_non_null(m->f);
-}
-
-static void mem_close(struct mem *m)
-{
-	fclose(m->f);
-}
-
-static void test_outbuf(void **state)
-{
-	struct outbuf o;
-	struct mem m;
-	char big[3 * OUTBUF_SIZE + 7], want[5 * OUTBUF_SIZE];
-	size_t i, n = 0;
-
-	(void)state;
-	for (i = 0; i < sizeof(big); i++)
-		big[i] = (char)('a' + i % 26);
-	mem_open(&m);
-	ob_init(&o, m.f);
-	/* Small pieces up to the edge of the buffer, one larger than the
-	   whole buffer, then numbers. */
-	for (i = 0; i < OUTBUF_SIZE - 3; i++) {
-		ob_putc(&o, 'x');
-		want[n++] = 'x';
-	}
-	ob_puts(&o, "hello");
-	memcpy(want + n, "hello", 5);
-	n += 5;
-	ob_write(&o, big, sizeof(big));
-	memcpy(want + n, big, sizeof(big));
-	n += sizeof(big);
-	ob_u64(&o, 0);
-	ob_putc(&o, ' ');
-	ob_u64(&o, UINT64_MAX);
-	memcpy(want + n, "0 18446744073709551615", 22);
-	n += 22;
-	ob_flush(&o);
-	mem_close(&m);
-	assert_int_equal(m.len, n);
-	assert_memory_equal(m.data, want, n);
-	free(m.data);
-}
-
-static void test_json_string(void **state)
-{
-	static const struct {
-		const char *in, *out;
-	} cases[] = {
-		{ "plain", "\"plain\"" },
-		{ "", "\"\"" },
-		{ "q\"b\\n\nr\rt\t", "\"q\\\"b\\\\n\\nr\\rt\\t\"" },
-		{ "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"" },
-		{ "caf\xc3\xa9 \xe3\x83\x9d\xe3\x83\xbc\xe3\x83\x88", "\"caf\xc3\xa9 \xe3\x83\x9d\xe3\x83\xbc\xe3\x83\x88\"" },
-		{ "bad \xff end", "\"bad \\ufffd end\"" },
-		{ "cut \xe3\x83", "\"cut \\ufffd\\ufffd\"" },
-		{ "surrogate \xed\xa0\x80", "\"surrogate \\ufffd\\ufffd\\ufffd\"" },
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct mem m;
-
-		mem_open(&m);
-		json_string(m.f, cases[i].in);
-		mem_close(&m);
-		assert_string_equal(m.data, cases[i].out);
-		free(m.data);
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_time_fixed),
 		cmocka_unit_test(test_time_random),
 		cmocka_unit_test(test_ip),
-		cmocka_unit_test(test_outbuf),
-		cmocka_unit_test(test_json_string),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,130 @@
+/*
+ * jsonw.h: JSON text built in memory, written one record at a time.
+ *
+ * Every JSON impwatch writes (records, alerts, stats, the summary, the
+ * catalogue) goes through this writer. It keeps the nesting (objects and
+ * arrays, JW_DEPTH levels) and whether each level has a member yet, so
+ * no caller writes a comma or a closing bracket by hand. A record is
+ * built in a buffer that grows as it needs and is kept between records
+ * (the steady state allocates nothing), then handed to stdio with one
+ * fwrite(): fprintf's format parsing and stdio's locking are paid once
+ * per record, and a record is one write whatever its size.
+ *
+ * Out of memory, the buffer is written out early and the record goes on
+ * from empty: the output is whole, in more than one write. Write errors
+ * show on the FILE, as with any stdio call.
+ *
+ * Keys are the caller's literals and are written as given (no escaping);
+ * string values are escaped (RFC 8259) unless written with
+ * jw_str_plain(). Inside an object every member has a key; inside an
+ * array, and for the record itself, the key is NULL.
+ */
+#ifndef IMPWATCH_JSONW_H
+#define IMPWATCH_JSONW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#define JW_DEPTH 31     /* levels whose commas are tracked */
+#define JW_START 4096   /* the buffer's first size */
+
+struct jw {
+	FILE *out;          /* where jw_line() writes */
+	char *b;            /* the record so far; NULL until the first byte */
+	size_t n, cap;
+	unsigned depth;     /* 0: between records */
+	uint32_t has;       /* bit d: level d has a member already */
+};
+
+/* An empty writer onto out (may be NULL until the first jw_line()). */
+void jw_init(struct jw *w, FILE *out);
+void jw_free(struct jw *w);
+
+/* Where records go from the next one on (a reopened file). */
+static inline void jw_set_out(struct jw *w, FILE *out)
+{
+	w->out = out;
+}
+
+/* Room for n more bytes: false when there is none even after writing
+   the buffer out early (then the bytes are written straight through). */
+bool jw_grow(struct jw *w, size_t n);
+void jw_write(struct jw *w, const void *p, size_t n);
+
+static inline void jw_puts(struct jw *w, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n <= w->cap - w->n || jw_grow(w, n)) {
+		memcpy(w->b + w->n, s, n);
+		w->n += n;
+	} else {
+		jw_write(w, s, n);
+	}
+}
+
+static inline void jw_putc(struct jw *w, char c)
+{
+	if (w->n < w->cap || jw_grow(w, 1))
+		w->b[w->n++] = c;
+	else
+		jw_write(w, &c, 1);
+}
+
+/* The separator before a member, and its key: inline, so that a literal
+   key's length is known when compiling. */
+static inline void jw_key(struct jw *w, const char *key)
+{
+	uint32_t bit = w->depth <= JW_DEPTH ? UINT32_C(1) << w->depth : 0;
+
+	if (w->has & bit)
+		jw_putc(w, ',');
+	w->has |= bit;
+	if (key) {
+		jw_putc(w, '"');
+		jw_puts(w, key);
+		jw_puts(w, "\":");
+	}
+}
+
+/* { and }, [ and ]: key is the member's (NULL in an array). */
+void jw_obj(struct jw *w, const char *key);
+void jw_obj_end(struct jw *w);
+void jw_arr(struct jw *w, const char *key);
+void jw_arr_end(struct jw *w);
+
+/* A string, escaped; null for NULL. */
+void jw_str(struct jw *w, const char *key, const char *s);
+/* The first len bytes of s, escaped. */
+void jw_strn(struct jw *w, const char *key, const char *s, size_t len);
+/* A string the caller knows needs no escaping (a time, an address, a
+   name from a fixed table); null for NULL. */
+static inline void jw_str_plain(struct jw *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	if (!s) {
+		jw_puts(w, "null");
+		return;
+	}
+	jw_putc(w, '"');
+	jw_puts(w, s);
+	jw_putc(w, '"');
+}
+
+void jw_u64(struct jw *w, const char *key, uint64_t v);
+void jw_i64(struct jw *w, const char *key, int64_t v);
+void jw_bool(struct jw *w, const char *key, bool v);
+void jw_null(struct jw *w, const char *key);
+/* v with `decimals` digits after the point ("%.1f"). */
+void jw_fixed(struct jw *w, const char *key, double v, int decimals);
+/* A value written as given: a number the caller formatted. */
+void jw_raw(struct jw *w, const char *key, const char *text);
+
+/* End the record with a newline, write it in one fwrite() and start
+   the next from empty. */
+void jw_line(struct jw *w);
+
+#endif

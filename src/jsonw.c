@@ -1,0 +1,203 @@
+/*
+ * jsonw.c: the JSON writer (the contract is in jsonw.h).
+ */
+#include "jsonw.h"
+
+#include <stdlib.h>
+
+#include "textfile.h"
+
+void jw_init(struct jw *w, FILE *out)
+{
+	memset(w, 0, sizeof(*w));
+	w->out = out;
+}
+
+void jw_free(struct jw *w)
+{
+	free(w->b);
+	w->b = NULL;
+	w->n = w->cap = 0;
+}
+
+bool jw_grow(struct jw *w, size_t n)
+{
+	size_t cap = w->cap ? w->cap : JW_START;
+	char *b;
+
+	if (n <= w->cap - w->n)
+		return true;
+	while (cap - w->n < n && cap <= SIZE_MAX / 2)
+		cap *= 2;
+	if (cap - w->n >= n && (b = realloc(w->b, cap)) != NULL) {
+		w->b = b;
+		w->cap = cap;
+		return true;
+	}
+	/* Out of memory: what is built goes out now, and the record goes
+	   on from an empty buffer. */
+	if (w->n && w->out) {
+		fwrite(w->b, 1, w->n, w->out);
+		w->n = 0;
+	}
+	return n <= w->cap - w->n;
+}
+
+void jw_write(struct jw *w, const void *p, size_t n)
+{
+	if (n <= w->cap - w->n || jw_grow(w, n)) {
+		memcpy(w->b + w->n, p, n);
+		w->n += n;
+	} else if (w->out) {
+		fwrite(p, 1, n, w->out);
+	}
+}
+
+/* Open a level: its first member will have no comma before it. */
+static void open_level(struct jw *w, const char *key, char c)
+{
+	jw_key(w, key);
+	jw_putc(w, c);
+	w->depth++;
+	if (w->depth <= JW_DEPTH)
+		w->has &= ~(UINT32_C(1) << w->depth);
+}
+
+static void close_level(struct jw *w, char c)
+{
+	jw_putc(w, c);
+	if (w->depth)
+		w->depth--;
+}
+
+void jw_obj(struct jw *w, const char *key)
+{
+	open_level(w, key, '{');
+}
+
+void jw_obj_end(struct jw *w)
+{
+	close_level(w, '}');
+}
+
+void jw_arr(struct jw *w, const char *key)
+{
+	open_level(w, key, '[');
+}
+
+void jw_arr_end(struct jw *w)
+{
+	close_level(w, ']');
+}
+
+/* s as a JSON string literal: RFC 8259 escaping; bytes that are not
+   valid UTF-8 become U+FFFD. */
+static void put_escaped(struct jw *w, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + len;
+
+	jw_putc(w, '"');
+	while (p < end) {
+		size_t n = utf8_seq_len(p, (size_t)(end - p));
+
+		if (n == 0) {
+			jw_puts(w, "\\ufffd");
+			p++;
+			continue;
+		}
+		if (n > 1) {
+			jw_write(w, p, n);
+			p += n;
+			continue;
+		}
+		switch (*p) {
+		case '"': jw_puts(w, "\\\""); break;
+		case '\\': jw_puts(w, "\\\\"); break;
+		case '\n': jw_puts(w, "\\n"); break;
+		case '\r': jw_puts(w, "\\r"); break;
+		case '\t': jw_puts(w, "\\t"); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f) {
+				jw_puts(w, "\\u00");
+				jw_putc(w, hex[*p >> 4]);
+				jw_putc(w, hex[*p & 15]);
+			} else {
+				jw_putc(w, (char)*p);
+			}
+		}
+		p++;
+	}
+	jw_putc(w, '"');
+}
+
+void jw_str(struct jw *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	if (s)
+		put_escaped(w, s, strlen(s));
+	else
+		jw_puts(w, "null");
+}
+
+void jw_strn(struct jw *w, const char *key, const char *s, size_t len)
+{
+	jw_key(w, key);
+	put_escaped(w, s, len);
+}
+
+void jw_u64(struct jw *w, const char *key, uint64_t v)
+{
+	char d[20];
+	size_t i = sizeof(d);
+
+	jw_key(w, key);
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	jw_write(w, d + i, sizeof(d) - i);
+}
+
+void jw_i64(struct jw *w, const char *key, int64_t v)
+{
+	char d[24];
+
+	snprintf(d, sizeof(d), "%lld", (long long)v);
+	jw_raw(w, key, d);
+}
+
+void jw_bool(struct jw *w, const char *key, bool v)
+{
+	jw_raw(w, key, v ? "true" : "false");
+}
+
+void jw_null(struct jw *w, const char *key)
+{
+	jw_raw(w, key, "null");
+}
+
+void jw_fixed(struct jw *w, const char *key, double v, int decimals)
+{
+	char d[64];
+
+	snprintf(d, sizeof(d), "%.*f", decimals, v);
+	jw_raw(w, key, d);
+}
+
+void jw_raw(struct jw *w, const char *key, const char *text)
+{
+	jw_key(w, key);
+	jw_puts(w, text);
+}
+
+void jw_line(struct jw *w)
+{
+	jw_putc(w, '\n');
+	if (w->n && w->out)
+		fwrite(w->b, 1, w->n, w->out);
+	w->n = 0;
+	w->depth = 0;
+	w->has = 0;
+}

@@ -1,0 +1,196 @@
+/*
+ * test_jsonw.c: the JSON writer: commas and brackets from the nesting,
+ * string escaping, numbers, and one write per record whatever its size.
+ */
+#define _GNU_SOURCE   /* fopencookie() */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "jsonw.h"
+
+/* A stream that keeps what is written and counts the write calls that
+   reach it (unbuffered: one per fwrite()). */
+struct sink {
+	char *data;
+	size_t len, cap;
+	unsigned writes;
+};
+
+static ssize_t sink_write(void *cookie, const char *buf, size_t n)
+{
+	struct sink *s = cookie;
+
+	if (s->len + n + 1 > s->cap) {
+		s->cap = (s->len + n + 1) * 2;
+		s->data = realloc(s->data, s->cap);
+		assert_non_null(s->data);
+	}
+	memcpy(s->data + s->len, buf, n);
+	s->len += n;
+	s->data[s->len] = '\0';
+	s->writes++;
+	return (ssize_t)n;
+}
+
+static FILE *sink_open(struct sink *s)
+{
+	cookie_io_functions_t io = { .write = sink_write };
+	FILE *f;
+
+	memset(s, 0, sizeof(*s));
+	f = fopencookie(s, "w", io);
+	assert_non_null(f);
+	setvbuf(f, NULL, _IONBF, 0);
+	return f;
+}
+
+/* Members, nested objects and arrays, empty ones: every comma where
+   JSON wants one and nowhere else; the next record starts afresh. */
+static void test_nesting(void **state)
+{
+	struct sink s;
+	FILE *f = sink_open(&s);
+	struct jw w;
+
+	(void)state;
+	jw_init(&w, f);
+	jw_obj(&w, NULL);
+	jw_u64(&w, "a", 1);
+	jw_arr(&w, "b");
+	jw_u64(&w, NULL, 1);
+	jw_u64(&w, NULL, 2);
+	jw_obj(&w, NULL);
+	jw_null(&w, "c");
+	jw_arr(&w, "d");
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	jw_arr_end(&w);
+	jw_obj(&w, "e");
+	jw_obj_end(&w);
+	jw_str_plain(&w, "f", "x");
+	jw_str_plain(&w, "g", NULL);
+	jw_bool(&w, "h", true);
+	jw_obj_end(&w);
+	jw_line(&w);
+	jw_obj(&w, NULL);
+	jw_str(&w, "type", "next");
+	jw_obj_end(&w);
+	jw_line(&w);
+	assert_string_equal(s.data,
+		"{\"a\":1,\"b\":[1,2,{\"c\":null,\"d\":[]}],\"e\":{},\"f\":\"x\","
+		"\"g\":null,\"h\":true}\n{\"type\":\"next\"}\n");
+	assert_int_equal(s.writes, 2);
+	jw_free(&w);
+	fclose(f);
+	free(s.data);
+}
+
+static void test_numbers(void **state)
+{
+	struct sink s;
+	FILE *f = sink_open(&s);
+	struct jw w;
+
+	(void)state;
+	jw_init(&w, f);
+	jw_arr(&w, NULL);
+	jw_u64(&w, NULL, 0);
+	jw_u64(&w, NULL, UINT64_MAX);
+	jw_i64(&w, NULL, -1);
+	jw_i64(&w, NULL, INT64_MIN);
+	jw_fixed(&w, NULL, 2.25, 1);
+	jw_fixed(&w, NULL, 0.0, 1);
+	jw_raw(&w, NULL, "0.5");
+	jw_arr_end(&w);
+	jw_line(&w);
+	assert_string_equal(s.data, "[0,18446744073709551615,-1,"
+			    "-9223372036854775808,2.2,0.0,0.5]\n");
+	jw_free(&w);
+	fclose(f);
+	free(s.data);
+}
+
+/* RFC 8259 escaping; invalid UTF-8 becomes U+FFFD; jw_strn takes a
+   slice. */
+static void test_strings(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain", "\"plain\"\n" },
+		{ "", "\"\"\n" },
+		{ "q\"b\\n\nr\rt\t", "\"q\\\"b\\\\n\\nr\\rt\\t\"\n" },
+		{ "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"\n" },
+		{ "caf\xc3\xa9 \xe3\x83\x9d\xe3\x83\xbc\xe3\x83\x88", "\"caf\xc3\xa9 \xe3\x83\x9d\xe3\x83\xbc\xe3\x83\x88\"\n" },
+		{ "bad \xff end", "\"bad \\ufffd end\"\n" },
+		{ "cut \xe3\x83", "\"cut \\ufffd\\ufffd\"\n" },
+		{ "surrogate \xed\xa0\x80", "\"surrogate \\ufffd\\ufffd\\ufffd\"\n" },
+	};
+	struct sink s;
+	FILE *f = sink_open(&s);
+	struct jw w;
+	size_t i;
+
+	(void)state;
+	jw_init(&w, f);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s.len = 0;
+		jw_str(&w, NULL, cases[i].in);
+		jw_line(&w);
+		assert_string_equal(s.data, cases[i].out);
+	}
+	s.len = 0;
+	jw_strn(&w, NULL, "TLS,HTTP", 3);
+	jw_line(&w);
+	assert_string_equal(s.data, "\"TLS\"\n");
+	s.len = 0;
+	jw_str(&w, NULL, NULL);
+	jw_line(&w);
+	assert_string_equal(s.data, "null\n");
+	jw_free(&w);
+	fclose(f);
+	free(s.data);
+}
+
+/* A record many times the first buffer is still one write. */
+static void test_large_record(void **state)
+{
+	struct sink s;
+	FILE *f = sink_open(&s);
+	struct jw w;
+	size_t i, n = 20 * JW_START;
+
+	(void)state;
+	jw_init(&w, f);
+	jw_arr(&w, NULL);
+	for (i = 0; i < n; i++)
+		jw_u64(&w, NULL, i % 10);
+	jw_arr_end(&w);
+	jw_line(&w);
+	assert_int_equal(s.writes, 1);
+	assert_int_equal(s.len, 2 * n + 2);
+	assert_int_equal(s.data[0], '[');
+	assert_memory_equal(s.data + s.len - 3, "9]\n", 3);
+	jw_free(&w);
+	fclose(f);
+	free(s.data);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nesting),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_large_record),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
