@@ -125,7 +125,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const enum report_format fmts[] = { FMT_JSON, FMT_TEXT, FMT_CSV };
 	const struct flow_stats *st = flow_table_stats(pl.ft);
 	uint64_t created0 = st->created, ended0 = 0, ended1 = 0;
 	struct file_stat fs;
@@ -142,8 +141,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dedup_free(&pl.dedup);
 	if (dedup_init(&pl.dedup, DEF_DUP_WINDOW_US) != 0)
 		abort();
-	pl.rep = report_new(fmts[size % 3], devnull, pl.cat, pl.dpi, 5);
-	if (!pl.rep || (pl.hosts && report_set_hosts(pl.rep, pl.hosts) != 0))
+	pl.rep = report_new((enum report_format)(size % FMT_COUNT), devnull,
+			    pl.cat, pl.hosts, pl.dpi, 5);
+	if (!pl.rep)
 		abort();
 	pl.alerts = size % 2 == 0;
 

@@ -19,7 +19,25 @@
 #include "flow.h"
 #include "gate.h"
 
-enum report_format { FMT_TEXT = 0, FMT_JSON, FMT_CSV };
+/*
+ * The formats of a report, X(id, --format name, writer): the one place a
+ * format is registered. Its writer (report_int.h) is a table of
+ * callbacks in a file of its own; nothing else asks which format is on.
+ */
+#define REPORT_FORMATS(X) \
+	X(FMT_TEXT, "text", report_text_writer) \
+	X(FMT_JSON, "json", report_json_writer) \
+	X(FMT_CSV, "csv", report_csv_writer)
+
+enum report_format {
+#define REPORT_FORMAT_ENUM(id, name, writer) id,
+	REPORT_FORMATS(REPORT_FORMAT_ENUM)
+#undef REPORT_FORMAT_ENUM
+	FMT_COUNT
+};
+
+/* The format of --format NAME; false when there is none of that name. */
+bool report_format_parse(const char *name, enum report_format *fmt);
 
 /* How far an input file was read. */
 enum file_state {
@@ -42,7 +60,16 @@ struct file_stat {
 };
 
 /* "complete", "interrupted"...: the JSON "state" of a file. */
-const char *file_state_name(enum file_state st);
+static inline const char *file_state_name(enum file_state st)
+{
+	switch (st) {
+	case FILE_UNREAD: return "unread";
+	case FILE_COMPLETE: return "complete";
+	case FILE_ERROR: return "error";
+	case FILE_INTERRUPTED: return "interrupted";
+	}
+	return "?";
+}
 
 /* libpcap's counters of a live capture (pcap_stats). */
 struct live_stats {
@@ -95,18 +122,15 @@ struct hosts;
 struct pclock;
 struct carriers;
 
-/* NULL when out of memory. top: largest flows listed per finding. dpi
-   names the flows' applications (NULL with --no-dpi: there are none);
-   it must outlive the report. */
+/* NULL when out of memory. top: largest flows listed per finding. With
+   an inventory (hosts not NULL) records name each end's roles, role
+   violations the rows that would have allowed them, and coverage the
+   host pairs. dpi names the flows' applications (NULL with --no-dpi:
+   there are none). cat, hosts and dpi must outlive the report. */
 struct report *report_new(enum report_format fmt, FILE *out,
-			  const struct catalogue *cat, const struct dpi *dpi,
-			  unsigned top);
+			  const struct catalogue *cat, const struct hosts *hosts,
+			  const struct dpi *dpi, unsigned top);
 void report_free(struct report *r);
-
-/* With an inventory, records name each end's roles, role violations the
-   rows that would have allowed them, and coverage the host pairs. hosts
-   must outlive the report. -1 when out of memory. */
-int report_set_hosts(struct report *r, const struct hosts *hosts);
 
 /* TCP flows the summary judged for half-duplex mirroring, and how many of
    them were seen in one direction only. */
@@ -130,14 +154,13 @@ void report_alert(struct report *r, const struct flow *f);
    {"type":"stats"} or a text block. */
 void report_interim(struct report *r, const struct run_stats *s);
 
-/* Flows of each verdict reported so far. */
+/* Flows of each verdict reported so far; whether any is a finding (what
+   --validate fails on). */
 uint64_t report_verdict_count(const struct report *r, enum verdict v);
+bool report_has_findings(const struct report *r);
 
 /* Write the summary: a text block, or the JSON summary object. CSV output
    holds flow rows only, so that it stays one table. */
 void report_summary(struct report *r, const struct run_stats *s);
-
-/* Shared by the writers: "tcp", "udp"... or the protocol number. */
-void report_transport(char buf[8], uint8_t proto);
 
 #endif

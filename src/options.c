@@ -207,19 +207,6 @@ static bool parse_milli_pct(const char *s, unsigned long long lo,
 	return true;
 }
 
-static bool parse_format(const char *s, enum report_format *fmt)
-{
-	if (strcmp(s, "text") == 0)
-		*fmt = FMT_TEXT;
-	else if (strcmp(s, "json") == 0)
-		*fmt = FMT_JSON;
-	else if (strcmp(s, "csv") == 0)
-		*fmt = FMT_CSV;
-	else
-		return false;
-	return true;
-}
-
 /* tcpdump's -w writes packets: a report under a capture's name would
    overwrite what its user meant to keep, or be mistaken for one. */
 static bool capture_name(const char *path)
@@ -306,7 +293,7 @@ static int apply(const struct opt_row *r, struct options *o, const char *arg)
 		((const char **)p)[(*n)++] = arg;
 		break;
 	case OPTK_FORMAT:
-		if (!parse_format(arg, p))
+		if (!report_format_parse(arg, p))
 			return bad_value(r, arg);
 		break;
 	case OPTK_FLAG:

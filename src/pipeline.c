@@ -570,13 +570,7 @@ void pipeline_finish(struct pipeline *pl, enum end_reason why)
 
 bool pipeline_has_findings(const struct pipeline *pl)
 {
-	int v;
-
-	for (v = 0; v < V_COUNT; v++)
-		if (verdict_is_finding((enum verdict)v) &&
-		    report_verdict_count(pl->rep, (enum verdict)v))
-			return true;
-	return false;
+	return report_has_findings(pl->rep);
 }
 
 void pipeline_stats(const struct pipeline *pl, struct run_stats *s)

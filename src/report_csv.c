@@ -12,7 +12,7 @@ static const char csv_header[] =
 	"service,tables,verdict,end_reason,direction_basis,vlan,tunnel,"
 	"carrier,tunnel_id,app,app_source\n";
 
-void report_csv_flow(struct report *r, const struct flow *f)
+static void csv_flow(struct report *r, const struct flow *f)
 {
 	FILE *o = r->out;
 	char t1[TIME_STR_MAX], t2[TIME_STR_MAX], cip[IP_STR_MAX], sip[IP_STR_MAX];
@@ -26,8 +26,6 @@ void report_csv_flow(struct report *r, const struct flow *f)
 		fputs(csv_header, o);
 		r->header_done = true;
 	}
-	if (!f)
-		return;
 	c2s = f->server_is_b ? 0 : 1;
 	row = f->service_row ? catalogue_row(r->cat, f->service_row - 1u) : NULL;
 	tun = tunnel_name((enum tunnel_kind)f->tunnel);
@@ -35,7 +33,7 @@ void report_csv_flow(struct report *r, const struct flow *f)
 	fmt_time(f->last_us, t2);
 	fmt_ip(flow_client_ip(f), cip);
 	fmt_ip(flow_server_ip(f), sip);
-	report_transport(tr, f->key.proto);
+	explain_transport(tr, f->key.proto);
 	fprintf(o, "%s,%s,%s,%s,%u,%s,%u,%llu,%llu,%llu,%llu,%llu,%llu,", t1, t2,
 		tr, cip, flow_client_port(f), sip, flow_server_port(f),
 		(unsigned long long)f->pkts[0] + f->pkts[1],
@@ -71,3 +69,22 @@ void report_csv_flow(struct report *r, const struct flow *f)
 	fprintf(o, ",%s\n",
 		app ? app_source_name((enum app_source)f->app_source) : "");
 }
+
+/* No flows: the header alone, so that the output is still one table. */
+static void csv_summary(struct report *r, const struct run_stats *s)
+{
+	(void)s;
+	if (!r->header_done) {
+		fputs(csv_header, r->out);
+		r->header_done = true;
+	}
+}
+
+/* CSV holds flow rows only, so that it stays one table: no alert rows,
+   no stats rows, no summary rows. */
+const struct report_writer report_csv_writer = {
+	.flow = csv_flow,
+	.alert = NULL,
+	.interim = NULL,
+	.summary = csv_summary,
+};

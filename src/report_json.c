@@ -18,7 +18,7 @@ static void jw_transport(struct jw *w, const char *key, uint8_t proto)
 {
 	char t[8];
 
-	report_transport(t, proto);
+	explain_transport(t, proto);
 	if (t[0] >= '0' && t[0] <= '9')
 		jw_raw(w, key, t);
 	else
@@ -63,7 +63,7 @@ static void jw_app(struct jw *w, const struct report *r, const struct flow *f)
 	if (f->verdict == V_PROTOCOL_MISMATCH) {
 		char exp[EXPECTED_MAX];
 
-		report_expected_flow(r, f, exp);
+		explain_expected_flow(r->cat, f, exp);
 		jw_list(w, "expected", exp);
 	}
 }
@@ -167,7 +167,7 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow *f)
 	jw_roles(w, r, f);
 }
 
-void report_json_flow(struct report *r, const struct flow *f)
+static void json_flow(struct report *r, const struct flow *f)
 {
 	struct jw *w = &r->jw;
 
@@ -178,13 +178,13 @@ void report_json_flow(struct report *r, const struct flow *f)
 	jw_line(w);
 }
 
-void report_json_alert(struct report *r, const struct flow *f)
+static void json_alert(struct report *r, const struct flow *f)
 {
 	char t[TIME_STR_MAX], why[REASON_MAX];
 	struct jw *w = &r->jw;
 
 	fmt_time(f->last_us, t);
-	report_reason(r, f, why);
+	explain_reason(r->cat, r->hosts, r->dpi, f, why);
 	jw_obj(w, NULL);
 	jw_str_plain(w, "type", "alert");
 	jw_str_plain(w, "time", t);
@@ -201,11 +201,11 @@ static void jw_verdicts(struct jw *w, const struct report *r)
 
 	jw_obj(w, "flows_by_verdict");
 	for (v = 0; v < V_COUNT; v++)
-		jw_u64(w, verdict_name((enum verdict)v), r->vflows[v]);
+		jw_u64(w, verdict_name((enum verdict)v), tally_flows(r->tally, (enum verdict)v));
 	jw_obj_end(w);
 }
 
-void report_json_interim(struct report *r, const struct run_stats *s)
+static void json_interim(struct report *r, const struct run_stats *s)
 {
 	struct jw *w = &r->jw;
 	char t[TIME_STR_MAX];
@@ -258,7 +258,7 @@ static void jw_app_of(struct jw *w, const struct report *r,
 		      const struct app_agg *a)
 {
 	char name[DPI_NAME_MAX];
-	const char *app = report_app_name(r, a, name);
+	const char *app = tally_app_name(r->tally, a, name);
 
 	jw_str(w, "app", app);
 	jw_str(w, "app_source", app ? app_source_name((enum app_source)a->src)
@@ -281,7 +281,7 @@ static void jw_apps_of(struct jw *w, const struct report *r,
 {
 	size_t first, k, i;
 
-	k = apps ? report_apps_of(apps, n_apps, a, &first) : 0;
+	k = apps ? tally_apps_of(apps, n_apps, a, &first) : 0;
 	jw_arr(w, "apps");
 	for (i = 0; i < k; i++) {
 		jw_obj(w, NULL);
@@ -322,7 +322,7 @@ static void jw_mismatches(struct jw *w, const struct report *r,
 			continue;
 		jw_obj(w, NULL);
 		jw_where(w, r, a->row, a->proto, a->port);
-		report_expected(r, a->proto, a->cport, a->port, a->on_wire, exp);
+		explain_expected(r->cat, a->proto, a->cport, a->port, a->on_wire, exp);
 		jw_list(w, "expected", exp);
 		jw_app_of(w, r, a);
 		jw_totals(w, a->flows, a->pkts, a->bytes);
@@ -344,8 +344,8 @@ static void jw_aggs(struct jw *w, struct report *r)
 	size_t n, n_apps, i;
 	int k;
 
-	v = report_sorted_aggs(r, &n);
-	apps = report_sorted_apps(r, &n_apps);
+	v = tally_sorted_aggs(r->tally, &n);
+	apps = tally_sorted_apps(r->tally, &n_apps);
 	for (k = 0; k < V_COUNT; k++) {
 		jw_arr(w, verdict_key((enum verdict)k));
 		if (k == V_PROTOCOL_MISMATCH) {
@@ -426,11 +426,11 @@ static void jw_coverage(struct jw *w, const struct report *r)
 
 	jw_obj(w, "coverage");
 	jw_u64(w, "rows", n);
-	jw_u64(w, "exercised", coverage_exercised(r->cov));
+	jw_u64(w, "exercised", coverage_exercised(tally_coverage(r->tally)));
 	jw_arr(w, "tables");
 	for (i = 0; i < n; i++) {
 		const struct cat_row *row = catalogue_row(r->cat, i);
-		const struct cov_row *cr = coverage_row(r->cov, i);
+		const struct cov_row *cr = coverage_row(tally_coverage(r->tally), i);
 
 		/* Rows come in file order, which keeps a table's rows
 		   together; a table seen again opens a new entry. */
@@ -522,13 +522,15 @@ static void jw_carriers(struct jw *w, const struct run_stats *s)
 static void jw_health(struct jw *w, const struct report *r,
 		      const struct run_stats *s)
 {
+	uint64_t judged, one_way;
 	char pct[16];
 
+	tally_one_way(r->tally, &judged, &one_way);
 	fmt_milli_pct(s->health_drops_milli, pct);
 	jw_obj(w, "health");
 	jw_str_plain(w, "status", s->health_poor ? "poor" : "ok");
-	jw_u64(w, "tcp_flows_judged", r->tcp_judged);
-	jw_u64(w, "tcp_one_way", r->tcp_one_way);
+	jw_u64(w, "tcp_flows_judged", judged);
+	jw_u64(w, "tcp_one_way", one_way);
 	jw_u64(w, "one_way_threshold_pct", s->health_one_way_pct);
 	jw_u64(w, "duplicate_frames", s->dup_frames);
 	jw_u64(w, "frames_checked", s->dup_checked);
@@ -556,7 +558,7 @@ static void jw_inconclusive(struct jw *w, const struct gate *g)
 	jw_arr_end(w);
 }
 
-void report_json_summary(struct report *r, const struct run_stats *s)
+static void json_summary(struct report *r, const struct run_stats *s)
 {
 	struct jw *w = &r->jw;
 	int e;
@@ -631,3 +633,10 @@ void report_json_summary(struct report *r, const struct run_stats *s)
 	jw_obj_end(w);
 	jw_line(w);
 }
+
+const struct report_writer report_json_writer = {
+	.flow = json_flow,
+	.alert = json_alert,
+	.interim = json_interim,
+	.summary = json_summary,
+};

@@ -97,11 +97,11 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 	   have flows. */
 	first = 1;
 	for (v = 0; v < V_COUNT; v++) {
-		if (verdict_show((enum verdict)v) != VS_ALWAYS && !r->vflows[v])
+		if (verdict_show((enum verdict)v) != VS_ALWAYS && !tally_flows(r->tally, (enum verdict)v))
 			continue;
 		fprintf(o, "%s %s %llu", first ? "" : ",",
 			verdict_name((enum verdict)v),
-			(unsigned long long)r->vflows[v]);
+			(unsigned long long)tally_flows(r->tally, (enum verdict)v));
 		first = 0;
 	}
 	fputc('\n', o);
@@ -169,14 +169,14 @@ static void text_apps_of(FILE *o, const struct report *r,
 
 	if (!r->dpi || !apps)
 		return;
-	k = report_apps_of(apps, n_apps, a, &first);
+	k = tally_apps_of(apps, n_apps, a, &first);
 	if (!k)
 		return;
 	fputs("           apps:", o);
 	for (i = 0; i < k; i++) {
 		const struct app_agg *x = apps[first + i];
 
-		app = report_app_name(r, x, name);
+		app = tally_app_name(r->tally, x, name);
 		fprintf(o, "%s %s%s %llu", i ? "," : "", app ? app : "unknown",
 			x->src == APP_SRC_GUESS ? " (guess)" : "",
 			(unsigned long long)x->flows);
@@ -191,7 +191,7 @@ static void text_services(FILE *o, struct report *r, const struct agg *v, size_t
 	char tr[8], port[16];
 
 	fprintf(o, "\n%s\n", verdict_title(V_DOCUMENTED));
-	if (!r->vflows[V_DOCUMENTED]) {
+	if (!tally_flows(r->tally, (enum verdict)V_DOCUMENTED)) {
 		fputs("  (none)\n", o);
 		return;
 	}
@@ -204,7 +204,7 @@ static void text_services(FILE *o, struct report *r, const struct agg *v, size_t
 		if (a->verdict != V_DOCUMENTED || !a->row)
 			continue;
 		row = catalogue_row(r->cat, a->row - 1u);
-		report_transport(tr, a->proto);
+		explain_transport(tr, a->proto);
 		if (a->port)
 			snprintf(port, sizeof(port), "%s/%u", tr, a->port);
 		else
@@ -224,8 +224,8 @@ static void text_allowed(FILE *o, const struct report *r, const struct flow *f)
 	struct cat_hits h;
 	uint16_t i;
 
-	report_roles(r, flow_client_ip(f), cr, sizeof(cr));
-	report_roles(r, flow_server_ip(f), sr, sizeof(sr));
+	explain_roles(r->hosts, flow_client_ip(f), cr, sizeof(cr));
+	explain_roles(r->hosts, flow_server_ip(f), sr, sizeof(sr));
 	fprintf(o, "      roles seen: %s -> %s; documented for:", cr, sr);
 	classify_rows(r->cat, f, &h);
 	for (i = 0; i < h.n; i++) {
@@ -250,7 +250,7 @@ static void text_top(FILE *o, const struct report *r, enum verdict verdict)
 	char name[DPI_NAME_MAX], exp[EXPECTED_MAX];
 	const char *app;
 
-	top = report_sorted_top(r, verdict, &nt);
+	top = tally_sorted_top(r->tally, verdict, &nt);
 	if (!top || nt == 0) {
 		free(top);
 		return;
@@ -259,7 +259,7 @@ static void text_top(FILE *o, const struct report *r, enum verdict verdict)
 	for (i = 0; i < nt; i++) {
 		const struct flow *f = top[i];
 
-		report_transport(tr, f->key.proto);
+		explain_transport(tr, f->key.proto);
 		fmt_ip(flow_client_ip(f), cip);
 		fmt_ip(flow_server_ip(f), sip);
 		fmt_time(f->first_us, t1);
@@ -278,11 +278,11 @@ static void text_top(FILE *o, const struct report *r, enum verdict verdict)
 		if (f->carrier & FC_CARRIER) {
 			char id[40];
 
-			report_tunnel_id(f, id);
-			fprintf(o, ", %s%s carrier", report_tunnel_kind(f), id);
+			explain_tunnel_id(f, id);
+			fprintf(o, ", %s%s carrier", explain_tunnel_kind(f), id);
 		}
 		if (verdict == V_PROTOCOL_MISMATCH) {
-			report_expected_flow(r, f, exp);
+			explain_expected_flow(r->cat, f, exp);
 			fprintf(o, ", expected %s", exp[0] ? exp : "none");
 		}
 		fputc('\n', o);
@@ -302,9 +302,9 @@ static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t 
 	char tr[8], port[16];
 
 	fprintf(o, "\n%s: %llu flow%s\n", title,
-		(unsigned long long)r->vflows[verdict],
-		r->vflows[verdict] == 1 ? "" : "s");
-	if (!r->vflows[verdict]) {
+		(unsigned long long)tally_flows(r->tally, (enum verdict)verdict),
+		tally_flows(r->tally, (enum verdict)verdict) == 1 ? "" : "s");
+	if (!tally_flows(r->tally, (enum verdict)verdict)) {
 		fputs("  (none)\n", o);
 		return;
 	}
@@ -317,7 +317,7 @@ static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t 
 		if (a->verdict != verdict)
 			continue;
 		row = a->row ? catalogue_row(r->cat, a->row - 1u) : NULL;
-		report_transport(tr, a->proto);
+		explain_transport(tr, a->proto);
 		if (a->port)
 			snprintf(port, sizeof(port), "%s/%u", tr, a->port);
 		else
@@ -339,9 +339,9 @@ static void text_mismatches(FILE *o, struct report *r,
 	size_t i;
 
 	fprintf(o, "\n%s: %llu flow%s\n", verdict_title(V_PROTOCOL_MISMATCH),
-		(unsigned long long)r->vflows[V_PROTOCOL_MISMATCH],
-		r->vflows[V_PROTOCOL_MISMATCH] == 1 ? "" : "s");
-	if (!r->vflows[V_PROTOCOL_MISMATCH]) {
+		(unsigned long long)tally_flows(r->tally, (enum verdict)V_PROTOCOL_MISMATCH),
+		tally_flows(r->tally, (enum verdict)V_PROTOCOL_MISMATCH) == 1 ? "" : "s");
+	if (!tally_flows(r->tally, (enum verdict)V_PROTOCOL_MISMATCH)) {
 		fputs("  (none)\n", o);
 		return;
 	}
@@ -354,10 +354,10 @@ static void text_mismatches(FILE *o, struct report *r,
 		if (a->verdict != V_PROTOCOL_MISMATCH)
 			continue;
 		row = a->row ? catalogue_row(r->cat, a->row - 1u) : NULL;
-		report_transport(tr, a->proto);
+		explain_transport(tr, a->proto);
 		snprintf(port, sizeof(port), "%s/%u", tr, a->port);
-		report_expected(r, a->proto, a->cport, a->port, a->on_wire, exp);
-		app = report_app_name(r, a, name);
+		explain_expected(r->cat, a->proto, a->cport, a->port, a->on_wire, exp);
+		app = tally_app_name(r->tally, a, name);
 		fprintf(o, "  %-16s %-28s %-18s %-18s %8llu\n", port,
 			row ? row->service : "-", exp[0] ? exp : "none",
 			app ? app : "unknown", (unsigned long long)a->flows);
@@ -406,9 +406,9 @@ static void text_undoc_apps(FILE *o, struct report *r,
 	qsort(v, k, sizeof(*v), undoc_cmp);
 	for (i = 0; i < k; i++) {
 		const struct app_agg *a = v[i];
-		const char *app = report_app_name(r, a, name);
+		const char *app = tally_app_name(r->tally, a, name);
 
-		report_transport(tr, a->proto);
+		explain_transport(tr, a->proto);
 		if (a->port)
 			fprintf(o, "  %s%s on %s/%u: %llu flow%s\n", app,
 				a->src == APP_SRC_GUESS ? " (guess)" : "", tr,
@@ -423,7 +423,7 @@ static void text_undoc_apps(FILE *o, struct report *r,
 	free(v);
 }
 
-void report_text_alert(struct report *r, const struct flow *f, FILE *o)
+void report_text_alert_line(struct report *r, const struct flow *f, FILE *o)
 {
 	char t[TIME_STR_MAX], cip[IP_STR_MAX], sip[IP_STR_MAX], tr[8];
 	char why[REASON_MAX];
@@ -431,8 +431,8 @@ void report_text_alert(struct report *r, const struct flow *f, FILE *o)
 	fmt_time(f->last_us, t);
 	fmt_ip(flow_client_ip(f), cip);
 	fmt_ip(flow_server_ip(f), sip);
-	report_transport(tr, f->key.proto);
-	report_reason(r, f, why);
+	explain_transport(tr, f->key.proto);
+	explain_reason(r->cat, r->hosts, r->dpi, f, why);
 	if (f->key.pa || f->key.pb)
 		fprintf(o, "alert %s %s %s %s:%u -> %s:%u: %s\n", t,
 			verdict_name((enum verdict)f->verdict), tr, cip,
@@ -442,7 +442,7 @@ void report_text_alert(struct report *r, const struct flow *f, FILE *o)
 			verdict_name((enum verdict)f->verdict), tr, cip, sip, why);
 }
 
-void report_text_interim(struct report *r, const struct run_stats *s)
+static void text_interim(struct report *r, const struct run_stats *s)
 {
 	char t[TIME_STR_MAX];
 
@@ -470,10 +470,10 @@ static void text_coverage(FILE *o, const struct report *r)
 	uint8_t k;
 
 	fprintf(o, "\nCoverage: %zu of %zu catalogue rows exercised\n",
-		coverage_exercised(r->cov), n);
+		coverage_exercised(tally_coverage(r->tally)), n);
 	for (i = 0; i < n; i++) {
 		const struct cat_row *row = catalogue_row(r->cat, i);
-		const struct cov_row *cr = coverage_row(r->cov, i);
+		const struct cov_row *cr = coverage_row(tally_coverage(r->tally), i);
 
 		if (!cr->flows)
 			continue;
@@ -491,7 +491,7 @@ static void text_coverage(FILE *o, const struct report *r)
 	for (i = 0; i < n; i++) {
 		const struct cat_row *row = catalogue_row(r->cat, i);
 
-		if (coverage_row(r->cov, i)->flows)
+		if (coverage_row(tally_coverage(r->tally), i)->flows)
 			continue;
 		if (row->table != last)
 			fprintf(o, "\n    table %u:", row->table);
@@ -561,12 +561,14 @@ static void text_carriers(FILE *o, const struct run_stats *s)
 static void text_health(FILE *o, const struct report *r,
 			const struct run_stats *s)
 {
+	uint64_t judged, one_way;
 	char pct[16];
 
+	tally_one_way(r->tally, &judged, &one_way);
 	fprintf(o, "\nCapture health: %s\n", s->health_poor ? "POOR" : "ok");
 	fprintf(o, "  one-way TCP flows   %llu of %llu judged (threshold %u%%)\n",
-		(unsigned long long)r->tcp_one_way,
-		(unsigned long long)r->tcp_judged, s->health_one_way_pct);
+		(unsigned long long)one_way, (unsigned long long)judged,
+		s->health_one_way_pct);
 	fprintf(o, "  duplicate frames    %llu of %llu, left out (threshold %u%%)\n",
 		(unsigned long long)s->dup_frames,
 		(unsigned long long)s->dup_checked, s->health_dup_pct);
@@ -626,7 +628,7 @@ static bool text_shows(const struct report *r, const struct run_stats *s,
 {
 	if (!verdict_title(v))
 		return false;
-	if (r->vflows[v])
+	if (tally_flows(r->tally, (enum verdict)v))
 		return true;
 	switch (verdict_show(v)) {
 	case VS_ALWAYS: return true;
@@ -664,7 +666,7 @@ static void text_verdict_line(FILE *o, const struct report *r, int status)
 		if (status == 1 && verdict_is_finding((enum verdict)v))
 			w[n++] = verdict_name((enum verdict)v);
 		else if (status == 0 && verdict_pass((enum verdict)v) &&
-			 (verdict_show((enum verdict)v) == VS_ALWAYS || r->vflows[v]))
+			 (verdict_show((enum verdict)v) == VS_ALWAYS || tally_flows(r->tally, (enum verdict)v)))
 			w[n++] = verdict_pass((enum verdict)v);
 	}
 	fputs(status == 0 ? "PASS: every flow is " : "FAIL: ", o);
@@ -672,7 +674,7 @@ static void text_verdict_line(FILE *o, const struct report *r, int status)
 	fputs(status == 0 ? "\n" : " flows (exit 1)\n", o);
 }
 
-void report_text_summary(struct report *r, const struct run_stats *s)
+static void text_summary(struct report *r, const struct run_stats *s)
 {
 	FILE *o = r->out;
 	struct agg *v;
@@ -681,8 +683,8 @@ void report_text_summary(struct report *r, const struct run_stats *s)
 	int k;
 
 	text_capture(o, r, s);
-	v = report_sorted_aggs(r, &n);
-	apps = report_sorted_apps(r, &n_apps);
+	v = tally_sorted_aggs(r->tally, &n);
+	apps = tally_sorted_apps(r->tally, &n_apps);
 	for (k = 0; k < V_COUNT; k++) {
 		if (!text_shows(r, s, (enum verdict)k))
 			continue;
@@ -713,3 +715,19 @@ void report_text_summary(struct report *r, const struct run_stats *s)
 		}
 	}
 }
+
+/* The alerts, when no alert file takes them: the text report leaves its
+   alert lines to the file. */
+static void text_alert(struct report *r, const struct flow *f)
+{
+	if (!r->alert_out)
+		report_text_alert_line(r, f, r->out);
+}
+
+/* The text report writes no record per flow: the summary says it all. */
+const struct report_writer report_text_writer = {
+	.flow = NULL,
+	.alert = text_alert,
+	.interim = text_interim,
+	.summary = text_summary,
+};

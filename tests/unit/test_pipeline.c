@@ -43,7 +43,8 @@ static void run_open(struct run *r, const struct limits *lim, uint64_t seed,
 	assert_int_equal(pipeline_open(&r->pl, &cfg, stderr), 0);
 	r->sink = fopen("/dev/null", "w");
 	assert_non_null(r->sink);
-	r->pl.rep = report_new(FMT_JSON, r->sink, r->pl.cat, r->pl.dpi, 20);
+	r->pl.rep = report_new(FMT_JSON, r->sink, r->pl.cat, r->pl.hosts,
+			      r->pl.dpi, 20);
 	assert_non_null(r->pl.rep);
 }
 

@@ -1,0 +1,100 @@
+/*
+ * tally.h: what the summary says of the ended flows, counted as they end.
+ *
+ * Per verdict: flows, packets and bytes, and the largest flows of each
+ * finding; per (verdict, transport, server port, catalogue row,
+ * application): flows, packets and bytes, from which the per-port totals
+ * are summed once for the summary; the catalogue rows exercised
+ * (coverage.h); TCP flows seen one way (capture health). Every format
+ * counts the same tally; writers only read it.
+ *
+ * Cost: one hash probe per ended flow (not per packet) and a heap push
+ * for flows that are findings. Memory grows with distinct (verdict,
+ * transport, port, row, application) keys, which a port scan bounds at a
+ * few hundred thousand, and with `top` flows per finding.
+ */
+#ifndef IMPWATCH_TALLY_H
+#define IMPWATCH_TALLY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalogue.h"
+#include "coverage.h"
+#include "dpi.h"
+#include "flow.h"
+#include "hosts.h"
+
+/* Totals of the flows sharing a verdict, transport, server port and
+   catalogue row (row 0: none): sums of application aggregates. */
+struct agg {
+	uint8_t verdict;
+	uint8_t proto;
+	uint16_t port;
+	uint16_t row;          /* service_row: index + 1, 0 none */
+	uint64_t flows, pkts, bytes;
+};
+
+/* Totals of the flows sharing a verdict, transport, server port, row and
+   application (nDPI master and app ids, and where the answer came from).
+   cport and on_wire are those of the first such flow: with the key, they
+   give the rows a protocol mismatch was checked against. */
+struct app_agg {
+	uint8_t used;
+	uint8_t verdict;
+	uint8_t proto;
+	uint8_t src;           /* enum app_source */
+	uint8_t on_wire;
+	uint16_t port;
+	uint16_t row;
+	uint16_t master, app;
+	uint16_t cport;
+	uint64_t flows, pkts, bytes;
+};
+
+struct tally;
+
+/* NULL when out of memory. top: largest flows kept per finding. dpi
+   names the applications (NULL with --no-dpi); cat, hosts (NULL: no
+   inventory) and dpi must outlive the tally. */
+struct tally *tally_new(const struct catalogue *cat, const struct hosts *hosts,
+			const struct dpi *dpi, unsigned top);
+void tally_free(struct tally *t);
+
+/* Count an ended flow. */
+void tally_add(struct tally *t, const struct flow *f);
+
+/* Flows of verdict v counted so far. */
+uint64_t tally_flows(const struct tally *t, enum verdict v);
+
+/* TCP flows of 3 packets or more, and how many of them were seen in one
+   direction only (half-duplex mirroring). */
+void tally_one_way(const struct tally *t, uint64_t *judged, uint64_t *one_way);
+
+const struct coverage *tally_coverage(const struct tally *t);
+
+/* The per-port totals in report order: by verdict, then table and
+   service for documented rows, by bytes (largest first) for the rest. An
+   array the caller frees; NULL when out of memory. */
+struct agg *tally_sorted_aggs(const struct tally *t, size_t *n);
+
+/* Application aggregates by verdict, transport, port, row, then most
+   flows first (ties by source and ids). Caller frees. */
+struct app_agg **tally_sorted_apps(const struct tally *t, size_t *n);
+
+/* In v (from tally_sorted_apps), the application aggregates of agg a:
+   returns how many, *first the index of the first. */
+size_t tally_apps_of(struct app_agg *const *v, size_t n, const struct agg *a,
+		     size_t *first);
+
+/* The application of an aggregate as nDPI names it ("SIP", "TLS.Google"),
+   or NULL when it has none (no answer, or DPI off). */
+const char *tally_app_name(const struct tally *t, const struct app_agg *a,
+			   char buf[DPI_NAME_MAX]);
+
+/* The largest flows of verdict v, largest first. Caller frees. */
+struct flow **tally_sorted_top(const struct tally *t, enum verdict v,
+			       unsigned *n);
+
+#endif

@@ -1,0 +1,413 @@
+/*
+ * tally.c: the summary's counts of ended flows (the contract is in
+ * tally.h).
+ */
+#include "tally.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+
+/* The largest flows of one finding, a min-heap on bytes. */
+struct top {
+	struct flow *f;
+	unsigned n, cap;
+};
+
+struct tally {
+	const struct catalogue *cat;
+	const struct dpi *dpi;        /* NULL with --no-dpi */
+	struct app_agg *apps;         /* open addressing, power-of-two size */
+	size_t apps_cap, apps_used;
+	struct top top[V_COUNT];      /* findings only */
+	uint64_t vflows[V_COUNT], vpkts[V_COUNT], vbytes[V_COUNT];
+	struct coverage *cov;         /* rows exercised */
+	uint64_t tcp_judged;          /* TCP flows of 3 packets or more */
+	uint64_t tcp_one_way;         /* ... of them seen in one direction */
+};
+
+struct tally *tally_new(const struct catalogue *cat, const struct hosts *hosts,
+			const struct dpi *dpi, unsigned top)
+{
+	struct tally *t = calloc(1, sizeof(*t));
+	int v;
+
+	if (!t)
+		return NULL;
+	t->cat = cat;
+	t->dpi = dpi;
+	t->apps_cap = 1024;
+	t->apps = calloc(t->apps_cap, sizeof(*t->apps));
+	if (!t->apps)
+		goto fail;
+	for (v = 0; v < V_COUNT; v++) {
+		if (!verdict_is_finding((enum verdict)v))
+			continue;
+		t->top[v].cap = top;
+		if (top && !(t->top[v].f = calloc(top, sizeof(struct flow))))
+			goto fail;
+	}
+	t->cov = coverage_new(cat, hosts);
+	if (!t->cov)
+		goto fail;
+	return t;
+fail:
+	tally_free(t);
+	return NULL;
+}
+
+void tally_free(struct tally *t)
+{
+	int v;
+
+	if (!t)
+		return;
+	for (v = 0; v < V_COUNT; v++)
+		free(t->top[v].f);
+	free(t->apps);
+	coverage_free(t->cov);
+	free(t);
+}
+
+uint64_t tally_flows(const struct tally *t, enum verdict v)
+{
+	return (unsigned)v < V_COUNT ? t->vflows[v] : 0;
+}
+
+void tally_one_way(const struct tally *t, uint64_t *judged, uint64_t *one_way)
+{
+	*judged = t->tcp_judged;
+	*one_way = t->tcp_one_way;
+}
+
+const struct coverage *tally_coverage(const struct tally *t)
+{
+	return t->cov;
+}
+
+/* A fixed mix is enough: keys are ports and protocol ids, and the table
+   only holds what the summary prints. */
+static size_t app_hash(const struct app_agg *k)
+{
+	uint64_t h = ((uint64_t)k->verdict << 56) | ((uint64_t)k->proto << 48) |
+		     ((uint64_t)k->src << 40) | ((uint64_t)k->port << 16) | k->row;
+
+	h ^= ((uint64_t)k->master << 32 | k->app) * UINT64_C(0x9e3779b97f4a7c15);
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	return (size_t)h;
+}
+
+static bool app_same(const struct app_agg *a, const struct app_agg *k)
+{
+	return a->verdict == k->verdict && a->proto == k->proto &&
+	       a->src == k->src && a->port == k->port && a->row == k->row &&
+	       a->master == k->master && a->app == k->app;
+}
+
+static struct app_agg *app_slot(struct app_agg *tab, size_t cap,
+				const struct app_agg *k)
+{
+	size_t i = app_hash(k) & (cap - 1);
+
+	while (tab[i].used && !app_same(&tab[i], k))
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+/* Double the table when it is over half full; false when out of memory
+   (the flow is then counted in the totals only). */
+static bool app_grow(struct tally *r)
+{
+	size_t i, cap = r->apps_cap * 2;
+	struct app_agg *tab;
+
+	if (r->apps_used * 2 < r->apps_cap)
+		return true;
+	tab = calloc(cap, sizeof(*tab));
+	if (!tab)
+		return false;
+	for (i = 0; i < r->apps_cap; i++)
+		if (r->apps[i].used)
+			*app_slot(tab, cap, &r->apps[i]) = r->apps[i];
+	free(r->apps);
+	r->apps = tab;
+	r->apps_cap = cap;
+	return true;
+}
+
+/* Count f to its application aggregate (verdict v, server port port). */
+static void app_count(struct tally *r, const struct flow *f, uint8_t v,
+		      uint16_t port, uint64_t pkts, uint64_t bytes)
+{
+	struct app_agg k, *a;
+
+	memset(&k, 0, sizeof(k));
+	k.verdict = v;
+	k.proto = f->key.proto;
+	k.port = port;
+	k.row = f->service_row;
+	k.src = f->app_source;
+	if (k.src != APP_SRC_NONE) {
+		k.master = f->app_master;
+		k.app = f->app;
+	}
+	if (!app_grow(r))
+		return;
+	a = app_slot(r->apps, r->apps_cap, &k);
+	if (!a->used) {
+		*a = k;
+		a->used = 1;
+		a->cport = flow_client_port(f);
+		a->on_wire = flow_on_wire(f);
+		r->apps_used++;
+	}
+	a->flows++;
+	a->pkts += pkts;
+	a->bytes += bytes;
+}
+
+static uint64_t flow_bytes(const struct flow *f)
+{
+	return f->bytes[0] + f->bytes[1];
+}
+
+/* Keep f if it is among the `cap` largest of its finding (min-heap). */
+static void top_push(struct top *t, const struct flow *f)
+{
+	unsigned i, c;
+
+	if (t->cap == 0)
+		return;
+	if (t->n < t->cap) {
+		i = t->n++;
+		while (i > 0 && flow_bytes(&t->f[(i - 1) / 2]) > flow_bytes(f)) {
+			t->f[i] = t->f[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		t->f[i] = *f;
+		return;
+	}
+	if (flow_bytes(f) <= flow_bytes(&t->f[0]))
+		return;
+	i = 0;
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= t->n)
+			break;
+		if (c + 1 < t->n && flow_bytes(&t->f[c + 1]) < flow_bytes(&t->f[c]))
+			c++;
+		if (flow_bytes(&t->f[c]) >= flow_bytes(f))
+			break;
+		t->f[i] = t->f[c];
+		i = c;
+	}
+	t->f[i] = *f;
+}
+
+void tally_add(struct tally *r, const struct flow *f)
+{
+	uint8_t v = f->verdict < V_COUNT ? f->verdict : V_UNDOCUMENTED;
+	uint64_t pkts = (uint64_t)f->pkts[0] + f->pkts[1];
+	uint16_t port = f->server_is_b ? f->key.pb : f->key.pa;
+
+	r->vflows[v]++;
+	r->vpkts[v] += pkts;
+	r->vbytes[v] += flow_bytes(f);
+	/* Half-duplex mirroring shows as TCP conversations with no packet in
+	   one direction; a flow under 3 packets (a lone SYN, a scan) proves
+	   nothing either way. */
+	if (f->key.proto == IPPROTO_NUM_TCP && pkts >= 3) {
+		r->tcp_judged++;
+		if (!f->pkts[0] || !f->pkts[1])
+			r->tcp_one_way++;
+	}
+	if (r->cov)
+		coverage_add(r->cov, f);
+	app_count(r, f, v, port, pkts, flow_bytes(f));
+	if (verdict_is_finding((enum verdict)v))
+		top_push(&r->top[v], f);
+
+}
+
+/* Order of tally_sorted_apps(): the key of the aggregate it belongs to,
+   then the most flows first. */
+static int app_key_cmp(const struct app_agg *a, uint8_t verdict,
+		       uint8_t proto, uint16_t port, uint16_t row)
+{
+	if (a->verdict != verdict)
+		return a->verdict < verdict ? -1 : 1;
+	if (a->proto != proto)
+		return a->proto < proto ? -1 : 1;
+	if (a->port != port)
+		return a->port < port ? -1 : 1;
+	if (a->row != row)
+		return a->row < row ? -1 : 1;
+	return 0;
+}
+
+static int app_cmp(const void *x, const void *y)
+{
+	const struct app_agg *a = *(const struct app_agg *const *)x;
+	const struct app_agg *b = *(const struct app_agg *const *)y;
+	int c = app_key_cmp(a, b->verdict, b->proto, b->port, b->row);
+
+	if (c)
+		return c;
+	if (a->flows != b->flows)
+		return a->flows > b->flows ? -1 : 1;
+	if (a->src != b->src)
+		return a->src < b->src ? -1 : 1;
+	if (a->master != b->master)
+		return a->master < b->master ? -1 : 1;
+	return a->app < b->app ? -1 : (a->app > b->app);
+}
+
+struct app_agg **tally_sorted_apps(const struct tally *r, size_t *n)
+{
+	struct app_agg **v = malloc((r->apps_used ? r->apps_used : 1) * sizeof(*v));
+	size_t i, k = 0;
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	for (i = 0; i < r->apps_cap; i++)
+		if (r->apps[i].used)
+			v[k++] = &r->apps[i];
+	qsort(v, k, sizeof(*v), app_cmp);
+	*n = k;
+	return v;
+}
+
+static const struct catalogue *sort_cat;
+
+static int agg_cmp(const void *x, const void *y)
+{
+	const struct agg *a = x;
+	const struct agg *b = y;
+
+	if (a->verdict != b->verdict)
+		return a->verdict < b->verdict ? -1 : 1;
+	if (a->verdict == V_DOCUMENTED && a->row != b->row) {
+		/* Catalogue order: table, then the file's order. */
+		const struct cat_row *ra = catalogue_row(sort_cat, a->row - 1u);
+		const struct cat_row *rb = catalogue_row(sort_cat, b->row - 1u);
+
+		if (ra->table != rb->table)
+			return ra->table < rb->table ? -1 : 1;
+		return a->row < b->row ? -1 : 1;
+	}
+	if (a->verdict != V_DOCUMENTED && a->bytes != b->bytes)
+		return a->bytes > b->bytes ? -1 : 1;
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return a->row < b->row ? -1 : (a->row > b->row);
+}
+
+struct agg *tally_sorted_aggs(const struct tally *r, size_t *n)
+{
+	struct app_agg **apps;
+	struct agg *v;
+	size_t n_apps, i, k = 0;
+
+	*n = 0;
+	apps = tally_sorted_apps(r, &n_apps);
+	v = malloc((n_apps ? n_apps : 1) * sizeof(*v));
+	if (!apps || !v) {
+		free(apps);
+		free(v);
+		return NULL;
+	}
+	/* The applications of one (verdict, transport, port, row) are
+	   adjacent in that order: sum each run. */
+	for (i = 0; i < n_apps; i++) {
+		const struct app_agg *a = apps[i];
+		struct agg *g = k ? &v[k - 1] : NULL;
+
+		if (!g || app_key_cmp(a, g->verdict, g->proto, g->port, g->row)) {
+			g = &v[k++];
+			memset(g, 0, sizeof(*g));
+			g->verdict = a->verdict;
+			g->proto = a->proto;
+			g->port = a->port;
+			g->row = a->row;
+		}
+		g->flows += a->flows;
+		g->pkts += a->pkts;
+		g->bytes += a->bytes;
+	}
+	free(apps);
+	sort_cat = r->cat;
+	qsort(v, k, sizeof(*v), agg_cmp);
+	*n = k;
+	return v;
+}
+
+static int flow_cmp(const void *x, const void *y)
+{
+	const struct flow *a = *(const struct flow *const *)x;
+	const struct flow *b = *(const struct flow *const *)y;
+
+	if (flow_bytes(a) != flow_bytes(b))
+		return flow_bytes(a) > flow_bytes(b) ? -1 : 1;
+	if (a->first_us != b->first_us)
+		return a->first_us < b->first_us ? -1 : 1;
+	return memcmp(&a->key, &b->key, sizeof(a->key));
+}
+
+struct flow **tally_sorted_top(const struct tally *r, enum verdict v,
+				unsigned *n)
+{
+	const struct top *t = &r->top[v];
+	struct flow **out = malloc((t->n ? t->n : 1) * sizeof(*out));
+	unsigned i;
+
+	*n = 0;
+	if (!out)
+		return NULL;
+	for (i = 0; i < t->n; i++)
+		out[i] = &t->f[i];
+	qsort(out, t->n, sizeof(*out), flow_cmp);
+	*n = t->n;
+	return out;
+}
+
+size_t tally_apps_of(struct app_agg *const *v, size_t n, const struct agg *a,
+		      size_t *first)
+{
+	size_t lo = 0, hi = n, end;
+
+	/* The first entry not before a's key, then the run of a's key. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (app_key_cmp(v[mid], a->verdict, a->proto, a->port, a->row) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < n &&
+	     app_key_cmp(v[end], a->verdict, a->proto, a->port, a->row) == 0;
+	     end++)
+		;
+	*first = lo;
+	return end - lo;
+}
+
+const char *tally_app_name(const struct tally *r, const struct app_agg *a,
+			   char buf[DPI_NAME_MAX])
+{
+	struct flow f;
+
+	if (!r->dpi || a->src == APP_SRC_NONE)
+		return NULL;
+	memset(&f, 0, sizeof(f));
+	f.app_source = a->src;
+	f.app_master = a->master;
+	f.app = a->app;
+	return dpi_app_name(r->dpi, &f, buf);
+}
