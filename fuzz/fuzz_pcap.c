@@ -55,6 +55,7 @@ static const char inventory[] =
 static struct limits lim;
 static struct pipeline pl;
 static FILE *devnull;
+static struct file_reader *reader;
 static int memfd = -1;
 
 static void broken(const char *what)
@@ -100,9 +101,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	devnull = fopen("/dev/null", "w");
+	reader = file_reader_new();
 	memfd = memfd_create("impwatch-fuzz", MFD_CLOEXEC);
 	hosts_fd = memfd_create("impwatch-fuzz-hosts", MFD_CLOEXEC);
-	if (!devnull || memfd < 0 || hosts_fd < 0 ||
+	if (!devnull || !reader || memfd < 0 || hosts_fd < 0 ||
 	    memfile(hosts_fd, inventory, sizeof inventory - 1, hosts_name) != 0) {
 		perror("fuzz_pcap: setup");
 		abort();
@@ -149,7 +151,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&fs, 0, sizeof fs);
 	fs.name = name;
-	rc = capture_read_file(&fs, NULL, on_packet, NULL, &pl, NULL);
+	rc = capture_read_file(reader, &fs, NULL, on_packet, NULL, &pl, NULL);
 	pipeline_drain(&pl);
 	if (rc != 0 && fs.error[0] == '\0')
 		broken("a failed read without a reason");

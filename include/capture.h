@@ -25,16 +25,24 @@ typedef void (*packet_fn)(void *ctx, int dlt, uint64_t ts_us,
    done and total are bytes of the file (total 0 when unknown). */
 typedef void (*progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
+/* What reading files keeps from one file to the next: the stdio buffers
+   the files are read through (capture.c says why). One per reader of
+   files; NULL when out of memory. */
+struct file_reader;
+struct file_reader *file_reader_new(void);
+void file_reader_free(struct file_reader *rd);
+
 /*
- * Read every record of one capture file. fs->name must be set; the rest
- * of *fs is filled in. Returns 0 when the file was read to its end
- * (fs->state FILE_COMPLETE), -1 when it could not be opened, has a link
- * type impwatch does not decode, or ended in a damaged record
+ * Read every record of one capture file through reader rd. fs->name must
+ * be set; the rest of *fs is filled in. Returns 0 when the file was read
+ * to its end (fs->state FILE_COMPLETE), -1 when it could not be opened,
+ * has a link type impwatch does not decode, or ended in a damaged record
  * (FILE_ERROR: fs->error says why, and where, in fs->stop_offset, when
  * the position is known). Stops early, returning 0 with FILE_INTERRUPTED,
  * when *stop becomes non-zero.
  */
-int capture_read_file(struct file_stat *fs, const char *filter,
+int capture_read_file(struct file_reader *rd, struct file_stat *fs,
+		      const char *filter,
 		      packet_fn on_packet, progress_fn on_progress, void *ctx,
 		      volatile sig_atomic_t *stop);
 

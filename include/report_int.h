@@ -11,6 +11,7 @@
 #include "jsonw.h"
 #include "report.h"
 #include "tally.h"
+#include "util.h"
 
 struct report_writer;
 
@@ -24,6 +25,7 @@ struct report {
 	struct tally *tally;
 	bool header_done;      /* CSV header written */
 	struct jw jw;          /* JSON records are built here */
+	struct time_cache tc;  /* the date of the last time written */
 };
 
 /*

@@ -31,6 +31,7 @@
 struct agg {
 	uint8_t verdict;
 	uint8_t proto;
+	uint8_t table;         /* the row's guide table (its sort key) */
 	uint16_t port;
 	uint16_t row;          /* service_row: index + 1, 0 none */
 	uint64_t flows, pkts, bytes;

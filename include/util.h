@@ -17,7 +17,30 @@
 /* Write s as one CSV field (RFC 4180): quoted when it holds , " CR or LF. */
 void csv_field(FILE *out, const char *s);
 
-/* "2026-11-22T05:01:21.000123Z": RFC 3339, UTC, microseconds. */
+/*
+ * The date of the last time a writer formatted: records of one day share
+ * their date, formatted once per day (gmtime_r and snprintf cost a
+ * microsecond), the time of day and the microseconds by hand. Each
+ * writer keeps its own, so that writers need share nothing.
+ */
+struct time_cache {
+	uint64_t day;               /* UINT64_MAX: none yet */
+	size_t len;
+	char date[TIME_STR_MAX];    /* "2026-11-22T" */
+};
+
+static inline void time_cache_init(struct time_cache *c)
+{
+	c->day = UINT64_MAX;
+	c->len = 0;
+}
+
+/* "2026-11-22T05:01:21.000123Z": RFC 3339, UTC, microseconds; through
+   the writer's cache c. */
+void fmt_time_cached(struct time_cache *c, uint64_t ts_us,
+		     char buf[TIME_STR_MAX]);
+
+/* The same, for a time formatted once. */
 void fmt_time(uint64_t ts_us, char buf[TIME_STR_MAX]);
 
 /* Dotted quad for ::ffff:a.b.c.d, RFC 5952 text for the rest. */

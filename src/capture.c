@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,12 +22,45 @@
    fread() calls; with stdio's default buffer (one 4 KiB block) a busy
    capture costs a read() system call every few records, and on this
    project's benchmark those calls were a third of the time it takes to
-   read the file at all. One file is open at a time, so one buffer for
-   files; standard input keeps its own, since what it holds unread must
-   survive the files read between two "-". */
+   read the file at all. A reader has one file open at a time, so one
+   buffer for files; standard input keeps its own, since what it holds
+   unread must survive the files read between two "-". Both are the
+   reader's: nothing here is shared between readers. */
 #define READ_BUFFER (1u << 18)
-static char read_buffer[READ_BUFFER];
-static char stdin_buffer[READ_BUFFER];
+
+struct file_reader {
+	char *file_buf;         /* READ_BUFFER, behind each file in turn */
+	char *stdin_buf;        /* READ_BUFFER, behind standard input */
+	bool stdin_buffered;    /* stdin reads through stdin_buf */
+};
+
+struct file_reader *file_reader_new(void)
+{
+	struct file_reader *rd = calloc(1, sizeof(*rd));
+
+	if (!rd)
+		return NULL;
+	rd->file_buf = malloc(READ_BUFFER);
+	if (!rd->file_buf) {
+		free(rd);
+		return NULL;
+	}
+	return rd;
+}
+
+void file_reader_free(struct file_reader *rd)
+{
+	if (!rd)
+		return;
+	/* Standard input outlives the reader: it gives the buffer back
+	   (glibc takes a new buffer at any time, unread bytes of a
+	   seekable input going back to the descriptor). */
+	if (rd->stdin_buffered)
+		(void)setvbuf(stdin, NULL, _IONBF, 0);
+	free(rd->stdin_buf);
+	free(rd->file_buf);
+	free(rd);
+}
 
 /*
  * A run stopped by a signal while it waits on a pipe, a FIFO or a
@@ -61,21 +95,23 @@ static void watch_fd(FILE *fp)
 	waiting_fd = fileno(fp);
 }
 
-/* Open fname ("-": standard input) for libpcap with read_buffer behind
-   it. NULL with errbuf set as pcap_open_offline() would. */
-static pcap_t *open_offline(const char *fname, char *errbuf)
+/* Open fname ("-": standard input) for libpcap with the reader's
+   buffer behind it. NULL with errbuf set as pcap_open_offline() would. */
+static pcap_t *open_offline(struct file_reader *rd, const char *fname,
+			    char *errbuf)
 {
-	static bool stdin_buffered;
 	FILE *fp;
 	pcap_t *p;
 
 	if (strcmp(fname, "-") == 0) {
 		fp = stdin;
 		/* setvbuf() only before a stream's first read: standard
-		   input named twice keeps the buffer it was given. */
-		if (!stdin_buffered)
-			(void)setvbuf(fp, stdin_buffer, _IOFBF, sizeof stdin_buffer);
-		stdin_buffered = true;
+		   input named twice keeps the buffer it was given (none,
+		   stdio's own, when there was no memory for one). */
+		if (!rd->stdin_buffered && !rd->stdin_buf &&
+		    (rd->stdin_buf = malloc(READ_BUFFER)) != NULL &&
+		    setvbuf(fp, rd->stdin_buf, _IOFBF, READ_BUFFER) == 0)
+			rd->stdin_buffered = true;
 	} else {
 		fp = fopen(fname, "rb");
 		if (!fp) {
@@ -83,7 +119,7 @@ static pcap_t *open_offline(const char *fname, char *errbuf)
 				 strerror(errno));
 			return NULL;
 		}
-		(void)setvbuf(fp, read_buffer, _IOFBF, sizeof read_buffer);
+		(void)setvbuf(fp, rd->file_buf, _IOFBF, READ_BUFFER);
 	}
 	/* libpcap reads the file header now: that read may wait too. */
 	watch_fd(fp);
@@ -143,7 +179,8 @@ static bool stopped_here(volatile sig_atomic_t *stop)
 	return stop && *stop && waiting_fd >= 0;
 }
 
-int capture_read_file(struct file_stat *fs, const char *filter,
+int capture_read_file(struct file_reader *rd, struct file_stat *fs,
+		      const char *filter,
 		      packet_fn on_packet, progress_fn on_progress, void *ctx,
 		      volatile sig_atomic_t *stop)
 {
@@ -172,7 +209,7 @@ int capture_read_file(struct file_stat *fs, const char *filter,
 			return -1;
 		}
 	}
-	p = open_offline(fs->name, errbuf);
+	p = open_offline(rd, fs->name, errbuf);
 	if (!p) {
 		const char *why = errbuf[0] ? errbuf : strerror(errno);
 		size_t n = strlen(fs->name);

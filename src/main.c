@@ -321,6 +321,7 @@ static uint64_t mono_us(void)
 static bool read_files(struct run *r)
 {
 	struct options *o = r->opt;
+	struct file_reader *rd = file_reader_new();
 	bool ok = true;
 	size_t i;
 
@@ -331,9 +332,13 @@ static bool read_files(struct run *r)
 		r->files[i].stop_offset = -1;
 		r->files[i].state = FILE_UNREAD;
 	}
+	if (!rd) {
+		fprintf(stderr, "impwatch: out of memory\n");
+		return false;
+	}
 	for (i = 0; i < o->n_inputs && !stop_flag; i++) {
 		r->cur = &r->files[i];
-		int rc = capture_read_file(&r->files[i], o->filter,
+		int rc = capture_read_file(rd, &r->files[i], o->filter,
 					   on_file_packet,
 					   r->prog.on ? on_progress : NULL, r,
 					   &stop_flag);
@@ -346,6 +351,7 @@ static bool read_files(struct run *r)
 			ok = false;
 		}
 	}
+	file_reader_free(rd);
 	progress_clear(&r->prog);
 	return ok;
 }

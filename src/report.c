@@ -44,6 +44,7 @@ struct report *report_new(enum report_format fmt, FILE *out,
 	r->dpi = dpi;
 	r->hosts = hosts;
 	jw_init(&r->jw, out);
+	time_cache_init(&r->tc);
 	r->tally = tally_new(cat, hosts, dpi, top);
 	if (!r->tally) {
 		report_free(r);

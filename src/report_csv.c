@@ -29,8 +29,8 @@ static void csv_flow(struct report *r, const struct flow *f)
 	c2s = f->server_is_b ? 0 : 1;
 	row = f->service_row ? catalogue_row(r->cat, f->service_row - 1u) : NULL;
 	tun = tunnel_name((enum tunnel_kind)f->tunnel);
-	fmt_time(f->first_us, t1);
-	fmt_time(f->last_us, t2);
+	fmt_time_cached(&r->tc, f->first_us, t1);
+	fmt_time_cached(&r->tc, f->last_us, t2);
 	fmt_ip(flow_client_ip(f), cip);
 	fmt_ip(flow_server_ip(f), sip);
 	explain_transport(tr, f->key.proto);

@@ -126,9 +126,9 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow *f)
 	const struct cat_row *row =
 		f->service_row ? catalogue_row(r->cat, f->service_row - 1u) : NULL;
 
-	fmt_time(f->first_us, t);
+	fmt_time_cached(&r->tc, f->first_us, t);
 	jw_str_plain(w, "first_seen", t);
-	fmt_time(f->last_us, t);
+	fmt_time_cached(&r->tc, f->last_us, t);
 	jw_str_plain(w, "last_seen", t);
 	jw_transport(w, "transport", f->key.proto);
 	fmt_ip(flow_client_ip(f), ip);
@@ -183,7 +183,7 @@ static void json_alert(struct report *r, const struct flow *f)
 	char t[TIME_STR_MAX], why[REASON_MAX];
 	struct jw *w = &r->jw;
 
-	fmt_time(f->last_us, t);
+	fmt_time_cached(&r->tc, f->last_us, t);
 	explain_reason(r->cat, r->hosts, r->dpi, f, why);
 	jw_obj(w, NULL);
 	jw_str_plain(w, "type", "alert");
@@ -210,7 +210,7 @@ static void json_interim(struct report *r, const struct run_stats *s)
 	struct jw *w = &r->jw;
 	char t[TIME_STR_MAX];
 
-	fmt_time(s->live ? s->live->now_us : 0, t);
+	fmt_time_cached(&r->tc, s->live ? s->live->now_us : 0, t);
 	jw_obj(w, NULL);
 	jw_str_plain(w, "type", "stats");
 	jw_str_plain(w, "time", t);

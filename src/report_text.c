@@ -242,7 +242,7 @@ static void text_allowed(FILE *o, const struct report *r, const struct flow *f)
 
 /* The largest flows of a finding with their endpoints (and, for a
    protocol mismatch, what the rows expected). */
-static void text_top(FILE *o, const struct report *r, enum verdict verdict)
+static void text_top(FILE *o, struct report *r, enum verdict verdict)
 {
 	struct flow **top;
 	unsigned nt, i;
@@ -262,7 +262,7 @@ static void text_top(FILE *o, const struct report *r, enum verdict verdict)
 		explain_transport(tr, f->key.proto);
 		fmt_ip(flow_client_ip(f), cip);
 		fmt_ip(flow_server_ip(f), sip);
-		fmt_time(f->first_us, t1);
+		fmt_time_cached(&r->tc, f->first_us, t1);
 		if (f->key.pa || f->key.pb)
 			fprintf(o, "    %s %s:%u -> %s:%u", tr, cip,
 				flow_client_port(f), sip, flow_server_port(f));
@@ -428,7 +428,7 @@ void report_text_alert_line(struct report *r, const struct flow *f, FILE *o)
 	char t[TIME_STR_MAX], cip[IP_STR_MAX], sip[IP_STR_MAX], tr[8];
 	char why[REASON_MAX];
 
-	fmt_time(f->last_us, t);
+	fmt_time_cached(&r->tc, f->last_us, t);
 	fmt_ip(flow_client_ip(f), cip);
 	fmt_ip(flow_server_ip(f), sip);
 	explain_transport(tr, f->key.proto);
@@ -446,7 +446,7 @@ static void text_interim(struct report *r, const struct run_stats *s)
 {
 	char t[TIME_STR_MAX];
 
-	fmt_time(s->live ? s->live->now_us : 0, t);
+	fmt_time_cached(&r->tc, s->live ? s->live->now_us : 0, t);
 	fprintf(r->out, "stats %s: packets %llu, bytes %llu, flows %llu (active %llu), "
 		"alerts %llu", t, (unsigned long long)s->packets,
 		(unsigned long long)s->bytes,

@@ -281,8 +281,8 @@ struct app_agg **tally_sorted_apps(const struct tally *r, size_t *n)
 	return v;
 }
 
-static const struct catalogue *sort_cat;
-
+/* Report order (tally.h). Each aggregate carries its row's table, so
+   that the comparison needs nothing but its arguments. */
 static int agg_cmp(const void *x, const void *y)
 {
 	const struct agg *a = x;
@@ -292,11 +292,8 @@ static int agg_cmp(const void *x, const void *y)
 		return a->verdict < b->verdict ? -1 : 1;
 	if (a->verdict == V_DOCUMENTED && a->row != b->row) {
 		/* Catalogue order: table, then the file's order. */
-		const struct cat_row *ra = catalogue_row(sort_cat, a->row - 1u);
-		const struct cat_row *rb = catalogue_row(sort_cat, b->row - 1u);
-
-		if (ra->table != rb->table)
-			return ra->table < rb->table ? -1 : 1;
+		if (a->table != b->table)
+			return a->table < b->table ? -1 : 1;
 		return a->row < b->row ? -1 : 1;
 	}
 	if (a->verdict != V_DOCUMENTED && a->bytes != b->bytes)
@@ -335,13 +332,14 @@ struct agg *tally_sorted_aggs(const struct tally *r, size_t *n)
 			g->proto = a->proto;
 			g->port = a->port;
 			g->row = a->row;
+			if (a->row)
+				g->table = catalogue_row(r->cat, a->row - 1u)->table;
 		}
 		g->flows += a->flows;
 		g->pkts += a->pkts;
 		g->bytes += a->bytes;
 	}
 	free(apps);
-	sort_cat = r->cat;
 	qsort(v, k, sizeof(*v), agg_cmp);
 	*n = k;
 	return v;

@@ -36,12 +36,15 @@ static void put2(char *p, unsigned v)
 
 void fmt_time(uint64_t ts_us, char buf[TIME_STR_MAX])
 {
-	/* Records of one day share their date: it is formatted once per day
-	   (gmtime_r and snprintf cost a microsecond), the time of day and
-	   the microseconds by hand. One thread writes reports. */
-	static uint64_t cached_day = UINT64_MAX;
-	static char cached[TIME_STR_MAX];
-	static size_t cached_len;
+	struct time_cache c;
+
+	time_cache_init(&c);
+	fmt_time_cached(&c, ts_us, buf);
+}
+
+void fmt_time_cached(struct time_cache *c, uint64_t ts_us,
+		     char buf[TIME_STR_MAX])
+{
 	uint64_t sec = ts_us / 1000000u;
 	uint64_t day = sec / 86400u;
 	unsigned tod = (unsigned)(sec % 86400u);
@@ -49,7 +52,7 @@ void fmt_time(uint64_t ts_us, char buf[TIME_STR_MAX])
 	char *p;
 	int i;
 
-	if (day != cached_day) {
+	if (day != c->day) {
 		time_t secs = (time_t)(day * 86400u);
 		struct tm tm;
 		int n;
@@ -58,18 +61,19 @@ void fmt_time(uint64_t ts_us, char buf[TIME_STR_MAX])
 			snprintf(buf, TIME_STR_MAX, "invalid");
 			return;
 		}
-		n = snprintf(cached, sizeof(cached), "%04d-%02d-%02dT",
+		n = snprintf(c->date, sizeof(c->date), "%04d-%02d-%02dT",
 			     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 		/* Room for "hh:mm:ss.uuuuuuZ" and the NUL after it. */
-		if (n < 0 || (size_t)n >= sizeof(cached) - 17) {
+		if (n < 0 || (size_t)n >= sizeof(c->date) - 17) {
+			c->day = UINT64_MAX;
 			snprintf(buf, TIME_STR_MAX, "invalid");
 			return;
 		}
-		cached_len = (size_t)n;
-		cached_day = day;
+		c->len = (size_t)n;
+		c->day = day;
 	}
-	memcpy(buf, cached, cached_len);
-	p = buf + cached_len;
+	memcpy(buf, c->date, c->len);
+	p = buf + c->len;
 	put2(p, tod / 3600);
 	p[2] = ':';
 	put2(p + 3, tod / 60 % 60);

@@ -45,15 +45,37 @@ static uint64_t next(void)
 	return rng;
 }
 
+/* Two writers' caches, used in turn: each keeps its own date. */
+static struct time_cache caches[2];
+static unsigned turn;
+
 static void check_time(uint64_t ts)
 {
 	char got[TIME_STR_MAX], want[TIME_STR_MAX];
+	struct time_cache *c = &caches[turn++ & 1];
 
+	if (turn == 1) {
+		time_cache_init(&caches[0]);
+		time_cache_init(&caches[1]);
+	}
 	fmt_time(ts, got);
 	ref_time(ts, want, sizeof(want));
 	if (strcmp(got, want) != 0)
 		fail_msg("fmt_time(%llu) = %s, want %s", (unsigned long long)ts,
 			 got, want);
+	/* Through a cache: the date of another day, or of the same day (a
+	   microsecond later, most often), formatted right. */
+	fmt_time_cached(c, ts, got);
+	if (strcmp(got, want) != 0)
+		fail_msg("fmt_time_cached(%llu) = %s, want %s",
+			 (unsigned long long)ts, got, want);
+	if (ts < UINT64_MAX) {
+		ref_time(ts + 1, want, sizeof(want));
+		fmt_time_cached(c, ts + 1, got);
+		if (strcmp(got, want) != 0)
+			fail_msg("fmt_time_cached(%llu) = %s, want %s",
+				 (unsigned long long)ts + 1, got, want);
+	}
 }
 
 static void test_time_fixed(void **state)
