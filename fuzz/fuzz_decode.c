@@ -57,6 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct catalogue *cat;
 static struct dpi *dpi;
+static struct trust *trust;   /* nothing declared */
 
 struct run {
 	struct flow_table *ft;
@@ -120,7 +121,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	   enough to keep runs fast. */
 	dpi = dpi_new(4, DEF_DPI_MEMORY_MB);
 	cat = catalogue_new();
-	if (!dpi || !cat) {
+	trust = trust_new();
+	if (!dpi || !cat || !trust) {
 		fprintf(stderr, "fuzz_decode: cannot set up nDPI\n");
 		abort();
 	}
@@ -167,7 +169,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (decoder_init(&dec, &lim, 1) != 0)
 		abort();
 	r.ft = flow_table_new(&lim, 0x1234, on_end, &r);
-	car = carriers_new(0x1234);
+	car = carriers_new(0x1234, trust);
 	if (!r.ft || !car)
 		abort();
 

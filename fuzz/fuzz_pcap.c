@@ -144,7 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (dedup_init(&pl.dedup, DEF_DUP_WINDOW_US) != 0)
 		abort();
 	pl.rep = report_new((enum report_format)(size % FMT_COUNT), devnull,
-			    pl.cat, pl.hosts, pl.dpi, 5);
+			    pl.cat, pl.hosts, pl.dpi != NULL, 5);
 	if (!pl.rep)
 		abort();
 	pl.alerts = size % 2 == 0;

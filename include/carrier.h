@@ -9,17 +9,8 @@
  * summary lists every carrier, so that what a tunnel carried never hides
  * the tunnel itself.
  *
- * Trust. A site names the tunnel endpoints it trusts: networks given with
- * --trust-tunnel ADDR[/LEN], and inventory hosts (--hosts) holding the
- * role tunnel-endpoint (the longest prefix that matches an address says
- * its roles, as everywhere in the inventory). An overlay carrier (every
- * kind but ERSPAN: VXLAN, VXLAN-GPE, Geneve, GRE with WCCP and PPTP,
- * IP-in-IP, 6in4, 4in6) is trusted only when both its outer endpoints are
- * declared: a real overlay runs between two tunnel endpoints the site
- * knows, and whoever sends to a declared endpoint from an address of his
- * own must not pass. ERSPAN, the mirroring transport itself, is trusted
- * when no endpoint is declared at all; once any is, only ERSPAN to or
- * from a declared endpoint (its collector) is.
+ * Whether a carrier is trusted is trust.h's rule, decided once, when
+ * the carrier is first seen.
  *
  * The table is sized once (MAX_CARRIERS entries), hashed with the run's
  * seed (addresses come off the wire), and never allocates per packet; a
@@ -34,7 +25,7 @@
 
 #include "config.h"
 #include "decode.h"
-#include "hosts.h"
+#include "trust.h"
 
 /* One carrier, as the summary lists it. */
 struct carrier {
@@ -50,25 +41,10 @@ struct carrier {
 
 struct carriers;
 
-/* NULL when out of memory. seed keys the table's hash. */
-struct carriers *carriers_new(uint64_t seed);
+/* NULL when out of memory. seed keys the table's hash; trust judges
+   each new carrier (it must outlive the table). */
+struct carriers *carriers_new(uint64_t seed, const struct trust *trust);
 void carriers_free(struct carriers *c);   /* NULL is ignored */
-
-/* Trust the endpoints in spec, ADDR[/LEN] (IPv4 or IPv6, no host bits
-   past LEN); -1 with the reason in why when spec is not one, or when
-   MAX_TRUST_TUNNEL are declared already. Before any packet. */
-int carriers_trust(struct carriers *c, const char *spec, char *why,
-		   size_t whysize);
-
-/* Hosts of the inventory holding the role tunnel-endpoint are trusted
-   too. h (NULL: none) must outlive c. Before any packet. */
-void carriers_set_hosts(struct carriers *c, const struct hosts *h);
-
-/* True when the site declared any tunnel endpoint. */
-bool carriers_declared(const struct carriers *c);
-
-/* True for ERSPAN I, II and III: a mirroring transport, not an overlay. */
-bool tunnel_is_erspan(enum tunnel_kind k);
 
 /*
  * One packet through tunnel t (wire_len bytes on the wire): count it to
@@ -86,12 +62,5 @@ const struct carrier **carriers_sorted(const struct carriers *c, size_t *n);
 /* Carriers listed; and the packets of carriers past the table. */
 size_t carriers_count(const struct carriers *c);
 uint64_t carriers_unlisted_packets(const struct carriers *c);
-
-/* The --trust-tunnel networks, as "ADDR/LEN"; and whether the inventory
-   names any tunnel endpoint. */
-size_t carriers_trust_count(const struct carriers *c);
-void carriers_trust_str(const struct carriers *c, size_t i, char *buf,
-			size_t size);
-bool carriers_inventory_declares(const struct carriers *c);
 
 #endif

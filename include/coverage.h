@@ -14,8 +14,8 @@
 #include <stdint.h>
 
 #include "catalogue.h"
-#include "flow.h"
 #include "hosts.h"
+#include "record.h"
 
 #define COV_PAIRS 8
 #define COV_LABEL 112   /* an IPv6 address and a name */
@@ -39,8 +39,8 @@ struct coverage *coverage_new(const struct catalogue *cat,
 			      const struct hosts *hosts);
 void coverage_free(struct coverage *c);
 
-/* Count a flow; only documented flows exercise rows. */
-void coverage_add(struct coverage *c, const struct flow *f);
+/* Count an ended flow; only documented flows exercise rows. */
+void coverage_add(struct coverage *c, const struct flow_record *f);
 
 /* Row i's tally (i < catalogue_count()). */
 const struct cov_row *coverage_row(const struct coverage *c, size_t i);
@@ -48,8 +48,9 @@ const struct cov_row *coverage_row(const struct coverage *c, size_t i);
 /* Rows exercised at least once. */
 size_t coverage_exercised(const struct coverage *c);
 
-/* A host as the report names it: its inventory name, else its address. */
-void coverage_label(const struct hosts *hosts, const struct ip_addr *a,
+/* A host (address a, inventory entry hi) as the report names it: its
+   inventory name, else its address. */
+void coverage_label(const struct host_info *hi, const struct ip_addr *a,
 		    char buf[COV_LABEL]);
 
 #endif

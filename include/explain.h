@@ -3,8 +3,9 @@
  *
  * Why a flow is a finding, the protocols its rows expect, the roles of
  * its ends, its transport and tunnel as the report names them. Read-only:
- * each takes what it explains and the catalogue or inventory it is
- * explained against, and writes into the caller's buffer. No allocation.
+ * each takes what it explains (a record, record.h) and the catalogue it
+ * is explained against, and writes into the caller's buffer. No
+ * allocation.
  */
 #ifndef IMPWATCH_EXPLAIN_H
 #define IMPWATCH_EXPLAIN_H
@@ -14,9 +15,7 @@
 #include <stdint.h>
 
 #include "catalogue.h"
-#include "dpi.h"
-#include "flow.h"
-#include "hosts.h"
+#include "record.h"
 
 /* The largest expected-apps list written ("TLS,HTTP,SOAP" and more). */
 #define EXPECTED_MAX 256
@@ -38,28 +37,25 @@ void explain_expected(const struct catalogue *cat, uint8_t proto,
 		      uint16_t cport, uint16_t sport, bool on_wire,
 		      char buf[EXPECTED_MAX]);
 
-/* The same for flow f. */
-void explain_expected_flow(const struct catalogue *cat, const struct flow *f,
-			   char buf[EXPECTED_MAX]);
+/* The same for record f. */
+void explain_expected_rec(const struct catalogue *cat,
+			  const struct flow_record *f, char buf[EXPECTED_MAX]);
 
 /*
  * Why f is a finding: "no catalogue row documents tcp/3389", "tcp/7070
  * is documented for localhost traffic only (table 7 cert-manager)",
- * "HTTP on tcp/5060, where the rows expect SIP". dpi names the flow's
- * application (NULL: DPI off); hosts gives the roles (NULL: none).
+ * "HTTP on tcp/5060, where the rows expect SIP".
  */
-void explain_reason(const struct catalogue *cat, const struct hosts *hosts,
-		    const struct dpi *dpi, const struct flow *f,
+void explain_reason(const struct catalogue *cat, const struct flow_record *f,
 		    char buf[REASON_MAX]);
 
-/* The roles of address a, "imp,imp-publisher", or "unknown" (not in the
-   inventory, or none given). */
-void explain_roles(const struct hosts *hosts, const struct ip_addr *a,
-		   char *buf, size_t size);
+/* A host's roles (an inventory role mask), "imp,imp-publisher", or
+   "unknown" (not in the inventory, or none given). */
+void explain_roles(uint32_t roles, char *buf, size_t size);
 
 /* A carrier flow's tunnel kind ("vxlan", never NULL), and " VNI 42" or
    " session 7" ("" when its header named none). */
-const char *explain_tunnel_kind(const struct flow *f);
-void explain_tunnel_id(const struct flow *f, char buf[40]);
+const char *explain_tunnel_kind(const struct flow_record *f);
+void explain_tunnel_id(const struct flow_record *f, char buf[40]);
 
 #endif

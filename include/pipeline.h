@@ -73,7 +73,8 @@ struct pipeline {
 	struct hosts *hosts;            /* --hosts; NULL without */
 	struct dedup dedup;             /* frames mirrored twice */
 	struct pclock clock;            /* drives expiry (pclock.h) */
-	struct carriers *carriers;      /* tunnels seen, and trust */
+	struct carriers *carriers;      /* tunnels seen */
+	struct trust *trust;            /* the endpoints declared */
 	bool alerts;                    /* write an alert per finding flow */
 	void *dump;                     /* pcap_dumper_t for --dump-undocumented */
 	void *dump_pcap;                /* its pcap_open_dead() handle */

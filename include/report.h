@@ -18,6 +18,7 @@
 #include "dpi.h"
 #include "flow.h"
 #include "gate.h"
+#include "record.h"
 
 /*
  * The formats of a report, X(id, --format name, writer): the one place a
@@ -105,7 +106,8 @@ struct run_stats {
 	uint32_t time_jump_s;            /* --time-jump in force */
 	uint64_t dup_frames;             /* frames left out as SPAN copies */
 	uint64_t dup_checked;            /* frames looked at for copies */
-	const struct carriers *carriers; /* tunnel carriers and trust */
+	const struct carriers *carriers; /* tunnel carriers */
+	const struct trust *trust;       /* the tunnel endpoints declared */
 	/* Capture health, judged by judge.c against its thresholds. */
 	uint32_t health_one_way_pct;     /* --health-one-way */
 	uint32_t health_dup_pct;         /* --health-duplicates */
@@ -125,20 +127,20 @@ struct carriers;
 /* NULL when out of memory. top: largest flows listed per finding. With
    an inventory (hosts not NULL) records name each end's roles, role
    violations the rows that would have allowed them, and coverage the
-   host pairs. dpi names the flows' applications (NULL with --no-dpi:
-   there are none). cat, hosts and dpi must outlive the report. */
+   host pairs. dpi: nDPI names the flows' applications (false with
+   --no-dpi: there are none). cat and hosts must outlive the report. */
 struct report *report_new(enum report_format fmt, FILE *out,
 			  const struct catalogue *cat, const struct hosts *hosts,
-			  const struct dpi *dpi, unsigned top);
+			  bool dpi, unsigned top);
 void report_free(struct report *r);
 
 /* TCP flows the summary judged for half-duplex mirroring, and how many of
    them were seen in one direction only. */
 void report_one_way(const struct report *r, uint64_t *judged, uint64_t *one_way);
 
-/* Account an ended (or, live, a still active) flow; JSON and CSV write its
-   record now. */
-void report_flow(struct report *r, const struct flow *f);
+/* Count an ended flow (record.h) in the summary; the format writes its
+   record now (JSON, CSV). */
+void report_flow(struct report *r, const struct flow_record *f);
 
 /* Where records go from now on (at a reopen): the report's stream, and
    the alert file's (NULL: none). The streams stay the caller's. */
@@ -148,7 +150,7 @@ void report_set_output(struct report *r, FILE *out, FILE *alerts);
    line flushed to the alert file when there is one; in the report, a
    JSON {"type":"alert"} record, or a text line when there is no alert
    file (CSV output has none). */
-void report_alert(struct report *r, const struct flow *f);
+void report_alert(struct report *r, const struct flow_record *f);
 
 /* An interim summary of a live capture (--report-every): JSON
    {"type":"stats"} or a text block. */

@@ -20,8 +20,8 @@ struct report {
 	FILE *out;
 	FILE *alert_out;       /* --alert-file, or NULL */
 	const struct catalogue *cat;
-	const struct dpi *dpi;        /* NULL with --no-dpi */
 	const struct hosts *hosts;    /* --hosts; NULL without */
+	bool dpi;                     /* nDPI names applications */
 	struct tally *tally;
 	bool header_done;      /* CSV header written */
 	struct jw jw;          /* JSON records are built here */
@@ -34,8 +34,8 @@ struct report {
  * the format writes nothing: the flow is still counted in the tally.
  */
 struct report_writer {
-	void (*flow)(struct report *r, const struct flow *f);
-	void (*alert)(struct report *r, const struct flow *f);
+	void (*flow)(struct report *r, const struct flow_record *f);
+	void (*alert)(struct report *r, const struct flow_record *f);
 	void (*interim)(struct report *r, const struct run_stats *s);
 	void (*summary)(struct report *r, const struct run_stats *s);
 };
@@ -47,6 +47,7 @@ REPORT_FORMATS(REPORT_WRITER_DECL)
 
 /* The alert line ("alert TIME VERDICT ...: WHY"), as the text report
    and the alert file write it. */
-void report_text_alert_line(struct report *r, const struct flow *f, FILE *o);
+void report_text_alert_line(struct report *r, const struct flow_record *f,
+			    FILE *o);
 
 #endif

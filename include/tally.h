@@ -22,9 +22,8 @@
 
 #include "catalogue.h"
 #include "coverage.h"
-#include "dpi.h"
-#include "flow.h"
 #include "hosts.h"
+#include "record.h"
 
 /* Totals of the flows sharing a verdict, transport, server port and
    catalogue row (row 0: none): sums of application aggregates. */
@@ -56,15 +55,14 @@ struct app_agg {
 
 struct tally;
 
-/* NULL when out of memory. top: largest flows kept per finding. dpi
-   names the applications (NULL with --no-dpi); cat, hosts (NULL: no
-   inventory) and dpi must outlive the tally. */
+/* NULL when out of memory. top: largest flows kept per finding. cat and
+   hosts (NULL: no inventory) must outlive the tally. */
 struct tally *tally_new(const struct catalogue *cat, const struct hosts *hosts,
-			const struct dpi *dpi, unsigned top);
+			unsigned top);
 void tally_free(struct tally *t);
 
 /* Count an ended flow. */
-void tally_add(struct tally *t, const struct flow *f);
+void tally_add(struct tally *t, const struct flow_record *f);
 
 /* Flows of verdict v counted so far. */
 uint64_t tally_flows(const struct tally *t, enum verdict v);
@@ -89,13 +87,14 @@ struct app_agg **tally_sorted_apps(const struct tally *t, size_t *n);
 size_t tally_apps_of(struct app_agg *const *v, size_t n, const struct agg *a,
 		     size_t *first);
 
-/* The application of an aggregate as nDPI names it ("SIP", "TLS.Google"),
-   or NULL when it has none (no answer, or DPI off). */
-const char *tally_app_name(const struct tally *t, const struct app_agg *a,
-			   char buf[DPI_NAME_MAX]);
+/* The application of an aggregate as nDPI named it in the records
+   ("SIP", "TLS.Google"), or NULL when it has none (no answer, or DPI
+   off). */
+const char *tally_app_name(const struct tally *t, const struct app_agg *a);
 
-/* The largest flows of verdict v, largest first. Caller frees. */
-struct flow **tally_sorted_top(const struct tally *t, enum verdict v,
-			       unsigned *n);
+/* The largest flows of verdict v (findings only), largest first. Caller
+   frees the array. */
+const struct flow_record **tally_sorted_top(const struct tally *t,
+					    enum verdict v, unsigned *n);
 
 #endif

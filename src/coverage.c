@@ -42,21 +42,20 @@ void coverage_free(struct coverage *c)
 	free(c);
 }
 
-void coverage_label(const struct hosts *hosts, const struct ip_addr *a,
+void coverage_label(const struct host_info *hi, const struct ip_addr *a,
 		    char buf[COV_LABEL])
 {
-	struct host_info hi = hosts_lookup(hosts, a);
 	char ip[IP_STR_MAX];
 
-	if (hi.name[0] && hi.prefix == 128) {
-		snprintf(buf, COV_LABEL, "%s", hi.name);
+	if (hi->name[0] && hi->prefix == 128) {
+		snprintf(buf, COV_LABEL, "%s", hi->name);
 		return;
 	}
 	fmt_ip(a, ip);
 	/* A host known by its network: the address, then the network's
 	   name. */
-	if (hi.name[0])
-		snprintf(buf, COV_LABEL, "%s (%s)", ip, hi.name);
+	if (hi->name[0])
+		snprintf(buf, COV_LABEL, "%s (%s)", ip, hi->name);
 	else
 		snprintf(buf, COV_LABEL, "%s", ip);
 }
@@ -82,21 +81,19 @@ static void add_pair(struct cov_row *r, const char *client, const char *server)
 	r->pair[r->npairs++].flows = 1;
 }
 
-void coverage_add(struct coverage *c, const struct flow *f)
+void coverage_add(struct coverage *c, const struct flow_record *f)
 {
 	char cl[COV_LABEL], sv[COV_LABEL];
-	uint32_t croles = 0, sroles = 0;
+	uint32_t croles = f->client_host.roles, sroles = f->server_host.roles;
 	struct cat_hits h;
 	uint16_t i;
 
 	if (f->verdict != V_DOCUMENTED)
 		return;
-	classify_rows(c->cat, f, &h);
+	record_rows(c->cat, f, &h);
 	if (c->hosts) {
-		croles = hosts_lookup(c->hosts, flow_client_ip(f)).roles;
-		sroles = hosts_lookup(c->hosts, flow_server_ip(f)).roles;
-		coverage_label(c->hosts, flow_client_ip(f), cl);
-		coverage_label(c->hosts, flow_server_ip(f), sv);
+		coverage_label(&f->client_host, rec_client_ip(f), cl);
+		coverage_label(&f->server_host, rec_server_ip(f), sv);
 	}
 	for (i = 0; i < h.n; i++) {
 		const struct cat_row *row = catalogue_row(c->cat, h.rows[i]);

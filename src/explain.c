@@ -58,11 +58,11 @@ void explain_expected(const struct catalogue *cat, uint8_t proto,
 	}
 }
 
-void explain_expected_flow(const struct catalogue *cat, const struct flow *f,
-			   char buf[EXPECTED_MAX])
+void explain_expected_rec(const struct catalogue *cat,
+			  const struct flow_record *f, char buf[EXPECTED_MAX])
 {
-	explain_expected(cat, f->key.proto, flow_client_port(f),
-			flow_server_port(f), flow_on_wire(f), buf);
+	explain_expected(cat, f->key.proto, rec_client_port(f),
+			 rec_server_port(f), f->on_wire, buf);
 }
 
 void explain_transport(char buf[8], uint8_t proto)
@@ -76,15 +76,13 @@ void explain_transport(char buf[8], uint8_t proto)
 	}
 }
 
-void explain_reason(const struct catalogue *cat, const struct hosts *hosts,
-		    const struct dpi *dpi, const struct flow *f,
+void explain_reason(const struct catalogue *cat, const struct flow_record *f,
 		    char buf[REASON_MAX])
 {
 	const struct cat_row *row =
 		f->service_row ? catalogue_row(cat, f->service_row - 1u) : NULL;
-	char tr[8], port[24], exp[EXPECTED_MAX], app[DPI_NAME_MAX];
-	uint16_t sport = f->server_is_b ? f->key.pb : f->key.pa;
-	const char *name;
+	char tr[8], port[24], exp[EXPECTED_MAX];
+	uint16_t sport = rec_server_port(f);
 
 	explain_transport(tr, f->key.proto);
 	if (f->key.pa || f->key.pb)
@@ -101,17 +99,16 @@ void explain_reason(const struct catalogue *cat, const struct hosts *hosts,
 			 port, row ? row->table : 0, row ? row->service : "?");
 		break;
 	case V_PROTOCOL_MISMATCH:
-		explain_expected_flow(cat, f, exp);
-		name = dpi ? dpi_app_name(dpi, f, app) : NULL;
+		explain_expected_rec(cat, f, exp);
 		snprintf(buf, REASON_MAX, "%s on %s, where the rows expect %s",
-			 name ? name : "?", port,
+			 rec_app(f) ? rec_app(f) : "?", port,
 			 exp[0] ? exp : "no protocol nDPI knows");
 		break;
 	case V_ROLE_VIOLATION: {
 		char cr[128], sr[128];
 
-		explain_roles(hosts, flow_client_ip(f), cr, sizeof(cr));
-		explain_roles(hosts, flow_server_ip(f), sr, sizeof(sr));
+		explain_roles(f->client_host.roles, cr, sizeof(cr));
+		explain_roles(f->server_host.roles, sr, sizeof(sr));
 		snprintf(buf, REASON_MAX, "%s is documented (table %u %s), but not "
 			 "from %s to %s", port, row ? row->table : 0,
 			 row ? row->service : "?", cr, sr);
@@ -120,8 +117,8 @@ void explain_reason(const struct catalogue *cat, const struct hosts *hosts,
 	case V_UNTRUSTED_TUNNEL: {
 		char src[IP_STR_MAX], dst[IP_STR_MAX], id[40];
 
-		fmt_ip(flow_client_ip(f), src);
-		fmt_ip(flow_server_ip(f), dst);
+		fmt_ip(rec_client_ip(f), src);
+		fmt_ip(rec_server_ip(f), dst);
 		explain_tunnel_id(f, id);
 		if (!f->key.pa && !f->key.pb)
 			snprintf(port, sizeof(port), "IP protocol %u", f->key.proto);
@@ -139,14 +136,14 @@ void explain_reason(const struct catalogue *cat, const struct hosts *hosts,
 	}
 }
 
-const char *explain_tunnel_kind(const struct flow *f)
+const char *explain_tunnel_kind(const struct flow_record *f)
 {
 	const char *k = tunnel_name((enum tunnel_kind)f->tunnel);
 
 	return k ? k : "tunnel";
 }
 
-void explain_tunnel_id(const struct flow *f, char buf[40])
+void explain_tunnel_id(const struct flow_record *f, char buf[40])
 {
 	buf[0] = '\0';
 	if (!(f->carrier & FC_TUN_ID))
@@ -156,11 +153,8 @@ void explain_tunnel_id(const struct flow *f, char buf[40])
 		 (unsigned)f->tun_id);
 }
 
-void explain_roles(const struct hosts *hosts, const struct ip_addr *a,
-		   char *buf, size_t size)
+void explain_roles(uint32_t roles, char *buf, size_t size)
 {
-	uint32_t roles = hosts ? hosts_lookup(hosts, a).roles : 0;
-
 	if (roles)
 		hosts_roles_str(roles, buf, size);
 	else

@@ -710,8 +710,8 @@ static int run(struct options *o)
 		input_ok = false;
 		goto out;
 	}
-	r.pl.rep = report_new(o->fmt, r.out, r.pl.cat, r.pl.hosts, r.pl.dpi,
-			      o->top);
+	r.pl.rep = report_new(o->fmt, r.out, r.pl.cat, r.pl.hosts,
+			      r.pl.dpi != NULL, o->top);
 	r.files = calloc(o->n_inputs ? o->n_inputs : 1, sizeof(*r.files));
 	if (!r.pl.rep || !r.files) {
 		fprintf(stderr, "impwatch: out of memory\n");

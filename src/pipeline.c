@@ -58,24 +58,29 @@ struct catalogue *pipeline_load_catalogue(const struct pipeline_cfg *cfg,
  */
 static void maybe_alert(struct pipeline *pl, struct flow *f)
 {
+	struct flow_record rec;
+
 	if (!pl->alerts || f->alerted ||
 	    !verdict_is_finding((enum verdict)f->verdict))
 		return;
 	f->alerted = 1;
 	pl->alerts_sent++;
-	report_alert(pl->rep, f);
+	record_from_flow(&rec, f, pl->dpi, pl->hosts);
+	report_alert(pl->rep, &rec);
 }
 
 static void on_flow_end(void *ctx, struct flow *f)
 {
 	struct pipeline *pl = ctx;
+	struct flow_record rec;
 
 	if (f->dpi) {
 		dpi_flow_finish(pl->dpi, f);
 		classify_app(pl->cat, pl->dpi, f);
 	}
 	maybe_alert(pl, f);
-	report_flow(pl->rep, f);
+	record_from_flow(&rec, f, pl->dpi, pl->hosts);
+	report_flow(pl->rep, &rec);
 }
 
 int pipeline_open(struct pipeline *pl, const struct pipeline_cfg *cfg,
@@ -97,20 +102,22 @@ int pipeline_open(struct pipeline *pl, const struct pipeline_cfg *cfg,
 		return -1;
 	if (cfg->hosts && !(pl->hosts = hosts_load(cfg->hosts, err)))
 		return -1;
-	pl->carriers = carriers_new(cfg->seed);
-	if (!pl->carriers)
+	pl->trust = trust_new();
+	if (!pl->trust)
 		goto oom;
 	for (i = 0; i < cfg->n_trust; i++) {
 		char why[128];
 
-		if (carriers_trust(pl->carriers, cfg->trust[i], why,
-				   sizeof(why)) != 0) {
+		if (trust_add(pl->trust, cfg->trust[i], why, sizeof(why)) != 0) {
 			fprintf(err, "impwatch: invalid value '%s' for "
 				"--trust-tunnel: %s\n", cfg->trust[i], why);
 			return -1;
 		}
 	}
-	carriers_set_hosts(pl->carriers, pl->hosts);
+	trust_set_hosts(pl->trust, pl->hosts);
+	pl->carriers = carriers_new(cfg->seed, pl->trust);
+	if (!pl->carriers)
+		goto oom;
 	if (dedup_init(&pl->dedup, cfg->dup_window_us) != 0)
 		goto oom;
 	if (decoder_init(&pl->dec, cfg->lim, cfg->seed) != 0)
@@ -590,6 +597,7 @@ void pipeline_stats(const struct pipeline *pl, struct run_stats *s)
 	s->dup_frames = pl->dedup.copies;
 	s->dup_checked = pl->dedup.seen;
 	s->carriers = pl->carriers;
+	s->trust = pl->trust;
 }
 
 int pipeline_dump_close(struct pipeline *pl, FILE *err)
@@ -639,6 +647,8 @@ void pipeline_close(struct pipeline *pl)
 	pl->hosts = NULL;
 	carriers_free(pl->carriers);
 	pl->carriers = NULL;
+	trust_free(pl->trust);
+	pl->trust = NULL;
 	dedup_free(&pl->dedup);
 	free(pl->queue);
 	pl->queue = NULL;

@@ -32,7 +32,7 @@ bool report_format_parse(const char *name, enum report_format *fmt)
 
 struct report *report_new(enum report_format fmt, FILE *out,
 			  const struct catalogue *cat, const struct hosts *hosts,
-			  const struct dpi *dpi, unsigned top)
+			  bool dpi, unsigned top)
 {
 	struct report *r;
 
@@ -45,7 +45,7 @@ struct report *report_new(enum report_format fmt, FILE *out,
 	r->hosts = hosts;
 	jw_init(&r->jw, out);
 	time_cache_init(&r->tc);
-	r->tally = tally_new(cat, hosts, dpi, top);
+	r->tally = tally_new(cat, hosts, top);
 	if (!r->tally) {
 		report_free(r);
 		return NULL;
@@ -67,7 +67,7 @@ void report_one_way(const struct report *r, uint64_t *judged, uint64_t *one_way)
 	tally_one_way(r->tally, judged, one_way);
 }
 
-void report_flow(struct report *r, const struct flow *f)
+void report_flow(struct report *r, const struct flow_record *f)
 {
 	tally_add(r->tally, f);
 	if (r->w->flow)
@@ -97,7 +97,7 @@ void report_set_output(struct report *r, FILE *out, FILE *alerts)
 	jw_set_out(&r->jw, out);
 }
 
-void report_alert(struct report *r, const struct flow *f)
+void report_alert(struct report *r, const struct flow_record *f)
 {
 	/* Each alert line reaches the file as it is written: a service
 	   manager's journal or a tail sees it at once. */

@@ -3,7 +3,6 @@
  */
 #include "report_int.h"
 
-#include "classify.h"
 #include "util.h"
 
 static const char csv_header[] =
@@ -12,34 +11,33 @@ static const char csv_header[] =
 	"service,tables,verdict,end_reason,direction_basis,vlan,tunnel,"
 	"carrier,tunnel_id,app,app_source\n";
 
-static void csv_flow(struct report *r, const struct flow *f)
+static void csv_flow(struct report *r, const struct flow_record *f)
 {
 	FILE *o = r->out;
 	char t1[TIME_STR_MAX], t2[TIME_STR_MAX], cip[IP_STR_MAX], sip[IP_STR_MAX];
 	char tr[8];
-	int c2s, t, first = 1;
+	int t, first = 1;
 	const struct cat_row *row;
 	const char *tun, *app;
-	char name[DPI_NAME_MAX];
 
 	if (!r->header_done) {
 		fputs(csv_header, o);
 		r->header_done = true;
 	}
-	c2s = f->server_is_b ? 0 : 1;
 	row = f->service_row ? catalogue_row(r->cat, f->service_row - 1u) : NULL;
 	tun = tunnel_name((enum tunnel_kind)f->tunnel);
 	fmt_time_cached(&r->tc, f->first_us, t1);
 	fmt_time_cached(&r->tc, f->last_us, t2);
-	fmt_ip(flow_client_ip(f), cip);
-	fmt_ip(flow_server_ip(f), sip);
+	fmt_ip(rec_client_ip(f), cip);
+	fmt_ip(rec_server_ip(f), sip);
 	explain_transport(tr, f->key.proto);
 	fprintf(o, "%s,%s,%s,%s,%u,%s,%u,%llu,%llu,%llu,%llu,%llu,%llu,", t1, t2,
-		tr, cip, flow_client_port(f), sip, flow_server_port(f),
-		(unsigned long long)f->pkts[0] + f->pkts[1],
-		(unsigned long long)(f->bytes[0] + f->bytes[1]),
-		(unsigned long long)f->pkts[c2s], (unsigned long long)f->pkts[!c2s],
-		(unsigned long long)f->bytes[c2s], (unsigned long long)f->bytes[!c2s]);
+		tr, cip, rec_client_port(f), sip, rec_server_port(f),
+		(unsigned long long)rec_packets(f), (unsigned long long)rec_bytes(f),
+		(unsigned long long)f->pkts[REC_C2S],
+		(unsigned long long)f->pkts[REC_S2C],
+		(unsigned long long)f->bytes[REC_C2S],
+		(unsigned long long)f->bytes[REC_S2C]);
 	csv_field(o, row ? row->service : "");
 	fputc(',', o);
 	/* Tables as "4;30": one field, no quoting needed. */
@@ -64,7 +62,7 @@ static void csv_flow(struct report *r, const struct flow *f)
 		fprintf(o, "%u", (unsigned)f->tun_id);
 	fputc(',', o);
 	/* app and app_source: empty when there is none (or DPI is off). */
-	app = dpi_app_name(r->dpi, f, name);
+	app = rec_app(f);
 	csv_field(o, app ? app : "");
 	fprintf(o, ",%s\n",
 		app ? app_source_name((enum app_source)f->app_source) : "");

@@ -9,7 +9,6 @@
 
 #include "carrier.h"
 #include "jsonw.h"
-#include "classify.h"
 #include "pclock.h"
 #include "util.h"
 
@@ -52,10 +51,9 @@ static void jw_list(struct jw *w, const char *key, const char *list)
 }
 
 /* "app", "app_source", and for a protocol mismatch "expected". */
-static void jw_app(struct jw *w, const struct report *r, const struct flow *f)
+static void jw_app(struct jw *w, const struct report *r, const struct flow_record *f)
 {
-	char name[DPI_NAME_MAX];
-	const char *app = dpi_app_name(r->dpi, f, name);
+	const char *app = rec_app(f);
 
 	jw_str(w, "app", app);
 	jw_str(w, "app_source",
@@ -63,7 +61,7 @@ static void jw_app(struct jw *w, const struct report *r, const struct flow *f)
 	if (f->verdict == V_PROTOCOL_MISMATCH) {
 		char exp[EXPECTED_MAX];
 
-		explain_expected_flow(r->cat, f, exp);
+		explain_expected_rec(r->cat, f, exp);
 		jw_list(w, "expected", exp);
 	}
 }
@@ -85,24 +83,24 @@ static void jw_role_mask(struct jw *w, const char *key, uint32_t mask)
 
 /* With an inventory: each end's roles and name; for a role violation, the
    rows that document the port, with the roles they allow. */
-static void jw_roles(struct jw *w, const struct report *r, const struct flow *f)
+static void jw_roles(struct jw *w, const struct report *r,
+		     const struct flow_record *f)
 {
-	struct host_info c, s;
 	struct cat_hits h;
 	uint16_t i;
 
 	if (!r->hosts)
 		return;
-	c = hosts_lookup(r->hosts, flow_client_ip(f));
-	s = hosts_lookup(r->hosts, flow_server_ip(f));
-	jw_role_mask(w, "client_roles", c.roles);
-	jw_role_mask(w, "server_roles", s.roles);
-	jw_str(w, "client_name", c.name[0] ? c.name : NULL);
-	jw_str(w, "server_name", s.name[0] ? s.name : NULL);
+	jw_role_mask(w, "client_roles", f->client_host.roles);
+	jw_role_mask(w, "server_roles", f->server_host.roles);
+	jw_str(w, "client_name", f->client_host.name[0] ? f->client_host.name
+						       : NULL);
+	jw_str(w, "server_name", f->server_host.name[0] ? f->server_host.name
+						       : NULL);
 	if (f->verdict != V_ROLE_VIOLATION)
 		return;
 	jw_arr(w, "allowed");
-	classify_rows(r->cat, f, &h);
+	record_rows(r->cat, f, &h);
 	for (i = 0; i < h.n; i++) {
 		const struct cat_row *row = catalogue_row(r->cat, h.rows[i]);
 
@@ -119,10 +117,9 @@ static void jw_roles(struct jw *w, const struct report *r, const struct flow *f)
 }
 
 /* The fields a flow record and an alert share, after "type". */
-static void jw_flow_body(struct jw *w, struct report *r, const struct flow *f)
+static void jw_flow_body(struct jw *w, struct report *r, const struct flow_record *f)
 {
 	char t[TIME_STR_MAX], ip[IP_STR_MAX];
-	int c2s = f->server_is_b ? 0 : 1;   /* index of client-to-server */
 	const struct cat_row *row =
 		f->service_row ? catalogue_row(r->cat, f->service_row - 1u) : NULL;
 
@@ -131,18 +128,18 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow *f)
 	fmt_time_cached(&r->tc, f->last_us, t);
 	jw_str_plain(w, "last_seen", t);
 	jw_transport(w, "transport", f->key.proto);
-	fmt_ip(flow_client_ip(f), ip);
+	fmt_ip(rec_client_ip(f), ip);
 	jw_str_plain(w, "client_ip", ip);
-	jw_u64(w, "client_port", flow_client_port(f));
-	fmt_ip(flow_server_ip(f), ip);
+	jw_u64(w, "client_port", rec_client_port(f));
+	fmt_ip(rec_server_ip(f), ip);
 	jw_str_plain(w, "server_ip", ip);
-	jw_u64(w, "server_port", flow_server_port(f));
-	jw_u64(w, "packets", (uint64_t)f->pkts[0] + f->pkts[1]);
-	jw_u64(w, "bytes", f->bytes[0] + f->bytes[1]);
-	jw_u64(w, "packets_c2s", f->pkts[c2s]);
-	jw_u64(w, "packets_s2c", f->pkts[!c2s]);
-	jw_u64(w, "bytes_c2s", f->bytes[c2s]);
-	jw_u64(w, "bytes_s2c", f->bytes[!c2s]);
+	jw_u64(w, "server_port", rec_server_port(f));
+	jw_u64(w, "packets", rec_packets(f));
+	jw_u64(w, "bytes", rec_bytes(f));
+	jw_u64(w, "packets_c2s", f->pkts[REC_C2S]);
+	jw_u64(w, "packets_s2c", f->pkts[REC_S2C]);
+	jw_u64(w, "bytes_c2s", f->bytes[REC_C2S]);
+	jw_u64(w, "bytes_s2c", f->bytes[REC_S2C]);
 	jw_str(w, "service", row ? row->service : NULL);
 	jw_tables(w, "tables", f->tables);
 	jw_str_plain(w, "verdict", verdict_name((enum verdict)f->verdict));
@@ -167,7 +164,7 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow *f)
 	jw_roles(w, r, f);
 }
 
-static void json_flow(struct report *r, const struct flow *f)
+static void json_flow(struct report *r, const struct flow_record *f)
 {
 	struct jw *w = &r->jw;
 
@@ -178,13 +175,13 @@ static void json_flow(struct report *r, const struct flow *f)
 	jw_line(w);
 }
 
-static void json_alert(struct report *r, const struct flow *f)
+static void json_alert(struct report *r, const struct flow_record *f)
 {
 	char t[TIME_STR_MAX], why[REASON_MAX];
 	struct jw *w = &r->jw;
 
 	fmt_time_cached(&r->tc, f->last_us, t);
-	explain_reason(r->cat, r->hosts, r->dpi, f, why);
+	explain_reason(r->cat, f, why);
 	jw_obj(w, NULL);
 	jw_str_plain(w, "type", "alert");
 	jw_str_plain(w, "time", t);
@@ -257,8 +254,7 @@ static void jw_files(struct jw *w, const struct run_stats *s)
 static void jw_app_of(struct jw *w, const struct report *r,
 		      const struct app_agg *a)
 {
-	char name[DPI_NAME_MAX];
-	const char *app = tally_app_name(r->tally, a, name);
+	const char *app = tally_app_name(r->tally, a);
 
 	jw_str(w, "app", app);
 	jw_str(w, "app_source", app ? app_source_name((enum app_source)a->src)
@@ -475,21 +471,22 @@ static void jw_coverage(struct jw *w, const struct report *r)
 static void jw_carriers(struct jw *w, const struct run_stats *s)
 {
 	const struct carriers *c = s->carriers;
+	const struct trust *t = s->trust;
 	const struct carrier **v;
 	char a[IP_STR_MAX], net[IP_STR_MAX + 8];
 	size_t n, i;
 
-	if (!c)
+	if (!c || !t)
 		return;
 	jw_obj(w, "tunnel_trust");
-	jw_bool(w, "declared", carriers_declared(c));
+	jw_bool(w, "declared", trust_declared(t));
 	jw_arr(w, "networks");
-	for (i = 0; i < carriers_trust_count(c); i++) {
-		carriers_trust_str(c, i, net, sizeof(net));
+	for (i = 0; i < trust_count(t); i++) {
+		trust_str(t, i, net, sizeof(net));
 		jw_str(w, NULL, net);
 	}
 	jw_arr_end(w);
-	jw_bool(w, "inventory", carriers_inventory_declares(c));
+	jw_bool(w, "inventory", trust_inventory_declares(t));
 	jw_obj_end(w);
 	jw_arr(w, "carriers");
 	v = carriers_sorted(c, &n);

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "carrier.h"
-#include "classify.h"
 #include "pclock.h"
 #include "util.h"
 
@@ -163,7 +162,6 @@ static void text_apps_of(FILE *o, const struct report *r,
 			 struct app_agg *const *apps, size_t n_apps,
 			 const struct agg *a)
 {
-	char name[DPI_NAME_MAX];
 	size_t first, k, i;
 	const char *app;
 
@@ -176,7 +174,7 @@ static void text_apps_of(FILE *o, const struct report *r,
 	for (i = 0; i < k; i++) {
 		const struct app_agg *x = apps[first + i];
 
-		app = tally_app_name(r->tally, x, name);
+		app = tally_app_name(r->tally, x);
 		fprintf(o, "%s %s%s %llu", i ? "," : "", app ? app : "unknown",
 			x->src == APP_SRC_GUESS ? " (guess)" : "",
 			(unsigned long long)x->flows);
@@ -218,16 +216,16 @@ static void text_services(FILE *o, struct report *r, const struct agg *v, size_t
 
 /* A role violation's roles seen and the rows that would have allowed
    the port. */
-static void text_allowed(FILE *o, const struct report *r, const struct flow *f)
+static void text_allowed(FILE *o, const struct report *r, const struct flow_record *f)
 {
 	char cr[256], sr[256], from[256], to[256];
 	struct cat_hits h;
 	uint16_t i;
 
-	explain_roles(r->hosts, flow_client_ip(f), cr, sizeof(cr));
-	explain_roles(r->hosts, flow_server_ip(f), sr, sizeof(sr));
+	explain_roles(f->client_host.roles, cr, sizeof(cr));
+	explain_roles(f->server_host.roles, sr, sizeof(sr));
 	fprintf(o, "      roles seen: %s -> %s; documented for:", cr, sr);
-	classify_rows(r->cat, f, &h);
+	record_rows(r->cat, f, &h);
 	for (i = 0; i < h.n; i++) {
 		const struct cat_row *row = catalogue_row(r->cat, h.rows[i]);
 
@@ -244,10 +242,10 @@ static void text_allowed(FILE *o, const struct report *r, const struct flow *f)
    protocol mismatch, what the rows expected). */
 static void text_top(FILE *o, struct report *r, enum verdict verdict)
 {
-	struct flow **top;
+	const struct flow_record **top;
 	unsigned nt, i;
 	char tr[8], cip[IP_STR_MAX], sip[IP_STR_MAX], t1[TIME_STR_MAX];
-	char name[DPI_NAME_MAX], exp[EXPECTED_MAX];
+	char exp[EXPECTED_MAX];
 	const char *app;
 
 	top = tally_sorted_top(r->tally, verdict, &nt);
@@ -257,21 +255,21 @@ static void text_top(FILE *o, struct report *r, enum verdict verdict)
 	}
 	fprintf(o, "  largest flows:\n");
 	for (i = 0; i < nt; i++) {
-		const struct flow *f = top[i];
+		const struct flow_record *f = top[i];
 
 		explain_transport(tr, f->key.proto);
-		fmt_ip(flow_client_ip(f), cip);
-		fmt_ip(flow_server_ip(f), sip);
+		fmt_ip(rec_client_ip(f), cip);
+		fmt_ip(rec_server_ip(f), sip);
 		fmt_time_cached(&r->tc, f->first_us, t1);
 		if (f->key.pa || f->key.pb)
 			fprintf(o, "    %s %s:%u -> %s:%u", tr, cip,
-				flow_client_port(f), sip, flow_server_port(f));
+				rec_client_port(f), sip, rec_server_port(f));
 		else
 			fprintf(o, "    %s %s -> %s", tr, cip, sip);
 		fprintf(o, "  %llu packets, %llu bytes, from %s",
-			(unsigned long long)f->pkts[0] + f->pkts[1],
-			(unsigned long long)(f->bytes[0] + f->bytes[1]), t1);
-		app = dpi_app_name(r->dpi, f, name);
+			(unsigned long long)rec_packets(f),
+			(unsigned long long)rec_bytes(f), t1);
+		app = rec_app(f);
 		if (app)
 			fprintf(o, ", app %s%s", app,
 				f->app_source == APP_SRC_GUESS ? " (guess)" : "");
@@ -282,7 +280,7 @@ static void text_top(FILE *o, struct report *r, enum verdict verdict)
 			fprintf(o, ", %s%s carrier", explain_tunnel_kind(f), id);
 		}
 		if (verdict == V_PROTOCOL_MISMATCH) {
-			explain_expected_flow(r->cat, f, exp);
+			explain_expected_rec(r->cat, f, exp);
 			fprintf(o, ", expected %s", exp[0] ? exp : "none");
 		}
 		fputc('\n', o);
@@ -334,7 +332,7 @@ static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t 
 static void text_mismatches(FILE *o, struct report *r,
 			    struct app_agg *const *apps, size_t n_apps)
 {
-	char tr[8], port[16], name[DPI_NAME_MAX], exp[EXPECTED_MAX];
+	char tr[8], port[16], exp[EXPECTED_MAX];
 	const char *app;
 	size_t i;
 
@@ -357,7 +355,7 @@ static void text_mismatches(FILE *o, struct report *r,
 		explain_transport(tr, a->proto);
 		snprintf(port, sizeof(port), "%s/%u", tr, a->port);
 		explain_expected(r->cat, a->proto, a->cport, a->port, a->on_wire, exp);
-		app = tally_app_name(r->tally, a, name);
+		app = tally_app_name(r->tally, a);
 		fprintf(o, "  %-16s %-28s %-18s %-18s %8llu\n", port,
 			row ? row->service : "-", exp[0] ? exp : "none",
 			app ? app : "unknown", (unsigned long long)a->flows);
@@ -389,7 +387,7 @@ static void text_undoc_apps(FILE *o, struct report *r,
 			    struct app_agg *const *apps, size_t n_apps)
 {
 	struct app_agg **v;
-	char tr[8], name[DPI_NAME_MAX];
+	char tr[8];
 	size_t i, k = 0;
 
 	fputs("\nKnown protocols on undocumented ports\n", o);
@@ -406,7 +404,7 @@ static void text_undoc_apps(FILE *o, struct report *r,
 	qsort(v, k, sizeof(*v), undoc_cmp);
 	for (i = 0; i < k; i++) {
 		const struct app_agg *a = v[i];
-		const char *app = tally_app_name(r->tally, a, name);
+		const char *app = tally_app_name(r->tally, a);
 
 		explain_transport(tr, a->proto);
 		if (a->port)
@@ -423,20 +421,20 @@ static void text_undoc_apps(FILE *o, struct report *r,
 	free(v);
 }
 
-void report_text_alert_line(struct report *r, const struct flow *f, FILE *o)
+void report_text_alert_line(struct report *r, const struct flow_record *f, FILE *o)
 {
 	char t[TIME_STR_MAX], cip[IP_STR_MAX], sip[IP_STR_MAX], tr[8];
 	char why[REASON_MAX];
 
 	fmt_time_cached(&r->tc, f->last_us, t);
-	fmt_ip(flow_client_ip(f), cip);
-	fmt_ip(flow_server_ip(f), sip);
+	fmt_ip(rec_client_ip(f), cip);
+	fmt_ip(rec_server_ip(f), sip);
 	explain_transport(tr, f->key.proto);
-	explain_reason(r->cat, r->hosts, r->dpi, f, why);
+	explain_reason(r->cat, f, why);
 	if (f->key.pa || f->key.pb)
 		fprintf(o, "alert %s %s %s %s:%u -> %s:%u: %s\n", t,
 			verdict_name((enum verdict)f->verdict), tr, cip,
-			flow_client_port(f), sip, flow_server_port(f), why);
+			rec_client_port(f), sip, rec_server_port(f), why);
 	else
 		fprintf(o, "alert %s %s %s %s -> %s: %s\n", t,
 			verdict_name((enum verdict)f->verdict), tr, cip, sip, why);
@@ -508,8 +506,8 @@ static bool text_has_tunnels(const struct run_stats *s)
 {
 	const struct carriers *c = s->carriers;
 
-	return c && (carriers_count(c) || carriers_unlisted_packets(c) ||
-		     carriers_declared(c));
+	return c && s->trust && (carriers_count(c) || carriers_unlisted_packets(c) ||
+				 trust_declared(s->trust));
 }
 
 /* Every tunnel carrier: kind, VNI or session, endpoints, packets, trust;
@@ -517,21 +515,22 @@ static bool text_has_tunnels(const struct run_stats *s)
 static void text_carriers(FILE *o, const struct run_stats *s)
 {
 	const struct carriers *c = s->carriers;
+	const struct trust *t = s->trust;
 	const struct carrier **v;
 	char a[IP_STR_MAX], b[IP_STR_MAX], net[IP_STR_MAX + 8];
 	size_t n, i;
 
 	fprintf(o, "\nTunnel carriers: %zu\n", carriers_count(c));
 	fputs("  endpoints declared:", o);
-	for (i = 0; i < carriers_trust_count(c); i++) {
-		carriers_trust_str(c, i, net, sizeof(net));
+	for (i = 0; i < trust_count(t); i++) {
+		trust_str(t, i, net, sizeof(net));
 		fprintf(o, " %s", net);
 	}
-	if (carriers_trust_count(c))
+	if (trust_count(t))
 		fputs(" (--trust-tunnel)", o);
-	if (carriers_inventory_declares(c))
+	if (trust_inventory_declares(t))
 		fputs(" the inventory's tunnel-endpoint hosts", o);
-	if (!carriers_declared(c))
+	if (!trust_declared(t))
 		fputs(" none (ERSPAN is trusted, every other carrier is not)", o);
 	fputc('\n', o);
 	v = carriers_sorted(c, &n);
@@ -632,7 +631,7 @@ static bool text_shows(const struct report *r, const struct run_stats *s,
 		return true;
 	switch (verdict_show(v)) {
 	case VS_ALWAYS: return true;
-	case VS_DPI: return r->dpi != NULL;
+	case VS_DPI: return r->dpi;
 	case VS_HOSTS: return r->hosts != NULL;
 	case VS_TUNNELS: return text_has_tunnels(s);
 	case VS_FLOWS: break;
@@ -718,7 +717,7 @@ static void text_summary(struct report *r, const struct run_stats *s)
 
 /* The alerts, when no alert file takes them: the text report leaves its
    alert lines to the file. */
-static void text_alert(struct report *r, const struct flow *f)
+static void text_alert(struct report *r, const struct flow_record *f)
 {
 	if (!r->alert_out)
 		report_text_alert_line(r, f, r->out);

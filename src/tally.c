@@ -5,21 +5,30 @@
 #include "tally.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
-
-#include "classify.h"
 
 /* The largest flows of one finding, a min-heap on bytes. */
 struct top {
-	struct flow *f;
+	struct flow_record *f;
 	unsigned n, cap;
+};
+
+/* nDPI's name of an application (master and app ids), as the first
+   record with it gave it: aggregates are keyed by ids, and the summary
+   names them without asking nDPI. */
+struct app_name {
+	uint32_t key;                 /* master << 16 | app */
+	uint8_t used;
+	char name[DPI_NAME_MAX];
 };
 
 struct tally {
 	const struct catalogue *cat;
-	const struct dpi *dpi;        /* NULL with --no-dpi */
 	struct app_agg *apps;         /* open addressing, power-of-two size */
 	size_t apps_cap, apps_used;
+	struct app_name *names;       /* the same, for names */
+	size_t names_cap, names_used;
 	struct top top[V_COUNT];      /* findings only */
 	uint64_t vflows[V_COUNT], vpkts[V_COUNT], vbytes[V_COUNT];
 	struct coverage *cov;         /* rows exercised */
@@ -28,7 +37,7 @@ struct tally {
 };
 
 struct tally *tally_new(const struct catalogue *cat, const struct hosts *hosts,
-			const struct dpi *dpi, unsigned top)
+			unsigned top)
 {
 	struct tally *t = calloc(1, sizeof(*t));
 	int v;
@@ -36,7 +45,6 @@ struct tally *tally_new(const struct catalogue *cat, const struct hosts *hosts,
 	if (!t)
 		return NULL;
 	t->cat = cat;
-	t->dpi = dpi;
 	t->apps_cap = 1024;
 	t->apps = calloc(t->apps_cap, sizeof(*t->apps));
 	if (!t->apps)
@@ -45,7 +53,7 @@ struct tally *tally_new(const struct catalogue *cat, const struct hosts *hosts,
 		if (!verdict_is_finding((enum verdict)v))
 			continue;
 		t->top[v].cap = top;
-		if (top && !(t->top[v].f = calloc(top, sizeof(struct flow))))
+		if (top && !(t->top[v].f = calloc(top, sizeof(struct flow_record))))
 			goto fail;
 	}
 	t->cov = coverage_new(cat, hosts);
@@ -66,6 +74,7 @@ void tally_free(struct tally *t)
 	for (v = 0; v < V_COUNT; v++)
 		free(t->top[v].f);
 	free(t->apps);
+	free(t->names);
 	coverage_free(t->cov);
 	free(t);
 }
@@ -138,8 +147,49 @@ static bool app_grow(struct tally *r)
 	return true;
 }
 
+/* The slot of key k in a names table of cap slots (a power of two). */
+static struct app_name *name_slot(struct app_name *tab, size_t cap, uint32_t k)
+{
+	size_t i = (size_t)((k * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & (cap - 1);
+
+	while (tab[i].used && tab[i].key != k)
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+/* Keep record f's application name under its ids, once. Out of memory
+   the application is named "unknown" in the summary. */
+static void name_keep(struct tally *r, const struct flow_record *f)
+{
+	uint32_t k = (uint32_t)f->app_master << 16 | f->app;
+	struct app_name *e, *tab;
+	size_t i, cap;
+
+	if (!rec_app(f))
+		return;
+	if (r->names_used * 2 >= r->names_cap) {
+		cap = r->names_cap ? r->names_cap * 2 : 64;
+		tab = calloc(cap, sizeof(*tab));
+		if (!tab)
+			return;
+		for (i = 0; i < r->names_cap; i++)
+			if (r->names[i].used)
+				*name_slot(tab, cap, r->names[i].key) = r->names[i];
+		free(r->names);
+		r->names = tab;
+		r->names_cap = cap;
+	}
+	e = name_slot(r->names, r->names_cap, k);
+	if (e->used)
+		return;
+	e->key = k;
+	e->used = 1;
+	snprintf(e->name, sizeof(e->name), "%s", f->app_name);
+	r->names_used++;
+}
+
 /* Count f to its application aggregate (verdict v, server port port). */
-static void app_count(struct tally *r, const struct flow *f, uint8_t v,
+static void app_count(struct tally *r, const struct flow_record *f, uint8_t v,
 		      uint16_t port, uint64_t pkts, uint64_t bytes)
 {
 	struct app_agg k, *a;
@@ -160,22 +210,20 @@ static void app_count(struct tally *r, const struct flow *f, uint8_t v,
 	if (!a->used) {
 		*a = k;
 		a->used = 1;
-		a->cport = flow_client_port(f);
-		a->on_wire = flow_on_wire(f);
+		a->cport = rec_client_port(f);
+		a->on_wire = f->on_wire;
 		r->apps_used++;
+		if (k.src != APP_SRC_NONE)
+			name_keep(r, f);
 	}
 	a->flows++;
 	a->pkts += pkts;
 	a->bytes += bytes;
 }
 
-static uint64_t flow_bytes(const struct flow *f)
-{
-	return f->bytes[0] + f->bytes[1];
-}
 
 /* Keep f if it is among the `cap` largest of its finding (min-heap). */
-static void top_push(struct top *t, const struct flow *f)
+static void top_push(struct top *t, const struct flow_record *f)
 {
 	unsigned i, c;
 
@@ -183,23 +231,23 @@ static void top_push(struct top *t, const struct flow *f)
 		return;
 	if (t->n < t->cap) {
 		i = t->n++;
-		while (i > 0 && flow_bytes(&t->f[(i - 1) / 2]) > flow_bytes(f)) {
+		while (i > 0 && rec_bytes(&t->f[(i - 1) / 2]) > rec_bytes(f)) {
 			t->f[i] = t->f[(i - 1) / 2];
 			i = (i - 1) / 2;
 		}
 		t->f[i] = *f;
 		return;
 	}
-	if (flow_bytes(f) <= flow_bytes(&t->f[0]))
+	if (rec_bytes(f) <= rec_bytes(&t->f[0]))
 		return;
 	i = 0;
 	for (;;) {
 		c = 2 * i + 1;
 		if (c >= t->n)
 			break;
-		if (c + 1 < t->n && flow_bytes(&t->f[c + 1]) < flow_bytes(&t->f[c]))
+		if (c + 1 < t->n && rec_bytes(&t->f[c + 1]) < rec_bytes(&t->f[c]))
 			c++;
-		if (flow_bytes(&t->f[c]) >= flow_bytes(f))
+		if (rec_bytes(&t->f[c]) >= rec_bytes(f))
 			break;
 		t->f[i] = t->f[c];
 		i = c;
@@ -207,15 +255,15 @@ static void top_push(struct top *t, const struct flow *f)
 	t->f[i] = *f;
 }
 
-void tally_add(struct tally *r, const struct flow *f)
+void tally_add(struct tally *r, const struct flow_record *f)
 {
 	uint8_t v = f->verdict < V_COUNT ? f->verdict : V_UNDOCUMENTED;
-	uint64_t pkts = (uint64_t)f->pkts[0] + f->pkts[1];
-	uint16_t port = f->server_is_b ? f->key.pb : f->key.pa;
+	uint64_t pkts = rec_packets(f);
+	uint16_t port = rec_server_port(f);
 
 	r->vflows[v]++;
 	r->vpkts[v] += pkts;
-	r->vbytes[v] += flow_bytes(f);
+	r->vbytes[v] += rec_bytes(f);
 	/* Half-duplex mirroring shows as TCP conversations with no packet in
 	   one direction; a flow under 3 packets (a lone SYN, a scan) proves
 	   nothing either way. */
@@ -226,10 +274,9 @@ void tally_add(struct tally *r, const struct flow *f)
 	}
 	if (r->cov)
 		coverage_add(r->cov, f);
-	app_count(r, f, v, port, pkts, flow_bytes(f));
+	app_count(r, f, v, port, pkts, rec_bytes(f));
 	if (verdict_is_finding((enum verdict)v))
 		top_push(&r->top[v], f);
-
 }
 
 /* Order of tally_sorted_apps(): the key of the aggregate it belongs to,
@@ -347,21 +394,21 @@ struct agg *tally_sorted_aggs(const struct tally *r, size_t *n)
 
 static int flow_cmp(const void *x, const void *y)
 {
-	const struct flow *a = *(const struct flow *const *)x;
-	const struct flow *b = *(const struct flow *const *)y;
+	const struct flow_record *a = *(const struct flow_record *const *)x;
+	const struct flow_record *b = *(const struct flow_record *const *)y;
 
-	if (flow_bytes(a) != flow_bytes(b))
-		return flow_bytes(a) > flow_bytes(b) ? -1 : 1;
+	if (rec_bytes(a) != rec_bytes(b))
+		return rec_bytes(a) > rec_bytes(b) ? -1 : 1;
 	if (a->first_us != b->first_us)
 		return a->first_us < b->first_us ? -1 : 1;
 	return memcmp(&a->key, &b->key, sizeof(a->key));
 }
 
-struct flow **tally_sorted_top(const struct tally *r, enum verdict v,
-				unsigned *n)
+const struct flow_record **tally_sorted_top(const struct tally *r,
+					    enum verdict v, unsigned *n)
 {
 	const struct top *t = &r->top[v];
-	struct flow **out = malloc((t->n ? t->n : 1) * sizeof(*out));
+	const struct flow_record **out = malloc((t->n ? t->n : 1) * sizeof(*out));
 	unsigned i;
 
 	*n = 0;
@@ -396,16 +443,13 @@ size_t tally_apps_of(struct app_agg *const *v, size_t n, const struct agg *a,
 	return end - lo;
 }
 
-const char *tally_app_name(const struct tally *r, const struct app_agg *a,
-			   char buf[DPI_NAME_MAX])
+const char *tally_app_name(const struct tally *r, const struct app_agg *a)
 {
-	struct flow f;
+	uint32_t k = (uint32_t)a->master << 16 | a->app;
+	const struct app_name *e;
 
-	if (!r->dpi || a->src == APP_SRC_NONE)
+	if (a->src == APP_SRC_NONE || !r->names_cap)
 		return NULL;
-	memset(&f, 0, sizeof(f));
-	f.app_source = a->src;
-	f.app_master = a->master;
-	f.app = a->app;
-	return dpi_app_name(r->dpi, &f, buf);
+	e = name_slot(r->names, r->names_cap, k);
+	return e->used ? e->name : NULL;
 }

@@ -1,7 +1,7 @@
 /*
- * test_carrier.c: the carrier table and the trust rule: --trust-tunnel
- * parsing, overlays between two declared ends, ERSPAN to or from one,
- * the inventory role, and a full table.
+ * test_carrier.c: the carrier table and the trust rule (trust.h):
+ * --trust-tunnel parsing, overlays between two declared ends, ERSPAN to
+ * or from one, the inventory role, and a full table.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -49,6 +49,28 @@ static struct tun_layer layer(enum tunnel_kind kind, const char *src,
 	return t;
 }
 
+/* The trust of the carriers table under test (trust.h): a fresh one
+   with each table. */
+static struct trust *tr;
+
+static struct carriers *cnew(uint64_t seed)
+{
+	struct carriers *c;
+
+	tr = trust_new();
+	assert_non_null(tr);
+	c = carriers_new(seed, tr);
+	assert_non_null(c);
+	return c;
+}
+
+static void cfree(struct carriers *c)
+{
+	carriers_free(c);
+	trust_free(tr);
+	tr = NULL;
+}
+
 /* Trusted, as carriers_see() judges one packet of t. */
 static bool trusted(struct carriers *c, struct tun_layer t)
 {
@@ -61,46 +83,47 @@ static void trust(struct carriers *c, const char *spec)
 {
 	char why[128];
 
-	if (carriers_trust(c, spec, why, sizeof(why)) != 0)
+	(void)c;
+	if (trust_add(tr, spec, why, sizeof(why)) != 0)
 		fail_msg("%s: %s", spec, why);
 }
 
 static void expect_bad(const char *spec, const char *want)
 {
-	struct carriers *c = carriers_new(1);
+	struct carriers *c = cnew(1);
 	char why[128] = "";
 
 	assert_non_null(c);
-	assert_int_equal(carriers_trust(c, spec, why, sizeof(why)), -1);
+	assert_int_equal(trust_add(tr, spec, why, sizeof(why)), -1);
 	if (!strstr(why, want))
 		fail_msg("%s: wanted '%s', got '%s'", spec, want, why);
-	assert_int_equal(carriers_trust_count(c), 0);
-	carriers_free(c);
+	assert_int_equal(trust_count(tr), 0);
+	cfree(c);
 }
 
 static void test_trust_parse(void **state)
 {
-	struct carriers *c = carriers_new(1);
+	struct carriers *c = cnew(1);
 	char buf[64];
 
 	(void)state;
 	assert_non_null(c);
-	assert_false(carriers_declared(c));
+	assert_false(trust_declared(tr));
 	trust(c, "203.0.113.1");
 	trust(c, "198.51.100.0/24");
 	trust(c, "2001:db8:ffff::/48");
 	trust(c, "0.0.0.0/0");
-	assert_true(carriers_declared(c));
-	assert_int_equal(carriers_trust_count(c), 4);
-	carriers_trust_str(c, 0, buf, sizeof(buf));
+	assert_true(trust_declared(tr));
+	assert_int_equal(trust_count(tr), 4);
+	trust_str(tr, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "203.0.113.1/32");
-	carriers_trust_str(c, 1, buf, sizeof(buf));
+	trust_str(tr, 1, buf, sizeof(buf));
 	assert_string_equal(buf, "198.51.100.0/24");
-	carriers_trust_str(c, 2, buf, sizeof(buf));
+	trust_str(tr, 2, buf, sizeof(buf));
 	assert_string_equal(buf, "2001:db8:ffff::/48");
-	carriers_trust_str(c, 3, buf, sizeof(buf));
+	trust_str(tr, 3, buf, sizeof(buf));
 	assert_string_equal(buf, "0.0.0.0/0");
-	carriers_free(c);
+	cfree(c);
 
 	expect_bad("", "not an IPv4 or IPv6 address");
 	expect_bad("vtep1", "not an IPv4 or IPv6 address");
@@ -117,7 +140,7 @@ static void test_trust_parse(void **state)
 
 static void test_trust_limit(void **state)
 {
-	struct carriers *c = carriers_new(1);
+	struct carriers *c = cnew(1);
 	char spec[32], why[128];
 	int i;
 
@@ -126,22 +149,22 @@ static void test_trust_limit(void **state)
 		snprintf(spec, sizeof(spec), "10.0.%d.%d", i / 256, i % 256);
 		trust(c, spec);
 	}
-	assert_int_equal(carriers_trust(c, "10.1.0.0", why, sizeof(why)), -1);
+	assert_int_equal(trust_add(tr, "10.1.0.0", why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "tunnel-endpoint"));
-	carriers_free(c);
+	cfree(c);
 }
 
 /* Overlays: both ends declared, or untrusted; nothing declared, nothing
    trusted. */
 static void test_overlay_rule(void **state)
 {
-	struct carriers *c = carriers_new(7);
+	struct carriers *c = cnew(7);
 
 	(void)state;
 	assert_false(trusted(c, layer(TUN_VXLAN, "203.0.113.1", "203.0.113.2", 42)));
-	carriers_free(c);
+	cfree(c);
 
-	c = carriers_new(7);
+	c = cnew(7);
 	trust(c, "203.0.113.1");
 	trust(c, "203.0.113.2");
 	assert_true(trusted(c, layer(TUN_VXLAN, "203.0.113.1", "203.0.113.2", 42)));
@@ -152,28 +175,28 @@ static void test_overlay_rule(void **state)
 	assert_false(trusted(c, layer(TUN_VXLAN, "203.0.113.2", "203.0.113.66", 42)));
 	assert_false(trusted(c, layer(TUN_GRE, "203.0.113.1", "203.0.113.3", 0)));
 	assert_true(trusted(c, layer(TUN_IPIP, "203.0.113.2", "203.0.113.1", 0)));
-	carriers_free(c);
+	cfree(c);
 }
 
 /* ERSPAN: trusted when nothing is declared; once something is, only to
    or from a declared end. */
 static void test_erspan_rule(void **state)
 {
-	struct carriers *c = carriers_new(7);
+	struct carriers *c = cnew(7);
 
 	(void)state;
 	assert_true(trusted(c, layer(TUN_ERSPAN2, "203.0.113.1", "203.0.113.2", 7)));
 	assert_true(trusted(c, layer(TUN_ERSPAN1, "203.0.113.66", "192.0.2.10", 0)));
-	carriers_free(c);
+	cfree(c);
 
-	c = carriers_new(7);
+	c = cnew(7);
 	trust(c, "203.0.113.2");
 	assert_true(trusted(c, layer(TUN_ERSPAN3, "203.0.113.1", "203.0.113.2", 7)));
 	assert_true(trusted(c, layer(TUN_ERSPAN2, "203.0.113.2", "198.51.100.9", 3)));
 	assert_false(trusted(c, layer(TUN_ERSPAN2, "203.0.113.66", "192.0.2.10", 7)));
 	/* An overlay needs both ends, even to the collector. */
 	assert_false(trusted(c, layer(TUN_VXLAN, "203.0.113.1", "203.0.113.2", 7)));
-	carriers_free(c);
+	cfree(c);
 }
 
 /* The inventory's tunnel-endpoint hosts declare ends too; a host listed
@@ -185,27 +208,27 @@ static void test_inventory_role(void **state)
 		"imp-publisher   203.0.113.2    pub-on-vtep-range\n"
 		"imp             192.0.2.10     pub\n";
 	struct hosts *h = hosts_parse("t.hosts", text, sizeof(text) - 1, stderr);
-	struct carriers *c = carriers_new(3);
+	struct carriers *c = cnew(3);
 
 	(void)state;
 	assert_non_null(h);
-	carriers_set_hosts(c, h);
-	assert_true(carriers_declared(c));
-	assert_true(carriers_inventory_declares(c));
+	trust_set_hosts(tr, h);
+	assert_true(trust_declared(tr));
+	assert_true(trust_inventory_declares(tr));
 	assert_true(trusted(c, layer(TUN_VXLAN, "203.0.113.1", "203.0.113.3", 1)));
 	/* .2's own line (the longest prefix) does not give the role. */
 	assert_false(trusted(c, layer(TUN_VXLAN, "203.0.113.1", "203.0.113.2", 1)));
 	assert_false(trusted(c, layer(TUN_ERSPAN2, "192.0.2.10", "192.0.2.11", 1)));
-	carriers_free(c);
+	cfree(c);
 	hosts_free(h);
 
 	/* An inventory without the role declares nothing. */
 	h = hosts_parse("t.hosts", "imp 192.0.2.10\n", 15, stderr);
-	c = carriers_new(3);
-	carriers_set_hosts(c, h);
-	assert_false(carriers_declared(c));
+	c = cnew(3);
+	trust_set_hosts(tr, h);
+	assert_false(trust_declared(tr));
 	assert_true(trusted(c, layer(TUN_ERSPAN2, "192.0.2.10", "192.0.2.11", 1)));
-	carriers_free(c);
+	cfree(c);
 	hosts_free(h);
 }
 
@@ -213,7 +236,7 @@ static void test_inventory_role(void **state)
    bytes add up; the list is most packets first. */
 static void test_table(void **state)
 {
-	struct carriers *c = carriers_new(11);
+	struct carriers *c = cnew(11);
 	struct tun_layer a = layer(TUN_VXLAN, "203.0.113.1", "203.0.113.2", 42);
 	struct tun_layer b = layer(TUN_VXLAN, "203.0.113.2", "203.0.113.1", 42);
 	struct tun_layer d = layer(TUN_VXLAN, "203.0.113.1", "203.0.113.2", 43);
@@ -244,14 +267,14 @@ static void test_table(void **state)
 	assert_memory_equal(&v[1]->src, &a.src, sizeof(a.src));
 	assert_int_equal(v[2]->id, 43);
 	free(v);
-	carriers_free(c);
+	cfree(c);
 }
 
 /* Past MAX_CARRIERS distinct carriers, the rest are judged all the same
    and their packets counted apart; memory stays what it was. */
 static void test_table_full(void **state)
 {
-	struct carriers *c = carriers_new(5);
+	struct carriers *c = cnew(5);
 	struct carrier *e;
 	char src[32];
 	uint32_t i;
@@ -279,7 +302,7 @@ static void test_table_full(void **state)
 		assert_false(carriers_see(c, &t, 60, &e));
 		assert_null(e);
 	}
-	carriers_free(c);
+	cfree(c);
 }
 
 int main(void)

@@ -44,7 +44,7 @@ static void run_open(struct run *r, const struct limits *lim, uint64_t seed,
 	r->sink = fopen("/dev/null", "w");
 	assert_non_null(r->sink);
 	r->pl.rep = report_new(FMT_JSON, r->sink, r->pl.cat, r->pl.hosts,
-			      r->pl.dpi, 20);
+			      r->pl.dpi != NULL, 20);
 	assert_non_null(r->pl.rep);
 }
 

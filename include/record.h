@@ -1,0 +1,101 @@
+/*
+ * record.h: a flow as a writer sees it.
+ *
+ * When a flow ends (or first becomes a finding, for its alert) the worker
+ * copies out of it everything a writer needs: its ends as client and
+ * server, its counters each way, its verdict and rows, its application as
+ * nDPI names it, its ends' inventory roles. Writers then read the record
+ * alone, never the flow table, the worker or nDPI's state: a record is
+ * self-contained, so it can wait in a queue while the flow's slot is
+ * reused. Pointers in it (the inventory's names) point into the engine's
+ * data, which outlives every record. Copying one costs a few hundred
+ * bytes once per flow, nothing per packet.
+ */
+#ifndef IMPWATCH_RECORD_H
+#define IMPWATCH_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "catalogue.h"
+#include "dpi.h"
+#include "flow.h"
+#include "hosts.h"
+
+/* Directions of a record's counters. */
+#define REC_C2S 0   /* client to server */
+#define REC_S2C 1   /* server to client */
+
+struct flow_record {
+	struct flow_key key;       /* canonical (flow.h): identity and order */
+	uint64_t first_us, last_us;
+	uint64_t pkts[2];          /* [REC_C2S], [REC_S2C] */
+	uint64_t bytes[2];         /* wire lengths of the frames */
+	uint64_t ip_bytes[2];      /* lengths of the innermost IP packets */
+	uint64_t tables;           /* bit t: guide table t documents it */
+	uint32_t tun_id;           /* a carrier's VNI or session (FC_TUN_ID) */
+	uint16_t vlan;             /* first VLAN id, 0 none */
+	uint16_t service_row;      /* catalogue row index + 1, 0 none */
+	uint16_t app, app_master;  /* nDPI's ids (0 with no answer) */
+	uint8_t server_is_b;       /* the server is the key's side B */
+	uint8_t verdict;           /* enum verdict */
+	uint8_t end_reason;        /* enum end_reason; END_ACTIVE for an alert */
+	uint8_t basis;             /* enum dir_basis */
+	uint8_t tunnel;            /* enum tunnel_kind (flow.h) */
+	uint8_t carrier;           /* FC_* bits */
+	uint8_t app_source;        /* enum app_source */
+	uint8_t on_wire;           /* not both ends loopback */
+	uint8_t icmp_type, icmp_code;
+	uint8_t dscp[2];           /* [REC_C2S], [REC_S2C]: flow_dscp() bits */
+	uint8_t conn_state;        /* enum conn_state (connstate.h) */
+	struct host_info client_host, server_host;  /* roles 0 and name ""
+	                                               without an inventory */
+	char app_name[DPI_NAME_MAX];   /* "SIP", "TLS.Google"; "" none */
+};
+
+/* Copy f out (hosts: the inventory, NULL for none; dpi: NULL with
+   --no-dpi), for a writer. */
+void record_from_flow(struct flow_record *r, const struct flow *f,
+		      const struct dpi *dpi, const struct hosts *hosts);
+
+/* The rows that document r, as classify_rows() would give them. */
+void record_rows(const struct catalogue *cat, const struct flow_record *r,
+		 struct cat_hits *h);
+
+static inline const struct ip_addr *rec_client_ip(const struct flow_record *r)
+{
+	return r->server_is_b ? &r->key.a : &r->key.b;
+}
+
+static inline const struct ip_addr *rec_server_ip(const struct flow_record *r)
+{
+	return r->server_is_b ? &r->key.b : &r->key.a;
+}
+
+static inline uint16_t rec_client_port(const struct flow_record *r)
+{
+	return r->server_is_b ? r->key.pa : r->key.pb;
+}
+
+static inline uint16_t rec_server_port(const struct flow_record *r)
+{
+	return r->server_is_b ? r->key.pb : r->key.pa;
+}
+
+static inline uint64_t rec_packets(const struct flow_record *r)
+{
+	return r->pkts[REC_C2S] + r->pkts[REC_S2C];
+}
+
+static inline uint64_t rec_bytes(const struct flow_record *r)
+{
+	return r->bytes[REC_C2S] + r->bytes[REC_S2C];
+}
+
+/* nDPI's name of the flow's application, or NULL when it has none. */
+static inline const char *rec_app(const struct flow_record *r)
+{
+	return r->app_name[0] ? r->app_name : NULL;
+}
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * record.c: a flow copied out for the writers (record.h).
+ */
+#include "record.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "classify.h"
+#include "connstate.h"
+
+void record_from_flow(struct flow_record *r, const struct flow *f,
+		      const struct dpi *dpi, const struct hosts *hosts)
+{
+	unsigned c2s = f->server_is_b ? 0 : 1;   /* flow.h's A-to-B is 0 */
+	char name[DPI_NAME_MAX];
+	const char *app;
+
+	memset(r, 0, offsetof(struct flow_record, app_name));
+	r->key = f->key;
+	r->first_us = f->first_us;
+	r->last_us = f->last_us;
+	r->pkts[REC_C2S] = f->pkts[c2s];
+	r->pkts[REC_S2C] = f->pkts[!c2s];
+	r->bytes[REC_C2S] = f->bytes[c2s];
+	r->bytes[REC_S2C] = f->bytes[!c2s];
+	r->ip_bytes[REC_C2S] = f->ip_bytes[c2s];
+	r->ip_bytes[REC_S2C] = f->ip_bytes[!c2s];
+	r->dscp[REC_C2S] = f->dscp[c2s];
+	r->dscp[REC_S2C] = f->dscp[!c2s];
+	r->tables = f->tables;
+	r->vlan = f->vlan;
+	r->service_row = f->service_row;
+	r->server_is_b = f->server_is_b;
+	r->verdict = f->verdict;
+	r->end_reason = f->end_reason;
+	r->basis = f->basis;
+	r->tunnel = f->tunnel;
+	r->carrier = f->carrier;
+	r->app_source = f->app_source;
+	r->on_wire = flow_on_wire(f);
+	r->icmp_type = f->icmp_type;
+	r->icmp_code = f->icmp_code;
+	r->conn_state = (uint8_t)conn_state(f);
+	/* nDPI never sees a carrier: its app fields hold its VNI. */
+	if (f->carrier & FC_CARRIER) {
+		r->tun_id = f->tun_id;
+	} else {
+		r->app = f->app;
+		r->app_master = f->app_master;
+	}
+	app = dpi ? dpi_app_name(dpi, f, name) : NULL;
+	snprintf(r->app_name, sizeof(r->app_name), "%s", app ? app : "");
+	if (hosts) {
+		r->client_host = hosts_lookup(hosts, flow_client_ip(f));
+		r->server_host = hosts_lookup(hosts, flow_server_ip(f));
+	} else {
+		r->client_host.name = r->server_host.name = "";
+	}
+}
+
+void record_rows(const struct catalogue *cat, const struct flow_record *r,
+		 struct cat_hits *h)
+{
+	classify_rows_at(cat, r->key.proto, rec_client_port(r),
+			 rec_server_port(r), r->on_wire, h);
+}
