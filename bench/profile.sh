@@ -60,7 +60,7 @@ args() {
 
 # Functions whose inclusive cost says what each stage of the pipeline
 # costs: reading, decoding, the flow table, classification, DPI, output.
-stages='capture_read_file|pcap_next_ex|_IO_ftell|decode_packet|flow_lookup|flow_expire|classify_flow|classify_app|dpi_new|dpi_flow_start|dpi_packet|ndpi_detection_process_packet|dpi_flow_finish|report_flow|report_json_flow|fmt_time|fmt_ip|load_catalogue|flow_flush'
+stages='capture_read_file|pcap_next_ex|_IO_ftell|decode_packet|flow_lookup|flow_expire|classify_flow|classify_app|dpi_new|dpi_flow_start|dpi_packet|ndpi_detection_process_packet|dpi_flow_finish|record_from_flow|report_flow|json_flow|fmt_time_cached|fmt_ip|engine_load_catalogue|flow_flush'
 
 # tidy sum|first TOTAL: callgrind_annotate's function lines as "share
 # function file", largest first. A function listed under several files

@@ -6,7 +6,7 @@
  * decode_packet(), then for a decoded packet flow_expire(), flow_lookup(),
  * on a new flow classify_flow() against the built-in catalogue and
  * dpi_flow_start(), and dpi_packet() while the flow is undecided; then,
- * as pipeline.c's frame_carriers(), each tunnel it came through counts
+ * as worker.c's frame_carriers(), each tunnel it came through counts
  * to its carrier and, unless it is (trusted) ERSPAN, to the carrier's
  * flow, classify_carrier()'d when new. An ending flow is finished by DPI
  * as in on_flow_end(). No tunnel endpoint is declared. Tables are tiny (1

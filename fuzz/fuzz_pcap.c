@@ -5,16 +5,16 @@
  * The input is a pcap or pcapng file image. It is put in an anonymous
  * memory file and read by capture_read_file(), impwatch's own reader (so
  * its open, link-type, offset and damaged-record paths are fuzzed with
- * libpcap's file parsers beneath), into the pipeline main.c runs
- * (pipeline.h: decode, duplicate check, flow table, classification, nDPI,
- * site inventory, alerts), with a report in the format the input's length
- * picks (text, JSON or CSV) written to /dev/null, summary included. Seed
- * corpora are real captures (fuzz/seeds.sh).
+ * libpcap's file parsers beneath), into the worker main.c runs
+ * (worker.h: decode, duplicate check, flow table, classification, nDPI,
+ * site inventory, alerts), with a sink whose report is in the format the
+ * input's length picks (any of report.h's) written to /dev/null, summary
+ * included. Seed corpora are real captures (fuzz/seeds.sh).
  *
- * The pipeline (its catalogue and nDPI engine are costly to load) is
- * opened once and emptied after each input: every flow is ended and
- * reported, the fragment table drained, the duplicate table renewed. Only
- * nDPI's own caches carry over from one input to the next.
+ * The engine and the worker (the catalogue and nDPI are costly to load)
+ * are made once and the worker emptied after each input: every flow is
+ * ended and reported, the fragment table drained, the duplicate table
+ * renewed. Only nDPI's own caches carry over from one input to the next.
  *
  * Checks, besides no crash: a file that fails says why and one that does
  * not fail says nothing; every flow made ends once; no nDPI state
@@ -33,10 +33,12 @@
 #include "capture.h"
 #include "config.h"
 #include "dedup.h"
+#include "engine.h"
 #include "flow.h"
 #include "options.h"
-#include "pipeline.h"
 #include "report.h"
+#include "sink.h"
+#include "worker.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -53,8 +55,8 @@ static const char inventory[] =
 	"directory 192.0.2.40\n";
 
 static struct limits lim;
-static struct pipeline pl;
-static FILE *devnull;
+static struct engine eng;
+static struct worker *worker;
 static struct file_reader *reader;
 static int memfd = -1;
 
@@ -84,27 +86,28 @@ static int memfile(int fd, const void *data, size_t n, char name[64])
 	return 0;
 }
 
-/* As impwatch reads files: in batches (pipeline_queue), every frame
-   done by the drain after the read. */
+/* As impwatch reads files: in batches (worker_queue), every frame done
+   by the drain after the read. */
 static void on_packet(void *ctx, int dlt, uint64_t ts_us, const uint8_t *bytes,
 		      uint32_t caplen, uint32_t wire_len)
 {
-	pipeline_queue(ctx, dlt, ts_us, bytes, caplen, wire_len);
+	worker_queue(ctx, dlt, ts_us, bytes, caplen, wire_len);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct pipeline_cfg cfg;
+	struct engine_cfg cfg;
+	struct worker_out out;
+	struct dpi *dpi;
 	char hosts_name[64];
 	int hosts_fd;
 
 	(void)argc;
 	(void)argv;
-	devnull = fopen("/dev/null", "w");
 	reader = file_reader_new();
 	memfd = memfd_create("impwatch-fuzz", MFD_CLOEXEC);
 	hosts_fd = memfd_create("impwatch-fuzz-hosts", MFD_CLOEXEC);
-	if (!devnull || !reader || memfd < 0 || hosts_fd < 0 ||
+	if (!reader || memfd < 0 || hosts_fd < 0 ||
 	    memfile(hosts_fd, inventory, sizeof inventory - 1, hosts_name) != 0) {
 		perror("fuzz_pcap: setup");
 		abort();
@@ -114,11 +117,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	lim.max_frags = 4;
 	memset(&cfg, 0, sizeof cfg);
 	cfg.lim = &lim;
+	cfg.dpi = true;
 	cfg.seed = 0x5eed;
 	cfg.hosts = hosts_name;
 	cfg.dup_window_us = DEF_DUP_WINDOW_US;
-	if (pipeline_open(&pl, &cfg, stderr) != 0) {
-		fprintf(stderr, "fuzz_pcap: cannot open the pipeline\n");
+	/* Where records go is set for each input (worker_set_out()). */
+	memset(&out, 0, sizeof out);
+	if (engine_open(&eng, &cfg, &dpi, stderr) != 0 ||
+	    !(worker = worker_new(&eng, dpi, &out, stderr))) {
+		fprintf(stderr, "fuzz_pcap: cannot set up the engine and worker\n");
 		abort();
 	}
 	close(hosts_fd);
@@ -127,8 +134,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct flow_stats *st = flow_table_stats(pl.ft);
-	uint64_t created0 = st->created, ended0 = 0, ended1 = 0;
+	struct worker_stats ws;
+	struct worker_out out;
+	struct sink_cfg sc;
+	struct sink *sink;
+	uint64_t created0, ended0 = 0, ended1 = 0;
 	struct file_stat fs;
 	struct run_stats s;
 	char name[64];
@@ -136,23 +146,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (memfile(memfd, data, size, name) != 0)
 		abort();
+	worker_stats(worker, &ws);
+	created0 = ws.flows.created;
 	for (k = 0; k < END_COUNT; k++)
-		ended0 += st->ended[k];
+		ended0 += ws.flows.ended[k];
 
 	/* A fresh duplicate table: a frame of the last input is no copy. */
-	dedup_free(&pl.dedup);
-	if (dedup_init(&pl.dedup, DEF_DUP_WINDOW_US) != 0)
+	if (worker_forget_copies(worker) != 0)
 		abort();
-	pl.rep = report_new((enum report_format)(size % FMT_COUNT), devnull,
-			    pl.cat, pl.hosts, pl.dpi != NULL, 5);
-	if (!pl.rep)
+	memset(&sc, 0, sizeof sc);
+	sc.fmt = (enum report_format)(size % FMT_COUNT);
+	sc.top = 5;
+	sc.output = "/dev/null";
+	sc.evidence_dlt = -1;
+	sc.workers = 1;
+	sink = sink_open(&eng, &sc, stderr);
+	if (!sink)
 		abort();
-	pl.alerts = size % 2 == 0;
+	sink_worker_out(sink, size % 2 == 0, 0, &out);
+	worker_set_out(worker, &out);
 
 	memset(&fs, 0, sizeof fs);
 	fs.name = name;
-	rc = capture_read_file(reader, &fs, NULL, on_packet, NULL, &pl, NULL);
-	pipeline_drain(&pl);
+	rc = capture_read_file(reader, &fs, NULL, on_packet, NULL, worker, NULL);
+	worker_drain(worker);
 	if (rc != 0 && fs.error[0] == '\0')
 		broken("a failed read without a reason");
 	if (rc == 0 && fs.error[0] != '\0')
@@ -160,23 +177,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((rc == 0) != (fs.state == FILE_COMPLETE))
 		broken("a read without a signal neither complete nor failed");
 
-	pipeline_finish(&pl, END_EOF);
+	worker_finish(worker, END_EOF);
+	worker_post_stats(worker);
 	memset(&s, 0, sizeof s);
-	pipeline_stats(&pl, &s);
+	sink_stats(sink, &s);
+	s.carriers = worker_carriers(worker);
+	s.trust = eng.trust;
 	s.files = &fs;
 	s.n_files = 1;
 	s.max_flows = lim.max_flows;
 	s.dpi_packets = lim.dpi_packets;
 	s.exit_status = rc ? 2 : 0;
-	report_summary(pl.rep, &s);
-	report_free(pl.rep);
-	pl.rep = NULL;
+	sink_summary(sink, &s);
+	if (sink_close(sink, stderr) != 0)
+		broken("the report to /dev/null could not be written");
 
+	worker_stats(worker, &ws);
 	for (k = 0; k < END_COUNT; k++)
-		ended1 += st->ended[k];
-	if (st->active != 0 || ended1 - ended0 != st->created - created0)
+		ended1 += ws.flows.ended[k];
+	if (ws.flows.active != 0 || ended1 - ended0 != ws.flows.created - created0)
 		broken("flows created and flows ended differ");
-	if (pl.dpi && dpi_stats(pl.dpi)->live != 0)
+	if (ws.dpi && ws.dpi_st.live != 0)
 		broken("nDPI states still lent out after every flow ended");
 	return 0;
 }

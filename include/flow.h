@@ -185,7 +185,7 @@ struct flow *flow_lookup(struct flow_table *t, const struct packet *p,
 /*
  * The same lookup in two steps, so that a caller holding several packets
  * can have the table's memory on its way for all of them before it needs
- * any (offline reading does; pipeline.c). flow_prepare() builds p's key,
+ * any (offline reading does; worker.c). flow_prepare() builds p's key,
  * hashes it and asks the CPU to fetch its hash bucket; flow_prefetch()
  * then asks for the first flow on that bucket's chain. Both are only
  * hints and change nothing: flow_lookup_prepared() reads the table as it

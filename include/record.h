@@ -53,6 +53,15 @@ struct flow_record {
 	char app_name[DPI_NAME_MAX];   /* "SIP", "TLS.Google"; "" none */
 };
 
+/* A frame kept as evidence (--dump-undocumented): its bytes are the
+   capture's, valid only during the call that hands it over. */
+struct frame_record {
+	const uint8_t *bytes;
+	uint64_t ts_us;            /* the frame's own stamp */
+	uint32_t caplen, wire_len;
+	int dlt;                   /* its link type */
+};
+
 /* Copy f out (hosts: the inventory, NULL for none; dpi: NULL with
    --no-dpi), for a writer. */
 void record_from_flow(struct flow_record *r, const struct flow *f,

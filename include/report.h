@@ -19,6 +19,7 @@
 #include "flow.h"
 #include "gate.h"
 #include "record.h"
+#include "worker.h"
 
 /*
  * The formats of a report, X(id, --format name, writer): the one place a
@@ -88,11 +89,8 @@ struct live_stats {
 struct run_stats {
 	struct file_stat *files;
 	size_t n_files;
-	uint64_t packets, bytes;         /* over all files */
-	const struct decoder *dec;       /* decode counters */
-	const struct flow_stats *flows;  /* table counters */
+	struct worker_stats work;        /* summed over the workers */
 	uint32_t max_flows;
-	const struct dpi_stats *dpi;     /* NULL with --no-dpi */
 	uint32_t dpi_packets;            /* --dpi-packets in force */
 	uint32_t dpi_memory_mb;          /* --dpi-memory in force */
 	uint64_t alerts;                 /* alert records written */
@@ -102,10 +100,7 @@ struct run_stats {
 	                                    full), of another link type */
 	const char *dump_error;          /* why it was not written, or NULL */
 	const struct live_stats *live;   /* live capture; NULL for files */
-	const struct pclock *clock;      /* stamps not believed, jumps */
 	uint32_t time_jump_s;            /* --time-jump in force */
-	uint64_t dup_frames;             /* frames left out as SPAN copies */
-	uint64_t dup_checked;            /* frames looked at for copies */
 	const struct carriers *carriers; /* tunnel carriers */
 	const struct trust *trust;       /* the tunnel endpoints declared */
 	/* Capture health, judged by judge.c against its thresholds. */
@@ -121,7 +116,6 @@ struct run_stats {
 
 struct report;
 struct hosts;
-struct pclock;
 struct carriers;
 
 /* NULL when out of memory. top: largest flows listed per finding. With

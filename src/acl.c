@@ -13,7 +13,8 @@
 #include "acl_int.h"
 #include "classify.h"
 #include "config.h"
-#include "pipeline.h"
+#include "engine.h"
+#include "options.h"
 #include "util.h"
 
 #define EXIT_OK    0
@@ -547,7 +548,7 @@ static int observe_file(struct acl *a, const char *path)
 int acl_command(int argc, char **argv)
 {
 	struct acl_opts o;
-	struct pipeline_cfg cfg;
+	struct engine_cfg cfg;
 	struct limits lim;
 	struct acl_source src;
 	const struct acl_writer *w;
@@ -590,7 +591,7 @@ int acl_command(int argc, char **argv)
 	cfg.rules = o.rules;
 	cfg.rules_add = o.rules_add;
 	cfg.n_rules_add = o.n_rules_add;
-	cat = pipeline_load_catalogue(&cfg, NULL, stderr);
+	cat = engine_load_catalogue(&cfg, NULL, stderr);
 	if (!cat)
 		goto done;
 	hosts = hosts_load(o.hosts, stderr);

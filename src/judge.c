@@ -12,7 +12,6 @@
 
 #include "capture.h"
 #include "decode.h"
-#include "frag.h"
 #include "util.h"
 
 /* Poor capture health, for one reason: appended to the summary's
@@ -102,19 +101,20 @@ static void why_interrupted(const struct run_stats *s, int sig_no,
 static void judge_room(struct run_stats *s, struct gate *g,
 		       const struct options *o)
 {
-	uint64_t pushed = s->dec->err[DERR_FRAG_TABLE_FULL];
+	const struct dpi_stats *d = &s->work.dpi_st;
+	uint64_t pushed = s->work.decode_err[DERR_FRAG_TABLE_FULL];
 
-	if (s->dpi && (s->dpi->over_cap || s->dpi->no_state))
+	if (s->work.dpi && (d->over_cap || d->no_state))
 		health_poor(s, g, GR_NOT_INSPECTED, "%llu flows not inspected by "
 			    "nDPI: no room for their state (--dpi-memory %u MB)",
-			    (unsigned long long)(s->dpi->over_cap + s->dpi->no_state),
+			    (unsigned long long)(d->over_cap + d->no_state),
 			    o->lim.dpi_memory_mb);
 	if (pushed)
 		health_poor(s, g, GR_FRAGS_PUSHED_OUT, "fragment table full "
 			    "(--max-frags %u): %llu datagrams pushed out, %llu "
 			    "fragments left as orphans", o->lim.max_frags,
 			    (unsigned long long)pushed,
-			    (unsigned long long)frag_table_stats(s->dec->frags_tab)->evicted_orphans);
+			    (unsigned long long)s->work.frag_orphans);
 }
 
 /* The reasons, in the gate's order. */
@@ -131,7 +131,7 @@ void judge_reasons(struct run_stats *s, struct gate *g,
 
 	for (i = 0; i < s->n_files; i++)
 		records += s->files[i].packets + s->files[i].filtered;
-	if (s->packets == 0) {
+	if (s->work.packets == 0) {
 		if (s->live)
 			gate_inconclusive(g, GR_NO_PACKETS, "no packets: none "
 					  "captured on %s", s->live->iface);
@@ -144,9 +144,9 @@ void judge_reasons(struct run_stats *s, struct gate *g,
 					  "capture%s hold%s none",
 					  s->n_files > 1 ? "s" : "",
 					  s->n_files > 1 ? "" : "s");
-	} else if (s->flows->created == 0) {
+	} else if (s->work.flows.created == 0) {
 		gate_inconclusive(g, GR_NO_FLOWS, "no flows: none of the %llu "
-				  "packets %s made one", (unsigned long long)s->packets,
+				  "packets %s made one", (unsigned long long)s->work.packets,
 				  s->live ? "captured" : "read");
 	}
 
@@ -160,12 +160,12 @@ void judge_reasons(struct run_stats *s, struct gate *g,
 			    "direction only, over %u%%: the SPAN mirrors half of "
 			    "each conversation", (unsigned long long)one_way,
 			    (unsigned long long)judged, o->health_one_way);
-	if (s->dup_checked &&
-	    gate_over(s->dup_frames, s->dup_checked, o->health_dup * 1000))
+	if (s->work.dup_checked &&
+	    gate_over(s->work.dup_frames, s->work.dup_checked, o->health_dup * 1000))
 		health_poor(s, g, GR_DUPLICATES, "%llu of %llu frames were "
 			    "mirrored twice, over %u%%: overlapping SPAN sources",
-			    (unsigned long long)s->dup_frames,
-			    (unsigned long long)s->dup_checked, o->health_dup);
+			    (unsigned long long)s->work.dup_frames,
+			    (unsigned long long)s->work.dup_checked, o->health_dup);
 	judge_room(s, g, o);
 	if (!s->live)
 		return;

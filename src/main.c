@@ -2,19 +2,18 @@
  * main.c: the command line, the run (files or an interface), exit codes.
  *
  * Only this file exits. The options are read by options.c, from the
- * table of options.h; the per-packet path is pipeline.c's. This file
- * checks the options against each other, opens the inputs and the
- * outputs, drives the pipeline, and decides the exit status.
+ * table of options.h; the per-packet path is worker.c's, the outputs
+ * sink.c's. This file checks the options against each other, sets up the
+ * engine, a worker and the sink, reads the inputs into the worker, and
+ * decides the exit status.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,24 +23,24 @@
 #include "classify.h"
 #include "config.h"
 #include "dpi.h"
+#include "engine.h"
 #include "gate.h"
 #include "judge.h"
 #include "options.h"
-#include "pipeline.h"
 #include "progress.h"
 #include "report.h"
+#include "sink.h"
+#include "worker.h"
 
 #define ERR_MAX 512             /* one line of error text */
 
-/* What a run needs beside the pipeline: inputs, outputs, progress. */
+/* A run: what every part reads (the engine), the per-packet path (one
+   worker), the outputs (the sink); the inputs, and progress. */
 struct run {
 	struct options *opt;
-	struct pipeline pl;
-	FILE *out;
-	FILE *alert_out;           /* --alert-file; NULL without */
-	bool out_lost;             /* a report file closed at a reopen had a
-	                              write error */
-	bool alerts_lost;          /* the same for the alert file */
+	struct engine eng;
+	struct worker *w;
+	struct sink *sink;
 	struct file_stat *files;   /* offline inputs */
 	struct file_stat *cur;     /* the file being read */
 	struct live *live;
@@ -60,7 +59,7 @@ static volatile sig_atomic_t hup_flag;    /* SIGHUP: reopen the outputs */
 static int cmd_rules(int argc, char **argv)
 {
 	struct options o;
-	struct pipeline_cfg cfg;
+	struct engine_cfg cfg;
 	struct catalogue *cat;
 	struct dpi *dpi = NULL;
 	int rc;
@@ -80,12 +79,9 @@ static int cmd_rules(int argc, char **argv)
 	cfg.rules_add = o.rules_add;
 	cfg.n_rules_add = o.check ? 0 : o.n_rules_add;
 	/* nDPI is loaded only to check the apps names. */
-	if (!o.no_dpi && !(dpi = dpi_new(o.lim.dpi_packets, o.lim.dpi_memory_mb))) {
-		fprintf(stderr, "impwatch: cannot initialise nDPI (out of memory, "
-			"or not the libndpi impwatch was built with)\n");
+	if (!o.no_dpi && !(dpi = engine_dpi_new(&o.lim, stderr)))
 		return EXIT_INPUT_ERROR;
-	}
-	cat = pipeline_load_catalogue(&cfg, dpi, stderr);
+	cat = engine_load_catalogue(&cfg, dpi, stderr);
 	dpi_free(dpi);
 	if (!cat)
 		return EXIT_INPUT_ERROR;
@@ -108,7 +104,7 @@ static int cmd_rules(int argc, char **argv)
 static int cmd_roles(int argc, char **argv)
 {
 	struct options o;
-	struct pipeline_cfg cfg;
+	struct engine_cfg cfg;
 	struct catalogue *cat;
 	int rc;
 
@@ -125,7 +121,7 @@ static int cmd_roles(int argc, char **argv)
 	cfg.rules = o.rules;
 	cfg.rules_add = o.rules_add;
 	cfg.n_rules_add = o.n_rules_add;
-	cat = pipeline_load_catalogue(&cfg, NULL, stderr);
+	cat = engine_load_catalogue(&cfg, NULL, stderr);
 	if (!cat)
 		return EXIT_INPUT_ERROR;
 	catalogue_print_roles(cat, OPEN_ROLES, stdout);
@@ -187,80 +183,11 @@ static void install_signals(void)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
-/*
- * The report or the alert file, created 0640 within the umask: they name
- * hosts and what they say to each other, not for every local user to
- * read. The report is emptied when the run starts; a reopen at SIGHUP,
- * and the alert file always, append, so that a reopen never loses what
- * the file holds. Live, each record is written as it is made, for a pipe
- * or a tail; alert lines always. NULL with errno set when it cannot be
- * opened.
- */
-static FILE *open_output(const char *path, bool append, bool line)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
-		      (append ? O_APPEND : O_TRUNC), 0640);
-	FILE *f;
-	int e;
-
-	if (fd < 0)
-		return NULL;
-	f = fdopen(fd, append ? "a" : "w");
-	if (!f) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return NULL;
-	}
-	if (line)
-		setvbuf(f, NULL, _IOLBF, 0);
-	return f;
-}
-
-/* Close a stream replaced at a reopen; true when all was written. */
-static bool close_replaced(FILE *f)
-{
-	bool ok = fflush(f) == 0 && !ferror(f);
-
-	return fclose(f) == 0 && ok;
-}
-
-/*
- * SIGHUP: reopen the report file and the alert file by name, as a log
- * rotation expects (the old file renamed, a new one made). Between two
- * records, so none is split, lost or written twice. A file that cannot
- * be reopened keeps the stream it had.
- */
+/* SIGHUP: the sink reopens its files by name, between two records. */
 static void reopen_outputs(struct run *r)
 {
-	struct options *o = r->opt;
-	FILE *f;
-
 	hup_flag = 0;
-	if (o->output) {
-		f = open_output(o->output, true, r->live != NULL);
-		if (!f) {
-			fprintf(stderr, "impwatch: cannot reopen %s: %s; writing on "
-				"to the file already open\n", o->output, strerror(errno));
-		} else {
-			if (!close_replaced(r->out))
-				r->out_lost = true;
-			r->out = f;
-		}
-	}
-	if (r->alert_out && r->alert_out != stderr) {
-		f = open_output(o->alert_file, true, true);
-		if (!f) {
-			fprintf(stderr, "impwatch: cannot reopen %s: %s; writing on "
-				"to the file already open\n", o->alert_file,
-				strerror(errno));
-		} else {
-			if (!close_replaced(r->alert_out))
-				r->alerts_lost = true;
-			r->alert_out = f;
-		}
-	}
-	report_set_output(r->pl.rep, r->out, r->alert_out);
+	sink_reopen(r->sink, stderr);
 }
 
 static void on_packet(void *ctx, int dlt, uint64_t ts_us, const uint8_t *bytes,
@@ -272,7 +199,7 @@ static void on_packet(void *ctx, int dlt, uint64_t ts_us, const uint8_t *bytes,
 	   after it is the last one read. */
 	if (r->draining && ts_us > r->stop_us)
 		r->past_stop = true;
-	pipeline_packet(&r->pl, dlt, ts_us, bytes, caplen, wire_len);
+	worker_packet(r->w, dlt, ts_us, bytes, caplen, wire_len);
 }
 
 /* From a file, frames go through the flow table in batches. */
@@ -284,16 +211,18 @@ static void on_file_packet(void *ctx, int dlt, uint64_t ts_us,
 
 	if (hup_flag)
 		reopen_outputs(r);
-	pipeline_queue(&r->pl, dlt, ts_us, bytes, caplen, wire_len);
+	worker_queue(r->w, dlt, ts_us, bytes, caplen, wire_len);
 }
 
 /* The progress line, as capture_read_file() reads. */
 static void on_progress(void *ctx, uint64_t done, uint64_t total)
 {
 	struct run *r = ctx;
+	struct worker_stats ws;
 
-	progress_show(&r->prog, r->cur->name, done, total, r->pl.packets,
-		      flow_table_stats(r->pl.ft)->created);
+	worker_stats(r->w, &ws);
+	progress_show(&r->prog, r->cur->name, done, total, ws.packets,
+		      ws.flows.created);
 }
 
 static uint64_t clock_us(clockid_t id)
@@ -343,7 +272,7 @@ static bool read_files(struct run *r)
 					   r->prog.on ? on_progress : NULL, r,
 					   &stop_flag);
 
-		pipeline_drain(&r->pl);
+		worker_drain(r->w);
 		if (rc != 0) {
 			progress_break(&r->prog);
 			fprintf(stderr, "impwatch: %s: %s\n", r->files[i].name,
@@ -360,7 +289,10 @@ static bool read_files(struct run *r)
 static void fill_stats(struct run *r, struct run_stats *s)
 {
 	memset(s, 0, sizeof(*s));
-	pipeline_stats(&r->pl, s);
+	worker_post_stats(r->w);
+	sink_stats(r->sink, s);
+	s->carriers = worker_carriers(r->w);
+	s->trust = r->eng.trust;
 	s->files = r->files;
 	s->n_files = r->opt->iface ? 0 : r->opt->n_inputs;
 	s->max_flows = r->opt->lim.max_flows;
@@ -398,7 +330,7 @@ static void judge_run(struct run *r, struct run_stats *s, struct gate *g,
 	struct judge_facts f;
 
 	f.stopped_by = interrupted ? stop_flag : 0;
-	report_one_way(r->pl.rep, &f.tcp_judged, &f.tcp_one_way);
+	sink_one_way(r->sink, &f.tcp_judged, &f.tcp_one_way);
 	judge_reasons(s, g, r->opt, &f);
 }
 
@@ -442,7 +374,7 @@ static bool drain_live(struct run *r, char *err, size_t errlen)
 	r->stop_us = wall_us();
 	r->draining = true;
 	while (!r->past_stop) {
-		uint64_t left = o->count ? o->count - r->pl.packets : 0;
+		uint64_t left = o->count ? o->count - worker_packets(r->w) : 0;
 
 		if (o->count && left == 0)
 			break;
@@ -482,7 +414,7 @@ static bool capture_live(struct run *r)
 
 	r->ls.started_us = wall_us();
 	while (!stop_flag) {
-		uint64_t left = o->count ? o->count - r->pl.packets : 0;
+		uint64_t left = o->count ? o->count - worker_packets(r->w) : 0;
 
 		if (hup_flag)
 			reopen_outputs(r);
@@ -504,15 +436,15 @@ static bool capture_live(struct run *r)
 		n = live_dispatch(r->live, left, on_packet, r, err, sizeof(err));
 		if (n < 0 || !watch_link(r, err, sizeof(err)))
 			goto fail;
-		pipeline_tick(&r->pl, wall_us());
-		if (o->count && r->pl.packets >= o->count)
+		worker_tick(r->w, wall_us());
+		if (o->count && worker_packets(r->w) >= o->count)
 			return true;
 		now = mono_us() - t0;
 		if (end && now >= end)
 			break;
 		if (every && now >= next_report) {
 			fill_stats(r, &s);
-			report_interim(r->pl.rep, &s);
+			sink_interim(r->sink, &s);
 			while (next_report <= now)
 				next_report += every;
 		}
@@ -524,108 +456,37 @@ fail:
 	return false;
 }
 
-/* The outputs check_outputs() compares: each one's option and what it
-   holds. */
-enum { OUT_REPORT, OUT_DUMP, OUT_ALERTS, OUT_COUNT };
-static const char *const out_opt[OUT_COUNT] = {
-	"-o", "--dump-undocumented", "--alert-file"
-};
-static const char *const out_what[OUT_COUNT] = {
-	"the report", "the evidence", "the alerts"
-};
-
-/* Whether two stat results are one regular file. */
-static bool same_regular(const struct stat *a, const struct stat *b)
+/* The outputs, as the options name them. */
+static void sink_cfg_of(const struct options *o, struct sink_cfg *c)
 {
-	return S_ISREG(a->st_mode) && S_ISREG(b->st_mode) &&
-	       a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+	memset(c, 0, sizeof(*c));
+	c->fmt = o->fmt;
+	c->top = o->top;
+	c->output = o->output;
+	c->alert_file = o->alert_file;
+	c->evidence = o->dump;
+	c->evidence_dlt = -1;
+	c->evidence_snaplen = (int)(o->dump_snaplen ? o->dump_snaplen : o->snaplen);
+	c->live = o->iface != NULL;
+	c->workers = 1;
 }
 
-/* Whether path is the regular file open on fd (the same device and
-   inode, by whatever name). Only a regular file is truncated on open. */
-static bool same_regular_file(int fd, const char *path)
+/* The engine, a worker and the sink, the interface when live: what a run
+   needs before its first packet. -1 with a message when one cannot be
+   had; what was made is closed by run()'s end. */
+static int run_open(struct run *r, struct dpi **dpi)
 {
-	struct stat a, b;
-
-	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && same_regular(&a, &b);
-}
-
-/* Whether two open descriptors are one regular file. */
-static bool same_open_file(int fd1, int fd2)
-{
-	struct stat a, b;
-
-	return fstat(fd1, &a) == 0 && fstat(fd2, &b) == 0 && same_regular(&a, &b);
-}
-
-/*
- * An output named as an input would be truncated (or, the alert file,
- * appended to) before it is read (-w x.pcap -r x.pcap): refused before
- * anything is opened. Inputs are compared by device and inode, so
- * another name, a hard link or standard input redirected from the file
- * are caught too. An output that does not exist yet is no input. Two
- * outputs in one file would be neither: refused by name, or by device
- * and inode when both exist; run() compares what it opened too.
- */
-static int check_outputs(const struct options *o)
-{
-	const char *out[OUT_COUNT] = { o->output, o->dump, NULL };
-	struct stat os, is;
-	size_t i, k, j;
-
-	/* "-": the alerts go to standard error, which opens nothing. */
-	if (o->alert_file && strcmp(o->alert_file, "-") != 0)
-		out[OUT_ALERTS] = o->alert_file;
-	for (k = 0; k < OUT_COUNT; k++) {
-		for (j = k + 1; j < OUT_COUNT && out[k]; j++) {
-			if (!out[j])
-				continue;
-			if (strcmp(out[k], out[j]) != 0 &&
-			    !(stat(out[k], &os) == 0 && stat(out[j], &is) == 0 &&
-			      same_regular(&os, &is)))
-				continue;
-			fprintf(stderr, "impwatch: %s %s and %s %s: %s and %s are "
-				"the same file\n", out_opt[k], out[k], out_opt[j],
-				out[j], out_what[k], out_what[j]);
-			return EXIT_INPUT_ERROR;
-		}
-	}
-	for (k = 0; k < OUT_COUNT; k++) {
-		if (!out[k] || stat(out[k], &os) != 0 || !S_ISREG(os.st_mode))
-			continue;
-		for (i = 0; i < o->n_inputs; i++) {
-			bool std = strcmp(o->inputs[i], "-") == 0;
-
-			if ((std ? fstat(STDIN_FILENO, &is) : stat(o->inputs[i], &is)) != 0)
-				continue;
-			if (!same_regular(&os, &is))
-				continue;
-			fprintf(stderr, "impwatch: cannot write %s to %s: it is an "
-				"input (%s)\n", out_what[k], out[k],
-				std ? "standard input" : o->inputs[i]);
-			return EXIT_INPUT_ERROR;
-		}
-	}
-	return -1;
-}
-
-static int run(struct options *o)
-{
-	struct run r;
-	struct run_stats s;
-	struct pipeline_cfg cfg;
+	struct options *o = r->opt;
+	struct engine_cfg cfg;
+	struct sink_cfg sc;
+	struct worker_out out;
 	struct live_opts lo;
-	struct gate gate;
 	char err[ERR_MAX];
-	bool input_ok = true, werr, interrupted, dump_ok;
-	int status = EXIT_INPUT_ERROR;
+	bool alerts;
 
-	memset(&r, 0, sizeof(r));
-	r.opt = o;
-	r.out = stdout;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.lim = &o->lim;
-	cfg.no_dpi = o->no_dpi;
+	cfg.dpi = !o->no_dpi;
 	cfg.rules = o->rules;
 	cfg.rules_add = o->rules_add;
 	cfg.n_rules_add = o->n_rules_add;
@@ -634,100 +495,66 @@ static int run(struct options *o)
 	cfg.dup_window_us = o->dup_window_us;
 	cfg.trust = o->trust;
 	cfg.n_trust = o->n_trust;
-	if (pipeline_open(&r.pl, &cfg, stderr) != 0) {
-		pipeline_close(&r.pl);
-		return EXIT_INPUT_ERROR;
-	}
-
+	if (engine_open(&r->eng, &cfg, dpi, stderr) != 0)
+		return -1;
 	if (o->iface) {
 		lo.iface = o->iface;
 		lo.filter = o->filter;
 		lo.snaplen = (int)o->snaplen;
 		lo.promisc = !o->no_promisc;
 		lo.buffer_kib = (int)o->buffer_kib;
-		r.live = live_open(&lo, err, sizeof(err));
-		if (!r.live) {
+		r->live = live_open(&lo, err, sizeof(err));
+		if (!r->live) {
 			fprintf(stderr, "impwatch: %s\n", err);
-			pipeline_close(&r.pl);
-			return EXIT_INPUT_ERROR;
+			return -1;
 		}
-		r.ls.iface = o->iface;
+		r->ls.iface = o->iface;
 	}
 	/* Root is needed to open the interface and nothing after: drop it
 	   before any output file is created, as tcpdump does. */
 	if (o->user && drop_privileges(o->user, err, sizeof(err)) != 0) {
 		fprintf(stderr, "impwatch: %s\n", err);
-		live_close(r.live);
-		pipeline_close(&r.pl);
-		return EXIT_INPUT_ERROR;
+		return -1;
 	}
-	if (o->output &&
-	    !(r.out = open_output(o->output, false, o->iface != NULL))) {
-		fprintf(stderr, "impwatch: cannot write %s: %s\n", o->output,
-			strerror(errno));
-		live_close(r.live);
-		pipeline_close(&r.pl);
-		return EXIT_INPUT_ERROR;
-	}
-	/* The report and the evidence in one file would be neither. */
-	if (o->dump && same_regular_file(fileno(r.out), o->dump)) {
-		fprintf(stderr, "impwatch: %s and --dump-undocumented %s: the "
-			"report and the evidence are the same file\n",
-			o->output ? o->output : "standard output", o->dump);
-		input_ok = false;
-		goto out;
-	}
-	/* Live, a pipe into another tool sees each record (and a person each
-	   alert and interim line) as it is written. */
-	if (o->iface && !o->output)
-		setvbuf(r.out, NULL, _IOLBF, 0);
-	if (o->alert_file && strcmp(o->alert_file, "-") == 0) {
-		r.alert_out = stderr;
-	} else if (o->alert_file &&
-		   !(r.alert_out = open_output(o->alert_file, true, true))) {
-		fprintf(stderr, "impwatch: cannot write %s: %s\n", o->alert_file,
-			strerror(errno));
-		input_ok = false;
-		goto out;
-	}
-	/* The alerts in the report's file (standard output redirected to
-	   it) or in the evidence's would spoil both. */
-	if (r.alert_out && r.alert_out != stderr &&
-	    (same_open_file(fileno(r.alert_out), fileno(r.out)) ||
-	     (o->dump && same_regular_file(fileno(r.alert_out), o->dump)))) {
-		fprintf(stderr, "impwatch: --alert-file %s: %s and the alerts are "
-			"the same file\n", o->alert_file,
-			same_open_file(fileno(r.alert_out), fileno(r.out)) ?
-			"the report" : "the evidence");
-		input_ok = false;
-		goto out;
-	}
-	if (o->dump && pipeline_dump_open(&r.pl, o->dump,
-					  r.live ? live_datalink(r.live) : -1,
-					  (int)(o->dump_snaplen ? o->dump_snaplen
-								: o->snaplen),
-					  stderr) != 0) {
-		input_ok = false;
-		goto out;
-	}
-	r.pl.rep = report_new(o->fmt, r.out, r.pl.cat, r.pl.hosts,
-			      r.pl.dpi != NULL, o->top);
-	r.files = calloc(o->n_inputs ? o->n_inputs : 1, sizeof(*r.files));
-	if (!r.pl.rep || !r.files) {
+	sink_cfg_of(o, &sc);
+	if (r->live)
+		sc.evidence_dlt = live_datalink(r->live);
+	r->sink = sink_open(&r->eng, &sc, stderr);
+	if (!r->sink)
+		return -1;
+	r->files = calloc(o->n_inputs ? o->n_inputs : 1, sizeof(*r->files));
+	if (!r->files) {
 		fprintf(stderr, "impwatch: out of memory\n");
-		input_ok = false;
-		goto out;
+		return -1;
 	}
-	report_set_output(r.pl.rep, r.out, r.alert_out);
 	/* An alert file asks for alerts. CSV has no alert rows: without
 	   one, alerts are off (an explicit --alerts was refused). */
-	r.pl.alerts = o->alerts < 0 ? o->iface != NULL || o->alert_file != NULL
-				     : o->alerts != 0;
-	if (r.pl.alerts && o->fmt == FMT_CSV && !o->alert_file) {
+	alerts = o->alerts < 0 ? o->iface != NULL || o->alert_file != NULL
+			       : o->alerts != 0;
+	if (alerts && o->fmt == FMT_CSV && !o->alert_file) {
 		fprintf(stderr, "impwatch: CSV output has no alert rows: alerts "
 			"are off (--alert-file FILE writes them)\n");
-		r.pl.alerts = false;
+		alerts = false;
 	}
+	sink_worker_out(r->sink, alerts, 0, &out);
+	r->w = worker_new(&r->eng, *dpi, &out, stderr);
+	*dpi = NULL;   /* the worker's now, or freed */
+	return r->w ? 0 : -1;
+}
+
+static int run(struct options *o)
+{
+	struct run r;
+	struct run_stats s;
+	struct gate gate;
+	struct dpi *dpi = NULL;
+	bool input_ok = false, interrupted, dump_ok;
+	int status = EXIT_INPUT_ERROR;
+
+	memset(&r, 0, sizeof(r));
+	r.opt = o;
+	if (run_open(&r, &dpi) != 0)
+		goto out;
 	r.prog.on = !o->quiet && !o->iface && isatty(STDERR_FILENO);
 
 	input_ok = r.live ? capture_live(&r) : read_files(&r);
@@ -739,48 +566,33 @@ static int run(struct options *o)
 
 	/* Everything seen is reported: live flows end with the run, and so
 	   do those of files a signal stopped. */
-	pipeline_finish(&r.pl, r.live || interrupted ? END_SHUTDOWN : END_EOF);
+	worker_finish(r.w, r.live || interrupted ? END_SHUTDOWN : END_EOF);
+	worker_post_stats(r.w);
 	/* The evidence is whole, or known not to be, before the summary
 	   speaks of it. */
-	dump_ok = pipeline_dump_close(&r.pl, stderr) == 0;
+	dump_ok = sink_close_evidence(r.sink, stderr) == 0;
 	fill_stats(&r, &s);
 	gate_init(&gate, o->validate);
 	judge_run(&r, &s, &gate, interrupted);
 	s.gate = &gate;
 	status = gate_status(&gate, input_ok && dump_ok,
-			     pipeline_has_findings(&r.pl));
+			     sink_has_findings(r.sink));
 	s.exit_status = status;
 	if (hup_flag)
 		reopen_outputs(&r);
-	report_summary(r.pl.rep, &s);
+	sink_summary(r.sink, &s);
 
 out:
-	/* A report that could not be written in full is an error (a full
-	   disk, -w /dev/full): the exit status must say so. */
-	werr = fflush(r.out) != 0 || ferror(r.out);
-	if (r.out != stdout && fclose(r.out) != 0)
-		werr = true;
-	if (werr || r.out_lost) {
-		fprintf(stderr, "impwatch: cannot write %s%s: %s\n",
-			o->output ? o->output : "standard output",
-			werr ? "" : " (before it was reopened)", strerror(errno));
+	/* A report that could not be written in full is an error: the exit
+	   status must say so. */
+	if (r.sink && sink_close(r.sink, stderr) != 0)
 		status = EXIT_INPUT_ERROR;
-	}
-	if (r.alert_out && r.alert_out != stderr) {
-		werr = !close_replaced(r.alert_out);
-		if (werr || r.alerts_lost) {
-			fprintf(stderr, "impwatch: cannot write %s%s: %s\n",
-				o->alert_file, werr ? "" : " (before it was reopened)",
-				strerror(errno));
-			status = EXIT_INPUT_ERROR;
-		}
-	}
 	if (!input_ok)
 		status = EXIT_INPUT_ERROR;
 	live_close(r.live);
-	report_free(r.pl.rep);
-	r.pl.rep = NULL;
-	pipeline_close(&r.pl);
+	worker_free(r.w);
+	dpi_free(dpi);
+	engine_close(&r.eng);
 	free(r.files);
 	return status;
 }
@@ -788,6 +600,7 @@ out:
 int main(int argc, char **argv)
 {
 	struct options o;
+	struct sink_cfg sc;
 	int rc;
 
 	/* `rules` and `roles` print a table and write no report: a signal
@@ -846,8 +659,8 @@ int main(int argc, char **argv)
 			"--dump-undocumented\n");
 		return EXIT_INPUT_ERROR;
 	}
-	rc = check_outputs(&o);
-	if (rc >= 0)
-		return rc;
+	sink_cfg_of(&o, &sc);
+	if (sink_check_outputs(&sc, o.inputs, o.n_inputs, stderr) != 0)
+		return EXIT_INPUT_ERROR;
 	return run(&o);
 }

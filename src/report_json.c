@@ -9,7 +9,6 @@
 
 #include "carrier.h"
 #include "jsonw.h"
-#include "pclock.h"
 #include "util.h"
 
 /* Transport as the record names it: a string, or the protocol number. */
@@ -211,10 +210,10 @@ static void json_interim(struct report *r, const struct run_stats *s)
 	jw_obj(w, NULL);
 	jw_str_plain(w, "type", "stats");
 	jw_str_plain(w, "time", t);
-	jw_u64(w, "packets", s->packets);
-	jw_u64(w, "bytes", s->bytes);
-	jw_u64(w, "flows", s->flows->created);
-	jw_u64(w, "flows_active", s->flows->active);
+	jw_u64(w, "packets", s->work.packets);
+	jw_u64(w, "bytes", s->work.bytes);
+	jw_u64(w, "flows", s->work.flows.created);
+	jw_u64(w, "flows_active", s->work.flows.active);
 	jw_u64(w, "alerts", s->alerts);
 	jw_verdicts(w, r);
 	if (s->live) {
@@ -382,7 +381,7 @@ static void jw_aggs(struct jw *w, struct report *r)
 /* "dpi": the detection counters, null with --no-dpi. */
 static void jw_dpi(struct jw *w, const struct run_stats *s)
 {
-	const struct dpi_stats *d = s->dpi;
+	const struct dpi_stats *d = s->work.dpi ? &s->work.dpi_st : NULL;
 	char k[12];
 	uint32_t i;
 
@@ -529,8 +528,8 @@ static void jw_health(struct jw *w, const struct report *r,
 	jw_u64(w, "tcp_flows_judged", judged);
 	jw_u64(w, "tcp_one_way", one_way);
 	jw_u64(w, "one_way_threshold_pct", s->health_one_way_pct);
-	jw_u64(w, "duplicate_frames", s->dup_frames);
-	jw_u64(w, "frames_checked", s->dup_checked);
+	jw_u64(w, "duplicate_frames", s->work.dup_frames);
+	jw_u64(w, "frames_checked", s->work.dup_checked);
 	jw_u64(w, "duplicate_threshold_pct", s->health_dup_pct);
 	jw_raw(w, "drops_threshold_pct", pct);
 	jw_str(w, "why", s->health_poor ? s->health_why : NULL);
@@ -563,36 +562,34 @@ static void json_summary(struct report *r, const struct run_stats *s)
 	jw_obj(w, NULL);
 	jw_str_plain(w, "type", "summary");
 	jw_files(w, s);
-	jw_u64(w, "packets", s->packets);
-	jw_u64(w, "bytes", s->bytes);
+	jw_u64(w, "packets", s->work.packets);
+	jw_u64(w, "bytes", s->work.bytes);
 	jw_obj(w, "decode_errors");
 	for (e = 0; e < DERR_COUNT; e++)
-		if (s->dec->err[e])
-			jw_u64(w, decode_err_name((enum decode_err)e), s->dec->err[e]);
+		if (s->work.decode_err[e])
+			jw_u64(w, decode_err_name((enum decode_err)e), s->work.decode_err[e]);
 	jw_obj_end(w);
 	jw_obj(w, "tunnels");
 	for (e = 1; e < TUN_COUNT; e++)
-		if (s->dec->tunnels[e])
-			jw_u64(w, tunnel_name((enum tunnel_kind)e), s->dec->tunnels[e]);
+		if (s->work.tunnels[e])
+			jw_u64(w, tunnel_name((enum tunnel_kind)e), s->work.tunnels[e]);
 	jw_obj_end(w);
 	jw_carriers(w, s);
-	jw_u64(w, "fragments", s->dec->frags);
-	jw_u64(w, "snap_truncated", s->dec->snap_truncated);
-	if (s->clock) {
-		jw_obj(w, "clock");
-		jw_u64(w, "time_jump_s", s->time_jump_s);
-		jw_u64(w, "outliers", s->clock->outliers);
-		jw_u64(w, "jumps_back", s->clock->jumps_back);
-		jw_obj_end(w);
-	}
-	jw_u64(w, "flows", s->flows->created);
+	jw_u64(w, "fragments", s->work.frags);
+	jw_u64(w, "snap_truncated", s->work.snap_truncated);
+	jw_obj(w, "clock");
+	jw_u64(w, "time_jump_s", s->time_jump_s);
+	jw_u64(w, "outliers", s->work.clock_outliers);
+	jw_u64(w, "jumps_back", s->work.clock_jumps_back);
+	jw_obj_end(w);
+	jw_u64(w, "flows", s->work.flows.created);
 	jw_u64(w, "max_flows", s->max_flows);
-	jw_u64(w, "peak_flows", s->flows->peak_active);
-	jw_u64(w, "evictions", s->flows->ended[END_EVICTED]);
+	jw_u64(w, "peak_flows", s->work.flows.peak_active);
+	jw_u64(w, "evictions", s->work.flows.ended[END_EVICTED]);
 	jw_verdicts(w, r);
 	jw_obj(w, "flows_by_end_reason");
 	for (e = 1; e < END_COUNT; e++)
-		jw_u64(w, end_reason_name((enum end_reason)e), s->flows->ended[e]);
+		jw_u64(w, end_reason_name((enum end_reason)e), s->work.flows.ended[e]);
 	jw_obj_end(w);
 	jw_dpi(w, s);
 	jw_aggs(w, r);

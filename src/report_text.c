@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "carrier.h"
-#include "pclock.h"
 #include "util.h"
 
 /* The nth packet count (1-based rank) of the flows decided by DPI. */
@@ -27,7 +26,7 @@ static uint32_t decided_rank(const struct dpi_stats *d, uint64_t rank)
 /* What nDPI did: flows inspected and how they were decided. */
 static void text_dpi(FILE *o, const struct run_stats *s)
 {
-	const struct dpi_stats *d = s->dpi;
+	const struct dpi_stats *d = s->work.dpi ? &s->work.dpi_st : NULL;
 	uint64_t n;
 
 	if (!d) {
@@ -88,10 +87,10 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 			s->live->went_down == 1 ? "" : "s",
 			(double)s->live->down_us / 1e6,
 			s->live->down ? "; down at the end" : "");
-	fmt_bytes(s->bytes, b);
-	fprintf(o, "  packets         %llu\n", (unsigned long long)s->packets);
-	fprintf(o, "  bytes           %llu (%s)\n", (unsigned long long)s->bytes, b);
-	fprintf(o, "  flows           %llu:", (unsigned long long)s->flows->created);
+	fmt_bytes(s->work.bytes, b);
+	fprintf(o, "  packets         %llu\n", (unsigned long long)s->work.packets);
+	fprintf(o, "  bytes           %llu (%s)\n", (unsigned long long)s->work.bytes, b);
+	fprintf(o, "  flows           %llu:", (unsigned long long)s->work.flows.created);
 	/* Each verdict the summary always shows, then the others that
 	   have flows. */
 	first = 1;
@@ -107,11 +106,11 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 	fputs("  flows ended    ", o);
 	for (e = 1; e < END_COUNT; e++)
 		fprintf(o, " %s %llu", end_reason_name((enum end_reason)e),
-			(unsigned long long)s->flows->ended[e]);
+			(unsigned long long)s->work.flows.ended[e]);
 	fputc('\n', o);
 	fprintf(o, "  flow table      peak %llu of %u; evictions %llu\n",
-		(unsigned long long)s->flows->peak_active, s->max_flows,
-		(unsigned long long)s->flows->ended[END_EVICTED]);
+		(unsigned long long)s->work.flows.peak_active, s->max_flows,
+		(unsigned long long)s->work.flows.ended[END_EVICTED]);
 	if (s->alerts)
 		fprintf(o, "  alerts          %llu\n", (unsigned long long)s->alerts);
 	/* A dump that failed claims no frame: what reached the file is
@@ -124,35 +123,35 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 			"%llu of another link type left out\n", s->dump_path,
 			(unsigned long long)s->dumped,
 			(unsigned long long)s->dump_skipped);
-	if (s->dec->frags || s->dec->snap_truncated)
+	if (s->work.frags || s->work.snap_truncated)
 		fprintf(o, "  fragments       %llu; cut by snaplen %llu\n",
-			(unsigned long long)s->dec->frags,
-			(unsigned long long)s->dec->snap_truncated);
-	if (s->clock && (s->clock->outliers || s->clock->jumps_back))
+			(unsigned long long)s->work.frags,
+			(unsigned long long)s->work.snap_truncated);
+	if (s->work.clock_outliers || s->work.clock_jumps_back)
 		fprintf(o, "  timestamps      %llu not believed (more than %u s from "
 			"the capture's clock, counted at its time); time went back "
-			"%llu times\n", (unsigned long long)s->clock->outliers,
-			s->time_jump_s, (unsigned long long)s->clock->jumps_back);
+			"%llu times\n", (unsigned long long)s->work.clock_outliers,
+			s->time_jump_s, (unsigned long long)s->work.clock_jumps_back);
 	first = 1;
 	for (e = 1; e < TUN_COUNT; e++) {
-		if (!s->dec->tunnels[e])
+		if (!s->work.tunnels[e])
 			continue;
 		fprintf(o, "%s %s %llu", first ? "  tunnels        " : ",",
 			tunnel_name((enum tunnel_kind)e),
-			(unsigned long long)s->dec->tunnels[e]);
+			(unsigned long long)s->work.tunnels[e]);
 		first = 0;
 	}
 	if (!first)
 		fputc('\n', o);
 	text_dpi(o, s);
 	for (e = 0; e < DERR_COUNT; e++)
-		errs += s->dec->err[e];
+		errs += s->work.decode_err[e];
 	fprintf(o, "  decode errors   %llu\n", (unsigned long long)errs);
 	for (e = 0; e < DERR_COUNT; e++)
-		if (s->dec->err[e])
+		if (s->work.decode_err[e])
 			fprintf(o, "    %-22s %8llu  %s\n",
 				decode_err_name((enum decode_err)e),
-				(unsigned long long)s->dec->err[e],
+				(unsigned long long)s->work.decode_err[e],
 				decode_err_desc((enum decode_err)e));
 }
 
@@ -446,10 +445,10 @@ static void text_interim(struct report *r, const struct run_stats *s)
 
 	fmt_time_cached(&r->tc, s->live ? s->live->now_us : 0, t);
 	fprintf(r->out, "stats %s: packets %llu, bytes %llu, flows %llu (active %llu), "
-		"alerts %llu", t, (unsigned long long)s->packets,
-		(unsigned long long)s->bytes,
-		(unsigned long long)s->flows->created,
-		(unsigned long long)s->flows->active,
+		"alerts %llu", t, (unsigned long long)s->work.packets,
+		(unsigned long long)s->work.bytes,
+		(unsigned long long)s->work.flows.created,
+		(unsigned long long)s->work.flows.active,
 		(unsigned long long)s->alerts);
 	if (s->live)
 		fprintf(r->out, ", received %llu, dropped %llu, if-dropped %llu",
@@ -569,8 +568,8 @@ static void text_health(FILE *o, const struct report *r,
 		(unsigned long long)one_way, (unsigned long long)judged,
 		s->health_one_way_pct);
 	fprintf(o, "  duplicate frames    %llu of %llu, left out (threshold %u%%)\n",
-		(unsigned long long)s->dup_frames,
-		(unsigned long long)s->dup_checked, s->health_dup_pct);
+		(unsigned long long)s->work.dup_frames,
+		(unsigned long long)s->work.dup_checked, s->health_dup_pct);
 	if (s->live) {
 		fmt_milli_pct(s->health_drops_milli, pct);
 		fprintf(o, "  dropped             %llu by the kernel, %llu by the "

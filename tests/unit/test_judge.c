@@ -16,8 +16,6 @@
 
 struct run {
 	struct run_stats s;
-	struct decoder dec;
-	struct flow_stats flows;
 	struct options o;
 	struct gate g;
 	struct judge_facts f;
@@ -28,10 +26,8 @@ static void run_init(struct run *r)
 {
 	memset(r, 0, sizeof(*r));
 	options_default(&r->o);
-	r->s.dec = &r->dec;
-	r->s.flows = &r->flows;
-	r->s.packets = 100;
-	r->flows.created = 10;
+	r->s.work.packets = 100;
+	r->s.work.flows.created = 10;
 	gate_init(&r->g, true);
 }
 
@@ -98,8 +94,8 @@ static void test_dup_and_drops(void **state)
 	ls.received = 1000;
 	ls.dropped = 1;
 	r.s.live = &ls;
-	r.s.dup_checked = 100;
-	r.s.dup_frames = 11;
+	r.s.work.dup_checked = 100;
+	r.s.work.dup_frames = 11;
 	judge(&r);
 	assert_true(gate_has(&r.g, GR_DUPLICATES));
 	assert_true(gate_has(&r.g, GR_DROPS));
@@ -129,7 +125,7 @@ static void test_nothing(void **state)
 	fs[0].filtered = 7;
 	r.s.files = fs;
 	r.s.n_files = 1;
-	r.s.packets = 0;
+	r.s.work.packets = 0;
 	r.o.filter = "udp";
 	judge(&r);
 	assert_string_equal(r.g.why[GR_NO_PACKETS], "no packets: the filter "
@@ -138,13 +134,13 @@ static void test_nothing(void **state)
 	run_init(&r);
 	r.s.files = fs;
 	r.s.n_files = 2;
-	r.s.packets = 0;
+	r.s.work.packets = 0;
 	judge(&r);
 	assert_string_equal(r.g.why[GR_NO_PACKETS], "no packets: the captures "
 			    "hold none");
 
 	run_init(&r);
-	r.flows.created = 0;
+	r.s.work.flows.created = 0;
 	judge(&r);
 	assert_string_equal(r.g.why[GR_NO_FLOWS], "no flows: none of the 100 "
 			    "packets read made one");

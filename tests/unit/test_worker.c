@@ -1,5 +1,5 @@
 /*
- * test_pipeline.c: the per-packet path as a run drives it, on frames
+ * test_worker.c: the per-packet path as a run drives it, on frames
  * built here: the fragment table keyed by the run's seed, and the clock
  * that drives expiry against stamps far from the rest.
  */
@@ -15,45 +15,92 @@
 #include "config.h"
 #include "flow.h"
 #include "frag.h"
-#include "pipeline.h"
-#include "report.h"
+#include "engine.h"
+#include "options.h"
+#include "worker.h"
 
 #define T0 1767225600000000ULL   /* 2026-01-01T00:00:00Z */
 #define DLT_ETHER 1
 
-/* A run's pipeline with the built-in catalogue, no nDPI unless asked,
-   and its report thrown away. */
+/* A run's engine with the built-in catalogue and a worker, no nDPI
+   unless asked; its records counted, and thrown away. */
 struct run {
 	struct limits lim;
-	struct pipeline pl;
-	FILE *sink;
+	struct engine eng;
+	struct worker *w;
+	struct worker_stats st;
+	uint64_t records, alerts, frames;
+	struct flow_record last;      /* the last record out */
+	uint32_t frame_bytes;         /* caplen of the frames out */
 };
 
-static void run_open(struct run *r, const struct limits *lim, uint64_t seed,
-		     bool dpi)
+static void on_record(void *ctx, const struct flow_record *rec)
 {
-	struct pipeline_cfg cfg;
+	struct run *r = ctx;
+
+	r->records++;
+	r->last = *rec;
+}
+
+static void on_alert(void *ctx, const struct flow_record *rec)
+{
+	struct run *r = ctx;
+
+	(void)rec;
+	r->alerts++;
+}
+
+static void on_frame(void *ctx, const struct frame_record *fr)
+{
+	struct run *r = ctx;
+
+	r->frames++;
+	r->frame_bytes += fr->caplen;
+}
+
+/* The same, with alerts and evidence frames handed out too. */
+static void run_open_out(struct run *r, const struct limits *lim,
+			 uint64_t seed, bool dpi, bool alerts_frames)
+{
+	struct engine_cfg cfg;
+	struct worker_out out;
+	struct dpi *d;
 
 	memset(r, 0, sizeof *r);
 	r->lim = *lim;
 	memset(&cfg, 0, sizeof cfg);
 	cfg.lim = &r->lim;
-	cfg.no_dpi = !dpi;
+	cfg.dpi = dpi;
 	cfg.seed = seed;
-	assert_int_equal(pipeline_open(&r->pl, &cfg, stderr), 0);
-	r->sink = fopen("/dev/null", "w");
-	assert_non_null(r->sink);
-	r->pl.rep = report_new(FMT_JSON, r->sink, r->pl.cat, r->pl.hosts,
-			      r->pl.dpi != NULL, 20);
-	assert_non_null(r->pl.rep);
+	assert_int_equal(engine_open(&r->eng, &cfg, &d, stderr), 0);
+	memset(&out, 0, sizeof out);
+	out.flow = on_record;
+	if (alerts_frames) {
+		out.alert = on_alert;
+		out.frame = on_frame;
+	}
+	out.ctx = r;
+	r->w = worker_new(&r->eng, d, &out, stderr);
+	assert_non_null(r->w);
+}
+
+static void run_open(struct run *r, const struct limits *lim, uint64_t seed,
+		     bool dpi)
+{
+	run_open_out(r, lim, seed, dpi, false);
+}
+
+/* The worker's counters now. */
+static const struct worker_stats *stats(struct run *r)
+{
+	worker_stats(r->w, &r->st);
+	return &r->st;
 }
 
 static void run_close(struct run *r)
 {
-	report_free(r->pl.rep);
-	r->pl.rep = NULL;
-	pipeline_close(&r->pl);
-	fclose(r->sink);
+	worker_free(r->w);
+	engine_close(&r->eng);
 }
 
 /* Ethernet + IPv4, source 10.s1.s2.s3, destination 192.0.2.10, UDP
@@ -148,13 +195,13 @@ static uint64_t probes_for(uint64_t run_seed, const uint32_t *src,
 	for (i = 0; i < CRAFTED; i++) {
 		size_t n = frag_frame(b, src[i], id[i]);
 
-		pipeline_queue(&r.pl, DLT_ETHER, T0 + (uint64_t)i, b, (uint32_t)n,
+		worker_queue(r.w, DLT_ETHER, T0 + (uint64_t)i, b, (uint32_t)n,
 			       (uint32_t)n);
 	}
-	pipeline_drain(&r.pl);
-	probes = frag_table_stats(r.pl.dec.frags_tab)->probes;
+	worker_drain(r.w);
+	probes = stats(&r)->frag_probes;
 	/* Every datagram was held and all but the last 64 pushed out. */
-	assert_int_equal(r.pl.dec.err[DERR_FRAG_TABLE_FULL], CRAFTED - FRAG_SLOTS);
+	assert_int_equal(stats(&r)->decode_err[DERR_FRAG_TABLE_FULL], CRAFTED - FRAG_SLOTS);
 	run_close(&r);
 	return probes;
 }
@@ -214,7 +261,7 @@ static void send_at(struct run *r, uint64_t ts, uint32_t src)
 	uint8_t b[64];
 	size_t n = udp_frame(b, src);
 
-	pipeline_queue(&r->pl, DLT_ETHER, ts, b, (uint32_t)n, (uint32_t)n);
+	worker_queue(r->w, DLT_ETHER, ts, b, (uint32_t)n, (uint32_t)n);
 }
 
 static void clock_run(struct run *r)
@@ -245,13 +292,13 @@ static void test_first_stamp_2038(void **state)
 	send_at(&r, Y2038, 0);
 	for (i = 1; i < n; i++)
 		send_at(&r, T0 + (uint64_t)i * 1296 * SEC, i);
-	pipeline_finish(&r.pl, END_EOF);
-	st = flow_table_stats(r.pl.ft);
+	worker_finish(r.w, END_EOF);
+	st = &stats(&r)->flows;
 	assert_int_equal(st->created, n);
 	assert_true(st->peak_active <= 2);
 	assert_true(st->ended[END_IDLE] >= n - 2);
 	assert_true(st->ended[END_EOF] <= 2);
-	assert_int_equal(r.pl.clock.outliers, 1);
+	assert_int_equal(stats(&r)->clock_outliers, 1);
 	run_close(&r);
 }
 
@@ -290,22 +337,22 @@ static void test_outliers_in_a_flow(void **state)
 		else
 			send_at(&r, T0 + (uint64_t)i * 60 * SEC, 7);
 	}
-	/* Three packets of a third flow: pipeline_drain() does all before
+	/* Three packets of a third flow: worker_drain() does all before
 	   them (they wait for what follows). */
 	for (i = 1; i <= 3; i++)
 		send_at(&r, T0 + 60 * 60 * SEC + i * SEC, 9);
-	pipeline_drain(&r.pl);
-	flow_foreach(r.pl.ft, times_of, t);
+	worker_drain(r.w);
+	worker_foreach_flow(r.w, times_of, t);
 	/* Flow 7 is still live; flow 8 idled out after 3 minutes. */
 	assert_int_equal(t[2], 1);
 	assert_true(t[0] == T0);
 	assert_true(t[1] == T0 + 60 * 60 * SEC);
-	pipeline_finish(&r.pl, END_EOF);
-	st = flow_table_stats(r.pl.ft);
+	worker_finish(r.w, END_EOF);
+	st = &stats(&r)->flows;
 	assert_int_equal(st->created, 3);
 	assert_int_equal(st->ended[END_IDLE], 1);
 	assert_int_equal(st->ended[END_EOF], 2);
-	assert_int_equal(r.pl.clock.outliers, 2);
+	assert_int_equal(stats(&r)->clock_outliers, 2);
 	run_close(&r);
 }
 
@@ -324,12 +371,12 @@ static void test_real_pause(void **state)
 		send_at(&r, T0 + i * SEC, i);
 	for (i = 0; i < 10; i++)
 		send_at(&r, T0 + DAY + i * SEC, 100 + i);
-	pipeline_finish(&r.pl, END_EOF);
-	st = flow_table_stats(r.pl.ft);
+	worker_finish(r.w, END_EOF);
+	st = &stats(&r)->flows;
 	assert_int_equal(st->ended[END_IDLE], 10);
 	assert_int_equal(st->ended[END_EOF], 10);
-	assert_int_equal(r.pl.clock.outliers, 0);
-	assert_int_equal(r.pl.clock.jumps_back, 0);
+	assert_int_equal(stats(&r)->clock_outliers, 0);
+	assert_int_equal(stats(&r)->clock_jumps_back, 0);
 	run_close(&r);
 }
 
@@ -347,16 +394,18 @@ static void test_files_out_of_order(void **state)
 	clock_run(&r);
 	for (i = 0; i < 10; i++)
 		send_at(&r, T0 + DAY + i * SEC, i);
-	pipeline_drain(&r.pl);                   /* the end of one file */
+	worker_drain(r.w);                   /* the end of one file */
 	for (i = 0; i < 10; i++)
 		send_at(&r, T0 + i * SEC, 100 + i);
-	pipeline_finish(&r.pl, END_EOF);
-	st = flow_table_stats(r.pl.ft);
+	worker_finish(r.w, END_EOF);
+	st = &stats(&r)->flows;
 	assert_int_equal(st->peak_active, 10);
 	assert_int_equal(st->ended[END_IDLE], 10);
 	assert_int_equal(st->ended[END_EOF], 10);
-	assert_int_equal(r.pl.clock.jumps_back, 1);
-	assert_int_equal(r.pl.clock.outliers, 0);
+	assert_int_equal(stats(&r)->clock_jumps_back, 1);
+	assert_int_equal(stats(&r)->clock_outliers, 0);
+	/* Every flow left the worker as one record. */
+	assert_int_equal(r.records, 20);
 	run_close(&r);
 }
 
@@ -413,14 +462,56 @@ static void test_carrier_ip_bytes(void **state)
 	limits_default(&lim);
 	lim.max_flows = 100;
 	run_open(&r, &lim, 1, false);
-	pipeline_packet(&r.pl, DLT_ETHER, T0, b, sizeof b, sizeof b);
-	flow_foreach(r.pl.ft, find_flows, &s);
+	worker_packet(r.w, DLT_ETHER, T0, b, sizeof b, sizeof b);
+	worker_foreach_flow(r.w, find_flows, &s);
 	assert_non_null(s.inner);
 	assert_non_null(s.carrier);
 	assert_int_equal(s.inner->ip_bytes[0] + s.inner->ip_bytes[1], 40);
 	assert_int_equal(flow_dscp(s.inner, s.inner->first_from_b), 10);
 	assert_int_equal(s.carrier->ip_bytes[0] + s.carrier->ip_bytes[1], 64);
 	assert_int_equal(flow_dscp(s.carrier, s.carrier->first_from_b), 46);
+	run_close(&r);
+}
+
+/*
+ * A worker writes nothing: two undocumented flows (UDP to 9999) leave it
+ * as one alert each, as they become findings, every frame of theirs as
+ * an evidence frame, and one record each, with its counters, when they
+ * end.
+ */
+static void test_records_out(void **state)
+{
+	struct limits lim;
+	struct run r;
+	uint8_t b[64];
+	size_t n = udp_frame(b, 1);
+	int i;
+
+	(void)state;
+	limits_default(&lim);
+	lim.max_flows = 100;
+	run_open_out(&r, &lim, 1, false, true);
+	for (i = 0; i < 3; i++)
+		worker_packet(r.w, DLT_ETHER, T0 + (uint64_t)i, b, (uint32_t)n,
+			      (uint32_t)n);
+	n = udp_frame(b, 2);
+	for (i = 0; i < 2; i++)
+		worker_packet(r.w, DLT_ETHER, T0 + 10 + (uint64_t)i, b,
+			      (uint32_t)n, (uint32_t)n);
+	assert_int_equal(r.alerts, 2);
+	assert_int_equal(r.frames, 5);
+	assert_int_equal(r.frame_bytes, 5 * n);
+	assert_int_equal(r.records, 0);
+	worker_finish(r.w, END_EOF);
+	assert_int_equal(r.records, 2);
+	assert_int_equal(r.alerts, 2);
+	assert_int_equal(r.last.verdict, V_UNDOCUMENTED);
+	assert_int_equal(rec_server_port(&r.last), 9999);
+	assert_int_equal(r.last.pkts[REC_C2S], 2);
+	assert_int_equal(r.last.pkts[REC_S2C], 0);
+	assert_int_equal(r.last.bytes[REC_C2S], 2 * n);
+	assert_int_equal(r.last.end_reason, END_EOF);
+	assert_string_equal(r.last.app_name, "");
 	run_close(&r);
 }
 
@@ -433,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_real_pause),
 		cmocka_unit_test(test_files_out_of_order),
 		cmocka_unit_test(test_carrier_ip_bytes),
+		cmocka_unit_test(test_records_out),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,85 @@
+/*
+ * sink.h: where a run's output goes, and the only part of a run that
+ * writes it.
+ *
+ * The sink holds the report (in the format asked for: report.h), the
+ * alert file and the evidence pcap (evidence.h), and the files they are
+ * written to. Workers hand it ended flows, alerts and evidence frames as
+ * records (worker.h's struct worker_out, which sink_worker_out() fills),
+ * and their counters, which it sums for the summary. SIGHUP reopens its
+ * files by name, between two records.
+ */
+#ifndef IMPWATCH_SINK_H
+#define IMPWATCH_SINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "engine.h"
+#include "record.h"
+#include "report.h"
+#include "worker.h"
+
+struct sink_cfg {
+	enum report_format fmt;
+	unsigned top;                /* --top */
+	const char *output;          /* -o FILE; NULL: standard output */
+	const char *alert_file;      /* --alert-file FILE, "-": standard
+	                                error; NULL: none */
+	const char *evidence;        /* --dump-undocumented FILE, or NULL */
+	int evidence_dlt;            /* its link type; -1: the first frame's */
+	int evidence_snaplen;        /* bytes kept of each evidence frame */
+	bool live;                   /* each record written as it is made */
+	unsigned workers;            /* workers whose counters it sums */
+};
+
+/*
+ * An output that is one of the inputs (by device and inode: another
+ * name, a hard link, standard input redirected from it) would be
+ * truncated before it is read; two outputs in one file would be
+ * neither. 0, or -1 with the reason on err. Before anything is opened.
+ */
+int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
+		       size_t n_inputs, FILE *err);
+
+/* Open the outputs (the report file 0640 within the umask, the alert
+   file for appending, the evidence 0600) and the report. NULL with a
+   message on err; nothing is left open. e must outlive the sink. */
+struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
+		       FILE *err);
+
+/* The callbacks a worker hands its records to (alerts: whether alerts
+   are written at all). */
+void sink_worker_out(struct sink *s, bool alerts, unsigned id,
+		     struct worker_out *out);
+
+/* SIGHUP: reopen the report file and the alert file by name, as a log
+   rotation expects; a file that cannot be reopened is said on err and
+   the old one written on. */
+void sink_reopen(struct sink *s, FILE *err);
+
+/* The summary's figures the sink has: the workers' counters summed,
+   alerts written, the evidence file. */
+void sink_stats(const struct sink *s, struct run_stats *st);
+
+/* Whether any flow was a finding (--validate fails); TCP flows judged
+   for one-way mirroring, and those seen one way. */
+bool sink_has_findings(const struct sink *s);
+void sink_one_way(const struct sink *s, uint64_t *judged, uint64_t *one_way);
+
+/* An interim report (live --report-every). */
+void sink_interim(struct sink *s, const struct run_stats *st);
+
+/* Close the evidence before the summary speaks of it: -1, with "cannot
+   write FILE: reason" on err, when any of it could not be written. */
+int sink_close_evidence(struct sink *s, FILE *err);
+
+void sink_summary(struct sink *s, const struct run_stats *st);
+
+/* Flush and close every output: -1, with a message on err naming it,
+   when any could not be written in full (the exit status must say so).
+   Frees the sink. */
+int sink_close(struct sink *s, FILE *err);
+
+#endif

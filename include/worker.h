@@ -1,0 +1,144 @@
+/*
+ * worker.h: the per-packet path, the same for files and live capture.
+ *
+ *   frame -> decode -> flow table -> classify (once per flow)
+ *         -> nDPI (first packets only) -> alert (once per flow)
+ *         -> record (once per ended flow)
+ *
+ * A tunnelled frame also counts to the carrier of each tunnel it came
+ * through (carrier.h); an overlay carrier, and an ERSPAN session the
+ * site did not trust, is a flow of its own in the same table, judged by
+ * trust instead of the catalogue.
+ *
+ * A worker owns what one thread changes on that path: the decoder and
+ * its fragment table, the duplicate window, the clock, the flow table,
+ * the carriers, the nDPI module and its pool of states, the counters.
+ * It reads the engine (engine.h) and writes nothing itself: ended flows,
+ * alerts and evidence frames leave it as records through the callbacks
+ * it is given (struct worker_out), which the sink (sink.h) provides.
+ * Nothing on the per-packet path allocates.
+ */
+#ifndef IMPWATCH_WORKER_H
+#define IMPWATCH_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "carrier.h"
+#include "decode.h"
+#include "dpi.h"
+#include "engine.h"
+#include "flow.h"
+#include "record.h"
+
+/* Offline batching (worker_queue): frames per batch, and the bytes kept
+   for those that must be copied (four times libpcap's usual largest
+   snap length, 262144; a larger frame skips the batch). */
+#define PIPE_BATCH 16
+#define PIPE_ARENA (1u << 20)
+
+/* What a worker counted: the summary's figures, which the sink sums over
+   workers (worker_stats_add()). */
+struct worker_stats {
+	uint64_t packets, bytes;            /* frames seen, wire lengths */
+	uint64_t decode_err[DERR_COUNT];    /* by reason (decode.h) */
+	uint64_t tunnels[TUN_COUNT];        /* packets per tunnel kind */
+	uint64_t frags;                     /* IP fragments seen */
+	uint64_t snap_truncated;            /* frames cut by the snap length */
+	uint64_t frag_orphans;              /* fragments left when their
+	                                       datagram was pushed out of a
+	                                       full fragment table */
+	uint64_t frag_probes;               /* the fragment table's work */
+	struct flow_stats flows;            /* peaks add up to a bound */
+	bool dpi;                           /* nDPI on: dpi below counts */
+	struct dpi_stats dpi_st;
+	uint64_t clock_outliers;            /* stamps not believed */
+	uint64_t clock_jumps_back;          /* times time went back */
+	uint64_t dup_frames, dup_checked;   /* SPAN copies left out, of */
+	int last_dlt;                       /* link type of the last frame,
+	                                       -1 before any */
+};
+
+/* Add w's counters into sum. */
+void worker_stats_add(struct worker_stats *sum, const struct worker_stats *w);
+
+/*
+ * Where a worker's records go. flow: every ended flow, once; alert: a
+ * flow at the moment it becomes a finding, once (NULL: alerts off);
+ * frame: each frame of a flow that is a finding, or that came through
+ * an untrusted tunnel (NULL: no evidence kept); stats: the worker's
+ * counters, when worker_post_stats() is called. A record is valid only
+ * during the call; a frame's bytes too.
+ */
+struct worker_out {
+	void (*flow)(void *ctx, const struct flow_record *r);
+	void (*alert)(void *ctx, const struct flow_record *r);
+	void (*frame)(void *ctx, const struct frame_record *fr);
+	void (*stats)(void *ctx, unsigned id, const struct worker_stats *s);
+	void *ctx;
+	unsigned id;                        /* the worker's, in stats */
+};
+
+struct worker;
+
+/*
+ * A worker over engine e (which must outlive it). dpi is its nDPI
+ * module, which it owns from now on (NULL with --no-dpi). NULL with a
+ * message on err when memory for the tables (--max-flows, --max-frags)
+ * cannot be had; dpi is then freed.
+ */
+struct worker *worker_new(const struct engine *e, struct dpi *dpi,
+			  const struct worker_out *out, FILE *err);
+
+/* Free the worker, its tables and its nDPI module. Flows still live are
+   not reported: end them with worker_finish() first. NULL is ignored. */
+void worker_free(struct worker *w);
+
+/* Where records go from the next one on. */
+void worker_set_out(struct worker *w, const struct worker_out *out);
+
+/* One captured frame, taken through the whole path now (live capture:
+   its stamp is the system's clock, believed as the wall clock is). */
+void worker_packet(struct worker *w, int dlt, uint64_t ts_us,
+		   const uint8_t *bytes, uint32_t caplen, uint32_t wire_len);
+
+/*
+ * One frame read from a file: decoded now, and taken through the flow
+ * table with the rest of its batch (worker.c says why). The bytes need
+ * not outlive the call. worker_drain() does every frame queued but the
+ * last CLOCK_AHEAD, whose stamps wait for the frames after them to be
+ * believed or not (pclock.h); worker_tick() and worker_finish() do them
+ * all.
+ */
+void worker_queue(struct worker *w, int dlt, uint64_t ts_us,
+		  const uint8_t *bytes, uint32_t caplen, uint32_t wire_len);
+void worker_drain(struct worker *w);
+
+/* Live capture with no packets: let flows idle out by the wall clock. */
+void worker_tick(struct worker *w, uint64_t now_us);
+
+/* End every live flow (END_EOF, END_SHUTDOWN): each leaves as a record. */
+void worker_finish(struct worker *w, enum end_reason why);
+
+/* Frames seen so far (for --count). */
+uint64_t worker_packets(const struct worker *w);
+
+/* The counters now; and the same handed to out->stats. */
+void worker_stats(const struct worker *w, struct worker_stats *s);
+void worker_post_stats(struct worker *w);
+
+/* The tunnel carriers seen, for the summary: read once the worker has
+   finished. */
+const struct carriers *worker_carriers(const struct worker *w);
+
+/* Visit every live flow (flow_foreach()): for tests. */
+void worker_foreach_flow(struct worker *w,
+			 void (*fn)(void *ctx, struct flow *f), void *ctx);
+
+/* Forget the frames seen, as a new run would (the duplicate window
+   starts empty): for the fuzzer, which feeds one worker many inputs.
+   -1 when out of memory. */
+int worker_forget_copies(struct worker *w);
+
+#endif

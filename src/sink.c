@@ -1,0 +1,383 @@
+/*
+ * sink.c: the outputs of a run (the contract is in sink.h).
+ */
+#include "sink.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "evidence.h"
+
+struct sink {
+	struct sink_cfg cfg;
+	struct report *rep;
+	FILE *out;                  /* the report's stream */
+	FILE *alert_out;            /* --alert-file; NULL without */
+	bool out_lost;              /* a report file closed at a reopen had
+	                               a write error */
+	bool alerts_lost;           /* the same for the alert file */
+	struct evidence *ev;        /* --dump-undocumented; NULL without */
+	uint64_t alerts;            /* alert records written */
+	struct worker_stats *ws;    /* each worker's last counters */
+};
+
+/* The outputs sink_check_outputs() compares: each one's option and what
+   it holds. */
+enum { OUT_REPORT, OUT_DUMP, OUT_ALERTS, OUT_COUNT };
+static const char *const out_opt[OUT_COUNT] = {
+	"-o", "--dump-undocumented", "--alert-file"
+};
+static const char *const out_what[OUT_COUNT] = {
+	"the report", "the evidence", "the alerts"
+};
+
+/* Whether two stat results are one regular file. */
+static bool same_regular(const struct stat *a, const struct stat *b)
+{
+	return S_ISREG(a->st_mode) && S_ISREG(b->st_mode) &&
+	       a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Whether path is the regular file open on fd (the same device and
+   inode, by whatever name). Only a regular file is truncated on open. */
+static bool same_regular_file(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && same_regular(&a, &b);
+}
+
+/* Whether two open descriptors are one regular file. */
+static bool same_open_file(int fd1, int fd2)
+{
+	struct stat a, b;
+
+	return fstat(fd1, &a) == 0 && fstat(fd2, &b) == 0 && same_regular(&a, &b);
+}
+
+/*
+ * An output named as an input would be truncated (or, the alert file,
+ * appended to) before it is read (-w x.pcap -r x.pcap): refused before
+ * anything is opened. Inputs are compared by device and inode, so
+ * another name, a hard link or standard input redirected from the file
+ * are caught too. An output that does not exist yet is no input. Two
+ * outputs in one file would be neither: refused by name, or by device
+ * and inode when both exist; sink_open() compares what it opened too.
+ */
+int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
+		       size_t n_inputs, FILE *err)
+{
+	const char *out[OUT_COUNT] = { cfg->output, cfg->evidence, NULL };
+	struct stat os, is;
+	size_t i, k, j;
+
+	/* "-": the alerts go to standard error, which opens nothing. */
+	if (cfg->alert_file && strcmp(cfg->alert_file, "-") != 0)
+		out[OUT_ALERTS] = cfg->alert_file;
+	for (k = 0; k < OUT_COUNT; k++) {
+		for (j = k + 1; j < OUT_COUNT && out[k]; j++) {
+			if (!out[j])
+				continue;
+			if (strcmp(out[k], out[j]) != 0 &&
+			    !(stat(out[k], &os) == 0 && stat(out[j], &is) == 0 &&
+			      same_regular(&os, &is)))
+				continue;
+			fprintf(err, "impwatch: %s %s and %s %s: %s and %s are "
+				"the same file\n", out_opt[k], out[k], out_opt[j],
+				out[j], out_what[k], out_what[j]);
+			return -1;
+		}
+	}
+	for (k = 0; k < OUT_COUNT; k++) {
+		if (!out[k] || stat(out[k], &os) != 0 || !S_ISREG(os.st_mode))
+			continue;
+		for (i = 0; i < n_inputs; i++) {
+			bool std = strcmp(inputs[i], "-") == 0;
+
+			if ((std ? fstat(STDIN_FILENO, &is) : stat(inputs[i], &is)) != 0)
+				continue;
+			if (!same_regular(&os, &is))
+				continue;
+			fprintf(err, "impwatch: cannot write %s to %s: it is an "
+				"input (%s)\n", out_what[k], out[k],
+				std ? "standard input" : inputs[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The report or the alert file, created 0640 within the umask: they name
+ * hosts and what they say to each other, not for every local user to
+ * read. The report is emptied when the run starts; a reopen at SIGHUP,
+ * and the alert file always, append, so that a reopen never loses what
+ * the file holds. Live, each record is written as it is made, for a pipe
+ * or a tail; alert lines always. NULL with errno set when it cannot be
+ * opened.
+ */
+static FILE *open_output(const char *path, bool append, bool line)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
+		      (append ? O_APPEND : O_TRUNC), 0640);
+	FILE *f;
+	int e;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, append ? "a" : "w");
+	if (!f) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	if (line)
+		setvbuf(f, NULL, _IOLBF, 0);
+	return f;
+}
+
+/* Close a stream replaced at a reopen; true when all was written. */
+static bool close_replaced(FILE *f)
+{
+	bool ok = fflush(f) == 0 && !ferror(f);
+
+	return fclose(f) == 0 && ok;
+}
+
+/* Open what sink_open() opens, in order, each checked against those
+   before it; false with a message on err. */
+static bool open_files(struct sink *s, FILE *err)
+{
+	const struct sink_cfg *c = &s->cfg;
+
+	/* The report and the evidence in one file would be neither. */
+	if (c->evidence && same_regular_file(fileno(s->out), c->evidence)) {
+		fprintf(err, "impwatch: %s and --dump-undocumented %s: the "
+			"report and the evidence are the same file\n",
+			c->output ? c->output : "standard output", c->evidence);
+		return false;
+	}
+	/* Live, a pipe into another tool sees each record (and a person each
+	   alert and interim line) as it is written. */
+	if (c->live && !c->output)
+		setvbuf(s->out, NULL, _IOLBF, 0);
+	if (c->alert_file && strcmp(c->alert_file, "-") == 0) {
+		s->alert_out = stderr;
+	} else if (c->alert_file &&
+		   !(s->alert_out = open_output(c->alert_file, true, true))) {
+		fprintf(err, "impwatch: cannot write %s: %s\n", c->alert_file,
+			strerror(errno));
+		return false;
+	}
+	/* The alerts in the report's file (standard output redirected to
+	   it) or in the evidence's would spoil both. */
+	if (s->alert_out && s->alert_out != stderr &&
+	    (same_open_file(fileno(s->alert_out), fileno(s->out)) ||
+	     (c->evidence && same_regular_file(fileno(s->alert_out), c->evidence)))) {
+		fprintf(err, "impwatch: --alert-file %s: %s and the alerts are "
+			"the same file\n", c->alert_file,
+			same_open_file(fileno(s->alert_out), fileno(s->out)) ?
+			"the report" : "the evidence");
+		return false;
+	}
+	if (c->evidence && !(s->ev = evidence_open(c->evidence, c->evidence_dlt,
+						   c->evidence_snaplen, err)))
+		return false;
+	return true;
+}
+
+struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
+		       FILE *err)
+{
+	struct sink *s = calloc(1, sizeof(*s));
+	FILE *out = stdout;
+
+	if (!s) {
+		fprintf(err, "impwatch: out of memory\n");
+		return NULL;
+	}
+	s->cfg = *cfg;
+	if (cfg->output && !(out = open_output(cfg->output, false, cfg->live))) {
+		fprintf(err, "impwatch: cannot write %s: %s\n", cfg->output,
+			strerror(errno));
+		free(s);
+		return NULL;
+	}
+	s->out = out;
+	if (!open_files(s, err))
+		goto fail;
+	s->rep = report_new(cfg->fmt, s->out, e->cat, e->hosts, e->dpi,
+			    cfg->top);
+	s->ws = calloc(cfg->workers ? cfg->workers : 1, sizeof(*s->ws));
+	if (!s->rep || !s->ws) {
+		fprintf(err, "impwatch: out of memory\n");
+		goto fail;
+	}
+	report_set_output(s->rep, s->out, s->alert_out);
+	return s;
+fail:
+	sink_close(s, err);
+	return NULL;
+}
+
+static void on_flow(void *ctx, const struct flow_record *r)
+{
+	struct sink *s = ctx;
+
+	report_flow(s->rep, r);
+}
+
+static void on_alert(void *ctx, const struct flow_record *r)
+{
+	struct sink *s = ctx;
+
+	s->alerts++;
+	report_alert(s->rep, r);
+}
+
+static void on_frame(void *ctx, const struct frame_record *fr)
+{
+	struct sink *s = ctx;
+
+	evidence_frame(s->ev, fr);
+}
+
+static void on_stats(void *ctx, unsigned id, const struct worker_stats *ws)
+{
+	struct sink *s = ctx;
+
+	if (id < (s->cfg.workers ? s->cfg.workers : 1))
+		s->ws[id] = *ws;
+}
+
+void sink_worker_out(struct sink *s, bool alerts, unsigned id,
+		     struct worker_out *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->flow = on_flow;
+	out->alert = alerts ? on_alert : NULL;
+	out->frame = s->ev ? on_frame : NULL;
+	out->stats = on_stats;
+	out->ctx = s;
+	out->id = id;
+}
+
+/*
+ * Between two records, so none is split, lost or written twice. A file
+ * that cannot be reopened keeps the stream it had.
+ */
+void sink_reopen(struct sink *s, FILE *err)
+{
+	const struct sink_cfg *c = &s->cfg;
+	FILE *f;
+
+	if (c->output) {
+		f = open_output(c->output, true, c->live);
+		if (!f) {
+			fprintf(err, "impwatch: cannot reopen %s: %s; writing on "
+				"to the file already open\n", c->output, strerror(errno));
+		} else {
+			if (!close_replaced(s->out))
+				s->out_lost = true;
+			s->out = f;
+		}
+	}
+	if (s->alert_out && s->alert_out != stderr) {
+		f = open_output(c->alert_file, true, true);
+		if (!f) {
+			fprintf(err, "impwatch: cannot reopen %s: %s; writing on "
+				"to the file already open\n", c->alert_file,
+				strerror(errno));
+		} else {
+			if (!close_replaced(s->alert_out))
+				s->alerts_lost = true;
+			s->alert_out = f;
+		}
+	}
+	report_set_output(s->rep, s->out, s->alert_out);
+}
+
+void sink_stats(const struct sink *s, struct run_stats *st)
+{
+	unsigned i, n = s->cfg.workers ? s->cfg.workers : 1;
+
+	memset(&st->work, 0, sizeof(st->work));
+	st->work.last_dlt = -1;
+	for (i = 0; i < n; i++)
+		worker_stats_add(&st->work, &s->ws[i]);
+	st->alerts = s->alerts;
+	if (s->ev) {
+		st->dump_path = evidence_path(s->ev);
+		st->dumped = evidence_frames(s->ev);
+		st->dump_skipped = evidence_skipped(s->ev);
+		st->dump_error = evidence_error(s->ev);
+	}
+}
+
+bool sink_has_findings(const struct sink *s)
+{
+	return report_has_findings(s->rep);
+}
+
+void sink_one_way(const struct sink *s, uint64_t *judged, uint64_t *one_way)
+{
+	report_one_way(s->rep, judged, one_way);
+}
+
+void sink_interim(struct sink *s, const struct run_stats *st)
+{
+	report_interim(s->rep, st);
+}
+
+int sink_close_evidence(struct sink *s, FILE *err)
+{
+	struct run_stats st;
+
+	if (!s->ev)
+		return 0;
+	sink_stats(s, &st);
+	return evidence_close(s->ev, st.work.last_dlt, err);
+}
+
+void sink_summary(struct sink *s, const struct run_stats *st)
+{
+	report_summary(s->rep, st);
+}
+
+int sink_close(struct sink *s, FILE *err)
+{
+	const struct sink_cfg *c = &s->cfg;
+	bool werr;
+	int rc = 0;
+
+	/* A report that could not be written in full is an error (a full
+	   disk, -w /dev/full): the exit status must say so. */
+	werr = fflush(s->out) != 0 || ferror(s->out);
+	if (s->out != stdout && fclose(s->out) != 0)
+		werr = true;
+	if (werr || s->out_lost) {
+		fprintf(err, "impwatch: cannot write %s%s: %s\n",
+			c->output ? c->output : "standard output",
+			werr ? "" : " (before it was reopened)", strerror(errno));
+		rc = -1;
+	}
+	if (s->alert_out && s->alert_out != stderr) {
+		werr = !close_replaced(s->alert_out);
+		if (werr || s->alerts_lost) {
+			fprintf(err, "impwatch: cannot write %s%s: %s\n",
+				c->alert_file, werr ? "" : " (before it was reopened)",
+				strerror(errno));
+			rc = -1;
+		}
+	}
+	evidence_free(s->ev);
+	report_free(s->rep);
+	free(s->ws);
+	free(s);
+	return rc;
+}

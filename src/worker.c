@@ -1,0 +1,583 @@
+/*
+ * worker.c: the per-packet path shared by file reading and live capture
+ * (the contract is in worker.h).
+ */
+#include "worker.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "dedup.h"
+#include "frag.h"
+#include "options.h"
+#include "pclock.h"
+
+/* A frame waiting in the batch. */
+struct pipe_item {
+	struct packet p;
+	struct flow_prep prep;
+	uint64_t fp;            /* duplicate fingerprint (dedup.h) */
+	const uint8_t *bytes;   /* its copy in the arena; NULL when not kept */
+	uint32_t caplen;
+	int dlt;
+};
+
+struct worker {
+	const struct engine *eng;
+	struct dpi *dpi;                /* NULL with --no-dpi */
+	struct decoder dec;
+	struct flow_table *ft;
+	struct dedup dedup;             /* frames mirrored twice */
+	struct pclock clock;            /* drives expiry (pclock.h) */
+	struct carriers *carriers;      /* tunnels seen */
+	struct worker_out out;          /* where records go */
+	int last_dlt;                   /* of the last frame seen */
+	uint64_t packets, bytes;        /* frames seen, their wire lengths */
+	struct pipe_item *queue;        /* PIPE_BATCH frames (worker_queue) */
+	size_t queued;
+	uint8_t *arena;                 /* PIPE_ARENA bytes of frame copies */
+	size_t arena_used;
+};
+
+/*
+ * One alert per flow that is a finding, as soon as it is one: at its first
+ * packet for an undocumented or local-only flow, when nDPI decides for a
+ * documented flow that turns out a protocol mismatch. A local-only flow
+ * that nDPI later finds to be a mismatch keeps its one alert; its record
+ * says protocol-mismatch.
+ */
+static void maybe_alert(struct worker *w, struct flow *f)
+{
+	struct flow_record rec;
+
+	if (!w->out.alert || f->alerted ||
+	    !verdict_is_finding((enum verdict)f->verdict))
+		return;
+	f->alerted = 1;
+	record_from_flow(&rec, f, w->dpi, w->eng->hosts);
+	w->out.alert(w->out.ctx, &rec);
+}
+
+/* A flow's end: nDPI gives its answer, then the flow leaves as a
+   record (its slot is reused as soon as this returns). */
+static void on_flow_end(void *ctx, struct flow *f)
+{
+	struct worker *w = ctx;
+	struct flow_record rec;
+
+	if (f->dpi) {
+		dpi_flow_finish(w->dpi, f);
+		classify_app(w->eng->cat, w->dpi, f);
+	}
+	maybe_alert(w, f);
+	record_from_flow(&rec, f, w->dpi, w->eng->hosts);
+	w->out.flow(w->out.ctx, &rec);
+}
+
+struct worker *worker_new(const struct engine *e, struct dpi *dpi,
+			  const struct worker_out *out, FILE *err)
+{
+	struct worker *w = calloc(1, sizeof(*w));
+
+	if (!w) {
+		dpi_free(dpi);
+		goto oom;
+	}
+	w->eng = e;
+	w->dpi = dpi;
+	w->out = *out;
+	w->last_dlt = -1;
+	w->carriers = carriers_new(e->seed, e->trust);
+	if (!w->carriers)
+		goto oom;
+	if (dedup_init(&w->dedup, e->dup_window_us) != 0)
+		goto oom;
+	if (decoder_init(&w->dec, e->lim, e->seed) != 0)
+		goto oom;
+	pclock_init(&w->clock, (uint64_t)e->lim->time_jump * 1000000u);
+	w->ft = flow_table_new(e->lim, e->seed, on_flow_end, w);
+	if (!w->ft)
+		goto oom;
+	/* The arena's pages are touched only as far as frames fill it. */
+	w->queue = calloc(PIPE_BATCH, sizeof(*w->queue));
+	w->arena = malloc(PIPE_ARENA);
+	if (!w->queue || !w->arena)
+		goto oom;
+	return w;
+oom:
+	fprintf(err, "impwatch: out of memory (--max-flows %u)\n",
+		e->lim->max_flows);
+	worker_free(w);
+	return NULL;
+}
+
+void worker_set_out(struct worker *w, const struct worker_out *out)
+{
+	w->out = *out;
+}
+
+/* How much of the batch drain() takes through the table. */
+enum drain_how {
+	DRAIN_KEEP,    /* all but the last CLOCK_AHEAD: more frames come */
+	DRAIN_ALL,     /* all: a frame comes that cannot join the batch */
+	DRAIN_END      /* all: the input ends */
+};
+
+static void drain(struct worker *w, enum drain_how how);
+
+/* Counting and decoding. False when the frame stops here (malformed, or
+   a held fragment that came through no tunnel). */
+static bool frame_decode(struct worker *w, int dlt, uint64_t ts_us,
+			 const uint8_t *bytes, uint32_t caplen,
+			 uint32_t wire_len, struct packet *p)
+{
+	enum decode_status st;
+
+	w->packets++;
+	w->bytes += wire_len;
+	w->last_dlt = dlt;
+	st = decode_packet(&w->dec, dlt, ts_us, bytes, caplen, wire_len, p);
+	if (st == DECODE_HELD && p->ntun) {
+		/* A fragment waiting for its first one: its own flow gets it
+		   later, the tunnels it came through count it now. */
+		p->no_inner = 1;
+		return true;
+	}
+	return st == DECODE_OK;
+}
+
+/* What a stamp did to the clock, done to the flows: a believed jump back
+   leaves every live flow last seen after the new time, unable to idle out
+   on it (and in the way of the flows behind it on the expiry lists):
+   they end, as idle, before the packet that went back is counted. */
+static void clock_moved(struct worker *w, enum pclock_what what)
+{
+	if (what == PCLOCK_JUMP_BACK)
+		flow_flush(w->ft, END_IDLE);
+}
+
+/* True when tunnel layer t's outer flow is the flow of the IP header
+   (family, proto, src, dst, ports), either way round. */
+static bool same_outer(const struct tun_layer *t, uint8_t family, uint8_t proto,
+		       const struct ip_addr *src, const struct ip_addr *dst,
+		       uint16_t sport, uint16_t dport)
+{
+	if (t->family != family || t->proto != proto)
+		return false;
+	if (memcmp(&t->src, src, sizeof(*src)) == 0 &&
+	    memcmp(&t->dst, dst, sizeof(*dst)) == 0)
+		return t->sport == sport && t->dport == dport;
+	return memcmp(&t->src, dst, sizeof(*dst)) == 0 &&
+	       memcmp(&t->dst, src, sizeof(*src)) == 0 &&
+	       t->sport == dport && t->dport == sport;
+}
+
+/* True when layer i of p would count p a second time to a flow it is in
+   already: a GRE keepalive comes back inside its own tunnel, between the
+   same two ends (and a packet whose own flow is that of a carrier). */
+static bool counted_already(const struct packet *p, uint8_t i)
+{
+	const struct tun_layer *t = &p->tun[i];
+	uint8_t j;
+
+	if (!p->no_inner && same_outer(t, p->family, p->proto, &p->src,
+				       &p->dst, p->sport, p->dport))
+		return true;
+	for (j = 0; j < i; j++)
+		if (same_outer(t, p->tun[j].family, p->tun[j].proto,
+			       &p->tun[j].src, &p->tun[j].dst, p->tun[j].sport,
+			       p->tun[j].dport))
+			return true;
+	return false;
+}
+
+/*
+ * Each tunnel p came through: count it to its carrier and, for an overlay
+ * or an ERSPAN session the site did not trust, to the carrier's flow (one
+ * per outer 5-tuple), judged by trust. True when one of those flows is a
+ * finding. Only tunnelled packets come here.
+ */
+static bool frame_carriers(struct worker *w, const struct packet *p)
+{
+	bool finding = false;
+	uint8_t i;
+
+	for (i = 0; i < p->ntun; i++) {
+		const struct tun_layer *t = &p->tun[i];
+		struct carrier *e;
+		struct packet cp;
+		struct flow *f;
+		bool trusted, is_new, from_b;
+
+		if (counted_already(p, i))
+			continue;
+		trusted = carriers_see(w->carriers, t, p->wire_len, &e);
+		/* Trusted ERSPAN is the capture's own transport. */
+		if (trusted && tunnel_is_erspan((enum tunnel_kind)t->kind))
+			continue;
+		memset(&cp, 0, offsetof(struct packet, tun));
+		cp.ts_us = p->ts_us;
+		cp.wire_len = p->wire_len;
+		cp.family = t->family;
+		cp.proto = t->proto;
+		cp.src = t->src;
+		cp.dst = t->dst;
+		cp.sport = t->sport;
+		cp.dport = t->dport;
+		cp.tunnel = t->kind;
+		cp.vlan = i == 0 ? p->vlan : 0;
+		cp.ip_len = t->ip_len;
+		cp.dscp = t->dscp;
+		f = flow_lookup(w->ft, &cp, &is_new, &from_b);
+		if (is_new) {
+			classify_carrier(f, t, trusted, from_b);
+			if (e)
+				e->flows++;
+		}
+		if (w->out.alert && !f->alerted)
+			maybe_alert(w, f);
+		finding |= verdict_is_finding((enum verdict)f->verdict);
+	}
+	return finding;
+}
+
+/* The rest: the flow, its classification, nDPI, alert, the carriers of
+   its tunnels and evidence. p's time is the one the clock gave it;
+   stamp_us is the frame's own, which the evidence keeps. */
+static void frame_flow(struct worker *w, const struct packet *p,
+		       const struct flow_prep *prep, int dlt,
+		       const uint8_t *bytes, uint32_t caplen, uint64_t stamp_us)
+{
+	struct flow *f;
+	bool is_new, from_b, finding = false;
+
+	flow_expire(w->ft, w->clock.now_us);
+	if (!p->no_inner) {
+		f = flow_lookup_prepared(w->ft, p, prep, &is_new, &from_b);
+		if (is_new) {
+			classify_flow(w->eng->cat, f, p, from_b);
+			classify_roles(w->eng->cat, w->eng->hosts, f);
+			if (w->dpi)
+				dpi_flow_start(w->dpi, f);
+		}
+		/* A decided flow (or --no-dpi) pays this one test and no
+		   more. */
+		if (f->dpi && dpi_packet(w->dpi, f, p))
+			classify_app(w->eng->cat, w->dpi, f);
+		if (w->out.alert && !f->alerted)
+			maybe_alert(w, f);
+		/* Read now: the carriers' lookups may move f. */
+		finding = verdict_is_finding((enum verdict)f->verdict);
+	}
+	if (p->ntun && frame_carriers(w, p))
+		finding = true;
+	if (w->out.frame && finding) {
+		struct frame_record fr = {
+			.bytes = bytes, .ts_us = stamp_us, .caplen = caplen,
+			.wire_len = p->wire_len, .dlt = dlt,
+		};
+
+		w->out.frame(w->out.ctx, &fr);
+	}
+}
+
+void worker_packet(struct worker *w, int dlt, uint64_t ts_us,
+		     const uint8_t *bytes, uint32_t caplen, uint32_t wire_len)
+{
+	struct packet p;
+	struct flow_prep prep;
+
+	if (!frame_decode(w, dlt, ts_us, bytes, caplen, wire_len, &p))
+		return;
+	flow_prepare(w->ft, &p, &prep);
+	/* A copy of a frame the SPAN already gave: counted, left out. */
+	if (dedup_is_copy(&w->dedup, &p, flow_prep_ends(&prep)))
+		return;
+	/* The kernel stamped it from the clock worker_tick() reads: it
+	   moves the clock on. A frame that waited in the capture buffer is
+	   older than the last tick: it keeps its stamp and moves nothing
+	   back (only the wall clock does that). */
+	if (!w->clock.set || ts_us > w->clock.now_us)
+		(void)pclock_tick(&w->clock, ts_us);
+	frame_flow(w, &p, &prep, dlt, bytes, caplen, ts_us);
+}
+
+/* A frame read from a file, taken through the table on its own (one
+   larger than the arena): nothing ahead confirms a jump. */
+static void file_frame_now(struct worker *w, int dlt, uint64_t ts_us,
+			   const uint8_t *bytes, uint32_t caplen,
+			   uint32_t wire_len)
+{
+	struct packet p;
+	struct flow_prep prep;
+	enum pclock_what what;
+
+	if (!frame_decode(w, dlt, ts_us, bytes, caplen, wire_len, &p))
+		return;
+	flow_prepare(w->ft, &p, &prep);
+	if (dedup_is_copy(&w->dedup, &p, flow_prep_ends(&prep)))
+		return;
+	p.ts_us = pclock_packet(&w->clock, ts_us, NULL, 0, false, &what);
+	clock_moved(w, what);
+	frame_flow(w, &p, &prep, dlt, bytes, caplen, ts_us);
+}
+
+/*
+ * Offline, frames wait in a batch of up to PIPE_BATCH before they meet
+ * the flow table. A lookup is two loads from memory the cache has rarely
+ * kept (the hash bucket, then the flow): one frame at a time, the CPU
+ * waits for each in turn. Held in a batch, each frame's bucket is asked
+ * for as it is decoded and its flow before the first frame is looked up,
+ * so the waits overlap. Frames still go through the table one by one, in
+ * order: the batch changes when the work happens, not what it does.
+ *
+ * nDPI and the evidence dump read a frame's bytes after its lookup, and
+ * libpcap reuses its buffer for the next record: with either, the frame
+ * is copied into the arena. Without them nothing reads the bytes after
+ * decoding, and nothing is copied.
+ *
+ * The batch is also the clock's lookahead: a frame's stamp is believed or
+ * not (pclock.h) from the stamps of the CLOCK_AHEAD frames after it, so
+ * the last CLOCK_AHEAD of a batch wait, with their bytes, for the next.
+ */
+void worker_queue(struct worker *w, int dlt, uint64_t ts_us,
+		    const uint8_t *bytes, uint32_t caplen, uint32_t wire_len)
+{
+	struct pipe_item *it;
+	bool copy = w->dpi || w->out.frame;
+
+	if (copy && caplen > PIPE_ARENA) {
+		/* Larger than the arena: through on its own, in order. */
+		drain(w, DRAIN_ALL);
+		file_frame_now(w, dlt, ts_us, bytes, caplen, wire_len);
+		return;
+	}
+	if (copy) {
+		if (PIPE_ARENA - w->arena_used < caplen)
+			worker_drain(w);
+		/* The frames kept back still fill it: all of them then. */
+		if (PIPE_ARENA - w->arena_used < caplen)
+			drain(w, DRAIN_ALL);
+		memcpy(w->arena + w->arena_used, bytes, caplen);
+		bytes = w->arena + w->arena_used;
+	}
+	it = &w->queue[w->queued];
+	if (!frame_decode(w, dlt, ts_us, bytes, caplen, wire_len, &it->p))
+		return;
+	flow_prepare(w->ft, &it->p, &it->prep);
+	/* Whether it is a copy is decided in order, in the drain; the
+	   fingerprint needs the bytes, so it is taken now. */
+	it->fp = dedup_fingerprint(&w->dedup, &it->p, flow_prep_ends(&it->prep));
+	dedup_prefetch(&w->dedup, it->fp);
+	if (copy) {
+		w->arena_used += caplen;
+	} else {
+		/* They point into libpcap's buffer, which the next record
+		   overwrites: nothing may follow them. */
+		it->p.l3 = it->p.payload = NULL;
+		bytes = NULL;
+	}
+	it->dlt = dlt;
+	it->bytes = bytes;
+	it->caplen = caplen;
+	if (++w->queued == PIPE_BATCH)
+		worker_drain(w);
+}
+
+/* Move the frames [from, queued) to the front of the batch, and their
+   bytes to the front of the arena (they are its last bytes, in order). */
+static void keep_back(struct worker *w, size_t from)
+{
+	size_t i, n = w->queued - from, start = w->arena_used;
+
+	for (i = from; i < w->queued; i++)
+		if (w->queue[i].bytes) {
+			start = (size_t)(w->queue[i].bytes - w->arena);
+			break;
+		}
+	memmove(w->queue, w->queue + from, n * sizeof(*w->queue));
+	w->queued = n;
+	if (start == w->arena_used) {
+		w->arena_used = 0;
+		return;
+	}
+	memmove(w->arena, w->arena + start, w->arena_used - start);
+	w->arena_used -= start;
+	for (i = 0; i < n; i++) {
+		struct pipe_item *it = &w->queue[i];
+
+		/* Pointers into the arena move with the bytes. */
+		if (it->bytes)
+			it->bytes -= start;
+		if (it->p.l3)
+			it->p.l3 -= start;
+		if (it->p.payload)
+			it->p.payload -= start;
+	}
+}
+
+/* Take the batch through the table, in order: all of it, or all but the
+   last CLOCK_AHEAD frames, kept for the stamps of the frames to come. */
+static void drain(struct worker *w, enum drain_how how)
+{
+	size_t i, k, done = w->queued;
+	uint64_t ahead[CLOCK_AHEAD];
+
+	if (how == DRAIN_KEEP)
+		done = done > CLOCK_AHEAD ? done - CLOCK_AHEAD : 0;
+	for (i = 0; i < done; i++)
+		flow_prefetch(w->ft, &w->queue[i].prep);
+	for (i = 0; i < done; i++)
+		flow_prefetch_links(w->ft, &w->queue[i].prep);
+	for (i = 0; i < done; i++) {
+		struct pipe_item *it = &w->queue[i];
+		uint64_t stamp = it->p.ts_us;
+		enum pclock_what what;
+
+		if (dedup_check(&w->dedup, it->fp, stamp))
+			continue;
+		for (k = 0; k < CLOCK_AHEAD && i + 1 + k < w->queued; k++)
+			ahead[k] = w->queue[i + 1 + k].p.ts_us;
+		it->p.ts_us = pclock_packet(&w->clock, stamp, ahead, k,
+					    how == DRAIN_END && i + 1 == done,
+					    &what);
+		clock_moved(w, what);
+		frame_flow(w, &it->p, &it->prep, it->dlt, it->bytes, it->caplen,
+			   stamp);
+	}
+	keep_back(w, done);
+}
+
+void worker_drain(struct worker *w)
+{
+	drain(w, DRAIN_KEEP);
+}
+
+void worker_tick(struct worker *w, uint64_t now_us)
+{
+	drain(w, DRAIN_ALL);
+	clock_moved(w, pclock_tick(&w->clock, now_us));
+	decoder_expire(&w->dec, now_us);
+	flow_expire(w->ft, w->clock.now_us);
+}
+
+void worker_finish(struct worker *w, enum end_reason why)
+{
+	drain(w, DRAIN_END);
+	decoder_expire(&w->dec, UINT64_MAX);
+	flow_flush(w->ft, why);
+}
+
+uint64_t worker_packets(const struct worker *w)
+{
+	return w->packets;
+}
+
+void worker_stats(const struct worker *w, struct worker_stats *s)
+{
+	const struct flow_stats *fs = flow_table_stats(w->ft);
+	const struct frag_stats *fr = frag_table_stats(w->dec.frags_tab);
+
+	memset(s, 0, sizeof(*s));
+	s->packets = w->packets;
+	s->bytes = w->bytes;
+	memcpy(s->decode_err, w->dec.err, sizeof(s->decode_err));
+	memcpy(s->tunnels, w->dec.tunnels, sizeof(s->tunnels));
+	s->frags = w->dec.frags;
+	s->snap_truncated = w->dec.snap_truncated;
+	s->frag_orphans = fr->evicted_orphans;
+	s->frag_probes = fr->probes;
+	s->flows = *fs;
+	s->dpi = w->dpi != NULL;
+	if (w->dpi)
+		s->dpi_st = *dpi_stats(w->dpi);
+	s->clock_outliers = w->clock.outliers;
+	s->clock_jumps_back = w->clock.jumps_back;
+	s->dup_frames = w->dedup.copies;
+	s->dup_checked = w->dedup.seen;
+	s->last_dlt = w->last_dlt;
+}
+
+void worker_post_stats(struct worker *w)
+{
+	struct worker_stats s;
+
+	if (!w->out.stats)
+		return;
+	worker_stats(w, &s);
+	w->out.stats(w->out.ctx, w->out.id, &s);
+}
+
+void worker_stats_add(struct worker_stats *sum, const struct worker_stats *w)
+{
+	int k;
+
+	sum->packets += w->packets;
+	sum->bytes += w->bytes;
+	for (k = 0; k < DERR_COUNT; k++)
+		sum->decode_err[k] += w->decode_err[k];
+	for (k = 0; k < TUN_COUNT; k++)
+		sum->tunnels[k] += w->tunnels[k];
+	sum->frags += w->frags;
+	sum->snap_truncated += w->snap_truncated;
+	sum->frag_orphans += w->frag_orphans;
+	sum->frag_probes += w->frag_probes;
+	sum->flows.created += w->flows.created;
+	for (k = 0; k < END_COUNT; k++)
+		sum->flows.ended[k] += w->flows.ended[k];
+	sum->flows.active += w->flows.active;
+	/* Peaks of workers that peaked apart: a bound, exact for one. */
+	sum->flows.peak_active += w->flows.peak_active;
+	sum->dpi |= w->dpi;
+	sum->dpi_st.inspected += w->dpi_st.inspected;
+	sum->dpi_st.by_dpi += w->dpi_st.by_dpi;
+	sum->dpi_st.guessed += w->dpi_st.guessed;
+	sum->dpi_st.undetected += w->dpi_st.undetected;
+	sum->dpi_st.no_state += w->dpi_st.no_state;
+	sum->dpi_st.over_cap += w->dpi_st.over_cap;
+	sum->dpi_st.max_states += w->dpi_st.max_states;
+	sum->dpi_st.live += w->dpi_st.live;
+	sum->dpi_st.peak_live += w->dpi_st.peak_live;
+	sum->dpi_st.pool += w->dpi_st.pool;
+	for (k = 0; k <= (int)MAX_DPI_PACKETS; k++)
+		sum->dpi_st.decided_at[k] += w->dpi_st.decided_at[k];
+	sum->clock_outliers += w->clock_outliers;
+	sum->clock_jumps_back += w->clock_jumps_back;
+	sum->dup_frames += w->dup_frames;
+	sum->dup_checked += w->dup_checked;
+	if (w->last_dlt >= 0)
+		sum->last_dlt = w->last_dlt;
+}
+
+const struct carriers *worker_carriers(const struct worker *w)
+{
+	return w->carriers;
+}
+
+void worker_foreach_flow(struct worker *w,
+			 void (*fn)(void *ctx, struct flow *f), void *ctx)
+{
+	flow_foreach(w->ft, fn, ctx);
+}
+
+int worker_forget_copies(struct worker *w)
+{
+	dedup_free(&w->dedup);
+	return dedup_init(&w->dedup, w->eng->dup_window_us);
+}
+
+void worker_free(struct worker *w)
+{
+	if (!w)
+		return;
+	flow_table_free(w->ft);
+	decoder_free(&w->dec);
+	dpi_free(w->dpi);
+	carriers_free(w->carriers);
+	dedup_free(&w->dedup);
+	free(w->queue);
+	free(w->arena);
+	free(w);
+}
