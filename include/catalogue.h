@@ -156,7 +156,10 @@ struct cat_match catalogue_lookup(const struct catalogue *c, uint8_t proto,
 				  uint16_t port);
 
 /* True for an icmp or icmpv6 row: it has no ports. */
-bool catalogue_row_icmp(const struct cat_row *r);
+static inline bool catalogue_row_icmp(const struct cat_row *r)
+{
+	return (r->transports & (CT_ICMP | CT_ICMPV6)) != 0;
+}
 
 /* True when row r's apps allow the protocol of nDPI id `id`: "any" every
    one, "-" none, a list the ids resolved at load (catalogue_set_app_ids);

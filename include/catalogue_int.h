@@ -11,24 +11,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "arena.h"
 #include "catalogue.h"
 #include "textfile.h"
-
-/* Strings live in chunks freed together: rows never free their own, and a
-   staging area's chunks move to the catalogue in one splice. */
-struct arena_chunk;
-
-/* Copy s[0..n) with a NUL into the arena; NULL when out of memory. */
-char *arena_strndup(struct arena_chunk **head, const char *s, size_t n);
-
-/* n bytes, aligned for any object a row points to; NULL when out of
-   memory. */
-void *arena_alloc(struct arena_chunk **head, size_t n);
-
-/* Move every chunk of *from into *into; *from is left empty. */
-void arena_splice(struct arena_chunk **into, struct arena_chunk **from);
-
-void arena_free(struct arena_chunk *a);
 
 /* The rows of one parse, with their strings, before they are merged. */
 struct cat_stage {

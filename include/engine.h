@@ -60,9 +60,10 @@ void engine_close(struct engine *e);
 /* A new nDPI module for a worker; NULL with a message on err. */
 struct dpi *engine_dpi_new(const struct limits *lim, FILE *err);
 
-/* The catalogue a configuration names (for `impwatch rules`); with dpi,
-   apps names are checked against nDPI and resolved to its ids. NULL with
-   a message on err. */
+/* The catalogue a configuration names (for `impwatch rules` and `acl`);
+   with dpi, apps names are checked against nDPI and resolved to its ids;
+   with no limits (cfg->lim NULL), the catalogue's default client ports.
+   NULL with a message on err. */
 struct catalogue *engine_load_catalogue(const struct engine_cfg *cfg,
 					struct dpi *dpi, FILE *err);
 

@@ -122,26 +122,6 @@ void acl_row_remark(const struct acl *a, uint16_t i, char *buf, size_t size)
 	safe_text(buf, size, text);
 }
 
-size_t acl_group_size(const struct acl *a, uint32_t roles, enum acl_family f)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < a->n_host; i++)
-		n += acl_host_in(&a->host[i], roles, f);
-	return n;
-}
-
-const struct acl_host *acl_group_first(const struct acl *a, uint32_t roles,
-				       enum acl_family f)
-{
-	size_t i;
-
-	for (i = 0; i < a->n_host; i++)
-		if (acl_host_in(&a->host[i], roles, f))
-			return &a->host[i];
-	return NULL;
-}
-
 void acl_group_name(uint32_t roles, char buf[ACL_NAME_MAX])
 {
 	char names[512];

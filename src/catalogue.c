@@ -300,11 +300,6 @@ int catalogue_build(struct catalogue *c, FILE *err)
 
 /* -------------------------------------------------------------- lookups */
 
-bool catalogue_row_icmp(const struct cat_row *r)
-{
-	return (r->transports & (CT_ICMP | CT_ICMPV6)) != 0;
-}
-
 static bool is_icmp_proto(uint8_t proto)
 {
 	return proto == PROTO_ICMP || proto == PROTO_ICMPV6;

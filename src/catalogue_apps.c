@@ -17,6 +17,10 @@ static bool app_char(char ch)
 	       (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-';
 }
 
+/* The apps of a row are an array in the stage's arena. */
+_Static_assert(_Alignof(struct cat_app) <= ARENA_ALIGN,
+	       "struct cat_app needs more alignment than the arena gives");
+
 int cat_apps_parse(struct cat_stage *st, struct tstr f, struct cat_row *r,
 		   struct tstr *bad)
 {

@@ -28,8 +28,9 @@ struct catalogue *engine_load_catalogue(const struct engine_cfg *cfg,
 	}
 	if (dpi)
 		catalogue_set_app_ids(cat, app_id, dpi);
-	catalogue_set_ephemeral(cat, cfg->lim->ephemeral_lo,
-				cfg->lim->ephemeral_hi);
+	if (cfg->lim)
+		catalogue_set_ephemeral(cat, cfg->lim->ephemeral_lo,
+					cfg->lim->ephemeral_hi);
 	rc = cfg->rules ? catalogue_load_file(cat, cfg->rules, false, err)
 			: catalogue_load_embedded(cat, err);
 	for (i = 0; rc == 0 && i < cfg->n_rules_add; i++)
