@@ -93,8 +93,12 @@ $(BUILD)/gen_bench: bench/gen_bench.c | $(BUILD)/obj
 	$(CC) -std=c11 $(OPT) $(WARN) $(SANFLAGS) $(shell $(PKG_CONFIG) --cflags libpcap) \
 		-o $@ $< $(ALL_LDFLAGS) $(shell $(PKG_CONFIG) --libs libpcap)
 
-$(GEN): tests/gen/gen_pcaps.c | $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(PKG_LIBS)
+# The packet-building library of the capture generators (tests/lib).
+TESTLIB_SRCS := tests/lib/pktbuild.c tests/lib/pcapout.c
+TESTLIB_HDRS := tests/lib/pktbuild.h tests/lib/pcapout.h
+
+$(GEN): tests/gen/gen_pcaps.c $(TESTLIB_SRCS) $(TESTLIB_HDRS) | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -Itests/lib -o $@ $< $(TESTLIB_SRCS) $(ALL_LDFLAGS) $(PKG_LIBS)
 
 $(BUILD)/obj $(BUILD)/tests $(BUILD)/records:
 	@mkdir -p $@

@@ -15,11 +15,11 @@
  * tests/gen/README.md says what each file holds and what a correct
  * classifier reports for it.
  *
- * Classic pcaps go through libpcap's dump API; fmt-swapped.pcap is written
- * by hand because libpcap only writes the host's byte order.
+ * The headers and the pcap files are written by the test library
+ * (tests/lib/pktbuild.h, tests/lib/pcapout.h); this file holds the site,
+ * the payloads and the conversations.
  */
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,7 +30,9 @@
 
 #include <pcap/pcap.h>
 
-#define BUF_MAX    4096              /* largest frame or payload built */
+#include "pcapout.h"
+#include "pktbuild.h"
+
 #define PATH_MAX_  1024
 
 #define EPOCH_2026 1767225600ull     /* 2026-01-01T00:00:00Z */
@@ -41,153 +43,6 @@
 #define NTP_UNIX_OFFSET 2208988800ull /* 1900 to 1970 (RFC 5905) */
 
 #define SNAPLEN    262144            /* libpcap's default maximum */
-
-/* TCP flag bits (RFC 9293). */
-#define F_FIN 0x01
-#define F_SYN 0x02
-#define F_PSH 0x08
-#define F_ACK 0x10
-
-/* IP protocol numbers (IANA). */
-#define P_ICMP  1
-#define P_IPIP  4
-#define P_TCP   6
-#define P_UDP   17
-#define P_IPV6  41
-#define P_RH    43
-#define P_FRAG  44
-#define P_GRE   47
-#define P_DSTOP 60
-#define P_HBH   0
-
-/* Ethertypes (IEEE registry). */
-#define ET_IPV4   0x0800
-#define ET_ARP    0x0806
-#define ET_VLAN   0x8100
-#define ET_IPV6   0x86dd
-#define ET_MPLS   0x8847
-#define ET_QINQ   0x88a8
-#define ET_ERSPAN 0x88be           /* ERSPAN I and II */
-#define ET_LLDP   0x88cc
-#define ET_TEB    0x6558           /* transparent Ethernet bridging */
-#define ET_ERSPAN3 0x22eb
-
-#define VXLAN_PORT 4789            /* RFC 7348 */
-
-static void die(const char *what, const char *detail)
-{
-	fprintf(stderr, "gen_pcaps: %s%s%s\n", what, detail ? ": " : "",
-		detail ? detail : "");
-	exit(1);
-}
-
-/* ---------------------------------------------------------------------
- * Byte buffers. Every builder appends through buf_room(), so a frame that
- * would outgrow the buffer stops the run instead of writing past it.
- */
-
-struct buf {
-	uint8_t b[BUF_MAX];
-	size_t n;
-};
-
-static uint8_t *buf_room(struct buf *b, size_t n)
-{
-	uint8_t *p;
-
-	if (n > BUF_MAX - b->n)
-		die("frame larger than the build buffer", NULL);
-	p = b->b + b->n;
-	b->n += n;
-	return p;
-}
-
-static void put8(struct buf *b, unsigned v)
-{
-	buf_room(b, 1)[0] = (uint8_t)v;
-}
-
-static void put16(struct buf *b, unsigned v)
-{
-	uint8_t *p = buf_room(b, 2);
-
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(struct buf *b, uint32_t v)
-{
-	uint8_t *p = buf_room(b, 4);
-
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void putmem(struct buf *b, const void *src, size_t n)
-{
-	if (n)
-		memcpy(buf_room(b, n), src, n);
-}
-
-static void putstr(struct buf *b, const char *s)
-{
-	putmem(b, s, strlen(s));
-}
-
-static void putzero(struct buf *b, size_t n)
-{
-	memset(buf_room(b, n), 0, n);
-}
-
-static void set16(struct buf *b, size_t off, unsigned v)
-{
-	b->b[off] = (uint8_t)(v >> 8);
-	b->b[off + 1] = (uint8_t)v;
-}
-
-/* Reserve a 2-byte length field; len16_end() fills in what followed it. */
-static size_t len16_begin(struct buf *b)
-{
-	put16(b, 0);
-	return b->n;
-}
-
-static void len16_end(struct buf *b, size_t mark)
-{
-	set16(b, mark - 2, (unsigned)(b->n - mark));
-}
-
-/* The same for the 3-byte lengths of TLS handshake messages. */
-static size_t len24_begin(struct buf *b)
-{
-	putzero(b, 3);
-	return b->n;
-}
-
-static void len24_end(struct buf *b, size_t mark)
-{
-	size_t n = b->n - mark;
-
-	b->b[mark - 3] = (uint8_t)(n >> 16);
-	b->b[mark - 2] = (uint8_t)(n >> 8);
-	b->b[mark - 1] = (uint8_t)n;
-}
-
-__attribute__((format(printf, 2, 3)))
-static void bprintf(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf((char *)b->b + b->n, BUF_MAX - b->n, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= BUF_MAX - b->n)
-		die("text payload larger than the build buffer", NULL);
-	b->n += (size_t)n;
-}
 
 /* Filler bytes for payloads whose content nobody inspects: a fixed linear
    congruential sequence, so the bytes look opaque but never change. */
@@ -200,23 +55,6 @@ static void putopaque(struct buf *b, size_t n, uint32_t seed)
 		seed = seed * 1103515245u + 12345u;
 		p[i] = (uint8_t)(seed >> 16);
 	}
-}
-
-/* Internet checksum (RFC 1071): add big-endian 16-bit words, fold later. */
-static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t n)
-{
-	for (; n >= 2; p += 2, n -= 2)
-		sum += (uint32_t)p[0] << 8 | p[1];
-	if (n)
-		sum += (uint32_t)p[0] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
 }
 
 /* ---------------------------------------------------------------------
@@ -242,7 +80,7 @@ static struct host mkhost(const char *text, unsigned macid)
 	else if (inet_pton(AF_INET6, text, h.addr) == 1)
 		h.family = 6;
 	else
-		die("bad address in the site table", text);
+		pkt_die("bad address in the site table", text);
 	if (strcmp(text, "127.0.0.1") != 0) {
 		memcpy(h.mac, doc_mac, 6);
 		h.mac[5] = (uint8_t)macid;
@@ -253,6 +91,17 @@ static struct host mkhost(const char *text, unsigned macid)
 static size_t addr_len(const struct host *h)
 {
 	return h->family == 4 ? 4 : 16;
+}
+
+/* The ends of an IP packet from src to dst. */
+static struct ipends ends(const struct host *src, const struct host *dst)
+{
+	struct ipends e;
+
+	e.family = src->family;
+	e.src = src->addr;
+	e.dst = dst->addr;
+	return e;
 }
 
 /* Address text as it goes in a SIP URI: IPv6 in brackets (RFC 3261). */
@@ -346,11 +195,8 @@ enum encap {
 
 struct out {
 	char path[PATH_MAX_];
-	pcap_t *pd;
-	pcap_dumper_t *d;
-	pcap_dumper_t *d2;         /* takes over after split_at records */
-	char path2[PATH_MAX_];
-	FILE *raw;                 /* hand-written, byte-swapped file */
+	char path2[PATH_MAX_];     /* takes over after split_at records */
+	struct pcapout w, w2;
 	enum link link;
 	enum encap encap;
 	bool v4opts;               /* IPv4 options on every packet */
@@ -385,7 +231,7 @@ static void out_open(struct out *o, const char *dir, const char *name,
 	o->link = link;
 	if ((size_t)snprintf(o->path, sizeof o->path, "%s/%s", dir, name) >=
 	    sizeof o->path)
-		die("output path too long", name);
+		pkt_die("output path too long", name);
 	o->t_ns = EPOCH_2026 * NS_PER_S;
 	o->snaplen = SNAPLEN;
 	o->ip_id = 0x1000;
@@ -394,81 +240,26 @@ static void out_open(struct out *o, const char *dir, const char *name,
 	o->gre_seq = 1;
 }
 
-/* Open a classic pcap through libpcap's dump API, once the caller has set
-   the options (precision, snap length, second file). */
+/* Open the classic pcap (and the second file, if any) once the caller
+   has set the options (precision, snap length, second file). */
 static void out_start(struct out *o, int dlt)
 {
-	o->pd = pcap_open_dead_with_tstamp_precision(dlt, (int)o->snaplen,
-		o->nsec ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
-	if (!o->pd)
-		die("pcap_open_dead failed", o->path);
-	o->d = pcap_dump_open(o->pd, o->path);
-	if (!o->d)
-		die("cannot write", pcap_geterr(o->pd));
-	if (o->path2[0]) {
-		o->d2 = pcap_dump_open(o->pd, o->path2);
-		if (!o->d2)
-			die("cannot write", pcap_geterr(o->pd));
-	}
+	pcapout_open(&o->w, o->path, dlt, o->snaplen, o->nsec);
+	if (o->path2[0])
+		pcapout_open(&o->w2, o->path2, dlt, o->snaplen, o->nsec);
 }
 
-static bool host_is_le(void)
-{
-	uint16_t one = 1;
-	uint8_t b[2];
-
-	memcpy(b, &one, 2);
-	return b[0] == 1;
-}
-
-/* Write v in the byte order opposite to the host's. */
-static void put_swapped(FILE *f, uint32_t v, unsigned size)
-{
-	uint8_t b[4];
-	unsigned i;
-
-	for (i = 0; i < size; i++) {
-		unsigned shift = host_is_le() ? 8 * (size - 1 - i) : 8 * i;
-		b[i] = (uint8_t)(v >> shift);
-	}
-	if (fwrite(b, 1, size, f) != size)
-		die("write failed", NULL);
-}
-
-/* The classic pcap file header (pcap-savefile(5)), byte-swapped. */
+/* The same in the byte order opposite to the host's. */
 static void out_start_swapped(struct out *o, uint32_t linktype)
 {
-	o->raw = fopen(o->path, "wb");
-	if (!o->raw)
-		die("cannot write", o->path);
-	put_swapped(o->raw, 0xa1b2c3d4u, 4);   /* magic, microseconds */
-	put_swapped(o->raw, 2, 2);             /* version 2.4 */
-	put_swapped(o->raw, 4, 2);
-	put_swapped(o->raw, 0, 4);             /* thiszone */
-	put_swapped(o->raw, 0, 4);             /* sigfigs */
-	put_swapped(o->raw, o->snaplen, 4);
-	put_swapped(o->raw, linktype, 4);
+	pcapout_open_swapped(&o->w, o->path, linktype, o->snaplen);
 }
 
 static void out_close(struct out *o)
 {
-	if (o->raw) {
-		if (fclose(o->raw) != 0)
-			die("write failed", o->path);
-		o->raw = NULL;
-	}
-	if (o->d2) {
-		pcap_dump_close(o->d2);
-		o->d2 = NULL;
-	}
-	if (o->d) {
-		pcap_dump_close(o->d);
-		o->d = NULL;
-	}
-	if (o->pd) {
-		pcap_close(o->pd);
-		o->pd = NULL;
-	}
+	if (o->path2[0])
+		pcapout_close(&o->w2);
+	pcapout_close(&o->w);
 }
 
 /* Space conversations apart; the first packet of a file is at 00:00:00. */
@@ -482,32 +273,11 @@ static void out_pause(struct out *o)
 static void out_record_cap(struct out *o, const uint8_t *p, size_t len,
 			   size_t caplen)
 {
-	uint64_t t = o->t_ns + o->t_off_ns;
-	uint32_t sec = (uint32_t)(t / NS_PER_S);
-	uint32_t frac = o->nsec ? (uint32_t)(t % NS_PER_S)
-				: (uint32_t)(t % NS_PER_S / 1000);
+	struct pcapout *w = o->path2[0] && o->npkts >= o->split_at ? &o->w2
+								    : &o->w;
 
-	if (caplen > o->snaplen)
-		caplen = o->snaplen;
-	if (o->raw) {
-		put_swapped(o->raw, sec, 4);
-		put_swapped(o->raw, frac, 4);
-		put_swapped(o->raw, (uint32_t)caplen, 4);
-		put_swapped(o->raw, (uint32_t)len, 4);
-		if (caplen && fwrite(p, 1, caplen, o->raw) != caplen)
-			die("write failed", o->path);
-	} else {
-		struct pcap_pkthdr h;
-		pcap_dumper_t *d = (o->d2 && o->npkts >= o->split_at) ? o->d2 : o->d;
-
-		memset(&h, 0, sizeof h);
-		h.ts.tv_sec = (time_t)sec;
-		h.ts.tv_usec = (suseconds_t)frac;
-		h.caplen = (bpf_u_int32)caplen;
-		h.len = (bpf_u_int32)len;
-		pcap_dump((u_char *)d, &h, p);
-	}
-	o->last_caplen = caplen;
+	o->last_caplen = pcapout_write(w, o->t_ns + o->t_off_ns, p, len,
+				       caplen);
 	o->npkts++;
 	o->t_ns += STEP_NS;
 }
@@ -521,12 +291,6 @@ static void out_record(struct out *o, const struct buf *f)
  * Link layers.
  */
 
-static void eth_hdr(struct buf *b, const uint8_t dst[6], const uint8_t src[6])
-{
-	putmem(b, dst, 6);
-	putmem(b, src, 6);
-}
-
 static unsigned ethertype_of(int family)
 {
 	return family == 4 ? ET_IPV4 : ET_IPV6;
@@ -538,17 +302,8 @@ static void eth_frame(struct buf *b, const struct host *src,
 		      const struct host *dst, int family,
 		      const uint8_t *l3, size_t n)
 {
-	eth_hdr(b, dst->mac, src->mac);
-	put16(b, ethertype_of(family));
+	eth_hdr(b, dst->mac, src->mac, ethertype_of(family));
 	putmem(b, l3, n);
-}
-
-/* Ethernet pads frames to 60 bytes before the FCS (IEEE 802.3); the pad
-   sits past the IP total length, which is what a decoder must trust. */
-static void eth_pad(struct buf *b)
-{
-	if (b->n < 60)
-		putzero(b, 60 - b->n);
 }
 
 /* Linux packet types (if_packet.h), as seen from the IM&P publisher. */
@@ -572,14 +327,14 @@ static void span_copy(struct out *o, const struct host *src,
 	struct buf f;
 
 	if (o->link != L_ETHER || o->encap != E_NONE)
-		die("SPAN copies are plain Ethernet only", o->path);
+		pkt_die("SPAN copies are plain Ethernet only", o->path);
 	f.n = 0;
-	eth_hdr(&f, dst->mac, src->mac);
 	if (o->ncopies++ % 2) {
-		put16(&f, ET_VLAN);
-		put16(&f, 20);                  /* PCP 0, DEI 0, VID 20 */
+		eth_hdr(&f, dst->mac, src->mac, ET_VLAN);
+		vlan_tag(&f, 20, ethertype_of(family)); /* PCP 0, DEI 0 */
+	} else {
+		eth_hdr(&f, dst->mac, src->mac, ethertype_of(family));
 	}
-	put16(&f, ethertype_of(family));
 	putmem(&f, l3, n);
 	eth_pad(&f);
 	o->t_ns = o->t_ns - STEP_NS + DUP_NS;
@@ -593,53 +348,36 @@ static void link_out(struct out *o, const struct host *src,
 		     size_t n, bool tagged)
 {
 	struct buf f;
+	unsigned et = ethertype_of(family);
 	uint32_t af;
 
 	f.n = 0;
 	switch (o->link) {
 	case L_ETHER:
-		eth_hdr(&f, dst->mac, src->mac);
 		if (tagged && o->encap == E_VLAN) {
-			put16(&f, ET_VLAN);
-			put16(&f, 100);                 /* PCP 0, DEI 0, VID 100 */
+			eth_hdr(&f, dst->mac, src->mac, ET_VLAN);
+			vlan_tag(&f, 100, et);          /* PCP 0, DEI 0 */
 		} else if (tagged && o->encap == E_QINQ) {
-			put16(&f, ET_QINQ);
-			put16(&f, 200);                 /* service tag, VID 200 */
-			put16(&f, ET_VLAN);
-			put16(&f, 100);                 /* customer tag, VID 100 */
-		}
-		if (tagged && o->encap == E_MPLS) {
-			/* Two labels (RFC 3032): label 16 then 100 with the
-			   bottom-of-stack bit, TTL 64. */
-			put16(&f, ET_MPLS);
-			put32(&f, 16u << 12 | 0u << 9 | 0u << 8 | 64u);
-			put32(&f, 100u << 12 | 0u << 9 | 1u << 8 | 64u);
+			eth_hdr(&f, dst->mac, src->mac, ET_QINQ);
+			vlan_tag(&f, 200, ET_VLAN);     /* service tag */
+			vlan_tag(&f, 100, et);          /* customer tag */
+		} else if (tagged && o->encap == E_MPLS) {
+			/* Two labels: 16, then 100 at the bottom. */
+			eth_hdr(&f, dst->mac, src->mac, ET_MPLS);
+			mpls_label(&f, 16, 0, false, 64);
+			mpls_label(&f, 100, 0, true, 64);
 		} else {
-			put16(&f, ethertype_of(family));
+			eth_hdr(&f, dst->mac, src->mac, et);
 		}
 		putmem(&f, l3, n);
 		eth_pad(&f);
 		break;
 	case L_SLL:
-		/* Linux cooked header v1: 16 bytes. */
-		put16(&f, sll_pkttype(src, dst));
-		put16(&f, 1);                           /* ARPHRD_ETHER */
-		put16(&f, 6);
-		putmem(&f, src->mac, 6);
-		putzero(&f, 2);
-		put16(&f, ethertype_of(family));
+		sll_hdr(&f, sll_pkttype(src, dst), src->mac, et);
 		putmem(&f, l3, n);
 		break;
 	case L_SLL2:
-		/* Linux cooked header v2: 20 bytes. */
-		put16(&f, ethertype_of(family));
-		put16(&f, 0);                           /* reserved */
-		put32(&f, 2);                           /* interface index */
-		put16(&f, 1);                           /* ARPHRD_ETHER */
-		put8(&f, sll_pkttype(src, dst));
-		put8(&f, 6);
-		putmem(&f, src->mac, 6);
-		putzero(&f, 2);
+		sll2_hdr(&f, sll_pkttype(src, dst), 2, src->mac, et);
 		putmem(&f, l3, n);
 		break;
 	case L_RAW:
@@ -652,73 +390,16 @@ static void link_out(struct out *o, const struct host *src,
 		/* AF_INET is 2 everywhere; for IPv6 the BSD value 24. NULL
 		   stores it in the writer's byte order, LOOP big-endian. */
 		af = family == 4 ? 2 : 24;
-		if (o->link == L_LOOP || !host_is_le()) {
+		if (o->link == L_LOOP)
 			put32(&f, af);
-		} else {
-			put8(&f, af & 0xff);
-			put8(&f, (af >> 8) & 0xff);
-			put8(&f, (af >> 16) & 0xff);
-			put8(&f, af >> 24);
-		}
+		else
+			memcpy(buf_room(&f, 4), &af, 4);
 		putmem(&f, l3, n);
 		break;
 	}
 	out_record(o, &f);
 	if (o->span_dup)
 		span_copy(o, src, dst, family, l3, n);
-}
-
-/* ---------------------------------------------------------------------
- * IP headers.
- */
-
-/* IPv4 header (RFC 791) with options, checksum filled in. */
-static void ip4_hdr(struct buf *b, const struct host *src,
-		    const struct host *dst, unsigned proto, unsigned id,
-		    unsigned frag, const uint8_t *opt, size_t optlen,
-		    size_t paylen)
-{
-	size_t start = b->n, hl = 20 + optlen;
-
-	if (optlen % 4 || hl > 60)
-		die("IPv4 options must fill whole words", NULL);
-	put8(b, 0x40 | (unsigned)(hl / 4));
-	put8(b, 0);                             /* DSCP/ECN */
-	put16(b, (unsigned)(hl + paylen));
-	put16(b, id);
-	put16(b, frag);
-	put8(b, 64);                            /* TTL */
-	put8(b, proto);
-	put16(b, 0);
-	putmem(b, src->addr, 4);
-	putmem(b, dst->addr, 4);
-	putmem(b, opt, optlen);
-	set16(b, start + 10, fold(sum16(0, b->b + start, hl)));
-}
-
-/* IPv6 fixed header (RFC 8200). */
-static void ip6_hdr(struct buf *b, const struct host *src,
-		    const struct host *dst, unsigned nh, size_t paylen)
-{
-	put32(b, 6u << 28);                     /* class 0, flow label 0 */
-	put16(b, (unsigned)paylen);
-	put8(b, nh);
-	put8(b, 64);                            /* hop limit */
-	putmem(b, src->addr, 16);
-	putmem(b, dst->addr, 16);
-}
-
-/* Sum of the pseudo-header TCP and UDP checksums cover (RFC 9293 3.1,
-   RFC 8200 8.1). */
-static uint32_t pseudo_sum(const struct host *src, const struct host *dst,
-			   unsigned proto, size_t len)
-{
-	uint32_t s = sum16(0, src->addr, addr_len(src));
-
-	s = sum16(s, dst->addr, addr_len(dst));
-	if (src->family == 4)
-		return s + proto + (uint32_t)len;
-	return s + (uint32_t)(len >> 16) + (uint32_t)(len & 0xffff) + proto;
 }
 
 /* ---------------------------------------------------------------------
@@ -734,34 +415,17 @@ static void tunnel_out(struct out *o, const struct host *osrc,
 		       const struct host *odst, unsigned proto,
 		       const struct buf *inner)
 {
+	struct ipends e = ends(osrc, odst);
 	struct buf p;
 
 	p.n = 0;
 	if (osrc->family == 4)
-		ip4_hdr(&p, osrc, odst, proto, o->tun_id++, 0x4000, NULL, 0,
+		ip4_hdr(&p, &e, proto, 64, o->tun_id++, 0x4000, NULL, 0,
 			inner->n);
 	else
-		ip6_hdr(&p, osrc, odst, proto, inner->n);
+		ip6_hdr(&p, &e, proto, inner->n);
 	putmem(&p, inner->b, inner->n);
 	link_out(o, osrc, odst, osrc->family, p.b, p.n, false);
-}
-
-/* GRE header (RFC 2784, RFC 2890) with the chosen optional fields; the
-   checksum, when present, covers the GRE header and its payload. */
-static void gre_hdr(struct buf *g, bool csum, bool key, bool seq,
-		    unsigned proto, uint32_t keyval, uint32_t seqval)
-{
-	put16(g, (csum ? 0x8000u : 0) | (key ? 0x2000u : 0) |
-		 (seq ? 0x1000u : 0));
-	put16(g, proto);
-	if (csum) {
-		put16(g, 0);
-		put16(g, 0);                    /* reserved1 */
-	}
-	if (key)
-		put32(g, keyval);
-	if (seq)
-		put32(g, seqval);
 }
 
 /* ERSPAN III timestamp in 100-microsecond units (granularity 0): the
@@ -777,7 +441,7 @@ static void link_or_tunnel(struct out *o, const struct host *src,
 {
 	struct buf t, eth;
 	const struct host *a, *b;
-	size_t udp0;
+	struct ipends e;
 
 	t.n = 0;
 	eth.n = 0;
@@ -808,7 +472,7 @@ static void link_or_tunnel(struct out *o, const struct host *src,
 		gre_hdr(&t, true, true, true, ethertype_of(family), 100,
 			o->gre_seq++);
 		putmem(&t, l3, n);
-		set16(&t, 4, fold(sum16(0, t.b, t.n)));
+		gre_csum(&t, 0);
 		tunnel_out(o, a, b, P_GRE, &t);
 		return;
 	case E_GRE_TEB:
@@ -824,55 +488,37 @@ static void link_or_tunnel(struct out *o, const struct host *src,
 		tunnel_out(o, &S.tun_a, &S.tun_b, P_GRE, &t);
 		return;
 	case E_ERSPAN2:
-		/* Type II (draft-foschiano-erspan-03 4.1): GRE with S set,
-		   then Ver 1 | VLAN 12 | COS 3 | En 2 | T 1 | Session ID 10,
-		   then Reserved 12 | Index 20. En 2: the frame came from an
-		   802.1Q trunk and its tag (VLAN 100) was moved here. */
+		/* Type II: session 7, port index 17; encapsulation type 2:
+		   the frame came from an 802.1Q trunk and its tag (VLAN 100)
+		   was moved here. */
 		gre_hdr(&t, false, false, true, ET_ERSPAN, 0, o->gre_seq++);
-		put32(&t, 1u << 28 | 100u << 16 | 0u << 13 | 2u << 11 |
-			  0u << 10 | 7u);
-		put32(&t, 0u << 20 | 17u);          /* port index 17 */
+		erspan2_hdr(&t, 100, 2, 7, 17);
 		eth_frame(&t, src, dst, family, l3, n);
 		tunnel_out(o, &S.tun_a, &S.tun_b, P_GRE, &t);
 		return;
 	case E_ERSPAN3:
-		/* Type III (draft-foschiano-erspan-03 4.2): GRE 0x22EB with
-		   S set, then Ver 2 | VLAN 12 | COS 3 | BSO 2 | T 1 |
-		   Session ID 10, a 32-bit timestamp, SGT 16, then
-		   P 1 | FT 5 | HW ID 6 | D 1 | Gra 2 | O 1; with O set an
-		   8-byte platform sub-header follows (platform ID 3: port
-		   index 14 bits, then the timestamp's upper 32 bits). */
+		/* Type III: session 7, VLAN 100, hardware ID 1; the first
+		   erspan3_sub packets carry the platform sub-header (port
+		   index 17). */
 		gre_hdr(&t, false, false, true, ET_ERSPAN3, 0, o->gre_seq++);
-		put32(&t, 2u << 28 | 100u << 16 | 0u << 13 | 0u << 11 |
-			  0u << 10 | 7u);
-		put32(&t, (uint32_t)erspan_ts(o));
-		put16(&t, 0);                       /* SGT */
-		put16(&t, 1u << 15 | 0u << 10 | 1u << 4 | 0u << 3 | 0u << 1 |
-			  (o->erspan3_sub ? 1u : 0u));
-		if (o->erspan3_sub) {
+		erspan3_hdr(&t, 100, 7, erspan_ts(o), 1, o->erspan3_sub > 0,
+			    17);
+		if (o->erspan3_sub)
 			o->erspan3_sub--;
-			put32(&t, 3u << 26 | 17u);
-			put32(&t, (uint32_t)(erspan_ts(o) >> 32));
-		}
 		eth_frame(&t, src, dst, family, l3, n);
 		tunnel_out(o, &S.tun_a, &S.tun_b, P_GRE, &t);
 		return;
 	case E_VXLAN:
-		/* UDP to 4789, VXLAN header with the I flag and VNI 42
-		   (RFC 7348), then the inner Ethernet frame. The UDP
-		   checksum is filled in although RFC 7348 allows zero. */
+		/* UDP to 4789, VXLAN header with the I flag and VNI 42,
+		   then the inner Ethernet frame. The UDP checksum is filled
+		   in although RFC 7348 allows zero. */
 		eth_frame(&eth, src, dst, family, l3, n);
-		put16(&t, o->vx_sport ? o->vx_sport : 49320);
-		put16(&t, o->vx_dport ? o->vx_dport : VXLAN_PORT);
-		put16(&t, (unsigned)(16 + eth.n));
-		udp0 = t.n;
-		put16(&t, 0);
-		put32(&t, o->vx_w0 ? o->vx_w0 : 0x08000000u);
-		put32(&t, 42u << 8);
+		udp_hdr(&t, o->vx_sport ? o->vx_sport : 49320,
+			o->vx_dport ? o->vx_dport : VXLAN_PORT, 8 + eth.n);
+		vxlan_hdr(&t, o->vx_w0 ? o->vx_w0 : 0x08000000u, 42);
 		putmem(&t, eth.b, eth.n);
-		set16(&t, udp0, fold(sum16(pseudo_sum(a, b, P_UDP, t.n), t.b, t.n)));
-		if (t.b[udp0] == 0 && t.b[udp0 + 1] == 0)
-			set16(&t, udp0, 0xffff);
+		e = ends(a, b);
+		l4_csum(&t, 0, &e, P_UDP);
 		tunnel_out(o, a, b, P_UDP, &t);
 		return;
 	}
@@ -925,6 +571,7 @@ static void send_l4(struct out *o, const struct host *src,
 		    const struct host *dst, unsigned proto,
 		    const struct buf *l4)
 {
+	struct ipends e = ends(src, dst);
 	struct buf p;
 
 	p.n = 0;
@@ -937,13 +584,13 @@ static void send_l4(struct out *o, const struct host *src,
 			optlen = proto == P_TCP ? sizeof opt_rr : sizeof opt_ra;
 		}
 		/* DF on everything not fragmented, as Linux sends. */
-		ip4_hdr(&p, src, dst, proto, o->ip_id++, 0x4000, opt, optlen,
+		ip4_hdr(&p, &e, proto, 64, o->ip_id++, 0x4000, opt, optlen,
 			l4->n);
 	} else if (o->v6ext) {
-		ip6_hdr(&p, src, dst, P_HBH, EXT6_LEN + l4->n);
+		ip6_hdr(&p, &e, P_HBH, EXT6_LEN + l4->n);
 		ip6_ext_chain(&p, dst, proto);
 	} else {
-		ip6_hdr(&p, src, dst, proto, l4->n);
+		ip6_hdr(&p, &e, proto, l4->n);
 	}
 	putmem(&p, l4->b, l4->n);
 	link_or_tunnel(o, src, dst, src->family, p.b, p.n);
@@ -957,16 +604,12 @@ static void udp_build(struct buf *u, const struct host *src, uint16_t sp,
 		      const struct host *dst, uint16_t dp,
 		      const struct buf *data)
 {
-	uint16_t c;
+	struct ipends e = ends(src, dst);
 
 	u->n = 0;
-	put16(u, sp);
-	put16(u, dp);
-	put16(u, (unsigned)(8 + data->n));
-	put16(u, 0);
+	udp_hdr(u, sp, dp, data->n);
 	putmem(u, data->b, data->n);
-	c = fold(sum16(pseudo_sum(src, dst, P_UDP, u->n), u->b, u->n));
-	set16(u, 6, c ? c : 0xffff);            /* 0 means "no checksum" */
+	l4_csum(u, 0, &e, P_UDP);
 }
 
 static void send_udp(struct out *o, const struct host *src, uint16_t sp,
@@ -989,23 +632,16 @@ static void send_tcp_seg(struct out *o, const struct host *src, uint16_t sp,
 	static const uint8_t synopt[12] = {
 		2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 7
 	};
+	struct ipends e = ends(src, dst);
 	struct buf t;
-	size_t hl = (flags & F_SYN) ? 20 + sizeof synopt : 20;
+	size_t optlen = (flags & F_SYN) ? sizeof synopt : 0;
 
 	t.n = 0;
-	put16(&t, sp);
-	put16(&t, dp);
-	put32(&t, seq);
-	put32(&t, ack);
-	put8(&t, (unsigned)(hl / 4) << 4);
-	put8(&t, flags);
-	put16(&t, (flags & F_SYN) ? 64240 : 502); /* 502 << 7 after SYN */
-	put16(&t, 0);
-	put16(&t, 0);                           /* urgent pointer */
-	if (flags & F_SYN)
-		putmem(&t, synopt, sizeof synopt);
+	tcp_hdr(&t, sp, dp, seq, ack, flags,
+		(flags & F_SYN) ? 64240 : 502, optlen); /* 502 << 7 after SYN */
+	putmem(&t, synopt, optlen);
 	putmem(&t, data, n);
-	set16(&t, 16, fold(sum16(pseudo_sum(src, dst, P_TCP, t.n), t.b, t.n)));
+	l4_csum(&t, 0, &e, P_TCP);
 	send_l4(o, src, dst, P_TCP, &t);
 }
 
@@ -1119,19 +755,15 @@ static void icmp_echo(struct out *o, const struct host *a,
 		      const struct host *b, unsigned id, unsigned seq)
 {
 	struct buf m;
+	uint8_t data[56];
 	unsigned type, i;
 
+	for (i = 0; i < sizeof data; i++)
+		data[i] = (uint8_t)(0x08 + i);
 	out_pause(o);
 	for (type = 8;; type = 0) {
 		m.n = 0;
-		put8(&m, type);
-		put8(&m, 0);
-		put16(&m, 0);
-		put16(&m, id);
-		put16(&m, seq);
-		for (i = 0; i < 56; i++)
-			put8(&m, 0x08 + i);
-		set16(&m, 2, fold(sum16(0, m.b, m.n)));
+		icmp4_echo(&m, type, id, seq, data, sizeof data);
 		if (type == 8)
 			send_l4(o, a, b, P_ICMP, &m);
 		else
@@ -1149,6 +781,7 @@ static void udp_fragmented(struct out *o, const struct host *src,
 			   const struct buf *data, unsigned nfrag,
 			   bool last_first)
 {
+	struct ipends e = ends(src, dst);
 	struct buf u, p;
 	size_t per, off, len;
 	unsigned k, idx;
@@ -1157,22 +790,19 @@ static void udp_fragmented(struct out *o, const struct host *src,
 	udp_build(&u, src, sp, dst, dp, data);
 	per = ((u.n + nfrag - 1) / nfrag + 7) & ~(size_t)7;
 	if (per * (nfrag - 1) >= u.n)
-		die("datagram too short for that many fragments", NULL);
+		pkt_die("datagram too short for that many fragments", NULL);
 	for (k = 0; k < nfrag; k++) {
 		idx = last_first ? nfrag - 1 - k : k;
 		off = per * idx;
 		len = idx == nfrag - 1 ? u.n - off : per;
 		p.n = 0;
 		if (src->family == 4) {
-			ip4_hdr(&p, src, dst, P_UDP, id,
+			ip4_hdr(&p, &e, P_UDP, 64, id,
 				(idx == nfrag - 1 ? 0 : 0x2000u) | (unsigned)(off / 8),
 				NULL, 0, len);
 		} else {
-			ip6_hdr(&p, src, dst, P_FRAG, 8 + len);
-			put8(&p, P_UDP);
-			put8(&p, 0);
-			put16(&p, (unsigned)off | (idx == nfrag - 1 ? 0u : 1u));
-			put32(&p, id);
+			ip6_hdr(&p, &e, P_FRAG, 8 + len);
+			ip6_frag_hdr(&p, P_UDP, off, idx != nfrag - 1, id);
 		}
 		putmem(&p, u.b + off, len);
 		link_or_tunnel(o, src, dst, src->family, p.b, p.n);
@@ -1467,55 +1097,6 @@ static void tls_app_data(struct buf *b, size_t n, uint32_t seed)
 	put16(b, 0x0303);
 	put16(b, (unsigned)n);
 	putopaque(b, n, seed);
-}
-
-/* BER (X.690) with short-form lengths: every structure here is under 128
-   bytes, which keeps the bytes as simple as real agents send them. */
-static size_t ber_begin(struct buf *b, unsigned tag)
-{
-	put8(b, tag);
-	put8(b, 0);
-	return b->n;
-}
-
-static void ber_end(struct buf *b, size_t mark)
-{
-	size_t n = b->n - mark;
-
-	if (n > 127)
-		die("BER structure needs a long-form length", NULL);
-	b->b[mark - 1] = (uint8_t)n;
-}
-
-static void ber_int(struct buf *b, uint32_t v)
-{
-	size_t m = ber_begin(b, 0x02);
-
-	int shift;
-
-	/* Fewest bytes that keep the value positive (X.690 8.3.2). */
-	for (shift = 24; shift > 0; shift -= 8)
-		if (v >> (shift - 1))
-			break;
-	for (; shift >= 0; shift -= 8)
-		put8(b, (v >> shift) & 0xff);
-	ber_end(b, m);
-}
-
-static void ber_str(struct buf *b, unsigned tag, const char *s)
-{
-	size_t m = ber_begin(b, tag);
-
-	putstr(b, s);
-	ber_end(b, m);
-}
-
-static void ber_oid(struct buf *b, const uint8_t *enc, size_t n)
-{
-	size_t m = ber_begin(b, 0x06);
-
-	putmem(b, enc, n);
-	ber_end(b, m);
 }
 
 /* LDAPv3 simple bindRequest and a success bindResponse (RFC 4511 4.2):
@@ -2039,7 +1620,7 @@ static void gen_formats(const char *dir)
 	out_open(&o, dir, "fmt-multi-a.pcap", L_ETHER);
 	if ((size_t)snprintf(o.path2, sizeof o.path2, "%s/%s", dir,
 			     "fmt-multi-b.pcap") >= sizeof o.path2)
-		die("output path too long", dir);
+		pkt_die("output path too long", dir);
 	o.split_at = 4;
 	out_start(&o, DLT_EN10MB);
 	conv_xmpp(&o, false, 50222);
@@ -2055,8 +1636,7 @@ static void bad_ip4(struct buf *f, unsigned vihl, unsigned totlen,
 	size_t s;
 
 	f->n = 0;
-	eth_hdr(f, S.pub.mac, S.cucm.mac);
-	put16(f, ET_IPV4);
+	eth_hdr(f, S.pub.mac, S.cucm.mac, ET_IPV4);
 	s = f->n;
 	put8(f, vihl);
 	put8(f, 0);
@@ -2068,13 +1648,14 @@ static void bad_ip4(struct buf *f, unsigned vihl, unsigned totlen,
 	put16(f, 0);
 	putmem(f, S.cucm.addr, 4);
 	putmem(f, S.pub.addr, 4);
-	set16(f, s + 10, fold(sum16(0, f->b + s, 20)));
+	set16(f, s + 10, csum_fold(csum_add(0, f->b + s, 20)));
 }
 
 static void gen_malformed(const char *dir)
 {
 	struct out o;
 	struct buf f;
+	struct ipends e;
 	size_t s;
 	static const uint8_t lldp_mac[6] = { 0x01, 0x80, 0xc2, 0, 0, 0x0e };
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -2093,14 +1674,13 @@ static void gen_malformed(const char *dir)
 
 	/* Ethernet header cut short: 10 bytes. */
 	f.n = 0;
-	eth_hdr(&f, S.pub.mac, S.cucm.mac);
+	eth_hdr(&f, S.pub.mac, S.cucm.mac, ET_IPV4);
 	f.n = 10;
 	out_record(&o, &f);
 
 	/* 802.1Q tag cut short: the TCI and no inner ethertype. */
 	f.n = 0;
-	eth_hdr(&f, S.pub.mac, S.cucm.mac);
-	put16(&f, ET_VLAN);
+	eth_hdr(&f, S.pub.mac, S.cucm.mac, ET_VLAN);
 	put16(&f, 100);
 	out_record(&o, &f);
 
@@ -2125,8 +1705,7 @@ static void gen_malformed(const char *dir)
 
 	/* IPv6 ethertype, version nibble 4. */
 	f.n = 0;
-	eth_hdr(&f, S.pub.mac, S.cucm.mac);
-	put16(&f, ET_IPV6);
+	eth_hdr(&f, S.pub.mac, S.cucm.mac, ET_IPV6);
 	put32(&f, 4u << 28);
 	put16(&f, 8);
 	put8(&f, P_UDP);
@@ -2161,8 +1740,9 @@ static void gen_malformed(const char *dir)
 	put16(&f, 64240);
 	put16(&f, 0);
 	put16(&f, 0);
-	set16(&f, s + 16, fold(sum16(pseudo_sum(&S.cucm, &S.pub, P_TCP, 20),
-				     f.b + s, 20)));
+	e = ends(&S.cucm, &S.pub);
+	set16(&f, s + 16, csum_fold(csum_add(pseudo_sum(&e, P_TCP, 20),
+					     f.b + s, 20)));
 	eth_pad(&f);
 	out_record(&o, &f);
 
@@ -2184,8 +1764,7 @@ static void gen_malformed(const char *dir)
 
 	/* ARP request (RFC 826): who has 192.0.2.10, tell 192.0.2.20. */
 	f.n = 0;
-	eth_hdr(&f, bcast, S.cucm.mac);
-	put16(&f, ET_ARP);
+	eth_hdr(&f, bcast, S.cucm.mac, ET_ARP);
 	put16(&f, 1);
 	put16(&f, ET_IPV4);
 	put8(&f, 6);
@@ -2201,8 +1780,7 @@ static void gen_malformed(const char *dir)
 	/* LLDP (IEEE 802.1AB): chassis ID (MAC), port ID (interface name),
 	   TTL 120, system name, end. */
 	f.n = 0;
-	eth_hdr(&f, lldp_mac, S.tun_a.mac);
-	put16(&f, ET_LLDP);
+	eth_hdr(&f, lldp_mac, S.tun_a.mac, ET_LLDP);
 	put16(&f, 1u << 9 | 7);
 	put8(&f, 4);                            /* subtype: MAC address */
 	putmem(&f, S.tun_a.mac, 6);
@@ -2231,9 +1809,9 @@ static void gen_truncated(const char *dir)
 	out_close(&o);
 	/* Cut the last record in the middle of its packet data. */
 	if (stat(o.path, &st) != 0)
-		die("cannot stat", o.path);
+		pkt_die("cannot stat", o.path);
 	if (truncate(o.path, st.st_size - (off_t)(o.last_caplen / 2)) != 0)
-		die("cannot truncate", o.path);
+		pkt_die("cannot truncate", o.path);
 }
 
 static void gen_snaplen(const char *dir)
@@ -2477,13 +2055,12 @@ static void gen_replies(const char *dir)
 static void vxlan_arp(struct out *o)
 {
 	struct buf t, eth;
-	size_t udp0;
+	struct ipends e = ends(&S.tun_a, &S.tun_b);
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 	t.n = 0;
 	eth.n = 0;
-	eth_hdr(&eth, bcast, S.jabber.mac);
-	put16(&eth, ET_ARP);
+	eth_hdr(&eth, bcast, S.jabber.mac, ET_ARP);
 	put16(&eth, 1);                         /* Ethernet */
 	put16(&eth, ET_IPV4);
 	put8(&eth, 6);
@@ -2493,16 +2070,10 @@ static void vxlan_arp(struct out *o)
 	putmem(&eth, S.jabber.addr, 4);
 	putzero(&eth, 6);
 	putmem(&eth, S.pub.addr, 4);
-	put16(&t, 49321);
-	put16(&t, VXLAN_PORT);
-	put16(&t, (unsigned)(16 + eth.n));
-	udp0 = t.n;
-	put16(&t, 0);
-	put32(&t, 0x08000000u);
-	put32(&t, 42u << 8);
+	udp_hdr(&t, 49321, VXLAN_PORT, 8 + eth.n);
+	vxlan_hdr(&t, 0x08000000u, 42);
 	putmem(&t, eth.b, eth.n);
-	set16(&t, udp0, fold(sum16(pseudo_sum(&S.tun_a, &S.tun_b, P_UDP, t.n),
-				  t.b, t.n)));
+	l4_csum(&t, 0, &e, P_UDP);
 	out_pause(o);
 	tunnel_out(o, &S.tun_a, &S.tun_b, P_UDP, &t);
 }
@@ -2575,8 +2146,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: gen_pcaps DIR\n");
 		return 2;
 	}
+	pkt_prog = "gen_pcaps";
 	if (stat(argv[1], &st) != 0 && mkdir(argv[1], 0755) != 0)
-		die("cannot create", argv[1]);
+		pkt_die("cannot create", argv[1]);
 	site_init();
 	gen_demo(argv[1]);
 	gen_links(argv[1]);
