@@ -87,15 +87,15 @@ $(BUILD)/records/%: tests/records/%.c $(OBJS) | $(BUILD)/records
 $(BUILD)/peer: tests/live/peer.c | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
 
-# The benchmark's capture generator, also used by the live replay test;
-# built as bench/run.sh builds it (it sets its own feature macros).
-$(BUILD)/gen_bench: bench/gen_bench.c | $(BUILD)/obj
-	$(CC) -std=c11 $(OPT) $(WARN) $(SANFLAGS) $(shell $(PKG_CONFIG) --cflags libpcap) \
-		-o $@ $< $(ALL_LDFLAGS) $(shell $(PKG_CONFIG) --libs libpcap)
-
 # The packet-building library of the capture generators (tests/lib).
 TESTLIB_SRCS := tests/lib/pktbuild.c tests/lib/pcapout.c
 TESTLIB_HDRS := tests/lib/pktbuild.h tests/lib/pcapout.h
+
+# The benchmark's capture generator, also used by the live replay test;
+# built as bench/run.sh builds it (it sets its own feature macros).
+$(BUILD)/gen_bench: bench/gen_bench.c $(TESTLIB_SRCS) $(TESTLIB_HDRS) | $(BUILD)/obj
+	$(CC) -std=c11 $(OPT) $(WARN) $(SANFLAGS) $(shell $(PKG_CONFIG) --cflags libpcap) \
+		-Itests/lib -o $@ $< $(TESTLIB_SRCS) $(ALL_LDFLAGS) $(shell $(PKG_CONFIG) --libs libpcap)
 
 $(GEN): tests/gen/gen_pcaps.c $(TESTLIB_SRCS) $(TESTLIB_HDRS) | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -Itests/lib -o $@ $< $(TESTLIB_SRCS) $(ALL_LDFLAGS) $(PKG_LIBS)

@@ -37,7 +37,6 @@
 #define _DEFAULT_SOURCE         /* u_char and friends for pcap.h, getopt */
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,9 +46,11 @@
 
 #include <pcap/pcap.h>
 
+#include "pcapout.h"
+#include "pktbuild.h"
+
 #define EPOCH_2026  1767225600ull   /* 2026-01-01T00:00:00Z */
 #define SNAPLEN     65535
-#define FRAME_MAX   1600            /* largest frame built */
 #define PAYLOAD_MAX 1400            /* largest TCP or UDP payload built */
 #define MB          1000000ull
 
@@ -57,28 +58,6 @@
 #define N_EPHEMERAL    16384u
 #define N_CLIENTS4     508u         /* 198.51.100.1-254, 203.0.113.1-254 */
 #define N_CLIENTS6     4096u        /* 2001:db8:100::1000 and up */
-
-/* TCP flag bits (RFC 9293). */
-#define F_FIN 0x01
-#define F_SYN 0x02
-#define F_PSH 0x08
-#define F_ACK 0x10
-
-/* IP protocol numbers (IANA). */
-#define P_TCP 6
-#define P_UDP 17
-
-/* Ethertypes (IEEE registry). */
-#define ET_IPV4 0x0800
-#define ET_VLAN 0x8100
-#define ET_IPV6 0x86dd
-
-static void die(const char *what, const char *detail)
-{
-	fprintf(stderr, "gen_bench: %s%s%s\n", what, detail ? ": " : "",
-		detail ? detail : "");
-	exit(1);
-}
 
 /* ---- random numbers --------------------------------------------------- */
 
@@ -108,63 +87,12 @@ static uint32_t rnd_range(uint32_t lo, uint32_t hi)
 	return lo + rnd_below(hi - lo + 1);
 }
 
-/* ---- byte buffers ----------------------------------------------------- */
-
-struct buf {
-	uint8_t d[FRAME_MAX];
-	size_t n;
-};
-
-/* n more bytes at the end of b. Payloads are bounded by construction, so
-   running out is a bug here, not a property of the input. */
-static uint8_t *room(struct buf *b, size_t n)
-{
-	uint8_t *p;
-
-	if (n > sizeof b->d - b->n)
-		die("internal error", "frame buffer overflow");
-	p = b->d + b->n;
-	b->n += n;
-	return p;
-}
-
-static void put8(struct buf *b, unsigned v)
-{
-	*room(b, 1) = (uint8_t)v;
-}
-
-static void put16(struct buf *b, unsigned v)
-{
-	uint8_t *p = room(b, 2);
-
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(struct buf *b, uint32_t v)
-{
-	uint8_t *p = room(b, 4);
-
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void putmem(struct buf *b, const void *src, size_t n)
-{
-	memcpy(room(b, n), src, n);
-}
-
-static void putstr(struct buf *b, const char *s)
-{
-	putmem(b, s, strlen(s));
-}
+/* ---- payload bytes ----------------------------------------------------- */
 
 /* n bytes that look like ciphertext or compressed data. */
 static void putopaque(struct buf *b, size_t n)
 {
-	uint8_t *p = room(b, n);
+	uint8_t *p = buf_room(b, n);
 	uint64_t r;
 
 	while (n >= 8) {
@@ -175,111 +103,6 @@ static void putopaque(struct buf *b, size_t n)
 	}
 	r = rnd();
 	memcpy(p, &r, n);
-}
-
-/* printf at the end of b; text payloads only. */
-static void bprintf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void bprintf(struct buf *b, const char *fmt, ...)
-{
-	size_t left = sizeof b->d - b->n;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf((char *)b->d + b->n, left, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= left)
-		die("internal error", "text payload too long");
-	b->n += (size_t)n;
-}
-
-static void set16(struct buf *b, size_t off, unsigned v)
-{
-	b->d[off] = (uint8_t)(v >> 8);
-	b->d[off + 1] = (uint8_t)v;
-}
-
-static void set24(struct buf *b, size_t off, uint32_t v)
-{
-	b->d[off] = (uint8_t)(v >> 16);
-	b->d[off + 1] = (uint8_t)(v >> 8);
-	b->d[off + 2] = (uint8_t)v;
-}
-
-/* A 16- or 24-bit length field to fill in later: its offset. */
-static size_t len16_begin(struct buf *b)
-{
-	put16(b, 0);
-	return b->n;
-}
-
-static void len16_end(struct buf *b, size_t mark)
-{
-	set16(b, mark - 2, (unsigned)(b->n - mark));
-}
-
-static size_t len24_begin(struct buf *b)
-{
-	put8(b, 0);
-	put16(b, 0);
-	return b->n;
-}
-
-static void len24_end(struct buf *b, size_t mark)
-{
-	set24(b, mark - 3, (uint32_t)(b->n - mark));
-}
-
-/* A BER/DER TLV whose length is filled in by der_end(): its content's
-   offset. */
-static size_t der_begin(struct buf *b, unsigned tag)
-{
-	put8(b, tag);
-	put8(b, 0);
-	return b->n;
-}
-
-/* Write the length of the TLV begun at mark in DER's shortest form
-   (X.690 10.1), moving the content up when it needs a long form. */
-static void der_end(struct buf *b, size_t mark)
-{
-	size_t n = b->n - mark;
-	unsigned extra = n < 128 ? 0 : n < 256 ? 1 : 2, i;
-
-	if (n > 0xffff)
-		die("internal error", "DER element too long");
-	if (!extra) {
-		b->d[mark - 1] = (uint8_t)n;
-		return;
-	}
-	room(b, extra);
-	memmove(b->d + mark + extra, b->d + mark, n);
-	b->d[mark - 1] = (uint8_t)(0x80 | extra);
-	for (i = 0; i < extra; i++)
-		b->d[mark + i] = (uint8_t)(n >> (8 * (extra - 1 - i)));
-}
-
-static void ber_int(struct buf *b, uint32_t v)
-{
-	int nb = 4;
-
-	/* Shortest two's complement form (X.690 8.3.2). */
-	while (nb > 1 && ((v >> (8 * (nb - 1) - 1)) & 0x1ff) == 0)
-		nb--;
-	put8(b, 0x02);
-	put8(b, (unsigned)nb);
-	while (nb-- > 0)
-		put8(b, (v >> (8 * nb)) & 0xff);
-}
-
-static void ber_str(struct buf *b, unsigned tag, const char *s)
-{
-	size_t m = der_begin(b, tag);
-
-	putstr(b, s);
-	der_end(b, m);
 }
 
 /* ---- the network ------------------------------------------------------ */
@@ -354,9 +177,7 @@ struct conv {
 };
 
 struct out {
-	pcap_t *dead;
-	pcap_dumper_t *dump;
-	FILE *f;
+	struct pcapout w;
 	uint64_t now_us;      /* packet time */
 	uint64_t packets, bytes, flows;
 	uint16_t ip_id;
@@ -412,35 +233,10 @@ static void server_addr(const struct conv *c, uint8_t a[16])
 
 /* ---- frames ----------------------------------------------------------- */
 
-static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t n)
-{
-	while (n > 1) {
-		sum += (uint32_t)p[0] << 8 | p[1];
-		p += 2;
-		n -= 2;
-	}
-	if (n)
-		sum += (uint32_t)p[0] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /* Write frame f at the current packet time, then move time on. */
 static void emit(struct out *o, const struct buf *f)
 {
-	struct pcap_pkthdr h;
-
-	h.ts.tv_sec = (time_t)(o->now_us / 1000000u);
-	h.ts.tv_usec = (suseconds_t)(o->now_us % 1000000u);
-	h.caplen = (bpf_u_int32)f->n;
-	h.len = (bpf_u_int32)f->n;
-	pcap_dump((u_char *)o->dump, &h, f->d);
+	pcapout_write(&o->w, o->now_us * 1000u, f->b, f->n, f->n);
 	o->packets++;
 	o->bytes += 16 + f->n;   /* pcap record header and data */
 	o->now_us += rnd_range(1, o->step_max_us);
@@ -449,19 +245,19 @@ static void emit(struct out *o, const struct buf *f)
 /*
  * One IP packet of conversation c from the client (from_srv 0) or the
  * server, carrying the transport header l4 (checksum field zero, filled
- * here at csum_off) and payload pl. Ethernet: the server's own MAC on the
+ * in here) and payload pl. Ethernet: the server's own MAC on the
  * data-centre side, the router's for clients, which are off the subnet.
  */
 static void send_ip(struct out *o, const struct conv *c, int from_srv,
-		    uint8_t proto, const struct buf *l4, size_t csum_off,
-		    const struct buf *pl)
+		    uint8_t proto, const struct buf *l4, const struct buf *pl)
 {
 	static const uint8_t router_mac[6] = { 0, 0, 0x5e, 0, 0x53, 0x01 };
 	uint8_t srv_mac[6] = { 0, 0, 0x5e, 0, 0x53, 0 };
-	uint8_t src[16], dst[16], ph[40];
+	uint8_t src[16], dst[16];
+	unsigned type = c->v6 ? ET_IPV6 : ET_IPV4;
+	struct ipends e;
 	struct buf f;
-	size_t l4_off, ip_off, l4len = l4->n + pl->n;
-	uint32_t sum;
+	size_t l4_off, l4len = l4->n + pl->n;
 
 	srv_mac[5] = server_octet[c->server];
 	if (from_srv) {
@@ -471,60 +267,33 @@ static void send_ip(struct out *o, const struct conv *c, int from_srv,
 		client_addr(c, src);
 		server_addr(c, dst);
 	}
+	e.family = c->v6 ? 6 : 4;
+	e.src = src;
+	e.dst = dst;
 	f.n = 0;
-	putmem(&f, from_srv ? router_mac : srv_mac, 6);
-	putmem(&f, from_srv ? srv_mac : router_mac, 6);
 	if (c->vlan) {
-		put16(&f, ET_VLAN);
-		put16(&f, c->vlan);
-	}
-	put16(&f, c->v6 ? ET_IPV6 : ET_IPV4);
-	ip_off = f.n;
-	if (c->v6) {
-		put32(&f, 6u << 28);
-		put16(&f, (unsigned)l4len);
-		put8(&f, proto);
-		put8(&f, 64);
-		putmem(&f, src, 16);
-		putmem(&f, dst, 16);
-		/* Pseudo-header (RFC 8200 8.1). */
-		memcpy(ph, src, 16);
-		memcpy(ph + 16, dst, 16);
-		ph[32] = (uint8_t)(l4len >> 24);
-		ph[33] = (uint8_t)(l4len >> 16);
-		ph[34] = (uint8_t)(l4len >> 8);
-		ph[35] = (uint8_t)l4len;
-		ph[36] = ph[37] = ph[38] = 0;
-		ph[39] = proto;
-		sum = sum16(0, ph, 40);
+		eth_hdr(&f, from_srv ? router_mac : srv_mac,
+			from_srv ? srv_mac : router_mac, ET_VLAN);
+		vlan_tag(&f, c->vlan, type);
 	} else {
-		put8(&f, 0x45);
-		put8(&f, 0);
-		put16(&f, (unsigned)(20 + l4len));
-		put16(&f, o->ip_id++);
-		put16(&f, 0x4000);              /* DF */
-		put8(&f, from_srv ? 64 : 127);
-		put8(&f, proto);
-		put16(&f, 0);
-		putmem(&f, src + 0, 4);
-		putmem(&f, dst + 0, 4);
-		set16(&f, ip_off + 10, fold(sum16(0, f.d + ip_off, 20)));
-		/* Pseudo-header (RFC 793 3.1). */
-		memcpy(ph, src, 4);
-		memcpy(ph + 4, dst, 4);
-		ph[8] = 0;
-		ph[9] = proto;
-		ph[10] = (uint8_t)(l4len >> 8);
-		ph[11] = (uint8_t)l4len;
-		sum = sum16(0, ph, 12);
+		eth_hdr(&f, from_srv ? router_mac : srv_mac,
+			from_srv ? srv_mac : router_mac, type);
 	}
+	if (c->v6)
+		ip6_hdr(&f, &e, proto, l4len);
+	else
+		ip4_hdr(&f, &e, proto, from_srv ? 64 : 127, o->ip_id++,
+			0x4000, NULL, 0, l4len);      /* DF */
 	l4_off = f.n;
-	putmem(&f, l4->d, l4->n);
-	putmem(&f, pl->d, pl->n);
-	sum = sum16(sum, f.d + l4_off, l4len);
-	set16(&f, l4_off + csum_off, fold(sum) ? fold(sum) : 0xffff);
-	while (f.n < 60)                        /* Ethernet minimum, no FCS */
-		put8(&f, 0);
+	putmem(&f, l4->b, l4->n);
+	putmem(&f, pl->b, pl->n);
+	l4_csum(&f, l4_off, &e, proto);
+	/* A TCP checksum of 0 is written 0xffff, its other form in ones'
+	   complement, as this generator always did: the captures of a
+	   seed stay the same. */
+	if (proto == P_TCP && f.b[l4_off + 16] == 0 && f.b[l4_off + 17] == 0)
+		set16(&f, l4_off + 16, 0xffff);
+	eth_pad(&f);                            /* Ethernet minimum, no FCS */
 	emit(o, &f);
 }
 
@@ -540,15 +309,11 @@ static void send_tcp(struct out *o, struct conv *c, int from_srv,
 	unsigned side = from_srv ? 1 : 0;
 
 	t.n = 0;
-	put16(&t, from_srv ? services[c->svc].port : client_port(c));
-	put16(&t, from_srv ? client_port(c) : services[c->svc].port);
-	put32(&t, c->seq[side]);
-	put32(&t, (flags & F_ACK) ? c->seq[!side] : 0);
-	put8(&t, (syn ? 40u : 32u) / 4 << 4);
-	put8(&t, flags);
-	put16(&t, syn ? 64240 : 502);           /* scaled by 2^7 after SYN */
-	put16(&t, 0);                           /* checksum */
-	put16(&t, 0);                           /* urgent pointer */
+	tcp_hdr(&t, from_srv ? services[c->svc].port : client_port(c),
+		from_srv ? client_port(c) : services[c->svc].port,
+		c->seq[side], (flags & F_ACK) ? c->seq[!side] : 0, flags,
+		syn ? 64240 : 502,              /* scaled by 2^7 after SYN */
+		syn ? 20 : 12);
 	if (syn) {
 		put8(&t, 2); put8(&t, 4); put16(&t, 1460);  /* MSS */
 		put8(&t, 4); put8(&t, 2);                   /* SACK permitted */
@@ -559,7 +324,7 @@ static void send_tcp(struct out *o, struct conv *c, int from_srv,
 		put8(&t, 1); put8(&t, 1);
 		put8(&t, 8); put8(&t, 10); put32(&t, tsval); put32(&t, tsecr);
 	}
-	send_ip(o, c, from_srv, P_TCP, &t, 16, pl);
+	send_ip(o, c, from_srv, P_TCP, &t, pl);
 	c->seq[side] += (uint32_t)pl->n + (syn ? 1u : 0u) + ((flags & F_FIN) ? 1u : 0u);
 }
 
@@ -569,11 +334,9 @@ static void send_udp(struct out *o, const struct conv *c, int from_srv,
 	struct buf u;
 
 	u.n = 0;
-	put16(&u, from_srv ? services[c->svc].port : client_port(c));
-	put16(&u, from_srv ? client_port(c) : services[c->svc].port);
-	put16(&u, (unsigned)(8 + pl->n));
-	put16(&u, 0);
-	send_ip(o, c, from_srv, P_UDP, &u, 6, pl);
+	udp_hdr(&u, from_srv ? services[c->svc].port : client_port(c),
+		from_srv ? client_port(c) : services[c->svc].port, pl->n);
+	send_ip(o, c, from_srv, P_UDP, &u, pl);
 }
 
 /* ---- payloads --------------------------------------------------------- */
@@ -669,44 +432,36 @@ static void tls_client_hello(struct buf *b, const struct conv *c)
 	len16_end(b, rec);
 }
 
-static void der_oid(struct buf *b, const uint8_t *enc, size_t n)
-{
-	size_t m = der_begin(b, 0x06);
-
-	putmem(b, enc, n);
-	der_end(b, m);
-}
-
 /* AlgorithmIdentifier with NULL parameters (RFC 5280 4.1.1.2). */
 static void der_alg(struct buf *b, const uint8_t *oid, size_t n)
 {
-	size_t m = der_begin(b, 0x30);
+	size_t m = ber_begin(b, 0x30);
 
-	der_oid(b, oid, n);
+	ber_oid(b, oid, n);
 	put8(b, 0x05);
 	put8(b, 0);
-	der_end(b, m);
+	ber_end(b, m);
 }
 
 /* Name: O=Example, CN=cn (RFC 5280 4.1.2.4). */
 static void der_name(struct buf *b, const char *cn)
 {
 	static const uint8_t oid_o[] = { 0x55, 4, 10 }, oid_cn[] = { 0x55, 4, 3 };
-	size_t name = der_begin(b, 0x30), set, atv;
+	size_t name = ber_begin(b, 0x30), set, atv;
 
-	set = der_begin(b, 0x31);
-	atv = der_begin(b, 0x30);
-	der_oid(b, oid_o, sizeof oid_o);
+	set = ber_begin(b, 0x31);
+	atv = ber_begin(b, 0x30);
+	ber_oid(b, oid_o, sizeof oid_o);
 	ber_str(b, 0x0c, "Example");            /* UTF8String */
-	der_end(b, atv);
-	der_end(b, set);
-	set = der_begin(b, 0x31);
-	atv = der_begin(b, 0x30);
-	der_oid(b, oid_cn, sizeof oid_cn);
+	ber_end(b, atv);
+	ber_end(b, set);
+	set = ber_begin(b, 0x31);
+	atv = ber_begin(b, 0x30);
+	ber_oid(b, oid_cn, sizeof oid_cn);
 	ber_str(b, 0x0c, cn);
-	der_end(b, atv);
-	der_end(b, set);
-	der_end(b, name);
+	ber_end(b, atv);
+	ber_end(b, set);
+	ber_end(b, name);
 }
 
 /* An X.509 v3 certificate (RFC 5280 4.1) for cn, with a subjectAltName,
@@ -719,27 +474,27 @@ static void x509_cert(struct buf *b, const char *cn)
 	};
 	static const uint8_t rsa[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 1, 1, 1 };
 	static const uint8_t oid_san[] = { 0x55, 29, 17 };
-	size_t cert = der_begin(b, 0x30), tbs = der_begin(b, 0x30), m, k, e;
+	size_t cert = ber_begin(b, 0x30), tbs = ber_begin(b, 0x30), m, k, e;
 
-	m = der_begin(b, 0xa0);                 /* version v3 */
+	m = ber_begin(b, 0xa0);                 /* version v3 */
 	ber_int(b, 2);
-	der_end(b, m);
+	ber_end(b, m);
 	put8(b, 0x02);                          /* serialNumber, positive */
 	put8(b, 16);
 	put8(b, 0x40 | (rnd() & 0x3f));
 	putopaque(b, 15);
 	der_alg(b, sha256_rsa, sizeof sha256_rsa);
 	der_name(b, "Example Issuing CA");
-	m = der_begin(b, 0x30);                 /* validity */
+	m = ber_begin(b, 0x30);                 /* validity */
 	ber_str(b, 0x17, "260101000000Z");
 	ber_str(b, 0x17, "280101000000Z");
-	der_end(b, m);
+	ber_end(b, m);
 	der_name(b, cn);
-	m = der_begin(b, 0x30);                 /* subjectPublicKeyInfo */
+	m = ber_begin(b, 0x30);                 /* subjectPublicKeyInfo */
 	der_alg(b, rsa, sizeof rsa);
-	k = der_begin(b, 0x03);
+	k = ber_begin(b, 0x03);
 	put8(b, 0);                             /* no unused bits */
-	e = der_begin(b, 0x30);                 /* RSAPublicKey (RFC 8017) */
+	e = ber_begin(b, 0x30);                 /* RSAPublicKey (RFC 8017) */
 	put8(b, 0x02);
 	put8(b, 0x82);
 	put16(b, 257);
@@ -747,31 +502,31 @@ static void x509_cert(struct buf *b, const char *cn)
 	put8(b, 0x80 | (rnd() & 0x7f));
 	putopaque(b, 255);
 	ber_int(b, 65537);
-	der_end(b, e);
-	der_end(b, k);
-	der_end(b, m);
-	m = der_begin(b, 0xa3);                 /* extensions */
-	k = der_begin(b, 0x30);
-	e = der_begin(b, 0x30);
-	der_oid(b, oid_san, sizeof oid_san);
+	ber_end(b, e);
+	ber_end(b, k);
+	ber_end(b, m);
+	m = ber_begin(b, 0xa3);                 /* extensions */
+	k = ber_begin(b, 0x30);
+	e = ber_begin(b, 0x30);
+	ber_oid(b, oid_san, sizeof oid_san);
 	{
-		size_t os = der_begin(b, 0x04), gn = der_begin(b, 0x30);
+		size_t os = ber_begin(b, 0x04), gn = ber_begin(b, 0x30);
 
 		ber_str(b, 0x82, cn);           /* dNSName */
 		ber_str(b, 0x82, "example.com");
-		der_end(b, gn);
-		der_end(b, os);
+		ber_end(b, gn);
+		ber_end(b, os);
 	}
-	der_end(b, e);
-	der_end(b, k);
-	der_end(b, m);
-	der_end(b, tbs);
+	ber_end(b, e);
+	ber_end(b, k);
+	ber_end(b, m);
+	ber_end(b, tbs);
 	der_alg(b, sha256_rsa, sizeof sha256_rsa);
-	m = der_begin(b, 0x03);                 /* signature */
+	m = ber_begin(b, 0x03);                 /* signature */
 	put8(b, 0);
 	putopaque(b, 256);
-	der_end(b, m);
-	der_end(b, cert);
+	ber_end(b, m);
+	ber_end(b, cert);
 }
 
 /* ServerHello, Certificate and ServerHelloDone in one handshake record:
@@ -871,7 +626,7 @@ static void sip_response(struct buf *b, const struct conv *c, bool udp)
    anonymous form, and takes the other for MQTT). */
 static void ldap_bind(struct buf *b, const struct conv *c, bool reply)
 {
-	size_t msg = der_begin(b, 0x30), op;
+	size_t msg = ber_begin(b, 0x30), op;
 
 	ber_int(b, 1);
 	if (!reply) {
@@ -880,20 +635,20 @@ static void ldap_bind(struct buf *b, const struct conv *c, bool reply)
 		if (c->id & 1)
 			snprintf(dn, sizeof dn,
 				 "cn=impsync%u,cn=Users,dc=example,dc=com", c->id % 8);
-		op = der_begin(b, 0x60);
+		op = ber_begin(b, 0x60);
 		ber_int(b, 3);
 		ber_str(b, 0x04, dn);
 		ber_str(b, 0x80, (c->id & 1) ? "Example-Passw0rd" : "");
 	} else {
-		op = der_begin(b, 0x61);
+		op = ber_begin(b, 0x61);
 		put8(b, 0x0a);                  /* resultCode success */
 		put8(b, 1);
 		put8(b, 0);
 		ber_str(b, 0x04, "");
 		ber_str(b, 0x04, "");
 	}
-	der_end(b, op);
-	der_end(b, msg);
+	ber_end(b, op);
+	ber_end(b, msg);
 }
 
 /* PostgreSQL StartupMessage v3.0 and AuthenticationMD5Password
@@ -1036,19 +791,19 @@ static void ntp(struct buf *b, const struct out *o, bool reply)
 static void snmp(struct buf *b, const struct conv *c, bool reply)
 {
 	static const uint8_t oid[] = { 0x2b, 6, 1, 2, 1, 1, 3, 0 };
-	size_t msg = der_begin(b, 0x30), pdu, vbl, vb, o;
+	size_t msg = ber_begin(b, 0x30), pdu, vbl, vb, o;
 
 	ber_int(b, 1);                          /* version 2c */
 	ber_str(b, 0x04, "public");
-	pdu = der_begin(b, reply ? 0xa2 : 0xa0);
+	pdu = ber_begin(b, reply ? 0xa2 : 0xa0);
 	ber_int(b, c->id & 0x7fffffff);
 	ber_int(b, 0);
 	ber_int(b, 0);
-	vbl = der_begin(b, 0x30);
-	vb = der_begin(b, 0x30);
-	o = der_begin(b, 0x06);
+	vbl = ber_begin(b, 0x30);
+	vb = ber_begin(b, 0x30);
+	o = ber_begin(b, 0x06);
 	putmem(b, oid, sizeof oid);
-	der_end(b, o);
+	ber_end(b, o);
 	if (reply) {
 		put8(b, 0x43);                  /* TimeTicks */
 		put8(b, 4);
@@ -1057,10 +812,10 @@ static void snmp(struct buf *b, const struct conv *c, bool reply)
 		put8(b, 0x05);                  /* NULL */
 		put8(b, 0);
 	}
-	der_end(b, vb);
-	der_end(b, vbl);
-	der_end(b, pdu);
-	der_end(b, msg);
+	ber_end(b, vb);
+	ber_end(b, vbl);
+	ber_end(b, pdu);
+	ber_end(b, msg);
 }
 
 /* The first request (reply false) or reply of c's service into b. */
@@ -1122,7 +877,7 @@ static void conv_start(struct out *o, struct conv *c, uint32_t id, bool conc)
 			break;
 	}
 	if (i == N_SERVICES)
-		die("internal error", "service shares do not add up to 1000");
+		pkt_die("internal error", "service shares do not add up to 1000");
 	c->id = id;
 	c->svc = (uint8_t)i;
 	c->server = services[i].server;
@@ -1217,7 +972,7 @@ static void run_mix(struct out *o, uint64_t target, uint32_t window)
 	uint32_t n_act, id = 0;
 
 	if (!act)
-		die("out of memory", NULL);
+		pkt_die("out of memory", NULL);
 	for (n_act = 0; n_act < window; n_act++)
 		conv_start(o, &act[n_act], id++, false);
 	while (n_act) {
@@ -1256,7 +1011,7 @@ static void run_conc(struct out *o, uint64_t flows, uint32_t conc)
 	struct buf pl;
 
 	if (!w || !perm)
-		die("out of memory", NULL);
+		pkt_die("out of memory", NULL);
 	for (done = 0; done < flows;) {
 		uint32_t n = flows - done < conc ? (uint32_t)(flows - done) : conc;
 		uint32_t i;
@@ -1356,25 +1111,17 @@ int main(int argc, char **argv)
 	/* Four-tuples come back after N_CLIENTS4 * N_EPHEMERAL ids; a conc
 	   wave must not reuse one that is still open. */
 	if (conc > (uint64_t)N_CLIENTS4 * N_EPHEMERAL)
-		die("concurrency above the distinct four-tuples available", NULL);
+		pkt_die("concurrency above the distinct four-tuples available", NULL);
 
 	memset(&o, 0, sizeof o);
+	pkt_prog = "gen_bench";
 	rng_state = seed;
 	o.now_us = EPOCH_2026 * 1000000u;
 	/* mix: 20 us apart on average (50,000 packets/s of packet time, so
 	   FIN-closed flows age out of impwatch's table during the run);
 	   conc: 10 us. */
 	o.step_max_us = mode[0] == 'm' ? 39 : 19;
-	o.dead = pcap_open_dead(DLT_EN10MB, SNAPLEN);
-	if (!o.dead)
-		die("pcap_open_dead failed", NULL);
-	o.f = fopen(argv[optind], "wb");
-	if (!o.f)
-		die(argv[optind], strerror(errno));
-	setvbuf(o.f, NULL, _IOFBF, 1 << 20);
-	o.dump = pcap_dump_fopen(o.dead, o.f);
-	if (!o.dump)
-		die(argv[optind], pcap_geterr(o.dead));
+	pcapout_open(&o.w, argv[optind], DLT_EN10MB, SNAPLEN, false);
 	o.bytes = 24;                           /* pcap file header */
 
 	if (mode[0] == 'm')
@@ -1382,10 +1129,7 @@ int main(int argc, char **argv)
 	else
 		run_conc(&o, flows, (uint32_t)conc);
 
-	if (pcap_dump_flush(o.dump) != 0 || ferror(o.f))
-		die(argv[optind], "write error");
-	pcap_dump_close(o.dump);
-	pcap_close(o.dead);
+	pcapout_close(&o.w);
 	printf("packets %llu flows %llu bytes %llu\n",
 	       (unsigned long long)o.packets, (unsigned long long)o.flows,
 	       (unsigned long long)o.bytes);

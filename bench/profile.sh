@@ -29,8 +29,9 @@ tools=$(dirname "$bin")/bench
 mkdir -p "$tools" || die "cannot create $tools"
 # shellcheck disable=SC2046 # pkg-config output is split on purpose
 $cc -std=c11 -O2 -Wall -Wextra -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Wformat=2 $(pkg-config --cflags libpcap) \
-	-o "$tools/gen_bench" bench/gen_bench.c $(pkg-config --libs libpcap) ||
+	-Wmissing-prototypes -Wformat=2 $(pkg-config --cflags libpcap) -Itests/lib \
+	-o "$tools/gen_bench" bench/gen_bench.c tests/lib/pktbuild.c \
+	tests/lib/pcapout.c $(pkg-config --libs libpcap) ||
 	die "cannot build bench/gen_bench.c"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/impwatch-profile.XXXXXX") || die "mktemp failed"

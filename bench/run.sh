@@ -75,11 +75,14 @@ mkdir -p "$tools" || die "cannot create $tools"
 warn="-std=c11 -O2 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2"
 pcap_cflags=$(pkg-config --cflags libpcap) || die "pkg-config libpcap failed (make deps)"
 pcap_libs=$(pkg-config --libs libpcap)
-for t in gen_bench floor; do
-	# shellcheck disable=SC2086 # flag lists are split on purpose
-	$cc $warn $pcap_cflags -o "$tools/$t" "bench/$t.c" $pcap_libs ||
-		die "cannot build bench/$t.c"
-done
+# gen_bench is built on the test library (tests/lib), as make builds it.
+# shellcheck disable=SC2086 # flag lists are split on purpose
+$cc $warn $pcap_cflags -Itests/lib -o "$tools/gen_bench" bench/gen_bench.c \
+	tests/lib/pktbuild.c tests/lib/pcapout.c $pcap_libs ||
+	die "cannot build bench/gen_bench.c"
+# shellcheck disable=SC2086
+$cc $warn $pcap_cflags -o "$tools/floor" bench/floor.c $pcap_libs ||
+	die "cannot build bench/floor.c"
 # shellcheck disable=SC2086
 $cc $warn -o "$tools/rss" bench/rss.c || die "cannot build bench/rss.c"
 
