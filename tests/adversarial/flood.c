@@ -8,7 +8,8 @@
  * source address and port change with every packet (10.0.0.0/8 sources,
  * ports 1024 to 61023), the destination is 192.0.2.10:PORT (default 9999).
  * N is at most 16,000,000. The IPv4 checksum is right; the UDP checksum is
- * 0 (none, RFC 768). Standard C only: no libpcap, no Python.
+ * 0 (none, RFC 768). Standard C only: no libpcap, no Python; the frames
+ * are built by the test library (tests/lib/pktbuild.h).
  *
  *   -F      every second packet is instead a later IPv4 fragment (offset
  *           8, more fragments) of a datagram of its own whose first
@@ -22,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pktbuild.h"
+
 #define FRAME 60   /* Ethernet minimum: 14 + 20 + 8 + 18 bytes of pad */
 
 static void le32(uint8_t *p, uint32_t v)
@@ -32,23 +35,24 @@ static void le32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
-static void be16(uint8_t *p, unsigned v)
+/* Packet i: Ethernet, IPv4 from 10.x.y.z, UDP to dst:port, padded. */
+static void frame(struct buf *f, unsigned long long i, int frag,
+		  unsigned port)
 {
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
+	static const uint8_t dst_mac[6] = { 2, 0, 0, 0, 0, 2 };
+	static const uint8_t src_mac[6] = { 2, 0, 0, 0, 0, 1 };
+	static const uint8_t dst[4] = { 192, 0, 2, 10 };
+	uint8_t src[4] = { 10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+	struct ipends e = { 4, src, dst };
 
-/* RFC 1071 checksum of the 20-byte IPv4 header. */
-static unsigned ip_sum(const uint8_t *h)
-{
-	uint32_t s = 0;
-	int i;
-
-	for (i = 0; i < 20; i += 2)
-		s += (uint32_t)(h[i] << 8 | h[i + 1]);
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return ~s & 0xffff;
+	f->n = 0;
+	eth_hdr(f, dst_mac, src_mac, ET_IPV4);
+	/* RFC 791: MF set, offset 1 (8 bytes): a later fragment; its 8
+	   bytes of data sit where the UDP header would. */
+	ip4_hdr(f, &e, P_UDP, 64, (unsigned)(i & 0xffff), frag ? 0x2001 : 0,
+		NULL, 0, 8);
+	udp_hdr(f, (unsigned)(1024 + i % 60000), port, 0);
+	eth_pad(f);
 }
 
 /* A whole number in [0, max] from s, or false. */
@@ -75,7 +79,8 @@ int main(int argc, char **argv)
 		0xff, 0xff, 0, 0, 1, 0, 0, 0
 	};
 	static uint8_t buf[1 << 16];
-	uint8_t rec[16 + FRAME], *f = rec + 16, *ip = f + 14, *udp = ip + 20;
+	uint8_t rec[16 + FRAME];
+	struct buf f;
 	unsigned long long n, i, port = 9999, gap = 1, first = 0, v;
 	int frags = 0, a = 1;
 	size_t used = 0;
@@ -100,20 +105,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "flood: bad port '%s'\n", argv[a + 1]);
 		return 2;
 	}
+	pkt_prog = "flood";
 	if (fwrite(file_hdr, 1, sizeof file_hdr, stdout) != sizeof file_hdr)
 		return 1;
 
-	memset(rec, 0, sizeof rec);
 	le32(rec + 8, FRAME);
 	le32(rec + 12, FRAME);
-	memcpy(f, "\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\x08\x00", 14);
-	ip[0] = 0x45;
-	be16(ip + 2, 28);
-	ip[8] = 64;
-	ip[9] = 17;
-	ip[16] = 192; ip[17] = 0; ip[18] = 2; ip[19] = 10;
-	be16(udp + 2, (unsigned)port);
-	be16(udp + 4, 8);
 
 	for (i = 0; i < n; i++) {
 		/* 2026-01-01T00:00:00Z plus i gaps. */
@@ -123,17 +120,8 @@ int main(int argc, char **argv)
 			us = first * 1000000ull;
 		le32(rec, (uint32_t)(us / 1000000u));
 		le32(rec + 4, (uint32_t)(us % 1000000u));
-		ip[12] = 10;
-		ip[13] = (uint8_t)(i >> 16);
-		ip[14] = (uint8_t)(i >> 8);
-		ip[15] = (uint8_t)i;
-		be16(ip + 4, (unsigned)(i & 0xffff));
-		/* RFC 791: MF set, offset 1 (8 bytes): a later fragment; its 8
-		   bytes of data sit where the UDP header would. */
-		be16(ip + 6, frags && (i & 1) ? 0x2001 : 0);
-		be16(ip + 10, 0);
-		be16(ip + 10, ip_sum(ip));
-		be16(udp, (unsigned)(1024 + i % 60000));
+		frame(&f, i, frags && (i & 1), (unsigned)port);
+		memcpy(rec + 16, f.b, FRAME);
 		if (sizeof buf - used < sizeof rec) {
 			if (fwrite(buf, 1, used, stdout) != used)
 				return 1;

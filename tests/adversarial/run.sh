@@ -125,7 +125,7 @@ idb() {
 
 # ---- the flood -----------------------------------------------------------
 
-if ! $CC -O2 -o "$tmp/flood" "$here/flood.c" ||
+if ! $CC -O2 -I"$here/../lib" -o "$tmp/flood" "$here/flood.c" "$here/../lib/pktbuild.c" ||
    ! $CC -O2 -o "$tmp/peakrss" "$here/peakrss.c"; then
 	echo "FAIL build: cannot compile the generators with $CC"
 	echo "adversarial: 0 passed, 1 failed"
