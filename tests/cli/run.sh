@@ -2,29 +2,8 @@
 # run.sh BIN: the command line's behaviour: exit codes, error messages,
 # standard input, output files, limits. Each case runs impwatch for real.
 set -u
+. "$(dirname "$0")/../lib/sh.sh"
 bin=$1
-pass=0
-fail=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-
-# check NAME WANT_STATUS PATTERN CMD...: run CMD; its exit status must be
-# WANT_STATUS and its standard output + error must match PATTERN (grep -E).
-check() {
-	name=$1 want=$2 pat=$3
-	shift 3
-	"$@" >"$tmp/out" 2>&1
-	got=$?
-	if [ "$got" -ne "$want" ]; then
-		echo "FAIL $name: exit $got, want $want"; sed 's/^/  | /' "$tmp/out" | head -10
-		fail=$((fail + 1))
-	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" "$tmp/out"; then
-		echo "FAIL $name: output does not match /$pat/"; sed 's/^/  | /' "$tmp/out" | head -10
-		fail=$((fail + 1))
-	else
-		pass=$((pass + 1))
-	fi
-}
 
 # A pcap file header (little-endian, microseconds) for link type $1.
 pcap_header() {
@@ -238,5 +217,4 @@ check modes 0 '^640 600 640$' sh -c "umask 022; \"$bin\" -q -w \"$tmp/r.txt\" --
 rm -f "$tmp/r.txt" "$tmp/ev.pcap" "$tmp/al.txt"
 check modes-umask 0 '^600 600 600$' sh -c "umask 077; \"$bin\" -q -o \"$tmp/r.txt\" --dump-undocumented \"$tmp/ev.pcap\" --alert-file \"$tmp/al.txt\" -r pcaps/demo.pcap && stat -c %a \"$tmp/r.txt\" \"$tmp/ev.pcap\" \"$tmp/al.txt\" | paste -sd' '"
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli

@@ -8,12 +8,9 @@
 # holds the public captures; when it is absent those cases are skipped
 # with a message and the project's own pcaps/ are still checked.
 set -u
+. "$(dirname "$0")/../lib/sh.sh"
 bin=$1
 corpus=${2:-../shared/pcaps}
-pass=0
-fail=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
 
 # flows FILE [ARGS...]: the run's flow lines in $tmp/flows, its summary in
 # $tmp/summary, its exit status in $rc.
@@ -28,12 +25,8 @@ flows() {
 	grep '"type":"summary"' "$tmp/out" >"$tmp/summary"
 }
 
-ok() { pass=$((pass + 1)); }
-bad() {
-	echo "FAIL $1: $2"
-	sed 's/^/  | /' "$tmp/flows" | head -10
-	fail=$((fail + 1))
-}
+# A failed case shows the flow lines of its run.
+context() { show "$tmp/flows"; }
 
 # want NAME FILE PATTERN [ARGS...]: some flow line matches PATTERN (ERE,
 # anchored at both ends).
@@ -194,5 +187,4 @@ want demo-7070 pcaps/demo.pcap 'tcp 7070 protocol-mismatch HTTP dpi'
 want demo-5049 pcaps/demo.pcap 'udp 5049 local-only - -'
 summary demo-counts pcaps/demo.pcap '"flows_by_verdict":\{"documented":26,"undocumented":3,"local-only":1,"protocol-mismatch":1,'
 
-echo "dpi: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish dpi

@@ -7,13 +7,10 @@
 # keeps it as is. Standard error and the exit status are kept too. Runs
 # with a non-UTC TZ: output must not depend on the local time zone.
 set -u
+. "$(dirname "$0")/../lib/sh.sh"
 bin=$1
 update=${2:-}
 dir=tests/golden
-pass=0
-fail=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
 
 while IFS='|' read -r name mode args; do
 	case "$name" in '' | '#'*) continue ;; esac
@@ -31,17 +28,14 @@ while IFS='|' read -r name mode args; do
 		continue
 	fi
 	if [ ! -f "$dir/$name.out" ]; then
-		echo "FAIL $name: no $dir/$name.out (run make update-golden)"
-		fail=$((fail + 1))
+		failed "$name" "no $dir/$name.out (run make update-golden)"
 	elif diff -u "$dir/$name.out" "$tmp/got" >"$tmp/diff"; then
-		pass=$((pass + 1))
+		ok
 	else
-		echo "FAIL $name: output differs from $dir/$name.out"
+		failed "$name" "output differs from $dir/$name.out"
 		head -60 "$tmp/diff"
-		fail=$((fail + 1))
 	fi
 done <"$dir/TESTLIST"
 
 [ "$update" = --update ] && exit 0
-echo "golden: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish golden

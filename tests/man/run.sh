@@ -4,15 +4,9 @@
 # exactly the options `impwatch --help` lists: an option added to one and
 # not the other fails here.
 set -u
+. "$(dirname "$0")/../lib/sh.sh"
 bin=$1
-pass=0
-fail=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
 pages="man/impwatch.1 man/impwatch-rules.5"
-
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 
 # Rendering: every warning groff can give (-ww), formatted and discarded.
 for p in $pages; do
@@ -27,7 +21,7 @@ for p in $pages; do
 	fi
 	groff -man -ww -z "$p" >"$tmp/groff" 2>&1
 	if [ -s "$tmp/groff" ]; then
-		bad "$p: groff warns:"; sed 's/^/  | /' "$tmp/groff" | head -20
+		bad "$p: groff warns:"; show "$tmp/groff" 20
 	else
 		ok
 	fi
@@ -37,7 +31,7 @@ if command -v mandoc >/dev/null 2>&1; then
 		[ -f "$p" ] || continue
 		mandoc -T lint -W warning "$p" >"$tmp/mandoc" 2>&1
 		if [ -s "$tmp/mandoc" ]; then
-			bad "$p: mandoc warns:"; sed 's/^/  | /' "$tmp/mandoc" | head -20
+			bad "$p: mandoc warns:"; show "$tmp/mandoc" 20
 		else
 			ok
 		fi
@@ -109,5 +103,4 @@ for p in $pages; do
 	fi
 done
 
-echo "man: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish man
