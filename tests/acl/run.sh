@@ -35,13 +35,11 @@
 #     each counted by the final rule's counter (root).
 # Every process is bounded in time; everything made is torn down.
 set -u
+. "$(dirname "$0")/../lib/sh.sh"
 bin=$1
 update=${2:-}
 dir=tests/acl
-pass=0
-fail=0
 skip=0
-tmp=$(mktemp -d) || exit 2
 ns_c=impw-aclc-$$
 ns_r=impw-aclr-$$
 ns_s=impw-acls-$$
@@ -52,35 +50,9 @@ cleanup() {
 	for ns in "$ns_c" "$ns_r" "$ns_s" "$ns_t"; do
 		ip netns del "$ns" 2>/dev/null
 	done
-	rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
-
-ok() { pass=$((pass + 1)); }
-bad() {
-	echo "FAIL $1: $2"
-	[ -f "$tmp/out" ] && sed 's/^/  | /' "$tmp/out" | cut -c1-200 | head -12
-	fail=$((fail + 1))
-}
-
-# check NAME WANT_STATUS PATTERN CMD...: CMD's exit status is WANT_STATUS
-# and its standard output and error match PATTERN (grep -E).
-check() {
-	name=$1 want=$2 pat=$3
-	shift 3
-	"$@" >"$tmp/out" 2>&1
-	got=$?
-	if [ "$got" -ne "$want" ]; then
-		bad "$name" "exit $got, want $want"
-	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" "$tmp/out"; then
-		bad "$name" "output does not match /$pat/"
-	else
-		ok
-	fi
-}
-# has NAME FILE PATTERN / hasnt NAME FILE PATTERN (grep -E).
-has() { if grep -Eq -- "$3" "$2"; then ok; else bad "$1" "no line /$3/ in $(basename "$2")"; fi; }
-hasnt() { if grep -Eq -- "$3" "$2"; then bad "$1" "a line /$3/ in $(basename "$2")"; else ok; fi; }
+# A failed case shows the output of the last command run.
+context() { show "$tmp/out" 12 '  | ' 200; }
 
 # --- 1. The command line ---------------------------------------------------
 check no-hosts 2 '--hosts FILE is required' "$bin" acl
@@ -142,9 +114,8 @@ for f in asa ios; do
 	elif diff -u "$dir/site.$f" "$tmp/site.$f" >"$tmp/diff"; then
 		ok
 	else
-		echo "FAIL golden-$f: output differs from $dir/site.$f"
+		failed "golden-$f" "output differs from $dir/site.$f"
 		head -40 "$tmp/diff"
-		fail=$((fail + 1))
 	fi
 done
 [ "$update" = --update ] && exit 0
@@ -324,5 +295,4 @@ if [ "$skip" -eq 0 ]; then
 	stopped ldaps-directory-to-imp "$ns_s" 192.0.2.40 198.51.100.11 tcp:636
 fi
 
-echo "acl: $pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+finish acl

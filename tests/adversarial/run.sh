@@ -27,48 +27,12 @@
 # and two small C programs in this folder (cc, or $CC): no Python, no
 # libpcap tools. Every run has a 120-second limit: a hang fails its case.
 set -u
-bin=$1
 here=$(dirname "$0")
-pass=0
-fail=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. "$here/../lib/sh.sh"
+bin=$1
 CC=${CC:-cc}
+# check's time limit (tests/lib/sh.sh): a hang fails its case.
 TO=120
-
-# check NAME WANT_STATUS PATTERN CMD...: run CMD; its exit status must be
-# WANT_STATUS and its standard output + error must match PATTERN (grep -E).
-# A sanitizer report fails the case whatever the status.
-check() {
-	name=$1 want=$2 pat=$3
-	shift 3
-	timeout $TO "$@" >"$tmp/out" 2>&1
-	got=$?
-	if [ "$got" -ne "$want" ]; then
-		echo "FAIL $name: exit $got, want $want"; sed 's/^/  | /' "$tmp/out" | head -10
-		fail=$((fail + 1))
-	elif grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' "$tmp/out"; then
-		echo "FAIL $name: sanitizer report"; sed 's/^/  | /' "$tmp/out" | head -20
-		fail=$((fail + 1))
-	elif [ -n "$pat" ] && ! grep -Eq -- "$pat" "$tmp/out"; then
-		echo "FAIL $name: output does not match /$pat/"; sed 's/^/  | /' "$tmp/out" | head -10
-		fail=$((fail + 1))
-	else
-		pass=$((pass + 1))
-	fi
-}
-
-# ok NAME COND...: a plain assertion (test(1) syntax).
-ok() {
-	name=$1
-	shift
-	if [ "$@" ]; then
-		pass=$((pass + 1))
-	else
-		echo "FAIL $name"
-		fail=$((fail + 1))
-	fi
-}
 
 # ---- capture builders (little-endian pcap, microseconds) ----------------
 
@@ -127,9 +91,8 @@ idb() {
 
 if ! $CC -O2 -I"$here/../lib" -o "$tmp/flood" "$here/flood.c" "$here/../lib/pktbuild.c" ||
    ! $CC -O2 -o "$tmp/peakrss" "$here/peakrss.c"; then
-	echo "FAIL build: cannot compile the generators with $CC"
-	echo "adversarial: 0 passed, 1 failed"
-	exit 1
+	failed build "cannot compile the generators with $CC"
+	finish adversarial
 fi
 
 # flood N: impwatch on N distinct flows from standard input, at most
@@ -154,10 +117,10 @@ set -- $(cat "$tmp/rss.2000000" 2>/dev/null) x x
 big_status=$1 big_kb=$2
 records=$(sed -n 1p "$tmp/flood.2000000")
 evicted=$(sed -n 2p "$tmp/flood.2000000")
-ok "flood-exit (status $big_status)" "$big_status" = 0 -a "$ref_status" = 0
-ok "flood-no-stderr" ! -s "$tmp/flood.2000000.err"
-ok "flood-records ($records of 2000000)" "$records" = 2000000
-ok "flood-evicted-records ($evicted of 1900000)" "$evicted" = 1900000
+assert "flood-exit (status $big_status)" "$big_status" = 0 -a "$ref_status" = 0
+assert "flood-no-stderr" ! -s "$tmp/flood.2000000.err"
+assert "flood-records ($records of 2000000)" "$records" = 2000000
+assert "flood-evicted-records ($evicted of 1900000)" "$evicted" = 1900000
 sed -n 3p "$tmp/flood.2000000" >"$tmp/flood.summary"
 for want in '"flows":2000000,' '"max_flows":100000,' '"peak_flows":100000,' \
 	'"evictions":1900000,' '"evicted":1900000,' '"eof":100000,'; do
@@ -165,10 +128,10 @@ for want in '"flows":2000000,' '"max_flows":100000,' '"peak_flows":100000,' \
 done
 if [ "$big_kb" != x ] && [ "$ref_kb" != x ]; then
 	# 2M flows may use no more than the 150k run plus a quarter and 16 MB.
-	ok "flood-rss (peak ${big_kb} kB at 2M flows, ${ref_kb} kB at 150k)" \
+	assert "flood-rss (peak ${big_kb} kB at 2M flows, ${ref_kb} kB at 150k)" \
 		"$big_kb" -le $((ref_kb + ref_kb / 4 + 16384))
 else
-	ok "flood-rss (no measurement)" 1 = 0
+	assert "flood-rss (no measurement)" 1 = 0
 fi
 echo "adversarial: flood peak RSS ${big_kb} kB for 2,000,000 flows (${ref_kb} kB for 150,000), --max-flows 100000"
 
@@ -191,9 +154,9 @@ check dpi-cap-default 0 '"over_cap":0,' "$bin" -q --format json --validate -r "$
 cap=$(sumval max_states "$tmp/cap.summary")
 over=$(sumval over_cap "$tmp/cap.summary")
 peak=$(sumval peak_states "$tmp/cap.summary")
-ok "dpi-cap-states (${cap:-?} states in 1 MB)" -n "$cap" -a "${cap:-0}" -gt 100 -a "${cap:-0}" -lt 3900
-ok "dpi-cap-peak ($peak)" "${peak:-x}" = "${cap:-y}"
-ok "dpi-cap-over ($over)" "${over:-x}" = "$((3900 - ${cap:-0}))"
+assert "dpi-cap-states (${cap:-?} states in 1 MB)" -n "$cap" -a "${cap:-0}" -gt 100 -a "${cap:-0}" -lt 3900
+assert "dpi-cap-peak ($peak)" "${peak:-x}" = "${cap:-y}"
+assert "dpi-cap-over ($over)" "${over:-x}" = "$((3900 - ${cap:-0}))"
 check dpi-cap-memory-mb 0 '"memory_mb":1,' cat "$tmp/cap.summary"
 check dpi-cap-text 0 "not inspected +$over \\(--dpi-memory 1 MB: at most $cap nDPI states\\)" \
 	"$bin" -q --dpi-memory 1 -r "$tmp/sip3900.pcap"
@@ -222,15 +185,15 @@ set -- $(cat "$tmp/rss.nodpi" 2>/dev/null) x x
 nodpi_status=$1 nodpi_kb=$2
 set -- $(cat "$tmp/rss.dpi" 2>/dev/null) x x
 dpi_status=$1 dpi_kb=$2
-ok "dpi-2m-exit ($nodpi_status, $dpi_status)" "$nodpi_status" = 0 -a "$dpi_status" = 0
+assert "dpi-2m-exit ($nodpi_status, $dpi_status)" "$nodpi_status" = 0 -a "$dpi_status" = 0
 cap=$(sumval max_states "$tmp/dpi2m.summary")
-ok "dpi-2m-peak-states ($(sumval peak_states "$tmp/dpi2m.summary") of ${cap:-?})" \
+assert "dpi-2m-peak-states ($(sumval peak_states "$tmp/dpi2m.summary") of ${cap:-?})" \
 	"$(sumval peak_states "$tmp/dpi2m.summary")" = "${cap:-x}"
 if [ "$dpi_kb" != x ] && [ "$nodpi_kb" != x ]; then
-	ok "dpi-2m-rss (peak ${dpi_kb} kB with nDPI, ${nodpi_kb} kB without)" \
+	assert "dpi-2m-rss (peak ${dpi_kb} kB with nDPI, ${nodpi_kb} kB without)" \
 		"$dpi_kb" -le $((nodpi_kb + 256 * 1024 + 256 * 1024 / 4 + 16384))
 else
-	ok "dpi-2m-rss (no measurement)" 1 = 0
+	assert "dpi-2m-rss (no measurement)" 1 = 0
 fi
 echo "adversarial: peak RSS for 2,000,000 flows at the default --max-flows: ${dpi_kb} kB with nDPI (--dpi-memory 256), ${nodpi_kb} kB with --no-dpi"
 
@@ -245,11 +208,11 @@ peak=$(sumval peak_flows "$tmp/month.summary")
 idle=$(sumval idle "$tmp/month.summary")
 clock=$(grep -o '"clock":{[^}]*}' "$tmp/month.summary")
 # The 2038 packet counts at the next packet's time: two flows then.
-ok "clock-first-2038-peak (${peak:-?} flows at once)" -n "$peak" -a "${peak:-9}" -le 3
-ok "clock-first-2038-idle (${idle:-?} of 20000 idled out)" -n "$idle" -a "${idle:-0}" -ge 19997
-ok "clock-first-2038-json ($clock)" "$clock" = '"clock":{"time_jump_s":60,"outliers":1,"jumps_back":0}'
+assert "clock-first-2038-peak (${peak:-?} flows at once)" -n "$peak" -a "${peak:-9}" -le 3
+assert "clock-first-2038-idle (${idle:-?} of 20000 idled out)" -n "$idle" -a "${idle:-0}" -ge 19997
+assert "clock-first-2038-json ($clock)" "$clock" = '"clock":{"time_jump_s":60,"outliers":1,"jumps_back":0}'
 "$bin" -q -r "$tmp/month.pcap" >"$tmp/month.txt" 2>&1
-ok "clock-first-2038-text" -n "$(grep -E '^  timestamps +1 not believed \(more than 60 s from the capture.s clock' "$tmp/month.txt")"
+assert "clock-first-2038-text" -n "$(grep -E '^  timestamps +1 not believed \(more than 60 s from the capture.s clock' "$tmp/month.txt")"
 check time-jump-zero 2 "invalid value '0' for --time-jump" "$bin" -q --time-jump 0 -r "$tmp/month.pcap"
 
 # ---- cut captures ----------------------------------------------------------
@@ -427,7 +390,7 @@ interrupted() {
 			sleep 0.05
 			i=$((i + 1))
 		done
-		ok "interrupted-asleep (impwatch $imp waits on the FIFO)" $i -lt 1200
+		assert "interrupted-asleep (impwatch $imp waits on the FIFO)" $i -lt 1200
 	fi
 	kill -"$sig" "$int_pid"
 	wait "$int_pid"
@@ -435,7 +398,7 @@ interrupted() {
 	exec 3>&-
 }
 interrupted TERM "$tmp/flood-5060.pcap" blocked --format json
-ok "interrupted-status (exit $int_rc, want 3)" "$int_rc" = 3
+assert "interrupted-status (exit $int_rc, want 3)" "$int_rc" = 3
 check interrupted-files 0 '"files":\[\{"name":"pcaps/link-ether.pcap",[^}]*"state":"complete",[^}]*\},\{"name":"-",[^}]*"state":"interrupted",[^}]*\},\{"name":"pcaps/demo.pcap","link_type":-1,"packets":0,"bytes":0,"state":"unread",' \
 	cat "$tmp/int.out"
 check interrupted-why 0 '"inconclusive":\[\{"reason":"interrupted","why":"SIGTERM stopped the run: - not finished \(after packet [1-9][0-9]*\); not read: pcaps/demo.pcap"\}\],"exit_status":3\}$' \
@@ -444,14 +407,14 @@ check interrupted-end-reasons 0 '"flows_by_end_reason":\{[^}]*"evicted":0,"eof":
 	cat "$tmp/int.out"
 check interrupted-no-eof 0 '^0$' sh -c "grep -c '\"end_reason\":\"eof\"' \"$tmp/int.out\" || :"
 interrupted INT "$tmp/flood-5060.pcap" no --validate
-ok "interrupted-validate-status (exit $int_rc, want 3)" "$int_rc" = 3
+assert "interrupted-validate-status (exit $int_rc, want 3)" "$int_rc" = 3
 check interrupted-validate-text 0 '^  interrupted +SIGINT stopped the run: - not finished' cat "$tmp/int.out"
 check interrupted-validate-verdict 0 '^Validate: INCONCLUSIVE: the run was interrupted \(exit 3\)$' cat "$tmp/int.out"
 check interrupted-text-unfinished 0 '^    not finished  stopped after packet [1-9]' cat "$tmp/int.out"
 check interrupted-text-unread 0 '^    not read      the run was stopped first$' cat "$tmp/int.out"
 # Findings already seen fail the gate: exit 1, the interruption still said.
 interrupted TERM "$tmp/flood-9999.pcap" no --validate --format json
-ok "interrupted-findings-status (exit $int_rc, want 1)" "$int_rc" = 1
+assert "interrupted-findings-status (exit $int_rc, want 1)" "$int_rc" = 1
 check interrupted-findings 0 '"inconclusive":\[\{"reason":"interrupted",[^]]*\],"validate":"fail","exit_status":1\}$' \
 	cat "$tmp/int.out"
 
@@ -474,15 +437,15 @@ kill -HUP "$hup_pid"
 exec 3>&-
 wait "$hup_pid"
 hup_rc=$?
-ok "hup-offline-status (exit $hup_rc, want 0)" "$hup_rc" = 0
-ok "hup-offline-mode ($(stat -c %a "$tmp/hup.json" 2>/dev/null), want 640)" \
+assert "hup-offline-status (exit $hup_rc, want 0)" "$hup_rc" = 0
+assert "hup-offline-mode ($(stat -c %a "$tmp/hup.json" 2>/dev/null), want 640)" \
 	"$(stat -c %a "$tmp/hup.json" 2>/dev/null)" = 640
 check hup-offline-summary 0 '^\{"type":"summary","files":\[\{"name":"-",[^}]*"state":"complete",[^}]*\},\{"name":"pcaps/demo.pcap",[^}]*"state":"complete",.*"inconclusive":\[\],"exit_status":0\}$' \
 	cat "$tmp/hup.json"
 hup_old=$(grep -c '"type":"flow"' "$tmp/hup.json.1")
 hup_new=$(grep -c '"type":"flow"' "$tmp/hup.json")
 hup_flows=$(sed -nE 's/.*"type":"summary".*,"flows":([0-9]+),"max_flows".*/\1/p' "$tmp/hup.json")
-ok "hup-offline-split ($hup_old before, $hup_new after the SIGHUP, summary ${hup_flows:-none}; want 20031, both sides some)" \
+assert "hup-offline-split ($hup_old before, $hup_new after the SIGHUP, summary ${hup_flows:-none}; want 20031, both sides some)" \
 	"$hup_old" -gt 0 -a "$hup_new" -gt 0 -a "$((hup_old + hup_new))" = "${hup_flows:--1}" -a "${hup_flows:-0}" = 20031
 check hup-offline-once 0 '^0$' sh -c "cat \"$tmp/hup.json.1\" \"$tmp/hup.json\" | grep '\"type\":\"flow\"' | sort | uniq -d | wc -l"
 
@@ -522,7 +485,7 @@ bad_rules() {
 	check "rules-$1" 2 "$1\\.conf:2: .*$3" "$bin" rules --check "$tmp/$1.conf"
 	check "rules-add-$1" 2 "^$tmp/$1\\.conf:2: " \
 		sh -c "\"$bin\" -q --format json --rules-add \"$tmp/$1.conf\" -r pcaps/demo.pcap 2>&1 >\"$tmp/report\""
-	ok "rules-add-$1-no-report" ! -s "$tmp/report"
+	assert "rules-add-$1-no-report" ! -s "$tmp/report"
 }
 bad_rules table '99 | a | cucm -> imp | SIP | udp | 5061 | ephemeral | wire | SIP | x' 'table 99 out of range'
 bad_rules service '2 | Bad_Id | cucm -> imp | SIP | udp | 5061 | ephemeral | wire | SIP | x' 'bad service id'
@@ -581,7 +544,7 @@ if "$bin" --help 2>/dev/null | grep -q -- '--hosts'; then
 		printf '%s\n%s\n' "$hgood" "$2" >"$tmp/$1.hosts"
 		check "hosts-$1" 2 "$1\\.hosts:2: .*$3" \
 			sh -c "\"$bin\" -q --hosts \"$tmp/$1.hosts\" -r pcaps/demo.pcap 2>&1 >\"$tmp/report\""
-		ok "hosts-$1-no-report" ! -s "$tmp/report"
+		assert "hosts-$1-no-report" ! -s "$tmp/report"
 	}
 	bad_hosts no-address 'cucm' 'missing address'
 	bad_hosts role 'pbx 192.0.2.20' "unknown role 'pbx'"
@@ -622,18 +585,14 @@ for f in tests/crashes/*.pcap tests/crashes/*.pcapng; do
 	timeout $TO "$bin" -q --format json -r "$f" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	if [ "$rc" -gt 2 ]; then
-		echo "FAIL crash-$(basename "$f"): exit $rc"; head -20 "$tmp/err"
-		fail=$((fail + 1))
+		failed "crash-$(basename "$f")" "exit $rc"; head -20 "$tmp/err"
 	elif grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' "$tmp/err"; then
-		echo "FAIL crash-$(basename "$f"): sanitizer report"; head -20 "$tmp/err"
-		fail=$((fail + 1))
+		failed "crash-$(basename "$f")" "sanitizer report"; head -20 "$tmp/err"
 	elif ! tail -n 1 "$tmp/out" | grep -q '"type":"summary"'; then
-		echo "FAIL crash-$(basename "$f"): no summary"
-		fail=$((fail + 1))
+		failed "crash-$(basename "$f")" "no summary"
 	else
-		pass=$((pass + 1))
+		ok
 	fi
 done
 
-echo "adversarial: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish adversarial

@@ -8,24 +8,22 @@
 # Needs root (namespaces, capture); skipped with a message otherwise.
 # Every process it starts is bounded in time; everything is torn down.
 set -u
+. "$(dirname "$0")/../lib/sh.sh"
 bin=$1
 peer=$2
 genb=${3:-}
-pass=0
-fail=0
 
 if [ "$(id -u)" != 0 ]; then
 	echo "live: not root: live capture tests skipped"
-	echo "live: 0 passed, 0 failed, 1 skipped"
-	exit 0
+	skip=1
+	finish live
 fi
 if ! command -v ip >/dev/null 2>&1 || ! ip netns list >/dev/null 2>&1; then
 	echo "live: no network namespaces here (iproute2): live capture tests skipped"
-	echo "live: 0 passed, 0 failed, 1 skipped"
-	exit 0
+	skip=1
+	finish live
 fi
 
-tmp=$(mktemp -d) || exit 2
 ns_s=impw-srv-$$
 ns_c=impw-cli-$$
 cleanup() {
@@ -33,22 +31,11 @@ cleanup() {
 	[ -n "${srv_pid:-}" ] && kill "$srv_pid" 2>/dev/null
 	ip netns del "$ns_s" 2>/dev/null
 	ip netns del "$ns_c" 2>/dev/null
-	rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
-
-ok() { pass=$((pass + 1)); }
-bad() {
-	echo "FAIL $1: $2"
-	[ -f "$tmp/out" ] && sed 's/^/  | /' "$tmp/out" | cut -c1-220 | head -20
-	[ -f "$tmp/err" ] && sed 's/^/  ! /' "$tmp/err" | head -5
-	fail=$((fail + 1))
-}
-# has NAME PATTERN: the report has a line matching PATTERN (grep -E).
-has() { if grep -Eq -- "$2" "$tmp/out"; then ok; else bad "$1" "no line /$2/"; fi; }
-count() {
-	n=$(grep -Ec -- "$2" "$tmp/out")
-	if [ "$n" -eq "$3" ]; then ok; else bad "$1" "$n lines /$2/, want $3"; fi
+# A failed case shows the report and the errors of the run it read.
+context() {
+	show "$tmp/out" 20 '  | ' 220
+	show "$tmp/err" 5 '  ! '
 }
 
 # The two hosts and the wire between them.
@@ -60,8 +47,8 @@ ip netns add "$ns_s" && ip netns add "$ns_c" &&
 	ip -n "$ns_s" link set veth-s$$ up && ip -n "$ns_c" link set veth-c$$ up &&
 	ip -n "$ns_s" link set lo up && ip -n "$ns_c" link set lo up || {
 	echo "live: cannot make network namespaces: live capture tests skipped"
-	echo "live: 0 passed, 0 failed, 1 skipped"
-	exit 0
+	skip=1
+	finish live
 }
 
 # Errors: each one clear line and exit 2.
@@ -137,26 +124,26 @@ wait "$hold_pid" 2>/dev/null
 # --validate: undocumented and local-only flows were seen, no drops: 1.
 [ "$rc" -eq 1 ] && ok || bad validate-status "exit $rc, want 1"
 # One alert per finding flow, none for documented ones.
-count alerts '"type":"alert"' 3
-has alert-3389 '"type":"alert".*"reason":"no catalogue row documents tcp/3389".*"client_ip":"192.0.2.20"'
-has alert-9999 '"type":"alert".*"reason":"no catalogue row documents udp/9999"'
-has alert-7070 '"type":"alert".*"server_port":7070.*"verdict":"local-only"'
-count no-alert-5222 '"type":"alert".*"server_port":5222' 0
+count alerts "$tmp/out" '"type":"alert"' 3
+has alert-3389 "$tmp/out" '"type":"alert".*"reason":"no catalogue row documents tcp/3389".*"client_ip":"192.0.2.20"'
+has alert-9999 "$tmp/out" '"type":"alert".*"reason":"no catalogue row documents udp/9999"'
+has alert-7070 "$tmp/out" '"type":"alert".*"server_port":7070.*"verdict":"local-only"'
+count no-alert-5222 "$tmp/out" '"type":"alert".*"server_port":5222' 0
 # Flow records: the documented ones with their application, the open one
 # ended by the shutdown.
-has flow-5222 '"type":"flow".*"server_ip":"192.0.2.10","server_port":5222.*"service":"xcp-client-access".*"verdict":"documented"'
-has flow-5222-open '"type":"flow".*"server_port":5222.*"end_reason":"shutdown"'
-has flow-5060 '"type":"flow".*"transport":"udp".*"server_port":5060.*"verdict":"documented".*"app":"SIP"'
-has flow-3389 '"type":"flow".*"server_port":3389.*"verdict":"undocumented"'
-has interim '"type":"stats".*"pcap_received":[0-9]+,"pcap_dropped":0'
-has summary '"type":"summary".*"capture":\{"interface":"veth-s[0-9]*","received":[1-9][0-9]*,"dropped":0,"ifdropped":0,.*"validate":"fail","exit_status":1'
+has flow-5222 "$tmp/out" '"type":"flow".*"server_ip":"192.0.2.10","server_port":5222.*"service":"xcp-client-access".*"verdict":"documented"'
+has flow-5222-open "$tmp/out" '"type":"flow".*"server_port":5222.*"end_reason":"shutdown"'
+has flow-5060 "$tmp/out" '"type":"flow".*"transport":"udp".*"server_port":5060.*"verdict":"documented".*"app":"SIP"'
+has flow-3389 "$tmp/out" '"type":"flow".*"server_port":3389.*"verdict":"undocumented"'
+has interim "$tmp/out" '"type":"stats".*"pcap_received":[0-9]+,"pcap_dropped":0'
+has summary "$tmp/out" '"type":"summary".*"capture":\{"interface":"veth-s[0-9]*","received":[1-9][0-9]*,"dropped":0,"ifdropped":0,.*"validate":"fail","exit_status":1'
 # The summary is the last record: nothing seen was lost after it.
 tail -n 1 "$tmp/out" | grep -q '"type":"summary"' && ok || bad summary-last "the last record is not the summary"
 # The evidence holds the findings' frames only, in a file made by nobody.
 [ "$(stat -c %U "$tmp/ev/evidence.pcap" 2>/dev/null)" = nobody ] && ok ||
 	bad evidence-owner "the evidence file is not nobody's"
 "$bin" -q --format json -r "$tmp/ev/evidence.pcap" >"$tmp/out" 2>"$tmp/err"
-has evidence '"flows_by_verdict":\{"documented":0,"undocumented":2,"local-only":1,'
+has evidence "$tmp/out" '"flows_by_verdict":\{"documented":0,"undocumented":2,"local-only":1,'
 
 # --duration: stops by itself and reports.
 ip netns exec "$ns_s" timeout 10 "$bin" -i veth-s$$ -q --format json --duration 1 \
@@ -174,30 +161,14 @@ wait "$imp_pid"
 rc=$?
 imp_pid=
 [ "$rc" -eq 0 ] && ok || bad count-status "exit $rc"
-has count '"type":"summary","files":\[\],"packets":3,'
+has count "$tmp/out" '"type":"summary","files":\[\],"packets":3,'
 
 # ---- a sensor on a quiet link ---------------------------------------------
 # Timers, SIGHUP, alerts as they happen, shutdown and an interface that
 # goes down. Each wait is for a condition, with a generous bound; no
 # assertion is on a time.
 
-# wait_n FILE PATTERN N SECONDS: until FILE has N lines matching PATTERN.
-wait_n() {
-	i=0
-	while [ "$i" -lt $(($4 * 10)) ]; do
-		n=$(grep -Ec -- "$2" "$1" 2>/dev/null)
-		[ "${n:-0}" -ge "$3" ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-wait_for() { wait_n "$1" "$2" 1 "$3"; }
-# nlines FILE PATTERN: how many lines of FILE match.
-nlines() {
-	n=$(grep -Ec -- "$2" "$1" 2>/dev/null)
-	echo "${n:-0}"
-}
+# wait_n, wait_for and nlines (tests/lib/sh.sh) wait on the reports.
 # The impwatch under the timeout wrapper started last ($imp_pid).
 imp_child() { pgrep -P "$imp_pid" 2>/dev/null | head -n 1; }
 # stop_imp: SIGTERM, then its exit status in $rc.
@@ -243,7 +214,7 @@ ip netns exec "$ns_s" timeout -k 5 30 "$bin" -i veth-s$$ -q --format json \
 	--validate --duration 2 -f "$quiet" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 3 ] && ok || bad quiet-validate "exit $rc, want 3 (inconclusive)"
-has quiet-validate-why '"inconclusive":\[\{"reason":"no-packets","why":"no packets: none captured on veth-s[0-9]+"\}\],"validate":"inconclusive","exit_status":3\}$'
+has quiet-validate-why "$tmp/out" '"inconclusive":\[\{"reason":"no-packets","why":"no packets: none captured on veth-s[0-9]+"\}\],"validate":"inconclusive","exit_status":3\}$'
 
 # --report-every keeps reporting on silence, and an idle UDP flow is
 # written by its idle timeout with no packet after it.
@@ -384,9 +355,9 @@ c_retry udp:9999 "after"
 wait_n "$tmp/out" '"type":"alert"' 2 15 && ok || bad ifdown-resumed "no capture after the interface came back"
 stop_imp
 [ "$rc" -eq 3 ] && ok || bad ifdown-validate "exit $rc, want 3 (inconclusive)"
-has ifdown-summary '"type":"summary".*"capture":\{"interface":"veth-s[0-9]*",.*"went_down":1,'
-has ifdown-health '"type":"summary".*"health":\{"status":"poor".*went down'
-has ifdown-reason '"inconclusive":\[\{"reason":"interface-down","why":"the interface veth-s[0-9]+ went down 1 time \([0-9.]+ s in all\): what crossed the wire meanwhile was not seen"\}\],"validate":"inconclusive","exit_status":3\}$'
+has ifdown-summary "$tmp/out" '"type":"summary".*"capture":\{"interface":"veth-s[0-9]*",.*"went_down":1,'
+has ifdown-health "$tmp/out" '"type":"summary".*"health":\{"status":"poor".*went down'
+has ifdown-reason "$tmp/out" '"inconclusive":\[\{"reason":"interface-down","why":"the interface veth-s[0-9]+ went down 1 time \([0-9.]+ s in all\): what crossed the wire meanwhile was not seen"\}\],"validate":"inconclusive","exit_status":3\}$'
 
 # Replay: every flow of a generated capture, replayed at a modest rate,
 # is recorded live as it is from the file.
@@ -465,12 +436,12 @@ drops() {
 if command -v pgrep >/dev/null 2>&1; then
 	drops
 	[ "$rc" -eq 3 ] && ok || bad drops-inconclusive "exit $rc, want 3"
-	has drops-counted '"capture":\{"interface":"veth-s[0-9]+","received":[0-9]+,"dropped":[1-9]'
-	has drops-why '"inconclusive":\[\{"reason":"drops","why":"[1-9][0-9]* packets dropped by the kernel, [0-9]+ by the interface, over 0% of [0-9]+: the capture could not keep up"\}\]'
+	has drops-counted "$tmp/out" '"capture":\{"interface":"veth-s[0-9]+","received":[0-9]+,"dropped":[1-9]'
+	has drops-why "$tmp/out" '"inconclusive":\[\{"reason":"drops","why":"[1-9][0-9]* packets dropped by the kernel, [0-9]+ by the interface, over 0% of [0-9]+: the capture could not keep up"\}\]'
 	drops --health-drops 100
 	[ "$rc" -eq 0 ] && ok || bad drops-accepted "exit $rc, want 0"
-	has drops-accepted-counted '"capture":\{"interface":"veth-s[0-9]+","received":[0-9]+,"dropped":[1-9]'
-	has drops-accepted-health '"drops_threshold_pct":100,"why":null\}'
+	has drops-accepted-counted "$tmp/out" '"capture":\{"interface":"veth-s[0-9]+","received":[0-9]+,"dropped":[1-9]'
+	has drops-accepted-health "$tmp/out" '"drops_threshold_pct":100,"why":null\}'
 	kill "$srv_pid" 2>/dev/null
 	wait "$srv_pid" 2>/dev/null
 	srv_pid=
@@ -478,5 +449,4 @@ else
 	echo "live: no pgrep: the dropped-packets cases skipped"
 fi
 
-echo "live: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish live
