@@ -7,13 +7,10 @@
 # tshark's conversation tables (when tshark is installed); the differences
 # of flow definition allowed are documented in tests/corpus/README.md.
 set -u
+. "$(dirname "$0")/../lib/sh.sh"
 bin=$1
 dir=$2
-pass=0
-fail=0
 skip=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
 have_tshark=0
 command -v tshark >/dev/null 2>&1 && have_tshark=1
 [ "$have_tshark" = 1 ] || echo "corpus: tshark not installed: flow counts not compared"
@@ -32,24 +29,21 @@ for f in "$dir"/*.pcap "$dir"/*.pcapng "$dir"/*.cap; do
 		>"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	if [ "$rc" -ge 124 ] || { [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; }; then
-		echo "FAIL $name: exit status $rc (crash or hang)"
+		failed "$name" "exit status $rc (crash or hang)"
 		head -5 "$tmp/err"
-		fail=$((fail + 1))
 		continue
 	fi
 	if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' "$tmp/err"; then
-		echo "FAIL $name: sanitizer report"
+		failed "$name" "sanitizer report"
 		head -20 "$tmp/err"
-		fail=$((fail + 1))
 		continue
 	fi
 	if ! tail -n 1 "$tmp/out" | grep -q '"type":"summary"'; then
-		echo "FAIL $name: no summary record (exit $rc)"
-		fail=$((fail + 1))
+		failed "$name" "no summary record (exit $rc)"
 		continue
 	fi
 	if [ "$rc" -ne 0 ] || [ "$have_tshark" = 0 ]; then
-		pass=$((pass + 1))
+		ok
 		continue
 	fi
 	# impwatch: distinct TCP/UDP endpoint pairs (a FIN and a new SYN on
@@ -69,14 +63,12 @@ for f in "$dir"/*.pcap "$dir"/*.pcapng "$dir"/*.cap; do
 		sort -u >"$tmp/theirs"
 	# The same conversations, not merely as many.
 	if cmp -s "$tmp/mine" "$tmp/theirs"; then
-		pass=$((pass + 1))
+		ok
 	elif grep -q "^$name:" "$known" 2>/dev/null; then
 		skip=$((skip + 1))
 	else
-		echo "FAIL $name: $(wc -l <"$tmp/mine") TCP/UDP flows, tshark $(wc -l <"$tmp/theirs") conversations:"
+		failed "$name" "$(wc -l <"$tmp/mine") TCP/UDP flows, tshark $(wc -l <"$tmp/theirs") conversations:"
 		diff "$tmp/mine" "$tmp/theirs" | grep '^[<>]' | head -5
-		fail=$((fail + 1))
 	fi
 done
-echo "corpus: $pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+finish corpus

@@ -13,38 +13,12 @@
 #     systemd-analyze verify on the installed files, dpkg -r, dpkg --purge,
 #     and nothing of it left.
 set -u
+. "$(dirname "$0")/../lib/sh.sh"
 bin=$1
-pass=0
-fail=0
-tmp=$(mktemp -d) || exit 2
 installed_deb=
 cleanup() {
 	# A package this run installed never stays behind, whatever failed.
 	[ -n "$installed_deb" ] && dpkg --purge impwatch >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 2' INT TERM
-
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
-# expect NAME CMD...: CMD must succeed.
-expect() {
-	name=$1
-	shift
-	if "$@" >"$tmp/out" 2>&1; then
-		ok
-	else
-		bad "$name"; sed 's/^/  | /' "$tmp/out" | head -10
-	fi
-}
-# same NAME FILE_WANT FILE_GOT: the two files must be equal.
-same() {
-	if cmp -s "$2" "$3"; then
-		ok
-	else
-		bad "$1:"; diff "$2" "$3" | sed 's/^/  | /' | head -20
-	fi
 }
 # The files (and links) under a folder, relative to it, sorted.
 files_under() { (cd "$1" && find . ! -type d | sed 's|^\./||' | LC_ALL=C sort); }
@@ -57,7 +31,7 @@ sha_builtin=$("$bin" -V | sed -n 's/^built-in catalogue SHA-256 //p')
 # --- make install, default PREFIX, into a DESTDIR --------------------------
 dest=$tmp/dest
 make_ install DESTDIR="$dest" >"$tmp/install.log" 2>&1 || {
-	bad "make install DESTDIR=..."; sed 's/^/  | /' "$tmp/install.log" | head; }
+	bad "make install DESTDIR=..."; show "$tmp/install.log"; }
 cat >"$tmp/want" <<'EOF'
 etc/default/impwatch
 etc/logrotate.d/impwatch
@@ -162,7 +136,7 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	if verify "$pfx/usr/lib/systemd/system/impwatch@.service"; then
 		ok
 	else
-		bad "systemd-analyze verify impwatch@.service:"; sed 's/^/  | /' "$tmp/verify"
+		bad "systemd-analyze verify impwatch@.service:"; show "$tmp/verify" 1000
 	fi
 	sed 's/^ProtectHome=yes$/ProtectHome=yess/' "$pfx/usr/lib/systemd/system/impwatch@.service" \
 		>"$tmp/impwatch-typo@.service"
@@ -178,12 +152,10 @@ fi
 # --- the Debian package -----------------------------------------------------
 if ! command -v dpkg-deb >/dev/null 2>&1 || ! command -v dpkg-shlibdeps >/dev/null 2>&1; then
 	echo "install: dpkg-dev not installed, the package is not built (make deps as root)"
-	echo "install: $pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit
+	finish install
 fi
 deb=$(sh tools/mkdeb.sh "$bin" "$tmp/deb" 2>"$tmp/mkdeb.err") || {
-	bad "mkdeb.sh:"; sed 's/^/  | /' "$tmp/mkdeb.err"; }
+	bad "mkdeb.sh:"; show "$tmp/mkdeb.err" 1000; }
 if [ -n "$deb" ] && [ -f "$deb" ]; then
 	dpkg-deb -c "$deb" | awk '{ print $NF }' | grep -v '/$' | sed 's|^\./||' |
 		LC_ALL=C sort >"$tmp/got"
@@ -225,7 +197,7 @@ else
 		installed_deb=1
 		ok
 	else
-		bad "dpkg -i:"; sed 's/^/  | /' "$tmp/dpkg.log" | head -20
+		bad "dpkg -i:"; show "$tmp/dpkg.log" 20
 	fi
 fi
 if [ -n "$installed_deb" ]; then
@@ -257,7 +229,7 @@ if [ -n "$installed_deb" ]; then
 		if [ $? -eq 0 ] && [ ! -s "$tmp/verify" ]; then
 			ok
 		else
-			bad "systemd-analyze verify on the installed unit:"; sed 's/^/  | /' "$tmp/verify"
+			bad "systemd-analyze verify on the installed unit:"; show "$tmp/verify" 1000
 		fi
 	fi
 	# What the service would have written, as its user.
@@ -284,5 +256,4 @@ if [ -n "$installed_deb" ]; then
 		test ! -e /usr/share/impwatch -a ! -e /usr/share/doc/impwatch
 fi
 
-echo "install: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish install

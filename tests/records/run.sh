@@ -17,14 +17,11 @@
 # Needs /usr/bin/python3 and tshark (.ci/run installs both); each part is
 # skipped with a note without them.
 set -u
+here=$(dirname "$0")
+. "$here/../lib/sh.sh"
 cid=$1
 flowdump=$2
-here=$(dirname "$0")
 py=/usr/bin/python3
-pass=0
-fail=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
 
 if [ ! -x "$py" ]; then
 	echo "records: $py not found: Community ID cross-check skipped"
@@ -34,16 +31,14 @@ fi
 "$py" "$here/gen_tuples.py" >"$tmp/tuples" || exit 2
 "$py" "$here/community_id.py" <"$tmp/tuples" >"$tmp/py" || exit 2
 if ! "$cid" <"$tmp/tuples" >"$tmp/c"; then
-	echo "FAIL community-id: the C driver failed"
-	fail=$((fail + 1))
+	failed community-id "the C driver failed"
 elif [ "$(wc -l <"$tmp/tuples")" -ne "$(wc -l <"$tmp/c")" ] ||
      ! cmp -s "$tmp/py" "$tmp/c"; then
-	echo "FAIL community-id: impwatch and community_id.py differ:"
+	failed community-id "impwatch and community_id.py differ:"
 	paste -d ' ' "$tmp/tuples" "$tmp/c" "$tmp/py" |
 		awk '$7 != $8' | head -10 | sed 's/^/  | /'
-	fail=$((fail + 1))
 else
-	pass=$((pass + 1))
+	ok
 fi
 echo "records: community ID of $(wc -l <"$tmp/tuples") tuples compared with community_id.py"
 
@@ -60,13 +55,11 @@ else
 	done
 	# shellcheck disable=SC2086 # the captures' names, split on purpose
 	if "$py" "$here/check_flows.py" "$flowdump" "$tmp/gen.pcap" $caps >"$tmp/flows" 2>&1; then
-		pass=$((pass + 1))
+		ok
 	else
-		echo "FAIL flows: impwatch's record fields differ from tshark's decoding:"
-		fail=$((fail + 1))
+		failed flows "impwatch's record fields differ from tshark's decoding:"
 	fi
 	grep -v '^records:' "$tmp/flows" | head -20
 	grep '^records:' "$tmp/flows"
 fi
-echo "records: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish records

@@ -11,16 +11,15 @@
 #
 # VALGRIND_JOBS=N runs N cases at once (default: the number of CPUs).
 set -u
+. "$(dirname "$0")/../lib/sh.sh"
 bin=$1
 shift
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
 
 # Installed when missing, as root (tools/deps.sh).
 if ! command -v valgrind >/dev/null 2>&1 && ! sh tools/deps.sh valgrind; then
 	echo "valgrind: not installed (Debian: apt-get install valgrind)"
-	echo "valgrind: 0 passed, 1 failed"
-	exit 1
+	fail=1
+	finish valgrind
 fi
 
 vg="valgrind -q --error-exitcode=99 --leak-check=full \
@@ -65,18 +64,14 @@ done <"$tmp/cases" |
 	xargs -d '\n' -n 2 -P "$jobs" sh "$tmp/one.sh" "$tmp" 2>/dev/null ||
 	true
 
-pass=0
-fail=0
 while IFS="$tab" read -r name cmd; do
 	st=$(cat "$tmp/$name.status" 2>/dev/null || echo missing)
 	if [ "$st" = pass ]; then
-		pass=$((pass + 1))
+		ok
 	else
-		fail=$((fail + 1))
-		echo "FAIL $name ($st)"
+		failed "$name ($st)"
 		grep '^==[0-9]*== ' "$tmp/$name.log" 2>/dev/null | head -40
 	fi
 done <"$tmp/cases"
 
-echo "valgrind: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish valgrind
