@@ -30,6 +30,7 @@ set -u
 here=$(dirname "$0")
 . "$here/../lib/sh.sh"
 bin=$1
+need jq adversarial
 CC=${CC:-cc}
 # check's time limit (tests/lib/sh.sh): a hang fails its case.
 TO=120
@@ -102,8 +103,8 @@ flood() {
 	"$tmp/flood" "$1" |
 		timeout $TO "$tmp/peakrss" "$tmp/rss.$1" "$bin" -q --format json \
 			--max-flows 100000 -r - 2>"$tmp/flood.$1.err" |
-		awk '/^\{"type":"flow"/ { n++; if (/"end_reason":"evicted"/) e++ }
-		     /^\{"type":"summary"/ { s = $0 }
+		awk '/"type":"flow"/ { n++; if (/"end_reason":"evicted"/) e++ }
+		     /"type":"summary"/ { s = $0 }
 		     END { print n + 0; print e + 0; print s }' >"$tmp/flood.$1"
 }
 
@@ -122,9 +123,10 @@ assert "flood-no-stderr" ! -s "$tmp/flood.2000000.err"
 assert "flood-records ($records of 2000000)" "$records" = 2000000
 assert "flood-evicted-records ($evicted of 1900000)" "$evicted" = 1900000
 sed -n 3p "$tmp/flood.2000000" >"$tmp/flood.summary"
-for want in '"flows":2000000,' '"max_flows":100000,' '"peak_flows":100000,' \
-	'"evictions":1900000,' '"evicted":1900000,' '"eof":100000,'; do
-	check "flood-summary $want" 0 "$want" cat "$tmp/flood.summary"
+for want in '.flows == 2000000' '.max_flows == 100000' '.peak_flows == 100000' \
+	'.evictions == 1900000' '.flows_by_end_reason.evicted == 1900000' \
+	'.flows_by_end_reason.eof == 100000'; do
+	assert "flood-summary $want" "$(jval "$want" "$tmp/flood.summary")" = true
 done
 if [ "$big_kb" != x ] && [ "$ref_kb" != x ]; then
 	# 2M flows may use no more than the 150k run plus a quarter and 16 MB.
@@ -137,9 +139,9 @@ echo "adversarial: flood peak RSS ${big_kb} kB for 2,000,000 flows (${ref_kb} kB
 
 # ---- work left undone for lack of room ----------------------------------------
 
-# sumval KEY FILE: the number after "KEY": in FILE's summary line.
+# sumval PATH FILE: the value at PATH (jq) in FILE's summary line.
 sumval() {
-	sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" "$2" | head -n 1
+	jval "$1" "$2" | head -n 1
 }
 
 # Flows to SIP's documented port, one packet each, no payload: every flow
@@ -151,9 +153,9 @@ sumval() {
 "$tmp/flood" 3900 5060 >"$tmp/sip3900.pcap"
 check dpi-cap-default 0 '"over_cap":0,' "$bin" -q --format json --validate -r "$tmp/sip3900.pcap"
 "$bin" -q --format json --dpi-memory 1 -r "$tmp/sip3900.pcap" 2>&1 | tail -n 1 >"$tmp/cap.summary"
-cap=$(sumval max_states "$tmp/cap.summary")
-over=$(sumval over_cap "$tmp/cap.summary")
-peak=$(sumval peak_states "$tmp/cap.summary")
+cap=$(sumval .dpi.max_states "$tmp/cap.summary")
+over=$(sumval .dpi.over_cap "$tmp/cap.summary")
+peak=$(sumval .dpi.peak_states "$tmp/cap.summary")
 assert "dpi-cap-states (${cap:-?} states in 1 MB)" -n "$cap" -a "${cap:-0}" -gt 100 -a "${cap:-0}" -lt 3900
 assert "dpi-cap-peak ($peak)" "${peak:-x}" = "${cap:-y}"
 assert "dpi-cap-over ($over)" "${over:-x}" = "$((3900 - ${cap:-0}))"
@@ -186,9 +188,9 @@ nodpi_status=$1 nodpi_kb=$2
 set -- $(cat "$tmp/rss.dpi" 2>/dev/null) x x
 dpi_status=$1 dpi_kb=$2
 assert "dpi-2m-exit ($nodpi_status, $dpi_status)" "$nodpi_status" = 0 -a "$dpi_status" = 0
-cap=$(sumval max_states "$tmp/dpi2m.summary")
-assert "dpi-2m-peak-states ($(sumval peak_states "$tmp/dpi2m.summary") of ${cap:-?})" \
-	"$(sumval peak_states "$tmp/dpi2m.summary")" = "${cap:-x}"
+cap=$(sumval .dpi.max_states "$tmp/dpi2m.summary")
+assert "dpi-2m-peak-states ($(sumval .dpi.peak_states "$tmp/dpi2m.summary") of ${cap:-?})" \
+	"$(sumval .dpi.peak_states "$tmp/dpi2m.summary")" = "${cap:-x}"
 if [ "$dpi_kb" != x ] && [ "$nodpi_kb" != x ]; then
 	assert "dpi-2m-rss (peak ${dpi_kb} kB with nDPI, ${nodpi_kb} kB without)" \
 		"$dpi_kb" -le $((nodpi_kb + 256 * 1024 + 256 * 1024 / 4 + 16384))
@@ -204,13 +206,14 @@ echo "adversarial: peak RSS for 2,000,000 flows at the default --max-flows: ${dp
 # every flow from idling out: all 20,000 live at the end, each ended eof.
 "$tmp/flood" -g 129600000 -t 2145916800 20000 >"$tmp/month.pcap"
 "$bin" -q --format json -r "$tmp/month.pcap" 2>&1 | tail -n 1 >"$tmp/month.summary"
-peak=$(sumval peak_flows "$tmp/month.summary")
-idle=$(sumval idle "$tmp/month.summary")
-clock=$(grep -o '"clock":{[^}]*}' "$tmp/month.summary")
+peak=$(sumval .peak_flows "$tmp/month.summary")
+idle=$(sumval .flows_by_end_reason.idle "$tmp/month.summary")
+clock=$(sumval .clock "$tmp/month.summary")
 # The 2038 packet counts at the next packet's time: two flows then.
 assert "clock-first-2038-peak (${peak:-?} flows at once)" -n "$peak" -a "${peak:-9}" -le 3
 assert "clock-first-2038-idle (${idle:-?} of 20000 idled out)" -n "$idle" -a "${idle:-0}" -ge 19997
-assert "clock-first-2038-json ($clock)" "$clock" = '"clock":{"time_jump_s":60,"outliers":1,"jumps_back":0}'
+assert "clock-first-2038-json ($clock)" \
+	"$(sumval '.clock == {"time_jump_s": 60, "outliers": 1, "jumps_back": 0}' "$tmp/month.summary")" = true
 "$bin" -q -r "$tmp/month.pcap" >"$tmp/month.txt" 2>&1
 assert "clock-first-2038-text" -n "$(grep -E '^  timestamps +1 not believed \(more than 60 s from the capture.s clock' "$tmp/month.txt")"
 check time-jump-zero 2 "invalid value '0' for --time-jump" "$bin" -q --time-jump 0 -r "$tmp/month.pcap"
@@ -444,7 +447,7 @@ check hup-offline-summary 0 '^\{"type":"summary","files":\[\{"name":"-",[^}]*"st
 	cat "$tmp/hup.json"
 hup_old=$(grep -c '"type":"flow"' "$tmp/hup.json.1")
 hup_new=$(grep -c '"type":"flow"' "$tmp/hup.json")
-hup_flows=$(sed -nE 's/.*"type":"summary".*,"flows":([0-9]+),"max_flows".*/\1/p' "$tmp/hup.json")
+hup_flows=$(jval 'select(.type == "summary") | .flows' "$tmp/hup.json")
 assert "hup-offline-split ($hup_old before, $hup_new after the SIGHUP, summary ${hup_flows:-none}; want 20031, both sides some)" \
 	"$hup_old" -gt 0 -a "$hup_new" -gt 0 -a "$((hup_old + hup_new))" = "${hup_flows:--1}" -a "${hup_flows:-0}" = 20031
 check hup-offline-once 0 '^0$' sh -c "cat \"$tmp/hup.json.1\" \"$tmp/hup.json\" | grep '\"type\":\"flow\"' | sort | uniq -d | wc -l"

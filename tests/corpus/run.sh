@@ -11,6 +11,7 @@ set -u
 bin=$1
 dir=$2
 skip=0
+need jq corpus
 have_tshark=0
 command -v tshark >/dev/null 2>&1 && have_tshark=1
 [ "$have_tshark" = 1 ] || echo "corpus: tshark not installed: flow counts not compared"
@@ -48,8 +49,8 @@ for f in "$dir"/*.pcap "$dir"/*.pcapng "$dir"/*.cap; do
 	fi
 	# impwatch: distinct TCP/UDP endpoint pairs (a FIN and a new SYN on
 	# the same ports make two records, one conversation for tshark).
-	grep '"type":"flow"' "$tmp/out" |
-		sed -n 's/.*"transport":"\(tcp\|udp\)","client_ip":"\([^"]*\)","client_port":\([0-9]*\),"server_ip":"\([^"]*\)","server_port":\([0-9]*\).*/\1 \2 \3 \4 \5/p' |
+	jval 'select(.type == "flow" and (.transport == "tcp" or .transport == "udp")) |
+		"\(.transport) \(.client_ip) \(.client_port) \(.server_ip) \(.server_port)"' "$tmp/out" |
 		awk '{ a = $2 ":" $3; b = $4 ":" $5; if (a > b) { t = a; a = b; b = t } print $1, a, b }' |
 		sort -u >"$tmp/mine"
 	# tshark: its conversations, endpoints put in the same order (it lists

@@ -2,13 +2,14 @@
 # measure.sh BIN DIR...: how many packets nDPI needs for an answer from
 # the payload, over every capture in the DIRs. Runs impwatch with a budget
 # no flow reaches (--dpi-packets 1000), sums the summaries'
-# dpi.packets_to_decide, and prints the distribution: what the default of
-# --dpi-packets in include/config.h is chosen from.
+# dpi.packets_to_decide (read with jq), and prints the distribution: what
+# the default of --dpi-packets in include/config.h is chosen from.
 set -u
 bin=$1
 shift
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
+command -v jq >/dev/null 2>&1 || { echo "measure: jq not found (make deps installs it)"; exit 2; }
 files=0
 for dir in "$@"; do
 	for f in "$dir"/*.pcap "$dir"/*.pcapng; do
@@ -16,8 +17,8 @@ for dir in "$@"; do
 		files=$((files + 1))
 		timeout 60 "$bin" -q --format json --dpi-packets 1000 -r "$f" 2>/dev/null |
 			tail -n 1 |
-			sed -n 's/.*"packets_to_decide":{\([^}]*\)}.*/\1/p' |
-			tr ',' '\n' | tr -d '"' | grep ':' >>"$tmp/counts"
+			jq -rR 'fromjson? | .dpi.packets_to_decide // {} | to_entries[] |
+				"\(.key):\(.value)"' >>"$tmp/counts"
 	done
 done
 touch "$tmp/counts"

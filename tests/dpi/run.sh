@@ -4,25 +4,27 @@
 # Each flow of a run is reduced to one line,
 #   TRANSPORT SERVER_PORT VERDICT APP APP_SOURCE
 # ("tcp 5060 documented SIP dpi", "-" for a null app), and each case says
-# which lines must, or must not, be there. CORPUS (default ../shared/pcaps)
+# which lines must, or must not, be there; the summary is read with jq.
+# CORPUS (default ../shared/pcaps)
 # holds the public captures; when it is absent those cases are skipped
 # with a message and the project's own pcaps/ are still checked.
 set -u
 . "$(dirname "$0")/../lib/sh.sh"
 bin=$1
 corpus=${2:-../shared/pcaps}
+need jq dpi
 
-# flows FILE [ARGS...]: the run's flow lines in $tmp/flows, its summary in
-# $tmp/summary, its exit status in $rc.
+# flows FILE [ARGS...]: the run's records in $tmp/out, its flow lines in
+# $tmp/flows, its summary in $tmp/summary, its exit status in $rc.
 flows() {
 	f=$1
 	shift
 	"$bin" -q --format json "$@" -r "$f" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
-	grep '"type":"flow"' "$tmp/out" |
-		sed 's/.*"transport":"\{0,1\}\([a-z0-9]*\)"\{0,1\},.*"server_port":\([0-9]*\),.*"verdict":"\([a-z-]*\)".*"app":\(null\|"[^"]*"\),"app_source":\(null\|"[^"]*"\).*/\1 \2 \3 \4 \5/' |
-		sed 's/"//g; s/null/-/g' >"$tmp/flows"
-	grep '"type":"summary"' "$tmp/out" >"$tmp/summary"
+	jval 'select(.type == "flow") |
+		[.transport, .server_port, .verdict, .app // "-", .app_source // "-"] |
+		map(tostring) | join(" ")' "$tmp/out" >"$tmp/flows"
+	jval 'select(.type == "summary")' "$tmp/out" >"$tmp/summary"
 }
 
 # A failed case shows the flow lines of its run.
@@ -45,13 +47,16 @@ none() {
 	if grep -Eq "^$pat\$" "$tmp/flows"; then bad "$name" "a flow '$pat'"; else ok; fi
 }
 
-# summary NAME FILE PATTERN [ARGS...]: the summary object matches PATTERN.
+# summary NAME FILE FILTER [ARGS...]: jq's FILTER on the summary is true.
 summary() {
-	name=$1 file=$2 pat=$3
+	name=$1 file=$2 filter=$3
 	shift 3
 	flows "$file" "$@"
-	if grep -Eq -- "$pat" "$tmp/summary"; then ok; else bad "$name" "summary does not match /$pat/"; fi
+	if jis "$filter" "$tmp/summary"; then ok; else bad "$name" "the summary fails $filter"; fi
 }
+
+# record FILTER: FILTER is true for some flow record of the last run.
+record() { jis "select(.type == \"flow\") | $1" "$tmp/out"; }
 
 # status NAME FILE WANT [ARGS...]: the exit status is WANT.
 status() {
@@ -111,7 +116,8 @@ if [ -d "$corpus" ]; then
 	none stun-emix-guess "$c/mercury__emix.pcap" 'udp 3478 [a-z-]+ STUN guess'
 	want sip-6060 "$c/heplify__sip_ipv4_tcp_fragmented.pcap" 'tcp 6060 undocumented SIP dpi'
 	summary sip-6060-summary "$c/heplify__sip_ipv4_tcp_fragmented.pcap" \
-		'"undocumented_apps":\[[^]]*"transport":"tcp","port":6060,"app":"SIP","app_source":"dpi"'
+		'any(.undocumented_apps[]; .transport == "tcp" and .port == 6060 and
+			.app == "SIP" and .app_source == "dpi")'
 	# Real traffic nDPI 4.2 names otherwise, allowed by the catalogue (see
 	# the "apps:" comments in rules/imp.conf): LDAP binds with a DN as
 	# MQTT, inline Redis commands as NATS, an SNMPv1 set-request as RX.
@@ -121,8 +127,9 @@ if [ -d "$corpus" ]; then
 	none snmp-set "$c/zeek__snmpv1_get.pcap" '.* protocol-mismatch .*'
 	# Every flow handed to nDPI is decided once: by payload, guess or
 	# nothing (no state was lacking).
-	summary dpi-counters "$c/mercury__capture2.pcap" '"dpi":\{"dpi_packets":12,'
-	dpi=$(sed -n 's/.*"inspected":\([0-9]*\),"by_dpi":\([0-9]*\),"guessed":\([0-9]*\),"undetected":\([0-9]*\),"no_state":0,.*/\1 \2 \3 \4/p' "$tmp/summary")
+	summary dpi-counters "$c/mercury__capture2.pcap" '.dpi.dpi_packets == 12'
+	dpi=$(jval '.dpi | select(.no_state == 0) |
+		"\(.inspected) \(.by_dpi) \(.guessed) \(.undetected)"' "$tmp/summary")
 	# shellcheck disable=SC2086 # four numbers, split on purpose
 	set -- $dpi
 	if [ $# -eq 4 ] && [ "$1" -gt 0 ] && [ "$1" -eq $(($2 + $3 + $4)) ]; then ok; else
@@ -157,17 +164,21 @@ want mismatch-sip pcaps/dpi-mismatch.pcap 'udp 5060 documented SIP dpi'
 want mismatch-ldap pcaps/dpi-mismatch.pcap 'tcp 389 documented MQTT dpi'
 status mismatch-validate pcaps/dpi-mismatch.pcap 1 --validate
 summary mismatch-summary pcaps/dpi-mismatch.pcap \
-	'"protocol_mismatch":\[\{"table":2,"service":"sip-proxy","transport":"tcp","port":5060,"expected":\["SIP"\],"app":"SIP.HTTP","app_source":"dpi","flows":1,'
+	'.protocol_mismatch[0] | .table == 2 and .service == "sip-proxy" and
+		.transport == "tcp" and .port == 5060 and .expected == ["SIP"] and
+		.app == "SIP.HTTP" and .app_source == "dpi" and .flows == 1'
 flows pcaps/dpi-mismatch.pcap
-if grep -q '"verdict":"protocol-mismatch".*"expected":\["SIP"\]}$' "$tmp/out"; then ok; else
+if record '.verdict == "protocol-mismatch" and .expected == ["SIP"]'; then ok; else
 	bad mismatch-expected "the record has no \"expected\":[\"SIP\"]"
 fi
 # Two rows on TCP 5060 expect SIP under two spellings, and TLS: each
 # protocol is listed once, as the first row spells it, in row order.
 printf '0 | site-sip | sip-gateway -> imp | SIP | tcp | 5060 | ephemeral | wire | sip, TLS,Sip | Site SIP\n' >"$tmp/site.conf"
 flows pcaps/dpi-mismatch.pcap --rules-add "$tmp/site.conf"
-if grep -q '"verdict":"protocol-mismatch".*"expected":\["SIP","TLS"\]}$' "$tmp/out" &&
-	grep -q '"protocol_mismatch":\[{"table":2,"service":"sip-proxy","transport":"tcp","port":5060,"expected":\["SIP","TLS"\],' "$tmp/out"; then ok; else
+if record '.verdict == "protocol-mismatch" and .expected == ["SIP", "TLS"]' &&
+	jis '.protocol_mismatch[0] | .table == 2 and .service == "sip-proxy" and
+		.transport == "tcp" and .port == 5060 and .expected == ["SIP", "TLS"]' \
+		"$tmp/summary"; then ok; else
 	bad mismatch-expected-once "the record and summary do not expect [\"SIP\",\"TLS\"]"
 fi
 # A port guess is no detection: with one packet per flow nDPI only
@@ -177,7 +188,7 @@ none guess-not-mismatch-2 pcaps/dpi-mismatch.pcap '.* protocol-mismatch .*' --dp
 # --no-dpi: ports only, no app, no mismatch.
 want no-dpi pcaps/dpi-mismatch.pcap 'tcp 5060 documented - -' --no-dpi
 none no-dpi-apps pcaps/demo.pcap '[^ ]+ [^ ]+ [^ ]+ [^ ]+ [a-z]+' --no-dpi
-summary no-dpi-summary pcaps/demo.pcap '"dpi":null,' --no-dpi
+summary no-dpi-summary pcaps/demo.pcap '.dpi == null' --no-dpi
 # The demo: SIP on undocumented TCP 6060; HTTP between hosts on the
 # certificate manager's localhost-only 7070 is a mismatch, not the service
 # leaking; UDP 5049 with no payload nDPI knows stays local-only; and no
@@ -185,6 +196,7 @@ summary no-dpi-summary pcaps/demo.pcap '"dpi":null,' --no-dpi
 want demo-6060 pcaps/demo.pcap 'tcp 6060 undocumented SIP dpi'
 want demo-7070 pcaps/demo.pcap 'tcp 7070 protocol-mismatch HTTP dpi'
 want demo-5049 pcaps/demo.pcap 'udp 5049 local-only - -'
-summary demo-counts pcaps/demo.pcap '"flows_by_verdict":\{"documented":26,"undocumented":3,"local-only":1,"protocol-mismatch":1,'
+summary demo-counts pcaps/demo.pcap '.flows_by_verdict | .documented == 26 and
+	.undocumented == 3 and ."local-only" == 1 and ."protocol-mismatch" == 1'
 
 finish dpi

@@ -146,6 +146,29 @@ wait_n() {
 # wait_for FILE PATTERN SECONDS: wait_n for one line.
 wait_for() { wait_n "$1" "$2" 1 "$3"; }
 
+# need TOOL SUITE: TOOL is installed (make deps installs what the suites
+# need), or SUITE ends here with one failed case naming it.
+need() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	failed "$1" "not installed (make deps installs it)"
+	finish "$2"
+}
+
+# jval FILTER [FILE...]: jq's FILTER on each JSON line of the FILEs
+# (standard input without FILEs; impwatch writes one record a line):
+# strings raw, the rest compact JSON, one a line. Lines that are no JSON
+# (an error message, a line still being written) are skipped. Read
+# records this way, by key, never with a pattern that depends on where a
+# key sits.
+jval() {
+	_t_filter=$1
+	shift
+	jq -crR "fromjson? | ($_t_filter)" "$@"
+}
+
+# jis FILTER FILE...: FILTER gives true for some JSON line of the FILEs.
+jis() { jval "$@" | grep -qx true; }
+
 # finish NAME: the summary line, then exit 0 if no case failed, else 1.
 finish() {
 	if [ -n "${skip+set}" ]; then

@@ -12,6 +12,7 @@ set -u
 bin=$1
 peer=$2
 genb=${3:-}
+need jq live
 
 if [ "$(id -u)" != 0 ]; then
 	echo "live: not root: live capture tests skipped"
@@ -180,8 +181,8 @@ stop_imp() {
 }
 # A flow's identity in a JSON record: transport, both ends.
 flow_keys() {
-	grep -h '"type":"flow"' "$@" |
-		sed -E 's/.*"transport":"?([a-z0-9]+)"?,"client_ip":"([^"]*)","client_port":([0-9]+),"server_ip":"([^"]*)","server_port":([0-9]+).*/\1 \2 \3 \4 \5/' |
+	jval 'select(.type == "flow") |
+		"\(.transport) \(.client_ip) \(.client_port) \(.server_ip) \(.server_port)"' "$@" |
 		sort
 }
 # One UDP exchange, tried again while the wire is not there yet.
@@ -281,7 +282,7 @@ wait "$hold_pid" 2>/dev/null
 flow_keys "$tmp/hup.json.1" "$tmp/hup.json" >"$tmp/keys"
 dups=$(uniq -d "$tmp/keys" | wc -l)
 total=$(wc -l <"$tmp/keys")
-flows=$(tail -n 1 "$tmp/hup.json" 2>/dev/null | sed -nE 's/.*"type":"summary".*"flows":([0-9]+),"max_flows".*/\1/p')
+flows=$(tail -n 1 "$tmp/hup.json" 2>/dev/null | jval 'select(.type == "summary") | .flows')
 [ "$dups" -eq 0 ] && [ "$total" -eq "${flows:--1}" ] &&
 	[ "$(grep -c ' 9999$' "$tmp/keys")" -eq 6 ] && [ "$(grep -c ' 5222$' "$tmp/keys")" -eq 1 ] && ok ||
 	bad hup-records "$total flow records in the two files, $dups twice, summary says ${flows:-nothing}; want 7 (6 udp/9999, 1 tcp/5222) once each"
@@ -377,7 +378,7 @@ else
 	# Until the interim record counts every packet sent (or 20 s).
 	i=0
 	while [ "$i" -lt 200 ]; do
-		got=$(grep '"type":"stats"' "$tmp/out" | tail -n 1 | sed -nE 's/.*"packets":([0-9]+),.*/\1/p')
+		got=$(jval 'select(.type == "stats") | .packets' "$tmp/out" | tail -n 1)
 		[ "${got:-0}" -ge "${sent:-1}" ] && break
 		sleep 0.1
 		i=$((i + 1))
