@@ -75,19 +75,37 @@ static inline void jw_putc(struct jw *w, char c)
 }
 
 /* The separator before a member, and its key: inline, so that a literal
-   key's length is known when compiling. */
+   key's length is known when compiling, and room for all of it is made
+   once. */
 static inline void jw_key(struct jw *w, const char *key)
 {
 	uint32_t bit = w->depth <= JW_DEPTH ? UINT32_C(1) << w->depth : 0;
+	size_t k = key ? strlen(key) : 0;
+	char *p;
 
+	if (k + 4 > w->cap - w->n && !jw_grow(w, k + 4)) {
+		if (w->has & bit)
+			jw_write(w, ",", 1);
+		w->has |= bit;
+		if (key) {
+			jw_write(w, "\"", 1);
+			jw_write(w, key, k);
+			jw_write(w, "\":", 2);
+		}
+		return;
+	}
+	p = w->b + w->n;
 	if (w->has & bit)
-		jw_putc(w, ',');
+		*p++ = ',';
 	w->has |= bit;
 	if (key) {
-		jw_putc(w, '"');
-		jw_puts(w, key);
-		jw_puts(w, "\":");
+		*p++ = '"';
+		memcpy(p, key, k);
+		p += k;
+		*p++ = '"';
+		*p++ = ':';
 	}
+	w->n = (size_t)(p - w->b);
 }
 
 /* { and }, [ and ]: key is the member's (NULL in an array). */
@@ -104,17 +122,35 @@ void jw_strn(struct jw *w, const char *key, const char *s, size_t len);
    name from a fixed table); null for NULL. */
 static inline void jw_str_plain(struct jw *w, const char *key, const char *s)
 {
+	size_t n;
+
 	jw_key(w, key);
 	if (!s) {
 		jw_puts(w, "null");
 		return;
 	}
-	jw_putc(w, '"');
-	jw_puts(w, s);
-	jw_putc(w, '"');
+	n = strlen(s);
+	if (n + 2 <= w->cap - w->n || jw_grow(w, n + 2)) {
+		w->b[w->n] = '"';
+		memcpy(w->b + w->n + 1, s, n);
+		w->b[w->n + 1 + n] = '"';
+		w->n += n + 2;
+	} else {
+		jw_write(w, "\"", 1);
+		jw_write(w, s, n);
+		jw_write(w, "\"", 1);
+	}
 }
 
-void jw_u64(struct jw *w, const char *key, uint64_t v);
+/* A number without its key (jw_u64() writes the key inline first). */
+void jw_u64_val(struct jw *w, uint64_t v);
+
+static inline void jw_u64(struct jw *w, const char *key, uint64_t v)
+{
+	jw_key(w, key);
+	jw_u64_val(w, v);
+}
+
 void jw_i64(struct jw *w, const char *key, int64_t v);
 void jw_bool(struct jw *w, const char *key, bool v);
 void jw_null(struct jw *w, const char *key);

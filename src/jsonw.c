@@ -147,12 +147,11 @@ void jw_strn(struct jw *w, const char *key, const char *s, size_t len)
 	put_escaped(w, s, len);
 }
 
-void jw_u64(struct jw *w, const char *key, uint64_t v)
+void jw_u64_val(struct jw *w, uint64_t v)
 {
 	char d[20];
 	size_t i = sizeof(d);
 
-	jw_key(w, key);
 	do {
 		d[--i] = (char)('0' + v % 10);
 		v /= 10;
