@@ -165,7 +165,13 @@ X(IO, 0, "format", "FMT", FORMAT, RUN, fmt, \
   "flow object per flow, then a summary object), csv") \
 X(IO, 0, "top", "N", UINT, RUN, top, \
   20, 0, 100000, "", \
-  "largest flows listed per finding (default {def})") \
+  "items listed in each list of the text report (largest\n" \
+  "flows per finding, ports, services, coverage rows;\n" \
+  "default {def}): the rest is counted, '... and N more'") \
+X(IO, 0, "brief", NULL, FLAG, RUN, brief, \
+  false, 0, 0, "", \
+  "text report: only the verdict line and the findings\n" \
+  "(and why a run is inconclusive), for a change ticket") \
 X(IO, 'q', "quiet", NULL, FLAG, RUN, quiet, \
   false, 0, 0, "", \
   "no progress line on standard error") \

@@ -140,6 +140,10 @@ void report_flow(struct report *r, const struct flow_record *f);
    the alert file's (NULL: none). The streams stay the caller's. */
 void report_set_output(struct report *r, FILE *out, FILE *alerts);
 
+/* --brief: the text summary is its verdict line and the findings only
+   (other formats write it all). */
+void report_set_brief(struct report *r, bool brief);
+
 /* One alert for a flow that is a finding, written as it happens: a text
    line flushed to the alert file when there is one; in the report, a
    JSON {"type":"alert"} record, or a text line when there is no alert

@@ -22,6 +22,8 @@ struct report {
 	const struct catalogue *cat;
 	const struct hosts *hosts;    /* --hosts; NULL without */
 	bool dpi;                     /* nDPI names applications */
+	unsigned top;                 /* --top: items of each text list */
+	bool brief;                   /* --brief: verdict line and findings */
 	struct tally *tally;
 	bool header_done;      /* CSV header written */
 	struct jw jw;          /* JSON records are built here */

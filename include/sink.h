@@ -24,6 +24,8 @@
 struct sink_cfg {
 	enum report_format fmt;
 	unsigned top;                /* --top */
+	bool brief;                  /* --brief: the text report's verdict
+	                                line and findings only */
 	const char *output;          /* -o FILE; NULL: standard output */
 	const char *alert_file;      /* --alert-file FILE, "-": standard
 	                                error; NULL: none */

@@ -462,6 +462,7 @@ static void sink_cfg_of(const struct options *o, struct sink_cfg *c)
 	memset(c, 0, sizeof(*c));
 	c->fmt = o->fmt;
 	c->top = o->top;
+	c->brief = o->brief;
 	c->output = o->output;
 	c->alert_file = o->alert_file;
 	c->evidence = o->dump;
@@ -652,6 +653,10 @@ int main(int argc, char **argv)
 	if (!o.iface && (o.duration || o.count || o.report_every || o.user)) {
 		fprintf(stderr, "impwatch: --duration, --count, --report-every and "
 			"-Z go with -i (live capture)\n");
+		return EXIT_INPUT_ERROR;
+	}
+	if (o.brief && o.fmt != FMT_TEXT) {
+		fprintf(stderr, "impwatch: --brief goes with --format text\n");
 		return EXIT_INPUT_ERROR;
 	}
 	if (o.dump_snaplen && !o.dump) {

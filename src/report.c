@@ -43,6 +43,7 @@ struct report *report_new(enum report_format fmt, FILE *out,
 	r->cat = cat;
 	r->dpi = dpi;
 	r->hosts = hosts;
+	r->top = top;
 	jw_init(&r->jw, out);
 	time_cache_init(&r->tc);
 	r->tally = tally_new(cat, hosts, top);
@@ -95,6 +96,11 @@ void report_set_output(struct report *r, FILE *out, FILE *alerts)
 	r->out = out;
 	r->alert_out = alerts;
 	jw_set_out(&r->jw, out);
+}
+
+void report_set_brief(struct report *r, bool brief)
+{
+	r->brief = brief;
 }
 
 void report_alert(struct report *r, const struct flow_record *f)

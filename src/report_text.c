@@ -23,6 +23,13 @@ static uint32_t decided_rank(const struct dpi_stats *d, uint64_t rank)
 	return MAX_DPI_PACKETS;
 }
 
+/* The end of a list cut at --top: "... and N more" for what it left out. */
+static void text_more(FILE *o, const char *indent, uint64_t more)
+{
+	if (more)
+		fprintf(o, "%s... and %llu more\n", indent, (unsigned long long)more);
+}
+
 /* What nDPI did: flows inspected and how they were decided. */
 static void text_dpi(FILE *o, const struct run_stats *s)
 {
@@ -170,7 +177,7 @@ static void text_apps_of(FILE *o, const struct report *r,
 	if (!k)
 		return;
 	fputs("           apps:", o);
-	for (i = 0; i < k; i++) {
+	for (i = 0; i < k && i < r->top; i++) {
 		const struct app_agg *x = apps[first + i];
 
 		app = tally_app_name(r->tally, x);
@@ -178,13 +185,15 @@ static void text_apps_of(FILE *o, const struct report *r,
 			x->src == APP_SRC_GUESS ? " (guess)" : "",
 			(unsigned long long)x->flows);
 	}
+	if (k > i)
+		fprintf(o, "%s ... and %zu more", i ? "," : "", k - i);
 	fputc('\n', o);
 }
 
 static void text_services(FILE *o, struct report *r, const struct agg *v, size_t n,
 			  struct app_agg *const *apps, size_t n_apps)
 {
-	size_t i;
+	size_t i, shown = 0, more = 0;
 	char tr[8], port[16];
 
 	fprintf(o, "\n%s\n", verdict_title(V_DOCUMENTED));
@@ -200,6 +209,11 @@ static void text_services(FILE *o, struct report *r, const struct agg *v, size_t
 
 		if (a->verdict != V_DOCUMENTED || !a->row)
 			continue;
+		if (shown == r->top) {
+			more++;
+			continue;
+		}
+		shown++;
 		row = catalogue_row(r->cat, a->row - 1u);
 		explain_transport(tr, a->proto);
 		if (a->port)
@@ -211,6 +225,7 @@ static void text_services(FILE *o, struct report *r, const struct agg *v, size_t
 			(unsigned long long)a->pkts, (unsigned long long)a->bytes);
 		text_apps_of(o, r, apps, n_apps, a);
 	}
+	text_more(o, "  ", more);
 }
 
 /* A role violation's roles seen and the rows that would have allowed
@@ -248,7 +263,7 @@ static void text_top(FILE *o, struct report *r, enum verdict verdict)
 	const char *app;
 
 	top = tally_sorted_top(r->tally, verdict, &nt);
-	if (!top || nt == 0) {
+	if (!top || !tally_flows(r->tally, verdict)) {
 		free(top);
 		return;
 	}
@@ -286,6 +301,7 @@ static void text_top(FILE *o, struct report *r, enum verdict verdict)
 		if (verdict == V_ROLE_VIOLATION)
 			text_allowed(o, r, f);
 	}
+	text_more(o, "    ", tally_flows(r->tally, verdict) - nt);
 	free(top);
 }
 
@@ -295,7 +311,7 @@ static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t 
 			 enum verdict verdict)
 {
 	const char *title = verdict_title(verdict);
-	size_t k;
+	size_t k, shown = 0, more = 0;
 	char tr[8], port[16];
 
 	fprintf(o, "\n%s: %llu flow%s\n", title,
@@ -313,6 +329,11 @@ static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t 
 
 		if (a->verdict != verdict)
 			continue;
+		if (shown == r->top) {
+			more++;
+			continue;
+		}
+		shown++;
 		row = a->row ? catalogue_row(r->cat, a->row - 1u) : NULL;
 		explain_transport(tr, a->proto);
 		if (a->port)
@@ -323,6 +344,7 @@ static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t 
 			row ? row->service : "-", (unsigned long long)a->flows,
 			(unsigned long long)a->pkts, (unsigned long long)a->bytes);
 	}
+	text_more(o, "  ", more);
 	text_top(o, r, verdict);
 }
 
@@ -333,7 +355,7 @@ static void text_mismatches(FILE *o, struct report *r,
 {
 	char tr[8], port[16], exp[EXPECTED_MAX];
 	const char *app;
-	size_t i;
+	size_t i, shown = 0, more = 0;
 
 	fprintf(o, "\n%s: %llu flow%s\n", verdict_title(V_PROTOCOL_MISMATCH),
 		(unsigned long long)tally_flows(r->tally, (enum verdict)V_PROTOCOL_MISMATCH),
@@ -350,6 +372,11 @@ static void text_mismatches(FILE *o, struct report *r,
 
 		if (a->verdict != V_PROTOCOL_MISMATCH)
 			continue;
+		if (shown == r->top) {
+			more++;
+			continue;
+		}
+		shown++;
 		row = a->row ? catalogue_row(r->cat, a->row - 1u) : NULL;
 		explain_transport(tr, a->proto);
 		snprintf(port, sizeof(port), "%s/%u", tr, a->port);
@@ -359,6 +386,7 @@ static void text_mismatches(FILE *o, struct report *r,
 			row ? row->service : "-", exp[0] ? exp : "none",
 			app ? app : "unknown", (unsigned long long)a->flows);
 	}
+	text_more(o, "  ", more);
 	text_top(o, r, V_PROTOCOL_MISMATCH);
 }
 
@@ -401,7 +429,7 @@ static void text_undoc_apps(FILE *o, struct report *r,
 		return;
 	}
 	qsort(v, k, sizeof(*v), undoc_cmp);
-	for (i = 0; i < k; i++) {
+	for (i = 0; i < k && i < r->top; i++) {
 		const struct app_agg *a = v[i];
 		const char *app = tally_app_name(r->tally, a);
 
@@ -417,6 +445,7 @@ static void text_undoc_apps(FILE *o, struct report *r,
 				(unsigned long long)a->flows,
 				a->flows == 1 ? "" : "s");
 	}
+	text_more(o, "  ", k - i);
 	free(v);
 }
 
@@ -462,8 +491,9 @@ static void text_interim(struct report *r, const struct run_stats *s)
    given; then the rows never seen. */
 static void text_coverage(FILE *o, const struct report *r)
 {
-	size_t i, n = catalogue_count(r->cat);
+	size_t i, n = catalogue_count(r->cat), shown = 0, more = 0;
 	unsigned unseen = 0, last = 256;
+	uint64_t other;
 	uint8_t k;
 
 	fprintf(o, "\nCoverage: %zu of %zu catalogue rows exercised\n",
@@ -474,29 +504,48 @@ static void text_coverage(FILE *o, const struct report *r)
 
 		if (!cr->flows)
 			continue;
+		if (shown == r->top) {
+			more++;
+			continue;
+		}
+		shown++;
 		fprintf(o, "  table %-3u %-28s %8llu flows\n", row->table,
 			row->service, (unsigned long long)cr->flows);
-		for (k = 0; k < cr->npairs; k++)
+		/* Pairs past --top join those past COV_PAIRS. */
+		other = cr->more_pairs;
+		for (k = 0; k < cr->npairs; k++) {
+			if (k >= r->top) {
+				other += cr->pair[k].flows;
+				continue;
+			}
 			fprintf(o, "            %s -> %s: %llu\n", cr->pair[k].client,
 				cr->pair[k].server,
 				(unsigned long long)cr->pair[k].flows);
-		if (cr->more_pairs)
+		}
+		if (other)
 			fprintf(o, "            other pairs: %llu flows\n",
-				(unsigned long long)cr->more_pairs);
+				(unsigned long long)other);
 	}
+	text_more(o, "  ", more);
+	more = 0;
 	fputs("  never seen:", o);
 	for (i = 0; i < n; i++) {
 		const struct cat_row *row = catalogue_row(r->cat, i);
 
 		if (coverage_row(tally_coverage(r->tally), i)->flows)
 			continue;
+		if (unseen == r->top) {
+			more++;
+			continue;
+		}
 		if (row->table != last)
 			fprintf(o, "\n    table %u:", row->table);
 		fprintf(o, " %s", row->service);
 		last = row->table;
 		unseen++;
 	}
-	fputs(unseen ? "\n" : " (none)\n", o);
+	fputs(unseen || more ? "\n" : " (none)\n", o);
+	text_more(o, "    ", more);
 }
 
 /* True when the summary has tunnels to speak of: a carrier seen, or
@@ -511,7 +560,7 @@ static bool text_has_tunnels(const struct run_stats *s)
 
 /* Every tunnel carrier: kind, VNI or session, endpoints, packets, trust;
    and the endpoints the site declared. */
-static void text_carriers(FILE *o, const struct run_stats *s)
+static void text_carriers(FILE *o, const struct run_stats *s, unsigned top)
 {
 	const struct carriers *c = s->carriers;
 	const struct trust *t = s->trust;
@@ -533,7 +582,7 @@ static void text_carriers(FILE *o, const struct run_stats *s)
 		fputs(" none (ERSPAN is trusted, every other carrier is not)", o);
 	fputc('\n', o);
 	v = carriers_sorted(c, &n);
-	for (i = 0; v && i < n; i++) {
+	for (i = 0; v && i < n && i < top; i++) {
 		const struct carrier *e = v[i];
 		const char *k = tunnel_name((enum tunnel_kind)e->kind);
 
@@ -549,6 +598,8 @@ static void text_carriers(FILE *o, const struct run_stats *s)
 			(unsigned long long)e->flows, e->flows == 1 ? "" : "s",
 			e->trusted ? "trusted" : "untrusted");
 	}
+	if (v)
+		text_more(o, "  ", n - i);
 	free(v);
 	if (carriers_unlisted_packets(c))
 		fprintf(o, "  past the %d listed: %llu packets (judged all the "
@@ -672,6 +723,71 @@ static void text_verdict_line(FILE *o, const struct report *r, int status)
 	fputs(status == 0 ? "\n" : " flows (exit 1)\n", o);
 }
 
+/* "3 undocumented, 1 local-only": the flows of each verdict that has
+   some and is a finding (or, finding false, is not), in verdict.h's
+   order. False when there is none. */
+static bool text_counts(FILE *o, const struct report *r, bool finding)
+{
+	uint64_t k;
+	int v, n = 0;
+
+	for (v = 0; v < V_COUNT; v++) {
+		k = tally_flows(r->tally, (enum verdict)v);
+		if (!k || verdict_is_finding((enum verdict)v) != finding)
+			continue;
+		if (o)
+			fprintf(o, "%s%llu %s", n ? ", " : "",
+				(unsigned long long)k, verdict_name((enum verdict)v));
+		n++;
+	}
+	return n > 0;
+}
+
+/* The report's first line, its answer: the verdict and exit status, the
+   flows of each finding, and why a run is inconclusive (gate.h). */
+static void text_lead(FILE *o, const struct report *r, const struct run_stats *s)
+{
+	bool findings = text_counts(NULL, r, true);
+
+	switch (s->exit_status) {
+	case 0:
+		if (findings && !s->validate) {
+			fputs("FINDINGS: ", o);
+			text_counts(o, r, true);
+			fputs(" (exit 0: no --validate)\n", o);
+			return;
+		}
+		fputs(s->validate ? "PASS: " : "NO FINDINGS: ", o);
+		if (!text_counts(o, r, false))
+			fputs("no flows", o);
+		fputs(" (exit 0)\n", o);
+		return;
+	case 1:
+		fputs("FAIL: ", o);
+		text_counts(o, r, true);
+		/* Part of the traffic was not judged: what was judged fails. */
+		if (gate_any(s->gate)) {
+			fputs("; also ", o);
+			text_titles(o, s->gate);
+		}
+		fputs(" (exit 1)\n", o);
+		return;
+	case 3:
+		fputs("INCONCLUSIVE: ", o);
+		text_titles(o, s->gate);
+		break;
+	default:
+		fputs("ERROR: an input could not be read in full, or an output "
+		      "not written", o);
+		break;
+	}
+	if (findings) {
+		fputs("; findings: ", o);
+		text_counts(o, r, true);
+	}
+	fprintf(o, " (exit %d)\n", s->exit_status);
+}
+
 static void text_summary(struct report *r, const struct run_stats *s)
 {
 	FILE *o = r->out;
@@ -680,11 +796,17 @@ static void text_summary(struct report *r, const struct run_stats *s)
 	size_t n, n_apps;
 	int k;
 
-	text_capture(o, r, s);
+	text_lead(o, r, s);
+	if (!r->brief)
+		text_capture(o, r, s);
 	v = tally_sorted_aggs(r->tally, &n);
 	apps = tally_sorted_apps(r->tally, &n_apps);
 	for (k = 0; k < V_COUNT; k++) {
 		if (!text_shows(r, s, (enum verdict)k))
+			continue;
+		/* A change ticket needs the findings seen, no more. */
+		if (r->brief && (!verdict_is_finding((enum verdict)k) ||
+				 !tally_flows(r->tally, (enum verdict)k)))
 			continue;
 		if (k == V_DOCUMENTED)
 			text_services(o, r, v, n, apps, n_apps);
@@ -697,8 +819,12 @@ static void text_summary(struct report *r, const struct run_stats *s)
 	}
 	free(apps);
 	free(v);
+	if (r->brief) {
+		text_inconclusive(o, s->gate);
+		return;
+	}
 	if (text_has_tunnels(s))
-		text_carriers(o, s);
+		text_carriers(o, s, r->top);
 	text_coverage(o, r);
 	text_health(o, r, s);
 	text_inconclusive(o, s->gate);

@@ -219,6 +219,7 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 		goto fail;
 	}
 	report_set_output(s->rep, s->out, s->alert_out);
+	report_set_brief(s->rep, cfg->brief);
 	return s;
 fail:
 	sink_close(s, err);

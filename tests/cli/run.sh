@@ -218,4 +218,65 @@ check modes 0 '^640 600 640$' sh -c "umask 022; \"$bin\" -q -w \"$tmp/r.txt\" --
 rm -f "$tmp/r.txt" "$tmp/ev.pcap" "$tmp/al.txt"
 check modes-umask 0 '^600 600 600$' sh -c "umask 077; \"$bin\" -q -o \"$tmp/r.txt\" --dump-undocumented \"$tmp/ev.pcap\" --alert-file \"$tmp/al.txt\" -r pcaps/demo.pcap && stat -c %a \"$tmp/r.txt\" \"$tmp/ev.pcap\" \"$tmp/al.txt\" | paste -sd' '"
 
+# The text report leads with the answer: its first line is the verdict
+# with the flows of each finding (names from verdict.h, reasons from
+# gate.h), the exit status in brackets.
+lead() {
+	_l_name=$1 _l_want=$2
+	shift 2
+	_l_got=$("$bin" "$@" 2>/dev/null | head -n 1)
+	if [ "$_l_got" = "$_l_want" ]; then ok; else failed "$_l_name" "first line '$_l_got', want '$_l_want'"; fi
+}
+lead lead-fail 'FAIL: 3 undocumented, 1 local-only, 1 protocol-mismatch (exit 1)' -q --validate -r pcaps/demo.pcap
+lead lead-pass 'PASS: 2 documented (exit 0)' -q --validate -r pcaps/link-ether.pcap
+lead lead-empty 'INCONCLUSIVE: no packets (exit 3)' -q --validate -r "$tmp/empty.pcap"
+lead lead-poor-health 'INCONCLUSIVE: capture health is poor; findings: 4 undocumented (exit 3)' \
+	-q --validate -r pcaps/health-duplicates.pcap --rules tests/rules/good.conf
+lead lead-no-validate 'FINDINGS: 3 undocumented, 1 local-only, 1 protocol-mismatch (exit 0: no --validate)' -q -r pcaps/demo.pcap
+lead lead-no-findings 'NO FINDINGS: 2 documented (exit 0)' -q -r pcaps/link-ether.pcap
+lead lead-error 'ERROR: an input could not be read in full, or an output not written (exit 2)' -q -r pcaps/bad-truncated.pcap
+check lead-validate-line-stays 1 '^Validate: FAIL: ' "$bin" -q --validate -r pcaps/demo.pcap
+# --brief: that line and the findings, for a change ticket; nothing else.
+check brief 1 '' "$bin" -q --validate --brief -r pcaps/demo.pcap
+cp "$tmp/out" "$tmp/brief.txt"
+has brief-lead "$tmp/brief.txt" '^FAIL: 3 undocumented, 1 local-only, 1 protocol-mismatch \(exit 1\)$'
+has brief-undocumented "$tmp/brief.txt" '^Undocumented: 3 flows$'
+has brief-flow "$tmp/brief.txt" 'tcp 203\.0\.113\.66:53389 -> 192\.0\.2\.10:3389'
+has brief-mismatch "$tmp/brief.txt" '^Protocol mismatches .*: 1 flow$'
+hasnt brief-nothing-else "$tmp/brief.txt" '^Capture|^Documented services|^Coverage|^Validate:|^  packets'
+hasnt brief-no-empty-section "$tmp/brief.txt" '\(none\)'
+check brief-inconclusive 3 '^  no-packets +no packets: the capture holds none$' "$bin" -q --validate --brief -r "$tmp/empty.pcap"
+check brief-pass 0 '^PASS: 2 documented \(exit 0\)$' "$bin" -q --validate --brief -r pcaps/link-ether.pcap
+assert brief-pass-one-line "$(wc -l <"$tmp/out")" -eq 1
+check brief-json 2 '--brief goes with --format text' "$bin" -q --brief --format json -r pcaps/demo.pcap
+# The README's gate: quiet, and its echo is all it prints.
+check readme-gate-pass 0 '' sh -c "\"$bin\" -r pcaps/link-ether.pcap --validate -q -o /dev/null && echo 'only documented ports'"
+assert readme-gate-pass-says "$(cat "$tmp/out")" = 'only documented ports'
+check readme-gate-fail 1 '' sh -c "\"$bin\" -r pcaps/demo.pcap --validate -q -o /dev/null && echo 'only documented ports'"
+assert readme-gate-fail-silent "$(wc -c <"$tmp/out")" -eq 0
+grep -qF 'impwatch -r change.pcap --validate -q -o /dev/null && echo "only documented ports"' README.md && ok ||
+	failed readme-gate-example "README.md does not show the quiet gate"
+# --top N bounds every list of the text report, coverage included; the
+# rest is counted.
+check top-2 1 '' "$bin" -q --validate --top 2 -r pcaps/demo.pcap
+cp "$tmp/out" "$tmp/top2.txt"
+has top-services-more "$tmp/top2.txt" '^  \.\.\. and 17 more$'
+has top-ports-more "$tmp/top2.txt" '^  \.\.\. and 1 more$'
+has top-flows-more "$tmp/top2.txt" '^    \.\.\. and 1 more$'
+has top-coverage-more "$tmp/top2.txt" '^  \.\.\. and 27 more$'
+has top-never-seen-more "$tmp/top2.txt" '^    \.\.\. and 70 more$'
+# No list in any section runs past 2 items: documented services, ports
+# of a finding, largest flows, coverage rows, rows never seen.
+longest=$(awk '
+	/^$/ { split("", c); next }
+	/^  [0-9]+ +[a-z]/ { k = "svc" }
+	/^  (tcp|udp|icmp)[a-z0-9]*\/?[0-9]* +/ { k = "port" }
+	/^    (tcp|udp|icmp)[a-z0-9]* [0-9]/ { k = "flow" }
+	/^  table [0-9]/ { k = "cov" }
+	/^    table [0-9]+:/ { c["never"] += NF - 2; if (c["never"] > m) m = c["never"]; k = ""; next }
+	k != "" { c[k]++; if (c[k] > m) m = c[k]; k = "" }
+	END { print m + 0 }' "$tmp/top2.txt")
+assert top-longest-list "$longest" -eq 2
+check top-zero 1 '^  \.\.\. and 19 more$' "$bin" -q --validate --top 0 -r pcaps/demo.pcap
+
 finish cli
