@@ -17,7 +17,7 @@ CC      ?= cc
 INSTALL ?= install
 PKG_CONFIG ?= pkg-config
 DEPS_DEB := make gcc pkg-config libpcap-dev libndpi-dev libgcrypt20-dev libcmocka-dev \
-	    libjansson-dev groff-base nftables iptables python3 jq
+	    libjansson-dev groff-base nftables iptables python3 jq tshark logrotate
 PKGS    := libpcap libndpi libgcrypt jansson
 
 ifeq ($(SANITIZE),1)

@@ -29,6 +29,9 @@
 /* Tunnel carriers (carrier.h). */
 #define MAX_CARRIERS         4096      /* carriers listed in the summary; past
                                           it they are judged, counted apart */
+/* --dump-files: evidence files kept in turn. Each holds a count of its
+   frames (8 bytes); the names stay short (FILE99999 at most). */
+#define MAX_DUMP_FILES       100000
 #define MAX_TRUST_TUNNEL     64        /* --trust-tunnel networks; more go in
                                           an inventory (role tunnel-endpoint) */
 

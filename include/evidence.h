@@ -3,10 +3,17 @@
  * (--dump-undocumented): evidence for whoever owns the firewall.
  *
  * Evidence holds what crossed the wire, passwords and messages included:
- * the file is created mode 0600 within the umask. Each frame keeps its
+ * each file is created mode 0600 within the umask. Each frame keeps its
  * first snaplen bytes and its length on the wire. One link type per
  * file: frames of another are counted and left out. The first write that
- * fails (a full disk) ends the dump, and the file then claims no frame.
+ * fails (a full disk) ends the dump, and the files then claim no frame.
+ *
+ * Rotation (--dump-size, --dump-files), as tcpdump's -C and -W: when the
+ * next frame would take the file past max_bytes, the file is closed and
+ * the next one started, each a whole pcap file of its own. They are
+ * named as tcpdump -C names them: FILE, then FILE1, FILE2...; with
+ * max_files N, after FILE(N-1) comes FILE again: the oldest file is
+ * removed and started anew, so at most N files are ever kept.
  */
 #ifndef IMPWATCH_EVIDENCE_H
 #define IMPWATCH_EVIDENCE_H
@@ -19,11 +26,21 @@
 
 struct evidence;
 
+/* One MB of --dump-size: a million bytes, as tcpdump's -C counts. */
+#define EVIDENCE_MB 1000000u
+
+/* How the evidence rotates: max_bytes 0, one file without a bound;
+   max_files 0, no bound on their number. */
+struct evidence_rotation {
+	uint64_t max_bytes;
+	unsigned max_files;
+};
+
 /* Create path now (so that one that cannot be written fails before any
    reading); its link type is dlt, or with dlt -1 that of the first
    frame. NULL with "cannot write PATH: reason" on err. */
 struct evidence *evidence_open(const char *path, int dlt, int snaplen,
-			       FILE *err);
+			       const struct evidence_rotation *rot, FILE *err);
 
 /* Keep one frame. */
 void evidence_frame(struct evidence *ev, const struct frame_record *fr);
@@ -43,6 +60,14 @@ const char *evidence_path(const struct evidence *ev);
 uint64_t evidence_frames(const struct evidence *ev);
 uint64_t evidence_skipped(const struct evidence *ev);
 const char *evidence_error(const struct evidence *ev);
+
+/* With rotation: the files started, those still kept (at most
+   max_files), the frames they hold (0 when a write failed) and the name
+   of the newest. */
+uint64_t evidence_files(const struct evidence *ev);
+uint64_t evidence_files_kept(const struct evidence *ev);
+uint64_t evidence_frames_kept(const struct evidence *ev);
+const char *evidence_newest(const struct evidence *ev);
 
 void evidence_free(struct evidence *ev);   /* closes it too; NULL ignored */
 

@@ -88,6 +88,17 @@
 #define DEF_BUFFER_KIB       (64u * 1024u) /* --buffer-size, KiB */
 #define DEF_SNAPLEN          262144u   /* --snaplen: whole frames, for nDPI */
 
+/*
+ * Evidence rotation (--dump-size, --dump-files), as tcpdump's -C and -W.
+ * A live sensor runs for months and its evidence must never fill the
+ * disk: live, the evidence rotates at 100 MB (tcpdump's millions of
+ * bytes) and keeps 10 files, 1 GB at most, whatever is given; a
+ * capture file's evidence is bounded by the capture, so offline it is
+ * one file unless either option is given.
+ */
+#define DEF_DUMP_SIZE_MB     100       /* --dump-size, live */
+#define DEF_DUMP_FILES       10        /* --dump-files, live */
+
 /* Frames mirrored twice: a copy within the window is one, well under any
    retransmission timer (RFC 6298's 200 ms floor, SIP's 500 ms T1). */
 #define DEF_DUP_WINDOW_US    2000u     /* --dup-window-us */
@@ -207,6 +218,19 @@ X(IO, 0, "dump-snaplen", "N", UINT, RUN, dump_snaplen, \
   0 /* whole frames */, 1, 262144, "(1-262144)", \
   "keep the first N bytes of each evidence frame (its\n" \
   "length on the wire is kept; default: all of it)") \
+X(IO, 0, "dump-size", "MB", UINT, RUN, dump_size, \
+  0 /* live: DEF_DUMP_SIZE_MB; files: no bound */, 1, 1000000, \
+  "(MB, 1-1000000)", \
+  "start a new evidence file when the next frame would\n" \
+  "take it past MB million bytes, named as tcpdump names\n" \
+  "them: FILE, then FILE1, FILE2... (default live " OPT_STR(DEF_DUMP_SIZE_MB) ";\n" \
+  "for files: one file)") \
+X(IO, 0, "dump-files", "N", UINT, RUN, dump_files, \
+  0 /* live: DEF_DUMP_FILES; files: no bound */, 1, MAX_DUMP_FILES, \
+  "(1-" OPT_STR(MAX_DUMP_FILES) ")", \
+  "keep N evidence files at most, as tcpdump can: after\n" \
+  "FILE(N-1) the oldest, FILE, is removed and started\n" \
+  "anew (default live " OPT_STR(DEF_DUMP_FILES) ", " OPT_STR(DEF_DUMP_SIZE_MB) " MB each: never unbounded)") \
 X(LIVE, 0, "snaplen", "N", UINT, RUN, snaplen, \
   DEF_SNAPLEN, 64, 262144 /* any frame libpcap delivers */, "(64-262144)", \
   "bytes kept of each frame (default {def})") \

@@ -99,6 +99,11 @@ struct run_stats {
 	                                    file could not be written in
 	                                    full), of another link type */
 	const char *dump_error;          /* why it was not written, or NULL */
+	/* Its rotation (evidence.h): dump_max_mb 0 when it does not rotate;
+	   dump_max_files 0 for no bound on their number. */
+	uint32_t dump_max_mb, dump_max_files;
+	uint64_t dump_files, dump_files_kept, dump_frames_kept;
+	const char *dump_newest;         /* the file written last */
 	const struct live_stats *live;   /* live capture; NULL for files */
 	uint32_t time_jump_s;            /* --time-jump in force */
 	const struct carriers *carriers; /* tunnel carriers */

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "engine.h"
+#include "evidence.h"
 #include "record.h"
 #include "report.h"
 #include "worker.h"
@@ -32,6 +33,7 @@ struct sink_cfg {
 	const char *evidence;        /* --dump-undocumented FILE, or NULL */
 	int evidence_dlt;            /* its link type; -1: the first frame's */
 	int evidence_snaplen;        /* bytes kept of each evidence frame */
+	struct evidence_rotation evidence_rot;   /* --dump-size, --dump-files */
 	bool live;                   /* each record written as it is made */
 	unsigned workers;            /* workers whose counters it sums */
 };
@@ -40,7 +42,9 @@ struct sink_cfg {
  * An output that is one of the inputs (by device and inode: another
  * name, a hard link, standard input redirected from it) would be
  * truncated before it is read; two outputs in one file would be
- * neither. 0, or -1 with the reason on err. Before anything is opened.
+ * neither; the rotated evidence files (FILE1, FILE2...) are removed and
+ * made anew, so none may be named as an input or another output. 0, or
+ * -1 with the reason on err. Before anything is opened.
  */
 int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
 		       size_t n_inputs, FILE *err);

@@ -468,6 +468,14 @@ static void sink_cfg_of(const struct options *o, struct sink_cfg *c)
 	c->evidence = o->dump;
 	c->evidence_dlt = -1;
 	c->evidence_snaplen = (int)(o->dump_snaplen ? o->dump_snaplen : o->snaplen);
+	/* Live evidence is never unbounded; a capture file's is one file
+	   unless a bound is asked for (options.h). */
+	if (o->iface || o->dump_size || o->dump_files) {
+		c->evidence_rot.max_bytes = (uint64_t)(o->dump_size ? o->dump_size
+						       : DEF_DUMP_SIZE_MB) * EVIDENCE_MB;
+		c->evidence_rot.max_files = o->dump_files ? o->dump_files :
+					    o->iface ? DEF_DUMP_FILES : 0;
+	}
 	c->live = o->iface != NULL;
 	c->workers = 1;
 }
@@ -659,9 +667,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "impwatch: --brief goes with --format text\n");
 		return EXIT_INPUT_ERROR;
 	}
-	if (o.dump_snaplen && !o.dump) {
-		fprintf(stderr, "impwatch: --dump-snaplen goes with "
-			"--dump-undocumented\n");
+	if ((o.dump_snaplen || o.dump_size || o.dump_files) && !o.dump) {
+		fprintf(stderr, "impwatch: --dump-snaplen, --dump-size and "
+			"--dump-files go with --dump-undocumented\n");
 		return EXIT_INPUT_ERROR;
 	}
 	sink_cfg_of(&o, &sc);

@@ -604,6 +604,21 @@ static void json_summary(struct report *r, const struct run_stats *s)
 		jw_u64(w, "frames", s->dumped);
 		jw_u64(w, "skipped", s->dump_skipped);
 		jw_str(w, "error", s->dump_error);
+		/* Rotated (--dump-size, --dump-files; always live): the
+		   bounds, the files started, those kept and their frames. */
+		if (s->dump_max_mb) {
+			jw_obj(w, "rotation");
+			jw_u64(w, "max_mb", s->dump_max_mb);
+			if (s->dump_max_files)
+				jw_u64(w, "max_files", s->dump_max_files);
+			else
+				jw_null(w, "max_files");
+			jw_u64(w, "files", s->dump_files);
+			jw_u64(w, "files_kept", s->dump_files_kept);
+			jw_u64(w, "frames_kept", s->dump_frames_kept);
+			jw_str(w, "newest", s->dump_newest);
+			jw_obj_end(w);
+		}
 		jw_obj_end(w);
 	}
 	if (s->live) {

@@ -130,6 +130,17 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 			"%llu of another link type left out\n", s->dump_path,
 			(unsigned long long)s->dumped,
 			(unsigned long long)s->dump_skipped);
+	if (s->dump_path && !s->dump_error && s->dump_max_mb) {
+		fprintf(o, "    rotated       %llu file%s of at most %u MB, ",
+			(unsigned long long)s->dump_files,
+			s->dump_files == 1 ? "" : "s", s->dump_max_mb);
+		if (s->dump_files_kept < s->dump_files)
+			fprintf(o, "the last %llu kept", (unsigned long long)s->dump_files_kept);
+		else
+			fputs("all kept", o);
+		fprintf(o, ": %llu frames; newest %s\n",
+			(unsigned long long)s->dump_frames_kept, s->dump_newest);
+	}
 	if (s->work.frags || s->work.snap_truncated)
 		fprintf(o, "  fragments       %llu; cut by snaplen %llu\n",
 			(unsigned long long)s->work.frags,

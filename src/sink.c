@@ -59,6 +59,25 @@ static bool same_open_file(int fd1, int fd2)
 	return fstat(fd1, &a) == 0 && fstat(fd2, &b) == 0 && same_regular(&a, &b);
 }
 
+/* Whether the rotated evidence (evidence.h: FILE1, FILE2... below
+   max_files) would be named path: such a file is removed and made anew. */
+static bool rotates_onto(const struct sink_cfg *cfg, const char *path)
+{
+	size_t n = strlen(cfg->evidence);
+	unsigned long long k;
+	char *end;
+
+	if (!path || !cfg->evidence_rot.max_bytes ||
+	    strncmp(path, cfg->evidence, n) != 0 ||
+	    path[n] < '1' || path[n] > '9')
+		return false;
+	errno = 0;
+	k = strtoull(path + n, &end, 10);
+	if (*end || errno)
+		return false;
+	return !cfg->evidence_rot.max_files || k < cfg->evidence_rot.max_files;
+}
+
 /*
  * An output named as an input would be truncated (or, the alert file,
  * appended to) before it is read (-w x.pcap -r x.pcap): refused before
@@ -107,6 +126,18 @@ int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
 				std ? "standard input" : inputs[i]);
 			return -1;
 		}
+	}
+	/* The rotated evidence files' names, compared as named: those
+	   made later do not exist yet. */
+	for (k = 0; cfg->evidence && k < OUT_COUNT + n_inputs; k++) {
+		const char *p = k < OUT_COUNT ? out[k] : inputs[k - OUT_COUNT];
+
+		if (k == OUT_DUMP || !rotates_onto(cfg, p))
+			continue;
+		fprintf(err, "impwatch: --dump-undocumented %s rotates onto %s, "
+			"%s\n", cfg->evidence, p,
+			k < OUT_COUNT ? out_what[k] : "an input");
+		return -1;
 	}
 	return 0;
 }
@@ -186,7 +217,8 @@ static bool open_files(struct sink *s, FILE *err)
 		return false;
 	}
 	if (c->evidence && !(s->ev = evidence_open(c->evidence, c->evidence_dlt,
-						   c->evidence_snaplen, err)))
+						   c->evidence_snaplen,
+						   &c->evidence_rot, err)))
 		return false;
 	return true;
 }
@@ -317,6 +349,12 @@ void sink_stats(const struct sink *s, struct run_stats *st)
 		st->dumped = evidence_frames(s->ev);
 		st->dump_skipped = evidence_skipped(s->ev);
 		st->dump_error = evidence_error(s->ev);
+		st->dump_max_mb = (uint32_t)(s->cfg.evidence_rot.max_bytes / EVIDENCE_MB);
+		st->dump_max_files = s->cfg.evidence_rot.max_files;
+		st->dump_files = evidence_files(s->ev);
+		st->dump_files_kept = evidence_files_kept(s->ev);
+		st->dump_frames_kept = evidence_frames_kept(s->ev);
+		st->dump_newest = evidence_newest(s->ev);
 	}
 }
 

@@ -279,4 +279,107 @@ longest=$(awk '
 assert top-longest-list "$longest" -eq 2
 check top-zero 1 '^  \.\.\. and 19 more$' "$bin" -q --validate --top 0 -r pcaps/demo.pcap
 
+# Evidence rotation (--dump-size, --dump-files), as tcpdump's -C and -W.
+# A capture of 3000 frames of 1442 bytes on undocumented tcp/3389 (about
+# 4.4 MB of evidence), made here.
+python3 - "$tmp/big.pcap" <<'PY'
+import struct, sys
+out = open(sys.argv[1], "wb")
+out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+for i in range(3000):
+    flow, n = divmod(i, 300)
+    payload = bytes([i % 251]) * 1388
+    tcp = struct.pack("!HHIIBBHHH", 40000 + flow, 3389, 1000 + n * 1388, 1,
+                      5 << 4, 0x18, 65535, 0, 0)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(payload), i & 0xffff,
+                     0, 64, 6, 0, bytes([198, 51, 100, 7]), bytes([192, 0, 2, 10]))
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    frame = b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00" + ip + tcp + payload
+    out.write(struct.pack("<IIII", 1700000000 + i // 1000, (i % 1000) * 1000, len(frame), len(frame)))
+    out.write(frame)
+PY
+# frames FILE: the frames capinfos counts in FILE (it fails on a file
+# that is not a whole capture).
+frames() { capinfos -T -c -r "$1" 2>/dev/null | awk -F'\t' 'NF == 2 { print $2 }'; }
+if command -v capinfos >/dev/null 2>&1 && command -v tshark >/dev/null 2>&1; then
+	ev=$tmp/rot/ev.pcap
+	mkdir -p "$tmp/rot"
+	# --dump-size alone (offline): FILE, FILE1, FILE2...: every frame kept.
+	check rot-size 0 '^    rotated +5 files of at most 1 MB, all kept: 3000 frames; newest .*/ev\.pcap4$' \
+		sh -c "umask 022; exec \"$bin\" -q --dump-size 1 --dump-undocumented \"$ev\" -r \"$tmp/big.pcap\""
+	(cd "$tmp/rot" && ls) >"$tmp/rot.ls"
+	printf 'ev.pcap\nev.pcap1\nev.pcap2\nev.pcap3\nev.pcap4\n' >"$tmp/rot.want"
+	same rot-size-names "$tmp/rot.want" "$tmp/rot.ls"
+	sum=0 okfiles=0 big=0
+	for f in "$ev" "$ev"1 "$ev"2 "$ev"3 "$ev"4; do
+		n=$(frames "$f")
+		t=$(tshark -r "$f" -T fields -e frame.number 2>/dev/null | wc -l)
+		[ -n "$n" ] && [ "$n" = "$t" ] && okfiles=$((okfiles + 1))
+		sum=$((sum + ${n:-0}))
+		sz=$(stat -c %s "$f" 2>/dev/null)
+		[ "${sz:-0}" -le 1000000 ] || big=$((big + 1))
+	done
+	assert rot-size-valid-files "$okfiles" -eq 5
+	assert rot-size-sum "$sum" -eq 3000
+	assert rot-size-bound "$big" -eq 0
+	check rot-size-modes 0 '^600 600 600 600 600$' sh -c "cd \"$tmp/rot\" && stat -c %a ev.pcap ev.pcap1 ev.pcap2 ev.pcap3 ev.pcap4 | paste -sd' '"
+	# With --dump-files 2: the oldest removed past 2 (FILE, FILE1, then
+	# FILE again...), and the files kept hold what the summary says.
+	rm -rf "$tmp/rot" && mkdir "$tmp/rot"
+	check rot-files 0 '' "$bin" -q --format json --dump-size 1 --dump-files 2 \
+		--dump-undocumented "$ev" -r "$tmp/big.pcap"
+	cp "$tmp/out" "$tmp/rot.json"
+	(cd "$tmp/rot" && ls) >"$tmp/rot.ls"
+	printf 'ev.pcap\nev.pcap1\n' >"$tmp/rot.want"
+	same rot-files-names "$tmp/rot.want" "$tmp/rot.ls"
+	kept=$(jval 'select(.type == "summary") | .evidence.rotation.frames_kept' "$tmp/rot.json")
+	a=$(frames "$ev") b=$(frames "$ev"1)
+	sum=$((${a:-0} + ${b:-0}))
+	assert rot-files-sum "$sum" -eq "${kept:-0}"
+	assert rot-files-some-removed "$sum" -lt 3000
+	assert rot-files-written "$(jval 'select(.type == "summary") | .evidence.frames' "$tmp/rot.json")" = 3000
+	assert rot-files-counted "$(jval 'select(.type == "summary") | [.evidence.rotation.files, .evidence.rotation.files_kept, .evidence.rotation.max_files, .evidence.rotation.newest | tostring] | join(" ")' "$tmp/rot.json")" = "5 2 2 $ev"
+	# The newest is the last started: FILE again (files 0, 1, 0, 1, 0).
+	assert rot-files-newest-last "$(ls -t "$tmp/rot" | head -n 1)" = ev.pcap
+	# --dump-files alone (offline): 100 MB files, so one here.
+	rm -rf "$tmp/rot" && mkdir "$tmp/rot"
+	check rot-files-only 0 '^    rotated +1 file of at most 100 MB, all kept: 3000 frames' \
+		"$bin" -q --dump-files 3 --dump-undocumented "$ev" -r "$tmp/big.pcap"
+	assert rot-files-only-frames "$(frames "$ev")" = 3000
+	# A rotated file that cannot be written: exit 2, its name said, and
+	# no frame claimed.
+	rm -rf "$tmp/rot" && mkdir -p "$tmp/rot/ev.pcap2"
+	check rot-fail 2 "impwatch: cannot write $ev""2: Is a directory" \
+		"$bin" -q --dump-size 1 --dump-undocumented "$ev" -r "$tmp/big.pcap"
+	check rot-fail-summary 2 "^  evidence +$ev: not written \\($ev""2: Is a directory\\)" \
+		"$bin" -q --dump-size 1 --dump-undocumented "$ev" -r "$tmp/big.pcap"
+	check rot-fail-no-claim 2 '"frames":0,' "$bin" -q --format json --dump-size 1 \
+		--dump-undocumented "$ev" -r "$tmp/big.pcap"
+else
+	echo "cli: capinfos or tshark not installed (make deps installs them): evidence rotation not checked"
+fi
+check rot-needs-dump 2 '--dump-size and --dump-files go with --dump-undocumented' "$bin" -q --dump-size 1 -r pcaps/demo.pcap
+check rot-files-needs-dump 2 'go with --dump-undocumented' "$bin" -q --dump-files 3 -r pcaps/demo.pcap
+check rot-size-zero 2 "invalid value '0' for --dump-size" "$bin" -q --dump-size 0 --dump-undocumented "$tmp/x.pcap" -r pcaps/demo.pcap
+check rot-files-zero 2 "invalid value '0' for --dump-files" "$bin" -q --dump-files 0 --dump-undocumented "$tmp/x.pcap" -r pcaps/demo.pcap
+# A rotated evidence file is removed and made anew: it may not be named
+# as the report or an input (FILE2 is), but past --dump-files it is never
+# made (FILE2 with 2 files is not).
+cp pcaps/demo.pcap "$tmp/dm.pcap2"
+check rot-onto-report 2 "--dump-undocumented $tmp/dm.pcap rotates onto $tmp/dm.pcap2, the report" \
+	"$bin" -q -o "$tmp/dm.pcap2" --dump-size 1 --dump-undocumented "$tmp/dm.pcap" -r pcaps/demo.pcap
+check rot-onto-input 2 "rotates onto $tmp/dm.pcap2, an input" \
+	"$bin" -q --dump-size 1 --dump-undocumented "$tmp/dm.pcap" -r "$tmp/dm.pcap2"
+check rot-onto-input-kept 0 '' cmp "$tmp/dm.pcap2" pcaps/demo.pcap
+check rot-past-files 0 '' "$bin" -q --dump-size 1 --dump-files 2 --dump-undocumented "$tmp/dm.pcap" -r "$tmp/dm.pcap2"
+check rot-not-rotating 0 '' "$bin" -q --dump-undocumented "$tmp/dm.pcap" -r "$tmp/dm.pcap2"
+# Without either, a capture file's evidence is one file, as before.
+check rot-none 1 '' "$bin" -q --validate --format json --dump-undocumented "$tmp/one.pcap" -r pcaps/demo.pcap
+assert rot-none-no-rotation "$(jval 'select(.type == "summary") | .evidence | has("rotation")' "$tmp/out")" = false
+
 finish cli
