@@ -143,6 +143,9 @@ tail -n 1 "$tmp/out" | grep -q '"type":"summary"' && ok || bad summary-last "the
 # The evidence holds the findings' frames only, in a file made by nobody.
 [ "$(stat -c %U "$tmp/ev/evidence.pcap" 2>/dev/null)" = nobody ] && ok ||
 	bad evidence-owner "the evidence file is not nobody's"
+# Live evidence is never unbounded: without --dump-size or --dump-files
+# it rotates at 100 MB and keeps 10 files.
+assert evidence-bounded "$(jval 'select(.type == "summary") | .evidence.rotation | "\(.max_mb) \(.max_files) \(.files_kept)"' "$tmp/out")" = "100 10 1"
 "$bin" -q --format json -r "$tmp/ev/evidence.pcap" >"$tmp/out" 2>"$tmp/err"
 has evidence "$tmp/out" '"flows_by_verdict":\{"documented":0,"undocumented":2,"local-only":1,'
 
@@ -295,6 +298,54 @@ flows=$(tail -n 1 "$tmp/hup.json" 2>/dev/null | jval 'select(.type == "summary")
 modes=$(stat -c %a "$tmp/hup.json.1" "$tmp/hup.alerts.1" "$tmp/hup.json" "$tmp/hup.alerts" 2>/dev/null | paste -sd' ' -)
 [ "$modes" = "640 640 640 640" ] && ok ||
 	bad hup-modes "modes of the report and alert file, before and after the rotation: $modes; want 640 for each"
+# The logrotate snippet (dist/impwatch.logrotate) run as logrotate runs
+# it, on a sensor that writes its records as nobody (as the service's
+# user): its folder, user and systemd's run-time folder moved into the
+# test's, and a systemctl that sends what `systemctl kill --kill-who=main
+# --signal=HUP` would, to impwatch itself. The rotated file and the new
+# one hold every record once; the new one is made 0640 by impwatch.
+if command -v logrotate >/dev/null 2>&1; then
+	lr=$tmp/lr
+	mkdir -p "$lr/log" "$lr/run-systemd" "$lr/bin"
+	chmod 755 "$lr"
+	chown nobody "$lr/log"
+	cat >"$lr/bin/systemctl" <<EOF
+#!/bin/sh
+echo "\$*" >>"$lr/systemctl.calls"
+[ "\$*" = "kill --kill-who=main --signal=HUP impwatch@*.service" ] && kill -HUP \$(cat "$lr/main.pid")
+EOF
+	chmod 755 "$lr/bin/systemctl"
+	sed -e "s|/var/log/impwatch|$lr/log|g" -e "s|su impwatch impwatch|su nobody $(id -gn nobody)|" \
+	    -e "s|/run/systemd/system|$lr/run-systemd|g" dist/impwatch.logrotate >"$lr/conf"
+	(umask 022; exec ip netns exec "$ns_s" timeout -k 5 90 "$bin" -i veth-s$$ -q -Z nobody \
+		--format json -o "$lr/log/veth0.json" --timeout-udp 1 --report-every 1 \
+		-f 'udp port 9999' 2>"$tmp/err") &
+	imp_pid=$!
+	wait_for "$lr/log/veth0.json" '"type":"stats"' 10
+	imp_child >"$lr/main.pid"
+	for n in 1 2 3; do c udp:9999 "l$n" >/dev/null 2>&1; done
+	wait_n "$lr/log/veth0.json" '"type":"flow".*"server_port":9999' 3 15
+	env PATH="$lr/bin:$PATH" logrotate -f -s "$lr/state" "$lr/conf" >"$tmp/lr.log" 2>&1 && ok ||
+		{ bad logrotate-runs "logrotate failed:"; show "$tmp/lr.log"; }
+	wait_for "$lr/log/veth0.json" '"type":"stats"' 10 && ok ||
+		bad logrotate-reopen "no new file after the rotation (systemctl calls: $(cat "$lr/systemctl.calls" 2>/dev/null))"
+	for n in 4 5 6; do c udp:9999 "m$n" >/dev/null 2>&1; done
+	wait_n "$lr/log/veth0.json" '"type":"flow".*"server_port":9999' 3 15
+	stop_imp
+	[ "$rc" -eq 0 ] && ok || bad logrotate-status "exit $rc after the rotation"
+	flow_keys "$lr/log/veth0.json.1" "$lr/log/veth0.json" >"$tmp/keys"
+	dups=$(uniq -d "$tmp/keys" | wc -l)
+	total=$(wc -l <"$tmp/keys")
+	flows=$(tail -n 1 "$lr/log/veth0.json" 2>/dev/null | jval 'select(.type == "summary") | .flows')
+	[ "$dups" -eq 0 ] && [ "$total" -eq "${flows:--1}" ] && [ "$total" -eq 6 ] && ok ||
+		bad logrotate-records "$total flow records in the rotated and the new file, $dups twice, summary says ${flows:-nothing}; want 6 once each"
+	[ "$(nlines "$lr/log/veth0.json.1" '"type":"flow"')" -eq 3 ] &&
+		[ "$(nlines "$lr/log/veth0.json" '"type":"flow"')" -eq 3 ] && ok ||
+		bad logrotate-split "flow records: $(nlines "$lr/log/veth0.json.1" '"type":"flow"') in the rotated file, $(nlines "$lr/log/veth0.json" '"type":"flow"') in the new; want 3 and 3"
+	assert logrotate-new-mode "$(stat -c '%a %U' "$lr/log/veth0.json" 2>/dev/null)" = "640 nobody"
+else
+	echo "live: logrotate not installed (make deps installs it): the snippet's rotation is not run"
+fi
 # On standard output, SIGHUP changes nothing: the run goes on.
 ip netns exec "$ns_s" timeout -k 5 60 "$bin" -i veth-s$$ -q --format json \
 	--report-every 1 -f "$quiet" >"$tmp/out" 2>"$tmp/err" &
