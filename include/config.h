@@ -25,6 +25,9 @@
 #define MAX_TUNNEL_LAYERS    4         /* tunnels removed from one packet, each
                                           its carrier recorded: ERSPAN of VXLAN
                                           in GRE is 3 */
+#define MAX_VLAN_TAGS        4         /* 802.1Q/ad tags a record lists, outer
+                                          first (QinQ is 2); deeper ones are
+                                          decoded but not listed */
 
 /* Tunnel carriers (carrier.h). */
 #define MAX_CARRIERS         4096      /* carriers listed in the summary; past

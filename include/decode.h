@@ -150,7 +150,14 @@ struct packet {
 	uint8_t  tunnel;         /* enum tunnel_kind, outermost removed */
 	uint8_t  truncated;      /* 1 when a header claimed more than captured */
 	uint8_t  fragment;       /* 1 when from an IP fragment */
-	uint16_t vlan;           /* outermost 802.1Q/ad VLAN id (0: none) */
+	uint16_t vlan;           /* outermost 802.1Q/ad VLAN id (0: none):
+	                            vlans[0] */
+	uint16_t vlans[MAX_VLAN_TAGS]; /* every VLAN id in the frame (and in
+	                            the frames its tunnels carry), outer
+	                            first, up to MAX_VLAN_TAGS */
+	uint8_t  nvlans;         /* ids in vlans[] */
+	uint8_t  has_sgt;        /* a Cisco MetaData header was met */
+	uint16_t sgt;            /* its Security Group Tag (the outermost) */
 	struct ip_addr src, dst;
 	uint16_t sport, dport;   /* host order; 0 for ICMP and non-port protos */
 	uint8_t  icmp_type;      /* ICMP/ICMPv6 type, for reports */

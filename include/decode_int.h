@@ -33,7 +33,6 @@ struct dctx {
 	const uint8_t *frame;      /* the first captured byte */
 	const uint8_t *frame_end;  /* one past the last captured byte */
 	bool snapped;              /* caplen < wire_len: the capture cut it */
-	bool vlan_seen;            /* p->vlan holds the outermost tag */
 	uint8_t depth;             /* nestings so far (tags, MPLS, tunnels) */
 	uint8_t in_frag;           /* inside a first fragment's data: inner
 	                              lengths past its end are expected */
@@ -76,6 +75,8 @@ enum decode_status decode_link(struct dctx *x, int dlt, struct cursor *c);
 enum decode_status decode_ethernet(struct dctx *x, struct cursor *c);
 enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
 				    uint16_t type);
+/* A Cisco MetaData header's SGT: kept when it is the packet's first. */
+void cmd_sgt(struct dctx *x, uint16_t sgt);
 
 /* decode_ip.c */
 enum decode_status decode_ipv4(struct dctx *x, struct cursor *c);

@@ -52,6 +52,10 @@ enum dir_basis {
 #define FC_CARRIER 0x01
 #define FC_TUN_ID  0x02  /* tun_id holds its VNI or ERSPAN session */
 
+/* flow.first_flags. */
+#define FF_SGT     0x01  /* sgt holds a Cisco MetaData SGT */
+#define FF_ERSPAN  0x02  /* erspan_id holds an ERSPAN session id */
+
 /* TCP state bits in flow.tcp. */
 #define FT_SYN_A  0x01   /* SYN (no ACK) sent by side A */
 #define FT_SYN_B  0x02
@@ -75,10 +79,17 @@ struct flow {
 	uint64_t bytes[2];     /* [0] from A to B, [1] from B to A (wire length) */
 	uint64_t ip_bytes[2];  /* the same, of the innermost IP packets (their
 	                          headers' lengths: packet.ip_len) */
+	uint64_t id;           /* unique in the run (flow_table_set_ids()) */
 	uint32_t pkts[2];
 	uint32_t hnext;        /* hash chain: slot index + 1, 0 ends */
 	uint32_t lprev, lnext; /* timeout list: slot index + 1, 0 ends */
-	uint16_t vlan;         /* first VLAN id seen, 0 none */
+	uint16_t vlans[MAX_VLAN_TAGS]; /* the first packet's VLAN ids, outer
+	                          first (packet.vlans); vlans[0]: 0 none */
+	uint16_t sgt;          /* the first packet's Cisco MetaData SGT */
+	uint16_t erspan_id;    /* the session of the first packet's outermost
+	                          ERSPAN II/III (FF_ERSPAN) */
+	uint8_t  nvlans;       /* ids in vlans[] */
+	uint8_t  first_flags;  /* FF_* bits: what the first packet carried */
 	uint8_t  tunnel;       /* enum tunnel_kind of the first packet; for
 	                          a carrier, the kind of tunnel it carries */
 	uint8_t  tcp;          /* FT_* bits */
@@ -93,6 +104,10 @@ struct flow {
 	uint8_t  alerted;      /* live mode: an alert was written */
 	uint8_t  app_source;   /* DPI: 0 none, 1 dpi, 2 guess */
 	uint8_t  carrier;      /* FC_* bits; 0 for a flow of its own */
+	uint8_t  icmp_code;    /* of the first ICMP packet */
+	uint8_t  dscp[2];      /* [0] A to B, [1] B to A: flow_dscp() */
+	uint8_t  tcp_ends;     /* TCP: Zeek's endpoint states of A and B */
+	uint8_t  tcp_facts;    /* TCP: TF_* facts for conn_state (connstate.h) */
 	union {
 		struct {
 			uint16_t app;        /* DPI: nDPI protocol id, 0 unknown */
@@ -104,10 +119,6 @@ struct flow {
 	};
 	uint16_t dpi_pkts;     /* packets given to nDPI */
 	uint16_t service_row;  /* catalogue row index + 1 of the service, 0 none */
-	uint8_t  icmp_code;    /* of the first ICMP packet */
-	uint8_t  dscp[2];      /* [0] A to B, [1] B to A: flow_dscp() */
-	uint8_t  tcp_ends;     /* TCP: Zeek's endpoint states of A and B */
-	uint8_t  tcp_facts;    /* TCP: TF_* facts for conn_state (connstate.h) */
 	uint32_t hash;         /* low bits of the key's hash (flow.c's) */
 	uint64_t tables;       /* bit t set: guide table t documents the flow */
 	void    *dpi;          /* nDPI state while undecided; NULL otherwise */
@@ -156,6 +167,11 @@ struct limits;   /* options.h */
 struct flow_table *flow_table_new(const struct limits *lim, uint64_t seed,
 				  flow_end_fn on_end, void *ctx);
 
+/* Flow ids (flow.id) from now on: first, first + step, ... (1, 1 by
+   default). Workers sharing a run take first = their index + 1 and step
+   = their number, so ids stay unique in the run. step 0 counts as 1. */
+void flow_table_set_ids(struct flow_table *t, uint64_t first, uint64_t step);
+
 /* Free the table and every slot. Flows still live are not reported and
    their dpi state is not freed (it is the caller's): end them first with
    flow_flush(), which calls the end callback for each. NULL is ignored. */
@@ -174,8 +190,8 @@ void flow_table_free(struct flow_table *t);
  * END_FIN, or END_RST when a RST was seen). So the result does not depend
  * on how often the caller runs flow_expire().
  *
- * A new flow is zero but for its key, times, counters, TCP bits, vlan,
- * tunnel, first_from_b, icmp_type, icmp_code, dscp, tcp_ends and
+ * A new flow is zero but for its key, id, times, counters, TCP bits,
+ * vlans, sgt, erspan_id, first_flags, tunnel, first_from_b, icmp_type, icmp_code, dscp, tcp_ends and
  * tcp_facts: the caller sets the rest. The pointer
  * is valid until the next call into the table. O(1), no allocation.
  */

@@ -183,6 +183,14 @@ X(IO, 0, "brief", NULL, FLAG, RUN, brief, \
   false, 0, 0, "", \
   "text report: only the verdict line and the findings\n" \
   "(and why a run is inconclusive), for a change ticket") \
+X(IO, 0, "sensor", "NAME", STR, RUN, sensor, \
+  NULL, 0, 0, "", \
+  "the sensor's name on every record (default: the\n" \
+  "host name)") \
+X(IO, 0, "community-id-seed", "N", UINT, LIM, community_id_seed, \
+  0, 0, 65535, "(0-65535)", \
+  "seed of the records' Community ID flow hash\n" \
+  "(default {def}, as Zeek, Suricata and Arkime)") \
 X(IO, 'q', "quiet", NULL, FLAG, RUN, quiet, \
   false, 0, 0, "", \
   "no progress line on standard error") \

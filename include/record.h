@@ -18,6 +18,8 @@
 #include <stdint.h>
 
 #include "catalogue.h"
+#include "community_id.h"
+#include "config.h"
 #include "dpi.h"
 #include "flow.h"
 #include "hosts.h"
@@ -28,13 +30,24 @@
 
 struct flow_record {
 	struct flow_key key;       /* canonical (flow.h): identity and order */
+	uint64_t flow_id;          /* unique in the run: links a flow's alert
+	                              and its final record */
 	uint64_t first_us, last_us;
 	uint64_t pkts[2];          /* [REC_C2S], [REC_S2C] */
 	uint64_t bytes[2];         /* wire lengths of the frames */
 	uint64_t ip_bytes[2];      /* lengths of the innermost IP packets */
 	uint64_t tables;           /* bit t: guide table t documents it */
 	uint32_t tun_id;           /* a carrier's VNI or session (FC_TUN_ID) */
-	uint16_t vlan;             /* first VLAN id, 0 none */
+	uint16_t vlan;             /* first VLAN id, 0 none (vlans[0]) */
+	uint16_t vlans[MAX_VLAN_TAGS];  /* every VLAN id of the first packet,
+	                              outer first */
+	uint8_t nvlans;            /* ids in vlans[] */
+	uint8_t has_sgt;           /* sgt holds a Cisco MetaData SGT */
+	uint16_t sgt;
+	uint8_t has_erspan;        /* erspan_session holds an ERSPAN II/III
+	                              session id: the one the flow was mirrored
+	                              in, or a carrier's own */
+	uint16_t erspan_session;
 	uint16_t service_row;      /* catalogue row index + 1, 0 none */
 	uint16_t app, app_master;  /* nDPI's ids (0 with no answer) */
 	uint8_t server_is_b;       /* the server is the key's side B */
@@ -46,10 +59,12 @@ struct flow_record {
 	uint8_t app_source;        /* enum app_source */
 	uint8_t on_wire;           /* not both ends loopback */
 	uint8_t icmp_type, icmp_code;
-	uint8_t dscp[2];           /* [REC_C2S], [REC_S2C]: flow_dscp() bits */
+	uint8_t dscp[2];           /* [REC_C2S], [REC_S2C]: flow_dscp() bits;
+	                              rec_dscp(), rec_dscp_changed() */
 	uint8_t conn_state;        /* enum conn_state (connstate.h) */
 	struct host_info client_host, server_host;  /* roles 0 and name ""
 	                                               without an inventory */
+	char community_id[COMMUNITY_ID_LEN];  /* "1:..."; "" none */
 	char app_name[DPI_NAME_MAX];   /* "SIP", "TLS.Google"; "" none */
 };
 
@@ -63,9 +78,10 @@ struct frame_record {
 };
 
 /* Copy f out (hosts: the inventory, NULL for none; dpi: NULL with
-   --no-dpi), for a writer. */
+   --no-dpi; cid_seed: --community-id-seed), for a writer. */
 void record_from_flow(struct flow_record *r, const struct flow *f,
-		      const struct dpi *dpi, const struct hosts *hosts);
+		      const struct dpi *dpi, const struct hosts *hosts,
+		      uint16_t cid_seed);
 
 /* The rows that document r, as classify_rows() would give them. */
 void record_rows(const struct catalogue *cat, const struct flow_record *r,
@@ -100,6 +116,36 @@ static inline uint64_t rec_bytes(const struct flow_record *r)
 {
 	return r->bytes[REC_C2S] + r->bytes[REC_S2C];
 }
+
+static inline uint64_t rec_ip_bytes(const struct flow_record *r)
+{
+	return r->ip_bytes[REC_C2S] + r->ip_bytes[REC_S2C];
+}
+
+/* From the first packet to the last, in microseconds. */
+static inline uint64_t rec_duration_us(const struct flow_record *r)
+{
+	return r->last_us >= r->first_us ? r->last_us - r->first_us : 0;
+}
+
+/* The DSCP of the first packet in direction dir (REC_C2S, REC_S2C; 0
+   when none went that way), and whether a later one carried another. */
+static inline uint8_t rec_dscp(const struct flow_record *r, unsigned dir)
+{
+	return r->dscp[dir & 1] & FLOW_DSCP_MASK;
+}
+
+static inline bool rec_dscp_changed(const struct flow_record *r, unsigned dir)
+{
+	return (r->dscp[dir & 1] & FLOW_DSCP_CHANGED) != 0;
+}
+
+/* Zeek's conn_state code ("S0", "SF"...). */
+const char *rec_conn_state(const struct flow_record *r);
+
+/* A TCP attempt that was never a session (Zeek's S0, REJ, RSTOS0,
+   RSTRH, SH, SHR): the text report counts these apart. */
+bool rec_is_attempt(const struct flow_record *r);
 
 /* nDPI's name of the flow's application, or NULL when it has none. */
 static inline const char *rec_app(const struct flow_record *r)

@@ -19,6 +19,7 @@
 #include "flow.h"
 #include "gate.h"
 #include "record.h"
+#include "runinfo.h"
 #include "worker.h"
 
 /*
@@ -117,6 +118,10 @@ struct run_stats {
 	bool validate;                   /* --validate was given */
 	const struct gate *gate;         /* why the run is inconclusive */
 	int exit_status;                 /* what impwatch will exit with */
+	uint64_t first_packet_us;        /* packet time of the capture's first
+	                                    and last packets (0: none) */
+	uint64_t last_packet_us;
+	uint64_t now_us;                 /* wall clock as the record is made */
 };
 
 struct report;
@@ -140,6 +145,10 @@ void report_one_way(const struct report *r, uint64_t *judged, uint64_t *one_way)
 /* Count an ended flow (record.h) in the summary; the format writes its
    record now (JSON, CSV). */
 void report_flow(struct report *r, const struct flow_record *f);
+
+/* What names the run on every record (runinfo.h); run must outlive the
+   report. Until it is called, an empty run_info (tests). */
+void report_set_run(struct report *r, const struct run_info *run);
 
 /* Where records go from now on (at a reopen): the report's stream, and
    the alert file's (NULL: none). The streams stay the caller's. */

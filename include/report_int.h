@@ -21,6 +21,8 @@ struct report {
 	FILE *alert_out;       /* --alert-file, or NULL */
 	const struct catalogue *cat;
 	const struct hosts *hosts;    /* --hosts; NULL without */
+	const struct run_info *run;   /* what names the run (runinfo.h);
+	                                 never NULL once report_new() returns */
 	bool dpi;                     /* nDPI names applications */
 	unsigned top;                 /* --top: items of each text list */
 	bool brief;                   /* --brief: verdict line and findings */

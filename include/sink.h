@@ -36,6 +36,8 @@ struct sink_cfg {
 	struct evidence_rotation evidence_rot;   /* --dump-size, --dump-files */
 	bool live;                   /* each record written as it is made */
 	unsigned workers;            /* workers whose counters it sums */
+	const struct run_info *run;  /* names the run on every record; NULL:
+	                                none (it must outlive the sink) */
 };
 
 /*

@@ -186,7 +186,6 @@ enum decode_status decode_packet(struct decoder *d, int dlt, uint64_t ts_us,
 
 	x.d = d;
 	x.p = p;
-	x.vlan_seen = false;
 	x.depth = 0;
 	x.in_frag = 0;
 	x.tun_seen = 0;

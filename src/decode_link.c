@@ -101,6 +101,14 @@ static enum decode_status decode_pppoe(struct dctx *x, struct cursor *c)
 	}
 }
 
+void cmd_sgt(struct dctx *x, uint16_t sgt)
+{
+	if (!x->p->has_sgt) {
+		x->p->has_sgt = 1;
+		x->p->sgt = sgt;
+	}
+}
+
 enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
 				    uint16_t type)
 {
@@ -121,10 +129,10 @@ enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
 				return DECODE_ERROR;
 			if (!cur_be16(c, &tci) || !cur_be16(c, &type))
 				return derr(x, DERR_VLAN_TRUNC);
-			if (!x->vlan_seen) {
+			if (x->p->nvlans == 0)
 				x->p->vlan = tci & 0x0fff;
-				x->vlan_seen = true;
-			}
+			if (x->p->nvlans < MAX_VLAN_TAGS)
+				x->p->vlans[x->p->nvlans++] = tci & 0x0fff;
 			continue;
 		case ETH_P_CMD:
 			/* Cisco MetaData on Ethernet (Wireshark's
@@ -133,8 +141,10 @@ enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
 			   with the ethertype already read. */
 			if (!encap_push(x))
 				return DECODE_ERROR;
-			if (!cur_skip(c, 6) || !cur_be16(c, &type))
+			if (!cur_skip(c, 4) || !cur_be16(c, &tci) ||
+			    !cur_be16(c, &type))
 				return derr(x, DERR_CMD_TRUNC);
+			cmd_sgt(x, tci);
 			continue;
 		case ETH_P_MPLS:
 		case ETH_P_MPLS_M:

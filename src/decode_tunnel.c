@@ -189,10 +189,14 @@ static enum decode_status decode_gre(struct dctx *x, struct cursor *c,
 	/* Cisco MetaData in GRE puts the next type first (Wireshark's
 	   dissect_cmd_gre): type 2, version 1, length 1, options 2, SGT 2. */
 	while (proto == ETH_P_CMD) {
+		uint16_t sgt;
+
 		if (!encap_push(x))
 			return DECODE_ERROR;
-		if (!cur_be16(c, &proto) || !cur_skip(c, 6))
+		if (!cur_be16(c, &proto) || !cur_skip(c, 4) ||
+		    !cur_be16(c, &sgt))
 			return derr(x, DERR_CMD_TRUNC);
+		cmd_sgt(x, sgt);
 	}
 	switch (proto) {
 	case ETH_P_ERSPAN:
@@ -373,7 +377,6 @@ enum decode_status decode_tunnel(struct dctx *x, struct cursor *c,
 	struct packet outer;
 	const uint8_t depth = x->depth, in_frag = x->in_frag;
 	const uint8_t npending = x->npending;
-	const bool vlan_seen = x->vlan_seen;
 	const uint16_t tun_seen = x->tun_seen;
 	const uint8_t ntun = x->p->ntun;
 	enum tunnel_kind kind = TUN_NONE;
@@ -426,7 +429,6 @@ enum decode_status decode_tunnel(struct dctx *x, struct cursor *c,
 		x->depth = depth;
 		x->in_frag = in_frag;
 		x->npending = npending;
-		x->vlan_seen = vlan_seen;
 		x->tun_seen = tun_seen;
 		return DECODE_OK;
 	}

@@ -57,8 +57,10 @@
    depend on garbage. */
 _Static_assert(sizeof(struct flow_key) == 40, "flow_key must be 40 bytes, no padding");
 /* A flow is read on every packet; its size is in the memory budget.
-   136 bytes until the IP byte counts and DSCPs (issue 16) made it 160. */
-_Static_assert(sizeof(struct flow) == 160, "struct flow grew");
+   136 bytes until the IP byte counts and DSCPs (issue 16) made it 160;
+   176 with its id, every VLAN tag, the SGT and the ERSPAN session, which
+   records carry (issue 16). */
+_Static_assert(sizeof(struct flow) == 176, "struct flow grew");
 
 /* Timeout lists; flow.list holds one of these while the flow is live. */
 enum {
@@ -91,6 +93,7 @@ struct flow_table {
 	flow_end_fn on_end;
 	void *ctx;
 	struct flow_stats stats;
+	uint64_t next_id, id_step;   /* flow ids: flow_table_set_ids() */
 };
 
 /* ---- hashing ---------------------------------------------------------- */
@@ -484,6 +487,27 @@ void flow_prefetch_links(struct flow_table *t, const struct flow_prep *prep)
 		__builtin_prefetch(&slot(t, f->lnext)->lprev, 1);
 }
 
+/* What a new flow keeps of its first packet's encapsulation: the SGT
+   and the outermost ERSPAN II/III session. */
+static void first_marks(struct flow *f, const struct packet *p)
+{
+	uint8_t i;
+
+	if (p->has_sgt) {
+		f->first_flags |= FF_SGT;
+		f->sgt = p->sgt;
+	}
+	for (i = 0; i < p->ntun; i++) {
+		const struct tun_layer *l = &p->tun[i];
+
+		if (l->has_id && (l->kind == TUN_ERSPAN2 || l->kind == TUN_ERSPAN3)) {
+			f->first_flags |= FF_ERSPAN;
+			f->erspan_id = (uint16_t)l->id;
+			break;
+		}
+	}
+}
+
 struct flow *flow_lookup(struct flow_table *t, const struct packet *p,
 			 bool *is_new, bool *from_b)
 {
@@ -527,7 +551,11 @@ struct flow *flow_lookup_prepared(struct flow_table *t, const struct packet *p,
 		f->key = *kp;
 		f->hash = (uint32_t)prep->hash;
 		f->first_us = f->last_us = p->ts_us;
-		f->vlan = p->vlan;
+		memcpy(f->vlans, p->vlans, sizeof(f->vlans));
+		f->nvlans = p->nvlans;
+		first_marks(f, p);
+		f->id = t->next_id;
+		t->next_id += t->id_step;
 		f->tunnel = p->tunnel;
 		f->first_from_b = (uint8_t)dir;
 		if (kp->proto == IPPROTO_NUM_ICMP || kp->proto == IPPROTO_NUM_ICMPV6) {
@@ -709,7 +737,15 @@ struct flow_table *flow_table_new(const struct limits *lim, uint64_t seed,
 	t->expire_after = UINT64_MAX;   /* no flow yet */
 	t->on_end = on_end;
 	t->ctx = ctx;
+	t->next_id = 1;
+	t->id_step = 1;
 	return t;
+}
+
+void flow_table_set_ids(struct flow_table *t, uint64_t first, uint64_t step)
+{
+	t->next_id = first;
+	t->id_step = step ? step : 1;
 }
 
 void flow_table_free(struct flow_table *t)

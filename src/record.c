@@ -11,7 +11,8 @@
 #include "connstate.h"
 
 void record_from_flow(struct flow_record *r, const struct flow *f,
-		      const struct dpi *dpi, const struct hosts *hosts)
+		      const struct dpi *dpi, const struct hosts *hosts,
+		      uint16_t cid_seed)
 {
 	unsigned c2s = f->server_is_b ? 0 : 1;   /* flow.h's A-to-B is 0 */
 	char name[DPI_NAME_MAX];
@@ -19,6 +20,7 @@ void record_from_flow(struct flow_record *r, const struct flow *f,
 
 	memset(r, 0, offsetof(struct flow_record, app_name));
 	r->key = f->key;
+	r->flow_id = f->id;
 	r->first_us = f->first_us;
 	r->last_us = f->last_us;
 	r->pkts[REC_C2S] = f->pkts[c2s];
@@ -30,7 +32,15 @@ void record_from_flow(struct flow_record *r, const struct flow *f,
 	r->dscp[REC_C2S] = f->dscp[c2s];
 	r->dscp[REC_S2C] = f->dscp[!c2s];
 	r->tables = f->tables;
-	r->vlan = f->vlan;
+	r->vlan = f->vlans[0];
+	memcpy(r->vlans, f->vlans, sizeof(r->vlans));
+	r->nvlans = f->nvlans;
+	r->has_sgt = (f->first_flags & FF_SGT) != 0;
+	r->sgt = f->sgt;
+	if (f->first_flags & FF_ERSPAN) {
+		r->has_erspan = 1;
+		r->erspan_session = f->erspan_id;
+	}
 	r->service_row = f->service_row;
 	r->server_is_b = f->server_is_b;
 	r->verdict = f->verdict;
@@ -46,10 +56,16 @@ void record_from_flow(struct flow_record *r, const struct flow *f,
 	/* nDPI never sees a carrier: its app fields hold its VNI. */
 	if (f->carrier & FC_CARRIER) {
 		r->tun_id = f->tun_id;
+		if ((f->carrier & FC_TUN_ID) &&
+		    (f->tunnel == TUN_ERSPAN2 || f->tunnel == TUN_ERSPAN3)) {
+			r->has_erspan = 1;
+			r->erspan_session = (uint16_t)f->tun_id;
+		}
 	} else {
 		r->app = f->app;
 		r->app_master = f->app_master;
 	}
+	(void)community_id_flow(f, cid_seed, r->community_id);
 	app = dpi ? dpi_app_name(dpi, f, name) : NULL;
 	snprintf(r->app_name, sizeof(r->app_name), "%s", app ? app : "");
 	if (hosts) {
@@ -57,6 +73,30 @@ void record_from_flow(struct flow_record *r, const struct flow *f,
 		r->server_host = hosts_lookup(hosts, flow_server_ip(f));
 	} else {
 		r->client_host.name = r->server_host.name = "";
+	}
+}
+
+const char *rec_conn_state(const struct flow_record *r)
+{
+	return conn_state_name((enum conn_state)r->conn_state);
+}
+
+bool rec_is_attempt(const struct flow_record *r)
+{
+	/* UDP's S0 is also every one-way stream (syslog, a one-way RTP
+	   leg): only TCP's handshake says an attempt failed. */
+	if (r->key.proto != IPPROTO_NUM_TCP)
+		return false;
+	switch ((enum conn_state)r->conn_state) {
+	case CS_S0:
+	case CS_REJ:
+	case CS_RSTOS0:
+	case CS_RSTRH:
+	case CS_SH:
+	case CS_SHR:
+		return true;
+	default:
+		return false;
 	}
 }
 

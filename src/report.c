@@ -36,9 +36,12 @@ struct report *report_new(enum report_format fmt, FILE *out,
 {
 	struct report *r;
 
+	static const struct run_info none = { .sensor = "" };
+
 	if ((unsigned)fmt >= FMT_COUNT || !(r = calloc(1, sizeof(*r))))
 		return NULL;
 	r->w = formats[fmt].w;
+	r->run = &none;
 	r->out = out;
 	r->cat = cat;
 	r->dpi = dpi;
@@ -61,6 +64,11 @@ void report_free(struct report *r)
 	tally_free(r->tally);
 	jw_free(&r->jw);
 	free(r);
+}
+
+void report_set_run(struct report *r, const struct run_info *run)
+{
+	r->run = run;
 }
 
 void report_one_way(const struct report *r, uint64_t *judged, uint64_t *one_way)

@@ -252,6 +252,8 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 	}
 	report_set_output(s->rep, s->out, s->alert_out);
 	report_set_brief(s->rep, cfg->brief);
+	if (cfg->run)
+		report_set_run(s->rep, cfg->run);
 	return s;
 fail:
 	sink_close(s, err);

@@ -56,7 +56,8 @@ static void maybe_alert(struct worker *w, struct flow *f)
 	    !verdict_is_finding((enum verdict)f->verdict))
 		return;
 	f->alerted = 1;
-	record_from_flow(&rec, f, w->dpi, w->eng->hosts);
+	record_from_flow(&rec, f, w->dpi, w->eng->hosts,
+			 (uint16_t)w->eng->lim->community_id_seed);
 	w->out.alert(w->out.ctx, &rec);
 }
 
@@ -72,7 +73,8 @@ static void on_flow_end(void *ctx, struct flow *f)
 		classify_app(w->eng->cat, w->dpi, f);
 	}
 	maybe_alert(w, f);
-	record_from_flow(&rec, f, w->dpi, w->eng->hosts);
+	record_from_flow(&rec, f, w->dpi, w->eng->hosts,
+			 (uint16_t)w->eng->lim->community_id_seed);
 	w->out.flow(w->out.ctx, &rec);
 }
 

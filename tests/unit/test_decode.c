@@ -994,11 +994,19 @@ static void test_vlan_qinq_and_triple(void **state)
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
 	assert_tcp4(&x->p, C4, S4);
 	assert_int_equal(x->p.vlan, 200);   /* the outermost tag */
+	/* Every tag, outer first. */
+	assert_int_equal(x->p.nvlans, 2);
+	assert_int_equal(x->p.vlans[0], 200);
+	assert_int_equal(x->p.vlans[1], 100);
 	f.n = 0;
 	b_triple(&f);
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
 	assert_udp6(&x->p, C6, S6);
 	assert_int_equal(x->p.vlan, 300);
+	assert_int_equal(x->p.nvlans, 3);
+	assert_int_equal(x->p.vlans[0], 300);
+	assert_int_equal(x->p.vlans[1], 200);
+	assert_int_equal(x->p.vlans[2], 100);
 }
 
 static void test_vlan_too_deep(void **state)
@@ -1016,6 +1024,9 @@ static void test_vlan_too_deep(void **state)
 	ip4_tcp(&f, C4, S4);
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
 	assert_int_equal(x->p.vlan, 1);
+	/* The list keeps the outermost MAX_VLAN_TAGS. */
+	assert_int_equal(x->p.nvlans, MAX_VLAN_TAGS);
+	assert_int_equal(x->p.vlans[MAX_VLAN_TAGS - 1], MAX_VLAN_TAGS);
 
 	f.n = 0;
 	eth(&f, 0x8100);
@@ -1078,6 +1089,14 @@ static void test_cmd_sgt(void **state)
 	b_cmd(&f);
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
 	assert_tcp4(&x->p, C4, S4);
+	assert_int_equal(x->p.has_sgt, 1);
+	assert_int_equal(x->p.sgt, 42);
+	/* None on a frame without: fields are zeroed on each call. */
+	f.n = 0;
+	b_vlan(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.has_sgt, 0);
+	assert_int_equal(x->p.sgt, 0);
 }
 
 static void test_not_ip(void **state)

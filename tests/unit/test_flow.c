@@ -953,8 +953,18 @@ static void test_first_packet_fields(void **state)
 
 	(void)state;
 	p.vlan = 120;
+	p.vlans[0] = 120;
+	p.vlans[1] = 30;
+	p.nvlans = 2;
+	p.has_sgt = 1;
+	p.sgt = 4242;
 	p.tunnel = TUN_ERSPAN2;
+	p.ntun = 1;
+	p.tun[0].kind = TUN_ERSPAN2;
+	p.tun[0].has_id = 1;
+	p.tun[0].id = 1023;
 	f = flow_lookup(t, &p, NULL, NULL);
+	assert_int_equal(f->id, 1);
 	/* The caller's fields start at zero... */
 	assert_int_equal(f->verdict, 0);
 	assert_int_equal(f->classified, 0);
@@ -965,9 +975,20 @@ static void test_first_packet_fields(void **state)
 	f->dpi = &i;
 	/* ...and are kept while the flow lives. */
 	p.vlan = 7;
+	p.vlans[0] = 7;
+	p.nvlans = 1;
+	p.has_sgt = 0;
+	p.sgt = 0;
 	p.tunnel = TUN_NONE;
+	p.ntun = 0;
 	flow_lookup(t, &p, NULL, NULL);
-	assert_int_equal(f->vlan, 120);
+	assert_int_equal(f->vlans[0], 120);
+	assert_int_equal(f->vlans[1], 30);
+	assert_int_equal(f->nvlans, 2);
+	assert_true(f->first_flags & FF_SGT);
+	assert_int_equal(f->sgt, 4242);
+	assert_true(f->first_flags & FF_ERSPAN);
+	assert_int_equal(f->erspan_id, 1023);
 	assert_int_equal(f->tunnel, TUN_ERSPAN2);
 	assert_int_equal(f->first_from_b, 0);
 	assert_int_equal(f->verdict, V_UNDOCUMENTED);
@@ -978,7 +999,19 @@ static void test_first_packet_fields(void **state)
 	f = flow_lookup(t, &p, NULL, NULL);
 	assert_int_equal(f->verdict, 0);
 	assert_null(f->dpi);
-	assert_int_equal(f->vlan, 7);
+	assert_int_equal(f->vlans[0], 7);
+	assert_int_equal(f->nvlans, 1);
+	assert_int_equal(f->first_flags, 0);
+	/* Every flow of a run has an id of its own; workers sharing a run
+	   interleave theirs. */
+	assert_int_equal(f->id, 2);
+	flow_table_set_ids(t, 3, 4);
+	flow_flush(t, END_EOF);
+	f = flow_lookup(t, &p, NULL, NULL);
+	assert_int_equal(f->id, 3);
+	flow_flush(t, END_EOF);
+	f = flow_lookup(t, &p, NULL, NULL);
+	assert_int_equal(f->id, 7);
 	flow_table_free(t);
 }
 
