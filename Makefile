@@ -115,8 +115,8 @@ golden: $(BIN)
 	@sh tests/golden/run.sh $(BIN)
 
 # Record fields against implementations written apart (issue 16).
-records: $(BUILD)/records/cid $(BUILD)/records/flowdump
-	@sh tests/records/run.sh $(BUILD)/records/cid $(BUILD)/records/flowdump
+records: $(BUILD)/records/cid $(BUILD)/records/flowdump $(BIN)
+	@sh tests/records/run.sh $(BUILD)/records/cid $(BUILD)/records/flowdump $(BIN)
 
 # The manual pages render without a warning and list the options --help does.
 check-man: $(BIN)

@@ -83,6 +83,9 @@ struct cat_row {
 	const char *note_ko, *note_ja;  /* the guide's notes, or "" */
 	const char *file;               /* where the row was read */
 	uint32_t line;
+	uint8_t  site;                  /* from a site's file (--rules-add):
+	                                   the site documents it, not the
+	                                   guide, whatever its table says */
 };
 
 struct catalogue;
@@ -99,6 +102,10 @@ enum listener_side {
 	LISTENER_DST,        /* the destination port is a documented listener */
 	LISTENER_SRC         /* the source port is (a reply, or a fixed sender port) */
 };
+
+/* Where row r comes from, for a sentence: "table 23" for the guide's,
+   "site row FILE:LINE" for a site's (--rules-add), never its table. */
+void cat_row_where(const struct cat_row *r, char *buf, size_t len);
 
 /* An empty catalogue; NULL when out of memory. */
 struct catalogue *catalogue_new(void);
@@ -215,6 +222,8 @@ enum listener_side catalogue_listener(const struct catalogue *c,
  */
 void catalogue_print_table(const struct catalogue *c, FILE *out);
 void catalogue_print_json(const struct catalogue *c, FILE *out);
+/* The same as CSV (RFC 4180): a header, then one row per row. */
+void catalogue_print_csv(const struct catalogue *c, FILE *out);
 
 /* `impwatch roles`: each role, whether a host outside the inventory may
    hold it (its bit in open_roles), and the tables whose rows name it. */

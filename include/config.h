@@ -25,6 +25,15 @@
 #define MAX_TUNNEL_LAYERS    4         /* tunnels removed from one packet, each
                                           its carrier recorded: ERSPAN of VXLAN
                                           in GRE is 3 */
+#define JSON_LINE_MAX        10000     /* bytes of one JSON record, newline
+                                          included: Splunk's default line
+                                          limit (props.conf TRUNCATE) */
+#define JSON_CMDLINE_MAX     2048      /* bytes of the command line a summary
+                                          quotes; past that it is cut */
+#define SENSOR_NAME_MAX      255       /* --sensor, as a host name (RFC 1035
+                                          2.3.4 allows 255 octets) */
+#define TEXT_ATTEMPT_PORTS   10        /* ports named on the text report's
+                                          "attempts only" line */
 #define MAX_VLAN_TAGS        4         /* 802.1Q/ad tags a record lists, outer
                                           first (QinQ is 2); deeper ones are
                                           decoded but not listed */

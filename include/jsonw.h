@@ -37,6 +37,15 @@ struct jw {
 	size_t n, cap;
 	unsigned depth;     /* 0: between records */
 	uint32_t has;       /* bit d: level d has a member already */
+	uint32_t spills;    /* times text went out before jw_line() */
+};
+
+/* A point in the record being built, to come back to (jw_rewind()):
+   how a writer keeps a record under a size. */
+struct jw_mark {
+	size_t n;
+	unsigned depth;
+	uint32_t has, spills;
 };
 
 /* An empty writer onto out (may be NULL until the first jw_line()). */
@@ -158,6 +167,24 @@ void jw_null(struct jw *w, const char *key);
 void jw_fixed(struct jw *w, const char *key, double v, int decimals);
 /* A value written as given: a number the caller formatted. */
 void jw_raw(struct jw *w, const char *key, const char *text);
+
+/* Bytes of the record built so far (its line's length without the
+   newline, unless it spilled out early). */
+static inline size_t jw_len(const struct jw *w)
+{
+	return w->n;
+}
+
+static inline struct jw_mark jw_mark(const struct jw *w)
+{
+	struct jw_mark m = { w->n, w->depth, w->has, w->spills };
+
+	return m;
+}
+
+/* Back to mark m, as if nothing had been written since: false (nothing
+   changed) when some of it already went out (out of memory). */
+bool jw_rewind(struct jw *w, const struct jw_mark *m);
 
 /* End the record with a newline, write it in one fwrite() and start
    the next from empty. */

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "digest.h"
 
@@ -42,6 +43,31 @@ struct run_info {
 	size_t n_inputs;
 	const char *command_line;     /* argv joined by spaces */
 	uint64_t started_us;          /* wall clock at the start */
+	/* What the pointers above point into. */
+	char host[256];
+	struct run_input *own_inputs;
 };
+
+struct options;   /* options.h */
+
+/*
+ * Name a run and say how it is produced: a new random run_id, the
+ * sensor (--sensor, or the host name), the interface, the versions, the
+ * SHA-256 of the catalogue (the built-in one, or --rules) and of every
+ * --rules, --rules-add and --hosts file (read again: call it once the
+ * engine has loaded them), the command line (run_join_argv(); it must
+ * outlive ri), the wall clock. -1 with a message on err when out of
+ * memory.
+ */
+int run_info_init(struct run_info *ri, const struct options *o,
+		  const char *command_line, FILE *err);
+
+/* argv as a shell would take it back, quoted where needed (malloc'd;
+   NULL when out of memory). Before getopt reorders argv. */
+char *run_join_argv(int argc, char *const *argv);
+void run_info_free(struct run_info *ri);
+
+/* The wall clock, microseconds since the epoch. */
+uint64_t run_wall_us(void);
 
 #endif

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "catalogue.h"
+#include "connstate.h"
 #include "coverage.h"
 #include "hosts.h"
 #include "record.h"
@@ -34,6 +35,8 @@ struct agg {
 	uint16_t port;
 	uint16_t row;          /* service_row: index + 1, 0 none */
 	uint64_t flows, pkts, bytes;
+	uint64_t attempts;     /* of the flows, TCP attempts that were never
+	                          sessions (rec_is_attempt()) */
 };
 
 /* Totals of the flows sharing a verdict, transport, server port, row and
@@ -51,6 +54,7 @@ struct app_agg {
 	uint16_t master, app;
 	uint16_t cport;
 	uint64_t flows, pkts, bytes;
+	uint64_t attempts;     /* as struct agg's */
 };
 
 struct tally;
@@ -72,6 +76,17 @@ uint64_t tally_flows(const struct tally *t, enum verdict v);
 void tally_one_way(const struct tally *t, uint64_t *judged, uint64_t *one_way);
 
 const struct coverage *tally_coverage(const struct tally *t);
+
+/* Flows that ended in Zeek's conn_state s (connstate.h). */
+uint64_t tally_conn_state(const struct tally *t, enum conn_state s);
+
+/* Flows of verdict v that were TCP attempts, never sessions. */
+uint64_t tally_attempts(const struct tally *t, enum verdict v);
+
+/* The DSCP values (bit d: value d) the first packet of either direction
+   carried in the flows of catalogue row `row` (index), and how many of
+   those flows saw a direction's DSCP change. */
+uint64_t tally_row_dscp(const struct tally *t, size_t row, uint64_t *changed);
 
 /* The per-port totals in report order: by verdict, then table and
    service for documented rows, by bytes (largest first) for the rest. An

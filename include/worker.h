@@ -58,6 +58,9 @@ struct worker_stats {
 	uint64_t dup_frames, dup_checked;   /* SPAN copies left out, of */
 	int last_dlt;                       /* link type of the last frame,
 	                                       -1 before any */
+	uint64_t first_us, last_us;         /* packet times of the first and
+	                                       the latest packet taken to a
+	                                       flow (0: none) */
 };
 
 /* Add w's counters into sum. */

@@ -172,8 +172,13 @@ int catalogue_parse(struct catalogue *c, const char *name, const char *buf,
 	memset(&st, 0, sizeof(st));
 	st.app_id = c->app_id;
 	st.app_id_ctx = c->app_id_ctx;
-	if (cat_stage_parse(&st, name, buf, len, err) == 0)
+	if (cat_stage_parse(&st, name, buf, len, err) == 0) {
+		size_t i;
+
+		for (i = 0; override && i < st.n; i++)
+			st.rows[i].site = 1;
 		rc = merge(c, &st, override, name, err);
+	}
 	cat_stage_free(&st);
 	return rc;
 }
@@ -192,6 +197,14 @@ int catalogue_load_file(struct catalogue *c, const char *path, bool override,
 	rc = catalogue_parse(c, path, buf, len, override, err);
 	free(buf);
 	return rc;
+}
+
+void cat_row_where(const struct cat_row *r, char *buf, size_t len)
+{
+	if (r->site)
+		snprintf(buf, len, "site row %s:%u", r->file, (unsigned)r->line);
+	else
+		snprintf(buf, len, "table %u", (unsigned)r->table);
 }
 
 int catalogue_load_embedded(struct catalogue *c, FILE *err)

@@ -169,6 +169,41 @@ void catalogue_print_table(const struct catalogue *c, FILE *out)
 	}
 }
 
+/* One CSV row per catalogue row (RFC 4180), a header first: the table's
+   cells, apps, the description and notes, where the row was read and
+   whether it is a site's (--rules-add). */
+void catalogue_print_csv(const struct catalogue *c, FILE *out)
+{
+	char cells[N_COLS - 1][CELL_MAX], src[CELL_MAX];
+	size_t i, n = catalogue_count(c);
+	int k;
+
+	fputs("table,service,transport,dport,sport,scope,roles,protocol,apps,"
+	      "description,note_ko,note_ja,source,site\n", out);
+	for (i = 0; i < n; i++) {
+		const struct cat_row *r = catalogue_row(c, i);
+
+		row_cells(r, cells);
+		for (k = 0; k < N_COLS - 1; k++) {
+			csv_field(out, cells[k]);
+			fputc(',', out);
+		}
+		csv_field(out, r->protocol);
+		fputc(',', out);
+		csv_field(out, r->apps);
+		fputc(',', out);
+		csv_field(out, r->description);
+		fputc(',', out);
+		csv_field(out, r->note_ko);
+		fputc(',', out);
+		csv_field(out, r->note_ja);
+		fputc(',', out);
+		snprintf(src, sizeof(src), "%s:%u", r->file, (unsigned)r->line);
+		csv_field(out, src);
+		fprintf(out, ",%s\n", r->site ? "true" : "false");
+	}
+}
+
 static void json_role_set(struct jw *w, const char *key, uint32_t mask)
 {
 	int i;
@@ -281,6 +316,7 @@ void catalogue_print_json(const struct catalogue *c, FILE *out)
 		jw_str(&w, "note_ja", r->note_ja);
 		snprintf(src, sizeof(src), "%s:%u", r->file, (unsigned)r->line);
 		jw_str(&w, "source", src);
+		jw_bool(&w, "site", r->site);
 		jw_obj_end(&w);
 		jw_line(&w);
 	}

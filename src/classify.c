@@ -131,7 +131,8 @@ void classify_flow(const struct catalogue *cat, struct flow *f,
 	for (i = 0; i < h.n; i++) {
 		const struct cat_row *r = catalogue_row(cat, h.rows[i]);
 
-		if (r->table < 64)
+		/* A site's row (--rules-add) is not the guide's table. */
+		if (r->table < 64 && !r->site)
 			f->tables |= UINT64_C(1) << r->table;
 		if (r->scope == SCOPE_WIRE && !any_wire) {
 			any_wire = true;

@@ -81,9 +81,11 @@ void explain_reason(const struct catalogue *cat, const struct flow_record *f,
 {
 	const struct cat_row *row =
 		f->service_row ? catalogue_row(cat, f->service_row - 1u) : NULL;
-	char tr[8], port[24], exp[EXPECTED_MAX];
+	char tr[8], port[24], exp[EXPECTED_MAX], where[160] = "table 0";
 	uint16_t sport = rec_server_port(f);
 
+	if (row)
+		cat_row_where(row, where, sizeof(where));
 	explain_transport(tr, f->key.proto);
 	if (f->key.pa || f->key.pb)
 		snprintf(port, sizeof(port), "%s/%u", tr, sport);
@@ -95,8 +97,8 @@ void explain_reason(const struct catalogue *cat, const struct flow_record *f,
 		break;
 	case V_LOCAL_ONLY:
 		snprintf(buf, REASON_MAX,
-			 "%s is documented for localhost traffic only (table %u %s)",
-			 port, row ? row->table : 0, row ? row->service : "?");
+			 "%s is documented for localhost traffic only (%s %s)",
+			 port, where, row ? row->service : "?");
 		break;
 	case V_PROTOCOL_MISMATCH:
 		explain_expected_rec(cat, f, exp);
@@ -109,8 +111,8 @@ void explain_reason(const struct catalogue *cat, const struct flow_record *f,
 
 		explain_roles(f->client_host.roles, cr, sizeof(cr));
 		explain_roles(f->server_host.roles, sr, sizeof(sr));
-		snprintf(buf, REASON_MAX, "%s is documented (table %u %s), but not "
-			 "from %s to %s", port, row ? row->table : 0,
+		snprintf(buf, REASON_MAX, "%s is documented (%s %s), but not "
+			 "from %s to %s", port, where,
 			 row ? row->service : "?", cr, sr);
 		break;
 	}

@@ -39,8 +39,19 @@ bool jw_grow(struct jw *w, size_t n)
 	if (w->n && w->out) {
 		fwrite(w->b, 1, w->n, w->out);
 		w->n = 0;
+		w->spills++;
 	}
 	return n <= w->cap - w->n;
+}
+
+bool jw_rewind(struct jw *w, const struct jw_mark *m)
+{
+	if (m->spills != w->spills || m->n > w->n)
+		return false;
+	w->n = m->n;
+	w->depth = m->depth;
+	w->has = m->has;
+	return true;
 }
 
 void jw_write(struct jw *w, const void *p, size_t n)
@@ -50,6 +61,7 @@ void jw_write(struct jw *w, const void *p, size_t n)
 		w->n += n;
 	} else if (w->out) {
 		fwrite(p, 1, n, w->out);
+		w->spills++;
 	}
 }
 

@@ -29,6 +29,7 @@
 #include "options.h"
 #include "progress.h"
 #include "report.h"
+#include "runinfo.h"
 #include "sink.h"
 #include "worker.h"
 
@@ -38,6 +39,7 @@
    worker), the outputs (the sink); the inputs, and progress. */
 struct run {
 	struct options *opt;
+	struct run_info info;      /* names the run on every record */
 	struct engine eng;
 	struct worker *w;
 	struct sink *sink;
@@ -89,6 +91,8 @@ static int cmd_rules(int argc, char **argv)
 		printf("%s: %zu rows, no errors\n", o.check, catalogue_count(cat));
 	else if (o.fmt == FMT_JSON)
 		catalogue_print_json(cat, stdout);
+	else if (o.fmt == FMT_CSV)
+		catalogue_print_csv(cat, stdout);
 	else
 		catalogue_print_table(cat, stdout);
 	catalogue_free(cat);
@@ -305,6 +309,9 @@ static void fill_stats(struct run *r, struct run_stats *s)
 		r->ls.now_us = wall_us();
 		s->live = &r->ls;
 	}
+	s->first_packet_us = s->work.first_us;
+	s->last_packet_us = s->work.last_us;
+	s->now_us = wall_us();
 }
 
 /* The files an offline run did not read to their end because a signal
@@ -483,7 +490,8 @@ static void sink_cfg_of(const struct options *o, struct sink_cfg *c)
 /* The engine, a worker and the sink, the interface when live: what a run
    needs before its first packet. -1 with a message when one cannot be
    had; what was made is closed by run()'s end. */
-static int run_open(struct run *r, struct dpi **dpi)
+static int run_open(struct run *r, struct dpi **dpi,
+		    const char *command_line)
 {
 	struct options *o = r->opt;
 	struct engine_cfg cfg;
@@ -506,6 +514,9 @@ static int run_open(struct run *r, struct dpi **dpi)
 	cfg.n_trust = o->n_trust;
 	if (engine_open(&r->eng, &cfg, dpi, stderr) != 0)
 		return -1;
+	/* After the engine: the files it accepted are the ones hashed. */
+	if (run_info_init(&r->info, o, command_line, stderr) != 0)
+		return -1;
 	if (o->iface) {
 		lo.iface = o->iface;
 		lo.filter = o->filter;
@@ -526,6 +537,7 @@ static int run_open(struct run *r, struct dpi **dpi)
 		return -1;
 	}
 	sink_cfg_of(o, &sc);
+	sc.run = &r->info;
 	if (r->live)
 		sc.evidence_dlt = live_datalink(r->live);
 	r->sink = sink_open(&r->eng, &sc, stderr);
@@ -551,7 +563,7 @@ static int run_open(struct run *r, struct dpi **dpi)
 	return r->w ? 0 : -1;
 }
 
-static int run(struct options *o)
+static int run(struct options *o, const char *command_line)
 {
 	struct run r;
 	struct run_stats s;
@@ -562,7 +574,7 @@ static int run(struct options *o)
 
 	memset(&r, 0, sizeof(r));
 	r.opt = o;
-	if (run_open(&r, &dpi) != 0)
+	if (run_open(&r, &dpi, command_line) != 0)
 		goto out;
 	r.prog.on = !o->quiet && !o->iface && isatty(STDERR_FILENO);
 
@@ -602,11 +614,13 @@ out:
 	worker_free(r.w);
 	dpi_free(dpi);
 	engine_close(&r.eng);
+	run_info_free(&r.info);
 	free(r.files);
 	return status;
 }
 
-int main(int argc, char **argv)
+/* The command line of a run, checked, then the run. */
+static int main_run(int argc, char **argv, const char *command_line)
 {
 	struct options o;
 	struct sink_cfg sc;
@@ -667,6 +681,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "impwatch: --brief goes with --format text\n");
 		return EXIT_INPUT_ERROR;
 	}
+	if (o.sensor && strlen(o.sensor) > SENSOR_NAME_MAX) {
+		fprintf(stderr, "impwatch: --sensor NAME: at most %d bytes\n",
+			SENSOR_NAME_MAX);
+		return EXIT_INPUT_ERROR;
+	}
 	if ((o.dump_snaplen || o.dump_size || o.dump_files) && !o.dump) {
 		fprintf(stderr, "impwatch: --dump-snaplen, --dump-size and "
 			"--dump-files go with --dump-undocumented\n");
@@ -675,5 +694,20 @@ int main(int argc, char **argv)
 	sink_cfg_of(&o, &sc);
 	if (sink_check_outputs(&sc, o.inputs, o.n_inputs, stderr) != 0)
 		return EXIT_INPUT_ERROR;
-	return run(&o);
+	return run(&o, command_line);
+}
+
+int main(int argc, char **argv)
+{
+	/* Before getopt reorders argv. */
+	char *command_line = run_join_argv(argc, argv);
+	int rc;
+
+	if (!command_line) {
+		fprintf(stderr, "impwatch: out of memory\n");
+		return EXIT_INPUT_ERROR;
+	}
+	rc = main_run(argc, argv, command_line);
+	free(command_line);
+	return rc;
 }

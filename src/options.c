@@ -281,6 +281,19 @@ static int apply(const struct opt_row *r, struct options *o, const char *arg)
 		}
 		/* fall through */
 	case OPTK_STR:
+		/* Given twice, one would be silently dropped: a second
+		   --rules is not a second catalogue. */
+		if (*(const char **)p) {
+			char name[64];
+
+			fprintf(stderr, "impwatch: %s given twice ('%s', then "
+				"'%s'): it takes one%s\n", opt_name(r, name),
+				*(const char **)p, arg,
+				r->off == offsetof(struct options, rules)
+				? " (--rules-add FILE adds rows to the catalogue)"
+				: "");
+			return EXIT_INPUT_ERROR;
+		}
 		*(const char **)p = arg;
 		break;
 	case OPTK_LIST:

@@ -1,6 +1,11 @@
 /*
- * report_json.c: JSON lines. One {"type":"flow"} object per ended flow,
- * then one {"type":"summary"} object.
+ * report_json.c: JSON lines. One {"type":"flow"} object per ended flow;
+ * at the end, the summary as records of a few types (files, inputs,
+ * services, coverage, coverage_pairs, carriers), then {"type":"summary"}
+ * last. Every record opens with the same head (type, time, run_id,
+ * sensor, interface when live) and no line is longer than JSON_LINE_MAX:
+ * a list that would make it longer goes on in another record of the
+ * same type ("part" 2, 3...), each complete in itself.
  */
 #include "report_int.h"
 
@@ -115,17 +120,71 @@ static void jw_roles(struct jw *w, const struct report *r,
 	jw_arr_end(w);
 }
 
-/* The fields a flow record and an alert share, after "type". */
+/* What every record opens with: its type, its time (the packet time of
+   what it tells), and what names the run. */
+static void jw_head(struct jw *w, struct report *r, const char *type,
+		    uint64_t time_us)
+{
+	char t[TIME_STR_MAX];
+
+	jw_str_plain(w, "type", type);
+	fmt_time_cached(&r->tc, time_us, t);
+	jw_str_plain(w, "time", t);
+	jw_str_plain(w, "run_id", r->run->run_id);
+	jw_str(w, "sensor", r->run->sensor);
+	if (r->run->interface)
+		jw_str(w, "interface", r->run->interface);
+}
+
+/* A wall-clock time, as every time is written. */
+static void jw_wall(struct jw *w, struct report *r, const char *key,
+		    uint64_t us)
+{
+	char t[TIME_STR_MAX];
+
+	fmt_time_cached(&r->tc, us, t);
+	jw_str_plain(w, key, t);
+}
+
+/* A DSCP and its flag, null and false when no packet went that way. */
+static void jw_dscp(struct jw *w, const struct flow_record *f, unsigned dir,
+		    const char *key, const char *changed)
+{
+	if (f->pkts[dir])
+		jw_u64(w, key, rec_dscp(f, dir));
+	else
+		jw_null(w, key);
+	jw_bool(w, changed, rec_dscp_changed(f, dir));
+}
+
+/* The row that names the flow's service: where it was read, and whether
+   the guide or the site (--rules-add) documents it. */
+static void jw_rule(struct jw *w, const struct cat_row *row)
+{
+	if (!row) {
+		jw_null(w, "rule_source");
+		jw_null(w, "rule_file");
+		jw_null(w, "rule_line");
+		return;
+	}
+	jw_str_plain(w, "rule_source", row->site ? "site" : "guide");
+	jw_str(w, "rule_file", row->file);
+	jw_u64(w, "rule_line", row->line);
+}
+
+/* The fields a flow record and an alert share, after the head. */
 static void jw_flow_body(struct jw *w, struct report *r, const struct flow_record *f)
 {
 	char t[TIME_STR_MAX], ip[IP_STR_MAX];
 	const struct cat_row *row =
 		f->service_row ? catalogue_row(r->cat, f->service_row - 1u) : NULL;
+	uint8_t i;
 
 	fmt_time_cached(&r->tc, f->first_us, t);
 	jw_str_plain(w, "first_seen", t);
 	fmt_time_cached(&r->tc, f->last_us, t);
 	jw_str_plain(w, "last_seen", t);
+	jw_fixed(w, "duration", (double)rec_duration_us(f) / 1e6, 6);
 	jw_transport(w, "transport", f->key.proto);
 	fmt_ip(rec_client_ip(f), ip);
 	jw_str_plain(w, "client_ip", ip);
@@ -139,15 +198,34 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow_recor
 	jw_u64(w, "packets_s2c", f->pkts[REC_S2C]);
 	jw_u64(w, "bytes_c2s", f->bytes[REC_C2S]);
 	jw_u64(w, "bytes_s2c", f->bytes[REC_S2C]);
+	jw_u64(w, "ip_bytes", rec_ip_bytes(f));
+	jw_u64(w, "ip_bytes_c2s", f->ip_bytes[REC_C2S]);
+	jw_u64(w, "ip_bytes_s2c", f->ip_bytes[REC_S2C]);
 	jw_str(w, "service", row ? row->service : NULL);
 	jw_tables(w, "tables", f->tables);
+	jw_rule(w, row);
 	jw_str_plain(w, "verdict", verdict_name((enum verdict)f->verdict));
 	jw_str_plain(w, "end_reason", end_reason_name((enum end_reason)f->end_reason));
+	jw_str_plain(w, "conn_state", rec_conn_state(f));
 	jw_str_plain(w, "direction_basis", dir_basis_name((enum dir_basis)f->basis));
 	if (f->vlan)
 		jw_u64(w, "vlan", f->vlan);
 	else
 		jw_null(w, "vlan");
+	jw_arr(w, "vlans");
+	for (i = 0; i < f->nvlans && i < MAX_VLAN_TAGS; i++)
+		jw_u64(w, NULL, f->vlans[i]);
+	jw_arr_end(w);
+	if (f->has_sgt)
+		jw_u64(w, "sgt", f->sgt);
+	else
+		jw_null(w, "sgt");
+	if (f->has_erspan)
+		jw_u64(w, "erspan_session", f->erspan_session);
+	else
+		jw_null(w, "erspan_session");
+	jw_dscp(w, f, REC_C2S, "dscp_c2s", "dscp_c2s_changed");
+	jw_dscp(w, f, REC_S2C, "dscp_s2c", "dscp_s2c_changed");
 	jw_str(w, "tunnel", tunnel_name((enum tunnel_kind)f->tunnel));
 	if (f->carrier & FC_CARRIER) {
 		/* The outer flow of a tunnel of kind "tunnel". */
@@ -157,10 +235,20 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow_recor
 		else
 			jw_null(w, "tunnel_id");
 	}
-	if (f->key.proto == IPPROTO_NUM_ICMP || f->key.proto == IPPROTO_NUM_ICMPV6)
+	if (f->key.proto == IPPROTO_NUM_ICMP || f->key.proto == IPPROTO_NUM_ICMPV6) {
 		jw_u64(w, "icmp_type", f->icmp_type);
+		jw_u64(w, "icmp_code", f->icmp_code);
+	}
 	jw_app(w, r, f);
 	jw_roles(w, r, f);
+}
+
+/* flow_id and community_id, after the head. */
+static void jw_flow_ids(struct jw *w, const struct flow_record *f)
+{
+	jw_u64(w, "flow_id", f->flow_id);
+	jw_str_plain(w, "community_id", f->community_id[0] ? f->community_id
+							   : NULL);
 }
 
 static void json_flow(struct report *r, const struct flow_record *f)
@@ -168,7 +256,8 @@ static void json_flow(struct report *r, const struct flow_record *f)
 	struct jw *w = &r->jw;
 
 	jw_obj(w, NULL);
-	jw_str_plain(w, "type", "flow");
+	jw_head(w, r, "flow", f->last_us);
+	jw_flow_ids(w, f);
 	jw_flow_body(w, r, f);
 	jw_obj_end(w);
 	jw_line(w);
@@ -176,14 +265,13 @@ static void json_flow(struct report *r, const struct flow_record *f)
 
 static void json_alert(struct report *r, const struct flow_record *f)
 {
-	char t[TIME_STR_MAX], why[REASON_MAX];
+	char why[REASON_MAX];
 	struct jw *w = &r->jw;
 
-	fmt_time_cached(&r->tc, f->last_us, t);
 	explain_reason(r->cat, f, why);
 	jw_obj(w, NULL);
-	jw_str_plain(w, "type", "alert");
-	jw_str_plain(w, "time", t);
+	jw_head(w, r, "alert", f->last_us);
+	jw_flow_ids(w, f);
 	jw_str(w, "reason", why);
 	jw_flow_body(w, r, f);
 	jw_obj_end(w);
@@ -204,12 +292,10 @@ static void jw_verdicts(struct jw *w, const struct report *r)
 static void json_interim(struct report *r, const struct run_stats *s)
 {
 	struct jw *w = &r->jw;
-	char t[TIME_STR_MAX];
 
-	fmt_time_cached(&r->tc, s->live ? s->live->now_us : 0, t);
 	jw_obj(w, NULL);
-	jw_str_plain(w, "type", "stats");
-	jw_str_plain(w, "time", t);
+	jw_head(w, r, "stats", s->last_packet_us ? s->last_packet_us : s->now_us);
+	jw_wall(w, r, "wall_time", s->now_us);
 	jw_u64(w, "packets", s->work.packets);
 	jw_u64(w, "bytes", s->work.bytes);
 	jw_u64(w, "flows", s->work.flows.created);
@@ -224,28 +310,6 @@ static void json_interim(struct report *r, const struct run_stats *s)
 	}
 	jw_obj_end(w);
 	jw_line(w);
-}
-
-static void jw_files(struct jw *w, const struct run_stats *s)
-{
-	size_t i;
-
-	jw_arr(w, "files");
-	for (i = 0; i < s->n_files; i++) {
-		const struct file_stat *fs = &s->files[i];
-
-		jw_obj(w, NULL);
-		jw_str(w, "name", fs->name);
-		jw_i64(w, "link_type", fs->dlt);
-		jw_u64(w, "packets", fs->packets);
-		jw_u64(w, "bytes", fs->bytes);
-		jw_str_plain(w, "state", file_state_name(fs->state));
-		jw_str(w, "error", fs->error[0] ? fs->error : NULL);
-		if (fs->stop_offset >= 0)
-			jw_i64(w, "stop_offset", fs->stop_offset);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
 }
 
 /* An application aggregate's "app" and "app_source" (null, null when it
@@ -295,87 +359,405 @@ static void jw_where(struct jw *w, const struct report *r, uint16_t row_id,
 		row_id ? catalogue_row(r->cat, row_id - 1u) : NULL;
 
 	if (row) {
-		jw_u64(w, "table", row->table);
+		/* A site's row is the site's, whatever table it names. */
+		if (row->site)
+			jw_null(w, "table");
+		else
+			jw_u64(w, "table", row->table);
 		jw_str(w, "service", row->service);
+		if (row->site) {
+			jw_str(w, "rule_file", row->file);
+			jw_u64(w, "rule_line", row->line);
+		}
 	}
 	jw_transport(w, "transport", proto);
 	jw_u64(w, "port", port);
 }
 
-/* The "protocol_mismatch" entries: one per service, port and application
-   found, with what the rows expected. */
-static void jw_mismatches(struct jw *w, const struct report *r,
-			  struct app_agg *const *apps, size_t n_apps)
+/* ---- the summary's records ------------------------------------------- */
+
+/* The packet time a summary record tells of: the capture's last packet,
+   or the wall clock when no packet came. */
+static uint64_t summary_time(const struct run_stats *s)
 {
-	size_t i;
-
-	for (i = 0; apps && i < n_apps; i++) {
-		const struct app_agg *a = apps[i];
-		char exp[EXPECTED_MAX];
-
-		if (a->verdict != V_PROTOCOL_MISMATCH)
-			continue;
-		jw_obj(w, NULL);
-		jw_where(w, r, a->row, a->proto, a->port);
-		explain_expected(r->cat, a->proto, a->cport, a->port, a->on_wire, exp);
-		jw_list(w, "expected", exp);
-		jw_app_of(w, r, a);
-		jw_totals(w, a->flows, a->pkts, a->bytes);
-		jw_obj_end(w);
-	}
+	return s->last_packet_us ? s->last_packet_us : s->now_us;
 }
 
 /*
- * The per-port lists, one per verdict under its key (verdict.h): each
- * entry with its applications; "protocol_mismatch" one entry per
- * service, port and application found, with what the rows expected;
- * then "undocumented_apps", the applications nDPI named on undocumented
- * ports.
+ * A list written as records of one type: each opens with the head, the
+ * wall clock, its part number (1, 2...), "list" (which list, when a type
+ * holds several) and the fields head() adds, then "entries". An entry
+ * that would take the line past JSON_LINE_MAX goes to the next part, so
+ * that every record is whole and under the limit (an entry longer than
+ * that alone is written alone).
  */
-static void jw_aggs(struct jw *w, struct report *r)
+struct parts {
+	struct report *r;
+	const struct run_stats *s;
+	const char *type;
+	const char *list;
+	void (*head)(struct parts *p);   /* NULL: none */
+	unsigned part;                   /* records begun */
+	size_t items;                    /* entries in the open record */
+	bool open;
+};
+
+static void parts_init(struct parts *p, struct report *r,
+		       const struct run_stats *s, const char *type,
+		       const char *list, void (*head)(struct parts *))
+{
+	memset(p, 0, sizeof(*p));
+	p->r = r;
+	p->s = s;
+	p->type = type;
+	p->list = list;
+	p->head = head;
+}
+
+static void parts_open(struct parts *p)
+{
+	struct jw *w = &p->r->jw;
+
+	jw_obj(w, NULL);
+	jw_head(w, p->r, p->type, summary_time(p->s));
+	jw_wall(w, p->r, "wall_time", p->s->now_us);
+	jw_u64(w, "part", ++p->part);
+	if (p->list)
+		jw_str_plain(w, "list", p->list);
+	if (p->head)
+		p->head(p);
+	jw_arr(w, "entries");
+	p->open = true;
+	p->items = 0;
+}
+
+static void parts_close(struct parts *p)
+{
+	struct jw *w = &p->r->jw;
+
+	jw_arr_end(w);
+	jw_obj_end(w);
+	jw_line(w);
+	p->open = false;
+}
+
+/* One entry, written by fn(p, arg). */
+static void parts_entry(struct parts *p,
+			void (*fn)(struct parts *p, const void *arg),
+			const void *arg)
+{
+	struct jw *w = &p->r->jw;
+	struct jw_mark m;
+
+	if (!p->open)
+		parts_open(p);
+	m = jw_mark(w);
+	fn(p, arg);
+	/* "]}" and the newline end the record. */
+	if (jw_len(w) + 3 > JSON_LINE_MAX && p->items > 0 && jw_rewind(w, &m)) {
+		parts_close(p);
+		parts_open(p);
+		fn(p, arg);
+	}
+	p->items++;
+}
+
+/* The last record; with always, one with no entries when there were
+   none (a list that is always there, such as the coverage). */
+static void parts_end(struct parts *p, bool always)
+{
+	if (!p->open && always && p->part == 0)
+		parts_open(p);
+	if (p->open)
+		parts_close(p);
+}
+
+/* One input file and how reading it went. */
+static void entry_file(struct parts *p, const void *arg)
+{
+	const struct file_stat *fs = arg;
+	struct jw *w = &p->r->jw;
+
+	jw_obj(w, NULL);
+	jw_str(w, "name", fs->name);
+	jw_i64(w, "link_type", fs->dlt);
+	jw_u64(w, "packets", fs->packets);
+	jw_u64(w, "bytes", fs->bytes);
+	jw_str_plain(w, "state", file_state_name(fs->state));
+	jw_str(w, "error", fs->error[0] ? fs->error : NULL);
+	if (fs->stop_offset >= 0)
+		jw_i64(w, "stop_offset", fs->stop_offset);
+	jw_obj_end(w);
+}
+
+/* One file that shaped the verdicts (--rules, --rules-add, --hosts). */
+static void entry_input(struct parts *p, const void *arg)
+{
+	const struct run_input *in = arg;
+	struct jw *w = &p->r->jw;
+
+	jw_obj(w, NULL);
+	jw_str_plain(w, "kind", in->kind);
+	jw_str(w, "file", in->path);
+	jw_str_plain(w, "sha256", in->sha256[0] ? in->sha256 : NULL);
+	jw_obj_end(w);
+}
+
+/* A per-port aggregate of one verdict, with its applications. */
+struct agg_entry {
+	const struct agg *a;
+	struct app_agg *const *apps;
+	size_t n_apps;
+};
+
+static void entry_agg(struct parts *p, const void *arg)
+{
+	const struct agg_entry *e = arg;
+	struct jw *w = &p->r->jw;
+
+	jw_obj(w, NULL);
+	jw_where(w, p->r, e->a->row, e->a->proto, e->a->port);
+	jw_totals(w, e->a->flows, e->a->pkts, e->a->bytes);
+	jw_u64(w, "attempts", e->a->attempts);
+	if (e->a->row) {
+		uint64_t changed, seen = tally_row_dscp(p->r->tally,
+							e->a->row - 1u, &changed);
+		unsigned d;
+
+		jw_arr(w, "dscp");
+		for (d = 0; d < 64; d++)
+			if (seen & (UINT64_C(1) << d))
+				jw_u64(w, NULL, d);
+		jw_arr_end(w);
+		jw_u64(w, "dscp_changed_flows", changed);
+	}
+	jw_apps_of(w, p->r, e->apps, e->n_apps, e->a);
+	jw_obj_end(w);
+}
+
+/* A protocol mismatch: its service, port and application, with what the
+   rows expected. */
+static void entry_mismatch(struct parts *p, const void *arg)
+{
+	const struct app_agg *a = arg;
+	struct jw *w = &p->r->jw;
+	char exp[EXPECTED_MAX];
+
+	jw_obj(w, NULL);
+	jw_where(w, p->r, a->row, a->proto, a->port);
+	explain_expected(p->r->cat, a->proto, a->cport, a->port, a->on_wire, exp);
+	jw_list(w, "expected", exp);
+	jw_app_of(w, p->r, a);
+	jw_totals(w, a->flows, a->pkts, a->bytes);
+	jw_obj_end(w);
+}
+
+/* An application nDPI named on an undocumented port. */
+static void entry_undoc_app(struct parts *p, const void *arg)
+{
+	const struct app_agg *a = arg;
+	struct jw *w = &p->r->jw;
+
+	jw_obj(w, NULL);
+	jw_where(w, p->r, 0, a->proto, a->port);
+	jw_app_of(w, p->r, a);
+	jw_totals(w, a->flows, a->pkts, a->bytes);
+	jw_obj_end(w);
+}
+
+/*
+ * The "services" records: one list per verdict, under its key
+ * (verdict.h) as "list", each entry a port with its applications;
+ * "protocol_mismatch" one entry per service, port and application found,
+ * with what the rows expected; then "undocumented_apps", the
+ * applications nDPI named on undocumented ports. An empty list writes
+ * no record.
+ */
+static void json_services(struct report *r, const struct run_stats *s)
 {
 	struct agg *v;
 	struct app_agg **apps;
+	struct parts p;
 	size_t n, n_apps, i;
 	int k;
 
 	v = tally_sorted_aggs(r->tally, &n);
 	apps = tally_sorted_apps(r->tally, &n_apps);
 	for (k = 0; k < V_COUNT; k++) {
-		jw_arr(w, verdict_key((enum verdict)k));
+		parts_init(&p, r, s, "services", verdict_key((enum verdict)k), NULL);
 		if (k == V_PROTOCOL_MISMATCH) {
-			jw_mismatches(w, r, apps, n_apps);
-			jw_arr_end(w);
-			continue;
-		}
-		for (i = 0; v && i < n; i++) {
-			const struct agg *a = &v[i];
+			for (i = 0; apps && i < n_apps; i++)
+				if (apps[i]->verdict == V_PROTOCOL_MISMATCH)
+					parts_entry(&p, entry_mismatch, apps[i]);
+		} else {
+			for (i = 0; v && i < n; i++) {
+				struct agg_entry e = { &v[i], apps, n_apps };
 
-			if (a->verdict != k)
-				continue;
-			jw_obj(w, NULL);
-			jw_where(w, r, a->row, a->proto, a->port);
-			jw_totals(w, a->flows, a->pkts, a->bytes);
-			jw_apps_of(w, r, apps, n_apps, a);
-			jw_obj_end(w);
+				if (v[i].verdict == k)
+					parts_entry(&p, entry_agg, &e);
+			}
 		}
-		jw_arr_end(w);
+		parts_end(&p, false);
 	}
-	jw_arr(w, "undocumented_apps");
-	for (i = 0; apps && i < n_apps; i++) {
-		const struct app_agg *a = apps[i];
-
-		if (a->verdict != V_UNDOCUMENTED || a->src == APP_SRC_NONE)
-			continue;
-		jw_obj(w, NULL);
-		jw_where(w, r, 0, a->proto, a->port);
-		jw_app_of(w, r, a);
-		jw_totals(w, a->flows, a->pkts, a->bytes);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
+	parts_init(&p, r, s, "services", "undocumented_apps", NULL);
+	for (i = 0; apps && i < n_apps; i++)
+		if (apps[i]->verdict == V_UNDOCUMENTED &&
+		    apps[i]->src != APP_SRC_NONE)
+			parts_entry(&p, entry_undoc_app, apps[i]);
+	parts_end(&p, false);
 	free(apps);
 	free(v);
+}
+
+/* Which row: its guide table, or for a site's row (--rules-add) null and
+   the file; its service and line. */
+static void jw_row_id(struct jw *w, const struct cat_row *row)
+{
+	if (row->site) {
+		jw_null(w, "table");
+		jw_str(w, "site_file", row->file);
+	} else {
+		jw_u64(w, "table", row->table);
+	}
+	jw_str(w, "service", row->service);
+	jw_u64(w, "line", row->line);
+}
+
+static void coverage_head(struct parts *p)
+{
+	struct jw *w = &p->r->jw;
+
+	jw_u64(w, "rows", catalogue_count(p->r->cat));
+	jw_u64(w, "exercised", coverage_exercised(tally_coverage(p->r->tally)));
+}
+
+/* One catalogue row and its flows. */
+static void entry_cov_row(struct parts *p, const void *arg)
+{
+	size_t i = *(const size_t *)arg;
+	const struct cov_row *cr = coverage_row(tally_coverage(p->r->tally), i);
+	struct jw *w = &p->r->jw;
+
+	jw_obj(w, NULL);
+	jw_row_id(w, catalogue_row(p->r->cat, i));
+	jw_u64(w, "flows", cr->flows);
+	if (p->r->hosts) {
+		jw_u64(w, "pairs", cr->npairs);
+		jw_u64(w, "more_pairs_flows", cr->more_pairs);
+	}
+	jw_obj_end(w);
+}
+
+struct pair_entry {
+	size_t row;
+	uint8_t k;
+};
+
+/* One pair of hosts that used a row. */
+static void entry_cov_pair(struct parts *p, const void *arg)
+{
+	const struct pair_entry *e = arg;
+	const struct cov_row *cr = coverage_row(tally_coverage(p->r->tally), e->row);
+	struct jw *w = &p->r->jw;
+
+	jw_obj(w, NULL);
+	jw_row_id(w, catalogue_row(p->r->cat, e->row));
+	jw_str(w, "client", cr->pair[e->k].client);
+	jw_str(w, "server", cr->pair[e->k].server);
+	jw_u64(w, "flows", cr->pair[e->k].flows);
+	jw_obj_end(w);
+}
+
+/*
+ * "coverage": every catalogue row with its flows, in file order (a
+ * site's row named by its file, never by a guide table); with an
+ * inventory, "coverage_pairs": the host pairs of each row exercised.
+ */
+static void json_coverage(struct report *r, const struct run_stats *s)
+{
+	size_t i, n = catalogue_count(r->cat);
+	struct parts p;
+
+	parts_init(&p, r, s, "coverage", NULL, coverage_head);
+	for (i = 0; i < n; i++)
+		parts_entry(&p, entry_cov_row, &i);
+	parts_end(&p, true);
+	if (!r->hosts)
+		return;
+	parts_init(&p, r, s, "coverage_pairs", NULL, NULL);
+	for (i = 0; i < n; i++) {
+		const struct cov_row *cr = coverage_row(tally_coverage(r->tally), i);
+		struct pair_entry e = { i, 0 };
+
+		for (e.k = 0; e.k < cr->npairs; e.k++)
+			parts_entry(&p, entry_cov_pair, &e);
+	}
+	parts_end(&p, true);
+}
+
+/* "tunnel_trust" (the endpoints declared) and the packets of carriers
+   past the list's size. */
+static void carriers_head(struct parts *p)
+{
+	const struct trust *t = p->s->trust;
+	struct jw *w = &p->r->jw;
+	char net[IP_STR_MAX + 8];
+	size_t i;
+
+	jw_obj(w, "tunnel_trust");
+	jw_bool(w, "declared", trust_declared(t));
+	jw_arr(w, "networks");
+	for (i = 0; i < trust_count(t); i++) {
+		trust_str(t, i, net, sizeof(net));
+		jw_str(w, NULL, net);
+	}
+	jw_arr_end(w);
+	jw_bool(w, "inventory", trust_inventory_declares(t));
+	jw_obj_end(w);
+	jw_u64(w, "carriers_unlisted_packets",
+	       carriers_unlisted_packets(p->s->carriers));
+}
+
+/* One tunnel carrier. */
+static void entry_carrier(struct parts *p, const void *arg)
+{
+	const struct carrier *e = arg;
+	const char *k = tunnel_name((enum tunnel_kind)e->kind);
+	struct jw *w = &p->r->jw;
+	char a[IP_STR_MAX];
+
+	jw_obj(w, NULL);
+	jw_str(w, "kind", k ? k : "tunnel");
+	if (e->has_id)
+		jw_u64(w, "tunnel_id", e->id);
+	else
+		jw_null(w, "tunnel_id");
+	fmt_ip(&e->src, a);
+	jw_str_plain(w, "src", a);
+	fmt_ip(&e->dst, a);
+	jw_str_plain(w, "dst", a);
+	jw_u64(w, "packets", e->packets);
+	jw_u64(w, "bytes", e->bytes);
+	jw_u64(w, "flows", e->flows);
+	jw_bool(w, "trusted", e->trusted);
+	jw_obj_end(w);
+}
+
+/* "carriers": every tunnel carrier seen, with the endpoints declared. */
+static void json_carriers(struct report *r, const struct run_stats *s)
+{
+	const struct carrier **v;
+	struct parts p;
+	size_t n, i;
+
+	if (!s->carriers || !s->trust)
+		return;
+	parts_init(&p, r, s, "carriers", NULL, carriers_head);
+	v = carriers_sorted(s->carriers, &n);
+	for (i = 0; v && i < n; i++)
+		parts_entry(&p, entry_carrier, v[i]);
+	free(v);
+	parts_end(&p, true);
 }
 
 /* "dpi": the detection counters, null with --no-dpi. */
@@ -410,110 +792,6 @@ static void jw_dpi(struct jw *w, const struct run_stats *s)
 	jw_obj_end(w);
 	jw_obj_end(w);
 }
-
-/* "coverage": the rows exercised and never seen, by table; with an
-   inventory, the host pairs of each row. */
-static void jw_coverage(struct jw *w, const struct report *r)
-{
-	size_t i, n = catalogue_count(r->cat);
-	int table = -1;
-	uint8_t k;
-
-	jw_obj(w, "coverage");
-	jw_u64(w, "rows", n);
-	jw_u64(w, "exercised", coverage_exercised(tally_coverage(r->tally)));
-	jw_arr(w, "tables");
-	for (i = 0; i < n; i++) {
-		const struct cat_row *row = catalogue_row(r->cat, i);
-		const struct cov_row *cr = coverage_row(tally_coverage(r->tally), i);
-
-		/* Rows come in file order, which keeps a table's rows
-		   together; a table seen again opens a new entry. */
-		if (row->table != table) {
-			if (table >= 0) {
-				jw_arr_end(w);
-				jw_obj_end(w);
-			}
-			jw_obj(w, NULL);
-			jw_u64(w, "table", row->table);
-			jw_arr(w, "rows");
-			table = row->table;
-		}
-		jw_obj(w, NULL);
-		jw_str(w, "service", row->service);
-		jw_u64(w, "line", row->line);
-		jw_u64(w, "flows", cr->flows);
-		if (r->hosts) {
-			jw_arr(w, "pairs");
-			for (k = 0; k < cr->npairs; k++) {
-				jw_obj(w, NULL);
-				jw_str(w, "client", cr->pair[k].client);
-				jw_str(w, "server", cr->pair[k].server);
-				jw_u64(w, "flows", cr->pair[k].flows);
-				jw_obj_end(w);
-			}
-			jw_arr_end(w);
-			jw_u64(w, "more_pairs_flows", cr->more_pairs);
-		}
-		jw_obj_end(w);
-	}
-	if (table >= 0) {
-		jw_arr_end(w);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-	jw_obj_end(w);
-}
-
-/* "tunnel_trust" (the endpoints declared), "carriers" (every tunnel
-   carrier seen) and "carriers_unlisted_packets". */
-static void jw_carriers(struct jw *w, const struct run_stats *s)
-{
-	const struct carriers *c = s->carriers;
-	const struct trust *t = s->trust;
-	const struct carrier **v;
-	char a[IP_STR_MAX], net[IP_STR_MAX + 8];
-	size_t n, i;
-
-	if (!c || !t)
-		return;
-	jw_obj(w, "tunnel_trust");
-	jw_bool(w, "declared", trust_declared(t));
-	jw_arr(w, "networks");
-	for (i = 0; i < trust_count(t); i++) {
-		trust_str(t, i, net, sizeof(net));
-		jw_str(w, NULL, net);
-	}
-	jw_arr_end(w);
-	jw_bool(w, "inventory", trust_inventory_declares(t));
-	jw_obj_end(w);
-	jw_arr(w, "carriers");
-	v = carriers_sorted(c, &n);
-	for (i = 0; v && i < n; i++) {
-		const struct carrier *e = v[i];
-		const char *k = tunnel_name((enum tunnel_kind)e->kind);
-
-		jw_obj(w, NULL);
-		jw_str(w, "kind", k ? k : "tunnel");
-		if (e->has_id)
-			jw_u64(w, "tunnel_id", e->id);
-		else
-			jw_null(w, "tunnel_id");
-		fmt_ip(&e->src, a);
-		jw_str_plain(w, "src", a);
-		fmt_ip(&e->dst, a);
-		jw_str_plain(w, "dst", a);
-		jw_u64(w, "packets", e->packets);
-		jw_u64(w, "bytes", e->bytes);
-		jw_u64(w, "flows", e->flows);
-		jw_bool(w, "trusted", e->trusted);
-		jw_obj_end(w);
-	}
-	free(v);
-	jw_arr_end(w);
-	jw_u64(w, "carriers_unlisted_packets", carriers_unlisted_packets(c));
-}
-
 /* "health": what makes a capture's verdicts doubtful. */
 static void jw_health(struct jw *w, const struct report *r,
 		      const struct run_stats *s)
@@ -554,14 +832,90 @@ static void jw_inconclusive(struct jw *w, const struct gate *g)
 	jw_arr_end(w);
 }
 
-static void json_summary(struct report *r, const struct run_stats *s)
+/* The command line, cut at JSON_CMDLINE_MAX bytes (then
+   "command_line_cut" says so). */
+static void jw_command_line(struct jw *w, const char *cl)
+{
+	size_t n = cl ? strlen(cl) : 0;
+
+	if (n <= JSON_CMDLINE_MAX) {
+		jw_str(w, "command_line", cl);
+		return;
+	}
+	jw_strn(w, "command_line", cl, JSON_CMDLINE_MAX);
+	jw_bool(w, "command_line_cut", true);
+}
+
+/* What produced the run: versions, the catalogue and every input file
+   with its SHA-256, the command line, the capture's first and last
+   packet times, the wall clock at the start and now. With lists_apart,
+   the input files are in "inputs" records, not here. */
+static void jw_provenance(struct jw *w, struct report *r,
+			  const struct run_stats *s, bool lists_apart)
+{
+	const struct run_info *ri = r->run;
+	size_t i;
+
+	jw_str(w, "impwatch_version", ri->version);
+	jw_str(w, "ndpi_version", ri->ndpi_version);
+	jw_str(w, "libpcap_version", ri->pcap_version);
+	jw_obj(w, "catalogue");
+	jw_str(w, "file", ri->n_inputs && strcmp(ri->inputs[0].kind, "rules") == 0
+			  ? ri->inputs[0].path : NULL);
+	jw_str_plain(w, "sha256", ri->catalogue_sha256[0] ? ri->catalogue_sha256
+							 : NULL);
+	jw_obj_end(w);
+	if (lists_apart) {
+		jw_null(w, "inputs");
+	} else {
+		jw_arr(w, "inputs");
+		for (i = 0; i < ri->n_inputs; i++) {
+			struct parts p = { .r = r };
+
+			entry_input(&p, &ri->inputs[i]);
+		}
+		jw_arr_end(w);
+	}
+	jw_command_line(w, ri->command_line);
+	jw_u64(w, "community_id_seed", ri->community_id_seed);
+	if (s->first_packet_us) {
+		jw_wall(w, r, "first_packet", s->first_packet_us);
+		jw_wall(w, r, "last_packet", s->last_packet_us);
+	} else {
+		jw_null(w, "first_packet");
+		jw_null(w, "last_packet");
+	}
+	if (ri->started_us)
+		jw_wall(w, r, "started", ri->started_us);
+	else
+		jw_null(w, "started");
+	jw_wall(w, r, "ended", s->now_us);
+}
+
+/* The summary record itself, last. With lists_apart, the files and
+   input files are in records of their own (written before) and null
+   here. */
+static void json_summary_record(struct report *r, const struct run_stats *s,
+				bool lists_apart)
 {
 	struct jw *w = &r->jw;
+	size_t i;
 	int e;
 
 	jw_obj(w, NULL);
-	jw_str_plain(w, "type", "summary");
-	jw_files(w, s);
+	jw_head(w, r, "summary", summary_time(s));
+	jw_wall(w, r, "wall_time", s->now_us);
+	if (lists_apart) {
+		jw_null(w, "files");
+	} else {
+		jw_arr(w, "files");
+		for (i = 0; i < s->n_files; i++) {
+			struct parts p = { .r = r };
+
+			entry_file(&p, &s->files[i]);
+		}
+		jw_arr_end(w);
+	}
 	jw_u64(w, "packets", s->work.packets);
 	jw_u64(w, "bytes", s->work.bytes);
 	jw_obj(w, "decode_errors");
@@ -574,7 +928,6 @@ static void json_summary(struct report *r, const struct run_stats *s)
 		if (s->work.tunnels[e])
 			jw_u64(w, tunnel_name((enum tunnel_kind)e), s->work.tunnels[e]);
 	jw_obj_end(w);
-	jw_carriers(w, s);
 	jw_u64(w, "fragments", s->work.frags);
 	jw_u64(w, "snap_truncated", s->work.snap_truncated);
 	jw_obj(w, "clock");
@@ -591,9 +944,13 @@ static void json_summary(struct report *r, const struct run_stats *s)
 	for (e = 1; e < END_COUNT; e++)
 		jw_u64(w, end_reason_name((enum end_reason)e), s->work.flows.ended[e]);
 	jw_obj_end(w);
+	jw_obj(w, "flows_by_conn_state");
+	for (e = 0; e < CS_COUNT; e++)
+		if (tally_conn_state(r->tally, (enum conn_state)e))
+			jw_u64(w, conn_state_name((enum conn_state)e),
+			       tally_conn_state(r->tally, (enum conn_state)e));
+	jw_obj_end(w);
 	jw_dpi(w, s);
-	jw_aggs(w, r);
-	jw_coverage(w, r);
 	jw_health(w, r, s);
 	jw_u64(w, "alerts", s->alerts);
 	jw_u64(w, "dumped", s->dumped);
@@ -632,6 +989,7 @@ static void json_summary(struct report *r, const struct run_stats *s)
 		jw_bool(w, "down", s->live->down);
 		jw_obj_end(w);
 	}
+	jw_provenance(w, r, s, lists_apart);
 	jw_inconclusive(w, s->gate);
 	if (s->validate)
 		jw_str_plain(w, "validate",
@@ -640,6 +998,37 @@ static void json_summary(struct report *r, const struct run_stats *s)
 			     s->exit_status == 3 ? "inconclusive" : "error");
 	jw_i64(w, "exit_status", s->exit_status);
 	jw_obj_end(w);
+}
+
+/*
+ * The summary: the services, coverage and carriers records, then the
+ * summary record, last. The files read and the input files go in the
+ * summary while it stays under JSON_LINE_MAX; otherwise in "files" and
+ * "inputs" records before it.
+ */
+static void json_summary(struct report *r, const struct run_stats *s)
+{
+	struct jw *w = &r->jw;
+	struct jw_mark m;
+	struct parts p;
+	size_t i;
+
+	json_services(r, s);
+	json_coverage(r, s);
+	json_carriers(r, s);
+	m = jw_mark(w);
+	json_summary_record(r, s, false);
+	if (jw_len(w) + 1 > JSON_LINE_MAX && jw_rewind(w, &m)) {
+		parts_init(&p, r, s, "files", NULL, NULL);
+		for (i = 0; i < s->n_files; i++)
+			parts_entry(&p, entry_file, &s->files[i]);
+		parts_end(&p, true);
+		parts_init(&p, r, s, "inputs", NULL, NULL);
+		for (i = 0; i < r->run->n_inputs; i++)
+			parts_entry(&p, entry_input, &r->run->inputs[i]);
+		parts_end(&p, true);
+		json_summary_record(r, s, true);
+	}
 	jw_line(w);
 }
 

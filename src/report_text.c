@@ -9,6 +9,103 @@
 #include "carrier.h"
 #include "util.h"
 
+/* What produced the run, at the top of the report: its id and sensor,
+   the versions, the catalogue and every input file with its SHA-256,
+   the command line, the capture's first and last packet times and the
+   wall clock. */
+static void text_provenance(FILE *o, struct report *r, const struct run_stats *s)
+{
+	const struct run_info *ri = r->run;
+	char t1[TIME_STR_MAX], t2[TIME_STR_MAX];
+	size_t i;
+
+	/* Apart from the verdict line above it. */
+	fprintf(o, "\n%-12s %s on sensor %s", "Run", ri->run_id,
+		ri->sensor ? ri->sensor : "");
+	if (ri->interface)
+		fprintf(o, ", interface %s", ri->interface);
+	fprintf(o, "\n%-12s impwatch %s, nDPI %s, %s\n", "Versions",
+		ri->version ? ri->version : "?",
+		ri->ndpi_version ? ri->ndpi_version : "?",
+		ri->pcap_version ? ri->pcap_version : "libpcap ?");
+	if (!(ri->n_inputs && strcmp(ri->inputs[0].kind, "rules") == 0))
+		fprintf(o, "%-12s built in, SHA-256 %s\n", "Catalogue",
+			ri->catalogue_sha256[0] ? ri->catalogue_sha256 : "unavailable");
+	for (i = 0; i < ri->n_inputs; i++) {
+		const struct run_input *in = &ri->inputs[i];
+		const char *label = strcmp(in->kind, "rules") == 0 ? "Catalogue" :
+				    strcmp(in->kind, "hosts") == 0 ? "Hosts" :
+				    "Rules added";
+
+		fprintf(o, "%-12s %s, SHA-256 %s\n", label, in->path,
+			in->sha256[0] ? in->sha256 : "unavailable");
+	}
+	fprintf(o, "%-12s %s\n", "Command", ri->command_line ? ri->command_line : "");
+	if (s->first_packet_us) {
+		fmt_time(s->first_packet_us, t1);
+		fmt_time(s->last_packet_us, t2);
+		fprintf(o, "%-12s %s to %s\n", "Packets", t1, t2);
+	} else {
+		fprintf(o, "%-12s none\n", "Packets");
+	}
+	fmt_time(ri->started_us, t1);
+	fmt_time(s->now_us, t2);
+	fprintf(o, "%-12s %s to %s\n\n", "Wall clock", t1, t2);
+}
+
+/* RFC 4594's name of a DSCP (section 3: class selectors, assured and
+   expedited forwarding, RFC 5865's voice admit), or NULL. */
+static const char *dscp_name(unsigned d, char buf[8])
+{
+	if (d == 0)
+		return "BE";
+	if (d == 46)
+		return "EF";
+	if (d == 44)
+		return "VA";
+	if (d % 8 == 0) {
+		snprintf(buf, 8, "CS%u", d / 8);
+		return buf;
+	}
+	if (d >= 10 && d <= 38 && d % 2 == 0 && (d % 8) >= 2 && (d % 8) <= 6) {
+		snprintf(buf, 8, "AF%u%u", d / 8, (d % 8) / 2);
+		return buf;
+	}
+	return NULL;
+}
+
+/* The DSCP values the first packets of a row's flows carried, each way,
+   and how many flows saw theirs change: a mis-marked SIP or XMPP flow
+   is a QoS finding. */
+static void text_dscp_of(FILE *o, const struct report *r, uint16_t row)
+{
+	uint64_t changed, seen;
+	unsigned d, k = 0;
+	char b[8];
+
+	if (!row)
+		return;
+	seen = tally_row_dscp(r->tally, row - 1u, &changed);
+	if (!seen)
+		return;
+	fputs("           dscp:", o);
+	for (d = 0; d < 64; d++) {
+		const char *name;
+
+		if (!(seen & (UINT64_C(1) << d)))
+			continue;
+		name = dscp_name(d, b);
+		if (name)
+			fprintf(o, "%s %s (%u)", k++ ? "," : "", name, d);
+		else
+			fprintf(o, "%s %u", k++ ? "," : "", d);
+	}
+	if (changed)
+		fprintf(o, "; changed during %llu flow%s",
+			(unsigned long long)changed, changed == 1 ? "" : "s");
+	fputc('\n', o);
+}
+
 /* The nth packet count (1-based rank) of the flows decided by DPI. */
 static uint32_t decided_rank(const struct dpi_stats *d, uint64_t rank)
 {
@@ -231,10 +328,19 @@ static void text_services(FILE *o, struct report *r, const struct agg *v, size_t
 			snprintf(port, sizeof(port), "%s/%u", tr, a->port);
 		else
 			snprintf(port, sizeof(port), "%s", tr);
-		fprintf(o, "  %-5u  %-28s %-12s %8llu %10llu %14llu\n", row->table,
+		/* A site's row is not the guide's table. */
+		if (row->site)
+			fprintf(o, "  %-5s", "site");
+		else
+			fprintf(o, "  %-5u", row->table);
+		fprintf(o, "  %-28s %-12s %8llu %10llu %14llu\n",
 			row->service, port, (unsigned long long)a->flows,
 			(unsigned long long)a->pkts, (unsigned long long)a->bytes);
+		if (row->site)
+			fprintf(o, "           rule: %s:%u (the site's)\n", row->file,
+				(unsigned)row->line);
 		text_apps_of(o, r, apps, n_apps, a);
+		text_dscp_of(o, r, a->row);
 	}
 	text_more(o, "  ", more);
 }
@@ -256,7 +362,10 @@ static void text_allowed(FILE *o, const struct report *r, const struct flow_reco
 
 		hosts_roles_str(row->from_roles, from, sizeof(from));
 		hosts_roles_str(row->to_roles, to, sizeof(to));
-		fprintf(o, "%s table %u %s %s %s", i ? ";" : "", row->table, from,
+		char where[160];
+
+		cat_row_where(row, where, sizeof(where));
+		fprintf(o, "%s %s %s %s %s", i ? ";" : "", where, from,
 			row->bidir || row->sport_kind == SPORT_BIDIRECTIONAL ?
 			"<->" : "->", to);
 	}
@@ -298,6 +407,8 @@ static void text_top(FILE *o, struct report *r, enum verdict verdict)
 		if (app)
 			fprintf(o, ", app %s%s", app,
 				f->app_source == APP_SRC_GUESS ? " (guess)" : "");
+		if (rec_is_attempt(f))
+			fprintf(o, ", unanswered attempt (%s)", rec_conn_state(f));
 		if (f->carrier & FC_CARRIER) {
 			char id[40];
 
@@ -316,19 +427,51 @@ static void text_top(FILE *o, struct report *r, enum verdict verdict)
 	free(top);
 }
 
+/* The ports that saw only unanswered TCP attempts (Zeek's S0, REJ...),
+   on one line with the first few of them: a scan of 1,930 ports is one
+   line, not 1,930 sessions. */
+static void text_attempts(FILE *o, const struct agg *v, size_t n,
+			  enum verdict verdict, uint64_t flows, uint64_t ports)
+{
+	unsigned shown = 0;
+	size_t k;
+
+	fprintf(o, "  attempts only    %llu flow%s to %llu port%s, never answered:",
+		(unsigned long long)flows, flows == 1 ? "" : "s",
+		(unsigned long long)ports, ports == 1 ? "" : "s");
+	for (k = 0; k < n && shown < TEXT_ATTEMPT_PORTS; k++) {
+		if (v[k].verdict != verdict || v[k].attempts != v[k].flows)
+			continue;
+		fprintf(o, "%s tcp/%u", shown ? "," : "", (unsigned)v[k].port);
+		shown++;
+	}
+	if (ports > shown)
+		fprintf(o, ", ... (%llu more)", (unsigned long long)(ports - shown));
+	fputc('\n', o);
+}
+
 /* One finding (undocumented, local-only...): totals per port, then its
    largest flows with their endpoints. */
 static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t n,
 			 enum verdict verdict)
 {
 	const char *title = verdict_title(verdict);
+	uint64_t flows = tally_flows(r->tally, (enum verdict)verdict);
+	uint64_t att = tally_attempts(r->tally, verdict);
+	uint64_t att_only = 0, att_ports = 0;
 	size_t k, shown = 0, more = 0;
 	char tr[8], port[16];
 
-	fprintf(o, "\n%s: %llu flow%s\n", title,
-		(unsigned long long)tally_flows(r->tally, (enum verdict)verdict),
-		tally_flows(r->tally, (enum verdict)verdict) == 1 ? "" : "s");
-	if (!tally_flows(r->tally, (enum verdict)verdict)) {
+	fprintf(o, "\n%s: %llu flow%s", title, (unsigned long long)flows,
+		flows == 1 ? "" : "s");
+	/* A scan's unanswered SYNs are attempts, not sessions. */
+	if (att)
+		fprintf(o, " (%llu session%s, %llu unanswered attempt%s)",
+			(unsigned long long)(flows - att),
+			flows - att == 1 ? "" : "s", (unsigned long long)att,
+			att == 1 ? "" : "s");
+	fputc('\n', o);
+	if (!flows) {
 		fputs("  (none)\n", o);
 		return;
 	}
@@ -340,6 +483,12 @@ static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t 
 
 		if (a->verdict != verdict)
 			continue;
+		/* Ports that only saw attempts are one line below. */
+		if (a->attempts == a->flows) {
+			att_only += a->flows;
+			att_ports++;
+			continue;
+		}
 		if (shown == r->top) {
 			more++;
 			continue;
@@ -351,11 +500,17 @@ static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t 
 			snprintf(port, sizeof(port), "%s/%u", tr, a->port);
 		else
 			snprintf(port, sizeof(port), "%s", tr);
-		fprintf(o, "  %-16s %-28s %8llu %10llu %14llu\n", port,
+		fprintf(o, "  %-16s %-28s %8llu %10llu %14llu", port,
 			row ? row->service : "-", (unsigned long long)a->flows,
 			(unsigned long long)a->pkts, (unsigned long long)a->bytes);
+		if (a->attempts)
+			fprintf(o, "  (%llu attempt%s)", (unsigned long long)a->attempts,
+				a->attempts == 1 ? "" : "s");
+		fputc('\n', o);
 	}
 	text_more(o, "  ", more);
+	if (att_ports)
+		text_attempts(o, v, n, verdict, att_only, att_ports);
 	text_top(o, r, verdict);
 }
 
@@ -520,8 +675,13 @@ static void text_coverage(FILE *o, const struct report *r)
 			continue;
 		}
 		shown++;
-		fprintf(o, "  table %-3u %-28s %8llu flows\n", row->table,
-			row->service, (unsigned long long)cr->flows);
+		if (row->site)
+			fprintf(o, "  site %s:%u %s %llu flows\n", row->file,
+				(unsigned)row->line, row->service,
+				(unsigned long long)cr->flows);
+		else
+			fprintf(o, "  table %-3u %-28s %8llu flows\n", row->table,
+				row->service, (unsigned long long)cr->flows);
 		/* Pairs past --top join those past COV_PAIRS. */
 		other = cr->more_pairs;
 		for (k = 0; k < cr->npairs; k++) {
@@ -547,6 +707,13 @@ static void text_coverage(FILE *o, const struct report *r)
 			continue;
 		if (unseen == r->top) {
 			more++;
+			continue;
+		}
+		if (row->site) {
+			fprintf(o, "\n    site %s:%u: %s", row->file,
+				(unsigned)row->line, row->service);
+			last = 256;
+			unseen++;
 			continue;
 		}
 		if (row->table != last)
@@ -808,8 +975,10 @@ static void text_summary(struct report *r, const struct run_stats *s)
 	int k;
 
 	text_lead(o, r, s);
-	if (!r->brief)
+	if (!r->brief) {
+		text_provenance(o, r, s);
 		text_capture(o, r, s);
+	}
 	v = tally_sorted_aggs(r->tally, &n);
 	apps = tally_sorted_apps(r->tally, &n_apps);
 	for (k = 0; k < V_COUNT; k++) {

@@ -23,6 +23,12 @@ struct app_name {
 	char name[DPI_NAME_MAX];
 };
 
+/* The DSCP values seen on one catalogue row's flows. */
+struct row_dscp {
+	uint64_t seen;                /* bit d: value d */
+	uint64_t changed;             /* flows whose DSCP changed */
+};
+
 struct tally {
 	const struct catalogue *cat;
 	struct app_agg *apps;         /* open addressing, power-of-two size */
@@ -34,6 +40,10 @@ struct tally {
 	struct coverage *cov;         /* rows exercised */
 	uint64_t tcp_judged;          /* TCP flows of 3 packets or more */
 	uint64_t tcp_one_way;         /* ... of them seen in one direction */
+	uint64_t conn_states[CS_COUNT];
+	uint64_t attempts[V_COUNT];   /* TCP attempts, never sessions */
+	struct row_dscp *dscp;        /* per catalogue row */
+	size_t n_rows;
 };
 
 struct tally *tally_new(const struct catalogue *cat, const struct hosts *hosts,
@@ -59,6 +69,10 @@ struct tally *tally_new(const struct catalogue *cat, const struct hosts *hosts,
 	t->cov = coverage_new(cat, hosts);
 	if (!t->cov)
 		goto fail;
+	t->n_rows = catalogue_count(cat);
+	t->dscp = calloc(t->n_rows ? t->n_rows : 1, sizeof(*t->dscp));
+	if (!t->dscp)
+		goto fail;
 	return t;
 fail:
 	tally_free(t);
@@ -76,6 +90,7 @@ void tally_free(struct tally *t)
 	free(t->apps);
 	free(t->names);
 	coverage_free(t->cov);
+	free(t->dscp);
 	free(t);
 }
 
@@ -93,6 +108,26 @@ void tally_one_way(const struct tally *t, uint64_t *judged, uint64_t *one_way)
 const struct coverage *tally_coverage(const struct tally *t)
 {
 	return t->cov;
+}
+
+uint64_t tally_conn_state(const struct tally *t, enum conn_state s)
+{
+	return (unsigned)s < CS_COUNT ? t->conn_states[s] : 0;
+}
+
+uint64_t tally_attempts(const struct tally *t, enum verdict v)
+{
+	return (unsigned)v < V_COUNT ? t->attempts[v] : 0;
+}
+
+uint64_t tally_row_dscp(const struct tally *t, size_t row, uint64_t *changed)
+{
+	if (row >= t->n_rows) {
+		*changed = 0;
+		return 0;
+	}
+	*changed = t->dscp[row].changed;
+	return t->dscp[row].seen;
 }
 
 /* A fixed mix is enough: keys are ports and protocol ids, and the table
@@ -219,6 +254,23 @@ static void app_count(struct tally *r, const struct flow_record *f, uint8_t v,
 	a->flows++;
 	a->pkts += pkts;
 	a->bytes += bytes;
+	a->attempts += rec_is_attempt(f);
+}
+
+/* The DSCPs of f's directions, on its row. */
+static void dscp_count(struct tally *r, const struct flow_record *f)
+{
+	struct row_dscp *d;
+	unsigned dir;
+
+	if (!r->dscp || !f->service_row || f->service_row > r->n_rows)
+		return;
+	d = &r->dscp[f->service_row - 1u];
+	for (dir = 0; dir < 2; dir++)
+		if (f->pkts[dir])
+			d->seen |= UINT64_C(1) << rec_dscp(f, dir);
+	if (rec_dscp_changed(f, REC_C2S) || rec_dscp_changed(f, REC_S2C))
+		d->changed++;
 }
 
 
@@ -264,6 +316,9 @@ void tally_add(struct tally *r, const struct flow_record *f)
 	r->vflows[v]++;
 	r->vpkts[v] += pkts;
 	r->vbytes[v] += rec_bytes(f);
+	r->conn_states[f->conn_state < CS_COUNT ? f->conn_state : CS_OTH]++;
+	r->attempts[v] += rec_is_attempt(f);
+	dscp_count(r, f);
 	/* Half-duplex mirroring shows as TCP conversations with no packet in
 	   one direction; a flow under 3 packets (a lone SYN, a scan) proves
 	   nothing either way. */
@@ -385,6 +440,7 @@ struct agg *tally_sorted_aggs(const struct tally *r, size_t *n)
 		g->flows += a->flows;
 		g->pkts += a->pkts;
 		g->bytes += a->bytes;
+		g->attempts += a->attempts;
 	}
 	free(apps);
 	qsort(v, k, sizeof(*v), agg_cmp);

@@ -35,6 +35,8 @@ struct worker {
 	struct worker_out out;          /* where records go */
 	int last_dlt;                   /* of the last frame seen */
 	uint64_t packets, bytes;        /* frames seen, their wire lengths */
+	uint64_t first_us, last_us;     /* packet times of the first frame
+	                                   taken to a flow and the latest */
 	struct pipe_item *queue;        /* PIPE_BATCH frames (worker_queue) */
 	size_t queued;
 	uint8_t *arena;                 /* PIPE_ARENA bytes of frame copies */
@@ -255,6 +257,10 @@ static void frame_flow(struct worker *w, const struct packet *p,
 	struct flow *f;
 	bool is_new, from_b, finding = false;
 
+	if (!w->first_us)
+		w->first_us = p->ts_us;
+	if (p->ts_us > w->last_us)
+		w->last_us = p->ts_us;
 	flow_expire(w->ft, w->clock.now_us);
 	if (!p->no_inner) {
 		f = flow_lookup_prepared(w->ft, p, prep, &is_new, &from_b);
@@ -500,6 +506,8 @@ void worker_stats(const struct worker *w, struct worker_stats *s)
 	s->dup_frames = w->dedup.copies;
 	s->dup_checked = w->dedup.seen;
 	s->last_dlt = w->last_dlt;
+	s->first_us = w->first_us;
+	s->last_us = w->last_us;
 }
 
 void worker_post_stats(struct worker *w)
@@ -518,6 +526,10 @@ void worker_stats_add(struct worker_stats *sum, const struct worker_stats *w)
 
 	sum->packets += w->packets;
 	sum->bytes += w->bytes;
+	if (w->first_us && (!sum->first_us || w->first_us < sum->first_us))
+		sum->first_us = w->first_us;
+	if (w->last_us > sum->last_us)
+		sum->last_us = w->last_us;
 	for (k = 0; k < DERR_COUNT; k++)
 		sum->decode_err[k] += w->decode_err[k];
 	for (k = 0; k < TUN_COUNT; k++)

@@ -71,6 +71,30 @@ check rules-add-bad 2 'tests/rules/bad-utf8.conf:[0-9]+: ' "$bin" -q --rules-add
 check rules-add-override 0 '"verdict":"documented"' "$bin" -q --format json --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
 check rules-no-add 1 '"verdict":"undocumented"' "$bin" -q --format json --validate -r pcaps/real-postgresql-15432.pcap
 check rules-json-fields 0 '"table":30,"service":"srm-peer".*"port":21999' "$bin" rules --format json
+# A second --rules is not a second catalogue: refused, not reduced to one.
+check rules-twice 2 "^impwatch: --rules given twice \('tests/rules/good.conf', then 'rules/imp.conf'\): it takes one \(--rules-add" \
+	"$bin" -q --rules tests/rules/good.conf --rules rules/imp.conf -r pcaps/demo.pcap
+check output-twice 2 "^impwatch: --output given twice" "$bin" -q -o "$tmp/o1" -o "$tmp/o2" -r pcaps/demo.pcap
+# rules --format csv: a header and one row per catalogue row.
+check rules-csv 0 '^table,service,transport,dport,sport,scope,roles,protocol,apps,description,note_ko,note_ja,source,site$' "$bin" rules --format csv
+check rules-csv-rows 0 '^102$' sh -c '"$1" rules --format csv | wc -l' sh "$bin"
+check rules-csv-site 0 '^23,ext-db-postgresql,.*,tests/rules/site-postgresql.conf:3,true$' "$bin" rules --format csv --rules-add tests/rules/site-postgresql.conf
+# Site rows are the site's: file and line, never the guide's table.
+check site-row-json 0 '"service":"ext-db-postgresql","tables":\[\],"rule_source":"site","rule_file":"tests/rules/site-postgresql.conf","rule_line":3,' \
+	"$bin" -q --format json --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
+check site-row-coverage 0 '"table":null,"site_file":"tests/rules/site-postgresql.conf","service":"ext-db-postgresql","line":3,"flows":1' \
+	"$bin" -q --format json --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
+check site-row-text 0 '^  site tests/rules/site-postgresql.conf:3 ext-db-postgresql 1 flows$' \
+	"$bin" -q --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
+# Every record names its run and sensor; provenance in the summary.
+check sensor-json 0 '^\{"type":"flow","time":"[^"]+","run_id":"[0-9a-f]{32}","sensor":"edge-1","flow_id":1,"community_id":"1:' \
+	"$bin" -q --format json --sensor edge-1 -r pcaps/demo.pcap
+check sensor-long 2 'at most 255 bytes' "$bin" -q --sensor "$(printf '%0300d' 0)" -r pcaps/demo.pcap
+check provenance-json 0 '"impwatch_version":"[0-9.]+","ndpi_version":"[^"]+","libpcap_version":"libpcap[^"]*","catalogue":\{"file":null,"sha256":"[0-9a-f]{64}"\},"inputs":\[\{"kind":"rules-add","file":"tests/rules/site-postgresql.conf","sha256":"[0-9a-f]{64}"\}\],"command_line":"[^"]*impwatch -q --format json --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap","community_id_seed":0,"first_packet":"2026-[^"]+","last_packet":"2026-[^"]+","started":"[^"]+","ended":"[^"]+"' \
+	"$bin" -q --format json --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
+check provenance-text 0 '^Rules added  tests/rules/site-postgresql.conf, SHA-256 [0-9a-f]{64}$' \
+	"$bin" -q --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
+check cid-seed-range 2 "invalid value '65536' for --community-id-seed" "$bin" -q --community-id-seed 65536 -r pcaps/demo.pcap
 # Application detection (nDPI) on the command line.
 check dpi-packets-zero 2 "invalid value '0' for --dpi-packets" "$bin" --dpi-packets 0 -r pcaps/demo.pcap
 check dpi-packets-big 2 "invalid value '1001' for --dpi-packets" "$bin" --dpi-packets 1001 -r pcaps/demo.pcap
@@ -82,9 +106,9 @@ check validate-no-dpi 0 '"validate":"pass"' "$bin" -q --format json --validate -
 check no-dpi-summary 0 '"dpi":null' "$bin" -q --format json --no-dpi -r pcaps/demo.pcap
 check no-dpi-records 0 '^31 0$' sh -c "\"$bin\" -q --format json --no-dpi -r pcaps/demo.pcap | awk '/\"type\":\"flow\"/ { n++; if (!/\"app\":null,\"app_source\":null/) bad++ } END { print n, bad + 0 }'"
 check no-dpi-text 0 'dpi +off' "$bin" -q --no-dpi -r pcaps/demo.pcap
-check csv-app 0 ',sip-proxy,2,protocol-mismatch,fin,syn,,,,,SIP.HTTP,dpi$' "$bin" -q --format csv -r pcaps/dpi-mismatch.pcap
+check csv-app 0 ',sip-proxy,2,protocol-mismatch,fin,syn,,,,,SIP.HTTP,dpi,.*,SIP,,,,$' "$bin" -q --format csv -r pcaps/dpi-mismatch.pcap
 check undocumented-app-text 0 'SIP on tcp/6060: 1 flow' "$bin" -q -r pcaps/demo.pcap
-check undocumented-app-json 0 '"undocumented_apps":\[[^]]*"port":6060,"app":"SIP","app_source":"dpi","flows":1' "$bin" -q --format json -r pcaps/demo.pcap
+check undocumented-app-json 0 '"list":"undocumented_apps","entries":\[[^]]*"port":6060,"app":"SIP","app_source":"dpi","flows":1' "$bin" -q --format json -r pcaps/demo.pcap
 check rules-bad-app 2 'tests/rules/bad-app.conf:2: unknown nDPI protocol .Postgres.' "$bin" rules --check tests/rules/bad-app.conf
 check rules-bad-app-no-dpi 0 'bad-app.conf: 1 rows, no errors' "$bin" rules --no-dpi --check tests/rules/bad-app.conf
 check rules-add-bad-app 2 'tests/rules/bad-app.conf:2: ' "$bin" -q --rules-add tests/rules/bad-app.conf -r pcaps/demo.pcap

@@ -24,7 +24,7 @@ flows() {
 	jval 'select(.type == "flow") |
 		[.transport, .server_port, .verdict, .app // "-", .app_source // "-"] |
 		map(tostring) | join(" ")' "$tmp/out" >"$tmp/flows"
-	jval 'select(.type == "summary")' "$tmp/out" >"$tmp/summary"
+	jsummary "$tmp/out" >"$tmp/summary"
 }
 
 # A failed case shows the flow lines of its run.

@@ -6,11 +6,31 @@
 # (JSON lines, CSV rows: flow order is not part of the contract), "text"
 # keeps it as is. Standard error and the exit status are kept too. Runs
 # with a non-UTC TZ: output must not depend on the local time zone.
+#
+# What differs from run to run by design is replaced before the diff: the
+# run id, wall-clock times, the host name (the default sensor), the
+# library versions and where the binary is (the command line's first
+# word), in JSON records and in the text report's provenance lines.
 set -u
 . "$(dirname "$0")/../lib/sh.sh"
 bin=$1
 update=${2:-}
 dir=tests/golden
+
+host=$(hostname)
+normalise() {
+	sed -E \
+	    -e 's/"run_id":"[0-9a-f]*"/"run_id":"RUN"/g' \
+	    -e 's/,[0-9a-f]{32},/,RUN,/' \
+	    -e 's/"(wall_time|started|ended)":"[^"]*"/"\1":"WALL"/g' \
+	    -e 's/"(ndpi_version|libpcap_version)":"[^"]*"/"\1":"VERSION"/g' \
+	    -e 's/"command_line":"[^" ]*impwatch/"command_line":"impwatch/' \
+	    -e "s/\"sensor\":\"$host\"/\"sensor\":\"HOST\"/g" \
+	    -e 's/^(Run +)[0-9a-f]{32} (on sensor ).*/\1RUN \2HOST/' \
+	    -e 's/^(Versions +).*/\1VERSIONS/' \
+	    -e 's/^(Command +)[^ ]*impwatch/\1impwatch/' \
+	    -e 's/^(Wall clock +).*/\1WALL/'
+}
 
 while IFS='|' read -r name mode args; do
 	case "$name" in '' | '#'*) continue ;; esac
@@ -18,7 +38,7 @@ while IFS='|' read -r name mode args; do
 	TZ=Asia/Seoul "$bin" $args >"$tmp/stdout" 2>"$tmp/stderr"
 	rc=$?
 	{
-		if [ "$mode" = sorted ]; then LC_ALL=C sort "$tmp/stdout"; else cat "$tmp/stdout"; fi
+		if [ "$mode" = sorted ]; then normalise <"$tmp/stdout" | LC_ALL=C sort; else normalise <"$tmp/stdout"; fi
 		sed 's/^/stderr: /' "$tmp/stderr"
 		echo "exit: $rc"
 	} >"$tmp/got"

@@ -166,6 +166,16 @@ jval() {
 	jq -crR "fromjson? | ($_t_filter)" "$@"
 }
 
+# jsummary FILE: the summary of a JSON run as one object: the "summary"
+# record, with each list of the "services" records (their "list" key)
+# back under its key, entries of every part in order.
+jsummary() {
+	jq -cs '(map(select(.type == "summary"))[0] // {}) +
+		(map(select(.type == "services")) | group_by(.list) |
+		 map({key: .[0].list, value: (map(.entries) | add)}) |
+		 from_entries)' "$1"
+}
+
 # jis FILTER FILE...: FILTER gives true for some JSON line of the FILEs.
 jis() { jval "$@" | grep -qx true; }
 
