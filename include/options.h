@@ -173,7 +173,8 @@ X(IO, 'w', NULL, "FILE", REPORT, ALSO, output, \
 X(IO, 0, "format", "FMT", FORMAT, RUN, fmt, \
   FMT_TEXT, 0, 0, "(text, json, csv)", \
   "text (default: a summary), json (JSON lines: one\n" \
-  "flow object per flow, then a summary object), csv") \
+  "flow object per flow, then the summary's records,\n" \
+  "each under 10,000 bytes), csv") \
 X(IO, 0, "top", "N", UINT, RUN, top, \
   20, 0, 100000, "", \
   "items listed in each list of the text report (largest\n" \

@@ -94,7 +94,7 @@ static const char *const notes[OPTS_COUNT] = {
 static const char usage_head[] =
 "usage: impwatch [options] -r FILE [-r FILE...]\n"
 "       impwatch [options] -i INTERFACE\n"
-"       impwatch rules [--format text|json] [--rules FILE] [--rules-add FILE]\n"
+"       impwatch rules [--format text|json|csv] [--rules FILE] [--rules-add FILE]\n"
 "       impwatch rules --check FILE\n"
 "       impwatch roles\n"
 "       impwatch acl --hosts FILE [--format FMT] [--observed FILE...] [-o FILE]\n"

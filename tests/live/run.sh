@@ -136,6 +136,13 @@ has flow-5222 "$tmp/out" '"type":"flow".*"server_ip":"192.0.2.10","server_port":
 has flow-5222-open "$tmp/out" '"type":"flow".*"server_port":5222.*"end_reason":"shutdown"'
 has flow-5060 "$tmp/out" '"type":"flow".*"transport":"udp".*"server_port":5060.*"verdict":"documented".*"app":"SIP"'
 has flow-3389 "$tmp/out" '"type":"flow".*"server_port":3389.*"verdict":"undocumented"'
+# Live, every record names the interface; an alert and its flow's final
+# record share the flow_id.
+count flow-interface "$tmp/out" '^\{"type":"flow","time":"[^"]+","run_id":"[0-9a-f]{32}","sensor":"[^"]+","interface":"veth-s[0-9]+","flow_id":[0-9]+,' \
+	"$(grep -c '"type":"flow"' "$tmp/out")"
+alert_id=$(grep '"type":"alert".*"server_port":3389' "$tmp/out" | grep -o '"flow_id":[0-9]*' | head -n 1)
+[ -n "$alert_id" ] && ok || bad alert-flow-id-present "the alert has no flow_id"
+count alert-flow-id "$tmp/out" "\"type\":\"flow\".*$alert_id,.*\"server_port\":3389" 1
 has interim "$tmp/out" '"type":"stats".*"pcap_received":[0-9]+,"pcap_dropped":0'
 has summary "$tmp/out" '"type":"summary".*"capture":\{"interface":"veth-s[0-9]*","received":[1-9][0-9]*,"dropped":0,"ifdropped":0,.*"validate":"fail","exit_status":1'
 # The summary is the last record: nothing seen was lost after it.
