@@ -381,16 +381,24 @@ static void text_top(FILE *o, struct report *r, enum verdict verdict)
 	char tr[8], cip[IP_STR_MAX], sip[IP_STR_MAX], t1[TIME_STR_MAX];
 	char exp[EXPECTED_MAX];
 	const char *app;
+	bool attempts_too;
 
 	top = tally_sorted_top(r->tally, verdict, &nt);
 	if (!top || !tally_flows(r->tally, verdict)) {
 		free(top);
 		return;
 	}
+	/* Sessions first: unanswered attempts are listed only when the
+	   finding has nothing else (a scan alone). */
+	for (i = 0; i < nt && rec_is_attempt(top[i]); i++)
+		;
+	attempts_too = i == nt;
 	fprintf(o, "  largest flows:\n");
 	for (i = 0; i < nt; i++) {
 		const struct flow_record *f = top[i];
 
+		if (rec_is_attempt(f) && !attempts_too)
+			continue;
 		explain_transport(tr, f->key.proto);
 		fmt_ip(rec_client_ip(f), cip);
 		fmt_ip(rec_server_ip(f), sip);

@@ -20,7 +20,9 @@
 #     (check_json.py), with one run_id per run, a time on every record
 #     and each alert's flow_id on a flow record;
 #   - no JSON line longer than 10,000 bytes, and the summary's records
-#     whole, for a capture of many host pairs (gen_pairs.py).
+#     whole, for a capture of many host pairs (gen_pairs.py);
+#   - the text report's unanswered attempts apart from sessions (a scan,
+#     gen_scan.py) and DSCP values per service (gen_capture.py).
 # Needs /usr/bin/python3 and tshark (.ci/run installs both); each part is
 # skipped with a note without them.
 set -u
@@ -83,6 +85,54 @@ else
 	failed json-pairs-split "the coverage per pair of hosts is not split under 10,000 bytes a line:"
 	sed 's/^/  | /' "$tmp/sizes"
 fi
+# The text report: a scan's unanswered SYNs and RSTs are attempts, on
+# one line, apart from the one session; its largest flows are sessions.
+"$py" "$here/gen_scan.py" "$tmp/scan.pcap" || exit 2
+"$bin" -q -r "$tmp/scan.pcap" >"$tmp/scan.txt" 2>&1
+if grep -q '^Undocumented: 51 flows (1 session, 50 unanswered attempts)$' "$tmp/scan.txt" &&
+   grep -Eq '^  attempts only +50 flows to 50 ports, never answered: tcp/[0-9]+(, tcp/[0-9]+){9}, \.\.\. \(40 more\)$' "$tmp/scan.txt" &&
+   grep -Eq '^  tcp/3389 +- +1 +8 ' "$tmp/scan.txt" &&
+   [ "$(grep -c '^    tcp .*unanswered attempt' "$tmp/scan.txt")" -eq 0 ]; then
+	ok
+else
+	failed text-attempts "a scan's attempts are not grouped apart from sessions:"
+	sed -n '/^Undocumented/,/^$/p' "$tmp/scan.txt" | head -20 | sed 's/^/  | /'
+fi
+# ... and the DSCP values seen per documented service, with re-marking.
+"$py" "$here/gen_capture.py" "$tmp/dscp.pcap" || exit 2
+"$bin" -q -r "$tmp/dscp.pcap" >"$tmp/dscp.txt" 2>&1
+if grep -A2 '^  2 .*sip-proxy-tls ' "$tmp/dscp.txt" |
+	grep -q '^           dscp: BE (0), EF (46); changed during 1 flow$' &&
+   grep -A2 '^  23 .*ext-db-postgresql ' "$tmp/dscp.txt" |
+	grep -q '^           dscp: AF21 (18)$'; then
+	ok
+else
+	failed text-dscp "the DSCP values per service are not shown:"
+	grep -A2 'sip-proxy-tls\|ext-db-postgresql' "$tmp/dscp.txt" | sed 's/^/  | /'
+fi
+
+# CSV: one header, every row as many fields as it, the new columns there
+# and their Community IDs those of the JSON records of the same run.
+"$bin" -q --format csv --hosts "$tmp/pairs.hosts" -r "$tmp/pairs.pcap" >"$tmp/pairs.csv" 2>&1
+if "$py" -c '
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+h = rows[0]
+need = ["community_id", "sensor", "dscp_c2s", "vlans", "icmp_type",
+        "expected", "client_name", "client_roles", "server_name",
+        "server_roles", "flow_id", "run_id", "conn_state"]
+assert all(x in h for x in need), [x for x in need if x not in h]
+assert len(rows) == 225 and all(len(r) == len(h) for r in rows[1:])
+assert sum(1 for r in rows if r == h) == 1
+c = h.index("community_id"); n = h.index("client_name"); ro = h.index("client_roles")
+assert all(r[c].startswith("1:") and r[n].startswith("client-host") and
+           r[ro].startswith("imp;") for r in rows[1:])
+' "$tmp/pairs.csv"; then
+	ok
+else
+	failed csv-columns "the CSV rows do not match their one header"
+fi
+
 set --
 i=0
 while [ $i -lt 70 ]; do set -- "$@" -r "$tmp/pairs.pcap"; i=$((i + 1)); done

@@ -1542,28 +1542,28 @@ static void test_print_json(void **state)
 "\"bidirectional\":true,\"protocol\":\"SIP\",\"transports\":[\"tcp\",\"udp\"],\"port\":5060,"
 "\"ports\":[5060],\"port_configurable\":false,\"sport\":\"ephemeral\",\"scope\":\"wire\","
 "\"apps\":[\"SIP\"],\"description\":\"Default SIP proxy\",\"note_ko\":\"기본\","
-"\"note_ja\":\"\\\"quoted\\\"\",\"source\":\"t.conf:1\"}\n"
+"\"note_ja\":\"\\\"quoted\\\"\",\"source\":\"t.conf:1\",\"site\":false}\n"
 "{\"table\":5,\"service\":\"ldap-directory\",\"from\":[\"imp\"],\"to\":[\"directory\"],"
 "\"bidirectional\":false,\"protocol\":\"LDAP\",\"transports\":[\"tcp\"],"
 "\"ports\":[389,3268],\"port_configurable\":true,\"sport\":\"ephemeral\",\"scope\":\"wire\","
 "\"apps\":[\"LDAP\",\"TLS\"],\"description\":\"LDAP\",\"note_ko\":\"\",\"note_ja\":\"\","
-"\"source\":\"t.conf:2\"}\n"
+"\"source\":\"t.conf:2\",\"site\":false}\n"
 "{\"table\":12,\"service\":\"snmp-trap-receiver\",\"from\":[\"imp\"],\"to\":[\"imp\"],"
 "\"bidirectional\":false,\"protocol\":\"SNMP\",\"transports\":[\"udp\"],"
 "\"ports\":[],\"port_configurable\":true,\"sport\":[61441],\"scope\":\"wire\","
 "\"apps\":[\"any\"],\"description\":\"Trap receiver\",\"note_ko\":\"\",\"note_ja\":\"\","
-"\"source\":\"t.conf:3\"}\n"
+"\"source\":\"t.conf:3\",\"site\":false}\n"
 "{\"table\":17,\"service\":\"icmp-cucm\",\"from\":[\"imp\"],\"to\":[\"cucm\"],"
 "\"bidirectional\":true,\"protocol\":\"ICMP\",\"transports\":[\"icmp\",\"icmpv6\"],"
 "\"ports\":[],\"port_configurable\":false,\"sport\":[],\"scope\":\"wire\","
 "\"apps\":[\"ICMP\",\"ICMPV6\"],\"description\":\"ICMP\",\"note_ko\":\"\",\"note_ja\":\"\","
-"\"source\":\"t.conf:4\"}\n"
+"\"source\":\"t.conf:4\",\"site\":false}\n"
 "{\"table\":31,\"service\":\"on-a-call\",\"from\":[\"imp\",\"cucm\"],\"to\":[\"imp-publisher\"],"
 "\"bidirectional\":false,\"protocol\":\"TCP\",\"transports\":[\"tls\"],"
 "\"port_min\":37240,\"port_max\":61000,\"ports\":[\"37240-61000\"],"
 "\"port_configurable\":false,\"sport\":[\"54288-54292\",61441],\"scope\":\"localhost\","
 "\"apps\":[],\"description\":\"Range\",\"note_ko\":\"\",\"note_ja\":\"\","
-"\"source\":\"t.conf:5\"}\n");
+"\"source\":\"t.conf:5\",\"site\":false}\n");
 	free(out);
 	catalogue_free(c);
 }

@@ -183,6 +183,46 @@ static void test_large_record(void **state)
 	free(s.data);
 }
 
+/* Back to a mark, the record goes on as if nothing had been written
+   since: its commas included. A mark from before text spilled out
+   (out of memory) cannot be gone back to. */
+static void test_rewind(void **state)
+{
+	struct sink s;
+	FILE *f = sink_open(&s);
+	struct jw w;
+	struct jw_mark m;
+
+	(void)state;
+	jw_init(&w, f);
+	jw_obj(&w, NULL);
+	jw_arr(&w, "a");
+	jw_u64(&w, NULL, 1);
+	m = jw_mark(&w);
+	assert_int_equal(jw_len(&w), strlen("{\"a\":[1"));
+	jw_u64(&w, NULL, 2);
+	jw_arr_end(&w);
+	jw_str(&w, "x", "long");
+	assert_true(jw_rewind(&w, &m));
+	assert_int_equal(jw_len(&w), strlen("{\"a\":[1"));
+	jw_u64(&w, NULL, 3);
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	jw_line(&w);
+	assert_string_equal(s.data, "{\"a\":[1,3]}\n");
+
+	jw_obj(&w, NULL);
+	m = jw_mark(&w);
+	w.spills++;   /* as jw_grow() does when it writes out early */
+	jw_u64(&w, "n", 1);
+	assert_false(jw_rewind(&w, &m));
+	jw_obj_end(&w);
+	jw_line(&w);
+	jw_free(&w);
+	fclose(f);
+	free(s.data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +230,7 @@ int main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_large_record),
+		cmocka_unit_test(test_rewind),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
