@@ -159,6 +159,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_apps(c);
 		catalogue_print_table(c, devnull);
 		catalogue_print_json(c, devnull);
+		catalogue_print_csv(c, devnull);
 		/* Loading after the build is refused, and changes nothing. */
 		if (catalogue_parse(c, "late.conf", (const char *)data,
 				    base_len, true, devnull) == 0)

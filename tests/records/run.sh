@@ -21,6 +21,7 @@
 #     and each alert's flow_id on a flow record;
 #   - no JSON line longer than 10,000 bytes, and the summary's records
 #     whole, for a capture of many host pairs (gen_pairs.py);
+#   - every VLAN tag and the SGT on a record (gen_tags.py);
 #   - the text report's unanswered attempts apart from sessions (a scan,
 #     gen_scan.py) and DSCP values per service (gen_capture.py).
 # Needs /usr/bin/python3 and tshark (.ci/run installs both); each part is
@@ -109,6 +110,16 @@ if grep -A2 '^  2 .*sip-proxy-tls ' "$tmp/dscp.txt" |
 else
 	failed text-dscp "the DSCP values per service are not shown:"
 	grep -A2 'sip-proxy-tls\|ext-db-postgresql' "$tmp/dscp.txt" | sed 's/^/  | /'
+fi
+
+# Every VLAN tag outer first, and the Cisco MetaData SGT, on the record.
+"$py" "$here/gen_tags.py" "$tmp/tags.pcap" || exit 2
+"$bin" -q --format json -r "$tmp/tags.pcap" >"$tmp/tags.json" 2>&1
+if grep -q '"type":"flow",.*"vlan":200,"vlans":\[200,100\],"sgt":42,"erspan_session":null,' "$tmp/tags.json"; then
+	ok
+else
+	failed tags "the record lacks its VLAN tags or SGT:"
+	grep '"type":"flow"' "$tmp/tags.json" | sed 's/^/  | /'
 fi
 
 # CSV: one header, every row as many fields as it, the new columns there
