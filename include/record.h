@@ -62,6 +62,7 @@ struct flow_record {
 	uint8_t dscp[2];           /* [REC_C2S], [REC_S2C]: flow_dscp() bits;
 	                              rec_dscp(), rec_dscp_changed() */
 	uint8_t conn_state;        /* enum conn_state (connstate.h) */
+	uint8_t tcp_data;          /* TCP payload went one way or both */
 	struct host_info client_host, server_host;  /* roles 0 and name ""
 	                                               without an inventory */
 	char community_id[COMMUNITY_ID_LEN];  /* "1:..."; "" none */
@@ -144,7 +145,8 @@ static inline bool rec_dscp_changed(const struct flow_record *r, unsigned dir)
 const char *rec_conn_state(const struct flow_record *r);
 
 /* A TCP attempt that was never a session (Zeek's S0, REJ, RSTOS0,
-   RSTRH, SH, SHR): the text report counts these apart. */
+   RSTRH, SH, SHR, with no payload either way): the text report counts
+   these apart. */
 bool rec_is_attempt(const struct flow_record *r);
 
 /* nDPI's name of the flow's application, or NULL when it has none. */

@@ -53,6 +53,7 @@ void record_from_flow(struct flow_record *r, const struct flow *f,
 	r->icmp_type = f->icmp_type;
 	r->icmp_code = f->icmp_code;
 	r->conn_state = (uint8_t)conn_state(f);
+	r->tcp_data = (f->tcp_facts & (TF_DATA_A | TF_DATA_B)) != 0;
 	/* nDPI never sees a carrier: its app fields hold its VNI. */
 	if (f->carrier & FC_CARRIER) {
 		r->tun_id = f->tun_id;
@@ -84,8 +85,10 @@ const char *rec_conn_state(const struct flow_record *r)
 bool rec_is_attempt(const struct flow_record *r)
 {
 	/* UDP's S0 is also every one-way stream (syslog, a one-way RTP
-	   leg): only TCP's handshake says an attempt failed. */
-	if (r->key.proto != IPPROTO_NUM_TCP)
+	   leg): only TCP's handshake says an attempt failed. A TCP S0
+	   that carried data is a session seen one way (half-duplex
+	   mirroring), not an attempt. */
+	if (r->key.proto != IPPROTO_NUM_TCP || r->tcp_data)
 		return false;
 	switch ((enum conn_state)r->conn_state) {
 	case CS_S0:

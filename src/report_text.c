@@ -333,9 +333,15 @@ static void text_services(FILE *o, struct report *r, const struct agg *v, size_t
 			fprintf(o, "  %-5s", "site");
 		else
 			fprintf(o, "  %-5u", row->table);
-		fprintf(o, "  %-28s %-12s %8llu %10llu %14llu\n",
+		fprintf(o, "  %-28s %-12s %8llu %10llu %14llu",
 			row->service, port, (unsigned long long)a->flows,
 			(unsigned long long)a->pkts, (unsigned long long)a->bytes);
+		/* Of the flows, those that never were sessions. */
+		if (a->attempts)
+			fprintf(o, "  (%llu unanswered attempt%s)",
+				(unsigned long long)a->attempts,
+				a->attempts == 1 ? "" : "s");
+		fputc('\n', o);
 		if (row->site)
 			fprintf(o, "           rule: %s:%u (the site's)\n", row->file,
 				(unsigned)row->line);
@@ -512,7 +518,8 @@ static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t 
 			row ? row->service : "-", (unsigned long long)a->flows,
 			(unsigned long long)a->pkts, (unsigned long long)a->bytes);
 		if (a->attempts)
-			fprintf(o, "  (%llu attempt%s)", (unsigned long long)a->attempts,
+			fprintf(o, "  (%llu unanswered attempt%s)",
+				(unsigned long long)a->attempts,
 				a->attempts == 1 ? "" : "s");
 		fputc('\n', o);
 	}
