@@ -99,13 +99,15 @@ else
 	failed text-attempts "a scan's attempts are not grouped apart from sessions:"
 	sed -n '/^Undocumented/,/^$/p' "$tmp/scan.txt" | head -20 | sed 's/^/  | /'
 fi
-# ... and the DSCP values seen per documented service, with re-marking.
+# ... and the DSCP values seen per documented service, with re-marking,
+# and a documented service's attempts (S0, REJ, RSTOS0, SH to 5060).
 "$py" "$here/gen_capture.py" "$tmp/dscp.pcap" || exit 2
 "$bin" -q -r "$tmp/dscp.pcap" >"$tmp/dscp.txt" 2>&1
 if grep -A2 '^  2 .*sip-proxy-tls ' "$tmp/dscp.txt" |
 	grep -q '^           dscp: BE (0), EF (46); changed during 1 flow$' &&
    grep -A2 '^  23 .*ext-db-postgresql ' "$tmp/dscp.txt" |
-	grep -q '^           dscp: AF21 (18)$'; then
+	grep -q '^           dscp: AF21 (18)$' &&
+   grep -Eq '^  2 +sip-proxy +tcp/5060 +4 .*  \(4 unanswered attempts\)$' "$tmp/dscp.txt"; then
 	ok
 else
 	failed text-dscp "the DSCP values per service are not shown:"
