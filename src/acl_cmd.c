@@ -45,6 +45,19 @@ struct acl_opts {
 
 enum { O_HOSTS = 256, O_FORMAT, O_OBSERVED, O_RULES, O_RULES_ADD };
 
+/* Set *field to optarg, the option's first use; a second is refused (as
+   for a run: one would be silently dropped). */
+static bool once(const char **field, const char *name)
+{
+	if (*field) {
+		fprintf(stderr, "impwatch acl: %s given twice ('%s', then '%s'): "
+			"it takes one\n", name, *field, optarg);
+		return false;
+	}
+	*field = optarg;
+	return true;
+}
+
 /* Options into *o: -1 to go on, or an exit status. */
 static int acl_args(int argc, char **argv, struct acl_opts *o)
 {
@@ -62,12 +75,24 @@ static int acl_args(int argc, char **argv, struct acl_opts *o)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:", longs, NULL)) != -1) {
 		switch (c) {
-		case O_HOSTS: o->hosts = optarg; break;
-		case O_FORMAT: o->format = optarg; break;
+		case O_HOSTS:
+			if (!once(&o->hosts, "--hosts"))
+				return EXIT_INPUT;
+			break;
+		case O_FORMAT:
+			if (!once(&o->format, "--format"))
+				return EXIT_INPUT;
+			break;
 		case O_OBSERVED: o->observed[o->n_observed++] = optarg; break;
-		case O_RULES: o->rules = optarg; break;
+		case O_RULES:
+			if (!once(&o->rules, "--rules"))
+				return EXIT_INPUT;
+			break;
 		case O_RULES_ADD: o->rules_add[o->n_rules_add++] = optarg; break;
-		case 'o': o->output = optarg; break;
+		case 'o':
+			if (!once(&o->output, "-o"))
+				return EXIT_INPUT;
+			break;
 		case 'h':
 			printf("usage: impwatch acl --hosts FILE [--format FMT] "
 			       "[--observed FILE...] [-o FILE]\n"

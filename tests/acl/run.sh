@@ -59,6 +59,11 @@ check no-hosts 2 '--hosts FILE is required' "$bin" acl
 check bad-format 2 "invalid value 'pf' for --format \(nftables, iptables, ip6tables, asa, ios\)" \
 	"$bin" acl --hosts $dir/site.hosts --format pf
 check missing-hosts 2 'no-such\.hosts: ' "$bin" acl --hosts no-such.hosts
+# A second --rules (or --hosts, --format, -o) is refused, not dropped.
+check rules-twice 2 "^impwatch acl: --rules given twice \('rules/imp.conf', then 'tests/rules/good.conf'\)" \
+	"$bin" acl --hosts $dir/site.hosts --rules rules/imp.conf --rules tests/rules/good.conf
+check hosts-twice 2 "^impwatch acl: --hosts given twice" \
+	"$bin" acl --hosts $dir/site.hosts --hosts $dir/live.hosts
 check bad-hosts 2 '^tests/hosts/bad-cidr\.hosts:[0-9]+: host bits set' \
 	"$bin" acl --hosts tests/hosts/bad-cidr.hosts
 check stray-argument 2 "unexpected argument 'extra.json'" "$bin" acl --hosts $dir/site.hosts extra.json
