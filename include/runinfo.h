@@ -34,7 +34,7 @@ struct run_info {
 	const char *interface;        /* -i; NULL when reading files */
 	uint16_t community_id_seed;   /* --community-id-seed */
 	const char *version;          /* impwatch's */
-	const char *ndpi_version;     /* NULL with --no-dpi unknown */
+	const char *ndpi_version;     /* ndpi_revision(): the library loaded */
 	const char *pcap_version;     /* pcap_lib_version() */
 	char catalogue_sha256[DIGEST_SHA256_HEX];  /* the rows in force, as
 	                                 `impwatch -V` hashes the built-in
@@ -65,6 +65,8 @@ int run_info_init(struct run_info *ri, const struct options *o,
 /* argv as a shell would take it back, quoted where needed (malloc'd;
    NULL when out of memory). Before getopt reorders argv. */
 char *run_join_argv(int argc, char *const *argv);
+
+/* Free what run_info_init() allocated; ri may be freed twice. */
 void run_info_free(struct run_info *ri);
 
 /* The wall clock, microseconds since the epoch. */

@@ -80,7 +80,8 @@ struct worker_out {
 	void (*frame)(void *ctx, const struct frame_record *fr);
 	void (*stats)(void *ctx, unsigned id, const struct worker_stats *s);
 	void *ctx;
-	unsigned id;                        /* the worker's, in stats */
+	unsigned id;                        /* the worker's, in stats; its flow ids
+	                                       start at id << WORKER_FLOW_ID_SHIFT */
 };
 
 struct worker;

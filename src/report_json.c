@@ -402,6 +402,8 @@ struct parts {
 	bool open;
 };
 
+/* A list of records of type `type` (and list `list`, or NULL), none
+   begun yet. */
 static void parts_init(struct parts *p, struct report *r,
 		       const struct run_stats *s, const char *type,
 		       const char *list, void (*head)(struct parts *))
@@ -414,6 +416,8 @@ static void parts_init(struct parts *p, struct report *r,
 	p->head = head;
 }
 
+/* Begin the next part: the head, its number, the fields head() adds,
+   then "entries". */
 static void parts_open(struct parts *p)
 {
 	struct jw *w = &p->r->jw;
@@ -431,6 +435,7 @@ static void parts_open(struct parts *p)
 	p->items = 0;
 }
 
+/* End the open part and write it. */
 static void parts_close(struct parts *p)
 {
 	struct jw *w = &p->r->jw;
@@ -623,6 +628,8 @@ static void jw_row_id(struct jw *w, const struct cat_row *row)
 	jw_u64(w, "line", row->line);
 }
 
+/* What every coverage record says: the rows in force and how many of
+   them flows exercised. */
 static void coverage_head(struct parts *p)
 {
 	struct jw *w = &p->r->jw;

@@ -31,6 +31,7 @@ struct run {
 	struct worker_stats st;
 	uint64_t records, alerts, frames;
 	struct flow_record last;      /* the last record out */
+	uint64_t last_alert_id;       /* the flow_id of the last alert */
 	uint32_t frame_bytes;         /* caplen of the frames out */
 };
 
@@ -46,9 +47,12 @@ static void on_alert(void *ctx, const struct flow_record *rec)
 {
 	struct run *r = ctx;
 
-	(void)rec;
 	r->alerts++;
+	r->last_alert_id = rec->flow_id;
 }
+
+/* The id run_open_out() gives its worker. */
+static unsigned worker_id;
 
 static void on_frame(void *ctx, const struct frame_record *fr)
 {
@@ -80,6 +84,7 @@ static void run_open_out(struct run *r, const struct limits *lim,
 		out.frame = on_frame;
 	}
 	out.ctx = r;
+	out.id = worker_id;
 	r->w = worker_new(&r->eng, d, &out, stderr);
 	assert_non_null(r->w);
 }
@@ -490,7 +495,11 @@ static void test_records_out(void **state)
 	(void)state;
 	limits_default(&lim);
 	lim.max_flows = 100;
+	/* Worker 2's flow ids, 2 << WORKER_FLOW_ID_SHIFT and up, are no
+	   other worker's. */
+	worker_id = 2;
 	run_open_out(&r, &lim, 1, false, true);
+	worker_id = 0;
 	for (i = 0; i < 3; i++)
 		worker_packet(r.w, DLT_ETHER, T0 + (uint64_t)i, b, (uint32_t)n,
 			      (uint32_t)n);
@@ -512,6 +521,9 @@ static void test_records_out(void **state)
 	assert_int_equal(r.last.bytes[REC_C2S], 2 * n);
 	assert_int_equal(r.last.end_reason, END_EOF);
 	assert_string_equal(r.last.app_name, "");
+	/* The alert and the final record of a flow share its id. */
+	assert_true(r.last.flow_id == (UINT64_C(2) << WORKER_FLOW_ID_SHIFT) + 2);
+	assert_true(r.last_alert_id == r.last.flow_id);
 	run_close(&r);
 }
 
