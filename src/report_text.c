@@ -383,7 +383,7 @@ static void text_allowed(FILE *o, const struct report *r, const struct flow_reco
 static void text_top(FILE *o, struct report *r, enum verdict verdict)
 {
 	const struct flow_record **top;
-	unsigned nt, i;
+	unsigned nt, i, listed = 0;
 	char tr[8], cip[IP_STR_MAX], sip[IP_STR_MAX], t1[TIME_STR_MAX];
 	char exp[EXPECTED_MAX];
 	const char *app;
@@ -405,6 +405,7 @@ static void text_top(FILE *o, struct report *r, enum verdict verdict)
 
 		if (rec_is_attempt(f) && !attempts_too)
 			continue;
+		listed++;
 		explain_transport(tr, f->key.proto);
 		fmt_ip(rec_client_ip(f), cip);
 		fmt_ip(rec_server_ip(f), sip);
@@ -437,7 +438,7 @@ static void text_top(FILE *o, struct report *r, enum verdict verdict)
 		if (verdict == V_ROLE_VIOLATION)
 			text_allowed(o, r, f);
 	}
-	text_more(o, "    ", tally_flows(r->tally, verdict) - nt);
+	text_more(o, "    ", tally_flows(r->tally, verdict) - listed);
 	free(top);
 }
 
