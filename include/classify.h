@@ -19,7 +19,9 @@
  * Decide f's direction (server_is_b, basis) from its first packet p
  * (from_b: p was sent by side B), then its rows (tables, service_row) and
  * verdict: documented, undocumented, or local-only (every matching row is
- * localhost-only and the flow is between hosts).
+ * localhost-only and the flow is between hosts). A flow opened by its
+ * client's SYN on a port whose rows all require TLS waits for its TLS
+ * check (classify_tls()).
  */
 void classify_flow(const struct catalogue *cat, struct flow *f,
 		   const struct packet *p, bool from_b);
@@ -91,6 +93,26 @@ bool row_allows_roles(const struct cat_row *r, uint32_t client, uint32_t server)
  */
 void classify_roles(const struct catalogue *cat, const struct hosts *hosts,
 		    struct flow *f);
+
+/* Add finding v to f's findings; its verdict becomes the finding of
+   lowest rank (verdict.h). */
+void flow_add_finding(struct flow *f, enum verdict v);
+
+/*
+ * True when n captured bytes b, a client's first payload, can begin a
+ * TLS connection: a TLS record header or an SSL 2.0 client hello. Bytes
+ * past n (cut by the snap length) are not held against it.
+ */
+bool tls_first_bytes(const uint8_t *b, size_t n);
+
+/*
+ * A flow waiting for its TLS check (flow.tls FTLS_WAIT, set by
+ * classify_flow() on a TLS-only port opened by a SYN seen): packet p
+ * (from_b: sent by side B), when it carries the client's first payload
+ * byte, decides it: FTLS_OK, or FTLS_CLEAR and the cleartext finding.
+ * Every other packet leaves it waiting.
+ */
+void classify_tls(struct flow *f, const struct packet *p, bool from_b);
 
 /* The flow's client and server ends, as the record prints them. */
 const struct ip_addr *flow_client_ip(const struct flow *f);

@@ -66,6 +66,11 @@
 #define MAX_RULE_LINE        4096      /* bytes per line, newline excluded */
 #define MAX_RULES            4096      /* rows in one catalogue */
 #define MAX_PORT_SPANS       8         /* ports/ranges in one port field */
+#define TCP_HEAD_BYTES       8         /* first payload bytes of a TCP segment
+                                           kept with the packet, after the
+                                           frame itself is gone: the TLS-only
+                                           check reads 5 (a TLS record header,
+                                           RFC 8446 5.1; an SSL 2.0 hello) */
 
 /* The top of --dpi-packets, and the size of the summary's histogram of
    the packet that brought nDPI's answer (dpi.h). */

@@ -147,6 +147,13 @@ struct packet {
 	uint8_t  family;         /* 4 or 6, of the innermost IP header */
 	uint8_t  proto;          /* IP protocol of the classified layer */
 	uint8_t  tcp_flags;      /* TCPF_* bits, TCP only */
+	uint32_t tcp_seq;        /* TCP sequence number (RFC 9293 3.1), 0
+	                            for other protocols */
+	uint8_t  tcp_head_len;   /* bytes in tcp_head */
+	uint8_t  tcp_head[TCP_HEAD_BYTES]; /* the segment's first payload bytes
+	                            as captured: valid when payload no longer
+	                            is (worker.c drops it when it keeps no
+	                            copy of the frame) */
 	uint8_t  tunnel;         /* enum tunnel_kind, outermost removed */
 	uint8_t  truncated;      /* 1 when a header claimed more than captured */
 	uint8_t  fragment;       /* 1 when from an IP fragment */

@@ -65,6 +65,16 @@ enum dir_basis {
 #define FT_SYNACK_A 0x20 /* SYN+ACK sent by side A */
 #define FT_SYNACK_B 0x40
 
+/* flow.tls: a flow on a port whose rows all require TLS (catalogue.h's
+   CT_TLS), whose client SYN was seen, waits for the client's first
+   payload byte (sequence number ISN + 1) and is then judged once. */
+enum flow_tls {
+	FTLS_NONE = 0,  /* not judged: TLS not required, or start unseen */
+	FTLS_WAIT,      /* waiting for the client's first payload */
+	FTLS_OK,        /* it began with a TLS record or an SSLv2 hello */
+	FTLS_CLEAR      /* it did not: the cleartext finding */
+};
+
 struct flow_key {
 	struct ip_addr a, b;   /* a <= b (address bytes, then port) */
 	uint16_t pa, pb;       /* ports of a and b, host order */
@@ -108,6 +118,11 @@ struct flow {
 	uint8_t  dscp[2];      /* [0] A to B, [1] B to A: flow_dscp() */
 	uint8_t  tcp_ends;     /* TCP: Zeek's endpoint states of A and B */
 	uint8_t  tcp_facts;    /* TCP: TF_* facts for conn_state (connstate.h) */
+	uint8_t  findings;     /* bit v: finding verdict v applies; verdict
+	                          is the one of lowest rank (verdict.h) */
+	uint8_t  tls;          /* enum flow_tls: the TLS-only check */
+	uint16_t tls_seq;      /* FTLS_WAIT: low 16 bits of the sequence
+	                          number the client's first byte has */
 	union {
 		struct {
 			uint16_t app;        /* DPI: nDPI protocol id, 0 unknown */

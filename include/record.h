@@ -52,6 +52,7 @@ struct flow_record {
 	uint16_t app, app_master;  /* nDPI's ids (0 with no answer) */
 	uint8_t server_is_b;       /* the server is the key's side B */
 	uint8_t verdict;           /* enum verdict */
+	uint8_t findings;          /* flow.findings: bit v, finding v applies */
 	uint8_t end_reason;        /* enum end_reason; END_ACTIVE for an alert */
 	uint8_t basis;             /* enum dir_basis */
 	uint8_t tunnel;            /* enum tunnel_kind (flow.h) */

@@ -27,39 +27,46 @@ enum verdict_show {
 };
 
 /*
- * X(id, name, key, finding, show, title, pass):
+ * X(id, name, key, finding, show, title, pass, rank):
  *   name     the record's "verdict", the summary's counters, FAIL words
  *   key      the JSON summary's list of its ports
  *   finding  --validate fails on it (exit 1); alerted, kept as evidence
  *   show     enum verdict_show
  *   title    the text summary's section, NULL for none
  *   pass     what the PASS line says of such a flow (not a finding)
+ *   rank     precedence when several findings apply to one flow: the
+ *            lowest rank is its verdict, the others are only listed in
+ *            its findings (one verdict per flow)
  */
 #define VERDICTS(X) \
 	/* a catalogue row documents the port */ \
 	X(V_DOCUMENTED, "documented", "services", false, VS_ALWAYS, \
-	  "Documented services", "documented") \
+	  "Documented services", "documented", 7) \
+	/* a TLS-only row's port, whose client spoke first in clear */ \
+	X(V_CLEARTEXT, "cleartext", "cleartext", true, VS_ALWAYS, \
+	  "Cleartext on TLS-only ports (the client's first bytes not TLS)", \
+	  NULL, 5) \
 	/* no row documents it */ \
 	X(V_UNDOCUMENTED, "undocumented", "undocumented", true, VS_ALWAYS, \
-	  "Undocumented", NULL) \
+	  "Undocumented", NULL, 1) \
 	/* documented for localhost only, seen between hosts */ \
 	X(V_LOCAL_ONLY, "local-only", "local_only", true, VS_ALWAYS, \
-	  "Local-only violations (localhost-only ports between hosts)", NULL) \
+	  "Local-only violations (localhost-only ports between hosts)", NULL, 2) \
 	/* nDPI found a protocol the rows do not allow */ \
 	X(V_PROTOCOL_MISMATCH, "protocol-mismatch", "protocol_mismatch", true, VS_DPI, \
-	  "Protocol mismatches (DPI found a protocol the port's rows do not allow)", NULL) \
+	  "Protocol mismatches (DPI found a protocol the port's rows do not allow)", NULL, 6) \
 	/* documented, but not between these roles */ \
 	X(V_ROLE_VIOLATION, "role-violation", "role_violation", true, VS_HOSTS, \
-	  "Role violations (documented ports between the wrong roles)", NULL) \
+	  "Role violations (documented ports between the wrong roles)", NULL, 4) \
 	/* a tunnel's carrier the site did not trust (carrier.h) */ \
 	X(V_UNTRUSTED_TUNNEL, "untrusted-tunnel", "untrusted_tunnel", true, VS_TUNNELS, \
-	  "Untrusted tunnels (carriers whose ends the site did not declare)", NULL) \
+	  "Untrusted tunnels (carriers whose ends the site did not declare)", NULL, 3) \
 	/* a tunnel's carrier between declared endpoints */ \
 	X(V_TRUSTED_TUNNEL, "trusted-tunnel", "trusted_tunnel", false, VS_FLOWS, \
-	  NULL, "a trusted tunnel's carrier")
+	  NULL, "a trusted tunnel's carrier", 8)
 
 enum verdict {
-#define VERDICT_ENUM(id, name, key, finding, show, title, pass) id,
+#define VERDICT_ENUM(id, name, key, finding, show, title, pass, rank) id,
 	VERDICTS(VERDICT_ENUM)
 #undef VERDICT_ENUM
 	V_COUNT
@@ -76,6 +83,13 @@ const char *verdict_key(enum verdict v);
 bool verdict_is_finding(enum verdict v);
 
 enum verdict_show verdict_show(enum verdict v);
+
+/* Precedence among findings: lower first (verdict.h's rank). */
+unsigned verdict_rank(enum verdict v);
+
+/* The verdict of a flow to which the findings of mask apply (bit v for
+   verdict v): the one of lowest rank; `base` when mask is 0. */
+enum verdict verdict_of_findings(unsigned mask, enum verdict base);
 
 /* The text summary's section title, or NULL. */
 const char *verdict_title(enum verdict v);

@@ -135,12 +135,14 @@ static int parse_roles(struct tstr f, struct cat_row *r, struct reason *why)
 static int parse_transport(struct tstr f, struct cat_row *r, struct reason *why)
 {
 	struct tstr item;
+	bool tcp = false;
 
 	r->transports = 0;
 	while (tstr_item(&f, ',', &item)) {
-		if (tstr_is(item, "tcp"))
+		if (tstr_is(item, "tcp")) {
 			r->transports |= CT_TCP;
-		else if (tstr_is(item, "udp"))
+			tcp = true;
+		} else if (tstr_is(item, "udp"))
 			r->transports |= CT_UDP;
 		else if (tstr_is(item, "tls"))
 			r->transports |= CT_TCP | CT_TLS;
@@ -159,6 +161,11 @@ static int parse_transport(struct tstr f, struct cat_row *r, struct reason *why)
 	    (r->transports & (CT_TCP | CT_UDP | CT_TLS)))
 		return fail(why, "transport mixes icmp/icmpv6 with tcp/udp/tls; "
 			    "write two rows");
+	/* tls requires TLS on the TCP port, tcp allows clear text there:
+	   a row says one or the other. */
+	if ((r->transports & CT_TLS) && tcp)
+		return fail(why, "transport has both tcp and tls; tls already "
+			    "means TCP (with TLS required), tcp allows clear text");
 	return 0;
 }
 

@@ -291,6 +291,7 @@ void catalogue_print_json(const struct catalogue *c, FILE *out)
 		jw_bool(&w, "bidirectional", r->bidir);
 		jw_str(&w, "protocol", r->protocol);
 		json_transports(&w, r);
+		jw_bool(&w, "tls_required", (r->transports & CT_TLS) != 0);
 		if (r->n_dport == 1 && r->dport[0].lo == r->dport[0].hi) {
 			jw_u64(&w, "port", r->dport[0].lo);
 		} else if (r->n_dport == 1) {

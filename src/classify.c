@@ -3,7 +3,14 @@
  */
 #include "classify.h"
 
+#include "cursor.h"
 #include "util.h"
+
+void flow_add_finding(struct flow *f, enum verdict v)
+{
+	f->findings = (uint8_t)(f->findings | (1u << v));
+	f->verdict = (uint8_t)verdict_of_findings(f->findings, V_DOCUMENTED);
+}
 
 const struct ip_addr *flow_client_ip(const struct flow *f)
 {
@@ -88,6 +95,87 @@ static bool claim_plausible(const struct catalogue *cat, const struct packet *p)
 	       catalogue_lookup(cat, p->proto, p->dport).n == 0;
 }
 
+/*
+ * A flow that opened with its client's SYN (p), on a port all of whose
+ * rows require TLS, waits for the client's first payload byte: the one
+ * at the SYN's sequence number plus one (RFC 9293 3.4: the SYN takes
+ * one number). A flow whose start was not seen is never judged.
+ */
+static void tls_start(const struct catalogue *cat, struct flow *f,
+		      const struct packet *p)
+{
+	struct cat_hits h;
+	uint16_t i;
+
+	if (p->proto != IPPROTO_NUM_TCP || f->basis != BASIS_SYN)
+		return;
+	classify_rows(cat, f, &h);
+	for (i = 0; i < h.n; i++)
+		if (!(catalogue_row(cat, h.rows[i])->transports & CT_TLS))
+			return;
+	if (!h.n)
+		return;
+	f->tls = FTLS_WAIT;
+	f->tls_seq = (uint16_t)(p->tcp_seq + 1u);
+	/* Data in the SYN itself (TCP Fast Open, RFC 7413) is the first. */
+	classify_tls(f, p, f->server_is_b == 0);
+}
+
+bool tls_first_bytes(const uint8_t *b, size_t n)
+{
+	struct cursor c;
+	uint8_t b0, b1, b2, b3;
+
+	cur_init(&c, b, n);
+	if (!cur_u8(&c, &b0))
+		return true;
+	/* RFC 8446 5.1: ContentType change_cipher_spec (20), alert,
+	   handshake, application_data (23); legacy_record_version 3.x
+	   (SSL 3.0 to TLS 1.3 all write major 3). */
+	if (b0 >= 20 && b0 <= 23)
+		return !cur_u8(&c, &b1) || b1 == 3;
+	/* RFC 6101 E.2: an SSL 2.0 CLIENT-HELLO, the 2-byte record header
+	   with the length's high bit set, msg_type 1, then the version:
+	   0.2 (SSL 2.0) or 3.x (a TLS client's compatible hello). */
+	if (!(b0 & 0x80))
+		return false;
+	if (!cur_skip(&c, 1) || !cur_u8(&c, &b2))
+		return true;
+	if (b2 != 1)
+		return false;
+	if (!cur_u8(&c, &b3))
+		return true;
+	if (b3 == 3)
+		return true;
+	return b3 == 0 && (!cur_u8(&c, &b1) || b1 == 2);
+}
+
+void classify_tls(struct flow *f, const struct packet *p, bool from_b)
+{
+	uint32_t first;
+
+	/* The client is side A when the server is B. */
+	if (f->tls != FTLS_WAIT || from_b == (f->server_is_b != 0))
+		return;
+	if ((p->tcp_flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN)
+		f->tls_seq = (uint16_t)(p->tcp_seq + 1u);  /* a new SYN */
+	/* A later IP fragment has no TCP header, hence no number. */
+	if (!p->payload_len || (p->fragment && !p->l4_off))
+		return;
+	first = p->tcp_seq + ((p->tcp_flags & TCPF_SYN) ? 1u : 0u);
+	/* Any other segment (reordered, or after a lost first one) waits:
+	   its bytes may lie inside a record. 16 bits tell the first byte
+	   from any later one unless 64 KiB or a multiple went unseen. */
+	if ((uint16_t)first != f->tls_seq)
+		return;
+	if (tls_first_bytes(p->tcp_head, p->tcp_head_len)) {
+		f->tls = FTLS_OK;
+	} else {
+		f->tls = FTLS_CLEAR;
+		flow_add_finding(f, V_CLEARTEXT);
+	}
+}
+
 void classify_flow(const struct catalogue *cat, struct flow *f,
 		   const struct packet *p, bool from_b)
 {
@@ -123,7 +211,7 @@ void classify_flow(const struct catalogue *cat, struct flow *f,
 	f->service_row = 0;
 	f->classified = 1;
 	if (h.n == 0) {
-		f->verdict = V_UNDOCUMENTED;
+		flow_add_finding(f, V_UNDOCUMENTED);
 		return;
 	}
 
@@ -144,12 +232,13 @@ void classify_flow(const struct catalogue *cat, struct flow *f,
 	/* The service named is the first row that allows the flow where it
 	   was seen: a wire row for traffic between hosts. */
 	if (on_wire && !any_wire) {
-		f->verdict = V_LOCAL_ONLY;
+		flow_add_finding(f, V_LOCAL_ONLY);
 		f->service_row = first_any;
-		return;
+	} else {
+		f->verdict = V_DOCUMENTED;
+		f->service_row = on_wire ? first_wire : first_any;
 	}
-	f->verdict = V_DOCUMENTED;
-	f->service_row = on_wire ? first_wire : first_any;
+	tls_start(cat, f, p);
 }
 
 void classify_carrier(struct flow *f, const struct tun_layer *t, bool trusted,
@@ -164,7 +253,9 @@ void classify_carrier(struct flow *f, const struct tun_layer *t, bool trusted,
 	f->tunnel = t->kind;
 	f->carrier = (uint8_t)(FC_CARRIER | (t->has_id ? FC_TUN_ID : 0));
 	f->tun_id = t->has_id ? t->id : 0;
-	f->verdict = trusted ? V_TRUSTED_TUNNEL : V_UNTRUSTED_TUNNEL;
+	f->verdict = V_TRUSTED_TUNNEL;
+	if (!trusted)
+		flow_add_finding(f, V_UNTRUSTED_TUNNEL);
 	f->classified = 1;
 }
 
@@ -213,7 +304,7 @@ void classify_app(const struct catalogue *cat, const struct dpi *d,
 	/* A local-only flow is checked too: when its payload is plainly
 	   another protocol, it is not the localhost service leaking onto
 	   the wire, and the mismatch is the finding to report. */
-	if ((f->verdict != V_DOCUMENTED && f->verdict != V_LOCAL_ONLY) ||
+	if (f->verdict == V_UNDOCUMENTED || (f->carrier & FC_CARRIER) ||
 	    f->app_source != APP_SRC_DPI)
 		return;
 	id = dpi_wire_proto(d, f);
@@ -224,7 +315,7 @@ void classify_app(const struct catalogue *cat, const struct dpi *d,
 		if (catalogue_row_allows_app(catalogue_row(cat, h.rows[i]), id))
 			return;
 	if (h.n)
-		f->verdict = V_PROTOCOL_MISMATCH;
+		flow_add_finding(f, V_PROTOCOL_MISMATCH);
 }
 
 /* One side of a row: a known host by its roles, an unknown one only on a
@@ -260,5 +351,5 @@ void classify_roles(const struct catalogue *cat, const struct hosts *hosts,
 			return;
 		}
 	}
-	f->verdict = V_ROLE_VIOLATION;
+	flow_add_finding(f, V_ROLE_VIOLATION);
 }

@@ -86,6 +86,18 @@ static void set_payload(struct packet *p, const struct cursor *c)
 	p->payload = p->payload_len ? cur_pos(c) : NULL;
 }
 
+/* The first TCP_HEAD_BYTES of a TCP payload, or fewer when fewer were
+   captured, copied (the cursor does not move). */
+static void keep_head(struct packet *p, const struct cursor *c)
+{
+	struct cursor h = *c;
+	size_t n = cur_left(&h);
+
+	if (n > TCP_HEAD_BYTES)
+		n = TCP_HEAD_BYTES;
+	p->tcp_head_len = cur_copy(&h, p->tcp_head, n) ? (uint8_t)n : 0;
+}
+
 /*
  * From the transport header on: ports and flags for TCP and UDP, the type
  * for ICMP, tunnels for GRE, IP-in-IP and VXLAN; any other protocol is a
@@ -97,6 +109,7 @@ static enum decode_status decode_l4(struct dctx *x, struct cursor *c,
 {
 	struct packet *p = x->p;
 	uint16_t sport, dport, ulen;
+	uint32_t seq;
 	uint8_t doff, flags, type, code;
 	size_t hlen;
 
@@ -105,6 +118,8 @@ static enum decode_status decode_l4(struct dctx *x, struct cursor *c,
 	   are not this layer's: ICMP or GRE inside a tunnel has none. */
 	p->sport = p->dport = 0;
 	p->tcp_flags = 0;
+	p->tcp_seq = 0;
+	p->tcp_head_len = 0;
 	p->icmp_type = 0;
 	p->icmp_code = 0;
 	/* Where the transport header starts, for the duplicate check:
@@ -117,7 +132,7 @@ static enum decode_status decode_l4(struct dctx *x, struct cursor *c,
 		   urgent pointer 2: 20 bytes before the options. */
 		if (!cur_be16(c, &sport) || !cur_be16(c, &dport))
 			return derr(x, DERR_TCP_TRUNC);
-		if (!cur_skip(c, 8) || !cur_u8(c, &doff) ||
+		if (!cur_be32(c, &seq) || !cur_skip(c, 4) || !cur_u8(c, &doff) ||
 		    !cur_u8(c, &flags) || !cur_skip(c, 6)) {
 			/* A first fragment that ends inside the TCP header
 			   (RFC 1858's tiny fragment): the ports are there,
@@ -149,7 +164,9 @@ static enum decode_status decode_l4(struct dctx *x, struct cursor *c,
 		p->sport = sport;
 		p->dport = dport;
 		p->tcp_flags = flags;
+		p->tcp_seq = seq;
 		set_payload(p, c);
+		keep_head(p, c);
 		return DECODE_OK;
 	case IPPROTO_NUM_UDP:
 		/* RFC 768: ports, length (header included), checksum. */

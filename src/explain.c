@@ -100,6 +100,13 @@ void explain_reason(const struct catalogue *cat, const struct flow_record *f,
 			 "%s is documented for localhost traffic only (%s %s)",
 			 port, where, row ? row->service : "?");
 		break;
+	case V_CLEARTEXT:
+		snprintf(buf, REASON_MAX, "%s requires TLS (table %u %s), but the "
+			 "client's first bytes were %s%s", port,
+			 row ? row->table : 0, row ? row->service : "?",
+			 rec_app(f) ? rec_app(f) : "not TLS",
+			 rec_app(f) ? " in clear" : "");
+		break;
 	case V_PROTOCOL_MISMATCH:
 		explain_expected_rec(cat, f, exp);
 		snprintf(buf, REASON_MAX, "%s on %s, where the rows expect %s",

@@ -59,8 +59,10 @@ _Static_assert(sizeof(struct flow_key) == 40, "flow_key must be 40 bytes, no pad
 /* A flow is read on every packet; its size is in the memory budget.
    136 bytes until the IP byte counts and DSCPs (issue 16) made it 160;
    176 with its id, every VLAN tag, the SGT and the ERSPAN session, which
-   records carry (issue 16). */
-_Static_assert(sizeof(struct flow) == 176, "struct flow grew");
+   records carry (issue 16); 184 with the findings that apply and the
+   TLS-only check's state (issue 18). */
+_Static_assert(sizeof(struct flow) == 184, "struct flow grew");
+_Static_assert(V_COUNT <= 8, "flow.findings holds a bit per verdict");
 
 /* Timeout lists; flow.list holds one of these while the flow is live. */
 enum {

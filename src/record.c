@@ -44,6 +44,7 @@ void record_from_flow(struct flow_record *r, const struct flow *f,
 	r->service_row = f->service_row;
 	r->server_is_b = f->server_is_b;
 	r->verdict = f->verdict;
+	r->findings = f->findings;
 	r->end_reason = f->end_reason;
 	r->basis = f->basis;
 	r->tunnel = f->tunnel;

@@ -54,7 +54,8 @@ static void jw_list(struct jw *w, const char *key, const char *list)
 	jw_arr_end(w);
 }
 
-/* "app", "app_source", and for a protocol mismatch "expected". */
+/* "app", "app_source", and for a protocol mismatch (its verdict or one
+   of its findings) "expected". */
 static void jw_app(struct jw *w, const struct report *r, const struct flow_record *f)
 {
 	const char *app = rec_app(f);
@@ -62,12 +63,28 @@ static void jw_app(struct jw *w, const struct report *r, const struct flow_recor
 	jw_str(w, "app", app);
 	jw_str(w, "app_source",
 	       app ? app_source_name((enum app_source)f->app_source) : NULL);
-	if (f->verdict == V_PROTOCOL_MISMATCH) {
+	if (f->findings & (1u << V_PROTOCOL_MISMATCH)) {
 		char exp[EXPECTED_MAX];
 
 		explain_expected_rec(r->cat, f, exp);
 		jw_list(w, "expected", exp);
 	}
+}
+
+/* "findings": every finding that applies, the verdict's first. */
+static void jw_findings(struct jw *w, unsigned mask)
+{
+	unsigned v;
+
+	jw_arr(w, "findings");
+	while (mask) {
+		v = (unsigned)verdict_of_findings(mask, V_COUNT);
+		if (v >= V_COUNT)
+			break;
+		jw_str_plain(w, NULL, verdict_name((enum verdict)v));
+		mask &= ~(1u << v);
+	}
+	jw_arr_end(w);
 }
 
 /* A role mask as a JSON array of role ids; ["unknown"] for none. */
@@ -205,6 +222,7 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow_recor
 	jw_tables(w, "tables", f->tables);
 	jw_rule(w, row);
 	jw_str_plain(w, "verdict", verdict_name((enum verdict)f->verdict));
+	jw_findings(w, f->findings);
 	jw_str_plain(w, "end_reason", end_reason_name((enum end_reason)f->end_reason));
 	jw_str_plain(w, "conn_state", rec_conn_state(f));
 	jw_str_plain(w, "direction_basis", dir_basis_name((enum dir_basis)f->basis));

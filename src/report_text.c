@@ -430,6 +430,8 @@ static void text_top(FILE *o, struct report *r, enum verdict verdict)
 			explain_tunnel_id(f, id);
 			fprintf(o, ", %s%s carrier", explain_tunnel_kind(f), id);
 		}
+		if (verdict == V_CLEARTEXT && !app)
+			fputs(", first bytes not TLS", o);
 		if (verdict == V_PROTOCOL_MISMATCH) {
 			explain_expected_rec(r->cat, f, exp);
 			fprintf(o, ", expected %s", exp[0] ? exp : "none");
@@ -570,6 +572,42 @@ static void text_mismatches(FILE *o, struct report *r,
 	}
 	text_more(o, "  ", more);
 	text_top(o, r, V_PROTOCOL_MISMATCH);
+}
+
+/* Cleartext on TLS-only ports: per service, port and the protocol seen
+   instead of TLS (nDPI's name; "not TLS" without it); then the largest
+   such flows. */
+static void text_cleartext(FILE *o, struct report *r,
+			   struct app_agg *const *apps, size_t n_apps)
+{
+	uint64_t n = tally_flows(r->tally, V_CLEARTEXT);
+	char tr[8], port[16];
+	const char *app;
+	size_t i;
+
+	fprintf(o, "\n%s: %llu flow%s\n", verdict_title(V_CLEARTEXT),
+		(unsigned long long)n, n == 1 ? "" : "s");
+	if (!n) {
+		fputs("  (none)\n", o);
+		return;
+	}
+	fprintf(o, "  %-16s %-28s %-18s %8s\n", "TRANSPORT", "SERVICE", "SEEN",
+		"FLOWS");
+	for (i = 0; apps && i < n_apps; i++) {
+		const struct app_agg *a = apps[i];
+		const struct cat_row *row;
+
+		if (a->verdict != V_CLEARTEXT)
+			continue;
+		row = a->row ? catalogue_row(r->cat, a->row - 1u) : NULL;
+		explain_transport(tr, a->proto);
+		snprintf(port, sizeof(port), "%s/%u", tr, a->port);
+		app = tally_app_name(r->tally, a);
+		fprintf(o, "  %-16s %-28s %-18s %8llu\n", port,
+			row ? row->service : "-", app ? app : "not TLS",
+			(unsigned long long)a->flows);
+	}
+	text_top(o, r, V_CLEARTEXT);
 }
 
 /* Most flows first, then by transport and port. */
@@ -1008,6 +1046,8 @@ static void text_summary(struct report *r, const struct run_stats *s)
 			text_services(o, r, v, n, apps, n_apps);
 		else if (k == V_PROTOCOL_MISMATCH)
 			text_mismatches(o, r, apps, n_apps);
+		else if (k == V_CLEARTEXT)
+			text_cleartext(o, r, apps, n_apps);
 		else
 			text_finding(o, r, v, n, (enum verdict)k);
 		if (k == V_UNDOCUMENTED && r->dpi)

@@ -10,11 +10,12 @@ struct verdict_row {
 	bool finding;
 	enum verdict_show show;
 	const char *title, *pass;
+	unsigned rank;
 };
 
 static const struct verdict_row rows[V_COUNT] = {
-#define VERDICT_ROW(id, name, key, finding, show, title, pass) \
-	[id] = { name, key, finding, show, title, pass },
+#define VERDICT_ROW(id, name, key, finding, show, title, pass, rank) \
+	[id] = { name, key, finding, show, title, pass, rank },
 	VERDICTS(VERDICT_ROW)
 #undef VERDICT_ROW
 };
@@ -47,4 +48,22 @@ const char *verdict_title(enum verdict v)
 const char *verdict_pass(enum verdict v)
 {
 	return (unsigned)v < V_COUNT ? rows[v].pass : NULL;
+}
+
+unsigned verdict_rank(enum verdict v)
+{
+	return (unsigned)v < V_COUNT ? rows[v].rank : ~0u;
+}
+
+enum verdict verdict_of_findings(unsigned mask, enum verdict base)
+{
+	enum verdict best = base;
+	unsigned v, rank = ~0u;
+
+	for (v = 0; v < V_COUNT; v++)
+		if ((mask & (1u << v)) && rows[v].rank < rank) {
+			rank = rows[v].rank;
+			best = (enum verdict)v;
+		}
+	return best;
 }

@@ -45,10 +45,10 @@ struct worker {
 
 /*
  * One alert per flow that is a finding, as soon as it is one: at its first
- * packet for an undocumented or local-only flow, when nDPI decides for a
- * documented flow that turns out a protocol mismatch. A local-only flow
- * that nDPI later finds to be a mismatch keeps its one alert; its record
- * says protocol-mismatch.
+ * packet for an undocumented or local-only flow, at the client's first
+ * payload for cleartext, when nDPI decides for a documented flow that
+ * turns out a protocol mismatch. A flow that becomes a second finding
+ * later keeps its one alert; its record lists both.
  */
 static void maybe_alert(struct worker *w, struct flow *f)
 {
@@ -272,6 +272,8 @@ static void frame_flow(struct worker *w, const struct packet *p,
 			classify_roles(w->eng->cat, w->eng->hosts, f);
 			if (w->dpi)
 				dpi_flow_start(w->dpi, f);
+		} else if (f->tls == FTLS_WAIT) {
+			classify_tls(f, p, from_b);
 		}
 		/* A decided flow (or --no-dpi) pays this one test and no
 		   more. */

@@ -120,7 +120,7 @@ check claim-narrow-range 1 '"client_port":5222,"server_ip":"192.0.2.10","server_
 check ephemeral-bad-order 2 "invalid value '60000-1024' for --ephemeral-ports" "$bin" -q --ephemeral-ports 60000-1024 -r pcaps/demo.pcap
 check ephemeral-bad-zero 2 "invalid value '0-1024' for --ephemeral-ports" "$bin" -q --ephemeral-ports 0-1024 -r pcaps/demo.pcap
 check ephemeral-bad-text 2 "invalid value '1024' for --ephemeral-ports" "$bin" -q --ephemeral-ports 1024 -r pcaps/demo.pcap
-check replies-still-documented 1 '"flows_by_verdict":\{"documented":4,"undocumented":1,' "$bin" -q --format json --validate -r pcaps/dir-replies.pcap
+check replies-still-documented 1 '"flows_by_verdict":\{"documented":4,"cleartext":0,"undocumented":1,' "$bin" -q --format json --validate -r pcaps/dir-replies.pcap
 
 # Tunnels: carriers, and the endpoints a site trusts (tests/gen/README.md).
 check tun-forged-plain 1 '"client_ip":"203.0.113.66","client_port":4789,"server_ip":"192.0.2.10","server_port":443,.*"verdict":"undocumented"' "$bin" -q --format json --validate -r pcaps/tun-forged.pcap
@@ -143,7 +143,7 @@ check tun-dump-none 0 '"packets":0,' sh -c "\"$bin\" -q --trust-tunnel 203.0.113
 
 # Evidence: the frames of every flow that is a finding, and only those.
 check dump 1 '' "$bin" -q --validate --dump-undocumented "$tmp/evidence.pcap" -r pcaps/demo.pcap
-check dump-content 1 '"flows_by_verdict":\{"documented":0,"undocumented":3,"local-only":1,"protocol-mismatch":1,' \
+check dump-content 1 '"flows_by_verdict":\{"documented":0,"cleartext":0,"undocumented":3,"local-only":2,"protocol-mismatch":0,' \
 	"$bin" -q --validate --format json -r "$tmp/evidence.pcap"
 check dump-empty 0 '"flows":0,' sh -c "\"$bin\" -q --dump-undocumented \"$tmp/none.pcap\" -r pcaps/link-ether.pcap >/dev/null && \"$bin\" -q --format json -r \"$tmp/none.pcap\""
 check dump-bad-path 2 'cannot write no-such-dir/x.pcap: No such file' "$bin" -q --dump-undocumented no-such-dir/x.pcap -r pcaps/demo.pcap
@@ -251,22 +251,22 @@ lead() {
 	_l_got=$("$bin" "$@" 2>/dev/null | head -n 1)
 	if [ "$_l_got" = "$_l_want" ]; then ok; else failed "$_l_name" "first line '$_l_got', want '$_l_want'"; fi
 }
-lead lead-fail 'FAIL: 3 undocumented, 1 local-only, 1 protocol-mismatch (exit 1)' -q --validate -r pcaps/demo.pcap
+lead lead-fail 'FAIL: 3 undocumented, 2 local-only (exit 1)' -q --validate -r pcaps/demo.pcap
 lead lead-pass 'PASS: 2 documented (exit 0)' -q --validate -r pcaps/link-ether.pcap
 lead lead-empty 'INCONCLUSIVE: no packets (exit 3)' -q --validate -r "$tmp/empty.pcap"
 lead lead-poor-health 'INCONCLUSIVE: capture health is poor; findings: 4 undocumented (exit 3)' \
 	-q --validate -r pcaps/health-duplicates.pcap --rules tests/rules/good.conf
-lead lead-no-validate 'FINDINGS: 3 undocumented, 1 local-only, 1 protocol-mismatch (exit 0: no --validate)' -q -r pcaps/demo.pcap
+lead lead-no-validate 'FINDINGS: 3 undocumented, 2 local-only (exit 0: no --validate)' -q -r pcaps/demo.pcap
 lead lead-no-findings 'NO FINDINGS: 2 documented (exit 0)' -q -r pcaps/link-ether.pcap
 lead lead-error 'ERROR: an input could not be read in full, or an output not written (exit 2)' -q -r pcaps/bad-truncated.pcap
 check lead-validate-line-stays 1 '^Validate: FAIL: ' "$bin" -q --validate -r pcaps/demo.pcap
 # --brief: that line and the findings, for a change ticket; nothing else.
 check brief 1 '' "$bin" -q --validate --brief -r pcaps/demo.pcap
 cp "$tmp/out" "$tmp/brief.txt"
-has brief-lead "$tmp/brief.txt" '^FAIL: 3 undocumented, 1 local-only, 1 protocol-mismatch \(exit 1\)$'
+has brief-lead "$tmp/brief.txt" '^FAIL: 3 undocumented, 2 local-only \(exit 1\)$'
 has brief-undocumented "$tmp/brief.txt" '^Undocumented: 3 flows$'
 has brief-flow "$tmp/brief.txt" 'tcp 203\.0\.113\.66:53389 -> 192\.0\.2\.10:3389'
-has brief-mismatch "$tmp/brief.txt" '^Protocol mismatches .*: 1 flow$'
+has brief-local-only "$tmp/brief.txt" '^Local-only violations .*: 2 flows$'
 hasnt brief-nothing-else "$tmp/brief.txt" '^Capture|^Documented services|^Coverage|^Validate:|^  packets'
 hasnt brief-no-empty-section "$tmp/brief.txt" '\(none\)'
 check brief-inconclusive 3 '^  no-packets +no packets: the capture holds none$' "$bin" -q --validate --brief -r "$tmp/empty.pcap"

@@ -101,10 +101,12 @@ if [ -d "$corpus" ]; then
 	want ike "$c/ndpi__ipsec_isakmp_esp.pcap" 'udp 500 documented IPsec (dpi|guess)'
 	none ike-clean "$c/ndpi__ipsec_isakmp_esp.pcap" '.* protocol-mismatch .*'
 	# HTTP sent from source port 5060 to 8888 (its SYN comes from 5060):
-	# the server port is servM's, localhost-only, but the payload is HTTP
-	# (nDPI: SIP.HTTP, SIP being the port's guess), not servM leaking onto
-	# the wire: a protocol mismatch.
-	want http-from-5060 "$c/ndpi__http_on_sip_port.pcap" 'tcp 8888 protocol-mismatch SIP.HTTP dpi'
+	# the server port is servM's, localhost-only, and the payload is HTTP
+	# (nDPI: SIP.HTTP, SIP being the port's guess): local-only first, the
+	# protocol mismatch among its findings.
+	want http-from-5060 "$c/ndpi__http_on_sip_port.pcap" 'tcp 8888 local-only SIP.HTTP dpi'
+	if record '.server_port == 8888 and .findings == ["local-only", "protocol-mismatch"]'; then
+		ok; else bad http-from-5060-findings "8888: findings not local-only, protocol-mismatch"; fi
 	# HTTP on TCP 5060 in a public capture: a protocol mismatch.
 	want http-on-5060 "$c/arkime__arkime_synthetic.pcap" 'tcp 5060 protocol-mismatch (SIP\.)?HTTP dpi'
 	# STUN Binding requests and responses (RFC 5389): nDPI 4.2 reads them
@@ -190,13 +192,33 @@ want no-dpi pcaps/dpi-mismatch.pcap 'tcp 5060 documented - -' --no-dpi
 none no-dpi-apps pcaps/demo.pcap '[^ ]+ [^ ]+ [^ ]+ [^ ]+ [a-z]+' --no-dpi
 summary no-dpi-summary pcaps/demo.pcap '.dpi == null' --no-dpi
 # The demo: SIP on undocumented TCP 6060; HTTP between hosts on the
-# certificate manager's localhost-only 7070 is a mismatch, not the service
-# leaking; UDP 5049 with no payload nDPI knows stays local-only; and no
-# other flow is a mismatch.
+# certificate manager's localhost-only 7070 is local-only (it comes first)
+# and a mismatch (listed in its findings); UDP 5049 with no payload nDPI
+# knows is local-only alone; and no other flow is a mismatch.
 want demo-6060 pcaps/demo.pcap 'tcp 6060 undocumented SIP dpi'
-want demo-7070 pcaps/demo.pcap 'tcp 7070 protocol-mismatch HTTP dpi'
+want demo-7070 pcaps/demo.pcap 'tcp 7070 local-only HTTP dpi'
+if record '.server_port == 7070 and .findings == ["local-only", "protocol-mismatch"] and
+	.expected == []'; then ok; else bad demo-7070-findings "7070: findings or expected wrong"; fi
 want demo-5049 pcaps/demo.pcap 'udp 5049 local-only - -'
+if record '.server_port == 5049 and .findings == ["local-only"]'; then
+	ok; else bad demo-5049-findings "5049: findings not local-only alone"; fi
 summary demo-counts pcaps/demo.pcap '.flows_by_verdict | .documented == 26 and
-	.undocumented == 3 and ."local-only" == 1 and ."protocol-mismatch" == 1'
+	.undocumented == 3 and ."local-only" == 2 and ."protocol-mismatch" == 0'
+
+# Real TLS beside real cleartext on three TLS-only ports (tests/record):
+# the cleartext flows are findings, named by what nDPI saw (LDAP with a
+# DN bind is MQTT to nDPI 4.2, see rules/imp.conf), and with --no-dpi too.
+want tls-5061 pcaps/real-tls-cleartext.pcap 'tcp 5061 documented TLS dpi'
+want tls-8443 pcaps/real-tls-cleartext.pcap 'tcp 8443 documented TLS dpi'
+want tls-636 pcaps/real-tls-cleartext.pcap 'tcp 636 documented TLS dpi'
+want clear-5061 pcaps/real-tls-cleartext.pcap 'tcp 5061 cleartext SIP dpi'
+want clear-8443 pcaps/real-tls-cleartext.pcap 'tcp 8443 cleartext HTTP dpi'
+want clear-636 pcaps/real-tls-cleartext.pcap 'tcp 636 cleartext (LDAP|MQTT) dpi'
+if record '.verdict == "cleartext" and .findings == ["cleartext"]'; then
+	ok; else bad clear-findings "a cleartext flow without its findings"; fi
+status clear-validate pcaps/real-tls-cleartext.pcap 1 --validate
+want clear-no-dpi pcaps/real-tls-cleartext.pcap 'tcp 636 cleartext - -' --no-dpi
+summary clear-no-dpi-counts pcaps/real-tls-cleartext.pcap \
+	'.flows_by_verdict | .documented == 3 and .cleartext == 3' --no-dpi
 
 finish dpi

@@ -154,7 +154,7 @@ tail -n 1 "$tmp/out" | grep -q '"type":"summary"' && ok || bad summary-last "the
 # it rotates at 100 MB and keeps 10 files.
 assert evidence-bounded "$(jval 'select(.type == "summary") | .evidence.rotation | "\(.max_mb) \(.max_files) \(.files_kept)"' "$tmp/out")" = "100 10 1"
 "$bin" -q --format json -r "$tmp/ev/evidence.pcap" >"$tmp/out" 2>"$tmp/err"
-has evidence "$tmp/out" '"flows_by_verdict":\{"documented":0,"undocumented":2,"local-only":1,'
+has evidence "$tmp/out" '"flows_by_verdict":\{"documented":0,"cleartext":0,"undocumented":2,"local-only":1,'
 
 # --duration: stops by itself and reports.
 ip netns exec "$ns_s" timeout 10 "$bin" -i veth-s$$ -q --format json --duration 1 \

@@ -24,9 +24,11 @@ CLIENT_TIMEOUT=20
 LISTEN_WAIT=30          # seconds to wait for a server's port to listen
 
 # name -> what it records (port, server, client)
-ALL_CAPTURES=(postgresql postgresql-15432 slapd prosody redis redis-6380 openssh)
+ALL_CAPTURES=(postgresql postgresql-15432 slapd prosody redis redis-6380 openssh
+              tls-cleartext)
 PACKAGES=(tcpdump iproute2 python3 util-linux postgresql slapd ldap-utils
-          prosody redis-server redis-tools openssh-server openssh-client)
+          prosody redis-server redis-tools openssh-server openssh-client
+          openssl curl sipsak)
 # Debian service each server package may start from its postinst
 declare -A SERVICE_OF=([postgresql]=postgresql [slapd]=slapd [prosody]=prosody
                        [redis-server]=redis-server [openssh-server]=ssh)
@@ -122,14 +124,14 @@ CAP_FILE=
 CAP_TMP=
 CAP_LOG=
 
-# capture_start NAME PORT: start tcpdump on lo for tcp port PORT and wait
-# until it is ready.
+# capture_start NAME PORT [FILTER]: start tcpdump on lo for tcp port PORT
+# (or the pcap filter FILTER) and wait until it is ready.
 capture_start() {
-	local name=$1 port=$2 i
+	local name=$1 port=$2 filter=${3:-"tcp port $2"} i
 	CAP_FILE=$PCAP_DIR/real-$name.pcap
 	CAP_TMP=$WORK/real-$name.pcap    # moved into place once complete
 	CAP_LOG=$WORK/tcpdump.log
-	spawn "$CAP_LOG" tcpdump -i lo -n -U -Z root -w "$CAP_TMP" "tcp port $port"
+	spawn "$CAP_LOG" tcpdump -i lo -n -U -Z root -w "$CAP_TMP" "$filter"
 	CAP_PID=$LAST_PID
 	for ((i = 0; i < 50; i++)); do
 		grep -q 'listening on' "$CAP_LOG" 2>/dev/null && return 0
@@ -441,6 +443,114 @@ record_openssh() {
 	server_stop "$srv" sshd
 }
 
+# A SIP responder (standard library only): accepts one connection, in
+# clear or over TLS, answers its request 200 OK and closes.
+write_sip_server() {
+	cat >"$1" <<-'PY'
+	import socket, ssl, sys
+	host, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+	srv = socket.create_server((host, port))
+	srv.settimeout(30)
+	if mode == "tls":
+	    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+	    ctx.load_cert_chain(sys.argv[4], sys.argv[5])
+	    # sipsak 0.9.8 reads no reply over TLS 1.3: 1.2, as SIP servers
+	    # still commonly offer.
+	    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+	conn, _ = srv.accept()
+	conn.settimeout(10)
+	if mode == "tls":
+	    conn = ctx.wrap_socket(conn, server_side=True)
+	buf = b""
+	while b"\r\n\r\n" not in buf:
+	    chunk = conn.recv(65536)
+	    if not chunk:
+	        sys.exit("sip: connection closed before a whole request")
+	    buf += chunk
+	head = buf.split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace").split("\r\n")
+	keep = [h for h in head[1:] if h.split(":", 1)[0].strip().lower()
+	        in ("via", "from", "to", "call-id", "cseq")]
+	conn.sendall(("SIP/2.0 200 OK\r\n" + "\r\n".join(keep) +
+	              "\r\nContent-Length: 0\r\n\r\n").encode())
+	try:
+	    conn.recv(65536)
+	except OSError:
+	    pass
+	conn.close()
+	print("sip: answered %s over %s" % (head[0], mode))
+	PY
+}
+
+# Real TLS beside real cleartext on three ports the catalogue requires TLS
+# on: for each of 5061 (SIP), 8443 (HTTPS) and 636 (LDAPS), one connection
+# that speaks TLS, then one that speaks the same protocol in clear.
+record_tls() {
+	local suffix='dc=impwatch,dc=test' pw=impwatch-ldap-secret
+	local rootdn="cn=admin,dc=impwatch,dc=test" srv p
+	for p in 5061 8443 636; do port_free "$p"; done
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=imp.impwatch.test \
+		-keyout "$WORK/key.pem" -out "$WORK/cert.pem" >"$WORK/openssl.log" 2>&1 ||
+		{ cat "$WORK/openssl.log" >&2; die "openssl req failed"; }
+	write_sip_server "$WORK/sip_server.py"
+	mkdir -p "$WORK/www/axl" "$WORK/ldapdb"
+	printf '<html><body>impwatch</body></html>\n' >"$WORK/www/axl/index.html"
+	cat >"$WORK/slapd.conf" <<-EOF
+	include /etc/ldap/schema/core.schema
+	pidfile $WORK/slapd.pid
+	argsfile $WORK/slapd.args
+	modulepath /usr/lib/ldap
+	moduleload back_mdb
+	TLSCertificateFile $WORK/cert.pem
+	TLSCertificateKeyFile $WORK/key.pem
+	database mdb
+	maxsize 16777216
+	suffix "$suffix"
+	rootdn "$rootdn"
+	rootpw $pw
+	directory $WORK/ldapdb
+	EOF
+	capture_start tls-cleartext 5061 "tcp port 5061 or tcp port 8443 or tcp port 636"
+
+	for p in tls tcp; do
+		spawn "$WORK/sip-$p.log" python3 "$WORK/sip_server.py" 127.0.0.1 5061 "$p" \
+			"$WORK/cert.pem" "$WORK/key.pem"
+		srv=$LAST_PID
+		wait_listen 5061 "$srv" "$WORK/sip-$p.log" "SIP responder ($p)"
+		client "sipsak over $p" sipsak -s sip:imp@127.0.0.1:5061 --transport="$p" \
+			--tls-ignore-cert-failure >"$WORK/sipsak-$p.out"
+		server_stop "$srv" "SIP responder ($p)"
+	done
+
+	spawn "$WORK/s_server.log" openssl s_server -accept 127.0.0.1:8443 \
+		-cert "$WORK/cert.pem" -key "$WORK/key.pem" -www
+	srv=$LAST_PID
+	wait_listen 8443 "$srv" "$WORK/s_server.log" "openssl s_server"
+	client "curl https" curl -sSk -o "$WORK/https.out" https://127.0.0.1:8443/
+	grep -q 'TLS' "$WORK/https.out" || die "openssl s_server's status page not received"
+	server_stop "$srv" "openssl s_server"
+	spawn "$WORK/http.log" python3 -m http.server 8443 --bind 127.0.0.1 \
+		--directory "$WORK/www"
+	srv=$LAST_PID
+	wait_listen 8443 "$srv" "$WORK/http.log" "python3 http.server"
+	client "curl http" curl -sS -o "$WORK/http.out" http://127.0.0.1:8443/axl/
+	grep -q impwatch "$WORK/http.out" || die "the HTTP page was not received"
+	server_stop "$srv" "python3 http.server"
+
+	for p in ldaps ldap; do
+		spawn "$WORK/slapd-$p.log" /usr/sbin/slapd -d 0 -h "$p://127.0.0.1:636/" \
+			-f "$WORK/slapd.conf"
+		srv=$LAST_PID
+		wait_listen 636 "$srv" "$WORK/slapd-$p.log" "slapd ($p)"
+		# A simple bind with the password: in clear on the second run.
+		LDAPCONF=/dev/null LDAPTLS_REQCERT=never client "ldapwhoami ($p)" \
+			ldapwhoami -x -H "$p://127.0.0.1:636/" -o nettimeout=10 \
+			-D "$rootdn" -w "$pw" >"$WORK/whoami-$p.out"
+		grep -q "^dn:$rootdn" "$WORK/whoami-$p.out" || die "ldapwhoami ($p) did not bind"
+		server_stop "$srv" "slapd ($p)"
+	done
+	capture_stop
+}
+
 run_one() {
 	local name=$1
 	WORK=$(mktemp -d "${TMPDIR:-/tmp}/impwatch-record.XXXXXX")
@@ -456,6 +566,7 @@ run_one() {
 	redis)            record_redis redis 6379 ;;
 	redis-6380)       record_redis redis-6380 6380 ;;
 	openssh)          record_openssh ;;
+	tls-cleartext)    record_tls ;;
 	*)                die "unknown capture '$name' (try --list)" ;;
 	esac
 }
@@ -521,7 +632,7 @@ versions() {
 	bindir=$(pg_bindir)
 	log "versions:"
 	dpkg-query -W -f='  ${Package} ${Version}\n' tcpdump "postgresql-$(basename "$(dirname "$bindir")")" \
-		slapd ldap-utils prosody redis-server redis-tools openssh-server openssh-client python3 >&2 || true
+		slapd ldap-utils prosody redis-server redis-tools openssh-server openssh-client python3 openssl curl sipsak >&2 || true
 }
 
 main() {

@@ -240,7 +240,7 @@ static void test_parse_forms(void **state)
 		/* 6: a '#' after the start is text; table 0 and 63 */
 		"0 | a-0 | endpoint -> imp | X | udp | 1 | ephemeral | wire | a.b_c-d |"
 		" # not a comment\n"
-		"63 | b | imp -> imp | X | tcp,tls | 65535 | 1-65535 | wire | - | y\n");
+		"63 | b | imp -> imp | X | tls | 65535 | 1-65535 | wire | - | y\n");
 	assert_int_equal(catalogue_count(c), 7);
 
 	r = catalogue_row(c, 0);
@@ -412,6 +412,9 @@ static const struct bad_case bad_cases[] = {
 	{ "icmp with tcp", OK1
 	  "2 | a | cucm -> imp | SIP | icmp,tcp | - | ephemeral | wire | SIP | x\n",
 	  2, "transport mixes icmp/icmpv6 with tcp/udp/tls" },
+	{ "tcp with tls", OK1
+	  "2 | a | cucm -> imp | SIP | tcp,tls | 5061 | ephemeral | wire | SIP | x\n",
+	  2, "transport has both tcp and tls; tls already means TCP" },
 	{ "unknown scope", OK1
 	  "2 | a | cucm -> imp | SIP | udp | 5060 | ephemeral | lan | SIP | x\n",
 	  2, "unknown scope 'lan' (valid: wire, localhost)" },
@@ -1539,27 +1542,27 @@ static void test_print_json(void **state)
 	out = print_to_string(c, true);
 	assert_string_equal(out,
 "{\"table\":2,\"service\":\"sip-proxy\",\"from\":[\"sip-gateway\"],\"to\":[\"imp\"],"
-"\"bidirectional\":true,\"protocol\":\"SIP\",\"transports\":[\"tcp\",\"udp\"],\"port\":5060,"
+"\"bidirectional\":true,\"protocol\":\"SIP\",\"transports\":[\"tcp\",\"udp\"],\"tls_required\":false,\"port\":5060,"
 "\"ports\":[5060],\"port_configurable\":false,\"sport\":\"ephemeral\",\"scope\":\"wire\","
 "\"apps\":[\"SIP\"],\"description\":\"Default SIP proxy\",\"note_ko\":\"기본\","
 "\"note_ja\":\"\\\"quoted\\\"\",\"source\":\"t.conf:1\",\"site\":false}\n"
 "{\"table\":5,\"service\":\"ldap-directory\",\"from\":[\"imp\"],\"to\":[\"directory\"],"
-"\"bidirectional\":false,\"protocol\":\"LDAP\",\"transports\":[\"tcp\"],"
+"\"bidirectional\":false,\"protocol\":\"LDAP\",\"transports\":[\"tcp\"],\"tls_required\":false,"
 "\"ports\":[389,3268],\"port_configurable\":true,\"sport\":\"ephemeral\",\"scope\":\"wire\","
 "\"apps\":[\"LDAP\",\"TLS\"],\"description\":\"LDAP\",\"note_ko\":\"\",\"note_ja\":\"\","
 "\"source\":\"t.conf:2\",\"site\":false}\n"
 "{\"table\":12,\"service\":\"snmp-trap-receiver\",\"from\":[\"imp\"],\"to\":[\"imp\"],"
-"\"bidirectional\":false,\"protocol\":\"SNMP\",\"transports\":[\"udp\"],"
+"\"bidirectional\":false,\"protocol\":\"SNMP\",\"transports\":[\"udp\"],\"tls_required\":false,"
 "\"ports\":[],\"port_configurable\":true,\"sport\":[61441],\"scope\":\"wire\","
 "\"apps\":[\"any\"],\"description\":\"Trap receiver\",\"note_ko\":\"\",\"note_ja\":\"\","
 "\"source\":\"t.conf:3\",\"site\":false}\n"
 "{\"table\":17,\"service\":\"icmp-cucm\",\"from\":[\"imp\"],\"to\":[\"cucm\"],"
-"\"bidirectional\":true,\"protocol\":\"ICMP\",\"transports\":[\"icmp\",\"icmpv6\"],"
+"\"bidirectional\":true,\"protocol\":\"ICMP\",\"transports\":[\"icmp\",\"icmpv6\"],\"tls_required\":false,"
 "\"ports\":[],\"port_configurable\":false,\"sport\":[],\"scope\":\"wire\","
 "\"apps\":[\"ICMP\",\"ICMPV6\"],\"description\":\"ICMP\",\"note_ko\":\"\",\"note_ja\":\"\","
 "\"source\":\"t.conf:4\",\"site\":false}\n"
 "{\"table\":31,\"service\":\"on-a-call\",\"from\":[\"imp\",\"cucm\"],\"to\":[\"imp-publisher\"],"
-"\"bidirectional\":false,\"protocol\":\"TCP\",\"transports\":[\"tls\"],"
+"\"bidirectional\":false,\"protocol\":\"TCP\",\"transports\":[\"tls\"],\"tls_required\":true,"
 "\"port_min\":37240,\"port_max\":61000,\"ports\":[\"37240-61000\"],"
 "\"port_configurable\":false,\"sport\":[\"54288-54292\",61441],\"scope\":\"localhost\","
 "\"apps\":[],\"description\":\"Range\",\"note_ko\":\"\",\"note_ja\":\"\","

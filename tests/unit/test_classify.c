@@ -458,6 +458,144 @@ static void test_row_allows_roles(void **state)
 	assert_false(row_allows_roles(r25, 0, pub));
 }
 
+/* The first bytes a TLS client sends, and what is not one. */
+static void test_tls_first_bytes(void **state)
+{
+	static const uint8_t hello12[] = { 22, 3, 1, 0, 200, 1 };  /* TLS */
+	static const uint8_t ccs[] = { 20, 3, 3, 0, 1, 1 };
+	static const uint8_t appdata[] = { 23, 3, 3, 0, 20 };
+	static const uint8_t v2[] = { 0x80, 0x2e, 1, 3, 1 };        /* SSLv2 compat */
+	static const uint8_t v2_20[] = { 0x80, 0x2e, 1, 0, 2 };     /* SSL 2.0 */
+	static const uint8_t v2_bad[] = { 0x80, 0x2e, 1, 0, 3 };
+	static const uint8_t v2_type[] = { 0x80, 0x2e, 4, 3, 1 };
+	static const uint8_t bad_ver[] = { 22, 2, 0, 0, 10 };
+	static const uint8_t type24[] = { 24, 3, 3, 0, 10 };
+	static const char sip[] = "OPTIONS sip:imp@example.com SIP/2.0\r\n";
+	static const char http[] = "POST /axl/ HTTP/1.1\r\n";
+	static const uint8_t ldap[] = { 0x30, 0x0c, 0x02, 0x01, 0x01, 0x60 };
+
+	(void)state;
+	assert_true(tls_first_bytes(hello12, sizeof(hello12)));
+	assert_true(tls_first_bytes(ccs, sizeof(ccs)));
+	assert_true(tls_first_bytes(appdata, sizeof(appdata)));
+	assert_true(tls_first_bytes(v2, sizeof(v2)));
+	assert_true(tls_first_bytes(v2_20, sizeof(v2_20)));
+	assert_false(tls_first_bytes(v2_bad, sizeof(v2_bad)));
+	assert_false(tls_first_bytes(v2_type, sizeof(v2_type)));
+	assert_false(tls_first_bytes(bad_ver, sizeof(bad_ver)));
+	assert_false(tls_first_bytes(type24, sizeof(type24)));
+	assert_false(tls_first_bytes((const uint8_t *)sip, sizeof(sip) - 1));
+	assert_false(tls_first_bytes((const uint8_t *)http, sizeof(http) - 1));
+	assert_false(tls_first_bytes(ldap, sizeof(ldap)));
+	/* Cut by the snap length: what is there decides, the rest is not
+	   held against it; a cleartext first byte is enough. */
+	assert_true(tls_first_bytes(hello12, 1));
+	assert_true(tls_first_bytes(v2, 1));
+	assert_true(tls_first_bytes(v2, 2));
+	assert_false(tls_first_bytes(bad_ver, 2));
+	assert_false(tls_first_bytes((const uint8_t *)sip, 1));
+	assert_true(tls_first_bytes(NULL, 0));
+}
+
+/* One flow on tcp/dport from CLIENT, opened by a SYN with sequence
+   number isn; then client segment seq carrying bytes b. */
+static struct flow *tls_flow(struct fx *x, uint16_t cport, uint16_t dport,
+			     uint32_t isn)
+{
+	struct packet p = pkt(6, CLIENT, cport, PUB, dport, TCPF_SYN);
+
+	p.tcp_seq = isn;
+	return first(x, &p);
+}
+
+static void tls_seg(struct fx *x, struct flow **f, uint16_t cport,
+		    uint16_t dport, bool from_client, uint32_t seq,
+		    const void *b, uint32_t n)
+{
+	struct packet p = from_client ?
+		pkt(6, CLIENT, cport, PUB, dport, TCPF_ACK | TCPF_PSH) :
+		pkt(6, PUB, dport, CLIENT, cport, TCPF_ACK | TCPF_PSH);
+	bool is_new, from_b;
+
+	p.tcp_seq = seq;
+	p.payload = b;
+	p.payload_len = n;
+	p.tcp_head_len = (uint8_t)(n < TCP_HEAD_BYTES ? n : TCP_HEAD_BYTES);
+	memcpy(p.tcp_head, b, p.tcp_head_len);
+	*f = flow_lookup(x->ft, &p, &is_new, &from_b);
+	assert_false(is_new);
+	classify_tls(*f, &p, from_b);
+}
+
+/* On a TLS-only port the client's first payload decides: cleartext is
+   a finding, TLS is not; a segment that is not the first byte (reply,
+   reordered, after a loss) waits; a flow whose SYN was not seen, or a
+   port that allows clear text, is never judged. */
+static void test_cleartext(void **state)
+{
+	struct fx *x = *state;
+	static const char sip[] = "REGISTER sip:imp SIP/2.0\r\n";
+	static const uint8_t hello[] = { 22, 3, 1, 0, 100, 1 };
+	struct flow *f;
+	struct packet p;
+
+	/* SIP in clear on 5061. */
+	f = tls_flow(x, 51001, 5061, 1000);
+	assert_int_equal(f->tls, FTLS_WAIT);
+	tls_seg(x, &f, 51001, 5061, false, 7000, sip, sizeof(sip) - 1);
+	assert_int_equal(f->tls, FTLS_WAIT);      /* the server's bytes */
+	tls_seg(x, &f, 51001, 5061, true, 1101, sip, sizeof(sip) - 1);
+	assert_int_equal(f->tls, FTLS_WAIT);      /* not the first byte */
+	tls_seg(x, &f, 51001, 5061, true, 1001, sip, sizeof(sip) - 1);
+	assert_int_equal(f->tls, FTLS_CLEAR);
+	assert_int_equal(f->verdict, V_CLEARTEXT);
+	assert_int_equal(f->findings, 1u << V_CLEARTEXT);
+	assert_string_equal(service(x, f), "sip-proxy-tls");
+	/* Decided once: a later TLS-looking segment changes nothing. */
+	tls_seg(x, &f, 51001, 5061, true, 1001, hello, sizeof(hello));
+	assert_int_equal(f->verdict, V_CLEARTEXT);
+
+	/* TLS on 8443, the sequence number wrapping past 2^32. */
+	f = tls_flow(x, 51002, 8443, 0xffffffffu);
+	tls_seg(x, &f, 51002, 8443, true, 0, hello, sizeof(hello));
+	assert_int_equal(f->tls, FTLS_OK);
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+	assert_int_equal(f->findings, 0);
+
+	/* Data in the SYN itself (TCP Fast Open). */
+	p = pkt(6, CLIENT, 51003, PUB, 636, TCPF_SYN);
+	p.tcp_seq = 5;
+	p.payload = (const uint8_t *)sip;
+	p.payload_len = sizeof(sip) - 1;
+	p.tcp_head_len = TCP_HEAD_BYTES;
+	memcpy(p.tcp_head, sip, TCP_HEAD_BYTES);
+	f = first(x, &p);
+	assert_int_equal(f->verdict, V_CLEARTEXT);
+
+	/* Mid-stream: the start unseen, never judged. */
+	p = pkt(6, CLIENT, 51004, PUB, 5061, TCPF_ACK | TCPF_PSH);
+	p.payload = (const uint8_t *)sip;
+	p.payload_len = sizeof(sip) - 1;
+	f = first(x, &p);
+	assert_int_equal(f->tls, FTLS_NONE);
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+
+	/* STARTTLS ports and 8080 allow clear text. */
+	f = tls_flow(x, 51005, 5222, 1);
+	assert_int_equal(f->tls, FTLS_NONE);
+	f = tls_flow(x, 51006, 8080, 1);
+	assert_int_equal(f->tls, FTLS_NONE);
+	f = tls_flow(x, 51007, 389, 1);
+	assert_int_equal(f->tls, FTLS_NONE);
+	/* Every TLS-only port of the built-in catalogue waits. */
+	f = tls_flow(x, 51008, 5062, 1);
+	assert_int_equal(f->tls, FTLS_WAIT);
+	f = tls_flow(x, 51009, 8083, 1);
+	assert_int_equal(f->tls, FTLS_WAIT);
+	f = tls_flow(x, 51010, 7336, 1);
+	assert_int_equal(f->tls, FTLS_WAIT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +614,8 @@ int main(void)
 		cmocka_unit_test(test_sender_range),
 		cmocka_unit_test(test_other_protocol),
 		cmocka_unit_test(test_row_allows_roles),
+		cmocka_unit_test(test_tls_first_bytes),
+		cmocka_unit_test(test_cleartext),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -398,6 +398,8 @@ static void set4(struct ip_addr *a, uint32_t v)
  * The verdict of a TCP flow from CLIENT to PUB:dport (SYN first) whose
  * DPI answer is master.app (names, "" for none) from src.
  */
+static unsigned last_findings;   /* of verdict_of()'s flow */
+
 static enum verdict verdict_of(const struct catalogue *cat, struct dpi *d,
 			       struct flow_table *ft, uint16_t dport,
 			       const char *master, const char *app,
@@ -425,6 +427,7 @@ static enum verdict verdict_of(const struct catalogue *cat, struct dpi *d,
 	f->app_master = *master ? id(d, master) : 0;
 	f->app = *app ? id(d, app) : 0;
 	classify_app(cat, d, f);
+	last_findings = f->findings;
 	return (enum verdict)f->verdict;
 }
 
@@ -486,11 +489,13 @@ static void test_mismatch_verdict(void **state)
 	/* An undocumented flow keeps its verdict. */
 	assert_int_equal(verdict_of(cat, d, ft, 6060, "", "SIP", APP_SRC_DPI),
 			 V_UNDOCUMENTED);
-	/* A local-only flow whose payload is another protocol is a mismatch
-	   (it is not the localhost service); with unknown payload, or a
-	   guess, it stays local-only. */
+	/* A local-only flow whose payload is another protocol is local-only
+	   (it comes first), with the mismatch among its findings; with
+	   unknown payload, or a guess, it is local-only alone. */
 	assert_int_equal(verdict_of(cat, d, ft, 1501, "", "HTTP", APP_SRC_DPI),
-			 V_PROTOCOL_MISMATCH);
+			 V_LOCAL_ONLY);
+	assert_int_equal(last_findings, (1u << V_LOCAL_ONLY) |
+			 (1u << V_PROTOCOL_MISMATCH));
 	assert_int_equal(verdict_of(cat, d, ft, 1501, "", "", APP_SRC_NONE),
 			 V_LOCAL_ONLY);
 	assert_int_equal(verdict_of(cat, d, ft, 1501, "", "HTTP", APP_SRC_GUESS),

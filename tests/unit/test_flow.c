@@ -1165,7 +1165,7 @@ static void test_names(void **state)
 						"unknown");
 			findings += verdict_is_finding((enum verdict)v);
 		}
-		assert_int_equal(findings, 5);
+		assert_int_equal(findings, 6);
 		assert_false(verdict_is_finding(V_DOCUMENTED));
 		assert_false(verdict_is_finding(V_TRUSTED_TUNNEL));
 		assert_true(verdict_is_finding(V_UNTRUSTED_TUNNEL));

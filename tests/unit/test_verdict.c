@@ -51,13 +51,41 @@ static void test_findings(void **state)
 			assert_non_null(verdict_pass((enum verdict)v));
 		}
 	}
-	assert_int_equal(findings, 5);
+	assert_int_equal(findings, 6);
 	assert_false(verdict_is_finding(V_DOCUMENTED));
 	assert_int_equal(verdict_show(V_DOCUMENTED), VS_ALWAYS);
 	assert_string_equal(verdict_key(V_DOCUMENTED), "services");
 	assert_string_equal(verdict_pass(V_DOCUMENTED), "documented");
 	assert_true(verdict_is_finding(V_UNTRUSTED_TUNNEL));
 	assert_false(verdict_is_finding(V_TRUSTED_TUNNEL));
+}
+
+/* One verdict per flow: of the findings that apply, the first in the
+   order undocumented, local-only, untrusted-tunnel, role-violation,
+   cleartext, protocol-mismatch; documented when none does. */
+static void test_precedence(void **state)
+{
+	static const enum verdict order[] = {
+		V_UNDOCUMENTED, V_LOCAL_ONLY, V_UNTRUSTED_TUNNEL,
+		V_ROLE_VIOLATION, V_CLEARTEXT, V_PROTOCOL_MISMATCH,
+	};
+	unsigned i, j, mask;
+
+	(void)state;
+	assert_int_equal(verdict_of_findings(0, V_DOCUMENTED), V_DOCUMENTED);
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		assert_true(verdict_is_finding(order[i]));
+		assert_true(verdict_rank(order[i]) < verdict_rank(V_DOCUMENTED));
+		mask = 0;
+		for (j = i; j < sizeof(order) / sizeof(order[0]); j++)
+			mask |= 1u << order[j];
+		assert_int_equal(verdict_of_findings(mask, V_DOCUMENTED), order[i]);
+		assert_int_equal(verdict_of_findings(1u << order[i], V_DOCUMENTED),
+				 order[i]);
+	}
+	assert_string_equal(verdict_name(V_CLEARTEXT), "cleartext");
+	/* The first finding the summary lists. */
+	assert_int_equal(V_CLEARTEXT, V_DOCUMENTED + 1);
 }
 
 /* Past the table: what a damaged value prints, never NULL. */
@@ -77,6 +105,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_distinct),
 		cmocka_unit_test(test_findings),
+		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_past_table),
 	};
 
