@@ -66,6 +66,9 @@
 #define MAX_RULE_LINE        4096      /* bytes per line, newline excluded */
 #define MAX_RULES            4096      /* rows in one catalogue */
 #define MAX_PORT_SPANS       8         /* ports/ranges in one port field */
+#define WAIVER_MAX           4096      /* waivers in one --waivers file */
+#define WAIVER_FILE_MAX      ((size_t)1 << 20) /* bytes of a --waivers file */
+#define WAIVER_TICKET_MAX    64        /* characters of a waiver's ticket id */
 #define TCP_HEAD_BYTES       8         /* first payload bytes of a TCP segment
                                            kept with the packet, after the
                                            frame itself is gone: the TLS-only

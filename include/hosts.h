@@ -37,6 +37,16 @@ struct host_info {
 	uint8_t prefix;            /* matched prefix, 0-128 (IPv4 as 96+n) */
 };
 
+/* ADDRESS[/PREFIX] (len bytes of s, IPv4 or IPv6, no host bits set)
+   into *net and *prefix (0-128, IPv4 as 96 + n): NULL, or the reason it
+   is not one (written in why). */
+const char *hosts_parse_net(const char *s, size_t len, struct ip_addr *net,
+			    uint8_t *prefix, char *why, size_t whysize);
+
+/* True when address a is in the network net/prefix. */
+bool hosts_net_has(const struct ip_addr *net, uint8_t prefix,
+		   const struct ip_addr *a);
+
 /* Parse inventory text named `name`; NULL with "NAME:LINE: reason" on err. */
 struct hosts *hosts_parse(const char *name, const char *buf, size_t len,
 			  FILE *err);

@@ -270,6 +270,12 @@ X(SITE, 0, "hosts", "FILE", STR, RUN, hosts, \
   "[NAME]' per line): a documented port used between\n" \
   "the wrong roles is a role-violation; coverage is\n" \
   "given per pair of hosts ('impwatch roles' lists them)") \
+X(SITE, 0, "waivers", "FILE", STR, RUN, waivers, \
+  NULL, 0, 0, "", \
+  "findings the change board accepted for a while\n" \
+  "('WHAT | UNTIL | TICKET' per line: 'man impwatch-rules'):\n" \
+  "a waived flow is reported with its ticket and does\n" \
+  "not fail --validate until the date (by today's date)") \
 X(SITE, 0, "health-one-way", "PCT", UINT, RUN, health_one_way, \
   DEF_HEALTH_ONE_WAY, 0, 100, "(0-100)", \
   "poor health when over PCT% of TCP flows are seen\n" \

@@ -24,6 +24,8 @@
 #include "flow.h"
 #include "hosts.h"
 
+struct waiver;
+
 /* Directions of a record's counters. */
 #define REC_C2S 0   /* client to server */
 #define REC_S2C 1   /* server to client */
@@ -53,6 +55,10 @@ struct flow_record {
 	uint8_t server_is_b;       /* the server is the key's side B */
 	uint8_t verdict;           /* enum verdict */
 	uint8_t findings;          /* flow.findings: bit v, finding v applies */
+	uint8_t waived;            /* waivers in force cover every finding */
+	const struct waiver *waiver; /* the first waiver in force matching
+	                              it (waiver.h; the sink's, outliving
+	                              every record), NULL for none */
 	uint8_t end_reason;        /* enum end_reason; END_ACTIVE for an alert */
 	uint8_t basis;             /* enum dir_basis */
 	uint8_t tunnel;            /* enum tunnel_kind (flow.h) */

@@ -122,6 +122,9 @@ struct run_stats {
 	                                    and last packets (0: none) */
 	uint64_t last_packet_us;
 	uint64_t now_us;                 /* wall clock as the record is made */
+	const struct waivers *waivers;   /* --waivers, with their counts;
+	                                    NULL without */
+	uint64_t waived;                 /* finding flows waived */
 };
 
 struct report;

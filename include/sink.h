@@ -38,6 +38,9 @@ struct sink_cfg {
 	unsigned workers;            /* workers whose counters it sums */
 	const struct run_info *run;  /* names the run on every record; NULL:
 	                                none (it must outlive the sink) */
+	struct waivers *waivers;     /* --waivers, loaded (waiver.h), or
+	                                NULL: the sink's from sink_open() on,
+	                                freed by it even when it fails */
 };
 
 /*
@@ -71,7 +74,8 @@ void sink_reopen(struct sink *s, FILE *err);
    alerts written, the evidence file. */
 void sink_stats(const struct sink *s, struct run_stats *st);
 
-/* Whether any flow was a finding (--validate fails); TCP flows judged
+/* Whether any flow was a finding no waiver in force covers (--validate
+   fails); TCP flows judged
    for one-way mirroring, and those seen one way. */
 bool sink_has_findings(const struct sink *s);
 void sink_one_way(const struct sink *s, uint64_t *judged, uint64_t *one_way);

@@ -146,6 +146,21 @@ static const char *parse_net(struct tstr w, struct ip_addr *net,
 	return NULL;
 }
 
+const char *hosts_parse_net(const char *s, size_t len, struct ip_addr *net,
+			    uint8_t *prefix, char *why, size_t whysize)
+{
+	return parse_net((struct tstr){ s, len }, net, prefix, why, whysize);
+}
+
+bool hosts_net_has(const struct ip_addr *net, uint8_t prefix,
+		   const struct ip_addr *a)
+{
+	struct ip_addr m = *a;
+
+	mask_addr(&m, prefix);
+	return memcmp(&m, net, sizeof(m)) == 0;
+}
+
 /* ROLE[,ROLE...] into a mask; the publisher and subscriber are IM&P
    nodes too, and each kind of database a database. A reason on error. */
 static const char *parse_roles(struct tstr w, uint32_t *mask, char *why,

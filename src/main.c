@@ -31,6 +31,7 @@
 #include "report.h"
 #include "runinfo.h"
 #include "sink.h"
+#include "waiver.h"
 #include "worker.h"
 
 #define ERR_MAX 512             /* one line of error text */
@@ -498,6 +499,7 @@ static int run_open(struct run *r, struct dpi **dpi,
 	struct sink_cfg sc;
 	struct worker_out out;
 	struct live_opts lo;
+	struct waivers *waivers = NULL;
 	char err[ERR_MAX];
 	bool alerts;
 
@@ -517,6 +519,13 @@ static int run_open(struct run *r, struct dpi **dpi,
 	/* After the engine: the files it accepted are the ones hashed. */
 	if (run_info_init(&r->info, o, command_line, stderr) != 0)
 		return -1;
+	/* Read, as the inventory, before privileges are dropped; judged by
+	   the day the run starts (UTC), the change board's calendar. */
+	if (o->waivers && !(waivers = waivers_load(o->waivers, r->eng.cat,
+						   r->eng.hosts,
+						   (int32_t)(time(NULL) / 86400),
+						   stderr)))
+		return -1;
 	if (o->iface) {
 		lo.iface = o->iface;
 		lo.filter = o->filter;
@@ -526,6 +535,7 @@ static int run_open(struct run *r, struct dpi **dpi,
 		r->live = live_open(&lo, err, sizeof(err));
 		if (!r->live) {
 			fprintf(stderr, "impwatch: %s\n", err);
+			waivers_free(waivers);
 			return -1;
 		}
 		r->ls.iface = o->iface;
@@ -534,10 +544,12 @@ static int run_open(struct run *r, struct dpi **dpi,
 	   before any output file is created, as tcpdump does. */
 	if (o->user && drop_privileges(o->user, err, sizeof(err)) != 0) {
 		fprintf(stderr, "impwatch: %s\n", err);
+		waivers_free(waivers);
 		return -1;
 	}
 	sink_cfg_of(o, &sc);
 	sc.run = &r->info;
+	sc.waivers = waivers;
 	if (r->live)
 		sc.evidence_dlt = live_datalink(r->live);
 	r->sink = sink_open(&r->eng, &sc, stderr);

@@ -104,8 +104,8 @@ static const char usage_head[] =
 
 static const char usage_exit[] =
 "Exit status:\n"
-"  0  the run completed (with --validate: every flow is documented, or a\n"
-"     trusted tunnel's carrier)\n"
+"  0  the run completed (with --validate: every flow is documented, a\n"
+"     trusted tunnel's carrier, or a finding --waivers waives)\n"
 "  1  --validate: some flow is undocumented, local-only, untrusted-tunnel,\n"
 "     role-violation, cleartext or protocol-mismatch (an interrupted run\n"
 "     with such flows too)\n"

@@ -15,6 +15,7 @@
 #include "carrier.h"
 #include "jsonw.h"
 #include "util.h"
+#include "waiver.h"
 
 /* Transport as the record names it: a string, or the protocol number. */
 static void jw_transport(struct jw *w, const char *key, uint8_t proto)
@@ -259,6 +260,7 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow_recor
 	}
 	jw_app(w, r, f);
 	jw_roles(w, r, f);
+	waiver_json_record(w, f);
 }
 
 /* flow_id and community_id, after the head. */
@@ -1015,6 +1017,7 @@ static void json_summary_record(struct report *r, const struct run_stats *s,
 		jw_obj_end(w);
 	}
 	jw_provenance(w, r, s, lists_apart);
+	waivers_json_summary(w, s->waivers, s->waived);
 	jw_inconclusive(w, s->gate);
 	if (s->validate)
 		jw_str_plain(w, "validate",

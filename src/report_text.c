@@ -8,6 +8,7 @@
 
 #include "carrier.h"
 #include "util.h"
+#include "waiver.h"
 
 /* What produced the run, at the top of the report: its id and sensor,
    the versions, the catalogue and every input file with its SHA-256,
@@ -432,6 +433,10 @@ static void text_top(FILE *o, struct report *r, enum verdict verdict)
 		}
 		if (verdict == V_CLEARTEXT && !app)
 			fputs(", first bytes not TLS", o);
+		if (f->waiver)
+			fprintf(o, ", %s %s until %s", f->waived ? "waived by" :
+				"partly waived by", f->waiver->ticket,
+				f->waiver->until);
 		if (verdict == V_PROTOCOL_MISMATCH) {
 			explain_expected_rec(r->cat, f, exp);
 			fprintf(o, ", expected %s", exp[0] ? exp : "none");
@@ -932,10 +937,12 @@ static void text_words(FILE *o, const char *const *w, int n)
 
 /* The Validate line of a run that passed (every flow is one of the
    verdicts that are not findings: those shown always, and the others
-   seen), failed (the findings, by name) or could not read or write. */
-static void text_verdict_line(FILE *o, const struct report *r, int status)
+   seen, and waived findings), failed (the findings, by name) or could
+   not read or write. */
+static void text_verdict_line(FILE *o, const struct report *r, int status,
+			      uint64_t waived)
 {
-	const char *w[V_COUNT];
+	const char *w[V_COUNT + 1];
 	int v, n = 0;
 
 	if (status != 0 && status != 1) {
@@ -950,6 +957,8 @@ static void text_verdict_line(FILE *o, const struct report *r, int status)
 			 (verdict_show((enum verdict)v) == VS_ALWAYS || tally_flows(r->tally, (enum verdict)v)))
 			w[n++] = verdict_pass((enum verdict)v);
 	}
+	if (status == 0 && waived)
+		w[n++] = "a waived finding";
 	fputs(status == 0 ? "PASS: every flow is " : "FAIL: ", o);
 	text_words(o, w, n);
 	fputs(status == 0 ? "\n" : " flows (exit 1)\n", o);
@@ -1063,6 +1072,7 @@ static void text_summary(struct report *r, const struct run_stats *s)
 		text_carriers(o, s, r->top);
 	text_coverage(o, r);
 	text_health(o, r, s);
+	waivers_text_summary(o, s->waivers, s->waived);
 	text_inconclusive(o, s->gate);
 	if (s->validate) {
 		fputs("\nValidate: ", o);
@@ -1071,7 +1081,7 @@ static void text_summary(struct report *r, const struct run_stats *s)
 			text_titles(o, s->gate);
 			fputs(" (exit 3)\n", o);
 		} else {
-			text_verdict_line(o, r, s->exit_status);
+			text_verdict_line(o, r, s->exit_status, s->waived);
 		}
 	}
 }

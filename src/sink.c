@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "evidence.h"
+#include "verdict.h"
+#include "waiver.h"
 
 struct sink {
 	struct sink_cfg cfg;
@@ -22,6 +24,9 @@ struct sink {
 	bool alerts_lost;           /* the same for the alert file */
 	struct evidence *ev;        /* --dump-undocumented; NULL without */
 	uint64_t alerts;            /* alert records written */
+	struct waivers *waivers;    /* --waivers; NULL without */
+	const struct catalogue *cat;  /* what row waivers name */
+	uint64_t waived, unwaived;  /* finding flows waived, and not */
 	struct worker_stats *ws;    /* each worker's last counters */
 };
 
@@ -229,11 +234,15 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 	struct sink *s = calloc(1, sizeof(*s));
 	FILE *out = stdout;
 
+	if (!s)
+		waivers_free(cfg->waivers);
 	if (!s) {
 		fprintf(err, "impwatch: out of memory\n");
 		return NULL;
 	}
 	s->cfg = *cfg;
+	s->waivers = cfg->waivers;
+	s->cat = e->cat;
 	if (cfg->output && !(out = open_output(cfg->output, false, cfg->live))) {
 		fprintf(err, "impwatch: cannot write %s: %s\n", cfg->output,
 			strerror(errno));
@@ -263,15 +272,31 @@ fail:
 static void on_flow(void *ctx, const struct flow_record *r)
 {
 	struct sink *s = ctx;
+	struct flow_record w;
 
+	if (s->waivers && verdict_is_finding((enum verdict)r->verdict)) {
+		w = *r;
+		waivers_apply(s->waivers, s->cat, &w, true);
+		if (w.waived)
+			s->waived++;
+		else
+			s->unwaived++;
+		r = &w;
+	}
 	report_flow(s->rep, r);
 }
 
 static void on_alert(void *ctx, const struct flow_record *r)
 {
 	struct sink *s = ctx;
+	struct flow_record w;
 
 	s->alerts++;
+	if (s->waivers) {
+		w = *r;
+		waivers_apply(s->waivers, s->cat, &w, false);
+		r = &w;
+	}
 	report_alert(s->rep, r);
 }
 
@@ -346,6 +371,8 @@ void sink_stats(const struct sink *s, struct run_stats *st)
 	for (i = 0; i < n; i++)
 		worker_stats_add(&st->work, &s->ws[i]);
 	st->alerts = s->alerts;
+	st->waivers = s->waivers;
+	st->waived = s->waived;
 	if (s->ev) {
 		st->dump_path = evidence_path(s->ev);
 		st->dumped = evidence_frames(s->ev);
@@ -362,6 +389,9 @@ void sink_stats(const struct sink *s, struct run_stats *st)
 
 bool sink_has_findings(const struct sink *s)
 {
+	/* With waivers, only the findings they do not cover count. */
+	if (s->waivers)
+		return s->unwaived != 0;
 	return report_has_findings(s->rep);
 }
 
@@ -418,6 +448,7 @@ int sink_close(struct sink *s, FILE *err)
 	}
 	evidence_free(s->ev);
 	report_free(s->rep);
+	waivers_free(s->waivers);
 	free(s->ws);
 	free(s);
 	return rc;

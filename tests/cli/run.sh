@@ -406,4 +406,57 @@ check rot-not-rotating 0 '' "$bin" -q --dump-undocumented "$tmp/dm.pcap" -r "$tm
 check rot-none 1 '' "$bin" -q --validate --format json --dump-undocumented "$tmp/one.pcap" -r pcaps/demo.pcap
 assert rot-none-no-rotation "$(jval 'select(.type == "summary") | .evidence | has("rotation")' "$tmp/out")" = false
 
+# --waivers: a waived finding is reported with its ticket and does not
+# fail --validate until its date; a finding left uncovered still fails;
+# an expired waiver waives nothing; a waiver that matched nothing is
+# listed; a bad line is FILE:LINE, nothing run; only regular files.
+tls=pcaps/real-tls-cleartext.pcap
+{
+	echo '# the change board'"'"'s waivers'
+	echo 'cleartext tcp/5061 | 2999-12-31 | CHG-1001'
+	echo 'tcp/8443 127.0.0.1 -> any | 2999-12-31 | CHG-1002'
+	echo 'row 5 ldaps-directory | 2999-12-31 | CHG-1003'
+	echo 'udp/9999 | 2999-12-31 | CHG-1004'
+} >"$tmp/all.waivers"
+check waivers-pass 0 '^Validate: PASS: every flow is documented or a waived finding' \
+	"$bin" -q --validate --waivers "$tmp/all.waivers" -r "$tls"
+has waivers-text "$tmp/out" 'app SIP, waived by CHG-1001 until 2999-12-31'
+has waivers-unused "$tmp/out" 'CHG-1004 +until 2999-12-31  udp/9999 +0 flows, matched nothing'
+has waivers-count "$tmp/out" '^Waivers: 4; 3 finding flows waived'
+check waivers-json 0 '' "$bin" -q --validate --format json --waivers "$tmp/all.waivers" -r "$tls"
+if jis 'select(.type == "flow" and .server_port == 5061 and .verdict == "cleartext") |
+	.waiver == {"ticket": "CHG-1001", "until": "2999-12-31", "line": 2, "waived": true}' "$tmp/out" &&
+   jis 'select(.type == "summary") | .waived == 3 and .validate == "pass" and
+	([.waivers[].state] == ["in-force", "in-force", "in-force", "unused"])' "$tmp/out" &&
+   ! jis 'select(.type == "flow" and .verdict == "documented") | has("waiver")' "$tmp/out"
+then ok; else failed waivers-json-fields; show "$tmp/out"; fi
+# An expired waiver: the 8443 finding fails again, and is listed so.
+sed 's/| 2999-12-31 | CHG-1002/| 2000-01-01 | CHG-1002/' "$tmp/all.waivers" >"$tmp/old.waivers"
+check waivers-expired 1 'CHG-1002 +until 2000-01-01  tcp/8443 127.0.0.1 -> any +1 flow, EXPIRED: waives nothing' \
+	"$bin" -q --validate --waivers "$tmp/old.waivers" -r "$tls"
+check waivers-expired-json 1 '"state":"expired"' \
+	"$bin" -q --validate --format json --waivers "$tmp/old.waivers" -r "$tls"
+# A waiver of another finding leaves the cleartext one.
+echo 'role-violation tcp/5061 | 2999-12-31 | CHG-7' >"$tmp/other.waivers"
+check waivers-other-finding 1 '^Validate: FAIL' \
+	"$bin" -q --validate --waivers "$tmp/other.waivers" -r "$tls"
+# Without --waivers nothing is waived.
+check waivers-none 1 '^Validate: FAIL' "$bin" -q --validate -r "$tls"
+hasnt waivers-none-section "$tmp/out" '^Waivers'
+# Strict: FILE:LINE: reason and the line; exit 2, no report.
+printf 'tcp/5061 | 2999-12-31 | CHG-1\ntcp/5061 | 2026-02-30 | CHG-2\n' >"$tmp/bad.waivers"
+check waivers-bad-date 2 "^$tmp/bad.waivers:2: '2026-02-30' is not a date \\(YYYY-MM-DD\\)" \
+	"$bin" -q --validate --waivers "$tmp/bad.waivers" -r "$tls"
+has waivers-bad-line "$tmp/out" '^  tcp/5061 \| 2026-02-30 \| CHG-2$'
+hasnt waivers-bad-no-report "$tmp/out" '^Capture'
+echo 'tcp/5061 cucm -> imp | 2999-12-31 | CHG-1' >"$tmp/role.waivers"
+check waivers-role-needs-hosts 2 "role 'cucm' needs an inventory \\(--hosts\\)" \
+	"$bin" -q --waivers "$tmp/role.waivers" -r "$tls"
+check waivers-dir 2 'not a regular file \(a directory\)' \
+	"$bin" -q --waivers "$tmp" -r "$tls"
+mkfifo "$tmp/w.fifo"
+TO=10 check waivers-fifo 2 'not a regular file \(a FIFO\)' \
+	"$bin" -q --waivers "$tmp/w.fifo" -r "$tls"
+check waivers-missing 2 'No such file' "$bin" -q --waivers "$tmp/nope" -r "$tls"
+
 finish cli

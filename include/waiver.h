@@ -1,0 +1,133 @@
+/*
+ * waiver.h: findings a change board accepted for a while (--waivers FILE).
+ *
+ * File format, one waiver per line, fields separated by '|', '#' starts
+ * a comment line:
+ *
+ *   WHAT | UNTIL | TICKET
+ *
+ * WHAT is [FINDING] FLOWS [CLIENT -> SERVER]:
+ *   FINDING  optional: one finding verdict (cleartext, undocumented...);
+ *            the waiver covers only that finding of a flow. Without it,
+ *            every finding of the flows it matches.
+ *   FLOWS    TRANSPORT/PORT or TRANSPORT/LO-HI (tcp, udp: the server's
+ *            port), icmp, icmpv6; or "row TABLE SERVICE": the flows a
+ *            catalogue row documents (the row must exist).
+ *   CLIENT, SERVER  optional: each "any", an address, ADDRESS/PREFIX, or
+ *            a role of the inventory (which needs --hosts).
+ * UNTIL is a date, YYYY-MM-DD: the waiver is in force through that day
+ * (UTC) by the wall clock of the run, not by the capture's time: it is
+ * the change board's permission as of the day the gate runs, and a
+ * capture replayed later does not bring an expired waiver back.
+ * TICKET is the change ticket's id (1 to WAIVER_TICKET_MAX characters
+ * of letters, digits and . _ - : / #).
+ *
+ * Loading is all or nothing, as strict as the catalogue: "FILE:LINE:
+ * reason" and the line on err. A waiver dated in the past is no error:
+ * it is expired, waives nothing, and the summary lists it.
+ *
+ * A flow whose every finding is covered by waivers in force that match
+ * it is waived: reported with the first one's ticket, it does not fail
+ * --validate. Only the sink applies waivers, one record at a time; each
+ * waiver counts the finding flows it matched, for the summary.
+ */
+#ifndef IMPWATCH_WAIVER_H
+#define IMPWATCH_WAIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "catalogue.h"
+#include "config.h"
+#include "decode.h"
+#include "hosts.h"
+#include "record.h"
+
+/* One end of a waiver's flows. */
+enum waiver_end_kind {
+	WE_ANY = 0,
+	WE_NET,        /* an address or network */
+	WE_ROLE        /* a role of the inventory */
+};
+
+struct waiver_end {
+	uint8_t kind;              /* enum waiver_end_kind */
+	uint8_t prefix;            /* WE_NET: 0-128, IPv4 as 96 + n */
+	uint32_t roles;            /* WE_ROLE: bit of enum cat_role */
+	struct ip_addr net;        /* WE_NET */
+};
+
+struct waiver {
+	uint8_t finding;           /* enum verdict + 1; 0: every finding */
+	uint8_t proto;             /* IP protocol; 0 for a row waiver */
+	uint16_t port_lo, port_hi; /* the server's port (tcp, udp) */
+	uint8_t table;             /* a row waiver: the row's table... */
+	const char *service;       /* ...and service; NULL otherwise */
+	struct waiver_end client, server;
+	int32_t until_day;         /* days since 1970-01-01, inclusive */
+	bool expired;              /* until_day before the run's day */
+	char ticket[WAIVER_TICKET_MAX + 1];
+	char until[11];            /* "YYYY-MM-DD" */
+	char *what;                /* the WHAT field as written, trimmed */
+	uint32_t line;
+	uint64_t flows;            /* finding flows it matched so far */
+};
+
+struct waivers;
+
+/*
+ * Parse waiver text buf (len bytes) named name. cat: the catalogue row
+ * waivers are checked against; hosts: the inventory, NULL without one (a
+ * role then is an error). today: the run's day, days since 1970-01-01
+ * (UTC). NULL with "NAME:LINE: reason" and the line on err, or when out
+ * of memory.
+ */
+struct waivers *waivers_parse(const char *name, const char *buf, size_t len,
+			      const struct catalogue *cat,
+			      const struct hosts *hosts, int32_t today,
+			      FILE *err);
+
+/* Read and parse a file: anything but a regular file is refused, as
+   --hosts does. */
+struct waivers *waivers_load(const char *path, const struct catalogue *cat,
+			     const struct hosts *hosts, int32_t today,
+			     FILE *err);
+
+void waivers_free(struct waivers *w);   /* NULL is ignored */
+
+size_t waivers_count(const struct waivers *w);
+const struct waiver *waivers_get(const struct waivers *w, size_t i);
+
+/*
+ * Apply the waivers to finding record r: r->waiver is set to the first
+ * waiver in force that matches it (NULL: none) and r->waived when
+ * waivers in force cover every one of its findings. With count, each
+ * waiver that matches (in force or expired) counts r. A record that is
+ * no finding is left alone.
+ */
+void waivers_apply(struct waivers *w, const struct catalogue *cat,
+		   struct flow_record *r, bool count);
+
+struct jw;
+
+/* A record's "waiver" object (ticket, until, line, waived), when a
+   waiver in force matched it; nothing otherwise. */
+void waiver_json_record(struct jw *w, const struct flow_record *r);
+
+/* The summary's "waived" count and "waivers" list: each waiver's line,
+   what, until, ticket, finding flows matched and state ("in-force",
+   "expired", "unused": in force, matched nothing). */
+void waivers_json_summary(struct jw *w, const struct waivers *ws,
+			  uint64_t waived);
+
+/* The text summary's Waivers section: waived flows, then each waiver,
+   the expired and the unused said so. */
+void waivers_text_summary(FILE *o, const struct waivers *ws, uint64_t waived);
+
+/* Days since 1970-01-01 of "YYYY-MM-DD" (len bytes); false when it is
+   not a date of the Gregorian calendar from year 1970 to 9999. */
+bool waiver_date(const char *s, size_t len, int32_t *day);
+
+#endif

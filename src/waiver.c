@@ -1,0 +1,429 @@
+/*
+ * waiver.c: the --waivers file and what it waives (the contract is in
+ * waiver.h).
+ */
+#include "waiver.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "roles.h"
+#include "textfile.h"
+#include "verdict.h"
+
+struct waivers {
+	struct waiver *w;
+	size_t n, cap;
+};
+
+/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar
+   (H. Hinnant's days_from_civil). */
+static int32_t days_from_civil(int y, unsigned m, unsigned d)
+{
+	int era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int32_t)doe - 719468;
+}
+
+bool waiver_date(const char *s, size_t len, int32_t *day)
+{
+	static const unsigned mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31,
+					    30, 31, 30, 31 };
+	unsigned y = 0, m, d, i;
+	bool leap;
+
+	if (len != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	for (i = 0; i < 4; i++)
+		y = y * 10 + (unsigned)(s[i] - '0');
+	m = (unsigned)(s[5] - '0') * 10 + (unsigned)(s[6] - '0');
+	d = (unsigned)(s[8] - '0') * 10 + (unsigned)(s[9] - '0');
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return false;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (m == 2 && d == 29 && !leap)
+		return false;
+	*day = days_from_civil((int)y, m, d);
+	return true;
+}
+
+/* A finding's verdict by name: its enum + 1, 0 when s names none, -1
+   when it names a verdict that is no finding. */
+static int finding_of(struct tstr s)
+{
+	int v;
+
+	for (v = 0; v < V_COUNT; v++)
+		if (tstr_is(s, verdict_name((enum verdict)v)))
+			return verdict_is_finding((enum verdict)v) ? v + 1 : -1;
+	return 0;
+}
+
+/* "any", ADDRESS[/PREFIX] or a role into *e; a reason on error. */
+static const char *parse_end(struct tstr s, const struct hosts *hosts,
+			     struct waiver_end *e, char *why, size_t whysize)
+{
+	int role;
+
+	memset(e, 0, sizeof(*e));
+	if (tstr_is(s, "any"))
+		return NULL;
+	role = cat_role_parse(s.s, s.n);
+	if (role >= 0) {
+		if (!hosts) {
+			snprintf(why, whysize, "role '%.*s' needs an inventory "
+				 "(--hosts)", TSHOW(s));
+			return why;
+		}
+		e->kind = WE_ROLE;
+		e->roles = UINT32_C(1) << role;
+		return NULL;
+	}
+	if (!memchr(s.s, '.', s.n) && !memchr(s.s, ':', s.n)) {
+		snprintf(why, whysize, "'%.*s' is neither 'any', an address nor "
+			 "a role ('impwatch roles' lists them)", TSHOW(s));
+		return why;
+	}
+	e->kind = WE_NET;
+	return hosts_parse_net(s.s, s.n, &e->net, &e->prefix, why, whysize);
+}
+
+/* TRANSPORT[/PORT[-PORT]] into w; a reason on error. */
+static const char *parse_flows(struct tstr s, struct waiver *w, char *why,
+			       size_t whysize)
+{
+	const char *slash = memchr(s.s, '/', s.n);
+	struct tstr tr = { s.s, slash ? (size_t)(slash - s.s) : s.n };
+	struct tstr ports, lo, hi;
+	const char *dash;
+	unsigned long a, b;
+
+	if (tstr_is(tr, "icmp") || tstr_is(tr, "icmpv6")) {
+		if (slash) {
+			snprintf(why, whysize, "%.*s has no port", TSHOW(tr));
+			return why;
+		}
+		w->proto = tstr_is(tr, "icmp") ? IPPROTO_NUM_ICMP : IPPROTO_NUM_ICMPV6;
+		return NULL;
+	}
+	if (!tstr_is(tr, "tcp") && !tstr_is(tr, "udp")) {
+		snprintf(why, whysize, "unknown flows '%.*s' (valid: tcp/PORT, "
+			 "udp/PORT, tcp/LO-HI, icmp, icmpv6, row TABLE SERVICE)",
+			 TSHOW(s));
+		return why;
+	}
+	w->proto = tstr_is(tr, "tcp") ? IPPROTO_NUM_TCP : IPPROTO_NUM_UDP;
+	if (!slash) {
+		snprintf(why, whysize, "'%.*s' needs its port: %.*s/PORT",
+			 TSHOW(s), TSHOW(tr));
+		return why;
+	}
+	ports = (struct tstr){ slash + 1, s.n - tr.n - 1 };
+	dash = memchr(ports.s, '-', ports.n);
+	lo = (struct tstr){ ports.s, dash ? (size_t)(dash - ports.s) : ports.n };
+	hi = dash ? (struct tstr){ dash + 1, ports.n - lo.n - 1 } : lo;
+	if (tstr_uint(lo, &a) != 0 || tstr_uint(hi, &b) != 0 || a > 65535 ||
+	    b > 65535 || a > b) {
+		snprintf(why, whysize, "bad port '%.*s' (0-65535, or LO-HI)",
+			 TSHOW(ports));
+		return why;
+	}
+	w->port_lo = (uint16_t)a;
+	w->port_hi = (uint16_t)b;
+	return NULL;
+}
+
+/* "row TABLE SERVICE": the catalogue must have it. */
+static const char *parse_row(struct tstr *rest, const struct catalogue *cat,
+			     struct waiver *w, char *why, size_t whysize)
+{
+	struct tstr t, svc;
+	unsigned long table;
+	size_t i, n = catalogue_count(cat);
+
+	if (!tstr_word(rest, &t) || !tstr_word(rest, &svc))
+		return "a row waiver is 'row TABLE SERVICE'";
+	if (tstr_uint(t, &table) != 0 || table > 63) {
+		snprintf(why, whysize, "bad table '%.*s' (0-63)", TSHOW(t));
+		return why;
+	}
+	for (i = 0; i < n; i++) {
+		const struct cat_row *r = catalogue_row(cat, i);
+
+		if (r->table == table && tstr_is(svc, r->service)) {
+			w->table = (uint8_t)table;
+			w->service = r->service;   /* the catalogue outlives us */
+			return NULL;
+		}
+	}
+	snprintf(why, whysize, "no catalogue row 'table %lu %.*s' ('impwatch "
+		 "rules' lists them)", table, TSHOW(svc));
+	return why;
+}
+
+/* WHAT: [FINDING] FLOWS [CLIENT -> SERVER]. */
+static const char *parse_what(struct tstr s, const struct catalogue *cat,
+			      const struct hosts *hosts, struct waiver *w,
+			      char *why, size_t whysize)
+{
+	struct tstr word, c, arrow, sv, extra;
+	const char *e;
+	int f;
+
+	if (!tstr_word(&s, &word))
+		return "no flows before the first '|'";
+	f = finding_of(word);
+	if (f < 0) {
+		snprintf(why, whysize, "'%.*s' is no finding", TSHOW(word));
+		return why;
+	}
+	if (f > 0) {
+		w->finding = (uint8_t)f;
+		if (!tstr_word(&s, &word))
+			return "no flows after the finding";
+	}
+	if (tstr_is(word, "row"))
+		e = parse_row(&s, cat, w, why, whysize);
+	else
+		e = parse_flows(word, w, why, whysize);
+	if (e)
+		return e;
+	if (!tstr_word(&s, &c))
+		return NULL;
+	if (!tstr_word(&s, &arrow) || !tstr_is(arrow, "->") ||
+	    !tstr_word(&s, &sv) || tstr_word(&s, &extra))
+		return "after the flows, only 'CLIENT -> SERVER' (each 'any', "
+		       "an address or network, or a role)";
+	if ((e = parse_end(c, hosts, &w->client, why, whysize)) ||
+	    (e = parse_end(sv, hosts, &w->server, why, whysize)))
+		return e;
+	return NULL;
+}
+
+/* A ticket id: what a change tracker names a ticket with. */
+static bool ticket_ok(struct tstr t)
+{
+	size_t i;
+
+	if (t.n == 0 || t.n > WAIVER_TICKET_MAX)
+		return false;
+	for (i = 0; i < t.n; i++) {
+		char ch = t.s[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || strchr("._-:/#", ch)))
+			return false;
+	}
+	return true;
+}
+
+/* One line into w; a reason on error. */
+static const char *parse_line(struct tstr line, const struct catalogue *cat,
+			      const struct hosts *hosts, int32_t today,
+			      struct waiver *w, char *why, size_t whysize)
+{
+	struct tstr what, until, ticket, more;
+	const char *e;
+
+	if (!tstr_item(&line, '|', &what) || !tstr_item(&line, '|', &until) ||
+	    !tstr_item(&line, '|', &ticket))
+		return "expected 3 fields: WHAT | UNTIL | TICKET";
+	if (tstr_item(&line, '|', &more))
+		return "more than 3 fields: WHAT | UNTIL | TICKET";
+	if ((e = parse_what(what, cat, hosts, w, why, whysize)))
+		return e;
+	if (!waiver_date(until.s, until.n, &w->until_day)) {
+		snprintf(why, whysize, "'%.*s' is not a date (YYYY-MM-DD)",
+			 TSHOW(until));
+		return why;
+	}
+	if (!ticket_ok(ticket)) {
+		snprintf(why, whysize, "bad ticket '%.*s' (1-%d letters, digits "
+			 "and . _ - : / #)", TSHOW(ticket), WAIVER_TICKET_MAX);
+		return why;
+	}
+	w->expired = w->until_day < today;
+	memcpy(w->until, until.s, 10);
+	memcpy(w->ticket, ticket.s, ticket.n);
+	w->what = strndup(what.s, what.n);
+	return w->what ? NULL : "out of memory";
+}
+
+/* Room for one more waiver, zeroed. */
+static int grow(struct waivers *ws)
+{
+	size_t cap = ws->cap ? ws->cap * 2 : 16;
+	struct waiver *w = realloc(ws->w, cap * sizeof(*w));
+
+	if (!w)
+		return -1;
+	memset(w + ws->cap, 0, (cap - ws->cap) * sizeof(*w));
+	ws->w = w;
+	ws->cap = cap;
+	return 0;
+}
+
+struct waivers *waivers_parse(const char *name, const char *buf, size_t len,
+			      const struct catalogue *cat,
+			      const struct hosts *hosts, int32_t today,
+			      FILE *err)
+{
+	struct waivers *ws = calloc(1, sizeof(*ws));
+	struct tlines tl;
+	struct tstr line, t;
+	char why[256];
+	const char *e;
+
+	if (!ws) {
+		fprintf(err, "impwatch: out of memory\n");
+		return NULL;
+	}
+	tlines_init(&tl, buf, len);
+	while (tlines_next(&tl, &line)) {
+		if (tline_check(name, tl.lineno, line, MAX_RULE_LINE, err) != 0)
+			goto fail;
+		t = tstr_trim(line);
+		if (t.n == 0 || t.s[0] == '#')
+			continue;
+		if (ws->n == WAIVER_MAX) {
+			tline_error(err, name, tl.lineno, line, "more than %d "
+				    "waivers", WAIVER_MAX);
+			goto fail;
+		}
+		if (ws->n == ws->cap && grow(ws) != 0) {
+			fprintf(err, "impwatch: out of memory\n");
+			goto fail;
+		}
+		e = parse_line(t, cat, hosts, today, &ws->w[ws->n], why,
+			       sizeof(why));
+		ws->w[ws->n].line = tl.lineno;
+		ws->n++;
+		if (e) {
+			tline_error(err, name, tl.lineno, line, "%s", e);
+			goto fail;
+		}
+	}
+	return ws;
+fail:
+	waivers_free(ws);
+	return NULL;
+}
+
+struct waivers *waivers_load(const char *path, const struct catalogue *cat,
+			     const struct hosts *hosts, int32_t today,
+			     FILE *err)
+{
+	struct waivers *w;
+	char *buf;
+	size_t len;
+
+	if (textfile_read(path, WAIVER_FILE_MAX, "a waiver file", &buf, &len,
+			  err) != 0)
+		return NULL;
+	w = waivers_parse(path, buf, len, cat, hosts, today, err);
+	free(buf);
+	return w;
+}
+
+void waivers_free(struct waivers *ws)
+{
+	size_t i;
+
+	if (!ws)
+		return;
+	for (i = 0; i < ws->n; i++)
+		free(ws->w[i].what);
+	free(ws->w);
+	free(ws);
+}
+
+size_t waivers_count(const struct waivers *ws)
+{
+	return ws ? ws->n : 0;
+}
+
+const struct waiver *waivers_get(const struct waivers *ws, size_t i)
+{
+	return ws && i < ws->n ? &ws->w[i] : NULL;
+}
+
+/* One end of r (its address and inventory roles) against e. */
+static bool end_ok(const struct waiver_end *e, const struct ip_addr *a,
+		   uint32_t roles)
+{
+	switch (e->kind) {
+	case WE_NET:
+		return hosts_net_has(&e->net, e->prefix, a);
+	case WE_ROLE:
+		return (roles & e->roles) != 0;
+	default:
+		return true;
+	}
+}
+
+/* Whether waiver w's pattern matches finding record r. */
+static bool matches(const struct waiver *w, const struct catalogue *cat,
+		    const struct flow_record *r)
+{
+	uint16_t port = rec_server_port(r), i;
+	struct cat_hits h;
+	bool row = false;
+
+	if (w->finding && !(r->findings & (1u << (w->finding - 1))))
+		return false;
+	if (w->service) {
+		record_rows(cat, r, &h);
+		for (i = 0; i < h.n && !row; i++) {
+			const struct cat_row *cr = catalogue_row(cat, h.rows[i]);
+
+			row = cr->table == w->table &&
+			      strcmp(cr->service, w->service) == 0;
+		}
+		if (!row)
+			return false;
+	} else {
+		if (r->key.proto != w->proto)
+			return false;
+		if ((w->proto == IPPROTO_NUM_TCP || w->proto == IPPROTO_NUM_UDP) &&
+		    (port < w->port_lo || port > w->port_hi))
+			return false;
+	}
+	return end_ok(&w->client, rec_client_ip(r), r->client_host.roles) &&
+	       end_ok(&w->server, rec_server_ip(r), r->server_host.roles);
+}
+
+void waivers_apply(struct waivers *ws, const struct catalogue *cat,
+		   struct flow_record *r, bool count)
+{
+	unsigned covered = 0;
+	size_t i;
+
+	r->waiver = NULL;
+	r->waived = 0;
+	if (!ws || !verdict_is_finding((enum verdict)r->verdict) || !r->findings)
+		return;
+	for (i = 0; i < ws->n; i++) {
+		struct waiver *w = &ws->w[i];
+
+		if (!matches(w, cat, r))
+			continue;
+		if (count)
+			w->flows++;
+		if (w->expired)
+			continue;
+		covered |= w->finding ? 1u << (w->finding - 1) : r->findings;
+		if (!r->waiver)
+			r->waiver = w;
+	}
+	r->waived = r->waiver && (r->findings & ~covered) == 0;
+}
