@@ -225,6 +225,11 @@ static void assert_tcp4(const struct packet *p, uint32_t src, uint32_t dst)
 	assert_int_equal(p->payload_len, 10);
 	assert_non_null(p->payload);
 	assert_memory_equal(p->payload, "abcdefghij", 10);
+	/* The sequence number and the first bytes, kept for the TLS-only
+	   check once the frame is gone. */
+	assert_int_equal(p->tcp_seq, 1000);
+	assert_int_equal(p->tcp_head_len, TCP_HEAD_BYTES);
+	assert_memory_equal(p->tcp_head, "abcdefghij", TCP_HEAD_BYTES);
 	assert_int_equal(p->l3_len, 50);
 	assert_int_equal(p->l3[0], 0x45);
 	assert_int_equal(p->truncated, 0);
@@ -1185,6 +1190,8 @@ static void test_ipv4_len_over_cap_and_snaplen(void **state)
 				       &x->p), DECODE_OK);
 	assert_int_equal(x->p.truncated, 1);
 	assert_int_equal(x->p.payload_len, 5);
+	assert_int_equal(x->p.tcp_head_len, 5);   /* what was captured */
+	assert_memory_equal(x->p.tcp_head, "abcde", 5);
 	assert_int_equal(x->p.l3_len, 45);
 	assert_int_equal(x->p.wire_len, f.n);
 	assert_int_equal(x->d.snap_truncated, 1);
