@@ -8,6 +8,8 @@
 #   fuzz_catalogue   catalogue text, plain and as an override
 #                    (fuzz/fuzz_catalogue.c)
 #   fuzz_hosts       site inventory text (fuzz/fuzz_hosts.c)
+#   fuzz_waivers     waiver file text, and records it waives
+#                    (fuzz/fuzz_waivers.c)
 #   mkseeds          the seed builder (fuzz/mkseeds.c), no sanitizers
 #
 # The library is every src/*.c but main.c, as the Makefile's, compiled
@@ -59,7 +61,7 @@ for src in src/*.c "$out/rules_embedded.c"; do
 	objs="$objs $obj"
 done
 
-for t in fuzz_decode fuzz_pcap fuzz_catalogue fuzz_hosts; do
+for t in fuzz_decode fuzz_pcap fuzz_catalogue fuzz_hosts fuzz_waivers; do
 	# shellcheck disable=SC2086
 	$CLANG $cflags $pkg_cflags -fsanitize=fuzzer -o "$out/$t" "fuzz/$t.c" $objs $pkg_libs
 	echo "fuzz: built $out/$t"

@@ -18,7 +18,7 @@ main() {
 
 	secs=${1:-60}
 	out=build/fuzz
-	targets=${FUZZ_TARGETS:-fuzz_decode fuzz_pcap fuzz_catalogue fuzz_hosts}
+	targets=${FUZZ_TARGETS:-fuzz_decode fuzz_pcap fuzz_catalogue fuzz_hosts fuzz_waivers}
 	pass=0
 	fail=0
 
@@ -45,6 +45,7 @@ main() {
 		decode) max_len=16384; dict=-dict=fuzz/decode.dict ;;
 		catalogue) max_len=16384; dict=-dict=fuzz/catalogue.dict ;;
 		hosts) max_len=16384; dict=-dict=fuzz/hosts.dict ;;
+		waivers) max_len=16384; dict=-dict=fuzz/waivers.dict ;;
 		pcap) max_len=65536; dict=-dict=fuzz/decode.dict ;;
 		*) max_len=65536 ;;
 		esac

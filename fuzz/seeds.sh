@@ -11,7 +11,7 @@ mkseeds=build/fuzz/mkseeds
 # fuzz_pcap reads at most this much of a seed (the run's -max_len).
 pcap_max=65536
 
-mkdir -p "$out/decode" "$out/pcap" "$out/catalogue" "$out/hosts"
+mkdir -p "$out/decode" "$out/pcap" "$out/catalogue" "$out/hosts" "$out/waivers"
 
 caps=""
 for f in pcaps/*.pcap pcaps/*.pcapng; do
@@ -67,3 +67,7 @@ for f in fuzz/site.hosts tests/hosts/*.hosts; do
 	n=$((n + 1))
 done
 echo "fuzz: $n inventory seeds for fuzz_hosts"
+
+# fuzz_waivers: the example waiver file.
+cp fuzz/site.waivers "$out/waivers/site.waivers"
+echo "fuzz: 1 waiver seed for fuzz_waivers"
