@@ -685,12 +685,16 @@ void report_text_alert_line(struct report *r, const struct flow_record *f, FILE 
 	explain_transport(tr, f->key.proto);
 	explain_reason(r->cat, f, why);
 	if (f->key.pa || f->key.pb)
-		fprintf(o, "alert %s %s %s %s:%u -> %s:%u: %s\n", t,
+		fprintf(o, "alert %s %s %s %s:%u -> %s:%u: %s", t,
 			verdict_name((enum verdict)f->verdict), tr, cip,
 			rec_client_port(f), sip, rec_server_port(f), why);
 	else
-		fprintf(o, "alert %s %s %s %s -> %s: %s\n", t,
+		fprintf(o, "alert %s %s %s %s -> %s: %s", t,
 			verdict_name((enum verdict)f->verdict), tr, cip, sip, why);
+	if (f->waiver)
+		fprintf(o, " (%s %s until %s)", f->waived ? "waived by" :
+			"partly waived by", f->waiver->ticket, f->waiver->until);
+	fputc('\n', o);
 }
 
 static void text_interim(struct report *r, const struct run_stats *s)

@@ -430,6 +430,9 @@ if jis 'select(.type == "flow" and .server_port == 5061 and .verdict == "clearte
 	([.waivers[].state] == ["in-force", "in-force", "in-force", "unused"])' "$tmp/out" &&
    ! jis 'select(.type == "flow" and .verdict == "documented") | has("waiver")' "$tmp/out"
 then ok; else failed waivers-json-fields; show "$tmp/out"; fi
+# Alerts say the waiver too.
+check waivers-alert 0 '^alert [^ ]+ cleartext tcp 127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:5061: .* \(waived by CHG-1001 until 2999-12-31\)$' \
+	"$bin" -q --validate --alert-file - -o /dev/null --waivers "$tmp/all.waivers" -r "$tls"
 # An expired waiver: the 8443 finding fails again, and is listed so.
 sed 's/| 2999-12-31 | CHG-1002/| 2000-01-01 | CHG-1002/' "$tmp/all.waivers" >"$tmp/old.waivers"
 check waivers-expired 1 'CHG-1002 +until 2000-01-01  tcp/8443 127.0.0.1 -> any +1 flow, EXPIRED: waives nothing' \
