@@ -67,12 +67,16 @@ enum dir_basis {
 
 /* flow.tls: a flow on a port whose rows all require TLS (catalogue.h's
    CT_TLS), whose client SYN was seen, waits for the client's first
-   payload byte (sequence number ISN + 1) and is then judged once. */
+   payload byte (sequence number ISN + 1) and is then judged once; one
+   whose SYN was not seen is never judged (FTLS_UNSEEN). */
 enum flow_tls {
-	FTLS_NONE = 0,  /* not judged: TLS not required, or start unseen */
-	FTLS_WAIT,      /* waiting for the client's first payload */
+	FTLS_NONE = 0,  /* TLS not required (or not a TCP flow) */
+	FTLS_WAIT,      /* waiting for the client's first payload; at the
+	                   end: none came, or not its first byte */
 	FTLS_OK,        /* it began with a TLS record or an SSLv2 hello */
-	FTLS_CLEAR      /* it did not: the cleartext finding */
+	FTLS_CLEAR,     /* it did not: the cleartext finding */
+	FTLS_UNSEEN     /* TLS required, but the start was not captured:
+	                   never judged */
 };
 
 struct flow_key {

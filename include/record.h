@@ -55,6 +55,7 @@ struct flow_record {
 	uint8_t server_is_b;       /* the server is the key's side B */
 	uint8_t verdict;           /* enum verdict */
 	uint8_t findings;          /* flow.findings: bit v, finding v applies */
+	uint8_t tls;               /* enum flow_tls: the TLS-only check */
 	uint8_t waived;            /* waivers in force cover every finding */
 	const struct waiver *waiver; /* the first waiver in force matching
 	                              it (waiver.h; the sink's, outliving

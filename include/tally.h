@@ -75,6 +75,10 @@ uint64_t tally_flows(const struct tally *t, enum verdict v);
    direction only (half-duplex mirroring). */
 void tally_one_way(const struct tally *t, uint64_t *judged, uint64_t *one_way);
 
+/* Flows on ports whose rows all require TLS that the cleartext check
+   could not judge: their SYN, or their client's first bytes, unseen. */
+uint64_t tally_tls_unjudged(const struct tally *t);
+
 const struct coverage *tally_coverage(const struct tally *t);
 
 /* Flows that ended in Zeek's conn_state s (connstate.h). */

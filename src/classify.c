@@ -107,7 +107,7 @@ static void tls_start(const struct catalogue *cat, struct flow *f,
 	struct cat_hits h;
 	uint16_t i;
 
-	if (p->proto != IPPROTO_NUM_TCP || f->basis != BASIS_SYN)
+	if (p->proto != IPPROTO_NUM_TCP)
 		return;
 	classify_rows(cat, f, &h);
 	for (i = 0; i < h.n; i++)
@@ -115,6 +115,10 @@ static void tls_start(const struct catalogue *cat, struct flow *f,
 			return;
 	if (!h.n)
 		return;
+	if (f->basis != BASIS_SYN) {
+		f->tls = FTLS_UNSEEN;
+		return;
+	}
 	f->tls = FTLS_WAIT;
 	f->tls_seq = (uint16_t)(p->tcp_seq + 1u);
 	/* Data in the SYN itself (TCP Fast Open, RFC 7413) is the first. */

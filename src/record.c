@@ -45,6 +45,7 @@ void record_from_flow(struct flow_record *r, const struct flow *f,
 	r->server_is_b = f->server_is_b;
 	r->verdict = f->verdict;
 	r->findings = f->findings;
+	r->tls = f->tls;
 	r->end_reason = f->end_reason;
 	r->basis = f->basis;
 	r->tunnel = f->tunnel;

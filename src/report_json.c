@@ -967,6 +967,8 @@ static void json_summary_record(struct report *r, const struct run_stats *s,
 	jw_u64(w, "peak_flows", s->work.flows.peak_active);
 	jw_u64(w, "evictions", s->work.flows.ended[END_EVICTED]);
 	jw_verdicts(w, r);
+	/* On TLS-only ports: flows the cleartext check could not judge. */
+	jw_u64(w, "tls_not_judged", tally_tls_unjudged(r->tally));
 	jw_obj(w, "flows_by_end_reason");
 	for (e = 1; e < END_COUNT; e++)
 		jw_u64(w, end_reason_name((enum end_reason)e), s->work.flows.ended[e]);

@@ -586,12 +586,17 @@ static void text_cleartext(FILE *o, struct report *r,
 			   struct app_agg *const *apps, size_t n_apps)
 {
 	uint64_t n = tally_flows(r->tally, V_CLEARTEXT);
+	uint64_t unjudged = tally_tls_unjudged(r->tally);
 	char tr[8], port[16];
 	const char *app;
 	size_t i;
 
 	fprintf(o, "\n%s: %llu flow%s\n", verdict_title(V_CLEARTEXT),
 		(unsigned long long)n, n == 1 ? "" : "s");
+	if (unjudged)
+		fprintf(o, "  not judged: %llu flow%s on TLS-only ports (start, "
+			"or the client's first bytes, not captured)\n",
+			(unsigned long long)unjudged, unjudged == 1 ? "" : "s");
 	if (!n) {
 		fputs("  (none)\n", o);
 		return;

@@ -39,6 +39,7 @@ struct tally {
 	uint64_t vflows[V_COUNT], vpkts[V_COUNT], vbytes[V_COUNT];
 	struct coverage *cov;         /* rows exercised */
 	uint64_t tcp_judged;          /* TCP flows of 3 packets or more */
+	uint64_t tls_unjudged;        /* on TLS-only ports, not judged */
 	uint64_t tcp_one_way;         /* ... of them seen in one direction */
 	uint64_t conn_states[CS_COUNT];
 	uint64_t attempts[V_COUNT];   /* TCP attempts, never sessions */
@@ -97,6 +98,11 @@ void tally_free(struct tally *t)
 uint64_t tally_flows(const struct tally *t, enum verdict v)
 {
 	return (unsigned)v < V_COUNT ? t->vflows[v] : 0;
+}
+
+uint64_t tally_tls_unjudged(const struct tally *t)
+{
+	return t->tls_unjudged;
 }
 
 void tally_one_way(const struct tally *t, uint64_t *judged, uint64_t *one_way)
@@ -327,6 +333,8 @@ void tally_add(struct tally *r, const struct flow_record *f)
 		if (!f->pkts[0] || !f->pkts[1])
 			r->tcp_one_way++;
 	}
+	if (f->tls == FTLS_WAIT || f->tls == FTLS_UNSEEN)
+		r->tls_unjudged++;
 	if (r->cov)
 		coverage_add(r->cov, f);
 	app_count(r, f, v, port, pkts, rec_bytes(f));

@@ -220,5 +220,12 @@ status clear-validate pcaps/real-tls-cleartext.pcap 1 --validate
 want clear-no-dpi pcaps/real-tls-cleartext.pcap 'tcp 636 cleartext - -' --no-dpi
 summary clear-no-dpi-counts pcaps/real-tls-cleartext.pcap \
 	'.flows_by_verdict | .documented == 3 and .cleartext == 3' --no-dpi
+summary clear-all-judged pcaps/real-tls-cleartext.pcap '.tls_not_judged == 0'
+# Without the SYNs every flow starts mid-stream: none is judged, none is
+# a finding, and the summary counts them.
+summary clear-no-syn pcaps/real-tls-cleartext.pcap \
+	'.tls_not_judged == 6 and .flows_by_verdict.cleartext == 0 and
+	 .flows_by_verdict.documented == 6' -f 'tcp[tcpflags] & tcp-syn == 0'
+
 
 finish dpi

@@ -572,13 +572,17 @@ static void test_cleartext(void **state)
 	f = first(x, &p);
 	assert_int_equal(f->verdict, V_CLEARTEXT);
 
-	/* Mid-stream: the start unseen, never judged. */
+	/* Mid-stream: the start unseen, never judged, and said so. */
 	p = pkt(6, CLIENT, 51004, PUB, 5061, TCPF_ACK | TCPF_PSH);
 	p.payload = (const uint8_t *)sip;
 	p.payload_len = sizeof(sip) - 1;
+	p.tcp_head_len = TCP_HEAD_BYTES;
+	memcpy(p.tcp_head, sip, TCP_HEAD_BYTES);
 	f = first(x, &p);
-	assert_int_equal(f->tls, FTLS_NONE);
+	assert_int_equal(f->tls, FTLS_UNSEEN);
 	assert_int_equal(f->verdict, V_DOCUMENTED);
+	classify_tls(f, &p, false);
+	assert_int_equal(f->tls, FTLS_UNSEEN);
 
 	/* STARTTLS ports and 8080 allow clear text. */
 	f = tls_flow(x, 51005, 5222, 1);
