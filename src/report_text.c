@@ -993,8 +993,16 @@ static bool text_counts(FILE *o, const struct report *r, bool finding)
 	return n > 0;
 }
 
+/* "; 2 waived": the finding flows --waivers waived, counted above too. */
+static void text_waived(FILE *o, const struct run_stats *s)
+{
+	if (s->waived)
+		fprintf(o, "; %llu waived", (unsigned long long)s->waived);
+}
+
 /* The report's first line, its answer: the verdict and exit status, the
-   flows of each finding, and why a run is inconclusive (gate.h). */
+   flows of each finding (and how many of them were waived), and why a
+   run is inconclusive (gate.h). */
 static void text_lead(FILE *o, const struct report *r, const struct run_stats *s)
 {
 	bool findings = text_counts(NULL, r, true);
@@ -1004,17 +1012,22 @@ static void text_lead(FILE *o, const struct report *r, const struct run_stats *s
 		if (findings && !s->validate) {
 			fputs("FINDINGS: ", o);
 			text_counts(o, r, true);
+			text_waived(o, s);
 			fputs(" (exit 0: no --validate)\n", o);
 			return;
 		}
 		fputs(s->validate ? "PASS: " : "NO FINDINGS: ", o);
-		if (!text_counts(o, r, false))
+		if (!text_counts(o, r, false) && !s->waived)
 			fputs("no flows", o);
+		if (s->waived)
+			fprintf(o, "%s%llu waived", text_counts(NULL, r, false) ?
+				", " : "", (unsigned long long)s->waived);
 		fputs(" (exit 0)\n", o);
 		return;
 	case 1:
 		fputs("FAIL: ", o);
 		text_counts(o, r, true);
+		text_waived(o, s);
 		/* Part of the traffic was not judged: what was judged fails. */
 		if (gate_any(s->gate)) {
 			fputs("; also ", o);
@@ -1034,6 +1047,7 @@ static void text_lead(FILE *o, const struct report *r, const struct run_stats *s
 	if (findings) {
 		fputs("; findings: ", o);
 		text_counts(o, r, true);
+		text_waived(o, s);
 	}
 	fprintf(o, " (exit %d)\n", s->exit_status);
 }
@@ -1074,6 +1088,7 @@ static void text_summary(struct report *r, const struct run_stats *s)
 	free(apps);
 	free(v);
 	if (r->brief) {
+		waivers_text_summary(o, s->waivers, s->waived);
 		text_inconclusive(o, s->gate);
 		return;
 	}

@@ -420,6 +420,8 @@ tls=pcaps/real-tls-cleartext.pcap
 } >"$tmp/all.waivers"
 check waivers-pass 0 '^Validate: PASS: every flow is documented or a waived finding' \
 	"$bin" -q --validate --waivers "$tmp/all.waivers" -r "$tls"
+lead waivers-lead-pass 'PASS: 3 documented, 3 waived (exit 0)' -q --validate --waivers "$tmp/all.waivers" -r "$tls"
+lead cleartext-lead 'FAIL: 3 cleartext (exit 1)' -q --validate -r "$tls"
 has waivers-text "$tmp/out" 'app SIP, waived by CHG-1001 until 2999-12-31'
 has waivers-unused "$tmp/out" 'CHG-1004 +until 2999-12-31  udp/9999 +0 flows, matched nothing'
 has waivers-count "$tmp/out" '^Waivers: 4; 3 finding flows waived'
@@ -437,6 +439,9 @@ check waivers-alert 0 '^alert [^ ]+ cleartext tcp 127\.0\.0\.1:[0-9]+ -> 127\.0\
 sed 's/| 2999-12-31 | CHG-1002/| 2000-01-01 | CHG-1002/' "$tmp/all.waivers" >"$tmp/old.waivers"
 check waivers-expired 1 'CHG-1002 +until 2000-01-01  tcp/8443 127.0.0.1 -> any +1 flow, EXPIRED: waives nothing' \
 	"$bin" -q --validate --waivers "$tmp/old.waivers" -r "$tls"
+lead waivers-lead-fail 'FAIL: 3 cleartext; 2 waived (exit 1)' -q --validate --waivers "$tmp/old.waivers" -r "$tls"
+check waivers-brief 1 '^  line 3 +CHG-1002 +until 2000-01-01 .*EXPIRED' \
+	"$bin" -q --validate --brief --waivers "$tmp/old.waivers" -r "$tls"
 check waivers-expired-json 1 '"state":"expired"' \
 	"$bin" -q --validate --format json --waivers "$tmp/old.waivers" -r "$tls"
 # A waiver of another finding leaves the cleartext one.
