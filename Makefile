@@ -59,7 +59,7 @@ TESTS_SRC := $(wildcard tests/unit/test_*.c)
 TESTS   := $(TESTS_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 GEN     := $(BUILD)/gen_pcaps
 
-.PHONY: all check demo deps unit golden records check-man update-golden check-corpus pcaps clean \
+.PHONY: all check demo deps unit golden records ecs check-man update-golden check-corpus pcaps clean \
 	bench fuzz fuzz-run check-valgrind install uninstall deb check-install
 
 all: $(BIN)
@@ -118,6 +118,10 @@ golden: $(BIN)
 records: $(BUILD)/records/cid $(BUILD)/records/flowdump $(BIN)
 	@sh tests/records/run.sh $(BUILD)/records/cid $(BUILD)/records/flowdump $(BIN)
 
+# --format ecs against the ECS field types (tests/records/ecs_schema.json).
+ecs: $(BIN)
+	@sh tests/records/ecs.sh $(BIN)
+
 # The manual pages render without a warning and list the options --help does.
 check-man: $(BIN)
 	@sh tests/man/run.sh $(BIN)
@@ -131,6 +135,7 @@ check: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory golden
 	@$(MAKE) --no-print-directory records
+	@$(MAKE) --no-print-directory ecs
 	@sh tests/cli/run.sh $(BIN)
 	@sh tests/man/run.sh $(BIN)
 	@sh tests/dpi/run.sh $(BIN) $(CORPUS)

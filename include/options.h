@@ -130,7 +130,7 @@
  *                    capture's is refused
  *            LIST    each use adds one, at most max: FIELD[max] and
  *                    the count n_FIELD
- *            FORMAT  text, json or csv: an enum report_format
+ *            FORMAT  text, json, csv or ecs: an enum report_format
  *            FLAG    no argument: a bool set true
  *            ON, OFF no argument: an int set to 1 or 0 (-1 when neither
  *                    was given)
@@ -171,10 +171,11 @@ X(IO, 'w', NULL, "FILE", REPORT, ALSO, output, \
   ".pcapng or .cap is refused (packets go to\n" \
   "--dump-undocumented)") \
 X(IO, 0, "format", "FMT", FORMAT, RUN, fmt, \
-  FMT_TEXT, 0, 0, "(text, json, csv)", \
+  FMT_TEXT, 0, 0, "(text, json, csv, ecs)", \
   "text (default: a summary), json (JSON lines: one\n" \
   "flow object per flow, then the summary's records,\n" \
-  "each under 10,000 bytes), csv") \
+  "each under 10,000 bytes), csv, ecs (JSON lines in\n" \
+  "Elastic Common Schema names)") \
 X(IO, 0, "top", "N", UINT, RUN, top, \
   20, 0, 100000, "", \
   "items listed in each list of the text report (largest\n" \

@@ -30,7 +30,8 @@
 #define REPORT_FORMATS(X) \
 	X(FMT_TEXT, "text", report_text_writer) \
 	X(FMT_JSON, "json", report_json_writer) \
-	X(FMT_CSV, "csv", report_csv_writer)
+	X(FMT_CSV, "csv", report_csv_writer) \
+	X(FMT_ECS, "ecs", report_ecs_writer)
 
 enum report_format {
 #define REPORT_FORMAT_ENUM(id, name, writer) id,

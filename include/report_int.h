@@ -30,6 +30,8 @@ struct report {
 	bool header_done;      /* CSV header written */
 	struct jw jw;          /* JSON records are built here */
 	struct time_cache tc;  /* the date of the last time written */
+	uint64_t ecs_last_us;  /* ECS: the last packet of the records
+	                          written, the summary's @timestamp */
 };
 
 /*

@@ -8,9 +8,10 @@
 # with a non-UTC TZ: output must not depend on the local time zone.
 #
 # What differs from run to run by design is replaced before the diff: the
-# run id, wall-clock times, the host name (the default sensor), the
-# library versions and where the binary is (the command line's first
-# word), in JSON records and in the text report's provenance lines.
+# run id, wall-clock times (ECS: event.created), the host name (the
+# default sensor; ECS: observer.name), the library versions and where the
+# binary is (the command line's first word), in JSON records and in the
+# text report's provenance lines.
 set -u
 . "$(dirname "$0")/../lib/sh.sh"
 bin=$1
@@ -26,6 +27,8 @@ normalise() {
 	    -e 's/"(ndpi_version|libpcap_version)":"[^"]*"/"\1":"VERSION"/g' \
 	    -e 's/"command_line":"[^" ]*impwatch/"command_line":"impwatch/' \
 	    -e "s/\"sensor\":\"$host\"/\"sensor\":\"HOST\"/g" \
+	    -e 's/"created":"[^"]*"/"created":"WALL"/g' \
+	    -e "s/\"observer\":\\{\"name\":\"$host\"/\"observer\":{\"name\":\"HOST\"/g" \
 	    -e 's/^(Run +)[0-9a-f]{32} (on sensor ).*/\1RUN \2HOST/' \
 	    -e 's/^(Versions +).*/\1VERSIONS/' \
 	    -e 's/^(Command +)[^ ]*impwatch/\1impwatch/' \

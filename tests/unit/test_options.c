@@ -328,9 +328,11 @@ static void test_kinds(void **state)
 	assert_int_equal(o.fmt, FMT_JSON);
 	assert_int_equal(parse(&o, err, sizeof(err), "--format=csv", NULL), -1);
 	assert_int_equal(o.fmt, FMT_CSV);
+	assert_int_equal(parse(&o, err, sizeof(err), "--format", "ecs", NULL), -1);
+	assert_int_equal(o.fmt, FMT_ECS);
 	assert_int_equal(parse(&o, err, sizeof(err), "--format", "xml", NULL), 2);
 	assert_string_equal(err, "impwatch: invalid value 'xml' for --format "
-			    "(text, json, csv)\nTry 'impwatch --help'.\n");
+			    "(text, json, csv, ecs)\nTry 'impwatch --help'.\n");
 
 	/* The last of --alerts and --no-alerts counts. */
 	assert_int_equal(parse(&o, err, sizeof(err), "--alerts", NULL), -1);

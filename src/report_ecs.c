@@ -1,0 +1,942 @@
+/*
+ * report_ecs.c: JSON lines in Elastic Common Schema field names, one
+ * event per line, for Filebeat's or Elastic Agent's plain JSON input
+ * (and Splunk's KV_MODE=json) with no ingest pipeline.
+ *
+ * The same events as --format json: a flow as it ends, an alert, an
+ * interim stats report, and the summary, which is cut into events of
+ * their own (the run, each input file, each port and application
+ * aggregate, each catalogue row's coverage, each tunnel carrier) so that
+ * no line is longer than JSON_LINE_MAX. Every event carries @timestamp,
+ * ecs.version, event.kind/category/type/dataset and observer.*, its
+ * dotted ECS names written as nested objects (what the JSON input
+ * expects when no pipeline expands dotted keys); what ECS has no field
+ * for goes under "impwatch".
+ *
+ * Field names and types are those of the ECS reference (version
+ * ECS_VERSION); tests/records/ecs_schema.json lists each field used and
+ * its type, and the records suite checks every event against it.
+ */
+#include "report_int.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "carrier.h"
+#include "connstate.h"
+#include "coverage.h"
+#include "jsonw.h"
+#include "trust.h"
+#include "util.h"
+
+/* The ECS release whose field reference this writer follows. */
+#define ECS_VERSION "8.11.0"
+
+/* How much of an event is written: everything, then without the free
+   text (sentences, names, lists) when that is too long for one line,
+   then only the fixed-size fields, which always fit. */
+enum ecs_detail {
+	ECS_FULL = 0,
+	ECS_LEAN,
+	ECS_MINIMAL
+};
+
+/* One event's builder: writes the whole object at the given detail. */
+typedef void (*ecs_build_fn)(struct report *r, const void *arg,
+			     enum ecs_detail d);
+
+/*
+ * Build an event with fn and write it as one line: when the line would
+ * be longer than JSON_LINE_MAX (its newline included), build it again
+ * with less detail. An event that went out early (out of memory) is
+ * finished as it is.
+ */
+static void ecs_emit(struct report *r, ecs_build_fn fn, const void *arg)
+{
+	struct jw *w = &r->jw;
+	struct jw_mark m = jw_mark(w);
+	int d;
+
+	for (d = ECS_FULL; d <= ECS_MINIMAL; d++) {
+		fn(r, arg, (enum ecs_detail)d);
+		if (jw_len(w) + 1 <= JSON_LINE_MAX || d == ECS_MINIMAL ||
+		    !jw_rewind(w, &m))
+			break;
+	}
+	jw_line(w);
+}
+
+/* The IANA protocol keyword ECS's network.transport wants (IANA
+   "Assigned Internet Protocol Numbers"), or NULL for a number it is not
+   given for here. */
+static const char *ecs_transport(uint8_t proto)
+{
+	switch (proto) {
+	case 1: return "icmp";
+	case 2: return "igmp";
+	case 6: return "tcp";
+	case 17: return "udp";
+	case 47: return "gre";
+	case 50: return "esp";
+	case 51: return "ah";
+	case 58: return "ipv6-icmp";
+	case 132: return "sctp";
+	}
+	return NULL;
+}
+
+/* A number as a JSON string: ECS keeps VLAN ids and protocol numbers
+   as keywords. */
+static void ecs_num_str(struct jw *w, const char *key, uint64_t v)
+{
+	char b[24];
+
+	snprintf(b, sizeof(b), "%llu", (unsigned long long)v);
+	jw_str_plain(w, key, b);
+}
+
+/* A time in microseconds, as @timestamp and event.start write it. */
+static void ecs_time(struct report *r, const char *key, uint64_t us)
+{
+	char t[TIME_STR_MAX];
+
+	fmt_time_cached(&r->tc, us, t);
+	jw_str_plain(&r->jw, key, t);
+}
+
+/* A string lower-cased (ECS normalizes network.protocol and
+   network.application to lower case); at most len bytes of s. */
+static void ecs_lower(struct jw *w, const char *key, const char *s,
+		      size_t len)
+{
+	char b[DPI_NAME_MAX];
+	size_t i;
+
+	if (len >= sizeof(b))
+		len = sizeof(b) - 1;
+	for (i = 0; i < len; i++)
+		b[i] = (char)tolower((unsigned char)s[i]);
+	jw_strn(w, key, b, len);
+}
+
+/*
+ * The start of every event: @timestamp, ecs.version, and "event" opened
+ * with its kind, category, type, dataset and module. The caller adds
+ * what else its event says, then closes "event" with jw_obj_end().
+ * category and type are comma lists of ECS's allowed values.
+ */
+static void ecs_open(struct report *r, uint64_t ts_us, const char *kind,
+		     const char *category, const char *type,
+		     const char *dataset)
+{
+	struct jw *w = &r->jw;
+	const char *p, *e;
+	int i;
+
+	jw_obj(w, NULL);
+	ecs_time(r, "@timestamp", ts_us);
+	jw_obj(w, "ecs");
+	jw_str_plain(w, "version", ECS_VERSION);
+	jw_obj_end(w);
+	jw_obj(w, "event");
+	jw_str_plain(w, "kind", kind);
+	for (i = 0; i < 2; i++) {
+		jw_arr(w, i ? "type" : "category");
+		for (p = i ? type : category; *p; p = *e ? e + 1 : e) {
+			e = strchr(p, ',');
+			if (!e)
+				e = p + strlen(p);
+			jw_strn(w, NULL, p, (size_t)(e - p));
+		}
+		jw_arr_end(w);
+	}
+	jw_str_plain(w, "dataset", dataset);
+	jw_str_plain(w, "module", "impwatch");
+}
+
+/* "observer": impwatch itself, the sensor that saw the traffic; the
+   interface with a live capture. */
+static void ecs_observer(struct jw *w, const char *iface)
+{
+	jw_obj(w, "observer");
+	jw_str_plain(w, "product", "impwatch");
+	jw_str_plain(w, "type", "sensor");
+	jw_str_plain(w, "version", IMPWATCH_VERSION);
+	if (iface) {
+		jw_obj(w, "ingress");
+		jw_obj(w, "interface");
+		jw_str(w, "name", iface);
+		jw_obj_end(w);
+		jw_obj_end(w);
+	}
+	jw_obj_end(w);
+}
+
+/*
+ * "rule": the catalogue row that documents a flow or an aggregate. id
+ * is "TABLE:SERVICE" (the rows of one table and service are one rule
+ * of the guide), ruleset the file it was read from (the built-in
+ * catalogue, or a --rules / --rules-add file), reference its line.
+ */
+static void ecs_rule(struct jw *w, const struct cat_row *row,
+		     enum ecs_detail d)
+{
+	char b[64];
+
+	if (!row)
+		return;
+	jw_obj(w, "rule");
+	snprintf(b, sizeof(b), "%u:", (unsigned)row->table);
+	jw_key(w, "id");
+	jw_putc(w, '"');
+	jw_puts(w, b);
+	jw_puts(w, row->service);   /* a checked kebab-case id */
+	jw_putc(w, '"');
+	jw_str_plain(w, "name", row->service);
+	if (d == ECS_FULL) {
+		char ref[512];
+		int n = snprintf(ref, sizeof(ref), "%s:%u", row->file,
+				 (unsigned)row->line);
+
+		jw_str(w, "ruleset", row->file);
+		/* Where the row is written, FILE:LINE (a name too long for
+		   the buffer goes without). */
+		if (n > 0 && (size_t)n < sizeof(ref))
+			jw_str(w, "reference", ref);
+		jw_str(w, "category", row->protocol);
+		jw_str(w, "description", row->description);
+	}
+	jw_obj_end(w);
+}
+
+/* The rows of record f's service, or NULL. */
+static const struct cat_row *rec_row(const struct report *r,
+				     const struct flow_record *f)
+{
+	return f->service_row ? catalogue_row(r->cat, f->service_row - 1u)
+			      : NULL;
+}
+
+/* "source" or "destination": an end of flow f, its direction's
+   counters. */
+static void ecs_end(struct jw *w, const char *key, const struct flow_record *f,
+		    const struct ip_addr *a, uint16_t port, int dir)
+{
+	char ip[IP_STR_MAX];
+	bool ports = f->key.proto == IPPROTO_NUM_TCP ||
+		     f->key.proto == IPPROTO_NUM_UDP;
+
+	fmt_ip(a, ip);
+	jw_obj(w, key);
+	jw_str_plain(w, "ip", ip);
+	if (ports)
+		jw_u64(w, "port", port);
+	jw_u64(w, "bytes", f->bytes[dir]);
+	jw_u64(w, "packets", f->pkts[dir]);
+	jw_obj_end(w);
+}
+
+/* "network": transport, the application nDPI found, VLAN, totals. */
+static void ecs_network(struct jw *w, const struct flow_record *f)
+{
+	const char *tr = ecs_transport(f->key.proto);
+	const char *app = rec_app(f);
+
+	jw_obj(w, "network");
+	if (tr)
+		jw_str_plain(w, "transport", tr);
+	ecs_num_str(w, "iana_number", f->key.proto);
+	jw_str_plain(w, "type", f->key.family == 6 ? "ipv6" : "ipv4");
+	if (app) {
+		/* nDPI names "MASTER.APP" ("TLS.Google") or one protocol. */
+		const char *dot = strchr(app, '.');
+
+		ecs_lower(w, "protocol", app, dot ? (size_t)(dot - app)
+						  : strlen(app));
+		if (dot && dot[1])
+			ecs_lower(w, "application", dot + 1, strlen(dot + 1));
+	}
+	if (f->vlan) {
+		jw_obj(w, "vlan");
+		ecs_num_str(w, "id", f->vlan);
+		jw_obj_end(w);
+	}
+	jw_u64(w, "bytes", rec_bytes(f));
+	jw_u64(w, "packets", rec_packets(f));
+	jw_obj_end(w);
+}
+
+/* A role mask as an array of role names; ["unknown"] for none. */
+static void ecs_roles(struct jw *w, const char *key, uint32_t mask)
+{
+	char buf[512];
+	const char *p, *e;
+
+	explain_roles(mask, buf, sizeof(buf));
+	jw_arr(w, key);
+	for (p = buf; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, ',');
+		if (!e)
+			e = p + strlen(p);
+		jw_strn(w, NULL, p, (size_t)(e - p));
+	}
+	jw_arr_end(w);
+}
+
+/* With an inventory: each end's roles and name, and for a role
+   violation the rows that document the port with the roles they
+   allow. */
+static void ecs_inventory(struct jw *w, const struct report *r,
+			  const struct flow_record *f, enum ecs_detail d)
+{
+	struct cat_hits h;
+	uint16_t i;
+
+	if (!r->hosts)
+		return;
+	ecs_roles(w, "client_roles", f->client_host.roles);
+	ecs_roles(w, "server_roles", f->server_host.roles);
+	if (d != ECS_FULL)
+		return;
+	if (f->client_host.name[0])
+		jw_str(w, "client_name", f->client_host.name);
+	if (f->server_host.name[0])
+		jw_str(w, "server_name", f->server_host.name);
+	if (f->verdict != V_ROLE_VIOLATION)
+		return;
+	jw_arr(w, "allowed");
+	record_rows(r->cat, f, &h);
+	for (i = 0; i < h.n; i++) {
+		const struct cat_row *row = catalogue_row(r->cat, h.rows[i]);
+
+		jw_obj(w, NULL);
+		jw_u64(w, "table", row->table);
+		jw_str_plain(w, "service", row->service);
+		ecs_roles(w, "from", row->from_roles);
+		ecs_roles(w, "to", row->to_roles);
+		jw_bool(w, "bidirectional",
+			row->bidir || row->sport_kind == SPORT_BIDIRECTIONAL);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+/* A comma list as an array of strings. */
+static void ecs_list(struct jw *w, const char *key, const char *list)
+{
+	const char *p, *e;
+
+	jw_arr(w, key);
+	for (p = list; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, ',');
+		if (!e)
+			e = p + strlen(p);
+		jw_strn(w, NULL, p, (size_t)(e - p));
+	}
+	jw_arr_end(w);
+}
+
+/* "impwatch": the verdict and what ECS has no field for. */
+static void ecs_impwatch_flow(struct jw *w, const struct report *r,
+			      const struct flow_record *f, enum ecs_detail d)
+{
+	const char *tun = tunnel_name((enum tunnel_kind)f->tunnel);
+	const char *app = rec_app(f);
+	int t, dir;
+
+	jw_obj(w, "impwatch");
+	jw_str_plain(w, "verdict", verdict_name((enum verdict)f->verdict));
+	jw_bool(w, "finding", verdict_is_finding((enum verdict)f->verdict));
+	jw_arr(w, "tables");
+	for (t = 0; t < 64; t++)
+		if (f->tables & (UINT64_C(1) << t))
+			jw_u64(w, NULL, (uint64_t)t);
+	jw_arr_end(w);
+	if (f->service_row)
+		jw_str_plain(w, "service", rec_row(r, f)->service);
+	jw_str_plain(w, "end_reason",
+		     end_reason_name((enum end_reason)f->end_reason));
+	jw_str_plain(w, "direction_basis",
+		     dir_basis_name((enum dir_basis)f->basis));
+	jw_str_plain(w, "conn_state",
+		     conn_state_name((enum conn_state)f->conn_state));
+	jw_u64(w, "ip_bytes_c2s", f->ip_bytes[REC_C2S]);
+	jw_u64(w, "ip_bytes_s2c", f->ip_bytes[REC_S2C]);
+	/* DSCP of each direction that sent a packet: the first value seen,
+	   and whether a later packet carried another. */
+	for (dir = REC_C2S; dir <= REC_S2C; dir++) {
+		if (!f->pkts[dir])
+			continue;
+		jw_u64(w, dir == REC_C2S ? "dscp_c2s" : "dscp_s2c",
+		       f->dscp[dir] & FLOW_DSCP_MASK);
+		jw_bool(w, dir == REC_C2S ? "dscp_c2s_changed" : "dscp_s2c_changed",
+			(f->dscp[dir] & FLOW_DSCP_CHANGED) != 0);
+	}
+	if (f->key.proto == IPPROTO_NUM_ICMP || f->key.proto == IPPROTO_NUM_ICMPV6) {
+		jw_u64(w, "icmp_type", f->icmp_type);
+		jw_u64(w, "icmp_code", f->icmp_code);
+	}
+	if (tun)
+		jw_str_plain(w, "tunnel", tun);
+	if (f->carrier & FC_CARRIER) {
+		jw_bool(w, "carrier", true);
+		if (f->carrier & FC_TUN_ID)
+			jw_u64(w, "tunnel_id", f->tun_id);
+	}
+	if (app) {
+		jw_str(w, "app", app);
+		jw_str_plain(w, "app_source",
+			     app_source_name((enum app_source)f->app_source));
+	}
+	if (f->verdict == V_PROTOCOL_MISMATCH && d == ECS_FULL) {
+		char exp[EXPECTED_MAX];
+
+		explain_expected_rec(r->cat, f, exp);
+		ecs_list(w, "expected", exp);
+	}
+	if (d != ECS_MINIMAL)
+		ecs_inventory(w, r, f, d);
+	if (d != ECS_FULL)
+		jw_bool(w, "shortened", true);
+	jw_obj_end(w);
+}
+
+/* Zeek's conn_state as ECS's event.outcome of a connection: TCP
+   connections that were established succeeded; attempts never answered
+   or refused failed; the rest (UDP one way, ICMP, midstream) cannot
+   say. */
+static const char *ecs_outcome(const struct flow_record *f)
+{
+	if (f->key.proto == IPPROTO_NUM_UDP)
+		return f->conn_state == CS_SF ? "success" : "unknown";
+	if (f->key.proto != IPPROTO_NUM_TCP)
+		return "unknown";
+	switch ((enum conn_state)f->conn_state) {
+	case CS_S1: case CS_SF: case CS_S2: case CS_S3:
+	case CS_RSTO: case CS_RSTR:
+		return "success";
+	case CS_S0: case CS_REJ: case CS_RSTOS0: case CS_SH:
+		return "failure";
+	default:
+		return "unknown";
+	}
+}
+
+/* A flow record or an alert. */
+static void ecs_flow_event(struct report *r, const struct flow_record *f,
+			   bool alert, enum ecs_detail d)
+{
+	struct jw *w = &r->jw;
+	char ip[IP_STR_MAX];
+	bool finding = verdict_is_finding((enum verdict)f->verdict);
+
+	if (alert)
+		ecs_open(r, f->last_us, "alert", "network,intrusion_detection",
+			 "connection,info", "impwatch.alert");
+	else
+		ecs_open(r, f->last_us, "event", "network", "connection,end",
+			 "impwatch.flow");
+	jw_str_plain(w, "outcome", alert ? "unknown" : ecs_outcome(f));
+	jw_str_plain(w, "action", verdict_name((enum verdict)f->verdict));
+	ecs_time(r, "start", f->first_us);
+	ecs_time(r, "end", f->last_us);
+	jw_u64(w, "duration", (f->last_us - f->first_us) * 1000u);
+	if (finding && d == ECS_FULL) {
+		char why[REASON_MAX];
+
+		explain_reason(r->cat, f, why);
+		jw_str(w, "reason", why);
+	}
+	jw_obj_end(w);
+	ecs_end(w, "source", f, rec_client_ip(f), rec_client_port(f), REC_C2S);
+	ecs_end(w, "destination", f, rec_server_ip(f), rec_server_port(f),
+		REC_S2C);
+	ecs_network(w, f);
+	ecs_observer(w, NULL);
+	ecs_rule(w, rec_row(r, f), d);
+	jw_obj(w, "related");
+	jw_arr(w, "ip");
+	fmt_ip(rec_client_ip(f), ip);
+	jw_str_plain(w, NULL, ip);
+	fmt_ip(rec_server_ip(f), ip);
+	jw_str_plain(w, NULL, ip);
+	jw_arr_end(w);
+	jw_obj_end(w);
+	ecs_impwatch_flow(w, r, f, d);
+	jw_obj_end(w);
+}
+
+static void build_flow(struct report *r, const void *arg, enum ecs_detail d)
+{
+	ecs_flow_event(r, arg, false, d);
+}
+
+static void build_alert(struct report *r, const void *arg, enum ecs_detail d)
+{
+	ecs_flow_event(r, arg, true, d);
+}
+
+/* The summary's time: the last packet of the flows written (a live
+   capture's summary is stamped with the wall clock). */
+static void ecs_seen(struct report *r, const struct flow_record *f)
+{
+	if (f->last_us > r->ecs_last_us)
+		r->ecs_last_us = f->last_us;
+}
+
+static void ecs_flow(struct report *r, const struct flow_record *f)
+{
+	ecs_seen(r, f);
+	ecs_emit(r, build_flow, f);
+}
+
+static void ecs_alert(struct report *r, const struct flow_record *f)
+{
+	ecs_seen(r, f);
+	ecs_emit(r, build_alert, f);
+}
+
+/* "flows_by_verdict": every verdict, with its flows so far. */
+static void ecs_verdicts(struct jw *w, const struct report *r)
+{
+	int v;
+
+	jw_obj(w, "flows_by_verdict");
+	for (v = 0; v < V_COUNT; v++)
+		jw_u64(w, verdict_name((enum verdict)v),
+		       tally_flows(r->tally, (enum verdict)v));
+	jw_obj_end(w);
+}
+
+static void build_interim(struct report *r, const void *arg,
+			  enum ecs_detail d)
+{
+	const struct run_stats *s = arg;
+	struct jw *w = &r->jw;
+
+	(void)d;
+	ecs_open(r, s->live ? s->live->now_us : 0, "metric", "network", "info",
+		 "impwatch.stats");
+	jw_obj_end(w);
+	jw_obj(w, "network");
+	jw_u64(w, "bytes", s->work.bytes);
+	jw_u64(w, "packets", s->work.packets);
+	jw_obj_end(w);
+	ecs_observer(w, s->live ? s->live->iface : NULL);
+	jw_obj(w, "impwatch");
+	jw_u64(w, "flows", s->work.flows.created);
+	jw_u64(w, "flows_active", s->work.flows.active);
+	jw_u64(w, "alerts", s->alerts);
+	ecs_verdicts(w, r);
+	if (s->live) {
+		jw_u64(w, "pcap_received", s->live->received);
+		jw_u64(w, "pcap_dropped", s->live->dropped);
+		jw_u64(w, "pcap_ifdropped", s->live->ifdropped);
+		jw_bool(w, "interface_down", s->live->down);
+	}
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+static void ecs_interim(struct report *r, const struct run_stats *s)
+{
+	ecs_emit(r, build_interim, s);
+}
+
+/* The time of the summary's events. */
+static uint64_t summary_time(const struct report *r, const struct run_stats *s)
+{
+	return s->live ? s->live->now_us : r->ecs_last_us;
+}
+
+/* The run's outcome: what the exit status says of it. */
+static const char *run_outcome(int exit_status)
+{
+	switch (exit_status) {
+	case 0: return "success";
+	case 3: return "unknown";
+	default: return "failure";
+	}
+}
+
+/* The summary of the run: counters, health, the gate. */
+static void build_summary(struct report *r, const void *arg,
+			  enum ecs_detail d)
+{
+	const struct run_stats *s = arg;
+	struct jw *w = &r->jw;
+	uint64_t judged, one_way;
+	char pct[16];
+	int e;
+
+	ecs_open(r, summary_time(r, s), "event", "network", "info",
+		 "impwatch.summary");
+	jw_str_plain(w, "outcome", run_outcome(s->exit_status));
+	jw_obj_end(w);
+	jw_obj(w, "network");
+	jw_u64(w, "bytes", s->work.bytes);
+	jw_u64(w, "packets", s->work.packets);
+	jw_obj_end(w);
+	ecs_observer(w, s->live ? s->live->iface : NULL);
+	jw_obj(w, "impwatch");
+	jw_u64(w, "files", s->n_files);
+	jw_u64(w, "flows", s->work.flows.created);
+	jw_u64(w, "max_flows", s->max_flows);
+	jw_u64(w, "peak_flows", s->work.flows.peak_active);
+	jw_u64(w, "evictions", s->work.flows.ended[END_EVICTED]);
+	ecs_verdicts(w, r);
+	jw_obj(w, "flows_by_end_reason");
+	for (e = 1; e < END_COUNT; e++)
+		jw_u64(w, end_reason_name((enum end_reason)e),
+		       s->work.flows.ended[e]);
+	jw_obj_end(w);
+	jw_obj(w, "decode_errors");
+	for (e = 0; e < DERR_COUNT; e++)
+		if (s->work.decode_err[e])
+			jw_u64(w, decode_err_name((enum decode_err)e),
+			       s->work.decode_err[e]);
+	jw_obj_end(w);
+	jw_obj(w, "tunnels");
+	for (e = 1; e < TUN_COUNT; e++)
+		if (s->work.tunnels[e])
+			jw_u64(w, tunnel_name((enum tunnel_kind)e),
+			       s->work.tunnels[e]);
+	jw_obj_end(w);
+	jw_u64(w, "fragments", s->work.frags);
+	jw_u64(w, "snap_truncated", s->work.snap_truncated);
+	jw_u64(w, "clock_outliers", s->work.clock_outliers);
+	jw_u64(w, "clock_jumps_back", s->work.clock_jumps_back);
+	if (s->work.dpi) {
+		const struct dpi_stats *p = &s->work.dpi_st;
+
+		jw_obj(w, "dpi");
+		jw_u64(w, "inspected", p->inspected);
+		jw_u64(w, "by_dpi", p->by_dpi);
+		jw_u64(w, "guessed", p->guessed);
+		jw_u64(w, "undetected", p->undetected);
+		jw_u64(w, "no_state", p->no_state);
+		jw_u64(w, "over_cap", p->over_cap);
+		jw_obj_end(w);
+	}
+	jw_u64(w, "rows", catalogue_count(r->cat));
+	jw_u64(w, "rows_exercised",
+	       coverage_exercised(tally_coverage(r->tally)));
+	tally_one_way(r->tally, &judged, &one_way);
+	fmt_milli_pct(s->health_drops_milli, pct);
+	jw_obj(w, "health");
+	jw_str_plain(w, "status", s->health_poor ? "poor" : "ok");
+	jw_u64(w, "tcp_flows_judged", judged);
+	jw_u64(w, "tcp_one_way", one_way);
+	jw_u64(w, "duplicate_frames", s->work.dup_frames);
+	jw_u64(w, "frames_checked", s->work.dup_checked);
+	if (s->health_poor && d == ECS_FULL)
+		jw_str(w, "why", s->health_why);
+	jw_obj_end(w);
+	if (s->carriers)
+		jw_u64(w, "carriers_unlisted_packets",
+		       carriers_unlisted_packets(s->carriers));
+	if (s->trust)
+		jw_bool(w, "tunnel_trust_declared", trust_declared(s->trust));
+	jw_u64(w, "alerts", s->alerts);
+	if (s->dump_path) {
+		jw_obj(w, "evidence");
+		if (d == ECS_FULL)
+			jw_str(w, "file", s->dump_path);
+		jw_u64(w, "frames", s->dumped);
+		jw_u64(w, "skipped", s->dump_skipped);
+		if (s->dump_error && d == ECS_FULL)
+			jw_str(w, "error", s->dump_error);
+		jw_obj_end(w);
+	}
+	if (s->live) {
+		jw_obj(w, "capture");
+		jw_u64(w, "received", s->live->received);
+		jw_u64(w, "dropped", s->live->dropped);
+		jw_u64(w, "ifdropped", s->live->ifdropped);
+		jw_u64(w, "went_down", s->live->went_down);
+		jw_u64(w, "down_us", s->live->down_us);
+		jw_bool(w, "down", s->live->down);
+		jw_obj_end(w);
+	}
+	jw_arr(w, "inconclusive");
+	for (e = 0; s->gate && e < GR_COUNT; e++)
+		if (gate_has(s->gate, (enum gate_reason)e))
+			jw_str_plain(w, NULL, gate_reason_key((enum gate_reason)e));
+	jw_arr_end(w);
+	if (d == ECS_FULL && s->gate && gate_any(s->gate)) {
+		jw_arr(w, "inconclusive_why");
+		for (e = 0; e < GR_COUNT; e++)
+			if (gate_has(s->gate, (enum gate_reason)e))
+				jw_str(w, NULL, s->gate->why[e]);
+		jw_arr_end(w);
+	}
+	if (s->validate)
+		jw_str_plain(w, "validate",
+			     s->exit_status == 0 ? "pass" :
+			     s->exit_status == 1 ? "fail" :
+			     s->exit_status == 3 ? "inconclusive" : "error");
+	jw_i64(w, "exit_status", s->exit_status);
+	if (d != ECS_FULL)
+		jw_bool(w, "shortened", true);
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+/* What the builders of the summary's parts are handed. */
+struct ecs_part {
+	const struct run_stats *s;
+	const void *item;      /* the file, aggregate, row or carrier */
+	size_t index;          /* its index (a catalogue row's) */
+};
+
+/* One input file and how reading it went. */
+static void build_file(struct report *r, const void *arg, enum ecs_detail d)
+{
+	const struct ecs_part *p = arg;
+	const struct file_stat *fs = p->item;
+	struct jw *w = &r->jw;
+
+	ecs_open(r, summary_time(r, p->s), "event", "file", "access",
+		 "impwatch.file");
+	jw_str_plain(w, "outcome", fs->state == FILE_COMPLETE ? "success" :
+				   fs->state == FILE_ERROR ? "failure" : "unknown");
+	if (fs->error[0] && d == ECS_FULL)
+		jw_str(w, "reason", fs->error);
+	jw_obj_end(w);
+	if (d != ECS_MINIMAL) {
+		jw_obj(w, "file");
+		jw_str(w, "path", fs->name);
+		jw_obj_end(w);
+	}
+	ecs_observer(w, NULL);
+	jw_obj(w, "impwatch");
+	jw_i64(w, "link_type", fs->dlt);
+	jw_u64(w, "packets", fs->packets);
+	jw_u64(w, "bytes", fs->bytes);
+	jw_str_plain(w, "state", file_state_name(fs->state));
+	if (fs->stop_offset >= 0)
+		jw_i64(w, "stop_offset", fs->stop_offset);
+	if (d != ECS_FULL)
+		jw_bool(w, "shortened", true);
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+/* "network" and "destination" of an aggregate: transport and the
+   server's port, with its totals. */
+static void ecs_agg_where(struct jw *w, uint8_t proto, uint16_t port,
+			  uint64_t pkts, uint64_t bytes)
+{
+	const char *tr = ecs_transport(proto);
+
+	if (proto == IPPROTO_NUM_TCP || proto == IPPROTO_NUM_UDP) {
+		jw_obj(w, "destination");
+		jw_u64(w, "port", port);
+		jw_obj_end(w);
+	}
+	jw_obj(w, "network");
+	if (tr)
+		jw_str_plain(w, "transport", tr);
+	ecs_num_str(w, "iana_number", proto);
+	jw_u64(w, "bytes", bytes);
+	jw_u64(w, "packets", pkts);
+	jw_obj_end(w);
+}
+
+/* A per-port aggregate of the summary: flows of one verdict, transport,
+   server port and row. */
+static void build_port(struct report *r, const void *arg, enum ecs_detail d)
+{
+	const struct ecs_part *p = arg;
+	const struct agg *a = p->item;
+	struct jw *w = &r->jw;
+
+	ecs_open(r, summary_time(r, p->s), "metric", "network", "info",
+		 "impwatch.port");
+	jw_obj_end(w);
+	ecs_agg_where(w, a->proto, a->port, a->pkts, a->bytes);
+	ecs_observer(w, NULL);
+	ecs_rule(w, a->row ? catalogue_row(r->cat, a->row - 1u) : NULL, d);
+	jw_obj(w, "impwatch");
+	jw_str_plain(w, "verdict", verdict_name((enum verdict)a->verdict));
+	jw_bool(w, "finding", verdict_is_finding((enum verdict)a->verdict));
+	jw_u64(w, "flows", a->flows);
+	if (d != ECS_FULL)
+		jw_bool(w, "shortened", true);
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+/* An application aggregate: flows of one verdict, transport, port, row
+   and application; a protocol mismatch with what its rows expected. */
+static void build_app(struct report *r, const void *arg, enum ecs_detail d)
+{
+	const struct ecs_part *p = arg;
+	const struct app_agg *a = p->item;
+	const char *app = tally_app_name(r->tally, a);
+	struct jw *w = &r->jw;
+
+	ecs_open(r, summary_time(r, p->s), "metric", "network", "info",
+		 "impwatch.app");
+	jw_obj_end(w);
+	ecs_agg_where(w, a->proto, a->port, a->pkts, a->bytes);
+	ecs_observer(w, NULL);
+	ecs_rule(w, a->row ? catalogue_row(r->cat, a->row - 1u) : NULL, d);
+	jw_obj(w, "impwatch");
+	jw_str_plain(w, "verdict", verdict_name((enum verdict)a->verdict));
+	jw_bool(w, "finding", verdict_is_finding((enum verdict)a->verdict));
+	jw_u64(w, "flows", a->flows);
+	if (app) {
+		jw_str(w, "app", app);
+		jw_str_plain(w, "app_source",
+			     app_source_name((enum app_source)a->src));
+	}
+	if (a->verdict == V_PROTOCOL_MISMATCH && d == ECS_FULL) {
+		char exp[EXPECTED_MAX];
+
+		explain_expected(r->cat, a->proto, a->cport, a->port, a->on_wire,
+				 exp);
+		ecs_list(w, "expected", exp);
+	}
+	if (d != ECS_FULL)
+		jw_bool(w, "shortened", true);
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+/* A catalogue row's coverage: its flows, and with an inventory the host
+   pairs that exercised it. */
+static void build_coverage(struct report *r, const void *arg,
+			   enum ecs_detail d)
+{
+	const struct ecs_part *p = arg;
+	const struct cat_row *row = p->item;
+	const struct cov_row *cr = coverage_row(tally_coverage(r->tally),
+						p->index);
+	struct jw *w = &r->jw;
+	uint8_t k;
+
+	ecs_open(r, summary_time(r, p->s), "metric", "network", "info",
+		 "impwatch.coverage");
+	jw_obj_end(w);
+	ecs_observer(w, NULL);
+	ecs_rule(w, row, d);
+	jw_obj(w, "impwatch");
+	jw_u64(w, "table", row->table);
+	jw_str_plain(w, "service", row->service);
+	jw_u64(w, "flows", cr->flows);
+	jw_bool(w, "exercised", cr->flows != 0);
+	if (r->hosts && d == ECS_FULL) {
+		jw_arr(w, "pairs");
+		for (k = 0; k < cr->npairs; k++) {
+			jw_obj(w, NULL);
+			jw_str(w, "client", cr->pair[k].client);
+			jw_str(w, "server", cr->pair[k].server);
+			jw_u64(w, "flows", cr->pair[k].flows);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+		jw_u64(w, "more_pairs_flows", cr->more_pairs);
+	}
+	if (d != ECS_FULL)
+		jw_bool(w, "shortened", true);
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+/* A tunnel carrier: its ends as its first packet went, and whether the
+   site trusts them. */
+static void build_carrier(struct report *r, const void *arg,
+			  enum ecs_detail d)
+{
+	const struct ecs_part *p = arg;
+	const struct carrier *c = p->item;
+	const char *k = tunnel_name((enum tunnel_kind)c->kind);
+	char a[IP_STR_MAX], b[IP_STR_MAX];
+	struct jw *w = &r->jw;
+
+	(void)d;
+	fmt_ip(&c->src, a);
+	fmt_ip(&c->dst, b);
+	ecs_open(r, summary_time(r, p->s), "metric", "network", "info",
+		 "impwatch.carrier");
+	jw_obj_end(w);
+	jw_obj(w, "source");
+	jw_str_plain(w, "ip", a);
+	jw_obj_end(w);
+	jw_obj(w, "destination");
+	jw_str_plain(w, "ip", b);
+	jw_obj_end(w);
+	jw_obj(w, "network");
+	jw_str_plain(w, "type", c->family == 6 ? "ipv6" : "ipv4");
+	jw_u64(w, "bytes", c->bytes);
+	jw_u64(w, "packets", c->packets);
+	jw_obj_end(w);
+	ecs_observer(w, NULL);
+	jw_obj(w, "related");
+	jw_arr(w, "ip");
+	jw_str_plain(w, NULL, a);
+	jw_str_plain(w, NULL, b);
+	jw_arr_end(w);
+	jw_obj_end(w);
+	jw_obj(w, "impwatch");
+	jw_str_plain(w, "tunnel", k ? k : "tunnel");
+	if (c->has_id)
+		jw_u64(w, "tunnel_id", c->id);
+	jw_u64(w, "flows", c->flows);
+	jw_bool(w, "trusted", c->trusted);
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+/* Each input file, per-port and application aggregate, catalogue row
+   and tunnel carrier as an event of its own, then the run's. */
+static void ecs_summary(struct report *r, const struct run_stats *s)
+{
+	struct ecs_part p = { .s = s };
+	struct agg *v;
+	struct app_agg **apps;
+	const struct carrier **cv;
+	size_t n, i;
+
+	for (i = 0; i < s->n_files; i++) {
+		p.item = &s->files[i];
+		ecs_emit(r, build_file, &p);
+	}
+	v = tally_sorted_aggs(r->tally, &n);
+	for (i = 0; v && i < n; i++) {
+		p.item = &v[i];
+		ecs_emit(r, build_port, &p);
+	}
+	free(v);
+	apps = tally_sorted_apps(r->tally, &n);
+	for (i = 0; apps && i < n; i++) {
+		if (apps[i]->src == APP_SRC_NONE &&
+		    apps[i]->verdict != V_PROTOCOL_MISMATCH)
+			continue;
+		p.item = apps[i];
+		ecs_emit(r, build_app, &p);
+	}
+	free(apps);
+	n = catalogue_count(r->cat);
+	for (i = 0; i < n; i++) {
+		p.item = catalogue_row(r->cat, i);
+		p.index = i;
+		ecs_emit(r, build_coverage, &p);
+	}
+	cv = s->carriers ? carriers_sorted(s->carriers, &n) : NULL;
+	for (i = 0; cv && i < n; i++) {
+		p.item = cv[i];
+		ecs_emit(r, build_carrier, &p);
+	}
+	free(cv);
+	ecs_emit(r, build_summary, s);
+}
+
+const struct report_writer report_ecs_writer = {
+	.flow = ecs_flow,
+	.alert = ecs_alert,
+	.interim = ecs_interim,
+	.summary = ecs_summary,
+};

@@ -1,0 +1,158 @@
+#!/bin/sh
+# ecs.sh BIN: --format ecs against the Elastic Common Schema field types
+# (ecs_schema.json, checked by ecs_check.py):
+#   - the checker itself fails on each kind of fault (a wrong type, an
+#     unknown field, a missing required one, a dotted key, a value ECS
+#     does not allow, a line too long, sums that do not add up);
+#   - every capture of pcaps/ with alerts and --validate, and the runs
+#     that write what those do not (an inventory and its role
+#     violations, declared tunnels, --no-dpi, evidence, a damaged file,
+#     several files) give events that pass it;
+#   - the same flows and alerts as --format json;
+#   - an event that would pass JSON_LINE_MAX (a role violation whose
+#     port 60 site rows document) is written shorter, not cut.
+# Needs /usr/bin/python3 and jq.
+set -u
+here=$(dirname "$0")
+. "$here/../lib/sh.sh"
+bin=$1
+py=/usr/bin/python3
+schema=$here/ecs_schema.json
+check_py=$here/ecs_check.py
+
+if [ ! -x "$py" ] || ! command -v jq >/dev/null 2>&1; then
+	echo "ecs: python3 or jq not found: skipped"
+	exit 0
+fi
+
+# check_ecs NAME FILE: FILE's events pass the schema.
+check_ecs() {
+	if "$py" "$check_py" "$schema" "$2" >"$tmp/check.out"; then
+		ok
+	else
+		failed "$1" "events do not match ecs_schema.json:"
+		head -20 "$tmp/check.out" | sed 's/^/  | /'
+	fi
+}
+
+# must_fail NAME JQ: a good flow event changed by the jq filter JQ (or
+# by the shell command in $mutate when JQ is "-") is refused.
+must_fail() {
+	if [ "$2" = - ]; then
+		eval "$mutate" <"$tmp/good.json" >"$tmp/bad.json"
+	else
+		jq -c "$2" <"$tmp/good.json" >"$tmp/bad.json"
+	fi
+	if "$py" "$check_py" "$schema" "$tmp/bad.json" >"$tmp/check.out"; then
+		failed "checker-$1" "a bad event passed: $(cut -c1-200 "$tmp/bad.json")"
+	else
+		ok
+	fi
+}
+
+# The checker: a good event passes, each fault is found.
+"$bin" -q --format ecs --no-dpi -r pcaps/demo.pcap |
+	jq -c 'select(.event.dataset == "impwatch.flow" and .source.port)' |
+	head -1 >"$tmp/good.json"
+check_ecs checker-good "$tmp/good.json"
+must_fail wrong-type '.source.port = "5060"'
+must_fail wrong-ip '.source.ip = "192.0.2.300"'
+must_fail wrong-date '.event.start = "2026-01-01 00:00:00"'
+must_fail wrong-long '.network.bytes = 1.5'
+must_fail not-a-list '.event.category = "network"'
+must_fail unknown-top '. + {"flow": {"id": 1}}'
+must_fail unknown-field '.source.mac = "00:00:5e:00:53:01"'
+must_fail missing-required 'del(.source.ip)'
+must_fail missing-everywhere 'del(.ecs)'
+must_fail dotted-key '. + {"network.vlan.id": "10"}'
+must_fail kind-not-allowed '.event.kind = "flow"'
+must_fail type-not-expected '.event.type = ["connection", "creation"]'
+must_fail bytes-sum '.network.bytes += 1'
+must_fail duration '.event.duration += 1'
+must_fail related '.related.ip = [.related.ip[0]]'
+mutate="sed 's/\"module\":\"impwatch\"/\"module\":\"impwatch\",\"action\":\"$(printf '%10000s' | tr ' ' x)\"/'"
+must_fail line-too-long -
+
+# Every capture of the project, with alerts, through the checker.
+: >"$tmp/all.ecs"
+for f in pcaps/*.pcap pcaps/*.pcapng; do
+	"$bin" -q --format ecs --alerts --validate -r "$f" >>"$tmp/all.ecs" 2>/dev/null
+done
+check_ecs captures "$tmp/all.ecs"
+# What those runs do not write.
+: >"$tmp/more.ecs"
+"$bin" -q --format ecs --alerts --validate --hosts tests/hosts/site.hosts \
+	-r pcaps/roles.pcap >>"$tmp/more.ecs"
+"$bin" -q --format ecs --validate --hosts tests/hosts/tunnels.hosts \
+	-r pcaps/tun-rogue.pcap >>"$tmp/more.ecs"
+"$bin" -q --format ecs --trust-tunnel 203.0.113.1 --trust-tunnel 203.0.113.2 \
+	-r pcaps/tun-trust.pcap >>"$tmp/more.ecs"
+"$bin" -q --format ecs --no-dpi -r pcaps/demo.pcap >>"$tmp/more.ecs"
+"$bin" -q --format ecs --dump-undocumented "$tmp/ev.pcap" \
+	-r pcaps/demo.pcap >>"$tmp/more.ecs"
+"$bin" -q --format ecs -r pcaps/fmt-multi-a.pcap -r pcaps/bad-truncated.pcap \
+	>>"$tmp/more.ecs" 2>/dev/null
+check_ecs options "$tmp/more.ecs"
+for ds in flow alert summary file port app coverage carrier; do
+	if jq -en --arg d "impwatch.$ds" 'any(inputs; .event.dataset == $d)' \
+		"$tmp/all.ecs" "$tmp/more.ecs" >/dev/null; then
+		ok
+	else
+		failed "dataset-$ds" "no impwatch.$ds event was checked"
+	fi
+done
+for f in client_roles allowed expected evidence inconclusive_why tunnel_id; do
+	if jq -en --arg f "$f" 'any(inputs; .impwatch | has($f))' \
+		"$tmp/all.ecs" "$tmp/more.ecs" >/dev/null; then
+		ok
+	else
+		failed "field-$f" "no event with impwatch.$f was checked"
+	fi
+done
+
+# The same flows and alerts as --format json, field for field.
+for f in pcaps/demo.pcap pcaps/dpi-mismatch.pcap pcaps/encap-vxlan.pcap \
+	pcaps/link-ipv6.pcap pcaps/roles.pcap; do
+	"$bin" -q --format json --alerts -r "$f" | jq -r '
+		select(.type == "flow" or .type == "alert") |
+		[.type, .client_ip, .client_port, .server_ip, .server_port,
+		 .packets_c2s, .packets_s2c, .bytes_c2s, .bytes_s2c,
+		 .verdict, .service, .app, .first_seen, .last_seen] | @tsv' |
+		LC_ALL=C sort >"$tmp/json.tsv"
+	"$bin" -q --format ecs --alerts -r "$f" | jq -r '
+		select(.event.dataset == "impwatch.flow" or
+		       .event.dataset == "impwatch.alert") |
+		[(.event.dataset | ltrimstr("impwatch.")), .source.ip,
+		 (.source.port // 0), .destination.ip, (.destination.port // 0),
+		 .source.packets, .destination.packets, .source.bytes,
+		 .destination.bytes, .impwatch.verdict, .impwatch.service,
+		 .impwatch.app, .event.start, .event.end] | @tsv' |
+		LC_ALL=C sort >"$tmp/ecs.tsv"
+	if [ -s "$tmp/json.tsv" ] && cmp -s "$tmp/json.tsv" "$tmp/ecs.tsv"; then
+		ok
+	else
+		failed "same-as-json $f" "flows differ from --format json:"
+		diff "$tmp/json.tsv" "$tmp/ecs.tsv" | head -6 | sed 's/^/  | /'
+	fi
+done
+
+# A role violation on a port 60 more rows document: its list of rows
+# would make a line of 20 kB; it is written without it, whole, marked.
+awk 'BEGIN {
+	r = "imp,imp-publisher,imp-subscriber,cucm,gateway,bosh-client," \
+	    "third-party-client,browser,dns-server,ntp-server,snmp-server," \
+	    "trap-monitor,exchange,rtmt,postgresql-db,oracle-db,mssql-db," \
+	    "database,file-server,endpoint"
+	for (i = 0; i < 60; i++)
+		printf "5 | ldap-site-%02d | %s -> directory | LDAP | tcp | 389 | " \
+		       "ephemeral | wire | LDAP | a site directory row %d\n", i, r, i
+}' >"$tmp/wide.conf"
+"$bin" -q --format ecs --hosts tests/hosts/site.hosts \
+	--rules-add "$tmp/wide.conf" -r pcaps/roles.pcap >"$tmp/wide.ecs"
+check_ecs long-line "$tmp/wide.ecs"
+n=$(jq -c 'select(.impwatch.verdict == "role-violation" and
+		  .destination.port == 389 and .impwatch.shortened)' \
+	"$tmp/wide.ecs" | wc -l)
+if [ "$n" -eq 1 ]; then ok; else failed long-line-shortened "$n events"; fi
+
+finish ecs
