@@ -264,6 +264,29 @@ stop_imp
 	[ "$(nlines "$tmp/alerts" '^alert ')" -eq 1 ] && ok ||
 	bad alert-file-json "exit $rc; want one alert in the JSON report and one line on standard error"
 
+# --format ecs live: stats events while it runs, an alert as it
+# happens, the flow and the summary at the end, each naming the
+# interface where it can, all of the ECS field types
+# (tests/records/ecs_schema.json).
+ip netns exec "$ns_s" timeout -k 5 60 "$bin" -i veth-s$$ -q --format ecs \
+	--report-every 1 -f 'udp port 9999' >"$tmp/out" 2>"$tmp/err" &
+imp_pid=$!
+wait_for "$tmp/out" '"dataset":"impwatch.stats"' 10
+c udp:9999 "alert me" >/dev/null 2>&1
+wait_for "$tmp/out" '"kind":"alert".*"destination":\{"ip":"192\.0\.2\.10","port":9999' 10 && ok ||
+	bad ecs-alert "no ECS alert while running"
+stop_imp
+[ "$rc" -eq 0 ] && ok || bad ecs-stop "exit $rc"
+[ "$(jq -c 'select(.event.dataset == "impwatch.flow" and .destination.port == 9999)' "$tmp/out" | wc -l)" -eq 1 ] &&
+	[ "$(jq -c 'select(.event.dataset == "impwatch.summary" or .event.dataset == "impwatch.stats") |
+		select(.observer.ingress.interface.name != "veth-s'$$'")' "$tmp/out" | wc -l)" -eq 0 ] && ok ||
+	bad ecs-records "want one flow record; stats and summary naming the interface"
+if [ -x /usr/bin/python3 ]; then
+	/usr/bin/python3 "$(dirname "$0")/../records/ecs_check.py" \
+		"$(dirname "$0")/../records/ecs_schema.json" "$tmp/out" >"$tmp/err" && ok ||
+		bad ecs-schema "events do not match the ECS field types: $(head -3 "$tmp/err")"
+fi
+
 # SIGHUP reopens the report (-o) and the alert file (a log rotation):
 # every flow record is in exactly one of the two files, the summary in
 # the new, and the new files are created 0640 as the first were.
