@@ -27,6 +27,7 @@
 #include "connstate.h"
 #include "coverage.h"
 #include "jsonw.h"
+#include "runinfo.h"
 #include "trust.h"
 #include "util.h"
 
@@ -155,22 +156,35 @@ static void ecs_open(struct report *r, uint64_t ts_us, const char *kind,
 	jw_str_plain(w, "module", "impwatch");
 }
 
-/* "observer": impwatch itself, the sensor that saw the traffic; the
-   interface with a live capture. */
-static void ecs_observer(struct jw *w, const char *iface)
+/* "observer": impwatch itself, the sensor that saw the traffic (its
+   --sensor name) and, live, the interface; and the run's id, which ties
+   a run's events together. */
+static void ecs_observer(struct report *r)
 {
+	const struct run_info *run = r->run;
+	struct jw *w = &r->jw;
+
 	jw_obj(w, "observer");
+	if (run->sensor && run->sensor[0])
+		jw_str(w, "name", run->sensor);
 	jw_str_plain(w, "product", "impwatch");
 	jw_str_plain(w, "type", "sensor");
 	jw_str_plain(w, "version", IMPWATCH_VERSION);
-	if (iface) {
+	if (run->interface) {
 		jw_obj(w, "ingress");
 		jw_obj(w, "interface");
-		jw_str(w, "name", iface);
+		jw_str(w, "name", run->interface);
 		jw_obj_end(w);
 		jw_obj_end(w);
 	}
 	jw_obj_end(w);
+}
+
+/* The run's id under "impwatch", when the run has one. */
+static void ecs_run_id(struct report *r)
+{
+	if (r->run->run_id[0])
+		jw_str_plain(&r->jw, "run_id", r->run->run_id);
 }
 
 /*
@@ -257,9 +271,20 @@ static void ecs_network(struct jw *w, const struct flow_record *f)
 		if (dot && dot[1])
 			ecs_lower(w, "application", dot + 1, strlen(dot + 1));
 	}
-	if (f->vlan) {
+	if (f->community_id[0])
+		jw_str_plain(w, "community_id", f->community_id);
+	/* ECS's outer and inner VLAN (802.1ad QinQ); impwatch.vlans has
+	   every tag. */
+	if (f->nvlans || f->vlan) {
 		jw_obj(w, "vlan");
-		ecs_num_str(w, "id", f->vlan);
+		ecs_num_str(w, "id", f->nvlans ? f->vlans[0] : f->vlan);
+		jw_obj_end(w);
+	}
+	if (f->nvlans > 1) {
+		jw_obj(w, "inner");
+		jw_obj(w, "vlan");
+		ecs_num_str(w, "id", f->vlans[1]);
+		jw_obj_end(w);
 		jw_obj_end(w);
 	}
 	jw_u64(w, "bytes", rec_bytes(f));
@@ -338,7 +363,7 @@ static void ecs_list(struct jw *w, const char *key, const char *list)
 }
 
 /* "impwatch": the verdict and what ECS has no field for. */
-static void ecs_impwatch_flow(struct jw *w, const struct report *r,
+static void ecs_impwatch_flow(struct jw *w, struct report *r,
 			      const struct flow_record *f, enum ecs_detail d)
 {
 	const char *tun = tunnel_name((enum tunnel_kind)f->tunnel);
@@ -346,6 +371,9 @@ static void ecs_impwatch_flow(struct jw *w, const struct report *r,
 	int t, dir;
 
 	jw_obj(w, "impwatch");
+	ecs_run_id(r);
+	/* The same in a flow's alert and its final record. */
+	jw_u64(w, "flow_id", f->flow_id);
 	jw_str_plain(w, "verdict", verdict_name((enum verdict)f->verdict));
 	jw_bool(w, "finding", verdict_is_finding((enum verdict)f->verdict));
 	jw_arr(w, "tables");
@@ -377,6 +405,18 @@ static void ecs_impwatch_flow(struct jw *w, const struct report *r,
 		jw_u64(w, "icmp_type", f->icmp_type);
 		jw_u64(w, "icmp_code", f->icmp_code);
 	}
+	/* Every VLAN tag, outer first: network.vlan and network.inner.vlan
+	   hold the first two. */
+	if (f->nvlans) {
+		jw_arr(w, "vlans");
+		for (t = 0; t < f->nvlans && t < MAX_VLAN_TAGS; t++)
+			jw_u64(w, NULL, f->vlans[t]);
+		jw_arr_end(w);
+	}
+	if (f->has_sgt)
+		jw_u64(w, "sgt", f->sgt);
+	if (f->has_erspan)
+		jw_u64(w, "erspan_session", f->erspan_session);
 	if (tun)
 		jw_str_plain(w, "tunnel", tun);
 	if (f->carrier & FC_CARRIER) {
@@ -441,7 +481,7 @@ static void ecs_flow_event(struct report *r, const struct flow_record *f,
 	jw_str_plain(w, "action", verdict_name((enum verdict)f->verdict));
 	ecs_time(r, "start", f->first_us);
 	ecs_time(r, "end", f->last_us);
-	jw_u64(w, "duration", (f->last_us - f->first_us) * 1000u);
+	jw_u64(w, "duration", rec_duration_us(f) * 1000u);
 	if (finding && d == ECS_FULL) {
 		char why[REASON_MAX];
 
@@ -453,7 +493,7 @@ static void ecs_flow_event(struct report *r, const struct flow_record *f,
 	ecs_end(w, "destination", f, rec_server_ip(f), rec_server_port(f),
 		REC_S2C);
 	ecs_network(w, f);
-	ecs_observer(w, NULL);
+	ecs_observer(r);
 	ecs_rule(w, rec_row(r, f), d);
 	jw_obj(w, "related");
 	jw_arr(w, "ip");
@@ -497,6 +537,23 @@ static void ecs_alert(struct report *r, const struct flow_record *f)
 	ecs_emit(r, build_alert, f);
 }
 
+/* The time of the summary's events: the capture's last packet (a live
+   capture's, or the wall clock when none came). */
+static uint64_t summary_time(const struct report *r, const struct run_stats *s)
+{
+	if (s->last_packet_us)
+		return s->last_packet_us;
+	return s->live ? s->live->now_us : r->ecs_last_us;
+}
+
+/* event.created of the stats and the summary: the wall clock as the
+   event is made (ECS: when the producer first read it). */
+static void ecs_created(struct report *r, const struct run_stats *s)
+{
+	if (s->now_us)
+		ecs_time(r, "created", s->now_us);
+}
+
 /* "flows_by_verdict": every verdict, with its flows so far. */
 static void ecs_verdicts(struct jw *w, const struct report *r)
 {
@@ -516,15 +573,17 @@ static void build_interim(struct report *r, const void *arg,
 	struct jw *w = &r->jw;
 
 	(void)d;
-	ecs_open(r, s->live ? s->live->now_us : 0, "metric", "network", "info",
-		 "impwatch.stats");
+	ecs_open(r, s->live ? s->live->now_us : s->now_us, "metric", "network",
+		 "info", "impwatch.stats");
+	ecs_created(r, s);
 	jw_obj_end(w);
 	jw_obj(w, "network");
 	jw_u64(w, "bytes", s->work.bytes);
 	jw_u64(w, "packets", s->work.packets);
 	jw_obj_end(w);
-	ecs_observer(w, s->live ? s->live->iface : NULL);
+	ecs_observer(r);
 	jw_obj(w, "impwatch");
+	ecs_run_id(r);
 	jw_u64(w, "flows", s->work.flows.created);
 	jw_u64(w, "flows_active", s->work.flows.active);
 	jw_u64(w, "alerts", s->alerts);
@@ -542,12 +601,6 @@ static void build_interim(struct report *r, const void *arg,
 static void ecs_interim(struct report *r, const struct run_stats *s)
 {
 	ecs_emit(r, build_interim, s);
-}
-
-/* The time of the summary's events. */
-static uint64_t summary_time(const struct report *r, const struct run_stats *s)
-{
-	return s->live ? s->live->now_us : r->ecs_last_us;
 }
 
 /* The run's outcome: what the exit status says of it. */
@@ -573,13 +626,21 @@ static void build_summary(struct report *r, const void *arg,
 	ecs_open(r, summary_time(r, s), "event", "network", "info",
 		 "impwatch.summary");
 	jw_str_plain(w, "outcome", run_outcome(s->exit_status));
+	ecs_created(r, s);
+	if (s->first_packet_us && s->last_packet_us >= s->first_packet_us) {
+		ecs_time(r, "start", s->first_packet_us);
+		ecs_time(r, "end", s->last_packet_us);
+		jw_u64(w, "duration",
+		       (s->last_packet_us - s->first_packet_us) * 1000u);
+	}
 	jw_obj_end(w);
 	jw_obj(w, "network");
 	jw_u64(w, "bytes", s->work.bytes);
 	jw_u64(w, "packets", s->work.packets);
 	jw_obj_end(w);
-	ecs_observer(w, s->live ? s->live->iface : NULL);
+	ecs_observer(r);
 	jw_obj(w, "impwatch");
+	ecs_run_id(r);
 	jw_u64(w, "files", s->n_files);
 	jw_u64(w, "flows", s->work.flows.created);
 	jw_u64(w, "max_flows", s->max_flows);
@@ -709,8 +770,9 @@ static void build_file(struct report *r, const void *arg, enum ecs_detail d)
 		jw_str(w, "path", fs->name);
 		jw_obj_end(w);
 	}
-	ecs_observer(w, NULL);
+	ecs_observer(r);
 	jw_obj(w, "impwatch");
+	ecs_run_id(r);
 	jw_i64(w, "link_type", fs->dlt);
 	jw_u64(w, "packets", fs->packets);
 	jw_u64(w, "bytes", fs->bytes);
@@ -756,9 +818,10 @@ static void build_port(struct report *r, const void *arg, enum ecs_detail d)
 		 "impwatch.port");
 	jw_obj_end(w);
 	ecs_agg_where(w, a->proto, a->port, a->pkts, a->bytes);
-	ecs_observer(w, NULL);
+	ecs_observer(r);
 	ecs_rule(w, a->row ? catalogue_row(r->cat, a->row - 1u) : NULL, d);
 	jw_obj(w, "impwatch");
+	ecs_run_id(r);
 	jw_str_plain(w, "verdict", verdict_name((enum verdict)a->verdict));
 	jw_bool(w, "finding", verdict_is_finding((enum verdict)a->verdict));
 	jw_u64(w, "flows", a->flows);
@@ -781,9 +844,10 @@ static void build_app(struct report *r, const void *arg, enum ecs_detail d)
 		 "impwatch.app");
 	jw_obj_end(w);
 	ecs_agg_where(w, a->proto, a->port, a->pkts, a->bytes);
-	ecs_observer(w, NULL);
+	ecs_observer(r);
 	ecs_rule(w, a->row ? catalogue_row(r->cat, a->row - 1u) : NULL, d);
 	jw_obj(w, "impwatch");
+	ecs_run_id(r);
 	jw_str_plain(w, "verdict", verdict_name((enum verdict)a->verdict));
 	jw_bool(w, "finding", verdict_is_finding((enum verdict)a->verdict));
 	jw_u64(w, "flows", a->flows);
@@ -820,9 +884,10 @@ static void build_coverage(struct report *r, const void *arg,
 	ecs_open(r, summary_time(r, p->s), "metric", "network", "info",
 		 "impwatch.coverage");
 	jw_obj_end(w);
-	ecs_observer(w, NULL);
+	ecs_observer(r);
 	ecs_rule(w, row, d);
 	jw_obj(w, "impwatch");
+	ecs_run_id(r);
 	jw_u64(w, "table", row->table);
 	jw_str_plain(w, "service", row->service);
 	jw_u64(w, "flows", cr->flows);
@@ -873,7 +938,7 @@ static void build_carrier(struct report *r, const void *arg,
 	jw_u64(w, "bytes", c->bytes);
 	jw_u64(w, "packets", c->packets);
 	jw_obj_end(w);
-	ecs_observer(w, NULL);
+	ecs_observer(r);
 	jw_obj(w, "related");
 	jw_arr(w, "ip");
 	jw_str_plain(w, NULL, a);
@@ -881,6 +946,7 @@ static void build_carrier(struct report *r, const void *arg,
 	jw_arr_end(w);
 	jw_obj_end(w);
 	jw_obj(w, "impwatch");
+	ecs_run_id(r);
 	jw_str_plain(w, "tunnel", k ? k : "tunnel");
 	if (c->has_id)
 		jw_u64(w, "tunnel_id", c->id);

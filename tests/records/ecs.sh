@@ -74,10 +74,12 @@ mutate="sed 's/\"module\":\"impwatch\"/\"module\":\"impwatch\",\"action\":\"$(pr
 must_fail line-too-long -
 
 # Every capture of the project, with alerts, through the checker.
-: >"$tmp/all.ecs"
+i=0
 for f in pcaps/*.pcap pcaps/*.pcapng; do
-	"$bin" -q --format ecs --alerts --validate -r "$f" >>"$tmp/all.ecs" 2>/dev/null
+	i=$((i + 1))
+	"$bin" -q --format ecs --alerts --validate -r "$f" >"$tmp/run.$i.ecs" 2>/dev/null
 done
+cat "$tmp"/run.*.ecs >"$tmp/all.ecs"
 check_ecs captures "$tmp/all.ecs"
 # What those runs do not write.
 : >"$tmp/more.ecs"
@@ -109,6 +111,48 @@ for f in client_roles allowed expected evidence inconclusive_why tunnel_id; do
 		failed "field-$f" "no event with impwatch.$f was checked"
 	fi
 done
+
+# Each alert's flow_id is that of one flow record of its run, with the
+# same ends.
+alerts=0
+lost=0
+for f in "$tmp"/run.*.ecs; do
+	jq -r 'select(.event.dataset == "impwatch.alert" or
+		      .event.dataset == "impwatch.flow") |
+		[.event.dataset, .impwatch.flow_id, .source.ip, .destination.ip,
+		 (.destination.port // 0)] | @tsv' "$f" >"$tmp/ids.tsv"
+	set -- $(awk -F '\t' '
+		$1 == "impwatch.flow" { seen[$2 FS $3 FS $4 FS $5]++ }
+		$1 == "impwatch.alert" { want[$2 FS $3 FS $4 FS $5]++; a++ }
+		END { for (k in want) if (seen[k] != 1) n++; print a + 0, n + 0 }' \
+		"$tmp/ids.tsv")
+	alerts=$((alerts + $1))
+	lost=$((lost + $2))
+done
+if [ "$alerts" -gt 0 ] && [ "$lost" -eq 0 ]; then
+	ok
+else
+	failed flow-id "$lost of $alerts alerts match no single flow record"
+fi
+
+# network.community_id against community_id.py (the specification in
+# Python), from the event's own ends: the ports, or ICMP's type and code.
+jq -r 'select(.event.dataset == "impwatch.flow") |
+	[0, (.network.iana_number | tonumber), .source.ip, .destination.ip,
+	 (.source.port // .impwatch.icmp_type // 0),
+	 (.destination.port // .impwatch.icmp_code // 0),
+	 (.network.community_id // "-")] | @tsv' "$tmp/all.ecs" |
+	awk -F '\t' '$2 != 132' >"$tmp/cid.tsv"
+cut -f 1-6 "$tmp/cid.tsv" | "$py" "$here/community_id.py" >"$tmp/cid.py"
+cut -f 7 "$tmp/cid.tsv" >"$tmp/cid.ecs"
+if [ -s "$tmp/cid.ecs" ] && cmp -s "$tmp/cid.py" "$tmp/cid.ecs"; then
+	ok
+else
+	failed community-id "network.community_id differs from community_id.py:"
+	paste "$tmp/cid.tsv" "$tmp/cid.py" | awk -F '\t' '$7 != $8' | head -5 |
+		sed 's/^/  | /'
+fi
+echo "ecs: community ID of $(wc -l <"$tmp/cid.ecs") flow events compared with community_id.py"
 
 # The same flows and alerts as --format json, field for field.
 for f in pcaps/demo.pcap pcaps/dpi-mismatch.pcap pcaps/encap-vxlan.pcap \
