@@ -70,6 +70,8 @@ must_fail type-not-expected '.event.type = ["connection", "creation"]'
 must_fail bytes-sum '.network.bytes += 1'
 must_fail duration '.event.duration += 1'
 must_fail related '.related.ip = [.related.ip[0]]'
+must_fail time-not-first '{ecs: .ecs} + .'
+must_fail time-in-seconds '."@timestamp" |= sub("\\.[0-9]+Z$"; "Z")'
 mutate="sed 's/\"module\":\"impwatch\"/\"module\":\"impwatch\",\"action\":\"$(printf '%10000s' | tr ' ' x)\"/'"
 must_fail line-too-long -
 

@@ -13,6 +13,8 @@ and of its event.dataset must be there; each event.type must be one its
 categories expect (ECS's expected event types). Numbers that add up must
 add up: network.bytes and packets are source's plus destination's,
 event.duration is event.end less event.start, related.ip holds both ends.
+Each line starts with @timestamp in microseconds, where the README's
+Splunk props.conf finds the event's time.
 
 Prints one line per fault ("LINE: what") and exits 1 when there is any;
 0 with "N events" otherwise.
@@ -23,6 +25,10 @@ import json
 import re
 import sys
 
+# What the README's Splunk props.conf reads the time with: TIME_PREFIX
+# ^\{"@timestamp":" and TIME_FORMAT %Y-%m-%dT%H:%M:%S.%6NZ.
+SPLUNK_TIME = re.compile(
+    rb'^\{"@timestamp":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z"')
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$")
 LONG_MIN, LONG_MAX = -(1 << 63), (1 << 63) - 1
 
@@ -174,6 +180,9 @@ class Checker:
         if len(raw) > self.line_max:
             self.fault(where, "line of %d bytes with its newline (at "
                        "most %d)" % (len(raw), self.line_max))
+        if not SPLUNK_TIME.match(raw):
+            self.fault(where, "does not start with @timestamp in "
+                       "microseconds (the README's props.conf)")
         try:
             ev = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as e:
