@@ -35,13 +35,16 @@
 #define ECS_VERSION "8.11.0"
 
 /* How much of an event is written: everything, then without the free
-   text (sentences, names, lists) when that is too long for one line,
-   then only the fixed-size fields, which always fit. */
+   text (sentences, names, lists, file names) when that is too long for
+   one line, then only what has a bound far below the line's. */
 enum ecs_detail {
 	ECS_FULL = 0,
 	ECS_LEAN,
 	ECS_MINIMAL
 };
+
+/* The bytes of a file name an event keeps at the least detail. */
+#define ECS_NAME_CUT 1024
 
 /* One event's builder: writes the whole object at the given detail. */
 typedef void (*ecs_build_fn)(struct report *r, const void *arg,
@@ -121,6 +124,21 @@ static void ecs_lower(struct jw *w, const char *key, const char *s,
 	jw_strn(w, key, b, len);
 }
 
+/* A comma list as an array of strings. */
+static void ecs_list(struct jw *w, const char *key, const char *list)
+{
+	const char *p, *e;
+
+	jw_arr(w, key);
+	for (p = list; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, ',');
+		if (!e)
+			e = p + strlen(p);
+		jw_strn(w, NULL, p, (size_t)(e - p));
+	}
+	jw_arr_end(w);
+}
+
 /*
  * The start of every event: @timestamp, ecs.version, and "event" opened
  * with its kind, category, type, dataset and module. The caller adds
@@ -132,8 +150,6 @@ static void ecs_open(struct report *r, uint64_t ts_us, const char *kind,
 		     const char *dataset)
 {
 	struct jw *w = &r->jw;
-	const char *p, *e;
-	int i;
 
 	jw_obj(w, NULL);
 	ecs_time(r, "@timestamp", ts_us);
@@ -142,23 +158,14 @@ static void ecs_open(struct report *r, uint64_t ts_us, const char *kind,
 	jw_obj_end(w);
 	jw_obj(w, "event");
 	jw_str_plain(w, "kind", kind);
-	for (i = 0; i < 2; i++) {
-		jw_arr(w, i ? "type" : "category");
-		for (p = i ? type : category; *p; p = *e ? e + 1 : e) {
-			e = strchr(p, ',');
-			if (!e)
-				e = p + strlen(p);
-			jw_strn(w, NULL, p, (size_t)(e - p));
-		}
-		jw_arr_end(w);
-	}
+	ecs_list(w, "category", category);
+	ecs_list(w, "type", type);
 	jw_str_plain(w, "dataset", dataset);
 	jw_str_plain(w, "module", "impwatch");
 }
 
 /* "observer": impwatch itself, the sensor that saw the traffic (its
-   --sensor name) and, live, the interface; and the run's id, which ties
-   a run's events together. */
+   --sensor name) and, live, the interface. */
 static void ecs_observer(struct report *r)
 {
 	const struct run_info *run = r->run;
@@ -180,7 +187,8 @@ static void ecs_observer(struct report *r)
 	jw_obj_end(w);
 }
 
-/* The run's id under "impwatch", when the run has one. */
+/* The run's id under "impwatch", when the run has one: it ties a run's
+   events together. */
 static void ecs_run_id(struct report *r)
 {
 	if (r->run->run_id[0])
@@ -343,21 +351,6 @@ static void ecs_inventory(struct jw *w, const struct report *r,
 		jw_bool(w, "bidirectional",
 			row->bidir || row->sport_kind == SPORT_BIDIRECTIONAL);
 		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-}
-
-/* A comma list as an array of strings. */
-static void ecs_list(struct jw *w, const char *key, const char *list)
-{
-	const char *p, *e;
-
-	jw_arr(w, key);
-	for (p = list; *p; p = *e ? e + 1 : e) {
-		e = strchr(p, ',');
-		if (!e)
-			e = p + strlen(p);
-		jw_strn(w, NULL, p, (size_t)(e - p));
 	}
 	jw_arr_end(w);
 }
@@ -765,11 +758,13 @@ static void build_file(struct report *r, const void *arg, enum ecs_detail d)
 	if (fs->error[0] && d == ECS_FULL)
 		jw_str(w, "reason", fs->error);
 	jw_obj_end(w);
-	if (d != ECS_MINIMAL) {
-		jw_obj(w, "file");
-		jw_str(w, "path", fs->name);
-		jw_obj_end(w);
-	}
+	jw_obj(w, "file");
+	/* A name too long for a line (no file can have one; a name given
+	   as one is reported) is cut. */
+	jw_strn(w, "path", fs->name,
+		d == ECS_MINIMAL ? strnlen(fs->name, ECS_NAME_CUT)
+				 : strlen(fs->name));
+	jw_obj_end(w);
 	ecs_observer(r);
 	jw_obj(w, "impwatch");
 	ecs_run_id(r);

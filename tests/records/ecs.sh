@@ -201,4 +201,14 @@ n=$(jq -c 'select(.impwatch.verdict == "role-violation" and
 	"$tmp/wide.ecs" | wc -l)
 if [ "$n" -eq 1 ]; then ok; else failed long-line-shortened "$n events"; fi
 
+# A file name that alone passes the limit (an input given so, refused):
+# its event is written with the name cut, whole, marked.
+long=$(awk 'BEGIN { for (i = 0; i < 3000; i++) printf "a/\001\002" }')
+"$bin" -q --format ecs -r pcaps/demo.pcap -r "$long" >"$tmp/long.ecs" 2>/dev/null
+check_ecs long-name "$tmp/long.ecs"
+n=$(jq -c 'select(.event.dataset == "impwatch.file" and
+		  .event.outcome == "failure" and .impwatch.shortened)' \
+	"$tmp/long.ecs" | wc -l)
+if [ "$n" -eq 1 ]; then ok; else failed long-name-shortened "$n events"; fi
+
 finish ecs
