@@ -198,8 +198,9 @@ static void ecs_run_id(struct report *r)
 /*
  * "rule": the catalogue row that documents a flow or an aggregate. id
  * is "TABLE:SERVICE" (the rows of one table and service are one rule
- * of the guide), ruleset the file it was read from (the built-in
- * catalogue, or a --rules / --rules-add file), reference its line.
+ * of the guide), ruleset "guide" (the built-in catalogue, or --rules)
+ * or "site" (--rules-add: never shown as the guide's), reference the
+ * file and line it was read from.
  */
 static void ecs_rule(struct jw *w, const struct cat_row *row,
 		     enum ecs_detail d)
@@ -216,14 +217,13 @@ static void ecs_rule(struct jw *w, const struct cat_row *row,
 	jw_puts(w, row->service);   /* a checked kebab-case id */
 	jw_putc(w, '"');
 	jw_str_plain(w, "name", row->service);
+	jw_str_plain(w, "ruleset", row->site ? "site" : "guide");
 	if (d == ECS_FULL) {
 		char ref[512];
 		int n = snprintf(ref, sizeof(ref), "%s:%u", row->file,
 				 (unsigned)row->line);
 
-		jw_str(w, "ruleset", row->file);
-		/* Where the row is written, FILE:LINE (a name too long for
-		   the buffer goes without). */
+		/* FILE:LINE (a name too long for the buffer goes without). */
 		if (n > 0 && (size_t)n < sizeof(ref))
 			jw_str(w, "reference", ref);
 		jw_str(w, "category", row->protocol);
@@ -382,6 +382,7 @@ static void ecs_impwatch_flow(struct jw *w, struct report *r,
 		     dir_basis_name((enum dir_basis)f->basis));
 	jw_str_plain(w, "conn_state",
 		     conn_state_name((enum conn_state)f->conn_state));
+	jw_u64(w, "ip_bytes", rec_ip_bytes(f));
 	jw_u64(w, "ip_bytes_c2s", f->ip_bytes[REC_C2S]);
 	jw_u64(w, "ip_bytes_s2c", f->ip_bytes[REC_S2C]);
 	/* DSCP of each direction that sent a packet: the first value seen,

@@ -8,9 +8,14 @@
 #     that write what those do not (an inventory and its role
 #     violations, declared tunnels, --no-dpi, evidence, a damaged file,
 #     several files) give events that pass it;
-#   - the same flows and alerts as --format json;
+#   - the same flows and alerts as --format json, field for field (ids,
+#     Community ID, counters, verdict, rule, Zeek's state, VLAN tags...);
+#   - each alert's flow_id on one flow record of its run, every
+#     network.community_id as community_id.py computes it, a site's row
+#     as the site's rule (rule.ruleset "site"), never the guide's;
 #   - an event that would pass JSON_LINE_MAX (a role violation whose
-#     port 60 site rows document) is written shorter, not cut.
+#     port 60 site rows document, a file name given too long) is
+#     written shorter, not cut.
 # Needs /usr/bin/python3 and jq.
 set -u
 here=$(dirname "$0")
@@ -157,22 +162,38 @@ fi
 echo "ecs: community ID of $(wc -l <"$tmp/cid.ecs") flow events compared with community_id.py"
 
 # The same flows and alerts as --format json, field for field.
-for f in pcaps/demo.pcap pcaps/dpi-mismatch.pcap pcaps/encap-vxlan.pcap \
-	pcaps/link-ipv6.pcap pcaps/roles.pcap; do
-	"$bin" -q --format json --alerts -r "$f" | jq -r '
+for f in "-r pcaps/demo.pcap" "-r pcaps/dpi-mismatch.pcap" \
+	"-r pcaps/encap-vxlan.pcap" "-r pcaps/link-ipv6.pcap" \
+	"-r pcaps/encap-qinq.pcap" "-r pcaps/tun-erspan.pcap" \
+	"--hosts tests/hosts/site.hosts -r pcaps/roles.pcap" \
+	"--rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap"; do
+	# shellcheck disable=SC2086 # $f is options, split on purpose
+	"$bin" -q --format json --alerts $f | jq -r '
 		select(.type == "flow" or .type == "alert") |
-		[.type, .client_ip, .client_port, .server_ip, .server_port,
+		[.type, .time, .flow_id, .community_id, .client_ip,
+		 .client_port, .server_ip, .server_port,
 		 .packets_c2s, .packets_s2c, .bytes_c2s, .bytes_s2c,
-		 .verdict, .service, .app, .first_seen, .last_seen] | @tsv' |
+		 .ip_bytes_c2s, .ip_bytes_s2c, .verdict, .service,
+		 .rule_source, .rule_line, .conn_state, .end_reason,
+		 (.vlans // [] | map(tostring) | join(";")), .sgt,
+		 .erspan_session, .app, .first_seen, .last_seen] | @tsv' |
 		LC_ALL=C sort >"$tmp/json.tsv"
-	"$bin" -q --format ecs --alerts -r "$f" | jq -r '
+	# shellcheck disable=SC2086
+	"$bin" -q --format ecs --alerts $f | jq -r '
 		select(.event.dataset == "impwatch.flow" or
 		       .event.dataset == "impwatch.alert") |
-		[(.event.dataset | ltrimstr("impwatch.")), .source.ip,
+		[(.event.dataset | ltrimstr("impwatch.")), ."@timestamp",
+		 .impwatch.flow_id, .network.community_id, .source.ip,
 		 (.source.port // 0), .destination.ip, (.destination.port // 0),
 		 .source.packets, .destination.packets, .source.bytes,
-		 .destination.bytes, .impwatch.verdict, .impwatch.service,
-		 .impwatch.app, .event.start, .event.end] | @tsv' |
+		 .destination.bytes, .impwatch.ip_bytes_c2s,
+		 .impwatch.ip_bytes_s2c, .impwatch.verdict, .impwatch.service,
+		 .rule.ruleset, (.rule.reference // "" | sub(".*:"; "") |
+		 if . == "" then null else tonumber end),
+		 .impwatch.conn_state, .impwatch.end_reason,
+		 (.impwatch.vlans // [] | map(tostring) | join(";")),
+		 .impwatch.sgt, .impwatch.erspan_session, .impwatch.app,
+		 .event.start, .event.end] | @tsv' |
 		LC_ALL=C sort >"$tmp/ecs.tsv"
 	if [ -s "$tmp/json.tsv" ] && cmp -s "$tmp/json.tsv" "$tmp/ecs.tsv"; then
 		ok
@@ -181,6 +202,20 @@ for f in pcaps/demo.pcap pcaps/dpi-mismatch.pcap pcaps/encap-vxlan.pcap \
 		diff "$tmp/json.tsv" "$tmp/ecs.tsv" | head -6 | sed 's/^/  | /'
 	fi
 done
+
+# A site's row (--rules-add) is the site's rule, never the guide's.
+"$bin" -q --format ecs --rules-add tests/rules/site-postgresql.conf \
+	-r pcaps/real-postgresql-15432.pcap >"$tmp/site.ecs"
+if [ "$(jq -r 'select(.event.dataset == "impwatch.flow" and
+		      .destination.port == 15432) |
+		[.rule.ruleset, .rule.reference] | @tsv' "$tmp/site.ecs")" = \
+	"$(printf 'site\ttests/rules/site-postgresql.conf:3')" ] &&
+	[ "$(jq -r 'select(.rule and .rule.ruleset != "guide") | .rule.id' \
+		"$tmp"/run.*.ecs | wc -l)" -eq 0 ]; then
+	ok
+else
+	failed site-rule "a site's row is not rule.ruleset site, or a guide's is"
+fi
 
 # A role violation on a port 60 more rows document: its list of rows
 # would make a line of 20 kB; it is written without it, whole, marked.
