@@ -607,6 +607,38 @@ static const char *run_outcome(int exit_status)
 	}
 }
 
+/* What produced the run, under "impwatch": the libraries' versions
+   (observer.version is impwatch's), the catalogue's SHA-256 (each input
+   file's is in its impwatch.input event), the command line (cut at
+   JSON_CMDLINE_MAX, left out when the event is too long), the Community
+   ID seed, and the wall clock at the start (event.created: now). */
+static void ecs_provenance(struct report *r, enum ecs_detail d)
+{
+	const struct run_info *ri = r->run;
+	struct jw *w = &r->jw;
+
+	if (ri->ndpi_version)
+		jw_str(w, "ndpi_version", ri->ndpi_version);
+	if (ri->pcap_version)
+		jw_str(w, "libpcap_version", ri->pcap_version);
+	if (ri->catalogue_sha256[0]) {
+		jw_obj(w, "catalogue");
+		jw_str_plain(w, "sha256", ri->catalogue_sha256);
+		jw_obj_end(w);
+	}
+	if (ri->command_line && d == ECS_FULL) {
+		size_t n = strlen(ri->command_line);
+
+		jw_strn(w, "command_line", ri->command_line,
+			n <= JSON_CMDLINE_MAX ? n : JSON_CMDLINE_MAX);
+		if (n > JSON_CMDLINE_MAX)
+			jw_bool(w, "command_line_cut", true);
+	}
+	jw_u64(w, "community_id_seed", ri->community_id_seed);
+	if (ri->started_us)
+		ecs_time(r, "started", ri->started_us);
+}
+
 /* The summary of the run: counters, health, the gate. */
 static void build_summary(struct report *r, const void *arg,
 			  enum ecs_detail d)
@@ -714,6 +746,7 @@ static void build_summary(struct report *r, const void *arg,
 		jw_bool(w, "down", s->live->down);
 		jw_obj_end(w);
 	}
+	ecs_provenance(r, d);
 	jw_arr(w, "inconclusive");
 	for (e = 0; s->gate && e < GR_COUNT; e++)
 		if (gate_has(s->gate, (enum gate_reason)e))
@@ -775,6 +808,38 @@ static void build_file(struct report *r, const void *arg, enum ecs_detail d)
 	jw_str_plain(w, "state", file_state_name(fs->state));
 	if (fs->stop_offset >= 0)
 		jw_i64(w, "stop_offset", fs->stop_offset);
+	if (d != ECS_FULL)
+		jw_bool(w, "shortened", true);
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+/* A file that shaped the verdicts (--rules, --rules-add, --hosts) and
+   its SHA-256. */
+static void build_input(struct report *r, const void *arg, enum ecs_detail d)
+{
+	const struct ecs_part *p = arg;
+	const struct run_input *in = p->item;
+	struct jw *w = &r->jw;
+
+	ecs_open(r, summary_time(r, p->s), "event", "file", "access",
+		 "impwatch.input");
+	jw_str_plain(w, "outcome", in->sha256[0] ? "success" : "failure");
+	jw_obj_end(w);
+	jw_obj(w, "file");
+	jw_strn(w, "path", in->path,
+		d == ECS_MINIMAL ? strnlen(in->path, ECS_NAME_CUT)
+				 : strlen(in->path));
+	if (in->sha256[0]) {
+		jw_obj(w, "hash");
+		jw_str_plain(w, "sha256", in->sha256);
+		jw_obj_end(w);
+	}
+	jw_obj_end(w);
+	ecs_observer(r);
+	jw_obj(w, "impwatch");
+	ecs_run_id(r);
+	jw_str_plain(w, "input_kind", in->kind);
 	if (d != ECS_FULL)
 		jw_bool(w, "shortened", true);
 	jw_obj_end(w);
@@ -952,8 +1017,9 @@ static void build_carrier(struct report *r, const void *arg,
 	jw_obj_end(w);
 }
 
-/* Each input file, per-port and application aggregate, catalogue row
-   and tunnel carrier as an event of its own, then the run's. */
+/* Each capture file, file of rules or hosts, per-port and application
+   aggregate, catalogue row and tunnel carrier as an event of its own,
+   then the run's. */
 static void ecs_summary(struct report *r, const struct run_stats *s)
 {
 	struct ecs_part p = { .s = s };
@@ -965,6 +1031,10 @@ static void ecs_summary(struct report *r, const struct run_stats *s)
 	for (i = 0; i < s->n_files; i++) {
 		p.item = &s->files[i];
 		ecs_emit(r, build_file, &p);
+	}
+	for (i = 0; i < r->run->n_inputs; i++) {
+		p.item = &r->run->inputs[i];
+		ecs_emit(r, build_input, &p);
 	}
 	v = tally_sorted_aggs(r->tally, &n);
 	for (i = 0; v && i < n; i++) {

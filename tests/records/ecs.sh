@@ -102,7 +102,7 @@ check_ecs captures "$tmp/all.ecs"
 "$bin" -q --format ecs -r pcaps/fmt-multi-a.pcap -r pcaps/bad-truncated.pcap \
 	>>"$tmp/more.ecs" 2>/dev/null
 check_ecs options "$tmp/more.ecs"
-for ds in flow alert summary file port app coverage carrier; do
+for ds in flow alert summary file input port app coverage carrier; do
 	if jq -en --arg d "impwatch.$ds" 'any(inputs; .event.dataset == $d)' \
 		"$tmp/all.ecs" "$tmp/more.ecs" >/dev/null; then
 		ok
@@ -110,7 +110,8 @@ for ds in flow alert summary file port app coverage carrier; do
 		failed "dataset-$ds" "no impwatch.$ds event was checked"
 	fi
 done
-for f in client_roles allowed expected evidence inconclusive_why tunnel_id; do
+for f in client_roles allowed expected evidence inconclusive_why tunnel_id \
+	command_line vlans; do
 	if jq -en --arg f "$f" 'any(inputs; .impwatch | has($f))' \
 		"$tmp/all.ecs" "$tmp/more.ecs" >/dev/null; then
 		ok
