@@ -76,6 +76,11 @@ static int cmd_rules(int argc, char **argv)
 			argv[optind]);
 		return EXIT_INPUT_ERROR;
 	}
+	if (o.fmt == FMT_ECS) {
+		fprintf(stderr, "impwatch rules: --format ecs writes a run's "
+			"events, not the catalogue (text, json or csv)\n");
+		return EXIT_INPUT_ERROR;
+	}
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.lim = &o.lim;
 	cfg.rules = o.check ? o.check : o.rules;

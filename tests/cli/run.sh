@@ -79,6 +79,8 @@ check output-twice 2 "^impwatch: --output given twice" "$bin" -q -o "$tmp/o1" -o
 check rules-csv 0 '^table,service,transport,dport,sport,scope,roles,protocol,apps,description,note_ko,note_ja,source,site$' "$bin" rules --format csv
 check rules-csv-rows 0 '^102$' sh -c '"$1" rules --format csv | wc -l' sh "$bin"
 check rules-csv-site 0 '^23,ext-db-postgresql,.*,tests/rules/site-postgresql.conf:3,true$' "$bin" rules --format csv --rules-add tests/rules/site-postgresql.conf
+# rules --format ecs: the catalogue is no event; refused, not a text table.
+check rules-ecs 2 "^impwatch rules: --format ecs writes a run's events, not the catalogue \(text, json or csv\)$" "$bin" rules --format ecs
 # Site rows are the site's: file and line, never the guide's table.
 check site-row-json 0 '"service":"ext-db-postgresql","tables":\[\],"rule_source":"site","rule_file":"tests/rules/site-postgresql.conf","rule_line":3,' \
 	"$bin" -q --format json --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
