@@ -91,6 +91,11 @@ unsigned verdict_rank(enum verdict v);
    verdict v): the one of lowest rank; `base` when mask is 0. */
 enum verdict verdict_of_findings(unsigned mask, enum verdict base);
 
+struct jw;
+/* "findings" (key): every finding in mask as a JSON array of names, the
+   verdict's first (the JSON and ECS writers share it). */
+void verdict_json_findings(struct jw *w, const char *key, unsigned mask);
+
 /* The text summary's section title, or NULL. */
 const char *verdict_title(enum verdict v);
 

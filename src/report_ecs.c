@@ -30,6 +30,7 @@
 #include "runinfo.h"
 #include "trust.h"
 #include "util.h"
+#include "waiver.h"
 
 /* The ECS release whose field reference this writer follows. */
 #define ECS_VERSION "8.11.0"
@@ -369,6 +370,8 @@ static void ecs_impwatch_flow(struct jw *w, struct report *r,
 	jw_u64(w, "flow_id", f->flow_id);
 	jw_str_plain(w, "verdict", verdict_name((enum verdict)f->verdict));
 	jw_bool(w, "finding", verdict_is_finding((enum verdict)f->verdict));
+	verdict_json_findings(w, "findings", f->findings);
+	waiver_json_record(w, f);
 	jw_arr(w, "tables");
 	for (t = 0; t < 64; t++)
 		if (f->tables & (UINT64_C(1) << t))
@@ -673,6 +676,15 @@ static void build_summary(struct report *r, const void *arg,
 	jw_u64(w, "peak_flows", s->work.flows.peak_active);
 	jw_u64(w, "evictions", s->work.flows.ended[END_EVICTED]);
 	ecs_verdicts(w, r);
+	/* On TLS-only ports: flows the cleartext check could not judge. */
+	jw_u64(w, "tls_not_judged", tally_tls_unjudged(r->tally));
+	waivers_json_summary(w, s->waivers, s->waived);
+	jw_obj(w, "flows_by_conn_state");
+	for (e = 0; e < CS_COUNT; e++)
+		if (tally_conn_state(r->tally, (enum conn_state)e))
+			jw_u64(w, conn_state_name((enum conn_state)e),
+			       tally_conn_state(r->tally, (enum conn_state)e));
+	jw_obj_end(w);
 	jw_obj(w, "flows_by_end_reason");
 	for (e = 1; e < END_COUNT; e++)
 		jw_u64(w, end_reason_name((enum end_reason)e),

@@ -72,22 +72,6 @@ static void jw_app(struct jw *w, const struct report *r, const struct flow_recor
 	}
 }
 
-/* "findings": every finding that applies, the verdict's first. */
-static void jw_findings(struct jw *w, unsigned mask)
-{
-	unsigned v;
-
-	jw_arr(w, "findings");
-	while (mask) {
-		v = (unsigned)verdict_of_findings(mask, V_COUNT);
-		if (v >= V_COUNT)
-			break;
-		jw_str_plain(w, NULL, verdict_name((enum verdict)v));
-		mask &= ~(1u << v);
-	}
-	jw_arr_end(w);
-}
-
 /* A role mask as a JSON array of role ids; ["unknown"] for none. */
 static void jw_role_mask(struct jw *w, const char *key, uint32_t mask)
 {
@@ -223,7 +207,7 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow_recor
 	jw_tables(w, "tables", f->tables);
 	jw_rule(w, row);
 	jw_str_plain(w, "verdict", verdict_name((enum verdict)f->verdict));
-	jw_findings(w, f->findings);
+	verdict_json_findings(w, "findings", f->findings);
 	jw_str_plain(w, "end_reason", end_reason_name((enum end_reason)f->end_reason));
 	jw_str_plain(w, "conn_state", rec_conn_state(f));
 	jw_str_plain(w, "direction_basis", dir_basis_name((enum dir_basis)f->basis));

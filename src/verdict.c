@@ -3,6 +3,8 @@
  */
 #include "verdict.h"
 
+#include "jsonw.h"
+
 #include <stddef.h>
 
 struct verdict_row {
@@ -66,4 +68,19 @@ enum verdict verdict_of_findings(unsigned mask, enum verdict base)
 			best = (enum verdict)v;
 		}
 	return best;
+}
+
+void verdict_json_findings(struct jw *w, const char *key, unsigned mask)
+{
+	unsigned v;
+
+	jw_arr(w, key);
+	while (mask) {
+		v = (unsigned)verdict_of_findings(mask, V_COUNT);
+		if (v >= V_COUNT)
+			break;
+		jw_str_plain(w, NULL, verdict_name((enum verdict)v));
+		mask &= ~(1u << v);
+	}
+	jw_arr_end(w);
 }

@@ -97,11 +97,24 @@ check_ecs captures "$tmp/all.ecs"
 "$bin" -q --format ecs --trust-tunnel 203.0.113.1 --trust-tunnel 203.0.113.2 \
 	-r pcaps/tun-trust.pcap >>"$tmp/more.ecs"
 "$bin" -q --format ecs --no-dpi -r pcaps/demo.pcap >>"$tmp/more.ecs"
+"$bin" -q --format ecs --alerts --waivers tests/waivers/board.waivers \
+	-r pcaps/real-tls-cleartext.pcap >>"$tmp/more.ecs"
 "$bin" -q --format ecs --dump-undocumented "$tmp/ev.pcap" \
 	-r pcaps/demo.pcap >>"$tmp/more.ecs"
 "$bin" -q --format ecs -r pcaps/fmt-multi-a.pcap -r pcaps/bad-truncated.pcap \
 	>>"$tmp/more.ecs" 2>/dev/null
 check_ecs options "$tmp/more.ecs"
+# Cleartext findings and waivers say so in ECS as in JSON.
+if jq -en 'any(inputs; .event.dataset == "impwatch.flow" and
+	(.impwatch.findings | any(. == "cleartext")) and
+	.impwatch.waiver.ticket != null)' "$tmp/more.ecs" >/dev/null &&
+	jq -en 'any(inputs; .event.dataset == "impwatch.summary" and
+	any(.impwatch.waivers[]?; .state == "expired"))' \
+	"$tmp/more.ecs" >/dev/null; then
+	ok
+else
+	failed "findings-waivers" "no waived cleartext flow or expired waiver in ECS"
+fi
 for ds in flow alert summary file input port app coverage carrier; do
 	if jq -en --arg d "impwatch.$ds" 'any(inputs; .event.dataset == $d)' \
 		"$tmp/all.ecs" "$tmp/more.ecs" >/dev/null; then
