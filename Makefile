@@ -7,6 +7,7 @@
 #   make update-golden       regenerate tests/golden/*.out from the current binary
 #   make check-man           the manual pages: rendering warnings, options against --help
 #   make check-corpus CORPUS=DIR   run on every capture in DIR (crash/hang check)
+#   make screenshot the demo's HTML report as doc/report.png (headless Chromium)
 #   make deps       install the Debian packages the build needs (as root)
 #   make install    install under PREFIX (/usr/local), staged under DESTDIR
 #   make uninstall  remove what make install wrote
@@ -16,9 +17,9 @@
 CC      ?= cc
 INSTALL ?= install
 PKG_CONFIG ?= pkg-config
-DEPS_DEB := make gcc pkg-config libpcap-dev libndpi-dev libgcrypt20-dev libcmocka-dev \
-	    libjansson-dev groff-base nftables iptables python3 jq tshark logrotate
-PKGS    := libpcap libndpi libgcrypt jansson
+DEPS_DEB := make gcc pkg-config libpcap-dev libndpi-dev libgcrypt20-dev libcmocka-dev libgraphviz-dev \
+	    libjansson-dev groff-base nftables iptables python3 jq tshark logrotate chromium
+PKGS    := libpcap libndpi libgcrypt jansson libgvc
 
 ifeq ($(SANITIZE),1)
 BUILD   ?= build/san
@@ -60,6 +61,7 @@ TESTS   := $(TESTS_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 GEN     := $(BUILD)/gen_pcaps
 
 .PHONY: all check demo deps unit golden records ecs check-man update-golden check-corpus pcaps clean \
+	html screenshot \
 	bench fuzz fuzz-run check-valgrind install uninstall deb check-install
 
 all: $(BIN)
@@ -137,6 +139,7 @@ check: deps
 	@$(MAKE) --no-print-directory records
 	@$(MAKE) --no-print-directory ecs
 	@sh tests/cli/run.sh $(BIN)
+	@sh tests/html/run.sh $(BIN)
 	@sh tests/man/run.sh $(BIN)
 	@sh tests/dpi/run.sh $(BIN) $(CORPUS)
 	@$(MAKE) --no-print-directory $(BUILD)/peer $(BUILD)/gen_bench
@@ -147,6 +150,14 @@ check: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	$(BIN) -r pcaps/demo.pcap
+
+# The HTML report and its graph, in a real browser (tests/html).
+html: $(BIN)
+	@sh tests/html/run.sh $(BIN)
+
+# The picture of the demo's HTML report that README.md shows.
+screenshot: $(BIN)
+	@sh tools/screenshot.sh $(BIN) doc/report.png
 
 # Regenerate the project's own captures (committed under pcaps/); the
 # pcapng copies need editcap (Debian's wireshark-common).

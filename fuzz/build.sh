@@ -45,8 +45,8 @@ rm -f "$out/probe"
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 cflags="-std=c11 -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter $san -Iinclude -I$out"
-pkg_cflags=$($PKG_CONFIG --cflags libpcap libndpi libgcrypt jansson 2>/dev/null || true)
-pkg_libs=$($PKG_CONFIG --libs libpcap libndpi libgcrypt jansson 2>/dev/null || echo -lpcap)
+pkg_cflags=$($PKG_CONFIG --cflags libpcap libndpi libgcrypt jansson libgvc 2>/dev/null || true)
+pkg_libs=$($PKG_CONFIG --libs libpcap libndpi libgcrypt jansson libgvc 2>/dev/null || echo -lpcap)
 
 mkdir -p "$out/obj"
 sh tools/embed.sh rules/imp.conf impwatch_embedded_rules >"$out/rules_embedded.c.tmp"

@@ -104,4 +104,20 @@
 #define LIVE_LINK_CHECK_MS   100       /* how often the interface's state is
                                            looked at */
 
+/*
+ * The who-talks-to-whom picture of --html and --graph (talk.h, graph.h).
+ * Flows are summed per (client, server, verdict) in a table of at most
+ * TALK_MAX_PAIRS entries (about 300 bytes each: 20 MB at most); flows
+ * past it are counted, and said, but not drawn. Each entry keeps the
+ * first TALK_PORTS services it saw and counts the rest. The page draws
+ * the GRAPH_MAX_HOSTS hosts with the most bytes (the others are one
+ * node) and the GRAPH_MAX_EDGES edges with the most (findings first):
+ * a port scan or a sweep of a /16 stays a page of a few hundred
+ * kilobytes that Graphviz lays out in well under a second.
+ */
+#define TALK_MAX_PAIRS       65536u
+#define TALK_PORTS           4u
+#define GRAPH_MAX_HOSTS      40u
+#define GRAPH_MAX_EDGES      80u
+
 #endif

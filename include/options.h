@@ -219,6 +219,17 @@ X(IO, 0, "alert-file", "FILE", STR, RUN, alert_file, \
   "turns alerts on. The JSON report keeps its alert\n" \
   "records; text reports leave their alert lines to FILE.\n" \
   "SIGHUP reopens it") \
+X(IO, 0, "html", "FILE", STR, RUN, html, \
+  NULL, 0, 0, "", \
+  "also write a report to look at to FILE: one\n" \
+  "self-contained HTML page (the verdict, who talks to\n" \
+  "whom, coverage, findings, capture health), written\n" \
+  "at the end of the run (created 0640; never a file\n" \
+  "that is an input)") \
+X(IO, 0, "graph", "FILE", STR, RUN, graph, \
+  NULL, 0, 0, "", \
+  "also write the who-talks-to-whom graph of --html to\n" \
+  "FILE as Graphviz DOT (created 0640)") \
 X(IO, 0, "dump-undocumented", "FILE", STR, RUN, dump, \
   NULL, 0, 0, "", \
   "write the frames of flows that are not\n" \

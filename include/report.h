@@ -126,9 +126,15 @@ struct run_stats {
 	const struct waivers *waivers;   /* --waivers, with their counts;
 	                                    NULL without */
 	uint64_t waived;                 /* finding flows waived */
+	/* The gate as --validate judges it, given or not (the HTML
+	   report's verdict): the same as gate and exit_status under
+	   --validate. NULL when no output asks for it. */
+	const struct gate *gate_validate;
+	int validate_status;
 };
 
 struct report;
+struct tally;
 struct hosts;
 struct carriers;
 
@@ -176,6 +182,9 @@ void report_interim(struct report *r, const struct run_stats *s);
    --validate fails on). */
 uint64_t report_verdict_count(const struct report *r, enum verdict v);
 bool report_has_findings(const struct report *r);
+
+/* The tally every format counts (for a second output: --html). */
+const struct tally *report_tally(const struct report *r);
 
 /* Write the summary: a text block, or the JSON summary object. CSV output
    holds flow rows only, so that it stays one table. */

@@ -3,8 +3,8 @@
  * writes it.
  *
  * The sink holds the report (in the format asked for: report.h), the
- * alert file and the evidence pcap (evidence.h), and the files they are
- * written to. Workers hand it ended flows, alerts and evidence frames as
+ * alert file, the evidence pcap (evidence.h), the HTML report (html.h)
+ * and its graph (graph.h), and the files they are written to. Workers hand it ended flows, alerts and evidence frames as
  * records (worker.h's struct worker_out, which sink_worker_out() fills),
  * and their counters, which it sums for the summary. SIGHUP reopens its
  * files by name, between two records.
@@ -31,6 +31,10 @@ struct sink_cfg {
 	const char *alert_file;      /* --alert-file FILE, "-": standard
 	                                error; NULL: none */
 	const char *evidence;        /* --dump-undocumented FILE, or NULL */
+	const char *html;            /* --html FILE, or NULL */
+	const char *graph;           /* --graph FILE (DOT), or NULL */
+	const char *rules;           /* --rules, for the page's provenance */
+	size_t n_rules_add;
 	int evidence_dlt;            /* its link type; -1: the first frame's */
 	int evidence_snaplen;        /* bytes kept of each evidence frame */
 	struct evidence_rotation evidence_rot;   /* --dump-size, --dump-files */
@@ -54,8 +58,9 @@ struct sink_cfg {
 int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
 		       size_t n_inputs, FILE *err);
 
-/* Open the outputs (the report file 0640 within the umask, the alert
-   file for appending, the evidence 0600) and the report. NULL with a
+/* Open the outputs (the report file, the HTML report and the graph
+   0640 within the umask, the alert file for appending, the evidence
+   0600) and the report. NULL with a
    message on err; nothing is left open. e must outlive the sink. */
 struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 		       FILE *err);
@@ -87,6 +92,7 @@ void sink_interim(struct sink *s, const struct run_stats *st);
    write FILE: reason" on err, when any of it could not be written. */
 int sink_close_evidence(struct sink *s, FILE *err);
 
+/* The summary; then the HTML report and the graph, when asked for. */
 void sink_summary(struct sink *s, const struct run_stats *st);
 
 /* Flush and close every output: -1, with a message on err naming it,

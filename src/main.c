@@ -479,6 +479,10 @@ static void sink_cfg_of(const struct options *o, struct sink_cfg *c)
 	c->output = o->output;
 	c->alert_file = o->alert_file;
 	c->evidence = o->dump;
+	c->html = o->html;
+	c->graph = o->graph;
+	c->rules = o->rules;
+	c->n_rules_add = o->n_rules_add;
 	c->evidence_dlt = -1;
 	c->evidence_snaplen = (int)(o->dump_snaplen ? o->dump_snaplen : o->snaplen);
 	/* Live evidence is never unbounded; a capture file's is one file
@@ -584,7 +588,7 @@ static int run(struct options *o, const char *command_line)
 {
 	struct run r;
 	struct run_stats s;
-	struct gate gate;
+	struct gate gate, vgate;
 	struct dpi *dpi = NULL;
 	bool input_ok = false, interrupted, dump_ok;
 	int status = EXIT_INPUT_ERROR;
@@ -616,6 +620,21 @@ static int run(struct options *o, const char *command_line)
 	status = gate_status(&gate, input_ok && dump_ok,
 			     sink_has_findings(r.sink));
 	s.exit_status = status;
+	/* The HTML report says what --validate would, given or not. */
+	if (o->validate) {
+		s.gate_validate = &gate;
+		s.validate_status = status;
+	} else if (o->html) {
+		struct run_stats hs = s;
+
+		hs.health_poor = false;
+		hs.health_why[0] = '\0';
+		gate_init(&vgate, true);
+		judge_run(&r, &hs, &vgate, interrupted);
+		s.gate_validate = &vgate;
+		s.validate_status = gate_status(&vgate, input_ok && dump_ok,
+						sink_has_findings(r.sink));
+	}
 	if (hup_flag)
 		reopen_outputs(&r);
 	sink_summary(r.sink, &s);

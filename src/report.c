@@ -83,6 +83,11 @@ void report_flow(struct report *r, const struct flow_record *f)
 		r->w->flow(r, f);
 }
 
+const struct tally *report_tally(const struct report *r)
+{
+	return r->tally;
+}
+
 uint64_t report_verdict_count(const struct report *r, enum verdict v)
 {
 	return tally_flows(r->tally, v);

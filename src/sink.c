@@ -13,6 +13,9 @@
 #include "evidence.h"
 #include "verdict.h"
 #include "waiver.h"
+#include "graph.h"
+#include "html.h"
+#include "talk.h"
 
 struct sink {
 	struct sink_cfg cfg;
@@ -28,16 +31,22 @@ struct sink {
 	const struct catalogue *cat;  /* what row waivers name */
 	uint64_t waived, unwaived;  /* finding flows waived, and not */
 	struct worker_stats *ws;    /* each worker's last counters */
+	const struct engine *e;
+	FILE *html_out;             /* --html; NULL without */
+	FILE *graph_out;            /* --graph; NULL without */
+	struct talk *talk;          /* who talks to whom, for both */
+	bool pages_lost;            /* the page or the graph could not be made */
 };
 
 /* The outputs sink_check_outputs() compares: each one's option and what
    it holds. */
-enum { OUT_REPORT, OUT_DUMP, OUT_ALERTS, OUT_COUNT };
+enum { OUT_REPORT, OUT_DUMP, OUT_ALERTS, OUT_HTML, OUT_GRAPH, OUT_COUNT };
 static const char *const out_opt[OUT_COUNT] = {
-	"-o", "--dump-undocumented", "--alert-file"
+	"-o", "--dump-undocumented", "--alert-file", "--html", "--graph"
 };
 static const char *const out_what[OUT_COUNT] = {
-	"the report", "the evidence", "the alerts"
+	"the report", "the evidence", "the alerts", "the HTML report",
+	"the graph"
 };
 
 /* Whether two stat results are one regular file. */
@@ -95,7 +104,8 @@ static bool rotates_onto(const struct sink_cfg *cfg, const char *path)
 int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
 		       size_t n_inputs, FILE *err)
 {
-	const char *out[OUT_COUNT] = { cfg->output, cfg->evidence, NULL };
+	const char *out[OUT_COUNT] = { cfg->output, cfg->evidence, NULL,
+				       cfg->html, cfg->graph };
 	struct stat os, is;
 	size_t i, k, j;
 
@@ -225,6 +235,27 @@ static bool open_files(struct sink *s, FILE *err)
 						   c->evidence_snaplen,
 						   &c->evidence_rot, err)))
 		return false;
+	/* Written at the end, but opened now: a file that cannot be
+	   written is said before the run, not after it. */
+	if (c->html && !(s->html_out = open_output(c->html, false, false))) {
+		fprintf(err, "impwatch: cannot write %s: %s\n", c->html,
+			strerror(errno));
+		return false;
+	}
+	if (c->graph && !(s->graph_out = open_output(c->graph, false, false))) {
+		fprintf(err, "impwatch: cannot write %s: %s\n", c->graph,
+			strerror(errno));
+		return false;
+	}
+	/* Standard output redirected to the page would spoil both. */
+	if ((s->html_out && same_open_file(fileno(s->html_out), fileno(s->out))) ||
+	    (s->graph_out && same_open_file(fileno(s->graph_out), fileno(s->out)))) {
+		fprintf(err, "impwatch: %s %s: the report and %s are the same "
+			"file\n", s->html_out ? "--html" : "--graph",
+			s->html_out ? c->html : c->graph,
+			s->html_out ? "the HTML report" : "the graph");
+		return false;
+	}
 	return true;
 }
 
@@ -243,6 +274,7 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 	s->cfg = *cfg;
 	s->waivers = cfg->waivers;
 	s->cat = e->cat;
+	s->e = e;
 	if (cfg->output && !(out = open_output(cfg->output, false, cfg->live))) {
 		fprintf(err, "impwatch: cannot write %s: %s\n", cfg->output,
 			strerror(errno));
@@ -255,7 +287,10 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 	s->rep = report_new(cfg->fmt, s->out, e->cat, e->hosts, e->dpi,
 			    cfg->top);
 	s->ws = calloc(cfg->workers ? cfg->workers : 1, sizeof(*s->ws));
+	if ((cfg->html || cfg->graph) && !(s->talk = talk_new(e->seed)))
+		goto oom;
 	if (!s->rep || !s->ws) {
+oom:
 		fprintf(err, "impwatch: out of memory\n");
 		goto fail;
 	}
@@ -284,6 +319,8 @@ static void on_flow(void *ctx, const struct flow_record *r)
 		r = &w;
 	}
 	report_flow(s->rep, r);
+	if (s->talk)
+		talk_add(s->talk, r);
 }
 
 static void on_alert(void *ctx, const struct flow_record *r)
@@ -415,9 +452,67 @@ int sink_close_evidence(struct sink *s, FILE *err)
 	return evidence_close(s->ev, st.work.last_dlt, err);
 }
 
+/* The page, with its picture laid out by Graphviz; and the graph as
+   DOT. A picture that cannot be made leaves the page without it, said
+   there; a page that cannot be made at all (no memory) is an error. */
+static void write_pages(struct sink *s, const struct run_stats *st)
+{
+	struct graph *g = graph_new(s->talk, s->e->cat, s->e->hosts != NULL);
+	struct graph_info gi;
+	struct html_page p;
+	char sensor[256];
+	char *svg = NULL;
+
+	if (!g) {
+		s->pages_lost = true;
+		return;
+	}
+	graph_info(g, &gi);
+	if (s->graph_out && graph_write_dot(g, s->graph_out) != 0)
+		s->pages_lost = true;
+	if (s->html_out) {
+		svg = graph_svg(g);
+		if (gethostname(sensor, sizeof(sensor)) != 0)
+			snprintf(sensor, sizeof(sensor), "unknown");
+		sensor[sizeof(sensor) - 1] = '\0';
+		memset(&p, 0, sizeof(p));
+		p.cat = s->e->cat;
+		p.hosts = s->e->hosts;
+		p.dpi = s->e->dpi;
+		p.rules = s->cfg.rules;
+		p.n_rules_add = s->cfg.n_rules_add;
+		p.tally = report_tally(s->rep);
+		p.talk = s->talk;
+		p.s = st;
+		p.svg = svg;
+		p.gi = &gi;
+		p.sensor = sensor;
+		p.top = s->cfg.top;
+		if (html_write(s->html_out, &p) != 0)
+			s->pages_lost = true;
+		free(svg);
+	}
+	graph_free(g);
+}
+
 void sink_summary(struct sink *s, const struct run_stats *st)
 {
 	report_summary(s->rep, st);
+	if (s->talk)
+		write_pages(s, st);
+}
+
+/* Close the page or the graph: -1, said on err, when it could not be
+   written in full. */
+static int close_page(FILE *f, const char *path, bool lost, FILE *err)
+{
+	if (!f)
+		return 0;
+	if (close_replaced(f) && !lost)
+		return 0;
+	fprintf(err, "impwatch: cannot write %s%s\n", path,
+		lost ? ": out of memory, or a write failed" : "");
+	return -1;
 }
 
 int sink_close(struct sink *s, FILE *err)
@@ -446,6 +541,9 @@ int sink_close(struct sink *s, FILE *err)
 			rc = -1;
 		}
 	}
+	rc |= close_page(s->html_out, c->html, s->pages_lost, err);
+	rc |= close_page(s->graph_out, c->graph, s->pages_lost, err);
+	talk_free(s->talk);
 	evidence_free(s->ev);
 	report_free(s->rep);
 	waivers_free(s->waivers);

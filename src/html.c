@@ -1,0 +1,652 @@
+/*
+ * html.c: the HTML report (html.h).
+ */
+#include "html.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "coverage.h"
+#include "digest.h"
+#include "explain.h"
+#include "gate.h"
+#include "util.h"
+#include "verdict.h"
+#include "version.h"
+
+/*
+ * The page's one script: a click on a table's header sorts its rows by
+ * that column, numbers (a cell's data-v) as numbers, the rest as text;
+ * a second click reverses. Allowed by its hash in the page's policy, so
+ * it must stay byte for byte what is hashed.
+ */
+static const char sort_js[] =
+	"document.querySelectorAll('table.sort th').forEach(function(th){"
+	"th.addEventListener('click',function(){"
+	"var t=th.closest('table'),b=t.tBodies[0],"
+	"i=Array.prototype.indexOf.call(th.parentNode.children,th),"
+	"d=th.getAttribute('data-dir')==='a'?-1:1;"
+	"th.setAttribute('data-dir',d>0?'a':'d');"
+	"Array.from(b.rows).sort(function(x,y){"
+	"var a=x.cells[i],c=y.cells[i],p=a.getAttribute('data-v'),q=c.getAttribute('data-v');"
+	"if(p!==null&&q!==null)return d*(Number(p)-Number(q));"
+	"return d*a.textContent.localeCompare(c.textContent);"
+	"}).forEach(function(r){b.appendChild(r);});});});";
+
+static const char style_css[] =
+	"body{font-family:Helvetica,Arial,sans-serif;margin:1.5em;color:#263238;"
+	"font-size:14px}"
+	"h1{font-size:20px;margin:0 0 .4em}h2{font-size:17px;margin:1.6em 0 .5em;"
+	"border-bottom:1px solid #cfd8dc}h3{font-size:15px;margin:1.2em 0 .4em}"
+	".verdict{font-size:18px;font-weight:bold;padding:.6em .8em;border-radius:4px;"
+	"color:#fff}"
+	".pass{background:#2e7d32}.fail{background:#c62828}"
+	".inconclusive{background:#ef6c00}.error{background:#6a1b9a}"
+	".why{margin:.3em 0 0;font-size:14px;font-weight:normal}"
+	"table{border-collapse:collapse;margin:.3em 0}"
+	"th,td{border:1px solid #cfd8dc;padding:2px 6px;text-align:left;"
+	"vertical-align:top}"
+	"th{background:#eceff1}table.sort th{cursor:pointer}"
+	"td.n{text-align:right;font-variant-numeric:tabular-nums}"
+	"tr.finding td{color:#b71c1c}"
+	".bar{display:inline-block;width:240px;height:12px;background:#eceff1;"
+	"border:1px solid #b0bec5;vertical-align:middle}"
+	".bar span{display:block;height:100%;background:#2e7d32}"
+	".graph svg{max-width:100%;height:auto}"
+	".meta th{width:12em}.note{color:#546e7a}"
+	".ok{color:#2e7d32}.poor{color:#c62828;font-weight:bold}";
+
+void html_escape(FILE *o, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		switch (c) {
+		case '&': fputs("&amp;", o); break;
+		case '<': fputs("&lt;", o); break;
+		case '>': fputs("&gt;", o); break;
+		case '"': fputs("&quot;", o); break;
+		case '\'': fputs("&#39;", o); break;
+		default:
+			/* A control character has no business in the page. */
+			if (c < 0x20 || c == 0x7f)
+				fputs("&#xfffd;", o);
+			else
+				fputc(c, o);
+		}
+	}
+}
+
+/* A cell of text; a cell of a number (sorted as a number). */
+static void td(FILE *o, const char *s)
+{
+	fputs("<td>", o);
+	html_escape(o, s);
+	fputs("</td>", o);
+}
+
+static void td_n(FILE *o, uint64_t n)
+{
+	fprintf(o, "<td class=\"n\" data-v=\"%llu\">%llu</td>",
+		(unsigned long long)n, (unsigned long long)n);
+}
+
+/* A header row of a sortable table. */
+static void thead(FILE *o, const char *const *cols, size_t n)
+{
+	size_t i;
+
+	fputs("<table class=\"sort\"><thead><tr>", o);
+	for (i = 0; i < n; i++) {
+		fputs("<th>", o);
+		html_escape(o, cols[i]);
+		fputs("</th>", o);
+	}
+	fputs("</tr></thead><tbody>\n", o);
+}
+
+/* RFC 4648 base64 of n bytes at d into out (4 * ((n + 2) / 3) + 1). */
+static void base64(const uint8_t *d, size_t n, char *out)
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, o = 0;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		out[o++] = b64[d[i] >> 2];
+		out[o++] = b64[((d[i] & 3) << 4) | (d[i + 1] >> 4)];
+		out[o++] = b64[((d[i + 1] & 15) << 2) | (d[i + 2] >> 6)];
+		out[o++] = b64[d[i + 2] & 63];
+	}
+	if (i < n) {
+		out[o++] = b64[d[i] >> 2];
+		if (i + 1 < n) {
+			out[o++] = b64[((d[i] & 3) << 4) | (d[i + 1] >> 4)];
+			out[o++] = b64[(d[i + 1] & 15) << 2];
+		} else {
+			out[o++] = b64[(d[i] & 3) << 4];
+			out[o++] = '=';
+		}
+		out[o++] = '=';
+	}
+	out[o] = '\0';
+}
+
+/* The verdict's class and word: the gate as --validate judges it. */
+static const char *verdict_word(int status, const char **cls)
+{
+	switch (status) {
+	case EXIT_PASS: *cls = "pass"; return "PASS";
+	case EXIT_FINDINGS: *cls = "fail"; return "FAIL";
+	case EXIT_INCONCLUSIVE: *cls = "inconclusive"; return "INCONCLUSIVE";
+	}
+	*cls = "error";
+	return "ERROR";
+}
+
+/* The verdict in one line: the word, the count of each finding (from the
+   table of verdicts), and why when inconclusive. */
+static void html_verdict(FILE *o, const struct html_page *p)
+{
+	const struct run_stats *s = p->s;
+	const struct gate *g = s->gate_validate ? s->gate_validate : s->gate;
+	int status = s->gate_validate ? s->validate_status : s->exit_status;
+	const char *cls, *word = verdict_word(status, &cls);
+	uint64_t n;
+	int v, r, k = 0;
+
+	fprintf(o, "<div class=\"verdict %s\" id=\"verdict\">%s: ", cls, word);
+	for (v = 0; v < V_COUNT; v++) {
+		if (!verdict_is_finding((enum verdict)v))
+			continue;
+		n = tally_flows(p->tally, (enum verdict)v);
+		if (!n)
+			continue;
+		fprintf(o, "%s%llu ", k++ ? ", " : "", (unsigned long long)n);
+		html_escape(o, verdict_name((enum verdict)v));
+	}
+	n = tally_flows(p->tally, V_DOCUMENTED);
+	if (!k)
+		fprintf(o, "no findings, %llu flow%s documented",
+			(unsigned long long)n, n == 1 ? "" : "s");
+	fprintf(o, " (exit %d%s)", status,
+		s->validate ? "" : " under --validate");
+	for (r = 0; g && r < GR_COUNT; r++) {
+		if (!gate_has(g, (enum gate_reason)r))
+			continue;
+		fputs("<p class=\"why\">", o);
+		html_escape(o, gate_reason_title((enum gate_reason)r));
+		fputs(": ", o);
+		html_escape(o, g->why[r]);
+		fputs("</p>", o);
+	}
+	if (status == EXIT_INPUT_ERROR)
+		fputs("<p class=\"why\">an input could not be read in full, or an "
+		      "output not written</p>", o);
+	fputs("</div>\n", o);
+}
+
+/* Time range, sensor, inputs and provenance. */
+static void html_meta(FILE *o, const struct html_page *p)
+{
+	const struct run_stats *s = p->s;
+	struct talk_totals tt;
+	struct provenance pv;
+	char t1[TIME_STR_MAX], t2[TIME_STR_MAX], b[16];
+	size_t i;
+
+	talk_totals(p->talk, &tt);
+	fputs("<table class=\"meta\">\n<tr><th>Flows seen</th><td>", o);
+	if (tt.flows) {
+		fmt_time(tt.first_us, t1);
+		fmt_time(tt.last_us, t2);
+		fprintf(o, "%s to %s (%.1f s)", t1, t2,
+			(double)(tt.last_us - tt.first_us) / 1e6);
+	} else {
+		fputs("none", o);
+	}
+	fputs("</td></tr>\n", o);
+	if (s->live) {
+		fmt_time(s->live->started_us, t1);
+		fmt_time(s->live->now_us, t2);
+		fputs("<tr><th>Captured on</th><td>", o);
+		html_escape(o, s->live->iface);
+		fprintf(o, ", %s to %s</td></tr>\n", t1, t2);
+	}
+	for (i = 0; i < s->n_files; i++) {
+		fmt_bytes(s->files[i].bytes, b);
+		fputs("<tr><th>Input</th><td>", o);
+		html_escape(o, s->files[i].name);
+		fprintf(o, ": %llu packets, %s, %s</td></tr>\n",
+			(unsigned long long)s->files[i].packets, b,
+			file_state_name(s->files[i].state));
+	}
+	fputs("<tr><th>Sensor</th><td>", o);
+	html_escape(o, p->sensor);
+	fputs("</td></tr>\n", o);
+	version_get(&pv);
+	fputs("<tr><th>Produced by</th><td>impwatch ", o);
+	html_escape(o, pv.impwatch);
+	fputs(", nDPI ", o);
+	html_escape(o, pv.ndpi);
+	fputs(p->dpi ? "" : " (off: --no-dpi)", o);
+	fputs(", ", o);
+	html_escape(o, pv.pcap);
+	fputs("</td></tr>\n<tr><th>Catalogue</th><td>", o);
+	if (p->rules) {
+		fputs("--rules ", o);
+		html_escape(o, p->rules);
+	} else {
+		fputs("built-in, SHA-256 <code>", o);
+		html_escape(o, pv.catalogue_sha[0] ? pv.catalogue_sha : "unavailable");
+		fputs("</code>", o);
+	}
+	if (p->n_rules_add)
+		fprintf(o, ", and %zu --rules-add file%s", p->n_rules_add,
+			p->n_rules_add == 1 ? "" : "s");
+	fprintf(o, " (%zu rows)</td></tr>\n", catalogue_count(p->cat));
+	fprintf(o, "<tr><th>Inventory</th><td>%s</td></tr>\n",
+		p->hosts ? "given (--hosts): hosts are named and grouped by role"
+			 : "none (--hosts): hosts are addresses");
+	fputs("</table>\n", o);
+}
+
+/* The picture, with what it leaves out. */
+static void html_graph(FILE *o, const struct html_page *p)
+{
+	const struct graph_info *gi = p->gi;
+	char b[16];
+
+	fputs("<h2>Who talks to whom</h2>\n", o);
+	if (!p->svg) {
+		fputs("<p class=\"note\">The picture could not be laid out "
+		      "(Graphviz's dot layout or SVG renderer is missing).</p>\n", o);
+		return;
+	}
+	fputs("<p class=\"note\">Arrows go from client to server; red: findings; "
+	      "width: bytes.", o);
+	if (gi && gi->hosts > gi->hosts_drawn)
+		fprintf(o, " %zu hosts: the %zu with findings and the most bytes "
+			"are drawn, the other %zu are one node.", gi->hosts,
+			gi->hosts_drawn, gi->hosts - gi->hosts_drawn);
+	if (gi && gi->edges > gi->edges_drawn) {
+		fmt_bytes(gi->hidden_bytes, b);
+		fprintf(o, " %zu of %zu edges are drawn (findings first, then the "
+			"most bytes): %llu flows (%s) are not.", gi->edges_drawn,
+			gi->edges, (unsigned long long)gi->hidden_flows, b);
+	}
+	fputs("</p>\n<div class=\"graph\" id=\"graph\">\n", o);
+	fputs(p->svg, o);
+	fputs("</div>\n", o);
+}
+
+/* "tcp/5061". */
+static void port_str(uint8_t proto, uint16_t port, char buf[16])
+{
+	char tr[8];
+
+	explain_transport(tr, proto);
+	if (port)
+		snprintf(buf, 16, "%s/%u", tr, port);
+	else
+		snprintf(buf, 16, "%s", tr);
+}
+
+/* A finding's largest flows, with why each is one. */
+static void html_top(FILE *o, const struct html_page *p, enum verdict v)
+{
+	static const char *const cols[] = {
+		"Client", "Client roles", "Server", "Server roles", "Service",
+		"Application", "Packets", "Bytes", "First seen", "Why"
+	};
+	const struct flow_record **top;
+	char ip[IP_STR_MAX], lbl[COV_LABEL], roles[512], port[16], t[TIME_STR_MAX];
+	char why[REASON_MAX];
+	unsigned n, i;
+
+	top = tally_sorted_top(p->tally, v, &n);
+	if (!top || !n) {
+		free(top);
+		return;
+	}
+	fprintf(o, "<p>Largest flows (%u):</p>\n", n);
+	thead(o, cols, sizeof(cols) / sizeof(cols[0]));
+	for (i = 0; i < n; i++) {
+		const struct flow_record *f = top[i];
+
+		fputs("<tr class=\"finding\">", o);
+		coverage_label(&f->client_host, rec_client_ip(f), lbl);
+		if (f->key.pa || f->key.pb) {
+			fmt_ip(rec_client_ip(f), ip);
+			snprintf(lbl, sizeof(lbl), "%s:%u", ip, rec_client_port(f));
+			if (f->client_host.name[0]) {
+				size_t l = strlen(lbl);
+
+				snprintf(lbl + l, sizeof(lbl) - l, " (%s)",
+					 f->client_host.name);
+			}
+		}
+		td(o, lbl);
+		explain_roles(f->client_host.roles, roles, sizeof(roles));
+		td(o, roles);
+		coverage_label(&f->server_host, rec_server_ip(f), lbl);
+		td(o, lbl);
+		explain_roles(f->server_host.roles, roles, sizeof(roles));
+		td(o, roles);
+		port_str(f->key.proto, rec_server_port(f), port);
+		td(o, port);
+		td(o, rec_app(f) ? rec_app(f) : "-");
+		td_n(o, rec_packets(f));
+		td_n(o, rec_bytes(f));
+		fmt_time(f->first_us, t);
+		td(o, t);
+		explain_reason(p->cat, f, why);
+		td(o, why);
+		fputs("</tr>\n", o);
+	}
+	fputs("</tbody></table>\n", o);
+	free(top);
+}
+
+/* Each finding: its ports and services, then its largest flows. */
+static void html_findings(FILE *o, const struct html_page *p,
+			  const struct agg *a, size_t n)
+{
+	static const char *const cols[] = {
+		"Transport", "Service", "Flows", "Packets", "Bytes"
+	};
+	uint64_t more_rows, more_flows, more_pkts, more_bytes;
+	char port[16];
+	size_t i, shown;
+	int v, any = 0;
+
+	fputs("<h2>Findings</h2>\n", o);
+	for (v = 0; v < V_COUNT; v++) {
+		uint64_t nf = tally_flows(p->tally, (enum verdict)v);
+		const char *title = verdict_title((enum verdict)v);
+
+		if (!verdict_is_finding((enum verdict)v) || !nf)
+			continue;
+		any = 1;
+		fprintf(o, "<h3 class=\"finding\" id=\"finding-%s\">", verdict_name((enum verdict)v));
+		html_escape(o, title ? title : verdict_name((enum verdict)v));
+		fprintf(o, ": %llu flow%s</h3>\n", (unsigned long long)nf,
+			nf == 1 ? "" : "s");
+		thead(o, cols, sizeof(cols) / sizeof(cols[0]));
+		shown = 0;
+		more_rows = more_flows = more_pkts = more_bytes = 0;
+		for (i = 0; i < n; i++) {
+			const struct cat_row *row;
+
+			if (a[i].verdict != v)
+				continue;
+			/* A port scan makes a row per port: the largest --top
+			   are listed, the rest summed in one row. */
+			if (shown++ >= p->top) {
+				more_rows++;
+				more_flows += a[i].flows;
+				more_pkts += a[i].pkts;
+				more_bytes += a[i].bytes;
+				continue;
+			}
+			row = a[i].row ? catalogue_row(p->cat, a[i].row - 1u) : NULL;
+			port_str(a[i].proto, a[i].port, port);
+			fputs("<tr class=\"finding\">", o);
+			td(o, port);
+			td(o, row ? row->service : "-");
+			td_n(o, a[i].flows);
+			td_n(o, a[i].pkts);
+			td_n(o, a[i].bytes);
+			fputs("</tr>\n", o);
+		}
+		if (more_rows) {
+			fprintf(o, "<tr class=\"finding\"><td data-v=\"\">%llu more "
+				"(--top %u)</td><td>-</td>", (unsigned long long)more_rows,
+				p->top);
+			td_n(o, more_flows);
+			td_n(o, more_pkts);
+			td_n(o, more_bytes);
+			fputs("</tr>\n", o);
+		}
+		fputs("</tbody></table>\n", o);
+		html_top(o, p, (enum verdict)v);
+	}
+	if (!any)
+		fputs("<p>No flow is a finding.</p>\n", o);
+}
+
+/* The documented services, with their applications. */
+static void html_services(FILE *o, const struct html_page *p,
+			  const struct agg *a, size_t n,
+			  struct app_agg *const *apps, size_t n_apps)
+{
+	static const char *const cols[] = {
+		"Table", "Service", "Protocol", "Transport", "Flows", "Packets",
+		"Bytes", "Applications"
+	};
+	char port[16];
+	size_t i, k, first, j;
+
+	fputs("<h2>Documented services</h2>\n", o);
+	if (!tally_flows(p->tally, V_DOCUMENTED)) {
+		fputs("<p>None.</p>\n", o);
+		return;
+	}
+	thead(o, cols, sizeof(cols) / sizeof(cols[0]));
+	for (i = 0; i < n; i++) {
+		const struct cat_row *row;
+
+		if (a[i].verdict != V_DOCUMENTED || !a[i].row)
+			continue;
+		row = catalogue_row(p->cat, a[i].row - 1u);
+		fputs("<tr>", o);
+		td_n(o, row->table);
+		td(o, row->service);
+		td(o, row->protocol);
+		port_str(a[i].proto, a[i].port, port);
+		td(o, port);
+		td_n(o, a[i].flows);
+		td_n(o, a[i].pkts);
+		td_n(o, a[i].bytes);
+		fputs("<td>", o);
+		k = p->dpi && apps ? tally_apps_of(apps, n_apps, &a[i], &first) : 0;
+		for (j = 0; j < k; j++) {
+			const struct app_agg *x = apps[first + j];
+			const char *name = tally_app_name(p->tally, x);
+
+			fputs(j ? ", " : "", o);
+			html_escape(o, name ? name : "unknown");
+			fprintf(o, "%s %llu", x->src == APP_SRC_GUESS ? " (guess)" : "",
+				(unsigned long long)x->flows);
+		}
+		fputs(k ? "</td>" : "-</td>", o);
+		fputs("</tr>\n", o);
+	}
+	fputs("</tbody></table>\n", o);
+}
+
+/* Rows seen and never seen per table, as bars; with an inventory, the
+   host pairs of each row seen. */
+static void html_coverage(FILE *o, const struct html_page *p)
+{
+	static const char *const cols[] = {
+		"Table", "Service", "Client", "Server", "Flows"
+	};
+	const struct coverage *c = tally_coverage(p->tally);
+	size_t i, j, n = catalogue_count(p->cat);
+	unsigned total[256] = { 0 }, seen[256] = { 0 }, t;
+	uint8_t k;
+
+	fprintf(o, "<h2>Coverage</h2>\n<p>%zu of %zu catalogue rows exercised.</p>\n",
+		coverage_exercised(c), n);
+	for (i = 0; i < n; i++) {
+		t = catalogue_row(p->cat, i)->table;
+		total[t]++;
+		if (coverage_row(c, i)->flows)
+			seen[t]++;
+	}
+	fputs("<table class=\"sort\" id=\"coverage\"><thead><tr><th>Table</th>"
+	      "<th>Rows seen</th><th>Never seen</th><th></th><th>Services never "
+	      "seen</th></tr></thead><tbody>\n", o);
+	for (t = 0; t < 256; t++) {
+		if (!total[t])
+			continue;
+		fputs("<tr>", o);
+		if (t)
+			td_n(o, t);
+		else
+			fputs("<td data-v=\"0\">site rows</td>", o);
+		td_n(o, seen[t]);
+		td_n(o, total[t] - seen[t]);
+		fprintf(o, "<td data-v=\"%u\"><span class=\"bar\" title=\"%u of %u\">"
+			"<span style=\"width:%u%%\"></span></span></td><td>",
+			seen[t] * 100 / total[t], seen[t], total[t],
+			seen[t] * 100 / total[t]);
+		for (i = 0, j = 0; i < n; i++) {
+			const struct cat_row *row = catalogue_row(p->cat, i);
+
+			if (row->table != t || coverage_row(c, i)->flows)
+				continue;
+			fputs(j++ ? ", " : "", o);
+			html_escape(o, row->service);
+		}
+		fputs("</td></tr>\n", o);
+	}
+	fputs("</tbody></table>\n", o);
+	if (!p->hosts)
+		return;
+	fputs("<h3>Rows seen, per pair of hosts</h3>\n", o);
+	thead(o, cols, sizeof(cols) / sizeof(cols[0]));
+	for (i = 0; i < n; i++) {
+		const struct cat_row *row = catalogue_row(p->cat, i);
+		const struct cov_row *cr = coverage_row(c, i);
+
+		for (k = 0; k < cr->npairs; k++) {
+			fputs("<tr>", o);
+			td_n(o, row->table);
+			td(o, row->service);
+			td(o, cr->pair[k].client);
+			td(o, cr->pair[k].server);
+			td_n(o, cr->pair[k].flows);
+			fputs("</tr>\n", o);
+		}
+		if (cr->more_pairs) {
+			fputs("<tr>", o);
+			td_n(o, row->table);
+			td(o, row->service);
+			td(o, "other pairs");
+			td(o, "");
+			td_n(o, cr->more_pairs);
+			fputs("</tr>\n", o);
+		}
+	}
+	fputs("</tbody></table>\n", o);
+}
+
+/* Capture health: mirroring, duplicates, drops, decode errors, DPI left
+   undone; and why the run is inconclusive. */
+static void html_health(FILE *o, const struct html_page *p)
+{
+	const struct run_stats *s = p->s;
+	const struct gate *g = s->gate_validate ? s->gate_validate : s->gate;
+	uint64_t judged, one_way, errs = 0;
+	char pct[16];
+	int e, r;
+
+	tally_one_way(p->tally, &judged, &one_way);
+	fprintf(o, "<h2>Capture health: <span class=\"%s\">%s</span></h2>\n",
+		s->health_poor ? "poor" : "ok", s->health_poor ? "POOR" : "ok");
+	fputs("<table class=\"meta\">\n", o);
+	fprintf(o, "<tr><th>Packets</th><td>%llu (%llu bytes), %llu flows</td></tr>\n",
+		(unsigned long long)s->work.packets, (unsigned long long)s->work.bytes,
+		(unsigned long long)s->work.flows.created);
+	fprintf(o, "<tr><th>One-way TCP flows</th><td>%llu of %llu judged "
+		"(threshold %u%%)</td></tr>\n", (unsigned long long)one_way,
+		(unsigned long long)judged, s->health_one_way_pct);
+	fprintf(o, "<tr><th>Duplicate frames</th><td>%llu of %llu (threshold "
+		"%u%%)</td></tr>\n", (unsigned long long)s->work.dup_frames,
+		(unsigned long long)s->work.dup_checked, s->health_dup_pct);
+	if (s->live) {
+		fmt_milli_pct(s->health_drops_milli, pct);
+		fprintf(o, "<tr><th>Dropped</th><td>%llu by the kernel, %llu by the "
+			"interface (threshold %s%%)</td></tr>\n",
+			(unsigned long long)s->live->dropped,
+			(unsigned long long)s->live->ifdropped, pct);
+		fprintf(o, "<tr><th>Interface down</th><td>%llu time%s (%.1f s)"
+			"</td></tr>\n", (unsigned long long)s->live->went_down,
+			s->live->went_down == 1 ? "" : "s",
+			(double)s->live->down_us / 1e6);
+	}
+	if (s->work.dpi)
+		fprintf(o, "<tr><th>Not inspected by nDPI</th><td>%llu</td></tr>\n",
+			(unsigned long long)(s->work.dpi_st.over_cap +
+					     s->work.dpi_st.no_state));
+	for (e = 0; e < DERR_COUNT; e++)
+		errs += s->work.decode_err[e];
+	fprintf(o, "<tr><th>Decode errors</th><td>%llu", (unsigned long long)errs);
+	for (e = 0; e < DERR_COUNT; e++) {
+		if (!s->work.decode_err[e])
+			continue;
+		fprintf(o, "<br>%llu ", (unsigned long long)s->work.decode_err[e]);
+		html_escape(o, decode_err_name((enum decode_err)e));
+		fputs(": ", o);
+		html_escape(o, decode_err_desc((enum decode_err)e));
+	}
+	fputs("</td></tr>\n", o);
+	if (s->health_poor) {
+		fputs("<tr><th>Why poor</th><td>", o);
+		html_escape(o, s->health_why);
+		fputs("</td></tr>\n", o);
+	}
+	fputs("</table>\n", o);
+	if (!g || !gate_any(g))
+		return;
+	fputs("<h3>Inconclusive</h3>\n<ul>\n", o);
+	for (r = 0; r < GR_COUNT; r++) {
+		if (!gate_has(g, (enum gate_reason)r))
+			continue;
+		fputs("<li><b>", o);
+		html_escape(o, gate_reason_key((enum gate_reason)r));
+		fputs("</b>: ", o);
+		html_escape(o, g->why[r]);
+		fputs("</li>\n", o);
+	}
+	fputs("</ul>\n", o);
+}
+
+int html_write(FILE *o, const struct html_page *p)
+{
+	uint8_t d[DIGEST_SHA256_LEN];
+	char hash[48];
+	struct agg *a;
+	struct app_agg **apps;
+	size_t n, n_apps;
+
+	/* The policy: nothing from anywhere; the style inline; the script
+	   only by its hash. */
+	if (digest_sha256(sort_js, sizeof(sort_js) - 1, d) != 0)
+		return -1;
+	base64(d, sizeof(d), hash);
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n", o);
+	fprintf(o, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+		"'none'; style-src 'unsafe-inline'; script-src 'sha256-%s'\">\n", hash);
+	fputs("<meta name=\"viewport\" content=\"width=device-width\">\n"
+	      "<title>impwatch report</title>\n<style>", o);
+	fputs(style_css, o);
+	fputs("</style>\n</head>\n<body>\n<h1>impwatch report</h1>\n", o);
+	html_verdict(o, p);
+	html_meta(o, p);
+	html_graph(o, p);
+	a = tally_sorted_aggs(p->tally, &n);
+	apps = tally_sorted_apps(p->tally, &n_apps);
+	html_findings(o, p, a ? a : NULL, a ? n : 0);
+	html_services(o, p, a ? a : NULL, a ? n : 0, apps, apps ? n_apps : 0);
+	free(apps);
+	free(a);
+	html_coverage(o, p);
+	html_health(o, p);
+	fputs("<p class=\"note\">No payload byte is in this page.</p>\n<script>", o);
+	fputs(sort_js, o);
+	fputs("</script>\n</body>\n</html>\n", o);
+	return ferror(o) ? -1 : 0;
+}

@@ -1,0 +1,187 @@
+#!/bin/sh
+# run.sh BIN: the HTML report (--html) and its graph (--graph): what the
+# page says, that it fetches nothing and escapes what it is given, that
+# it stays small on a port scan, the output files' safety rules; then
+# the page in a real browser (headless Chromium): it loads without a
+# console error, and the verdict, the picture and every finding are in
+# the document it builds. Chromium and Graphviz's dot are installed by
+# `make deps`; where one is absent, the cases that need it are skipped,
+# said on a line of their own.
+set -u
+. "$(dirname "$0")/../lib/sh.sh"
+bin=$1
+skip=0
+need jq html
+
+demo="-q -r pcaps/demo.pcap --hosts rules/example.hosts"
+
+# The demo, with its inventory, under --validate: findings, exit 1.
+# shellcheck disable=SC2086
+check demo 1 '^Validate: FAIL' "$bin" $demo --validate --html "$tmp/demo.html" \
+	--graph "$tmp/demo.dot"
+# shellcheck disable=SC2086
+"$bin" $demo --format json >"$tmp/demo.json" 2>/dev/null
+page=$tmp/demo.html
+
+# The verdict in one line at the top, with the count of each finding.
+has verdict-first "$page" '^<div class="verdict fail" id="verdict">FAIL: 3 undocumented, 1 local-only, 1 protocol-mismatch, 12 role-violation \(exit 1\)</div>$'
+assert verdict-before-picture "$(grep -n 'id="verdict"' "$page" | cut -d: -f1)" -lt \
+	"$(grep -n '<svg' "$page" | cut -d: -f1)"
+# Time range, sensor, provenance.
+has time-range "$page" '<th>Flows seen</th><td>2026-01-01T00:00:00.000000Z to 2026-01-01T00:00:03.175000Z'
+has sensor "$page" "<th>Sensor</th><td>$(hostname)</td>"
+has provenance "$page" "impwatch [0-9.]+, nDPI $(pkg-config --modversion libndpi | sed 's/\./\\./g')"
+has catalogue-sha "$page" "SHA-256 <code>$(sha256sum rules/imp.conf | cut -c1-64)</code>"
+# The picture: one inline SVG; an edge per (client, server, verdict), as
+# many finding edges as the records have finding triples (the demo is
+# under every bound, so nothing is left out).
+count one-svg "$page" '^<svg ' 1
+want=$(jval 'select(.type=="flow" and .verdict != "documented" and .verdict != "trusted-tunnel") | "\(.client_ip) \(.server_ip) \(.verdict)"' "$tmp/demo.json" | sort -u | wc -l)
+got=$(grep -c 'class=finding' "$tmp/demo.dot")
+assert finding-edges-dot "$got" -eq "$want" -a "$want" -gt 0
+count finding-edges-svg "$page" '^<g id="edge[0-9]+" class="edge finding">' "$want"
+hasnt nothing-left-out "$page" 'are not\.|are one node'
+# Clusters by role, named hosts.
+has cluster-role "$tmp/demo.dot" 'label="imp,imp-publisher"'
+has host-named "$tmp/demo.dot" 'label="imp-pub\\n192\.0\.2\.10"'
+# The DOT file is what Graphviz reads.
+if command -v dot >/dev/null 2>&1; then
+	check dot-reads 0 '<svg' dot -Tsvg "$tmp/demo.dot"
+else
+	echo "html: dot not installed, DOT check skipped (make deps installs graphviz)"
+	skip=$((skip + 1))
+fi
+# Every finding flow of the records, by its client address and port.
+jval 'select(.type=="flow" and .verdict != "documented" and .verdict != "trusted-tunnel") | "\(.client_ip):\(.client_port)"' \
+	"$tmp/demo.json" >"$tmp/findings.txt"
+n=0 missing=0
+while read -r f; do
+	n=$((n + 1))
+	grep -qF "<td>$f" "$page" || { missing=$((missing + 1)); echo "  missing $f"; }
+done <"$tmp/findings.txt"
+assert every-finding "$n" -eq 17 -a "$missing" -eq 0
+# Coverage as bars, per table; per pair of hosts with the inventory.
+has coverage-table "$page" '<td class="n" data-v="2">2</td><td class="n" data-v="2">2</td><td class="n" data-v="5">5</td><td data-v="28"><span class="bar" title="2 of 7"><span style="width:28%"></span></span></td><td>sip-proxy-mtls, '
+has coverage-pairs "$page" '<td>sip-proxy-tls</td><td>sip-gw</td><td>imp-pub</td>'
+has health "$page" '<h2>Capture health: <span class="ok">ok</span></h2>'
+# Nothing fetched: no external script, style, font or image, and a
+# policy that forbids any.
+has csp "$page" "content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-"
+hasnt no-fetch "$page" '<(link|img|iframe|object|embed)|src=|@import|url\(|@font-face|href='
+count one-script "$page" '<script' 1
+
+# A PASS page; an inconclusive one without --validate (the page says
+# what the gate says, the run exits 0).
+check pass 0 '' "$bin" -q --validate -r pcaps/link-ether.pcap --html "$tmp/pass.html"
+has pass-verdict "$tmp/pass.html" '^<div class="verdict pass" id="verdict">PASS: no findings, 2 flows documented \(exit 0\)'
+check inconclusive 0 '' "$bin" -q -r pcaps/health-half-duplex.pcap --html "$tmp/inc.html"
+has inconclusive-verdict "$tmp/inc.html" '^<div class="verdict inconclusive" id="verdict">INCONCLUSIVE: .*\(exit 3 under --validate\)<p class="why">capture health is poor: '
+
+# What the page is given is escaped: an input file's name and a rule's
+# protocol are the writer's to choose (an inventory name is letters,
+# digits, '.', '-' and '_' only: the inventory refuses the rest).
+evil="$tmp/<img src=x onerror=alert(1)>'\".pcap"
+cp pcaps/demo.pcap "$evil"
+printf '0 | site-evil | browser -> imp | <script>alert(2)</script> | udp | 9999 | ephemeral | wire | any | x | | \n' >"$tmp/evil.conf"
+check hostile 0 '' "$bin" -q -r "$evil" --rules-add "$tmp/evil.conf" --html "$tmp/evil.html"
+hasnt hostile-no-tag "$tmp/evil.html" '<img|<script>alert'
+has hostile-file "$tmp/evil.html" '&lt;img src=x onerror=alert\(1\)&gt;&#39;&quot;\.pcap'
+has hostile-rule "$tmp/evil.html" '<td>&lt;script&gt;alert\(2\)&lt;/script&gt;</td>'
+echo 'imp 192.0.2.10 <script>' >"$tmp/evil.hosts"
+check hostile-inventory 2 "bad name '<script>'" "$bin" -q -r pcaps/demo.pcap \
+	--hosts "$tmp/evil.hosts" --html "$tmp/x.html"
+
+# A port scan and a sweep: 3000 ports of one host, then 3000 hosts of a
+# /16, each a SYN. The page stays small; it says what it left out.
+python3 - "$tmp/scan.pcap" <<'EOF'
+import struct, sys
+def csum(b):
+    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xffff)
+    return ~(s + (s >> 16)) & 0xffff
+out = open(sys.argv[1], 'wb')
+out.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+def syn(i, dst, dport):
+    tcp = struct.pack('!HHIIBBHHH', 40000 + i % 20000, dport, i, 0, 5 << 4, 2, 1024, 0, 0)
+    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 40, i & 0xffff, 0, 64, 6, 0,
+                     bytes([10, 0, 0, 1]), bytes(dst))
+    ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]
+    eth = b'\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x00\x01\x08\x00'
+    f = eth + ip + tcp
+    out.write(struct.pack('<IIII', 1767225600 + i // 1000, i % 1000 * 1000, len(f), len(f)))
+    out.write(f)
+for i in range(3000):
+    syn(i, [10, 0, 0, 2], 1 + i)
+for i in range(3000):
+    syn(3000 + i, [10, 1, i // 256, i % 256], 22)
+EOF
+check scan 0 '' "$bin" -q --no-dpi -r "$tmp/scan.pcap" --html "$tmp/scan.html" --graph "$tmp/scan.dot"
+size=$(wc -c <"$tmp/scan.html")
+assert scan-page-small "$size" -lt 200000
+has scan-hosts-said "$tmp/scan.html" '3002 hosts: the 40 with findings and the most bytes are drawn, the other 2962 are one node\.'
+has scan-rows-said "$tmp/scan.html" '<td data-v="">2967 more \(--top 20\)</td>'
+has scan-other-node "$tmp/scan.dot" 'label="2962 other hosts"'
+has scan-ports-said "$tmp/scan.dot" 'undocumented\\ntcp/1\\ntcp/2\\ntcp/3\\ntcp/4\\n\+2983 flows on other ports'
+
+# Output files: 0640 within the umask, never an input, never the report.
+check modes 0 '^640 640$' sh -c "umask 022; \"$bin\" -q -r pcaps/demo.pcap --html \"$tmp/m.html\" --graph \"$tmp/m.dot\" >/dev/null && stat -c %a \"$tmp/m.html\" \"$tmp/m.dot\" | paste -sd' '"
+cp pcaps/demo.pcap "$tmp/in.pcap"
+check html-is-input 2 "cannot write the HTML report to $tmp/in.pcap: it is an input" \
+	"$bin" -q --html "$tmp/in.pcap" -r "$tmp/in.pcap"
+check graph-is-input 2 "cannot write the graph to $tmp/in.pcap: it is an input" \
+	"$bin" -q --graph "$tmp/in.pcap" -r "$tmp/in.pcap"
+assert input-intact "$(cmp pcaps/demo.pcap "$tmp/in.pcap" && echo same)" = same
+check html-is-report 2 'the report and the HTML report are the same file' \
+	"$bin" -q -o "$tmp/r.txt" --html "$tmp/r.txt" -r pcaps/demo.pcap
+check html-is-graph 2 'the HTML report and the graph are the same file' \
+	"$bin" -q --html "$tmp/hg" --graph "$tmp/hg" -r pcaps/demo.pcap
+check html-is-stdout 2 'the report and the HTML report are the same file' \
+	sh -c "\"$bin\" -q --html \"$tmp/so.html\" -r pcaps/demo.pcap >>\"$tmp/so.html\""
+check html-unwritable 2 'cannot write /dev/full' "$bin" -q --html /dev/full -r pcaps/demo.pcap
+check html-dir 2 "cannot write $tmp: Is a directory" "$bin" -q --html "$tmp" -r pcaps/demo.pcap
+
+# In a real browser. Chromium logs the page's console (errors, refused
+# loads, policy violations) on standard error with --enable-logging.
+chromium=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$chromium" ]; then
+	echo "html: chromium not installed, browser cases skipped (make deps installs it)"
+	skip=$((skip + 1))
+	finish html
+fi
+# browse PAGE OUT: the DOM Chromium built from PAGE in OUT.dom, its log
+# in OUT.log, a screenshot in OUT.png.
+browse() {
+	for what in dump-dom screenshot; do
+		(cd "$tmp" && HOME=$tmp timeout 120 "$chromium" --headless --no-sandbox \
+			--disable-gpu --no-first-run --enable-logging=stderr --v=0 \
+			--window-size=1280,2000 --hide-scrollbars \
+			$([ $what = screenshot ] && echo "--screenshot=$2.png" || echo --dump-dom) \
+			"file://$1" >"$2.$what" 2>>"$2.log")
+	done
+	mv "$2.dump-dom" "$2.dom"
+}
+# What Chromium logs of a page's console: a CONSOLE line, an uncaught
+# error, a refused load or script.
+console='CONSOLE|Uncaught|Refused to|ERR_FILE_NOT_FOUND|net::ERR'
+# The detector itself: a page with a script error and a refused image.
+sed 's|</body>|<img src="http://192.0.2.1/x.png"><script>undefined_function();</script></body>|' \
+	"$page" >"$tmp/broken.html"
+browse "$tmp/broken.html" "$tmp/broken"
+has browser-sees-errors "$tmp/broken.log" "$console"
+browse "$page" "$tmp/demo"
+hasnt browser-no-console-error "$tmp/demo.log" "$console"
+has browser-verdict "$tmp/demo.dom" 'id="verdict">FAIL: 3 undocumented, 1 local-only, 1 protocol-mismatch, 12 role-violation'
+has browser-svg "$tmp/demo.dom" '<svg width="[0-9]+pt" height="[0-9]+pt"'
+count browser-finding-edges "$tmp/demo.dom" '<g id="edge[0-9]+" class="edge finding">' "$want"
+n=0 missing=0
+while read -r f; do
+	n=$((n + 1))
+	grep -qF "<td>$f" "$tmp/demo.dom" || missing=$((missing + 1))
+done <"$tmp/findings.txt"
+assert browser-every-finding "$n" -eq 17 -a "$missing" -eq 0
+check browser-png 0 'PNG image data, 1280 x 2000' file "$tmp/demo.png"
+# The hostile page: nothing of what it was given became an element.
+browse "$tmp/evil.html" "$tmp/evil"
+hasnt browser-hostile-no-console "$tmp/evil.log" "$console"
+hasnt browser-hostile-no-element "$tmp/evil.dom" '<img|<script>alert'
+finish html
