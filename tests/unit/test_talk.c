@@ -1,0 +1,194 @@
+/*
+ * test_talk.c: who talks to whom (talk.h) and the HTML escaping
+ * (html.h): flows summed per client, server and verdict, services past
+ * TALK_PORTS counted, entries past TALK_MAX_PAIRS counted as not kept
+ * (a sweep bounds the memory), the order two runs draw; every character
+ * HTML gives a meaning to escaped.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "html.h"
+#include "talk.h"
+#include "verdict.h"
+
+/* A record from 10.0.0.c to 10.1.(s >> 8).(s & 255), TCP to port,
+   bytes long. */
+static struct flow_record rec(uint8_t c, uint32_t s, uint16_t port,
+			      enum verdict v, uint64_t bytes)
+{
+	struct flow_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.key.a.b[10] = r.key.a.b[11] = 0xff;
+	r.key.a.b[12] = 10;
+	r.key.a.b[15] = c;
+	r.key.b.b[10] = r.key.b.b[11] = 0xff;
+	r.key.b.b[12] = 10;
+	r.key.b.b[13] = 1;
+	r.key.b.b[14] = (uint8_t)(s >> 8);
+	r.key.b.b[15] = (uint8_t)s;
+	r.key.pa = 40000;
+	r.key.pb = port;
+	r.key.proto = 6;
+	r.server_is_b = 1;
+	r.verdict = (uint8_t)v;
+	r.pkts[REC_C2S] = 1;
+	r.bytes[REC_C2S] = bytes;
+	r.first_us = 1000000u + s;
+	r.last_us = 2000000u + s;
+	r.client_host.name = "";
+	r.server_host.name = "";
+	return r;
+}
+
+/* One entry per (client, server, verdict); its services, then a count
+   of the others. */
+static void test_sums(void **state)
+{
+	struct talk *t = talk_new(42);
+	const struct talk_edge **e;
+	struct flow_record r;
+	struct talk_totals tt;
+	size_t n;
+	uint16_t p;
+
+	(void)state;
+	assert_non_null(t);
+	for (p = 1; p <= TALK_PORTS + 3; p++) {
+		r = rec(1, 2, p, V_UNDOCUMENTED, 100);
+		talk_add(t, &r);
+	}
+	r = rec(1, 2, 1, V_UNDOCUMENTED, 100);
+	talk_add(t, &r);
+	r = rec(1, 2, 5061, V_DOCUMENTED, 5000);
+	talk_add(t, &r);
+	e = talk_sorted(t, &n);
+	assert_int_equal(n, 2);
+	/* Most bytes first. */
+	assert_int_equal(e[0]->verdict, V_DOCUMENTED);
+	assert_int_equal(e[1]->flows, TALK_PORTS + 4);
+	assert_int_equal(e[1]->bytes, 100 * (TALK_PORTS + 4));
+	assert_int_equal(e[1]->nports, TALK_PORTS);
+	assert_int_equal(e[1]->port[0].port, 1);
+	assert_int_equal(e[1]->port[0].flows, 2);
+	assert_int_equal(e[1]->more_flows, 3);
+	assert_int_equal(e[1]->more_bytes, 300);
+	talk_totals(t, &tt);
+	assert_int_equal(tt.flows, TALK_PORTS + 5);
+	assert_int_equal(tt.lost_flows, 0);
+	assert_int_equal(tt.first_us, 1000002u);
+	assert_int_equal(tt.last_us, 2000002u);
+	free(e);
+	talk_free(t);
+}
+
+/* A sweep past the table's bound: every flow counted, the entries past
+   it counted as not kept, and the table no larger. */
+static void test_bound(void **state)
+{
+	struct talk *t = talk_new(7);
+	const struct talk_edge **e;
+	struct flow_record r;
+	struct talk_totals tt;
+	uint32_t i, extra = 1000;
+	size_t n;
+
+	(void)state;
+	assert_non_null(t);
+	for (i = 0; i < TALK_MAX_PAIRS + extra; i++) {
+		r = rec((uint8_t)(i >> 16), i & 0xffff, 22, V_UNDOCUMENTED, 60);
+		talk_add(t, &r);
+	}
+	/* An entry already kept still counts past the bound. */
+	r = rec(0, 0, 22, V_UNDOCUMENTED, 60);
+	talk_add(t, &r);
+	talk_totals(t, &tt);
+	assert_int_equal(tt.flows, TALK_MAX_PAIRS + extra + 1);
+	assert_int_equal(tt.lost_flows, extra);
+	assert_int_equal(tt.lost_bytes, 60 * extra);
+	e = talk_sorted(t, &n);
+	assert_int_equal(n, TALK_MAX_PAIRS);
+	assert_int_equal(e[0]->flows, 2);
+	free(e);
+	talk_free(t);
+}
+
+/* Two tables of different seeds sort the same entries the same way. */
+static void test_order(void **state)
+{
+	struct talk *a = talk_new(1), *b = talk_new(2);
+	const struct talk_edge **ea, **eb;
+	struct flow_record r;
+	size_t na, nb, i;
+
+	(void)state;
+	for (i = 0; i < 500; i++) {
+		r = rec((uint8_t)(i % 7), (uint32_t)i, 80, (enum verdict)(i % 2),
+			i % 3 ? 100 : 200);
+		talk_add(a, &r);
+		talk_add(b, &r);
+	}
+	ea = talk_sorted(a, &na);
+	eb = talk_sorted(b, &nb);
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++) {
+		assert_memory_equal(&ea[i]->client, &eb[i]->client, sizeof(ea[i]->client));
+		assert_memory_equal(&ea[i]->server, &eb[i]->server, sizeof(ea[i]->server));
+		assert_int_equal(ea[i]->verdict, eb[i]->verdict);
+		if (i)
+			assert_true(ea[i - 1]->bytes >= ea[i]->bytes);
+	}
+	free(ea);
+	free(eb);
+	talk_free(a);
+	talk_free(b);
+}
+
+/* html_escape() of s, as a string. */
+static char *escaped(const char *s)
+{
+	static char buf[512];
+	FILE *f;
+
+	memset(buf, 0, sizeof(buf));
+	f = fmemopen(buf, sizeof(buf), "w");
+
+	assert_non_null(f);
+	html_escape(f, s);
+	fclose(f);
+	return buf;
+}
+
+static void test_escape(void **state)
+{
+	(void)state;
+	assert_string_equal(escaped("<script>alert('x')</script>"),
+			    "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
+	assert_string_equal(escaped("a&b \"q\""), "a&amp;b &quot;q&quot;");
+	assert_string_equal(escaped("&amp;"), "&amp;amp;");
+	assert_string_equal(escaped("tab\there\nCR\r\x7f"),
+			    "tab&#xfffd;here&#xfffd;CR&#xfffd;&#xfffd;");
+	assert_string_equal(escaped("imp-pub 192.0.2.10 \xc3\xa9"),
+			    "imp-pub 192.0.2.10 \xc3\xa9");
+	assert_string_equal(escaped(""), "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sums),
+		cmocka_unit_test(test_bound),
+		cmocka_unit_test(test_order),
+		cmocka_unit_test(test_escape),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
