@@ -172,11 +172,16 @@ static void html_verdict(FILE *o, const struct html_page *p)
 	fprintf(o, " (exit %d%s)", status,
 		s->validate ? "" : " under --validate");
 	for (r = 0; g && r < GR_COUNT; r++) {
+		const char *title = gate_reason_title((enum gate_reason)r);
+
 		if (!gate_has(g, (enum gate_reason)r))
 			continue;
 		fputs("<p class=\"why\">", o);
-		html_escape(o, gate_reason_title((enum gate_reason)r));
-		fputs(": ", o);
+		/* A sentence that starts with its title says it once. */
+		if (strncmp(g->why[r], title, strlen(title)) != 0) {
+			html_escape(o, title);
+			fputs(": ", o);
+		}
 		html_escape(o, g->why[r]);
 		fputs("</p>", o);
 	}

@@ -180,6 +180,24 @@ while read -r f; do
 done <"$tmp/findings.txt"
 assert browser-every-finding "$n" -eq 17 -a "$missing" -eq 0
 check browser-png 0 'PNG image data, 1280 x 2000' file "$tmp/demo.png"
+# A click on a header sorts the table: numbers as numbers, up then
+# down; text as text. Driven by a script added to a copy of the page,
+# whose policy is dropped so that the added script may run.
+cat >"$tmp/click.js" <<'EOF'
+var t = document.querySelector('table.sort'), h = t.tHead.rows[0].cells;
+function col(i) {
+	return Array.from(t.tBodies[0].rows).map(function (r) {
+		return r.cells[i].textContent; }).join(' ');
+}
+h[4].click(); document.body.setAttribute('data-up', col(4));
+h[4].click(); document.body.setAttribute('data-down', col(4));
+h[0].click(); document.body.setAttribute('data-text', col(0));
+EOF
+grep -v 'Content-Security-Policy' "$page" |
+	sed "s|</body>|<script>$(tr '\n' ' ' <"$tmp/click.js")</script></body>|" >"$tmp/click.html"
+browse "$tmp/click.html" "$tmp/click"
+hasnt browser-sort-no-error "$tmp/click.log" "$console"
+has browser-sort "$tmp/click.dom" '<body data-up="148 542 1154" data-down="1154 542 148" data-text="tcp/3389 tcp/6060 udp/9999">'
 # The hostile page: nothing of what it was given became an element.
 browse "$tmp/evil.html" "$tmp/evil"
 hasnt browser-hostile-no-console "$tmp/evil.log" "$console"

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "graph.h"
 #include "html.h"
 #include "talk.h"
 #include "verdict.h"
@@ -181,6 +182,41 @@ static void test_escape(void **state)
 	assert_string_equal(escaped(""), "");
 }
 
+/* A name Graphviz would read as markup or as an escape is drawn as
+   written: escaped in the SVG, \N not the node's name; in the DOT,
+   quoted. */
+static void test_graph_escapes(void **state)
+{
+	static const char evil[] = "<b>x</b>&\\N\"";
+	struct talk *t = talk_new(3);
+	struct flow_record r = rec(1, 2, 9999, V_UNDOCUMENTED, 100);
+	struct graph *g;
+	char *svg, dot[4096];
+	FILE *f;
+
+	(void)state;
+	r.client_host.name = evil;
+	r.client_host.prefix = 128;
+	r.client_host.roles = 1;
+	talk_add(t, &r);
+	g = graph_new(t, NULL, true);
+	assert_non_null(g);
+	memset(dot, 0, sizeof(dot));
+	f = fmemopen(dot, sizeof(dot) - 1, "w");
+	assert_int_equal(graph_write_dot(g, f), 0);
+	fclose(f);
+	assert_non_null(strstr(dot, "label=\"<b>x</b>&\\\\N\\\"\\n10.0.0.1\""));
+	svg = graph_svg(g);
+	assert_non_null(svg);
+	assert_true(strncmp(svg, "<svg", 4) == 0);
+	assert_null(strstr(svg, "<b>"));
+	assert_non_null(strstr(svg, "&lt;b&gt;x&lt;/b&gt;&amp;\\N&quot;</text>"));
+	assert_non_null(strstr(svg, "class=\"edge finding\""));
+	free(svg);
+	graph_free(g);
+	talk_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_bound),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_graph_escapes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
