@@ -260,6 +260,7 @@ static void html_meta(FILE *o, const struct html_page *p)
 static void html_graph(FILE *o, const struct html_page *p)
 {
 	const struct graph_info *gi = p->gi;
+	struct talk_totals tt;
 	char b[16];
 
 	fputs("<h2>Who talks to whom</h2>\n", o);
@@ -279,6 +280,13 @@ static void html_graph(FILE *o, const struct html_page *p)
 		fprintf(o, " %zu of %zu edges are drawn (findings first, then the "
 			"most bytes): %llu flows (%s) are not.", gi->edges_drawn,
 			gi->edges, (unsigned long long)gi->hidden_flows, b);
+	}
+	talk_totals(p->talk, &tt);
+	if (tt.lost_flows) {
+		fmt_bytes(tt.lost_bytes, b);
+		fprintf(o, " %llu flows (%s) past the first %u client, server and "
+			"verdict triples are counted, not drawn.",
+			(unsigned long long)tt.lost_flows, b, TALK_MAX_PAIRS);
 	}
 	fputs("</p>\n<div class=\"graph\" id=\"graph\">\n", o);
 	fputs(p->svg, o);

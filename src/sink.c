@@ -35,7 +35,8 @@ struct sink {
 	FILE *html_out;             /* --html; NULL without */
 	FILE *graph_out;            /* --graph; NULL without */
 	struct talk *talk;          /* who talks to whom, for both */
-	bool pages_lost;            /* the page or the graph could not be made */
+	bool html_lost, graph_lost; /* could not be made (no memory) or
+	                               written in full */
 };
 
 /* The outputs sink_check_outputs() compares: each one's option and what
@@ -464,12 +465,12 @@ static void write_pages(struct sink *s, const struct run_stats *st)
 	char *svg = NULL;
 
 	if (!g) {
-		s->pages_lost = true;
+		s->html_lost = s->graph_lost = true;
 		return;
 	}
 	graph_info(g, &gi);
 	if (s->graph_out && graph_write_dot(g, s->graph_out) != 0)
-		s->pages_lost = true;
+		s->graph_lost = true;
 	if (s->html_out) {
 		svg = graph_svg(g);
 		if (gethostname(sensor, sizeof(sensor)) != 0)
@@ -489,7 +490,7 @@ static void write_pages(struct sink *s, const struct run_stats *st)
 		p.sensor = sensor;
 		p.top = s->cfg.top;
 		if (html_write(s->html_out, &p) != 0)
-			s->pages_lost = true;
+			s->html_lost = true;
 		free(svg);
 	}
 	graph_free(g);
@@ -503,15 +504,18 @@ void sink_summary(struct sink *s, const struct run_stats *st)
 }
 
 /* Close the page or the graph: -1, said on err, when it could not be
-   written in full. */
+   made or written in full. */
 static int close_page(FILE *f, const char *path, bool lost, FILE *err)
 {
+	bool ok;
+
 	if (!f)
 		return 0;
-	if (close_replaced(f) && !lost)
+	ok = close_replaced(f);
+	if (ok && !lost)
 		return 0;
-	fprintf(err, "impwatch: cannot write %s%s\n", path,
-		lost ? ": out of memory, or a write failed" : "");
+	fprintf(err, "impwatch: cannot write %s: %s\n", path,
+		ok ? "out of memory" : strerror(errno));
 	return -1;
 }
 
@@ -541,8 +545,8 @@ int sink_close(struct sink *s, FILE *err)
 			rc = -1;
 		}
 	}
-	rc |= close_page(s->html_out, c->html, s->pages_lost, err);
-	rc |= close_page(s->graph_out, c->graph, s->pages_lost, err);
+	rc |= close_page(s->html_out, c->html, s->html_lost, err);
+	rc |= close_page(s->graph_out, c->graph, s->graph_lost, err);
 	talk_free(s->talk);
 	evidence_free(s->ev);
 	report_free(s->rep);
