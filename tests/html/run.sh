@@ -69,6 +69,8 @@ has health "$page" '<h2>Capture health: <span class="ok">ok</span></h2>'
 has csp "$page" "content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-"
 hasnt no-fetch "$page" '<(link|img|iframe|object|embed)|src=|@import|url\(|@font-face|href='
 count one-script "$page" '<script' 1
+# No payload byte: the SIP, HTTP, RDP and XMPP the demo carries.
+hasnt no-payload "$page" 'Call-ID|ca110001|mstshash|GET /status|jabber:client|OPTIONS sip:'
 
 # A PASS page; an inconclusive one without --validate (the page says
 # what the gate says, the run exits 0).
