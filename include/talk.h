@@ -29,7 +29,10 @@ struct talk_port {
 	uint64_t flows, bytes;
 };
 
-/* The flows of one verdict from one client to one server. */
+/* The flows of one verdict from one client to one server. Its services
+   are the first TALK_PORTS in port order (transport, port, row), so
+   that they do not depend on the order the flows ended in; the others
+   are counted in more_flows and more_bytes. */
 struct talk_edge {
 	struct ip_addr client, server;
 	struct host_info client_host, server_host;
@@ -63,5 +66,11 @@ void talk_add(struct talk *t, const struct flow_record *f);
 const struct talk_edge **talk_sorted(const struct talk *t, size_t *n);
 
 void talk_totals(const struct talk *t, struct talk_totals *tt);
+
+/* Add p's flows to the services v (*n of them, at most TALK_PORTS):
+   to its own, as a new one, or to the count of the others, keeping the
+   first in port order. */
+void talk_port_add(struct talk_port *v, uint8_t *n, uint64_t *more_flows,
+		   uint64_t *more_bytes, const struct talk_port *p);
 
 #endif

@@ -29,7 +29,7 @@ struct gedge {
 	int cn, sn;
 	uint8_t verdict;
 	uint8_t nports;
-	uint64_t flows, bytes, more_flows;
+	uint64_t flows, bytes, more_flows, more_bytes;
 	struct talk_port port[TALK_PORTS];
 };
 
@@ -175,25 +175,6 @@ static struct ghost *collect_hosts(const struct talk_edge *const *e, size_t ne,
 	*n = k;
 	*drawn = k < GRAPH_MAX_HOSTS ? k : GRAPH_MAX_HOSTS;
 	return h;
-}
-
-/* Add a service's flows to edge d. */
-static void merge_port(struct gedge *d, const struct talk_port *p)
-{
-	uint8_t i;
-
-	for (i = 0; i < d->nports; i++) {
-		if (d->port[i].proto == p->proto && d->port[i].port == p->port &&
-		    d->port[i].row == p->row) {
-			d->port[i].flows += p->flows;
-			d->port[i].bytes += p->bytes;
-			return;
-		}
-	}
-	if (d->nports < TALK_PORTS)
-		d->port[d->nports++] = *p;
-	else
-		d->more_flows += p->flows;
 }
 
 /* Graphviz reads backslash escapes (\N, \G, \n) in labels and tooltips:
@@ -386,8 +367,10 @@ static struct gedge *merge_edges(const struct talk_edge *const *e, size_t ne,
 		x->flows += e[i]->flows;
 		x->bytes += e[i]->bytes;
 		x->more_flows += e[i]->more_flows;
+		x->more_bytes += e[i]->more_bytes;
 		for (p = 0; p < e[i]->nports; p++)
-			merge_port(x, &e[i]->port[p]);
+			talk_port_add(x->port, &x->nports, &x->more_flows,
+				      &x->more_bytes, &e[i]->port[p]);
 	}
 	free(idx);
 	*n = k;

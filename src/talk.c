@@ -126,12 +126,52 @@ static struct talk_edge *edge_of(struct talk *t, const struct flow_record *f)
 	return e;
 }
 
+/* The order of services: transport, port, row. */
+static int port_cmp(const struct talk_port *a, const struct talk_port *b)
+{
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return a->row < b->row ? -1 : (a->row > b->row);
+}
+
+void talk_port_add(struct talk_port *v, uint8_t *n, uint64_t *more_flows,
+		   uint64_t *more_bytes, const struct talk_port *p)
+{
+	uint8_t i, max = 0;
+
+	for (i = 0; i < *n; i++) {
+		if (port_cmp(&v[i], p) == 0) {
+			v[i].flows += p->flows;
+			v[i].bytes += p->bytes;
+			return;
+		}
+		if (port_cmp(&v[i], &v[max]) > 0)
+			max = i;
+	}
+	if (*n < TALK_PORTS) {
+		v[(*n)++] = *p;
+		return;
+	}
+	/* Full: the first services in port order stay, whatever order the
+	   flows ended in (a service put out is above every one kept, so it
+	   never comes back); the others are counted. */
+	if (port_cmp(p, &v[max]) < 0) {
+		*more_flows += v[max].flows;
+		*more_bytes += v[max].bytes;
+		v[max] = *p;
+		return;
+	}
+	*more_flows += p->flows;
+	*more_bytes += p->bytes;
+}
+
 void talk_add(struct talk *t, const struct flow_record *f)
 {
 	struct talk_edge *e;
+	struct talk_port p;
 	uint64_t bytes = rec_bytes(f);
-	uint16_t port = rec_server_port(f);
-	uint8_t i;
 
 	t->tt.flows++;
 	t->tt.bytes += bytes;
@@ -148,27 +188,13 @@ void talk_add(struct talk *t, const struct flow_record *f)
 	e->flows++;
 	e->pkts += rec_packets(f);
 	e->bytes += bytes;
-	for (i = 0; i < e->nports; i++) {
-		struct talk_port *p = &e->port[i];
-
-		if (p->proto == f->key.proto && p->port == port &&
-		    p->row == f->service_row) {
-			p->flows++;
-			p->bytes += bytes;
-			return;
-		}
-	}
-	if (e->nports == TALK_PORTS) {
-		e->more_flows++;
-		e->more_bytes += bytes;
-		return;
-	}
-	e->port[e->nports].proto = f->key.proto;
-	e->port[e->nports].port = port;
-	e->port[e->nports].row = f->service_row;
-	e->port[e->nports].flows = 1;
-	e->port[e->nports].bytes = bytes;
-	e->nports++;
+	memset(&p, 0, sizeof(p));
+	p.proto = f->key.proto;
+	p.port = rec_server_port(f);
+	p.row = f->service_row;
+	p.flows = 1;
+	p.bytes = bytes;
+	talk_port_add(e->port, &e->nports, &e->more_flows, &e->more_bytes, &p);
 }
 
 /* Most bytes first; then by verdict and addresses, so that two runs

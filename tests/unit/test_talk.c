@@ -91,6 +91,57 @@ static void test_sums(void **state)
 	talk_free(t);
 }
 
+/* The services kept do not depend on the order the flows ended in:
+   the first in port order, with all their flows; the rest counted. */
+static void test_port_order(void **state)
+{
+	struct talk *up = talk_new(1), *down = talk_new(1);
+	const struct talk_edge **a, **b;
+	struct flow_record r;
+	size_t na, nb;
+	uint16_t p;
+	uint8_t i;
+
+	(void)state;
+	for (p = 1; p <= 20; p++) {
+		r = rec(1, 2, p, V_UNDOCUMENTED, p);
+		talk_add(up, &r);
+		r = rec(1, 2, (uint16_t)(21 - p), V_UNDOCUMENTED, 21u - p);
+		talk_add(down, &r);
+		/* Port 3 again, after it would have been put out. */
+		if (p == 10) {
+			r = rec(1, 2, 3, V_UNDOCUMENTED, 3);
+			talk_add(up, &r);
+			talk_add(down, &r);
+		}
+	}
+	a = talk_sorted(up, &na);
+	b = talk_sorted(down, &nb);
+	assert_int_equal(na, 1);
+	assert_int_equal(nb, 1);
+	assert_int_equal(a[0]->nports, TALK_PORTS);
+	for (i = 0; i < TALK_PORTS; i++) {
+		const struct talk_port *x = &a[0]->port[i], *y;
+		uint8_t k;
+
+		for (k = 0; k < TALK_PORTS && b[0]->port[k].port != x->port; k++)
+			;
+		assert_true(k < TALK_PORTS);
+		y = &b[0]->port[k];
+		assert_true(x->port <= TALK_PORTS);
+		assert_int_equal(x->flows, y->flows);
+		assert_int_equal(x->bytes, y->bytes);
+		assert_int_equal(x->flows, x->port == 3 ? 2 : 1);
+	}
+	assert_int_equal(a[0]->more_flows, 20 - TALK_PORTS);
+	assert_int_equal(b[0]->more_flows, 20 - TALK_PORTS);
+	assert_int_equal(a[0]->more_bytes, b[0]->more_bytes);
+	free(a);
+	free(b);
+	talk_free(up);
+	talk_free(down);
+}
+
 /* A sweep past the table's bound: every flow counted, the entries past
    it counted as not kept, and the table no larger. */
 static void test_bound(void **state)
@@ -221,6 +272,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sums),
+		cmocka_unit_test(test_port_order),
 		cmocka_unit_test(test_bound),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_escape),
