@@ -309,7 +309,7 @@ static void port_str(uint8_t proto, uint16_t port, char buf[16])
 static void html_top(FILE *o, const struct html_page *p, enum verdict v)
 {
 	static const char *const cols[] = {
-		"Client", "Client roles", "Server", "Server roles", "Service",
+		"Client", "Client roles", "Server", "Server roles", "Port",
 		"Application", "Packets", "Bytes", "First seen", "Why"
 	};
 	const struct flow_record **top;
@@ -652,8 +652,8 @@ int html_write(FILE *o, const struct html_page *p)
 	html_graph(o, p);
 	a = tally_sorted_aggs(p->tally, &n);
 	apps = tally_sorted_apps(p->tally, &n_apps);
-	html_findings(o, p, a ? a : NULL, a ? n : 0);
-	html_services(o, p, a ? a : NULL, a ? n : 0, apps, apps ? n_apps : 0);
+	html_findings(o, p, a, a ? n : 0);
+	html_services(o, p, a, a ? n : 0, apps, apps ? n_apps : 0);
 	free(apps);
 	free(a);
 	html_coverage(o, p);
