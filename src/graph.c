@@ -44,7 +44,9 @@ struct graph {
  * reads (gvconfig(), allocated by its gmalloc(); the only block of ours
  * that gmalloc() holds) after gvFreeContext(), and Pango and fontconfig,
  * which measure the labels, keep their font caches until the process
- * ends: not ours to free. The graph (libcgraph's own allocator) and the
+ * ends, and its dot layout leaves the auxiliary edges of some graphs (a
+ * cluster of one node) after gvFreeLayout(): not ours to free, one
+ * layout per run. The graph (libcgraph's own allocator) and the
  * rendered SVG (malloc) are not under these frames. LeakSanitizer calls
  * this hook by its name, in sanitizer builds only.
  */
@@ -55,7 +57,8 @@ const char *__lsan_default_suppressions(void)
 	       "leak:libfontconfig.so\n"
 	       "leak:libpango-1.0.so\n"
 	       "leak:libpangoft2-1.0.so\n"
-	       "leak:libgvplugin_pango.so\n";
+	       "leak:libgvplugin_pango.so\n"
+	       "leak:libgvplugin_dot_layout.so\n";
 }
 
 /* ... and says nothing of them. */
