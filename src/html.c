@@ -478,6 +478,76 @@ static void html_services(FILE *o, const struct html_page *p,
 	fputs("</tbody></table>\n", o);
 }
 
+/* A pair of hosts and the catalogue rows their flows exercised. */
+struct pair_rows {
+	const char *client, *server;
+	unsigned rows;
+};
+
+static int pair_rows_cmp(const void *x, const void *y)
+{
+	const struct pair_rows *a = x, *b = y;
+	int c;
+
+	if (a->rows != b->rows)
+		return a->rows > b->rows ? -1 : 1;
+	if ((c = strcmp(a->client, b->client)) != 0)
+		return c;
+	return strcmp(a->server, b->server);
+}
+
+/* Per pair of hosts (inventory names): how many rows its flows
+   exercised, as bars against the pair with the most. */
+static void html_pairs(FILE *o, const struct html_page *p)
+{
+	const struct coverage *c = tally_coverage(p->tally);
+	size_t i, k, n = catalogue_count(p->cat), np = 0;
+	struct pair_rows *v = calloc(n * COV_PAIRS + 1, sizeof(*v));
+	unsigned max = 1;
+	uint8_t j;
+
+	if (!v)
+		return;
+	for (i = 0; i < n; i++) {
+		const struct cov_row *cr = coverage_row(c, i);
+
+		for (j = 0; j < cr->npairs; j++) {
+			const struct cov_pair *cp = &cr->pair[j];
+
+			for (k = 0; k < np && (strcmp(v[k].client, cp->client) != 0 ||
+					       strcmp(v[k].server, cp->server) != 0); k++)
+				;
+			if (k == np) {
+				v[np].client = cp->client;
+				v[np++].server = cp->server;
+			}
+			v[k].rows++;
+			if (v[k].rows > max)
+				max = v[k].rows;
+		}
+	}
+	qsort(v, np, sizeof(*v), pair_rows_cmp);
+	fputs("<h3>Rows seen, per pair of hosts</h3>\n<table class=\"sort\" "
+	      "id=\"pairs\"><thead><tr><th>Client</th><th>Server</th><th>Rows "
+	      "seen</th><th></th></tr></thead><tbody>\n", o);
+	for (k = 0; k < np && k < p->top; k++) {
+		fputs("<tr>", o);
+		td(o, v[k].client);
+		td(o, v[k].server);
+		td_n(o, v[k].rows);
+		fprintf(o, "<td data-v=\"%u\"><span class=\"bar\"><span style=\""
+			"width:%u%%\"></span></span></td>", v[k].rows,
+			v[k].rows * 100 / max);
+		fputs("</tr>\n", o);
+	}
+	if (np > p->top)
+		fprintf(o, "<tr><td data-v=\"\">%zu more pairs (--top %u)</td>"
+			"<td></td><td></td><td></td></tr>\n",
+			np - p->top, p->top);
+	fputs("</tbody></table>\n", o);
+	free(v);
+}
+
 /* Rows seen and never seen per table, as bars; with an inventory, the
    host pairs of each row seen. */
 static void html_coverage(FILE *o, const struct html_page *p)
@@ -528,7 +598,8 @@ static void html_coverage(FILE *o, const struct html_page *p)
 	fputs("</tbody></table>\n", o);
 	if (!p->hosts)
 		return;
-	fputs("<h3>Rows seen, per pair of hosts</h3>\n", o);
+	html_pairs(o, p);
+	fputs("<h3>Each row seen, and its pairs of hosts</h3>\n", o);
 	thead(o, cols, sizeof(cols) / sizeof(cols[0]));
 	for (i = 0; i < n; i++) {
 		const struct cat_row *row = catalogue_row(p->cat, i);

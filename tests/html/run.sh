@@ -63,6 +63,7 @@ assert every-finding "$n" -eq 17 -a "$missing" -eq 0
 # Coverage as bars, per table; per pair of hosts with the inventory.
 has coverage-table "$page" '<td class="n" data-v="2">2</td><td class="n" data-v="2">2</td><td class="n" data-v="5">5</td><td data-v="28"><span class="bar" title="2 of 7"><span style="width:28%"></span></span></td><td>sip-proxy-mtls, '
 has coverage-pairs "$page" '<td>sip-proxy-tls</td><td>sip-gw</td><td>imp-pub</td>'
+has coverage-pair-bars "$page" '^<tr><td>imp-sub1</td><td>imp-pub</td><td class="n" data-v="5">5</td><td data-v="5"><span class="bar"><span style="width:100%"></span></span></td></tr>$'
 has health "$page" '<h2>Capture health: <span class="ok">ok</span></h2>'
 # Nothing fetched: no external script, style, font or image, and a
 # policy that forbids any.
