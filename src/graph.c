@@ -401,7 +401,8 @@ struct graph *graph_new(const struct talk *t, const struct catalogue *cat,
 		goto fail;
 	gr->info.hosts = nh;
 	gr->info.edges = nd;
-	qsort(d, nd, sizeof(*d), gedge_cmp);
+	if (nd)
+		qsort(d, nd, sizeof(*d), gedge_cmp);
 	gr->g = agopen("impwatch", Agdirected, NULL);
 	if (!gr->g)
 		goto fail;

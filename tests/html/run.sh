@@ -79,6 +79,12 @@ check pass 0 '' "$bin" -q --validate -r pcaps/link-ether.pcap --html "$tmp/pass.
 has pass-verdict "$tmp/pass.html" '^<div class="verdict pass" id="verdict">PASS: no findings, 2 flows documented \(exit 0\)'
 check inconclusive 0 '' "$bin" -q -r pcaps/health-half-duplex.pcap --html "$tmp/inc.html"
 has inconclusive-verdict "$tmp/inc.html" '^<div class="verdict inconclusive" id="verdict">INCONCLUSIVE: .*\(exit 3 under --validate\)<p class="why">capture health is poor: '
+# A capture with no packet: an empty picture, and the gate's reason.
+printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000' >"$tmp/empty.pcap"
+check empty 0 '' "$bin" -q -r "$tmp/empty.pcap" --html "$tmp/empty.html" --graph "$tmp/empty.dot"
+has empty-verdict "$tmp/empty.html" '^<div class="verdict inconclusive" id="verdict">INCONCLUSIVE: no findings, 0 flows documented \(exit 3 under --validate\)<p class="why">no packets: '
+count empty-svg "$tmp/empty.html" '^<svg ' 1
+has empty-dot "$tmp/empty.dot" '^digraph impwatch \{'
 
 # What the page is given is escaped: an input file's name and a rule's
 # protocol are the writer's to choose (an inventory name is letters,
