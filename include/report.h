@@ -186,6 +186,12 @@ bool report_has_findings(const struct report *r);
 /* The tally every format counts (for a second output: --html). */
 const struct tally *report_tally(const struct report *r);
 
+/* The text report's first line, its answer: the verdict and exit
+   status, the flows of each finding, and why a run is inconclusive
+   (gate.h), from t and s's gate, validate and exit_status; the HTML
+   report leads with it too. */
+void report_lead_line(FILE *o, const struct tally *t, const struct run_stats *s);
+
 /* Write the summary: a text block, or the JSON summary object. CSV output
    holds flow rows only, so that it stays one table. */
 void report_summary(struct report *r, const struct run_stats *s);

@@ -132,62 +132,60 @@ static void base64(const uint8_t *d, size_t n, char *out)
 	out[o] = '\0';
 }
 
-/* The verdict's class and word: the gate as --validate judges it. */
-static const char *verdict_word(int status, const char **cls)
+/* The verdict's class, from the exit status --validate gives. */
+static const char *verdict_class(int status)
 {
 	switch (status) {
-	case EXIT_PASS: *cls = "pass"; return "PASS";
-	case EXIT_FINDINGS: *cls = "fail"; return "FAIL";
-	case EXIT_INCONCLUSIVE: *cls = "inconclusive"; return "INCONCLUSIVE";
+	case EXIT_PASS: return "pass";
+	case EXIT_FINDINGS: return "fail";
+	case EXIT_INCONCLUSIVE: return "inconclusive";
 	}
-	*cls = "error";
-	return "ERROR";
+	return "error";
 }
 
-/* The verdict in one line: the word, the count of each finding (from the
-   table of verdicts), and why when inconclusive. */
+/* The verdict in one line, the text report's lead line as --validate
+   judges the run (given or not); then why, each reason's sentence. */
 static void html_verdict(FILE *o, const struct html_page *p)
 {
 	const struct run_stats *s = p->s;
-	const struct gate *g = s->gate_validate ? s->gate_validate : s->gate;
-	int status = s->gate_validate ? s->validate_status : s->exit_status;
-	const char *cls, *word = verdict_word(status, &cls);
-	uint64_t n;
-	int v, r, k = 0;
+	struct run_stats v = *s;
+	char *line = NULL;
+	size_t len = 0;
+	FILE *m;
+	int r;
 
-	fprintf(o, "<div class=\"verdict %s\" id=\"verdict\">%s: ", cls, word);
-	for (v = 0; v < V_COUNT; v++) {
-		if (!verdict_is_finding((enum verdict)v))
-			continue;
-		n = tally_flows(p->tally, (enum verdict)v);
-		if (!n)
-			continue;
-		fprintf(o, "%s%llu ", k++ ? ", " : "", (unsigned long long)n);
-		html_escape(o, verdict_name((enum verdict)v));
+	v.validate = true;
+	if (s->gate_validate) {
+		v.gate = s->gate_validate;
+		v.exit_status = s->validate_status;
 	}
-	n = tally_flows(p->tally, V_DOCUMENTED);
-	if (!k)
-		fprintf(o, "no findings, %llu flow%s documented",
-			(unsigned long long)n, n == 1 ? "" : "s");
-	fprintf(o, " (exit %d%s)", status,
-		s->validate ? "" : " under --validate");
-	for (r = 0; g && r < GR_COUNT; r++) {
+	fprintf(o, "<div class=\"verdict %s\" id=\"verdict\">",
+		verdict_class(v.exit_status));
+	m = open_memstream(&line, &len);
+	if (m) {
+		report_lead_line(m, p->tally, &v);
+		fclose(m);
+	}
+	if (line && len && line[len - 1] == '\n')
+		line[len - 1] = '\0';
+	html_escape(o, line ? line : "");
+	free(line);
+	if (!s->validate)
+		fputs(" under --validate", o);
+	for (r = 0; v.gate && r < GR_COUNT; r++) {
 		const char *title = gate_reason_title((enum gate_reason)r);
 
-		if (!gate_has(g, (enum gate_reason)r))
+		if (!gate_has(v.gate, (enum gate_reason)r))
 			continue;
 		fputs("<p class=\"why\">", o);
 		/* A sentence that starts with its title says it once. */
-		if (strncmp(g->why[r], title, strlen(title)) != 0) {
+		if (strncmp(v.gate->why[r], title, strlen(title)) != 0) {
 			html_escape(o, title);
 			fputs(": ", o);
 		}
-		html_escape(o, g->why[r]);
+		html_escape(o, v.gate->why[r]);
 		fputs("</p>", o);
 	}
-	if (status == EXIT_INPUT_ERROR)
-		fputs("<p class=\"why\">an input could not be read in full, or an "
-		      "output not written</p>", o);
 	fputs("</div>\n", o);
 }
 

@@ -976,13 +976,13 @@ static void text_verdict_line(FILE *o, const struct report *r, int status,
 /* "3 undocumented, 1 local-only": the flows of each verdict that has
    some and is a finding (or, finding false, is not), in verdict.h's
    order. False when there is none. */
-static bool text_counts(FILE *o, const struct report *r, bool finding)
+static bool text_counts(FILE *o, const struct tally *t, bool finding)
 {
 	uint64_t k;
 	int v, n = 0;
 
 	for (v = 0; v < V_COUNT; v++) {
-		k = tally_flows(r->tally, (enum verdict)v);
+		k = tally_flows(t, (enum verdict)v);
 		if (!k || verdict_is_finding((enum verdict)v) != finding)
 			continue;
 		if (o)
@@ -1003,30 +1003,30 @@ static void text_waived(FILE *o, const struct run_stats *s)
 /* The report's first line, its answer: the verdict and exit status, the
    flows of each finding (and how many of them were waived), and why a
    run is inconclusive (gate.h). */
-static void text_lead(FILE *o, const struct report *r, const struct run_stats *s)
+void report_lead_line(FILE *o, const struct tally *t, const struct run_stats *s)
 {
-	bool findings = text_counts(NULL, r, true);
+	bool findings = text_counts(NULL, t, true);
 
 	switch (s->exit_status) {
 	case 0:
 		if (findings && !s->validate) {
 			fputs("FINDINGS: ", o);
-			text_counts(o, r, true);
+			text_counts(o, t, true);
 			text_waived(o, s);
 			fputs(" (exit 0: no --validate)\n", o);
 			return;
 		}
 		fputs(s->validate ? "PASS: " : "NO FINDINGS: ", o);
-		if (!text_counts(o, r, false) && !s->waived)
+		if (!text_counts(o, t, false) && !s->waived)
 			fputs("no flows", o);
 		if (s->waived)
-			fprintf(o, "%s%llu waived", text_counts(NULL, r, false) ?
+			fprintf(o, "%s%llu waived", text_counts(NULL, t, false) ?
 				", " : "", (unsigned long long)s->waived);
 		fputs(" (exit 0)\n", o);
 		return;
 	case 1:
 		fputs("FAIL: ", o);
-		text_counts(o, r, true);
+		text_counts(o, t, true);
 		text_waived(o, s);
 		/* Part of the traffic was not judged: what was judged fails. */
 		if (gate_any(s->gate)) {
@@ -1046,7 +1046,7 @@ static void text_lead(FILE *o, const struct report *r, const struct run_stats *s
 	}
 	if (findings) {
 		fputs("; findings: ", o);
-		text_counts(o, r, true);
+		text_counts(o, t, true);
 		text_waived(o, s);
 	}
 	fprintf(o, " (exit %d)\n", s->exit_status);
@@ -1060,7 +1060,7 @@ static void text_summary(struct report *r, const struct run_stats *s)
 	size_t n, n_apps;
 	int k;
 
-	text_lead(o, r, s);
+	report_lead_line(o, r->tally, s);
 	if (!r->brief) {
 		text_provenance(o, r, s);
 		text_capture(o, r, s);

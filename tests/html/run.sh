@@ -25,6 +25,10 @@ page=$tmp/demo.html
 
 # The verdict in one line at the top, with the count of each finding.
 has verdict-first "$page" '^<div class="verdict fail" id="verdict">FAIL: 3 undocumented, 1 local-only, 1 protocol-mismatch, 12 role-violation \(exit 1\)</div>$'
+# ... the text report's own first line.
+# shellcheck disable=SC2086
+"$bin" $demo --validate >"$tmp/demo.txt" 2>/dev/null
+has verdict-is-lead "$page" "^<div class=\"verdict fail\" id=\"verdict\">$(head -n 1 "$tmp/demo.txt" | sed 's/[().]/\\&/g')</div>\$"
 assert verdict-before-picture "$(grep -n 'id="verdict"' "$page" | cut -d: -f1)" -lt \
 	"$(grep -n '<svg' "$page" | cut -d: -f1)"
 # Time range, sensor, provenance.
@@ -74,15 +78,16 @@ count one-script "$page" '<script' 1
 hasnt no-payload "$page" 'Call-ID|ca110001|mstshash|GET /status|jabber:client|OPTIONS sip:'
 
 # A PASS page; an inconclusive one without --validate (the page says
-# what the gate says, the run exits 0).
+# what the gate would say, the run exits 0). The line is the text
+# report's lead line.
 check pass 0 '' "$bin" -q --validate -r pcaps/link-ether.pcap --html "$tmp/pass.html"
-has pass-verdict "$tmp/pass.html" '^<div class="verdict pass" id="verdict">PASS: no findings, 2 flows documented \(exit 0\)'
+has pass-verdict "$tmp/pass.html" '^<div class="verdict pass" id="verdict">PASS: 2 documented \(exit 0\)</div>$'
 check inconclusive 0 '' "$bin" -q -r pcaps/health-half-duplex.pcap --html "$tmp/inc.html"
-has inconclusive-verdict "$tmp/inc.html" '^<div class="verdict inconclusive" id="verdict">INCONCLUSIVE: .*\(exit 3 under --validate\)<p class="why">capture health is poor: '
+has inconclusive-verdict "$tmp/inc.html" '^<div class="verdict inconclusive" id="verdict">INCONCLUSIVE: capture health is poor \(exit 3\) under --validate<p class="why">capture health is poor: [0-9]+ of [0-9]+ TCP flows seen in one direction'
 # A capture with no packet: an empty picture, and the gate's reason.
 printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000' >"$tmp/empty.pcap"
 check empty 0 '' "$bin" -q -r "$tmp/empty.pcap" --html "$tmp/empty.html" --graph "$tmp/empty.dot"
-has empty-verdict "$tmp/empty.html" '^<div class="verdict inconclusive" id="verdict">INCONCLUSIVE: no findings, 0 flows documented \(exit 3 under --validate\)<p class="why">no packets: '
+has empty-verdict "$tmp/empty.html" '^<div class="verdict inconclusive" id="verdict">INCONCLUSIVE: no packets \(exit 3\) under --validate<p class="why">no packets: the capture holds none</p></div>$'
 count empty-svg "$tmp/empty.html" '^<svg ' 1
 has empty-dot "$tmp/empty.dot" '^digraph impwatch \{'
 
