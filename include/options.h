@@ -180,7 +180,9 @@ X(IO, 0, "top", "N", UINT, RUN, top, \
   20, 0, 100000, "", \
   "items listed in each list of the text report (largest\n" \
   "flows per finding, ports, services, coverage rows;\n" \
-  "default {def}): the rest is counted, '... and N more'") \
+  "default {def}): the rest is counted, '... and N more';\n" \
+  "in the HTML report, the ports, flows and host pairs\n" \
+  "of its tables") \
 X(IO, 0, "brief", NULL, FLAG, RUN, brief, \
   false, 0, 0, "", \
   "text report: only the verdict line and the findings\n" \
