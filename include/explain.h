@@ -53,6 +53,10 @@ void explain_reason(const struct catalogue *cat, const struct flow_record *f,
    "unknown" (not in the inventory, or none given). */
 void explain_roles(uint32_t roles, char *buf, size_t size);
 
+/* RFC 4594's name of DSCP d ("EF", "AF41", "CS3", "BE"; RFC 5865's
+   "VA"), or NULL for a value without one. */
+const char *explain_dscp(unsigned d, char buf[8]);
+
 /* A carrier flow's tunnel kind ("vxlan", never NULL), and " VNI 42" or
    " session 7" ("" when its header named none). */
 const char *explain_tunnel_kind(const struct flow_record *f);

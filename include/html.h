@@ -26,6 +26,7 @@
 #include "graph.h"
 #include "hosts.h"
 #include "report.h"
+#include "runinfo.h"
 #include "talk.h"
 #include "tally.h"
 
@@ -34,14 +35,13 @@ struct html_page {
 	const struct catalogue *cat;
 	const struct hosts *hosts;      /* NULL without --hosts */
 	bool dpi;                       /* nDPI named applications */
-	const char *rules;              /* --rules, NULL: the built-in one */
-	size_t n_rules_add;             /* --rules-add files */
+	const struct run_info *run;     /* what names and produced the run;
+	                                   NULL: not said */
 	const struct tally *tally;
 	const struct talk *talk;
 	const struct run_stats *s;      /* s->gate_validate: the verdict */
 	const char *svg;                /* the picture, NULL when none */
 	const struct graph_info *gi;    /* what it left out; NULL with svg */
-	const char *sensor;             /* the host that ran impwatch */
 	unsigned top;                   /* --top: rows listed per finding */
 };
 

@@ -33,8 +33,6 @@ struct sink_cfg {
 	const char *evidence;        /* --dump-undocumented FILE, or NULL */
 	const char *html;            /* --html FILE, or NULL */
 	const char *graph;           /* --graph FILE (DOT), or NULL */
-	const char *rules;           /* --rules, for the page's provenance */
-	size_t n_rules_add;
 	int evidence_dlt;            /* its link type; -1: the first frame's */
 	int evidence_snaplen;        /* bytes kept of each evidence frame */
 	struct evidence_rotation evidence_rot;   /* --dump-size, --dump-files */

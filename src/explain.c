@@ -170,3 +170,26 @@ void explain_roles(uint32_t roles, char *buf, size_t size)
 		snprintf(buf, size, "unknown");
 }
 
+/* RFC 4594 section 3: class selectors, assured and expedited
+   forwarding; RFC 5865's voice admit. */
+const char *explain_dscp(unsigned d, char buf[8])
+{
+	/* Six bits (RFC 2474): the names fit in buf. */
+	if (d > 63)
+		return NULL;
+	if (d == 0)
+		return "BE";
+	if (d == 46)
+		return "EF";
+	if (d == 44)
+		return "VA";
+	if (d % 8 == 0) {
+		snprintf(buf, 8, "CS%u", d / 8);
+		return buf;
+	}
+	if (d >= 10 && d <= 38 && d % 2 == 0 && (d % 8) >= 2 && (d % 8) <= 6) {
+		snprintf(buf, 8, "AF%u%u", d / 8, (d % 8) / 2);
+		return buf;
+	}
+	return NULL;
+}

@@ -12,7 +12,6 @@
 #include "gate.h"
 #include "util.h"
 #include "verdict.h"
-#include "version.h"
 
 /*
  * The page's one script: a click on a table's header sorts its rows by
@@ -189,26 +188,36 @@ static void html_verdict(FILE *o, const struct html_page *p)
 	fputs("</div>\n", o);
 }
 
-/* Time range, sensor, inputs and provenance. */
+/* A row of the meta table: its header, and text escaped. */
+static void meta_row(FILE *o, const char *th, const char *text)
+{
+	fputs("<tr><th>", o);
+	html_escape(o, th);
+	fputs("</th><td>", o);
+	html_escape(o, text);
+	fputs("</td></tr>\n", o);
+}
+
+/* The capture's time range, the inputs, the sensor, and what produced
+   the page: the run's id, the versions, the catalogue and every input
+   file with its SHA-256, the command line (runinfo.h). */
 static void html_meta(FILE *o, const struct html_page *p)
 {
 	const struct run_stats *s = p->s;
-	struct talk_totals tt;
-	struct provenance pv;
-	char t1[TIME_STR_MAX], t2[TIME_STR_MAX], b[16];
+	const struct run_info *ri = p->run;
+	char t1[TIME_STR_MAX], t2[TIME_STR_MAX], b[16], line[512];
 	size_t i;
 
-	talk_totals(p->talk, &tt);
-	fputs("<table class=\"meta\">\n<tr><th>Flows seen</th><td>", o);
-	if (tt.flows) {
-		fmt_time(tt.first_us, t1);
-		fmt_time(tt.last_us, t2);
-		fprintf(o, "%s to %s (%.1f s)", t1, t2,
-			(double)(tt.last_us - tt.first_us) / 1e6);
+	fputs("<table class=\"meta\">\n", o);
+	if (s->first_packet_us) {
+		fmt_time(s->first_packet_us, t1);
+		fmt_time(s->last_packet_us, t2);
+		snprintf(line, sizeof(line), "%s to %s (%.1f s)", t1, t2,
+			 (double)(s->last_packet_us - s->first_packet_us) / 1e6);
+		meta_row(o, "Packets", line);
 	} else {
-		fputs("none", o);
+		meta_row(o, "Packets", "none");
 	}
-	fputs("</td></tr>\n", o);
 	if (s->live) {
 		fmt_time(s->live->started_us, t1);
 		fmt_time(s->live->now_us, t2);
@@ -224,33 +233,41 @@ static void html_meta(FILE *o, const struct html_page *p)
 			(unsigned long long)s->files[i].packets, b,
 			file_state_name(s->files[i].state));
 	}
-	fputs("<tr><th>Sensor</th><td>", o);
-	html_escape(o, p->sensor);
-	fputs("</td></tr>\n", o);
-	version_get(&pv);
-	fputs("<tr><th>Produced by</th><td>impwatch ", o);
-	html_escape(o, pv.impwatch);
-	fputs(", nDPI ", o);
-	html_escape(o, pv.ndpi);
-	fputs(p->dpi ? "" : " (off: --no-dpi)", o);
-	fputs(", ", o);
-	html_escape(o, pv.pcap);
-	fputs("</td></tr>\n<tr><th>Catalogue</th><td>", o);
-	if (p->rules) {
-		fputs("--rules ", o);
-		html_escape(o, p->rules);
-	} else {
-		fputs("built-in, SHA-256 <code>", o);
-		html_escape(o, pv.catalogue_sha[0] ? pv.catalogue_sha : "unavailable");
-		fputs("</code>", o);
+	if (!ri) {
+		fputs("</table>\n", o);
+		return;
 	}
-	if (p->n_rules_add)
-		fprintf(o, ", and %zu --rules-add file%s", p->n_rules_add,
-			p->n_rules_add == 1 ? "" : "s");
-	fprintf(o, " (%zu rows)</td></tr>\n", catalogue_count(p->cat));
-	fprintf(o, "<tr><th>Inventory</th><td>%s</td></tr>\n",
-		p->hosts ? "given (--hosts): hosts are named and grouped by role"
-			 : "none (--hosts): hosts are addresses");
+	meta_row(o, "Sensor", ri->sensor ? ri->sensor : "");
+	meta_row(o, "Run", ri->run_id);
+	snprintf(line, sizeof(line), "impwatch %s, nDPI %s%s, %s",
+		 ri->version ? ri->version : "?",
+		 ri->ndpi_version ? ri->ndpi_version : "?",
+		 p->dpi ? "" : " (off: --no-dpi)",
+		 ri->pcap_version ? ri->pcap_version : "libpcap ?");
+	meta_row(o, "Produced by", line);
+	if (!(ri->n_inputs && strcmp(ri->inputs[0].kind, "rules") == 0)) {
+		fputs("<tr><th>Catalogue</th><td>built in, SHA-256 <code>", o);
+		html_escape(o, ri->catalogue_sha256[0] ? ri->catalogue_sha256 :
+			    "unavailable");
+		fprintf(o, "</code> (%zu rows in force)</td></tr>\n",
+			catalogue_count(p->cat));
+	}
+	for (i = 0; i < ri->n_inputs; i++) {
+		const struct run_input *in = &ri->inputs[i];
+
+		fputs("<tr><th>", o);
+		html_escape(o, strcmp(in->kind, "rules") == 0 ? "Catalogue" :
+			    strcmp(in->kind, "hosts") == 0 ? "Inventory" :
+			    "Rules added");
+		fputs("</th><td>", o);
+		html_escape(o, in->path);
+		fputs(", SHA-256 <code>", o);
+		html_escape(o, in->sha256[0] ? in->sha256 : "unavailable");
+		fputs("</code></td></tr>\n", o);
+	}
+	if (!p->hosts)
+		meta_row(o, "Inventory", "none (--hosts): hosts are addresses");
+	meta_row(o, "Command", ri->command_line ? ri->command_line : "");
 	fputs("</table>\n", o);
 }
 
@@ -426,14 +443,41 @@ static void html_findings(FILE *o, const struct html_page *p,
 		fputs("<p>No flow is a finding.</p>\n", o);
 }
 
-/* The documented services, with their applications. */
+/* The DSCP values a row's flows were marked with (their first packet
+   each way), and how many saw theirs change: a cell. */
+static void html_dscp(FILE *o, const struct html_page *p, uint16_t row)
+{
+	uint64_t changed, seen = tally_row_dscp(p->tally, row - 1u, &changed);
+	unsigned d, k = 0;
+	const char *name;
+	char b[8];
+
+	fputs("<td>", o);
+	for (d = 0; d < 64; d++) {
+		if (!(seen & (UINT64_C(1) << d)))
+			continue;
+		name = explain_dscp(d, b);
+		if (name)
+			fprintf(o, "%s%s (%u)", k++ ? ", " : "", name, d);
+		else
+			fprintf(o, "%s%u", k++ ? ", " : "", d);
+	}
+	if (!k)
+		fputs("-", o);
+	if (changed)
+		fprintf(o, "; changed during %llu flow%s", (unsigned long long)changed,
+			changed == 1 ? "" : "s");
+	fputs("</td>", o);
+}
+
+/* The documented services, with their applications and DSCP. */
 static void html_services(FILE *o, const struct html_page *p,
 			  const struct agg *a, size_t n,
 			  struct app_agg *const *apps, size_t n_apps)
 {
 	static const char *const cols[] = {
 		"Table", "Service", "Protocol", "Transport", "Flows", "Packets",
-		"Bytes", "Applications"
+		"Bytes", "Applications", "DSCP"
 	};
 	char port[16];
 	size_t i, k, first, j;
@@ -471,6 +515,7 @@ static void html_services(FILE *o, const struct html_page *p,
 				(unsigned long long)x->flows);
 		}
 		fputs(k ? "</td>" : "-</td>", o);
+		html_dscp(o, p, a[i].row);
 		fputs("</tr>\n", o);
 	}
 	fputs("</tbody></table>\n", o);

@@ -481,8 +481,6 @@ static void sink_cfg_of(const struct options *o, struct sink_cfg *c)
 	c->evidence = o->dump;
 	c->html = o->html;
 	c->graph = o->graph;
-	c->rules = o->rules;
-	c->n_rules_add = o->n_rules_add;
 	c->evidence_dlt = -1;
 	c->evidence_snaplen = (int)(o->dump_snaplen ? o->dump_snaplen : o->snaplen);
 	/* Live evidence is never unbounded; a capture file's is one file

@@ -54,27 +54,6 @@ static void text_provenance(FILE *o, struct report *r, const struct run_stats *s
 	fprintf(o, "%-12s %s to %s\n\n", "Wall clock", t1, t2);
 }
 
-/* RFC 4594's name of a DSCP (section 3: class selectors, assured and
-   expedited forwarding, RFC 5865's voice admit), or NULL. */
-static const char *dscp_name(unsigned d, char buf[8])
-{
-	if (d == 0)
-		return "BE";
-	if (d == 46)
-		return "EF";
-	if (d == 44)
-		return "VA";
-	if (d % 8 == 0) {
-		snprintf(buf, 8, "CS%u", d / 8);
-		return buf;
-	}
-	if (d >= 10 && d <= 38 && d % 2 == 0 && (d % 8) >= 2 && (d % 8) <= 6) {
-		snprintf(buf, 8, "AF%u%u", d / 8, (d % 8) / 2);
-		return buf;
-	}
-	return NULL;
-}
-
 /* The DSCP values the first packets of a row's flows carried, each way,
    and how many flows saw theirs change: a mis-marked SIP or XMPP flow
    is a QoS finding. */
@@ -95,7 +74,7 @@ static void text_dscp_of(FILE *o, const struct report *r, uint16_t row)
 
 		if (!(seen & (UINT64_C(1) << d)))
 			continue;
-		name = dscp_name(d, b);
+		name = explain_dscp(d, b);
 		if (name)
 			fprintf(o, "%s %s (%u)", k++ ? "," : "", name, d);
 		else

@@ -461,7 +461,6 @@ static void write_pages(struct sink *s, const struct run_stats *st)
 	struct graph *g = graph_new(s->talk, s->e->cat, s->e->hosts != NULL);
 	struct graph_info gi;
 	struct html_page p;
-	char sensor[256];
 	char *svg = NULL;
 
 	if (!g) {
@@ -473,21 +472,16 @@ static void write_pages(struct sink *s, const struct run_stats *st)
 		s->graph_lost = true;
 	if (s->html_out) {
 		svg = graph_svg(g);
-		if (gethostname(sensor, sizeof(sensor)) != 0)
-			snprintf(sensor, sizeof(sensor), "unknown");
-		sensor[sizeof(sensor) - 1] = '\0';
 		memset(&p, 0, sizeof(p));
 		p.cat = s->e->cat;
 		p.hosts = s->e->hosts;
 		p.dpi = s->e->dpi;
-		p.rules = s->cfg.rules;
-		p.n_rules_add = s->cfg.n_rules_add;
+		p.run = s->cfg.run;
 		p.tally = report_tally(s->rep);
 		p.talk = s->talk;
 		p.s = st;
 		p.svg = svg;
 		p.gi = &gi;
-		p.sensor = sensor;
 		p.top = s->cfg.top;
 		if (html_write(s->html_out, &p) != 0)
 			s->html_lost = true;

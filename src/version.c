@@ -10,29 +10,23 @@
 
 #include "catalogue.h"
 #include "config.h"
-
-int version_get(struct provenance *p)
-{
-	p->impwatch = IMPWATCH_VERSION;
-	p->ndpi = ndpi_revision();
-	p->pcap = pcap_lib_version();
-	p->catalogue_sha[0] = '\0';
-	return digest_sha256_hex(impwatch_embedded_rules,
-				 impwatch_embedded_rules_len, p->catalogue_sha);
-}
+#include "digest.h"
 
 int version_print(FILE *o)
 {
-	struct provenance p;
-	int rc = version_get(&p);
+	char hex[DIGEST_SHA256_HEX];
+	int rc = 0;
 
-	fprintf(o, "impwatch %s\n", p.impwatch);
-	fprintf(o, "nDPI %s\n", p.ndpi);
-	fprintf(o, "%s\n", p.pcap);
-	if (rc == 0)
-		fprintf(o, "built-in catalogue SHA-256 %s\n", p.catalogue_sha);
-	else
+	fprintf(o, "impwatch %s\n", IMPWATCH_VERSION);
+	fprintf(o, "nDPI %s\n", ndpi_revision());
+	fprintf(o, "%s\n", pcap_lib_version());
+	if (digest_sha256_hex(impwatch_embedded_rules,
+			      impwatch_embedded_rules_len, hex) == 0) {
+		fprintf(o, "built-in catalogue SHA-256 %s\n", hex);
+	} else {
 		fprintf(o, "built-in catalogue SHA-256 unavailable "
 			"(libgcrypt could not be initialised)\n");
+		rc = -1;
+	}
 	return rc;
 }

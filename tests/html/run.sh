@@ -32,10 +32,15 @@ has verdict-is-lead "$page" "^<div class=\"verdict fail\" id=\"verdict\">$(head 
 assert verdict-before-picture "$(grep -n 'id="verdict"' "$page" | cut -d: -f1)" -lt \
 	"$(grep -n '<svg' "$page" | cut -d: -f1)"
 # Time range, sensor, provenance.
-has time-range "$page" '<th>Flows seen</th><td>2026-01-01T00:00:00.000000Z to 2026-01-01T00:00:03.175000Z'
+has time-range "$page" '<th>Packets</th><td>2026-01-01T00:00:00.000000Z to 2026-01-01T00:00:03.175000Z \(3\.2 s\)</td>'
 has sensor "$page" "<th>Sensor</th><td>$(hostname)</td>"
 has provenance "$page" "impwatch [0-9.]+, nDPI $(pkg-config --modversion libndpi | sed 's/\./\\./g')"
-has catalogue-sha "$page" "SHA-256 <code>$(sha256sum rules/imp.conf | cut -c1-64)</code>"
+has catalogue-sha "$page" "<th>Catalogue</th><td>built in, SHA-256 <code>$(sha256sum rules/imp.conf | cut -c1-64)</code>"
+has inventory-sha "$page" "<th>Inventory</th><td>rules/example.hosts, SHA-256 <code>$(sha256sum rules/example.hosts | cut -c1-64)</code>"
+has command-line "$page" '<th>Command</th><td>[^<]*impwatch -q -r pcaps/demo.pcap --hosts rules/example.hosts --validate --html '
+has run-id "$page" '<th>Run</th><td>[0-9a-f]{32}</td>'
+# DSCP per documented service (the demo marks none: best effort).
+has dscp "$page" '<td>sip-proxy-tls</td><td>SIP</td><td>tcp/5061</td>.*<td>TLS 1</td><td>BE \(0\)</td></tr>$'
 # The picture: one inline SVG; an edge per (client, server, verdict), as
 # many finding edges as the records have finding triples (the demo is
 # under every bound, so nothing is left out).
