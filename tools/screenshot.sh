@@ -7,7 +7,7 @@ bin=$1 png=$2
 chromium=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$chromium" ] || { echo "screenshot: chromium not installed (make deps installs it)" >&2; exit 1; }
 mkdir -p build "$(dirname "$png")"
-"$bin" -q --validate -r pcaps/demo.pcap --hosts rules/example.hosts \
+"$bin" -q --validate -r pcaps/demo.pcap --hosts rules/example.hosts --sensor span-1 \
 	--html build/demo.html >/dev/null
 [ $? -le 1 ] || exit 1
 home=$(mktemp -d) || exit 1
