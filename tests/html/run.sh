@@ -24,7 +24,7 @@ check demo 1 '^Validate: FAIL' "$bin" $demo --validate --html "$tmp/demo.html" \
 page=$tmp/demo.html
 
 # The verdict in one line at the top, with the count of each finding.
-has verdict-first "$page" '^<div class="verdict fail" id="verdict">FAIL: 3 undocumented, 1 local-only, 1 protocol-mismatch, 12 role-violation \(exit 1\)</div>$'
+has verdict-first "$page" '^<div class="verdict fail" id="verdict">FAIL: 3 undocumented, 2 local-only, 12 role-violation \(exit 1\)</div>$'
 # ... the text report's own first line.
 # shellcheck disable=SC2086
 "$bin" $demo --validate >"$tmp/demo.txt" 2>/dev/null
@@ -192,7 +192,7 @@ browse "$tmp/broken.html" "$tmp/broken"
 has browser-sees-errors "$tmp/broken.log" "$console"
 browse "$page" "$tmp/demo"
 hasnt browser-no-console-error "$tmp/demo.log" "$console"
-has browser-verdict "$tmp/demo.dom" 'id="verdict">FAIL: 3 undocumented, 1 local-only, 1 protocol-mismatch, 12 role-violation'
+has browser-verdict "$tmp/demo.dom" 'id="verdict">FAIL: 3 undocumented, 2 local-only, 12 role-violation'
 has browser-svg "$tmp/demo.dom" '<svg width="[0-9]+pt" height="[0-9]+pt"'
 count browser-finding-edges "$tmp/demo.dom" '<g id="edge[0-9]+" class="edge finding">' "$want"
 n=0 missing=0
