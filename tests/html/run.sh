@@ -89,6 +89,13 @@ check pass 0 '' "$bin" -q --validate -r pcaps/link-ether.pcap --html "$tmp/pass.
 has pass-verdict "$tmp/pass.html" '^<div class="verdict pass" id="verdict">PASS: 2 documented \(exit 0\)</div>$'
 check inconclusive 0 '' "$bin" -q -r pcaps/health-half-duplex.pcap --html "$tmp/inc.html"
 has inconclusive-verdict "$tmp/inc.html" '^<div class="verdict inconclusive" id="verdict">INCONCLUSIVE: capture health is poor \(exit 3\) under --validate<p class="why">capture health is poor: [0-9]+ of [0-9]+ TCP flows seen in one direction'
+# A verdict the table of verdicts gained shows with no change here:
+# cleartext on TLS-only ports, its section and its edge.
+check cleartext 1 '' "$bin" -q --validate -r pcaps/real-tls-cleartext.pcap --html "$tmp/clear.html"
+has cleartext-verdict "$tmp/clear.html" '^<div class="verdict fail" id="verdict">FAIL: 3 cleartext \(exit 1\)</div>$'
+has cleartext-section "$tmp/clear.html" '<h3 class="finding" id="finding-cleartext">Cleartext on TLS-only ports'
+has cleartext-edge "$tmp/clear.html" '<g id="edge[0-9]+" class="edge finding">'
+
 # A capture with no packet: an empty picture, and the gate's reason.
 printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000' >"$tmp/empty.pcap"
 check empty 0 '' "$bin" -q -r "$tmp/empty.pcap" --html "$tmp/empty.html" --graph "$tmp/empty.dot"
