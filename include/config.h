@@ -19,6 +19,25 @@
    one-way TCP is judged from this many on. */
 #define HEALTH_MIN_FLOWS     5
 
+/*
+ * Flow workers (--threads): the reader hands each worker its packets
+ * through a ring of THREAD_RING bytes (a packet with its frame, as
+ * nDPI and the evidence need it, takes its snap length plus some 200
+ * bytes: 4 MiB holds at least 16 of the largest, libpcap's 262144) and
+ * takes back its records through one of THREAD_OUT_RING. The reader
+ * makes packets visible to a worker THREAD_BATCH at a time. A thread
+ * with nothing to do sleeps at most RING_SLEEP_MS before it looks again
+ * (a wake-up is never lost: ring.h). THREADS_MAX: --threads's top.
+ * Tunnel carriers' flows are kept by the reader, in a table of
+ * THREAD_CARRIER_FLOWS (or --max-flows when smaller).
+ */
+#define THREAD_RING          (4u << 20)
+#define THREAD_OUT_RING      (2u << 20)
+#define THREAD_BATCH         32u
+#define RING_SLEEP_MS        20
+#define THREADS_MAX          64u
+#define THREAD_CARRIER_FLOWS 65536u
+
 /* Decoder. */
 #define MAX_ENCAP_DEPTH      16        /* nested tunnels/tags before giving up */
 #define MAX_IPV6_EXT_HDRS    16        /* extension headers walked per packet */

@@ -320,6 +320,11 @@ X(LIMITS, 0, "max-flows", "N", UINT, LIM, max_flows, \
   DEF_MAX_FLOWS, 1, FLOW_MAX_FLOWS, "", \
   "flows tracked at once (default {def}); beyond it the\n" \
   "least recently seen flow is reported and evicted") \
+X(LIMITS, 0, "threads", "N", UINT, RUN, threads, \
+  0 /* the online CPUs */, 1, THREADS_MAX, "", \
+  "flow workers, each with its share of --max-flows and\n" \
+  "--dpi-memory, behind one reader thread (default: the\n" \
+  "online CPUs, at most {max}); 1: one thread does all") \
 X(LIMITS, 0, "timeout-tcp", "S", UINT, LIM, timeout_tcp, \
   3600, 1, 86400 * 7, "", \
   "idle timeout of TCP flows (default {def} s)") \

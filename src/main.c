@@ -27,6 +27,7 @@
 #include "gate.h"
 #include "judge.h"
 #include "options.h"
+#include "pipeline.h"
 #include "progress.h"
 #include "report.h"
 #include "runinfo.h"
@@ -37,12 +38,16 @@
 #define ERR_MAX 512             /* one line of error text */
 
 /* A run: what every part reads (the engine), the per-packet path (one
-   worker), the outputs (the sink); the inputs, and progress. */
+   worker, or a reader and its flow workers), the outputs (the sink); the
+   inputs, and progress. */
 struct run {
 	struct options *opt;
 	struct run_info info;      /* names the run on every record */
 	struct engine eng;
-	struct worker *w;
+	unsigned threads;          /* flow workers; 1: no pipeline */
+	struct pipeline *pl;       /* with more than one */
+	bool finished;             /* every flow has ended */
+	struct worker *w;          /* the worker, or the pipeline's reader */
 	struct sink *sink;
 	struct file_stat *files;   /* offline inputs */
 	struct file_stat *cur;     /* the file being read */
@@ -299,8 +304,12 @@ static bool read_files(struct run *r)
 static void fill_stats(struct run *r, struct run_stats *s)
 {
 	memset(s, 0, sizeof(*s));
-	worker_post_stats(r->w);
+	if (r->pl && !r->finished)
+		pipeline_stats(r->pl);
+	else
+		worker_post_stats(r->w);
 	sink_stats(r->sink, s);
+	s->threads = r->threads;
 	s->carriers = worker_carriers(r->w);
 	s->trust = r->eng.trust;
 	s->files = r->files;
@@ -493,6 +502,23 @@ static void sink_cfg_of(const struct options *o, struct sink_cfg *c)
 	c->workers = 1;
 }
 
+/* The flow workers of the run: --threads, or the online CPUs (at most
+   THREADS_MAX); never more than --max-flows, each needs a share. */
+static unsigned run_threads(const struct options *o)
+{
+	long n = o->threads;
+
+	if (n == 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > (long)THREADS_MAX)
+		n = THREADS_MAX;
+	if (n > (long)o->lim.max_flows)
+		n = o->lim.max_flows;
+	return (unsigned)n;
+}
+
 /* The engine, a worker and the sink, the interface when live: what a run
    needs before its first packet. -1 with a message when one cannot be
    had; what was made is closed by run()'s end. */
@@ -555,6 +581,9 @@ static int run_open(struct run *r, struct dpi **dpi,
 	sink_cfg_of(o, &sc);
 	sc.run = &r->info;
 	sc.waivers = waivers;
+	/* The reader's counters, then each flow worker's. */
+	if (r->threads > 1)
+		sc.workers = r->threads + 1;
 	if (r->live)
 		sc.evidence_dlt = live_datalink(r->live);
 	r->sink = sink_open(&r->eng, &sc, stderr);
@@ -574,6 +603,13 @@ static int run_open(struct run *r, struct dpi **dpi,
 			"are off (--alert-file FILE writes them)\n");
 		alerts = false;
 	}
+	if (r->threads > 1) {
+		r->pl = pipeline_new(&r->eng, *dpi, r->threads, r->sink, alerts,
+				     stderr);
+		*dpi = NULL;   /* the pipeline's now, or freed */
+		r->w = r->pl ? pipeline_reader(r->pl) : NULL;
+		return r->pl ? 0 : -1;
+	}
 	sink_worker_out(r->sink, alerts, 0, &out);
 	r->w = worker_new(&r->eng, *dpi, &out, stderr);
 	*dpi = NULL;   /* the worker's now, or freed */
@@ -591,6 +627,7 @@ static int run(struct options *o, const char *command_line)
 
 	memset(&r, 0, sizeof(r));
 	r.opt = o;
+	r.threads = run_threads(o);
 	if (run_open(&r, &dpi, command_line) != 0)
 		goto out;
 	r.prog.on = !o->quiet && !o->iface && isatty(STDERR_FILENO);
@@ -604,8 +641,14 @@ static int run(struct options *o, const char *command_line)
 
 	/* Everything seen is reported: live flows end with the run, and so
 	   do those of files a signal stopped. */
-	worker_finish(r.w, r.live || interrupted ? END_SHUTDOWN : END_EOF);
-	worker_post_stats(r.w);
+	if (r.pl) {
+		pipeline_finish(r.pl, r.live || interrupted ? END_SHUTDOWN
+							   : END_EOF);
+	} else {
+		worker_finish(r.w, r.live || interrupted ? END_SHUTDOWN : END_EOF);
+		worker_post_stats(r.w);
+	}
+	r.finished = true;
 	/* The evidence is whole, or known not to be, before the summary
 	   speaks of it. */
 	dump_ok = sink_close_evidence(r.sink, stderr) == 0;
@@ -628,7 +671,10 @@ out:
 	if (!input_ok)
 		status = EXIT_INPUT_ERROR;
 	live_close(r.live);
-	worker_free(r.w);
+	if (r.pl)
+		pipeline_free(r.pl);
+	else
+		worker_free(r.w);
 	dpi_free(dpi);
 	engine_close(&r.eng);
 	run_info_free(&r.info);
