@@ -199,13 +199,31 @@ else
 fi
 echo "adversarial: peak RSS for 2,000,000 flows at the default --max-flows: ${dpi_kb} kB with nDPI (--dpi-memory 256), ${nodpi_kb} kB with --no-dpi"
 
+# 1,000,000 flows open at once, with nDPI: two flow workers share the
+# table and the cap, so they hold what one does, plus a module and two
+# rings each: within a fifth of one worker's peak.
+"$tmp/flood" 1000000 | timeout $TO "$tmp/peakrss" "$tmp/rss.t1" "$bin" -q --threads 1 -r - >/dev/null 2>&1
+"$tmp/flood" 1000000 | timeout $TO "$tmp/peakrss" "$tmp/rss.t2" "$bin" -q --threads 2 -r - >/dev/null 2>&1
+set -- $(cat "$tmp/rss.t1" 2>/dev/null) x x
+t1_status=$1 t1_kb=$2
+set -- $(cat "$tmp/rss.t2" 2>/dev/null) x x
+t2_status=$1 t2_kb=$2
+if [ "$t1_kb" != x ] && [ "$t2_kb" != x ]; then
+	assert "threads-1m-rss (peak ${t2_kb} kB with 2 workers, ${t1_kb} kB with 1)" \
+		"$t1_status" = 0 -a "$t2_status" = 0 -a "$((t2_kb * 5))" -le "$((t1_kb * 6))"
+else
+	assert "threads-1m-rss (no measurement)" 1 = 0
+fi
+echo "adversarial: peak RSS for 1,000,000 open flows with nDPI: ${t1_kb} kB with 1 flow worker, ${t2_kb} kB with 2"
+
 # ---- one stamp far from the rest ----------------------------------------------
 
 # A month of one-packet UDP flows, 129.6 s apart (they idle out after
 # 180 s), whose first packet is stamped 2038. Believed, that stamp kept
 # every flow from idling out: all 20,000 live at the end, each ended eof.
 "$tmp/flood" -g 129600000 -t 2145916800 20000 >"$tmp/month.pcap"
-"$bin" -q --format json -r "$tmp/month.pcap" 2>&1 | tail -n 1 >"$tmp/month.summary"
+# (One worker: the peak of several is the sum of theirs, a bound.)
+"$bin" -q --format json --threads 1 -r "$tmp/month.pcap" 2>&1 | tail -n 1 >"$tmp/month.summary"
 peak=$(sumval .peak_flows "$tmp/month.summary")
 idle=$(sumval .flows_by_end_reason.idle "$tmp/month.summary")
 clock=$(sumval .clock "$tmp/month.summary")
