@@ -4,6 +4,7 @@
 #   make check      install missing build deps (as root), build, run every test
 #   make demo       install missing build deps (as root), build, run on pcaps/demo.pcap
 #   make SANITIZE=1 check    the same under ASan and UBSan (objects in build/san)
+#   make SANITIZE=thread check   the same under ThreadSanitizer (build/tsan)
 #   make update-golden       regenerate tests/golden/*.out from the current binary
 #   make check-man           the manual pages: rendering warnings, options against --help
 #   make check-corpus CORPUS=DIR   run on every capture in DIR (crash/hang check)
@@ -23,6 +24,10 @@ PKGS    := libpcap libndpi libgcrypt jansson
 ifeq ($(SANITIZE),1)
 BUILD   ?= build/san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(SANITIZE),thread)
+# ThreadSanitizer: the flow workers and their rings (--threads).
+BUILD   ?= build/tsan
+SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
 else
 BUILD   ?= build
 SANFLAGS :=
@@ -59,7 +64,7 @@ TESTS_SRC := $(wildcard tests/unit/test_*.c)
 TESTS   := $(TESTS_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 GEN     := $(BUILD)/gen_pcaps
 
-.PHONY: all check demo deps unit golden records ecs check-man update-golden check-corpus pcaps clean \
+.PHONY: all check demo deps unit golden threads records ecs check-man update-golden check-corpus pcaps clean \
 	bench fuzz fuzz-run check-valgrind install uninstall deb check-install
 
 all: $(BIN)
@@ -114,6 +119,11 @@ unit: $(TESTS)
 golden: $(BIN)
 	@sh tests/golden/run.sh $(BIN)
 
+# The golden captures with 1 and 4 flow workers: the same sorted records
+# and summary counters (peaks aside).
+threads: $(BIN)
+	@sh tests/threads/run.sh $(BIN) 4
+
 # Record fields against implementations written apart (issue 16).
 records: $(BUILD)/records/cid $(BUILD)/records/flowdump $(BIN)
 	@sh tests/records/run.sh $(BUILD)/records/cid $(BUILD)/records/flowdump $(BIN)
@@ -134,6 +144,7 @@ check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory golden
+	@$(MAKE) --no-print-directory threads
 	@$(MAKE) --no-print-directory records
 	@$(MAKE) --no-print-directory ecs
 	@sh tests/cli/run.sh $(BIN)

@@ -373,6 +373,9 @@ X(HIDDEN, 0, "check", "FILE", STR, RUN, check, \
   "") \
 X(HIDDEN, 0, "interface", "IFACE", STR, ALSO, iface, \
   NULL, 0, 0, "", \
+  "") \
+X(HIDDEN, 0, "reader-only", NULL, FLAG, RUN, reader_only, \
+  false /* the benchmark: flow workers drop every packet */, 0, 0, "", \
   "")
 
 /* The sections of --help, in order, with their titles (options.c adds

@@ -36,11 +36,13 @@ struct pipeline;
  * their threads started. dpi is the engine's nDPI module (NULL with
  * --no-dpi), which the first worker takes: from now on it is the
  * pipeline's, freed on failure too. alerts: whether workers make alert
- * records. NULL with a message on err.
+ * records. discard: workers take each packet and drop it, so that the
+ * reader's own ceiling can be measured (the benchmark's --reader-only).
+ * NULL with a message on err.
  */
 struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 			      unsigned n, struct sink *s, bool alerts,
-			      FILE *err);
+			      bool discard, FILE *err);
 
 /* The reader: the worker the inputs are given to. */
 struct worker *pipeline_reader(struct pipeline *pl);

@@ -605,7 +605,7 @@ static int run_open(struct run *r, struct dpi **dpi,
 	}
 	if (r->threads > 1) {
 		r->pl = pipeline_new(&r->eng, *dpi, r->threads, r->sink, alerts,
-				     stderr);
+				     o->reader_only, stderr);
 		*dpi = NULL;   /* the pipeline's now, or freed */
 		r->w = r->pl ? pipeline_reader(r->pl) : NULL;
 		return r->pl ? 0 : -1;

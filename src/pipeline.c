@@ -84,6 +84,8 @@ struct pipeline {
 	struct sink *sink;
 	struct waiter wake;          /* the calling thread sleeps here */
 	bool bytes;                  /* workers read frames' bytes */
+	bool discard;                /* workers drop packets (the reader's
+	                                ceiling, measured by the benchmark) */
 	uint64_t last_tick;          /* clock time last sent to every worker */
 	uint64_t now_us;             /* the clock's time at the last packet */
 	unsigned stats_due;          /* OUT_STATS awaited */
@@ -226,7 +228,9 @@ static void *worker_main(void *arg)
 		c = (const struct in_ctl *)(const void *)m;
 		switch (m->type) {
 		case IN_PACKET:
-			take_packet(pw, (const struct in_packet *)(const void *)m);
+			if (!pw->pl->discard)
+				take_packet(pw, (const struct in_packet *)
+					    (const void *)m);
 			break;
 		case IN_TICK:
 			worker_expire(pw->w, c->arg);
@@ -546,7 +550,7 @@ static bool worker_open(struct pipeline *pl, unsigned i, struct dpi *dpi,
 
 struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 			      unsigned n, struct sink *s, bool alerts,
-			      FILE *err)
+			      bool discard, FILE *err)
 {
 	struct pipeline *pl = calloc(1, sizeof(*pl));
 	struct limits rlim = *e->lim;
@@ -564,6 +568,7 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	pl->eng = e;
 	pl->n = n;
 	pl->sink = s;
+	pl->discard = discard;
 	for (i = 0; i < n; i++) {
 		bool ok = worker_open(pl, i, i == 0 ? dpi : NULL, alerts, err);
 

@@ -17,8 +17,13 @@ need jq
 # what may differ in $tmp/sum.T, the exit status in $tmp/rc.T, for T in
 # $threads.
 run() {
-	"$bin" -q --format json --threads "$threads" "$@" >"$tmp/out" 2>/dev/null
+	"$bin" -q --format json --threads "$threads" "$@" >"$tmp/out" 2>"$tmp/err"
 	echo $? >"$tmp/rc.$threads"
+	if grep -Eq "$_t_sanitizer" "$tmp/err"; then
+		echo "sanitizer report with $threads threads:"
+		head -30 "$tmp/err"
+		echo 99 >"$tmp/rc.$threads"
+	fi
 	jq -c 'select(.type != "summary")' "$tmp/out" | LC_ALL=C sort >"$tmp/rec.$threads"
 	jq -S 'select(.type == "summary") | del(.peak_flows, .threads,
 		.dpi.peak_states)' "$tmp/out" >"$tmp/sum.$threads"
