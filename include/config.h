@@ -116,6 +116,8 @@
                                            after this: the alert latency */
 #define LIVE_POLL_MS         100       /* longest wait for packets before the
                                            loop looks at timers and signals */
+#define LIVE_IFACES_MAX      8         /* -i given several times: a TAP's
+                                          two directions, a split SPAN */
 #define LIVE_BATCH           4096      /* frames per read of the ring before
                                            the loop looks again */
 #define LIVE_DRAIN_MS        2000      /* at the end, reading what the kernel

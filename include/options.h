@@ -154,9 +154,11 @@ X(IO, 'r', NULL, "FILE", LIST, RUN, inputs, \
   0, 0, 256, "input files", \
   "read a pcap or pcapng file ('-' for standard input);\n" \
   "repeat for several files, read in order as one run") \
-X(IO, 'i', NULL, "IFACE", STR, RUN, iface, \
-  NULL, 0, 0, "", \
-  "capture live on IFACE ('any': every interface)") \
+X(IO, 'i', NULL, "IFACE", LIST, RUN, iface, \
+  0, 0, LIVE_IFACES_MAX, "interfaces", \
+  "capture live on IFACE ('any': every interface);\n" \
+  "repeat for several (a TAP's two directions), read\n" \
+  "into one run, so both directions meet in one flow") \
 X(IO, 'f', "filter", "BPF", STR, RUN, filter, \
   NULL, 0, 0, "", \
   "only packets matching this BPF filter (as tcpdump)") \
@@ -371,8 +373,8 @@ X(OTHER, 'V', "version", NULL, VERSION, NONE, none, \
 X(HIDDEN, 0, "check", "FILE", STR, RUN, check, \
   NULL /* impwatch rules --check */, 0, 0, "", \
   "") \
-X(HIDDEN, 0, "interface", "IFACE", STR, ALSO, iface, \
-  NULL, 0, 0, "", \
+X(HIDDEN, 0, "interface", "IFACE", LIST, ALSO, iface, \
+  0, 0, LIVE_IFACES_MAX, "interfaces", \
   "") \
 X(HIDDEN, 0, "reader-only", NULL, FLAG, RUN, reader_only, \
   false /* the benchmark: flow workers drop every packet */, 0, 0, "", \

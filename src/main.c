@@ -51,7 +51,11 @@ struct run {
 	struct sink *sink;
 	struct file_stat *files;   /* offline inputs */
 	struct file_stat *cur;     /* the file being read */
-	struct live *live;
+	struct live *live;         /* the first interface's; NULL: files */
+	struct live *lives[LIVE_IFACES_MAX];   /* every -i, in order */
+	size_t n_live;
+	size_t err_if;             /* the interface a capture error names */
+	char ifnames[LIVE_IFACES_MAX * 24];    /* "eth1,eth2" for reports */
 	struct live_stats ls;
 	uint64_t stop_us;          /* wall clock when the capture was stopped */
 	bool draining;             /* reading what the kernel held at the stop */
@@ -300,6 +304,28 @@ static bool read_files(struct run *r)
 	return ok;
 }
 
+/* The capture counters of every interface, added up in r->ls; an
+   interface is down when any is. */
+static void live_counters_all(struct run *r)
+{
+	struct live_stats st;
+	size_t i;
+
+	r->ls.received = r->ls.dropped = r->ls.ifdropped = 0;
+	r->ls.went_down = r->ls.down_us = 0;
+	r->ls.down = false;
+	for (i = 0; i < r->n_live; i++) {
+		memset(&st, 0, sizeof(st));
+		live_counters(r->lives[i], &st);
+		r->ls.received += st.received;
+		r->ls.dropped += st.dropped;
+		r->ls.ifdropped += st.ifdropped;
+		r->ls.went_down += st.went_down;
+		r->ls.down_us += st.down_us;
+		r->ls.down |= st.down;
+	}
+}
+
 /* The counters every summary carries. */
 static void fill_stats(struct run *r, struct run_stats *s)
 {
@@ -313,14 +339,14 @@ static void fill_stats(struct run *r, struct run_stats *s)
 	s->carriers = worker_carriers(r->w);
 	s->trust = r->eng.trust;
 	s->files = r->files;
-	s->n_files = r->opt->iface ? 0 : r->opt->n_inputs;
+	s->n_files = r->opt->n_iface ? 0 : r->opt->n_inputs;
 	s->max_flows = r->opt->lim.max_flows;
 	s->dpi_packets = r->opt->lim.dpi_packets;
 	s->dpi_memory_mb = r->opt->lim.dpi_memory_mb;
 	s->time_jump_s = r->opt->lim.time_jump;
 	s->validate = r->opt->validate;
 	if (r->live) {
-		live_counters(r->live, &r->ls);
+		live_counters_all(r);
 		r->ls.now_us = wall_us();
 		s->live = &r->ls;
 	}
@@ -356,28 +382,59 @@ static void judge_run(struct run *r, struct run_stats *s, struct gate *g,
 	judge_reasons(s, g, r->opt, &f);
 }
 
-/* Say on standard error (the journal, under a service manager) when the
-   interface goes down and comes back. false when it disappeared. */
+/* Say on standard error (the journal, under a service manager) when an
+   interface goes down and comes back. false when one disappeared. */
 static bool watch_link(struct run *r, char *err, size_t errlen)
 {
 	struct live_stats st;
+	size_t i;
 
-	switch (live_link(r->live, err, errlen)) {
-	case LIVE_LINK_DOWN:
-		fprintf(stderr, "impwatch: %s: the interface went down; capture "
-			"resumes when it is back\n", r->opt->iface);
-		break;
-	case LIVE_LINK_BACK:
-		live_counters(r->live, &st);
-		fprintf(stderr, "impwatch: %s: the interface is back (down %.1f s "
-			"in all)\n", r->opt->iface, (double)st.down_us / 1e6);
-		break;
-	case LIVE_LINK_GONE:
-		return false;
-	case LIVE_LINK_SAME:
-		break;
+	for (i = 0; i < r->n_live; i++) {
+		switch (live_link(r->lives[i], err, errlen)) {
+		case LIVE_LINK_DOWN:
+			fprintf(stderr, "impwatch: %s: the interface went down; "
+				"capture resumes when it is back\n",
+				r->opt->iface[i]);
+			break;
+		case LIVE_LINK_BACK:
+			live_counters(r->lives[i], &st);
+			fprintf(stderr, "impwatch: %s: the interface is back (down "
+				"%.1f s in all)\n", r->opt->iface[i],
+				(double)st.down_us / 1e6);
+			break;
+		case LIVE_LINK_GONE:
+			r->err_if = i;
+			return false;
+		case LIVE_LINK_SAME:
+			break;
+		}
 	}
 	return true;
+}
+
+/* The packets ready on every interface, each read up to --count: the
+   largest batch one gave (LIVE_BATCH: read on), or -1 with err set and
+   r->err_if naming the interface. */
+static int dispatch_all(struct run *r, char *err, size_t errlen)
+{
+	struct options *o = r->opt;
+	int n, most = 0;
+	size_t i;
+
+	for (i = 0; i < r->n_live; i++) {
+		uint64_t left = o->count ? o->count - worker_packets(r->w) : 0;
+
+		if (o->count && left == 0)
+			break;
+		n = live_dispatch(r->lives[i], left, on_packet, r, err, errlen);
+		if (n < 0) {
+			r->err_if = i;
+			return -1;
+		}
+		if (n > most)
+			most = n;
+	}
+	return most;
 }
 
 /*
@@ -400,7 +457,7 @@ static bool drain_live(struct run *r, char *err, size_t errlen)
 
 		if (o->count && left == 0)
 			break;
-		n = live_dispatch(r->live, left, on_packet, r, err, errlen);
+		n = dispatch_all(r, err, errlen);
 		if (n < 0)
 			return false;
 		now = mono_us();
@@ -409,7 +466,8 @@ static bool drain_live(struct run *r, char *err, size_t errlen)
 		if (now - t0 >= LIVE_DRAIN_MS * 1000u ||
 		    now - last >= (2 * LIVE_BLOCK_MS + LIVE_POLL_MS / 2) * 1000u)
 			break;
-		if (n == 0 && live_wait(r->live, LIVE_BLOCK_MS, err, errlen) < 0)
+		if (n == 0 && live_wait_all(r->lives, r->n_live, LIVE_BLOCK_MS,
+					    err, errlen) < 0)
 			return false;
 	}
 	r->draining = false;
@@ -436,8 +494,6 @@ static bool capture_live(struct run *r)
 
 	r->ls.started_us = wall_us();
 	while (!stop_flag) {
-		uint64_t left = o->count ? o->count - worker_packets(r->w) : 0;
-
 		if (hup_flag)
 			reopen_outputs(r);
 		/* A full batch: more may be ready, read on without waiting. */
@@ -449,13 +505,14 @@ static bool capture_live(struct run *r)
 				wait = end - now;
 			if (every && next_report > now && next_report - now < wait)
 				wait = next_report - now;
-			if (live_wait(r->live, (int)((wait + 999) / 1000), err,
-				      sizeof(err)) < 0)
+			if (live_wait_all(r->lives, r->n_live,
+					  (int)((wait + 999) / 1000), err,
+					  sizeof(err)) < 0)
 				goto fail;
 			if (stop_flag)
 				break;
 		}
-		n = live_dispatch(r->live, left, on_packet, r, err, sizeof(err));
+		n = dispatch_all(r, err, sizeof(err));
 		if (n < 0 || !watch_link(r, err, sizeof(err)))
 			goto fail;
 		worker_tick(r->w, wall_us());
@@ -474,7 +531,7 @@ static bool capture_live(struct run *r)
 	if (drain_live(r, err, sizeof(err)))
 		return true;
 fail:
-	fprintf(stderr, "impwatch: %s: %s\n", o->iface, err);
+	fprintf(stderr, "impwatch: %s: %s\n", o->iface[r->err_if], err);
 	return false;
 }
 
@@ -492,13 +549,13 @@ static void sink_cfg_of(const struct options *o, struct sink_cfg *c)
 	c->evidence_snaplen = (int)(o->dump_snaplen ? o->dump_snaplen : o->snaplen);
 	/* Live evidence is never unbounded; a capture file's is one file
 	   unless a bound is asked for (options.h). */
-	if (o->iface || o->dump_size || o->dump_files) {
+	if (o->n_iface || o->dump_size || o->dump_files) {
 		c->evidence_rot.max_bytes = (uint64_t)(o->dump_size ? o->dump_size
 						       : DEF_DUMP_SIZE_MB) * EVIDENCE_MB;
 		c->evidence_rot.max_files = o->dump_files ? o->dump_files :
-					    o->iface ? DEF_DUMP_FILES : 0;
+					    o->n_iface ? DEF_DUMP_FILES : 0;
 	}
-	c->live = o->iface != NULL;
+	c->live = o->n_iface > 0;
 	c->workers = 1;
 }
 
@@ -533,6 +590,7 @@ static int run_open(struct run *r, struct dpi **dpi,
 	struct waivers *waivers = NULL;
 	char err[ERR_MAX];
 	bool alerts;
+	size_t i;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.lim = &o->lim;
@@ -557,19 +615,24 @@ static int run_open(struct run *r, struct dpi **dpi,
 						   (int32_t)(time(NULL) / 86400),
 						   stderr)))
 		return -1;
-	if (o->iface) {
-		lo.iface = o->iface;
+	for (i = 0; i < o->n_iface; i++) {
+		lo.iface = o->iface[i];
 		lo.filter = o->filter;
 		lo.snaplen = (int)o->snaplen;
 		lo.promisc = !o->no_promisc;
 		lo.buffer_kib = (int)o->buffer_kib;
-		r->live = live_open(&lo, err, sizeof(err));
-		if (!r->live) {
+		r->lives[i] = live_open(&lo, err, sizeof(err));
+		if (!r->lives[i]) {
 			fprintf(stderr, "impwatch: %s\n", err);
 			waivers_free(waivers);
 			return -1;
 		}
-		r->ls.iface = o->iface;
+		r->n_live = i + 1;
+		r->live = r->lives[0];
+		snprintf(r->ifnames + strlen(r->ifnames),
+			 sizeof(r->ifnames) - strlen(r->ifnames), "%s%s",
+			 i ? "," : "", o->iface[i]);
+		r->ls.iface = r->ifnames;
 	}
 	/* Root is needed to open the interface and nothing after: drop it
 	   before any output file is created, as tcpdump does. */
@@ -596,7 +659,7 @@ static int run_open(struct run *r, struct dpi **dpi,
 	}
 	/* An alert file asks for alerts. CSV has no alert rows: without
 	   one, alerts are off (an explicit --alerts was refused). */
-	alerts = o->alerts < 0 ? o->iface != NULL || o->alert_file != NULL
+	alerts = o->alerts < 0 ? o->n_iface > 0 || o->alert_file != NULL
 			       : o->alerts != 0;
 	if (alerts && o->fmt == FMT_CSV && !o->alert_file) {
 		fprintf(stderr, "impwatch: CSV output has no alert rows: alerts "
@@ -630,7 +693,7 @@ static int run(struct options *o, const char *command_line)
 	r.threads = run_threads(o);
 	if (run_open(&r, &dpi, command_line) != 0)
 		goto out;
-	r.prog.on = !o->quiet && !o->iface && isatty(STDERR_FILENO);
+	r.prog.on = !o->quiet && !o->n_iface && isatty(STDERR_FILENO);
 
 	input_ok = r.live ? capture_live(&r) : read_files(&r);
 	interrupted = run_interrupted(&r);
@@ -670,7 +733,8 @@ out:
 		status = EXIT_INPUT_ERROR;
 	if (!input_ok)
 		status = EXIT_INPUT_ERROR;
-	live_close(r.live);
+	for (size_t i = 0; i < r.n_live; i++)
+		live_close(r.lives[i]);
 	if (r.pl)
 		pipeline_free(r.pl);
 	else
@@ -713,12 +777,12 @@ static int main_run(int argc, char **argv, const char *command_line)
 	for (; optind < argc; optind++)
 		if ((rc = options_input(&o, argv[optind])) >= 0)
 			return rc;
-	if (o.iface && o.n_inputs) {
+	if (o.n_iface && o.n_inputs) {
 		fprintf(stderr, "impwatch: -i and -r do not go together: capture "
 			"live or read files\n");
 		return EXIT_INPUT_ERROR;
 	}
-	if (!o.iface && o.n_inputs == 0) {
+	if (!o.n_iface && o.n_inputs == 0) {
 		fprintf(stderr, "impwatch: no input: give -r FILE (or -r - for "
 			"standard input), or -i INTERFACE\n");
 		fprintf(stderr, "Try 'impwatch --help'.\n");
@@ -735,7 +799,7 @@ static int main_run(int argc, char **argv, const char *command_line)
 			"alerts, or leave out --alerts\n");
 		return EXIT_INPUT_ERROR;
 	}
-	if (!o.iface && (o.duration || o.count || o.report_every || o.user)) {
+	if (!o.n_iface && (o.duration || o.count || o.report_every || o.user)) {
 		fprintf(stderr, "impwatch: --duration, --count, --report-every and "
 			"-Z go with -i (live capture)\n");
 		return EXIT_INPUT_ERROR;
