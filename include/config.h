@@ -28,8 +28,10 @@
  * makes packets visible to a worker THREAD_BATCH at a time. A thread
  * with nothing to do sleeps at most RING_SLEEP_MS before it looks again
  * (a wake-up is never lost: ring.h). THREADS_MAX: --threads's top.
- * Tunnel carriers' flows are kept by the reader, in a table of
- * THREAD_CARRIER_FLOWS (or --max-flows when smaller).
+ * Tunnel carriers' flows, and the flows whose keys a carrier's could
+ * have, are kept by the reader, in a table of THREAD_CARRIER_FLOWS (or
+ * --max-flows when smaller), with nDPI's states for at most
+ * THREAD_READER_STATES of them taken from --dpi-memory.
  */
 #define THREAD_RING          (4u << 20)
 #define THREAD_OUT_RING      (2u << 20)
@@ -37,6 +39,8 @@
 #define RING_SLEEP_MS        20
 #define THREADS_MAX          64u
 #define THREAD_CARRIER_FLOWS 65536u
+#define THREAD_READER_STATES 4096u     /* nDPI states of the reader's
+                                          own flows (as carriers' keys) */
 
 /* Decoder. */
 #define MAX_ENCAP_DEPTH      16        /* nested tunnels/tags before giving up */

@@ -91,6 +91,7 @@ struct pipeline {
 	unsigned stats_due;          /* OUT_STATS awaited */
 	unsigned done;               /* OUT_DONE received */
 	unsigned since_pump;         /* packets routed since the last pump */
+	uint64_t worker_states;      /* nDPI states the workers share */
 };
 
 /* A second of the clock: how often its time reaches every worker. */
@@ -533,8 +534,7 @@ static bool worker_open(struct pipeline *pl, unsigned i, struct dpi *dpi,
 	if (e->dpi && !dpi && !(dpi = engine_dpi_new(e->lim, err)))
 		return false;
 	if (dpi)
-		dpi_set_max_states(dpi, share(dpi_stats(dpi)->max_states,
-					      pl->n, i));
+		dpi_set_max_states(dpi, share(pl->worker_states, pl->n, i));
 	lim.max_flows = (uint32_t)share(e->lim->max_flows, pl->n, i);
 	sink_worker_out(pl->sink, alerts, pw->id, &pw->to_sink);
 	memset(&out, 0, sizeof(out));
@@ -556,6 +556,8 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	struct limits rlim = *e->lim;
 	struct worker_out out;
 	struct worker_route rt;
+	struct dpi *rdpi = NULL;
+	uint64_t reader_states = 0;
 	sigset_t all, old;
 	unsigned i;
 
@@ -569,6 +571,16 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	pl->n = n;
 	pl->sink = s;
 	pl->discard = discard;
+	/* The reader inspects the few flows it keeps (decode_may_carry())
+	   with a module of its own, from a small share of the states. */
+	if (dpi) {
+		uint64_t states = dpi_stats(dpi)->max_states;
+
+		reader_states = states / (n + 1);
+		if (reader_states > THREAD_READER_STATES)
+			reader_states = THREAD_READER_STATES;
+		pl->worker_states = states - reader_states;
+	}
 	for (i = 0; i < n; i++) {
 		bool ok = worker_open(pl, i, i == 0 ? dpi : NULL, alerts, err);
 
@@ -580,7 +592,12 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	if (rlim.max_flows > THREAD_CARRIER_FLOWS)
 		rlim.max_flows = THREAD_CARRIER_FLOWS;
 	sink_worker_out(s, alerts, 0, &out);
-	pl->reader = worker_new_share(e, &rlim, NULL, &out, err);
+	if (e->dpi) {
+		if (!(rdpi = engine_dpi_new(e->lim, err)))
+			goto fail;
+		dpi_set_max_states(rdpi, reader_states);
+	}
+	pl->reader = worker_new_share(e, &rlim, rdpi, &out, err);
 	if (!pl->reader)
 		goto fail;
 	pl->bytes = e->dpi || out.frame;

@@ -287,7 +287,9 @@ static void frame_evidence(struct worker *w, const struct packet *p, int dlt,
  * (they are few, and one outer flow carries the inner flows of many
  * workers), the inner flow handed to the worker that owns it, with
  * whether a carrier made the frame evidence. A frame with no inner flow
- * is evidence here or nowhere.
+ * is evidence here or nowhere. A flow whose key a carrier's could have
+ * (UDP to a VXLAN port that was no VXLAN, a GRE keepalive) stays here
+ * too: in one table the two are one flow, whichever came first.
  */
 static void frame_route(struct worker *w, const struct packet *p,
 			const struct flow_prep *prep, int dlt,
@@ -304,8 +306,11 @@ static void frame_route(struct worker *w, const struct packet *p,
 			.wire_len = p->wire_len, .dlt = dlt,
 		};
 
-		w->route.packet(w->route.ctx, p, prep, w->clock.now_us, &fr,
-				finding);
+		if (decode_may_carry(p))
+			worker_routed(w, p, prep, w->clock.now_us, &fr, finding);
+		else
+			w->route.packet(w->route.ctx, p, prep, w->clock.now_us,
+					&fr, finding);
 	} else if (w->out.frame && finding) {
 		frame_evidence(w, p, dlt, bytes, caplen, stamp_us);
 	}
