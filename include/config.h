@@ -37,6 +37,8 @@
 #define THREAD_OUT_RING      (2u << 20)
 #define THREAD_BATCH         32u
 #define RING_SLEEP_MS        20
+#define RING_SPIN            256       /* looks at an empty ring (some
+                                          microseconds) before a sleep */
 #define THREADS_MAX          64u
 #define THREAD_CARRIER_FLOWS 65536u
 #define THREAD_READER_STATES 4096u     /* nDPI states of the reader's

@@ -104,6 +104,9 @@ struct worker_route {
 	void (*tick)(void *ctx, uint64_t now_us);
 	void *ctx;
 	bool bytes;
+	uint64_t dpi_states;   /* nDPI states for the reader's own flows
+	                          (decode_may_carry()), its module made at
+	                          the first; 0: --no-dpi */
 };
 
 /*

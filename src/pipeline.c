@@ -24,9 +24,12 @@ enum out_type { OUT_FLOW, OUT_ALERT, OUT_FRAME, OUT_STATS, OUT_DONE };
    it points elsewhere or nowhere (it then stays NULL). */
 #define NO_OFF 0u
 
-/* An inner packet for a worker. The packet is copied as far as its
-   tunnel layers (the reader has dealt with those); the frame's bytes
-   follow the message's fixed part when the worker reads them. */
+/* The part of a packet a worker reads: up to its tunnel layers, which
+   the reader has dealt with (a third of the struct). */
+#define PKT_PART offsetof(struct packet, tun)
+
+/* An inner packet for a worker. The frame's bytes follow the message's
+   fixed part when the worker reads them. */
 struct in_packet {
 	struct ring_msg h;
 	uint64_t now_us;             /* the clock's time */
@@ -37,7 +40,7 @@ struct in_packet {
 	uint32_t l3_off, payload_off;   /* NO_OFF or offset + 1 */
 	uint8_t finding;             /* a carrier made it evidence */
 	uint8_t has_bytes;
-	struct packet p;
+	_Alignas(8) unsigned char p[PKT_PART];   /* struct packet's first part */
 };
 
 struct in_ctl {
@@ -202,7 +205,7 @@ static void take_packet(struct pworker *pw, const struct in_packet *m)
 	};
 	struct packet p;
 
-	memcpy(&p, &m->p, offsetof(struct packet, tun));
+	memcpy(&p, m->p, PKT_PART);
 	p.ntun = 0;
 	p.l3 = bytes && m->l3_off != NO_OFF ? bytes + m->l3_off - 1 : NULL;
 	p.payload = bytes && m->payload_off != NO_OFF ?
@@ -223,7 +226,10 @@ static void *worker_main(void *arg)
 			ring_release(&pw->in);
 			pw->since_release = 0;
 			out_publish(pw);
-			waiter_sleep(&pw->wake, in_ready, pw);
+			/* The reader publishes every THREAD_BATCH packets: a
+			   short wait is cheaper than a sleep and a wake-up. */
+			if (!ring_spin(&pw->in))
+				waiter_sleep(&pw->wake, in_ready, pw);
 			continue;
 		}
 		c = (const struct in_ctl *)(const void *)m;
@@ -439,7 +445,7 @@ static void route_packet(void *ctx, const struct packet *p,
 	m->dlt = fr->dlt;
 	m->finding = finding;
 	m->has_bytes = bytes;
-	memcpy(&m->p, p, offsetof(struct packet, tun));
+	memcpy(m->p, p, PKT_PART);
 	if (bytes) {
 		memcpy(m + 1, fr->bytes, fr->caplen);
 		m->l3_off = offset_in(fr->bytes, fr->caplen, p->l3);
@@ -556,7 +562,6 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	struct limits rlim = *e->lim;
 	struct worker_out out;
 	struct worker_route rt;
-	struct dpi *rdpi = NULL;
 	uint64_t reader_states = 0;
 	sigset_t all, old;
 	unsigned i;
@@ -592,12 +597,7 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	if (rlim.max_flows > THREAD_CARRIER_FLOWS)
 		rlim.max_flows = THREAD_CARRIER_FLOWS;
 	sink_worker_out(s, alerts, 0, &out);
-	if (e->dpi) {
-		if (!(rdpi = engine_dpi_new(e->lim, err)))
-			goto fail;
-		dpi_set_max_states(rdpi, reader_states);
-	}
-	pl->reader = worker_new_share(e, &rlim, rdpi, &out, err);
+	pl->reader = worker_new_share(e, &rlim, NULL, &out, err);
 	if (!pl->reader)
 		goto fail;
 	pl->bytes = e->dpi || out.frame;
@@ -607,6 +607,7 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	rt.tick = route_tick;
 	rt.ctx = pl;
 	rt.bytes = pl->bytes;
+	rt.dpi_states = reader_states;
 	worker_set_route(pl->reader, &rt);
 	/* Signals are the calling thread's: the workers never take one. */
 	sigfillset(&all);

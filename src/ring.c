@@ -96,6 +96,20 @@ bool ring_ready(struct ring *q)
 	return q->r != q->head_seen;
 }
 
+bool ring_spin(struct ring *q)
+{
+	unsigned i;
+
+	for (i = 0; i < RING_SPIN; i++) {
+		if (ring_ready(q))
+			return true;
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+	}
+	return false;
+}
+
 const struct ring_msg *ring_peek(struct ring *q)
 {
 	const struct ring_msg *m;

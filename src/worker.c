@@ -366,6 +366,18 @@ static void frame_flow(struct worker *w, const struct packet *p,
 	}
 }
 
+/* A reader's nDPI module, made for the first flow of its own (most runs
+   have none: starting nDPI costs some 30 ms). Without memory for it,
+   the reader's flows go uninspected. */
+static void reader_dpi(struct worker *w)
+{
+	w->dpi = dpi_new(w->eng->lim->dpi_packets, w->eng->lim->dpi_memory_mb);
+	if (w->dpi)
+		dpi_set_max_states(w->dpi, w->route.dpi_states);
+	else
+		w->route.dpi_states = 0;
+}
+
 void worker_routed(struct worker *w, const struct packet *p,
 		   const struct flow_prep *prep, uint64_t now_us,
 		   const struct frame_record *fr, bool finding)
@@ -378,6 +390,8 @@ void worker_routed(struct worker *w, const struct packet *p,
 	if (is_new) {
 		classify_flow(w->eng->cat, f, p, from_b);
 		classify_roles(w->eng->cat, w->eng->hosts, f);
+		if (!w->dpi && w->route.dpi_states)
+			reader_dpi(w);
 		if (w->dpi)
 			dpi_flow_start(w->dpi, f);
 	}
@@ -614,6 +628,8 @@ void worker_stats(const struct worker *w, struct worker_stats *s)
 	s->dpi = w->dpi != NULL;
 	if (w->dpi)
 		s->dpi_st = *dpi_stats(w->dpi);
+	else
+		s->dpi_st.max_states = w->route.dpi_states;   /* a reader's */
 	s->clock_outliers = w->clock.outliers;
 	s->clock_jumps_back = w->clock.jumps_back;
 	s->dup_frames = w->dedup.copies;
