@@ -238,8 +238,15 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 {
 	struct run *r = ctx;
 	struct worker_stats ws;
+	struct run_stats st;
 
 	worker_stats(r->w, &ws);
+	if (r->pl) {
+		/* The flows are the workers': their counters, summed. */
+		pipeline_stats(r->pl);
+		sink_stats(r->sink, &st);
+		ws.flows.created = st.work.flows.created;
+	}
 	progress_show(&r->prog, r->cur->name, done, total, ws.packets,
 		      ws.flows.created);
 }
