@@ -31,7 +31,7 @@
  * Tunnel carriers' flows, and the flows whose keys a carrier's could
  * have, are kept by the reader, in a table of THREAD_CARRIER_FLOWS (or
  * --max-flows when smaller), with nDPI's states for at most
- * THREAD_READER_STATES of them taken from --dpi-memory.
+ * THREAD_READER_STATES of them beyond --dpi-memory.
  */
 #define THREAD_RING          (4u << 20)
 #define THREAD_OUT_RING      (2u << 20)
@@ -41,8 +41,9 @@
                                           microseconds) before a sleep */
 #define THREADS_MAX          64u
 #define THREAD_CARRIER_FLOWS 65536u
-#define THREAD_READER_STATES 4096u     /* nDPI states of the reader's
-                                          own flows (as carriers' keys) */
+#define THREAD_READER_STATES 256u      /* nDPI states of the reader's
+                                          own flows (as carriers' keys):
+                                          180 kB beyond --dpi-memory */
 
 /* Decoder. */
 #define MAX_ENCAP_DEPTH      16        /* nested tunnels/tags before giving up */

@@ -562,7 +562,6 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	struct limits rlim = *e->lim;
 	struct worker_out out;
 	struct worker_route rt;
-	uint64_t reader_states = 0;
 	sigset_t all, old;
 	unsigned i;
 
@@ -576,16 +575,11 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	pl->n = n;
 	pl->sink = s;
 	pl->discard = discard;
-	/* The reader inspects the few flows it keeps (decode_may_carry())
-	   with a module of its own, from a small share of the states. */
-	if (dpi) {
-		uint64_t states = dpi_stats(dpi)->max_states;
-
-		reader_states = states / (n + 1);
-		if (reader_states > THREAD_READER_STATES)
-			reader_states = THREAD_READER_STATES;
-		pl->worker_states = states - reader_states;
-	}
+	/* The workers share --dpi-memory's states; the reader inspects the
+	   few flows it keeps (decode_may_carry()) with THREAD_READER_STATES
+	   more, on top. */
+	if (dpi)
+		pl->worker_states = dpi_stats(dpi)->max_states;
 	for (i = 0; i < n; i++) {
 		bool ok = worker_open(pl, i, i == 0 ? dpi : NULL, alerts, err);
 
@@ -607,7 +601,7 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	rt.tick = route_tick;
 	rt.ctx = pl;
 	rt.bytes = pl->bytes;
-	rt.dpi_states = reader_states;
+	rt.dpi_states = e->dpi ? THREAD_READER_STATES : 0;
 	worker_set_route(pl->reader, &rt);
 	/* Signals are the calling thread's: the workers never take one. */
 	sigfillset(&all);

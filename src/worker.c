@@ -628,8 +628,9 @@ void worker_stats(const struct worker *w, struct worker_stats *s)
 	s->dpi = w->dpi != NULL;
 	if (w->dpi)
 		s->dpi_st = *dpi_stats(w->dpi);
-	else
-		s->dpi_st.max_states = w->route.dpi_states;   /* a reader's */
+	/* A reader's states are on top of --dpi-memory's (config.h). */
+	if (w->route.dpi_states)
+		s->dpi_st.max_states = 0;
 	s->clock_outliers = w->clock.outliers;
 	s->clock_jumps_back = w->clock.jumps_back;
 	s->dup_frames = w->dedup.copies;
