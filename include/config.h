@@ -29,8 +29,9 @@
  * with nothing to do sleeps at most RING_SLEEP_MS before it looks again
  * (a wake-up is never lost: ring.h). THREADS_MAX: --threads's top.
  * Tunnel carriers' flows, and the flows whose keys a carrier's could
- * have, are kept by the reader, in a table of THREAD_CARRIER_FLOWS (or
- * --max-flows when smaller), with nDPI's states for at most
+ * have, are kept by the reader, in a table of THREAD_CARRIER_FLOWS (or a
+ * worker's share of --max-flows when smaller, taken from it: the
+ * workers share the rest), with nDPI's states for at most
  * THREAD_READER_STATES of them beyond --dpi-memory.
  */
 #define THREAD_RING          (4u << 20)

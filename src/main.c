@@ -567,7 +567,7 @@ static void sink_cfg_of(const struct options *o, struct sink_cfg *c)
 }
 
 /* The flow workers of the run: --threads, or the online CPUs (at most
-   THREADS_MAX); never more than --max-flows, each needs a share. */
+   THREADS_MAX); each needs a flow of --max-flows, and the reader one. */
 static unsigned run_threads(const struct options *o)
 {
 	long n = o->threads;
@@ -578,9 +578,9 @@ static unsigned run_threads(const struct options *o)
 		n = 1;
 	if (n > (long)THREADS_MAX)
 		n = THREADS_MAX;
-	if (n > (long)o->lim.max_flows)
-		n = o->lim.max_flows;
-	return (unsigned)n;
+	if (n >= (long)o->lim.max_flows)
+		n = (long)o->lim.max_flows - 1;
+	return n < 1 ? 1 : (unsigned)n;
 }
 
 /* The engine, a worker and the sink, the interface when live: what a run

@@ -95,6 +95,7 @@ struct pipeline {
 	unsigned done;               /* OUT_DONE received */
 	unsigned since_pump;         /* packets routed since the last pump */
 	uint64_t worker_states;      /* nDPI states the workers share */
+	uint32_t worker_flows;       /* --max-flows less the reader's table */
 };
 
 /* A second of the clock: how often its time reaches every worker. */
@@ -541,7 +542,7 @@ static bool worker_open(struct pipeline *pl, unsigned i, struct dpi *dpi,
 		return false;
 	if (dpi)
 		dpi_set_max_states(dpi, share(pl->worker_states, pl->n, i));
-	lim.max_flows = (uint32_t)share(e->lim->max_flows, pl->n, i);
+	lim.max_flows = (uint32_t)share(pl->worker_flows, pl->n, i);
 	sink_worker_out(pl->sink, alerts, pw->id, &pw->to_sink);
 	memset(&out, 0, sizeof(out));
 	out.flow = to_flow;
@@ -575,6 +576,16 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	pl->n = n;
 	pl->sink = s;
 	pl->discard = discard;
+	/* The reader keeps the carriers' flows (few) in a table of its own,
+	   taken from --max-flows, which stays the total: at most
+	   THREAD_CARRIER_FLOWS, and a worker's share at most. main.c gives
+	   each worker one flow at least. */
+	rlim.max_flows = e->lim->max_flows / (n + 1);
+	if (rlim.max_flows > THREAD_CARRIER_FLOWS)
+		rlim.max_flows = THREAD_CARRIER_FLOWS;
+	if (rlim.max_flows == 0)
+		rlim.max_flows = 1;
+	pl->worker_flows = e->lim->max_flows - rlim.max_flows;
 	/* The workers share --dpi-memory's states; the reader inspects the
 	   few flows it keeps (decode_may_carry()) with THREAD_READER_STATES
 	   more, on top. */
@@ -587,9 +598,6 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 		if (!ok)
 			goto fail;
 	}
-	/* The reader keeps the carriers' flows: few, in a table of its own. */
-	if (rlim.max_flows > THREAD_CARRIER_FLOWS)
-		rlim.max_flows = THREAD_CARRIER_FLOWS;
 	sink_worker_out(s, alerts, 0, &out);
 	pl->reader = worker_new_share(e, &rlim, NULL, &out, err);
 	if (!pl->reader)

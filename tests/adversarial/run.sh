@@ -98,11 +98,12 @@ fi
 
 # flood N: impwatch on N distinct flows from standard input, at most
 # 100,000 live. Leaves "STATUS PEAK_KB" in $tmp/rss.N and the flow record
-# count, evicted record count and summary line in $tmp/flood.N.
+# count, evicted record count and summary line in $tmp/flood.N. One
+# worker: the counts are one table's (workers' shares fill apart).
 flood() {
 	"$tmp/flood" "$1" |
 		timeout $TO "$tmp/peakrss" "$tmp/rss.$1" "$bin" -q --format json \
-			--max-flows 100000 -r - 2>"$tmp/flood.$1.err" |
+			--max-flows 100000 --threads 1 -r - 2>"$tmp/flood.$1.err" |
 		awk '/"type":"flow"/ { n++; if (/"end_reason":"evicted"/) e++ }
 		     /"type":"summary"/ { s = $0 }
 		     END { print n + 0; print e + 0; print s }' >"$tmp/flood.$1"
@@ -136,6 +137,19 @@ else
 	assert "flood-rss (no measurement)" 1 = 0
 fi
 echo "adversarial: flood peak RSS ${big_kb} kB for 2,000,000 flows (${ref_kb} kB for 150,000), --max-flows 100000"
+# The same flood through four flow workers sharing 10,000 flows: every
+# flow is written once (evicted or at the end), none lost, none twice,
+# and the records are whole lines.
+"$tmp/flood" 200000 | timeout $TO "$bin" -q --format json --threads 4 \
+	--max-flows 10000 -r - 2>/dev/null >"$tmp/flood4.json"
+n4=$(grep -c '"type":"flow"' "$tmp/flood4.json")
+u4=$(grep '"type":"flow"' "$tmp/flood4.json" | jq -c '[.client_ip, .client_port,
+	.server_ip, .server_port, .transport]' 2>/dev/null | sort -u | wc -l)
+assert "threads-flood-records ($n4 records, $u4 distinct, of 200000)" \
+	"$n4" = 200000 -a "$u4" = 200000
+assert "threads-flood-summary" "$(jval 'select(.type == "summary") | .flows == 200000 and
+	.threads == 4 and .flows_by_end_reason.evicted + .flows_by_end_reason.eof == 200000' \
+	"$tmp/flood4.json")" = true
 
 # ---- work left undone for lack of room ----------------------------------------
 
