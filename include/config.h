@@ -25,7 +25,11 @@
  * nDPI and the evidence need it, takes its snap length plus some 200
  * bytes: 4 MiB holds at least 16 of the largest, libpcap's 262144) and
  * takes back its records through one of THREAD_OUT_RING. The reader
- * makes packets visible to a worker THREAD_BATCH at a time. A thread
+ * makes packets visible to a worker THREAD_BATCH at a time (and at each
+ * live tick): a worker faster than the reader sleeps between batches,
+ * and with 32 the wake-ups cost the reader and the workers twice the
+ * CPU of 256 (--reader-only, 422,698 packets: 0.31 s against 0.14 s).
+ * A thread
  * with nothing to do sleeps at most RING_SLEEP_MS before it looks again
  * (a wake-up is never lost: ring.h). THREADS_MAX: --threads's top.
  * Tunnel carriers' flows, and the flows whose keys a carrier's could
@@ -36,7 +40,7 @@
  */
 #define THREAD_RING          (4u << 20)
 #define THREAD_OUT_RING      (2u << 20)
-#define THREAD_BATCH         32u
+#define THREAD_BATCH         256u
 #define RING_SLEEP_MS        20
 #define RING_SPIN            256       /* looks at an empty ring (some
                                           microseconds) before a sleep */
