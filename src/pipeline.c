@@ -40,6 +40,10 @@ struct in_packet {
 	uint32_t l3_off, payload_off;   /* NO_OFF or offset + 1 */
 	uint8_t finding;             /* a carrier made it evidence */
 	uint8_t has_bytes;
+	uint8_t has_erspan;          /* erspan holds the outermost ERSPAN
+	                                II/III layer with a session id, which
+	                                the flow records (flow.c) */
+	struct tun_layer erspan;
 	_Alignas(8) unsigned char p[PKT_PART];   /* struct packet's first part */
 };
 
@@ -208,6 +212,10 @@ static void take_packet(struct pworker *pw, const struct in_packet *m)
 
 	memcpy(&p, m->p, PKT_PART);
 	p.ntun = 0;
+	if (m->has_erspan) {
+		p.tun[0] = m->erspan;
+		p.ntun = 1;
+	}
 	p.l3 = bytes && m->l3_off != NO_OFF ? bytes + m->l3_off - 1 : NULL;
 	p.payload = bytes && m->payload_off != NO_OFF ?
 		    bytes + m->payload_off - 1 : NULL;
@@ -429,6 +437,7 @@ static void route_packet(void *ctx, const struct packet *p,
 	struct pworker *pw = &pl->pw[k];
 	bool bytes = pl->bytes && fr->bytes;
 	struct in_packet *m;
+	uint8_t i;
 
 	pl->now_us = now_us;
 	if (now_us >= pl->last_tick + TICK_US) {
@@ -447,6 +456,17 @@ static void route_packet(void *ctx, const struct packet *p,
 	m->finding = finding;
 	m->has_bytes = bytes;
 	memcpy(m->p, p, PKT_PART);
+	m->has_erspan = 0;
+	for (i = 0; i < p->ntun; i++) {
+		const struct tun_layer *l = &p->tun[i];
+
+		if (l->has_id && (l->kind == TUN_ERSPAN2 ||
+				  l->kind == TUN_ERSPAN3)) {
+			m->erspan = *l;
+			m->has_erspan = 1;
+			break;
+		}
+	}
 	if (bytes) {
 		memcpy(m + 1, fr->bytes, fr->caplen);
 		m->l3_off = offset_in(fr->bytes, fr->caplen, p->l3);

@@ -316,6 +316,46 @@ static void frame_route(struct worker *w, const struct packet *p,
 	}
 }
 
+/* A reader's nDPI module, made for the first flow of its own (most runs
+   have none: starting nDPI costs some 30 ms). Without memory for it,
+   the reader's flows go uninspected. */
+static void reader_dpi(struct worker *w)
+{
+	w->dpi = dpi_new(w->eng->lim->dpi_packets, w->eng->lim->dpi_memory_mb);
+	if (w->dpi)
+		dpi_set_max_states(w->dpi, w->route.dpi_states);
+	else
+		w->route.dpi_states = 0;
+}
+
+/* What every packet of a flow goes through, on one thread or in a flow
+   worker: a new flow is classified (and its nDPI state started), a
+   flow still waiting for its client's first bytes is judged for TLS,
+   nDPI reads what it still needs, a finding is alerted once. Says
+   whether the flow is a finding now. */
+static bool flow_step(struct worker *w, struct flow *f,
+		      const struct packet *p, bool is_new, bool from_b)
+{
+	if (is_new) {
+		classify_flow(w->eng->cat, f, p, from_b);
+		classify_roles(w->eng->cat, w->eng->hosts, f);
+		/* The reader keeps the flows with a tunnel's key: its nDPI
+		   module is made when the first one needs it. */
+		if (!w->dpi && w->route.dpi_states)
+			reader_dpi(w);
+		if (w->dpi)
+			dpi_flow_start(w->dpi, f);
+	} else if (f->tls == FTLS_WAIT) {
+		classify_tls(f, p, from_b);
+	}
+	/* A decided flow (or --no-dpi) pays this one test and no more. */
+	if (f->dpi && dpi_packet(w->dpi, f, p))
+		classify_app(w->eng->cat, w->dpi, f);
+	if (w->out.alert && !f->alerted)
+		maybe_alert(w, f);
+	return verdict_is_finding((enum verdict)f->verdict);
+}
+
 /* The rest: the flow, its classification, nDPI, alert, the carriers of
    its tunnels and evidence. p's time is the one the clock gave it;
    stamp_us is the frame's own, which the evidence keeps. */
@@ -337,22 +377,8 @@ static void frame_flow(struct worker *w, const struct packet *p,
 	flow_expire(w->ft, w->clock.now_us);
 	if (!p->no_inner) {
 		f = flow_lookup_prepared(w->ft, p, prep, &is_new, &from_b);
-		if (is_new) {
-			classify_flow(w->eng->cat, f, p, from_b);
-			classify_roles(w->eng->cat, w->eng->hosts, f);
-			if (w->dpi)
-				dpi_flow_start(w->dpi, f);
-		} else if (f->tls == FTLS_WAIT) {
-			classify_tls(f, p, from_b);
-		}
-		/* A decided flow (or --no-dpi) pays this one test and no
-		   more. */
-		if (f->dpi && dpi_packet(w->dpi, f, p))
-			classify_app(w->eng->cat, w->dpi, f);
-		if (w->out.alert && !f->alerted)
-			maybe_alert(w, f);
 		/* Read now: the carriers' lookups may move f. */
-		finding = verdict_is_finding((enum verdict)f->verdict);
+		finding = flow_step(w, f, p, is_new, from_b);
 	}
 	if (p->ntun && frame_carriers(w, p))
 		finding = true;
@@ -366,18 +392,6 @@ static void frame_flow(struct worker *w, const struct packet *p,
 	}
 }
 
-/* A reader's nDPI module, made for the first flow of its own (most runs
-   have none: starting nDPI costs some 30 ms). Without memory for it,
-   the reader's flows go uninspected. */
-static void reader_dpi(struct worker *w)
-{
-	w->dpi = dpi_new(w->eng->lim->dpi_packets, w->eng->lim->dpi_memory_mb);
-	if (w->dpi)
-		dpi_set_max_states(w->dpi, w->route.dpi_states);
-	else
-		w->route.dpi_states = 0;
-}
-
 void worker_routed(struct worker *w, const struct packet *p,
 		   const struct flow_prep *prep, uint64_t now_us,
 		   const struct frame_record *fr, bool finding)
@@ -387,19 +401,7 @@ void worker_routed(struct worker *w, const struct packet *p,
 
 	flow_expire(w->ft, now_us);
 	f = flow_lookup_prepared(w->ft, p, prep, &is_new, &from_b);
-	if (is_new) {
-		classify_flow(w->eng->cat, f, p, from_b);
-		classify_roles(w->eng->cat, w->eng->hosts, f);
-		if (!w->dpi && w->route.dpi_states)
-			reader_dpi(w);
-		if (w->dpi)
-			dpi_flow_start(w->dpi, f);
-	}
-	if (f->dpi && dpi_packet(w->dpi, f, p))
-		classify_app(w->eng->cat, w->dpi, f);
-	if (w->out.alert && !f->alerted)
-		maybe_alert(w, f);
-	if (verdict_is_finding((enum verdict)f->verdict))
+	if (flow_step(w, f, p, is_new, from_b))
 		finding = true;
 	if (w->out.frame && finding)
 		w->out.frame(w->out.ctx, fr);

@@ -24,9 +24,13 @@ run() {
 		head -30 "$tmp/err"
 		echo 99 >"$tmp/rc.$threads"
 	fi
-	jq -c 'select(.type != "summary")' "$tmp/out" | LC_ALL=C sort >"$tmp/rec.$threads"
+	# What names the run (run_id, wall clock, the command line) and the
+	# flow ids (each worker numbers its own) differ by design.
+	jq -c 'select(.type != "summary") | del(.run_id, .flow_id,
+		.wall_time)' "$tmp/out" | LC_ALL=C sort >"$tmp/rec.$threads"
 	jq -S 'select(.type == "summary") | del(.peak_flows, .threads,
-		.dpi.peak_states)' "$tmp/out" >"$tmp/sum.$threads"
+		.dpi.peak_states, .run_id, .wall_time, .started, .ended,
+		.command_line)' "$tmp/out" >"$tmp/sum.$threads"
 }
 
 # same NAME ARGS...: one case at --threads 1 and --threads $n.
