@@ -65,11 +65,6 @@
                                           2.3.4 allows 255 octets) */
 #define TEXT_ATTEMPT_PORTS   10        /* ports named on the text report's
                                           "attempts only" line */
-#define WORKER_FLOW_ID_SHIFT 48        /* a worker's flow ids start at its id
-                                          shifted this far: 2^48 flows each,
-                                          and ids of up to 32 workers stay
-                                          below 2^53, exact as JSON numbers
-                                          in every reader */
 #define MAX_VLAN_TAGS        4         /* 802.1Q/ad tags a record lists, outer
                                           first (QinQ is 2); deeper ones are
                                           decoded but not listed */

@@ -80,8 +80,10 @@ struct worker_out {
 	void (*frame)(void *ctx, const struct frame_record *fr);
 	void (*stats)(void *ctx, unsigned id, const struct worker_stats *s);
 	void *ctx;
-	unsigned id;                        /* the worker's, in stats; its flow ids
-	                                       start at id << WORKER_FLOW_ID_SHIFT */
+	unsigned id;                        /* the worker's (0 up), in stats */
+	unsigned ids;                       /* workers numbering flows in the run
+	                                       (0: one): flow ids id + 1, then
+	                                       every ids-th */
 };
 
 struct worker;

@@ -571,6 +571,7 @@ static bool worker_open(struct pipeline *pl, unsigned i, struct dpi *dpi,
 	out.stats = to_stats;
 	out.ctx = pw;
 	out.id = pw->id;
+	out.ids = pl->n + 1;   /* the reader is 0 */
 	pw->w = worker_new_share(e, &lim, dpi, &out, err);
 	return pw->w != NULL;
 }
@@ -619,6 +620,7 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 			goto fail;
 	}
 	sink_worker_out(s, alerts, 0, &out);
+	out.ids = n + 1;   /* the reader's flow ids, then the workers' */
 	pl->reader = worker_new_share(e, &rlim, NULL, &out, err);
 	if (!pl->reader)
 		goto fail;

@@ -114,9 +114,9 @@ struct worker *worker_new_share(const struct engine *e,
 	w->ft = flow_table_new(lim, e->seed, on_flow_end, w);
 	if (!w->ft)
 		goto oom;
-	/* Flow ids unique in the run whatever the workers: each numbers
-	   its own flows above its id (WORKER_FLOW_ID_SHIFT). */
-	flow_table_set_ids(w->ft, ((uint64_t)out->id << WORKER_FLOW_ID_SHIFT) + 1, 1);
+	/* Flow ids unique in the run whatever the workers, and as small as
+	   one table's: worker k of n numbers k + 1, k + 1 + n, ... */
+	flow_table_set_ids(w->ft, (uint64_t)out->id + 1, out->ids ? out->ids : 1);
 	/* The arena's pages are touched only as far as frames fill it. */
 	w->queue = calloc(PIPE_BATCH, sizeof(*w->queue));
 	w->arena = malloc(PIPE_ARENA);
