@@ -63,6 +63,13 @@
 
 static uint64_t rng_state;
 
+/* noise mode: every payload random bytes, on documented ports only: the
+   worst case for nDPI, which inspects each flow to its last packet
+   allowed (--dpi-packets) and names none. */
+static bool noise;
+#define N_DOCUMENTED 11      /* services[] up to 6603 are documented */
+#define NOISE_PACKETS 16     /* packets of a noise UDP flow */
+
 /* splitmix64 (Steele, Lea, Flood 2014): small, fast, and good enough to
    pick sizes and orders; seeded from -s, so runs repeat. */
 static uint64_t rnd(void)
@@ -825,6 +832,10 @@ static void first_payload(struct buf *b, const struct out *o,
 	const struct service *s = &services[c->svc];
 
 	b->n = 0;
+	if (noise) {
+		putopaque(b, rnd_range(40, 1000));
+		return;
+	}
 	switch (s->pay) {
 	case PAY_TLS:
 		if (reply)
@@ -855,7 +866,7 @@ static void first_payload(struct buf *b, const struct out *o,
 static void data_payload(struct buf *b, const struct conv *c, size_t n)
 {
 	b->n = 0;
-	if (services[c->svc].tls_data)
+	if (services[c->svc].tls_data && !noise)
 		tls_app_data(b, n - 5);
 	else
 		putopaque(b, n);
@@ -878,6 +889,8 @@ static void conv_start(struct out *o, struct conv *c, uint32_t id, bool conc)
 	}
 	if (i == N_SERVICES)
 		pkt_die("internal error", "service shares do not add up to 1000");
+	if (noise)
+		i = rnd_below(N_DOCUMENTED);
 	c->id = id;
 	c->svc = (uint8_t)i;
 	c->server = services[i].server;
@@ -890,6 +903,8 @@ static void conv_start(struct out *o, struct conv *c, uint32_t id, bool conc)
 	if (!conc && services[i].proto == P_TCP) {
 		c->bulk = rnd_below(20) == 0;
 		c->left = (uint16_t)(c->bulk ? rnd_range(8, 40) : rnd_range(0, 2));
+		if (noise)
+			c->left = NOISE_PACKETS;
 	}
 	o->flows++;
 }
@@ -936,9 +951,9 @@ static bool conv_step(struct out *o, struct conv *c)
 
 	pl.n = 0;
 	if (services[c->svc].proto == P_UDP) {
-		first_payload(&pl, o, c, c->step == 1);
-		send_udp(o, c, c->step == 1, &pl);
-		return ++c->step == 2;
+		first_payload(&pl, o, c, c->step & 1);
+		send_udp(o, c, c->step & 1, &pl);
+		return ++c->step == (noise ? NOISE_PACKETS : 2);
 	}
 	switch (c->step) {
 	case 0: send_tcp(o, c, 0, F_SYN, &pl); break;
@@ -1061,6 +1076,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: gen_bench mix  [-m MB] [-w WINDOW] [-s SEED] OUT.pcap\n"
+		"       gen_bench noise [-m MB] [-w WINDOW] [-s SEED] OUT.pcap\n"
 		"       gen_bench conc -c CONCURRENT -f FLOWS [-s SEED] OUT.pcap\n");
 	exit(2);
 }
@@ -1091,8 +1107,10 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		usage();
 	mode = argv[1];
-	if (strcmp(mode, "mix") != 0 && strcmp(mode, "conc") != 0)
+	if (strcmp(mode, "mix") != 0 && strcmp(mode, "conc") != 0 &&
+	    strcmp(mode, "noise") != 0)
 		usage();
+	noise = mode[0] == 'n';
 	optind = 2;
 	while ((ch = getopt(argc, argv, "m:w:s:c:f:")) != -1) {
 		switch (ch) {
@@ -1120,11 +1138,11 @@ int main(int argc, char **argv)
 	/* mix: 20 us apart on average (50,000 packets/s of packet time, so
 	   FIN-closed flows age out of impwatch's table during the run);
 	   conc: 10 us. */
-	o.step_max_us = mode[0] == 'm' ? 39 : 19;
+	o.step_max_us = mode[0] != 'c' ? 39 : 19;
 	pcapout_open(&o.w, argv[optind], DLT_EN10MB, SNAPLEN, false);
 	o.bytes = 24;                           /* pcap file header */
 
-	if (mode[0] == 'm')
+	if (mode[0] != 'c')
 		run_mix(&o, mb * MB, (uint32_t)window);
 	else
 		run_conc(&o, flows, (uint32_t)conc);

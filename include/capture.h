@@ -80,6 +80,10 @@ int live_datalink(const struct live *lv);
  * polled.
  */
 int live_wait(struct live *lv, int timeout_ms, char *err, size_t errlen);
+/* The same for n captures (at most LIVE_IFACES_MAX): until any may have
+   packets. */
+int live_wait_all(struct live *const *lv, size_t n, int timeout_ms, char *err,
+		  size_t errlen);
 
 /*
  * Hand the packets ready now, at most max (0: LIVE_BATCH), to on_packet,

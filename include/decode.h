@@ -254,6 +254,12 @@ void decoder_expire(struct decoder *d, uint64_t now_us);
 /* True when impwatch decodes link type dlt. */
 bool decode_link_supported(int dlt);
 
+/* Whether the flow of p could also be the outer flow of a tunnel that
+   other packets carry (GRE, IP in IP, 6in4, 4in6, or UDP from or to the
+   VXLAN, VXLAN-GPE or Geneve port): the flow workers keep such flows
+   where the carriers are (pipeline.h). */
+bool decode_may_carry(const struct packet *p);
+
 const char *decode_err_name(enum decode_err e);
 const char *decode_err_desc(enum decode_err e);
 const char *tunnel_name(enum tunnel_kind t);   /* "gre", "erspan2"... or NULL for none */

@@ -91,6 +91,10 @@ void dpi_flow_finish(struct dpi *d, struct flow *f);
 
 const struct dpi_stats *dpi_stats(const struct dpi *d);
 
+/* Cap the states at n instead of what --dpi-memory gave (a flow
+   worker's share of it). */
+void dpi_set_max_states(struct dpi *d, uint64_t n);
+
 /* "dpi", "guess", or NULL for APP_SRC_NONE. */
 const char *app_source_name(enum app_source s);
 

@@ -187,9 +187,8 @@ struct flow_table *flow_table_new(const struct limits *lim, uint64_t seed,
 				  flow_end_fn on_end, void *ctx);
 
 /* Flow ids (flow.id) from now on: first, first + step, ... (1, 1 by
-   default; step 0 counts as 1). Each worker of a run starts its own
-   above its id (worker.c, WORKER_FLOW_ID_SHIFT), so ids stay unique in
-   the run. */
+   default; step 0 counts as 1). Worker k of a run's n starts at k + 1
+   with step n (worker.c), so ids stay unique in the run. */
 void flow_table_set_ids(struct flow_table *t, uint64_t first, uint64_t step);
 
 /* Free the table and every slot. Flows still live are not reported and

@@ -154,9 +154,11 @@ X(IO, 'r', NULL, "FILE", LIST, RUN, inputs, \
   0, 0, 256, "input files", \
   "read a pcap or pcapng file ('-' for standard input);\n" \
   "repeat for several files, read in order as one run") \
-X(IO, 'i', NULL, "IFACE", STR, RUN, iface, \
-  NULL, 0, 0, "", \
-  "capture live on IFACE ('any': every interface)") \
+X(IO, 'i', NULL, "IFACE", LIST, RUN, iface, \
+  0, 0, LIVE_IFACES_MAX, "interfaces", \
+  "capture live on IFACE ('any': every interface);\n" \
+  "repeat for several (a TAP's two directions), read\n" \
+  "into one run, so both directions meet in one flow") \
 X(IO, 'f', "filter", "BPF", STR, RUN, filter, \
   NULL, 0, 0, "", \
   "only packets matching this BPF filter (as tcpdump)") \
@@ -333,6 +335,11 @@ X(LIMITS, 0, "max-flows", "N", UINT, LIM, max_flows, \
   DEF_MAX_FLOWS, 1, FLOW_MAX_FLOWS, "", \
   "flows tracked at once (default {def}); beyond it the\n" \
   "least recently seen flow is reported and evicted") \
+X(LIMITS, 0, "threads", "N", UINT, RUN, threads, \
+  0 /* the online CPUs */, 1, THREADS_MAX, "", \
+  "flow workers, each with its share of --max-flows and\n" \
+  "--dpi-memory, behind one reader thread (default: the\n" \
+  "online CPUs, at most {max}); 1: one thread does all") \
 X(LIMITS, 0, "timeout-tcp", "S", UINT, LIM, timeout_tcp, \
   3600, 1, 86400 * 7, "", \
   "idle timeout of TCP flows (default {def} s)") \
@@ -379,8 +386,11 @@ X(OTHER, 'V', "version", NULL, VERSION, NONE, none, \
 X(HIDDEN, 0, "check", "FILE", STR, RUN, check, \
   NULL /* impwatch rules --check */, 0, 0, "", \
   "") \
-X(HIDDEN, 0, "interface", "IFACE", STR, ALSO, iface, \
-  NULL, 0, 0, "", \
+X(HIDDEN, 0, "interface", "IFACE", LIST, ALSO, iface, \
+  0, 0, LIVE_IFACES_MAX, "interfaces", \
+  "") \
+X(HIDDEN, 0, "reader-only", NULL, FLAG, RUN, reader_only, \
+  false /* the benchmark: flow workers drop every packet */, 0, 0, "", \
   "")
 
 /* The sections of --help, in order, with their titles (options.c adds

@@ -93,6 +93,7 @@ struct run_stats {
 	size_t n_files;
 	struct worker_stats work;        /* summed over the workers */
 	uint32_t max_flows;
+	unsigned threads;                /* flow workers (--threads) */
 	uint32_t dpi_packets;            /* --dpi-packets in force */
 	uint32_t dpi_memory_mb;          /* --dpi-memory in force */
 	uint64_t alerts;                 /* alert records written */

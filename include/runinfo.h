@@ -31,7 +31,8 @@ struct run_input {
 struct run_info {
 	char run_id[RUN_ID_LEN];
 	const char *sensor;           /* --sensor, or the host name */
-	const char *interface;        /* -i; NULL when reading files */
+	const char *interface;        /* -i (several joined by commas: a
+	                                 TAP's ports); NULL reading files */
 	uint16_t community_id_seed;   /* --community-id-seed */
 	const char *version;          /* impwatch's */
 	const char *ndpi_version;     /* ndpi_revision(): the library loaded */
@@ -45,6 +46,7 @@ struct run_info {
 	uint64_t started_us;          /* wall clock at the start */
 	/* What the pointers above point into. */
 	char host[256];
+	char ifaces[512];
 	struct run_input *own_inputs;
 };
 

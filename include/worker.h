@@ -80,11 +80,36 @@ struct worker_out {
 	void (*frame)(void *ctx, const struct frame_record *fr);
 	void (*stats)(void *ctx, unsigned id, const struct worker_stats *s);
 	void *ctx;
-	unsigned id;                        /* the worker's, in stats; its flow ids
-	                                       start at id << WORKER_FLOW_ID_SHIFT */
+	unsigned id;                        /* the worker's (0 up), in stats */
+	unsigned ids;                       /* workers numbering flows in the run
+	                                       (0: one): flow ids id + 1, then
+	                                       every ids-th */
 };
 
 struct worker;
+struct limits;
+
+/*
+ * A reader (--threads above 1) is a worker whose frames' inner flows go
+ * to other workers: it reads, decodes, leaves out copies, keeps the
+ * clock, counts tunnel carriers and keeps their flows, and hands each
+ * inner packet on with packet(), with the clock's time and the frame.
+ * flush_idle: the clock went back (the flows of every worker end as
+ * idle); tick: the clock's time with no packet (live). bytes: the frames'
+ * bytes are read by whoever takes them (nDPI, evidence), so they are kept.
+ */
+struct worker_route {
+	void (*packet)(void *ctx, const struct packet *p,
+		       const struct flow_prep *prep, uint64_t now_us,
+		       const struct frame_record *fr, bool finding);
+	void (*flush_idle)(void *ctx);
+	void (*tick)(void *ctx, uint64_t now_us);
+	void *ctx;
+	bool bytes;
+	uint64_t dpi_states;   /* nDPI states for the reader's own flows
+	                          (decode_may_carry()), its module made at
+	                          the first; 0: --no-dpi */
+};
 
 /*
  * A worker over engine e (which must outlive it). dpi is its nDPI
@@ -94,6 +119,24 @@ struct worker;
  */
 struct worker *worker_new(const struct engine *e, struct dpi *dpi,
 			  const struct worker_out *out, FILE *err);
+
+/* The same with the flow table sized by lim (a worker's share of
+   --max-flows) instead of the engine's limits. */
+struct worker *worker_new_share(const struct engine *e,
+				const struct limits *lim, struct dpi *dpi,
+				const struct worker_out *out, FILE *err);
+
+/* Make w a reader: its inner packets go where rt says. */
+void worker_set_route(struct worker *w, const struct worker_route *rt);
+
+/* A flow worker behind a reader: one inner packet, as the reader's
+   route.packet() gave it (now_us: the clock's time; finding: a carrier
+   made the frame evidence); the clock's time alone; the clock went back. */
+void worker_routed(struct worker *w, const struct packet *p,
+		   const struct flow_prep *prep, uint64_t now_us,
+		   const struct frame_record *fr, bool finding);
+void worker_expire(struct worker *w, uint64_t now_us);
+void worker_flush_idle(struct worker *w);
 
 /* Free the worker, its tables and its nDPI module. Flows still live are
    not reported: end them with worker_finish() first. NULL is ignored. */

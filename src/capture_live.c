@@ -175,29 +175,44 @@ static void on_pcap(u_char *user, const struct pcap_pkthdr *h,
 
 int live_wait(struct live *lv, int timeout_ms, char *err, size_t errlen)
 {
-	const struct timeval *need = pcap_get_required_select_timeout(lv->p);
-	struct pollfd pf;
+	return live_wait_all(&lv, 1, timeout_ms, err, errlen);
+}
+
+int live_wait_all(struct live *const *lv, size_t n, int timeout_ms, char *err,
+		  size_t errlen)
+{
+	struct pollfd pf[LIVE_IFACES_MAX];
 	struct timespec ts;
+	size_t i, k = 0;
 
-	/* libpcap asks for a shorter wait while it watches for an interface
-	   that went down to come back or to disappear. */
-	if (need) {
-		long ms = (long)need->tv_sec * 1000 + (need->tv_usec + 999) / 1000;
+	for (i = 0; i < n && i < LIVE_IFACES_MAX; i++) {
+		const struct timeval *need =
+			pcap_get_required_select_timeout(lv[i]->p);
 
-		if (ms < timeout_ms)
-			timeout_ms = (int)(ms > 0 ? ms : 1);
+		/* libpcap asks for a shorter wait while it watches for an
+		   interface that went down to come back or to disappear. */
+		if (need) {
+			long ms = (long)need->tv_sec * 1000 +
+				  (need->tv_usec + 999) / 1000;
+
+			if (ms < timeout_ms)
+				timeout_ms = (int)(ms > 0 ? ms : 1);
+		}
+		if (lv[i]->fd < 0)
+			continue;
+		pf[k].fd = lv[i]->fd;
+		pf[k].events = POLLIN;
+		pf[k].revents = 0;
+		k++;
 	}
-	if (lv->fd < 0) {
-		/* No descriptor to poll: wait, then read. */
+	if (k < n) {
+		/* A capture with no descriptor to poll: wait, then read. */
 		ts.tv_sec = timeout_ms / 1000;
 		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
 		nanosleep(&ts, NULL);
 		return 0;
 	}
-	pf.fd = lv->fd;
-	pf.events = POLLIN;
-	pf.revents = 0;
-	if (poll(&pf, 1, timeout_ms) < 0) {
+	if (poll(pf, (nfds_t)k, timeout_ms) < 0) {
 		if (errno == EINTR)
 			return 0;     /* a signal: the caller looks at its flags */
 		snprintf(err, errlen, "cannot poll the capture: %s", strerror(errno));
@@ -205,8 +220,9 @@ int live_wait(struct live *lv, int timeout_ms, char *err, size_t errlen)
 	}
 	/* An error on the socket (ENETDOWN): libpcap reads it in the next
 	   dispatch; the interface's state is looked at now. */
-	if (pf.revents & POLLERR)
-		lv->check_now = true;
+	for (i = 0; i < n; i++)
+		if (pf[i].revents & POLLERR)
+			lv[i]->check_now = true;
 	return 0;
 }
 

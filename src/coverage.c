@@ -60,25 +60,38 @@ void coverage_label(const struct host_info *hi, const struct ip_addr *a,
 		snprintf(buf, COV_LABEL, "%s", ip);
 }
 
-/* Count the pair client -> server on row r. */
+/*
+ * Count the pair client -> server on row r. The pairs are kept in the
+ * order of their names, not of the flows' ends: flow workers (--threads)
+ * hand flows over in an order of their own, and the list must not
+ * depend on it.
+ */
 static void add_pair(struct cov_row *r, const char *client, const char *server)
 {
 	uint8_t i;
+	int c = 1;
 
 	for (i = 0; i < r->npairs; i++) {
-		if (strcmp(r->pair[i].client, client) == 0 &&
-		    strcmp(r->pair[i].server, server) == 0) {
+		c = strcmp(r->pair[i].client, client);
+		if (c == 0)
+			c = strcmp(r->pair[i].server, server);
+		if (c == 0) {
 			r->pair[i].flows++;
 			return;
 		}
+		if (c > 0)
+			break;
 	}
 	if (r->npairs == COV_PAIRS) {
 		r->more_pairs++;
 		return;
 	}
-	snprintf(r->pair[r->npairs].client, COV_LABEL, "%s", client);
-	snprintf(r->pair[r->npairs].server, COV_LABEL, "%s", server);
-	r->pair[r->npairs++].flows = 1;
+	memmove(&r->pair[i + 1], &r->pair[i],
+		(size_t)(r->npairs - i) * sizeof(r->pair[0]));
+	snprintf(r->pair[i].client, COV_LABEL, "%s", client);
+	snprintf(r->pair[i].server, COV_LABEL, "%s", server);
+	r->pair[i].flows = 1;
+	r->npairs++;
 }
 
 void coverage_add(struct coverage *c, const struct flow_record *f)

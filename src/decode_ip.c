@@ -447,3 +447,21 @@ enum decode_status decode_ip_any(struct dctx *x, struct cursor *c,
 		return derr(x, DERR_NOT_IP);
 	}
 }
+
+bool decode_may_carry(const struct packet *p)
+{
+	switch (p->proto) {
+	case IPPROTO_NUM_GRE:
+	case IPPROTO_NUM_IPIP:
+	case IPPROTO_NUM_IPV6:
+		return true;
+	case IPPROTO_NUM_UDP:
+		/* A carrier's flow is keyed both ways: the tunnel port on
+		   either side. */
+		return p->sport == VXLAN_PORT || p->dport == VXLAN_PORT ||
+		       p->sport == GENEVE_PORT || p->dport == GENEVE_PORT ||
+		       p->sport == VXLAN_GPE_PORT || p->dport == VXLAN_GPE_PORT;
+	default:
+		return false;
+	}
+}

@@ -269,6 +269,11 @@ void dpi_flow_finish(struct dpi *d, struct flow *f)
 		give_up(d, f);
 }
 
+void dpi_set_max_states(struct dpi *d, uint64_t n)
+{
+	d->st.max_states = n;
+}
+
 const struct dpi_stats *dpi_stats(const struct dpi *d)
 {
 	return &d->st;

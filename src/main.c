@@ -27,6 +27,7 @@
 #include "gate.h"
 #include "judge.h"
 #include "options.h"
+#include "pipeline.h"
 #include "progress.h"
 #include "report.h"
 #include "runinfo.h"
@@ -37,16 +38,24 @@
 #define ERR_MAX 512             /* one line of error text */
 
 /* A run: what every part reads (the engine), the per-packet path (one
-   worker), the outputs (the sink); the inputs, and progress. */
+   worker, or a reader and its flow workers), the outputs (the sink); the
+   inputs, and progress. */
 struct run {
 	struct options *opt;
 	struct run_info info;      /* names the run on every record */
 	struct engine eng;
-	struct worker *w;
+	unsigned threads;          /* flow workers; 1: no pipeline */
+	struct pipeline *pl;       /* with more than one */
+	bool finished;             /* every flow has ended */
+	struct worker *w;          /* the worker, or the pipeline's reader */
 	struct sink *sink;
 	struct file_stat *files;   /* offline inputs */
 	struct file_stat *cur;     /* the file being read */
-	struct live *live;
+	struct live *live;         /* the first interface's; NULL: files */
+	struct live *lives[LIVE_IFACES_MAX];   /* every -i, in order */
+	size_t n_live;
+	size_t err_if;             /* the interface a capture error names */
+	char ifnames[LIVE_IFACES_MAX * 24];    /* "eth1,eth2" for reports */
 	struct live_stats ls;
 	uint64_t stop_us;          /* wall clock when the capture was stopped */
 	bool draining;             /* reading what the kernel held at the stop */
@@ -229,8 +238,15 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 {
 	struct run *r = ctx;
 	struct worker_stats ws;
+	struct run_stats st;
 
 	worker_stats(r->w, &ws);
+	if (r->pl) {
+		/* The flows are the workers': their counters, summed. */
+		pipeline_stats(r->pl);
+		sink_stats(r->sink, &st);
+		ws.flows.created = st.work.flows.created;
+	}
 	progress_show(&r->prog, r->cur->name, done, total, ws.packets,
 		      ws.flows.created);
 }
@@ -295,23 +311,49 @@ static bool read_files(struct run *r)
 	return ok;
 }
 
+/* The capture counters of every interface, added up in r->ls; an
+   interface is down when any is. */
+static void live_counters_all(struct run *r)
+{
+	struct live_stats st;
+	size_t i;
+
+	r->ls.received = r->ls.dropped = r->ls.ifdropped = 0;
+	r->ls.went_down = r->ls.down_us = 0;
+	r->ls.down = false;
+	for (i = 0; i < r->n_live; i++) {
+		memset(&st, 0, sizeof(st));
+		live_counters(r->lives[i], &st);
+		r->ls.received += st.received;
+		r->ls.dropped += st.dropped;
+		r->ls.ifdropped += st.ifdropped;
+		r->ls.went_down += st.went_down;
+		r->ls.down_us += st.down_us;
+		r->ls.down |= st.down;
+	}
+}
+
 /* The counters every summary carries. */
 static void fill_stats(struct run *r, struct run_stats *s)
 {
 	memset(s, 0, sizeof(*s));
-	worker_post_stats(r->w);
+	if (r->pl && !r->finished)
+		pipeline_stats(r->pl);
+	else
+		worker_post_stats(r->w);
 	sink_stats(r->sink, s);
+	s->threads = r->threads;
 	s->carriers = worker_carriers(r->w);
 	s->trust = r->eng.trust;
 	s->files = r->files;
-	s->n_files = r->opt->iface ? 0 : r->opt->n_inputs;
+	s->n_files = r->opt->n_iface ? 0 : r->opt->n_inputs;
 	s->max_flows = r->opt->lim.max_flows;
 	s->dpi_packets = r->opt->lim.dpi_packets;
 	s->dpi_memory_mb = r->opt->lim.dpi_memory_mb;
 	s->time_jump_s = r->opt->lim.time_jump;
 	s->validate = r->opt->validate;
 	if (r->live) {
-		live_counters(r->live, &r->ls);
+		live_counters_all(r);
 		r->ls.now_us = wall_us();
 		s->live = &r->ls;
 	}
@@ -347,28 +389,59 @@ static void judge_run(struct run *r, struct run_stats *s, struct gate *g,
 	judge_reasons(s, g, r->opt, &f);
 }
 
-/* Say on standard error (the journal, under a service manager) when the
-   interface goes down and comes back. false when it disappeared. */
+/* Say on standard error (the journal, under a service manager) when an
+   interface goes down and comes back. false when one disappeared. */
 static bool watch_link(struct run *r, char *err, size_t errlen)
 {
 	struct live_stats st;
+	size_t i;
 
-	switch (live_link(r->live, err, errlen)) {
-	case LIVE_LINK_DOWN:
-		fprintf(stderr, "impwatch: %s: the interface went down; capture "
-			"resumes when it is back\n", r->opt->iface);
-		break;
-	case LIVE_LINK_BACK:
-		live_counters(r->live, &st);
-		fprintf(stderr, "impwatch: %s: the interface is back (down %.1f s "
-			"in all)\n", r->opt->iface, (double)st.down_us / 1e6);
-		break;
-	case LIVE_LINK_GONE:
-		return false;
-	case LIVE_LINK_SAME:
-		break;
+	for (i = 0; i < r->n_live; i++) {
+		switch (live_link(r->lives[i], err, errlen)) {
+		case LIVE_LINK_DOWN:
+			fprintf(stderr, "impwatch: %s: the interface went down; "
+				"capture resumes when it is back\n",
+				r->opt->iface[i]);
+			break;
+		case LIVE_LINK_BACK:
+			live_counters(r->lives[i], &st);
+			fprintf(stderr, "impwatch: %s: the interface is back (down "
+				"%.1f s in all)\n", r->opt->iface[i],
+				(double)st.down_us / 1e6);
+			break;
+		case LIVE_LINK_GONE:
+			r->err_if = i;
+			return false;
+		case LIVE_LINK_SAME:
+			break;
+		}
 	}
 	return true;
+}
+
+/* The packets ready on every interface, each read up to --count: the
+   largest batch one gave (LIVE_BATCH: read on), or -1 with err set and
+   r->err_if naming the interface. */
+static int dispatch_all(struct run *r, char *err, size_t errlen)
+{
+	struct options *o = r->opt;
+	int n, most = 0;
+	size_t i;
+
+	for (i = 0; i < r->n_live; i++) {
+		uint64_t left = o->count ? o->count - worker_packets(r->w) : 0;
+
+		if (o->count && left == 0)
+			break;
+		n = live_dispatch(r->lives[i], left, on_packet, r, err, errlen);
+		if (n < 0) {
+			r->err_if = i;
+			return -1;
+		}
+		if (n > most)
+			most = n;
+	}
+	return most;
 }
 
 /*
@@ -391,7 +464,7 @@ static bool drain_live(struct run *r, char *err, size_t errlen)
 
 		if (o->count && left == 0)
 			break;
-		n = live_dispatch(r->live, left, on_packet, r, err, errlen);
+		n = dispatch_all(r, err, errlen);
 		if (n < 0)
 			return false;
 		now = mono_us();
@@ -400,7 +473,8 @@ static bool drain_live(struct run *r, char *err, size_t errlen)
 		if (now - t0 >= LIVE_DRAIN_MS * 1000u ||
 		    now - last >= (2 * LIVE_BLOCK_MS + LIVE_POLL_MS / 2) * 1000u)
 			break;
-		if (n == 0 && live_wait(r->live, LIVE_BLOCK_MS, err, errlen) < 0)
+		if (n == 0 && live_wait_all(r->lives, r->n_live, LIVE_BLOCK_MS,
+					    err, errlen) < 0)
 			return false;
 	}
 	r->draining = false;
@@ -427,8 +501,6 @@ static bool capture_live(struct run *r)
 
 	r->ls.started_us = wall_us();
 	while (!stop_flag) {
-		uint64_t left = o->count ? o->count - worker_packets(r->w) : 0;
-
 		if (hup_flag)
 			reopen_outputs(r);
 		/* A full batch: more may be ready, read on without waiting. */
@@ -440,13 +512,14 @@ static bool capture_live(struct run *r)
 				wait = end - now;
 			if (every && next_report > now && next_report - now < wait)
 				wait = next_report - now;
-			if (live_wait(r->live, (int)((wait + 999) / 1000), err,
-				      sizeof(err)) < 0)
+			if (live_wait_all(r->lives, r->n_live,
+					  (int)((wait + 999) / 1000), err,
+					  sizeof(err)) < 0)
 				goto fail;
 			if (stop_flag)
 				break;
 		}
-		n = live_dispatch(r->live, left, on_packet, r, err, sizeof(err));
+		n = dispatch_all(r, err, sizeof(err));
 		if (n < 0 || !watch_link(r, err, sizeof(err)))
 			goto fail;
 		worker_tick(r->w, wall_us());
@@ -465,7 +538,7 @@ static bool capture_live(struct run *r)
 	if (drain_live(r, err, sizeof(err)))
 		return true;
 fail:
-	fprintf(stderr, "impwatch: %s: %s\n", o->iface, err);
+	fprintf(stderr, "impwatch: %s: %s\n", o->iface[r->err_if], err);
 	return false;
 }
 
@@ -485,14 +558,31 @@ static void sink_cfg_of(const struct options *o, struct sink_cfg *c)
 	c->evidence_snaplen = (int)(o->dump_snaplen ? o->dump_snaplen : o->snaplen);
 	/* Live evidence is never unbounded; a capture file's is one file
 	   unless a bound is asked for (options.h). */
-	if (o->iface || o->dump_size || o->dump_files) {
+	if (o->n_iface || o->dump_size || o->dump_files) {
 		c->evidence_rot.max_bytes = (uint64_t)(o->dump_size ? o->dump_size
 						       : DEF_DUMP_SIZE_MB) * EVIDENCE_MB;
 		c->evidence_rot.max_files = o->dump_files ? o->dump_files :
-					    o->iface ? DEF_DUMP_FILES : 0;
+					    o->n_iface ? DEF_DUMP_FILES : 0;
 	}
-	c->live = o->iface != NULL;
+	c->live = o->n_iface > 0;
 	c->workers = 1;
+}
+
+/* The flow workers of the run: --threads, or the online CPUs (at most
+   THREADS_MAX); each needs a flow of --max-flows, and the reader one. */
+static unsigned run_threads(const struct options *o)
+{
+	long n = o->threads;
+
+	if (n == 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > (long)THREADS_MAX)
+		n = THREADS_MAX;
+	if (n >= (long)o->lim.max_flows)
+		n = (long)o->lim.max_flows - 1;
+	return n < 1 ? 1 : (unsigned)n;
 }
 
 /* The engine, a worker and the sink, the interface when live: what a run
@@ -509,6 +599,7 @@ static int run_open(struct run *r, struct dpi **dpi,
 	struct waivers *waivers = NULL;
 	char err[ERR_MAX];
 	bool alerts;
+	size_t i;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.lim = &o->lim;
@@ -533,19 +624,24 @@ static int run_open(struct run *r, struct dpi **dpi,
 						   (int32_t)(time(NULL) / 86400),
 						   stderr)))
 		return -1;
-	if (o->iface) {
-		lo.iface = o->iface;
+	for (i = 0; i < o->n_iface; i++) {
+		lo.iface = o->iface[i];
 		lo.filter = o->filter;
 		lo.snaplen = (int)o->snaplen;
 		lo.promisc = !o->no_promisc;
 		lo.buffer_kib = (int)o->buffer_kib;
-		r->live = live_open(&lo, err, sizeof(err));
-		if (!r->live) {
+		r->lives[i] = live_open(&lo, err, sizeof(err));
+		if (!r->lives[i]) {
 			fprintf(stderr, "impwatch: %s\n", err);
 			waivers_free(waivers);
 			return -1;
 		}
-		r->ls.iface = o->iface;
+		r->n_live = i + 1;
+		r->live = r->lives[0];
+		snprintf(r->ifnames + strlen(r->ifnames),
+			 sizeof(r->ifnames) - strlen(r->ifnames), "%s%s",
+			 i ? "," : "", o->iface[i]);
+		r->ls.iface = r->ifnames;
 	}
 	/* Root is needed to open the interface and nothing after: drop it
 	   before any output file is created, as tcpdump does. */
@@ -557,6 +653,9 @@ static int run_open(struct run *r, struct dpi **dpi,
 	sink_cfg_of(o, &sc);
 	sc.run = &r->info;
 	sc.waivers = waivers;
+	/* The reader's counters, then each flow worker's. */
+	if (r->threads > 1)
+		sc.workers = r->threads + 1;
 	if (r->live)
 		sc.evidence_dlt = live_datalink(r->live);
 	r->sink = sink_open(&r->eng, &sc, stderr);
@@ -569,12 +668,19 @@ static int run_open(struct run *r, struct dpi **dpi,
 	}
 	/* An alert file asks for alerts. CSV has no alert rows: without
 	   one, alerts are off (an explicit --alerts was refused). */
-	alerts = o->alerts < 0 ? o->iface != NULL || o->alert_file != NULL
+	alerts = o->alerts < 0 ? o->n_iface > 0 || o->alert_file != NULL
 			       : o->alerts != 0;
 	if (alerts && o->fmt == FMT_CSV && !o->alert_file) {
 		fprintf(stderr, "impwatch: CSV output has no alert rows: alerts "
 			"are off (--alert-file FILE writes them)\n");
 		alerts = false;
+	}
+	if (r->threads > 1) {
+		r->pl = pipeline_new(&r->eng, *dpi, r->threads, r->sink, alerts,
+				     o->reader_only, stderr);
+		*dpi = NULL;   /* the pipeline's now, or freed */
+		r->w = r->pl ? pipeline_reader(r->pl) : NULL;
+		return r->pl ? 0 : -1;
 	}
 	sink_worker_out(r->sink, alerts, 0, &out);
 	r->w = worker_new(&r->eng, *dpi, &out, stderr);
@@ -593,9 +699,10 @@ static int run(struct options *o, const char *command_line)
 
 	memset(&r, 0, sizeof(r));
 	r.opt = o;
+	r.threads = run_threads(o);
 	if (run_open(&r, &dpi, command_line) != 0)
 		goto out;
-	r.prog.on = !o->quiet && !o->iface && isatty(STDERR_FILENO);
+	r.prog.on = !o->quiet && !o->n_iface && isatty(STDERR_FILENO);
 
 	input_ok = r.live ? capture_live(&r) : read_files(&r);
 	interrupted = run_interrupted(&r);
@@ -606,8 +713,14 @@ static int run(struct options *o, const char *command_line)
 
 	/* Everything seen is reported: live flows end with the run, and so
 	   do those of files a signal stopped. */
-	worker_finish(r.w, r.live || interrupted ? END_SHUTDOWN : END_EOF);
-	worker_post_stats(r.w);
+	if (r.pl) {
+		pipeline_finish(r.pl, r.live || interrupted ? END_SHUTDOWN
+							   : END_EOF);
+	} else {
+		worker_finish(r.w, r.live || interrupted ? END_SHUTDOWN : END_EOF);
+		worker_post_stats(r.w);
+	}
+	r.finished = true;
 	/* The evidence is whole, or known not to be, before the summary
 	   speaks of it. */
 	dump_ok = sink_close_evidence(r.sink, stderr) == 0;
@@ -644,8 +757,12 @@ out:
 		status = EXIT_INPUT_ERROR;
 	if (!input_ok)
 		status = EXIT_INPUT_ERROR;
-	live_close(r.live);
-	worker_free(r.w);
+	for (size_t i = 0; i < r.n_live; i++)
+		live_close(r.lives[i]);
+	if (r.pl)
+		pipeline_free(r.pl);
+	else
+		worker_free(r.w);
 	dpi_free(dpi);
 	engine_close(&r.eng);
 	run_info_free(&r.info);
@@ -684,12 +801,12 @@ static int main_run(int argc, char **argv, const char *command_line)
 	for (; optind < argc; optind++)
 		if ((rc = options_input(&o, argv[optind])) >= 0)
 			return rc;
-	if (o.iface && o.n_inputs) {
+	if (o.n_iface && o.n_inputs) {
 		fprintf(stderr, "impwatch: -i and -r do not go together: capture "
 			"live or read files\n");
 		return EXIT_INPUT_ERROR;
 	}
-	if (!o.iface && o.n_inputs == 0) {
+	if (!o.n_iface && o.n_inputs == 0) {
 		fprintf(stderr, "impwatch: no input: give -r FILE (or -r - for "
 			"standard input), or -i INTERFACE\n");
 		fprintf(stderr, "Try 'impwatch --help'.\n");
@@ -706,7 +823,7 @@ static int main_run(int argc, char **argv, const char *command_line)
 			"alerts, or leave out --alerts\n");
 		return EXIT_INPUT_ERROR;
 	}
-	if (!o.iface && (o.duration || o.count || o.report_every || o.user)) {
+	if (!o.n_iface && (o.duration || o.count || o.report_every || o.user)) {
 		fprintf(stderr, "impwatch: --duration, --count, --report-every and "
 			"-Z go with -i (live capture)\n");
 		return EXIT_INPUT_ERROR;

@@ -948,6 +948,8 @@ static void json_summary_record(struct report *r, const struct run_stats *s,
 	jw_obj_end(w);
 	jw_u64(w, "flows", s->work.flows.created);
 	jw_u64(w, "max_flows", s->max_flows);
+	if (s->threads > 1)
+		jw_u64(w, "threads", s->threads);
 	jw_u64(w, "peak_flows", s->work.flows.peak_active);
 	jw_u64(w, "evictions", s->work.flows.ended[END_EVICTED]);
 	jw_verdicts(w, r);

@@ -195,6 +195,11 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 	fprintf(o, "  flow table      peak %llu of %u; evictions %llu\n",
 		(unsigned long long)s->work.flows.peak_active, s->max_flows,
 		(unsigned long long)s->work.flows.ended[END_EVICTED]);
+	/* One worker (--threads 1) says nothing: the report is the one
+	   it always was. */
+	if (s->threads > 1)
+		fprintf(o, "  threads         %u flow workers behind one reader\n",
+			s->threads);
 	if (s->alerts)
 		fprintf(o, "  alerts          %llu\n", (unsigned long long)s->alerts);
 	/* A dump that failed claims no frame: what reached the file is

@@ -125,7 +125,13 @@ int run_info_init(struct run_info *ri, const struct options *o,
 			snprintf(ri->host, sizeof(ri->host), "unknown");
 		ri->sensor = ri->host;
 	}
-	ri->interface = o->iface;
+	for (i = 0; i < o->n_iface; i++) {
+		size_t used = strlen(ri->ifaces);
+
+		snprintf(ri->ifaces + used, sizeof(ri->ifaces) - used, "%s%s",
+			 i ? "," : "", o->iface[i]);
+	}
+	ri->interface = o->n_iface ? ri->ifaces : NULL;
 	ri->community_id_seed = (uint16_t)o->lim.community_id_seed;
 	ri->version = IMPWATCH_VERSION;
 	ri->ndpi_version = ndpi_revision();

@@ -136,6 +136,22 @@ static int port_cmp(const struct talk_port *a, const struct talk_port *b)
 	return a->row < b->row ? -1 : (a->row > b->row);
 }
 
+/* v[0..n) in port order again after one entry changed: kept sorted, so
+   that a label lists its services the same whatever order the flows
+   ended in (with flow workers, that order changes from run to run). */
+static void ports_sort(struct talk_port *v, uint8_t n)
+{
+	uint8_t i, j;
+
+	for (i = 1; i < n; i++) {
+		struct talk_port x = v[i];
+
+		for (j = i; j > 0 && port_cmp(&v[j - 1], &x) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
 void talk_port_add(struct talk_port *v, uint8_t *n, uint64_t *more_flows,
 		   uint64_t *more_bytes, const struct talk_port *p)
 {
@@ -152,6 +168,7 @@ void talk_port_add(struct talk_port *v, uint8_t *n, uint64_t *more_flows,
 	}
 	if (*n < TALK_PORTS) {
 		v[(*n)++] = *p;
+		ports_sort(v, *n);
 		return;
 	}
 	/* Full: the first services in port order stay, whatever order the
@@ -161,6 +178,7 @@ void talk_port_add(struct talk_port *v, uint8_t *n, uint64_t *more_flows,
 		*more_flows += v[max].flows;
 		*more_bytes += v[max].bytes;
 		v[max] = *p;
+		ports_sort(v, *n);
 		return;
 	}
 	*more_flows += p->flows;

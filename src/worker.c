@@ -41,6 +41,9 @@ struct worker {
 	size_t queued;
 	uint8_t *arena;                 /* PIPE_ARENA bytes of frame copies */
 	size_t arena_used;
+	struct worker_route route;      /* a reader: where inner packets go
+	                                   (route.packet NULL: nowhere, the
+	                                   worker takes them itself) */
 };
 
 /*
@@ -83,6 +86,13 @@ static void on_flow_end(void *ctx, struct flow *f)
 struct worker *worker_new(const struct engine *e, struct dpi *dpi,
 			  const struct worker_out *out, FILE *err)
 {
+	return worker_new_share(e, e->lim, dpi, out, err);
+}
+
+struct worker *worker_new_share(const struct engine *e,
+				const struct limits *lim, struct dpi *dpi,
+				const struct worker_out *out, FILE *err)
+{
 	struct worker *w = calloc(1, sizeof(*w));
 
 	if (!w) {
@@ -101,12 +111,12 @@ struct worker *worker_new(const struct engine *e, struct dpi *dpi,
 	if (decoder_init(&w->dec, e->lim, e->seed) != 0)
 		goto oom;
 	pclock_init(&w->clock, (uint64_t)e->lim->time_jump * 1000000u);
-	w->ft = flow_table_new(e->lim, e->seed, on_flow_end, w);
+	w->ft = flow_table_new(lim, e->seed, on_flow_end, w);
 	if (!w->ft)
 		goto oom;
-	/* Flow ids unique in the run whatever the workers: each numbers
-	   its own flows above its id (WORKER_FLOW_ID_SHIFT). */
-	flow_table_set_ids(w->ft, ((uint64_t)out->id << WORKER_FLOW_ID_SHIFT) + 1, 1);
+	/* Flow ids unique in the run whatever the workers, and as small as
+	   one table's: worker k of n numbers k + 1, k + 1 + n, ... */
+	flow_table_set_ids(w->ft, (uint64_t)out->id + 1, out->ids ? out->ids : 1);
 	/* The arena's pages are touched only as far as frames fill it. */
 	w->queue = calloc(PIPE_BATCH, sizeof(*w->queue));
 	w->arena = malloc(PIPE_ARENA);
@@ -115,7 +125,7 @@ struct worker *worker_new(const struct engine *e, struct dpi *dpi,
 	return w;
 oom:
 	fprintf(err, "impwatch: out of memory (--max-flows %u)\n",
-		e->lim->max_flows);
+		lim->max_flows);
 	worker_free(w);
 	return NULL;
 }
@@ -123,6 +133,11 @@ oom:
 void worker_set_out(struct worker *w, const struct worker_out *out)
 {
 	w->out = *out;
+}
+
+void worker_set_route(struct worker *w, const struct worker_route *rt)
+{
+	w->route = *rt;
 }
 
 /* How much of the batch drain() takes through the table. */
@@ -161,8 +176,12 @@ static bool frame_decode(struct worker *w, int dlt, uint64_t ts_us,
    they end, as idle, before the packet that went back is counted. */
 static void clock_moved(struct worker *w, enum pclock_what what)
 {
-	if (what == PCLOCK_JUMP_BACK)
-		flow_flush(w->ft, END_IDLE);
+	if (what != PCLOCK_JUMP_BACK)
+		return;
+	flow_flush(w->ft, END_IDLE);
+	/* A reader: the workers' flows too, before the packet. */
+	if (w->route.flush_idle)
+		w->route.flush_idle(w->route.ctx);
 }
 
 /* True when tunnel layer t's outer flow is the flow of the IP header
@@ -250,6 +269,93 @@ static bool frame_carriers(struct worker *w, const struct packet *p)
 	return finding;
 }
 
+/* A frame kept as evidence: the frame itself, as it was captured. */
+static void frame_evidence(struct worker *w, const struct packet *p, int dlt,
+			   const uint8_t *bytes, uint32_t caplen,
+			   uint64_t stamp_us)
+{
+	struct frame_record fr = {
+		.bytes = bytes, .ts_us = stamp_us, .caplen = caplen,
+		.wire_len = p->wire_len, .dlt = dlt,
+	};
+
+	w->out.frame(w->out.ctx, &fr);
+}
+
+/*
+ * A reader's frame: its carriers counted and their flows looked up here
+ * (they are few, and one outer flow carries the inner flows of many
+ * workers), the inner flow handed to the worker that owns it, with
+ * whether a carrier made the frame evidence. A frame with no inner flow
+ * is evidence here or nowhere. A flow whose key a carrier's could have
+ * (UDP to a VXLAN port that was no VXLAN, a GRE keepalive) stays here
+ * too: in one table the two are one flow, whichever came first.
+ */
+static void frame_route(struct worker *w, const struct packet *p,
+			const struct flow_prep *prep, int dlt,
+			const uint8_t *bytes, uint32_t caplen, uint64_t stamp_us)
+{
+	bool finding = false;
+
+	flow_expire(w->ft, w->clock.now_us);
+	if (p->ntun)
+		finding = frame_carriers(w, p);
+	if (!p->no_inner) {
+		struct frame_record fr = {
+			.bytes = bytes, .ts_us = stamp_us, .caplen = caplen,
+			.wire_len = p->wire_len, .dlt = dlt,
+		};
+
+		if (decode_may_carry(p))
+			worker_routed(w, p, prep, w->clock.now_us, &fr, finding);
+		else
+			w->route.packet(w->route.ctx, p, prep, w->clock.now_us,
+					&fr, finding);
+	} else if (w->out.frame && finding) {
+		frame_evidence(w, p, dlt, bytes, caplen, stamp_us);
+	}
+}
+
+/* A reader's nDPI module, made for the first flow of its own (most runs
+   have none: starting nDPI costs some 30 ms). Without memory for it,
+   the reader's flows go uninspected. */
+static void reader_dpi(struct worker *w)
+{
+	w->dpi = dpi_new(w->eng->lim->dpi_packets, w->eng->lim->dpi_memory_mb);
+	if (w->dpi)
+		dpi_set_max_states(w->dpi, w->route.dpi_states);
+	else
+		w->route.dpi_states = 0;
+}
+
+/* What every packet of a flow goes through, on one thread or in a flow
+   worker: a new flow is classified (and its nDPI state started), a
+   flow still waiting for its client's first bytes is judged for TLS,
+   nDPI reads what it still needs, a finding is alerted once. Says
+   whether the flow is a finding now. */
+static bool flow_step(struct worker *w, struct flow *f,
+		      const struct packet *p, bool is_new, bool from_b)
+{
+	if (is_new) {
+		classify_flow(w->eng->cat, f, p, from_b);
+		classify_roles(w->eng->cat, w->eng->hosts, f);
+		/* The reader keeps the flows with a tunnel's key: its nDPI
+		   module is made when the first one needs it. */
+		if (!w->dpi && w->route.dpi_states)
+			reader_dpi(w);
+		if (w->dpi)
+			dpi_flow_start(w->dpi, f);
+	} else if (f->tls == FTLS_WAIT) {
+		classify_tls(f, p, from_b);
+	}
+	/* A decided flow (or --no-dpi) pays this one test and no more. */
+	if (f->dpi && dpi_packet(w->dpi, f, p))
+		classify_app(w->eng->cat, w->dpi, f);
+	if (w->out.alert && !f->alerted)
+		maybe_alert(w, f);
+	return verdict_is_finding((enum verdict)f->verdict);
+}
+
 /* The rest: the flow, its classification, nDPI, alert, the carriers of
    its tunnels and evidence. p's time is the one the clock gave it;
    stamp_us is the frame's own, which the evidence keeps. */
@@ -264,25 +370,15 @@ static void frame_flow(struct worker *w, const struct packet *p,
 		w->first_us = p->ts_us;
 	if (p->ts_us > w->last_us)
 		w->last_us = p->ts_us;
+	if (w->route.packet) {
+		frame_route(w, p, prep, dlt, bytes, caplen, stamp_us);
+		return;
+	}
 	flow_expire(w->ft, w->clock.now_us);
 	if (!p->no_inner) {
 		f = flow_lookup_prepared(w->ft, p, prep, &is_new, &from_b);
-		if (is_new) {
-			classify_flow(w->eng->cat, f, p, from_b);
-			classify_roles(w->eng->cat, w->eng->hosts, f);
-			if (w->dpi)
-				dpi_flow_start(w->dpi, f);
-		} else if (f->tls == FTLS_WAIT) {
-			classify_tls(f, p, from_b);
-		}
-		/* A decided flow (or --no-dpi) pays this one test and no
-		   more. */
-		if (f->dpi && dpi_packet(w->dpi, f, p))
-			classify_app(w->eng->cat, w->dpi, f);
-		if (w->out.alert && !f->alerted)
-			maybe_alert(w, f);
 		/* Read now: the carriers' lookups may move f. */
-		finding = verdict_is_finding((enum verdict)f->verdict);
+		finding = flow_step(w, f, p, is_new, from_b);
 	}
 	if (p->ntun && frame_carriers(w, p))
 		finding = true;
@@ -294,6 +390,31 @@ static void frame_flow(struct worker *w, const struct packet *p,
 
 		w->out.frame(w->out.ctx, &fr);
 	}
+}
+
+void worker_routed(struct worker *w, const struct packet *p,
+		   const struct flow_prep *prep, uint64_t now_us,
+		   const struct frame_record *fr, bool finding)
+{
+	struct flow *f;
+	bool is_new, from_b;
+
+	flow_expire(w->ft, now_us);
+	f = flow_lookup_prepared(w->ft, p, prep, &is_new, &from_b);
+	if (flow_step(w, f, p, is_new, from_b))
+		finding = true;
+	if (w->out.frame && finding)
+		w->out.frame(w->out.ctx, fr);
+}
+
+void worker_expire(struct worker *w, uint64_t now_us)
+{
+	flow_expire(w->ft, now_us);
+}
+
+void worker_flush_idle(struct worker *w)
+{
+	flow_flush(w->ft, END_IDLE);
 }
 
 void worker_packet(struct worker *w, int dlt, uint64_t ts_us,
@@ -359,7 +480,7 @@ void worker_queue(struct worker *w, int dlt, uint64_t ts_us,
 		    const uint8_t *bytes, uint32_t caplen, uint32_t wire_len)
 {
 	struct pipe_item *it;
-	bool copy = w->dpi || w->out.frame;
+	bool copy = w->dpi || w->out.frame || w->route.bytes;
 
 	if (copy && caplen > PIPE_ARENA) {
 		/* Larger than the arena: through on its own, in order. */
@@ -440,9 +561,10 @@ static void drain(struct worker *w, enum drain_how how)
 
 	if (how == DRAIN_KEEP)
 		done = done > CLOCK_AHEAD ? done - CLOCK_AHEAD : 0;
-	for (i = 0; i < done; i++)
+	/* A reader's table holds only carriers: the flows are elsewhere. */
+	for (i = 0; i < done && !w->route.packet; i++)
 		flow_prefetch(w->ft, &w->queue[i].prep);
-	for (i = 0; i < done; i++)
+	for (i = 0; i < done && !w->route.packet; i++)
 		flow_prefetch_links(w->ft, &w->queue[i].prep);
 	for (i = 0; i < done; i++) {
 		struct pipe_item *it = &w->queue[i];
@@ -474,6 +596,8 @@ void worker_tick(struct worker *w, uint64_t now_us)
 	clock_moved(w, pclock_tick(&w->clock, now_us));
 	decoder_expire(&w->dec, now_us);
 	flow_expire(w->ft, w->clock.now_us);
+	if (w->route.tick)
+		w->route.tick(w->route.ctx, w->clock.now_us);
 }
 
 void worker_finish(struct worker *w, enum end_reason why)
@@ -506,6 +630,9 @@ void worker_stats(const struct worker *w, struct worker_stats *s)
 	s->dpi = w->dpi != NULL;
 	if (w->dpi)
 		s->dpi_st = *dpi_stats(w->dpi);
+	/* A reader's states are on top of --dpi-memory's (config.h). */
+	if (w->route.dpi_states)
+		s->dpi_st.max_states = 0;
 	s->clock_outliers = w->clock.outliers;
 	s->clock_jumps_back = w->clock.jumps_back;
 	s->dup_frames = w->dedup.copies;

@@ -98,11 +98,12 @@ fi
 
 # flood N: impwatch on N distinct flows from standard input, at most
 # 100,000 live. Leaves "STATUS PEAK_KB" in $tmp/rss.N and the flow record
-# count, evicted record count and summary line in $tmp/flood.N.
+# count, evicted record count and summary line in $tmp/flood.N. One
+# worker: the counts are one table's (workers' shares fill apart).
 flood() {
 	"$tmp/flood" "$1" |
 		timeout $TO "$tmp/peakrss" "$tmp/rss.$1" "$bin" -q --format json \
-			--max-flows 100000 -r - 2>"$tmp/flood.$1.err" |
+			--max-flows 100000 --threads 1 -r - 2>"$tmp/flood.$1.err" |
 		awk '/"type":"flow"/ { n++; if (/"end_reason":"evicted"/) e++ }
 		     /"type":"summary"/ { s = $0 }
 		     END { print n + 0; print e + 0; print s }' >"$tmp/flood.$1"
@@ -136,6 +137,19 @@ else
 	assert "flood-rss (no measurement)" 1 = 0
 fi
 echo "adversarial: flood peak RSS ${big_kb} kB for 2,000,000 flows (${ref_kb} kB for 150,000), --max-flows 100000"
+# The same flood through four flow workers sharing 10,000 flows: every
+# flow is written once (evicted or at the end), none lost, none twice,
+# and the records are whole lines.
+"$tmp/flood" 200000 | timeout $TO "$bin" -q --format json --threads 4 \
+	--max-flows 10000 -r - 2>/dev/null >"$tmp/flood4.json"
+n4=$(grep -c '"type":"flow"' "$tmp/flood4.json")
+u4=$(grep '"type":"flow"' "$tmp/flood4.json" | jq -c '[.client_ip, .client_port,
+	.server_ip, .server_port, .transport]' 2>/dev/null | sort -u | wc -l)
+assert "threads-flood-records ($n4 records, $u4 distinct, of 200000)" \
+	"$n4" = 200000 -a "$u4" = 200000
+assert "threads-flood-summary" "$(jval 'select(.type == "summary") | .flows == 200000 and
+	.threads == 4 and .flows_by_end_reason.evicted + .flows_by_end_reason.eof == 200000' \
+	"$tmp/flood4.json")" = true
 
 # ---- work left undone for lack of room ----------------------------------------
 
@@ -150,9 +164,11 @@ sumval() {
 # inspected, counted, and the gate cannot pass. (3,900 flows: their source
 # ports stay under 5001, where nDPI 4.2 names an empty UDP packet
 # TargusDataspeed, a protocol mismatch on 5060.)
+# (One worker: with several, each has its share of the cap, and the
+# reader's few flows states of their own.)
 "$tmp/flood" 3900 5060 >"$tmp/sip3900.pcap"
 check dpi-cap-default 0 '"over_cap":0,' "$bin" -q --format json --validate -r "$tmp/sip3900.pcap"
-"$bin" -q --format json --dpi-memory 1 -r "$tmp/sip3900.pcap" 2>&1 | tail -n 1 >"$tmp/cap.summary"
+"$bin" -q --format json --dpi-memory 1 --threads 1 -r "$tmp/sip3900.pcap" 2>&1 | tail -n 1 >"$tmp/cap.summary"
 cap=$(sumval .dpi.max_states "$tmp/cap.summary")
 over=$(sumval .dpi.over_cap "$tmp/cap.summary")
 peak=$(sumval .dpi.peak_states "$tmp/cap.summary")
@@ -161,11 +177,11 @@ assert "dpi-cap-peak ($peak)" "${peak:-x}" = "${cap:-y}"
 assert "dpi-cap-over ($over)" "${over:-x}" = "$((3900 - ${cap:-0}))"
 check dpi-cap-memory-mb 0 '"memory_mb":1,' cat "$tmp/cap.summary"
 check dpi-cap-text 0 "not inspected +$over \\(--dpi-memory 1 MB: at most $cap nDPI states\\)" \
-	"$bin" -q --dpi-memory 1 -r "$tmp/sip3900.pcap"
+	"$bin" -q --dpi-memory 1 --threads 1 -r "$tmp/sip3900.pcap"
 check dpi-cap-validate 3 "$over flows not inspected by nDPI" \
-	"$bin" -q --validate --dpi-memory 1 -r "$tmp/sip3900.pcap"
+	"$bin" -q --validate --dpi-memory 1 --threads 1 -r "$tmp/sip3900.pcap"
 check dpi-cap-validate-json 3 '"validate":"inconclusive"' \
-	"$bin" -q --format json --validate --dpi-memory 1 -r "$tmp/sip3900.pcap"
+	"$bin" -q --format json --validate --dpi-memory 1 --threads 1 -r "$tmp/sip3900.pcap"
 check dpi-memory-zero 2 "invalid value '0' for --dpi-memory" \
 	"$bin" -q --dpi-memory 0 -r "$tmp/sip3900.pcap"
 # Half the packets are later fragments of datagrams whose first fragment
@@ -180,8 +196,10 @@ check frag-full-validate 3 'fragment table full \(--max-frags 16\): 984 datagram
 # cap: its states stop at the cap, so memory stays within the --no-dpi
 # run's plus the cap and a quarter (AddressSanitizer's shadow memory and
 # redzones add about a fifth; without them it is 2%).
-"$tmp/flood" 2000000 | timeout $TO "$tmp/peakrss" "$tmp/rss.nodpi" "$bin" -q --no-dpi -r - >/dev/null 2>&1
-"$tmp/flood" 2000000 | timeout $TO "$tmp/peakrss" "$tmp/rss.dpi" "$bin" -q --format json -r - 2>/dev/null |
+# (One worker, whose peak of states is the cap: with several, the
+# reader's few flows have states beyond it.)
+"$tmp/flood" 2000000 | timeout $TO "$tmp/peakrss" "$tmp/rss.nodpi" "$bin" -q --no-dpi --threads 1 -r - >/dev/null 2>&1
+"$tmp/flood" 2000000 | timeout $TO "$tmp/peakrss" "$tmp/rss.dpi" "$bin" -q --format json --threads 1 -r - 2>/dev/null |
 	tail -n 1 >"$tmp/dpi2m.summary"
 set -- $(cat "$tmp/rss.nodpi" 2>/dev/null) x x
 nodpi_status=$1 nodpi_kb=$2
@@ -199,13 +217,31 @@ else
 fi
 echo "adversarial: peak RSS for 2,000,000 flows at the default --max-flows: ${dpi_kb} kB with nDPI (--dpi-memory 256), ${nodpi_kb} kB with --no-dpi"
 
+# 1,000,000 flows open at once, with nDPI: two flow workers share the
+# table and the cap, so they hold what one does, plus a module and two
+# rings each: within a fifth of one worker's peak.
+"$tmp/flood" 1000000 | timeout $TO "$tmp/peakrss" "$tmp/rss.t1" "$bin" -q --threads 1 -r - >/dev/null 2>&1
+"$tmp/flood" 1000000 | timeout $TO "$tmp/peakrss" "$tmp/rss.t2" "$bin" -q --threads 2 -r - >/dev/null 2>&1
+set -- $(cat "$tmp/rss.t1" 2>/dev/null) x x
+t1_status=$1 t1_kb=$2
+set -- $(cat "$tmp/rss.t2" 2>/dev/null) x x
+t2_status=$1 t2_kb=$2
+if [ "$t1_kb" != x ] && [ "$t2_kb" != x ]; then
+	assert "threads-1m-rss (peak ${t2_kb} kB with 2 workers, ${t1_kb} kB with 1)" \
+		"$t1_status" = 0 -a "$t2_status" = 0 -a "$((t2_kb * 5))" -le "$((t1_kb * 6))"
+else
+	assert "threads-1m-rss (no measurement)" 1 = 0
+fi
+echo "adversarial: peak RSS for 1,000,000 open flows with nDPI: ${t1_kb} kB with 1 flow worker, ${t2_kb} kB with 2"
+
 # ---- one stamp far from the rest ----------------------------------------------
 
 # A month of one-packet UDP flows, 129.6 s apart (they idle out after
 # 180 s), whose first packet is stamped 2038. Believed, that stamp kept
 # every flow from idling out: all 20,000 live at the end, each ended eof.
 "$tmp/flood" -g 129600000 -t 2145916800 20000 >"$tmp/month.pcap"
-"$bin" -q --format json -r "$tmp/month.pcap" 2>&1 | tail -n 1 >"$tmp/month.summary"
+# (One worker: the peak of several is the sum of theirs, a bound.)
+"$bin" -q --format json --threads 1 -r "$tmp/month.pcap" 2>&1 | tail -n 1 >"$tmp/month.summary"
 peak=$(sumval .peak_flows "$tmp/month.summary")
 idle=$(sumval .flows_by_end_reason.idle "$tmp/month.summary")
 clock=$(sumval .clock "$tmp/month.summary")

@@ -37,6 +37,10 @@ normalise() {
 
 while IFS='|' read -r name mode args; do
 	case "$name" in '' | '#'*) continue ;; esac
+	# The golden files are one worker's (--threads 1): flow workers
+	# change the order of records and the summary's peaks, which
+	# tests/threads/run.sh compares apart.
+	case "$args" in rules* | roles* | acl*) ;; *) args="$args --threads 1" ;; esac
 	# shellcheck disable=SC2086 # ARGS is split on purpose
 	TZ=Asia/Seoul "$bin" $args >"$tmp/stdout" 2>"$tmp/stderr"
 	rc=$?

@@ -28,7 +28,7 @@ trap 'exit 2' INT TERM
 context() { :; }
 
 # Output of a sanitizer build that went wrong, whatever the exit status.
-_t_sanitizer='AddressSanitizer|LeakSanitizer|runtime error:'
+_t_sanitizer='AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error:'
 
 # ok: one case passed.
 ok() { pass=$((pass + 1)); }

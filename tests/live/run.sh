@@ -73,10 +73,12 @@ srv_pid=$!
 
 # impwatch on the server's side of the wire, dropping root to nobody. It
 # creates its output files after the drop, as tcpdump does: the evidence
-# goes to a folder nobody may write.
+# goes to a folder nobody may write. Two flow workers, whatever the
+# machine: alerts, evidence, interim counters and the records of the
+# flows open at SIGTERM come back from them.
 chmod 711 "$tmp"
 mkdir "$tmp/ev" && chown nobody "$tmp/ev"
-ip netns exec "$ns_s" timeout 40 "$bin" -i veth-s$$ -q --format json --validate \
+ip netns exec "$ns_s" timeout 40 "$bin" -i veth-s$$ -q --format json --validate --threads 2 \
 	--report-every 1 -Z nobody --dump-undocumented "$tmp/ev/evidence.pcap" \
 	>"$tmp/out" 2>"$tmp/err" &
 imp_pid=$!
@@ -156,12 +158,15 @@ assert evidence-bounded "$(jval 'select(.type == "summary") | .evidence.rotation
 "$bin" -q --format json -r "$tmp/ev/evidence.pcap" >"$tmp/out" 2>"$tmp/err"
 has evidence "$tmp/out" '"flows_by_verdict":\{"documented":0,"cleartext":0,"undocumented":2,"local-only":1,'
 
-# --duration: stops by itself and reports.
-ip netns exec "$ns_s" timeout 10 "$bin" -i veth-s$$ -q --format json --duration 1 \
-	>"$tmp/out" 2>"$tmp/err"
-rc=$?
-[ "$rc" -eq 0 ] && tail -n 1 "$tmp/out" | grep -q '"type":"summary"' && ok ||
-	bad duration "exit $rc, or no summary"
+# --duration: stops by itself and reports, with one worker or four.
+for t in 1 4; do
+	ip netns exec "$ns_s" timeout 10 "$bin" -i veth-s$$ -q --format json --duration 1 \
+		--threads $t >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq 0 ] && tail -n 1 "$tmp/out" | grep -q '"type":"summary"' && ok ||
+		bad "duration-threads-$t" "exit $rc, or no summary"
+done
+grep -q '"threads":4' "$tmp/out" && ok || bad duration-threads-summary "the summary does not say 4 workers"
 # --count: exactly that many packets, then the summary.
 ip netns exec "$ns_s" timeout 10 "$bin" -i veth-s$$ -q --format json --count 3 \
 	-f 'udp port 9999' >"$tmp/out" 2>"$tmp/err" &
@@ -473,6 +478,63 @@ else
 	missing=$(comm -23 "$tmp/keys.off" "$tmp/keys.live" | wc -l)
 	[ "$rc" -eq 0 ] && [ "$missing" -eq 0 ] && [ -s "$tmp/keys.off" ] && ok ||
 		bad replay "exit $rc; $missing of $(wc -l <"$tmp/keys.off") flows of the file not recorded live"
+fi
+
+# A TAP: each direction of one conversation on a wire of its own (the
+# client's packets cross veth-s, the server's a second pair, veth-u),
+# read by one run with two -i: one flow, both directions counted, and
+# the capture counters of both interfaces added up.
+if ! command -v tcpreplay >/dev/null 2>&1; then
+	echo "live: no tcpreplay (Debian tcpreplay): TAP test skipped"
+elif ! ip link add veth-t$$ type veth peer name veth-u$$ ||
+	! ip link set veth-t$$ netns "$ns_c" || ! ip link set veth-u$$ netns "$ns_s" ||
+	! ip -n "$ns_c" link set veth-t$$ up || ! ip -n "$ns_s" link set veth-u$$ up; then
+	echo "live: cannot make a second veth pair: TAP test skipped"
+else
+	# Three SIP requests one way, three replies the other: Ethernet,
+	# IPv4 and UDP written by hand (checksum 0: none, RFC 768).
+	python3 - "$tmp/tap-c2s.pcap" "$tmp/tap-s2c.pcap" <<'PY'
+import struct, sys
+def pkt(src, dst, sport, dport, body):
+    udp = struct.pack('!HHHH', sport, dport, 8 + len(body), 0) + body
+    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
+                     bytes(src), bytes(dst))
+    s = sum(struct.unpack('!10H', ip))
+    s = (s & 0xffff) + (s >> 16)
+    s = (s & 0xffff) + (s >> 16)
+    ip = ip[:10] + struct.pack('!H', ~s & 0xffff) + ip[12:]
+    return b'\x02\0\0\0\0\x01\x02\0\0\0\0\x02\x08\x00' + ip + udp
+cli, srv = [192, 0, 2, 20], [192, 0, 2, 10]
+for path, frames in ((sys.argv[1], [pkt(cli, srv, 40000, 5060, b'OPTIONS sip:x SIP/2.0\r\n\r\n')] * 3),
+                     (sys.argv[2], [pkt(srv, cli, 5060, 40000, b'SIP/2.0 200 OK\r\n\r\n')] * 3)):
+    with open(path, 'wb') as f:
+        f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        for i, fr in enumerate(frames):
+            f.write(struct.pack('<IIII', 1767225600 + i, 0, len(fr), len(fr)) + fr)
+PY
+	ip netns exec "$ns_s" timeout -k 5 30 "$bin" -i veth-s$$ -i veth-u$$ -q \
+		--format json --threads 2 --report-every 1 -f 'udp port 5060' \
+		>"$tmp/out" 2>"$tmp/err" &
+	imp_pid=$!
+	wait_for "$tmp/out" '"type":"stats"' 10
+	ip netns exec "$ns_c" timeout 10 tcpreplay -q -i veth-c$$ "$tmp/tap-c2s.pcap" >/dev/null 2>&1
+	ip netns exec "$ns_c" timeout 10 tcpreplay -q -i veth-t$$ "$tmp/tap-s2c.pcap" >/dev/null 2>&1
+	i=0
+	while [ "$i" -lt 50 ]; do
+		got=$(jval 'select(.type == "stats") | .packets' "$tmp/out" | tail -n 1)
+		[ "${got:-0}" -ge 6 ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	stop_imp
+	[ "$rc" -eq 0 ] && ok || bad tap-exit "exit $rc"
+	[ "$(jval 'select(.type == "flow") | .server_port' "$tmp/out" | wc -l)" -eq 1 ] && ok ||
+		bad tap-one-flow "not one flow record"
+	jis 'select(.type == "flow") | .packets_c2s == 3 and .packets_s2c == 3 and
+		.server_port == 5060' "$tmp/out" && ok || bad tap-both-ways "not 3 packets each way"
+	jis 'select(.type == "summary") | .capture.received == 6 and
+		(.capture.interface | test("^veth-s[0-9]+,veth-u[0-9]+$"))' "$tmp/out" && ok ||
+		bad tap-received "capture counters not added up over both interfaces"
 fi
 
 # Dropped packets. impwatch, with a ring of one block, is stopped

@@ -175,14 +175,16 @@ else
 fi
 echo "ecs: community ID of $(wc -l <"$tmp/cid.ecs") flow events compared with community_id.py"
 
-# The same flows and alerts as --format json, field for field.
+# The same flows and alerts as --format json, field for field. One
+# worker: with several, which worker numbers a flow (its flow_id)
+# follows the run's random hash seed, so two runs number differently.
 for f in "-r pcaps/demo.pcap" "-r pcaps/dpi-mismatch.pcap" \
 	"-r pcaps/encap-vxlan.pcap" "-r pcaps/link-ipv6.pcap" \
 	"-r pcaps/encap-qinq.pcap" "-r pcaps/tun-erspan.pcap" \
 	"--hosts tests/hosts/site.hosts -r pcaps/roles.pcap" \
 	"--rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap"; do
 	# shellcheck disable=SC2086 # $f is options, split on purpose
-	"$bin" -q --format json --alerts $f | jq -r '
+	"$bin" -q --threads 1 --format json --alerts $f | jq -r '
 		select(.type == "flow" or .type == "alert") |
 		[.type, .time, .flow_id, .community_id, .client_ip,
 		 .client_port, .server_ip, .server_port,
@@ -193,7 +195,7 @@ for f in "-r pcaps/demo.pcap" "-r pcaps/dpi-mismatch.pcap" \
 		 .erspan_session, .app, .first_seen, .last_seen] | @tsv' |
 		LC_ALL=C sort >"$tmp/json.tsv"
 	# shellcheck disable=SC2086
-	"$bin" -q --format ecs --alerts $f | jq -r '
+	"$bin" -q --threads 1 --format ecs --alerts $f | jq -r '
 		select(.event.dataset == "impwatch.flow" or
 		       .event.dataset == "impwatch.alert") |
 		[(.event.dataset | ltrimstr("impwatch.")), ."@timestamp",

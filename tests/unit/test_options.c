@@ -346,9 +346,16 @@ static void test_kinds(void **state)
 
 	assert_int_equal(parse(&o, err, sizeof(err), "-qi", "eth0", NULL), -1);
 	assert_true(o.quiet);
-	assert_string_equal(o.iface, "eth0");
+	assert_int_equal(o.n_iface, 1);
+	assert_string_equal(o.iface[0], "eth0");
 	assert_int_equal(parse(&o, err, sizeof(err), "--interface=any", NULL), -1);
-	assert_string_equal(o.iface, "any");
+	assert_string_equal(o.iface[0], "any");
+	/* A TAP's two directions: both interfaces, in order. */
+	assert_int_equal(parse(&o, err, sizeof(err), "-i", "tap0", "-i", "tap1",
+			       NULL), -1);
+	assert_int_equal(o.n_iface, 2);
+	assert_string_equal(o.iface[0], "tap0");
+	assert_string_equal(o.iface[1], "tap1");
 	assert_int_equal(parse(&o, err, sizeof(err), "--check", "r.conf",
 			       "--no-dpi", "--validate", NULL), -1);
 	assert_string_equal(o.check, "r.conf");

@@ -52,7 +52,7 @@ static void on_alert(void *ctx, const struct flow_record *rec)
 }
 
 /* The id run_open_out() gives its worker. */
-static unsigned worker_id;
+static unsigned worker_id, worker_ids;
 
 static void on_frame(void *ctx, const struct frame_record *fr)
 {
@@ -85,6 +85,7 @@ static void run_open_out(struct run *r, const struct limits *lim,
 	}
 	out.ctx = r;
 	out.id = worker_id;
+	out.ids = worker_ids;
 	r->w = worker_new(&r->eng, d, &out, stderr);
 	assert_non_null(r->w);
 }
@@ -495,11 +496,11 @@ static void test_records_out(void **state)
 	(void)state;
 	limits_default(&lim);
 	lim.max_flows = 100;
-	/* Worker 2's flow ids, 2 << WORKER_FLOW_ID_SHIFT and up, are no
-	   other worker's. */
+	/* Worker 2 of 4 numbers its flows 3, 7, 11...: no other worker's. */
 	worker_id = 2;
+	worker_ids = 4;
 	run_open_out(&r, &lim, 1, false, true);
-	worker_id = 0;
+	worker_id = worker_ids = 0;
 	for (i = 0; i < 3; i++)
 		worker_packet(r.w, DLT_ETHER, T0 + (uint64_t)i, b, (uint32_t)n,
 			      (uint32_t)n);
@@ -522,7 +523,7 @@ static void test_records_out(void **state)
 	assert_int_equal(r.last.end_reason, END_EOF);
 	assert_string_equal(r.last.app_name, "");
 	/* The alert and the final record of a flow share its id. */
-	assert_true(r.last.flow_id == (UINT64_C(2) << WORKER_FLOW_ID_SHIFT) + 2);
+	assert_true(r.last.flow_id == 7);
 	assert_true(r.last_alert_id == r.last.flow_id);
 	run_close(&r);
 }

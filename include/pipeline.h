@@ -1,0 +1,65 @@
+/*
+ * pipeline.h: one reader, N flow workers, one sink (--threads N, N > 1).
+ *
+ * The reader is the calling thread's worker (worker.h's worker_route):
+ * it reads, decodes (tunnels included), leaves out copies, keeps the
+ * clock, counts tunnel carriers and keeps their flows. Each inner packet
+ * goes to the worker that owns its flow: the flow table's hash of the
+ * canonical key (the same both ways, keyed by the run's seed), its high
+ * bits, since the table takes its buckets from the low ones. Packets go
+ * in batches through one single-producer single-consumer ring per worker
+ * (ring.h); records come back through one per worker, and the calling
+ * thread hands them to the sink, which alone writes. The clock's time
+ * goes to every worker (each second of it, each live tick, and before
+ * the end), so a worker that gets no packets still ends idle flows; a
+ * clock set back ends every worker's flows, as one table would.
+ *
+ * Each worker owns its share of --max-flows and of --dpi-memory, its
+ * nDPI module and its counters; the sink sums the counters (the reader's
+ * are id 0, worker i's id i). Only the calling thread calls in here.
+ */
+#ifndef IMPWATCH_PIPELINE_H
+#define IMPWATCH_PIPELINE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "dpi.h"
+#include "engine.h"
+#include "sink.h"
+#include "worker.h"
+
+struct pipeline;
+
+/*
+ * n workers (2 to THREADS_MAX, at most --max-flows) behind the reader,
+ * their threads started. dpi is the engine's nDPI module (NULL with
+ * --no-dpi), which the first worker takes: from now on it is the
+ * pipeline's, freed on failure too. alerts: whether workers make alert
+ * records. discard: workers take each packet and drop it, so that the
+ * reader's own ceiling can be measured (the benchmark's --reader-only).
+ * NULL with a message on err.
+ */
+struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
+			      unsigned n, struct sink *s, bool alerts,
+			      bool discard, FILE *err);
+
+/* The reader: the worker the inputs are given to. */
+struct worker *pipeline_reader(struct pipeline *pl);
+
+/* Hand the sink every record the workers have made so far. */
+void pipeline_pump(struct pipeline *pl);
+
+/* Every worker's counters to the sink, as they are now (waits for
+   each to answer). */
+void pipeline_stats(struct pipeline *pl);
+
+/* End the run: the reader's last frames go out, every flow of every
+   worker ends with why, and every record reaches the sink; then the
+   counters. The threads are gone when it returns. */
+void pipeline_finish(struct pipeline *pl, enum end_reason why);
+
+/* Stop the threads (when still running) and free everything. */
+void pipeline_free(struct pipeline *pl);
+
+#endif

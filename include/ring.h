@@ -1,0 +1,93 @@
+/*
+ * ring.h: a single-producer single-consumer queue of messages between two
+ * threads, and the way a thread with nothing to do sleeps until another
+ * gives it some.
+ *
+ * The ring is a power-of-two byte buffer holding messages of any length
+ * (a header, then the message), each contiguous: a message that does not
+ * fit before the buffer's end is put at its start, after a pad. The
+ * producer writes in place (ring_reserve(), ring_commit()) and makes what
+ * it wrote visible in batches (ring_publish()); the consumer reads in
+ * place (ring_peek(), ring_consume()) and hands the space back in batches
+ * (ring_release()). Positions are C11 atomics, stored with release and
+ * loaded with acquire, once per batch: no lock, no system call and no
+ * allocation per message. Each side keeps a copy of the other's position
+ * and reads the shared one only when its copy says the ring is full or
+ * empty.
+ *
+ * A thread that finds nothing to do sleeps on its waiter (a futex) after
+ * saying so; the other side wakes it when it publishes or releases and
+ * sees it asleep. Both the flag and the position are sequentially
+ * consistent, so one of the two always sees the other: no wake-up is lost.
+ * A sleep also ends after RING_SLEEP_MS, whatever happens.
+ */
+#ifndef IMPWATCH_RING_H
+#define IMPWATCH_RING_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Cache line: the two sides' positions live on lines of their own, so
+   that one writing its own does not take the other's from its cache. */
+#define RING_LINE 64
+
+/* The header in front of every message. */
+struct ring_msg {
+	uint32_t len;       /* header included, a multiple of 8 */
+	uint32_t type;      /* the user's; RING_PAD is the ring's */
+};
+#define RING_PAD 0xffffffffu
+
+struct ring {
+	_Alignas(RING_LINE) _Atomic uint64_t head;   /* published by the producer */
+	_Alignas(RING_LINE) _Atomic uint64_t tail;   /* released by the consumer */
+	_Alignas(RING_LINE) uint64_t w;              /* producer: next write */
+	uint64_t tail_seen;                          /* producer: tail last read */
+	_Alignas(RING_LINE) uint64_t r;              /* consumer: next read */
+	uint64_t head_seen;                          /* consumer: head last read */
+	uint8_t *buf;
+	size_t size;                                 /* a power of two */
+};
+
+/* A thread's place to sleep. */
+struct waiter {
+	_Alignas(RING_LINE) _Atomic uint32_t seq;    /* the futex word */
+	_Atomic uint32_t asleep;                     /* it is about to sleep */
+};
+
+/* A ring of size bytes (a power of two, at least 4096). -1 when out of
+   memory. */
+int ring_init(struct ring *q, size_t size);
+void ring_free(struct ring *q);
+
+/* Producer: room for a message of len bytes (header included), its
+   header set (len rounded up, type); NULL when the ring is full. */
+struct ring_msg *ring_reserve(struct ring *q, uint32_t len, uint32_t type);
+/* Producer: the message reserved last is written. */
+void ring_commit(struct ring *q, struct ring_msg *m);
+/* Producer: make every committed message visible. */
+void ring_publish(struct ring *q);
+/* Producer: whether len bytes could be reserved now (reads the tail). */
+bool ring_has_room(struct ring *q, uint32_t len);
+
+/* Consumer: the next published message, or NULL. */
+const struct ring_msg *ring_peek(struct ring *q);
+/* Consumer: done with the message ring_peek() gave. */
+void ring_consume(struct ring *q, const struct ring_msg *m);
+/* Consumer: hand back the space of every consumed message. */
+void ring_release(struct ring *q);
+/* Consumer: whether a message is published (reads the head). */
+bool ring_ready(struct ring *q);
+/* Consumer: whether one is published within RING_SPIN looks, the CPU
+   told it is a wait loop between them. */
+bool ring_spin(struct ring *q);
+
+/* Sleep on w unless ready(ctx) is true once the sleep is announced, at
+   most RING_SLEEP_MS. */
+void waiter_sleep(struct waiter *w, bool (*ready)(void *ctx), void *ctx);
+/* Wake w's thread if it sleeps or is about to. */
+void waiter_wake(struct waiter *w);
+
+#endif

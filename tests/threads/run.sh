@@ -1,0 +1,118 @@
+#!/bin/sh
+# run.sh BIN [THREADS] [CAPTURE...]: flow workers change nothing but the
+# order. Every capture of the golden suite (tests/golden/TESTLIST), and
+# each CAPTURE given, is read with --threads 1 and --threads THREADS (4),
+# with nDPI and with --no-dpi: the sorted flow and alert records must be
+# the same, and so must every counter of the summary but the peaks (flows
+# and nDPI states live at once: workers peak apart) and the threads the
+# summary names. The exit status must be the same too.
+set -u
+. "$(dirname "$0")/../lib/sh.sh"
+bin=$1
+n=${2:-4}
+[ $# -ge 2 ] && shift 2 || shift $#
+need jq
+
+# run ARGS...: the sorted records in $tmp/rec.T, the summary without
+# what may differ in $tmp/sum.T, the exit status in $tmp/rc.T, for T in
+# $threads.
+run() {
+	"$bin" -q --format json --threads "$threads" "$@" >"$tmp/out" 2>"$tmp/err"
+	echo $? >"$tmp/rc.$threads"
+	if grep -Eq "$_t_sanitizer" "$tmp/err"; then
+		echo "sanitizer report with $threads threads:"
+		head -30 "$tmp/err"
+		echo 99 >"$tmp/rc.$threads"
+	fi
+	# What names the run (run_id, wall clock, the command line) and the
+	# flow ids (each worker numbers its own) differ by design.
+	jq -c 'select(.type != "summary") | del(.run_id, .flow_id,
+		.wall_time)' "$tmp/out" | LC_ALL=C sort >"$tmp/rec.$threads"
+	jq -S 'select(.type == "summary") | del(.peak_flows, .threads,
+		.dpi.peak_states, .run_id, .wall_time, .started, .ended,
+		.command_line)' "$tmp/out" >"$tmp/sum.$threads"
+}
+
+# same NAME ARGS...: one case at --threads 1 and --threads $n.
+same() {
+	name=$1
+	shift
+	threads=1 run "$@"
+	threads=$n run "$@"
+	if ! cmp -s "$tmp/rc.1" "$tmp/rc.$n"; then
+		failed "$name" "exit $(cat "$tmp/rc.1") with 1 thread, $(cat "$tmp/rc.$n") with $n"
+	elif ! cmp -s "$tmp/rec.1" "$tmp/rec.$n"; then
+		failed "$name" "records differ between 1 and $n threads"
+		diff "$tmp/rec.1" "$tmp/rec.$n" | head -10
+	elif ! cmp -s "$tmp/sum.1" "$tmp/sum.$n"; then
+		failed "$name" "summary differs between 1 and $n threads"
+		diff "$tmp/sum.1" "$tmp/sum.$n" | head -20
+	elif ! [ -s "$tmp/rec.1" ] && [ "$(cat "$tmp/rc.1")" -ne 2 ]; then
+		failed "$name" "no records"
+	else
+		ok
+	fi
+}
+
+# The golden suite's cases that read captures, without their format
+# (JSON is compared): each with nDPI and without.
+while IFS='|' read -r name mode args; do
+	case "$name" in '' | '#'*) continue ;; esac
+	case " $args " in *" -r "*) ;; *) continue ;; esac
+	# shellcheck disable=SC2086 # ARGS is split on purpose
+	set -- $args
+	keep=
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--format | --top) shift ;;
+		--alerts | --validate | -q) ;;
+		*) keep="$keep $1" ;;
+		esac
+		shift
+	done
+	# shellcheck disable=SC2086
+	same "$name" $keep
+	# shellcheck disable=SC2086
+	same "$name --no-dpi" --no-dpi $keep
+done <tests/golden/TESTLIST
+
+# A flow whose key is a tunnel's, before or after the tunnel: a UDP
+# datagram to the Geneve port with a bad header (version 1) is a flow of
+# its own, whose key a Geneve carrier's has; in one table they are one
+# flow, whichever came first, and so they must be with workers.
+python3 - "$tmp/carrier-key.pcap" <<'PY'
+import struct, sys
+def csum(h):
+    s = sum(struct.unpack('!%dH' % (len(h) // 2), h))
+    s = (s & 0xffff) + (s >> 16)
+    s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+def ip4(src, dst, proto, body):
+    h = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(body), 1, 0, 64, proto, 0,
+                    bytes(src), bytes(dst))
+    return h[:10] + struct.pack('!H', csum(h)) + h[12:] + body
+def udp(sport, dport, body):
+    return struct.pack('!HHHH', sport, dport, 8 + len(body), 0) + body
+def eth(body):
+    return b'\x02\0\0\0\0\x01\x02\0\0\0\0\x02\x08\x00' + body
+inner = eth(ip4([192, 0, 2, 1], [192, 0, 2, 2], 17,
+                udp(5000, 5060, b'OPTIONS sip:x SIP/2.0\r\n\r\n')))
+good = struct.pack('!BBHI', 0, 0, 0x6558, 42 << 8) + inner
+bad = struct.pack('!BBHI', 0x40, 0, 0x6558, 42 << 8) + inner
+frames = []
+for a, b, order in (([10, 0, 0, 1], [10, 0, 0, 2], (good, bad)),
+                    ([10, 0, 0, 3], [10, 0, 0, 4], (bad, good))):
+    for g in order:
+        frames.append(eth(ip4(a, b, 17, udp(12345, 6081, g))))
+with open(sys.argv[1], 'wb') as f:
+    f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i, fr in enumerate(frames):
+        f.write(struct.pack('<IIII', 1767225600 + i, 0, len(fr), len(fr)) + fr)
+PY
+same "tunnel key, carrier first and after" -r "$tmp/carrier-key.pcap"
+same "tunnel key --no-dpi" --no-dpi -r "$tmp/carrier-key.pcap"
+
+# Alerts and the gate go through the workers' queues too.
+same "demo alerts validate" --alerts --validate -r pcaps/demo.pcap
+
+finish threads
