@@ -69,6 +69,27 @@ const char *__lsan_default_options(void)
 }
 #endif
 
+#ifdef __SANITIZE_THREAD__
+/*
+ * Pango measures the labels from a thread of its own ("[pango] FcInit")
+ * that loads fontconfig's caches while the main thread reads them: the
+ * libraries synchronise it in ways ThreadSanitizer does not see (they are
+ * not built with it). impwatch starts no thread there; its flow workers
+ * and rings are not in these libraries. ThreadSanitizer calls this hook
+ * by its name, in its builds only.
+ */
+const char *__tsan_default_suppressions(void);
+const char *__tsan_default_suppressions(void)
+{
+	return "race:libglib-2.0.so\n"
+	       "race:libfontconfig.so\n"
+	       "race:libpango-1.0.so\n"
+	       "race:libpangoft2-1.0.so\n"
+	       "race:libgvplugin_pango.so\n"
+	       "called_from_lib:libfontconfig.so\n";
+}
+#endif
+
 /* The colours of an edge: findings stand out; trusted tunnels apart. */
 #define COLOR_FINDING "#c62828"
 #define COLOR_OK      "#546e7a"
