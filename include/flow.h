@@ -242,6 +242,10 @@ static inline uint64_t flow_prep_ends(const struct flow_prep *prep)
 	return prep->rev ? ~prep->hash : prep->hash;
 }
 void flow_prefetch(struct flow_table *t, const struct flow_prep *prep);
+/* What flow_prepare() asks for, for a prep made on another thread with
+   the same hash key (a flow worker's, from its reader). */
+void flow_prefetch_bucket(const struct flow_table *t,
+			  const struct flow_prep *prep);
 /* After flow_prefetch(): ask for the flow's neighbours on its timeout
    list, which the lookup rewrites. Reads the flow, so it is best called
    once the flow has had time to arrive. */

@@ -157,6 +157,21 @@ void report_one_way(const struct report *r, uint64_t *judged, uint64_t *one_way)
    record now (JSON, CSV). */
 void report_flow(struct report *r, const struct flow_record *f);
 
+/*
+ * A flow worker's thread formats its own records (pipeline.c): a copy of
+ * r that writes flow records only, in r's format, onto out, with buffers
+ * of its own and r's catalogue, inventory, run and options, read only. It
+ * has no tally: r counts each record as report_flow_text() gets its text.
+ * NULL when r's format writes no flow record (text), or out of memory.
+ */
+struct report *report_new_flow_writer(const struct report *r, FILE *out);
+/* f's record, written by a flow writer onto its stream. */
+void report_write_flow(struct report *fw, const struct flow_record *f);
+/* report_flow() for a record a flow writer wrote already as text (len
+   bytes): counted, and the text written where report_flow() would. */
+void report_flow_text(struct report *r, const struct flow_record *f,
+		      const char *text, size_t len);
+
 /* What names the run on every record (runinfo.h); run must outlive the
    report. Until it is called, an empty run_info (tests). */
 void report_set_run(struct report *r, const struct run_info *run);

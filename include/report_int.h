@@ -30,16 +30,19 @@ struct report {
 	bool header_done;      /* CSV header written */
 	struct jw jw;          /* JSON records are built here */
 	struct time_cache tc;  /* the date of the last time written */
-	uint64_t ecs_last_us;  /* ECS: the last packet of the records
-	                          written, the summary's @timestamp */
+	uint64_t last_flow_us; /* the last packet of the records and
+	                          alerts written (ECS: the summary's
+	                          @timestamp) */
 };
 
 /*
- * A format: what it writes for an ended flow (its record), an alert, an
+ * A format: what it writes before its first record, for an ended flow
+ * (its record), an alert, an
  * interim stats report (live --report-every) and the summary. NULL where
  * the format writes nothing: the flow is still counted in the tally.
  */
 struct report_writer {
+	void (*header)(struct report *r);   /* before the first record */
 	void (*flow)(struct report *r, const struct flow_record *f);
 	void (*alert)(struct report *r, const struct flow_record *f);
 	void (*interim)(struct report *r, const struct run_stats *s);

@@ -68,6 +68,22 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 void sink_worker_out(struct sink *s, bool alerts, unsigned id,
 		     struct worker_out *out);
 
+/*
+ * A flow worker's formatter (pipeline.c): it writes a flow record as the
+ * report would, into memory, on the worker's own thread, so that the
+ * sink's thread only copies the text out (worker_out.flow_text()).
+ * Waivers are applied as the sink applies them, but not counted: the
+ * sink counts. Made before the worker's thread starts. NULL when the
+ * format writes no flow records, or out of memory: the sink then writes
+ * them itself.
+ */
+struct sink_fmt *sink_fmt_new(const struct sink *s);
+/* r's record as text, len bytes, valid until the next call; NULL when it
+   could not be made (no memory): the caller hands the sink r itself. */
+const char *sink_fmt_flow(struct sink_fmt *f, const struct flow_record *r,
+			  size_t *len);
+void sink_fmt_free(struct sink_fmt *f);
+
 /* SIGHUP: reopen the report file and the alert file by name, as a log
    rotation expects; a file that cannot be reopened is said on err and
    the old one written on. */

@@ -76,6 +76,10 @@ void worker_stats_add(struct worker_stats *sum, const struct worker_stats *w);
  */
 struct worker_out {
 	void (*flow)(void *ctx, const struct flow_record *r);
+	/* flow() for a record its worker wrote as text already
+	   (sink_fmt_flow()) */
+	void (*flow_text)(void *ctx, const struct flow_record *r,
+			  const char *text, size_t len);
 	void (*alert)(void *ctx, const struct flow_record *r);
 	void (*frame)(void *ctx, const struct frame_record *fr);
 	void (*stats)(void *ctx, unsigned id, const struct worker_stats *s);
@@ -135,6 +139,11 @@ void worker_set_route(struct worker *w, const struct worker_route *rt);
 void worker_routed(struct worker *w, const struct packet *p,
 		   const struct flow_prep *prep, uint64_t now_us,
 		   const struct frame_record *fr, bool finding);
+/* Before worker_routed() on each of n packets in turn: their flows'
+   memory asked for at once, so that the waits overlap (flow.h). A hint
+   only. */
+void worker_prefetch(struct worker *w, const struct flow_prep *const *preps,
+		     size_t n);
 void worker_expire(struct worker *w, uint64_t now_us);
 void worker_flush_idle(struct worker *w);
 

@@ -466,6 +466,12 @@ void flow_prepare(struct flow_table *t, const struct packet *p,
 	__builtin_prefetch(&t->buckets[prep->hash & t->mask]);
 }
 
+void flow_prefetch_bucket(const struct flow_table *t,
+			  const struct flow_prep *prep)
+{
+	__builtin_prefetch(&t->buckets[prep->hash & t->mask]);
+}
+
 void flow_prefetch(struct flow_table *t, const struct flow_prep *prep)
 {
 	uint32_t id = t->buckets[prep->hash & t->mask];

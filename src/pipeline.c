@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "options.h"
@@ -18,7 +19,7 @@
 /* To a worker. */
 enum in_type { IN_PACKET, IN_TICK, IN_FLUSH, IN_STATS, IN_FINISH };
 /* From a worker. */
-enum out_type { OUT_FLOW, OUT_ALERT, OUT_FRAME, OUT_STATS, OUT_DONE };
+enum out_type { OUT_FLOW, OUT_TEXT, OUT_ALERT, OUT_FRAME, OUT_STATS, OUT_DONE };
 
 /* Where a pointer of the packet lies in its frame: its offset + 1, 0 when
    it points elsewhere or nowhere (it then stays NULL). */
@@ -57,6 +58,13 @@ struct out_record {
 	struct flow_record r;
 };
 
+/* A flow record and its text (OUT_TEXT): len bytes after it. */
+struct out_text {
+	struct ring_msg h;
+	struct flow_record r;
+	uint32_t len;
+};
+
 struct out_frame {
 	struct ring_msg h;
 	uint64_t ts_us;
@@ -76,6 +84,8 @@ struct pworker {
 	struct ring in, out;
 	struct waiter wake;          /* the worker's thread sleeps here */
 	struct worker_out to_sink;   /* the sink's callbacks for its records */
+	struct sink_fmt *fmt;        /* writes its flow records as text, or
+	                                NULL: the sink does */
 	pthread_t th;
 	bool started;
 	bool done;                   /* its OUT_DONE came */
@@ -100,12 +110,15 @@ struct pipeline {
 	unsigned since_pump;         /* packets routed since the last pump */
 	uint64_t worker_states;      /* nDPI states the workers share */
 	uint32_t worker_flows;       /* --max-flows less the reader's table */
+	unsigned spin;               /* looks at an empty ring before a sleep */
 };
 
 /* A second of the clock: how often its time reaches every worker. */
 #define TICK_US 1000000u
 /* Packets routed between two looks at the workers' records. */
 #define PUMP_EVERY 256u
+/* Messages a worker takes at once, their flows fetched together. */
+#define WORKER_AHEAD 16u
 
 /* ---- the worker's side ------------------------------------------------- */
 
@@ -166,7 +179,22 @@ static void push_record(struct pworker *pw, const struct flow_record *r,
 
 static void to_flow(void *ctx, const struct flow_record *r)
 {
-	push_record(ctx, r, OUT_FLOW);
+	struct pworker *pw = ctx;
+	struct out_text *m;
+	const char *text;
+	size_t len;
+
+	if (!pw->fmt || !(text = sink_fmt_flow(pw->fmt, r, &len)) ||
+	    len > THREAD_TEXT_MAX) {
+		push_record(pw, r, OUT_FLOW);
+		return;
+	}
+	m = (struct out_text *)(void *)out_reserve(pw,
+		(uint32_t)(sizeof(*m) + len), OUT_TEXT);
+	m->r = *r;
+	m->len = (uint32_t)len;
+	memcpy(m + 1, text, len);
+	ring_commit(&pw->out, &m->h);
 }
 
 static void to_alert(void *ctx, const struct flow_record *r)
@@ -222,53 +250,78 @@ static void take_packet(struct pworker *pw, const struct in_packet *m)
 	worker_routed(pw->w, &p, &m->prep, m->now_us, &fr, m->finding != 0);
 }
 
-/* The worker's thread: messages in order until IN_FINISH. */
+/* One message, as the reader sent it; true for IN_FINISH. */
+static bool take_msg(struct pworker *pw, const struct ring_msg *m)
+{
+	const struct in_ctl *c = (const struct in_ctl *)(const void *)m;
+
+	switch (m->type) {
+	case IN_PACKET:
+		if (!pw->pl->discard)
+			take_packet(pw, (const struct in_packet *)
+				    (const void *)m);
+		break;
+	case IN_TICK:
+		worker_expire(pw->w, c->arg);
+		break;
+	case IN_FLUSH:
+		worker_flush_idle(pw->w);
+		break;
+	case IN_STATS:
+		worker_post_stats(pw->w);
+		break;
+	case IN_FINISH:
+		worker_finish(pw->w, (enum end_reason)c->arg);
+		worker_post_stats(pw->w);
+		ring_commit(&pw->out, out_reserve(pw, sizeof(*m), OUT_DONE));
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The worker's thread: messages in order until IN_FINISH. They are taken
+ * WORKER_AHEAD at a time, and the flows of the packets among them asked
+ * of memory before the first is looked up (worker_prefetch()), as one
+ * thread does for its batch (worker.c): a consumed message stays in place
+ * until the ring is released.
+ */
 static void *worker_main(void *arg)
 {
 	struct pworker *pw = arg;
-	const struct ring_msg *m;
-	const struct in_ctl *c;
+	const struct ring_msg *m, *got[WORKER_AHEAD];
+	const struct flow_prep *preps[WORKER_AHEAD];
+	size_t i, n, np;
 	bool end = false;
 
 	while (!end) {
-		if (!(m = ring_peek(&pw->in))) {
+		for (n = np = 0; n < WORKER_AHEAD &&
+				 (m = ring_peek(&pw->in)); n++) {
+			ring_consume(&pw->in, m);
+			got[n] = m;
+			if (m->type == IN_PACKET)
+				preps[np++] = &((const struct in_packet *)
+						(const void *)m)->prep;
+		}
+		if (n == 0) {
 			ring_release(&pw->in);
 			pw->since_release = 0;
 			out_publish(pw);
 			/* The reader publishes every THREAD_BATCH packets: a
-			   short wait is cheaper than a sleep and a wake-up. */
-			if (!ring_spin(&pw->in))
+			   short wait is cheaper than a sleep and a wake-up,
+			   when no other thread needs the CPU (pipeline_new()). */
+			if (!ring_spin(&pw->in, pw->pl->spin))
 				waiter_sleep(&pw->wake, in_ready, pw);
 			continue;
 		}
-		c = (const struct in_ctl *)(const void *)m;
-		switch (m->type) {
-		case IN_PACKET:
-			if (!pw->pl->discard)
-				take_packet(pw, (const struct in_packet *)
-					    (const void *)m);
-			break;
-		case IN_TICK:
-			worker_expire(pw->w, c->arg);
-			break;
-		case IN_FLUSH:
-			worker_flush_idle(pw->w);
-			break;
-		case IN_STATS:
-			worker_post_stats(pw->w);
-			break;
-		case IN_FINISH:
-			worker_finish(pw->w, (enum end_reason)c->arg);
-			worker_post_stats(pw->w);
-			ring_commit(&pw->out, out_reserve(pw, sizeof(*m),
-							 OUT_DONE));
-			end = true;
-			break;
-		}
-		ring_consume(&pw->in, m);
+		if (np > 1 && !pw->pl->discard)
+			worker_prefetch(pw->w, preps, np);
+		for (i = 0; i < n && !end; i++)
+			end = take_msg(pw, got[i]);
 		/* Room for the reader, and the records so far for the sink,
 		   a batch at a time. */
-		if (++pw->since_release >= THREAD_BATCH || end) {
+		pw->since_release += (unsigned)n;
+		if (pw->since_release >= THREAD_BATCH || end) {
 			ring_release(&pw->in);
 			pw->since_release = 0;
 			waiter_wake(&pw->pl->wake);
@@ -296,6 +349,7 @@ static bool pump_one(struct pipeline *pl, struct pworker *pw)
 {
 	const struct ring_msg *m;
 	const struct out_frame *f;
+	const struct out_text *t;
 	struct frame_record fr;
 	bool any = false;
 
@@ -305,6 +359,11 @@ static bool pump_one(struct pipeline *pl, struct pworker *pw)
 		case OUT_FLOW:
 			pw->to_sink.flow(pw->to_sink.ctx,
 			    &((const struct out_record *)(const void *)m)->r);
+			break;
+		case OUT_TEXT:
+			t = (const struct out_text *)(const void *)m;
+			pw->to_sink.flow_text(pw->to_sink.ctx, &t->r,
+					      (const char *)(t + 1), t->len);
 			break;
 		case OUT_ALERT:
 			if (pw->to_sink.alert)
@@ -564,6 +623,7 @@ static bool worker_open(struct pipeline *pl, unsigned i, struct dpi *dpi,
 		dpi_set_max_states(dpi, share(pl->worker_states, pl->n, i));
 	lim.max_flows = (uint32_t)share(pl->worker_flows, pl->n, i);
 	sink_worker_out(pl->sink, alerts, pw->id, &pw->to_sink);
+	pw->fmt = sink_fmt_new(pl->sink);
 	memset(&out, 0, sizeof(out));
 	out.flow = to_flow;
 	out.alert = alerts ? to_alert : NULL;
@@ -576,6 +636,73 @@ static bool worker_open(struct pipeline *pl, unsigned i, struct dpi *dpi,
 	return pw->w != NULL;
 }
 
+/* One worker's nDPI module, made on a thread of its own. */
+struct module_job {
+	const struct limits *lim;
+	struct dpi *dpi;
+	pthread_t th;
+	bool started;
+};
+
+static void *module_main(void *arg)
+{
+	struct module_job *j = arg;
+
+	j->dpi = dpi_new(j->lim->dpi_packets, j->lim->dpi_memory_mb);
+	return NULL;
+}
+
+/*
+ * The workers' nDPI modules: the first is dpi, the others made side by
+ * side, since each takes some 25 ms of one CPU (its protocols and IP
+ * lists): 15 workers would otherwise wait 0.4 s. false with the engine's
+ * message on err, and none kept, when one could not be made.
+ */
+static bool make_modules(struct pipeline *pl, struct dpi *dpi,
+			 struct dpi **mods, FILE *err)
+{
+	struct module_job *jobs = calloc(pl->n, sizeof(*jobs));
+	sigset_t all, old;
+	bool ok = true;
+	unsigned i;
+
+	mods[0] = dpi;
+	if (!jobs) {
+		fprintf(err, "impwatch: out of memory\n");
+		ok = false;
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 1; ok && i < pl->n; i++) {
+		jobs[i].lim = pl->eng->lim;
+		jobs[i].started = pthread_create(&jobs[i].th, NULL,
+						 module_main, &jobs[i]) == 0;
+		if (!jobs[i].started)
+			module_main(&jobs[i]);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	for (i = 1; ok && i < pl->n; i++) {
+		if (jobs[i].started)
+			pthread_join(jobs[i].th, NULL);
+		mods[i] = jobs[i].dpi;
+	}
+	for (i = 1; ok && i < pl->n; i++)
+		if (!mods[i])
+			ok = false;
+	if (!ok) {
+		if (jobs)
+			fprintf(err, "impwatch: cannot initialise nDPI (out of "
+				"memory, or not the libndpi impwatch was built "
+				"with)\n");
+		for (i = 0; i < pl->n; i++) {
+			dpi_free(mods[i]);
+			mods[i] = NULL;
+		}
+	}
+	free(jobs);
+	return ok;
+}
+
 struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 			      unsigned n, struct sink *s, bool alerts,
 			      bool discard, FILE *err)
@@ -586,6 +713,8 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	struct worker_route rt;
 	sigset_t all, old;
 	unsigned i;
+	long cpus;
+	struct dpi **mods = NULL;    /* each worker's nDPI module */
 
 	if (!pl || !(pl->pw = calloc(n, sizeof(*pl->pw)))) {
 		free(pl);
@@ -595,6 +724,10 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	}
 	pl->eng = e;
 	pl->n = n;
+	/* A worker waiting on a CPU the reader or another worker needs
+	   slows them: it then sleeps at once. */
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	pl->spin = cpus > (long)n ? RING_SPIN : 0;
 	pl->sink = s;
 	pl->discard = discard;
 	/* The reader keeps the carriers' flows (few) in a table of its own,
@@ -610,15 +743,26 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	/* The workers share --dpi-memory's states; the reader inspects the
 	   few flows it keeps (decode_may_carry()) with THREAD_READER_STATES
 	   more, on top. */
-	if (dpi)
+	if (dpi) {
 		pl->worker_states = dpi_stats(dpi)->max_states;
+		if (!(mods = calloc(n, sizeof(*mods)))) {
+			dpi_free(dpi);
+			fprintf(err, "impwatch: out of memory\n");
+			goto fail;
+		}
+		if (!make_modules(pl, dpi, mods, err))
+			goto fail;
+	}
 	for (i = 0; i < n; i++) {
-		bool ok = worker_open(pl, i, i == 0 ? dpi : NULL, alerts, err);
+		bool ok = worker_open(pl, i, mods ? mods[i] : NULL, alerts, err);
 
-		dpi = NULL;
+		if (mods)
+			mods[i] = NULL;
 		if (!ok)
 			goto fail;
 	}
+	free(mods);
+	mods = NULL;
 	sink_worker_out(s, alerts, 0, &out);
 	out.ids = n + 1;   /* the reader's flow ids, then the workers' */
 	pl->reader = worker_new_share(e, &rlim, NULL, &out, err);
@@ -649,6 +793,10 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	}
 	return pl;
 fail:
+	if (mods)
+		for (i = 0; i < n; i++)
+			dpi_free(mods[i]);
+	free(mods);
 	pipeline_free(pl);
 	return NULL;
 }
@@ -687,6 +835,7 @@ void pipeline_free(struct pipeline *pl)
 	}
 	for (i = 0; i < pl->n; i++) {
 		worker_free(pl->pw[i].w);
+		sink_fmt_free(pl->pw[i].fmt);
 		ring_free(&pl->pw[i].in);
 		ring_free(&pl->pw[i].out);
 	}

@@ -76,11 +76,58 @@ void report_one_way(const struct report *r, uint64_t *judged, uint64_t *one_way)
 	tally_one_way(r->tally, judged, one_way);
 }
 
+/* The last packet of what was written so far. */
+static void seen(struct report *r, const struct flow_record *f)
+{
+	if (f->last_us > r->last_flow_us)
+		r->last_flow_us = f->last_us;
+}
+
 void report_flow(struct report *r, const struct flow_record *f)
 {
 	tally_add(r->tally, f);
+	seen(r, f);
 	if (r->w->flow)
 		r->w->flow(r, f);
+}
+
+struct report *report_new_flow_writer(const struct report *r, FILE *out)
+{
+	struct report *fw;
+
+	if (!r->w->flow || !(fw = calloc(1, sizeof(*fw))))
+		return NULL;
+	fw->w = r->w;
+	fw->out = out;
+	fw->cat = r->cat;
+	fw->hosts = r->hosts;
+	fw->run = r->run;
+	fw->dpi = r->dpi;
+	fw->top = r->top;
+	fw->brief = r->brief;
+	/* The CSV header is the report's to write, once. */
+	fw->header_done = true;
+	jw_init(&fw->jw, out);
+	time_cache_init(&fw->tc);
+	return fw;
+}
+
+void report_write_flow(struct report *fw, const struct flow_record *f)
+{
+	fw->w->flow(fw, f);
+}
+
+void report_flow_text(struct report *r, const struct flow_record *f,
+		      const char *text, size_t len)
+{
+	tally_add(r->tally, f);
+	seen(r, f);
+	/* The header of a CSV report, before its first row. */
+	if (!r->header_done && r->w->header)
+		r->w->header(r);
+	r->header_done = true;
+	if (len && r->out)
+		fwrite(text, 1, len, r->out);
 }
 
 const struct tally *report_tally(const struct report *r)
@@ -118,6 +165,7 @@ void report_set_brief(struct report *r, bool brief)
 
 void report_alert(struct report *r, const struct flow_record *f)
 {
+	seen(r, f);
 	/* Each alert line reaches the file as it is written: a service
 	   manager's journal or a tail sees it at once. */
 	if (r->alert_out) {

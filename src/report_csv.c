@@ -116,6 +116,11 @@ static void csv_more(struct report *r, const struct flow_record *f,
 	fputc('\n', o);
 }
 
+static void csv_head(struct report *r)
+{
+	fputs(csv_header, r->out);
+}
+
 static void csv_flow(struct report *r, const struct flow_record *f)
 {
 	FILE *o = r->out;
@@ -126,7 +131,7 @@ static void csv_flow(struct report *r, const struct flow_record *f)
 	const char *tun, *app;
 
 	if (!r->header_done) {
-		fputs(csv_header, o);
+		csv_head(r);
 		r->header_done = true;
 	}
 	row = f->service_row ? catalogue_row(r->cat, f->service_row - 1u) : NULL;
@@ -179,7 +184,7 @@ static void csv_summary(struct report *r, const struct run_stats *s)
 {
 	(void)s;
 	if (!r->header_done) {
-		fputs(csv_header, r->out);
+		csv_head(r);
 		r->header_done = true;
 	}
 }
@@ -187,6 +192,7 @@ static void csv_summary(struct report *r, const struct run_stats *s)
 /* CSV holds flow rows only, so that it stays one table: no alert rows,
    no stats rows, no summary rows. */
 const struct report_writer report_csv_writer = {
+	.header = csv_head,
 	.flow = csv_flow,
 	.alert = NULL,
 	.interim = NULL,

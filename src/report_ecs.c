@@ -514,23 +514,13 @@ static void build_alert(struct report *r, const void *arg, enum ecs_detail d)
 	ecs_flow_event(r, arg, true, d);
 }
 
-/* The summary's time: the last packet of the flows written (a live
-   capture's summary is stamped with the wall clock). */
-static void ecs_seen(struct report *r, const struct flow_record *f)
-{
-	if (f->last_us > r->ecs_last_us)
-		r->ecs_last_us = f->last_us;
-}
-
 static void ecs_flow(struct report *r, const struct flow_record *f)
 {
-	ecs_seen(r, f);
 	ecs_emit(r, build_flow, f);
 }
 
 static void ecs_alert(struct report *r, const struct flow_record *f)
 {
-	ecs_seen(r, f);
 	ecs_emit(r, build_alert, f);
 }
 
@@ -540,7 +530,7 @@ static uint64_t summary_time(const struct report *r, const struct run_stats *s)
 {
 	if (s->last_packet_us)
 		return s->last_packet_us;
-	return s->live ? s->live->now_us : r->ecs_last_us;
+	return s->live ? s->live->now_us : r->last_flow_us;
 }
 
 /* event.created of the stats and the summary: the wall clock as the

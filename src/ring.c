@@ -96,11 +96,11 @@ bool ring_ready(struct ring *q)
 	return q->r != q->head_seen;
 }
 
-bool ring_spin(struct ring *q)
+bool ring_spin(struct ring *q, unsigned looks)
 {
 	unsigned i;
 
-	for (i = 0; i < RING_SPIN; i++) {
+	for (i = 0; i < looks; i++) {
 		if (ring_ready(q))
 			return true;
 #if defined(__x86_64__) || defined(__i386__)

@@ -1,6 +1,7 @@
 /*
  * sink.c: the outputs of a run (the contract is in sink.h).
  */
+#define _GNU_SOURCE   /* fopencookie() */
 #include "sink.h"
 
 #include <errno.h>
@@ -305,23 +306,131 @@ fail:
 	return NULL;
 }
 
+/* What a finding's waivers make of r, counted: in w, which r then
+   points to. */
+static const struct flow_record *waive(struct sink *s,
+				       const struct flow_record *r,
+				       struct flow_record *w)
+{
+	if (!s->waivers || !verdict_is_finding((enum verdict)r->verdict))
+		return r;
+	*w = *r;
+	waivers_apply(s->waivers, s->cat, w, true);
+	if (w->waived)
+		s->waived++;
+	else
+		s->unwaived++;
+	return w;
+}
+
 static void on_flow(void *ctx, const struct flow_record *r)
 {
 	struct sink *s = ctx;
 	struct flow_record w;
 
-	if (s->waivers && verdict_is_finding((enum verdict)r->verdict)) {
-		w = *r;
-		waivers_apply(s->waivers, s->cat, &w, true);
-		if (w.waived)
-			s->waived++;
-		else
-			s->unwaived++;
-		r = &w;
-	}
+	r = waive(s, r, &w);
 	report_flow(s->rep, r);
 	if (s->talk)
 		talk_add(s->talk, r);
+}
+
+/* A record a worker's formatter wrote (sink_fmt_flow()). */
+static void on_flow_text(void *ctx, const struct flow_record *r,
+			 const char *text, size_t len)
+{
+	struct sink *s = ctx;
+	struct flow_record w;
+
+	r = waive(s, r, &w);
+	report_flow_text(s->rep, r, text, len);
+	if (s->talk)
+		talk_add(s->talk, r);
+}
+
+/* ---- a flow worker's formatter ---------------------------------------- */
+
+struct sink_fmt {
+	struct report *rep;          /* the report's flow writer */
+	FILE *f;                     /* its stream, onto buf */
+	char *buf;
+	size_t n, cap;
+	bool lost;                   /* out of memory in the record */
+	struct waivers *waivers;     /* read only here */
+	const struct catalogue *cat;
+};
+
+/* The stream's writes, appended to the buffer. */
+static ssize_t fmt_write(void *cookie, const char *b, size_t len)
+{
+	struct sink_fmt *f = cookie;
+
+	if (f->cap - f->n < len) {
+		size_t cap = f->cap ? f->cap : 4096;
+		char *nb;
+
+		while (cap - f->n < len)
+			cap *= 2;
+		if (!(nb = realloc(f->buf, cap))) {
+			f->lost = true;
+			return -1;
+		}
+		f->buf = nb;
+		f->cap = cap;
+	}
+	memcpy(f->buf + f->n, b, len);
+	f->n += len;
+	return (ssize_t)len;
+}
+
+struct sink_fmt *sink_fmt_new(const struct sink *s)
+{
+	static const cookie_io_functions_t io = { .write = fmt_write };
+	struct sink_fmt *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->waivers = s->waivers;
+	f->cat = s->cat;
+	if (!(f->f = fopencookie(f, "w", io)) ||
+	    setvbuf(f->f, NULL, _IOFBF, SINK_FMT_BUF) != 0 ||
+	    !(f->rep = report_new_flow_writer(s->rep, f->f))) {
+		sink_fmt_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+const char *sink_fmt_flow(struct sink_fmt *f, const struct flow_record *r,
+			  size_t *len)
+{
+	struct flow_record w;
+
+	/* Written as the sink would write it, waived or not. */
+	if (f->waivers && verdict_is_finding((enum verdict)r->verdict)) {
+		w = *r;
+		waivers_apply(f->waivers, f->cat, &w, false);
+		r = &w;
+	}
+	f->n = 0;
+	f->lost = false;
+	report_write_flow(f->rep, r);
+	if (fflush(f->f) != 0 || f->lost) {
+		clearerr(f->f);
+		return NULL;
+	}
+	*len = f->n;
+	return f->buf;
+}
+
+void sink_fmt_free(struct sink_fmt *f)
+{
+	if (!f)
+		return;
+	report_free(f->rep);
+	if (f->f)
+		fclose(f->f);
+	free(f->buf);
+	free(f);
 }
 
 static void on_alert(void *ctx, const struct flow_record *r)
@@ -358,6 +467,7 @@ void sink_worker_out(struct sink *s, bool alerts, unsigned id,
 {
 	memset(out, 0, sizeof(*out));
 	out->flow = on_flow;
+	out->flow_text = on_flow_text;
 	out->alert = alerts ? on_alert : NULL;
 	out->frame = s->ev ? on_frame : NULL;
 	out->stats = on_stats;

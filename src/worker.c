@@ -407,6 +407,21 @@ void worker_routed(struct worker *w, const struct packet *p,
 		w->out.frame(w->out.ctx, fr);
 }
 
+void worker_prefetch(struct worker *w, const struct flow_prep *const *preps,
+		     size_t n)
+{
+	size_t i;
+
+	/* The bucket, then the flow it names, then its list neighbours:
+	   each step reads what the one before asked for. */
+	for (i = 0; i < n; i++)
+		flow_prefetch_bucket(w->ft, preps[i]);
+	for (i = 0; i < n; i++)
+		flow_prefetch(w->ft, preps[i]);
+	for (i = 0; i < n; i++)
+		flow_prefetch_links(w->ft, preps[i]);
+}
+
 void worker_expire(struct worker *w, uint64_t now_us)
 {
 	flow_expire(w->ft, now_us);

@@ -115,4 +115,61 @@ same "tunnel key --no-dpi" --no-dpi -r "$tmp/carrier-key.pcap"
 # Alerts and the gate go through the workers' queues too.
 same "demo alerts validate" --alerts --validate -r pcaps/demo.pcap
 
+# Each worker writes its flow records as text itself, in the format asked
+# for (sink.h): the CSV rows and the ECS events must be those of one
+# thread too (less what names the run and the flow ids).
+# rows FILE: CSV rows without the run_id and flow_id columns, the header
+# first, the rows sorted.
+rows() {
+	python3 -c '
+import csv, sys
+r = list(csv.reader(open(sys.argv[1], newline="")))
+if not r:
+    sys.exit(0)
+drop = {i for i, h in enumerate(r[0]) if h in ("run_id", "flow_id")}
+out = [",".join(c for i, c in enumerate(row) if i not in drop) for row in r]
+print(out[0])
+print("\n".join(sorted(out[1:])))
+' "$1"
+}
+same_text() {
+	name=$1
+	fmt=$2
+	shift 2
+	for threads in 1 "$n"; do
+		"$bin" -q --format "$fmt" --threads "$threads" "$@" \
+			>"$tmp/out" 2>"$tmp/err"
+		echo $? >"$tmp/rc.$threads"
+		if grep -Eq "$_t_sanitizer" "$tmp/err"; then
+			head -30 "$tmp/err"
+			echo 99 >"$tmp/rc.$threads"
+		fi
+		case $fmt in
+		csv) rows "$tmp/out" >"$tmp/rec.$threads" ;;
+		ecs) jq -c 'select(.event.dataset == "impwatch.flow" or
+			.event.dataset == "impwatch.alert") |
+			del(.impwatch.run_id, .impwatch.flow_id)' "$tmp/out" |
+			LC_ALL=C sort >"$tmp/rec.$threads" ;;
+		esac
+	done
+	if ! cmp -s "$tmp/rc.1" "$tmp/rc.$n"; then
+		failed "$name" "exit $(cat "$tmp/rc.1") with 1 thread, $(cat "$tmp/rc.$n") with $n"
+	elif [ "$(wc -l <"$tmp/rec.1")" -lt 3 ]; then
+		failed "$name" "fewer than 3 records"
+	elif ! cmp -s "$tmp/rec.1" "$tmp/rec.$n"; then
+		failed "$name" "records differ between 1 and $n threads"
+		diff "$tmp/rec.1" "$tmp/rec.$n" | head -10
+	else
+		ok
+	fi
+}
+same_text "demo csv" csv -r pcaps/demo.pcap
+same_text "demo ecs alerts" ecs --alerts -r pcaps/demo.pcap
+for f in csv ecs; do
+	same_text "waivers $f" $f --waivers tests/waivers/board.waivers \
+		-r pcaps/real-tls-cleartext.pcap
+	same_text "inventory $f --no-dpi" $f --no-dpi \
+		--hosts tests/hosts/site.hosts -r pcaps/demo.pcap
+done
+
 finish threads
