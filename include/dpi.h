@@ -67,6 +67,11 @@ struct dpi;
    of DPI_STATE_BYTES (config.h). NULL when memory is short or the nDPI
    library does not match the headers impwatch was built with. */
 struct dpi *dpi_new(uint32_t max_packets, uint32_t memory_mb);
+/* dpi_new() for a module made while, or after, the process's first one:
+   nDPI sets libgcrypt up in each module it makes, and that is not safe
+   on two threads at once, so this one leaves it to the first (which
+   must be made, or being made, by a dpi_new()). */
+struct dpi *dpi_new_another(uint32_t max_packets, uint32_t memory_mb);
 
 /* Free the module, the pool, and the nDPI data of any state still lent
    out (flows not finished). NULL is ignored. */

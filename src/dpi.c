@@ -57,7 +57,8 @@ static bool mark_carriers(struct dpi *d)
 	return true;
 }
 
-struct dpi *dpi_new(uint32_t max_packets, uint32_t memory_mb)
+static struct dpi *make(uint32_t max_packets, uint32_t memory_mb,
+			ndpi_init_prefs prefs)
 {
 	struct dpi *d;
 	NDPI_PROTOCOL_BITMASK all;
@@ -74,7 +75,7 @@ struct dpi *dpi_new(uint32_t max_packets, uint32_t memory_mb)
 		return NULL;
 	d->max_packets = max_packets;
 	d->st.max_states = ((uint64_t)memory_mb << 20) / DPI_STATE_BYTES;
-	d->mod = ndpi_init_detection_module(ndpi_no_prefs);
+	d->mod = ndpi_init_detection_module(prefs);
 	if (!d->mod) {
 		free(d);
 		return NULL;
@@ -88,6 +89,16 @@ struct dpi *dpi_new(uint32_t max_packets, uint32_t memory_mb)
 		return NULL;
 	}
 	return d;
+}
+
+struct dpi *dpi_new(uint32_t max_packets, uint32_t memory_mb)
+{
+	return make(max_packets, memory_mb, ndpi_dont_init_libgcrypt);
+}
+
+struct dpi *dpi_new_another(uint32_t max_packets, uint32_t memory_mb)
+{
+	return make(max_packets, memory_mb, ndpi_dont_init_libgcrypt);
 }
 
 void dpi_free(struct dpi *d)

@@ -644,68 +644,127 @@ struct module_job {
 	bool started;
 };
 
+struct modules {
+	unsigned n;
+	struct module_job *jobs;
+};
+
 static void *module_main(void *arg)
 {
 	struct module_job *j = arg;
 
-	j->dpi = dpi_new(j->lim->dpi_packets, j->lim->dpi_memory_mb);
+	j->dpi = dpi_new_another(j->lim->dpi_packets,
+				  j->lim->dpi_memory_mb);
 	return NULL;
 }
 
-/*
- * The workers' nDPI modules: the first is dpi, the others made side by
- * side, since each takes some 25 ms of one CPU (its protocols and IP
- * lists): 15 workers would otherwise wait 0.4 s. false with the engine's
- * message on err, and none kept, when one could not be made.
- */
-static bool make_modules(struct pipeline *pl, struct dpi *dpi,
-			 struct dpi **mods, FILE *err)
+struct modules *modules_start(const struct limits *lim, unsigned n)
 {
-	struct module_job *jobs = calloc(pl->n, sizeof(*jobs));
+	struct modules *m = calloc(1, sizeof(*m));
 	sigset_t all, old;
+	unsigned i;
+
+	if (!m || !(m->jobs = calloc(n, sizeof(*m->jobs)))) {
+		free(m);
+		return NULL;
+	}
+	m->n = n;
+	/* Signals are the calling thread's. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 0; i < n; i++) {
+		m->jobs[i].lim = lim;
+		m->jobs[i].started = pthread_create(&m->jobs[i].th, NULL,
+						    module_main,
+						    &m->jobs[i]) == 0;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return m;
+}
+
+/* Wait for m's modules (made here those no thread could make) and put
+   them in mods; free m. false, with none kept, when one could not be
+   made. */
+static bool modules_take(struct modules *m, struct dpi **mods)
+{
 	bool ok = true;
 	unsigned i;
 
-	mods[0] = dpi;
-	if (!jobs) {
-		fprintf(err, "impwatch: out of memory\n");
-		ok = false;
+	for (i = 0; i < m->n; i++) {
+		if (m->jobs[i].started)
+			pthread_join(m->jobs[i].th, NULL);
+		else
+			module_main(&m->jobs[i]);
+		mods[i] = m->jobs[i].dpi;
+		ok = ok && mods[i];
 	}
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	for (i = 1; ok && i < pl->n; i++) {
-		jobs[i].lim = pl->eng->lim;
-		jobs[i].started = pthread_create(&jobs[i].th, NULL,
-						 module_main, &jobs[i]) == 0;
-		if (!jobs[i].started)
-			module_main(&jobs[i]);
+	for (i = 0; !ok && i < m->n; i++) {
+		dpi_free(mods[i]);
+		mods[i] = NULL;
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	for (i = 1; ok && i < pl->n; i++) {
-		if (jobs[i].started)
-			pthread_join(jobs[i].th, NULL);
-		mods[i] = jobs[i].dpi;
-	}
-	for (i = 1; ok && i < pl->n; i++)
-		if (!mods[i])
-			ok = false;
-	if (!ok) {
-		if (jobs)
-			fprintf(err, "impwatch: cannot initialise nDPI (out of "
-				"memory, or not the libndpi impwatch was built "
-				"with)\n");
-		for (i = 0; i < pl->n; i++) {
-			dpi_free(mods[i]);
-			mods[i] = NULL;
-		}
-	}
-	free(jobs);
+	free(m->jobs);
+	free(m);
 	return ok;
 }
 
+void modules_free(struct modules *m)
+{
+	struct dpi **mods;
+	unsigned i, n;
+
+	if (!m)
+		return;
+	mods = calloc(m->n, sizeof(*mods));
+	if (!mods) {
+		/* Wait for the threads all the same. */
+		for (i = 0; i < m->n; i++)
+			if (m->jobs[i].started)
+				pthread_join(m->jobs[i].th, NULL);
+		for (i = 0; i < m->n; i++)
+			dpi_free(m->jobs[i].dpi);
+		free(m->jobs);
+		free(m);
+		return;
+	}
+	n = m->n;
+	modules_take(m, mods);
+	for (i = 0; i < n; i++)
+		dpi_free(mods[i]);
+	free(mods);
+}
+
+/*
+ * The workers' nDPI modules: the first is dpi, the others early's (made
+ * while the engine made dpi) or made side by side now. false with the
+ * engine's message on err, and none kept, when one could not be made.
+ */
+static bool make_modules(struct pipeline *pl, struct dpi *dpi,
+			 struct modules *early, struct dpi **mods, FILE *err)
+{
+	mods[0] = dpi;
+	if (early && early->n != pl->n - 1) {
+		modules_free(early);
+		early = NULL;
+	}
+	if (!early)
+		early = modules_start(pl->eng->lim, pl->n - 1);
+	if (!early) {
+		fprintf(err, "impwatch: out of memory\n");
+	} else if (modules_take(early, mods + 1)) {
+		return true;
+	} else {
+		fprintf(err, "impwatch: cannot initialise nDPI (out of memory, "
+			"or not the libndpi impwatch was built with)\n");
+	}
+	dpi_free(dpi);
+	mods[0] = NULL;
+	return false;
+}
+
 struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
-			      unsigned n, struct sink *s, bool alerts,
-			      bool discard, FILE *err)
+			      struct modules *early, unsigned n,
+			      struct sink *s, bool alerts, bool discard,
+			      FILE *err)
 {
 	struct pipeline *pl = calloc(1, sizeof(*pl));
 	struct limits rlim = *e->lim;
@@ -719,6 +778,7 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	if (!pl || !(pl->pw = calloc(n, sizeof(*pl->pw)))) {
 		free(pl);
 		dpi_free(dpi);
+		modules_free(early);
 		fprintf(err, "impwatch: out of memory\n");
 		return NULL;
 	}
@@ -747,11 +807,14 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 		pl->worker_states = dpi_stats(dpi)->max_states;
 		if (!(mods = calloc(n, sizeof(*mods)))) {
 			dpi_free(dpi);
+			modules_free(early);
 			fprintf(err, "impwatch: out of memory\n");
 			goto fail;
 		}
-		if (!make_modules(pl, dpi, mods, err))
+		if (!make_modules(pl, dpi, early, mods, err))
 			goto fail;
+	} else {
+		modules_free(early);
 	}
 	for (i = 0; i < n; i++) {
 		bool ok = worker_open(pl, i, mods ? mods[i] : NULL, alerts, err);
