@@ -321,7 +321,8 @@ static void frame_route(struct worker *w, const struct packet *p,
    the reader's flows go uninspected. */
 static void reader_dpi(struct worker *w)
 {
-	w->dpi = dpi_new(w->eng->lim->dpi_packets, w->eng->lim->dpi_memory_mb);
+	w->dpi = dpi_new_another(w->eng->lim->dpi_packets,
+				 w->eng->lim->dpi_memory_mb);
 	if (w->dpi)
 		dpi_set_max_states(w->dpi, w->route.dpi_states);
 	else
