@@ -54,6 +54,13 @@ struct report_writer {
 REPORT_FORMATS(REPORT_WRITER_DECL)
 #undef REPORT_WRITER_DECL
 
+/* A role violation's "allowed" list, in JSON and ECS alike: the rows
+   that document its port, each with the roles it allows, which roles()
+   writes as the format writes roles. */
+void report_allowed(struct jw *w, const struct catalogue *cat,
+		    const struct flow_record *f,
+		    void (*roles)(struct jw *w, const char *key, uint32_t mask));
+
 /* The alert line ("alert TIME VERDICT ...: WHY"), as the text report
    and the alert file write it. */
 void report_text_alert_line(struct report *r, const struct flow_record *f,

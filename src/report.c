@@ -91,6 +91,30 @@ void report_flow(struct report *r, const struct flow_record *f)
 		r->w->flow(r, f);
 }
 
+void report_allowed(struct jw *w, const struct catalogue *cat,
+		    const struct flow_record *f,
+		    void (*roles)(struct jw *w, const char *key, uint32_t mask))
+{
+	struct cat_hits h;
+	uint16_t i;
+
+	jw_arr(w, "allowed");
+	record_rows(cat, f, &h);
+	for (i = 0; i < h.n; i++) {
+		const struct cat_row *row = catalogue_row(cat, h.rows[i]);
+
+		jw_obj(w, NULL);
+		jw_u64(w, "table", row->table);
+		jw_str(w, "service", row->service);
+		roles(w, "from", row->from_roles);
+		roles(w, "to", row->to_roles);
+		jw_bool(w, "bidirectional",
+			row->bidir || row->sport_kind == SPORT_BIDIRECTIONAL);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
 struct report *report_new_flow_writer(const struct report *r, FILE *out)
 {
 	struct report *fw;

@@ -324,9 +324,6 @@ static void ecs_roles(struct jw *w, const char *key, uint32_t mask)
 static void ecs_inventory(struct jw *w, const struct report *r,
 			  const struct flow_record *f, enum ecs_detail d)
 {
-	struct cat_hits h;
-	uint16_t i;
-
 	if (!r->hosts)
 		return;
 	ecs_roles(w, "client_roles", f->client_host.roles);
@@ -337,23 +334,8 @@ static void ecs_inventory(struct jw *w, const struct report *r,
 		jw_str(w, "client_name", f->client_host.name);
 	if (f->server_host.name[0])
 		jw_str(w, "server_name", f->server_host.name);
-	if (f->verdict != V_ROLE_VIOLATION)
-		return;
-	jw_arr(w, "allowed");
-	record_rows(r->cat, f, &h);
-	for (i = 0; i < h.n; i++) {
-		const struct cat_row *row = catalogue_row(r->cat, h.rows[i]);
-
-		jw_obj(w, NULL);
-		jw_u64(w, "table", row->table);
-		jw_str_plain(w, "service", row->service);
-		ecs_roles(w, "from", row->from_roles);
-		ecs_roles(w, "to", row->to_roles);
-		jw_bool(w, "bidirectional",
-			row->bidir || row->sport_kind == SPORT_BIDIRECTIONAL);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
+	if (f->verdict == V_ROLE_VIOLATION)
+		report_allowed(w, r->cat, f, ecs_roles);
 }
 
 /* "impwatch": the verdict and what ECS has no field for. */

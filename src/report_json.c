@@ -92,9 +92,6 @@ static void jw_role_mask(struct jw *w, const char *key, uint32_t mask)
 static void jw_roles(struct jw *w, const struct report *r,
 		     const struct flow_record *f)
 {
-	struct cat_hits h;
-	uint16_t i;
-
 	if (!r->hosts)
 		return;
 	jw_role_mask(w, "client_roles", f->client_host.roles);
@@ -103,23 +100,8 @@ static void jw_roles(struct jw *w, const struct report *r,
 						       : NULL);
 	jw_str(w, "server_name", f->server_host.name[0] ? f->server_host.name
 						       : NULL);
-	if (f->verdict != V_ROLE_VIOLATION)
-		return;
-	jw_arr(w, "allowed");
-	record_rows(r->cat, f, &h);
-	for (i = 0; i < h.n; i++) {
-		const struct cat_row *row = catalogue_row(r->cat, h.rows[i]);
-
-		jw_obj(w, NULL);
-		jw_u64(w, "table", row->table);
-		jw_str(w, "service", row->service);
-		jw_role_mask(w, "from", row->from_roles);
-		jw_role_mask(w, "to", row->to_roles);
-		jw_bool(w, "bidirectional",
-			row->bidir || row->sport_kind == SPORT_BIDIRECTIONAL);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
+	if (f->verdict == V_ROLE_VIOLATION)
+		report_allowed(w, r->cat, f, jw_role_mask);
 }
 
 /* What every record opens with: its type, its time (the packet time of
