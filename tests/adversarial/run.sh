@@ -463,15 +463,19 @@ check interrupted-findings 0 '"inconclusive":\[\{"reason":"interrupted",[^]]*\],
 # the two files. Each flow of this capture ends idle at the next packet
 # (2 s apart, --timeout-udp 1), so records are written all along.
 "$tmp/flood" -g 2000000 20000 >"$tmp/flood-gap.pcap"
-rm -f "$tmp/hup.json" "$tmp/hup.json.1"
-timeout -k $TO $TO sh -c 'umask 022; exec "$1" -q --no-dpi --timeout-udp 1 --format json -o "$2" -r - -r pcaps/demo.pcap' \
-	sh "$bin" "$tmp/hup.json" <"$tmp/fifo" 2>"$tmp/hup.err" &
+rm -f "$tmp/hup.json" "$tmp/hup.json.1" "$tmp/hup.pid"
+# The signal goes to impwatch itself (its pid is the shell's that execs
+# it), not through timeout: timeout passes a signal on when it next runs,
+# which may be after the FIFO is closed and the run is over (a run in
+# some 10 under load wrote every flow before the SIGHUP reached it).
+timeout -k $TO $TO sh -c 'echo $$ >"$3"; umask 022; exec "$1" -q --no-dpi --timeout-udp 1 --format json -o "$2" -r - -r pcaps/demo.pcap' \
+	sh "$bin" "$tmp/hup.json" "$tmp/hup.pid" <"$tmp/fifo" 2>"$tmp/hup.err" &
 hup_pid=$!
 exec 3>"$tmp/fifo"
 # Once written, all but a pipe's worth of it has been read.
 cat "$tmp/flood-gap.pcap" >&3
 mv "$tmp/hup.json" "$tmp/hup.json.1"
-kill -HUP "$hup_pid"
+kill -HUP "$(cat "$tmp/hup.pid")"
 # The rest of standard input, then demo.pcap, go to the new file.
 exec 3>&-
 wait "$hup_pid"
