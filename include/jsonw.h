@@ -165,6 +165,9 @@ void jw_bool(struct jw *w, const char *key, bool v);
 void jw_null(struct jw *w, const char *key);
 /* v with `decimals` digits after the point ("%.1f"). */
 void jw_fixed(struct jw *w, const char *key, double v, int decimals);
+/* us microseconds as seconds with six decimals, as jw_fixed(w, key,
+   us / 1e6, 6) writes them, without printf's floating point. */
+void jw_seconds_us(struct jw *w, const char *key, uint64_t us);
 /* A value written as given: a number the caller formatted. */
 void jw_raw(struct jw *w, const char *key, const char *text);
 

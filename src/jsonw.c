@@ -197,6 +197,22 @@ void jw_fixed(struct jw *w, const char *key, double v, int decimals)
 	jw_raw(w, key, d);
 }
 
+void jw_seconds_us(struct jw *w, const char *key, uint64_t us)
+{
+	char d[8];
+	uint64_t frac = us % 1000000u;
+	int i;
+
+	jw_key(w, key);
+	jw_u64_val(w, us / 1000000u);
+	d[0] = '.';
+	for (i = 6; i >= 1; i--) {
+		d[i] = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	jw_write(w, d, 7);
+}
+
 void jw_raw(struct jw *w, const char *key, const char *text)
 {
 	jw_key(w, key);

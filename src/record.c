@@ -17,6 +17,7 @@ void record_from_flow(struct flow_record *r, const struct flow *f,
 	unsigned c2s = f->server_is_b ? 0 : 1;   /* flow.h's A-to-B is 0 */
 	char name[DPI_NAME_MAX];
 	const char *app;
+	size_t n;
 
 	memset(r, 0, offsetof(struct flow_record, app_name));
 	r->key = f->key;
@@ -70,7 +71,10 @@ void record_from_flow(struct flow_record *r, const struct flow *f,
 	}
 	(void)community_id_flow(f, cid_seed, r->community_id);
 	app = dpi ? dpi_app_name(dpi, f, name) : NULL;
-	snprintf(r->app_name, sizeof(r->app_name), "%s", app ? app : "");
+	/* Cut to fit, as snprintf would, without its cost on every flow. */
+	n = app ? strnlen(app, sizeof(r->app_name) - 1) : 0;
+	memcpy(r->app_name, app ? app : "", n);
+	r->app_name[n] = '\0';
 	if (hosts) {
 		r->client_host = hosts_lookup(hosts, flow_client_ip(f));
 		r->server_host = hosts_lookup(hosts, flow_server_ip(f));

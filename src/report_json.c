@@ -168,7 +168,7 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow_recor
 	jw_str_plain(w, "first_seen", t);
 	fmt_time_cached(&r->tc, f->last_us, t);
 	jw_str_plain(w, "last_seen", t);
-	jw_fixed(w, "duration", (double)rec_duration_us(f) / 1e6, 6);
+	jw_seconds_us(w, "duration", rec_duration_us(f));
 	jw_transport(w, "transport", f->key.proto);
 	fmt_ip(rec_client_ip(f), ip);
 	jw_str_plain(w, "client_ip", ip);

@@ -117,6 +117,45 @@ static void test_numbers(void **state)
 	free(s.data);
 }
 
+/* Microseconds as seconds: what "%.6f" of us / 1e6 writes, digit for
+   digit, from 0 to the largest 64-bit count. */
+static void test_seconds_us(void **state)
+{
+	static const uint64_t us[] = {
+		0, 1, 999999, 1000000, 1000001, 12345678, 86400000000ull,
+		1767225600123456ull, 9007199254740991ull, UINT64_MAX,
+	};
+	char want[64], got[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(us) / sizeof(us[0]); i++) {
+		struct sink s;
+		FILE *f = sink_open(&s);
+		struct jw w;
+
+		jw_init(&w, f);
+		jw_seconds_us(&w, NULL, us[i]);
+		jw_line(&w);
+		snprintf(got, sizeof(got), "%s", s.data);
+		/* The exact decimal is what is wanted; printf's agrees as
+		   long as a double divides exactly enough (to some 60
+		   years: past it, the old way was off by a microsecond). */
+		snprintf(want, sizeof(want), "%llu.%06llu\n",
+			 (unsigned long long)(us[i] / 1000000u),
+			 (unsigned long long)(us[i] % 1000000u));
+		assert_string_equal(got, want);
+		if (us[i] <= 2000000000000000ull) {
+			snprintf(want, sizeof(want), "%.6f\n",
+				 (double)us[i] / 1e6);
+			assert_string_equal(got, want);
+		}
+		jw_free(&w);
+		fclose(f);
+		free(s.data);
+	}
+}
+
 /* RFC 8259 escaping; invalid UTF-8 becomes U+FFFD; jw_strn takes a
    slice. */
 static void test_strings(void **state)
@@ -228,6 +267,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nesting),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_seconds_us),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_large_record),
 		cmocka_unit_test(test_rewind),
