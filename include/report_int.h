@@ -61,6 +61,10 @@ void report_allowed(struct jw *w, const struct catalogue *cat,
 		    const struct flow_record *f,
 		    void (*roles)(struct jw *w, const char *key, uint32_t mask));
 
+/* A live capture's libpcap counters and link state in an interim stats
+   record, JSON and ECS alike; nothing for files (live NULL). */
+void report_live_counts(struct jw *w, const struct live_stats *live);
+
 /* The alert line ("alert TIME VERDICT ...: WHY"), as the text report
    and the alert file write it. */
 void report_text_alert_line(struct report *r, const struct flow_record *f,

@@ -91,6 +91,16 @@ void report_flow(struct report *r, const struct flow_record *f)
 		r->w->flow(r, f);
 }
 
+void report_live_counts(struct jw *w, const struct live_stats *live)
+{
+	if (!live)
+		return;
+	jw_u64(w, "pcap_received", live->received);
+	jw_u64(w, "pcap_dropped", live->dropped);
+	jw_u64(w, "pcap_ifdropped", live->ifdropped);
+	jw_bool(w, "interface_down", live->down);
+}
+
 void report_allowed(struct jw *w, const struct catalogue *cat,
 		    const struct flow_record *f,
 		    void (*roles)(struct jw *w, const char *key, uint32_t mask))

@@ -557,12 +557,7 @@ static void build_interim(struct report *r, const void *arg,
 	jw_u64(w, "flows_active", s->work.flows.active);
 	jw_u64(w, "alerts", s->alerts);
 	ecs_verdicts(w, r);
-	if (s->live) {
-		jw_u64(w, "pcap_received", s->live->received);
-		jw_u64(w, "pcap_dropped", s->live->dropped);
-		jw_u64(w, "pcap_ifdropped", s->live->ifdropped);
-		jw_bool(w, "interface_down", s->live->down);
-	}
+	report_live_counts(w, s->live);
 	jw_obj_end(w);
 	jw_obj_end(w);
 }
@@ -851,6 +846,29 @@ static void ecs_agg_where(struct jw *w, uint8_t proto, uint16_t port,
 	jw_obj_end(w);
 }
 
+/* What a per-port and an application aggregate open with: the metric
+   event, where its flows went, the observer, the row, and in
+   "impwatch" the run, the verdict and the flows (left open). */
+static void ecs_agg_open(struct report *r, const struct ecs_part *p,
+			 const char *dataset, uint8_t proto, uint16_t port,
+			 uint64_t pkts, uint64_t bytes, uint16_t row,
+			 uint8_t verdict, uint64_t flows, enum ecs_detail d)
+{
+	struct jw *w = &r->jw;
+
+	ecs_open(r, summary_time(r, p->s), "metric", "network", "info",
+		 dataset);
+	jw_obj_end(w);
+	ecs_agg_where(w, proto, port, pkts, bytes);
+	ecs_observer(r);
+	ecs_rule(w, row ? catalogue_row(r->cat, row - 1u) : NULL, d);
+	jw_obj(w, "impwatch");
+	ecs_run_id(r);
+	jw_str_plain(w, "verdict", verdict_name((enum verdict)verdict));
+	jw_bool(w, "finding", verdict_is_finding((enum verdict)verdict));
+	jw_u64(w, "flows", flows);
+}
+
 /* A per-port aggregate of the summary: flows of one verdict, transport,
    server port and row. */
 static void build_port(struct report *r, const void *arg, enum ecs_detail d)
@@ -859,17 +877,8 @@ static void build_port(struct report *r, const void *arg, enum ecs_detail d)
 	const struct agg *a = p->item;
 	struct jw *w = &r->jw;
 
-	ecs_open(r, summary_time(r, p->s), "metric", "network", "info",
-		 "impwatch.port");
-	jw_obj_end(w);
-	ecs_agg_where(w, a->proto, a->port, a->pkts, a->bytes);
-	ecs_observer(r);
-	ecs_rule(w, a->row ? catalogue_row(r->cat, a->row - 1u) : NULL, d);
-	jw_obj(w, "impwatch");
-	ecs_run_id(r);
-	jw_str_plain(w, "verdict", verdict_name((enum verdict)a->verdict));
-	jw_bool(w, "finding", verdict_is_finding((enum verdict)a->verdict));
-	jw_u64(w, "flows", a->flows);
+	ecs_agg_open(r, p, "impwatch.port", a->proto, a->port, a->pkts,
+		     a->bytes, a->row, a->verdict, a->flows, d);
 	if (d != ECS_FULL)
 		jw_bool(w, "shortened", true);
 	jw_obj_end(w);
@@ -885,17 +894,8 @@ static void build_app(struct report *r, const void *arg, enum ecs_detail d)
 	const char *app = tally_app_name(r->tally, a);
 	struct jw *w = &r->jw;
 
-	ecs_open(r, summary_time(r, p->s), "metric", "network", "info",
-		 "impwatch.app");
-	jw_obj_end(w);
-	ecs_agg_where(w, a->proto, a->port, a->pkts, a->bytes);
-	ecs_observer(r);
-	ecs_rule(w, a->row ? catalogue_row(r->cat, a->row - 1u) : NULL, d);
-	jw_obj(w, "impwatch");
-	ecs_run_id(r);
-	jw_str_plain(w, "verdict", verdict_name((enum verdict)a->verdict));
-	jw_bool(w, "finding", verdict_is_finding((enum verdict)a->verdict));
-	jw_u64(w, "flows", a->flows);
+	ecs_agg_open(r, p, "impwatch.app", a->proto, a->port, a->pkts,
+		     a->bytes, a->row, a->verdict, a->flows, d);
 	if (app) {
 		jw_str(w, "app", app);
 		jw_str_plain(w, "app_source",

@@ -288,12 +288,7 @@ static void json_interim(struct report *r, const struct run_stats *s)
 	jw_u64(w, "flows_active", s->work.flows.active);
 	jw_u64(w, "alerts", s->alerts);
 	jw_verdicts(w, r);
-	if (s->live) {
-		jw_u64(w, "pcap_received", s->live->received);
-		jw_u64(w, "pcap_dropped", s->live->dropped);
-		jw_u64(w, "pcap_ifdropped", s->live->ifdropped);
-		jw_bool(w, "interface_down", s->live->down);
-	}
+	report_live_counts(w, s->live);
 	jw_obj_end(w);
 	jw_line(w);
 }
