@@ -55,6 +55,11 @@ void carriers_free(struct carriers *c);   /* NULL is ignored */
 bool carriers_see(struct carriers *c, const struct tun_layer *t,
 		  uint32_t wire_len, struct carrier **e);
 
+/* Add from's carriers and counts into into (same seed and trust): the
+   carriers of several readers, each with a table of its own, as one. A
+   carrier both list keeps into's endpoints' order. */
+void carriers_merge(struct carriers *into, const struct carriers *from);
+
 /* The listed carriers, most packets first (then by kind, id and
    endpoints): an array the caller frees; NULL when out of memory. */
 const struct carrier **carriers_sorted(const struct carriers *c, size_t *n);

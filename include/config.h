@@ -40,6 +40,12 @@
  */
 #define THREAD_RING          (4u << 20)
 #define THREAD_OUT_RING      (2u << 20)
+/* With a reader thread per interface (several -i), each reader has a
+   ring to each worker: THREAD_RING shared among them, each at least
+   THREAD_READER_RING, which holds the largest frame twice over (a
+   message is at most half a ring: ring.h). */
+#define THREAD_READER_RING   (1u << 20)
+#define PIPE_READERS_MAX     LIVE_IFACES_MAX   /* one per -i */
 #define THREAD_BATCH         256u
 #define RING_SLEEP_MS        20
 #define RING_SPIN            256       /* looks at an empty ring (some

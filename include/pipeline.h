@@ -14,9 +14,18 @@
  * the end), so a worker that gets no packets still ends idle flows; a
  * clock set back ends every worker's flows, as one table would.
  *
+ * Several -i: one reader per interface, each on a thread of its own,
+ * with a ring to every worker (R x N rings, each with one producer and
+ * one consumer); the calling thread then only takes the records, and
+ * tells the workers (a small ring each) to post their counters and to
+ * finish. A worker takes its readers' rings in turn.
+ *
  * Each worker owns its share of --max-flows and of --dpi-memory, its
- * nDPI module and its counters; the sink sums the counters (the reader's
- * are id 0, worker i's id i). Only the calling thread calls in here.
+ * nDPI module and its counters; the sink sums the counters (the first
+ * reader's are id 0, worker i's id i, the other readers' after the
+ * workers'). Threads are named impwatch-rdI and impwatch-fwK (top -H).
+ * Only the calling thread calls in here, but for the reader threads'
+ * reader_worker() and reader_serve().
  */
 #ifndef IMPWATCH_PIPELINE_H
 #define IMPWATCH_PIPELINE_H
@@ -33,17 +42,20 @@ struct pipeline;
 struct modules;
 
 /*
- * n workers (2 to THREADS_MAX, at most --max-flows) behind the reader,
- * their threads started. dpi is the engine's nDPI module (NULL with
- * --no-dpi), which the first worker takes: from now on it is the
- * pipeline's, freed on failure too; so is early, the other workers'
- * (modules_start()), or NULL. alerts: whether workers make alert
- * records. discard: workers take each packet and drop it, so that the
- * reader's own ceiling can be measured (the benchmark's --reader-only).
- * NULL with a message on err.
+ * n workers (2 to THREADS_MAX) behind nr readers (1 to
+ * PIPE_READERS_MAX; n + nr at most --max-flows), the workers' threads
+ * started. With one reader it is the calling thread's
+ * (pipeline_reader()); with more, each has a thread of its own,
+ * started by pipeline_start_readers(), and a ring to each worker. dpi
+ * is the engine's nDPI module (NULL with --no-dpi), which the first
+ * worker takes: from now on it is the pipeline's, freed on failure too;
+ * so is early, the other workers' (modules_start()), or NULL. alerts:
+ * whether workers make alert records. discard: workers take each packet
+ * and drop it, so that the reader's own ceiling can be measured (the
+ * benchmark's --reader-only). NULL with a message on err.
  */
 struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
-			      struct modules *early, unsigned n,
+			      struct modules *early, unsigned n, unsigned nr,
 			      struct sink *s, bool alerts, bool discard,
 			      FILE *err);
 
@@ -57,8 +69,38 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 struct modules *modules_start(const struct limits *lim, unsigned n);
 void modules_free(struct modules *m);
 
-/* The reader: the worker the inputs are given to. */
+/* The reader: the worker the inputs are given to (one reader). */
 struct worker *pipeline_reader(struct pipeline *pl);
+
+/*
+ * Reader threads (nr above 1): one per live interface. Each runs body
+ * (ctx[i], its reader) until the run stops, giving its frames to
+ * reader_worker() and calling reader_serve() between two reads (at
+ * least every LIVE_POLL_MS); when body returns, its flows end
+ * (END_SHUTDOWN: a capture's end), its clock's last time reaches every
+ * worker, and its counters go to the sink. Their threads take no
+ * signal. Returns the threads started: each must be told to stop, by
+ * its ctx, when fewer than nr.
+ *
+ * Meanwhile the calling thread hands their records and the workers' to
+ * the sink with pipeline_serve(), for at most ms, less when a signal
+ * comes or every reader has ended. A reader's duplicate window, clock
+ * and tunnel carriers are its own; the workers' flows are shared: both
+ * directions of a TAP meet in one flow.
+ */
+struct reader;
+typedef void (*reader_fn)(void *ctx, struct reader *rd);
+unsigned pipeline_start_readers(struct pipeline *pl, reader_fn body,
+				void *const *ctx);
+struct worker *reader_worker(struct reader *rd);
+void reader_serve(struct reader *rd);
+void pipeline_serve(struct pipeline *pl, unsigned ms);
+/* Whether every reader thread started has ended. */
+bool pipeline_readers_done(const struct pipeline *pl);
+
+/* The tunnel carriers the readers saw: with reader threads, added up
+   once they have ended (NULL before). */
+const struct carriers *pipeline_carriers(const struct pipeline *pl);
 
 /* Hand the sink every record the workers have made so far. */
 void pipeline_pump(struct pipeline *pl);
@@ -67,7 +109,8 @@ void pipeline_pump(struct pipeline *pl);
    each to answer). */
 void pipeline_stats(struct pipeline *pl);
 
-/* End the run: the reader's last frames go out, every flow of every
+/* End the run (reader threads: once told to stop; they are waited
+   for): the reader's last frames go out, every flow of every
    worker ends with why, and every record reaches the sink; then the
    counters. The threads are gone when it returns. */
 void pipeline_finish(struct pipeline *pl, enum end_reason why);

@@ -80,9 +80,10 @@ void ring_consume(struct ring *q, const struct ring_msg *m);
 void ring_release(struct ring *q);
 /* Consumer: whether a message is published (reads the head). */
 bool ring_ready(struct ring *q);
-/* Consumer: whether one is published within looks looks, the CPU told
-   it is a wait loop between them. */
-bool ring_spin(struct ring *q, unsigned looks);
+/* Consumer: whether ready(ctx) (a message published in any of its
+   rings) within looks looks, the CPU told it is a wait loop between
+   them. */
+bool ring_spin(bool (*ready)(void *ctx), void *ctx, unsigned looks);
 
 /* Sleep on w unless ready(ctx) is true once the sleep is announced, at
    most RING_SLEEP_MS. */

@@ -109,6 +109,44 @@ bool carriers_see(struct carriers *c, const struct tun_layer *t,
 	return s->trusted;
 }
 
+void carriers_merge(struct carriers *into, const struct carriers *from)
+{
+	struct tun_layer t;
+	struct carrier *s;
+	size_t i;
+	uint32_t k;
+
+	into->unlisted_pkts += from->unlisted_pkts;
+	for (i = 0; i < CARRIER_SLOTS; i++) {
+		const struct carrier *e = &from->slot[i];
+
+		if (!e->kind)
+			continue;
+		memset(&t, 0, sizeof(t));
+		t.src = e->src;
+		t.dst = e->dst;
+		t.id = e->id;
+		t.kind = e->kind;
+		t.family = e->family;
+		t.has_id = e->has_id;
+		k = (uint32_t)carrier_hash(into, &t) & (CARRIER_SLOTS - 1);
+		while ((s = &into->slot[k])->kind && !same_carrier(s, &t))
+			k = (k + 1) & (CARRIER_SLOTS - 1);
+		if (!s->kind) {
+			if (into->n == MAX_CARRIERS) {
+				into->unlisted_pkts += e->packets;
+				continue;
+			}
+			*s = *e;
+			into->n++;
+			continue;
+		}
+		s->packets += e->packets;
+		s->bytes += e->bytes;
+		s->flows += e->flows;
+	}
+}
+
 static int carrier_cmp(const void *x, const void *y)
 {
 	const struct carrier *a = *(const struct carrier *const *)x;

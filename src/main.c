@@ -9,6 +9,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +39,30 @@
 
 #define ERR_MAX 512             /* one line of error text */
 
+/* Why live readers stop: the first reason given stands. */
+enum halt { HALT_NONE = 0, HALT_DRAIN, HALT_COUNT, HALT_ERROR };
+
+struct run;
+
+/* The interfaces one thread reads: every -i when one thread reads them
+   all, one each with reader threads (pipeline.h). */
+struct capset {
+	struct run *r;
+	struct worker *w;          /* where its frames go */
+	bool own_thread;           /* a reader thread's (pipeline.h) */
+	struct live **lives;       /* in r->lives */
+	size_t first, n;           /* its -i: first to first + n - 1 */
+	size_t err_if;             /* the interface a capture error names */
+	char err[ERR_MAX];         /* and the error */
+	bool failed;
+	uint64_t stop_us;          /* wall clock when the capture was stopped */
+	bool draining;             /* reading what the kernel held at the stop */
+	bool past_stop;            /* ... and a packet from after it came */
+	pthread_mutex_t mu;        /* reader threads: guards ls */
+	struct live_stats ls;      /* its interfaces' counters, lately */
+	uint64_t ls_at;            /* when they were read (monotonic) */
+};
+
 /* A run: what every part reads (the engine), the per-packet path (one
    worker, or a reader and its flow workers), the outputs (the sink); the
    inputs, and progress. */
@@ -56,12 +82,13 @@ struct run {
 	struct live *live;         /* the first interface's; NULL: files */
 	struct live *lives[LIVE_IFACES_MAX];   /* every -i, in order */
 	size_t n_live;
-	size_t err_if;             /* the interface a capture error names */
 	char ifnames[LIVE_IFACES_MAX * 24];    /* "eth1,eth2" for reports */
 	struct live_stats ls;
-	uint64_t stop_us;          /* wall clock when the capture was stopped */
-	bool draining;             /* reading what the kernel held at the stop */
-	bool past_stop;            /* ... and a packet from after it came */
+	struct capset caps[LIVE_IFACES_MAX];   /* who reads which -i */
+	size_t n_caps;
+	_Atomic int halt;          /* live: why the readers stop (enum halt) */
+	_Atomic uint64_t claimed;  /* --count: frames the readers may read */
+	_Atomic uint64_t counted;  /* ... and have read */
 	struct progress prog;      /* on: stderr is a terminal, not --quiet */
 };
 
@@ -214,13 +241,13 @@ static void reopen_outputs(struct run *r)
 static void on_packet(void *ctx, int dlt, uint64_t ts_us, const uint8_t *bytes,
 		      uint32_t caplen, uint32_t wire_len)
 {
-	struct run *r = ctx;
+	struct capset *cs = ctx;
 
 	/* Reading what the kernel held at the stop: a packet stamped
 	   after it is the last one read. */
-	if (r->draining && ts_us > r->stop_us)
-		r->past_stop = true;
-	worker_packet(r->w, dlt, ts_us, bytes, caplen, wire_len);
+	if (cs->draining && ts_us > cs->stop_us)
+		cs->past_stop = true;
+	worker_packet(cs->w, dlt, ts_us, bytes, caplen, wire_len);
 }
 
 /* From a file, frames go through the flow table in batches. */
@@ -313,8 +340,49 @@ static bool read_files(struct run *r)
 	return ok;
 }
 
-/* The capture counters of every interface, added up in r->ls; an
-   interface is down when any is. */
+/* Add one interface's capture counters into sum; an interface is down
+   when any is. */
+static void live_stats_add(struct live_stats *sum, const struct live_stats *one)
+{
+	sum->received += one->received;
+	sum->dropped += one->dropped;
+	sum->ifdropped += one->ifdropped;
+	sum->went_down += one->went_down;
+	sum->down_us += one->down_us;
+	sum->down |= one->down;
+}
+
+/* The capture counters of cs's interfaces, added up in st (zeroed). */
+static void capset_counters(struct capset *cs, struct live_stats *st)
+{
+	struct live_stats one;
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < cs->n; i++) {
+		memset(&one, 0, sizeof(one));
+		live_counters(cs->lives[i], &one);
+		live_stats_add(st, &one);
+	}
+}
+
+/* A reader thread keeps its interface's counters where the calling
+   thread reads them, at most LIVE_POLL_MS old (and at its end). */
+static void capset_publish(struct capset *cs, bool now)
+{
+	struct live_stats st;
+	uint64_t t = mono_us();
+
+	if (!now && t - cs->ls_at < LIVE_POLL_MS * 1000u)
+		return;
+	capset_counters(cs, &st);
+	pthread_mutex_lock(&cs->mu);
+	cs->ls = st;
+	cs->ls_at = t;
+	pthread_mutex_unlock(&cs->mu);
+}
+
+/* The capture counters of every interface, added up in r->ls. */
 static void live_counters_all(struct run *r)
 {
 	struct live_stats st;
@@ -323,15 +391,17 @@ static void live_counters_all(struct run *r)
 	r->ls.received = r->ls.dropped = r->ls.ifdropped = 0;
 	r->ls.went_down = r->ls.down_us = 0;
 	r->ls.down = false;
-	for (i = 0; i < r->n_live; i++) {
-		memset(&st, 0, sizeof(st));
-		live_counters(r->lives[i], &st);
-		r->ls.received += st.received;
-		r->ls.dropped += st.dropped;
-		r->ls.ifdropped += st.ifdropped;
-		r->ls.went_down += st.went_down;
-		r->ls.down_us += st.down_us;
-		r->ls.down |= st.down;
+	for (i = 0; i < r->n_caps; i++) {
+		struct capset *cs = &r->caps[i];
+
+		if (cs->own_thread) {
+			pthread_mutex_lock(&cs->mu);
+			st = cs->ls;
+			pthread_mutex_unlock(&cs->mu);
+		} else {
+			capset_counters(cs, &st);
+		}
+		live_stats_add(&r->ls, &st);
 	}
 }
 
@@ -339,13 +409,14 @@ static void live_counters_all(struct run *r)
 static void fill_stats(struct run *r, struct run_stats *s)
 {
 	memset(s, 0, sizeof(*s));
+	/* Once finished, every worker posted its last. */
 	if (r->pl && !r->finished)
 		pipeline_stats(r->pl);
-	else
+	else if (!r->pl)
 		worker_post_stats(r->w);
 	sink_stats(r->sink, s);
 	s->threads = r->threads;
-	s->carriers = worker_carriers(r->w);
+	s->carriers = r->pl ? pipeline_carriers(r->pl) : worker_carriers(r->w);
 	s->trust = r->eng.trust;
 	s->files = r->files;
 	s->n_files = r->opt->n_iface ? 0 : r->opt->n_inputs;
@@ -392,27 +463,28 @@ static void judge_run(struct run *r, struct run_stats *s, struct gate *g,
 }
 
 /* Say on standard error (the journal, under a service manager) when an
-   interface goes down and comes back. false when one disappeared. */
-static bool watch_link(struct run *r, char *err, size_t errlen)
+   interface of cs goes down and comes back. false when one disappeared. */
+static bool watch_link(struct capset *cs)
 {
+	const struct options *o = cs->r->opt;
 	struct live_stats st;
 	size_t i;
 
-	for (i = 0; i < r->n_live; i++) {
-		switch (live_link(r->lives[i], err, errlen)) {
+	for (i = 0; i < cs->n; i++) {
+		switch (live_link(cs->lives[i], cs->err, sizeof(cs->err))) {
 		case LIVE_LINK_DOWN:
 			fprintf(stderr, "impwatch: %s: the interface went down; "
 				"capture resumes when it is back\n",
-				r->opt->iface[i]);
+				o->iface[cs->first + i]);
 			break;
 		case LIVE_LINK_BACK:
-			live_counters(r->lives[i], &st);
+			live_counters(cs->lives[i], &st);
 			fprintf(stderr, "impwatch: %s: the interface is back (down "
-				"%.1f s in all)\n", r->opt->iface[i],
+				"%.1f s in all)\n", o->iface[cs->first + i],
 				(double)st.down_us / 1e6);
 			break;
 		case LIVE_LINK_GONE:
-			r->err_if = i;
+			cs->err_if = cs->first + i;
 			return false;
 		case LIVE_LINK_SAME:
 			break;
@@ -421,23 +493,53 @@ static bool watch_link(struct run *r, char *err, size_t errlen)
 	return true;
 }
 
-/* The packets ready on every interface, each read up to --count: the
-   largest batch one gave (LIVE_BATCH: read on), or -1 with err set and
-   r->err_if naming the interface. */
-static int dispatch_all(struct run *r, char *err, size_t errlen)
+/* --count: up to want frames more the caller may read (readers of
+   several interfaces share the count), 0 when none is left; each
+   frame claimed and not read is given back with count_read(). */
+static uint64_t count_claim(struct run *r, uint64_t want)
 {
-	struct options *o = r->opt;
+	uint64_t c = atomic_load(&r->claimed), left;
+
+	do {
+		left = r->opt->count - c;
+		if (left == 0)
+			return 0;
+		if (want > left)
+			want = left;
+	} while (!atomic_compare_exchange_weak(&r->claimed, &c, c + want));
+	return want;
+}
+
+static void count_read(struct run *r, uint64_t claimed, uint64_t got)
+{
+	atomic_fetch_add(&r->counted, got);
+	atomic_fetch_sub(&r->claimed, claimed - got);
+}
+
+static bool count_reached(struct run *r)
+{
+	return r->opt->count && atomic_load(&r->counted) >= r->opt->count;
+}
+
+/* The packets ready on every interface of cs, each read up to --count:
+   the largest batch one gave (LIVE_BATCH: read on), or -1 with cs's
+   err and err_if set. */
+static int dispatch_all(struct capset *cs)
+{
+	struct run *r = cs->r;
+	uint64_t claim = 0;
 	int n, most = 0;
 	size_t i;
 
-	for (i = 0; i < r->n_live; i++) {
-		uint64_t left = o->count ? o->count - worker_packets(r->w) : 0;
-
-		if (o->count && left == 0)
+	for (i = 0; i < cs->n; i++) {
+		if (r->opt->count && !(claim = count_claim(r, LIVE_BATCH)))
 			break;
-		n = live_dispatch(r->lives[i], left, on_packet, r, err, errlen);
+		n = live_dispatch(cs->lives[i], claim, on_packet, cs, cs->err,
+				  sizeof(cs->err));
+		if (r->opt->count)
+			count_read(r, claim, n > 0 ? (uint64_t)n : 0);
 		if (n < 0) {
-			r->err_if = i;
+			cs->err_if = cs->first + i;
 			return -1;
 		}
 		if (n > most)
@@ -453,20 +555,15 @@ static int dispatch_all(struct run *r, char *err, size_t errlen)
  * nothing came for that long, a packet stamped after the stop came (a
  * busy link), --count was reached, or LIVE_DRAIN_MS went by.
  */
-static bool drain_live(struct run *r, char *err, size_t errlen)
+static bool drain_live(struct capset *cs)
 {
-	struct options *o = r->opt;
 	uint64_t t0 = mono_us(), last = t0, now;
 	int n;
 
-	r->stop_us = wall_us();
-	r->draining = true;
-	while (!r->past_stop) {
-		uint64_t left = o->count ? o->count - worker_packets(r->w) : 0;
-
-		if (o->count && left == 0)
-			break;
-		n = dispatch_all(r, err, errlen);
+	cs->stop_us = wall_us();
+	cs->draining = true;
+	while (!cs->past_stop && !count_reached(cs->r)) {
+		n = dispatch_all(cs);
 		if (n < 0)
 			return false;
 		now = mono_us();
@@ -475,20 +572,108 @@ static bool drain_live(struct run *r, char *err, size_t errlen)
 		if (now - t0 >= LIVE_DRAIN_MS * 1000u ||
 		    now - last >= (2 * LIVE_BLOCK_MS + LIVE_POLL_MS / 2) * 1000u)
 			break;
-		if (n == 0 && live_wait_all(r->lives, r->n_live, LIVE_BLOCK_MS,
-					    err, errlen) < 0)
+		if (n == 0 && live_wait_all(cs->lives, cs->n, LIVE_BLOCK_MS,
+					    cs->err, sizeof(cs->err)) < 0)
 			return false;
 	}
-	r->draining = false;
+	cs->draining = false;
 	return true;
 }
 
+/* Stop the readers for why, unless they stop already. */
+static void halt_readers(struct run *r, enum halt why)
+{
+	int none = HALT_NONE;
+
+	atomic_compare_exchange_strong(&r->halt, &none, (int)why);
+}
+
 /*
- * Capture until a signal, --duration or --count. The handle does not
- * block: the loop waits on its descriptor at most until the next timer
- * (--duration, --report-every, LIVE_POLL_MS), so timers, idle timeouts,
- * signals and SIGHUP are served on a silent link too. false on a capture
- * error (reported).
+ * Live capture on the thread of cs (the calling thread with one
+ * reader): wait for frames at most timeout_ms, read them, watch the
+ * links, tell the worker the time. false when the capture failed
+ * (cs->err says why) or --count is reached.
+ */
+static bool capset_read(struct capset *cs, unsigned timeout_ms, bool *full)
+{
+	int n;
+
+	/* A full batch: more may be ready, read on without waiting. */
+	if (!*full && live_wait_all(cs->lives, cs->n, (int)timeout_ms,
+				    cs->err, sizeof(cs->err)) < 0)
+		return false;
+	n = dispatch_all(cs);
+	if (n < 0 || !watch_link(cs))
+		return false;
+	*full = n >= LIVE_BATCH;
+	worker_tick(cs->w, wall_us());
+	return !count_reached(cs->r);
+}
+
+/* A reader thread (pipeline.h): its interface until the run stops,
+   then what its kernel ring still holds when a signal or --duration
+   stopped it. */
+static void reader_body(void *ctx, struct reader *rd)
+{
+	struct capset *cs = ctx;
+	struct run *r = cs->r;
+	bool full = false;
+
+	cs->w = reader_worker(rd);
+	while (atomic_load(&r->halt) == HALT_NONE) {
+		if (!capset_read(cs, LIVE_POLL_MS, &full)) {
+			if (count_reached(r)) {
+				halt_readers(r, HALT_COUNT);
+			} else {
+				cs->failed = true;
+				halt_readers(r, HALT_ERROR);
+			}
+			break;
+		}
+		reader_serve(rd);
+		capset_publish(cs, false);
+	}
+	if (!cs->failed && atomic_load(&r->halt) == HALT_DRAIN &&
+	    !drain_live(cs))
+		cs->failed = true;
+	capset_publish(cs, true);
+}
+
+/* The capture's error, said once per interface that failed. */
+static void say_capture_errors(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_caps; i++)
+		if (r->caps[i].failed)
+			fprintf(stderr, "impwatch: %s: %s\n",
+				r->opt->iface[r->caps[i].err_if],
+				r->caps[i].err);
+}
+
+/* The time to the next timer of capture_live(), in ms, from now (us
+   since the start): --duration, --report-every, LIVE_POLL_MS. */
+static unsigned next_wait_ms(struct run *r, uint64_t now, uint64_t next_report)
+{
+	uint64_t end = (uint64_t)r->opt->duration * 1000000u;
+	uint64_t every = (uint64_t)r->opt->report_every * 1000000u;
+	uint64_t wait = LIVE_POLL_MS * 1000u;
+
+	if (end && end - now < wait)
+		wait = end - now;
+	if (every && next_report > now && next_report - now < wait)
+		wait = next_report - now;
+	return (unsigned)((wait + 999) / 1000);
+}
+
+/*
+ * Capture until a signal, --duration or --count. The handles do not
+ * block: the loop waits at most until the next timer (--duration,
+ * --report-every, LIVE_POLL_MS), so timers, idle timeouts, signals and
+ * SIGHUP are served on a silent link too. With reader threads (several
+ * -i and flow workers), each reads its interface and this thread hands
+ * the records to the sink meanwhile. false on a capture error
+ * (reported).
  */
 static bool capture_live(struct run *r)
 {
@@ -498,35 +683,35 @@ static bool capture_live(struct run *r)
 	uint64_t end = (uint64_t)o->duration * 1000000u;
 	uint64_t every = (uint64_t)o->report_every * 1000000u;
 	uint64_t next_report = every;
-	char err[ERR_MAX];
-	int n = 0;
+	void *ctx[LIVE_IFACES_MAX];
+	bool threaded = r->n_caps > 1, full = false, ok = true;
+	size_t i;
 
 	r->ls.started_us = wall_us();
-	while (!stop_flag) {
+	for (i = 0; i < r->n_caps; i++)
+		ctx[i] = &r->caps[i];
+	if (threaded && pipeline_start_readers(r->pl, reader_body, ctx) <
+			r->n_caps) {
+		fprintf(stderr, "impwatch: cannot start a reader per interface\n");
+		halt_readers(r, HALT_ERROR);
+		ok = false;
+	}
+	while (!stop_flag && atomic_load(&r->halt) == HALT_NONE) {
 		if (hup_flag)
 			reopen_outputs(r);
-		/* A full batch: more may be ready, read on without waiting. */
-		if (n < LIVE_BATCH) {
-			uint64_t wait = LIVE_POLL_MS * 1000u;
-
-			now = mono_us() - t0;
-			if (end && end - now < wait)
-				wait = end - now;
-			if (every && next_report > now && next_report - now < wait)
-				wait = next_report - now;
-			if (live_wait_all(r->lives, r->n_live,
-					  (int)((wait + 999) / 1000), err,
-					  sizeof(err)) < 0)
-				goto fail;
-			if (stop_flag)
-				break;
+		now = mono_us() - t0;
+		if (threaded) {
+			pipeline_serve(r->pl, next_wait_ms(r, now, next_report));
+		} else if (!capset_read(&r->caps[0],
+					next_wait_ms(r, now, next_report),
+					&full)) {
+			if (count_reached(r))
+				return true;
+			r->caps[0].failed = true;
+			break;
 		}
-		n = dispatch_all(r, err, sizeof(err));
-		if (n < 0 || !watch_link(r, err, sizeof(err)))
-			goto fail;
-		worker_tick(r->w, wall_us());
-		if (o->count && worker_packets(r->w) >= o->count)
-			return true;
+		if (stop_flag)
+			break;
 		now = mono_us() - t0;
 		if (end && now >= end)
 			break;
@@ -537,11 +722,42 @@ static bool capture_live(struct run *r)
 				next_report += every;
 		}
 	}
-	if (drain_live(r, err, sizeof(err)))
-		return true;
-fail:
-	fprintf(stderr, "impwatch: %s: %s\n", o->iface[r->err_if], err);
-	return false;
+	if (threaded) {
+		/* The readers read what their kernel rings hold, then end. */
+		halt_readers(r, HALT_DRAIN);
+		while (!pipeline_readers_done(r->pl)) {
+			if (hup_flag)
+				reopen_outputs(r);
+			pipeline_serve(r->pl, LIVE_POLL_MS);
+		}
+	} else if (!r->caps[0].failed && !drain_live(&r->caps[0])) {
+		r->caps[0].failed = true;
+	}
+	for (i = 0; i < r->n_caps; i++)
+		if (r->caps[i].failed)
+			ok = false;
+	say_capture_errors(r);
+	return ok;
+}
+
+/* Who reads which interface: one reader thread each when there are
+   several and flow workers, else the calling thread all of them. */
+static void capsets_init(struct run *r)
+{
+	size_t i, n = r->pl && r->n_live > 1 ? r->n_live : 1;
+
+	r->n_caps = r->n_live ? n : 0;
+	for (i = 0; i < r->n_caps; i++) {
+		struct capset *cs = &r->caps[i];
+
+		cs->r = r;
+		cs->lives = r->lives + i;
+		cs->first = i;
+		cs->n = n > 1 ? 1 : r->n_live;
+		cs->w = n > 1 ? NULL : r->w;
+		cs->own_thread = n > 1;
+		pthread_mutex_init(&cs->mu, NULL);
+	}
 }
 
 /* The outputs, as the options name them. */
@@ -570,8 +786,14 @@ static void sink_cfg_of(const struct options *o, struct sink_cfg *c)
 	c->workers = 1;
 }
 
+/* The readers of a run with flow workers: one per -i, or one. */
+static unsigned run_readers(const struct options *o)
+{
+	return o->n_iface > 1 ? (unsigned)o->n_iface : 1;
+}
+
 /* The flow workers of the run: --threads, or the online CPUs (at most
-   THREADS_MAX); each needs a flow of --max-flows, and the reader one. */
+   THREADS_MAX); each needs a flow of --max-flows, and each reader one. */
 static unsigned run_threads(const struct options *o)
 {
 	long n = o->threads;
@@ -582,8 +804,8 @@ static unsigned run_threads(const struct options *o)
 		n = 1;
 	if (n > (long)THREADS_MAX)
 		n = THREADS_MAX;
-	if (n >= (long)o->lim.max_flows)
-		n = (long)o->lim.max_flows - 1;
+	if (n + (long)run_readers(o) > (long)o->lim.max_flows)
+		n = (long)o->lim.max_flows - (long)run_readers(o);
 	return n < 1 ? 1 : (unsigned)n;
 }
 
@@ -661,7 +883,7 @@ static int run_open(struct run *r, struct dpi **dpi,
 	sc.waivers = waivers;
 	/* The reader's counters, then each flow worker's. */
 	if (r->threads > 1)
-		sc.workers = r->threads + 1;
+		sc.workers = r->threads + run_readers(o);
 	if (r->live)
 		sc.evidence_dlt = live_datalink(r->live);
 	r->sink = sink_open(&r->eng, &sc, stderr);
@@ -683,16 +905,20 @@ static int run_open(struct run *r, struct dpi **dpi,
 	}
 	if (r->threads > 1) {
 		r->pl = pipeline_new(&r->eng, *dpi, r->early, r->threads,
-				     r->sink, alerts, o->reader_only, stderr);
+				     run_readers(o), r->sink, alerts,
+				     o->reader_only, stderr);
 		*dpi = NULL;   /* the pipeline's now, or freed */
 		r->early = NULL;
 		r->w = r->pl ? pipeline_reader(r->pl) : NULL;
-		return r->pl ? 0 : -1;
+	} else {
+		sink_worker_out(r->sink, alerts, 0, &out);
+		r->w = worker_new(&r->eng, *dpi, &out, stderr);
+		*dpi = NULL;   /* the worker's now, or freed */
 	}
-	sink_worker_out(r->sink, alerts, 0, &out);
-	r->w = worker_new(&r->eng, *dpi, &out, stderr);
-	*dpi = NULL;   /* the worker's now, or freed */
-	return r->w ? 0 : -1;
+	if (!r->w)
+		return -1;
+	capsets_init(r);
+	return 0;
 }
 
 static int run(struct options *o, const char *command_line)
@@ -764,6 +990,8 @@ out:
 		status = EXIT_INPUT_ERROR;
 	if (!input_ok)
 		status = EXIT_INPUT_ERROR;
+	for (size_t i = 0; i < r.n_caps; i++)
+		pthread_mutex_destroy(&r.caps[i].mu);
 	for (size_t i = 0; i < r.n_live; i++)
 		live_close(r.lives[i]);
 	if (r.pl)

@@ -2,9 +2,12 @@
  * pipeline.c: the reader, its flow workers and the way back to the sink
  * (the contract is in pipeline.h).
  */
+#define _GNU_SOURCE   /* pthread_setname_np() */
 #include "pipeline.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <time.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -77,40 +80,70 @@ struct out_stats {
 	struct worker_stats s;
 };
 
-struct pworker {
+/* A thread's records on their way to the calling thread, which alone
+   hands them to the sink: a flow worker's, and a reader thread's. */
+struct outq {
 	struct pipeline *pl;
-	unsigned id;                 /* 1..n: the reader is 0 */
-	struct worker *w;
-	struct ring in, out;
-	struct waiter wake;          /* the worker's thread sleeps here */
+	unsigned id;                 /* its counters' and flow ids' slot */
+	struct ring ring;
+	struct waiter *wake;         /* its thread sleeps here */
 	struct worker_out to_sink;   /* the sink's callbacks for its records */
 	struct sink_fmt *fmt;        /* writes its flow records as text, or
 	                                NULL: the sink does */
+	bool done;                   /* its OUT_DONE came */
+	bool stats_due;              /* an OUT_STATS is awaited */
+};
+
+struct pworker {
+	struct outq q;               /* first: the callbacks' ctx */
+	unsigned k;                  /* 0..n-1 */
+	struct worker *w;
+	struct ring ctl;             /* IN_STATS, IN_FINISH: from the calling
+	                                thread */
+	struct waiter wake;          /* the worker's thread sleeps here */
 	pthread_t th;
 	bool started;
-	bool done;                   /* its OUT_DONE came */
-	unsigned pending;            /* packets committed, not published */
-	unsigned since_release;      /* worker side: messages consumed */
+	unsigned since_release[PIPE_READERS_MAX];   /* per reader: messages
+	                                               consumed, not released */
+};
+
+/* A reader: the calling thread's (one), or one thread per interface. */
+struct preader {
+	struct outq q;               /* its thread's records (threads only) */
+	struct pipeline *pl;
+	unsigned idx;
+	struct worker *w;
+	struct ring *to;             /* to[k]: its ring to worker k */
+	unsigned *pending;           /* per worker: committed, not published */
+	struct waiter wake;          /* its thread waits for room here */
+	struct waiter *room_wake;    /* the waiter of whoever fills its rings */
+	uint64_t last_tick;          /* clock time last sent to every worker */
+	uint64_t now_us;             /* the clock's time at the last packet */
+	unsigned since_pump;         /* packets routed since the last pump */
+	unsigned stats_seen;         /* the last request answered */
+	reader_fn body;
+	void *ctx;
+	pthread_t th;
+	bool started;
 };
 
 struct pipeline {
 	const struct engine *eng;
-	unsigned n;
+	unsigned n;                  /* workers */
+	unsigned nr;                 /* readers */
+	bool threaded;               /* the readers have threads of their own */
 	struct pworker *pw;
-	struct worker *reader;
+	struct preader *rd;
 	struct sink *sink;
 	struct waiter wake;          /* the calling thread sleeps here */
 	bool bytes;                  /* workers read frames' bytes */
 	bool discard;                /* workers drop packets (the reader's
 	                                ceiling, measured by the benchmark) */
-	uint64_t last_tick;          /* clock time last sent to every worker */
-	uint64_t now_us;             /* the clock's time at the last packet */
-	unsigned stats_due;          /* OUT_STATS awaited */
-	unsigned done;               /* OUT_DONE received */
-	unsigned since_pump;         /* packets routed since the last pump */
+	_Atomic unsigned stats_req;  /* reader threads: counters asked for */
 	uint64_t worker_states;      /* nDPI states the workers share */
-	uint32_t worker_flows;       /* --max-flows less the reader's table */
+	uint32_t worker_flows;       /* --max-flows less the readers' tables */
 	unsigned spin;               /* looks at an empty ring before a sleep */
+	struct carriers *carriers;   /* reader threads: theirs, added up */
 };
 
 /* A second of the clock: how often its time reaches every worker. */
@@ -126,21 +159,26 @@ struct pipeline {
 static bool in_ready(void *ctx)
 {
 	struct pworker *pw = ctx;
+	struct pipeline *pl = pw->q.pl;
+	unsigned r;
 
-	return ring_ready(&pw->in);
+	for (r = 0; r < pl->nr; r++)
+		if (ring_ready(&pl->rd[r].to[pw->k]))
+			return true;
+	return ring_ready(&pw->ctl);
 }
 
-/* The worker's records are visible to the calling thread, and it is
-   woken when it waits for them. */
-static void out_publish(struct pworker *pw)
+/* A thread's records are visible to the calling thread, and it is woken
+   when it waits for them. */
+static void out_publish(struct outq *q)
 {
-	ring_publish(&pw->out);
-	waiter_wake(&pw->pl->wake);
+	ring_publish(&q->ring);
+	waiter_wake(&q->pl->wake);
 }
 
-/* Whether the worker's record ring has room for what it waits to put. */
+/* Whether a record ring has room for what its thread waits to put. */
 struct room_wait {
-	struct pworker *pw;
+	struct outq *q;
 	uint32_t len;
 };
 
@@ -148,53 +186,53 @@ static bool out_room(void *ctx)
 {
 	struct room_wait *rw = ctx;
 
-	return ring_has_room(&rw->pw->out, rw->len);
+	return ring_has_room(&rw->q->ring, rw->len);
 }
 
 /* Room for a record in the ring back to the sink: when it is full, what
-   is in it is published and the worker waits for the calling thread to
+   is in it is published and the thread waits for the calling thread to
    take it. */
-static struct ring_msg *out_reserve(struct pworker *pw, uint32_t len,
+static struct ring_msg *out_reserve(struct outq *q, uint32_t len,
 				    uint32_t type)
 {
 	struct ring_msg *m;
-	struct room_wait rw = { pw, len };
+	struct room_wait rw = { q, len };
 
-	while (!(m = ring_reserve(&pw->out, len, type))) {
-		out_publish(pw);
-		waiter_sleep(&pw->wake, out_room, &rw);
+	while (!(m = ring_reserve(&q->ring, len, type))) {
+		out_publish(q);
+		waiter_sleep(q->wake, out_room, &rw);
 	}
 	return m;
 }
 
-static void push_record(struct pworker *pw, const struct flow_record *r,
+static void push_record(struct outq *q, const struct flow_record *r,
 			uint32_t type)
 {
 	struct out_record *m = (struct out_record *)(void *)
-		out_reserve(pw, sizeof(*m), type);
+		out_reserve(q, sizeof(*m), type);
 
 	m->r = *r;
-	ring_commit(&pw->out, &m->h);
+	ring_commit(&q->ring, &m->h);
 }
 
 static void to_flow(void *ctx, const struct flow_record *r)
 {
-	struct pworker *pw = ctx;
+	struct outq *q = ctx;
 	struct out_text *m;
 	const char *text;
 	size_t len;
 
-	if (!pw->fmt || !(text = sink_fmt_flow(pw->fmt, r, &len)) ||
+	if (!q->fmt || !(text = sink_fmt_flow(q->fmt, r, &len)) ||
 	    len > THREAD_TEXT_MAX) {
-		push_record(pw, r, OUT_FLOW);
+		push_record(q, r, OUT_FLOW);
 		return;
 	}
-	m = (struct out_text *)(void *)out_reserve(pw,
+	m = (struct out_text *)(void *)out_reserve(q,
 		(uint32_t)(sizeof(*m) + len), OUT_TEXT);
 	m->r = *r;
 	m->len = (uint32_t)len;
 	memcpy(m + 1, text, len);
-	ring_commit(&pw->out, &m->h);
+	ring_commit(&q->ring, &m->h);
 }
 
 static void to_alert(void *ctx, const struct flow_record *r)
@@ -204,28 +242,42 @@ static void to_alert(void *ctx, const struct flow_record *r)
 
 static void to_frame(void *ctx, const struct frame_record *fr)
 {
-	struct pworker *pw = ctx;
+	struct outq *q = ctx;
 	struct out_frame *m = (struct out_frame *)(void *)
-		out_reserve(pw, (uint32_t)sizeof(*m) + fr->caplen, OUT_FRAME);
+		out_reserve(q, (uint32_t)sizeof(*m) + fr->caplen, OUT_FRAME);
 
 	m->ts_us = fr->ts_us;
 	m->caplen = fr->caplen;
 	m->wire_len = fr->wire_len;
 	m->dlt = fr->dlt;
 	memcpy(m + 1, fr->bytes, fr->caplen);
-	ring_commit(&pw->out, &m->h);
+	ring_commit(&q->ring, &m->h);
 }
 
 static void to_stats(void *ctx, unsigned id, const struct worker_stats *s)
 {
-	struct pworker *pw = ctx;
+	struct outq *q = ctx;
 	struct out_stats *m = (struct out_stats *)(void *)
-		out_reserve(pw, sizeof(*m), OUT_STATS);
+		out_reserve(q, sizeof(*m), OUT_STATS);
 
 	(void)id;
 	m->s = *s;
-	ring_commit(&pw->out, &m->h);
-	out_publish(pw);
+	ring_commit(&q->ring, &m->h);
+	out_publish(q);
+}
+
+/* The callbacks that send a thread's records through q. */
+static void outq_callbacks(struct outq *q, bool alerts, unsigned ids,
+			   struct worker_out *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->flow = to_flow;
+	out->alert = alerts ? to_alert : NULL;
+	out->frame = q->to_sink.frame ? to_frame : NULL;
+	out->stats = to_stats;
+	out->ctx = q;
+	out->id = q->id;
+	out->ids = ids;
 }
 
 /* One inner packet, as the reader sent it. */
@@ -250,14 +302,14 @@ static void take_packet(struct pworker *pw, const struct in_packet *m)
 	worker_routed(pw->w, &p, &m->prep, m->now_us, &fr, m->finding != 0);
 }
 
-/* One message, as the reader sent it; true for IN_FINISH. */
-static bool take_msg(struct pworker *pw, const struct ring_msg *m)
+/* One message a reader sent. */
+static void take_msg(struct pworker *pw, const struct ring_msg *m)
 {
 	const struct in_ctl *c = (const struct in_ctl *)(const void *)m;
 
 	switch (m->type) {
 	case IN_PACKET:
-		if (!pw->pl->discard)
+		if (!pw->q.pl->discard)
 			take_packet(pw, (const struct in_packet *)
 				    (const void *)m);
 		break;
@@ -267,85 +319,132 @@ static bool take_msg(struct pworker *pw, const struct ring_msg *m)
 	case IN_FLUSH:
 		worker_flush_idle(pw->w);
 		break;
-	case IN_STATS:
-		worker_post_stats(pw->w);
-		break;
-	case IN_FINISH:
-		worker_finish(pw->w, (enum end_reason)c->arg);
-		worker_post_stats(pw->w);
-		ring_commit(&pw->out, out_reserve(pw, sizeof(*m), OUT_DONE));
-		return true;
 	}
-	return false;
+}
+
+/* Hand reader r's ring back to it, and the records so far to the sink. */
+static void release_in(struct pworker *pw, unsigned r)
+{
+	struct preader *rd = &pw->q.pl->rd[r];
+
+	ring_release(&rd->to[pw->k]);
+	pw->since_release[r] = 0;
+	waiter_wake(rd->room_wake);
+	out_publish(&pw->q);
 }
 
 /*
- * The worker's thread: messages in order until IN_FINISH. They are taken
- * WORKER_AHEAD at a time, and the flows of the packets among them asked
- * of memory before the first is looked up (worker_prefetch()), as one
- * thread does for its batch (worker.c): a consumed message stays in place
- * until the ring is released.
+ * Up to WORKER_AHEAD messages from reader r, the flows of the packets
+ * among them asked of memory before the first is looked up
+ * (worker_prefetch()), as one thread does for its batch (worker.c): a
+ * consumed message stays in place until the ring is released. The
+ * number taken.
  */
-static void *worker_main(void *arg)
+static size_t take_some(struct pworker *pw, unsigned r)
 {
-	struct pworker *pw = arg;
+	struct ring *in = &pw->q.pl->rd[r].to[pw->k];
 	const struct ring_msg *m, *got[WORKER_AHEAD];
 	const struct flow_prep *preps[WORKER_AHEAD];
 	size_t i, n, np;
-	bool end = false;
 
+	for (n = np = 0; n < WORKER_AHEAD && (m = ring_peek(in)); n++) {
+		ring_consume(in, m);
+		got[n] = m;
+		if (m->type == IN_PACKET)
+			preps[np++] = &((const struct in_packet *)
+					(const void *)m)->prep;
+	}
+	if (np > 1 && !pw->q.pl->discard)
+		worker_prefetch(pw->w, preps, np);
+	for (i = 0; i < n; i++)
+		take_msg(pw, got[i]);
+	/* Room for the reader, and the records so far for the sink, a
+	   batch at a time. */
+	pw->since_release[r] += (unsigned)n;
+	if (pw->since_release[r] >= THREAD_BATCH)
+		release_in(pw, r);
+	return n;
+}
+
+/* A message from the calling thread; true for IN_FINISH, when every
+   reader has sent its last: what they sent is taken first. */
+static bool take_ctl(struct pworker *pw, const struct ring_msg *m)
+{
+	const struct in_ctl *c = (const struct in_ctl *)(const void *)m;
+	unsigned r;
+
+	if (m->type == IN_STATS) {
+		worker_post_stats(pw->w);
+		return false;
+	}
+	for (r = 0; r < pw->q.pl->nr; r++)
+		while (take_some(pw, r) > 0)
+			;
+	worker_finish(pw->w, (enum end_reason)c->arg);
+	worker_post_stats(pw->w);
+	ring_commit(&pw->q.ring, out_reserve(&pw->q, sizeof(*m), OUT_DONE));
+	for (r = 0; r < pw->q.pl->nr; r++)
+		release_in(pw, r);
+	return true;
+}
+
+/* The worker's thread: each reader's messages in order, the readers in
+   turn, until IN_FINISH. */
+static void *worker_main(void *arg)
+{
+	struct pworker *pw = arg;
+	struct pipeline *pl = pw->q.pl;
+	const struct ring_msg *m;
+	char name[16];
+	bool end = false, any;
+	unsigned r;
+
+	snprintf(name, sizeof(name), "impwatch-fw%u", pw->k);
+	pthread_setname_np(pthread_self(), name);
 	while (!end) {
-		for (n = np = 0; n < WORKER_AHEAD &&
-				 (m = ring_peek(&pw->in)); n++) {
-			ring_consume(&pw->in, m);
-			got[n] = m;
-			if (m->type == IN_PACKET)
-				preps[np++] = &((const struct in_packet *)
-						(const void *)m)->prep;
-		}
-		if (n == 0) {
-			ring_release(&pw->in);
-			pw->since_release = 0;
-			out_publish(pw);
-			/* The reader publishes every THREAD_BATCH packets: a
-			   short wait is cheaper than a sleep and a wake-up,
-			   when no other thread needs the CPU (pipeline_new()). */
-			if (!ring_spin(&pw->in, pw->pl->spin))
-				waiter_sleep(&pw->wake, in_ready, pw);
+		any = false;
+		for (r = 0; r < pl->nr; r++)
+			if (take_some(pw, r) > 0)
+				any = true;
+		if ((m = ring_peek(&pw->ctl))) {
+			ring_consume(&pw->ctl, m);
+			end = take_ctl(pw, m);
+			ring_release(&pw->ctl);
 			continue;
 		}
-		if (np > 1 && !pw->pl->discard)
-			worker_prefetch(pw->w, preps, np);
-		for (i = 0; i < n && !end; i++)
-			end = take_msg(pw, got[i]);
-		/* Room for the reader, and the records so far for the sink,
-		   a batch at a time. */
-		pw->since_release += (unsigned)n;
-		if (pw->since_release >= THREAD_BATCH || end) {
-			ring_release(&pw->in);
-			pw->since_release = 0;
-			waiter_wake(&pw->pl->wake);
-			out_publish(pw);
-		}
+		if (any)
+			continue;
+		for (r = 0; r < pl->nr; r++)
+			if (pw->since_release[r])
+				release_in(pw, r);
+		out_publish(&pw->q);
+		/* A reader publishes every THREAD_BATCH packets: a short wait
+		   is cheaper than a sleep and a wake-up, when no other thread
+		   needs the CPU (pipeline_new()). */
+		if (!ring_spin(in_ready, pw, pl->spin))
+			waiter_sleep(&pw->wake, in_ready, pw);
 	}
 	return NULL;
 }
 
 /* ---- the calling thread's side ----------------------------------------- */
 
-/* Whether any worker has records waiting. */
+/* Whether any thread has records waiting. */
 static bool records_ready(struct pipeline *pl)
 {
 	unsigned i;
 
 	for (i = 0; i < pl->n; i++)
-		if (ring_ready(&pl->pw[i].out))
+		if (ring_ready(&pl->pw[i].q.ring))
+			return true;
+	for (i = 0; pl->threaded && i < pl->nr; i++)
+		if (ring_ready(&pl->rd[i].q.ring))
 			return true;
 	return false;
 }
 
-/* Hand worker pw's records to the sink; true when there were any. */
-static bool pump_one(struct pipeline *pl, struct pworker *pw)
+/* Hand q's records to the sink; true when there were any. */
+static bool pump_one(struct outq *q)
 {
 	const struct ring_msg *m;
 	const struct out_frame *f;
@@ -353,21 +452,21 @@ static bool pump_one(struct pipeline *pl, struct pworker *pw)
 	struct frame_record fr;
 	bool any = false;
 
-	while ((m = ring_peek(&pw->out))) {
+	while ((m = ring_peek(&q->ring))) {
 		any = true;
 		switch (m->type) {
 		case OUT_FLOW:
-			pw->to_sink.flow(pw->to_sink.ctx,
+			q->to_sink.flow(q->to_sink.ctx,
 			    &((const struct out_record *)(const void *)m)->r);
 			break;
 		case OUT_TEXT:
 			t = (const struct out_text *)(const void *)m;
-			pw->to_sink.flow_text(pw->to_sink.ctx, &t->r,
-					      (const char *)(t + 1), t->len);
+			q->to_sink.flow_text(q->to_sink.ctx, &t->r,
+					     (const char *)(t + 1), t->len);
 			break;
 		case OUT_ALERT:
-			if (pw->to_sink.alert)
-				pw->to_sink.alert(pw->to_sink.ctx,
+			if (q->to_sink.alert)
+				q->to_sink.alert(q->to_sink.ctx,
 				    &((const struct out_record *)(const void *)m)->r);
 			break;
 		case OUT_FRAME:
@@ -377,25 +476,24 @@ static bool pump_one(struct pipeline *pl, struct pworker *pw)
 			fr.caplen = f->caplen;
 			fr.wire_len = f->wire_len;
 			fr.dlt = f->dlt;
-			if (pw->to_sink.frame)
-				pw->to_sink.frame(pw->to_sink.ctx, &fr);
+			if (q->to_sink.frame)
+				q->to_sink.frame(q->to_sink.ctx, &fr);
 			break;
 		case OUT_STATS:
-			pw->to_sink.stats(pw->to_sink.ctx, pw->id,
+			q->to_sink.stats(q->to_sink.ctx, q->id,
 			    &((const struct out_stats *)(const void *)m)->s);
-			if (pl->stats_due)
-				pl->stats_due--;
+			q->stats_due = false;
 			break;
 		case OUT_DONE:
-			pw->done = true;
-			pl->done++;
+			q->done = true;
+			q->stats_due = false;
 			break;
 		}
-		ring_consume(&pw->out, m);
+		ring_consume(&q->ring, m);
 	}
 	if (any) {
-		ring_release(&pw->out);
-		waiter_wake(&pw->wake);
+		ring_release(&q->ring);
+		waiter_wake(q->wake);
 	}
 	return any;
 }
@@ -404,9 +502,12 @@ void pipeline_pump(struct pipeline *pl)
 {
 	unsigned i;
 
-	pl->since_pump = 0;
 	for (i = 0; i < pl->n; i++)
-		pump_one(pl, &pl->pw[i]);
+		pump_one(&pl->pw[i].q);
+	for (i = 0; pl->threaded && i < pl->nr; i++)
+		pump_one(&pl->rd[i].q);
+	if (!pl->threaded)
+		pl->rd[0].since_pump = 0;
 }
 
 static bool records_ready_cb(void *ctx)
@@ -414,67 +515,94 @@ static bool records_ready_cb(void *ctx)
 	return records_ready(ctx);
 }
 
-/* Make what was sent to worker pw visible, and wake it. */
-static void in_publish(struct pworker *pw)
+/* Make what reader rd sent to worker k visible, and wake it. */
+static void in_publish(struct preader *rd, unsigned k)
 {
-	pw->pending = 0;
-	ring_publish(&pw->in);
-	waiter_wake(&pw->wake);
+	rd->pending[k] = 0;
+	ring_publish(&rd->to[k]);
+	waiter_wake(&rd->pl->pw[k].wake);
 }
 
-static void publish_all(struct pipeline *pl)
+static void publish_all(struct preader *rd)
 {
-	unsigned i;
+	unsigned k;
 
-	for (i = 0; i < pl->n; i++)
-		in_publish(&pl->pw[i]);
+	for (k = 0; k < rd->pl->n; k++)
+		in_publish(rd, k);
 }
 
-/* The calling thread waits for room in a worker's ring, or records. */
+/* A reader waits for room in a ring to a worker, the calling thread's
+   reader for records too. */
 struct in_wait {
-	struct pworker *pw;
+	struct preader *rd;
+	unsigned k;
 	uint32_t len;
 };
 
 static bool in_room(void *ctx)
 {
 	struct in_wait *iw = ctx;
+	struct pipeline *pl = iw->rd->pl;
 
-	return ring_has_room(&iw->pw->in, iw->len) ||
-	       records_ready(iw->pw->pl);
+	return ring_has_room(&iw->rd->to[iw->k], iw->len) ||
+	       (!pl->threaded && records_ready(pl));
 }
 
-/* Room for a message to worker pw. While its ring is full, the records
-   of every worker are taken (a worker may be waiting for that). */
-static struct ring_msg *in_reserve(struct pworker *pw, uint32_t len,
-				   uint32_t type)
+/* Room for a message to worker k. While its ring is full, the calling
+   thread takes the records of every worker (one may be waiting for
+   that); a reader thread waits for the worker. */
+static struct ring_msg *in_reserve(struct preader *rd, unsigned k,
+				   uint32_t len, uint32_t type)
 {
+	struct pipeline *pl = rd->pl;
 	struct ring_msg *m;
-	struct in_wait iw = { pw, len };
+	struct in_wait iw = { rd, k, len };
 
-	while (!(m = ring_reserve(&pw->in, len, type))) {
-		in_publish(pw);
-		pipeline_pump(pw->pl);
-		if ((m = ring_reserve(&pw->in, len, type)))
-			break;
-		waiter_sleep(&pw->pl->wake, in_room, &iw);
+	while (!(m = ring_reserve(&rd->to[k], len, type))) {
+		in_publish(rd, k);
+		if (!pl->threaded) {
+			pipeline_pump(pl);
+			if ((m = ring_reserve(&rd->to[k], len, type)))
+				break;
+		}
+		waiter_sleep(rd->room_wake, in_room, &iw);
 	}
 	return m;
 }
 
-/* A control message to every worker, visible at once. */
-static void broadcast(struct pipeline *pl, uint32_t type, uint64_t arg)
+/* A message of rd's to every worker, visible at once. */
+static void broadcast(struct preader *rd, uint32_t type, uint64_t arg)
 {
-	unsigned i;
+	unsigned k;
 
-	for (i = 0; i < pl->n; i++) {
+	for (k = 0; k < rd->pl->n; k++) {
 		struct in_ctl *c = (struct in_ctl *)(void *)
-			in_reserve(&pl->pw[i], sizeof(*c), type);
+			in_reserve(rd, k, sizeof(*c), type);
 
 		c->arg = arg;
-		ring_commit(&pl->pw[i].in, &c->h);
-		in_publish(&pl->pw[i]);
+		ring_commit(&rd->to[k], &c->h);
+		in_publish(rd, k);
 	}
+}
+
+/* A message from the calling thread to worker k, visible at once. Its
+   ring holds few: it waits for room, taking records meanwhile. */
+static void control(struct pipeline *pl, unsigned k, uint32_t type,
+		    uint64_t arg)
+{
+	struct pworker *pw = &pl->pw[k];
+	struct in_ctl *c;
+
+	while (!(c = (struct in_ctl *)(void *)
+		 ring_reserve(&pw->ctl, sizeof(*c), type))) {
+		waiter_wake(&pw->wake);
+		pipeline_pump(pl);
+		waiter_sleep(&pl->wake, records_ready_cb, pl);
+	}
+	c->arg = arg;
+	ring_commit(&pw->ctl, &c->h);
+	ring_publish(&pw->ctl);
+	waiter_wake(&pw->wake);
 }
 
 /* The offset + 1 of ptr in the frame [b, b + len], or NO_OFF. */
@@ -490,21 +618,22 @@ static void route_packet(void *ctx, const struct packet *p,
 			 const struct flow_prep *prep, uint64_t now_us,
 			 const struct frame_record *fr, bool finding)
 {
-	struct pipeline *pl = ctx;
+	struct preader *rd = ctx;
+	struct pipeline *pl = rd->pl;
 	/* The high 32 bits of the hash, scaled to [0, n). */
 	unsigned k = (unsigned)(((prep->hash >> 32) * pl->n) >> 32);
-	struct pworker *pw = &pl->pw[k];
+	struct ring *to = &rd->to[k];
 	bool bytes = pl->bytes && fr->bytes;
 	struct in_packet *m;
 	uint8_t i;
 
-	pl->now_us = now_us;
-	if (now_us >= pl->last_tick + TICK_US) {
+	rd->now_us = now_us;
+	if (now_us >= rd->last_tick + TICK_US) {
 		/* A second went by: every worker learns the time. */
-		pl->last_tick = now_us;
-		broadcast(pl, IN_TICK, now_us);
+		rd->last_tick = now_us;
+		broadcast(rd, IN_TICK, now_us);
 	}
-	m = (struct in_packet *)(void *)in_reserve(pw,
+	m = (struct in_packet *)(void *)in_reserve(rd, k,
 		(uint32_t)sizeof(*m) + (bytes ? fr->caplen : 0), IN_PACKET);
 	m->now_us = now_us;
 	m->stamp_us = fr->ts_us;
@@ -533,10 +662,10 @@ static void route_packet(void *ctx, const struct packet *p,
 	} else {
 		m->l3_off = m->payload_off = NO_OFF;
 	}
-	ring_commit(&pw->in, &m->h);
-	if (++pw->pending >= THREAD_BATCH)
-		in_publish(pw);
-	if (++pl->since_pump >= PUMP_EVERY)
+	ring_commit(to, &m->h);
+	if (++rd->pending[k] >= THREAD_BATCH)
+		in_publish(rd, k);
+	if (!pl->threaded && ++rd->since_pump >= PUMP_EVERY)
 		pipeline_pump(pl);
 }
 
@@ -547,42 +676,200 @@ static void route_flush(void *ctx)
 
 static void route_tick(void *ctx, uint64_t now_us)
 {
-	struct pipeline *pl = ctx;
+	struct preader *rd = ctx;
 
-	pl->last_tick = pl->now_us = now_us;
-	broadcast(pl, IN_TICK, now_us);
-	pipeline_pump(pl);
+	rd->last_tick = rd->now_us = now_us;
+	broadcast(rd, IN_TICK, now_us);
+	if (!rd->pl->threaded)
+		pipeline_pump(rd->pl);
 }
 
-/* Wait until every worker has answered (stats_due, or all done). */
+/* Whether a thread the calling thread waits for has not answered. */
+static bool awaited(const struct pipeline *pl, bool all_done)
+{
+	unsigned i;
+
+	for (i = 0; i < pl->n; i++)
+		if (all_done ? !pl->pw[i].q.done : pl->pw[i].q.stats_due)
+			return true;
+	for (i = 0; !all_done && pl->threaded && i < pl->nr; i++)
+		if (pl->rd[i].q.stats_due)
+			return true;
+	return false;
+}
+
+/* Wait until every worker has answered (its counters, or all done). */
 static void wait_workers(struct pipeline *pl, bool all_done)
 {
-	while (all_done ? pl->done < pl->n : pl->stats_due > 0) {
+	while (awaited(pl, all_done)) {
 		pipeline_pump(pl);
-		if (all_done ? pl->done < pl->n : pl->stats_due > 0)
+		if (awaited(pl, all_done))
 			waiter_sleep(&pl->wake, records_ready_cb, pl);
 	}
 }
 
 void pipeline_stats(struct pipeline *pl)
 {
-	publish_all(pl);
-	pl->stats_due = pl->n;
-	broadcast(pl, IN_STATS, 0);
+	unsigned i;
+
+	if (!pl->threaded)
+		publish_all(&pl->rd[0]);
+	for (i = 0; i < pl->n; i++) {
+		pl->pw[i].q.stats_due = !pl->pw[i].q.done;
+		if (!pl->pw[i].q.done)
+			control(pl, i, IN_STATS, 0);
+	}
+	for (i = 0; pl->threaded && i < pl->nr; i++)
+		pl->rd[i].q.stats_due = pl->rd[i].started && !pl->rd[i].q.done;
+	if (pl->threaded)
+		atomic_fetch_add_explicit(&pl->stats_req, 1,
+					  memory_order_release);
 	wait_workers(pl, false);
-	worker_post_stats(pl->reader);
+	if (!pl->threaded)
+		worker_post_stats(pl->rd[0].w);
+}
+
+/* ---- reader threads ---------------------------------------------------- */
+
+void reader_serve(struct reader *r)
+{
+	struct preader *rd = (struct preader *)r;
+	unsigned req = atomic_load_explicit(&rd->pl->stats_req,
+					    memory_order_acquire);
+
+	if (req == rd->stats_seen)
+		return;
+	rd->stats_seen = req;
+	worker_post_stats(rd->w);
+}
+
+struct worker *reader_worker(struct reader *r)
+{
+	return ((struct preader *)r)->w;
+}
+
+/* A reader's thread: its body reads until the run stops; then what it
+   holds goes out (its flows end with the capture), its counters, and
+   its OUT_DONE. */
+static void *reader_main(void *arg)
+{
+	struct preader *rd = arg;
+	char name[16];
+
+	snprintf(name, sizeof(name), "impwatch-rd%u", rd->idx);
+	pthread_setname_np(pthread_self(), name);
+	rd->body(rd->ctx, (struct reader *)rd);
+	worker_finish(rd->w, END_SHUTDOWN);
+	/* The clock's last time: flows idle by then end as idle. */
+	broadcast(rd, IN_TICK, rd->now_us);
+	publish_all(rd);
+	worker_post_stats(rd->w);
+	ring_commit(&rd->q.ring, out_reserve(&rd->q, sizeof(struct ring_msg),
+					     OUT_DONE));
+	out_publish(&rd->q);
+	return NULL;
+}
+
+unsigned pipeline_start_readers(struct pipeline *pl, reader_fn body,
+				void *const *ctx)
+{
+	sigset_t all, old;
+	unsigned i;
+
+	if (!pl->threaded)
+		return 0;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 0; i < pl->nr; i++) {
+		pl->rd[i].body = body;
+		pl->rd[i].ctx = ctx[i];
+		if (pthread_create(&pl->rd[i].th, NULL, reader_main,
+				   &pl->rd[i]) != 0)
+			break;
+		pl->rd[i].started = true;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return i;
+}
+
+/* The monotonic clock, in milliseconds. */
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+void pipeline_serve(struct pipeline *pl, unsigned ms)
+{
+	uint64_t end = mono_ms() + ms;
+
+	for (;;) {
+		pipeline_pump(pl);
+		if (pipeline_readers_done(pl) || mono_ms() >= end)
+			return;
+		errno = 0;
+		waiter_sleep(&pl->wake, records_ready_cb, pl);
+		/* A signal ends the sleep: the caller looks at it. */
+		if (errno == EINTR)
+			return;
+	}
+}
+
+bool pipeline_readers_done(const struct pipeline *pl)
+{
+	unsigned i;
+
+	for (i = 0; i < pl->nr; i++)
+		if (pl->rd[i].started && !pl->rd[i].q.done)
+			return false;
+	return true;
+}
+
+/* Wait for the reader threads' ends, taking every record meanwhile;
+   their carriers added up. */
+static void join_readers(struct pipeline *pl)
+{
+	unsigned i;
+
+	while (!pipeline_readers_done(pl)) {
+		pipeline_pump(pl);
+		if (!pipeline_readers_done(pl))
+			waiter_sleep(&pl->wake, records_ready_cb, pl);
+	}
+	for (i = 0; i < pl->nr; i++) {
+		if (!pl->rd[i].started)
+			continue;
+		pthread_join(pl->rd[i].th, NULL);
+		pl->rd[i].started = false;
+		if (pl->carriers)
+			carriers_merge(pl->carriers,
+				       worker_carriers(pl->rd[i].w));
+	}
 }
 
 void pipeline_finish(struct pipeline *pl, enum end_reason why)
 {
-	worker_finish(pl->reader, why);
-	/* The clock's last time first: flows idle by then end as idle,
-	   as they do in one table. */
-	route_tick(pl, pl->now_us);
-	broadcast(pl, IN_FINISH, why);
+	struct preader *rd = &pl->rd[0];
+	unsigned i;
+
+	if (pl->threaded) {
+		join_readers(pl);
+	} else {
+		worker_finish(rd->w, why);
+		/* The clock's last time first: flows idle by then end as
+		   idle, as they do in one table. */
+		route_tick(rd, rd->now_us);
+		publish_all(rd);
+	}
+	for (i = 0; i < pl->n; i++)
+		if (pl->pw[i].started)
+			control(pl, i, IN_FINISH, why);
 	wait_workers(pl, true);
-	worker_post_stats(pl->reader);
-	for (unsigned i = 0; i < pl->n; i++) {
+	if (!pl->threaded)
+		worker_post_stats(rd->w);
+	for (i = 0; i < pl->n; i++) {
 		if (pl->pw[i].started)
 			pthread_join(pl->pw[i].th, NULL);
 		pl->pw[i].started = false;
@@ -591,7 +878,14 @@ void pipeline_finish(struct pipeline *pl, enum end_reason why)
 
 struct worker *pipeline_reader(struct pipeline *pl)
 {
-	return pl->reader;
+	return pl->rd[0].w;
+}
+
+const struct carriers *pipeline_carriers(const struct pipeline *pl)
+{
+	if (!pl->threaded)
+		return worker_carriers(pl->rd[0].w);
+	return pipeline_readers_done(pl) ? pl->carriers : NULL;
 }
 
 /* Worker i's share of total: total / n, the first total % n one more. */
@@ -600,7 +894,7 @@ static uint64_t share(uint64_t total, unsigned n, unsigned i)
 	return total / n + (i < total % n);
 }
 
-/* Worker i and its rings; false with a message on err. */
+/* Worker i and its control ring; false with a message on err. */
 static bool worker_open(struct pipeline *pl, unsigned i, struct dpi *dpi,
 			bool alerts, FILE *err)
 {
@@ -609,10 +903,12 @@ static bool worker_open(struct pipeline *pl, unsigned i, struct dpi *dpi,
 	struct limits lim = *e->lim;
 	struct worker_out out;
 
-	pw->pl = pl;
-	pw->id = i + 1;
-	if (ring_init(&pw->in, THREAD_RING) != 0 ||
-	    ring_init(&pw->out, THREAD_OUT_RING) != 0) {
+	pw->q.pl = pl;
+	pw->q.id = i + 1;
+	pw->q.wake = &pw->wake;
+	pw->k = i;
+	if (ring_init(&pw->ctl, 4096) != 0 ||
+	    ring_init(&pw->q.ring, THREAD_OUT_RING) != 0) {
 		dpi_free(dpi);
 		fprintf(err, "impwatch: out of memory\n");
 		return false;
@@ -622,18 +918,75 @@ static bool worker_open(struct pipeline *pl, unsigned i, struct dpi *dpi,
 	if (dpi)
 		dpi_set_max_states(dpi, share(pl->worker_states, pl->n, i));
 	lim.max_flows = (uint32_t)share(pl->worker_flows, pl->n, i);
-	sink_worker_out(pl->sink, alerts, pw->id, &pw->to_sink);
-	pw->fmt = sink_fmt_new(pl->sink);
-	memset(&out, 0, sizeof(out));
-	out.flow = to_flow;
-	out.alert = alerts ? to_alert : NULL;
-	out.frame = pw->to_sink.frame ? to_frame : NULL;
-	out.stats = to_stats;
-	out.ctx = pw;
-	out.id = pw->id;
-	out.ids = pl->n + 1;   /* the reader is 0 */
+	sink_worker_out(pl->sink, alerts, pw->q.id, &pw->q.to_sink);
+	pw->q.fmt = sink_fmt_new(pl->sink);
+	/* Flow ids: the first reader's slot is 0, the workers' 1 to n,
+	   the other readers' after them. */
+	outq_callbacks(&pw->q, alerts, pl->n + pl->nr, &out);
 	pw->w = worker_new_share(e, &lim, dpi, &out, err);
 	return pw->w != NULL;
+}
+
+/* The size of each ring from a reader to a worker. */
+static size_t reader_ring(unsigned nr)
+{
+	size_t size = THREAD_RING;
+
+	while (nr > 1 && size > THREAD_READER_RING) {
+		size /= 2;
+		nr = (nr + 1) / 2;
+	}
+	return size;
+}
+
+/* Reader i, its rings to the workers, its worker (lim: its share of
+   --max-flows); false with a message on err. */
+static bool reader_open(struct pipeline *pl, unsigned i,
+			const struct limits *lim, bool alerts, FILE *err)
+{
+	struct preader *rd = &pl->rd[i];
+	struct worker_out out;
+	struct worker_route rt;
+	unsigned k;
+
+	rd->pl = pl;
+	rd->idx = i;
+	rd->q.pl = pl;
+	rd->q.id = i == 0 ? 0 : pl->n + i;
+	rd->q.wake = &rd->wake;
+	rd->room_wake = pl->threaded ? &rd->wake : &pl->wake;
+	rd->to = calloc(pl->n, sizeof(*rd->to));
+	rd->pending = calloc(pl->n, sizeof(*rd->pending));
+	if (!rd->to || !rd->pending)
+		goto oom;
+	for (k = 0; k < pl->n; k++)
+		if (ring_init(&rd->to[k], reader_ring(pl->nr)) != 0)
+			goto oom;
+	if (pl->threaded) {
+		if (ring_init(&rd->q.ring, THREAD_OUT_RING) != 0)
+			goto oom;
+		sink_worker_out(pl->sink, alerts, rd->q.id, &rd->q.to_sink);
+		rd->q.fmt = sink_fmt_new(pl->sink);
+		outq_callbacks(&rd->q, alerts, pl->n + pl->nr, &out);
+	} else {
+		sink_worker_out(pl->sink, alerts, 0, &out);
+		out.ids = pl->n + 1;
+	}
+	rd->w = worker_new_share(pl->eng, lim, NULL, &out, err);
+	if (!rd->w)
+		return false;
+	memset(&rt, 0, sizeof(rt));
+	rt.packet = route_packet;
+	rt.flush_idle = route_flush;
+	rt.tick = route_tick;
+	rt.ctx = rd;
+	rt.bytes = pl->bytes;
+	rt.dpi_states = pl->eng->dpi ? THREAD_READER_STATES : 0;
+	worker_set_route(rd->w, &rt);
+	return true;
+oom:
+	fprintf(err, "impwatch: out of memory\n");
+	return false;
 }
 
 /* One worker's nDPI module, made on a thread of its own. */
@@ -762,20 +1115,22 @@ static bool make_modules(struct pipeline *pl, struct dpi *dpi,
 }
 
 struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
-			      struct modules *early, unsigned n,
+			      struct modules *early, unsigned n, unsigned nr,
 			      struct sink *s, bool alerts, bool discard,
 			      FILE *err)
 {
 	struct pipeline *pl = calloc(1, sizeof(*pl));
 	struct limits rlim = *e->lim;
-	struct worker_out out;
-	struct worker_route rt;
+	struct worker_out probe;
 	sigset_t all, old;
 	unsigned i;
 	long cpus;
 	struct dpi **mods = NULL;    /* each worker's nDPI module */
 
-	if (!pl || !(pl->pw = calloc(n, sizeof(*pl->pw)))) {
+	if (!pl || !(pl->pw = calloc(n, sizeof(*pl->pw))) ||
+	    !(pl->rd = calloc(nr, sizeof(*pl->rd)))) {
+		if (pl)
+			free(pl->pw);
 		free(pl);
 		dpi_free(dpi);
 		modules_free(early);
@@ -784,25 +1139,36 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	}
 	pl->eng = e;
 	pl->n = n;
-	/* A worker waiting on a CPU the reader or another worker needs
+	pl->nr = nr;
+	pl->threaded = nr > 1;
+	/* A worker waiting on a CPU a reader or another worker needs
 	   slows them: it then sleeps at once. */
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	pl->spin = cpus > (long)n ? RING_SPIN : 0;
+	pl->spin = cpus > (long)(n + nr - 1) ? RING_SPIN : 0;
 	pl->sink = s;
 	pl->discard = discard;
-	/* The reader keeps the carriers' flows (few) in a table of its own,
-	   taken from --max-flows, which stays the total: at most
+	sink_worker_out(s, alerts, 0, &probe);
+	pl->bytes = e->dpi || probe.frame;
+	/* Each reader keeps the carriers' flows (few) in a table of its
+	   own, taken from --max-flows, which stays the total: at most
 	   THREAD_CARRIER_FLOWS, and a worker's share at most. main.c gives
-	   each worker one flow at least. */
-	rlim.max_flows = e->lim->max_flows / (n + 1);
+	   each worker and reader one flow at least. */
+	rlim.max_flows = e->lim->max_flows / (n + nr);
 	if (rlim.max_flows > THREAD_CARRIER_FLOWS)
 		rlim.max_flows = THREAD_CARRIER_FLOWS;
 	if (rlim.max_flows == 0)
 		rlim.max_flows = 1;
-	pl->worker_flows = e->lim->max_flows - rlim.max_flows;
-	/* The workers share --dpi-memory's states; the reader inspects the
-	   few flows it keeps (decode_may_carry()) with THREAD_READER_STATES
-	   more, on top. */
+	pl->worker_flows = e->lim->max_flows - nr * rlim.max_flows;
+	if (pl->threaded &&
+	    !(pl->carriers = carriers_new(e->seed, e->trust))) {
+		dpi_free(dpi);
+		modules_free(early);
+		fprintf(err, "impwatch: out of memory\n");
+		goto fail;
+	}
+	/* The workers share --dpi-memory's states; each reader inspects
+	   the few flows it keeps (decode_may_carry()) with
+	   THREAD_READER_STATES more, on top. */
 	if (dpi) {
 		pl->worker_states = dpi_stats(dpi)->max_states;
 		if (!(mods = calloc(n, sizeof(*mods)))) {
@@ -826,20 +1192,9 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	}
 	free(mods);
 	mods = NULL;
-	sink_worker_out(s, alerts, 0, &out);
-	out.ids = n + 1;   /* the reader's flow ids, then the workers' */
-	pl->reader = worker_new_share(e, &rlim, NULL, &out, err);
-	if (!pl->reader)
-		goto fail;
-	pl->bytes = e->dpi || out.frame;
-	memset(&rt, 0, sizeof(rt));
-	rt.packet = route_packet;
-	rt.flush_idle = route_flush;
-	rt.tick = route_tick;
-	rt.ctx = pl;
-	rt.bytes = pl->bytes;
-	rt.dpi_states = e->dpi ? THREAD_READER_STATES : 0;
-	worker_set_route(pl->reader, &rt);
+	for (i = 0; i < nr; i++)
+		if (!reader_open(pl, i, &rlim, alerts, err))
+			goto fail;
 	/* Signals are the calling thread's: the workers never take one. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -866,43 +1221,46 @@ fail:
 
 void pipeline_free(struct pipeline *pl)
 {
-	unsigned i;
+	unsigned i, k;
 
 	if (!pl)
 		return;
-	/* Threads still running (a failed start): finish them, records to
-	   the sink as always. */
+	/* Reader threads still running: the caller stopped them; their
+	   records go to the sink as always. */
+	if (pl->threaded)
+		join_readers(pl);
+	/* Workers still running (a failed start): finish them likewise. */
+	for (i = 0; i < pl->n; i++)
+		if (!pl->pw[i].started)
+			pl->pw[i].q.done = true;
 	for (i = 0; i < pl->n; i++)
 		if (pl->pw[i].started)
-			break;
-	if (i < pl->n) {
-		for (i = 0; i < pl->n; i++)
-			if (!pl->pw[i].started)
-				pl->done++;
-		for (i = 0; i < pl->n; i++) {
-			struct pworker *pw = &pl->pw[i];
-			struct in_ctl *c;
-
-			if (!pw->started)
-				continue;
-			c = (struct in_ctl *)(void *)in_reserve(pw, sizeof(*c),
-								IN_FINISH);
-			c->arg = END_SHUTDOWN;
-			ring_commit(&pw->in, &c->h);
-			in_publish(pw);
-		}
-		wait_workers(pl, true);
-		for (i = 0; i < pl->n; i++)
-			if (pl->pw[i].started)
-				pthread_join(pl->pw[i].th, NULL);
+			control(pl, i, IN_FINISH, END_SHUTDOWN);
+	wait_workers(pl, true);
+	for (i = 0; i < pl->n; i++) {
+		if (pl->pw[i].started)
+			pthread_join(pl->pw[i].th, NULL);
+		pl->pw[i].started = false;
 	}
 	for (i = 0; i < pl->n; i++) {
 		worker_free(pl->pw[i].w);
-		sink_fmt_free(pl->pw[i].fmt);
-		ring_free(&pl->pw[i].in);
-		ring_free(&pl->pw[i].out);
+		sink_fmt_free(pl->pw[i].q.fmt);
+		ring_free(&pl->pw[i].ctl);
+		ring_free(&pl->pw[i].q.ring);
 	}
-	worker_free(pl->reader);
+	for (i = 0; i < pl->nr; i++) {
+		struct preader *rd = &pl->rd[i];
+
+		worker_free(rd->w);
+		sink_fmt_free(rd->q.fmt);
+		ring_free(&rd->q.ring);
+		for (k = 0; rd->to && k < pl->n; k++)
+			ring_free(&rd->to[k]);
+		free(rd->to);
+		free(rd->pending);
+	}
+	carriers_free(pl->carriers);
+	free(pl->rd);
 	free(pl->pw);
 	free(pl);
 }

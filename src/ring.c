@@ -96,12 +96,12 @@ bool ring_ready(struct ring *q)
 	return q->r != q->head_seen;
 }
 
-bool ring_spin(struct ring *q, unsigned looks)
+bool ring_spin(bool (*ready)(void *ctx), void *ctx, unsigned looks)
 {
 	unsigned i;
 
 	for (i = 0; i < looks; i++) {
-		if (ring_ready(q))
+		if (ready(ctx))
 			return true;
 #if defined(__x86_64__) || defined(__i386__)
 		__builtin_ia32_pause();

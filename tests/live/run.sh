@@ -517,6 +517,10 @@ PY
 		>"$tmp/out" 2>"$tmp/err" &
 	imp_pid=$!
 	wait_for "$tmp/out" '"type":"stats"' 10
+	# One reader thread per interface, named for top -H (pipeline.h).
+	imp_real=$(pgrep -n -f -- "-i veth-s$$ -i veth-u$$ -q" 2>/dev/null)
+	readers=$(cat /proc/"${imp_real:-0}"/task/*/comm 2>/dev/null | grep -c '^impwatch-rd')
+	[ "$readers" -eq 2 ] && ok || bad tap-readers "${readers:-no} reader threads, want one per interface (2)"
 	ip netns exec "$ns_c" timeout 10 tcpreplay -q -i veth-c$$ "$tmp/tap-c2s.pcap" >/dev/null 2>&1
 	ip netns exec "$ns_c" timeout 10 tcpreplay -q -i veth-t$$ "$tmp/tap-s2c.pcap" >/dev/null 2>&1
 	i=0
@@ -535,6 +539,53 @@ PY
 	jis 'select(.type == "summary") | .capture.received == 6 and
 		(.capture.interface | test("^veth-s[0-9]+,veth-u[0-9]+$"))' "$tmp/out" && ok ||
 		bad tap-received "capture counters not added up over both interfaces"
+	# wait_packets N: until an interim record counts N packets (5 s).
+	wait_packets() {
+		i=0
+		while [ "$i" -lt 50 ]; do
+			got=$(jval 'select(.type == "stats") | .packets' "$tmp/out" | tail -n 1)
+			[ "${got:-0}" -ge "$1" ] && return 0
+			sleep 0.1
+			i=$((i + 1))
+		done
+		return 1
+	}
+	# --count is the run's, whichever reader reads: 4 frames of the 6,
+	# 3 one way (read first) and 1 the other.
+	ip netns exec "$ns_s" timeout -k 5 30 "$bin" -i veth-s$$ -i veth-u$$ -q \
+		--format json --threads 2 --count 4 --report-every 1 -f 'udp port 5060' \
+		>"$tmp/out" 2>"$tmp/err" &
+	imp_pid=$!
+	wait_for "$tmp/out" '"type":"stats"' 10
+	ip netns exec "$ns_c" timeout 10 tcpreplay -q -i veth-c$$ "$tmp/tap-c2s.pcap" >/dev/null 2>&1
+	wait_packets 3
+	ip netns exec "$ns_c" timeout 10 tcpreplay -q -i veth-t$$ "$tmp/tap-s2c.pcap" >/dev/null 2>&1
+	wait "$imp_pid"
+	rc=$?
+	imp_pid=
+	[ "$rc" -eq 0 ] && ok || bad tap-count-status "exit $rc"
+	jis 'select(.type == "summary") | .packets == 4' "$tmp/out" && ok ||
+		bad tap-count "not 4 packets over both interfaces"
+	jis 'select(.type == "flow") | .packets_c2s == 3 and .packets_s2c == 1' "$tmp/out" && ok ||
+		bad tap-count-flow "not 3 packets one way and 1 the other"
+	# One interface disappears: the run ends with a capture error
+	# naming it (exit 2), and what the other reader saw is reported.
+	ip netns exec "$ns_s" timeout -k 5 30 "$bin" -i veth-s$$ -i veth-u$$ -q \
+		--format json --threads 2 --report-every 1 -f 'udp port 5060' \
+		>"$tmp/out" 2>"$tmp/err" &
+	imp_pid=$!
+	wait_for "$tmp/out" '"type":"stats"' 10
+	ip netns exec "$ns_c" timeout 10 tcpreplay -q -i veth-c$$ "$tmp/tap-c2s.pcap" >/dev/null 2>&1
+	wait_packets 3
+	ip -n "$ns_s" link del veth-u$$
+	wait "$imp_pid"
+	rc=$?
+	imp_pid=
+	[ "$rc" -eq 2 ] && grep -q "^impwatch: veth-u$$: " "$tmp/err" && ok ||
+		bad tap-gone "exit $rc, or no error naming the interface gone"
+	jis 'select(.type == "flow") | .packets_c2s == 3 and .end_reason == "shutdown"' "$tmp/out" &&
+		jis 'select(.type == "summary") | .packets == 3' "$tmp/out" && ok ||
+		bad tap-gone-report "the other interface's flow or the summary is missing"
 fi
 
 # Dropped packets. impwatch, with a ring of one block, is stopped

@@ -305,6 +305,46 @@ static void test_table_full(void **state)
 	cfree(c);
 }
 
+/* Two readers' tables as one (carriers_merge()): a carrier both saw,
+   each direction on its own interface, is one, its counts added and the
+   first table's endpoints kept; one only the second saw is added; the
+   unlisted packets add up. */
+static void test_merge(void **state)
+{
+	struct carriers *c = cnew(7);
+	struct carriers *d = carriers_new(7, tr);
+	struct tun_layer a = layer(TUN_VXLAN, "203.0.113.1", "203.0.113.2", 42);
+	struct tun_layer b = layer(TUN_VXLAN, "203.0.113.2", "203.0.113.1", 42);
+	struct tun_layer g = layer(TUN_GRE, "203.0.113.5", "203.0.113.6", 0);
+	const struct carrier **v;
+	struct carrier *e;
+	size_t n;
+
+	(void)state;
+	assert_non_null(d);
+	carriers_see(c, &a, 100, &e);
+	e->flows = 1;
+	carriers_see(d, &b, 50, &e);
+	carriers_see(d, &b, 50, &e);
+	e->flows = 2;
+	carriers_see(d, &g, 10, &e);
+	carriers_merge(c, d);
+	assert_int_equal(carriers_count(c), 2);
+	v = carriers_sorted(c, &n);
+	assert_non_null(v);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0]->kind, TUN_VXLAN);
+	assert_int_equal(v[0]->packets, 3);
+	assert_int_equal(v[0]->bytes, 200);
+	assert_int_equal(v[0]->flows, 3);
+	assert_memory_equal(&v[0]->src, &a.src, sizeof(a.src));
+	assert_int_equal(v[1]->kind, TUN_GRE);
+	assert_int_equal(v[1]->packets, 1);
+	free(v);
+	carriers_free(d);
+	cfree(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_inventory_role),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_table_full),
+		cmocka_unit_test(test_merge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
