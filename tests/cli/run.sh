@@ -487,4 +487,28 @@ TO=10 check waivers-fifo 2 'not a regular file \(a FIFO\)' \
 	"$bin" -q --waivers "$tmp/w.fifo" -r "$tls"
 check waivers-missing 2 'No such file' "$bin" -q --waivers "$tmp/nope" -r "$tls"
 
+# The Community ID is on every record of each format that shows it
+# (JSON flows and alerts, ECS flow and alert events, CSV rows) when that
+# format is the run's only output, with one flow worker and with two.
+cid_all() {
+	_n=$(wc -l <"$2")
+	_good=$(grep -Ec '^1:[A-Za-z0-9+/]{27}=$' "$2")
+	assert "$1 ($_good of $_n records)" "$_n" -gt 0 -a "$_good" = "$_n"
+}
+for t in 1 2; do
+	"$bin" -q --no-dpi --threads $t --format json --alerts -r pcaps/demo.pcap >"$tmp/cid.json"
+	jval 'select(.type == "flow") | .community_id' "$tmp/cid.json" >"$tmp/cid"
+	cid_all "cid-json-flows-t$t" "$tmp/cid"
+	jval 'select(.type == "alert") | .community_id' "$tmp/cid.json" >"$tmp/cid"
+	cid_all "cid-json-alerts-t$t" "$tmp/cid"
+	"$bin" -q --no-dpi --threads $t --format ecs --alerts -r pcaps/demo.pcap >"$tmp/cid.ecs"
+	jval 'select(.event.dataset == "impwatch.flow") | .network.community_id' "$tmp/cid.ecs" >"$tmp/cid"
+	cid_all "cid-ecs-flows-t$t" "$tmp/cid"
+	jval 'select(.event.dataset == "impwatch.alert") | .network.community_id' "$tmp/cid.ecs" >"$tmp/cid"
+	cid_all "cid-ecs-alerts-t$t" "$tmp/cid"
+	"$bin" -q --no-dpi --threads $t --format csv -r pcaps/demo.pcap |
+		jq -rR 'split(",") | .[29] | select(. != "community_id")' >"$tmp/cid"
+	cid_all "cid-csv-t$t" "$tmp/cid"
+done
+
 finish cli
