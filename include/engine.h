@@ -33,6 +33,9 @@ struct engine_cfg {
 	uint64_t dup_window_us;         /* --dup-window-us; 0: no detection */
 	const char *const *trust;       /* --trust-tunnel networks */
 	size_t n_trust;
+	bool community_id;              /* records carry the Community ID:
+	                                   an output of the run shows it
+	                                   (report_format_community_id()) */
 };
 
 struct engine {
@@ -40,6 +43,7 @@ struct engine {
 	bool dpi;
 	uint64_t seed;
 	uint64_t dup_window_us;
+	bool community_id;              /* records carry the Community ID */
 	struct catalogue *cat;
 	struct hosts *hosts;            /* NULL without --hosts */
 	struct trust *trust;

@@ -21,6 +21,7 @@
 #include "community_id.h"
 #include "config.h"
 #include "dpi.h"
+#include "engine.h"
 #include "flow.h"
 #include "hosts.h"
 
@@ -86,11 +87,11 @@ struct frame_record {
 	int dlt;                   /* its link type */
 };
 
-/* Copy f out (hosts: the inventory, NULL for none; dpi: NULL with
-   --no-dpi; cid_seed: --community-id-seed), for a writer. */
+/* Copy f out for a writer (dpi: NULL with --no-dpi): e gives the
+   inventory's names and roles, and whether the Community ID is made
+   (with --community-id-seed); community_id "" when it is not. */
 void record_from_flow(struct flow_record *r, const struct flow *f,
-		      const struct dpi *dpi, const struct hosts *hosts,
-		      uint16_t cid_seed);
+		      const struct dpi *dpi, const struct engine *e);
 
 /* The rows that document r, as classify_rows() would give them. */
 void record_rows(const struct catalogue *cat, const struct flow_record *r,

@@ -43,6 +43,10 @@ enum report_format {
 /* The format of --format NAME; false when there is none of that name. */
 bool report_format_parse(const char *name, enum report_format *fmt);
 
+/* Whether the format's records show a flow's Community ID: a SHA-1 per
+   flow, which a run makes only when its report shows it. */
+bool report_format_community_id(enum report_format fmt);
+
 /* How far an input file was read. */
 enum file_state {
 	FILE_UNREAD = 0,        /* never opened: the run was stopped first */

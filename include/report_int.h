@@ -47,6 +47,9 @@ struct report_writer {
 	void (*alert)(struct report *r, const struct flow_record *f);
 	void (*interim)(struct report *r, const struct run_stats *s);
 	void (*summary)(struct report *r, const struct run_stats *s);
+	bool community_id;   /* its flow or alert records show the
+	                        Community ID (records are made without it
+	                        for a format that does not) */
 };
 
 #define REPORT_WRITER_DECL(id, name, writer) \

@@ -65,6 +65,7 @@ int engine_open(struct engine *e, const struct engine_cfg *cfg,
 	e->dpi = cfg->dpi;
 	e->seed = cfg->seed;
 	e->dup_window_us = cfg->dup_window_us;
+	e->community_id = cfg->community_id;
 	/* --no-dpi: no nDPI module at all, and no state per flow. */
 	if (cfg->dpi && !(*dpi = engine_dpi_new(cfg->lim, err)))
 		return -1;

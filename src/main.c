@@ -836,6 +836,8 @@ static int run_open(struct run *r, struct dpi **dpi,
 	cfg.dup_window_us = o->dup_window_us;
 	cfg.trust = o->trust;
 	cfg.n_trust = o->n_trust;
+	/* A SHA-1 per flow, made only for a report that shows it. */
+	cfg.community_id = report_format_community_id(o->fmt);
 	/* The other workers' nDPI modules are made while the engine makes
 	   the first. */
 	if (cfg.dpi && r->threads > 1)

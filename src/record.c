@@ -9,10 +9,10 @@
 
 #include "classify.h"
 #include "connstate.h"
+#include "options.h"
 
 void record_from_flow(struct flow_record *r, const struct flow *f,
-		      const struct dpi *dpi, const struct hosts *hosts,
-		      uint16_t cid_seed)
+		      const struct dpi *dpi, const struct engine *e)
 {
 	unsigned c2s = f->server_is_b ? 0 : 1;   /* flow.h's A-to-B is 0 */
 	char name[DPI_NAME_MAX];
@@ -69,15 +69,19 @@ void record_from_flow(struct flow_record *r, const struct flow *f,
 		r->app = f->app;
 		r->app_master = f->app_master;
 	}
-	(void)community_id_flow(f, cid_seed, r->community_id);
+	/* A SHA-1 a flow: only when an output shows it (the memset above
+	   leaves it "" otherwise). */
+	if (e->community_id)
+		(void)community_id_flow(f, (uint16_t)e->lim->community_id_seed,
+					r->community_id);
 	app = dpi ? dpi_app_name(dpi, f, name) : NULL;
 	/* Cut to fit, as snprintf would, without its cost on every flow. */
 	n = app ? strnlen(app, sizeof(r->app_name) - 1) : 0;
 	memcpy(r->app_name, app ? app : "", n);
 	r->app_name[n] = '\0';
-	if (hosts) {
-		r->client_host = hosts_lookup(hosts, flow_client_ip(f));
-		r->server_host = hosts_lookup(hosts, flow_server_ip(f));
+	if (e->hosts) {
+		r->client_host = hosts_lookup(e->hosts, flow_client_ip(f));
+		r->server_host = hosts_lookup(e->hosts, flow_server_ip(f));
 	} else {
 		r->client_host.name = r->server_host.name = "";
 	}

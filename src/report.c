@@ -30,6 +30,11 @@ bool report_format_parse(const char *name, enum report_format *fmt)
 	return false;
 }
 
+bool report_format_community_id(enum report_format fmt)
+{
+	return (unsigned)fmt < FMT_COUNT && formats[fmt].w->community_id;
+}
+
 struct report *report_new(enum report_format fmt, FILE *out,
 			  const struct catalogue *cat, const struct hosts *hosts,
 			  bool dpi, unsigned top)

@@ -197,4 +197,5 @@ const struct report_writer report_csv_writer = {
 	.alert = NULL,
 	.interim = NULL,
 	.summary = csv_summary,
+	.community_id = true,
 };

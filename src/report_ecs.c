@@ -1055,4 +1055,5 @@ const struct report_writer report_ecs_writer = {
 	.alert = ecs_alert,
 	.interim = ecs_interim,
 	.summary = ecs_summary,
+	.community_id = true,
 };

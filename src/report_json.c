@@ -1030,4 +1030,5 @@ const struct report_writer report_json_writer = {
 	.alert = json_alert,
 	.interim = json_interim,
 	.summary = json_summary,
+	.community_id = true,
 };

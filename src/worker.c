@@ -61,8 +61,7 @@ static void maybe_alert(struct worker *w, struct flow *f)
 	    !verdict_is_finding((enum verdict)f->verdict))
 		return;
 	f->alerted = 1;
-	record_from_flow(&rec, f, w->dpi, w->eng->hosts,
-			 (uint16_t)w->eng->lim->community_id_seed);
+	record_from_flow(&rec, f, w->dpi, w->eng);
 	w->out.alert(w->out.ctx, &rec);
 }
 
@@ -78,8 +77,7 @@ static void on_flow_end(void *ctx, struct flow *f)
 		classify_app(w->eng->cat, w->dpi, f);
 	}
 	maybe_alert(w, f);
-	record_from_flow(&rec, f, w->dpi, w->eng->hosts,
-			 (uint16_t)w->eng->lim->community_id_seed);
+	record_from_flow(&rec, f, w->dpi, w->eng);
 	w->out.flow(w->out.ctx, &rec);
 }
 

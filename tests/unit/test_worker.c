@@ -51,8 +51,10 @@ static void on_alert(void *ctx, const struct flow_record *rec)
 	r->last_alert_id = rec->flow_id;
 }
 
-/* The id run_open_out() gives its worker. */
+/* The id run_open_out() gives its worker; whether its records carry
+   the Community ID. */
 static unsigned worker_id, worker_ids;
+static bool with_cid;
 
 static void on_frame(void *ctx, const struct frame_record *fr)
 {
@@ -76,6 +78,7 @@ static void run_open_out(struct run *r, const struct limits *lim,
 	cfg.lim = &r->lim;
 	cfg.dpi = dpi;
 	cfg.seed = seed;
+	cfg.community_id = with_cid;
 	assert_int_equal(engine_open(&r->eng, &cfg, &d, stderr), 0);
 	memset(&out, 0, sizeof out);
 	out.flow = on_record;
@@ -528,6 +531,34 @@ static void test_records_out(void **state)
 	run_close(&r);
 }
 
+/* The SHA-1 of the Community ID is made when an output shows it (the
+   engine says so), and not otherwise. */
+static void test_records_community_id(void **state)
+{
+	struct limits lim;
+	struct run r;
+	uint8_t b[64];
+	size_t n = udp_frame(b, 1);
+	int on;
+
+	(void)state;
+	limits_default(&lim);
+	lim.max_flows = 100;
+	for (on = 0; on < 2; on++) {
+		with_cid = on;
+		run_open(&r, &lim, 1, false);
+		with_cid = false;
+		worker_packet(r.w, DLT_ETHER, T0, b, (uint32_t)n, (uint32_t)n);
+		worker_finish(r.w, END_EOF);
+		assert_int_equal(r.records, 1);
+		if (on)
+			assert_int_equal(strncmp(r.last.community_id, "1:", 2), 0);
+		else
+			assert_string_equal(r.last.community_id, "");
+		run_close(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -538,6 +569,7 @@ int main(void)
 		cmocka_unit_test(test_files_out_of_order),
 		cmocka_unit_test(test_carrier_ip_bytes),
 		cmocka_unit_test(test_records_out),
+		cmocka_unit_test(test_records_community_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
