@@ -83,13 +83,19 @@ static inline void jw_putc(struct jw *w, char c)
 		jw_write(w, &c, 1);
 }
 
-/* The separator before a member, and its key: inline, so that a literal
-   key's length is known when compiling, and room for all of it is made
-   once. */
-static inline void jw_key(struct jw *w, const char *key)
+/* A key's length (0 for NULL): inline, so that a literal key's is known
+   when compiling. Each writer of a member below is an inline call that
+   passes it (as klen) to the function that writes the member. */
+static inline size_t jw_klen(const char *key)
+{
+	return key ? strlen(key) : 0;
+}
+
+/* The separator before a member, and its key of k bytes: room for all
+   of it is made once. */
+static inline void jw_key_n(struct jw *w, const char *key, size_t k)
 {
 	uint32_t bit = w->depth <= JW_DEPTH ? UINT32_C(1) << w->depth : 0;
-	size_t k = key ? strlen(key) : 0;
 	char *p;
 
 	if (k + 4 > w->cap - w->n && !jw_grow(w, k + 4)) {
@@ -117,16 +123,43 @@ static inline void jw_key(struct jw *w, const char *key)
 	w->n = (size_t)(p - w->b);
 }
 
+static inline void jw_key(struct jw *w, const char *key)
+{
+	jw_key_n(w, key, jw_klen(key));
+}
+
 /* { and }, [ and ]: key is the member's (NULL in an array). */
-void jw_obj(struct jw *w, const char *key);
+void jw_obj_k(struct jw *w, const char *key, size_t klen);
+void jw_arr_k(struct jw *w, const char *key, size_t klen);
 void jw_obj_end(struct jw *w);
-void jw_arr(struct jw *w, const char *key);
 void jw_arr_end(struct jw *w);
 
+static inline void jw_obj(struct jw *w, const char *key)
+{
+	jw_obj_k(w, key, jw_klen(key));
+}
+
+static inline void jw_arr(struct jw *w, const char *key)
+{
+	jw_arr_k(w, key, jw_klen(key));
+}
+
 /* A string, escaped; null for NULL. */
-void jw_str(struct jw *w, const char *key, const char *s);
+void jw_str_k(struct jw *w, const char *key, size_t klen, const char *s);
 /* The first len bytes of s, escaped. */
-void jw_strn(struct jw *w, const char *key, const char *s, size_t len);
+void jw_strn_k(struct jw *w, const char *key, size_t klen, const char *s,
+	       size_t len);
+
+static inline void jw_str(struct jw *w, const char *key, const char *s)
+{
+	jw_str_k(w, key, jw_klen(key), s);
+}
+
+static inline void jw_strn(struct jw *w, const char *key, const char *s,
+			   size_t len)
+{
+	jw_strn_k(w, key, jw_klen(key), s, len);
+}
 /* A string the caller knows needs no escaping (a time, an address, a
    name from a fixed table); null for NULL. */
 static inline void jw_str_plain(struct jw *w, const char *key, const char *s)
@@ -160,16 +193,38 @@ static inline void jw_u64(struct jw *w, const char *key, uint64_t v)
 	jw_u64_val(w, v);
 }
 
+/* A value written as given: a number the caller formatted. */
+void jw_raw_k(struct jw *w, const char *key, size_t klen, const char *text);
+void jw_bool_k(struct jw *w, const char *key, size_t klen, bool v);
+void jw_null_k(struct jw *w, const char *key, size_t klen);
+
+static inline void jw_raw(struct jw *w, const char *key, const char *text)
+{
+	jw_raw_k(w, key, jw_klen(key), text);
+}
+
+static inline void jw_bool(struct jw *w, const char *key, bool v)
+{
+	jw_bool_k(w, key, jw_klen(key), v);
+}
+
+static inline void jw_null(struct jw *w, const char *key)
+{
+	jw_null_k(w, key, jw_klen(key));
+}
+
 void jw_i64(struct jw *w, const char *key, int64_t v);
-void jw_bool(struct jw *w, const char *key, bool v);
-void jw_null(struct jw *w, const char *key);
 /* v with `decimals` digits after the point ("%.1f"). */
 void jw_fixed(struct jw *w, const char *key, double v, int decimals);
+
 /* us microseconds as seconds with six decimals, as jw_fixed(w, key,
    us / 1e6, 6) writes them, without printf's floating point. */
-void jw_seconds_us(struct jw *w, const char *key, uint64_t us);
-/* A value written as given: a number the caller formatted. */
-void jw_raw(struct jw *w, const char *key, const char *text);
+void jw_seconds_k(struct jw *w, const char *key, size_t klen, uint64_t us);
+
+static inline void jw_seconds_us(struct jw *w, const char *key, uint64_t us)
+{
+	jw_seconds_k(w, key, jw_klen(key), us);
+}
 
 /* Bytes of the record built so far (its line's length without the
    newline, unless it spilled out early). */

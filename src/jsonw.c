@@ -66,9 +66,9 @@ void jw_write(struct jw *w, const void *p, size_t n)
 }
 
 /* Open a level: its first member will have no comma before it. */
-static void open_level(struct jw *w, const char *key, char c)
+static void open_level(struct jw *w, const char *key, size_t klen, char c)
 {
-	jw_key(w, key);
+	jw_key_n(w, key, klen);
 	jw_putc(w, c);
 	w->depth++;
 	if (w->depth <= JW_DEPTH)
@@ -82,9 +82,9 @@ static void close_level(struct jw *w, char c)
 		w->depth--;
 }
 
-void jw_obj(struct jw *w, const char *key)
+void jw_obj_k(struct jw *w, const char *key, size_t klen)
 {
-	open_level(w, key, '{');
+	open_level(w, key, klen, '{');
 }
 
 void jw_obj_end(struct jw *w)
@@ -92,9 +92,9 @@ void jw_obj_end(struct jw *w)
 	close_level(w, '}');
 }
 
-void jw_arr(struct jw *w, const char *key)
+void jw_arr_k(struct jw *w, const char *key, size_t klen)
 {
-	open_level(w, key, '[');
+	open_level(w, key, klen, '[');
 }
 
 void jw_arr_end(struct jw *w)
@@ -144,18 +144,19 @@ static void put_escaped(struct jw *w, const char *s, size_t len)
 	jw_putc(w, '"');
 }
 
-void jw_str(struct jw *w, const char *key, const char *s)
+void jw_str_k(struct jw *w, const char *key, size_t klen, const char *s)
 {
-	jw_key(w, key);
+	jw_key_n(w, key, klen);
 	if (s)
 		put_escaped(w, s, strlen(s));
 	else
 		jw_puts(w, "null");
 }
 
-void jw_strn(struct jw *w, const char *key, const char *s, size_t len)
+void jw_strn_k(struct jw *w, const char *key, size_t klen, const char *s,
+	       size_t len)
 {
-	jw_key(w, key);
+	jw_key_n(w, key, klen);
 	put_escaped(w, s, len);
 }
 
@@ -179,16 +180,6 @@ void jw_i64(struct jw *w, const char *key, int64_t v)
 	jw_raw(w, key, d);
 }
 
-void jw_bool(struct jw *w, const char *key, bool v)
-{
-	jw_raw(w, key, v ? "true" : "false");
-}
-
-void jw_null(struct jw *w, const char *key)
-{
-	jw_raw(w, key, "null");
-}
-
 void jw_fixed(struct jw *w, const char *key, double v, int decimals)
 {
 	char d[64];
@@ -197,13 +188,13 @@ void jw_fixed(struct jw *w, const char *key, double v, int decimals)
 	jw_raw(w, key, d);
 }
 
-void jw_seconds_us(struct jw *w, const char *key, uint64_t us)
+void jw_seconds_k(struct jw *w, const char *key, size_t klen, uint64_t us)
 {
 	char d[8];
 	uint64_t frac = us % 1000000u;
 	int i;
 
-	jw_key(w, key);
+	jw_key_n(w, key, klen);
 	jw_u64_val(w, us / 1000000u);
 	d[0] = '.';
 	for (i = 6; i >= 1; i--) {
@@ -213,10 +204,25 @@ void jw_seconds_us(struct jw *w, const char *key, uint64_t us)
 	jw_write(w, d, 7);
 }
 
-void jw_raw(struct jw *w, const char *key, const char *text)
+void jw_raw_k(struct jw *w, const char *key, size_t klen, const char *text)
 {
-	jw_key(w, key);
+	jw_key_n(w, key, klen);
 	jw_puts(w, text);
+}
+
+void jw_bool_k(struct jw *w, const char *key, size_t klen, bool v)
+{
+	jw_key_n(w, key, klen);
+	if (v)
+		jw_puts(w, "true");
+	else
+		jw_puts(w, "false");
+}
+
+void jw_null_k(struct jw *w, const char *key, size_t klen)
+{
+	jw_key_n(w, key, klen);
+	jw_puts(w, "null");
 }
 
 void jw_line(struct jw *w)
