@@ -112,7 +112,21 @@ static void put_escaped(struct jw *w, const char *s, size_t len)
 
 	jw_putc(w, '"');
 	while (p < end) {
-		size_t n = utf8_seq_len(p, (size_t)(end - p));
+		const unsigned char *q = p;
+		size_t n;
+
+		/* Printable ASCII other than " and \ is written as it is: a
+		   run of it in one copy (names, paths, reasons are mostly
+		   that). */
+		while (q < end && *q >= 0x20 && *q < 0x7f && *q != '"' &&
+		       *q != '\\')
+			q++;
+		if (q != p) {
+			jw_write(w, p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
+		n = utf8_seq_len(p, (size_t)(end - p));
 
 		if (n == 0) {
 			jw_puts(w, "\\ufffd");

@@ -198,6 +198,58 @@ static void test_strings(void **state)
 	free(s.data);
 }
 
+/* Every ASCII byte, in runs and alone between others, escaped as RFC
+   8259 says: printable ones but " and \ as they are (written a run at
+   a time), the rest escaped. */
+static void test_strings_every_ascii(void **state)
+{
+	static const char hex[] = "0123456789abcdef";
+	char in[3 * 127 + 1], want[8 * 3 * 127 + 4];
+	size_t n = 0, m = 0;
+	struct sink s;
+	FILE *f = sink_open(&s);
+	struct jw w;
+	int c, k;
+
+	(void)state;
+	want[m++] = '"';
+	for (c = 1; c < 128; c++) {
+		for (k = 0; k < 3; k++) {
+			/* 'a', then c twice */
+			in[n++] = (char)(k == 0 ? 'a' : c);
+			if (k == 0) {
+				want[m++] = 'a';
+				continue;
+			}
+			if (c == '"' || c == '\\') {
+				want[m++] = '\\';
+				want[m++] = (char)c;
+			} else if (c == '\n' || c == '\r' || c == '\t') {
+				want[m++] = '\\';
+				want[m++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			} else if (c < 0x20 || c == 0x7f) {
+				memcpy(want + m, "\\u00", 4);
+				m += 4;
+				want[m++] = hex[c >> 4];
+				want[m++] = hex[c & 15];
+			} else {
+				want[m++] = (char)c;
+			}
+		}
+	}
+	in[n] = '\0';
+	want[m++] = '"';
+	want[m++] = '\n';
+	want[m] = '\0';
+	jw_init(&w, f);
+	jw_str(&w, NULL, in);
+	jw_line(&w);
+	assert_string_equal(s.data, want);
+	jw_free(&w);
+	fclose(f);
+	free(s.data);
+}
+
 /* A record many times the first buffer is still one write. */
 static void test_large_record(void **state)
 {
@@ -269,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_seconds_us),
 		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_strings_every_ascii),
 		cmocka_unit_test(test_large_record),
 		cmocka_unit_test(test_rewind),
 	};
