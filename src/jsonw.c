@@ -174,16 +174,45 @@ void jw_strn_k(struct jw *w, const char *key, size_t klen, const char *s,
 	put_escaped(w, s, len);
 }
 
+/* Decimal digits of v (1 for 0): a record's numbers are mostly short,
+   so counting up from 10 beats dividing. */
+static size_t u64_digits(uint64_t v)
+{
+	uint64_t p = 10;
+	size_t n = 1;
+
+	while (n < 20 && v >= p) {
+		n++;
+		p *= 10;
+	}
+	return n;
+}
+
 void jw_u64_val(struct jw *w, uint64_t v)
 {
 	char d[20];
-	size_t i = sizeof(d);
+	size_t n = u64_digits(v);
+	/* Written backwards straight into the record, when it has room. */
+	bool room = n <= w->cap - w->n || jw_grow(w, n);
+	char *p = room ? w->b + w->n + n : d + n;
 
-	do {
-		d[--i] = (char)('0' + v % 10);
+	/* Two digits a division. */
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+
+		v /= 100;
+		*--p = (char)('0' + r % 10);
+		*--p = (char)('0' + r / 10);
+	}
+	if (v >= 10) {
+		*--p = (char)('0' + v % 10);
 		v /= 10;
-	} while (v);
-	jw_write(w, d + i, sizeof(d) - i);
+	}
+	*--p = (char)('0' + v);
+	if (room)
+		w->n += n;
+	else
+		jw_write(w, d, n);
 }
 
 void jw_i64(struct jw *w, const char *key, int64_t v)

@@ -117,6 +117,44 @@ static void test_numbers(void **state)
 	free(s.data);
 }
 
+/* n as jw_u64() writes it equals printf's %llu. */
+static void check_u64(struct sink *s, struct jw *w, uint64_t n)
+{
+	char want[32];
+
+	s->len = 0;
+	jw_u64(w, NULL, n);
+	jw_line(w);
+	snprintf(want, sizeof(want), "%llu\n", (unsigned long long)n);
+	assert_string_equal(s->data, want);
+}
+
+/* Numbers of every length, at each edge (10^k - 1, 10^k, 10^k + 1),
+   every power of two and the largest. */
+static void test_u64_every_length(void **state)
+{
+	struct sink s;
+	FILE *f = sink_open(&s);
+	struct jw w;
+	uint64_t p = 1;
+	int k;
+
+	(void)state;
+	jw_init(&w, f);
+	for (k = 0; k <= 19; k++, p *= 10) {
+		check_u64(&s, &w, p - 1);
+		check_u64(&s, &w, p);
+		check_u64(&s, &w, p + 1);
+	}
+	for (k = 0; k < 64; k++)
+		check_u64(&s, &w, (uint64_t)1 << k);
+	check_u64(&s, &w, UINT64_MAX - 1);
+	check_u64(&s, &w, UINT64_MAX);
+	jw_free(&w);
+	fclose(f);
+	free(s.data);
+}
+
 /* Microseconds as seconds: what "%.6f" of us / 1e6 writes, digit for
    digit, from 0 to the largest 64-bit count. */
 static void test_seconds_us(void **state)
@@ -319,6 +357,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nesting),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_u64_every_length),
 		cmocka_unit_test(test_seconds_us),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_strings_every_ascii),
