@@ -550,6 +550,22 @@ PY
 		done
 		return 1
 	}
+	# --duration with a reader per interface: the run stops by itself,
+	# each reader reads what its kernel ring holds, one flow both ways.
+	ip netns exec "$ns_s" timeout -k 5 30 "$bin" -i veth-s$$ -i veth-u$$ -q \
+		--format json --threads 2 --duration 6 --report-every 1 -f 'udp port 5060' \
+		>"$tmp/out" 2>"$tmp/err" &
+	imp_pid=$!
+	wait_for "$tmp/out" '"type":"stats"' 10
+	ip netns exec "$ns_c" timeout 10 tcpreplay -q -i veth-c$$ "$tmp/tap-c2s.pcap" >/dev/null 2>&1
+	ip netns exec "$ns_c" timeout 10 tcpreplay -q -i veth-t$$ "$tmp/tap-s2c.pcap" >/dev/null 2>&1
+	wait "$imp_pid"
+	rc=$?
+	imp_pid=
+	[ "$rc" -eq 0 ] && jis 'select(.type == "flow") | .packets_c2s == 3 and
+		.packets_s2c == 3 and .end_reason == "shutdown"' "$tmp/out" &&
+		jis 'select(.type == "summary") | .packets == 6 and .capture.received == 6' "$tmp/out" && ok ||
+		bad tap-duration "exit $rc, or not one flow of 3 packets each way and 6 in the summary"
 	# --count is the run's, whichever reader reads: 4 frames of the 6,
 	# 3 one way (read first) and 1 the other.
 	ip netns exec "$ns_s" timeout -k 5 30 "$bin" -i veth-s$$ -i veth-u$$ -q \
