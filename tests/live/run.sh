@@ -410,7 +410,7 @@ for n in 1 2 3 4 5 6 7 8 9 10; do c udp:9999 "d$n" >/dev/null 2>&1; done
 stop_imp
 [ "$rc" -eq 0 ] && [ "$(nlines "$tmp/out" '"type":"flow".*"server_port":9999')" -eq 10 ] &&
 	grep -q '"type":"summary",.*"files":\[\],"packets":20,' "$tmp/out" && ok ||
-	bad shutdown-drain "exit $rc, $(nlines "$tmp/out" '"type":"flow".*"server_port":9999') of 10 flows in the kernel's buffer reported"
+	bad shutdown-drain "exit $rc, $(nlines "$tmp/out" '"type":"flow".*"server_port":9999') of 10 flows in the kernel's buffer reported, $(jval 'select(.type == "summary") | "\(.packets) packets, received \(.capture.received)"' "$tmp/out") (want 20)"
 
 # A signal before the capture starts: it is pending when impwatch starts
 # (peer sigexec), so it comes before anything else; the run still ends
