@@ -512,33 +512,28 @@ for path, frames in ((sys.argv[1], [pkt(cli, srv, 40000, 5060, b'OPTIONS sip:x S
         for i, fr in enumerate(frames):
             f.write(struct.pack('<IIII', 1767225600 + i, 0, len(fr), len(fr)) + fr)
 PY
-	ip netns exec "$ns_s" timeout -k 5 30 "$bin" -i veth-s$$ -i veth-u$$ -q \
-		--format json --threads 2 --report-every 1 -f 'udp port 5060' \
-		>"$tmp/out" 2>"$tmp/err" &
-	imp_pid=$!
-	wait_for "$tmp/out" '"type":"stats"' 10
-	# One reader thread per interface, named for top -H (pipeline.h).
-	imp_real=$(pgrep -n -f -- "-i veth-s$$ -i veth-u$$ -q" 2>/dev/null)
-	readers=$(cat /proc/"${imp_real:-0}"/task/*/comm 2>/dev/null | grep -c '^impwatch-rd')
-	[ "$readers" -eq 2 ] && ok || bad tap-readers "${readers:-no} reader threads, want one per interface (2)"
-	ip netns exec "$ns_c" timeout 10 tcpreplay -q -i veth-c$$ "$tmp/tap-c2s.pcap" >/dev/null 2>&1
-	ip netns exec "$ns_c" timeout 10 tcpreplay -q -i veth-t$$ "$tmp/tap-s2c.pcap" >/dev/null 2>&1
-	i=0
-	while [ "$i" -lt 50 ]; do
-		got=$(jval 'select(.type == "stats") | .packets' "$tmp/out" | tail -n 1)
-		[ "${got:-0}" -ge 6 ] && break
-		sleep 0.1
-		i=$((i + 1))
-	done
-	stop_imp
-	[ "$rc" -eq 0 ] && ok || bad tap-exit "exit $rc"
-	[ "$(jval 'select(.type == "flow") | .server_port' "$tmp/out" | wc -l)" -eq 1 ] && ok ||
-		bad tap-one-flow "not one flow record"
-	jis 'select(.type == "flow") | .packets_c2s == 3 and .packets_s2c == 3 and
-		.server_port == 5060' "$tmp/out" && ok || bad tap-both-ways "not 3 packets each way"
-	jis 'select(.type == "summary") | .capture.received == 6 and
-		(.capture.interface | test("^veth-s[0-9]+,veth-u[0-9]+$"))' "$tmp/out" && ok ||
-		bad tap-received "capture counters not added up over both interfaces"
+	# tap_run ARGS...: impwatch on both interfaces, reader threads and
+	# two workers, in the background, once it captures (its first
+	# interim record); tap_replay c2s|s2c: one direction on its wire;
+	# tap_wait: its exit status in $rc.
+	tap_run() {
+		ip netns exec "$ns_s" timeout -k 5 30 "$bin" -i veth-s$$ -i veth-u$$ -q \
+			--format json --threads 2 --report-every 1 -f 'udp port 5060' "$@" \
+			>"$tmp/out" 2>"$tmp/err" &
+		imp_pid=$!
+		wait_for "$tmp/out" '"type":"stats"' 10
+	}
+	tap_replay() {
+		case $1 in
+		c2s) ip netns exec "$ns_c" timeout 10 tcpreplay -q -i veth-c$$ "$tmp/tap-c2s.pcap" >/dev/null 2>&1 ;;
+		*) ip netns exec "$ns_c" timeout 10 tcpreplay -q -i veth-t$$ "$tmp/tap-s2c.pcap" >/dev/null 2>&1 ;;
+		esac
+	}
+	tap_wait() {
+		wait "$imp_pid"
+		rc=$?
+		imp_pid=
+	}
 	# wait_packets N: until an interim record counts N packets (5 s).
 	wait_packets() {
 		i=0
@@ -550,35 +545,40 @@ PY
 		done
 		return 1
 	}
+	tap_run
+	# One reader thread per interface, named for top -H (pipeline.h).
+	imp_real=$(pgrep -n -f -- "-i veth-s$$ -i veth-u$$ -q" 2>/dev/null)
+	readers=$(cat /proc/"${imp_real:-0}"/task/*/comm 2>/dev/null | grep -c '^impwatch-rd')
+	[ "$readers" -eq 2 ] && ok || bad tap-readers "${readers:-no} reader threads, want one per interface (2)"
+	tap_replay c2s
+	tap_replay s2c
+	wait_packets 6
+	stop_imp
+	[ "$rc" -eq 0 ] && ok || bad tap-exit "exit $rc"
+	[ "$(jval 'select(.type == "flow") | .server_port' "$tmp/out" | wc -l)" -eq 1 ] && ok ||
+		bad tap-one-flow "not one flow record"
+	jis 'select(.type == "flow") | .packets_c2s == 3 and .packets_s2c == 3 and
+		.server_port == 5060' "$tmp/out" && ok || bad tap-both-ways "not 3 packets each way"
+	jis 'select(.type == "summary") | .capture.received == 6 and
+		(.capture.interface | test("^veth-s[0-9]+,veth-u[0-9]+$"))' "$tmp/out" && ok ||
+		bad tap-received "capture counters not added up over both interfaces"
 	# --duration with a reader per interface: the run stops by itself,
 	# each reader reads what its kernel ring holds, one flow both ways.
-	ip netns exec "$ns_s" timeout -k 5 30 "$bin" -i veth-s$$ -i veth-u$$ -q \
-		--format json --threads 2 --duration 6 --report-every 1 -f 'udp port 5060' \
-		>"$tmp/out" 2>"$tmp/err" &
-	imp_pid=$!
-	wait_for "$tmp/out" '"type":"stats"' 10
-	ip netns exec "$ns_c" timeout 10 tcpreplay -q -i veth-c$$ "$tmp/tap-c2s.pcap" >/dev/null 2>&1
-	ip netns exec "$ns_c" timeout 10 tcpreplay -q -i veth-t$$ "$tmp/tap-s2c.pcap" >/dev/null 2>&1
-	wait "$imp_pid"
-	rc=$?
-	imp_pid=
+	tap_run --duration 6
+	tap_replay c2s
+	tap_replay s2c
+	tap_wait
 	[ "$rc" -eq 0 ] && jis 'select(.type == "flow") | .packets_c2s == 3 and
 		.packets_s2c == 3 and .end_reason == "shutdown"' "$tmp/out" &&
 		jis 'select(.type == "summary") | .packets == 6 and .capture.received == 6' "$tmp/out" && ok ||
 		bad tap-duration "exit $rc, or not one flow of 3 packets each way and 6 in the summary"
 	# --count is the run's, whichever reader reads: 4 frames of the 6,
 	# 3 one way (read first) and 1 the other.
-	ip netns exec "$ns_s" timeout -k 5 30 "$bin" -i veth-s$$ -i veth-u$$ -q \
-		--format json --threads 2 --count 4 --report-every 1 -f 'udp port 5060' \
-		>"$tmp/out" 2>"$tmp/err" &
-	imp_pid=$!
-	wait_for "$tmp/out" '"type":"stats"' 10
-	ip netns exec "$ns_c" timeout 10 tcpreplay -q -i veth-c$$ "$tmp/tap-c2s.pcap" >/dev/null 2>&1
+	tap_run --count 4
+	tap_replay c2s
 	wait_packets 3
-	ip netns exec "$ns_c" timeout 10 tcpreplay -q -i veth-t$$ "$tmp/tap-s2c.pcap" >/dev/null 2>&1
-	wait "$imp_pid"
-	rc=$?
-	imp_pid=
+	tap_replay s2c
+	tap_wait
 	[ "$rc" -eq 0 ] && ok || bad tap-count-status "exit $rc"
 	jis 'select(.type == "summary") | .packets == 4' "$tmp/out" && ok ||
 		bad tap-count "not 4 packets over both interfaces"
@@ -586,17 +586,11 @@ PY
 		bad tap-count-flow "not 3 packets one way and 1 the other"
 	# One interface disappears: the run ends with a capture error
 	# naming it (exit 2), and what the other reader saw is reported.
-	ip netns exec "$ns_s" timeout -k 5 30 "$bin" -i veth-s$$ -i veth-u$$ -q \
-		--format json --threads 2 --report-every 1 -f 'udp port 5060' \
-		>"$tmp/out" 2>"$tmp/err" &
-	imp_pid=$!
-	wait_for "$tmp/out" '"type":"stats"' 10
-	ip netns exec "$ns_c" timeout 10 tcpreplay -q -i veth-c$$ "$tmp/tap-c2s.pcap" >/dev/null 2>&1
+	tap_run
+	tap_replay c2s
 	wait_packets 3
 	ip -n "$ns_s" link del veth-u$$
-	wait "$imp_pid"
-	rc=$?
-	imp_pid=
+	tap_wait
 	[ "$rc" -eq 2 ] && grep -q "^impwatch: veth-u$$: " "$tmp/err" && ok ||
 		bad tap-gone "exit $rc, or no error naming the interface gone"
 	jis 'select(.type == "flow") | .packets_c2s == 3 and .end_reason == "shutdown"' "$tmp/out" &&
