@@ -338,8 +338,9 @@ X(LIMITS, 0, "max-flows", "N", UINT, LIM, max_flows, \
 X(LIMITS, 0, "threads", "N", UINT, RUN, threads, \
   0 /* the online CPUs */, 1, THREADS_MAX, "", \
   "flow workers, each with its share of --max-flows and\n" \
-  "--dpi-memory, behind one reader thread (default: the\n" \
-  "online CPUs, at most {max}); 1: one thread does all") \
+  "--dpi-memory, behind one reader thread (one per -i)\n" \
+  "(default: the online CPUs, at most {max}); 1: one\n" \
+  "thread does all") \
 X(LIMITS, 0, "timeout-tcp", "S", UINT, LIM, timeout_tcp, \
   3600, 1, 86400 * 7, "", \
   "idle timeout of TCP flows (default {def} s)") \
