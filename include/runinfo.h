@@ -71,7 +71,4 @@ char *run_join_argv(int argc, char *const *argv);
 /* Free what run_info_init() allocated; ri may be freed twice. */
 void run_info_free(struct run_info *ri);
 
-/* The wall clock, microseconds since the epoch. */
-uint64_t run_wall_us(void);
-
 #endif

@@ -14,6 +14,11 @@
 #define IP_STR_MAX 46   /* INET6_ADDRSTRLEN */
 #define TIME_STR_MAX 96  /* roomy: years past 9999 still fit */
 
+/* The system's clocks in microseconds: the wall clock (packet stamps,
+   record times), and the monotonic one (timers: never set back). */
+uint64_t clock_wall_us(void);
+uint64_t clock_mono_us(void);
+
 /* Write s as one CSV field (RFC 4180): quoted when it holds , " CR or LF. */
 void csv_field(FILE *out, const char *s);
 

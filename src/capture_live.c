@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "util.h"
 
 struct live {
 	pcap_t *p;
@@ -37,14 +38,6 @@ struct live {
 	packet_fn fn;
 	void *ctx;
 };
-
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 /* What pcap_activate()'s status means, for a person. Warnings (> 0) are
    not errors; libpcap's own text follows where it has one. */
@@ -124,7 +117,7 @@ struct live *live_open(const struct live_opts *o, char *err, size_t errlen)
 	lv->ifindex = strcmp(o->iface, "any") ? if_nametoindex(o->iface) : 0;
 	if (lv->ifindex)
 		lv->ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	lv->last_check = mono_us();
+	lv->last_check = clock_mono_us();
 	lv->dlt = pcap_datalink(lv->p);
 	if (!decode_link_supported(lv->dlt)) {
 		const char *name = pcap_datalink_val_to_name(lv->dlt);
@@ -246,7 +239,7 @@ int live_dispatch(struct live *lv, uint64_t max, packet_fn on_packet,
 
 enum live_link live_link(struct live *lv, char *err, size_t errlen)
 {
-	uint64_t now = mono_us();
+	uint64_t now = clock_mono_us();
 	struct ifreq ifr;
 	bool up;
 
@@ -291,7 +284,7 @@ int live_counters(struct live *lv, struct live_stats *st)
 
 	st->went_down = lv->went_down;
 	st->down = lv->down;
-	st->down_us = lv->down_us + (lv->down ? mono_us() - lv->down_since : 0);
+	st->down_us = lv->down_us + (lv->down ? clock_mono_us() - lv->down_since : 0);
 	if (pcap_stats(lv->p, &ps) != 0)
 		return -1;
 	st->received = ps.ps_recv;

@@ -36,6 +36,7 @@
 #include "sink.h"
 #include "waiver.h"
 #include "worker.h"
+#include "util.h"
 
 #define ERR_MAX 512             /* one line of error text */
 
@@ -280,26 +281,6 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 		      ws.flows.created);
 }
 
-static uint64_t clock_us(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-/* The clock of packet timestamps, for idle timeouts between packets. */
-static uint64_t wall_us(void)
-{
-	return clock_us(CLOCK_REALTIME);
-}
-
-/* The clock of --duration and --report-every: never set back. */
-static uint64_t mono_us(void)
-{
-	return clock_us(CLOCK_MONOTONIC);
-}
-
 /* Read every input file in order; false when any could not be read in
    full (the report still covers what was). */
 static bool read_files(struct run *r)
@@ -371,7 +352,7 @@ static void capset_counters(struct capset *cs, struct live_stats *st)
 static void capset_publish(struct capset *cs, bool now)
 {
 	struct live_stats st;
-	uint64_t t = mono_us();
+	uint64_t t = clock_mono_us();
 
 	if (!now && t - cs->ls_at < LIVE_POLL_MS * 1000u)
 		return;
@@ -427,12 +408,12 @@ static void fill_stats(struct run *r, struct run_stats *s)
 	s->validate = r->opt->validate;
 	if (r->live) {
 		live_counters_all(r);
-		r->ls.now_us = wall_us();
+		r->ls.now_us = clock_wall_us();
 		s->live = &r->ls;
 	}
 	s->first_packet_us = s->work.first_us;
 	s->last_packet_us = s->work.last_us;
-	s->now_us = wall_us();
+	s->now_us = clock_wall_us();
 }
 
 /* The files an offline run did not read to their end because a signal
@@ -557,16 +538,16 @@ static int dispatch_all(struct capset *cs)
  */
 static bool drain_live(struct capset *cs)
 {
-	uint64_t t0 = mono_us(), last = t0, now;
+	uint64_t t0 = clock_mono_us(), last = t0, now;
 	int n;
 
-	cs->stop_us = wall_us();
+	cs->stop_us = clock_wall_us();
 	cs->draining = true;
 	while (!cs->past_stop && !count_reached(cs->r)) {
 		n = dispatch_all(cs);
 		if (n < 0)
 			return false;
-		now = mono_us();
+		now = clock_mono_us();
 		if (n > 0)
 			last = now;
 		if (now - t0 >= LIVE_DRAIN_MS * 1000u ||
@@ -606,7 +587,7 @@ static bool capset_read(struct capset *cs, unsigned timeout_ms, bool *full)
 	if (n < 0 || !watch_link(cs))
 		return false;
 	*full = n >= LIVE_BATCH;
-	worker_tick(cs->w, wall_us());
+	worker_tick(cs->w, clock_wall_us());
 	return !count_reached(cs->r);
 }
 
@@ -679,7 +660,7 @@ static bool capture_live(struct run *r)
 {
 	struct options *o = r->opt;
 	struct run_stats s;
-	uint64_t t0 = mono_us(), now;
+	uint64_t t0 = clock_mono_us(), now;
 	uint64_t end = (uint64_t)o->duration * 1000000u;
 	uint64_t every = (uint64_t)o->report_every * 1000000u;
 	uint64_t next_report = every;
@@ -687,7 +668,7 @@ static bool capture_live(struct run *r)
 	bool threaded = r->n_caps > 1, full = false, ok = true;
 	size_t i;
 
-	r->ls.started_us = wall_us();
+	r->ls.started_us = clock_wall_us();
 	for (i = 0; i < r->n_caps; i++)
 		ctx[i] = &r->caps[i];
 	if (threaded && pipeline_start_readers(r->pl, reader_body, ctx) <
@@ -699,7 +680,7 @@ static bool capture_live(struct run *r)
 	while (!stop_flag && atomic_load(&r->halt) == HALT_NONE) {
 		if (hup_flag)
 			reopen_outputs(r);
-		now = mono_us() - t0;
+		now = clock_mono_us() - t0;
 		if (threaded) {
 			pipeline_serve(r->pl, next_wait_ms(r, now, next_report));
 		} else if (!capset_read(&r->caps[0],
@@ -712,7 +693,7 @@ static bool capture_live(struct run *r)
 		}
 		if (stop_flag)
 			break;
-		now = mono_us() - t0;
+		now = clock_mono_us() - t0;
 		if (end && now >= end)
 			break;
 		if (every && now >= next_report) {

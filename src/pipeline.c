@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <time.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +17,7 @@
 #include "config.h"
 #include "options.h"
 #include "ring.h"
+#include "util.h"
 
 /* To a worker. */
 enum in_type { IN_PACKET, IN_TICK, IN_FLUSH, IN_STATS, IN_FINISH };
@@ -792,22 +792,13 @@ unsigned pipeline_start_readers(struct pipeline *pl, reader_fn body,
 	return i;
 }
 
-/* The monotonic clock, in milliseconds. */
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 void pipeline_serve(struct pipeline *pl, unsigned ms)
 {
-	uint64_t end = mono_ms() + ms;
+	uint64_t end = clock_mono_us() + (uint64_t)ms * 1000u;
 
 	for (;;) {
 		pipeline_pump(pl);
-		if (pipeline_readers_done(pl) || mono_ms() >= end)
+		if (pipeline_readers_done(pl) || clock_mono_us() >= end)
 			return;
 		errno = 0;
 		waiter_sleep(&pl->wake, records_ready_cb, pl);

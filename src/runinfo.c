@@ -15,18 +15,11 @@
 #include "config.h"
 #include "options.h"
 #include "textfile.h"
+#include "util.h"
 
 /* The largest input file hashed again for the provenance: every file
    the engine accepts is far smaller. */
 #define RUN_INPUT_MAX (256u << 20)
-
-uint64_t run_wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 /* 128 random bits in hex; from the clock and the pid when the kernel has
    no randomness to give (a name, not a secret). */
@@ -36,7 +29,7 @@ static void new_run_id(char out[RUN_ID_LEN])
 	size_t i;
 
 	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
-		uint64_t t = run_wall_us(), p = (uint64_t)getpid();
+		uint64_t t = clock_wall_us(), p = (uint64_t)getpid();
 
 		memcpy(b, &t, 8);
 		memcpy(b + 8, &p, 8);
@@ -116,7 +109,7 @@ int run_info_init(struct run_info *ri, const struct options *o,
 	size_t n = 0, i;
 
 	memset(ri, 0, sizeof(*ri));
-	ri->started_us = run_wall_us();
+	ri->started_us = clock_wall_us();
 	new_run_id(ri->run_id);
 	if (o->sensor) {
 		ri->sensor = o->sensor;
