@@ -61,6 +61,8 @@ SRCS    := $(filter-out src/main.c,$(wildcard src/*.c))
 OBJS    := $(SRCS:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/rules_embedded.o
 MAIN    := $(BUILD)/obj/main.o
 BIN     := $(BUILD)/impwatch
+# Runs a suite and says how long it took (tools/timed.sh).
+TIMED   := sh tools/timed.sh
 TESTS_SRC := $(wildcard tests/unit/test_*.c)
 TESTS   := $(TESTS_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 GEN     := $(BUILD)/gen_pcaps
@@ -150,28 +152,28 @@ ifeq ($(SANITIZE),thread)
 # floods of millions of flows take it too long; CI runs them without.
 check: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory unit
-	@sh tests/threads/run.sh $(BIN) 2
-	@sh tests/cli/run.sh $(BIN)
-	@sh tests/dpi/run.sh $(BIN) $(CORPUS)
+	@$(TIMED) unit $(MAKE) --no-print-directory unit
+	@$(TIMED) threads sh tests/threads/run.sh $(BIN) 2
+	@$(TIMED) cli sh tests/cli/run.sh $(BIN)
+	@$(TIMED) dpi sh tests/dpi/run.sh $(BIN) $(CORPUS)
 	@$(MAKE) --no-print-directory $(BUILD)/peer $(BUILD)/gen_bench
-	@sh tests/live/run.sh $(BIN) $(BUILD)/peer $(BUILD)/gen_bench
+	@$(TIMED) live sh tests/live/run.sh $(BIN) $(BUILD)/peer $(BUILD)/gen_bench
 else
 check: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory unit
-	@$(MAKE) --no-print-directory golden
-	@$(MAKE) --no-print-directory threads
-	@$(MAKE) --no-print-directory records
-	@$(MAKE) --no-print-directory ecs
-	@sh tests/cli/run.sh $(BIN)
-	@sh tests/html/run.sh $(BIN)
-	@sh tests/man/run.sh $(BIN)
-	@sh tests/dpi/run.sh $(BIN) $(CORPUS)
+	@$(TIMED) unit $(MAKE) --no-print-directory unit
+	@$(TIMED) golden $(MAKE) --no-print-directory golden
+	@$(TIMED) threads $(MAKE) --no-print-directory threads
+	@$(TIMED) records $(MAKE) --no-print-directory records
+	@$(TIMED) ecs $(MAKE) --no-print-directory ecs
+	@$(TIMED) cli sh tests/cli/run.sh $(BIN)
+	@$(TIMED) html sh tests/html/run.sh $(BIN)
+	@$(TIMED) man sh tests/man/run.sh $(BIN)
+	@$(TIMED) dpi sh tests/dpi/run.sh $(BIN) $(CORPUS)
 	@$(MAKE) --no-print-directory $(BUILD)/peer $(BUILD)/gen_bench
-	@sh tests/live/run.sh $(BIN) $(BUILD)/peer $(BUILD)/gen_bench
-	@sh tests/adversarial/run.sh $(BIN)
-	@sh tests/acl/run.sh $(BIN)
+	@$(TIMED) live sh tests/live/run.sh $(BIN) $(BUILD)/peer $(BUILD)/gen_bench
+	@$(TIMED) adversarial sh tests/adversarial/run.sh $(BIN)
+	@$(TIMED) acl sh tests/acl/run.sh $(BIN)
 endif
 
 demo: deps
