@@ -100,7 +100,11 @@ void flow_add_finding(struct flow *f, enum verdict v);
 
 /*
  * True when n captured bytes b, a client's first payload, can begin a
- * TLS connection: a TLS record header or an SSL 2.0 client hello. Bytes
+ * TLS connection: a handshake record (content type 22, version 3.0 to
+ * 3.4, length 1 to 2^14) whose first message is a ClientHello (type 1)
+ * of client_version 3.x when that lies in the record, or an SSL 2.0
+ * CLIENT-HELLO (version 0.2 or 3.x). Any other record (application
+ * data, alert, change_cipher_spec) is not how a client begins. Bytes
  * past n (cut by the snap length) are not held against it.
  */
 bool tls_first_bytes(const uint8_t *b, size_t n);

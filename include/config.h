@@ -113,11 +113,15 @@
 #define WAIVER_MAX           4096      /* waivers in one --waivers file */
 #define WAIVER_FILE_MAX      ((size_t)1 << 20) /* bytes of a --waivers file */
 #define WAIVER_TICKET_MAX    64        /* characters of a waiver's ticket id */
-#define TCP_HEAD_BYTES       8         /* first payload bytes of a TCP segment
+#define TCP_HEAD_BYTES       11        /* first payload bytes of a TCP segment
                                            kept with the packet, after the
                                            frame itself is gone: the TLS-only
-                                           check reads 5 (a TLS record header,
-                                           RFC 8446 5.1; an SSL 2.0 hello) */
+                                           check reads 11 (a TLS record
+                                           header, RFC 8446 5.1, the
+                                           handshake header and the
+                                           ClientHello's client_version,
+                                           RFC 8446 4.1.2; an SSL 2.0 hello
+                                           reads 5) */
 
 /* The top of --dpi-packets, and the size of the summary's histogram of
    the packet that brought nDPI's answer (dpi.h). */

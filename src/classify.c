@@ -125,33 +125,95 @@ static void tls_start(const struct catalogue *cat, struct flow *f,
 	classify_tls(f, p, f->server_is_b == 0);
 }
 
+/* A TLS client's first record (RFC 8446 5.1; RFC 5246 6.2.1 and
+   7.4.1.2; RFC 6101 5.2.1 and 5.6.1.2 for SSL 3.0): */
+#define TLS_CT_HANDSHAKE     22      /* ContentType handshake: the first
+                                        record a client sends carries its
+                                        ClientHello (RFC 8446 4.1.2) */
+#define TLS_MAJOR            3       /* major of SSL 3.0 (3.0) to TLS 1.3
+                                        (3.4): RFC 6101 5.2.1, RFC 8446 5.1 */
+#define TLS_MINOR_MAX        4       /* 3.4 is TLS 1.3 (RFC 8446 4.2.1);
+                                        no version past it is defined */
+#define TLS_PLAINTEXT_MAX    16384   /* 2^14: the most a TLSPlaintext
+                                        record holds (RFC 8446 5.1, RFC
+                                        5246 6.2.1); the first record is
+                                        plaintext, no compression or
+                                        cipher yet (RFC 5246 6.1) */
+#define TLS_HS_CLIENT_HELLO  1       /* HandshakeType client_hello (RFC
+                                        8446 4, RFC 5246 7.4) */
+#define TLS_HS_HEADER        4       /* msg_type and a 24-bit length
+                                        before the body (RFC 8446 4) */
+#define TLS_HELLO_VERSION    2       /* client_version (legacy_version in
+                                        RFC 8446 4.1.2), the body's first
+                                        field: major TLS_MAJOR */
+/* RFC 6101 E.2: an SSL 2.0 record header with no padding has the high
+   bit of its length set; SSL2_MT_CLIENT_HELLO is message type 1. */
+#define SSL2_LEN_HIGH        0x80
+#define SSL2_MT_CLIENT_HELLO 1
+#define SSL2_MAJOR           0       /* SSL 2.0's version is 0.2 */
+#define SSL2_MINOR           2
+
+/*
+ * An SSL 2.0 CLIENT-HELLO (RFC 6101 E.2): the 2-byte record header with
+ * the length's high bit set, msg_type 1, then the version: 0.2 (SSL 2.0)
+ * or 3.x (a TLS client's compatible hello, RFC 5246 E.2). c is past the
+ * first byte b0.
+ */
+static bool ssl2_client_hello(struct cursor *c, uint8_t b0)
+{
+	uint8_t type, major, minor;
+
+	if (!(b0 & SSL2_LEN_HIGH))
+		return false;
+	if (!cur_skip(c, 1) || !cur_u8(c, &type))
+		return true;
+	if (type != SSL2_MT_CLIENT_HELLO)
+		return false;
+	if (!cur_u8(c, &major))
+		return true;
+	if (major == TLS_MAJOR)
+		return true;
+	return major == SSL2_MAJOR && (!cur_u8(c, &minor) || minor == SSL2_MINOR);
+}
+
 bool tls_first_bytes(const uint8_t *b, size_t n)
 {
 	struct cursor c;
-	uint8_t b0, b1, b2, b3;
+	uint8_t type, major, minor, msg_type;
+	uint16_t len;
 
 	cur_init(&c, b, n);
-	if (!cur_u8(&c, &b0))
+	if (!cur_u8(&c, &type))
 		return true;
-	/* RFC 8446 5.1: ContentType change_cipher_spec (20), alert,
-	   handshake, application_data (23); legacy_record_version 3.x
-	   (SSL 3.0 to TLS 1.3 all write major 3). */
-	if (b0 >= 20 && b0 <= 23)
-		return !cur_u8(&c, &b1) || b1 == 3;
-	/* RFC 6101 E.2: an SSL 2.0 CLIENT-HELLO, the 2-byte record header
-	   with the length's high bit set, msg_type 1, then the version:
-	   0.2 (SSL 2.0) or 3.x (a TLS client's compatible hello). */
-	if (!(b0 & 0x80))
+	if (type != TLS_CT_HANDSHAKE)
+		return ssl2_client_hello(&c, type);
+	/* legacy_record_version: a ClientHello's may be any 3.x a client
+	   supports (RFC 5246 E.1: 3.0 to its own; RFC 8446 5.1: 3.1 or 3.3);
+	   3.0 to 3.4 names every version there is. */
+	if (!cur_u8(&c, &major))
+		return true;
+	if (major != TLS_MAJOR)
 		return false;
-	if (!cur_skip(&c, 1) || !cur_u8(&c, &b2))
+	if (!cur_u8(&c, &minor))
 		return true;
-	if (b2 != 1)
+	if (minor > TLS_MINOR_MAX)
 		return false;
-	if (!cur_u8(&c, &b3))
+	/* Handshake records are never empty (RFC 8446 5.1, RFC 5246 6.2.1). */
+	if (!cur_be16(&c, &len))
 		return true;
-	if (b3 == 3)
+	if (len == 0 || len > TLS_PLAINTEXT_MAX)
+		return false;
+	if (!cur_u8(&c, &msg_type))
 		return true;
-	return b3 == 0 && (!cur_u8(&c, &b1) || b1 == 2);
+	if (msg_type != TLS_HS_CLIENT_HELLO)
+		return false;
+	/* A ClientHello may be cut into several records (RFC 5246 6.2.1):
+	   client_version is judged only when it lies in this one. */
+	if (len < TLS_HS_HEADER + TLS_HELLO_VERSION)
+		return true;
+	if (!cur_skip(&c, TLS_HS_HEADER - 1) || !cur_u8(&c, &major))
+		return true;
+	return major == TLS_MAJOR;
 }
 
 void classify_tls(struct flow *f, const struct packet *p, bool from_b)

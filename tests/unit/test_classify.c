@@ -458,43 +458,115 @@ static void test_row_allows_roles(void **state)
 	assert_false(row_allows_roles(r25, 0, pub));
 }
 
+/* Accepted with every prefix of b: bytes cut off by the snap length are
+   not held against a flow until the one that decides is there. */
+static void assert_tls_prefixes(const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i <= n; i++)
+		assert_true(tls_first_bytes(b, i));
+}
+
+/* Rejected once its first `at` bytes are captured, accepted before. */
+static void assert_tls_rejected_at(const uint8_t *b, size_t n, size_t at)
+{
+	size_t i;
+
+	for (i = 0; i <= n; i++) {
+		if (i < at)
+			assert_true(tls_first_bytes(b, i));
+		else
+			assert_false(tls_first_bytes(b, i));
+	}
+}
+
 /* The first bytes a TLS client sends, and what is not one. */
 static void test_tls_first_bytes(void **state)
 {
-	static const uint8_t hello12[] = { 22, 3, 1, 0, 200, 1 };  /* TLS */
-	static const uint8_t ccs[] = { 20, 3, 3, 0, 1, 1 };
-	static const uint8_t appdata[] = { 23, 3, 3, 0, 20 };
+	/* A ClientHello's record header, handshake header and
+	   client_version, as SSL 3.0, TLS 1.0, OpenSSL's TLS 1.2 (record
+	   3.1, hello 3.3), TLS 1.2 with record 3.3 and TLS 1.3 (record 3.1,
+	   legacy_version 3.3, supported_versions in the extensions) send
+	   them; tests/gen writes the TLS 1.2 one whole. */
+	static const uint8_t ssl30[] = { 22, 3, 0, 0, 0x9a, 1, 0, 0, 0x96, 3, 0 };
+	static const uint8_t hello10[] = { 22, 3, 1, 0, 0xc8, 1, 0, 0, 0xc4, 3, 1 };
+	static const uint8_t hello12[] = { 22, 3, 1, 0, 0xc8, 1, 0, 0, 0xc4, 3, 3 };
+	static const uint8_t hello12r[] = { 22, 3, 3, 0, 0xc8, 1, 0, 0, 0xc4, 3, 3 };
+	static const uint8_t hello13[] = { 22, 3, 1, 2, 0, 1, 0, 1, 0xfc, 3, 3 };
+	/* The record version TLS 1.3 itself names (RFC 5246 E.1: any 3.x
+	   in a ClientHello's record). */
+	static const uint8_t rec34[] = { 22, 3, 4, 0, 0xc8, 1, 0, 0, 0xc4, 3, 3 };
+	/* The largest plaintext record, 2^14. */
+	static const uint8_t max_len[] = { 22, 3, 1, 0x40, 0, 1, 0, 0x40, 0, 3, 3 };
+	/* A ClientHello fragmented over records (RFC 5246 6.2.1): a record of
+	   one byte, then the next record's header where client_version
+	   would be; that is not this record's to judge. */
+	static const uint8_t frag1[] = { 22, 3, 1, 0, 1, 1, 22, 3, 1, 0, 0xc7 };
+	static const uint8_t frag5[] = { 22, 3, 1, 0, 5, 1, 0, 0, 0xc4, 3, 22 };
 	static const uint8_t v2[] = { 0x80, 0x2e, 1, 3, 1 };        /* SSLv2 compat */
 	static const uint8_t v2_20[] = { 0x80, 0x2e, 1, 0, 2 };     /* SSL 2.0 */
 	static const uint8_t v2_bad[] = { 0x80, 0x2e, 1, 0, 3 };
 	static const uint8_t v2_type[] = { 0x80, 0x2e, 4, 3, 1 };
-	static const uint8_t bad_ver[] = { 22, 2, 0, 0, 10 };
-	static const uint8_t type24[] = { 24, 3, 3, 0, 10 };
+	/* Records a client never sends first. */
+	static const uint8_t appdata[] = { 23, 3, 3, 0, 0x20, '<', '?', 'x', 'm', 'l', ' ' };
+	static const uint8_t alert[] = { 21, 3, 1, 0, 2, 2, 40 };
+	static const uint8_t ccs[] = { 20, 3, 3, 0, 1, 1 };
+	static const uint8_t heartbeat[] = { 24, 3, 3, 0, 3, 1, 0, 0 };
+	static const uint8_t server_hello[] = { 22, 3, 3, 0, 0x4a, 2, 0, 0, 0x46, 3, 3 };
+	static const uint8_t finished[] = { 22, 3, 3, 0, 0x10, 20, 0, 0, 0x0c, 3, 3 };
+	static const uint8_t hello_req[] = { 22, 3, 3, 0, 4, 0, 0, 0, 0 };
+	static const uint8_t len0[] = { 22, 3, 1, 0, 0, 1, 0, 0, 0xc4, 3, 3 };
+	static const uint8_t len_over[] = { 22, 3, 1, 0x40, 1, 1, 0, 0x40, 1, 3, 3 };
+	static const uint8_t len_max[] = { 22, 3, 1, 0xff, 0xff, 1, 0, 0xff, 0xfb, 3, 3 };
+	static const uint8_t ver35[] = { 22, 3, 5, 0, 0xc8, 1, 0, 0, 0xc4, 3, 3 };
+	static const uint8_t ver20[] = { 22, 2, 0, 0, 0xc8, 1, 0, 0, 0xc4, 3, 3 };
+	static const uint8_t ver4[] = { 22, 4, 0, 0, 0xc8, 1, 0, 0, 0xc4, 3, 3 };
+	static const uint8_t hello_v2[] = { 22, 3, 1, 0, 0xc8, 1, 0, 0, 0xc4, 2, 0 };
+	static const uint8_t hello_v4[] = { 22, 3, 1, 0, 0xc8, 1, 0, 0, 0xc4, 4, 3 };
 	static const char sip[] = "OPTIONS sip:imp@example.com SIP/2.0\r\n";
 	static const char http[] = "POST /axl/ HTTP/1.1\r\n";
 	static const uint8_t ldap[] = { 0x30, 0x0c, 0x02, 0x01, 0x01, 0x60 };
 
 	(void)state;
-	assert_true(tls_first_bytes(hello12, sizeof(hello12)));
-	assert_true(tls_first_bytes(ccs, sizeof(ccs)));
-	assert_true(tls_first_bytes(appdata, sizeof(appdata)));
-	assert_true(tls_first_bytes(v2, sizeof(v2)));
-	assert_true(tls_first_bytes(v2_20, sizeof(v2_20)));
+	assert_tls_prefixes(ssl30, sizeof(ssl30));
+	assert_tls_prefixes(hello10, sizeof(hello10));
+	assert_tls_prefixes(hello12, sizeof(hello12));
+	assert_tls_prefixes(hello12r, sizeof(hello12r));
+	assert_tls_prefixes(hello13, sizeof(hello13));
+	assert_tls_prefixes(rec34, sizeof(rec34));
+	assert_tls_prefixes(max_len, sizeof(max_len));
+	assert_tls_prefixes(frag1, sizeof(frag1));
+	assert_tls_prefixes(frag5, sizeof(frag5));
+	assert_tls_prefixes(v2, sizeof(v2));
+	assert_tls_prefixes(v2_20, sizeof(v2_20));
+	assert_tls_prefixes(NULL, 0);
 	assert_false(tls_first_bytes(v2_bad, sizeof(v2_bad)));
 	assert_false(tls_first_bytes(v2_type, sizeof(v2_type)));
-	assert_false(tls_first_bytes(bad_ver, sizeof(bad_ver)));
-	assert_false(tls_first_bytes(type24, sizeof(type24)));
-	assert_false(tls_first_bytes((const uint8_t *)sip, sizeof(sip) - 1));
-	assert_false(tls_first_bytes((const uint8_t *)http, sizeof(http) - 1));
-	assert_false(tls_first_bytes(ldap, sizeof(ldap)));
-	/* Cut by the snap length: what is there decides, the rest is not
-	   held against it; a cleartext first byte is enough. */
-	assert_true(tls_first_bytes(hello12, 1));
-	assert_true(tls_first_bytes(v2, 1));
-	assert_true(tls_first_bytes(v2, 2));
-	assert_false(tls_first_bytes(bad_ver, 2));
-	assert_false(tls_first_bytes((const uint8_t *)sip, 1));
-	assert_true(tls_first_bytes(NULL, 0));
+
+	/* Each is rejected by the byte that shows it (0-based at - 1). */
+	assert_tls_rejected_at(appdata, sizeof(appdata), 1);
+	assert_tls_rejected_at(alert, sizeof(alert), 1);
+	assert_tls_rejected_at(ccs, sizeof(ccs), 1);
+	assert_tls_rejected_at(heartbeat, sizeof(heartbeat), 1);
+	assert_tls_rejected_at(server_hello, sizeof(server_hello), 6);
+	assert_tls_rejected_at(finished, sizeof(finished), 6);
+	assert_tls_rejected_at(hello_req, sizeof(hello_req), 6);
+	assert_tls_rejected_at(len0, sizeof(len0), 5);
+	assert_tls_rejected_at(len_over, sizeof(len_over), 5);
+	assert_tls_rejected_at(len_max, sizeof(len_max), 5);
+	assert_tls_rejected_at(ver35, sizeof(ver35), 3);
+	assert_tls_rejected_at(ver20, sizeof(ver20), 2);
+	assert_tls_rejected_at(ver4, sizeof(ver4), 2);
+	assert_tls_rejected_at(hello_v2, sizeof(hello_v2), 10);
+	assert_tls_rejected_at(hello_v4, sizeof(hello_v4), 10);
+	/* Cleartext: its first byte is enough. */
+	assert_tls_rejected_at((const uint8_t *)sip, sizeof(sip) - 1, 1);
+	assert_tls_rejected_at((const uint8_t *)http, sizeof(http) - 1, 1);
+	assert_tls_rejected_at(ldap, sizeof(ldap), 1);
+	/* SSL 2.0 hellos: the message type, then the version decide. */
+	assert_tls_rejected_at(v2_type, sizeof(v2_type), 3);
+	assert_tls_rejected_at(v2_bad, sizeof(v2_bad), 5);
 }
 
 /* One flow on tcp/dport from CLIENT, opened by a SYN with sequence

@@ -228,8 +228,8 @@ static void assert_tcp4(const struct packet *p, uint32_t src, uint32_t dst)
 	/* The sequence number and the first bytes, kept for the TLS-only
 	   check once the frame is gone. */
 	assert_int_equal(p->tcp_seq, 1000);
-	assert_int_equal(p->tcp_head_len, TCP_HEAD_BYTES);
-	assert_memory_equal(p->tcp_head, "abcdefghij", TCP_HEAD_BYTES);
+	assert_int_equal(p->tcp_head_len, TCP_HEAD_BYTES < 10 ? TCP_HEAD_BYTES : 10);
+	assert_memory_equal(p->tcp_head, "abcdefghij", p->tcp_head_len);
 	assert_int_equal(p->l3_len, 50);
 	assert_int_equal(p->l3[0], 0x45);
 	assert_int_equal(p->truncated, 0);
