@@ -76,6 +76,12 @@ void explain_transport(char buf[8], uint8_t proto)
 	}
 }
 
+/* nDPI's name for TLS, alone or in front of what it carries. */
+static bool app_is_tls(const char *app)
+{
+	return app && (strcmp(app, "TLS") == 0 || strncmp(app, "TLS.", 4) == 0);
+}
+
 void explain_reason(const struct catalogue *cat, const struct flow_record *f,
 		    char buf[REASON_MAX])
 {
@@ -101,11 +107,20 @@ void explain_reason(const struct catalogue *cat, const struct flow_record *f,
 			 port, where, row ? row->service : "?");
 		break;
 	case V_CLEARTEXT:
-		snprintf(buf, REASON_MAX, "%s requires TLS (table %u %s), but the "
-			 "client's first bytes were %s%s", port,
-			 row ? row->table : 0, row ? row->service : "?",
-			 rec_app(f) ? rec_app(f) : "not TLS",
-			 rec_app(f) ? " in clear" : "");
+		/* nDPI may still call such a flow TLS (a record it knows,
+		   or its guess by port): then only the first record was
+		   wrong, no ClientHello (classify.h tls_first_bytes()). */
+		if (app_is_tls(rec_app(f)))
+			snprintf(buf, REASON_MAX, "%s requires TLS (table %u %s), "
+				 "but the client's first bytes were no TLS "
+				 "ClientHello", port, row ? row->table : 0,
+				 row ? row->service : "?");
+		else
+			snprintf(buf, REASON_MAX, "%s requires TLS (table %u %s), "
+				 "but the client's first bytes were %s%s", port,
+				 row ? row->table : 0, row ? row->service : "?",
+				 rec_app(f) ? rec_app(f) : "not TLS",
+				 rec_app(f) ? " in clear" : "");
 		break;
 	case V_PROTOCOL_MISMATCH:
 		explain_expected_rec(cat, f, exp);
