@@ -426,6 +426,25 @@ check rot-not-rotating 0 '' "$bin" -q --dump-undocumented "$tmp/dm.pcap" -r "$tm
 check rot-none 1 '' "$bin" -q --validate --format json --dump-undocumented "$tmp/one.pcap" -r pcaps/demo.pcap
 assert rot-none-no-rotation "$(jval 'select(.type == "summary") | .evidence | has("rotation")' "$tmp/out")" = false
 
+# A TLS record header alone is no TLS start: the client's first record
+# must be a handshake record holding a ClientHello. HTTP and XMPP behind
+# an application_data header (17 03 03 00 20), SIP behind an alert, HTTP
+# behind a change_cipher_spec, a ServerHello, a record over 2^14 and
+# version 3.5 fail the gate as plain cleartext does; the real ClientHello
+# beside them passes.
+first=pcaps/tls-first.pcap
+lead tls-first-lead 'FAIL: 7 cleartext (exit 1)' -q --validate -r "$first"
+check tls-first-json 1 '"validate":"fail","exit_status":1' "$bin" -q --validate --format json -r "$first"
+if jis 'select(.type == "flow" and .server_port == 8443 and .client_port == 51443) |
+	.verdict == "cleartext" and .findings == ["cleartext"]' "$tmp/out" &&
+   jis 'select(.type == "flow" and .server_port == 8083) |
+	.verdict == "cleartext" and .findings == ["cleartext"]' "$tmp/out" &&
+   jis 'select(.type == "flow" and .client_port == 51444) |
+	.verdict == "documented" and .findings == []' "$tmp/out" &&
+   jis 'select(.type == "summary") | .flows_by_verdict.cleartext == 7 and
+	.tls_not_judged == 0' "$tmp/out"
+then ok; else failed tls-first-records; show "$tmp/out"; fi
+
 # --waivers: a waived finding is reported with its ticket and does not
 # fail --validate until its date; a finding left uncovered still fails;
 # an expired waiver waives nothing; a waiver that matched nothing is

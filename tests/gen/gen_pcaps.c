@@ -2050,6 +2050,96 @@ static void gen_replies(const char *dir)
 	out_close(&o);
 }
 
+/* A TLS record header (RFC 8446 5.1) of content type `type`, version
+   3.`minor` and claimed length `len`, then the cleartext s: a client's
+   first bytes forged to look like TLS. */
+static void forged_record(struct buf *b, unsigned type, unsigned minor,
+			  unsigned len, const char *s)
+{
+	b->n = 0;
+	put8(b, type);
+	put8(b, 3);
+	put8(b, minor);
+	put16(b, len);
+	putstr(b, s);
+}
+
+/* The fatal alert a TLS server answers a record it did not expect with:
+   unexpected_message (RFC 8446 6, 6.2). */
+static void tls_alert(struct buf *b)
+{
+	b->n = 0;
+	put8(b, 21);
+	put16(b, 0x0303);
+	put16(b, 2);
+	put8(b, 2);                             /* fatal */
+	put8(b, 10);                            /* unexpected_message */
+}
+
+/* Clients on TLS-only ports whose first bytes are a TLS record header
+   but no ClientHello: an application_data, alert or change_cipher_spec
+   record, a handshake record holding a ServerHello, one longer than
+   2^14, one of version 3.5, each followed by cleartext; and a real
+   ClientHello beside them. */
+static void gen_tls_first(const char *dir)
+{
+	static const char http[] = "GET /cupadmin/ HTTP/1.1\r\n"
+				   "Host: imp.example.com\r\n\r\n";
+	static const char sip[] = "OPTIONS sip:imp.example.com SIP/2.0\r\n"
+				  "Via: SIP/2.0/TLS 192.0.2.30:51061\r\n\r\n";
+	static const char xmpp[] = "<?xml version='1.0'?><stream:stream "
+				   "to='example.com' version='1.0' "
+				   "xmlns='jabber:client' xmlns:stream="
+				   "'http://etherx.jabber.org/streams'>";
+	struct out o;
+	struct buf q, r;
+	struct tcpconv t;
+
+	out_open(&o, dir, "tls-first.pcap", L_ETHER);
+	out_start(&o, DLT_EN10MB);
+	/* HTTP behind an application_data header, to 8443. */
+	forged_record(&q, 23, 3, 0x20, http);
+	tls_alert(&r);
+	t = tcpconv(&S.browser, 51443, &S.pub, 8443);
+	tcp_session(&o, &t, &q, &r, false);
+	/* An XMPP stream behind one, to 8083. */
+	forged_record(&q, 23, 3, 0x20, xmpp);
+	tls_alert(&r);
+	t = tcpconv(&S.jabber, 51083, &S.pub, 8083);
+	tcp_session(&o, &t, &q, &r, false);
+	/* SIP behind an alert, to 5061. */
+	forged_record(&q, 21, 1, 2, sip);
+	tls_alert(&r);
+	t = tcpconv(&S.gw, 51061, &S.pub, 5061);
+	tcp_session(&o, &t, &q, &r, false);
+	/* HTTP behind a change_cipher_spec, to 7336. */
+	forged_record(&q, 20, 3, 1, http);
+	tls_alert(&r);
+	t = tcpconv(&S.sub, 51336, &S.pub, 7336);
+	tcp_session(&o, &t, &q, &r, false);
+	/* The server's own hello sent by the client, to 636. */
+	tls_server_hello(&q, 5);
+	tls_alert(&r);
+	t = tcpconv(&S.pub, 51636, &S.ldap, 636);
+	tcp_session(&o, &t, &q, &r, false);
+	/* A handshake record longer than 2^14, to 5062. */
+	forged_record(&q, 22, 3, 0x4001, "\001");
+	tls_alert(&r);
+	t = tcpconv(&S.sub, 51062, &S.pub, 5062);
+	tcp_session(&o, &t, &q, &r, false);
+	/* Version 3.5, to 8443. */
+	forged_record(&q, 22, 5, 0xc8, "\001");
+	tls_alert(&r);
+	t = tcpconv(&S.browser, 51445, &S.pub, 8443);
+	tcp_session(&o, &t, &q, &r, false);
+	/* A real ClientHello, to 8443: documented. */
+	tls_client_hello(&q, "imp.example.com", 6);
+	tls_server_hello(&r, 6);
+	t = tcpconv(&S.browser, 51444, &S.pub, 8443);
+	tcp_session(&o, &t, &q, &r, false);
+	out_close(&o);
+}
+
 /* A VXLAN packet (VNI 42) from tunnel end a to b carrying an ARP
    request: a tunnel whose inside is no IP packet. */
 static void vxlan_arp(struct out *o)
@@ -2164,5 +2254,6 @@ int main(int argc, char **argv)
 	gen_claims(argv[1]);
 	gen_replies(argv[1]);
 	gen_tunnels(argv[1]);
+	gen_tls_first(argv[1]);
 	return 0;
 }
