@@ -124,7 +124,13 @@ static inline bool cur_sub(struct cursor *c, size_t n, struct cursor *sub)
 {
 	if (n > c->len - c->off)
 		return false;
-	cur_init(sub, c->data + c->off, n);
+	/* Not cur_init(): with n bytes left, data is not NULL (n > 0) or
+	   nothing is read (n == 0), and a length the compiler can see is
+	   n lets it drop the checks of a fixed header read field by field
+	   from *sub (decode_ip.c). */
+	sub->data = c->data + c->off;
+	sub->len = n;
+	sub->off = 0;
 	c->off += n;
 	return true;
 }

@@ -56,10 +56,19 @@ bool snap_cut(struct dctx *x, const struct cursor *c);
  * A header at the start of cursor c claims `claimed` bytes: clamp c to
  * them (returns true), or, when fewer are there, mark the packet truncated
  * and count why (a snaplen cut, or `reason` when the whole frame was
- * captured) and return false with c unchanged.
+ * captured) and return false with c unchanged. clamp_claim_short() is
+ * the second half, for a claim longer than what is left.
  */
-bool clamp_claim(struct dctx *x, struct cursor *c, size_t claimed,
-		 enum decode_err reason);
+bool clamp_claim_short(struct dctx *x, struct cursor *c,
+		       enum decode_err reason);
+static inline bool clamp_claim(struct dctx *x, struct cursor *c,
+			       size_t claimed, enum decode_err reason)
+{
+	/* Every packet of a sound capture takes this path: inline. */
+	if (cur_clamp(c, claimed))
+		return true;
+	return clamp_claim_short(x, c, reason);
+}
 
 /*
  * The length of the IP packet whose header starts at l3 and claims
@@ -68,7 +77,18 @@ bool clamp_claim(struct dctx *x, struct cursor *c, size_t claimed,
  * frame on the wire holds from l3 on: a forged claim cannot make a
  * packet larger than the frame that carried it.
  */
-uint32_t ip_claimed_len(const struct dctx *x, const uint8_t *l3, size_t claimed);
+static inline uint32_t ip_claimed_len(const struct dctx *x, const uint8_t *l3,
+				      size_t claimed)
+{
+	/* The frame's length: the wire's, or the captured one when a broken
+	   file says less was on the wire than it holds. */
+	size_t caplen = (size_t)(x->frame_end - x->frame);
+	size_t frame = x->p->wire_len > caplen ? x->p->wire_len : caplen;
+	size_t before = (size_t)(l3 - x->frame);
+	size_t room = frame > before ? frame - before : 0;
+
+	return (uint32_t)(claimed != 0 && claimed < room ? claimed : room);
+}
 
 /* decode_link.c */
 enum decode_status decode_link(struct dctx *x, int dlt, struct cursor *c);

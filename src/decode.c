@@ -109,11 +109,9 @@ bool snap_cut(struct dctx *x, const struct cursor *c)
 	return true;
 }
 
-bool clamp_claim(struct dctx *x, struct cursor *c, size_t claimed,
-		 enum decode_err reason)
+bool clamp_claim_short(struct dctx *x, struct cursor *c,
+		       enum decode_err reason)
 {
-	if (cur_clamp(c, claimed))
-		return true;
 	/* Inside a first fragment, the rest is in the later fragments. */
 	if (x->in_frag)
 		return false;
@@ -122,18 +120,6 @@ bool clamp_claim(struct dctx *x, struct cursor *c, size_t claimed,
 		x->p->truncated = 1;
 	}
 	return false;
-}
-
-uint32_t ip_claimed_len(const struct dctx *x, const uint8_t *l3, size_t claimed)
-{
-	/* The frame's length: the wire's, or the captured one when a broken
-	   file says less was on the wire than it holds. */
-	size_t caplen = (size_t)(x->frame_end - x->frame);
-	size_t frame = x->p->wire_len > caplen ? x->p->wire_len : caplen;
-	size_t before = (size_t)(l3 - x->frame);
-	size_t room = frame > before ? frame - before : 0;
-
-	return (uint32_t)(claimed != 0 && claimed < room ? claimed : room);
 }
 
 /* Enter the first fragments met in this packet with its final flow, and

@@ -58,9 +58,10 @@ bool decode_link_supported(int dlt)
    1500, an 802.3 length: LLC frames such as STP and CDP are not IP). */
 enum decode_status decode_ethernet(struct dctx *x, struct cursor *c)
 {
+	struct cursor h;   /* the header's bytes (decode_ip.c's reason) */
 	uint16_t type;
 
-	if (!cur_skip(c, 12) || !cur_be16(c, &type))
+	if (!cur_sub(c, 14, &h) || !cur_skip(&h, 12) || !cur_be16(&h, &type))
 		return derr(x, DERR_LINK_TRUNC);
 	return decode_ethertype(x, c, type);
 }
@@ -113,6 +114,7 @@ enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
 				    uint16_t type)
 {
 	for (;;) {
+		struct cursor h;   /* a tag's bytes (decode_ip.c's reason) */
 		uint16_t tci;
 
 		switch (type) {
@@ -127,7 +129,8 @@ enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
 			   next type. Each tag is a nesting. */
 			if (!encap_push(x))
 				return DECODE_ERROR;
-			if (!cur_be16(c, &tci) || !cur_be16(c, &type))
+			if (!cur_sub(c, 4, &h) || !cur_be16(&h, &tci) ||
+			    !cur_be16(&h, &type))
 				return derr(x, DERR_VLAN_TRUNC);
 			if (x->p->nvlans == 0)
 				x->p->vlan = tci & 0x0fff;
