@@ -14,6 +14,15 @@
 #define IP_STR_MAX 46   /* INET6_ADDRSTRLEN */
 #define TIME_STR_MAX 96  /* roomy: years past 9999 still fit */
 
+/* "00", "01" ... "99": numbers are written two digits a division. */
+extern const char dec_pairs[200];
+
+/* The two decimal digits of v (0-99) at p. */
+static inline void put_dec2(char *p, unsigned v)
+{
+	memcpy(p, dec_pairs + 2 * v, 2);
+}
+
 /* The system's clocks in microseconds: the wall clock (packet stamps,
    record times), and the monotonic one (timers: never set back). */
 uint64_t clock_wall_us(void);

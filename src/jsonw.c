@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "textfile.h"
+#include "util.h"
 
 void jw_init(struct jw *w, FILE *out)
 {
@@ -196,19 +197,18 @@ void jw_u64_val(struct jw *w, uint64_t v)
 	bool room = n <= w->cap - w->n || jw_grow(w, n);
 	char *p = room ? w->b + w->n + n : d + n;
 
-	/* Two digits a division. */
+	/* Two digits a division, from a table. */
 	while (v >= 100) {
 		unsigned r = (unsigned)(v % 100);
 
 		v /= 100;
-		*--p = (char)('0' + r % 10);
-		*--p = (char)('0' + r / 10);
+		p -= 2;
+		put_dec2(p, r);
 	}
-	if (v >= 10) {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	}
-	*--p = (char)('0' + v);
+	if (v >= 10)
+		put_dec2(p - 2, (unsigned)v);
+	else
+		p[-1] = (char)('0' + v);
 	if (room)
 		w->n += n;
 	else
@@ -234,16 +234,14 @@ void jw_fixed(struct jw *w, const char *key, double v, int decimals)
 void jw_seconds_k(struct jw *w, const char *key, size_t klen, uint64_t us)
 {
 	char d[8];
-	uint64_t frac = us % 1000000u;
-	int i;
+	unsigned frac = (unsigned)(us % 1000000u);
 
 	jw_key_n(w, key, klen);
 	jw_u64_val(w, us / 1000000u);
 	d[0] = '.';
-	for (i = 6; i >= 1; i--) {
-		d[i] = (char)('0' + frac % 10);
-		frac /= 10;
-	}
+	put_dec2(d + 1, frac / 10000);
+	put_dec2(d + 3, frac / 100 % 100);
+	put_dec2(d + 5, frac % 100);
 	jw_write(w, d, 7);
 }
 

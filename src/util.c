@@ -44,12 +44,12 @@ void csv_field(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-/* Two decimal digits of v (0-99) at p. */
-static void put2(char *p, unsigned v)
-{
-	p[0] = (char)('0' + v / 10);
-	p[1] = (char)('0' + v % 10);
-}
+const char dec_pairs[200] =
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
 
 void fmt_time(uint64_t ts_us, char buf[TIME_STR_MAX])
 {
@@ -67,7 +67,6 @@ void fmt_time_cached(struct time_cache *c, uint64_t ts_us,
 	unsigned tod = (unsigned)(sec % 86400u);
 	unsigned us = (unsigned)(ts_us % 1000000u);
 	char *p;
-	int i;
 
 	if (day != c->day) {
 		time_t secs = (time_t)(day * 86400u);
@@ -91,16 +90,15 @@ void fmt_time_cached(struct time_cache *c, uint64_t ts_us,
 	}
 	memcpy(buf, c->date, c->len);
 	p = buf + c->len;
-	put2(p, tod / 3600);
+	put_dec2(p, tod / 3600);
 	p[2] = ':';
-	put2(p + 3, tod / 60 % 60);
+	put_dec2(p + 3, tod / 60 % 60);
 	p[5] = ':';
-	put2(p + 6, tod % 60);
+	put_dec2(p + 6, tod % 60);
 	p[8] = '.';
-	for (i = 6; i >= 1; i--) {
-		p[8 + i] = (char)('0' + us % 10);
-		us /= 10;
-	}
+	put_dec2(p + 9, us / 10000);
+	put_dec2(p + 11, us / 100 % 100);
+	put_dec2(p + 13, us % 100);
 	p[15] = 'Z';
 	p[16] = '\0';
 }

@@ -150,6 +150,9 @@ static void test_u64_every_length(void **state)
 		check_u64(&s, &w, (uint64_t)1 << k);
 	check_u64(&s, &w, UINT64_MAX - 1);
 	check_u64(&s, &w, UINT64_MAX);
+	/* Every pair of digits (util.h's table) in each of two places. */
+	for (p = 0; p < 10000; p++)
+		check_u64(&s, &w, p);
 	jw_free(&w);
 	fclose(f);
 	free(s.data);

@@ -78,6 +78,20 @@ static void check_time(uint64_t ts)
 	}
 }
 
+/* The table of digit pairs: each of 0-99 as "%02u" writes it. */
+static void test_dec_pairs(void **state)
+{
+	char got[3] = "", want[3];
+	unsigned v;
+
+	(void)state;
+	for (v = 0; v < 100; v++) {
+		put_dec2(got, v);
+		snprintf(want, sizeof(want), "%02u", v);
+		assert_memory_equal(got, want, 2);
+	}
+}
+
 static void test_time_fixed(void **state)
 {
 	char b[TIME_STR_MAX];
@@ -177,6 +191,7 @@ static void test_ip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dec_pairs),
 		cmocka_unit_test(test_time_fixed),
 		cmocka_unit_test(test_time_random),
 		cmocka_unit_test(test_ip),
