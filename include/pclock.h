@@ -69,6 +69,25 @@ void pclock_init(struct pclock *c, uint64_t step_us);
 uint64_t pclock_packet(struct pclock *c, uint64_t ts, const uint64_t *ahead,
 		       size_t n, bool last, enum pclock_what *what);
 
+/*
+ * pclock_packet()'s usual case, inline and without the stamps ahead: a
+ * stamp within the step of a set clock is believed whatever follows it.
+ * True when ts is one (the clock has moved as pclock_packet() moves it,
+ * and the packet counts at ts, PCLOCK_STEP); false, with nothing
+ * changed, when pclock_packet() must decide.
+ */
+static inline bool pclock_in_step(struct pclock *c, uint64_t ts)
+{
+	uint64_t now = c->now_us;
+
+	/* ts - now and now - ts cannot wrap: the larger comes first. */
+	if (!c->set || (ts > now ? ts - now : now - ts) > c->step_us)
+		return false;
+	if (ts > now)
+		c->now_us = ts;
+	return true;
+}
+
 /* Live capture: the wall clock says it is wall_us, and is believed.
    PCLOCK_JUMP_BACK when that is more than the step before the clock
    (the system clock was set back), PCLOCK_STEP otherwise. */

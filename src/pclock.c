@@ -85,9 +85,7 @@ uint64_t pclock_packet(struct pclock *c, uint64_t ts, const uint64_t *ahead,
 		*what = PCLOCK_STEP;
 		return ts;
 	}
-	if (!after(c, ts, c->now_us) && !after(c, c->now_us, ts)) {
-		if (ts > c->now_us)
-			c->now_us = ts;
+	if (pclock_in_step(c, ts)) {
 		*what = PCLOCK_STEP;
 		return ts;
 	}

@@ -587,6 +587,12 @@ static void drain(struct worker *w, enum drain_how how)
 
 		if (dedup_check(&w->dedup, it->fp, stamp))
 			continue;
+		/* Most stamps are in step: no need of those ahead. */
+		if (pclock_in_step(&w->clock, stamp)) {
+			frame_flow(w, &it->p, &it->prep, it->dlt, it->bytes,
+				   it->caplen, stamp);
+			continue;
+		}
 		for (k = 0; k < CLOCK_AHEAD && i + 1 + k < w->queued; k++)
 			ahead[k] = w->queue[i + 1 + k].p.ts_us;
 		it->p.ts_us = pclock_packet(&w->clock, stamp, ahead, k,

@@ -203,6 +203,48 @@ static void test_nothing_ahead(void **state)
 	assert_int_equal(w[0], PCLOCK_OUTLIER);
 }
 
+/* The inline in-step case: yes for a stamp within the step either way
+   of a set clock (the clock moving forward only), as pclock_packet()
+   says whatever the stamps ahead; no, with the clock untouched, for an
+   unset clock or a stamp beyond the step, near the ends of 64 bits too. */
+static void test_in_step_inline(void **state)
+{
+	const uint64_t far[] = { Y2038, Y2038, Y2038 };
+	struct pclock c, d;
+	enum pclock_what w;
+
+	(void)state;
+	pclock_init(&c, STEP);
+	assert_false(pclock_in_step(&c, T0));
+	assert_false(c.set);
+	(void)pclock_tick(&c, T0);
+	assert_true(pclock_in_step(&c, T0 + STEP));
+	assert_true(c.now_us == T0 + STEP);
+	assert_true(pclock_in_step(&c, T0));          /* back by the step */
+	assert_true(c.now_us == T0 + STEP);
+	assert_false(pclock_in_step(&c, T0 - 1));
+	assert_false(pclock_in_step(&c, T0 + 2 * STEP + 1));
+	assert_false(pclock_in_step(&c, UINT64_MAX));
+	assert_false(pclock_in_step(&c, 0));
+	assert_true(c.now_us == T0 + STEP);
+	assert_int_equal(c.outliers, 0);
+	/* pclock_packet() agrees, with stamps ahead that would confirm a
+	   jump: in step, they are not looked at. */
+	d = c;
+	assert_true(pclock_packet(&d, T0 + STEP + S, far, 3, false, &w) ==
+		    T0 + STEP + S);
+	assert_int_equal(w, PCLOCK_STEP);
+	assert_true(pclock_in_step(&c, T0 + STEP + S));
+	assert_true(c.now_us == d.now_us);
+	/* At the top of 64 bits nothing wraps. */
+	pclock_init(&c, STEP);
+	(void)pclock_tick(&c, UINT64_MAX - 1);
+	assert_true(pclock_in_step(&c, UINT64_MAX));
+	assert_true(c.now_us == UINT64_MAX);
+	assert_false(pclock_in_step(&c, UINT64_MAX - STEP - 1));
+	assert_true(pclock_in_step(&c, UINT64_MAX - STEP));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_outlier_then_jump),
 		cmocka_unit_test(test_backward_jump),
 		cmocka_unit_test(test_nothing_ahead),
+		cmocka_unit_test(test_in_step_inline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
