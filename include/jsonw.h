@@ -161,27 +161,15 @@ static inline void jw_strn(struct jw *w, const char *key, const char *s,
 	jw_strn_k(w, key, jw_klen(key), s, len);
 }
 /* A string the caller knows needs no escaping (a time, an address, a
-   name from a fixed table); null for NULL. */
+   name from a fixed table); null for NULL. Its key is written inline,
+   where a literal's length is known, as jw_u64()'s; the value by
+   jw_plain_val(). */
+void jw_plain_val(struct jw *w, const char *s);
+
 static inline void jw_str_plain(struct jw *w, const char *key, const char *s)
 {
-	size_t n;
-
 	jw_key(w, key);
-	if (!s) {
-		jw_puts(w, "null");
-		return;
-	}
-	n = strlen(s);
-	if (n + 2 <= w->cap - w->n || jw_grow(w, n + 2)) {
-		w->b[w->n] = '"';
-		memcpy(w->b + w->n + 1, s, n);
-		w->b[w->n + 1 + n] = '"';
-		w->n += n + 2;
-	} else {
-		jw_write(w, "\"", 1);
-		jw_write(w, s, n);
-		jw_write(w, "\"", 1);
-	}
+	jw_plain_val(w, s);
 }
 
 /* A number without its key (jw_u64() writes the key inline first). */

@@ -175,6 +175,27 @@ void jw_strn_k(struct jw *w, const char *key, size_t klen, const char *s,
 	put_escaped(w, s, len);
 }
 
+void jw_plain_val(struct jw *w, const char *s)
+{
+	size_t n;
+
+	if (!s) {
+		jw_puts(w, "null");
+		return;
+	}
+	n = strlen(s);
+	if (n + 2 <= w->cap - w->n || jw_grow(w, n + 2)) {
+		w->b[w->n] = '"';
+		memcpy(w->b + w->n + 1, s, n);
+		w->b[w->n + 1 + n] = '"';
+		w->n += n + 2;
+	} else {
+		jw_write(w, "\"", 1);
+		jw_write(w, s, n);
+		jw_write(w, "\"", 1);
+	}
+}
+
 /* Decimal digits of v (1 for 0): a record's numbers are mostly short,
    so counting up from 10 beats dividing. */
 static size_t u64_digits(uint64_t v)
