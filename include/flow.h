@@ -87,46 +87,44 @@ struct flow_key {
 	uint8_t pad[2];        /* zero: keys are hashed and compared as bytes */
 };
 
+/*
+ * A flow's fields in two parts. What every packet of the flow reads or
+ * writes comes first, in its first 120 bytes: a packet's lookup touches
+ * two or three cache lines of the flow (flow.c prefetches those), not
+ * the three or four the whole flow spans. The rest is written when the
+ * flow starts and read when it ends.
+ */
 struct flow {
+	/* Read or written by every packet. */
 	struct flow_key key;
-	uint64_t first_us, last_us;
+	uint64_t last_us;
 	uint64_t bytes[2];     /* [0] from A to B, [1] from B to A (wire length) */
 	uint64_t ip_bytes[2];  /* the same, of the innermost IP packets (their
 	                          headers' lengths: packet.ip_len) */
-	uint64_t id;           /* unique in the run (flow_table_set_ids()) */
 	uint32_t pkts[2];
 	uint32_t hnext;        /* hash chain: slot index + 1, 0 ends */
 	uint32_t lprev, lnext; /* timeout list: slot index + 1, 0 ends */
+	uint16_t tls_seq;      /* FTLS_WAIT: low 16 bits of the sequence
+	                          number the client's first byte has */
+	uint8_t  dscp[2];      /* [0] A to B, [1] B to A: flow_dscp() */
+	uint8_t  tcp;          /* FT_* bits */
+	uint8_t  list;         /* which timeout list the flow is on (flow.c) */
+	uint8_t  tcp_ends;     /* TCP: Zeek's endpoint states of A and B */
+	uint8_t  tcp_facts;    /* TCP: TF_* facts for conn_state (connstate.h) */
+	uint8_t  tls;          /* enum flow_tls: the TLS-only check */
+	uint8_t  verdict;      /* enum verdict */
+	uint8_t  server_is_b;  /* 1 when side B is the server */
+	uint8_t  alerted;      /* live mode: an alert was written */
+	void    *dpi;          /* nDPI state while undecided; NULL otherwise */
+	/* Written when the flow starts, read when it ends. */
+	uint64_t first_us;
+	uint64_t id;           /* unique in the run (flow_table_set_ids()) */
+	uint64_t tables;       /* bit t set: guide table t documents the flow */
 	uint16_t vlans[MAX_VLAN_TAGS]; /* the first packet's VLAN ids, outer
 	                          first (packet.vlans); vlans[0]: 0 none */
 	uint16_t sgt;          /* the first packet's Cisco MetaData SGT */
 	uint16_t erspan_id;    /* the session of the first packet's outermost
 	                          ERSPAN II/III (FF_ERSPAN) */
-	uint8_t  nvlans;       /* ids in vlans[] */
-	uint8_t  first_flags;  /* FF_* bits: what the first packet carried */
-	uint8_t  tunnel;       /* enum tunnel_kind of the first packet; for
-	                          a carrier, the kind of tunnel it carries */
-	uint8_t  tcp;          /* FT_* bits */
-	uint8_t  list;         /* which timeout list the flow is on (flow.c) */
-	uint8_t  server_is_b;  /* 1 when side B is the server */
-	uint8_t  basis;        /* enum dir_basis */
-	uint8_t  verdict;      /* enum verdict */
-	uint8_t  classified;   /* classify() has run */
-	uint8_t  end_reason;   /* set when ending */
-	uint8_t  first_from_b; /* the first packet was sent by B */
-	uint8_t  icmp_type;    /* of the first ICMP packet */
-	uint8_t  alerted;      /* live mode: an alert was written */
-	uint8_t  app_source;   /* DPI: 0 none, 1 dpi, 2 guess */
-	uint8_t  carrier;      /* FC_* bits; 0 for a flow of its own */
-	uint8_t  icmp_code;    /* of the first ICMP packet */
-	uint8_t  dscp[2];      /* [0] A to B, [1] B to A: flow_dscp() */
-	uint8_t  tcp_ends;     /* TCP: Zeek's endpoint states of A and B */
-	uint8_t  tcp_facts;    /* TCP: TF_* facts for conn_state (connstate.h) */
-	uint8_t  findings;     /* bit v: finding verdict v applies; verdict
-	                          is the one of lowest rank (verdict.h) */
-	uint8_t  tls;          /* enum flow_tls: the TLS-only check */
-	uint16_t tls_seq;      /* FTLS_WAIT: low 16 bits of the sequence
-	                          number the client's first byte has */
 	union {
 		struct {
 			uint16_t app;        /* DPI: nDPI protocol id, 0 unknown */
@@ -136,12 +134,27 @@ struct flow {
 		   sees a carrier, so its app fields are free. */
 		uint32_t tun_id;
 	};
+	uint32_t hash;         /* low bits of the key's hash (flow.c's) */
 	uint16_t dpi_pkts;     /* packets given to nDPI */
 	uint16_t service_row;  /* catalogue row index + 1 of the service, 0 none */
-	uint32_t hash;         /* low bits of the key's hash (flow.c's) */
-	uint64_t tables;       /* bit t set: guide table t documents the flow */
-	void    *dpi;          /* nDPI state while undecided; NULL otherwise */
+	uint8_t  nvlans;       /* ids in vlans[] */
+	uint8_t  first_flags;  /* FF_* bits: what the first packet carried */
+	uint8_t  tunnel;       /* enum tunnel_kind of the first packet; for
+	                          a carrier, the kind of tunnel it carries */
+	uint8_t  basis;        /* enum dir_basis */
+	uint8_t  classified;   /* classify() has run */
+	uint8_t  end_reason;   /* set when ending */
+	uint8_t  first_from_b; /* the first packet was sent by B */
+	uint8_t  icmp_type;    /* of the first ICMP packet */
+	uint8_t  app_source;   /* DPI: 0 none, 1 dpi, 2 guess */
+	uint8_t  carrier;      /* FC_* bits; 0 for a flow of its own */
+	uint8_t  icmp_code;    /* of the first ICMP packet */
+	uint8_t  findings;     /* bit v: finding verdict v applies; verdict
+	                          is the one of lowest rank (verdict.h) */
 };
+
+/* The end of the part every packet touches (flow.c's prefetch). */
+#define FLOW_HOT_BYTES (offsetof(struct flow, dpi) + sizeof(void *))
 
 /* The DSCP of the first packet from side `dir` (0 A, 1 B; 0 when none
    came that way), and whether a later one from that side carried another

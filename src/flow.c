@@ -15,6 +15,15 @@
  * plus one, 0 meaning none: half the size of a pointer, which keeps a flow
  * and its share of the buckets well under 256 bytes.
  *
+ * A slot is 184 bytes and starts anywhere in a cache line: the whole
+ * flow spans three or four lines. The fields a packet touches come first
+ * (flow.h), 120 bytes on two or three lines, and only those are
+ * prefetched for a lookup: with a 1 MiB last-level cache, cachegrind
+ * counts 22% fewer misses on a 400 MB mixed capture (4.74M to 3.71M)
+ * than with those fields spread over the flow. Slots of 192 bytes on
+ * line boundaries (two lines a packet) cut them to 2.69M, for 8 bytes
+ * more a flow; CPU time showed neither difference on a busy machine.
+ *
  * Both arrays come from calloc, which for sizes this large maps zero pages
  * that stay unmapped until written. Nothing here walks the slot array (the
  * high-water mark and the lists stand in for a scan), so a small capture
@@ -53,6 +62,8 @@
 #include "connstate.h"
 #include "siphash.h"
 
+#define FLOW_LINE 64   /* bytes of a cache line (x86-64, ARMv8 cores) */
+
 /* Keys are hashed and compared as 40 raw bytes; padding would make that
    depend on garbage. */
 _Static_assert(sizeof(struct flow_key) == 40, "flow_key must be 40 bytes, no padding");
@@ -62,6 +73,10 @@ _Static_assert(sizeof(struct flow_key) == 40, "flow_key must be 40 bytes, no pad
    records carry (issue 16); 184 with the findings that apply and the
    TLS-only check's state (issue 18). */
 _Static_assert(sizeof(struct flow) == 184, "struct flow grew");
+/* What a packet touches spans at most three lines wherever a slot
+   starts (slots start on 8-byte boundaries). */
+_Static_assert(FLOW_HOT_BYTES <= 2 * FLOW_LINE - 8,
+	       "a packet's part of struct flow grew");
 _Static_assert(V_COUNT <= 8, "flow.findings holds a bit per verdict");
 
 /* Timeout lists; flow.list holds one of these while the flow is live. */
@@ -167,17 +182,30 @@ static inline uint32_t slot_id(const struct flow_table *t, const struct flow *f)
 	return (uint32_t)(f - t->slots) + 1;
 }
 
-/* A packet, or the report of an ending flow, reads and writes all of the
-   flow, which spans up to four cache lines (160 bytes that need not
-   start on a line): ask for each. */
+/* The report of an ending flow reads all of the flow, which spans up to
+   four cache lines (184 bytes that need not start on a line): ask for
+   each. */
 static inline void prefetch_flow(const struct flow *f)
 {
 	const char *b = (const char *)f;
 
 	__builtin_prefetch(b, 1);
-	__builtin_prefetch(b + 64, 1);
-	__builtin_prefetch(b + 128, 1);
+	__builtin_prefetch(b + FLOW_LINE, 1);
+	__builtin_prefetch(b + 2 * FLOW_LINE, 1);
 	__builtin_prefetch(b + sizeof(struct flow) - 1, 1);
+}
+
+/* A packet reads and writes the flow's first FLOW_HOT_BYTES (flow.h):
+   two or three lines. Asking for the rest would take room among the
+   misses the CPU can have on their way at once, which the other packets
+   of the batch need. */
+static inline void prefetch_flow_hot(const struct flow *f)
+{
+	const char *b = (const char *)f;
+
+	__builtin_prefetch(b, 1);
+	__builtin_prefetch(b + FLOW_LINE, 1);
+	__builtin_prefetch(b + FLOW_HOT_BYTES - 1, 1);
 }
 
 /* The packet time after which f, on list f->list, is idle past its
@@ -477,7 +505,7 @@ void flow_prefetch(struct flow_table *t, const struct flow_prep *prep)
 	uint32_t id = t->buckets[prep->hash & t->mask];
 
 	if (id)
-		prefetch_flow(slot(t, id));
+		prefetch_flow_hot(slot(t, id));
 }
 
 void flow_prefetch_links(struct flow_table *t, const struct flow_prep *prep)
