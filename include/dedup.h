@@ -49,7 +49,29 @@ bool dedup_is_copy(struct dedup *d, const struct packet *p, uint64_t ends);
    order. */
 uint64_t dedup_fingerprint(const struct dedup *d, const struct packet *p,
 			   uint64_t ends);
-void dedup_prefetch(const struct dedup *d, uint64_t fp);
-bool dedup_check(struct dedup *d, uint64_t fp, uint64_t ts_us);
+
+/* Inline: once a packet each. */
+static inline void dedup_prefetch(const struct dedup *d, uint64_t fp)
+{
+	if (fp)
+		__builtin_prefetch(&d->slot[fp & (DEDUP_SLOTS - 1)], 1);
+}
+
+static inline bool dedup_check(struct dedup *d, uint64_t fp, uint64_t ts_us)
+{
+	struct dedup_slot *s;
+
+	if (!fp)
+		return false;
+	d->seen++;
+	s = &d->slot[fp & (DEDUP_SLOTS - 1)];
+	if (s->fp == fp && ts_us >= s->ts && ts_us - s->ts <= d->window_us) {
+		d->copies++;
+		return true;
+	}
+	s->fp = fp;
+	s->ts = ts_us;
+	return false;
+}
 
 #endif

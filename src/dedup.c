@@ -107,29 +107,6 @@ uint64_t dedup_fingerprint(const struct dedup *d, const struct packet *p,
 	return h0 ? h0 : 1;   /* 0 marks an empty slot */
 }
 
-void dedup_prefetch(const struct dedup *d, uint64_t fp)
-{
-	if (fp)
-		__builtin_prefetch(&d->slot[fp & (DEDUP_SLOTS - 1)], 1);
-}
-
-bool dedup_check(struct dedup *d, uint64_t fp, uint64_t ts_us)
-{
-	struct dedup_slot *s;
-
-	if (!fp)
-		return false;
-	d->seen++;
-	s = &d->slot[fp & (DEDUP_SLOTS - 1)];
-	if (s->fp == fp && ts_us >= s->ts && ts_us - s->ts <= d->window_us) {
-		d->copies++;
-		return true;
-	}
-	s->fp = fp;
-	s->ts = ts_us;
-	return false;
-}
-
 bool dedup_is_copy(struct dedup *d, const struct packet *p, uint64_t ends)
 {
 	return dedup_check(d, dedup_fingerprint(d, p, ends), p->ts_us);
