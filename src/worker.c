@@ -331,7 +331,8 @@ static void reader_dpi(struct worker *w)
    worker: a new flow is classified (and its nDPI state started), a
    flow still waiting for its client's first bytes is judged for TLS,
    nDPI reads what it still needs, a finding is alerted once. Says
-   whether the flow is a finding now. */
+   whether the frame is evidence: the flow is a finding now and frames
+   are kept (without --dump nothing asks the verdict here). */
 static bool flow_step(struct worker *w, struct flow *f,
 		      const struct packet *p, bool is_new, bool from_b)
 {
@@ -352,7 +353,7 @@ static bool flow_step(struct worker *w, struct flow *f,
 		classify_app(w->eng->cat, w->dpi, f);
 	if (w->out.alert && !f->alerted)
 		maybe_alert(w, f);
-	return verdict_is_finding((enum verdict)f->verdict);
+	return w->out.frame && verdict_is_finding((enum verdict)f->verdict);
 }
 
 /* The rest: the flow, its classification, nDPI, alert, the carriers of
