@@ -90,9 +90,20 @@ uint64_t dedup_fingerprint(const struct dedup *d, const struct packet *p,
 	cur_init(&c, p->l3, p->l3_len);
 	w1 = w2 = w3 = 0;
 	if (cur_skip(&c, after_ip(p))) {
-		w1 = take_word(&c);
-		w2 = take_word(&c);
-		w3 = take_word(&c);
+		struct cursor h;
+
+		/* Mostly all 24 bytes are there: one check for them (the
+		   words from a cursor of just those bytes, as decode_ip.c
+		   reads a header). */
+		if (cur_sub(&c, 24, &h)) {
+			(void)cur_copy(&h, &w1, 8);
+			(void)cur_copy(&h, &w2, 8);
+			(void)cur_copy(&h, &w3, 8);
+		} else {
+			w1 = take_word(&c);
+			w2 = take_word(&c);
+			w3 = take_word(&c);
+		}
 	}
 	h0 = (ends ^ w0) * m;
 	h1 = ((uint64_t)p->l3_len * UINT64_C(0x9e3779b97f4a7c15) ^ w1) * m;

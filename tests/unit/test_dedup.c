@@ -203,11 +203,50 @@ static void test_copies_ipv4(void **state)
 	done(&dec, &d);
 }
 
+/* What the fingerprint covers past the IP header: each of the 24 bytes
+   from the transport header on, and not the byte after them, with all
+   24 captured and with the packet cut short inside them (read through
+   another path, zero past the end). */
+static void test_fingerprint_bytes(void **state)
+{
+	static const size_t lens[] = { 20 + 24, 20 + 24 + 9, 20 + 17 };
+	uint8_t l3[64];
+	struct dedup d;
+	size_t i, k;
+
+	(void)state;
+	assert_int_equal(dedup_init(&d, 2000), 0);
+	for (i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+		struct packet p;
+		uint64_t fp;
+
+		for (k = 0; k < sizeof l3; k++)
+			l3[k] = (uint8_t)(k * 7 + 1);
+		memset(&p, 0, sizeof p);
+		p.family = 4;
+		p.l3 = l3;
+		p.l3_len = (uint32_t)lens[i];
+		p.l4_off = 20;
+		fp = dedup_fingerprint(&d, &p, 1);
+		assert_true(fp != 0);
+		for (k = 20; k < lens[i]; k++) {
+			l3[k] ^= 0x40;
+			if (k < 20 + 24)
+				assert_true(dedup_fingerprint(&d, &p, 1) != fp);
+			else
+				assert_true(dedup_fingerprint(&d, &p, 1) == fp);
+			l3[k] ^= 0x40;
+		}
+	}
+	dedup_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_copies),
 		cmocka_unit_test(test_copies_ipv4),
+		cmocka_unit_test(test_fingerprint_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
