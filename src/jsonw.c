@@ -103,6 +103,28 @@ void jw_arr_end(struct jw *w)
 	close_level(w, ']');
 }
 
+/* True when the 8 bytes at q are all printable ASCII other than " and
+   \ (0x20 to 0x7e): a word at a time, with the tests of Anderson's "Bit
+   Twiddling Hacks" for a byte below n (n <= 0x80) and for a zero byte
+   (x ^ c has one where x has c). Each is exact as to whether some byte
+   matches, which is all that is asked. */
+static inline bool plain8(const unsigned char *q)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	const uint64_t high = UINT64_C(0x8080808080808080);
+	uint64_t x, quote, bslash, del;
+
+	memcpy(&x, q, 8);
+	quote = x ^ (ones * '"');
+	bslash = x ^ (ones * '\\');
+	del = x ^ (ones * 0x7f);
+	return ((x & high) |                       /* 0x80 and up */
+		((x - ones * 0x20) & ~x & high) |  /* below 0x20 */
+		((quote - ones) & ~quote & high) |
+		((bslash - ones) & ~bslash & high) |
+		((del - ones) & ~del & high)) == 0;
+}
+
 /* s as a JSON string literal: RFC 8259 escaping; bytes that are not
    valid UTF-8 become U+FFFD. */
 static void put_escaped(struct jw *w, const char *s, size_t len)
@@ -119,6 +141,8 @@ static void put_escaped(struct jw *w, const char *s, size_t len)
 		/* Printable ASCII other than " and \ is written as it is: a
 		   run of it in one copy (names, paths, reasons are mostly
 		   that). */
+		while (end - q >= 8 && plain8(q))
+			q += 8;
 		while (q < end && *q >= 0x20 && *q < 0x7f && *q != '"' &&
 		       *q != '\\')
 			q++;

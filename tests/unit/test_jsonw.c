@@ -291,6 +291,65 @@ static void test_strings_every_ascii(void **state)
 	free(s.data);
 }
 
+/* Every byte value alone at every place of a printable run longer than
+   the 8 bytes the writer scans at a time: as the byte-by-byte rules say
+   (a lone byte from 0x80 up is not UTF-8: U+FFFD). */
+static void test_strings_every_byte_every_place(void **state)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct sink s;
+	FILE *f = sink_open(&s);
+	struct jw w;
+	int c, at;
+
+	(void)state;
+	jw_init(&w, f);
+	for (c = 1; c < 256; c++) {
+		for (at = 0; at < 24; at++) {
+			char in[25], want[64];
+			size_t m = 0;
+
+			memset(in, 'a', 24);
+			in[24] = '\0';
+			in[at] = (char)c;
+			want[m++] = '"';
+			memset(want + m, 'a', (size_t)at);
+			m += (size_t)at;
+			if (c == '"' || c == '\\') {
+				want[m++] = '\\';
+				want[m++] = (char)c;
+			} else if (c == '\n' || c == '\r' || c == '\t') {
+				want[m++] = '\\';
+				want[m++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			} else if (c < 0x20 || c == 0x7f) {
+				memcpy(want + m, "\\u00", 4);
+				m += 4;
+				want[m++] = hex[c >> 4];
+				want[m++] = hex[c & 15];
+			} else if (c >= 0x80) {
+				memcpy(want + m, "\\ufffd", 6);
+				m += 6;
+			} else {
+				want[m++] = (char)c;
+			}
+			memset(want + m, 'a', (size_t)(23 - at));
+			m += (size_t)(23 - at);
+			want[m++] = '"';
+			want[m++] = '\n';
+			want[m] = '\0';
+			s.len = 0;
+			jw_str(&w, NULL, in);
+			jw_line(&w);
+			if (strcmp(s.data, want) != 0)
+				fail_msg("byte 0x%02x at %d: %s, want %s", c, at,
+					 s.data, want);
+		}
+	}
+	jw_free(&w);
+	fclose(f);
+	free(s.data);
+}
+
 /* A record many times the first buffer is still one write. */
 static void test_large_record(void **state)
 {
@@ -364,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_seconds_us),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_strings_every_ascii),
+		cmocka_unit_test(test_strings_every_byte_every_place),
 		cmocka_unit_test(test_large_record),
 		cmocka_unit_test(test_rewind),
 	};
