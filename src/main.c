@@ -532,26 +532,30 @@ static int dispatch_all(struct capset *cs)
 /*
  * At the stop, read what the kernel still holds: those packets came
  * before it. The block being filled is handed over at the latest two
- * block timeouts after its first packet, so the reading goes on until
- * nothing came for that long, a packet stamped after the stop came (a
- * busy link), --count was reached, or LIVE_DRAIN_MS went by.
+ * block timeouts after its first packet, so the reading goes on until a
+ * read that began that long after the drain's start and the last read
+ * that had frames finds nothing, a packet stamped after the stop came
+ * (a busy link), --count was reached, or a read began LIVE_DRAIN_MS
+ * after the start. The time is the read's start, not its end: the
+ * thread may lose the CPU after a read while the kernel hands a block
+ * over, and a clock read then would end the drain with it unread.
  */
 static bool drain_live(struct capset *cs)
 {
-	uint64_t t0 = clock_mono_us(), last = t0, now;
+	uint64_t t0 = clock_mono_us(), last = t0, began;
 	int n;
 
 	cs->stop_us = clock_wall_us();
 	cs->draining = true;
 	while (!cs->past_stop && !count_reached(cs->r)) {
+		began = clock_mono_us();
 		n = dispatch_all(cs);
 		if (n < 0)
 			return false;
-		now = clock_mono_us();
 		if (n > 0)
-			last = now;
-		if (now - t0 >= LIVE_DRAIN_MS * 1000u ||
-		    now - last >= (2 * LIVE_BLOCK_MS + LIVE_POLL_MS / 2) * 1000u)
+			last = began;
+		if (began - t0 >= LIVE_DRAIN_MS * 1000u ||
+		    began - last >= (2 * LIVE_BLOCK_MS + LIVE_POLL_MS / 2) * 1000u)
 			break;
 		if (n == 0 && live_wait_all(cs->lives, cs->n, LIVE_BLOCK_MS,
 					    cs->err, sizeof(cs->err)) < 0)
