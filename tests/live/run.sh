@@ -572,7 +572,7 @@ else
 	flow_keys "$tmp/out" | uniq >"$tmp/keys.live"
 	missing=$(comm -23 "$tmp/keys.off" "$tmp/keys.live" | wc -l)
 	[ "$rc" -eq 0 ] && [ "$missing" -eq 0 ] && [ -s "$tmp/keys.off" ] && ok ||
-		bad replay "exit $rc; $missing of $(wc -l <"$tmp/keys.off") flows of the file not recorded live"
+		bad replay "exit $rc; $missing of $(wc -l <"$tmp/keys.off") flows of the file not recorded live; $sent sent, summary: $(jval 'select(.type == "summary") | "\(.packets) packets, received \(.capture.received), dropped \(.capture.dropped)"' "$tmp/out")"
 fi
 
 # A TAP: each direction of one conversation on a wire of its own (the
