@@ -47,6 +47,14 @@
 #define THREAD_READER_RING   (1u << 20)
 #define PIPE_READERS_MAX     LIVE_IFACES_MAX   /* one per -i */
 #define THREAD_BATCH         256u
+#define THREAD_FETCH         (16u << 10)  /* bytes of its ring a worker asks
+                                          of memory ahead of its reads
+                                          (ring_fetch()): two batches of
+                                          WORKER_AHEAD mixed-capture
+                                          packets */
+#define THREAD_FETCH_LINES   16u       /* a few lines of them for each
+                                          message taken (a mixed-capture
+                                          packet takes some 10) */
 #define RING_SLEEP_MS        20
 #define RING_SPIN            256       /* looks at an empty ring (some
                                           microseconds) before a sleep,

@@ -47,6 +47,8 @@ struct ring {
 	uint64_t tail_seen;                          /* producer: tail last read */
 	_Alignas(RING_LINE) uint64_t r;              /* consumer: next read */
 	uint64_t head_seen;                          /* consumer: head last read */
+	uint64_t fetched;                            /* consumer: asked of memory
+	                                                up to here (ring_fetch()) */
 	uint8_t *buf;
 	size_t size;                                 /* a power of two */
 };
@@ -78,6 +80,14 @@ const struct ring_msg *ring_peek(struct ring *q);
 void ring_consume(struct ring *q, const struct ring_msg *m);
 /* Consumer: hand back the space of every consumed message. */
 void ring_release(struct ring *q);
+/* Consumer: the published bytes from the next read on, up to bytes of
+   them, asked of memory, at most lines lines of them a call (those
+   asked for already are not asked again). The producer wrote them on
+   another core: read one message at a time, each wait for a line would
+   begin only once the message before it said where the next starts;
+   asked for a few at a time between messages, the waits overlap with
+   the work. A hint only. */
+void ring_fetch(struct ring *q, size_t bytes, unsigned lines);
 /* Consumer: whether a message is published (reads the head). */
 bool ring_ready(struct ring *q);
 /* Consumer: whether ready(ctx) (a message published in any of its

@@ -356,8 +356,12 @@ static size_t take_some(struct pworker *pw, unsigned r)
 	}
 	if (np > 1 && !pw->q.pl->discard)
 		worker_prefetch(pw->w, preps, np);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		/* The messages of the batches to come, a few lines for each
+		   message taken. */
+		ring_fetch(in, THREAD_FETCH, THREAD_FETCH_LINES);
 		take_msg(pw, got[i]);
+	}
 	/* Room for the reader, and the records so far for the sink, a
 	   batch at a time. */
 	pw->since_release[r] += (unsigned)n;

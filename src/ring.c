@@ -17,7 +17,7 @@ int ring_init(struct ring *q, size_t size)
 {
 	atomic_init(&q->head, 0);
 	atomic_init(&q->tail, 0);
-	q->w = q->tail_seen = q->r = q->head_seen = 0;
+	q->w = q->tail_seen = q->r = q->head_seen = q->fetched = 0;
 	q->size = size;
 	q->buf = aligned_alloc(RING_LINE, size);
 	return q->buf ? 0 : -1;
@@ -122,6 +122,21 @@ const struct ring_msg *ring_peek(struct ring *q)
 			return m;
 		q->r += m->len;
 	}
+}
+
+void ring_fetch(struct ring *q, size_t bytes, unsigned lines)
+{
+	uint64_t end = q->r + bytes, at;
+
+	if (end > q->head_seen)
+		end = q->head_seen;
+	at = q->fetched > q->r ? q->fetched : q->r;
+	/* From the line at lies in: a message need not start on one. */
+	for (at &= ~(uint64_t)(RING_LINE - 1); at < end && lines > 0;
+	     at += RING_LINE, lines--)
+		__builtin_prefetch(q->buf + (at & (q->size - 1)), 0, 3);
+	if (at > q->fetched)
+		q->fetched = at;
 }
 
 void ring_consume(struct ring *q, const struct ring_msg *m)
