@@ -66,9 +66,13 @@ void ring_free(struct ring *q);
 
 /* Producer: room for a message of len bytes (header included), its
    header set (len rounded up, type); NULL when the ring is full. */
-struct ring_msg *ring_reserve(struct ring *q, uint32_t len, uint32_t type);
+static inline struct ring_msg *ring_reserve(struct ring *q, uint32_t len,
+					    uint32_t type);
+/* The same, when the room the producer knows of is not enough. */
+struct ring_msg *ring_reserve_slow(struct ring *q, uint32_t len,
+				   uint32_t type);
 /* Producer: the message reserved last is written. */
-void ring_commit(struct ring *q, struct ring_msg *m);
+static inline void ring_commit(struct ring *q, struct ring_msg *m);
 /* Producer: make every committed message visible. */
 void ring_publish(struct ring *q);
 /* Producer: whether len bytes could be reserved now (reads the tail). */
@@ -87,7 +91,8 @@ void ring_release(struct ring *q);
    begin only once the message before it said where the next starts;
    asked for a few at a time between messages, the waits overlap with
    the work. A hint only. */
-void ring_fetch(struct ring *q, size_t bytes, unsigned lines);
+static inline void ring_fetch(struct ring *q, size_t bytes,
+			      unsigned lines);
 /* Consumer: whether a message is published (reads the head). */
 bool ring_ready(struct ring *q);
 /* Consumer: whether ready(ctx) (a message published in any of its
@@ -100,5 +105,49 @@ bool ring_spin(bool (*ready)(void *ctx), void *ctx, unsigned looks);
 void waiter_sleep(struct waiter *w, bool (*ready)(void *ctx), void *ctx);
 /* Wake w's thread if it sleeps or is about to. */
 void waiter_wake(struct waiter *w);
+
+/* Inline: the reader reserves and commits once a packet. Messages start
+   on 8-byte boundaries, their fields read in place. */
+static inline struct ring_msg *ring_reserve(struct ring *q, uint32_t len,
+					    uint32_t type)
+{
+	size_t at = (size_t)(q->w & (q->size - 1));
+	struct ring_msg *m;
+
+	len = (len + 7u) & ~7u;
+	/* Before the end, in the room last seen: no pad, no load. */
+	if (len > q->size - at || len > q->size - (q->w - q->tail_seen) ||
+	    len > q->size / 2)
+		return ring_reserve_slow(q, len, type);
+	m = (struct ring_msg *)(void *)(q->buf + at);
+	m->len = len;
+	m->type = type;
+	return m;
+}
+
+static inline void ring_commit(struct ring *q, struct ring_msg *m)
+{
+	q->w += m->len;
+}
+
+/* Inline: a worker calls it once a message. */
+static inline void ring_fetch(struct ring *q, size_t bytes, unsigned lines)
+{
+	uint64_t end = q->r + bytes, at = q->fetched > q->r ? q->fetched : q->r;
+	uint64_t n;
+
+	if (end > q->head_seen)
+		end = q->head_seen;
+	if (at >= end)
+		return;
+	/* From the line at lies in: a message need not start on one. */
+	at &= ~(uint64_t)(RING_LINE - 1);
+	n = (end - at + RING_LINE - 1) / RING_LINE;
+	if (n > lines)
+		n = lines;
+	for (; n > 0; n--, at += RING_LINE)
+		__builtin_prefetch(q->buf + (at & (q->size - 1)), 0, 3);
+	q->fetched = at;
+}
 
 #endif

@@ -552,11 +552,11 @@ static bool in_room(void *ctx)
 	       (!pl->threaded && records_ready(pl));
 }
 
-/* Room for a message to worker k. While its ring is full, the calling
-   thread takes the records of every worker (one may be waiting for
-   that); a reader thread waits for the worker. */
-static struct ring_msg *in_reserve(struct preader *rd, unsigned k,
-				   uint32_t len, uint32_t type)
+/* Room for a message to worker k, once its ring is full: the calling
+   thread takes the records of every worker meanwhile (one may be
+   waiting for that); a reader thread waits for the worker. */
+static struct ring_msg *in_wait_room(struct preader *rd, unsigned k,
+				     uint32_t len, uint32_t type)
 {
 	struct pipeline *pl = rd->pl;
 	struct ring_msg *m;
@@ -572,6 +572,15 @@ static struct ring_msg *in_reserve(struct preader *rd, unsigned k,
 		waiter_sleep(rd->room_wake, in_room, &iw);
 	}
 	return m;
+}
+
+/* Room for a message to worker k. */
+static inline struct ring_msg *in_reserve(struct preader *rd, unsigned k,
+					  uint32_t len, uint32_t type)
+{
+	struct ring_msg *m = ring_reserve(&rd->to[k], len, type);
+
+	return m ? m : in_wait_room(rd, k, len, type);
 }
 
 /* A message of rd's to every worker, visible at once. */

@@ -57,7 +57,8 @@ bool ring_has_room(struct ring *q, uint32_t len)
 	return q->size - (q->w - q->tail_seen) >= needs(q, len);
 }
 
-struct ring_msg *ring_reserve(struct ring *q, uint32_t len, uint32_t type)
+struct ring_msg *ring_reserve_slow(struct ring *q, uint32_t len,
+				   uint32_t type)
 {
 	struct ring_msg *m;
 
@@ -74,11 +75,6 @@ struct ring_msg *ring_reserve(struct ring *q, uint32_t len, uint32_t type)
 	m->len = len;
 	m->type = type;
 	return m;
-}
-
-void ring_commit(struct ring *q, struct ring_msg *m)
-{
-	q->w += m->len;
 }
 
 void ring_publish(struct ring *q)
@@ -122,21 +118,6 @@ const struct ring_msg *ring_peek(struct ring *q)
 			return m;
 		q->r += m->len;
 	}
-}
-
-void ring_fetch(struct ring *q, size_t bytes, unsigned lines)
-{
-	uint64_t end = q->r + bytes, at;
-
-	if (end > q->head_seen)
-		end = q->head_seen;
-	at = q->fetched > q->r ? q->fetched : q->r;
-	/* From the line at lies in: a message need not start on one. */
-	for (at &= ~(uint64_t)(RING_LINE - 1); at < end && lines > 0;
-	     at += RING_LINE, lines--)
-		__builtin_prefetch(q->buf + (at & (q->size - 1)), 0, 3);
-	if (at > q->fetched)
-		q->fetched = at;
 }
 
 void ring_consume(struct ring *q, const struct ring_msg *m)
