@@ -32,22 +32,22 @@ enum out_type { OUT_FLOW, OUT_TEXT, OUT_ALERT, OUT_FRAME, OUT_STATS, OUT_DONE };
    the reader has dealt with (a third of the struct). */
 #define PKT_PART offsetof(struct packet, tun)
 
-/* An inner packet for a worker. The frame's bytes follow the message's
-   fixed part when the worker reads them. */
+/* An inner packet for a worker. After the message's fixed part come the
+   outermost ERSPAN II/III layer with a session id, which the flow
+   records (flow.c), when there is one, then the frame's bytes when the
+   worker reads them: a message is as short as its packet allows, since
+   every byte of it goes from the reader's core to the worker's. */
 struct in_packet {
 	struct ring_msg h;
 	uint64_t now_us;             /* the clock's time */
 	uint64_t stamp_us;           /* the frame's own */
 	struct flow_prep prep;
-	uint32_t caplen, wire_len;
+	uint32_t caplen;             /* the wire length is p's */
 	int32_t dlt;
 	uint32_t l3_off, payload_off;   /* NO_OFF or offset + 1 */
 	uint8_t finding;             /* a carrier made it evidence */
 	uint8_t has_bytes;
-	uint8_t has_erspan;          /* erspan holds the outermost ERSPAN
-	                                II/III layer with a session id, which
-	                                the flow records (flow.c) */
-	struct tun_layer erspan;
+	uint8_t has_erspan;          /* a struct tun_layer follows */
 	_Alignas(8) unsigned char p[PKT_PART];   /* struct packet's first part */
 };
 
@@ -283,19 +283,24 @@ static void outq_callbacks(struct outq *q, bool alerts, unsigned ids,
 /* One inner packet, as the reader sent it. */
 static void take_packet(struct pworker *pw, const struct in_packet *m)
 {
-	const uint8_t *bytes = m->has_bytes ? (const uint8_t *)(m + 1) : NULL;
-	struct frame_record fr = {
-		.bytes = bytes, .ts_us = m->stamp_us, .caplen = m->caplen,
-		.wire_len = m->wire_len, .dlt = m->dlt,
-	};
+	const uint8_t *tail = (const uint8_t *)(m + 1);
+	const uint8_t *bytes;
+	struct frame_record fr;
 	struct packet p;
 
 	memcpy(&p, m->p, PKT_PART);
 	p.ntun = 0;
 	if (m->has_erspan) {
-		p.tun[0] = m->erspan;
+		memcpy(&p.tun[0], tail, sizeof(p.tun[0]));
 		p.ntun = 1;
+		tail += sizeof(p.tun[0]);
 	}
+	bytes = m->has_bytes ? tail : NULL;
+	fr.bytes = bytes;
+	fr.ts_us = m->stamp_us;
+	fr.caplen = m->caplen;
+	fr.wire_len = p.wire_len;
+	fr.dlt = m->dlt;
 	p.l3 = bytes && m->l3_off != NO_OFF ? bytes + m->l3_off - 1 : NULL;
 	p.payload = bytes && m->payload_off != NO_OFF ?
 		    bytes + m->payload_off - 1 : NULL;
@@ -637,7 +642,9 @@ static void route_packet(void *ctx, const struct packet *p,
 	unsigned k = (unsigned)(((prep->hash >> 32) * pl->n) >> 32);
 	struct ring *to = &rd->to[k];
 	bool bytes = pl->bytes && fr->bytes;
+	const struct tun_layer *erspan = NULL;
 	struct in_packet *m;
+	uint8_t *tail;
 	uint8_t i;
 
 	rd->now_us = now_us;
@@ -646,30 +653,34 @@ static void route_packet(void *ctx, const struct packet *p,
 		rd->last_tick = now_us;
 		broadcast(rd, IN_TICK, now_us);
 	}
-	m = (struct in_packet *)(void *)in_reserve(rd, k,
-		(uint32_t)sizeof(*m) + (bytes ? fr->caplen : 0), IN_PACKET);
-	m->now_us = now_us;
-	m->stamp_us = fr->ts_us;
-	m->prep = *prep;
-	m->caplen = fr->caplen;
-	m->wire_len = fr->wire_len;
-	m->dlt = fr->dlt;
-	m->finding = finding;
-	m->has_bytes = bytes;
-	memcpy(m->p, p, PKT_PART);
-	m->has_erspan = 0;
 	for (i = 0; i < p->ntun; i++) {
 		const struct tun_layer *l = &p->tun[i];
 
 		if (l->has_id && (l->kind == TUN_ERSPAN2 ||
 				  l->kind == TUN_ERSPAN3)) {
-			m->erspan = *l;
-			m->has_erspan = 1;
+			erspan = l;
 			break;
 		}
 	}
+	m = (struct in_packet *)(void *)in_reserve(rd, k,
+		(uint32_t)(sizeof(*m) + (erspan ? sizeof(*erspan) : 0) +
+			   (bytes ? fr->caplen : 0)), IN_PACKET);
+	m->now_us = now_us;
+	m->stamp_us = fr->ts_us;
+	m->prep = *prep;
+	m->caplen = fr->caplen;
+	m->dlt = fr->dlt;
+	m->finding = finding;
+	m->has_bytes = bytes;
+	m->has_erspan = erspan != NULL;
+	memcpy(m->p, p, PKT_PART);
+	tail = (uint8_t *)(m + 1);
+	if (erspan) {
+		memcpy(tail, erspan, sizeof(*erspan));
+		tail += sizeof(*erspan);
+	}
 	if (bytes) {
-		memcpy(m + 1, fr->bytes, fr->caplen);
+		memcpy(tail, fr->bytes, fr->caplen);
 		m->l3_off = offset_in(fr->bytes, fr->caplen, p->l3);
 		m->payload_off = offset_in(fr->bytes, fr->caplen, p->payload);
 	} else {
