@@ -52,6 +52,9 @@
                                           (ring_fetch()): two batches of
                                           WORKER_AHEAD mixed-capture
                                           packets */
+#define THREAD_CLAIM         (4u << 10)   /* bytes of a ring the reader
+                                          asks for ahead of its writes
+                                          (ring_claim()) */
 #define THREAD_FETCH_LINES   16u       /* a few lines of them for each
                                           message taken (a mixed-capture
                                           packet takes some 10) */

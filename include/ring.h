@@ -45,6 +45,8 @@ struct ring {
 	_Alignas(RING_LINE) _Atomic uint64_t tail;   /* released by the consumer */
 	_Alignas(RING_LINE) uint64_t w;              /* producer: next write */
 	uint64_t tail_seen;                          /* producer: tail last read */
+	uint64_t claimed;                            /* producer: asked for up to
+	                                                here (ring_claim()) */
 	_Alignas(RING_LINE) uint64_t r;              /* consumer: next read */
 	uint64_t head_seen;                          /* consumer: head last read */
 	uint64_t fetched;                            /* consumer: asked of memory
@@ -75,6 +77,11 @@ struct ring_msg *ring_reserve_slow(struct ring *q, uint32_t len,
 static inline void ring_commit(struct ring *q, struct ring_msg *m);
 /* Producer: make every committed message visible. */
 void ring_publish(struct ring *q);
+/* Producer: the free bytes from the next write on, up to bytes of them,
+   asked of memory to be written, at most lines lines a call (those
+   asked for already are not asked again): the consumer read them last,
+   on another core. A hint only. */
+static inline void ring_claim(struct ring *q, size_t bytes, unsigned lines);
 /* Producer: whether len bytes could be reserved now (reads the tail). */
 bool ring_has_room(struct ring *q, uint32_t len);
 
@@ -128,6 +135,26 @@ static inline struct ring_msg *ring_reserve(struct ring *q, uint32_t len,
 static inline void ring_commit(struct ring *q, struct ring_msg *m)
 {
 	q->w += m->len;
+}
+
+/* Inline: the reader calls it once a packet. */
+static inline void ring_claim(struct ring *q, size_t bytes, unsigned lines)
+{
+	uint64_t end = q->w + bytes, at = q->claimed > q->w ? q->claimed : q->w;
+	uint64_t n;
+
+	/* Not the lines the consumer may still read. */
+	if (end > q->tail_seen + q->size)
+		end = q->tail_seen + q->size;
+	if (at >= end)
+		return;
+	at &= ~(uint64_t)(RING_LINE - 1);
+	n = (end - at + RING_LINE - 1) / RING_LINE;
+	if (n > lines)
+		n = lines;
+	for (; n > 0; n--, at += RING_LINE)
+		__builtin_prefetch(q->buf + (at & (q->size - 1)), 1, 3);
+	q->claimed = at;
 }
 
 /* Inline: a worker calls it once a message. */

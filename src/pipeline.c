@@ -687,6 +687,8 @@ static void route_packet(void *ctx, const struct packet *p,
 		m->l3_off = m->payload_off = NO_OFF;
 	}
 	ring_commit(to, &m->h);
+	/* The lines the next messages to k take, made ours meanwhile. */
+	ring_claim(to, THREAD_CLAIM, THREAD_FETCH_LINES);
 	if (++rd->pending[k] >= THREAD_BATCH)
 		in_publish(rd, k);
 	if (!pl->threaded && ++rd->since_pump >= PUMP_EVERY)

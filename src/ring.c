@@ -17,7 +17,8 @@ int ring_init(struct ring *q, size_t size)
 {
 	atomic_init(&q->head, 0);
 	atomic_init(&q->tail, 0);
-	q->w = q->tail_seen = q->r = q->head_seen = q->fetched = 0;
+	q->w = q->tail_seen = q->claimed = 0;
+	q->r = q->head_seen = q->fetched = 0;
 	q->size = size;
 	q->buf = aligned_alloc(RING_LINE, size);
 	return q->buf ? 0 : -1;
