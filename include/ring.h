@@ -137,6 +137,31 @@ static inline void ring_commit(struct ring *q, struct ring_msg *m)
 	q->w += m->len;
 }
 
+/* The n lines from position at on (a line's start) asked of memory, for
+   writing or for reading: a pointer walk, the buffer's end met once at
+   most (n lines are never more than the ring). */
+static inline void ring_ask(const struct ring *q, uint64_t at, uint64_t n,
+			    bool write)
+{
+	const uint8_t *p = q->buf + (size_t)(at & (q->size - 1));
+	const uint8_t *end = q->buf + q->size;
+	uint64_t k = (uint64_t)(end - p) / RING_LINE;   /* lines before it */
+
+	while (n > 0) {
+		if (k > n)
+			k = n;
+		n -= k;
+		for (; k > 0; k--, p += RING_LINE) {
+			if (write)
+				__builtin_prefetch(p, 1, 3);
+			else
+				__builtin_prefetch(p, 0, 3);
+		}
+		p = q->buf;
+		k = q->size / RING_LINE;
+	}
+}
+
 /* Inline: the reader calls it once a packet. */
 static inline void ring_claim(struct ring *q, size_t bytes, unsigned lines)
 {
@@ -152,9 +177,8 @@ static inline void ring_claim(struct ring *q, size_t bytes, unsigned lines)
 	n = (end - at + RING_LINE - 1) / RING_LINE;
 	if (n > lines)
 		n = lines;
-	for (; n > 0; n--, at += RING_LINE)
-		__builtin_prefetch(q->buf + (at & (q->size - 1)), 1, 3);
-	q->claimed = at;
+	ring_ask(q, at, n, true);
+	q->claimed = at + n * RING_LINE;
 }
 
 /* Inline: a worker calls it once a message. */
@@ -172,9 +196,8 @@ static inline void ring_fetch(struct ring *q, size_t bytes, unsigned lines)
 	n = (end - at + RING_LINE - 1) / RING_LINE;
 	if (n > lines)
 		n = lines;
-	for (; n > 0; n--, at += RING_LINE)
-		__builtin_prefetch(q->buf + (at & (q->size - 1)), 0, 3);
-	q->fetched = at;
+	ring_ask(q, at, n, false);
+	q->fetched = at + n * RING_LINE;
 }
 
 #endif
