@@ -162,33 +162,15 @@ static inline void ring_ask(const struct ring *q, uint64_t at, uint64_t n,
 	}
 }
 
-/* Inline: the reader calls it once a packet. */
-static inline void ring_claim(struct ring *q, size_t bytes, unsigned lines)
+/* Ask for the lines from *mark (or from, if later) up to end, at most
+   lines of them, and move *mark past them: each line is asked once. */
+static inline void ring_ask_ahead(const struct ring *q, uint64_t *mark,
+				  uint64_t from, uint64_t end, unsigned lines,
+				  bool write)
 {
-	uint64_t end = q->w + bytes, at = q->claimed > q->w ? q->claimed : q->w;
+	uint64_t at = *mark > from ? *mark : from;
 	uint64_t n;
 
-	/* Not the lines the consumer may still read. */
-	if (end > q->tail_seen + q->size)
-		end = q->tail_seen + q->size;
-	if (at >= end)
-		return;
-	at &= ~(uint64_t)(RING_LINE - 1);
-	n = (end - at + RING_LINE - 1) / RING_LINE;
-	if (n > lines)
-		n = lines;
-	ring_ask(q, at, n, true);
-	q->claimed = at + n * RING_LINE;
-}
-
-/* Inline: a worker calls it once a message. */
-static inline void ring_fetch(struct ring *q, size_t bytes, unsigned lines)
-{
-	uint64_t end = q->r + bytes, at = q->fetched > q->r ? q->fetched : q->r;
-	uint64_t n;
-
-	if (end > q->head_seen)
-		end = q->head_seen;
 	if (at >= end)
 		return;
 	/* From the line at lies in: a message need not start on one. */
@@ -196,8 +178,29 @@ static inline void ring_fetch(struct ring *q, size_t bytes, unsigned lines)
 	n = (end - at + RING_LINE - 1) / RING_LINE;
 	if (n > lines)
 		n = lines;
-	ring_ask(q, at, n, false);
-	q->fetched = at + n * RING_LINE;
+	ring_ask(q, at, n, write);
+	*mark = at + n * RING_LINE;
+}
+
+/* Inline: the reader calls it once a packet. */
+static inline void ring_claim(struct ring *q, size_t bytes, unsigned lines)
+{
+	uint64_t end = q->w + bytes;
+
+	/* Not the lines the consumer may still read. */
+	if (end > q->tail_seen + q->size)
+		end = q->tail_seen + q->size;
+	ring_ask_ahead(q, &q->claimed, q->w, end, lines, true);
+}
+
+/* Inline: a worker calls it once a message. */
+static inline void ring_fetch(struct ring *q, size_t bytes, unsigned lines)
+{
+	uint64_t end = q->r + bytes;
+
+	if (end > q->head_seen)
+		end = q->head_seen;
+	ring_ask_ahead(q, &q->fetched, q->r, end, lines, false);
 }
 
 #endif

@@ -239,12 +239,40 @@ static void test_strings(void **state)
 	free(s.data);
 }
 
+/* What the writer makes of byte c inside a string, at want: RFC 8259's
+   two-character escapes, \u00XX for the other controls and DEL, U+FFFD
+   for a lone byte from 0x80 up (not UTF-8), else c itself. Returns the
+   bytes written. */
+static size_t want_byte(char *want, int c)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t m = 0;
+
+	if (c == '"' || c == '\\') {
+		want[m++] = '\\';
+		want[m++] = (char)c;
+	} else if (c == '\n' || c == '\r' || c == '\t') {
+		want[m++] = '\\';
+		want[m++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+	} else if (c < 0x20 || c == 0x7f) {
+		memcpy(want + m, "\\u00", 4);
+		m += 4;
+		want[m++] = hex[c >> 4];
+		want[m++] = hex[c & 15];
+	} else if (c >= 0x80) {
+		memcpy(want + m, "\\ufffd", 6);
+		m += 6;
+	} else {
+		want[m++] = (char)c;
+	}
+	return m;
+}
+
 /* Every ASCII byte, in runs and alone between others, escaped as RFC
    8259 says: printable ones but " and \ as they are (written a run at
    a time), the rest escaped. */
 static void test_strings_every_ascii(void **state)
 {
-	static const char hex[] = "0123456789abcdef";
 	char in[3 * 127 + 1], want[8 * 3 * 127 + 4];
 	size_t n = 0, m = 0;
 	struct sink s;
@@ -262,20 +290,7 @@ static void test_strings_every_ascii(void **state)
 				want[m++] = 'a';
 				continue;
 			}
-			if (c == '"' || c == '\\') {
-				want[m++] = '\\';
-				want[m++] = (char)c;
-			} else if (c == '\n' || c == '\r' || c == '\t') {
-				want[m++] = '\\';
-				want[m++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
-			} else if (c < 0x20 || c == 0x7f) {
-				memcpy(want + m, "\\u00", 4);
-				m += 4;
-				want[m++] = hex[c >> 4];
-				want[m++] = hex[c & 15];
-			} else {
-				want[m++] = (char)c;
-			}
+			m += want_byte(want + m, c);
 		}
 	}
 	in[n] = '\0';
@@ -296,7 +311,6 @@ static void test_strings_every_ascii(void **state)
    (a lone byte from 0x80 up is not UTF-8: U+FFFD). */
 static void test_strings_every_byte_every_place(void **state)
 {
-	static const char hex[] = "0123456789abcdef";
 	struct sink s;
 	FILE *f = sink_open(&s);
 	struct jw w;
@@ -315,23 +329,7 @@ static void test_strings_every_byte_every_place(void **state)
 			want[m++] = '"';
 			memset(want + m, 'a', (size_t)at);
 			m += (size_t)at;
-			if (c == '"' || c == '\\') {
-				want[m++] = '\\';
-				want[m++] = (char)c;
-			} else if (c == '\n' || c == '\r' || c == '\t') {
-				want[m++] = '\\';
-				want[m++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
-			} else if (c < 0x20 || c == 0x7f) {
-				memcpy(want + m, "\\u00", 4);
-				m += 4;
-				want[m++] = hex[c >> 4];
-				want[m++] = hex[c & 15];
-			} else if (c >= 0x80) {
-				memcpy(want + m, "\\ufffd", 6);
-				m += 6;
-			} else {
-				want[m++] = (char)c;
-			}
+			m += want_byte(want + m, c);
 			memset(want + m, 'a', (size_t)(23 - at));
 			m += (size_t)(23 - at);
 			want[m++] = '"';
