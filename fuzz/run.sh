@@ -9,6 +9,8 @@
 # (-rss_limit_mb=2048) fails the target; the input that did it is saved in
 # build/fuzz/crashes/TARGET/ and its path printed. Exit status 0 only when
 # every target passed. Targets: FUZZ_TARGETS="fuzz_decode ..." to choose.
+# FUZZ_JOBS=N fuzzes N targets at once (default: the number of CPUs), each
+# for the whole SECONDS: the same work per target in less time.
 set -u
 
 # The whole script is one function, read in full before it runs: editing
@@ -38,7 +40,10 @@ main() {
 	UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 	export ASAN_OPTIONS UBSAN_OPTIONS
 
-	for t in $targets; do
+	# one TARGET: regressions then fuzzing; its report in $tmp/TARGET.out,
+	# "pass" or "fail" in $tmp/TARGET.status.
+	one() {
+		t=$1
 		short=${t#fuzz_}
 		dict=
 		case $short in
@@ -88,6 +93,28 @@ main() {
 			ft=$(echo "$last" | sed -n 's/.*ft: \([0-9]*\).*/\1/p')
 			units=$(ls "$corpus" | wc -l)
 			echo "ok $t: ${execs:-?} runs in ${secs}s, coverage ${cov:-?} edges, ${ft:-?} features, corpus $units"
+			echo pass >"$tmp/$t.status"
+		else
+			echo fail >"$tmp/$t.status"
+		fi
+	}
+
+	# FUZZ_JOBS targets at a time, each in the background; the reports
+	# in the order of $targets.
+	jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+	running=0
+	for t in $targets; do
+		one "$t" >"$tmp/$t.out" 2>&1 &
+		running=$((running + 1))
+		if [ "$running" -ge "$jobs" ]; then
+			wait
+			running=0
+		fi
+	done
+	wait
+	for t in $targets; do
+		cat "$tmp/$t.out"
+		if [ "$(cat "$tmp/$t.status" 2>/dev/null)" = pass ]; then
 			pass=$((pass + 1))
 		else
 			fail=$((fail + 1))
