@@ -29,14 +29,13 @@ static void jw_transport(struct jw *w, const char *key, uint8_t proto)
 		jw_str_plain(w, key, t);
 }
 
+/* The guide tables of a mask, lowest first: one step per table set,
+   not per bit (a flow has one or two). */
 static void jw_tables(struct jw *w, const char *key, uint64_t tables)
 {
-	int t;
-
 	jw_arr(w, key);
-	for (t = 0; t < 64; t++)
-		if (tables & (UINT64_C(1) << t))
-			jw_u64(w, NULL, (uint64_t)t);
+	for (; tables; tables &= tables - 1)
+		jw_u64(w, NULL, (uint64_t)__builtin_ctzll(tables));
 	jw_arr_end(w);
 }
 
