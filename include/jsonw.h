@@ -214,6 +214,83 @@ static inline void jw_seconds_us(struct jw *w, const char *key, uint64_t us)
 	jw_seconds_k(w, key, jw_klen(key), us);
 }
 
+/*
+ * A run of members written straight into the record through a pointer,
+ * for fields whose size has a bound: the member-by-member calls above
+ * each check for room, test the level's comma and find a string's
+ * length; a record's fixed fields (numbers, times, addresses, names
+ * from a table) need none of that but once.
+ *
+ *   struct jw_run run;
+ *   char *p = jw_run_begin(w, &run);    room for JW_RUN_MAX bytes, after
+ *                                       the comma the level needs
+ *   p = JW_PUT(p, "\"a\":");             the first member's key
+ *   p = jw_put_u64(p, 1);
+ *   p = JW_PUT(p, ",\"b\":");            a later one's, comma first
+ *   p = jw_put_plain(p, "x");
+ *   jw_run_end(w, &run, p);
+ *
+ * The caller keeps what a run writes under JW_RUN_MAX bytes. Where the
+ * record cannot grow (out of memory), the run is written in run.spare
+ * and copied as jw_write() copies; the output is the same.
+ */
+#define JW_RUN_MAX 1024
+
+struct jw_run {
+	char *start;        /* where the run began: the record or spare */
+	char spare[JW_RUN_MAX];
+};
+
+bool jw_run_room(struct jw *w, size_t n);
+
+static inline char *jw_run_begin(struct jw *w, struct jw_run *run)
+{
+	uint32_t bit = w->depth <= JW_DEPTH ? UINT32_C(1) << w->depth : 0;
+	char *p;
+
+	if (JW_RUN_MAX <= w->cap - w->n || jw_run_room(w, JW_RUN_MAX))
+		p = w->b + w->n;
+	else
+		p = run->spare;
+	run->start = p;
+	if (w->has & bit)
+		*p++ = ',';
+	return p;
+}
+
+static inline void jw_run_end(struct jw *w, struct jw_run *run, char *p)
+{
+	if (run->start == run->spare)
+		jw_write(w, run->spare, (size_t)(p - run->spare));
+	else
+		w->n = (size_t)(p - w->b);
+	if (w->depth <= JW_DEPTH)
+		w->has |= UINT32_C(1) << w->depth;
+}
+
+/* Literal text (a key with its quotes and colon, a comma before it but
+   in a run's first member): its length known when compiling. */
+#define JW_PUT(p, lit) ((char *)memcpy((p), lit, sizeof(lit) - 1) + sizeof(lit) - 1)
+
+/* v in decimal at p; returns the end (at most 20 bytes). */
+char *jw_put_u64(char *p, uint64_t v);
+
+/* s between quotes, as jw_plain_val() writes it (null for NULL); the
+   caller counts its length in the run's bound. */
+static inline char *jw_put_plain(char *p, const char *s)
+{
+	size_t n;
+
+	if (!s)
+		return JW_PUT(p, "null");
+	n = strlen(s);
+	*p++ = '"';
+	memcpy(p, s, n);
+	p += n;
+	*p++ = '"';
+	return p;
+}
+
 /* Bytes of the record built so far (its line's length without the
    newline, unless it spilled out early). */
 static inline size_t jw_len(const struct jw *w)

@@ -234,30 +234,52 @@ static size_t u64_digits(uint64_t v)
 	return n;
 }
 
-void jw_u64_val(struct jw *w, uint64_t v)
+/* v's n decimal digits, backwards from end: two a division, from a
+   table. */
+static inline void put_digits(char *end, uint64_t v)
 {
-	char d[20];
-	size_t n = u64_digits(v);
-	/* Written backwards straight into the record, when it has room. */
-	bool room = n <= w->cap - w->n || jw_grow(w, n);
-	char *p = room ? w->b + w->n + n : d + n;
-
-	/* Two digits a division, from a table. */
 	while (v >= 100) {
 		unsigned r = (unsigned)(v % 100);
 
 		v /= 100;
-		p -= 2;
-		put_dec2(p, r);
+		end -= 2;
+		put_dec2(end, r);
 	}
 	if (v >= 10)
-		put_dec2(p - 2, (unsigned)v);
+		put_dec2(end - 2, (unsigned)v);
 	else
-		p[-1] = (char)('0' + v);
-	if (room)
+		end[-1] = (char)('0' + v);
+}
+
+void jw_u64_val(struct jw *w, uint64_t v)
+{
+	char d[20];
+	size_t n = u64_digits(v);
+
+	/* Written straight into the record, when it has room. */
+	if (n <= w->cap - w->n || jw_grow(w, n)) {
+		put_digits(w->b + w->n + n, v);
 		w->n += n;
-	else
+	} else {
+		put_digits(d + n, v);
 		jw_write(w, d, n);
+	}
+}
+
+char *jw_put_u64(char *p, uint64_t v)
+{
+	size_t n = u64_digits(v);
+
+	put_digits(p + n, v);
+	return p + n;
+}
+
+/* Room for a run (jw_run_begin()): false when the record cannot grow
+   to it. Weak: test_jsonw replaces it to take the out-of-memory way,
+   which no test can bring about otherwise. */
+__attribute__((weak)) bool jw_run_room(struct jw *w, size_t n)
+{
+	return jw_grow(w, n);
 }
 
 void jw_i64(struct jw *w, const char *key, int64_t v)

@@ -29,16 +29,6 @@ static void jw_transport(struct jw *w, const char *key, uint8_t proto)
 		jw_str_plain(w, key, t);
 }
 
-/* The guide tables of a mask, lowest first: one step per table set,
-   not per bit (a flow has one or two). */
-static void jw_tables(struct jw *w, const char *key, uint64_t tables)
-{
-	jw_arr(w, key);
-	for (; tables; tables &= tables - 1)
-		jw_u64(w, NULL, (uint64_t)__builtin_ctzll(tables));
-	jw_arr_end(w);
-}
-
 /* A comma list ("TLS,HTTP") as a JSON array of strings. */
 static void jw_list(struct jw *w, const char *key, const char *list)
 {
@@ -103,17 +93,44 @@ static void jw_roles(struct jw *w, const struct report *r,
 		report_allowed(w, r->cat, f, jw_role_mask);
 }
 
+/* A time between quotes, as jw_str_plain() of fmt_time_cached()'s text
+   writes it: at most TIME_STR_MAX + 1 bytes. */
+static char *put_time(struct report *r, char *p, uint64_t us)
+{
+	*p++ = '"';
+	fmt_time_cached(&r->tc, us, p);
+	p += strlen(p);
+	*p++ = '"';
+	return p;
+}
+
+/* An address between quotes, as fmt_ip() writes it: at most
+   IP_STR_MAX + 1 bytes. */
+static char *put_ip(char *p, const struct ip_addr *a)
+{
+	*p++ = '"';
+	fmt_ip(a, p);
+	p += strlen(p);
+	*p++ = '"';
+	return p;
+}
+
 /* What every record opens with: its type, its time (the packet time of
    what it tells), and what names the run. */
 static void jw_head(struct jw *w, struct report *r, const char *type,
 		    uint64_t time_us)
 {
-	char t[TIME_STR_MAX];
+	struct jw_run run;
+	char *p = jw_run_begin(w, &run);
 
-	jw_str_plain(w, "type", type);
-	fmt_time_cached(&r->tc, time_us, t);
-	jw_str_plain(w, "time", t);
-	jw_str_plain(w, "run_id", r->run->run_id);
+	/* A run (jsonw.h) of at most 12 + 80 (a type of ours) + 10 +
+	   TIME_STR_MAX + 12 + RUN_ID_LEN bytes. */
+	p = JW_PUT(p, "\"type\":");
+	p = jw_put_plain(p, type);
+	p = put_time(r, JW_PUT(p, ",\"time\":"), time_us);
+	p = JW_PUT(p, ",\"run_id\":");
+	p = jw_put_plain(p, r->run->run_id);
+	jw_run_end(w, &run, p);
 	jw_str(w, "sensor", r->run->sensor);
 	if (r->run->interface)
 		jw_str(w, "interface", r->run->interface);
@@ -129,87 +146,109 @@ static void jw_wall(struct jw *w, struct report *r, const char *key,
 	jw_str_plain(w, key, t);
 }
 
-/* A DSCP and its flag, null and false when no packet went that way. */
-static void jw_dscp(struct jw *w, const struct flow_record *f, unsigned dir,
-		    const char *key, const char *changed)
-{
-	if (f->pkts[dir])
-		jw_u64(w, key, rec_dscp(f, dir));
-	else
-		jw_null(w, key);
-	jw_bool(w, changed, rec_dscp_changed(f, dir));
-}
-
-/* The row that names the flow's service: where it was read, and whether
-   the guide or the site (--rules-add) documents it. */
-static void jw_rule(struct jw *w, const struct cat_row *row)
-{
-	if (!row) {
-		jw_null(w, "rule_source");
-		jw_null(w, "rule_file");
-		jw_null(w, "rule_line");
-		return;
-	}
-	jw_str_plain(w, "rule_source", row->site ? "site" : "guide");
-	jw_str(w, "rule_file", row->file);
-	jw_u64(w, "rule_line", row->line);
-}
-
-/* The fields a flow record and an alert share, after the head. */
+/* The fields a flow record and an alert share, after the head. The
+   fixed ones go in runs (jsonw.h), each well under JW_RUN_MAX bytes:
+   the first at most 290 bytes of keys, two times and two addresses
+   (TIME_STR_MAX + 1 and IP_STR_MAX + 1 each), a duration (28) and 11
+   numbers (20 each); the others keys, numbers and names from fixed
+   tables (tested under 32 bytes each). The strings a user or the
+   catalogue supplies (service, rule file) are escaped member by
+   member. */
 static void jw_flow_body(struct jw *w, struct report *r, const struct flow_record *f)
 {
-	char t[TIME_STR_MAX], ip[IP_STR_MAX];
 	const struct cat_row *row =
 		f->service_row ? catalogue_row(r->cat, f->service_row - 1u) : NULL;
+	uint64_t tables = f->tables, us = rec_duration_us(f);
+	struct jw_run run;
+	char t[8], *p;
+	unsigned frac = (unsigned)(us % 1000000u);
 	uint8_t i;
 
-	fmt_time_cached(&r->tc, f->first_us, t);
-	jw_str_plain(w, "first_seen", t);
-	fmt_time_cached(&r->tc, f->last_us, t);
-	jw_str_plain(w, "last_seen", t);
-	jw_seconds_us(w, "duration", rec_duration_us(f));
-	jw_transport(w, "transport", f->key.proto);
-	fmt_ip(rec_client_ip(f), ip);
-	jw_str_plain(w, "client_ip", ip);
-	jw_u64(w, "client_port", rec_client_port(f));
-	fmt_ip(rec_server_ip(f), ip);
-	jw_str_plain(w, "server_ip", ip);
-	jw_u64(w, "server_port", rec_server_port(f));
-	jw_u64(w, "packets", rec_packets(f));
-	jw_u64(w, "bytes", rec_bytes(f));
-	jw_u64(w, "packets_c2s", f->pkts[REC_C2S]);
-	jw_u64(w, "packets_s2c", f->pkts[REC_S2C]);
-	jw_u64(w, "bytes_c2s", f->bytes[REC_C2S]);
-	jw_u64(w, "bytes_s2c", f->bytes[REC_S2C]);
-	jw_u64(w, "ip_bytes", rec_ip_bytes(f));
-	jw_u64(w, "ip_bytes_c2s", f->ip_bytes[REC_C2S]);
-	jw_u64(w, "ip_bytes_s2c", f->ip_bytes[REC_S2C]);
+	p = jw_run_begin(w, &run);
+	p = put_time(r, JW_PUT(p, "\"first_seen\":"), f->first_us);
+	p = put_time(r, JW_PUT(p, ",\"last_seen\":"), f->last_us);
+	/* Seconds with six decimals, as jw_seconds_us() writes them. */
+	p = jw_put_u64(JW_PUT(p, ",\"duration\":"), us / 1000000u);
+	*p++ = '.';
+	put_dec2(p, frac / 10000);
+	put_dec2(p + 2, frac / 100 % 100);
+	put_dec2(p + 4, frac % 100);
+	p += 6;
+	/* The transport: a name, or the protocol number (jw_transport()). */
+	explain_transport(t, f->key.proto);
+	p = JW_PUT(p, ",\"transport\":");
+	p = t[0] >= '0' && t[0] <= '9' ? (char *)memcpy(p, t, strlen(t)) + strlen(t)
+				       : jw_put_plain(p, t);
+	p = put_ip(JW_PUT(p, ",\"client_ip\":"), rec_client_ip(f));
+	p = jw_put_u64(JW_PUT(p, ",\"client_port\":"), rec_client_port(f));
+	p = put_ip(JW_PUT(p, ",\"server_ip\":"), rec_server_ip(f));
+	p = jw_put_u64(JW_PUT(p, ",\"server_port\":"), rec_server_port(f));
+	p = jw_put_u64(JW_PUT(p, ",\"packets\":"), rec_packets(f));
+	p = jw_put_u64(JW_PUT(p, ",\"bytes\":"), rec_bytes(f));
+	p = jw_put_u64(JW_PUT(p, ",\"packets_c2s\":"), f->pkts[REC_C2S]);
+	p = jw_put_u64(JW_PUT(p, ",\"packets_s2c\":"), f->pkts[REC_S2C]);
+	p = jw_put_u64(JW_PUT(p, ",\"bytes_c2s\":"), f->bytes[REC_C2S]);
+	p = jw_put_u64(JW_PUT(p, ",\"bytes_s2c\":"), f->bytes[REC_S2C]);
+	p = jw_put_u64(JW_PUT(p, ",\"ip_bytes\":"), rec_ip_bytes(f));
+	p = jw_put_u64(JW_PUT(p, ",\"ip_bytes_c2s\":"), f->ip_bytes[REC_C2S]);
+	p = jw_put_u64(JW_PUT(p, ",\"ip_bytes_s2c\":"), f->ip_bytes[REC_S2C]);
+	jw_run_end(w, &run, p);
+
 	jw_str(w, "service", row ? row->service : NULL);
-	jw_tables(w, "tables", f->tables);
-	jw_rule(w, row);
+
+	/* At most 64 tables of 2 digits and a rule's source. */
+	p = jw_run_begin(w, &run);
+	p = JW_PUT(p, "\"tables\":[");
+	for (; tables; tables &= tables - 1) {
+		p = jw_put_u64(p, (uint64_t)__builtin_ctzll(tables));
+		*p++ = ',';
+	}
+	if (p[-1] == ',')
+		p--;
+	*p++ = ']';
+	if (!row)
+		p = JW_PUT(p, ",\"rule_source\":null,\"rule_file\":null,\"rule_line\":null");
+	else
+		p = row->site ? JW_PUT(p, ",\"rule_source\":\"site\"")
+			      : JW_PUT(p, ",\"rule_source\":\"guide\"");
+	jw_run_end(w, &run, p);
+	if (row) {
+		jw_str(w, "rule_file", row->file);
+		jw_u64(w, "rule_line", row->line);
+	}
 	jw_str_plain(w, "verdict", verdict_name((enum verdict)f->verdict));
 	verdict_json_findings(w, "findings", f->findings);
-	jw_str_plain(w, "end_reason", end_reason_name((enum end_reason)f->end_reason));
-	jw_str_plain(w, "conn_state", rec_conn_state(f));
-	jw_str_plain(w, "direction_basis", dir_basis_name((enum dir_basis)f->basis));
-	if (f->vlan)
-		jw_u64(w, "vlan", f->vlan);
-	else
-		jw_null(w, "vlan");
-	jw_arr(w, "vlans");
-	for (i = 0; i < f->nvlans && i < MAX_VLAN_TAGS; i++)
-		jw_u64(w, NULL, f->vlans[i]);
-	jw_arr_end(w);
-	if (f->has_sgt)
-		jw_u64(w, "sgt", f->sgt);
-	else
-		jw_null(w, "sgt");
-	if (f->has_erspan)
-		jw_u64(w, "erspan_session", f->erspan_session);
-	else
-		jw_null(w, "erspan_session");
-	jw_dscp(w, f, REC_C2S, "dscp_c2s", "dscp_c2s_changed");
-	jw_dscp(w, f, REC_S2C, "dscp_s2c", "dscp_s2c_changed");
+
+	p = jw_run_begin(w, &run);
+	p = jw_put_plain(JW_PUT(p, "\"end_reason\":"),
+			 end_reason_name((enum end_reason)f->end_reason));
+	p = jw_put_plain(JW_PUT(p, ",\"conn_state\":"), rec_conn_state(f));
+	p = jw_put_plain(JW_PUT(p, ",\"direction_basis\":"),
+			 dir_basis_name((enum dir_basis)f->basis));
+	p = JW_PUT(p, ",\"vlan\":");
+	p = f->vlan ? jw_put_u64(p, f->vlan) : JW_PUT(p, "null");
+	p = JW_PUT(p, ",\"vlans\":[");
+	for (i = 0; i < f->nvlans && i < MAX_VLAN_TAGS; i++) {
+		if (i)
+			*p++ = ',';
+		p = jw_put_u64(p, f->vlans[i]);
+	}
+	p = JW_PUT(p, "],\"sgt\":");
+	p = f->has_sgt ? jw_put_u64(p, f->sgt) : JW_PUT(p, "null");
+	p = JW_PUT(p, ",\"erspan_session\":");
+	p = f->has_erspan ? jw_put_u64(p, f->erspan_session) : JW_PUT(p, "null");
+	/* A DSCP and its flag, null and false when no packet went that
+	   way. */
+	p = JW_PUT(p, ",\"dscp_c2s\":");
+	p = f->pkts[REC_C2S] ? jw_put_u64(p, rec_dscp(f, REC_C2S)) : JW_PUT(p, "null");
+	p = rec_dscp_changed(f, REC_C2S) ? JW_PUT(p, ",\"dscp_c2s_changed\":true")
+					 : JW_PUT(p, ",\"dscp_c2s_changed\":false");
+	p = JW_PUT(p, ",\"dscp_s2c\":");
+	p = f->pkts[REC_S2C] ? jw_put_u64(p, rec_dscp(f, REC_S2C)) : JW_PUT(p, "null");
+	p = rec_dscp_changed(f, REC_S2C) ? JW_PUT(p, ",\"dscp_s2c_changed\":true")
+					 : JW_PUT(p, ",\"dscp_s2c_changed\":false");
+	jw_run_end(w, &run, p);
+
 	jw_str(w, "tunnel", tunnel_name((enum tunnel_kind)f->tunnel));
 	if (f->carrier & FC_CARRIER) {
 		/* The outer flow of a tunnel of kind "tunnel". */
@@ -231,9 +270,13 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow_recor
 /* flow_id and community_id, after the head. */
 static void jw_flow_ids(struct jw *w, const struct flow_record *f)
 {
-	jw_u64(w, "flow_id", f->flow_id);
-	jw_str_plain(w, "community_id", f->community_id[0] ? f->community_id
-							   : NULL);
+	struct jw_run run;
+	char *p = jw_run_begin(w, &run);
+
+	p = jw_put_u64(JW_PUT(p, "\"flow_id\":"), f->flow_id);
+	p = jw_put_plain(JW_PUT(p, ",\"community_id\":"),
+			 f->community_id[0] ? f->community_id : NULL);
+	jw_run_end(w, &run, p);
 }
 
 static void json_flow(struct report *r, const struct flow_record *f)

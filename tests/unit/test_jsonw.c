@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "connstate.h"
+#include "flow.h"
 #include "jsonw.h"
 
 /* A stream that keeps what is written and counts the write calls that
@@ -412,6 +414,118 @@ static void test_rewind(void **state)
 	free(s.data);
 }
 
+/* The room a run asks for: given, or refused as when the record cannot
+   grow (out of memory). Replaces jsonw.c's weak definition. */
+static bool refuse_room;
+
+bool jw_run_room(struct jw *w, size_t n)
+{
+	return !refuse_room && jw_grow(w, n);
+}
+
+/* A record with two runs, one after a member and one opening a nested
+   object, and members around them: the text the member-by-member
+   calls write for the same fields. */
+static void write_runs(struct jw *w)
+{
+	struct jw_run run;
+	char *p;
+
+	jw_obj(w, NULL);
+	jw_str(w, "s", "a\"b");
+	p = jw_run_begin(w, &run);
+	p = jw_put_u64(JW_PUT(p, "\"n\":"), 0);
+	p = jw_put_u64(JW_PUT(p, ",\"m\":"), UINT64_MAX);
+	p = jw_put_plain(JW_PUT(p, ",\"t\":"), "x y");
+	p = jw_put_plain(JW_PUT(p, ",\"u\":"), NULL);
+	jw_run_end(w, &run, p);
+	jw_u64(w, "after", 7);
+	jw_obj(w, "o");
+	p = jw_run_begin(w, &run);
+	p = jw_put_u64(JW_PUT(p, "\"k\":"), 12345);
+	jw_run_end(w, &run, p);
+	jw_null(w, "z");
+	jw_obj_end(w);
+	jw_obj_end(w);
+	jw_line(w);
+}
+
+static const char runs_want[] =
+	"{\"s\":\"a\\\"b\",\"n\":0,\"m\":18446744073709551615,\"t\":\"x y\","
+	"\"u\":null,\"after\":7,\"o\":{\"k\":12345,\"z\":null}}\n";
+
+/* A run writes what the member calls would, its commas included,
+   whether it goes straight into the record or, when the record cannot
+   grow, through its spare buffer. */
+static void test_runs(void **state)
+{
+	int refuse;
+
+	(void)state;
+	for (refuse = 0; refuse <= 1; refuse++) {
+		struct sink s;
+		FILE *f = sink_open(&s);
+		struct jw w;
+
+		jw_init(&w, f);
+		refuse_room = refuse;
+		write_runs(&w);
+		write_runs(&w);
+		refuse_room = false;
+		assert_non_null(s.data);
+		assert_int_equal(s.len, 2 * strlen(runs_want));
+		assert_memory_equal(s.data, runs_want, strlen(runs_want));
+		assert_memory_equal(s.data + strlen(runs_want), runs_want,
+				    strlen(runs_want));
+		jw_free(&w);
+		fclose(f);
+		free(s.data);
+	}
+}
+
+/* jw_put_u64() writes what jw_u64() does, at every length. */
+static void test_put_u64(void **state)
+{
+	uint64_t v = 1;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 64; i++, v = v * 3 + (uint64_t)i) {
+		char got[24], want[24];
+		char *e = jw_put_u64(got, v);
+
+		*e = '\0';
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+		assert_string_equal(got, want);
+	}
+}
+
+/* The names a flow record writes in a run (report_json.c) are under 32
+   bytes each, as its bound on the run counts them; and need no
+   escaping, as jw_put_plain() writes them. */
+static void check_name(const char *name)
+{
+	const char *c;
+
+	assert_non_null(name);
+	assert_true(strlen(name) < 32);
+	for (c = name; *c; c++)
+		assert_true(*c >= 0x20 && *c < 0x7f && *c != '"' && *c != '\\');
+}
+
+static void test_run_names(void **state)
+{
+	int i;
+
+	(void)state;
+	for (i = 0; i <= END_COUNT; i++)
+		check_name(end_reason_name((enum end_reason)i));
+	for (i = 0; i <= BASIS_COUNT; i++)
+		check_name(dir_basis_name((enum dir_basis)i));
+	for (i = 0; i <= CS_COUNT; i++)
+		check_name(conn_state_name((enum conn_state)i));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +538,9 @@ int main(void)
 		cmocka_unit_test(test_strings_every_byte_every_place),
 		cmocka_unit_test(test_large_record),
 		cmocka_unit_test(test_rewind),
+		cmocka_unit_test(test_runs),
+		cmocka_unit_test(test_put_u64),
+		cmocka_unit_test(test_run_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
