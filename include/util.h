@@ -50,15 +50,16 @@ static inline void time_cache_init(struct time_cache *c)
 }
 
 /* "2026-11-22T05:01:21.000123Z": RFC 3339, UTC, microseconds; through
-   the writer's cache c. */
-void fmt_time_cached(struct time_cache *c, uint64_t ts_us,
-		     char buf[TIME_STR_MAX]);
+   the writer's cache c. Returns the text's length. */
+size_t fmt_time_cached(struct time_cache *c, uint64_t ts_us,
+		       char buf[TIME_STR_MAX]);
 
 /* The same, for a time formatted once. */
 void fmt_time(uint64_t ts_us, char buf[TIME_STR_MAX]);
 
-/* Dotted quad for ::ffff:a.b.c.d, RFC 5952 text for the rest. */
-void fmt_ip(const struct ip_addr *a, char buf[IP_STR_MAX]);
+/* Dotted quad for ::ffff:a.b.c.d, RFC 5952 text for the rest; returns
+   the text's length. */
+size_t fmt_ip(const struct ip_addr *a, char buf[IP_STR_MAX]);
 
 /* True for 127.0.0.0/8 and ::1. */
 int ip_is_loopback(const struct ip_addr *a);

@@ -98,8 +98,7 @@ static void jw_roles(struct jw *w, const struct report *r,
 static char *put_time(struct report *r, char *p, uint64_t us)
 {
 	*p++ = '"';
-	fmt_time_cached(&r->tc, us, p);
-	p += strlen(p);
+	p += fmt_time_cached(&r->tc, us, p);
 	*p++ = '"';
 	return p;
 }
@@ -109,8 +108,7 @@ static char *put_time(struct report *r, char *p, uint64_t us)
 static char *put_ip(char *p, const struct ip_addr *a)
 {
 	*p++ = '"';
-	fmt_ip(a, p);
-	p += strlen(p);
+	p += fmt_ip(a, p);
 	*p++ = '"';
 	return p;
 }

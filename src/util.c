@@ -59,8 +59,8 @@ void fmt_time(uint64_t ts_us, char buf[TIME_STR_MAX])
 	fmt_time_cached(&c, ts_us, buf);
 }
 
-void fmt_time_cached(struct time_cache *c, uint64_t ts_us,
-		     char buf[TIME_STR_MAX])
+size_t fmt_time_cached(struct time_cache *c, uint64_t ts_us,
+		       char buf[TIME_STR_MAX])
 {
 	uint64_t sec = ts_us / 1000000u;
 	uint64_t day = sec / 86400u;
@@ -75,7 +75,7 @@ void fmt_time_cached(struct time_cache *c, uint64_t ts_us,
 
 		if (!gmtime_r(&secs, &tm)) {
 			snprintf(buf, TIME_STR_MAX, "invalid");
-			return;
+			return strlen(buf);
 		}
 		n = snprintf(c->date, sizeof(c->date), "%04d-%02d-%02dT",
 			     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
@@ -83,7 +83,7 @@ void fmt_time_cached(struct time_cache *c, uint64_t ts_us,
 		if (n < 0 || (size_t)n >= sizeof(c->date) - 17) {
 			c->day = UINT64_MAX;
 			snprintf(buf, TIME_STR_MAX, "invalid");
-			return;
+			return strlen(buf);
 		}
 		c->len = (size_t)n;
 		c->day = day;
@@ -101,11 +101,13 @@ void fmt_time_cached(struct time_cache *c, uint64_t ts_us,
 	put_dec2(p + 13, us % 100);
 	p[15] = 'Z';
 	p[16] = '\0';
+	return c->len + 16;
 }
 
 static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
-/* The dotted quad of the 4 bytes at b, NUL-terminated; returns its end. */
+/* The dotted quad of the 4 bytes at b, NUL-terminated; returns where
+   the NUL is. */
 static char *fmt_quad(const uint8_t *b, char *p)
 {
 	int i;
@@ -131,7 +133,7 @@ static char *fmt_quad(const uint8_t *b, char *p)
  * inet_ntop() formats each word with sprintf(), some 3,000 instructions
  * an address, paid twice on every IPv6 flow record.
  */
-static void fmt_ip6(const uint8_t *b, char *p)
+static char *fmt_ip6(const uint8_t *b, char *p)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned w[8];
@@ -164,10 +166,8 @@ static void fmt_ip6(const uint8_t *b, char *p)
 		}
 		if (i != 0)
 			*p++ = ':';
-		if (i == 6 && base == 0 && (len == 6 || (len == 5 && w[5] == 0xffff))) {
-			fmt_quad(b + 12, p);
-			return;
-		}
+		if (i == 6 && base == 0 && (len == 6 || (len == 5 && w[5] == 0xffff)))
+			return fmt_quad(b + 12, p);
 		if (v >= 0x1000)
 			*p++ = hex[v >> 12];
 		if (v >= 0x100)
@@ -179,16 +179,16 @@ static void fmt_ip6(const uint8_t *b, char *p)
 	if (base >= 0 && base + len == 8)
 		*p++ = ':';
 	*p = '\0';
+	return p;
 }
 
-void fmt_ip(const struct ip_addr *a, char buf[IP_STR_MAX])
+size_t fmt_ip(const struct ip_addr *a, char buf[IP_STR_MAX])
 {
 	/* By hand: glibc's inet_ntop formats IPv4 with sprintf, a cost on
 	   every flow record. */
 	if (memcmp(a->b, v4mapped, sizeof(v4mapped)) == 0)
-		fmt_quad(a->b + 12, buf);
-	else
-		fmt_ip6(a->b, buf);
+		return (size_t)(fmt_quad(a->b + 12, buf) - buf);
+	return (size_t)(fmt_ip6(a->b, buf) - buf);
 }
 
 int ip_is_loopback(const struct ip_addr *a)

@@ -53,6 +53,7 @@ static void check_time(uint64_t ts)
 {
 	char got[TIME_STR_MAX], want[TIME_STR_MAX];
 	struct time_cache *c = &caches[turn++ & 1];
+	size_t n;
 
 	if (turn == 1) {
 		time_cache_init(&caches[0]);
@@ -65,10 +66,13 @@ static void check_time(uint64_t ts)
 			 got, want);
 	/* Through a cache: the date of another day, or of the same day (a
 	   microsecond later, most often), formatted right. */
-	fmt_time_cached(c, ts, got);
+	n = fmt_time_cached(c, ts, got);
 	if (strcmp(got, want) != 0)
 		fail_msg("fmt_time_cached(%llu) = %s, want %s",
 			 (unsigned long long)ts, got, want);
+	if (n != strlen(got))
+		fail_msg("fmt_time_cached(%llu) says %zu bytes, wrote %zu",
+			 (unsigned long long)ts, n, strlen(got));
 	if (ts < UINT64_MAX) {
 		ref_time(ts + 1, want, sizeof(want));
 		fmt_time_cached(c, ts + 1, got);
@@ -143,15 +147,18 @@ static void check_ip(const uint8_t b[16])
 	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
 	struct ip_addr a;
 	char got[IP_STR_MAX], want[IP_STR_MAX];
+	size_t n;
 
 	memcpy(a.b, b, 16);
-	fmt_ip(&a, got);
+	n = fmt_ip(&a, got);
 	if (memcmp(b, mapped, 12) == 0)
 		inet_ntop(AF_INET, b + 12, want, sizeof(want));
 	else
 		inet_ntop(AF_INET6, b, want, sizeof(want));
 	if (strcmp(got, want) != 0)
 		fail_msg("fmt_ip = %s, want %s", got, want);
+	if (n != strlen(got))
+		fail_msg("fmt_ip(%s) says %zu bytes", got, n);
 }
 
 static void test_ip(void **state)
