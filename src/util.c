@@ -107,7 +107,7 @@ size_t fmt_time_cached(struct time_cache *c, uint64_t ts_us,
 static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
 /* The dotted quad of the 4 bytes at b, NUL-terminated; returns where
-   the NUL is. */
+   the NUL is. Each byte's digits come from dec_pairs: no division. */
 static char *fmt_quad(const uint8_t *b, char *p)
 {
 	int i;
@@ -115,13 +115,19 @@ static char *fmt_quad(const uint8_t *b, char *p)
 	for (i = 0; i < 4; i++) {
 		unsigned v = b[i];
 
-		if (v >= 100)
-			*p++ = (char)('0' + v / 100);
-		if (v >= 10)
-			*p++ = (char)('0' + v / 10 % 10);
-		*p++ = (char)('0' + v % 10);
-		*p++ = i < 3 ? '.' : '\0';
+		if (v >= 100) {
+			*p++ = (char)('0' + (v >= 200 ? 2 : 1));
+			put_dec2(p, v % 100);
+			p += 2;
+		} else if (v >= 10) {
+			put_dec2(p, v);
+			p += 2;
+		} else {
+			*p++ = (char)('0' + v);
+		}
+		*p++ = '.';
 	}
+	p[-1] = '\0';
 	return p - 1;
 }
 
