@@ -162,6 +162,55 @@ static void test_new_rejects_bad_size(void **state)
 	flow_table_free(NULL);
 }
 
+/* Tables whose arrays are mapped on 2 MiB boundaries (flow.c's
+   table_alloc()) and ones small enough for calloc: every slot, the
+   last included, holds a flow of its own, found again, and the table
+   ends them all. A span that stopped short of the last slot, or pages
+   not zeroed, would show here (and under the sanitizers). */
+static void test_every_slot(void **state)
+{
+	const uint32_t page = (uint32_t)((2u << 20) / sizeof(struct flow));
+	/* Slot arrays under, just over and just under twice 2 MiB, and
+	   larger; the buckets are mapped from 2^19 flows on. */
+	const uint32_t sizes[] = { 1000, page, page + 1, 2 * page, 100000, 600000 };
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		struct limits l = lim_with(sizes[k]);
+		struct ends e = {0};
+		struct flow_table *t = flow_table_new(&l, 5, on_end, &e);
+		uint32_t i;
+		bool is_new;
+
+		assert_non_null(t);
+		for (i = 0; i < sizes[k]; i++) {
+			struct packet p = pkt4(HOST_A + i / 60000,
+					       (uint16_t)(1024 + i % 60000), HOST_B,
+					       53, IPPROTO_NUM_UDP, T0 + i);
+			struct flow *f = flow_lookup(t, &p, &is_new, NULL);
+
+			assert_non_null(f);
+			assert_true(is_new);
+			assert_int_equal(f->pkts[0] + f->pkts[1], 1);
+		}
+		for (i = 0; i < sizes[k]; i++) {
+			struct packet p = pkt4(HOST_A + i / 60000,
+					       (uint16_t)(1024 + i % 60000), HOST_B,
+					       53, IPPROTO_NUM_UDP, T0 + sizes[k] + i);
+			struct flow *f = flow_lookup(t, &p, &is_new, NULL);
+
+			assert_false(is_new);
+			assert_int_equal(f->pkts[0] + f->pkts[1], 2);
+		}
+		assert_int_equal(flow_table_stats(t)->ended[END_EVICTED], 0);
+		assert_int_equal(flow_table_stats(t)->peak_active, sizes[k]);
+		flow_flush(t, END_EOF);
+		assert_int_equal(e.n, sizes[k]);
+		flow_table_free(t);
+	}
+}
+
 /* ---- keys ------------------------------------------------------------- */
 
 static void test_both_directions_one_flow(void **state)
@@ -1253,6 +1302,7 @@ int main(void)
 		cmocka_unit_test(test_foreach),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_million_lookups),
+		cmocka_unit_test(test_every_slot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
