@@ -131,70 +131,15 @@ static char *fmt_quad(const uint8_t *b, char *p)
 	return p - 1;
 }
 
-/*
- * An IPv6 address as glibc's inet_ntop() writes it (the text RFC 5952
- * recommends): words in lower-case hex without leading zeros, the first
- * longest run of two or more zero words as "::", and an IPv4-compatible
- * (::a.b.c.d) or mapped address with its last 32 bits dotted. By hand:
- * inet_ntop() formats each word with sprintf(), some 3,000 instructions
- * an address, paid twice on every IPv6 flow record.
- */
-static char *fmt_ip6(const uint8_t *b, char *p)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned w[8];
-	int i, base = -1, len = 0, cur = -1;
-
-	for (i = 0; i < 8; i++)
-		w[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
-	for (i = 0; i <= 8; i++) {
-		if (i < 8 && w[i] == 0) {
-			if (cur < 0)
-				cur = i;
-		} else if (cur >= 0) {
-			/* Strictly longer: of two equal runs, the first. */
-			if (i - cur > len) {
-				base = cur;
-				len = i - cur;
-			}
-			cur = -1;
-		}
-	}
-	if (len < 2)
-		base = -1;
-	for (i = 0; i < 8; i++) {
-		unsigned v = w[i];
-
-		if (base >= 0 && i >= base && i < base + len) {
-			if (i == base)
-				*p++ = ':';
-			continue;
-		}
-		if (i != 0)
-			*p++ = ':';
-		if (i == 6 && base == 0 && (len == 6 || (len == 5 && w[5] == 0xffff)))
-			return fmt_quad(b + 12, p);
-		if (v >= 0x1000)
-			*p++ = hex[v >> 12];
-		if (v >= 0x100)
-			*p++ = hex[v >> 8 & 15];
-		if (v >= 0x10)
-			*p++ = hex[v >> 4 & 15];
-		*p++ = hex[v & 15];
-	}
-	if (base >= 0 && base + len == 8)
-		*p++ = ':';
-	*p = '\0';
-	return p;
-}
-
 size_t fmt_ip(const struct ip_addr *a, char buf[IP_STR_MAX])
 {
-	/* By hand: glibc's inet_ntop formats IPv4 with sprintf, a cost on
-	   every flow record. */
+	/* IPv4 by hand: glibc's inet_ntop formats it with sprintf, a cost on
+	   every flow record. IPv6, with its choice of the zero run "::"
+	   stands for and its dotted forms (RFC 5952), stays libc's. */
 	if (memcmp(a->b, v4mapped, sizeof(v4mapped)) == 0)
 		return (size_t)(fmt_quad(a->b + 12, buf) - buf);
-	return (size_t)(fmt_ip6(a->b, buf) - buf);
+	inet_ntop(AF_INET6, a->b, buf, IP_STR_MAX);
+	return strlen(buf);
 }
 
 int ip_is_loopback(const struct ip_addr *a)

