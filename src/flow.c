@@ -25,10 +25,11 @@
  * more a flow; CPU time showed neither difference on a busy machine.
  *
  * Both arrays are zero pages mapped (table_alloc(), on 2 MiB boundaries
- * when large) that stay unmapped until written. Nothing here walks the slot array (the
- * high-water mark and the lists stand in for a scan), so a small capture
- * with the default million slots only makes resident the slots it used and
- * the buckets its hashes landed in.
+ * when large) that stay unmapped until written. Nothing here walks the
+ * slot array (the high-water mark and the lists stand in for a scan), so
+ * a small capture with the default million slots only makes resident the
+ * pages (huge ones, where the kernel grants them) of the slots it used
+ * and of the buckets its hashes landed in.
  *
  * Timeout lists. Every live flow is on exactly one of four doubly linked
  * lists, one per timeout: open TCP, closed TCP (FIN both ways, or RST),
