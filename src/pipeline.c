@@ -117,6 +117,8 @@ struct preader {
 	unsigned *pending;           /* per worker: committed, not published */
 	struct waiter wake;          /* its thread waits for room here */
 	struct waiter *room_wake;    /* the waiter of whoever fills its rings */
+	_Atomic int waits_for;       /* the worker whose ring it waits for room
+	                                in, or -1 */
 	uint64_t last_tick;          /* clock time last sent to every worker */
 	uint64_t now_us;             /* the clock's time at the last packet */
 	unsigned since_pump;         /* packets routed since the last pump */
@@ -327,15 +329,59 @@ static void take_msg(struct pworker *pw, const struct ring_msg *m)
 	}
 }
 
-/* Hand reader r's ring back to it, and the records so far to the sink. */
-static void release_in(struct pworker *pw, unsigned r)
+/*
+ * Whether busy worker pw wakes reader rd, asleep or about to be: yes
+ * unless rd waits for room in a ring to a worker and that ring has too
+ * little yet. The scheduler puts a thread it wakes on its waker's CPU:
+ * woken by the worker whose ring is full, the slowest, the reader would
+ * share that worker's CPU, slowing it more, while the other drains its
+ * ring and idles. So the worker the reader waits for wakes it only once
+ * its ring is half free (or when it has nothing left: worker_main()),
+ * and another worker, whose CPU it then shares, as soon as that ring
+ * has THREAD_ROOM_OTHER free.
+ */
+static bool reader_wanted(const struct pworker *pw, struct preader *rd)
 {
-	struct preader *rd = &pw->q.pl->rd[r];
+	int k = atomic_load_explicit(&rd->waits_for, memory_order_seq_cst);
+	struct ring *q;
+	uint64_t used;
+
+	if (k < 0)
+		return true;
+	q = &rd->to[k];
+	/* Published: the reader publishes before it sleeps. */
+	used = atomic_load_explicit(&q->head, memory_order_relaxed) -
+	       atomic_load_explicit(&q->tail, memory_order_relaxed);
+	return q->size - used >= q->size / ((unsigned)k == pw->k ?
+					    THREAD_ROOM_OWN :
+					    THREAD_ROOM_OTHER);
+}
+
+/* Hand reader r's ring back to it, and the records so far to the sink;
+   idle: the worker is about to wait, and wakes the reader whatever. */
+static void release_in(struct pworker *pw, unsigned r, bool idle)
+{
+	struct pipeline *pl = pw->q.pl;
+	struct preader *rd = &pl->rd[r];
 
 	ring_release(&rd->to[pw->k]);
 	pw->since_release[r] = 0;
-	waiter_wake(rd->room_wake);
-	out_publish(&pw->q);
+	if (idle || reader_wanted(pw, rd)) {
+		waiter_wake(rd->room_wake);
+		out_publish(&pw->q);
+	} else if (rd->room_wake != &pl->wake) {
+		out_publish(&pw->q);
+	} else {
+		/* The reader takes the records too: it takes them when it
+		   wakes, unless the ring fills up before. */
+		struct ring *out = &pw->q.ring;
+
+		ring_publish(out);
+		if (out->w - atomic_load_explicit(&out->tail,
+						  memory_order_acquire) >
+		    out->size / 2)
+			waiter_wake(&pl->wake);
+	}
 }
 
 /*
@@ -371,7 +417,7 @@ static size_t take_some(struct pworker *pw, unsigned r)
 	   batch at a time. */
 	pw->since_release[r] += (unsigned)n;
 	if (pw->since_release[r] >= THREAD_BATCH)
-		release_in(pw, r);
+		release_in(pw, r, false);
 	return n;
 }
 
@@ -393,7 +439,7 @@ static bool take_ctl(struct pworker *pw, const struct ring_msg *m)
 	worker_post_stats(pw->w);
 	ring_commit(&pw->q.ring, out_reserve(&pw->q, sizeof(*m), OUT_DONE));
 	for (r = 0; r < pw->q.pl->nr; r++)
-		release_in(pw, r);
+		release_in(pw, r, true);
 	return true;
 }
 
@@ -425,7 +471,9 @@ static void *worker_main(void *arg)
 			continue;
 		for (r = 0; r < pl->nr; r++)
 			if (pw->since_release[r])
-				release_in(pw, r);
+				release_in(pw, r, true);
+			else
+				waiter_wake(pl->rd[r].room_wake);
 		out_publish(&pw->q);
 		/* A reader publishes every THREAD_BATCH packets: a short wait
 		   is cheaper than a sleep and a wake-up, when no other thread
@@ -574,7 +622,11 @@ static struct ring_msg *in_wait_room(struct preader *rd, unsigned k,
 			if ((m = ring_reserve(&rd->to[k], len, type)))
 				break;
 		}
+		atomic_store_explicit(&rd->waits_for, (int)k,
+				      memory_order_seq_cst);
 		waiter_sleep(rd->room_wake, in_room, &iw);
+		atomic_store_explicit(&rd->waits_for, -1,
+				      memory_order_relaxed);
 	}
 	return m;
 }
@@ -972,6 +1024,7 @@ static bool reader_open(struct pipeline *pl, unsigned i,
 	rd->q.id = i == 0 ? 0 : pl->n + i;
 	rd->q.wake = &rd->wake;
 	rd->room_wake = pl->threaded ? &rd->wake : &pl->wake;
+	atomic_init(&rd->waits_for, -1);
 	rd->to = calloc(pl->n, sizeof(*rd->to));
 	rd->pending = calloc(pl->n, sizeof(*rd->pending));
 	if (!rd->to || !rd->pending)
