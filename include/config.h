@@ -66,6 +66,10 @@
    a run to some 150, the context switches from 5,000 to 800. */
 #define THREAD_ROOM_OWN      2u
 #define THREAD_ROOM_OTHER    8u
+#define THREAD_WAKE_FILL     8u        /* a sleeping worker is woken by a
+                                          batch once its ring holds
+                                          1/8 of its size (pipeline.c,
+                                          in_publish_batch()) */
 #define RING_SPIN            256       /* looks at an empty ring (some
                                           microseconds) before a sleep,
                                           when the CPUs outnumber the

@@ -580,6 +580,24 @@ static void in_publish(struct preader *rd, unsigned k)
 	waiter_wake(&rd->pl->pw[k].wake);
 }
 
+/*
+ * A batch for worker k visible; the worker woken only when its ring
+ * holds 1/THREAD_WAKE_FILL of its size: a worker faster than the
+ * reader (--no-dpi) would otherwise sleep and be woken at each batch.
+ * It wakes by itself within RING_SLEEP_MS, and a tick, a flush, a full
+ * ring and the end wake it whatever (in_publish()).
+ */
+static void in_publish_batch(struct preader *rd, unsigned k)
+{
+	struct ring *q = &rd->to[k];
+
+	rd->pending[k] = 0;
+	ring_publish(q);
+	if (q->w - atomic_load_explicit(&q->tail, memory_order_acquire) >=
+	    q->size / THREAD_WAKE_FILL)
+		waiter_wake(&rd->pl->pw[k].wake);
+}
+
 static void publish_all(struct preader *rd)
 {
 	unsigned k;
@@ -742,7 +760,7 @@ static void route_packet(void *ctx, const struct packet *p,
 	/* The lines the next messages to k take, made ours meanwhile. */
 	ring_claim(to, THREAD_CLAIM, THREAD_FETCH_LINES);
 	if (++rd->pending[k] >= THREAD_BATCH)
-		in_publish(rd, k);
+		in_publish_batch(rd, k);
 	if (!pl->threaded && ++rd->since_pump >= PUMP_EVERY)
 		pipeline_pump(pl);
 }
