@@ -634,7 +634,10 @@ static struct ring_msg *in_wait_room(struct preader *rd, unsigned k,
 	struct in_wait iw = { rd, k, len };
 
 	while (!(m = ring_reserve(&rd->to[k], len, type))) {
-		in_publish(rd, k);
+		/* Every worker woken, not k's alone: one asleep with less
+		   than in_publish_batch() wakes it for would idle while the
+		   reader waits. */
+		publish_all(rd);
 		if (!pl->threaded) {
 			pipeline_pump(pl);
 			if ((m = ring_reserve(&rd->to[k], len, type)))
