@@ -481,6 +481,12 @@ static void *worker_main(void *arg)
 		if (!ring_spin(in_ready, pw, pl->spin))
 			waiter_sleep(&pw->wake, in_ready, pw);
 	}
+	/* Its last message is sent: the worker's tables and nDPI module
+	   (thousands of small blocks) are freed here, each worker on its
+	   own CPU, while the calling thread writes the report; nothing
+	   reads them again (pipeline_free() joins this thread first). */
+	worker_free(pw->w);
+	pw->w = NULL;
 	return NULL;
 }
 
