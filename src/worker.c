@@ -27,6 +27,9 @@ struct pipe_item {
 struct worker {
 	const struct engine *eng;
 	struct dpi *dpi;                /* NULL with --no-dpi */
+	uint64_t uninspected;           /* new flows a run with DPI left
+	                                   uninspected: no module (out of
+	                                   memory) */
 	struct decoder dec;
 	struct flow_table *ft;
 	struct dedup dedup;             /* frames mirrored twice */
@@ -131,6 +134,12 @@ oom:
 void worker_set_out(struct worker *w, const struct worker_out *out)
 {
 	w->out = *out;
+}
+
+void worker_set_dpi(struct worker *w, struct dpi *d)
+{
+	dpi_free(w->dpi);
+	w->dpi = d;
 }
 
 void worker_set_route(struct worker *w, const struct worker_route *rt)
@@ -315,8 +324,8 @@ static void frame_route(struct worker *w, const struct packet *p,
 }
 
 /* A reader's nDPI module, made for the first flow of its own (most runs
-   have none: starting nDPI costs some 30 ms). Without memory for it,
-   the reader's flows go uninspected. */
+   have none: starting nDPI costs some 15 ms). Without memory for it,
+   the reader's flows go uninspected, and are counted so. */
 static void reader_dpi(struct worker *w)
 {
 	w->dpi = dpi_new_another(w->eng->lim->dpi_packets,
@@ -345,6 +354,8 @@ static bool flow_step(struct worker *w, struct flow *f,
 			reader_dpi(w);
 		if (w->dpi)
 			dpi_flow_start(w->dpi, f);
+		else if (w->eng->dpi)
+			w->uninspected++;
 	} else if (f->tls == FTLS_WAIT) {
 		classify_tls(f, p, from_b);
 	}
@@ -648,9 +659,10 @@ void worker_stats(const struct worker *w, struct worker_stats *s)
 	s->frag_orphans = fr->evicted_orphans;
 	s->frag_probes = fr->probes;
 	s->flows = *fs;
-	s->dpi = w->dpi != NULL;
+	s->dpi = w->dpi != NULL || w->uninspected;
 	if (w->dpi)
 		s->dpi_st = *dpi_stats(w->dpi);
+	s->dpi_st.no_state += w->uninspected;
 	/* A reader's states are on top of --dpi-memory's (config.h). */
 	if (w->route.dpi_states)
 		s->dpi_st.max_states = 0;

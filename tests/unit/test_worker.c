@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "dpi.h"
 #include "flow.h"
 #include "frag.h"
 #include "engine.h"
@@ -559,6 +560,40 @@ static void test_records_community_id(void **state)
 	}
 }
 
+/* A worker of a run with DPI that has no nDPI module (it could not make
+   one: out of memory) counts each new flow as left uninspected, which
+   makes the gate inconclusive; given a module, it inspects again. */
+static void test_no_module_counts_uninspected(void **state)
+{
+	struct limits lim;
+	struct run r;
+	uint8_t b[64];
+	size_t n;
+
+	(void)state;
+	limits_default(&lim);
+	lim.max_flows = 100;
+	run_open(&r, &lim, 1, true);
+	worker_set_dpi(r.w, NULL);
+	n = udp_frame(b, 1);
+	worker_packet(r.w, DLT_ETHER, T0, b, (uint32_t)n, (uint32_t)n);
+	worker_packet(r.w, DLT_ETHER, T0 + 1, b, (uint32_t)n, (uint32_t)n);
+	n = udp_frame(b, 2);
+	worker_packet(r.w, DLT_ETHER, T0 + 2, b, (uint32_t)n, (uint32_t)n);
+	assert_true(stats(&r)->dpi);
+	assert_int_equal(stats(&r)->dpi_st.no_state, 2);
+	assert_int_equal(stats(&r)->dpi_st.inspected, 0);
+	worker_set_dpi(r.w, dpi_new_another(lim.dpi_packets,
+					    lim.dpi_memory_mb));
+	n = udp_frame(b, 3);
+	worker_packet(r.w, DLT_ETHER, T0 + 3, b, (uint32_t)n, (uint32_t)n);
+	assert_int_equal(stats(&r)->dpi_st.no_state, 2);
+	assert_int_equal(stats(&r)->dpi_st.inspected, 1);
+	worker_finish(r.w, END_EOF);
+	assert_int_equal(r.records, 3);
+	run_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -570,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_carrier_ip_bytes),
 		cmocka_unit_test(test_records_out),
 		cmocka_unit_test(test_records_community_id),
+		cmocka_unit_test(test_no_module_counts_uninspected),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
