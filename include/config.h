@@ -101,6 +101,10 @@
                                           limit (props.conf TRUNCATE) */
 #define JSON_CMDLINE_MAX     2048      /* bytes of the command line a summary
                                           quotes; past that it is cut */
+#define REPORT_BUFFER        (1u << 18) /* bytes of the buffer of a report
+                                          file (-w) written offline: stdio's
+                                          own page made a write() every few
+                                          JSON records */
 #define SENSOR_NAME_MAX      255       /* --sensor, as a host name (RFC 1035
                                           2.3.4 allows 255 octets) */
 #define TEXT_ATTEMPT_PORTS   10        /* ports named on the text report's

@@ -22,6 +22,8 @@ struct sink {
 	struct sink_cfg cfg;
 	struct report *rep;
 	FILE *out;                  /* the report's stream */
+	char *out_buf;              /* its buffer (REPORT_BUFFER) when it is
+	                               a file written offline; else NULL */
 	FILE *alert_out;            /* --alert-file; NULL without */
 	bool out_lost;              /* a report file closed at a reopen had
 	                               a write error */
@@ -165,16 +167,20 @@ int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
  * read. The report is emptied when the run starts; a reopen at SIGHUP,
  * and the alert file always, append, so that a reopen never loses what
  * the file holds. Live, each record is written as it is made, for a pipe
- * or a tail; alert lines always. NULL with errno set when it cannot be
- * opened.
+ * or a tail; alert lines always. Offline, with buf, the stream gets a
+ * buffer of REPORT_BUFFER bytes, *buf, which the caller frees once the
+ * stream is closed (NULL: stdio's own, when there is no memory for it).
+ * NULL with errno set when it cannot be opened.
  */
-static FILE *open_output(const char *path, bool append, bool line)
+static FILE *open_output(const char *path, bool append, bool line, char **buf)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
 		      (append ? O_APPEND : O_TRUNC), 0640);
 	FILE *f;
 	int e;
 
+	if (buf)
+		*buf = NULL;
 	if (fd < 0)
 		return NULL;
 	f = fdopen(fd, append ? "a" : "w");
@@ -184,8 +190,13 @@ static FILE *open_output(const char *path, bool append, bool line)
 		errno = e;
 		return NULL;
 	}
-	if (line)
+	if (line) {
 		setvbuf(f, NULL, _IOLBF, 0);
+	} else if (buf && (*buf = malloc(REPORT_BUFFER)) != NULL &&
+		   setvbuf(f, *buf, _IOFBF, REPORT_BUFFER) != 0) {
+		free(*buf);
+		*buf = NULL;
+	}
 	return f;
 }
 
@@ -217,7 +228,7 @@ static bool open_files(struct sink *s, FILE *err)
 	if (c->alert_file && strcmp(c->alert_file, "-") == 0) {
 		s->alert_out = stderr;
 	} else if (c->alert_file &&
-		   !(s->alert_out = open_output(c->alert_file, true, true))) {
+		   !(s->alert_out = open_output(c->alert_file, true, true, NULL))) {
 		fprintf(err, "impwatch: cannot write %s: %s\n", c->alert_file,
 			strerror(errno));
 		return false;
@@ -239,12 +250,12 @@ static bool open_files(struct sink *s, FILE *err)
 		return false;
 	/* Written at the end, but opened now: a file that cannot be
 	   written is said before the run, not after it. */
-	if (c->html && !(s->html_out = open_output(c->html, false, false))) {
+	if (c->html && !(s->html_out = open_output(c->html, false, false, NULL))) {
 		fprintf(err, "impwatch: cannot write %s: %s\n", c->html,
 			strerror(errno));
 		return false;
 	}
-	if (c->graph && !(s->graph_out = open_output(c->graph, false, false))) {
+	if (c->graph && !(s->graph_out = open_output(c->graph, false, false, NULL))) {
 		fprintf(err, "impwatch: cannot write %s: %s\n", c->graph,
 			strerror(errno));
 		return false;
@@ -277,7 +288,8 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 	s->waivers = cfg->waivers;
 	s->cat = e->cat;
 	s->e = e;
-	if (cfg->output && !(out = open_output(cfg->output, false, cfg->live))) {
+	if (cfg->output &&
+	    !(out = open_output(cfg->output, false, cfg->live, &s->out_buf))) {
 		fprintf(err, "impwatch: cannot write %s: %s\n", cfg->output,
 			strerror(errno));
 		free(s);
@@ -483,20 +495,23 @@ void sink_reopen(struct sink *s, FILE *err)
 {
 	const struct sink_cfg *c = &s->cfg;
 	FILE *f;
+	char *buf;
 
 	if (c->output) {
-		f = open_output(c->output, true, c->live);
+		f = open_output(c->output, true, c->live, &buf);
 		if (!f) {
 			fprintf(err, "impwatch: cannot reopen %s: %s; writing on "
 				"to the file already open\n", c->output, strerror(errno));
 		} else {
 			if (!close_replaced(s->out))
 				s->out_lost = true;
+			free(s->out_buf);
 			s->out = f;
+			s->out_buf = buf;
 		}
 	}
 	if (s->alert_out && s->alert_out != stderr) {
-		f = open_output(c->alert_file, true, true);
+		f = open_output(c->alert_file, true, true, NULL);
 		if (!f) {
 			fprintf(err, "impwatch: cannot reopen %s: %s; writing on "
 				"to the file already open\n", c->alert_file,
@@ -634,6 +649,7 @@ int sink_close(struct sink *s, FILE *err)
 	werr = fflush(s->out) != 0 || ferror(s->out);
 	if (s->out != stdout && fclose(s->out) != 0)
 		werr = true;
+	free(s->out_buf);
 	if (werr || s->out_lost) {
 		fprintf(err, "impwatch: cannot write %s%s: %s\n",
 			c->output ? c->output : "standard output",
