@@ -50,6 +50,11 @@ void classify_rows_at(const struct catalogue *cat, uint8_t proto,
 void classify_rows(const struct catalogue *cat, const struct flow *f,
 		   struct cat_hits *h);
 
+/* The same, from the rows classify_flow() kept in f where it could
+   (f->nrows), without a lookup; h->step is not kept (0). */
+void flow_rows(const struct catalogue *cat, const struct flow *f,
+	       struct cat_hits *h);
+
 /* True unless both ends of f are loopback addresses. */
 bool flow_on_wire(const struct flow *f);
 

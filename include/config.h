@@ -109,6 +109,10 @@
                                           2.3.4 allows 255 octets) */
 #define TEXT_ATTEMPT_PORTS   10        /* ports named on the text report's
                                           "attempts only" line */
+#define FLOW_ROWS            5         /* catalogue rows a flow carries from
+                                          its classification to its record
+                                          (struct flow's last 12 bytes); a
+                                          flow with more is looked up again */
 #define MAX_VLAN_TAGS        4         /* 802.1Q/ad tags a record lists, outer
                                           first (QinQ is 2); deeper ones are
                                           decoded but not listed */

@@ -151,6 +151,11 @@ struct flow {
 	uint8_t  icmp_code;    /* of the first ICMP packet */
 	uint8_t  findings;     /* bit v: finding verdict v applies; verdict
 	                          is the one of lowest rank (verdict.h) */
+	uint8_t  nrows;        /* rows[0..nrows) are the rows that document
+	                          it (classify_rows()), kept by classify_flow()
+	                          so that its end need not look them up; 0:
+	                          not kept (none, or over FLOW_ROWS) */
+	uint16_t rows[FLOW_ROWS]; /* catalogue row indexes, in their order */
 };
 
 /* The end of the part every packet touches (flow.c's prefetch). */

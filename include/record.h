@@ -72,6 +72,10 @@ struct flow_record {
 	                              rec_dscp(), rec_dscp_changed() */
 	uint8_t conn_state;        /* enum conn_state (connstate.h) */
 	uint8_t tcp_data;          /* TCP payload went one way or both */
+	uint8_t nrows;             /* rows[0..nrows): the rows that document
+	                              it (record_rows()); 0: not known, looked
+	                              up (flow.nrows) */
+	uint16_t rows[FLOW_ROWS];
 	struct host_info client_host, server_host;  /* roles 0 and name ""
 	                                               without an inventory */
 	char community_id[COMMUNITY_ID_LEN];  /* "1:..."; "" none */
@@ -93,7 +97,9 @@ struct frame_record {
 void record_from_flow(struct flow_record *r, const struct flow *f,
 		      const struct dpi *dpi, const struct engine *e);
 
-/* The rows that document r, as classify_rows() would give them. */
+/* The rows that document r, as classify_rows() would give them: those
+   its flow kept (r->nrows), else looked up in cat; h->step is 0 for rows
+   kept. */
 void record_rows(const struct catalogue *cat, const struct flow_record *r,
 		 struct cat_hits *h);
 

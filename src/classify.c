@@ -3,6 +3,8 @@
  */
 #include "classify.h"
 
+#include <string.h>
+
 #include "cursor.h"
 #include "util.h"
 
@@ -109,7 +111,7 @@ static void tls_start(const struct catalogue *cat, struct flow *f,
 
 	if (p->proto != IPPROTO_NUM_TCP)
 		return;
-	classify_rows(cat, f, &h);
+	flow_rows(cat, f, &h);
 	for (i = 0; i < h.n; i++)
 		if (!(catalogue_row(cat, h.rows[i])->transports & CT_TLS))
 			return;
@@ -242,6 +244,30 @@ void classify_tls(struct flow *f, const struct packet *p, bool from_b)
 	}
 }
 
+/*
+ * Keep in f the rows h that document it (wire_only: only its wire rows,
+ * for a flow between hosts that has some), as classify_rows() would
+ * find them again: h is the listener decision for the flow's client port
+ * to its server port, which is where classify_rows() starts. More than
+ * FLOW_ROWS are not kept (f->nrows 0): flow_rows() looks them up.
+ */
+static void keep_rows(const struct catalogue *cat, struct flow *f,
+		      const struct cat_hits *h, bool wire_only)
+{
+	uint16_t i, k = 0;
+
+	for (i = 0; i < h->n; i++) {
+		if (wire_only && catalogue_row(cat, h->rows[i])->scope != SCOPE_WIRE)
+			continue;
+		if (k == FLOW_ROWS) {
+			f->nrows = 0;
+			return;
+		}
+		f->rows[k++] = h->rows[i];
+	}
+	f->nrows = (uint8_t)k;
+}
+
 void classify_flow(const struct catalogue *cat, struct flow *f,
 		   const struct packet *p, bool from_b)
 {
@@ -275,6 +301,7 @@ void classify_flow(const struct catalogue *cat, struct flow *f,
 
 	f->tables = 0;
 	f->service_row = 0;
+	f->nrows = 0;
 	f->classified = 1;
 	if (h.n == 0) {
 		flow_add_finding(f, V_UNDOCUMENTED);
@@ -295,6 +322,7 @@ void classify_flow(const struct catalogue *cat, struct flow *f,
 		if (!first_any)
 			first_any = (uint16_t)(h.rows[i] + 1);
 	}
+	keep_rows(cat, f, &h, on_wire && any_wire);
 	/* The service named is the first row that allows the flow where it
 	   was seen: a wire row for traffic between hosts. */
 	if (on_wire && !any_wire) {
@@ -319,6 +347,7 @@ void classify_carrier(struct flow *f, const struct tun_layer *t, bool trusted,
 	f->tunnel = t->kind;
 	f->carrier = (uint8_t)(FC_CARRIER | (t->has_id ? FC_TUN_ID : 0));
 	f->tun_id = t->has_id ? t->id : 0;
+	f->nrows = 0;
 	f->verdict = V_TRUSTED_TUNNEL;
 	if (!trusted)
 		flow_add_finding(f, V_UNTRUSTED_TUNNEL);
@@ -361,6 +390,18 @@ void classify_rows(const struct catalogue *cat, const struct flow *f,
 			 flow_server_port(f), flow_on_wire(f), h);
 }
 
+void flow_rows(const struct catalogue *cat, const struct flow *f,
+	       struct cat_hits *h)
+{
+	if (!f->nrows) {
+		classify_rows(cat, f, h);
+		return;
+	}
+	h->n = f->nrows;
+	h->step = 0;
+	memcpy(h->rows, f->rows, f->nrows * sizeof(h->rows[0]));
+}
+
 void classify_app(const struct catalogue *cat, const struct dpi *d,
 		  struct flow *f)
 {
@@ -376,7 +417,7 @@ void classify_app(const struct catalogue *cat, const struct dpi *d,
 	id = dpi_wire_proto(d, f);
 	if (!id)
 		return;
-	classify_rows(cat, f, &h);
+	flow_rows(cat, f, &h);
 	for (i = 0; i < h.n; i++)
 		if (catalogue_row_allows_app(catalogue_row(cat, h.rows[i]), id))
 			return;
@@ -410,7 +451,7 @@ void classify_roles(const struct catalogue *cat, const struct hosts *hosts,
 		return;
 	client = hosts_lookup(hosts, flow_client_ip(f)).roles;
 	server = hosts_lookup(hosts, flow_server_ip(f)).roles;
-	classify_rows(cat, f, &h);
+	flow_rows(cat, f, &h);
 	for (i = 0; i < h.n; i++) {
 		if (row_allows_roles(catalogue_row(cat, h.rows[i]), client, server)) {
 			f->service_row = (uint16_t)(h.rows[i] + 1);

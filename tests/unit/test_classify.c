@@ -14,6 +14,7 @@
 #include "classify.h"
 #include "flow.h"
 #include "options.h"
+#include "record.h"
 
 #define T0 1767225600000000ULL   /* 2026-01-01T00:00:00Z */
 #define A4(a, b, c, d) (((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
@@ -672,6 +673,100 @@ static void test_cleartext(void **state)
 	assert_int_equal(f->tls, FTLS_WAIT);
 }
 
+/* Ports worth trying: every row's port spans at and around their ends,
+   and a few more. Returns how many were written to out (max n). */
+static size_t row_ports(const struct catalogue *cat, uint16_t *out, size_t n)
+{
+	static const uint16_t more[] = { 0, 1, 7, 53, 1023, 1024, 30000,
+					 37240, 40000, 49152, 57070, 65535 };
+	size_t i, k = 0, r, j;
+
+	for (i = 0; i < sizeof(more) / sizeof(more[0]) && k < n; i++)
+		out[k++] = more[i];
+	for (r = 0; r < catalogue_count(cat); r++) {
+		const struct cat_row *row = catalogue_row(cat, r);
+
+		for (j = 0; j < row->n_dport && k + 3 <= n; j++) {
+			out[k++] = row->dport[j].lo;
+			out[k++] = row->dport[j].hi;
+			out[k++] = (uint16_t)(row->dport[j].hi + 1u);
+		}
+		for (j = 0; j < row->n_sport && k + 2 <= n; j++) {
+			out[k++] = row->sport[j].lo;
+			out[k++] = row->sport[j].hi;
+		}
+	}
+	return k;
+}
+
+/* Classify p's flow and check the rows it kept against those looked up
+   again, from the flow and from its record. True when it kept some. */
+static bool check_kept(struct fx *x, const struct packet *p)
+{
+	struct engine e;
+	struct flow_record *r = test_malloc(sizeof(*r));
+	struct cat_hits want, got;
+	struct flow *f = first(x, p);
+	bool kept = f->nrows != 0;
+
+	classify_rows(x->cat, f, &want);
+	/* Every documented flow keeps its rows, unless too many. */
+	if (f->verdict == V_DOCUMENTED || f->verdict == V_LOCAL_ONLY)
+		assert_int_equal(f->nrows, want.n <= FLOW_ROWS ? want.n : 0);
+	else if (f->verdict != V_CLEARTEXT)
+		assert_int_equal(f->nrows, 0);
+	flow_rows(x->cat, f, &got);
+	assert_int_equal(got.n, want.n);
+	assert_memory_equal(got.rows, want.rows, want.n * sizeof(want.rows[0]));
+	memset(&e, 0, sizeof(e));
+	record_from_flow(r, f, NULL, &e);
+	record_rows(x->cat, r, &got);
+	assert_int_equal(got.n, want.n);
+	assert_memory_equal(got.rows, want.rows, want.n * sizeof(want.rows[0]));
+	test_free(r);
+	flow_flush(x->ft, END_EOF);
+	return kept;
+}
+
+/* The rows classify_flow() keeps for a flow's end are those
+   classify_rows() finds again, whatever decided the direction (a SYN, a
+   SYN-ACK, the catalogue at any of its four steps, a claim believed or
+   not, the lower port), on the wire and on loopback. */
+static void test_kept_rows(void **state)
+{
+	static const uint8_t flags[] = { TCPF_SYN, TCPF_SYN | TCPF_ACK,
+					 TCPF_ACK, 0 };
+	struct fx *x = *state;
+	uint16_t ports[600];
+	size_t n = row_ports(x->cat, ports, 600), i, j, k;
+	uint32_t kept = 0;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++) {
+			for (k = 0; k < sizeof(flags); k++) {
+				struct packet p = pkt(6, CLIENT, ports[i], PUB,
+						      ports[j], flags[k]);
+
+				kept += check_kept(x, &p);
+			}
+			for (k = 0; k < 2; k++) {
+				struct packet p = pkt(17, k ? LO1 : CLIENT,
+						      ports[i], k ? LO2 : PUB,
+						      ports[j], 0);
+
+				kept += check_kept(x, &p);
+			}
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		struct packet p = pkt(1, CLIENT, 0, PUB, 0, 0);
+
+		p.icmp_type = i ? 0 : 8;   /* echo reply, request */
+		kept += check_kept(x, &p);
+	}
+	assert_true(kept > 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -692,6 +787,7 @@ int main(void)
 		cmocka_unit_test(test_row_allows_roles),
 		cmocka_unit_test(test_tls_first_bytes),
 		cmocka_unit_test(test_cleartext),
+		cmocka_unit_test(test_kept_rows),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
