@@ -33,6 +33,12 @@ struct report {
 	uint64_t last_flow_us; /* the last packet of the records and
 	                          alerts written (ECS: the summary's
 	                          @timestamp) */
+	/* JSON: strings every flow record repeats, as jw_str() writes
+	   them (report_json_text()), made once instead of escaped on each
+	   record; NULL where not made (no memory: written as before). */
+	char *json_sensor;     /* run->sensor, made by report_set_run() */
+	char **json_row;       /* catalogue row i's service [2i] and rule
+	                          file [2i + 1], made at its first record */
 };
 
 /*
@@ -63,6 +69,10 @@ REPORT_FORMATS(REPORT_WRITER_DECL)
 void report_allowed(struct jw *w, const struct catalogue *cat,
 		    const struct flow_record *f,
 		    void (*roles)(struct jw *w, const char *key, uint32_t mask));
+
+/* String s as jw_str() writes it as a value (quoted and escaped; null
+   for NULL), in memory the caller frees; NULL when out of memory. */
+char *report_json_text(const char *s);
 
 /* A live capture's libpcap counters and link state in an interim stats
    record, JSON and ECS alike; nothing for files (live NULL). */

@@ -68,12 +68,23 @@ void report_free(struct report *r)
 		return;
 	tally_free(r->tally);
 	jw_free(&r->jw);
+	free(r->json_sensor);
+	if (r->json_row) {
+		size_t i, n = 2 * catalogue_count(r->cat);
+
+		for (i = 0; i < n; i++)
+			free(r->json_row[i]);
+		free(r->json_row);
+	}
 	free(r);
 }
 
 void report_set_run(struct report *r, const struct run_info *run)
 {
 	r->run = run;
+	free(r->json_sensor);
+	r->json_sensor = r->w == &report_json_writer ?
+			 report_json_text(run->sensor) : NULL;
 }
 
 void report_one_way(const struct report *r, uint64_t *judged, uint64_t *one_way)
@@ -148,6 +159,8 @@ struct report *report_new_flow_writer(const struct report *r, FILE *out)
 	fw->header_done = true;
 	jw_init(&fw->jw, out);
 	time_cache_init(&fw->tc);
+	if (r->json_sensor)
+		fw->json_sensor = report_json_text(fw->run->sensor);
 	return fw;
 }
 

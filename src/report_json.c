@@ -113,6 +113,51 @@ static char *put_ip(char *p, const struct ip_addr *a)
 	return p;
 }
 
+char *report_json_text(const char *s)
+{
+	struct jw t;
+	char *e = NULL;
+
+	jw_init(&t, NULL);
+	/* Room for the longest escape of every byte (\u00XX) and the
+	   quotes first: once made, no write below can fall short of it
+	   and be dropped (there is no stream to spill it to). */
+	if (jw_grow(&t, (s ? strlen(s) : 0) * 6 + 2)) {
+		jw_str(&t, NULL, s);
+		e = malloc(t.n + 1);
+		if (e) {
+			memcpy(e, t.b, t.n);
+			e[t.n] = '\0';
+		}
+	}
+	jw_free(&t);
+	return e;
+}
+
+/* Member key with catalogue row i's service (which 0) or rule file (1),
+   from the texts made at the row's first record. */
+static void jw_row_str(struct jw *w, struct report *r, const char *key,
+		       uint16_t i, unsigned which)
+{
+	const struct cat_row *row = catalogue_row(r->cat, i);
+	const char *s = which ? row->file : row->service;
+	char **t;
+
+	if (!r->json_row)
+		r->json_row = calloc(2 * catalogue_count(r->cat), sizeof(char *));
+	if (!r->json_row) {
+		jw_str(w, key, s);
+		return;
+	}
+	t = &r->json_row[2u * i + which];
+	if (!*t)
+		*t = report_json_text(s);
+	if (*t)
+		jw_raw(w, key, *t);
+	else
+		jw_str(w, key, s);
+}
+
 /* What every record opens with: its type, its time (the packet time of
    what it tells), and what names the run. */
 static void jw_head(struct jw *w, struct report *r, const char *type,
@@ -129,7 +174,10 @@ static void jw_head(struct jw *w, struct report *r, const char *type,
 	p = JW_PUT(p, ",\"run_id\":");
 	p = jw_put_plain(p, r->run->run_id);
 	jw_run_end(w, &run, p);
-	jw_str(w, "sensor", r->run->sensor);
+	if (r->json_sensor)
+		jw_raw(w, "sensor", r->json_sensor);
+	else
+		jw_str(w, "sensor", r->run->sensor);
 	if (r->run->interface)
 		jw_str(w, "interface", r->run->interface);
 }
@@ -192,7 +240,10 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow_recor
 	p = jw_put_u64(JW_PUT(p, ",\"ip_bytes_s2c\":"), f->ip_bytes[REC_S2C]);
 	jw_run_end(w, &run, p);
 
-	jw_str(w, "service", row ? row->service : NULL);
+	if (row)
+		jw_row_str(w, r, "service", f->service_row - 1u, 0);
+	else
+		jw_null(w, "service");
 
 	/* At most 64 tables of 2 digits and a rule's source. */
 	p = jw_run_begin(w, &run);
@@ -211,7 +262,7 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow_recor
 			      : JW_PUT(p, ",\"rule_source\":\"guide\"");
 	jw_run_end(w, &run, p);
 	if (row) {
-		jw_str(w, "rule_file", row->file);
+		jw_row_str(w, r, "rule_file", f->service_row - 1u, 1);
 		jw_u64(w, "rule_line", row->line);
 	}
 	jw_str_plain(w, "verdict", verdict_name((enum verdict)f->verdict));

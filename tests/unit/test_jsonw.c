@@ -16,6 +16,7 @@
 #include "connstate.h"
 #include "flow.h"
 #include "jsonw.h"
+#include "report_int.h"
 
 /* A stream that keeps what is written and counts the write calls that
    reach it (unbuffered: one per fwrite()). */
@@ -526,9 +527,41 @@ static void test_run_names(void **state)
 		check_name(conn_state_name((enum conn_state)i));
 }
 
+/* report_json_text(): a string made once is what jw_str() writes of it
+   each time (quoted, escaped; null for NULL), however long. */
+static void test_json_text(void **state)
+{
+	static const char *const strs[] = {
+		NULL, "", "a", "sip-proxy-tls", "rules/imp.conf (built in)",
+		"we\"ird\\", "\t\n\r\b\f\x01\x1f\x7f", "\xc3\xbc\xe2\x82\xac",
+		"/etc/impwatch/site \"rules\".conf",
+	};
+	char big[6001];
+	struct jw w;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(big) - 1; i++)
+		big[i] = (char)(i % 3 ? 'x' + i % 2 : (i % 7 ? '"' : 1));
+	big[sizeof(big) - 1] = '\0';
+	for (i = 0; i <= sizeof(strs) / sizeof(strs[0]); i++) {
+		const char *s = i < sizeof(strs) / sizeof(strs[0]) ? strs[i] : big;
+		char *t = report_json_text(s);
+
+		jw_init(&w, NULL);
+		jw_str(&w, NULL, s);
+		assert_non_null(t);
+		assert_int_equal(strlen(t), w.n);
+		assert_memory_equal(t, w.b, w.n);
+		jw_free(&w);
+		free(t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_text),
 		cmocka_unit_test(test_nesting),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_u64_every_length),
