@@ -39,6 +39,7 @@
 #include "worker.h"
 
 struct pipeline;
+struct modules;
 
 /*
  * n workers (2 to THREADS_MAX) behind nr readers (1 to
@@ -48,14 +49,25 @@ struct pipeline;
  * started by pipeline_start_readers(), and a ring to each worker. dpi
  * is the engine's nDPI module (NULL with --no-dpi), which the first
  * worker takes: from now on it is the pipeline's, freed on failure too;
- * each other worker makes its own on its thread as it starts. alerts:
+ * so is early, the other workers' (modules_start()), or NULL. alerts:
  * whether workers make alert records. discard: workers take each packet
  * and drop it, so that the reader's own ceiling can be measured (the
  * benchmark's --reader-only). NULL with a message on err.
  */
 struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
-			      unsigned n, unsigned nr, struct sink *s,
-			      bool alerts, bool discard, FILE *err);
+			      struct modules *early, unsigned n, unsigned nr,
+			      struct sink *s, bool alerts, bool discard,
+			      FILE *err);
+
+/*
+ * The nDPI modules of workers 2 to n, each made on a thread of its own
+ * from now on (some 25 ms of a CPU each: while the engine makes the
+ * first, on the calling thread). pipeline_new() takes them as its early
+ * (NULL: it makes them then); modules_free() waits for them and frees
+ * them when no pipeline will. NULL when out of memory.
+ */
+struct modules *modules_start(const struct limits *lim, unsigned n);
+void modules_free(struct modules *m);
 
 /* The reader: the worker the inputs are given to (one reader). */
 struct worker *pipeline_reader(struct pipeline *pl);

@@ -130,12 +130,6 @@ struct worker *worker_new_share(const struct engine *e,
 				const struct limits *lim, struct dpi *dpi,
 				const struct worker_out *out, FILE *err);
 
-/* Give w its nDPI module (it frees it), before its first packet. A
-   worker of a run with DPI that has none (d NULL: out of memory) counts
-   each new flow as left uninspected (dpi_stats.no_state), so that the
-   gate cannot pass on it. */
-void worker_set_dpi(struct worker *w, struct dpi *d);
-
 /* Make w a reader: its inner packets go where rt says. */
 void worker_set_route(struct worker *w, const struct worker_route *rt);
 

@@ -73,6 +73,8 @@ struct run {
 	struct engine eng;
 	unsigned threads;          /* flow workers; 1: no pipeline */
 	struct pipeline *pl;       /* with more than one */
+	struct modules *early;     /* its workers' nDPI modules, until
+	                              pipeline_new() takes them */
 	bool finished;             /* every flow has ended */
 	struct worker *w;          /* the worker, or the pipeline's reader */
 	struct sink *sink;
@@ -821,6 +823,10 @@ static int run_open(struct run *r, struct dpi **dpi,
 	cfg.n_trust = o->n_trust;
 	/* A SHA-1 per flow, made only for a report that shows it. */
 	cfg.community_id = report_format_community_id(o->fmt);
+	/* The other workers' nDPI modules are made while the engine makes
+	   the first. */
+	if (cfg.dpi && r->threads > 1)
+		r->early = modules_start(&o->lim, r->threads - 1);
 	if (engine_open(&r->eng, &cfg, dpi, stderr) != 0)
 		return -1;
 	/* After the engine: the files it accepted are the ones hashed. */
@@ -885,9 +891,11 @@ static int run_open(struct run *r, struct dpi **dpi,
 		alerts = false;
 	}
 	if (r->threads > 1) {
-		r->pl = pipeline_new(&r->eng, *dpi, r->threads, run_readers(o),
-				     r->sink, alerts, o->reader_only, stderr);
+		r->pl = pipeline_new(&r->eng, *dpi, r->early, r->threads,
+				     run_readers(o), r->sink, alerts,
+				     o->reader_only, stderr);
 		*dpi = NULL;   /* the pipeline's now, or freed */
+		r->early = NULL;
 		r->w = r->pl ? pipeline_reader(r->pl) : NULL;
 	} else {
 		sink_worker_out(r->sink, alerts, 0, &out);
@@ -978,6 +986,7 @@ out:
 	else
 		worker_free(r.w);
 	dpi_free(dpi);
+	modules_free(r.early);
 	engine_close(&r.eng);
 	run_info_free(&r.info);
 	free(r.files);

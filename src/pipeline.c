@@ -103,8 +103,6 @@ struct pworker {
 	struct waiter wake;          /* the worker's thread sleeps here */
 	pthread_t th;
 	bool started;
-	bool make_dpi;               /* its thread makes its nDPI module */
-	uint64_t dpi_states;         /* the module's share of the states */
 	unsigned since_release[PIPE_READERS_MAX];   /* per reader: messages
 	                                               consumed, not released */
 };
@@ -458,18 +456,6 @@ static void *worker_main(void *arg)
 
 	snprintf(name, sizeof(name), "impwatch-fw%u", pw->k);
 	pthread_setname_np(pthread_self(), name);
-	/* Made here, not before the reader starts: some 15 ms of a CPU,
-	   and twice that when two are made at once (libndpi counts every
-	   allocation in one shared counter). Without memory for it, the
-	   worker's flows go uninspected and are counted so (worker.c). */
-	if (pw->make_dpi) {
-		struct dpi *d = dpi_new_another(pl->eng->lim->dpi_packets,
-						pl->eng->lim->dpi_memory_mb);
-
-		if (d)
-			dpi_set_max_states(d, pw->dpi_states);
-		worker_set_dpi(pw->w, d);
-	}
 	while (!end) {
 		any = false;
 		for (r = 0; r < pl->nr; r++)
@@ -1023,12 +1009,10 @@ static bool worker_open(struct pipeline *pl, unsigned i, struct dpi *dpi,
 		fprintf(err, "impwatch: out of memory\n");
 		return false;
 	}
-	/* A worker other than the first makes its module on its thread:
-	   the reader starts meanwhile. */
-	pw->dpi_states = share(pl->worker_states, pl->n, i);
-	pw->make_dpi = e->dpi && !dpi;
+	if (e->dpi && !dpi && !(dpi = engine_dpi_new(e->lim, err)))
+		return false;
 	if (dpi)
-		dpi_set_max_states(dpi, pw->dpi_states);
+		dpi_set_max_states(dpi, share(pl->worker_states, pl->n, i));
 	lim.max_flows = (uint32_t)share(pl->worker_flows, pl->n, i);
 	sink_worker_out(pl->sink, alerts, pw->q.id, &pw->q.to_sink);
 	pw->q.fmt = sink_fmt_new(pl->sink);
@@ -1102,9 +1086,135 @@ oom:
 	return false;
 }
 
+/* One worker's nDPI module, made on a thread of its own. */
+struct module_job {
+	const struct limits *lim;
+	struct dpi *dpi;
+	pthread_t th;
+	bool started;
+};
+
+struct modules {
+	unsigned n;
+	struct module_job *jobs;
+};
+
+static void *module_main(void *arg)
+{
+	struct module_job *j = arg;
+
+	j->dpi = dpi_new_another(j->lim->dpi_packets,
+				  j->lim->dpi_memory_mb);
+	return NULL;
+}
+
+struct modules *modules_start(const struct limits *lim, unsigned n)
+{
+	struct modules *m = calloc(1, sizeof(*m));
+	sigset_t all, old;
+	unsigned i;
+
+	if (!m || !(m->jobs = calloc(n, sizeof(*m->jobs)))) {
+		free(m);
+		return NULL;
+	}
+	m->n = n;
+	/* Signals are the calling thread's. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 0; i < n; i++) {
+		m->jobs[i].lim = lim;
+		m->jobs[i].started = pthread_create(&m->jobs[i].th, NULL,
+						    module_main,
+						    &m->jobs[i]) == 0;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return m;
+}
+
+/* Wait for m's modules (made here those no thread could make) and put
+   them in mods; free m. false, with none kept, when one could not be
+   made. */
+static bool modules_take(struct modules *m, struct dpi **mods)
+{
+	bool ok = true;
+	unsigned i;
+
+	for (i = 0; i < m->n; i++) {
+		if (m->jobs[i].started)
+			pthread_join(m->jobs[i].th, NULL);
+		else
+			module_main(&m->jobs[i]);
+		mods[i] = m->jobs[i].dpi;
+		ok = ok && mods[i];
+	}
+	for (i = 0; !ok && i < m->n; i++) {
+		dpi_free(mods[i]);
+		mods[i] = NULL;
+	}
+	free(m->jobs);
+	free(m);
+	return ok;
+}
+
+void modules_free(struct modules *m)
+{
+	struct dpi **mods;
+	unsigned i, n;
+
+	if (!m)
+		return;
+	mods = calloc(m->n, sizeof(*mods));
+	if (!mods) {
+		/* Wait for the threads all the same. */
+		for (i = 0; i < m->n; i++)
+			if (m->jobs[i].started)
+				pthread_join(m->jobs[i].th, NULL);
+		for (i = 0; i < m->n; i++)
+			dpi_free(m->jobs[i].dpi);
+		free(m->jobs);
+		free(m);
+		return;
+	}
+	n = m->n;
+	modules_take(m, mods);
+	for (i = 0; i < n; i++)
+		dpi_free(mods[i]);
+	free(mods);
+}
+
+/*
+ * The workers' nDPI modules: the first is dpi, the others early's (made
+ * while the engine made dpi) or made side by side now. false with the
+ * engine's message on err, and none kept, when one could not be made.
+ */
+static bool make_modules(struct pipeline *pl, struct dpi *dpi,
+			 struct modules *early, struct dpi **mods, FILE *err)
+{
+	mods[0] = dpi;
+	if (early && early->n != pl->n - 1) {
+		modules_free(early);
+		early = NULL;
+	}
+	if (!early)
+		early = modules_start(pl->eng->lim, pl->n - 1);
+	if (!early) {
+		fprintf(err, "impwatch: out of memory\n");
+	} else if (modules_take(early, mods + 1)) {
+		return true;
+	} else {
+		fprintf(err, "impwatch: cannot initialise nDPI (out of memory, "
+			"or not the libndpi impwatch was built with)\n");
+	}
+	dpi_free(dpi);
+	mods[0] = NULL;
+	return false;
+}
+
 struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
-			      unsigned n, unsigned nr, struct sink *s,
-			      bool alerts, bool discard, FILE *err)
+			      struct modules *early, unsigned n, unsigned nr,
+			      struct sink *s, bool alerts, bool discard,
+			      FILE *err)
 {
 	struct pipeline *pl = calloc(1, sizeof(*pl));
 	struct limits rlim = *e->lim;
@@ -1112,6 +1222,7 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	sigset_t all, old;
 	unsigned i;
 	long cpus;
+	struct dpi **mods = NULL;    /* each worker's nDPI module */
 
 	if (!pl || !(pl->pw = calloc(n, sizeof(*pl->pw))) ||
 	    !(pl->rd = calloc(nr, sizeof(*pl->rd)))) {
@@ -1119,6 +1230,7 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 			free(pl->pw);
 		free(pl);
 		dpi_free(dpi);
+		modules_free(early);
 		fprintf(err, "impwatch: out of memory\n");
 		return NULL;
 	}
@@ -1147,23 +1259,36 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	if (pl->threaded &&
 	    !(pl->carriers = carriers_new(e->seed, e->trust))) {
 		dpi_free(dpi);
+		modules_free(early);
 		fprintf(err, "impwatch: out of memory\n");
 		goto fail;
 	}
 	/* The workers share --dpi-memory's states; each reader inspects
 	   the few flows it keeps (decode_may_carry()) with
 	   THREAD_READER_STATES more, on top. */
-	if (dpi)
+	if (dpi) {
 		pl->worker_states = dpi_stats(dpi)->max_states;
-	/* The first worker takes the engine's module; each other makes its
-	   own on its thread (worker_main()). */
+		if (!(mods = calloc(n, sizeof(*mods)))) {
+			dpi_free(dpi);
+			modules_free(early);
+			fprintf(err, "impwatch: out of memory\n");
+			goto fail;
+		}
+		if (!make_modules(pl, dpi, early, mods, err))
+			goto fail;
+	} else {
+		modules_free(early);
+	}
 	for (i = 0; i < n; i++) {
-		bool ok = worker_open(pl, i, i == 0 ? dpi : NULL, alerts, err);
+		bool ok = worker_open(pl, i, mods ? mods[i] : NULL, alerts, err);
 
-		dpi = NULL;
+		if (mods)
+			mods[i] = NULL;
 		if (!ok)
 			goto fail;
 	}
+	free(mods);
+	mods = NULL;
 	for (i = 0; i < nr; i++)
 		if (!reader_open(pl, i, &rlim, alerts, err))
 			goto fail;
@@ -1183,6 +1308,10 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 	}
 	return pl;
 fail:
+	if (mods)
+		for (i = 0; i < n; i++)
+			dpi_free(mods[i]);
+	free(mods);
 	pipeline_free(pl);
 	return NULL;
 }

@@ -136,12 +136,6 @@ void worker_set_out(struct worker *w, const struct worker_out *out)
 	w->out = *out;
 }
 
-void worker_set_dpi(struct worker *w, struct dpi *d)
-{
-	dpi_free(w->dpi);
-	w->dpi = d;
-}
-
 void worker_set_route(struct worker *w, const struct worker_route *rt)
 {
 	w->route = *rt;
