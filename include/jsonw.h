@@ -275,6 +275,10 @@ static inline void jw_run_end(struct jw *w, struct jw_run *run, char *p)
 /* v in decimal at p; returns the end (at most 20 bytes). */
 char *jw_put_u64(char *p, uint64_t v);
 
+/* us microseconds as seconds with six decimals at p, as jw_seconds_us()
+   writes them; returns the end (at most 27 bytes). */
+char *jw_put_seconds_us(char *p, uint64_t us);
+
 /* s between quotes, as jw_plain_val() writes it (null for NULL); the
    caller counts its length in the run's bound. */
 static inline char *jw_put_plain(char *p, const char *s)

@@ -390,16 +390,21 @@ void classify_rows(const struct catalogue *cat, const struct flow *f,
 			 flow_server_port(f), flow_on_wire(f), h);
 }
 
+bool rows_kept(struct cat_hits *h, const uint16_t *rows, uint8_t n)
+{
+	if (n == 0 || n > FLOW_ROWS)
+		return false;
+	h->n = n;
+	h->step = 0;
+	memcpy(h->rows, rows, n * sizeof(h->rows[0]));
+	return true;
+}
+
 void flow_rows(const struct catalogue *cat, const struct flow *f,
 	       struct cat_hits *h)
 {
-	if (!f->nrows) {
+	if (!rows_kept(h, f->rows, f->nrows))
 		classify_rows(cat, f, h);
-		return;
-	}
-	h->n = f->nrows;
-	h->step = 0;
-	memcpy(h->rows, f->rows, f->nrows * sizeof(h->rows[0]));
 }
 
 void classify_app(const struct catalogue *cat, const struct dpi *d,

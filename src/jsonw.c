@@ -298,18 +298,24 @@ void jw_fixed(struct jw *w, const char *key, double v, int decimals)
 	jw_raw(w, key, d);
 }
 
-void jw_seconds_k(struct jw *w, const char *key, size_t klen, uint64_t us)
+char *jw_put_seconds_us(char *p, uint64_t us)
 {
-	char d[8];
 	unsigned frac = (unsigned)(us % 1000000u);
 
+	p = jw_put_u64(p, us / 1000000u);
+	*p++ = '.';
+	put_dec2(p, frac / 10000);
+	put_dec2(p + 2, frac / 100 % 100);
+	put_dec2(p + 4, frac % 100);
+	return p + 6;
+}
+
+void jw_seconds_k(struct jw *w, const char *key, size_t klen, uint64_t us)
+{
+	char d[28];
+
 	jw_key_n(w, key, klen);
-	jw_u64_val(w, us / 1000000u);
-	d[0] = '.';
-	put_dec2(d + 1, frac / 10000);
-	put_dec2(d + 3, frac / 100 % 100);
-	put_dec2(d + 5, frac % 100);
-	jw_write(w, d, 7);
+	jw_write(w, d, (size_t)(jw_put_seconds_us(d, us) - d));
 }
 
 void jw_raw_k(struct jw *w, const char *key, size_t klen, const char *text)

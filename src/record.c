@@ -57,10 +57,8 @@ void record_from_flow(struct flow_record *r, const struct flow *f,
 	r->icmp_code = f->icmp_code;
 	r->conn_state = (uint8_t)conn_state(f);
 	r->tcp_data = (f->tcp_facts & (TF_DATA_A | TF_DATA_B)) != 0;
-	if (f->nrows <= FLOW_ROWS) {
-		r->nrows = f->nrows;
-		memcpy(r->rows, f->rows, sizeof(r->rows));
-	}
+	r->nrows = f->nrows;
+	memcpy(r->rows, f->rows, sizeof(r->rows));
 	/* nDPI never sees a carrier: its app fields hold its VNI. */
 	if (f->carrier & FC_CARRIER) {
 		r->tun_id = f->tun_id;
@@ -120,12 +118,8 @@ bool rec_is_attempt(const struct flow_record *r)
 void record_rows(const struct catalogue *cat, const struct flow_record *r,
 		 struct cat_hits *h)
 {
-	if (r->nrows && r->nrows <= FLOW_ROWS) {
-		h->n = r->nrows;
-		h->step = 0;
-		memcpy(h->rows, r->rows, r->nrows * sizeof(h->rows[0]));
+	if (rows_kept(h, r->rows, r->nrows))
 		return;
-	}
 	classify_rows_at(cat, r->key.proto, rec_client_port(r),
 			 rec_server_port(r), r->on_wire, h);
 }

@@ -207,19 +207,12 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow_recor
 	uint64_t tables = f->tables, us = rec_duration_us(f);
 	struct jw_run run;
 	char t[8], *p;
-	unsigned frac = (unsigned)(us % 1000000u);
 	uint8_t i;
 
 	p = jw_run_begin(w, &run);
 	p = put_time(r, JW_PUT(p, "\"first_seen\":"), f->first_us);
 	p = put_time(r, JW_PUT(p, ",\"last_seen\":"), f->last_us);
-	/* Seconds with six decimals, as jw_seconds_us() writes them. */
-	p = jw_put_u64(JW_PUT(p, ",\"duration\":"), us / 1000000u);
-	*p++ = '.';
-	put_dec2(p, frac / 10000);
-	put_dec2(p + 2, frac / 100 % 100);
-	put_dec2(p + 4, frac % 100);
-	p += 6;
+	p = jw_put_seconds_us(JW_PUT(p, ",\"duration\":"), us);
 	/* The transport: a name, or the protocol number (jw_transport()). */
 	explain_transport(t, f->key.proto);
 	p = JW_PUT(p, ",\"transport\":");
