@@ -117,9 +117,10 @@ static void text_dpi(FILE *o, const struct run_stats *s)
 		fputs("  dpi             off (--no-dpi)\n", o);
 		return;
 	}
-	fprintf(o, "  dpi             %llu flows inspected (at most %u packets each): "
+	fprintf(o, "  dpi             %llu flow%s inspected (at most %u packets each): "
 		"by payload %llu, guessed %llu, undetected %llu; peak nDPI states %llu\n",
-		(unsigned long long)d->inspected, s->dpi_packets,
+		(unsigned long long)d->inspected, d->inspected == 1 ? "" : "s",
+		s->dpi_packets,
 		(unsigned long long)d->by_dpi, (unsigned long long)d->guessed,
 		(unsigned long long)d->undetected,
 		(unsigned long long)d->peak_live);
@@ -728,12 +729,14 @@ static void text_coverage(FILE *o, const struct report *r)
 		}
 		shown++;
 		if (row->site)
-			fprintf(o, "  site %s:%u %s %llu flows\n", row->file,
+			fprintf(o, "  site %s:%u %s %llu flow%s\n", row->file,
 				(unsigned)row->line, row->service,
-				(unsigned long long)cr->flows);
+				(unsigned long long)cr->flows,
+				cr->flows == 1 ? "" : "s");
 		else
-			fprintf(o, "  table %-3u %-28s %8llu flows\n", row->table,
-				row->service, (unsigned long long)cr->flows);
+			fprintf(o, "  table %-3u %-28s %8llu flow%s\n", row->table,
+				row->service, (unsigned long long)cr->flows,
+				cr->flows == 1 ? "" : "s");
 		/* Pairs past --top join those past COV_PAIRS. */
 		other = cr->more_pairs;
 		for (k = 0; k < cr->npairs; k++) {
@@ -746,8 +749,8 @@ static void text_coverage(FILE *o, const struct report *r)
 				(unsigned long long)cr->pair[k].flows);
 		}
 		if (other)
-			fprintf(o, "            other pairs: %llu flows\n",
-				(unsigned long long)other);
+			fprintf(o, "            other pairs: %llu flow%s\n",
+				(unsigned long long)other, other == 1 ? "" : "s");
 	}
 	text_more(o, "  ", more);
 	more = 0;

@@ -104,7 +104,7 @@ check site-row-json 0 '"service":"ext-db-postgresql","tables":\[\],"rule_source"
 	"$bin" -q --format json --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
 check site-row-coverage 0 '"table":null,"site_file":"tests/rules/site-postgresql.conf","service":"ext-db-postgresql","line":3,"flows":1' \
 	"$bin" -q --format json --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
-check site-row-text 0 '^  site tests/rules/site-postgresql.conf:3 ext-db-postgresql 1 flows$' \
+check site-row-text 0 '^  site tests/rules/site-postgresql.conf:3 ext-db-postgresql 1 flow$' \
 	"$bin" -q --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
 # Every record names its run and sensor; provenance in the summary.
 check sensor-json 0 '^\{"type":"flow","time":"[^"]+","run_id":"[0-9a-f]{32}","sensor":"edge-1","flow_id":[0-9]+,"community_id":"1:' \
