@@ -123,10 +123,16 @@ unit: $(TESTS)
 golden: $(BIN)
 	@sh tests/golden/run.sh $(BIN)
 
-# The golden captures with 1 and 4 flow workers: the same sorted records
-# and summary counters (peaks aside).
-threads: $(BIN)
-	@sh tests/threads/run.sh $(BIN) 4
+# The golden captures and two small benchmark captures (bench/run.sh
+# makes them large) with 1 and 4 flow workers: the same sorted records and
+# summary counters (peaks aside).
+THREADS_CAPS := $(BUILD)/threads/mix.pcap $(BUILD)/threads/noise.pcap
+$(BUILD)/threads/%.pcap: $(BUILD)/gen_bench
+	@mkdir -p $(BUILD)/threads
+	@$(BUILD)/gen_bench $* -m 2 -s 7 $@ >/dev/null
+
+threads: $(BIN) $(THREADS_CAPS)
+	@sh tests/threads/run.sh $(BIN) 4 $(THREADS_CAPS)
 
 # Record fields against implementations written apart (issue 16).
 records: $(BUILD)/records/cid $(BUILD)/records/flowdump $(BIN)
@@ -153,7 +159,8 @@ ifeq ($(SANITIZE),thread)
 check: deps
 	@$(MAKE) --no-print-directory all
 	@$(TIMED) unit $(MAKE) --no-print-directory unit
-	@$(TIMED) threads sh tests/threads/run.sh $(BIN) 2
+	@$(MAKE) --no-print-directory $(THREADS_CAPS)
+	@$(TIMED) threads sh tests/threads/run.sh $(BIN) 2 $(THREADS_CAPS)
 	@$(TIMED) cli sh tests/cli/run.sh $(BIN)
 	@$(TIMED) dpi sh tests/dpi/run.sh $(BIN) $(CORPUS)
 	@$(MAKE) --no-print-directory $(BUILD)/peer $(BUILD)/gen_bench
