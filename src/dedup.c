@@ -65,10 +65,18 @@ static size_t after_ip(const struct packet *p)
  * Mixed in two lanes (one multiply and rotate per word; the lanes do not
  * wait for each other), murmur3's finaliser once. Not for hash tables an
  * attacker fills (the flow and fragment tables key SipHash per run): the
- * table here is direct-mapped, so no input lengthens any walk, and its
- * slot takes the keyed flow hash in `ends`. Keying the rest would buy
- * nothing: a sender who wants two packets taken for copies needs no
- * collision, only the same 32 bytes and checksums (nothing checks them).
+ * table here is direct-mapped, so no input lengthens any walk. Keying the
+ * rest would buy nothing: a sender who wants two packets taken for copies
+ * needs no collision, only the same 32 bytes and checksums (nothing
+ * checks them).
+ *
+ * The slot (the low bits) comes from the packet's bytes alone, `ends`
+ * mixed into the rest: the flow hash is keyed at random per run, and a
+ * slot chosen by it would make which copies are still found, once more
+ * packets than slots fall in the window (a capture whose stamps all read
+ * the same), differ from run to run, and between 1 and N flow workers.
+ * The checksums in those bytes cover the addresses (RFC 768, RFC 9293
+ * pseudo-headers), so the slots spread as well without them.
  */
 uint64_t dedup_fingerprint(const struct dedup *d, const struct packet *p,
 			   uint64_t ends)
@@ -105,7 +113,7 @@ uint64_t dedup_fingerprint(const struct dedup *d, const struct packet *p,
 			w3 = take_word(&c);
 		}
 	}
-	h0 = (ends ^ w0) * m;
+	h0 = w0 * m;
 	h1 = ((uint64_t)p->l3_len * UINT64_C(0x9e3779b97f4a7c15) ^ w1) * m;
 	h0 = ((h0 << 29) | (h0 >> 35)) ^ w2;
 	h1 = ((h1 << 29) | (h1 >> 35)) ^ w3;
@@ -115,6 +123,10 @@ uint64_t dedup_fingerprint(const struct dedup *d, const struct packet *p,
 	h0 ^= h0 >> 33;
 	h0 *= UINT64_C(0xc4ceb9fe1a85ec53);
 	h0 ^= h0 >> 33;
+	/* The bytes' hash picks the slot; the ends change the rest. */
+	h1 = (h0 ^ ends) * m;
+	h1 ^= h1 >> 33;
+	h0 = (h0 & (DEDUP_SLOTS - 1)) | (h1 & ~(uint64_t)(DEDUP_SLOTS - 1));
 	return h0 ? h0 : 1;   /* 0 marks an empty slot */
 }
 
