@@ -54,6 +54,10 @@ struct hosts *hosts_parse(const char *name, const char *buf, size_t len,
 /* Read and parse a file; NULL with a message on err. */
 struct hosts *hosts_load(const char *path, FILE *err);
 
+/* The SHA-256 (hex) of the text hosts_load() parsed; "" for an inventory
+   hosts_parse() made, or when it could not be had. */
+const char *hosts_sha256(const struct hosts *h);
+
 void hosts_free(struct hosts *h);
 
 size_t hosts_count(const struct hosts *h);

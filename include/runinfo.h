@@ -40,7 +40,8 @@ struct run_info {
 	char catalogue_sha256[DIGEST_SHA256_HEX];  /* the rows in force, as
 	                                 `impwatch -V` hashes the built-in
 	                                 one; "" when it could not be had */
-	const struct run_input *inputs;  /* --rules, --rules-add, --hosts */
+	const struct run_input *inputs;  /* --rules, --rules-add, --hosts,
+	                                    in that order */
 	size_t n_inputs;
 	const char *command_line;     /* argv joined by spaces */
 	uint64_t started_us;          /* wall clock at the start */
@@ -51,18 +52,21 @@ struct run_info {
 };
 
 struct options;   /* options.h */
+struct engine;    /* engine.h */
 
 /*
  * Name a run and say how it is produced: a new random run_id, the
  * sensor (--sensor, or the host name), the interface, the versions, the
  * SHA-256 of the catalogue (the built-in one, or --rules) and of every
- * --rules, --rules-add and --hosts file (read again: call it once the
- * engine has loaded them), the command line (run_join_argv(); it must
- * outlive ri), the wall clock. -1 with a message on err when out of
- * memory.
+ * --rules, --rules-add and --hosts file, the command line
+ * (run_join_argv(); it must outlive ri), the wall clock. Each SHA-256 is
+ * the one its loader took of the very bytes it parsed (the engine's
+ * catalogue sources and inventory): no file is read again, so a file
+ * replaced since cannot be named in place of the one applied. -1 with a
+ * message on err when out of memory.
  */
 int run_info_init(struct run_info *ri, const struct options *o,
-		  const char *command_line, FILE *err);
+		  const struct engine *e, const char *command_line, FILE *err);
 
 /* argv as a shell would take it back, quoted where needed (malloc'd;
    NULL when out of memory). Before getopt reorders argv. */

@@ -41,6 +41,8 @@ struct catalogue {
 	cat_app_id_fn app_id;    /* resolves names in apps fields, or NULL */
 	void *app_id_ctx;
 	uint16_t eph_lo, eph_hi;     /* client ports (--ephemeral-ports) */
+	struct cat_source *sources;  /* what was loaded, in order */
+	size_t n_sources;
 };
 
 struct catalogue *catalogue_new(void)
@@ -70,6 +72,7 @@ void catalogue_free(struct catalogue *c)
 	portindex_free(c->dst);
 	portindex_free(c->src);
 	free(c->rows);
+	free(c->sources);
 	arena_free(c->arena);
 	free(c);
 }
@@ -183,6 +186,42 @@ int catalogue_parse(struct catalogue *c, const char *name, const char *buf,
 	return rc;
 }
 
+/*
+ * Parse len bytes at buf named name, as catalogue_parse(), and keep them
+ * as a source with the SHA-256 of those very bytes: the provenance names
+ * what was parsed, never the file read again. The source's room is had
+ * before the parse, so a load is still all or nothing.
+ */
+static int load_source(struct catalogue *c, const char *name, const char *buf,
+		       size_t len, bool override, bool embedded, FILE *err)
+{
+	struct cat_source *s, *grown;
+
+	if (!c)
+		return -1;
+	grown = realloc(c->sources, (c->n_sources + 1) * sizeof(*grown));
+	if (!grown) {
+		tfile_error(err, name, "out of memory");
+		return -1;
+	}
+	c->sources = grown;
+	s = &grown[c->n_sources];
+	memset(s, 0, sizeof(*s));
+	s->name = arena_strndup(&c->arena, name, strlen(name));
+	if (!s->name) {
+		tfile_error(err, name, "out of memory");
+		return -1;
+	}
+	s->embedded = embedded;
+	s->override = override;
+	if (digest_sha256_hex(buf, len, s->sha256) != 0)
+		s->sha256[0] = '\0';
+	if (catalogue_parse(c, name, buf, len, override, err) != 0)
+		return -1;
+	c->n_sources++;
+	return 0;
+}
+
 int catalogue_load_file(struct catalogue *c, const char *path, bool override,
 			FILE *err)
 {
@@ -194,9 +233,19 @@ int catalogue_load_file(struct catalogue *c, const char *path, bool override,
 		return -1;
 	if (textfile_read(path, CAT_MAX_FILE_BYTES, "a catalogue", &buf, &len, err) != 0)
 		return -1;
-	rc = catalogue_parse(c, path, buf, len, override, err);
+	rc = load_source(c, path, buf, len, override, false, err);
 	free(buf);
 	return rc;
+}
+
+size_t catalogue_source_count(const struct catalogue *c)
+{
+	return c ? c->n_sources : 0;
+}
+
+const struct cat_source *catalogue_source(const struct catalogue *c, size_t i)
+{
+	return c && i < c->n_sources ? &c->sources[i] : NULL;
 }
 
 void cat_row_where(const struct cat_row *r, char *buf, size_t len)
@@ -209,9 +258,9 @@ void cat_row_where(const struct cat_row *r, char *buf, size_t len)
 
 int catalogue_load_embedded(struct catalogue *c, FILE *err)
 {
-	return catalogue_parse(c, EMBEDDED_NAME,
-			       (const char *)impwatch_embedded_rules,
-			       impwatch_embedded_rules_len, false, err);
+	return load_source(c, EMBEDDED_NAME,
+			   (const char *)impwatch_embedded_rules,
+			   impwatch_embedded_rules_len, false, true, err);
 }
 
 /* ---------------------------------------------------------------- build */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "roles.h"
 #include "textfile.h"
 
@@ -42,6 +43,7 @@ struct hosts {
 	                              prefix (entry index + 1, 0 empty) */
 	uint32_t seen_mask;        /* its slots - 1 */
 	uint64_t work;             /* slots looked at while loading */
+	char sha256[DIGEST_SHA256_HEX];  /* of the text hosts_load() parsed */
 };
 
 static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
@@ -439,8 +441,17 @@ struct hosts *hosts_load(const char *path, FILE *err)
 	if (textfile_read(path, HOSTS_MAX_FILE, "an inventory", &buf, &len, err) != 0)
 		return NULL;
 	h = hosts_parse(path, buf, len, err);
+	/* The very bytes parsed, for the provenance: never the file read
+	   again, which may have been replaced since. */
+	if (h && digest_sha256_hex(buf, len, h->sha256) != 0)
+		h->sha256[0] = '\0';
 	free(buf);
 	return h;
+}
+
+const char *hosts_sha256(const struct hosts *h)
+{
+	return h ? h->sha256 : "";
 }
 
 void hosts_free(struct hosts *h)

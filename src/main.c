@@ -829,9 +829,6 @@ static int run_open(struct run *r, struct dpi **dpi,
 		r->early = modules_start(&o->lim, r->threads - 1);
 	if (engine_open(&r->eng, &cfg, dpi, stderr) != 0)
 		return -1;
-	/* After the engine: the files it accepted are the ones hashed. */
-	if (run_info_init(&r->info, o, command_line, stderr) != 0)
-		return -1;
 	/* Read, as the inventory, before privileges are dropped; judged by
 	   the day the run starts (UTC), the change board's calendar. */
 	if (o->waivers && !(waivers = waivers_load(o->waivers, r->eng.cat,
@@ -839,6 +836,12 @@ static int run_open(struct run *r, struct dpi **dpi,
 						   (int32_t)(time(NULL) / 86400),
 						   stderr)))
 		return -1;
+	/* The SHA-256 of each input is the one its loader took of the bytes
+	   it parsed: a file replaced since is not the one named. */
+	if (run_info_init(&r->info, o, &r->eng, command_line, stderr) != 0) {
+		waivers_free(waivers);
+		return -1;
+	}
 	for (i = 0; i < o->n_iface; i++) {
 		lo.iface = o->iface[i];
 		lo.filter = o->filter;

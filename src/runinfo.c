@@ -13,13 +13,9 @@
 
 #include "catalogue.h"
 #include "config.h"
+#include "engine.h"
 #include "options.h"
-#include "textfile.h"
 #include "util.h"
-
-/* The largest input file hashed again for the provenance: every file
-   the engine accepts is far smaller. */
-#define RUN_INPUT_MAX (256u << 20)
 
 /* 128 random bits in hex; from the clock and the pid when the kernel has
    no randomness to give (a name, not a secret). */
@@ -36,23 +32,6 @@ static void new_run_id(char out[RUN_ID_LEN])
 	}
 	for (i = 0; i < sizeof(b); i++)
 		snprintf(out + 2 * i, 3, "%02x", b[i]);
-}
-
-/* The SHA-256 of the file at path, or "" when it cannot be read. */
-static void file_sha256(const char *path, char hex[DIGEST_SHA256_HEX])
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *devnull = fopen("/dev/null", "w");
-
-	hex[0] = '\0';
-	if (textfile_read(path, RUN_INPUT_MAX, "an input", &buf, &len,
-			  devnull ? devnull : stderr) == 0 &&
-	    digest_sha256_hex(buf, len, hex) != 0)
-		hex[0] = '\0';
-	free(buf);
-	if (devnull)
-		fclose(devnull);
 }
 
 /* True when the shell needs arg quoted. */
@@ -103,10 +82,22 @@ char *run_join_argv(int argc, char *const *argv)
 	return s;
 }
 
-int run_info_init(struct run_info *ri, const struct options *o,
-		  const char *command_line, FILE *err)
+/* One input of ri, its SHA-256 the one its loader took of the bytes it
+   parsed. */
+static void add_input(struct run_info *ri, const char *kind,
+		      const char *path, const char *sha256)
 {
-	size_t n = 0, i;
+	struct run_input *in = &ri->own_inputs[ri->n_inputs++];
+
+	in->kind = kind;
+	in->path = path;
+	snprintf(in->sha256, sizeof(in->sha256), "%s", sha256);
+}
+
+int run_info_init(struct run_info *ri, const struct options *o,
+		  const struct engine *e, const char *command_line, FILE *err)
+{
+	size_t n_src = catalogue_source_count(e->cat), i;
 
 	memset(ri, 0, sizeof(*ri));
 	ri->started_us = clock_wall_us();
@@ -129,36 +120,28 @@ int run_info_init(struct run_info *ri, const struct options *o,
 	ri->version = IMPWATCH_VERSION;
 	ri->ndpi_version = ndpi_revision();
 	ri->pcap_version = pcap_lib_version();
-	if (o->rules)
-		file_sha256(o->rules, ri->catalogue_sha256);
-	else if (digest_sha256_hex(impwatch_embedded_rules,
-				   impwatch_embedded_rules_len,
-				   ri->catalogue_sha256) != 0)
-		ri->catalogue_sha256[0] = '\0';
-	ri->own_inputs = calloc(2 + o->n_rules_add, sizeof(*ri->own_inputs));
+	ri->own_inputs = calloc(n_src + 1, sizeof(*ri->own_inputs));
 	if (!ri->own_inputs) {
 		fprintf(err, "impwatch: out of memory\n");
 		run_info_free(ri);
 		return -1;
 	}
-	if (o->rules) {
-		ri->own_inputs[n].kind = "rules";
-		ri->own_inputs[n].path = o->rules;
-		memcpy(ri->own_inputs[n++].sha256, ri->catalogue_sha256,
-		       DIGEST_SHA256_HEX);
+	/* The catalogue's sources in load order: the built-in one or
+	   --rules first (the catalogue's own SHA-256), then each
+	   --rules-add. */
+	for (i = 0; i < n_src; i++) {
+		const struct cat_source *src = catalogue_source(e->cat, i);
+
+		if (i == 0)
+			memcpy(ri->catalogue_sha256, src->sha256,
+			       DIGEST_SHA256_HEX);
+		if (!src->embedded)
+			add_input(ri, src->override ? "rules-add" : "rules",
+				  src->name, src->sha256);
 	}
-	for (i = 0; i < o->n_rules_add; i++) {
-		ri->own_inputs[n].kind = "rules-add";
-		ri->own_inputs[n].path = o->rules_add[i];
-		file_sha256(o->rules_add[i], ri->own_inputs[n++].sha256);
-	}
-	if (o->hosts) {
-		ri->own_inputs[n].kind = "hosts";
-		ri->own_inputs[n].path = o->hosts;
-		file_sha256(o->hosts, ri->own_inputs[n++].sha256);
-	}
+	if (e->hosts)
+		add_input(ri, "hosts", o->hosts, hosts_sha256(e->hosts));
 	ri->inputs = ri->own_inputs;
-	ri->n_inputs = n;
 	ri->command_line = command_line;
 	return 0;
 }

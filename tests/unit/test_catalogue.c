@@ -19,6 +19,8 @@
 #include <cmocka.h>
 
 #include "catalogue.h"
+#include "digest.h"
+#include "textfile.h"
 
 #define RULES_DIR "tests/rules/"
 
@@ -800,6 +802,46 @@ static void test_override_from_file(void **state)
 	expect_lookup(c, 6, 5432, "34:mft-db-postgresql");
 	expect_lookup(c, 6, 15432, "23:ext-db-postgresql");
 	expect_lookup(c, 6, 9999, "0:site-backup");
+	catalogue_free(c);
+}
+
+/* Each file loaded is a source, in order, with the SHA-256 of its bytes
+   (as sha256sum gives it); a load that fails adds none. */
+static void test_sources(void **state)
+{
+	struct catalogue *c = catalogue_new();
+	FILE *err = tmpfile();
+	char want[DIGEST_SHA256_HEX];
+	char *text;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(catalogue_source_count(c), 0);
+	assert_int_equal(catalogue_load_file(c, RULES_DIR "good.conf", false, stderr), 0);
+	assert_int_equal(catalogue_load_file(c, RULES_DIR "bad-port.conf", true, err), -1);
+	assert_int_equal(catalogue_load_file(c, RULES_DIR "site-override.conf", true, stderr), 0);
+	assert_int_equal(catalogue_source_count(c), 2);
+	assert_null(catalogue_source(c, 2));
+	assert_string_equal(catalogue_source(c, 0)->name, RULES_DIR "good.conf");
+	assert_false(catalogue_source(c, 0)->override);
+	assert_false(catalogue_source(c, 0)->embedded);
+	assert_string_equal(catalogue_source(c, 1)->name, RULES_DIR "site-override.conf");
+	assert_true(catalogue_source(c, 1)->override);
+	assert_int_equal(textfile_read(RULES_DIR "site-override.conf", 1 << 20,
+				       "a catalogue", &text, &len, stderr), 0);
+	assert_int_equal(digest_sha256_hex(text, len, want), 0);
+	assert_string_equal(catalogue_source(c, 1)->sha256, want);
+	free(text);
+	catalogue_free(c);
+	fclose(err);
+
+	c = catalogue_new();
+	assert_int_equal(catalogue_load_embedded(c, stderr), 0);
+	assert_int_equal(catalogue_source_count(c), 1);
+	assert_true(catalogue_source(c, 0)->embedded);
+	assert_int_equal(digest_sha256_hex(impwatch_embedded_rules,
+					   impwatch_embedded_rules_len, want), 0);
+	assert_string_equal(catalogue_source(c, 0)->sha256, want);
 	catalogue_free(c);
 }
 
@@ -1796,6 +1838,7 @@ int main(void)
 		cmocka_unit_test(test_embedded_samples),
 		cmocka_unit_test(test_embedded_listener),
 		cmocka_unit_test(test_embedded_print),
+		cmocka_unit_test(test_sources),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
