@@ -23,7 +23,7 @@
 
 /* One input file that shaped the verdicts, and its SHA-256. */
 struct run_input {
-	const char *kind;       /* "rules", "rules-add", "hosts" */
+	const char *kind;       /* "rules", "rules-add", "hosts", "waivers" */
 	const char *path;       /* as given */
 	char sha256[DIGEST_SHA256_HEX];   /* "" when it could not be read */
 };
@@ -41,7 +41,7 @@ struct run_info {
 	                                 `impwatch -V` hashes the built-in
 	                                 one; "" when it could not be had */
 	const struct run_input *inputs;  /* --rules, --rules-add, --hosts,
-	                                    in that order */
+	                                    --waivers, in that order */
 	size_t n_inputs;
 	const char *command_line;     /* argv joined by spaces */
 	uint64_t started_us;          /* wall clock at the start */
@@ -53,20 +53,23 @@ struct run_info {
 
 struct options;   /* options.h */
 struct engine;    /* engine.h */
+struct waivers;   /* waiver.h */
 
 /*
  * Name a run and say how it is produced: a new random run_id, the
  * sensor (--sensor, or the host name), the interface, the versions, the
  * SHA-256 of the catalogue (the built-in one, or --rules) and of every
- * --rules, --rules-add and --hosts file, the command line
+ * --rules, --rules-add, --hosts and --waivers file, the command line
  * (run_join_argv(); it must outlive ri), the wall clock. Each SHA-256 is
  * the one its loader took of the very bytes it parsed (the engine's
- * catalogue sources and inventory): no file is read again, so a file
- * replaced since cannot be named in place of the one applied. -1 with a
- * message on err when out of memory.
+ * catalogue sources and inventory, the waivers; NULL without
+ * --waivers): no file is read again, so a file replaced since cannot
+ * be named in place of the one applied. -1 with a message on err when
+ * out of memory.
  */
 int run_info_init(struct run_info *ri, const struct options *o,
-		  const struct engine *e, const char *command_line, FILE *err);
+		  const struct engine *e, const struct waivers *waivers,
+		  const char *command_line, FILE *err);
 
 /* argv as a shell would take it back, quoted where needed (malloc'd;
    NULL when out of memory). Before getopt reorders argv. */

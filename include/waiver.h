@@ -97,6 +97,10 @@ struct waivers *waivers_load(const char *path, const struct catalogue *cat,
 
 void waivers_free(struct waivers *w);   /* NULL is ignored */
 
+/* The SHA-256 (hex) of the text waivers_load() parsed; "" for waivers
+   waivers_parse() made, or when it could not be had. */
+const char *waivers_sha256(const struct waivers *w);
+
 size_t waivers_count(const struct waivers *w);
 const struct waiver *waivers_get(const struct waivers *w, size_t i);
 

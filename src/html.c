@@ -258,6 +258,7 @@ static void html_meta(FILE *o, const struct html_page *p)
 		fputs("<tr><th>", o);
 		html_escape(o, strcmp(in->kind, "rules") == 0 ? "Catalogue" :
 			    strcmp(in->kind, "hosts") == 0 ? "Inventory" :
+			    strcmp(in->kind, "waivers") == 0 ? "Waivers" :
 			    "Rules added");
 		fputs("</th><td>", o);
 		html_escape(o, in->path);

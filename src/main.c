@@ -838,7 +838,8 @@ static int run_open(struct run *r, struct dpi **dpi,
 		return -1;
 	/* The SHA-256 of each input is the one its loader took of the bytes
 	   it parsed: a file replaced since is not the one named. */
-	if (run_info_init(&r->info, o, &r->eng, command_line, stderr) != 0) {
+	if (run_info_init(&r->info, o, &r->eng, waivers, command_line,
+			  stderr) != 0) {
 		waivers_free(waivers);
 		return -1;
 	}

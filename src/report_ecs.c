@@ -793,8 +793,8 @@ static void build_file(struct report *r, const void *arg, enum ecs_detail d)
 	jw_obj_end(w);
 }
 
-/* A file that shaped the verdicts (--rules, --rules-add, --hosts) and
-   its SHA-256. */
+/* A file that shaped the verdicts (--rules, --rules-add, --hosts,
+   --waivers) and its SHA-256. */
 static void build_input(struct report *r, const void *arg, enum ecs_detail d)
 {
 	const struct ecs_part *p = arg;
@@ -1001,9 +1001,9 @@ static void build_carrier(struct report *r, const void *arg,
 	jw_obj_end(w);
 }
 
-/* Each capture file, file of rules or hosts, per-port and application
-   aggregate, catalogue row and tunnel carrier as an event of its own,
-   then the run's. */
+/* Each capture file, file of rules, hosts or waivers, per-port and
+   application aggregate, catalogue row and tunnel carrier as an event
+   of its own, then the run's. */
 static void ecs_summary(struct report *r, const struct run_stats *s)
 {
 	struct ecs_part p = { .s = s };

@@ -560,7 +560,8 @@ static void entry_file(struct parts *p, const void *arg)
 	jw_obj_end(w);
 }
 
-/* One file that shaped the verdicts (--rules, --rules-add, --hosts). */
+/* One file that shaped the verdicts (--rules, --rules-add, --hosts,
+   --waivers). */
 static void entry_input(struct parts *p, const void *arg)
 {
 	const struct run_input *in = arg;

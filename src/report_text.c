@@ -36,6 +36,7 @@ static void text_provenance(FILE *o, struct report *r, const struct run_stats *s
 		const struct run_input *in = &ri->inputs[i];
 		const char *label = strcmp(in->kind, "rules") == 0 ? "Catalogue" :
 				    strcmp(in->kind, "hosts") == 0 ? "Hosts" :
+				    strcmp(in->kind, "waivers") == 0 ? "Waivers" :
 				    "Rules added";
 
 		fprintf(o, "%-12s %s, SHA-256 %s\n", label, in->path,

@@ -16,6 +16,7 @@
 #include "engine.h"
 #include "options.h"
 #include "util.h"
+#include "waiver.h"
 
 /* 128 random bits in hex; from the clock and the pid when the kernel has
    no randomness to give (a name, not a secret). */
@@ -95,7 +96,8 @@ static void add_input(struct run_info *ri, const char *kind,
 }
 
 int run_info_init(struct run_info *ri, const struct options *o,
-		  const struct engine *e, const char *command_line, FILE *err)
+		  const struct engine *e, const struct waivers *waivers,
+		  const char *command_line, FILE *err)
 {
 	size_t n_src = catalogue_source_count(e->cat), i;
 
@@ -120,7 +122,7 @@ int run_info_init(struct run_info *ri, const struct options *o,
 	ri->version = IMPWATCH_VERSION;
 	ri->ndpi_version = ndpi_revision();
 	ri->pcap_version = pcap_lib_version();
-	ri->own_inputs = calloc(n_src + 1, sizeof(*ri->own_inputs));
+	ri->own_inputs = calloc(n_src + 2, sizeof(*ri->own_inputs));
 	if (!ri->own_inputs) {
 		fprintf(err, "impwatch: out of memory\n");
 		run_info_free(ri);
@@ -141,6 +143,8 @@ int run_info_init(struct run_info *ri, const struct options *o,
 	}
 	if (e->hosts)
 		add_input(ri, "hosts", o->hosts, hosts_sha256(e->hosts));
+	if (waivers)
+		add_input(ri, "waivers", o->waivers, waivers_sha256(waivers));
 	ri->inputs = ri->own_inputs;
 	ri->command_line = command_line;
 	return 0;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "digest.h"
 #include "roles.h"
 #include "textfile.h"
 #include "verdict.h"
@@ -15,6 +16,7 @@
 struct waivers {
 	struct waiver *w;
 	size_t n, cap;
+	char sha256[DIGEST_SHA256_HEX];  /* of the text waivers_load() parsed */
 };
 
 /* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar
@@ -331,8 +333,17 @@ struct waivers *waivers_load(const char *path, const struct catalogue *cat,
 			  err) != 0)
 		return NULL;
 	w = waivers_parse(path, buf, len, cat, hosts, today, err);
+	/* The very bytes parsed, for the provenance: never the file read
+	   again, which may have been replaced since. */
+	if (w && digest_sha256_hex(buf, len, w->sha256) != 0)
+		w->sha256[0] = '\0';
 	free(buf);
 	return w;
+}
+
+const char *waivers_sha256(const struct waivers *ws)
+{
+	return ws ? ws->sha256 : "";
 }
 
 void waivers_free(struct waivers *ws)

@@ -471,6 +471,25 @@ if jis 'select(.type == "flow" and .server_port == 5061 and .verdict == "clearte
 	([.waivers[].state] == ["in-force", "in-force", "in-force", "unused"])' "$tmp/out" &&
    ! jis 'select(.type == "flow" and .verdict == "documented") | has("waiver")' "$tmp/out"
 then ok; else failed waivers-json-fields; show "$tmp/out"; fi
+# The waiver file changes the gate's outcome: it is an input of the run,
+# named with its SHA-256 in every format that lists the inputs, after
+# the inventory.
+wsha=$(sha256sum "$tmp/all.waivers" | cut -c1-64)
+hsha=$(sha256sum tests/hosts/site.hosts | cut -c1-64)
+if jis "select(.type == \"summary\") | .inputs ==
+	[{\"kind\": \"waivers\", \"file\": \"$tmp/all.waivers\", \"sha256\": \"$wsha\"}]" "$tmp/out"
+then ok; else failed provenance-waivers-json; show "$tmp/out"; fi
+check provenance-waivers-text 0 "^Waivers      $tmp/all.waivers, SHA-256 $wsha\$" \
+	"$bin" -q --waivers "$tmp/all.waivers" -r "$tls"
+check provenance-waivers-ecs 0 '' "$bin" -q --format ecs --hosts tests/hosts/site.hosts \
+	--waivers "$tmp/all.waivers" -r "$tls"
+if [ "$(jval 'select(.event.dataset == "impwatch.input") |
+	[.impwatch.input_kind, .file.path, .file.hash.sha256] | join(" ")' "$tmp/out")" = \
+	"$(printf 'hosts tests/hosts/site.hosts %s\nwaivers %s %s' "$hsha" "$tmp/all.waivers" "$wsha")" ]
+then ok; else failed provenance-waivers-ecs-inputs; show "$tmp/out" 10 "  | " 200; fi
+expect provenance-waivers-html "$bin" -q -o /dev/null --html "$tmp/w.html" \
+	--waivers "$tmp/all.waivers" -r "$tls"
+has provenance-waivers-html-row "$tmp/w.html" "^<tr><th>Waivers</th><td>$tmp/all.waivers, SHA-256 <code>$wsha</code></td></tr>\$"
 # Alerts say the waiver too.
 check waivers-alert 0 '^alert [^ ]+ cleartext tcp 127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:5061: .* \(waived by CHG-1001 until 2999-12-31\)$' \
 	"$bin" -q --validate --alert-file - -o /dev/null --waivers "$tmp/all.waivers" -r "$tls"
