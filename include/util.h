@@ -71,4 +71,10 @@ void fmt_bytes(uint64_t n, char buf[16]);
    decimal: 0 "0", 500 "0.5", 12250 "12.25". */
 void fmt_milli_pct(uint32_t milli, char buf[16]);
 
+/* Which of the n inputs (paths; "-": standard input) is the existing
+   regular file out, by device and inode, so by any name: its index, or
+   -1 (out does not exist yet, is no regular file, or is none of them).
+   An output opened there would spoil the input before it is read. */
+long path_is_input(const char *out, const char *const *inputs, size_t n);
+
 #endif

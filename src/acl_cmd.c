@@ -13,6 +13,7 @@
 
 #include "acl_int.h"
 #include "engine.h"
+#include "util.h"
 
 #define EXIT_OK    0
 #define EXIT_INPUT 2            /* main.c's EXIT_INPUT_ERROR */
@@ -116,6 +117,36 @@ static int acl_args(int argc, char **argv, struct acl_opts *o)
 	return -1;
 }
 
+/* -o names one of the inputs (by any name): it would be emptied once the
+   rules are written, the inventory or the records lost. Said on
+   standard error; true then. */
+static bool output_is_input(const struct acl_opts *o)
+{
+	const char **in = malloc((o->n_rules_add + o->n_observed + 2) *
+				 sizeof(*in));
+	size_t n = 0, i;
+	long k;
+
+	if (!in) {
+		fprintf(stderr, "impwatch: out of memory\n");
+		return true;
+	}
+	in[n++] = o->hosts;
+	if (o->rules)
+		in[n++] = o->rules;
+	for (i = 0; i < o->n_rules_add; i++)
+		in[n++] = o->rules_add[i];
+	for (i = 0; i < o->n_observed; i++)
+		in[n++] = o->observed[i];
+	k = path_is_input(o->output, in, n);
+	if (k >= 0)
+		fprintf(stderr, "impwatch acl: cannot write the rules to %s: it "
+			"is an input (%s)\n", o->output,
+			strcmp(in[k], "-") == 0 ? "standard input" : in[k]);
+	free(in);
+	return k >= 0;
+}
+
 /* Read the records of one --observed file ("-": standard input). */
 static int observe_file(struct acl *a, const char *path)
 {
@@ -177,6 +208,8 @@ int acl_command(int argc, char **argv)
 			"rules are written between the hosts of an inventory\n");
 		goto done;
 	}
+	if (output_is_input(&o))
+		goto done;
 	/* No limit applies: the catalogue keeps its own defaults. */
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.rules = o.rules;

@@ -771,6 +771,35 @@ static void sink_cfg_of(const struct options *o, struct sink_cfg *c)
 	c->workers = 1;
 }
 
+/* No output onto an input (sink_check_outputs()): the captures, and the
+   files the run reads before it writes, which an output opened there
+   would spoil: --rules, --rules-add, --hosts, --waivers. 0 or -1. */
+static int check_outputs(const struct options *o, const struct sink_cfg *sc)
+{
+	const char **in = malloc((o->n_inputs + o->n_rules_add + 3) *
+				 sizeof(*in));
+	size_t n = 0, i;
+	int rc;
+
+	if (!in) {
+		fprintf(stderr, "impwatch: out of memory\n");
+		return -1;
+	}
+	for (i = 0; i < o->n_inputs; i++)
+		in[n++] = o->inputs[i];
+	if (o->rules)
+		in[n++] = o->rules;
+	for (i = 0; i < o->n_rules_add; i++)
+		in[n++] = o->rules_add[i];
+	if (o->hosts)
+		in[n++] = o->hosts;
+	if (o->waivers)
+		in[n++] = o->waivers;
+	rc = sink_check_outputs(sc, in, n, stderr);
+	free(in);
+	return rc;
+}
+
 /* The readers of a run with flow workers: one per -i, or one. */
 static unsigned run_readers(const struct options *o)
 {
@@ -1070,7 +1099,7 @@ static int main_run(int argc, char **argv, const char *command_line)
 		return EXIT_INPUT_ERROR;
 	}
 	sink_cfg_of(&o, &sc);
-	if (sink_check_outputs(&sc, o.inputs, o.n_inputs, stderr) != 0)
+	if (check_outputs(&o, &sc) != 0)
 		return EXIT_INPUT_ERROR;
 	return run(&o, command_line);
 }

@@ -17,6 +17,7 @@
 #include "graph.h"
 #include "html.h"
 #include "talk.h"
+#include "util.h"
 
 struct sink {
 	struct sink_cfg cfg;
@@ -111,7 +112,7 @@ int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
 	const char *out[OUT_COUNT] = { cfg->output, cfg->evidence, NULL,
 				       cfg->html, cfg->graph };
 	struct stat os, is;
-	size_t i, k, j;
+	size_t k, j;
 
 	/* "-": the alerts go to standard error, which opens nothing. */
 	if (cfg->alert_file && strcmp(cfg->alert_file, "-") != 0)
@@ -131,20 +132,15 @@ int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
 		}
 	}
 	for (k = 0; k < OUT_COUNT; k++) {
-		if (!out[k] || stat(out[k], &os) != 0 || !S_ISREG(os.st_mode))
-			continue;
-		for (i = 0; i < n_inputs; i++) {
-			bool std = strcmp(inputs[i], "-") == 0;
+		long in = path_is_input(out[k], inputs, n_inputs);
 
-			if ((std ? fstat(STDIN_FILENO, &is) : stat(inputs[i], &is)) != 0)
-				continue;
-			if (!same_regular(&os, &is))
-				continue;
-			fprintf(err, "impwatch: cannot write %s to %s: it is an "
-				"input (%s)\n", out_what[k], out[k],
-				std ? "standard input" : inputs[i]);
-			return -1;
-		}
+		if (in < 0)
+			continue;
+		fprintf(err, "impwatch: cannot write %s to %s: it is an "
+			"input (%s)\n", out_what[k], out[k],
+			strcmp(inputs[in], "-") == 0 ? "standard input" :
+			inputs[in]);
+		return -1;
 	}
 	/* The rotated evidence files' names, compared as named: those
 	   made later do not exist yet. */

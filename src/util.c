@@ -5,7 +5,9 @@
 
 #include <arpa/inet.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static uint64_t clock_us(clockid_t id)
 {
@@ -176,4 +178,23 @@ void fmt_milli_pct(uint32_t milli, char buf[16])
 		buf[--n] = '\0';
 	if (n > 0 && buf[n - 1] == '.')
 		buf[--n] = '\0';
+}
+
+long path_is_input(const char *out, const char *const *inputs, size_t n)
+{
+	struct stat os, is;
+	size_t i;
+
+	if (!out || stat(out, &os) != 0 || !S_ISREG(os.st_mode))
+		return -1;
+	for (i = 0; i < n; i++) {
+		bool std = strcmp(inputs[i], "-") == 0;
+
+		if ((std ? fstat(STDIN_FILENO, &is) : stat(inputs[i], &is)) != 0)
+			continue;
+		if (S_ISREG(is.st_mode) && is.st_dev == os.st_dev &&
+		    is.st_ino == os.st_ino)
+			return (long)i;
+	}
+	return -1;
 }

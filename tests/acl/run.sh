@@ -76,6 +76,15 @@ if [ $? -eq 0 ] && [ ! -s "$tmp/out" ] && grep -q '^table inet impwatch {' "$tmp
 else
 	bad output-file "-o did not write the rules to the file alone"
 fi
+# -o onto one of its own inputs: refused, the input left as it was.
+cp $dir/site.hosts "$tmp/in.hosts"
+check output-is-hosts 2 "cannot write the rules to $tmp/in.hosts: it is an input" \
+	"$bin" acl --hosts "$tmp/in.hosts" -o "$tmp/in.hosts"
+cp tests/rules/site-postgresql.conf "$tmp/in.conf"
+check output-is-rules-add 2 "cannot write the rules to $tmp/in.conf: it is an input" \
+	"$bin" acl --hosts $dir/site.hosts --rules-add "$tmp/in.conf" -o "$tmp/in.conf"
+check output-inputs-untouched 0 '' sh -c "cmp \"$tmp/in.hosts\" $dir/site.hosts &&
+	cmp \"$tmp/in.conf\" tests/rules/site-postgresql.conf"
 check output-unwritable 2 'cannot write' "$bin" acl --hosts $dir/site.hosts -o "$tmp/no/such/dir/x"
 
 # --rules-add moves a port: the rules follow the site's catalogue.

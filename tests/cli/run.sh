@@ -242,6 +242,28 @@ check dump-is-input 2 "cannot write the evidence to $tmp/in.pcap: it is an input
 check alert-file-is-input 2 "cannot write the alerts to $tmp/in-link.pcap: it is an input \\($tmp/in.pcap\\)" \
 	"$bin" -q --alert-file "$tmp/in-link.pcap" -r "$tmp/in.pcap"
 check output-is-input-untouched 0 '' cmp "$tmp/in.pcap" pcaps/demo.pcap
+# The run's other inputs are inputs too: the catalogue, the site's rows,
+# the inventory, the waivers. Each is refused as an output, by any name,
+# and left as it was.
+cp tests/rules/good.conf "$tmp/rules.conf"
+cp tests/rules/site-postgresql.conf "$tmp/add.conf"
+cp tests/hosts/site.hosts "$tmp/site.hosts"
+ln "$tmp/site.hosts" "$tmp/site-link.hosts"
+cp tests/waivers/board.waivers "$tmp/board.waivers"
+check rules-is-output 2 "cannot write the report to $tmp/rules.conf: it is an input \\($tmp/rules.conf\\)" \
+	"$bin" -q --rules "$tmp/rules.conf" -o "$tmp/rules.conf" -r pcaps/demo.pcap
+check rules-add-is-output 2 "cannot write the HTML report to $tmp/add.conf: it is an input" \
+	"$bin" -q --rules-add "$tmp/add.conf" --html "$tmp/add.conf" -r pcaps/demo.pcap
+check hosts-is-output 2 "cannot write the graph to $tmp/site-link.hosts: it is an input \\($tmp/site.hosts\\)" \
+	"$bin" -q --hosts "$tmp/site.hosts" --graph "$tmp/site-link.hosts" -r pcaps/demo.pcap
+check waivers-is-output 2 "cannot write the alerts to $tmp/board.waivers: it is an input" \
+	"$bin" -q --waivers "$tmp/board.waivers" --alert-file "$tmp/board.waivers" -r pcaps/demo.pcap
+check waivers-is-evidence 2 "cannot write the evidence to $tmp/board.waivers: it is an input" \
+	"$bin" -q --waivers "$tmp/board.waivers" --dump-undocumented "$tmp/board.waivers" -r pcaps/demo.pcap
+check site-inputs-untouched 0 '' sh -c "cmp \"$tmp/rules.conf\" tests/rules/good.conf &&
+	cmp \"$tmp/add.conf\" tests/rules/site-postgresql.conf &&
+	cmp \"$tmp/site.hosts\" tests/hosts/site.hosts &&
+	cmp \"$tmp/board.waivers\" tests/waivers/board.waivers"
 check output-is-dump 2 'the report and the evidence are the same file' \
 	"$bin" -q -o "$tmp/both" --dump-undocumented "$tmp/both" -r pcaps/demo.pcap
 # Two outputs in one file: by name, by another name of it, and through
