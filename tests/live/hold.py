@@ -1,5 +1,5 @@
-# gdb -p PID -batch -x hold.py: hold a capturing impwatch for HOLD_S
-# seconds just after the first read of the kernel's ring in its drain
+# gdb -p PID -batch -x hold.py: hold a capturing impwatch for $HOLD_S
+# seconds (default 0.4) just after the first read of the kernel's ring in its drain
 # (drain_live(), main.c), as a loaded machine may take the CPU from it
 # there. With $HOLD_SEND, that shell command runs first, as the drain
 # begins, before it notes the time of the stop: what it sends is in the
@@ -14,7 +14,7 @@ import time
 
 import gdb
 
-HOLD_S = 0.4
+HOLD_S = float(os.environ.get("HOLD_S") or 0.4)
 
 
 def say(text):

@@ -8,6 +8,10 @@
  *                                     connect (TCP) or send (UDP) to ADDR,
  *                                     write PAYLOAD, wait for the answer,
  *                                     keep a TCP connection HOLD_MS open
+ *   peer burst ADDR udp:PORT COUNT    send COUNT datagrams to ADDR from
+ *                                     one socket as fast as it goes, each
+ *                                     numbered (no two alike), no answer
+ *                                     awaited
  *   peer sigexec PROG ARG...          run PROG with SIGTERM already
  *                                     pending (blocked, then raised): it
  *                                     arrives the moment PROG can take it
@@ -149,6 +153,46 @@ static int send_one(const char *addr, const char *spec, const char *payload,
 	return 0;
 }
 
+/* COUNT datagrams, numbered so that no two are one packet mirrored twice
+   (the duplicate check); a full send buffer waits, so none is lost
+   before it reaches the wire. */
+static int burst(const char *addr, const char *spec, long count)
+{
+	struct sockaddr_in a;
+	struct timeval tv = { 3, 0 };
+	char buf[32];
+	int type, port, fd, len;
+	long i;
+
+	if (parse_spec(spec, &type, &port) != 0 || type != SOCK_DGRAM ||
+	    count < 1)
+		return 2;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, addr, &a.sin_addr) != 1)
+		return 2;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return 2;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	/* Not connected: the ICMP port unreachable that comes back when
+	   nothing listens is not reported to an unconnected socket (udp(7)),
+	   so no send fails for it. */
+	for (i = 0; i < count; i++) {
+		len = snprintf(buf, sizeof(buf), "b%ld", i);
+		if (sendto(fd, buf, (size_t)len, 0, (struct sockaddr *)&a,
+			   sizeof(a)) < 0) {
+			fprintf(stderr, "peer: %s %s: %s\n", addr, spec,
+				strerror(errno));
+			close(fd);
+			return 1;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
 /* A signal pending across execve() stays pending (signal(7)): PROG
    meets it as its first event, before it could have done any work. */
 static int sigexec(char **argv)
@@ -171,9 +215,11 @@ int main(int argc, char **argv)
 	if ((argc == 5 || argc == 6) && strcmp(argv[1], "send") == 0)
 		return send_one(argv[2], argv[3], argv[4],
 				argc == 6 ? atoi(argv[5]) : 0);
+	if (argc == 5 && strcmp(argv[1], "burst") == 0)
+		return burst(argv[2], argv[3], atol(argv[4]));
 	if (argc >= 3 && strcmp(argv[1], "sigexec") == 0)
 		return sigexec(argv + 2);
 	fprintf(stderr, "usage: peer serve SECONDS SPEC... | peer send ADDR SPEC PAYLOAD [HOLD_MS]"
-		" | peer sigexec PROG ARG...\n");
+		" | peer burst ADDR udp:PORT COUNT | peer sigexec PROG ARG...\n");
 	return 2;
 }
