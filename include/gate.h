@@ -2,9 +2,10 @@
  * gate.h: the verdict of a run, and the exit status that says it.
  *
  * A change-control gate must never pass by mistake: when impwatch cannot
- * be sure of what it judged (the run was interrupted, there was nothing
- * to judge, the SPAN mirrored half or twice, packets were dropped, the
- * interface went down, work was left undone for want of room) the run is
+ * be sure of what it judged (the run was interrupted, a live capture's
+ * last packets were never read, there was nothing to judge, the SPAN
+ * mirrored half or twice, packets were dropped, the interface went down,
+ * work was left undone for want of room) the run is
  * inconclusive, exit 3, and the summary says each reason in a sentence.
  * judge.c records each reason with one call to gate_inconclusive(), from
  * the facts main.c gathers; main.c exits with what gate_status() returns.
@@ -46,6 +47,7 @@ enum gate_scope {
  */
 #define GATE_REASONS(X) \
 	X(GR_INTERRUPTED, "interrupted", "the run was interrupted", GATE_PART, GATE_ANY_RUN) \
+	X(GR_END_NOT_READ, "end-not-read", "the capture's end was not read", GATE_PART, GATE_VALIDATE) \
 	X(GR_NO_PACKETS, "no-packets", "no packets", GATE_PART, GATE_VALIDATE) \
 	X(GR_NO_FLOWS, "no-flows", "no flows", GATE_PART, GATE_VALIDATE) \
 	X(GR_ONE_WAY, "one-way", "capture health is poor", GATE_DOUBT, GATE_VALIDATE) \

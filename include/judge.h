@@ -1,8 +1,8 @@
 /*
  * judge.h: why a run cannot be trusted, judged once it has ended from
  * the summary's counters and the thresholds of the options (gate.h
- * lists the reasons): an offline run a signal cut short; nothing to
- * judge; a capture whose verdicts mean little: TCP seen one way (a SPAN
+ * lists the reasons): an offline run a signal cut short; a live capture
+ * whose last packets before the stop were never read; nothing to judge; a capture whose verdicts mean little: TCP seen one way (a SPAN
  * mirroring half the conversation), frames mirrored twice (an
  * overlapping SPAN), packets dropped (a live capture that could not keep
  * up), the interface down; work left undone for want of room.
@@ -22,6 +22,11 @@ struct judge_facts {
 	                            (files unread or not finished); 0: none */
 	uint64_t tcp_judged;     /* TCP flows judged for one-way mirroring */
 	uint64_t tcp_one_way;    /* ... and seen in one direction only */
+	const char *end_not_read;   /* live: the interfaces ("eth1,eth2")
+	                               whose drain at the stop was cut at
+	                               LIVE_DRAIN_MS still reading packets
+	                               from before it; NULL: none */
+	uint64_t end_read;          /* the frames those drains read */
 };
 
 /*

@@ -45,6 +45,18 @@ enum halt { HALT_NONE = 0, HALT_DRAIN, HALT_COUNT, HALT_ERROR };
 
 struct run;
 
+/* One interface in the drain at the stop (drain_live()). */
+struct drain_if {
+	int got;                   /* frames the drain's latest read had */
+	uint64_t last;             /* when its last read with frames began
+	                              (monotonic us) */
+	uint64_t frames;           /* frames read in the drain */
+	bool past_stop;            /* a packet stamped after the stop came */
+	bool done;                 /* past the stop, or quiet */
+	bool cut;                  /* LIVE_DRAIN_MS came first: the
+	                              capture's end was not read */
+};
+
 /* The interfaces one thread reads: every -i when one thread reads them
    all, one each with reader threads (pipeline.h). */
 struct capset {
@@ -58,7 +70,8 @@ struct capset {
 	bool failed;
 	uint64_t stop_us;          /* wall clock when the capture was stopped */
 	bool draining;             /* reading what the kernel held at the stop */
-	bool past_stop;            /* ... and a packet from after it came */
+	size_t cur;                /* the interface being read (its index) */
+	struct drain_if dr[LIVE_IFACES_MAX];   /* each interface's drain */
 	pthread_mutex_t mu;        /* reader threads: guards ls */
 	struct live_stats ls;      /* its interfaces' counters, lately */
 	uint64_t ls_at;            /* when they were read (monotonic) */
@@ -84,6 +97,9 @@ struct run {
 	struct live *lives[LIVE_IFACES_MAX];   /* every -i, in order */
 	size_t n_live;
 	char ifnames[LIVE_IFACES_MAX * 24];    /* "eth1,eth2" for reports */
+	char cut[LIVE_IFACES_MAX * 24];        /* those whose drain was cut
+	                                          (end_not_read()) */
+	uint64_t cut_read;                     /* frames their drains read */
 	struct live_stats ls;
 	struct capset caps[LIVE_IFACES_MAX];   /* who reads which -i */
 	size_t n_caps;
@@ -245,9 +261,9 @@ static void on_packet(void *ctx, int dlt, uint64_t ts_us, const uint8_t *bytes,
 	struct capset *cs = ctx;
 
 	/* Reading what the kernel held at the stop: a packet stamped
-	   after it is the last one read. */
+	   after it is the last one read from its interface. */
 	if (cs->draining && ts_us > cs->stop_us)
-		cs->past_stop = true;
+		cs->dr[cs->cur].past_stop = true;
 	worker_packet(cs->w, dlt, ts_us, bytes, caplen, wire_len);
 }
 
@@ -430,9 +446,39 @@ static bool run_interrupted(const struct run *r)
 	return false;
 }
 
+/* The interfaces whose drain at the stop was cut (drain_live()), in
+   r->cut for the gate, each said on standard error (the journal, for a
+   sensor not run as a gate). After the readers ended. */
+static void end_not_read(struct run *r)
+{
+	size_t i, j, at = 0;
+
+	for (i = 0; i < r->n_caps; i++) {
+		const struct capset *cs = &r->caps[i];
+
+		for (j = 0; j < cs->n; j++) {
+			const char *name = r->opt->iface[cs->first + j];
+
+			if (!cs->dr[j].cut)
+				continue;
+			fprintf(stderr, "impwatch: %s: the capture's end was not "
+				"read: %u ms after the stop its drain still found "
+				"packets from before it (%llu read in the drain)\n",
+				name, (unsigned)LIVE_DRAIN_MS,
+				(unsigned long long)cs->dr[j].frames);
+			at += (size_t)snprintf(r->cut + at, sizeof(r->cut) - at,
+					       "%s%s", at ? "," : "", name);
+			if (at >= sizeof(r->cut))
+				at = sizeof(r->cut) - 1;
+			r->cut_read += cs->dr[j].frames;
+		}
+	}
+}
+
 /* Why this run cannot be trusted (judge.c), with what only the run
-   knows: the signal that cut it short, and the TCP flows the report
-   judged for one-way mirroring. */
+   knows: the signal that cut it short, the interfaces whose capture's
+   end was not read, and the TCP flows the report judged for one-way
+   mirroring. */
 static void judge_run(struct run *r, struct run_stats *s, struct gate *g,
 		      bool interrupted)
 {
@@ -440,6 +486,8 @@ static void judge_run(struct run *r, struct run_stats *s, struct gate *g,
 
 	f.stopped_by = interrupted ? stop_flag : 0;
 	sink_one_way(r->sink, &f.tcp_judged, &f.tcp_one_way);
+	f.end_not_read = r->cut[0] ? r->cut : NULL;
+	f.end_read = r->cut_read;
 	judge_reasons(s, g, r->opt, &f);
 }
 
@@ -502,9 +550,10 @@ static bool count_reached(struct run *r)
 	return r->opt->count && atomic_load(&r->counted) >= r->opt->count;
 }
 
-/* The packets ready on every interface of cs, each read up to --count:
-   the largest batch one gave (LIVE_BATCH: read on), or -1 with cs's
-   err and err_if set. */
+/* The packets ready on every interface of cs, each read up to --count
+   (in the drain, those not done yet: each one's frames in cs->dr): the
+   largest batch one gave (LIVE_BATCH: read on), or -1 with cs's err
+   and err_if set. */
 static int dispatch_all(struct capset *cs)
 {
 	struct run *r = cs->r;
@@ -513,8 +562,11 @@ static int dispatch_all(struct capset *cs)
 	size_t i;
 
 	for (i = 0; i < cs->n; i++) {
+		if (cs->draining && cs->dr[i].done)
+			continue;
 		if (r->opt->count && !(claim = count_claim(r, LIVE_BATCH)))
 			break;
+		cs->cur = i;
 		n = live_dispatch(cs->lives[i], claim, on_packet, cs, cs->err,
 				  sizeof(cs->err));
 		if (r->opt->count)
@@ -522,6 +574,10 @@ static int dispatch_all(struct capset *cs)
 		if (n < 0) {
 			cs->err_if = cs->first + i;
 			return -1;
+		}
+		if (cs->draining) {
+			cs->dr[i].got = n;
+			cs->dr[i].frames += (uint64_t)n;
 		}
 		if (n > most)
 			most = n;
@@ -532,37 +588,65 @@ static int dispatch_all(struct capset *cs)
 /*
  * At the stop, read what the kernel still holds: those packets came
  * before it. The block being filled is handed over at the latest two
- * block timeouts after its first packet, so the reading goes on until a
- * read that began that long after the drain's start and the last read
- * that had frames finds nothing, a packet stamped after the stop came
- * (a busy link), --count was reached, or a read began LIVE_DRAIN_MS
- * after the start. The time is the read's start, not its end: the
- * thread may lose the CPU after a read while the kernel hands a block
- * over, and a clock read then would end the drain with it unread.
+ * block timeouts after its first packet, so each interface is read
+ * until a read that began that long after the drain's start and its
+ * last read that had frames finds nothing (quiet), or a packet stamped
+ * after the stop came from it (a busy link); all of them until --count
+ * was reached, or a read began LIVE_DRAIN_MS after the start. The time
+ * is the read's start, not its end: the thread may lose the CPU after
+ * a read while the kernel hands a block over, and a clock read then
+ * would end the drain with it unread. An interface still neither
+ * quiet nor past the stop at LIVE_DRAIN_MS is cut: its reader was
+ * behind, and what its ring still held from before the stop is never
+ * read, nor counted as dropped (the gate says so: judge.c).
  */
 static bool drain_live(struct capset *cs)
 {
-	uint64_t t0 = clock_mono_us(), last = t0, began;
+	const uint64_t quiet = (2 * LIVE_BLOCK_MS + LIVE_POLL_MS / 2) * 1000u;
+	uint64_t t0 = clock_mono_us(), began;
+	struct live *left[LIVE_IFACES_MAX];
+	size_t i, k;
 	int n;
 
 	cs->stop_us = clock_wall_us();
+	memset(cs->dr, 0, sizeof(cs->dr));
+	for (i = 0; i < cs->n; i++)
+		cs->dr[i].last = t0;
 	cs->draining = true;
-	while (!cs->past_stop && !count_reached(cs->r)) {
+	for (;;) {
+		for (i = 0; i < cs->n; i++)
+			cs->dr[i].got = 0;
 		began = clock_mono_us();
 		n = dispatch_all(cs);
 		if (n < 0)
-			return false;
-		if (n > 0)
-			last = began;
-		if (began - t0 >= LIVE_DRAIN_MS * 1000u ||
-		    began - last >= (2 * LIVE_BLOCK_MS + LIVE_POLL_MS / 2) * 1000u)
 			break;
-		if (n == 0 && live_wait_all(cs->lives, cs->n, LIVE_BLOCK_MS,
-					    cs->err, sizeof(cs->err)) < 0)
-			return false;
+		for (i = 0, k = 0; i < cs->n; i++) {
+			struct drain_if *d = &cs->dr[i];
+
+			if (d->done)
+				continue;
+			if (d->got > 0)
+				d->last = began;
+			if (d->past_stop || began - d->last >= quiet)
+				d->done = true;
+			else
+				left[k++] = cs->lives[i];
+		}
+		if (k == 0 || count_reached(cs->r))
+			break;
+		if (began - t0 >= LIVE_DRAIN_MS * 1000u) {
+			for (i = 0; i < cs->n; i++)
+				cs->dr[i].cut = !cs->dr[i].done;
+			break;
+		}
+		if (n == 0 && live_wait_all(left, k, LIVE_BLOCK_MS, cs->err,
+					    sizeof(cs->err)) < 0) {
+			n = -1;
+			break;
+		}
 	}
 	cs->draining = false;
-	return true;
+	return n >= 0;
 }
 
 /* Stop the readers for why, unless they stop already. */
@@ -974,6 +1058,7 @@ static int run(struct options *o, const char *command_line)
 		worker_post_stats(r.w);
 	}
 	r.finished = true;
+	end_not_read(&r);
 	/* The evidence is whole, or known not to be, before the summary
 	   speaks of it. */
 	dump_ok = sink_close_evidence(r.sink, stderr) == 0;

@@ -71,7 +71,8 @@ static const char *const titles[OPTS_COUNT] = {
 /* What a section ends with, after its rows. */
 static const char *const notes[OPTS_COUNT] = {
 	[OPTS_LIVE] =
-"  SIGINT or SIGTERM end the capture: what the kernel still holds is read,\n"
+"  SIGINT or SIGTERM end the capture: what the kernel still holds is read\n"
+"  (at most 2 s: more left unread is said, and --validate is inconclusive),\n"
 "  every live flow is reported (end reason shutdown), then the summary.\n"
 "  Reading files, they interrupt the run: flows end shutdown, the summary\n"
 "  names the files not read or not finished, and the run is inconclusive\n"
@@ -114,11 +115,12 @@ static const char usage_exit[] =
 "     the alerts could not be written (the report still covers what was\n"
 "     read)\n"
 "  3  inconclusive: the run was interrupted (files), or with --validate:\n"
-"     no packets, no flows, poor capture health (one-way TCP, duplicated\n"
-"     frames or dropped packets past the thresholds, or the interface went\n"
-"     down), or work left undone for want of room (flows nDPI did not\n"
-"     inspect past --dpi-memory, datagrams pushed out of a full fragment\n"
-"     table); the summary says why\n";
+"     a live capture's end was not read (its reader still behind 2 s\n"
+"     after the stop), no packets, no flows, poor capture health (one-way\n"
+"     TCP, duplicated frames or dropped packets past the thresholds, or\n"
+"     the interface went down), or work left undone for want of room\n"
+"     (flows nDPI did not inspect past --dpi-memory, datagrams pushed out\n"
+"     of a full fragment table); the summary says why\n";
 
 const struct opt_row *options_rows(size_t *n)
 {

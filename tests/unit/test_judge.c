@@ -188,6 +188,41 @@ static void test_interrupted(void **state)
 	assert_true(gate_has(&r.g, GR_INTERRUPTED));
 }
 
+/* A live capture whose drain at the stop was cut: part of the traffic
+   never judged (findings seen still fail), a gate's reason only. */
+static void test_end_not_read(void **state)
+{
+	struct run r;
+	struct live_stats ls;
+
+	(void)state;
+	run_init(&r);
+	memset(&ls, 0, sizeof(ls));
+	ls.iface = "eth1,eth2";
+	ls.received = 20000;
+	r.s.live = &ls;
+	judge(&r);
+	assert_false(gate_any(&r.g));
+
+	r.f.end_not_read = "eth2";
+	r.f.end_read = 8192;
+	judge(&r);
+	assert_true(gate_has(&r.g, GR_END_NOT_READ));
+	assert_string_equal(r.g.why[GR_END_NOT_READ], "the capture's end was "
+			    "not read on eth2: 2000 ms after the stop its drain "
+			    "still found packets from before it (8192 read in "
+			    "the drain); the rest was neither read nor counted "
+			    "as dropped: the reader was behind (capture less "
+			    "with -f, --no-dpi, more CPU)");
+	assert_false(r.s.health_poor);
+	assert_int_equal(gate_status(&r.g, true, false), EXIT_INCONCLUSIVE);
+	assert_int_equal(gate_status(&r.g, true, true), EXIT_FINDINGS);
+	/* Without --validate a live run stopped is how a sensor stops. */
+	gate_init(&r.g, false);
+	judge(&r);
+	assert_false(gate_any(&r.g));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_dup_and_drops),
 		cmocka_unit_test(test_nothing),
 		cmocka_unit_test(test_interrupted),
+		cmocka_unit_test(test_end_not_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
