@@ -175,9 +175,7 @@ struct packet {
 	   more than the frame on the wire holds from that header on: what
 	   Zeek's ip_bytes and tshark's ip.len count. */
 	uint32_t ip_len;
-	const uint8_t *l3;       /* innermost IP header (for nDPI) */
-	uint32_t l3_len;
-	const uint8_t *payload;  /* transport payload as captured */
+	uint32_t l3_len;         /* bytes at l3, and at payload: */
 	uint32_t payload_len;
 	uint32_t l4_off;         /* transport header's offset in l3; 0 when
 	                            there is none (a later fragment) */
@@ -193,6 +191,11 @@ struct packet {
 	                            not be decoded: the packet belongs to that
 	                            carrier alone, which the fields above
 	                            describe (the reason is counted) */
+	/* Last before tun[]: all above is what a flow worker is handed
+	   (pipeline.c), these two point into the frame, which it may not
+	   have. */
+	const uint8_t *l3;       /* innermost IP header (for nDPI) */
+	const uint8_t *payload;  /* transport payload as captured */
 	/* Not zeroed by decode_packet(): only tun[0] to tun[ntun - 1] hold
 	   anything, so that a packet with no tunnel costs nothing for them. */
 	struct tun_layer tun[MAX_TUNNEL_LAYERS];

@@ -259,15 +259,21 @@ static inline uint64_t flow_prep_ends(const struct flow_prep *prep)
 {
 	return prep->rev ? ~prep->hash : prep->hash;
 }
-void flow_prefetch(struct flow_table *t, const struct flow_prep *prep);
-/* What flow_prepare() asks for, for a prep made on another thread with
+/* The prep's hash is all the prefetches read. */
+void flow_prefetch(struct flow_table *t, uint64_t hash);
+/* What flow_prepare() asks for, for a hash made on another thread with
    the same hash key (a flow worker's, from its reader). */
-void flow_prefetch_bucket(const struct flow_table *t,
-			  const struct flow_prep *prep);
+void flow_prefetch_bucket(const struct flow_table *t, uint64_t hash);
 /* After flow_prefetch(): ask for the flow's neighbours on its timeout
    list, which the lookup rewrites. Reads the flow, so it is best called
    once the flow has had time to arrive. */
-void flow_prefetch_links(struct flow_table *t, const struct flow_prep *prep);
+void flow_prefetch_links(struct flow_table *t, uint64_t hash);
+/* A prep for p whose hash another thread made with the same hash key
+   (a flow worker's, from its reader): the key is p's, built again
+   rather than handed over, as that costs less than its 40 bytes going
+   from one core to another. */
+void flow_prep_hashed(const struct packet *p, uint64_t hash,
+		      struct flow_prep *prep);
 struct flow *flow_lookup_prepared(struct flow_table *t, const struct packet *p,
 				  const struct flow_prep *prep, bool *is_new,
 				  bool *from_b);

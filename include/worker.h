@@ -140,10 +140,9 @@ void worker_routed(struct worker *w, const struct packet *p,
 		   const struct flow_prep *prep, uint64_t now_us,
 		   const struct frame_record *fr, bool finding);
 /* Before worker_routed() on each of n packets in turn: their flows'
-   memory asked for at once, so that the waits overlap (flow.h). A hint
-   only. */
-void worker_prefetch(struct worker *w, const struct flow_prep *const *preps,
-		     size_t n);
+   memory asked for at once, by their flow hashes, so that the waits
+   overlap (flow.h). A hint only. */
+void worker_prefetch(struct worker *w, const uint64_t *hashes, size_t n);
 void worker_expire(struct worker *w, uint64_t now_us);
 void worker_flush_idle(struct worker *w);
 

@@ -499,23 +499,29 @@ void flow_prepare(struct flow_table *t, const struct packet *p,
 	__builtin_prefetch(&t->buckets[prep->hash & t->mask]);
 }
 
-void flow_prefetch_bucket(const struct flow_table *t,
-			  const struct flow_prep *prep)
+void flow_prep_hashed(const struct packet *p, uint64_t hash,
+		      struct flow_prep *prep)
 {
-	__builtin_prefetch(&t->buckets[prep->hash & t->mask]);
+	prep->rev = make_key(p, &prep->key);
+	prep->hash = hash;
 }
 
-void flow_prefetch(struct flow_table *t, const struct flow_prep *prep)
+void flow_prefetch_bucket(const struct flow_table *t, uint64_t hash)
 {
-	uint32_t id = t->buckets[prep->hash & t->mask];
+	__builtin_prefetch(&t->buckets[hash & t->mask]);
+}
+
+void flow_prefetch(struct flow_table *t, uint64_t hash)
+{
+	uint32_t id = t->buckets[hash & t->mask];
 
 	if (id)
 		prefetch_flow_hot(slot(t, id));
 }
 
-void flow_prefetch_links(struct flow_table *t, const struct flow_prep *prep)
+void flow_prefetch_links(struct flow_table *t, uint64_t hash)
 {
-	uint32_t id = t->buckets[prep->hash & t->mask];
+	uint32_t id = t->buckets[hash & t->mask];
 	const struct flow *f;
 
 	if (!id)

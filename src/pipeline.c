@@ -28,27 +28,40 @@ enum out_type { OUT_FLOW, OUT_TEXT, OUT_ALERT, OUT_FRAME, OUT_STATS, OUT_DONE };
    it points elsewhere or nowhere (it then stays NULL). */
 #define NO_OFF 0u
 
-/* The part of a packet a worker reads: up to its tunnel layers, which
-   the reader has dealt with (a third of the struct). */
-#define PKT_PART offsetof(struct packet, tun)
+/* The part of a packet a worker reads: up to its pointers into the
+   frame and its tunnel layers, which the reader has dealt with. */
+#define PKT_PART offsetof(struct packet, l3)
 
-/* An inner packet for a worker. After the message's fixed part come the
-   outermost ERSPAN II/III layer with a session id, which the flow
-   records (flow.c), when there is one, then the frame's bytes when the
-   worker reads them: a message is as short as its packet allows, since
-   every byte of it goes from the reader's core to the worker's. */
+/*
+ * An inner packet for a worker. Every byte of a message goes from the
+ * reader's core to the worker's, so a message is as short as its packet
+ * allows: the flow key is not sent, the worker builds it again from the
+ * packet (flow_prep_hashed()), and what most packets do not need
+ * follows the fixed part only when the flags say so, in this order:
+ *   IP_NOW     the clock's time, when it is not the packet's (uint64_t)
+ *   IP_STAMP   the frame's own stamp, when not the packet's (uint64_t)
+ *   IP_ERSPAN  the outermost ERSPAN II/III layer with a session id,
+ *              which the flow records (flow.c) (struct tun_layer)
+ *   IP_BYTES   the frame, for a worker that reads it: a struct in_bytes,
+ *              then its caplen bytes
+ */
 struct in_packet {
 	struct ring_msg h;
-	uint64_t now_us;             /* the clock's time */
-	uint64_t stamp_us;           /* the frame's own */
-	struct flow_prep prep;
+	uint64_t hash;               /* the flow's (flow_prepare()) */
+	uint32_t flags;              /* IP_* */
+	_Alignas(8) unsigned char p[PKT_PART];   /* struct packet's first part */
+};
+
+#define IP_FINDING 0x01u         /* a carrier made it evidence */
+#define IP_NOW     0x02u
+#define IP_STAMP   0x04u
+#define IP_ERSPAN  0x08u
+#define IP_BYTES   0x10u
+
+struct in_bytes {
 	uint32_t caplen;             /* the wire length is p's */
 	int32_t dlt;
 	uint32_t l3_off, payload_off;   /* NO_OFF or offset + 1 */
-	uint8_t finding;             /* a carrier made it evidence */
-	uint8_t has_bytes;
-	uint8_t has_erspan;          /* a struct tun_layer follows */
-	_Alignas(8) unsigned char p[PKT_PART];   /* struct packet's first part */
 };
 
 struct in_ctl {
@@ -286,27 +299,45 @@ static void outq_callbacks(struct outq *q, bool alerts, unsigned ids,
 static void take_packet(struct pworker *pw, const struct in_packet *m)
 {
 	const uint8_t *tail = (const uint8_t *)(m + 1);
-	const uint8_t *bytes;
-	struct frame_record fr;
+	uint32_t flags = m->flags;
+	struct frame_record fr = { .dlt = -1 };
+	struct flow_prep prep;
 	struct packet p;
+	uint64_t now_us;
 
 	memcpy(&p, m->p, PKT_PART);
 	p.ntun = 0;
-	if (m->has_erspan) {
+	p.l3 = p.payload = NULL;
+	now_us = fr.ts_us = p.ts_us;
+	if (flags & IP_NOW) {
+		memcpy(&now_us, tail, sizeof(now_us));
+		tail += sizeof(now_us);
+	}
+	if (flags & IP_STAMP) {
+		memcpy(&fr.ts_us, tail, sizeof(fr.ts_us));
+		tail += sizeof(fr.ts_us);
+	}
+	if (flags & IP_ERSPAN) {
 		memcpy(&p.tun[0], tail, sizeof(p.tun[0]));
 		p.ntun = 1;
 		tail += sizeof(p.tun[0]);
 	}
-	bytes = m->has_bytes ? tail : NULL;
-	fr.bytes = bytes;
-	fr.ts_us = m->stamp_us;
-	fr.caplen = m->caplen;
 	fr.wire_len = p.wire_len;
-	fr.dlt = m->dlt;
-	p.l3 = bytes && m->l3_off != NO_OFF ? bytes + m->l3_off - 1 : NULL;
-	p.payload = bytes && m->payload_off != NO_OFF ?
-		    bytes + m->payload_off - 1 : NULL;
-	worker_routed(pw->w, &p, &m->prep, m->now_us, &fr, m->finding != 0);
+	if (flags & IP_BYTES) {
+		struct in_bytes b;
+
+		memcpy(&b, tail, sizeof(b));
+		tail += sizeof(b);
+		fr.bytes = tail;
+		fr.caplen = b.caplen;
+		fr.dlt = b.dlt;
+		if (b.l3_off != NO_OFF)
+			p.l3 = tail + b.l3_off - 1;
+		if (b.payload_off != NO_OFF)
+			p.payload = tail + b.payload_off - 1;
+	}
+	flow_prep_hashed(&p, m->hash, &prep);
+	worker_routed(pw->w, &p, &prep, now_us, &fr, (flags & IP_FINDING) != 0);
 }
 
 /* One message a reader sent. */
@@ -395,18 +426,18 @@ static size_t take_some(struct pworker *pw, unsigned r)
 {
 	struct ring *in = &pw->q.pl->rd[r].to[pw->k];
 	const struct ring_msg *m, *got[WORKER_AHEAD];
-	const struct flow_prep *preps[WORKER_AHEAD];
+	uint64_t hashes[WORKER_AHEAD];
 	size_t i, n, np;
 
 	for (n = np = 0; n < WORKER_AHEAD && (m = ring_peek(in)); n++) {
 		ring_consume(in, m);
 		got[n] = m;
 		if (m->type == IN_PACKET)
-			preps[np++] = &((const struct in_packet *)
-					(const void *)m)->prep;
+			hashes[np++] = ((const struct in_packet *)
+					(const void *)m)->hash;
 	}
 	if (np > 1 && !pw->q.pl->discard)
-		worker_prefetch(pw->w, preps, np);
+		worker_prefetch(pw->w, hashes, np);
 	for (i = 0; i < n; i++) {
 		/* The messages of the batches to come, a few lines for each
 		   message taken. */
@@ -723,6 +754,7 @@ static void route_packet(void *ctx, const struct packet *p,
 	bool bytes = pl->bytes && fr->bytes;
 	const struct tun_layer *erspan = NULL;
 	struct in_packet *m;
+	uint32_t flags = finding ? IP_FINDING : 0, len = sizeof(*m);
 	uint8_t *tail;
 	uint8_t i;
 
@@ -741,29 +773,49 @@ static void route_packet(void *ctx, const struct packet *p,
 			break;
 		}
 	}
-	m = (struct in_packet *)(void *)in_reserve(rd, k,
-		(uint32_t)(sizeof(*m) + (erspan ? sizeof(*erspan) : 0) +
-			   (bytes ? fr->caplen : 0)), IN_PACKET);
-	m->now_us = now_us;
-	m->stamp_us = fr->ts_us;
-	m->prep = *prep;
-	m->caplen = fr->caplen;
-	m->dlt = fr->dlt;
-	m->finding = finding;
-	m->has_bytes = bytes;
-	m->has_erspan = erspan != NULL;
+	if (now_us != p->ts_us) {
+		flags |= IP_NOW;
+		len += sizeof(now_us);
+	}
+	if (fr->ts_us != p->ts_us) {
+		flags |= IP_STAMP;
+		len += sizeof(fr->ts_us);
+	}
+	if (erspan) {
+		flags |= IP_ERSPAN;
+		len += sizeof(*erspan);
+	}
+	if (bytes) {
+		flags |= IP_BYTES;
+		len += sizeof(struct in_bytes) + fr->caplen;
+	}
+	m = (struct in_packet *)(void *)in_reserve(rd, k, len, IN_PACKET);
+	m->hash = prep->hash;
+	m->flags = flags;
 	memcpy(m->p, p, PKT_PART);
 	tail = (uint8_t *)(m + 1);
+	if (flags & IP_NOW) {
+		memcpy(tail, &now_us, sizeof(now_us));
+		tail += sizeof(now_us);
+	}
+	if (flags & IP_STAMP) {
+		memcpy(tail, &fr->ts_us, sizeof(fr->ts_us));
+		tail += sizeof(fr->ts_us);
+	}
 	if (erspan) {
 		memcpy(tail, erspan, sizeof(*erspan));
 		tail += sizeof(*erspan);
 	}
 	if (bytes) {
-		memcpy(tail, fr->bytes, fr->caplen);
-		m->l3_off = offset_in(fr->bytes, fr->caplen, p->l3);
-		m->payload_off = offset_in(fr->bytes, fr->caplen, p->payload);
-	} else {
-		m->l3_off = m->payload_off = NO_OFF;
+		struct in_bytes b = {
+			.caplen = fr->caplen, .dlt = fr->dlt,
+			.l3_off = offset_in(fr->bytes, fr->caplen, p->l3),
+			.payload_off = offset_in(fr->bytes, fr->caplen,
+						 p->payload),
+		};
+
+		memcpy(tail, &b, sizeof(b));
+		memcpy(tail + sizeof(b), fr->bytes, fr->caplen);
 	}
 	ring_commit(to, &m->h);
 	/* The lines the next messages to k take, made ours meanwhile. */

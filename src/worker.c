@@ -412,19 +412,18 @@ void worker_routed(struct worker *w, const struct packet *p,
 		w->out.frame(w->out.ctx, fr);
 }
 
-void worker_prefetch(struct worker *w, const struct flow_prep *const *preps,
-		     size_t n)
+void worker_prefetch(struct worker *w, const uint64_t *hashes, size_t n)
 {
 	size_t i;
 
 	/* The bucket, then the flow it names, then its list neighbours:
 	   each step reads what the one before asked for. */
 	for (i = 0; i < n; i++)
-		flow_prefetch_bucket(w->ft, preps[i]);
+		flow_prefetch_bucket(w->ft, hashes[i]);
 	for (i = 0; i < n; i++)
-		flow_prefetch(w->ft, preps[i]);
+		flow_prefetch(w->ft, hashes[i]);
 	for (i = 0; i < n; i++)
-		flow_prefetch_links(w->ft, preps[i]);
+		flow_prefetch_links(w->ft, hashes[i]);
 }
 
 void worker_expire(struct worker *w, uint64_t now_us)
@@ -583,9 +582,9 @@ static void drain(struct worker *w, enum drain_how how)
 		done = done > CLOCK_AHEAD ? done - CLOCK_AHEAD : 0;
 	/* A reader's table holds only carriers: the flows are elsewhere. */
 	for (i = 0; i < done && !w->route.packet; i++)
-		flow_prefetch(w->ft, &w->queue[i].prep);
+		flow_prefetch(w->ft, w->queue[i].prep.hash);
 	for (i = 0; i < done && !w->route.packet; i++)
-		flow_prefetch_links(w->ft, &w->queue[i].prep);
+		flow_prefetch_links(w->ft, w->queue[i].prep.hash);
 	for (i = 0; i < done; i++) {
 		struct pipe_item *it = &w->queue[i];
 		uint64_t stamp = it->p.ts_us;
