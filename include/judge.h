@@ -2,7 +2,8 @@
  * judge.h: why a run cannot be trusted, judged once it has ended from
  * the summary's counters and the thresholds of the options (gate.h
  * lists the reasons): an offline run a signal cut short; a live capture
- * whose last packets before the stop were never read; nothing to judge; a capture whose verdicts mean little: TCP seen one way (a SPAN
+ * whose last packets before the stop were never read; nothing to judge;
+ * a capture whose verdicts mean little: TCP seen one way (a SPAN
  * mirroring half the conversation), frames mirrored twice (an
  * overlapping SPAN), packets dropped (a live capture that could not keep
  * up), the interface down; work left undone for want of room.

@@ -45,6 +45,15 @@ static int parse_spec(const char *spec, int *type, int *port)
 	return *port > 0 && *port < 65536 ? 0 : -1;
 }
 
+/* The IPv4 address addr, port port, in *a; -1 when addr is none. */
+static int addr_of(const char *addr, int port, struct sockaddr_in *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->sin_family = AF_INET;
+	a->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, addr, &a->sin_addr) == 1 ? 0 : -1;
+}
+
 static int serve(int seconds, int nspec, char **spec)
 {
 	struct pollfd pf[MAX_FDS];
@@ -130,10 +139,7 @@ static int send_one(const char *addr, const char *spec, const char *payload,
 
 	if (parse_spec(spec, &type, &port) != 0)
 		return 2;
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, addr, &a.sin_addr) != 1)
+	if (addr_of(addr, port, &a) != 0)
 		return 2;
 	fd = socket(AF_INET, type, 0);
 	if (fd < 0)
@@ -167,10 +173,7 @@ static int burst(const char *addr, const char *spec, long count)
 	if (parse_spec(spec, &type, &port) != 0 || type != SOCK_DGRAM ||
 	    count < 1)
 		return 2;
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, addr, &a.sin_addr) != 1)
+	if (addr_of(addr, port, &a) != 0)
 		return 2;
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0)
