@@ -28,7 +28,8 @@ int digest_sha1(const void *buf, size_t len, uint8_t out[DIGEST_SHA1_LEN]);
 /* len bytes at d as lower-case hex into hex (2 * len + 1 bytes). */
 void digest_hex(const uint8_t *d, size_t len, char *hex);
 
-/* digest_sha256() written as hex; the same return value. */
+/* digest_sha256() written as hex; the same return value, and hex ""
+   when it fails (a provenance then says "unavailable"). */
 int digest_sha256_hex(const void *buf, size_t len, char hex[DIGEST_SHA256_HEX]);
 
 #endif

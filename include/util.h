@@ -5,9 +5,11 @@
 #ifndef IMPWATCH_UTIL_H
 #define IMPWATCH_UTIL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "decode.h"
 
@@ -76,5 +78,8 @@ void fmt_milli_pct(uint32_t milli, char buf[16]);
    -1 (out does not exist yet, is no regular file, or is none of them).
    An output opened there would spoil the input before it is read. */
 long path_is_input(const char *out, const char *const *inputs, size_t n);
+
+/* Whether two stat results are one regular file (device and inode). */
+bool same_regular(const struct stat *a, const struct stat *b);
 
 #endif

@@ -214,8 +214,7 @@ static int load_source(struct catalogue *c, const char *name, const char *buf,
 	}
 	s->embedded = embedded;
 	s->override = override;
-	if (digest_sha256_hex(buf, len, s->sha256) != 0)
-		s->sha256[0] = '\0';
+	(void)digest_sha256_hex(buf, len, s->sha256);
 	if (catalogue_parse(c, name, buf, len, override, err) != 0)
 		return -1;
 	c->n_sources++;

@@ -54,8 +54,10 @@ int digest_sha256_hex(const void *buf, size_t len, char hex[DIGEST_SHA256_HEX])
 {
 	uint8_t d[DIGEST_SHA256_LEN];
 
-	if (digest_sha256(buf, len, d) != 0)
+	if (digest_sha256(buf, len, d) != 0) {
+		hex[0] = '\0';
 		return -1;
+	}
 	digest_hex(d, sizeof d, hex);
 	return 0;
 }

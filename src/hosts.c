@@ -443,8 +443,8 @@ struct hosts *hosts_load(const char *path, FILE *err)
 	h = hosts_parse(path, buf, len, err);
 	/* The very bytes parsed, for the provenance: never the file read
 	   again, which may have been replaced since. */
-	if (h && digest_sha256_hex(buf, len, h->sha256) != 0)
-		h->sha256[0] = '\0';
+	if (h)
+		(void)digest_sha256_hex(buf, len, h->sha256);
 	free(buf);
 	return h;
 }

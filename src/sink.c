@@ -54,13 +54,6 @@ static const char *const out_what[OUT_COUNT] = {
 	"the graph"
 };
 
-/* Whether two stat results are one regular file. */
-static bool same_regular(const struct stat *a, const struct stat *b)
-{
-	return S_ISREG(a->st_mode) && S_ISREG(b->st_mode) &&
-	       a->st_dev == b->st_dev && a->st_ino == b->st_ino;
-}
-
 /* Whether path is the regular file open on fd (the same device and
    inode, by whatever name). Only a regular file is truncated on open. */
 static bool same_regular_file(int fd, const char *path)

@@ -192,9 +192,14 @@ long path_is_input(const char *out, const char *const *inputs, size_t n)
 
 		if ((std ? fstat(STDIN_FILENO, &is) : stat(inputs[i], &is)) != 0)
 			continue;
-		if (S_ISREG(is.st_mode) && is.st_dev == os.st_dev &&
-		    is.st_ino == os.st_ino)
+		if (same_regular(&os, &is))
 			return (long)i;
 	}
 	return -1;
+}
+
+bool same_regular(const struct stat *a, const struct stat *b)
+{
+	return S_ISREG(a->st_mode) && S_ISREG(b->st_mode) &&
+	       a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
