@@ -1008,6 +1008,8 @@ static int run_open(struct run *r, struct dpi **dpi,
 		alerts = false;
 	}
 	if (r->threads > 1) {
+		if (!r->live)
+			pipeline_batch();
 		r->pl = pipeline_new(&r->eng, *dpi, r->early, r->threads,
 				     run_readers(o), r->sink, alerts,
 				     o->reader_only, stderr);

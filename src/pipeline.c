@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -884,6 +885,14 @@ void pipeline_stats(struct pipeline *pl)
 	wait_workers(pl, false);
 	if (!pl->threaded)
 		worker_post_stats(pl->rd[0].w);
+}
+
+void pipeline_batch(void)
+{
+	struct sched_param sp = { .sched_priority = 0 };
+
+	if (sched_getscheduler(0) == SCHED_OTHER)
+		(void)sched_setscheduler(0, SCHED_BATCH, &sp);
 }
 
 /* ---- reader threads ---------------------------------------------------- */

@@ -547,6 +547,40 @@ TO=10 check waivers-fifo 2 'not a regular file \(a FIFO\)' \
 	"$bin" -q --waivers "$tmp/w.fifo" -r "$tls"
 check waivers-missing 2 'No such file' "$bin" -q --waivers "$tmp/nope" -r "$tls"
 
+# Reading a capture with flow workers, every thread of the run is
+# SCHED_BATCH, so that a woken thread does not preempt a busy one
+# (pipeline_batch()). With one worker, or when the run was started under
+# another policy than the default, the policy is left alone. The capture
+# is a FIFO that holds the run open while its threads are looked at.
+sched_policies() {
+	for _s in /proc/"$1"/task/*/stat; do
+		sed 's/.*) //' "$_s" 2>/dev/null | awk '{ print $39 }'
+	done | sort | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }'
+}
+_p0=$(sed 's/.*) //' /proc/$$/stat | awk '{ print $39 }')
+mkfifo "$tmp/sched.fifo"
+for t in 1 2; do
+	_want="$_p0 x1" _tasks=1
+	if [ $t = 2 ]; then
+		_tasks=3
+		if [ "$_p0" = 0 ]; then _want="3 x3"; else _want="$_p0 x3"; fi
+	fi
+	"$bin" -q --threads $t -r "$tmp/sched.fifo" >/dev/null 2>&1 &
+	_pid=$!
+	exec 3>"$tmp/sched.fifo"
+	pcap_header 1 >&3
+	_i=0
+	while [ $_i -lt 100 ] && [ "$(ls /proc/$_pid/task 2>/dev/null | wc -l)" -lt $_tasks ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	sleep 0.2
+	_pol=$(sched_policies $_pid)
+	exec 3>&-
+	wait $_pid
+	assert "sched-threads-$t (policies $_pol, want $_want)" "$_pol" = "$_want"
+done
+
 # The Community ID is on every record of each format that shows it
 # (JSON flows and alerts, ECS flow and alert events, CSV rows) when that
 # format is the run's only output, with one flow worker and with two.

@@ -703,6 +703,12 @@ PY
 	imp_real=$(pgrep -n -f -- "-i veth-s$$ -i veth-u$$ -q" 2>/dev/null)
 	readers=$(cat /proc/"${imp_real:-0}"/task/*/comm 2>/dev/null | grep -c '^impwatch-rd')
 	[ "$readers" -eq 2 ] && ok || bad tap-readers "${readers:-no} reader threads, want one per interface (2)"
+	# Live, the run's threads keep the default policy: a reader must reach
+	# the kernel's ring at once (pipeline_batch() is for files).
+	pols=$(for s in /proc/"${imp_real:-0}"/task/*/stat; do
+		sed 's/.*) //' "$s" 2>/dev/null | awk '{ print $39 }'
+	done | sort -u | tr '\n' ' ')
+	[ "$pols" = "0 " ] && ok || bad tap-sched "scheduling policies '$pols', want 0 (SCHED_OTHER) alone"
 	tap_replay c2s
 	tap_replay s2c
 	wait_packets 6
