@@ -31,6 +31,9 @@ typedef void (*progress_fn)(void *ctx, uint64_t done, uint64_t total);
 struct file_reader;
 struct file_reader *file_reader_new(void);
 void file_reader_free(struct file_reader *rd);
+/* The buffer rd reads each file through (for tests: it starts on a
+   page, capture.c says why). */
+const void *file_reader_buffer(const struct file_reader *rd);
 
 /*
  * Read every record of one capture file through reader rd. fs->name must

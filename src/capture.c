@@ -25,8 +25,13 @@
    read the file at all. A reader has one file open at a time, so one
    buffer for files; standard input keeps its own, since what it holds
    unread must survive the files read between two "-". Both are the
-   reader's: nothing here is shared between readers. */
+   reader's: nothing here is shared between readers.
+   Each starts on a page. read() copies the file into it, and a copy to
+   malloc()'s block, 16 bytes past a page, splits every line it writes:
+   300 MB mixed capture, --no-dpi, the kernel's copy took 1,080 to 1,670
+   samples of a run against some 690 (perf), the run 10 to 20 ms more. */
 #define READ_BUFFER (1u << 18)
+#define READ_ALIGN  4096u
 
 struct file_reader {
 	char *file_buf;         /* READ_BUFFER, behind each file in turn */
@@ -40,12 +45,17 @@ struct file_reader *file_reader_new(void)
 
 	if (!rd)
 		return NULL;
-	rd->file_buf = malloc(READ_BUFFER);
+	rd->file_buf = aligned_alloc(READ_ALIGN, READ_BUFFER);
 	if (!rd->file_buf) {
 		free(rd);
 		return NULL;
 	}
 	return rd;
+}
+
+const void *file_reader_buffer(const struct file_reader *rd)
+{
+	return rd->file_buf;
 }
 
 void file_reader_free(struct file_reader *rd)
@@ -109,7 +119,7 @@ static pcap_t *open_offline(struct file_reader *rd, const char *fname,
 		   input named twice keeps the buffer it was given (none,
 		   stdio's own, when there was no memory for one). */
 		if (!rd->stdin_buffered && !rd->stdin_buf &&
-		    (rd->stdin_buf = malloc(READ_BUFFER)) != NULL &&
+		    (rd->stdin_buf = aligned_alloc(READ_ALIGN, READ_BUFFER)) != NULL &&
 		    setvbuf(fp, rd->stdin_buf, _IOFBF, READ_BUFFER) == 0)
 			rd->stdin_buffered = true;
 	} else {

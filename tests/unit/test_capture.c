@@ -93,6 +93,19 @@ static void test_two_readers(void **state)
 	unlink(b);
 }
 
+/* The buffer a file is read through starts on a page: the kernel
+   copies each file into it, and on the benchmark's machine a copy into
+   malloc()'s 16-byte offset took 60% more of its time (capture.c). */
+static void test_buffer_aligned(void **state)
+{
+	struct file_reader *rd = file_reader_new();
+
+	(void)state;
+	assert_non_null(rd);
+	assert_int_equal((uintptr_t)file_reader_buffer(rd) % 4096, 0);
+	file_reader_free(rd);
+}
+
 /* Standard input read through a reader, which is then freed: stdin
    gives its buffer back and reads on without it. */
 static void test_stdin(void **state)
@@ -118,6 +131,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_readers),
 		cmocka_unit_test(test_stdin),
+		cmocka_unit_test(test_buffer_aligned),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
