@@ -552,9 +552,13 @@ check waivers-missing 2 'No such file' "$bin" -q --waivers "$tmp/nope" -r "$tls"
 # (pipeline_batch()). With one worker, or when the run was started under
 # another policy than the default, the policy is left alone. The capture
 # is a FIFO that holds the run open while its threads are looked at.
+# The run's threads: the calling thread and the flow workers (a
+# sanitizer's own thread is not the run's).
 sched_policies() {
-	for _s in /proc/"$1"/task/*/stat; do
-		sed 's/.*) //' "$_s" 2>/dev/null | awk '{ print $39 }'
+	for _t in /proc/"$1"/task/*; do
+		[ "${_t##*/}" = "$1" ] || grep -q '^impwatch-fw' "$_t/comm" 2>/dev/null ||
+			continue
+		sed 's/.*) //' "$_t/stat" 2>/dev/null | awk '{ print $39 }'
 	done | sort | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }'
 }
 _p0=$(sed 's/.*) //' /proc/$$/stat | awk '{ print $39 }')
