@@ -23,11 +23,6 @@ struct judge_facts {
 	                            (files unread or not finished); 0: none */
 	uint64_t tcp_judged;     /* TCP flows judged for one-way mirroring */
 	uint64_t tcp_one_way;    /* ... and seen in one direction only */
-	const char *end_not_read;   /* live: the interfaces ("eth1,eth2")
-	                               whose drain at the stop was cut at
-	                               LIVE_DRAIN_MS still reading packets
-	                               from before it; NULL: none */
-	uint64_t end_read;          /* the frames those drains read */
 };
 
 /*

@@ -89,6 +89,13 @@ struct live_stats {
 	uint64_t went_down;     /* times the interface went down */
 	uint64_t down_us;       /* time it was down, the current period too */
 	bool down;              /* down now */
+	/* At a stop (a signal, --duration): the interfaces ("eth1,eth2")
+	   whose drain was cut at LIVE_DRAIN_MS still reading packets from
+	   before it, so the rest of their kernel rings was neither read nor
+	   counted as dropped (main.c, drain_live()); NULL: none, or not
+	   stopped yet. end_read: the frames those drains read. */
+	const char *end_not_read;
+	uint64_t end_read;
 };
 
 /* Everything the summary reports besides the flows themselves. */

@@ -705,6 +705,14 @@ static void html_health(FILE *o, const struct html_page *p)
 			s->live->went_down == 1 ? "" : "s",
 			(double)s->live->down_us / 1e6);
 	}
+	if (s->live && s->live->end_not_read) {
+		fputs("<tr><th>End not read</th><td>", o);
+		html_escape(o, s->live->end_not_read);
+		fprintf(o, ": %llu frames read in the %u ms after the stop, the "
+			"rest neither read nor counted as dropped</td></tr>\n",
+			(unsigned long long)s->live->end_read,
+			(unsigned)LIVE_DRAIN_MS);
+	}
 	if (s->work.dpi)
 		fprintf(o, "<tr><th>Not inspected by nDPI</th><td>%llu</td></tr>\n",
 			(unsigned long long)(s->work.dpi_st.over_cap +

@@ -189,14 +189,14 @@ void judge_reasons(struct run_stats *s, struct gate *g,
 			    (double)s->live->down_us / 1e6);
 	/* Traffic never judged, as an interrupted run's: what was read is
 	   judged as a run stopped earlier would be (main.c, drain_live()). */
-	if (f->end_not_read)
+	if (s->live->end_not_read)
 		gate_inconclusive(g, GR_END_NOT_READ, "the capture's end was not "
 				  "read on %s: %u ms after the stop its drain still "
 				  "found packets from before it (%llu read in the "
 				  "drain); the rest was neither read nor counted as "
 				  "dropped: the reader was behind (capture less with "
-				  "-f, --no-dpi, more CPU)", f->end_not_read,
+				  "-f, --no-dpi, more CPU)", s->live->end_not_read,
 				  (unsigned)LIVE_DRAIN_MS,
-				  (unsigned long long)f->end_read);
+				  (unsigned long long)s->live->end_read);
 }
 

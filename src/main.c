@@ -98,8 +98,7 @@ struct run {
 	size_t n_live;
 	char ifnames[LIVE_IFACES_MAX * 24];    /* "eth1,eth2" for reports */
 	char cut[LIVE_IFACES_MAX * 24];        /* those whose drain was cut
-	                                          (end_not_read()) */
-	uint64_t cut_read;                     /* frames their drains read */
+	                                          (end_not_read()), in ls */
 	struct live_stats ls;
 	struct capset caps[LIVE_IFACES_MAX];   /* who reads which -i */
 	size_t n_caps;
@@ -446,9 +445,9 @@ static bool run_interrupted(const struct run *r)
 	return false;
 }
 
-/* The interfaces whose drain at the stop was cut (drain_live()), in
-   r->cut for the gate, each said on standard error (the journal, for a
-   sensor not run as a gate). After the readers ended. */
+/* The interfaces whose drain at the stop was cut (drain_live()), in the
+   capture's counters for the summary and the gate (r->ls), each said on
+   standard error too (the journal). After the readers ended. */
 static void end_not_read(struct run *r)
 {
 	size_t i, j, at = 0;
@@ -470,15 +469,15 @@ static void end_not_read(struct run *r)
 					       "%s%s", at ? "," : "", name);
 			if (at >= sizeof(r->cut))
 				at = sizeof(r->cut) - 1;
-			r->cut_read += cs->dr[j].frames;
+			r->ls.end_read += cs->dr[j].frames;
 		}
 	}
+	r->ls.end_not_read = r->cut[0] ? r->cut : NULL;
 }
 
 /* Why this run cannot be trusted (judge.c), with what only the run
-   knows: the signal that cut it short, the interfaces whose capture's
-   end was not read, and the TCP flows the report judged for one-way
-   mirroring. */
+   knows: the signal that cut it short, and the TCP flows the report
+   judged for one-way mirroring. */
 static void judge_run(struct run *r, struct run_stats *s, struct gate *g,
 		      bool interrupted)
 {
@@ -486,8 +485,6 @@ static void judge_run(struct run *r, struct run_stats *s, struct gate *g,
 
 	f.stopped_by = interrupted ? stop_flag : 0;
 	sink_one_way(r->sink, &f.tcp_judged, &f.tcp_one_way);
-	f.end_not_read = r->cut[0] ? r->cut : NULL;
-	f.end_read = r->cut_read;
 	judge_reasons(s, g, r->opt, &f);
 }
 

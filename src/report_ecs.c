@@ -723,6 +723,11 @@ static void build_summary(struct report *r, const void *arg,
 		jw_u64(w, "went_down", s->live->went_down);
 		jw_u64(w, "down_us", s->live->down_us);
 		jw_bool(w, "down", s->live->down);
+		/* ECS leaves out what is not there: only when cut. */
+		if (s->live->end_not_read) {
+			jw_str(w, "end_not_read", s->live->end_not_read);
+			jw_u64(w, "end_read_frames", s->live->end_read);
+		}
 		jw_obj_end(w);
 	}
 	ecs_provenance(r, d);

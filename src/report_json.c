@@ -1064,6 +1064,10 @@ static void json_summary_record(struct report *r, const struct run_stats *s,
 		jw_u64(w, "went_down", s->live->went_down);
 		jw_fixed(w, "down_seconds", (double)s->live->down_us / 1e6, 1);
 		jw_bool(w, "down", s->live->down);
+		/* Always there, as the counters are: null and 0 when the
+		   end of every interface was read. */
+		jw_str(w, "end_not_read", s->live->end_not_read);
+		jw_u64(w, "end_read_frames", s->live->end_read);
 		jw_obj_end(w);
 	}
 	jw_provenance(w, r, s, lists_apart);

@@ -173,6 +173,12 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 			s->live->went_down == 1 ? "" : "s",
 			(double)s->live->down_us / 1e6,
 			s->live->down ? "; down at the end" : "");
+	if (s->live && s->live->end_not_read)
+		fprintf(o, "    end not read  %s: %llu frames read in the %u ms "
+			"after the stop, the rest neither read nor counted as "
+			"dropped\n", s->live->end_not_read,
+			(unsigned long long)s->live->end_read,
+			(unsigned)LIVE_DRAIN_MS);
 	fmt_bytes(s->work.bytes, b);
 	fprintf(o, "  packets         %llu\n", (unsigned long long)s->work.packets);
 	fprintf(o, "  bytes           %llu (%s)\n", (unsigned long long)s->work.bytes, b);

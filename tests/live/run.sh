@@ -182,6 +182,10 @@ for t in 1 4; do
 	rc=$?
 	[ "$rc" -eq 0 ] && tail -n 1 "$tmp/out" | grep -q '"type":"summary"' && ok ||
 		bad "duration-threads-$t" "exit $rc, or no summary"
+	# Its end was read (a quiet link): the capture object says so.
+	jis 'select(.type == "summary") | .capture | has("end_not_read") and
+		.end_not_read == null and .end_read_frames == 0' "$tmp/out" && ok ||
+		bad "duration-threads-$t-end" "want end_not_read null and end_read_frames 0: $(jval 'select(.type == "summary") | .capture' "$tmp/out")"
 done
 grep -q '"threads":4' "$tmp/out" && ok || bad duration-threads-summary "the summary does not say 4 workers"
 # --count: exactly that many packets, then the summary.
@@ -252,6 +256,7 @@ rc=$?
 has quiet-validate-why "$tmp/out" '"inconclusive":\[\{"reason":"no-packets","why":"no packets: none captured on veth-s[0-9]+"\}\],"validate":"inconclusive","exit_status":3\}$'
 has quiet-validate-html "$tmp/live.html" '^<div class="verdict inconclusive" id="verdict">INCONCLUSIVE: no packets \(exit 3\)<p class="why">no packets: none captured on veth-s[0-9]+</p>'
 has quiet-validate-html-iface "$tmp/live.html" '<tr><th>Captured on</th><td>veth-s[0-9]+, 20[0-9-]+T[0-9:.]+Z to 20[0-9-]+T[0-9:.]+Z</td></tr>'
+hasnt quiet-validate-html-end "$tmp/live.html" 'End not read'
 
 # --report-every keeps reporting on silence, and an idle UDP flow is
 # written by its idle timeout with no packet after it.
@@ -277,6 +282,9 @@ c udp:9999 "alert me" >/dev/null 2>&1
 wait_for "$tmp/out" '^alert .* undocumented udp 192\.0\.2\.20:[0-9]+ -> 192\.0\.2\.10:9999: ' 10 && ok ||
 	bad text-alert "no alert line while running"
 stop_imp
+# Its summary's Capture section has the interface, and no end unread.
+has text-capture "$tmp/out" "^  interface       veth-s$$: received [0-9]+,"
+hasnt text-end-read "$tmp/out" 'end not read'
 # --alert-file -: text alert lines on standard error as they happen; the
 # JSON report keeps its alert records too.
 fresh "$tmp/out" "$tmp/err"
@@ -311,6 +319,10 @@ stop_imp
 	[ "$(jq -c 'select(.event.dataset == "impwatch.summary" or .event.dataset == "impwatch.stats") |
 		select(.observer.ingress.interface.name != "veth-s'$$'")' "$tmp/out" | wc -l)" -eq 0 ] && ok ||
 	bad ecs-records "want one flow record; stats and summary naming the interface"
+# Its end was read: the capture's counters, and nothing of an end unread.
+jis 'select(.event.dataset == "impwatch.summary") | .impwatch.capture |
+	has("received") and (has("end_not_read") or has("end_read_frames") | not)' \
+	"$tmp/out" && ok || bad ecs-end-read "$(jval 'select(.event.dataset == "impwatch.summary") | .impwatch.capture' "$tmp/out")"
 if [ -x /usr/bin/python3 ]; then
 	/usr/bin/python3 "$(dirname "$0")/../records/ecs_check.py" \
 		"$(dirname "$0")/../records/ecs_schema.json" "$tmp/out" >"$tmp/err" && ok ||
@@ -511,21 +523,31 @@ drain_held() {
 # The drain cut: a reader behind at the stop (a burst just before it, a
 # loaded machine) has more in the kernel's ring than it reads in
 # LIVE_DRAIN_MS, and what is left is neither read nor counted as
-# dropped: a gate must not pass on it. As the drain begins, 12,000
-# numbered datagrams go to udp/5060 (documented, nothing listens: they
-# are the only traffic the filter passes), three reads of 4096 frames
-# (LIVE_BATCH); impwatch is held 2.5 s after the drain's first read, so
-# that the read after it is past LIVE_DRAIN_MS (2 s). Unread frames are
-# seen in the summary (received by the kernel, more than the packets
-# impwatch read): then --validate must be inconclusive (exit 3, reason
-# end-not-read), not PASS. When impwatch read them all after all (the
-# first read took more than planned), the case is not tested.
-drain_cut() {
-	fresh "$tmp/out" "$tmp/err" "$tmp/gdb.log"
-	ip netns exec "$ns_s" timeout -k 5 60 "$bin" -i veth-s$$ -q --format json \
-		--validate --no-dpi --report-every 1 -f 'udp port 5060' >"$tmp/out" 2>"$tmp/err" &
+# dropped: a gate must not pass on it, and no report may keep quiet
+# about it. As the drain begins, 12,000 numbered datagrams go to
+# udp/5060 (documented, nothing listens: they are the only traffic the
+# filter passes, so every packet read was read in the drain), three
+# reads of 4096 frames (LIVE_BATCH); impwatch is held 2.5 s after the
+# drain's first read, so that the read after it is past LIVE_DRAIN_MS
+# (2 s). Unread frames are seen in a JSON summary (received by the
+# kernel, more than the packets impwatch read); other formats are
+# judged by impwatch's own line on standard error, which the JSON
+# case checks against those counters. When impwatch read them all
+# after all (the first read took more than planned), the case is not
+# tested.
+# drain_cut_run FORMAT STATS [ARG...]: the run, held; STATS: the line
+# of an interim report that says the capture is on. Sets rc, held and
+# cut (the interface named on standard error, or empty).
+drain_cut_run() {
+	_dc_fmt=$1
+	_dc_stats=$2
+	shift 2
+	fresh "$tmp/out" "$tmp/err" "$tmp/gdb.log" "$tmp/cut.html"
+	ip netns exec "$ns_s" timeout -k 5 60 "$bin" -i veth-s$$ -q \
+		--format "$_dc_fmt" --no-dpi --report-every 1 -f 'udp port 5060' \
+		"$@" >"$tmp/out" 2>"$tmp/err" &
 	imp_pid=$!
-	wait_for "$tmp/out" '"type":"stats"' 10
+	wait_for "$tmp/out" "$_dc_stats" 10
 	real=$(imp_child)
 	[ -n "$real" ] && HOLD_S=2.5 \
 		HOLD_SEND="ip netns exec $ns_c timeout 10 $peer burst 192.0.2.10 udp:5060 12000" \
@@ -538,26 +560,78 @@ drain_cut() {
 	imp_pid=
 	wait "$gdb_pid"
 	held=$(sed -n 's/^impwatch-hold: held after //p' "$tmp/gdb.log")
+	cut=$(sed -n "s/^impwatch: \(veth-s$$\): the capture's end was not read.*/\1/p" "$tmp/err")
+}
+# drain_cut NAME [ARG...]: JSON, judged by the summary's counters. The
+# capture object names the interface, and the frames the drain read
+# there: all the packets of the run. With --validate the gate is
+# inconclusive (reason end-not-read, exit 3), without it the run is how
+# a sensor stops (exit 0, no reason). The HTML report says it too.
+drain_cut() {
+	_dc_name=$1
+	shift
+	drain_cut_run json '"type":"stats"' --html "$tmp/cut.html" "$@"
 	read=$(jval 'select(.type == "summary") | .packets' "$tmp/out")
 	received=$(jval 'select(.type == "summary") | .capture.received' "$tmp/out")
+	case " $* " in
+	*" --validate "*) want=3 why='["end-not-read"]' ;;
+	*) want=0 why='[]' ;;
+	esac
 	if [ -z "$held" ]; then
-		bad drain-cut "the debugger did not hold impwatch in its drain"
+		bad "$_dc_name" "the debugger did not hold impwatch in its drain"
 		show "$tmp/gdb.log" 5 '  ! '
 	elif [ "${read:-0}" -ge "${received:-0}" ]; then
-		echo "live: drain-cut: impwatch read all ${received:-?} frames (first read $held): not tested"
+		echo "live: $_dc_name: impwatch read all ${received:-?} frames (first read $held): not tested"
 	else
-		[ "$rc" -eq 3 ] &&
-			jis 'select(.type == "summary") | .inconclusive | map(.reason) == ["end-not-read"]' "$tmp/out" &&
-			grep -Eq '"inconclusive":\[\{"reason":"end-not-read","why":"the capture.s end was not read on veth-s[0-9]+: [^"]*"\}\],"validate":"inconclusive","exit_status":3\}$' "$tmp/out" &&
+		[ "$rc" -eq "$want" ] &&
+			jis 'select(.type == "summary") | .inconclusive | map(.reason) == '"$why" "$tmp/out" &&
 			grep -q "^impwatch: veth-s$$: the capture's end was not read" "$tmp/err" && ok ||
-			bad drain-cut "exit $rc (want 3), $read of $received frames read (first read $held), inconclusive: $(jval 'select(.type == "summary") | .inconclusive | map(.reason) | join(",")' "$tmp/out")"
+			bad "$_dc_name" "exit $rc (want $want), $read of $received frames read (first read $held), inconclusive: $(jval 'select(.type == "summary") | .inconclusive | map(.reason) | join(",")' "$tmp/out")"
+		[ "$want" -eq 0 ] || has "$_dc_name-why" "$tmp/out" \
+			'"inconclusive":\[\{"reason":"end-not-read","why":"the capture.s end was not read on veth-s[0-9]+: [^"]*"\}\],"validate":"inconclusive","exit_status":3\}$'
+		jis 'select(.type == "summary") | .capture |
+			.end_not_read == "veth-s'$$'" and .end_read_frames == '"$read" "$tmp/out" && ok ||
+			bad "$_dc_name-capture" "the summary's capture object does not name veth-s$$ with the $read frames its drain read: $(jval 'select(.type == "summary") | .capture' "$tmp/out")"
+		has "$_dc_name-html" "$tmp/cut.html" "^<tr><th>End not read</th><td>veth-s$$: $read frames read in the 2000 ms after the stop, "
 	fi
+}
+# drain_cut_said NAME: after drain_cut_run in another format: true when
+# standard error says the end was not read (and the run exited 0, as a
+# sensor stops), for the case to check that its summary says so too.
+drain_cut_said() {
+	if [ -z "$held" ]; then
+		bad "$1" "the debugger did not hold impwatch in its drain"
+		show "$tmp/gdb.log" 5 '  ! '
+	elif [ -z "$cut" ]; then
+		echo "live: $1: impwatch read the end (first read $held): not tested"
+	elif [ "$rc" -ne 0 ]; then
+		bad "$1" "exit $rc, want 0"
+	else
+		return 0
+	fi
+	return 1
 }
 if command -v gdb >/dev/null 2>&1; then
 	drain_held drain-preempted TERM
 	drain_held drain-preempted-int INT --threads 1
 	drain_held drain-preempted-duration end --duration 6
-	drain_cut
+	drain_cut drain-cut --validate
+	drain_cut drain-cut-report
+	drain_cut_run ecs '"dataset":"impwatch.stats"'
+	if drain_cut_said drain-cut-ecs; then
+		jis 'select(.event.dataset == "impwatch.summary") |
+			.impwatch.capture | .end_not_read == "'"$cut"'" and
+			.end_read_frames > 0' "$tmp/out" && ok ||
+			bad drain-cut-ecs "the ECS summary's impwatch.capture does not name $cut: $(jval 'select(.event.dataset == "impwatch.summary") | .impwatch.capture' "$tmp/out")"
+		[ -x /usr/bin/python3 ] && /usr/bin/python3 \
+			"$(dirname "$0")/../records/ecs_check.py" \
+			"$(dirname "$0")/../records/ecs_schema.json" "$tmp/out" \
+			>"$tmp/ecs.err" && ok ||
+			bad drain-cut-ecs-schema "$(head -3 "$tmp/ecs.err")"
+	fi
+	drain_cut_run text '^stats '
+	drain_cut_said drain-cut-text &&
+		has drain-cut-text "$tmp/out" "^    end not read  $cut: [1-9][0-9]* frames read in the 2000 ms after the stop, the rest neither read nor counted as dropped\$"
 else
 	failed drain-preempted "gdb not installed (make deps installs it)"
 fi

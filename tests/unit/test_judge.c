@@ -204,8 +204,8 @@ static void test_end_not_read(void **state)
 	judge(&r);
 	assert_false(gate_any(&r.g));
 
-	r.f.end_not_read = "eth2";
-	r.f.end_read = 8192;
+	ls.end_not_read = "eth2";
+	ls.end_read = 8192;
 	judge(&r);
 	assert_true(gate_has(&r.g, GR_END_NOT_READ));
 	assert_string_equal(r.g.why[GR_END_NOT_READ], "the capture's end was "
