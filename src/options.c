@@ -72,8 +72,10 @@ static const char *const titles[OPTS_COUNT] = {
 static const char *const notes[OPTS_COUNT] = {
 	[OPTS_LIVE] =
 "  SIGINT or SIGTERM end the capture: what the kernel still holds is read\n"
-"  (at most 2 s: more left unread is said, and --validate is inconclusive),\n"
-"  every live flow is reported (end reason shutdown), then the summary.\n"
+"  (at most " OPT_STR(LIVE_DRAIN_MS) " ms: an end left unread is named in the "
+"summary and\n"
+"  on standard error, and --validate is inconclusive), every live flow is\n"
+"  reported (end reason shutdown), then the summary.\n"
 "  Reading files, they interrupt the run: flows end shutdown, the summary\n"
 "  names the files not read or not finished, and the run is inconclusive\n"
 "  (exit 3; 1 when --validate findings were already seen).\n"
