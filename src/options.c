@@ -71,14 +71,13 @@ static const char *const titles[OPTS_COUNT] = {
 /* What a section ends with, after its rows. */
 static const char *const notes[OPTS_COUNT] = {
 	[OPTS_LIVE] =
-"  SIGINT or SIGTERM end the capture: what the kernel still holds is read\n"
-"  (at most " OPT_STR(LIVE_DRAIN_MS) " ms: an end left unread is named in the "
-"summary and\n"
-"  on standard error, and --validate is inconclusive), every live flow is\n"
-"  reported (end reason shutdown), then the summary.\n"
-"  Reading files, they interrupt the run: flows end shutdown, the summary\n"
-"  names the files not read or not finished, and the run is inconclusive\n"
-"  (exit 3; 1 when --validate findings were already seen).\n"
+"  SIGINT, SIGTERM or --duration end the capture: what the kernel still\n"
+"  holds is read (at most " OPT_STR(LIVE_DRAIN_MS) " ms: an end left unread is named in the\n"
+"  summary and on standard error, and --validate is inconclusive), every\n"
+"  live flow is reported (end reason shutdown), then the summary.\n"
+"  Reading files, SIGINT and SIGTERM interrupt the run: flows end shutdown,\n"
+"  the summary names the files not read or not finished, and the run is\n"
+"  inconclusive (exit 3; 1 when --validate findings were already seen).\n"
 "  SIGHUP reopens the report and alert files. An interface that goes down\n"
 "  is waited for, and noted in the summary and capture health.\n",
 	[OPTS_DPI] =
