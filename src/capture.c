@@ -119,7 +119,8 @@ static pcap_t *open_offline(struct file_reader *rd, const char *fname,
 		   input named twice keeps the buffer it was given (none,
 		   stdio's own, when there was no memory for one). */
 		if (!rd->stdin_buffered && !rd->stdin_buf &&
-		    (rd->stdin_buf = aligned_alloc(READ_ALIGN, READ_BUFFER)) != NULL &&
+		    (rd->stdin_buf = aligned_alloc(READ_ALIGN,
+						   READ_BUFFER)) != NULL &&
 		    setvbuf(fp, rd->stdin_buf, _IOFBF, READ_BUFFER) == 0)
 			rd->stdin_buffered = true;
 	} else {

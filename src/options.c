@@ -72,7 +72,8 @@ static const char *const titles[OPTS_COUNT] = {
 static const char *const notes[OPTS_COUNT] = {
 	[OPTS_LIVE] =
 "  SIGINT, SIGTERM or --duration end the capture: what the kernel still\n"
-"  holds is read (at most " OPT_STR(LIVE_DRAIN_MS) " ms: an end left unread is named in the\n"
+"  holds is read (at most " OPT_STR(LIVE_DRAIN_MS)
+" ms: an end left unread is named in the\n"
 "  summary and on standard error, and --validate is inconclusive), every\n"
 "  live flow is reported (end reason shutdown), then the summary.\n"
 "  Reading files, SIGINT and SIGTERM interrupt the run: flows end shutdown,\n"
