@@ -66,7 +66,7 @@ enum tunnel_kind {
 	X(DERR_IPV6_BAD_VERSION, "ipv6-bad-version",   "IPv6 ethertype but version is not 6") \
 	X(DERR_IPV6_LEN_OVER_CAP,"ipv6-len-over-cap",  "IPv6 payload length claims more than was captured") \
 	X(DERR_IPV6_EXT_TRUNC,   "ipv6-ext-truncated", "IPv6 extension header cut short") \
-	X(DERR_IPV6_EXT_TOO_MANY,"ipv6-ext-too-many",  "more IPv6 extension headers than the limit") \
+	X(DERR_IPV6_EXT_TOO_MANY,"ipv6-ext-too-many",  "more IPv6 extension headers than the limit (a flow of the last one)") \
 	X(DERR_FRAG_TRUNC,       "frag-truncated",     "fragment header cut short") \
 	X(DERR_FRAG_TABLE_FULL,  "frag-table-full",    "fragment table full: datagram not tracked") \
 	X(DERR_FRAG_ORPHAN,      "frag-orphan",        "fragments whose first fragment never came") \

@@ -334,6 +334,21 @@ enum decode_status decode_ipv4(struct dctx *x, struct cursor *c)
 	return decode_l4(x, c, proto);
 }
 
+/*
+ * More extension headers than the walk takes: the packet is the flow its
+ * IPv6 header makes, of the protocol the walk stopped at, and never
+ * nothing (Linux delivers a segment behind any number of destination
+ * options headers: dropped here, a session to any port would pass the
+ * gate unseen). nDPI is not handed a chain it would misread.
+ */
+static enum decode_status ext_too_many(struct dctx *x, struct cursor *c,
+				       uint8_t nh)
+{
+	x->d->err[DERR_IPV6_EXT_TOO_MANY]++;
+	x->p->ext_opaque = 1;
+	return decode_l4(x, c, nh);
+}
+
 enum decode_status decode_ipv6(struct dctx *x, struct cursor *c)
 {
 	struct packet *p = x->p;
@@ -381,7 +396,7 @@ enum decode_status decode_ipv6(struct dctx *x, struct cursor *c)
 		case IP6_AH:
 		case IP6_FRAGMENT:
 			if (n >= MAX_IPV6_EXT_HDRS)
-				return derr(x, DERR_IPV6_EXT_TOO_MANY);
+				return ext_too_many(x, c, nh);
 			break;
 		default:
 			return decode_l4(x, c, nh);

@@ -91,6 +91,7 @@ idb() {
 # ---- the flood -----------------------------------------------------------
 
 if ! $CC -O2 -I"$here/../lib" -o "$tmp/flood" "$here/flood.c" "$here/../lib/pktbuild.c" ||
+   ! $CC -O2 -I"$here/../lib" -o "$tmp/evade" "$here/evade.c" "$here/../lib/pktbuild.c" ||
    ! $CC -O2 -o "$tmp/peakrss" "$here/peakrss.c"; then
 	failed build "cannot compile the generators with $CC"
 	finish adversarial
@@ -617,6 +618,30 @@ if "$bin" --help 2>/dev/null | grep -q -- '--hosts'; then
 else
 	echo "adversarial: impwatch has no --hosts yet: inventory cases skipped"
 fi
+
+# ---- flows dressed to slip past the gate ------------------------------------
+
+# Each capture holds a documented session and an SSH session to
+# 203.0.113.66:4444 (tests/adversarial/evade.c); the gate must not pass.
+# Through one worker and two: the reader decodes for both.
+#
+# evade_check NAME STATUS PATTERN EVADE_ARGS...: impwatch --validate on
+# the capture, at --threads 1 and 2.
+evade_check() {
+	name=$1 status=$2 pat=$3
+	shift 3
+	"$tmp/evade" "$@" >"$tmp/$name.pcap"
+	for t in 1 2; do
+		check "$name-t$t" "$status" "$pat" \
+			"$bin" -q --validate --threads "$t" -r "$tmp/$name.pcap"
+	done
+}
+# Sixteen IPv6 extension headers are walked; past them the packet is the
+# flow its IPv6 header makes, never nothing (Linux delivers the TCP
+# segment behind any number of destination options headers).
+evade_check ext6-16 1 'tcp 2001:db8::7:40000 -> 2001:db8::66:4444 ' ext6 16
+evade_check ext6-17 1 '^    60 2001:db8::7 -> 2001:db8::66 ' ext6 17
+evade_check ext6-100 1 '^    60 2001:db8::7 -> 2001:db8::66 ' ext6 100
 
 # ---- kept crash captures ---------------------------------------------------------
 

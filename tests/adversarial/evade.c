@@ -1,0 +1,171 @@
+/*
+ * evade.c: captures that try to slip a flow past the gate, written to
+ * standard output.
+ *
+ *   evade [-s SNAPLEN] CASE [N]
+ *
+ * A little-endian pcap (microseconds, Ethernet, snap length SNAPLEN,
+ * default 65535: each frame is cut to it, its length on the wire kept)
+ * of a documented TCP session, 198.51.100.7:51000 -> 192.0.2.10:5222,
+ * then an SSH session to 203.0.113.66:4444, undocumented, dressed by
+ * CASE:
+ *
+ *   ext6 N   over IPv6, N destination options headers (8 bytes each)
+ *            before its TCP header: Linux delivers it whatever N
+ *   v6       over IPv6, nothing more
+ *   v4opt    over IPv4 with 40 bytes of options (NOPs and an end)
+ *
+ * Each session is 8 packets, 1 ms apart: SYN, SYN-ACK, ACK, the
+ * client's data, ACK, FIN each way, last ACK. Standard C only; frames
+ * from the test library (tests/lib/pktbuild.h).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pktbuild.h"
+
+struct how {
+	int family;             /* 4 or 6 */
+	unsigned ext;           /* IPv6 destination options headers */
+	unsigned v4opt;         /* bytes of IPv4 options, a multiple of 4 */
+};
+
+static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 1 };
+static const uint8_t mac_b[6] = { 2, 0, 0, 0, 0, 2 };
+static unsigned snaplen = 65535;
+static uint64_t now_us = 1767225600000000ull;   /* 2026-01-01T00:00:00Z */
+
+static void le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static void out(const void *p, size_t n)
+{
+	if (fwrite(p, 1, n, stdout) != n)
+		pkt_die("write", "standard output");
+}
+
+/* One record, cut to the snap length, 1 ms after the last. */
+static void record(const struct buf *f)
+{
+	uint8_t h[16];
+	size_t cap = f->n < snaplen ? f->n : snaplen;
+
+	now_us += 1000;
+	le32(h, (uint32_t)(now_us / 1000000u));
+	le32(h + 4, (uint32_t)(now_us % 1000000u));
+	le32(h + 8, (uint32_t)cap);
+	le32(h + 12, (uint32_t)f->n);
+	out(h, sizeof h);
+	out(f->b, cap);
+}
+
+/* One TCP segment from e's src to its dst, dressed as h says. */
+static void segment(const struct how *h, const struct ipends *e,
+		    unsigned sport, unsigned dport, uint32_t seq, uint32_t ack,
+		    unsigned flags, const char *data)
+{
+	static const uint8_t v4opt[40] = {
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0
+	};
+	size_t dlen = data ? strlen(data) : 0, l4len = 20 + dlen, t;
+	struct buf f = { .n = 0 };
+	unsigned i;
+
+	if (h->family == 4) {
+		eth_hdr(&f, mac_b, mac_a, ET_IPV4);
+		ip4_hdr(&f, e, P_TCP, 64, (unsigned)(now_us / 1000) & 0xffff, 0,
+			h->v4opt ? v4opt : NULL, h->v4opt, l4len);
+	} else {
+		eth_hdr(&f, mac_b, mac_a, ET_IPV6);
+		ip6_hdr(&f, e, h->ext ? P_DSTOP : P_TCP, h->ext * 8 + l4len);
+		for (i = 0; i < h->ext; i++) {
+			/* Next header, length 0 (8 bytes), a PadN of 4. */
+			put8(&f, i + 1 < h->ext ? P_DSTOP : P_TCP);
+			put8(&f, 0);
+			put8(&f, 1);
+			put8(&f, 4);
+			putzero(&f, 4);
+		}
+	}
+	t = f.n;
+	tcp_hdr(&f, sport, dport, seq, ack, flags, 64240, 0);
+	if (dlen)
+		putmem(&f, data, dlen);
+	l4_csum(&f, t, e, P_TCP);
+	eth_pad(&f);
+	record(&f);
+}
+
+/* A whole session: c from cport to s at sport, data from the client. */
+static void session(const struct how *h, const uint8_t *c, const uint8_t *s,
+		    unsigned cport, unsigned sport, const char *data)
+{
+	struct ipends up = { h->family, c, s }, down = { h->family, s, c };
+	uint32_t a = 1000, b = 5000, n = (uint32_t)strlen(data);
+
+	segment(h, &up, cport, sport, a, 0, F_SYN, NULL);
+	segment(h, &down, sport, cport, b, a + 1, F_SYN | F_ACK, NULL);
+	segment(h, &up, cport, sport, a + 1, b + 1, F_ACK, NULL);
+	segment(h, &up, cport, sport, a + 1, b + 1, F_PSH | F_ACK, data);
+	segment(h, &down, sport, cport, b + 1, a + 1 + n, F_ACK, NULL);
+	segment(h, &up, cport, sport, a + 1 + n, b + 1, F_FIN | F_ACK, NULL);
+	segment(h, &down, sport, cport, b + 1, a + 2 + n, F_FIN | F_ACK, NULL);
+	segment(h, &up, cport, sport, a + 2 + n, b + 2, F_ACK, NULL);
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	static const uint8_t c4[4] = { 198, 51, 100, 7 };
+	static const uint8_t s4[4] = { 192, 0, 2, 10 };
+	static const uint8_t e4[4] = { 203, 0, 113, 66 };
+	static const uint8_t c6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 };
+	static const uint8_t e6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x66 };
+	uint8_t hdr[24] = {
+		0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 1, 0, 0, 0
+	};
+	const struct how plain4 = { .family = 4 };
+	struct how evil = { .family = 6 };
+	const char *ssh = "SSH-2.0-OpenSSH_9.2p1\r\n";
+	int a = 1;
+
+	pkt_prog = "evade";
+	if (a + 1 < argc && strcmp(argv[a], "-s") == 0) {
+		snaplen = (unsigned)strtoul(argv[a + 1], NULL, 10);
+		a += 2;
+	}
+	if (a >= argc || snaplen < 14)
+		return usage();
+	if (strcmp(argv[a], "ext6") == 0 && a + 1 < argc)
+		evil.ext = (unsigned)strtoul(argv[a + 1], NULL, 10);
+	else if (strcmp(argv[a], "v4opt") == 0)
+		evil = (struct how){ .family = 4, .v4opt = 40 };
+	else if (strcmp(argv[a], "v6") != 0)
+		return usage();
+	if (evil.ext > 200)
+		return usage();
+	le32(hdr + 16, snaplen);
+	out(hdr, sizeof hdr);
+	session(&plain4, c4, s4, 51000, 5222, "<stream:stream to='imp'>");
+	if (evil.family == 4)
+		session(&evil, c4, e4, 40000, 4444, ssh);
+	else
+		session(&evil, c6, e6, 40000, 4444, ssh);
+	if (fflush(stdout) != 0)
+		pkt_die("write", "standard output");
+	return 0;
+}
