@@ -91,7 +91,8 @@ enum tunnel_kind {
 	X(DERR_FRAG_TINY,        "frag-tiny",          "first fragment ends inside the TCP header (RFC 1858): ports kept") \
 	X(DERR_TOO_DEEP,         "encap-too-deep",     "more nested encapsulations than the limit") \
 	X(DERR_TUNNEL_TOO_DEEP,  "tunnel-too-deep",    "more nested tunnels than the limit: the last is a flow of its own") \
-	X(DERR_UNSUPPORTED_LINK, "unsupported-link",   "link type impwatch does not decode")
+	X(DERR_UNSUPPORTED_LINK, "unsupported-link",   "link type impwatch does not decode") \
+	X(DERR_SNAP_CUT,         "snap-cut",           "the snap length cut a header before the transport's was whole: no flow judged")
 
 #define X_ENUM(e, n, d) e,
 enum decode_err {

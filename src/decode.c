@@ -81,8 +81,42 @@ void decoder_expire(struct decoder *d, uint64_t now_us)
 	sync_frag_counters(d);
 }
 
+/* A header cut short: the reasons that say a header ended before its
+   fields did. */
+static bool err_is_cut(enum decode_err e)
+{
+	switch (e) {
+	case DERR_LINK_TRUNC:
+	case DERR_VLAN_TRUNC:
+	case DERR_MPLS_TRUNC:
+	case DERR_PPPOE_TRUNC:
+	case DERR_CMD_TRUNC:
+	case DERR_IPV4_TRUNC:
+	case DERR_IPV6_TRUNC:
+	case DERR_IPV6_EXT_TRUNC:
+	case DERR_FRAG_TRUNC:
+	case DERR_TCP_TRUNC:
+	case DERR_UDP_TRUNC:
+	case DERR_ICMP_TRUNC:
+	case DERR_GRE_TRUNC:
+	case DERR_ERSPAN_TRUNC:
+	case DERR_VXLAN_TRUNC:
+	case DERR_GENEVE_TRUNC:
+		return true;
+	default:
+		return false;
+	}
+}
+
 enum decode_status derr(struct dctx *x, enum decode_err e)
 {
+	/* In a frame the snap length cut, a header cut short is the
+	   capture's doing, not the sender's: what the frame carried (any
+	   port: options, tags and extension headers push the transport
+	   past a short snap length) was never judged, and the gate must
+	   say so (judge.c), not pass on the flows it did see. */
+	if (x->snapped && err_is_cut(e))
+		e = DERR_SNAP_CUT;
 	x->d->err[e]++;
 	return DECODE_ERROR;
 }

@@ -120,9 +120,15 @@ static enum decode_status decode_ppp(struct dctx *x, struct cursor *c)
 	uint8_t b0, b1;
 	uint16_t proto;
 
-	if (cur_peek_u8(c, 0, &b0) && cur_peek_u8(c, 1, &b1) &&
-	    b0 == PPP_ADDRESS && b1 == PPP_CONTROL)
-		(void)cur_skip(c, 2);
+	if (cur_peek_u8(c, 0, &b0) && b0 == PPP_ADDRESS) {
+		/* The address byte is no protocol (0x00ff is reserved,
+		   RFC 1661 section 2): without the byte after it, the
+		   frame was cut. */
+		if (!cur_peek_u8(c, 1, &b1))
+			return derr(x, DERR_GRE_TRUNC);
+		if (b1 == PPP_CONTROL)
+			(void)cur_skip(c, 2);
+	}
 	if (!cur_u8(c, &b0))
 		return derr(x, DERR_GRE_TRUNC);
 	if (b0 & 1) {

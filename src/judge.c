@@ -118,6 +118,26 @@ static void judge_room(struct run_stats *s, struct gate *g,
 			    (unsigned long long)s->work.frag_orphans);
 }
 
+/*
+ * Packets the snap length cut before their transport header was whole
+ * (decode.c counts them as snap-cut): their flows, of any port, were
+ * never judged. IP options, VLAN tags and IPv6 extension headers are
+ * the sender's to add, so a sender who knows the snap length can put
+ * any session past it; the flows that were judged do not make a pass.
+ */
+static void judge_cut(const struct run_stats *s, struct gate *g)
+{
+	uint64_t cut = s->work.decode_err[DERR_SNAP_CUT];
+	bool one = cut == 1;
+
+	if (cut)
+		gate_inconclusive(g, GR_SNAP_CUT, "%llu packet%s cut by the "
+				  "snap length before the transport header: "
+				  "%s not judged (capture with a longer snap "
+				  "length)", (unsigned long long)cut, one ? "" : "s",
+				  one ? "its flow was" : "their flows were");
+}
+
 /* The reasons, in the gate's order. */
 void judge_reasons(struct run_stats *s, struct gate *g,
 		   const struct options *o, const struct judge_facts *f)
@@ -168,6 +188,7 @@ void judge_reasons(struct run_stats *s, struct gate *g,
 			    (unsigned long long)s->work.dup_frames,
 			    (unsigned long long)s->work.dup_checked, o->health_dup);
 	judge_room(s, g, o);
+	judge_cut(s, g);
 	if (!s->live)
 		return;
 	/* A dropped packet can hide a flow: by default any drop is poor. */

@@ -643,6 +643,19 @@ evade_check ext6-16 1 'tcp 2001:db8::7:40000 -> 2001:db8::66:4444 ' ext6 16
 evade_check ext6-17 1 '^    60 2001:db8::7 -> 2001:db8::66 ' ext6 17
 evade_check ext6-100 1 '^    60 2001:db8::7 -> 2001:db8::66 ' ext6 100
 
+# A snap length that cuts a frame before its transport header is whole
+# leaves its flow unknown: IPv6 TCP at 64 bytes (tcpdump's -s 64), IPv4
+# with 40 bytes of options at 64, a destination options header that
+# pushes TCP past 96. The gate cannot pass: part of the traffic was
+# never judged (exit 3 when nothing else fails it).
+evade_check snap-v6 3 '8 packets cut by the snap length before the transport header: their flows were not judged' -s 64 v6
+evade_check snap-v4opt 3 '8 packets cut by the snap length before the transport header: their flows were not judged' -s 64 v4opt
+evade_check snap-ext6 3 '8 packets cut by the snap length before the transport header: their flows were not judged' -s 96 ext6 6
+# Cut after the TCP header: every flow is judged, the SSH one fails.
+"$tmp/evade" -s 94 v4opt >"$tmp/snap-whole.pcap"
+check snap-whole 1 '"inconclusive":\[\],"validate":"fail"' \
+	"$bin" -q --format json --validate -r "$tmp/snap-whole.pcap"
+
 # ---- kept crash captures ---------------------------------------------------------
 
 # Every capture that once crashed or hung impwatch (or a fuzz target):

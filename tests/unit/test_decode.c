@@ -3029,10 +3029,21 @@ static void sweep(const struct frame_case *fc)
 		for (w = 0; w < 2; w++) {
 			uint32_t wire = w ? (uint32_t)len : (uint32_t)f.n;
 			uint64_t errs = err_sum(&d), snaps = d.snap_truncated;
+			uint64_t cuts = d.err[DERR_SNAP_CUT];
 			enum decode_status st;
 
 			st = decode_packet(&d, fc->dlt, TS, f.b, (uint32_t)len,
 					   wire, &p);
+			/* A snap length's cut is snap-cut, whatever header it
+			   fell in (the gate cannot pass on it); a frame whose
+			   header lies about its length is not. */
+			if (w == 0 && len && err_sum(&d) != errs &&
+			    d.err[DERR_SNAP_CUT] != cuts + 1)
+				fail_msg("%s: %zu of %zu bytes: a snaplen cut "
+					 "not counted snap-cut", fc->name, len, f.n);
+			if (w == 1 && d.err[DERR_SNAP_CUT] != cuts)
+				fail_msg("%s: %zu bytes: a whole frame counted "
+					 "snap-cut", fc->name, len);
 			if (st == DECODE_ERROR) {
 				if (err_sum(&d) <= errs)
 					fail_msg("%s: %zu of %zu bytes (wire %u): "

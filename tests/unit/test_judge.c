@@ -223,6 +223,32 @@ static void test_end_not_read(void **state)
 	assert_false(gate_any(&r.g));
 }
 
+/* One packet cut by the snap length before its transport header: its
+   flow was never judged. Findings seen still fail the gate. */
+static void test_snap_cut(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	judge(&r);
+	assert_false(gate_has(&r.g, GR_SNAP_CUT));
+
+	r.s.work.decode_err[DERR_SNAP_CUT] = 1;
+	judge(&r);
+	assert_true(gate_has(&r.g, GR_SNAP_CUT));
+	assert_string_equal(r.g.why[GR_SNAP_CUT], "1 packet cut by the snap "
+			    "length before the transport header: its flow was "
+			    "not judged (capture with a longer snap length)");
+	assert_false(r.s.health_poor);
+	assert_int_equal(gate_status(&r.g, true, false), EXIT_INCONCLUSIVE);
+	assert_int_equal(gate_status(&r.g, true, true), EXIT_FINDINGS);
+	/* Only a gate asks. */
+	gate_init(&r.g, false);
+	judge(&r);
+	assert_false(gate_any(&r.g));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_nothing),
 		cmocka_unit_test(test_interrupted),
 		cmocka_unit_test(test_end_not_read),
+		cmocka_unit_test(test_snap_cut),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
