@@ -48,6 +48,41 @@ static size_t after_ip(const struct packet *p)
 }
 
 /*
+ * The overlay tunnels p came through (every kind but ERSPAN), as one
+ * word, never 0 when there is one: their kinds and outer endpoints.
+ * ERSPAN is the mirror's own transport, and two sessions that overlap
+ * give the same packet in two ERSPAN frames: copies. A packet inside a
+ * GRE, VXLAN or IP-in-IP tunnel and the same packet bare (or in another
+ * tunnel) crossed the wire twice, to other places: not copies. Taken
+ * for one, a tunnel whose every packet repeats one seen bare (its own
+ * data, sent once more to its own end) was never seen at all.
+ */
+static uint64_t overlay_word(const struct packet *p)
+{
+	const uint64_t m = UINT64_C(0x9e3779b97f4a7c15);
+	uint64_t h = 0, w[4];
+	uint8_t i;
+
+	for (i = 0; i < p->ntun; i++) {
+		const struct tun_layer *t = &p->tun[i];
+
+		if (t->kind == TUN_ERSPAN1 || t->kind == TUN_ERSPAN2 ||
+		    t->kind == TUN_ERSPAN3)
+			continue;
+		memcpy(w, t->src.b, 16);
+		memcpy(w + 2, t->dst.b, 16);
+		h = (h ^ ((uint64_t)t->kind << 32 | (uint64_t)t->sport << 16 |
+			  t->dport)) * m;
+		h = (h ^ w[0]) * m;
+		h = (h ^ w[1]) * m;
+		h = (h ^ w[2]) * m;
+		h = (h ^ w[3]) * m;
+		h = (h ^ t->id ^ (h >> 29)) | 1;
+	}
+	return h;
+}
+
+/*
  * What a fingerprint covers:
  *  - ends: the caller's hash of the packet's addresses, protocol, ports
  *    and direction (the flow table's, already computed);
@@ -61,7 +96,9 @@ static size_t after_ip(const struct packet *p)
  *    and checksum and 16 bytes of payload; ICMP's type, code, checksum
  *    and the start of its body. The checksums stand for the payload
  *    past them;
- *  - the IP packet's captured length.
+ *  - the IP packet's captured length;
+ *  - the overlay tunnels it came through (overlay_word()), but no
+ *    ERSPAN: with `ends`.
  * Mixed in two lanes (one multiply and rotate per word; the lanes do not
  * wait for each other), murmur3's finaliser once. Not for hash tables an
  * attacker fills (the flow and fragment tables key SipHash per run): the
@@ -89,6 +126,8 @@ uint64_t dedup_fingerprint(const struct dedup *d, const struct packet *p,
 
 	if (!d->window_us || !p->l3)
 		return 0;
+	if (p->ntun)
+		ends ^= overlay_word(p);
 	cur_init(&c, p->l3, p->l3_len);
 	w0 = take_word(&c);
 	if (p->family == 6) {

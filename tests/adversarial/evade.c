@@ -14,6 +14,11 @@
  *            before its TCP header: Linux delivers it whatever N
  *   v6       over IPv6, nothing more
  *   v4opt    over IPv4 with 40 bytes of options (NOPs and an end)
+ *   tuncopy  no SSH: a SIP datagram to 192.0.2.10:5060, then, 1 ms
+ *            later, the same IP packet inside GRE from 198.51.100.50
+ *            to 203.0.113.99 (a tunnel nobody declared), then the
+ *            documented session again: one frame in 18 looks like a
+ *            SPAN copy, under the duplicates threshold
  *
  * Each session is 8 packets, 1 ms apart: SYN, SYN-ACK, ACK, the
  * client's data, ACK, FIN each way, last ACK. Standard C only; frames
@@ -104,6 +109,31 @@ static void segment(const struct how *h, const struct ipends *e,
 	record(&f);
 }
 
+/* A SIP datagram from c to s, bare or (gre: from g to its end) inside
+   GRE: the same IP packet either way. */
+static void sip_datagram(const uint8_t *c, const uint8_t *s,
+			 const struct ipends *gre)
+{
+	const char *data = "OPTIONS sip:imp SIP/2.0\r\n\r\n";
+	struct ipends e = { 4, c, s };
+	size_t n = strlen(data), t;
+	struct buf f = { .n = 0 };
+
+	eth_hdr(&f, mac_b, mac_a, ET_IPV4);
+	if (gre) {
+		ip4_hdr(&f, gre, P_GRE, 64, 4242, 0, NULL, 0,
+			4 + 20 + 8 + n);
+		gre_hdr(&f, false, false, false, ET_IPV4, 0, 0);
+	}
+	ip4_hdr(&f, &e, P_UDP, 64, 4141, 0, NULL, 0, 8 + n);
+	t = f.n;
+	udp_hdr(&f, 5060, 5060, n);
+	putmem(&f, data, n);
+	l4_csum(&f, t, &e, P_UDP);
+	eth_pad(&f);
+	record(&f);
+}
+
 /* A whole session: c from cport to s at sport, data from the client. */
 static void session(const struct how *h, const uint8_t *c, const uint8_t *s,
 		    unsigned cport, unsigned sport, const char *data)
@@ -123,7 +153,8 @@ static void session(const struct how *h, const uint8_t *c, const uint8_t *s,
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt\n");
+	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt | "
+		"tuncopy\n");
 	return 2;
 }
 
@@ -134,6 +165,9 @@ int main(int argc, char **argv)
 	static const uint8_t e4[4] = { 203, 0, 113, 66 };
 	static const uint8_t c6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 };
 	static const uint8_t e6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x66 };
+	static const uint8_t g4[4] = { 198, 51, 100, 50 };
+	static const uint8_t t4[4] = { 203, 0, 113, 99 };
+	const struct ipends gre = { 4, g4, t4 };
 	uint8_t hdr[24] = {
 		0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 		0, 0, 0, 0, 1, 0, 0, 0
@@ -154,6 +188,8 @@ int main(int argc, char **argv)
 		evil.ext = (unsigned)strtoul(argv[a + 1], NULL, 10);
 	else if (strcmp(argv[a], "v4opt") == 0)
 		evil = (struct how){ .family = 4, .v4opt = 40 };
+	else if (strcmp(argv[a], "tuncopy") == 0)
+		evil.family = 0;
 	else if (strcmp(argv[a], "v6") != 0)
 		return usage();
 	if (evil.ext > 200)
@@ -161,7 +197,11 @@ int main(int argc, char **argv)
 	le32(hdr + 16, snaplen);
 	out(hdr, sizeof hdr);
 	session(&plain4, c4, s4, 51000, 5222, "<stream:stream to='imp'>");
-	if (evil.family == 4)
+	if (evil.family == 0) {
+		sip_datagram(c4, s4, NULL);
+		sip_datagram(c4, s4, &gre);
+		session(&plain4, c4, s4, 51001, 5222, "<stream:stream to='imp'>");
+	} else if (evil.family == 4)
 		session(&evil, c4, e4, 40000, 4444, ssh);
 	else
 		session(&evil, c6, e6, 40000, 4444, ssh);

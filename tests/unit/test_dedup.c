@@ -96,6 +96,32 @@ static size_t frame4(uint8_t *b, uint16_t id, uint8_t ttl, uint16_t sum,
 	return n + 8 + 32;
 }
 
+/* frame4()'s packet (id 7) inside a tunnel of Ethernet, IPv4 from
+   10.0.0.`from` to 10.0.0.2, protocol 47, and `gre` bytes of GRE and
+   ERSPAN header, as given; the inner Ethernet header when `eth`. */
+static size_t tunnelled(uint8_t *b, uint8_t from, const uint8_t *gre,
+			size_t ngre, int eth)
+{
+	uint8_t in[128];
+	size_t n = frame4(in, 7, 64, 0x1111, 0, 0), skip = eth ? 0 : 14;
+	size_t len = 20 + ngre + n - skip;
+
+	memcpy(b, in, 14);       /* the same MACs, IPv4 */
+	memset(b + 14, 0, 20);
+	b[14] = 0x45;
+	b[16] = (uint8_t)(len >> 8);
+	b[17] = (uint8_t)len;
+	b[22] = 64;
+	b[23] = 47;
+	b[26] = 10;
+	b[29] = from;
+	b[30] = 10;
+	b[33] = 2;
+	memcpy(b + 34, gre, ngre);
+	memcpy(b + 34 + ngre, in + skip, n - skip);
+	return 34 + ngre + n - skip;
+}
+
 /* Decode, then ask as the pipeline does: the ends from the flow table's
    own hash. The table is made on first use and freed by done(). */
 static struct flow_table *ft;
@@ -203,6 +229,44 @@ static void test_copies_ipv4(void **state)
 	done(&dec, &d);
 }
 
+/* The same packet bare and inside GRE went to two places: neither is a
+   copy of the other, nor is it in two GRE tunnels. The same GRE frame
+   twice is a copy, and so is the packet in ERSPAN (the mirror's own
+   transport, as two overlapping sessions give it). */
+static void test_copies_tunnels(void **state)
+{
+	static const uint8_t gre[4] = { 0, 0, 0x08, 0x00 };
+	static const uint8_t erspan[16] = {
+		0x10, 0, 0x88, 0xbe, 0, 0, 0, 1,      /* GRE, S: type II */
+		0x10, 0, 0, 5, 0, 0, 0, 0             /* version 1, session 5 */
+	};
+	struct decoder dec;
+	struct dedup d;
+	uint8_t a[160], b[160];
+	size_t na, nb;
+
+	(void)state;
+	start(&dec, &d);
+	na = frame4(a, 7, 64, 0x1111, 0, 0);
+	assert_false(seen(&dec, &d, a, na, T0));
+	nb = tunnelled(b, 1, gre, sizeof gre, 0);
+	assert_false(seen(&dec, &d, b, nb, T0 + 10));
+	assert_true(seen(&dec, &d, b, nb, T0 + 20));
+	nb = tunnelled(b, 3, gre, sizeof gre, 0);
+	assert_false(seen(&dec, &d, b, nb, T0 + 30));
+	assert_int_equal(d.copies, 1);
+	done(&dec, &d);
+
+	start(&dec, &d);
+	assert_false(seen(&dec, &d, a, na, T0));
+	nb = tunnelled(b, 1, erspan, sizeof erspan, 1);
+	assert_true(seen(&dec, &d, b, nb, T0 + 10));
+	nb = tunnelled(b, 3, erspan, sizeof erspan, 1);
+	assert_true(seen(&dec, &d, b, nb, T0 + 20));
+	assert_int_equal(d.copies, 2);
+	done(&dec, &d);
+}
+
 /* What the fingerprint covers past the IP header: each of the 24 bytes
    from the transport header on, and not the byte after them, with all
    24 captured and with the packet cut short inside them (read through
@@ -300,6 +364,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_copies),
 		cmocka_unit_test(test_copies_ipv4),
+		cmocka_unit_test(test_copies_tunnels),
 		cmocka_unit_test(test_fingerprint_bytes),
 		cmocka_unit_test(test_same_copies_any_key),
 	};
