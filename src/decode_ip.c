@@ -44,9 +44,13 @@
  * the flow is keyed on it, so a source-routed packet is the same flow at
  * every hop (as Zeek and Wireshark key it). h holds the header after its
  * next-header and length bytes; len is the length field (8-byte units).
- * Leaves *dst alone when the header says nothing usable.
+ * Leaves *dst alone when the header says nothing usable. The sender
+ * writes that address, and the packet goes to another host first:
+ * counted (ipv6-source-routed), as a gate with an inventory cannot pass
+ * on the roles of a host the packet was not sent to (judge.c).
  */
-static void route_final_dst(struct cursor *h, uint8_t len, struct ip_addr *dst)
+static void route_final_dst(struct dctx *x, struct cursor *h, uint8_t len,
+			    struct ip_addr *dst)
 {
 	uint8_t type, left;
 	size_t n = len / 2, at;
@@ -66,8 +70,11 @@ static void route_final_dst(struct cursor *h, uint8_t len, struct ip_addr *dst)
 	default:
 		return;
 	}
-	if (cur_skip(h, at) && cur_copy(h, a.b, sizeof a.b))
-		*dst = a;
+	if (!cur_skip(h, at) || !cur_copy(h, a.b, sizeof a.b) ||
+	    memcmp(a.b, dst->b, sizeof a.b) == 0)
+		return;
+	x->d->err[DERR_IPV6_ROUTED]++;
+	*dst = a;
 }
 
 /* ::ffff:a.b.c.d (RFC 4291 section 2.5.5.2). */
@@ -450,7 +457,7 @@ enum decode_status decode_ipv6(struct dctx *x, struct cursor *c)
 		if (!cur_sub(c, size - 2, &ext))
 			return derr(x, DERR_IPV6_EXT_TRUNC);
 		if (nh == IP6_ROUTING)
-			route_final_dst(&ext, len, &p->dst);
+			route_final_dst(x, &ext, len, &p->dst);
 		nh = next;
 	}
 }

@@ -138,6 +138,30 @@ static void judge_cut(const struct run_stats *s, struct gate *g)
 				  one ? "its flow was" : "their flows were");
 }
 
+/*
+ * With an inventory, roles are judged on the flow's two ends. An IPv6
+ * packet with a routing header is keyed on the final destination the
+ * header names (decode_ip.c): its sender wrote that address, and the
+ * packet went first to the host in its destination field, whose roles
+ * nobody judged (a host no role allows, reached with a header naming
+ * an IM&P node, would pass). Without an inventory the port is the
+ * verdict, and the routing header does not change it.
+ */
+static void judge_routed(const struct run_stats *s, struct gate *g,
+			 const struct options *o)
+{
+	uint64_t n = s->work.decode_err[DERR_IPV6_ROUTED];
+	bool one = n == 1;
+
+	if (n && o->hosts)
+		gate_inconclusive(g, GR_SOURCE_ROUTED, "%llu IPv6 packet%s "
+				  "source-routed: keyed on the final destination "
+				  "%s routing header names, %s went first to "
+				  "another host, whose roles were not judged",
+				  (unsigned long long)n, one ? " was" : "s were",
+				  one ? "its" : "their", one ? "it" : "they");
+}
+
 /* The reasons, in the gate's order. */
 void judge_reasons(struct run_stats *s, struct gate *g,
 		   const struct options *o, const struct judge_facts *f)
@@ -189,6 +213,7 @@ void judge_reasons(struct run_stats *s, struct gate *g,
 			    (unsigned long long)s->work.dup_checked, o->health_dup);
 	judge_room(s, g, o);
 	judge_cut(s, g);
+	judge_routed(s, g, o);
 	if (!s->live)
 		return;
 	/* A dropped packet can hide a flow: by default any drop is poor. */

@@ -14,6 +14,12 @@
  *            before its TCP header: Linux delivers it whatever N
  *   v6       over IPv6, nothing more
  *   v4opt    over IPv4 with 40 bytes of options (NOPs and an end)
+ *   srh      no SSH: opaque bytes from 2001:db8:1::7 to port 5222, sent
+ *            to 2001:db8::66 with a segment routing header (RFC 8754,
+ *            segments left 1) whose last segment is 2001:db8::10; the
+ *            answers come from 2001:db8::10 (any sender may write
+ *            that). With an inventory where ::10 is IM&P and ::66 is
+ *            nobody, the packets go to a host no role allows
  *   tuncopy  no SSH: a SIP datagram to 192.0.2.10:5060, then, 1 ms
  *            later, the same IP packet inside GRE from 198.51.100.50
  *            to 203.0.113.99 (a tunnel nobody declared), then the
@@ -35,6 +41,9 @@ struct how {
 	int family;             /* 4 or 6 */
 	unsigned ext;           /* IPv6 destination options headers */
 	unsigned v4opt;         /* bytes of IPv4 options, a multiple of 4 */
+	const uint8_t *hop;     /* IPv6: sent to this address instead, with
+	                           a segment routing header naming the
+	                           destination as its last segment */
 };
 
 static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 1 };
@@ -88,6 +97,20 @@ static void segment(const struct how *h, const struct ipends *e,
 		eth_hdr(&f, mac_b, mac_a, ET_IPV4);
 		ip4_hdr(&f, e, P_TCP, 64, (unsigned)(now_us / 1000) & 0xffff, 0,
 			h->v4opt ? v4opt : NULL, h->v4opt, l4len);
+	} else if (h->hop && memcmp(e->dst, h->hop, 16) != 0 &&
+		   sport > dport) {
+		/* Type 4, one segment (24 bytes), segments left 1; the
+		   checksum's pseudo-header has the final destination. */
+		struct ipends to = { 6, e->src, h->hop };
+
+		eth_hdr(&f, mac_b, mac_a, ET_IPV6);
+		ip6_hdr(&f, &to, P_RH, 24 + l4len);
+		put8(&f, P_TCP);
+		put8(&f, 2);
+		put8(&f, 4);
+		put8(&f, 1);
+		putzero(&f, 4);
+		putmem(&f, e->dst, 16);
 	} else {
 		eth_hdr(&f, mac_b, mac_a, ET_IPV6);
 		ip6_hdr(&f, e, h->ext ? P_DSTOP : P_TCP, h->ext * 8 + l4len);
@@ -154,7 +177,7 @@ static void session(const struct how *h, const uint8_t *c, const uint8_t *s,
 static int usage(void)
 {
 	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt | "
-		"tuncopy\n");
+		"srh | tuncopy\n");
 	return 2;
 }
 
@@ -165,6 +188,8 @@ int main(int argc, char **argv)
 	static const uint8_t e4[4] = { 203, 0, 113, 66 };
 	static const uint8_t c6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 };
 	static const uint8_t e6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x66 };
+	static const uint8_t k6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 7 };
+	static const uint8_t s6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x10 };
 	static const uint8_t g4[4] = { 198, 51, 100, 50 };
 	static const uint8_t t4[4] = { 203, 0, 113, 99 };
 	const struct ipends gre = { 4, g4, t4 };
@@ -190,6 +215,8 @@ int main(int argc, char **argv)
 		evil = (struct how){ .family = 4, .v4opt = 40 };
 	else if (strcmp(argv[a], "tuncopy") == 0)
 		evil.family = 0;
+	else if (strcmp(argv[a], "srh") == 0)
+		evil.hop = e6;
 	else if (strcmp(argv[a], "v6") != 0)
 		return usage();
 	if (evil.ext > 200)
@@ -201,6 +228,8 @@ int main(int argc, char **argv)
 		sip_datagram(c4, s4, NULL);
 		sip_datagram(c4, s4, &gre);
 		session(&plain4, c4, s4, 51001, 5222, "<stream:stream to='imp'>");
+	} else if (evil.hop) {
+		session(&evil, k6, s6, 40000, 5222, "\x93\x11\xfe\x02 opaque");
 	} else if (evil.family == 4)
 		session(&evil, c4, e4, 40000, 4444, ssh);
 	else

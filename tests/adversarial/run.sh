@@ -649,6 +649,23 @@ evade_check ext6-100 1 '^    60 2001:db8::7 -> 2001:db8::66 ' ext6 100
 # never seen.
 evade_check tuncopy 1 'untrusted-tunnel' tuncopy
 
+# An IPv6 segment routing header names the flow's final destination,
+# which keys the flow (as tshark keys it): here 2001:db8::10, IM&P in
+# the inventory, while every packet is sent to 2001:db8::66, a host no
+# role allows (and the answers may come from any address). With an
+# inventory, the roles of a source-routed flow are not those of where
+# its packets went: the gate cannot pass. The same session sent to
+# 2001:db8::10 itself is documented.
+printf '%s\n' 'imp-publisher 192.0.2.10 pub' 'imp-publisher 2001:db8::10 pub6' \
+	'xmpp-client 198.51.100.0/24 clients' 'xmpp-client 2001:db8:1::/64 clients6' \
+	>"$tmp/srh.hosts"
+"$tmp/evade" srh >"$tmp/srh.pcap"
+for t in 1 2; do
+	check "srh-hosts-t$t" 3 'source-routed: ' "$bin" -q --validate \
+		--threads "$t" --hosts "$tmp/srh.hosts" -r "$tmp/srh.pcap"
+done
+check srh-no-hosts 0 '^PASS: 2 documented' "$bin" -q --validate -r "$tmp/srh.pcap"
+
 # A snap length that cuts a frame before its transport header is whole
 # leaves its flow unknown: IPv6 TCP at 64 bytes (tcpdump's -s 64), IPv4
 # with 40 bytes of options at 64, a destination options header that

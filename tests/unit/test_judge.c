@@ -249,6 +249,33 @@ static void test_snap_cut(void **state)
 	assert_false(gate_any(&r.g));
 }
 
+/* Source-routed IPv6 packets: only an inventory's roles are in doubt,
+   findings or not. */
+static void test_source_routed(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	r.s.work.decode_err[DERR_IPV6_ROUTED] = 1;
+	judge(&r);
+	assert_false(gate_has(&r.g, GR_SOURCE_ROUTED));
+
+	r.o.hosts = "site.hosts";
+	judge(&r);
+	assert_true(gate_has(&r.g, GR_SOURCE_ROUTED));
+	assert_string_equal(r.g.why[GR_SOURCE_ROUTED], "1 IPv6 packet was "
+			    "source-routed: keyed on the final destination its "
+			    "routing header names, it went first to another "
+			    "host, whose roles were not judged");
+	assert_int_equal(gate_status(&r.g, true, true), EXIT_INCONCLUSIVE);
+
+	run_init(&r);
+	r.o.hosts = "site.hosts";
+	judge(&r);
+	assert_false(gate_has(&r.g, GR_SOURCE_ROUTED));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_interrupted),
 		cmocka_unit_test(test_end_not_read),
 		cmocka_unit_test(test_snap_cut),
+		cmocka_unit_test(test_source_routed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
