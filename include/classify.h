@@ -27,6 +27,20 @@ void classify_flow(const struct catalogue *cat, struct flow *f,
 		   const struct packet *p, bool from_b);
 
 /*
+ * A SYN (without ACK) in a flow classified already, p sent by side B
+ * when from_b: when the flow's direction came from anything but its
+ * client's SYN, or the SYN comes from its server's side, it is decided
+ * again from this SYN (classify_flow(), then classify_roles() with
+ * hosts), keeping every finding the flow had: a first packet is the
+ * sender's to forge (a SYN-ACK or an ACK from a documented port, with
+ * a checksum its receiver drops), and the SYN is what opens. True when
+ * it was decided again. A carrier, or a retransmitted client SYN,
+ * changes nothing.
+ */
+bool classify_resyn(const struct catalogue *cat, const struct hosts *hosts,
+		    struct flow *f, const struct packet *p, bool from_b);
+
+/*
  * A new flow that is tunnel t's carrier (its first packet came through
  * t; from_b: sent by side B): its first sender is the client, it
  * documents no row, and its verdict is trusted-tunnel or

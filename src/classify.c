@@ -335,6 +335,28 @@ void classify_flow(const struct catalogue *cat, struct flow *f,
 	tls_start(cat, f, p);
 }
 
+bool classify_resyn(const struct catalogue *cat, const struct hosts *hosts,
+		    struct flow *f, const struct packet *p, bool from_b)
+{
+	uint8_t had;
+
+	if (p->proto != IPPROTO_NUM_TCP ||
+	    (p->tcp_flags & (TCPF_SYN | TCPF_ACK)) != TCPF_SYN ||
+	    (f->carrier & FC_CARRIER))
+		return false;
+	/* The client is side A when the server is B: its SYN again. */
+	if (f->basis == BASIS_SYN && from_b != (f->server_is_b != 0))
+		return false;
+	/* A later SYN never clears what the flow was found to be. */
+	had = f->findings;
+	f->findings = 0;
+	classify_flow(cat, f, p, from_b);
+	classify_roles(cat, hosts, f);
+	f->findings |= had;
+	f->verdict = (uint8_t)verdict_of_findings(f->findings, V_DOCUMENTED);
+	return true;
+}
+
 void classify_carrier(struct flow *f, const struct tun_layer *t, bool trusted,
 		      bool from_b)
 {

@@ -350,6 +350,11 @@ static bool flow_step(struct worker *w, struct flow *f,
 			dpi_flow_start(w->dpi, f);
 		else if (w->eng->dpi)
 			w->uninspected++;
+	} else if ((p->tcp_flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN &&
+		   classify_resyn(w->eng->cat, w->eng->hosts, f, p, from_b)) {
+		/* A SYN that opens otherwise than the first packet said:
+		   decided again (and, on a TLS-only port, its first bytes
+		   awaited). */
 	} else if (f->tls == FTLS_WAIT) {
 		classify_tls(f, p, from_b);
 	}

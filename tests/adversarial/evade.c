@@ -20,6 +20,13 @@
  *            answers come from 2001:db8::10 (any sender may write
  *            that). With an inventory where ::10 is IM&P and ::66 is
  *            nobody, the packets go to a host no role allows
+ *   lead-synack  no SSH: opaque bytes over IPv4 (nDPI names nothing),
+ *            from 198.51.100.7's port 5060 (SIP's) to 4444, with
+ *            a SYN-ACK from there first, its checksum wrong (the
+ *            receiver drops it, no reset comes back)
+ *   lead-ack     the same with an ACK first
+ *   lead-syn     the same with a SYN from 203.0.113.66:4444 to
+ *            198.51.100.7:5060 first, its checksum wrong
  *   tuncopy  no SSH: a SIP datagram to 192.0.2.10:5060, then, 1 ms
  *            later, the same IP packet inside GRE from 198.51.100.50
  *            to 203.0.113.99 (a tunnel nobody declared), then the
@@ -132,6 +139,24 @@ static void segment(const struct how *h, const struct ipends *e,
 	record(&f);
 }
 
+/* A TCP segment with flags from e's src to its dst and a wrong
+   checksum: on the wire and in the capture, dropped by its receiver. */
+static void forged(const struct ipends *e, unsigned sport, unsigned dport,
+		   unsigned flags)
+{
+	struct buf f = { .n = 0 };
+	size_t t;
+
+	eth_hdr(&f, mac_b, mac_a, ET_IPV4);
+	ip4_hdr(&f, e, P_TCP, 64, 999, 0, NULL, 0, 20);
+	t = f.n;
+	tcp_hdr(&f, sport, dport, 7, flags & F_ACK ? 1 : 0, flags, 64240, 0);
+	l4_csum(&f, t, e, P_TCP);
+	f.b[t + 16] ^= 0xff;
+	eth_pad(&f);
+	record(&f);
+}
+
 /* A SIP datagram from c to s, bare or (gre: from g to its end) inside
    GRE: the same IP packet either way. */
 static void sip_datagram(const uint8_t *c, const uint8_t *s,
@@ -177,7 +202,7 @@ static void session(const struct how *h, const uint8_t *c, const uint8_t *s,
 static int usage(void)
 {
 	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt | "
-		"srh | tuncopy\n");
+		"srh | lead-synack | lead-ack | lead-syn | tuncopy\n");
 	return 2;
 }
 
@@ -200,6 +225,8 @@ int main(int argc, char **argv)
 	const struct how plain4 = { .family = 4 };
 	struct how evil = { .family = 6 };
 	const char *ssh = "SSH-2.0-OpenSSH_9.2p1\r\n";
+	const struct ipends up = { 4, c4, e4 }, down = { 4, e4, c4 };
+	unsigned lead = 0;      /* flags of the forged first segment */
 	int a = 1;
 
 	pkt_prog = "evade";
@@ -217,6 +244,12 @@ int main(int argc, char **argv)
 		evil.family = 0;
 	else if (strcmp(argv[a], "srh") == 0)
 		evil.hop = e6;
+	else if (strcmp(argv[a], "lead-synack") == 0)
+		evil.family = 4, lead = F_SYN | F_ACK;
+	else if (strcmp(argv[a], "lead-ack") == 0)
+		evil.family = 4, lead = F_ACK;
+	else if (strcmp(argv[a], "lead-syn") == 0)
+		evil.family = 4, lead = F_SYN | F_PSH;   /* PSH: from the far end */
 	else if (strcmp(argv[a], "v6") != 0)
 		return usage();
 	if (evil.ext > 200)
@@ -230,6 +263,12 @@ int main(int argc, char **argv)
 		session(&plain4, c4, s4, 51001, 5222, "<stream:stream to='imp'>");
 	} else if (evil.hop) {
 		session(&evil, k6, s6, 40000, 5222, "\x93\x11\xfe\x02 opaque");
+	} else if (lead) {
+		if (lead & F_PSH)
+			forged(&down, 4444, 5060, F_SYN);
+		else
+			forged(&up, 5060, 4444, lead);
+		session(&evil, c4, e4, 5060, 4444, "\x93\x11\xfe\x02 opaque");
 	} else if (evil.family == 4)
 		session(&evil, c4, e4, 40000, 4444, ssh);
 	else

@@ -643,6 +643,15 @@ evade_check ext6-16 1 'tcp 2001:db8::7:40000 -> 2001:db8::66:4444 ' ext6 16
 evade_check ext6-17 1 '^    60 2001:db8::7 -> 2001:db8::66 ' ext6 17
 evade_check ext6-100 1 '^    60 2001:db8::7 -> 2001:db8::66 ' ext6 100
 
+# Client and server come from the flow's first packet. A segment sent
+# first, with a wrong checksum (dropped by its receiver, no reset comes
+# back), claims the client's source port 5060 (SIP's) is the server's:
+# a SYN-ACK or an ACK from it, or a SYN to it. The real SYN that follows
+# says otherwise, and the SSH session to 4444 is a finding.
+evade_check lead-synack 1 'tcp/4444 ' lead-synack
+evade_check lead-ack 1 'tcp/4444 ' lead-ack
+evade_check lead-syn 1 'tcp/4444 ' lead-syn
+
 # SPAN copies are the same IP packet seen twice; a packet inside a tunnel
 # nobody declared, and the same packet bare, crossed the wire as two.
 # Taken for a copy, the tunnel (and what it took to 203.0.113.99) was

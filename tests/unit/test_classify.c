@@ -151,6 +151,74 @@ static void test_synack_decides(void **state)
 	assert_string_equal(service(x, f), "xcp-s2s");
 }
 
+/* A later packet of flow f, as the worker hands it to classify_resyn(). */
+static bool resyn(struct fx *x, struct flow *f, const struct packet *p)
+{
+	bool is_new, from_b;
+
+	assert_ptr_equal(flow_lookup(x->ft, p, &is_new, &from_b), f);
+	assert_false(is_new);
+	return classify_resyn(x->cat, NULL, f, p, from_b);
+}
+
+/* A first packet is the sender's to forge: a SYN-ACK or an ACK from SIP's
+   5060 to 4444 says 5060 listens (believed: 4444 could be a client's).
+   The SYN that follows opens the other way round: decided again, and a
+   finding. A SYN from the server's side is decided again too; what the
+   flow was found to be stays. The client's SYN again, an ACK, or a
+   carrier change nothing. */
+static void test_resyn(void **state)
+{
+	static const uint8_t lead[] = { TCPF_SYN | TCPF_ACK, TCPF_ACK };
+	struct fx *x = *state;
+	const uint32_t far = A4(203, 0, 113, 66);
+	struct packet p;
+	struct flow *f;
+	size_t i;
+
+	for (i = 0; i < sizeof lead; i++) {
+		p = pkt(6, CLIENT, 5060, far, (uint16_t)(4444 + i), lead[i]);
+		f = first(x, &p);
+		assert_int_equal(f->verdict, V_DOCUMENTED);
+		assert_ends(f, far, (uint16_t)(4444 + i), CLIENT, 5060);
+		p = pkt(6, CLIENT, 5060, far, (uint16_t)(4444 + i), TCPF_ACK);
+		assert_false(resyn(x, f, &p));
+		p = pkt(6, CLIENT, 5060, far, (uint16_t)(4444 + i), TCPF_SYN);
+		assert_true(resyn(x, f, &p));
+		assert_int_equal(f->basis, BASIS_SYN);
+		assert_ends(f, CLIENT, 5060, far, (uint16_t)(4444 + i));
+		assert_int_equal(f->verdict, V_UNDOCUMENTED);
+		assert_null(service(x, f));
+		/* The client's SYN again: nothing new. */
+		assert_false(resyn(x, f, &p));
+	}
+
+	/* A SYN to 5060 first, then one from 5060: a finding. */
+	p = pkt(6, far, 4450, CLIENT, 5060, TCPF_SYN);
+	f = first(x, &p);
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+	p = pkt(6, CLIENT, 5060, far, 4450, TCPF_SYN);
+	assert_true(resyn(x, f, &p));
+	assert_ends(f, CLIENT, 5060, far, 4450);
+	assert_int_equal(f->verdict, V_UNDOCUMENTED);
+	/* The other way round: documented by its SYN, undocumented it
+	   was, and stays. */
+	p = pkt(6, CLIENT, 5060, far, 4451, TCPF_SYN);
+	f = first(x, &p);
+	assert_int_equal(f->verdict, V_UNDOCUMENTED);
+	p = pkt(6, far, 4451, CLIENT, 5060, TCPF_SYN);
+	assert_true(resyn(x, f, &p));
+	assert_ends(f, far, 4451, CLIENT, 5060);
+	assert_int_equal(f->verdict, V_UNDOCUMENTED);
+	assert_int_equal(f->findings, 1u << V_UNDOCUMENTED);
+
+	/* UDP has no SYN. */
+	p = pkt(17, CLIENT, 5060, far, 4452, 0);
+	f = first(x, &p);
+	p.tcp_flags = TCPF_SYN;
+	assert_false(resyn(x, f, &p));
+}
+
 /* Mid-stream, a reply seen alone: the catalogue's listener is the server. */
 static void test_catalogue_reply_only(void **state)
 {
@@ -772,6 +840,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_syn_decides),
 		cmocka_unit_test(test_synack_decides),
+		cmocka_unit_test(test_resyn),
 		cmocka_unit_test(test_catalogue_reply_only),
 		cmocka_unit_test(test_sender_port),
 		cmocka_unit_test(test_claim_by_source_port),
