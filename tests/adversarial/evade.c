@@ -27,6 +27,10 @@
  *   lead-ack     the same with an ACK first
  *   lead-syn     the same with a SYN from 203.0.113.66:4444 to
  *            198.51.100.7:5060 first, its checksum wrong
+ *   lead-tls     no SSH: clear SIP from 198.51.100.7:40000 to
+ *            192.0.2.10:5061 (TLS only), an ACK with a wrong checksum
+ *            first: a flow whose start was not seen is never judged
+ *            for TLS
  *   tuncopy  no SSH: a SIP datagram to 192.0.2.10:5060, then, 1 ms
  *            later, the same IP packet inside GRE from 198.51.100.50
  *            to 203.0.113.99 (a tunnel nobody declared), then the
@@ -202,7 +206,8 @@ static void session(const struct how *h, const uint8_t *c, const uint8_t *s,
 static int usage(void)
 {
 	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt | "
-		"srh | lead-synack | lead-ack | lead-syn | tuncopy\n");
+		"srh | lead-synack | lead-ack | lead-syn | lead-tls | "
+		"tuncopy\n");
 	return 2;
 }
 
@@ -250,6 +255,8 @@ int main(int argc, char **argv)
 		evil.family = 4, lead = F_ACK;
 	else if (strcmp(argv[a], "lead-syn") == 0)
 		evil.family = 4, lead = F_SYN | F_PSH;   /* PSH: from the far end */
+	else if (strcmp(argv[a], "lead-tls") == 0)
+		evil.family = 4, lead = F_ACK | F_FIN;   /* FIN: to 5061 */
 	else if (strcmp(argv[a], "v6") != 0)
 		return usage();
 	if (evil.ext > 200)
@@ -263,6 +270,12 @@ int main(int argc, char **argv)
 		session(&plain4, c4, s4, 51001, 5222, "<stream:stream to='imp'>");
 	} else if (evil.hop) {
 		session(&evil, k6, s6, 40000, 5222, "\x93\x11\xfe\x02 opaque");
+	} else if (lead & F_FIN) {
+		const struct ipends to = { 4, c4, s4 };
+
+		forged(&to, 40000, 5061, F_ACK);
+		session(&evil, c4, s4, 40000, 5061,
+			"OPTIONS sip:imp SIP/2.0\r\n\r\n");
 	} else if (lead) {
 		if (lead & F_PSH)
 			forged(&down, 4444, 5060, F_SYN);

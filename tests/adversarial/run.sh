@@ -651,6 +651,9 @@ evade_check ext6-100 1 '^    60 2001:db8::7 -> 2001:db8::66 ' ext6 100
 evade_check lead-synack 1 'tcp/4444 ' lead-synack
 evade_check lead-ack 1 'tcp/4444 ' lead-ack
 evade_check lead-syn 1 'tcp/4444 ' lead-syn
+# On a TLS-only port, a flow whose start was not seen is never judged for
+# TLS: an ACK first made clear SIP on 5061 pass.
+evade_check lead-tls 1 'FAIL: 1 cleartext' lead-tls
 
 # SPAN copies are the same IP packet seen twice; a packet inside a tunnel
 # nobody declared, and the same packet bare, crossed the wire as two.
