@@ -96,14 +96,19 @@ static void why_interrupted(const struct run_stats *s, int sig_no,
 /*
  * Work left undone for want of room: a flow nDPI never looked at could be
  * a protocol mismatch, a datagram pushed out of the fragment table leaves
- * fragments no flow was charged with. Flows evicted from a full flow
- * table are not here: they are still classified and reported.
+ * fragments no flow was charged with. A flow evicted from a full flow
+ * table is reported, but the rest of it is a new flow without its start:
+ * never judged for TLS, its direction only what its first packet claims,
+ * nDPI from its middle. A sender who fills the table between a TLS-only
+ * flow's handshake and its first bytes (documented datagrams from as
+ * many sources) sends those bytes in clear unjudged.
  */
 static void judge_room(struct run_stats *s, struct gate *g,
 		       const struct options *o)
 {
 	const struct dpi_stats *d = &s->work.dpi_st;
 	uint64_t pushed = s->work.decode_err[DERR_FRAG_TABLE_FULL];
+	uint64_t evicted = s->work.flows.ended[END_EVICTED];
 
 	if (s->work.dpi && (d->over_cap || d->no_state))
 		health_poor(s, g, GR_NOT_INSPECTED, "%llu flows not inspected by "
@@ -116,6 +121,12 @@ static void judge_room(struct run_stats *s, struct gate *g,
 			    "fragments left as orphans", o->lim.max_frags,
 			    (unsigned long long)pushed,
 			    (unsigned long long)s->work.frag_orphans);
+	if (evicted)
+		health_poor(s, g, GR_FLOWS_PUSHED_OUT, "flow table full "
+			    "(--max-flows %u): %llu flows pushed out before "
+			    "they ended; the rest of each was judged as a new "
+			    "flow without its start", o->lim.max_flows,
+			    (unsigned long long)evicted);
 }
 
 /*

@@ -31,6 +31,13 @@
  *            192.0.2.10:5061 (TLS only), an ACK with a wrong checksum
  *            first: a flow whose start was not seen is never judged
  *            for TLS
+ *   evict N      no SSH: a TCP handshake from 198.51.100.7:40000 to
+ *            192.0.2.10:5061 (TLS only), then N empty UDP datagrams
+ *            to 192.0.2.10:5060 (SIP's), each from a source of its
+ *            own (10.0.0.0/8, ports 10000 and up), then clear SIP on
+ *            the handshake's flow: with room for fewer than N flows,
+ *            the handshake's flow is pushed out before its first
+ *            bytes come
  *   tuncopy  no SSH: a SIP datagram to 192.0.2.10:5060, then, 1 ms
  *            later, the same IP packet inside GRE from 198.51.100.50
  *            to 203.0.113.99 (a tunnel nobody declared), then the
@@ -186,6 +193,26 @@ static void sip_datagram(const uint8_t *c, const uint8_t *s,
 	record(&f);
 }
 
+/* Empty UDP datagrams to s:5060 from n sources of their own. */
+static void sip_flood(const uint8_t *s, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		uint8_t src[4] = { 10, (uint8_t)(i >> 16), (uint8_t)(i >> 8),
+				   (uint8_t)i };
+		struct ipends e = { 4, src, s };
+		struct buf f = { .n = 0 };
+
+		eth_hdr(&f, mac_b, mac_a, ET_IPV4);
+		ip4_hdr(&f, &e, P_UDP, 64, i & 0xffff, 0, NULL, 0, 8);
+		udp_hdr(&f, 10000 + i % 50000, 5060, 0);
+		eth_pad(&f);
+		record(&f);
+		now_us -= 990;     /* 10 us apart */
+	}
+}
+
 /* A whole session: c from cport to s at sport, data from the client. */
 static void session(const struct how *h, const uint8_t *c, const uint8_t *s,
 		    unsigned cport, unsigned sport, const char *data)
@@ -207,7 +234,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt | "
 		"srh | lead-synack | lead-ack | lead-syn | lead-tls | "
-		"tuncopy\n");
+		"evict N | tuncopy\n");
 	return 2;
 }
 
@@ -232,6 +259,7 @@ int main(int argc, char **argv)
 	const char *ssh = "SSH-2.0-OpenSSH_9.2p1\r\n";
 	const struct ipends up = { 4, c4, e4 }, down = { 4, e4, c4 };
 	unsigned lead = 0;      /* flags of the forged first segment */
+	unsigned flood = 0;     /* evict: datagrams between */
 	int a = 1;
 
 	pkt_prog = "evade";
@@ -247,6 +275,8 @@ int main(int argc, char **argv)
 		evil = (struct how){ .family = 4, .v4opt = 40 };
 	else if (strcmp(argv[a], "tuncopy") == 0)
 		evil.family = 0;
+	else if (strcmp(argv[a], "evict") == 0 && a + 1 < argc)
+		evil.family = 0, flood = (unsigned)strtoul(argv[a + 1], NULL, 10);
 	else if (strcmp(argv[a], "srh") == 0)
 		evil.hop = e6;
 	else if (strcmp(argv[a], "lead-synack") == 0)
@@ -264,7 +294,19 @@ int main(int argc, char **argv)
 	le32(hdr + 16, snaplen);
 	out(hdr, sizeof hdr);
 	session(&plain4, c4, s4, 51000, 5222, "<stream:stream to='imp'>");
-	if (evil.family == 0) {
+	if (flood) {
+		const struct ipends up4 = { 4, c4, s4 }, down4 = { 4, s4, c4 };
+		const char *sip = "OPTIONS sip:imp SIP/2.0\r\n\r\n";
+		uint32_t n = (uint32_t)strlen(sip);
+
+		segment(&plain4, &up4, 40000, 5061, 1000, 0, F_SYN, NULL);
+		segment(&plain4, &down4, 5061, 40000, 5000, 1001, F_SYN | F_ACK,
+			NULL);
+		segment(&plain4, &up4, 40000, 5061, 1001, 5001, F_ACK, NULL);
+		sip_flood(s4, flood);
+		segment(&plain4, &up4, 40000, 5061, 1001, 5001, F_PSH | F_ACK, sip);
+		segment(&plain4, &down4, 5061, 40000, 5001, 1001 + n, F_ACK, NULL);
+	} else if (evil.family == 0) {
 		sip_datagram(c4, s4, NULL);
 		sip_datagram(c4, s4, &gre);
 		session(&plain4, c4, s4, 51001, 5222, "<stream:stream to='imp'>");

@@ -655,6 +655,19 @@ evade_check lead-syn 1 'tcp/4444 ' lead-syn
 # TLS: an ACK first made clear SIP on 5061 pass.
 evade_check lead-tls 1 'FAIL: 1 cleartext' lead-tls
 
+# A flow pushed out of a full table before it ended goes on as a new
+# flow without its start: never judged for TLS, its direction a claim,
+# nDPI from its middle. Documented datagrams from 3,000 sources push a
+# TLS-only flow out between its handshake and its clear first bytes. The
+# gate cannot pass on a table that overflowed; with room, the clear text
+# is a finding.
+"$tmp/evade" evict 3000 >"$tmp/evict.pcap"
+for t in 1 2; do
+	check "evict-t$t" 3 'flow table full \(--max-flows 1000\): [0-9]+ flows pushed out' \
+		"$bin" -q --validate --max-flows 1000 --threads "$t" -r "$tmp/evict.pcap"
+done
+check evict-room 1 'FAIL: 1 cleartext' "$bin" -q --validate -r "$tmp/evict.pcap"
+
 # SPAN copies are the same IP packet seen twice; a packet inside a tunnel
 # nobody declared, and the same packet bare, crossed the wire as two.
 # Taken for a copy, the tunnel (and what it took to 203.0.113.99) was

@@ -249,6 +249,30 @@ static void test_snap_cut(void **state)
 	assert_false(gate_any(&r.g));
 }
 
+/* One flow pushed out of a full table: the rest of it was judged
+   without its start. Work left undone, findings or not. */
+static void test_flows_pushed_out(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	r.s.work.flows.ended[END_IDLE] = 10;
+	judge(&r);
+	assert_false(gate_has(&r.g, GR_FLOWS_PUSHED_OUT));
+
+	r.s.work.flows.ended[END_EVICTED] = 1;
+	r.o.lim.max_flows = 1000;
+	judge(&r);
+	assert_true(gate_has(&r.g, GR_FLOWS_PUSHED_OUT));
+	assert_string_equal(r.g.why[GR_FLOWS_PUSHED_OUT], "flow table full "
+			    "(--max-flows 1000): 1 flows pushed out before they "
+			    "ended; the rest of each was judged as a new flow "
+			    "without its start");
+	assert_true(r.s.health_poor);
+	assert_int_equal(gate_status(&r.g, true, true), EXIT_INCONCLUSIVE);
+}
+
 /* Source-routed IPv6 packets: only an inventory's roles are in doubt,
    findings or not. */
 static void test_source_routed(void **state)
@@ -286,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_interrupted),
 		cmocka_unit_test(test_end_not_read),
 		cmocka_unit_test(test_snap_cut),
+		cmocka_unit_test(test_flows_pushed_out),
 		cmocka_unit_test(test_source_routed),
 	};
 
