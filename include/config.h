@@ -91,7 +91,9 @@
                                           180 kB beyond --dpi-memory */
 
 /* Decoder. */
-#define MAX_ENCAP_DEPTH      16        /* nested tunnels/tags before giving up */
+#define MAX_ENCAP_DEPTH      16        /* nested tunnels, MPLS and PPPoE before
+                                          giving up (802.1Q tags and Cisco
+                                          MetaData are a list, not counted) */
 #define MAX_IPV6_EXT_HDRS    16        /* extension headers walked per packet */
 #define MAX_TUNNEL_LAYERS    4         /* tunnels removed from one packet, each
                                           its carrier recorded: ERSPAN of VXLAN

@@ -126,9 +126,10 @@ enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
 		case ETH_P_8021AD:
 		case ETH_P_QINQ1:
 			/* IEEE 802.1Q tag: PCP 3, DEI 1, VID 12, then the
-			   next type. Each tag is a nesting. */
-			if (!encap_push(x))
-				return DECODE_ERROR;
+			   next type. Tags are a list, walked in this loop
+			   (4 bytes each, so it ends), not a nesting: Linux
+			   delivers a packet behind any number of priority
+			   tags, and a limit here would drop it unseen. */
 			if (!cur_sub(c, 4, &h) || !cur_be16(&h, &tci) ||
 			    !cur_be16(&h, &type))
 				return derr(x, DERR_VLAN_TRUNC);
@@ -141,9 +142,8 @@ enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
 			/* Cisco MetaData on Ethernet (Wireshark's
 			   packet-cisco-metadata.c): version 1, length 1,
 			   options 2, SGT 2, then the next type: 8 bytes
-			   with the ethertype already read. */
-			if (!encap_push(x))
-				return DECODE_ERROR;
+			   with the ethertype already read. In the list,
+			   as tags are. */
 			if (!cur_skip(c, 4) || !cur_be16(c, &tci) ||
 			    !cur_be16(c, &type))
 				return derr(x, DERR_CMD_TRUNC);

@@ -14,6 +14,8 @@
  *            before its TCP header: Linux delivers it whatever N
  *   v6       over IPv6, nothing more
  *   v4opt    over IPv4 with 40 bytes of options (NOPs and an end)
+ *   tags N   over IPv4, each frame with N 802.1Q priority tags (VLAN
+ *            0): Linux delivers the segment behind any number of them
  *   srh      no SSH: opaque bytes from 2001:db8:1::7 to port 5222, sent
  *            to 2001:db8::66 with a segment routing header (RFC 8754,
  *            segments left 1) whose last segment is 2001:db8::10; the
@@ -59,6 +61,7 @@ struct how {
 	int family;             /* 4 or 6 */
 	unsigned ext;           /* IPv6 destination options headers */
 	unsigned v4opt;         /* bytes of IPv4 options, a multiple of 4 */
+	unsigned tags;          /* 802.1Q priority tags (VLAN 0) */
 	const uint8_t *hop;     /* IPv6: sent to this address instead, with
 	                           a segment routing header naming the
 	                           destination as its last segment */
@@ -112,7 +115,9 @@ static void segment(const struct how *h, const struct ipends *e,
 	unsigned i;
 
 	if (h->family == 4) {
-		eth_hdr(&f, mac_b, mac_a, ET_IPV4);
+		eth_hdr(&f, mac_b, mac_a, h->tags ? ET_VLAN : ET_IPV4);
+		for (i = 0; i < h->tags; i++)
+			vlan_tag(&f, 0, i + 1 < h->tags ? ET_VLAN : ET_IPV4);
 		ip4_hdr(&f, e, P_TCP, 64, (unsigned)(now_us / 1000) & 0xffff, 0,
 			h->v4opt ? v4opt : NULL, h->v4opt, l4len);
 	} else if (h->hop && memcmp(e->dst, h->hop, 16) != 0 &&
@@ -232,7 +237,7 @@ static void session(const struct how *h, const uint8_t *c, const uint8_t *s,
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt | "
+	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt | tags N | "
 		"srh | lead-synack | lead-ack | lead-syn | lead-tls | "
 		"evict N | tuncopy\n");
 	return 2;
@@ -271,6 +276,9 @@ int main(int argc, char **argv)
 		return usage();
 	if (strcmp(argv[a], "ext6") == 0 && a + 1 < argc)
 		evil.ext = (unsigned)strtoul(argv[a + 1], NULL, 10);
+	else if (strcmp(argv[a], "tags") == 0 && a + 1 < argc)
+		evil = (struct how){ .family = 4,
+			.tags = (unsigned)strtoul(argv[a + 1], NULL, 10) };
 	else if (strcmp(argv[a], "v4opt") == 0)
 		evil = (struct how){ .family = 4, .v4opt = 40 };
 	else if (strcmp(argv[a], "tuncopy") == 0)
@@ -289,7 +297,7 @@ int main(int argc, char **argv)
 		evil.family = 4, lead = F_ACK | F_FIN;   /* FIN: to 5061 */
 	else if (strcmp(argv[a], "v6") != 0)
 		return usage();
-	if (evil.ext > 200)
+	if (evil.ext > 200 || evil.tags > 200)
 		return usage();
 	le32(hdr + 16, snaplen);
 	out(hdr, sizeof hdr);

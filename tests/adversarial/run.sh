@@ -642,6 +642,10 @@ evade_check() {
 evade_check ext6-16 1 'tcp 2001:db8::7:40000 -> 2001:db8::66:4444 ' ext6 16
 evade_check ext6-17 1 '^    60 2001:db8::7 -> 2001:db8::66 ' ext6 17
 evade_check ext6-100 1 '^    60 2001:db8::7 -> 2001:db8::66 ' ext6 100
+# 802.1Q tags are a list, not a nesting: 17 or 100 priority tags (VLAN
+# 0) in front of IPv4, which Linux delivers, are walked to the flow.
+evade_check tags-17 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' tags 17
+evade_check tags-100 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' tags 100
 
 # Client and server come from the flow's first packet. A segment sent
 # first, with a wrong checksum (dropped by its receiver, no reset comes
