@@ -114,9 +114,15 @@ enum decode_status derr(struct dctx *x, enum decode_err e)
 	   capture's doing, not the sender's: what the frame carried (any
 	   port: options, tags and extension headers push the transport
 	   past a short snap length) was never judged, and the gate must
-	   say so (judge.c), not pass on the flows it did see. */
+	   say so (judge.c), not pass on the flows it did see. Inside a
+	   first fragment the rest of the header is in the next one, which
+	   the receiver puts back (an IPv4 first fragment may hold 8
+	   bytes) and impwatch does not: a tunnel's header cut there left
+	   the packet to its outer flow, a declared tunnel's own. */
 	if (x->snapped && err_is_cut(e))
 		e = DERR_SNAP_CUT;
+	else if (x->in_frag && err_is_cut(e))
+		e = DERR_FRAG_CUT;
 	x->d->err[e]++;
 	return DECODE_ERROR;
 }

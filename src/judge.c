@@ -131,14 +131,15 @@ static void judge_room(struct run_stats *s, struct gate *g,
 
 /*
  * Packets the snap length cut before their transport header was whole
- * (decode.c counts them as snap-cut): their flows, of any port, were
- * never judged. IP options, VLAN tags and IPv6 extension headers are
+ * (decode.c counts them as snap-cut), and first fragments that end inside
+ * a header (frag-cut): their flows, of any port, were never judged. IP options, VLAN tags and IPv6 extension headers are
  * the sender's to add, so a sender who knows the snap length can put
  * any session past it; the flows that were judged do not make a pass.
  */
 static void judge_cut(const struct run_stats *s, struct gate *g)
 {
 	uint64_t cut = s->work.decode_err[DERR_SNAP_CUT];
+	uint64_t frag = s->work.decode_err[DERR_FRAG_CUT];
 	bool one = cut == 1;
 
 	if (cut)
@@ -147,6 +148,14 @@ static void judge_cut(const struct run_stats *s, struct gate *g)
 				  "%s not judged (capture with a longer snap "
 				  "length)", (unsigned long long)cut, one ? "" : "s",
 				  one ? "its flow was" : "their flows were");
+	one = frag == 1;
+	if (frag)
+		gate_inconclusive(g, GR_FRAG_CUT, "%llu first fragment%s end%s "
+				  "inside a header %s flow needs (a tunnel's, or "
+				  "the one inside it): impwatch does not reassemble, "
+				  "and %s not judged", (unsigned long long)frag,
+				  one ? "" : "s", one ? "s" : "", one ? "its" : "their",
+				  one ? "that flow was" : "those flows were");
 }
 
 /*

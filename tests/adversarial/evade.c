@@ -40,6 +40,11 @@
  *            the handshake's flow: with room for fewer than N flows,
  *            the handshake's flow is pushed out before its first
  *            bytes come
+ *   fragvxlan    every frame inside VXLAN (VNI 42) from 203.0.113.1:49320
+ *            to 203.0.113.2:4789, the tunnel a site declares; each
+ *            frame of the SSH session in two IPv4 fragments, the first
+ *            holding the UDP header alone (8 bytes: Linux reassembles
+ *            it, and the VXLAN header is in the second)
  *   tuncopy  no SSH: a SIP datagram to 192.0.2.10:5060, then, 1 ms
  *            later, the same IP packet inside GRE from 198.51.100.50
  *            to 203.0.113.99 (a tunnel nobody declared), then the
@@ -70,6 +75,8 @@ struct how {
 static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 1 };
 static const uint8_t mac_b[6] = { 2, 0, 0, 0, 0, 2 };
 static unsigned snaplen = 65535;
+/* fragvxlan: 1, frames go in VXLAN; 2, in VXLAN and two fragments. */
+static int wrap;
 static uint64_t now_us = 1767225600000000ull;   /* 2026-01-01T00:00:00Z */
 
 static void le32(uint8_t *p, uint32_t v)
@@ -86,12 +93,55 @@ static void out(const void *p, size_t n)
 		pkt_die("write", "standard output");
 }
 
+static void record(const struct buf *f);
+
+/* Frame f inside VXLAN from 203.0.113.1:49320 to 203.0.113.2:4789, as
+   one packet, or as two fragments whose first holds the UDP header
+   alone. The UDP checksum is 0 (none, RFC 768). */
+static void vxlan_out(const struct buf *f, int split)
+{
+	static const uint8_t a[4] = { 203, 0, 113, 1 }, b[4] = { 203, 0, 113, 2 };
+	static unsigned id = 7000;
+	const struct ipends e = { 4, a, b };
+	struct buf u = { .n = 0 }, o = { .n = 0 };
+
+	udp_hdr(&u, 49320, 4789, 8 + f->n);
+	vxlan_hdr(&u, 0x08000000u, 42);
+	putmem(&u, f->b, f->n);
+	id++;
+	eth_hdr(&o, mac_b, mac_a, ET_IPV4);
+	if (!split) {
+		ip4_hdr(&o, &e, P_UDP, 64, id, 0, NULL, 0, u.n);
+		putmem(&o, u.b, u.n);
+		record(&o);
+		return;
+	}
+	/* MF, offset 0: 8 bytes; then offset 1 (8 bytes), the rest. */
+	ip4_hdr(&o, &e, P_UDP, 64, id, 0x2000, NULL, 0, 8);
+	putmem(&o, u.b, 8);
+	eth_pad(&o);
+	record(&o);
+	o.n = 0;
+	eth_hdr(&o, mac_b, mac_a, ET_IPV4);
+	ip4_hdr(&o, &e, P_UDP, 64, id, 1, NULL, 0, u.n - 8);
+	putmem(&o, u.b + 8, u.n - 8);
+	record(&o);
+}
+
 /* One record, cut to the snap length, 1 ms after the last. */
 static void record(const struct buf *f)
 {
 	uint8_t h[16];
 	size_t cap = f->n < snaplen ? f->n : snaplen;
 
+	if (wrap) {
+		int was = wrap;
+
+		wrap = 0;
+		vxlan_out(f, was == 2);
+		wrap = was;
+		return;
+	}
 	now_us += 1000;
 	le32(h, (uint32_t)(now_us / 1000000u));
 	le32(h + 4, (uint32_t)(now_us % 1000000u));
@@ -239,7 +289,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt | tags N | "
 		"srh | lead-synack | lead-ack | lead-syn | lead-tls | "
-		"evict N | tuncopy\n");
+		"evict N | fragvxlan | tuncopy\n");
 	return 2;
 }
 
@@ -285,6 +335,8 @@ int main(int argc, char **argv)
 		evil.family = 0;
 	else if (strcmp(argv[a], "evict") == 0 && a + 1 < argc)
 		evil.family = 0, flood = (unsigned)strtoul(argv[a + 1], NULL, 10);
+	else if (strcmp(argv[a], "fragvxlan") == 0)
+		evil.family = 4, wrap = 1;
 	else if (strcmp(argv[a], "srh") == 0)
 		evil.hop = e6;
 	else if (strcmp(argv[a], "lead-synack") == 0)
@@ -302,6 +354,8 @@ int main(int argc, char **argv)
 	le32(hdr + 16, snaplen);
 	out(hdr, sizeof hdr);
 	session(&plain4, c4, s4, 51000, 5222, "<stream:stream to='imp'>");
+	if (wrap)
+		wrap = 2;
 	if (flood) {
 		const struct ipends up4 = { 4, c4, s4 }, down4 = { 4, s4, c4 };
 		const char *sip = "OPTIONS sip:imp SIP/2.0\r\n\r\n";

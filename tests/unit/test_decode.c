@@ -1523,6 +1523,36 @@ static void test_icmp_fragments(void **state)
 	assert_int_equal(err_sum(&x->d), 0);
 }
 
+/* A first fragment holding the UDP header to 4789 alone (8 bytes: the
+   receiver puts the datagram back together, VXLAN header and all): the
+   packet is the outer flow, and the cut counted as frag-cut, never as a
+   malformed VXLAN header. A first fragment that holds the headers whole
+   counts nothing. */
+static void test_first_fragment_cut(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t ip;
+
+	eth(&f, 0x0800);
+	ip = ip4(&f, 17, C4, S4, 0x99, 0x2000, 0);
+	put16(&f, 49320);
+	put16(&f, 4789);
+	put16(&f, 8 + 8 + 60);
+	put16(&f, 0);
+	ip4_end(&f, ip);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_FRAG_CUT);
+	assert_int_equal(x->p.ntun, 0);
+	assert_int_equal(x->p.dport, 4789);
+
+	/* Whole headers in the first fragment: nothing cut. */
+	f.n = 0;
+	b_frag4_first(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+}
+
 /* ---- IP length and DSCP -------------------------------------------------- */
 
 /* The innermost IP packet's length as its header claims it (what Zeek's
@@ -3175,6 +3205,7 @@ int main(void)
 		T(test_gre_pptp),
 		T(test_gre_wccp),
 		T(test_ipv6_routing_final_dst),
+		T(test_first_fragment_cut),
 		T(test_geneve_vxlan_gpe),
 		T(test_overlay_source_port_is_not_a_tunnel),
 		T(test_vxlan_header_checks),

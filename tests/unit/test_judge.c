@@ -243,6 +243,19 @@ static void test_snap_cut(void **state)
 	assert_false(r.s.health_poor);
 	assert_int_equal(gate_status(&r.g, true, false), EXIT_INCONCLUSIVE);
 	assert_int_equal(gate_status(&r.g, true, true), EXIT_FINDINGS);
+
+	/* First fragments cut inside a header: the same, for their own
+	   reason. */
+	run_init(&r);
+	r.s.work.decode_err[DERR_FRAG_CUT] = 2;
+	judge(&r);
+	assert_false(gate_has(&r.g, GR_SNAP_CUT));
+	assert_true(gate_has(&r.g, GR_FRAG_CUT));
+	assert_string_equal(r.g.why[GR_FRAG_CUT], "2 first fragments end "
+			    "inside a header their flow needs (a tunnel's, or "
+			    "the one inside it): impwatch does not reassemble, "
+			    "and those flows were not judged");
+	assert_int_equal(gate_status(&r.g, true, false), EXIT_INCONCLUSIVE);
 	/* Only a gate asks. */
 	gate_init(&r.g, false);
 	judge(&r);
