@@ -146,10 +146,13 @@ static enum decode_status decode_l4(struct dctx *x, struct cursor *c,
 		    !cur_u8(&h, &flags) || !cur_skip(&h, 6)) {
 			/* A first fragment that ends inside the TCP header
 			   (RFC 1858's tiny fragment): the ports are there,
-			   the flags are not. Counted, and kept in its flow. */
+			   the flags are not. Kept in its flow, and counted
+			   as a header cut in a first fragment (frag-cut): a
+			   SYN sent so is no SYN here, and its flow's
+			   direction would be what the sender claims. */
 			if (!x->in_frag)
 				return derr(x, DERR_TCP_TRUNC);
-			x->d->err[DERR_FRAG_TINY]++;
+			x->d->err[DERR_FRAG_CUT]++;
 			p->truncated = 1;
 			p->sport = sport;
 			p->dport = dport;

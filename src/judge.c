@@ -151,10 +151,11 @@ static void judge_cut(const struct run_stats *s, struct gate *g)
 	one = frag == 1;
 	if (frag)
 		gate_inconclusive(g, GR_FRAG_CUT, "%llu first fragment%s end%s "
-				  "inside a header %s flow needs (a tunnel's, or "
-				  "the one inside it): impwatch does not reassemble, "
-				  "and %s not judged", (unsigned long long)frag,
-				  one ? "" : "s", one ? "s" : "", one ? "its" : "their",
+				  "inside a header %s flow needs (a tunnel's, the "
+				  "one inside it, or TCP's flags): impwatch does not "
+				  "reassemble, and %s not judged whole",
+				  (unsigned long long)frag, one ? "" : "s",
+				  one ? "s" : "", one ? "its" : "their",
 				  one ? "that flow was" : "those flows were");
 }
 

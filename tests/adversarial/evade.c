@@ -33,6 +33,10 @@
  *            192.0.2.10:5061 (TLS only), an ACK with a wrong checksum
  *            first: a flow whose start was not seen is never judged
  *            for TLS
+ *   synfrag      no SSH: opaque bytes from 198.51.100.7:5060 (SIP's) to
+ *            4444, the SYN in two IPv4 fragments, the first holding 8
+ *            bytes of TCP header (ports and sequence number; Linux
+ *            reassembles it): no flags seen, no SYN
  *   evict N      no SSH: a TCP handshake from 198.51.100.7:40000 to
  *            192.0.2.10:5061 (TLS only), then N empty UDP datagrams
  *            to 192.0.2.10:5060 (SIP's), each from a source of its
@@ -77,6 +81,8 @@ static const uint8_t mac_b[6] = { 2, 0, 0, 0, 0, 2 };
 static unsigned snaplen = 65535;
 /* fragvxlan: 1, frames go in VXLAN; 2, in VXLAN and two fragments. */
 static int wrap;
+/* synfrag: a SYN from port 5060 goes in two IPv4 fragments. */
+static int frag_syn;
 static uint64_t now_us = 1767225600000000ull;   /* 2026-01-01T00:00:00Z */
 
 static void le32(uint8_t *p, uint32_t v)
@@ -201,6 +207,23 @@ static void segment(const struct how *h, const struct ipends *e,
 	if (dlen)
 		putmem(&f, data, dlen);
 	l4_csum(&f, t, e, P_TCP);
+	if (frag_syn && flags == F_SYN && sport == 5060 && h->family == 4) {
+		/* MF, offset 0: 8 bytes of the header; then the rest. */
+		struct buf g = { .n = 0 };
+
+		eth_hdr(&g, mac_b, mac_a, ET_IPV4);
+		ip4_hdr(&g, e, P_TCP, 64, 4343, 0x2000, NULL, 0, 8);
+		putmem(&g, f.b + t, 8);
+		eth_pad(&g);
+		record(&g);
+		g.n = 0;
+		eth_hdr(&g, mac_b, mac_a, ET_IPV4);
+		ip4_hdr(&g, e, P_TCP, 64, 4343, 1, NULL, 0, f.n - t - 8);
+		putmem(&g, f.b + t + 8, f.n - t - 8);
+		eth_pad(&g);
+		record(&g);
+		return;
+	}
 	eth_pad(&f);
 	record(&f);
 }
@@ -289,7 +312,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt | tags N | "
 		"srh | lead-synack | lead-ack | lead-syn | lead-tls | "
-		"evict N | fragvxlan | tuncopy\n");
+		"synfrag | evict N | fragvxlan | tuncopy\n");
 	return 2;
 }
 
@@ -335,6 +358,8 @@ int main(int argc, char **argv)
 		evil.family = 0;
 	else if (strcmp(argv[a], "evict") == 0 && a + 1 < argc)
 		evil.family = 0, flood = (unsigned)strtoul(argv[a + 1], NULL, 10);
+	else if (strcmp(argv[a], "synfrag") == 0)
+		evil.family = 4, lead = F_SYN | F_ACK | F_FIN, frag_syn = 1;
 	else if (strcmp(argv[a], "fragvxlan") == 0)
 		evil.family = 4, wrap = 1;
 	else if (strcmp(argv[a], "srh") == 0)
@@ -354,7 +379,7 @@ int main(int argc, char **argv)
 	le32(hdr + 16, snaplen);
 	out(hdr, sizeof hdr);
 	session(&plain4, c4, s4, 51000, 5222, "<stream:stream to='imp'>");
-	if (wrap)
+	if (wrap == 1)
 		wrap = 2;
 	if (flood) {
 		const struct ipends up4 = { 4, c4, s4 }, down4 = { 4, s4, c4 };
@@ -374,6 +399,8 @@ int main(int argc, char **argv)
 		session(&plain4, c4, s4, 51001, 5222, "<stream:stream to='imp'>");
 	} else if (evil.hop) {
 		session(&evil, k6, s6, 40000, 5222, "\x93\x11\xfe\x02 opaque");
+	} else if (frag_syn) {
+		session(&evil, c4, e4, 5060, 4444, "\x93\x11\xfe\x02 opaque");
 	} else if (lead & F_FIN) {
 		const struct ipends to = { 4, c4, s4 };
 

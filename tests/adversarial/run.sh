@@ -655,6 +655,10 @@ evade_check tags-100 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' tags 100
 evade_check lead-synack 1 'tcp/4444 ' lead-synack
 evade_check lead-ack 1 'tcp/4444 ' lead-ack
 evade_check lead-syn 1 'tcp/4444 ' lead-syn
+# A SYN in two fragments, the first holding the ports and no flags
+# (RFC 1858's tiny fragment, which Linux reassembles): no SYN here, and
+# the flow's direction was the claim of its source port 5060.
+evade_check synfrag 3 '1 first fragment ends inside a header' synfrag
 # On a TLS-only port, a flow whose start was not seen is never judged for
 # TLS: an ACK first made clear SIP on 5061 pass.
 evade_check lead-tls 1 'FAIL: 1 cleartext' lead-tls

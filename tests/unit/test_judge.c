@@ -252,9 +252,9 @@ static void test_snap_cut(void **state)
 	assert_false(gate_has(&r.g, GR_SNAP_CUT));
 	assert_true(gate_has(&r.g, GR_FRAG_CUT));
 	assert_string_equal(r.g.why[GR_FRAG_CUT], "2 first fragments end "
-			    "inside a header their flow needs (a tunnel's, or "
-			    "the one inside it): impwatch does not reassemble, "
-			    "and those flows were not judged");
+			    "inside a header their flow needs (a tunnel's, the "
+			    "one inside it, or TCP's flags): impwatch does not "
+			    "reassemble, and those flows were not judged whole");
 	assert_int_equal(gate_status(&r.g, true, false), EXIT_INCONCLUSIVE);
 	/* Only a gate asks. */
 	gate_init(&r.g, false);
