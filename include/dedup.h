@@ -4,10 +4,11 @@
  * When a SPAN mirrors both the ingress and the egress of a path, or two
  * sessions overlap, every frame arrives twice, microseconds apart. A copy
  * is the same IP packet (TTL or hop limit and the IPv4 checksum aside, so
- * a copy taken after a router hop counts too; VLAN tags and ERSPAN headers
- * are not looked at) through the same overlay tunnels (GRE, VXLAN, IP in
- * IP..., or none: the same packet in a tunnel and bare went to two
- * places) seen again within a short window. Copies are counted
+ * a copy taken after a router hop counts too; VLAN tags are not looked
+ * at) through the same overlay tunnels (GRE, VXLAN, IP in IP..., or
+ * none: the same packet in a tunnel and bare went to two places) and
+ * ERSPAN collectors (two switches' sessions to one collector give
+ * copies) seen again within a short window. Copies are counted
  * and left out, so flows count each packet once.
  *
  * A fixed, direct-mapped table of recent fingerprints: O(1) per packet, no

@@ -48,14 +48,16 @@ static size_t after_ip(const struct packet *p)
 }
 
 /*
- * The overlay tunnels p came through (every kind but ERSPAN), as one
- * word, never 0 when there is one: their kinds and outer endpoints.
- * ERSPAN is the mirror's own transport, and two sessions that overlap
- * give the same packet in two ERSPAN frames: copies. A packet inside a
- * GRE, VXLAN or IP-in-IP tunnel and the same packet bare (or in another
- * tunnel) crossed the wire twice, to other places: not copies. Taken
- * for one, a tunnel whose every packet repeats one seen bare (its own
- * data, sent once more to its own end) was never seen at all.
+ * The tunnels p came through, as one word, never 0 when there is one:
+ * an overlay's kind and outer endpoints, an ERSPAN session's collector.
+ * A packet inside a GRE, VXLAN or IP-in-IP tunnel and the same packet
+ * bare (or in another tunnel) crossed the wire twice, to other places:
+ * not copies. Taken for one, a tunnel whose every packet repeats one
+ * seen bare (its own data, sent once more to its own end) was never
+ * seen at all. ERSPAN is the mirror's own transport: two sessions that
+ * overlap, from two switches to one collector, give the same packet
+ * twice, copies; an ERSPAN session to another collector is another
+ * place (with a collector declared, an undeclared one is a finding).
  */
 static uint64_t overlay_word(const struct packet *p)
 {
@@ -67,8 +69,12 @@ static uint64_t overlay_word(const struct packet *p)
 		const struct tun_layer *t = &p->tun[i];
 
 		if (t->kind == TUN_ERSPAN1 || t->kind == TUN_ERSPAN2 ||
-		    t->kind == TUN_ERSPAN3)
+		    t->kind == TUN_ERSPAN3) {
+			memcpy(w, t->dst.b, 16);
+			h = (h ^ UINT64_C(0xe5) ^ w[0]) * m;
+			h = ((h ^ w[1]) * m) | 1;
 			continue;
+		}
 		memcpy(w, t->src.b, 16);
 		memcpy(w + 2, t->dst.b, 16);
 		h = (h ^ ((uint64_t)t->kind << 32 | (uint64_t)t->sport << 16 |
@@ -97,8 +103,8 @@ static uint64_t overlay_word(const struct packet *p)
  *    and the start of its body. The checksums stand for the payload
  *    past them;
  *  - the IP packet's captured length;
- *  - the overlay tunnels it came through (overlay_word()), but no
- *    ERSPAN: with `ends`.
+ *  - the tunnels it came through (overlay_word(): an ERSPAN session by
+ *    its collector alone), with `ends`.
  * Mixed in two lanes (one multiply and rotate per word; the lanes do not
  * wait for each other), murmur3's finaliser once. Not for hash tables an
  * attacker fills (the flow and fragment tables key SipHash per run): the

@@ -49,6 +49,12 @@
  *            frame of the SSH session in two IPv4 fragments, the first
  *            holding the UDP header alone (8 bytes: Linux reassembles
  *            it, and the VXLAN header is in the second)
+ *   erspancopy   no SSH: every frame mirrored in ERSPAN II (session 7)
+ *            from the switch 203.0.113.1 to the collector 203.0.113.2,
+ *            among them a SIP datagram to 192.0.2.10:5060 and, 1 ms
+ *            later, the same datagram in an ERSPAN session of its own
+ *            from 198.51.100.50 to 203.0.113.99 (a collector nobody
+ *            declared)
  *   tuncopy  no SSH: a SIP datagram to 192.0.2.10:5060, then, 1 ms
  *            later, the same IP packet inside GRE from 198.51.100.50
  *            to 203.0.113.99 (a tunnel nobody declared), then the
@@ -79,7 +85,8 @@ struct how {
 static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 1 };
 static const uint8_t mac_b[6] = { 2, 0, 0, 0, 0, 2 };
 static unsigned snaplen = 65535;
-/* fragvxlan: 1, frames go in VXLAN; 2, in VXLAN and two fragments. */
+/* fragvxlan: 1, frames go in VXLAN; 2, in VXLAN and two fragments;
+   erspancopy: 3, in ERSPAN II. */
 static int wrap;
 /* synfrag: a SYN from port 5060 goes in two IPv4 fragments. */
 static int frag_syn;
@@ -134,6 +141,23 @@ static void vxlan_out(const struct buf *f, int split)
 	record(&o);
 }
 
+/* Frame f mirrored in ERSPAN II, session 7, from 203.0.113.1 to
+   203.0.113.2. */
+static void erspan_out(const struct buf *f)
+{
+	static const uint8_t a[4] = { 203, 0, 113, 1 }, b[4] = { 203, 0, 113, 2 };
+	static unsigned seq;
+	const struct ipends e = { 4, a, b };
+	struct buf o = { .n = 0 };
+
+	eth_hdr(&o, mac_b, mac_a, ET_IPV4);
+	ip4_hdr(&o, &e, P_GRE, 64, 9000 + seq, 0, NULL, 0, 8 + 8 + f->n);
+	gre_hdr(&o, false, false, true, ET_ERSPAN, 0, seq++);
+	erspan2_hdr(&o, 0, 0, 7, 1);
+	putmem(&o, f->b, f->n);
+	record(&o);
+}
+
 /* One record, cut to the snap length, 1 ms after the last. */
 static void record(const struct buf *f)
 {
@@ -144,7 +168,10 @@ static void record(const struct buf *f)
 		int was = wrap;
 
 		wrap = 0;
-		vxlan_out(f, was == 2);
+		if (was == 3)
+			erspan_out(f);
+		else
+			vxlan_out(f, was == 2);
 		wrap = was;
 		return;
 	}
@@ -247,9 +274,10 @@ static void forged(const struct ipends *e, unsigned sport, unsigned dport,
 }
 
 /* A SIP datagram from c to s, bare or (gre: from g to its end) inside
-   GRE: the same IP packet either way. */
+   GRE, or (erspan) inside an ERSPAN II session of gre's ends: the same
+   IP packet each way. */
 static void sip_datagram(const uint8_t *c, const uint8_t *s,
-			 const struct ipends *gre)
+			 const struct ipends *gre, bool erspan)
 {
 	const char *data = "OPTIONS sip:imp SIP/2.0\r\n\r\n";
 	struct ipends e = { 4, c, s };
@@ -257,7 +285,13 @@ static void sip_datagram(const uint8_t *c, const uint8_t *s,
 	struct buf f = { .n = 0 };
 
 	eth_hdr(&f, mac_b, mac_a, ET_IPV4);
-	if (gre) {
+	if (gre && erspan) {
+		ip4_hdr(&f, gre, P_GRE, 64, 4242, 0, NULL, 0,
+			8 + 8 + 14 + 20 + 8 + n);
+		gre_hdr(&f, false, false, true, ET_ERSPAN, 0, 1);
+		erspan2_hdr(&f, 0, 0, 9, 1);
+		eth_hdr(&f, mac_b, mac_a, ET_IPV4);
+	} else if (gre) {
 		ip4_hdr(&f, gre, P_GRE, 64, 4242, 0, NULL, 0,
 			4 + 20 + 8 + n);
 		gre_hdr(&f, false, false, false, ET_IPV4, 0, 0);
@@ -312,7 +346,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt | tags N | "
 		"srh | lead-synack | lead-ack | lead-syn | lead-tls | "
-		"synfrag | evict N | fragvxlan | tuncopy\n");
+		"synfrag | evict N | fragvxlan | erspancopy | tuncopy\n");
 	return 2;
 }
 
@@ -356,6 +390,8 @@ int main(int argc, char **argv)
 		evil = (struct how){ .family = 4, .v4opt = 40 };
 	else if (strcmp(argv[a], "tuncopy") == 0)
 		evil.family = 0;
+	else if (strcmp(argv[a], "erspancopy") == 0)
+		evil.family = 0, wrap = 3;
 	else if (strcmp(argv[a], "evict") == 0 && a + 1 < argc)
 		evil.family = 0, flood = (unsigned)strtoul(argv[a + 1], NULL, 10);
 	else if (strcmp(argv[a], "synfrag") == 0)
@@ -394,8 +430,8 @@ int main(int argc, char **argv)
 		segment(&plain4, &up4, 40000, 5061, 1001, 5001, F_PSH | F_ACK, sip);
 		segment(&plain4, &down4, 5061, 40000, 5001, 1001 + n, F_ACK, NULL);
 	} else if (evil.family == 0) {
-		sip_datagram(c4, s4, NULL);
-		sip_datagram(c4, s4, &gre);
+		sip_datagram(c4, s4, NULL, false);
+		sip_datagram(c4, s4, &gre, wrap == 3);
 		session(&plain4, c4, s4, 51001, 5222, "<stream:stream to='imp'>");
 	} else if (evil.hop) {
 		session(&evil, k6, s6, 40000, 5222, "\x93\x11\xfe\x02 opaque");

@@ -695,6 +695,14 @@ check fragvxlan-untrusted 1 'untrusted-tunnel' "$bin" -q --validate -r "$tmp/fra
 # Taken for a copy, the tunnel (and what it took to 203.0.113.99) was
 # never seen.
 evade_check tuncopy 1 'untrusted-tunnel' tuncopy
+# The same through the mirror's own ERSPAN, with its collector declared:
+# an ERSPAN session to another collector is a finding, and the packet it
+# copies is no copy of it.
+"$tmp/evade" erspancopy >"$tmp/erspancopy.pcap"
+for t in 1 2; do
+	check "erspancopy-t$t" 1 'untrusted-tunnel' "$bin" -q --validate \
+		--threads "$t" --trust-tunnel 203.0.113.2 -r "$tmp/erspancopy.pcap"
+done
 
 # An IPv6 segment routing header names the flow's final destination,
 # which keys the flow (as tshark keys it): here 2001:db8::10, IM&P in
