@@ -21,10 +21,16 @@
 #   - the same for the site inventory (--hosts; skipped with a note by a
 #     binary without it);
 #   - every capture kept under tests/crashes/ (inputs that once crashed
-#     impwatch or a fuzz target): no crash, no hang, a summary.
+#     impwatch or a fuzz target): no crash, no hang, a summary;
+#   - flows dressed to slip past --validate (evade.c writes them): IPv6
+#     extension headers and 802.1Q tags past the old limits, a snap
+#     length or a first fragment that cuts a header, a source-routed
+#     flow with an inventory, a forged first segment, a SYN in tiny
+#     fragments, a full flow table, a tunnel or ERSPAN copy of a packet
+#     seen bare: each must fail the gate or leave it inconclusive.
 #
 # Captures are generated at test time in a temporary folder, with printf
-# and two small C programs in this folder (cc, or $CC): no Python, no
+# and three small C programs in this folder (cc, or $CC): no Python, no
 # libpcap tools. Every run has a 120-second limit: a hang fails its case.
 set -u
 here=$(dirname "$0")
