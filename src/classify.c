@@ -347,9 +347,13 @@ bool classify_resyn(const struct catalogue *cat, const struct hosts *hosts,
 	/* The client is side A when the server is B: its SYN again. */
 	if (f->basis == BASIS_SYN && from_b != (f->server_is_b != 0))
 		return false;
-	/* A later SYN never clears what the flow was found to be. */
+	/* A later SYN never clears what the flow was found to be; a TLS
+	   check still waiting belonged to the old decision (the new one
+	   starts its own on a TLS-only port). */
 	had = f->findings;
 	f->findings = 0;
+	if (f->tls == FTLS_WAIT || f->tls == FTLS_UNSEEN)
+		f->tls = FTLS_NONE;
 	classify_flow(cat, f, p, from_b);
 	classify_roles(cat, hosts, f);
 	f->findings |= had;

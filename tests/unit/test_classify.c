@@ -212,6 +212,23 @@ static void test_resyn(void **state)
 	assert_int_equal(f->verdict, V_UNDOCUMENTED);
 	assert_int_equal(f->findings, 1u << V_UNDOCUMENTED);
 
+	/* An ACK to 5061 (TLS only) first: its start unseen. A SYN from
+	   5061 says 5061 is the client's: nothing left to judge for TLS,
+	   and no longer counted as unjudged. */
+	p = pkt(6, CLIENT, 40000, PUB, 5061, TCPF_ACK);
+	f = first(x, &p);
+	assert_int_equal(f->tls, FTLS_UNSEEN);
+	p = pkt(6, PUB, 5061, CLIENT, 40000, TCPF_SYN);
+	assert_true(resyn(x, f, &p));
+	assert_ends(f, PUB, 5061, CLIENT, 40000);
+	assert_int_equal(f->tls, FTLS_NONE);
+	/* The other way, the SYN to 5061: its first bytes awaited. */
+	p = pkt(6, CLIENT, 40001, PUB, 5061, TCPF_ACK);
+	f = first(x, &p);
+	p = pkt(6, CLIENT, 40001, PUB, 5061, TCPF_SYN);
+	assert_true(resyn(x, f, &p));
+	assert_int_equal(f->tls, FTLS_WAIT);
+
 	/* UDP has no SYN. */
 	p = pkt(17, CLIENT, 5060, far, 4452, 0);
 	f = first(x, &p);
