@@ -132,9 +132,10 @@ static void judge_room(struct run_stats *s, struct gate *g,
 /*
  * Packets the snap length cut before their transport header was whole
  * (decode.c counts them as snap-cut), and first fragments that end inside
- * a header (frag-cut): their flows, of any port, were never judged. IP options, VLAN tags and IPv6 extension headers are
- * the sender's to add, so a sender who knows the snap length can put
- * any session past it; the flows that were judged do not make a pass.
+ * a header (frag-cut): their flows, of any port, were never judged. IP
+ * options, VLAN tags and IPv6 extension headers are the sender's to
+ * add, so a sender who knows the snap length can put any session past
+ * it; the flows that were judged do not make a pass.
  */
 static void judge_cut(const struct run_stats *s, struct gate *g)
 {
