@@ -216,6 +216,8 @@ enum decode_status decode_packet(struct decoder *d, int dlt, uint64_t ts_us,
 	x.in_frag = 0;
 	x.tun_seen = 0;
 	x.npending = 0;
+	/* derr() reads it, the empty frame's error too. */
+	x.snapped = false;
 	if (caplen == 0 || !frame) {
 		st = derr(&x, DERR_CAPLEN_ZERO);
 		goto out;
