@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cursor.h"
+#include "trust.h"
 
 int dedup_init(struct dedup *d, uint64_t window_us)
 {
@@ -68,8 +69,7 @@ static uint64_t overlay_word(const struct packet *p)
 	for (i = 0; i < p->ntun; i++) {
 		const struct tun_layer *t = &p->tun[i];
 
-		if (t->kind == TUN_ERSPAN1 || t->kind == TUN_ERSPAN2 ||
-		    t->kind == TUN_ERSPAN3) {
+		if (tunnel_is_erspan((enum tunnel_kind)t->kind)) {
 			memcpy(w, t->dst.b, 16);
 			h = (h ^ UINT64_C(0xe5) ^ w[0]) * m;
 			h = ((h ^ w[1]) * m) | 1;
