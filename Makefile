@@ -50,10 +50,20 @@ ifeq ($(CI),true)
 WARN    += -Werror
 endif
 OPT     ?= -O2 -g
+# gcc on x86-64 zeroes or copies a struct of known size beyond 64 bytes
+# with `rep stos` or `rep movs`, whose start costs tens of cycles on some
+# CPUs: a packet's fields are zeroed for each frame, a flow's record built
+# for each flow. Loops of vector moves instead, where the compiler takes
+# the options (README, Performance: 7% less CPU time, port-only).
+STRINGOPS := -mmemset-strategy=vector_loop:1024:noalign,libcall:-1:noalign \
+             -mmemcpy-strategy=vector_loop:1024:noalign,libcall:-1:noalign
+ifeq ($(origin TUNE),undefined)
+TUNE    := $(shell $(CC) -Werror $(STRINGOPS) -x c -c -o /dev/null /dev/null 2>/dev/null && echo '$(STRINGOPS)')
+endif
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
-ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(OPT) $(WARN) $(SANFLAGS) -Iinclude -I$(BUILD) \
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(OPT) $(TUNE) $(WARN) $(SANFLAGS) -Iinclude -I$(BUILD) \
              $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = -pthread $(SANFLAGS) $(LDFLAGS)
 
