@@ -94,15 +94,19 @@ static void set_payload(struct packet *p, const struct cursor *c)
 }
 
 /* The first TCP_HEAD_BYTES of a TCP payload, or fewer when fewer were
-   captured, copied (the cursor does not move). */
+   captured, copied (the cursor does not move). A whole head is copied
+   as a known size: gcc copies a size it can only bound with `rep
+   movsb`, whose start cost 2% of a port-only run's CPU time. */
 static void keep_head(struct packet *p, const struct cursor *c)
 {
 	struct cursor h = *c;
 	size_t n = cur_left(&h);
 
-	if (n > TCP_HEAD_BYTES)
-		n = TCP_HEAD_BYTES;
-	p->tcp_head_len = cur_copy(&h, p->tcp_head, n) ? (uint8_t)n : 0;
+	if (n >= TCP_HEAD_BYTES)
+		p->tcp_head_len = cur_copy(&h, p->tcp_head, TCP_HEAD_BYTES) ?
+				  TCP_HEAD_BYTES : 0;
+	else if (n > 0)
+		p->tcp_head_len = cur_copy(&h, p->tcp_head, n) ? (uint8_t)n : 0;
 }
 
 /*

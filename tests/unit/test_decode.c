@@ -833,6 +833,43 @@ static void test_ethernet_ipv4_tcp(void **state)
 	assert_int_equal(err_sum(&x->d), 0);
 }
 
+/* The first payload bytes kept for the TLS-only check: a whole head
+   when the segment has more, what there is when it has fewer (a snap
+   length short of the head too), none without payload. */
+static void test_tcp_head_kept(void **state)
+{
+	static const size_t lens[] = { 0, 1, TCP_HEAD_BYTES - 1,
+				       TCP_HEAD_BYTES, TCP_HEAD_BYTES + 1,
+				       200 };
+	struct fx *x = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+		struct fb f = { .n = 0 };
+		size_t ip, want = lens[i] < TCP_HEAD_BYTES ? lens[i] :
+				  TCP_HEAD_BYTES;
+
+		eth(&f, 0x0800);
+		ip = ip4(&f, 6, C4, S4, 7, 0, 0);
+		tcp(&f, 40000, 443, TCPF_ACK, 0, lens[i]);
+		ip4_end(&f, ip);
+		memset(x->p.tcp_head, 0xee, sizeof x->p.tcp_head);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_int_equal(x->p.payload_len, lens[i]);
+		assert_int_equal(x->p.tcp_head_len, want);
+		assert_memory_equal(x->p.tcp_head, "abcdefghijklmnop", want);
+		if (lens[i] < 3)
+			continue;
+		/* The snap length cuts the payload after 2 bytes. */
+		assert_int_equal(decode_packet(&x->d, 1, TS, f.b,
+					       (uint32_t)f.n - lens[i] + 2,
+					       (uint32_t)f.n, &x->p),
+				 DECODE_OK);
+		assert_int_equal(x->p.tcp_head_len, 2);
+		assert_memory_equal(x->p.tcp_head, "ab", 2);
+	}
+}
+
 static void test_ethernet_ipv6_udp(void **state)
 {
 	struct fx *x = *state;
@@ -3155,6 +3192,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_ethernet_ipv4_tcp),
+		T(test_tcp_head_kept),
 		T(test_ethernet_ipv6_udp),
 		T(test_sll),
 		T(test_sll2),
