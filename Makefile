@@ -58,7 +58,8 @@ OPT     ?= -O2 -g
 STRINGOPS := -mmemset-strategy=vector_loop:1024:noalign,libcall:-1:noalign \
              -mmemcpy-strategy=vector_loop:1024:noalign,libcall:-1:noalign
 ifeq ($(origin TUNE),undefined)
-TUNE    := $(shell $(CC) -Werror $(STRINGOPS) -x c -c -o /dev/null /dev/null 2>/dev/null && echo '$(STRINGOPS)')
+TUNE    := $(shell $(CC) -Werror $(STRINGOPS) -x c -c -o /dev/null /dev/null \
+             2>/dev/null && echo '$(STRINGOPS)')
 endif
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
