@@ -184,16 +184,18 @@ struct packet {
 	                            there is none (a later fragment) */
 	uint8_t  ext_opaque;     /* an IPv6 AH or mobility header precedes
 	                            the transport: nDPI 4.2 stops there */
-	/* Fragments of this datagram seen before its first fragment: when a
-	   first fragment releases them, they are added to the same flow. */
-	uint32_t held_pkts;
-	uint64_t held_bytes;
-	uint64_t held_ip_bytes;  /* their ip_len, summed */
 	uint8_t  ntun;           /* tunnels removed, in tun[], outermost first */
 	uint8_t  no_inner;       /* what the innermost of them carries could
 	                            not be decoded: the packet belongs to that
 	                            carrier alone, which the fields above
 	                            describe (the reason is counted) */
+	/* Fragments of this datagram seen before its first fragment: when a
+	   first fragment releases them, they are added to the same flow.
+	   Last of what a worker is handed: a message carries them only
+	   when held_pkts is not 0 (pipeline.c). */
+	uint32_t held_pkts;
+	uint64_t held_bytes;
+	uint64_t held_ip_bytes;  /* their ip_len, summed */
 	/* Last before tun[]: all above is what a flow worker is handed
 	   (pipeline.c), these two point into the frame, which it may not
 	   have. */

@@ -32,6 +32,10 @@ enum out_type { OUT_FLOW, OUT_TEXT, OUT_ALERT, OUT_FRAME, OUT_STATS, OUT_DONE };
 /* The part of a packet a worker reads: up to its pointers into the
    frame and its tunnel layers, which the reader has dealt with. */
 #define PKT_PART offsetof(struct packet, l3)
+/* Its fixed part: the fragment-held counters follow only when there are
+   any (IP_HELD). */
+#define PKT_HEAD offsetof(struct packet, held_pkts)
+#define PKT_HELD (PKT_PART - PKT_HEAD)
 
 /*
  * An inner packet for a worker. Every byte of a message goes from the
@@ -39,6 +43,8 @@ enum out_type { OUT_FLOW, OUT_TEXT, OUT_ALERT, OUT_FRAME, OUT_STATS, OUT_DONE };
  * allows: the flow key is not sent, the worker builds it again from the
  * packet (flow_prep_hashed()), and what most packets do not need
  * follows the fixed part only when the flags say so, in this order:
+ *   IP_HELD    the packet's fragment-held counters, when it has any
+ *              (PKT_HELD bytes of struct packet from held_pkts on)
  *   IP_NOW     the clock's time, when it is not the packet's (uint64_t)
  *   IP_STAMP   the frame's own stamp, when not the packet's (uint64_t)
  *   IP_ERSPAN  the outermost ERSPAN II/III layer with a session id,
@@ -50,7 +56,7 @@ struct in_packet {
 	struct ring_msg h;
 	uint64_t hash;               /* the flow's (flow_prepare()) */
 	uint32_t flags;              /* IP_* */
-	_Alignas(8) unsigned char p[PKT_PART];   /* struct packet's first part */
+	_Alignas(8) unsigned char p[PKT_HEAD];   /* struct packet's first part */
 };
 
 #define IP_FINDING 0x01u         /* a carrier made it evidence */
@@ -58,6 +64,7 @@ struct in_packet {
 #define IP_STAMP   0x04u
 #define IP_ERSPAN  0x08u
 #define IP_BYTES   0x10u
+#define IP_HELD    0x20u
 
 struct in_bytes {
 	uint32_t caplen;             /* the wire length is p's */
@@ -306,7 +313,14 @@ static void take_packet(struct pworker *pw, const struct in_packet *m)
 	struct packet p;
 	uint64_t now_us;
 
-	memcpy(&p, m->p, PKT_PART);
+	memcpy(&p, m->p, PKT_HEAD);
+	if (flags & IP_HELD) {
+		memcpy(&p.held_pkts, tail, PKT_HELD);
+		tail += PKT_HELD;
+	} else {
+		p.held_pkts = 0;
+		p.held_bytes = p.held_ip_bytes = 0;
+	}
 	p.ntun = 0;
 	p.l3 = p.payload = NULL;
 	now_us = fr.ts_us = p.ts_us;
@@ -774,6 +788,10 @@ static void route_packet(void *ctx, const struct packet *p,
 			break;
 		}
 	}
+	if (p->held_pkts) {
+		flags |= IP_HELD;
+		len += PKT_HELD;
+	}
 	if (now_us != p->ts_us) {
 		flags |= IP_NOW;
 		len += sizeof(now_us);
@@ -793,8 +811,12 @@ static void route_packet(void *ctx, const struct packet *p,
 	m = (struct in_packet *)(void *)in_reserve(rd, k, len, IN_PACKET);
 	m->hash = prep->hash;
 	m->flags = flags;
-	memcpy(m->p, p, PKT_PART);
+	memcpy(m->p, p, PKT_HEAD);
 	tail = (uint8_t *)(m + 1);
+	if (flags & IP_HELD) {
+		memcpy(tail, &p->held_pkts, PKT_HELD);
+		tail += PKT_HELD;
+	}
 	if (flags & IP_NOW) {
 		memcpy(tail, &now_us, sizeof(now_us));
 		tail += sizeof(now_us);
