@@ -88,7 +88,7 @@ enum tunnel_kind {
 	X(DERR_OVERLAY_UNKNOWN,  "overlay-unknown-proto", "Geneve or VXLAN-GPE carries a protocol impwatch does not decode") \
 	X(DERR_OVERLAY_BAD_HEADER,"overlay-bad-header", "Geneve or VXLAN-GPE version, reserved bits or option lengths not as their RFCs allow") \
 	X(DERR_PPP_UNKNOWN_PROTO,"ppp-unknown-proto",  "PPP in GRE carries a protocol other than IP") \
-	X(DERR_FRAG_TINY,        "frag-tiny",          "first fragment ends inside the TCP header (RFC 1858): ports kept") \
+	X(DERR_FRAG_TINY,        "frag-tiny",          "first fragment ends inside the TCP options (RFC 1858): ports and flags kept") \
 	X(DERR_TOO_DEEP,         "encap-too-deep",     "more nested encapsulations than the limit") \
 	X(DERR_TUNNEL_TOO_DEEP,  "tunnel-too-deep",    "more nested tunnels than the limit: the last is a flow of its own") \
 	X(DERR_UNSUPPORTED_LINK, "unsupported-link",   "link type impwatch does not decode") \

@@ -16,6 +16,9 @@
 #define IP_STR_MAX 46   /* INET6_ADDRSTRLEN */
 #define TIME_STR_MAX 96  /* roomy: years past 9999 still fit */
 
+/* The "s" a count's noun takes in English: "1 flow", "2 flows". */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+
 /* "00", "01" ... "99": numbers are written two digits a division. */
 extern const char dec_pairs[200];
 

@@ -268,7 +268,7 @@ static void header(struct acl_out *o, const struct acl_source *src)
 	if (a->used) {
 		acl_comment(o, "Observed: %llu flow records in %u file%s, %llu documented: %llu",
 			    (unsigned long long)a->obs.records, a->obs.files,
-			    a->obs.files == 1 ? "" : "s",
+			    PLURAL(a->obs.files),
 			    (unsigned long long)a->obs.documented,
 			    (unsigned long long)a->obs.used);
 		acl_comment(o, "  used a row of this inventory, %llu had roles no row allows,",

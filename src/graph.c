@@ -341,7 +341,7 @@ static void make_edge(Agraph_t *g, Agnode_t *c, Agnode_t *s, const struct gedge 
 	}
 	if (d->more_flows && o < sizeof(label))
 		snprintf(label + o, sizeof(label) - o, "\n+%llu flow%s on other ports",
-			 (unsigned long long)d->more_flows, d->more_flows == 1 ? "" : "s");
+			 (unsigned long long)d->more_flows, PLURAL(d->more_flows));
 	gv_set(e, "label", label);
 	pen_width(d->bytes, max_bytes, width);
 	gv_set(e, "penwidth", width);
@@ -350,7 +350,7 @@ static void make_edge(Agraph_t *g, Agnode_t *c, Agnode_t *s, const struct gedge 
 	gv_set(e, "fontcolor", finding ? COLOR_FINDING : "#37474f");
 	gv_set(e, "class", finding ? "finding" : "ok");
 	snprintf(tip, sizeof(tip), "%s: %llu flow%s, %llu bytes", verdict_name(v),
-		 (unsigned long long)d->flows, d->flows == 1 ? "" : "s",
+		 (unsigned long long)d->flows, PLURAL(d->flows),
 		 (unsigned long long)d->bytes);
 	gv_set(e, "tooltip", tip);
 }

@@ -400,7 +400,7 @@ static void html_findings(FILE *o, const struct html_page *p,
 		fprintf(o, "<h3 class=\"finding\" id=\"finding-%s\">", verdict_name((enum verdict)v));
 		html_escape(o, title ? title : verdict_name((enum verdict)v));
 		fprintf(o, ": %llu flow%s</h3>\n", (unsigned long long)nf,
-			nf == 1 ? "" : "s");
+			PLURAL(nf));
 		thead(o, cols, sizeof(cols) / sizeof(cols[0]));
 		shown = 0;
 		more_rows = more_flows = more_pkts = more_bytes = 0;
@@ -467,7 +467,7 @@ static void html_dscp(FILE *o, const struct html_page *p, uint16_t row)
 		fputs("-", o);
 	if (changed)
 		fprintf(o, "; changed during %llu flow%s", (unsigned long long)changed,
-			changed == 1 ? "" : "s");
+			PLURAL(changed));
 	fputs("</td>", o);
 }
 
@@ -702,7 +702,7 @@ static void html_health(FILE *o, const struct html_page *p)
 			(unsigned long long)s->live->ifdropped, pct);
 		fprintf(o, "<tr><th>Interface down</th><td>%llu time%s (%.1f s)"
 			"</td></tr>\n", (unsigned long long)s->live->went_down,
-			s->live->went_down == 1 ? "" : "s",
+			PLURAL(s->live->went_down),
 			(double)s->live->down_us / 1e6);
 	}
 	if (s->live && s->live->end_not_read) {

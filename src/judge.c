@@ -110,23 +110,28 @@ static void judge_room(struct run_stats *s, struct gate *g,
 	uint64_t pushed = s->work.decode_err[DERR_FRAG_TABLE_FULL];
 	uint64_t evicted = s->work.flows.ended[END_EVICTED];
 
-	if (s->work.dpi && (d->over_cap || d->no_state))
-		health_poor(s, g, GR_NOT_INSPECTED, "%llu flows not inspected by "
-			    "nDPI: no room for their state (--dpi-memory %u MB)",
-			    (unsigned long long)(d->over_cap + d->no_state),
-			    o->lim.dpi_memory_mb);
+	uint64_t skipped = d->over_cap + d->no_state;
+
+	if (s->work.dpi && skipped)
+		health_poor(s, g, GR_NOT_INSPECTED, "%llu flow%s not inspected "
+			    "by nDPI: no room for %s state (--dpi-memory %u MB)",
+			    (unsigned long long)skipped, PLURAL(skipped),
+			    skipped == 1 ? "its" : "their", o->lim.dpi_memory_mb);
 	if (pushed)
 		health_poor(s, g, GR_FRAGS_PUSHED_OUT, "fragment table full "
-			    "(--max-frags %u): %llu datagrams pushed out, %llu "
-			    "fragments left as orphans", o->lim.max_frags,
-			    (unsigned long long)pushed,
-			    (unsigned long long)s->work.frag_orphans);
+			    "(--max-frags %u): %llu datagram%s pushed out, %llu "
+			    "fragment%s left as orphans", o->lim.max_frags,
+			    (unsigned long long)pushed, PLURAL(pushed),
+			    (unsigned long long)s->work.frag_orphans,
+			    PLURAL(s->work.frag_orphans));
 	if (evicted)
 		health_poor(s, g, GR_FLOWS_PUSHED_OUT, "flow table full "
-			    "(--max-flows %u): %llu flows pushed out before "
-			    "they ended; the rest of each was judged as a new "
+			    "(--max-flows %u): %llu flow%s pushed out before "
+			    "%s ended; the rest of %s was judged as a new "
 			    "flow without its start", o->lim.max_flows,
-			    (unsigned long long)evicted);
+			    (unsigned long long)evicted, PLURAL(evicted),
+			    evicted == 1 ? "it" : "they",
+			    evicted == 1 ? "it" : "each");
 }
 
 /*
@@ -243,9 +248,10 @@ void judge_reasons(struct run_stats *s, struct gate *g,
 	seen = s->live->received + drops;
 	fmt_milli_pct(o->health_drops, pct);
 	if (drops && gate_over(drops, seen, o->health_drops))
-		health_poor(s, g, GR_DROPS, "%llu packets dropped by the kernel, "
+		health_poor(s, g, GR_DROPS, "%llu packet%s dropped by the kernel, "
 			    "%llu by the interface, over %s%% of %llu: the capture "
 			    "could not keep up", (unsigned long long)s->live->dropped,
+			    PLURAL(s->live->dropped),
 			    (unsigned long long)s->live->ifdropped, pct,
 			    (unsigned long long)seen);
 	if (s->live->went_down)
@@ -253,7 +259,7 @@ void judge_reasons(struct run_stats *s, struct gate *g,
 			    "%llu time%s (%.1f s in all): what crossed the wire "
 			    "meanwhile was not seen", s->live->iface,
 			    (unsigned long long)s->live->went_down,
-			    s->live->went_down == 1 ? "" : "s",
+			    PLURAL(s->live->went_down),
 			    (double)s->live->down_us / 1e6);
 	/* Traffic never judged, as an interrupted run's: what was read is
 	   judged as a run stopped earlier would be (main.c, drain_live()). */

@@ -83,7 +83,7 @@ static void text_dscp_of(FILE *o, const struct report *r, uint16_t row)
 	}
 	if (changed)
 		fprintf(o, "; changed during %llu flow%s",
-			(unsigned long long)changed, changed == 1 ? "" : "s");
+			(unsigned long long)changed, PLURAL(changed));
 	fputc('\n', o);
 }
 
@@ -120,7 +120,7 @@ static void text_dpi(FILE *o, const struct run_stats *s)
 	}
 	fprintf(o, "  dpi             %llu flow%s inspected (at most %u packets each): "
 		"by payload %llu, guessed %llu, undetected %llu; peak nDPI states %llu\n",
-		(unsigned long long)d->inspected, d->inspected == 1 ? "" : "s",
+		(unsigned long long)d->inspected, PLURAL(d->inspected),
 		s->dpi_packets,
 		(unsigned long long)d->by_dpi, (unsigned long long)d->guessed,
 		(unsigned long long)d->undetected,
@@ -170,7 +170,7 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 	if (s->live && s->live->went_down)
 		fprintf(o, "    went down     %llu time%s, %.1f s in all%s\n",
 			(unsigned long long)s->live->went_down,
-			s->live->went_down == 1 ? "" : "s",
+			PLURAL(s->live->went_down),
 			(double)s->live->down_us / 1e6,
 			s->live->down ? "; down at the end" : "");
 	if (s->live && s->live->end_not_read)
@@ -223,7 +223,7 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 	if (s->dump_path && !s->dump_error && s->dump_max_mb) {
 		fprintf(o, "    rotated       %llu file%s of at most %u MB, ",
 			(unsigned long long)s->dump_files,
-			s->dump_files == 1 ? "" : "s", s->dump_max_mb);
+			PLURAL(s->dump_files), s->dump_max_mb);
 		if (s->dump_files_kept < s->dump_files)
 			fprintf(o, "the last %llu kept", (unsigned long long)s->dump_files_kept);
 		else
@@ -333,7 +333,7 @@ static void text_services(FILE *o, struct report *r, const struct agg *v, size_t
 		if (a->attempts)
 			fprintf(o, "  (%llu unanswered attempt%s)",
 				(unsigned long long)a->attempts,
-				a->attempts == 1 ? "" : "s");
+				PLURAL(a->attempts));
 		fputc('\n', o);
 		if (row->site)
 			fprintf(o, "           rule: %s:%u (the site's)\n", row->file,
@@ -451,8 +451,8 @@ static void text_attempts(FILE *o, const struct agg *v, size_t n,
 	size_t k;
 
 	fprintf(o, "  attempts only    %llu flow%s to %llu port%s, never answered:",
-		(unsigned long long)flows, flows == 1 ? "" : "s",
-		(unsigned long long)ports, ports == 1 ? "" : "s");
+		(unsigned long long)flows, PLURAL(flows),
+		(unsigned long long)ports, PLURAL(ports));
 	for (k = 0; k < n && shown < TEXT_ATTEMPT_PORTS; k++) {
 		if (v[k].verdict != verdict || v[k].attempts != v[k].flows)
 			continue;
@@ -477,13 +477,13 @@ static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t 
 	char tr[8], port[16];
 
 	fprintf(o, "\n%s: %llu flow%s", title, (unsigned long long)flows,
-		flows == 1 ? "" : "s");
+		PLURAL(flows));
 	/* A scan's unanswered SYNs are attempts, not sessions. */
 	if (att)
 		fprintf(o, " (%llu session%s, %llu unanswered attempt%s)",
 			(unsigned long long)(flows - att),
-			flows - att == 1 ? "" : "s", (unsigned long long)att,
-			att == 1 ? "" : "s");
+			PLURAL(flows - att), (unsigned long long)att,
+			PLURAL(att));
 	fputc('\n', o);
 	if (!flows) {
 		fputs("  (none)\n", o);
@@ -520,7 +520,7 @@ static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t 
 		if (a->attempts)
 			fprintf(o, "  (%llu unanswered attempt%s)",
 				(unsigned long long)a->attempts,
-				a->attempts == 1 ? "" : "s");
+				PLURAL(a->attempts));
 		fputc('\n', o);
 	}
 	text_more(o, "  ", more);
@@ -537,11 +537,11 @@ static void text_mismatches(FILE *o, struct report *r,
 	char tr[8], port[16], exp[EXPECTED_MAX];
 	const char *app;
 	size_t i, shown = 0, more = 0;
+	uint64_t flows = tally_flows(r->tally, (enum verdict)V_PROTOCOL_MISMATCH);
 
 	fprintf(o, "\n%s: %llu flow%s\n", verdict_title(V_PROTOCOL_MISMATCH),
-		(unsigned long long)tally_flows(r->tally, (enum verdict)V_PROTOCOL_MISMATCH),
-		tally_flows(r->tally, (enum verdict)V_PROTOCOL_MISMATCH) == 1 ? "" : "s");
-	if (!tally_flows(r->tally, (enum verdict)V_PROTOCOL_MISMATCH)) {
+		(unsigned long long)flows, PLURAL(flows));
+	if (!flows) {
 		fputs("  (none)\n", o);
 		return;
 	}
@@ -584,11 +584,11 @@ static void text_cleartext(FILE *o, struct report *r,
 	size_t i;
 
 	fprintf(o, "\n%s: %llu flow%s\n", verdict_title(V_CLEARTEXT),
-		(unsigned long long)n, n == 1 ? "" : "s");
+		(unsigned long long)n, PLURAL(n));
 	if (unjudged)
 		fprintf(o, "  not judged: %llu flow%s on TLS-only ports (start, "
 			"or the client's first bytes, not captured)\n",
-			(unsigned long long)unjudged, unjudged == 1 ? "" : "s");
+			(unsigned long long)unjudged, PLURAL(unjudged));
 	if (!n) {
 		fputs("  (none)\n", o);
 		return;
@@ -660,12 +660,12 @@ static void text_undoc_apps(FILE *o, struct report *r,
 			fprintf(o, "  %s%s on %s/%u: %llu flow%s\n", app,
 				a->src == APP_SRC_GUESS ? " (guess)" : "", tr,
 				a->port, (unsigned long long)a->flows,
-				a->flows == 1 ? "" : "s");
+				PLURAL(a->flows));
 		else
 			fprintf(o, "  %s%s on %s: %llu flow%s\n", app,
 				a->src == APP_SRC_GUESS ? " (guess)" : "", tr,
 				(unsigned long long)a->flows,
-				a->flows == 1 ? "" : "s");
+				PLURAL(a->flows));
 	}
 	text_more(o, "  ", k - i);
 	free(v);
@@ -739,11 +739,11 @@ static void text_coverage(FILE *o, const struct report *r)
 			fprintf(o, "  site %s:%u %s %llu flow%s\n", row->file,
 				(unsigned)row->line, row->service,
 				(unsigned long long)cr->flows,
-				cr->flows == 1 ? "" : "s");
+				PLURAL(cr->flows));
 		else
 			fprintf(o, "  table %-3u %-28s %8llu flow%s\n", row->table,
 				row->service, (unsigned long long)cr->flows,
-				cr->flows == 1 ? "" : "s");
+				PLURAL(cr->flows));
 		/* Pairs past --top join those past COV_PAIRS. */
 		other = cr->more_pairs;
 		for (k = 0; k < cr->npairs; k++) {
@@ -757,7 +757,7 @@ static void text_coverage(FILE *o, const struct report *r)
 		}
 		if (other)
 			fprintf(o, "            other pairs: %llu flow%s\n",
-				(unsigned long long)other, other == 1 ? "" : "s");
+				(unsigned long long)other, PLURAL(other));
 	}
 	text_more(o, "  ", more);
 	more = 0;
@@ -835,7 +835,7 @@ static void text_carriers(FILE *o, const struct run_stats *s, unsigned top)
 				"session" : "VNI", (unsigned)e->id);
 		fprintf(o, ": %s <-> %s, %llu packets, %llu flow%s, %s\n", a, b,
 			(unsigned long long)e->packets,
-			(unsigned long long)e->flows, e->flows == 1 ? "" : "s",
+			(unsigned long long)e->flows, PLURAL(e->flows),
 			e->trusted ? "trusted" : "untrusted");
 	}
 	if (v)
@@ -869,7 +869,7 @@ static void text_health(FILE *o, const struct report *r,
 			(unsigned long long)s->live->ifdropped, pct);
 		fprintf(o, "  interface down      %llu time%s (%.1f s)\n",
 			(unsigned long long)s->live->went_down,
-			s->live->went_down == 1 ? "" : "s",
+			PLURAL(s->live->went_down),
 			(double)s->live->down_us / 1e6);
 	}
 	if (s->health_poor)

@@ -4,6 +4,7 @@
 #include "waiver.h"
 
 #include "jsonw.h"
+#include "util.h"
 
 /* "in-force", "expired" or "unused" (in force, matched nothing). */
 static const char *state_of(const struct waiver *w)
@@ -58,13 +59,13 @@ void waivers_text_summary(FILE *o, const struct waivers *ws, uint64_t waived)
 		return;
 	fprintf(o, "\nWaivers: %zu; %llu finding flow%s waived (they do not "
 		"fail --validate)\n", n, (unsigned long long)waived,
-		waived == 1 ? "" : "s");
+		PLURAL(waived));
 	for (i = 0; i < n; i++) {
 		const struct waiver *v = waivers_get(ws, i);
 
 		fprintf(o, "  line %-4u %-14s until %s  %-36s %llu flow%s%s\n",
 			(unsigned)v->line, v->ticket, v->until, v->what,
-			(unsigned long long)v->flows, v->flows == 1 ? "" : "s",
+			(unsigned long long)v->flows, PLURAL(v->flows),
 			v->expired ? ", EXPIRED: waives nothing" :
 			v->flows ? "" : ", matched nothing");
 	}

@@ -2382,10 +2382,10 @@ static void test_gre_wccp(void **state)
 	}
 }
 
-/* A first fragment that ends inside the TCP header keeps its ports and
-   counts frag-tiny (RFC 1858), or frag-cut when its flags are in the
-   next fragment (a SYN is then no SYN here: the gate cannot pass);
-   outside a fragment the same cut is an error. */
+/* A first fragment that ends inside the TCP options keeps its ports
+   and flags and counts frag-tiny (RFC 1858), or frag-cut when its flags
+   are in the next fragment (a SYN is then no SYN here: the gate cannot
+   pass); outside a fragment the same cut is an error. */
 static void test_frag_tiny_tcp_header(void **state)
 {
 	struct fx *x = *state;
@@ -2400,6 +2400,9 @@ static void test_frag_tiny_tcp_header(void **state)
 	ip4_end(&f, ip);
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
 	assert_only_err(&x->d, x->before, DERR_FRAG_TINY);
+	/* What the report says of the reason is what happened. */
+	assert_non_null(strstr(decode_err_desc(DERR_FRAG_TINY),
+			       "inside the TCP options"));
 	assert_int_equal(x->p.sport, 40000);
 	assert_int_equal(x->p.dport, 5222);
 	assert_int_equal(x->p.tcp_flags, TCPF_SYN);

@@ -100,7 +100,7 @@ static void test_dup_and_drops(void **state)
 	assert_true(gate_has(&r.g, GR_DUPLICATES));
 	assert_true(gate_has(&r.g, GR_DROPS));
 	assert_string_equal(r.s.health_why, "11 of 100 frames were mirrored "
-			    "twice, over 10%: overlapping SPAN sources; 1 packets "
+			    "twice, over 10%: overlapping SPAN sources; 1 packet "
 			    "dropped by the kernel, 0 by the interface, over 0% "
 			    "of 1001: the capture could not keep up");
 
@@ -279,7 +279,15 @@ static void test_flows_pushed_out(void **state)
 	judge(&r);
 	assert_true(gate_has(&r.g, GR_FLOWS_PUSHED_OUT));
 	assert_string_equal(r.g.why[GR_FLOWS_PUSHED_OUT], "flow table full "
-			    "(--max-flows 1000): 1 flows pushed out before they "
+			    "(--max-flows 1000): 1 flow pushed out before it "
+			    "ended; the rest of it was judged as a new flow "
+			    "without its start");
+	run_init(&r);
+	r.s.work.flows.ended[END_EVICTED] = 2;
+	r.o.lim.max_flows = 1000;
+	judge(&r);
+	assert_string_equal(r.g.why[GR_FLOWS_PUSHED_OUT], "flow table full "
+			    "(--max-flows 1000): 2 flows pushed out before they "
 			    "ended; the rest of each was judged as a new flow "
 			    "without its start");
 	assert_true(r.s.health_poor);
