@@ -54,7 +54,7 @@ OPT     ?= -O2 -g
 # with `rep stos` or `rep movs`, whose start costs tens of cycles on some
 # CPUs: a packet's fields are zeroed for each frame, a flow's record built
 # for each flow. Loops of vector moves instead, where the compiler takes
-# the options (README, Performance: 7% less CPU time, port-only).
+# the options (bench/HISTORY.md: 7% less CPU time, port-only).
 STRINGOPS := -mmemset-strategy=vector_loop:1024:noalign,libcall:-1:noalign \
              -mmemcpy-strategy=vector_loop:1024:noalign,libcall:-1:noalign
 ifeq ($(origin TUNE),undefined)
