@@ -2,10 +2,12 @@
  * fuzz_decode.c: libFuzzer target for the per-packet path.
  *
  * Each input is a link type and a run of frames (fuzz/frames.h). Every
- * frame goes the way impwatch's own loop (main.c's on_packet) sends it:
- * decode_packet(), then for a decoded packet flow_expire(), flow_lookup(),
- * on a new flow classify_flow() against the built-in catalogue and
- * dpi_flow_start(), and dpi_packet() while the flow is undecided; then,
+ * frame, copied to a buffer of exactly its length (ASan then sees a read
+ * past it), goes the way impwatch's own loop (main.c's on_packet) sends
+ * it: decode_packet(), dedup_fingerprint(), then for a decoded packet
+ * flow_expire(), flow_lookup(), on a new flow classify_flow() against
+ * the built-in catalogue and dpi_flow_start(), and dpi_packet() while
+ * the flow is undecided; then,
  * as worker.c's frame_carriers(), each tunnel it came through counts
  * to its carrier and, unless it is (trusted) ERSPAN, to the carrier's
  * flow, classify_carrier()'d when new. An ending flow is finished by DPI
@@ -42,6 +44,7 @@
 #include "classify.h"
 #include "config.h"
 #include "decode.h"
+#include "dedup.h"
 #include "dpi.h"
 #include "flow.h"
 #include "options.h"
@@ -144,7 +147,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct carriers *car;
 	struct run r;
 	const struct flow_stats *fs;
+	struct dedup dd;
 	uint64_t ts = T0_US, fed = 0, e;
+	uint8_t *frame = NULL;
 	size_t off = 1;
 	int dlt, k;
 
@@ -170,7 +175,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	r.ft = flow_table_new(&lim, 0x1234, on_end, &r);
 	car = carriers_new(0x1234, trust);
-	if (!r.ft || !car)
+	if (!r.ft || !car || dedup_init(&dd, 1000000) != 0)
 		abort();
 
 	while (size - off >= FUZZ_REC_HDR) {
@@ -198,11 +203,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		   record could be. */
 		for (k = 0; k < DERR_COUNT; k++)
 			errs_before += dec.err[k];
-		st = decode_packet(&dec, dlt, ts, caplen ? data + off : NULL,
-				   caplen, wire, &p);
+		/* A copy of exactly caplen bytes, as libpcap's frame is all
+		   there is: a read past it is an ASan report, not a read of
+		   the next record. */
+		free(frame);
+		frame = caplen ? malloc(caplen) : NULL;
+		if (caplen && !frame)
+			abort();
+		if (caplen)
+			memcpy(frame, data + off, caplen);
+		st = decode_packet(&dec, dlt, ts, frame, caplen, wire, &p);
 		off += caplen;
 		if (st == DECODE_ERROR)
 			continue;
+		/* The duplicate check reads the IP and transport headers. */
+		(void)dedup_fingerprint(&dd, &p, 0);
 		/* A held fragment joins its flow (or the orphans) later. */
 		fed++;
 		if (st == DECODE_HELD) {
@@ -285,6 +300,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (dpi_stats(dpi)->live != 0)
 		broken("nDPI states still lent out after every flow ended");
 
+	free(frame);
+	dedup_free(&dd);
 	flow_table_free(r.ft);
 	carriers_free(car);
 	decoder_free(&dec);
