@@ -275,6 +275,8 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 			}
 			fs->packets++;
 			fs->bytes += h->len;
+			/* bytes holds h->caplen bytes (libpcap's word): the
+			   decoder reads them through a cursor that long. */
 			on_packet(ctx, dlt, ts_of(h), bytes, h->caplen, h->len);
 			if (on_progress && total && fs->packets % PROGRESS_EVERY == 0) {
 				long now = ftell(fp);

@@ -163,6 +163,8 @@ static void on_pcap(u_char *user, const struct pcap_pkthdr *h,
 
 	if (h->ts.tv_sec >= 0 && h->ts.tv_usec >= 0)
 		ts = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+	/* bytes holds h->caplen bytes (libpcap's word): the decoder reads
+	   them through a cursor of that length. */
 	lv->fn(lv->ctx, lv->dlt, ts, bytes, h->caplen, h->len);
 }
 

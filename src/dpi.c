@@ -257,6 +257,9 @@ bool dpi_packet(struct dpi *d, struct flow *f, const struct packet *p)
 	    p->ext_opaque)
 		return false;
 	f->dpi_pkts++;
+	/* A pointer and a length, not a read: l3_len is what the decoder's
+	   cursor left from l3 on (decode_ip.c), inside the captured frame,
+	   so nDPI reads no byte the cursor did not bound. */
 	pr = ndpi_detection_process_packet(d->mod, &s->nf, p->l3,
 					   (unsigned short)p->l3_len,
 					   p->ts_us / 1000);

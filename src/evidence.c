@@ -222,6 +222,8 @@ void evidence_frame(struct evidence *ev, const struct frame_record *fr)
 	    (ev->bytes >= ev->rot.max_bytes ||
 	     rec > ev->rot.max_bytes - ev->bytes) && !rotate(ev))
 		return;
+	/* h.caplen is at most the frame's caplen: libpcap copies no byte
+	   past what was captured. */
 	pcap_dump((u_char *)ev->dump, &h, fr->bytes);
 	/* stdio writes when its buffer fills: a full disk shows here, as
 	   the stream's error flag, the first time a write fails. What

@@ -273,6 +273,7 @@ static void to_frame(void *ctx, const struct frame_record *fr)
 	m->caplen = fr->caplen;
 	m->wire_len = fr->wire_len;
 	m->dlt = fr->dlt;
+	/* A copy of the frame as captured, caplen bytes: no field read. */
 	memcpy(m + 1, fr->bytes, fr->caplen);
 	ring_commit(&q->ring, &m->h);
 }
@@ -838,6 +839,9 @@ static void route_packet(void *ctx, const struct packet *p,
 		};
 
 		memcpy(tail, &b, sizeof(b));
+		/* The whole frame, caplen bytes as captured: l3 and payload
+		   (with their lengths, which the cursor bounded) lie in it,
+		   so the worker's copy holds every byte they name. */
 		memcpy(tail + sizeof(b), fr->bytes, fr->caplen);
 	}
 	ring_commit(to, &m->h);

@@ -518,6 +518,8 @@ void worker_queue(struct worker *w, int dlt, uint64_t ts_us,
 		/* The frames kept back still fill it: all of them then. */
 		if (PIPE_ARENA - w->arena_used < caplen)
 			drain(w, DRAIN_ALL);
+		/* The frame's caplen bytes, as libpcap gave them: every
+		   read of the copy goes through the decoder's cursor. */
 		memcpy(w->arena + w->arena_used, bytes, caplen);
 		bytes = w->arena + w->arena_used;
 	}
