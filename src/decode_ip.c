@@ -127,8 +127,12 @@ static enum decode_status decode_l4(struct dctx *x, struct cursor *c,
 
 	p->proto = proto;
 	/* An outer layer's transport fields (a VXLAN carrier's UDP ports)
-	   are not this layer's: ICMP or GRE inside a tunnel has none. */
+	   are not this layer's: ICMP or GRE inside a tunnel has none, and a
+	   TCP header cut in a first fragment no payload (a carrier's, taken
+	   for it, would be the client's first bytes, judged TLS from none). */
 	p->sport = p->dport = 0;
+	p->payload = NULL;
+	p->payload_len = 0;
 	p->tcp_flags = 0;
 	p->tcp_seq = 0;
 	p->tcp_head_len = 0;

@@ -2428,6 +2428,36 @@ static void test_frag_tiny_tcp_header(void **state)
 	assert_only_err(&x->d, x->before, DERR_TCP_TRUNC);
 }
 
+/* The same 8-byte first fragment inside GRE: no TCP payload was seen,
+   whatever the carrier's was (the GRE packet's bytes are not the inner
+   segment's; taken for them, a SYN's ISN of 0xffff would make this
+   "the client's first bytes", judged TLS from none). */
+static void test_frag_tiny_tcp_in_tunnel_no_payload(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t ip, in;
+
+	eth(&f, 0x0800);
+	ip = ip4(&f, 47, C4, S4, 1, 0, 0);
+	put16(&f, 0);
+	put16(&f, 0x0800);
+	in = ip4(&f, 6, IC4, IS4, 101, 0x2000, 0);
+	tcp(&f, 40002, 443, TCPF_ACK, 0, 0);
+	f.n -= 12;
+	ip4_end(&f, in);
+	ip4_end(&f, ip);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_FRAG_CUT);
+	assert_int_equal(x->p.ntun, 1);
+	assert_int_equal(x->p.sport, 40002);
+	assert_int_equal(x->p.dport, 443);
+	assert_int_equal(x->p.tcp_flags, 0);
+	assert_int_equal(x->p.payload_len, 0);
+	assert_null(x->p.payload);
+	assert_int_equal(x->p.tcp_head_len, 0);
+}
+
 static void test_gre_fallbacks(void **state)
 {
 	struct fx *x = *state;
@@ -3270,6 +3300,7 @@ int main(void)
 		T(test_carrier_without_inner),
 		T(test_inner_fields_not_the_carriers),
 		T(test_frag_tiny_tcp_header),
+		T(test_frag_tiny_tcp_in_tunnel_no_payload),
 		T(test_gre_fallbacks),
 		T(test_nested_tunnels),
 		T(test_tunnel_too_deep),
