@@ -121,33 +121,35 @@ static const char *parse_flow(json_t *o, struct rec *r, char *why, size_t n)
  * The next line of in into *buf (grown as needed, NUL-terminated, line
  * end kept), its length in *len: 1, or 0 at the end. -1 for a line
  * longer than ACL_RECORD_MAX, found as soon as that much is read (the
- * buffer never passes twice the bound), -2 out of memory or a read error.
+ * buffer never passes twice the bound), -2 out of memory or a read error,
+ * -3 for a NUL byte, the last one read: a byte at a time, since fgets()
+ * cannot say where a NUL is, and a file of them (/dev/zero) stops there.
  */
 static int read_line(FILE *in, char **buf, size_t *cap, size_t *len)
 {
-	*len = 0;
-	for (;;) {
-		size_t got;
+	int ch;
 
+	*len = 0;
+	while ((ch = getc_unlocked(in)) != EOF) {
 		if (*cap - *len < 2) {
 			size_t ncap = *cap ? *cap * 2 : 4096;
-			char *n;
+			char *n = realloc(*buf, ncap);
 
-			n = realloc(*buf, ncap);
 			if (!n)
 				return -2;
 			*buf = n;
 			*cap = ncap;
 		}
-		if (!fgets(*buf + *len, (int)(*cap - *len), in))
-			return ferror(in) ? -2 : *len > 0;
-		got = strlen(*buf + *len);
-		*len += got;
-		if (*len && (*buf)[*len - 1] == '\n')
+		(*buf)[(*len)++] = (char)ch;
+		(*buf)[*len] = '\0';
+		if (ch == '\0')
+			return -3;
+		if (ch == '\n')
 			return *len > ACL_RECORD_MAX + 1 ? -1 : 1;
 		if (*len > ACL_RECORD_MAX)
 			return -1;
 	}
+	return ferror(in) ? -2 : *len > 0;
 }
 
 /* Strip the line end; false for a line of blanks only. */
@@ -199,9 +201,15 @@ int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err)
 				    "record longer than %u bytes", ACL_RECORD_MAX);
 			goto out;
 		}
+		shown.s = line;
+		shown.n = len;
+		if (got == -3) {
+			/* tline_check() names the NUL, as for every loader. */
+			tline_check(name, lineno, shown, ACL_RECORD_MAX, err);
+			goto out;
+		}
 		if (!trim_line(line, &len))
 			continue;
-		shown.s = line;
 		shown.n = len;
 		o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
 		if (!o) {

@@ -431,6 +431,23 @@ static int observe(struct fx *x, const char *text, char *err, size_t errsize)
 	return rc;
 }
 
+/* As observe(), for text holding NUL bytes: len bytes of it. */
+static int observe_n(struct fx *x, const char *text, size_t len, char *err,
+		     size_t errsize)
+{
+	FILE *in = fmemopen((void *)text, len, "r");
+	FILE *e = fmemopen(err, errsize, "w");
+	int rc;
+
+	assert_non_null(in);
+	assert_non_null(e);
+	memset(err, 0, errsize);
+	rc = acl_observe(x->a, "obs.json", in, e);
+	fclose(in);
+	fclose(e);
+	return rc;
+}
+
 /* Only the rows documented flows used; the others listed, unused. */
 static void test_observed(void **state)
 {
@@ -525,6 +542,37 @@ static void test_observed_errors(void **state)
 	fx_free(x);
 }
 
+/* A NUL byte is refused on its line, as every loader refuses it: it
+   neither joins a record to the next line nor hides the rest of its
+   line, and a file of NULs (/dev/zero) ends at its first byte. */
+static void test_observed_nul(void **state)
+{
+	static const char rec[] =
+		"{\"type\":\"flow\",\"transport\":\"tcp\",\"client_ip\":\"203.0.113.5\",\"client_port\":50000,"
+		"\"server_ip\":\"192.0.2.10\",\"server_port\":5222,\"service\":\"xmpp\",\"tables\":[22],\"verdict\":\"documented\"}";
+	struct fx *x = fx_new(OBS_CONF, INV);
+	char text[1024], err[512], zeros[100];
+	size_t n;
+
+	(void)state;
+	/* A line holding only a NUL, then a good record. */
+	n = (size_t)snprintf(text, sizeof(text), "%c\n%s\n", 0, rec);
+	assert_int_equal(observe_n(x, text, n, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "obs.json:1: NUL byte 0x00 at column 1"));
+	/* A good record, a NUL and more after it on the same line. */
+	n = (size_t)snprintf(text, sizeof(text), "%s%cjunk\n%s\n", rec, 0, rec);
+	assert_int_equal(observe_n(x, text, n, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "obs.json:1: NUL byte 0x00 at column"));
+	/* Nothing but NULs, no line end. */
+	memset(zeros, 0, sizeof(zeros));
+	assert_int_equal(observe_n(x, zeros, sizeof(zeros), err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "obs.json:1: NUL byte 0x00 at column 1"));
+	assert_null(x->a->used);
+	assert_int_equal(x->a->obs.files, 0);
+	fx_free(x);
+}
+
 /* What reaches a comment is text, whatever the file names and rows say:
    a line end cannot start a rule, a '?' cannot ask a Cisco CLI for help,
    a quote cannot end an nftables comment; long labels are cut to fit. */
@@ -592,6 +640,7 @@ int main(void)
 		cmocka_unit_test(test_group_alias),
 		cmocka_unit_test(test_observed),
 		cmocka_unit_test(test_observed_errors),
+		cmocka_unit_test(test_observed_nul),
 		cmocka_unit_test(test_safe_text),
 		cmocka_unit_test(test_writers),
 	};
