@@ -154,10 +154,21 @@ const char *hosts_parse_net(const char *s, size_t len, struct ip_addr *net,
 	return parse_net((struct tstr){ s, len }, net, prefix, why, whysize);
 }
 
+/* An IPv4 address, held as ::ffff:a.b.c.d. */
+static bool is_v4(const struct ip_addr *a)
+{
+	return memcmp(a->b, v4mapped, sizeof(v4mapped)) == 0;
+}
+
 bool hosts_net_has(const struct ip_addr *net, uint8_t prefix,
 		   const struct ip_addr *a)
 {
 	struct ip_addr m = *a;
+
+	/* ::/0 is every IPv6 host, as a firewall reads it: no network
+	   shorter than ::ffff:0:0/96 holds an IPv4 address. */
+	if (prefix < 96 && is_v4(a))
+		return false;
 
 	mask_addr(&m, prefix);
 	return memcmp(&m, net, sizeof(m)) == 0;
@@ -481,16 +492,22 @@ struct host_info hosts_lookup(const struct hosts *h, const struct ip_addr *a)
 {
 	struct host_info hi = { 0, "", 0 };
 	unsigned k;
+	bool v4;
 
-	/* No family test is needed: an IPv4 network is ::ffff:0:0/96 or
-	   longer, which no masked IPv6 address equals. */
+	/* An IPv4 network is ::ffff:0:0/96 or longer, which no masked
+	   IPv6 address equals; the levels shorter than /96 (IPv6 networks,
+	   longest first, so the last ones) never hold an IPv4 address, as in
+	   hosts_net_has(). */
 	if (!h)
 		return hi;
+	v4 = is_v4(a);
 	for (k = 0; k < h->nlv; k++) {
 		const struct level *l = &h->lv[k];
 		struct ip_addr m = *a;
 		const struct entry *e;
 
+		if (v4 && l->prefix < 96)
+			break;
 		mask_addr(&m, l->prefix);
 		e = level_find(h, l, &m);
 		if (e) {

@@ -147,13 +147,10 @@ static bool endpoint_trusted(const struct trust *c, const struct ip_addr *a)
 {
 	size_t i;
 
-	for (i = 0; i < c->nnet; i++) {
-		struct ip_addr m = *a;
-
-		mask_addr(&m, c->net[i].prefix);
-		if (memcmp(&m, &c->net[i].net, sizeof(m)) == 0)
+	/* Matched as the inventory matches: ::/0 holds no IPv4 end. */
+	for (i = 0; i < c->nnet; i++)
+		if (hosts_net_has(&c->net[i].net, c->net[i].prefix, a))
 			return true;
-	}
 	return c->inventory &&
 	       (hosts_lookup(c->hosts, a).roles &
 		(UINT32_C(1) << ROLE_TUNNEL_ENDPOINT)) != 0;

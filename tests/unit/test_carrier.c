@@ -176,6 +176,14 @@ static void test_overlay_rule(void **state)
 	assert_false(trusted(c, layer(TUN_GRE, "203.0.113.1", "203.0.113.3", 0)));
 	assert_true(trusted(c, layer(TUN_IPIP, "203.0.113.2", "203.0.113.1", 0)));
 	cfree(c);
+
+	/* ::/0 is every IPv6 end, never an IPv4 one, as in an inventory
+	   (hosts_net_has()). */
+	c = cnew(7);
+	trust(c, "::/0");
+	assert_true(trusted(c, layer(TUN_VXLAN, "2001:db8::1", "2001:db8::2", 42)));
+	assert_false(trusted(c, layer(TUN_VXLAN, "203.0.113.1", "203.0.113.2", 42)));
+	cfree(c);
 }
 
 /* ERSPAN: trusted when nothing is declared; once something is, only to

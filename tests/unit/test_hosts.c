@@ -132,7 +132,12 @@ static void test_parse_and_lookup(void **state)
 }
 
 /* IPv4 and IPv6 networks never cover each other's addresses, whatever
-   their lengths; ::/0 covers everything, 0.0.0.0/0 only IPv4. */
+   their lengths: ::/0 is every IPv6 host, 0.0.0.0/0 every IPv4 one, as
+   a firewall (and impwatch acl) reads them. IPv4 is held as
+   ::ffff:a.b.c.d, inside ::/0 and ::/80: an inventory that said "browser
+   ::/0" made every IPv4 host outside it a browser, and so a
+   role-violation as an XMPP client, while the ACL let it through. Only
+   ::ffff:0:0/96 and longer, IPv4 by name, hold IPv4 addresses. */
 static void test_families_apart(void **state)
 {
 	struct hosts *h;
@@ -148,9 +153,32 @@ static void test_families_apart(void **state)
 	hosts_free(h);
 
 	assert_string_equal(parse("browser ::/0\n", &h), "");
-	assert_int_equal(hosts_lookup(h, &v4).roles, BIT(ROLE_BROWSER));
+	assert_int_equal(hosts_lookup(h, &v4).roles, 0);
 	assert_int_equal(hosts_lookup(h, &v6).roles, BIT(ROLE_BROWSER));
 	hosts_free(h);
+
+	assert_string_equal(parse("browser ::/80\n"
+				  "cucm ::ffff:203.0.113.0/120\n", &h), "");
+	assert_int_equal(hosts_lookup(h, &v4).roles, BIT(ROLE_CUCM));
+	v4 = addr("198.51.100.9");
+	assert_int_equal(hosts_lookup(h, &v4).roles, 0);
+	hosts_free(h);
+
+	/* The test a waiver's ends are matched with. */
+	{
+		struct ip_addr net;
+		uint8_t prefix;
+		char why[128];
+
+		assert_null(hosts_parse_net("::/0", 4, &net, &prefix, why,
+					    sizeof(why)));
+		assert_false(hosts_net_has(&net, prefix, &v4));
+		assert_true(hosts_net_has(&net, prefix, &v6));
+		assert_null(hosts_parse_net("::ffff:0:0/96", 13, &net, &prefix,
+					    why, sizeof(why)));
+		assert_true(hosts_net_has(&net, prefix, &v4));
+		assert_false(hosts_net_has(&net, prefix, &v6));
+	}
 }
 
 static void test_bad_inputs(void **state)
