@@ -208,6 +208,11 @@ int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err)
 			tline_check(name, lineno, shown, ACL_RECORD_MAX, err);
 			goto out;
 		}
+		/* A byte-order mark, as tlines_init() skips it. */
+		if (lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+			len -= 3;
+			memmove(line, line + 3, len + 1);
+		}
 		if (!trim_line(line, &len))
 			continue;
 		shown.n = len;

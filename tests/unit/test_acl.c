@@ -573,6 +573,28 @@ static void test_observed_nul(void **state)
 	fx_free(x);
 }
 
+/* A byte-order mark, as an editor on Windows writes one, is skipped at
+   the start of the file, as every loader skips it (textfile.h); only
+   there. */
+static void test_observed_bom(void **state)
+{
+	static const char rec[] =
+		"{\"type\":\"flow\",\"transport\":\"tcp\",\"client_ip\":\"203.0.113.5\",\"client_port\":50000,"
+		"\"server_ip\":\"192.0.2.10\",\"server_port\":5222,\"service\":\"xmpp\",\"tables\":[22],\"verdict\":\"documented\"}";
+	struct fx *x = fx_new(OBS_CONF, INV);
+	char text[1024], err[512];
+
+	(void)state;
+	snprintf(text, sizeof(text), "\xef\xbb\xbf%s\r\n%s\n", rec, rec);
+	assert_int_equal(observe(x, text, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(x->a->obs.records, 2);
+	snprintf(text, sizeof(text), "%s\n\xef\xbb\xbf%s\n", rec, rec);
+	assert_int_equal(observe(x, text, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "obs.json:2: not a JSON record"));
+	fx_free(x);
+}
+
 /* What reaches a comment is text, whatever the file names and rows say:
    a line end cannot start a rule, a '?' cannot ask a Cisco CLI for help,
    a quote cannot end an nftables comment; long labels are cut to fit. */
@@ -641,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_observed),
 		cmocka_unit_test(test_observed_errors),
 		cmocka_unit_test(test_observed_nul),
+		cmocka_unit_test(test_observed_bom),
 		cmocka_unit_test(test_safe_text),
 		cmocka_unit_test(test_writers),
 	};
