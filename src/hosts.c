@@ -334,6 +334,15 @@ static int seen_add(struct hosts *h)
 	return 0;
 }
 
+/* "imp 192.0.2.10 pub # the publisher": a comment where the name or
+   the line's end belongs, said as such rather than as a bad name. */
+static void comment_error(FILE *err, const char *name, uint32_t lineno,
+			  struct tstr line)
+{
+	tline_error(err, name, lineno, line, "a comment takes a line of its "
+		    "own ('#' first on the line)");
+}
+
 struct hosts *hosts_parse(const char *name, const char *buf, size_t len,
 			  FILE *err)
 {
@@ -372,6 +381,10 @@ struct hosts *hosts_parse(const char *name, const char *buf, size_t len,
 			goto fail;
 		}
 		if (tstr_word(&rest, &w_name)) {
+			if (w_name.s[0] == '#') {
+				comment_error(err, name, t.lineno, line);
+				goto fail;
+			}
 			if (!name_ok(w_name)) {
 				tline_error(err, name, t.lineno, line,
 					    "bad name '%.*s' (letters, digits, '.', '-', "
@@ -382,6 +395,10 @@ struct hosts *hosts_parse(const char *name, const char *buf, size_t len,
 			memcpy(e.name, w_name.s, w_name.n);
 		}
 		if (tstr_word(&rest, &extra)) {
+			if (extra.s[0] == '#') {
+				comment_error(err, name, t.lineno, line);
+				goto fail;
+			}
 			tline_error(err, name, t.lineno, line,
 				    "unexpected '%.*s' after the name (one host "
 				    "or network per line)", TSHOW(extra));

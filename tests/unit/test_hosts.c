@@ -73,7 +73,8 @@ static void test_parse_and_lookup(void **state)
 	(void)state;
 	/* A comment after the fields is not allowed: one host per line. */
 	assert_null(h);
-	assert_non_null(strstr(msg, "site.hosts:4: unexpected '#'"));
+	assert_non_null(strstr(msg, "site.hosts:4: a comment takes a line "
+				    "of its own"));
 
 	msg = parse("imp-publisher   192.0.2.10   imp-pub\n"
 		    "imp-subscriber  192.0.2.11\r\n"
@@ -199,6 +200,11 @@ static void test_bad_inputs(void **state)
 	expect_error("imp\n", "site.hosts:1: missing address after the roles");
 	expect_error("imp 192.0.2.1 name!\n", "bad name 'name!'");
 	expect_error("imp 192.0.2.1 pub extra\n", "unexpected 'extra' after the name");
+	/* A comment after the fields: said as such, not as a bad name. */
+	expect_error("imp 192.0.2.1 # the publisher\n",
+		     "site.hosts:1: a comment takes a line of its own");
+	expect_error("imp 192.0.2.1 pub #publisher\n",
+		     "site.hosts:1: a comment takes a line of its own");
 	expect_error("imp 192.0.2.1\ncucm 192.0.2.1\n",
 		     "site.hosts:2: conflicts with line 1: roles imp there, cucm here");
 	expect_error("imp 192.0.2.0/24\nimp 192.0.2.0/24\n",
