@@ -53,7 +53,8 @@ int tline_check(const char *name, uint32_t lineno, struct tstr line,
 		size_t max, FILE *err);
 
 /* "NAME:LINE: reason" and the line, shown safely (at most 200 bytes,
-   non-printable bytes as \xNN). */
+   non-printable bytes as \xNN, blanks that are not a space or a tab,
+   such as a no-break space, as \uNNNN). */
 __attribute__((format(printf, 5, 6)))
 void tline_error(FILE *err, const char *name, uint32_t lineno,
 		 struct tstr line, const char *fmt, ...);

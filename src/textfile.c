@@ -221,8 +221,32 @@ int tline_check(const char *name, uint32_t lineno, struct tstr line,
 	return 0;
 }
 
+/* The code point of the valid k-byte UTF-8 sequence at p. */
+static uint32_t utf8_cp(const unsigned char *p, size_t k)
+{
+	uint32_t cp = p[0] & (0xffu >> (k + 1));
+	size_t j;
+
+	for (j = 1; j < k; j++)
+		cp = (cp << 6) | (p[j] & 0x3f);
+	return cp;
+}
+
+/* A character that looks like a space, or like nothing, yet is neither
+   space nor tab to a loader: Unicode's other White_Space, the zero-width
+   ones and the byte-order mark. A no-break space pasted from a web page
+   between a role and an address made "unknown role 'imp 192.0.2.10'". */
+static bool looks_blank(uint32_t cp)
+{
+	return cp == 0x85 || cp == 0xa0 || cp == 0x1680 ||
+	       (cp >= 0x2000 && cp <= 0x200d) || cp == 0x2028 ||
+	       cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x2060 ||
+	       cp == 0x3000 || cp == 0xfeff;
+}
+
 /* The line for a person: valid UTF-8 as is, tabs kept, other control and
-   invalid bytes as \xNN, cut on a character boundary with "...". */
+   invalid bytes as \xNN, blanks a person cannot tell from a space as
+   \uNNNN, cut on a character boundary with "...". */
 static void show_line(FILE *err, struct tstr line)
 {
 	const unsigned char *p = (const unsigned char *)line.s;
@@ -238,7 +262,9 @@ static void show_line(FILE *err, struct tstr line)
 			fputs("...", err);
 			break;
 		}
-		if (k > 1)
+		if (k > 1 && looks_blank(utf8_cp(p + i, k)))
+			fprintf(err, "\\u%04x", (unsigned)utf8_cp(p + i, k));
+		else if (k > 1)
 			fwrite(p + i, 1, k, err);
 		else if ((p[i] < 0x20 && p[i] != '\t') || p[i] >= 0x7f)
 			fprintf(err, "\\x%02x", p[i]);

@@ -132,6 +132,33 @@ static void test_show_len(void **state)
 	assert_int_equal(tstr_show_len((struct tstr){ buf, sizeof(buf) }), 63);
 }
 
+/* The offending line as a person reads it: a blank that is no space
+   nor tab (a no-break space pasted from a web page or a word processor,
+   an ideographic space, a zero-width one, a byte-order mark in the
+   middle) shown by its code point, since it would look like a space, or
+   like nothing, while the loader splits only at spaces and tabs. Other
+   text, accents and Korean included, is shown as it is. */
+static void test_show_line_blanks(void **state)
+{
+	static const char line[] = "imp-publisher\xc2\xa0" "192.0.2.10 "
+		"caf\xc3\xa9\xe3\x80\x80x\xe2\x80\x8by\xef\xbb\xbf"
+		"\xea\xb8\xb0";
+	char out[512];
+	FILE *err = tmpfile();
+	size_t n;
+
+	(void)state;
+	assert_non_null(err);
+	tline_error(err, "site.hosts", 3, S(line), "unknown role");
+	rewind(err);
+	n = fread(out, 1, sizeof(out) - 1, err);
+	out[n] = '\0';
+	fclose(err);
+	assert_string_equal(out, "site.hosts:3: unknown role\n"
+			    "  imp-publisher\\u00a0" "192.0.2.10 "
+			    "caf\xc3\xa9\\u3000x\\u200by\\ufeff\xea\xb8\xb0\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +168,7 @@ int main(void)
 		cmocka_unit_test(test_uint),
 		cmocka_unit_test(test_last_word),
 		cmocka_unit_test(test_show_len),
+		cmocka_unit_test(test_show_line_blanks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
