@@ -34,29 +34,79 @@ static int32_t days_from_civil(int y, unsigned m, unsigned d)
 	return era * 146097 + (int32_t)doe - 719468;
 }
 
-bool waiver_date(const char *s, size_t len, int32_t *day)
+static const unsigned month_days[12] = { 31, 29, 31, 30, 31, 30, 31, 31,
+					  30, 31, 30, 31 };
+
+/* YYYY-MM-DD, digits where digits go, into *y, *m and *d; whether it is a
+   day of the calendar is not asked. */
+static bool date_parts(const char *s, size_t len, unsigned *y, unsigned *m,
+		       unsigned *d)
 {
-	static const unsigned mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31,
-					    30, 31, 30, 31 };
-	unsigned y = 0, m, d, i;
-	bool leap;
+	unsigned i;
 
 	if (len != 10 || s[4] != '-' || s[7] != '-')
 		return false;
 	for (i = 0; i < 10; i++)
 		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
 			return false;
+	*y = 0;
 	for (i = 0; i < 4; i++)
-		y = y * 10 + (unsigned)(s[i] - '0');
-	m = (unsigned)(s[5] - '0') * 10 + (unsigned)(s[6] - '0');
-	d = (unsigned)(s[8] - '0') * 10 + (unsigned)(s[9] - '0');
-	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		*y = *y * 10 + (unsigned)(s[i] - '0');
+	*m = (unsigned)(s[5] - '0') * 10 + (unsigned)(s[6] - '0');
+	*d = (unsigned)(s[8] - '0') * 10 + (unsigned)(s[9] - '0');
+	return true;
+}
+
+static bool leap_year(unsigned y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+bool waiver_date(const char *s, size_t len, int32_t *day)
+{
+	unsigned y, m, d;
+
+	if (!date_parts(s, len, &y, &m, &d))
 		return false;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (m == 2 && d == 29 && !leap)
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > month_days[m - 1])
+		return false;
+	if (m == 2 && d == 29 && !leap_year(y))
 		return false;
 	*day = days_from_civil((int)y, m, d);
 	return true;
+}
+
+/* Why waiver_date() refused s, in the change board's words: a date
+   written right but past the calendar is told why. */
+static const char *date_error(struct tstr s, char *why, size_t whysize)
+{
+	static const char *const month[12] = {
+		"January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December"
+	};
+	int n = snprintf(why, whysize, "'%.*s' is not a date (YYYY-MM-DD)",
+			 TSHOW(s));
+	unsigned y, m, d;
+
+	if (n < 0 || (size_t)n >= whysize || !date_parts(s.s, s.n, &y, &m, &d))
+		return why;
+	why += n;
+	whysize -= (size_t)n;
+	if (y < 1970)
+		snprintf(why, whysize, ": dates start at 1970-01-01");
+	else if (m < 1 || m > 12)
+		snprintf(why, whysize, ": months run from 01 to 12");
+	else if (d < 1)
+		snprintf(why, whysize, ": days run from 01");
+	else if (m == 2 && d == 29)
+		snprintf(why, whysize, ": %u is no leap year", y);
+	else if (m == 2)
+		snprintf(why, whysize, ": February %u has %u days", y,
+			 leap_year(y) ? 29u : 28u);
+	else
+		snprintf(why, whysize, ": %s %u has %u days", month[m - 1], y,
+			 month_days[m - 1]);
+	return why - n;
 }
 
 /* A finding's verdict by name: its enum + 1, 0 when s names none, -1
@@ -244,11 +294,8 @@ static const char *parse_line(struct tstr line, const struct catalogue *cat,
 		return "more than 3 fields: WHAT | UNTIL | TICKET";
 	if ((e = parse_what(what, cat, hosts, w, why, whysize)))
 		return e;
-	if (!waiver_date(until.s, until.n, &w->until_day)) {
-		snprintf(why, whysize, "'%.*s' is not a date (YYYY-MM-DD)",
-			 TSHOW(until));
-		return why;
-	}
+	if (!waiver_date(until.s, until.n, &w->until_day))
+		return date_error(until, why, whysize);
 	if (!ticket_ok(ticket)) {
 		snprintf(why, whysize, "bad ticket '%.*s' (1-%d letters, digits "
 			 "and . _ - : / #)", TSHOW(ticket), WAIVER_TICKET_MAX);
