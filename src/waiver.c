@@ -308,6 +308,35 @@ static const char *parse_line(struct tstr line, const struct catalogue *cat,
 	return w->what ? NULL : "out of memory";
 }
 
+static bool same_end(const struct waiver_end *a, const struct waiver_end *b)
+{
+	return a->kind == b->kind && a->prefix == b->prefix &&
+	       a->roles == b->roles &&
+	       memcmp(&a->net, &b->net, sizeof(a->net)) == 0;
+}
+
+/* An earlier waiver that says what w says, however written ("tcp/80"
+   and "tcp/80 any -> any"); NULL when none. */
+static const struct waiver *find_same(const struct waivers *ws,
+				      const struct waiver *w)
+{
+	size_t i;
+
+	for (i = 0; i < ws->n; i++) {
+		const struct waiver *o = &ws->w[i];
+
+		if (o->finding == w->finding && o->proto == w->proto &&
+		    o->port_lo == w->port_lo && o->port_hi == w->port_hi &&
+		    o->table == w->table && o->service == w->service &&
+		    same_end(&o->client, &w->client) &&
+		    same_end(&o->server, &w->server) &&
+		    o->until_day == w->until_day &&
+		    strcmp(o->ticket, w->ticket) == 0)
+			return o;
+	}
+	return NULL;
+}
+
 /* Room for one more waiver, zeroed. */
 static int grow(struct waivers *ws)
 {
@@ -332,6 +361,7 @@ struct waivers *waivers_parse(const char *name, const char *buf, size_t len,
 	struct tstr line, t;
 	char why[256];
 	const char *e;
+	const struct waiver *same;
 
 	if (!ws) {
 		fprintf(err, "impwatch: out of memory\n");
@@ -356,6 +386,12 @@ struct waivers *waivers_parse(const char *name, const char *buf, size_t len,
 		e = parse_line(t, cat, hosts, today, &ws->w[ws->n], why,
 			       sizeof(why));
 		ws->w[ws->n].line = tl.lineno;
+		/* As the catalogue and the inventory refuse a line twice. */
+		if (!e && (same = find_same(ws, &ws->w[ws->n]))) {
+			snprintf(why, sizeof(why), "duplicates line %u",
+				 (unsigned)same->line);
+			e = why;
+		}
 		ws->n++;
 		if (e) {
 			tline_error(err, name, tl.lineno, line, "%s", e);

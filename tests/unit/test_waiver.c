@@ -236,6 +236,14 @@ static void test_parse_bad(void **state)
 		{ "tcp/5061 | 2026-6-1 | A\n", false,
 		  "'2026-6-1' is not a date (YYYY-MM-DD)\n" },
 		{ "tcp/5061 | 31/12/2026 | A\n", false, "is not a date" },
+		/* The same waiver twice, however written, as the catalogue
+		   and the inventory refuse a line twice. */
+		{ "tcp/5061 | 2026-12-31 | A\n# again\n"
+		  "tcp/5061  any -> any | 2026-12-31 | A\n", false,
+		  "t.waivers:3: duplicates line 1\n" },
+		{ "row 4 tomcat-admin 192.0.2.0/24 -> imp | 2026-12-31 | A\n"
+		  "row 4 tomcat-admin 192.0.2.0/24 -> imp | 2026-12-31 | A\n",
+		  true, "t.waivers:2: duplicates line 1\n" },
 		{ "tcp/5061 | 2026-12-31 | CHG 1\n", false, "bad ticket 'CHG 1'" },
 		{ "tcp/5061 | 2026-12-31 | \n", false, "bad ticket ''" },
 		{ " | 2026-12-31 | A\n", false, "no flows before the first '|'" },
