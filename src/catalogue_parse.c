@@ -134,27 +134,29 @@ static int parse_roles(struct tstr f, struct cat_row *r, struct reason *why)
 
 static int parse_transport(struct tstr f, struct cat_row *r, struct reason *why)
 {
+	static const struct { const char *name; uint8_t bits; } tr[] = {
+		{ "tcp", CT_TCP }, { "udp", CT_UDP }, { "tls", CT_TCP | CT_TLS },
+		{ "icmp", CT_ICMP }, { "icmpv6", CT_ICMPV6 }
+	};
 	struct tstr item;
-	bool tcp = false;
+	unsigned seen = 0;
+	size_t k;
 
 	r->transports = 0;
 	while (tstr_item(&f, ',', &item)) {
-		if (tstr_is(item, "tcp")) {
-			r->transports |= CT_TCP;
-			tcp = true;
-		} else if (tstr_is(item, "udp"))
-			r->transports |= CT_UDP;
-		else if (tstr_is(item, "tls"))
-			r->transports |= CT_TCP | CT_TLS;
-		else if (tstr_is(item, "icmp"))
-			r->transports |= CT_ICMP;
-		else if (tstr_is(item, "icmpv6"))
-			r->transports |= CT_ICMPV6;
-		else if (item.n == 0)
+		for (k = 0; k < sizeof(tr) / sizeof(tr[0]); k++)
+			if (tstr_is(item, tr[k].name))
+				break;
+		if (item.n == 0)
 			return fail(why, "empty item in transport list");
-		else
+		if (k == sizeof(tr) / sizeof(tr[0]))
 			return fail(why, "unknown transport '%.*s' (valid: tcp, "
 				    "udp, tls, icmp, icmpv6)", TSHOW(item));
+		/* As a port twice in dport: a slip, said rather than kept. */
+		if (seen & (1u << k))
+			return fail(why, "transport lists '%s' twice", tr[k].name);
+		seen |= 1u << k;
+		r->transports |= tr[k].bits;
 	}
 	/* ICMP rows have no ports, port rows no ICMP: one row cannot be both. */
 	if ((r->transports & (CT_ICMP | CT_ICMPV6)) &&
@@ -163,7 +165,7 @@ static int parse_transport(struct tstr f, struct cat_row *r, struct reason *why)
 			    "write two rows");
 	/* tls requires TLS on the TCP port, tcp allows clear text there:
 	   a row says one or the other. */
-	if ((r->transports & CT_TLS) && tcp)
+	if ((r->transports & CT_TLS) && (seen & 1u) /* tr[0], tcp */)
 		return fail(why, "transport has both tcp and tls; tls already "
 			    "means TCP (with TLS required), tcp allows clear text");
 	return 0;

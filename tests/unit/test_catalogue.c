@@ -411,6 +411,9 @@ static const struct bad_case bad_cases[] = {
 	{ "transport in capitals", OK1
 	  "2 | a | cucm -> imp | SIP | TCP | 5060 | ephemeral | wire | SIP | x\n",
 	  2, "unknown transport 'TCP'" },
+	{ "transport twice", OK1
+	  "2 | a | cucm -> imp | SIP | tcp,udp,tcp | 5060 | ephemeral | wire | SIP | x\n",
+	  2, "transport lists 'tcp' twice" },
 	{ "icmp with tcp", OK1
 	  "2 | a | cucm -> imp | SIP | icmp,tcp | - | ephemeral | wire | SIP | x\n",
 	  2, "transport mixes icmp/icmpv6 with tcp/udp/tls" },
