@@ -14,7 +14,8 @@
 #     snap length, caplen over any snap length, lengths claiming more than
 #     was captured;
 #   - empty pcapng, pcapng without an interface, zero-byte input, a link
-#     type refused in pcapng, /dev/null;
+#     type refused in pcapng, a second interface or section of another
+#     link type, /dev/null;
 #   - reports that cannot be written, in every format;
 #   - catalogue files with each class of bad line, read from disk by the
 #     command line, and files that are no catalogue at all;
@@ -368,6 +369,17 @@ check pcapng-no-interface 2 'shb-only.pcapng: .*Interface Description' \
 { shb; idb 147; } >"$tmp/user0.pcapng"
 check pcapng-unsupported-link 2 'user0.pcapng: unsupported link type 147' \
 	"$bin" -q -r "$tmp/user0.pcapng"
+# A second interface, or a second section, of another link type (raw
+# IP, 101): its packets, read with the first interface's link type,
+# would be misread and their flows never judged. libpcap refuses the
+# file there: the run is an error (exit 2), never a pass on the packets
+# before it.
+{ shb; idb 1; epb 1; idb 101; epb 2; } >"$tmp/two-links.pcapng"
+check pcapng-two-links 2 'two-links.pcapng: damaged record' \
+	"$bin" -q --validate -r "$tmp/two-links.pcapng"
+{ shb; idb 1; epb 1; shb; idb 101; epb 2; } >"$tmp/two-sections.pcapng"
+check pcapng-two-sections 2 'two-sections.pcapng: damaged record' \
+	"$bin" -q --validate -r "$tmp/two-sections.pcapng"
 check empty-stdin 2 '-: ' sh -c "\"$bin\" -q -r - < /dev/null"
 check missing-and-good 2 '"packets":3,' \
 	"$bin" -q --format json -r "$tmp/no-such.pcap" -r "$tmp/cut-data.pcap"
