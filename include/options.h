@@ -531,6 +531,16 @@ int options_parse(int argc, char **argv, struct options *o);
    there are too many (said on standard error). */
 int options_input(struct options *o, const char *path);
 
+/*
+ * The first option set in *o away from its default whose long name is not
+ * in keep (NULL-terminated): "--name" (or "-c") in buf, or NULL when there
+ * is none. For the commands that take a few of the options: any other
+ * would be silently ignored. An option given at its default value is
+ * not seen; -w is named -o, its other name.
+ */
+const char *options_other(const struct options *o, const char *const *keep,
+			  char buf[64]);
+
 /* impwatch --help. */
 void options_usage(FILE *out);
 

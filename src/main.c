@@ -112,6 +112,32 @@ static volatile sig_atomic_t stop_flag;   /* the signal that stops the run
                                              (SIGINT, SIGTERM); 0: none */
 static volatile sig_atomic_t hup_flag;    /* SIGHUP: reopen the outputs */
 
+/* `impwatch rules` takes --format, the catalogue's options and --no-dpi;
+   with --check only --no-dpi (the file checked is the catalogue). Any
+   other option would be silently ignored (-o: the table on standard
+   output, no file): said on standard error, false. */
+static bool rules_options_only(const struct options *o)
+{
+	static const char *const table[] = {
+		"format", "rules", "rules-add", "no-dpi", NULL
+	};
+	static const char *const check[] = { "check", "no-dpi", NULL };
+	char name[64];
+
+	if (o->check && options_other(o, check, name)) {
+		fprintf(stderr, "impwatch rules --check: %s does not go with "
+			"it (it takes --no-dpi)\n", name);
+		return false;
+	}
+	if (!o->check && options_other(o, table, name)) {
+		fprintf(stderr, "impwatch rules: %s does not go with 'impwatch "
+			"rules' (it takes --format, --rules, --rules-add and "
+			"--no-dpi)\n", name);
+		return false;
+	}
+	return true;
+}
+
 /* `impwatch rules ...`: print or check a catalogue. */
 static int cmd_rules(int argc, char **argv)
 {
@@ -130,6 +156,8 @@ static int cmd_rules(int argc, char **argv)
 			argv[optind]);
 		return EXIT_INPUT_ERROR;
 	}
+	if (!rules_options_only(&o))
+		return EXIT_INPUT_ERROR;
 	if (o.fmt == FMT_ECS) {
 		fprintf(stderr, "impwatch rules: --format ecs writes a run's "
 			"events, not the catalogue (text, json or csv)\n");
@@ -167,7 +195,9 @@ static int cmd_rules(int argc, char **argv)
    host outside the inventory may hold it. */
 static int cmd_roles(int argc, char **argv)
 {
+	static const char *const roles_keep[] = { "rules", "rules-add", NULL };
 	struct options o;
+	char name[64];
 	struct engine_cfg cfg;
 	struct catalogue *cat;
 	int rc;
@@ -176,8 +206,14 @@ static int cmd_roles(int argc, char **argv)
 	rc = options_parse(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	if (optind < argc || o.check) {
-		fprintf(stderr, "impwatch roles: takes only --rules and --rules-add\n");
+	if (optind < argc) {
+		fprintf(stderr, "impwatch roles: unexpected argument '%s'\n",
+			argv[optind]);
+		return EXIT_INPUT_ERROR;
+	}
+	if (options_other(&o, roles_keep, name)) {
+		fprintf(stderr, "impwatch roles: %s does not go with 'impwatch "
+			"roles' (it takes --rules and --rules-add)\n", name);
 		return EXIT_INPUT_ERROR;
 	}
 	memset(&cfg, 0, sizeof(cfg));

@@ -375,6 +375,75 @@ int options_parse(int argc, char **argv, struct options *o)
 	return -1;
 }
 
+/* Whether row r's field differs between *a and *b. --alerts and
+   --no-alerts share one (-1 when neither was given): each row sees its
+   own value only, so that the one given is the one named. */
+static bool row_differs(const struct opt_row *r, struct options *a,
+			struct options *b)
+{
+	size_t len;
+
+	switch (r->kind) {
+	case OPTK_UINT:
+	case OPTK_MILLI:
+		len = sizeof(uint32_t);
+		break;
+	case OPTK_U64:
+		len = sizeof(uint64_t);
+		break;
+	case OPTK_PORTS:
+		return memcmp(field(a, r->off), field(b, r->off),
+			      sizeof(uint16_t)) != 0 ||
+		       memcmp(field(a, r->off2), field(b, r->off2),
+			      sizeof(uint16_t)) != 0;
+	case OPTK_STR:
+	case OPTK_REPORT:
+		len = sizeof(const char *);
+		break;
+	case OPTK_LIST:
+		return memcmp(field(a, r->off2), field(b, r->off2),
+			      sizeof(size_t)) != 0;
+	case OPTK_FORMAT:
+		len = sizeof(enum report_format);
+		break;
+	case OPTK_FLAG:
+		len = sizeof(bool);
+		break;
+	case OPTK_ON:
+		return *(int *)field(a, r->off) == 1;
+	case OPTK_OFF:
+		return *(int *)field(a, r->off) == 0;
+	default:
+		return false;
+	}
+	return memcmp(field(a, r->off), field(b, r->off), len) != 0;
+}
+
+const char *options_other(const struct options *o, const char *const *keep,
+			  char buf[64])
+{
+	struct options d, c = *o;   /* field() reads a copy */
+	size_t i, k;
+
+	options_default(&d);
+	for (i = 0; i < N_ROWS; i++) {
+		if (!row_differs(&rows[i], &c, &d))
+			continue;
+		for (k = 0; rows[i].name && keep[k] &&
+			    strcmp(keep[k], rows[i].name) != 0; k++)
+			;
+		if (rows[i].name && keep[k])
+			continue;
+		/* As --help names it: "--output (-o)". */
+		opt_name(&rows[i], buf);
+		if (rows[i].name && rows[i].chr)
+			snprintf(buf + strlen(buf), 64 - strlen(buf), " (-%c)",
+				 rows[i].chr);
+		return buf;
+	}
+	return NULL;
+}
+
 int options_input(struct options *o, const char *path)
 {
 	size_t i;

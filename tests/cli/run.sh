@@ -99,6 +99,19 @@ check rules-csv-rows 0 '^102$' sh -c '"$1" rules --format csv | wc -l' sh "$bin"
 check rules-csv-site 0 '^23,ext-db-postgresql,.*,tests/rules/site-postgresql.conf:3,true$' "$bin" rules --format csv --rules-add tests/rules/site-postgresql.conf
 # rules --format ecs: the catalogue is no event; refused, not a text table.
 check rules-ecs 2 "^impwatch rules: --format ecs writes a run's events, not the catalogue \(text, json or csv\)$" "$bin" rules --format ecs
+# rules and roles take only the options they use: any other is refused,
+# named, not silently ignored (-o used to leave no file and print the
+# table on standard output; --rules-add beside --check was never read).
+check rules-output 2 "^impwatch rules: --output \\(-o\\) does not go with 'impwatch rules' \(it takes --format, --rules, --rules-add and --no-dpi\)$" \
+	"$bin" rules -o "$tmp/rules.txt"
+check rules-output-no-file 0 '' test ! -e "$tmp/rules.txt"
+check rules-run-option 2 "^impwatch rules: --validate does not go with 'impwatch rules'" "$bin" rules --format json --validate
+check rules-check-rules-add 2 "^impwatch rules --check: --rules-add does not go with it \(it takes --no-dpi\)$" \
+	"$bin" rules --check tests/rules/good.conf --rules-add tests/rules/site-postgresql.conf
+check rules-check-no-dpi 0 'good.conf: [0-9]+ rows, no errors' "$bin" rules --check tests/rules/good.conf --no-dpi
+check roles-format 2 "^impwatch roles: --format does not go with 'impwatch roles' \(it takes --rules and --rules-add\)$" \
+	"$bin" roles --format json
+check roles-rules-add 0 '^imp-publisher ' "$bin" roles --rules-add tests/rules/site-postgresql.conf
 # Site rows are the site's: file and line, never the guide's table.
 check site-row-json 0 '"service":"ext-db-postgresql","tables":\[\],"rule_source":"site","rule_file":"tests/rules/site-postgresql.conf","rule_line":3,' \
 	"$bin" -q --format json --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap

@@ -416,6 +416,41 @@ static void test_help(void **state)
 	free(buf);
 }
 
+/* The options a command does not take are found and named, each kind
+   of row; those it takes, and options left at their defaults, are not. */
+static void test_other(void **state)
+{
+	static const char *const keep[] = { "format", "rules", NULL };
+	struct options o;
+	char err[512], name[64];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, sizeof(err), "--format", "json",
+			       "--rules", "a.conf", NULL), -1);
+	assert_null(options_other(&o, keep, name));
+	assert_int_equal(parse(&o, err, sizeof(err), "--top", "20", NULL), -1);
+	assert_null(options_other(&o, keep, name));
+	assert_int_equal(parse(&o, err, sizeof(err), "-o", "x.txt", NULL), -1);
+	assert_string_equal(options_other(&o, keep, name), "--output (-o)");
+	assert_int_equal(parse(&o, err, sizeof(err), "-r", "x.pcap", NULL), -1);
+	assert_string_equal(options_other(&o, keep, name), "-r");
+	assert_int_equal(parse(&o, err, sizeof(err), "--no-alerts", NULL), -1);
+	assert_string_equal(options_other(&o, keep, name), "--no-alerts");
+	assert_int_equal(parse(&o, err, sizeof(err), "--alerts", NULL), -1);
+	assert_string_equal(options_other(&o, keep, name), "--alerts");
+	assert_int_equal(parse(&o, err, sizeof(err), "--ephemeral-ports",
+			       "1024-60999", NULL), -1);
+	assert_string_equal(options_other(&o, keep, name), "--ephemeral-ports");
+	assert_int_equal(parse(&o, err, sizeof(err), "--health-drops", "0.1",
+			       NULL), -1);
+	assert_string_equal(options_other(&o, keep, name), "--health-drops");
+	assert_int_equal(parse(&o, err, sizeof(err), "--count", "5", NULL), -1);
+	assert_string_equal(options_other(&o, keep, name), "--count");
+	assert_int_equal(parse(&o, err, sizeof(err), "--rules-add", "b.conf",
+			       NULL), -1);
+	assert_string_equal(options_other(&o, keep, name), "--rules-add");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_other),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
