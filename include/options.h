@@ -165,8 +165,8 @@ X(IO, 'f', "filter", "BPF", STR, RUN, filter, \
 X(IO, 'o', "output", "FILE", STR, RUN, output, \
   NULL, 0, 0, "", \
   "write the report to FILE instead of standard output\n" \
-  "(created 0640); never a file that is an input.\n" \
-  "SIGHUP reopens it (for log rotation)") \
+  "('-': standard output; created 0640); never a file\n" \
+  "that is an input. SIGHUP reopens it (log rotation)") \
 X(IO, 'w', NULL, "FILE", REPORT, ALSO, output, \
   NULL, 0, 0, "", \
   "the same as -o, for a report: a name ending .pcap,\n" \

@@ -1146,6 +1146,27 @@ out:
 	return status;
 }
 
+/* '-' is standard output for the report (-o -), as -r - is standard
+   input and --alert-file - standard error: never a file named '-'. The
+   other outputs need a file of their own; said, false, for '-'. */
+static bool dash_outputs(struct options *o)
+{
+	const char *const name[] = { "--dump-undocumented", "--html", "--graph" };
+	const char *const path[] = { o->dump, o->html, o->graph };
+	size_t i;
+
+	if (o->output && strcmp(o->output, "-") == 0)
+		o->output = NULL;
+	for (i = 0; i < sizeof(path) / sizeof(path[0]); i++) {
+		if (!path[i] || strcmp(path[i], "-") != 0)
+			continue;
+		fprintf(stderr, "impwatch: %s takes a file name, not '-' "
+			"(standard output is the report's)\n", name[i]);
+		return false;
+	}
+	return true;
+}
+
 /* The command line of a run, checked, then the run. */
 static int main_run(int argc, char **argv, const char *command_line)
 {
@@ -1213,6 +1234,8 @@ static int main_run(int argc, char **argv, const char *command_line)
 			SENSOR_NAME_MAX);
 		return EXIT_INPUT_ERROR;
 	}
+	if (!dash_outputs(&o))
+		return EXIT_INPUT_ERROR;
 	if ((o.dump_snaplen || o.dump_size || o.dump_files) && !o.dump) {
 		fprintf(stderr, "impwatch: --dump-snaplen, --dump-size and "
 			"--dump-files go with --dump-undocumented\n");

@@ -239,6 +239,23 @@ for ext in pcap pcapng cap PCAP; do
 	check "w-refuses-$ext-no-file" 0 '' test ! -e "$tmp/x.$ext"
 done
 check o-takes-pcap-name 0 '' "$bin" -q -o "$tmp/report.pcap.txt" -r pcaps/demo.pcap
+# '-' is standard output for the report, as '-r -' is standard input
+# and '--alert-file -' standard error: never a file named '-' left in
+# the folder. The other outputs take a file name.
+mkdir "$tmp/dash"
+abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+for opt in -o -w; do
+	check "report-dash$opt" 0 '"flows":31,' sh -c 'cd "$1" && exec "$2" -q --format json '"$opt"' - -r "$3"' \
+		sh "$tmp/dash" "$abs_bin" "$PWD/pcaps/demo.pcap"
+	check "report-dash$opt-no-file" 0 '' test ! -e "$tmp/dash/-"
+	rm -f "$tmp/dash/-"
+done
+for opt in --dump-undocumented --html --graph; do
+	check "dash$opt" 2 "^impwatch: $opt takes a file name, not '-' \\(standard output is the report's\\)\$" \
+		sh -c 'cd "$1" && exec "$2" -q '"$opt"' - -r "$3"' sh "$tmp/dash" "$abs_bin" "$PWD/pcaps/demo.pcap"
+	check "dash$opt-no-file" 0 '' test ! -e "$tmp/dash/-"
+	rm -f "$tmp/dash/-"
+done
 # An output that is an input (the same file, by any name) is refused
 # before it is opened: the capture is left as it was.
 cp pcaps/demo.pcap "$tmp/in.pcap"
