@@ -398,7 +398,7 @@ X(HIDDEN, 0, "reader-only", NULL, FLAG, RUN, reader_only, \
    the notes some of them end with). OTHER has none. */
 #define OPTION_SECTIONS(X) \
 	X(IO, "Input and output:") \
-	X(LIVE, "Live capture:") \
+	X(LIVE, "Live capture (with -i only):") \
 	X(SITE, "Site inventory and capture health:") \
 	X(CATALOGUE, "Catalogue:") \
 	X(LIMITS, "Limits:") \

@@ -1146,6 +1146,27 @@ out:
 	return status;
 }
 
+/* The first option of the live capture given, or NULL: with files it
+   would do nothing, or (--snaplen) cut the evidence unasked. */
+static const char *live_only(const struct options *o)
+{
+	if (o->duration)
+		return "--duration";
+	if (o->count)
+		return "--count";
+	if (o->report_every)
+		return "--report-every";
+	if (o->user)
+		return "-Z";
+	if (o->snaplen != DEF_SNAPLEN)
+		return "--snaplen";
+	if (o->buffer_kib != DEF_BUFFER_KIB)
+		return "--buffer-size";
+	if (o->no_promisc)
+		return "--no-promisc";
+	return NULL;
+}
+
 /* '-' is standard output for the report (-o -), as -r - is standard
    input and --alert-file - standard error: never a file named '-'. The
    other outputs need a file of their own; said, false, for '-'. */
@@ -1220,9 +1241,9 @@ static int main_run(int argc, char **argv, const char *command_line)
 			"alerts, or leave out --alerts\n");
 		return EXIT_INPUT_ERROR;
 	}
-	if (!o.n_iface && (o.duration || o.count || o.report_every || o.user)) {
-		fprintf(stderr, "impwatch: --duration, --count, --report-every and "
-			"-Z go with -i (live capture)\n");
+	if (!o.n_iface && live_only(&o)) {
+		fprintf(stderr, "impwatch: %s goes with -i (live capture), not "
+			"with files\n", live_only(&o));
 		return EXIT_INPUT_ERROR;
 	}
 	if (o.brief && o.fmt != FMT_TEXT) {

@@ -199,7 +199,15 @@ check dump-snaplen-frames 1 '"packets":28,"bytes":2616,.*"snap_truncated":[1-9]'
 check dump-snaplen-bad 2 "invalid value '0' for --dump-snaplen" \
 	"$bin" -q --dump-snaplen 0 --dump-undocumented "$tmp/ev0.pcap" -r pcaps/demo.pcap
 check live-and-files 2 '-i and -r do not go together' "$bin" -q -i lo -r pcaps/demo.pcap
-check live-only-options 2 'go with -i' "$bin" -q --count 5 -r pcaps/demo.pcap
+check live-only-options 2 '^impwatch: --count goes with -i \(live capture\), not with files$' "$bin" -q --count 5 -r pcaps/demo.pcap
+# Every option of the live capture is refused with files, named: --snaplen
+# used to be taken silently and cut the evidence, and --buffer-size and
+# --no-promisc did nothing at all.
+for a in '--duration 5' '--report-every 5' '-Z nobody' '--snaplen 100' \
+	'--buffer-size 1024' '--no-promisc'; do
+	check "live-only${a%% *}" 2 "^impwatch: ${a%% *} goes with -i \\(live capture\\), not with files\$" \
+		"$bin" -q $a -r pcaps/demo.pcap
+done
 check bad-snaplen 2 "invalid value '10' for --snaplen" "$bin" -q --snaplen 10 -i lo
 
 # The site inventory.
