@@ -1146,6 +1146,47 @@ out:
 	return status;
 }
 
+/* Whether inputs a and b are one file: standard input twice, or the same
+   regular file by any name (standard input redirected from it too). */
+static bool same_input(const char *a, const char *b)
+{
+	if (strcmp(a, "-") == 0 && strcmp(b, "-") == 0)
+		return true;
+	return path_is_input(a, &b, 1) >= 0 || path_is_input(b, &a, 1) >= 0;
+}
+
+/* Each input once: a file or an interface given twice would count each
+   of its packets twice (a file's copies taken for a SPAN that mirrors
+   twice, an interface's not even seen as copies). Said, false. */
+static bool inputs_once(const struct options *o)
+{
+	size_t i, j;
+
+	for (i = 0; i < o->n_inputs; i++)
+		for (j = i + 1; j < o->n_inputs; j++)
+			if (same_input(o->inputs[i], o->inputs[j])) {
+				fprintf(stderr, "impwatch: -r %s and -r %s are the "
+					"same file: its packets would count "
+					"twice\n", o->inputs[i], o->inputs[j]);
+				return false;
+			}
+	for (i = 0; i < o->n_iface; i++) {
+		for (j = i + 1; j < o->n_iface; j++)
+			if (strcmp(o->iface[i], o->iface[j]) == 0) {
+				fprintf(stderr, "impwatch: -i %s given twice: its "
+					"frames would count twice\n", o->iface[i]);
+				return false;
+			}
+		if (o->n_iface > 1 && strcmp(o->iface[i], "any") == 0) {
+			fprintf(stderr, "impwatch: -i any captures every "
+				"interface: -i %s beside it would count its "
+				"frames twice\n", o->iface[i ? 0 : 1]);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* The first option of the live capture given, or NULL: with files it
    would do nothing, or (--snaplen) cut the evidence unasked. */
 static const char *live_only(const struct options *o)
@@ -1224,6 +1265,8 @@ static int main_run(int argc, char **argv, const char *command_line)
 			"live or read files\n");
 		return EXIT_INPUT_ERROR;
 	}
+	if (!inputs_once(&o))
+		return EXIT_INPUT_ERROR;
 	if (!o.n_iface && o.n_inputs == 0) {
 		fprintf(stderr, "impwatch: no input: give -r FILE (or -r - for "
 			"standard input), or -i INTERFACE\n");

@@ -313,9 +313,11 @@ check cut-pipe 2 '-: damaged record (at byte offset 252, )?after packet 3' \
 	sh -c "cat \"$tmp/cut-data.pcap\" | \"$bin\" -q -r -"
 check cut-pipe-report 2 '"packets":3,.*"flows":1,' \
 	sh -c "cat \"$tmp/cut-data.pcap\" | \"$bin\" -q --format json -r -"
-# The second of two files is cut: the first is still reported.
+# The second of two files is cut: the first is still reported. (A copy:
+# the same file twice is refused.)
+cp "$tmp/cut-data.pcap" "$tmp/cut-data-2.pcap"
 check cut-second-file 2 '"packets":6,.*"flows":1,' \
-	"$bin" -q --format json -r "$tmp/cut-data.pcap" -r "$tmp/cut-data.pcap"
+	"$bin" -q --format json -r "$tmp/cut-data.pcap" -r "$tmp/cut-data-2.pcap"
 
 # ---- records with odd lengths ----------------------------------------------
 

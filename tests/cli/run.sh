@@ -199,6 +199,20 @@ check dump-snaplen-frames 1 '"packets":28,"bytes":2616,.*"snap_truncated":[1-9]'
 check dump-snaplen-bad 2 "invalid value '0' for --dump-snaplen" \
 	"$bin" -q --dump-snaplen 0 --dump-undocumented "$tmp/ev0.pcap" -r pcaps/demo.pcap
 check live-and-files 2 '-i and -r do not go together' "$bin" -q -i lo -r pcaps/demo.pcap
+# An input given twice would count each of its packets twice: the same
+# file (by any name, standard input too) used to be read again, its
+# copies taken for a SPAN that mirrors twice; the same interface was
+# captured twice with no word at all. Refused before anything is read.
+check input-twice 2 "^impwatch: -r pcaps/demo.pcap and -r ./pcaps/demo.pcap are the same file: its packets would count twice\$" \
+	"$bin" -q -r pcaps/demo.pcap -r ./pcaps/demo.pcap
+check input-twice-positional 2 'are the same file' "$bin" -q pcaps/link-ether.pcap pcaps/demo.pcap pcaps/link-ether.pcap
+check input-twice-stdin 2 "^impwatch: -r - and -r - are the same file" \
+	sh -c "\"$bin\" -q -r - -r - < pcaps/demo.pcap"
+check input-twice-stdin-file 2 "^impwatch: -r pcaps/demo.pcap and -r - are the same file" \
+	sh -c "\"$bin\" -q -r pcaps/demo.pcap -r - < pcaps/demo.pcap"
+check iface-twice 2 "^impwatch: -i lo given twice: its frames would count twice\$" "$bin" -q -i lo -i lo --duration 1
+check iface-any-and-other 2 "^impwatch: -i any captures every interface: -i lo beside it would count its frames twice\$" \
+	"$bin" -q -i lo -i any --duration 1
 check live-only-options 2 '^impwatch: --count goes with -i \(live capture\), not with files$' "$bin" -q --count 5 -r pcaps/demo.pcap
 # Every option of the live capture is refused with files, named: --snaplen
 # used to be taken silently and cut the evidence, and --buffer-size and
