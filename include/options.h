@@ -179,7 +179,7 @@ X(IO, 0, "format", "FMT", FORMAT, RUN, fmt, \
   "each under 10,000 bytes), csv, ecs (JSON lines in\n" \
   "Elastic Common Schema names)") \
 X(IO, 0, "top", "N", UINT, RUN, top, \
-  20, 0, 100000, "", \
+  20, 0, 100000, "(0-100000)", \
   "items listed in each list of the text report (largest\n" \
   "flows per finding, ports, services, coverage rows;\n" \
   "default {def}): the rest is counted, '... and N more';\n" \
@@ -267,13 +267,13 @@ X(LIVE, 0, "buffer-size", "KIB", UINT, RUN, buffer_kib, \
   "(KiB, at most 2097151)", \
   "kernel capture buffer (default {def}: 64 MiB)") \
 X(LIVE, 0, "duration", "SEC", UINT, RUN, duration, \
-  0 /* until stopped */, 1, 86400u * 366, "", \
+  0 /* until stopped */, 1, 86400u * 366, "(seconds, 1-31622400)", \
   "stop after SEC seconds") \
 X(LIVE, 0, "count", "N", U64, RUN, count, \
-  0 /* no limit */, 1, UINT64_MAX, "", \
+  0 /* no limit */, 1, UINT64_MAX, "(at least 1)", \
   "stop after N packets") \
 X(LIVE, 0, "report-every", "SEC", UINT, RUN, report_every, \
-  0 /* never */, 1, 86400, "", \
+  0 /* never */, 1, 86400, "(seconds, 1-86400)", \
   "an interim summary every SEC seconds, with libpcap's\n" \
   "drop counters (on a silent link too)") \
 X(LIVE, 'Z', NULL, "USER", STR, RUN, user, \
@@ -306,7 +306,7 @@ X(SITE, 0, "health-drops", "PCT", MILLI, RUN, health_drops, \
   "packets (dropped over received and dropped; decimals\n" \
   "allowed, 0.1; default {def}: any drop)") \
 X(SITE, 0, "dup-window-us", "US", UINT, RUN, dup_window_us, \
-  DEF_DUP_WINDOW_US, 0, 10000000, "", \
+  DEF_DUP_WINDOW_US, 0, 10000000, "(microseconds, 0-10000000)", \
   "a frame repeated within US microseconds is a copy\n" \
   "(default {def}; 0: no detection)") \
 X(SITE, 0, "trust-tunnel", "ADDR[/LEN]", LIST, RUN, trust, \
@@ -332,46 +332,46 @@ X(CATALOGUE, 0, "rules-add", "FILE", LIST, RUN, rules_add, \
   "add rows, or replace rows of the same table and\n" \
   "service (a site's moved ports); may repeat") \
 X(LIMITS, 0, "max-flows", "N", UINT, LIM, max_flows, \
-  DEF_MAX_FLOWS, 1, FLOW_MAX_FLOWS, "", \
+  DEF_MAX_FLOWS, 1, FLOW_MAX_FLOWS, "(1-2147483648)", \
   "flows tracked at once (default {def}); beyond it the\n" \
   "least recently seen flow is reported and evicted") \
 X(LIMITS, 0, "threads", "N", UINT, RUN, threads, \
-  0 /* the online CPUs */, 1, THREADS_MAX, "", \
+  0 /* the online CPUs */, 1, THREADS_MAX, "(1-64)", \
   "flow workers, each with its share of --max-flows and\n" \
   "--dpi-memory, behind one reader thread (one per -i)\n" \
   "(default: the online CPUs, at most {max}); 1: one\n" \
   "thread does all") \
 X(LIMITS, 0, "timeout-tcp", "S", UINT, LIM, timeout_tcp, \
-  3600, 1, 86400 * 7, "", \
+  3600, 1, 86400 * 7, "(seconds, 1-604800)", \
   "idle timeout of TCP flows (default {def} s)") \
 X(LIMITS, 0, "timeout-tcp-done", "S", UINT, LIM, timeout_tcp_done, \
-  10, 0, 86400, "", \
+  10, 0, 86400, "(seconds, 0-86400)", \
   "linger after FIN or RST (default {def} s)") \
 X(LIMITS, 0, "timeout-udp", "S", UINT, LIM, timeout_udp, \
-  180, 1, 86400 * 7, "", \
+  180, 1, 86400 * 7, "(seconds, 1-604800)", \
   "idle timeout of UDP flows (default {def} s)") \
 X(LIMITS, 0, "timeout-other", "S", UINT, LIM, timeout_other, \
-  60, 1, 86400 * 7, "", \
+  60, 1, 86400 * 7, "(seconds, 1-604800)", \
   "idle timeout of ICMP and other flows (default {def} s)") \
 X(LIMITS, 0, "time-jump", "S", UINT, LIM, time_jump, \
-  DEF_TIME_JUMP, 1, 86400 /* a day */, "", \
+  DEF_TIME_JUMP, 1, 86400 /* a day */, "(seconds, 1-86400)", \
   "a packet stamped more than S seconds from the\n" \
   "capture's clock moves it (and so idle expiry) only\n" \
   "when the " OPT_STR(CLOCK_AHEAD) " packets after it agree; otherwise its\n" \
   "stamp is not believed, and counted (default {def})") \
 X(LIMITS, 0, "max-frags", "N", UINT, LIM, max_frags, \
-  4096, 1, 1u << 24, "", \
+  4096, 1, 1u << 24, "(1-16777216)", \
   "IP datagrams in reassembly at once (default {def})") \
 X(LIMITS, 0, "timeout-frag", "S", UINT, LIM, timeout_frag, \
-  30, 1, 3600, "", \
+  30, 1, 3600, "(seconds, 1-3600)", \
   "fragment reassembly timeout (default {def} s)") \
 X(DPI, 0, "dpi-packets", "N", UINT, LIM, dpi_packets, \
-  DEF_DPI_PACKETS, 1, MAX_DPI_PACKETS, "", \
+  DEF_DPI_PACKETS, 1, MAX_DPI_PACKETS, "(1-1000)", \
   "packets of a flow, both directions, nDPI inspects\n" \
   "for an answer from the payload before it gives up\n" \
   "with its guess (default {def}, at most {max})") \
 X(DPI, 0, "dpi-memory", "MB", UINT, LIM, dpi_memory_mb, \
-  DEF_DPI_MEMORY_MB, 1, 1u << 20 /* 1 TiB */, "(MB)", \
+  DEF_DPI_MEMORY_MB, 1, 1u << 20 /* 1 TiB */, "(MB, 1-1048576)", \
   "memory for nDPI's per-flow states (default {def}); past\n" \
   "it new flows are not inspected, and counted") \
 X(DPI, 0, "no-dpi", NULL, FLAG, RUN, no_dpi, \

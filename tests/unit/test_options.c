@@ -194,6 +194,33 @@ static void test_ranges(void **state)
 	}
 }
 
+/* A number refused says what would be taken: every whole-number row's
+   hint, which ends the message, names its range ("MIN-MAX", "at most
+   MAX", or "at least MIN" when there is no upper end). A value one past
+   --report-every's end used to get "invalid value '86401' for
+   --report-every" and no word of the limit, in --help or anywhere. */
+static void test_hints_say_range(void **state)
+{
+	const struct opt_row *rows, *r;
+	char range[96], most[64], least[64];
+	size_t n, i;
+
+	(void)state;
+	rows = options_rows(&n);
+	for (i = 0; i < n; i++) {
+		r = &rows[i];
+		if (!whole(r) || !r->name || r->sect == OPTS_HIDDEN)
+			continue;
+		snprintf(range, sizeof(range), "%llu-%llu", r->min, r->max);
+		snprintf(most, sizeof(most), "at most %llu", r->max);
+		snprintf(least, sizeof(least), "at least %llu", r->min);
+		if (!strstr(r->hint, range) && !strstr(r->hint, most) &&
+		    !(r->max == ULLONG_MAX && strstr(r->hint, least)))
+			fail_msg("--%s: hint '%s' names no range (%s)", r->name,
+				 r->hint, range);
+	}
+}
+
 /* A port range: LO-HI within the range, LO <= HI. */
 static void test_ports(void **state)
 {
@@ -456,6 +483,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_hints_say_range),
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_milli),
 		cmocka_unit_test(test_lists),
