@@ -1187,6 +1187,19 @@ static bool inputs_once(const struct options *o)
 	return true;
 }
 
+/* A sensor's name is on every record and every text line: empty, it
+   names nothing; a control byte (a newline) would break the text report
+   and the alert lines. UTF-8 is a name's. */
+static bool sensor_name_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
 /* The first option of the live capture given, or NULL: with files it
    would do nothing, or (--snaplen) cut the evidence unasked. */
 static const char *live_only(const struct options *o)
@@ -1296,6 +1309,11 @@ static int main_run(int argc, char **argv, const char *command_line)
 	if (o.sensor && strlen(o.sensor) > SENSOR_NAME_MAX) {
 		fprintf(stderr, "impwatch: --sensor NAME: at most %d bytes\n",
 			SENSOR_NAME_MAX);
+		return EXIT_INPUT_ERROR;
+	}
+	if (o.sensor && !sensor_name_ok(o.sensor)) {
+		fprintf(stderr, "impwatch: --sensor NAME: a name, not empty and "
+			"with no control byte\n");
 		return EXIT_INPUT_ERROR;
 	}
 	if (!dash_outputs(&o))

@@ -123,6 +123,15 @@ check site-row-text 0 '^  site tests/rules/site-postgresql.conf:3 ext-db-postgre
 check sensor-json 0 '^\{"type":"flow","time":"[^"]+","run_id":"[0-9a-f]{32}","sensor":"edge-1","flow_id":[0-9]+,"community_id":"1:' \
 	"$bin" -q --format json --sensor edge-1 -r pcaps/demo.pcap
 check sensor-long 2 'at most 255 bytes' "$bin" -q --sensor "$(printf '%0300d' 0)" -r pcaps/demo.pcap
+# A sensor's name is a name: an empty one named nothing on every record,
+# and a newline in it broke the text report's lines ('on sensor a' and
+# 'b' on a line of its own).
+check sensor-empty 2 "^impwatch: --sensor NAME: a name, not empty and with no control byte\$" \
+	"$bin" -q --sensor '' -r pcaps/demo.pcap
+check sensor-newline 2 '^impwatch: --sensor NAME: a name, not empty and with no control byte$' \
+	"$bin" -q --sensor "$(printf 'a\nb')" -r pcaps/demo.pcap
+check sensor-tab 2 'with no control byte' "$bin" -q --sensor "$(printf 'a\tb')" -r pcaps/demo.pcap
+check sensor-utf8 0 'on sensor capteur-é$' "$bin" -q --sensor 'capteur-é' -r pcaps/demo.pcap
 check provenance-json 0 '"impwatch_version":"[0-9.]+","ndpi_version":"[^"]+","libpcap_version":"libpcap[^"]*","catalogue":\{"file":null,"sha256":"[0-9a-f]{64}"\},"inputs":\[\{"kind":"rules-add","file":"tests/rules/site-postgresql.conf","sha256":"[0-9a-f]{64}"\}\],"command_line":"[^"]*impwatch -q --format json --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap","community_id_seed":0,"first_packet":"2026-[^"]+","last_packet":"2026-[^"]+","started":"[^"]+","ended":"[^"]+"' \
 	"$bin" -q --format json --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
 check provenance-text 0 '^Rules added  tests/rules/site-postgresql.conf, SHA-256 [0-9a-f]{64}$' \
