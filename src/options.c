@@ -120,9 +120,12 @@ static const char usage_exit[] =
 "     a live capture's end was not read (its reader still behind 2 s\n"
 "     after the stop), no packets, no flows, poor capture health (one-way\n"
 "     TCP, duplicated frames or dropped packets past the thresholds, or\n"
-"     the interface went down), or work left undone for want of room\n"
+"     the interface went down), work left undone for want of room\n"
 "     (flows nDPI did not inspect past --dpi-memory, datagrams pushed out\n"
-"     of a full fragment table); the summary says why\n";
+"     of a full fragment table, flows pushed out of a full flow table),\n"
+"     packets cut before their ports, first fragments cut inside\n"
+"     their headers, or with --hosts source-routed IPv6; the summary\n"
+"     says why\n";
 
 const struct opt_row *options_rows(size_t *n)
 {
