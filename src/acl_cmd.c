@@ -6,10 +6,12 @@
 #include "acl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "acl_int.h"
 #include "engine.h"
@@ -169,6 +171,25 @@ static int observe_file(struct acl *a, const char *path)
 	return rc;
 }
 
+/* The rules file, created 0640 within the umask as the report is: it
+   names the site's hosts and what they may say to each other. NULL with
+   errno set when it cannot be opened. */
+static FILE *open_rules(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (!(f = fdopen(fd, "w"))) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+	}
+	return f;
+}
+
 int acl_command(int argc, char **argv)
 {
 	struct acl_opts o;
@@ -239,7 +260,7 @@ int acl_command(int argc, char **argv)
 		fprintf(stderr, "impwatch: out of memory\n");
 		goto done;
 	}
-	if (o.output && !(out = fopen(o.output, "w"))) {
+	if (o.output && !(out = open_rules(o.output))) {
 		fprintf(stderr, "impwatch: cannot write %s: %s\n", o.output,
 			strerror(errno));
 		out = stdout;

@@ -86,6 +86,13 @@ check output-is-rules-add 2 "cannot write the rules to $tmp/in.conf: it is an in
 check output-inputs-untouched 0 '' sh -c "cmp \"$tmp/in.hosts\" $dir/site.hosts &&
 	cmp \"$tmp/in.conf\" tests/rules/site-postgresql.conf"
 check output-unwritable 2 'cannot write' "$bin" acl --hosts $dir/site.hosts -o "$tmp/no/such/dir/x"
+# The rules name the site's hosts and what they may say to each other:
+# created 0640 as the report is, not world-readable (the umask may take
+# more); they used to be 0644.
+rm -f "$tmp/mode.nft"
+check output-mode 0 '^640$' sh -c "umask 022; \"$bin\" acl --hosts $dir/site.hosts -o \"$tmp/mode.nft\" && stat -c %a \"$tmp/mode.nft\""
+rm -f "$tmp/mode.nft"
+check output-mode-umask 0 '^600$' sh -c "umask 077; \"$bin\" acl --hosts $dir/site.hosts -o \"$tmp/mode.nft\" && stat -c %a \"$tmp/mode.nft\""
 
 # --rules-add moves a port: the rules follow the site's catalogue.
 "$bin" acl --hosts $dir/site.hosts --rules-add tests/rules/site-postgresql.conf >"$tmp/add.nft" 2>"$tmp/out"
