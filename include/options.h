@@ -275,7 +275,8 @@ X(LIVE, 0, "count", "N", U64, RUN, count, \
 X(LIVE, 0, "report-every", "SEC", UINT, RUN, report_every, \
   0 /* never */, 1, 86400, "(seconds, 1-86400)", \
   "an interim summary every SEC seconds, with libpcap's\n" \
-  "drop counters (on a silent link too)") \
+  "drop counters (on a silent link too; not with CSV,\n" \
+  "which has no stats rows)") \
 X(LIVE, 'Z', NULL, "USER", STR, RUN, user, \
   NULL, 0, 0, "", \
   "drop root privileges to USER once the capture is\n" \

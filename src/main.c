@@ -1297,6 +1297,11 @@ static int main_run(int argc, char **argv, const char *command_line)
 			"alerts, or leave out --alerts\n");
 		return EXIT_INPUT_ERROR;
 	}
+	if (o.fmt == FMT_CSV && o.report_every) {
+		fprintf(stderr, "impwatch: CSV output has no stats rows: "
+			"--report-every goes with --format text, json or ecs\n");
+		return EXIT_INPUT_ERROR;
+	}
 	if (!o.n_iface && live_only(&o)) {
 		fprintf(stderr, "impwatch: %s goes with -i (live capture), not "
 			"with files\n", live_only(&o));

@@ -76,6 +76,10 @@ check evicted-records 0 '^31$' sh -c "\"$bin\" -q --format json --max-flows 4 -r
 # Alerts: CSV has no alert rows, so --alerts alone is refused, naming
 # --alert-file; an alert file takes them in any format.
 check csv-alerts 2 'CSV output has no alert rows: give --alert-file' "$bin" -q --format csv --alerts -r pcaps/demo.pcap
+# Nor stats rows: --report-every with CSV used to be taken and write
+# nothing, ever.
+check csv-report-every 2 '^impwatch: CSV output has no stats rows: --report-every goes with --format text, json or ecs$' \
+	"$bin" -q --format csv --report-every 1 --duration 1 -i lo
 check alert-file-csv 0 '' "$bin" -q --format csv -w "$tmp/r.csv" --alert-file "$tmp/alerts.txt" -r pcaps/demo.pcap
 check alert-file-lines 0 '^alert 20[0-9-]+T[0-9:.]+Z undocumented tcp .* -> .*: no catalogue row documents tcp/' cat "$tmp/alerts.txt"
 # Every alert the summary counts is a line of the alert file.
