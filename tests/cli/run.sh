@@ -122,6 +122,10 @@ check rules-check-no-dpi 0 'good.conf: [0-9]+ rows, no errors' "$bin" rules --ch
 check roles-format 2 "^impwatch roles: --format does not go with 'impwatch roles' \(it takes --rules and --rules-add\)$" \
 	"$bin" roles --format json
 check roles-rules-add 0 '^imp-publisher ' "$bin" roles --rules-add tests/rules/site-postgresql.conf
+# --help's usage lines give each command what it takes, as the refusals
+# above name it.
+check help-rules-check-usage 0 '^       impwatch rules --check FILE \[--no-dpi\]$' "$bin" --help
+check help-roles-usage 0 '^       impwatch roles \[--rules FILE\] \[--rules-add FILE\]$' "$bin" --help
 # Site rows are the site's: file and line, never the guide's table.
 check site-row-json 0 '"service":"ext-db-postgresql","tables":\[\],"rule_source":"site","rule_file":"tests/rules/site-postgresql.conf","rule_line":3,' \
 	"$bin" -q --format json --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
