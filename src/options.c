@@ -242,10 +242,12 @@ static const char *opt_name(const struct opt_row *r, char buf[64])
 
 static int bad_value(const struct opt_row *r, const char *val)
 {
+	/* A list's hint names its items, for "more than MAX". */
+	const char *hint = r->kind == OPTK_LIST ? "" : r->hint;
 	char name[64];
 
 	fprintf(stderr, "impwatch: invalid value '%s' for %s%s%s\n", val,
-		opt_name(r, name), *r->hint ? " " : "", r->hint);
+		opt_name(r, name), *hint ? " " : "", hint);
 	fprintf(stderr, "Try 'impwatch --help'.\n");
 	return EXIT_INPUT_ERROR;
 }
@@ -280,6 +282,8 @@ static int apply(const struct opt_row *r, struct options *o, const char *arg)
 		*(uint16_t *)field(o, r->off2) = (uint16_t)w;
 		break;
 	case OPTK_REPORT:
+		if (!*arg)
+			return bad_value(r, arg);
 		if (capture_name(arg)) {
 			fprintf(stderr, "impwatch: -w writes the report, not "
 				"packets: '%s' names a capture; give the report "
@@ -289,6 +293,11 @@ static int apply(const struct opt_row *r, struct options *o, const char *arg)
 		}
 		/* fall through */
 	case OPTK_STR:
+		/* An empty name names nothing (and would reach open() as
+		   ": No such file"); an empty BPF filter passes everything,
+		   as tcpdump's. */
+		if (!*arg && r->off != offsetof(struct options, filter))
+			return bad_value(r, arg);
 		/* Given twice, one would be silently dropped: a second
 		   --rules is not a second catalogue. */
 		if (*(const char **)p) {
@@ -305,6 +314,8 @@ static int apply(const struct opt_row *r, struct options *o, const char *arg)
 		*(const char **)p = arg;
 		break;
 	case OPTK_LIST:
+		if (!*arg)
+			return bad_value(r, arg);
 		n = field(o, r->off2);
 		if (*n == r->max) {
 			fprintf(stderr, "impwatch: more than %llu %s\n", r->max,

@@ -140,7 +140,7 @@ check sensor-long 2 'at most 255 bytes' "$bin" -q --sensor "$(printf '%0300d' 0)
 # A sensor's name is a name: an empty one named nothing on every record,
 # and a newline in it broke the text report's lines ('on sensor a' and
 # 'b' on a line of its own).
-check sensor-empty 2 "^impwatch: --sensor NAME: a name, not empty and with no control byte\$" \
+check sensor-empty 2 "^impwatch: invalid value '' for --sensor\$" \
 	"$bin" -q --sensor '' -r pcaps/demo.pcap
 check sensor-newline 2 '^impwatch: --sensor NAME: a name, not empty and with no control byte$' \
 	"$bin" -q --sensor "$(printf 'a\nb')" -r pcaps/demo.pcap
@@ -222,6 +222,22 @@ check dump-snaplen-frames 1 '"packets":28,"bytes":2616,.*"snap_truncated":[1-9]'
 check dump-snaplen-bad 2 "invalid value '0' for --dump-snaplen" \
 	"$bin" -q --dump-snaplen 0 --dump-undocumented "$tmp/ev0.pcap" -r pcaps/demo.pcap
 check live-and-files 2 '-i and -r do not go together' "$bin" -q -i lo -r pcaps/demo.pcap
+# An empty name is refused as the bad value it is, naming the option: it
+# used to reach the open and say "impwatch: : No such file or directory"
+# (-r '' after a whole empty report), ": cannot open" (--rules ''),
+# "cannot write : ..." (-o ''). An empty BPF filter passes everything,
+# as tcpdump's: it stays.
+for o in -r -o -w --alert-file --html --graph --dump-undocumented --hosts \
+	--waivers --rules --rules-add; do
+	name=$o
+	[ "$o" = -o ] && name=--output
+	check "empty-name$o" 2 "^impwatch: invalid value '' for $name\$" \
+		"$bin" -q $o '' -r pcaps/link-ether.pcap
+done
+for o in -i -Z; do
+	check "empty-name$o" 2 "^impwatch: invalid value '' for $o\$" "$bin" -q $o '' -i lo
+done
+check empty-filter 0 '^NO FINDINGS' "$bin" -q -f '' -r pcaps/link-ether.pcap
 # An input given twice would count each of its packets twice: the same
 # file (by any name, standard input too) used to be read again, its
 # copies taken for a SPAN that mirrors twice; the same interface was
