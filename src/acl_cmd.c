@@ -36,6 +36,7 @@ void acl_usage(FILE *out)
 "                       rows documented flows used, and a list of the rows\n"
 "                       never used; the files after it are records too\n"
 "  -o FILE              write the rules to FILE instead of standard output\n"
+"                       ('-': standard output; created 0640)\n"
 "  --rules FILE, --rules-add FILE  the catalogue, as for a run\n",
 		names);
 }
@@ -73,10 +74,18 @@ static int acl_args(int argc, char **argv, struct acl_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int c;
+	int c, li = -1;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:", longs, &li)) != -1) {
+		/* An empty name names nothing; --format says its own list. */
+		if (optarg && !*optarg && c != O_FORMAT) {
+			fprintf(stderr, "impwatch acl: invalid value '' for "
+				"%s%s\n", c == 'o' ? "-o" : "--",
+				c == 'o' ? "" : longs[li].name);
+			return EXIT_INPUT;
+		}
+		li = -1;
 		switch (c) {
 		case O_HOSTS:
 			if (!once(&o->hosts, "--hosts"))
@@ -107,6 +116,9 @@ static int acl_args(int argc, char **argv, struct acl_opts *o)
 			return EXIT_INPUT;
 		}
 	}
+	/* '-o -' is standard output, as a run's: never a file named '-'. */
+	if (o->output && strcmp(o->output, "-") == 0)
+		o->output = NULL;
 	/* "--observed a.json b.json": the files after it are records too. */
 	for (; optind < argc; optind++) {
 		if (!o->n_observed) {

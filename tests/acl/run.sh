@@ -67,6 +67,19 @@ check hosts-twice 2 "^impwatch acl: --hosts given twice" \
 check bad-hosts 2 '^tests/hosts/bad-cidr\.hosts:[0-9]+: host bits set' \
 	"$bin" acl --hosts tests/hosts/bad-cidr.hosts
 check stray-argument 2 "unexpected argument 'extra.json'" "$bin" acl --hosts $dir/site.hosts extra.json
+# As for a run: '-o -' is standard output, never a file named '-', and an
+# empty name is refused naming its option (it used to say ": No such
+# file or directory").
+mkdir "$tmp/dash"
+abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+check dash-output 0 '^table inet impwatch \{' sh -c 'cd "$1" && exec "$2" acl --hosts "$3" -o -' \
+	sh "$tmp/dash" "$abs_bin" "$PWD/$dir/site.hosts"
+check dash-output-no-file 0 '' test ! -e "$tmp/dash/-"
+for o in -o --observed --rules --rules-add --format; do
+	check "empty-name$o" 2 "^impwatch acl: invalid value '' for $o( |\$)" \
+		"$bin" acl --hosts $dir/site.hosts $o ''
+done
+check empty-name--hosts 2 "^impwatch acl: invalid value '' for --hosts\$" "$bin" acl --hosts ''
 check help 0 '--observed FILE' "$bin" acl --help
 check main-help 0 'impwatch acl --hosts FILE' "$bin" --help
 
