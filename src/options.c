@@ -252,6 +252,18 @@ static int bad_value(const struct opt_row *r, const char *val)
 	return EXIT_INPUT_ERROR;
 }
 
+/* status, once what --help or --version printed is written; a write
+   that failed (a full disk) is an error, said. */
+static int stdout_written(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "impwatch: cannot write output: %s\n",
+			strerror(errno));
+		return EXIT_INPUT_ERROR;
+	}
+	return status;
+}
+
 /* Apply row r to *o with its argument: -1 when taken, or the exit status
    (after its message on standard error, or --help or --version). */
 static int apply(const struct opt_row *r, struct options *o, const char *arg)
@@ -339,9 +351,10 @@ static int apply(const struct opt_row *r, struct options *o, const char *arg)
 		break;
 	case OPTK_HELP:
 		options_usage(stdout);
-		return EXIT_PASS;
+		return stdout_written(EXIT_PASS);
 	case OPTK_VERSION:
-		return version_print(stdout) == 0 ? EXIT_PASS : EXIT_INPUT_ERROR;
+		return stdout_written(version_print(stdout) == 0 ? EXIT_PASS :
+				      EXIT_INPUT_ERROR);
 	}
 	return -1;
 }

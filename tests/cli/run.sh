@@ -13,6 +13,11 @@ pcap_header() {
 }
 
 check help 0 'Exit status' "$bin" --help
+# Help and version that cannot be written are an error, as a report is
+# (and as 'impwatch rules' and 'acl --help' already were): they used to
+# exit 0 with nothing written.
+check help-full 2 '^impwatch: cannot write output: No space left on device$' sh -c '"$1" --help >/dev/full' sh "$bin"
+check version-full 2 '^impwatch: cannot write output: No space left on device$' sh -c '"$1" -V >/dev/full' sh "$bin"
 # --help's exit status 3 names every reason the manual and the README
 # give: it used to stop at the fragment table.
 check help-exit-flows 0 'flows pushed out of a full flow table' "$bin" --help
