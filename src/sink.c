@@ -654,6 +654,10 @@ int sink_close(struct sink *s, FILE *err)
 			rc = -1;
 		}
 	}
+	/* Alerts to standard error (--alert-file -) that failed are lost
+	   as a file's are; no message can say it there, the status does. */
+	if (s->alert_out == stderr && (fflush(stderr) != 0 || ferror(stderr)))
+		rc = -1;
 	rc |= close_page(s->html_out, c->html, s->html_lost, err);
 	rc |= close_page(s->graph_out, c->graph, s->graph_lost, err);
 	talk_free(s->talk);

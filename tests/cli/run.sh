@@ -91,6 +91,10 @@ check alert-file-lines 0 '^alert 20[0-9-]+T[0-9:.]+Z undocumented tcp .* -> .*: 
 check alert-file-count 0 '^same [1-9]' sh -c '"$1" -q --format json --alert-file "$2/a2.txt" -r pcaps/demo.pcap | tail -n 1 | jq .alerts >"$2/n" && n=$(grep -c "^alert " "$2/a2.txt") && [ "$(cat "$2/n")" = "$n" ] && echo same $n' sh "$bin" "$tmp"
 check alert-file-no-alerts 2 'contradict' "$bin" -q --no-alerts --alert-file "$tmp/x.txt" -r pcaps/demo.pcap
 check alert-file-is-report 2 'same file' "$bin" -q -w "$tmp/same.txt" --alert-file "$tmp/same.txt" -r pcaps/demo.pcap
+# Alerts to standard error that could not be written are alerts lost, as
+# for a file: exit 2 (it used to be 0; no message can say it there).
+check alert-file-stderr-full 2 '' sh -c '"$1" -q --alert-file - -o /dev/null -r pcaps/demo.pcap 2>/dev/full' sh "$bin"
+check alert-file-stderr-ok 0 '^alert ' sh -c '"$1" -q --alert-file - -o /dev/null -r pcaps/demo.pcap' sh "$bin"
 check rules-check-good 0 'tests/rules/good.conf: [0-9]+ rows, no errors' "$bin" rules --check tests/rules/good.conf
 check rules-check-builtin 0 'rules/imp.conf: 101 rows, no errors' "$bin" rules --check rules/imp.conf
 check rules-check-bad 2 'tests/rules/bad-port.conf:[0-9]+: ' "$bin" rules --check tests/rules/bad-port.conf
