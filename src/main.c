@@ -1269,6 +1269,14 @@ static int main_run(int argc, char **argv, const char *command_line)
 		fprintf(stderr, "impwatch: --check goes with 'impwatch rules'\n");
 		return EXIT_INPUT_ERROR;
 	}
+	/* Beside -i, a word after the options is most likely an interface
+	   that lost its -i: say so, rather than name an -r not given. */
+	if (o.n_iface && optind < argc) {
+		fprintf(stderr, "impwatch: unexpected argument '%s' with -i: "
+			"files are not read live (another interface: -i %s)\n",
+			argv[optind], argv[optind]);
+		return EXIT_INPUT_ERROR;
+	}
 	/* Files after the options are inputs too, as with -r. */
 	for (; optind < argc; optind++)
 		if ((rc = options_input(&o, argv[optind])) >= 0)

@@ -231,6 +231,11 @@ check dump-snaplen-frames 1 '"packets":28,"bytes":2616,.*"snap_truncated":[1-9]'
 check dump-snaplen-bad 2 "invalid value '0' for --dump-snaplen" \
 	"$bin" -q --dump-snaplen 0 --dump-undocumented "$tmp/ev0.pcap" -r pcaps/demo.pcap
 check live-and-files 2 '-i and -r do not go together' "$bin" -q -i lo -r pcaps/demo.pcap
+# A word after the options is a file to read; beside -i it is most
+# likely a second interface without its -i. It used to be told "-i and
+# -r do not go together", naming an -r nobody gave.
+check live-and-operand 2 "^impwatch: unexpected argument 'eth0' with -i: files are not read live \\(another interface: -i eth0\\)\$" \
+	"$bin" -q -i lo eth0
 # An empty name is refused as the bad value it is, naming the option: it
 # used to reach the open and say "impwatch: : No such file or directory"
 # (-r '' after a whole empty report), ": cannot open" (--rules ''),
