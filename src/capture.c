@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,10 +106,62 @@ static void watch_fd(FILE *fp)
 	waiting_fd = fileno(fp);
 }
 
+/* How often a wait for a FIFO's writer looks at the run's stop flag, in
+   case the signal came just before the wait began. */
+#define FIFO_POLL_MS 200
+
+/*
+ * Open fname for reading. A FIFO's open() waits for a writer, and a
+ * signal does not end that wait (the handler returns into it), nor can
+ * capture_interrupt(), with no descriptor yet: so every file is opened
+ * without waiting, and a FIFO, watched as a read that may wait, is
+ * polled until a writer sends its first bytes or goes, which a signal
+ * ends (stop then set). Reads then wait as on any pipe. NULL with errno
+ * set (EINTR when stopped).
+ */
+static FILE *open_input(const char *fname, volatile sig_atomic_t *stop)
+{
+	struct pollfd pfd;
+	struct stat st;
+	int fd, fl, n = 1, e;
+	FILE *fp;
+
+	fd = open(fname, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		if (null_fd < 0)
+			null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		waiting_fd = fd;
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		do {
+			if (stop && *stop) {
+				errno = EINTR;
+				goto fail;
+			}
+			n = poll(&pfd, 1, FIFO_POLL_MS);
+		} while (n == 0 || (n < 0 && errno == EINTR));
+		if (n < 0)
+			goto fail;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ||
+	    !(fp = fdopen(fd, "rb")))
+		goto fail;
+	return fp;
+fail:
+	/* waiting_fd stays: the caller tells a stop from an error by it. */
+	e = errno;
+	close(fd);
+	errno = e;
+	return NULL;
+}
+
 /* Open fname ("-": standard input) for libpcap with the reader's
    buffer behind it. NULL with errbuf set as pcap_open_offline() would. */
 static pcap_t *open_offline(struct file_reader *rd, const char *fname,
-			    char *errbuf)
+			    volatile sig_atomic_t *stop, char *errbuf)
 {
 	FILE *fp;
 	pcap_t *p;
@@ -124,7 +177,7 @@ static pcap_t *open_offline(struct file_reader *rd, const char *fname,
 		    setvbuf(fp, rd->stdin_buf, _IOFBF, READ_BUFFER) == 0)
 			rd->stdin_buffered = true;
 	} else {
-		fp = fopen(fname, "rb");
+		fp = open_input(fname, stop);
 		if (!fp) {
 			snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s: %s", fname,
 				 strerror(errno));
@@ -220,7 +273,7 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 			return -1;
 		}
 	}
-	p = open_offline(rd, fs->name, errbuf);
+	p = open_offline(rd, fs->name, stop, errbuf);
 	if (!p) {
 		const char *why = errbuf[0] ? errbuf : strerror(errno);
 		size_t n = strlen(fs->name);

@@ -478,6 +478,37 @@ assert "interrupted-findings-status (exit $int_rc, want 1)" "$int_rc" = 1
 check interrupted-findings 0 '"inconclusive":\[\{"reason":"interrupted",[^]]*\],"validate":"fail","exit_status":1\}$' \
 	cat "$tmp/int.out"
 
+# A FIFO named with -r that no program opens for writing: open() waits
+# for a writer, a wait the signal's handler cannot end by itself (it is
+# restarted). SIGTERM there stops the run as a read's wait is stopped:
+# exit 3, the FIFO interrupted, the file after it unread.
+mkfifo "$tmp/nowriter"
+timeout -k $TO $TO "$bin" -q --no-dpi --format json -r "$tmp/nowriter" \
+	-r pcaps/demo.pcap >"$tmp/nowriter.out" 2>&1 &
+nw_pid=$!
+if [ "$wchan" = yes ]; then
+	imp=
+	i=0
+	# Waiting for a writer (fifo_open's wait_for_partner, or a poll).
+	while [ $i -lt 1200 ]; do
+		imp=$(pgrep -P "$nw_pid" 2>/dev/null)
+		case $(cat "/proc/${imp:-0}/wchan" 2>/dev/null) in
+		*partner* | *poll* | *fifo*) break ;;
+		esac
+		sleep 0.05
+		i=$((i + 1))
+	done
+	assert "nowriter-asleep (impwatch ${imp:-?} waits for a writer)" $i -lt 1200
+	kill -TERM "${imp:-$nw_pid}"
+else
+	kill -TERM "$nw_pid"
+fi
+wait "$nw_pid"
+nw_rc=$?
+assert "nowriter-status (exit $nw_rc, want 3)" "$nw_rc" = 3
+check nowriter-files 0 '"state":"interrupted",[^}]*\},\{"name":"pcaps/demo.pcap","link_type":-1,"packets":0,"bytes":0,"state":"unread",' \
+	cat "$tmp/nowriter.out"
+
 # SIGHUP while files are read is no interruption: the report (-o) is
 # reopened by name at the next packet, appended to, created 0640 when a
 # rotation renamed it away, and every flow record is in exactly one of
