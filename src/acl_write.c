@@ -251,8 +251,8 @@ static void header(struct acl_out *o, const struct acl_source *src)
 	safe_text(name, sizeof(name), src->hosts);
 	acl_comment(o, "impwatch acl --format %s", o->w->name);
 	acl_comment(o, "The permits the port catalogue documents between the hosts of");
-	acl_comment(o, "%s: %zu lines, %zu IPv4 and %zu IPv6.", name, a->n_host,
-		    n4, n6);
+	acl_comment(o, "%s: %zu line%s, %zu IPv4 and %zu IPv6.", name,
+		    a->n_host, PLURAL(a->n_host), n4, n6);
 	safe_text(name, sizeof(name), src->rules ? src->rules : "the built-in one");
 	acl_comment(o, "Catalogue: %s, %zu rows%s", name, catalogue_count(a->cat),
 		    src->n_rules_add ? ", with the rows of:" : ".");

@@ -103,6 +103,10 @@ check output-unwritable 2 'cannot write' "$bin" acl --hosts $dir/site.hosts -o "
 # created 0640 as the report is, not world-readable (the umask may take
 # more); they used to be 0644.
 rm -f "$tmp/mode.nft"
+# A one-line inventory is "1 line" in the rules' header.
+printf 'cucm 192.0.2.20 cucm\n' >"$tmp/one.hosts"
+check header-one-line 0 "one\\.hosts: 1 line, 1 IPv4 and 0 IPv6\\.\$" \
+	"$bin" acl --hosts "$tmp/one.hosts"
 check output-mode 0 '^640$' sh -c "umask 022; \"$bin\" acl --hosts $dir/site.hosts -o \"$tmp/mode.nft\" && stat -c %a \"$tmp/mode.nft\""
 rm -f "$tmp/mode.nft"
 check output-mode-umask 0 '^600$' sh -c "umask 077; \"$bin\" acl --hosts $dir/site.hosts -o \"$tmp/mode.nft\" && stat -c %a \"$tmp/mode.nft\""
