@@ -125,8 +125,9 @@ struct worker *worker_new_share(const struct engine *e,
 		goto oom;
 	return w;
 oom:
+	/* The run's --max-flows, not this worker's share of it. */
 	fprintf(err, "impwatch: out of memory (--max-flows %u)\n",
-		lim->max_flows);
+		e->lim->max_flows);
 	worker_free(w);
 	return NULL;
 }

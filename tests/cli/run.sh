@@ -36,6 +36,10 @@ check bad-option 2 'Try .impwatch --help' "$bin" --bogus
 check bad-format 2 "invalid value 'xml' for --format" "$bin" --format xml -r pcaps/demo.pcap
 check max-flows-zero 2 "invalid value '0' for --max-flows" "$bin" --max-flows 0 -r pcaps/demo.pcap
 check max-flows-text 2 "invalid value '1e6' for --max-flows" "$bin" --max-flows 1e6 -r pcaps/demo.pcap
+# No memory for the largest table: the message names the --max-flows
+# given, not a worker's share of it.
+check max-flows-oom-threads 2 'out of memory \(--max-flows 2147483648\)' \
+	"$bin" --threads 2 --max-flows 2147483648 -q -r pcaps/demo.pcap
 check timeout-negative 2 "invalid value '-5' for --timeout-udp" "$bin" --timeout-udp -5 -r pcaps/demo.pcap
 check missing-file 2 'no-such\.pcap: .*(No such file|such file)' "$bin" -q -r no-such.pcap
 check directory 2 'pcaps: is a directory' "$bin" -q -r pcaps
