@@ -69,6 +69,17 @@ size_t fmt_ip(const struct ip_addr *a, char buf[IP_STR_MAX]);
 /* True for 127.0.0.0/8 and ::1. */
 int ip_is_loopback(const struct ip_addr *a);
 
+/* True for an IPv4 address, which struct ip_addr holds as
+   ::ffff:a.b.c.d (RFC 4291 2.5.5.2). */
+static inline bool ip_is_v4(const struct ip_addr *a)
+{
+	static const uint8_t v4mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+	};
+
+	return memcmp(a->b, v4mapped, sizeof(v4mapped)) == 0;
+}
+
 /* Human-readable byte count ("1.5 MB"), for the text report. */
 void fmt_bytes(uint64_t n, char buf[16]);
 

@@ -11,8 +11,6 @@
 #include "classify.h"
 #include "util.h"
 
-static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
 struct acl *acl_new(const struct catalogue *cat, const struct hosts *h)
 {
 	struct acl *a = calloc(1, sizeof(*a));
@@ -34,7 +32,7 @@ struct acl *acl_new(const struct catalogue *cat, const struct hosts *h)
 			break;
 		/* The inventory holds IPv4 as ::ffff:a.b.c.d/96+n. */
 		x->family = x->e.prefix >= 96 &&
-			    memcmp(x->e.net.b, v4mapped, sizeof(v4mapped)) == 0 ?
+			    ip_is_v4(&x->e.net) ?
 			    ACL_V4 : ACL_V6;
 		x->single = x->e.prefix == 128;
 		a->n_host++;

@@ -15,6 +15,7 @@
 #include "digest.h"
 #include "roles.h"
 #include "textfile.h"
+#include "util.h"
 
 #define HOSTS_MAX_FILE ((size_t)16 << 20)
 #define MAX_LINE 1024
@@ -154,12 +155,6 @@ const char *hosts_parse_net(const char *s, size_t len, struct ip_addr *net,
 	return parse_net((struct tstr){ s, len }, net, prefix, why, whysize);
 }
 
-/* An IPv4 address, held as ::ffff:a.b.c.d. */
-static bool is_v4(const struct ip_addr *a)
-{
-	return memcmp(a->b, v4mapped, sizeof(v4mapped)) == 0;
-}
-
 bool hosts_net_has(const struct ip_addr *net, uint8_t prefix,
 		   const struct ip_addr *a)
 {
@@ -167,7 +162,7 @@ bool hosts_net_has(const struct ip_addr *net, uint8_t prefix,
 
 	/* ::/0 is every IPv6 host, as a firewall reads it: no network
 	   shorter than ::ffff:0:0/96 holds an IPv4 address. */
-	if (prefix < 96 && is_v4(a))
+	if (prefix < 96 && ip_is_v4(a))
 		return false;
 
 	mask_addr(&m, prefix);
@@ -517,7 +512,7 @@ struct host_info hosts_lookup(const struct hosts *h, const struct ip_addr *a)
 	   hosts_net_has(). */
 	if (!h)
 		return hi;
-	v4 = is_v4(a);
+	v4 = ip_is_v4(a);
 	for (k = 0; k < h->nlv; k++) {
 		const struct level *l = &h->lv[k];
 		struct ip_addr m = *a;

@@ -106,8 +106,6 @@ size_t fmt_time_cached(struct time_cache *c, uint64_t ts_us,
 	return c->len + 16;
 }
 
-static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
 /* The dotted quad of the 4 bytes at b, NUL-terminated; returns where
    the NUL is. Each byte's digits come from dec_pairs: no division. */
 static char *fmt_quad(const uint8_t *b, char *p)
@@ -138,7 +136,7 @@ size_t fmt_ip(const struct ip_addr *a, char buf[IP_STR_MAX])
 	/* IPv4 by hand: glibc's inet_ntop formats it with sprintf, a cost on
 	   every flow record. IPv6, with its choice of the zero run "::"
 	   stands for and its dotted forms (RFC 5952), stays libc's. */
-	if (memcmp(a->b, v4mapped, sizeof(v4mapped)) == 0)
+	if (ip_is_v4(a))
 		return (size_t)(fmt_quad(a->b + 12, buf) - buf);
 	inet_ntop(AF_INET6, a->b, buf, IP_STR_MAX);
 	return strlen(buf);
@@ -148,7 +146,7 @@ int ip_is_loopback(const struct ip_addr *a)
 {
 	static const uint8_t v6lo[16] = { [15] = 1 };
 
-	if (memcmp(a->b, v4mapped, sizeof(v4mapped)) == 0)
+	if (ip_is_v4(a))
 		return a->b[12] == 127;
 	return memcmp(a->b, v6lo, sizeof(v6lo)) == 0;
 }

@@ -416,22 +416,8 @@ static const char *const OBS_CONF =
 	"22 | xmpp | xmpp-client -> imp | TCP | tcp | 5222 | ephemeral | wire | - | xmpp\n"
 	"6 | hb | imp -> imp | TCP | tcp | 8600 | ephemeral | wire | - | heartbeat\n";
 
-static int observe(struct fx *x, const char *text, char *err, size_t errsize)
-{
-	FILE *in = fmemopen((void *)text, strlen(text), "r");
-	FILE *e = fmemopen(err, errsize, "w");
-	int rc;
-
-	assert_non_null(in);
-	assert_non_null(e);
-	memset(err, 0, errsize);
-	rc = acl_observe(x->a, "obs.json", in, e);
-	fclose(in);
-	fclose(e);
-	return rc;
-}
-
-/* As observe(), for text holding NUL bytes: len bytes of it. */
+/* acl_observe() of len bytes of text (which may hold NUL bytes), its
+   messages in err. */
 static int observe_n(struct fx *x, const char *text, size_t len, char *err,
 		     size_t errsize)
 {
@@ -446,6 +432,11 @@ static int observe_n(struct fx *x, const char *text, size_t len, char *err,
 	fclose(in);
 	fclose(e);
 	return rc;
+}
+
+static int observe(struct fx *x, const char *text, char *err, size_t errsize)
+{
+	return observe_n(x, text, strlen(text), err, errsize);
 }
 
 /* Only the rows documented flows used; the others listed, unused. */
