@@ -77,6 +77,52 @@ static void route_final_dst(struct dctx *x, struct cursor *h, uint8_t len,
 	*dst = a;
 }
 
+/* IPv4 options (RFC 791 section 3.1): end of list, no operation, and
+   the two source routes. */
+#define IPOPT_EOL   0
+#define IPOPT_NOP   1
+#define IPOPT_LSRR  131
+#define IPOPT_SSRR  137
+
+/*
+ * IPv4's loose or strict source route with hops left names the packet's
+ * real destination, as an IPv6 routing header does (route_final_dst()):
+ * the last address of the route (Wireshark shows it as ip.dst), which
+ * keys the flow (it replaces *dst), and the packet is counted
+ * (ipv4-source-routed), for the same reason. o holds the header's
+ * options. A route is type, length, pointer (1-based, from the option's
+ * start, at the next address; past the last one the route is done and
+ * the destination field final), then 4-byte addresses. The walk stops
+ * at the end of the list or at a length that does not fit: the options
+ * are otherwise not read, and a bad one changes nothing.
+ */
+static void route4_final_dst(struct dctx *x, struct cursor o,
+			     uint8_t dst[4])
+{
+	struct cursor r;
+	uint8_t type, len, ptr, final[4];
+	size_t n;
+
+	while (cur_u8(&o, &type) && type != IPOPT_EOL) {
+		if (type == IPOPT_NOP)
+			continue;
+		if (!cur_u8(&o, &len) || len < 2 || !cur_sub(&o, len - 2u, &r))
+			return;
+		if (type != IPOPT_LSRR && type != IPOPT_SSRR)
+			continue;
+		/* Pointer, then n whole addresses; one left at the pointer. */
+		if (len < 7 || !cur_u8(&r, &ptr) || ptr < 4 || ptr + 3u > len)
+			return;
+		n = (len - 3u) / 4;
+		if (!cur_skip(&r, (n - 1) * 4) || !cur_copy(&r, final, 4) ||
+		    memcmp(final, dst, 4) == 0)
+			return;
+		x->d->err[DERR_IPV4_ROUTED]++;
+		memcpy(dst, final, 4);
+		return;
+	}
+}
+
 /* ::ffff:a.b.c.d (RFC 4291 section 2.5.5.2). */
 static void set_v4mapped(struct ip_addr *a, const uint8_t v4[4])
 {
@@ -333,6 +379,10 @@ enum decode_status decode_ipv4(struct dctx *x, struct cursor *c)
 
 	p->family = 4;
 	set_v4mapped(&p->src, src);
+	/* Options, which few packets have: a source route may name the
+	   destination that keys the flow. */
+	if (hlen > 20 && cur_sub(&at, hlen - 20, &h))
+		route4_final_dst(x, h, dst);
 	set_v4mapped(&p->dst, dst);
 	p->proto = proto;
 

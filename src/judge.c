@@ -167,23 +167,26 @@ static void judge_cut(const struct run_stats *s, struct gate *g)
 
 /*
  * With an inventory, roles are judged on the flow's two ends. An IPv6
- * packet with a routing header is keyed on the final destination the
- * header names (decode_ip.c): its sender wrote that address, and the
- * packet went first to the host in its destination field, whose roles
- * nobody judged (a host no role allows, reached with a header naming
- * an IM&P node, would pass). Without an inventory the port is the
- * verdict, and the routing header does not change it.
+ * packet with a routing header, or an IPv4 packet with a loose or strict
+ * source route, is keyed on the final destination the route names
+ * (decode_ip.c): its sender wrote that address, and the packet went
+ * first to the host in its destination field, whose roles nobody
+ * judged (a host no role allows, reached with a route naming an IM&P
+ * node, would pass). Without an inventory the port is the verdict, and
+ * the route does not change it.
  */
 static void judge_routed(const struct run_stats *s, struct gate *g,
 			 const struct options *o)
 {
-	uint64_t n = s->work.decode_err[DERR_IPV6_ROUTED];
+	uint64_t n = s->work.decode_err[DERR_IPV6_ROUTED] +
+		     s->work.decode_err[DERR_IPV4_ROUTED];
 	bool one = n == 1;
 
 	if (n && o->hosts)
-		gate_inconclusive(g, GR_SOURCE_ROUTED, "%llu IPv6 packet%s "
+		gate_inconclusive(g, GR_SOURCE_ROUTED, "%llu packet%s "
 				  "source-routed: keyed on the final destination "
-				  "%s routing header names, %s went first to "
+				  "%s route names (an IPv6 routing header, "
+				  "IPv4's LSRR or SSRR), %s went first to "
 				  "another host, whose roles were not judged",
 				  (unsigned long long)n, one ? " was" : "s were",
 				  one ? "its" : "their", one ? "it" : "they");

@@ -22,6 +22,10 @@
  *            answers come from 2001:db8::10 (any sender may write
  *            that). With an inventory where ::10 is IM&P and ::66 is
  *            nobody, the packets go to a host no role allows
+ *   lsrr     the same over IPv4: opaque bytes from 198.51.100.7 to port
+ *            5222, sent to 203.0.113.66 with a loose source route
+ *            (RFC 791, option 131, one address left) whose last
+ *            address is 192.0.2.10; the answers come from 192.0.2.10
  *   lead-synack  no SSH: opaque bytes over IPv4 (nDPI names nothing),
  *            from 198.51.100.7's port 5060 (SIP's) to 4444, with
  *            a SYN-ACK from there first, its checksum wrong (the
@@ -77,9 +81,10 @@ struct how {
 	unsigned ext;           /* IPv6 destination options headers */
 	unsigned v4opt;         /* bytes of IPv4 options, a multiple of 4 */
 	unsigned tags;          /* 802.1Q priority tags (VLAN 0) */
-	const uint8_t *hop;     /* IPv6: sent to this address instead, with
-	                           a segment routing header naming the
-	                           destination as its last segment */
+	const uint8_t *hop;     /* sent to this address instead, with a
+	                           route naming the destination last: IPv6,
+	                           a segment routing header; IPv4, a loose
+	                           source route */
 };
 
 static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 1 };
@@ -201,8 +206,22 @@ static void segment(const struct how *h, const struct ipends *e,
 		eth_hdr(&f, mac_b, mac_a, h->tags ? ET_VLAN : ET_IPV4);
 		for (i = 0; i < h->tags; i++)
 			vlan_tag(&f, 0, i + 1 < h->tags ? ET_VLAN : ET_IPV4);
-		ip4_hdr(&f, e, P_TCP, 64, (unsigned)(now_us / 1000) & 0xffff, 0,
-			h->v4opt ? v4opt : NULL, h->v4opt, l4len);
+		if (h->hop && memcmp(e->dst, h->hop, 4) != 0 && sport > dport) {
+			/* LSRR, one address left, then an end of the list;
+			   the checksum's pseudo-header has the final
+			   destination. */
+			const uint8_t lsrr[8] = { 131, 7, 4, e->dst[0], e->dst[1],
+						  e->dst[2], e->dst[3], 0 };
+			struct ipends to = { 4, e->src, h->hop };
+
+			ip4_hdr(&f, &to, P_TCP, 64,
+				(unsigned)(now_us / 1000) & 0xffff, 0, lsrr,
+				sizeof lsrr, l4len);
+		} else {
+			ip4_hdr(&f, e, P_TCP, 64,
+				(unsigned)(now_us / 1000) & 0xffff, 0,
+				h->v4opt ? v4opt : NULL, h->v4opt, l4len);
+		}
 	} else if (h->hop && memcmp(e->dst, h->hop, 16) != 0 &&
 		   sport > dport) {
 		/* Type 4, one segment (24 bytes), segments left 1; the
@@ -345,7 +364,7 @@ static void session(const struct how *h, const uint8_t *c, const uint8_t *s,
 static int usage(void)
 {
 	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt | tags N | "
-		"srh | lead-synack | lead-ack | lead-syn | lead-tls | "
+		"srh | lsrr | lead-synack | lead-ack | lead-syn | lead-tls | "
 		"synfrag | evict N | fragvxlan | erspancopy | tuncopy\n");
 	return 2;
 }
@@ -400,6 +419,8 @@ int main(int argc, char **argv)
 		evil.family = 4, wrap = 1;
 	else if (strcmp(argv[a], "srh") == 0)
 		evil.hop = e6;
+	else if (strcmp(argv[a], "lsrr") == 0)
+		evil = (struct how){ .family = 4, .hop = e4 };
 	else if (strcmp(argv[a], "lead-synack") == 0)
 		evil.family = 4, lead = F_SYN | F_ACK;
 	else if (strcmp(argv[a], "lead-ack") == 0)
@@ -433,6 +454,8 @@ int main(int argc, char **argv)
 		sip_datagram(c4, s4, NULL, false);
 		sip_datagram(c4, s4, &gre, wrap == 3);
 		session(&plain4, c4, s4, 51001, 5222, "<stream:stream to='imp'>");
+	} else if (evil.hop && evil.family == 4) {
+		session(&evil, c4, s4, 40000, 5222, "\x93\x11\xfe\x02 opaque");
 	} else if (evil.hop) {
 		session(&evil, k6, s6, 40000, 5222, "\x93\x11\xfe\x02 opaque");
 	} else if (frag_syn) {

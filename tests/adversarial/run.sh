@@ -772,6 +772,20 @@ for t in 1 2; do
 done
 check srh-no-hosts 0 '^PASS: 2 documented' "$bin" -q --validate -r "$tmp/srh.pcap"
 
+# The same over IPv4: a loose source route (LSRR) whose last address is
+# 192.0.2.10 keys the flow, while the client's 5 packets are sent to
+# 203.0.113.66 (Linux drops source-routed packets by default; a router
+# need not). Keyed on where they were sent, the session was two flows,
+# each one way, one of them a role violation.
+"$tmp/evade" lsrr >"$tmp/lsrr.pcap"
+for t in 1 2; do
+	check "lsrr-hosts-t$t" 3 'source-routed: ' "$bin" -q --validate \
+		--threads "$t" --hosts "$tmp/srh.hosts" -r "$tmp/lsrr.pcap"
+done
+check lsrr-counted 0 '"ipv4-source-routed":5' "$bin" -q --format json \
+	-r "$tmp/lsrr.pcap"
+check lsrr-no-hosts 0 '^PASS: 2 documented' "$bin" -q --validate -r "$tmp/lsrr.pcap"
+
 # A snap length that cuts a frame before its transport header is whole
 # leaves its flow unknown: IPv6 TCP at 64 bytes (tcpdump's -s 64), IPv4
 # with 40 bytes of options at 64, a destination options header that

@@ -23,7 +23,7 @@ check version-full 2 '^impwatch: cannot write output: No space left on device$' 
 check help-exit-flows 0 'flows pushed out of a full flow table' "$bin" --help
 check help-exit-snap 0 'packets cut before their ports' "$bin" --help
 check help-exit-frag 0 'first fragments cut inside' "$bin" --help
-check help-exit-routed 0 'source-routed IPv6' "$bin" --help
+check help-exit-routed 0 'source-routed packets' "$bin" --help
 # -V: impwatch's version first, then the libraries it runs with and the
 # SHA-256 of the built-in catalogue, which is rules/imp.conf byte for byte.
 check version 0 '^impwatch [0-9]+\.[0-9]+\.[0-9]+$' sh -c "\"$bin\" --version | head -1"

@@ -2357,6 +2357,65 @@ static void test_ipv6_routing_final_dst(void **state)
 	}
 }
 
+/* IPv4's loose and strict source routes (RFC 791 section 3.1, options
+   131 and 137) with hops left key the flow on the last address they
+   list, as an IPv6 routing header does; a route already done, one that
+   ends where the packet is sent, or a bad option leaves the
+   destination field final, and nothing is counted. */
+static void test_ipv4_source_route_final_dst(void **state)
+{
+	struct fx *x = *state;
+	static const uint32_t hop = A4(10, 0, 0, 77), mid = A4(10, 0, 0, 88);
+	/* Options as written, NOP-padded to 12 bytes; want: the key. */
+	struct { uint8_t o[12]; uint32_t want; } c[] = {
+		/* LSRR, two addresses, the first next: the last is final. */
+		{ { 131, 11, 4, 10, 0, 0, 88, 10, 0, 0, 2, 1 }, S4 },
+		/* SSRR, one address, behind two NOPs. */
+		{ { 1, 1, 137, 7, 4, 10, 0, 0, 88, 1, 1, 1 }, mid },
+		/* LSRR, two addresses, the second next. */
+		{ { 131, 11, 8, 10, 0, 0, 88, 10, 0, 0, 2, 1 }, S4 },
+		/* Done: the pointer past the route. */
+		{ { 131, 11, 12, 10, 0, 0, 88, 10, 0, 0, 2, 1 }, hop },
+		/* It ends where the packet is sent. */
+		{ { 131, 7, 4, 10, 0, 0, 77, 1, 1, 1, 1, 1 }, hop },
+		/* A pointer before the route data. */
+		{ { 131, 7, 3, 10, 0, 0, 88, 1, 1, 1, 1, 1 }, hop },
+		/* Longer than the options. */
+		{ { 131, 15, 4, 10, 0, 0, 88, 10, 0, 0, 2, 1 }, hop },
+		/* Too short to hold an address. */
+		{ { 131, 3, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1 }, hop },
+		/* After the end of the options. */
+		{ { 0, 131, 7, 4, 10, 0, 0, 88, 1, 1, 1, 1 }, hop },
+		/* Record route (7): not a route to follow. */
+		{ { 7, 7, 4, 10, 0, 0, 88, 1, 1, 1, 1, 1 }, hop },
+		/* A length under 2 ends the walk. */
+		{ { 68, 1, 131, 7, 4, 10, 0, 0, 88, 1, 1, 1 }, hop },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		struct fb f = { .n = 0 };
+		size_t ip, u;
+
+		eth(&f, 0x0800);
+		ip = ip4(&f, 17, C4, hop, 1, 0, sizeof c[i].o);
+		memcpy(f.b + ip + 20, c[i].o, sizeof c[i].o);
+		u = udp(&f, 5060, 5061);
+		fill(&f, 4);
+		udp_end(&f, u);
+		ip4_end(&f, ip);
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		if (c[i].want == hop)
+			assert_no_new_err(&x->d, x->before);
+		else
+			assert_only_err(&x->d, x->before, DERR_IPV4_ROUTED);
+		assert_v4(&x->p.dst, c[i].want);
+		assert_v4(&x->p.src, C4);
+		assert_int_equal(x->p.dport, 5061);
+		assert_int_equal(x->p.payload_len, 4);
+	}
+}
+
 /* Cisco WCCP redirection in GRE, with the WCCPv2 redirect header and
    without it (WCCPv1). */
 static void test_gre_wccp(void **state)
@@ -3290,6 +3349,7 @@ int main(void)
 		T(test_gre_pptp),
 		T(test_gre_wccp),
 		T(test_ipv6_routing_final_dst),
+		T(test_ipv4_source_route_final_dst),
 		T(test_first_fragment_cut),
 		T(test_geneve_vxlan_gpe),
 		T(test_overlay_source_port_is_not_a_tunnel),

@@ -294,8 +294,8 @@ static void test_flows_pushed_out(void **state)
 	assert_int_equal(gate_status(&r.g, true, true), EXIT_INCONCLUSIVE);
 }
 
-/* Source-routed IPv6 packets: only an inventory's roles are in doubt,
-   findings or not. */
+/* Source-routed packets (IPv6 and IPv4): only an inventory's roles are
+   in doubt, findings or not. */
 static void test_source_routed(void **state)
 {
 	struct run r;
@@ -309,10 +309,30 @@ static void test_source_routed(void **state)
 	r.o.hosts = "site.hosts";
 	judge(&r);
 	assert_true(gate_has(&r.g, GR_SOURCE_ROUTED));
-	assert_string_equal(r.g.why[GR_SOURCE_ROUTED], "1 IPv6 packet was "
+	assert_string_equal(r.g.why[GR_SOURCE_ROUTED], "1 packet was "
 			    "source-routed: keyed on the final destination its "
-			    "routing header names, it went first to another "
-			    "host, whose roles were not judged");
+			    "route names (an IPv6 routing header, IPv4's LSRR "
+			    "or SSRR), it went first to another host, whose "
+			    "roles were not judged");
+	assert_int_equal(gate_status(&r.g, true, true), EXIT_INCONCLUSIVE);
+
+	/* IPv4's source routes count with IPv6's. */
+	run_init(&r);
+	r.o.hosts = "site.hosts";
+	r.s.work.decode_err[DERR_IPV6_ROUTED] = 2;
+	r.s.work.decode_err[DERR_IPV4_ROUTED] = 1;
+	judge(&r);
+	assert_true(gate_has(&r.g, GR_SOURCE_ROUTED));
+	assert_string_equal(r.g.why[GR_SOURCE_ROUTED], "3 packets were "
+			    "source-routed: keyed on the final destination "
+			    "their route names (an IPv6 routing header, IPv4's "
+			    "LSRR or SSRR), they went first to another host, "
+			    "whose roles were not judged");
+	run_init(&r);
+	r.o.hosts = "site.hosts";
+	r.s.work.decode_err[DERR_IPV4_ROUTED] = 1;
+	judge(&r);
+	assert_true(gate_has(&r.g, GR_SOURCE_ROUTED));
 	assert_int_equal(gate_status(&r.g, true, true), EXIT_INCONCLUSIVE);
 
 	run_init(&r);
