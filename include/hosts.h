@@ -39,7 +39,8 @@ struct host_info {
 
 /* ADDRESS[/PREFIX] (len bytes of s, IPv4 or IPv6, no host bits set)
    into *net and *prefix (0-128, IPv4 as 96 + n): NULL, or the reason it
-   is not one (written in why). */
+   is not one (written in why). The one reader of a network: inventory
+   lines, waiver ends and --trust-tunnel (trust.c) all come here. */
 const char *hosts_parse_net(const char *s, size_t len, struct ip_addr *net,
 			    uint8_t *prefix, char *why, size_t whysize);
 

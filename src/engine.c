@@ -80,7 +80,7 @@ int engine_open(struct engine *e, const struct engine_cfg *cfg,
 		goto fail;
 	}
 	for (i = 0; i < cfg->n_trust; i++) {
-		char why[128];
+		char why[256];
 
 		if (trust_add(e->trust, cfg->trust[i], why, sizeof(why)) != 0) {
 			fprintf(err, "impwatch: invalid value '%s' for "

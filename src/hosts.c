@@ -92,8 +92,10 @@ static const char *parse_net(struct tstr w, struct ip_addr *net,
 	uint8_t v4[4];
 	bool is4;
 
-	if (w.n >= sizeof(text))
-		return "address too long";
+	if (w.n >= sizeof(text)) {
+		snprintf(why, whysize, "address too long");
+		return why;
+	}
 	memcpy(text, w.s, w.n);
 	text[w.n] = '\0';
 	slash = strchr(text, '/');
@@ -116,12 +118,14 @@ static const char *parse_net(struct tstr w, struct ip_addr *net,
 		char *end;
 
 		if (*d < '0' || *d > '9' || strlen(d) > 3) {
-			snprintf(why, whysize, "bad prefix length '/%s'", d);
+			snprintf(why, whysize, "bad prefix length '/%s' "
+				 "(0-%lu)", d, maxp);
 			return why;
 		}
 		p = strtoul(d, &end, 10);
 		if (*end) {
-			snprintf(why, whysize, "bad prefix length '/%s'", d);
+			snprintf(why, whysize, "bad prefix length '/%s' "
+				 "(0-%lu)", d, maxp);
 			return why;
 		}
 		if (p > maxp) {

@@ -25,8 +25,6 @@ struct trust {
 	bool inventory;         /* some inventory line holds tunnel-endpoint */
 };
 
-static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
 struct trust *trust_new(void)
 {
 	return calloc(1, sizeof(struct trust));
@@ -37,67 +35,24 @@ void trust_free(struct trust *t)
 	free(t);
 }
 
-/* Zero the bits of a past prefix p. */
-static void mask_addr(struct ip_addr *a, unsigned p)
-{
-	unsigned i;
-
-	for (i = 0; i < 16; i++) {
-		if (p >= (i + 1) * 8)
-			continue;
-		a->b[i] &= p > i * 8 ? (uint8_t)(0xff << (8 - (p - i * 8))) : 0;
-	}
-}
-
 int trust_add(struct trust *c, const char *spec, char *why, size_t whysize)
 {
-	char text[INET6_ADDRSTRLEN + 8];
 	struct trust_net t;
-	struct ip_addr masked;
-	const char *slash;
-	char *end;
-	unsigned long p, maxp;
-	uint8_t v4[4];
 
 	if (c->nnet == MAX_TRUST_TUNNEL) {
 		snprintf(why, whysize, "more than %d networks (list more in an "
 			 "inventory, role tunnel-endpoint)", MAX_TRUST_TUNNEL);
 		return -1;
 	}
-	if (strlen(spec) >= sizeof(text)) {
-		snprintf(why, whysize, "not an address or network");
-		return -1;
-	}
-	strcpy(text, spec);
-	slash = strchr(spec, '/');
-	if (slash)
-		text[slash - spec] = '\0';
+	/* Read as an inventory line's address is: one parser, one set of
+	   words for what is wrong. */
 	memset(&t, 0, sizeof(t));
-	if (inet_pton(AF_INET, text, v4) == 1) {
-		t.v4 = 1;
-		memcpy(t.net.b, v4mapped, sizeof(v4mapped));
-		memcpy(t.net.b + 12, v4, 4);
-	} else if (inet_pton(AF_INET6, text, t.net.b) != 1) {
-		snprintf(why, whysize, "'%s' is not an IPv4 or IPv6 address", text);
+	if (hosts_parse_net(spec, strlen(spec), &t.net, &t.prefix, why,
+			    whysize))
 		return -1;
-	}
-	maxp = t.v4 ? 32 : 128;
-	p = maxp;
-	if (slash) {
-		if (slash[1] < '0' || slash[1] > '9' || strlen(slash + 1) > 3 ||
-		    (p = strtoul(slash + 1, &end, 10), *end) || p > maxp) {
-			snprintf(why, whysize, "bad prefix length '%s' (0-%lu)",
-				 slash, maxp);
-			return -1;
-		}
-	}
-	t.prefix = (uint8_t)(t.v4 ? 96 + p : p);
-	masked = t.net;
-	mask_addr(&masked, t.prefix);
-	if (memcmp(&masked, &t.net, sizeof(masked)) != 0) {
-		snprintf(why, whysize, "host bits set past /%lu", p);
-		return -1;
-	}
+	/* Shown as given: IPv4 text has no ':', IPv6 text always has one
+	   (::ffff:a.b.c.d/n stays IPv6 text). */
+	t.v4 = strchr(spec, ':') == NULL;
 	c->net[c->nnet++] = t;
 	return 0;
 }

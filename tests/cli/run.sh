@@ -202,8 +202,11 @@ check tun-hosts-role 0 'vxlan VNI 42: 203.0.113.1 <-> 203.0.113.2, 9 packets, 3 
 check tun-erspan-trusted 0 'erspan2 session 7: 203.0.113.1 <-> 203.0.113.2, 8 packets, 0 flows, trusted' "$bin" -q --validate -r pcaps/tun-erspan.pcap
 check tun-erspan-untrusted 1 '"transport":47,"client_ip":"203.0.113.1",.*"verdict":"untrusted-tunnel",.*"tunnel":"erspan2","carrier":true,"tunnel_id":7' "$bin" -q --format json --validate --trust-tunnel 2001:db8::/32 -r pcaps/tun-erspan.pcap
 check trust-bad-addr 2 "invalid value '203.0.113.300' for --trust-tunnel: '203.0.113.300' is not an IPv4 or IPv6 address" "$bin" -q --trust-tunnel 203.0.113.300 -r pcaps/demo.pcap
-check trust-bad-len 2 "invalid value '203.0.113.0/33' for --trust-tunnel: bad prefix length" "$bin" -q --trust-tunnel 203.0.113.0/33 -r pcaps/demo.pcap
-check trust-host-bits 2 "invalid value '203.0.113.1/24' for --trust-tunnel: host bits set" "$bin" -q --trust-tunnel 203.0.113.1/24 -r pcaps/demo.pcap
+check trust-bad-len 2 "invalid value '203.0.113.0/33' for --trust-tunnel: prefix length /33 out of range 0-32\$" "$bin" -q --trust-tunnel 203.0.113.0/33 -r pcaps/demo.pcap
+check trust-bad-len-syntax 2 "invalid value '203.0.113.0/2x' for --trust-tunnel: bad prefix length '/2x' \\(0-32\\)\$" "$bin" -q --trust-tunnel 203.0.113.0/2x -r pcaps/demo.pcap
+# The inventory's words: the network meant is named.
+check trust-host-bits 2 "invalid value '203.0.113.1/24' for --trust-tunnel: host bits set in 203.0.113.1/24 \\(the network is 203.0.113.0/24\\)\$" "$bin" -q --trust-tunnel 203.0.113.1/24 -r pcaps/demo.pcap
+check trust-host-bits-v6 2 "host bits set in 2001:db8:ffff:ffff:ffff:ffff:ffff:ffff/1 \\(the network is ::/1\\)\$" "$bin" -q --trust-tunnel 2001:db8:ffff:ffff:ffff:ffff:ffff:ffff/1 -r pcaps/demo.pcap
 check trust-too-many 2 'more than 64 --trust-tunnel' sh -c "\"$bin\" -q $(i=0; while [ $i -le 64 ]; do printf -- '--trust-tunnel 10.0.0.%d ' $i; i=$((i + 1)); done) -r pcaps/demo.pcap"
 # An untrusted carrier is evidence like any finding: its frames are kept.
 check tun-dump 1 '' "$bin" -q --validate --trust-tunnel 203.0.113.1 --trust-tunnel 203.0.113.2 --dump-undocumented "$tmp/rogue.pcap" -r pcaps/tun-rogue.pcap

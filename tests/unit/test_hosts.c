@@ -190,8 +190,11 @@ static void test_bad_inputs(void **state)
 	expect_error("imp 192.0.2.0/33\n",
 		     "site.hosts:1: prefix length /33 out of range 0-32");
 	expect_error("imp 2001:db8::/129\n", "prefix length /129 out of range 0-128");
-	expect_error("imp 192.0.2.0/\n", "bad prefix length '/'");
-	expect_error("imp 192.0.2.0/2x\n", "bad prefix length '/2x'");
+	expect_error("imp 192.0.2.0/\n", "bad prefix length '/' (0-32)");
+	expect_error("imp 192.0.2.0/2x\n", "bad prefix length '/2x' (0-32)");
+	expect_error("imp 2001:db8::/x\n", "bad prefix length '/x' (0-128)");
+	expect_error("imp 0000:0000:0000:0000:0000:0000:0000:0000:0000:0000:"
+		     "0000:0000/1\n", "site.hosts:1: address too long");
 	expect_error("imp 192.0.2.1/24\n",
 		     "host bits set in 192.0.2.1/24 (the network is 192.0.2.0/24)");
 	expect_error("imp 2001:db8::1/64\n", "(the network is 2001:db8::/64)");
