@@ -9,7 +9,8 @@
  * ROLE is a catalogue role (include/roles.h); imp-publisher and
  * imp-subscriber also make the host an `imp`, postgresql-db, oracle-db and
  * mssql-db a `database`. ADDRESS is IPv4 or IPv6,
- * PREFIX a network length (no host bits may be set). NAME is optional.
+ * PREFIX a network length (decimal, no leading zero: "024" is octal to
+ * some tools; no host bits may be set). NAME is optional.
  * Loading is all or nothing; errors are "FILE:LINE: reason".
  *
  * Lookups take the longest matching prefix and allocate nothing. The

@@ -80,6 +80,36 @@ void hosts_roles_str(uint32_t mask, char *buf, size_t size)
 	cat_roles_str(mask, ",", buf, size);
 }
 
+/*
+ * The prefix length d (what follows the '/') into *p, at most maxp; a
+ * reason on error. Decimal digits, and no leading zero but in "0"
+ * itself: some tools read "024" as octal (20), others as 24, so such a
+ * line would say two networks. At most 3 digits reach strtoul(), which
+ * then cannot overflow.
+ */
+static const char *parse_len(const char *d, unsigned long maxp,
+			     unsigned long *p, char *why, size_t whysize)
+{
+	size_t n = strspn(d, "0123456789");
+
+	if (n == 0 || d[n] != '\0') {
+		snprintf(why, whysize, "bad prefix length '/%s' (0-%lu)", d,
+			 maxp);
+		return why;
+	}
+	if (d[0] == '0' && n > 1) {
+		snprintf(why, whysize, "prefix length '%s' has a leading zero",
+			 d);
+		return why;
+	}
+	if (n > 3 || (*p = strtoul(d, NULL, 10)) > maxp) {
+		snprintf(why, whysize, "prefix length /%s out of range 0-%lu",
+			 d, maxp);
+		return why;
+	}
+	return NULL;
+}
+
 /* ADDRESS[/PREFIX] into *net and *prefix; a reason on error. */
 static const char *parse_net(struct tstr w, struct ip_addr *net,
 			     uint8_t *prefix, char *why, size_t whysize)
@@ -87,7 +117,7 @@ static const char *parse_net(struct tstr w, struct ip_addr *net,
 	char text[INET6_ADDRSTRLEN + 8];
 	const char *slash;
 	size_t alen;
-	unsigned long p = 0, maxp;
+	unsigned long p, maxp;
 	struct ip_addr masked;
 	uint8_t v4[4];
 	bool is4;
@@ -113,29 +143,9 @@ static const char *parse_net(struct tstr w, struct ip_addr *net,
 		return why;
 	}
 	maxp = is4 ? 32 : 128;
-	if (slash) {
-		const char *d = slash + 1;
-		char *end;
-
-		if (*d < '0' || *d > '9' || strlen(d) > 3) {
-			snprintf(why, whysize, "bad prefix length '/%s' "
-				 "(0-%lu)", d, maxp);
-			return why;
-		}
-		p = strtoul(d, &end, 10);
-		if (*end) {
-			snprintf(why, whysize, "bad prefix length '/%s' "
-				 "(0-%lu)", d, maxp);
-			return why;
-		}
-		if (p > maxp) {
-			snprintf(why, whysize, "prefix length /%s out of range 0-%lu",
-				 d, maxp);
-			return why;
-		}
-	} else {
-		p = maxp;
-	}
+	p = maxp;
+	if (slash && parse_len(slash + 1, maxp, &p, why, whysize))
+		return why;
 	*prefix = (uint8_t)(is4 ? 96 + p : p);
 	masked = *net;
 	mask_addr(&masked, *prefix);

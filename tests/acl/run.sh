@@ -66,6 +66,24 @@ check hosts-twice 2 "^impwatch acl: --hosts given twice" \
 	"$bin" acl --hosts $dir/site.hosts --hosts $dir/live.hosts
 check bad-hosts 2 '^tests/hosts/bad-cidr\.hosts:[0-9]+: host bits set' \
 	"$bin" acl --hosts tests/hosts/bad-cidr.hosts
+# The inventory's prefix lengths, as for a run: a leading zero is
+# refused ("/0" alone is zero: some tools read "024" as octal), and so is
+# a length past /32 or /128.
+for p in 0.0.0.0/00 192.0.2.0/024 192.0.2.0/0024 2001:db8::/0128; do
+	printf 'imp 192.0.2.10\nbrowser %s\n' "$p" >"$tmp/zero.hosts"
+	check "hosts-leading-zero-$p" 2 "^$tmp/zero\\.hosts:2: prefix length '${p#*/}' has a leading zero\$" \
+		"$bin" acl --hosts "$tmp/zero.hosts"
+done
+for p in 192.0.2.0/33 2001:db8::/129; do
+	printf 'imp 192.0.2.10\nbrowser %s\n' "$p" >"$tmp/range.hosts"
+	check "hosts-length-${p#*/}" 2 "^$tmp/range\\.hosts:2: prefix length /${p#*/} out of range 0-(32|128)\$" \
+		"$bin" acl --hosts "$tmp/range.hosts"
+done
+printf 'imp 192.0.2.10/32\nbrowser 0.0.0.0/0\nbrowser ::/0\nimp 2001:db8::1/128\n' >"$tmp/lengths.hosts"
+"$bin" acl --hosts "$tmp/lengths.hosts" >"$tmp/lengths.nft" 2>"$tmp/out"
+has hosts-lengths-v4 "$tmp/lengths.nft" '0\.0\.0\.0/0'
+has hosts-lengths-v6 "$tmp/lengths.nft" '::/0'
+has hosts-lengths-v6-host "$tmp/lengths.nft" '2001:db8::1([^/]|$)'
 check stray-argument 2 "unexpected argument 'extra.json'" "$bin" acl --hosts $dir/site.hosts extra.json
 # As for a run: '-o -' is standard output, never a file named '-', and an
 # empty name is refused naming its option (it used to say ": No such

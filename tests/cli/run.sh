@@ -207,6 +207,19 @@ check trust-bad-len-syntax 2 "invalid value '203.0.113.0/2x' for --trust-tunnel:
 # The inventory's words: the network meant is named.
 check trust-host-bits 2 "invalid value '203.0.113.1/24' for --trust-tunnel: host bits set in 203.0.113.1/24 \\(the network is 203.0.113.0/24\\)\$" "$bin" -q --trust-tunnel 203.0.113.1/24 -r pcaps/demo.pcap
 check trust-host-bits-v6 2 "host bits set in 2001:db8:ffff:ffff:ffff:ffff:ffff:ffff/1 \\(the network is ::/1\\)\$" "$bin" -q --trust-tunnel 2001:db8:ffff:ffff:ffff:ffff:ffff:ffff/1 -r pcaps/demo.pcap
+# A prefix length with a leading zero is refused, "/0" alone being zero:
+# some tools read "024" as octal, others as 24. "/024" used to be taken
+# as 24 and "/0024" refused as too long; both now say why, here, in an
+# inventory and in a waiver (below).
+for p in 0.0.0.0/00 192.0.2.0/024 192.0.2.0/0024 2001:db8::/0128; do
+	check "trust-leading-zero-$p" 2 "^impwatch: invalid value '$p' for --trust-tunnel: prefix length '${p#*/}' has a leading zero\$" \
+		"$bin" -q --trust-tunnel "$p" -r pcaps/demo.pcap
+done
+for p in 0.0.0.0/0 192.0.2.0/32 ::/0 2001:db8::/128; do
+	check "trust-length-$p" 0 '' "$bin" -q --trust-tunnel "$p" -r pcaps/demo.pcap
+done
+check trust-length-33 2 'prefix length /33 out of range 0-32$' "$bin" -q --trust-tunnel 192.0.2.0/33 -r pcaps/demo.pcap
+check trust-length-129 2 'prefix length /129 out of range 0-128$' "$bin" -q --trust-tunnel 2001:db8::/129 -r pcaps/demo.pcap
 check trust-too-many 2 'more than 64 --trust-tunnel' sh -c "\"$bin\" -q $(i=0; while [ $i -le 64 ]; do printf -- '--trust-tunnel 10.0.0.%d ' $i; i=$((i + 1)); done) -r pcaps/demo.pcap"
 # An untrusted carrier is evidence like any finding: its frames are kept.
 check tun-dump 1 '' "$bin" -q --validate --trust-tunnel 203.0.113.1 --trust-tunnel 203.0.113.2 --dump-undocumented "$tmp/rogue.pcap" -r pcaps/tun-rogue.pcap
@@ -288,6 +301,20 @@ check bad-snaplen 2 "invalid value '10' for --snaplen" "$bin" -q --snaplen 10 -i
 check hosts-missing 2 'no-such.hosts: cannot open: No such file' "$bin" -q --hosts no-such.hosts -r pcaps/roles.pcap
 check hosts-bad 2 'tests/hosts/bad-cidr.hosts:2: host bits set in 192.0.2.1/24 \(the network is 192.0.2.0/24\)' \
 	"$bin" -q --hosts tests/hosts/bad-cidr.hosts -r pcaps/roles.pcap
+# Prefix lengths in an inventory: "/0" and the longest of each family
+# are taken, a leading zero or a length past them is FILE:LINE: why.
+for p in 0.0.0.0/00 192.0.2.0/024 192.0.2.0/0024 2001:db8::/0128; do
+	printf 'imp 192.0.2.10\ncucm %s\n' "$p" >"$tmp/zero.hosts"
+	check "hosts-leading-zero-$p" 2 "^$tmp/zero.hosts:2: prefix length '${p#*/}' has a leading zero\$" \
+		"$bin" -q --hosts "$tmp/zero.hosts" -r pcaps/roles.pcap
+done
+for p in 192.0.2.0/33 2001:db8::/129; do
+	printf 'imp 192.0.2.10\ncucm %s\n' "$p" >"$tmp/range.hosts"
+	check "hosts-length-${p#*/}" 2 "^$tmp/range.hosts:2: prefix length /${p#*/} out of range 0-(32|128)\$" \
+		"$bin" -q --hosts "$tmp/range.hosts" -r pcaps/roles.pcap
+done
+printf 'imp 192.0.2.10/32\ncucm 0.0.0.0/0\nbrowser ::/0\ncucm 2001:db8::1/128\n' >"$tmp/lengths.hosts"
+check hosts-lengths 0 '' "$bin" -q --hosts "$tmp/lengths.hosts" -r pcaps/roles.pcap
 check hosts-violations 1 '"role-violation":9' "$bin" -q --format json --validate --hosts tests/hosts/site.hosts -r pcaps/roles.pcap
 check roles-command 0 '^imp-publisher +no +IM and Presence publisher +30,31,32,33,34$' "$bin" roles
 check health-inconclusive 3 'INCONCLUSIVE' "$bin" -q --validate -r pcaps/health-half-duplex.pcap
@@ -649,6 +676,20 @@ check waivers-bad-date 2 "^$tmp/bad.waivers:2: '2026-02-30' is not a date \\(YYY
 	"$bin" -q --validate --waivers "$tmp/bad.waivers" -r "$tls"
 has waivers-bad-line "$tmp/out" '^  tcp/5061 \| 2026-02-30 \| CHG-2$'
 hasnt waivers-bad-no-report "$tmp/out" '^Capture'
+# A waiver's ends take the lengths an inventory takes.
+for p in 0.0.0.0/00 192.0.2.0/024 192.0.2.0/0024 2001:db8::/0128; do
+	printf 'tcp/5061 | 2999-12-31 | CHG-1\ntcp/5061 any -> %s | 2999-12-31 | CHG-2\n' "$p" >"$tmp/zero.waivers"
+	check "waivers-leading-zero-$p" 2 "^$tmp/zero.waivers:2: prefix length '${p#*/}' has a leading zero\$" \
+		"$bin" -q --validate --waivers "$tmp/zero.waivers" -r "$tls"
+done
+for p in 192.0.2.0/33 2001:db8::/129; do
+	printf 'tcp/5061 any -> %s | 2999-12-31 | CHG-2\n' "$p" >"$tmp/range.waivers"
+	check "waivers-length-${p#*/}" 2 "^$tmp/range.waivers:1: prefix length /${p#*/} out of range 0-(32|128)\$" \
+		"$bin" -q --validate --waivers "$tmp/range.waivers" -r "$tls"
+done
+printf 'tcp/5061 0.0.0.0/0 -> 192.0.2.0/32 | 2999-12-31 | CHG-1\ntcp/5061 ::/0 -> 2001:db8::/128 | 2999-12-31 | CHG-2\n' >"$tmp/lengths.waivers"
+check waivers-lengths 1 '^Validate: FAIL' \
+	"$bin" -q --validate --waivers "$tmp/lengths.waivers" -r "$tls"
 echo 'tcp/5061 cucm -> imp | 2999-12-31 | CHG-1' >"$tmp/role.waivers"
 check waivers-role-needs-hosts 2 "role 'cucm' needs an inventory \\(--hosts\\)" \
 	"$bin" -q --waivers "$tmp/role.waivers" -r "$tls"

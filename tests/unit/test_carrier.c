@@ -18,6 +18,11 @@
 #include "catalogue.h"
 #include "hosts.h"
 
+/* What a prefix length with a leading zero is told. */
+#define LEADING_ZERO(len) "prefix length '" len "' has a leading zero"
+/* And one past the longest. */
+#define OUT_OF_RANGE(len, max) "prefix length /" len " out of range 0-" max
+
 static struct ip_addr addr(const char *s)
 {
 	struct ip_addr a;
@@ -145,6 +150,41 @@ static void test_trust_parse(void **state)
 	expect_bad("0000:0000:0000:0000:0000:0000:0000:0000:0000:0000:0000:"
 		   "0000/1", "address too long");
 	expect_bad("2001:db8:ffff::1111:2222:3333:4444:5555/64/64/64", "not an");
+}
+
+/* --trust-tunnel takes the lengths an inventory takes, at each end of
+   both families: a leading zero is refused ("/0" alone is zero), as
+   some tools read "024" as octal. */
+static void test_trust_prefix_lengths(void **state)
+{
+	static const struct { const char *spec, *want; } ok[] = {
+		{ "0.0.0.0/0", "0.0.0.0/0" },
+		{ "192.0.2.0/32", "192.0.2.0/32" },
+		{ "::/0", "::/0" },
+		{ "2001:db8::/128", "2001:db8::/128" },
+	}, bad[] = {
+		{ "0.0.0.0/00", LEADING_ZERO("00") },
+		{ "192.0.2.0/024", LEADING_ZERO("024") },
+		{ "192.0.2.0/0024", LEADING_ZERO("0024") },
+		{ "192.0.2.0/33", OUT_OF_RANGE("33", "32") },
+		{ "::/00", LEADING_ZERO("00") },
+		{ "2001:db8::/129", OUT_OF_RANGE("129", "128") },
+		{ "2001:db8::/0128", LEADING_ZERO("0128") },
+	};
+	char buf[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		struct carriers *c = cnew(1);
+
+		trust(c, ok[i].spec);
+		trust_str(tr, 0, buf, sizeof(buf));
+		assert_string_equal(buf, ok[i].want);
+		cfree(c);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_bad(bad[i].spec, bad[i].want);
 }
 
 static void test_trust_limit(void **state)
@@ -366,6 +406,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_trust_parse),
+		cmocka_unit_test(test_trust_prefix_lengths),
 		cmocka_unit_test(test_trust_limit),
 		cmocka_unit_test(test_overlay_rule),
 		cmocka_unit_test(test_erspan_rule),

@@ -15,6 +15,11 @@
 #include "catalogue.h"
 #include "hosts.h"
 
+/* What a prefix length with a leading zero is told. */
+#define LEADING_ZERO(len) "prefix length '" len "' has a leading zero"
+/* And one past the longest. */
+#define OUT_OF_RANGE(len, max) "prefix length /" len " out of range 0-" max
+
 #define BIT(r) (UINT32_C(1) << (r))
 
 static struct ip_addr addr(const char *s)
@@ -179,6 +184,54 @@ static void test_families_apart(void **state)
 					    why, sizeof(why)));
 		assert_true(hosts_net_has(&net, prefix, &v4));
 		assert_false(hosts_net_has(&net, prefix, &v6));
+	}
+}
+
+/* The lengths a prefix may have, at each end of both families. A length
+   with a leading zero is refused, "/0" alone being zero: some tools read
+   "024" as octal (20), others as 24, so the line would say two networks
+   (it was read as 24, while "/0024" was refused as too long). */
+static const struct {
+	const char *net;
+	const char *err;        /* NULL: accepted */
+	uint8_t prefix;         /* IPv4 as 96 + n */
+} prefix_cases[] = {
+	{ "0.0.0.0/0", NULL, 96 },
+	{ "0.0.0.0/00", LEADING_ZERO("00"), 0 },
+	{ "192.0.2.0/024", LEADING_ZERO("024"), 0 },
+	{ "192.0.2.0/0024", LEADING_ZERO("0024"), 0 },
+	{ "192.0.2.0/08", LEADING_ZERO("08"), 0 },
+	{ "192.0.2.0/32", NULL, 128 },
+	{ "192.0.2.0/33", OUT_OF_RANGE("33", "32"), 0 },
+	{ "192.0.2.0/1000", OUT_OF_RANGE("1000", "32"), 0 },
+	{ "::/0", NULL, 0 },
+	{ "::/00", LEADING_ZERO("00"), 0 },
+	{ "2001:db8::/128", NULL, 128 },
+	{ "2001:db8::/129", OUT_OF_RANGE("129", "128"), 0 },
+	{ "2001:db8::/0128", LEADING_ZERO("0128"), 0 },
+};
+
+static void test_prefix_lengths(void **state)
+{
+	char line[128], want[256];
+	struct host_entry e;
+	struct hosts *h;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(prefix_cases) / sizeof(prefix_cases[0]); i++) {
+		snprintf(line, sizeof(line), "imp %s\n", prefix_cases[i].net);
+		if (prefix_cases[i].err) {
+			snprintf(want, sizeof(want), "site.hosts:1: %s\n"
+				 "  imp %s\n", prefix_cases[i].err,
+				 prefix_cases[i].net);
+			expect_error(line, want);
+			continue;
+		}
+		if (strcmp(parse(line, &h), "") != 0 || !hosts_entry(h, 0, &e))
+			fail_msg("%s: refused", prefix_cases[i].net);
+		assert_int_equal(e.prefix, prefix_cases[i].prefix);
+		hosts_free(h);
 	}
 }
 
@@ -385,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_parse_and_lookup),
 		cmocka_unit_test(test_families_apart),
 		cmocka_unit_test(test_bad_inputs),
+		cmocka_unit_test(test_prefix_lengths),
 		cmocka_unit_test(test_all_or_nothing),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_load_files),

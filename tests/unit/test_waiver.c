@@ -19,6 +19,11 @@
 #include "verdict.h"
 #include "waiver.h"
 
+/* What a prefix length with a leading zero is told. */
+#define LEADING_ZERO(len) "prefix length '" len "' has a leading zero"
+/* And one past the longest. */
+#define OUT_OF_RANGE(len, max) "prefix length /" len " out of range 0-" max
+
 #define DAY_2026_06_01 20605   /* days from 1970-01-01 */
 
 struct fx {
@@ -262,6 +267,54 @@ static void test_parse_bad(void **state)
 	}
 }
 
+/* A waiver's ends take the lengths an inventory takes, at each end of
+   both families: a leading zero is refused ("/0" alone is zero), as
+   some tools read "024" as octal. */
+static void test_prefix_lengths(void **state)
+{
+	static const struct {
+		const char *end, *err;  /* err NULL: accepted */
+		uint8_t prefix;         /* IPv4 as 96 + n */
+	} c[] = {
+		{ "0.0.0.0/0", NULL, 96 },
+		{ "0.0.0.0/00", LEADING_ZERO("00"), 0 },
+		{ "192.0.2.0/024", LEADING_ZERO("024"), 0 },
+		{ "192.0.2.0/0024", LEADING_ZERO("0024"), 0 },
+		{ "192.0.2.0/32", NULL, 128 },
+		{ "192.0.2.0/33", OUT_OF_RANGE("33", "32"), 0 },
+		{ "::/0", NULL, 0 },
+		{ "2001:db8::/128", NULL, 128 },
+		{ "2001:db8::/129", OUT_OF_RANGE("129", "128"), 0 },
+		{ "2001:db8::/0128", LEADING_ZERO("0128"), 0 },
+	};
+	struct fx *x = *state;
+	char text[128], want[256];
+	struct waivers *w;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		const char *msg;
+
+		snprintf(text, sizeof(text), "tcp/5061 any -> %s | 2026-12-31 "
+			 "| A\n", c[i].end);
+		msg = parse(x, text, false, &w);
+		if (c[i].err) {
+			snprintf(want, sizeof(want), "t.waivers:1: %s\n",
+				 c[i].err);
+			if (!strstr(msg, want))
+				fail_msg("%s: '%s' lacks '%s'", c[i].end, msg,
+					 want);
+			assert_null(w);
+			continue;
+		}
+		assert_string_equal(msg, "");
+		assert_int_equal(waivers_get(w, 0)->server.kind, WE_NET);
+		assert_int_equal(waivers_get(w, 0)->server.prefix,
+				 c[i].prefix);
+		waivers_free(w);
+	}
+}
+
 /* Which flows a waiver covers: transport and port, the finding named,
    client and server by network or role, a catalogue row; an expired
    waiver counts what it matched and waives nothing; a flow is waived
@@ -360,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_prefix_lengths),
 		cmocka_unit_test(test_apply),
 	};
 
