@@ -130,7 +130,8 @@ void acl_free(struct acl *a);
  * when its roles allow it; otherwise the first that does). From the
  * first call on, acl_build() writes only the rows marked. -1 with
  * "NAME:LINE: reason" and the line on err for a line that is not a JSON
- * object or a flow record missing a field; nothing is kept of that file.
+ * object or a flow record missing a field, "NAME: no records" for input
+ * with no line but blanks; nothing is kept of that file.
  */
 int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err);
 

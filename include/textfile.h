@@ -1,6 +1,8 @@
 /*
  * textfile.h: reading the line-oriented files a person writes (the
- * catalogue, the host inventory) strictly and uniformly.
+ * catalogue, the host inventory, waivers) strictly and uniformly, and
+ * opening impwatch's own records read back (impwatch acl --observed)
+ * with the same words for a file that cannot be read.
  *
  * Every error a loader reports goes through here, so they all read alike:
  *   FILE:LINE: reason
@@ -38,6 +40,16 @@ struct tlines {
  */
 int textfile_read(const char *path, size_t max, const char *what, char **buf,
 		  size_t *len, FILE *err);
+
+/*
+ * Open path to be read as it comes, a line at a time (impwatch's own
+ * records: too large to hold whole, and they may come through a pipe): a
+ * regular file, a pipe or a FIFO (whose open waits for its writer, as
+ * reading standard input does). Anything else, and a file that cannot be
+ * opened, is an error in textfile_read()'s words ("PATH: cannot open:
+ * reason", "PATH: not a regular file (a directory)") on err; NULL then.
+ */
+FILE *textfile_open_stream(const char *path, FILE *err);
 
 void tlines_init(struct tlines *t, const char *buf, size_t len);
 

@@ -10,11 +10,11 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "acl_int.h"
 #include "engine.h"
+#include "textfile.h"
 #include "util.h"
 
 #define EXIT_OK    0
@@ -161,23 +161,17 @@ static bool output_is_input(const struct acl_opts *o)
 	return k >= 0;
 }
 
-/* Read the records of one --observed file ("-": standard input). */
+/* Read the records of one --observed file ("-": standard input). A
+   file that cannot be read is said as every loader says it. */
 static int observe_file(struct acl *a, const char *path)
 {
-	struct stat st;
-	FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	FILE *in = strcmp(path, "-") == 0 ? stdin
+					  : textfile_open_stream(path, stderr);
 	int rc;
 
-	if (!in) {
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+	if (!in)
 		return -1;
-	}
-	if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "%s: is a directory\n", path);
-		rc = -1;
-	} else {
-		rc = acl_observe(a, path, in, stderr);
-	}
+	rc = acl_observe(a, path, in, stderr);
 	if (in != stdin)
 		fclose(in);
 	return rc;

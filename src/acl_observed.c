@@ -174,6 +174,7 @@ int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err)
 	size_t cap = 0, len, i;
 	uint32_t lineno = 0;
 	int rc = -1, got;
+	bool any = false;
 
 	memset(&st, 0, sizeof(st));
 	if (!used) {
@@ -215,6 +216,7 @@ int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err)
 		}
 		if (!trim_line(line, &len))
 			continue;
+		any = true;
 		shown.n = len;
 		o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
 		if (!o) {
@@ -256,6 +258,13 @@ int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err)
 			}
 		}
 		json_decref(o);
+	}
+	/* Nothing at all is no impwatch output, which ends with its
+	   summary: a wrong or unwritten file, as an empty inventory is. */
+	if (!any) {
+		tfile_error(err, name, "no records (write them with --format "
+			    "json)");
+		goto out;
 	}
 	/* All or nothing: the file counts only once it read whole. */
 	if (!a->used) {

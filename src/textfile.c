@@ -155,6 +155,34 @@ fail:
 	return -1;
 }
 
+FILE *textfile_open_stream(const char *path, FILE *err)
+{
+	struct stat sb;
+	FILE *f;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &sb) != 0) {
+		tfile_error(err, path, "cannot open: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	/* A directory reads as an error, a device as anything: what a
+	   person names as records is a file or a pipe. */
+	if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode)) {
+		tfile_error(err, path, "not a regular file (%s)",
+			    file_kind(sb.st_mode));
+		close(fd);
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		tfile_error(err, path, "cannot open: %s", strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
 void tlines_init(struct tlines *t, const char *buf, size_t len)
 {
 	if (!buf) {

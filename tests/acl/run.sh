@@ -153,13 +153,47 @@ check observed-bad-line 2 "^$tmp/bad.json:4: not a JSON record" \
 echo '{"type":"flow","transport":"tcp","client_ip":"192.0.2.1","server_ip":"192.0.2.10"}' >"$tmp/short.json"
 check observed-missing-field 2 "^$tmp/short.json:1: flow record without a \"client_port\"" \
 	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/short.json"
+# A file that cannot be read is said as every loader says it (--rules,
+# --hosts, --waivers, 'impwatch roles --rules'): "FILE: cannot open:
+# reason", "FILE: not a regular file (a directory)", and an empty file
+# holds no records, as an empty inventory holds no hosts. They used to
+# be "FILE: No such file or directory", "FILE: is a directory",
+# "FILE: Permission denied", and an empty file permitted nothing, exit 0.
 : >"$tmp/empty.json"
-check observed-empty 0 'no documented flow of the observed records used a row' \
+check observed-empty 2 "^$tmp/empty\\.json: no records \\(write them with --format json\\)\$" \
 	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/empty.json"
-"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/empty.json" 2>/dev/null >"$tmp/empty.nft"
-hasnt observed-empty-permits-nothing "$tmp/empty.nft" 'dport .* accept'
-check observed-missing 2 'no-such\.json: No such file' "$bin" acl --hosts tests/hosts/site.hosts --observed no-such.json
-check observed-directory 2 'is a directory' "$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp"
+printf '\n  \r\n\t\n' >"$tmp/blank.json"
+check observed-blank 2 "^$tmp/blank\\.json: no records \\(write them with --format json\\)\$" \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/blank.json"
+check observed-empty-stdin 2 '^-: no records \(write them with --format json\)$' \
+	sh -c "\"$bin\" acl --hosts tests/hosts/site.hosts --observed - </dev/null"
+# Records with no flow (a run that saw nothing) are records: rules that
+# permit nothing, said on standard error.
+grep '"type":"summary"' "$tmp/roles.json" >"$tmp/noflow.json"
+check observed-no-flow 0 'no documented flow of the observed records used a row' \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/noflow.json"
+"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/noflow.json" 2>/dev/null >"$tmp/noflow.nft"
+hasnt observed-no-flow-permits-nothing "$tmp/noflow.nft" 'dport .* accept'
+check observed-missing 2 '^no-such\.json: cannot open: No such file or directory$' \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed no-such.json
+check observed-directory 2 "^$tmp: not a regular file \\(a directory\\)\$" \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp"
+# Unreadable: mode 000, read by a user it is unreadable to (root reads
+# anything, so as nobody then; the folder lets nobody in for this alone).
+cp "$tmp/roles.json" "$tmp/unreadable.json"
+chmod 000 "$tmp/unreadable.json"
+as_user=
+if [ "$(id -u)" -eq 0 ]; then
+	need setpriv acl
+	as_user='setpriv --reuid=65534 --regid=65534 --clear-groups'
+	chmod 711 "$tmp"
+fi
+check observed-unreadable 2 "^$tmp/unreadable\\.json: cannot open: Permission denied\$" \
+	$as_user "$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/unreadable.json"
+chmod 700 "$tmp"
+# Records come through a pipe as well as from a file.
+check observed-pipe 0 '^# Observed: 18 flow records in 1 file, 9 documented: 9$' \
+	sh -c "cat \"$tmp/roles.json\" | \"$bin\" acl --hosts tests/hosts/site.hosts --observed /dev/stdin"
 
 # --- 2. Cisco ASA and IOS, golden -------------------------------------------
 for f in asa ios; do

@@ -530,6 +530,17 @@ static void test_observed_errors(void **state)
 		assert_non_null(strstr(err, "obs.json:1: record longer than"));
 		free(big);
 	}
+	/* No record at all (impwatch ends its records with a summary): an
+	   error, as an empty inventory is, not rules that permit nothing. */
+	assert_int_equal(observe(x, "", err, sizeof(err)), -1);
+	assert_string_equal(err, "obs.json: no records (write them with "
+			    "--format json)\n");
+	assert_int_equal(observe(x, "\xef\xbb\xbf\n \t\r\n\n", err,
+			     sizeof(err)), -1);
+	assert_string_equal(err, "obs.json: no records (write them with "
+			    "--format json)\n");
+	assert_null(x->a->used);
+	assert_int_equal(x->a->obs.files, 0);
 	fx_free(x);
 }
 

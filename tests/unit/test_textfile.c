@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -159,6 +161,59 @@ static void test_show_line_blanks(void **state)
 			    "caf\xc3\xa9\\u3000x\\u200by\\ufeff\xea\xb8\xb0\n");
 }
 
+/* textfile_open_stream() of path: the stream (closed), or NULL with
+   what it said in msg. */
+static bool open_stream(const char *path, char *msg, size_t size)
+{
+	FILE *err = tmpfile(), *f;
+	size_t n;
+
+	assert_non_null(err);
+	f = textfile_open_stream(path, err);
+	rewind(err);
+	n = fread(msg, 1, size - 1, err);
+	msg[n] = '\0';
+	fclose(err);
+	if (f)
+		fclose(f);
+	return f != NULL;
+}
+
+/* Records are read from a file or a pipe; the rest is said in the
+   loaders' words. */
+static void test_open_stream(void **state)
+{
+	char dir[] = "/tmp/impwatch-test-XXXXXX", path[64], msg[256];
+	int fd[2];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	assert_false(open_stream(path, msg, sizeof(msg)));
+	assert_non_null(strstr(msg, ": cannot open: No such file or "
+			       "directory\n"));
+	assert_false(open_stream(dir, msg, sizeof(msg)));
+	assert_non_null(strstr(msg, ": not a regular file (a directory)\n"));
+	assert_false(open_stream("/dev/null", msg, sizeof(msg)));
+	assert_string_equal(msg, "/dev/null: not a regular file (a "
+			    "character device)\n");
+	snprintf(path, sizeof(path), "%s/records.json", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_true(open_stream(path, msg, sizeof(msg)));
+	assert_string_equal(msg, "");
+	unlink(path);
+	rmdir(dir);
+	/* A pipe: opened by its /proc name while its writer is open. */
+	assert_int_equal(pipe(fd), 0);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd[0]);
+	assert_true(open_stream(path, msg, sizeof(msg)));
+	close(fd[0]);
+	close(fd[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_last_word),
 		cmocka_unit_test(test_show_len),
 		cmocka_unit_test(test_show_line_blanks),
+		cmocka_unit_test(test_open_stream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
