@@ -131,8 +131,12 @@ struct run_stats {
 	bool validate;                   /* --validate was given */
 	const struct gate *gate;         /* why the run is inconclusive */
 	int exit_status;                 /* what impwatch will exit with */
+	bool any_packet;                 /* a packet came: the two times
+	                                    below are set (0 is a time,
+	                                    not "none": some tools stamp
+	                                    every packet 0) */
 	uint64_t first_packet_us;        /* packet time of the capture's first
-	                                    and last packets (0: none) */
+	                                    and last packets */
 	uint64_t last_packet_us;
 	uint64_t now_us;                 /* wall clock as the record is made */
 	const struct waivers *waivers;   /* --waivers, with their counts;

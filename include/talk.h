@@ -48,7 +48,8 @@ struct talk_edge {
 struct talk_totals {
 	uint64_t flows, bytes;             /* every flow counted */
 	uint64_t lost_flows, lost_bytes;   /* past TALK_MAX_PAIRS */
-	uint64_t first_us, last_us;        /* 0 and 0 before any flow */
+	uint64_t first_us, last_us;        /* the flows' span, when flows is
+	                                      not 0 (0 and 0 before) */
 };
 
 struct talk;

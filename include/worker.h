@@ -58,9 +58,10 @@ struct worker_stats {
 	uint64_t dup_frames, dup_checked;   /* SPAN copies left out, of */
 	int last_dlt;                       /* link type of the last frame,
 	                                       -1 before any */
+	bool any_packet;                    /* a packet was taken to a flow */
 	uint64_t first_us, last_us;         /* packet times of the first and
-	                                       the latest packet taken to a
-	                                       flow (0: none) */
+	                                       the latest of them, when
+	                                       any_packet (0 is a time) */
 };
 
 /* Add w's counters into sum. */

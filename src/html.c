@@ -209,7 +209,7 @@ static void html_meta(FILE *o, const struct html_page *p)
 	size_t i;
 
 	fputs("<table class=\"meta\">\n", o);
-	if (s->first_packet_us) {
+	if (s->any_packet) {
 		fmt_time(s->first_packet_us, t1);
 		fmt_time(s->last_packet_us, t2);
 		snprintf(line, sizeof(line), "%s to %s (%.1f s)", t1, t2,

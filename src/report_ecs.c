@@ -510,7 +510,7 @@ static void ecs_alert(struct report *r, const struct flow_record *f)
    capture's, or the wall clock when none came). */
 static uint64_t summary_time(const struct report *r, const struct run_stats *s)
 {
-	if (s->last_packet_us)
+	if (s->any_packet)
 		return s->last_packet_us;
 	return s->live ? s->live->now_us : r->last_flow_us;
 }
@@ -623,7 +623,7 @@ static void build_summary(struct report *r, const void *arg,
 		 "impwatch.summary");
 	jw_str_plain(w, "outcome", run_outcome(s->exit_status));
 	ecs_created(r, s);
-	if (s->first_packet_us && s->last_packet_us >= s->first_packet_us) {
+	if (s->any_packet && s->last_packet_us >= s->first_packet_us) {
 		ecs_time(r, "start", s->first_packet_us);
 		ecs_time(r, "end", s->last_packet_us);
 		jw_u64(w, "duration",

@@ -359,12 +359,19 @@ static void jw_verdicts(struct jw *w, const struct report *r)
 	jw_obj_end(w);
 }
 
+/* The packet time a stats or summary record tells of: the capture's
+   last packet, or the wall clock when no packet came. */
+static uint64_t summary_time(const struct run_stats *s)
+{
+	return s->any_packet ? s->last_packet_us : s->now_us;
+}
+
 static void json_interim(struct report *r, const struct run_stats *s)
 {
 	struct jw *w = &r->jw;
 
 	jw_obj(w, NULL);
-	jw_head(w, r, "stats", s->last_packet_us ? s->last_packet_us : s->now_us);
+	jw_head(w, r, "stats", summary_time(s));
 	jw_wall(w, r, "wall_time", s->now_us);
 	jw_u64(w, "packets", s->work.packets);
 	jw_u64(w, "bytes", s->work.bytes);
@@ -440,13 +447,6 @@ static void jw_where(struct jw *w, const struct report *r, uint16_t row_id,
 }
 
 /* ---- the summary's records ------------------------------------------- */
-
-/* The packet time a summary record tells of: the capture's last packet,
-   or the wall clock when no packet came. */
-static uint64_t summary_time(const struct run_stats *s)
-{
-	return s->last_packet_us ? s->last_packet_us : s->now_us;
-}
 
 /*
  * A list written as records of one type: each opens with the head, the
@@ -951,7 +951,7 @@ static void jw_provenance(struct jw *w, struct report *r,
 	}
 	jw_command_line(w, ri->command_line);
 	jw_u64(w, "community_id_seed", ri->community_id_seed);
-	if (s->first_packet_us) {
+	if (s->any_packet) {
 		jw_wall(w, r, "first_packet", s->first_packet_us);
 		jw_wall(w, r, "last_packet", s->last_packet_us);
 	} else {

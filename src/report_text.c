@@ -43,7 +43,7 @@ static void text_provenance(FILE *o, struct report *r, const struct run_stats *s
 			in->sha256[0] ? in->sha256 : "unavailable");
 	}
 	fprintf(o, "%-12s %s\n", "Command", ri->command_line ? ri->command_line : "");
-	if (s->first_packet_us) {
+	if (s->any_packet) {
 		fmt_time(s->first_packet_us, t1);
 		fmt_time(s->last_packet_us, t2);
 		fprintf(o, "%-12s %s to %s\n", "Packets", t1, t2);

@@ -191,12 +191,12 @@ void talk_add(struct talk *t, const struct flow_record *f)
 	struct talk_port p;
 	uint64_t bytes = rec_bytes(f);
 
-	t->tt.flows++;
-	t->tt.bytes += bytes;
-	if (!t->tt.first_us || f->first_us < t->tt.first_us)
+	/* The first flow sets the span: a time of 0 is a time. */
+	if (!t->tt.flows++ || f->first_us < t->tt.first_us)
 		t->tt.first_us = f->first_us;
 	if (f->last_us > t->tt.last_us)
 		t->tt.last_us = f->last_us;
+	t->tt.bytes += bytes;
 	e = edge_of(t, f);
 	if (!e) {
 		t->tt.lost_flows++;

@@ -40,6 +40,9 @@ struct worker {
 	uint64_t packets, bytes;        /* frames seen, their wire lengths */
 	uint64_t first_us, last_us;     /* packet times of the first frame
 	                                   taken to a flow and the latest */
+	bool any_packet;                /* one was: the two above are set
+	                                   (0 is a time: some tools stamp
+	                                   every frame 0) */
 	struct pipe_item *queue;        /* PIPE_BATCH frames (worker_queue) */
 	size_t queued;
 	uint8_t *arena;                 /* PIPE_ARENA bytes of frame copies */
@@ -377,10 +380,12 @@ static void frame_flow(struct worker *w, const struct packet *p,
 	struct flow *f;
 	bool is_new, from_b, finding = false;
 
-	if (!w->first_us)
-		w->first_us = p->ts_us;
-	if (p->ts_us > w->last_us)
+	if (!w->any_packet) {
+		w->any_packet = true;
+		w->first_us = w->last_us = p->ts_us;
+	} else if (p->ts_us > w->last_us) {
 		w->last_us = p->ts_us;
+	}
 	if (w->route.packet) {
 		frame_route(w, p, prep, dlt, bytes, caplen, stamp_us);
 		return;
@@ -672,6 +677,7 @@ void worker_stats(const struct worker *w, struct worker_stats *s)
 	s->dup_frames = w->dedup.copies;
 	s->dup_checked = w->dedup.seen;
 	s->last_dlt = w->last_dlt;
+	s->any_packet = w->any_packet;
 	s->first_us = w->first_us;
 	s->last_us = w->last_us;
 }
@@ -692,10 +698,13 @@ void worker_stats_add(struct worker_stats *sum, const struct worker_stats *w)
 
 	sum->packets += w->packets;
 	sum->bytes += w->bytes;
-	if (w->first_us && (!sum->first_us || w->first_us < sum->first_us))
-		sum->first_us = w->first_us;
-	if (w->last_us > sum->last_us)
-		sum->last_us = w->last_us;
+	if (w->any_packet) {
+		if (!sum->any_packet || w->first_us < sum->first_us)
+			sum->first_us = w->first_us;
+		if (!sum->any_packet || w->last_us > sum->last_us)
+			sum->last_us = w->last_us;
+		sum->any_packet = true;
+	}
 	for (k = 0; k < DERR_COUNT; k++)
 		sum->decode_err[k] += w->decode_err[k];
 	for (k = 0; k < TUN_COUNT; k++)

@@ -163,6 +163,77 @@ check provenance-json 0 '"impwatch_version":"[0-9.]+","ndpi_version":"[^"]+","li
 	"$bin" -q --format json --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
 check provenance-text 0 '^Rules added  tests/rules/site-postgresql.conf, SHA-256 [0-9a-f]{64}$' \
 	"$bin" -q --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
+# Packets stamped 0 (ts_sec 0, ts_usec 0: some tools write that) are
+# packets: the header says their times, 1970-01-01, in every format,
+# and only a capture with no packet says none (the summary said none,
+# as if the capture were empty: a time of 0 meant "no packet yet").
+# zero.pcap: a handshake on tcp/5222, every frame stamped 0;
+# zero-first.pcap: the same, its first frame alone stamped 0, the
+# others 10 s later.
+python3 - "$tmp/zero.pcap" "$tmp/zero-first.pcap" <<'PY'
+import struct, sys
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+def frame(src, dst, sport, dport, flags):
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 5 << 4, flags,
+                      65535, 0, 0)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, 1, 0, 64, 6, 0,
+                     bytes(src), bytes(dst))
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00" + ip + tcp
+c, s = [192, 0, 2, 1], [192, 0, 2, 2]
+hs = [frame(c, s, 40000, 5222, 0x02), frame(s, c, 5222, 40000, 0x12),
+      frame(c, s, 40000, 5222, 0x10)]
+for name, secs in ((sys.argv[1], [0, 0, 0]), (sys.argv[2], [0, 10, 10])):
+    out = open(name, "wb")
+    out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for f, t in zip(hs, secs):
+        out.write(struct.pack("<IIII", t, 0, len(f), len(f)) + f)
+    out.close()
+PY
+z0=1970-01-01T00:00:00.000000Z
+z10=1970-01-01T00:00:10.000000Z
+for th in 1 2; do
+	check "zero-stamps-text-$th" 0 "^Packets      $z0 to $z0\$" \
+		"$bin" -q --threads $th -r "$tmp/zero.pcap"
+	check "zero-first-text-$th" 0 "^Packets      $z0 to $z10\$" \
+		"$bin" -q --threads $th -r "$tmp/zero-first.pcap"
+done
+"$bin" -q --format json -r "$tmp/zero.pcap" >"$tmp/zero.json"
+jsummary "$tmp/zero.json" >"$tmp/zero.sum"
+check zero-stamps-json 0 "^$z0 $z0 $z0\$" \
+	jval '"\(.first_packet) \(.last_packet) \(.time)"' "$tmp/zero.sum"
+"$bin" -q --format json -r "$tmp/zero-first.pcap" >"$tmp/zero-first.json"
+check zero-first-json 0 "^$z0 $z10\$" \
+	jval 'select(.type == "summary") | "\(.first_packet) \(.last_packet)"' \
+	"$tmp/zero-first.json"
+# The flow keeps its first packet's time.
+check zero-first-flow 0 "^$z0 $z10\$" \
+	jval 'select(.type == "flow") | "\(.first_seen) \(.last_seen)"' \
+	"$tmp/zero-first.json"
+"$bin" -q --format ecs -r "$tmp/zero.pcap" >"$tmp/zero.ecs"
+check zero-stamps-ecs 0 "^$z0 $z0 $z0 0\$" \
+	jval 'select(.event.dataset == "impwatch.summary") |
+	      "\(.["@timestamp"]) \(.event.start) \(.event.end) \(.event.duration)"' \
+	"$tmp/zero.ecs"
+expect zero-stamps-html "$bin" -q -o /dev/null --html "$tmp/zero.html" \
+	-r "$tmp/zero.pcap"
+has zero-stamps-html-row "$tmp/zero.html" \
+	"^<tr><th>Packets</th><td>$z0 to $z0 \\(0\\.0 s\\)</td></tr>\$"
+check zero-stamps-validate 0 '^Validate: PASS' \
+	"$bin" -q --validate -r "$tmp/zero.pcap"
+# A capture with no packet still has none.
+check empty-packets-text 0 '^Packets      none$' "$bin" -q -r "$tmp/empty.pcap"
+check empty-packets-json 0 '^null null$' sh -c "\"\$1\" -q --format json \
+	-r \"\$2\" | jq -cr 'select(.type == \"summary\") |
+	\"\(.first_packet) \(.last_packet)\"'" sh "$bin" "$tmp/empty.pcap"
+expect empty-packets-html "$bin" -q -o /dev/null --html "$tmp/empty.html" \
+	-r "$tmp/empty.pcap"
+has empty-packets-html-row "$tmp/empty.html" \
+	'^<tr><th>Packets</th><td>none</td></tr>$'
 check cid-seed-range 2 "invalid value '65536' for --community-id-seed" "$bin" -q --community-id-seed 65536 -r pcaps/demo.pcap
 # Application detection (nDPI) on the command line.
 check dpi-packets-zero 2 "invalid value '0' for --dpi-packets" "$bin" --dpi-packets 0 -r pcaps/demo.pcap

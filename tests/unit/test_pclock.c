@@ -245,6 +245,51 @@ static void test_in_step_inline(void **state)
 	assert_true(pclock_in_step(&c, UINT64_MAX - STEP));
 }
 
+/* A stamp of 0 (some tools write no time at all) is a stamp: the first
+   sets the clock, packets in step with it are believed, a first stamp
+   of 0 before stamps of 2026 is no outlier (it is not after them), and
+   the clock set at 0 is set (the tick does not take it for unset). */
+static void test_zero_stamps(void **state)
+{
+	const uint64_t zeros[] = { 0, 0, 0 };
+	const uint64_t late[] = { 0, 10 * S, 20 * S };
+	uint64_t t[3];
+	enum pclock_what w[3];
+	struct pclock c;
+	size_t i;
+
+	(void)state;
+	feed(&c, zeros, 3, t, w);
+	for (i = 0; i < 3; i++) {
+		assert_true(t[i] == 0);
+		assert_int_equal(w[i], PCLOCK_STEP);
+	}
+	assert_true(c.set);
+	assert_true(c.now_us == 0);
+	assert_true(pclock_in_step(&c, 0));
+	assert_true(pclock_in_step(&c, STEP));
+	assert_true(c.now_us == STEP);
+	feed(&c, late, 3, t, w);
+	for (i = 0; i < 3; i++) {
+		assert_true(t[i] == late[i]);
+		assert_int_equal(w[i], PCLOCK_STEP);
+	}
+	assert_int_equal(c.outliers, 0);
+	/* Set at 0, the wall clock far ahead is time passing, not a
+	   clock set back. */
+	pclock_init(&c, STEP);
+	(void)pclock_packet(&c, 0, NULL, 0, true, &w[0]);
+	assert_true(c.set);
+	assert_int_equal(pclock_tick(&c, T0), PCLOCK_STEP);
+	assert_true(c.now_us == T0);
+	assert_int_equal(c.jumps_back, 0);
+	/* A clock at 0 has nothing more than the step before it. */
+	pclock_init(&c, STEP);
+	(void)pclock_tick(&c, 0);
+	assert_int_equal(pclock_tick(&c, 0), PCLOCK_STEP);
+	assert_int_equal(c.jumps_back, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_backward_jump),
 		cmocka_unit_test(test_nothing_ahead),
 		cmocka_unit_test(test_in_step_inline),
+		cmocka_unit_test(test_zero_stamps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

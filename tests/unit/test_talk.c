@@ -268,10 +268,33 @@ static void test_graph_escapes(void **state)
 	talk_free(t);
 }
 
+/* A flow whose first packet was stamped 0 starts the span: 0 is a
+   time, not "no flow yet" (a later flow took its place). */
+static void test_zero_first(void **state)
+{
+	struct talk *t = talk_new(42);
+	struct flow_record r;
+	struct talk_totals tt;
+
+	(void)state;
+	assert_non_null(t);
+	r = rec(1, 2, 5222, V_DOCUMENTED, 100);
+	r.first_us = r.last_us = 0;
+	talk_add(t, &r);
+	r = rec(1, 3, 5222, V_DOCUMENTED, 100);
+	talk_add(t, &r);
+	talk_totals(t, &tt);
+	assert_int_equal(tt.flows, 2);
+	assert_int_equal(tt.first_us, 0);
+	assert_int_equal(tt.last_us, 2000003u);
+	talk_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sums),
+		cmocka_unit_test(test_zero_first),
 		cmocka_unit_test(test_port_order),
 		cmocka_unit_test(test_bound),
 		cmocka_unit_test(test_order),
