@@ -49,6 +49,20 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 		      packet_fn on_packet, progress_fn on_progress, void *ctx,
 		      volatile sig_atomic_t *stop);
 
+/*
+ * Whether -f's filter compiles for input name (a file, "-" standard
+ * input), before anything is read or written. A regular file (standard
+ * input redirected from one too): for its own link type, from its
+ * header, the file left where it was. Anything else (a pipe, a FIFO)
+ * cannot be read twice: for some link type impwatch decodes, one of
+ * which it must have; its own is checked when it is read. 0 too when
+ * the file cannot be opened or has a link type impwatch does not decode
+ * (the read says so); -1 with err set ("bad filter 'F': why") when the
+ * filter does not compile.
+ */
+int capture_check_filter(const char *name, const char *filter, char *err,
+			 size_t errlen);
+
 /* From a signal handler, after *stop was set: a read waiting on a pipe,
    FIFO or terminal returns at once (capture.c says how). */
 void capture_interrupt(void);

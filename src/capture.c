@@ -218,21 +218,132 @@ static void set_link_error(struct file_stat *fs, int dlt)
 }
 
 /*
- * Compile a BPF filter into *prog; -1 with fs->error set when it does not
- * compile. The filter is run by libpcap's pcap_offline_filter() on each
- * record the loop reads, not installed with pcap_setfilter(): installed,
- * libpcap would skip non-matching records inside pcap_next_ex(), unseen,
- * and the offset of a damaged record could not be named.
+ * Compile a BPF filter into *prog for p's link type; -1 with err set
+ * when it does not compile. The filter is run by libpcap's
+ * pcap_offline_filter() on each record the loop reads, not installed
+ * with pcap_setfilter(): installed, libpcap would skip non-matching
+ * records inside pcap_next_ex(), unseen, and the offset of a damaged
+ * record could not be named.
  */
 static int compile_filter(pcap_t *p, const char *filter,
-			  struct bpf_program *prog, struct file_stat *fs)
+			  struct bpf_program *prog, char *err, size_t errlen)
 {
 	if (pcap_compile(p, prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(fs->error, sizeof(fs->error), "bad filter '%s': %s",
-			 filter, pcap_geterr(p));
+		snprintf(err, errlen, "bad filter '%s': %s", filter,
+			 pcap_geterr(p));
 		return -1;
 	}
 	return 0;
+}
+
+/* Whether filter compiles for p's link type; err set when not. */
+static int filter_compiles(pcap_t *p, const char *filter, char *err,
+			   size_t errlen)
+{
+	struct bpf_program prog;
+
+	if (compile_filter(p, filter, &prog, err, errlen) < 0)
+		return -1;
+	pcap_freecode(&prog);
+	return 0;
+}
+
+/* A link type's snap length for a filter compiled with no capture: the
+   compiler only puts it in the program's "accept" return. */
+#define CHECK_SNAPLEN 262144
+
+/* Whether filter compiles for some link type impwatch decodes; err set
+   to the first refusal when for none. */
+static int filter_compiles_somewhere(const char *filter, char *err,
+				     size_t errlen)
+{
+	bool said = false;
+	pcap_t *p;
+	int dlt;
+
+	for (dlt = 0; dlt <= DLT_MATCHING_MAX; dlt++) {
+		if (!decode_link_supported(dlt))
+			continue;
+		p = pcap_open_dead(dlt, CHECK_SNAPLEN);
+		if (!p)
+			return 0;      /* no memory: the read compiles it */
+		if (filter_compiles(p, filter, said ? NULL : err,
+				    said ? 0 : errlen) == 0) {
+			pcap_close(p);
+			return 0;
+		}
+		said = true;
+		pcap_close(p);
+	}
+	return said ? -1 : 0;
+}
+
+/* Whether filter compiles for the capture p, closed on return (NULL:
+   none could be opened, and the read says why, as it says it without a
+   filter); err set when not. */
+static int check_capture(pcap_t *p, const char *filter, char *err,
+			 size_t errlen)
+{
+	int rc = 0;
+
+	if (!p)
+		return 0;
+	/* A link type impwatch does not decode: the read says so too. */
+	if (decode_link_supported(pcap_datalink(p)))
+		rc = filter_compiles(p, filter, err, errlen);
+	pcap_close(p);
+	return rc;
+}
+
+/*
+ * Standard input, when it is a regular file (-r - < FILE): its header
+ * read through a descriptor of its own, whose offset (shared with
+ * standard input's) is put back after, so that the read finds the file
+ * where it was. Nothing has read standard input yet: its stdio buffer is
+ * empty. A pipe or a terminal cannot be read twice: for it, some link
+ * type impwatch decodes must take the filter.
+ */
+static int check_stdin(const char *filter, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	struct stat st;
+	pcap_t *p;
+	FILE *fp;
+	off_t at;
+	int fd, rc;
+
+	if (fstat(STDIN_FILENO, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (at = lseek(STDIN_FILENO, 0, SEEK_CUR)) < 0 ||
+	    (fd = dup(STDIN_FILENO)) < 0)
+		return filter_compiles_somewhere(filter, err, errlen);
+	fp = fdopen(fd, "rb");
+	if (!fp) {
+		close(fd);
+		return filter_compiles_somewhere(filter, err, errlen);
+	}
+	p = pcap_fopen_offline_with_tstamp_precision(fp,
+			PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+	if (!p)
+		fclose(fp);
+	rc = check_capture(p, filter, err, errlen);   /* closes fp */
+	(void)lseek(STDIN_FILENO, at, SEEK_SET);
+	return rc;
+}
+
+int capture_check_filter(const char *name, const char *filter, char *err,
+			 size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	struct stat st;
+
+	if (strcmp(name, "-") == 0)
+		return check_stdin(filter, err, errlen);
+	/* A FIFO, a device: read once, by the run. */
+	if (stat(name, &st) != 0 || !S_ISREG(st.st_mode))
+		return filter_compiles_somewhere(filter, err, errlen);
+	return check_capture(pcap_open_offline_with_tstamp_precision(name,
+				PCAP_TSTAMP_PRECISION_MICRO, ebuf),
+			     filter, err, errlen);
 }
 
 /* Whether a read that failed or ended was cut short by *stop: on a
@@ -296,7 +407,8 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 		set_link_error(fs, dlt);
 		goto fail;
 	}
-	if (filter && compile_filter(p, filter, &prog, fs) < 0)
+	if (filter && compile_filter(p, filter, &prog, fs->error,
+				     sizeof(fs->error)) < 0)
 		goto fail;
 	fp = pcap_file(p);
 	if (fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))

@@ -129,8 +129,8 @@ struct live *live_open(const struct live_opts *o, char *err, size_t errlen)
 	if (o->filter) {
 		if (pcap_compile(lv->p, &prog, o->filter, 1,
 				 PCAP_NETMASK_UNKNOWN) < 0) {
-			snprintf(err, errlen, "bad filter '%s': %s", o->filter,
-				 pcap_geterr(lv->p));
+			snprintf(err, errlen, "%s: bad filter '%s': %s",
+				 o->iface, o->filter, pcap_geterr(lv->p));
 			goto fail;
 		}
 		rc = pcap_setfilter(lv->p, &prog);

@@ -1243,6 +1243,26 @@ static bool dash_outputs(struct options *o)
 	return true;
 }
 
+/* -f against each input file, before any output is opened: a filter
+   that does not compile is one line naming the file that refuses it,
+   and nothing is written (a typo used to cost a whole, empty report).
+   Live capture compiles it as each interface opens, before the outputs
+   too. Said, false. */
+static bool filter_ok(const struct options *o)
+{
+	char err[ERR_MAX];
+	size_t i;
+
+	for (i = 0; o->filter && i < o->n_inputs; i++)
+		if (capture_check_filter(o->inputs[i], o->filter, err,
+					 sizeof(err)) != 0) {
+			fprintf(stderr, "impwatch: %s: %s\n", o->inputs[i],
+				err);
+			return false;
+		}
+	return true;
+}
+
 /* The command line of a run, checked, then the run. */
 static int main_run(int argc, char **argv, const char *command_line)
 {
@@ -1338,7 +1358,7 @@ static int main_run(int argc, char **argv, const char *command_line)
 		return EXIT_INPUT_ERROR;
 	}
 	sink_cfg_of(&o, &sc);
-	if (check_outputs(&o, &sc) != 0)
+	if (check_outputs(&o, &sc) != 0 || !filter_ok(&o))
 		return EXIT_INPUT_ERROR;
 	return run(&o, command_line);
 }

@@ -62,6 +62,74 @@ done
 assert "modules-side-by-side ($n_abort of 60 runs failed)" "$n_abort" = 0
 check empty-csv 0 '^first_seen,last_seen,transport' "$bin" -q --format csv -r "$tmp/empty.pcap"
 check bad-filter 2 "bad filter 'port nonsense'" "$bin" -q -f 'port nonsense' -r pcaps/demo.pcap
+# A filter that does not compile is found before any output is opened:
+# one line naming the file and libpcap's reason, exit 2, nothing on
+# standard output, no -w file made and none touched (a typo used to
+# cost a whole empty ERROR report, written after the outputs opened).
+# badf NAME WANT_STDERR ARGS...: impwatch ARGS -w $tmp/bf.out exits 2,
+# says WANT_STDERR (grep -E) as its one line, writes nothing.
+badf() {
+	_n=$1 _want=$2
+	shift 2
+	rm -f "$tmp/bf.out"
+	"$bin" -q -w "$tmp/bf.out" "$@" >"$tmp/bf.stdout" 2>"$tmp/bf.stderr" \
+		</dev/null
+	_rc=$?
+	assert "$_n-exit ($_rc)" "$_rc" -eq 2
+	count "$_n-stderr" "$tmp/bf.stderr" "$_want" 1
+	count "$_n-one-line" "$tmp/bf.stderr" '' 1
+	assert "$_n-no-stdout" ! -s "$tmp/bf.stdout"
+	assert "$_n-no-report" ! -e "$tmp/bf.out"
+}
+badf filter-syntax "^impwatch: pcaps/demo\\.pcap: bad filter 'tcp prot 80': .*syntax error\$" \
+	-f 'tcp prot 80' -r pcaps/demo.pcap
+badf filter-syntax-files "^impwatch: pcaps/fmt-multi-a\\.pcap: bad filter 'tcp prot 80': .*syntax error\$" \
+	-f 'tcp prot 80' -r pcaps/fmt-multi-a.pcap -r pcaps/fmt-multi-b.pcap -r pcaps/demo.pcap
+badf filter-syntax-json "^impwatch: pcaps/demo\\.pcap: bad filter 'tcp prot 80': .*syntax error\$" \
+	--format json --html "$tmp/bf.html" -f 'tcp prot 80' -r pcaps/demo.pcap
+assert filter-syntax-no-html ! -e "$tmp/bf.html"
+# Standard input: redirected from a file, by its own link type (and
+# read from where it was); a pipe, which cannot be read twice, when the
+# filter compiles for no link type impwatch decodes.
+rm -f "$tmp/bf.out"
+"$bin" -q -w "$tmp/bf.out" -f 'tcp prot 80' -r - <pcaps/demo.pcap \
+	>"$tmp/bf.stdout" 2>"$tmp/bf.stderr"
+assert "filter-syntax-stdin-exit ($?)" $? -eq 2
+count filter-syntax-stdin "$tmp/bf.stderr" "^impwatch: -: bad filter 'tcp prot 80': .*syntax error\$" 1
+assert filter-syntax-stdin-no-report ! -e "$tmp/bf.out"
+cat pcaps/demo.pcap | "$bin" -q -w "$tmp/bf.out" -f 'tcp prot 80' -r - \
+	>"$tmp/bf.stdout" 2>"$tmp/bf.stderr"
+assert "filter-syntax-pipe-exit ($?)" $? -eq 2
+count filter-syntax-pipe "$tmp/bf.stderr" "^impwatch: -: bad filter 'tcp prot 80': .*syntax error\$" 1
+assert filter-syntax-pipe-no-report ! -e "$tmp/bf.out"
+rm -f "$tmp/bf.out"
+"$bin" -q -w "$tmp/bf.out" -f 'ether host 02:00:00:00:00:01' \
+	-r pcaps/link-ether.pcap -r - <pcaps/link-raw.pcap \
+	>"$tmp/bf.stdout" 2>"$tmp/bf.stderr"
+assert "filter-link-stdin-exit ($?)" $? -eq 2
+count filter-link-stdin "$tmp/bf.stderr" "^impwatch: -: bad filter 'ether host 02:00:00:00:00:01': ethernet addresses" 1
+assert filter-link-stdin-no-report ! -e "$tmp/bf.out"
+# Valid for the first file's link type (Ethernet), not the second's (raw
+# IP): the second is named, before the first is read.
+badf filter-link "^impwatch: pcaps/link-raw\\.pcap: bad filter 'ether host 02:00:00:00:00:01': ethernet addresses supported only on " \
+	-f 'ether host 02:00:00:00:00:01' -r pcaps/link-ether.pcap -r pcaps/link-raw.pcap
+# A -w file that is there is left as it was.
+echo 'kept' >"$tmp/bf.keep"
+"$bin" -q -o "$tmp/bf.keep" -f 'tcp prot 80' -r pcaps/demo.pcap >/dev/null 2>&1
+assert "filter-syntax-kept-exit ($?)" $? -eq 2
+has filter-syntax-kept "$tmp/bf.keep" '^kept$'
+count filter-syntax-kept-lines "$tmp/bf.keep" '' 1
+# A valid filter: the run goes on as before, and the report is written.
+check filter-valid 0 '"packets":[1-9][0-9]*,' sh -c "\"\$1\" -q --format json \
+	-w \"\$2\" -f 'tcp port 5222' -r pcaps/demo.pcap && cat \"\$2\"" \
+	sh "$bin" "$tmp/bf.json"
+check filter-valid-files 0 '^  flows +[1-9][0-9]*:' "$bin" -q \
+	-f 'ether host 02:00:00:00:00:01 or not ether host 02:00:00:00:00:01' \
+	-r pcaps/link-ether.pcap -r pcaps/demo.pcap
+check filter-valid-stdin 0 '"name":"-","link_type":1,"packets":18,' sh -c \
+	"\"\$1\" -q --format json -f udp -r - <pcaps/demo.pcap" sh "$bin"
+check filter-valid-pipe 0 '"name":"-","link_type":1,"packets":18,' sh -c \
+	"cat pcaps/demo.pcap | \"\$1\" -q --format json -f udp -r -" sh "$bin"
 check truncated 2 'damaged record at byte offset 1486, after packet 9' "$bin" -q -r pcaps/bad-truncated.pcap
 check truncated-report 2 'xcp-client-access +tcp/5222' "$bin" -q -r pcaps/bad-truncated.pcap
 check validate-fail 1 'FAIL' "$bin" -q --validate -r pcaps/demo.pcap

@@ -71,8 +71,13 @@ ip netns exec "$ns_c" sh -c 'echo 38000 43999 >/proc/sys/net/ipv4/ip_local_port_
 # Errors: each one clear line and exit 2.
 ip netns exec "$ns_s" "$bin" -q -i no-such-if0 --duration 1 >"$tmp/out" 2>&1
 [ $? -eq 2 ] && grep -q 'no-such-if0: no such interface' "$tmp/out" && ok || bad no-such-interface "exit or message"
-ip netns exec "$ns_s" "$bin" -q -i veth-s$$ -f 'port nonsense' --duration 1 >"$tmp/out" 2>&1
-[ $? -eq 2 ] && grep -q "bad filter 'port nonsense'" "$tmp/out" && ok || bad bad-filter "exit or message"
+# A bad filter names the interface that refuses it, before any output
+# is opened.
+ip netns exec "$ns_s" "$bin" -q -i veth-s$$ -f 'port nonsense' --duration 1 \
+	-o "$tmp/bf.out" >"$tmp/out" 2>&1
+[ $? -eq 2 ] && grep -Eq "^impwatch: veth-s$$: bad filter 'port nonsense': " "$tmp/out" &&
+	[ "$(wc -l <"$tmp/out")" -eq 1 ] && [ ! -e "$tmp/bf.out" ] && ok ||
+	bad bad-filter "exit, message or output"
 ip netns exec "$ns_s" "$bin" -q -i veth-s$$ -Z no-such-user --duration 1 >"$tmp/out" 2>&1
 [ $? -eq 2 ] && grep -q -- '-Z no-such-user: no such user' "$tmp/out" && ok || bad bad-user "exit or message"
 if command -v setpriv >/dev/null 2>&1; then
