@@ -5,7 +5,8 @@
  * The input is a pcap or pcapng file image. It is put in an anonymous
  * memory file and read by capture_read_file(), impwatch's own reader (so
  * its open, link-type, offset and damaged-record paths are fuzzed with
- * libpcap's file parsers beneath), into the worker main.c runs
+ * libpcap's file parsers beneath), each frame copied to a buffer of
+ * exactly its length (on_packet()), into the worker main.c runs
  * (worker.h: decode, duplicate check, flow table, classification, nDPI,
  * site inventory, alerts), with a sink whose report is in the format the
  * input's length picks (any of report.h's) written to /dev/null, summary
@@ -87,11 +88,23 @@ static int memfile(int fd, const void *data, size_t n, char name[64])
 }
 
 /* As impwatch reads files: in batches (worker_queue), every frame done
-   by the drain after the read. */
+   by the drain after the read. Each frame is first copied to a buffer of
+   exactly its length, as fuzz_decode's are: in libpcap's buffer the next
+   record's bytes follow it, and a read past its caplen there would be no
+   ASan report. The worker is done with the bytes when worker_queue()
+   returns (as with libpcap's, which the next record overwrites). */
 static void on_packet(void *ctx, int dlt, uint64_t ts_us, const uint8_t *bytes,
 		      uint32_t caplen, uint32_t wire_len)
 {
-	worker_queue(ctx, dlt, ts_us, bytes, caplen, wire_len);
+	/* malloc(0) too gives a block (ASan's: no byte of it readable),
+	   never NULL, which libpcap never passes either. */
+	uint8_t *frame = malloc(caplen);
+
+	if (!frame)
+		abort();
+	memcpy(frame, bytes, caplen);
+	worker_queue(ctx, dlt, ts_us, frame, caplen, wire_len);
+	free(frame);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
