@@ -14,6 +14,42 @@
 #include "options.h"
 #include "pclock.h"
 
+/*
+ * The arena under AddressSanitizer: each frame's copy is readable alone,
+ * followed by ARENA_REDZONE bytes that are not, as a malloc'd block of
+ * its length would be: a read past a frame's caplen (the decoder's, the
+ * duplicate check's) is an ASan report, not a quiet read of the next
+ * frame's bytes. Copies start on ASan's 8-byte granule, so that each
+ * end is exact. Without ASan a copy takes its caplen bytes and nothing
+ * is marked.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define ARENA_REDZONE 16
+#define arena_poison(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define arena_unpoison(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+/* The arena bytes a copy of caplen bytes takes. */
+static inline size_t arena_take(uint32_t caplen)
+{
+	return (((size_t)caplen + 7) & ~(size_t)7) + ARENA_REDZONE;
+}
+#else
+#define arena_poison(p, n) ((void)(p), (void)(n))
+#define arena_unpoison(p, n) ((void)(p), (void)(n))
+static inline size_t arena_take(uint32_t caplen)
+{
+	return caplen;
+}
+#endif
+
 /* A frame waiting in the batch. */
 struct pipe_item {
 	struct packet p;
@@ -126,6 +162,7 @@ struct worker *worker_new_share(const struct engine *e,
 	w->arena = malloc(PIPE_ARENA);
 	if (!w->queue || !w->arena)
 		goto oom;
+	arena_poison(w->arena, PIPE_ARENA);
 	return w;
 oom:
 	/* The run's --max-flows, not this worker's share of it. */
@@ -511,22 +548,25 @@ void worker_queue(struct worker *w, int dlt, uint64_t ts_us,
 {
 	struct pipe_item *it;
 	bool copy = w->dpi || w->out.frame || w->route.bytes;
+	size_t take = arena_take(caplen);
 
-	if (copy && caplen > PIPE_ARENA) {
+	if (copy && take > PIPE_ARENA) {
 		/* Larger than the arena: through on its own, in order. */
 		drain(w, DRAIN_ALL);
 		file_frame_now(w, dlt, ts_us, bytes, caplen, wire_len);
 		return;
 	}
 	if (copy) {
-		if (PIPE_ARENA - w->arena_used < caplen)
+		if (PIPE_ARENA - w->arena_used < take)
 			worker_drain(w);
 		/* The frames kept back still fill it: all of them then. */
-		if (PIPE_ARENA - w->arena_used < caplen)
+		if (PIPE_ARENA - w->arena_used < take)
 			drain(w, DRAIN_ALL);
 		/* The frame's caplen bytes, as libpcap gave them: every
 		   read of the copy goes through the decoder's cursor. */
+		arena_unpoison(w->arena + w->arena_used, caplen);
 		memcpy(w->arena + w->arena_used, bytes, caplen);
+		arena_poison(w->arena + w->arena_used + caplen, take - caplen);
 		bytes = w->arena + w->arena_used;
 	}
 	it = &w->queue[w->queued];
@@ -538,7 +578,7 @@ void worker_queue(struct worker *w, int dlt, uint64_t ts_us,
 	it->fp = dedup_fingerprint(&w->dedup, &it->p, flow_prep_ends(&it->prep));
 	dedup_prefetch(&w->dedup, it->fp);
 	if (copy) {
-		w->arena_used += caplen;
+		w->arena_used += take;
 	} else {
 		/* They point into libpcap's buffer, which the next record
 		   overwrites: nothing may follow them. */
@@ -566,17 +606,23 @@ static void keep_back(struct worker *w, size_t from)
 	memmove(w->queue, w->queue + from, n * sizeof(*w->queue));
 	w->queued = n;
 	if (start == w->arena_used) {
+		arena_poison(w->arena, w->arena_used);
 		w->arena_used = 0;
 		return;
 	}
+	/* The red zones move too: the copies are marked again after. */
+	arena_unpoison(w->arena, w->arena_used);
 	memmove(w->arena, w->arena + start, w->arena_used - start);
+	arena_poison(w->arena, w->arena_used);
 	w->arena_used -= start;
 	for (i = 0; i < n; i++) {
 		struct pipe_item *it = &w->queue[i];
 
 		/* Pointers into the arena move with the bytes. */
-		if (it->bytes)
+		if (it->bytes) {
 			it->bytes -= start;
+			arena_unpoison(it->bytes, it->caplen);
+		}
 		if (it->p.l3)
 			it->p.l3 -= start;
 		if (it->p.payload)
@@ -767,6 +813,8 @@ void worker_free(struct worker *w)
 	carriers_free(w->carriers);
 	dedup_free(&w->dedup);
 	free(w->queue);
+	if (w->arena)
+		arena_unpoison(w->arena, PIPE_ARENA);
 	free(w->arena);
 	free(w);
 }
