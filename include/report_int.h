@@ -30,9 +30,6 @@ struct report {
 	bool header_done;      /* CSV header written */
 	struct jw jw;          /* JSON records are built here */
 	struct time_cache tc;  /* the date of the last time written */
-	uint64_t last_flow_us; /* the last packet of the records and
-	                          alerts written (ECS: the summary's
-	                          @timestamp) */
 	/* JSON: strings every flow record repeats, as jw_str() writes
 	   them (report_json_text()), made once instead of escaped on each
 	   record; NULL where not made (no memory: written as before). */

@@ -92,17 +92,9 @@ void report_one_way(const struct report *r, uint64_t *judged, uint64_t *one_way)
 	tally_one_way(r->tally, judged, one_way);
 }
 
-/* The last packet of what was written so far. */
-static void seen(struct report *r, const struct flow_record *f)
-{
-	if (f->last_us > r->last_flow_us)
-		r->last_flow_us = f->last_us;
-}
-
 void report_flow(struct report *r, const struct flow_record *f)
 {
 	tally_add(r->tally, f);
-	seen(r, f);
 	if (r->w->flow)
 		r->w->flow(r, f);
 }
@@ -173,7 +165,6 @@ void report_flow_text(struct report *r, const struct flow_record *f,
 		      const char *text, size_t len)
 {
 	tally_add(r->tally, f);
-	seen(r, f);
 	/* The header of a CSV report, before its first row. */
 	if (!r->header_done && r->w->header)
 		r->w->header(r);
@@ -217,7 +208,6 @@ void report_set_brief(struct report *r, bool brief)
 
 void report_alert(struct report *r, const struct flow_record *f)
 {
-	seen(r, f);
 	/* Each alert line reaches the file as it is written: a service
 	   manager's journal or a tail sees it at once. */
 	if (r->alert_out) {

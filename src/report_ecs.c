@@ -506,13 +506,13 @@ static void ecs_alert(struct report *r, const struct flow_record *f)
 	ecs_emit(r, build_alert, f);
 }
 
-/* The time of the summary's events: the capture's last packet (a live
-   capture's, or the wall clock when none came). */
-static uint64_t summary_time(const struct report *r, const struct run_stats *s)
+/* The time of the summary's events: the capture's last packet, or the
+   wall clock when none came (as the JSON summary's). */
+static uint64_t summary_time(const struct run_stats *s)
 {
 	if (s->any_packet)
 		return s->last_packet_us;
-	return s->live ? s->live->now_us : r->last_flow_us;
+	return s->live ? s->live->now_us : s->now_us;
 }
 
 /* event.created of the stats and the summary: the wall clock as the
@@ -619,7 +619,7 @@ static void build_summary(struct report *r, const void *arg,
 	char pct[16];
 	int e;
 
-	ecs_open(r, summary_time(r, s), "event", "network", "info",
+	ecs_open(r, summary_time(s), "event", "network", "info",
 		 "impwatch.summary");
 	jw_str_plain(w, "outcome", run_outcome(s->exit_status));
 	ecs_created(r, s);
@@ -769,7 +769,7 @@ static void build_file(struct report *r, const void *arg, enum ecs_detail d)
 	const struct file_stat *fs = p->item;
 	struct jw *w = &r->jw;
 
-	ecs_open(r, summary_time(r, p->s), "event", "file", "access",
+	ecs_open(r, summary_time(p->s), "event", "file", "access",
 		 "impwatch.file");
 	jw_str_plain(w, "outcome", fs->state == FILE_COMPLETE ? "success" :
 				   fs->state == FILE_ERROR ? "failure" : "unknown");
@@ -806,7 +806,7 @@ static void build_input(struct report *r, const void *arg, enum ecs_detail d)
 	const struct run_input *in = p->item;
 	struct jw *w = &r->jw;
 
-	ecs_open(r, summary_time(r, p->s), "event", "file", "access",
+	ecs_open(r, summary_time(p->s), "event", "file", "access",
 		 "impwatch.input");
 	jw_str_plain(w, "outcome", in->sha256[0] ? "success" : "failure");
 	jw_obj_end(w);
@@ -861,7 +861,7 @@ static void ecs_agg_open(struct report *r, const struct ecs_part *p,
 {
 	struct jw *w = &r->jw;
 
-	ecs_open(r, summary_time(r, p->s), "metric", "network", "info",
+	ecs_open(r, summary_time(p->s), "metric", "network", "info",
 		 dataset);
 	jw_obj_end(w);
 	ecs_agg_where(w, proto, port, pkts, bytes);
@@ -931,7 +931,7 @@ static void build_coverage(struct report *r, const void *arg,
 	struct jw *w = &r->jw;
 	uint8_t k;
 
-	ecs_open(r, summary_time(r, p->s), "metric", "network", "info",
+	ecs_open(r, summary_time(p->s), "metric", "network", "info",
 		 "impwatch.coverage");
 	jw_obj_end(w);
 	ecs_observer(r);
@@ -974,7 +974,7 @@ static void build_carrier(struct report *r, const void *arg,
 	(void)d;
 	fmt_ip(&c->src, a);
 	fmt_ip(&c->dst, b);
-	ecs_open(r, summary_time(r, p->s), "metric", "network", "info",
+	ecs_open(r, summary_time(p->s), "metric", "network", "info",
 		 "impwatch.carrier");
 	jw_obj_end(w);
 	jw_obj(w, "source");

@@ -302,6 +302,13 @@ expect empty-packets-html "$bin" -q -o /dev/null --html "$tmp/empty.html" \
 	-r "$tmp/empty.pcap"
 has empty-packets-html-row "$tmp/empty.html" \
 	'^<tr><th>Packets</th><td>none</td></tr>$'
+# With no packet, the ECS summary's events are stamped by the wall clock,
+# as the JSON summary is (they said 1970-01-01, a time of 0).
+"$bin" -q --format ecs -r "$tmp/empty.pcap" >"$tmp/empty.ecs"
+count empty-packets-ecs-time "$tmp/empty.ecs" '^\{"@timestamp":"1970-' 0
+check empty-packets-ecs-summary 0 '^2[0-9]{3}-' jval \
+	'select(.event.dataset == "impwatch.summary") | .["@timestamp"]' \
+	"$tmp/empty.ecs"
 check cid-seed-range 2 "invalid value '65536' for --community-id-seed" "$bin" -q --community-id-seed 65536 -r pcaps/demo.pcap
 # Application detection (nDPI) on the command line.
 check dpi-packets-zero 2 "invalid value '0' for --dpi-packets" "$bin" --dpi-packets 0 -r pcaps/demo.pcap
