@@ -136,7 +136,8 @@ struct run_stats {
 	                                    not "none": some tools stamp
 	                                    every packet 0) */
 	uint64_t first_packet_us;        /* packet time of the capture's first
-	                                    and last packets */
+	                                    and last packets: of those
+	                                    counted in work.packets */
 	uint64_t last_packet_us;
 	uint64_t now_us;                 /* wall clock as the record is made */
 	const struct waivers *waivers;   /* --waivers, with their counts;

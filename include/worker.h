@@ -58,10 +58,13 @@ struct worker_stats {
 	uint64_t dup_frames, dup_checked;   /* SPAN copies left out, of */
 	int last_dlt;                       /* link type of the last frame,
 	                                       -1 before any */
-	bool any_packet;                    /* a packet was taken to a flow */
-	uint64_t first_us, last_us;         /* packet times of the first and
-	                                       the latest of them, when
-	                                       any_packet (0 is a time) */
+	bool any_packet;                    /* a frame was counted in packets
+	                                       (flow or none) */
+	uint64_t first_us, last_us;         /* the earliest and latest of
+	                                       their times (a flow's frame at
+	                                       the clock's, another at its
+	                                       stamp), when any_packet (0 is
+	                                       a time) */
 };
 
 /* Add w's counters into sum. */

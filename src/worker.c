@@ -74,8 +74,8 @@ struct worker {
 	struct worker_out out;          /* where records go */
 	int last_dlt;                   /* of the last frame seen */
 	uint64_t packets, bytes;        /* frames seen, their wire lengths */
-	uint64_t first_us, last_us;     /* packet times of the first frame
-	                                   taken to a flow and the latest */
+	uint64_t first_us, last_us;     /* the span of the frames counted
+	                                   in packets (span_add) */
 	bool any_packet;                /* one was: the two above are set
 	                                   (0 is a time: some tools stamp
 	                                   every frame 0) */
@@ -191,8 +191,29 @@ enum drain_how {
 
 static void drain(struct worker *w, enum drain_how how);
 
+/*
+ * A counted frame's time into the run's span: the span is that of the
+ * packets the summary counts (every frame read that passed the filter,
+ * ARP, malformed frames and SPAN copies included), as capinfos gives a
+ * capture's first and last packet. The earliest and the latest, not the
+ * first and last taken: frames that make no flow are counted as they
+ * are decoded, ahead of the batch's frames still waiting for the clock.
+ */
+static void span_add(struct worker *w, uint64_t ts_us)
+{
+	if (!w->any_packet) {
+		w->any_packet = true;
+		w->first_us = w->last_us = ts_us;
+	} else if (ts_us < w->first_us) {
+		w->first_us = ts_us;
+	} else if (ts_us > w->last_us) {
+		w->last_us = ts_us;
+	}
+}
+
 /* Counting and decoding. False when the frame stops here (malformed, or
-   a held fragment that came through no tunnel). */
+   a held fragment that came through no tunnel): no clock judges its
+   stamp, which is its time in the span. */
 static bool frame_decode(struct worker *w, int dlt, uint64_t ts_us,
 			 const uint8_t *bytes, uint32_t caplen,
 			 uint32_t wire_len, struct packet *p)
@@ -209,7 +230,11 @@ static bool frame_decode(struct worker *w, int dlt, uint64_t ts_us,
 		p->no_inner = 1;
 		return true;
 	}
-	return st == DECODE_OK;
+	if (st != DECODE_OK) {
+		span_add(w, ts_us);
+		return false;
+	}
+	return true;
 }
 
 /* What a stamp did to the clock, done to the flows: a believed jump back
@@ -417,12 +442,7 @@ static void frame_flow(struct worker *w, const struct packet *p,
 	struct flow *f;
 	bool is_new, from_b, finding = false;
 
-	if (!w->any_packet) {
-		w->any_packet = true;
-		w->first_us = w->last_us = p->ts_us;
-	} else if (p->ts_us > w->last_us) {
-		w->last_us = p->ts_us;
-	}
+	span_add(w, p->ts_us);
 	if (w->route.packet) {
 		frame_route(w, p, prep, dlt, bytes, caplen, stamp_us);
 		return;
@@ -494,8 +514,10 @@ void worker_packet(struct worker *w, int dlt, uint64_t ts_us,
 		return;
 	flow_prepare(w->ft, &p, &prep);
 	/* A copy of a frame the SPAN already gave: counted, left out. */
-	if (dedup_is_copy(&w->dedup, &p, flow_prep_ends(&prep)))
+	if (dedup_is_copy(&w->dedup, &p, flow_prep_ends(&prep))) {
+		span_add(w, ts_us);
 		return;
+	}
 	/* The kernel stamped it from the clock worker_tick() reads: it
 	   moves the clock on. A frame that waited in the capture buffer is
 	   older than the last tick: it keeps its stamp and moves nothing
@@ -518,8 +540,10 @@ static void file_frame_now(struct worker *w, int dlt, uint64_t ts_us,
 	if (!frame_decode(w, dlt, ts_us, bytes, caplen, wire_len, &p))
 		return;
 	flow_prepare(w->ft, &p, &prep);
-	if (dedup_is_copy(&w->dedup, &p, flow_prep_ends(&prep)))
+	if (dedup_is_copy(&w->dedup, &p, flow_prep_ends(&prep))) {
+		span_add(w, ts_us);
 		return;
+	}
 	p.ts_us = pclock_packet(&w->clock, ts_us, NULL, 0, false, &what);
 	clock_moved(w, what);
 	frame_flow(w, &p, &prep, dlt, bytes, caplen, ts_us);
@@ -649,8 +673,10 @@ static void drain(struct worker *w, enum drain_how how)
 		uint64_t stamp = it->p.ts_us;
 		enum pclock_what what;
 
-		if (dedup_check(&w->dedup, it->fp, stamp))
+		if (dedup_check(&w->dedup, it->fp, stamp)) {
+			span_add(w, stamp);
 			continue;
+		}
 		/* Most stamps are in step: no need of those ahead. */
 		if (pclock_in_step(&w->clock, stamp)) {
 			frame_flow(w, &it->p, &it->prep, it->dlt, it->bytes,

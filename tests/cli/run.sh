@@ -309,6 +309,104 @@ count empty-packets-ecs-time "$tmp/empty.ecs" '^\{"@timestamp":"1970-' 0
 check empty-packets-ecs-summary 0 '^2[0-9]{3}-' jval \
 	'select(.event.dataset == "impwatch.summary") | .["@timestamp"]' \
 	"$tmp/empty.ecs"
+# The header's span is that of the packets the summary counts beside it:
+# every frame read that passed -f, whether or not it made a flow (ARP,
+# a malformed frame, a SPAN copy), as capinfos and tcpdump count them.
+# A frame the filter left out is not read: a filter that passes nothing
+# leaves no packet and no span. These said "Packets none" beside
+# "packets 2". arp.pcap: two ARP requests at 00:00:01 and 00:00:07.25;
+# bad.pcap: an IPv4 header length of 16 at 00:00:02, a TCP header cut
+# short at 00:00:09; around.pcap: an ARP request at 00:00:00, a SYN to
+# tcp/5222 at 00:00:05, an ARP request at 00:00:10 (2026-01-01).
+python3 - "$tmp/arp.pcap" "$tmp/bad.pcap" "$tmp/around.pcap" <<'PY'
+import struct, sys
+T0 = 1767225600
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+eth = b"\xff\xff\xff\xff\xff\xff" + b"\x02\0\0\0\0\x01"
+def arp(spa, tpa):
+    return eth + b"\x08\x06" + struct.pack("!HHBBH6s4s6s4s", 1, 0x0800,
+        6, 4, 1, b"\x02\0\0\0\0\x01", bytes(spa), b"\0" * 6, bytes(tpa))
+def ip(proto, body, hlen=5):
+    h = struct.pack("!BBHHHBBH4s4s", 0x40 | hlen, 0, 20 + len(body), 1,
+                    0, 64, proto, 0, bytes([192, 0, 2, 1]),
+                    bytes([192, 0, 2, 2]))
+    h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
+    return eth + b"\x08\x00" + h + body
+syn = ip(6, struct.pack("!HHIIBBHHH", 40000, 5222, 1, 0, 5 << 4, 2,
+                        65535, 0, 0))
+a = arp([192, 0, 2, 1], [192, 0, 2, 2])
+def write(name, frames):
+    out = open(name, "wb")
+    out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for t, f in frames:
+        out.write(struct.pack("<IIII", T0 + int(t), int(t * 1e6) % 1000000,
+                              len(f), len(f)) + f)
+    out.close()
+write(sys.argv[1], [(1, a), (7.25, a)])
+write(sys.argv[2], [(2, ip(6, b"", hlen=4)), (9, ip(6, b"\0" * 8))])
+write(sys.argv[3], [(0, a), (5, syn), (10, a)])
+PY
+d=2026-01-01T00:00
+for th in 1 2; do
+	check "span-arp-text-$th" 0 "^Packets      $d:01.000000Z to $d:07.250000Z\$" \
+		"$bin" -q --threads $th -r "$tmp/arp.pcap"
+	check "span-bad-text-$th" 0 "^Packets      $d:02.000000Z to $d:09.000000Z\$" \
+		"$bin" -q --threads $th -r "$tmp/bad.pcap"
+	check "span-around-text-$th" 0 "^Packets      $d:00.000000Z to $d:10.000000Z\$" \
+		"$bin" -q --threads $th -r "$tmp/around.pcap"
+	check "span-filtered-text-$th" 0 '^Packets      none$' \
+		"$bin" -q --threads $th -f tcp -r "$tmp/arp.pcap"
+	# The span's packets, beside it.
+	check "span-arp-count-$th" 0 '^  packets +2$' \
+		"$bin" -q --threads $th -r "$tmp/arp.pcap"
+	"$bin" -q --threads $th --format json -r "$tmp/arp.pcap" >"$tmp/arp.json"
+	check "span-arp-json-$th" 0 "^$d:01.000000Z $d:07.250000Z $d:07.250000Z 2\$" \
+		jval 'select(.type == "summary") |
+		      "\(.first_packet) \(.last_packet) \(.time) \(.packets)"' \
+		"$tmp/arp.json"
+	"$bin" -q --threads $th --format json -r "$tmp/bad.pcap" >"$tmp/bad.json"
+	check "span-bad-json-$th" 0 "^$d:02.000000Z $d:09.000000Z 2\$" \
+		jval 'select(.type == "summary") |
+		      "\(.first_packet) \(.last_packet) \(.packets)"' "$tmp/bad.json"
+	"$bin" -q --threads $th --format json -f tcp -r "$tmp/arp.pcap" \
+		>"$tmp/arpf.json"
+	check "span-filtered-json-$th" 0 '^null null 0$' \
+		jval 'select(.type == "summary") |
+		      "\(.first_packet) \(.last_packet) \(.packets)"' "$tmp/arpf.json"
+	for c in arp bad; do
+		"$bin" -q --threads $th --format ecs -r "$tmp/$c.pcap" \
+			>"$tmp/$c.ecs"
+	done
+	check "span-arp-ecs-$th" 0 "^$d:07.250000Z $d:01.000000Z $d:07.250000Z 6250000000\$" \
+		jval 'select(.event.dataset == "impwatch.summary") |
+		      "\(.["@timestamp"]) \(.event.start) \(.event.end) \(.event.duration)"' \
+		"$tmp/arp.ecs"
+	check "span-bad-ecs-$th" 0 "^$d:02.000000Z $d:09.000000Z 7000000000\$" \
+		jval 'select(.event.dataset == "impwatch.summary") |
+		      "\(.event.start) \(.event.end) \(.event.duration)"' \
+		"$tmp/bad.ecs"
+	"$bin" -q --threads $th --format ecs -f tcp -r "$tmp/arp.pcap" \
+		>"$tmp/arpf.ecs"
+	check "span-filtered-ecs-$th" 0 '^null null null$' \
+		jval 'select(.event.dataset == "impwatch.summary") |
+		      "\(.event.start) \(.event.end) \(.event.duration)"' \
+		"$tmp/arpf.ecs"
+	# The gate is the counts', as before: no flows, or no packets.
+	check "span-arp-validate-$th" 3 '^  no-flows +no flows: none of the 2 packets read made one$' \
+		"$bin" -q --threads $th --validate -r "$tmp/arp.pcap"
+	check "span-bad-validate-$th" 3 '^  no-flows +no flows: none of the 2 packets read made one$' \
+		"$bin" -q --threads $th --validate -r "$tmp/bad.pcap"
+	check "span-filtered-validate-$th" 3 "^  no-packets +no packets: the filter 'tcp' passed none of the 2 records read\$" \
+		"$bin" -q --threads $th --validate -f tcp -r "$tmp/arp.pcap"
+done
+expect span-arp-html "$bin" -q -o /dev/null --html "$tmp/arp.html" \
+	-r "$tmp/arp.pcap"
+has span-arp-html-row "$tmp/arp.html" \
+	"^<tr><th>Packets</th><td>$d:01.000000Z to $d:07.250000Z \\(6\\.2 s\\)</td></tr>\$"
 check cid-seed-range 2 "invalid value '65536' for --community-id-seed" "$bin" -q --community-id-seed 65536 -r pcaps/demo.pcap
 # Application detection (nDPI) on the command line.
 check dpi-packets-zero 2 "invalid value '0' for --dpi-packets" "$bin" --dpi-packets 0 -r pcaps/demo.pcap
