@@ -131,7 +131,8 @@ void acl_free(struct acl *a);
  * first call on, acl_build() writes only the rows marked. -1 with
  * "NAME:LINE: reason" and the line on err for a line that is not a JSON
  * object or a flow record missing a field, "NAME: no records" for input
- * with no line but blanks; nothing is kept of that file.
+ * with no line but blanks, "NAME: cannot read: REASON" (textfile.h's
+ * words) for a read that fails; nothing is kept of that file.
  */
 int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err);
 

@@ -12,6 +12,7 @@
 #include "acl.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,11 +122,13 @@ static const char *parse_flow(json_t *o, struct rec *r, char *why, size_t n)
  * The next line of in into *buf (grown as needed, NUL-terminated, line
  * end kept), its length in *len: 1, or 0 at the end. -1 for a line
  * longer than ACL_RECORD_MAX, found as soon as that much is read (the
- * buffer never passes twice the bound), -2 out of memory or a read error,
- * -3 for a NUL byte, the last one read: a byte at a time, since fgets()
- * cannot say where a NUL is, and a file of them (/dev/zero) stops there.
+ * buffer never passes twice the bound), -2 out of memory, -3 for a NUL
+ * byte, the last one read: a byte at a time, since fgets() cannot say
+ * where a NUL is, and a file of them (/dev/zero) stops there. -4 for a
+ * read error, its errno in *read_errno.
  */
-static int read_line(FILE *in, char **buf, size_t *cap, size_t *len)
+static int read_line(FILE *in, char **buf, size_t *cap, size_t *len,
+		     int *read_errno)
 {
 	int ch;
 
@@ -149,7 +152,11 @@ static int read_line(FILE *in, char **buf, size_t *cap, size_t *len)
 		if (*len > ACL_RECORD_MAX)
 			return -1;
 	}
-	return ferror(in) ? -2 : *len > 0;
+	if (ferror(in)) {
+		*read_errno = errno;
+		return -4;
+	}
+	return *len > 0;
 }
 
 /* Strip the line end; false for a line of blanks only. */
@@ -173,7 +180,7 @@ int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err)
 	char *line = NULL, why[128];
 	size_t cap = 0, len, i;
 	uint32_t lineno = 0;
-	int rc = -1, got;
+	int rc = -1, got, read_errno = 0;
 	bool any = false;
 
 	memset(&st, 0, sizeof(st));
@@ -181,7 +188,7 @@ int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err)
 		tfile_error(err, name, "out of memory");
 		return -1;
 	}
-	while ((got = read_line(in, &line, &cap, &len)) != 0) {
+	while ((got = read_line(in, &line, &cap, &len, &read_errno)) != 0) {
 		struct tstr shown;
 		json_error_t je;
 		json_t *o, *type;
@@ -191,8 +198,14 @@ int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err)
 		int why_none;
 
 		lineno++;
+		/* In textfile_read()'s words, as every loader says it. */
+		if (got == -4) {
+			tfile_error(err, name, "cannot read: %s",
+				    strerror(read_errno));
+			goto out;
+		}
 		if (got == -2) {
-			tfile_error(err, name, "cannot read (or out of memory)");
+			tfile_error(err, name, "out of memory");
 			goto out;
 		}
 		if (got == -1) {

@@ -191,6 +191,12 @@ fi
 check observed-unreadable 2 "^$tmp/unreadable\\.json: cannot open: Permission denied\$" \
 	$as_user "$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/unreadable.json"
 chmod 700 "$tmp"
+# A read that fails is said as every loader says it, with its reason
+# (it said "cannot read (or out of memory)"): standard input opened on
+# a directory opens, and its first read fails with EISDIR.
+check observed-read-error 2 '^-: cannot read: Is a directory$' \
+	sh -c "\"\$1\" acl --hosts tests/hosts/site.hosts --observed - <\"\$2\"" \
+	sh "$bin" "$tmp"
 # Records come through a pipe as well as from a file.
 check observed-pipe 0 '^# Observed: 18 flow records in 1 file, 9 documented: 9$' \
 	sh -c "cat \"$tmp/roles.json\" | \"$bin\" acl --hosts tests/hosts/site.hosts --observed /dev/stdin"
