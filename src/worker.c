@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asan.h"
 #include "classify.h"
 #include "dedup.h"
 #include "frag.h"
@@ -15,35 +16,21 @@
 #include "pclock.h"
 
 /*
- * The arena under AddressSanitizer: each frame's copy is readable alone,
- * followed by ARENA_REDZONE bytes that are not, as a malloc'd block of
- * its length would be: a read past a frame's caplen (the decoder's, the
- * duplicate check's) is an ASan report, not a quiet read of the next
- * frame's bytes. Copies start on ASan's 8-byte granule, so that each
- * end is exact. Without ASan a copy takes its caplen bytes and nothing
- * is marked.
+ * The arena under AddressSanitizer (asan.h): each frame's copy is
+ * readable alone, followed by ASAN_REDZONE bytes that are not, as a
+ * malloc'd block of its length would be: a read past a frame's caplen
+ * (the decoder's, the duplicate check's) is an ASan report, not a quiet
+ * read of the next frame's bytes. Copies start on ASan's 8-byte granule,
+ * so that each end is exact. Without ASan a copy takes its caplen bytes
+ * and nothing is marked.
  */
-#if defined(__SANITIZE_ADDRESS__)
-#define ARENA_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ARENA_ASAN 1
-#endif
-#endif
-
-#ifdef ARENA_ASAN
-#include <sanitizer/asan_interface.h>
-#define ARENA_REDZONE 16
-#define arena_poison(p, n) ASAN_POISON_MEMORY_REGION(p, n)
-#define arena_unpoison(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#ifdef IMPWATCH_ASAN
 /* The arena bytes a copy of caplen bytes takes. */
 static inline size_t arena_take(uint32_t caplen)
 {
-	return (((size_t)caplen + 7) & ~(size_t)7) + ARENA_REDZONE;
+	return (((size_t)caplen + 7) & ~(size_t)7) + ASAN_REDZONE;
 }
 #else
-#define arena_poison(p, n) ((void)(p), (void)(n))
-#define arena_unpoison(p, n) ((void)(p), (void)(n))
 static inline size_t arena_take(uint32_t caplen)
 {
 	return caplen;
@@ -162,7 +149,7 @@ struct worker *worker_new_share(const struct engine *e,
 	w->arena = malloc(PIPE_ARENA);
 	if (!w->queue || !w->arena)
 		goto oom;
-	arena_poison(w->arena, PIPE_ARENA);
+	asan_poison(w->arena, PIPE_ARENA);
 	return w;
 oom:
 	/* The run's --max-flows, not this worker's share of it. */
@@ -588,9 +575,9 @@ void worker_queue(struct worker *w, int dlt, uint64_t ts_us,
 			drain(w, DRAIN_ALL);
 		/* The frame's caplen bytes, as libpcap gave them: every
 		   read of the copy goes through the decoder's cursor. */
-		arena_unpoison(w->arena + w->arena_used, caplen);
+		asan_unpoison(w->arena + w->arena_used, caplen);
 		memcpy(w->arena + w->arena_used, bytes, caplen);
-		arena_poison(w->arena + w->arena_used + caplen, take - caplen);
+		asan_poison(w->arena + w->arena_used + caplen, take - caplen);
 		bytes = w->arena + w->arena_used;
 	}
 	it = &w->queue[w->queued];
@@ -630,14 +617,14 @@ static void keep_back(struct worker *w, size_t from)
 	memmove(w->queue, w->queue + from, n * sizeof(*w->queue));
 	w->queued = n;
 	if (start == w->arena_used) {
-		arena_poison(w->arena, w->arena_used);
+		asan_poison(w->arena, w->arena_used);
 		w->arena_used = 0;
 		return;
 	}
 	/* The red zones move too: the copies are marked again after. */
-	arena_unpoison(w->arena, w->arena_used);
+	asan_unpoison(w->arena, w->arena_used);
 	memmove(w->arena, w->arena + start, w->arena_used - start);
-	arena_poison(w->arena, w->arena_used);
+	asan_poison(w->arena, w->arena_used);
 	w->arena_used -= start;
 	for (i = 0; i < n; i++) {
 		struct pipe_item *it = &w->queue[i];
@@ -645,7 +632,7 @@ static void keep_back(struct worker *w, size_t from)
 		/* Pointers into the arena move with the bytes. */
 		if (it->bytes) {
 			it->bytes -= start;
-			arena_unpoison(it->bytes, it->caplen);
+			asan_unpoison(it->bytes, it->caplen);
 		}
 		if (it->p.l3)
 			it->p.l3 -= start;
@@ -840,7 +827,7 @@ void worker_free(struct worker *w)
 	dedup_free(&w->dedup);
 	free(w->queue);
 	if (w->arena)
-		arena_unpoison(w->arena, PIPE_ARENA);
+		asan_unpoison(w->arena, PIPE_ARENA);
 	free(w->arena);
 	free(w);
 }

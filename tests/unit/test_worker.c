@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "asan.h"   /* built with ASan: what it marks can be asked */
 #include "config.h"
 #include "dpi.h"
 #include "flow.h"
@@ -19,18 +20,6 @@
 #include "engine.h"
 #include "options.h"
 #include "worker.h"
-
-/* Built with AddressSanitizer: what it marks can be asked. */
-#if defined(__SANITIZE_ADDRESS__)
-#define TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TEST_ASAN 1
-#endif
-#endif
-#ifdef TEST_ASAN
-#include <sanitizer/asan_interface.h>
-#endif
 
 #define T0 1767225600000000ULL   /* 2026-01-01T00:00:00Z */
 #define DLT_ETHER 1
@@ -79,7 +68,7 @@ static void on_frame(void *ctx, const struct frame_record *fr)
 
 	r->frames++;
 	r->frame_bytes += fr->caplen;
-#ifdef TEST_ASAN
+#ifdef IMPWATCH_ASAN
 	if (r->check_fence &&
 	    (__asan_region_is_poisoned((void *)(uintptr_t)fr->bytes,
 				       fr->caplen) ||
@@ -566,7 +555,7 @@ static void test_records_out(void **state)
  */
 static void test_arena_fences(void **state)
 {
-#ifdef TEST_ASAN
+#ifdef IMPWATCH_ASAN
 	struct limits lim;
 	struct run r;
 	uint8_t b[128];
