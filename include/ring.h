@@ -20,6 +20,17 @@
  * sees it asleep. Both the flag and the position are sequentially
  * consistent, so one of the two always sees the other: no wake-up is lost.
  * A sleep also ends after RING_SLEEP_MS, whatever happens.
+ *
+ * Under AddressSanitizer (asan.h) each message is fenced as a malloc'd
+ * block of its length would be: the len bytes reserve asked for are
+ * readable, the ASAN_REDZONE bytes or more after them, up to the next
+ * message, are not (a pad's bytes after its header neither), and the
+ * rest of the buffer not until it is reserved. So a frame a message
+ * ends with (the pipeline's packets and evidence) is read past by no
+ * one: a read beyond it is a report, not a quiet read of the message
+ * after it. The producer sets the marks as it reserves, on space the
+ * consumer has released; the consumer reads only what it was given.
+ * Without ASan a message takes its length rounded to 8, nothing marked.
  */
 #ifndef IMPWATCH_RING_H
 #define IMPWATCH_RING_H
@@ -29,13 +40,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "asan.h"
+
 /* Cache line: the two sides' positions live on lines of their own, so
    that one writing its own does not take the other's from its cache. */
 #define RING_LINE 64
 
 /* The header in front of every message. */
 struct ring_msg {
-	uint32_t len;       /* header included, a multiple of 8 */
+	uint32_t len;       /* header included, a multiple of 8 (with
+	                       the red zone under ASan: ring_span()) */
 	uint32_t type;      /* the user's; RING_PAD is the ring's */
 };
 #define RING_PAD 0xffffffffu
@@ -113,23 +127,41 @@ void waiter_sleep(struct waiter *w, bool (*ready)(void *ctx), void *ctx);
 /* Wake w's thread if it sleeps or is about to. */
 void waiter_wake(struct waiter *w);
 
-/* Inline: the reader reserves and commits once a packet. Messages start
-   on 8-byte boundaries, their fields read in place. */
+/* The bytes a message of len takes: messages start on 8-byte
+   boundaries, their fields read in place; under ASan its red zone
+   follows. */
+static inline uint32_t ring_span(uint32_t len)
+{
+	return ((len + 7u) & ~7u) + ASAN_REDZONE;
+}
+
+/* The message at m of len bytes, taking span: its header set and, under
+   ASan, its len bytes readable and the rest not, whatever they were
+   before (a message of a round before, its red zone). */
+static inline struct ring_msg *ring_lay(void *at, uint32_t len,
+					uint32_t span, uint32_t type)
+{
+	struct ring_msg *m = (struct ring_msg *)at;
+
+	asan_unpoison(m, len);
+	asan_poison((uint8_t *)m + len, span - len);
+	m->len = span;
+	m->type = type;
+	return m;
+}
+
+/* Inline: the reader reserves and commits once a packet. */
 static inline struct ring_msg *ring_reserve(struct ring *q, uint32_t len,
 					    uint32_t type)
 {
 	size_t at = (size_t)(q->w & (q->size - 1));
-	struct ring_msg *m;
+	uint32_t span = ring_span(len);
 
-	len = (len + 7u) & ~7u;
 	/* Before the end, in the room last seen: no pad, no load. */
-	if (len > q->size - at || len > q->size - (q->w - q->tail_seen) ||
-	    len > q->size / 2)
+	if (span > q->size - at || span > q->size - (q->w - q->tail_seen) ||
+	    span > q->size / 2)
 		return ring_reserve_slow(q, len, type);
-	m = (struct ring_msg *)(void *)(q->buf + at);
-	m->len = len;
-	m->type = type;
-	return m;
+	return ring_lay(q->buf + at, len, span, type);
 }
 
 static inline void ring_commit(struct ring *q, struct ring_msg *m)

@@ -50,7 +50,9 @@ enum out_type { OUT_FLOW, OUT_TEXT, OUT_ALERT, OUT_FRAME, OUT_STATS, OUT_DONE };
  *   IP_ERSPAN  the outermost ERSPAN II/III layer with a session id,
  *              which the flow records (flow.c) (struct tun_layer)
  *   IP_BYTES   the frame, for a worker that reads it: a struct in_bytes,
- *              then its caplen bytes
+ *              then its caplen bytes, last: under ASan the ring fences
+ *              a message's end (ring.h), so a read past the frame (by
+ *              nDPI, the TLS check, the evidence) is a report
  */
 struct in_packet {
 	struct ring_msg h;
@@ -89,6 +91,7 @@ struct out_text {
 	uint32_t len;
 };
 
+/* An evidence frame: its caplen bytes after it, fenced as IP_BYTES. */
 struct out_frame {
 	struct ring_msg h;
 	uint64_t ts_us;

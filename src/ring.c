@@ -21,19 +21,19 @@ int ring_init(struct ring *q, size_t size)
 	q->r = q->head_seen = q->fetched = 0;
 	q->size = size;
 	q->buf = aligned_alloc(RING_LINE, size);
-	return q->buf ? 0 : -1;
+	if (!q->buf)
+		return -1;
+	/* Under ASan: nothing is read before it is reserved. */
+	asan_poison(q->buf, size);
+	return 0;
 }
 
 void ring_free(struct ring *q)
 {
+	if (q->buf)
+		asan_unpoison(q->buf, q->size);
 	free(q->buf);
 	q->buf = NULL;
-}
-
-/* Messages start on 8-byte boundaries: their fields are read in place. */
-static uint32_t round8(uint32_t n)
-{
-	return (n + 7u) & ~7u;
 }
 
 /* Bytes from the producer's position to the end of the buffer. */
@@ -42,40 +42,39 @@ static size_t to_end(const struct ring *q)
 	return q->size - (size_t)(q->w & (q->size - 1));
 }
 
-/* The bytes a message of len takes from the producer's position: with
-   the pad in front of it when it does not fit before the end. */
-static uint64_t needs(const struct ring *q, uint32_t len)
+/* The bytes a message taking span (ring_span()) takes from the
+   producer's position: with the pad in front of it when it does not fit
+   before the end. */
+static uint64_t needs(const struct ring *q, uint32_t span)
 {
-	return to_end(q) < len ? to_end(q) + len : len;
+	return to_end(q) < span ? to_end(q) + span : span;
 }
 
 bool ring_has_room(struct ring *q, uint32_t len)
 {
-	len = round8(len);
-	if (q->size - (q->w - q->tail_seen) >= needs(q, len))
+	uint32_t span = ring_span(len);
+
+	if (q->size - (q->w - q->tail_seen) >= needs(q, span))
 		return true;
 	q->tail_seen = atomic_load_explicit(&q->tail, memory_order_acquire);
-	return q->size - (q->w - q->tail_seen) >= needs(q, len);
+	return q->size - (q->w - q->tail_seen) >= needs(q, span);
 }
 
 struct ring_msg *ring_reserve_slow(struct ring *q, uint32_t len,
 				   uint32_t type)
 {
+	uint32_t span = ring_span(len);
 	struct ring_msg *m;
 
-	len = round8(len);
-	if (len > q->size / 2 || !ring_has_room(q, len))
+	if (span > q->size / 2 || !ring_has_room(q, len))
 		return NULL;
-	if (to_end(q) < len) {
-		m = (struct ring_msg *)(q->buf + (q->w & (q->size - 1)));
-		m->len = (uint32_t)to_end(q);
-		m->type = RING_PAD;
+	if (to_end(q) < span) {
+		/* The pad: its header alone is read. */
+		m = ring_lay(q->buf + (q->w & (q->size - 1)),
+			     sizeof(*m), (uint32_t)to_end(q), RING_PAD);
 		q->w += m->len;
 	}
-	m = (struct ring_msg *)(q->buf + (q->w & (q->size - 1)));
-	m->len = len;
-	m->type = type;
-	return m;
+	return ring_lay(q->buf + (q->w & (q->size - 1)), len, span, type);
 }
 
 void ring_publish(struct ring *q)

@@ -2,8 +2,11 @@
  * test_ring.c: the single-producer single-consumer ring, on one thread:
  * what the producer publishes the consumer reads in order, across the
  * buffer's end; what either side asks of memory ahead stays on its own
- * side of the ring.
+ * side of the ring. Under AddressSanitizer, also with a producer and two
+ * consumers on threads of their own: each message is fenced.
  */
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "asan.h"   /* built with ASan: what it marks can be asked */
 #include "ring.h"
 
 #define SIZE 4096u
@@ -131,6 +135,11 @@ static void test_fetch_bounds(void **state)
 	ring_free(&q);
 }
 
+/* Payload bytes of a message that takes 5 lines in every build, ASan's
+   red zone included: the consumer's tail stays on a line's start. */
+#define FIVE_LINES (5u * RING_LINE - (uint32_t)sizeof(struct msg) - \
+		    ASAN_REDZONE)
+
 /* What the producer asks for ahead of its writes: never a line the
    consumer may still read, at most lines lines a call, each line once. */
 static void test_claim_bounds(void **state)
@@ -145,7 +154,7 @@ static void test_claim_bounds(void **state)
 	ring_claim(&q, 2 * SIZE, 1000);
 	/* The whole ring is free, no more. */
 	assert_int_equal(q.claimed, SIZE);
-	while (put(&q, n, 300))
+	while (put(&q, n, FIVE_LINES))
 		n++;
 	ring_publish(&q);
 	take(&q, 0);
@@ -154,11 +163,149 @@ static void test_claim_bounds(void **state)
 	   still hold is asked for. */
 	ring_claim(&q, SIZE, 1000);
 	assert_true(q.claimed <= q.tail_seen + SIZE);
-	assert_true(ring_has_room(&q, sizeof(struct msg) + 300));
+	assert_true(ring_has_room(&q, sizeof(struct msg) + FIVE_LINES));
 	ring_claim(&q, SIZE, 1000);
 	assert_true(q.claimed <= q.tail_seen + SIZE);
 	assert_true(q.claimed > SIZE);
 	ring_free(&q);
+}
+
+#ifdef IMPWATCH_ASAN
+/* A frame at a message's end, as the pipeline sends its packets: its
+   caplen bytes (seq's low byte) follow the header. */
+struct fmsg {
+	struct ring_msg h;
+	uint32_t seq;
+	uint32_t caplen;
+};
+
+/* Frames of every length modulo 8, from 0 to 499 bytes. */
+static uint32_t frame_len(uint32_t seq)
+{
+	return (seq * 37u) % 500u;
+}
+
+static bool put_frame(struct ring *q, uint32_t seq)
+{
+	uint32_t caplen = frame_len(seq);
+	struct fmsg *m = (struct fmsg *)(void *)
+		ring_reserve(q, (uint32_t)sizeof(*m) + caplen, 1);
+
+	if (!m)
+		return false;
+	m->seq = seq;
+	m->caplen = caplen;
+	memset(m + 1, (int)(seq & 0xff), caplen);
+	ring_commit(q, &m->h);
+	return true;
+}
+
+/* The message and its frame readable, whole; the byte after the frame
+   not: a read past the frame's end is a report. */
+static bool fenced(const struct fmsg *m)
+{
+	const uint8_t *b = (const uint8_t *)(m + 1);
+
+	return !__asan_region_is_poisoned((void *)(uintptr_t)m,
+					  sizeof(*m) + m->caplen) &&
+	       __asan_address_is_poisoned(b + m->caplen);
+}
+
+/* One consumer: its ring, and what it found. */
+struct side {
+	struct ring q;
+	uint32_t n;                 /* messages to take */
+	uint32_t wrong;             /* out of order, or not whole */
+	uint32_t unfenced;
+	uint32_t mod8;              /* the frame lengths modulo 8 seen */
+};
+
+/* Take side->n messages, checking each, releasing every 8. */
+static void *consume(void *arg)
+{
+	struct side *s = arg;
+	const struct fmsg *m;
+	uint32_t seq = 0, i;
+
+	while (seq < s->n) {
+		m = (const struct fmsg *)(const void *)ring_peek(&s->q);
+		if (!m) {
+			ring_release(&s->q);
+			sched_yield();
+			continue;
+		}
+		if (!fenced(m))
+			s->unfenced++;
+		if (m->seq != seq || m->caplen != frame_len(seq))
+			s->wrong++;
+		for (i = 0; i < m->caplen && m->seq == seq; i++)
+			if (((const uint8_t *)(m + 1))[i] != (seq & 0xff))
+				s->wrong++;
+		s->mod8 |= 1u << (m->caplen % 8);
+		ring_consume(&s->q, &m->h);
+		if (++seq % 8 == 0)
+			ring_release(&s->q);
+	}
+	ring_release(&s->q);
+	return NULL;
+}
+#endif
+
+/*
+ * Under AddressSanitizer each message is fenced as a malloc'd block of
+ * its length would be: its bytes readable, the byte after them not, so
+ * that a read past a frame at a message's end (nDPI's, the evidence
+ * writer's, on a flow worker) is a report, not a quiet read of the next
+ * message. A producer and two consumers on threads of their own, as a
+ * reader and two flow workers: frames of every length modulo 8, each
+ * ring filled and wrapped round many times, so that space is reused
+ * after a release and messages follow a pad. Without ASan there is
+ * nothing to ask: skipped.
+ */
+static void test_fences(void **state)
+{
+#ifdef IMPWATCH_ASAN
+	struct side s[2];
+	pthread_t th[2];
+	uint32_t seq[2] = { 0, 0 }, k, i;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		memset(&s[k], 0, sizeof(s[k]));
+		assert_int_equal(ring_init(&s[k].q, SIZE), 0);
+		s[k].n = 3000;
+	}
+	for (k = 0; k < 2; k++)
+		assert_int_equal(pthread_create(&th[k], NULL, consume,
+						&s[k]), 0);
+	for (i = 0; i < 2 * 3000; i++) {
+		k = (i / 3) % 2;
+		while (!put_frame(&s[k].q, seq[k])) {
+			ring_publish(&s[k].q);
+			sched_yield();
+		}
+		seq[k]++;
+		if (i % 8 == 0) {
+			ring_publish(&s[0].q);
+			ring_publish(&s[1].q);
+		}
+	}
+	for (k = 0; k < 2; k++) {
+		ring_publish(&s[k].q);
+		assert_int_equal(pthread_join(th[k], NULL), 0);
+		ring_free(&s[k].q);
+	}
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(s[k].wrong, 0);
+		assert_int_equal(s[k].unfenced, 0);
+		assert_int_equal(s[k].mod8, 0xff);
+		/* Round the buffer many times. */
+		assert_true(s[k].q.w > 100 * SIZE);
+	}
+#else
+	(void)state;
+	skip();
+#endif
 }
 
 int main(void)
@@ -168,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_fetch_bounds),
 		cmocka_unit_test(test_claim_bounds),
+		cmocka_unit_test(test_fences),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
