@@ -94,7 +94,8 @@ void ring_publish(struct ring *q);
 /* Producer: the free bytes from the next write on, up to bytes of them,
    asked of memory to be written, at most lines lines a call (those
    asked for already are not asked again): the consumer read them last,
-   on another core. A hint only. */
+   on another core. Never the line the consumer's next message begins
+   in. A hint only. */
 static inline void ring_claim(struct ring *q, size_t bytes, unsigned lines);
 /* Producer: whether len bytes could be reserved now (reads the tail). */
 bool ring_has_room(struct ring *q, uint32_t len);
@@ -219,9 +220,10 @@ static inline void ring_claim(struct ring *q, size_t bytes, unsigned lines)
 {
 	uint64_t end = q->w + bytes;
 
-	/* Not the lines the consumer may still read. */
+	/* Not the lines the consumer may still read: nor the one its next
+	   message begins in, though the bytes before that are free. */
 	if (end > q->tail_seen + q->size)
-		end = q->tail_seen + q->size;
+		end = (q->tail_seen + q->size) & ~(uint64_t)(RING_LINE - 1);
 	ring_ask_ahead(q, &q->claimed, q->w, end, lines, true);
 }
 

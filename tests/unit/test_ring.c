@@ -170,6 +170,35 @@ static void test_claim_bounds(void **state)
 	ring_free(&q);
 }
 
+/* Messages that end inside a cache line: the line where the consumer's
+   next message begins is the consumer's, though the part of it before
+   that message is free. The producer's claim stops at the line before
+   it (a claim for writing takes the line from the consumer's cache). */
+static void test_claim_not_consumer_line(void **state)
+{
+	struct ring q;
+	uint32_t n = 0, i;
+
+	(void)state;
+	assert_int_equal(ring_init(&q, SIZE), 0);
+	/* 40 bytes a message (more under ASan: ring_span()), until the
+	   ring is full. */
+	while (put(&q, n, 40 - (uint32_t)sizeof(struct msg)))
+		n++;
+	ring_publish(&q);
+	/* Three taken (120 bytes, 168 under ASan): the consumer's next
+	   message starts inside a line. */
+	for (i = 0; i < 3; i++)
+		take(&q, i);
+	ring_release(&q);
+	assert_true(ring_has_room(&q, 40));
+	assert_int_equal(q.tail_seen, 3 * ring_span(40));
+	assert_int_not_equal(q.tail_seen % RING_LINE, 0);
+	ring_claim(&q, SIZE, 1000);
+	assert_true(q.claimed <= (q.tail_seen + SIZE) / RING_LINE * RING_LINE);
+	ring_free(&q);
+}
+
 #ifdef IMPWATCH_ASAN
 /* A frame at a message's end, as the pipeline sends its packets: its
    caplen bytes (seq's low byte) follow the header. */
@@ -315,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_fetch_bounds),
 		cmocka_unit_test(test_claim_bounds),
+		cmocka_unit_test(test_claim_not_consumer_line),
 		cmocka_unit_test(test_fences),
 	};
 
