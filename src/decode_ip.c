@@ -46,8 +46,9 @@
  * next-header and length bytes; len is the length field (8-byte units).
  * Leaves *dst alone when the header says nothing usable. The sender
  * writes that address, and the packet goes to another host first:
- * counted (ipv6-source-routed), as a gate with an inventory cannot pass
- * on the roles of a host the packet was not sent to (judge.c).
+ * counted (ipv6-source-routed), as a gate cannot pass on what the
+ * flow's addresses decide (roles, localhost only, a tunnel's trust)
+ * when the packet was not sent there (judge.c).
  */
 static void route_final_dst(struct dctx *x, struct cursor *h, uint8_t len,
 			    struct ip_addr *dst)

@@ -166,30 +166,32 @@ static void judge_cut(const struct run_stats *s, struct gate *g)
 }
 
 /*
- * With an inventory, roles are judged on the flow's two ends. An IPv6
- * packet with a routing header, or an IPv4 packet with a loose or strict
+ * A packet with an IPv6 routing header, or an IPv4 loose or strict
  * source route, is keyed on the final destination the route names
  * (decode_ip.c): its sender wrote that address, and the packet went
- * first to the host in its destination field, whose roles nobody
- * judged (a host no role allows, reached with a route naming an IM&P
- * node, would pass). Without an inventory the port is the verdict, and
- * the route does not change it.
+ * first to the host in its destination field, which no verdict judged.
+ * Ports stay, but what a flow's addresses decide may not hold: roles
+ * (a host no role allows, reached with a route naming an IM&P node),
+ * localhost only (a forged 127.0.0.1 whose route ends at 127.0.0.1
+ * looks as if it never left its host) and a tunnel's trust (a route
+ * ending at a declared collector). With or without an inventory, then.
  */
-static void judge_routed(const struct run_stats *s, struct gate *g,
-			 const struct options *o)
+static void judge_routed(const struct run_stats *s, struct gate *g)
 {
 	uint64_t n = s->work.decode_err[DERR_IPV6_ROUTED] +
 		     s->work.decode_err[DERR_IPV4_ROUTED];
 	bool one = n == 1;
 
-	if (n && o->hosts)
+	if (n)
 		gate_inconclusive(g, GR_SOURCE_ROUTED, "%llu packet%s "
 				  "source-routed: keyed on the final destination "
 				  "%s route names (an IPv6 routing header, "
 				  "IPv4's LSRR or SSRR), %s went first to "
-				  "another host, whose roles were not judged",
+				  "another host, and what %s addresses decide "
+				  "(roles, localhost only, tunnels) may not hold",
 				  (unsigned long long)n, one ? " was" : "s were",
-				  one ? "its" : "their", one ? "it" : "they");
+				  one ? "its" : "their", one ? "it" : "they",
+				  one ? "its flow's" : "their flows'");
 }
 
 /* The reasons, in the gate's order. */
@@ -243,7 +245,7 @@ void judge_reasons(struct run_stats *s, struct gate *g,
 			    (unsigned long long)s->work.dup_checked, o->health_dup);
 	judge_room(s, g, o);
 	judge_cut(s, g);
-	judge_routed(s, g, o);
+	judge_routed(s, g);
 	if (!s->live)
 		return;
 	/* A dropped packet can hide a flow: by default any drop is poor. */

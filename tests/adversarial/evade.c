@@ -26,6 +26,11 @@
  *            5222, sent to 203.0.113.66 with a loose source route
  *            (RFC 791, option 131, one address left) whose last
  *            address is 192.0.2.10; the answers come from 192.0.2.10
+ *   lsrr-lo  a session from 127.0.0.1 (forged) to 127.0.0.1:5049 (SIP's
+ *            internal port, localhost only), its packets sent to
+ *            192.0.2.10 with a loose source route whose last address
+ *            is 127.0.0.1: keyed on where the route ends, the session
+ *            never left the host
  *   lead-synack  no SSH: opaque bytes over IPv4 (nDPI names nothing),
  *            from 198.51.100.7's port 5060 (SIP's) to 4444, with
  *            a SYN-ACK from there first, its checksum wrong (the
@@ -364,7 +369,7 @@ static void session(const struct how *h, const uint8_t *c, const uint8_t *s,
 static int usage(void)
 {
 	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt | tags N | "
-		"srh | lsrr | lead-synack | lead-ack | lead-syn | lead-tls | "
+		"srh | lsrr | lsrr-lo | lead-synack | lead-ack | lead-syn | lead-tls | "
 		"synfrag | evict N | fragvxlan | erspancopy | tuncopy\n");
 	return 2;
 }
@@ -374,6 +379,7 @@ int main(int argc, char **argv)
 	static const uint8_t c4[4] = { 198, 51, 100, 7 };
 	static const uint8_t s4[4] = { 192, 0, 2, 10 };
 	static const uint8_t e4[4] = { 203, 0, 113, 66 };
+	static const uint8_t lo4[4] = { 127, 0, 0, 1 };
 	static const uint8_t c6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 };
 	static const uint8_t e6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x66 };
 	static const uint8_t k6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 7 };
@@ -421,6 +427,8 @@ int main(int argc, char **argv)
 		evil.hop = e6;
 	else if (strcmp(argv[a], "lsrr") == 0)
 		evil = (struct how){ .family = 4, .hop = e4 };
+	else if (strcmp(argv[a], "lsrr-lo") == 0)
+		evil = (struct how){ .family = 4, .hop = s4 };
 	else if (strcmp(argv[a], "lead-synack") == 0)
 		evil.family = 4, lead = F_SYN | F_ACK;
 	else if (strcmp(argv[a], "lead-ack") == 0)
@@ -454,6 +462,9 @@ int main(int argc, char **argv)
 		sip_datagram(c4, s4, NULL, false);
 		sip_datagram(c4, s4, &gre, wrap == 3);
 		session(&plain4, c4, s4, 51001, 5222, "<stream:stream to='imp'>");
+	} else if (evil.hop == s4) {
+		session(&evil, lo4, lo4, 40000, 5049,
+			"OPTIONS sip:imp SIP/2.0\r\n\r\n");
 	} else if (evil.hop && evil.family == 4) {
 		session(&evil, c4, s4, 40000, 5222, "\x93\x11\xfe\x02 opaque");
 	} else if (evil.hop) {

@@ -294,26 +294,26 @@ static void test_flows_pushed_out(void **state)
 	assert_int_equal(gate_status(&r.g, true, true), EXIT_INCONCLUSIVE);
 }
 
-/* Source-routed packets (IPv6 and IPv4): only an inventory's roles are
-   in doubt, findings or not. */
+/* Source-routed packets (IPv6 and IPv4): the verdicts on their flows'
+   addresses are in doubt, findings or not. */
 static void test_source_routed(void **state)
 {
 	struct run r;
 
 	(void)state;
+	/* Without an inventory too: a route that ends at 127.0.0.1 makes a
+	   flow to a host look as if it never left it (localhost only), one
+	   that ends at a declared collector makes a tunnel trusted. */
 	run_init(&r);
 	r.s.work.decode_err[DERR_IPV6_ROUTED] = 1;
-	judge(&r);
-	assert_false(gate_has(&r.g, GR_SOURCE_ROUTED));
-
-	r.o.hosts = "site.hosts";
 	judge(&r);
 	assert_true(gate_has(&r.g, GR_SOURCE_ROUTED));
 	assert_string_equal(r.g.why[GR_SOURCE_ROUTED], "1 packet was "
 			    "source-routed: keyed on the final destination its "
 			    "route names (an IPv6 routing header, IPv4's LSRR "
-			    "or SSRR), it went first to another host, whose "
-			    "roles were not judged");
+			    "or SSRR), it went first to another host, and what "
+			    "its flow's addresses decide (roles, localhost "
+			    "only, tunnels) may not hold");
 	assert_int_equal(gate_status(&r.g, true, true), EXIT_INCONCLUSIVE);
 
 	/* IPv4's source routes count with IPv6's. */
@@ -327,9 +327,9 @@ static void test_source_routed(void **state)
 			    "source-routed: keyed on the final destination "
 			    "their route names (an IPv6 routing header, IPv4's "
 			    "LSRR or SSRR), they went first to another host, "
-			    "whose roles were not judged");
+			    "and what their flows' addresses decide (roles, "
+			    "localhost only, tunnels) may not hold");
 	run_init(&r);
-	r.o.hosts = "site.hosts";
 	r.s.work.decode_err[DERR_IPV4_ROUTED] = 1;
 	judge(&r);
 	assert_true(gate_has(&r.g, GR_SOURCE_ROUTED));
