@@ -200,44 +200,23 @@ static void test_claim_not_consumer_line(void **state)
 }
 
 #ifdef IMPWATCH_ASAN
-/* A frame at a message's end, as the pipeline sends its packets: its
-   caplen bytes (seq's low byte) follow the header. */
-struct fmsg {
-	struct ring_msg h;
-	uint32_t seq;
-	uint32_t caplen;
-};
-
-/* Frames of every length modulo 8, from 0 to 499 bytes. */
+/* A frame at a message's end, as the pipeline sends its packets: put()
+   writes a message whose len payload bytes are the frame. Frames of
+   every length modulo 8, from 0 to 499 bytes. */
 static uint32_t frame_len(uint32_t seq)
 {
 	return (seq * 37u) % 500u;
 }
 
-static bool put_frame(struct ring *q, uint32_t seq)
-{
-	uint32_t caplen = frame_len(seq);
-	struct fmsg *m = (struct fmsg *)(void *)
-		ring_reserve(q, (uint32_t)sizeof(*m) + caplen, 1);
-
-	if (!m)
-		return false;
-	m->seq = seq;
-	m->caplen = caplen;
-	memset(m + 1, (int)(seq & 0xff), caplen);
-	ring_commit(q, &m->h);
-	return true;
-}
-
 /* The message and its frame readable, whole; the byte after the frame
    not: a read past the frame's end is a report. */
-static bool fenced(const struct fmsg *m)
+static bool fenced(const struct msg *m)
 {
 	const uint8_t *b = (const uint8_t *)(m + 1);
 
 	return !__asan_region_is_poisoned((void *)(uintptr_t)m,
-					  sizeof(*m) + m->caplen) &&
-	       __asan_address_is_poisoned(b + m->caplen);
+					  sizeof(*m) + m->len) &&
+	       __asan_address_is_poisoned(b + m->len);
 }
 
 /* One consumer: its ring, and what it found. */
@@ -253,11 +232,11 @@ struct side {
 static void *consume(void *arg)
 {
 	struct side *s = arg;
-	const struct fmsg *m;
+	const struct msg *m;
 	uint32_t seq = 0, i;
 
 	while (seq < s->n) {
-		m = (const struct fmsg *)(const void *)ring_peek(&s->q);
+		m = (const struct msg *)(const void *)ring_peek(&s->q);
 		if (!m) {
 			ring_release(&s->q);
 			sched_yield();
@@ -265,12 +244,12 @@ static void *consume(void *arg)
 		}
 		if (!fenced(m))
 			s->unfenced++;
-		if (m->seq != seq || m->caplen != frame_len(seq))
+		if (m->seq != seq || m->len != frame_len(seq))
 			s->wrong++;
-		for (i = 0; i < m->caplen && m->seq == seq; i++)
+		for (i = 0; i < m->len && m->seq == seq; i++)
 			if (((const uint8_t *)(m + 1))[i] != (seq & 0xff))
 				s->wrong++;
-		s->mod8 |= 1u << (m->caplen % 8);
+		s->mod8 |= 1u << (m->len % 8);
 		ring_consume(&s->q, &m->h);
 		if (++seq % 8 == 0)
 			ring_release(&s->q);
@@ -309,7 +288,7 @@ static void test_fences(void **state)
 						&s[k]), 0);
 	for (i = 0; i < 2 * 3000; i++) {
 		k = (i / 3) % 2;
-		while (!put_frame(&s[k].q, seq[k])) {
+		while (!put(&s[k].q, seq[k], frame_len(seq[k]))) {
 			ring_publish(&s[k].q);
 			sched_yield();
 		}
