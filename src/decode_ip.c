@@ -88,21 +88,24 @@ static void route_final_dst(struct dctx *x, struct cursor *h, uint8_t len,
 /*
  * IPv4's loose or strict source route with hops left names the packet's
  * real destination, as an IPv6 routing header does (route_final_dst()):
- * the last address of the route (Wireshark shows it as ip.dst), which
+ * the last hop of the route (Wireshark shows it as ip.dst), which
  * keys the flow (it replaces *dst), and the packet is counted
  * (ipv4-source-routed), for the same reason. o holds the header's
  * options. A route is type, length, pointer (1-based, from the option's
  * start, at the next address; past the last one the route is done and
- * the destination field final), then 4-byte addresses. The walk stops
- * at the end of the list or at a length that does not fit: the options
- * are otherwise not read, and a bad one changes nothing.
+ * the destination field final), then 4-byte addresses. Hops are read
+ * where the receiver reads them, at the pointer and 4 bytes on, on the
+ * 4-byte grid or not (Linux, BSD): read on the grid, a pointer of 7
+ * reaches a host whose address the grid does not hold. A route done,
+ * or one ending where the packet is sent, does not end the walk: a
+ * second route may have hops left (BSD follows it). The walk stops at
+ * the end of the list or at a length that does not fit.
  */
 static void route4_final_dst(struct dctx *x, struct cursor o,
 			     uint8_t dst[4])
 {
 	struct cursor r;
 	uint8_t type, len, ptr, final[4];
-	size_t n;
 
 	while (cur_u8(&o, &type) && type != IPOPT_EOL) {
 		if (type == IPOPT_NOP)
@@ -111,13 +114,12 @@ static void route4_final_dst(struct dctx *x, struct cursor o,
 			return;
 		if (type != IPOPT_LSRR && type != IPOPT_SSRR)
 			continue;
-		/* Pointer, then n whole addresses; one left at the pointer. */
-		if (len < 7 || !cur_u8(&r, &ptr) || ptr < 4 || ptr + 3u > len)
-			return;
-		n = (len - 3u) / 4;
-		if (!cur_skip(&r, (n - 1) * 4) || !cur_copy(&r, final, 4) ||
-		    memcmp(final, dst, 4) == 0)
-			return;
+		/* A whole hop at the pointer; the last is 4k bytes on. */
+		if (!cur_u8(&r, &ptr) || ptr < 4 || ptr + 3u > len)
+			continue;
+		if (!cur_skip(&r, ptr - 4u + (len - ptr - 3u) / 4 * 4) ||
+		    !cur_copy(&r, final, 4) || memcmp(final, dst, 4) == 0)
+			continue;
 		x->d->err[DERR_IPV4_ROUTED]++;
 		memcpy(dst, final, 4);
 		return;

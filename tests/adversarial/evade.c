@@ -31,6 +31,14 @@
  *            192.0.2.10 with a loose source route whose last address
  *            is 127.0.0.1: keyed on where the route ends, the session
  *            never left the host
+ *   lsrr-odd no SSH: opaque bytes from 198.51.100.7 to 192.0.2.10:5222
+ *            whose loose source route's pointer is off the 4-byte
+ *            grid (7, length 10): its bytes from the pointer, where
+ *            Linux and BSD read the next hop, are 10.0.113.66; the
+ *            address at the grid's last slot is 192.0.2.10, the
+ *            destination field
+ *   lsrr-two the same with two routes, the first done (its pointer
+ *            past its end), the second with 203.0.113.66 left
  *   lead-synack  no SSH: opaque bytes over IPv4 (nDPI names nothing),
  *            from 198.51.100.7's port 5060 (SIP's) to 4444, with
  *            a SYN-ACK from there first, its checksum wrong (the
@@ -90,6 +98,8 @@ struct how {
 	                           route naming the destination last: IPv6,
 	                           a segment routing header; IPv4, a loose
 	                           source route */
+	int route;              /* IPv4, to the destination: 1, lsrr-odd's
+	                           route; 2, lsrr-two's */
 };
 
 static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 1 };
@@ -211,7 +221,20 @@ static void segment(const struct how *h, const struct ipends *e,
 		eth_hdr(&f, mac_b, mac_a, h->tags ? ET_VLAN : ET_IPV4);
 		for (i = 0; i < h->tags; i++)
 			vlan_tag(&f, 0, i + 1 < h->tags ? ET_VLAN : ET_IPV4);
-		if (h->hop && memcmp(e->dst, h->hop, 4) != 0 && sport > dport) {
+		if (h->route && sport > dport) {
+			/* Ends with an end of the list (and its padding). */
+			const uint8_t odd[12] = { 131, 10, 7, e->dst[0],
+				e->dst[1], e->dst[2], e->dst[3], 0, 113, 66 };
+			const uint8_t two[16] = { 131, 7, 8, e->src[0],
+				e->src[1], e->src[2], e->src[3], 131, 7, 4,
+				203, 0, 113, 66 };
+
+			ip4_hdr(&f, e, P_TCP, 64,
+				(unsigned)(now_us / 1000) & 0xffff, 0,
+				h->route == 1 ? odd : two,
+				h->route == 1 ? sizeof odd : sizeof two, l4len);
+		} else if (h->hop && memcmp(e->dst, h->hop, 4) != 0 &&
+			   sport > dport) {
 			/* LSRR, one address left, then an end of the list;
 			   the checksum's pseudo-header has the final
 			   destination. */
@@ -369,7 +392,7 @@ static void session(const struct how *h, const uint8_t *c, const uint8_t *s,
 static int usage(void)
 {
 	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt | tags N | "
-		"srh | lsrr | lsrr-lo | lead-synack | lead-ack | lead-syn | lead-tls | "
+		"srh | lsrr | lsrr-lo | lsrr-odd | lsrr-two | lead-synack | lead-ack | lead-syn | lead-tls | "
 		"synfrag | evict N | fragvxlan | erspancopy | tuncopy\n");
 	return 2;
 }
@@ -429,6 +452,10 @@ int main(int argc, char **argv)
 		evil = (struct how){ .family = 4, .hop = e4 };
 	else if (strcmp(argv[a], "lsrr-lo") == 0)
 		evil = (struct how){ .family = 4, .hop = s4 };
+	else if (strcmp(argv[a], "lsrr-odd") == 0)
+		evil = (struct how){ .family = 4, .route = 1 };
+	else if (strcmp(argv[a], "lsrr-two") == 0)
+		evil = (struct how){ .family = 4, .route = 2 };
 	else if (strcmp(argv[a], "lead-synack") == 0)
 		evil.family = 4, lead = F_SYN | F_ACK;
 	else if (strcmp(argv[a], "lead-ack") == 0)
@@ -465,7 +492,7 @@ int main(int argc, char **argv)
 	} else if (evil.hop == s4) {
 		session(&evil, lo4, lo4, 40000, 5049,
 			"OPTIONS sip:imp SIP/2.0\r\n\r\n");
-	} else if (evil.hop && evil.family == 4) {
+	} else if ((evil.hop || evil.route) && evil.family == 4) {
 		session(&evil, c4, s4, 40000, 5222, "\x93\x11\xfe\x02 opaque");
 	} else if (evil.hop) {
 		session(&evil, k6, s6, 40000, 5222, "\x93\x11\xfe\x02 opaque");

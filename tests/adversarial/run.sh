@@ -797,6 +797,23 @@ for t in 1 2; do
 		--threads "$t" -r "$tmp/lsrr-lo.pcap"
 done
 
+# A route is read where the receiver reads it. Linux and BSD take the
+# next hop at the pointer, 4 bytes at a time, whether or not it is on
+# the 4-byte grid: a pointer of 7 in a route of length 10 sends the
+# packet to the bytes at 7 (10.0.113.66), while the grid's last slot
+# holds the destination field (192.0.2.10), which once read as the
+# route's end said nothing was routed: PASS. And a route already done
+# does not end the walk: a second one with a hop left sends the packet
+# on (BSD follows it; Linux drops the packet).
+for c in odd two; do
+	"$tmp/evade" "lsrr-$c" >"$tmp/lsrr-$c.pcap"
+	for t in 1 2; do
+		check "lsrr-$c-t$t" 3 'source-routed: ' "$bin" -q --validate \
+			--threads "$t" --hosts "$tmp/srh.hosts" \
+			-r "$tmp/lsrr-$c.pcap"
+	done
+done
+
 # A snap length that cuts a frame before its transport header is whole
 # leaves its flow unknown: IPv6 TCP at 64 bytes (tcpdump's -s 64), IPv4
 # with 40 bytes of options at 64, a destination options header that

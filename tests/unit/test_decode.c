@@ -2390,6 +2390,12 @@ static void test_ipv4_source_route_final_dst(void **state)
 		{ { 7, 7, 4, 10, 0, 0, 88, 1, 1, 1, 1, 1 }, hop },
 		/* A length under 2 ends the walk. */
 		{ { 68, 1, 131, 7, 4, 10, 0, 0, 88, 1, 1, 1 }, hop },
+		/* A pointer off the 4-byte grid: the hop is read at it,
+		   not at the grid's slot (which holds the destination). */
+		{ { 131, 10, 7, 10, 0, 0, 77, 0, 0, 88, 1, 1 },
+		  A4(77, 0, 0, 88) },
+		/* A route done, then one with a hop left. */
+		{ { 131, 3, 4, 131, 7, 4, 10, 0, 0, 88, 1, 1 }, mid },
 	};
 	size_t i;
 
