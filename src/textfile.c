@@ -64,38 +64,47 @@ static const char *file_kind(mode_t m)
 	return "an unknown kind of file";
 }
 
+/*
+ * path opened for reading with flags added (O_NONBLOCK: a FIFO's open
+ * would otherwise wait for a writer), and what was opened looked at
+ * through the descriptor, so nothing can swap the file in between: a
+ * regular file, or a FIFO when fifo_ok. The descriptor, or -1 said.
+ */
+static int open_kind(const char *path, int flags, bool fifo_ok, FILE *err)
+{
+	struct stat sb;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+
+	if (fd < 0 || fstat(fd, &sb) != 0) {
+		tfile_error(err, path, "cannot open: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode) && !(fifo_ok && S_ISFIFO(sb.st_mode))) {
+		tfile_error(err, path, "not a regular file (%s)",
+			    file_kind(sb.st_mode));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int textfile_read(const char *path, size_t max, const char *what, char **bufp,
 		  size_t *lenp, FILE *err)
 {
-	struct stat sb;
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	int fd, fl;
 
 	*bufp = NULL;
 	*lenp = 0;
-	/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
-	   writer, forever. What was opened is then looked at through the
-	   descriptor, so nothing can swap the file in between. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		tfile_error(err, path, "cannot open: %s", strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &sb) != 0) {
-		tfile_error(err, path, "cannot open: %s", strerror(errno));
-		close(fd);
-		return -1;
-	}
 	/* A FIFO or a socket would block or end early, a device would be
 	   read to the size limit (/dev/zero) or hold anything: a file a
 	   person wrote is a regular file. */
-	if (!S_ISREG(sb.st_mode)) {
-		tfile_error(err, path, "not a regular file (%s)",
-			    file_kind(sb.st_mode));
-		close(fd);
+	fd = open_kind(path, O_NONBLOCK, false, err);
+	if (fd < 0)
 		return -1;
-	}
 	/* Reads of a regular file do not block anyway; the read loop below
 	   is written for a blocking descriptor, so it gets one. */
 	fl = fcntl(fd, F_GETFL);
@@ -157,24 +166,14 @@ fail:
 
 FILE *textfile_open_stream(const char *path, FILE *err)
 {
-	struct stat sb;
 	FILE *f;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0 || fstat(fd, &sb) != 0) {
-		tfile_error(err, path, "cannot open: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
 	/* A directory reads as an error, a device as anything: what a
-	   person names as records is a file or a pipe. */
-	if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode)) {
-		tfile_error(err, path, "not a regular file (%s)",
-			    file_kind(sb.st_mode));
-		close(fd);
+	   person names as records is a file or a pipe (whose open waits
+	   for its writer). */
+	int fd = open_kind(path, 0, true, err);
+
+	if (fd < 0)
 		return NULL;
-	}
 	f = fdopen(fd, "r");
 	if (!f) {
 		tfile_error(err, path, "cannot open: %s", strerror(errno));
