@@ -48,7 +48,11 @@
  * writes that address, and the packet goes to another host first:
  * counted (ipv6-source-routed), as a gate cannot pass on what the
  * flow's addresses decide (roles, localhost only, a tunnel's trust)
- * when the packet was not sent there (judge.c).
+ * when the packet was not sent there (judge.c). A type not read here
+ * (RPL's 3, an experimental one) with segments left is counted too:
+ * a receiver that forwards it (Linux drops it by default) sends the
+ * packet where it says, which is not guessed; its destination field
+ * keys it. With none left a header is ignored (RFC 8200 section 4.4).
  */
 static void route_final_dst(struct dctx *x, struct cursor *h, uint8_t len,
 			    struct ip_addr *dst)
@@ -69,6 +73,7 @@ static void route_final_dst(struct dctx *x, struct cursor *h, uint8_t len,
 		at = 0;              /* the only one, or segment list[0] */
 		break;
 	default:
+		x->d->err[DERR_IPV6_ROUTED]++;
 		return;
 	}
 	if (!cur_skip(h, at) || !cur_copy(h, a.b, sizeof a.b) ||

@@ -167,14 +167,15 @@ static void judge_cut(const struct run_stats *s, struct gate *g)
 
 /*
  * A packet with an IPv6 routing header, or an IPv4 loose or strict
- * source route, is keyed on the final destination the route names
- * (decode_ip.c): its sender wrote that address, and the packet went
- * first to the host in its destination field, which no verdict judged.
- * Ports stay, but what a flow's addresses decide may not hold: roles
- * (a host no role allows, reached with a route naming an IM&P node),
- * localhost only (a forged 127.0.0.1 whose route ends at 127.0.0.1
- * looks as if it never left its host) and a tunnel's trust (a route
- * ending at a declared collector). With or without an inventory, then.
+ * source route, with hops left goes to hosts its flow does not name
+ * (decode_ip.c): the one in its destination field when the flow is
+ * keyed on the final destination the route names, wherever a receiver
+ * sends it when its type is unknown. No verdict judged those. Ports
+ * stay, but what a flow's addresses decide may not hold: roles (a host
+ * no role allows, reached with a route naming an IM&P node), localhost
+ * only (a forged 127.0.0.1 whose route ends at 127.0.0.1 looks as if it
+ * never left its host) and a tunnel's trust (a route ending at a
+ * declared collector). With or without an inventory, then.
  */
 static void judge_routed(const struct run_stats *s, struct gate *g)
 {
@@ -184,13 +185,14 @@ static void judge_routed(const struct run_stats *s, struct gate *g)
 
 	if (n)
 		gate_inconclusive(g, GR_SOURCE_ROUTED, "%llu packet%s "
-				  "source-routed: keyed on the final destination "
-				  "%s route names (an IPv6 routing header, "
-				  "IPv4's LSRR or SSRR), %s went first to "
-				  "another host, and what %s addresses decide "
-				  "(roles, localhost only, tunnels) may not hold",
-				  (unsigned long long)n, one ? " was" : "s were",
-				  one ? "its" : "their", one ? "it" : "they",
+				  "source-routed (an IPv6 routing header, "
+				  "IPv4's LSRR or SSRR, with hops left): %s "
+				  "went to %s %s do%s not name, and what %s "
+				  "addresses decide (roles, localhost only, "
+				  "tunnels) may not hold", (unsigned long long)n,
+				  one ? " was" : "s were", one ? "it" : "they",
+				  one ? "a host its" : "hosts their",
+				  one ? "flow" : "flows", one ? "es" : "",
 				  one ? "its flow's" : "their flows'");
 }
 

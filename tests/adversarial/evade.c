@@ -39,6 +39,12 @@
  *            destination field
  *   lsrr-two the same with two routes, the first done (its pointer
  *            past its end), the second with 203.0.113.66 left
+ *   rh3      no SSH: opaque bytes from 2001:db8:1::7 to
+ *            2001:db8::10:5222 with a routing header of RPL's type 3
+ *            (RFC 6554, no address compressed, segments left 1) naming
+ *            2001:db8::66: impwatch does not read the type, a
+ *            receiver that forwards it (Linux drops it by default)
+ *            sends the packet there
  *   lead-synack  no SSH: opaque bytes over IPv4 (nDPI names nothing),
  *            from 198.51.100.7's port 5060 (SIP's) to 4444, with
  *            a SYN-ACK from there first, its checksum wrong (the
@@ -100,6 +106,10 @@ struct how {
 	                           source route */
 	int route;              /* IPv4, to the destination: 1, lsrr-odd's
 	                           route; 2, lsrr-two's */
+	const uint8_t *via;     /* IPv6, sent to the destination with a
+	                           routing header of rtype naming this
+	                           address, segments left 1 */
+	unsigned rtype;
 };
 
 static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 1 };
@@ -250,6 +260,18 @@ static void segment(const struct how *h, const struct ipends *e,
 				(unsigned)(now_us / 1000) & 0xffff, 0,
 				h->v4opt ? v4opt : NULL, h->v4opt, l4len);
 		}
+	} else if (h->via && sport > dport) {
+		/* Sent to the destination; the checksum's pseudo-header
+		   has it too, as impwatch cannot say where the route
+		   ends. CmprI and CmprE 0: no address compressed. */
+		eth_hdr(&f, mac_b, mac_a, ET_IPV6);
+		ip6_hdr(&f, e, P_RH, 24 + l4len);
+		put8(&f, P_TCP);
+		put8(&f, 2);
+		put8(&f, h->rtype);
+		put8(&f, 1);
+		putzero(&f, 4);
+		putmem(&f, h->via, 16);
 	} else if (h->hop && memcmp(e->dst, h->hop, 16) != 0 &&
 		   sport > dport) {
 		/* Type 4, one segment (24 bytes), segments left 1; the
@@ -392,8 +414,9 @@ static void session(const struct how *h, const uint8_t *c, const uint8_t *s,
 static int usage(void)
 {
 	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt | tags N | "
-		"srh | lsrr | lsrr-lo | lsrr-odd | lsrr-two | lead-synack | lead-ack | lead-syn | lead-tls | "
-		"synfrag | evict N | fragvxlan | erspancopy | tuncopy\n");
+		"srh | lsrr | lsrr-lo | lsrr-odd | lsrr-two | rh3 | "
+		"lead-synack | lead-ack | lead-syn | "
+		"lead-tls | synfrag | evict N | fragvxlan | erspancopy | tuncopy\n");
 	return 2;
 }
 
@@ -456,6 +479,8 @@ int main(int argc, char **argv)
 		evil = (struct how){ .family = 4, .route = 1 };
 	else if (strcmp(argv[a], "lsrr-two") == 0)
 		evil = (struct how){ .family = 4, .route = 2 };
+	else if (strcmp(argv[a], "rh3") == 0)
+		evil.via = e6, evil.rtype = 3;
 	else if (strcmp(argv[a], "lead-synack") == 0)
 		evil.family = 4, lead = F_SYN | F_ACK;
 	else if (strcmp(argv[a], "lead-ack") == 0)
@@ -494,7 +519,7 @@ int main(int argc, char **argv)
 			"OPTIONS sip:imp SIP/2.0\r\n\r\n");
 	} else if ((evil.hop || evil.route) && evil.family == 4) {
 		session(&evil, c4, s4, 40000, 5222, "\x93\x11\xfe\x02 opaque");
-	} else if (evil.hop) {
+	} else if (evil.hop || evil.via) {
 		session(&evil, k6, s6, 40000, 5222, "\x93\x11\xfe\x02 opaque");
 	} else if (frag_syn) {
 		session(&evil, c4, e4, 5060, 4444, "\x93\x11\xfe\x02 opaque");

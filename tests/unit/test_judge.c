@@ -309,11 +309,11 @@ static void test_source_routed(void **state)
 	judge(&r);
 	assert_true(gate_has(&r.g, GR_SOURCE_ROUTED));
 	assert_string_equal(r.g.why[GR_SOURCE_ROUTED], "1 packet was "
-			    "source-routed: keyed on the final destination its "
-			    "route names (an IPv6 routing header, IPv4's LSRR "
-			    "or SSRR), it went first to another host, and what "
-			    "its flow's addresses decide (roles, localhost "
-			    "only, tunnels) may not hold");
+			    "source-routed (an IPv6 routing header, IPv4's "
+			    "LSRR or SSRR, with hops left): it went to a host "
+			    "its flow does not name, and what its flow's "
+			    "addresses decide (roles, localhost only, "
+			    "tunnels) may not hold");
 	assert_int_equal(gate_status(&r.g, true, true), EXIT_INCONCLUSIVE);
 
 	/* IPv4's source routes count with IPv6's. */
@@ -324,11 +324,11 @@ static void test_source_routed(void **state)
 	judge(&r);
 	assert_true(gate_has(&r.g, GR_SOURCE_ROUTED));
 	assert_string_equal(r.g.why[GR_SOURCE_ROUTED], "3 packets were "
-			    "source-routed: keyed on the final destination "
-			    "their route names (an IPv6 routing header, IPv4's "
-			    "LSRR or SSRR), they went first to another host, "
-			    "and what their flows' addresses decide (roles, "
-			    "localhost only, tunnels) may not hold");
+			    "source-routed (an IPv6 routing header, IPv4's "
+			    "LSRR or SSRR, with hops left): they went to "
+			    "hosts their flows do not name, and what their "
+			    "flows' addresses decide (roles, localhost only, "
+			    "tunnels) may not hold");
 	run_init(&r);
 	r.s.work.decode_err[DERR_IPV4_ROUTED] = 1;
 	judge(&r);
