@@ -40,30 +40,29 @@
 #define RH_SRH   4
 
 /*
- * A routing header with segments left names the packet's real destination:
- * the flow is keyed on it, so a source-routed packet is the same flow at
- * every hop (as Zeek and Wireshark key it). h holds the header after its
+ * Whether a routing header sends its packet on: true with segments left
+ * (with none, RFC 8200 section 4.4 has it ignored), whatever its type
+ * and wherever it ends, as a gate cannot pass on what the flow's
+ * addresses decide (roles, localhost only, a tunnel's trust) when the
+ * packet goes where they do not say (judge.c). A route that ends where
+ * the packet is sent visits its other hops first; one of a type not
+ * read here (RPL's 3) goes where a receiver that forwards it sends it.
+ * The types that name the final destination (0, 2, 4) key the flow on
+ * it (*dst), so a source-routed packet is the same flow at every hop
+ * (as Zeek and Wireshark key it); others leave *dst alone, as a header
+ * too short for its address does. h holds the header after its
  * next-header and length bytes; len is the length field (8-byte units).
- * Leaves *dst alone when the header says nothing usable. The sender
- * writes that address, and the packet goes to another host first:
- * counted (ipv6-source-routed), as a gate cannot pass on what the
- * flow's addresses decide (roles, localhost only, a tunnel's trust)
- * when the packet was not sent there (judge.c). A type not read here
- * (RPL's 3, an experimental one) with segments left is counted too:
- * a receiver that forwards it (Linux drops it by default) sends the
- * packet where it says, which is not guessed; its destination field
- * keys it. With none left a header is ignored (RFC 8200 section 4.4).
  */
-static void route_final_dst(struct dctx *x, struct cursor *h, uint8_t len,
+static bool route_final_dst(struct cursor *h, uint8_t len,
 			    struct ip_addr *dst)
 {
 	uint8_t type, left;
 	size_t n = len / 2, at;
-	struct ip_addr a;
 
-	if (!cur_u8(h, &type) || !cur_u8(h, &left) || !cur_skip(h, 4) ||
-	    left == 0 || n == 0)
-		return;
+	if (!cur_u8(h, &type) || !cur_u8(h, &left) || left == 0)
+		return false;
+	if (!cur_skip(h, 4) || n == 0)
+		return true;
 	switch (type) {
 	case RH_TYPE0:
 		at = (n - 1) * 16;   /* the last address listed */
@@ -73,14 +72,11 @@ static void route_final_dst(struct dctx *x, struct cursor *h, uint8_t len,
 		at = 0;              /* the only one, or segment list[0] */
 		break;
 	default:
-		x->d->err[DERR_IPV6_ROUTED]++;
-		return;
+		return true;
 	}
-	if (!cur_skip(h, at) || !cur_copy(h, a.b, sizeof a.b) ||
-	    memcmp(a.b, dst->b, sizeof a.b) == 0)
-		return;
-	x->d->err[DERR_IPV6_ROUTED]++;
-	*dst = a;
+	if (cur_skip(h, at))
+		(void)cur_copy(h, dst->b, sizeof dst->b);
+	return true;
 }
 
 /* IPv4 options (RFC 791 section 3.1): end of list, no operation, and
@@ -91,44 +87,49 @@ static void route_final_dst(struct dctx *x, struct cursor *h, uint8_t len,
 #define IPOPT_SSRR  137
 
 /*
- * IPv4's loose or strict source route with hops left names the packet's
- * real destination, as an IPv6 routing header does (route_final_dst()):
- * the last hop of the route (Wireshark shows it as ip.dst), which
- * keys the flow (it replaces *dst), and the packet is counted
- * (ipv4-source-routed), for the same reason. o holds the header's
- * options. A route is type, length, pointer (1-based, from the option's
- * start, at the next address; past the last one the route is done and
- * the destination field final), then 4-byte addresses. Hops are read
- * where the receiver reads them, at the pointer and 4 bytes on, on the
- * 4-byte grid or not (Linux, BSD): read on the grid, a pointer of 7
- * reaches a host whose address the grid does not hold. A route done,
- * or one ending where the packet is sent, does not end the walk: a
- * second route may have hops left (BSD follows it). The walk stops at
- * the end of the list or at a length that does not fit.
+ * IPv4's loose or strict source route with hops left sends the packet
+ * on, as an IPv6 routing header does (route_final_dst()): counted
+ * (ipv4-source-routed) once, wherever the route ends (one ending where
+ * the packet is sent visits its hops first). Its last hop (Wireshark
+ * shows it as ip.dst) is the real destination and keys the flow (it
+ * replaces *dst). o holds the header's options. A route is type,
+ * length, pointer (1-based, from the option's start, at the next
+ * address; past the last one the route is done and the destination
+ * field final), then 4-byte addresses. Hops are read where the receiver
+ * reads them, at the pointer and 4 bytes on, on the 4-byte grid or not
+ * (Linux, BSD): read on the grid, a pointer of 7 reaches a host whose
+ * address the grid does not hold. A route done, or one ending where the
+ * packet is sent, does not end the walk: a second route may have hops
+ * left and end elsewhere (BSD follows it), which keys the flow. The
+ * walk stops there, at the end of the list or at a length that does
+ * not fit.
  */
 static void route4_final_dst(struct dctx *x, struct cursor o,
 			     uint8_t dst[4])
 {
 	struct cursor r;
 	uint8_t type, len, ptr, final[4];
+	bool routed = false;
 
 	while (cur_u8(&o, &type) && type != IPOPT_EOL) {
 		if (type == IPOPT_NOP)
 			continue;
 		if (!cur_u8(&o, &len) || len < 2 || !cur_sub(&o, len - 2u, &r))
-			return;
+			break;
 		if (type != IPOPT_LSRR && type != IPOPT_SSRR)
 			continue;
 		/* A whole hop at the pointer; the last is 4k bytes on. */
 		if (!cur_u8(&r, &ptr) || ptr < 4 || ptr + 3u > len)
 			continue;
+		routed = true;
 		if (!cur_skip(&r, ptr - 4u + (len - ptr - 3u) / 4 * 4) ||
 		    !cur_copy(&r, final, 4) || memcmp(final, dst, 4) == 0)
 			continue;
-		x->d->err[DERR_IPV4_ROUTED]++;
 		memcpy(dst, final, 4);
-		return;
+		break;
 	}
+	if (routed)
+		x->d->err[DERR_IPV4_ROUTED]++;
 }
 
 /* ::ffff:a.b.c.d (RFC 4291 section 2.5.5.2). */
@@ -435,7 +436,7 @@ enum decode_status decode_ipv6(struct dctx *x, struct cursor *c)
 	uint8_t nh, next, len;
 	size_t size, taken, datalen;
 	unsigned n;
-	bool first;
+	bool first, routed = false;
 	enum decode_status st;
 
 	/* RFC 8200 section 3: version/class/flow label 4, payload length
@@ -525,8 +526,14 @@ enum decode_status decode_ipv6(struct dctx *x, struct cursor *c)
 			p->ext_opaque = 1;
 		if (!cur_sub(c, size - 2, &ext))
 			return derr(x, DERR_IPV6_EXT_TRUNC);
-		if (nh == IP6_ROUTING)
-			route_final_dst(x, &ext, len, &p->dst);
+		/* Counted once a packet, however many headers route it;
+		   each one's final destination keys it in turn, as each
+		   takes over when the one before is done. */
+		if (nh == IP6_ROUTING && route_final_dst(&ext, len, &p->dst) &&
+		    !routed) {
+			x->d->err[DERR_IPV6_ROUTED]++;
+			routed = true;
+		}
 		nh = next;
 	}
 }

@@ -169,13 +169,14 @@ static void judge_cut(const struct run_stats *s, struct gate *g)
  * A packet with an IPv6 routing header, or an IPv4 loose or strict
  * source route, with hops left goes to hosts its flow does not name
  * (decode_ip.c): the one in its destination field when the flow is
- * keyed on the final destination the route names, wherever a receiver
- * sends it when its type is unknown. No verdict judged those. Ports
- * stay, but what a flow's addresses decide may not hold: roles (a host
- * no role allows, reached with a route naming an IM&P node), localhost
- * only (a forged 127.0.0.1 whose route ends at 127.0.0.1 looks as if it
- * never left its host) and a tunnel's trust (a route ending at a
- * declared collector). With or without an inventory, then.
+ * keyed on the final destination the route names, the route's hops
+ * when it ends where the packet was sent, wherever a receiver sends it
+ * when its type is unknown. No verdict judged those. Ports stay, but
+ * what a flow's addresses decide may not hold: roles (a host no role
+ * allows, reached with a route naming an IM&P node), localhost only (a
+ * forged 127.0.0.1 whose route ends at 127.0.0.1 looks as if it never
+ * left its host) and a tunnel's trust (a route ending at a declared
+ * collector). With or without an inventory, then.
  */
 static void judge_routed(const struct run_stats *s, struct gate *g)
 {

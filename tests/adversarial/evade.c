@@ -39,9 +39,15 @@
  *            destination field
  *   lsrr-two the same with two routes, the first done (its pointer
  *            past its end), the second with 203.0.113.66 left
- *   rh3      no SSH: opaque bytes from 2001:db8:1::7 to
- *            2001:db8::10:5222 with a routing header of RPL's type 3
- *            (RFC 6554, no address compressed, segments left 1) naming
+ *   lsrr-back no SSH: opaque bytes from 198.51.100.7 to 192.0.2.10:5222
+ *            with a loose source route through 203.0.113.66 and back
+ *            to 192.0.2.10: the route ends where the packet is sent,
+ *            and its receiver sends it on to 203.0.113.66 first
+ *   srh-back the same over IPv6, from 2001:db8:1::7 to 2001:db8::10,
+ *            a segment routing header (segments 2001:db8::10 and
+ *            2001:db8::66, segments left 2) through 2001:db8::66
+ *   rh3      the same with a routing header of RPL's type 3 (RFC
+ *            6554, no address compressed, segments left 1) naming
  *            2001:db8::66: impwatch does not read the type, a
  *            receiver that forwards it (Linux drops it by default)
  *            sends the packet there
@@ -106,10 +112,14 @@ struct how {
 	                           source route */
 	int route;              /* IPv4, to the destination: 1, lsrr-odd's
 	                           route; 2, lsrr-two's */
-	const uint8_t *via;     /* IPv6, sent to the destination with a
-	                           routing header of rtype naming this
-	                           address, segments left 1 */
-	unsigned rtype;
+	const uint8_t *via;     /* sent to the destination, with a route
+	                           through this address first: IPv4, a
+	                           loose source route back to the
+	                           destination; IPv6, a routing header of
+	                           rtype */
+	unsigned rtype;         /* 4: segments the destination and via,
+	                           segments left 2; other types, via alone,
+	                           segments left 1 */
 };
 
 static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 1 };
@@ -243,6 +253,14 @@ static void segment(const struct how *h, const struct ipends *e,
 				(unsigned)(now_us / 1000) & 0xffff, 0,
 				h->route == 1 ? odd : two,
 				h->route == 1 ? sizeof odd : sizeof two, l4len);
+		} else if (h->via && sport > dport) {
+			const uint8_t lsrr[12] = { 131, 11, 4, h->via[0],
+				h->via[1], h->via[2], h->via[3], e->dst[0],
+				e->dst[1], e->dst[2], e->dst[3], 0 };
+
+			ip4_hdr(&f, e, P_TCP, 64,
+				(unsigned)(now_us / 1000) & 0xffff, 0, lsrr,
+				sizeof lsrr, l4len);
 		} else if (h->hop && memcmp(e->dst, h->hop, 4) != 0 &&
 			   sport > dport) {
 			/* LSRR, one address left, then an end of the list;
@@ -261,16 +279,23 @@ static void segment(const struct how *h, const struct ipends *e,
 				h->v4opt ? v4opt : NULL, h->v4opt, l4len);
 		}
 	} else if (h->via && sport > dport) {
-		/* Sent to the destination; the checksum's pseudo-header
-		   has it too, as impwatch cannot say where the route
-		   ends. CmprI and CmprE 0: no address compressed. */
+		/* Sent to the destination, where a type 4 route ends
+		   (segment list[0]; RFC 8754 4.1.1 lets the first segment
+		   be left out), as the checksum's pseudo-header has it;
+		   where another type's ends impwatch cannot say. */
+		unsigned two = h->rtype == 4;
+
 		eth_hdr(&f, mac_b, mac_a, ET_IPV6);
-		ip6_hdr(&f, e, P_RH, 24 + l4len);
+		ip6_hdr(&f, e, P_RH, 8 + 16 * (1 + two) + l4len);
 		put8(&f, P_TCP);
-		put8(&f, 2);
+		put8(&f, 2 * (1 + two));
 		put8(&f, h->rtype);
-		put8(&f, 1);
-		putzero(&f, 4);
+		put8(&f, 1 + two);
+		put8(&f, two);          /* type 4's last entry; type 3's
+		                           CmprI and CmprE: none */
+		putzero(&f, 3);
+		if (two)
+			putmem(&f, e->dst, 16);
 		putmem(&f, h->via, 16);
 	} else if (h->hop && memcmp(e->dst, h->hop, 16) != 0 &&
 		   sport > dport) {
@@ -414,8 +439,8 @@ static void session(const struct how *h, const uint8_t *c, const uint8_t *s,
 static int usage(void)
 {
 	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt | tags N | "
-		"srh | lsrr | lsrr-lo | lsrr-odd | lsrr-two | rh3 | "
-		"lead-synack | lead-ack | lead-syn | "
+		"srh | lsrr | lsrr-lo | lsrr-odd | lsrr-two | lsrr-back | "
+		"srh-back | rh3 | lead-synack | lead-ack | lead-syn | "
 		"lead-tls | synfrag | evict N | fragvxlan | erspancopy | tuncopy\n");
 	return 2;
 }
@@ -479,6 +504,10 @@ int main(int argc, char **argv)
 		evil = (struct how){ .family = 4, .route = 1 };
 	else if (strcmp(argv[a], "lsrr-two") == 0)
 		evil = (struct how){ .family = 4, .route = 2 };
+	else if (strcmp(argv[a], "lsrr-back") == 0)
+		evil = (struct how){ .family = 4, .via = e4 };
+	else if (strcmp(argv[a], "srh-back") == 0)
+		evil.via = e6, evil.rtype = 4;
 	else if (strcmp(argv[a], "rh3") == 0)
 		evil.via = e6, evil.rtype = 3;
 	else if (strcmp(argv[a], "lead-synack") == 0)
@@ -517,7 +546,7 @@ int main(int argc, char **argv)
 	} else if (evil.hop == s4) {
 		session(&evil, lo4, lo4, 40000, 5049,
 			"OPTIONS sip:imp SIP/2.0\r\n\r\n");
-	} else if ((evil.hop || evil.route) && evil.family == 4) {
+	} else if ((evil.hop || evil.route || evil.via) && evil.family == 4) {
 		session(&evil, c4, s4, 40000, 5222, "\x93\x11\xfe\x02 opaque");
 	} else if (evil.hop || evil.via) {
 		session(&evil, k6, s6, 40000, 5222, "\x93\x11\xfe\x02 opaque");

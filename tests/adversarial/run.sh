@@ -818,9 +818,12 @@ done
 # (rh3, RPL's type 3 with a segment left, sent to the IM&P node): a
 # receiver that forwards it sends the packet where the header says
 # (2001:db8::66, a host no role allows), which impwatch does not guess.
-# Once not counted: PASS. Keyed on the destination field, and the gate
+# Nor is a route that ends where the packet is sent (lsrr-back,
+# srh-back: through 203.0.113.66 or 2001:db8::66 and back to the IM&P
+# node): its receiver sends the packets on to its hops first. Each once
+# counted nothing: PASS. Keyed on the destination field, and the gate
 # cannot pass, with an inventory or without.
-for c in rh3; do
+for c in lsrr-back srh-back rh3; do
 	"$tmp/evade" "$c" >"$tmp/$c.pcap"
 	for t in 1 2; do
 		check "$c-hosts-t$t" 3 'were source-routed \(' "$bin" -q \
@@ -830,6 +833,8 @@ for c in rh3; do
 	check "$c-no-hosts" 3 'were source-routed \(' "$bin" -q --validate \
 		-r "$tmp/$c.pcap"
 done
+check lsrr-back-counted 0 '"ipv4-source-routed":5' "$bin" -q \
+	--format json -r "$tmp/lsrr-back.pcap"
 check rh3-counted 0 '"ipv6-source-routed":5' "$bin" -q \
 	--format json -r "$tmp/rh3.pcap"
 

@@ -2309,10 +2309,12 @@ static void test_geneve_vxlan_gpe(void **state)
 /* A routing header with segments left keys the flow on the final
    destination it names: type 0 (the last address), type 2 and SRv6 (the
    first); with no segments left the destination field is final (RFC
-   8200 section 4.4 has such a header ignored). A type impwatch does
-   not know (RPL's 3, an experimental 253) with segments left is
-   counted: it goes where a receiver that forwards it sends it, which
-   is not guessed, and the destination field keys it. */
+   8200 section 4.4 has such a header ignored). Any header with segments
+   left is counted, whatever its final address: a route that ends where
+   the packet is sent still visits another host first, and a type
+   impwatch does not know (RPL's 3, an experimental 253) goes where a
+   receiver that forwards it sends it, which is not guessed: the
+   destination field keys it. */
 static void test_ipv6_routing_final_dst(void **state)
 {
 	struct fx *x = *state;
@@ -2331,6 +2333,9 @@ static void test_ipv6_routing_final_dst(void **state)
 		{ 3, 1, 1, { mid }, hop, true },
 		{ 3, 0, 1, { mid }, hop, false },
 		{ 253, 1, 1, { mid }, hop, true },
+		/* Sent to hop, through mid, and back to hop. */
+		{ 0, 2, 2, { mid, hop }, hop, true },
+		{ 4, 2, 2, { hop, mid }, hop, true },
 	};
 	size_t i, j;
 
@@ -2362,45 +2367,89 @@ static void test_ipv6_routing_final_dst(void **state)
 	}
 }
 
+/* Two routing headers with segments left in one packet: the packet is
+   counted once, and keyed on the last one's final destination (the
+   receiver that ends the first route walks on to the second). */
+static void test_ipv6_routing_twice(void **state)
+{
+	struct fx *x = *state;
+	static const uint8_t hop[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x77 };
+	static const uint8_t mid[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x88 };
+	struct fb f = { .n = 0 };
+	size_t ip, u;
+
+	eth(&f, 0x86DD);
+	ip = ip6(&f, 43, C6, hop);
+	put8(&f, 43);
+	put8(&f, 2);
+	put8(&f, 4);
+	put8(&f, 1);
+	zeros(&f, 4);
+	putn(&f, mid, 16);
+	put8(&f, 17);
+	put8(&f, 2);
+	put8(&f, 0);
+	put8(&f, 1);
+	zeros(&f, 4);
+	putn(&f, S6, 16);
+	u = udp(&f, 5060, 5061);
+	fill(&f, 4);
+	udp_end(&f, u);
+	ip6_end(&f, ip);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_IPV6_ROUTED);
+	assert_memory_equal(x->p.dst.b, S6, 16);
+	assert_int_equal(x->p.dport, 5061);
+}
+
 /* IPv4's loose and strict source routes (RFC 791 section 3.1, options
    131 and 137) with hops left key the flow on the last address they
-   list, as an IPv6 routing header does; a route already done, one that
-   ends where the packet is sent, or a bad option leaves the
-   destination field final, and nothing is counted. */
+   list, as an IPv6 routing header does, and are counted, also when
+   that address is where the packet is sent: its hops come first. A
+   route already done or a bad option leaves the destination field
+   final, and nothing is counted. */
 static void test_ipv4_source_route_final_dst(void **state)
 {
 	struct fx *x = *state;
 	static const uint32_t hop = A4(10, 0, 0, 77), mid = A4(10, 0, 0, 88);
-	/* Options as written, NOP-padded to 12 bytes; want: the key. */
-	struct { uint8_t o[12]; uint32_t want; } c[] = {
+	/* Options as written, ended (0) to 16 bytes; want: the key. */
+	struct { uint8_t o[16]; uint32_t want; bool routed; } c[] = {
 		/* LSRR, two addresses, the first next: the last is final. */
-		{ { 131, 11, 4, 10, 0, 0, 88, 10, 0, 0, 2, 1 }, S4 },
+		{ { 131, 11, 4, 10, 0, 0, 88, 10, 0, 0, 2, 1 }, S4, true },
 		/* SSRR, one address, behind two NOPs. */
-		{ { 1, 1, 137, 7, 4, 10, 0, 0, 88, 1, 1, 1 }, mid },
+		{ { 1, 1, 137, 7, 4, 10, 0, 0, 88, 1, 1, 1 }, mid, true },
 		/* LSRR, two addresses, the second next. */
-		{ { 131, 11, 8, 10, 0, 0, 88, 10, 0, 0, 2, 1 }, S4 },
+		{ { 131, 11, 8, 10, 0, 0, 88, 10, 0, 0, 2, 1 }, S4, true },
 		/* Done: the pointer past the route. */
-		{ { 131, 11, 12, 10, 0, 0, 88, 10, 0, 0, 2, 1 }, hop },
+		{ { 131, 11, 12, 10, 0, 0, 88, 10, 0, 0, 2, 1 }, hop, false },
 		/* It ends where the packet is sent. */
-		{ { 131, 7, 4, 10, 0, 0, 77, 1, 1, 1, 1, 1 }, hop },
+		{ { 131, 7, 4, 10, 0, 0, 77, 1, 1, 1, 1, 1 }, hop, true },
+		/* Sent to hop, through mid, and back to hop. */
+		{ { 131, 11, 4, 10, 0, 0, 88, 10, 0, 0, 77, 1 }, hop, true },
+		/* The same, strict. */
+		{ { 137, 11, 4, 10, 0, 0, 88, 10, 0, 0, 77, 1 }, hop, true },
 		/* A pointer before the route data. */
-		{ { 131, 7, 3, 10, 0, 0, 88, 1, 1, 1, 1, 1 }, hop },
+		{ { 131, 7, 3, 10, 0, 0, 88, 1, 1, 1, 1, 1 }, hop, false },
 		/* Longer than the options. */
-		{ { 131, 15, 4, 10, 0, 0, 88, 10, 0, 0, 2, 1 }, hop },
+		{ { 131, 19, 4, 10, 0, 0, 88, 10, 0, 0, 2, 1 }, hop, false },
 		/* Too short to hold an address. */
-		{ { 131, 3, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1 }, hop },
+		{ { 131, 3, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1 }, hop, false },
 		/* After the end of the options. */
-		{ { 0, 131, 7, 4, 10, 0, 0, 88, 1, 1, 1, 1 }, hop },
+		{ { 0, 131, 7, 4, 10, 0, 0, 88, 1, 1, 1, 1 }, hop, false },
 		/* Record route (7): not a route to follow. */
-		{ { 7, 7, 4, 10, 0, 0, 88, 1, 1, 1, 1, 1 }, hop },
+		{ { 7, 7, 4, 10, 0, 0, 88, 1, 1, 1, 1, 1 }, hop, false },
 		/* A length under 2 ends the walk. */
-		{ { 68, 1, 131, 7, 4, 10, 0, 0, 88, 1, 1, 1 }, hop },
+		{ { 68, 1, 131, 7, 4, 10, 0, 0, 88, 1, 1, 1 }, hop, false },
 		/* A pointer off the 4-byte grid: the hop is read at it,
 		   not at the grid's slot (which holds the destination). */
 		{ { 131, 10, 7, 10, 0, 0, 77, 0, 0, 88, 1, 1 },
-		  A4(77, 0, 0, 88) },
+		  A4(77, 0, 0, 88), true },
 		/* A route done, then one with a hop left. */
-		{ { 131, 3, 4, 131, 7, 4, 10, 0, 0, 88, 1, 1 }, mid },
+		{ { 131, 3, 4, 131, 7, 4, 10, 0, 0, 88, 1, 1 }, mid, true },
+		/* One ending where the packet is sent, then one ending
+		   elsewhere: counted once, keyed on the second's end. */
+		{ { 131, 7, 4, 10, 0, 0, 77, 131, 7, 4, 10, 0, 0, 88, 1, 0 },
+		  mid, true },
 	};
 	size_t i;
 
@@ -2416,10 +2465,10 @@ static void test_ipv4_source_route_final_dst(void **state)
 		udp_end(&f, u);
 		ip4_end(&f, ip);
 		assert_int_equal(dec(x, 1, &f), DECODE_OK);
-		if (c[i].want == hop)
-			assert_no_new_err(&x->d, x->before);
-		else
+		if (c[i].routed)
 			assert_only_err(&x->d, x->before, DERR_IPV4_ROUTED);
+		else
+			assert_no_new_err(&x->d, x->before);
 		assert_v4(&x->p.dst, c[i].want);
 		assert_v4(&x->p.src, C4);
 		assert_int_equal(x->p.dport, 5061);
@@ -3360,6 +3409,7 @@ int main(void)
 		T(test_gre_pptp),
 		T(test_gre_wccp),
 		T(test_ipv6_routing_final_dst),
+		T(test_ipv6_routing_twice),
 		T(test_ipv4_source_route_final_dst),
 		T(test_first_fragment_cut),
 		T(test_geneve_vxlan_gpe),
