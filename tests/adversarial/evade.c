@@ -51,6 +51,9 @@
  *            2001:db8::66: impwatch does not read the type, a
  *            receiver that forwards it (Linux drops it by default)
  *            sends the packet there
+ *   rh3-vxlan the same, every frame inside VXLAN (VNI 42) from
+ *            203.0.113.1:49320 to 203.0.113.2:4789, the tunnel a site
+ *            declares
  *   lead-synack  no SSH: opaque bytes over IPv4 (nDPI names nothing),
  *            from 198.51.100.7's port 5060 (SIP's) to 4444, with
  *            a SYN-ACK from there first, its checksum wrong (the
@@ -126,7 +129,7 @@ static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 1 };
 static const uint8_t mac_b[6] = { 2, 0, 0, 0, 0, 2 };
 static unsigned snaplen = 65535;
 /* fragvxlan: 1, frames go in VXLAN; 2, in VXLAN and two fragments;
-   erspancopy: 3, in ERSPAN II. */
+   erspancopy: 3, in ERSPAN II; rh3-vxlan: 4, in VXLAN. */
 static int wrap;
 /* synfrag: a SYN from port 5060 goes in two IPv4 fragments. */
 static int frag_syn;
@@ -440,8 +443,9 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt | tags N | "
 		"srh | lsrr | lsrr-lo | lsrr-odd | lsrr-two | lsrr-back | "
-		"srh-back | rh3 | lead-synack | lead-ack | lead-syn | "
-		"lead-tls | synfrag | evict N | fragvxlan | erspancopy | tuncopy\n");
+		"srh-back | rh3 | rh3-vxlan | lead-synack | lead-ack | "
+		"lead-syn | lead-tls | synfrag | evict N | fragvxlan | "
+		"erspancopy | tuncopy\n");
 	return 2;
 }
 
@@ -510,6 +514,8 @@ int main(int argc, char **argv)
 		evil.via = e6, evil.rtype = 4;
 	else if (strcmp(argv[a], "rh3") == 0)
 		evil.via = e6, evil.rtype = 3;
+	else if (strcmp(argv[a], "rh3-vxlan") == 0)
+		evil.via = e6, evil.rtype = 3, wrap = 4;
 	else if (strcmp(argv[a], "lead-synack") == 0)
 		evil.family = 4, lead = F_SYN | F_ACK;
 	else if (strcmp(argv[a], "lead-ack") == 0)

@@ -837,6 +837,14 @@ check lsrr-back-counted 0 '"ipv4-source-routed":5' "$bin" -q \
 	--format json -r "$tmp/lsrr-back.pcap"
 check rh3-counted 0 '"ipv6-source-routed":5' "$bin" -q \
 	--format json -r "$tmp/rh3.pcap"
+# The same inside a tunnel the site declares: the tunnel's trust does not
+# vouch for where the packets inside it go.
+"$tmp/evade" rh3-vxlan >"$tmp/rh3-vxlan.pcap"
+for t in 1 2; do
+	check "rh3-vxlan-t$t" 3 'were source-routed \(' "$bin" -q --validate \
+		--threads "$t" --trust-tunnel 203.0.113.0/30 \
+		-r "$tmp/rh3-vxlan.pcap"
+done
 
 # A snap length that cuts a frame before its transport header is whole
 # leaves its flow unknown: IPv6 TCP at 64 bytes (tcpdump's -s 64), IPv4
