@@ -315,6 +315,12 @@ static bool frame_carriers(struct worker *w, const struct packet *p)
 			classify_carrier(f, t, trusted, from_b);
 			if (e)
 				e->flows++;
+		} else if (!(f->carrier & FC_CARRIER) && !trusted) {
+			/* A flow of its own came first on these ends and
+			   ports (a datagram to SIP's port from 4789): the
+			   tunnel it now carries is its finding too, or one
+			   forged packet would hide it. */
+			flow_add_finding(f, V_UNTRUSTED_TUNNEL);
 		}
 		if (w->out.alert && !f->alerted)
 			maybe_alert(w, f);

@@ -92,6 +92,15 @@
  *            to 203.0.113.99 (a tunnel nobody declared), then the
  *            documented session again: one frame in 18 looks like a
  *            SPAN copy, under the duplicates threshold
+ *   carrier-lead no SSH: SIP datagrams inside VXLAN (VNI 42) from
+ *            203.0.113.1:5060 to 203.0.113.2:4789, a tunnel nobody
+ *            declared, after a datagram of clear SIP from
+ *            203.0.113.2:4789 to 203.0.113.1:5060 (the carrier's
+ *            outer flow, the other way, to SIP's port)
+ *   carrier-plain no SSH: opaque UDP datagrams (no VXLAN header) from
+ *            203.0.113.1:40000 to 203.0.113.2:4789, after one VXLAN
+ *            packet on the same ends and ports (a site declares
+ *            203.0.113.0/30)
  *
  * Each session is 8 packets, 1 ms apart: SYN, SYN-ACK, ACK, the
  * client's data, ACK, FIN each way, last ACK. Standard C only; frames
@@ -402,6 +411,60 @@ static void sip_datagram(const uint8_t *c, const uint8_t *s,
 	record(&f);
 }
 
+/* A UDP datagram from a:sport to b:dport holding data (n bytes), or
+   when vxlan, frame f inside VXLAN (VNI 42). */
+static void udp_out(const uint8_t *a, const uint8_t *b, unsigned sport,
+		    unsigned dport, const void *data, size_t n, bool vxlan)
+{
+	static unsigned id = 6000;
+	const struct ipends e = { 4, a, b };
+	struct buf o = { .n = 0 };
+	size_t t;
+
+	eth_hdr(&o, mac_b, mac_a, ET_IPV4);
+	ip4_hdr(&o, &e, P_UDP, 64, id++, 0, NULL, 0, 8 + (vxlan ? 8 : 0) + n);
+	t = o.n;
+	udp_hdr(&o, sport, dport, (vxlan ? 8 : 0) + n);
+	if (vxlan)
+		vxlan_hdr(&o, 0x08000000u, 42);
+	putmem(&o, data, n);
+	l4_csum(&o, t, &e, P_UDP);
+	eth_pad(&o);
+	record(&o);
+}
+
+/* carrier-lead (plain false) and carrier-plain (true): a flow of its
+   own and a VXLAN carrier on one outer 5-tuple, the first packet not
+   the tunnel's. */
+static void carrier_mix(const uint8_t *c, const uint8_t *s, bool plain)
+{
+	static const uint8_t a[4] = { 203, 0, 113, 1 }, b[4] = { 203, 0, 113, 2 };
+	const char *sip = "OPTIONS sip:imp SIP/2.0\r\n\r\n";
+	const struct ipends e = { 4, c, s };
+	struct buf f = { .n = 0 };
+	unsigned i;
+	size_t t;
+
+	eth_hdr(&f, mac_b, mac_a, ET_IPV4);
+	ip4_hdr(&f, &e, P_UDP, 64, 4141, 0, NULL, 0, 8 + strlen(sip));
+	t = f.n;
+	udp_hdr(&f, 5060, 5060, strlen(sip));
+	putmem(&f, sip, strlen(sip));
+	l4_csum(&f, t, &e, P_UDP);
+	if (plain)
+		udp_out(a, b, 40000, 4789, f.b, f.n, true);
+	else
+		udp_out(b, a, 4789, 5060, sip, strlen(sip), false);
+	for (i = 0; i < 4; i++) {
+		if (plain)
+			udp_out(a, b, 40000, 4789, "\x93\x11\xfe\x02 opaque", 12,
+				false);
+		else
+			udp_out(a, b, 5060, 4789, f.b, f.n, true);
+		f.b[18]++;      /* the inner IP id: no SPAN copies */
+	}
+}
+
 /* Empty UDP datagrams to s:5060 from n sources of their own. */
 static void sip_flood(const uint8_t *s, unsigned n)
 {
@@ -442,10 +505,11 @@ static void session(const struct how *h, const uint8_t *c, const uint8_t *s,
 static int usage(void)
 {
 	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt | tags N | "
-		"srh | lsrr | lsrr-lo | lsrr-odd | lsrr-two | lsrr-back | "
-		"srh-back | rh3 | rh3-vxlan | lead-synack | lead-ack | "
-		"lead-syn | lead-tls | synfrag | evict N | fragvxlan | "
-		"erspancopy | tuncopy\n");
+		"srh | lsrr | lsrr-lo | lsrr-odd | lsrr-two | "
+		"lsrr-back | srh-back | rh3 | rh3-vxlan | lead-synack | "
+		"lead-ack | lead-syn | lead-tls | synfrag | evict N | "
+		"fragvxlan | erspancopy | tuncopy | carrier-lead | "
+		"carrier-plain\n");
 	return 2;
 }
 
@@ -472,6 +536,7 @@ int main(int argc, char **argv)
 	const struct ipends up = { 4, c4, e4 }, down = { 4, e4, c4 };
 	unsigned lead = 0;      /* flags of the forged first segment */
 	unsigned flood = 0;     /* evict: datagrams between */
+	int mix = 0;            /* carrier-lead 1, carrier-plain 2 */
 	int a = 1;
 
 	pkt_prog = "evade";
@@ -490,6 +555,10 @@ int main(int argc, char **argv)
 		evil = (struct how){ .family = 4, .v4opt = 40 };
 	else if (strcmp(argv[a], "tuncopy") == 0)
 		evil.family = 0;
+	else if (strcmp(argv[a], "carrier-lead") == 0)
+		evil.family = 0, mix = 1;
+	else if (strcmp(argv[a], "carrier-plain") == 0)
+		evil.family = 0, mix = 2;
 	else if (strcmp(argv[a], "erspancopy") == 0)
 		evil.family = 0, wrap = 3;
 	else if (strcmp(argv[a], "evict") == 0 && a + 1 < argc)
@@ -545,6 +614,8 @@ int main(int argc, char **argv)
 		sip_flood(s4, flood);
 		segment(&plain4, &up4, 40000, 5061, 1001, 5001, F_PSH | F_ACK, sip);
 		segment(&plain4, &down4, 5061, 40000, 5001, 1001 + n, F_ACK, NULL);
+	} else if (mix) {
+		carrier_mix(c4, s4, mix == 2);
 	} else if (evil.family == 0) {
 		sip_datagram(c4, s4, NULL, false);
 		sip_datagram(c4, s4, &gre, wrap == 3);

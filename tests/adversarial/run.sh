@@ -28,7 +28,8 @@
 #     length or a first fragment that cuts a header, a source-routed
 #     flow with an inventory, a forged first segment, a SYN in tiny
 #     fragments, a full flow table, a tunnel or ERSPAN copy of a packet
-#     seen bare: each must fail the gate or leave it inconclusive.
+#     seen bare, a flow of its own on a carrier's ends and ports: each
+#     must fail the gate or leave it inconclusive.
 #
 # Captures are generated at test time in a temporary folder, with printf
 # and three small C programs in this folder (cc, or $CC): no Python, no
@@ -753,6 +754,17 @@ evade_check tuncopy 1 'untrusted-tunnel' tuncopy
 for t in 1 2; do
 	check "erspancopy-t$t" 1 'untrusted-tunnel' "$bin" -q --validate \
 		--threads "$t" --trust-tunnel 203.0.113.2 -r "$tmp/erspancopy.pcap"
+done
+
+# A carrier's outer flow and a flow of its own with the same ends and
+# ports are one flow in the table, whichever came first, and each keeps
+# its findings. A datagram from 203.0.113.2:4789 to SIP's port on
+# 203.0.113.1 made the flow documented SIP, and the VXLAN tunnel nobody
+# declared that followed on it, from 203.0.113.1:5060, passed unseen.
+"$tmp/evade" carrier-lead >"$tmp/carrier-lead.pcap"
+for t in 1 2 4; do
+	check "carrier-lead-t$t" 1 'FAIL: .*1 untrusted-tunnel' "$bin" -q \
+		--validate --threads "$t" -r "$tmp/carrier-lead.pcap"
 done
 
 # An IPv6 segment routing header names the flow's final destination,
