@@ -41,6 +41,17 @@ bool classify_resyn(const struct catalogue *cat, const struct hosts *hosts,
 		    struct flow *f, const struct packet *p, bool from_b);
 
 /*
+ * Packet p of a flow of its own, on carrier f's ends and ports (UDP to
+ * 4789 that is no VXLAN, GRE of a version impwatch does not decode):
+ * the findings a new flow would have from p are f's too, once
+ * (FC_OWN), so that a tunnel's first packet, forged or not, does not
+ * make what follows on its ports a trusted carrier's. f keeps its
+ * direction, rows and trust.
+ */
+void classify_own(const struct catalogue *cat, const struct hosts *hosts,
+		  struct flow *f, const struct packet *p, bool from_b);
+
+/*
  * A new flow that is tunnel t's carrier (its first packet came through
  * t; from_b: sent by side B): its first sender is the client, it
  * documents no row, and its verdict is trusted-tunnel or

@@ -51,6 +51,8 @@ enum dir_basis {
    by the catalogue. */
 #define FC_CARRIER 0x01
 #define FC_TUN_ID  0x02  /* tun_id holds its VNI or ERSPAN session */
+#define FC_OWN     0x04  /* a packet of a flow of its own came in on it:
+                            its findings were added (classify_own()) */
 
 /* flow.first_flags. */
 #define FF_SGT     0x01  /* sgt holds a Cisco MetaData SGT */

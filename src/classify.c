@@ -361,6 +361,23 @@ bool classify_resyn(const struct catalogue *cat, const struct hosts *hosts,
 	return true;
 }
 
+void classify_own(const struct catalogue *cat, const struct hosts *hosts,
+		  struct flow *f, const struct packet *p, bool from_b)
+{
+	struct flow own;
+
+	/* The flow p would have made had it come first, decided apart:
+	   only its findings are kept. */
+	memset(&own, 0, sizeof(own));
+	own.key = f->key;
+	classify_flow(cat, &own, p, from_b);
+	classify_roles(cat, hosts, &own);
+	f->carrier |= FC_OWN;
+	f->findings |= own.findings;
+	f->verdict = (uint8_t)verdict_of_findings(f->findings,
+						  (enum verdict)f->verdict);
+}
+
 void classify_carrier(struct flow *f, const struct tun_layer *t, bool trusted,
 		      bool from_b)
 {

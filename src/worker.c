@@ -409,6 +409,10 @@ static bool flow_step(struct worker *w, struct flow *f,
 			dpi_flow_start(w->dpi, f);
 		else if (w->eng->dpi)
 			w->uninspected++;
+	} else if ((f->carrier & (FC_CARRIER | FC_OWN)) == FC_CARRIER) {
+		/* A tunnel's outer flow: this packet came through no
+		   tunnel, and is judged as its own flow would be. */
+		classify_own(w->eng->cat, w->eng->hosts, f, p, from_b);
 	} else if ((p->tcp_flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN &&
 		   classify_resyn(w->eng->cat, w->eng->hosts, f, p, from_b)) {
 		/* A SYN that opens otherwise than the first packet said:

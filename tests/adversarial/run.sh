@@ -761,10 +761,17 @@ done
 # its findings. A datagram from 203.0.113.2:4789 to SIP's port on
 # 203.0.113.1 made the flow documented SIP, and the VXLAN tunnel nobody
 # declared that followed on it, from 203.0.113.1:5060, passed unseen.
+# The other way round, one VXLAN packet between declared endpoints made
+# the flow a trusted carrier, and the plain datagrams to 4789 after it
+# (no VXLAN: the udp/4789 flow they also are) passed with it.
 "$tmp/evade" carrier-lead >"$tmp/carrier-lead.pcap"
+"$tmp/evade" carrier-plain >"$tmp/carrier-plain.pcap"
 for t in 1 2 4; do
 	check "carrier-lead-t$t" 1 'FAIL: .*1 untrusted-tunnel' "$bin" -q \
 		--validate --threads "$t" -r "$tmp/carrier-lead.pcap"
+	check "carrier-plain-t$t" 1 'FAIL: 1 undocumented' "$bin" -q \
+		--validate --threads "$t" --trust-tunnel 203.0.113.0/30 \
+		-r "$tmp/carrier-plain.pcap"
 done
 
 # An IPv6 segment routing header names the flow's final destination,
