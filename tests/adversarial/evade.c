@@ -101,6 +101,9 @@
  *            203.0.113.1:40000 to 203.0.113.2:4789, after one VXLAN
  *            packet on the same ends and ports (a site declares
  *            203.0.113.0/30)
+ *   carrier-frag no SSH: VXLAN from 203.0.113.1:40000 to 203.0.113.2:4789
+ *            carrying frames of no IP (ethertype 0x88b5, 300 bytes),
+ *            each in two IPv4 fragments: the tunnel's alone
  *
  * Each session is 8 packets, 1 ms apart: SYN, SYN-ACK, ACK, the
  * client's data, ACK, FIN each way, last ACK. Standard C only; frames
@@ -465,6 +468,33 @@ static void carrier_mix(const uint8_t *c, const uint8_t *s, bool plain)
 	}
 }
 
+/* carrier-frag: frames of no IP in VXLAN, the outer packets in two
+   fragments, the first holding the VXLAN header and 80 bytes. */
+static void carrier_frag(void)
+{
+	static const uint8_t a[4] = { 203, 0, 113, 1 }, b[4] = { 203, 0, 113, 2 };
+	const struct ipends e = { 4, a, b };
+	struct buf u = { .n = 0 }, o = { .n = 0 };
+	unsigned i;
+
+	udp_hdr(&u, 40000, 4789, 8 + 14 + 300);
+	vxlan_hdr(&u, 0x08000000u, 42);
+	eth_hdr(&u, mac_a, mac_b, 0x88b5);
+	putzero(&u, 300);
+	for (i = 0; i < 3; i++) {
+		o.n = 0;
+		eth_hdr(&o, mac_b, mac_a, ET_IPV4);
+		ip4_hdr(&o, &e, P_UDP, 64, 7100 + i, 0x2000, NULL, 0, 96);
+		putmem(&o, u.b, 96);
+		record(&o);
+		o.n = 0;
+		eth_hdr(&o, mac_b, mac_a, ET_IPV4);
+		ip4_hdr(&o, &e, P_UDP, 64, 7100 + i, 96 / 8, NULL, 0, u.n - 96);
+		putmem(&o, u.b + 96, u.n - 96);
+		record(&o);
+	}
+}
+
 /* Empty UDP datagrams to s:5060 from n sources of their own. */
 static void sip_flood(const uint8_t *s, unsigned n)
 {
@@ -509,7 +539,7 @@ static int usage(void)
 		"lsrr-back | srh-back | rh3 | rh3-vxlan | lead-synack | "
 		"lead-ack | lead-syn | lead-tls | synfrag | evict N | "
 		"fragvxlan | erspancopy | tuncopy | carrier-lead | "
-		"carrier-plain\n");
+		"carrier-plain | carrier-frag\n");
 	return 2;
 }
 
@@ -536,7 +566,7 @@ int main(int argc, char **argv)
 	const struct ipends up = { 4, c4, e4 }, down = { 4, e4, c4 };
 	unsigned lead = 0;      /* flags of the forged first segment */
 	unsigned flood = 0;     /* evict: datagrams between */
-	int mix = 0;            /* carrier-lead 1, carrier-plain 2 */
+	int mix = 0;            /* carrier-lead 1, -plain 2, -frag 3 */
 	int a = 1;
 
 	pkt_prog = "evade";
@@ -559,6 +589,8 @@ int main(int argc, char **argv)
 		evil.family = 0, mix = 1;
 	else if (strcmp(argv[a], "carrier-plain") == 0)
 		evil.family = 0, mix = 2;
+	else if (strcmp(argv[a], "carrier-frag") == 0)
+		evil.family = 0, mix = 3;
 	else if (strcmp(argv[a], "erspancopy") == 0)
 		evil.family = 0, wrap = 3;
 	else if (strcmp(argv[a], "evict") == 0 && a + 1 < argc)
@@ -614,6 +646,8 @@ int main(int argc, char **argv)
 		sip_flood(s4, flood);
 		segment(&plain4, &up4, 40000, 5061, 1001, 5001, F_PSH | F_ACK, sip);
 		segment(&plain4, &down4, 5061, 40000, 5001, 1001 + n, F_ACK, NULL);
+	} else if (mix == 3) {
+		carrier_frag();
 	} else if (mix) {
 		carrier_mix(c4, s4, mix == 2);
 	} else if (evil.family == 0) {

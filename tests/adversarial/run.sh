@@ -773,6 +773,14 @@ for t in 1 2 4; do
 		--validate --threads "$t" --trust-tunnel 203.0.113.0/30 \
 		-r "$tmp/carrier-plain.pcap"
 done
+# A later fragment is its first fragment's: of a declared tunnel's
+# packet that carries no IP, the carrier's alone, no flow of its own.
+"$tmp/evade" carrier-frag >"$tmp/carrier-frag.pcap"
+for t in 1 2; do
+	check "carrier-frag-t$t" 0 'PASS: 1 documented, 1 trusted-tunnel' \
+		"$bin" -q --validate --threads "$t" \
+		--trust-tunnel 203.0.113.0/30 -r "$tmp/carrier-frag.pcap"
+done
 
 # An IPv6 segment routing header names the flow's final destination,
 # which keys the flow (as tshark keys it): here 2001:db8::10, IM&P in
