@@ -218,9 +218,38 @@ bool tls_first_bytes(const uint8_t *b, size_t n)
 	return major == TLS_MAJOR;
 }
 
+/*
+ * The client's first bytes in p, a segment that holds its first byte off
+ * bytes in: at most TCP_HEAD_BYTES of them, *n as many as were captured
+ * (a snap length or a first fragment may have cut them). False when
+ * what was captured of them was not kept: the head holds the segment's
+ * first TCP_HEAD_BYTES, and without the frame (nDPI off, no evidence)
+ * the payload is gone.
+ */
+static bool first_bytes(const struct packet *p, uint32_t off,
+			const uint8_t **b, size_t *n)
+{
+	size_t want = p->payload_len - off;
+
+	if (want > TCP_HEAD_BYTES)
+		want = TCP_HEAD_BYTES;
+	if (p->payload) {
+		*b = p->payload + off;
+		*n = want;
+		return true;
+	}
+	if (off + want > p->tcp_head_len)
+		return false;
+	*b = p->tcp_head + off;
+	*n = want;
+	return true;
+}
+
 void classify_tls(struct flow *f, const struct packet *p, bool from_b)
 {
-	uint32_t first;
+	const uint8_t *b;
+	uint32_t first, off;
+	size_t n;
 
 	/* The client is side A when the server is B. */
 	if (f->tls != FTLS_WAIT || from_b == (f->server_is_b != 0))
@@ -231,12 +260,26 @@ void classify_tls(struct flow *f, const struct packet *p, bool from_b)
 	if (!p->payload_len || (p->fragment && !p->l4_off))
 		return;
 	first = p->tcp_seq + ((p->tcp_flags & TCPF_SYN) ? 1u : 0u);
-	/* Any other segment (reordered, or after a lost first one) waits:
-	   its bytes may lie inside a record. 16 bits tell the first byte
-	   from any later one unless 64 KiB or a multiple went unseen. */
-	if ((uint16_t)first != f->tls_seq)
+	/* A segment that begins before the first byte and holds it (from
+	   the SYN's own number or earlier: no client's data does) gives
+	   its receiver the bytes from the first on (RFC 9293 3.10.7.4
+	   trims what it already has). Any other segment (reordered, or
+	   after a lost first one) waits: its bytes may lie inside a
+	   record. 16 bits tell the first byte from any later one unless
+	   64 KiB or a multiple went unseen. */
+	off = (uint16_t)(f->tls_seq - (uint16_t)first);
+	if (off >= p->payload_len)
 		return;
-	if (tls_first_bytes(p->tcp_head, p->tcp_head_len)) {
+	if (off == 0) {
+		b = p->tcp_head;
+		n = p->tcp_head_len;
+	} else if (!first_bytes(p, off, &b, &n)) {
+		/* Its first bytes were not kept: not seen as TLS. */
+		f->tls = FTLS_CLEAR;
+		flow_add_finding(f, V_CLEARTEXT);
+		return;
+	}
+	if (tls_first_bytes(b, n)) {
 		f->tls = FTLS_OK;
 	} else {
 		f->tls = FTLS_CLEAR;

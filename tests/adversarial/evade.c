@@ -101,6 +101,11 @@
  *            203.0.113.1:40000 to 203.0.113.2:4789, after one VXLAN
  *            packet on the same ends and ports (a site declares
  *            203.0.113.0/30)
+ *   tls-early N  no SSH: clear SIP from 198.51.100.7:40000 to
+ *            192.0.2.10:5061 (TLS only) in a segment that begins N bytes
+ *            (1 to 100) before the client's first byte, at the SYN's
+ *            number or earlier: its receiver keeps the bytes from the
+ *            first on, the clear SIP
  *   carrier-frag no SSH: VXLAN from 203.0.113.1:40000 to 203.0.113.2:4789
  *            carrying frames of no IP (ethertype 0x88b5, 300 bytes),
  *            each in two IPv4 fragments: the tunnel's alone
@@ -539,7 +544,7 @@ static int usage(void)
 		"lsrr-back | srh-back | rh3 | rh3-vxlan | lead-synack | "
 		"lead-ack | lead-syn | lead-tls | synfrag | evict N | "
 		"fragvxlan | erspancopy | tuncopy | carrier-lead | "
-		"carrier-plain | carrier-frag\n");
+		"carrier-plain | carrier-frag | tls-early N\n");
 	return 2;
 }
 
@@ -566,6 +571,7 @@ int main(int argc, char **argv)
 	const struct ipends up = { 4, c4, e4 }, down = { 4, e4, c4 };
 	unsigned lead = 0;      /* flags of the forged first segment */
 	unsigned flood = 0;     /* evict: datagrams between */
+	unsigned early = 0;     /* tls-early: bytes before the first */
 	int mix = 0;            /* carrier-lead 1, -plain 2, -frag 3 */
 	int a = 1;
 
@@ -589,6 +595,8 @@ int main(int argc, char **argv)
 		evil.family = 0, mix = 1;
 	else if (strcmp(argv[a], "carrier-plain") == 0)
 		evil.family = 0, mix = 2;
+	else if (strcmp(argv[a], "tls-early") == 0 && a + 1 < argc)
+		evil.family = 0, early = (unsigned)strtoul(argv[a + 1], NULL, 10);
 	else if (strcmp(argv[a], "carrier-frag") == 0)
 		evil.family = 0, mix = 3;
 	else if (strcmp(argv[a], "erspancopy") == 0)
@@ -627,7 +635,8 @@ int main(int argc, char **argv)
 		evil.family = 4, lead = F_ACK | F_FIN;   /* FIN: to 5061 */
 	else if (strcmp(argv[a], "v6") != 0)
 		return usage();
-	if (evil.ext > 200 || evil.tags > 200)
+	if (evil.ext > 200 || evil.tags > 200 || early > 100 ||
+	    (evil.family == 0 && !strcmp(argv[a], "tls-early") && !early))
 		return usage();
 	le32(hdr + 16, snaplen);
 	out(hdr, sizeof hdr);
@@ -646,6 +655,28 @@ int main(int argc, char **argv)
 		sip_flood(s4, flood);
 		segment(&plain4, &up4, 40000, 5061, 1001, 5001, F_PSH | F_ACK, sip);
 		segment(&plain4, &down4, 5061, 40000, 5001, 1001 + n, F_ACK, NULL);
+	} else if (early) {
+		const struct ipends up4 = { 4, c4, s4 }, down4 = { 4, s4, c4 };
+		char sip[160];
+		uint32_t n;
+
+		/* N bytes of padding, then the first byte's clear SIP. */
+		snprintf(sip, sizeof sip, "%.*sOPTIONS sip:imp SIP/2.0\r\n\r\n",
+			 (int)early, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+			 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+		n = (uint32_t)strlen(sip) - early;
+		segment(&plain4, &up4, 40000, 5061, 1000, 0, F_SYN, NULL);
+		segment(&plain4, &down4, 5061, 40000, 5000, 1001, F_SYN | F_ACK,
+			NULL);
+		segment(&plain4, &up4, 40000, 5061, 1001, 5001, F_ACK, NULL);
+		segment(&plain4, &up4, 40000, 5061, 1001 - early, 5001,
+			F_PSH | F_ACK, sip);
+		segment(&plain4, &down4, 5061, 40000, 5001, 1001 + n, F_ACK, NULL);
+		segment(&plain4, &up4, 40000, 5061, 1001 + n, 5001, F_FIN | F_ACK,
+			NULL);
+		segment(&plain4, &down4, 5061, 40000, 5001, 1002 + n,
+			F_FIN | F_ACK, NULL);
+		segment(&plain4, &up4, 40000, 5061, 1002 + n, 5002, F_ACK, NULL);
 	} else if (mix == 3) {
 		carrier_frag();
 	} else if (mix) {

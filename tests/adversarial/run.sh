@@ -715,6 +715,24 @@ evade_check synfrag 3 '1 first fragment ends inside a header' synfrag
 # TLS: an ACK first made clear SIP on 5061 pass.
 evade_check lead-tls 1 'FAIL: 1 cleartext' lead-tls
 
+# A segment that begins before the client's first byte (at the SYN's
+# number, or earlier) and holds it: its receiver keeps the bytes from
+# the first on, clear SIP here. It was taken for a later segment, the
+# first byte never came, and the flow was not judged ('the client's
+# first bytes not captured'): PASS. Judged on the bytes from the first
+# on, with nDPI (which keeps the frame) and without (which keeps only
+# the segment's first 11 bytes: past them, no TLS is seen).
+for n in 1 20; do
+	"$tmp/evade" tls-early $n >"$tmp/tls-early-$n.pcap"
+	for t in 1 2; do
+		for d in '' --no-dpi; do
+			check "tls-early-$n-t$t${d:+-nodpi}" 1 'FAIL: 1 cleartext' \
+				"$bin" -q --validate --threads "$t" $d \
+				-r "$tmp/tls-early-$n.pcap"
+		done
+	done
+done
+
 # A flow pushed out of a full table before it ended goes on as a new
 # flow without its start: never judged for TLS, its direction a claim,
 # nDPI from its middle. Documented datagrams from 3,000 sources push a

@@ -730,6 +730,50 @@ static void test_cleartext(void **state)
 	f = first(x, &p);
 	assert_int_equal(f->verdict, V_CLEARTEXT);
 
+	/* A segment that begins before the first byte and holds it: its
+	   receiver keeps the bytes from the first on, which decide; from
+	   the head alone when the frame was not kept, and when the head
+	   does not hold them, cleartext. One that ends before it waits. */
+	{
+		static const char early[] = "xREGISTER sip:imp SIP/2.0\r\n";
+		static const uint8_t hello1[] = { 'x', 22, 3, 1, 0, 100, 1 };
+		struct packet q;
+		bool is_new, from_b;
+
+		f = tls_flow(x, 51011, 5061, 1000);
+		tls_seg(x, &f, 51011, 5061, true, 999, "x", 1);
+		assert_int_equal(f->tls, FTLS_WAIT);
+		tls_seg(x, &f, 51011, 5061, true, 1000, early, sizeof(early) - 1);
+		assert_int_equal(f->tls, FTLS_CLEAR);
+		assert_int_equal(f->verdict, V_CLEARTEXT);
+
+		f = tls_flow(x, 51012, 5061, 1000);
+		tls_seg(x, &f, 51012, 5061, true, 1000, hello1, sizeof(hello1));
+		assert_int_equal(f->tls, FTLS_OK);
+		assert_int_equal(f->verdict, V_DOCUMENTED);
+
+		/* No frame kept, 20 bytes before: not in the head. */
+		f = tls_flow(x, 51013, 5061, 1000);
+		q = pkt(6, CLIENT, 51013, PUB, 5061, TCPF_ACK | TCPF_PSH);
+		q.tcp_seq = 981;
+		q.payload_len = 40;
+		q.tcp_head_len = TCP_HEAD_BYTES;
+		memcpy(q.tcp_head, hello, sizeof(hello));
+		f = flow_lookup(x->ft, &q, &is_new, &from_b);
+		classify_tls(f, &q, from_b);
+		assert_int_equal(f->tls, FTLS_CLEAR);
+		/* The head holds them: judged on them. */
+		f = tls_flow(x, 51014, 5061, 1000);
+		q = pkt(6, CLIENT, 51014, PUB, 5061, TCPF_ACK | TCPF_PSH);
+		q.tcp_seq = 1000;
+		q.payload_len = 7;
+		q.tcp_head_len = 7;
+		memcpy(q.tcp_head, hello1, 7);
+		f = flow_lookup(x->ft, &q, &is_new, &from_b);
+		classify_tls(f, &q, from_b);
+		assert_int_equal(f->tls, FTLS_OK);
+	}
+
 	/* Mid-stream: the start unseen, never judged, and said so. */
 	p = pkt(6, CLIENT, 51004, PUB, 5061, TCPF_ACK | TCPF_PSH);
 	p.payload = (const uint8_t *)sip;
