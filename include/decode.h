@@ -159,7 +159,9 @@ struct packet {
 	                            is (worker.c drops it when it keeps no
 	                            copy of the frame) */
 	uint8_t  tunnel;         /* enum tunnel_kind, outermost removed */
-	uint8_t  truncated;      /* 1 when a header claimed more than captured */
+	uint8_t  truncated;      /* 1 when a header claimed more than captured,
+	                            or was cut by the snap length or in a
+	                            first fragment (snap-cut, frag-cut) */
 	uint8_t  fragment;       /* 1 when from an IP fragment */
 	uint16_t vlan;           /* outermost 802.1Q/ad VLAN id (0: none):
 	                            vlans[0] */

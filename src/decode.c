@@ -119,10 +119,13 @@ enum decode_status derr(struct dctx *x, enum decode_err e)
 	   the receiver puts back (an IPv4 first fragment may hold 8
 	   bytes) and impwatch does not: a tunnel's header cut there left
 	   the packet to its outer flow, a declared tunnel's own. */
-	if (x->snapped && err_is_cut(e))
+	if (x->snapped && err_is_cut(e)) {
 		e = DERR_SNAP_CUT;
-	else if (x->in_frag && err_is_cut(e))
+		x->p->truncated = 1;
+	} else if (x->in_frag && err_is_cut(e)) {
 		e = DERR_FRAG_CUT;
+		x->p->truncated = 1;
+	}
 	x->d->err[e]++;
 	return DECODE_ERROR;
 }

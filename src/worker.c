@@ -410,11 +410,12 @@ static bool flow_step(struct worker *w, struct flow *f,
 		else if (w->eng->dpi)
 			w->uninspected++;
 	} else if ((f->carrier & (FC_CARRIER | FC_OWN)) == FC_CARRIER &&
-		   p->l4_off) {
+		   p->l4_off && !p->truncated) {
 		/* A tunnel's outer flow: this packet came through no
 		   tunnel, and is judged as its own flow would be. (A later
 		   fragment is its first fragment's: the carrier's when that
-		   one was.) */
+		   one was. A header cut by the snap length or in a first
+		   fragment may have been the tunnel's: the gate says so.) */
 		classify_own(w->eng->cat, w->eng->hosts, f, p, from_b);
 	} else if ((p->tcp_flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN &&
 		   classify_resyn(w->eng->cat, w->eng->hosts, f, p, from_b)) {
