@@ -254,6 +254,30 @@ static bool same_outer(const struct tun_layer *t, uint8_t family, uint8_t proto,
 	       t->sport == dport && t->dport == sport;
 }
 
+/* True when p's own flow is the outer flow of its layer i: a packet that
+   carries its own carrier's flow (a datagram from 4789 back to the
+   sender's port, inside VXLAN the other way). It counts to that flow
+   once, as its own. */
+static bool own_is_outer(const struct packet *p, uint8_t i)
+{
+	return !p->no_inner && same_outer(&p->tun[i], p->family, p->proto,
+					  &p->src, &p->dst, p->sport,
+					  p->dport);
+}
+
+/* True when p's own flow is the outer flow of a tunnel it came through
+   that the site does not trust: the carrier's finding is that flow's,
+   or a tunnel whose every packet carries its own flow goes unjudged. */
+static bool own_untrusted(const struct worker *w, const struct packet *p)
+{
+	uint8_t i;
+
+	for (i = 0; i < p->ntun; i++)
+		if (own_is_outer(p, i) && !trust_judge(w->eng->trust, &p->tun[i]))
+			return true;
+	return false;
+}
+
 /* True when layer i of p would count p a second time to a flow it is in
    already: a GRE keepalive comes back inside its own tunnel, between the
    same two ends (and a packet whose own flow is that of a carrier). */
@@ -262,8 +286,7 @@ static bool counted_already(const struct packet *p, uint8_t i)
 	const struct tun_layer *t = &p->tun[i];
 	uint8_t j;
 
-	if (!p->no_inner && same_outer(t, p->family, p->proto, &p->src,
-				       &p->dst, p->sport, p->dport))
+	if (own_is_outer(p, i))
 		return true;
 	for (j = 0; j < i; j++)
 		if (same_outer(t, p->tun[j].family, p->tun[j].proto,
@@ -291,8 +314,14 @@ static bool frame_carriers(struct worker *w, const struct packet *p)
 		struct flow *f;
 		bool trusted, is_new, from_b;
 
-		if (counted_already(p, i))
+		if (counted_already(p, i)) {
+			/* Listed all the same; its trust is judged on the
+			   packet's own flow (own_untrusted()). */
+			if (own_is_outer(p, i))
+				(void)carriers_see(w->carriers, t, p->wire_len,
+						   &e);
 			continue;
+		}
 		trusted = carriers_see(w->carriers, t, p->wire_len, &e);
 		/* Trusted ERSPAN is the capture's own transport. */
 		if (trusted && tunnel_is_erspan((enum tunnel_kind)t->kind))
@@ -342,6 +371,10 @@ static void frame_evidence(struct worker *w, const struct packet *p, int dlt,
 	w->out.frame(w->out.ctx, &fr);
 }
 
+static void routed(struct worker *w, const struct packet *p,
+		   const struct flow_prep *prep, uint64_t now_us,
+		   const struct frame_record *fr, bool finding, bool untrusted);
+
 /*
  * A reader's frame: its carriers counted and their flows looked up here
  * (they are few, and one outer flow carries the inner flows of many
@@ -366,8 +399,11 @@ static void frame_route(struct worker *w, const struct packet *p,
 			.wire_len = p->wire_len, .dlt = dlt,
 		};
 
+		/* A flow a carrier's key could have is here: so is any
+		   packet's whose own flow is a carrier's. */
 		if (decode_may_carry(p))
-			worker_routed(w, p, prep, w->clock.now_us, &fr, finding);
+			routed(w, p, prep, w->clock.now_us, &fr, finding,
+			       p->ntun && own_untrusted(w, p));
 		else
 			w->route.packet(w->route.ctx, p, prep, w->clock.now_us,
 					&fr, finding);
@@ -396,7 +432,8 @@ static void reader_dpi(struct worker *w)
    whether the frame is evidence: the flow is a finding now and frames
    are kept (without --dump nothing asks the verdict here). */
 static bool flow_step(struct worker *w, struct flow *f,
-		      const struct packet *p, bool is_new, bool from_b)
+		      const struct packet *p, bool is_new, bool from_b,
+		      bool untrusted)
 {
 	if (is_new) {
 		classify_flow(w->eng->cat, f, p, from_b);
@@ -425,6 +462,8 @@ static bool flow_step(struct worker *w, struct flow *f,
 	} else if (f->tls == FTLS_WAIT) {
 		classify_tls(f, p, from_b);
 	}
+	if (untrusted)
+		flow_add_finding(f, V_UNTRUSTED_TUNNEL);
 	/* A decided flow (or --no-dpi) pays this one test and no more. */
 	if (f->dpi && dpi_packet(w->dpi, f, p))
 		classify_app(w->eng->cat, w->dpi, f);
@@ -452,7 +491,8 @@ static void frame_flow(struct worker *w, const struct packet *p,
 	if (!p->no_inner) {
 		f = flow_lookup_prepared(w->ft, p, prep, &is_new, &from_b);
 		/* Read now: the carriers' lookups may move f. */
-		finding = flow_step(w, f, p, is_new, from_b);
+		finding = flow_step(w, f, p, is_new, from_b,
+				    p->ntun && own_untrusted(w, p));
 	}
 	if (p->ntun && frame_carriers(w, p))
 		finding = true;
@@ -466,19 +506,29 @@ static void frame_flow(struct worker *w, const struct packet *p,
 	}
 }
 
-void worker_routed(struct worker *w, const struct packet *p,
+/* worker_routed(); untrusted: p's own flow is an untrusted carrier's
+   (own_untrusted(), which only the reader, holding p's tunnels, can
+   tell). */
+static void routed(struct worker *w, const struct packet *p,
 		   const struct flow_prep *prep, uint64_t now_us,
-		   const struct frame_record *fr, bool finding)
+		   const struct frame_record *fr, bool finding, bool untrusted)
 {
 	struct flow *f;
 	bool is_new, from_b;
 
 	flow_expire(w->ft, now_us);
 	f = flow_lookup_prepared(w->ft, p, prep, &is_new, &from_b);
-	if (flow_step(w, f, p, is_new, from_b))
+	if (flow_step(w, f, p, is_new, from_b, untrusted))
 		finding = true;
 	if (w->out.frame && finding)
 		w->out.frame(w->out.ctx, fr);
+}
+
+void worker_routed(struct worker *w, const struct packet *p,
+		   const struct flow_prep *prep, uint64_t now_us,
+		   const struct frame_record *fr, bool finding)
+{
+	routed(w, p, prep, now_us, fr, finding, false);
 }
 
 void worker_prefetch(struct worker *w, const uint64_t *hashes, size_t n)

@@ -101,6 +101,10 @@
  *            203.0.113.1:40000 to 203.0.113.2:4789, after one VXLAN
  *            packet on the same ends and ports (a site declares
  *            203.0.113.0/30)
+ *   carrier-self no SSH: VXLAN (VNI 42) from 203.0.113.1:5060 to
+ *            203.0.113.2:4789, a tunnel nobody declared, each packet
+ *            carrying a SIP datagram from 203.0.113.2:4789 to
+ *            203.0.113.1:5060: the inner flow is the carrier's own
  *   tls-early N  no SSH: clear SIP from 198.51.100.7:40000 to
  *            192.0.2.10:5061 (TLS only) in a segment that begins N bytes
  *            (1 to 100) before the client's first byte, at the SYN's
@@ -443,8 +447,10 @@ static void udp_out(const uint8_t *a, const uint8_t *b, unsigned sport,
 
 /* carrier-lead (plain false) and carrier-plain (true): a flow of its
    own and a VXLAN carrier on one outer 5-tuple, the first packet not
-   the tunnel's. */
-static void carrier_mix(const uint8_t *c, const uint8_t *s, bool plain)
+   the tunnel's; carrier-self (self): a VXLAN carrier whose packets
+   carry its own flow. */
+static void carrier_mix(const uint8_t *c, const uint8_t *s, bool plain,
+			bool self)
 {
 	static const uint8_t a[4] = { 203, 0, 113, 1 }, b[4] = { 203, 0, 113, 2 };
 	const char *sip = "OPTIONS sip:imp SIP/2.0\r\n\r\n";
@@ -459,10 +465,22 @@ static void carrier_mix(const uint8_t *c, const uint8_t *s, bool plain)
 	udp_hdr(&f, 5060, 5060, strlen(sip));
 	putmem(&f, sip, strlen(sip));
 	l4_csum(&f, t, &e, P_UDP);
-	if (plain)
+	if (self) {
+		/* The inner datagram is the carrier's flow, reversed. */
+		const struct ipends r = { 4, b, a };
+
+		f.n = 0;
+		eth_hdr(&f, mac_b, mac_a, ET_IPV4);
+		ip4_hdr(&f, &r, P_UDP, 64, 4141, 0, NULL, 0, 8 + strlen(sip));
+		t = f.n;
+		udp_hdr(&f, 4789, 5060, strlen(sip));
+		putmem(&f, sip, strlen(sip));
+		l4_csum(&f, t, &r, P_UDP);
+	} else if (plain) {
 		udp_out(a, b, 40000, 4789, f.b, f.n, true);
-	else
+	} else {
 		udp_out(b, a, 4789, 5060, sip, strlen(sip), false);
+	}
 	for (i = 0; i < 4; i++) {
 		if (plain)
 			udp_out(a, b, 40000, 4789, "\x93\x11\xfe\x02 opaque", 12,
@@ -544,7 +562,8 @@ static int usage(void)
 		"lsrr-back | srh-back | rh3 | rh3-vxlan | lead-synack | "
 		"lead-ack | lead-syn | lead-tls | synfrag | evict N | "
 		"fragvxlan | erspancopy | tuncopy | carrier-lead | "
-		"carrier-plain | carrier-frag | tls-early N\n");
+		"carrier-plain | carrier-frag | tls-early N | "
+		"carrier-self\n");
 	return 2;
 }
 
@@ -572,7 +591,7 @@ int main(int argc, char **argv)
 	unsigned lead = 0;      /* flags of the forged first segment */
 	unsigned flood = 0;     /* evict: datagrams between */
 	unsigned early = 0;     /* tls-early: bytes before the first */
-	int mix = 0;            /* carrier-lead 1, -plain 2, -frag 3 */
+	int mix = 0;            /* carrier-lead 1, -plain 2, -frag 3, -self 4 */
 	int a = 1;
 
 	pkt_prog = "evade";
@@ -597,6 +616,8 @@ int main(int argc, char **argv)
 		evil.family = 0, mix = 2;
 	else if (strcmp(argv[a], "tls-early") == 0 && a + 1 < argc)
 		evil.family = 0, early = (unsigned)strtoul(argv[a + 1], NULL, 10);
+	else if (strcmp(argv[a], "carrier-self") == 0)
+		evil.family = 0, mix = 4;
 	else if (strcmp(argv[a], "carrier-frag") == 0)
 		evil.family = 0, mix = 3;
 	else if (strcmp(argv[a], "erspancopy") == 0)
@@ -680,7 +701,7 @@ int main(int argc, char **argv)
 	} else if (mix == 3) {
 		carrier_frag();
 	} else if (mix) {
-		carrier_mix(c4, s4, mix == 2);
+		carrier_mix(c4, s4, mix == 2, mix == 4);
 	} else if (evil.family == 0) {
 		sip_datagram(c4, s4, NULL, false);
 		sip_datagram(c4, s4, &gre, wrap == 3);

@@ -791,6 +791,20 @@ for t in 1 2 4; do
 		--validate --threads "$t" --trust-tunnel 203.0.113.0/30 \
 		-r "$tmp/carrier-plain.pcap"
 done
+# A tunnel whose packets carry its own flow (a SIP datagram from
+# 203.0.113.2:4789 back to 203.0.113.1:5060, inside VXLAN the other
+# way) was counted to that flow once, as its own: the carrier was
+# neither judged nor listed, and the tunnel nobody declared passed.
+# Declared, it passes: what it carries is documented.
+"$tmp/evade" carrier-self >"$tmp/carrier-self.pcap"
+for t in 1 2 4; do
+	check "carrier-self-t$t" 1 'FAIL: 1 untrusted-tunnel' "$bin" -q \
+		--validate --threads "$t" -r "$tmp/carrier-self.pcap"
+done
+check carrier-self-trusted 0 'PASS: 2 documented' "$bin" -q --validate \
+	--trust-tunnel 203.0.113.0/30 -r "$tmp/carrier-self.pcap"
+check carrier-self-listed 0 'vxlan VNI 42: 203\.0\.113\.1 <-> 203\.0\.113\.2, 4 packets, .*untrusted' \
+	"$bin" -q -r "$tmp/carrier-self.pcap"
 # A later fragment is its first fragment's: of a declared tunnel's
 # packet that carries no IP, the carrier's alone, no flow of its own.
 "$tmp/evade" carrier-frag >"$tmp/carrier-frag.pcap"
