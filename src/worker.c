@@ -280,7 +280,9 @@ static bool own_untrusted(const struct worker *w, const struct packet *p)
 
 /* True when layer i of p would count p a second time to a flow it is in
    already: a GRE keepalive comes back inside its own tunnel, between the
-   same two ends (and a packet whose own flow is that of a carrier). */
+   same two ends (and a packet whose own flow is that of a carrier). A
+   tunnel of another kind on the same ends (GRE mirrored in an ERSPAN
+   session) is judged by its own trust, not the outer one's. */
 static bool counted_already(const struct packet *p, uint8_t i)
 {
 	const struct tun_layer *t = &p->tun[i];
@@ -289,7 +291,8 @@ static bool counted_already(const struct packet *p, uint8_t i)
 	if (own_is_outer(p, i))
 		return true;
 	for (j = 0; j < i; j++)
-		if (same_outer(t, p->tun[j].family, p->tun[j].proto,
+		if (t->kind == p->tun[j].kind &&
+		    same_outer(t, p->tun[j].family, p->tun[j].proto,
 			       &p->tun[j].src, &p->tun[j].dst, p->tun[j].sport,
 			       p->tun[j].dport))
 			return true;

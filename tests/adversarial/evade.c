@@ -105,6 +105,10 @@
  *            203.0.113.2:4789, a tunnel nobody declared, each packet
  *            carrying a SIP datagram from 203.0.113.2:4789 to
  *            203.0.113.1:5060: the inner flow is the carrier's own
+ *   erspangre no SSH: SIP datagrams in GRE from 203.0.113.1 to
+ *            203.0.113.2, each mirrored in ERSPAN II (session 7) between
+ *            the same two hosts, the second the collector a site
+ *            declares
  *   tls-early N  no SSH: clear SIP from 198.51.100.7:40000 to
  *            192.0.2.10:5061 (TLS only) in a segment that begins N bytes
  *            (1 to 100) before the client's first byte, at the SYN's
@@ -491,6 +495,36 @@ static void carrier_mix(const uint8_t *c, const uint8_t *s, bool plain,
 	}
 }
 
+/* erspangre: GRE in ERSPAN II, both between a and b. */
+static void erspan_gre(const uint8_t *c, const uint8_t *s)
+{
+	static const uint8_t a[4] = { 203, 0, 113, 1 }, b[4] = { 203, 0, 113, 2 };
+	const char *sip = "OPTIONS sip:imp SIP/2.0\r\n\r\n";
+	const struct ipends e = { 4, c, s }, ab = { 4, a, b };
+	size_t n = strlen(sip), t;
+	struct buf f = { .n = 0 };
+	unsigned i;
+
+	for (i = 0; i < 4; i++) {
+		f.n = 0;
+		eth_hdr(&f, mac_b, mac_a, ET_IPV4);
+		ip4_hdr(&f, &ab, P_GRE, 64, 9100 + i, 0, NULL, 0,
+			8 + 8 + 14 + 20 + 4 + 20 + 8 + n);
+		gre_hdr(&f, false, false, true, ET_ERSPAN, 0, i);
+		erspan2_hdr(&f, 0, 0, 7, 1);
+		eth_hdr(&f, mac_b, mac_a, ET_IPV4);
+		ip4_hdr(&f, &ab, P_GRE, 64, 9200 + i, 0, NULL, 0,
+			4 + 20 + 8 + n);
+		gre_hdr(&f, false, false, false, ET_IPV4, 0, 0);
+		ip4_hdr(&f, &e, P_UDP, 64, 4141 + i, 0, NULL, 0, 8 + n);
+		t = f.n;
+		udp_hdr(&f, 5060, 5060, n);
+		putmem(&f, sip, n);
+		l4_csum(&f, t, &e, P_UDP);
+		record(&f);
+	}
+}
+
 /* carrier-frag: frames of no IP in VXLAN, the outer packets in two
    fragments, the first holding the VXLAN header and 80 bytes. */
 static void carrier_frag(void)
@@ -563,7 +597,7 @@ static int usage(void)
 		"lead-ack | lead-syn | lead-tls | synfrag | evict N | "
 		"fragvxlan | erspancopy | tuncopy | carrier-lead | "
 		"carrier-plain | carrier-frag | tls-early N | "
-		"carrier-self\n");
+		"carrier-self | erspangre\n");
 	return 2;
 }
 
@@ -591,7 +625,8 @@ int main(int argc, char **argv)
 	unsigned lead = 0;      /* flags of the forged first segment */
 	unsigned flood = 0;     /* evict: datagrams between */
 	unsigned early = 0;     /* tls-early: bytes before the first */
-	int mix = 0;            /* carrier-lead 1, -plain 2, -frag 3, -self 4 */
+	int mix = 0;            /* carrier-lead 1, -plain 2, -frag 3,
+	                           -self 4, erspangre 5 */
 	int a = 1;
 
 	pkt_prog = "evade";
@@ -618,6 +653,8 @@ int main(int argc, char **argv)
 		evil.family = 0, early = (unsigned)strtoul(argv[a + 1], NULL, 10);
 	else if (strcmp(argv[a], "carrier-self") == 0)
 		evil.family = 0, mix = 4;
+	else if (strcmp(argv[a], "erspangre") == 0)
+		evil.family = 0, mix = 5;
 	else if (strcmp(argv[a], "carrier-frag") == 0)
 		evil.family = 0, mix = 3;
 	else if (strcmp(argv[a], "erspancopy") == 0)
@@ -698,6 +735,8 @@ int main(int argc, char **argv)
 		segment(&plain4, &down4, 5061, 40000, 5001, 1002 + n,
 			F_FIN | F_ACK, NULL);
 		segment(&plain4, &up4, 40000, 5061, 1002 + n, 5002, F_ACK, NULL);
+	} else if (mix == 5) {
+		erspan_gre(c4, s4);
 	} else if (mix == 3) {
 		carrier_frag();
 	} else if (mix) {

@@ -805,6 +805,17 @@ check carrier-self-trusted 0 'PASS: 2 documented' "$bin" -q --validate \
 	--trust-tunnel 203.0.113.0/30 -r "$tmp/carrier-self.pcap"
 check carrier-self-listed 0 'vxlan VNI 42: 203\.0\.113\.1 <-> 203\.0\.113\.2, 4 packets, .*untrusted' \
 	"$bin" -q -r "$tmp/carrier-self.pcap"
+# A tunnel inside another between the same two hosts is counted once
+# when it is the same kind (a GRE keepalive comes back in its own
+# tunnel). GRE between 203.0.113.1 and .2 (only .2 declared) mirrored
+# in ERSPAN to .2, the collector: the GRE layer was taken for the
+# ERSPAN session's, trusted, and never judged or listed.
+"$tmp/evade" erspangre >"$tmp/erspangre.pcap"
+for t in 1 2; do
+	check "erspangre-t$t" 1 'FAIL: 1 untrusted-tunnel' "$bin" -q \
+		--validate --threads "$t" --trust-tunnel 203.0.113.2 \
+		-r "$tmp/erspangre.pcap"
+done
 # A later fragment is its first fragment's: of a declared tunnel's
 # packet that carries no IP, the carrier's alone, no flow of its own.
 "$tmp/evade" carrier-frag >"$tmp/carrier-frag.pcap"
