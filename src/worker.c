@@ -273,7 +273,8 @@ static bool own_untrusted(const struct worker *w, const struct packet *p)
 	uint8_t i;
 
 	for (i = 0; i < p->ntun; i++)
-		if (own_is_outer(p, i) && !trust_judge(w->eng->trust, &p->tun[i]))
+		if (own_is_outer(p, i) &&
+		    !trust_judge(w->eng->trust, &p->tun[i]))
 			return true;
 	return false;
 }
@@ -376,7 +377,8 @@ static void frame_evidence(struct worker *w, const struct packet *p, int dlt,
 
 static void routed(struct worker *w, const struct packet *p,
 		   const struct flow_prep *prep, uint64_t now_us,
-		   const struct frame_record *fr, bool finding, bool untrusted);
+		   const struct frame_record *fr, bool finding,
+		   bool untrusted);
 
 /*
  * A reader's frame: its carriers counted and their flows looked up here
@@ -514,7 +516,8 @@ static void frame_flow(struct worker *w, const struct packet *p,
    tell). */
 static void routed(struct worker *w, const struct packet *p,
 		   const struct flow_prep *prep, uint64_t now_us,
-		   const struct frame_record *fr, bool finding, bool untrusted)
+		   const struct frame_record *fr, bool finding,
+		   bool untrusted)
 {
 	struct flow *f;
 	bool is_new, from_b;

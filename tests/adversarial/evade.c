@@ -456,7 +456,8 @@ static void udp_out(const uint8_t *a, const uint8_t *b, unsigned sport,
 static void carrier_mix(const uint8_t *c, const uint8_t *s, bool plain,
 			bool self)
 {
-	static const uint8_t a[4] = { 203, 0, 113, 1 }, b[4] = { 203, 0, 113, 2 };
+	static const uint8_t a[4] = { 203, 0, 113, 1 };
+	static const uint8_t b[4] = { 203, 0, 113, 2 };
 	const char *sip = "OPTIONS sip:imp SIP/2.0\r\n\r\n";
 	const struct ipends e = { 4, c, s };
 	struct buf f = { .n = 0 };
@@ -487,8 +488,8 @@ static void carrier_mix(const uint8_t *c, const uint8_t *s, bool plain,
 	}
 	for (i = 0; i < 4; i++) {
 		if (plain)
-			udp_out(a, b, 40000, 4789, "\x93\x11\xfe\x02 opaque", 12,
-				false);
+			udp_out(a, b, 40000, 4789, "\x93\x11\xfe\x02 opaque",
+				12, false);
 		else
 			udp_out(a, b, 5060, 4789, f.b, f.n, true);
 		f.b[18]++;      /* the inner IP id: no SPAN copies */
@@ -498,7 +499,8 @@ static void carrier_mix(const uint8_t *c, const uint8_t *s, bool plain,
 /* erspangre: GRE in ERSPAN II, both between a and b. */
 static void erspan_gre(const uint8_t *c, const uint8_t *s)
 {
-	static const uint8_t a[4] = { 203, 0, 113, 1 }, b[4] = { 203, 0, 113, 2 };
+	static const uint8_t a[4] = { 203, 0, 113, 1 };
+	static const uint8_t b[4] = { 203, 0, 113, 2 };
 	const char *sip = "OPTIONS sip:imp SIP/2.0\r\n\r\n";
 	const struct ipends e = { 4, c, s }, ab = { 4, a, b };
 	size_t n = strlen(sip), t;
@@ -529,7 +531,8 @@ static void erspan_gre(const uint8_t *c, const uint8_t *s)
    fragments, the first holding the VXLAN header and 80 bytes. */
 static void carrier_frag(void)
 {
-	static const uint8_t a[4] = { 203, 0, 113, 1 }, b[4] = { 203, 0, 113, 2 };
+	static const uint8_t a[4] = { 203, 0, 113, 1 };
+	static const uint8_t b[4] = { 203, 0, 113, 2 };
 	const struct ipends e = { 4, a, b };
 	struct buf u = { .n = 0 }, o = { .n = 0 };
 	unsigned i;
@@ -546,7 +549,8 @@ static void carrier_frag(void)
 		record(&o);
 		o.n = 0;
 		eth_hdr(&o, mac_b, mac_a, ET_IPV4);
-		ip4_hdr(&o, &e, P_UDP, 64, 7100 + i, 96 / 8, NULL, 0, u.n - 96);
+		ip4_hdr(&o, &e, P_UDP, 64, 7100 + i, 96 / 8, NULL, 0,
+			u.n - 96);
 		putmem(&o, u.b + 96, u.n - 96);
 		record(&o);
 	}
@@ -650,7 +654,8 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[a], "carrier-plain") == 0)
 		evil.family = 0, mix = 2;
 	else if (strcmp(argv[a], "tls-early") == 0 && a + 1 < argc)
-		evil.family = 0, early = (unsigned)strtoul(argv[a + 1], NULL, 10);
+		evil.family = 0,
+		early = (unsigned)strtoul(argv[a + 1], NULL, 10);
 	else if (strcmp(argv[a], "carrier-self") == 0)
 		evil.family = 0, mix = 4;
 	else if (strcmp(argv[a], "erspangre") == 0)
@@ -715,26 +720,30 @@ int main(int argc, char **argv)
 		segment(&plain4, &down4, 5061, 40000, 5001, 1001 + n, F_ACK, NULL);
 	} else if (early) {
 		const struct ipends up4 = { 4, c4, s4 }, down4 = { 4, s4, c4 };
+		static const char pad[] =
+			"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+			"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+		const uint32_t c = 1001, s = 5001;   /* first bytes' numbers */
 		char sip[160];
 		uint32_t n;
 
 		/* N bytes of padding, then the first byte's clear SIP. */
-		snprintf(sip, sizeof sip, "%.*sOPTIONS sip:imp SIP/2.0\r\n\r\n",
-			 (int)early, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-			 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+		snprintf(sip, sizeof sip, "%.*s%s", (int)early, pad,
+			 "OPTIONS sip:imp SIP/2.0\r\n\r\n");
 		n = (uint32_t)strlen(sip) - early;
-		segment(&plain4, &up4, 40000, 5061, 1000, 0, F_SYN, NULL);
-		segment(&plain4, &down4, 5061, 40000, 5000, 1001, F_SYN | F_ACK,
-			NULL);
-		segment(&plain4, &up4, 40000, 5061, 1001, 5001, F_ACK, NULL);
-		segment(&plain4, &up4, 40000, 5061, 1001 - early, 5001,
+		segment(&plain4, &up4, 40000, 5061, c - 1, 0, F_SYN, NULL);
+		segment(&plain4, &down4, 5061, 40000, s - 1, c,
+			F_SYN | F_ACK, NULL);
+		segment(&plain4, &up4, 40000, 5061, c, s, F_ACK, NULL);
+		segment(&plain4, &up4, 40000, 5061, c - early, s,
 			F_PSH | F_ACK, sip);
-		segment(&plain4, &down4, 5061, 40000, 5001, 1001 + n, F_ACK, NULL);
-		segment(&plain4, &up4, 40000, 5061, 1001 + n, 5001, F_FIN | F_ACK,
-			NULL);
-		segment(&plain4, &down4, 5061, 40000, 5001, 1002 + n,
+		segment(&plain4, &down4, 5061, 40000, s, c + n, F_ACK, NULL);
+		segment(&plain4, &up4, 40000, 5061, c + n, s,
 			F_FIN | F_ACK, NULL);
-		segment(&plain4, &up4, 40000, 5061, 1002 + n, 5002, F_ACK, NULL);
+		segment(&plain4, &down4, 5061, 40000, s, c + n + 1,
+			F_FIN | F_ACK, NULL);
+		segment(&plain4, &up4, 40000, 5061, c + n + 1, s + 1, F_ACK,
+			NULL);
 	} else if (mix == 5) {
 		erspan_gre(c4, s4);
 	} else if (mix == 3) {

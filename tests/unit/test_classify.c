@@ -743,12 +743,14 @@ static void test_cleartext(void **state)
 		f = tls_flow(x, 51011, 5061, 1000);
 		tls_seg(x, &f, 51011, 5061, true, 999, "x", 1);
 		assert_int_equal(f->tls, FTLS_WAIT);
-		tls_seg(x, &f, 51011, 5061, true, 1000, early, sizeof(early) - 1);
+		tls_seg(x, &f, 51011, 5061, true, 1000, early,
+			sizeof(early) - 1);
 		assert_int_equal(f->tls, FTLS_CLEAR);
 		assert_int_equal(f->verdict, V_CLEARTEXT);
 
 		f = tls_flow(x, 51012, 5061, 1000);
-		tls_seg(x, &f, 51012, 5061, true, 1000, hello1, sizeof(hello1));
+		tls_seg(x, &f, 51012, 5061, true, 1000, hello1,
+			sizeof(hello1));
 		assert_int_equal(f->tls, FTLS_OK);
 		assert_int_equal(f->verdict, V_DOCUMENTED);
 
