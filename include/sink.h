@@ -48,8 +48,8 @@ struct sink_cfg {
 /*
  * An output that is one of the inputs (by device and inode: another
  * name, a hard link, standard input redirected from it) would be
- * truncated before it is read; two outputs in one file would be
- * neither; the rotated evidence files (FILE1, FILE2...) are removed and
+ * truncated before it is read; two outputs in one file (or one FIFO)
+ * would be neither; the rotated evidence files (FILE1, FILE2...) are removed and
  * made anew, so none may be named as an input or another output. 0, or
  * -1 with the reason on err. Before anything is opened.
  */

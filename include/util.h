@@ -96,4 +96,9 @@ long path_is_input(const char *out, const char *const *inputs, size_t n);
 /* Whether two stat results are one regular file (device and inode). */
 bool same_regular(const struct stat *a, const struct stat *b);
 
+/* Whether two stat results are one file that two outputs would share:
+   the same regular file, or the same FIFO, whose two writers would
+   interleave what each writes (device and inode). */
+bool same_output(const struct stat *a, const struct stat *b);
+
 #endif

@@ -54,21 +54,22 @@ static const char *const out_what[OUT_COUNT] = {
 	"the graph"
 };
 
-/* Whether path is the regular file open on fd (the same device and
-   inode, by whatever name). Only a regular file is truncated on open. */
-static bool same_regular_file(int fd, const char *path)
+/* Whether path is the regular file or the FIFO open on fd (the same
+   device and inode, by whatever name): stat() opens nothing, so a FIFO
+   is not waited on. */
+static bool same_output_file(int fd, const char *path)
 {
 	struct stat a, b;
 
-	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && same_regular(&a, &b);
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && same_output(&a, &b);
 }
 
-/* Whether two open descriptors are one regular file. */
+/* Whether two open descriptors are one regular file or one FIFO. */
 static bool same_open_file(int fd1, int fd2)
 {
 	struct stat a, b;
 
-	return fstat(fd1, &a) == 0 && fstat(fd2, &b) == 0 && same_regular(&a, &b);
+	return fstat(fd1, &a) == 0 && fstat(fd2, &b) == 0 && same_output(&a, &b);
 }
 
 /* Whether the rotated evidence (evidence.h: FILE1, FILE2... below
@@ -97,7 +98,9 @@ static bool rotates_onto(const struct sink_cfg *cfg, const char *path)
  * another name, a hard link or standard input redirected from the file
  * are caught too. An output that does not exist yet is no input. Two
  * outputs in one file would be neither: refused by name, or by device
- * and inode when both exist; sink_open() compares what it opened too.
+ * and inode when both exist (a FIFO too: two writers would interleave
+ * their records, and stat() does not wait for its reader as an open
+ * does); sink_open() compares what it opened too.
  */
 int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
 		       size_t n_inputs, FILE *err)
@@ -116,7 +119,7 @@ int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
 				continue;
 			if (strcmp(out[k], out[j]) != 0 &&
 			    !(stat(out[k], &os) == 0 && stat(out[j], &is) == 0 &&
-			      same_regular(&os, &is)))
+			      same_output(&os, &is)))
 				continue;
 			fprintf(err, "impwatch: %s %s and %s %s: %s and %s are "
 				"the same file\n", out_opt[k], out[k], out_opt[j],
@@ -204,7 +207,7 @@ static bool open_files(struct sink *s, FILE *err)
 	const struct sink_cfg *c = &s->cfg;
 
 	/* The report and the evidence in one file would be neither. */
-	if (c->evidence && same_regular_file(fileno(s->out), c->evidence)) {
+	if (c->evidence && same_output_file(fileno(s->out), c->evidence)) {
 		fprintf(err, "impwatch: %s and --dump-undocumented %s: the "
 			"report and the evidence are the same file\n",
 			c->output ? c->output : "standard output", c->evidence);
@@ -226,7 +229,7 @@ static bool open_files(struct sink *s, FILE *err)
 	   it) or in the evidence's would spoil both. */
 	if (s->alert_out && s->alert_out != stderr &&
 	    (same_open_file(fileno(s->alert_out), fileno(s->out)) ||
-	     (c->evidence && same_regular_file(fileno(s->alert_out), c->evidence)))) {
+	     (c->evidence && same_output_file(fileno(s->alert_out), c->evidence)))) {
 		fprintf(err, "impwatch: --alert-file %s: %s and the alerts are "
 			"the same file\n", c->alert_file,
 			same_open_file(fileno(s->alert_out), fileno(s->out)) ?

@@ -201,3 +201,10 @@ bool same_regular(const struct stat *a, const struct stat *b)
 	return S_ISREG(a->st_mode) && S_ISREG(b->st_mode) &&
 	       a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
+
+bool same_output(const struct stat *a, const struct stat *b)
+{
+	return same_regular(a, b) ||
+	       (S_ISFIFO(a->st_mode) && S_ISFIFO(b->st_mode) &&
+		a->st_dev == b->st_dev && a->st_ino == b->st_ino);
+}

@@ -659,6 +659,36 @@ check alert-file-is-report-link 2 'the report and the alerts are the same file' 
 	"$bin" -q -o "$tmp/rep.txt" --alert-file "$tmp/rep-link.txt" -r pcaps/demo.pcap
 check alert-file-is-stdout 2 'the report and the alerts are the same file' \
 	sh -c "\"$bin\" -q --alert-file \"$tmp/rep.txt\" -r pcaps/demo.pcap >\"$tmp/rep.txt\""
+# A FIFO given as two outputs, by any name, is refused as a file is, and
+# before either is opened: an open for writing waits for a reader, and
+# two writers would interleave their records. Under SIGKILL: a run
+# waiting in that open does not end at SIGTERM.
+mkfifo "$tmp/o.fifo"
+ln -s o.fifo "$tmp/o-link.fifo"
+# fifo_twice NAME WHAT OPTIONS...: impwatch OPTIONS refuses WHAT.
+fifo_twice() {
+	_f_name=$1 _f_what=$2
+	shift 2
+	check "$_f_name" 2 "^impwatch: .*: $_f_what are the same file\$" \
+		timeout -s KILL 10 "$bin" -q "$@" -r pcaps/demo.pcap
+}
+fifo_twice fifo-twice 'the report and the alerts' \
+	-o "$tmp/o.fifo" --alert-file "$tmp/o.fifo"
+fifo_twice fifo-twice-dot 'the report and the HTML report' \
+	-o "$tmp/o.fifo" --html "$tmp/./o.fifo"
+fifo_twice fifo-twice-link 'the report and the evidence' \
+	--dump-undocumented "$tmp/o.fifo" -o "$tmp/o-link.fifo"
+fifo_twice fifo-twice-link-graph 'the alerts and the graph' \
+	--alert-file "$tmp/o-link.fifo" --graph "$tmp/o.fifo"
+# Standard output sent to the FIFO (whose reader is there), and an
+# output file that is that FIFO too.
+check fifo-twice-stdout 2 'the report and the alerts are the same file' \
+	timeout -s KILL 10 sh -c 'cat "$1" >/dev/null & exec "$2" -q --alert-file "$3" -r pcaps/demo.pcap >"$1"' \
+	sh "$tmp/o.fifo" "$bin" "$tmp/o-link.fifo"
+# One output on a FIFO is what it is for: its reader gets the report.
+check fifo-once 0 '' timeout -s KILL 10 sh -c 'cat "$1" >"$2" & "$3" -q --format json -o "$1" -r pcaps/demo.pcap; s=$?; wait; exit $s' \
+	sh "$tmp/o.fifo" "$tmp/fifo.json" "$bin"
+count fifo-once-report "$tmp/fifo.json" '"type":"summary"' 1
 
 # Files impwatch creates are not world-readable (the umask may take more).
 rm -f "$tmp/r.txt" "$tmp/ev.pcap"
