@@ -45,9 +45,12 @@ int textfile_read(const char *path, size_t max, const char *what, char **buf,
  * Open path to be read as it comes, a line at a time (impwatch's own
  * records: too large to hold whole, and they may come through a pipe): a
  * regular file, a pipe or a FIFO (whose open waits for its writer, as
- * reading standard input does). Anything else, and a file that cannot be
- * opened, is an error in textfile_read()'s words ("PATH: cannot open:
- * reason", "PATH: not a regular file (a directory)") on err; NULL then.
+ * reading standard input does). "-" is standard input, checked the same
+ * way and returned as stdin, which the caller does not close. Anything
+ * else, and a file that cannot be opened, is an error in
+ * textfile_read()'s words ("PATH: cannot open: reason", "PATH: not a
+ * regular file (a directory)", "-: not a regular file (a terminal)") on
+ * err; NULL then.
  */
 FILE *textfile_open_stream(const char *path, FILE *err);
 

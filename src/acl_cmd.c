@@ -165,8 +165,7 @@ static bool output_is_input(const struct acl_opts *o)
    file that cannot be read is said as every loader says it. */
 static int observe_file(struct acl *a, const char *path)
 {
-	FILE *in = strcmp(path, "-") == 0 ? stdin
-					  : textfile_open_stream(path, stderr);
+	FILE *in = textfile_open_stream(path, stderr);
 	int rc;
 
 	if (!in)

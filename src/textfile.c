@@ -48,13 +48,16 @@ size_t utf8_seq_len(const unsigned char *p, size_t n)
 	return k;
 }
 
-/* What a file that is not a regular file is, for the error. */
-static const char *file_kind(mode_t m)
+/* What a file that is not a regular file is, for the error: a terminal
+   is a character device a person knows by its own name. */
+static const char *file_kind(int fd, mode_t m)
 {
 	if (S_ISDIR(m))
 		return "a directory";
 	if (S_ISFIFO(m))
 		return "a FIFO";
+	if (S_ISCHR(m) && isatty(fd))
+		return "a terminal";
 	if (S_ISCHR(m))
 		return "a character device";
 	if (S_ISBLK(m))
@@ -65,25 +68,40 @@ static const char *file_kind(mode_t m)
 }
 
 /*
- * path opened for reading with flags added (O_NONBLOCK: a FIFO's open
- * would otherwise wait for a writer), and what was opened looked at
- * through the descriptor, so nothing can swap the file in between: a
- * regular file, or a FIFO when fifo_ok. The descriptor, or -1 said.
+ * What the open descriptor fd of name holds, looked at through it, so
+ * nothing can swap the file before it is read: a regular file, or when
+ * pipe_ok a pipe too (a FIFO, or a socket, which is what some launchers
+ * give a command as standard input; a named socket does not open).
+ * 0, or -1 said.
  */
-static int open_kind(const char *path, int flags, bool fifo_ok, FILE *err)
+static int fd_kind(int fd, const char *name, bool pipe_ok, FILE *err)
 {
 	struct stat sb;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
 
-	if (fd < 0 || fstat(fd, &sb) != 0) {
-		tfile_error(err, path, "cannot open: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (fstat(fd, &sb) != 0) {
+		tfile_error(err, name, "cannot open: %s", strerror(errno));
 		return -1;
 	}
-	if (!S_ISREG(sb.st_mode) && !(fifo_ok && S_ISFIFO(sb.st_mode))) {
-		tfile_error(err, path, "not a regular file (%s)",
-			    file_kind(sb.st_mode));
+	if (S_ISREG(sb.st_mode) ||
+	    (pipe_ok && (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode))))
+		return 0;
+	tfile_error(err, name, "not a regular file (%s)",
+		    file_kind(fd, sb.st_mode));
+	return -1;
+}
+
+/* path opened for reading with flags added (O_NONBLOCK: a FIFO's open
+   would otherwise wait for a writer), and checked by fd_kind(). The
+   descriptor, or -1 said. */
+static int open_kind(const char *path, int flags, bool pipe_ok, FILE *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+
+	if (fd < 0) {
+		tfile_error(err, path, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fd_kind(fd, path, pipe_ok, err) != 0) {
 		close(fd);
 		return -1;
 	}
@@ -167,11 +185,15 @@ fail:
 FILE *textfile_open_stream(const char *path, FILE *err)
 {
 	FILE *f;
-	/* A directory reads as an error, a device as anything: what a
-	   person names as records is a file or a pipe (whose open waits
-	   for its writer). */
-	int fd = open_kind(path, 0, true, err);
+	int fd;
 
+	/* A directory reads as an error, a device as anything, a terminal
+	   waits for a person to type: what a person names as records, or
+	   sends to standard input, is a file or a pipe (whose open waits
+	   for its writer). */
+	if (strcmp(path, "-") == 0)
+		return fd_kind(STDIN_FILENO, path, true, err) == 0 ? stdin : NULL;
+	fd = open_kind(path, 0, true, err);
 	if (fd < 0)
 		return NULL;
 	f = fdopen(fd, "r");

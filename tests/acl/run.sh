@@ -166,7 +166,7 @@ printf '\n  \r\n\t\n' >"$tmp/blank.json"
 check observed-blank 2 "^$tmp/blank\\.json: no records \\(write them with --format json\\)\$" \
 	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/blank.json"
 check observed-empty-stdin 2 '^-: no records \(write them with --format json\)$' \
-	sh -c "\"$bin\" acl --hosts tests/hosts/site.hosts --observed - </dev/null"
+	sh -c "\"$bin\" acl --hosts tests/hosts/site.hosts --observed - <\"$tmp/empty.json\""
 # Records with no flow (a run that saw nothing) are records: rules that
 # permit nothing, said on standard error.
 grep '"type":"summary"' "$tmp/roles.json" >"$tmp/noflow.json"
@@ -192,14 +192,48 @@ check observed-unreadable 2 "^$tmp/unreadable\\.json: cannot open: Permission de
 	$as_user "$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/unreadable.json"
 chmod 700 "$tmp"
 # A read that fails is said as every loader says it, with its reason
-# (it said "cannot read (or out of memory)"): standard input opened on
-# a directory opens, and its first read fails with EISDIR.
-check observed-read-error 2 '^-: cannot read: Is a directory$' \
+# (it said "cannot read (or out of memory)"): standard input open for
+# writing only opens, and its first read fails with EBADF.
+check observed-read-error 2 '^-: cannot read: Bad file descriptor$' \
+	sh -c "\"\$1\" acl --hosts tests/hosts/site.hosts --observed - 0>\"\$2\"" \
+	sh "$bin" "$tmp/write-only.json"
+# Standard input is checked as a named file is: a directory or a device
+# there is refused before a read, as --observed DIR and --observed
+# /dev/null are (a directory used to be "-: cannot read: Is a
+# directory", /dev/null "-: no records"), and a terminal is said, not
+# waited on (it used to wait for a person to type records).
+check observed-stdin-directory 2 '^-: not a regular file \(a directory\)$' \
 	sh -c "\"\$1\" acl --hosts tests/hosts/site.hosts --observed - <\"\$2\"" \
 	sh "$bin" "$tmp"
-# Records come through a pipe as well as from a file.
+check observed-stdin-device 2 '^-: not a regular file \(a character device\)$' \
+	sh -c "\"\$1\" acl --hosts tests/hosts/site.hosts --observed - </dev/null" \
+	sh "$bin"
+check observed-device 2 '^/dev/null: not a regular file \(a character device\)$' \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed /dev/null
+# on_tty CMD...: CMD with a new terminal as standard input; its output,
+# and its status (124 when it still waits after 10 s).
+on_tty() {
+	python3 -c '
+import os, subprocess, sys
+m, s = os.openpty()
+try:
+    r = subprocess.run(sys.argv[1:], stdin=s, timeout=10)
+except subprocess.TimeoutExpired:
+    sys.exit(124)
+sys.exit(r.returncode)' "$@"
+}
+check observed-stdin-terminal 2 '^-: not a regular file \(a terminal\)$' \
+	on_tty "$bin" acl --hosts tests/hosts/site.hosts --observed -
+# Records come through a pipe as well as from a file: named /dev/stdin
+# or -, and from a FIFO on standard input.
 check observed-pipe 0 '^# Observed: 18 flow records in 1 file, 9 documented: 9$' \
 	sh -c "cat \"$tmp/roles.json\" | \"$bin\" acl --hosts tests/hosts/site.hosts --observed /dev/stdin"
+check observed-pipe-dash 0 '^# Observed: 18 flow records in 1 file, 9 documented: 9$' \
+	sh -c "cat \"$tmp/roles.json\" | \"$bin\" acl --hosts tests/hosts/site.hosts --observed -"
+mkfifo "$tmp/obs.fifo"
+TO=10 check observed-stdin-fifo 0 '^# Observed: 18 flow records in 1 file, 9 documented: 9$' \
+	sh -c 'cat "$1" >"$2" & "$3" acl --hosts tests/hosts/site.hosts --observed - <"$2"' \
+	sh "$tmp/roles.json" "$tmp/obs.fifo" "$bin"
 
 # --- 2. Cisco ASA and IOS, golden -------------------------------------------
 for f in asa ios; do
