@@ -7,7 +7,10 @@
  * Every error a loader reports goes through here, so they all read alike:
  *   FILE:LINE: reason
  *     the offending line
- * Nothing allocates except textfile_read(), whose buffer the caller frees.
+ * and so does every other error that echoes a name or a value
+ * (tprintf()), shown as safely as a line. Nothing allocates except
+ * textfile_read(), whose buffer the caller frees (and a message longer
+ * than 511 bytes, for as long as it is written).
  */
 #ifndef IMPWATCH_TEXTFILE_H
 #define IMPWATCH_TEXTFILE_H
@@ -69,7 +72,8 @@ int tline_check(const char *name, uint32_t lineno, struct tstr line,
 
 /* "NAME:LINE: reason" and the line, shown safely (at most 200 bytes,
    non-printable bytes as \xNN, blanks that are not a space or a tab,
-   such as a no-break space, as \uNNNN). */
+   such as a no-break space, as \uNNNN; NAME and reason as tprintf() shows
+   them). */
 __attribute__((format(printf, 5, 6)))
 void tline_error(FILE *err, const char *name, uint32_t lineno,
 		 struct tstr line, const char *fmt, ...);
@@ -77,6 +81,17 @@ void tline_error(FILE *err, const char *name, uint32_t lineno,
 /* "NAME: reason", for what belongs to no one line. */
 __attribute__((format(printf, 3, 4)))
 void tfile_error(FILE *err, const char *name, const char *fmt, ...);
+
+/*
+ * An error message of one line on err (NULL: none), for every message
+ * that echoes a name or a value given on the command line or read from
+ * a file: its bytes are shown as an offending line's are (a control
+ * byte, a newline or a terminal escape too, as \xNN), so a value a
+ * script passed through cannot drive the terminal or forge a line. A
+ * line end at the end of fmt is the message's own.
+ */
+__attribute__((format(printf, 2, 3)))
+void tprintf(FILE *err, const char *fmt, ...);
 
 struct tstr tstr_trim(struct tstr s);
 bool tstr_is(struct tstr s, const char *word);

@@ -54,7 +54,7 @@ enum { O_HOSTS = 256, O_FORMAT, O_OBSERVED, O_RULES, O_RULES_ADD };
 static bool once(const char **field, const char *name)
 {
 	if (*field) {
-		fprintf(stderr, "impwatch acl: %s given twice ('%s', then '%s'): "
+		tprintf(stderr, "impwatch acl: %s given twice ('%s', then '%s'): "
 			"it takes one\n", name, *field, optarg);
 		return false;
 	}
@@ -80,7 +80,7 @@ static int acl_args(int argc, char **argv, struct acl_opts *o)
 	while ((c = getopt_long(argc, argv, "ho:", longs, &li)) != -1) {
 		/* An empty name names nothing; --format says its own list. */
 		if (optarg && !*optarg && c != O_FORMAT) {
-			fprintf(stderr, "impwatch acl: invalid value '' for "
+			tprintf(stderr, "impwatch acl: invalid value '' for "
 				"%s%s\n", c == 'o' ? "-o" : "--",
 				c == 'o' ? "" : longs[li].name);
 			return EXIT_INPUT;
@@ -112,7 +112,7 @@ static int acl_args(int argc, char **argv, struct acl_opts *o)
 			acl_usage(stdout);
 			return fflush(stdout) == 0 ? EXIT_OK : EXIT_INPUT;
 		default:
-			fprintf(stderr, "Try 'impwatch --help'.\n");
+			tprintf(stderr, "Try 'impwatch --help'.\n");
 			return EXIT_INPUT;
 		}
 	}
@@ -122,7 +122,7 @@ static int acl_args(int argc, char **argv, struct acl_opts *o)
 	/* "--observed a.json b.json": the files after it are records too. */
 	for (; optind < argc; optind++) {
 		if (!o->n_observed) {
-			fprintf(stderr, "impwatch acl: unexpected argument '%s'\n",
+			tprintf(stderr, "impwatch acl: unexpected argument '%s'\n",
 				argv[optind]);
 			return EXIT_INPUT;
 		}
@@ -142,7 +142,7 @@ static bool output_is_input(const struct acl_opts *o)
 	long k;
 
 	if (!in) {
-		fprintf(stderr, "impwatch: out of memory\n");
+		tprintf(stderr, "impwatch: out of memory\n");
 		return true;
 	}
 	in[n++] = o->hosts;
@@ -154,7 +154,7 @@ static bool output_is_input(const struct acl_opts *o)
 		in[n++] = o->observed[i];
 	k = path_is_input(o->output, in, n);
 	if (k >= 0)
-		fprintf(stderr, "impwatch acl: cannot write the rules to %s: it "
+		tprintf(stderr, "impwatch acl: cannot write the rules to %s: it "
 			"is an input (%s)\n", o->output,
 			strcmp(in[k], "-") == 0 ? "standard input" : in[k]);
 	free(in);
@@ -212,7 +212,7 @@ int acl_command(int argc, char **argv)
 	o.rules_add = calloc((size_t)argc + 1, sizeof(*o.rules_add));
 	o.observed = calloc((size_t)argc + 1, sizeof(*o.observed));
 	if (!o.rules_add || !o.observed) {
-		fprintf(stderr, "impwatch: out of memory\n");
+		tprintf(stderr, "impwatch: out of memory\n");
 		rc = EXIT_INPUT;
 		goto done;
 	}
@@ -225,12 +225,12 @@ int acl_command(int argc, char **argv)
 		char names[128];
 
 		acl_writer_names(", ", names, sizeof(names));
-		fprintf(stderr, "impwatch acl: invalid value '%s' for --format "
+		tprintf(stderr, "impwatch acl: invalid value '%s' for --format "
 			"(%s)\n", o.format, names);
 		goto done;
 	}
 	if (!o.hosts) {
-		fprintf(stderr, "impwatch acl: --hosts FILE is required: the "
+		tprintf(stderr, "impwatch acl: --hosts FILE is required: the "
 			"rules are written between the hosts of an inventory\n");
 		goto done;
 	}
@@ -249,7 +249,7 @@ int acl_command(int argc, char **argv)
 		goto done;
 	a = acl_new(cat, hosts);
 	if (!a) {
-		fprintf(stderr, "impwatch: out of memory\n");
+		tprintf(stderr, "impwatch: out of memory\n");
 		goto done;
 	}
 	for (i = 0; i < o.n_observed; i++)
@@ -258,15 +258,15 @@ int acl_command(int argc, char **argv)
 	/* Least privilege from no evidence is a list that permits nothing:
 	   right, but worth a word where a person sees it. */
 	if (o.n_observed && a->obs.used == 0)
-		fprintf(stderr, "impwatch acl: no documented flow of the observed "
+		tprintf(stderr, "impwatch acl: no documented flow of the observed "
 			"records used a row of this inventory: no rule permits "
 			"anything\n");
 	if (acl_build(a) != 0) {
-		fprintf(stderr, "impwatch: out of memory\n");
+		tprintf(stderr, "impwatch: out of memory\n");
 		goto done;
 	}
 	if (o.output && !(out = open_rules(o.output))) {
-		fprintf(stderr, "impwatch: cannot write %s: %s\n", o.output,
+		tprintf(stderr, "impwatch: cannot write %s: %s\n", o.output,
 			strerror(errno));
 		out = stdout;
 		goto done;
@@ -277,14 +277,14 @@ int acl_command(int argc, char **argv)
 	src.n_rules_add = o.n_rules_add;
 	acl_write(a, w, &src, out);
 	if (fflush(out) != 0 || ferror(out)) {
-		fprintf(stderr, "impwatch: cannot write %s: %s\n",
+		tprintf(stderr, "impwatch: cannot write %s: %s\n",
 			o.output ? o.output : "output", strerror(errno));
 		goto done;
 	}
 	rc = EXIT_OK;
 done:
 	if (out != stdout && fclose(out) != 0 && rc == EXIT_OK) {
-		fprintf(stderr, "impwatch: cannot write %s: %s\n", o.output,
+		tprintf(stderr, "impwatch: cannot write %s: %s\n", o.output,
 			strerror(errno));
 		rc = EXIT_INPUT;
 	}

@@ -330,14 +330,15 @@ static int build_index(struct catalogue *c, bool src, struct portindex **out,
 	if (rc == PORTINDEX_FULL && err) {
 		/* Name the first row past the limit. */
 		const struct cat_row *r = &c->rows[full.row];
+		char hi[16] = "";
 
-		fprintf(err, "%s:%u: more than %d rows document %s %s %u",
-			r->file, (unsigned)r->line, CAT_MAX_HITS,
-			proto_name(full.proto), src ? "source port" : "port",
-			(unsigned)full.lo);
 		if (full.hi != full.lo)
-			fprintf(err, "-%u", (unsigned)full.hi);
-		fprintf(err, "; at most %d rows may share one\n", CAT_MAX_HITS);
+			snprintf(hi, sizeof(hi), "-%u", (unsigned)full.hi);
+		tprintf(err, "%s:%u: more than %d rows document %s %s %u%s; at "
+			"most %d rows may share one\n", r->file,
+			(unsigned)r->line, CAT_MAX_HITS, proto_name(full.proto),
+			src ? "source port" : "port", (unsigned)full.lo, hi,
+			CAT_MAX_HITS);
 	}
 	return rc == PORTINDEX_OK ? 0 : -1;
 }

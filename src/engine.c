@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "textfile.h"
 
 /* The catalogue's resolver of apps names: nDPI's id of each, 0 for a
    name it does not know (a load error). */
@@ -23,7 +24,7 @@ struct catalogue *engine_load_catalogue(const struct engine_cfg *cfg,
 	int rc;
 
 	if (!cat) {
-		fprintf(err, "impwatch: out of memory\n");
+		tprintf(err, "impwatch: out of memory\n");
 		return NULL;
 	}
 	if (dpi)
@@ -49,7 +50,7 @@ struct dpi *engine_dpi_new(const struct limits *lim, FILE *err)
 	struct dpi *d = dpi_new(lim->dpi_packets, lim->dpi_memory_mb);
 
 	if (!d)
-		fprintf(err, "impwatch: cannot initialise nDPI (out of memory, "
+		tprintf(err, "impwatch: cannot initialise nDPI (out of memory, "
 			"or not the libndpi impwatch was built with)\n");
 	return d;
 }
@@ -76,14 +77,14 @@ int engine_open(struct engine *e, const struct engine_cfg *cfg,
 		goto fail;
 	e->trust = trust_new();
 	if (!e->trust) {
-		fprintf(err, "impwatch: out of memory\n");
+		tprintf(err, "impwatch: out of memory\n");
 		goto fail;
 	}
 	for (i = 0; i < cfg->n_trust; i++) {
 		char why[256];
 
 		if (trust_add(e->trust, cfg->trust[i], why, sizeof(why)) != 0) {
-			fprintf(err, "impwatch: invalid value '%s' for "
+			tprintf(err, "impwatch: invalid value '%s' for "
 				"--trust-tunnel: %s\n", cfg->trust[i], why);
 			goto fail;
 		}

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "textfile.h"
+
 /* libpcap's file header, and the header of each record (the classic
    pcap format, which pcap_dump_fopen() writes). */
 #define PCAP_FILE_HDR   24u
@@ -90,7 +92,7 @@ struct evidence *evidence_open(const char *path, int dlt, int snaplen,
 	struct evidence *ev = calloc(1, sizeof(*ev));
 
 	if (!ev) {
-		fprintf(err, "impwatch: cannot write %s: %s\n", path,
+		tprintf(err, "impwatch: cannot write %s: %s\n", path,
 			strerror(ENOMEM));
 		return NULL;
 	}
@@ -101,7 +103,7 @@ struct evidence *evidence_open(const char *path, int dlt, int snaplen,
 		ev->rot = *rot;
 	if (ev->rot.max_bytes && ev->rot.max_files &&
 	    !(ev->slot_frames = calloc(ev->rot.max_files, sizeof(uint64_t)))) {
-		fprintf(err, "impwatch: cannot write %s: %s\n", path,
+		tprintf(err, "impwatch: cannot write %s: %s\n", path,
 			strerror(ENOMEM));
 		free(ev);
 		return NULL;
@@ -109,7 +111,7 @@ struct evidence *evidence_open(const char *path, int dlt, int snaplen,
 	/* Created now, so that a path that cannot be written fails before
 	   any reading; the pcap header waits for the link type. */
 	if (open_slot(ev, 0, false) != 0) {
-		fprintf(err, "impwatch: cannot write %s: %s\n", path,
+		tprintf(err, "impwatch: cannot write %s: %s\n", path,
 			strerror(errno));
 		free(ev->slot_frames);
 		free(ev->cur);
@@ -263,7 +265,7 @@ int evidence_close(struct evidence *ev, int fallback_dlt, FILE *err)
 	}
 	if (!ev->failed)
 		return 0;
-	fprintf(err, "impwatch: cannot write %s: %s\n", ev->cur ? ev->cur : ev->path,
+	tprintf(err, "impwatch: cannot write %s: %s\n", ev->cur ? ev->cur : ev->path,
 		ev->error);
 	return -1;
 }

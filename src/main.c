@@ -34,6 +34,7 @@
 #include "report.h"
 #include "runinfo.h"
 #include "sink.h"
+#include "textfile.h"
 #include "waiver.h"
 #include "worker.h"
 #include "util.h"
@@ -125,12 +126,12 @@ static bool rules_options_only(const struct options *o)
 	char name[64];
 
 	if (o->check && options_other(o, check, name)) {
-		fprintf(stderr, "impwatch rules --check: %s does not go with "
+		tprintf(stderr, "impwatch rules --check: %s does not go with "
 			"it (it takes --no-dpi)\n", name);
 		return false;
 	}
 	if (!o->check && options_other(o, table, name)) {
-		fprintf(stderr, "impwatch rules: %s does not go with 'impwatch "
+		tprintf(stderr, "impwatch rules: %s does not go with 'impwatch "
 			"rules' (it takes --format, --rules, --rules-add and "
 			"--no-dpi)\n", name);
 		return false;
@@ -152,14 +153,14 @@ static int cmd_rules(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (optind < argc) {
-		fprintf(stderr, "impwatch rules: unexpected argument '%s'\n",
+		tprintf(stderr, "impwatch rules: unexpected argument '%s'\n",
 			argv[optind]);
 		return EXIT_INPUT_ERROR;
 	}
 	if (!rules_options_only(&o))
 		return EXIT_INPUT_ERROR;
 	if (o.fmt == FMT_ECS) {
-		fprintf(stderr, "impwatch rules: --format ecs writes a run's "
+		tprintf(stderr, "impwatch rules: --format ecs writes a run's "
 			"events, not the catalogue (text, json or csv)\n");
 		return EXIT_INPUT_ERROR;
 	}
@@ -185,7 +186,7 @@ static int cmd_rules(int argc, char **argv)
 		catalogue_print_table(cat, stdout);
 	catalogue_free(cat);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "impwatch: cannot write output: %s\n", strerror(errno));
+		tprintf(stderr, "impwatch: cannot write output: %s\n", strerror(errno));
 		return EXIT_INPUT_ERROR;
 	}
 	return EXIT_PASS;
@@ -207,12 +208,12 @@ static int cmd_roles(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (optind < argc) {
-		fprintf(stderr, "impwatch roles: unexpected argument '%s'\n",
+		tprintf(stderr, "impwatch roles: unexpected argument '%s'\n",
 			argv[optind]);
 		return EXIT_INPUT_ERROR;
 	}
 	if (options_other(&o, roles_keep, name)) {
-		fprintf(stderr, "impwatch roles: %s does not go with 'impwatch "
+		tprintf(stderr, "impwatch roles: %s does not go with 'impwatch "
 			"roles' (it takes --rules and --rules-add)\n", name);
 		return EXIT_INPUT_ERROR;
 	}
@@ -227,7 +228,7 @@ static int cmd_roles(int argc, char **argv)
 	catalogue_print_roles(cat, OPEN_ROLES, stdout);
 	catalogue_free(cat);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "impwatch: cannot write output: %s\n", strerror(errno));
+		tprintf(stderr, "impwatch: cannot write output: %s\n", strerror(errno));
 		return EXIT_INPUT_ERROR;
 	}
 	return EXIT_PASS;
@@ -349,7 +350,7 @@ static bool read_files(struct run *r)
 		r->files[i].state = FILE_UNREAD;
 	}
 	if (!rd) {
-		fprintf(stderr, "impwatch: out of memory\n");
+		tprintf(stderr, "impwatch: out of memory\n");
 		return false;
 	}
 	for (i = 0; i < o->n_inputs && !stop_flag; i++) {
@@ -362,7 +363,7 @@ static bool read_files(struct run *r)
 		worker_drain(r->w);
 		if (rc != 0) {
 			progress_break(&r->prog);
-			fprintf(stderr, "impwatch: %s: %s\n", r->files[i].name,
+			tprintf(stderr, "impwatch: %s: %s\n", r->files[i].name,
 				r->files[i].error);
 			ok = false;
 		}
@@ -497,7 +498,7 @@ static void end_not_read(struct run *r)
 
 			if (!cs->dr[j].cut)
 				continue;
-			fprintf(stderr, "impwatch: %s: the capture's end was not "
+			tprintf(stderr, "impwatch: %s: the capture's end was not "
 				"read: %u ms after the stop its drain still found "
 				"packets from before it (%llu read in the drain)\n",
 				name, (unsigned)LIVE_DRAIN_MS,
@@ -536,13 +537,13 @@ static bool watch_link(struct capset *cs)
 	for (i = 0; i < cs->n; i++) {
 		switch (live_link(cs->lives[i], cs->err, sizeof(cs->err))) {
 		case LIVE_LINK_DOWN:
-			fprintf(stderr, "impwatch: %s: the interface went down; "
+			tprintf(stderr, "impwatch: %s: the interface went down; "
 				"capture resumes when it is back\n",
 				o->iface[cs->first + i]);
 			break;
 		case LIVE_LINK_BACK:
 			live_counters(cs->lives[i], &st);
-			fprintf(stderr, "impwatch: %s: the interface is back (down "
+			tprintf(stderr, "impwatch: %s: the interface is back (down "
 				"%.1f s in all)\n", o->iface[cs->first + i],
 				(double)st.down_us / 1e6);
 			break;
@@ -749,7 +750,7 @@ static void say_capture_errors(struct run *r)
 
 	for (i = 0; i < r->n_caps; i++)
 		if (r->caps[i].failed)
-			fprintf(stderr, "impwatch: %s: %s\n",
+			tprintf(stderr, "impwatch: %s: %s\n",
 				r->opt->iface[r->caps[i].err_if],
 				r->caps[i].err);
 }
@@ -795,7 +796,7 @@ static bool capture_live(struct run *r)
 		ctx[i] = &r->caps[i];
 	if (threaded && pipeline_start_readers(r->pl, reader_body, ctx) <
 			r->n_caps) {
-		fprintf(stderr, "impwatch: cannot start a reader per interface\n");
+		tprintf(stderr, "impwatch: cannot start a reader per interface\n");
 		halt_readers(r, HALT_ERROR);
 		ok = false;
 	}
@@ -900,7 +901,7 @@ static int check_outputs(const struct options *o, const struct sink_cfg *sc)
 	int rc;
 
 	if (!in) {
-		fprintf(stderr, "impwatch: out of memory\n");
+		tprintf(stderr, "impwatch: out of memory\n");
 		return -1;
 	}
 	for (i = 0; i < o->n_inputs; i++)
@@ -998,7 +999,7 @@ static int run_open(struct run *r, struct dpi **dpi,
 		lo.buffer_kib = (int)o->buffer_kib;
 		r->lives[i] = live_open(&lo, err, sizeof(err));
 		if (!r->lives[i]) {
-			fprintf(stderr, "impwatch: %s\n", err);
+			tprintf(stderr, "impwatch: %s\n", err);
 			waivers_free(waivers);
 			return -1;
 		}
@@ -1012,7 +1013,7 @@ static int run_open(struct run *r, struct dpi **dpi,
 	/* Root is needed to open the interface and nothing after: drop it
 	   before any output file is created, as tcpdump does. */
 	if (o->user && drop_privileges(o->user, err, sizeof(err)) != 0) {
-		fprintf(stderr, "impwatch: %s\n", err);
+		tprintf(stderr, "impwatch: %s\n", err);
 		waivers_free(waivers);
 		return -1;
 	}
@@ -1029,7 +1030,7 @@ static int run_open(struct run *r, struct dpi **dpi,
 		return -1;
 	r->files = calloc(o->n_inputs ? o->n_inputs : 1, sizeof(*r->files));
 	if (!r->files) {
-		fprintf(stderr, "impwatch: out of memory\n");
+		tprintf(stderr, "impwatch: out of memory\n");
 		return -1;
 	}
 	/* An alert file asks for alerts. CSV has no alert rows: without
@@ -1037,7 +1038,7 @@ static int run_open(struct run *r, struct dpi **dpi,
 	alerts = o->alerts < 0 ? o->n_iface > 0 || o->alert_file != NULL
 			       : o->alerts != 0;
 	if (alerts && o->fmt == FMT_CSV && !o->alert_file) {
-		fprintf(stderr, "impwatch: CSV output has no alert rows: alerts "
+		tprintf(stderr, "impwatch: CSV output has no alert rows: alerts "
 			"are off (--alert-file FILE writes them)\n");
 		alerts = false;
 	}
@@ -1166,7 +1167,7 @@ static bool inputs_once(const struct options *o)
 	for (i = 0; i < o->n_inputs; i++)
 		for (j = i + 1; j < o->n_inputs; j++)
 			if (same_input(o->inputs[i], o->inputs[j])) {
-				fprintf(stderr, "impwatch: -r %s and -r %s are the "
+				tprintf(stderr, "impwatch: -r %s and -r %s are the "
 					"same file: its packets would count "
 					"twice\n", o->inputs[i], o->inputs[j]);
 				return false;
@@ -1174,12 +1175,12 @@ static bool inputs_once(const struct options *o)
 	for (i = 0; i < o->n_iface; i++) {
 		for (j = i + 1; j < o->n_iface; j++)
 			if (strcmp(o->iface[i], o->iface[j]) == 0) {
-				fprintf(stderr, "impwatch: -i %s given twice: its "
+				tprintf(stderr, "impwatch: -i %s given twice: its "
 					"frames would count twice\n", o->iface[i]);
 				return false;
 			}
 		if (o->n_iface > 1 && strcmp(o->iface[i], "any") == 0) {
-			fprintf(stderr, "impwatch: -i any captures every "
+			tprintf(stderr, "impwatch: -i any captures every "
 				"interface: -i %s beside it would count its "
 				"frames twice\n", o->iface[i ? 0 : 1]);
 			return false;
@@ -1236,7 +1237,7 @@ static bool dash_outputs(struct options *o)
 	for (i = 0; i < sizeof(path) / sizeof(path[0]); i++) {
 		if (!path[i] || strcmp(path[i], "-") != 0)
 			continue;
-		fprintf(stderr, "impwatch: %s takes a file name, not '-' "
+		tprintf(stderr, "impwatch: %s takes a file name, not '-' "
 			"(standard output is the report's)\n", name[i]);
 		return false;
 	}
@@ -1256,7 +1257,7 @@ static bool filter_ok(const struct options *o)
 	for (i = 0; o->filter && i < o->n_inputs; i++)
 		if (capture_check_filter(o->inputs[i], o->filter, err,
 					 sizeof(err)) != 0) {
-			fprintf(stderr, "impwatch: %s: %s\n", o->inputs[i],
+			tprintf(stderr, "impwatch: %s: %s\n", o->inputs[i],
 				err);
 			return false;
 		}
@@ -1287,13 +1288,13 @@ static int main_run(int argc, char **argv, const char *command_line)
 	if (rc >= 0)
 		return rc;
 	if (o.check) {
-		fprintf(stderr, "impwatch: --check goes with 'impwatch rules'\n");
+		tprintf(stderr, "impwatch: --check goes with 'impwatch rules'\n");
 		return EXIT_INPUT_ERROR;
 	}
 	/* Beside -i, a word after the options is most likely an interface
 	   that lost its -i: say so, rather than name an -r not given. */
 	if (o.n_iface && optind < argc) {
-		fprintf(stderr, "impwatch: unexpected argument '%s' with -i: "
+		tprintf(stderr, "impwatch: unexpected argument '%s' with -i: "
 			"files are not read live (another interface: -i %s)\n",
 			argv[optind], argv[optind]);
 		return EXIT_INPUT_ERROR;
@@ -1303,57 +1304,57 @@ static int main_run(int argc, char **argv, const char *command_line)
 		if ((rc = options_input(&o, argv[optind])) >= 0)
 			return rc;
 	if (o.n_iface && o.n_inputs) {
-		fprintf(stderr, "impwatch: -i and -r do not go together: capture "
+		tprintf(stderr, "impwatch: -i and -r do not go together: capture "
 			"live or read files\n");
 		return EXIT_INPUT_ERROR;
 	}
 	if (!inputs_once(&o))
 		return EXIT_INPUT_ERROR;
 	if (!o.n_iface && o.n_inputs == 0) {
-		fprintf(stderr, "impwatch: no input: give -r FILE (or -r - for "
+		tprintf(stderr, "impwatch: no input: give -r FILE (or -r - for "
 			"standard input), or -i INTERFACE\n");
-		fprintf(stderr, "Try 'impwatch --help'.\n");
+		tprintf(stderr, "Try 'impwatch --help'.\n");
 		return EXIT_INPUT_ERROR;
 	}
 	if (o.alert_file && o.alerts == 0) {
-		fprintf(stderr, "impwatch: --alert-file and --no-alerts contradict "
+		tprintf(stderr, "impwatch: --alert-file and --no-alerts contradict "
 			"each other\n");
 		return EXIT_INPUT_ERROR;
 	}
 	if (o.fmt == FMT_CSV && o.alerts == 1 && !o.alert_file) {
-		fprintf(stderr, "impwatch: CSV output has no alert rows: give "
+		tprintf(stderr, "impwatch: CSV output has no alert rows: give "
 			"--alert-file FILE (or - for standard error) for the "
 			"alerts, or leave out --alerts\n");
 		return EXIT_INPUT_ERROR;
 	}
 	if (o.fmt == FMT_CSV && o.report_every) {
-		fprintf(stderr, "impwatch: CSV output has no stats rows: "
+		tprintf(stderr, "impwatch: CSV output has no stats rows: "
 			"--report-every goes with --format text, json or ecs\n");
 		return EXIT_INPUT_ERROR;
 	}
 	if (!o.n_iface && live_only(&o)) {
-		fprintf(stderr, "impwatch: %s goes with -i (live capture), not "
+		tprintf(stderr, "impwatch: %s goes with -i (live capture), not "
 			"with files\n", live_only(&o));
 		return EXIT_INPUT_ERROR;
 	}
 	if (o.brief && o.fmt != FMT_TEXT) {
-		fprintf(stderr, "impwatch: --brief goes with --format text\n");
+		tprintf(stderr, "impwatch: --brief goes with --format text\n");
 		return EXIT_INPUT_ERROR;
 	}
 	if (o.sensor && strlen(o.sensor) > SENSOR_NAME_MAX) {
-		fprintf(stderr, "impwatch: --sensor NAME: at most %d bytes\n",
+		tprintf(stderr, "impwatch: --sensor NAME: at most %d bytes\n",
 			SENSOR_NAME_MAX);
 		return EXIT_INPUT_ERROR;
 	}
 	if (o.sensor && !sensor_name_ok(o.sensor)) {
-		fprintf(stderr, "impwatch: --sensor NAME: a name, not empty and "
+		tprintf(stderr, "impwatch: --sensor NAME: a name, not empty and "
 			"with no control byte\n");
 		return EXIT_INPUT_ERROR;
 	}
 	if (!dash_outputs(&o))
 		return EXIT_INPUT_ERROR;
 	if ((o.dump_snaplen || o.dump_size || o.dump_files) && !o.dump) {
-		fprintf(stderr, "impwatch: --dump-snaplen, --dump-size and "
+		tprintf(stderr, "impwatch: --dump-snaplen, --dump-size and "
 			"--dump-files go with --dump-undocumented\n");
 		return EXIT_INPUT_ERROR;
 	}
@@ -1370,7 +1371,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	if (!command_line) {
-		fprintf(stderr, "impwatch: out of memory\n");
+		tprintf(stderr, "impwatch: out of memory\n");
 		return EXIT_INPUT_ERROR;
 	}
 	rc = main_run(argc, argv, command_line);

@@ -15,6 +15,7 @@
 #include "acl.h"
 #include "flow.h"
 #include "gate.h"
+#include "textfile.h"
 #include "util.h"
 #include "version.h"
 
@@ -246,9 +247,9 @@ static int bad_value(const struct opt_row *r, const char *val)
 	const char *hint = r->kind == OPTK_LIST ? "" : r->hint;
 	char name[64];
 
-	fprintf(stderr, "impwatch: invalid value '%s' for %s%s%s\n", val,
+	tprintf(stderr, "impwatch: invalid value '%s' for %s%s%s\n", val,
 		opt_name(r, name), *hint ? " " : "", hint);
-	fprintf(stderr, "Try 'impwatch --help'.\n");
+	tprintf(stderr, "Try 'impwatch --help'.\n");
 	return EXIT_INPUT_ERROR;
 }
 
@@ -257,7 +258,7 @@ static int bad_value(const struct opt_row *r, const char *val)
 static int stdout_written(int status)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "impwatch: cannot write output: %s\n",
+		tprintf(stderr, "impwatch: cannot write output: %s\n",
 			strerror(errno));
 		return EXIT_INPUT_ERROR;
 	}
@@ -297,7 +298,7 @@ static int apply(const struct opt_row *r, struct options *o, const char *arg)
 		if (!*arg)
 			return bad_value(r, arg);
 		if (capture_name(arg)) {
-			fprintf(stderr, "impwatch: -w writes the report, not "
+			tprintf(stderr, "impwatch: -w writes the report, not "
 				"packets: '%s' names a capture; give the report "
 				"with -o FILE, or the frames of findings with "
 				"--dump-undocumented FILE\n", arg);
@@ -315,7 +316,7 @@ static int apply(const struct opt_row *r, struct options *o, const char *arg)
 		if (*(const char **)p) {
 			char name[64];
 
-			fprintf(stderr, "impwatch: %s given twice ('%s', then "
+			tprintf(stderr, "impwatch: %s given twice ('%s', then "
 				"'%s'): it takes one%s\n", opt_name(r, name),
 				*(const char **)p, arg,
 				r->off == offsetof(struct options, rules)
@@ -330,7 +331,7 @@ static int apply(const struct opt_row *r, struct options *o, const char *arg)
 			return bad_value(r, arg);
 		n = field(o, r->off2);
 		if (*n == r->max) {
-			fprintf(stderr, "impwatch: more than %llu %s\n", r->max,
+			tprintf(stderr, "impwatch: more than %llu %s\n", r->max,
 				r->hint);
 			return EXIT_INPUT_ERROR;
 		}
@@ -393,7 +394,7 @@ int options_parse(int argc, char **argv, struct options *o)
 			;
 		/* '?': getopt said what was wrong. */
 		if (i == N_ROWS) {
-			fprintf(stderr, "Try 'impwatch --help'.\n");
+			tprintf(stderr, "Try 'impwatch --help'.\n");
 			return EXIT_INPUT_ERROR;
 		}
 		rc = apply(&rows[i], o, optarg);

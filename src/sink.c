@@ -17,6 +17,7 @@
 #include "graph.h"
 #include "html.h"
 #include "talk.h"
+#include "textfile.h"
 #include "util.h"
 
 struct sink {
@@ -121,7 +122,7 @@ int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
 			    !(stat(out[k], &os) == 0 && stat(out[j], &is) == 0 &&
 			      same_output(&os, &is)))
 				continue;
-			fprintf(err, "impwatch: %s %s and %s %s: %s and %s are "
+			tprintf(err, "impwatch: %s %s and %s %s: %s and %s are "
 				"the same file\n", out_opt[k], out[k], out_opt[j],
 				out[j], out_what[k], out_what[j]);
 			return -1;
@@ -132,7 +133,7 @@ int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
 
 		if (in < 0)
 			continue;
-		fprintf(err, "impwatch: cannot write %s to %s: it is an "
+		tprintf(err, "impwatch: cannot write %s to %s: it is an "
 			"input (%s)\n", out_what[k], out[k],
 			strcmp(inputs[in], "-") == 0 ? "standard input" :
 			inputs[in]);
@@ -145,7 +146,7 @@ int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
 
 		if (k == OUT_DUMP || !rotates_onto(cfg, p))
 			continue;
-		fprintf(err, "impwatch: --dump-undocumented %s rotates onto %s, "
+		tprintf(err, "impwatch: --dump-undocumented %s rotates onto %s, "
 			"%s\n", cfg->evidence, p,
 			k < OUT_COUNT ? out_what[k] : "an input");
 		return -1;
@@ -208,7 +209,7 @@ static bool open_files(struct sink *s, FILE *err)
 
 	/* The report and the evidence in one file would be neither. */
 	if (c->evidence && same_output_file(fileno(s->out), c->evidence)) {
-		fprintf(err, "impwatch: %s and --dump-undocumented %s: the "
+		tprintf(err, "impwatch: %s and --dump-undocumented %s: the "
 			"report and the evidence are the same file\n",
 			c->output ? c->output : "standard output", c->evidence);
 		return false;
@@ -221,7 +222,7 @@ static bool open_files(struct sink *s, FILE *err)
 		s->alert_out = stderr;
 	} else if (c->alert_file &&
 		   !(s->alert_out = open_output(c->alert_file, true, true, NULL))) {
-		fprintf(err, "impwatch: cannot write %s: %s\n", c->alert_file,
+		tprintf(err, "impwatch: cannot write %s: %s\n", c->alert_file,
 			strerror(errno));
 		return false;
 	}
@@ -230,7 +231,7 @@ static bool open_files(struct sink *s, FILE *err)
 	if (s->alert_out && s->alert_out != stderr &&
 	    (same_open_file(fileno(s->alert_out), fileno(s->out)) ||
 	     (c->evidence && same_output_file(fileno(s->alert_out), c->evidence)))) {
-		fprintf(err, "impwatch: --alert-file %s: %s and the alerts are "
+		tprintf(err, "impwatch: --alert-file %s: %s and the alerts are "
 			"the same file\n", c->alert_file,
 			same_open_file(fileno(s->alert_out), fileno(s->out)) ?
 			"the report" : "the evidence");
@@ -243,19 +244,19 @@ static bool open_files(struct sink *s, FILE *err)
 	/* Written at the end, but opened now: a file that cannot be
 	   written is said before the run, not after it. */
 	if (c->html && !(s->html_out = open_output(c->html, false, false, NULL))) {
-		fprintf(err, "impwatch: cannot write %s: %s\n", c->html,
+		tprintf(err, "impwatch: cannot write %s: %s\n", c->html,
 			strerror(errno));
 		return false;
 	}
 	if (c->graph && !(s->graph_out = open_output(c->graph, false, false, NULL))) {
-		fprintf(err, "impwatch: cannot write %s: %s\n", c->graph,
+		tprintf(err, "impwatch: cannot write %s: %s\n", c->graph,
 			strerror(errno));
 		return false;
 	}
 	/* Standard output redirected to the page would spoil both. */
 	if ((s->html_out && same_open_file(fileno(s->html_out), fileno(s->out))) ||
 	    (s->graph_out && same_open_file(fileno(s->graph_out), fileno(s->out)))) {
-		fprintf(err, "impwatch: %s %s: the report and %s are the same "
+		tprintf(err, "impwatch: %s %s: the report and %s are the same "
 			"file\n", s->html_out ? "--html" : "--graph",
 			s->html_out ? c->html : c->graph,
 			s->html_out ? "the HTML report" : "the graph");
@@ -273,7 +274,7 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 	if (!s)
 		waivers_free(cfg->waivers);
 	if (!s) {
-		fprintf(err, "impwatch: out of memory\n");
+		tprintf(err, "impwatch: out of memory\n");
 		return NULL;
 	}
 	s->cfg = *cfg;
@@ -282,7 +283,7 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 	s->e = e;
 	if (cfg->output &&
 	    !(out = open_output(cfg->output, false, cfg->live, &s->out_buf))) {
-		fprintf(err, "impwatch: cannot write %s: %s\n", cfg->output,
+		tprintf(err, "impwatch: cannot write %s: %s\n", cfg->output,
 			strerror(errno));
 		free(s);
 		return NULL;
@@ -297,7 +298,7 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 		goto oom;
 	if (!s->rep || !s->ws) {
 oom:
-		fprintf(err, "impwatch: out of memory\n");
+		tprintf(err, "impwatch: out of memory\n");
 		goto fail;
 	}
 	report_set_output(s->rep, s->out, s->alert_out);
@@ -492,7 +493,7 @@ void sink_reopen(struct sink *s, FILE *err)
 	if (c->output) {
 		f = open_output(c->output, true, c->live, &buf);
 		if (!f) {
-			fprintf(err, "impwatch: cannot reopen %s: %s; writing on "
+			tprintf(err, "impwatch: cannot reopen %s: %s; writing on "
 				"to the file already open\n", c->output, strerror(errno));
 		} else {
 			if (!close_replaced(s->out))
@@ -505,7 +506,7 @@ void sink_reopen(struct sink *s, FILE *err)
 	if (s->alert_out && s->alert_out != stderr) {
 		f = open_output(c->alert_file, true, true, NULL);
 		if (!f) {
-			fprintf(err, "impwatch: cannot reopen %s: %s; writing on "
+			tprintf(err, "impwatch: cannot reopen %s: %s; writing on "
 				"to the file already open\n", c->alert_file,
 				strerror(errno));
 		} else {
@@ -625,7 +626,7 @@ static int close_page(FILE *f, const char *path, bool lost, FILE *err)
 	ok = close_replaced(f);
 	if (ok && !lost)
 		return 0;
-	fprintf(err, "impwatch: cannot write %s: %s\n", path,
+	tprintf(err, "impwatch: cannot write %s: %s\n", path,
 		ok ? "out of memory" : strerror(errno));
 	return -1;
 }
@@ -643,7 +644,7 @@ int sink_close(struct sink *s, FILE *err)
 		werr = true;
 	free(s->out_buf);
 	if (werr || s->out_lost) {
-		fprintf(err, "impwatch: cannot write %s%s: %s\n",
+		tprintf(err, "impwatch: cannot write %s%s: %s\n",
 			c->output ? c->output : "standard output",
 			werr ? "" : " (before it was reopened)", strerror(errno));
 		rc = -1;
@@ -651,7 +652,7 @@ int sink_close(struct sink *s, FILE *err)
 	if (s->alert_out && s->alert_out != stderr) {
 		werr = !close_replaced(s->alert_out);
 		if (werr || s->alerts_lost) {
-			fprintf(err, "impwatch: cannot write %s%s: %s\n",
+			tprintf(err, "impwatch: cannot write %s%s: %s\n",
 				c->alert_file, werr ? "" : " (before it was reopened)",
 				strerror(errno));
 			rc = -1;

@@ -293,21 +293,22 @@ static bool looks_blank(uint32_t cp)
 	       cp == 0x3000 || cp == 0xfeff;
 }
 
-/* The line for a person: valid UTF-8 as is, tabs kept, other control and
-   invalid bytes as \xNN, blanks a person cannot tell from a space as
-   \uNNNN, cut on a character boundary with "...". */
-static void show_line(FILE *err, struct tstr line)
+/* n bytes at s for a person: valid UTF-8 as is, tabs kept, other control
+   and invalid bytes as \xNN, blanks a person cannot tell from a space as
+   \uNNNN; past max bytes (0: no limit) cut on a character boundary with
+   "...". A terminal shown a file's line or an argument in an error never
+   gets an escape sequence, nor a line break, from it. */
+static void show_bytes(FILE *err, const char *s, size_t n, size_t max)
 {
-	const unsigned char *p = (const unsigned char *)line.s;
+	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
-	fputs("  ", err);
-	while (i < line.n) {
-		size_t k = utf8_seq_len(p + i, line.n - i);
+	while (i < n) {
+		size_t k = utf8_seq_len(p + i, n - i);
 
 		if (k == 0)
 			k = 1;   /* an invalid byte, escaped below */
-		if (i + k > SHOW_LINE_MAX) {
+		if (max && i + k > max) {
 			fputs("...", err);
 			break;
 		}
@@ -321,7 +322,70 @@ static void show_line(FILE *err, struct tstr line)
 			fputc(p[i], err);
 		i += k;
 	}
+}
+
+/* The line for a person, indented, at most SHOW_LINE_MAX bytes. */
+static void show_line(FILE *err, struct tstr line)
+{
+	fputs("  ", err);
+	show_bytes(err, line.s, line.n, SHOW_LINE_MAX);
 	fputc('\n', err);
+}
+
+/*
+ * One line on err: "NAME:LINE: " (name NULL: none; lineno NULL: "NAME: "),
+ * then fmt, every byte shown by show_bytes(): names and values come from
+ * the command line and from files. One line end of fmt's own is dropped,
+ * one always ends the line. The caller holds err's lock.
+ */
+static void say_v(FILE *err, const char *name, const uint32_t *lineno,
+		  const char *fmt, va_list ap)
+{
+	char small[512], *buf = small;
+	size_t len;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n < 0)
+		n = 0;
+	len = (size_t)n;
+	/* Longer: formatted again whole, or cut when there is no memory. */
+	if (len >= sizeof(small)) {
+		if ((buf = malloc(len + 1)) != NULL) {
+			vsnprintf(buf, len + 1, fmt, aq);
+		} else {
+			buf = small;
+			len = sizeof(small) - 1;
+		}
+	}
+	va_end(aq);
+	if (len > 0 && buf[len - 1] == '\n')
+		len--;
+	if (name) {
+		show_bytes(err, name, strlen(name), 0);
+		if (lineno)
+			fprintf(err, ":%u", (unsigned)*lineno);
+		fputs(": ", err);
+	}
+	show_bytes(err, buf, len, 0);
+	fputc('\n', err);
+	if (buf != small)
+		free(buf);
+}
+
+void tprintf(FILE *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	flockfile(err);
+	va_start(ap, fmt);
+	say_v(err, NULL, NULL, fmt, ap);
+	va_end(ap);
+	funlockfile(err);
 }
 
 void tline_error(FILE *err, const char *name, uint32_t lineno,
@@ -331,12 +395,12 @@ void tline_error(FILE *err, const char *name, uint32_t lineno,
 
 	if (!err)
 		return;
-	fprintf(err, "%s:%u: ", name, (unsigned)lineno);
+	flockfile(err);
 	va_start(ap, fmt);
-	vfprintf(err, fmt, ap);
+	say_v(err, name, &lineno, fmt, ap);
 	va_end(ap);
-	fputc('\n', err);
 	show_line(err, line);
+	funlockfile(err);
 }
 
 void tfile_error(FILE *err, const char *name, const char *fmt, ...)
@@ -345,11 +409,11 @@ void tfile_error(FILE *err, const char *name, const char *fmt, ...)
 
 	if (!err)
 		return;
-	fprintf(err, "%s: ", name);
+	flockfile(err);
 	va_start(ap, fmt);
-	vfprintf(err, fmt, ap);
+	say_v(err, name, NULL, fmt, ap);
 	va_end(ap);
-	fputc('\n', err);
+	funlockfile(err);
 }
 
 static bool is_blank(char ch)

@@ -98,6 +98,19 @@ for o in -o --observed --rules --rules-add --format; do
 		"$bin" acl --hosts $dir/site.hosts $o ''
 done
 check empty-name--hosts 2 "^impwatch acl: invalid value '' for --hosts\$" "$bin" acl --hosts ''
+# An argument echoed in an error is shown as a file's line is: a
+# terminal escape as \xNN (they were echoed raw).
+esc=$(printf '\033[31m')
+ctl=$(printf '[\001-\010\013-\037\177]')
+check esc-format 2 "^impwatch acl: invalid value 'x\\\\x1b\\[31m' for --format" \
+	"$bin" acl --hosts $dir/site.hosts --format "x$esc"
+hasnt esc-format-raw "$tmp/out" "$ctl"
+check esc-hosts 2 "^h\\\\x1b\\[31m: cannot open: No such file or directory\$" \
+	"$bin" acl --hosts "h$esc"
+hasnt esc-hosts-raw "$tmp/out" "$ctl"
+check esc-unexpected 2 "^impwatch acl: unexpected argument 'x\\\\x1b\\[31m'\$" \
+	"$bin" acl --hosts $dir/site.hosts "x$esc"
+hasnt esc-unexpected-raw "$tmp/out" "$ctl"
 check help 0 '--observed FILE' "$bin" acl --help
 check main-help 0 'impwatch acl --hosts FILE' "$bin" --help
 

@@ -34,6 +34,37 @@ check version-catalogue 0 "^built-in catalogue SHA-256 $(sha256sum rules/imp.con
 check no-input 2 'no input' "$bin"
 check bad-option 2 'Try .impwatch --help' "$bin" --bogus
 check bad-format 2 "invalid value 'xml' for --format" "$bin" --format xml -r pcaps/demo.pcap
+# An argument echoed in an error is shown as a file's line is: a control
+# byte (a terminal escape, a newline from a script's variable) as \xNN,
+# never written raw to a terminal. They were echoed as given.
+esc=$(printf '\033[31m')
+ctl=$(printf '[\001-\010\013-\037\177]')
+# escaped NAME PATTERN CMD...: CMD exits 2 with one line matching
+# PATTERN, and no control byte but its line end.
+escaped() {
+	_e_name=$1 _e_pat=$2
+	shift 2
+	check "$_e_name" 2 "$_e_pat" "$@"
+	hasnt "$_e_name-raw" "$tmp/out" "$ctl"
+	count "$_e_name-one-line" "$tmp/out" '' 1
+}
+check esc-value 2 "^impwatch: invalid value '1\\\\x1b\\[31m' for --max-flows" \
+	"$bin" --max-flows "1$esc" -r pcaps/demo.pcap
+hasnt esc-value-raw "$tmp/out" "$ctl"
+escaped esc-twice "^impwatch: --output given twice \\('a', then 'b\\\\x1b\\[31m'\\): it takes one\$" \
+	"$bin" -q -o a -o "b$esc" -r pcaps/demo.pcap
+escaped esc-trust "^impwatch: invalid value '10\\.0\\.0\\.1/8\\\\x1b\\[31m' for --trust-tunnel: .*'/8\\\\x1b\\[31m'" \
+	"$bin" -q --trust-tunnel "10.0.0.1/8$esc" -r pcaps/demo.pcap
+escaped esc-unexpected "^impwatch: unexpected argument 'x\\\\x1b\\[31m' with -i" \
+	"$bin" -q -i lo "x$esc"
+escaped esc-hosts "^h\\\\x1b\\[31m: cannot open: No such file or directory\$" \
+	"$bin" -q --hosts "h$esc" -r pcaps/demo.pcap
+escaped esc-filter "^impwatch: pcaps/demo\\.pcap: bad filter 'port\\\\x1b\\[31m'" \
+	"$bin" -q -f "port$esc" -r pcaps/demo.pcap
+escaped esc-newline '^impwatch: a\\x0ab: .*No such file' \
+	"$bin" -q -o /dev/null -r "$(printf 'a\nb')"
+escaped esc-same-file "^impwatch: -o $tmp/s\\\\x1b\\[31m and --html $tmp/s\\\\x1b\\[31m: " \
+	"$bin" -q -o "$tmp/s$esc" --html "$tmp/s$esc" -r pcaps/demo.pcap
 check max-flows-zero 2 "invalid value '0' for --max-flows" "$bin" --max-flows 0 -r pcaps/demo.pcap
 check max-flows-text 2 "invalid value '1e6' for --max-flows" "$bin" --max-flows 1e6 -r pcaps/demo.pcap
 # No memory for the largest table: the message names the --max-flows

@@ -336,7 +336,7 @@ static void test_parse_bom(void **state)
 	/* Only at the very start: elsewhere it is text, and no table. */
 	expect_bad("BOM on line 2", OK1 "\xef\xbb\xbf" "2 | a | cucm -> imp | SIP | udp | 5060 |"
 		   " ephemeral | wire | SIP | A\n", 2,
-		   "table '\xef\xbb\xbf" "2' is not a number");
+		   "table '\\ufeff2' is not a number");
 }
 
 static void test_parse_longest_line(void **state)

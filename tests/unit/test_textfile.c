@@ -161,6 +161,48 @@ static void test_show_line_blanks(void **state)
 			    "caf\xc3\xa9\\u3000x\\u200by\\ufeff\xea\xb8\xb0\n");
 }
 
+/* What one message wrote on a stream of its own. */
+#define SAID(out, call) do {						\
+		FILE *err_ = tmpfile();					\
+		size_t n_;						\
+									\
+		assert_non_null(err_);					\
+		call;							\
+		rewind(err_);						\
+		n_ = fread(out, 1, sizeof(out) - 1, err_);		\
+		out[n_] = '\0';						\
+		fclose(err_);						\
+	} while (0)
+
+/* A name or a value echoed in an error is shown as a line is: a
+   terminal escape, a newline, a carriage return, an invalid byte as
+   \xNN, a tab and UTF-8 as they are; the message's own line end stays,
+   and a message longer than the first buffer is shown whole. */
+static void test_say_escapes(void **state)
+{
+	char out[2048], want[2048], big[1100];
+
+	(void)state;
+	SAID(out, tprintf(err_, "impwatch: invalid value '%s' for %s\n",
+			  "1\033[31m\n\r\t\xff\xc3\xa9", "--max-flows"));
+	assert_string_equal(out, "impwatch: invalid value '1\\x1b[31m"
+			    "\\x0a\\x0d\t\\xff\xc3\xa9' for --max-flows\n");
+	SAID(out, tprintf(err_, "no line end"));
+	assert_string_equal(out, "no line end\n");
+	SAID(out, tfile_error(err_, "h\033]0;x\a", "cannot open: %s",
+			      "reason"));
+	assert_string_equal(out, "h\\x1b]0;x\\x07: cannot open: reason\n");
+	SAID(out, tline_error(err_, "a\nb", 0, S("x"), "why"));
+	assert_string_equal(out, "a\\x0ab:0: why\n  x\n");
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	big[700] = '\033';
+	SAID(out, tprintf(err_, "impwatch: %s\n", big));
+	snprintf(want, sizeof(want), "impwatch: %.700s\\x1b%s\n", big,
+		 big + 701);
+	assert_string_equal(out, want);
+}
+
 /* textfile_open_stream() of path: the stream (closed), or NULL with
    what it said in msg. */
 static bool open_stream(const char *path, char *msg, size_t size)
@@ -224,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_last_word),
 		cmocka_unit_test(test_show_len),
 		cmocka_unit_test(test_show_line_blanks),
+		cmocka_unit_test(test_say_escapes),
 		cmocka_unit_test(test_open_stream),
 	};
 
