@@ -532,6 +532,18 @@ int options_parse(int argc, char **argv, struct options *o);
    there are too many (said on standard error). */
 int options_input(struct options *o, const char *path);
 
+struct option;
+
+/*
+ * getopt_long()'s error c ('?', or ':' for a missing argument; called
+ * with opterr 0 and ':' first in its option string) said on standard
+ * error in getopt's words after "WHO: ", then "Try 'impwatch --help'.":
+ * the option is shown by tprintf(), where getopt would echo it raw.
+ * shorts and longs are what getopt_long() was given.
+ */
+void options_getopt_error(const char *who, int c, char *const *argv,
+			  const char *shorts, const struct option *longs);
+
 /*
  * The first option set in *o away from its default whose long name is not
  * in keep (NULL-terminated): "--name" (or "-c") in buf, or NULL when there

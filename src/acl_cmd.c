@@ -14,6 +14,7 @@
 
 #include "acl_int.h"
 #include "engine.h"
+#include "options.h"
 #include "textfile.h"
 #include "util.h"
 
@@ -77,7 +78,8 @@ static int acl_args(int argc, char **argv, struct acl_opts *o)
 	int c, li = -1;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", longs, &li)) != -1) {
+	opterr = 0;     /* said by options_getopt_error() */
+	while ((c = getopt_long(argc, argv, ":ho:", longs, &li)) != -1) {
 		/* An empty name names nothing; --format says its own list. */
 		if (optarg && !*optarg && c != O_FORMAT) {
 			tprintf(stderr, "impwatch acl: invalid value '' for "
@@ -112,7 +114,8 @@ static int acl_args(int argc, char **argv, struct acl_opts *o)
 			acl_usage(stdout);
 			return fflush(stdout) == 0 ? EXIT_OK : EXIT_INPUT;
 		default:
-			tprintf(stderr, "Try 'impwatch --help'.\n");
+			options_getopt_error("impwatch acl", c, argv, "ho:",
+					     longs);
 			return EXIT_INPUT;
 		}
 	}

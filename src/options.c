@@ -360,6 +360,61 @@ static int apply(const struct opt_row *r, struct options *o, const char *arg)
 	return -1;
 }
 
+/* An option's name as given, without its "=VALUE". */
+static int name_len(const char *arg)
+{
+	return (int)strcspn(arg, "=");
+}
+
+/* "--NAME" is the start of more than one long option: they are listed. */
+static bool ambiguous(const char *who, const char *arg,
+		      const struct option *longs)
+{
+	size_t n = (size_t)name_len(arg) - 2, i, k = 0, len = 0;
+	char list[1024] = "";
+
+	for (i = 0; longs[i].name; i++) {
+		if (strncmp(longs[i].name, arg + 2, n) != 0)
+			continue;
+		k++;
+		if (len < sizeof(list))
+			len += (size_t)snprintf(list + len, sizeof(list) - len,
+						" '--%s'", longs[i].name);
+	}
+	if (k < 2)
+		return false;
+	tprintf(stderr, "%s: option '%.*s' is ambiguous; possibilities:%s\n",
+		who, name_len(arg), arg, list);
+	return true;
+}
+
+void options_getopt_error(const char *who, int c, char *const *argv,
+			  const char *shorts, const struct option *longs)
+{
+	/* The option getopt stepped past: a long one, or the cluster
+	   whose last letter needed an argument. An unknown letter (optopt)
+	   may be inside a cluster getopt has not left. */
+	const char *arg = argv[optind - 1];
+	bool lng = strncmp(arg, "--", 2) == 0;
+
+	if (c == ':' && lng)
+		tprintf(stderr, "%s: option '%s' requires an argument\n", who,
+			arg);
+	else if (c == ':')
+		tprintf(stderr, "%s: option requires an argument -- '%c'\n",
+			who, optopt);
+	else if (optopt == 0) {
+		if (!lng || !ambiguous(who, arg, longs))
+			tprintf(stderr, "%s: unrecognized option '%s'\n", who,
+				arg);
+	} else if (optopt > 0xff || (optopt != ':' && strchr(shorts, optopt)))
+		tprintf(stderr, "%s: option '%.*s' doesn't allow an argument\n",
+			who, name_len(arg), arg);
+	else
+		tprintf(stderr, "%s: invalid option -- '%c'\n", who, optopt);
+	tprintf(stderr, "Try 'impwatch --help'.\n");
+}
+
 /* getopt_long's value for the table's row i: its letter when it has one,
    else past any character. */
 #define ROW_VAL(i) (rows[i].chr ? rows[i].chr : 0x1000 + (int)(i))
@@ -367,9 +422,14 @@ static int apply(const struct opt_row *r, struct options *o, const char *arg)
 int options_parse(int argc, char **argv, struct options *o)
 {
 	struct option lo[N_ROWS + 1];
-	char shorts[2 * N_ROWS + 1];
+	char shorts[2 * N_ROWS + 2];
 	size_t i, nl = 0, ns = 0;
 	int c, rc;
+
+	/* ':' first, and opterr 0: errors are said by
+	   options_getopt_error(), which tells a missing argument by it. */
+	shorts[ns++] = ':';
+	opterr = 0;
 
 	for (i = 0; i < N_ROWS; i++) {
 		bool a = takes_arg(rows[i].kind);
@@ -392,9 +452,10 @@ int options_parse(int argc, char **argv, struct options *o)
 	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
 		for (i = 0; i < N_ROWS && ROW_VAL(i) != c; i++)
 			;
-		/* '?': getopt said what was wrong. */
+		/* '?' or ':': what was wrong. */
 		if (i == N_ROWS) {
-			tprintf(stderr, "Try 'impwatch --help'.\n");
+			options_getopt_error("impwatch", c, argv, shorts + 1,
+					     lo);
 			return EXIT_INPUT_ERROR;
 		}
 		rc = apply(&rows[i], o, optarg);

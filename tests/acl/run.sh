@@ -111,6 +111,11 @@ hasnt esc-hosts-raw "$tmp/out" "$ctl"
 check esc-unexpected 2 "^impwatch acl: unexpected argument 'x\\\\x1b\\[31m'\$" \
 	"$bin" acl --hosts $dir/site.hosts "x$esc"
 hasnt esc-unexpected-raw "$tmp/out" "$ctl"
+check esc-option 2 "^impwatch acl: unrecognized option '--x\\\\x1b\\[31m'\$" \
+	"$bin" acl --hosts $dir/site.hosts "--x$esc"
+hasnt esc-option-raw "$tmp/out" "$ctl"
+check option-needs-arg 2 "^impwatch acl: option '--hosts' requires an argument\$" \
+	"$bin" acl --hosts
 check help 0 '--observed FILE' "$bin" acl --help
 check main-help 0 'impwatch acl --hosts FILE' "$bin" --help
 

@@ -63,6 +63,24 @@ escaped esc-filter "^impwatch: pcaps/demo\\.pcap: bad filter 'port\\\\x1b\\[31m'
 	"$bin" -q -f "port$esc" -r pcaps/demo.pcap
 escaped esc-newline '^impwatch: a\\x0ab: .*No such file' \
 	"$bin" -q -o /dev/null -r "$(printf 'a\nb')"
+# getopt's own messages echoed an unknown option raw too: impwatch
+# says them, in getopt's words, the option shown safely.
+check esc-option 2 "^impwatch: unrecognized option '--x\\\\x1b\\[31m'\$" \
+	"$bin" "--x$esc"
+hasnt esc-option-raw "$tmp/out" "$ctl"
+check esc-option-short 2 "^impwatch: invalid option -- '\\\\x1b'\$" \
+	"$bin" -q "-$esc"
+hasnt esc-option-short-raw "$tmp/out" "$ctl"
+check esc-option-arg 2 "^impwatch: option '--quiet' doesn't allow an argument\$" \
+	"$bin" "--quiet=$esc"
+hasnt esc-option-arg-raw "$tmp/out" "$ctl"
+check option-ambiguous 2 "^impwatch: option '--time' is ambiguous; possibilities: '--timeout-tcp' .*'--time-jump'" \
+	"$bin" --time 5 -r pcaps/demo.pcap
+check option-needs-arg 2 "^impwatch: option '--rules' requires an argument\$" \
+	"$bin" -r pcaps/demo.pcap --rules
+check option-needs-arg-short 2 "^impwatch: option requires an argument -- 'r'\$" \
+	"$bin" -q -r
+check option-try 2 "^Try 'impwatch --help'\\.\$" "$bin" --bogus
 escaped esc-same-file "^impwatch: -o $tmp/s\\\\x1b\\[31m and --html $tmp/s\\\\x1b\\[31m: " \
 	"$bin" -q -o "$tmp/s$esc" --html "$tmp/s$esc" -r pcaps/demo.pcap
 check max-flows-zero 2 "invalid value '0' for --max-flows" "$bin" --max-flows 0 -r pcaps/demo.pcap
