@@ -100,6 +100,12 @@ $(BIN): $(OBJS) $(MAIN)
 $(BUILD)/tests/%: tests/unit/%.c $(OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(OBJS) $(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
 
+# test_pipeline reads the pipeline's own parts: it includes
+# src/pipeline.c, and is linked without pipeline.o.
+$(BUILD)/tests/test_pipeline: tests/unit/test_pipeline.c $(OBJS) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(filter-out $(BUILD)/obj/pipeline.o,$(OBJS)) \
+		$(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
+
 # Test drivers of the record fields (tests/records/run.sh).
 $(BUILD)/records/%: tests/records/%.c $(OBJS) | $(BUILD)/records
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(OBJS) $(ALL_LDFLAGS) $(PKG_LIBS)

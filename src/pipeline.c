@@ -556,14 +556,32 @@ static bool records_ready(struct pipeline *pl)
 	return false;
 }
 
-/* Hand q's records to the sink; true when there were any. */
+/* Whether a thread whose counters are awaited has records waiting. */
+static bool awaited_ready(void *ctx)
+{
+	struct pipeline *pl = ctx;
+	unsigned i;
+
+	for (i = 0; i < pl->n; i++)
+		if (pl->pw[i].q.stats_due && ring_ready(&pl->pw[i].q.ring))
+			return true;
+	for (i = 0; pl->threaded && i < pl->nr; i++)
+		if (pl->rd[i].q.stats_due && ring_ready(&pl->rd[i].q.ring))
+			return true;
+	return false;
+}
+
+/* Hand q's records to the sink, up to its counters (OUT_STATS), where
+   it stops: what the thread sent after them is not in them, and waits
+   until the interim record they make is written (wait_workers()). True
+   when there were any. */
 static bool pump_one(struct outq *q)
 {
 	const struct ring_msg *m;
 	const struct out_frame *f;
 	const struct out_text *t;
 	struct frame_record fr;
-	bool any = false;
+	bool any = false, stats;
 
 	while ((m = ring_peek(&q->ring))) {
 		any = true;
@@ -602,7 +620,10 @@ static bool pump_one(struct outq *q)
 			q->stats_due = false;
 			break;
 		}
+		stats = m->type == OUT_STATS;
 		ring_consume(&q->ring, m);
+		if (stats)
+			break;
 	}
 	if (any) {
 		ring_release(&q->ring);
@@ -670,18 +691,29 @@ struct in_wait {
 	uint32_t len;
 };
 
+/* Whether reader thread rd has a request for its counters to answer. */
+static bool stats_asked(const struct preader *rd)
+{
+	return atomic_load_explicit(&rd->pl->stats_req,
+				    memory_order_acquire) != rd->stats_seen;
+}
+
 static bool in_room(void *ctx)
 {
 	struct in_wait *iw = ctx;
 	struct pipeline *pl = iw->rd->pl;
 
 	return ring_has_room(&iw->rd->to[iw->k], iw->len) ||
-	       (!pl->threaded && records_ready(pl));
+	       (!pl->threaded && records_ready(pl)) ||
+	       (pl->threaded && stats_asked(iw->rd));
 }
 
 /* Room for a message to worker k, once its ring is full: the calling
    thread takes the records of every worker meanwhile (one may be
-   waiting for that); a reader thread waits for the worker. */
+   waiting for that); a reader thread waits for the worker, answering a
+   request for its counters meanwhile: the calling thread, waiting for
+   them, holds the records of the workers that answered (pump_one()),
+   and k may be one of them, its record ring full. */
 static struct ring_msg *in_wait_room(struct preader *rd, unsigned k,
 				     uint32_t len, uint32_t type)
 {
@@ -698,6 +730,8 @@ static struct ring_msg *in_wait_room(struct preader *rd, unsigned k,
 			pipeline_pump(pl);
 			if ((m = ring_reserve(&rd->to[k], len, type)))
 				break;
+		} else {
+			reader_serve((struct reader *)rd);
 		}
 		atomic_store_explicit(&rd->waits_for, (int)k,
 				      memory_order_seq_cst);
@@ -885,13 +919,31 @@ static bool awaited(const struct pipeline *pl, bool all_done)
 	return false;
 }
 
-/* Wait until every worker has answered (its counters, or all done). */
+/*
+ * Wait until every worker has answered (its counters, or all done).
+ * Waiting for counters, only the threads that have not answered are
+ * pumped: what one that answered sent since is not in its counters, and
+ * written before the interim record they make it would be in neither
+ * (its flow records more than its flows ended).
+ */
 static void wait_workers(struct pipeline *pl, bool all_done)
 {
+	unsigned i;
+
 	while (awaited(pl, all_done)) {
-		pipeline_pump(pl);
+		if (all_done) {
+			pipeline_pump(pl);
+		} else {
+			for (i = 0; i < pl->n; i++)
+				if (pl->pw[i].q.stats_due)
+					pump_one(&pl->pw[i].q);
+			for (i = 0; pl->threaded && i < pl->nr; i++)
+				if (pl->rd[i].q.stats_due)
+					pump_one(&pl->rd[i].q);
+		}
 		if (awaited(pl, all_done))
-			waiter_sleep(&pl->wake, records_ready_cb, pl);
+			waiter_sleep(&pl->wake, all_done ? records_ready_cb :
+				     awaited_ready, pl);
 	}
 }
 
@@ -911,6 +963,9 @@ void pipeline_stats(struct pipeline *pl)
 	if (pl->threaded)
 		atomic_fetch_add_explicit(&pl->stats_req, 1,
 					  memory_order_release);
+	/* A reader thread waiting for room answers too (in_wait_room()). */
+	for (i = 0; pl->threaded && i < pl->nr; i++)
+		waiter_wake(&pl->rd[i].wake);
 	wait_workers(pl, false);
 	if (!pl->threaded)
 		worker_post_stats(pl->rd[0].w);
