@@ -163,6 +163,12 @@ struct packet {
 	                            or was cut by the snap length or in a
 	                            first fragment (snap-cut, frag-cut) */
 	uint8_t  fragment;       /* 1 when from an IP fragment */
+	uint8_t  loop_link;      /* 1 when every link layer that carried it
+	                            was a loopback interface's
+	                            (decode_link.c): a capture on Linux lo
+	                            (Ethernet, both MACs zero), BSD's null
+	                            or loop link, or cooked capture of
+	                            ARPHRD_LOOPBACK */
 	uint16_t vlan;           /* outermost 802.1Q/ad VLAN id (0: none):
 	                            vlans[0] */
 	uint16_t vlans[MAX_VLAN_TAGS]; /* every VLAN id in the frame (and in

@@ -28,6 +28,10 @@
 #define BSD_AF_INET6_FREEBSD 28
 #define BSD_AF_INET6_DARWIN 30
 
+/* The hardware type a Linux cooked capture gives a loopback interface
+   (linux/if_arp.h ARPHRD_LOOPBACK). */
+#define ARPHRD_LOOP 772
+
 /* PPP protocol numbers (RFC 1332 for IPv4, RFC 5072 for IPv6). */
 #define PPP_IPV4 0x0021
 #define PPP_IPV6 0x0057
@@ -58,11 +62,20 @@ bool decode_link_supported(int dlt)
    1500, an 802.3 length: LLC frames such as STP and CDP are not IP). */
 enum decode_status decode_ethernet(struct dctx *x, struct cursor *c)
 {
+	static const uint8_t zero[12];
 	struct cursor h;   /* the header's bytes (decode_ip.c's reason) */
+	uint8_t macs[12];
 	uint16_t type;
 
-	if (!cur_sub(c, 14, &h) || !cur_skip(&h, 12) || !cur_be16(&h, &type))
+	if (!cur_sub(c, 14, &h) || !cur_copy(&h, macs, sizeof macs) ||
+	    !cur_be16(&h, &type))
 		return derr(x, DERR_LINK_TRUNC);
+	/* Linux lo writes both addresses zero. A frame with a real one
+	   crossed a wire, and so did what it carries; a tunnel's inner
+	   frame is no loopback's either when its carrier came from a
+	   wire (decode_link() starts the mark, this only clears it). */
+	if (memcmp(macs, zero, sizeof macs) != 0)
+		x->p->loop_link = 0;
 	return decode_ethertype(x, c, type);
 }
 
@@ -164,10 +177,12 @@ enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
    address length 2, address 8, protocol 2 (an ethertype for IP). */
 static enum decode_status decode_sll(struct dctx *x, struct cursor *c)
 {
-	uint16_t proto;
+	uint16_t hatype, proto;
 
-	if (!cur_skip(c, 14) || !cur_be16(c, &proto))
+	if (!cur_skip(c, 2) || !cur_be16(c, &hatype) || !cur_skip(c, 10) ||
+	    !cur_be16(c, &proto))
 		return derr(x, DERR_LINK_TRUNC);
+	x->p->loop_link = hatype == ARPHRD_LOOP;
 	return decode_ethertype(x, c, proto);
 }
 
@@ -175,10 +190,12 @@ static enum decode_status decode_sll(struct dctx *x, struct cursor *c)
    index 4, ARPHRD type 2, packet type 1, address length 1, address 8. */
 static enum decode_status decode_sll2(struct dctx *x, struct cursor *c)
 {
-	uint16_t proto;
+	uint16_t hatype, proto;
 
-	if (!cur_be16(c, &proto) || !cur_skip(c, 18))
+	if (!cur_be16(c, &proto) || !cur_skip(c, 6) ||
+	    !cur_be16(c, &hatype) || !cur_skip(c, 10))
 		return derr(x, DERR_LINK_TRUNC);
+	x->p->loop_link = hatype == ARPHRD_LOOP;
 	return decode_ethertype(x, c, proto);
 }
 
@@ -265,8 +282,21 @@ static enum decode_status decode_nflog(struct dctx *x, struct cursor *c)
 	}
 }
 
+/*
+ * Whether the packet came from a loopback interface (packet.loop_link),
+ * which decides whether loopback addresses are on loopback (classify.h):
+ * the capture's link says so (Linux lo is Ethernet with both MACs zero,
+ * BSD and macOS loopback the null and loop links, a cooked capture on
+ * "any" names ARPHRD_LOOPBACK), and every Ethernet header on the way
+ * in, a tunnel's inner frame too, has both MACs zero. A frame with a
+ * real MAC came over a wire, and whatever it carries did as well. Raw
+ * IP and NFLOG say nothing of the interface: a wire, so that the gate
+ * never takes a packet from the network for the host's own.
+ */
 enum decode_status decode_link(struct dctx *x, int dlt, struct cursor *c)
 {
+	x->p->loop_link = dlt == DLT_EN10MB || dlt == DLT_NULL ||
+			  dlt == DLT_LOOP;
 	switch (dlt) {
 	case DLT_EN10MB:
 		return decode_ethernet(x, c);

@@ -992,6 +992,74 @@ static void test_nflog(void **state)
 	assert_only_err(&x->d, x->before, DERR_NFLOG_BAD_TLV);
 }
 
+/* Whether frame f of link type dlt came from a loopback link. */
+static int loop_of(struct fx *x, int dlt, const struct fb *f)
+{
+	assert_int_equal(dec(x, dlt, f), DECODE_OK);
+	return x->p.loop_link;
+}
+
+/* A loopback link: Linux lo (Ethernet, both MACs zero), BSD's null and
+   loop links, cooked capture of ARPHRD_LOOPBACK (772, capture on
+   "any"). Anything else is a wire, and so is a tunnel whose inner frame
+   has real MACs, or whose carrier crossed a wire. */
+static void test_loop_link(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_eth_tcp(&f);
+	assert_int_equal(loop_of(x, 1, &f), 0);
+	memset(f.b, 0, 12);                     /* as Linux lo writes it */
+	assert_int_equal(loop_of(x, 1, &f), 1);
+	f.b[5] = 1;                             /* one MAC not zero */
+	assert_int_equal(loop_of(x, 1, &f), 0);
+	memset(f.b, 0, 12);
+	f.b[11] = 1;
+	assert_int_equal(loop_of(x, 1, &f), 0);
+
+	f.n = 0;
+	b_null_le4(&f);
+	assert_int_equal(loop_of(x, 0, &f), 1);
+	f.n = 0;
+	b_loop6(&f);
+	assert_int_equal(loop_of(x, 108, &f), 1);
+
+	f.n = 0;
+	b_sll(&f);                              /* ARPHRD_ETHER */
+	assert_int_equal(loop_of(x, 113, &f), 0);
+	patch16(&f, 2, 772);                    /* ARPHRD_LOOPBACK */
+	assert_int_equal(loop_of(x, 113, &f), 1);
+	f.n = 0;
+	b_sll2(&f);
+	assert_int_equal(loop_of(x, 276, &f), 0);
+	patch16(&f, 8, 772);
+	assert_int_equal(loop_of(x, 276, &f), 1);
+
+	/* No link header says where it came from: a wire. */
+	f.n = 0;
+	b_raw4(&f);
+	assert_int_equal(loop_of(x, 12, &f), 0);
+	assert_int_equal(loop_of(x, 228, &f), 0);
+	f.n = 0;
+	b_nflog(&f);
+	assert_int_equal(loop_of(x, 239, &f), 0);
+
+	/* VXLAN: the inner frame at 14 + 20 + 8 + 8. */
+	f.n = 0;
+	b_vxlan(&f);
+	assert_int_equal(loop_of(x, 1, &f), 0);
+	assert_int_equal(x->p.tunnel, TUN_VXLAN);
+	memset(f.b, 0, 12);                     /* carrier on lo */
+	assert_int_equal(loop_of(x, 1, &f), 0); /* inner MACs real */
+	memset(f.b + 50, 0, 12);
+	assert_int_equal(loop_of(x, 1, &f), 1);
+	assert_int_equal(x->p.tunnel, TUN_VXLAN);
+	f.b[0] = 2;                             /* carrier on a wire */
+	assert_int_equal(loop_of(x, 1, &f), 0);
+	assert_int_equal(x->p.tunnel, TUN_VXLAN);
+}
+
 static void test_unsupported_link(void **state)
 {
 	struct fx *x = *state;
@@ -3364,6 +3432,7 @@ int main(void)
 		T(test_raw_and_ipv4_ipv6_links),
 		T(test_null_and_loop),
 		T(test_nflog),
+		T(test_loop_link),
 		T(test_unsupported_link),
 		T(test_vlan_single),
 		T(test_vlan_qinq_and_triple),
