@@ -52,6 +52,18 @@ void classify_own(const struct catalogue *cat, const struct hosts *hosts,
 		  struct flow *f, const struct packet *p, bool from_b);
 
 /*
+ * Packet p of flow f, whose first packet came from a loopback link
+ * (FF_LOOP_LINK), came from a wire: the first such packet adds the
+ * findings a flow would have had from it (a localhost-only port is
+ * local-only), once (FF_WIRE_SEEN). A frame with zero MACs, which no
+ * host on a wire takes, cannot make the session that follows it on a
+ * wire a loopback one. f keeps its direction and rows; carriers are
+ * judged by trust alone.
+ */
+void classify_link(const struct catalogue *cat, const struct hosts *hosts,
+		   struct flow *f, const struct packet *p, bool from_b);
+
+/*
  * A new flow that is tunnel t's carrier (its first packet came through
  * t; from_b: sent by side B): its first sender is the client, it
  * documents no row, and its verdict is trusted-tunnel or
@@ -84,7 +96,10 @@ void flow_rows(const struct catalogue *cat, const struct flow *f,
    false, h untouched, when none were kept (n 0, or over FLOW_ROWS). */
 bool rows_kept(struct cat_hits *h, const uint16_t *rows, uint8_t n);
 
-/* True unless both ends of f are loopback addresses. */
+/* True unless f is on loopback: both its ends loopback addresses of its
+   family (127.0.0.0/8, ::1; never IPv6's ::ffff:127.x) and its first
+   packet from a loopback link (FF_LOOP_LINK). Loopback addresses seen
+   on a wire are on the wire. */
 bool flow_on_wire(const struct flow *f);
 
 /*

@@ -57,6 +57,11 @@ enum dir_basis {
 /* flow.first_flags. */
 #define FF_SGT     0x01  /* sgt holds a Cisco MetaData SGT */
 #define FF_ERSPAN  0x02  /* erspan_id holds an ERSPAN session id */
+#define FF_LOOP_LINK 0x04 /* it came from a loopback link (packet.loop_link):
+                            with loopback ends, the flow is on loopback
+                            (flow_on_wire()) */
+#define FF_WIRE_SEEN 0x08 /* a later packet of such a flow came from a
+                            wire (classify_link()) */
 
 /* TCP state bits in flow.tcp. */
 #define FT_SYN_A  0x01   /* SYN (no ACK) sent by side A */

@@ -66,7 +66,7 @@ struct flow_record {
 	uint8_t tunnel;            /* enum tunnel_kind (flow.h) */
 	uint8_t carrier;           /* FC_* bits */
 	uint8_t app_source;        /* enum app_source */
-	uint8_t on_wire;           /* not both ends loopback */
+	uint8_t on_wire;           /* not on loopback (flow_on_wire()) */
 	uint8_t icmp_type, icmp_code;
 	uint8_t dscp[2];           /* [REC_C2S], [REC_S2C]: flow_dscp() bits;
 	                              rec_dscp(), rec_dscp_changed() */

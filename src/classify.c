@@ -404,21 +404,39 @@ bool classify_resyn(const struct catalogue *cat, const struct hosts *hosts,
 	return true;
 }
 
-void classify_own(const struct catalogue *cat, const struct hosts *hosts,
-		  struct flow *f, const struct packet *p, bool from_b)
+/* The flow p would have made had it come first, decided apart: only
+   its findings are added to f's. */
+static void judge_apart(const struct catalogue *cat,
+			const struct hosts *hosts, struct flow *f,
+			const struct packet *p, bool from_b)
 {
 	struct flow own;
 
-	/* The flow p would have made had it come first, decided apart:
-	   only its findings are kept. */
 	memset(&own, 0, sizeof(own));
 	own.key = f->key;
+	own.first_flags = p->loop_link ? FF_LOOP_LINK : 0;
 	classify_flow(cat, &own, p, from_b);
 	classify_roles(cat, hosts, &own);
-	f->carrier |= FC_OWN;
 	f->findings |= own.findings;
 	f->verdict = (uint8_t)verdict_of_findings(f->findings,
 						  (enum verdict)f->verdict);
+}
+
+void classify_own(const struct catalogue *cat, const struct hosts *hosts,
+		  struct flow *f, const struct packet *p, bool from_b)
+{
+	judge_apart(cat, hosts, f, p, from_b);
+	f->carrier |= FC_OWN;
+}
+
+void classify_link(const struct catalogue *cat, const struct hosts *hosts,
+		   struct flow *f, const struct packet *p, bool from_b)
+{
+	if (!(f->first_flags & FF_LOOP_LINK) || p->loop_link ||
+	    (f->first_flags & FF_WIRE_SEEN) || (f->carrier & FC_CARRIER))
+		return;
+	f->first_flags |= FF_WIRE_SEEN;
+	judge_apart(cat, hosts, f, p, from_b);
 }
 
 void classify_carrier(struct flow *f, const struct tun_layer *t, bool trusted,
@@ -440,9 +458,24 @@ void classify_carrier(struct flow *f, const struct tun_layer *t, bool trusted,
 	f->classified = 1;
 }
 
+/* A loopback address of the flow's own family: 127.0.0.0/8 in IPv4,
+   ::1 in IPv6. An IPv6 header with ::ffff:127.x (held as IPv4 is) is
+   no loopback packet: RFC 4291 2.5.5.2 keeps such addresses off the
+   wire, and Linux drops them on every interface, lo too. */
+static bool loopback_end(const struct flow_key *k, const struct ip_addr *a)
+{
+	return ip_is_loopback(a) && ip_is_v4(a) == (k->family == 4);
+}
+
 bool flow_on_wire(const struct flow *f)
 {
-	return !(ip_is_loopback(&f->key.a) && ip_is_loopback(&f->key.b));
+	/* Loopback addresses on a wire are martians a host drops, unless
+	   it routes them (net.ipv4.conf.*.route_localnet=1, which
+	   kube-proxy sets): then a localhost-only service answers the
+	   network, which the local-only finding is for. */
+	return !(f->first_flags & FF_LOOP_LINK) ||
+	       !loopback_end(&f->key, &f->key.a) ||
+	       !loopback_end(&f->key, &f->key.b);
 }
 
 void classify_rows_at(const struct catalogue *cat, uint8_t proto,

@@ -534,12 +534,15 @@ void flow_prefetch_links(struct flow_table *t, uint64_t hash)
 		__builtin_prefetch(&slot(t, f->lnext)->lprev, 1);
 }
 
-/* What a new flow keeps of its first packet's encapsulation: the SGT
-   and the outermost ERSPAN II/III session. */
+/* What a new flow keeps of its first packet's encapsulation: the SGT,
+   the outermost ERSPAN II/III session and whether its link was a
+   loopback. */
 static void first_marks(struct flow *f, const struct packet *p)
 {
 	uint8_t i;
 
+	if (p->loop_link)
+		f->first_flags |= FF_LOOP_LINK;
 	if (p->has_sgt) {
 		f->first_flags |= FF_SGT;
 		f->sgt = p->sgt;

@@ -430,6 +430,33 @@ static void reader_dpi(struct worker *w)
 		w->route.dpi_states = 0;
 }
 
+/* A packet of a flow classified already: what it may change of the
+   flow's judgment. */
+static void flow_later(struct worker *w, struct flow *f,
+		       const struct packet *p, bool from_b)
+{
+	/* One test a packet, past which only the flows from lo go: a
+	   packet of theirs from a wire is judged as it came. */
+	if (f->first_flags & FF_LOOP_LINK)
+		classify_link(w->eng->cat, w->eng->hosts, f, p, from_b);
+	if ((f->carrier & (FC_CARRIER | FC_OWN)) == FC_CARRIER &&
+	    p->l4_off && !p->truncated) {
+		/* A tunnel's outer flow: this packet came through no
+		   tunnel, and is judged as its own flow would be. (A later
+		   fragment is its first fragment's: the carrier's when that
+		   one was. A header cut by the snap length or in a first
+		   fragment may have been the tunnel's: the gate says so.) */
+		classify_own(w->eng->cat, w->eng->hosts, f, p, from_b);
+	} else if ((p->tcp_flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN &&
+		   classify_resyn(w->eng->cat, w->eng->hosts, f, p, from_b)) {
+		/* A SYN that opens otherwise than the first packet said:
+		   decided again (and, on a TLS-only port, its first bytes
+		   awaited). */
+	} else if (f->tls == FTLS_WAIT) {
+		classify_tls(f, p, from_b);
+	}
+}
+
 /* What every packet of a flow goes through, on one thread or in a flow
    worker: a new flow is classified (and its nDPI state started), a
    flow still waiting for its client's first bytes is judged for TLS,
@@ -451,21 +478,8 @@ static bool flow_step(struct worker *w, struct flow *f,
 			dpi_flow_start(w->dpi, f);
 		else if (w->eng->dpi)
 			w->uninspected++;
-	} else if ((f->carrier & (FC_CARRIER | FC_OWN)) == FC_CARRIER &&
-		   p->l4_off && !p->truncated) {
-		/* A tunnel's outer flow: this packet came through no
-		   tunnel, and is judged as its own flow would be. (A later
-		   fragment is its first fragment's: the carrier's when that
-		   one was. A header cut by the snap length or in a first
-		   fragment may have been the tunnel's: the gate says so.) */
-		classify_own(w->eng->cat, w->eng->hosts, f, p, from_b);
-	} else if ((p->tcp_flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN &&
-		   classify_resyn(w->eng->cat, w->eng->hosts, f, p, from_b)) {
-		/* A SYN that opens otherwise than the first packet said:
-		   decided again (and, on a TLS-only port, its first bytes
-		   awaited). */
-	} else if (f->tls == FTLS_WAIT) {
-		classify_tls(f, p, from_b);
+	} else {
+		flow_later(w, f, p, from_b);
 	}
 	if (untrusted)
 		flow_add_finding(f, V_UNTRUSTED_TUNNEL);

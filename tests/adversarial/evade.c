@@ -31,6 +31,16 @@
  *            192.0.2.10 with a loose source route whose last address
  *            is 127.0.0.1: keyed on where the route ends, the session
  *            never left the host
+ *   lo-wire  no SSH: sessions from 127.0.0.1 to 127.0.0.1:5049 and from
+ *            127.0.0.2 to 127.0.0.9:5049 (SIP's internal port, localhost
+ *            only) in frames with real MACs: on a wire, which a host
+ *            with route_localnet accepts
+ *   lo-zero  the same with both MACs zero, as a capture on Linux lo
+ *            writes them: on loopback, documented
+ *   lo-mapped the same over IPv6 from ::ffff:127.0.0.1 to
+ *            ::ffff:127.0.0.1, MACs zero: IPv4-mapped addresses are not
+ *            loopback on any link (RFC 4291 2.5.5.2)
+ *   lo-lead  lo-wire, each session after an ACK with both MACs zero
  *   lsrr-odd no SSH: opaque bytes from 198.51.100.7 to 192.0.2.10:5222
  *            whose loose source route's pointer is off the 4-byte
  *            grid (7, length 10): its bytes from the pointer, where
@@ -152,6 +162,9 @@ struct how {
 
 static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 1 };
 static const uint8_t mac_b[6] = { 2, 0, 0, 0, 0, 2 };
+static const uint8_t mac_zero[6];
+/* The MACs of a session's frames (lo-zero: both zero). */
+static const uint8_t *mac_to = mac_b, *mac_from = mac_a;
 static unsigned snaplen = 65535;
 /* fragvxlan: 1, frames go in VXLAN; 2, in VXLAN and two fragments;
    erspancopy: 3, in ERSPAN II; rh3-vxlan: 4, in VXLAN. */
@@ -266,7 +279,7 @@ static void segment(const struct how *h, const struct ipends *e,
 	unsigned i;
 
 	if (h->family == 4) {
-		eth_hdr(&f, mac_b, mac_a, h->tags ? ET_VLAN : ET_IPV4);
+		eth_hdr(&f, mac_to, mac_from, h->tags ? ET_VLAN : ET_IPV4);
 		for (i = 0; i < h->tags; i++)
 			vlan_tag(&f, 0, i + 1 < h->tags ? ET_VLAN : ET_IPV4);
 		if (h->route && sport > dport) {
@@ -313,7 +326,7 @@ static void segment(const struct how *h, const struct ipends *e,
 		   where another type's ends impwatch cannot say. */
 		unsigned two = h->rtype == 4;
 
-		eth_hdr(&f, mac_b, mac_a, ET_IPV6);
+		eth_hdr(&f, mac_to, mac_from, ET_IPV6);
 		ip6_hdr(&f, e, P_RH, 8 + 16 * (1 + two) + l4len);
 		put8(&f, P_TCP);
 		put8(&f, 2 * (1 + two));
@@ -331,7 +344,7 @@ static void segment(const struct how *h, const struct ipends *e,
 		   checksum's pseudo-header has the final destination. */
 		struct ipends to = { 6, e->src, h->hop };
 
-		eth_hdr(&f, mac_b, mac_a, ET_IPV6);
+		eth_hdr(&f, mac_to, mac_from, ET_IPV6);
 		ip6_hdr(&f, &to, P_RH, 24 + l4len);
 		put8(&f, P_TCP);
 		put8(&f, 2);
@@ -340,7 +353,7 @@ static void segment(const struct how *h, const struct ipends *e,
 		putzero(&f, 4);
 		putmem(&f, e->dst, 16);
 	} else {
-		eth_hdr(&f, mac_b, mac_a, ET_IPV6);
+		eth_hdr(&f, mac_to, mac_from, ET_IPV6);
 		ip6_hdr(&f, e, h->ext ? P_DSTOP : P_TCP, h->ext * 8 + l4len);
 		for (i = 0; i < h->ext; i++) {
 			/* Next header, length 0 (8 bytes), a PadN of 4. */
@@ -385,7 +398,7 @@ static void forged(const struct ipends *e, unsigned sport, unsigned dport,
 	struct buf f = { .n = 0 };
 	size_t t;
 
-	eth_hdr(&f, mac_b, mac_a, ET_IPV4);
+	eth_hdr(&f, mac_to, mac_from, ET_IPV4);
 	ip4_hdr(&f, e, P_TCP, 64, 999, 0, NULL, 0, 20);
 	t = f.n;
 	tcp_hdr(&f, sport, dport, 7, flags & F_ACK ? 1 : 0, flags, 64240, 0);
@@ -593,6 +606,34 @@ static void session(const struct how *h, const uint8_t *c, const uint8_t *s,
 	segment(h, &up, cport, sport, a + 2 + n, b + 2, F_ACK, NULL);
 }
 
+/* lo-*: sessions to port 5049 (SIP's internal port, localhost only)
+   from c to s, and for IPv4 from c2 to s2 too, each with the MACs its
+   case says: zero (lo-zero, lo-mapped) or real; lo-lead (4) sends an
+   ACK with zero MACs first, which no host on a wire takes. */
+static void lo_sessions(const struct how *h, int lo, const uint8_t *c,
+			const uint8_t *s, const uint8_t *c2, const uint8_t *s2)
+{
+	const char *sip = "OPTIONS sip:imp SIP/2.0\r\n\r\n";
+	const struct ipends up = { 4, c, s }, up2 = { 4, c2, s2 };
+
+	if (lo == 2 || lo == 3)
+		mac_to = mac_from = mac_zero;
+	if (lo == 4) {
+		mac_to = mac_from = mac_zero;
+		segment(h, &up, 40000, 5049, 1001, 5001, F_ACK, NULL);
+		mac_to = mac_b, mac_from = mac_a;
+	}
+	session(h, c, s, 40000, 5049, sip);
+	if (h->family != 4)
+		return;
+	if (lo == 4) {
+		mac_to = mac_from = mac_zero;
+		segment(h, &up2, 40001, 5049, 1001, 5001, F_ACK, NULL);
+		mac_to = mac_b, mac_from = mac_a;
+	}
+	session(h, c2, s2, 40001, 5049, sip);
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: evade [-s SNAPLEN] ext6 N | v6 | v4opt | tags N | "
@@ -601,7 +642,8 @@ static int usage(void)
 		"lead-ack | lead-syn | lead-tls | synfrag | evict N | "
 		"fragvxlan | erspancopy | tuncopy | carrier-lead | "
 		"carrier-plain | carrier-frag | tls-early N | "
-		"carrier-self | erspangre\n");
+		"carrier-self | erspangre | lo-wire | lo-zero | "
+		"lo-mapped | lo-lead\n");
 	return 2;
 }
 
@@ -611,6 +653,10 @@ int main(int argc, char **argv)
 	static const uint8_t s4[4] = { 192, 0, 2, 10 };
 	static const uint8_t e4[4] = { 203, 0, 113, 66 };
 	static const uint8_t lo4[4] = { 127, 0, 0, 1 };
+	static const uint8_t lo4b[4] = { 127, 0, 0, 2 };
+	static const uint8_t lo4c[4] = { 127, 0, 0, 9 };
+	static const uint8_t lo6m[16] = { [10] = 0xff, [11] = 0xff,
+					  127, 0, 0, 1 };
 	static const uint8_t c6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 };
 	static const uint8_t e6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x66 };
 	static const uint8_t k6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 7 };
@@ -631,6 +677,7 @@ int main(int argc, char **argv)
 	unsigned early = 0;     /* tls-early: bytes before the first */
 	int mix = 0;            /* carrier-lead 1, -plain 2, -frag 3,
 	                           -self 4, erspangre 5 */
+	int lo = 0;             /* lo-wire 1, -zero 2, -mapped 3, -lead 4 */
 	int a = 1;
 
 	pkt_prog = "evade";
@@ -676,6 +723,14 @@ int main(int argc, char **argv)
 		evil = (struct how){ .family = 4, .hop = e4 };
 	else if (strcmp(argv[a], "lsrr-lo") == 0)
 		evil = (struct how){ .family = 4, .hop = s4 };
+	else if (strcmp(argv[a], "lo-wire") == 0)
+		evil.family = 4, lo = 1;
+	else if (strcmp(argv[a], "lo-zero") == 0)
+		evil.family = 4, lo = 2;
+	else if (strcmp(argv[a], "lo-mapped") == 0)
+		evil.family = 6, lo = 3;
+	else if (strcmp(argv[a], "lo-lead") == 0)
+		evil.family = 4, lo = 4;
 	else if (strcmp(argv[a], "lsrr-odd") == 0)
 		evil = (struct how){ .family = 4, .route = 1 };
 	else if (strcmp(argv[a], "lsrr-two") == 0)
@@ -754,6 +809,9 @@ int main(int argc, char **argv)
 		sip_datagram(c4, s4, NULL, false);
 		sip_datagram(c4, s4, &gre, wrap == 3);
 		session(&plain4, c4, s4, 51001, 5222, "<stream:stream to='imp'>");
+	} else if (lo) {
+		lo_sessions(&evil, lo, lo == 3 ? lo6m : lo4,
+			    lo == 3 ? lo6m : lo4, lo4b, lo4c);
 	} else if (evil.hop == s4) {
 		session(&evil, lo4, lo4, 40000, 5049,
 			"OPTIONS sip:imp SIP/2.0\r\n\r\n");

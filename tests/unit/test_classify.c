@@ -444,9 +444,81 @@ static void test_local_only(void **state)
 	assert_true(f->tables == (UINT64_C(1) << 7));
 
 	p = pkt(6, LO1, 57070, LO2, 7070, TCPF_SYN);
+	p.loop_link = 1;
 	f = first(x, &p);
 	assert_int_equal(f->verdict, V_DOCUMENTED);
 	assert_string_equal(service(x, f), "cert-manager");
+}
+
+/* p's addresses as IPv6: ::ffff:a.b.c.d when mapped, else ::N with N
+   the IPv4 address's last byte (::1 for 127.0.0.1). */
+static void as_v6(struct packet *p, bool mapped)
+{
+	p->family = 6;
+	if (mapped)
+		return;   /* struct ip_addr holds IPv4 that way already */
+	memset(p->src.b, 0, 15);
+	memset(p->dst.b, 0, 15);
+}
+
+/* Loopback addresses are on loopback only when the first packet came
+   from a loopback link (decode.h's loop_link): seen on a wire they are
+   packets a host with route_localnet accepts, and a localhost-only port
+   is local-only. IPv6 with IPv4-mapped 127.x is never loopback (RFC
+   4291 2.5.5.2: not on the wire; Linux drops it). A first packet from
+   lo does not keep a SYN from a wire on loopback. */
+static void test_loopback_needs_its_link(void **state)
+{
+	struct fx *x = *state;
+	struct packet p = pkt(6, LO1, 57070, LO2, 7070, TCPF_SYN);
+	struct flow *f;
+
+	flow_flush(x->ft, END_EOF);
+	f = first(x, &p);
+	assert_true(flow_on_wire(f));
+	assert_int_equal(f->verdict, V_LOCAL_ONLY);
+	flow_flush(x->ft, END_EOF);
+
+	p = pkt(6, LO1, 57070, LO1, 5049, TCPF_SYN);
+	f = first(x, &p);
+	assert_int_equal(f->verdict, V_LOCAL_ONLY);
+	flow_flush(x->ft, END_EOF);
+	p.loop_link = 1;
+	f = first(x, &p);
+	assert_false(flow_on_wire(f));
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+	flow_flush(x->ft, END_EOF);
+
+	/* ::1 on lo is loopback; ::ffff:127.0.0.1 is not, even there. */
+	as_v6(&p, false);
+	f = first(x, &p);
+	assert_false(flow_on_wire(f));
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+	flow_flush(x->ft, END_EOF);
+	p = pkt(6, LO1, 57070, LO2, 5049, TCPF_SYN);
+	p.loop_link = 1;
+	as_v6(&p, true);
+	f = first(x, &p);
+	assert_true(flow_on_wire(f));
+	assert_int_equal(f->verdict, V_LOCAL_ONLY);
+	flow_flush(x->ft, END_EOF);
+
+	/* An ACK from lo first, then the session from a wire: the first
+	   packet from the wire adds the finding, and the SYN that decides
+	   the flow again keeps it. */
+	p = pkt(6, LO1, 57070, LO2, 5049, TCPF_ACK);
+	p.loop_link = 1;
+	f = first(x, &p);
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+	classify_link(x->cat, NULL, f, &p, false);   /* from lo: nothing */
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+	p.tcp_flags = TCPF_SYN;
+	p.loop_link = 0;
+	classify_link(x->cat, NULL, f, &p, false);
+	assert_int_equal(f->verdict, V_LOCAL_ONLY);
+	assert_true(resyn(x, f, &p));
+	assert_int_equal(f->verdict, V_LOCAL_ONLY);
+	flow_flush(x->ft, END_EOF);
 }
 
 /* TCP 1500 is localhost-only in table 8 and CUCM to publisher in table
@@ -885,6 +957,7 @@ static void test_kept_rows(void **state)
 						      ports[i], k ? LO2 : PUB,
 						      ports[j], 0);
 
+				p.loop_link = (uint8_t)k;
 				kept += check_kept(x, &p);
 			}
 		}
@@ -913,6 +986,7 @@ int main(void)
 		cmocka_unit_test(test_lower_port),
 		cmocka_unit_test(test_icmp),
 		cmocka_unit_test(test_local_only),
+		cmocka_unit_test(test_loopback_needs_its_link),
 		cmocka_unit_test(test_port_of_two_scopes),
 		cmocka_unit_test(test_sender_range),
 		cmocka_unit_test(test_other_protocol),
