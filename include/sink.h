@@ -48,10 +48,11 @@ struct sink_cfg {
 /*
  * An output that is one of the inputs (by device and inode: another
  * name, a hard link, standard input redirected from it) would be
- * truncated before it is read; two outputs in one file (or one FIFO)
- * would be neither; the rotated evidence files (FILE1, FILE2...) are removed and
- * made anew, so none may be named as an input or another output. 0, or
- * -1 with the reason on err. Before anything is opened.
+ * truncated before it is read (a FIFO: the run would wait on itself);
+ * two outputs in one file (or one FIFO) would be neither; the rotated
+ * evidence files (FILE1, FILE2...) are removed and made anew, so none
+ * may be named as an input or another output. 0, or -1 with the reason
+ * on err. Before anything is opened.
  */
 int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
 		       size_t n_inputs, FILE *err);

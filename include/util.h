@@ -88,10 +88,16 @@ void fmt_bytes(uint64_t n, char buf[16]);
 void fmt_milli_pct(uint32_t milli, char buf[16]);
 
 /* Which of the n inputs (paths; "-": standard input) is the existing
-   regular file out, by device and inode, so by any name: its index, or
-   -1 (out does not exist yet, is no regular file, or is none of them).
-   An output opened there would spoil the input before it is read. */
+   regular file or FIFO out, by device and inode, so by any name: its
+   index, or -1 (out does not exist yet, is neither, or is none of
+   them). An output opened there would spoil the input before it is
+   read, or, a FIFO, wait on the run itself. By stat(): nothing is
+   opened, so no FIFO is waited on. */
 long path_is_input(const char *out, const char *const *inputs, size_t n);
+
+/* stat() of an input named on the command line ("-": standard input's
+   fstat()). */
+int input_stat(const char *name, struct stat *st);
 
 /* Whether two stat results are one regular file (device and inode). */
 bool same_regular(const struct stat *a, const struct stat *b);

@@ -1149,12 +1149,16 @@ out:
 }
 
 /* Whether inputs a and b are one file: standard input twice, or the same
-   regular file by any name (standard input redirected from it too). */
+   regular file by any name (standard input redirected from it too). A
+   FIFO read twice gives what two writers wrote, no packet twice. */
 static bool same_input(const char *a, const char *b)
 {
+	struct stat sa, sb;
+
 	if (strcmp(a, "-") == 0 && strcmp(b, "-") == 0)
 		return true;
-	return path_is_input(a, &b, 1) >= 0 || path_is_input(b, &a, 1) >= 0;
+	return input_stat(a, &sa) == 0 && input_stat(b, &sb) == 0 &&
+	       same_regular(&sa, &sb);
 }
 
 /* Each input once: a file or an interface given twice would count each

@@ -97,7 +97,8 @@ static bool rotates_onto(const struct sink_cfg *cfg, const char *path)
  * appended to) before it is read (-w x.pcap -r x.pcap): refused before
  * anything is opened. Inputs are compared by device and inode, so
  * another name, a hard link or standard input redirected from the file
- * are caught too. An output that does not exist yet is no input. Two
+ * are caught too; a FIFO read and written would have the run wait on
+ * itself. An output that does not exist yet is no input. Two
  * outputs in one file would be neither: refused by name, or by device
  * and inode when both exist (a FIFO too: two writers would interleave
  * their records, and stat() does not wait for its reader as an open

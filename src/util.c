@@ -183,17 +183,17 @@ long path_is_input(const char *out, const char *const *inputs, size_t n)
 	struct stat os, is;
 	size_t i;
 
-	if (!out || stat(out, &os) != 0 || !S_ISREG(os.st_mode))
+	if (!out || stat(out, &os) != 0)
 		return -1;
-	for (i = 0; i < n; i++) {
-		bool std = strcmp(inputs[i], "-") == 0;
-
-		if ((std ? fstat(STDIN_FILENO, &is) : stat(inputs[i], &is)) != 0)
-			continue;
-		if (same_regular(&os, &is))
+	for (i = 0; i < n; i++)
+		if (input_stat(inputs[i], &is) == 0 && same_output(&os, &is))
 			return (long)i;
-	}
 	return -1;
+}
+
+int input_stat(const char *name, struct stat *st)
+{
+	return strcmp(name, "-") == 0 ? fstat(STDIN_FILENO, st) : stat(name, st);
 }
 
 bool same_regular(const struct stat *a, const struct stat *b)

@@ -132,6 +132,11 @@ check output-is-hosts 2 "cannot write the rules to $tmp/in.hosts: it is an input
 cp tests/rules/site-postgresql.conf "$tmp/in.conf"
 check output-is-rules-add 2 "cannot write the rules to $tmp/in.conf: it is an input" \
 	"$bin" acl --hosts $dir/site.hosts --rules-add "$tmp/in.conf" -o "$tmp/in.conf"
+# -o onto the FIFO --observed reads: refused by stat() before anything
+# opens. It was let through: acl waited on itself, killed after 10 s.
+mkfifo "$tmp/out.fifo"
+check output-is-observed-fifo 2 "^impwatch acl: cannot write the rules to $tmp/out.fifo: it is an input \\($tmp/out.fifo\\)\$" \
+	timeout -s KILL 10 "$bin" acl --hosts $dir/site.hosts -o "$tmp/out.fifo" --observed "$tmp/out.fifo"
 check output-inputs-untouched 0 '' sh -c "cmp \"$tmp/in.hosts\" $dir/site.hosts &&
 	cmp \"$tmp/in.conf\" tests/rules/site-postgresql.conf"
 check output-unwritable 2 'cannot write' "$bin" acl --hosts $dir/site.hosts -o "$tmp/no/such/dir/x"

@@ -738,6 +738,27 @@ check fifo-twice-stdout 2 'the report and the alerts are the same file' \
 check fifo-once 0 '' timeout -s KILL 10 sh -c 'cat "$1" >"$2" & "$3" -q --format json -o "$1" -r pcaps/demo.pcap; s=$?; wait; exit $s' \
 	sh "$tmp/o.fifo" "$tmp/fifo.json" "$bin"
 count fifo-once-report "$tmp/fifo.json" '"type":"summary"' 1
+# An output that is the FIFO an input is read from: refused before
+# anything opens (by stat(), which waits for no reader or writer), as a
+# regular file is. It was let through: the run waited on itself, killed
+# after 10 s.
+# fifo_input NAME WHAT OPTIONS...: OPTIONS name the FIFO as input and
+# as WHAT; refused.
+fifo_input() {
+	_f_name=$1 _f_what=$2
+	shift 2
+	check "$_f_name" 2 "^impwatch: cannot write $_f_what to .*: it is an input \\(.*o.fifo\\)\$" \
+		timeout -s KILL 10 "$bin" -q "$@"
+}
+fifo_input fifo-input-w 'the report' -r "$tmp/o.fifo" -w "$tmp/o.fifo"
+fifo_input fifo-input-o-link 'the report' -o "$tmp/o-link.fifo" -r "$tmp/o.fifo"
+fifo_input fifo-input-alerts 'the alerts' -r "$tmp/o.fifo" --alert-file "$tmp/o.fifo"
+fifo_input fifo-input-html 'the HTML report' -r pcaps/demo.pcap -r "$tmp/o.fifo" --html "$tmp/./o.fifo"
+fifo_input fifo-input-graph 'the graph' -r "$tmp/o.fifo" --graph "$tmp/o-link.fifo"
+fifo_input fifo-input-dump 'the evidence' -r "$tmp/o.fifo" --dump-undocumented "$tmp/o.fifo"
+check fifo-input-stdin 2 "^impwatch: cannot write the report to .*o.fifo: it is an input \\(standard input\\)\$" \
+	timeout -s KILL 10 sh -c 'exec 3<>"$1"; exec "$2" -q -o "$1" -r - <&3' sh "$tmp/o.fifo" "$bin"
+
 
 # Files impwatch creates are not world-readable (the umask may take more).
 rm -f "$tmp/r.txt" "$tmp/ev.pcap"
