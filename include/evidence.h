@@ -38,7 +38,9 @@ struct evidence_rotation {
 
 /* Create path now (so that one that cannot be written fails before any
    reading); its link type is dlt, or with dlt -1 that of the first
-   frame. NULL with "cannot write PATH: reason" on err. */
+   frame. NULL with "cannot write PATH: reason" on err; or, when a
+   signal ended a wait for a FIFO's reader (open_write()), with errno
+   EINTR and nothing said: the caller says the run stopped. */
 struct evidence *evidence_open(const char *path, int dlt, int snaplen,
 			       const struct evidence_rotation *rot, FILE *err);
 

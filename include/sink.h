@@ -59,8 +59,10 @@ int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
 
 /* Open the outputs (the report file, the HTML report and the graph
    0640 within the umask, the alert file for appending, the evidence
-   0600) and the report. NULL with a
-   message on err; nothing is left open. e must outlive the sink. */
+   0600) and the report. NULL with a message on err; nothing is left
+   open, nothing written. errno is EINTR then when a signal ended a wait
+   for an output FIFO's reader (open_write()): the run stops before it
+   starts. e must outlive the sink. */
 struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 		       FILE *err);
 

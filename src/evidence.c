@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "textfile.h"
+#include "util.h"
 
 /* libpcap's file header, and the header of each record (the classic
    pcap format, which pcap_dump_fopen() writes). */
@@ -61,7 +62,7 @@ static int create(const char *name, bool rotated)
 		return -1;
 	/* Evidence holds what crossed the wire, passwords included: only
 	   its owner may read it (the umask may take more away, never add). */
-	return open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	return open_write(name, O_CREAT | O_TRUNC, 0600);
 }
 
 /* Set ev->file to a new file named for slot k: 0, or -1 with errno. */
@@ -111,11 +112,15 @@ struct evidence *evidence_open(const char *path, int dlt, int snaplen,
 	/* Created now, so that a path that cannot be written fails before
 	   any reading; the pcap header waits for the link type. */
 	if (open_slot(ev, 0, false) != 0) {
-		tprintf(err, "impwatch: cannot write %s: %s\n", path,
-			strerror(errno));
+		int e = errno;
+
+		if (e != EINTR)
+			tprintf(err, "impwatch: cannot write %s: %s\n", path,
+				strerror(e));
 		free(ev->slot_frames);
 		free(ev->cur);
 		free(ev);
+		errno = e;
 		return NULL;
 	}
 	return ev;

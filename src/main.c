@@ -250,6 +250,8 @@ static void on_signal(int sig)
 	stop_flag = sig;
 	/* Reading files: a read waiting on a pipe or FIFO ends now. */
 	capture_interrupt();
+	/* Opening the outputs: so does a wait for a FIFO's reader. */
+	open_write_interrupt();
 }
 
 static void on_hup(int sig)
@@ -262,7 +264,9 @@ static void on_hup(int sig)
  * SIGINT and SIGTERM end the run with a complete report, SIGHUP reopens
  * the outputs, whenever they come: installed before anything else, and
  * unblocked, since a parent may have left them blocked (one then pending
- * is taken now, and ends the run before it starts).
+ * is taken now, and ends the run before it starts). One that ends a wait
+ * for an output FIFO's reader ends the run before it starts, with no
+ * report: it has nowhere to go.
  */
 static void install_signals(void)
 {
@@ -270,7 +274,11 @@ static void install_signals(void)
 	sigset_t set;
 
 	memset(&sa, 0, sizeof(sa));
+	/* One handler at a time: SIGINT and SIGTERM together open one
+	   reader of a FIFO waited on (open_write_interrupt()). */
 	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
 	sa.sa_flags = SA_RESTART;
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -944,7 +952,8 @@ static unsigned run_threads(const struct options *o)
 
 /* The engine, a worker and the sink, the interface when live: what a run
    needs before its first packet. -1 with a message when one cannot be
-   had; what was made is closed by run()'s end. */
+   had, 1 when a signal ended the sink's wait for an output FIFO's
+   reader (said); what was made is closed by run()'s end. */
 static int run_open(struct run *r, struct dpi **dpi,
 		    const char *command_line)
 {
@@ -1027,7 +1036,7 @@ static int run_open(struct run *r, struct dpi **dpi,
 		sc.evidence_dlt = live_datalink(r->live);
 	r->sink = sink_open(&r->eng, &sc, stderr);
 	if (!r->sink)
-		return -1;
+		return errno == EINTR ? 1 : -1;
 	r->files = calloc(o->n_inputs ? o->n_inputs : 1, sizeof(*r->files));
 	if (!r->files) {
 		tprintf(stderr, "impwatch: out of memory\n");
@@ -1068,13 +1077,20 @@ static int run(struct options *o, const char *command_line)
 	struct run_stats s;
 	struct gate gate, vgate;
 	struct dpi *dpi = NULL;
-	bool input_ok = false, interrupted, dump_ok;
-	int status = EXIT_INPUT_ERROR;
+	bool input_ok = false, interrupted, dump_ok, stopped = false;
+	int status = EXIT_INPUT_ERROR, rc;
 
 	memset(&r, 0, sizeof(r));
 	r.opt = o;
 	r.threads = run_threads(o);
-	if (run_open(&r, &dpi, command_line) != 0)
+	rc = run_open(&r, &dpi, command_line);
+	/* Stopped before the run started: nothing read, as an interrupted
+	   run's files, and nothing judged. */
+	if (rc > 0) {
+		stopped = true;
+		status = EXIT_INCONCLUSIVE;
+	}
+	if (rc != 0)
 		goto out;
 	r.prog.on = !o->quiet && !o->n_iface && isatty(STDERR_FILENO);
 
@@ -1130,7 +1146,7 @@ out:
 	   status must say so. */
 	if (r.sink && sink_close(r.sink, stderr) != 0)
 		status = EXIT_INPUT_ERROR;
-	if (!input_ok)
+	if (!input_ok && !stopped)
 		status = EXIT_INPUT_ERROR;
 	for (size_t i = 0; i < r.n_caps; i++)
 		pthread_mutex_destroy(&r.caps[i].mu);

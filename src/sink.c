@@ -42,6 +42,8 @@ struct sink {
 	struct talk *talk;          /* who talks to whom, for both */
 	bool html_lost, graph_lost; /* could not be made (no memory) or
 	                               written in full */
+	bool stopped;               /* a signal ended sink_open()'s wait for
+	                               a FIFO's reader */
 };
 
 /* The outputs sink_check_outputs() compares: each one's option and what
@@ -164,12 +166,13 @@ int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
  * or a tail; alert lines always. Offline, with buf, the stream gets a
  * buffer of REPORT_BUFFER bytes, *buf, which the caller frees once the
  * stream is closed (NULL: stdio's own, when there is no memory for it).
- * NULL with errno set when it cannot be opened.
+ * NULL with errno set when it cannot be opened (EINTR: a FIFO's reader
+ * was waited for when the run was stopped: open_write()).
  */
 static FILE *open_output(const char *path, bool append, bool line, char **buf)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
-		      (append ? O_APPEND : O_TRUNC), 0640);
+	int fd = open_write(path, O_CREAT | (append ? O_APPEND : O_TRUNC),
+			    0640);
 	FILE *f;
 	int e;
 
@@ -192,6 +195,21 @@ static FILE *open_output(const char *path, bool append, bool line, char **buf)
 		*buf = NULL;
 	}
 	return f;
+}
+
+/* An output that could not be opened, said on err (errno says why). A
+   signal that ended the wait for a FIFO's reader stopped the run before
+   it started: s->stopped. */
+static void cannot_open(struct sink *s, const char *path, FILE *err)
+{
+	if (errno == EINTR) {
+		s->stopped = true;
+		tprintf(err, "impwatch: the run was interrupted before it "
+			"started, waiting for a reader of %s\n", path);
+	} else {
+		tprintf(err, "impwatch: cannot write %s: %s\n", path,
+			strerror(errno));
+	}
 }
 
 /* Close a stream replaced at a reopen; true when all was written. */
@@ -223,8 +241,7 @@ static bool open_files(struct sink *s, FILE *err)
 		s->alert_out = stderr;
 	} else if (c->alert_file &&
 		   !(s->alert_out = open_output(c->alert_file, true, true, NULL))) {
-		tprintf(err, "impwatch: cannot write %s: %s\n", c->alert_file,
-			strerror(errno));
+		cannot_open(s, c->alert_file, err);
 		return false;
 	}
 	/* The alerts in the report's file (standard output redirected to
@@ -240,18 +257,19 @@ static bool open_files(struct sink *s, FILE *err)
 	}
 	if (c->evidence && !(s->ev = evidence_open(c->evidence, c->evidence_dlt,
 						   c->evidence_snaplen,
-						   &c->evidence_rot, err)))
+						   &c->evidence_rot, err))) {
+		if (errno == EINTR)
+			cannot_open(s, c->evidence, err);
 		return false;
+	}
 	/* Written at the end, but opened now: a file that cannot be
 	   written is said before the run, not after it. */
 	if (c->html && !(s->html_out = open_output(c->html, false, false, NULL))) {
-		tprintf(err, "impwatch: cannot write %s: %s\n", c->html,
-			strerror(errno));
+		cannot_open(s, c->html, err);
 		return false;
 	}
 	if (c->graph && !(s->graph_out = open_output(c->graph, false, false, NULL))) {
-		tprintf(err, "impwatch: cannot write %s: %s\n", c->graph,
-			strerror(errno));
+		cannot_open(s, c->graph, err);
 		return false;
 	}
 	/* Standard output redirected to the page would spoil both. */
@@ -271,6 +289,7 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 {
 	struct sink *s = calloc(1, sizeof(*s));
 	FILE *out = stdout;
+	bool stopped;
 
 	if (!s)
 		waivers_free(cfg->waivers);
@@ -284,9 +303,10 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 	s->e = e;
 	if (cfg->output &&
 	    !(out = open_output(cfg->output, false, cfg->live, &s->out_buf))) {
-		tprintf(err, "impwatch: cannot write %s: %s\n", cfg->output,
-			strerror(errno));
+		cannot_open(s, cfg->output, err);
+		stopped = s->stopped;
 		free(s);
+		errno = stopped ? EINTR : 0;
 		return NULL;
 	}
 	s->out = out;
@@ -308,7 +328,9 @@ oom:
 		report_set_run(s->rep, cfg->run);
 	return s;
 fail:
+	stopped = s->stopped;
 	sink_close(s, err);
+	errno = stopped ? EINTR : 0;
 	return NULL;
 }
 

@@ -1,9 +1,14 @@
 /*
- * util.c: formatting helpers for reports (CSV, time, addresses).
+ * util.c: formatting helpers for reports (CSV, time, addresses), and the
+ * checks and the open the outputs share (stat(), open_write()).
  */
 #include "util.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -207,4 +212,65 @@ bool same_output(const struct stat *a, const struct stat *b)
 	return same_regular(a, b) ||
 	       (S_ISFIFO(a->st_mode) && S_ISFIFO(b->st_mode) &&
 		a->st_dev == b->st_dev && a->st_ino == b->st_ino);
+}
+
+/*
+ * A FIFO's open for writing waits for a reader, and a handler installed
+ * with SA_RESTART returns into that wait: a signal alone cannot end it.
+ * open_write_interrupt(), from the handler, opens the FIFO waited on
+ * for reading (open() may be called from a handler): the wait ends, and
+ * open_write() closes both ends and fails. Once a signal came, a FIFO
+ * no one reads is not waited on at all.
+ */
+static _Atomic(const char *) fifo_waited;       /* NULL: none */
+static volatile sig_atomic_t fifo_reader = -1;  /* the handler's end */
+static volatile sig_atomic_t fifo_stop;         /* a signal came */
+
+void open_write_interrupt(void)
+{
+	const char *path = atomic_load(&fifo_waited);
+
+	fifo_stop = 1;
+	if (path && fifo_reader < 0)
+		fifo_reader = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+}
+
+/* fd, a FIFO's end opened as the run stops: kept when a reader of its
+   own holds the other end, else closed. -1 with errno EINTR then. */
+static int fifo_kept(int fd, bool helped)
+{
+	int fl;
+
+	if (fd >= 0 && !helped && (fl = fcntl(fd, F_GETFL)) >= 0 &&
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == 0)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	errno = EINTR;
+	return -1;
+}
+
+int open_write(const char *path, int flags, mode_t mode)
+{
+	struct stat st;
+	bool helped;
+	int fd, e;
+
+	flags |= O_WRONLY | O_CLOEXEC;
+	if (stat(path, &st) != 0 || !S_ISFIFO(st.st_mode))
+		return open(path, flags, mode);
+	atomic_store(&fifo_waited, path);
+	/* Stopped already: a reader there is taken, none waited for. */
+	fd = open(path, fifo_stop ? flags | O_NONBLOCK : flags, mode);
+	e = errno;
+	atomic_store(&fifo_waited, NULL);
+	helped = fifo_reader >= 0;
+	if (helped) {
+		close(fifo_reader);
+		fifo_reader = -1;
+	}
+	errno = e;
+	if (!fifo_stop || (fd < 0 && e != ENXIO))
+		return fd;
+	return fifo_kept(fd, helped);
 }

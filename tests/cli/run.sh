@@ -5,6 +5,7 @@ set -u
 . "$(dirname "$0")/../lib/sh.sh"
 bin=$1
 need jq cli
+need python3 cli
 
 # A pcap file header (little-endian, microseconds) for link type $1.
 pcap_header() {
@@ -710,8 +711,8 @@ check alert-file-is-stdout 2 'the report and the alerts are the same file' \
 	sh -c "\"$bin\" -q --alert-file \"$tmp/rep.txt\" -r pcaps/demo.pcap >\"$tmp/rep.txt\""
 # A FIFO given as two outputs, by any name, is refused as a file is, and
 # before either is opened: an open for writing waits for a reader, and
-# two writers would interleave their records. Under SIGKILL: a run
-# waiting in that open does not end at SIGTERM.
+# two writers would interleave their records. Under timeout's SIGKILL,
+# a hang guard: a run that waited in that open would never end.
 mkfifo "$tmp/o.fifo"
 ln -s o.fifo "$tmp/o-link.fifo"
 # fifo_twice NAME WHAT OPTIONS...: impwatch OPTIONS refuses WHAT.
@@ -759,6 +760,75 @@ fifo_input fifo-input-dump 'the evidence' -r "$tmp/o.fifo" --dump-undocumented "
 check fifo-input-stdin 2 "^impwatch: cannot write the report to .*o.fifo: it is an input \\(standard input\\)\$" \
 	timeout -s KILL 10 sh -c 'exec 3<>"$1"; exec "$2" -q -o "$1" -r - <&3' sh "$tmp/o.fifo" "$bin"
 
+# SIGTERM ends a run waiting in the open of an output FIFO that no
+# program reads: said, exit 3 as an interrupted run, nothing written to
+# the outputs opened before it. The handlers restarted that open: the
+# run waited for a reader until killed.
+# fifo_term NAME OPTIONS...: impwatch OPTIONS in the background, its
+# output in $tmp/term.out; once it catches SIGTERM (/proc's SigCgt) and,
+# where /proc shows it, waits for a reader, SIGTERM. Its end is awaited
+# at most 10 s, a hang guard: then it is killed and the case failed.
+# caught_term PID: PID has its handler for SIGTERM (bit 15 of SigCgt).
+caught_term() {
+	_c=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+	[ -n "$_c" ] && [ $((0x$_c & 16384)) -ne 0 ]
+}
+fifo_term() {
+	_f_name=$1
+	shift
+	"$bin" -q "$@" >"$tmp/term.out" 2>&1 &
+	_f_pid=$!
+	_i=0
+	while [ $_i -lt 100 ] && ! caught_term $_f_pid; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	_i=0
+	while [ $_i -lt 100 ] &&
+		! grep -q partner "/proc/$_f_pid/wchan" 2>/dev/null; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -TERM $_f_pid
+	_i=0
+	while [ $_i -lt 100 ] && kill -0 $_f_pid 2>/dev/null; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	if kill -0 $_f_pid 2>/dev/null; then
+		kill -KILL $_f_pid
+		wait $_f_pid
+		failed "$_f_name" "still waiting 10 s after SIGTERM: killed"
+		return
+	fi
+	wait $_f_pid
+	_f_rc=$?
+	if [ $_f_rc -ne 3 ]; then
+		failed "$_f_name" "exit $_f_rc, want 3"
+		show "$tmp/term.out"
+	else
+		ok
+	fi
+	check "$_f_name-said" 0 "^impwatch: the run was interrupted before it started, waiting for a reader of .*o\\.fifo\$" \
+		cat "$tmp/term.out"
+	count "$_f_name-one-line" "$tmp/term.out" '' 1
+}
+fifo_term fifo-term -o "$tmp/o.fifo" -r pcaps/demo.pcap
+rm -f "$tmp/term.txt"
+fifo_term fifo-term-graph --format json -w "$tmp/term.txt" \
+	--graph "$tmp/o.fifo" -r pcaps/demo.pcap
+assert "fifo-term-graph-empty (the report written: $(wc -c <"$tmp/term.txt") bytes)" \
+	! -s "$tmp/term.txt"
+# A SIGTERM pending when the run starts (its parent left it blocked)
+# is taken at once: no reader is waited for then. One was.
+cat >"$tmp/pending.py" <<'EOF_PY'
+import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM])
+os.kill(os.getpid(), signal.SIGTERM)
+os.execv(sys.argv[1], sys.argv[1:])
+EOF_PY
+check fifo-term-pending 3 '^impwatch: the run was interrupted before it started, waiting for a reader of .*o\.fifo$' \
+	timeout -s KILL 10 python3 "$tmp/pending.py" "$bin" -q -o "$tmp/o.fifo" -r pcaps/demo.pcap
 
 # Files impwatch creates are not world-readable (the umask may take more).
 rm -f "$tmp/r.txt" "$tmp/ev.pcap"
