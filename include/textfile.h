@@ -88,7 +88,8 @@ void tfile_error(FILE *err, const char *name, const char *fmt, ...);
  * a file: its bytes are shown as an offending line's are (a control
  * byte, a newline or a terminal escape too, as \xNN), so a value a
  * script passed through cannot drive the terminal or forge a line. A
- * line end at the end of fmt is the message's own.
+ * line end at the end of fmt is the message's own. The text report
+ * writes the lines that echo such a name with it too.
  */
 __attribute__((format(printf, 2, 3)))
 void tprintf(FILE *err, const char *fmt, ...);

@@ -7,13 +7,17 @@
 #include <string.h>
 
 #include "carrier.h"
+#include "textfile.h"
 #include "util.h"
 #include "waiver.h"
 
 /* What produced the run, at the top of the report: its id and sensor,
    the versions, the catalogue and every input file with its SHA-256,
    the command line, the capture's first and last packet times and the
-   wall clock. */
+   wall clock. A line that echoes a name given on the command line (an
+   input's, an output's) is written by tprintf(), as an error echoes it:
+   a control byte in it, a newline or a terminal escape, is shown as
+   \xNN, and can neither drive a terminal nor forge a line. */
 static void text_provenance(FILE *o, struct report *r, const struct run_stats *s)
 {
 	const struct run_info *ri = r->run;
@@ -39,10 +43,10 @@ static void text_provenance(FILE *o, struct report *r, const struct run_stats *s
 				    strcmp(in->kind, "waivers") == 0 ? "Waivers" :
 				    "Rules added";
 
-		fprintf(o, "%-12s %s, SHA-256 %s\n", label, in->path,
+		tprintf(o, "%-12s %s, SHA-256 %s\n", label, in->path,
 			in->sha256[0] ? in->sha256 : "unavailable");
 	}
-	fprintf(o, "%-12s %s\n", "Command", ri->command_line ? ri->command_line : "");
+	tprintf(o, "%-12s %s\n", "Command", ri->command_line ? ri->command_line : "");
 	if (s->any_packet) {
 		fmt_time(s->first_packet_us, t1);
 		fmt_time(s->last_packet_us, t2);
@@ -151,7 +155,7 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 		const struct file_stat *fs = &s->files[i];
 
 		fmt_bytes(fs->bytes, b);
-		fprintf(o, "  file            %s: %llu packets, %s\n", fs->name,
+		tprintf(o, "  file            %s: %llu packets, %s\n", fs->name,
 			(unsigned long long)fs->packets, b);
 		if (fs->error[0])
 			fprintf(o, "    error         %s\n", fs->error);
@@ -213,10 +217,10 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 	/* A dump that failed claims no frame: what reached the file is
 	   cut somewhere, and no count can say where. */
 	if (s->dump_error)
-		fprintf(o, "  evidence        %s: not written (%s): the file is "
+		tprintf(o, "  evidence        %s: not written (%s): the file is "
 			"cut or empty\n", s->dump_path, s->dump_error);
 	else if (s->dump_path)
-		fprintf(o, "  evidence        %s: %llu frames of findings written; "
+		tprintf(o, "  evidence        %s: %llu frames of findings written; "
 			"%llu of another link type left out\n", s->dump_path,
 			(unsigned long long)s->dumped,
 			(unsigned long long)s->dump_skipped);
@@ -228,7 +232,7 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 			fprintf(o, "the last %llu kept", (unsigned long long)s->dump_files_kept);
 		else
 			fputs("all kept", o);
-		fprintf(o, ": %llu frames; newest %s\n",
+		tprintf(o, ": %llu frames; newest %s\n",
 			(unsigned long long)s->dump_frames_kept, s->dump_newest);
 	}
 	if (s->work.frags || s->work.snap_truncated)
@@ -886,7 +890,7 @@ static void text_inconclusive(FILE *o, const struct gate *g)
 	fputs("\nInconclusive:\n", o);
 	for (r = 0; r < GR_COUNT; r++)
 		if (gate_has(g, (enum gate_reason)r))
-			fprintf(o, "  %-15s %s\n", gate_reason_key((enum gate_reason)r),
+			tprintf(o, "  %-15s %s\n", gate_reason_key((enum gate_reason)r),
 				g->why[r]);
 }
 

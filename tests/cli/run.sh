@@ -837,6 +837,31 @@ check modes 0 '^640 600 640$' sh -c "umask 022; \"$bin\" -q -w \"$tmp/r.txt\" --
 rm -f "$tmp/r.txt" "$tmp/ev.pcap" "$tmp/al.txt"
 check modes-umask 0 '^600 600 600$' sh -c "umask 077; \"$bin\" -q -o \"$tmp/r.txt\" --dump-undocumented \"$tmp/ev.pcap\" --alert-file \"$tmp/al.txt\" -r pcaps/demo.pcap && stat -c %a \"$tmp/r.txt\" \"$tmp/ev.pcap\" \"$tmp/al.txt\" | paste -sd' '"
 
+# The text report shows the names it echoes, the Command line and each
+# input's file line, as an error shows them: a control byte as \xNN, so
+# an input's name cannot drive a terminal nor forge a report line. They
+# were written raw. JSON and ECS escape them as JSON strings, the HTML
+# report as characters, CSV carries no name.
+esc_in="$tmp/in${esc}x
+FAIL: forged.pcap"
+cp pcaps/demo.pcap "$esc_in"
+for _w in stdout file; do
+	if [ $_w = stdout ]; then
+		check text-esc-$_w 0 '' "$bin" -q -r "$esc_in"
+	else
+		check text-esc-$_w 0 '' sh -c '"$1" -q -w "$2" -r "$3" && cat "$2"' \
+			sh "$bin" "$tmp/esc.txt" "$esc_in"
+	fi
+	count text-esc-$_w-command "$tmp/out" \
+		"^Command +.* -r '.*/in\\\\x1b\\[31mx\\\\x0aFAIL: forged\\.pcap'\$" 1
+	count text-esc-$_w-file "$tmp/out" \
+		'^  file +.*/in\\x1b\[31mx\\x0aFAIL: forged\.pcap: 176 packets' 1
+	hasnt text-esc-$_w-raw "$tmp/out" "$ctl"
+	hasnt text-esc-$_w-forged "$tmp/out" '^FAIL: forged'
+done
+"$bin" -q --format json -r "$esc_in" >"$tmp/esc.json"
+check text-esc-json 0 '^true$' jq -r --arg n "$esc_in" \
+	'select(.type == "summary") | .files[0].name == $n and (.command_line | contains($n))' "$tmp/esc.json"
 # The text report leads with the answer: its first line is the verdict
 # with the flows of each finding (names from verdict.h, reasons from
 # gate.h), the exit status in brackets.
