@@ -291,9 +291,8 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 	FILE *out = stdout;
 	bool stopped;
 
-	if (!s)
-		waivers_free(cfg->waivers);
 	if (!s) {
+		waivers_free(cfg->waivers);
 		tprintf(err, "impwatch: out of memory\n");
 		return NULL;
 	}
@@ -305,6 +304,7 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 	    !(out = open_output(cfg->output, false, cfg->live, &s->out_buf))) {
 		cannot_open(s, cfg->output, err);
 		stopped = s->stopped;
+		waivers_free(s->waivers);
 		free(s);
 		errno = stopped ? EINTR : 0;
 		return NULL;
