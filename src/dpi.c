@@ -16,6 +16,8 @@ struct dpi_state {
 	struct ndpi_flow_struct nf;
 	struct dpi_state *next;
 	uint8_t in_use;
+	uint8_t acked;          /* an empty ACK was given to nDPI */
+	uint16_t turns;         /* packets given to nDPI */
 };
 
 struct dpi_chunk {
@@ -161,6 +163,8 @@ bool dpi_flow_start(struct dpi *d, struct flow *f)
 	d->free_list = s->next;
 	memset(&s->nf, 0, sizeof(s->nf));
 	s->in_use = 1;
+	s->acked = 0;
+	s->turns = 0;
 	f->dpi = s;
 	d->st.inspected++;
 	if (++d->st.live > d->st.peak_live)
@@ -199,8 +203,9 @@ static void decide(struct dpi *d, struct flow *f, ndpi_protocol pr,
 	set_app(f, pr, src);
 	if (f->app_source == APP_SRC_DPI) {
 		d->st.by_dpi++;
-		/* dpi_pkts <= max_packets <= MAX_DPI_PACKETS; the bound keeps
-		   the index an invariant rather than a hope. */
+		/* dpi_pkts counts the empty ACKs nDPI was not given too, so
+		   it can pass max_packets: past MAX_DPI_PACKETS, the last
+		   slot. */
 		d->st.decided_at[f->dpi_pkts <= MAX_DPI_PACKETS ?
 				 f->dpi_pkts : MAX_DPI_PACKETS]++;
 	} else if (f->app_source == APP_SRC_GUESS) {
@@ -244,6 +249,13 @@ static void give_up(struct dpi *d, struct flow *f)
 	decide(d, f, pr, dpi ? APP_SRC_DPI : APP_SRC_GUESS);
 }
 
+/* A TCP segment that carries nothing: no payload, SYN, FIN or RST. */
+static bool empty_ack(const struct packet *p)
+{
+	return p->proto == IPPROTO_TCP && p->payload_len == 0 &&
+	       !(p->tcp_flags & (TCPF_SYN | TCPF_FIN | TCPF_RST));
+}
+
 bool dpi_packet(struct dpi *d, struct flow *f, const struct packet *p)
 {
 	struct dpi_state *s = f->dpi;
@@ -256,7 +268,22 @@ bool dpi_packet(struct dpi *d, struct flow *f, const struct packet *p)
 	if ((p->fragment && !p->payload) || !p->l3 || p->l3_len > 0xffff ||
 	    p->ext_opaque)
 		return false;
-	f->dpi_pkts++;
+	/* Every packet, for the statistics (saturated: empty ones do not
+	   end a flow's turns, below). */
+	if (f->dpi_pkts < UINT16_MAX)
+		f->dpi_pkts++;
+	/* Empty ACKs are the sender's to send by the dozen, and nDPI's
+	   dissectors read none: they used up a flow's turns, ours and
+	   nDPI's own 32, before its first bytes came (SSH on 5222 after
+	   ten ACKs was a guess, not a mismatch). nDPI is given the first,
+	   which ends the handshake it follows; the limit counts what
+	   nDPI was given. */
+	if (empty_ack(p)) {
+		if (s->acked)
+			return false;
+		s->acked = 1;
+	}
+	s->turns++;
 	/* A pointer and a length, not a read: l3_len is what the decoder's
 	   cursor left from l3 on (decode_ip.c), inside the captured frame,
 	   so nDPI reads no byte the cursor did not bound. */
@@ -270,7 +297,7 @@ bool dpi_packet(struct dpi *d, struct flow *f, const struct packet *p)
 		decide(d, f, pr, APP_SRC_DPI);
 		return true;
 	}
-	if (f->dpi_pkts >= d->max_packets) {
+	if (s->turns >= d->max_packets) {
 		give_up(d, f);
 		return true;
 	}

@@ -606,6 +606,32 @@ static void session(const struct how *h, const uint8_t *c, const uint8_t *s,
 	segment(h, &up, cport, sport, a + 2 + n, b + 2, F_ACK, NULL);
 }
 
+/* dpi-acks N: SSH to the XMPP port 5222 of s, from c, with N empty ACKs
+   from the client (each one a receiver takes and ignores) between the
+   handshake and the server's banner. */
+static void ssh_after_acks(const uint8_t *c, const uint8_t *s, unsigned n)
+{
+	const struct ipends up = { 4, c, s }, down = { 4, s, c };
+	const struct how h = { .family = 4 };
+	const char *srv = "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n";
+	const char *cli = "SSH-2.0-OpenSSH_9.2p1\r\n";
+	uint32_t a = 1001, b = 5001;
+	unsigned i;
+
+	segment(&h, &up, 40000, 5222, a - 1, 0, F_SYN, NULL);
+	segment(&h, &down, 5222, 40000, b - 1, a, F_SYN | F_ACK, NULL);
+	for (i = 0; i <= n; i++)
+		segment(&h, &up, 40000, 5222, a, b, F_ACK, NULL);
+	segment(&h, &down, 5222, 40000, b, a, F_PSH | F_ACK, srv);
+	b += (uint32_t)strlen(srv);
+	segment(&h, &up, 40000, 5222, a, b, F_PSH | F_ACK, cli);
+	a += (uint32_t)strlen(cli);
+	segment(&h, &down, 5222, 40000, b, a, F_ACK, NULL);
+	segment(&h, &up, 40000, 5222, a, b, F_FIN | F_ACK, NULL);
+	segment(&h, &down, 5222, 40000, b, a + 1, F_FIN | F_ACK, NULL);
+	segment(&h, &up, 40000, 5222, a + 1, b + 1, F_ACK, NULL);
+}
+
 /* lo-*: sessions to port 5049 (SIP's internal port, localhost only)
    from c to s, and for IPv4 from c2 to s2 too, each with the MACs its
    case says: zero (lo-zero, lo-mapped) or real; lo-lead (4) sends an
@@ -643,7 +669,7 @@ static int usage(void)
 		"fragvxlan | erspancopy | tuncopy | carrier-lead | "
 		"carrier-plain | carrier-frag | tls-early N | "
 		"carrier-self | erspangre | lo-wire | lo-zero | "
-		"lo-mapped | lo-lead\n");
+		"lo-mapped | lo-lead | dpi-acks N\n");
 	return 2;
 }
 
@@ -678,6 +704,7 @@ int main(int argc, char **argv)
 	int mix = 0;            /* carrier-lead 1, -plain 2, -frag 3,
 	                           -self 4, erspangre 5 */
 	int lo = 0;             /* lo-wire 1, -zero 2, -mapped 3, -lead 4 */
+	int acks = -1;          /* dpi-acks: empty ACKs before SSH */
 	int a = 1;
 
 	pkt_prog = "evade";
@@ -751,9 +778,11 @@ int main(int argc, char **argv)
 		evil.family = 4, lead = F_SYN | F_PSH;   /* PSH: from the far end */
 	else if (strcmp(argv[a], "lead-tls") == 0)
 		evil.family = 4, lead = F_ACK | F_FIN;   /* FIN: to 5061 */
+	else if (strcmp(argv[a], "dpi-acks") == 0 && a + 1 < argc)
+		evil.family = 4, acks = atoi(argv[a + 1]);
 	else if (strcmp(argv[a], "v6") != 0)
 		return usage();
-	if (evil.ext > 200 || evil.tags > 200 || early > 100 ||
+	if (evil.ext > 200 || evil.tags > 200 || early > 100 || acks > 200 ||
 	    (evil.family == 0 && !strcmp(argv[a], "tls-early") && !early))
 		return usage();
 	le32(hdr + 16, snaplen);
@@ -799,6 +828,8 @@ int main(int argc, char **argv)
 			F_FIN | F_ACK, NULL);
 		segment(&plain4, &up4, 40000, 5061, c + n + 1, s + 1, F_ACK,
 			NULL);
+	} else if (acks >= 0) {
+		ssh_after_acks(c4, s4, (unsigned)acks);
 	} else if (mix == 5) {
 		erspan_gre(c4, s4);
 	} else if (mix == 3) {

@@ -942,6 +942,20 @@ evade_check snap-ext6 3 '8 packets cut by the snap length before the transport h
 check snap-whole 1 '"inconclusive":\[\],"validate":"fail"' \
 	"$bin" -q --format json --validate -r "$tmp/snap-whole.pcap"
 
+# nDPI is given a flow's first packets, up to --dpi-packets (12), and
+# gives up with a guess. Empty ACKs are anyone's to send and no dissector
+# reads them: ten from the client between the handshake and the server's
+# banner, and SSH on the XMPP port 5222 was a port guess (Jabber),
+# documented: PASS; 40 used up nDPI's own 32 packets too. Each must be
+# the mismatch it is, with one worker or several.
+for n in 10 40; do
+	"$tmp/evade" dpi-acks "$n" >"$tmp/dpi-acks-$n.pcap"
+	for t in 1 2 4; do
+		check "dpi-acks-$n-t$t" 1 'FAIL: 1 protocol-mismatch' "$bin" -q \
+			--validate --threads "$t" -r "$tmp/dpi-acks-$n.pcap"
+	done
+done
+
 # ---- kept crash captures ---------------------------------------------------------
 
 # Every capture that once crashed or hung impwatch (or a fuzz target):
