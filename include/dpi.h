@@ -55,7 +55,7 @@ struct dpi_stats {
 	uint64_t peak_live;    /* most in use at once */
 	uint64_t pool;         /* states allocated (in use or free) */
 	/* [n]: flows decided by payload inspection at their nth packet
-	   while inspected, empty ACKs nDPI was not given included (what
+	   while inspected, empty packets nDPI was not given included (what
 	   --dpi-packets is chosen from; past MAX_DPI_PACKETS, the last). */
 	uint64_t decided_at[MAX_DPI_PACKETS + 1];
 };

@@ -38,8 +38,8 @@
 /*
  * Deep inspection (nDPI). A flow is given to nDPI until it answers from
  * the payload or has been given this many packets (both directions,
- * handshake included; of the empty ACKs only the first, dpi.c); then nDPI
- * gives up with its guess. Measured with nDPI 4.2 and
+ * handshake included; of the empty ACKs and datagrams only the first,
+ * dpi.c); then nDPI gives up with its guess. Measured with nDPI 4.2 and
  * --dpi-packets 1000 over the 218 public captures of the shared corpus and
  * the 42 of pcaps/ (the summaries' dpi.packets_to_decide, summed by
  * tests/dpi/measure.sh): 1984 flows answered from the payload; the packet

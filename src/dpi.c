@@ -16,7 +16,7 @@ struct dpi_state {
 	struct ndpi_flow_struct nf;
 	struct dpi_state *next;
 	uint8_t in_use;
-	uint8_t acked;          /* an empty ACK was given to nDPI */
+	uint8_t empty_seen;     /* an empty packet was given to nDPI */
 	uint16_t turns;         /* packets given to nDPI */
 };
 
@@ -163,7 +163,7 @@ bool dpi_flow_start(struct dpi *d, struct flow *f)
 	d->free_list = s->next;
 	memset(&s->nf, 0, sizeof(s->nf));
 	s->in_use = 1;
-	s->acked = 0;
+	s->empty_seen = 0;
 	s->turns = 0;
 	f->dpi = s;
 	d->st.inspected++;
@@ -203,7 +203,7 @@ static void decide(struct dpi *d, struct flow *f, ndpi_protocol pr,
 	set_app(f, pr, src);
 	if (f->app_source == APP_SRC_DPI) {
 		d->st.by_dpi++;
-		/* dpi_pkts counts the empty ACKs nDPI was not given too, so
+		/* dpi_pkts counts the empty packets nDPI was not given, so
 		   it can pass max_packets: past MAX_DPI_PACKETS, the last
 		   slot. */
 		d->st.decided_at[f->dpi_pkts <= MAX_DPI_PACKETS ?
@@ -249,11 +249,16 @@ static void give_up(struct dpi *d, struct flow *f)
 	decide(d, f, pr, dpi ? APP_SRC_DPI : APP_SRC_GUESS);
 }
 
-/* A TCP segment that carries nothing: no payload, SYN, FIN or RST. */
-static bool empty_ack(const struct packet *p)
+/* A TCP segment or UDP datagram that carried nothing on the wire: no
+   payload (none cut off by the snap length either), and for TCP no SYN,
+   FIN or RST. */
+static bool empty(const struct packet *p)
 {
-	return p->proto == IPPROTO_TCP && p->payload_len == 0 &&
-	       !(p->tcp_flags & (TCPF_SYN | TCPF_FIN | TCPF_RST));
+	if (p->payload_len > 0 || p->truncated)
+		return false;
+	if (p->proto == IPPROTO_TCP)
+		return !(p->tcp_flags & (TCPF_SYN | TCPF_FIN | TCPF_RST));
+	return p->proto == IPPROTO_UDP;
 }
 
 bool dpi_packet(struct dpi *d, struct flow *f, const struct packet *p)
@@ -272,16 +277,16 @@ bool dpi_packet(struct dpi *d, struct flow *f, const struct packet *p)
 	   end a flow's turns, below). */
 	if (f->dpi_pkts < UINT16_MAX)
 		f->dpi_pkts++;
-	/* Empty ACKs are the sender's to send by the dozen, and nDPI's
-	   dissectors read none: they used up a flow's turns, ours and
-	   nDPI's own 32, before its first bytes came (SSH on 5222 after
-	   ten ACKs was a guess, not a mismatch). nDPI is given the first,
-	   which ends the handshake it follows; the limit counts what
-	   nDPI was given. */
-	if (empty_ack(p)) {
-		if (s->acked)
+	/* Empty ACKs and datagrams are the sender's to send by the dozen,
+	   and nDPI's dissectors read none: they used up a flow's turns,
+	   ours and nDPI's own 32, before its first bytes came (SSH on 5222
+	   after ten ACKs, STUN on 5060 after twelve empty datagrams, was a
+	   guess, not a mismatch). nDPI is given the first, which ends the
+	   handshake it follows; the limit counts what nDPI was given. */
+	if (empty(p)) {
+		if (s->empty_seen)
 			return false;
-		s->acked = 1;
+		s->empty_seen = 1;
 	}
 	s->turns++;
 	/* A pointer and a length, not a read: l3_len is what the decoder's

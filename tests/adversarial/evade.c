@@ -632,6 +632,26 @@ static void ssh_after_acks(const uint8_t *c, const uint8_t *s, unsigned n)
 	segment(&h, &up, 40000, 5222, a + 1, b + 1, F_ACK, NULL);
 }
 
+/* dpi-udp N: N empty datagrams from c to SIP's port 5060 on s, then a
+   STUN binding request and its answer, twice. */
+static void stun_after_empty(const uint8_t *c, const uint8_t *s, unsigned n)
+{
+	static const uint8_t req[20] = { 0, 1, 0, 0, 0x21, 0x12, 0xa4, 0x42,
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+	/* Success, an XOR-MAPPED-ADDRESS of 8 bytes. */
+	static const uint8_t ans[32] = { 1, 1, 0, 12, 0x21, 0x12, 0xa4, 0x42,
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+		0, 0x20, 0, 8, 0, 1, 0xbd, 0x52, 0xe7, 0x21, 0xc0, 0x45 };
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		udp_out(c, s, 40000, 5060, "", 0, false);
+	for (i = 0; i < 2; i++) {
+		udp_out(c, s, 40000, 5060, req, sizeof req, false);
+		udp_out(s, c, 5060, 40000, ans, sizeof ans, false);
+	}
+}
+
 /* lo-*: sessions to port 5049 (SIP's internal port, localhost only)
    from c to s, and for IPv4 from c2 to s2 too, each with the MACs its
    case says: zero (lo-zero, lo-mapped) or real; lo-lead (4) sends an
@@ -669,7 +689,7 @@ static int usage(void)
 		"fragvxlan | erspancopy | tuncopy | carrier-lead | "
 		"carrier-plain | carrier-frag | tls-early N | "
 		"carrier-self | erspangre | lo-wire | lo-zero | "
-		"lo-mapped | lo-lead | dpi-acks N\n");
+		"lo-mapped | lo-lead | dpi-acks N | dpi-udp N\n");
 	return 2;
 }
 
@@ -705,6 +725,7 @@ int main(int argc, char **argv)
 	                           -self 4, erspangre 5 */
 	int lo = 0;             /* lo-wire 1, -zero 2, -mapped 3, -lead 4 */
 	int acks = -1;          /* dpi-acks: empty ACKs before SSH */
+	int dgrams = -1;        /* dpi-udp: empty datagrams before STUN */
 	int a = 1;
 
 	pkt_prog = "evade";
@@ -780,9 +801,11 @@ int main(int argc, char **argv)
 		evil.family = 4, lead = F_ACK | F_FIN;   /* FIN: to 5061 */
 	else if (strcmp(argv[a], "dpi-acks") == 0 && a + 1 < argc)
 		evil.family = 4, acks = atoi(argv[a + 1]);
+	else if (strcmp(argv[a], "dpi-udp") == 0 && a + 1 < argc)
+		evil.family = 4, dgrams = atoi(argv[a + 1]);
 	else if (strcmp(argv[a], "v6") != 0)
 		return usage();
-	if (evil.ext > 200 || evil.tags > 200 || early > 100 || acks > 200 ||
+	if (evil.ext > 200 || evil.tags > 200 || early > 100 || acks > 200 || dgrams > 200 ||
 	    (evil.family == 0 && !strcmp(argv[a], "tls-early") && !early))
 		return usage();
 	le32(hdr + 16, snaplen);
@@ -830,6 +853,8 @@ int main(int argc, char **argv)
 			NULL);
 	} else if (acks >= 0) {
 		ssh_after_acks(c4, s4, (unsigned)acks);
+	} else if (dgrams >= 0) {
+		stun_after_empty(c4, s4, (unsigned)dgrams);
 	} else if (mix == 5) {
 		erspan_gre(c4, s4);
 	} else if (mix == 3) {

@@ -948,11 +948,12 @@ check snap-whole 1 '"inconclusive":\[\],"validate":"fail"' \
 # banner, and SSH on the XMPP port 5222 was a port guess (Jabber),
 # documented: PASS; 40 used up nDPI's own 32 packets too. Each must be
 # the mismatch it is, with one worker or several.
-for n in 10 40; do
-	"$tmp/evade" dpi-acks "$n" >"$tmp/dpi-acks-$n.pcap"
+# The same with empty datagrams: twelve to SIP's 5060, then STUN.
+for c in acks-10 acks-40 udp-12 udp-40; do
+	"$tmp/evade" "dpi-${c%-*}" "${c#*-}" >"$tmp/dpi-$c.pcap"
 	for t in 1 2 4; do
-		check "dpi-acks-$n-t$t" 1 'FAIL: 1 protocol-mismatch' "$bin" -q \
-			--validate --threads "$t" -r "$tmp/dpi-acks-$n.pcap"
+		check "dpi-$c-t$t" 1 'FAIL: 1 protocol-mismatch' "$bin" -q \
+			--validate --threads "$t" -r "$tmp/dpi-$c.pcap"
 	done
 done
 
