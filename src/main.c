@@ -177,7 +177,8 @@ static int cmd_rules(int argc, char **argv)
 	if (!cat)
 		return EXIT_INPUT_ERROR;
 	if (o.check)
-		printf("%s: %zu rows, no errors\n", o.check, catalogue_count(cat));
+		printf("%s: %zu row%s, no errors\n", o.check,
+		       catalogue_count(cat), PLURAL(catalogue_count(cat)));
 	else if (o.fmt == FMT_JSON)
 		catalogue_print_json(cat, stdout);
 	else if (o.fmt == FMT_CSV)

@@ -477,7 +477,7 @@ check csv-app 0 ',sip-proxy,2,protocol-mismatch,fin,syn,,,,,SIP.HTTP,dpi,.*,SIP,
 check undocumented-app-text 0 'SIP on tcp/6060: 1 flow' "$bin" -q -r pcaps/demo.pcap
 check undocumented-app-json 0 '"list":"undocumented_apps","entries":\[[^]]*"port":6060,"app":"SIP","app_source":"dpi","flows":1' "$bin" -q --format json -r pcaps/demo.pcap
 check rules-bad-app 2 'tests/rules/bad-app.conf:2: unknown nDPI protocol .Postgres.' "$bin" rules --check tests/rules/bad-app.conf
-check rules-bad-app-no-dpi 0 'bad-app.conf: 1 rows, no errors' "$bin" rules --no-dpi --check tests/rules/bad-app.conf
+check rules-bad-app-no-dpi 0 'bad-app.conf: 1 row, no errors' "$bin" rules --no-dpi --check tests/rules/bad-app.conf
 check rules-add-bad-app 2 'tests/rules/bad-app.conf:2: ' "$bin" -q --rules-add tests/rules/bad-app.conf -r pcaps/demo.pcap
 
 # Claims of a sender about itself (tests/gen/README.md: dir-claims.pcap).
