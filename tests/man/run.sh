@@ -2,7 +2,8 @@
 # run.sh BIN: the manual pages render without a warning (groff -ww, and
 # mandoc -T lint where mandoc is installed), and impwatch(1) documents
 # exactly the options `impwatch --help` lists: an option added to one and
-# not the other fails here.
+# not the other fails here; so does an option in the README's impwatch
+# commands that --help does not list.
 set -u
 . "$(dirname "$0")/../lib/sh.sh"
 bin=$1
@@ -89,6 +90,37 @@ elif [ -f man/impwatch.1 ]; then
 		ok
 	else
 		bad "the option comparison reported:"; cat "$tmp/diff2"
+	fi
+fi
+
+# The README's impwatch command lines (its indented examples and their
+# continuation lines, and inline `impwatch ...` spans) use only the long
+# options --help lists: an example left behind by a renamed option fails.
+readme_options() {
+	awk '/^    +impwatch / || cont { print; cont = /\\$/; next }
+	     { cont = 0 }' "$1" >"$tmp/readme.cmds"
+	grep -oE '`impwatch [^`]*`' "$1" >>"$tmp/readme.cmds"
+	grep -oE '(^|[^A-Za-z0-9_-])--[A-Za-z][A-Za-z0-9-]*' \
+		"$tmp/readme.cmds" | sed 's/^[^-]*//' | sort -u
+}
+if [ -f README.md ] && [ -s "$tmp/help.opts" ]; then
+	options_in "$tmp/help" >"$tmp/help.opts"
+	readme_options README.md | comm -23 - "$tmp/help.opts" \
+		>"$tmp/only-readme"
+	if [ -s "$tmp/only-readme" ]; then
+		bad README.md "its impwatch commands use options not in --help:\
+ $(tr '\n' ' ' <"$tmp/only-readme")"
+	else
+		ok
+	fi
+	# The check itself: an example with an unknown option is caught.
+	{ cat README.md; echo '    impwatch -r x.pcap --not-an-option'; } \
+		>"$tmp/readme2"
+	if readme_options "$tmp/readme2" | comm -23 - "$tmp/help.opts" |
+	    grep -qx -- '--not-an-option'; then
+		ok
+	else
+		bad "the README check missed --not-an-option"
 	fi
 fi
 
