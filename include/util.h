@@ -109,9 +109,10 @@ bool same_output(const struct stat *a, const struct stat *b);
 
 /*
  * open(path, O_WRONLY | O_CLOEXEC | flags, mode) that a signal ends: a
- * FIFO's open waits for a reader, a wait open_write_interrupt(), called
- * from the handler of SIGINT and SIGTERM, ends (-1, errno EINTR). After
- * that signal, a FIFO is opened only when a reader holds it already.
+ * FIFO's open waits for a reader (polled, not blocked in), a wait
+ * open_write_interrupt(), called from the handler of SIGINT and SIGTERM,
+ * ends (-1, errno EINTR). After that signal, a FIFO is opened only when
+ * a reader holds it already.
  */
 int open_write(const char *path, int flags, mode_t mode);
 void open_write_interrupt(void);

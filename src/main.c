@@ -275,8 +275,7 @@ static void install_signals(void)
 	sigset_t set;
 
 	memset(&sa, 0, sizeof(sa));
-	/* One handler at a time: SIGINT and SIGTERM together open one
-	   reader of a FIFO waited on (open_write_interrupt()). */
+	/* One handler at a time. */
 	sigemptyset(&sa.sa_mask);
 	sigaddset(&sa.sa_mask, SIGINT);
 	sigaddset(&sa.sa_mask, SIGTERM);

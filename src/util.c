@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -216,61 +215,48 @@ bool same_output(const struct stat *a, const struct stat *b)
 
 /*
  * A FIFO's open for writing waits for a reader, and a handler installed
- * with SA_RESTART returns into that wait: a signal alone cannot end it.
- * open_write_interrupt(), from the handler, opens the FIFO waited on
- * for reading (open() may be called from a handler): the wait ends, and
- * open_write() closes both ends and fails. Once a signal came, a FIFO
- * no one reads is not waited on at all.
+ * with SA_RESTART returns into that wait (under ThreadSanitizer the
+ * handler does not even run until the open returns): a signal cannot end
+ * it. So a FIFO is opened without waiting (O_NONBLOCK: ENXIO while no
+ * one reads it), again every FIFO_POLL_MS until a reader comes or a
+ * signal stops the run (open_write_interrupt(), from the handler). Once
+ * a signal came, a FIFO no one reads is not waited on at all.
  */
-static _Atomic(const char *) fifo_waited;       /* NULL: none */
-static volatile sig_atomic_t fifo_reader = -1;  /* the handler's end */
+#define FIFO_POLL_MS 50
+
 static volatile sig_atomic_t fifo_stop;         /* a signal came */
 
 void open_write_interrupt(void)
 {
-	const char *path = atomic_load(&fifo_waited);
-
 	fifo_stop = 1;
-	if (path && fifo_reader < 0)
-		fifo_reader = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-}
-
-/* fd, a FIFO's end opened as the run stops: kept when a reader of its
-   own holds the other end, else closed. -1 with errno EINTR then. */
-static int fifo_kept(int fd, bool helped)
-{
-	int fl;
-
-	if (fd >= 0 && !helped && (fl = fcntl(fd, F_GETFL)) >= 0 &&
-	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == 0)
-		return fd;
-	if (fd >= 0)
-		close(fd);
-	errno = EINTR;
-	return -1;
 }
 
 int open_write(const char *path, int flags, mode_t mode)
 {
+	const struct timespec poll = { 0, FIFO_POLL_MS * 1000000L };
 	struct stat st;
-	bool helped;
-	int fd, e;
+	int fd, fl, e;
 
 	flags |= O_WRONLY | O_CLOEXEC;
 	if (stat(path, &st) != 0 || !S_ISFIFO(st.st_mode))
 		return open(path, flags, mode);
-	atomic_store(&fifo_waited, path);
-	/* Stopped already: a reader there is taken, none waited for. */
-	fd = open(path, fifo_stop ? flags | O_NONBLOCK : flags, mode);
-	e = errno;
-	atomic_store(&fifo_waited, NULL);
-	helped = fifo_reader >= 0;
-	if (helped) {
-		close(fifo_reader);
-		fifo_reader = -1;
+	while ((fd = open(path, flags | O_NONBLOCK, mode)) < 0 &&
+	       errno == ENXIO) {
+		if (fifo_stop) {
+			errno = EINTR;
+			return -1;
+		}
+		(void)nanosleep(&poll, NULL);
 	}
-	errno = e;
-	if (!fifo_stop || (fd < 0 && e != ENXIO))
-		return fd;
-	return fifo_kept(fd, helped);
+	if (fd < 0)
+		return -1;
+	/* Written as any file is: a full pipe waits for its reader. */
+	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
