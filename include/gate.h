@@ -5,10 +5,14 @@
  * be sure of what it judged (the run was interrupted, a live capture's
  * last packets were never read, there was nothing to judge, the SPAN
  * mirrored half or twice, packets were dropped, the interface went down,
- * work was left undone for want of room) the run is
+ * an input file held no packets, work was left undone for want of room)
+ * the run is
  * inconclusive, exit 3, and the summary says each reason in a sentence.
  * judge.c records each reason with one call to gate_inconclusive(), from
  * the facts main.c gathers; main.c exits with what gate_status() returns.
+ * A run narrowed by -f is not in doubt (the operator chose the filter),
+ * but its verdict says what it judged: gate_filter() keeps the sentence
+ * every format's verdict carries.
  */
 #ifndef IMPWATCH_GATE_H
 #define IMPWATCH_GATE_H
@@ -50,6 +54,7 @@ enum gate_scope {
 	X(GR_END_NOT_READ, "end-not-read", "the capture's end was not read", GATE_PART, GATE_VALIDATE) \
 	X(GR_NO_PACKETS, "no-packets", "no packets", GATE_PART, GATE_VALIDATE) \
 	X(GR_NO_FLOWS, "no-flows", "no flows", GATE_PART, GATE_VALIDATE) \
+	X(GR_EMPTY_INPUT, "empty-input", "an input held no packets", GATE_PART, GATE_VALIDATE) \
 	X(GR_ONE_WAY, "one-way", "capture health is poor", GATE_DOUBT, GATE_VALIDATE) \
 	X(GR_DUPLICATES, "duplicates", "capture health is poor", GATE_DOUBT, GATE_VALIDATE) \
 	X(GR_DROPS, "drops", "capture health is poor", GATE_DOUBT, GATE_VALIDATE) \
@@ -74,6 +79,12 @@ struct gate {
 	bool validate;                       /* --validate was given */
 	uint32_t set;                        /* bit r: reason r recorded */
 	char why[GR_COUNT][GATE_WHY_MAX];    /* its sentence */
+	/* -f: only the packets the filter kept were judged. */
+	const char *filter;                  /* the expression; NULL: none */
+	bool filter_counted;                 /* read and left_out are known */
+	uint64_t filter_read;                /* packets read, and of them */
+	uint64_t filter_left_out;            /* those it left out */
+	char filter_why[GATE_WHY_MAX];       /* what was judged, a sentence */
 };
 
 /* No reason yet. */
@@ -87,6 +98,18 @@ void gate_init(struct gate *g, bool validate);
  */
 bool gate_inconclusive(struct gate *g, enum gate_reason r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * The run judged only what the filter kept: of read packets, it left out
+ * left_out (counted false when libpcap cannot tell, as for a live
+ * capture, whose kernel filter counts only what it passes). filter
+ * must outlive g.
+ */
+void gate_filter(struct gate *g, const char *filter, bool counted,
+		 uint64_t read, uint64_t left_out);
+
+/* gate_filter()'s sentence, or NULL when no filter narrowed the run. */
+const char *gate_filter_why(const struct gate *g);
 
 /* Whether reason r was recorded; any reason at all. */
 bool gate_has(const struct gate *g, enum gate_reason r);

@@ -3,10 +3,12 @@
  * the summary's counters and the thresholds of the options (gate.h
  * lists the reasons): an offline run a signal cut short; a live capture
  * whose last packets before the stop were never read; nothing to judge;
+ * an input file that held nothing beside others that did;
  * a capture whose verdicts mean little: TCP seen one way (a SPAN
  * mirroring half the conversation), frames mirrored twice (an
  * overlapping SPAN), packets dropped (a live capture that could not keep
- * up), the interface down; work left undone for want of room.
+ * up), the interface down; work left undone for want of room. And what
+ * a run narrowed by -f judged (gate_filter()), which is no reason.
  */
 #ifndef IMPWATCH_JUDGE_H
 #define IMPWATCH_JUDGE_H

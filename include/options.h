@@ -162,7 +162,9 @@ X(IO, 'i', NULL, "IFACE", LIST, RUN, iface, \
   "into one run, so both directions meet in one flow") \
 X(IO, 'f', "filter", "BPF", STR, RUN, filter, \
   NULL, 0, 0, "", \
-  "only packets matching this BPF filter (as tcpdump)") \
+  "only packets matching this BPF filter (as tcpdump);\n" \
+  "the verdict says it judged only what the filter\n" \
+  "kept, and for files how many packets it left out") \
 X(IO, 'o', "output", "FILE", STR, RUN, output, \
   NULL, 0, 0, "", \
   "write the report to FILE instead of standard output\n" \

@@ -45,6 +45,29 @@ bool gate_inconclusive(struct gate *g, enum gate_reason r, const char *fmt, ...)
 	return true;
 }
 
+void gate_filter(struct gate *g, const char *filter, bool counted,
+		 uint64_t read, uint64_t left_out)
+{
+	g->filter = filter;
+	g->filter_counted = counted;
+	g->filter_read = counted ? read : 0;
+	g->filter_left_out = counted ? left_out : 0;
+	if (counted)
+		snprintf(g->filter_why, sizeof(g->filter_why), "judged only "
+			 "what the filter '%s' kept: it left out %llu of %llu "
+			 "packet%s", filter, (unsigned long long)left_out,
+			 (unsigned long long)read, read == 1 ? "" : "s");
+	else
+		snprintf(g->filter_why, sizeof(g->filter_why), "judged only "
+			 "what the filter '%s' kept: a live capture does not "
+			 "count what it left out", filter);
+}
+
+const char *gate_filter_why(const struct gate *g)
+{
+	return g && g->filter ? g->filter_why : NULL;
+}
+
 bool gate_has(const struct gate *g, enum gate_reason r)
 {
 	return (unsigned)r < GR_COUNT && (g->set & (UINT32_C(1) << r));

@@ -197,6 +197,71 @@ static void judge_routed(const struct run_stats *s, struct gate *g)
 				  one ? "its flow's" : "their flows'");
 }
 
+/*
+ * Input files read whole that held no packet, beside others that did (a
+ * run with none at all is no-packets): "b.pcap held no packets", or "2
+ * of 3 inputs held no packets: b.pcap, c.pcap", as many names as the
+ * sentence holds. One of two SPAN sessions whose capture failed leaves
+ * such a file, and what it was to capture was never judged. A file the
+ * filter emptied is not one: its packets were read, and left out.
+ */
+static void judge_empty(const struct run_stats *s, struct gate *g)
+{
+	char why[GATE_WHY_MAX];
+	size_t i, n = 0, empty = 0, named = 0;
+
+	for (i = 0; i < s->n_files; i++)
+		if (s->files[i].state == FILE_COMPLETE &&
+		    s->files[i].packets + s->files[i].filtered == 0)
+			empty++;
+	if (!empty || s->work.packets == 0)
+		return;
+	if (empty > 1)
+		n = (size_t)snprintf(why, sizeof(why), "%zu of %zu inputs "
+				     "held no packets: ", empty, s->n_files);
+	for (i = 0; i < s->n_files; i++) {
+		const struct file_stat *fs = &s->files[i];
+
+		if (fs->state != FILE_COMPLETE || fs->packets + fs->filtered)
+			continue;
+		/* Room for this name and for ", and 255 more" and the end. */
+		if (n + strlen(fs->name) + 96 > sizeof(why))
+			break;
+		n += (size_t)snprintf(why + n, sizeof(why) - n, "%s%s",
+				      named ? ", " : "", fs->name);
+		named++;
+	}
+	if (named < empty && named)
+		n += (size_t)snprintf(why + n, sizeof(why) - n, ", and %zu "
+				      "more", empty - named);
+	else if (named < empty)
+		n += (size_t)snprintf(why + n, sizeof(why) - n, "%s",
+				      empty > 1 ? "their names are in the "
+				      "files list" : "an input");
+	if (n < sizeof(why))
+		snprintf(why + n, sizeof(why) - n, "%s: what %s to capture "
+			 "was not judged", empty > 1 ? "" : " held no packets",
+			 empty > 1 ? "they were" : "it was");
+	gate_inconclusive(g, GR_EMPTY_INPUT, "%s", why);
+}
+
+/* Files: every record read, the filter's and the rest. Live: libpcap's
+   kernel filter counts only what it passes. */
+static void judge_filter(const struct run_stats *s, struct gate *g,
+			 const struct options *o)
+{
+	uint64_t read = 0, left_out = 0;
+	size_t i;
+
+	if (!o->filter)
+		return;
+	for (i = 0; i < s->n_files; i++) {
+		read += s->files[i].packets + s->files[i].filtered;
+		left_out += s->files[i].filtered;
+	}
+	gate_filter(g, o->filter, !s->live, read, left_out);
+}
+
 /* The reasons, in the gate's order. */
 void judge_reasons(struct run_stats *s, struct gate *g,
 		   const struct options *o, const struct judge_facts *f)
@@ -229,6 +294,8 @@ void judge_reasons(struct run_stats *s, struct gate *g,
 				  "packets %s made one", (unsigned long long)s->work.packets,
 				  s->live ? "captured" : "read");
 	}
+	judge_empty(s, g);
+	judge_filter(s, g, o);
 
 	s->health_one_way_pct = o->health_one_way;
 	s->health_dup_pct = o->health_dup;

@@ -731,6 +731,19 @@ static void build_summary(struct report *r, const void *arg,
 		jw_obj_end(w);
 	}
 	ecs_provenance(r, d);
+	/* What a run narrowed by -f judged (gate.h); ECS leaves out the
+	   counts libpcap cannot give (live). */
+	if (gate_filter_why(s->gate)) {
+		jw_obj(w, "filter");
+		jw_str(w, "expression", s->gate->filter);
+		if (s->gate->filter_counted) {
+			jw_u64(w, "packets_read", s->gate->filter_read);
+			jw_u64(w, "left_out", s->gate->filter_left_out);
+		}
+		if (d == ECS_FULL)
+			jw_str(w, "why", gate_filter_why(s->gate));
+		jw_obj_end(w);
+	}
 	jw_arr(w, "inconclusive");
 	for (e = 0; s->gate && e < GR_COUNT; e++)
 		if (gate_has(s->gate, (enum gate_reason)e))

@@ -905,6 +905,27 @@ static void jw_inconclusive(struct jw *w, const struct gate *g)
 	jw_arr_end(w);
 }
 
+/* "filter": what a run narrowed by -f judged (gate.h): the expression,
+   the packets read and those it left out (null when libpcap cannot
+   tell, as live), and the sentence; only with -f, as "capture" is only
+   live. */
+static void jw_filter(struct jw *w, const struct gate *g)
+{
+	if (!gate_filter_why(g))
+		return;
+	jw_obj(w, "filter");
+	jw_str(w, "expression", g->filter);
+	if (g->filter_counted) {
+		jw_u64(w, "packets_read", g->filter_read);
+		jw_u64(w, "left_out", g->filter_left_out);
+	} else {
+		jw_null(w, "packets_read");
+		jw_null(w, "left_out");
+	}
+	jw_str(w, "why", gate_filter_why(g));
+	jw_obj_end(w);
+}
+
 /* The command line, cut at JSON_CMDLINE_MAX bytes (then
    "command_line_cut" says so). */
 static void jw_command_line(struct jw *w, const char *cl)
@@ -1072,6 +1093,7 @@ static void json_summary_record(struct report *r, const struct run_stats *s,
 	}
 	jw_provenance(w, r, s, lists_apart);
 	waivers_json_summary(w, s->waivers, s->waived);
+	jw_filter(w, s->gate);
 	jw_inconclusive(w, s->gate);
 	if (s->validate)
 		jw_str_plain(w, "validate",

@@ -914,6 +914,20 @@ static void text_titles(FILE *o, const struct gate *g)
 	}
 }
 
+/* The end of a verdict line: "; judged only what the filter 'not port
+   22' kept: ..." when -f narrowed the run (gate.h; the expression shown
+   as tprintf() shows a value given), then tail (" (exit 0)") and the
+   line end. */
+static void text_end(FILE *o, const struct gate *g, const char *tail)
+{
+	const char *why = gate_filter_why(g);
+
+	if (why)
+		tprintf(o, "; %s%s\n", why, tail);
+	else
+		fprintf(o, "%s\n", tail);
+}
+
 /* Whether the summary has a section for verdict v (verdict.h's show):
    one with flows always does. */
 static bool text_shows(const struct report *r, const struct run_stats *s,
@@ -947,7 +961,7 @@ static void text_words(FILE *o, const char *const *w, int n)
    seen, and waived findings), failed (the findings, by name) or could
    not read or write. */
 static void text_verdict_line(FILE *o, const struct report *r, int status,
-			      uint64_t waived)
+			      const struct run_stats *s)
 {
 	const char *w[V_COUNT + 1];
 	int v, n = 0;
@@ -964,11 +978,13 @@ static void text_verdict_line(FILE *o, const struct report *r, int status,
 			 (verdict_show((enum verdict)v) == VS_ALWAYS || tally_flows(r->tally, (enum verdict)v)))
 			w[n++] = verdict_pass((enum verdict)v);
 	}
-	if (status == 0 && waived)
+	if (status == 0 && s->waived)
 		w[n++] = "a waived finding";
 	fputs(status == 0 ? "PASS: every flow is " : "FAIL: ", o);
 	text_words(o, w, n);
-	fputs(status == 0 ? "\n" : " flows (exit 1)\n", o);
+	if (status == 1)
+		fputs(" flows", o);
+	text_end(o, s->gate, status == 0 ? "" : " (exit 1)");
 }
 
 /* "3 undocumented, 1 local-only": the flows of each verdict that has
@@ -1004,6 +1020,7 @@ static void text_waived(FILE *o, const struct run_stats *s)
 void report_lead_line(FILE *o, const struct tally *t, const struct run_stats *s)
 {
 	bool findings = text_counts(NULL, t, true);
+	char tail[16];
 
 	switch (s->exit_status) {
 	case 0:
@@ -1011,7 +1028,7 @@ void report_lead_line(FILE *o, const struct tally *t, const struct run_stats *s)
 			fputs("FINDINGS: ", o);
 			text_counts(o, t, true);
 			text_waived(o, s);
-			fputs(" (exit 0: no --validate)\n", o);
+			text_end(o, s->gate, " (exit 0: no --validate)");
 			return;
 		}
 		fputs(s->validate ? "PASS: " : "NO FINDINGS: ", o);
@@ -1020,7 +1037,7 @@ void report_lead_line(FILE *o, const struct tally *t, const struct run_stats *s)
 		if (s->waived)
 			fprintf(o, "%s%llu waived", text_counts(NULL, t, false) ?
 				", " : "", (unsigned long long)s->waived);
-		fputs(" (exit 0)\n", o);
+		text_end(o, s->gate, " (exit 0)");
 		return;
 	case 1:
 		fputs("FAIL: ", o);
@@ -1031,7 +1048,7 @@ void report_lead_line(FILE *o, const struct tally *t, const struct run_stats *s)
 			fputs("; also ", o);
 			text_titles(o, s->gate);
 		}
-		fputs(" (exit 1)\n", o);
+		text_end(o, s->gate, " (exit 1)");
 		return;
 	case 3:
 		fputs("INCONCLUSIVE: ", o);
@@ -1047,7 +1064,8 @@ void report_lead_line(FILE *o, const struct tally *t, const struct run_stats *s)
 		text_counts(o, t, true);
 		text_waived(o, s);
 	}
-	fprintf(o, " (exit %d)\n", s->exit_status);
+	snprintf(tail, sizeof(tail), " (exit %d)", s->exit_status);
+	text_end(o, s->gate, tail);
 }
 
 static void text_summary(struct report *r, const struct run_stats *s)
@@ -1101,9 +1119,9 @@ static void text_summary(struct report *r, const struct run_stats *s)
 		if (s->exit_status == 3) {
 			fputs("INCONCLUSIVE: ", o);
 			text_titles(o, s->gate);
-			fputs(" (exit 3)\n", o);
+			text_end(o, s->gate, " (exit 3)");
 		} else {
-			text_verdict_line(o, r, s->exit_status, s->waived);
+			text_verdict_line(o, r, s->exit_status, s);
 		}
 	}
 }

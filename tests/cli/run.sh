@@ -25,6 +25,7 @@ check help-exit-flows 0 'flows pushed out of a full flow table' "$bin" --help
 check help-exit-snap 0 'packets cut before their ports' "$bin" --help
 check help-exit-frag 0 'first fragments cut inside' "$bin" --help
 check help-exit-routed 0 'source-routed packets' "$bin" --help
+check help-exit-empty 0 'an input file that held no' "$bin" --help
 # -V: impwatch's version first, then the libraries it runs with and the
 # SHA-256 of the built-in catalogue, which is rules/imp.conf byte for byte.
 check version 0 '^impwatch [0-9]+\.[0-9]+\.[0-9]+$' sh -c "\"$bin\" --version | head -1"
@@ -1204,5 +1205,91 @@ for t in 1 2; do
 		jq -rR 'split(",") | .[29] | select(. != "community_id")' >"$tmp/cid"
 	cid_all "cid-csv-t$t" "$tmp/cid"
 done
+
+# What the gate judged of its inputs. gate-a.pcap: a handshake to
+# tcp/5222 (documented); gate-ssh.pcap: the same, and an SSH session
+# from port 22 to 203.0.113.66:4444 (undocumented); gate-empty.pcap:
+# a capture of no packet (one of two SPAN sessions that failed).
+python3 - "$tmp/gate-a.pcap" "$tmp/gate-ssh.pcap" "$tmp/gate-empty.pcap" <<'PY'
+import struct, sys
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+def frame(src, dst, sport, dport, flags):
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 5 << 4, flags,
+                      65535, 0, 0)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, 1, 0, 64, 6, 0,
+                     bytes(src), bytes(dst))
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00" + ip + tcp
+def hs(c, s, cp, sp):
+    return [frame(c, s, cp, sp, 0x02), frame(s, c, sp, cp, 0x12),
+            frame(c, s, cp, sp, 0x10)]
+xmpp = hs([192, 0, 2, 1], [192, 0, 2, 2], 40000, 5222)
+ssh = hs([192, 0, 2, 7], [203, 0, 113, 66], 22, 4444)
+for name, frames in ((sys.argv[1], xmpp), (sys.argv[2], xmpp + ssh),
+                     (sys.argv[3], [])):
+    out = open(name, "wb")
+    out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i, f in enumerate(frames):
+        out.write(struct.pack("<IIII", 1767225600 + i, 0, len(f), len(f)) + f)
+    out.close()
+PY
+# An input that gave no packet, beside one that did, is part of the
+# traffic never judged: inconclusive, the file named (it passed on the
+# other file's flows).
+ga=$tmp/gate-a.pcap ge=$tmp/gate-empty.pcap
+check gate-empty-input 3 '^Validate: INCONCLUSIVE' \
+	"$bin" -q --validate -r "$ga" -r "$ge"
+has gate-empty-input-why "$tmp/out" \
+	"^  empty-input +[^ ]*gate-empty\\.pcap held no packets"
+hasnt gate-empty-input-names-a "$tmp/out" "empty-input .*gate-a\\.pcap"
+check gate-empty-input-first 3 '^Validate: INCONCLUSIVE' \
+	"$bin" -q --validate -r "$ge" -r "$ga"
+"$bin" -q --validate --format json -r "$ga" -r "$ge" >"$tmp/gate-e.json"
+check gate-empty-input-json 0 '^empty-input .*gate-empty\.pcap held no packets' \
+	jval 'select(.type == "summary") | .inconclusive[] |
+	      "\(.reason) \(.why)"' "$tmp/gate-e.json"
+"$bin" -q --validate --format ecs -r "$ga" -r "$ge" >"$tmp/gate-e.ecs"
+check gate-empty-input-ecs 0 '^\["empty-input"\] .*gate-empty\.pcap held no packets' \
+	jval 'select(.event.dataset == "impwatch.summary") |
+	      "\(.impwatch.inconclusive) \(.impwatch.inconclusive_why[0])"' \
+	"$tmp/gate-e.ecs"
+# Findings still fail the gate; without --validate the run completed.
+check gate-empty-input-findings 1 '^Validate: FAIL' \
+	"$bin" -q --validate -r "$tmp/gate-ssh.pcap" -r "$ge"
+check gate-empty-input-no-validate 0 '' "$bin" -q -r "$ga" -r "$ge"
+# One empty input alone is no-packets, as before, not both.
+check gate-empty-alone 3 '^  no-packets ' "$bin" -q --validate -r "$ge"
+hasnt gate-empty-alone-once "$tmp/out" '^  empty-input '
+# A filter that kept none of a file's packets is not an empty input.
+check gate-filter-kept-none 1 '^Validate: FAIL' \
+	"$bin" -q --validate -f 'not port 5222' -r "$tmp/gate-ssh.pcap" -r "$ga"
+hasnt gate-filter-kept-none-empty "$tmp/out" 'empty-input'
+has gate-filter-kept-none-counted "$tmp/out" \
+	"filter 'not port 5222' kept: it left out 6 of 9 packets"
+# A filter: the run is the operator's to narrow, and passes, but its
+# first line says what was judged: only what the filter kept, and how
+# many packets it left out (it said "PASS: 1 documented", as if the
+# SSH session to 4444 had been judged).
+gs=$tmp/gate-ssh.pcap
+check gate-no-filter 1 '^FAIL: 1 undocumented' "$bin" --validate -r "$gs"
+check gate-filter 0 "^PASS: 1 documented; judged only what the filter 'not port 22' kept: it left out 3 of 6 packets \\(exit 0\\)\$" \
+	"$bin" --validate -f 'not port 22' -r "$gs"
+check gate-filter-validate 0 "^Validate: PASS: .*; judged only what the filter 'not port 22' kept: it left out 3 of 6 packets\$" \
+	"$bin" -q --validate -f 'not port 22' -r "$gs"
+"$bin" -q --validate --format json -f 'not port 22' -r "$gs" >"$tmp/gate-f.json"
+check gate-filter-json 0 '^\{"expression":"not port 22","packets_read":6,"left_out":3,"why":"judged only what the filter .not port 22. kept: it left out 3 of 6 packets"\} pass$' \
+	jval 'select(.type == "summary") | "\(.filter) \(.validate)"' "$tmp/gate-f.json"
+"$bin" -q --validate --format ecs -f 'not port 22' -r "$gs" >"$tmp/gate-f.ecs"
+check gate-filter-ecs 0 '^not port 22 3 6$' \
+	jval 'select(.event.dataset == "impwatch.summary") | .impwatch.filter |
+	      "\(.expression) \(.left_out) \(.packets_read)"' "$tmp/gate-f.ecs"
+# Without a filter there is none to say.
+"$bin" -q --validate --format json -r "$ga" >"$tmp/gate-n.json"
+check gate-no-filter-json 0 '^false$' \
+	jval 'select(.type == "summary") | has("filter")' "$tmp/gate-n.json"
 
 finish cli

@@ -103,7 +103,17 @@ check_ecs captures "$tmp/all.ecs"
 	-r pcaps/demo.pcap >>"$tmp/more.ecs"
 "$bin" -q --format ecs -r pcaps/fmt-multi-a.pcap -r pcaps/bad-truncated.pcap \
 	>>"$tmp/more.ecs" 2>/dev/null
+"$bin" -q --format ecs --validate -f 'not port 22' -r pcaps/demo.pcap \
+	>>"$tmp/more.ecs"
 check_ecs options "$tmp/more.ecs"
+# A filtered run says what it judged (impwatch.filter).
+if jq -en 'any(inputs; .event.dataset == "impwatch.summary" and
+	   .impwatch.filter.expression == "not port 22" and
+	   .impwatch.filter.left_out > 0)' "$tmp/more.ecs" >/dev/null; then
+	ok
+else
+	failed filter-summary "no impwatch.filter in the run's summary"
+fi
 # Cleartext findings and waivers say so in ECS as in JSON.
 if jq -en 'any(inputs; .event.dataset == "impwatch.flow" and
 	(.impwatch.findings | any(. == "cleartext")) and

@@ -146,6 +146,103 @@ static void test_nothing(void **state)
 			    "packets read made one");
 }
 
+/* An input read whole that held no packet, beside one that did: named,
+   as many as fit; a file the filter emptied is not one, nor a run with
+   no packet at all (no-packets). */
+static void test_empty_input(void **state)
+{
+	static struct file_stat fs[300];
+	static char names[300][16];
+	struct run r;
+	size_t i;
+
+	(void)state;
+	run_init(&r);
+	memset(fs, 0, sizeof(fs));
+	for (i = 0; i < 300; i++) {
+		snprintf(names[i], sizeof(names[i]), "f%zu.pcap", i);
+		fs[i].name = names[i];
+		fs[i].state = FILE_COMPLETE;
+	}
+	fs[0].packets = 100;
+	fs[2].filtered = 5;
+	r.s.files = fs;
+	r.s.n_files = 3;
+	judge(&r);
+	assert_string_equal(r.g.why[GR_EMPTY_INPUT], "f1.pcap held no "
+			    "packets: what it was to capture was not judged");
+	assert_int_equal(gate_status(&r.g, true, false), EXIT_INCONCLUSIVE);
+	assert_int_equal(gate_status(&r.g, true, true), EXIT_FINDINGS);
+
+	run_init(&r);
+	r.s.files = fs;
+	r.s.n_files = 300;
+	judge(&r);
+	assert_true(strlen(r.g.why[GR_EMPTY_INPUT]) < GATE_WHY_MAX - 1);
+	assert_non_null(strstr(r.g.why[GR_EMPTY_INPUT], "298 of 300 inputs "
+			       "held no packets: f1.pcap, f3.pcap, f4.pcap, "));
+	assert_non_null(strstr(r.g.why[GR_EMPTY_INPUT], " more: what they "
+			       "were to capture was not judged"));
+
+	/* Not without --validate; not with no packet at all. */
+	run_init(&r);
+	gate_init(&r.g, false);
+	r.s.files = fs;
+	r.s.n_files = 2;
+	judge(&r);
+	assert_false(gate_any(&r.g));
+	run_init(&r);
+	r.s.files = fs + 1;
+	r.s.n_files = 2;
+	r.s.work.packets = 0;
+	judge(&r);
+	assert_true(gate_has(&r.g, GR_NO_PACKETS));
+	assert_false(gate_has(&r.g, GR_EMPTY_INPUT));
+}
+
+/* -f: no reason, but the gate says what was judged: for files, every
+   record read and those the filter left out; live, not counted. */
+static void test_filter(void **state)
+{
+	struct file_stat fs[2];
+	struct live_stats ls;
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	judge(&r);
+	assert_null(gate_filter_why(&r.g));
+	memset(fs, 0, sizeof(fs));
+	fs[0].name = "a.pcap";
+	fs[0].state = fs[1].state = FILE_COMPLETE;
+	fs[0].packets = 3;
+	fs[0].filtered = 2;
+	fs[1].packets = 1;
+	fs[1].filtered = 4;
+	r.s.files = fs;
+	r.s.n_files = 2;
+	r.o.filter = "not port 22";
+	judge(&r);
+	assert_false(gate_any(&r.g));
+	assert_string_equal(gate_filter_why(&r.g), "judged only what the "
+			    "filter 'not port 22' kept: it left out 6 of 10 "
+			    "packets");
+	assert_true(r.g.filter_counted);
+	assert_int_equal(r.g.filter_read, 10);
+	assert_int_equal(r.g.filter_left_out, 6);
+
+	run_init(&r);
+	memset(&ls, 0, sizeof(ls));
+	ls.iface = "eth1";
+	r.s.live = &ls;
+	r.o.filter = "tcp";
+	judge(&r);
+	assert_false(r.g.filter_counted);
+	assert_string_equal(gate_filter_why(&r.g), "judged only what the "
+			    "filter 'tcp' kept: a live capture does not count "
+			    "what it left out");
+}
+
 /* Interrupted: the file not finished, then as many unread as fit. */
 static void test_interrupted(void **state)
 {
@@ -348,6 +445,8 @@ int main(void)
 		cmocka_unit_test(test_one_way),
 		cmocka_unit_test(test_dup_and_drops),
 		cmocka_unit_test(test_nothing),
+		cmocka_unit_test(test_empty_input),
+		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_interrupted),
 		cmocka_unit_test(test_end_not_read),
 		cmocka_unit_test(test_snap_cut),
