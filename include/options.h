@@ -154,7 +154,8 @@
 X(IO, 'r', NULL, "FILE", LIST, RUN, inputs, \
   0, 0, 256, "input files", \
   "read a pcap or pcapng file ('-' for standard input);\n" \
-  "repeat for several files, read in order as one run") \
+  "repeat for several files, read in order as one run;\n" \
+  "a file named after the options is read as with -r") \
 X(IO, 'i', NULL, "IFACE", LIST, RUN, iface, \
   0, 0, LIVE_IFACES_MAX, "interfaces", \
   "capture live on IFACE ('any': every interface);\n" \

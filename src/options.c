@@ -97,6 +97,7 @@ static const char *const notes[OPTS_COUNT] = {
 
 static const char usage_head[] =
 "usage: impwatch [options] -r FILE [-r FILE...]\n"
+"       impwatch [options] FILE...       (the same as -r FILE)\n"
 "       impwatch [options] -i INTERFACE\n"
 "       impwatch rules [--format text|json|csv] [--rules FILE] [--rules-add FILE]\n"
 "                      [--no-dpi]\n"

@@ -26,6 +26,11 @@ check help-exit-snap 0 'packets cut before their ports' "$bin" --help
 check help-exit-frag 0 'first fragments cut inside' "$bin" --help
 check help-exit-routed 0 'source-routed packets' "$bin" --help
 check help-exit-empty 0 'an input file that held no' "$bin" --help
+# A file named with no option is read as with -r: the manual said so,
+# --help did not.
+check help-bare-file 0 '^       impwatch \[options\] FILE\.\.\. +\(the same as -r FILE\)$' \
+	"$bin" --help
+check bare-file 0 '^NO FINDINGS|^FINDINGS' "$bin" pcaps/demo.pcap
 # -V: impwatch's version first, then the libraries it runs with and the
 # SHA-256 of the built-in catalogue, which is rules/imp.conf byte for byte.
 check version 0 '^impwatch [0-9]+\.[0-9]+\.[0-9]+$' sh -c "\"$bin\" --version | head -1"
