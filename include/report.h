@@ -96,6 +96,9 @@ struct live_stats {
 	   stopped yet. end_read: the frames those drains read. */
 	const char *end_not_read;
 	uint64_t end_read;
+	/* At the end, with several interfaces: those that captured no
+	   packet (that the filter passed), "eth2"; NULL: none. */
+	const char *silent;
 };
 
 /* Everything the summary reports besides the flows themselves. */

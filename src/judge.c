@@ -329,6 +329,13 @@ void judge_reasons(struct run_stats *s, struct gate *g,
 			    PLURAL(s->live->dropped),
 			    (unsigned long long)s->live->ifdropped, pct,
 			    (unsigned long long)seen);
+	/* Several interfaces, one silent: its counters hid in the sum.
+	   Live, a filter that passed none there cannot be told apart. */
+	if (s->live->silent && s->work.packets)
+		gate_inconclusive(g, GR_EMPTY_INPUT, "%s captured no packets%s "
+				  "while another interface did: what it was to "
+				  "capture was not judged", s->live->silent,
+				  o->filter ? " that the filter passed" : "");
 	if (s->live->went_down)
 		health_poor(s, g, GR_INTERFACE_DOWN, "the interface %s went down "
 			    "%llu time%s (%.1f s in all): what crossed the wire "

@@ -100,6 +100,8 @@ struct run {
 	char ifnames[LIVE_IFACES_MAX * 24];    /* "eth1,eth2" for reports */
 	char cut[LIVE_IFACES_MAX * 24];        /* those whose drain was cut
 	                                          (end_not_read()), in ls */
+	char silent[LIVE_IFACES_MAX * 24];     /* those that captured
+	                                          nothing (silent_ifaces()) */
 	struct live_stats ls;
 	struct capset caps[LIVE_IFACES_MAX];   /* who reads which -i */
 	size_t n_caps;
@@ -519,6 +521,27 @@ static void end_not_read(struct run *r)
 		}
 	}
 	r->ls.end_not_read = r->cut[0] ? r->cut : NULL;
+}
+
+/* The interfaces of several that captured no packet, in r->ls for the
+   gate (judge.c): the counters the summary gives are summed, and one
+   port of a TAP cabled wrong would pass unseen. After the readers
+   ended. */
+static void silent_ifaces(struct run *r)
+{
+	struct live_stats one;
+	size_t i, at = 0;
+
+	for (i = 0; r->n_live > 1 && i < r->n_live; i++) {
+		memset(&one, 0, sizeof(one));
+		if (live_counters(r->lives[i], &one) != 0 || one.received)
+			continue;
+		at += (size_t)snprintf(r->silent + at, sizeof(r->silent) - at,
+				       "%s%s", at ? "," : "", r->opt->iface[i]);
+		if (at >= sizeof(r->silent))
+			at = sizeof(r->silent) - 1;
+	}
+	r->ls.silent = r->silent[0] ? r->silent : NULL;
 }
 
 /* Why this run cannot be trusted (judge.c), with what only the run
@@ -1112,6 +1135,7 @@ static int run(struct options *o, const char *command_line)
 	}
 	r.finished = true;
 	end_not_read(&r);
+	silent_ifaces(&r);
 	/* The evidence is whole, or known not to be, before the summary
 	   speaks of it. */
 	dump_ok = sink_close_evidence(r.sink, stderr) == 0;

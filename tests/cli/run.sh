@@ -25,7 +25,7 @@ check help-exit-flows 0 'flows pushed out of a full flow table' "$bin" --help
 check help-exit-snap 0 'packets cut before their ports' "$bin" --help
 check help-exit-frag 0 'first fragments cut inside' "$bin" --help
 check help-exit-routed 0 'source-routed packets' "$bin" --help
-check help-exit-empty 0 'an input file that held no' "$bin" --help
+check help-exit-empty 0 'an input file \(or one of' "$bin" --help
 # A file named with no option is read as with -r: the manual said so,
 # --help did not.
 check help-bare-file 0 '^       impwatch \[options\] FILE\.\.\. +\(the same as -r FILE\)$' \

@@ -259,7 +259,7 @@ ip netns exec "$ns_s" timeout -k 5 30 "$bin" -i veth-s$$ -q --format json \
 rc=$?
 [ "$rc" -eq 3 ] && ok || bad quiet-validate "exit $rc, want 3 (inconclusive)"
 has quiet-validate-why "$tmp/out" '"inconclusive":\[\{"reason":"no-packets","why":"no packets: none captured on veth-s[0-9]+"\}\],"validate":"inconclusive","exit_status":3\}$'
-has quiet-validate-html "$tmp/live.html" '^<div class="verdict inconclusive" id="verdict">INCONCLUSIVE: no packets \(exit 3\)<p class="why">no packets: none captured on veth-s[0-9]+</p>'
+has quiet-validate-html "$tmp/live.html" '^<div class="verdict inconclusive" id="verdict">INCONCLUSIVE: no packets; judged only what the filter &#39;udp port 1&#39; kept: a live capture does not count what it left out \(exit 3\)<p class="why">no packets: none captured on veth-s[0-9]+</p>'
 has quiet-validate-html-iface "$tmp/live.html" '<tr><th>Captured on</th><td>veth-s[0-9]+, 20[0-9-]+T[0-9:.]+Z to 20[0-9-]+T[0-9:.]+Z</td></tr>'
 hasnt quiet-validate-html-end "$tmp/live.html" 'End not read'
 
@@ -832,6 +832,16 @@ PY
 		bad tap-count "not 4 packets over both interfaces"
 	jis 'select(.type == "flow") | .packets_c2s == 3 and .packets_s2c == 1' "$tmp/out" && ok ||
 		bad tap-count-flow "not 3 packets one way and 1 the other"
+	# One interface captures nothing beside one that does (a TAP port
+	# cabled wrong): inconclusive, empty-input naming it. The counters
+	# were summed over both, and the gate passed on the other's flow.
+	tap_run --duration 4 --validate
+	tap_replay c2s
+	tap_wait
+	[ "$rc" -eq 3 ] && jis 'select(.type == "summary") | any(.inconclusive[];
+		.reason == "empty-input" and (.why | test("^veth-u[0-9]+ captured no packets")))' \
+		"$tmp/out" && ok ||
+		bad tap-silent "exit $rc, or no empty-input naming veth-u"
 	# One interface disappears: the run ends with a capture error
 	# naming it (exit 2), and what the other reader saw is reported.
 	tap_run
