@@ -200,6 +200,34 @@ static void test_empty_input(void **state)
 	assert_false(gate_has(&r.g, GR_EMPTY_INPUT));
 }
 
+/* Live: one of several interfaces captured nothing while another did;
+   with -f, the filter may be why. */
+static void test_silent_iface(void **state)
+{
+	struct live_stats ls;
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	memset(&ls, 0, sizeof(ls));
+	ls.iface = "eth1,eth2";
+	ls.received = 100;
+	r.s.live = &ls;
+	judge(&r);
+	assert_false(gate_any(&r.g));
+	ls.silent = "eth2";
+	judge(&r);
+	assert_string_equal(r.g.why[GR_EMPTY_INPUT], "eth2 captured no "
+			    "packets while another interface did: what it was "
+			    "to capture was not judged");
+	run_init(&r);
+	r.s.live = &ls;
+	r.o.filter = "udp";
+	judge(&r);
+	assert_non_null(strstr(r.g.why[GR_EMPTY_INPUT], "eth2 captured no "
+			       "packets that the filter passed while"));
+}
+
 /* -f: no reason, but the gate says what was judged: for files, every
    record read and those the filter left out; live, not counted. */
 static void test_filter(void **state)
@@ -447,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_nothing),
 		cmocka_unit_test(test_empty_input),
 		cmocka_unit_test(test_filter),
+		cmocka_unit_test(test_silent_iface),
 		cmocka_unit_test(test_interrupted),
 		cmocka_unit_test(test_end_not_read),
 		cmocka_unit_test(test_snap_cut),
