@@ -298,29 +298,13 @@ check provenance-text 0 '^Rules added  tests/rules/site-postgresql.conf, SHA-256
 # zero.pcap: a handshake on tcp/5222, every frame stamped 0;
 # zero-first.pcap: the same, its first frame alone stamped 0, the
 # others 10 s later.
-python3 - "$tmp/zero.pcap" "$tmp/zero-first.pcap" <<'PY'
-import struct, sys
-def csum(b):
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-def frame(src, dst, sport, dport, flags):
-    tcp = struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 5 << 4, flags,
-                      65535, 0, 0)
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, 1, 0, 64, 6, 0,
-                     bytes(src), bytes(dst))
-    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-    return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00" + ip + tcp
-c, s = [192, 0, 2, 1], [192, 0, 2, 2]
-hs = [frame(c, s, 40000, 5222, 0x02), frame(s, c, 5222, 40000, 0x12),
-      frame(c, s, 40000, 5222, 0x10)]
-for name, secs in ((sys.argv[1], [0, 0, 0]), (sys.argv[2], [0, 10, 10])):
-    out = open(name, "wb")
-    out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-    for f, t in zip(hs, secs):
-        out.write(struct.pack("<IIII", t, 0, len(f), len(f)) + f)
-    out.close()
+PYTHONPATH="$(dirname "$0")/../lib" python3 - "$tmp/zero.pcap" \
+	"$tmp/zero-first.pcap" <<'PY'
+import sys
+from tcpcap import handshake, write_pcap
+hs = handshake([192, 0, 2, 1], [192, 0, 2, 2], 40000, 5222)
+write_pcap(sys.argv[1], hs, [0, 0, 0])
+write_pcap(sys.argv[2], hs, [0, 10, 10])
 PY
 z0=1970-01-01T00:00:00.000000Z
 z10=1970-01-01T00:00:10.000000Z
@@ -1215,32 +1199,15 @@ done
 # tcp/5222 (documented); gate-ssh.pcap: the same, and an SSH session
 # from port 22 to 203.0.113.66:4444 (undocumented); gate-empty.pcap:
 # a capture of no packet (one of two SPAN sessions that failed).
-python3 - "$tmp/gate-a.pcap" "$tmp/gate-ssh.pcap" "$tmp/gate-empty.pcap" <<'PY'
-import struct, sys
-def csum(b):
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-def frame(src, dst, sport, dport, flags):
-    tcp = struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 5 << 4, flags,
-                      65535, 0, 0)
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, 1, 0, 64, 6, 0,
-                     bytes(src), bytes(dst))
-    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-    return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00" + ip + tcp
-def hs(c, s, cp, sp):
-    return [frame(c, s, cp, sp, 0x02), frame(s, c, sp, cp, 0x12),
-            frame(c, s, cp, sp, 0x10)]
-xmpp = hs([192, 0, 2, 1], [192, 0, 2, 2], 40000, 5222)
-ssh = hs([192, 0, 2, 7], [203, 0, 113, 66], 22, 4444)
+PYTHONPATH="$(dirname "$0")/../lib" python3 - "$tmp/gate-a.pcap" \
+	"$tmp/gate-ssh.pcap" "$tmp/gate-empty.pcap" <<'PY'
+import sys
+from tcpcap import handshake, write_pcap
+xmpp = handshake([192, 0, 2, 1], [192, 0, 2, 2], 40000, 5222)
+ssh = handshake([192, 0, 2, 7], [203, 0, 113, 66], 22, 4444)
 for name, frames in ((sys.argv[1], xmpp), (sys.argv[2], xmpp + ssh),
                      (sys.argv[3], [])):
-    out = open(name, "wb")
-    out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-    for i, f in enumerate(frames):
-        out.write(struct.pack("<IIII", 1767225600 + i, 0, len(f), len(f)) + f)
-    out.close()
+    write_pcap(name, frames, [1767225600 + i for i in range(len(frames))])
 PY
 # An input that gave no packet, beside one that did, is part of the
 # traffic never judged: inconclusive, the file named (it passed on the

@@ -1,0 +1,37 @@
+# tcpcap.py: TCP handshakes over IPv4 in Ethernet, written to a classic
+# pcap, for the cases a suite's run.sh writes with python3 (PYTHONPATH
+# set to tests/lib). Standard library only.
+import struct
+
+
+def csum(b):
+    """The Internet checksum of b (RFC 1071), of even length."""
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def frame(src, dst, sport, dport, flags):
+    """An Ethernet frame of one TCP segment (no payload, sequence 1)."""
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 5 << 4, flags,
+                      65535, 0, 0)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, 1, 0, 64, 6, 0,
+                     bytes(src), bytes(dst))
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00" + ip + tcp
+
+
+def handshake(c, s, cp, sp):
+    """SYN, SYN-ACK, ACK from client c:cp to server s:sp."""
+    return [frame(c, s, cp, sp, 0x02), frame(s, c, sp, cp, 0x12),
+            frame(c, s, cp, sp, 0x10)]
+
+
+def write_pcap(name, frames, secs):
+    """frames to name, a classic microsecond pcap of Ethernet, each
+    stamped at the second of secs beside it."""
+    with open(name, "wb") as out:
+        out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        for f, t in zip(frames, secs):
+            out.write(struct.pack("<IIII", t, 0, len(f), len(f)) + f)
