@@ -1402,6 +1402,12 @@ static int main_run(int argc, char **argv, const char *command_line)
 			"--dump-files go with --dump-undocumented\n");
 		return EXIT_INPUT_ERROR;
 	}
+	if (o.no_dpi && (o.lim.dpi_packets != DEF_DPI_PACKETS ||
+			 o.lim.dpi_memory_mb != DEF_DPI_MEMORY_MB)) {
+		tprintf(stderr, "impwatch: --dpi-packets and --dpi-memory go "
+			"with DPI, which --no-dpi turns off\n");
+		return EXIT_INPUT_ERROR;
+	}
 	sink_cfg_of(&o, &sc);
 	if (check_outputs(&o, &sc) != 0 || !filter_ok(&o))
 		return EXIT_INPUT_ERROR;

@@ -1003,6 +1003,11 @@ else
 fi
 check rot-needs-dump 2 '--dump-size and --dump-files go with --dump-undocumented' "$bin" -q --dump-size 1 -r pcaps/demo.pcap
 check rot-files-needs-dump 2 'go with --dump-undocumented' "$bin" -q --dump-files 3 -r pcaps/demo.pcap
+# The DPI limits mean nothing without nDPI: given with --no-dpi they are
+# an error, as the evidence options without --dump-undocumented are.
+check nodpi-packets 2 '--dpi-packets and --dpi-memory go with DPI, which --no-dpi turns off' "$bin" -q --no-dpi --dpi-packets 4 -r pcaps/demo.pcap
+check nodpi-memory 2 'go with DPI, which --no-dpi turns off' "$bin" -q --dpi-memory 64 --no-dpi -r pcaps/demo.pcap
+check nodpi-alone 0 '' "$bin" -q --no-dpi -w /dev/null -r pcaps/demo.pcap
 check rot-size-zero 2 "invalid value '0' for --dump-size" "$bin" -q --dump-size 0 --dump-undocumented "$tmp/x.pcap" -r pcaps/demo.pcap
 check rot-files-zero 2 "invalid value '0' for --dump-files" "$bin" -q --dump-files 0 --dump-undocumented "$tmp/x.pcap" -r pcaps/demo.pcap
 # A rotated evidence file is removed and made anew: it may not be named
