@@ -354,6 +354,28 @@ static bool stopped_here(volatile sig_atomic_t *stop)
 	return stop && *stop && waiting_fd >= 0;
 }
 
+/*
+ * Classic pcap: where the record after one of caplen bytes at pos
+ * starts, counted without a system call once a record header's size is
+ * known. It is 16 bytes, 24 in the modified format (magic 0xa1b2cd34:
+ * an interface index, a protocol and a packet type more), and libpcap
+ * does not say which: the first record measures it with ftell(). So
+ * does a record longer than the snap length, which libpcap reads whole
+ * and gives shortened. -1 when the position cannot be asked.
+ */
+static long next_record(FILE *fp, long pos, uint32_t caplen, uint32_t snap,
+			long *hdr)
+{
+	long now;
+
+	if (caplen < snap && *hdr)
+		return pos + *hdr + (long)caplen;
+	now = ftell(fp);
+	if (caplen < snap && now >= 0)
+		*hdr = now - pos - (long)caplen;
+	return now;
+}
+
 int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 		      const char *filter,
 		      packet_fn on_packet, progress_fn on_progress, void *ctx,
@@ -370,6 +392,7 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 	int rc, dlt;
 	bool classic;
 	uint32_t snap;
+	long rec_hdr = 0;       /* classic: a record header's bytes, 0 unknown */
 	struct bpf_program prog;
 
 	fs->dlt = -1;
@@ -415,9 +438,8 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 		total = (uint64_t)st.st_size;
 	/* Where each record starts, to say where a damaged one is. ftell()
 	   is a system call: for classic pcap (major version 2) the offset is
-	   counted instead, a 16-byte record header and the captured bytes per
-	   record. pcapng's blocks vary, and a record longer than the file's
-	   snap length comes back shortened: there it is asked. */
+	   counted instead (next_record()). pcapng's blocks vary: there it is
+	   asked. */
 	classic = pcap_major_version(p) == 2;
 	snap = (uint32_t)pcap_snapshot(p);
 	pos = fp ? ftell(fp) : -1;
@@ -432,8 +454,8 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 		rc = pcap_next_ex(p, &h, &bytes);
 		if (rc == 1) {
 			if (classic && pos >= 0)
-				pos = h->caplen < snap ? pos + 16 + (long)h->caplen
-						       : ftell(fp);
+				pos = next_record(fp, pos, h->caplen, snap,
+						  &rec_hdr);
 			if (filter && !pcap_offline_filter(&prog, h, bytes)) {
 				fs->filtered++;
 				continue;

@@ -9,7 +9,8 @@
 #     memory, every eviction counted, one record per flow;
 #   - captures cut in each place (file header, record header, record data,
 #     pcapng block, standard input, after a record longer than the snap
-#     length, under a BPF filter), each naming where reading stopped;
+#     length, under a BPF filter, in the modified pcap format), each
+#     naming where reading stopped;
 #   - records with caplen 0, caplen over the wire length, caplen over the
 #     snap length, caplen over any snap length, lengths claiming more than
 #     was captured;
@@ -302,6 +303,27 @@ check cut-pcapng-block 2 'cut-block.pcapng: damaged record at byte offset 232, a
 	"$bin" -q -r "$tmp/cut-block.pcapng"
 check cut-pcapng-report 2 '"packets":2,.*"flows":1,' \
 	"$bin" -q --format json -r "$tmp/cut-block.pcapng"
+# The modified pcap format (Kuznetzov's magic 0xa1b2cd34) has 24-byte
+# record headers (an interface index, a protocol and a packet type after
+# the standard 16): three good records of 84 bytes, then a cut one at
+# 24 + 3 * 84 = 276.
+kuz_rec() {
+	rec "$@"
+	printf '\000\000\000\000\000\000\000\000'
+}
+{
+	printf '\064\315\262\241\002\000\004\000\000\000\000\000\000\000\000\000'
+	le32 65535
+	le32 1
+	kuz_rec 0 60 60; udp_frame 1
+	kuz_rec 1 60 60; udp_frame 2
+	kuz_rec 2 60 60; udp_frame 3
+	kuz_rec 3 60 60; udp_frame 4 | head -c 30
+} >"$tmp/cut-kuznetzov.pcap"
+check cut-kuznetzov 2 'cut-kuznetzov.pcap: damaged record at byte offset 276, after packet 3' \
+	"$bin" -q -r "$tmp/cut-kuznetzov.pcap"
+check cut-kuznetzov-report 2 '"packets":3,.*"flows":1,' \
+	"$bin" -q --format json -r "$tmp/cut-kuznetzov.pcap"
 # With a BPF filter that passes nothing, libpcap skips the good records
 # unseen: the offset must still be that of the cut one.
 check cut-filtered 2 'cut-data.pcap: damaged record at byte offset 252, after packet 0' \
