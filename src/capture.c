@@ -3,6 +3,7 @@
  */
 #include "capture.h"
 
+#include <byteswap.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
@@ -376,6 +377,35 @@ static long next_record(FILE *fp, long pos, uint32_t caplen, uint32_t snap,
 	return now;
 }
 
+/*
+ * pcapng: where the damaged block starts. pcap_next_ex() reads the
+ * blocks that hold no packet (interfaces, statistics, name resolution,
+ * custom and unknown blocks) in the same call as the packet after them,
+ * so the call may have begun at pos with good blocks before the damaged
+ * one. libpcap reads a block's header, then the rest of it, and stops
+ * where it found the damage: the damaged block is the first, walking
+ * the blocks' lengths from pos, that reaches where libpcap stopped, or
+ * whose header is cut or gives no block's length (at least 12 bytes, a
+ * multiple of 4: draft-ietf-opsawg-pcapng, 3.1). Read with pread(),
+ * which leaves the stream where it was: only where pos is known (a
+ * seekable input); pos when the walk cannot be made.
+ */
+static long pcapng_damaged_at(pcap_t *p, FILE *fp, long pos)
+{
+	long end = pos >= 0 ? ftell(fp) : -1, at = pos;
+	uint32_t hdr[2], len;
+
+	while (at >= 0 && at < end) {
+		if (pread(fileno(fp), hdr, sizeof(hdr), at) != sizeof(hdr))
+			break;
+		len = pcap_is_swapped(p) ? bswap_32(hdr[1]) : hdr[1];
+		if (len < 12 || len % 4 || len >= end - at)
+			break;
+		at += len;
+	}
+	return at;
+}
+
 int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 		      const char *filter,
 		      packet_fn on_packet, progress_fn on_progress, void *ctx,
@@ -482,6 +512,8 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 			fs->state = FILE_COMPLETE;
 			break;         /* end of file */
 		}
+		if (!classic)
+			pos = pcapng_damaged_at(p, fp, pos);
 		fs->stop_offset = pos;
 		if (pos >= 0)
 			snprintf(fs->error, sizeof(fs->error),

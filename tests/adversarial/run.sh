@@ -8,9 +8,9 @@
 #   - a flood of 2,000,000 distinct flows with --max-flows 100000: bounded
 #     memory, every eviction counted, one record per flow;
 #   - captures cut in each place (file header, record header, record data,
-#     pcapng block, standard input, after a record longer than the snap
-#     length, under a BPF filter, in the modified pcap format), each
-#     naming where reading stopped;
+#     pcapng block, after blocks that hold no packet too, standard input,
+#     after a record longer than the snap length, under a BPF filter, in
+#     the modified pcap format), each naming where reading stopped;
 #   - records with caplen 0, caplen over the wire length, caplen over the
 #     snap length, caplen over any snap length, lengths claiming more than
 #     was captured;
@@ -303,6 +303,33 @@ check cut-pcapng-block 2 'cut-block.pcapng: damaged record at byte offset 232, a
 	"$bin" -q -r "$tmp/cut-block.pcapng"
 check cut-pcapng-report 2 '"packets":2,.*"flows":1,' \
 	"$bin" -q --format json -r "$tmp/cut-block.pcapng"
+# libpcap reads the blocks that hold no packet (an unknown or custom
+# block, a second interface) in the same call as the packet after them:
+# the offset is still that of the damaged block, not of the good block
+# the call began with. An unknown block of 16 bytes (type 0x12345678):
+unknown_block() {
+	printf '\170\126\064\022\020\000\000\000abcd\020\000\000\000'
+}
+# 48 + 2 * 92 + 16 = 248.
+{ cat "$tmp/hdr.pcapng"; epb 1; epb 2; unknown_block; epb 3 | head -c 50; } \
+	>"$tmp/cut-after-unknown.pcapng"
+check cut-pcapng-after-unknown 2 'cut-after-unknown.pcapng: damaged record at byte offset 248, after packet 2' \
+	"$bin" -q -r "$tmp/cut-after-unknown.pcapng"
+# After an interface block: 48 + 92 + 20 = 160.
+{ cat "$tmp/hdr.pcapng"; epb 1; idb 1; epb 2 | head -c 50; } >"$tmp/cut-after-idb.pcapng"
+check cut-pcapng-after-idb 2 'cut-after-idb.pcapng: damaged record at byte offset 160, after packet 1' \
+	"$bin" -q -r "$tmp/cut-after-idb.pcapng"
+# A block header whose length is no block's (5), after an unknown
+# block: 48 + 92 + 16 = 156.
+{ cat "$tmp/hdr.pcapng"; epb 1; unknown_block; printf '\006\000\000\000\005\000\000\000'; epb 2; } \
+	>"$tmp/bad-length.pcapng"
+check pcapng-bad-block-length 2 'bad-length.pcapng: damaged record at byte offset 156, after packet 1' \
+	"$bin" -q -r "$tmp/bad-length.pcapng"
+# A whole block libpcap refuses (an interface of another link type)
+# after an unknown one: that block, 48 + 92 + 16 = 156.
+{ cat "$tmp/hdr.pcapng"; epb 1; unknown_block; idb 101; epb 2; } >"$tmp/refused-idb.pcapng"
+check pcapng-refused-block 2 'refused-idb.pcapng: damaged record at byte offset 156, after packet 1: an interface has a type 101' \
+	"$bin" -q -r "$tmp/refused-idb.pcapng"
 # The modified pcap format (Kuznetzov's magic 0xa1b2cd34) has 24-byte
 # record headers (an interface index, a protocol and a packet type after
 # the standard 16): three good records of 84 bytes, then a cut one at
