@@ -54,6 +54,11 @@ static inline void time_cache_init(struct time_cache *c)
 	c->len = 0;
 }
 
+/* The latest time RFC 3339 writes, 9999-12-31T23:59:59.999999Z, in
+   microseconds since 1970: its years have four digits. A later stamp
+   is read as this one (capture.c). */
+#define STAMP_MAX_US UINT64_C(253402300799999999)
+
 /* "2026-11-22T05:01:21.000123Z": RFC 3339, UTC, microseconds; through
    the writer's cache c. Returns the text's length. */
 size_t fmt_time_cached(struct time_cache *c, uint64_t ts_us,

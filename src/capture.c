@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "util.h"
 
 /* Progress is looked at every this many packets: a cheap test on the
    per-packet path, and often enough for a line a person watches. */
@@ -196,12 +197,21 @@ static pcap_t *open_offline(struct file_reader *rd, const char *fname,
 	return p;
 }
 
-/* Microseconds since the epoch; a negative time (a damaged header) is 0. */
+/* Microseconds since the epoch; a negative time (a damaged header) is
+   0. A pcapng stamp may be anywhere in 64 bits, at any resolution: one
+   past what a record can say (STAMP_MAX_US) is that, which keeps the
+   order of stamps for the clock (never a product wrapped into 1970). */
 static uint64_t ts_of(const struct pcap_pkthdr *h)
 {
+	uint64_t us;
+
 	if (h->ts.tv_sec < 0 || h->ts.tv_usec < 0)
 		return 0;
-	return (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+	if ((uint64_t)h->ts.tv_sec > STAMP_MAX_US / 1000000u)
+		return STAMP_MAX_US;
+	/* At most 2.6e17 plus a 32-bit tv_usec: no wrap. */
+	us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+	return us < STAMP_MAX_US ? us : STAMP_MAX_US;
 }
 
 static void set_link_error(struct file_stat *fs, int dlt)

@@ -16,6 +16,7 @@
 #include <pcap/pcap.h>
 
 #include "capture.h"
+#include "util.h"
 
 /* A pcap of n Ethernet frames of 60 bytes, stamped 1 s apart. */
 static void write_pcap(const char *path, int n)
@@ -126,12 +127,124 @@ static void test_stdin(void **state)
 	unlink(a);
 }
 
+/* The stamps a read hands over. */
+struct stamps {
+	uint64_t ts[8];
+	int n;
+};
+
+static void keep_stamp(void *ctx, int dlt, uint64_t ts_us,
+		       const uint8_t *bytes, uint32_t caplen, uint32_t wire_len)
+{
+	struct stamps *s = ctx;
+
+	(void)dlt;
+	(void)bytes;
+	(void)caplen;
+	(void)wire_len;
+	if (s->n < 8)
+		s->ts[s->n] = ts_us;
+	s->n++;
+}
+
+/* 32-bit and 16-bit little-endian words at p. */
+static uint8_t *le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+	return p + 4;
+}
+
+/* A pcapng (little-endian) whose interface stamps in seconds
+   (if_tsresol 10^0), one 60-byte Ethernet frame a stamp. */
+static void write_pcapng_secs(const char *path, const uint64_t *secs, int n)
+{
+	uint8_t buf[1024], *p = buf;
+	FILE *f;
+	int i;
+
+	/* Section header: byte-order magic, version 1.0, length unknown. */
+	p = le32(p, 0x0a0d0d0a);
+	p = le32(p, 28);
+	p = le32(p, 0x1a2b3c4d);
+	p = le32(p, 1);
+	p = le32(p, 0xffffffff);
+	p = le32(p, 0xffffffff);
+	p = le32(p, 28);
+	/* Interface: Ethernet, snap 65535, if_tsresol (9) = 0, end. */
+	p = le32(p, 1);
+	p = le32(p, 32);
+	p = le32(p, 1);
+	p = le32(p, 65535);
+	p = le32(p, 9 | 1u << 16);
+	p = le32(p, 0);
+	p = le32(p, 0);
+	p = le32(p, 32);
+	for (i = 0; i < n; i++) {
+		p = le32(p, 6);
+		p = le32(p, 92);
+		p = le32(p, 0);
+		p = le32(p, (uint32_t)(secs[i] >> 32));
+		p = le32(p, (uint32_t)secs[i]);
+		p = le32(p, 60);
+		p = le32(p, 60);
+		memset(p, 0, 60);
+		p[12] = 0x08;
+		p += 60;
+		p = le32(p, 92);
+	}
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, (size_t)(p - buf), f),
+			 (size_t)(p - buf));
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A pcapng stamp may be anywhere in 64 bits at any resolution: one past
+   what RFC 3339 writes (9999-12-31T23:59:59.999999Z) counts as that,
+   the latest time a record can say. Multiplied into microseconds as it
+   was, 2^62 + 12345 s wrapped to 12345 s after 1970, and a stamp in the
+   year 10000 made records no RFC 3339 reader takes. */
+static void test_stamp_past_rfc3339(void **state)
+{
+	char a[] = "/tmp/impwatch-capture-t-XXXXXX";
+	const uint64_t secs[] = {
+		1767225600u,                    /* 2026-01-01 */
+		(UINT64_C(1) << 62) + 12345u,   /* wrapped to 1970 */
+		UINT64_C(253402300800),         /* 10000-01-01 */
+		UINT64_C(253402300799),         /* 9999-12-31T23:59:59 */
+	};
+	struct file_reader *rd = file_reader_new();
+	struct file_stat fs;
+	struct stamps got;
+
+	(void)state;
+	assert_non_null(rd);
+	close(mkstemp(a));
+	write_pcapng_secs(a, secs, 4);
+	memset(&fs, 0, sizeof(fs));
+	memset(&got, 0, sizeof(got));
+	fs.name = a;
+	assert_int_equal(capture_read_file(rd, &fs, NULL, keep_stamp, NULL,
+					   &got, NULL), 0);
+	assert_int_equal(got.n, 4);
+	assert_true(got.ts[0] == UINT64_C(1767225600000000));
+	assert_true(got.ts[1] == STAMP_MAX_US);
+	assert_true(got.ts[2] == STAMP_MAX_US);
+	assert_true(got.ts[3] == UINT64_C(253402300799000000));
+	file_reader_free(rd);
+	unlink(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_readers),
 		cmocka_unit_test(test_stdin),
 		cmocka_unit_test(test_buffer_aligned),
+		cmocka_unit_test(test_stamp_past_rfc3339),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

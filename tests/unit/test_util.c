@@ -115,6 +115,9 @@ static void test_time_fixed(void **state)
 		check_time(cases[i]);
 	fmt_time(1767225600000692ULL, b);
 	assert_string_equal(b, "2026-01-01T00:00:00.000692Z");
+	/* The latest stamp a capture gives (capture.c). */
+	fmt_time(STAMP_MAX_US, b);
+	assert_string_equal(b, "9999-12-31T23:59:59.999999Z");
 	/* Back and forth across a day: the cached date must follow. */
 	fmt_time(1767225599000001ULL, b);
 	assert_string_equal(b, "2025-12-31T23:59:59.000001Z");
