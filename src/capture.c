@@ -160,6 +160,46 @@ fail:
 	return NULL;
 }
 
+/* What a compressor writes first: libpcap reads no compressed file,
+   and says only "unknown file format" of one. */
+static const struct compressed {
+	const char *magic;
+	size_t len;
+	const char *tool;       /* its name, and its command: TOOL -dc */
+} COMPRESSED[] = {
+	{ "\x1f\x8b", 2, "gzip" },                   /* RFC 1952 */
+	{ "BZh", 3, "bzip2" },
+	{ "\xfd" "7zXZ\0", 6, "xz" },
+	{ "\x28\xb5\x2f\xfd", 4, "zstd" },             /* RFC 8878 */
+	{ "\x04\x22\x4d\x18", 4, "lz4" },              /* LZ4 frame */
+};
+
+/* When libpcap refused fp, whose first bytes are at start: a compressed
+   file is said to be one, with the command that reads it, in errbuf.
+   Read again with pread() (fp's stdio buffer is libpcap's): only a
+   seekable input, start >= 0. */
+static void say_compressed(FILE *fp, long start, char *errbuf)
+{
+	unsigned char b[6];
+	ssize_t n;
+	size_t i;
+
+	if (start < 0)
+		return;
+	n = pread(fileno(fp), b, sizeof(b), start);
+	for (i = 0; n > 0 && i < sizeof(COMPRESSED) / sizeof(COMPRESSED[0]);
+	     i++) {
+		const struct compressed *c = &COMPRESSED[i];
+
+		if ((size_t)n < c->len || memcmp(b, c->magic, c->len) != 0)
+			continue;
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "compressed with %s, not a "
+			 "pcap or pcapng capture: decompress it first (%s -dc "
+			 "FILE | impwatch -r -)", c->tool, c->tool);
+		return;
+	}
+}
+
 /* Open fname ("-": standard input) for libpcap with the reader's
    buffer behind it. NULL with errbuf set as pcap_open_offline() would. */
 static pcap_t *open_offline(struct file_reader *rd, const char *fname,
@@ -167,6 +207,7 @@ static pcap_t *open_offline(struct file_reader *rd, const char *fname,
 {
 	FILE *fp;
 	pcap_t *p;
+	long start;
 
 	if (strcmp(fname, "-") == 0) {
 		fp = stdin;
@@ -189,9 +230,12 @@ static pcap_t *open_offline(struct file_reader *rd, const char *fname,
 	}
 	/* libpcap reads the file header now: that read may wait too. */
 	watch_fd(fp);
+	start = ftell(fp);
 	p = pcap_fopen_offline_with_tstamp_precision(fp,
 						     PCAP_TSTAMP_PRECISION_MICRO,
 						     errbuf);
+	if (!p)
+		say_compressed(fp, start, errbuf);
 	if (!p && fp != stdin)
 		fclose(fp);
 	return p;

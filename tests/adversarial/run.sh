@@ -433,6 +433,25 @@ check pcapng-two-links 2 'two-links.pcapng: damaged record' \
 check pcapng-two-sections 2 'two-sections.pcapng: damaged record' \
 	"$bin" -q --validate -r "$tmp/two-sections.pcapng"
 check empty-stdin 2 '-: ' sh -c "\"$bin\" -q -r - < /dev/null"
+# A compressed capture: libpcap reads none, and says only "unknown file
+# format"; the error says what the file is and how to read it.
+gzip -c pcaps/demo.pcap >"$tmp/demo.pcap.gz"
+check compressed-gzip 2 '^impwatch: [^ ]*demo\.pcap\.gz: compressed with gzip, not a pcap or pcapng capture: decompress it first \(gzip -dc FILE \| impwatch -r -\)$' \
+	"$bin" -q -o /dev/null -r "$tmp/demo.pcap.gz"
+check compressed-gzip-stdin 2 '^impwatch: -: compressed with gzip,' \
+	sh -c "\"$bin\" -q -o /dev/null -r - < \"$tmp/demo.pcap.gz\""
+check compressed-gzip-report 2 '"name":"[^"]*demo\.pcap\.gz","link_type":-1,"packets":0,"bytes":0,"state":"error","error":"compressed with gzip,' \
+	"$bin" -q --format json -r "$tmp/demo.pcap.gz"
+# The other compressors' magic numbers (RFC 8878 zstd, xz's, bzip2's,
+# the LZ4 frame's): their first bytes are enough to say so.
+printf '\050\265\057\375zstd' >"$tmp/c.zst"
+printf '\375\067\172\130\132\000xz' >"$tmp/c.xz"
+printf 'BZh91AY&SY' >"$tmp/c.bz2"
+printf '\004\042\115\030lz4' >"$tmp/c.lz4"
+for c in zst:zstd xz:xz bz2:bzip2 lz4:lz4; do
+	check "compressed-${c#*:}" 2 "c\\.${c%%:*}: compressed with ${c#*:}, not a pcap or pcapng capture: decompress it first \\(${c#*:} -dc FILE" \
+		"$bin" -q -o /dev/null -r "$tmp/c.${c%%:*}"
+done
 check missing-and-good 2 '"packets":3,' \
 	"$bin" -q --format json -r "$tmp/no-such.pcap" -r "$tmp/cut-data.pcap"
 
