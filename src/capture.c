@@ -128,7 +128,7 @@ static FILE *open_input(const char *fname, volatile sig_atomic_t *stop)
 	int fd, fl, n = 1, e;
 	FILE *fp;
 
-	fd = open(fname, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	fd = open(fname, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return NULL;
 	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
@@ -227,6 +227,16 @@ static pcap_t *open_offline(struct file_reader *rd, const char *fname,
 			return NULL;
 		}
 		(void)setvbuf(fp, rd->file_buf, _IOFBF, READ_BUFFER);
+	}
+	/* A terminal would be read, silent, until a signal: no one types
+	   a capture (-r - with nothing redirected, most likely). */
+	if (isatty(fileno(fp))) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "is a terminal, not a "
+			 "capture: give a file, or redirect standard input "
+			 "from one (-r - < FILE)");
+		if (fp != stdin)
+			fclose(fp);
+		return NULL;
 	}
 	/* libpcap reads the file header now: that read may wait too. */
 	watch_fd(fp);

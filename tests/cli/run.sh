@@ -201,6 +201,32 @@ check write-file 0 '' "$bin" -q --format json -w "$tmp/report.json" -r pcaps/dem
 check write-file-content 0 '"flows":31,' cat "$tmp/report.json"
 check stdin 0 '"flows":31,' sh -c "\"$bin\" -q --format json -r - < pcaps/demo.pcap"
 check stdin-pcapng 0 '"flows":31,' sh -c "\"$bin\" -q --format json -r - < pcaps/demo.pcapng"
+# Standard input left on a terminal (-r - with nothing redirected): no
+# one types a capture, and the run used to wait there, silent, until
+# stopped. Refused at once, as a directory is. (A pseudo-terminal from
+# python3's pty; a hang fails the case.)
+cat >"$tmp/on_pty.py" <<'PY'
+import os, pty, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+out = b''
+while True:
+    try:
+        b = os.read(fd, 4096)
+    except OSError:
+        break
+    if not b:
+        break
+    out += b
+sys.stdout.write(out.decode('utf-8', 'replace'))
+_, st = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(st))
+PY
+TO=10 check stdin-terminal 2 '^impwatch: -: is a terminal, not a capture: give a file, or redirect standard input from one \(-r - < FILE\)' \
+	python3 "$tmp/on_pty.py" "$bin" -q -o /dev/null -r -
+TO=10 check stdin-terminal-named 2 '^impwatch: /dev/tty: is a terminal, not a capture' \
+	python3 "$tmp/on_pty.py" "$bin" -q -o /dev/null -r /dev/tty
 # Files and standard input read in turn share no read buffer.
 check stdin-between-files 0 '"name":"-","link_type":1,"packets":176,.*"packets":184,' sh -c "\"$bin\" -q --format json -r pcaps/fmt-multi-a.pcap -r - -r pcaps/fmt-multi-b.pcap < pcaps/demo.pcap"
 check positional-files 0 '"flows":1,' "$bin" -q --format json pcaps/fmt-multi-a.pcap pcaps/fmt-multi-b.pcap
