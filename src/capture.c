@@ -484,7 +484,7 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 	FILE *fp;
 	pcap_t *p;
 	int rc, dlt;
-	bool classic;
+	bool classic, pcapng;
 	uint32_t snap;
 	long rec_hdr = 0;       /* classic: a record header's bytes, 0 unknown */
 	struct bpf_program prog;
@@ -532,9 +532,10 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 		total = (uint64_t)st.st_size;
 	/* Where each record starts, to say where a damaged one is. ftell()
 	   is a system call: for classic pcap (major version 2) the offset is
-	   counted instead (next_record()). pcapng's blocks vary: there it is
-	   asked. */
+	   counted instead (next_record()). Elsewhere it is asked, and a
+	   damaged pcapng block (major version 1) found from there. */
 	classic = pcap_major_version(p) == 2;
+	pcapng = pcap_major_version(p) == 1;
 	snap = (uint32_t)pcap_snapshot(p);
 	pos = fp ? ftell(fp) : -1;
 
@@ -576,7 +577,7 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 			fs->state = FILE_COMPLETE;
 			break;         /* end of file */
 		}
-		if (!classic)
+		if (pcapng)
 			pos = pcapng_damaged_at(p, fp, pos);
 		fs->stop_offset = pos;
 		if (pos >= 0)

@@ -351,6 +351,20 @@ check cut-kuznetzov 2 'cut-kuznetzov.pcap: damaged record at byte offset 276, af
 	"$bin" -q -r "$tmp/cut-kuznetzov.pcap"
 check cut-kuznetzov-report 2 '"packets":3,.*"flows":1,' \
 	"$bin" -q --format json -r "$tmp/cut-kuznetzov.pcap"
+# DG/UX tcpdump's pcap (version 543.0), read record by record like any
+# pcap: the cut record is at 24 + 3 * 76 = 252, though its header's
+# microseconds (16) would read as a block length to a pcapng walk.
+{
+	printf '\324\303\262\241\037\002\000\000\000\000\000\000\000\000\000\000'
+	le32 65535
+	le32 1
+	rec 0 60 60; udp_frame 1
+	rec 1 60 60; udp_frame 2
+	rec 2 60 60; udp_frame 3
+	rec 16 60 60; udp_frame 4 | head -c 30
+} >"$tmp/cut-dgux.pcap"
+check cut-dgux 2 'cut-dgux.pcap: damaged record at byte offset 252, after packet 3' \
+	"$bin" -q -r "$tmp/cut-dgux.pcap"
 # With a BPF filter that passes nothing, libpcap skips the good records
 # unseen: the offset must still be that of the cut one.
 check cut-filtered 2 'cut-data.pcap: damaged record at byte offset 252, after packet 0' \
