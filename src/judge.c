@@ -300,13 +300,21 @@ void judge_reasons(struct run_stats *s, struct gate *g,
 	s->health_one_way_pct = o->health_one_way;
 	s->health_dup_pct = o->health_dup;
 	s->health_drops_milli = o->health_drops;
-	/* A handful of flows says nothing of the mirror. */
+	/* A handful of flows says nothing of the mirror. Files are read one
+	   after the other: two of the same time (a TAP's two ports, longer
+	   than --time-jump) set the clock back between them, and each
+	   direction is a flow of its own, the first ended by the jump. */
 	if (judged >= HEALTH_MIN_FLOWS &&
 	    gate_over(one_way, judged, o->health_one_way * 1000))
 		health_poor(s, g, GR_ONE_WAY, "%llu of %llu TCP flows seen in one "
 			    "direction only, over %u%%: the SPAN mirrors half of "
-			    "each conversation", (unsigned long long)one_way,
-			    (unsigned long long)judged, o->health_one_way);
+			    "each conversation%s", (unsigned long long)one_way,
+			    (unsigned long long)judged, o->health_one_way,
+			    s->n_files > 1 && s->work.clock_jumps_back ?
+			    ", or, as the packets' clock went back, inputs "
+			    "captured at the same time (a TAP's two ports) were "
+			    "read one after the other: merge them by time first "
+			    "(mergecap -w all.pcap FILE...)" : "");
 	if (s->work.dup_checked &&
 	    gate_over(s->work.dup_frames, s->work.dup_checked, o->health_dup * 1000))
 		health_poor(s, g, GR_DUPLICATES, "%llu of %llu frames were "

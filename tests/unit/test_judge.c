@@ -81,6 +81,43 @@ static void test_one_way(void **state)
 	assert_int_equal(gate_status(&r.g, true, false), EXIT_INCONCLUSIVE);
 }
 
+/* One-way TCP over several files whose clock went back: captures of the
+   same time (a TAP's two ports) read one after the other, each
+   direction a flow of its own. The sentence says so, and how to read
+   them; one file, or a clock never set back, keeps the SPAN's cause. */
+static void test_one_way_files(void **state)
+{
+	struct file_stat files[2];
+	struct run r;
+
+	(void)state;
+	memset(files, 0, sizeof(files));
+	run_init(&r);
+	r.s.files = files;
+	r.s.n_files = 2;
+	r.s.work.clock_jumps_back = 1;
+	r.f.tcp_judged = 40;
+	r.f.tcp_one_way = 40;
+	judge(&r);
+	assert_true(gate_has(&r.g, GR_ONE_WAY));
+	assert_string_equal(r.s.health_why, "40 of 40 TCP flows seen in one "
+			    "direction only, over 20%: the SPAN mirrors half of "
+			    "each conversation, or, as the packets' clock went "
+			    "back, inputs captured at the same time (a TAP's two "
+			    "ports) were read one after the other: merge them by "
+			    "time first (mergecap -w all.pcap FILE...)");
+
+	run_init(&r);
+	r.s.files = files;
+	r.s.n_files = 2;
+	r.f.tcp_judged = 40;
+	r.f.tcp_one_way = 40;
+	judge(&r);
+	assert_string_equal(r.s.health_why, "40 of 40 TCP flows seen in one "
+			    "direction only, over 20%: the SPAN mirrors half of "
+			    "each conversation");
+}
+
 /* Duplicates and drops: both reasons, both in the health sentence. */
 static void test_dup_and_drops(void **state)
 {
@@ -471,6 +508,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_one_way),
+		cmocka_unit_test(test_one_way_files),
 		cmocka_unit_test(test_dup_and_drops),
 		cmocka_unit_test(test_nothing),
 		cmocka_unit_test(test_empty_input),
