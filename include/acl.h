@@ -103,7 +103,15 @@ struct acl_group {
 struct acl {
 	const struct catalogue *cat;
 	const struct hosts *hosts;
-	struct acl_host *host;       /* the inventory, in file order */
+	struct acl_host *line;       /* the inventory, in file order */
+	size_t n_lines;
+	size_t n_line[ACL_FAMILIES]; /* ... of each family */
+	struct acl_host *host;       /* what each line holds, lines in file
+	                                order: its network less the lines
+	                                inside it, which the longest prefix
+	                                gives their own roles (as networks
+	                                that cover the rest); the same
+	                                addresses as the lines, each once */
 	size_t n_host;
 	struct acl_rule *rule;       /* between inventory hosts first, then
 	                                those with an ANY end */

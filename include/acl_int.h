@@ -60,8 +60,14 @@ void acl_rule_label(const struct acl *a, const struct acl_rule *r,
    i, cut to fit size (printable ASCII only): a Cisco remark. */
 void acl_row_remark(const struct acl *a, uint16_t i, char *buf, size_t size);
 
-/* The inventory lines of family f holding a role of roles (all lines:
-   CAT_ROLES_ALL), and the first of them (NULL when none). */
+/* What a group of roles is made of, *n entries: for the whole
+   inventory (CAT_ROLES_ALL) its lines, else what each line holds (struct
+   acl's host): the same addresses, the lines in fewer words. */
+const struct acl_host *acl_members(const struct acl *a, uint32_t roles,
+				   size_t *n);
+
+/* The entries of family f holding a role of roles (acl_members()), and
+   the first of them (NULL when none). */
 size_t acl_group_size(const struct acl *a, uint32_t roles, enum acl_family f);
 const struct acl_host *acl_group_first(const struct acl *a, uint32_t roles,
 				       enum acl_family f);

@@ -11,31 +11,151 @@
 #include "classify.h"
 #include "util.h"
 
+/* The family of inventory line e: IPv4 is held as ::ffff:a.b.c.d/96+n. */
+static enum acl_family line_family(const struct host_entry *e)
+{
+	return e->prefix >= 96 && ip_is_v4(&e->net) ? ACL_V4 : ACL_V6;
+}
+
+/* Lines by family, then address, then prefix length: the lines inside a
+   line follow it. */
+static int line_cmp(const void *x, const void *y)
+{
+	const struct acl_host *a = *(const struct acl_host *const *)x;
+	const struct acl_host *b = *(const struct acl_host *const *)y;
+	int c;
+
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	if ((c = memcmp(a->e.net.b, b->e.net.b, sizeof(a->e.net.b))) != 0)
+		return c;
+	return a->e.prefix < b->e.prefix ? -1 : a->e.prefix > b->e.prefix;
+}
+
+/* True when line m lies inside line l (and is not l). */
+static bool line_inside(const struct acl_host *m, const struct acl_host *l)
+{
+	return m->family == l->family && m->e.prefix > l->e.prefix &&
+	       hosts_net_has(&l->e.net, l->e.prefix, &m->e.net);
+}
+
+/* Bit i of an address (0 the first), in its byte. */
+#define BIT_AT(i) ((uint8_t)(0x80u >> (i) % 8))
+
+/* Network net/len as part of line l, at the end of a->host. */
+static int add_piece(struct acl *a, size_t *cap, const struct acl_host *l,
+		     const struct ip_addr *net, unsigned len)
+{
+	struct acl_host *x;
+
+	if (a->n_host == *cap) {
+		size_t ncap = *cap * 2;
+
+		x = realloc(a->host, ncap * sizeof(*x));
+		if (!x)
+			return -1;
+		a->host = x;
+		*cap = ncap;
+	}
+	x = &a->host[a->n_host++];
+	*x = *l;
+	x->e.net = *net;
+	x->e.prefix = (uint8_t)len;
+	x->single = len == 128;
+	return 0;
+}
+
+/* The addresses of net/len that none of kids[0..n) holds (lines inside
+   it, sorted, none inside another), added as networks of line l: halve
+   net/len until a half holds none, or is one of them. At most 2 x 128
+   networks per line inside. */
+static int add_rest(struct acl *a, size_t *cap, const struct acl_host *l,
+		    struct ip_addr net, unsigned len,
+		    const struct acl_host *const *kids, size_t n)
+{
+	struct ip_addr upper = net;
+	size_t k;
+
+	if (n == 0)
+		return add_piece(a, cap, l, &net, len);
+	if (kids[0]->e.prefix == len)
+		return 0;       /* it is the line inside, whole */
+	/* The lines in the lower half sort first. */
+	for (k = 0; k < n && !(kids[k]->e.net.b[len / 8] & BIT_AT(len)); k++)
+		;
+	upper.b[len / 8] |= BIT_AT(len);
+	if (add_rest(a, cap, l, net, len + 1, kids, k) != 0)
+		return -1;
+	return add_rest(a, cap, l, upper, len + 1, kids + k, n - k);
+}
+
+/*
+ * What each line holds, into a->host: the longest prefix gives a host or
+ * network listed inside a wider line its own roles (hosts_lookup()), so
+ * the wider line's permits must not reach it; its networks are the rest.
+ * Lines with nothing inside (most) are one network, themselves.
+ */
+static int split_lines(struct acl *a, struct acl_host *line, size_t n)
+{
+	const struct acl_host **sorted = malloc((n ? n : 1) * sizeof(*sorted));
+	const struct acl_host **kids = malloc((n ? n : 1) * sizeof(*kids));
+	size_t *at = malloc((n ? n : 1) * sizeof(*at));
+	size_t cap = n ? n : 1, i, j, nk;
+	int rc = -1;
+
+	a->host = malloc(cap * sizeof(*a->host));
+	if (!sorted || !kids || !at || !a->host)
+		goto out;
+	for (i = 0; i < n; i++)
+		sorted[i] = &line[i];
+	qsort(sorted, n, sizeof(*sorted), line_cmp);
+	for (i = 0; i < n; i++)
+		at[sorted[i] - line] = i;
+	for (i = 0; i < n; i++) {
+		const struct acl_host *l = &line[i];
+
+		/* The lines right inside l: each one after l, skipping
+		   those inside it. */
+		nk = 0;
+		for (j = at[i] + 1; j < n && line_inside(sorted[j], l); j++)
+			if (!nk || !line_inside(sorted[j], kids[nk - 1]))
+				kids[nk++] = sorted[j];
+		if (add_rest(a, &cap, l, l->e.net, l->e.prefix, kids, nk) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(sorted);
+	free(kids);
+	free(at);
+	return rc;
+}
+
 struct acl *acl_new(const struct catalogue *cat, const struct hosts *h)
 {
 	struct acl *a = calloc(1, sizeof(*a));
-	size_t i, n = hosts_count(h);
+	size_t i, k = 0, n = hosts_count(h);
+	struct acl_host *line;
 
 	if (!a)
 		return NULL;
 	a->cat = cat;
 	a->hosts = h;
-	a->host = calloc(n ? n : 1, sizeof(*a->host));
-	if (!a->host) {
+	line = calloc(n ? n : 1, sizeof(*line));
+	if (!line) {
 		free(a);
 		return NULL;
 	}
-	for (i = 0; i < n; i++) {
-		struct acl_host *x = &a->host[a->n_host];
-
-		if (!hosts_entry(h, i, &x->e))
-			break;
-		/* The inventory holds IPv4 as ::ffff:a.b.c.d/96+n. */
-		x->family = x->e.prefix >= 96 &&
-			    ip_is_v4(&x->e.net) ?
-			    ACL_V4 : ACL_V6;
-		x->single = x->e.prefix == 128;
-		a->n_host++;
+	for (i = 0; i < n && hosts_entry(h, i, &line[k].e); i++, k++) {
+		line[k].family = (uint8_t)line_family(&line[k].e);
+		line[k].single = line[k].e.prefix == 128;
+		a->n_line[line[k].family]++;
+	}
+	a->line = line;
+	a->n_lines = k;
+	if (split_lines(a, line, k) != 0) {
+		acl_free(a);
+		return NULL;
 	}
 	return a;
 }
@@ -53,6 +173,7 @@ void acl_free(struct acl *a)
 	free(a->group);
 	free(a->used);
 	free(a->host);
+	free(a->line);
 	free(a);
 }
 
@@ -353,23 +474,36 @@ static int build_row(struct acl *a, size_t i)
 			i, 0);
 }
 
+const struct acl_host *acl_members(const struct acl *a, uint32_t roles,
+				   size_t *n)
+{
+	if (roles == CAT_ROLES_ALL) {
+		*n = a->n_lines;
+		return a->line;
+	}
+	*n = a->n_host;
+	return a->host;
+}
+
 size_t acl_group_size(const struct acl *a, uint32_t roles, enum acl_family f)
 {
-	size_t i, n = 0;
+	size_t i, k = 0, n;
+	const struct acl_host *h = acl_members(a, roles, &n);
 
-	for (i = 0; i < a->n_host; i++)
-		n += acl_host_in(&a->host[i], roles, f);
-	return n;
+	for (i = 0; i < n; i++)
+		k += acl_host_in(&h[i], roles, f);
+	return k;
 }
 
 const struct acl_host *acl_group_first(const struct acl *a, uint32_t roles,
 				       enum acl_family f)
 {
-	size_t i;
+	size_t i, n;
+	const struct acl_host *h = acl_members(a, roles, &n);
 
-	for (i = 0; i < a->n_host; i++)
-		if (acl_host_in(&a->host[i], roles, f))
-			return &a->host[i];
+	for (i = 0; i < n; i++)
+		if (acl_host_in(&h[i], roles, f))
+			return &h[i];
 	return NULL;
 }
 

@@ -76,17 +76,18 @@ static void asa_begin(struct acl_out *o)
 {
 	const struct acl *a = o->a;
 	char name[ACL_NAME_MAX + 16], h[ACL_ADDR_MAX + 32];
-	size_t i, j;
+	size_t i, j, n;
 
 	for (i = 0; i < a->n_group; i++) {
 		enum acl_family f = (enum acl_family)a->group[i].family;
+		const struct acl_host *m = acl_members(a, a->group[i].roles, &n);
 
 		group_name(a->group[i].roles, f, name, sizeof(name));
 		fprintf(o->f, "object-group network %s\n", name);
-		for (j = 0; j < a->n_host; j++) {
-			if (!acl_host_in(&a->host[j], a->group[i].roles, f))
+		for (j = 0; j < n; j++) {
+			if (!acl_host_in(&m[j], a->group[i].roles, f))
 				continue;
-			host_text(&a->host[j], h, sizeof(h));
+			host_text(&m[j], h, sizeof(h));
 			fprintf(o->f, " network-object %s\n", h);
 		}
 	}

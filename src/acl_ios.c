@@ -127,17 +127,18 @@ static void ios_rule(struct acl_out *o, const struct acl_rule *r)
 
 /*
  * Between two inventory hosts only the entries above: "any" below is the
- * hosts outside. IOS lists name no groups, so this is one entry per pair,
- * and only for the pairs an "any" entry below could match: to a host an
- * entry from "any" reaches, from a host an entry to "any" leaves (all
- * pairs when out of memory).
+ * hosts outside. IOS lists name no groups, so this is one entry per pair
+ * of inventory lines, and only for the pairs an "any" entry below could
+ * match: to a line an entry from "any" reaches, from a line an entry to
+ * "any" leaves (all pairs when out of memory).
  */
 static void ios_inventory(struct acl_out *o)
 {
 	const struct acl *a = o->a;
+	const struct acl_host *l = a->line;
 	enum acl_family f = pass_family(o);
 	char src[ACL_ADDR_MAX + 32], dst[ACL_ADDR_MAX + 32];
-	uint8_t *mark = calloc(a->n_host ? a->n_host : 1, 1);
+	uint8_t *mark = calloc(a->n_lines ? a->n_lines : 1, 1);
 	size_t i, j;
 
 	/* mark: 1 reached from "any", 2 reaching "any". */
@@ -146,24 +147,24 @@ static void ios_inventory(struct acl_out *o)
 
 		if (!(r->families & ACL_FAM(f)))
 			continue;
-		for (j = 0; j < a->n_host; j++) {
-			if (r->src == ACL_ANY && acl_host_in(&a->host[j], r->dst, f))
+		for (j = 0; j < a->n_lines; j++) {
+			if (r->src == ACL_ANY && acl_host_in(&l[j], r->dst, f))
 				mark[j] |= 1;
-			if (r->dst == ACL_ANY && acl_host_in(&a->host[j], r->src, f))
+			if (r->dst == ACL_ANY && acl_host_in(&l[j], r->src, f))
 				mark[j] |= 2;
 		}
 	}
 	fprintf(o->f, " remark between inventory hosts: only the entries above\n");
-	for (i = 0; i < a->n_host; i++) {
-		if (a->host[i].family != f)
+	for (i = 0; i < a->n_lines; i++) {
+		if (l[i].family != f)
 			continue;
-		end_text(&a->host[i], src, sizeof(src));
-		for (j = 0; j < a->n_host; j++) {
-			if (a->host[j].family != f || (i == j && a->host[i].single))
+		end_text(&l[i], src, sizeof(src));
+		for (j = 0; j < a->n_lines; j++) {
+			if (l[j].family != f || (i == j && l[i].single))
 				continue;
 			if (mark && !(mark[j] & 1) && !(mark[i] & 2))
 				continue;
-			end_text(&a->host[j], dst, sizeof(dst));
+			end_text(&l[j], dst, sizeof(dst));
 			fprintf(o->f, " deny %s %s %s log\n",
 				f == ACL_V4 ? "ip" : "ipv6", src, dst);
 		}

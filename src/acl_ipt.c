@@ -125,8 +125,8 @@ static void ipt_inventory(struct acl_out *o)
 	enum acl_family f = pass_family(o);
 	size_t i;
 
-	for (i = 0; i < o->a->n_host; i++) {
-		const struct acl_host *h = &o->a->host[i];
+	for (i = 0; i < o->a->n_lines; i++) {
+		const struct acl_host *h = &o->a->line[i];
 
 		if (h->family != f)
 			continue;

@@ -64,13 +64,13 @@ static void spans(FILE *f, const struct port_span *s, uint8_t n)
 
 static void set_decl(struct acl_out *o, uint32_t roles, enum acl_family f)
 {
-	const struct acl *a = o->a;
 	char name[ACL_NAME_MAX], addr[ACL_ADDR_MAX];
-	size_t i, k = 0;
+	size_t i, k = 0, n;
+	const struct acl_host *m = acl_members(o->a, roles, &n);
 	bool nets = false;
 
-	for (i = 0; i < a->n_host; i++)
-		if (acl_host_in(&a->host[i], roles, f) && !a->host[i].single)
+	for (i = 0; i < n; i++)
+		if (acl_host_in(&m[i], roles, f) && !m[i].single)
 			nets = true;
 	acl_group_name(roles, name);
 	fprintf(o->f, "\tset %s_v%c {\n\t\ttype %s\n", name,
@@ -80,8 +80,8 @@ static void set_decl(struct acl_out *o, uint32_t roles, enum acl_family f)
 	if (nets)
 		fprintf(o->f, "\t\tflags interval\n\t\tauto-merge\n");
 	fprintf(o->f, "\t\telements = {");
-	for (i = 0; i < a->n_host; i++) {
-		const struct acl_host *h = &a->host[i];
+	for (i = 0; i < n; i++) {
+		const struct acl_host *h = &m[i];
 
 		if (!acl_host_in(h, roles, f))
 			continue;

@@ -243,8 +243,7 @@ static void header(struct acl_out *o, const struct acl_source *src)
 	const struct acl *a = o->a;
 	const char *p, *e;
 	char name[ACL_TEXT_MAX];
-	size_t i, n4 = acl_group_size(a, CAT_ROLES_ALL, ACL_V4);
-	size_t n6 = acl_group_size(a, CAT_ROLES_ALL, ACL_V6);
+	size_t i, n4 = a->n_line[ACL_V4], n6 = a->n_line[ACL_V6];
 
 	/* File names as safe text: a line end in one must not end the
 	   comment and start a rule. */
@@ -252,7 +251,7 @@ static void header(struct acl_out *o, const struct acl_source *src)
 	acl_comment(o, "impwatch acl --format %s", o->w->name);
 	acl_comment(o, "The permits the port catalogue documents between the hosts of");
 	acl_comment(o, "%s: %zu line%s, %zu IPv4 and %zu IPv6.", name,
-		    a->n_host, PLURAL(a->n_host), n4, n6);
+		    n4 + n6, PLURAL(n4 + n6), n4, n6);
 	safe_text(name, sizeof(name), src->rules ? src->rules : "the built-in one");
 	acl_comment(o, "Catalogue: %s, %zu rows%s", name, catalogue_count(a->cat),
 		    src->n_rules_add ? ", with the rows of:" : ".");

@@ -32,7 +32,8 @@
 #     through it with real TCP and UDP sockets, IPv4 and IPv6; an
 #     undocumented port, a role pair the guide does not allow, a wrong
 #     sender port and the wrong direction of a one-way row are stopped,
-#     each counted by the final rule's counter (root).
+#     each counted by the final rule's counter; a host listed inside a
+#     network of other roles is held to its own (root).
 # Every process is bounded in time; everything made is torn down.
 set -u
 . "$(dirname "$0")/../lib/sh.sh"
@@ -446,6 +447,17 @@ if [ "$skip" -eq 0 ]; then
 	stopped cucm-is-no-browser "$ns_c" 198.51.100.20 192.0.2.10 tcp:8080
 	stopped ipsec-mgr-wrong-sport "$ns_c" 198.51.100.11 192.0.2.10 tcp:8500 40000
 	stopped ldaps-directory-to-imp "$ns_s" 192.0.2.40 198.51.100.11 tcp:636
+
+	# A host inside a network of other roles holds its own (the longest
+	# prefix wins, as role-violation judges it): CUCM inside the users'
+	# /24 is no XMPP client. The /24's permit let it through to 5222.
+	{ cat $dir/live.hosts; echo 'xmpp-client 198.51.100.0/24 users'; } >"$tmp/nested.hosts"
+	"$bin" acl --hosts "$tmp/nested.hosts" -o "$tmp/nested.nft" 2>"$tmp/out"
+	check nft-nested-load 0 '' ip netns exec "$ns_r" nft -f "$tmp/nested.nft"
+	through nested-network "$ns_c" 198.51.100.99 192.0.2.10 tcp:5222
+	through nested-host-own-row "$ns_c" 198.51.100.20 192.0.2.10 tcp:8443
+	stopped nested-host-not-network "$ns_c" 198.51.100.20 192.0.2.10 tcp:5222
+	stopped nested-sub-not-network "$ns_c" 198.51.100.11 192.0.2.10 tcp:5222
 fi
 
 finish acl

@@ -597,6 +597,90 @@ static void test_observed_bom(void **state)
 	fx_free(x);
 }
 
+/* The pairs of rule r in family f whose source holds address addr. */
+struct holds {
+	struct ip_addr a;
+	size_t n;
+};
+
+static void holds_src(void *ctx, const struct acl_host *s, const struct acl_host *d)
+{
+	struct holds *h = ctx;
+
+	(void)d;
+	if (s && hosts_net_has(&s->e.net, s->e.prefix, &h->a))
+		h->n++;
+}
+
+static size_t src_holds(struct fx *x, const struct acl_rule *r, const char *addr)
+{
+	struct holds h;
+	uint8_t prefix;
+	char why[128];
+
+	memset(&h, 0, sizeof(h));
+	assert_null(hosts_parse_net(addr, strlen(addr), &h.a, &prefix, why,
+				    sizeof(why)));
+	acl_pairs(x->a, r, ACL_V4, holds_src, &h);
+	return h.n;
+}
+
+/* A host inside a network, on a line of its own, holds its own roles
+   only: the longest prefix gives it them, and role-violation holds it
+   to them. The network's permits leave it out, in every format; they
+   used to name the whole network, so CUCM inside the users' /24 was let
+   through to 5222 as an XMPP client. */
+static void test_nested_hosts(void **state)
+{
+	struct fx *x = fx_new(
+		"22 | xcp | xmpp-client -> imp | XMPP | tcp | 5222 | ephemeral | wire | - | clients\n"
+		"30 | ids | cucm -> imp | TCP | tcp | 1500 | ephemeral | wire | - | ids\n",
+		"imp-publisher  192.0.2.10       pub\n"
+		"xmpp-client    198.51.100.0/24  users\n"
+		"cucm           198.51.100.20    cucm\n");
+	const struct acl_rule *r;
+	const char *p, *q;
+
+	(void)state;
+	assert_int_equal(acl_build(x->a), 0);
+	r = rule_of(x->a, BIT(ROLE_XMPP_CLIENT), IMP, 5222);
+	assert_non_null(r);
+	assert_int_equal(src_holds(x, r, "198.51.100.20"), 0);
+	assert_int_equal(src_holds(x, r, "198.51.100.0"), 1);
+	assert_int_equal(src_holds(x, r, "198.51.100.19"), 1);
+	assert_int_equal(src_holds(x, r, "198.51.100.21"), 1);
+	assert_int_equal(src_holds(x, r, "198.51.100.255"), 1);
+	r = rule_of(x->a, CUCM, IMP, 1500);
+	assert_non_null(r);
+	assert_int_equal(src_holds(x, r, "198.51.100.20"), 1);
+	assert_int_equal(src_holds(x, r, "198.51.100.21"), 0);
+	render(x, "nftables");
+	assert_non_null(strstr(x->text, "# t.hosts: 3 lines, 3 IPv4 and 0 IPv6.\n"));
+	assert_non_null(strstr(x->text, "ip saddr @xmpp-client_v4 ip daddr 192.0.2.10 tcp dport 5222 accept"));
+	p = strstr(x->text, "\tset xmpp-client_v4 {\n");
+	assert_non_null(p);
+	q = strstr(p, "\n\t}\n");
+	assert_non_null(q);
+	assert_non_null(memmem(p, (size_t)(q - p), "198.51.100.0/28, ", 17));
+	assert_null(memmem(p, (size_t)(q - p), "/24", 3));
+	assert_null(memmem(p, (size_t)(q - p), "198.51.100.20,", 14));
+	/* The whole inventory, as "any" leaves it out, in its own lines. */
+	assert_non_null(strstr(x->text, "192.0.2.10, 198.51.100.0/24, 198.51.100.20\n"));
+	render(x, "iptables");
+	assert_non_null(strstr(x->text, "-s 198.51.100.0/28 -d 192.0.2.10/32 -p tcp -m tcp --dport 5222 "));
+	assert_null(strstr(x->text, "-s 198.51.100.0/24 -d 192.0.2.10/32 -p tcp"));
+	render(x, "asa");
+	assert_non_null(strstr(x->text, "object-group network impwatch-xmpp-client-v4\n"
+				" network-object 198.51.100.0 255.255.255.240\n"
+				" network-object 198.51.100.16 255.255.255.252\n"
+				" network-object host 198.51.100.21\n"));
+	assert_non_null(strstr(x->text, "permit tcp object-group impwatch-xmpp-client-v4 host 192.0.2.10 eq 5222\n"));
+	render(x, "ios");
+	assert_non_null(strstr(x->text, " permit tcp 198.51.100.0 0.0.0.15 host 192.0.2.10 eq 5222\n"));
+	assert_null(strstr(x->text, " permit tcp 198.51.100.0 0.0.0.255 host 192.0.2.10 eq 5222\n"));
+	fx_free(x);
+}
+
 /* What reaches a comment is text, whatever the file names and rows say:
    a line end cannot start a rule, a '?' cannot ask a Cisco CLI for help,
    a quote cannot end an nftables comment; long labels are cut to fit. */
@@ -666,6 +750,7 @@ int main(void)
 		cmocka_unit_test(test_observed_errors),
 		cmocka_unit_test(test_observed_nul),
 		cmocka_unit_test(test_observed_bom),
+		cmocka_unit_test(test_nested_hosts),
 		cmocka_unit_test(test_safe_text),
 		cmocka_unit_test(test_writers),
 	};
