@@ -129,8 +129,8 @@ static void ios_rule(struct acl_out *o, const struct acl_rule *r)
  * Between two inventory hosts only the entries above: "any" below is the
  * hosts outside. IOS lists name no groups, so this is one entry per pair
  * of inventory lines, and only for the pairs an "any" entry below could
- * match: to a line an entry from "any" reaches, from a line an entry to
- * "any" leaves (all pairs when out of memory).
+ * match, or its UDP reply: to a line an entry from "any" reaches, from a
+ * line an entry to "any" leaves (all pairs when out of memory).
  */
 static void ios_inventory(struct acl_out *o)
 {
@@ -141,17 +141,20 @@ static void ios_inventory(struct acl_out *o)
 	uint8_t *mark = calloc(a->n_lines ? a->n_lines : 1, 1);
 	size_t i, j;
 
-	/* mark: 1 reached from "any", 2 reaching "any". */
+	/* mark: 1 reached from "any", 2 reaching "any". A UDP reply is
+	   any datagram from the server's port, so it reaches or leaves as
+	   an entry does; "established" and echo-reply open nothing. */
 	for (i = a->n_inner; mark && i < a->n_rule; i++) {
 		const struct acl_rule *r = &a->rule[i];
+		uint8_t udp = (acl_rule_protos(r, f) & ACL_UDP) ? 3 : 0;
 
 		if (!(r->families & ACL_FAM(f)))
 			continue;
 		for (j = 0; j < a->n_lines; j++) {
 			if (r->src == ACL_ANY && acl_host_in(&l[j], r->dst, f))
-				mark[j] |= 1;
+				mark[j] |= 1 | udp;
 			if (r->dst == ACL_ANY && acl_host_in(&l[j], r->src, f))
-				mark[j] |= 2;
+				mark[j] |= 2 | udp;
 		}
 	}
 	fprintf(o->f, " remark between inventory hosts: only the entries above\n");

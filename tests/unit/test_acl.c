@@ -288,6 +288,47 @@ static void test_ios_inventory(void **state)
 	fx_free(x);
 }
 
+/* ... and what the reply of an "any" entry could let through: a router
+   list keeps no state, so a UDP reply is any datagram from the server's
+   port. "permit udp host 192.0.2.10 eq 5060 any" let the IM&P node send
+   CUCM any datagram from 5060, which no row documents between them; TCP
+   replies are "established" and ICMP's echo-reply, which open nothing. */
+static void test_ios_inventory_replies(void **state)
+{
+	static const char *const inv = "imp 192.0.2.10 imp\n"
+		"cucm 192.0.2.20 cucm\ndirectory 192.0.2.40 ldap\n";
+	struct fx *x = fx_new(
+		"2 | sip | sip-gateway -> imp | SIP | udp | 5060 | ephemeral | wire | - | sip\n",
+		inv);
+	const char *deny, *reply;
+
+	(void)state;
+	assert_int_equal(acl_build(x->a), 0);
+	render(x, "ios");
+	reply = strstr(x->text, " permit udp host 192.0.2.10 eq 5060 any\n");
+	deny = strstr(x->text, " deny ip host 192.0.2.10 host 192.0.2.20 log\n");
+	assert_non_null(reply);
+	assert_non_null(deny);
+	assert_true(deny < reply);
+	assert_non_null(strstr(x->text, " deny ip host 192.0.2.10 host 192.0.2.40 log\n"));
+	/* Nothing from "any" reaches CUCM or the directory, or leaves them. */
+	assert_null(strstr(x->text, " deny ip host 192.0.2.20 host 192.0.2.40 log\n"));
+	assert_null(strstr(x->text, " deny ip host 192.0.2.40 host 192.0.2.20 log\n"));
+	fx_free(x);
+	/* The DNS reply: any datagram from port 53 to the IM&P node. */
+	x = fx_new("15 | dns | imp -> dns-server | DNS | udp | 53 | ephemeral | wire | - | dns\n",
+		   inv);
+	assert_int_equal(acl_build(x->a), 0);
+	render(x, "ios");
+	reply = strstr(x->text, " permit udp any eq 53 host 192.0.2.10\n");
+	deny = strstr(x->text, " deny ip host 192.0.2.20 host 192.0.2.10 log\n");
+	assert_non_null(reply);
+	assert_non_null(deny);
+	assert_true(deny < reply);
+	assert_null(strstr(x->text, " deny ip host 192.0.2.20 host 192.0.2.40 log\n"));
+	fx_free(x);
+}
+
 /* Localhost-only rows and roles held by one host only: no rule, each
    said in a comment. A port the site chooses, known by its sender port:
    a rule on that port alone. */
@@ -741,6 +782,7 @@ int main(void)
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_open_roles),
 		cmocka_unit_test(test_ios_inventory),
+		cmocka_unit_test(test_ios_inventory_replies),
 		cmocka_unit_test(test_notes),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_icmp),
