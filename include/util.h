@@ -33,7 +33,9 @@ static inline void put_dec2(char *p, unsigned v)
 uint64_t clock_wall_us(void);
 uint64_t clock_mono_us(void);
 
-/* Write s as one CSV field (RFC 4180): quoted when it holds , " CR or LF. */
+/* Write s as one CSV field (RFC 4180): quoted when it holds , " CR or LF;
+   bytes that are not valid UTF-8 as U+FFFD, as the JSON writer has them,
+   so that the file is UTF-8 whatever a name given holds. */
 void csv_field(FILE *out, const char *s);
 
 /*

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "textfile.h"
+
 static uint64_t clock_us(clockid_t id)
 {
 	struct timespec ts;
@@ -33,21 +35,36 @@ uint64_t clock_mono_us(void)
 
 void csv_field(FILE *out, const char *s)
 {
-	const char *p;
+	const unsigned char *p;
+	size_t i, k, n;
+	bool quote, ascii = true;
 
 	if (!s)
 		s = "";
-	if (!strpbrk(s, ",\"\r\n")) {
+	p = (const unsigned char *)s;
+	n = strlen(s);
+	for (i = 0; i < n && ascii; i++)
+		ascii = p[i] < 0x80;
+	quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (!quote && ascii) {
 		fputs(s, out);
 		return;
 	}
-	fputc('"', out);
-	for (p = s; *p; p++) {
-		if (*p == '"')
+	if (quote)
+		fputc('"', out);
+	for (i = 0; i < n; i += k) {
+		k = p[i] < 0x80 ? 1 : utf8_seq_len(p + i, n - i);
+		if (k == 0) {
+			fputs("\xef\xbf\xbd", out);     /* U+FFFD */
+			k = 1;
+			continue;
+		}
+		if (p[i] == '"')
 			fputc('"', out);
-		fputc(*p, out);
+		fwrite(p + i, 1, k, out);
 	}
-	fputc('"', out);
+	if (quote)
+		fputc('"', out);
 }
 
 const char dec_pairs[200] =

@@ -146,6 +146,39 @@ else
 	failed csv-columns "the CSV rows do not match their one header"
 fi
 
+# The text CSV cells hold, whatever the names given: a sensor with a
+# byte that is not UTF-8, a site's rule file whose name holds a quote, a
+# comma, a newline and such a byte. Each row is as many fields as the
+# header, read as UTF-8, and its cells are the JSON records' values (an
+# invalid byte as U+FFFD); the CSV held the raw byte, which a reader of
+# UTF-8 refuses for the whole file.
+rf=$(printf '%s/r "x",\n\377.conf' "$tmp")
+grep '^22 | xcp-client-access |' rules/imp.conf >"$rf"
+sensor=$(printf 's\377"n,1')
+for f in csv json; do
+	"$bin" -q --format $f --sensor "$sensor" --rules-add "$rf" \
+		-r pcaps/roles.pcap >"$tmp/names.$f" 2>&1
+done
+if "$py" -c '
+import csv, json, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", newline="")))
+h = rows[0]
+flows = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+flows = [r for r in flows if r["type"] == "flow"]
+assert len(rows) == len(flows) + 1 and all(len(r) == len(h) for r in rows)
+s, f = h.index("sensor"), h.index("rule_file")
+assert all(r[s] == "s\ufffd\"n,1" for r in rows[1:])
+assert all(j["sensor"] == "s\ufffd\"n,1" for j in flows)
+assert (sorted(r[f] for r in rows[1:]) ==
+        sorted(j["rule_file"] or "" for j in flows))
+assert any(j["rule_file"] and j["rule_file"].endswith("\ufffd.conf")
+           for j in flows)
+' "$tmp/names.csv" "$tmp/names.json"; then
+	ok
+else
+	failed csv-names "a name given broke the CSV, or differs from the JSON record's"
+fi
+
 # 70 files (copies: one file given twice is refused).
 set --
 i=0
