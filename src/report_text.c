@@ -24,12 +24,15 @@ static void text_provenance(FILE *o, struct report *r, const struct run_stats *s
 	char t1[TIME_STR_MAX], t2[TIME_STR_MAX];
 	size_t i;
 
-	/* Apart from the verdict line above it. */
-	fprintf(o, "\n%-12s %s on sensor %s", "Run", ri->run_id,
-		ri->sensor ? ri->sensor : "");
-	if (ri->interface)
-		fprintf(o, ", interface %s", ri->interface);
-	fprintf(o, "\n%-12s impwatch %s, nDPI %s, %s\n", "Versions",
+	/* Apart from the verdict line above it. The sensor (the host name
+	   by default) and the interface are names too: the kernel takes
+	   a terminal escape in either. */
+	fputc('\n', o);
+	tprintf(o, "%-12s %s on sensor %s%s%s", "Run", ri->run_id,
+		ri->sensor ? ri->sensor : "",
+		ri->interface ? ", interface " : "",
+		ri->interface ? ri->interface : "");
+	fprintf(o, "%-12s impwatch %s, nDPI %s, %s\n", "Versions",
 		ri->version ? ri->version : "?",
 		ri->ndpi_version ? ri->ndpi_version : "?",
 		ri->pcap_version ? ri->pcap_version : "libpcap ?");

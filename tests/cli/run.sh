@@ -861,7 +861,7 @@ check modes-umask 0 '^600 600 600$' sh -c "umask 077; \"$bin\" -q -o \"$tmp/r.tx
 # input's file line, as an error shows them: a control byte as \xNN, so
 # an input's name cannot drive a terminal nor forge a report line. They
 # were written raw. JSON and ECS escape them as JSON strings, the HTML
-# report as characters, CSV carries no name.
+# report as characters, CSV as fields (RFC 4180).
 esc_in="$tmp/in${esc}x
 FAIL: forged.pcap"
 cp pcaps/demo.pcap "$esc_in"
@@ -879,6 +879,21 @@ for _w in stdout file; do
 	hasnt text-esc-$_w-raw "$tmp/out" "$ctl"
 	hasnt text-esc-$_w-forged "$tmp/out" '^FAIL: forged'
 done
+# ... and so is the Run line's sensor: the host name by default, which
+# the kernel takes with any byte (a terminal escape), or --sensor with a
+# byte that is not UTF-8 (0x9b is CSI to an 8-bit terminal). Both were
+# written raw.
+check text-esc-sensor 0 "^Run +[0-9a-f]{32} on sensor s\\\\x9bx\$" \
+	"$bin" -q --sensor "$(printf 's\233x')" -r pcaps/demo.pcap
+hasnt text-esc-sensor-raw "$tmp/out" "$(printf '\233')"
+if [ "$(id -u)" = 0 ] && unshare --uts true 2>/dev/null; then
+	check text-esc-hostname 0 "^Run +[0-9a-f]{32} on sensor h\\\\x1b\\[31mx\$" \
+		unshare --uts sh -c 'printf "h\033[31mx" >/proc/sys/kernel/hostname &&
+			exec "$1" -q -r pcaps/demo.pcap' sh "$bin"
+	hasnt text-esc-hostname-raw "$tmp/out" "$ctl"
+else
+	echo "cli: not root or no unshare --uts: the host name's escape not tried"
+fi
 "$bin" -q --format json -r "$esc_in" >"$tmp/esc.json"
 check text-esc-json 0 '^true$' jq -r --arg n "$esc_in" \
 	'select(.type == "summary") | .files[0].name == $n and (.command_line | contains($n))' "$tmp/esc.json"
