@@ -168,8 +168,9 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 		else if (fs->state == FILE_UNREAD)
 			fputs("    not read      the run was stopped first\n", o);
 	}
+	/* Interface names, as the Run line shows them. */
 	if (s->live)
-		fprintf(o, "  interface       %s: received %llu, dropped %llu by the "
+		tprintf(o, "  interface       %s: received %llu, dropped %llu by the "
 			"kernel, %llu by the interface\n", s->live->iface,
 			(unsigned long long)s->live->received,
 			(unsigned long long)s->live->dropped,
@@ -181,7 +182,7 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 			(double)s->live->down_us / 1e6,
 			s->live->down ? "; down at the end" : "");
 	if (s->live && s->live->end_not_read)
-		fprintf(o, "    end not read  %s: %llu frames read in the %u ms "
+		tprintf(o, "    end not read  %s: %llu frames read in the %u ms "
 			"after the stop, the rest neither read nor counted as "
 			"dropped\n", s->live->end_not_read,
 			(unsigned long long)s->live->end_read,

@@ -894,6 +894,19 @@ if [ "$(id -u)" = 0 ] && unshare --uts true 2>/dev/null; then
 else
 	echo "cli: not root or no unshare --uts: the host name's escape not tried"
 fi
+# An interface's name too (the kernel takes an escape in it), on the Run
+# line and the capture's: a veth pair in a network namespace of the
+# test's own, read for 1 s.
+if [ "$(id -u)" = 0 ] && unshare --net true 2>/dev/null; then
+	check text-esc-iface 0 "^  interface +i\\\\x1b\\[31mx: received" \
+		timeout 30 unshare --net sh -c 'ip link add name "$1" type veth peer name p0 &&
+			ip link set "$1" up && ip link set p0 up &&
+			exec "$2" -q -i "$1" --duration 1' sh "i${esc}x" "$bin"
+	has text-esc-iface-run "$tmp/out" "^Run +.* interface i\\\\x1b\\[31mx\$"
+	hasnt text-esc-iface-raw "$tmp/out" "$ctl"
+else
+	echo "cli: not root or no unshare --net: the interface's escape not tried"
+fi
 "$bin" -q --format json -r "$esc_in" >"$tmp/esc.json"
 check text-esc-json 0 '^true$' jq -r --arg n "$esc_in" \
 	'select(.type == "summary") | .files[0].name == $n and (.command_line | contains($n))' "$tmp/esc.json"
