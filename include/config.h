@@ -103,6 +103,12 @@
                                           limit (props.conf TRUNCATE) */
 #define JSON_CMDLINE_MAX     2048      /* bytes of the command line a summary
                                           quotes; past that it is cut */
+#define JSON_STR_CUT         512       /* bytes of JSON text each string of a
+                                          record is cut to when the record
+                                          would pass JSON_LINE_MAX (names
+                                          given thousands of bytes long): a
+                                          flow's or the summary's dozen
+                                          strings then fit */
 #define REPORT_BUFFER        (1u << 18) /* bytes of the buffer of a report
                                           file (-w) written offline: stdio's
                                           own page made a write() every few

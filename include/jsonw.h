@@ -38,6 +38,9 @@ struct jw {
 	unsigned depth;     /* 0: between records */
 	uint32_t has;       /* bit d: level d has a member already */
 	uint32_t spills;    /* times text went out before jw_line() */
+	size_t str_cut;     /* 0, or the most bytes of escaped text a
+	                       string value is given, cut at a character:
+	                       a record built again to fit a line */
 };
 
 /* A point in the record being built, to come back to (jw_rewind()):

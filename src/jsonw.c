@@ -125,18 +125,69 @@ static inline bool plain8(const unsigned char *q)
 		((del - ones) & ~del & high)) == 0;
 }
 
+/* The escaped text of the character at p (n bytes left), as
+   put_escaped() writes it, into out; its length. *used: the bytes of s
+   it stands for. */
+static size_t escape_one(const unsigned char *p, size_t n, char out[8],
+			 size_t *used)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t k = utf8_seq_len(p, n);
+
+	*used = k ? k : 1;
+	if (k == 0)
+		return (size_t)snprintf(out, 8, "\\ufffd");
+	if (k > 1) {
+		memcpy(out, p, k);
+		return k;
+	}
+	switch (*p) {
+	case '"': return (size_t)snprintf(out, 8, "\\\"");
+	case '\\': return (size_t)snprintf(out, 8, "\\\\");
+	case '\n': return (size_t)snprintf(out, 8, "\\n");
+	case '\r': return (size_t)snprintf(out, 8, "\\r");
+	case '\t': return (size_t)snprintf(out, 8, "\\t");
+	}
+	if (*p < 0x20 || *p == 0x7f)
+		return (size_t)snprintf(out, 8, "\\u00%c%c", hex[*p >> 4],
+					hex[*p & 15]);
+	out[0] = (char)*p;
+	return 1;
+}
+
+/* s escaped as put_escaped() writes it, cut at the last whole character
+   that keeps its text within w->str_cut bytes. */
+static void put_escaped_cut(struct jw *w, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, room = w->str_cut, k, used;
+	char e[8];
+
+	jw_putc(w, '"');
+	while (i < len && (k = escape_one(p + i, len - i, e, &used)) <= room) {
+		jw_write(w, e, k);
+		room -= k;
+		i += used;
+	}
+	jw_putc(w, '"');
+}
+
 /* s as a JSON string literal: RFC 8259 escaping; bytes that are not
    valid UTF-8 become U+FFFD. */
 static void put_escaped(struct jw *w, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	const unsigned char *end = p + len;
 
+	if (w->str_cut) {
+		put_escaped_cut(w, s, len);
+		return;
+	}
 	jw_putc(w, '"');
 	while (p < end) {
 		const unsigned char *q = p;
-		size_t n;
+		size_t n, used;
+		char e[8];
 
 		/* Printable ASCII other than " and \ is written as it is: a
 		   run of it in one copy (names, paths, reasons are mostly
@@ -151,34 +202,9 @@ static void put_escaped(struct jw *w, const char *s, size_t len)
 			p = q;
 			continue;
 		}
-		n = utf8_seq_len(p, (size_t)(end - p));
-
-		if (n == 0) {
-			jw_puts(w, "\\ufffd");
-			p++;
-			continue;
-		}
-		if (n > 1) {
-			jw_write(w, p, n);
-			p += n;
-			continue;
-		}
-		switch (*p) {
-		case '"': jw_puts(w, "\\\""); break;
-		case '\\': jw_puts(w, "\\\\"); break;
-		case '\n': jw_puts(w, "\\n"); break;
-		case '\r': jw_puts(w, "\\r"); break;
-		case '\t': jw_puts(w, "\\t"); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f) {
-				jw_puts(w, "\\u00");
-				jw_putc(w, hex[*p >> 4]);
-				jw_putc(w, hex[*p & 15]);
-			} else {
-				jw_putc(w, (char)*p);
-			}
-		}
-		p++;
+		n = escape_one(p, (size_t)(end - p), e, &used);
+		jw_write(w, e, n);
+		p += used;
 	}
 	jw_putc(w, '"');
 }

@@ -145,7 +145,8 @@ static void jw_row_str(struct jw *w, struct report *r, const char *key,
 
 	if (!r->json_row)
 		r->json_row = calloc(2 * catalogue_count(r->cat), sizeof(char *));
-	if (!r->json_row) {
+	/* A record built again with its strings cut cuts these too. */
+	if (!r->json_row || w->str_cut) {
 		jw_str(w, key, s);
 		return;
 	}
@@ -174,7 +175,7 @@ static void jw_head(struct jw *w, struct report *r, const char *type,
 	p = JW_PUT(p, ",\"run_id\":");
 	p = jw_put_plain(p, r->run->run_id);
 	jw_run_end(w, &run, p);
-	if (r->json_sensor)
+	if (r->json_sensor && !w->str_cut)
 		jw_raw(w, "sensor", r->json_sensor);
 	else
 		jw_str(w, "sensor", r->run->sensor);
@@ -321,7 +322,27 @@ static void jw_flow_ids(struct jw *w, const struct flow_record *f)
 	jw_run_end(w, &run, p);
 }
 
-static void json_flow(struct report *r, const struct flow_record *f)
+/* The end of a record: built again with its strings cut (str_cut, see
+   json_fit()), it says so. */
+static void jw_record_end(struct jw *w)
+{
+	if (w->str_cut)
+		jw_bool(w, "shortened", true);
+	jw_obj_end(w);
+}
+
+/* True when the record built since m would pass JSON_LINE_MAX (with
+   more bytes to come, its newline included) and was taken back: the
+   caller builds it again with its strings cut. */
+static bool json_too_long(struct jw *w, const struct jw_mark *m, size_t more)
+{
+	if (w->str_cut || jw_len(w) + more <= JSON_LINE_MAX || !jw_rewind(w, m))
+		return false;
+	w->str_cut = JSON_STR_CUT;
+	return true;
+}
+
+static void flow_record(struct report *r, const struct flow_record *f)
 {
 	struct jw *w = &r->jw;
 
@@ -329,11 +350,10 @@ static void json_flow(struct report *r, const struct flow_record *f)
 	jw_head(w, r, "flow", f->last_us);
 	jw_flow_ids(w, f);
 	jw_flow_body(w, r, f);
-	jw_obj_end(w);
-	jw_line(w);
+	jw_record_end(w);
 }
 
-static void json_alert(struct report *r, const struct flow_record *f)
+static void alert_record(struct report *r, const struct flow_record *f)
 {
 	char why[REASON_MAX];
 	struct jw *w = &r->jw;
@@ -344,8 +364,34 @@ static void json_alert(struct report *r, const struct flow_record *f)
 	jw_flow_ids(w, f);
 	jw_str(w, "reason", why);
 	jw_flow_body(w, r, f);
-	jw_obj_end(w);
+	jw_record_end(w);
+}
+
+/* A flow's or alert's record, as one line: one that would pass
+   JSON_LINE_MAX (a site's rule file named thousands of bytes long) is
+   built again with each string cut to JSON_STR_CUT bytes. */
+static void json_fit(struct report *r, const struct flow_record *f,
+		     void (*build)(struct report *, const struct flow_record *))
+{
+	struct jw *w = &r->jw;
+	struct jw_mark m = jw_mark(w);
+
+	build(r, f);
+	if (json_too_long(w, &m, 1)) {
+		build(r, f);
+		w->str_cut = 0;
+	}
 	jw_line(w);
+}
+
+static void json_flow(struct report *r, const struct flow_record *f)
+{
+	json_fit(r, f, flow_record);
+}
+
+static void json_alert(struct report *r, const struct flow_record *f)
+{
+	json_fit(r, f, alert_record);
 }
 
 /* "flows_by_verdict": every verdict, with its flows so far. */
@@ -506,7 +552,7 @@ static void parts_close(struct parts *p)
 	struct jw *w = &p->r->jw;
 
 	jw_arr_end(w);
-	jw_obj_end(w);
+	jw_record_end(w);
 	jw_line(w);
 	p->open = false;
 }
@@ -527,9 +573,17 @@ static void parts_entry(struct parts *p,
 	if (jw_len(w) + 3 > JSON_LINE_MAX && p->items > 0 && jw_rewind(w, &m)) {
 		parts_close(p);
 		parts_open(p);
+		m = jw_mark(w);
 		fn(p, arg);
 	}
 	p->items++;
+	/* Too long alone (a file named thousands of bytes long): cut, and
+	   in a part of its own, which says "shortened". */
+	if (json_too_long(w, &m, 3 + sizeof(",\"shortened\":true"))) {
+		fn(p, arg);
+		parts_close(p);
+		w->str_cut = 0;
+	}
 }
 
 /* The last record; with always, one with no entries when there were
@@ -1101,14 +1155,15 @@ static void json_summary_record(struct report *r, const struct run_stats *s,
 			     s->exit_status == 1 ? "fail" :
 			     s->exit_status == 3 ? "inconclusive" : "error");
 	jw_i64(w, "exit_status", s->exit_status);
-	jw_obj_end(w);
+	jw_record_end(w);
 }
 
 /*
  * The summary: the services, coverage and carriers records, then the
  * summary record, last. The files read and the input files go in the
  * summary while it stays under JSON_LINE_MAX; otherwise in "files" and
- * "inputs" records before it.
+ * "inputs" records before it. A summary still too long (names given
+ * thousands of bytes long) is built again with its strings cut.
  */
 static void json_summary(struct report *r, const struct run_stats *s)
 {
@@ -1131,7 +1186,12 @@ static void json_summary(struct report *r, const struct run_stats *s)
 		for (i = 0; i < r->run->n_inputs; i++)
 			parts_entry(&p, entry_input, &r->run->inputs[i]);
 		parts_end(&p, true);
+		m = jw_mark(w);
 		json_summary_record(r, s, true);
+		if (json_too_long(w, &m, 1)) {
+			json_summary_record(r, s, true);
+			w->str_cut = 0;
+		}
 	}
 	jw_line(w);
 }

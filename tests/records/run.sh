@@ -179,6 +179,40 @@ else
 	failed csv-names "a name given broke the CSV, or differs from the JSON record's"
 fi
 
+# Names given thousands of bytes long: folders deep enough for PATH_MAX,
+# one tree of them of control bytes, which JSON writes 6 bytes each. No
+# line past 10,000 bytes: a record that would be is written again with
+# its strings cut, and says "shortened". The summary was 11,292 bytes
+# with the plain names, and the flow records naming a site's rule file
+# 23,000 with the control bytes.
+long=$tmp/L ctln=$tmp/E
+i=0
+while [ $i -lt 15 ]; do
+	long=$long/$(printf '%0250d' 0)
+	ctln=$ctln/$(printf '%0250d' 0 | tr 0 '\001')
+	i=$((i + 1))
+done
+mkdir -p "$long" "$ctln"
+cp pcaps/roles.pcap "$ctln/c.pcap"
+cp rules/imp.conf "$long/imp.conf"
+cp tests/hosts/site.hosts "$long/h.hosts"
+grep '^22 | xcp-client-access |' rules/imp.conf >"$ctln/r.conf"
+"$bin" -q --format json -r "$ctln/c.pcap" --rules "$long/imp.conf" \
+	--rules-add "$ctln/r.conf" --hosts "$long/h.hosts" \
+	--dump-undocumented "$long/ev.pcap" >"$tmp/long.json" 2>"$tmp/long.err"
+if "$py" "$here/check_sizes.py" 10000 "$tmp/long.json" >"$tmp/sizes" &&
+   [ "$(jq -c 'select(.type == "summary") | [.shortened, (.catalogue.file as $c | $f | startswith($c))]' \
+	--arg f "$long/imp.conf" "$tmp/long.json")" = '[true,true]' ] &&
+   [ "$(jq -c 'select(.type == "flow" and .rule_source == "site") | .shortened' \
+	"$tmp/long.json" | sort -u)" = true ] &&
+   [ "$(jq -c 'select(.type == "flow" and .rule_source == "guide") | .shortened' \
+	"$tmp/long.json" | sort -u)" = null ]; then
+	ok
+else
+	failed long-names "a record past 10,000 bytes, or not said shortened:"
+	cat "$tmp/sizes"
+fi
+
 # 70 files (copies: one file given twice is refused).
 set --
 i=0

@@ -202,6 +202,44 @@ static void test_seconds_us(void **state)
 
 /* RFC 8259 escaping; invalid UTF-8 becomes U+FFFD; jw_strn takes a
    slice. */
+/* A record built again to fit a line (str_cut): each string's JSON
+   text is cut at the last whole character that fits, never inside an
+   escape or a UTF-8 sequence, and is escaped as without a cut. */
+static void test_strings_cut(void **state)
+{
+	static const struct {
+		size_t cut;
+		const char *in, *out;
+	} cases[] = {
+		{ 5, "plain", "\"plain\"\n" },
+		{ 4, "plain", "\"plai\"\n" },
+		{ 7, "ab\x01" "cd", "\"ab\"\n" },
+		{ 8, "ab\x01" "cd", "\"ab\\u0001\"\n" },
+		{ 3, "a\xc3\xa9" "b", "\"a\xc3\xa9\"\n" },
+		{ 2, "a\xc3\xa9" "b", "\"a\"\n" },
+		{ 6, "\xff\xff", "\"\\ufffd\"\n" },
+		{ 3, "q\"b", "\"q\\\"\"\n" },
+		{ 2, "q\"b", "\"q\"\n" },
+	};
+	struct sink s;
+	FILE *f = sink_open(&s);
+	struct jw w;
+	size_t i;
+
+	(void)state;
+	jw_init(&w, f);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s.len = 0;
+		w.str_cut = cases[i].cut;
+		jw_str(&w, NULL, cases[i].in);
+		jw_line(&w);
+		assert_string_equal(s.data, cases[i].out);
+	}
+	jw_free(&w);
+	fclose(f);
+	free(s.data);
+}
+
 static void test_strings(void **state)
 {
 	static const struct {
@@ -567,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_u64_every_length),
 		cmocka_unit_test(test_seconds_us),
 		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_strings_cut),
 		cmocka_unit_test(test_strings_every_ascii),
 		cmocka_unit_test(test_strings_every_byte_every_place),
 		cmocka_unit_test(test_large_record),
