@@ -169,10 +169,11 @@ long acl_flow_row(const struct acl *a, const struct acl_flow *fl, int *why);
 int acl_build(struct acl *a);
 
 /*
- * Each (source, destination) of rule r in family f: an inventory line
- * each, NULL for any host outside it. A host is never paired with itself
- * (a network is: its hosts talk among themselves). fn may be NULL; the
- * number of pairs is returned.
+ * Each (source, destination) of rule r in family f: a network of what
+ * an inventory line holds each (struct acl's host), NULL for any host
+ * outside the inventory. A host is never paired with itself (a network
+ * is: its hosts talk among themselves). fn may be NULL; the number of
+ * pairs is returned.
  */
 typedef void (*acl_pair_fn)(void *ctx, const struct acl_host *src,
 			    const struct acl_host *dst);
