@@ -722,6 +722,92 @@ static void test_nested_hosts(void **state)
 	fx_free(x);
 }
 
+/* A small deterministic generator for test_nested_random. */
+static uint32_t lcg(uint32_t *x)
+{
+	*x = *x * 1103515245u + 12345u;
+	return *x >> 8;
+}
+
+/* Random inventories of networks nested in networks, IPv4 and IPv6:
+   every address is held by one network of what the lines hold at most,
+   with the roles the longest prefix gives it (hosts_lookup()), and by
+   none when no line holds it. */
+static void test_nested_random(void **state)
+{
+	static const char *const roles[] = { "imp", "cucm", "xmpp-client",
+					     "browser", "directory" };
+	uint32_t seed = 7, round;
+
+	(void)state;
+	for (round = 0; round < 20; round++) {
+		char *inv = calloc(40, 80), line[80];
+		struct fx *x;
+		size_t n = 0, i, k, probe;
+
+		assert_non_null(inv);
+		for (i = 0; i < 40; i++) {
+			unsigned len = 8 + lcg(&seed) % 25;
+			uint32_t a = (10u << 24) | (lcg(&seed) & 0xffffffu);
+			bool v6 = lcg(&seed) % 3 == 0;
+
+			a &= len ? ~UINT32_C(0) << (32 - len) : 0;
+			if (v6)
+				snprintf(line, sizeof(line), "%s 2001:db8:%x:%x::/%u\n",
+					 roles[lcg(&seed) % 5], (a >> 16) & 0xffff,
+					 a & 0xffff, 32 + len);
+			else
+				snprintf(line, sizeof(line), "%s %u.%u.%u.%u/%u\n",
+					 roles[lcg(&seed) % 5], a >> 24,
+					 (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff,
+					 len);
+			/* The same network twice is refused: once only. */
+			if (strstr(inv, strchr(line, ' ')))
+				continue;
+			strcat(inv, line);
+			n++;
+		}
+		x = fx_new("4 | web | browser -> imp | HTTP | tcp | 8080 | ephemeral | wire | - | web\n",
+			   inv);
+		assert_int_equal(x->a->n_lines, n);
+		for (probe = 0; probe < 2000; probe++) {
+			uint32_t a = (10u << 24) | (lcg(&seed) & 0xffffffu);
+			struct ip_addr ip;
+			struct host_info hi;
+			size_t held = 0;
+
+			memset(&ip, 0, sizeof(ip));
+			if (probe % 2) {
+				ip.b[0] = 0x20; ip.b[1] = 0x01;
+				ip.b[2] = 0x0d; ip.b[3] = 0xb8;
+				ip.b[4] = (uint8_t)(a >> 24);
+				ip.b[5] = (uint8_t)(a >> 16);
+				ip.b[6] = (uint8_t)(a >> 8);
+				ip.b[7] = (uint8_t)a;
+				ip.b[15] = (uint8_t)lcg(&seed);
+			} else {
+				ip.b[10] = ip.b[11] = 0xff;
+				ip.b[12] = (uint8_t)(a >> 24);
+				ip.b[13] = (uint8_t)(a >> 16);
+				ip.b[14] = (uint8_t)(a >> 8);
+				ip.b[15] = (uint8_t)a;
+			}
+			hi = hosts_lookup(x->h, &ip);
+			for (k = 0; k < x->a->n_host; k++) {
+				const struct acl_host *h = &x->a->host[k];
+
+				if (!hosts_net_has(&h->e.net, h->e.prefix, &ip))
+					continue;
+				held++;
+				assert_int_equal(h->e.roles, hi.roles);
+			}
+			assert_int_equal(held, hi.roles ? 1 : 0);
+		}
+		fx_free(x);
+		free(inv);
+	}
+}
+
 /* What reaches a comment is text, whatever the file names and rows say:
    a line end cannot start a rule, a '?' cannot ask a Cisco CLI for help,
    a quote cannot end an nftables comment; long labels are cut to fit. */
@@ -793,6 +879,7 @@ int main(void)
 		cmocka_unit_test(test_observed_nul),
 		cmocka_unit_test(test_observed_bom),
 		cmocka_unit_test(test_nested_hosts),
+		cmocka_unit_test(test_nested_random),
 		cmocka_unit_test(test_safe_text),
 		cmocka_unit_test(test_writers),
 	};
