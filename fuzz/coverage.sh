@@ -34,7 +34,7 @@ done
 for t in $targets; do
 	case $t in
 	fuzz_decode) files="src/decode.c src/decode_link.c src/decode_ip.c src/decode_tunnel.c src/frag.c src/flow.c src/classify.c" ;;
-	fuzz_pcap) files="src/capture.c src/decode.c src/decode_link.c src/decode_ip.c src/decode_tunnel.c src/frag.c src/flow.c" ;;
+	fuzz_pcap) files="src/capture.c src/pcapng.c src/decode.c src/decode_link.c src/decode_ip.c src/decode_tunnel.c src/frag.c src/flow.c" ;;
 	fuzz_catalogue) files="src/catalogue.c src/catalogue_apps.c src/catalogue_parse.c src/catalogue_print.c src/portindex.c src/roles.c src/textfile.c" ;;
 	fuzz_hosts) files="src/hosts.c src/roles.c src/textfile.c" ;;
 	fuzz_waivers) files="src/waiver.c src/waiver_print.c src/textfile.c" ;;

@@ -4,7 +4,9 @@
  * Offline: pcap (micro- and nanosecond, either byte order) and pcapng,
  * from a file or standard input ("-"); libpcap does the reading, and a
  * BPF filter when one is given. The callback sees each record as libpcap
- * returns it; its bytes are valid only during the call.
+ * returns it; its bytes are valid only during the call. A pcapng file's
+ * record of its own losses, which libpcap does not hand over, is read
+ * from the file again (pcapng.h) into the file's stats.
  */
 #ifndef IMPWATCH_CAPTURE_H
 #define IMPWATCH_CAPTURE_H
@@ -41,7 +43,8 @@ const void *file_reader_buffer(const struct file_reader *rd);
  * to its end (fs->state FILE_COMPLETE), -1 when it could not be opened,
  * has a link type impwatch does not decode, or ended in a damaged record
  * (FILE_ERROR: fs->error says why, and where, in fs->stop_offset, when
- * the position is known). Stops early, returning 0 with FILE_INTERRUPTED,
+ * the position is known). fs->drops: what a pcapng says it lost, in the
+ * part read (DROPS_UNREAD through a pipe). Stops early, returning 0 with FILE_INTERRUPTED,
  * when *stop becomes non-zero.
  */
 int capture_read_file(struct file_reader *rd, struct file_stat *fs,

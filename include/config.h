@@ -193,6 +193,19 @@
                                            looked at */
 
 /*
+ * What a pcapng file says it lost (capture.c): the latest statistics of
+ * each interface are kept, for at most PCAPNG_DROP_IFACES interfaces of
+ * the file (dumpcap writes one per -i; past them, one slot keeps the
+ * largest counts, a lower bound of their sum that is never 0 when a
+ * block said a loss). The blocks between two packets are read at once
+ * when they fit in PCAPNG_SPAN_READ bytes (a 1500-byte packet and its
+ * statistics in one pread()), otherwise block by block, each block's
+ * options up to that many bytes.
+ */
+#define PCAPNG_DROP_IFACES   64u
+#define PCAPNG_SPAN_READ     (64u << 10)
+
+/*
  * The who-talks-to-whom picture of --html and --graph (talk.h, graph.h).
  * Flows are summed per (client, server, verdict) in a table of at most
  * TALK_MAX_PAIRS entries (about 300 bytes each: 20 MB at most); flows

@@ -55,6 +55,30 @@ enum file_state {
 	FILE_INTERRUPTED        /* a signal stopped the run inside it */
 };
 
+/* Whether a file's record of its own losses was read. */
+enum drops_read {
+	DROPS_NONE = 0,         /* no place for one: pcap, or never opened */
+	DROPS_READ,             /* a pcapng file on disk: read */
+	DROPS_UNREAD            /* a pcapng read through a pipe: its blocks
+	                           could not be read again */
+};
+
+/*
+ * What a pcapng file says it lost (capture.c): per interface, the latest
+ * Interface Statistics Block's counters (cumulative since the capture
+ * began) and the sum of its packets' epb_dropcount. Both may count the
+ * same losses: dropped takes, per interface, the larger of the two.
+ */
+struct file_drops {
+	enum drops_read read;
+	uint64_t dropped;       /* what the gate judges (above) */
+	uint64_t ifdrop;        /* isb_ifdrop, by the interface */
+	uint64_t osdrop;        /* isb_osdrop, by the OS */
+	uint64_t between;       /* epb_dropcount: between two packets */
+	uint64_t isbs;          /* statistics blocks read */
+	uint64_t malformed;     /* blocks or options not understood, ignored */
+};
+
 /* One input file and how reading it went. */
 struct file_stat {
 	const char *name;       /* as given ("-" for standard input) */
@@ -64,8 +88,17 @@ struct file_stat {
 	uint64_t bytes;         /* their wire lengths */
 	uint64_t filtered;      /* records the BPF filter left out */
 	int64_t stop_offset;    /* byte offset of the record that failed, -1 */
+	struct file_drops drops;   /* what the file says it lost */
 	char error[320];        /* empty when the file was read to its end */
 };
+
+/* Whether a file said anything of its losses: a statistics block, a
+   packet's drop count, or one not understood. */
+static inline bool file_drops_said(const struct file_drops *d)
+{
+	return d->read == DROPS_READ &&
+	       (d->isbs || d->between || d->dropped || d->malformed);
+}
 
 /* "complete", "interrupted"...: the JSON "state" of a file. */
 static inline const char *file_state_name(enum file_state st)
@@ -157,6 +190,22 @@ struct report;
 struct tally;
 struct hosts;
 struct carriers;
+
+/* The packets the files of s say they dropped, added up; false when
+   none said anything of its losses (the health sections then leave the
+   line out, as they leave out live drops for files). */
+static inline bool run_file_drops(const struct run_stats *s, uint64_t *dropped)
+{
+	bool said = false;
+	size_t i;
+
+	*dropped = 0;
+	for (i = 0; i < s->n_files; i++) {
+		said |= file_drops_said(&s->files[i].drops);
+		*dropped += s->files[i].drops.dropped;
+	}
+	return said;
+}
 
 /* NULL when out of memory. top: largest flows listed per finding. With
    an inventory (hosts not NULL) records name each end's roles, role

@@ -3,7 +3,6 @@
  */
 #include "capture.h"
 
-#include <byteswap.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "pcapng.h"
 #include "util.h"
 
 /* Progress is looked at every this many packets: a cheap test on the
@@ -40,6 +40,7 @@ struct file_reader {
 	char *file_buf;         /* READ_BUFFER, behind each file in turn */
 	char *stdin_buf;        /* READ_BUFFER, behind standard input */
 	bool stdin_buffered;    /* stdin reads through stdin_buf */
+	struct pcapng_drops *drops;   /* a pcapng's losses; NULL until one */
 };
 
 struct file_reader *file_reader_new(void)
@@ -72,6 +73,7 @@ void file_reader_free(struct file_reader *rd)
 		(void)setvbuf(stdin, NULL, _IONBF, 0);
 	free(rd->stdin_buf);
 	free(rd->file_buf);
+	pcapng_drops_free(rd->drops);
 	free(rd);
 }
 
@@ -441,6 +443,15 @@ static long next_record(FILE *fp, long pos, uint32_t caplen, uint32_t snap,
 	return now;
 }
 
+/* Whether p's words are big-endian (its section header's byte order). */
+static bool pcapng_be(pcap_t *p)
+{
+	const uint16_t one = 1;
+	bool host_be = *(const uint8_t *)&one == 0;
+
+	return host_be != (pcap_is_swapped(p) != 0);
+}
+
 /*
  * pcapng: where the damaged block starts. pcap_next_ex() reads the
  * blocks that hold no packet (interfaces, statistics, name resolution,
@@ -449,25 +460,75 @@ static long next_record(FILE *fp, long pos, uint32_t caplen, uint32_t snap,
  * one. libpcap reads a block's header, then the rest of it, and stops
  * where it found the damage: the damaged block is the first, walking
  * the blocks' lengths from pos, that reaches where libpcap stopped, or
- * whose header is cut or gives no block's length (at least 12 bytes, a
- * multiple of 4: draft-ietf-opsawg-pcapng, 3.1). Read with pread(),
- * which leaves the stream where it was: only where pos is known (a
- * seekable input); pos when the walk cannot be made.
+ * whose header is cut or gives no block's length. The good blocks
+ * before it are read for their losses as any others. Only where pos is
+ * known (a seekable input); pos when the walk cannot be made.
  */
-static long pcapng_damaged_at(pcap_t *p, FILE *fp, long pos)
+static long pcapng_damaged_at(struct pcapng_drops *d, pcap_t *p, FILE *fp,
+			      long pos)
 {
-	long end = pos >= 0 ? ftell(fp) : -1, at = pos;
-	uint32_t hdr[2], len;
+	long end = pos >= 0 ? ftell(fp) : -1;
 
-	while (at >= 0 && at < end) {
-		if (pread(fileno(fp), hdr, sizeof(hdr), at) != sizeof(hdr))
-			break;
-		len = pcap_is_swapped(p) ? bswap_32(hdr[1]) : hdr[1];
-		if (len < 12 || len % 4 || len >= end - at)
-			break;
-		at += len;
+	if (end < 0)
+		return pos;
+	return pcapng_walk(d, fileno(fp), pcapng_be(p), pos, end, end - 1);
+}
+
+/*
+ * pcapng: the losses the file records (pcapng.h). libpcap 1.10 reads
+ * the blocks that hold them and hands none of it over. This is no second
+ * pcapng reader: libpcap still reads every block and every packet; the
+ * blocks of each span a pcap_next_ex() call read are only walked again
+ * with pread() for those counts, from where the call began (pos, asked
+ * before every call already, to name a damaged block) to where the next
+ * begins. Only a span longer than its packet's block alone held anything
+ * more, so a file of packets alone costs no system call more than it did.
+ */
+struct png_span {
+	long at;                /* where the last packet's call began; -1:
+	                           no packet whose span is still to see */
+	uint32_t caplen;        /* that packet's */
+};
+
+/* Before the call at pos: the last packet's span, walked when longer
+   than its block alone. */
+static void pcapng_after_packet(struct file_reader *rd, pcap_t *p, FILE *fp,
+				struct png_span *last, long pos)
+{
+	if (last->at >= 0 && pos >= 0 && rd->drops &&
+	    pos - last->at > pcapng_packet_span(last->caplen))
+		(void)pcapng_walk(rd->drops, fileno(fp), pcapng_be(p),
+				  last->at, pos, pos);
+	last->at = -1;
+}
+
+/* At the end of the file: the blocks after the last packet, from pos,
+   where the last call began. */
+static void pcapng_tail(struct file_reader *rd, pcap_t *p, FILE *fp, long pos)
+{
+	long end = ftell(fp);
+
+	if (end > pos)
+		(void)pcapng_walk(rd->drops, fileno(fp), pcapng_be(p), pos,
+				  end, end);
+}
+
+/* A pcapng about to be read: where its losses are to be read from, and
+   whether they can be (pos: the first block after the header, -1 for a
+   pipe). */
+static void pcapng_start(struct file_reader *rd, struct file_stat *fs,
+			 pcap_t *p, long pos)
+{
+	if (pos < 0) {
+		fs->drops.read = DROPS_UNREAD;
+		return;
 	}
-	return at;
+	if (!rd->drops)
+		rd->drops = pcapng_drops_new();
+	if (!rd->drops)
+		return;         /* no memory: none read, none claimed */
+	pcapng_drops_start(rd->drops, pcapng_be(p));
+	fs->drops.read = DROPS_READ;
 }
 
 int capture_read_file(struct file_reader *rd, struct file_stat *fs,
@@ -487,12 +548,14 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 	bool classic, pcapng;
 	uint32_t snap;
 	long rec_hdr = 0;       /* classic: a record header's bytes, 0 unknown */
+	struct png_span last = { -1, 0 };
 	struct bpf_program prog;
 
 	fs->dlt = -1;
 	fs->stop_offset = -1;
 	fs->error[0] = '\0';
 	fs->state = FILE_ERROR;
+	memset(&fs->drops, 0, sizeof(fs->drops));
 	if (strcmp(fs->name, "-") != 0) {
 		/* libpcap would say "error reading dump file" of a folder;
 		   name the cause instead. */
@@ -538,16 +601,23 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 	pcapng = pcap_major_version(p) == 1;
 	snap = (uint32_t)pcap_snapshot(p);
 	pos = fp ? ftell(fp) : -1;
+	if (pcapng)
+		pcapng_start(rd, fs, p, pos);
 
 	for (;;) {
+		if (!classic) {
+			pos = fp ? ftell(fp) : -1;
+			if (pcapng && fs->drops.read == DROPS_READ)
+				pcapng_after_packet(rd, p, fp, &last, pos);
+		}
 		if (stop && *stop) {
 			fs->state = FILE_INTERRUPTED;
 			break;
 		}
-		if (!classic)
-			pos = fp ? ftell(fp) : -1;
 		rc = pcap_next_ex(p, &h, &bytes);
 		if (rc == 1) {
+			last.at = pos;
+			last.caplen = h->caplen;
 			if (classic && pos >= 0)
 				pos = next_record(fp, pos, h->caplen, snap,
 						  &rec_hdr);
@@ -575,10 +645,15 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 		}
 		if (rc == PCAP_ERROR_BREAK) {
 			fs->state = FILE_COMPLETE;
+			/* The blocks after the last packet: statistics are
+			   written at the end of a capture. */
+			if (pcapng && fs->drops.read == DROPS_READ && pos >= 0)
+				pcapng_tail(rd, p, fp, pos);
 			break;         /* end of file */
 		}
 		if (pcapng)
-			pos = pcapng_damaged_at(p, fp, pos);
+			pos = pcapng_damaged_at(fs->drops.read == DROPS_READ ?
+						rd->drops : NULL, p, fp, pos);
 		fs->stop_offset = pos;
 		if (pos >= 0)
 			snprintf(fs->error, sizeof(fs->error),
@@ -595,9 +670,13 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 	if (filter)
 		pcap_freecode(&prog);
 	waiting_fd = -1;
+	if (fs->drops.read == DROPS_READ)
+		pcapng_drops_total(rd->drops, &fs->drops);
 	pcap_close(p);
 	return 0;
 fail:
+	if (fs->drops.read == DROPS_READ)
+		pcapng_drops_total(rd->drops, &fs->drops);
 	waiting_fd = -1;
 	pcap_close(p);
 	return -1;

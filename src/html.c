@@ -229,9 +229,13 @@ static void html_meta(FILE *o, const struct html_page *p)
 		fmt_bytes(s->files[i].bytes, b);
 		fputs("<tr><th>Input</th><td>", o);
 		html_escape(o, s->files[i].name);
-		fprintf(o, ": %llu packets, %s, %s</td></tr>\n",
+		fprintf(o, ": %llu packets, %s, %s",
 			(unsigned long long)s->files[i].packets, b,
 			file_state_name(s->files[i].state));
+		if (file_drops_said(&s->files[i].drops))
+			fprintf(o, ", %llu dropped, as the file records",
+				(unsigned long long)s->files[i].drops.dropped);
+		fputs("</td></tr>\n", o);
 	}
 	if (!ri) {
 		fputs("</table>\n", o);
@@ -677,7 +681,7 @@ static void html_health(FILE *o, const struct html_page *p)
 {
 	const struct run_stats *s = p->s;
 	const struct gate *g = s->gate_validate ? s->gate_validate : s->gate;
-	uint64_t judged, one_way, errs = 0;
+	uint64_t judged, one_way, errs = 0, dropped;
 	char pct[16];
 	int e, r;
 
@@ -704,6 +708,11 @@ static void html_health(FILE *o, const struct html_page *p)
 			"</td></tr>\n", (unsigned long long)s->live->went_down,
 			PLURAL(s->live->went_down),
 			(double)s->live->down_us / 1e6);
+	} else if (run_file_drops(s, &dropped)) {
+		fmt_milli_pct(s->health_drops_milli, pct);
+		fprintf(o, "<tr><th>Dropped</th><td>%llu recorded by the capture "
+			"file%s (threshold %s%%)</td></tr>\n",
+			(unsigned long long)dropped, PLURAL(s->n_files), pct);
 	}
 	if (s->live && s->live->end_not_read) {
 		fputs("<tr><th>End not read</th><td>", o);

@@ -262,6 +262,53 @@ static void judge_filter(const struct run_stats *s, struct gate *g,
 	gate_filter(g, o->filter, !s->live, read, left_out);
 }
 
+/*
+ * Files: a pcapng records what its capture lost (capture.c), and a
+ * dropped packet can hide a flow as well there as live. Each file is
+ * judged on its own (one lossy file among clean ones still hides its
+ * flows): what it says it dropped over its records plus those. The
+ * sentence names the first file over the threshold.
+ */
+static void judge_file_drops(struct run_stats *s, struct gate *g,
+			     const struct options *o)
+{
+	const struct file_stat *first = NULL;
+	size_t i, more = 0;
+	uint64_t seen = 0;
+	char pct[16], others[48] = "";
+
+	for (i = 0; i < s->n_files; i++) {
+		const struct file_stat *fs = &s->files[i];
+		uint64_t n = fs->packets + fs->filtered + fs->drops.dropped;
+
+		if (!fs->drops.dropped ||
+		    !gate_over(fs->drops.dropped, n, o->health_drops))
+			continue;
+		if (first) {
+			more++;
+			continue;
+		}
+		first = fs;
+		seen = n;
+	}
+	if (!first)
+		return;
+	fmt_milli_pct(o->health_drops, pct);
+	if (more)
+		snprintf(others, sizeof(others), " (and %zu other file%s)", more,
+			 PLURAL(more));
+	health_poor(s, g, GR_DROPS, "the capture file %s recorded %llu packet%s "
+		    "dropped (%llu by the interface, %llu by the OS, %llu "
+		    "between packets), over %s%% of %llu%s: the capture that "
+		    "wrote it could not keep up", first->name,
+		    (unsigned long long)first->drops.dropped,
+		    PLURAL(first->drops.dropped),
+		    (unsigned long long)first->drops.ifdrop,
+		    (unsigned long long)first->drops.osdrop,
+		    (unsigned long long)first->drops.between, pct,
+		    (unsigned long long)seen, others);
+}
+
 /* The reasons, in the gate's order. */
 void judge_reasons(struct run_stats *s, struct gate *g,
 		   const struct options *o, const struct judge_facts *f)
@@ -324,6 +371,7 @@ void judge_reasons(struct run_stats *s, struct gate *g,
 	judge_room(s, g, o);
 	judge_cut(s, g);
 	judge_routed(s, g);
+	judge_file_drops(s, g, o);
 	if (!s->live)
 		return;
 	/* A dropped packet can hide a flow: by default any drop is poor. */

@@ -115,6 +115,27 @@ static void text_more(FILE *o, const char *indent, uint64_t more)
 		fprintf(o, "%s... and %llu more\n", indent, (unsigned long long)more);
 }
 
+/* What a pcapng file says it lost, under its line: when it says
+   anything, or could not be read (a pipe). */
+static void text_file_drops(FILE *o, const struct file_drops *d)
+{
+	if (d->read == DROPS_UNREAD) {
+		fputs("    dropped       not read: a pipe, whose statistics "
+		      "blocks cannot be read again\n", o);
+		return;
+	}
+	if (!file_drops_said(d))
+		return;
+	fprintf(o, "    dropped       %llu recorded by the file: %llu by the "
+		"interface, %llu by the OS, %llu between packets",
+		(unsigned long long)d->dropped, (unsigned long long)d->ifdrop,
+		(unsigned long long)d->osdrop, (unsigned long long)d->between);
+	if (d->malformed)
+		fprintf(o, "; %llu block%s not understood, left out",
+			(unsigned long long)d->malformed, PLURAL(d->malformed));
+	fputc('\n', o);
+}
+
 /* What nDPI did: flows inspected and how they were decided. */
 static void text_dpi(FILE *o, const struct run_stats *s)
 {
@@ -162,6 +183,7 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 			(unsigned long long)fs->packets, b);
 		if (fs->error[0])
 			fprintf(o, "    error         %s\n", fs->error);
+		text_file_drops(o, &fs->drops);
 		if (fs->state == FILE_INTERRUPTED)
 			fprintf(o, "    not finished  stopped after packet %llu\n",
 				(unsigned long long)fs->packets);
@@ -858,7 +880,7 @@ static void text_carriers(FILE *o, const struct run_stats *s, unsigned top)
 static void text_health(FILE *o, const struct report *r,
 			const struct run_stats *s)
 {
-	uint64_t judged, one_way;
+	uint64_t judged, one_way, dropped;
 	char pct[16];
 
 	tally_one_way(r->tally, &judged, &one_way);
@@ -879,6 +901,11 @@ static void text_health(FILE *o, const struct report *r,
 			(unsigned long long)s->live->went_down,
 			PLURAL(s->live->went_down),
 			(double)s->live->down_us / 1e6);
+	} else if (run_file_drops(s, &dropped)) {
+		fmt_milli_pct(s->health_drops_milli, pct);
+		fprintf(o, "  dropped             %llu recorded by the capture "
+			"file%s (threshold %s%%)\n", (unsigned long long)dropped,
+			PLURAL(s->n_files), pct);
 	}
 	if (s->health_poor)
 		fprintf(o, "  why: %s\n", s->health_why);

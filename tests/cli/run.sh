@@ -639,6 +639,161 @@ check health-drops-text 2 "invalid value '1%' for --health-drops" "$bin" -q --he
 check health-drops-json 0 '"duplicate_threshold_pct":10,"drops_threshold_pct":0.5,' "$bin" -q --format json --health-drops 0.5 -r pcaps/demo.pcap
 check health-drops-default 0 '"drops_threshold_pct":0,' "$bin" -q --format json -r pcaps/demo.pcap
 
+# A pcapng file records its own losses: an Interface Statistics Block
+# (type 5) per interface, its counters cumulative since the capture
+# began (isb_ifdrop, code 5; isb_osdrop, code 7), and an Enhanced Packet
+# Block's epb_dropcount (code 4: lost since the packet before).
+# libpcap reads them and hands none over: impwatch read none, and
+# --validate passed a file that said it had lost 900 of 1000 packets.
+# Each file: 100 UDP datagrams 198.51.100.7:40000 -> 192.0.2.10:5060
+# (SIP, documented), one a second.
+python3 - "$tmp" <<'PY'
+import struct, sys
+d = sys.argv[1]
+T0 = 1767225600
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+def frame(i):
+    body = b"OPTIONS sip:x SIP/"
+    udp = struct.pack("!HHHH", 40000, 5060, 8 + len(body), 0) + body
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), i, 0, 64,
+                    17, 0, bytes([198, 51, 100, 7]), bytes([192, 0, 2, 10]))
+    h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
+    return (b"\0\0\x5e\0\x53\x10\0\0\x5e\0\x53\x01\x08\x00" + h + udp)
+def pad(b):
+    return b + b"\0" * (-len(b) % 4)
+class W:
+    def __init__(s, e):
+        s.e = e
+        s.out = b""
+    def block(s, t, body):
+        n = 12 + len(body)
+        s.out += struct.pack(s.e + "II", t, n) + body + struct.pack(s.e + "I", n)
+    def shb(s):
+        s.block(0x0A0D0D0A, struct.pack(s.e + "IHHq", 0x1A2B3C4D, 1, 0, -1))
+    def idb(s):
+        s.block(1, struct.pack(s.e + "HHI", 1, 0, 65535))
+    def opt(s, code, val):
+        return struct.pack(s.e + "HH", code, len(val)) + pad(val)
+    def u64(s, v):
+        return struct.pack(s.e + "Q", v)
+    def epb(s, i, opts=b"", iface=0):
+        f = frame(i)
+        us = (T0 + i) * 1000000
+        s.block(6, struct.pack(s.e + "IIIII", iface, us >> 32, us & 0xffffffff,
+                               len(f), len(f)) + pad(f) + opts)
+    def isb(s, opts, iface=0):
+        s.block(5, struct.pack(s.e + "III", iface, 0, 0) + opts)
+    def isb_counts(s, recv, ifdrop, osdrop=None, iface=0):
+        o = s.opt(4, s.u64(recv)) + s.opt(5, s.u64(ifdrop))
+        if osdrop is not None:
+            o += s.opt(7, s.u64(osdrop))
+        s.isb(o + s.opt(0, b""), iface)
+    def save(s, name):
+        open(d + "/" + name, "wb").write(s.out)
+def capture(name, e="<", mid=None, end=None, dropcount=None, raw_isb=None):
+    w = W(e)
+    w.shb()
+    w.idb()
+    for i in range(100):
+        if i == 50 and mid is not None:
+            w.isb_counts(*mid)
+        opts = b""
+        if dropcount and i in dropcount:
+            opts = w.opt(4, w.u64(dropcount[i])) + w.opt(0, b"")
+        w.epb(i, opts)
+    if end is not None:
+        w.isb_counts(*end)
+    if raw_isb is not None:
+        for body in raw_isb(w):
+            w.block(5, body)
+    w.save(name)
+capture("lost900.pcapng", end=(1000, 900))
+capture("lost900-be.pcapng", e=">", end=(1000, 900))
+capture("lost-none.pcapng", end=(100, 0, 0))
+capture("lost-os.pcapng", end=(100, 0, 7))
+capture("lost-latest.pcapng", mid=(50, 50), end=(160, 60))
+capture("lost-between.pcapng", dropcount={10: 3, 70: 4})
+capture("lost-between-zero.pcapng", dropcount={10: 0})
+capture("plain.pcapng")
+# Malformed ISBs: an isb_ifdrop whose length runs past the block's end,
+# one of 4 bytes where the value is 8, an option header cut after its
+# code, a block too short for its interface and time stamp.
+def bad(w):
+    e = w.e
+    yield struct.pack(e + "III", 0, 0, 0) + struct.pack(e + "HH", 5, 64) + w.u64(900)
+    yield struct.pack(e + "III", 0, 0, 0) + struct.pack(e + "HH", 5, 4) + struct.pack(e + "I", 900)
+    yield struct.pack(e + "III", 0, 0, 0) + struct.pack(e + "HH", 7, 8) + w.u64(0) + struct.pack(e + "H", 5) + b"\0\0"
+    yield struct.pack(e + "I", 0)
+capture("lost-malformed.pcapng", raw_isb=bad)
+PY
+# The sentence names the file and says what it recorded; the gate is
+# inconclusive for drops, and only for them.
+check file-drops-validate 3 "^  drops +the capture file $tmp/lost900\\.pcapng recorded 900 packets dropped \\(900 by the interface, 0 by the OS, 0 between packets\\), over 0% of 1000: the capture that wrote it could not keep up\$" \
+	"$bin" -q --validate -r "$tmp/lost900.pcapng"
+check file-drops-lead 3 '^Validate: INCONCLUSIVE: capture health is poor \(exit 3\)' \
+	"$bin" -q --validate -r "$tmp/lost900.pcapng"
+check file-drops-text-capture 3 '^    dropped       900 recorded by the file: 900 by the interface, 0 by the OS, 0 between packets$' \
+	"$bin" -q --validate -r "$tmp/lost900.pcapng"
+check file-drops-text-health 3 '^  dropped             900 recorded by the capture file \(threshold 0%\)$' \
+	"$bin" -q --validate -r "$tmp/lost900.pcapng"
+"$bin" -q --validate --format json -r "$tmp/lost900.pcapng" >"$tmp/lost900.json"
+check file-drops-json 0 '^900 900 0 0 1 0 \["drops"\] inconclusive$' \
+	jval 'select(.type == "summary") | (.files[0].recorded_drops |
+	      "\(.dropped) \(.ifdrop) \(.osdrop) \(.between_packets) \(.statistics_blocks) \(.malformed)")
+	      + " \([.inconclusive[].reason]) \(.validate)"' "$tmp/lost900.json"
+"$bin" -q --validate --format ecs -r "$tmp/lost900.pcapng" >"$tmp/lost900.ecs"
+check file-drops-ecs 0 '^900 900 0$' \
+	jval 'select(.event.dataset == "impwatch.file") | .impwatch.recorded_drops |
+	      "\(.dropped) \(.ifdrop) \(.osdrop)"' "$tmp/lost900.ecs"
+check file-drops-ecs-reason 0 '^\["drops"\]$' \
+	jval 'select(.event.dataset == "impwatch.summary") | .impwatch.inconclusive' \
+	"$tmp/lost900.ecs"
+"$bin" -q --validate --html "$tmp/lost900.html" -o /dev/null -r "$tmp/lost900.pcapng"
+has file-drops-html-input "$tmp/lost900.html" 'lost900\.pcapng: 100 packets, [^,]*, complete, 900 dropped, as the file records'
+has file-drops-html-health "$tmp/lost900.html" '<tr><th>Dropped</th><td>900 recorded by the capture file \(threshold 0%\)</td></tr>'
+# The other byte order says the same.
+check file-drops-big-endian 3 'lost900-be\.pcapng recorded 900 packets dropped \(900 by the interface' \
+	"$bin" -q --validate -r "$tmp/lost900-be.pcapng"
+# A capture that lost nothing passes, and says it lost nothing.
+check file-drops-none 0 '^Validate: PASS' "$bin" -q --validate -r "$tmp/lost-none.pcapng"
+check file-drops-none-said 0 '^    dropped       0 recorded by the file: 0 by the interface, 0 by the OS, 0 between packets$' \
+	"$bin" -q --validate -r "$tmp/lost-none.pcapng"
+check file-drops-plain 0 '^Validate: PASS' "$bin" -q --validate -r "$tmp/plain.pcapng"
+check file-drops-os 3 'recorded 7 packets dropped \(0 by the interface, 7 by the OS, 0 between packets\), over 0% of 107:' \
+	"$bin" -q --validate -r "$tmp/lost-os.pcapng"
+# Cumulative counters: the latest block counts, not the sum of both.
+"$bin" -q --format json -r "$tmp/lost-latest.pcapng" >"$tmp/latest.json"
+check file-drops-latest 0 '^60 60 2$' \
+	jval 'select(.type == "summary") | .files[0].recorded_drops |
+	      "\(.dropped) \(.ifdrop) \(.statistics_blocks)"' "$tmp/latest.json"
+check file-drops-between 3 'recorded 7 packets dropped \(0 by the interface, 0 by the OS, 7 between packets\), over 0% of 107:' \
+	"$bin" -q --validate -r "$tmp/lost-between.pcapng"
+check file-drops-between-zero 0 '^Validate: PASS' \
+	"$bin" -q --validate -r "$tmp/lost-between-zero.pcapng"
+# Bad options are counted and ignored: no crash, no count made up.
+"$bin" -q --validate --format json -r "$tmp/lost-malformed.pcapng" >"$tmp/malformed.json"
+check file-drops-malformed 0 '^0 0 0 4 4 pass$' \
+	jval 'select(.type == "summary") | (.files[0].recorded_drops |
+	      "\(.dropped) \(.ifdrop) \(.osdrop) \(.statistics_blocks) \(.malformed)")
+	      + " \(.validate)"' "$tmp/malformed.json"
+# --health-drops: a site that accepts 95% loss passes the same file.
+check file-drops-threshold 0 '^Validate: PASS' \
+	"$bin" -q --validate --health-drops 95 -r "$tmp/lost900.pcapng"
+check file-drops-threshold-edge 0 '^Validate: PASS' \
+	"$bin" -q --validate --health-drops 90 -r "$tmp/lost900.pcapng"
+check file-drops-threshold-under 3 'over 89\.9% of 1000' \
+	"$bin" -q --validate --health-drops 89.9 -r "$tmp/lost900.pcapng"
+# Standard input redirected from the file is a file on disk; a pipe
+# cannot be read again, and the report says the drops were not read.
+check file-drops-stdin 3 'the capture file - recorded 900 packets dropped' \
+	sh -c "\"$bin\" -q --validate -r - < \"$tmp/lost900.pcapng\""
+check file-drops-pipe 0 '^    dropped       not read: a pipe, whose statistics blocks cannot be read again$' \
+	sh -c "cat \"$tmp/lost900.pcapng\" | \"$bin\" -q -r -"
+
 # A gate that saw nothing passes nothing: an empty capture, or one the
 # filter empties, is inconclusive under --validate (and still exit 0
 # without it: empty-pcap above).

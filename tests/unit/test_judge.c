@@ -149,6 +149,61 @@ static void test_dup_and_drops(void **state)
 	assert_false(gate_has(&r.g, GR_DROPS));
 }
 
+/* A pcapng that recorded its losses: judged per file, over the packets
+   it holds plus those it says it dropped; the sentence names the file
+   and counts the others over the threshold. */
+static void test_file_drops(void **state)
+{
+	struct file_stat fs[3];
+	struct run r;
+
+	(void)state;
+	memset(fs, 0, sizeof(fs));
+	fs[0].name = "clean.pcapng";
+	fs[0].packets = 1000;
+	fs[0].drops.read = DROPS_READ;
+	fs[1].name = "lost.pcapng";
+	fs[1].packets = 90;
+	fs[1].filtered = 10;
+	fs[1].drops.read = DROPS_READ;
+	fs[1].drops.dropped = 900;
+	fs[1].drops.ifdrop = 900;
+	fs[2] = fs[1];
+	fs[2].name = "lost2.pcapng";
+	run_init(&r);
+	r.s.files = fs;
+	r.s.n_files = 3;
+	judge(&r);
+	assert_true(gate_has(&r.g, GR_DROPS));
+	assert_string_equal(r.s.health_why, "the capture file lost.pcapng "
+			    "recorded 900 packets dropped (900 by the interface, "
+			    "0 by the OS, 0 between packets), over 0% of 1000 "
+			    "(and 1 other file): the capture that wrote it could "
+			    "not keep up");
+	assert_int_equal(gate_status(&r.g, true, false), EXIT_INCONCLUSIVE);
+
+	/* --health-drops 90: 900 of 1000 is not over it; 89.999 is. */
+	run_init(&r);
+	r.o.health_drops = 90000;
+	r.s.files = fs;
+	r.s.n_files = 2;
+	judge(&r);
+	assert_false(gate_has(&r.g, GR_DROPS));
+	run_init(&r);
+	r.o.health_drops = 89999;
+	r.s.files = fs;
+	r.s.n_files = 2;
+	judge(&r);
+	assert_true(gate_has(&r.g, GR_DROPS));
+
+	/* Nothing recorded, or none read (a pipe): no reason. */
+	run_init(&r);
+	r.s.files = fs;
+	r.s.n_files = 1;
+	judge(&r);
+	assert_false(gate_any(&r.g));
+}
+
 /* No packets: the sentence says why, the filter when it left all out. */
 static void test_nothing(void **state)
 {
@@ -510,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_one_way),
 		cmocka_unit_test(test_one_way_files),
 		cmocka_unit_test(test_dup_and_drops),
+		cmocka_unit_test(test_file_drops),
 		cmocka_unit_test(test_nothing),
 		cmocka_unit_test(test_empty_input),
 		cmocka_unit_test(test_filter),
