@@ -1,7 +1,9 @@
 /*
  * test_capture.c: reading capture files through a reader that owns its
  * buffers: two readers in turn, and standard input, which outlives the
- * reader that gave it a buffer.
+ * reader that gave it a buffer; what a pcapng records of its losses
+ * where the command line's cases do not reach (a span past one read,
+ * sections, many interfaces, a damaged block after statistics).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +18,7 @@
 #include <pcap/pcap.h>
 
 #include "capture.h"
+#include "config.h"
 #include "util.h"
 
 /* A pcap of n Ethernet frames of 60 bytes, stamped 1 s apart. */
@@ -238,6 +241,222 @@ static void test_stamp_past_rfc3339(void **state)
 	unlink(a);
 }
 
+/* ---- what a pcapng records of its losses (pcapng.c) --------------- */
+
+/* A little-endian pcapng built in memory. */
+struct png {
+	uint8_t *b;
+	size_t n, cap;
+};
+
+static void png_put(struct png *g, const void *p, size_t n)
+{
+	if (g->n + n > g->cap) {
+		g->cap = (g->n + n) * 2;
+		g->b = realloc(g->b, g->cap);
+		assert_non_null(g->b);
+	}
+	memcpy(g->b + g->n, p, n);
+	g->n += n;
+}
+
+static void png_u32(struct png *g, uint32_t v)
+{
+	uint8_t b[4];
+
+	le32(b, v);
+	png_put(g, b, 4);
+}
+
+/* A block of type t around body (n bytes, a multiple of 4). */
+static void png_block(struct png *g, uint32_t t, const struct png *body)
+{
+	png_u32(g, t);
+	png_u32(g, (uint32_t)body->n + 12);
+	png_put(g, body->b, body->n);
+	png_u32(g, (uint32_t)body->n + 12);
+}
+
+/* Section header, and an Ethernet interface of snap length 0 (any). */
+static void png_head(struct png *g)
+{
+	struct png body = { 0 };
+
+	png_u32(&body, 0x1a2b3c4d);
+	png_u32(&body, 1);
+	png_u32(&body, 0xffffffff);
+	png_u32(&body, 0xffffffff);
+	png_block(g, 0x0a0d0d0a, &body);
+	body.n = 0;
+	png_u32(&body, 1);
+	png_u32(&body, 0);
+	png_block(g, 1, &body);
+	free(body.b);
+}
+
+/* A packet of len bytes (a multiple of 4) on interface 0, with
+   epb_dropcount (option 4) when drops is not 0. */
+static void png_epb(struct png *g, uint32_t len, uint32_t drops)
+{
+	struct png body = { 0 };
+	uint32_t i;
+
+	png_u32(&body, 0);
+	png_u32(&body, 0);
+	png_u32(&body, 0);
+	png_u32(&body, len);
+	png_u32(&body, len);
+	for (i = 0; i < len / 4; i++)
+		png_u32(&body, i ? 0 : 0x08000000);
+	if (drops) {
+		png_u32(&body, 4 | 8u << 16);
+		png_u32(&body, drops);
+		png_u32(&body, 0);
+		png_u32(&body, 0);
+	}
+	png_block(g, 6, &body);
+	free(body.b);
+}
+
+/* Statistics of interface id: isb_ifdrop (option 5) ifdrop. */
+static void png_isb(struct png *g, uint32_t id, uint32_t ifdrop)
+{
+	struct png body = { 0 };
+
+	png_u32(&body, id);
+	png_u32(&body, 0);
+	png_u32(&body, 0);
+	png_u32(&body, 5 | 8u << 16);
+	png_u32(&body, ifdrop);
+	png_u32(&body, 0);
+	png_u32(&body, 0);
+	png_block(g, 5, &body);
+	free(body.b);
+}
+
+/* Read g from a file; its state and drops in *fs; returns the
+   reader's status. */
+static int png_read(struct png *g, struct file_stat *fs)
+{
+	char path[] = "/tmp/impwatch-png-t-XXXXXX";
+	struct file_reader *rd = file_reader_new();
+	int fd = mkstemp(path), n = 0, rc;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, g->b, g->n), (ssize_t)g->n);
+	close(fd);
+	memset(fs, 0, sizeof(*fs));
+	fs->name = path;
+	rc = capture_read_file(rd, fs, NULL, count, NULL, &n, NULL);
+	assert_int_equal((int)fs->packets, n);
+	fs->name = NULL;
+	file_reader_free(rd);
+	unlink(path);
+	free(g->b);
+	memset(g, 0, sizeof(*g));
+	return rc;
+}
+
+/* A span past what one read takes (a 70,000-byte packet after the
+   statistics) is walked block by block: the same counts. */
+static void test_drops_long_span(void **state)
+{
+	struct png g = { 0 };
+	struct file_stat fs;
+
+	(void)state;
+	png_head(&g);
+	png_isb(&g, 0, 5);
+	png_epb(&g, 70000, 0);
+	png_epb(&g, 60, 0);
+	assert_int_equal(png_read(&g, &fs), 0);
+	assert_int_equal(fs.packets, 2);
+	assert_int_equal(fs.drops.read, DROPS_READ);
+	assert_int_equal(fs.drops.isbs, 1);
+	assert_int_equal(fs.drops.ifdrop, 5);
+	assert_int_equal(fs.drops.dropped, 5);
+	assert_int_equal(fs.drops.malformed, 0);
+}
+
+/* Interface 0 of a second section is another interface: both count.
+   Within a section the latest statistics replace the earlier ones. */
+static void test_drops_sections(void **state)
+{
+	struct png g = { 0 };
+	struct file_stat fs;
+
+	(void)state;
+	png_head(&g);
+	png_epb(&g, 60, 0);
+	png_isb(&g, 0, 2);
+	png_isb(&g, 0, 3);
+	png_head(&g);
+	png_epb(&g, 60, 0);
+	png_isb(&g, 0, 4);
+	assert_int_equal(png_read(&g, &fs), 0);
+	assert_int_equal(fs.drops.isbs, 3);
+	assert_int_equal(fs.drops.ifdrop, 7);
+	assert_int_equal(fs.drops.dropped, 7);
+}
+
+/* Both ways of saying a loss on one interface count the same packets:
+   the larger, not the sum. */
+static void test_drops_both_ways(void **state)
+{
+	struct png g = { 0 };
+	struct file_stat fs;
+
+	(void)state;
+	png_head(&g);
+	png_epb(&g, 60, 3);
+	png_epb(&g, 60, 4);
+	png_isb(&g, 0, 5);
+	assert_int_equal(png_read(&g, &fs), 0);
+	assert_int_equal(fs.drops.between, 7);
+	assert_int_equal(fs.drops.ifdrop, 5);
+	assert_int_equal(fs.drops.dropped, 7);
+}
+
+/* More interfaces than the table keeps: the rest share its last slot,
+   whose count is their largest, never 0 when one said a loss. */
+static void test_drops_many_interfaces(void **state)
+{
+	struct png g = { 0 };
+	struct file_stat fs;
+	uint32_t i;
+
+	(void)state;
+	png_head(&g);
+	png_epb(&g, 60, 0);
+	for (i = 0; i < PCAPNG_DROP_IFACES + 10; i++)
+		png_isb(&g, i, 1);
+	assert_int_equal(png_read(&g, &fs), 0);
+	assert_int_equal(fs.drops.isbs, PCAPNG_DROP_IFACES + 10);
+	assert_int_equal(fs.drops.dropped, PCAPNG_DROP_IFACES);
+}
+
+/* Statistics before a damaged block are read; the damaged block is
+   still the one named. */
+static void test_drops_before_damage(void **state)
+{
+	struct png g = { 0 };
+	struct file_stat fs;
+	size_t at;
+
+	(void)state;
+	png_head(&g);
+	png_epb(&g, 60, 0);
+	png_isb(&g, 0, 9);
+	at = g.n;
+	png_epb(&g, 60, 0);
+	g.n -= 20;
+	assert_int_equal(png_read(&g, &fs), -1);
+	assert_int_equal(fs.state, FILE_ERROR);
+	assert_int_equal(fs.stop_offset, (int64_t)at);
+	assert_int_equal(fs.drops.ifdrop, 9);
+	assert_int_equal(fs.drops.dropped, 9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +464,11 @@ int main(void)
 		cmocka_unit_test(test_stdin),
 		cmocka_unit_test(test_buffer_aligned),
 		cmocka_unit_test(test_stamp_past_rfc3339),
+		cmocka_unit_test(test_drops_long_span),
+		cmocka_unit_test(test_drops_sections),
+		cmocka_unit_test(test_drops_both_ways),
+		cmocka_unit_test(test_drops_many_interfaces),
+		cmocka_unit_test(test_drops_before_damage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
