@@ -309,7 +309,8 @@ X(SITE, 0, "health-drops", "PCT", MILLI, RUN, health_drops, \
   DEF_HEALTH_DROPS, 0, 100000, "(0-100, such as 0.1)", \
   "poor health when libpcap dropped over PCT% of the\n" \
   "packets (dropped over received and dropped; decimals\n" \
-  "allowed, 0.1; default {def}: any drop)") \
+  "allowed, 0.1; default {def}: any drop), or a pcapng\n" \
+  "file says it did (over its packets and those)") \
 X(SITE, 0, "dup-window-us", "US", UINT, RUN, dup_window_us, \
   DEF_DUP_WINDOW_US, 0, 10000000, "(microseconds, 0-10000000)", \
   "a frame repeated within US microseconds is a copy\n" \

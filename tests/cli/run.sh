@@ -780,7 +780,9 @@ check file-drops-malformed 0 '^0 0 0 4 4 pass$' \
 	jval 'select(.type == "summary") | (.files[0].recorded_drops |
 	      "\(.dropped) \(.ifdrop) \(.osdrop) \(.statistics_blocks) \(.malformed)")
 	      + " \(.validate)"' "$tmp/malformed.json"
-# --health-drops: a site that accepts 95% loss passes the same file.
+# --health-drops: a site that accepts 95% loss passes the same file;
+# --help says the threshold is a file's too.
+check file-drops-help 0 'file says it did \(over its packets and those\)$' "$bin" --help
 check file-drops-threshold 0 '^Validate: PASS' \
 	"$bin" -q --validate --health-drops 95 -r "$tmp/lost900.pcapng"
 check file-drops-threshold-edge 0 '^Validate: PASS' \
