@@ -96,32 +96,42 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 	return a + b < a ? UINT64_MAX : a + b;
 }
 
-/* Bytes [from, end) of the file: all in buf when they fit, else read
-   piece by piece into it as asked (sp->whole false). */
+/* Bytes [from, end) of the file, read a window at a time: the first
+   window is the whole span when it fits (a packet and the statistics
+   before it, in one pread()), and a block outside the window read last
+   starts the next, so that many small blocks cost one read per window,
+   not one each. */
 struct span {
 	int fd;
 	long from, end;
-	bool whole;
-	uint8_t *buf;           /* NULL: no buffer, headers only */
-	uint8_t hdr[8];
+	uint8_t *buf;           /* PCAPNG_SPAN_READ bytes, or hdr */
+	size_t cap;
+	long wat;               /* the window: [wat, wat + wlen) */
+	size_t wlen;
+	uint8_t hdr[8];         /* no memory for more: headers only */
 };
 
-/* A cursor on n bytes of the file at at, all inside the span; false when
-   they cannot be read (or are more than a buffer holds). */
+/* A cursor on n bytes of the file at at, all inside the span, valid
+   until the next call; false when they cannot be read (or are more than
+   a window holds). */
 static bool span_get(struct span *sp, long at, size_t n, struct cursor *c)
 {
-	uint8_t *to = sp->buf ? sp->buf : sp->hdr;
-	size_t cap = sp->buf ? PCAPNG_SPAN_READ : sizeof(sp->hdr);
+	size_t want;
 
-	if (at < sp->from || at > sp->end || n > (size_t)(sp->end - at))
+	if (at < sp->from || at > sp->end || n > (size_t)(sp->end - at) ||
+	    n > sp->cap)
 		return false;
-	if (sp->whole) {
-		cur_init(c, sp->buf + (at - sp->from), n);
-		return true;
+	if (at < sp->wat || at - sp->wat > (long)sp->wlen ||
+	    n > sp->wlen - (size_t)(at - sp->wat)) {
+		want = (size_t)(sp->end - at) < sp->cap ?
+		       (size_t)(sp->end - at) : sp->cap;
+		sp->wlen = 0;
+		if (pread(sp->fd, sp->buf, want, at) != (ssize_t)want)
+			return false;
+		sp->wat = at;
+		sp->wlen = want;
 	}
-	if (n > cap || pread(sp->fd, to, n, at) != (ssize_t)n)
-		return false;
-	cur_init(c, to, n);
+	cur_init(c, sp->buf + (at - sp->wat), n);
 	return true;
 }
 
@@ -284,14 +294,8 @@ long pcapng_walk(struct pcapng_drops *d, int fd, bool be, long from,
 
 	if (from < 0 || end < from)
 		return from;
-	/* One read for the whole span when it fits: the common case, a
-	   packet and the statistics before it. */
-	if (d) {
-		sp.buf = d->buf;
-		sp.whole = end - from <= (long)PCAPNG_SPAN_READ &&
-			   pread(fd, d->buf, (size_t)(end - from), from) ==
-			   (ssize_t)(end - from);
-	}
+	sp.buf = d ? d->buf : sp.hdr;
+	sp.cap = d ? PCAPNG_SPAN_READ : sizeof(sp.hdr);
 	while (at < end) {
 		if (!span_get(&sp, at, 8, &c) || !get32(&c, be, &type) ||
 		    !get32(&c, be, &len))
