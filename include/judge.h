@@ -7,7 +7,8 @@
  * a capture whose verdicts mean little: TCP seen one way (a SPAN
  * mirroring half the conversation), frames mirrored twice (an
  * overlapping SPAN), packets dropped (a live capture that could not keep
- * up), the interface down; work left undone for want of room. And what
+ * up, or a pcapng file that says its capture could not), the interface
+ * down; work left undone for want of room. And what
  * a run narrowed by -f judged (gate_filter()), which is no reason.
  */
 #ifndef IMPWATCH_JUDGE_H
