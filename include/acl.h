@@ -180,6 +180,11 @@ typedef void (*acl_pair_fn)(void *ctx, const struct acl_host *src,
 size_t acl_pairs(const struct acl *a, const struct acl_rule *r,
 		 enum acl_family f, acl_pair_fn fn, void *ctx);
 
+/* The number acl_pairs() returns, counted without walking the pairs
+   (one walk over the hosts). */
+uint64_t acl_pair_count(const struct acl *a, const struct acl_rule *r,
+			enum acl_family f);
+
 /* True when host h holds a role of mask `roles` and is of family f. */
 bool acl_host_in(const struct acl_host *h, uint32_t roles, enum acl_family f);
 
@@ -199,6 +204,13 @@ const struct acl_writer *acl_writer_find(const char *name);
 
 /* The formats' names, separated by sep, into buf. */
 void acl_writer_names(const char *sep, char *buf, size_t size);
+
+/* The rules (iptables rules, IOS access-list entries) format w would
+   write for model a, counted before anything is written: for a format
+   that names no groups, one per pair of hosts and more. 0 for a format
+   that names groups (nftables, asa): its rules are the model's, one per
+   transport and port span. Saturates at UINT64_MAX. */
+uint64_t acl_count(const struct acl *a, const struct acl_writer *w);
 
 /* Write model a in format w to out. Errors show on out (ferror()). */
 void acl_write(const struct acl *a, const struct acl_writer *w,

@@ -3,7 +3,9 @@
  * acl_ios.c) share with their driver, acl_write.c.
  *
  * A format is one row of the writer table in acl_write.c: its name, its
- * comment prefix, the address families of each pass, and four callbacks.
+ * comment prefix, the address families of each pass, and four callbacks
+ * (five for a format that writes each pair of hosts apart: the count of
+ * its rules, which acl_command() bounds before a byte is written).
  * acl_write() writes the header and the notes as comments, then for each
  * pass: begin, every rule between inventory hosts, `inventory` (once, when
  * rules with an "any" end follow), those rules, and end. A writer is
@@ -11,6 +13,8 @@
  */
 #ifndef IMPWATCH_ACL_INT_H
 #define IMPWATCH_ACL_INT_H
+
+#include <stdint.h>
 
 #include "acl.h"
 
@@ -38,6 +42,10 @@ struct acl_writer {
 	void (*inventory)(struct acl_out *o);  /* NULL: the rules themselves
 	                                          leave inventory hosts out */
 	void (*end)(struct acl_out *o);
+	uint64_t (*count)(struct acl_out *o);  /* the rules the pass writes,
+	                                          counted (acl_count());
+	                                          NULL: a format that names
+	                                          groups */
 };
 
 extern const struct acl_writer acl_writer_nftables, acl_writer_iptables,
@@ -50,6 +58,27 @@ void acl_comment(struct acl_out *o, const char *fmt, ...);
 /* The transports of r written in family f (ICMP is IPv4's, ICMPv6
    IPv6's). */
 unsigned acl_rule_protos(const struct acl_rule *r, enum acl_family f);
+
+/* The rules one pair of hosts takes for r in family f, where a rule
+   names one transport, one source and one destination port span (ICMP:
+   one rule). */
+unsigned acl_rule_spans(const struct acl_rule *r, enum acl_family f);
+
+/* The rules of pass o->pass (one family) of a format that writes each
+   pair of hosts apart: acl_rule_spans() for each pair of each rule. */
+uint64_t acl_pass_spans(const struct acl_out *o);
+
+/* x + y and x * y, at most UINT64_MAX: counts of rules before they are
+   written (acl_count()). */
+static inline uint64_t acl_sat_add(uint64_t x, uint64_t y)
+{
+	return x > UINT64_MAX - y ? UINT64_MAX : x + y;
+}
+
+static inline uint64_t acl_sat_mul(uint64_t x, uint64_t y)
+{
+	return y && x > UINT64_MAX / y ? UINT64_MAX : x * y;
+}
 
 /* "table 4 tomcat-axl, tomcat-admin; table 30 tomcat-admin": the rows of
    r, cut with "..." to fit size (printable ASCII only). */

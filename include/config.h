@@ -144,6 +144,19 @@
 #define ACL_LOG_RATE         10u
 #define ACL_LOG_BURST        20u
 
+/*
+ * impwatch acl: the rules a format may write. iptables and Cisco IOS
+ * name no groups of hosts, so a rule between two roles is a rule for
+ * each pair of hosts holding them: 2,000 hosts listed one by one make
+ * millions (65,535 made 77 GB). No firewall takes that: Cisco documents
+ * 80,000 rules for the whole of its FWSM (single mode) and 40,000 ACL
+ * entries for its ACE appliance, counting each host of a group apart,
+ * and iptables walks its rules one by one for each new connection. A
+ * round figure above both; a format past it is refused before anything
+ * is written (nftables and ASA name groups and stay far below).
+ */
+#define ACL_MAX_RULES        100000u
+
 /* Catalogue files. */
 #define MAX_RULE_LINE        4096      /* bytes per line, newline excluded */
 #define MAX_RULES            4096      /* rows in one catalogue */

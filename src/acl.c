@@ -243,17 +243,17 @@ long acl_flow_row(const struct acl *a, const struct acl_flow *fl, int *why)
 	return -1;
 }
 
-/* Whether rule r has a pair in family f, counted rather than walked:
-   |src| x |dst|, less the hosts that would pair with themselves. */
-static bool has_pair(const struct acl *a, const struct acl_rule *r,
-		     enum acl_family f)
+uint64_t acl_pair_count(const struct acl *a, const struct acl_rule *r,
+			enum acl_family f)
 {
 	uint64_t ns = 0, nd = 0, self = 0;
 	size_t i;
 
 	if (!(r->protos & (f == ACL_V4 ? ACL_TCP | ACL_UDP | ACL_ICMP
 				       : ACL_TCP | ACL_UDP | ACL_ICMPV6)))
-		return false;
+		return 0;
+	/* |src| x |dst|, less the hosts that would pair with themselves:
+	   one walk, where acl_pairs() takes |hosts|^2. */
 	for (i = 0; i < a->n_host; i++) {
 		const struct acl_host *h = &a->host[i];
 		bool in_s = r->src != ACL_ANY && acl_host_in(h, r->src, f);
@@ -267,7 +267,14 @@ static bool has_pair(const struct acl *a, const struct acl_rule *r,
 		ns = 1;
 	if (r->dst == ACL_ANY)
 		nd = 1;
-	return ns * nd > self;
+	return ns * nd - self;
+}
+
+/* Whether rule r has a pair in family f. */
+static bool has_pair(const struct acl *a, const struct acl_rule *r,
+		     enum acl_family f)
+{
+	return acl_pair_count(a, r, f) > 0;
 }
 
 /* True when some inventory line holds a role of roles. */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "acl_int.h"
+#include "config.h"
 #include "engine.h"
 #include "options.h"
 #include "textfile.h"
@@ -198,6 +199,24 @@ static FILE *open_rules(const char *path)
 	return f;
 }
 
+/* Whether the rules of format w for model a are few enough to write
+   (ACL_MAX_RULES), said on standard error when not. Counted before -o
+   is opened: a refused list leaves no file, and an old one as it was. */
+static bool fits(const struct acl *a, const struct acl_writer *w,
+		 const char *hosts)
+{
+	uint64_t n = acl_count(a, w);
+
+	if (n <= ACL_MAX_RULES)
+		return true;
+	tprintf(stderr, "impwatch acl: --format %s would write %llu rules for "
+		"the pairs of hosts in %s, more than the bound of %u: list "
+		"hosts as networks in the inventory, or use --format nftables "
+		"or asa, which name groups of hosts; nothing written\n",
+		w->name, (unsigned long long)n, hosts, ACL_MAX_RULES);
+	return false;
+}
+
 int acl_command(int argc, char **argv)
 {
 	struct acl_opts o;
@@ -268,6 +287,8 @@ int acl_command(int argc, char **argv)
 		tprintf(stderr, "impwatch: out of memory\n");
 		goto done;
 	}
+	if (!fits(a, w, o.hosts))
+		goto done;
 	if (o.output && !(out = open_rules(o.output))) {
 		tprintf(stderr, "impwatch: cannot write %s: %s\n", o.output,
 			strerror(errno));

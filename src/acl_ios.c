@@ -126,24 +126,20 @@ static void ios_rule(struct acl_out *o, const struct acl_rule *r)
 }
 
 /*
- * Between two inventory hosts only the entries above: "any" below is the
- * hosts outside. IOS lists name no groups, so this is one entry per pair
- * of inventory lines, and only for the pairs an "any" entry below could
- * match, or its UDP reply: to a line an entry from "any" reaches, from a
- * line an entry to "any" leaves (all pairs when out of memory).
+ * Which inventory lines of the pass's family a deny between inventory
+ * hosts must cover: 1 a line an entry from "any" below reaches, 2 a line
+ * an entry to "any" leaves. A UDP reply is any datagram from the
+ * server's port, so it reaches or leaves as an entry does;
+ * "established" and echo-reply open nothing. NULL when out of memory
+ * (then every line is both).
  */
-static void ios_inventory(struct acl_out *o)
+static uint8_t *inventory_marks(const struct acl_out *o)
 {
 	const struct acl *a = o->a;
-	const struct acl_host *l = a->line;
 	enum acl_family f = pass_family(o);
-	char src[ACL_ADDR_MAX + 32], dst[ACL_ADDR_MAX + 32];
 	uint8_t *mark = calloc(a->n_lines ? a->n_lines : 1, 1);
 	size_t i, j;
 
-	/* mark: 1 reached from "any", 2 reaching "any". A UDP reply is
-	   any datagram from the server's port, so it reaches or leaves as
-	   an entry does; "established" and echo-reply open nothing. */
 	for (i = a->n_inner; mark && i < a->n_rule; i++) {
 		const struct acl_rule *r = &a->rule[i];
 		uint8_t udp = (acl_rule_protos(r, f) & ACL_UDP) ? 3 : 0;
@@ -151,12 +147,34 @@ static void ios_inventory(struct acl_out *o)
 		if (!(r->families & ACL_FAM(f)))
 			continue;
 		for (j = 0; j < a->n_lines; j++) {
-			if (r->src == ACL_ANY && acl_host_in(&l[j], r->dst, f))
+			const struct acl_host *l = &a->line[j];
+
+			if (r->src == ACL_ANY && acl_host_in(l, r->dst, f))
 				mark[j] |= 1 | udp;
-			if (r->dst == ACL_ANY && acl_host_in(&l[j], r->src, f))
+			if (r->dst == ACL_ANY && acl_host_in(l, r->src, f))
 				mark[j] |= 2 | udp;
 		}
 	}
+	return mark;
+}
+
+/*
+ * Between two inventory hosts only the entries above: "any" below is the
+ * hosts outside. IOS lists name no groups, so this is one entry per pair
+ * of inventory lines, and only for the pairs an "any" entry below could
+ * match, or its UDP reply: to a line an entry from "any" reaches, from a
+ * line an entry to "any" leaves (inventory_marks(); all pairs when out
+ * of memory).
+ */
+static void ios_inventory(struct acl_out *o)
+{
+	const struct acl *a = o->a;
+	const struct acl_host *l = a->line;
+	enum acl_family f = pass_family(o);
+	char src[ACL_ADDR_MAX + 32], dst[ACL_ADDR_MAX + 32];
+	uint8_t *mark = inventory_marks(o);
+	size_t i, j;
+
 	fprintf(o->f, " remark between inventory hosts: only the entries above\n");
 	for (i = 0; i < a->n_lines; i++) {
 		if (l[i].family != f)
@@ -175,6 +193,33 @@ static void ios_inventory(struct acl_out *o)
 	free(mark);
 }
 
+/* The denies ios_inventory() writes, counted in one walk: from a line
+   that reaches "any", to every line; from the others, to the lines
+   reached from "any". */
+static uint64_t inventory_count(struct acl_out *o)
+{
+	const struct acl *a = o->a;
+	const struct acl_host *l = a->line;
+	enum acl_family f = pass_family(o);
+	uint8_t *mark = inventory_marks(o);
+	uint64_t n = 0, reached = 0;
+	size_t i;
+
+	for (i = 0; i < a->n_lines; i++)
+		reached += l[i].family == f && (!mark || (mark[i] & 1));
+	for (i = 0; i < a->n_lines; i++) {
+		bool all = !mark || (mark[i] & 2);
+
+		if (l[i].family != f)
+			continue;
+		n += all ? a->n_line[f] : reached;
+		/* A host is no pair with itself. */
+		n -= l[i].single && (all || (mark[i] & 1));
+	}
+	free(mark);
+	return n;
+}
+
 static void ios_end(struct acl_out *o)
 {
 	fprintf(o->f, " remark final deny: not documented between these hosts\n");
@@ -187,6 +232,20 @@ static void ios_end(struct acl_out *o)
 	fprintf(o->f, " permit icmp any any nd-na\n"
 		" permit icmp any any nd-ns\n"
 		" deny ipv6 any any log\n!\n");
+}
+
+/* The entries of a pass (permits and denies; remarks are none): two for
+   each transport and port span of each pair (pair_lines()), the denies
+   between inventory hosts, and ios_end()'s. */
+static uint64_t ios_count(struct acl_out *o)
+{
+	enum acl_family f = pass_family(o);
+	uint64_t n = acl_sat_add(f == ACL_V4 ? 1 : 3,
+				 acl_sat_mul(2, acl_pass_spans(o)));
+
+	if (o->n_outer)
+		n = acl_sat_add(n, inventory_count(o));
+	return n;
 }
 
 const struct acl_writer acl_writer_ios = {
@@ -203,4 +262,5 @@ const struct acl_writer acl_writer_ios = {
 	.rule = ios_rule,
 	.inventory = ios_inventory,
 	.end = ios_end,
+	.count = ios_count,
 };

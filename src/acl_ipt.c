@@ -12,8 +12,9 @@
  * The rules live in chain impwatch-forward, which FORWARD jumps to, so
  * that --noflush can replace them in a ruleset of the site's own.
  * iptables has no sets of its own, so a rule is one line per pair of
- * hosts; the inventory hosts are kept from the "any" rules by a jump to a
- * chain of their own that denies what is left between them.
+ * hosts (counted first: ipt_count(), ACL_MAX_RULES); the inventory
+ * hosts are kept from the "any" rules by a jump to a chain of their own
+ * that denies what is left between them.
  */
 #include "acl_int.h"
 
@@ -151,6 +152,19 @@ static void ipt_end(struct acl_out *o)
 		"COMMIT\n", ACL_LOG_RATE, ACL_LOG_BURST);
 }
 
+/* The -A lines of a pass: ipt_begin's 2 and ipt_end's 3, the lines of
+   each pair (pair_lines()), and two per inventory line (ipt_inventory()). */
+static uint64_t ipt_count(struct acl_out *o)
+{
+	const struct acl *a = o->a;
+	enum acl_family f = pass_family(o);
+	uint64_t n = acl_sat_add(5, acl_pass_spans(o));
+
+	if (o->n_outer)
+		n = acl_sat_add(n, 2 * (uint64_t)a->n_line[f]);
+	return n;
+}
+
 const struct acl_writer acl_writer_iptables = {
 	.name = "iptables",
 	.comment = "#",
@@ -165,6 +179,7 @@ const struct acl_writer acl_writer_iptables = {
 	.rule = ipt_rule,
 	.inventory = ipt_inventory,
 	.end = ipt_end,
+	.count = ipt_count,
 };
 
 const struct acl_writer acl_writer_ip6tables = {
@@ -181,4 +196,5 @@ const struct acl_writer acl_writer_ip6tables = {
 	.rule = ipt_rule,
 	.inventory = ipt_inventory,
 	.end = ipt_end,
+	.count = ipt_count,
 };

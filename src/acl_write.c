@@ -66,6 +66,16 @@ unsigned acl_rule_protos(const struct acl_rule *r, enum acl_family f)
 					: ACL_TCP | ACL_UDP | ACL_ICMPV6);
 }
 
+unsigned acl_rule_spans(const struct acl_rule *r, enum acl_family f)
+{
+	unsigned p = acl_rule_protos(r, f);
+	unsigned l4 = !!(p & ACL_TCP) + !!(p & ACL_UDP);
+
+	return l4 * (r->n_sport ? r->n_sport : 1u) *
+	       (r->n_dport ? r->n_dport : 1u) +
+	       !!(p & (ACL_ICMP | ACL_ICMPV6));
+}
+
 /* Keep printable ASCII only, so that a comment can be quoted in any
    format and pasted into a Cisco CLI, where '?' asks for help: quotes,
    backslashes, '?' and the rest become '_'. Cut to size with "...". */
@@ -292,6 +302,53 @@ static void header(struct acl_out *o, const struct acl_source *src)
 	acl_comment(o, "%s", "");
 }
 
+/* o set for pass `pass` of its writer. */
+static void pass_start(struct acl_out *o, unsigned pass)
+{
+	const struct acl *a = o->a;
+	size_t i;
+
+	o->pass = pass;
+	o->n_outer = 0;
+	for (i = a->n_inner; i < a->n_rule; i++)
+		o->n_outer += (a->rule[i].families & o->pass) != 0;
+}
+
+uint64_t acl_pass_spans(const struct acl_out *o)
+{
+	const struct acl *a = o->a;
+	enum acl_family f = (o->pass & ACL_FAM(ACL_V4)) ? ACL_V4 : ACL_V6;
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < a->n_rule; i++) {
+		const struct acl_rule *r = &a->rule[i];
+
+		if (r->families & o->pass)
+			n = acl_sat_add(n, acl_sat_mul(acl_pair_count(a, r, f),
+						       acl_rule_spans(r, f)));
+	}
+	return n;
+}
+
+uint64_t acl_count(const struct acl *a, const struct acl_writer *w)
+{
+	struct acl_out o;
+	const unsigned *pass;
+	uint64_t n = 0;
+
+	if (!w->count)
+		return 0;
+	memset(&o, 0, sizeof(o));
+	o.a = a;
+	o.w = w;
+	for (pass = w->passes; *pass; pass++) {
+		pass_start(&o, *pass);
+		n = acl_sat_add(n, w->count(&o));
+	}
+	return n;
+}
+
 void acl_write(const struct acl *a, const struct acl_writer *w,
 	       const struct acl_source *src, FILE *out)
 {
@@ -305,10 +362,7 @@ void acl_write(const struct acl *a, const struct acl_writer *w,
 	o.f = out;
 	header(&o, src);
 	for (pass = w->passes; *pass; pass++) {
-		o.pass = *pass;
-		o.n_outer = 0;
-		for (i = a->n_inner; i < a->n_rule; i++)
-			o.n_outer += (a->rule[i].families & o.pass) != 0;
+		pass_start(&o, *pass);
 		w->begin(&o);
 		for (i = 0; i < a->n_inner; i++)
 			if (a->rule[i].families & o.pass)

@@ -153,6 +153,46 @@ check output-mode 0 '^640$' sh -c "umask 022; \"$bin\" acl --hosts $dir/site.hos
 rm -f "$tmp/mode.nft"
 check output-mode-umask 0 '^600$' sh -c "umask 077; \"$bin\" acl --hosts $dir/site.hosts -o \"$tmp/mode.nft\" && stat -c %a \"$tmp/mode.nft\""
 
+# An inventory whose pairs no list takes: 2,000 IM&P nodes listed one by
+# one inside a /16, each a pair with every other. iptables and IOS name
+# each pair (no sets), so that is millions of rules: they were written
+# all the same (65,535 hosts inside one /8 made 77 GB of iptables rules
+# and filled the disk). Counted first and refused: exit 2, the count, the
+# bound and what to do, and nothing written: no -o file made, one there
+# left as it was. ulimit -f (512-byte blocks) keeps what the old code
+# wrote to 10 MB; nftables and ASA name groups and write the same
+# inventory small.
+awk 'BEGIN { for (i = 0; i < 2000; i++)
+	printf "imp 10.1.%d.%d\n", i / 250, i % 250 + 1 }' >"$tmp/big.hosts"
+awk 'BEGIN { for (i = 0; i < 2000; i++) printf "imp 2001:db8:1::%x\n", i + 1 }' \
+	>"$tmp/big6.hosts"
+capped() { sh -c 'ulimit -f 20480; exec "$@"' sh "$@"; }
+bound_msg='would write [0-9]+ rules for the pairs of hosts in .*, more than the bound of [0-9]+: list hosts as networks in the inventory, or use --format nftables or asa, which name groups of hosts; nothing written$'
+for f in iptables ios; do
+	check "bound-$f" 2 "^impwatch acl: --format $f $bound_msg" \
+		capped "$bin" acl --hosts "$tmp/big.hosts" --format $f
+	count "bound-$f-one-line" "$tmp/out" '' 1
+	check "bound-$f-no-file" 2 "^impwatch acl: --format $f $bound_msg" \
+		capped "$bin" acl --hosts "$tmp/big.hosts" --format $f -o "$tmp/big.$f"
+	assert "bound-$f-no-file-made" ! -e "$tmp/big.$f"
+	echo 'the rules of before' >"$tmp/kept.$f"
+	check "bound-$f-file-kept" 2 "^impwatch acl: --format $f $bound_msg" \
+		capped "$bin" acl --hosts "$tmp/big.hosts" --format $f -o "$tmp/kept.$f"
+	check "bound-$f-file-kept-as-was" 0 '^the rules of before$' cat "$tmp/kept.$f"
+done
+check bound-ip6tables 2 "^impwatch acl: --format ip6tables $bound_msg" \
+	capped "$bin" acl --hosts "$tmp/big6.hosts" --format ip6tables
+check bound-ios-v6 2 "^impwatch acl: --format ios $bound_msg" \
+	capped "$bin" acl --hosts "$tmp/big6.hosts" --format ios
+# The other family's format has none of these pairs: written.
+check bound-other-family 0 '^COMMIT$' \
+	capped "$bin" acl --hosts "$tmp/big.hosts" --format ip6tables
+for f in nftables asa; do
+	check "bound-$f-groups" 0 '' \
+		capped "$bin" acl --hosts "$tmp/big.hosts" --format $f -o "$tmp/big.$f"
+	assert "bound-$f-groups-small" "$(wc -c <"$tmp/big.$f")" -lt 1000000
+done
+
 # --rules-add moves a port: the rules follow the site's catalogue.
 "$bin" acl --hosts $dir/site.hosts --rules-add tests/rules/site-postgresql.conf >"$tmp/add.nft" 2>"$tmp/out"
 has rules-add "$tmp/add.nft" 'tcp dport 15432 accept comment "table 23 ext-db-postgresql"'

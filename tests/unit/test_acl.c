@@ -808,6 +808,104 @@ static void test_nested_random(void **state)
 	}
 }
 
+/* Lines of text that start with one of the prefixes, NULL-ended. */
+static uint64_t lines_starting(const char *text, const char *const *pre)
+{
+	const char *p;
+	uint64_t n = 0;
+	size_t k;
+
+	for (p = text; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : "")
+		for (k = 0; pre[k]; k++)
+			if (strncmp(p, pre[k], strlen(pre[k])) == 0) {
+				n++;
+				break;
+			}
+	return n;
+}
+
+/* What acl_count() says format fmt writes: its rules, as written. */
+static void assert_counted(struct fx *x)
+{
+	static const char *const ipt[] = { "-A ", NULL };
+	static const char *const ios[] = { " permit ", " deny ", NULL };
+
+	render(x, "iptables");
+	assert_int_equal(acl_count(x->a, acl_writer_find("iptables")),
+			 lines_starting(x->text, ipt));
+	render(x, "ip6tables");
+	assert_int_equal(acl_count(x->a, acl_writer_find("ip6tables")),
+			 lines_starting(x->text, ipt));
+	render(x, "ios");
+	assert_int_equal(acl_count(x->a, acl_writer_find("ios")),
+			 lines_starting(x->text, ios));
+	/* Formats that name groups write a rule per rule, not per pair. */
+	assert_int_equal(acl_count(x->a, acl_writer_find("nftables")), 0);
+	assert_int_equal(acl_count(x->a, acl_writer_find("asa")), 0);
+}
+
+/* The rules iptables and IOS would write are counted before one is
+   written (acl_command() refuses past ACL_MAX_RULES): the count is
+   what is written, for transports, port spans, sender ports, ICMP, "any"
+   ends, hosts and networks, lines inside lines, both families, and the
+   IOS denies between inventory hosts. */
+static void test_count(void **state)
+{
+	static const char *const conf =
+		"2 | sip | sip-gateway -> imp | SIP | tcp,udp | 5060, 5070-5080 | ephemeral | wire | - | sip\n"
+		"3 | mesh | imp -> imp | SIP | tls | 5062 | ephemeral | wire | - | mesh\n"
+		"4 | web | browser -> imp | HTTP | tcp | 8080 | ephemeral | wire | - | web\n"
+		"4 | admin | browser -> cucm | HTTP | tcp | 8443 | ephemeral | wire | - | web\n"
+		"12 | trap | imp -> imp | SNMP | udp | configurable | 61441 | wire | - | by sender port\n"
+		"15 | dns | imp -> dns-server | DNS | udp | 53 | ephemeral | wire | - | dns\n"
+		"30 | ping | imp <-> cucm | ICMP | icmp,icmpv6 | - | - | wire | - | ping\n";
+	static const char *const roles[] = { "imp", "cucm", "sip-gateway",
+					     "dns-server", "imp,cucm" };
+	uint32_t seed = 11, round;
+	struct fx *x;
+
+	(void)state;
+	x = fx_new(conf, INV);
+	assert_int_equal(acl_build(x->a), 0);
+	assert_counted(x);
+	assert_true(acl_count(x->a, acl_writer_find("iptables")) > 5);
+	fx_free(x);
+	/* Random inventories: hosts and networks, some inside others. */
+	for (round = 0; round < 20; round++) {
+		char *inv = calloc(24, 80), line[80];
+		size_t i;
+
+		assert_non_null(inv);
+		for (i = 0; i < 24; i++) {
+			unsigned len = 20 + lcg(&seed) % 13;
+			uint32_t a = (10u << 24) | (lcg(&seed) & 3u) << 8 |
+				     (lcg(&seed) & 0xffu);
+
+			a &= ~UINT32_C(0) << (32 - len);
+			if (lcg(&seed) % 4 == 0 && len == 32)
+				snprintf(line, sizeof(line), "%s 2001:db8:0:%x::%x\n",
+					 roles[lcg(&seed) % 5], (a >> 8) & 3,
+					 a & 0xff);
+			else if (lcg(&seed) % 4 == 0)
+				snprintf(line, sizeof(line), "%s 2001:db8:0:%x::/64\n",
+					 roles[lcg(&seed) % 5], (a >> 8) & 3);
+			else
+				snprintf(line, sizeof(line), "%s %u.%u.%u.%u/%u\n",
+					 roles[lcg(&seed) % 5], a >> 24,
+					 (a >> 16) & 0xff, (a >> 8) & 0xff,
+					 a & 0xff, len);
+			if (strstr(inv, strchr(line, ' ')))
+				continue;
+			strcat(inv, line);
+		}
+		x = fx_new(conf, inv);
+		assert_int_equal(acl_build(x->a), 0);
+		assert_counted(x);
+		fx_free(x);
+		free(inv);
+	}
+}
+
 /* What reaches a comment is text, whatever the file names and rows say:
    a line end cannot start a rule, a '?' cannot ask a Cisco CLI for help,
    a quote cannot end an nftables comment; long labels are cut to fit. */
@@ -880,6 +978,7 @@ int main(void)
 		cmocka_unit_test(test_observed_bom),
 		cmocka_unit_test(test_nested_hosts),
 		cmocka_unit_test(test_nested_random),
+		cmocka_unit_test(test_count),
 		cmocka_unit_test(test_safe_text),
 		cmocka_unit_test(test_writers),
 	};
