@@ -109,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		waivers_apply(w, cat, &r, true);
 		if (r.waived && !r.waiver)
 			broken("waived with no waiver");
-		if (r.waiver && r.waiver->expired)
+		if (r.waiver && waiver_expired(w, r.waiver))
 			broken("an expired waiver named");
 		if (!verdict_is_finding((enum verdict)r.verdict) && r.waiver)
 			broken("a record that is no finding was matched");

@@ -102,6 +102,11 @@ void sink_stats(const struct sink *s, struct run_stats *st);
 bool sink_has_findings(const struct sink *s);
 void sink_one_way(const struct sink *s, uint64_t *judged, uint64_t *one_way);
 
+/* The run's day by the wall clock (days since 1970-01-01, UTC), as it
+   moves on during live capture: the waivers are judged by it from now
+   on (waivers_set_today()). */
+void sink_set_day(struct sink *s, int32_t day);
+
 /* An interim report (live --report-every). */
 void sink_interim(struct sink *s, const struct run_stats *st);
 

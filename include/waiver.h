@@ -18,7 +18,10 @@
  * UNTIL is a date, YYYY-MM-DD: the waiver is in force through that day
  * (UTC) by the wall clock of the run, not by the capture's time: it is
  * the change board's permission as of the day the gate runs, and a
- * capture replayed later does not bring an expired waiver back.
+ * capture replayed later does not bring an expired waiver back. A run
+ * on files is judged by the day it starts; live capture moves the day on
+ * (waivers_set_today()), so a sensor that runs past a waiver's last day
+ * stops waiving with it.
  * TICKET is the change ticket's id (1 to WAIVER_TICKET_MAX characters
  * of letters, digits and . _ - : / #).
  *
@@ -67,7 +70,6 @@ struct waiver {
 	const char *service;       /* ...and service; NULL otherwise */
 	struct waiver_end client, server;
 	int32_t until_day;         /* days since 1970-01-01, inclusive */
-	bool expired;              /* until_day before the run's day */
 	char ticket[WAIVER_TICKET_MAX + 1];
 	char until[11];            /* "YYYY-MM-DD" */
 	char *what;                /* the WHAT field as written, trimmed */
@@ -96,6 +98,18 @@ struct waivers *waivers_load(const char *path, const struct catalogue *cat,
 			     FILE *err);
 
 void waivers_free(struct waivers *w);   /* NULL is ignored */
+
+/*
+ * The run's day is now today (days since 1970-01-01, UTC): from now on
+ * a waiver whose last day is before it is expired. The day only moves
+ * forward: a wall clock set back does not bring an expired waiver back,
+ * and a flow a worker judged before the day changed is never counted
+ * waived by the sink after it. Safe while other threads apply w.
+ */
+void waivers_set_today(struct waivers *w, int32_t today);
+
+/* Whether waiver v of w is past its last day: it waives nothing. */
+bool waiver_expired(const struct waivers *w, const struct waiver *v);
 
 /* The SHA-256 (hex) of the text waivers_load() parsed; "" for waivers
    waivers_parse() made, or when it could not be had. */

@@ -715,6 +715,13 @@ static bool drain_live(struct capset *cs)
 	return n >= 0;
 }
 
+/* The day by the wall clock (UTC): the change board's calendar, which
+   waivers are judged by. */
+static int32_t wall_day(void)
+{
+	return (int32_t)(time(NULL) / 86400);
+}
+
 /* Stop the readers for why, unless they stop already. */
 static void halt_readers(struct run *r, enum halt why)
 {
@@ -834,6 +841,9 @@ static bool capture_live(struct run *r)
 	while (!stop_flag && atomic_load(&r->halt) == HALT_NONE) {
 		if (hup_flag)
 			reopen_outputs(r);
+		/* A sensor runs for months: a waiver past its last day
+		   stops waiving the day after, not at the next restart. */
+		sink_set_day(r->sink, wall_day());
 		now = clock_mono_us() - t0;
 		if (threaded) {
 			pipeline_serve(r->pl, next_wait_ms(r, now, next_report));
@@ -863,6 +873,7 @@ static bool capture_live(struct run *r)
 		while (!pipeline_readers_done(r->pl)) {
 			if (hup_flag)
 				reopen_outputs(r);
+			sink_set_day(r->sink, wall_day());
 			pipeline_serve(r->pl, LIVE_POLL_MS);
 		}
 	} else if (!r->caps[0].failed && !drain_live(&r->caps[0])) {
@@ -1010,10 +1021,9 @@ static int run_open(struct run *r, struct dpi **dpi,
 	if (engine_open(&r->eng, &cfg, dpi, stderr) != 0)
 		return -1;
 	/* Read, as the inventory, before privileges are dropped; judged by
-	   the day the run starts (UTC), the change board's calendar. */
+	   the day the run starts (UTC), which live capture moves on. */
 	if (o->waivers && !(waivers = waivers_load(o->waivers, r->eng.cat,
-						   r->eng.hosts,
-						   (int32_t)(time(NULL) / 86400),
+						   r->eng.hosts, wall_day(),
 						   stderr)))
 		return -1;
 	/* The SHA-256 of each input is the one its loader took of the bytes
@@ -1125,7 +1135,9 @@ static int run(struct options *o, const char *command_line)
 		reopen_outputs(&r);
 
 	/* Everything seen is reported: live flows end with the run, and so
-	   do those of files a signal stopped. */
+	   do those of files a signal stopped; live, by today's waivers. */
+	if (r.live)
+		sink_set_day(r.sink, wall_day());
 	if (r.pl) {
 		pipeline_finish(r.pl, r.live || interrupted ? END_SHUTDOWN
 							   : END_EOF);

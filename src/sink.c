@@ -579,6 +579,11 @@ void sink_one_way(const struct sink *s, uint64_t *judged, uint64_t *one_way)
 	report_one_way(s->rep, judged, one_way);
 }
 
+void sink_set_day(struct sink *s, int32_t day)
+{
+	waivers_set_today(s->waivers, day);
+}
+
 void sink_interim(struct sink *s, const struct run_stats *st)
 {
 	report_interim(s->rep, st);

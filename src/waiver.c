@@ -4,6 +4,7 @@
  */
 #include "waiver.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,9 @@
 struct waivers {
 	struct waiver *w;
 	size_t n, cap;
+	/* The run's day: set by the sink's thread, read by the flow
+	   workers' formatters too (sink_fmt_flow()). */
+	_Atomic int32_t today;
 	char sha256[DIGEST_SHA256_HEX];  /* of the text waivers_load() parsed */
 };
 
@@ -281,8 +285,8 @@ static bool ticket_ok(struct tstr t)
 
 /* One line into w; a reason on error. */
 static const char *parse_line(struct tstr line, const struct catalogue *cat,
-			      const struct hosts *hosts, int32_t today,
-			      struct waiver *w, char *why, size_t whysize)
+			      const struct hosts *hosts, struct waiver *w,
+			      char *why, size_t whysize)
 {
 	struct tstr what, until, ticket, more;
 	const char *e;
@@ -301,7 +305,6 @@ static const char *parse_line(struct tstr line, const struct catalogue *cat,
 			 "and . _ - : / #)", TSHOW(ticket), WAIVER_TICKET_MAX);
 		return why;
 	}
-	w->expired = w->until_day < today;
 	memcpy(w->until, until.s, 10);
 	memcpy(w->ticket, ticket.s, ticket.n);
 	w->what = strndup(what.s, what.n);
@@ -367,6 +370,7 @@ struct waivers *waivers_parse(const char *name, const char *buf, size_t len,
 		fprintf(err, "impwatch: out of memory\n");
 		return NULL;
 	}
+	atomic_init(&ws->today, today);
 	tlines_init(&tl, buf, len);
 	while (tlines_next(&tl, &line)) {
 		if (tline_check(name, tl.lineno, line, MAX_RULE_LINE, err) != 0)
@@ -383,8 +387,7 @@ struct waivers *waivers_parse(const char *name, const char *buf, size_t len,
 			fprintf(err, "impwatch: out of memory\n");
 			goto fail;
 		}
-		e = parse_line(t, cat, hosts, today, &ws->w[ws->n], why,
-			       sizeof(why));
+		e = parse_line(t, cat, hosts, &ws->w[ws->n], why, sizeof(why));
 		ws->w[ws->n].line = tl.lineno;
 		/* As the catalogue and the inventory refuse a line twice. */
 		if (!e && (same = find_same(ws, &ws->w[ws->n]))) {
@@ -439,6 +442,24 @@ void waivers_free(struct waivers *ws)
 		free(ws->w[i].what);
 	free(ws->w);
 	free(ws);
+}
+
+void waivers_set_today(struct waivers *ws, int32_t today)
+{
+	int32_t was;
+
+	if (!ws)
+		return;
+	was = atomic_load_explicit(&ws->today, memory_order_relaxed);
+	/* One thread sets it: no other writer to race with. */
+	if (today > was)
+		atomic_store_explicit(&ws->today, today, memory_order_relaxed);
+}
+
+bool waiver_expired(const struct waivers *ws, const struct waiver *v)
+{
+	return v->until_day <
+	       atomic_load_explicit(&ws->today, memory_order_relaxed);
 }
 
 size_t waivers_count(const struct waivers *ws)
@@ -500,12 +521,15 @@ void waivers_apply(struct waivers *ws, const struct catalogue *cat,
 		   struct flow_record *r, bool count)
 {
 	unsigned covered = 0;
+	int32_t today;
 	size_t i;
 
 	r->waiver = NULL;
 	r->waived = 0;
 	if (!ws || !verdict_is_finding((enum verdict)r->verdict) || !r->findings)
 		return;
+	/* One day for the whole record, whenever the sink moves it. */
+	today = atomic_load_explicit(&ws->today, memory_order_relaxed);
 	for (i = 0; i < ws->n; i++) {
 		struct waiver *w = &ws->w[i];
 
@@ -513,7 +537,7 @@ void waivers_apply(struct waivers *ws, const struct catalogue *cat,
 			continue;
 		if (count)
 			w->flows++;
-		if (w->expired)
+		if (w->until_day < today)
 			continue;
 		covered |= w->finding ? 1u << (w->finding - 1) : r->findings;
 		if (!r->waiver)

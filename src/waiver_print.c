@@ -7,9 +7,9 @@
 #include "util.h"
 
 /* "in-force", "expired" or "unused" (in force, matched nothing). */
-static const char *state_of(const struct waiver *w)
+static const char *state_of(const struct waivers *ws, const struct waiver *w)
 {
-	if (w->expired)
+	if (waiver_expired(ws, w))
 		return "expired";
 	return w->flows ? "in-force" : "unused";
 }
@@ -45,7 +45,7 @@ void waivers_json_summary(struct jw *w, const struct waivers *ws,
 		jw_str_plain(w, "until", v->until);
 		jw_str(w, "ticket", v->ticket);
 		jw_u64(w, "flows", v->flows);
-		jw_str_plain(w, "state", state_of(v));
+		jw_str_plain(w, "state", state_of(ws, v));
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -66,7 +66,7 @@ void waivers_text_summary(FILE *o, const struct waivers *ws, uint64_t waived)
 		fprintf(o, "  line %-4u %-14s until %s  %-36s %llu flow%s%s\n",
 			(unsigned)v->line, v->ticket, v->until, v->what,
 			(unsigned long long)v->flows, PLURAL(v->flows),
-			v->expired ? ", EXPIRED: waives nothing" :
+			waiver_expired(ws, v) ? ", EXPIRED: waives nothing" :
 			v->flows ? "" : ", matched nothing");
 	}
 }

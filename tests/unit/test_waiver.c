@@ -165,7 +165,7 @@ static void test_parse_good(void **state)
 	assert_string_equal(v->ticket, "CHG-1001");
 	assert_string_equal(v->until, "2026-12-31");
 	assert_string_equal(v->what, "cleartext tcp/5061");
-	assert_false(v->expired);
+	assert_false(waiver_expired(w, v));
 	v = waivers_get(w, 1);
 	assert_int_equal(v->finding, 0);
 	assert_int_equal(v->port_lo, 8000);
@@ -173,13 +173,13 @@ static void test_parse_good(void **state)
 	assert_int_equal(v->client.kind, WE_NET);
 	assert_int_equal(v->client.prefix, 96 + 24);
 	assert_int_equal(v->server.kind, WE_ANY);
-	assert_false(v->expired);               /* through its last day */
+	assert_false(waiver_expired(w, v));               /* through its last day */
 	v = waivers_get(w, 2);
 	assert_string_equal(v->service, "tomcat-axl");
 	assert_int_equal(v->table, 4);
 	assert_int_equal(v->client.kind, WE_ROLE);
 	assert_int_equal(v->client.roles, UINT32_C(1) << ROLE_CUCM);
-	assert_true(v->expired);
+	assert_true(waiver_expired(w, v));
 	v = waivers_get(w, 3);
 	assert_int_equal(v->proto, 1);
 	assert_string_equal(v->ticket, "a.b_c:d/e-f");
@@ -400,11 +400,45 @@ static void test_apply(void **state)
 	assert_int_equal(waivers_get(w, 1)->flows, 1);
 	assert_int_equal(waivers_get(w, 2)->flows, 1);
 	assert_int_equal(waivers_get(w, 3)->flows, 1);
-	assert_true(waivers_get(w, 3)->expired);
+	assert_true(waiver_expired(w, waivers_get(w, 3)));
 	assert_int_equal(waivers_get(w, 4)->flows, 0);
 	waivers_free(w);
 	waivers_apply(NULL, x->cat, &r, true);
 	assert_null(r.waiver);
+}
+
+/* A sensor runs for months: the day it was started is not the day it
+   judges a flow by. Past the waiver's last day it waives nothing, and a
+   clock set back does not bring it back. */
+static void test_day_moves_on(void **state)
+{
+	struct fx *x = *state;
+	struct waivers *w;
+	struct flow_record r;
+	const char *msg = parse(x, "tcp/5061 | 2026-06-01 | LAST\n", false,
+				&w);
+
+	assert_string_equal(msg, "");
+	r = rec(x, 6, "198.51.100.7", 40000, "192.0.2.10", 5061,
+		1u << V_CLEARTEXT);
+	waivers_apply(w, x->cat, &r, true);
+	assert_true(r.waived);
+	assert_false(waiver_expired(w, waivers_get(w, 0)));
+
+	waivers_set_today(w, DAY_2026_06_01 + 1);
+	r = rec(x, 6, "198.51.100.7", 40001, "192.0.2.10", 5061,
+		1u << V_CLEARTEXT);
+	waivers_apply(w, x->cat, &r, true);
+	assert_null(r.waiver);
+	assert_false(r.waived);
+	assert_true(waiver_expired(w, waivers_get(w, 0)));
+
+	waivers_set_today(w, DAY_2026_06_01);
+	waivers_apply(w, x->cat, &r, true);
+	assert_false(r.waived);
+	assert_true(waiver_expired(w, waivers_get(w, 0)));
+	assert_int_equal(waivers_get(w, 0)->flows, 3);
+	waivers_free(w);
 }
 
 int main(void)
@@ -415,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_prefix_lengths),
 		cmocka_unit_test(test_apply),
+		cmocka_unit_test(test_day_moves_on),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
