@@ -263,6 +263,39 @@ has quiet-validate-html "$tmp/live.html" '^<div class="verdict inconclusive" id=
 has quiet-validate-html-iface "$tmp/live.html" '<tr><th>Captured on</th><td>veth-s[0-9]+, 20[0-9-]+T[0-9:.]+Z to 20[0-9-]+T[0-9:.]+Z</td></tr>'
 hasnt quiet-validate-html-end "$tmp/live.html" 'End not read'
 
+# Waivers, live, with the formatters of two flow workers applying them:
+# by the run's day, through a waiver's last day. One in force until
+# tomorrow waives 3389; one that ended yesterday waives nothing, so 9999
+# fails the gate. A day stuck at the epoch would waive both, a day
+# counted forward neither; tomorrow and yesterday stay so across a
+# midnight during the run. (That the day moves on while a sensor runs is
+# test_waiver's: this run is too short to cross one.) Stopped once both
+# alerts are out, never by a time the clients must beat.
+{
+	echo "tcp/3389 192.0.2.20 -> 192.0.2.10 | $(date -u -d tomorrow +%F) | LIVE-1"
+	echo "undocumented udp/9999 | $(date -u -d yesterday +%F) | LIVE-2"
+} >"$tmp/live.waivers"
+fresh "$tmp/out" "$tmp/err"
+ip netns exec "$ns_s" timeout -k 5 60 "$bin" -i veth-s$$ -q --format json \
+	--validate --threads 2 --report-every 1 \
+	--waivers "$tmp/live.waivers" -f 'tcp port 3389 or udp port 9999' \
+	>"$tmp/out" 2>"$tmp/err" &
+imp_pid=$!
+wait_for "$tmp/out" '"type":"stats"' 15 || bad live-waivers-start "no stats record"
+c tcp:3389 "hello" >/dev/null 2>&1
+c udp:9999 "ping" >/dev/null 2>&1
+for port in 3389 9999; do
+	wait_for "$tmp/out" "\"type\":\"alert\".*\"server_port\":$port," 15 ||
+		bad live-waivers-alert-$port "no alert"
+done
+stop_imp
+[ "$rc" -eq 1 ] && ok || bad live-waivers-status "exit $rc, want 1 (9999 not waived)"
+has live-waivers-3389 "$tmp/out" '^\{"type":"flow".*"server_port":3389.*"verdict":"undocumented".*"waiver":\{"ticket":"LIVE-1","until":"[0-9-]{10}","line":1,"waived":true\}\}$'
+has live-waivers-alert "$tmp/out" '^\{"type":"alert".*"server_port":3389.*"waiver":\{"ticket":"LIVE-1",.*"waived":true\}\}$'
+has live-waivers-9999 "$tmp/out" '^\{"type":"flow".*"server_port":9999.*"verdict":"undocumented"'
+count live-waivers-9999-open "$tmp/out" '"server_port":9999.*"waiver"' 0
+has live-waivers-summary "$tmp/out" '"type":"summary".*"waived":1,"waivers":\[\{"line":1,[^]]*"flows":1,"state":"in-force"\},\{"line":2,[^]]*"flows":1,"state":"expired"\}\].*"validate":"fail","exit_status":1\}$'
+
 # --report-every keeps reporting on silence, and an idle UDP flow is
 # written by its idle timeout with no packet after it.
 fresh "$tmp/out" "$tmp/err"
