@@ -63,6 +63,8 @@ struct flow_record {
 	                              every record), NULL for none */
 	uint8_t end_reason;        /* enum end_reason; END_ACTIVE for an alert */
 	uint8_t basis;             /* enum dir_basis */
+	uint8_t server_first;      /* the first packet came from the side
+	                              taken for the server */
 	uint8_t tunnel;            /* enum tunnel_kind (flow.h) */
 	uint8_t carrier;           /* FC_* bits */
 	uint8_t app_source;        /* enum app_source */

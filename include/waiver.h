@@ -15,6 +15,9 @@
  *            catalogue row documents (the row must exist).
  *   CLIENT, SERVER  optional: each "any", an address, ADDRESS/PREFIX, or
  *            a role of the inventory (which needs --hosts).
+ * A flow whose sender named itself the server (its own port, the lower
+ * one or a documented one, or a lone SYN-ACK) is matched only when the
+ * waiver also matches it read as sent, its receiver the server.
  * UNTIL is a date, YYYY-MM-DD: the waiver is in force through that day
  * (UTC) by the wall clock of the run, not by the capture's time: it is
  * the change board's permission as of the day the gate runs, and a

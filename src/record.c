@@ -49,6 +49,7 @@ void record_from_flow(struct flow_record *r, const struct flow *f,
 	r->tls = f->tls;
 	r->end_reason = f->end_reason;
 	r->basis = f->basis;
+	r->server_first = f->first_from_b == f->server_is_b;
 	r->tunnel = f->tunnel;
 	r->carrier = f->carrier;
 	r->app_source = f->app_source;

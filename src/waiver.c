@@ -486,9 +486,9 @@ static bool end_ok(const struct waiver_end *e, const struct ip_addr *a,
 	}
 }
 
-/* Whether waiver w's pattern matches finding record r. */
-static bool matches(const struct waiver *w, const struct catalogue *cat,
-		    const struct flow_record *r)
+/* Whether waiver w's pattern matches finding record r as it reads. */
+static bool matches_as(const struct waiver *w, const struct catalogue *cat,
+		       const struct flow_record *r)
 {
 	uint16_t port = rec_server_port(r), i;
 	struct cat_hits h;
@@ -515,6 +515,40 @@ static bool matches(const struct waiver *w, const struct catalogue *cat,
 	}
 	return end_ok(&w->client, rec_client_ip(r), r->client_host.roles) &&
 	       end_ok(&w->server, rec_server_ip(r), r->server_host.roles);
+}
+
+/* The server is only what the first packet's sender said of itself: its
+   own port, the lower one or one the catalogue documents, or a SYN-ACK
+   with no SYN (classify.c). Anyone sends from any port. */
+static bool self_named(const struct flow_record *r)
+{
+	return r->server_first && (r->basis == BASIS_LOWER_PORT ||
+				   r->basis == BASIS_CATALOGUE ||
+				   r->basis == BASIS_SYNACK);
+}
+
+/*
+ * Whether waiver w matches finding record r. A flow whose sender named
+ * itself the server is matched only when w covers it read either way:
+ * as it reads, and as it was sent (its receiver the server). Otherwise
+ * whoever sends from 9999 would have a waiver of udp/9999 cover every
+ * datagram it sends to a higher port, of any host.
+ */
+static bool matches(const struct waiver *w, const struct catalogue *cat,
+		    const struct flow_record *r)
+{
+	struct flow_record sent;
+
+	if (!matches_as(w, cat, r))
+		return false;
+	if (!self_named(r))
+		return true;
+	sent = *r;
+	sent.server_is_b = !r->server_is_b;
+	sent.nrows = 0;                 /* the rows of the other port */
+	sent.client_host = r->server_host;
+	sent.server_host = r->client_host;
+	return matches_as(w, cat, &sent);
 }
 
 void waivers_apply(struct waivers *ws, const struct catalogue *cat,

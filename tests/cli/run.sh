@@ -1348,6 +1348,37 @@ mkfifo "$tmp/w.fifo"
 TO=10 check waivers-fifo 2 'not a regular file \(a FIFO\)' \
 	"$bin" -q --waivers "$tmp/w.fifo" -r "$tls"
 check waivers-missing 2 'No such file' "$bin" -q --waivers "$tmp/nope" -r "$tls"
+# A waiver's port is the server's, and the sender does not choose it.
+# claim.pcap: a client's datagram from 40999 to udp/9999 and its reply
+# (the receiver is the server); then one from port 9999 to 20000, whose
+# sender, with the lower port, is taken for the server (direction basis
+# lower-port), and its reply. A waiver of udp/9999 covers the first
+# only: whoever sends from 9999 would otherwise have every datagram to
+# a higher port waived. A waiver that covers the second however it is
+# read (both its ports, and its ends either way) waives it.
+PYTHONPATH="$(dirname "$0")/../lib" python3 - "$tmp/claim.pcap" <<'PY'
+import sys
+from tcpcap import udp, write_pcap
+c, s, x = [198, 51, 100, 24], [192, 0, 2, 10], [203, 0, 113, 66]
+frames = [udp(c, s, 40999, 9999, b"req"), udp(s, c, 9999, 40999, b"rep"),
+          udp(x, s, 9999, 20000, b"req"), udp(s, x, 20000, 9999, b"rep")]
+write_pcap(sys.argv[1], frames, [1767225600 + i for i in range(4)])
+PY
+echo 'undocumented udp/9999 | 2999-12-31 | INC-77' >"$tmp/claim.waivers"
+check waivers-claim 1 '^Validate: FAIL' \
+	"$bin" -q --validate --waivers "$tmp/claim.waivers" -r "$tmp/claim.pcap"
+check waivers-claim-json 1 '' "$bin" -q --validate --format json \
+	--waivers "$tmp/claim.waivers" -r "$tmp/claim.pcap"
+if jis 'select(.type == "flow" and .client_port == 40999) |
+	.waiver.waived == true' "$tmp/out" &&
+   jis 'select(.type == "flow" and .server_ip == "203.0.113.66") |
+	.direction_basis == "lower-port" and .server_port == 9999 and
+	has("waiver") == false' "$tmp/out" &&
+   jis 'select(.type == "summary") | .waived == 1' "$tmp/out"
+then ok; else failed waivers-claim-records; show "$tmp/out" 20 '  | ' 300; fi
+echo 'udp/9999-20000 | 2999-12-31 | INC-78' >"$tmp/claim-both.waivers"
+check waivers-claim-both 0 '^Validate: PASS' \
+	"$bin" -q --validate --waivers "$tmp/claim-both.waivers" -r "$tmp/claim.pcap"
 
 # Reading a capture with flow workers, every thread of the run is
 # SCHED_BATCH, so that a woken thread does not preempt a busy one

@@ -1,6 +1,6 @@
-# tcpcap.py: TCP handshakes over IPv4 in Ethernet, written to a classic
-# pcap, for the cases a suite's run.sh writes with python3 (PYTHONPATH
-# set to tests/lib). Standard library only.
+# tcpcap.py: TCP handshakes and UDP datagrams over IPv4 in Ethernet,
+# written to a classic pcap, for the cases a suite's run.sh writes with
+# python3 (PYTHONPATH set to tests/lib). Standard library only.
 import struct
 
 
@@ -20,6 +20,15 @@ def frame(src, dst, sport, dport, flags):
                      bytes(src), bytes(dst))
     ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
     return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00" + ip + tcp
+
+
+def udp(src, dst, sport, dport, payload):
+    """An Ethernet frame of one UDP datagram (no UDP checksum)."""
+    u = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(u), 1, 0, 64, 17, 0,
+                     bytes(src), bytes(dst))
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00" + ip + u
 
 
 def handshake(c, s, cp, sp):

@@ -407,6 +407,72 @@ static void test_apply(void **state)
 	assert_null(r.waiver);
 }
 
+/* A flow whose sender named itself the server (its own lower port, its
+   own documented port, a lone SYN-ACK): a waiver covers it only read
+   either way, as it reads and as it was sent. Whoever sends from 9999
+   to a higher port is not covered by a waiver of udp/9999. */
+static void test_sender_named_server(void **state)
+{
+	struct fx *x = *state;
+	struct waivers *w;
+	struct flow_record r;
+	const char *msg = parse(x,
+		"undocumented udp/9999 | 2026-12-31 | PORT\n"      /* 0 */
+		"row 2 sip-proxy | 2026-12-31 | ROW\n", false, &w);  /* 1 */
+
+	assert_string_equal(msg, "");
+	/* From 9999 to 20000: the server by its lower port, the sender. */
+	r = rec(x, 17, "192.0.2.10", 20000, "203.0.113.66", 9999,
+		1u << V_UNDOCUMENTED);
+	r.basis = BASIS_LOWER_PORT;
+	r.server_first = 1;
+	waivers_apply(w, x->cat, &r, true);
+	assert_null(r.waiver);
+	assert_false(r.waived);
+	/* The same from 20000 to 9999: the port it was sent to. */
+	r.server_first = 0;
+	waivers_apply(w, x->cat, &r, true);
+	assert_ptr_equal(r.waiver, waivers_get(w, 0));
+	assert_true(r.waived);
+	/* A SYN decided it, whoever sent first. */
+	r.basis = BASIS_SYN;
+	r.server_first = 1;
+	waivers_apply(w, x->cat, &r, true);
+	assert_true(r.waived);
+	/* A lone SYN-ACK from 9999. */
+	r.basis = BASIS_SYNACK;
+	waivers_apply(w, x->cat, &r, true);
+	assert_false(r.waived);
+
+	/* From the documented 5060 to 20000, its claim believed: the row
+	   waiver covers the flow sent to 5060 only. */
+	r = rec(x, 17, "198.51.100.7", 20000, "192.0.2.10", 5060,
+		1u << V_PROTOCOL_MISMATCH);
+	r.basis = BASIS_CATALOGUE;
+	waivers_apply(w, x->cat, &r, true);
+	assert_ptr_equal(r.waiver, waivers_get(w, 1));
+	r.server_first = 1;
+	waivers_apply(w, x->cat, &r, true);
+	assert_null(r.waiver);
+	waivers_free(w);
+
+	/* A waiver of both ports and both ends covers it either way; one
+	   of the server's end alone does not. */
+	msg = parse(x, "udp/9999-20000 | 2026-12-31 | BOTH\n"
+		    "udp/9999-20000 any -> 203.0.113.66 | 2026-12-31 | END\n",
+		    false, &w);
+	assert_string_equal(msg, "");
+	r = rec(x, 17, "192.0.2.10", 20000, "203.0.113.66", 9999,
+		1u << V_UNDOCUMENTED);
+	r.basis = BASIS_LOWER_PORT;
+	r.server_first = 1;
+	waivers_apply(w, x->cat, &r, true);
+	assert_ptr_equal(r.waiver, waivers_get(w, 0));
+	assert_true(r.waived);
+	assert_int_equal(waivers_get(w, 1)->flows, 0);
+	waivers_free(w);
+}
+
 /* A sensor runs for months: the day it was started is not the day it
    judges a flow by. Past the waiver's last day it waives nothing, and a
    clock set back does not bring it back. */
@@ -449,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_prefix_lengths),
 		cmocka_unit_test(test_apply),
+		cmocka_unit_test(test_sender_named_server),
 		cmocka_unit_test(test_day_moves_on),
 	};
 
