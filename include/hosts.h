@@ -71,6 +71,12 @@ uint64_t hosts_load_work(const struct hosts *h);
 /* Longest-prefix match of a; roles 0 (and name "") when none matches. */
 struct host_info hosts_lookup(const struct hosts *h, const struct ip_addr *a);
 
+/* hosts_lookup() of an address a packet of IP version family (4 or 6)
+   carried: an IPv6 header's ::ffff:a.b.c.d matches nothing
+   (ip_mapped_in_v6()). What a flow's ends are looked up with. */
+struct host_info hosts_lookup_ip(const struct hosts *h,
+				 const struct ip_addr *a, uint8_t family);
+
 /* One line of the inventory, as written (file order). */
 struct host_entry {
 	struct ip_addr net;        /* host bits zero; IPv4 as ::ffff:a.b.c.d */

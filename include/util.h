@@ -87,6 +87,15 @@ static inline bool ip_is_v4(const struct ip_addr *a)
 	return memcmp(a->b, v4mapped, sizeof(v4mapped)) == 0;
 }
 
+/* An IPv6 header's ::ffff:a.b.c.d: held as an IPv4 address is, yet no
+   IPv4 host's. RFC 4291 2.5.5.2 keeps such addresses off the wire and
+   Linux drops them: anyone on the segment can write one, so no
+   inventory line, waiver end or trusted network covers it. */
+static inline bool ip_mapped_in_v6(const struct ip_addr *a, uint8_t family)
+{
+	return family == 6 && ip_is_v4(a);
+}
+
 /* Human-readable byte count ("1.5 MB"), for the text report. */
 void fmt_bytes(uint64_t n, char buf[16]);
 

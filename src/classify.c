@@ -573,8 +573,8 @@ void classify_roles(const struct catalogue *cat, const struct hosts *hosts,
 
 	if (!hosts || f->verdict != V_DOCUMENTED)
 		return;
-	client = hosts_lookup(hosts, flow_client_ip(f)).roles;
-	server = hosts_lookup(hosts, flow_server_ip(f)).roles;
+	client = hosts_lookup_ip(hosts, flow_client_ip(f), f->key.family).roles;
+	server = hosts_lookup_ip(hosts, flow_server_ip(f), f->key.family).roles;
 	flow_rows(cat, f, &h);
 	for (i = 0; i < h.n; i++) {
 		if (row_allows_roles(catalogue_row(cat, h.rows[i]), client, server)) {

@@ -546,6 +546,14 @@ struct host_info hosts_lookup(const struct hosts *h, const struct ip_addr *a)
 	return hi;
 }
 
+struct host_info hosts_lookup_ip(const struct hosts *h,
+				 const struct ip_addr *a, uint8_t family)
+{
+	struct host_info none = { 0, "", 0 };
+
+	return ip_mapped_in_v6(a, family) ? none : hosts_lookup(h, a);
+}
+
 bool hosts_entry(const struct hosts *h, size_t i, struct host_entry *e)
 {
 	if (!h || i >= h->n)

@@ -83,8 +83,10 @@ void record_from_flow(struct flow_record *r, const struct flow *f,
 	memcpy(r->app_name, app ? app : "", n);
 	r->app_name[n] = '\0';
 	if (e->hosts) {
-		r->client_host = hosts_lookup(e->hosts, flow_client_ip(f));
-		r->server_host = hosts_lookup(e->hosts, flow_server_ip(f));
+		r->client_host = hosts_lookup_ip(e->hosts, flow_client_ip(f),
+						 f->key.family);
+		r->server_host = hosts_lookup_ip(e->hosts, flow_server_ip(f),
+						 f->key.family);
 	} else {
 		r->client_host.name = r->server_host.name = "";
 	}

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "catalogue.h"
+#include "util.h"
 
 /* A --trust-tunnel network; IPv4 as ::ffff:a.b.c.d/96+n. */
 struct trust_net {
@@ -97,11 +98,16 @@ bool tunnel_is_erspan(enum tunnel_kind k)
 }
 
 /* A declared tunnel endpoint: in a --trust-tunnel network, or an
-   inventory host holding the role. */
-static bool endpoint_trusted(const struct trust *c, const struct ip_addr *a)
+   inventory host holding the role; a of an outer header of IP version
+   family. */
+static bool endpoint_trusted(const struct trust *c, const struct ip_addr *a,
+			     uint8_t family)
 {
 	size_t i;
 
+	/* An IPv6 header's ::ffff:a.b.c.d is no declared IPv4 end. */
+	if (ip_mapped_in_v6(a, family))
+		return false;
 	/* Matched as the inventory matches: ::/0 holds no IPv4 end. */
 	for (i = 0; i < c->nnet; i++)
 		if (hosts_net_has(&c->net[i].net, c->net[i].prefix, a))
@@ -114,7 +120,9 @@ static bool endpoint_trusted(const struct trust *c, const struct ip_addr *a)
 bool trust_judge(const struct trust *c, const struct tun_layer *t)
 {
 	if (tunnel_is_erspan((enum tunnel_kind)t->kind))
-		return !trust_declared(c) || endpoint_trusted(c, &t->src) ||
-		       endpoint_trusted(c, &t->dst);
-	return endpoint_trusted(c, &t->src) && endpoint_trusted(c, &t->dst);
+		return !trust_declared(c) ||
+		       endpoint_trusted(c, &t->src, t->family) ||
+		       endpoint_trusted(c, &t->dst, t->family);
+	return endpoint_trusted(c, &t->src, t->family) &&
+	       endpoint_trusted(c, &t->dst, t->family);
 }

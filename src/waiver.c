@@ -12,6 +12,7 @@
 #include "digest.h"
 #include "roles.h"
 #include "textfile.h"
+#include "util.h"
 #include "verdict.h"
 
 struct waivers {
@@ -472,13 +473,15 @@ const struct waiver *waivers_get(const struct waivers *ws, size_t i)
 	return ws && i < ws->n ? &ws->w[i] : NULL;
 }
 
-/* One end of r (its address and inventory roles) against e. */
+/* One end of r (its address, of IP version family, and inventory roles)
+   against e. */
 static bool end_ok(const struct waiver_end *e, const struct ip_addr *a,
-		   uint32_t roles)
+		   uint8_t family, uint32_t roles)
 {
 	switch (e->kind) {
 	case WE_NET:
-		return hosts_net_has(&e->net, e->prefix, a);
+		return !ip_mapped_in_v6(a, family) &&
+		       hosts_net_has(&e->net, e->prefix, a);
 	case WE_ROLE:
 		return (roles & e->roles) != 0;
 	default:
@@ -513,8 +516,10 @@ static bool matches_as(const struct waiver *w, const struct catalogue *cat,
 		    (port < w->port_lo || port > w->port_hi))
 			return false;
 	}
-	return end_ok(&w->client, rec_client_ip(r), r->client_host.roles) &&
-	       end_ok(&w->server, rec_server_ip(r), r->server_host.roles);
+	return end_ok(&w->client, rec_client_ip(r), r->key.family,
+		      r->client_host.roles) &&
+	       end_ok(&w->server, rec_server_ip(r), r->key.family,
+		      r->server_host.roles);
 }
 
 /* The server is only what the first packet's sender said of itself: its

@@ -1379,6 +1379,27 @@ then ok; else failed waivers-claim-records; show "$tmp/out" 20 '  | ' 300; fi
 echo 'udp/9999-20000 | 2999-12-31 | INC-78' >"$tmp/claim-both.waivers"
 check waivers-claim-both 0 '^Validate: PASS' \
 	"$bin" -q --validate --waivers "$tmp/claim-both.waivers" -r "$tmp/claim.pcap"
+# An IPv6 header's ::ffff:a.b.c.d is held as IPv4 is, yet it is no IPv4
+# host of the inventory (RFC 4291 2.5.5.2 keeps it off the wire; anyone
+# on the segment can write it): mapped.pcap, a handshake from
+# ::ffff:192.0.2.20 (the inventory's CUCM) to ::ffff:192.0.2.10:5070
+# (the publisher's, for CUCM only), is from an unknown host, a role
+# violation; a waiver of the CUCM's address does not cover it.
+PYTHONPATH="$(dirname "$0")/../lib" python3 - "$tmp/mapped.pcap" <<'PY'
+import sys
+from tcpcap import handshake, write_pcap
+m = [0] * 10 + [255, 255]
+hs = handshake(m + [192, 0, 2, 20], m + [192, 0, 2, 10], 40000, 5070)
+write_pcap(sys.argv[1], hs, [1767225600 + i for i in range(3)])
+PY
+echo 'tcp/5070 192.0.2.20 -> any | 2999-12-31 | CHG-5070' >"$tmp/mapped.waivers"
+check mapped-hosts 1 '' "$bin" -q --validate --format json \
+	--hosts tests/hosts/site.hosts --waivers "$tmp/mapped.waivers" \
+	-r "$tmp/mapped.pcap"
+if jis 'select(.type == "flow") | .server_port == 5070 and
+	.verdict == "role-violation" and .client_roles == ["unknown"] and
+	has("waiver") == false' "$tmp/out"
+then ok; else failed mapped-hosts-record; show "$tmp/out" 3 '  | ' 300; fi
 
 # Reading a capture with flow workers, every thread of the run is
 # SCHED_BATCH, so that a woken thread does not preempt a busy one

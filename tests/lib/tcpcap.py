@@ -1,4 +1,4 @@
-# tcpcap.py: TCP handshakes and UDP datagrams over IPv4 in Ethernet,
+# tcpcap.py: TCP handshakes (IPv4 or IPv6) and UDP datagrams (IPv4) in Ethernet,
 # written to a classic pcap, for the cases a suite's run.sh writes with
 # python3 (PYTHONPATH set to tests/lib). Standard library only.
 import struct
@@ -13,9 +13,14 @@ def csum(b):
 
 
 def frame(src, dst, sport, dport, flags):
-    """An Ethernet frame of one TCP segment (no payload, sequence 1)."""
+    """An Ethernet frame of one TCP segment (no payload, sequence 1), in
+    IPv6 when the addresses are 16 bytes (no TCP checksum there)."""
     tcp = struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 5 << 4, flags,
                       65535, 0, 0)
+    if len(src) == 16:
+        ip = struct.pack("!IHBB16s16s", 6 << 28, len(tcp), 6, 64,
+                         bytes(src), bytes(dst))
+        return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x86\xdd" + ip + tcp
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, 1, 0, 64, 6, 0,
                      bytes(src), bytes(dst))
     ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]

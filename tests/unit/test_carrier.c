@@ -233,6 +233,16 @@ static void test_overlay_rule(void **state)
 	assert_true(trusted(c, layer(TUN_VXLAN, "2001:db8::1", "2001:db8::2", 42)));
 	assert_false(trusted(c, layer(TUN_VXLAN, "203.0.113.1", "203.0.113.2", 42)));
 	cfree(c);
+
+	/* An IPv6 header's ::ffff:a.b.c.d is held as IPv4 is, but is no
+	   declared IPv4 end: RFC 4291 2.5.5.2 keeps it off the wire, and
+	   anyone on the segment can write it. */
+	c = cnew(7);
+	trust(c, "203.0.113.1");
+	trust(c, "203.0.113.2");
+	assert_false(trusted(c, layer(TUN_VXLAN, "::ffff:203.0.113.1",
+				      "::ffff:203.0.113.2", 42)));
+	cfree(c);
 }
 
 /* ERSPAN: trusted when nothing is declared; once something is, only to
@@ -276,6 +286,9 @@ static void test_inventory_role(void **state)
 	/* .2's own line (the longest prefix) does not give the role. */
 	assert_false(trusted(c, layer(TUN_VXLAN, "203.0.113.1", "203.0.113.2", 1)));
 	assert_false(trusted(c, layer(TUN_ERSPAN2, "192.0.2.10", "192.0.2.11", 1)));
+	/* Nor does an IPv6 header's ::ffff: form of a listed end. */
+	assert_false(trusted(c, layer(TUN_VXLAN, "::ffff:203.0.113.1",
+				      "::ffff:203.0.113.3", 1)));
 	cfree(c);
 	hosts_free(h);
 

@@ -473,6 +473,34 @@ static void test_sender_named_server(void **state)
 	waivers_free(w);
 }
 
+/* An IPv6 header's ::ffff:a.b.c.d is held as IPv4 is, yet it is no
+   IPv4 host's (RFC 4291 2.5.5.2 keeps it off the wire): no network of
+   the file holds it, and the inventory gives it no role. */
+static void test_mapped_in_ipv6(void **state)
+{
+	struct fx *x = *state;
+	struct waivers *w;
+	struct flow_record r;
+	const char *msg = parse(x,
+		"tcp/5061 192.0.2.0/24 -> any | 2026-12-31 | NET\n"
+		"tcp/5061 any -> ::ffff:0:0/96 | 2026-12-31 | MAPPED\n"
+		"tcp/5061 cucm -> any | 2026-12-31 | ROLE\n", true, &w);
+
+	assert_string_equal(msg, "");
+	r = rec(x, 6, "192.0.2.1", 40000, "198.51.100.7", 5061,
+		1u << V_CLEARTEXT);
+	waivers_apply(w, x->cat, &r, true);
+	assert_ptr_equal(r.waiver, waivers_get(w, 0));
+	assert_true(r.waived);
+	r.key.family = 6;
+	r.client_host = hosts_lookup_ip(x->hosts, &r.key.a, 6);
+	assert_int_equal(r.client_host.roles, 0);
+	waivers_apply(w, x->cat, &r, true);
+	assert_null(r.waiver);
+	assert_false(r.waived);
+	waivers_free(w);
+}
+
 /* A sensor runs for months: the day it was started is not the day it
    judges a flow by. Past the waiver's last day it waives nothing, and a
    clock set back does not bring it back. */
@@ -516,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_prefix_lengths),
 		cmocka_unit_test(test_apply),
 		cmocka_unit_test(test_sender_named_server),
+		cmocka_unit_test(test_mapped_in_ipv6),
 		cmocka_unit_test(test_day_moves_on),
 	};
 
