@@ -21,8 +21,9 @@
  * UNTIL is a date, YYYY-MM-DD: the waiver is in force through that day
  * (UTC) by the wall clock of the run, not by the capture's time: it is
  * the change board's permission as of the day the gate runs, and a
- * capture replayed later does not bring an expired waiver back. A run
- * on files is judged by the day it starts; live capture moves the day on
+ * capture replayed later does not bring an expired waiver back, and a
+ * flow seen after the date is never waived, whatever the clock of the
+ * run (waivers_apply()). A run on files is judged by the day it starts; live capture moves the day on
  * (waivers_set_today()), so a sensor that runs past a waiver's last day
  * stops waiving with it.
  * TICKET is the change ticket's id (1 to WAIVER_TICKET_MAX characters
@@ -114,6 +115,10 @@ void waivers_set_today(struct waivers *w, int32_t today);
 /* Whether waiver v of w is past its last day: it waives nothing. */
 bool waiver_expired(const struct waivers *w, const struct waiver *v);
 
+/* The day (days since 1970-01-01, UTC) of ts_us, microseconds since
+   then: a flow seen that day is judged by it too. */
+int32_t waivers_day_of(uint64_t ts_us);
+
 /* The SHA-256 (hex) of the text waivers_load() parsed; "" for waivers
    waivers_parse() made, or when it could not be had. */
 const char *waivers_sha256(const struct waivers *w);
@@ -124,7 +129,9 @@ const struct waiver *waivers_get(const struct waivers *w, size_t i);
 /*
  * Apply the waivers to finding record r: r->waiver is set to the first
  * waiver in force that matches it (NULL: none) and r->waived when
- * waivers in force cover every one of its findings. With count, each
+ * waivers in force cover every one of its findings. In force by the
+ * run's day and by the day r was last seen: a flow seen after a
+ * waiver's last day is not waived, whatever the run's clock says. With count, each
  * waiver that matches (in force or expired) counts r. A record that is
  * no finding is left alone.
  */

@@ -35,6 +35,8 @@ struct sink {
 	struct waivers *waivers;    /* --waivers; NULL without */
 	const struct catalogue *cat;  /* what row waivers name */
 	uint64_t waived, unwaived;  /* finding flows waived, and not */
+	int32_t seen_day;           /* the latest day a finding flow was
+	                               seen (waivers_day_of()) */
 	struct worker_stats *ws;    /* each worker's last counters */
 	const struct engine *e;
 	FILE *html_out;             /* --html; NULL without */
@@ -344,6 +346,8 @@ static const struct flow_record *waive(struct sink *s,
 		return r;
 	*w = *r;
 	waivers_apply(s->waivers, s->cat, w, true);
+	if (waivers_day_of(r->last_us) > s->seen_day)
+		s->seen_day = waivers_day_of(r->last_us);
 	if (w->waived)
 		s->waived++;
 	else
@@ -638,6 +642,9 @@ static void write_pages(struct sink *s, const struct run_stats *st)
 
 void sink_summary(struct sink *s, const struct run_stats *st)
 {
+	/* A waiver past the day a flow was seen is listed as expired,
+	   as that flow's record says. */
+	waivers_set_today(s->waivers, s->seen_day);
 	report_summary(s->rep, st);
 	if (s->talk)
 		write_pages(s, st);

@@ -463,6 +463,11 @@ bool waiver_expired(const struct waivers *ws, const struct waiver *v)
 	       atomic_load_explicit(&ws->today, memory_order_relaxed);
 }
 
+int32_t waivers_day_of(uint64_t ts_us)
+{
+	return (int32_t)(ts_us / (UINT64_C(86400) * 1000000));
+}
+
 size_t waivers_count(const struct waivers *ws)
 {
 	return ws ? ws->n : 0;
@@ -567,8 +572,12 @@ void waivers_apply(struct waivers *ws, const struct catalogue *cat,
 	r->waived = 0;
 	if (!ws || !verdict_is_finding((enum verdict)r->verdict) || !r->findings)
 		return;
-	/* One day for the whole record, whenever the sink moves it. */
+	/* One day for the whole record, whenever the sink moves it; a
+	   clock of the run behind the capture's does not keep a waiver in
+	   force past the day the flow was seen. */
 	today = atomic_load_explicit(&ws->today, memory_order_relaxed);
+	if (waivers_day_of(r->last_us) > today)
+		today = waivers_day_of(r->last_us);
 	for (i = 0; i < ws->n; i++) {
 		struct waiver *w = &ws->w[i];
 

@@ -501,6 +501,36 @@ static void test_mapped_in_ipv6(void **state)
 	waivers_free(w);
 }
 
+/* A flow seen after a waiver's last day is not waived, whatever the
+   clock of the run says; one seen through that day is. */
+static void test_day_seen(void **state)
+{
+	struct fx *x = *state;
+	struct waivers *w;
+	struct flow_record r;
+	const char *msg = parse(x, "tcp/5061 | 2026-06-01 | LAST\n", false,
+				&w);
+	const uint64_t day_us = UINT64_C(86400) * 1000000;
+
+	assert_string_equal(msg, "");
+	assert_int_equal(waivers_day_of(DAY_2026_06_01 * day_us), DAY_2026_06_01);
+	r = rec(x, 6, "198.51.100.7", 40000, "192.0.2.10", 5061,
+		1u << V_CLEARTEXT);
+	r.last_us = (DAY_2026_06_01 + 1) * day_us - 1;
+	waivers_apply(w, x->cat, &r, true);
+	assert_true(r.waived);
+	r.last_us += 1;
+	waivers_apply(w, x->cat, &r, true);
+	assert_null(r.waiver);
+	assert_false(r.waived);
+	/* The run's day stays: the next flow of that day is waived. */
+	assert_false(waiver_expired(w, waivers_get(w, 0)));
+	r.last_us -= 1;
+	waivers_apply(w, x->cat, &r, true);
+	assert_true(r.waived);
+	waivers_free(w);
+}
+
 /* A sensor runs for months: the day it was started is not the day it
    judges a flow by. Past the waiver's last day it waives nothing, and a
    clock set back does not bring it back. */
@@ -545,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_apply),
 		cmocka_unit_test(test_sender_named_server),
 		cmocka_unit_test(test_mapped_in_ipv6),
+		cmocka_unit_test(test_day_seen),
 		cmocka_unit_test(test_day_moves_on),
 	};
 
