@@ -319,8 +319,9 @@ static bool same_end(const struct waiver_end *a, const struct waiver_end *b)
 	       memcmp(&a->net, &b->net, sizeof(a->net)) == 0;
 }
 
-/* An earlier waiver that says what w says, however written ("tcp/80"
-   and "tcp/80 any -> any"); NULL when none. */
+/* An earlier waiver of w's ticket for the flows w names, however
+   written ("tcp/80" and "tcp/80 any -> any"), whatever its date; NULL
+   when none. */
 static const struct waiver *find_same(const struct waivers *ws,
 				      const struct waiver *w)
 {
@@ -334,7 +335,6 @@ static const struct waiver *find_same(const struct waivers *ws,
 		    o->table == w->table && o->service == w->service &&
 		    same_end(&o->client, &w->client) &&
 		    same_end(&o->server, &w->server) &&
-		    o->until_day == w->until_day &&
 		    strcmp(o->ticket, w->ticket) == 0)
 			return o;
 	}
@@ -390,10 +390,19 @@ struct waivers *waivers_parse(const char *name, const char *buf, size_t len,
 		}
 		e = parse_line(t, cat, hosts, &ws->w[ws->n], why, sizeof(why));
 		ws->w[ws->n].line = tl.lineno;
-		/* As the catalogue and the inventory refuse a line twice. */
+		/* As the catalogue and the inventory refuse a line twice;
+		   with another date it is a line meant to replace that one,
+		   left beside it: which date holds is not for us to guess. */
 		if (!e && (same = find_same(ws, &ws->w[ws->n]))) {
-			snprintf(why, sizeof(why), "duplicates line %u",
-				 (unsigned)same->line);
+			if (same->until_day == ws->w[ws->n].until_day)
+				snprintf(why, sizeof(why), "duplicates line %u",
+					 (unsigned)same->line);
+			else
+				snprintf(why, sizeof(why), "conflicts with line "
+					 "%u: until %s there, %s here (one date "
+					 "for a ticket's flows)",
+					 (unsigned)same->line, same->until,
+					 ws->w[ws->n].until);
 			e = why;
 		}
 		ws->n++;

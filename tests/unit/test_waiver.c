@@ -186,6 +186,13 @@ static void test_parse_good(void **state)
 	assert_null(waivers_get(w, 4));
 	waivers_free(w);
 
+	/* The same flows under two tickets, each with its date. */
+	msg = parse(x, "tcp/5061 | 2027-06-30 | A\ntcp/5061 | 2026-12-31 | B\n",
+		    false, &w);
+	assert_string_equal(msg, "");
+	assert_int_equal(waivers_count(w), 2);
+	waivers_free(w);
+
 	/* No waiver at all is a list of none. */
 	msg = parse(x, "# nothing waived yet\n", false, &w);
 	assert_string_equal(msg, "");
@@ -249,6 +256,12 @@ static void test_parse_bad(void **state)
 		{ "row 4 tomcat-admin 192.0.2.0/24 -> imp | 2026-12-31 | A\n"
 		  "row 4 tomcat-admin 192.0.2.0/24 -> imp | 2026-12-31 | A\n",
 		  true, "t.waivers:2: duplicates line 1\n" },
+		/* The same ticket for the same flows with another date: a
+		   line meant to replace one left beside it. */
+		{ "tcp/5061 | 2027-06-30 | A\n"
+		  "tcp/5061 any -> any | 2026-12-31 | A\n", false,
+		  "t.waivers:2: conflicts with line 1: until 2027-06-30 there, "
+		  "2026-12-31 here (one date for a ticket's flows)\n" },
 		{ "tcp/5061 | 2026-12-31 | CHG 1\n", false, "bad ticket 'CHG 1'" },
 		{ "tcp/5061 | 2026-12-31 | \n", false, "bad ticket ''" },
 		{ " | 2026-12-31 | A\n", false, "no flows before the first '|'" },
