@@ -53,15 +53,19 @@ static void setup(void)
 		abort();
 }
 
-/* A finding record from 8 bytes: protocol, ports, last address bytes,
-   findings. */
+/* A finding record from 8 bytes: protocol, how its direction was
+   decided and whether its server sent first, IP version (an IPv6
+   header's ::ffff:a.b.c.d is no inventory host), ports, last address
+   bytes, findings. */
 static void record_of(const uint8_t *b, struct flow_record *r)
 {
 	static const uint8_t protos[] = { 6, 17, 1, 58 };
 
 	memset(r, 0, sizeof(*r));
 	r->key.proto = protos[b[0] & 3];
-	r->key.family = 4;
+	r->basis = (uint8_t)((b[0] >> 2) & 3);   /* syn to lower-port */
+	r->server_first = (b[0] >> 4) & 1;
+	r->key.family = (b[0] >> 5) & 1 ? 6 : 4;
 	r->key.a.b[10] = r->key.a.b[11] = 0xff;
 	r->key.b.b[10] = r->key.b.b[11] = 0xff;
 	r->key.a.b[12] = 192;
@@ -76,8 +80,10 @@ static void record_of(const uint8_t *b, struct flow_record *r)
 	r->findings = b[7] & (uint8_t)~(1u << V_DOCUMENTED);
 	r->findings &= (uint8_t)~(1u << V_TRUSTED_TUNNEL);
 	r->verdict = (uint8_t)verdict_of_findings(r->findings, V_DOCUMENTED);
-	r->client_host = hosts_lookup(inv, r->server_is_b ? &r->key.a : &r->key.b);
-	r->server_host = hosts_lookup(inv, r->server_is_b ? &r->key.b : &r->key.a);
+	r->client_host = hosts_lookup_ip(inv, r->server_is_b ? &r->key.a :
+					 &r->key.b, r->key.family);
+	r->server_host = hosts_lookup_ip(inv, r->server_is_b ? &r->key.b :
+					 &r->key.a, r->key.family);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
