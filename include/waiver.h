@@ -20,12 +20,12 @@
  * waiver also matches it read as sent, its receiver the server.
  * UNTIL is a date, YYYY-MM-DD: the waiver is in force through that day
  * (UTC) by the wall clock of the run, not by the capture's time: it is
- * the change board's permission as of the day the gate runs, and a
- * capture replayed later does not bring an expired waiver back, and a
- * flow seen after the date is never waived, whatever the clock of the
- * run (waivers_apply()). A run on files is judged by the day it starts; live capture moves the day on
- * (waivers_set_today()), so a sensor that runs past a waiver's last day
- * stops waiving with it.
+ * the change board's permission as of the day the gate runs: a capture
+ * replayed later does not bring an expired waiver back. Nor is a flow
+ * seen after the date waived, whatever the clock of the run says
+ * (waivers_apply()). A run on files is judged by the day it starts;
+ * live capture moves the day on (waivers_set_today()), so a sensor that
+ * runs past a waiver's last day stops waiving with it.
  * TICKET is the change ticket's id (1 to WAIVER_TICKET_MAX characters
  * of letters, digits and . _ - : / #).
  *
@@ -131,9 +131,9 @@ const struct waiver *waivers_get(const struct waivers *w, size_t i);
  * waiver in force that matches it (NULL: none) and r->waived when
  * waivers in force cover every one of its findings. In force by the
  * run's day and by the day r was last seen: a flow seen after a
- * waiver's last day is not waived, whatever the run's clock says. With count, each
- * waiver that matches (in force or expired) counts r. A record that is
- * no finding is left alone.
+ * waiver's last day is not waived, whatever the run's clock says. With
+ * count, each waiver that matches (in force or expired) counts r. A
+ * record that is no finding is left alone.
  */
 void waivers_apply(struct waivers *w, const struct catalogue *cat,
 		   struct flow_record *r, bool count);

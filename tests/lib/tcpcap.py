@@ -20,7 +20,8 @@ def frame(src, dst, sport, dport, flags):
     if len(src) == 16:
         ip = struct.pack("!IHBB16s16s", 6 << 28, len(tcp), 6, 64,
                          bytes(src), bytes(dst))
-        return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x86\xdd" + ip + tcp
+        return (b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x86\xdd" +
+                ip + tcp)
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, 1, 0, 64, 6, 0,
                      bytes(src), bytes(dst))
     ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]

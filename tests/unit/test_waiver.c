@@ -173,7 +173,7 @@ static void test_parse_good(void **state)
 	assert_int_equal(v->client.kind, WE_NET);
 	assert_int_equal(v->client.prefix, 96 + 24);
 	assert_int_equal(v->server.kind, WE_ANY);
-	assert_false(waiver_expired(w, v));               /* through its last day */
+	assert_false(waiver_expired(w, v));     /* through its last day */
 	v = waivers_get(w, 2);
 	assert_string_equal(v->service, "tomcat-axl");
 	assert_int_equal(v->table, 4);
@@ -526,7 +526,8 @@ static void test_day_seen(void **state)
 	const uint64_t day_us = UINT64_C(86400) * 1000000;
 
 	assert_string_equal(msg, "");
-	assert_int_equal(waivers_day_of(DAY_2026_06_01 * day_us), DAY_2026_06_01);
+	assert_int_equal(waivers_day_of(DAY_2026_06_01 * day_us),
+			 DAY_2026_06_01);
 	r = rec(x, 6, "198.51.100.7", 40000, "192.0.2.10", 5061,
 		1u << V_CLEARTEXT);
 	r.last_us = (DAY_2026_06_01 + 1) * day_us - 1;
