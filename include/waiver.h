@@ -16,8 +16,9 @@
  *   CLIENT, SERVER  optional: each "any", an address, ADDRESS/PREFIX, or
  *            a role of the inventory (which needs --hosts).
  * A flow whose sender named itself the server (its own port, the lower
- * one or a documented one, or a lone SYN-ACK) is matched only when the
- * waiver also matches it read as sent, its receiver the server.
+ * one or a documented one, a lone SYN-ACK, an ICMP reply) is matched
+ * only when the waiver also matches it read as sent, its receiver the
+ * server.
  * UNTIL is a date, YYYY-MM-DD: the waiver is in force through that day
  * (UTC) by the wall clock of the run, not by the capture's time: it is
  * the change board's permission as of the day the gate runs: a capture

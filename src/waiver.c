@@ -537,13 +537,12 @@ static bool matches_as(const struct waiver *w, const struct catalogue *cat,
 }
 
 /* The server is only what the first packet's sender said of itself: its
-   own port, the lower one or one the catalogue documents, or a SYN-ACK
-   with no SYN (classify.c). Anyone sends from any port. */
+   own port, the lower one or one the catalogue documents, a SYN-ACK
+   with no SYN, an ICMP reply (classify.c). Anyone sends any of them; a
+   SYN from the other side is what decides a flow for good. */
 static bool self_named(const struct flow_record *r)
 {
-	return r->server_first && (r->basis == BASIS_LOWER_PORT ||
-				   r->basis == BASIS_CATALOGUE ||
-				   r->basis == BASIS_SYNACK);
+	return r->server_first && r->basis != BASIS_SYN;
 }
 
 /*

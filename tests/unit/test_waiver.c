@@ -484,6 +484,22 @@ static void test_sender_named_server(void **state)
 	assert_true(r.waived);
 	assert_int_equal(waivers_get(w, 1)->flows, 0);
 	waivers_free(w);
+
+	/* An echo reply first: its sender is the server by its own word
+	   (ICMP tunnels send replies nobody asked for). A waiver of the
+	   publisher's pings out does not cover replies sent to it. */
+	msg = parse(x, "icmp 192.0.2.10 -> any | 2026-12-31 | PING\n", false,
+		    &w);
+	assert_string_equal(msg, "");
+	r = rec(x, 1, "192.0.2.10", 0, "203.0.113.66", 0,
+		1u << V_ROLE_VIOLATION);
+	r.basis = BASIS_FIRST_PACKET;
+	waivers_apply(w, x->cat, &r, true);
+	assert_true(r.waived);
+	r.server_first = 1;
+	waivers_apply(w, x->cat, &r, true);
+	assert_false(r.waived);
+	waivers_free(w);
 }
 
 /* An IPv6 header's ::ffff:a.b.c.d is held as IPv4 is, yet it is no
