@@ -1382,19 +1382,21 @@ check waivers-claim-both 0 '^Validate: PASS' \
 # The run's day is the wall clock's, but a flow seen after a waiver's
 # last day is not waived, whatever that clock says (a clock set behind
 # the capture's, on a machine restored from a snapshot): late.pcap holds
-# two datagrams to udp/9999 and their replies, one on 2037-01-01 23:59:58,
-# the waiver's last day, one on 2037-01-02. The first is waived, the
-# second fails the gate, and the summary lists the waiver as expired.
+# two datagrams to udp/9999 and their replies, one on 2038-01-18
+# 23:59:58, the waiver's last day, one on 2038-01-19. The first is
+# waived, the second fails the gate, and the summary lists the waiver
+# as expired. The case needs a run before 2038-01-19, the last day a
+# classic pcap stamps (libpcap reads its seconds as signed 32 bits).
 PYTHONPATH="$(dirname "$0")/../lib" python3 - "$tmp/late.pcap" <<'PY'
 import sys
 from tcpcap import udp, write_pcap
 c, s = [198, 51, 100, 24], [192, 0, 2, 10]
 frames = [udp(c, s, 40001, 9999, b"req"), udp(s, c, 9999, 40001, b"rep"),
           udp(c, s, 40002, 9999, b"req"), udp(s, c, 9999, 40002, b"rep")]
-write_pcap(sys.argv[1], frames, [2114467198, 2114467198, 2114467200,
-                                 2114467200])
+write_pcap(sys.argv[1], frames, [2147471998, 2147471998, 2147472000,
+                                 2147472000])
 PY
-echo 'undocumented udp/9999 | 2037-01-01 | CHG-2037' >"$tmp/late.waivers"
+echo 'undocumented udp/9999 | 2038-01-18 | CHG-2038' >"$tmp/late.waivers"
 check waivers-late 1 '' "$bin" -q --validate --format json \
 	--waivers "$tmp/late.waivers" -r "$tmp/late.pcap"
 if jis 'select(.type == "flow" and .client_port == 40001) |
