@@ -257,16 +257,25 @@ static pcap_t *open_offline(struct file_reader *rd, const char *fname,
    0. A pcapng stamp may be anywhere in 64 bits, at any resolution: one
    past what a record can say (STAMP_MAX_US) is that, which keeps the
    order of stamps for the clock (never a product wrapped into 1970). */
-static uint64_t ts_of(const struct pcap_pkthdr *h)
+static uint64_t ts_of(const struct pcap_pkthdr *h, bool classic)
 {
-	uint64_t us;
+	uint64_t sec, us;
 
-	if (h->ts.tv_sec < 0 || h->ts.tv_usec < 0)
+	if (h->ts.tv_usec < 0)
 		return 0;
-	if ((uint64_t)h->ts.tv_sec > STAMP_MAX_US / 1000000u)
+	/* Classic pcap's seconds are an unsigned 32-bit count, to 2106
+	   (draft-ietf-opsawg-pcap, 5); libpcap 1.10 reads them signed,
+	   so from 2038-01-19T03:14:08Z on they come out negative. */
+	if (classic && h->ts.tv_sec < 0 && h->ts.tv_sec >= INT32_MIN)
+		sec = (uint32_t)h->ts.tv_sec;
+	else if (h->ts.tv_sec < 0)
+		return 0;
+	else
+		sec = (uint64_t)h->ts.tv_sec;
+	if (sec > STAMP_MAX_US / 1000000u)
 		return STAMP_MAX_US;
 	/* At most 2.6e17 plus a 32-bit tv_usec: no wrap. */
-	us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+	us = sec * 1000000u + (uint64_t)h->ts.tv_usec;
 	return us < STAMP_MAX_US ? us : STAMP_MAX_US;
 }
 
@@ -629,7 +638,8 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 			fs->bytes += h->len;
 			/* bytes holds h->caplen bytes (libpcap's word): the
 			   decoder reads them through a cursor that long. */
-			on_packet(ctx, dlt, ts_of(h), bytes, h->caplen, h->len);
+			on_packet(ctx, dlt, ts_of(h, classic), bytes,
+				  h->caplen, h->len);
 			if (on_progress && total && fs->packets % PROGRESS_EVERY == 0) {
 				long now = ftell(fp);
 

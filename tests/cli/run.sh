@@ -1385,8 +1385,8 @@ check waivers-claim-both 0 '^Validate: PASS' \
 # two datagrams to udp/9999 and their replies, one on 2038-01-18
 # 23:59:58, the waiver's last day, one on 2038-01-19. The first is
 # waived, the second fails the gate, and the summary lists the waiver
-# as expired. The case needs a run before 2038-01-19, the last day a
-# classic pcap stamps (libpcap reads its seconds as signed 32 bits).
+# as expired. The case needs a run before 2038-01-19, while the wall
+# clock leaves the waiver in force.
 PYTHONPATH="$(dirname "$0")/../lib" python3 - "$tmp/late.pcap" <<'PY'
 import sys
 from tcpcap import udp, write_pcap

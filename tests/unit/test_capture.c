@@ -241,6 +241,57 @@ static void test_stamp_past_rfc3339(void **state)
 	unlink(a);
 }
 
+/* Classic pcap: a record's seconds are an unsigned 32-bit count
+   (draft-ietf-opsawg-pcap, 5), to 2106. libpcap 1.10 reads them signed,
+   so a stamp from 2038-01-19T03:14:08Z on came out negative, and was
+   read as 1970-01-01. */
+static void test_pcap_past_2038(void **state)
+{
+	char a[] = "/tmp/impwatch-capture-t-XXXXXX";
+	static const uint32_t secs[] = {
+		2147483647u,    /* 2038-01-19T03:14:07Z */
+		2147483648u,    /* a second later */
+		2208988800u,    /* 2040-01-01 */
+		4294967295u,    /* 2106-02-07T06:28:15Z */
+	};
+	uint8_t file[24 + 4 * (16 + 60)] = { 0 }, *p = file;
+	struct file_reader *rd = file_reader_new();
+	struct file_stat fs;
+	struct stamps got;
+	FILE *f;
+	int i;
+
+	(void)state;
+	assert_non_null(rd);
+	p = le32(p, 0xa1b2c3d4u);
+	p = le32(p, 0x00040002u);       /* version 2.4 */
+	p = le32(p, 0);
+	p = le32(p, 0);
+	p = le32(p, 65535);
+	p = le32(p, DLT_EN10MB);
+	for (i = 0; i < 4; i++) {
+		p = le32(p, secs[i]);
+		p = le32(p, 7);
+		p = le32(p, 60);
+		p = le32(p, 60);
+		p += 60;
+	}
+	close(mkstemp(a));
+	assert_non_null(f = fopen(a, "wb"));
+	assert_int_equal(fwrite(file, 1, sizeof(file), f), sizeof(file));
+	fclose(f);
+	memset(&fs, 0, sizeof(fs));
+	memset(&got, 0, sizeof(got));
+	fs.name = a;
+	assert_int_equal(capture_read_file(rd, &fs, NULL, keep_stamp, NULL,
+					   &got, NULL), 0);
+	assert_int_equal(got.n, 4);
+	for (i = 0; i < 4; i++)
+		assert_true(got.ts[i] == (uint64_t)secs[i] * 1000000u + 7);
+	file_reader_free(rd);
+	unlink(a);
+}
+
 /* ---- what a pcapng records of its losses (pcapng.c) --------------- */
 
 /* A little-endian pcapng built in memory. */
@@ -464,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_stdin),
 		cmocka_unit_test(test_buffer_aligned),
 		cmocka_unit_test(test_stamp_past_rfc3339),
+		cmocka_unit_test(test_pcap_past_2038),
 		cmocka_unit_test(test_drops_long_span),
 		cmocka_unit_test(test_drops_sections),
 		cmocka_unit_test(test_drops_both_ways),
