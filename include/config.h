@@ -219,6 +219,15 @@
 #define PCAPNG_SPAN_READ     (64u << 10)
 
 /*
+ * How many pcapng packets at most are counted between two looks at
+ * where the file is read (one lseek() each; capture.c, struct
+ * png_count). A look that finds the count short walks the blocks since
+ * the one before for their losses: at most this many packets' blocks,
+ * read again (about 400 KB of 1500-byte packets, 6 reads).
+ */
+#define PCAPNG_CHECK_EVERY   256u
+
+/*
  * The who-talks-to-whom picture of --html and --graph (talk.h, graph.h).
  * Flows are summed per (client, server, verdict) in a table of at most
  * TALK_MAX_PAIRS entries (about 300 bytes each: 20 MB at most); flows

@@ -7,12 +7,13 @@
  * written at its end and possibly before) and an Enhanced Packet Block's
  * epb_dropcount (lost since the packet before). libpcap 1.10 reads these
  * blocks and gives nothing of them, so capture.c hands this module the
- * spans of the file each pcap_next_ex() call read, and the blocks in
- * them are walked again here, by their lengths, with pread(): only a
- * file on disk, never a pipe. The same walk finds where a damaged block
- * starts. Every byte is read through the cursor; nothing here exits or
- * fails on the file's bytes: a block or option not understood is
- * counted and left out (libpcap already took the block).
+ * spans of the file that held more than their packets' blocks alone,
+ * and the blocks in them are walked again here, by their lengths, with
+ * pread(): only a file on disk, never a pipe. The same walk finds where
+ * a damaged block starts. Every byte is read through the cursor;
+ * nothing here exits or fails on the file's bytes: a block or option
+ * not understood is counted and left out (libpcap already took the
+ * block).
  */
 #ifndef IMPWATCH_PCAPNG_H
 #define IMPWATCH_PCAPNG_H

@@ -462,64 +462,117 @@ static bool pcapng_be(pcap_t *p)
 }
 
 /*
- * pcapng: where the damaged block starts. pcap_next_ex() reads the
- * blocks that hold no packet (interfaces, statistics, name resolution,
- * custom and unknown blocks) in the same call as the packet after them,
- * so the call may have begun at pos with good blocks before the damaged
- * one. libpcap reads a block's header, then the rest of it, and stops
- * where it found the damage: the damaged block is the first, walking
- * the blocks' lengths from pos, that reaches where libpcap stopped, or
- * whose header is cut or gives no block's length. The good blocks
- * before it are read for their losses as any others. Only where pos is
- * known (a seekable input); pos when the walk cannot be made.
+ * pcapng: where each call began, counted as classic pcap's records are
+ * (next_record()), but only as far as the count can be checked: libpcap
+ * reads the blocks that hold no packet (interfaces, statistics, name
+ * resolution, custom and unknown blocks), and a packet's options, in
+ * the same call as the packet, and says nothing of them. Each packet is
+ * counted as the least span its block can take (png_least()); ftell()
+ * is asked every so often (every, doubled while the count holds, to
+ * PCAPNG_CHECK_EVERY), and where it says the count is short, the spans
+ * since the last check held more than their packets: they are walked
+ * (pcapng.c) for the losses the file records. So at is always where a
+ * call began, and every block before it is read, or held nothing.
  */
-static long pcapng_damaged_at(struct pcapng_drops *d, pcap_t *p, FILE *fp,
-			      long pos)
-{
-	long end = pos >= 0 ? ftell(fp) : -1;
+struct png_count {
+	long at;                /* checked: where a call began; -1 unknown
+	                           (a pipe) */
+	long pos;               /* counted: where the next call begins */
+	unsigned due, every;    /* calls since at; calls between checks */
+};
 
-	if (end < 0)
-		return pos;
-	return pcapng_walk(d, fileno(fp), pcapng_be(p), pos, end, end - 1);
+/*
+ * The least span a packet block of caplen bytes takes, with nothing
+ * before it and no option: an Enhanced (or the old Packet) Block is 32
+ * bytes and the data padded to 32 bits, a Simple Packet Block 16 bytes
+ * less. libpcap gives an SPB's packet no fraction of a second (the block
+ * has no stamp), so a packet with one came from no SPB. A span longer
+ * than the least is seen at the next check, and walked.
+ */
+static long png_least(const struct pcap_pkthdr *h)
+{
+	long span = pcapng_packet_span(h->caplen);
+
+	return h->ts.tv_usec == 0 ? span - 16 : span;
+}
+
+static void png_count_start(struct png_count *c, long pos)
+{
+	c->at = c->pos = pos;
+	c->due = 0;
+	c->every = 1;
+}
+
+/* A packet read, by a call that began where the count says. */
+static void png_count_packet(struct png_count *c, const struct pcap_pkthdr *h)
+{
+	if (c->at >= 0)
+		c->pos += png_least(h);
+	c->due++;
 }
 
 /*
- * pcapng: the losses the file records (pcapng.h). libpcap 1.10 reads
- * the blocks that hold them and hands none of it over. This is no second
- * pcapng reader: libpcap still reads every block and every packet; the
- * blocks of each span a pcap_next_ex() call read are only walked again
- * with pread() for those counts, from where the call began (pos, asked
- * before every call already, to name a damaged block) to where the next
- * begins. Only a span longer than its packet's block alone held anything
- * more, so a file of packets alone costs no system call more than it did.
+ * Before the next call, when one is due (or the reading stops): where
+ * it begins, asked. Each span counted is the least its call can have
+ * read, so the count is right only when each one is: otherwise the
+ * spans since the last check are walked for their losses (d; NULL:
+ * none read), and checks come at once again until the count holds.
  */
-struct png_span {
-	long at;                /* where the last packet's call began; -1:
-	                           no packet whose span is still to see */
-	uint32_t caplen;        /* that packet's */
-};
-
-/* Before the call at pos: the last packet's span, walked when longer
-   than its block alone. */
-static void pcapng_after_packet(struct file_reader *rd, pcap_t *p, FILE *fp,
-				struct png_span *last, long pos)
+static void png_check(struct png_count *c, struct pcapng_drops *d,
+		      pcap_t *p, FILE *fp, bool now)
 {
-	if (last->at >= 0 && pos >= 0 && rd->drops &&
-	    pos - last->at > pcapng_packet_span(last->caplen))
-		(void)pcapng_walk(rd->drops, fileno(fp), pcapng_be(p),
-				  last->at, pos, pos);
-	last->at = -1;
+	long was;
+
+	if (c->at < 0 || (!now && c->due < c->every))
+		return;
+	was = ftell(fp);
+	if (was < 0)
+		return;         /* not seekable after all: checked later */
+	if (was == c->pos) {
+		if (c->every < PCAPNG_CHECK_EVERY)
+			c->every *= 2;
+	} else {
+		if (d)
+			(void)pcapng_walk(d, fileno(fp), pcapng_be(p), c->at,
+					  was, was);
+		c->every = 1;
+	}
+	c->at = c->pos = was;
+	c->due = 0;
 }
 
-/* At the end of the file: the blocks after the last packet, from pos,
-   where the last call began. */
-static void pcapng_tail(struct file_reader *rd, pcap_t *p, FILE *fp, long pos)
+/*
+ * pcapng: where the damaged block starts. The failed call may have
+ * begun with good blocks before the damaged one. libpcap reads a
+ * block's header, then the rest of it, and stops where it found the
+ * damage: the damaged block is the first, walking the blocks' lengths
+ * from the last checked call (c->at: the calls since then read only
+ * good blocks), that reaches where libpcap stopped, or whose header is
+ * cut or gives no block's length. The good blocks before it are read
+ * for their losses as any others. Only where c->at is known (a seekable
+ * input); c->at when the walk cannot be made.
+ */
+static long pcapng_damaged_at(struct pcapng_drops *d, pcap_t *p, FILE *fp,
+			      const struct png_count *c)
 {
-	long end = ftell(fp);
+	long end = c->at >= 0 ? ftell(fp) : -1;
 
-	if (end > pos)
-		(void)pcapng_walk(rd->drops, fileno(fp), pcapng_be(p), pos,
-				  end, end);
+	if (end < 0)
+		return c->at;
+	return pcapng_walk(d, fileno(fp), pcapng_be(p), c->at, end, end - 1);
+}
+
+/* At the end of the file: the spans since the last check, unless the
+   count held to the end (the blocks after the last packet too:
+   statistics are written at the end of a capture). */
+static void pcapng_tail(struct pcapng_drops *d, pcap_t *p, FILE *fp,
+			const struct png_count *c)
+{
+	long end = c->at >= 0 ? ftell(fp) : -1;
+
+	if (d && end > c->at && end != c->pos)
+		(void)pcapng_walk(d, fileno(fp), pcapng_be(p), c->at, end,
+				  end);
 }
 
 /* A pcapng about to be read: where its losses are to be read from, and
@@ -557,7 +610,8 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 	bool classic, pcapng;
 	uint32_t snap;
 	long rec_hdr = 0;       /* classic: a record header's bytes, 0 unknown */
-	struct png_span last = { -1, 0 };
+	struct png_count png = { -1, -1, 0, 1 };
+	struct pcapng_drops *d = NULL;  /* pcapng: where losses are read */
 	struct bpf_program prog;
 
 	fs->dlt = -1;
@@ -604,29 +658,33 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 		total = (uint64_t)st.st_size;
 	/* Where each record starts, to say where a damaged one is. ftell()
 	   is a system call: for classic pcap (major version 2) the offset is
-	   counted instead (next_record()). Elsewhere it is asked, and a
-	   damaged pcapng block (major version 1) found from there. */
+	   counted instead (next_record()), for pcapng (major version 1)
+	   counted and checked (struct png_count), and a damaged block found
+	   from there. */
 	classic = pcap_major_version(p) == 2;
 	pcapng = pcap_major_version(p) == 1;
 	snap = (uint32_t)pcap_snapshot(p);
 	pos = fp ? ftell(fp) : -1;
-	if (pcapng)
+	if (pcapng) {
 		pcapng_start(rd, fs, p, pos);
+		png_count_start(&png, pos);
+		if (fs->drops.read == DROPS_READ)
+			d = rd->drops;
+	}
 
 	for (;;) {
-		if (!classic) {
+		if (pcapng)
+			png_check(&png, d, p, fp, stop && *stop);
+		else if (!classic)
 			pos = fp ? ftell(fp) : -1;
-			if (pcapng && fs->drops.read == DROPS_READ)
-				pcapng_after_packet(rd, p, fp, &last, pos);
-		}
 		if (stop && *stop) {
 			fs->state = FILE_INTERRUPTED;
 			break;
 		}
 		rc = pcap_next_ex(p, &h, &bytes);
 		if (rc == 1) {
-			last.at = pos;
-			last.caplen = h->caplen;
+			if (pcapng)
+				png_count_packet(&png, h);
 			if (classic && pos >= 0)
 				pos = next_record(fp, pos, h->caplen, snap,
 						  &rec_hdr);
@@ -647,8 +705,12 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 			}
 			continue;
 		}
-		if (rc == 0)
-			continue;      /* filtered out (offline never times out) */
+		if (rc == 0) {
+			/* filtered out (offline never times out): a span
+			   not counted, so checked at once */
+			png.due = png.every;
+			continue;
+		}
 		if (stopped_here(stop)) {
 			fs->state = FILE_INTERRUPTED;
 			break;         /* not the end: the signal's /dev/null */
@@ -657,13 +719,12 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 			fs->state = FILE_COMPLETE;
 			/* The blocks after the last packet: statistics are
 			   written at the end of a capture. */
-			if (pcapng && fs->drops.read == DROPS_READ && pos >= 0)
-				pcapng_tail(rd, p, fp, pos);
+			if (pcapng)
+				pcapng_tail(d, p, fp, &png);
 			break;         /* end of file */
 		}
 		if (pcapng)
-			pos = pcapng_damaged_at(fs->drops.read == DROPS_READ ?
-						rd->drops : NULL, p, fp, pos);
+			pos = pcapng_damaged_at(d, p, fp, &png);
 		fs->stop_offset = pos;
 		if (pos >= 0)
 			snprintf(fs->error, sizeof(fs->error),

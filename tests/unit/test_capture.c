@@ -508,6 +508,116 @@ static void test_drops_before_damage(void **state)
 	assert_int_equal(fs.drops.dropped, 9);
 }
 
+/* ---- where pcapng blocks start, counted (capture.c, png_count) ---- */
+
+/* A packet of len bytes (a multiple of 4) on interface 0 stamped n
+   microseconds in (never a whole second: no Simple Packet Block's). */
+static void png_epb_at(struct png *g, uint32_t len, uint32_t n)
+{
+	struct png body = { 0 };
+	uint32_t i;
+
+	png_u32(&body, 0);
+	png_u32(&body, 0);
+	png_u32(&body, n * 1000000u + 1);
+	png_u32(&body, len);
+	png_u32(&body, len);
+	for (i = 0; i < len / 4; i++)
+		png_u32(&body, i ? 0 : 0x08000000);
+	png_block(g, 6, &body);
+	free(body.b);
+}
+
+/* A Simple Packet Block of len bytes (a multiple of 4): 16 bytes less
+   than an Enhanced one of the same packet. */
+static void png_spb(struct png *g, uint32_t len)
+{
+	struct png body = { 0 };
+	uint32_t i;
+
+	png_u32(&body, len);
+	for (i = 0; i < len / 4; i++)
+		png_u32(&body, i ? 0 : 0x08000000);
+	png_block(g, 3, &body);
+	free(body.b);
+}
+
+static void png_epbs(struct png *g, uint32_t from, uint32_t to)
+{
+	for (; from < to; from++)
+		png_epb_at(g, 60, from);
+}
+
+/* Statistics between packets long after the count began (where it is
+   checked least often), and a packet's drop count there: both read. */
+static void test_drops_counted(void **state)
+{
+	struct png g = { 0 };
+	struct file_stat fs;
+
+	(void)state;
+	png_head(&g);
+	png_epbs(&g, 0, 700);
+	png_isb(&g, 0, 4);
+	png_epbs(&g, 700, 900);
+	png_epb(&g, 60, 6);
+	png_epbs(&g, 900, 1000);
+	assert_int_equal(png_read(&g, &fs), 0);
+	assert_int_equal(fs.packets, 1001);
+	assert_int_equal(fs.drops.isbs, 1);
+	assert_int_equal(fs.drops.ifdrop, 4);
+	assert_int_equal(fs.drops.between, 6);
+	assert_int_equal(fs.drops.dropped, 6);
+	assert_int_equal(fs.drops.malformed, 0);
+}
+
+/* Simple Packet Blocks are 16 bytes shorter than a count of Enhanced
+   ones would make them: five of them are two statistics blocks' worth
+   (80 bytes), which a count taking them for EPBs would not see. */
+static void test_drops_simple_blocks(void **state)
+{
+	struct png g = { 0 };
+	struct file_stat fs;
+	int i;
+
+	(void)state;
+	png_head(&g);
+	png_epbs(&g, 0, 300);
+	for (i = 0; i < 5; i++)
+		png_spb(&g, 60);
+	png_isb(&g, 0, 2);
+	png_isb(&g, 0, 3);
+	png_epbs(&g, 300, 400);
+	assert_int_equal(png_read(&g, &fs), 0);
+	assert_int_equal(fs.packets, 405);
+	assert_int_equal(fs.drops.isbs, 2);
+	assert_int_equal(fs.drops.ifdrop, 3);
+}
+
+/* A block cut long after the last check: named where it starts, and
+   the statistics since that check read. */
+static void test_damage_counted(void **state)
+{
+	struct png g = { 0 };
+	struct file_stat fs;
+	size_t at;
+
+	(void)state;
+	png_head(&g);
+	png_epbs(&g, 0, 600);
+	png_spb(&g, 60);
+	png_isb(&g, 0, 9);
+	png_epbs(&g, 600, 650);
+	at = g.n;
+	png_epb_at(&g, 60, 650);
+	g.n -= 20;
+	assert_int_equal(png_read(&g, &fs), -1);
+	assert_int_equal(fs.state, FILE_ERROR);
+	assert_int_equal(fs.packets, 651);
+	assert_int_equal(fs.stop_offset, (int64_t)at);
+	assert_int_equal(fs.drops.ifdrop, 9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -521,6 +631,9 @@ int main(void)
 		cmocka_unit_test(test_drops_both_ways),
 		cmocka_unit_test(test_drops_many_interfaces),
 		cmocka_unit_test(test_drops_before_damage),
+		cmocka_unit_test(test_drops_counted),
+		cmocka_unit_test(test_drops_simple_blocks),
+		cmocka_unit_test(test_damage_counted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
