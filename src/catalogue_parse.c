@@ -8,6 +8,7 @@
  * catalogue.c to merge; nothing here touches a catalogue.
  */
 #include "catalogue_int.h"
+#include "options.h"
 #include "textfile.h"
 
 #include <stdarg.h>
@@ -313,6 +314,37 @@ static int parse_sport(struct tstr f, struct cat_row *r, struct reason *why)
 	return parse_spans(f, "sport", r->sport, &r->n_sport, why);
 }
 
+/* A span that holds every client port (the default --ephemeral-ports,
+   1024-65535) is no listener's: every flow of the transport has a port in
+   it, so such a row documents them all. It is a site's "any port", and
+   0-65535, the other way to write it, is refused for its port 0. */
+static int span_every_port(const struct port_span *s, size_t n,
+			   const char *what, const char *whose,
+			   struct reason *why)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i].lo <= DEF_EPHEMERAL_LO && s[i].hi >= DEF_EPHEMERAL_HI)
+			return fail(why, "%s range %u-%u holds every port from "
+				    "%u to %u, so the row would document every "
+				    "flow; write the %s ports", what,
+				    (unsigned)s[i].lo, (unsigned)s[i].hi,
+				    DEF_EPHEMERAL_LO, DEF_EPHEMERAL_HI, whose);
+	return 0;
+}
+
+/* The listener's ports, or with 'configurable' alone the sender's, which
+   then find the row whatever the listener: neither may be every port. */
+static int check_every_port(const struct cat_row *r, struct reason *why)
+{
+	if (r->n_dport)
+		return span_every_port(r->dport, r->n_dport, "dport",
+				       "listener's", why);
+	return span_every_port(r->sport, r->n_sport, "sport", "sender's fixed",
+			       why);
+}
+
 static int parse_scope(struct tstr f, struct cat_row *r, struct reason *why)
 {
 	if (tstr_is(f, "wire"))
@@ -393,6 +425,8 @@ static int parse_row(struct cat_stage *st, struct tstr rest, struct cat_row *r,
 	    r->sport_kind != SPORT_FIXED)
 		return fail(why, "dport 'configurable' with no port needs a fixed "
 			    "sport, or the row could never match");
+	if (check_every_port(r, why) < 0)
+		return -1;
 
 	rc = parse_apps(st, f[F_APPS], r, why);
 	if (rc < 0)

@@ -264,6 +264,12 @@ check rules-missing-threads 2 'no-such.conf: cannot open' "$bin" -q --threads 4 
 check dump-bad-path-threads 2 'cannot write no-such-dir/x.pcap' "$bin" -q --threads 4 --dump-undocumented no-such-dir/x.pcap -r pcaps/demo.pcap
 check rules-add-bad 2 'tests/rules/bad-utf8.conf:[0-9]+: ' "$bin" -q --rules-add tests/rules/bad-utf8.conf -r pcaps/demo.pcap
 check rules-add-override 0 '"verdict":"documented"' "$bin" -q --format json --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
+# A site row of every port would pass every TCP flow: refused, as a run
+# and as rules --check read it, never a PASS.
+check rules-add-every-port 2 '^tests/rules/every-port.conf:2: dport range 1-65535 holds every port' \
+	"$bin" -q --validate --rules-add tests/rules/every-port.conf -r pcaps/real-redis-6380.pcap
+check rules-check-every-port 2 '^tests/rules/every-port.conf:2: dport range 1-65535 holds every port' \
+	"$bin" rules --check tests/rules/every-port.conf
 check rules-no-add 1 '"verdict":"undocumented"' "$bin" -q --format json --validate -r pcaps/real-postgresql-15432.pcap
 check rules-json-fields 0 '"table":30,"service":"srm-peer".*"port":21999' "$bin" rules --format json
 # A second --rules is not a second catalogue: refused, not reduced to one.
