@@ -64,8 +64,9 @@ bool tlines_next(struct tlines *t, struct tstr *line);
 
 /*
  * Reject a line longer than max bytes, or holding a NUL, a control byte
- * other than tab, or bytes that are not UTF-8: the error names the column
- * and byte offset. 0 when the line is fine.
+ * other than tab, a C1 control (U+0080 to U+009F), or bytes that are not
+ * UTF-8: the error names the column and byte offset. 0 when the line is
+ * fine.
  */
 int tline_check(const char *name, uint32_t lineno, struct tstr line,
 		size_t max, FILE *err);

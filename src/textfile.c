@@ -237,6 +237,25 @@ bool tlines_next(struct tlines *t, struct tstr *line)
 	return true;
 }
 
+/* The code point of the valid k-byte UTF-8 sequence at p. */
+static uint32_t utf8_cp(const unsigned char *p, size_t k)
+{
+	uint32_t cp = p[0] & (0xffu >> (k + 1));
+	size_t j;
+
+	for (j = 1; j < k; j++)
+		cp = (cp << 6) | (p[j] & 0x3f);
+	return cp;
+}
+
+/* U+0080 to U+009F: C1 controls, CSI among them, which a terminal may
+   obey as it obeys ESC; and what Windows-1252 quotes become when read as
+   Latin-1, so the usual mojibake of a pasted text. */
+static bool is_c1(uint32_t cp)
+{
+	return cp >= 0x80 && cp <= 0x9f;
+}
+
 int tline_check(const char *name, uint32_t lineno, struct tstr line,
 		size_t max, FILE *err)
 {
@@ -258,6 +277,11 @@ int tline_check(const char *name, uint32_t lineno, struct tstr line,
 			why = "control byte";
 		} else if ((k = utf8_seq_len(p + i, line.n - i)) == 0) {
 			why = "invalid UTF-8";
+		} else if (k == 2 && is_c1(utf8_cp(p + i, k))) {
+			tline_error(err, name, lineno, line, "control character "
+				    "U+%04X at column %zu (byte offset %zu)",
+				    (unsigned)utf8_cp(p + i, k), i + 1, i);
+			return -1;
 		} else {
 			i += k;
 			continue;
@@ -268,17 +292,6 @@ int tline_check(const char *name, uint32_t lineno, struct tstr line,
 		return -1;
 	}
 	return 0;
-}
-
-/* The code point of the valid k-byte UTF-8 sequence at p. */
-static uint32_t utf8_cp(const unsigned char *p, size_t k)
-{
-	uint32_t cp = p[0] & (0xffu >> (k + 1));
-	size_t j;
-
-	for (j = 1; j < k; j++)
-		cp = (cp << 6) | (p[j] & 0x3f);
-	return cp;
 }
 
 /* A character that looks like a space, or like nothing, yet is neither
@@ -294,8 +307,8 @@ static bool looks_blank(uint32_t cp)
 }
 
 /* n bytes at s for a person: valid UTF-8 as is, tabs kept, other control
-   and invalid bytes as \xNN, blanks a person cannot tell from a space as
-   \uNNNN; past max bytes (0: no limit) cut on a character boundary with
+   and invalid bytes as \xNN, C1 controls and blanks a person cannot tell
+   from a space as \uNNNN; past max bytes (0: no limit) cut on a character boundary with
    "...". A terminal shown a file's line or an argument in an error never
    gets an escape sequence, nor a line break, from it. */
 static void show_bytes(FILE *err, const char *s, size_t n, size_t max)
@@ -312,7 +325,8 @@ static void show_bytes(FILE *err, const char *s, size_t n, size_t max)
 			fputs("...", err);
 			break;
 		}
-		if (k > 1 && looks_blank(utf8_cp(p + i, k)))
+		if (k > 1 && (looks_blank(utf8_cp(p + i, k)) ||
+			      is_c1(utf8_cp(p + i, k))))
 			fprintf(err, "\\u%04x", (unsigned)utf8_cp(p + i, k));
 		else if (k > 1)
 			fwrite(p + i, 1, k, err);

@@ -556,6 +556,11 @@ static const struct bad_case bad_cases[] = {
 	{ "stray CR", OK1
 	  "2 | a | cucm -> imp | SIP | udp | 5060 | ephemeral | wire | SIP | x\ry\n",
 	  2, "control byte 0x0d at column 68 (byte offset 67)" },
+	/* A C1 control, U+0080 to U+009F: Windows-1252 quotes read as
+	   Latin-1 (U+0093), or a terminal's CSI (U+009B). */
+	{ "C1 control", OK1
+	  "2 | a | cucm -> imp | SIP | udp | 5060 | ephemeral | wire | SIP | \xc2\x93x\xc2\x94\n",
+	  2, "control character U+0093 at column 67 (byte offset 66)" },
 	{ "invalid UTF-8", OK1
 	  "2 | a | cucm -> imp | SIP | udp | 5060 | ephemeral | wire | SIP | caf\xe9\n",
 	  2, "invalid UTF-8 0xe9 at column 70 (byte offset 69)" },

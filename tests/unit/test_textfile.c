@@ -187,6 +187,9 @@ static void test_say_escapes(void **state)
 			  "1\033[31m\n\r\t\xff\xc3\xa9", "--max-flows"));
 	assert_string_equal(out, "impwatch: invalid value '1\\x1b[31m"
 			    "\\x0a\\x0d\t\\xff\xc3\xa9' for --max-flows\n");
+	/* A C1 control in UTF-8 is a terminal's CSI all the same. */
+	SAID(out, tprintf(err_, "'%s'\n", "x\xc2\x9b" "31m\xc2\x85y"));
+	assert_string_equal(out, "'x\\u009b31m\\u0085y'\n");
 	SAID(out, tprintf(err_, "no line end"));
 	assert_string_equal(out, "no line end\n");
 	SAID(out, tfile_error(err_, "h\033]0;x\a", "cannot open: %s",
