@@ -83,6 +83,9 @@ static int check_service(struct tstr f, struct reason *why)
 	return 0;
 }
 
+/* The roles a row may name: every one but the inventory's own. */
+#define ROW_ROLES (CAT_ROLES_ALL & ~(UINT32_C(1) << ROLE_TUNNEL_ENDPOINT))
+
 /* A comma list of role ids into a bitmask (roles.c), with this file's
    messages; whole is the field, for them. */
 static int parse_role_list(struct tstr f, struct tstr whole, const char *side,
@@ -95,11 +98,16 @@ static int parse_role_list(struct tstr f, struct tstr whole, const char *side,
 		return fail(why, "no role %s the arrow in '%.*s'", side, TSHOW(whole));
 	switch (cat_roles_parse(f, mask, &bad)) {
 	case ROLES_OK:
+		/* It says which hosts are trusted, not what they may open. */
+		if (*mask & ~ROW_ROLES)
+			return fail(why, "role '%s' is the inventory's alone "
+				    "(trusted tunnel endpoints); no row takes it",
+				    cat_role_name(ROLE_TUNNEL_ENDPOINT));
 		return 0;
 	case ROLES_EMPTY:
 		return fail(why, "empty role in '%.*s'", TSHOW(whole));
 	default:
-		cat_roles_str(CAT_ROLES_ALL, ", ", valid, sizeof(valid));
+		cat_roles_str(ROW_ROLES, ", ", valid, sizeof(valid));
 		return fail(why, "unknown role '%.*s' (valid: %s)", TSHOW(bad),
 			    valid);
 	}
