@@ -125,7 +125,9 @@ void catalogue_set_app_ids(struct catalogue *c, cat_app_id_fn fn, void *ctx);
 /*
  * Parse catalogue text `buf` (len bytes) named `name` in messages. With
  * `override` set, a row whose (table, service) is already present replaces
- * every row with that (table, service); otherwise it is added.
+ * every row with that (table, service), unless one of them was itself
+ * loaded with `override` (an error: a site's rows of a service are in one
+ * file); otherwise it is added.
  * All or nothing: on error nothing is added, the message is written to
  * `err` ("NAME:LINE: reason" then the offending text) and -1 is returned.
  */

@@ -23,6 +23,8 @@ struct cat_stage {
 	const char *file;             /* in arena: the name rows point to */
 	cat_app_id_fn app_id;         /* the catalogue's, or NULL */
 	void *app_id_ctx;
+	const struct cat_row *prior;  /* --rules-add: the catalogue's rows, */
+	size_t n_prior;               /* whose site rows it may not replace */
 };
 
 /*

@@ -175,6 +175,10 @@ int catalogue_parse(struct catalogue *c, const char *name, const char *buf,
 	memset(&st, 0, sizeof(st));
 	st.app_id = c->app_id;
 	st.app_id_ctx = c->app_id_ctx;
+	if (override) {
+		st.prior = c->rows;
+		st.n_prior = c->n;
+	}
 	if (cat_stage_parse(&st, name, buf, len, err) == 0) {
 		size_t i;
 

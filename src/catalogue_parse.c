@@ -534,6 +534,21 @@ static const struct cat_row *find_clash(const struct cat_stage *st,
 	return NULL;
 }
 
+/* A site row (an earlier --rules-add) that r would replace: a service's
+   site rows are in one file, or the later file drops the earlier one's
+   rows unsaid (and a file given twice is a slip). */
+static const struct cat_row *find_site_row(const struct cat_stage *st,
+					   const struct cat_row *r)
+{
+	size_t i;
+
+	for (i = 0; i < st->n_prior; i++)
+		if (st->prior[i].site && st->prior[i].table == r->table &&
+		    strcmp(st->prior[i].service, r->service) == 0)
+			return &st->prior[i];
+	return NULL;
+}
+
 /* ---------------------------------------------------------------- lines */
 
 int cat_stage_parse(struct cat_stage *st, const char *name, const char *buf,
@@ -575,6 +590,15 @@ int cat_stage_parse(struct cat_stage *st, const char *name, const char *buf,
 			return -1;
 		}
 		row.line = lineno;
+		clash = find_site_row(st, &row);
+		if (clash) {
+			tline_error(err, name, lineno, ln, "table %u service %s "
+				    "is a site's already (%s:%u); a service's "
+				    "site rows go in one --rules-add file",
+				    (unsigned)row.table, row.service, clash->file,
+				    (unsigned)clash->line);
+			return -1;
+		}
 		clash = find_clash(st, &row);
 		if (clash) {
 			if (rows_identical(clash, &row))

@@ -270,6 +270,10 @@ check rules-add-every-port 2 '^tests/rules/every-port.conf:2: dport range 1-6553
 	"$bin" -q --validate --rules-add tests/rules/every-port.conf -r pcaps/real-redis-6380.pcap
 check rules-check-every-port 2 '^tests/rules/every-port.conf:2: dport range 1-65535 holds every port' \
 	"$bin" rules --check tests/rules/every-port.conf
+# A service's site rows are in one file: a second --rules-add of them
+# would drop the first file's rows unsaid.
+check rules-add-twice 2 '^tests/rules/site-postgresql.conf:3: table 23 service ext-db-postgresql is a site.s already \(tests/rules/site-postgresql.conf:3\)' \
+	"$bin" -q --rules-add tests/rules/site-postgresql.conf --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
 check rules-no-add 1 '"verdict":"undocumented"' "$bin" -q --format json --validate -r pcaps/real-postgresql-15432.pcap
 check rules-json-fields 0 '"table":30,"service":"srm-peer".*"port":21999' "$bin" rules --format json
 # A second --rules is not a second catalogue: refused, not reduced to one.

@@ -811,6 +811,39 @@ static void test_override(void **state)
 	catalogue_free(c);
 }
 
+/* A site's rows of one service are in one file: a second --rules-add
+   row of a (table, service) an earlier --rules-add gave would drop the
+   earlier file's rows without a word. Refused, and nothing applied. */
+static void test_override_site_twice(void **state)
+{
+	static const char site[] =
+		"0 | site-backup | imp -> file-server | TCP | tcp | 9999 | ephemeral |"
+		" wire | - | backup\n";
+	static const char other[] =
+		"# the other team's file\n"
+		"0 | site-backup | imp -> file-server | TCP | tcp | 9998 | ephemeral |"
+		" wire | - | backup too\n";
+	struct catalogue *c;
+	char *msg = NULL;
+
+	(void)state;
+	c = load_ok(base_text);
+	parse_ok(c, site, true);
+	assert_int_equal(parse_text(c, other, true, &msg), -1);
+	check_message("site rows twice", msg, 2, "table 0 service site-backup "
+		      "is a site's already (t.conf:1); a service's site rows "
+		      "go in one --rules-add file");
+	free(msg);
+	assert_int_equal(catalogue_count(c), 5);
+	assert_int_equal(catalogue_row(c, 4)->line, 1);
+	/* The same file twice is the same slip. */
+	msg = NULL;
+	assert_int_equal(parse_text(c, site, true, &msg), -1);
+	check_message("same file twice", msg, 1, "is a site's already");
+	free(msg);
+	catalogue_free(c);
+}
+
 static void test_override_from_file(void **state)
 {
 	struct catalogue *c = catalogue_new();
@@ -1841,6 +1874,7 @@ int main(void)
 		cmocka_unit_test(test_all_or_nothing),
 		cmocka_unit_test(test_no_false_conflicts),
 		cmocka_unit_test(test_override),
+		cmocka_unit_test(test_override_site_twice),
 		cmocka_unit_test(test_override_from_file),
 		cmocka_unit_test(test_plain_load_adds),
 		cmocka_unit_test(test_load_files),
