@@ -306,9 +306,22 @@ static bool looks_blank(uint32_t cp)
 	       cp == 0x3000 || cp == 0xfeff;
 }
 
+/* A character a person reading the line cannot see for what it is: a
+   C1 control, a blank that is not a space or a tab, and what shows as
+   nothing or turns the text around: the soft hyphen, the left-to-right
+   and right-to-left marks, embeddings, overrides and isolates, the
+   invisible operators. A right-to-left mark pasted after a role made
+   "unknown role 'cucm'" beside a list of valid roles holding cucm. */
+static bool hidden(uint32_t cp)
+{
+	return is_c1(cp) || looks_blank(cp) || cp == 0xad ||
+	       cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2061 && cp <= 0x2069);
+}
+
 /* n bytes at s for a person: valid UTF-8 as is, tabs kept, other control
-   and invalid bytes as \xNN, C1 controls and blanks a person cannot tell
-   from a space as \uNNNN; past max bytes (0: no limit) cut on a character boundary with
+   and invalid bytes as \xNN, what a person cannot see for what it is
+   (hidden()) as \uNNNN; past max bytes (0: no limit) cut on a character boundary with
    "...". A terminal shown a file's line or an argument in an error never
    gets an escape sequence, nor a line break, from it. */
 static void show_bytes(FILE *err, const char *s, size_t n, size_t max)
@@ -325,8 +338,7 @@ static void show_bytes(FILE *err, const char *s, size_t n, size_t max)
 			fputs("...", err);
 			break;
 		}
-		if (k > 1 && (looks_blank(utf8_cp(p + i, k)) ||
-			      is_c1(utf8_cp(p + i, k))))
+		if (k > 1 && hidden(utf8_cp(p + i, k)))
 			fprintf(err, "\\u%04x", (unsigned)utf8_cp(p + i, k));
 		else if (k > 1)
 			fwrite(p + i, 1, k, err);

@@ -190,6 +190,13 @@ static void test_say_escapes(void **state)
 	/* A C1 control in UTF-8 is a terminal's CSI all the same. */
 	SAID(out, tprintf(err_, "'%s'\n", "x\xc2\x9b" "31m\xc2\x85y"));
 	assert_string_equal(out, "'x\\u009b31m\\u0085y'\n");
+	/* So is what shows as nothing or turns the line around: a
+	   right-to-left mark pasted after a role made "unknown role 'cucm'"
+	   beside a list of valid roles that holds cucm. */
+	SAID(out, tprintf(err_, "'%s'\n", "cucm\xe2\x80\x8f" "a\xc2\xad" "b"
+			  "\xe2\x80\xae" "c\xe2\x81\xa6" "d\xe2\x80\x8e"));
+	assert_string_equal(out, "'cucm\\u200fa\\u00adb\\u202ec\\u2066d"
+			    "\\u200e'\n");
 	SAID(out, tprintf(err_, "no line end"));
 	assert_string_equal(out, "no line end\n");
 	SAID(out, tfile_error(err_, "h\033]0;x\a", "cannot open: %s",
