@@ -84,7 +84,8 @@ struct cat_row {
 	const char *note_ko, *note_ja;  /* the guide's notes, or "" */
 	const char *file;               /* where the row was read */
 	uint32_t line;
-	uint8_t  site;                  /* from a site's file (--rules-add):
+	uint8_t  site;                  /* from a site's file (--rules-add),
+	                                   or table 0 in any file:
 	                                   the site documents it, not the
 	                                   guide, whatever its table says */
 };

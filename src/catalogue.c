@@ -182,8 +182,9 @@ int catalogue_parse(struct catalogue *c, const char *name, const char *buf,
 	if (cat_stage_parse(&st, name, buf, len, err) == 0) {
 		size_t i;
 
-		for (i = 0; override && i < st.n; i++)
-			st.rows[i].site = 1;
+		/* Table 0 is a site's own row, in a --rules copy too. */
+		for (i = 0; i < st.n; i++)
+			st.rows[i].site = override || st.rows[i].table == 0;
 		rc = merge(c, &st, override, name, err);
 	}
 	cat_stage_free(&st);

@@ -594,7 +594,7 @@ int cat_stage_parse(struct cat_stage *st, const char *name, const char *buf,
 		if (clash) {
 			tline_error(err, name, lineno, ln, "table %u service %s "
 				    "is a site's already (%s:%u); a service's "
-				    "site rows go in one --rules-add file",
+				    "site rows go in one file",
 				    (unsigned)row.table, row.service, clash->file,
 				    (unsigned)clash->line);
 			return -1;

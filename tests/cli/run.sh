@@ -274,6 +274,11 @@ check rules-check-every-port 2 '^tests/rules/every-port.conf:2: dport range 1-65
 # would drop the first file's rows unsaid.
 check rules-add-twice 2 '^tests/rules/site-postgresql.conf:3: table 23 service ext-db-postgresql is a site.s already \(tests/rules/site-postgresql.conf:3\)' \
 	"$bin" -q --rules-add tests/rules/site-postgresql.conf --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
+# Table 0 is a site's own row in a --rules catalogue too: the records
+# say so, never the guide.
+printf '0 | site-redis | imp -> database | TCP | tcp | 6380 | ephemeral | wire | any | Site cache\n' >"$tmp/table0.conf"
+check rules-table0-site 0 '"service":"site-redis","tables":\[\],"rule_source":"site"' \
+	"$bin" -q --format json --rules "$tmp/table0.conf" -r pcaps/real-redis-6380.pcap
 check rules-no-add 1 '"verdict":"undocumented"' "$bin" -q --format json --validate -r pcaps/real-postgresql-15432.pcap
 check rules-json-fields 0 '"table":30,"service":"srm-peer".*"port":21999' "$bin" rules --format json
 # A second --rules is not a second catalogue: refused, not reduced to one.

@@ -832,7 +832,7 @@ static void test_override_site_twice(void **state)
 	assert_int_equal(parse_text(c, other, true, &msg), -1);
 	check_message("site rows twice", msg, 2, "table 0 service site-backup "
 		      "is a site's already (t.conf:1); a service's site rows "
-		      "go in one --rules-add file");
+		      "go in one file");
 	free(msg);
 	assert_int_equal(catalogue_count(c), 5);
 	assert_int_equal(catalogue_row(c, 4)->line, 1);
@@ -841,6 +841,23 @@ static void test_override_site_twice(void **state)
 	assert_int_equal(parse_text(c, site, true, &msg), -1);
 	check_message("same file twice", msg, 1, "is a site's already");
 	free(msg);
+	catalogue_free(c);
+}
+
+/* Table 0 is a site's own row whatever file holds it: a --rules copy of
+   the catalogue with a row of its own names it the site's, never the
+   guide's. */
+static void test_table0_is_site(void **state)
+{
+	struct catalogue *c;
+
+	(void)state;
+	c = load_ok(base_text);
+	parse_ok(c, "0 | site-redis | imp -> database | TCP | tcp | 6380 |"
+		 " ephemeral | wire | - | cache\n", false);
+	assert_int_equal(catalogue_count(c), 5);
+	assert_int_equal(catalogue_row(c, 0)->site, 0);
+	assert_int_equal(catalogue_row(c, 4)->site, 1);
 	catalogue_free(c);
 }
 
@@ -1875,6 +1892,7 @@ int main(void)
 		cmocka_unit_test(test_no_false_conflicts),
 		cmocka_unit_test(test_override),
 		cmocka_unit_test(test_override_site_twice),
+		cmocka_unit_test(test_table0_is_site),
 		cmocka_unit_test(test_override_from_file),
 		cmocka_unit_test(test_plain_load_adds),
 		cmocka_unit_test(test_load_files),
