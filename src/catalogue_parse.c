@@ -330,15 +330,25 @@ static int span_every_port(const struct port_span *s, size_t n,
 			   const char *what, const char *whose,
 			   struct reason *why)
 {
+	unsigned long held = 0;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (s[i].lo <= DEF_EPHEMERAL_LO && s[i].hi >= DEF_EPHEMERAL_HI)
-			return fail(why, "%s range %u-%u holds every port from "
-				    "%u to %u, so the row would document every "
-				    "flow; write the %s ports", what,
-				    (unsigned)s[i].lo, (unsigned)s[i].hi,
-				    DEF_EPHEMERAL_LO, DEF_EPHEMERAL_HI, whose);
+	/* The spans never meet (parse_spans()), so their shares add up:
+	   1024-39999,40000-65535 is every port as much as 1-65535. */
+	for (i = 0; i < n; i++) {
+		unsigned long lo = s[i].lo > DEF_EPHEMERAL_LO ? s[i].lo
+							    : DEF_EPHEMERAL_LO;
+		unsigned long hi = s[i].hi < DEF_EPHEMERAL_HI ? s[i].hi
+							    : DEF_EPHEMERAL_HI;
+
+		if (lo <= hi)
+			held += hi - lo + 1;
+	}
+	if (held == DEF_EPHEMERAL_HI - DEF_EPHEMERAL_LO + 1)
+		return fail(why, "%s holds every port from %u to %u, so the "
+			    "row would document every flow; write the %s "
+			    "ports", what, DEF_EPHEMERAL_LO, DEF_EPHEMERAL_HI,
+			    whose);
 	return 0;
 }
 

@@ -499,13 +499,16 @@ static const struct bad_case bad_cases[] = {
 	   transport: a site's "any port", never a listener's ports. */
 	{ "dport of every port", OK1
 	  "0 | a | imp -> cucm | X | tcp | 1-65535 | ephemeral | wire | - | x\n",
-	  2, "dport range 1-65535 holds every port from 1024 to 65535" },
+	  2, "dport holds every port from 1024 to 65535" },
 	{ "dport of every client port", OK1
 	  "0 | a | imp -> cucm | X | udp | 80,1024-65535 | ephemeral | wire | - | x\n",
-	  2, "dport range 1024-65535 holds every port from 1024 to 65535" },
+	  2, "dport holds every port from 1024 to 65535" },
+	{ "dport of every port in pieces", OK1
+	  "0 | a | imp -> cucm | X | tcp | 1-9999,10000-39999,40000-65535 | ephemeral | wire | - | x\n",
+	  2, "dport holds every port from 1024 to 65535" },
 	{ "configurable alone from every port", OK1
 	  "0 | a | imp -> cucm | X | tcp | configurable | 1-65535 | wire | - | x\n",
-	  2, "sport range 1-65535 holds every port from 1024 to 65535" },
+	  2, "sport holds every port from 1024 to 65535" },
 	{ "configurable sport", OK1
 	  "2 | a | cucm -> imp | SIP | udp | 5060 | 61441 configurable | wire | SIP | x\n",
 	  2, "'configurable' is only for dport" },
