@@ -100,8 +100,9 @@ static int parse_role_list(struct tstr f, struct tstr whole, const char *side,
 	case ROLES_OK:
 		/* It says which hosts are trusted, not what they may open. */
 		if (*mask & ~ROW_ROLES)
-			return fail(why, "role '%s' is the inventory's alone "
-				    "(trusted tunnel endpoints); no row takes it",
+			return fail(why, "role '%s' is the inventory's "
+				    "alone (trusted tunnel endpoints); no row "
+				    "takes it",
 				    cat_role_name(ROLE_TUNNEL_ENDPOINT));
 		return 0;
 	case ROLES_EMPTY:
@@ -602,11 +603,11 @@ int cat_stage_parse(struct cat_stage *st, const char *name, const char *buf,
 		row.line = lineno;
 		clash = find_site_row(st, &row);
 		if (clash) {
-			tline_error(err, name, lineno, ln, "table %u service %s "
-				    "is a site's already (%s:%u); a service's "
-				    "site rows go in one file",
-				    (unsigned)row.table, row.service, clash->file,
-				    (unsigned)clash->line);
+			tline_error(err, name, lineno, ln, "table %u service "
+				    "%s is a site's already (%s:%u); a "
+				    "service's site rows go in one file",
+				    (unsigned)row.table, row.service,
+				    clash->file, (unsigned)clash->line);
 			return -1;
 		}
 		clash = find_clash(st, &row);

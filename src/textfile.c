@@ -278,8 +278,9 @@ int tline_check(const char *name, uint32_t lineno, struct tstr line,
 		} else if ((k = utf8_seq_len(p + i, line.n - i)) == 0) {
 			why = "invalid UTF-8";
 		} else if (k == 2 && is_c1(utf8_cp(p + i, k))) {
-			tline_error(err, name, lineno, line, "control character "
-				    "U+%04X at column %zu (byte offset %zu)",
+			tline_error(err, name, lineno, line, "control "
+				    "character U+%04X at column %zu (byte "
+				    "offset %zu)",
 				    (unsigned)utf8_cp(p + i, k), i + 1, i);
 			return -1;
 		} else {
@@ -315,15 +316,16 @@ static bool looks_blank(uint32_t cp)
 static bool hidden(uint32_t cp)
 {
 	return is_c1(cp) || looks_blank(cp) || cp == 0xad ||
-	       cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	       cp == 0x200e || cp == 0x200f ||
+	       (cp >= 0x202a && cp <= 0x202e) ||
 	       (cp >= 0x2061 && cp <= 0x2069);
 }
 
 /* n bytes at s for a person: valid UTF-8 as is, tabs kept, other control
    and invalid bytes as \xNN, what a person cannot see for what it is
-   (hidden()) as \uNNNN; past max bytes (0: no limit) cut on a character boundary with
-   "...". A terminal shown a file's line or an argument in an error never
-   gets an escape sequence, nor a line break, from it. */
+   (hidden()) as \uNNNN; past max bytes (0: no limit) cut on a character
+   boundary with "...". A terminal shown a file's line or an argument in
+   an error never gets an escape sequence, nor a line break, from it. */
 static void show_bytes(FILE *err, const char *s, size_t n, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
