@@ -4,7 +4,6 @@
  */
 #include "util.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -152,15 +151,74 @@ static char *fmt_quad(const uint8_t *b, char *p)
 	return p - 1;
 }
 
+/* A 16-bit group in lower-case hex without leading zeros; returns the
+   end. */
+static char *fmt_hex16(unsigned v, char *p)
+{
+	static const char hex[] = "0123456789abcdef";
+	int shift = 12;
+
+	while (shift > 0 && !(v >> shift))
+		shift -= 4;
+	for (; shift >= 0; shift -= 4)
+		*p++ = hex[(v >> shift) & 15];
+	return p;
+}
+
+/*
+ * The 16 bytes at b as glibc's inet_ntop(AF_INET6) writes them,
+ * NUL-terminated; returns where the NUL is. Its rules: the first longest
+ * run of two or more zero groups is "::"; an address whose first six
+ * groups are zero, or first five zero and the sixth ffff, ends in a
+ * dotted quad. glibc writes each group with sprintf(), a thousand
+ * instructions an address; test_util holds this to it.
+ */
+static char *fmt_ip6(const uint8_t *b, char *p)
+{
+	unsigned w[8];
+	int i, run = -1, best = -1, best_len = 0;
+
+	for (i = 0; i < 8; i++) {
+		w[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+		if (w[i] != 0) {
+			run = -1;
+			continue;
+		}
+		if (run < 0)
+			run = i;
+		if (i - run + 1 > best_len) {
+			best = run;
+			best_len = i - run + 1;
+		}
+	}
+	if (best_len < 2)
+		best = -1;
+	for (i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + best_len) {
+			if (i == best)
+				*p++ = ':';
+			continue;
+		}
+		if (i != 0)
+			*p++ = ':';
+		if (i == 6 && best == 0 &&
+		    (best_len == 6 || (best_len == 5 && w[5] == 0xffff)))
+			return fmt_quad(b + 12, p);
+		p = fmt_hex16(w[i], p);
+	}
+	if (best >= 0 && best + best_len == 8)
+		*p++ = ':';
+	*p = '\0';
+	return p;
+}
+
 size_t fmt_ip(const struct ip_addr *a, char buf[IP_STR_MAX])
 {
-	/* IPv4 by hand: glibc's inet_ntop formats it with sprintf, a cost on
-	   every flow record. IPv6, with its choice of the zero run "::"
-	   stands for and its dotted forms (RFC 5952), stays libc's. */
+	/* By hand: glibc's inet_ntop formats with sprintf, a cost on every
+	   flow record. */
 	if (ip_is_v4(a))
 		return (size_t)(fmt_quad(a->b + 12, buf) - buf);
-	inet_ntop(AF_INET6, a->b, buf, IP_STR_MAX);
-	return strlen(buf);
+	return (size_t)(fmt_ip6(a->b, buf) - buf);
 }
 
 int ip_is_loopback(const struct ip_addr *a)

@@ -185,7 +185,7 @@ static void test_ip(void **state)
 			b[12 + j] = (uint8_t)(r >> (8 * j));
 		check_ip(b);
 	}
-	/* IPv6 goes to inet_ntop: a few shapes. */
+	/* IPv6: random addresses, and some with a zero run. */
 	for (i = 0; i < 1000; i++) {
 		uint8_t v6[16];
 		uint64_t r1 = next(), r2 = next();
@@ -198,6 +198,48 @@ static void test_ip(void **state)
 	}
 }
 
+/* Group k of the address at b set to v. */
+static void set_group(uint8_t b[16], int k, unsigned v)
+{
+	b[2 * k] = (uint8_t)(v >> 8);
+	b[2 * k + 1] = (uint8_t)v;
+}
+
+/* Every pattern of zero and non-zero groups (which run "::" takes, the
+   first of the longest, and the dotted quad after six zero groups or
+   five and ffff), with groups of 1 to 4 hex digits; then the dotted
+   forms' neighbours. */
+static void test_ip6_shapes(void **state)
+{
+	static const unsigned vals[] = { 1, 0xf, 0x10, 0xab, 0x100, 0xfff,
+					 0x1000, 0xffff, 0x2001, 0xdb8 };
+	uint8_t b[16];
+	unsigned mask;
+	int k, round;
+
+	(void)state;
+	for (mask = 0; mask < 256; mask++) {
+		for (round = 0; round < 20; round++) {
+			for (k = 0; k < 8; k++) {
+				uint64_t r = next();
+
+				set_group(b, k, !(mask & (1u << k)) ? 0 :
+					  round < 10 ? vals[(round + k) % 10] :
+					  (unsigned)(r % 0xffff) + 1);
+			}
+			check_ip(b);
+		}
+	}
+	memset(b, 0, sizeof b);
+	for (k = 0; k < 8; k++) {
+		set_group(b, 5, k & 1 ? 0xffff : 0);
+		set_group(b, 4, k & 2 ? 1 : 0);
+		set_group(b, 7, k & 4 ? 1 : 0);
+		set_group(b, 6, k & 4 ? 0 : 0x0a00);
+		check_ip(b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_time_fixed),
 		cmocka_unit_test(test_time_random),
 		cmocka_unit_test(test_ip),
+		cmocka_unit_test(test_ip6_shapes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
