@@ -246,18 +246,26 @@ void jw_plain_val(struct jw *w, const char *s)
 	}
 }
 
-/* Decimal digits of v (1 for 0): a record's numbers are mostly short,
-   so counting up from 10 beats dividing. */
-static size_t u64_digits(uint64_t v)
+/* Decimal digits of v (1 for 0), from its bit length: t = bits * 1233
+   >> 12 (log10(2) is 1233/4096 and a little) is the digits of 2^bits
+   less one, and v has t or t + 1 digits: one comparison says which
+   (Anderson's "Bit Twiddling Hacks", integer log 10). v | 1 has as many
+   digits as v (a power of ten past 1 is even) and a bit length for 0. */
+static inline size_t u64_digits(uint64_t v)
 {
-	uint64_t p = 10;
-	size_t n = 1;
+	static const uint64_t pow10[20] = {
+		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull,
+		1000000ull, 10000000ull, 100000000ull, 1000000000ull,
+		10000000000ull, 100000000000ull, 1000000000000ull,
+		10000000000000ull, 100000000000000ull,
+		1000000000000000ull, 10000000000000000ull,
+		100000000000000000ull, 1000000000000000000ull,
+		10000000000000000000ull,
+	};
+	uint64_t x = v | 1;
+	unsigned t = (unsigned)(64 - __builtin_clzll(x)) * 1233 >> 12;
 
-	while (n < 20 && v >= p) {
-		n++;
-		p *= 10;
-	}
-	return n;
+	return t + (x >= pow10[t]);
 }
 
 /* v's n decimal digits, backwards from end: two a division, from a
