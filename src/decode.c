@@ -210,8 +210,10 @@ enum decode_status decode_packet(struct decoder *d, int dlt, uint64_t ts_us,
 	memset(p, 0, offsetof(struct packet, tun));
 	p->ts_us = ts_us;
 	p->wire_len = wire_len;
-	/* Lazy expiry: O(1) unless entries are due. */
-	frag_expire(d->frags_tab, ts_us);
+	/* Lazy expiry: O(1) unless entries are due. Only a fragment makes
+	   an entry: until the first, there is nothing to expire or count. */
+	if (d->frags)
+		frag_expire(d->frags_tab, ts_us);
 
 	x.d = d;
 	x.p = p;
@@ -244,6 +246,7 @@ out:
 		p->ts_us = ts_us;
 		p->wire_len = wire_len;
 	}
-	sync_frag_counters(d);
+	if (d->frags)
+		sync_frag_counters(d);
 	return st;
 }
