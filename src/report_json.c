@@ -290,9 +290,10 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow_recor
 	p = f->pkts[REC_S2C] ? jw_put_u64(p, rec_dscp(f, REC_S2C)) : JW_PUT(p, "null");
 	p = rec_dscp_changed(f, REC_S2C) ? JW_PUT(p, ",\"dscp_s2c_changed\":true")
 					 : JW_PUT(p, ",\"dscp_s2c_changed\":false");
+	p = jw_put_plain(JW_PUT(p, ",\"tunnel\":"),
+			 tunnel_name((enum tunnel_kind)f->tunnel));
 	jw_run_end(w, &run, p);
 
-	jw_str(w, "tunnel", tunnel_name((enum tunnel_kind)f->tunnel));
 	if (f->carrier & FC_CARRIER) {
 		/* The outer flow of a tunnel of kind "tunnel". */
 		jw_bool(w, "carrier", true);

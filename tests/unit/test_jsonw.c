@@ -563,6 +563,11 @@ static void test_run_names(void **state)
 		check_name(dir_basis_name((enum dir_basis)i));
 	for (i = 0; i <= CS_COUNT; i++)
 		check_name(conn_state_name((enum conn_state)i));
+	/* Tunnels: none is null. */
+	for (i = TUN_NONE + 1; i < TUN_COUNT; i++)
+		check_name(tunnel_name((enum tunnel_kind)i));
+	assert_null(tunnel_name(TUN_NONE));
+	assert_null(tunnel_name(TUN_COUNT));
 }
 
 /* report_json_text(): a string made once is what jw_str() writes of it
