@@ -96,6 +96,15 @@ struct jw;
    verdict's first (the JSON and ECS writers share it). */
 void verdict_json_findings(struct jw *w, const char *key, unsigned mask);
 
+/* The most bytes verdict_put_findings() writes: V_COUNT names under 32
+   bytes (test_jsonw checks them), each quoted, with commas and the
+   brackets. */
+#define VERDICT_FINDINGS_MAX (V_COUNT * 35 + 2)
+
+/* The array verdict_json_findings() writes, without its key, at p (a
+   jsonw.h run); returns the end. */
+char *verdict_put_findings(char *p, unsigned mask);
+
 /* The text summary's section title, or NULL. */
 const char *verdict_title(enum verdict v);
 

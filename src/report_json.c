@@ -255,12 +255,21 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow_recor
 		p = row->site ? JW_PUT(p, ",\"rule_source\":\"site\"")
 			      : JW_PUT(p, ",\"rule_source\":\"guide\"");
 	jw_run_end(w, &run, p);
-	if (row) {
+	if (row)
 		jw_row_str(w, r, "rule_file", f->service_row - 1u, 1);
-		jw_u64(w, "rule_line", row->line);
+
+	/* A line number, a verdict's name (under 32 bytes) and the
+	   findings (VERDICT_FINDINGS_MAX). */
+	p = jw_run_begin(w, &run);
+	if (row) {
+		p = jw_put_u64(JW_PUT(p, "\"rule_line\":"), row->line);
+		p = JW_PUT(p, ",\"verdict\":");
+	} else {
+		p = JW_PUT(p, "\"verdict\":");
 	}
-	jw_str_plain(w, "verdict", verdict_name((enum verdict)f->verdict));
-	verdict_json_findings(w, "findings", f->findings);
+	p = jw_put_plain(p, verdict_name((enum verdict)f->verdict));
+	p = verdict_put_findings(JW_PUT(p, ",\"findings\":"), f->findings);
+	jw_run_end(w, &run, p);
 
 	p = jw_run_begin(w, &run);
 	p = jw_put_plain(JW_PUT(p, "\"end_reason\":"),

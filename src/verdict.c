@@ -70,17 +70,29 @@ enum verdict verdict_of_findings(unsigned mask, enum verdict base)
 	return best;
 }
 
-void verdict_json_findings(struct jw *w, const char *key, unsigned mask)
+char *verdict_put_findings(char *p, unsigned mask)
 {
+	char *start = p;
 	unsigned v;
 
-	jw_arr(w, key);
+	*p++ = '[';
 	while (mask) {
 		v = (unsigned)verdict_of_findings(mask, V_COUNT);
 		if (v >= V_COUNT)
 			break;
-		jw_str_plain(w, NULL, verdict_name((enum verdict)v));
+		if (p != start + 1)
+			*p++ = ',';
+		p = jw_put_plain(p, rows[v].name);
 		mask &= ~(1u << v);
 	}
-	jw_arr_end(w);
+	*p++ = ']';
+	return p;
+}
+
+void verdict_json_findings(struct jw *w, const char *key, unsigned mask)
+{
+	char b[VERDICT_FINDINGS_MAX];
+
+	jw_key(w, key);
+	jw_write(w, b, (size_t)(verdict_put_findings(b, mask) - b));
 }

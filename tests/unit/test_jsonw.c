@@ -563,6 +563,8 @@ static void test_run_names(void **state)
 		check_name(dir_basis_name((enum dir_basis)i));
 	for (i = 0; i <= CS_COUNT; i++)
 		check_name(conn_state_name((enum conn_state)i));
+	for (i = 0; i < V_COUNT; i++)
+		check_name(verdict_name((enum verdict)i));
 	/* Tunnels: none is null. */
 	for (i = TUN_NONE + 1; i < TUN_COUNT; i++)
 		check_name(tunnel_name((enum tunnel_kind)i));
