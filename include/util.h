@@ -39,21 +39,25 @@ uint64_t clock_mono_us(void);
 void csv_field(FILE *out, const char *s);
 
 /*
- * The date of the last time a writer formatted: records of one day share
- * their date, formatted once per day (gmtime_r and snprintf cost a
- * microsecond), the time of day and the microseconds by hand. Each
- * writer keeps its own, so that writers need share nothing.
+ * The date and second of the last time a writer formatted: records of
+ * one day share their date, formatted once per day (gmtime_r and
+ * snprintf cost a microsecond), and those of one second (most, on a
+ * busy link) their time of day; the rest by hand. Each writer keeps its
+ * own, so that writers need share nothing.
  */
 struct time_cache {
 	uint64_t day;               /* UINT64_MAX: none yet */
-	size_t len;
-	char date[TIME_STR_MAX];    /* "2026-11-22T" */
+	uint64_t sec;               /* the second in date; UINT64_MAX: none */
+	size_t day_len;             /* the day's part of date */
+	size_t len;                 /* all of it */
+	char date[TIME_STR_MAX];    /* "2026-11-22T05:01:21." */
 };
 
 static inline void time_cache_init(struct time_cache *c)
 {
 	c->day = UINT64_MAX;
-	c->len = 0;
+	c->sec = UINT64_MAX;
+	c->day_len = c->len = 0;
 }
 
 /* The latest time RFC 3339 writes, 9999-12-31T23:59:59.999999Z, in

@@ -81,13 +81,13 @@ void fmt_time(uint64_t ts_us, char buf[TIME_STR_MAX])
 	fmt_time_cached(&c, ts_us, buf);
 }
 
-size_t fmt_time_cached(struct time_cache *c, uint64_t ts_us,
-		       char buf[TIME_STR_MAX])
+/* The text of second sec in c->date, up to its point: the day's part
+   made again only when the day changes. -1 (nothing kept) for a time
+   gmtime_r() cannot break down. */
+static int set_second(struct time_cache *c, uint64_t sec)
 {
-	uint64_t sec = ts_us / 1000000u;
 	uint64_t day = sec / 86400u;
 	unsigned tod = (unsigned)(sec % 86400u);
-	unsigned us = (unsigned)(ts_us % 1000000u);
 	char *p;
 
 	if (day != c->day) {
@@ -95,35 +95,51 @@ size_t fmt_time_cached(struct time_cache *c, uint64_t ts_us,
 		struct tm tm;
 		int n;
 
-		if (!gmtime_r(&secs, &tm)) {
-			snprintf(buf, TIME_STR_MAX, "invalid");
-			return strlen(buf);
-		}
+		c->sec = UINT64_MAX;
+		if (!gmtime_r(&secs, &tm))
+			return -1;
 		n = snprintf(c->date, sizeof(c->date), "%04d-%02d-%02dT",
 			     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 		/* Room for "hh:mm:ss.uuuuuuZ" and the NUL after it. */
 		if (n < 0 || (size_t)n >= sizeof(c->date) - 17) {
 			c->day = UINT64_MAX;
-			snprintf(buf, TIME_STR_MAX, "invalid");
-			return strlen(buf);
+			return -1;
 		}
-		c->len = (size_t)n;
+		c->day_len = (size_t)n;
 		c->day = day;
 	}
-	memcpy(buf, c->date, c->len);
-	p = buf + c->len;
+	p = c->date + c->day_len;
 	put_dec2(p, tod / 3600);
 	p[2] = ':';
 	put_dec2(p + 3, tod / 60 % 60);
 	p[5] = ':';
 	put_dec2(p + 6, tod % 60);
 	p[8] = '.';
-	put_dec2(p + 9, us / 10000);
-	put_dec2(p + 11, us / 100 % 100);
-	put_dec2(p + 13, us % 100);
-	p[15] = 'Z';
-	p[16] = '\0';
-	return c->len + 16;
+	c->len = c->day_len + 9;
+	c->sec = sec;
+	return 0;
+}
+
+size_t fmt_time_cached(struct time_cache *c, uint64_t ts_us,
+		       char buf[TIME_STR_MAX])
+{
+	uint64_t sec = ts_us / 1000000u;
+	unsigned us = (unsigned)(ts_us % 1000000u);
+	char *p;
+
+	/* Records come in time order, mostly many to a second. */
+	if (sec != c->sec && set_second(c, sec) != 0) {
+		snprintf(buf, TIME_STR_MAX, "invalid");
+		return strlen(buf);
+	}
+	memcpy(buf, c->date, c->len);
+	p = buf + c->len;
+	put_dec2(p, us / 10000);
+	put_dec2(p + 2, us / 100 % 100);
+	put_dec2(p + 4, us % 100);
+	p[6] = 'Z';
+	p[7] = '\0';
+	return c->len + 7;
 }
 
 /* The dotted quad of the 4 bytes at b, NUL-terminated; returns where

@@ -82,6 +82,39 @@ static void check_time(uint64_t ts)
 	}
 }
 
+/* One cache through a run of times as records bring them: most in the
+   same second, some in the next, a few back, across days. */
+static void test_time_walk(void **state)
+{
+	struct time_cache c;
+	char got[TIME_STR_MAX], want[TIME_STR_MAX];
+	uint64_t ts = 1767225590000000ULL;     /* 2025-12-31T23:59:50 */
+	int i;
+
+	(void)state;
+	time_cache_init(&c);
+	for (i = 0; i < 200000; i++) {
+		uint64_t r = next();
+
+		if (r % 50 == 0 && ts > 5000000)
+			ts -= r % 5000000;
+		else
+			ts += r % (r % 8 ? 200000 : 90000000000ULL);
+		fmt_time_cached(&c, ts, got);
+		ref_time(ts, want, sizeof(want));
+		if (strcmp(got, want) != 0)
+			fail_msg("fmt_time_cached(%llu) = %s, want %s",
+				 (unsigned long long)ts, got, want);
+	}
+	/* The last second there is, then the one before it again. */
+	fmt_time_cached(&c, UINT64_MAX, got);
+	ref_time(UINT64_MAX, want, sizeof(want));
+	assert_string_equal(got, want);
+	fmt_time_cached(&c, ts, got);
+	ref_time(ts, want, sizeof(want));
+	assert_string_equal(got, want);
+}
+
 /* The table of digit pairs: each of 0-99 as "%02u" writes it. */
 static void test_dec_pairs(void **state)
 {
@@ -246,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_dec_pairs),
 		cmocka_unit_test(test_time_fixed),
 		cmocka_unit_test(test_time_random),
+		cmocka_unit_test(test_time_walk),
 		cmocka_unit_test(test_ip),
 		cmocka_unit_test(test_ip6_shapes),
 	};
