@@ -34,8 +34,15 @@ struct report {
 	   them (report_json_text()), made once instead of escaped on each
 	   record; NULL where not made (no memory: written as before). */
 	char *json_sensor;     /* run->sensor, made by report_set_run() */
-	char **json_row;       /* catalogue row i's service [2i] and rule
-	                          file [2i + 1], made at its first record */
+	struct json_text *json_row; /* catalogue row i's service [2i] and
+	                          rule file [2i + 1], made at its first
+	                          record */
+};
+
+/* A JSON string made once, and its length (written as it is). */
+struct json_text {
+	char *s;
+	size_t n;
 };
 
 /*

@@ -73,7 +73,7 @@ void report_free(struct report *r)
 		size_t i, n = 2 * catalogue_count(r->cat);
 
 		for (i = 0; i < n; i++)
-			free(r->json_row[i]);
+			free(r->json_row[i].s);
 		free(r->json_row);
 	}
 	free(r);

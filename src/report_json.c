@@ -141,22 +141,25 @@ static void jw_row_str(struct jw *w, struct report *r, const char *key,
 {
 	const struct cat_row *row = catalogue_row(r->cat, i);
 	const char *s = which ? row->file : row->service;
-	char **t;
+	struct json_text *t;
 
 	if (!r->json_row)
-		r->json_row = calloc(2 * catalogue_count(r->cat), sizeof(char *));
+		r->json_row = calloc(2 * catalogue_count(r->cat),
+				     sizeof(*r->json_row));
 	/* A record built again with its strings cut cuts these too. */
 	if (!r->json_row || w->str_cut) {
 		jw_str(w, key, s);
 		return;
 	}
 	t = &r->json_row[2u * i + which];
-	if (!*t)
-		*t = report_json_text(s);
-	if (*t)
-		jw_raw(w, key, *t);
-	else
+	if (!t->s && (t->s = report_json_text(s)) != NULL)
+		t->n = strlen(t->s);
+	if (t->s) {
+		jw_key(w, key);
+		jw_write(w, t->s, t->n);
+	} else {
 		jw_str(w, key, s);
+	}
 }
 
 /* What every record opens with: its type, its time (the packet time of
