@@ -61,6 +61,20 @@ ifeq ($(origin TUNE),undefined)
 TUNE    := $(shell $(CC) -Werror $(STRINGOPS) -x c -c -o /dev/null /dev/null \
              2>/dev/null && echo '$(STRINGOPS)')
 endif
+# Link-time optimisation of the binary: a packet's path crosses a dozen
+# files (capture, decode, flow table, classify, writers), and the small
+# functions called from one to another are inlined only so (bench/
+# HISTORY.md: 2.5% fewer instructions port-only). The objects are fat:
+# the test programs link them as plain objects (-fno-lto), at once.
+# Not under the sanitizers; LTO= builds without.
+ifeq ($(origin LTO),undefined)
+ifeq ($(SANFLAGS),)
+LTO     := $(shell $(CC) -Werror -flto=auto -ffat-lto-objects -x c -c \
+             -o /dev/null /dev/null 2>/dev/null && \
+             echo '-flto=auto -ffat-lto-objects')
+endif
+endif
+NO_LTO  := $(if $(LTO),-fno-lto)
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
@@ -85,30 +99,31 @@ GEN     := $(BUILD)/gen_pcaps
 all: $(BIN)
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(LTO) -c -o $@ $<
 
 # The embedded catalogue: rules/imp.conf as a C byte array.
 $(BUILD)/rules_embedded.c: rules/imp.conf tools/embed.sh | $(BUILD)/obj
 	sh tools/embed.sh rules/imp.conf impwatch_embedded_rules > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/rules_embedded.o: $(BUILD)/rules_embedded.c
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(LTO) -c -o $@ $<
 
+# With LTO, the code is made here: with the options it was compiled with.
 $(BIN): $(OBJS) $(MAIN)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(if $(LTO),$(OPT) $(TUNE) $(LTO)) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(OBJS) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(OBJS) $(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(OBJS) $(ALL_LDFLAGS) $(NO_LTO) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 # test_pipeline reads the pipeline's own parts: it includes
 # src/pipeline.c, and is linked without pipeline.o.
 $(BUILD)/tests/test_pipeline: tests/unit/test_pipeline.c $(OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(filter-out $(BUILD)/obj/pipeline.o,$(OBJS)) \
-		$(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
+		$(ALL_LDFLAGS) $(NO_LTO) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 # Test drivers of the record fields (tests/records/run.sh).
 $(BUILD)/records/%: tests/records/%.c $(OBJS) | $(BUILD)/records
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(OBJS) $(ALL_LDFLAGS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(OBJS) $(ALL_LDFLAGS) $(NO_LTO) $(PKG_LIBS)
 
 $(BUILD)/peer: tests/live/peer.c | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
