@@ -20,25 +20,30 @@ struct cursor {
 	size_t off;
 };
 
-static inline void cur_init(struct cursor *c, const uint8_t *data, size_t len)
+/* Each getter is a few instructions, on every packet: always inlined.
+   Left to its limits, the compiler made calls of some inside the large
+   functions a link-time optimised build makes of the decoder. */
+#define CUR_INLINE static inline __attribute__((always_inline))
+
+CUR_INLINE void cur_init(struct cursor *c, const uint8_t *data, size_t len)
 {
 	c->data = data;
 	c->len = data ? len : 0;
 	c->off = 0;
 }
 
-static inline size_t cur_left(const struct cursor *c)
+CUR_INLINE size_t cur_left(const struct cursor *c)
 {
 	return c->len - c->off;
 }
 
 /* Pointer to the current position; valid for cur_left() bytes. */
-static inline const uint8_t *cur_pos(const struct cursor *c)
+CUR_INLINE const uint8_t *cur_pos(const struct cursor *c)
 {
 	return c->data + c->off;
 }
 
-static inline bool cur_skip(struct cursor *c, size_t n)
+CUR_INLINE bool cur_skip(struct cursor *c, size_t n)
 {
 	if (n > c->len - c->off)
 		return false;
@@ -46,7 +51,7 @@ static inline bool cur_skip(struct cursor *c, size_t n)
 	return true;
 }
 
-static inline bool cur_u8(struct cursor *c, uint8_t *v)
+CUR_INLINE bool cur_u8(struct cursor *c, uint8_t *v)
 {
 	if (1 > c->len - c->off)
 		return false;
@@ -55,7 +60,7 @@ static inline bool cur_u8(struct cursor *c, uint8_t *v)
 	return true;
 }
 
-static inline bool cur_be16(struct cursor *c, uint16_t *v)
+CUR_INLINE bool cur_be16(struct cursor *c, uint16_t *v)
 {
 	if (2 > c->len - c->off)
 		return false;
@@ -65,7 +70,7 @@ static inline bool cur_be16(struct cursor *c, uint16_t *v)
 	return true;
 }
 
-static inline bool cur_le16(struct cursor *c, uint16_t *v)
+CUR_INLINE bool cur_le16(struct cursor *c, uint16_t *v)
 {
 	if (2 > c->len - c->off)
 		return false;
@@ -75,7 +80,7 @@ static inline bool cur_le16(struct cursor *c, uint16_t *v)
 	return true;
 }
 
-static inline bool cur_be32(struct cursor *c, uint32_t *v)
+CUR_INLINE bool cur_be32(struct cursor *c, uint32_t *v)
 {
 	if (4 > c->len - c->off)
 		return false;
@@ -86,7 +91,7 @@ static inline bool cur_be32(struct cursor *c, uint32_t *v)
 	return true;
 }
 
-static inline bool cur_le32(struct cursor *c, uint32_t *v)
+CUR_INLINE bool cur_le32(struct cursor *c, uint32_t *v)
 {
 	if (4 > c->len - c->off)
 		return false;
@@ -98,7 +103,7 @@ static inline bool cur_le32(struct cursor *c, uint32_t *v)
 }
 
 /* Copy n bytes out (addresses and the like). */
-static inline bool cur_copy(struct cursor *c, void *dst, size_t n)
+CUR_INLINE bool cur_copy(struct cursor *c, void *dst, size_t n)
 {
 	if (n > c->len - c->off)
 		return false;
@@ -108,7 +113,7 @@ static inline bool cur_copy(struct cursor *c, void *dst, size_t n)
 }
 
 /* Peek at the byte `at` positions ahead without advancing. */
-static inline bool cur_peek_u8(const struct cursor *c, size_t at, uint8_t *v)
+CUR_INLINE bool cur_peek_u8(const struct cursor *c, size_t at, uint8_t *v)
 {
 	if (at >= c->len - c->off)
 		return false;
@@ -120,7 +125,7 @@ static inline bool cur_peek_u8(const struct cursor *c, size_t at, uint8_t *v)
  * Take the next n bytes as a cursor of their own (a header's claimed
  * length, say) and advance past them. Fails when fewer than n remain.
  */
-static inline bool cur_sub(struct cursor *c, size_t n, struct cursor *sub)
+CUR_INLINE bool cur_sub(struct cursor *c, size_t n, struct cursor *sub)
 {
 	if (n > c->len - c->off)
 		return false;
@@ -138,7 +143,7 @@ static inline bool cur_sub(struct cursor *c, size_t n, struct cursor *sub)
 /* Shorten the cursor so that at most n bytes remain (clamping to a length
  * a header claims). Returns false when fewer than n were there: the
  * caller records the packet as truncated and goes on with what is left. */
-static inline bool cur_clamp(struct cursor *c, size_t n)
+CUR_INLINE bool cur_clamp(struct cursor *c, size_t n)
 {
 	if (n > c->len - c->off)
 		return false;
