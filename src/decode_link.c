@@ -1,6 +1,6 @@
 /*
  * decode_link.c: link-layer headers and the ethertype chain (VLAN tags,
- * MPLS, PPPoE, Cisco MetaData) down to the first IP header.
+ * MPLS, PPPoE, Cisco MetaData, LLC/SNAP) down to the first IP header.
  */
 #include "decode_int.h"
 
@@ -38,6 +38,14 @@
 
 /* NFLOG attribute carrying the packet (Linux nfnetlink_log.h). */
 #define NFULA_PAYLOAD 9
+
+/* IEEE 802.3 clause 3.2.6: a type field up to 1500 is a length, and an
+   IEEE 802.2 LLC header follows. DSAP and SSAP 0xaa with control 3 (UI)
+   start a SNAP header, an OUI and a type: OUI 0 makes the type an
+   ethertype (RFC 1042). */
+#define ETH_MAX_LENGTH 1500
+#define LLC_SAP_SNAP   0xaa
+#define LLC_CTRL_UI    0x03
 
 bool decode_link_supported(int dlt)
 {
@@ -115,6 +123,31 @@ static enum decode_status decode_pppoe(struct dctx *x, struct cursor *c)
 	}
 }
 
+/*
+ * After an 802.3 length: an LLC frame, which carries IP when its SNAP
+ * header (RFC 1042) names an ethertype. RFC 1122 2.3.3 has hosts
+ * receive IP so framed, and Windows does whatever it sends: left as
+ * not-ip, a session in such frames would pass the gate unseen. Sets
+ * *type; any other LLC frame (STP, CDP) is no IP.
+ */
+static enum decode_status decode_llc(struct dctx *x, struct cursor *c,
+				     uint16_t *type)
+{
+	static const uint8_t snap[6] = { LLC_SAP_SNAP, LLC_SAP_SNAP,
+					 LLC_CTRL_UI, 0, 0, 0 };
+	struct cursor h;
+	uint8_t llc[6];
+	size_t n = cur_left(c) < sizeof llc ? cur_left(c) : sizeof llc;
+
+	/* A prefix of the SNAP header cut short may have been IP. */
+	h = *c;
+	if (!cur_copy(&h, llc, n) || memcmp(llc, snap, n) != 0)
+		return derr(x, DERR_NOT_IP);
+	if (!cur_skip(c, sizeof llc) || !cur_be16(c, type))
+		return derr(x, DERR_LINK_TRUNC);
+	return DECODE_OK;
+}
+
 void cmd_sgt(struct dctx *x, uint16_t sgt)
 {
 	if (!x->p->has_sgt) {
@@ -168,7 +201,12 @@ enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
 		case ETH_P_PPPOES:
 			return decode_pppoe(x, c);
 		default:
-			return derr(x, DERR_NOT_IP);
+			if (type > ETH_MAX_LENGTH)
+				return derr(x, DERR_NOT_IP);
+			/* 8 bytes each: the walk ends. */
+			if (decode_llc(x, c, &type) != DECODE_OK)
+				return DECODE_ERROR;
+			continue;
 		}
 	}
 }

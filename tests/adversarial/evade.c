@@ -16,6 +16,9 @@
  *   v4opt    over IPv4 with 40 bytes of options (NOPs and an end)
  *   tags N   over IPv4, each frame with N 802.1Q priority tags (VLAN
  *            0): Linux delivers the segment behind any number of them
+ *   snap     over IPv4 in IEEE 802.3 frames with an LLC/SNAP header
+ *            (RFC 1042) instead of Ethernet II: RFC 1122 2.3.3 has
+ *            hosts receive them, and Windows does
  *   srh      no SSH: opaque bytes from 2001:db8:1::7 to port 5222, sent
  *            to 2001:db8::66 with a segment routing header (RFC 8754,
  *            segments left 1) whose last segment is 2001:db8::10; the
@@ -158,6 +161,8 @@ struct how {
 	unsigned rtype;         /* 4: segments the destination and via,
 	                           segments left 2; other types, via alone,
 	                           segments left 1 */
+	unsigned snap;          /* IPv4 in IEEE 802.3 frames, LLC/SNAP
+	                           (RFC 1042) */
 };
 
 static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 1 };
@@ -278,7 +283,14 @@ static void segment(const struct how *h, const struct ipends *e,
 	struct buf f = { .n = 0 };
 	unsigned i;
 
-	if (h->family == 4) {
+	if (h->family == 4 && h->snap) {
+		/* A length for now; DSAP and SSAP 0xaa, UI, OUI 0, then
+		   the ethertype (RFC 1042). */
+		eth_hdr(&f, mac_to, mac_from, 0);
+		putmem(&f, "\xaa\xaa\x03\0\0\0\x08\0", 8);
+		ip4_hdr(&f, e, P_TCP, 64, (unsigned)(now_us / 1000) & 0xffff,
+			0, NULL, 0, l4len);
+	} else if (h->family == 4) {
 		eth_hdr(&f, mac_to, mac_from, h->tags ? ET_VLAN : ET_IPV4);
 		for (i = 0; i < h->tags; i++)
 			vlan_tag(&f, 0, i + 1 < h->tags ? ET_VLAN : ET_IPV4);
@@ -369,6 +381,8 @@ static void segment(const struct how *h, const struct ipends *e,
 	if (dlen)
 		putmem(&f, data, dlen);
 	l4_csum(&f, t, e, P_TCP);
+	if (h->snap)
+		set16(&f, 12, f.n - 14);        /* the 802.3 length */
 	if (frag_syn && flags == F_SYN && sport == 5060 && h->family == 4) {
 		/* MF, offset 0: 8 bytes of the header; then the rest. */
 		struct buf g = { .n = 0 };
@@ -689,7 +703,7 @@ static int usage(void)
 		"fragvxlan | erspancopy | tuncopy | carrier-lead | "
 		"carrier-plain | carrier-frag | tls-early N | "
 		"carrier-self | erspangre | lo-wire | lo-zero | "
-		"lo-mapped | lo-lead | dpi-acks N | dpi-udp N\n");
+		"lo-mapped | lo-lead | dpi-acks N | dpi-udp N | snap\n");
 	return 2;
 }
 
@@ -740,6 +754,8 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[a], "tags") == 0 && a + 1 < argc)
 		evil = (struct how){ .family = 4,
 			.tags = (unsigned)strtoul(argv[a + 1], NULL, 10) };
+	else if (strcmp(argv[a], "snap") == 0)
+		evil = (struct how){ .family = 4, .snap = 1 };
 	else if (strcmp(argv[a], "v4opt") == 0)
 		evil = (struct how){ .family = 4, .v4opt = 40 };
 	else if (strcmp(argv[a], "tuncopy") == 0)

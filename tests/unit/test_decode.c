@@ -474,6 +474,19 @@ static void b_pppoe(struct fb *f)
 	ip6_udp(f, C6, S6);
 }
 
+/* IPv4 in an 802.3 frame, LLC/SNAP (RFC 1042). */
+static void b_snap(struct fb *f)
+{
+	eth(f, 48);           /* an 802.3 length */
+	put8(f, 0xaa);        /* DSAP, SSAP: SNAP */
+	put8(f, 0xaa);
+	put8(f, 0x03);        /* UI */
+	put8(f, 0);           /* OUI 0: an ethertype follows */
+	put16(f, 0);
+	put16(f, 0x0800);
+	ip4_tcp(f, C4, S4);
+}
+
 static void b_cmd(struct fb *f)
 {
 	eth(f, 0x8909);
@@ -1233,6 +1246,28 @@ static void test_not_ip(void **state)
 	put8(&f, 0x42);
 	put8(&f, 0x03);
 	zeros(&f, 35);
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_NOT_IP);
+	/* LLC/SNAP with OUI 0 (RFC 1042) carries an ethertype: IP, which
+	   hosts receive so framed (RFC 1122 2.3.3). */
+	f.n = 0;
+	b_snap(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+	/* Behind a VLAN tag too. */
+	f.n = 0;
+	eth(&f, 0x8100);
+	put16(&f, 7);
+	put16(&f, 48);
+	put32(&f, 0xaaaa0300);
+	put32(&f, 0x00000800);
+	ip4_tcp(&f, C4, S4);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+	/* Another OUI's type is not an ethertype. */
+	f.n = 0;
+	b_snap(&f);
+	f.b[19] = 0x0c;
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
 	assert_only_err(&x->d, x->before, DERR_NOT_IP);
 }
@@ -3275,6 +3310,7 @@ static const struct frame_case cases[] = {
 	{ "mpls", 1, b_mpls },
 	{ "pppoe", 1, b_pppoe },
 	{ "cmd", 1, b_cmd },
+	{ "snap", 1, b_snap },
 	{ "ipv4-options", 1, b_ip4opts },
 	{ "ipv6-ext", 1, b_ip6ext },
 	{ "gre-cks", 1, b_gre_cks },
