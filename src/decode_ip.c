@@ -250,11 +250,16 @@ static enum decode_status decode_l4(struct dctx *x, struct cursor *c,
 		    !cur_be16(&h, &dport) || !cur_be16(&h, &ulen) ||
 		    !cur_skip(&h, 2))
 			return derr(x, DERR_UDP_TRUNC);
-		if (ulen < 8)
+		/* Length 0 over IPv6 is a jumbogram's (RFC 2675 section
+		   4), which Linux takes at any size: it reads the datagram
+		   to the end of the packet and delivers it. Refused here,
+		   a datagram to any port would pass the gate unseen. */
+		if (ulen < 8 && !(ulen == 0 && p->family == 6))
 			return derr(x, DERR_UDP_BAD_LEN);
 		/* Clamp to the length only when it is the smaller: a first
 		   fragment or a snaplen cut holds less than it claims. */
-		(void)cur_clamp(c, (size_t)ulen - 8);
+		if (ulen != 0)
+			(void)cur_clamp(c, (size_t)ulen - 8);
 		p->sport = sport;
 		p->dport = dport;
 		set_payload(p, c);

@@ -19,6 +19,9 @@
  *   snap     over IPv4 in IEEE 802.3 frames with an LLC/SNAP header
  *            (RFC 1042) instead of Ethernet II: RFC 1122 2.3.3 has
  *            hosts receive them, and Windows does
+ *   udp0-v6  no SSH: opaque datagrams over IPv6 from 2001:db8::7:40000
+ *            to 2001:db8::66:4444 whose UDP length field is 0: Linux
+ *            reads such a datagram to the end of its packet
  *   srh      no SSH: opaque bytes from 2001:db8:1::7 to port 5222, sent
  *            to 2001:db8::66 with a segment routing header (RFC 8754,
  *            segments left 1) whose last segment is 2001:db8::10; the
@@ -583,6 +586,32 @@ static void carrier_frag(void)
 	}
 }
 
+/* udp0-v6: datagrams from c:40000 to s:4444 over IPv6, the UDP length
+   field 0: Linux takes it for a jumbogram's (RFC 2675) whatever the
+   size, reads the datagram to the end of the packet and delivers it. */
+static void udp0_v6(const uint8_t *c, const uint8_t *s)
+{
+	const struct ipends e = { 6, c, s };
+	uint8_t data[] = "\x93\x11\xfe\x02 opaque datagram";
+	size_t n = sizeof data - 1, t;
+	unsigned i;
+
+	for (i = 0; i < 4; i++) {
+		struct buf f = { .n = 0 };
+
+		eth_hdr(&f, mac_b, mac_a, ET_IPV6);
+		ip6_hdr(&f, &e, P_UDP, 8 + n);
+		t = f.n;
+		udp_hdr(&f, 40000, 4444, n);
+		set16(&f, t + 4, 0);
+		data[n - 1] = (uint8_t)('0' + i);       /* no SPAN copies */
+		putmem(&f, data, n);
+		l4_csum(&f, t, &e, P_UDP);
+		eth_pad(&f);
+		record(&f);
+	}
+}
+
 /* Empty UDP datagrams to s:5060 from n sources of their own. */
 static void sip_flood(const uint8_t *s, unsigned n)
 {
@@ -703,7 +732,8 @@ static int usage(void)
 		"fragvxlan | erspancopy | tuncopy | carrier-lead | "
 		"carrier-plain | carrier-frag | tls-early N | "
 		"carrier-self | erspangre | lo-wire | lo-zero | "
-		"lo-mapped | lo-lead | dpi-acks N | dpi-udp N | snap\n");
+		"lo-mapped | lo-lead | dpi-acks N | dpi-udp N | snap | "
+		"udp0-v6\n");
 	return 2;
 }
 
@@ -740,6 +770,7 @@ int main(int argc, char **argv)
 	int lo = 0;             /* lo-wire 1, -zero 2, -mapped 3, -lead 4 */
 	int acks = -1;          /* dpi-acks: empty ACKs before SSH */
 	int dgrams = -1;        /* dpi-udp: empty datagrams before STUN */
+	int udp0 = 0;           /* udp0-v6 */
 	int a = 1;
 
 	pkt_prog = "evade";
@@ -756,6 +787,8 @@ int main(int argc, char **argv)
 			.tags = (unsigned)strtoul(argv[a + 1], NULL, 10) };
 	else if (strcmp(argv[a], "snap") == 0)
 		evil = (struct how){ .family = 4, .snap = 1 };
+	else if (strcmp(argv[a], "udp0-v6") == 0)
+		evil.family = 0, udp0 = 1;
 	else if (strcmp(argv[a], "v4opt") == 0)
 		evil = (struct how){ .family = 4, .v4opt = 40 };
 	else if (strcmp(argv[a], "tuncopy") == 0)
@@ -867,6 +900,8 @@ int main(int argc, char **argv)
 			F_FIN | F_ACK, NULL);
 		segment(&plain4, &up4, 40000, 5061, c + n + 1, s + 1, F_ACK,
 			NULL);
+	} else if (udp0) {
+		udp0_v6(c6, e6);
 	} else if (acks >= 0) {
 		ssh_after_acks(c4, s4, (unsigned)acks);
 	} else if (dgrams >= 0) {

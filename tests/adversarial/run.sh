@@ -30,8 +30,8 @@
 #     flow with an inventory, a forged first segment, a SYN in tiny
 #     fragments, a full flow table, a tunnel or ERSPAN copy of a packet
 #     seen bare, a flow of its own on a carrier's ends and ports, IP in
-#     802.3 LLC/SNAP frames: each must fail the gate or leave it
-#     inconclusive.
+#     802.3 LLC/SNAP frames, IPv6 UDP of length 0: each must fail the
+#     gate or leave it inconclusive.
 #
 # Captures are generated at test time in a temporary folder, with printf
 # and three small C programs in this folder (cc, or $CC): no Python, no
@@ -785,6 +785,11 @@ evade_check tags-100 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' tags 100
 # RFC 1122 2.3.3 has hosts receive and Windows does, whatever it sends:
 # counted not-ip, the SSH session in them passed unseen.
 evade_check snap 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' snap
+# An IPv6 datagram whose UDP length is 0: Linux reads it as a
+# jumbogram's (RFC 2675), to the end of the packet, whatever its size,
+# and delivers it. Counted udp-bad-len, the datagrams to 4444 were no
+# flow and the gate passed.
+evade_check udp0-v6 1 'udp 2001:db8::7:40000 -> 2001:db8::66:4444 ' udp0-v6
 
 # Client and server come from the flow's first packet. A segment sent
 # first, with a wrong checksum (dropped by its receiver, no reset comes

@@ -1579,6 +1579,30 @@ static void test_udp_length(void **state)
 	patch16(&f, 14 + 40 + 4, 7);
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
 	assert_only_err(&x->d, x->before, DERR_UDP_BAD_LEN);
+	/* Length 0 over IPv6: a jumbogram's, read to the end of the
+	   packet, as Linux delivers it at any size. */
+	f.n = 0;
+	b_eth_udp6(&f);
+	patch16(&f, 14 + 40 + 4, 0);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_udp6(&x->p, C6, S6);
+	assert_int_equal(x->p.payload_len, f.n - 14 - 40 - 8);
+	assert_int_equal(x->p.truncated, 0);
+	/* Over IPv4 it is no length (RFC 768): refused. */
+	f.n = 0;
+	eth(&f, 0x0800);
+	{
+		size_t ip = ip4(&f, 17, C4, S4, 7, 0, 0);
+
+		put16(&f, 40000);
+		put16(&f, 5060);
+		put16(&f, 0);
+		put16(&f, 0);
+		put32(&f, 0x41424344);
+		ip4_end(&f, ip);
+	}
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_UDP_BAD_LEN);
 }
 
 static void test_icmp(void **state)
