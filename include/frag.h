@@ -15,6 +15,12 @@
  * entry is evicted; expired and evicted entries count their held
  * fragments as orphans. A datagram whose bytes have all been seen (first
  * fragment included) leaves the table at once.
+ *
+ * A later fragment that begins inside its first fragment's data overlaps
+ * what the flow was judged on (its ports, TCP's flags, the first bytes):
+ * receivers differ in whose bytes they keep (RFC 815 leaves it to them;
+ * RFC 5722 has IPv6 drop the datagram), so the table counts such
+ * datagrams.
  */
 #ifndef IMPWATCH_FRAG_H
 #define IMPWATCH_FRAG_H
@@ -46,6 +52,8 @@ struct frag_stats {
 	uint64_t evictions;  /* entries pushed out because the table was full */
 	uint64_t evicted_orphans; /* of the orphans, those held by an entry
 	                             pushed out: lost for want of room */
+	uint64_t overlaps;   /* datagrams with a later fragment that began
+	                        inside their first fragment's data */
 	uint32_t live;       /* entries in use now */
 	uint64_t probes;     /* entries passed on hash chains (lookups and
 	                        unlinks): the table's work, for tests */

@@ -73,6 +73,7 @@ static void sync_frag_counters(struct decoder *d)
 
 	d->err[DERR_FRAG_ORPHAN] = st->orphans;
 	d->err[DERR_FRAG_TABLE_FULL] = st->evictions;
+	d->err[DERR_FRAG_OVERLAP] = st->overlaps;
 }
 
 void decoder_expire(struct decoder *d, uint64_t now_us)

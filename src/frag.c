@@ -26,9 +26,13 @@ struct frag_entry {
 	uint32_t got;            /* data bytes seen, as the headers claim */
 	uint32_t total;          /* datagram data length; 0 until the last
 	                            fragment (MF clear) is seen */
+	uint32_t first_len;      /* the first fragment's data bytes */
+	uint32_t low_held;       /* lowest offset of the fragments held
+	                            (0: none) */
 	uint32_t hnext;          /* hash chain, or free list */
 	uint32_t lprev, lnext;   /* use list */
 	uint8_t have_flow;       /* the first fragment has been seen */
+	uint8_t overlapped;      /* counted in overlaps */
 };
 
 struct frag_table {
@@ -241,10 +245,17 @@ bool frag_later(struct frag_table *t, const struct frag_key *k,
 	if (!more)
 		e->total = len > UINT32_MAX - off ? UINT32_MAX : off + len;
 	if (e->have_flow) {
+		/* Inside the first fragment's bytes: not what was judged. */
+		if (off < e->first_len && !e->overlapped) {
+			e->overlapped = 1;
+			t->st.overlaps++;
+		}
 		*out = e->flow;
 		maybe_done(t, i);
 		return true;
 	}
+	if (!e->low_held || off < e->low_held)
+		e->low_held = off;
 	e->held_pkts++;
 	e->held_bytes += wire_len;
 	e->held_ip_bytes += ip_len;
@@ -259,6 +270,15 @@ void frag_first(struct frag_table *t, const struct frag_key *k,
 	uint32_t i = lookup(t, k, now_us);
 	struct frag_entry *e = &t->slots[i - 1];
 
+	/* Fragments held that begin inside this one's bytes overlap it; a
+	   first fragment again (a SPAN copy) is decoded as itself. */
+	if (e->low_held && e->low_held < len && !e->overlapped) {
+		e->overlapped = 1;
+		t->st.overlaps++;
+	}
+	e->low_held = 0;
+	if (len > e->first_len)
+		e->first_len = len;
 	e->flow = *f;
 	e->have_flow = 1;
 	*held_pkts += e->held_pkts;

@@ -135,6 +135,29 @@ static void judge_room(struct run_stats *s, struct gate *g,
 }
 
 /*
+ * Datagrams with a later fragment that began inside the first one's data
+ * (frag.c): a receiver may keep the later bytes (RFC 815 leaves the
+ * choice to it), and then the headers it put together are not those
+ * the flow was judged on. A first fragment holding a whole SYN-ACK from
+ * 5222, overlapped from byte 8 by a SYN's flags, made a session to 4444
+ * documented XMPP.
+ */
+static void judge_overlap(const struct run_stats *s, struct gate *g)
+{
+	uint64_t n = s->work.decode_err[DERR_FRAG_OVERLAP];
+	bool one = n == 1;
+
+	if (n)
+		gate_inconclusive(g, GR_FRAG_OVERLAP, "%llu datagram%s had a "
+				  "later fragment overlapping %s first: "
+				  "receivers differ in which bytes they keep, "
+				  "and %s may not be what was judged",
+				  (unsigned long long)n, one ? "" : "s",
+				  one ? "its" : "their",
+				  one ? "its headers" : "their headers");
+}
+
+/*
  * Packets the snap length cut before their transport header was whole
  * (decode.c counts them as snap-cut), and first fragments that end inside
  * a header (frag-cut): their flows, of any port, were never judged. IP
@@ -163,6 +186,7 @@ static void judge_cut(const struct run_stats *s, struct gate *g)
 				  (unsigned long long)frag, one ? "" : "s",
 				  one ? "s" : "", one ? "its" : "their",
 				  one ? "that flow was" : "those flows were");
+	judge_overlap(s, g);
 }
 
 /*

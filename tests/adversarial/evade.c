@@ -19,6 +19,15 @@
  *   snap     over IPv4 in IEEE 802.3 frames with an LLC/SNAP header
  *            (RFC 1042) instead of Ethernet II: RFC 1122 2.3.3 has
  *            hosts receive them, and Windows does
+ *   fragover no SSH: opaque bytes from 198.51.100.7's port 5222 (XMPP's)
+ *            to 203.0.113.66:4444, the SYN (an MSS option: 24 bytes of
+ *            header) in two IPv4 fragments that overlap: the later one
+ *            first, at offset 8, with the SYN's bytes from 8 on; then
+ *            the first, whole, its flags SYN and ACK. A receiver that
+ *            keeps the bytes it got first (RFC 815 leaves the choice
+ *            to it) takes a SYN to 4444
+ *   fragover-late the same, the first fragment first: a receiver that
+ *            keeps the bytes it got last takes the SYN
  *   udp0-v6  no SSH: opaque datagrams over IPv6 from 2001:db8::7:40000
  *            to 2001:db8::66:4444 whose UDP length field is 0: Linux
  *            reads such a datagram to the end of its packet
@@ -179,6 +188,9 @@ static unsigned snaplen = 65535;
 static int wrap;
 /* synfrag: a SYN from port 5060 goes in two IPv4 fragments. */
 static int frag_syn;
+/* fragover: a SYN from port 5222 goes in two IPv4 fragments that
+   overlap, the later first (1) or the first first (2). */
+static int frag_over;
 static uint64_t now_us = 1767225600000000ull;   /* 2026-01-01T00:00:00Z */
 
 static void le32(uint8_t *p, uint32_t v)
@@ -271,6 +283,42 @@ static void record(const struct buf *f)
 	le32(h + 12, (uint32_t)f->n);
 	out(h, sizeof h);
 	out(f->b, cap);
+}
+
+/* fragover: the SYN from e's src in two fragments of one datagram
+   that overlap: the first holds the whole header with the flags SYN
+   and ACK, the later one (from byte 8) the SYN's own. */
+static void overlap_syn(const struct ipends *e, unsigned sport,
+			unsigned dport, uint32_t seq)
+{
+	static const uint8_t mss[4] = { 2, 4, 0x05, 0xb4 };
+	struct buf syn = { .n = 0 }, fake = { .n = 0 }, g;
+	const struct buf *first, *later;
+	int i;
+
+	tcp_hdr(&syn, sport, dport, seq, 0, F_SYN, 64240, 4);
+	putmem(&syn, mss, 4);
+	l4_csum(&syn, 0, e, P_TCP);
+	tcp_hdr(&fake, sport, dport, seq, 0, F_SYN | F_ACK, 64240, 4);
+	putmem(&fake, mss, 4);
+	l4_csum(&fake, 0, e, P_TCP);
+	first = &fake;
+	later = &syn;
+	for (i = 0; i < 2; i++) {
+		bool lead = (i == 0) == (frag_over == 1);
+
+		g.n = 0;
+		eth_hdr(&g, mac_to, mac_from, ET_IPV4);
+		if (lead) {
+			ip4_hdr(&g, e, P_TCP, 64, 4545, 1, NULL, 0, 16);
+			putmem(&g, later->b + 8, 16);
+		} else {
+			ip4_hdr(&g, e, P_TCP, 64, 4545, 0x2000, NULL, 0, 24);
+			putmem(&g, first->b, 24);
+		}
+		eth_pad(&g);
+		record(&g);
+	}
 }
 
 /* One TCP segment from e's src to its dst, dressed as h says. */
@@ -386,6 +434,10 @@ static void segment(const struct how *h, const struct ipends *e,
 	l4_csum(&f, t, e, P_TCP);
 	if (h->snap)
 		set16(&f, 12, f.n - 14);        /* the 802.3 length */
+	if (frag_over && flags == F_SYN && sport == 5222 && h->family == 4) {
+		overlap_syn(e, sport, dport, seq);
+		return;
+	}
 	if (frag_syn && flags == F_SYN && sport == 5060 && h->family == 4) {
 		/* MF, offset 0: 8 bytes of the header; then the rest. */
 		struct buf g = { .n = 0 };
@@ -733,7 +785,7 @@ static int usage(void)
 		"carrier-plain | carrier-frag | tls-early N | "
 		"carrier-self | erspangre | lo-wire | lo-zero | "
 		"lo-mapped | lo-lead | dpi-acks N | dpi-udp N | snap | "
-		"udp0-v6\n");
+		"udp0-v6 | fragover | fragover-late\n");
 	return 2;
 }
 
@@ -812,6 +864,10 @@ int main(int argc, char **argv)
 		evil.family = 0, flood = (unsigned)strtoul(argv[a + 1], NULL, 10);
 	else if (strcmp(argv[a], "synfrag") == 0)
 		evil.family = 4, lead = F_SYN | F_ACK | F_FIN, frag_syn = 1;
+	else if (strcmp(argv[a], "fragover") == 0)
+		evil.family = 4, frag_over = 1;
+	else if (strcmp(argv[a], "fragover-late") == 0)
+		evil.family = 4, frag_over = 2;
 	else if (strcmp(argv[a], "fragvxlan") == 0)
 		evil.family = 4, wrap = 1;
 	else if (strcmp(argv[a], "srh") == 0)
@@ -928,6 +984,8 @@ int main(int argc, char **argv)
 		session(&evil, k6, s6, 40000, 5222, "\x93\x11\xfe\x02 opaque");
 	} else if (frag_syn) {
 		session(&evil, c4, e4, 5060, 4444, "\x93\x11\xfe\x02 opaque");
+	} else if (frag_over) {
+		session(&evil, c4, e4, 5222, 4444, "\x93\x11\xfe\x02 opaque");
 	} else if (lead & F_FIN) {
 		const struct ipends to = { 4, c4, s4 };
 

@@ -1,6 +1,7 @@
 /*
  * test_frag.c: the fragment table on its own: holding and releasing,
- * completion, least-recently-used eviction, expiry, the seeded hash.
+ * completion, overlaps, least-recently-used eviction, expiry, the seeded
+ * hash.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -130,6 +131,38 @@ static void test_first_then_later_completes(void **state)
 	frag_table_free(t);
 }
 
+/* A later fragment that begins inside the first one's bytes overlaps
+   what the flow was judged on: counted once a datagram, whichever came
+   first. One that begins where the first ends, or a first fragment
+   again (a SPAN copy), is no overlap. */
+static void test_overlap(void **state)
+{
+	struct frag_table *t = frag_table_new(8, 1000, SEED);
+	struct frag_key a = key(3), b = key(4), c = key(5);
+	struct frag_flow f = flow(6000), out;
+	uint32_t pk = 0;
+	uint64_t by = 0, ipb = 0;
+
+	(void)state;
+	/* First fragment of 24 bytes, then one from byte 8, then 16. */
+	frag_first(t, &a, 1, 24, &f, &pk, &by, &ipb);
+	assert_true(frag_later(t, &a, 2, 8, 16, true, 60, 36, &out));
+	assert_int_equal(frag_table_stats(t)->overlaps, 1);
+	assert_true(frag_later(t, &a, 3, 16, 16, false, 60, 36, &out));
+	assert_int_equal(frag_table_stats(t)->overlaps, 1);
+	/* Held from byte 8 before a first fragment of 24 bytes. */
+	assert_false(frag_later(t, &b, 4, 8, 16, false, 60, 36, &out));
+	frag_first(t, &b, 5, 24, &f, &pk, &by, &ipb);
+	assert_int_equal(frag_table_stats(t)->overlaps, 2);
+	/* Adjacent, in either order, and the first fragment twice. */
+	assert_false(frag_later(t, &c, 6, 24, 8, true, 60, 28, &out));
+	frag_first(t, &c, 7, 24, &f, &pk, &by, &ipb);
+	frag_first(t, &c, 8, 24, &f, &pk, &by, &ipb);
+	assert_true(frag_later(t, &c, 9, 32, 8, false, 60, 28, &out));
+	assert_int_equal(frag_table_stats(t)->overlaps, 2);
+	frag_table_free(t);
+}
+
 static void test_lru_eviction(void **state)
 {
 	struct frag_table *t = frag_table_new(3, 1000, SEED);
@@ -249,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_hash_is_siphash),
 		cmocka_unit_test(test_later_then_first),
 		cmocka_unit_test(test_first_then_later_completes),
+		cmocka_unit_test(test_overlap),
 		cmocka_unit_test(test_lru_eviction),
 		cmocka_unit_test(test_expiry),
 		cmocka_unit_test(test_expiry_past_far_stamp),

@@ -479,6 +479,35 @@ static void test_snap_cut(void **state)
 	assert_false(gate_any(&r.g));
 }
 
+/* One datagram whose later fragment overlapped its first: the headers
+   its receiver kept may not be those judged. None: no reason. Findings
+   seen still fail the gate. */
+static void test_frag_overlap(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	judge(&r);
+	assert_false(gate_has(&r.g, GR_FRAG_OVERLAP));
+
+	r.s.work.decode_err[DERR_FRAG_OVERLAP] = 1;
+	judge(&r);
+	assert_true(gate_has(&r.g, GR_FRAG_OVERLAP));
+	assert_false(gate_has(&r.g, GR_FRAG_CUT));
+	assert_string_equal(r.g.why[GR_FRAG_OVERLAP], "1 datagram had a later "
+			    "fragment overlapping its first: receivers differ "
+			    "in which bytes they keep, and its headers may not "
+			    "be what was judged");
+	assert_false(r.s.health_poor);
+	assert_int_equal(gate_status(&r.g, true, false), EXIT_INCONCLUSIVE);
+	assert_int_equal(gate_status(&r.g, true, true), EXIT_FINDINGS);
+	/* Only a gate asks. */
+	gate_init(&r.g, false);
+	judge(&r);
+	assert_false(gate_any(&r.g));
+}
+
 /* One flow pushed out of a full table: the rest of it was judged
    without its start. Work left undone, findings or not. */
 static void test_flows_pushed_out(void **state)
@@ -573,6 +602,7 @@ int main(void)
 		cmocka_unit_test(test_interrupted),
 		cmocka_unit_test(test_end_not_read),
 		cmocka_unit_test(test_snap_cut),
+		cmocka_unit_test(test_frag_overlap),
 		cmocka_unit_test(test_flows_pushed_out),
 		cmocka_unit_test(test_source_routed),
 	};
