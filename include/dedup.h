@@ -8,7 +8,8 @@
  * at) through the same overlay tunnels (GRE, VXLAN, IP in IP..., or
  * none: the same packet in a tunnel and bare went to two places) and
  * ERSPAN collectors (two switches' sessions to one collector give
- * copies) seen again within a short window. Copies are counted
+ * copies), from the same kind of link (a loopback interface's frame and
+ * a wire's are two packets), seen again within a short window. Copies are counted
  * and left out, so flows count each packet once.
  *
  * A fixed, direct-mapped table of recent fingerprints: O(1) per packet, no

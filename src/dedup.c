@@ -104,7 +104,13 @@ static uint64_t overlay_word(const struct packet *p)
  *    past them;
  *  - the IP packet's captured length;
  *  - the tunnels it came through (overlay_word(): an ERSPAN session by
- *    its collector alone), with `ends`.
+ *    its collector alone), with `ends`;
+ *  - whether it came from a loopback link (packet.loop_link), with
+ *    `ends`: the link says whether loopback ends are on loopback
+ *    (classify.c). A frame with both MACs zero and the same packet from
+ *    a wire are two packets: taken for copies, a session to a
+ *    localhost-only port whose every frame was sent first with zero
+ *    MACs (no host on a wire takes them) was judged on loopback.
  * Mixed in two lanes (one multiply and rotate per word; the lanes do not
  * wait for each other), murmur3's finaliser once. Not for hash tables an
  * attacker fills (the flow and fragment tables key SipHash per run): the
@@ -121,6 +127,9 @@ static uint64_t overlay_word(const struct packet *p)
  * The checksums in those bytes cover the addresses (RFC 768, RFC 9293
  * pseudo-headers), so the slots spread as well without them.
  */
+/* Mixed into `ends` for a loopback link's packet: any odd constant. */
+#define LOOP_WORD UINT64_C(0x6c6f6f7062616b31)
+
 uint64_t dedup_fingerprint(const struct dedup *d, const struct packet *p,
 			   uint64_t ends)
 {
@@ -134,6 +143,8 @@ uint64_t dedup_fingerprint(const struct dedup *d, const struct packet *p,
 		return 0;
 	if (p->ntun)
 		ends ^= overlay_word(p);
+	if (p->loop_link)
+		ends ^= LOOP_WORD;
 	cur_init(&c, p->l3, p->l3_len);
 	w0 = take_word(&c);
 	if (p->family == 6) {

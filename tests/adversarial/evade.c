@@ -56,6 +56,10 @@
  *            ::ffff:127.0.0.1, MACs zero: IPv4-mapped addresses are not
  *            loopback on any link (RFC 4291 2.5.5.2)
  *   lo-lead  lo-wire, each session after an ACK with both MACs zero
+ *   lo-twin  lo-wire, each frame 1 ms after the same frame with both
+ *            MACs zero (which no host on a wire takes), after 20 more
+ *            documented sessions: the twins stay under the duplicates
+ *            threshold
  *   lsrr-odd no SSH: opaque bytes from 198.51.100.7 to 192.0.2.10:5222
  *            whose loose source route's pointer is off the 4-byte
  *            grid (7, length 10): its bytes from the pointer, where
@@ -192,6 +196,8 @@ static int frag_syn;
    overlap, the later first (1) or the first first (2). */
 static int frag_over;
 static uint64_t now_us = 1767225600000000ull;   /* 2026-01-01T00:00:00Z */
+/* lo-twin: each frame goes first with both MACs zero. */
+static int twin_zero;
 
 static void le32(uint8_t *p, uint32_t v)
 {
@@ -265,6 +271,14 @@ static void record(const struct buf *f)
 	uint8_t h[16];
 	size_t cap = f->n < snaplen ? f->n : snaplen;
 
+	if (twin_zero && f->n >= 12) {
+		struct buf z = *f;
+
+		twin_zero = 0;
+		memset(z.b, 0, 12);
+		record(&z);
+		twin_zero = 1;
+	}
 	if (wrap) {
 		int was = wrap;
 
@@ -750,15 +764,27 @@ static void stun_after_empty(const uint8_t *c, const uint8_t *s, unsigned n)
 /* lo-*: sessions to port 5049 (SIP's internal port, localhost only)
    from c to s, and for IPv4 from c2 to s2 too, each with the MACs its
    case says: zero (lo-zero, lo-mapped) or real; lo-lead (4) sends an
-   ACK with zero MACs first, which no host on a wire takes. */
+   ACK with zero MACs first, which no host on a wire takes; lo-twin (5)
+   sends every frame with zero MACs first, after 20 documented
+   sessions. */
 static void lo_sessions(const struct how *h, int lo, const uint8_t *c,
 			const uint8_t *s, const uint8_t *c2, const uint8_t *s2)
 {
+	static const uint8_t c4_doc[4] = { 198, 51, 100, 7 };
+	static const uint8_t s4_doc[4] = { 192, 0, 2, 10 };
 	const char *sip = "OPTIONS sip:imp SIP/2.0\r\n\r\n";
 	const struct ipends up = { 4, c, s }, up2 = { 4, c2, s2 };
 
 	if (lo == 2 || lo == 3)
 		mac_to = mac_from = mac_zero;
+	if (lo == 5) {
+		unsigned i;
+
+		for (i = 0; i < 20; i++)
+			session(h, c4_doc, s4_doc, 51001 + i, 5222,
+				"<stream:stream to='imp'>");
+		twin_zero = 1;
+	}
 	if (lo == 4) {
 		mac_to = mac_from = mac_zero;
 		segment(h, &up, 40000, 5049, 1001, 5001, F_ACK, NULL);
@@ -785,7 +811,7 @@ static int usage(void)
 		"carrier-plain | carrier-frag | tls-early N | "
 		"carrier-self | erspangre | lo-wire | lo-zero | "
 		"lo-mapped | lo-lead | dpi-acks N | dpi-udp N | snap | "
-		"udp0-v6 | fragover | fragover-late\n");
+		"udp0-v6 | fragover | fragover-late | lo-twin\n");
 	return 2;
 }
 
@@ -884,6 +910,8 @@ int main(int argc, char **argv)
 		evil.family = 6, lo = 3;
 	else if (strcmp(argv[a], "lo-lead") == 0)
 		evil.family = 4, lo = 4;
+	else if (strcmp(argv[a], "lo-twin") == 0)
+		evil.family = 4, lo = 5;
 	else if (strcmp(argv[a], "lsrr-odd") == 0)
 		evil = (struct how){ .family = 4, .route = 1 };
 	else if (strcmp(argv[a], "lsrr-two") == 0)

@@ -229,6 +229,36 @@ static void test_copies_ipv4(void **state)
 	done(&dec, &d);
 }
 
+/* A frame with both MACs zero is a loopback link's; the same packet
+   from a wire is another packet, either way round (the link decides
+   whether loopback ends are on loopback). Two loopback frames, or two
+   wire frames, are copies. */
+static void test_copies_link(void **state)
+{
+	struct decoder dec;
+	struct dedup d;
+	uint8_t a[128], b[128];
+	size_t na, nb;
+
+	(void)state;
+	start(&dec, &d);
+	na = frame4(a, 7, 64, 0x1111, 0, 0);
+	memset(a, 0, 12);
+	nb = frame4(b, 7, 64, 0x1111, 0, 0);
+	assert_false(seen(&dec, &d, a, na, T0));
+	assert_true(seen(&dec, &d, a, na, T0 + 10));
+	assert_false(seen(&dec, &d, b, nb, T0 + 20));
+	assert_true(seen(&dec, &d, b, nb, T0 + 30));
+	/* A wire frame first, then the loopback one. */
+	na = frame4(a, 8, 64, 0x1111, 0, 0);
+	nb = frame4(b, 8, 64, 0x1111, 0, 0);
+	memset(a, 0, 12);
+	assert_false(seen(&dec, &d, b, nb, T0 + 40));
+	assert_false(seen(&dec, &d, a, na, T0 + 50));
+	assert_int_equal(d.copies, 2);
+	done(&dec, &d);
+}
+
 /* The same packet bare and inside GRE went to two places: neither is a
    copy of the other, nor is it in two GRE tunnels. The same GRE frame
    twice is a copy, and so is the packet in ERSPAN from two switches to
@@ -367,6 +397,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_copies),
 		cmocka_unit_test(test_copies_ipv4),
+		cmocka_unit_test(test_copies_link),
 		cmocka_unit_test(test_copies_tunnels),
 		cmocka_unit_test(test_fingerprint_bytes),
 		cmocka_unit_test(test_same_copies_any_key),
