@@ -35,8 +35,9 @@ struct frag_key {
 	struct ip_addr src, dst;
 	uint32_t id;       /* IPv4's 16-bit or IPv6's 32-bit identification */
 	uint8_t family;    /* 4 or 6 */
-	uint8_t proto;     /* IPv4 protocol, or the IPv6 fragment header's
-	                      next header (the same in every fragment) */
+	uint8_t proto;     /* IPv4 protocol (part of IPv4's key, RFC 791);
+	                      0 for IPv6, whose fragments may name other
+	                      next headers than the first (RFC 8200 4.5) */
 	uint8_t pad[2];    /* zero */
 };
 

@@ -498,7 +498,12 @@ enum decode_status decode_ipv6(struct dctx *x, struct cursor *c)
 				k.dst = p->dst;
 				k.id = id;
 				k.family = 6;
-				k.proto = next;
+				/* Not the next header: only the first
+				   fragment's counts (RFC 8200 4.5), and
+				   receivers put a datagram together by
+				   addresses and id (Linux's ip6_frag key). A
+				   later fragment naming another joins it. */
+				k.proto = 0;
 				/* Data after this header, as the IPv6
 				   header's payload length claims. */
 				taken = (size_t)(cur_pos(c) - p->l3) - 40;

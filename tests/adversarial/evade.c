@@ -28,6 +28,10 @@
  *            to it) takes a SYN to 4444
  *   fragover-late the same, the first fragment first: a receiver that
  *            keeps the bytes it got last takes the SYN
+ *   fragover6 fragover over IPv6, from 2001:db8::7 to 2001:db8::66, the
+ *            later fragment's header naming UDP as its next header: only
+ *            the first fragment's counts (RFC 8200 4.5), and receivers
+ *            put fragments together by addresses and identification
  *   udp0-v6  no SSH: opaque datagrams over IPv6 from 2001:db8::7:40000
  *            to 2001:db8::66:4444 whose UDP length field is 0: Linux
  *            reads such a datagram to the end of its packet
@@ -322,14 +326,22 @@ static void overlap_syn(const struct ipends *e, unsigned sport,
 		bool lead = (i == 0) == (frag_over == 1);
 
 		g.n = 0;
-		eth_hdr(&g, mac_to, mac_from, ET_IPV4);
-		if (lead) {
-			ip4_hdr(&g, e, P_TCP, 64, 4545, 1, NULL, 0, 16);
-			putmem(&g, later->b + 8, 16);
+		if (e->family == 6) {
+			/* Only the first fragment's next header counts
+			   (RFC 8200 4.5): the later one says UDP. */
+			eth_hdr(&g, mac_to, mac_from, ET_IPV6);
+			ip6_hdr(&g, e, P_FRAG, 8 + (lead ? 16 : 24));
+			ip6_frag_hdr(&g, lead ? P_UDP : P_TCP, lead ? 8 : 0,
+				     !lead, 4545);
 		} else {
-			ip4_hdr(&g, e, P_TCP, 64, 4545, 0x2000, NULL, 0, 24);
-			putmem(&g, first->b, 24);
+			eth_hdr(&g, mac_to, mac_from, ET_IPV4);
+			ip4_hdr(&g, e, P_TCP, 64, 4545, lead ? 1 : 0x2000,
+				NULL, 0, lead ? 16 : 24);
 		}
+		if (lead)
+			putmem(&g, later->b + 8, 16);
+		else
+			putmem(&g, first->b, 24);
 		eth_pad(&g);
 		record(&g);
 	}
@@ -448,7 +460,7 @@ static void segment(const struct how *h, const struct ipends *e,
 	l4_csum(&f, t, e, P_TCP);
 	if (h->snap)
 		set16(&f, 12, f.n - 14);        /* the 802.3 length */
-	if (frag_over && flags == F_SYN && sport == 5222 && h->family == 4) {
+	if (frag_over && flags == F_SYN && sport == 5222) {
 		overlap_syn(e, sport, dport, seq);
 		return;
 	}
@@ -811,7 +823,8 @@ static int usage(void)
 		"carrier-plain | carrier-frag | tls-early N | "
 		"carrier-self | erspangre | lo-wire | lo-zero | "
 		"lo-mapped | lo-lead | dpi-acks N | dpi-udp N | snap | "
-		"udp0-v6 | fragover | fragover-late | lo-twin\n");
+		"udp0-v6 | fragover | fragover-late | fragover6 | "
+		"lo-twin\n");
 	return 2;
 }
 
@@ -894,6 +907,8 @@ int main(int argc, char **argv)
 		evil.family = 4, frag_over = 1;
 	else if (strcmp(argv[a], "fragover-late") == 0)
 		evil.family = 4, frag_over = 2;
+	else if (strcmp(argv[a], "fragover6") == 0)
+		evil.family = 6, frag_over = 1;
 	else if (strcmp(argv[a], "fragvxlan") == 0)
 		evil.family = 4, wrap = 1;
 	else if (strcmp(argv[a], "srh") == 0)
@@ -1012,6 +1027,8 @@ int main(int argc, char **argv)
 		session(&evil, k6, s6, 40000, 5222, "\x93\x11\xfe\x02 opaque");
 	} else if (frag_syn) {
 		session(&evil, c4, e4, 5060, 4444, "\x93\x11\xfe\x02 opaque");
+	} else if (frag_over && evil.family == 6) {
+		session(&evil, c6, e6, 5222, 4444, "\x93\x11\xfe\x02 opaque");
 	} else if (frag_over) {
 		session(&evil, c4, e4, 5222, 4444, "\x93\x11\xfe\x02 opaque");
 	} else if (lead & F_FIN) {

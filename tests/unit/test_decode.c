@@ -1980,6 +1980,16 @@ static void test_frag6_both_orders(void **state)
 	assert_int_equal(x->p.held_bytes, b.n);
 	assert_int_equal(frag_table_stats(x->d.frags_tab)->live, 0);
 	assert_int_equal(err_sum(&x->d), 0);
+
+	/* A later fragment whose header names another next header is the
+	   same datagram's: only the first fragment's counts (RFC 8200
+	   4.5), and receivers key by addresses and id. */
+	b.b[14 + 40] = 6;
+	assert_int_equal(dec(x, 1, &a), DECODE_OK);
+	assert_int_equal(dec(x, 1, &b), DECODE_OK);
+	assert_frag6_flow(&x->p);
+	assert_int_equal(frag_table_stats(x->d.frags_tab)->live, 0);
+	assert_int_equal(err_sum(&x->d), 0);
 }
 
 /* A non-first IPv4 fragment: off in 8-byte units, len data bytes. */
