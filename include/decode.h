@@ -96,7 +96,9 @@ enum tunnel_kind {
 	X(DERR_IPV4_ROUTED,      "ipv4-source-routed", "IPv4 loose or strict source route option (LSRR, SSRR) with hops left: the packet goes on to hosts its flow does not name; keyed on the final destination the route names") \
 	X(DERR_SNAP_CUT,         "snap-cut",           "the snap length cut a header before the transport's was whole: no flow judged") \
 	X(DERR_FRAG_CUT,         "frag-cut",           "a first fragment ends inside a header its flow needs (fragments are not reassembled): no flow judged") \
-	X(DERR_FRAG_OVERLAP,     "frag-overlap",       "a later fragment begins inside its first fragment's data: the receiver may have put together other headers than were judged")
+	X(DERR_FRAG_OVERLAP,     "frag-overlap",       "a later fragment begins inside its first fragment's data: the receiver may have put together other headers than were judged") \
+	X(DERR_MACSEC_TRUNC,     "macsec-truncated",   "MACsec (IEEE 802.1AE) SecTAG cut short") \
+	X(DERR_MACSEC_ENCRYPTED, "macsec-encrypted",   "MACsec (IEEE 802.1AE) frame whose data is encrypted: what it carries was not judged")
 
 #define X_ENUM(e, n, d) e,
 enum decode_err {

@@ -145,6 +145,7 @@ enum decode_status decode_tunnel(struct dctx *x, struct cursor *c,
 #define ETH_P_MPLS_M 0x8848   /* RFC 3032 multicast */
 #define ETH_P_PPPOES 0x8864   /* RFC 2516 session stage */
 #define ETH_P_CMD    0x8909   /* Cisco MetaData (SGT tag) */
+#define ETH_P_MACSEC 0x88E5   /* IEEE 802.1AE MACsec */
 #define ETH_P_TEB    0x6558   /* transparent Ethernet bridging (RFC 1701) */
 #define ETH_P_ERSPAN 0x88BE   /* ERSPAN types I and II */
 #define ETH_P_ERSPAN3 0x22EB  /* ERSPAN type III */

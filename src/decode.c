@@ -92,6 +92,7 @@ static bool err_is_cut(enum decode_err e)
 	case DERR_MPLS_TRUNC:
 	case DERR_PPPOE_TRUNC:
 	case DERR_CMD_TRUNC:
+	case DERR_MACSEC_TRUNC:
 	case DERR_IPV4_TRUNC:
 	case DERR_IPV6_TRUNC:
 	case DERR_IPV6_EXT_TRUNC:

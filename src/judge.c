@@ -190,6 +190,23 @@ static void judge_cut(const struct run_stats *s, struct gate *g)
 }
 
 /*
+ * MACsec frames whose data is encrypted (decode_link.c): two hosts that
+ * run MACsec between them exchange IP that no SPAN can read, of any
+ * port. Counted not-ip, a session in it passed unseen.
+ */
+static void judge_encrypted(const struct run_stats *s, struct gate *g)
+{
+	uint64_t n = s->work.decode_err[DERR_MACSEC_ENCRYPTED];
+	bool one = n == 1;
+
+	if (n)
+		gate_inconclusive(g, GR_ENCRYPTED, "%llu frame%s MACsec-"
+				  "encrypted (IEEE 802.1AE): what %s carried "
+				  "was not judged", (unsigned long long)n,
+				  one ? " was" : "s were", one ? "it" : "they");
+}
+
+/*
  * A packet with an IPv6 routing header, or an IPv4 loose or strict
  * source route, with hops left goes to hosts its flow does not name
  * (decode_ip.c): the one in its destination field when the flow is
@@ -394,6 +411,7 @@ void judge_reasons(struct run_stats *s, struct gate *g,
 			    (unsigned long long)s->work.dup_checked, o->health_dup);
 	judge_room(s, g, o);
 	judge_cut(s, g);
+	judge_encrypted(s, g);
 	judge_routed(s, g);
 	judge_file_drops(s, g, o);
 	if (!s->live)

@@ -32,6 +32,10 @@
  *            later fragment's header naming UDP as its next header: only
  *            the first fragment's counts (RFC 8200 4.5), and receivers
  *            put fragments together by addresses and identification
+ *   macsec   over IPv4 in MACsec frames (IEEE 802.1AE) whose data is
+ *            in clear (integrity only: E and C clear), as two hosts
+ *            that run MACsec between them send it
+ *   macsec-enc the same with E and C set: encrypted, unreadable
  *   udp0-v6  no SSH: opaque datagrams over IPv6 from 2001:db8::7:40000
  *            to 2001:db8::66:4444 whose UDP length field is 0: Linux
  *            reads such a datagram to the end of its packet
@@ -183,6 +187,8 @@ struct how {
 	                           segments left 1 */
 	unsigned snap;          /* IPv4 in IEEE 802.3 frames, LLC/SNAP
 	                           (RFC 1042) */
+	unsigned macsec;        /* IPv4 in MACsec frames (IEEE 802.1AE):
+	                           1 integrity only, 2 encrypted */
 };
 
 static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 1 };
@@ -360,7 +366,19 @@ static void segment(const struct how *h, const struct ipends *e,
 	struct buf f = { .n = 0 };
 	unsigned i;
 
-	if (h->family == 4 && h->snap) {
+	if (h->family == 4 && h->macsec) {
+		/* SecTAG: TCI and AN (SC, and E and C when encrypted),
+		   short length (below), packet number, SCI; then the
+		   ethertype, in clear or not. */
+		eth_hdr(&f, mac_to, mac_from, ET_MACSEC);
+		put8(&f, 0x20 | (h->macsec == 2 ? 0x0c : 0));
+		put8(&f, 0);
+		put32(&f, (uint32_t)(now_us / 1000));
+		putmem(&f, "\x02\0\0\0\0\x01\0\x01", 8);
+		put16(&f, ET_IPV4);
+		ip4_hdr(&f, e, P_TCP, 64, (unsigned)(now_us / 1000) & 0xffff,
+			0, NULL, 0, l4len);
+	} else if (h->family == 4 && h->snap) {
 		/* A length for now; DSAP and SSAP 0xaa, UI, OUI 0, then
 		   the ethertype (RFC 1042). */
 		eth_hdr(&f, mac_to, mac_from, 0);
@@ -460,6 +478,13 @@ static void segment(const struct how *h, const struct ipends *e,
 	l4_csum(&f, t, e, P_TCP);
 	if (h->snap)
 		set16(&f, 12, f.n - 14);        /* the 802.3 length */
+	if (h->macsec) {
+		/* The short length when the data is under 48 bytes; the
+		   ICV (16 bytes, GCM-AES) after it. */
+		if (f.n - 28 < 48)
+			f.b[15] = (uint8_t)(f.n - 28);
+		putzero(&f, 16);
+	}
 	if (frag_over && flags == F_SYN && sport == 5222) {
 		overlap_syn(e, sport, dport, seq);
 		return;
@@ -824,7 +849,7 @@ static int usage(void)
 		"carrier-self | erspangre | lo-wire | lo-zero | "
 		"lo-mapped | lo-lead | dpi-acks N | dpi-udp N | snap | "
 		"udp0-v6 | fragover | fragover-late | fragover6 | "
-		"lo-twin\n");
+		"lo-twin | macsec | macsec-enc\n");
 	return 2;
 }
 
@@ -878,6 +903,10 @@ int main(int argc, char **argv)
 			.tags = (unsigned)strtoul(argv[a + 1], NULL, 10) };
 	else if (strcmp(argv[a], "snap") == 0)
 		evil = (struct how){ .family = 4, .snap = 1 };
+	else if (strcmp(argv[a], "macsec") == 0)
+		evil = (struct how){ .family = 4, .macsec = 1 };
+	else if (strcmp(argv[a], "macsec-enc") == 0)
+		evil = (struct how){ .family = 4, .macsec = 2 };
 	else if (strcmp(argv[a], "udp0-v6") == 0)
 		evil.family = 0, udp0 = 1;
 	else if (strcmp(argv[a], "v4opt") == 0)

@@ -30,8 +30,9 @@
 #     flow with an inventory, a forged first segment, a SYN in tiny
 #     fragments, a full flow table, a tunnel or ERSPAN copy of a packet
 #     seen bare, a flow of its own on a carrier's ends and ports, IP in
-#     802.3 LLC/SNAP frames, IPv6 UDP of length 0, fragments that
-#     overlap: each must fail the gate or leave it inconclusive.
+#     802.3 LLC/SNAP frames or MACsec, IPv6 UDP of length 0, fragments
+#     that overlap, twin frames from loopback: each must fail the gate
+#     or leave it inconclusive.
 #
 # Captures are generated at test time in a temporary folder, with printf
 # and three small C programs in this folder (cc, or $CC): no Python, no
@@ -790,6 +791,12 @@ evade_check snap 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' snap
 # and delivers it. Counted udp-bad-len, the datagrams to 4444 were no
 # flow and the gate passed.
 evade_check udp0-v6 1 'udp 2001:db8::7:40000 -> 2001:db8::66:4444 ' udp0-v6
+# MACsec (IEEE 802.1AE) between two hosts: Linux delivers what it
+# carries (ip link add ... type macsec). Counted not-ip, the SSH session
+# in it passed unseen. In clear (integrity only) it is judged; encrypted,
+# what it carries cannot be: the gate cannot pass.
+evade_check macsec 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' macsec
+evade_check macsec-enc 3 '8 frames were MACsec-encrypted' macsec-enc
 
 # Client and server come from the flow's first packet. A segment sent
 # first, with a wrong checksum (dropped by its receiver, no reset comes

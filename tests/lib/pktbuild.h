@@ -52,6 +52,7 @@
 #define ET_LLDP    0x88cc
 #define ET_TEB     0x6558          /* transparent Ethernet bridging */
 #define ET_ERSPAN3 0x22eb
+#define ET_MACSEC  0x88e5          /* IEEE 802.1AE */
 
 #define VXLAN_PORT 4789            /* RFC 7348 */
 

@@ -487,6 +487,21 @@ static void b_snap(struct fb *f)
 	ip4_tcp(f, C4, S4);
 }
 
+/* IPv4 in a MACsec frame (IEEE 802.1AE) in clear: SecTAG with an SCI,
+   the ethertype, the packet (its ICV left out: the sweep cuts frames
+   inside their headers). */
+static void b_macsec(struct fb *f)
+{
+	eth(f, 0x88E5);
+	put8(f, 0x20);        /* TCI: SC; E and C clear; AN 0 */
+	put8(f, 0);           /* short length: 48 bytes or more */
+	put32(f, 1);          /* packet number */
+	put32(f, 0x02000000); /* SCI */
+	put32(f, 0x00010001);
+	put16(f, 0x0800);
+	ip4_tcp(f, C4, S4);
+}
+
 static void b_cmd(struct fb *f)
 {
 	eth(f, 0x8909);
@@ -1268,6 +1283,48 @@ static void test_not_ip(void **state)
 	f.n = 0;
 	b_snap(&f);
 	f.b[19] = 0x0c;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_NOT_IP);
+}
+
+/* MACsec in clear is decoded to what it protects, with or without an
+   SCI and behind a tag; encrypted (E and C) it is counted, and a frame
+   with V set is no MACsec frame. */
+static void test_macsec(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	uint32_t n;
+
+	b_macsec(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+	/* Its 16-byte ICV after the packet is no payload. */
+	n = x->p.payload_len;
+	zeros(&f, 16);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.payload_len, n);
+	assert_int_equal(x->p.truncated, 0);
+	f.n = 0;
+	eth(&f, 0x8100);
+	put16(&f, 7);
+	put16(&f, 0x88E5);
+	put8(&f, 0);          /* no SCI */
+	put8(&f, 0);
+	put32(&f, 1);
+	put16(&f, 0x0800);
+	ip4_tcp(&f, C4, S4);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+	f.n = 0;
+	b_macsec(&f);
+	f.b[14] = 0x2c;       /* E and C: encrypted */
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_MACSEC_ENCRYPTED);
+	f.b[14] = 0x24;       /* C alone: changed, not in clear */
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_MACSEC_ENCRYPTED);
+	f.b[14] = 0xa0;       /* V */
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
 	assert_only_err(&x->d, x->before, DERR_NOT_IP);
 }
@@ -3345,6 +3402,7 @@ static const struct frame_case cases[] = {
 	{ "pppoe", 1, b_pppoe },
 	{ "cmd", 1, b_cmd },
 	{ "snap", 1, b_snap },
+	{ "macsec", 1, b_macsec },
 	{ "ipv4-options", 1, b_ip4opts },
 	{ "ipv6-ext", 1, b_ip6ext },
 	{ "gre-cks", 1, b_gre_cks },
@@ -3511,6 +3569,7 @@ int main(void)
 		T(test_pppoe),
 		T(test_cmd_sgt),
 		T(test_not_ip),
+		T(test_macsec),
 		T(test_ipv4_options),
 		T(test_ipv4_header_errors),
 		T(test_ipv4_len_over_cap_and_snaplen),

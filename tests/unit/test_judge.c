@@ -479,6 +479,31 @@ static void test_snap_cut(void **state)
 	assert_false(gate_any(&r.g));
 }
 
+/* Frames MACsec encrypted: what they carried was never judged. None: no
+   reason. Findings seen still fail the gate. */
+static void test_encrypted(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	judge(&r);
+	assert_false(gate_has(&r.g, GR_ENCRYPTED));
+
+	r.s.work.decode_err[DERR_MACSEC_ENCRYPTED] = 1;
+	judge(&r);
+	assert_true(gate_has(&r.g, GR_ENCRYPTED));
+	assert_string_equal(r.g.why[GR_ENCRYPTED], "1 frame was MACsec-"
+			    "encrypted (IEEE 802.1AE): what it carried was not "
+			    "judged");
+	assert_false(r.s.health_poor);
+	assert_int_equal(gate_status(&r.g, true, false), EXIT_INCONCLUSIVE);
+	assert_int_equal(gate_status(&r.g, true, true), EXIT_FINDINGS);
+	gate_init(&r.g, false);
+	judge(&r);
+	assert_false(gate_any(&r.g));
+}
+
 /* One datagram whose later fragment overlapped its first: the headers
    its receiver kept may not be those judged. None: no reason. Findings
    seen still fail the gate. */
@@ -603,6 +628,7 @@ int main(void)
 		cmocka_unit_test(test_end_not_read),
 		cmocka_unit_test(test_snap_cut),
 		cmocka_unit_test(test_frag_overlap),
+		cmocka_unit_test(test_encrypted),
 		cmocka_unit_test(test_flows_pushed_out),
 		cmocka_unit_test(test_source_routed),
 	};
