@@ -129,8 +129,8 @@ static const char usage_exit[] =
 "     (flows nDPI did not inspect past --dpi-memory, datagrams pushed out\n"
 "     of a full fragment table, flows pushed out of a full flow table),\n"
 "     packets cut before their ports, first fragments cut inside\n"
-"     their headers, or source-routed packets; the summary says\n"
-"     why\n";
+"     their headers or overlapped by later ones, MACsec-encrypted\n"
+"     frames, or source-routed packets; the summary says why\n";
 
 const struct opt_row *options_rows(size_t *n)
 {

@@ -25,6 +25,8 @@ check help-exit-flows 0 'flows pushed out of a full flow table' "$bin" --help
 check help-exit-snap 0 'packets cut before their ports' "$bin" --help
 check help-exit-frag 0 'first fragments cut inside' "$bin" --help
 check help-exit-routed 0 'source-routed packets' "$bin" --help
+check help-exit-overlap 0 'or overlapped by later ones' "$bin" --help
+check help-exit-encrypted 0 'MACsec-encrypted' "$bin" --help
 check help-exit-empty 0 'an input file \(or one of' "$bin" --help
 # A file named with no option is read as with -r: the manual said so,
 # --help did not.
