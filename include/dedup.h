@@ -9,8 +9,8 @@
  * none: the same packet in a tunnel and bare went to two places) and
  * ERSPAN collectors (two switches' sessions to one collector give
  * copies), from the same kind of link (a loopback interface's frame and
- * a wire's are two packets), seen again within a short window. Copies are counted
- * and left out, so flows count each packet once.
+ * a wire's are two packets), seen again within a short window. Copies
+ * are counted and left out, so flows count each packet once.
  *
  * A fixed, direct-mapped table of recent fingerprints: O(1) per packet, no
  * allocation after dedup_init(). A fingerprint collision can only merge two

@@ -53,7 +53,8 @@
    4, then the SCI (8 bytes) when SC is set. E and C clear: the data is
    in clear, the frame's ethertype first (its ICV, after it, lies past
    what IP's length claims); E or C set: it is encrypted or changed. A
-   frame with V set is no MACsec frame (9.5: receivers discard it). */
+   frame with V set is no MACsec frame: receivers discard it (Linux's
+   macsec_validate_skb()). */
 #define MACSEC_TCI_V   0x80
 #define MACSEC_TCI_SC  0x20
 #define MACSEC_TCI_E   0x08

@@ -9,6 +9,10 @@
 #include "cursor.h"
 #include "trust.h"
 
+/* Mixed into `ends` for a loopback link's packet (dedup_fingerprint()):
+   any constant that is not 0. */
+#define LOOP_WORD UINT64_C(0x6c6f6f7062616b31)
+
 int dedup_init(struct dedup *d, uint64_t window_us)
 {
 	memset(d, 0, sizeof(*d));
@@ -127,9 +131,6 @@ static uint64_t overlay_word(const struct packet *p)
  * The checksums in those bytes cover the addresses (RFC 768, RFC 9293
  * pseudo-headers), so the slots spread as well without them.
  */
-/* Mixed into `ends` for a loopback link's packet: any odd constant. */
-#define LOOP_WORD UINT64_C(0x6c6f6f7062616b31)
-
 uint64_t dedup_fingerprint(const struct dedup *d, const struct packet *p,
 			   uint64_t ends)
 {
