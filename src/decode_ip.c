@@ -132,12 +132,12 @@ static void route4_final_dst(struct dctx *x, struct cursor o,
 		x->d->err[DERR_IPV4_ROUTED]++;
 }
 
-/* ::ffff:a.b.c.d (RFC 4291 section 2.5.5.2). */
+/* ::ffff:a.b.c.d (RFC 4291 section 2.5.5.2): the prefix in one copy. */
 static void set_v4mapped(struct ip_addr *a, const uint8_t v4[4])
 {
-	memset(a->b, 0, 10);
-	a->b[10] = 0xff;
-	a->b[11] = 0xff;
+	static const uint8_t prefix[12] = { [10] = 0xff, [11] = 0xff };
+
+	memcpy(a->b, prefix, sizeof(prefix));
 	memcpy(a->b + 12, v4, 4);
 }
 
