@@ -6,7 +6,8 @@
  * BPF filter when one is given. The callback sees each record as libpcap
  * returns it; its bytes are valid only during the call. A pcapng file's
  * record of its own losses, which libpcap does not hand over, is read
- * from the file again (pcapng.h) into the file's stats.
+ * (pcapng.h) into the file's stats: again from a file on disk, and on
+ * its way to libpcap from a pipe, which cannot be read twice.
  */
 #ifndef IMPWATCH_CAPTURE_H
 #define IMPWATCH_CAPTURE_H
@@ -42,10 +43,11 @@ const void *file_reader_buffer(const struct file_reader *rd);
  * be set; the rest of *fs is filled in. Returns 0 when the file was read
  * to its end (fs->state FILE_COMPLETE), -1 when it could not be opened,
  * has a link type impwatch does not decode, or ended in a damaged record
- * (FILE_ERROR: fs->error says why, and where, in fs->stop_offset, when
- * the position is known). fs->drops: what a pcapng says it lost, in the
- * part read (DROPS_UNREAD through a pipe). Stops early, returning 0 with FILE_INTERRUPTED,
- * when *stop becomes non-zero.
+ * (FILE_ERROR: fs->error says why, and where, in fs->stop_offset: the
+ * byte offset in the file, or, through a pipe, from where the capture
+ * began in it). fs->drops: what a pcapng says it lost, in the part read,
+ * from a file on disk or a pipe alike. Stops early, returning 0 with
+ * FILE_INTERRUPTED, when *stop becomes non-zero.
  */
 int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 		      const char *filter,

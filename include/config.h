@@ -206,21 +206,22 @@
                                            looked at */
 
 /*
- * What a pcapng file says it lost (capture.c): the latest statistics of
+ * What a pcapng file says it lost (pcapng.c): the latest statistics of
  * each interface are kept, for at most PCAPNG_DROP_IFACES interfaces of
  * the file (dumpcap writes one per -i; past them, one slot keeps the
  * largest counts, a lower bound of their sum that is never 0 when a
- * block said a loss). The blocks between two packets are read at once
- * when they fit in PCAPNG_SPAN_READ bytes (a 1500-byte packet and its
- * statistics in one pread()), otherwise block by block, each block's
- * options up to that many bytes.
+ * block said a loss). Of each statistics block, and of each packet
+ * block's options, the first PCAPNG_SPAN_READ bytes are read (no
+ * writer puts kilobytes of comments before its counts); from a file on
+ * disk, the blocks between two packets at once when they fit (a
+ * 1500-byte packet and its statistics in one pread()).
  */
 #define PCAPNG_DROP_IFACES   64u
 #define PCAPNG_SPAN_READ     (64u << 10)
 
 /*
  * How many pcapng packets at most are counted between two looks at
- * where the file is read (one lseek() each; capture.c, struct
+ * where a file on disk is read (one lseek() each; capture.c, struct
  * png_count). A look that finds the count short walks the blocks since
  * the one before for their losses: at most this many packets' blocks,
  * read again (about 400 KB of 1500-byte packets, 6 reads).

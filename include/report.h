@@ -58,9 +58,7 @@ enum file_state {
 /* Whether a file's record of its own losses was read. */
 enum drops_read {
 	DROPS_NONE = 0,         /* no place for one: pcap, or never opened */
-	DROPS_READ,             /* a pcapng file on disk: read */
-	DROPS_UNREAD            /* a pcapng read through a pipe: its blocks
-	                           could not be read again */
+	DROPS_READ              /* a pcapng: read as libpcap read it */
 };
 
 /*

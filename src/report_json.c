@@ -609,14 +609,10 @@ static void parts_end(struct parts *p, bool always)
 		parts_close(p);
 }
 
-/* What a pcapng file says it lost: null through a pipe (not read),
-   nothing for a pcap (no place for it). */
+/* What a pcapng file says it lost: nothing for a pcap (no place for
+   it). */
 static void jw_file_drops(struct jw *w, const struct file_drops *d)
 {
-	if (d->read == DROPS_UNREAD) {
-		jw_null(w, "recorded_drops");
-		return;
-	}
 	if (d->read != DROPS_READ)
 		return;
 	jw_obj(w, "recorded_drops");

@@ -116,14 +116,9 @@ static void text_more(FILE *o, const char *indent, uint64_t more)
 }
 
 /* What a pcapng file says it lost, under its line: when it says
-   anything, or could not be read (a pipe). */
+   anything. */
 static void text_file_drops(FILE *o, const struct file_drops *d)
 {
-	if (d->read == DROPS_UNREAD) {
-		fputs("    dropped       not read: a pipe, whose statistics "
-		      "blocks cannot be read again\n", o);
-		return;
-	}
 	if (!file_drops_said(d))
 		return;
 	fprintf(o, "    dropped       %llu recorded by the file: %llu by the "

@@ -371,12 +371,24 @@ check cut-dgux 2 'cut-dgux.pcap: damaged record at byte offset 252, after packet
 # unseen: the offset must still be that of the cut one.
 check cut-filtered 2 'cut-data.pcap: damaged record at byte offset 252, after packet 0' \
 	"$bin" -q -f tcp -r "$tmp/cut-data.pcap"
-# Standard input: a file redirected in is seekable, so the offset is
-# known; a pipe is not, and the error may only name the packet count.
+# Standard input: a file redirected in is seekable; a pipe is counted
+# as libpcap reads it (the tap, capture.c): the same offset either way,
+# and for every damage above (a pipe named no offset before).
 check cut-stdin 2 '-: damaged record at byte offset 252, after packet 3' \
 	sh -c "\"$bin\" -q -r - < \"$tmp/cut-data.pcap\""
-check cut-pipe 2 '-: damaged record (at byte offset 252, )?after packet 3' \
+check cut-pipe 2 '-: damaged record at byte offset 252, after packet 3' \
 	sh -c "cat \"$tmp/cut-data.pcap\" | \"$bin\" -q -r -"
+for c in cut-rechdr.pcap:252:3 cut-block.pcapng:232:2 \
+	 cut-after-unknown.pcapng:248:2 cut-after-idb.pcapng:160:1 \
+	 bad-length.pcapng:156:1 refused-idb.pcapng:156:1 \
+	 cut-kuznetzov.pcap:276:3 cut-dgux.pcap:252:3; do
+	f=${c%%:*} n=${c##*:} at=${c#*:}
+	at=${at%:*}
+	check "cut-pipe-${f%.*}" 2 "^impwatch: -: damaged record at byte offset $at, after packet $n" \
+		sh -c "cat \"$tmp/$f\" | \"$bin\" -q -r -"
+done
+check cut-pipe-filtered 2 '-: damaged record at byte offset 252, after packet 0' \
+	sh -c "cat \"$tmp/cut-data.pcap\" | \"$bin\" -q -f tcp -r -"
 check cut-pipe-report 2 '"packets":3,.*"flows":1,' \
 	sh -c "cat \"$tmp/cut-data.pcap\" | \"$bin\" -q --format json -r -"
 # The second of two files is cut: the first is still reported. (A copy:
@@ -456,6 +468,9 @@ check compressed-gzip 2 '^impwatch: [^ ]*demo\.pcap\.gz: compressed with gzip, n
 	"$bin" -q -o /dev/null -r "$tmp/demo.pcap.gz"
 check compressed-gzip-stdin 2 '^impwatch: -: compressed with gzip,' \
 	sh -c "\"$bin\" -q -o /dev/null -r - < \"$tmp/demo.pcap.gz\""
+# Through a pipe too: the first bytes libpcap read are kept.
+check compressed-gzip-pipe 2 '^impwatch: -: compressed with gzip,' \
+	sh -c "cat \"$tmp/demo.pcap.gz\" | \"$bin\" -q -o /dev/null -r -"
 check compressed-gzip-report 2 '"name":"[^"]*demo\.pcap\.gz","link_type":-1,"packets":0,"bytes":0,"state":"error","error":"compressed with gzip,' \
 	"$bin" -q --format json -r "$tmp/demo.pcap.gz"
 # The other compressors' magic numbers (RFC 8878 zstd, xz's, bzip2's,

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -508,6 +510,178 @@ static void test_drops_before_damage(void **state)
 	assert_int_equal(fs.drops.dropped, 9);
 }
 
+/* Read g through a FIFO, written by a child: a capture that cannot be
+   read twice; as png_read(). */
+static int png_read_fifo(struct png *g, struct file_stat *fs)
+{
+	char dir[] = "/tmp/impwatch-png-f-XXXXXX", path[64];
+	struct file_reader *rd = file_reader_new();
+	int n = 0, rc, st;
+	pid_t pid;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/in", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		FILE *f = fopen(path, "wb");
+
+		_exit(f && fwrite(g->b, 1, g->n, f) == g->n &&
+		      fclose(f) == 0 ? 0 : 1);
+	}
+	memset(fs, 0, sizeof(*fs));
+	fs->name = path;
+	rc = capture_read_file(rd, fs, NULL, count, NULL, &n, NULL);
+	assert_int_equal((int)fs->packets, n);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	fs->name = NULL;
+	file_reader_free(rd);
+	unlink(path);
+	rmdir(dir);
+	free(g->b);
+	memset(g, 0, sizeof(*g));
+	return rc;
+}
+
+/* Through a FIFO, what the file says is read as libpcap reads it:
+   statistics before and after a packet longer than a pipe holds, a
+   packet's drop count, and a second section. */
+static void test_drops_fifo(void **state)
+{
+	struct png g = { 0 };
+	struct file_stat fs;
+
+	(void)state;
+	png_head(&g);
+	png_isb(&g, 0, 2);
+	png_epb(&g, 70000, 3);
+	png_epb(&g, 60, 0);
+	png_isb(&g, 0, 5);
+	png_head(&g);
+	png_epb(&g, 60, 0);
+	png_isb(&g, 0, 4);
+	assert_int_equal(png_read_fifo(&g, &fs), 0);
+	assert_int_equal(fs.state, FILE_COMPLETE);
+	assert_int_equal(fs.packets, 3);
+	assert_int_equal(fs.drops.read, DROPS_READ);
+	assert_int_equal(fs.drops.isbs, 3);
+	assert_int_equal(fs.drops.ifdrop, 9);
+	assert_int_equal(fs.drops.between, 3);
+	assert_int_equal(fs.drops.dropped, 9);
+	assert_int_equal(fs.drops.malformed, 0);
+}
+
+/* A damaged block through a FIFO is named where it starts, as in a
+   file on disk, and the statistics before it are read. */
+static void test_damage_fifo(void **state)
+{
+	struct png g = { 0 };
+	struct file_stat fs;
+	size_t at;
+
+	(void)state;
+	png_head(&g);
+	png_epb(&g, 60, 0);
+	png_isb(&g, 0, 9);
+	at = g.n;
+	png_epb(&g, 60, 0);
+	g.n -= 20;
+	assert_int_equal(png_read_fifo(&g, &fs), -1);
+	assert_int_equal(fs.state, FILE_ERROR);
+	assert_int_equal(fs.stop_offset, (int64_t)at);
+	assert_int_equal(fs.drops.ifdrop, 9);
+}
+
+/* A packet on interface 5, which no block describes, with a drop count
+   of 7: libpcap reads the block whole and refuses it. */
+static void png_refused(struct png *g)
+{
+	struct png body = { 0 };
+	uint32_t i;
+
+	png_u32(&body, 5);
+	png_u32(&body, 0);
+	png_u32(&body, 0);
+	png_u32(&body, 60);
+	png_u32(&body, 60);
+	for (i = 0; i < 15; i++)
+		png_u32(&body, i ? 0 : 0x08000000);
+	png_u32(&body, 4 | 8u << 16);
+	png_u32(&body, 7);
+	png_u32(&body, 0);
+	png_u32(&body, 0);
+	png_block(g, 6, &body);
+	free(body.b);
+}
+
+/* A block read whole and refused is the one named, its drop count left
+   out, from a file on disk and through a FIFO alike; the statistics
+   before it are read. */
+static void test_refused_block(void **state)
+{
+	struct png g = { 0 };
+	struct file_stat fs;
+	size_t at;
+	int fifo;
+
+	(void)state;
+	for (fifo = 0; fifo < 2; fifo++) {
+		png_head(&g);
+		png_epb(&g, 60, 0);
+		png_isb(&g, 0, 2);
+		at = g.n;
+		png_refused(&g);
+		png_epb(&g, 60, 0);
+		assert_int_equal(fifo ? png_read_fifo(&g, &fs) :
+				 png_read(&g, &fs), -1);
+		assert_int_equal(fs.state, FILE_ERROR);
+		assert_int_equal(fs.packets, 1);
+		assert_int_equal(fs.stop_offset, (int64_t)at);
+		assert_int_equal(fs.drops.ifdrop, 2);
+		assert_int_equal(fs.drops.between, 0);
+		assert_int_equal(fs.drops.dropped, 2);
+	}
+}
+
+/* A packet of len bytes (a multiple of 4) in the obsolete Packet Block
+   (type 2, draft-ietf-opsawg-pcapng Appendix A), which libpcap reads:
+   its drops_count is what an EPB's epb_dropcount says. */
+static void png_pb(struct png *g, uint32_t len, uint16_t drops)
+{
+	struct png body = { 0 };
+	uint32_t i;
+
+	png_u32(&body, (uint32_t)drops << 16);  /* interface 0, drops */
+	png_u32(&body, 0);
+	png_u32(&body, 1);
+	png_u32(&body, len);
+	png_u32(&body, len);
+	for (i = 0; i < len / 4; i++)
+		png_u32(&body, i ? 0 : 0x08000000);
+	png_block(g, 2, &body);
+	free(body.b);
+}
+
+/* Packet Blocks' drop counts add up; 0xffff is "not known" (A.1). */
+static void test_drops_packet_blocks(void **state)
+{
+	struct png g = { 0 };
+	struct file_stat fs;
+
+	(void)state;
+	png_head(&g);
+	png_pb(&g, 60, 3);
+	png_pb(&g, 60, 0xffff);
+	png_pb(&g, 60, 4);
+	assert_int_equal(png_read(&g, &fs), 0);
+	assert_int_equal(fs.packets, 3);
+	assert_int_equal(fs.drops.between, 7);
+	assert_int_equal(fs.drops.dropped, 7);
+	assert_int_equal(fs.drops.malformed, 0);
+}
+
 /* ---- where pcapng blocks start, counted (capture.c, png_count) ---- */
 
 /* A packet of len bytes (a multiple of 4) on interface 0 stamped n
@@ -634,6 +808,10 @@ int main(void)
 		cmocka_unit_test(test_drops_counted),
 		cmocka_unit_test(test_drops_simple_blocks),
 		cmocka_unit_test(test_damage_counted),
+		cmocka_unit_test(test_drops_fifo),
+		cmocka_unit_test(test_damage_fifo),
+		cmocka_unit_test(test_drops_packet_blocks),
+		cmocka_unit_test(test_refused_block),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
