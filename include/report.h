@@ -113,7 +113,8 @@ static inline const char *file_state_name(enum file_state st)
 /* libpcap's counters of a live capture (pcap_stats). */
 struct live_stats {
 	const char *iface;
-	uint64_t received;      /* packets the filter passed */
+	uint64_t received;      /* packets the filter passed, those the
+	                           kernel dropped included (libpcap) */
 	uint64_t dropped;       /* dropped for lack of buffer space */
 	uint64_t ifdropped;     /* dropped by the interface or its driver */
 	uint64_t started_us, now_us;   /* wall clock */

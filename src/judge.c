@@ -416,9 +416,13 @@ void judge_reasons(struct run_stats *s, struct gate *g,
 	judge_file_drops(s, g, o);
 	if (!s->live)
 		return;
-	/* A dropped packet can hide a flow: by default any drop is poor. */
+	/* A dropped packet can hide a flow: by default any drop is poor.
+	   libpcap's received holds the kernel's drops (Linux adds them to
+	   what it reports received); the interface's never reached it. */
 	drops = s->live->dropped + s->live->ifdropped;
-	seen = s->live->received + drops;
+	seen = s->live->received + s->live->ifdropped;
+	if (seen < drops)
+		seen = drops;
 	fmt_milli_pct(o->health_drops, pct);
 	if (drops && gate_over(drops, seen, o->health_drops))
 		health_poor(s, g, GR_DROPS, "%llu packet%s dropped by the kernel, "
