@@ -131,8 +131,10 @@ enum live_link {
  */
 enum live_link live_link(struct live *lv, char *err, size_t errlen);
 
-/* libpcap's received and dropped counters and the interface's down
-   periods; -1 when libpcap has no counters. */
+/* libpcap's received and dropped counters, in 64 bits (its own are 32
+   and wrap: live_dispatch() reads them often enough to count each
+   wrap), and the interface's down periods; -1 when libpcap cannot say
+   now (st then has the counters of its last reading). */
 int live_counters(struct live *lv, struct live_stats *st);
 
 void live_close(struct live *lv);

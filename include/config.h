@@ -204,6 +204,11 @@
                                            still holds stops after this */
 #define LIVE_LINK_CHECK_MS   100       /* how often the interface's state is
                                            looked at */
+#define LIVE_STATS_MS        1000      /* libpcap's 32-bit counters are read
+                                           at least this often, to count
+                                           their wraps: one takes 2^32
+                                           packets, 288 s at 10 GbE's
+                                           14.9 million a second */
 
 /*
  * What a pcapng file says it lost (pcapng.c): the latest statistics of

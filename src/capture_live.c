@@ -35,6 +35,9 @@ struct live {
 	uint64_t down_us;       /* ended down periods */
 	uint64_t down_since;    /* monotonic us, while down */
 	uint64_t last_check;    /* monotonic us */
+	struct pcap_stat seen;  /* libpcap's counters when last read */
+	uint64_t recv, drop, ifdrop;   /* the same, wraps counted */
+	uint64_t last_stats;    /* when they were read (monotonic us) */
 	packet_fn fn;
 	void *ctx;
 };
@@ -221,12 +224,36 @@ int live_wait_all(struct live *const *lv, size_t n, int timeout_ms, char *err,
 	return 0;
 }
 
+/*
+ * Read libpcap's counters into lv's 64-bit ones. struct pcap_stat's are
+ * u_int and wrap (half a day at 100,000 packets a second; a sensor runs
+ * for months): each is added as its difference from the last reading,
+ * modulo 2^32, which is right as long as readings come less than 2^32
+ * packets apart (LIVE_STATS_MS). -1 when libpcap cannot say.
+ */
+static int stats_read(struct live *lv)
+{
+	struct pcap_stat ps;
+
+	lv->last_stats = clock_mono_us();
+	if (pcap_stats(lv->p, &ps) != 0)
+		return -1;
+	lv->recv += (u_int)(ps.ps_recv - lv->seen.ps_recv);
+	lv->drop += (u_int)(ps.ps_drop - lv->seen.ps_drop);
+	lv->ifdrop += (u_int)(ps.ps_ifdrop - lv->seen.ps_ifdrop);
+	lv->seen = ps;
+	return 0;
+}
+
 int live_dispatch(struct live *lv, uint64_t max, packet_fn on_packet,
 		  void *ctx, char *err, size_t errlen)
 {
 	int cnt = max == 0 || max > LIVE_BATCH ? LIVE_BATCH : (int)max;
 	int rc;
 
+	/* Often enough to see every wrap, whoever asks for the counters. */
+	if (clock_mono_us() - lv->last_stats >= LIVE_STATS_MS * 1000u)
+		(void)stats_read(lv);
 	lv->fn = on_packet;
 	lv->ctx = ctx;
 	rc = pcap_dispatch(lv->p, cnt, on_pcap, (u_char *)lv);
@@ -282,17 +309,16 @@ enum live_link live_link(struct live *lv, char *err, size_t errlen)
 
 int live_counters(struct live *lv, struct live_stats *st)
 {
-	struct pcap_stat ps;
+	int rc = stats_read(lv);
 
 	st->went_down = lv->went_down;
 	st->down = lv->down;
 	st->down_us = lv->down_us + (lv->down ? clock_mono_us() - lv->down_since : 0);
-	if (pcap_stats(lv->p, &ps) != 0)
-		return -1;
-	st->received = ps.ps_recv;
-	st->dropped = ps.ps_drop;
-	st->ifdropped = ps.ps_ifdrop;
-	return 0;
+	/* Those of the last reading when libpcap cannot say now. */
+	st->received = lv->recv;
+	st->dropped = lv->drop;
+	st->ifdropped = lv->ifdrop;
+	return rc;
 }
 
 void live_close(struct live *lv)
