@@ -107,6 +107,11 @@ void sink_one_way(const struct sink *s, uint64_t *judged, uint64_t *one_way);
    on (waivers_set_today()). */
 void sink_set_day(struct sink *s, int32_t day);
 
+/* Whether a record failed to reach the report (a pipe whose reader
+   went away, a full disk): live capture then ends, as what it would
+   write next is lost too. */
+bool sink_report_lost(const struct sink *s);
+
 /* An interim report (live --report-every). */
 void sink_interim(struct sink *s, const struct run_stats *st);
 

@@ -857,6 +857,11 @@ static bool capture_live(struct run *r)
 		}
 		if (stop_flag)
 			break;
+		/* A sensor writing nowhere (its pipe's reader gone) would
+		   run on for months and lose all it saw: it ends now, and
+		   sink_close() says why (exit 2). */
+		if (sink_report_lost(r->sink))
+			break;
 		now = clock_mono_us() - t0;
 		if (end && now >= end)
 			break;
@@ -1393,6 +1398,12 @@ static int main_run(int argc, char **argv, const char *command_line)
 			"with files\n", live_only(&o));
 		return EXIT_INPUT_ERROR;
 	}
+	/* Live, a report pipe whose reader went away is an EPIPE the
+	   capture loop sees (it ends with the evidence and alerts whole),
+	   as under systemd, which ignores SIGPIPE; killed by it, they
+	   would be cut. Files keep SIGPIPE: `| head` ends the read. */
+	if (o.n_iface)
+		signal(SIGPIPE, SIG_IGN);
 	if (o.brief && o.fmt != FMT_TEXT) {
 		tprintf(stderr, "impwatch: --brief goes with --format text\n");
 		return EXIT_INPUT_ERROR;

@@ -640,6 +640,13 @@ static void write_pages(struct sink *s, const struct run_stats *st)
 	graph_free(g);
 }
 
+bool sink_report_lost(const struct sink *s)
+{
+	/* Live output is line-buffered: a record that failed shows here
+	   once written, and the flag stays. */
+	return ferror(s->out) != 0;
+}
+
 void sink_summary(struct sink *s, const struct run_stats *st)
 {
 	/* A waiver past the day a flow was seen is listed as expired,

@@ -511,6 +511,43 @@ else
 	failed counter-wrap "cannot build the pcap_stats shim: $(head -n 3 "$tmp/err")"
 fi
 
+# A report to a pipe whose reader goes away (a `| head`, a log shipper
+# that died): nothing can be written there again. Under a shell SIGPIPE
+# would kill impwatch, leaving the evidence cut; under systemd, which
+# ignores SIGPIPE, every write fails and the sensor ran on for months
+# writing nowhere, said at the stop alone. Either way the run now ends
+# by itself at the first record lost, exit 2 naming the output, and the
+# evidence is a whole pcap holding the finding's frames. Bounded by
+# timeout: 124 is a run that never noticed.
+for sp in default ignored; do
+	rm -f "$tmp/rep.fifo" "$tmp/ev.pcap"
+	mkfifo "$tmp/rep.fifo"
+	fresh "$tmp/err" "$tmp/head.out"
+	# The reader takes records up to the first alert, then goes.
+	sed -u '/"type":"alert"/q' "$tmp/rep.fifo" >"$tmp/head.out" &
+	head_pid=$!
+	case $sp in
+	default) sig= ;;
+	*) sig=--ignore-signal=PIPE ;;
+	esac
+	ip netns exec "$ns_s" timeout -k 5 30 env $sig "$bin" -i veth-s$$ -q \
+		--format json --report-every 1 -f 'udp port 9999' -o "$tmp/rep.fifo" \
+		--dump-undocumented "$tmp/ev.pcap" 2>"$tmp/err" &
+	imp_pid=$!
+	wait_for "$tmp/head.out" '"type":"stats"' 10
+	c_retry udp:9999 "gone"
+	wait "$head_pid"
+	wait "$imp_pid"
+	rc=$?
+	imp_pid=
+	[ "$rc" -eq 2 ] && grep -q "^impwatch: cannot write $tmp/rep.fifo: Broken pipe" "$tmp/err" && ok ||
+		bad "pipe-gone-$sp" "exit $rc (want 2; 124: ran on, 141: killed by SIGPIPE): $(head -n 2 "$tmp/err")"
+	"$bin" -q --format json -r "$tmp/ev.pcap" >"$tmp/out" 2>"$tmp/ev.err" &&
+		jis 'select(.type == "flow") | .server_port == 9999 and .packets == 2' "$tmp/out" && ok ||
+		bad "pipe-gone-$sp-evidence" "the evidence is not a whole pcap with the finding's 2 frames: $(head -n 1 "$tmp/ev.err")"
+done
+rm -f "$tmp/rep.fifo"
+
 # Shutdown counts everything: packets the kernel holds when SIGTERM comes
 # are read, classified and counted. impwatch is stopped while ten UDP
 # exchanges go by (each is in the kernel's buffer once the client has its
