@@ -120,14 +120,18 @@ enum live_link {
 	LIVE_LINK_SAME = 0,     /* no change */
 	LIVE_LINK_DOWN,         /* it went down (or lost its carrier) */
 	LIVE_LINK_BACK,         /* it is up again */
+	LIVE_LINK_BOUNCED,      /* up at both looks, but its carrier went
+	                           and came back in between (counted down) */
 	LIVE_LINK_GONE          /* it no longer exists: err says so */
 };
 
 /*
  * Look at the interface's state (at most every LIVE_LINK_CHECK_MS, and
  * at once after the capture socket reported an error). A down interface
- * is counted; the capture resumes by itself when it is back. Interfaces
- * whose state cannot be asked ("any") are never down.
+ * is counted, and so is a bounce between two looks that the kernel's
+ * count of carrier changes shows; the capture resumes by itself when it
+ * is back. Interfaces whose state cannot be asked ("any") are never
+ * down.
  */
 enum live_link live_link(struct live *lv, char *err, size_t errlen);
 

@@ -5,6 +5,7 @@
 #include "capture.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <net/if.h>
 #include <pcap/pcap.h>
@@ -27,6 +28,8 @@ struct live {
 	int dlt;
 	int fd;                 /* libpcap's selectable descriptor, or -1 */
 	int ctl;                /* a socket to ask the interface's flags, or -1 */
+	int carrier_fd;         /* its sysfs carrier_changes, or -1 */
+	int64_t carrier;        /* what that said last, or -1 */
 	char iface[IF_NAMESIZE];
 	unsigned ifindex;       /* 0: unknown ("any") */
 	bool down;
@@ -72,6 +75,41 @@ static void activate_error(pcap_t *p, const char *iface, int rc, char *err,
 	}
 }
 
+/* The kernel's count of the interface's carrier changes (Linux 3.15),
+   or -1 when it has none: down and back between two looks at the
+   flags (a link partner that bounces in milliseconds) moves it. */
+static int64_t carrier_changes(const struct live *lv)
+{
+	char buf[24], *end;
+	long long v;
+	ssize_t n;
+
+	if (lv->carrier_fd < 0)
+		return -1;
+	/* sysfs makes the value anew at each read from offset 0. */
+	n = pread(lv->carrier_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	errno = 0;
+	v = strtoll(buf, &end, 10);
+	if (errno || end == buf || v < 0)
+		return -1;
+	return v;
+}
+
+/* Open the interface's carrier_changes, opened once: a sensor that
+   dropped root may still read it, and no path is built at each look. */
+static void carrier_open(struct live *lv)
+{
+	char path[64 + IF_NAMESIZE];
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/carrier_changes",
+		 lv->iface);
+	lv->carrier_fd = open(path, O_RDONLY | O_CLOEXEC);
+	lv->carrier = carrier_changes(lv);
+}
+
 struct live *live_open(const struct live_opts *o, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
@@ -92,7 +130,8 @@ struct live *live_open(const struct live_opts *o, char *err, size_t errlen)
 	}
 	/* Settings before activation: pcap_set_* return 0 or an error code
 	   only for a handle already active. */
-	lv->fd = lv->ctl = -1;
+	lv->fd = lv->ctl = lv->carrier_fd = -1;
+	lv->carrier = -1;
 	pcap_set_snaplen(lv->p, o->snaplen);
 	pcap_set_promisc(lv->p, o->promisc ? 1 : 0);
 	/* Not immediate mode: on Linux that is the fixed-slot ring, which
@@ -118,8 +157,10 @@ struct live *live_open(const struct live_opts *o, char *err, size_t errlen)
 	lv->fd = pcap_get_selectable_fd(lv->p);
 	snprintf(lv->iface, sizeof(lv->iface), "%s", o->iface);
 	lv->ifindex = strcmp(o->iface, "any") ? if_nametoindex(o->iface) : 0;
-	if (lv->ifindex)
+	if (lv->ifindex) {
 		lv->ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		carrier_open(lv);
+	}
 	lv->last_check = clock_mono_us();
 	lv->dlt = pcap_datalink(lv->p);
 	if (!decode_link_supported(lv->dlt)) {
@@ -149,6 +190,8 @@ fail:
 	pcap_close(lv->p);
 	if (lv->ctl >= 0)
 		close(lv->ctl);
+	if (lv->carrier_fd >= 0)
+		close(lv->carrier_fd);
 	free(lv);
 	return NULL;
 }
@@ -270,6 +313,7 @@ enum live_link live_link(struct live *lv, char *err, size_t errlen)
 {
 	uint64_t now = clock_mono_us();
 	struct ifreq ifr;
+	int64_t changes;
 	bool up;
 
 	if (lv->ctl < 0)
@@ -292,10 +336,24 @@ enum live_link live_link(struct live *lv, char *err, size_t errlen)
 		snprintf(err, errlen, "the interface disappeared");
 		return LIVE_LINK_GONE;
 	}
+	changes = carrier_changes(lv);
 	/* Down by hand or without a carrier: nothing arrives either way. */
 	up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
-	if (up == !lv->down)
-		return LIVE_LINK_SAME;
+	if (up == !lv->down) {
+		/* Up at both looks, yet the carrier went and came back in
+		   between (an even count of changes: an odd one is a loss
+		   the flags show later, as the kernel updates them after
+		   the carrier): each bounce a time down, of no measurable
+		   length. */
+		if (!up || lv->carrier < 0 || changes < lv->carrier + 2 ||
+		    (changes - lv->carrier) % 2)
+			return LIVE_LINK_SAME;
+		lv->went_down += (uint64_t)(changes - lv->carrier) / 2;
+		lv->carrier = changes;
+		return LIVE_LINK_BOUNCED;
+	}
+	if (changes >= 0)
+		lv->carrier = changes;
 	if (!up) {
 		lv->down = true;
 		lv->went_down++;
@@ -328,6 +386,8 @@ void live_close(struct live *lv)
 	pcap_close(lv->p);
 	if (lv->ctl >= 0)
 		close(lv->ctl);
+	if (lv->carrier_fd >= 0)
+		close(lv->carrier_fd);
 	free(lv);
 }
 
