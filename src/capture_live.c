@@ -30,6 +30,9 @@ struct live {
 	int ctl;                /* a socket to ask the interface's flags, or -1 */
 	int carrier_fd;         /* its sysfs carrier_changes, or -1 */
 	int64_t carrier;        /* what that said last, or -1 */
+	int drop_fd[2];         /* not promiscuous: its sysfs rx_missed_errors
+	                           and rx_fifo_errors, or -1 */
+	int64_t drop_seen;      /* their sum when last read, or -1 */
 	char iface[IF_NAMESIZE];
 	unsigned ifindex;       /* 0: unknown ("any") */
 	bool down;
@@ -75,19 +78,19 @@ static void activate_error(pcap_t *p, const char *iface, int rc, char *err,
 	}
 }
 
-/* The kernel's count of the interface's carrier changes (Linux 3.15),
-   or -1 when it has none: down and back between two looks at the
-   flags (a link partner that bounces in milliseconds) moves it. */
-static int64_t carrier_changes(const struct live *lv)
+/* A counter of the interface in sysfs, open on fd: its value, or -1
+   when it has none. sysfs makes the value anew at each read from
+   offset 0, so the file is opened once (a sensor that dropped root
+   reads it still). */
+static int64_t sysfs_count(int fd)
 {
 	char buf[24], *end;
 	long long v;
 	ssize_t n;
 
-	if (lv->carrier_fd < 0)
+	if (fd < 0)
 		return -1;
-	/* sysfs makes the value anew at each read from offset 0. */
-	n = pread(lv->carrier_fd, buf, sizeof(buf) - 1, 0);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
@@ -98,16 +101,60 @@ static int64_t carrier_changes(const struct live *lv)
 	return v;
 }
 
-/* Open the interface's carrier_changes, opened once: a sensor that
-   dropped root may still read it, and no path is built at each look. */
-static void carrier_open(struct live *lv)
+/* The interface's sysfs file NAME, opened; -1 when it has none. */
+static int sysfs_open(const struct live *lv, const char *name)
 {
 	char path[64 + IF_NAMESIZE];
 
-	snprintf(path, sizeof(path), "/sys/class/net/%s/carrier_changes",
-		 lv->iface);
-	lv->carrier_fd = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", lv->iface, name);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/* The kernel's count of the interface's carrier changes (Linux 3.15),
+   or -1 when it has none: down and back between two looks at the
+   flags (a link partner that bounces in milliseconds) moves it. */
+static int64_t carrier_changes(const struct live *lv)
+{
+	return sysfs_count(lv->carrier_fd);
+}
+
+static void carrier_open(struct live *lv)
+{
+	lv->carrier_fd = sysfs_open(lv, "carrier_changes");
 	lv->carrier = carrier_changes(lv);
+}
+
+/* The frames the interface dropped, as libpcap counts them when it is
+   promiscuous (rx_missed_errors and rx_fifo_errors): -1 when it has
+   neither. */
+static int64_t ifdrops_now(const struct live *lv)
+{
+	int64_t a = sysfs_count(lv->drop_fd[0]);
+	int64_t b = sysfs_count(lv->drop_fd[1]);
+
+	return a < 0 && b < 0 ? -1 : (a > 0 ? a : 0) + (b > 0 ? b : 0);
+}
+
+/* Not promiscuous, libpcap leaves ps_ifdrop at 0: its own count, from
+   the open on, stands in. */
+static void ifdrops_open(struct live *lv)
+{
+	lv->drop_fd[0] = sysfs_open(lv, "statistics/rx_missed_errors");
+	lv->drop_fd[1] = sysfs_open(lv, "statistics/rx_fifo_errors");
+	lv->drop_seen = ifdrops_now(lv);
+}
+
+/* The descriptors live_open() took beside libpcap's. */
+static void aux_close(struct live *lv)
+{
+	if (lv->ctl >= 0)
+		close(lv->ctl);
+	if (lv->carrier_fd >= 0)
+		close(lv->carrier_fd);
+	if (lv->drop_fd[0] >= 0)
+		close(lv->drop_fd[0]);
+	if (lv->drop_fd[1] >= 0)
+		close(lv->drop_fd[1]);
 }
 
 struct live *live_open(const struct live_opts *o, char *err, size_t errlen)
@@ -131,7 +178,8 @@ struct live *live_open(const struct live_opts *o, char *err, size_t errlen)
 	/* Settings before activation: pcap_set_* return 0 or an error code
 	   only for a handle already active. */
 	lv->fd = lv->ctl = lv->carrier_fd = -1;
-	lv->carrier = -1;
+	lv->drop_fd[0] = lv->drop_fd[1] = -1;
+	lv->carrier = lv->drop_seen = -1;
 	pcap_set_snaplen(lv->p, o->snaplen);
 	pcap_set_promisc(lv->p, o->promisc ? 1 : 0);
 	/* Not immediate mode: on Linux that is the fixed-slot ring, which
@@ -160,6 +208,8 @@ struct live *live_open(const struct live_opts *o, char *err, size_t errlen)
 	if (lv->ifindex) {
 		lv->ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		carrier_open(lv);
+		if (!o->promisc)
+			ifdrops_open(lv);
 	}
 	lv->last_check = clock_mono_us();
 	lv->dlt = pcap_datalink(lv->p);
@@ -188,10 +238,7 @@ struct live *live_open(const struct live_opts *o, char *err, size_t errlen)
 	return lv;
 fail:
 	pcap_close(lv->p);
-	if (lv->ctl >= 0)
-		close(lv->ctl);
-	if (lv->carrier_fd >= 0)
-		close(lv->carrier_fd);
+	aux_close(lv);
 	free(lv);
 	return NULL;
 }
@@ -285,6 +332,16 @@ static int stats_read(struct live *lv)
 	lv->drop += (u_int)(ps.ps_drop - lv->seen.ps_drop);
 	lv->ifdrop += (u_int)(ps.ps_ifdrop - lv->seen.ps_ifdrop);
 	lv->seen = ps;
+	if (lv->drop_seen >= 0) {
+		int64_t d = ifdrops_now(lv);
+
+		/* A counter that went back (the driver reset it) starts
+		   anew from where it is. */
+		if (d > lv->drop_seen)
+			lv->ifdrop += (uint64_t)(d - lv->drop_seen);
+		if (d >= 0)
+			lv->drop_seen = d;
+	}
 	return 0;
 }
 
@@ -384,10 +441,7 @@ void live_close(struct live *lv)
 	if (!lv)
 		return;
 	pcap_close(lv->p);
-	if (lv->ctl >= 0)
-		close(lv->ctl);
-	if (lv->carrier_fd >= 0)
-		close(lv->carrier_fd);
+	aux_close(lv);
 	free(lv);
 }
 
