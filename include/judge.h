@@ -22,8 +22,10 @@
 
 /* What the run knows that the summary's counters do not. */
 struct judge_facts {
-	int stopped_by;          /* the signal that cut an offline run short
-	                            (files unread or not finished); 0: none */
+	int stopped_by;          /* the signal that cut a run short (files
+	                            unread or not finished; live, before
+	                            --duration or --count); 0: none */
+	uint64_t captured_us;    /* live: how long it captured until then */
 	uint64_t tcp_judged;     /* TCP flows judged for one-way mirroring */
 	uint64_t tcp_one_way;    /* ... and seen in one direction only */
 };

@@ -45,6 +45,28 @@ static const char *signal_name(int sig, char buf[16])
 	return buf;
 }
 
+/* Live: "SIGTERM stopped the run after 61.2 s of --duration 3600 s",
+   "... after 40 of --count 100 packets", both joined by "and". */
+static void why_live_cut(const struct run_stats *s, const struct options *o,
+			 const struct judge_facts *f, struct gate *g)
+{
+	char why[GATE_WHY_MAX], sig[16];
+	size_t n;
+
+	n = (size_t)snprintf(why, sizeof(why), "%s stopped the run",
+			     signal_name(f->stopped_by, sig));
+	if (o->duration)
+		n += (size_t)snprintf(why + n, sizeof(why) - n, " after %.1f s "
+				      "of --duration %u s",
+				      (double)f->captured_us / 1e6, o->duration);
+	if (o->count && n < sizeof(why))
+		snprintf(why + n, sizeof(why) - n, "%s after %llu of --count "
+			 "%llu packets", o->duration ? " and" : "",
+			 (unsigned long long)s->work.packets,
+			 (unsigned long long)o->count);
+	gate_inconclusive(g, GR_INTERRUPTED, "%s", why);
+}
+
 /* "SIGTERM stopped the run: b.pcap not finished (after packet 120); not
    read: c.pcap, d.pcap": as many names as the sentence holds, then how
    many more (the summary's files list them all). */
@@ -359,7 +381,9 @@ void judge_reasons(struct run_stats *s, struct gate *g,
 	char pct[16];
 	size_t i;
 
-	if (f->stopped_by)
+	if (f->stopped_by && s->live)
+		why_live_cut(s, o, f, g);
+	else if (f->stopped_by)
 		why_interrupted(s, f->stopped_by, g);
 
 	for (i = 0; i < s->n_files; i++)

@@ -90,6 +90,9 @@ struct run {
 	struct modules *early;     /* its workers' nDPI modules, until
 	                              pipeline_new() takes them */
 	bool finished;             /* every flow has ended */
+	bool cut_short;            /* live: a signal came before --duration
+	                              or --count was reached */
+	uint64_t captured_us;      /* live: how long it captured (monotonic) */
 	struct worker *w;          /* the worker, or the pipeline's reader */
 	struct sink *sink;
 	struct file_stat *files;   /* offline inputs */
@@ -481,12 +484,16 @@ static void fill_stats(struct run *r, struct run_stats *s)
 
 /* The files an offline run did not read to their end because a signal
    stopped it; false when every file was (a signal after the last one
-   changes nothing). */
+   changes nothing). Live, a signal before --duration or --count was
+   reached: the run did not see what it was asked to; without either, a
+   signal is how a sensor stops. */
 static bool run_interrupted(const struct run *r)
 {
 	size_t i;
 
-	for (i = 0; !r->live && stop_flag && i < r->opt->n_inputs; i++)
+	if (r->live)
+		return r->cut_short;
+	for (i = 0; stop_flag && i < r->opt->n_inputs; i++)
 		if (r->files[i].state == FILE_UNREAD ||
 		    r->files[i].state == FILE_INTERRUPTED)
 			return true;
@@ -553,6 +560,7 @@ static void judge_run(struct run *r, struct run_stats *s, struct gate *g,
 	struct judge_facts f;
 
 	f.stopped_by = interrupted ? stop_flag : 0;
+	f.captured_us = r->captured_us;
 	sink_one_way(r->sink, &f.tcp_judged, &f.tcp_one_way);
 	judge_reasons(s, g, r->opt, &f);
 }
@@ -878,6 +886,11 @@ static bool capture_live(struct run *r)
 				next_report += every;
 		}
 	}
+	/* Stopped by a signal before what it was asked to watch for. */
+	now = clock_mono_us() - t0;
+	r->captured_us = now;
+	r->cut_short = stop_flag && (o->duration || o->count) &&
+		       !(end && now >= end) && !count_reached(r);
 	if (threaded) {
 		/* The readers read what their kernel rings hold, then end. */
 		halt_readers(r, HALT_DRAIN);

@@ -483,7 +483,8 @@ if ${CC:-cc} -shared -fPIC -o "$tmp/pcapwrap.so" "$(dirname "$0")/pcapwrap.c" \
 	for wt in "--threads 1" "--threads 2"; do
 		fresh "$tmp/out" "$tmp/err"
 		ip netns exec "$ns_s" env LD_PRELOAD="$tmp/pcapwrap.so" \
-			PCAPWRAP_RECV=$wrap_off ASAN_OPTIONS=verify_asan_link_order=0 \
+			PCAPWRAP_RECV=$wrap_off \
+			ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
 			timeout -k 5 60 "$bin" -i veth-s$$ -q --format json \
 			--report-every 1 -f 'udp port 9999' $wt >"$tmp/out" 2>"$tmp/err" &
 		imp_pid=$!
@@ -819,6 +820,30 @@ stop_imp
 grep -q "^impwatch: veth-s$$: the interface went down and came back" "$tmp/err" && ok ||
 	bad link-bounce-said "no line on standard error for the bounces"
 c_retry udp:9999 "back" || bad link-bounce-wire "the wire did not come back"
+
+# A gate asked to watch for --duration, or for --count packets, and
+# stopped by a signal before either: it did not see what it was asked
+# to see (`impwatch -i eth1 --duration 3600 --validate` stopped after a
+# minute by a job's timeout or a shutdown), so it is inconclusive,
+# reason interrupted, as a run on files stopped before their end. It
+# passed on the one documented flow it saw. Without --duration or
+# --count, a signal is how a sensor stops (the cases above: exit 0).
+for lim in "--duration 60" "--count 1000"; do
+	fresh "$tmp/out" "$tmp/err"
+	ip netns exec "$ns_s" timeout -k 5 90 "$bin" -i veth-s$$ -q --format json \
+		--validate --report-every 1 -f 'tcp port 5222' $lim >"$tmp/out" 2>"$tmp/err" &
+	imp_pid=$!
+	wait_for "$tmp/out" '"type":"stats"' 10
+	c tcp:5222 "<stream:stream to='example.com'>" >/dev/null 2>&1 ||
+		bad "cut-short-flow" "no XMPP exchange"
+	stop_imp
+	name="cut-short-${lim#--}"
+	name=${name%% *}
+	[ "$rc" -eq 3 ] && jis 'select(.type == "summary") | .packets > 0 and
+		any(.inconclusive[]; .reason == "interrupted" and
+		(.why | test("^SIGTERM stopped the run (after [0-9.]+ s of --duration 60 s|after [0-9]+ of --count 1000 packets)$")))' "$tmp/out" && ok ||
+		bad "$name" "exit $rc (want 3), inconclusive: $(jval 'select(.type == "summary") | .inconclusive' "$tmp/out")"
+done
 
 # Frames the interface itself dropped (its ring full, rx_missed_errors
 # and rx_fifo_errors): libpcap counts them only in promiscuous mode, so

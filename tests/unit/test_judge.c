@@ -453,6 +453,38 @@ static void test_interrupted(void **state)
 	assert_true(gate_has(&r.g, GR_INTERRUPTED));
 }
 
+/* Live, a signal before --duration or --count (main.c says when): the
+   sentence says how far the run got of each. */
+static void test_interrupted_live(void **state)
+{
+	struct live_stats ls;
+	struct run r;
+
+	(void)state;
+	memset(&ls, 0, sizeof(ls));
+	ls.iface = "eth1";
+	ls.received = 100;
+	run_init(&r);
+	r.s.live = &ls;
+	r.o.duration = 3600;
+	r.f.stopped_by = SIGTERM;
+	r.f.captured_us = 61234567;
+	judge(&r);
+	assert_string_equal(r.g.why[GR_INTERRUPTED], "SIGTERM stopped the run "
+			    "after 61.2 s of --duration 3600 s");
+	assert_int_equal(gate_status(&r.g, true, false), EXIT_INCONCLUSIVE);
+	run_init(&r);
+	r.s.live = &ls;
+	r.o.duration = 3600;
+	r.o.count = 1000;
+	r.f.stopped_by = SIGINT;
+	r.f.captured_us = 61234567;
+	judge(&r);
+	assert_string_equal(r.g.why[GR_INTERRUPTED], "SIGINT stopped the run "
+			    "after 61.2 s of --duration 3600 s and after 100 of "
+			    "--count 1000 packets");
+}
+
 /* A live capture whose drain at the stop was cut: part of the traffic
    never judged (findings seen still fail), a gate's reason only. */
 static void test_end_not_read(void **state)
@@ -674,6 +706,7 @@ int main(void)
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_silent_iface),
 		cmocka_unit_test(test_interrupted),
+		cmocka_unit_test(test_interrupted_live),
 		cmocka_unit_test(test_end_not_read),
 		cmocka_unit_test(test_snap_cut),
 		cmocka_unit_test(test_frag_overlap),
