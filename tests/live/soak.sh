@@ -25,8 +25,9 @@
 #     flows_active) and the verdicts' sum equal the flow records written
 #     before it; packets, flows and pcap_received never go back, and the
 #     last one is at most the summary's;
-#   - packets: the summary's received plus dropped against what tcpreplay
-#     says it sent; what the kernel dropped is printed and must be 0;
+#   - packets: the summary's received (libpcap's count, which holds what
+#     the kernel dropped) against what tcpreplay says it sent; what the
+#     kernel and the interface dropped is printed and must be 0;
 #   - with -d: the frames the kept evidence files hold (capinfos) against
 #     the summary's, and no more files than kept.
 #
