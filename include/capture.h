@@ -95,6 +95,10 @@ struct live *live_open(const struct live_opts *o, char *err, size_t errlen);
 /* The link type of the capture. */
 int live_datalink(const struct live *lv);
 
+/* The interface's index, whatever name opened it (an alternative name
+   too); 0 for "any". */
+unsigned live_ifindex(const struct live *lv);
+
 /*
  * Wait until packets may be ready, at most timeout_ms (less when libpcap
  * requires it), or until a signal comes. Never reads: live_dispatch()

@@ -248,6 +248,11 @@ int live_datalink(const struct live *lv)
 	return lv->dlt;
 }
 
+unsigned live_ifindex(const struct live *lv)
+{
+	return lv->ifindex;
+}
+
 static void on_pcap(u_char *user, const struct pcap_pkthdr *h,
 		    const u_char *bytes)
 {

@@ -1008,6 +1008,24 @@ static unsigned run_threads(const struct options *o)
 	return n < 1 ? 1 : (unsigned)n;
 }
 
+/* -i number i is no interface opened before it by another name (an
+   alternative name: inputs_once() compares the names only): its frames
+   would count twice. Said, false. */
+static bool iface_once(const struct run *r, size_t i)
+{
+	unsigned idx = live_ifindex(r->lives[i]);
+	size_t j;
+
+	for (j = 0; idx && j < i; j++)
+		if (live_ifindex(r->lives[j]) == idx) {
+			tprintf(stderr, "impwatch: -i %s and -i %s are one "
+				"interface: its frames would count twice\n",
+				r->opt->iface[j], r->opt->iface[i]);
+			return false;
+		}
+	return true;
+}
+
 /* The engine, a worker and the sink, the interface when live: what a run
    needs before its first packet. -1 with a message when one cannot be
    had, 1 when a signal ended the sink's wait for an output FIFO's
@@ -1070,6 +1088,10 @@ static int run_open(struct run *r, struct dpi **dpi,
 			return -1;
 		}
 		r->n_live = i + 1;
+		if (!iface_once(r, i)) {
+			waivers_free(waivers);
+			return -1;
+		}
 		r->live = r->lives[0];
 		snprintf(r->ifnames + strlen(r->ifnames),
 			 sizeof(r->ifnames) - strlen(r->ifnames), "%s%s",

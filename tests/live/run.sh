@@ -86,6 +86,22 @@ if command -v setpriv >/dev/null 2>&1; then
 	[ $? -eq 2 ] && grep -q 'permission denied' "$tmp/out" && ok || bad no-permission "exit or message"
 fi
 
+# One interface by two names (an alternative name, ip link property):
+# its frames would count twice, as for -i given twice by one name. With
+# a reader per interface, each keeps its own duplicate window, and
+# neither sees the other's copies. Refused before any output is opened.
+if ip -n "$ns_s" link property add dev veth-s$$ altname vsalt$$ 2>/dev/null; then
+	ip netns exec "$ns_s" timeout 10 "$bin" -q -i veth-s$$ -i vsalt$$ \
+		--duration 1 -o "$tmp/alt.out" >"$tmp/out" 2>&1
+	rc=$?
+	[ "$rc" -eq 2 ] && grep -q "^impwatch: -i veth-s$$ and -i vsalt$$ are one interface: its frames would count twice\$" "$tmp/out" &&
+		[ ! -e "$tmp/alt.out" ] && ok ||
+		bad altname-twice "exit $rc (want 2), or output opened: $(head -n 2 "$tmp/out")"
+	ip -n "$ns_s" link property del dev veth-s$$ altname vsalt$$
+else
+	echo "live: no alternative interface names here: that case skipped"
+fi
+
 # The listeners: documented TCP 5222 and UDP 5060, undocumented TCP 3389
 # and UDP 9999, and TCP 7070, documented for localhost traffic only.
 ip netns exec "$ns_s" timeout 30 "$peer" serve 25 tcp:5222 tcp:3389 tcp:7070 \
