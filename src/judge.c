@@ -56,9 +56,10 @@ static void why_live_cut(const struct run_stats *s, const struct options *o,
 	n = (size_t)snprintf(why, sizeof(why), "%s stopped the run",
 			     signal_name(f->stopped_by, sig));
 	if (o->duration)
-		n += (size_t)snprintf(why + n, sizeof(why) - n, " after %.1f s "
-				      "of --duration %u s",
-				      (double)f->captured_us / 1e6, o->duration);
+		n += (size_t)snprintf(why + n, sizeof(why) - n,
+				      " after %.1f s of --duration %u s",
+				      (double)f->captured_us / 1e6,
+				      o->duration);
 	if (o->count && n < sizeof(why))
 		snprintf(why + n, sizeof(why) - n, "%s after %llu of --count "
 			 "%llu packets", o->duration ? " and" : "",

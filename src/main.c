@@ -587,9 +587,10 @@ static bool watch_link(struct capset *cs)
 				(double)st.down_us / 1e6);
 			break;
 		case LIVE_LINK_BOUNCED:
-			tprintf(stderr, "impwatch: %s: the interface went down "
-				"and came back (its carrier changed) within %u ms; "
-				"capture goes on\n", o->iface[cs->first + i],
+			tprintf(stderr, "impwatch: %s: the interface went "
+				"down and came back (its carrier changed) "
+				"within %u ms; capture goes on\n",
+				o->iface[cs->first + i],
 				(unsigned)LIVE_LINK_CHECK_MS);
 			break;
 		case LIVE_LINK_GONE:

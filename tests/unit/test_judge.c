@@ -170,8 +170,8 @@ static void test_live_drops_received(void **state)
 	judge(&r);
 	assert_true(gate_has(&r.g, GR_DROPS));
 	assert_string_equal(r.s.health_why, "1073 packets dropped by the "
-			    "kernel, 0 by the interface, over 30% of 3000: the "
-			    "capture could not keep up");
+			    "kernel, 0 by the interface, over 30% of 3000: "
+			    "the capture could not keep up");
 	/* 1073 of 3000 is 35.77%: not over 35.77, over 35.76. */
 	run_init(&r);
 	r.o.health_drops = 35770;
@@ -481,8 +481,8 @@ static void test_interrupted_live(void **state)
 	r.f.captured_us = 61234567;
 	judge(&r);
 	assert_string_equal(r.g.why[GR_INTERRUPTED], "SIGINT stopped the run "
-			    "after 61.2 s of --duration 3600 s and after 100 of "
-			    "--count 1000 packets");
+			    "after 61.2 s of --duration 3600 s and after 100 "
+			    "of --count 1000 packets");
 }
 
 /* A live capture whose drain at the stop was cut: part of the traffic
