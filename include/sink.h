@@ -119,7 +119,17 @@ void sink_interim(struct sink *s, const struct run_stats *st);
    write FILE: reason" on err, when any of it could not be written. */
 int sink_close_evidence(struct sink *s, FILE *err);
 
-/* The summary; then the HTML report and the graph, when asked for. */
+/* Close the alert file and write the graph (--graph) before the summary
+   and the page speak of the run: -1, with "cannot write FILE: reason" on
+   err, when either could not be written in full. */
+int sink_close_side(struct sink *s, FILE *err);
+
+/* The HTML report (--html), written and closed before the summary: -1,
+   said on err, when it could not be made or written in full (the
+   summary must then say the run is an error). */
+int sink_page(struct sink *s, const struct run_stats *st, FILE *err);
+
+/* The summary. */
 void sink_summary(struct sink *s, const struct run_stats *st);
 
 /* Flush and close every output: -1, with a message on err naming it,

@@ -1157,7 +1157,7 @@ static int run(struct options *o, const char *command_line)
 	struct run_stats s;
 	struct gate gate, vgate;
 	struct dpi *dpi = NULL;
-	bool input_ok = false, interrupted, dump_ok, stopped = false;
+	bool input_ok = false, interrupted, out_ok, stopped = false;
 	int status = EXIT_INPUT_ERROR, rc;
 
 	memset(&r, 0, sizeof(r));
@@ -1195,14 +1195,16 @@ static int run(struct options *o, const char *command_line)
 	r.finished = true;
 	end_not_read(&r);
 	silent_ifaces(&r);
-	/* The evidence is whole, or known not to be, before the summary
-	   speaks of it. */
-	dump_ok = sink_close_evidence(r.sink, stderr) == 0;
+	/* The evidence, the alert file and the graph are whole, or known
+	   not to be, before the summary speaks of the run. */
+	out_ok = sink_close_evidence(r.sink, stderr) == 0;
+	if (sink_close_side(r.sink, stderr) != 0)
+		out_ok = false;
 	fill_stats(&r, &s);
 	gate_init(&gate, o->validate);
 	judge_run(&r, &s, &gate, interrupted);
 	s.gate = &gate;
-	status = gate_status(&gate, input_ok && dump_ok,
+	status = gate_status(&gate, input_ok && out_ok,
 			     sink_has_findings(r.sink));
 	s.exit_status = status;
 	/* The HTML report says what --validate would, given or not. */
@@ -1217,11 +1219,15 @@ static int run(struct options *o, const char *command_line)
 		gate_init(&vgate, true);
 		judge_run(&r, &hs, &vgate, interrupted);
 		s.gate_validate = &vgate;
-		s.validate_status = gate_status(&vgate, input_ok && dump_ok,
+		s.validate_status = gate_status(&vgate, input_ok && out_ok,
 						sink_has_findings(r.sink));
 	}
 	if (hup_flag)
 		reopen_outputs(&r);
+	/* The page before the report: a page not written in full makes
+	   the run an error, which the report then says. */
+	if (sink_page(r.sink, &s, stderr) != 0)
+		s.exit_status = status = EXIT_INPUT_ERROR;
 	sink_summary(r.sink, &s);
 
 out:

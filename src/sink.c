@@ -42,6 +42,8 @@ struct sink {
 	FILE *html_out;             /* --html; NULL without */
 	FILE *graph_out;            /* --graph; NULL without */
 	struct talk *talk;          /* who talks to whom, for both */
+	struct graph *graph;        /* its layout: made when the graph is
+	                               written, drawn again in the page */
 	bool html_lost, graph_lost; /* could not be made (no memory) or
 	                               written in full */
 	bool stopped;               /* a signal ended sink_open()'s wait for
@@ -214,12 +216,18 @@ static void cannot_open(struct sink *s, const char *path, FILE *err)
 	}
 }
 
-/* Close a stream replaced at a reopen; true when all was written. */
+/* Close a stream (one replaced at a reopen too); true when all was
+   written. errno is then the first failure's: fclose() after a failed
+   flush fails again, and would say nothing more. */
 static bool close_replaced(FILE *f)
 {
 	bool ok = fflush(f) == 0 && !ferror(f);
+	int e = errno;
 
-	return fclose(f) == 0 && ok;
+	if (fclose(f) != 0 && ok)
+		return false;
+	errno = e;
+	return ok;
 }
 
 /* Open what sink_open() opens, in order, each checked against those
@@ -603,25 +611,84 @@ int sink_close_evidence(struct sink *s, FILE *err)
 	return evidence_close(s->ev, st.work.last_dlt, err);
 }
 
-/* The page, with its picture laid out by Graphviz; and the graph as
-   DOT. A picture that cannot be made leaves the page without it, said
-   there; a page that cannot be made at all (no memory) is an error. */
-static void write_pages(struct sink *s, const struct run_stats *st)
+/* Close the page or the graph: -1, said on err, when it could not be
+   made (no memory) or written in full; e is the error of the write that
+   failed (0: the close says it). */
+static int close_page(FILE *f, const char *path, bool lost, int e,
+		      FILE *err)
 {
-	struct graph *g = graph_new(s->talk, s->e->cat, s->e->hosts != NULL);
+	bool ok;
+
+	if (!f)
+		return 0;
+	ok = close_replaced(f);
+	if (ok && !lost)
+		return 0;
+	if (!e && !ok)
+		e = errno;
+	tprintf(err, "impwatch: cannot write %s: %s\n", path,
+		e ? strerror(e) : "out of memory");
+	return -1;
+}
+
+/* Close the alert file (not standard error, which sink_close() checks):
+   -1, said on err, when it was not written in full. No alert comes
+   after: the report is told it has no alert file. */
+static int close_alerts(struct sink *s, FILE *err)
+{
+	bool werr;
+
+	if (!s->alert_out || s->alert_out == stderr)
+		return 0;
+	werr = !close_replaced(s->alert_out);
+	s->alert_out = NULL;
+	if (s->rep)
+		report_set_output(s->rep, s->out, NULL);
+	if (!werr && !s->alerts_lost)
+		return 0;
+	tprintf(err, "impwatch: cannot write %s%s: %s\n", s->cfg.alert_file,
+		werr ? "" : " (before it was reopened)", strerror(errno));
+	return -1;
+}
+
+/* The graph is laid out once, for the DOT file and the page: its DOT is
+   written before the layout adds positions to it. */
+int sink_close_side(struct sink *s, FILE *err)
+{
+	int rc = close_alerts(s, err), e = 0;
+
+	if (!s->talk)
+		return rc;
+	s->graph = graph_new(s->talk, s->e->cat, s->e->hosts != NULL);
+	if (!s->graph) {
+		s->html_lost = s->graph_lost = true;
+	} else if (s->graph_out && graph_write_dot(s->graph, s->graph_out) != 0) {
+		e = errno;
+		s->graph_lost = true;
+	}
+	rc |= close_page(s->graph_out, s->cfg.graph, s->graph_lost, e, err);
+	s->graph_out = NULL;
+	return rc;
+}
+
+/* The page, with its picture laid out by Graphviz. A picture that
+   cannot be made leaves the page without it, said there; a page that
+   cannot be made at all (no memory) is an error. */
+int sink_page(struct sink *s, const struct run_stats *st, FILE *err)
+{
 	struct graph_info gi;
 	struct html_page p;
-	char *svg = NULL;
+	char *svg;
+	int e = 0, rc;
 
-	if (!g) {
-		s->html_lost = s->graph_lost = true;
-		return;
-	}
-	graph_info(g, &gi);
-	if (s->graph_out && graph_write_dot(g, s->graph_out) != 0)
-		s->graph_lost = true;
-	if (s->html_out) {
-		svg = graph_svg(g);
+	if (!s->html_out)
+		return 0;
+	/* A waiver past the day a flow was seen is listed as expired,
+	   as that flow's record says. */
+	waivers_set_today(s->waivers, s->seen_day);
+	if (s->graph) {
+		graph_info(s->graph, &gi);
+		svg = graph_svg(s->graph);
 		memset(&p, 0, sizeof(p));
 		p.cat = s->e->cat;
 		p.hosts = s->e->hosts;
@@ -633,11 +700,15 @@ static void write_pages(struct sink *s, const struct run_stats *st)
 		p.svg = svg;
 		p.gi = &gi;
 		p.top = s->cfg.top;
-		if (html_write(s->html_out, &p) != 0)
+		if (html_write(s->html_out, &p) != 0) {
+			e = errno;
 			s->html_lost = true;
+		}
 		free(svg);
 	}
-	graph_free(g);
+	rc = close_page(s->html_out, s->cfg.html, s->html_lost, e, err);
+	s->html_out = NULL;
+	return rc;
 }
 
 bool sink_report_lost(const struct sink *s)
@@ -649,28 +720,8 @@ bool sink_report_lost(const struct sink *s)
 
 void sink_summary(struct sink *s, const struct run_stats *st)
 {
-	/* A waiver past the day a flow was seen is listed as expired,
-	   as that flow's record says. */
 	waivers_set_today(s->waivers, s->seen_day);
 	report_summary(s->rep, st);
-	if (s->talk)
-		write_pages(s, st);
-}
-
-/* Close the page or the graph: -1, said on err, when it could not be
-   made or written in full. */
-static int close_page(FILE *f, const char *path, bool lost, FILE *err)
-{
-	bool ok;
-
-	if (!f)
-		return 0;
-	ok = close_replaced(f);
-	if (ok && !lost)
-		return 0;
-	tprintf(err, "impwatch: cannot write %s: %s\n", path,
-		ok ? "out of memory" : strerror(errno));
-	return -1;
 }
 
 int sink_close(struct sink *s, FILE *err)
@@ -691,21 +742,14 @@ int sink_close(struct sink *s, FILE *err)
 			werr ? "" : " (before it was reopened)", strerror(errno));
 		rc = -1;
 	}
-	if (s->alert_out && s->alert_out != stderr) {
-		werr = !close_replaced(s->alert_out);
-		if (werr || s->alerts_lost) {
-			tprintf(err, "impwatch: cannot write %s%s: %s\n",
-				c->alert_file, werr ? "" : " (before it was reopened)",
-				strerror(errno));
-			rc = -1;
-		}
-	}
+	rc |= close_alerts(s, err);
 	/* Alerts to standard error (--alert-file -) that failed are lost
 	   as a file's are; no message can say it there, the status does. */
 	if (s->alert_out == stderr && (fflush(stderr) != 0 || ferror(stderr)))
 		rc = -1;
-	rc |= close_page(s->html_out, c->html, s->html_lost, err);
-	rc |= close_page(s->graph_out, c->graph, s->graph_lost, err);
+	rc |= close_page(s->html_out, c->html, s->html_lost, 0, err);
+	rc |= close_page(s->graph_out, c->graph, s->graph_lost, 0, err);
+	graph_free(s->graph);
 	talk_free(s->talk);
 	evidence_free(s->ev);
 	report_free(s->rep);

@@ -255,6 +255,13 @@ check alert-file-is-report 2 'same file' "$bin" -q -w "$tmp/same.txt" --alert-fi
 # for a file: exit 2 (it used to be 0; no message can say it there).
 check alert-file-stderr-full 2 '' sh -c '"$1" -q --alert-file - -o /dev/null -r pcaps/demo.pcap 2>/dev/full' sh "$bin"
 check alert-file-stderr-ok 0 '^alert ' sh -c '"$1" -q --alert-file - -o /dev/null -r pcaps/demo.pcap' sh "$bin"
+# An alert file not written whole is closed before the summary, which
+# then says the run is an error, as the exit status does (it said FAIL,
+# exit 1, and the run exited 2).
+check alert-file-full 2 '^impwatch: cannot write /dev/full: No space left on device$' \
+	"$bin" -q --validate --alert-file /dev/full -o "$tmp/af.txt" -r pcaps/demo.pcap
+check alert-file-full-lead 0 '^ERROR: .*; findings: 3 undocumented, 2 local-only \(exit 2\)$' \
+	head -n 1 "$tmp/af.txt"
 check rules-check-good 0 'tests/rules/good.conf: [0-9]+ rows, no errors' "$bin" rules --check tests/rules/good.conf
 check rules-check-builtin 0 'rules/imp.conf: 101 rows, no errors' "$bin" rules --check rules/imp.conf
 check rules-check-bad 2 'tests/rules/bad-port.conf:[0-9]+: ' "$bin" rules --check tests/rules/bad-port.conf

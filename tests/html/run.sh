@@ -168,6 +168,18 @@ check html-is-stdout 2 'the report and the HTML report are the same file' \
 	sh -c "\"$bin\" -q --html \"$tmp/so.html\" -r pcaps/demo.pcap >>\"$tmp/so.html\""
 check html-unwritable 2 'cannot write /dev/full' "$bin" -q --html /dev/full -r pcaps/demo.pcap
 check html-dir 2 "cannot write $tmp: Is a directory" "$bin" -q --html "$tmp" -r pcaps/demo.pcap
+# A page or a graph not written whole makes the run an error, and the
+# report says so: it never claims a verdict (PASS, exit 0) that the exit
+# status does not give. The graph is written before the page and the
+# page before the report, so each says what went before it.
+check html-full-report 2 'cannot write /dev/full: No space left on device' \
+	"$bin" -q --validate -r pcaps/link-ether.pcap --html /dev/full -o "$tmp/hf.txt"
+has html-full-lead "$tmp/hf.txt" '^ERROR: an input could not be read in full, or an output not written \(exit 2\)$'
+check graph-full-report 2 'cannot write /dev/full: No space left on device' \
+	"$bin" -q --validate -r pcaps/link-ether.pcap --graph /dev/full \
+	--html "$tmp/gf.html" --format json -o "$tmp/gf.json"
+has graph-full-json "$tmp/gf.json" '"validate":"error","exit_status":2\}$'
+has graph-full-page "$tmp/gf.html" '^<div class="verdict error" id="verdict">ERROR: '
 
 # In a real browser. Chromium logs the page's console (errors, refused
 # loads, policy violations) on standard error with --enable-logging.
