@@ -662,7 +662,8 @@ int sink_close_side(struct sink *s, FILE *err)
 	s->graph = graph_new(s->talk, s->e->cat, s->e->hosts != NULL);
 	if (!s->graph) {
 		s->html_lost = s->graph_lost = true;
-	} else if (s->graph_out && graph_write_dot(s->graph, s->graph_out) != 0) {
+	} else if (s->graph_out &&
+		   graph_write_dot(s->graph, s->graph_out) != 0) {
 		e = errno;
 		s->graph_lost = true;
 	}
