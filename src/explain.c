@@ -111,14 +111,14 @@ void explain_reason(const struct catalogue *cat, const struct flow_record *f,
 		   or its guess by port): then only the first record was
 		   wrong, no ClientHello (classify.h tls_first_bytes()). */
 		if (app_is_tls(rec_app(f)))
-			snprintf(buf, REASON_MAX, "%s requires TLS (table %u %s), "
+			snprintf(buf, REASON_MAX, "%s requires TLS (%s %s), "
 				 "but the client's first bytes were no TLS "
-				 "ClientHello", port, row ? row->table : 0,
+				 "ClientHello", port, where,
 				 row ? row->service : "?");
 		else
-			snprintf(buf, REASON_MAX, "%s requires TLS (table %u %s), "
+			snprintf(buf, REASON_MAX, "%s requires TLS (%s %s), "
 				 "but the client's first bytes were %s%s", port,
-				 row ? row->table : 0, row ? row->service : "?",
+				 where, row ? row->service : "?",
 				 rec_app(f) ? rec_app(f) : "not TLS",
 				 rec_app(f) ? " in clear" : "");
 		break;

@@ -324,6 +324,11 @@ check site-row-coverage 0 '"table":null,"site_file":"tests/rules/site-postgresql
 	"$bin" -q --format json --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
 check site-row-text 0 '^  site tests/rules/site-postgresql.conf:3 ext-db-postgresql 1 flow$' \
 	"$bin" -q --rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap
+# ... and in a cleartext finding's sentence, on a site's TLS-only row
+# (it named the guide's table the row gives, "table 2").
+printf '2 | site-sip-tls | sip-gateway -> imp | SIP | tls | 6060 | ephemeral | wire | TLS,SIP | a site TLS port\n' >"$tmp/tls6060.conf"
+check site-row-cleartext 0 "tcp/6060 requires TLS \\(site row $tmp/tls6060.conf:1 site-sip-tls\\), but the client's first bytes were SIP in clear$" \
+	"$bin" -q --alert-file - -o /dev/null --rules-add "$tmp/tls6060.conf" -r pcaps/demo.pcap
 # Every record names its run and sensor; provenance in the summary.
 check sensor-json 0 '^\{"type":"flow","time":"[^"]+","run_id":"[0-9a-f]{32}","sensor":"edge-1","flow_id":[0-9]+,"community_id":"1:' \
 	"$bin" -q --format json --sensor edge-1 -r pcaps/demo.pcap
