@@ -90,6 +90,28 @@ static void td_n(FILE *o, uint64_t n)
 		(unsigned long long)n, (unsigned long long)n);
 }
 
+/* A row's table; a site's row (--rules-add) is the site's, never the
+   guide's table it names: its file and line. */
+static void td_table(FILE *o, const struct cat_row *row)
+{
+	char where[160];
+
+	if (!row->site) {
+		td_n(o, row->table);
+		return;
+	}
+	cat_row_where(row, where, sizeof(where));
+	fputs("<td data-v=\"0\">", o);
+	html_escape(o, where);
+	fputs("</td>", o);
+}
+
+/* The coverage's group of a row: its table, 0 for the site's rows. */
+static unsigned cov_group(const struct cat_row *row)
+{
+	return row->site ? 0 : row->table;
+}
+
 /* A header row of a sortable table. */
 static void thead(FILE *o, const char *const *cols, size_t n)
 {
@@ -500,7 +522,7 @@ static void html_services(FILE *o, const struct html_page *p,
 			continue;
 		row = catalogue_row(p->cat, a[i].row - 1u);
 		fputs("<tr>", o);
-		td_n(o, row->table);
+		td_table(o, row);
 		td(o, row->service);
 		td(o, row->protocol);
 		port_str(a[i].proto, a[i].port, port);
@@ -611,7 +633,7 @@ static void html_coverage(FILE *o, const struct html_page *p)
 	fprintf(o, "<h2>Coverage</h2>\n<p>%zu of %zu catalogue rows exercised.</p>\n",
 		coverage_exercised(c), n);
 	for (i = 0; i < n; i++) {
-		t = catalogue_row(p->cat, i)->table;
+		t = cov_group(catalogue_row(p->cat, i));
 		total[t]++;
 		if (coverage_row(c, i)->flows)
 			seen[t]++;
@@ -636,7 +658,7 @@ static void html_coverage(FILE *o, const struct html_page *p)
 		for (i = 0, j = 0; i < n; i++) {
 			const struct cat_row *row = catalogue_row(p->cat, i);
 
-			if (row->table != t || coverage_row(c, i)->flows)
+			if (cov_group(row) != t || coverage_row(c, i)->flows)
 				continue;
 			fputs(j++ ? ", " : "", o);
 			html_escape(o, row->service);
@@ -655,7 +677,7 @@ static void html_coverage(FILE *o, const struct html_page *p)
 
 		for (k = 0; k < cr->npairs; k++) {
 			fputs("<tr>", o);
-			td_n(o, row->table);
+			td_table(o, row);
 			td(o, row->service);
 			td(o, cr->pair[k].client);
 			td(o, cr->pair[k].server);
@@ -664,7 +686,7 @@ static void html_coverage(FILE *o, const struct html_page *p)
 		}
 		if (cr->more_pairs) {
 			fputs("<tr>", o);
-			td_n(o, row->table);
+			td_table(o, row);
 			td(o, row->service);
 			td(o, "other pairs");
 			td(o, "");

@@ -96,6 +96,15 @@ has cleartext-verdict "$tmp/clear.html" '^<div class="verdict fail" id="verdict"
 has cleartext-section "$tmp/clear.html" '<h3 class="finding" id="finding-cleartext">Cleartext on TLS-only ports'
 has cleartext-edge "$tmp/clear.html" '<g id="edge[0-9]+" class="edge finding">'
 
+# A site's row (--rules-add) is the site's, never the guide's table it
+# names (the page showed table 23, and counted it in table 23's
+# coverage): its file and line, and the coverage's site rows.
+check site-row 0 '' "$bin" -q -r pcaps/real-postgresql-15432.pcap \
+	--rules-add tests/rules/site-postgresql.conf --html "$tmp/site.html"
+has site-row-service "$tmp/site.html" '^<tr><td data-v="0">site row tests/rules/site-postgresql\.conf:3</td><td>ext-db-postgresql</td><td>TCP</td><td>tcp/15432</td>'
+has site-row-coverage "$tmp/site.html" '^<tr><td data-v="0">site rows</td><td class="n" data-v="1">1</td><td class="n" data-v="0">0</td>'
+has site-row-guide-table "$tmp/site.html" '^<tr><td class="n" data-v="23">23</td><td class="n" data-v="0">0</td><td class="n" data-v="2">2</td>.*<td>ext-db-oracle, ext-db-mssql</td></tr>$'
+
 # A capture with no packet: an empty picture, and the gate's reason.
 printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000' >"$tmp/empty.pcap"
 check empty 0 '' "$bin" -q -r "$tmp/empty.pcap" --html "$tmp/empty.html" --graph "$tmp/empty.dot"
