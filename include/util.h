@@ -14,6 +14,7 @@
 #include "decode.h"
 
 #define IP_STR_MAX 46   /* INET6_ADDRSTRLEN */
+#define ENDPOINT_STR_MAX (IP_STR_MAX + 8)   /* "[", "]:" and 5 digits */
 #define TIME_STR_MAX 96  /* roomy: years past 9999 still fit */
 
 /* The "s" a count's noun takes in English: "1 flow", "2 flows". */
@@ -76,6 +77,12 @@ void fmt_time(uint64_t ts_us, char buf[TIME_STR_MAX]);
 /* Dotted quad for ::ffff:a.b.c.d, RFC 5952 text for the rest; returns
    the text's length. */
 size_t fmt_ip(const struct ip_addr *a, char buf[IP_STR_MAX]);
+
+/* An address and port: a.b.c.d:port, [IPv6]:port (RFC 5952 section 6),
+   so that an IPv6 address's last group is never read as the port;
+   returns the text's length. */
+size_t fmt_endpoint(const struct ip_addr *a, uint16_t port,
+		    char buf[ENDPOINT_STR_MAX]);
 
 /* True for 127.0.0.0/8 and ::1. */
 int ip_is_loopback(const struct ip_addr *a);

@@ -355,7 +355,7 @@ static void html_top(FILE *o, const struct html_page *p, enum verdict v)
 		"Application", "Packets", "Bytes", "First seen", "Why"
 	};
 	const struct flow_record **top;
-	char ip[IP_STR_MAX], lbl[COV_LABEL], roles[512], port[16], t[TIME_STR_MAX];
+	char lbl[COV_LABEL], roles[512], port[16], t[TIME_STR_MAX];
 	char why[REASON_MAX];
 	unsigned n, i;
 
@@ -372,8 +372,8 @@ static void html_top(FILE *o, const struct html_page *p, enum verdict v)
 		fputs("<tr class=\"finding\">", o);
 		coverage_label(&f->client_host, rec_client_ip(f), lbl);
 		if (f->key.pa || f->key.pb) {
-			fmt_ip(rec_client_ip(f), ip);
-			snprintf(lbl, sizeof(lbl), "%s:%u", ip, rec_client_port(f));
+			/* COV_LABEL holds ENDPOINT_STR_MAX and a name. */
+			fmt_endpoint(rec_client_ip(f), rec_client_port(f), lbl);
 			if (f->client_host.name[0]) {
 				size_t l = strlen(lbl);
 

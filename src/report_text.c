@@ -396,14 +396,28 @@ static void text_allowed(FILE *o, const struct report *r, const struct flow_reco
 	fputc('\n', o);
 }
 
+/* A flow's two ends as a line names them: with their ports when it has
+   some (fmt_endpoint()), the addresses alone otherwise (ICMP). */
+static void text_ends(const struct flow_record *f, char c[ENDPOINT_STR_MAX],
+		      char s[ENDPOINT_STR_MAX])
+{
+	if (f->key.pa || f->key.pb) {
+		fmt_endpoint(rec_client_ip(f), rec_client_port(f), c);
+		fmt_endpoint(rec_server_ip(f), rec_server_port(f), s);
+	} else {
+		fmt_ip(rec_client_ip(f), c);
+		fmt_ip(rec_server_ip(f), s);
+	}
+}
+
 /* The largest flows of a finding with their endpoints (and, for a
    protocol mismatch, what the rows expected). */
 static void text_top(FILE *o, struct report *r, enum verdict verdict)
 {
 	const struct flow_record **top;
 	unsigned nt, i, listed = 0;
-	char tr[8], cip[IP_STR_MAX], sip[IP_STR_MAX], t1[TIME_STR_MAX];
-	char exp[EXPECTED_MAX];
+	char tr[8], cip[ENDPOINT_STR_MAX], sip[ENDPOINT_STR_MAX];
+	char t1[TIME_STR_MAX], exp[EXPECTED_MAX];
 	const char *app;
 	bool attempts_too;
 
@@ -425,14 +439,9 @@ static void text_top(FILE *o, struct report *r, enum verdict verdict)
 			continue;
 		listed++;
 		explain_transport(tr, f->key.proto);
-		fmt_ip(rec_client_ip(f), cip);
-		fmt_ip(rec_server_ip(f), sip);
+		text_ends(f, cip, sip);
 		fmt_time_cached(&r->tc, f->first_us, t1);
-		if (f->key.pa || f->key.pb)
-			fprintf(o, "    %s %s:%u -> %s:%u", tr, cip,
-				rec_client_port(f), sip, rec_server_port(f));
-		else
-			fprintf(o, "    %s %s -> %s", tr, cip, sip);
+		fprintf(o, "    %s %s -> %s", tr, cip, sip);
 		fprintf(o, "  %llu packets, %llu bytes, from %s",
 			(unsigned long long)rec_packets(f),
 			(unsigned long long)rec_bytes(f), t1);
@@ -698,21 +707,15 @@ static void text_undoc_apps(FILE *o, struct report *r,
 
 void report_text_alert_line(struct report *r, const struct flow_record *f, FILE *o)
 {
-	char t[TIME_STR_MAX], cip[IP_STR_MAX], sip[IP_STR_MAX], tr[8];
+	char t[TIME_STR_MAX], cip[ENDPOINT_STR_MAX], sip[ENDPOINT_STR_MAX], tr[8];
 	char why[REASON_MAX];
 
 	fmt_time_cached(&r->tc, f->last_us, t);
-	fmt_ip(rec_client_ip(f), cip);
-	fmt_ip(rec_server_ip(f), sip);
+	text_ends(f, cip, sip);
 	explain_transport(tr, f->key.proto);
 	explain_reason(r->cat, f, why);
-	if (f->key.pa || f->key.pb)
-		fprintf(o, "alert %s %s %s %s:%u -> %s:%u: %s", t,
-			verdict_name((enum verdict)f->verdict), tr, cip,
-			rec_client_port(f), sip, rec_server_port(f), why);
-	else
-		fprintf(o, "alert %s %s %s %s -> %s: %s", t,
-			verdict_name((enum verdict)f->verdict), tr, cip, sip, why);
+	fprintf(o, "alert %s %s %s %s -> %s: %s", t,
+		verdict_name((enum verdict)f->verdict), tr, cip, sip, why);
 	if (f->waiver)
 		fprintf(o, " (%s %s until %s)", f->waived ? "waived by" :
 			"partly waived by", f->waiver->ticket, f->waiver->until);

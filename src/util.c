@@ -237,6 +237,18 @@ size_t fmt_ip(const struct ip_addr *a, char buf[IP_STR_MAX])
 	return (size_t)(fmt_ip6(a->b, buf) - buf);
 }
 
+size_t fmt_endpoint(const struct ip_addr *a, uint16_t port,
+		    char buf[ENDPOINT_STR_MAX])
+{
+	char ip[IP_STR_MAX];
+	int n;
+
+	fmt_ip(a, ip);
+	n = snprintf(buf, ENDPOINT_STR_MAX, ip_is_v4(a) ? "%s:%u" : "[%s]:%u",
+		     ip, (unsigned)port);
+	return n > 0 ? (size_t)n : 0;
+}
+
 int ip_is_loopback(const struct ip_addr *a)
 {
 	static const uint8_t v6lo[16] = { [15] = 1 };

@@ -790,7 +790,7 @@ evade_check() {
 # Sixteen IPv6 extension headers are walked; past them the packet is the
 # flow its IPv6 header makes, never nothing (Linux delivers the TCP
 # segment behind any number of destination options headers).
-evade_check ext6-16 1 'tcp 2001:db8::7:40000 -> 2001:db8::66:4444 ' ext6 16
+evade_check ext6-16 1 'tcp \[2001:db8::7\]:40000 -> \[2001:db8::66\]:4444 ' ext6 16
 evade_check ext6-17 1 '^    60 2001:db8::7 -> 2001:db8::66 ' ext6 17
 evade_check ext6-100 1 '^    60 2001:db8::7 -> 2001:db8::66 ' ext6 100
 # 802.1Q tags are a list, not a nesting: 17 or 100 priority tags (VLAN

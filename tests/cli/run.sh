@@ -329,6 +329,13 @@ check site-row-text 0 '^  site tests/rules/site-postgresql.conf:3 ext-db-postgre
 printf '2 | site-sip-tls | sip-gateway -> imp | SIP | tls | 6060 | ephemeral | wire | TLS,SIP | a site TLS port\n' >"$tmp/tls6060.conf"
 check site-row-cleartext 0 "tcp/6060 requires TLS \\(site row $tmp/tls6060.conf:1 site-sip-tls\\), but the client's first bytes were SIP in clear$" \
 	"$bin" -q --alert-file - -o /dev/null --rules-add "$tmp/tls6060.conf" -r pcaps/demo.pcap
+# An IPv6 end is [address]:port in the text report and its alerts, as
+# RFC 5952 writes it: '2001:db8:2::10:5269' is an address of its own,
+# its last group no port.
+check ipv6-endpoint-text 0 '^    tcp \[2001:db8:100::80\]:50669 -> \[2001:db8:2::10\]:5269  8 packets' \
+	"$bin" -q --hosts rules/example.hosts -r pcaps/demo.pcap
+check ipv6-endpoint-alert 0 '^alert [^ ]+ role-violation tcp \[2001:db8:100::80\]:50669 -> \[2001:db8:2::10\]:5269: ' \
+	"$bin" -q --hosts rules/example.hosts --alert-file - -o /dev/null -r pcaps/demo.pcap
 # Every record names its run and sensor; provenance in the summary.
 check sensor-json 0 '^\{"type":"flow","time":"[^"]+","run_id":"[0-9a-f]{32}","sensor":"edge-1","flow_id":[0-9]+,"community_id":"1:' \
 	"$bin" -q --format json --sensor edge-1 -r pcaps/demo.pcap

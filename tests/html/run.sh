@@ -61,7 +61,11 @@ else
 	skip=$((skip + 1))
 fi
 # Every finding flow of the records, by its client address and port.
-jval 'select(.type=="flow" and .verdict != "documented" and .verdict != "trusted-tunnel") | "\(.client_ip):\(.client_port)"' \
+# An IPv6 address is bracketed ([a]:port), so that its last group is
+# never read as the port.
+jval 'select(.type=="flow" and .verdict != "documented" and .verdict != "trusted-tunnel") |
+	if (.client_ip | contains(":")) then "[\(.client_ip)]:\(.client_port)"
+	else "\(.client_ip):\(.client_port)" end' \
 	"$tmp/demo.json" >"$tmp/findings.txt"
 n=0 missing=0
 while read -r f; do

@@ -197,6 +197,29 @@ static void check_ip(const uint8_t b[16])
 		fail_msg("fmt_ip(%s) says %zu bytes", got, n);
 }
 
+/* An IPv6 address's last group is never read as the port: [a]:port,
+   as RFC 5952 section 6 writes it; IPv4 as a.b.c.d:port. */
+static void test_endpoint(void **state)
+{
+	struct ip_addr a = { .b = { [10] = 0xff, [11] = 0xff, [12] = 192,
+				     [14] = 2, [15] = 10 } };
+	char s[ENDPOINT_STR_MAX];
+	size_t n;
+
+	(void)state;
+	n = fmt_endpoint(&a, 5060, s);
+	assert_string_equal(s, "192.0.2.10:5060");
+	assert_int_equal(n, strlen(s));
+	inet_pton(AF_INET6, "2001:db8::66", a.b);
+	n = fmt_endpoint(&a, 4444, s);
+	assert_string_equal(s, "[2001:db8::66]:4444");
+	assert_int_equal(n, strlen(s));
+	memset(a.b, 0xff, 16);
+	n = fmt_endpoint(&a, 65535, s);
+	assert_string_equal(s, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535");
+	assert_int_equal(n, strlen(s));
+}
+
 static void test_ip(void **state)
 {
 	uint8_t b[16] = { [10] = 0xff, [11] = 0xff };
@@ -282,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_time_walk),
 		cmocka_unit_test(test_ip),
 		cmocka_unit_test(test_ip6_shapes),
+		cmocka_unit_test(test_endpoint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
