@@ -707,7 +707,8 @@ static void text_undoc_apps(FILE *o, struct report *r,
 
 void report_text_alert_line(struct report *r, const struct flow_record *f, FILE *o)
 {
-	char t[TIME_STR_MAX], cip[ENDPOINT_STR_MAX], sip[ENDPOINT_STR_MAX], tr[8];
+	char t[TIME_STR_MAX], cip[ENDPOINT_STR_MAX], sip[ENDPOINT_STR_MAX];
+	char tr[8];
 	char why[REASON_MAX];
 
 	fmt_time_cached(&r->tc, f->last_us, t);

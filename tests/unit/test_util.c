@@ -216,7 +216,8 @@ static void test_endpoint(void **state)
 	assert_int_equal(n, strlen(s));
 	memset(a.b, 0xff, 16);
 	n = fmt_endpoint(&a, 65535, s);
-	assert_string_equal(s, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535");
+	assert_string_equal(s,
+			    "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535");
 	assert_int_equal(n, strlen(s));
 }
 
