@@ -10,6 +10,7 @@
 #include "digest.h"
 #include "explain.h"
 #include "gate.h"
+#include "textfile.h"
 #include "util.h"
 #include "verdict.h"
 
@@ -55,24 +56,37 @@ static const char style_css[] =
 	".meta th{width:12em}.note{color:#546e7a}"
 	".ok{color:#2e7d32}.poor{color:#c62828;font-weight:bold}";
 
+/*
+ * The page says it is UTF-8: a byte that is not is U+FFFD, as the JSON
+ * writer has it, and so is a control character, C0 or C1 (U+0080 to
+ * U+009F, 0xc2 0x80-0x9f), which HTML has no place for.
+ */
 void html_escape(FILE *o, const char *s)
 {
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = s ? strlen(s) : 0, k;
 
-		switch (c) {
+	while (n) {
+		k = 1;
+		switch (*p) {
 		case '&': fputs("&amp;", o); break;
 		case '<': fputs("&lt;", o); break;
 		case '>': fputs("&gt;", o); break;
 		case '"': fputs("&quot;", o); break;
 		case '\'': fputs("&#39;", o); break;
 		default:
-			/* A control character has no business in the page. */
-			if (c < 0x20 || c == 0x7f)
+			if (*p >= 0x80)
+				k = utf8_seq_len(p, n);
+			if (*p < 0x20 || *p == 0x7f || !k ||
+			    (*p == 0xc2 && p[1] < 0xa0)) {
 				fputs("&#xfffd;", o);
-			else
-				fputc(c, o);
+				k = k ? k : 1;
+			} else {
+				fwrite(p, 1, k, o);
+			}
 		}
+		p += k;
+		n -= k;
 	}
 }
 

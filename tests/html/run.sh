@@ -126,6 +126,14 @@ check hostile 0 '' "$bin" -q -r "$evil" --rules-add "$tmp/evil.conf" --html "$tm
 hasnt hostile-no-tag "$tmp/evil.html" '<img|<script>alert'
 has hostile-file "$tmp/evil.html" '&lt;img src=x onerror=alert\(1\)&gt;&#39;&quot;\.pcap'
 has hostile-rule "$tmp/evil.html" '<td>&lt;script&gt;alert\(2\)&lt;/script&gt;</td>'
+# A name that is not UTF-8 is U+FFFD on the page, as in JSON and CSV:
+# the page says it is UTF-8 (it held the byte 0xff as given), and HTML
+# has no place for a C1 control (U+0085 here) either.
+bad="$tmp/$(printf 'bad\377\302\205name').pcap"
+cp pcaps/link-ether.pcap "$bad"
+check hostile-utf8 0 '' "$bin" -q -r "$bad" --html "$tmp/utf8.html"
+check hostile-utf8-valid 0 '' iconv -f UTF-8 -t UTF-8 "$tmp/utf8.html"
+has hostile-utf8-fffd "$tmp/utf8.html" '<td>[^<]*/bad&#xfffd;&#xfffd;name\.pcap: 10 packets'
 echo 'imp 192.0.2.10 <script>' >"$tmp/evil.hosts"
 check hostile-inventory 2 "bad name '<script>'" "$bin" -q -r pcaps/demo.pcap \
 	--hosts "$tmp/evil.hosts" --html "$tmp/x.html"
