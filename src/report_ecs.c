@@ -963,7 +963,11 @@ static void build_coverage(struct report *r, const void *arg,
 	ecs_rule(w, row, d);
 	jw_obj(w, "impwatch");
 	ecs_run_id(r);
-	jw_u64(w, "table", row->table);
+	/* A site's row is the site's (rule.ruleset, rule.reference), never
+	   the guide's table it names: JSON's table is null, ECS leaves it
+	   out. */
+	if (!row->site)
+		jw_u64(w, "table", row->table);
 	jw_str_plain(w, "service", row->service);
 	jw_u64(w, "flows", cr->flows);
 	jw_bool(w, "exercised", cr->flows != 0);

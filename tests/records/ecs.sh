@@ -243,6 +243,16 @@ else
 	failed site-rule "a site's row is not rule.ruleset site, or a guide's is"
 fi
 
+# Its coverage event names no guide table either, as JSON's table is
+# null for it (it said impwatch.table 23, the guide's).
+if [ "$(jq -c 'select(.event.dataset == "impwatch.coverage" and
+		     .rule.ruleset == "site") | .impwatch | has("table")' \
+	"$tmp/site.ecs")" = false ]; then
+	ok
+else
+	failed site-coverage-table "a site's row's coverage names a guide table"
+fi
+
 # A role violation on a port 60 more rows document: its list of rows
 # would make a line of 20 kB; it is written without it, whole, marked.
 awk 'BEGIN {
