@@ -24,6 +24,9 @@
 #   - every VLAN tag and the SGT on a record (gen_tags.py);
 #   - the text report's unanswered attempts apart from sessions (a scan,
 #     gen_scan.py) and DSCP values per service (gen_capture.py).
+#   - one run, every output (check_outputs.py): the verdict, exit status,
+#     flows by verdict, packets, bytes and inconclusive reasons of the
+#     text, --brief, JSON, ECS, CSV, the page and the graph agree.
 # Needs /usr/bin/python3 and tshark (.ci/run installs both); each part is
 # skipped with a note without them.
 set -u
@@ -230,6 +233,49 @@ else
 	failed json-files-split "the files of a long summary are not records of their own:"
 	sed 's/^/  | /' "$tmp/sizes"
 fi
+
+# One run, every output (check_outputs.py): the verdict, the exit status,
+# the flows by verdict, packets, bytes and the inconclusive reasons of
+# the text, --brief, JSON, ECS, CSV, --html and --graph, for a PASS, a
+# FINDINGS, an inconclusive and an error run, with one flow worker and
+# two, under --validate and without. The checker first: a CSV one row
+# short, with its exit status kept, is a disagreement it finds.
+cat >"$tmp/short-csv" <<EOF
+#!/bin/sh
+case "\$*" in
+*csv*) "$bin" "\$@" >"$tmp/csv.out"; rc=\$?; sed '\$d' "$tmp/csv.out"; exit \$rc ;;
+esac
+exec "$bin" "\$@"
+EOF
+chmod +x "$tmp/short-csv"
+if "$py" "$here/check_outputs.py" "$tmp/short-csv" -r pcaps/demo.pcap \
+	>"$tmp/outputs" 2>&1; then
+	failed outputs-checker "a CSV one row short passed:"
+	sed 's/^/  | /' "$tmp/outputs"
+else
+	ok
+fi
+printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000' >"$tmp/empty.pcap"
+: >"$tmp/outputs"
+for t in 1 2; do
+	for v in --validate ""; do
+		for f in "-r pcaps/link-ether.pcap" "-r pcaps/demo.pcap" \
+			"-r pcaps/health-half-duplex.pcap" "-r $tmp/empty.pcap" \
+			"-r pcaps/demo.pcap -r pcaps/bad-truncated.pcap" \
+			"--hosts rules/example.hosts -r pcaps/demo.pcap" \
+			"--waivers tests/waivers/board.waivers -r pcaps/real-tls-cleartext.pcap"; do
+			# shellcheck disable=SC2086 # options, split on purpose
+			if "$py" "$here/check_outputs.py" "$bin" --threads $t $v $f \
+				>>"$tmp/outputs" 2>&1; then
+				ok
+			else
+				failed "outputs --threads $t $v $f"
+			fi
+		done
+	done
+done
+grep -v 'every output agrees$' "$tmp/outputs" | head -20 | sed 's/^/  | /'
+echo "records: $(grep -c 'every output agrees$' "$tmp/outputs") runs whose every output agrees"
 
 if ! command -v tshark >/dev/null 2>&1; then
 	echo "records: tshark not installed: flows not compared with tshark's decoding"
