@@ -8,6 +8,7 @@
  * decides the exit status.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -1485,12 +1486,31 @@ static int main_run(int argc, char **argv, const char *command_line)
 	return run(&o, command_line);
 }
 
+/*
+ * A standard stream the caller closed (>&-) keeps its number: the first
+ * file opened would take it, and what is written to the stream would go
+ * into that file (error messages into a JSON report). /dev/null opened
+ * for reading holds the number; a write to it fails (EBADF) as one to
+ * the closed stream did.
+ */
+static void hold_std_fds(void)
+{
+	int fd;
+
+	for (fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", O_RDONLY) < 0)
+			return;
+}
+
 int main(int argc, char **argv)
 {
-	/* Before getopt reorders argv. */
-	char *command_line = run_join_argv(argc, argv);
+	char *command_line;
 	int rc;
 
+	hold_std_fds();
+	/* Before getopt reorders argv. */
+	command_line = run_join_argv(argc, argv);
 	if (!command_line) {
 		tprintf(stderr, "impwatch: out of memory\n");
 		return EXIT_INPUT_ERROR;

@@ -294,6 +294,15 @@ static bool open_files(struct sink *s, FILE *err)
 	return true;
 }
 
+/* Whether fd is open for writing: standard output closed by the
+   caller is held open for reading (main.c). */
+static bool fd_writable(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl >= 0 && (fl & O_ACCMODE) != O_RDONLY;
+}
+
 struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 		       FILE *err)
 {
@@ -310,6 +319,16 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 	s->waivers = cfg->waivers;
 	s->cat = e->cat;
 	s->e = e;
+	/* A report to a closed standard output is said before the run, and
+	   before any other output is made. */
+	if (!cfg->output && !fd_writable(STDOUT_FILENO)) {
+		tprintf(err, "impwatch: cannot write standard output: %s\n",
+			strerror(EBADF));
+		waivers_free(s->waivers);
+		free(s);
+		errno = 0;
+		return NULL;
+	}
 	if (cfg->output &&
 	    !(out = open_output(cfg->output, false, cfg->live, &s->out_buf))) {
 		cannot_open(s, cfg->output, err);

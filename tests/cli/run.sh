@@ -336,6 +336,16 @@ check ipv6-endpoint-text 0 '^    tcp \[2001:db8:100::80\]:50669 -> \[2001:db8:2:
 	"$bin" -q --hosts rules/example.hosts -r pcaps/demo.pcap
 check ipv6-endpoint-alert 0 '^alert [^ ]+ role-violation tcp \[2001:db8:100::80\]:50669 -> \[2001:db8:2::10\]:5269: ' \
 	"$bin" -q --hosts rules/example.hosts --alert-file - -o /dev/null -r pcaps/demo.pcap
+# A closed standard error is no output's number: the report file (-o)
+# took fd 2, and the error message went into the JSON lines, a line no
+# reader takes. A closed standard output, the report's, is said as such
+# before the run (the page took fd 1: 'the report and the HTML report
+# are the same file').
+check stderr-closed 2 '' sh -c '"$1" -q --format json -o "$2/se.json" -r pcaps/demo.pcap -r pcaps/bad-truncated.pcap 2>&-' sh "$bin" "$tmp"
+check stderr-closed-json 0 '' jq -c . "$tmp/se.json"
+check stdout-closed-html 2 '^impwatch: cannot write standard output: Bad file descriptor$' \
+	sh -c '"$1" -q --html "$2/so.html" -r pcaps/demo.pcap >&-' sh "$bin" "$tmp"
+check stdout-closed-nothing 0 '^absent$' sh -c '[ -e "$1/so.html" ] || echo absent' sh "$tmp"
 # Every record names its run and sensor; provenance in the summary.
 check sensor-json 0 '^\{"type":"flow","time":"[^"]+","run_id":"[0-9a-f]{32}","sensor":"edge-1","flow_id":[0-9]+,"community_id":"1:' \
 	"$bin" -q --format json --sensor edge-1 -r pcaps/demo.pcap
