@@ -924,6 +924,29 @@ static void text_inconclusive(FILE *o, const struct gate *g)
 				g->why[r]);
 }
 
+/* For --brief, why the run is an error, as far as the report knows: each
+   input not read in full, the evidence not written (an output found not
+   written at its close is named on standard error, where it was seen). */
+static void text_errors(FILE *o, const struct run_stats *s)
+{
+	size_t i;
+	bool head = false;
+
+	if (s->exit_status != EXIT_INPUT_ERROR)
+		return;
+	for (i = 0; i < s->n_files; i++) {
+		if (!s->files[i].error[0])
+			continue;
+		if (!head)
+			fputs("\nErrors:\n", o);
+		head = true;
+		tprintf(o, "  %s: %s\n", s->files[i].name, s->files[i].error);
+	}
+	if (s->dump_error)
+		tprintf(o, "%s  evidence %s: not written (%s)\n",
+			head ? "" : "\nErrors:\n", s->dump_path, s->dump_error);
+}
+
 /* "the run was interrupted, no flows": the reasons' titles, each once. */
 static void text_titles(FILE *o, const struct gate *g)
 {
@@ -1136,6 +1159,7 @@ static void text_summary(struct report *r, const struct run_stats *s)
 	if (r->brief) {
 		waivers_text_summary(o, s->waivers, s->waived);
 		text_inconclusive(o, s->gate);
+		text_errors(o, s);
 		return;
 	}
 	if (text_has_tunnels(s))

@@ -1183,6 +1183,14 @@ has brief-local-only "$tmp/brief.txt" '^Local-only violations .*: 2 flows$'
 hasnt brief-nothing-else "$tmp/brief.txt" '^Capture|^Documented services|^Coverage|^Validate:|^  packets'
 hasnt brief-no-empty-section "$tmp/brief.txt" '\(none\)'
 check brief-inconclusive 3 '^  no-packets +no packets: the capture holds none$' "$bin" -q --validate --brief -r "$tmp/empty.pcap"
+# ... and for an error, what the report knows of it: the input not read
+# in full, the evidence not written (the ticket read 'an input could not
+# be read in full, or an output not written', and not which).
+check brief-error 2 '' "$bin" -q --validate --brief -o "$tmp/be.txt" \
+	--dump-undocumented /dev/full -r pcaps/demo.pcap -r pcaps/bad-truncated.pcap
+has brief-error-input "$tmp/be.txt" '^  pcaps/bad-truncated\.pcap: damaged record at byte offset 1486, after packet 9: '
+has brief-error-evidence "$tmp/be.txt" '^  evidence /dev/full: not written \(No space left on device\)$'
+has brief-error-block "$tmp/be.txt" '^Errors:$'
 check brief-pass 0 '^PASS: 2 documented \(exit 0\)$' "$bin" -q --validate --brief -r pcaps/link-ether.pcap
 assert brief-pass-one-line "$(wc -l <"$tmp/out")" -eq 1
 check brief-json 2 '--brief goes with --format text' "$bin" -q --brief --format json -r pcaps/demo.pcap
