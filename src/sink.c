@@ -671,10 +671,16 @@ static int close_alerts(struct sink *s, FILE *err)
 }
 
 /* The graph is laid out once, for the DOT file and the page: its DOT is
-   written before the layout adds positions to it. */
+   written before the layout adds positions to it. The report's records
+   written so far are flushed too: a report already failing (JSON lines
+   to a full disk) makes the run an error before the page and the
+   summary say its verdict; sink_close() says why. */
 int sink_close_side(struct sink *s, FILE *err)
 {
 	int rc = close_alerts(s, err), e = 0;
+
+	if (fflush(s->out) != 0 || ferror(s->out))
+		rc = -1;
 
 	if (!s->talk)
 		return rc;

@@ -201,6 +201,12 @@ check graph-full-report 2 'cannot write /dev/full: No space left on device' \
 	--html "$tmp/gf.html" --format json -o "$tmp/gf.json"
 has graph-full-json "$tmp/gf.json" '"validate":"error","exit_status":2\}$'
 has graph-full-page "$tmp/gf.html" '^<div class="verdict error" id="verdict">ERROR: '
+# A report whose records already failed (JSON lines to a full disk) is
+# known before the page: the page says ERROR, not PASS.
+check report-full-page 2 'cannot write /dev/full: No space left on device' \
+	"$bin" -q --validate -r pcaps/link-ether.pcap --format json -o /dev/full \
+	--html "$tmp/rf.html"
+has report-full-page-verdict "$tmp/rf.html" '^<div class="verdict error" id="verdict">ERROR: '
 
 # In a real browser. Chromium logs the page's console (errors, refused
 # loads, policy violations) on standard error with --enable-logging.
