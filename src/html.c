@@ -378,7 +378,12 @@ static void html_top(FILE *o, const struct html_page *p, enum verdict v)
 		free(top);
 		return;
 	}
-	fprintf(o, "<p>Largest flows (%u):</p>\n", n);
+	/* What --top left out, as the text's "... and N more". */
+	if (tally_flows(p->tally, v) > n)
+		fprintf(o, "<p>Largest flows (%u of %llu, --top %u):</p>\n", n,
+			(unsigned long long)tally_flows(p->tally, v), p->top);
+	else
+		fprintf(o, "<p>Largest flows (%u):</p>\n", n);
 	thead(o, cols, sizeof(cols) / sizeof(cols[0]));
 	for (i = 0; i < n; i++) {
 		const struct flow_record *f = top[i];

@@ -173,6 +173,15 @@ has scan-rows-said "$tmp/scan.html" '<td data-v="">2967 more \(--top 20\)</td>'
 has scan-other-node "$tmp/scan.dot" 'label="2962 other hosts"'
 has scan-ports-said "$tmp/scan.dot" 'undocumented\\ntcp/1\\ntcp/2\\ntcp/3\\ntcp/4\\n\+2983 flows on other ports'
 
+# --top bounds the largest flows too, and the page says how many it left
+# out, as the text does ('... and 11 more'); it said 'Largest flows
+# (1)' of a finding of 12 flows.
+check top-one 0 '' "$bin" -q --top 1 --hosts rules/example.hosts \
+	-r pcaps/demo.pcap --html "$tmp/top1.html"
+has top-one-largest "$tmp/top1.html" '^<p>Largest flows \(1 of 12, --top 1\):</p>$'
+has top-one-local "$tmp/top1.html" '^<p>Largest flows \(1 of 2, --top 1\):</p>$'
+has top-all-shown "$page" '^<p>Largest flows \(3\):</p>$'
+
 # Output files: 0640 within the umask, never an input, never the report.
 check modes 0 '^640 640$' sh -c "umask 022; \"$bin\" -q -r pcaps/demo.pcap --html \"$tmp/m.html\" --graph \"$tmp/m.dot\" >/dev/null && stat -c %a \"$tmp/m.html\" \"$tmp/m.dot\" | paste -sd' '"
 cp pcaps/demo.pcap "$tmp/in.pcap"
