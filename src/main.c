@@ -1123,13 +1123,16 @@ static int run_open(struct run *r, struct dpi **dpi,
 		tprintf(stderr, "impwatch: out of memory\n");
 		return -1;
 	}
-	/* An alert file asks for alerts. CSV has no alert rows: without
-	   one, alerts are off (an explicit --alerts was refused). */
+	/* An alert file asks for alerts. CSV has no alert rows, nor
+	   --brief alert lines: without one, alerts are off (an explicit
+	   --alerts was refused). */
 	alerts = o->alerts < 0 ? o->n_iface > 0 || o->alert_file != NULL
 			       : o->alerts != 0;
-	if (alerts && o->fmt == FMT_CSV && !o->alert_file) {
-		tprintf(stderr, "impwatch: CSV output has no alert rows: alerts "
-			"are off (--alert-file FILE writes them)\n");
+	if (alerts && (o->fmt == FMT_CSV || o->brief) && !o->alert_file) {
+		tprintf(stderr, "impwatch: %s has no alert %s: alerts are off "
+			"(--alert-file FILE writes them)\n",
+			o->brief ? "--brief" : "CSV output",
+			o->brief ? "lines" : "rows");
 		alerts = false;
 	}
 	if (r->threads > 1) {
@@ -1433,6 +1436,14 @@ static int main_run(int argc, char **argv, const char *command_line)
 	}
 	if (o.fmt == FMT_CSV && o.alerts == 1 && !o.alert_file) {
 		tprintf(stderr, "impwatch: CSV output has no alert rows: give "
+			"--alert-file FILE (or - for standard error) for the "
+			"alerts, or leave out --alerts\n");
+		return EXIT_INPUT_ERROR;
+	}
+	/* --brief's first line is its verdict: alert lines would come
+	   before it. */
+	if (o.brief && o.alerts == 1 && !o.alert_file) {
+		tprintf(stderr, "impwatch: --brief has no alert lines: give "
 			"--alert-file FILE (or - for standard error) for the "
 			"alerts, or leave out --alerts\n");
 		return EXIT_INPUT_ERROR;

@@ -1191,6 +1191,14 @@ check brief-error 2 '' "$bin" -q --validate --brief -o "$tmp/be.txt" \
 has brief-error-input "$tmp/be.txt" '^  pcaps/bad-truncated\.pcap: damaged record at byte offset 1486, after packet 9: '
 has brief-error-evidence "$tmp/be.txt" '^  evidence /dev/full: not written \(No space left on device\)$'
 has brief-error-block "$tmp/be.txt" '^Errors:$'
+# --brief's first line is its verdict whatever the options: the alert
+# lines of --alerts went before it. They go to an alert file, or --brief
+# is refused with --alerts.
+check brief-alerts 2 '^impwatch: --brief has no alert lines: give --alert-file FILE \(or - for standard error\) for the alerts, or leave out --alerts$' \
+	"$bin" -q --validate --brief --alerts -r pcaps/demo.pcap
+check brief-alert-file 1 '' "$bin" -q --validate --brief \
+	--alert-file "$tmp/ba.txt" -o "$tmp/bb.txt" -r pcaps/demo.pcap
+check brief-alert-file-lead 0 '^FAIL: 3 undocumented, 2 local-only \(exit 1\)$' head -n 1 "$tmp/bb.txt"
 check brief-pass 0 '^PASS: 2 documented \(exit 0\)$' "$bin" -q --validate --brief -r pcaps/link-ether.pcap
 assert brief-pass-one-line "$(wc -l <"$tmp/out")" -eq 1
 check brief-json 2 '--brief goes with --format text' "$bin" -q --brief --format json -r pcaps/demo.pcap
