@@ -805,7 +805,7 @@ evade_check snap 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' snap
 # jumbogram's (RFC 2675), to the end of the packet, whatever its size,
 # and delivers it. Counted udp-bad-len, the datagrams to 4444 were no
 # flow and the gate passed.
-evade_check udp0-v6 1 'udp 2001:db8::7:40000 -> 2001:db8::66:4444 ' udp0-v6
+evade_check udp0-v6 1 'udp \[2001:db8::7\]:40000 -> \[2001:db8::66\]:4444 ' udp0-v6
 # MACsec (IEEE 802.1AE) between two hosts: Linux delivers what it
 # carries (ip link add ... type macsec). Counted not-ip, the SSH session
 # in it passed unseen. In clear (integrity only) it is judged; encrypted,
