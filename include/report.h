@@ -75,7 +75,31 @@ struct file_drops {
 	uint64_t between;       /* epb_dropcount: between two packets */
 	uint64_t isbs;          /* statistics blocks read */
 	uint64_t malformed;     /* blocks or options not understood, ignored */
+	unsigned not_known;     /* FD_*: counts the file says it does not
+	                           know; then dropped is not known either */
 };
+
+/*
+ * The counts a file may say it does not know: a count of all ones, the
+ * value dumpcap passes for the counters it could not ask pcap_stats()
+ * for, and Wireshark's for a count that is absent. Counted as 0; the
+ * reports say "not known", never that number of packets.
+ */
+#define FD_IFDROP  1u
+#define FD_OSDROP  2u
+#define FD_BETWEEN 4u
+
+/* Count v of a file, whose FD_* bit is bit, as the reports write it:
+   its number, or "not known", in buf. */
+static inline const char *file_drops_count(const struct file_drops *d,
+					   unsigned bit, uint64_t v,
+					   char buf[24])
+{
+	if (d->not_known & bit)
+		return "not known";
+	snprintf(buf, 24, "%llu", (unsigned long long)v);
+	return buf;
+}
 
 /* One input file and how reading it went. */
 struct file_stat {
@@ -94,8 +118,8 @@ struct file_stat {
    packet's drop count, or one not understood. */
 static inline bool file_drops_said(const struct file_drops *d)
 {
-	return d->read == DROPS_READ &&
-	       (d->isbs || d->between || d->dropped || d->malformed);
+	return d->read == DROPS_READ && (d->isbs || d->between ||
+	       d->dropped || d->malformed || d->not_known);
 }
 
 /* "complete", "interrupted"...: the JSON "state" of a file. */
@@ -190,18 +214,22 @@ struct tally;
 struct hosts;
 struct carriers;
 
-/* The packets the files of s say they dropped, added up; false when
+/* The packets the files of s say they dropped, added up, and whether
+   that is known (no file says it does not know its losses); false when
    none said anything of its losses (the health sections then leave the
    line out, as they leave out live drops for files). */
-static inline bool run_file_drops(const struct run_stats *s, uint64_t *dropped)
+static inline bool run_file_drops(const struct run_stats *s, uint64_t *dropped,
+				  bool *known)
 {
 	bool said = false;
 	size_t i;
 
 	*dropped = 0;
+	*known = true;
 	for (i = 0; i < s->n_files; i++) {
 		said |= file_drops_said(&s->files[i].drops);
 		*dropped += s->files[i].drops.dropped;
+		*known &= !s->files[i].drops.not_known;
 	}
 	return said;
 }

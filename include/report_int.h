@@ -82,6 +82,13 @@ char *report_json_text(const char *s);
    record, JSON and ECS alike; nothing for files (live NULL). */
 void report_live_counts(struct jw *w, const struct live_stats *live);
 
+/* What a pcapng says it lost, as recorded_drops, JSON and ECS alike:
+   a count the file says it does not know, and dropped with it, null
+   (JSON), or left out (ECS: null_unknown false, as ECS leaves out what
+   is not there); nothing for a file with no place for them (a pcap). */
+void report_file_drops(struct jw *w, const struct file_drops *d,
+		       bool null_unknown);
+
 /* The alert line ("alert TIME VERDICT ...: WHY"), as the text report
    and the alert file write it. */
 void report_text_alert_line(struct report *r, const struct flow_record *f,

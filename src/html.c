@@ -268,7 +268,9 @@ static void html_meta(FILE *o, const struct html_page *p)
 		fprintf(o, ": %llu packets, %s, %s",
 			(unsigned long long)s->files[i].packets, b,
 			file_state_name(s->files[i].state));
-		if (file_drops_said(&s->files[i].drops))
+		if (s->files[i].drops.not_known)
+			fputs(", losses not known, as the file records", o);
+		else if (file_drops_said(&s->files[i].drops))
 			fprintf(o, ", %llu dropped, as the file records",
 				(unsigned long long)s->files[i].drops.dropped);
 		fputs("</td></tr>\n", o);
@@ -723,6 +725,7 @@ static void html_health(FILE *o, const struct html_page *p)
 	const struct run_stats *s = p->s;
 	const struct gate *g = s->gate_validate ? s->gate_validate : s->gate;
 	uint64_t judged, one_way, errs = 0, dropped;
+	bool known;
 	char pct[16];
 	int e, r;
 
@@ -749,11 +752,16 @@ static void html_health(FILE *o, const struct html_page *p)
 			"</td></tr>\n", (unsigned long long)s->live->went_down,
 			PLURAL(s->live->went_down),
 			(double)s->live->down_us / 1e6);
-	} else if (run_file_drops(s, &dropped)) {
+	} else if (run_file_drops(s, &dropped, &known)) {
 		fmt_milli_pct(s->health_drops_milli, pct);
-		fprintf(o, "<tr><th>Dropped</th><td>%llu recorded by the capture "
-			"file%s (threshold %s%%)</td></tr>\n",
-			(unsigned long long)dropped, PLURAL(s->n_files), pct);
+		fputs("<tr><th>Dropped</th><td>", o);
+		if (known)
+			fprintf(o, "%llu recorded",
+				(unsigned long long)dropped);
+		else
+			fputs("not known, as recorded", o);
+		fprintf(o, " by the capture file%s (threshold %s%%)"
+			"</td></tr>\n", PLURAL(s->n_files), pct);
 	}
 	if (s->live && s->live->end_not_read) {
 		fputs("<tr><th>End not read</th><td>", o);

@@ -330,29 +330,57 @@ static void judge_filter(const struct run_stats *s, struct gate *g,
  * Files: a pcapng records what its capture lost (capture.c), and a
  * dropped packet can hide a flow as well there as live. Each file is
  * judged on its own (one lossy file among clean ones still hides its
- * flows): what it says it dropped over its records plus those. The
- * sentence names the first file over the threshold.
+ * flows): what it says it dropped over its records plus those. A file
+ * that says its losses are not known is over any threshold short of
+ * 100% (which accepts any loss). The sentence names the first file
+ * over the threshold.
  */
+static bool file_drops_over(const struct file_stat *fs, uint32_t milli_pct,
+			    uint64_t *seen)
+{
+	const struct file_drops *d = &fs->drops;
+	uint64_t n = fs->packets + fs->filtered;
+
+	/* A count near the top must not wrap what it is judged over. */
+	*seen = n + d->dropped < n ? UINT64_MAX : n + d->dropped;
+	if (d->not_known)
+		return milli_pct < 100000;
+	return d->dropped && gate_over(d->dropped, *seen, milli_pct);
+}
+
+/* The sentence of a file that says its losses are not known: each of
+   its counts, known or not. */
+static void why_not_known(struct run_stats *s, struct gate *g,
+			  const struct file_stat *fs, const char *others)
+{
+	const struct file_drops *d = &fs->drops;
+	char a[24], b[24], c[24];
+
+	health_poor(s, g, GR_DROPS, "the capture file %s says its losses are "
+		    "not known (%s by the interface, %s by the OS, %s between "
+		    "packets)%s: the capture that wrote it could not count "
+		    "them",
+		    fs->name, file_drops_count(d, FD_IFDROP, d->ifdrop, a),
+		    file_drops_count(d, FD_OSDROP, d->osdrop, b),
+		    file_drops_count(d, FD_BETWEEN, d->between, c), others);
+}
+
 static void judge_file_drops(struct run_stats *s, struct gate *g,
 			     const struct options *o)
 {
 	const struct file_stat *first = NULL;
 	size_t i, more = 0;
-	uint64_t seen = 0;
+	uint64_t seen = 0, n;
 	char pct[16], others[48] = "";
 
 	for (i = 0; i < s->n_files; i++) {
-		const struct file_stat *fs = &s->files[i];
-		uint64_t n = fs->packets + fs->filtered + fs->drops.dropped;
-
-		if (!fs->drops.dropped ||
-		    !gate_over(fs->drops.dropped, n, o->health_drops))
+		if (!file_drops_over(&s->files[i], o->health_drops, &n))
 			continue;
 		if (first) {
 			more++;
 			continue;
 		}
-		first = fs;
+		first = &s->files[i];
 		seen = n;
 	}
 	if (!first)
@@ -361,6 +389,10 @@ static void judge_file_drops(struct run_stats *s, struct gate *g,
 	if (more)
 		snprintf(others, sizeof(others), " (and %zu other file%s)", more,
 			 PLURAL(more));
+	if (first->drops.not_known) {
+		why_not_known(s, g, first, others);
+		return;
+	}
 	health_poor(s, g, GR_DROPS, "the capture file %s recorded %llu packet%s "
 		    "dropped (%llu by the interface, %llu by the OS, %llu "
 		    "between packets), over %s%% of %llu%s: the capture that "

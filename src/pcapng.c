@@ -30,6 +30,10 @@
 #define PNG_ISB_IFDROP     5u            /* isb_ifdrop, 4.6 */
 #define PNG_ISB_OSDROP     7u            /* isb_osdrop, 4.6 */
 #define PNG_PB_NO_DROPS    0xFFFFu       /* drops_count not known: A.1 */
+/* A 64-bit count of all ones: not known. dumpcap passes it for counters
+   pcap_stats() did not give, and Wireshark's readers for a count that
+   is absent (report.h, FD_*). */
+#define PNG_NOT_KNOWN      UINT64_MAX
 
 /* One interface of one section: its latest statistics (cumulative: the
    latest block holds every loss before it) and its packets' drop counts
@@ -37,6 +41,7 @@
 struct iface_drops {
 	uint32_t section, id;
 	uint64_t ifdrop, osdrop, between;
+	unsigned not_known;     /* FD_*: counts said to be not known */
 	bool merged;            /* the last slot, full: the interfaces past
 	                           the table, each count their largest */
 };
@@ -172,15 +177,28 @@ static struct iface_drops *iface_of(struct pcapng_drops *d, uint32_t id)
 	return f;
 }
 
-/* A statistics count: the latest replaces the one before (cumulative);
-   in the merged slot, the largest of the interfaces it holds. */
-static void keep_count(const struct iface_drops *f, uint64_t *to, uint64_t v)
+/* A statistics count, whose FD_* bit is bit: the latest replaces the
+   one before (cumulative), not known included; in the merged slot, the
+   largest of the interfaces it holds, not known when one is. */
+static void keep_count(struct iface_drops *f, uint64_t *to, unsigned bit,
+		       uint64_t v)
 {
-	if (!f->merged || v > *to)
+	if (v == PNG_NOT_KNOWN) {
+		f->not_known |= bit;
+		if (!f->merged)
+			*to = 0;
+		return;
+	}
+	if (!f->merged) {
+		f->not_known &= ~bit;
 		*to = v;
+	} else if (v > *to) {
+		*to = v;
+	}
 }
 
-/* Losses said between two packets of interface id: added up. */
+/* Losses said between two packets of interface id: added up; one not
+   known leaves the sum not known. */
 static void add_between(struct pcapng_drops *d, uint32_t id, uint64_t v)
 {
 	struct iface_drops *f;
@@ -188,7 +206,10 @@ static void add_between(struct pcapng_drops *d, uint32_t id, uint64_t v)
 	if (!v)
 		return;
 	f = iface_of(d, id);
-	f->between = add_sat(f->between, v);
+	if (v == PNG_NOT_KNOWN)
+		f->not_known |= FD_BETWEEN;
+	else
+		f->between = add_sat(f->between, v);
 }
 
 /* An Interface Statistics Block, from its interface on in c: interface,
@@ -226,9 +247,9 @@ static void read_isb(struct pcapng_drops *d, struct cursor *c)
 		return;
 	f = iface_of(d, id);
 	if (have_if)
-		keep_count(f, &f->ifdrop, ifdrop);
+		keep_count(f, &f->ifdrop, FD_IFDROP, ifdrop);
 	if (have_os)
-		keep_count(f, &f->osdrop, osdrop);
+		keep_count(f, &f->osdrop, FD_OSDROP, osdrop);
 }
 
 /* An Enhanced Packet Block's options in c: its epb_dropcount. */
@@ -676,6 +697,7 @@ void pcapng_drops_total(struct pcapng_drops *d, struct file_drops *out)
 
 	block_done(d);
 	out->dropped = out->ifdrop = out->osdrop = out->between = 0;
+	out->not_known = 0;
 	for (i = 0; i < d->n; i++) {
 		const struct iface_drops *f = &d->ifc[i];
 		uint64_t isb = add_sat(f->ifdrop, f->osdrop);
@@ -683,6 +705,7 @@ void pcapng_drops_total(struct pcapng_drops *d, struct file_drops *out)
 		out->ifdrop = add_sat(out->ifdrop, f->ifdrop);
 		out->osdrop = add_sat(out->osdrop, f->osdrop);
 		out->between = add_sat(out->between, f->between);
+		out->not_known |= f->not_known;
 		/* Both may count the same packets: the larger, not both. */
 		out->dropped = add_sat(out->dropped,
 				       isb > f->between ? isb : f->between);

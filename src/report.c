@@ -109,6 +109,35 @@ void report_live_counts(struct jw *w, const struct live_stats *live)
 	jw_bool(w, "interface_down", live->down);
 }
 
+/* Count v; when the file says it does not know it, null or nothing. */
+static void drops_count(struct jw *w, const char *key,
+			const struct file_drops *d, unsigned bit, uint64_t v,
+			bool null_unknown)
+{
+	if (!(d->not_known & bit))
+		jw_u64(w, key, v);
+	else if (null_unknown)
+		jw_null(w, key);
+}
+
+void report_file_drops(struct jw *w, const struct file_drops *d,
+		       bool null_unknown)
+{
+	const unsigned any = FD_IFDROP | FD_OSDROP | FD_BETWEEN;
+
+	if (d->read != DROPS_READ)
+		return;
+	jw_obj(w, "recorded_drops");
+	drops_count(w, "dropped", d, any, d->dropped, null_unknown);
+	drops_count(w, "ifdrop", d, FD_IFDROP, d->ifdrop, null_unknown);
+	drops_count(w, "osdrop", d, FD_OSDROP, d->osdrop, null_unknown);
+	drops_count(w, "between_packets", d, FD_BETWEEN, d->between,
+		    null_unknown);
+	jw_u64(w, "statistics_blocks", d->isbs);
+	jw_u64(w, "malformed", d->malformed);
+	jw_obj_end(w);
+}
+
 void report_allowed(struct jw *w, const struct catalogue *cat,
 		    const struct flow_record *f,
 		    void (*roles)(struct jw *w, const char *key, uint32_t mask))

@@ -805,18 +805,9 @@ static void build_file(struct report *r, const void *arg, enum ecs_detail d)
 	jw_str_plain(w, "state", file_state_name(fs->state));
 	if (fs->stop_offset >= 0)
 		jw_i64(w, "stop_offset", fs->stop_offset);
-	/* What a pcapng on disk says it lost; ECS leaves out what is not
-	   there (a pcap, a pipe). */
-	if (fs->drops.read == DROPS_READ) {
-		jw_obj(w, "recorded_drops");
-		jw_u64(w, "dropped", fs->drops.dropped);
-		jw_u64(w, "ifdrop", fs->drops.ifdrop);
-		jw_u64(w, "osdrop", fs->drops.osdrop);
-		jw_u64(w, "between_packets", fs->drops.between);
-		jw_u64(w, "statistics_blocks", fs->drops.isbs);
-		jw_u64(w, "malformed", fs->drops.malformed);
-		jw_obj_end(w);
-	}
+	/* What a pcapng says it lost; ECS leaves out what is not there
+	   (a pcap, a count not known). */
+	report_file_drops(w, &fs->drops, false);
 	if (d != ECS_FULL)
 		jw_bool(w, "shortened", true);
 	jw_obj_end(w);

@@ -609,22 +609,6 @@ static void parts_end(struct parts *p, bool always)
 		parts_close(p);
 }
 
-/* What a pcapng file says it lost: nothing for a pcap (no place for
-   it). */
-static void jw_file_drops(struct jw *w, const struct file_drops *d)
-{
-	if (d->read != DROPS_READ)
-		return;
-	jw_obj(w, "recorded_drops");
-	jw_u64(w, "dropped", d->dropped);
-	jw_u64(w, "ifdrop", d->ifdrop);
-	jw_u64(w, "osdrop", d->osdrop);
-	jw_u64(w, "between_packets", d->between);
-	jw_u64(w, "statistics_blocks", d->isbs);
-	jw_u64(w, "malformed", d->malformed);
-	jw_obj_end(w);
-}
-
 /* One input file and how reading it went. */
 static void entry_file(struct parts *p, const void *arg)
 {
@@ -640,7 +624,7 @@ static void entry_file(struct parts *p, const void *arg)
 	jw_str(w, "error", fs->error[0] ? fs->error : NULL);
 	if (fs->stop_offset >= 0)
 		jw_i64(w, "stop_offset", fs->stop_offset);
-	jw_file_drops(w, &fs->drops);
+	report_file_drops(w, &fs->drops, true);
 	jw_obj_end(w);
 }
 

@@ -119,12 +119,19 @@ static void text_more(FILE *o, const char *indent, uint64_t more)
    anything. */
 static void text_file_drops(FILE *o, const struct file_drops *d)
 {
+	char a[24], b[24], c[24];
+
 	if (!file_drops_said(d))
 		return;
-	fprintf(o, "    dropped       %llu recorded by the file: %llu by the "
-		"interface, %llu by the OS, %llu between packets",
-		(unsigned long long)d->dropped, (unsigned long long)d->ifdrop,
-		(unsigned long long)d->osdrop, (unsigned long long)d->between);
+	if (d->not_known)
+		fputs("    dropped       not known, as the file records: ", o);
+	else
+		fprintf(o, "    dropped       %llu recorded by the file: ",
+			(unsigned long long)d->dropped);
+	fprintf(o, "%s by the interface, %s by the OS, %s between packets",
+		file_drops_count(d, FD_IFDROP, d->ifdrop, a),
+		file_drops_count(d, FD_OSDROP, d->osdrop, b),
+		file_drops_count(d, FD_BETWEEN, d->between, c));
 	if (d->malformed)
 		fprintf(o, "; %llu block%s not understood, left out",
 			(unsigned long long)d->malformed, PLURAL(d->malformed));
@@ -880,6 +887,7 @@ static void text_health(FILE *o, const struct report *r,
 			const struct run_stats *s)
 {
 	uint64_t judged, one_way, dropped;
+	bool known;
 	char pct[16];
 
 	tally_one_way(r->tally, &judged, &one_way);
@@ -900,11 +908,18 @@ static void text_health(FILE *o, const struct report *r,
 			(unsigned long long)s->live->went_down,
 			PLURAL(s->live->went_down),
 			(double)s->live->down_us / 1e6);
-	} else if (run_file_drops(s, &dropped)) {
+	} else if (run_file_drops(s, &dropped, &known)) {
 		fmt_milli_pct(s->health_drops_milli, pct);
-		fprintf(o, "  dropped             %llu recorded by the capture "
-			"file%s (threshold %s%%)\n", (unsigned long long)dropped,
-			PLURAL(s->n_files), pct);
+		if (known)
+			fprintf(o, "  dropped             %llu recorded by the "
+				"capture file%s (threshold %s%%)\n",
+				(unsigned long long)dropped, PLURAL(s->n_files),
+				pct);
+		else
+			fprintf(o, "  dropped             not known, as "
+				"recorded by the capture file%s (threshold "
+				"%s%%)\n",
+				PLURAL(s->n_files), pct);
 	}
 	if (s->health_poor)
 		fprintf(o, "  why: %s\n", s->health_why);

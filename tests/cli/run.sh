@@ -792,6 +792,12 @@ def packet_blocks(name, drops):
     w.save(name)
 packet_blocks("lost-pb.pcapng", {10: 3, 70: 4})
 packet_blocks("lost-pb-unknown.pcapng", {10: 0xffff})
+# A count of all ones is "not known": dumpcap's value for the counters
+# it could not ask pcap_stats for, and Wireshark's for a count absent.
+ALL = (1 << 64) - 1
+capture("lost-unknown.pcapng", end=(ALL, ALL))
+capture("lost-unknown-os.pcapng", end=(100, 0, ALL))
+capture("lost-unknown-between.pcapng", dropcount={10: ALL, 70: 4})
 PY
 # The sentence names the file and says what it recorded; the gate is
 # inconclusive for drops, and only for them.
@@ -883,6 +889,43 @@ check file-drops-packet-block-pipe 3 'recorded 7 packets dropped' \
 	sh -c "cat \"$tmp/lost-pb.pcapng\" | \"$bin\" -q --validate -r -"
 check file-drops-packet-block-unknown 0 '^Validate: PASS' \
 	"$bin" -q --validate -r "$tmp/lost-pb-unknown.pcapng"
+# A count of all ones says the losses are not known: never a number of
+# 18446744073709551615 packets; inconclusive all the same, as no loss
+# can be judged under the threshold (but at 100%, where any is).
+check file-drops-unknown 3 "^  drops +the capture file $tmp/lost-unknown\\.pcapng says its losses are not known \\(not known by the interface, 0 by the OS, 0 between packets\\): the capture that wrote it could not count them\$" \
+	"$bin" -q --validate -r "$tmp/lost-unknown.pcapng"
+check file-drops-unknown-text 3 '^    dropped       not known, as the file records: not known by the interface, 0 by the OS, 0 between packets$' \
+	"$bin" -q --validate -r "$tmp/lost-unknown.pcapng"
+check file-drops-unknown-health 3 '^  dropped             not known, as recorded by the capture file \(threshold 0%\)$' \
+	"$bin" -q --validate -r "$tmp/lost-unknown.pcapng"
+"$bin" -q --validate -r "$tmp/lost-unknown.pcapng" >"$tmp/unknown.txt"
+hasnt file-drops-unknown-no-number "$tmp/unknown.txt" 18446744073709551615
+"$bin" -q --validate --format json -r "$tmp/lost-unknown.pcapng" >"$tmp/unknown.json"
+hasnt file-drops-unknown-json-no-number "$tmp/unknown.json" 18446744073709551615
+check file-drops-unknown-json 0 '^null null 0 0 1 \["drops"\] inconclusive$' \
+	jval 'select(.type == "summary") | (.files[0].recorded_drops |
+	      "\(.dropped) \(.ifdrop) \(.osdrop) \(.between_packets) \(.statistics_blocks)")
+	      + " \([.inconclusive[].reason]) \(.validate)"' "$tmp/unknown.json"
+"$bin" -q --validate --format ecs -r "$tmp/lost-unknown.pcapng" >"$tmp/unknown.ecs"
+check file-drops-unknown-ecs 0 '^false false 0$' \
+	jval 'select(.event.dataset == "impwatch.file") | .impwatch.recorded_drops |
+	      "\(has("dropped")) \(has("ifdrop")) \(.osdrop)"' "$tmp/unknown.ecs"
+hasnt file-drops-unknown-ecs-no-number "$tmp/unknown.ecs" 18446744073709551615
+check file-drops-unknown-ecs-schema 0 '' /usr/bin/python3 \
+	tests/records/ecs_check.py tests/records/ecs_schema.json "$tmp/unknown.ecs"
+"$bin" -q --validate --html "$tmp/unknown.html" -o /dev/null -r "$tmp/lost-unknown.pcapng"
+has file-drops-unknown-html-input "$tmp/unknown.html" 'lost-unknown\.pcapng: 100 packets, [^,]*, complete, losses not known, as the file records'
+has file-drops-unknown-html-health "$tmp/unknown.html" '<tr><th>Dropped</th><td>not known, as recorded by the capture file \(threshold 0%\)</td></tr>'
+check file-drops-unknown-os 3 'says its losses are not known \(0 by the interface, not known by the OS, 0 between packets\)' \
+	"$bin" -q --validate -r "$tmp/lost-unknown-os.pcapng"
+check file-drops-unknown-between 3 'says its losses are not known \(0 by the interface, 0 by the OS, not known between packets\)' \
+	"$bin" -q --validate -r "$tmp/lost-unknown-between.pcapng"
+check file-drops-unknown-pipe 3 'the capture file - says its losses are not known \(0 by the interface, 0 by the OS, not known between packets\)' \
+	sh -c "cat \"$tmp/lost-unknown-between.pcapng\" | \"$bin\" -q --validate -r -"
+check file-drops-unknown-threshold 3 'says its losses are not known' \
+	"$bin" -q --validate --health-drops 99.999 -r "$tmp/lost-unknown.pcapng"
+check file-drops-unknown-any 0 '^Validate: PASS' \
+	"$bin" -q --validate --health-drops 100 -r "$tmp/lost-unknown.pcapng"
 
 # A gate that saw nothing passes nothing: an empty capture, or one the
 # filter empties, is inconclusive under --validate (and still exit 0

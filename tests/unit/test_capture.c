@@ -388,6 +388,30 @@ static void png_isb(struct png *g, uint32_t id, uint32_t ifdrop)
 	free(body.b);
 }
 
+/* A 64-bit count v in option code of a block of type t (5: statistics
+   of interface 0; 6: a packet of 60 bytes on it). */
+static void png_count64(struct png *g, uint32_t t, uint16_t code, uint64_t v)
+{
+	struct png body = { 0 };
+	uint32_t i;
+
+	png_u32(&body, 0);
+	png_u32(&body, 0);
+	png_u32(&body, 0);
+	if (t == 6) {
+		png_u32(&body, 60);
+		png_u32(&body, 60);
+		for (i = 0; i < 15; i++)
+			png_u32(&body, i ? 0 : 0x08000000);
+	}
+	png_u32(&body, code | 8u << 16);
+	png_u32(&body, (uint32_t)v);
+	png_u32(&body, (uint32_t)(v >> 32));
+	png_u32(&body, 0);
+	png_block(g, t, &body);
+	free(body.b);
+}
+
 /* Read g from a file; its state and drops in *fs; returns the
    reader's status. */
 static int png_read(struct png *g, struct file_stat *fs)
@@ -646,6 +670,46 @@ static void test_refused_block(void **state)
 	}
 }
 
+/* A count of all ones is "not known" (dumpcap's value when pcap_stats()
+   failed): never 18446744073709551615 packets. The latest statistics
+   replace it, as they replace any count; a packet's drop count not
+   known leaves the sum of them not known. */
+static void test_drops_not_known(void **state)
+{
+	struct png g = { 0 };
+	struct file_stat fs;
+
+	(void)state;
+	png_head(&g);
+	png_epb(&g, 60, 0);
+	png_count64(&g, 5, 5, UINT64_MAX);
+	png_count64(&g, 5, 7, 3);
+	assert_int_equal(png_read(&g, &fs), 0);
+	assert_int_equal(fs.drops.not_known, FD_IFDROP);
+	assert_int_equal(fs.drops.ifdrop, 0);
+	assert_int_equal(fs.drops.osdrop, 3);
+	assert_true(file_drops_said(&fs.drops));
+
+	png_head(&g);
+	png_count64(&g, 5, 7, UINT64_MAX);
+	png_epb(&g, 60, 0);
+	png_count64(&g, 5, 7, 4);
+	assert_int_equal(png_read(&g, &fs), 0);
+	assert_int_equal(fs.drops.not_known, 0);
+	assert_int_equal(fs.drops.osdrop, 4);
+	assert_int_equal(fs.drops.dropped, 4);
+
+	png_head(&g);
+	png_epb(&g, 60, 2);
+	png_count64(&g, 6, 4, UINT64_MAX);
+	png_epb(&g, 60, 3);
+	assert_int_equal(png_read(&g, &fs), 0);
+	assert_int_equal(fs.packets, 3);
+	assert_int_equal(fs.drops.not_known, FD_BETWEEN);
+	assert_int_equal(fs.drops.between, 5);
+	assert_int_equal(fs.drops.malformed, 0);
+}
+
 /* A packet of len bytes (a multiple of 4) in the obsolete Packet Block
    (type 2, draft-ietf-opsawg-pcapng Appendix A), which libpcap reads:
    its drops_count is what an EPB's epb_dropcount says. */
@@ -852,6 +916,30 @@ static void test_feed_any_cut(void **state)
 	free(g.b);
 }
 
+/* Counts not known say so however a pipe cuts the file. */
+static void test_feed_not_known(void **state)
+{
+	static const size_t steps[] = { 1, 3, 7, 29 };
+	struct png g = { 0 };
+	struct file_drops all = { 0 }, cut = { 0 };
+	size_t i;
+
+	(void)state;
+	png_head(&g);
+	png_count64(&g, 6, 4, UINT64_MAX);
+	png_count64(&g, 5, 5, UINT64_MAX);
+	png_count64(&g, 5, 7, 8);
+	png_epb(&g, 60, 0);
+	assert_int_equal(png_feed(&g, 0, 2, &all), g.n);
+	assert_int_equal(all.not_known, FD_IFDROP | FD_BETWEEN);
+	assert_int_equal(all.osdrop, 8);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		assert_int_equal(png_feed(&g, steps[i], 2, &cut), g.n);
+		assert_memory_equal(&cut, &all, sizeof(all));
+	}
+	free(g.b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -865,6 +953,7 @@ int main(void)
 		cmocka_unit_test(test_drops_both_ways),
 		cmocka_unit_test(test_drops_many_interfaces),
 		cmocka_unit_test(test_drops_before_damage),
+		cmocka_unit_test(test_drops_not_known),
 		cmocka_unit_test(test_drops_counted),
 		cmocka_unit_test(test_drops_simple_blocks),
 		cmocka_unit_test(test_damage_counted),
@@ -873,6 +962,7 @@ int main(void)
 		cmocka_unit_test(test_drops_packet_blocks),
 		cmocka_unit_test(test_refused_block),
 		cmocka_unit_test(test_feed_any_cut),
+		cmocka_unit_test(test_feed_not_known),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

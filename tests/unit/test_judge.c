@@ -252,6 +252,53 @@ static void test_file_drops(void **state)
 	assert_false(gate_any(&r.g));
 }
 
+/* A file that says its losses are not known (a count of all ones) is
+   over any threshold short of 100%, and the sentence says not known,
+   never a number; a count near the top does not wrap the packets it
+   is judged over. */
+static void test_file_drops_not_known(void **state)
+{
+	struct file_stat fs[2];
+	struct run r;
+
+	(void)state;
+	memset(fs, 0, sizeof(fs));
+	fs[0].name = "lost.pcapng";
+	fs[0].packets = 100;
+	fs[0].drops.read = DROPS_READ;
+	fs[0].drops.osdrop = 3;
+	fs[0].drops.dropped = 3;
+	fs[0].drops.not_known = FD_IFDROP;
+	run_init(&r);
+	r.o.health_drops = 99999;
+	r.s.files = fs;
+	r.s.n_files = 1;
+	judge(&r);
+	assert_true(gate_has(&r.g, GR_DROPS));
+	assert_string_equal(r.s.health_why, "the capture file lost.pcapng "
+			    "says its losses are not known (not known by the "
+			    "interface, 3 by the OS, 0 between packets): the "
+			    "capture that wrote it could not count them");
+
+	/* --health-drops 100 accepts any loss, one not known too. */
+	run_init(&r);
+	r.o.health_drops = 100000;
+	r.s.files = fs;
+	r.s.n_files = 1;
+	judge(&r);
+	assert_false(gate_has(&r.g, GR_DROPS));
+
+	fs[1] = fs[0];
+	fs[1].drops.not_known = 0;
+	fs[1].drops.dropped = UINT64_MAX - 1;
+	run_init(&r);
+	r.o.health_drops = 100000;
+	r.s.files = fs + 1;
+	r.s.n_files = 1;
+	judge(&r);
+	assert_false(gate_has(&r.g, GR_DROPS));
+}
+
 /* No packets: the sentence says why, the filter when it left all out. */
 static void test_nothing(void **state)
 {
@@ -701,6 +748,7 @@ int main(void)
 		cmocka_unit_test(test_dup_and_drops),
 		cmocka_unit_test(test_live_drops_received),
 		cmocka_unit_test(test_file_drops),
+		cmocka_unit_test(test_file_drops_not_known),
 		cmocka_unit_test(test_nothing),
 		cmocka_unit_test(test_empty_input),
 		cmocka_unit_test(test_filter),
