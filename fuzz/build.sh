@@ -10,6 +10,8 @@
 #   fuzz_hosts       site inventory text (fuzz/fuzz_hosts.c)
 #   fuzz_waivers     waiver file text, and records it waives
 #                    (fuzz/fuzz_waivers.c)
+#   fuzz_pcapng_feed a pcapng fed whole and in pieces -> pcapng_feed()
+#                    (fuzz/fuzz_pcapng_feed.c)
 #   mkseeds          the seed builder (fuzz/mkseeds.c), no sanitizers
 #
 # The library is every src/*.c but main.c, as the Makefile's, compiled
@@ -61,7 +63,8 @@ for src in src/*.c "$out/rules_embedded.c"; do
 	objs="$objs $obj"
 done
 
-for t in fuzz_decode fuzz_pcap fuzz_catalogue fuzz_hosts fuzz_waivers; do
+for t in fuzz_decode fuzz_pcap fuzz_catalogue fuzz_hosts fuzz_waivers \
+	fuzz_pcapng_feed; do
 	# shellcheck disable=SC2086
 	$CLANG $cflags $pkg_cflags -fsanitize=fuzzer -o "$out/$t" "fuzz/$t.c" $objs $pkg_libs
 	echo "fuzz: built $out/$t"

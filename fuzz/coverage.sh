@@ -12,7 +12,7 @@ CLANG=${CLANG:-clang}
 PROFDATA=${LLVM_PROFDATA:-llvm-profdata}
 COV=${LLVM_COV:-llvm-cov}
 out=build/fuzz-cov
-targets=${*:-fuzz_decode fuzz_pcap fuzz_catalogue fuzz_hosts fuzz_waivers}
+targets=${*:-fuzz_decode fuzz_pcap fuzz_catalogue fuzz_hosts fuzz_waivers fuzz_pcapng_feed}
 cflags="-std=c11 -D_DEFAULT_SOURCE -g -O1 -fprofile-instr-generate -fcoverage-mapping -Iinclude -I$out"
 pkg_cflags=$(pkg-config --cflags libpcap libndpi 2>/dev/null || true)
 pkg_libs=$(pkg-config --libs libpcap libndpi 2>/dev/null || echo -lpcap)
@@ -38,6 +38,7 @@ for t in $targets; do
 	fuzz_catalogue) files="src/catalogue.c src/catalogue_apps.c src/catalogue_parse.c src/catalogue_print.c src/portindex.c src/roles.c src/textfile.c" ;;
 	fuzz_hosts) files="src/hosts.c src/roles.c src/textfile.c" ;;
 	fuzz_waivers) files="src/waiver.c src/waiver_print.c src/textfile.c" ;;
+	fuzz_pcapng_feed) files="src/pcapng.c" ;;
 	*) echo "coverage: unknown target $t"; exit 2 ;;
 	esac
 	corpus=build/fuzz/corpus/$t

@@ -15,6 +15,14 @@
  * The other way: a fuzz_decode input as a pcap file of its link type, so
  * that a crash the fuzzer found can be kept as a capture under
  * tests/crashes/ and replayed by impwatch itself.
+ *
+ *   mkseeds --pcapng-feed OUTDIR
+ *
+ * Seeds for fuzz_pcapng_feed: small pcapng files that record losses in
+ * every way pcapng.c reads (statistics blocks, epb_dropcount, a Packet
+ * Block's drops_count, counts of all ones: not known), in both byte
+ * orders and two sections, whole and cut inside a block, each behind
+ * the target's header of piece lengths.
  */
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -166,15 +174,196 @@ static int to_pcap(const char *in, const char *out)
 	return 0;
 }
 
+/* ---- seeds for fuzz_pcapng_feed ---- */
+
+/* A pcapng built in memory, in one byte order. */
+struct png {
+	uint8_t b[8192];
+	size_t n;
+	int be;
+};
+
+static void png_u16(struct png *g, uint16_t v)
+{
+	g->b[g->n++] = (uint8_t)(g->be ? v >> 8 : v);
+	g->b[g->n++] = (uint8_t)(g->be ? v : v >> 8);
+}
+
+static void png_u32(struct png *g, uint32_t v)
+{
+	png_u16(g, (uint16_t)(g->be ? v >> 16 : v));
+	png_u16(g, (uint16_t)(g->be ? v : v >> 16));
+}
+
+static void png_u64(struct png *g, uint64_t v)
+{
+	png_u32(g, (uint32_t)(g->be ? v >> 32 : v));
+	png_u32(g, (uint32_t)(g->be ? v : v >> 32));
+}
+
+/* A block's header; png_end() writes its length, when its body is. */
+static size_t png_begin(struct png *g, uint32_t type)
+{
+	size_t at = g->n;
+
+	png_u32(g, type);
+	png_u32(g, 0);
+	return at;
+}
+
+static void png_end(struct png *g, size_t at)
+{
+	uint32_t len = (uint32_t)(g->n - at + 4);
+	size_t n = g->n;
+
+	g->n = at + 4;
+	png_u32(g, len);
+	g->n = n;
+	png_u32(g, len);
+}
+
+/* An option of a 64-bit count. */
+static void png_count(struct png *g, uint16_t code, uint64_t v)
+{
+	png_u16(g, code);
+	png_u16(g, 8);
+	png_u64(g, v);
+}
+
+static void png_section(struct png *g)
+{
+	size_t at = png_begin(g, 0x0A0D0D0Au);
+
+	png_u32(g, 0x1A2B3C4Du);
+	png_u16(g, 1);
+	png_u16(g, 0);
+	png_u64(g, UINT64_MAX);
+	png_end(g, at);
+	at = png_begin(g, 1);           /* an Ethernet interface */
+	png_u16(g, 1);
+	png_u16(g, 0);
+	png_u32(g, 0);
+	png_end(g, at);
+}
+
+/* A packet of len bytes (a multiple of 4) in a block of type 6 (with
+   epb_dropcount drops when not 0), 2 (drops_count drops) or 3. */
+static void png_packet(struct png *g, uint32_t type, uint32_t len,
+		       uint64_t drops)
+{
+	size_t at = png_begin(g, type);
+	uint32_t i;
+
+	if (type == 2) {
+		png_u16(g, 0);
+		png_u16(g, (uint16_t)drops);
+	} else if (type == 6) {
+		png_u32(g, 0);
+	}
+	if (type != 3) {
+		png_u32(g, 0);
+		png_u32(g, 1);
+		png_u32(g, len);
+	}
+	png_u32(g, len);
+	for (i = 0; i < len; i++)
+		g->b[g->n++] = (uint8_t)(i == 12 ? 0x08 : 0);
+	if (type == 6 && drops) {
+		png_count(g, 4, drops);
+		png_u32(g, 0);
+	}
+	png_end(g, at);
+}
+
+/* Statistics of interface 0: isb_ifdrop, and isb_osdrop when not 0. */
+static void png_stats(struct png *g, uint64_t ifdrop, uint64_t osdrop)
+{
+	size_t at = png_begin(g, 5);
+
+	png_u32(g, 0);
+	png_u64(g, 0);
+	png_count(g, 5, ifdrop);
+	if (osdrop)
+		png_count(g, 7, osdrop);
+	png_u32(g, 0);
+	png_end(g, at);
+}
+
+/* One section of every kind of block that records losses. */
+static void png_lossy(struct png *g, int be)
+{
+	g->be = be;
+	png_section(g);
+	png_stats(g, 5, 2);
+	png_packet(g, 6, 60, 3);
+	png_packet(g, 2, 60, 4);
+	png_packet(g, 3, 60, 0);
+	png_packet(g, 6, 300, UINT64_MAX);
+	png_stats(g, UINT64_MAX, 9);
+	png_packet(g, 2, 60, 0xFFFF);
+	png_packet(g, 6, 60, 0);
+}
+
+/* file (n bytes) behind each of the target's headers, as NAME-I. */
+static int feed_seeds(const char *outdir, const char *name,
+		      const uint8_t *file, size_t n)
+{
+	static const uint8_t heads[][6] = {
+		{ 0, 7 },                       /* pieces of 1 byte */
+		{ 3, 1, 7, 28, 7 },             /* of 2, 8 and 29 */
+		{ 1, 255, 7 },                  /* of 256 */
+		{ 4, 0, 3, 11, 63, 2 },         /* and 2 packets handed over */
+	};
+	static uint8_t buf[sizeof(((struct png *)0)->b) * 2 + 8];
+	char path[4096];
+	size_t i, k;
+
+	for (i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		k = (size_t)(heads[i][0] & 15) + 2;
+		memcpy(buf, heads[i], k);
+		memcpy(buf + k, file, n);
+		snprintf(path, sizeof(path), "%s/%s-%zu", outdir, name, i);
+		if (write_file(path, buf, k + n) < 0)
+			return -1;
+	}
+	return (int)i;
+}
+
+static int pcapng_feed_seeds(const char *outdir)
+{
+	static struct png g;
+	int n = 0, k;
+
+	g.n = 0;
+	png_lossy(&g, 0);
+	png_lossy(&g, 1);               /* a second section, big-endian */
+	if ((k = feed_seeds(outdir, "lossy", g.b, g.n)) < 0)
+		return 1;
+	n += k;
+	if ((k = feed_seeds(outdir, "lossy-cut", g.b, g.n - 30)) < 0)
+		return 1;
+	n += k;
+	g.n = 0;
+	png_lossy(&g, 1);
+	if ((k = feed_seeds(outdir, "lossy-be", g.b, g.n)) < 0)
+		return 1;
+	n += k;
+	printf("mkseeds: %d seeds for fuzz_pcapng_feed\n", n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int i, total = 0, n;
 
 	if (argc == 4 && strcmp(argv[1], "--to-pcap") == 0)
 		return to_pcap(argv[2], argv[3]);
+	if (argc == 3 && strcmp(argv[1], "--pcapng-feed") == 0)
+		return pcapng_feed_seeds(argv[2]);
 	if (argc < 2) {
 		fprintf(stderr, "usage: mkseeds OUTDIR CAPTURE...\n"
-				"       mkseeds --to-pcap INPUT OUT.pcap\n");
+				"       mkseeds --to-pcap INPUT OUT.pcap\n"
+				"       mkseeds --pcapng-feed OUTDIR\n");
 		return 2;
 	}
 	for (i = 2; i < argc; i++) {

@@ -20,7 +20,7 @@ main() {
 
 	secs=${1:-60}
 	out=build/fuzz
-	targets=${FUZZ_TARGETS:-fuzz_decode fuzz_pcap fuzz_catalogue fuzz_hosts fuzz_waivers}
+	targets=${FUZZ_TARGETS:-fuzz_decode fuzz_pcap fuzz_catalogue fuzz_hosts fuzz_waivers fuzz_pcapng_feed}
 	pass=0
 	fail=0
 
@@ -52,6 +52,7 @@ main() {
 		hosts) max_len=16384; dict=-dict=fuzz/hosts.dict ;;
 		waivers) max_len=16384; dict=-dict=fuzz/waivers.dict ;;
 		pcap) max_len=65536; dict=-dict=fuzz/decode.dict ;;
+		pcapng_feed) max_len=16384 ;;
 		*) max_len=65536 ;;
 		esac
 		corpus=$out/corpus/$t

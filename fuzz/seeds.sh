@@ -1,6 +1,7 @@
 #!/bin/sh
 # seeds.sh OUTDIR: build the seed corpora in OUTDIR/decode, OUTDIR/pcap,
-# OUTDIR/catalogue and OUTDIR/hosts, from the project's captures and rules and, when it is
+# OUTDIR/catalogue, OUTDIR/hosts, OUTDIR/waivers and OUTDIR/pcapng_feed,
+# from the project's captures and rules and, when it is
 # there, the shared capture corpus. Needs build/fuzz/mkseeds (fuzz/build.sh).
 # Seeds are made at run time and never committed.
 set -eu
@@ -8,8 +9,10 @@ cd "$(dirname "$0")/.."
 out=$1
 shared=${SHARED_PCAPS:-../shared/pcaps}
 mkseeds=build/fuzz/mkseeds
-# fuzz_pcap reads at most this much of a seed (the run's -max_len).
+# fuzz_pcap reads at most this much of a seed (the run's -max_len);
+# fuzz_pcapng_feed, this.
 pcap_max=65536
+feed_max=16384
 
 mkdir -p "$out/decode" "$out/pcap" "$out/catalogue" "$out/hosts" "$out/waivers"
 
@@ -71,3 +74,18 @@ echo "fuzz: $n inventory seeds for fuzz_hosts"
 # fuzz_waivers: the example waiver file.
 cp fuzz/site.waivers "$out/waivers/site.waivers"
 echo "fuzz: 1 waiver seed for fuzz_waivers"
+
+# fuzz_pcapng_feed: small pcapng files that record losses every way
+# (mkseeds), and the project's pcapng captures, behind the target's
+# header (pieces of 2, 8 and 29 bytes; 2 packets handed over), cut to
+# the run's -max_len.
+mkdir -p "$out/pcapng_feed"
+"$mkseeds" --pcapng-feed "$out/pcapng_feed"
+n=0
+for f in pcaps/*.pcapng; do
+	[ -f "$f" ] || continue
+	{ printf '\003\001\007\034\002'; head -c "$((feed_max - 5))" "$f"; } \
+		>"$out/pcapng_feed/$(basename "$f")"
+	n=$((n + 1))
+done
+echo "fuzz: $n capture seeds for fuzz_pcapng_feed"
