@@ -768,7 +768,9 @@ static long pcapng_damaged(struct file_reader *rd, pcap_t *p, FILE *fp,
 /* At the end of the file: the blocks after the last packet too
    (statistics are written at the end of a capture). Through the tap,
    the bytes libpcap took of the last read; from a file on disk, the
-   spans since the last check, unless the count held to the end. */
+   spans since the last check, unless the count held to the end and
+   they need no walk as png_look() judges (a Packet Block's count is
+   in a span of the least length). */
 static void pcapng_end(struct file_reader *rd, pcap_t *p, FILE *fp,
 		       const struct png_count *c)
 {
@@ -779,7 +781,8 @@ static void pcapng_end(struct file_reader *rd, pcap_t *p, FILE *fp,
 		return;
 	}
 	end = c->at >= 0 ? ftell(fp) : -1;
-	if (end > c->at && end != c->pos)
+	if (end > c->at && (end != c->pos || !c->walked ||
+			    pcapng_walk_every(rd->tap.drops)))
 		(void)pcapng_walk(rd->tap.drops, fileno(fp), pcapng_be(p),
 				  c->at, end, end);
 }

@@ -833,6 +833,30 @@ static void test_drops_simple_blocks(void **state)
 	assert_int_equal(fs.drops.ifdrop, 3);
 }
 
+/* Packet Blocks after Enhanced ones, from a file on disk: a section's
+   header and interface make their span long, so the walk meets the
+   Packet Block after them, and walks every span from then on (a Packet
+   Block's count is in a span of the least length), the last ones too:
+   those after the last check, which the end walked only when the count
+   fell short there, and lost the second count. */
+static void test_drops_packet_blocks_later(void **state)
+{
+	struct png g = { 0 };
+	struct file_stat fs;
+	int i;
+
+	(void)state;
+	png_head(&g);
+	png_epbs(&g, 0, 700);
+	png_head(&g);
+	for (i = 0; i < 300; i++)
+		png_pb(&g, 60, i == 0 ? 3 : i == 200 ? 5 : 0);
+	assert_int_equal(png_read(&g, &fs), 0);
+	assert_int_equal(fs.packets, 1000);
+	assert_int_equal(fs.drops.between, 8);
+	assert_int_equal(fs.drops.dropped, 8);
+}
+
 /* A block cut long after the last check: named where it starts, and
    the statistics since that check read. */
 static void test_damage_counted(void **state)
@@ -956,6 +980,7 @@ int main(void)
 		cmocka_unit_test(test_drops_not_known),
 		cmocka_unit_test(test_drops_counted),
 		cmocka_unit_test(test_drops_simple_blocks),
+		cmocka_unit_test(test_drops_packet_blocks_later),
 		cmocka_unit_test(test_damage_counted),
 		cmocka_unit_test(test_drops_fifo),
 		cmocka_unit_test(test_damage_fifo),
