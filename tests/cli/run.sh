@@ -1706,4 +1706,53 @@ check gate-filter-ecs 0 '^not port 22 3 6$' \
 check gate-no-filter-json 0 '^false$' \
 	jval 'select(.type == "summary") | has("filter")' "$tmp/gate-n.json"
 
+# The README's impwatch commands run as shown, with the names it gives:
+# its captures are the demo's (as the README says to try them first),
+# site.conf, site.hosts and board.waivers the files it shows. A command
+# exits 0, or 1 with --validate (the demo has findings); 2 means a
+# reader who copies it trips. Live commands (-i) are the live suite's.
+# The waivers example used a role without --hosts: exit 2.
+rd=$tmp/readme
+mkdir -p "$rd/bin"
+ln -s "$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")" "$rd/bin/impwatch"
+for c in capture a b span change site; do cp pcaps/demo.pcap "$rd/$c.pcap"; done
+cp pcaps/demo.pcapng "$rd/capture.pcapng"
+# block FIRST: the README's indented block from the line FIRST on, to
+# the first line that is not indented, unindented.
+block() {
+	awk -v first="$1" 'index($0, first) == 1 { on = 1 }
+		on && !/^    / { exit } on { print substr($0, 5) }' README.md
+}
+block '    23 | ext-db-postgresql' >"$rd/site.conf"
+block '    # ROLE[,ROLE...]  ADDRESS' >"$rd/site.hosts"
+block '    # WHAT ' >"$rd/board.waivers"
+for f in site.conf site.hosts board.waivers; do
+	assert "readme-file-$f" -s "$rd/$f"
+done
+grep -E '^    impwatch ' README.md | sed -E -e 's/^    //' \
+	-e 's/[[:space:]]+# .*$//' |
+	grep -Ev -- ' -i |\\$|^impwatch [0-9]|^impwatch [a-z]+:' >"$rd/cmds"
+assert readme-commands "$(wc -l <"$rd/cmds")" -ge 15
+while IFS= read -r cmd; do
+	want=0
+	case $cmd in *--validate*) want=1 ;; esac
+	check "README: $cmd" "$want" '' sh -c 'cd "$1" &&
+		PATH="$1/bin:$PATH" eval "$2" </dev/null' sh "$rd" "$cmd"
+	hasnt "README, no error: $cmd" "$tmp/out" '^impwatch: '
+done <"$rd/cmds"
+
+# The README's table of record fields gives the CSV columns in the order
+# --format csv writes them ("new columns are only ever added at the
+# end"): its DSCP rows said c2s, s2c, then both changed flags.
+awk '/^\| JSON \| CSV \| ECS \| meaning \|$/ { on = 1; next }
+	on && /^\|--/ { next } on && !/^\|/ { exit }
+	on { split($0, f, "|"); c = (f[3] ~ /the same/) ? f[2] : f[3]
+	     while (match(c, /`[a-z0-9_]+`/)) {
+		print substr(c, RSTART + 1, RLENGTH - 2)
+		c = substr(c, RSTART + RLENGTH) } }' README.md >"$tmp/readme-csv"
+"$bin" -q --format csv -r pcaps/demo.pcap | head -1 | tr ',' '\n' \
+	>"$tmp/csv-header"
+same "README's field table in --format csv's column order" \
+	"$tmp/readme-csv" "$tmp/csv-header"
+
 finish cli
