@@ -206,11 +206,11 @@ X(IO, 'q', "quiet", NULL, FLAG, RUN, quiet, \
   "no progress line on standard error") \
 X(IO, 0, "validate", NULL, FLAG, RUN, validate, \
   false, 0, 0, "", \
-  "exit 0 only when every flow is documented (and no\n" \
-  "flow is a protocol mismatch) or a trusted tunnel's\n" \
-  "carrier; exit 3 when the run cannot tell:\n" \
-  "interrupted, no packets or no flows, poor capture\n" \
-  "health") \
+  "exit 0 only when every flow is documented, a\n" \
+  "trusted tunnel's carrier or a finding --waivers\n" \
+  "waives; 1 on any other finding; 3 when the run\n" \
+  "cannot tell: interrupted, no packets or no flows,\n" \
+  "poor capture health (Exit status, below)") \
 X(IO, 0, "alerts", NULL, ON, RUN, alerts, \
   -1 /* live only */, 0, 0, "", \
   NULL) \

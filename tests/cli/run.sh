@@ -30,6 +30,12 @@ check help-exit-encrypted 0 'MACsec-encrypted' "$bin" --help
 check help-exit-empty 0 'an input file \(or one of' "$bin" --help
 # A file named with no option is read as with -r: the manual said so,
 # --help did not.
+# --validate's own lines say what passes as the manual's do: a finding
+# --waivers waives is no failure (they named documented flows and
+# trusted tunnels' carriers alone).
+check help-validate-waivers 0 'waives' sh -c '"$1" --help |
+	awk "/^  --validate/ { on = 1; print; next }
+	     on && /^  +-/ { exit } on { print }"' sh "$bin"
 check help-bare-file 0 '^       impwatch \[options\] FILE\.\.\. +\(the same as -r FILE\)$' \
 	"$bin" --help
 check bare-file 0 '^NO FINDINGS|^FINDINGS' "$bin" pcaps/demo.pcap
