@@ -124,6 +124,37 @@ if [ -f README.md ] && [ -s "$tmp/help.opts" ]; then
 	fi
 fi
 
+# Each way to run impwatch that --help's usage gives is in the manual's
+# SYNOPSIS: a form reduced to its words up to its first argument in
+# capitals (options and [...] left out). `impwatch [options] FILE...`
+# was in --help alone.
+forms() {
+	sed -e 's/^usage://' -e 's/([^)]*)//g' -e 's/\[[^]]*\]//g' \
+	    -e 's/\.\.\.//g' |
+		awk '$1 == "impwatch" { f = $1
+			for (i = 2; i <= NF; i++) {
+				f = f " " $i
+				if ($i ~ /^[A-Z]+$/) break
+			}
+			print f }' | sort -u
+}
+if [ -f man/impwatch.1 ] && [ -s "$tmp/help" ]; then
+	awk '/^usage:/ { on = 1 } on && /^$/ { exit } on' "$tmp/help" |
+		forms >"$tmp/help.forms"
+	groff -man -Tascii -rLL=300n -P-cbou man/impwatch.1 2>/dev/null |
+		awk '/^SYNOPSIS/ { on = 1; next } /^[A-Z]/ { on = 0 } on' |
+		forms >"$tmp/man.forms"
+	comm -23 "$tmp/help.forms" "$tmp/man.forms" >"$tmp/only-help.forms"
+	if [ ! -s "$tmp/help.forms" ]; then
+		bad "no usage form found in --help"
+	elif [ -s "$tmp/only-help.forms" ]; then
+		bad "man/impwatch.1's SYNOPSIS lacks --help's forms:\
+ $(tr '\n' ';' <"$tmp/only-help.forms")"
+	else
+		ok
+	fi
+fi
+
 # Each page names the version `impwatch -V` gives on its first line.
 want=$("$bin" -V | head -1)
 for p in $pages; do
