@@ -269,12 +269,18 @@ install: $(BIN)
 	@sh tools/conffile.sh install dist/impwatch.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/impwatch
 	@sh tools/conffile.sh install dist/impwatch.default $(DESTDIR)$(SYSCONFDIR)/default/impwatch
 
-# Exactly what install wrote; an /etc file someone edited stays.
+# Exactly what install wrote; an /etc file someone edited stays. So do
+# folders, but for those install makes on a fresh system, when they are
+# left empty: its own, systemd's unit folder under PREFIX, man sections.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/impwatch $(DESTDIR)$(MANDIR)/man1/impwatch.1 \
 		$(DESTDIR)$(MANDIR)/man5/impwatch-rules.5 $(DESTDIR)$(DATADIR)/imp.conf \
 		$(DESTDIR)$(DATADIR)/example.hosts $(DESTDIR)$(UNITDIR)/impwatch@.service
 	rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || true
+	@for d in $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5; do rmdir "$$d" 2>/dev/null || true; done
+	@case '$(UNITDIR)' in */systemd/system) \
+	    rmdir '$(DESTDIR)$(UNITDIR:/system=)' 2>/dev/null || true ;; esac
 	@sh tools/conffile.sh uninstall dist/impwatch.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/impwatch
 	@sh tools/conffile.sh uninstall dist/impwatch.default $(DESTDIR)$(SYSCONFDIR)/default/impwatch
 

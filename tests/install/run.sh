@@ -91,6 +91,19 @@ printf '%s\n' etc/logrotate.d/other usr/local/bin/other-tool >"$tmp/want"
 files_under "$dest" >"$tmp/got"
 same "install then uninstall leaves nothing of impwatch" "$tmp/want" "$tmp/got"
 
+# Nor a folder: on a fresh Debian /usr/local has no systemd unit folder
+# and no man sections, which install makes; uninstall left them, empty.
+# Those that were there before stay, empty or not.
+dirs_under() { (cd "$1" && find . -type d | LC_ALL=C sort); }
+fresh=$tmp/fresh
+mkdir -p "$fresh/usr/local/bin" "$fresh/usr/local/lib" \
+	"$fresh/usr/local/share/man" "$fresh/etc/default" "$fresh/etc/logrotate.d"
+dirs_under "$fresh" >"$tmp/want"
+make_ install DESTDIR="$fresh" >/dev/null 2>&1
+make_ uninstall DESTDIR="$fresh" >/dev/null 2>&1
+dirs_under "$fresh" >"$tmp/got"
+same "install then uninstall on a fresh system: the same folders" "$tmp/want" "$tmp/got"
+
 # --- the logrotate snippet, run for real on a copy -------------------------
 # Its log folder, its user and systemd's run-time folder move into the
 # test's folder; a stub systemctl records what it is asked.
