@@ -19,7 +19,8 @@ CC      ?= cc
 INSTALL ?= install
 PKG_CONFIG ?= pkg-config
 DEPS_DEB := make gcc pkg-config libpcap-dev libndpi-dev libgcrypt20-dev libcmocka-dev libgraphviz-dev \
-	    libjansson-dev groff-base nftables iptables python3 jq tshark logrotate chromium gdb
+	    libjansson-dev groff-base nftables iptables python3 jq tshark logrotate chromium gdb \
+	    graphviz tcpreplay
 PKGS    := libpcap libndpi libgcrypt jansson libgvc
 
 ifeq ($(SANITIZE),1)

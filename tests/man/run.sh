@@ -3,7 +3,9 @@
 # mandoc -T lint where mandoc is installed), and impwatch(1) documents
 # exactly the options `impwatch --help` lists: an option added to one and
 # not the other fails here; so does an option in the README's impwatch
-# commands that --help does not list.
+# commands that --help does not list, a usage form of --help the
+# SYNOPSIS lacks, and a package the suites or the README name that
+# `make deps` does not install.
 set -u
 . "$(dirname "$0")/../lib/sh.sh"
 bin=$1
@@ -150,6 +152,40 @@ if [ -f man/impwatch.1 ] && [ -s "$tmp/help" ]; then
 	elif [ -s "$tmp/only-help.forms" ]; then
 		bad "man/impwatch.1's SYNOPSIS lacks --help's forms:\
  $(tr '\n' ';' <"$tmp/only-help.forms")"
+	else
+		ok
+	fi
+fi
+
+# The packages: what a suite skips for want of a tool says which
+# package `make deps` installs for it, and the README's `make deps`
+# paragraph names each package of the Makefile's DEPS_DEB. dot and
+# tcpreplay were skipped on a fresh machine, "make deps installs
+# graphviz" said, while make deps installed neither.
+if [ -f Makefile ] && [ -f README.md ]; then
+	awk '/^DEPS_DEB[[:space:]]*:=/ { on = 1; sub(/^[^=]*=/, "") }
+		on { c = /\\$/; sub(/\\$/, ""); print; if (!c) exit }' Makefile |
+		tr -s ' \t' '\n\n' | grep . | sort -u >"$tmp/deps"
+	grep -ohE 'make deps installs [a-z0-9.+-]+|\(Debian [a-z0-9.+-]+\)' \
+	    tests/*/run.sh | sed -E 's/.* //; s/\)$//' |
+		grep -Evx 'it|them|what' | sort -u >"$tmp/skips"
+	comm -23 "$tmp/skips" "$tmp/deps" >"$tmp/skips-not-deps"
+	if [ ! -s "$tmp/deps" ]; then
+		bad "no DEPS_DEB found in the Makefile"
+	elif [ -s "$tmp/skips-not-deps" ]; then
+		bad "suites say make deps installs what DEPS_DEB lacks:\
+ $(tr '\n' ' ' <"$tmp/skips-not-deps")"
+	else
+		ok
+	fi
+	awk '/^Not root\? `make deps`/ { on = 1 } on && /^$/ { exit } on' \
+	    README.md | tr '\n' ' ' | grep -o '`[^`]*`' | tr -d '`' |
+		tr ' ' '\n' |
+		sort -u >"$tmp/readme-deps"
+	comm -23 "$tmp/deps" "$tmp/readme-deps" >"$tmp/deps-not-readme"
+	if [ -s "$tmp/deps-not-readme" ]; then
+		bad "README's make deps paragraph lacks:\
+ $(tr '\n' ' ' <"$tmp/deps-not-readme")"
 	else
 		ok
 	fi
