@@ -284,7 +284,8 @@ X(LIVE, 0, "report-every", "SEC", UINT, RUN, report_every, \
 X(LIVE, 'Z', NULL, "USER", STR, RUN, user, \
   NULL, 0, 0, "", \
   "drop root privileges to USER once the capture is\n" \
-  "open (as tcpdump); refuse to go on as root otherwise") \
+  "open (as tcpdump); a drop that fails stops the run:\n" \
+  "it never goes on as root") \
 X(SITE, 0, "hosts", "FILE", STR, RUN, hosts, \
   NULL, 0, 0, "", \
   "the roles of the site's hosts ('ROLE[,ROLE] ADDRESS[/LEN]\n" \

@@ -35,7 +35,13 @@ check help-exit-empty 0 'an input file \(or one of' "$bin" --help
 # trusted tunnels' carriers alone).
 check help-validate-waivers 0 'waives' sh -c '"$1" --help |
 	awk "/^  --validate/ { on = 1; print; next }
-	     on && /^  +-/ { exit } on { print }"' sh "$bin"
+	     on && /^  [^ ]/ { exit } on { print }"' sh "$bin"
+# -Z's lines say what the manual does: a drop that fails stops the run.
+# "refuse to go on as root otherwise" read as if impwatch refused root
+# without -Z.
+check help-z-fails 0 'fails' sh -c '"$1" --help |
+	awk "/^  -Z / { on = 1; print; next }
+	     on && /^  [^ ]/ { exit } on { print }"' sh "$bin"
 check help-bare-file 0 '^       impwatch \[options\] FILE\.\.\. +\(the same as -r FILE\)$' \
 	"$bin" --help
 check bare-file 0 '^NO FINDINGS|^FINDINGS' "$bin" pcaps/demo.pcap
