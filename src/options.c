@@ -318,10 +318,14 @@ static int apply(const struct opt_row *r, struct options *o, const char *arg)
 		   --rules is not a second catalogue. */
 		if (*(const char **)p) {
 			char name[64];
+			/* -o and -w fill one field: name both, since
+			   either may have come first. */
+			bool report = r->off == offsetof(struct options, output);
 
 			tprintf(stderr, "impwatch: %s given twice ('%s', then "
-				"'%s'): it takes one%s\n", opt_name(r, name),
-				*(const char **)p, arg,
+				"'%s'): it takes one%s\n", report ?
+				"the report (-o, --output or -w)" :
+				opt_name(r, name), *(const char **)p, arg,
 				r->off == offsetof(struct options, rules)
 				? " (--rules-add FILE adds rows to the catalogue)"
 				: "");

@@ -72,7 +72,7 @@ escaped() {
 check esc-value 2 "^impwatch: invalid value '1\\\\x1b\\[31m' for --max-flows" \
 	"$bin" --max-flows "1$esc" -r pcaps/demo.pcap
 hasnt esc-value-raw "$tmp/out" "$ctl"
-escaped esc-twice "^impwatch: --output given twice \\('a', then 'b\\\\x1b\\[31m'\\): it takes one\$" \
+escaped esc-twice "^impwatch: the report \\(-o, --output or -w\\) given twice \\('a', then 'b\\\\x1b\\[31m'\\): it takes one\$" \
 	"$bin" -q -o a -o "b$esc" -r pcaps/demo.pcap
 escaped esc-trust "^impwatch: invalid value '10\\.0\\.0\\.1/8\\\\x1b\\[31m' for --trust-tunnel: .*'/8\\\\x1b\\[31m'" \
 	"$bin" -q --trust-tunnel "10.0.0.1/8$esc" -r pcaps/demo.pcap
@@ -305,7 +305,10 @@ check rules-json-fields 0 '"table":30,"service":"srm-peer".*"port":21999' "$bin"
 # A second --rules is not a second catalogue: refused, not reduced to one.
 check rules-twice 2 "^impwatch: --rules given twice \('tests/rules/good.conf', then 'rules/imp.conf'\): it takes one \(--rules-add" \
 	"$bin" -q --rules tests/rules/good.conf --rules rules/imp.conf -r pcaps/demo.pcap
-check output-twice 2 "^impwatch: --output given twice" "$bin" -q -o "$tmp/o1" -o "$tmp/o2" -r pcaps/demo.pcap
+# -o and -w name the same report: the message names both, whichever came.
+check output-twice 2 "^impwatch: the report \\(-o, --output or -w\\) given twice" "$bin" -q -o "$tmp/o1" -o "$tmp/o2" -r pcaps/demo.pcap
+check output-o-w 2 "^impwatch: the report \\(-o, --output or -w\\) given twice \\('$tmp/o1', then '$tmp/o2'\\)" "$bin" -q -o "$tmp/o1" -w "$tmp/o2" -r pcaps/demo.pcap
+check output-w-o 2 "^impwatch: the report \\(-o, --output or -w\\) given twice" "$bin" -q -w "$tmp/o1" -o "$tmp/o2" -r pcaps/demo.pcap
 # rules --format csv: a header and one row per catalogue row.
 check rules-csv 0 '^table,service,transport,dport,sport,scope,roles,protocol,apps,description,note_ko,note_ja,source,site$' "$bin" rules --format csv
 check rules-csv-rows 0 '^102$' sh -c '"$1" rules --format csv | wc -l' sh "$bin"
