@@ -376,8 +376,32 @@ static void text_services(FILE *o, struct report *r, const struct agg *v, size_t
 	text_more(o, "  ", more);
 }
 
+/* Whether row a allows what row b does, as text_allowed() says it: the
+   same table (a site's row is its own), roles and direction. */
+static bool same_allowance(const struct cat_row *a, const struct cat_row *b)
+{
+	return !a->site && !b->site && a->table == b->table &&
+	       a->from_roles == b->from_roles && a->to_roles == b->to_roles &&
+	       (a->bidir || a->sport_kind == SPORT_BIDIRECTIONAL) ==
+	       (b->bidir || b->sport_kind == SPORT_BIDIRECTIONAL);
+}
+
+/* Whether one of the first n rows of h allows what its row n does. */
+static bool said_before(const struct catalogue *cat,
+			const struct cat_hits *h, uint16_t n)
+{
+	const struct cat_row *row = catalogue_row(cat, h->rows[n]);
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		if (same_allowance(catalogue_row(cat, h->rows[i]), row))
+			return true;
+	return false;
+}
+
 /* A role violation's roles seen and the rows that would have allowed
-   the port. */
+   the port, each allowance once (table 4's four 8443 rows allow the
+   same roles). */
 static void text_allowed(FILE *o, const struct report *r, const struct flow_record *f)
 {
 	char cr[256], sr[256], from[256], to[256];
@@ -391,6 +415,8 @@ static void text_allowed(FILE *o, const struct report *r, const struct flow_reco
 	for (i = 0; i < h.n; i++) {
 		const struct cat_row *row = catalogue_row(r->cat, h.rows[i]);
 
+		if (said_before(r->cat, &h, i))
+			continue;
 		hosts_roles_str(row->from_roles, from, sizeof(from));
 		hosts_roles_str(row->to_roles, to, sizeof(to));
 		char where[160];

@@ -351,6 +351,10 @@ check ipv6-endpoint-text 0 '^    tcp \[2001:db8:100::80\]:50669 -> \[2001:db8:2:
 	"$bin" -q --hosts rules/example.hosts -r pcaps/demo.pcap
 check ipv6-endpoint-alert 0 '^alert [^ ]+ role-violation tcp \[2001:db8:100::80\]:50669 -> \[2001:db8:2::10\]:5269: ' \
 	"$bin" -q --hosts rules/example.hosts --alert-file - -o /dev/null -r pcaps/demo.pcap
+# Table 4's four 8443 rows (AXL, admin, user options, SOAP) allow the
+# same roles: a role violation names that allowance once, not four times.
+check roles-allowed-once 0 '^      roles seen: xmpp-client -> imp,imp-publisher; documented for: table 4 browser -> imp; table 30 cucm <-> imp-publisher$' \
+	"$bin" -q --hosts rules/example.hosts -r pcaps/demo.pcap
 # A closed standard error is no output's number: the report file (-o)
 # took fd 2, and the error message went into the JSON lines, a line no
 # reader takes. A closed standard output, the report's, is said as such
