@@ -320,7 +320,8 @@ static int apply(const struct opt_row *r, struct options *o, const char *arg)
 			char name[64];
 			/* -o and -w fill one field: name both, since
 			   either may have come first. */
-			bool report = r->off == offsetof(struct options, output);
+			bool report = r->off ==
+				      offsetof(struct options, output);
 
 			tprintf(stderr, "impwatch: %s given twice ('%s', then "
 				"'%s'): it takes one%s\n", report ?
