@@ -103,8 +103,11 @@ struct limits;
  * clock, counts tunnel carriers and keeps their flows, and hands each
  * inner packet on with packet(), with the clock's time and the frame.
  * flush_idle: the clock went back (the flows of every worker end as
- * idle); tick: the clock's time with no packet (live). bytes: the frames'
- * bytes are read by whoever takes them (nDPI, evidence), so they are kept.
+ * idle); tick: the clock's time with no packet (live); now: the clock's
+ * time at a frame that hands no packet on (the reader keeps its flow, or
+ * it has none), which the workers must learn as they would from a
+ * packet's. bytes: the frames' bytes are read by whoever takes them
+ * (nDPI, evidence), so they are kept.
  */
 struct worker_route {
 	void (*packet)(void *ctx, const struct packet *p,
@@ -112,6 +115,7 @@ struct worker_route {
 		       const struct frame_record *fr, bool finding);
 	void (*flush_idle)(void *ctx);
 	void (*tick)(void *ctx, uint64_t now_us);
+	void (*now)(void *ctx, uint64_t now_us);
 	void *ctx;
 	bool bytes;
 	uint64_t dpi_states;   /* nDPI states for the reader's own flows

@@ -794,6 +794,24 @@ static uint32_t offset_in(const uint8_t *b, uint32_t len, const uint8_t *ptr)
 	return (uint32_t)(ptr - b) + 1;
 }
 
+/* The clock's time at a frame of rd's: each second of it reaches every
+   worker, which ends its idle flows then, as one table does at every
+   frame (a worker's own packets bring it the time too). */
+static void clock_to_workers(struct preader *rd, uint64_t now_us)
+{
+	rd->now_us = now_us;
+	if (now_us >= rd->last_tick + TICK_US) {
+		rd->last_tick = now_us;
+		broadcast(rd, IN_TICK, now_us);
+	}
+}
+
+/* route.now: the time at a frame whose flow stays with the reader. */
+static void route_now(void *ctx, uint64_t now_us)
+{
+	clock_to_workers(ctx, now_us);
+}
+
 /* route.packet: the inner packet to the worker that owns its flow. */
 static void route_packet(void *ctx, const struct packet *p,
 			 const struct flow_prep *prep, uint64_t now_us,
@@ -811,12 +829,7 @@ static void route_packet(void *ctx, const struct packet *p,
 	uint8_t *tail;
 	uint8_t i;
 
-	rd->now_us = now_us;
-	if (now_us >= rd->last_tick + TICK_US) {
-		/* A second went by: every worker learns the time. */
-		rd->last_tick = now_us;
-		broadcast(rd, IN_TICK, now_us);
-	}
+	clock_to_workers(rd, now_us);
 	for (i = 0; i < p->ntun; i++) {
 		const struct tun_layer *l = &p->tun[i];
 
@@ -1221,6 +1234,7 @@ static bool reader_open(struct pipeline *pl, unsigned i,
 	rt.packet = route_packet;
 	rt.flush_idle = route_flush;
 	rt.tick = route_tick;
+	rt.now = route_now;
 	rt.ctx = rd;
 	rt.bytes = pl->bytes;
 	rt.dpi_states = pl->eng->dpi ? THREAD_READER_STATES : 0;

@@ -406,15 +406,20 @@ static void frame_route(struct worker *w, const struct packet *p,
 
 		/* A flow a carrier's key could have is here: so is any
 		   packet's whose own flow is a carrier's. */
-		if (decode_may_carry(p))
+		if (decode_may_carry(p)) {
 			routed(w, p, prep, w->clock.now_us, &fr, finding,
 			       p->ntun && own_untrusted(w, p));
-		else
+		} else {
 			w->route.packet(w->route.ctx, p, prep, w->clock.now_us,
 					&fr, finding);
+			return;
+		}
 	} else if (w->out.frame && finding) {
 		frame_evidence(w, p, dlt, bytes, caplen, stamp_us);
 	}
+	/* One table ends its idle flows at every frame's time: the
+	   workers learn it from this one too. */
+	w->route.now(w->route.ctx, w->clock.now_us);
 }
 
 /* A reader's nDPI module, made for the first flow of its own (most runs

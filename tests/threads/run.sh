@@ -121,6 +121,46 @@ PY
 same "tunnel key, carrier first and after" -r "$tmp/carrier-key.pcap"
 same "tunnel key --no-dpi" --no-dpi -r "$tmp/carrier-key.pcap"
 
+# udp4.py OUT SPEC...: a pcap of one-frame UDP datagrams over IPv4, from
+# 10.0.0.0/8 to 192.0.2.10, for the cases below; each SPEC is
+# SECONDS:COUNT:SPORT:DPORT:PAYLOAD, COUNT datagrams from as many sources
+# (10.N.x.y, N the SPEC's place from 1) at SECONDS into the capture.
+cat >"$tmp/udp4.py" <<'PY'
+import struct, sys
+def csum(h):
+    s = sum(struct.unpack('!%dH' % (len(h) // 2), h))
+    s = (s & 0xffff) + (s >> 16)
+    s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+def ip4(src, dst, body):
+    h = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(body), 1, 0, 64, 17,
+                    0, bytes(src), bytes(dst))
+    return h[:10] + struct.pack('!H', csum(h)) + h[12:] + body
+frames = []
+for n, spec in enumerate(sys.argv[2:], 1):
+    sec, count, sport, dport, data = spec.split(':', 4)
+    for i in range(int(count)):
+        body = struct.pack('!HHHH', int(sport), int(dport), 8 + len(data),
+                           0) + data.encode()
+        frames.append((int(sec), b'\x02\0\0\0\0\x01\x02\0\0\0\0\x02\x08\x00' +
+                       ip4([10, n, i >> 8, i & 255], [192, 0, 2, 10], body)))
+with open(sys.argv[1], 'wb') as f:
+    f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i, (sec, fr) in enumerate(frames):
+        f.write(struct.pack('<IIII', 1767225600 + sec, i % 1000000, len(fr),
+                            len(fr)) + fr)
+PY
+
+# The clock's time reaches the workers through the frames the reader keeps
+# too (the flows whose keys a carrier's could have): a SIP datagram, then
+# datagrams from port 4789 to SIP's for 7 minutes, past UDP's timeout.
+# One table ended the first flow as idle; its worker, told no time after
+# it, ended it at the end of the input.
+python3 "$tmp/udp4.py" "$tmp/quiet.pcap" 0:1:40000:5060:OPTIONS \
+	60:1:4789:5060:x 120:1:4789:5060:x 180:1:4789:5060:x 240:1:4789:5060:x \
+	300:1:4789:5060:x 360:1:4789:5060:x 420:1:4789:5060:x
+same "time through the reader's own flows" -r "$tmp/quiet.pcap"
+
 # Alerts and the gate go through the workers' queues too.
 same "demo alerts validate" --alerts --validate -r pcaps/demo.pcap
 
