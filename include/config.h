@@ -36,7 +36,7 @@
  * have, are kept by the reader, in a table of THREAD_CARRIER_FLOWS (or a
  * worker's share of --max-flows when smaller, taken from it: the
  * workers share the rest), with nDPI's states for at most
- * THREAD_READER_STATES of them beyond --dpi-memory.
+ * THREAD_READER_STATES of them, taken from --dpi-memory likewise.
  */
 #define THREAD_RING          (4u << 20)
 #define THREAD_OUT_RING      (2u << 20)
@@ -88,7 +88,7 @@
 #define THREAD_CARRIER_FLOWS 65536u
 #define THREAD_READER_STATES 256u      /* nDPI states of the reader's
                                           own flows (as carriers' keys):
-                                          180 kB beyond --dpi-memory */
+                                          180 kB of --dpi-memory */
 
 /* Decoder. */
 #define MAX_ENCAP_DEPTH      16        /* nested tunnels, MPLS and PPPoE before

@@ -119,8 +119,9 @@ struct worker_route {
 	void *ctx;
 	bool bytes;
 	uint64_t dpi_states;   /* nDPI states for the reader's own flows
-	                          (decode_may_carry()), its module made at
-	                          the first; 0: --no-dpi */
+	                          (decode_may_carry()), its share of
+	                          --dpi-memory, its module made at the
+	                          first; 0: --no-dpi */
 };
 
 /*

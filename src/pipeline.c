@@ -167,6 +167,7 @@ struct pipeline {
 	                                ceiling, measured by the benchmark) */
 	_Atomic unsigned stats_req;  /* reader threads: counters asked for */
 	uint64_t worker_states;      /* nDPI states the workers share */
+	uint64_t reader_states;      /* each reader's, for its own flows */
 	uint32_t worker_flows;       /* --max-flows less the readers' tables */
 	unsigned spin;               /* looks at an empty ring before a sleep */
 	struct carriers *carriers;   /* reader threads: theirs, added up */
@@ -1237,7 +1238,7 @@ static bool reader_open(struct pipeline *pl, unsigned i,
 	rt.now = route_now;
 	rt.ctx = rd;
 	rt.bytes = pl->bytes;
-	rt.dpi_states = pl->eng->dpi ? THREAD_READER_STATES : 0;
+	rt.dpi_states = pl->eng->dpi ? pl->reader_states : 0;
 	worker_set_route(rd->w, &rt);
 	return true;
 oom:
@@ -1422,11 +1423,19 @@ struct pipeline *pipeline_new(const struct engine *e, struct dpi *dpi,
 		fprintf(err, "impwatch: out of memory\n");
 		goto fail;
 	}
-	/* The workers share --dpi-memory's states; each reader inspects
-	   the few flows it keeps (decode_may_carry()) with
-	   THREAD_READER_STATES more, on top. */
+	/* Each reader inspects the few flows it keeps (decode_may_carry())
+	   with THREAD_READER_STATES of --dpi-memory's states, a worker's
+	   share at most, and the workers share the rest: as with the flow
+	   tables, flows that one module would have no room for leave one
+	   of them without room too, and the gate says so. (1 MB holds
+	   1440 states: never fewer than the threads.) */
 	if (dpi) {
-		pl->worker_states = dpi_stats(dpi)->max_states;
+		uint64_t states = dpi_stats(dpi)->max_states;
+
+		pl->reader_states = states / (n + nr);
+		if (pl->reader_states > THREAD_READER_STATES)
+			pl->reader_states = THREAD_READER_STATES;
+		pl->worker_states = states - nr * pl->reader_states;
 		if (!(mods = calloc(n, sizeof(*mods)))) {
 			dpi_free(dpi);
 			modules_free(early);

@@ -73,6 +73,8 @@ struct worker {
 	struct worker_route route;      /* a reader: where inner packets go
 	                                   (route.packet NULL: nowhere, the
 	                                   worker takes them itself) */
+	bool dpi_tried;                 /* a reader: its nDPI module was
+	                                   asked for (reader_dpi()) */
 };
 
 /*
@@ -427,12 +429,11 @@ static void frame_route(struct worker *w, const struct packet *p,
    the reader's flows go uninspected, and are counted so. */
 static void reader_dpi(struct worker *w)
 {
+	w->dpi_tried = true;
 	w->dpi = dpi_new_another(w->eng->lim->dpi_packets,
 				 w->eng->lim->dpi_memory_mb);
 	if (w->dpi)
 		dpi_set_max_states(w->dpi, w->route.dpi_states);
-	else
-		w->route.dpi_states = 0;
 }
 
 /* A packet of a flow classified already: what it may change of the
@@ -477,7 +478,7 @@ static bool flow_step(struct worker *w, struct flow *f,
 		classify_roles(w->eng->cat, w->eng->hosts, f);
 		/* The reader keeps the flows with a tunnel's key: its nDPI
 		   module is made when the first one needs it. */
-		if (!w->dpi && w->route.dpi_states)
+		if (!w->dpi && w->route.dpi_states && !w->dpi_tried)
 			reader_dpi(w);
 		if (w->dpi)
 			dpi_flow_start(w->dpi, f);
@@ -817,9 +818,10 @@ void worker_stats(const struct worker *w, struct worker_stats *s)
 	if (w->dpi)
 		s->dpi_st = *dpi_stats(w->dpi);
 	s->dpi_st.no_state += w->uninspected;
-	/* A reader's states are on top of --dpi-memory's (config.h). */
+	/* A reader's share of --dpi-memory's states, its module made or
+	   not: the shares add up to the run's. */
 	if (w->route.dpi_states)
-		s->dpi_st.max_states = 0;
+		s->dpi_st.max_states = w->route.dpi_states;
 	s->clock_outliers = w->clock.outliers;
 	s->clock_jumps_back = w->clock.jumps_back;
 	s->dup_frames = w->dedup.copies;

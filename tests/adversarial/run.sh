@@ -176,8 +176,8 @@ sumval() {
 # inspected, counted, and the gate cannot pass. (3,900 flows: their source
 # ports stay under 5001, where nDPI 4.2 names an empty UDP packet
 # TargusDataspeed, a protocol mismatch on 5060.)
-# (One worker: with several, each has its share of the cap, and the
-# reader's few flows states of their own.)
+# (One worker: with several, each has its share of the cap, and so has
+# the reader for its few flows.)
 "$tmp/flood" 3900 5060 >"$tmp/sip3900.pcap"
 check dpi-cap-default 0 '"over_cap":0,' "$bin" -q --format json --validate -r "$tmp/sip3900.pcap"
 "$bin" -q --format json --dpi-memory 1 --threads 1 -r "$tmp/sip3900.pcap" 2>&1 | tail -n 1 >"$tmp/cap.summary"
@@ -208,8 +208,8 @@ check frag-full-validate 3 'fragment table full \(--max-frags 16\): 984 datagram
 # cap: its states stop at the cap, so memory stays within the --no-dpi
 # run's plus the cap and a quarter (AddressSanitizer's shadow memory and
 # redzones add about a fifth; without them it is 2%).
-# (One worker, whose peak of states is the cap: with several, the
-# reader's few flows have states beyond it.)
+# (One worker, whose peak of states is the cap: with several, each
+# peaks at its share, when it does.)
 "$tmp/flood" 2000000 | timeout $TO "$tmp/peakrss" "$tmp/rss.nodpi" "$bin" -q --no-dpi --threads 1 -r - >/dev/null 2>&1
 "$tmp/flood" 2000000 | timeout $TO "$tmp/peakrss" "$tmp/rss.dpi" "$bin" -q --format json --threads 1 -r - 2>/dev/null |
 	tail -n 1 >"$tmp/dpi2m.summary"

@@ -161,6 +161,32 @@ python3 "$tmp/udp4.py" "$tmp/quiet.pcap" 0:1:40000:5060:OPTIONS \
 	300:1:4789:5060:x 360:1:4789:5060:x 420:1:4789:5060:x
 same "time through the reader's own flows" -r "$tmp/quiet.pcap"
 
+# The reader's nDPI states are --dpi-memory's too, as its flow table is
+# --max-flows's. 1 MB holds 1440 states: 1200 datagrams to SIP's port
+# (each holds one to the end: nDPI decides on none) and 250 from port
+# 4789 (the reader's) need 1450. One table ran out, and the gate was
+# inconclusive; the reader's 256 states, beyond the memory given, made
+# it PASS with workers. Every worker's share is its own (README): the
+# flows left uninspected differ, the verdict may not.
+python3 "$tmp/udp4.py" "$tmp/states.pcap" 0:1200:40000:5060: 1:250:4789:5060:
+for threads in 1 "$n"; do
+	"$bin" -q --format json --validate --dpi-memory 1 --threads "$threads" \
+		-r "$tmp/states.pcap" >"$tmp/out" 2>"$tmp/err"
+	echo "exit $?" >"$tmp/rc.$threads"
+	grep -E "$_t_sanitizer" "$tmp/err" >>"$tmp/rc.$threads"
+	jq -c 'select(.type == "summary") | [.validate,
+		[.inconclusive[].reason], .dpi.max_states]' "$tmp/out" \
+		>>"$tmp/rc.$threads"
+done
+if ! grep -q '"inconclusive",\["not-inspected"\],1440' "$tmp/rc.1"; then
+	failed "dpi states, the reader's" "one thread: $(cat "$tmp/rc.1")"
+elif ! cmp -s "$tmp/rc.1" "$tmp/rc.$n"; then
+	failed "dpi states, the reader's" \
+		"1 thread: $(cat "$tmp/rc.1"); $n: $(cat "$tmp/rc.$n")"
+else
+	ok
+fi
+
 # Alerts and the gate go through the workers' queues too.
 same "demo alerts validate" --alerts --validate -r pcaps/demo.pcap
 
