@@ -61,10 +61,12 @@ void coverage_label(const struct host_info *hi, const struct ip_addr *a,
 }
 
 /*
- * Count the pair client -> server on row r. The pairs are kept in the
- * order of their names, not of the flows' ends: flow workers (--threads)
- * hand flows over in an order of their own, and the list must not
- * depend on it.
+ * Count the pair client -> server on row r. The pairs kept are the first
+ * COV_PAIRS by name, in that order, not the first to end: flow workers
+ * (--threads) hand flows over in an order of their own, and the list
+ * must not depend on it. A pair that comes before the last one kept
+ * takes its place, and the flows of the last go to more_pairs: once
+ * out, a pair never comes back (those kept only come earlier).
  */
 static void add_pair(struct cov_row *r, const char *client, const char *server)
 {
@@ -82,10 +84,12 @@ static void add_pair(struct cov_row *r, const char *client, const char *server)
 		if (c > 0)
 			break;
 	}
-	if (r->npairs == COV_PAIRS) {
+	if (i == COV_PAIRS) {
 		r->more_pairs++;
 		return;
 	}
+	if (r->npairs == COV_PAIRS)
+		r->more_pairs += r->pair[--r->npairs].flows;
 	memmove(&r->pair[i + 1], &r->pair[i],
 		(size_t)(r->npairs - i) * sizeof(r->pair[0]));
 	snprintf(r->pair[i].client, COV_LABEL, "%s", client);
