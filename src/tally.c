@@ -280,7 +280,21 @@ static void dscp_count(struct tally *r, const struct flow_record *f)
 }
 
 
-/* Keep f if it is among the `cap` largest of its finding (min-heap). */
+/* The order of a finding's largest flows: the most bytes first, then
+   the first to begin, then the key. A whole order: which flows are kept
+   must not depend on the order they end in, which flow workers
+   (--threads) change. Negative when a comes first. */
+static int top_order(const struct flow_record *a, const struct flow_record *b)
+{
+	if (rec_bytes(a) != rec_bytes(b))
+		return rec_bytes(a) > rec_bytes(b) ? -1 : 1;
+	if (a->first_us != b->first_us)
+		return a->first_us < b->first_us ? -1 : 1;
+	return memcmp(&a->key, &b->key, sizeof(a->key));
+}
+
+/* Keep f if it is among the first `cap` of its finding in top_order(): a
+   heap whose root is the last of those kept. */
 static void top_push(struct top *t, const struct flow_record *f)
 {
 	unsigned i, c;
@@ -289,23 +303,23 @@ static void top_push(struct top *t, const struct flow_record *f)
 		return;
 	if (t->n < t->cap) {
 		i = t->n++;
-		while (i > 0 && rec_bytes(&t->f[(i - 1) / 2]) > rec_bytes(f)) {
+		while (i > 0 && top_order(&t->f[(i - 1) / 2], f) < 0) {
 			t->f[i] = t->f[(i - 1) / 2];
 			i = (i - 1) / 2;
 		}
 		t->f[i] = *f;
 		return;
 	}
-	if (rec_bytes(f) <= rec_bytes(&t->f[0]))
+	if (top_order(f, &t->f[0]) >= 0)
 		return;
 	i = 0;
 	for (;;) {
 		c = 2 * i + 1;
 		if (c >= t->n)
 			break;
-		if (c + 1 < t->n && rec_bytes(&t->f[c + 1]) < rec_bytes(&t->f[c]))
+		if (c + 1 < t->n && top_order(&t->f[c + 1], &t->f[c]) > 0)
 			c++;
-		if (rec_bytes(&t->f[c]) >= rec_bytes(f))
+		if (top_order(&t->f[c], f) < 0)
 			break;
 		t->f[i] = t->f[c];
 		i = c;
@@ -458,14 +472,8 @@ struct agg *tally_sorted_aggs(const struct tally *r, size_t *n)
 
 static int flow_cmp(const void *x, const void *y)
 {
-	const struct flow_record *a = *(const struct flow_record *const *)x;
-	const struct flow_record *b = *(const struct flow_record *const *)y;
-
-	if (rec_bytes(a) != rec_bytes(b))
-		return rec_bytes(a) > rec_bytes(b) ? -1 : 1;
-	if (a->first_us != b->first_us)
-		return a->first_us < b->first_us ? -1 : 1;
-	return memcmp(&a->key, &b->key, sizeof(a->key));
+	return top_order(*(const struct flow_record *const *)x,
+			 *(const struct flow_record *const *)y);
 }
 
 const struct flow_record **tally_sorted_top(const struct tally *r,

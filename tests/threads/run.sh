@@ -122,9 +122,9 @@ same "tunnel key, carrier first and after" -r "$tmp/carrier-key.pcap"
 same "tunnel key --no-dpi" --no-dpi -r "$tmp/carrier-key.pcap"
 
 # udp4.py OUT SPEC...: a pcap of one-frame UDP datagrams over IPv4, from
-# 10.0.0.0/8 to 192.0.2.10, for the cases below; each SPEC is
+# 10.0.0.0/16 to 192.0.2.10, for the cases below; each SPEC is
 # SECONDS:COUNT:SPORT:DPORT:PAYLOAD, COUNT datagrams from as many sources
-# (10.N.x.y, N the SPEC's place from 1) at SECONDS into the capture.
+# (10.0.0.0, 10.0.0.1...) at SECONDS into the capture, in time order.
 cat >"$tmp/udp4.py" <<'PY'
 import struct, sys
 def csum(h):
@@ -137,16 +137,16 @@ def ip4(src, dst, body):
                     0, bytes(src), bytes(dst))
     return h[:10] + struct.pack('!H', csum(h)) + h[12:] + body
 frames = []
-for n, spec in enumerate(sys.argv[2:], 1):
+for spec in sys.argv[2:]:
     sec, count, sport, dport, data = spec.split(':', 4)
     for i in range(int(count)):
         body = struct.pack('!HHHH', int(sport), int(dport), 8 + len(data),
                            0) + data.encode()
         frames.append((int(sec), b'\x02\0\0\0\0\x01\x02\0\0\0\0\x02\x08\x00' +
-                       ip4([10, n, i >> 8, i & 255], [192, 0, 2, 10], body)))
+                       ip4([10, 0, i >> 8, i & 255], [192, 0, 2, 10], body)))
 with open(sys.argv[1], 'wb') as f:
     f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-    for i, (sec, fr) in enumerate(frames):
+    for i, (sec, fr) in enumerate(sorted(frames, key=lambda x: x[0])):
         f.write(struct.pack('<IIII', 1767225600 + sec, i % 1000000, len(fr),
                             len(fr)) + fr)
 PY
@@ -279,6 +279,33 @@ for f in csv ecs; do
 	same_text "inventory $f --no-dpi" $f --no-dpi \
 		--hosts tests/hosts/site.hosts -r pcaps/demo.pcap
 done
+
+# The text report lists a finding's largest flows (--top): of flows of
+# one size, the first by time, whatever order they end in. Ten flows to
+# 4444 of two datagrams each, the first to begin the last to end (from
+# port 40000 at 0 s and 100 s, 40001 at 1 s and 99 s...): one table
+# listed the first to end, workers whichever their order gave.
+set --
+for i in 0 1 2 3 4 5 6 7 8 9; do
+	set -- "$@" "$i:1:4000$i:4444:x" "$((100 - i)):1:4000$i:4444:x"
+done
+python3 "$tmp/udp4.py" "$tmp/top.pcap" "$@"
+for threads in 1 "$n"; do
+	"$bin" -q --no-dpi --top 3 --threads "$threads" -r "$tmp/top.pcap" \
+		>"$tmp/out" 2>"$tmp/err"
+	echo "exit $?" >"$tmp/rc.$threads"
+	grep -E "$_t_sanitizer" "$tmp/err" >>"$tmp/rc.$threads"
+	grep '^    udp ' "$tmp/out" | cut -d' ' -f6 >>"$tmp/rc.$threads"
+done
+if ! cmp -s "$tmp/rc.1" "$tmp/rc.$n"; then
+	failed "largest flows" \
+		"listed apart: $(cat "$tmp/rc.1") | $(cat "$tmp/rc.$n")"
+elif [ "$(tr '\n' ' ' <"$tmp/rc.1")" != \
+	"exit 0 10.0.0.0:40000 10.0.0.0:40001 10.0.0.0:40002 " ]; then
+	failed "largest flows" "$(cat "$tmp/rc.1")"
+else
+	ok
+fi
 
 # The captures given (make threads: the benchmark's mixed capture and its
 # noise, which nDPI inspects to the end of --dpi-packets and names none).
