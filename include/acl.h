@@ -82,6 +82,20 @@ struct acl_note {
 	uint32_t roles;              /* ACL_NOTE_NO_HOST: the roles missing */
 };
 
+/* A run whose records --observed read (its records' "run_id": 32 hex
+   digits as impwatch writes it; longer is a bad line). */
+#define ACL_RUN_ID_MAX 64
+struct acl_run {
+	char id[ACL_RUN_ID_MAX];
+	const char *file;            /* the file of its first record read */
+	bool flows, summary;         /* a flow record, its summary, read */
+};
+
+/* Why the observed records may not hold every flow: at most this many
+   sentences are kept, the rest counted. */
+#define ACL_PARTIAL_KEEP 8
+#define ACL_PARTIAL_LEN 400
+
 /* What --observed read. */
 struct acl_observed {
 	unsigned files;
@@ -90,6 +104,10 @@ struct acl_observed {
 	uint64_t used;               /* ... that named a row of this inventory */
 	uint64_t no_row;             /* ... no row of this catalogue documents */
 	uint64_t wrong_roles;        /* ... whose hosts' roles fit no row */
+	struct acl_run *run;         /* the runs read, in order of first read */
+	size_t n_run, cap_run;
+	uint64_t n_partial;          /* reasons the records may be partial */
+	char partial[ACL_PARTIAL_KEEP][ACL_PARTIAL_LEN];  /* the first ones */
 };
 
 /* A set of inventory lines a rule names when it holds more than one:
@@ -143,6 +161,17 @@ void acl_free(struct acl *a);
  * words) for a read that fails; nothing is kept of that file.
  */
 int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err);
+
+/*
+ * After the last acl_observe(): whether the records read may leave out
+ * flows, so that least privilege would drop a documented service in use.
+ * Their reasons (a->obs.partial) are a run whose summary was not read
+ * (cut short, or its other records in a file not given), a summary that
+ * says its run was inconclusive, its capture health poor or an input not
+ * read in full (exit status 2), and records in which no documented flow
+ * used a row. Their number is returned; -1 when out of memory.
+ */
+long acl_observe_end(struct acl *a);
 
 /* A documented flow, as its record gives it. */
 struct acl_flow {

@@ -47,7 +47,8 @@ enum gate_scope {
  * Why a run is inconclusive: id, key (the JSON "reason"), title (the
  * verdict line of the text summary), kind, scope. The summary lists them
  * in this order. A new reason is a row here and one gate_inconclusive()
- * call where judge.c sees it.
+ * call where judge.c sees it. The capture's health is GR_ONE_WAY to
+ * GR_INTERFACE_DOWN, one after the other (acl --observed reads them so).
  */
 #define GATE_REASONS(X) \
 	X(GR_INTERRUPTED, "interrupted", "the run was interrupted", GATE_PART, GATE_ANY_RUN) \

@@ -172,6 +172,7 @@ void acl_free(struct acl *a)
 	free(a->note);
 	free(a->group);
 	free(a->used);
+	free(a->obs.run);
 	free(a->host);
 	free(a->line);
 	free(a);

@@ -19,8 +19,9 @@
 #include "textfile.h"
 #include "util.h"
 
-#define EXIT_OK    0
-#define EXIT_INPUT 2            /* main.c's EXIT_INPUT_ERROR */
+#define EXIT_OK           0
+#define EXIT_INPUT        2     /* main.c's EXIT_INPUT_ERROR */
+#define EXIT_INCONCLUSIVE 3     /* --observed: records that may be partial */
 
 void acl_usage(FILE *out)
 {
@@ -36,7 +37,11 @@ void acl_usage(FILE *out)
 "                       with object-groups, a Cisco IOS extended ACL\n"
 "  --observed FILE...   impwatch's JSON records (--format json): only the\n"
 "                       rows documented flows used, and a list of the rows\n"
-"                       never used; the files after it are records too\n"
+"                       never used; the files after it are records too;\n"
+"                       exit 3 when they may leave flows out (a run cut\n"
+"                       short, inconclusive, in poor health or in error;\n"
+"                       no documented flow used a row): said, and in the\n"
+"                       rules' header\n"
 "  -o FILE              write the rules to FILE instead of standard output\n"
 "                       ('-': standard output; created 0640)\n"
 "  --rules FILE, --rules-add FILE  the catalogue, as for a run\n",
@@ -217,6 +222,23 @@ static bool fits(const struct acl *a, const struct acl_writer *w,
 	return false;
 }
 
+/* Why the observed records may be partial, on standard error: what
+   acl_observe_end() found. */
+static void say_partial(const struct acl *a)
+{
+	const struct acl_observed *st = &a->obs;
+	uint64_t k;
+
+	tprintf(stderr, "impwatch acl: the observed records may not hold every "
+		"flow: a rule a documented flow needs may be missing (exit "
+		"3):\n");
+	for (k = 0; k < st->n_partial && k < ACL_PARTIAL_KEEP; k++)
+		tprintf(stderr, "  %s\n", st->partial[k]);
+	if (st->n_partial > ACL_PARTIAL_KEEP)
+		tprintf(stderr, "  and %llu more\n", (unsigned long long)
+			(st->n_partial - ACL_PARTIAL_KEEP));
+}
+
 int acl_command(int argc, char **argv)
 {
 	struct acl_opts o;
@@ -228,6 +250,7 @@ int acl_command(int argc, char **argv)
 	struct acl *a = NULL;
 	FILE *out = stdout;
 	size_t i;
+	long partial = 0;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
@@ -277,12 +300,13 @@ int acl_command(int argc, char **argv)
 	for (i = 0; i < o.n_observed; i++)
 		if (observe_file(a, o.observed[i]) != 0)
 			goto done;
-	/* Least privilege from no evidence is a list that permits nothing:
-	   right, but worth a word where a person sees it. */
-	if (o.n_observed && a->obs.used == 0)
-		tprintf(stderr, "impwatch acl: no documented flow of the observed "
-			"records used a row of this inventory: no rule permits "
-			"anything\n");
+	if (o.n_observed && (partial = acl_observe_end(a)) != 0) {
+		if (partial < 0) {
+			tprintf(stderr, "impwatch: out of memory\n");
+			goto done;
+		}
+		say_partial(a);
+	}
 	if (acl_build(a) != 0) {
 		tprintf(stderr, "impwatch: out of memory\n");
 		goto done;
@@ -305,7 +329,11 @@ int acl_command(int argc, char **argv)
 			o.output ? o.output : "output", strerror(errno));
 		goto done;
 	}
-	rc = EXIT_OK;
+	/* Rules from records that may leave flows out are written (they
+	   open nothing the catalogue does not), but never said sure: a
+	   script that applies them on success would cut a documented
+	   service in use. */
+	rc = partial ? EXIT_INCONCLUSIVE : EXIT_OK;
 done:
 	if (out != stdout && fclose(out) != 0 && rc == EXIT_OK) {
 		tprintf(stderr, "impwatch: cannot write %s: %s\n", o.output,

@@ -13,18 +13,29 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "decode.h"
+#include "gate.h"
 #include "textfile.h"
 
 /* What a flow record says, checked. */
 struct rec {
 	struct acl_flow fl;
 	bool documented;
+};
+
+/* What one file read adds, kept apart until it has read whole (all or
+   nothing): its runs, and the reasons its summaries give. */
+struct file_obs {
+	struct acl_observed st;      /* counts; run and partial as below */
+	struct acl_run *run;
+	size_t n_run, cap_run;
 };
 
 /* Text address into the inventory's form (IPv4 as ::ffff:a.b.c.d). */
@@ -118,6 +129,129 @@ static const char *parse_flow(json_t *o, struct rec *r, char *why, size_t n)
 	return NULL;
 }
 
+/* Run id into list *run (of *n, room for *cap), unless there; its
+   entry, or NULL when out of memory. */
+static struct acl_run *run_find(struct acl_run **run, size_t *n, size_t *cap,
+				const char *id, const char *file)
+{
+	size_t i;
+
+	/* Newest first: a file's records are of one run, most often. */
+	for (i = *n; i-- > 0;)
+		if (strcmp((*run)[i].id, id) == 0)
+			return &(*run)[i];
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 4;
+		struct acl_run *x = realloc(*run, ncap * sizeof(*x));
+
+		if (!x)
+			return NULL;
+		*run = x;
+		*cap = ncap;
+	}
+	memset(&(*run)[*n], 0, sizeof(**run));
+	snprintf((*run)[*n].id, sizeof((*run)[*n].id), "%s", id);
+	(*run)[*n].file = file;
+	return &(*run)[(*n)++];
+}
+
+/* A reason the records may be partial, into st: the first
+   ACL_PARTIAL_KEEP are kept, every one counted. */
+__attribute__((format(printf, 2, 3)))
+static void partial(struct acl_observed *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (st->n_partial < ACL_PARTIAL_KEEP) {
+		va_start(ap, fmt);
+		vsnprintf(st->partial[st->n_partial], ACL_PARTIAL_LEN, fmt, ap);
+		va_end(ap);
+	}
+	st->n_partial++;
+}
+
+/* The record's run id into *id ("" when it names none); false when it
+   is not a string short enough. */
+static bool get_run_id(json_t *o, const char **id)
+{
+	json_t *x = json_object_get(o, "run_id");
+
+	*id = "";
+	if (!x)
+		return true;
+	if (!json_is_string(x) ||
+	    strlen(json_string_value(x)) >= ACL_RUN_ID_MAX)
+		return false;
+	*id = json_string_value(x);
+	return true;
+}
+
+/* Whether inconclusive list inc names the capture's health (as
+   --validate's runs do), so that the summary's "health" says nothing
+   more. */
+static bool health_said(json_t *inc)
+{
+	json_t *x;
+	size_t i;
+	int r;
+
+	json_array_foreach(inc, i, x) {
+		const char *k = json_string_value(json_object_get(x, "reason"));
+
+		for (r = GR_ONE_WAY; k && r <= GR_INTERFACE_DOWN; r++)
+			if (!strcmp(k, gate_reason_key((enum gate_reason)r)))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * What a summary record says of how its run went, into f's reasons
+ * (name: the file): inconclusive (each reason), poor capture health that
+ * no reason says already (its reasons are --validate's alone), an input
+ * not read in full (exit status 2). NULL, or what is wrong.
+ */
+static const char *read_summary(json_t *o, const char *name,
+				struct file_obs *f)
+{
+	json_t *inc = json_object_get(o, "inconclusive");
+	json_t *health = json_object_get(o, "health");
+	json_t *status = json_object_get(o, "exit_status");
+	json_t *x;
+	size_t i;
+
+	if (!json_is_array(inc))
+		return "summary record without an \"inconclusive\" array";
+	if (!json_is_integer(status))
+		return "summary record without an \"exit_status\" number";
+	if (!json_is_object(health) ||
+	    !json_is_string(json_object_get(health, "status")))
+		return "summary record without a \"health\" status";
+	json_array_foreach(inc, i, x) {
+		json_t *r = json_object_get(x, "reason");
+		json_t *w = json_object_get(x, "why");
+
+		if (!json_is_string(r) || !json_is_string(w))
+			return "summary record with an \"inconclusive\" item "
+			       "without its \"reason\" and \"why\"";
+		partial(&f->st, "%s: its run was inconclusive (%s): %s", name,
+			json_string_value(r), json_string_value(w));
+	}
+	if (!health_said(inc) &&
+	    strcmp(json_string_value(json_object_get(health, "status")),
+		   "ok") != 0) {
+		x = json_object_get(health, "why");
+		partial(&f->st, "%s: its run's capture health is poor: %s",
+			name, json_is_string(x) ? json_string_value(x) :
+			"no reason given");
+	}
+	if (json_integer_value(status) == 2)
+		partial(&f->st, "%s: its run ended in error (exit status "
+			"2): an input not read in full, or an output not "
+			"written", name);
+	return NULL;
+}
+
 /*
  * The next line of in into *buf (grown as needed, NUL-terminated, line
  * end kept), its length in *len: 1, or 0 at the end. -1 for a line
@@ -172,10 +306,92 @@ static bool trim_line(char *line, size_t *len)
 	return false;
 }
 
+/*
+ * One record o of file name into f and used: a flow record marks the row
+ * it used and its run, a summary says how its run went; other records
+ * (alerts, interim stats) say nothing of either. NULL, or what is wrong
+ * (why holds it when it is built).
+ */
+static const char *take_record(const struct acl *a, const char *name,
+			       json_t *o, struct file_obs *f, bool *used,
+			       char *why, size_t n)
+{
+	const char *type = json_string_value(json_object_get(o, "type"));
+	const char *bad, *id;
+	struct acl_run *run;
+	struct rec r;
+	long row;
+	int why_none;
+	bool summary = strcmp(type, "summary") == 0;
+
+	if (!summary && strcmp(type, "flow") != 0)
+		return NULL;
+	if (!get_run_id(o, &id))
+		return "record whose \"run_id\" is not a string of a run id";
+	if (summary && (bad = read_summary(o, name, f)) != NULL)
+		return bad;
+	if (!summary && (bad = parse_flow(o, &r, why, n)) != NULL)
+		return bad;
+	run = run_find(&f->run, &f->n_run, &f->cap_run, id, name);
+	if (!run)
+		return "out of memory";
+	if (summary) {
+		run->summary = true;
+		return NULL;
+	}
+	run->flows = true;
+	f->st.records++;
+	if (!r.documented)
+		return NULL;
+	f->st.documented++;
+	row = acl_flow_row(a, &r.fl, &why_none);
+	if (row >= 0) {
+		used[row] = true;
+		f->st.used++;
+	} else if (why_none == ACL_FLOW_NO_ROW) {
+		f->st.no_row++;
+	} else {
+		f->st.wrong_roles++;
+	}
+	return NULL;
+}
+
+/* File f's runs and reasons into a's (it read whole); -1 when out of
+   memory. */
+static int merge_file(struct acl *a, const struct file_obs *f)
+{
+	struct acl_observed *st = &a->obs;
+	size_t i;
+	uint64_t k;
+
+	for (i = 0; i < f->n_run; i++) {
+		struct acl_run *run = run_find(&st->run, &st->n_run,
+					       &st->cap_run, f->run[i].id,
+					       f->run[i].file);
+
+		if (!run)
+			return -1;
+		run->flows = run->flows || f->run[i].flows;
+		run->summary = run->summary || f->run[i].summary;
+	}
+	for (k = 0; k < f->st.n_partial; k++)
+		if (k < ACL_PARTIAL_KEEP)
+			partial(st, "%s", f->st.partial[k]);
+		else
+			st->n_partial++;
+	st->files++;
+	st->records += f->st.records;
+	st->documented += f->st.documented;
+	st->used += f->st.used;
+	st->no_row += f->st.no_row;
+	st->wrong_roles += f->st.wrong_roles;
+	return 0;
+}
+
 int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err)
 {
 	size_t nrows = catalogue_count(a->cat);
-	struct acl_observed st;
+	struct file_obs *f = calloc(1, sizeof(*f));
 	bool *used = calloc(nrows ? nrows : 1, sizeof(*used));
 	char *line = NULL, why[128];
 	size_t cap = 0, len, i;
@@ -183,19 +399,15 @@ int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err)
 	int rc = -1, got, read_errno = 0;
 	bool any = false;
 
-	memset(&st, 0, sizeof(st));
-	if (!used) {
+	if (!used || !f) {
 		tfile_error(err, name, "out of memory");
-		return -1;
+		goto out;
 	}
 	while ((got = read_line(in, &line, &cap, &len, &read_errno)) != 0) {
 		struct tstr shown;
 		json_error_t je;
-		json_t *o, *type;
-		struct rec r;
+		json_t *o;
 		const char *bad;
-		long row;
-		int why_none;
 
 		lineno++;
 		/* In textfile_read()'s words, as every loader says it. */
@@ -238,39 +450,20 @@ int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err)
 				    je.column);
 			goto out;
 		}
-		type = json_object_get(o, "type");
-		if (!json_is_object(o) || !json_is_string(type)) {
+		if (!json_is_object(o) ||
+		    !json_is_string(json_object_get(o, "type"))) {
 			json_decref(o);
 			tline_error(err, name, lineno, shown, "not an impwatch "
 				    "record: no \"type\" (write records with "
 				    "--format json)");
 			goto out;
 		}
-		/* Summaries, alerts and interim stats say nothing of rows. */
-		if (strcmp(json_string_value(type), "flow") != 0) {
-			json_decref(o);
-			continue;
-		}
-		bad = parse_flow(o, &r, why, sizeof(why));
+		bad = take_record(a, name, o, f, used, why, sizeof(why));
+		json_decref(o);
 		if (bad) {
-			json_decref(o);
 			tline_error(err, name, lineno, shown, "%s", bad);
 			goto out;
 		}
-		st.records++;
-		if (r.documented) {
-			st.documented++;
-			row = acl_flow_row(a, &r.fl, &why_none);
-			if (row >= 0) {
-				used[row] = true;
-				st.used++;
-			} else if (why_none == ACL_FLOW_NO_ROW) {
-				st.no_row++;
-			} else {
-				st.wrong_roles++;
-			}
-		}
-		json_decref(o);
 	}
 	/* Nothing at all is no impwatch output, which ends with its
 	   summary: a wrong or unwritten file, as an empty inventory is. */
@@ -280,6 +473,10 @@ int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err)
 		goto out;
 	}
 	/* All or nothing: the file counts only once it read whole. */
+	if (merge_file(a, f) != 0) {
+		tfile_error(err, name, "out of memory");
+		goto out;
+	}
 	if (!a->used) {
 		a->used = used;
 		used = NULL;
@@ -287,15 +484,32 @@ int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err)
 		for (i = 0; i < nrows; i++)
 			a->used[i] = a->used[i] || used[i];
 	}
-	a->obs.files++;
-	a->obs.records += st.records;
-	a->obs.documented += st.documented;
-	a->obs.used += st.used;
-	a->obs.no_row += st.no_row;
-	a->obs.wrong_roles += st.wrong_roles;
 	rc = 0;
 out:
+	if (f)
+		free(f->run);
+	free(f);
 	free(line);
 	free(used);
 	return rc;
+}
+
+long acl_observe_end(struct acl *a)
+{
+	struct acl_observed *st = &a->obs;
+	size_t i;
+
+	for (i = 0; i < st->n_run; i++)
+		if (st->run[i].flows && !st->run[i].summary)
+			partial(st, "%s: run %s has no summary record: cut "
+				"short, or its other records are in a file "
+				"not given",
+				st->run[i].file, st->run[i].id[0] ?
+				st->run[i].id : "(no run_id)");
+	/* Least privilege from no evidence is a list that permits
+	   nothing. */
+	if (st->used == 0)
+		partial(st, "no documented flow of the observed records used a "
+			"row of this inventory: no rule permits anything");
+	return st->n_partial > LONG_MAX ? LONG_MAX : (long)st->n_partial;
 }

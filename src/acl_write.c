@@ -247,6 +247,28 @@ static void notes_block(struct acl_out *o, unsigned mask, const char *title)
 	}
 }
 
+/* Why the observed records may leave flows out (acl_observe_end()),
+   as safe text: the reasons quote the records. */
+static void partial_block(struct acl_out *o)
+{
+	const struct acl_observed *st = &o->a->obs;
+	char text[ACL_TEXT_MAX];
+	uint64_t k;
+
+	if (!st->n_partial)
+		return;
+	acl_comment(o, "PARTIAL: the observed records may not hold every "
+		    "flow:");
+	for (k = 0; k < st->n_partial && k < ACL_PARTIAL_KEEP; k++) {
+		safe_text(text, sizeof(text), st->partial[k]);
+		acl_comment(o, "  %s", text);
+	}
+	if (st->n_partial > ACL_PARTIAL_KEEP)
+		acl_comment(o, "  and %llu more", (unsigned long long)
+			    (st->n_partial - ACL_PARTIAL_KEEP));
+	acl_comment(o, "  A rule a documented flow needs may be missing here.");
+}
+
 /* What the output is, where it came from, and how to load it. */
 static void header(struct acl_out *o, const struct acl_source *src)
 {
@@ -285,6 +307,7 @@ static void header(struct acl_out *o, const struct acl_source *src)
 		acl_comment(o, "  %llu a port no row of this catalogue documents. Only rows used",
 			    (unsigned long long)a->obs.no_row);
 		acl_comment(o, "  have rules.");
+		partial_block(o);
 	}
 	for (p = o->w->use; *p; p = *e ? e + 1 : e) {
 		e = strchr(p, '\n');

@@ -130,7 +130,10 @@ static const char usage_exit[] =
 "     of a full fragment table, flows pushed out of a full flow table),\n"
 "     packets cut before their ports, first fragments cut inside\n"
 "     their headers or overlapped by later ones, MACsec-encrypted\n"
-"     frames, or source-routed packets; the summary says why\n";
+"     frames, or source-routed packets; the summary says why;\n"
+"     impwatch acl --observed: records that may leave flows out (a run\n"
+"     cut short, inconclusive, in poor health or in error; no documented\n"
+"     flow used a row): the rules are written, the reasons said\n";
 
 const struct opt_row *options_rows(size_t *n)
 {

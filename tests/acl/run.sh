@@ -232,12 +232,59 @@ check observed-blank 2 "^$tmp/blank\\.json: no records \\(write them with --form
 check observed-empty-stdin 2 '^-: no records \(write them with --format json\)$' \
 	sh -c "\"$bin\" acl --hosts tests/hosts/site.hosts --observed - <\"$tmp/empty.json\""
 # Records with no flow (a run that saw nothing) are records: rules that
-# permit nothing, said on standard error.
+# permit nothing, said on standard error, and exit 3 (it was 0: a script
+# applying the rules on success cut every documented service).
 grep '"type":"summary"' "$tmp/roles.json" >"$tmp/noflow.json"
-check observed-no-flow 0 'no documented flow of the observed records used a row' \
+check observed-no-flow 3 'no documented flow of the observed records used a row' \
 	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/noflow.json"
 "$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/noflow.json" 2>/dev/null >"$tmp/noflow.nft"
 hasnt observed-no-flow-permits-nothing "$tmp/noflow.nft" 'dport .* accept'
+# Least privilege from records that may not hold every flow drops the
+# documented services the records left out. Records whose run never wrote
+# its summary (cut short), whose summary says it was inconclusive, its
+# capture health poor, or an input not read in full: the rules are
+# written, the header and standard error say why, exit 3. All of these
+# were exit 0, with nothing said.
+partial_msg='^impwatch acl: the observed records may not hold every flow: a rule a documented flow needs may be missing \(exit 3\):$'
+grep -v '"type":"summary"' "$tmp/roles.json" >"$tmp/nosum.json"
+check observed-no-summary 3 "^  $tmp/nosum\\.json: run [0-9a-f]+ has no summary record: cut short, or its other records are in a file not given\$" \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/nosum.json" -o "$tmp/nosum.nft"
+has observed-no-summary-said "$tmp/out" "$partial_msg"
+has observed-no-summary-header "$tmp/nosum.nft" '^# PARTIAL: the observed records may not hold every flow:$'
+has observed-no-summary-header-why "$tmp/nosum.nft" "^#   $tmp/nosum\\.json: run [0-9a-f]+ has no summary record"
+has observed-no-summary-rules "$tmp/nosum.nft" 'tcp dport 5222 accept'
+# A run's records over two files (a rotated log), given together: whole.
+head -5 "$tmp/roles.json" >"$tmp/rot.1.json"
+tail -n +6 "$tmp/roles.json" >"$tmp/rot.json"
+check observed-rotated 0 '' "$bin" acl --hosts tests/hosts/site.hosts \
+	--observed "$tmp/rot.1.json" "$tmp/rot.json" -o "$tmp/rot.nft"
+has observed-rotated-counts "$tmp/rot.nft" '^# Observed: 18 flow records in 2 files, 9 documented: 9$'
+hasnt observed-rotated-whole "$tmp/rot.nft" 'PARTIAL'
+check observed-rotated-alone 3 "^  $tmp/rot\\.1\\.json: run [0-9a-f]+ has no summary record" \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/rot.1.json"
+# A run --validate found inconclusive: its reasons.
+"$bin" -q --validate --format json -r pcaps/health-half-duplex.pcap >"$tmp/oneway.json"
+check observed-inconclusive 3 "^  $tmp/oneway\\.json: its run was inconclusive \\(one-way\\): 10 of 12 TCP flows seen in one direction only" \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/oneway.json"
+has observed-inconclusive-said "$tmp/out" "$partial_msg"
+# Without --validate the summary says the health: poor is partial too.
+"$bin" -q --format json -r pcaps/health-duplicates.pcap >"$tmp/dups.json"
+check observed-health-poor 3 "^  $tmp/dups\\.json: its run's capture health is poor: 36 of 72 frames were mirrored twice" \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/dups.json"
+# A run that could not read its capture whole (exit 2).
+"$bin" -q --format json -r pcaps/bad-truncated.pcap >"$tmp/cut.json" 2>/dev/null
+check observed-input-error 3 "^  $tmp/cut\\.json: its run ended in error \\(exit status 2\\): an input not read in full, or an output not written\$" \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/cut.json"
+# The records of a whole, healthy run: no word, exit 0.
+check observed-whole 0 '' "$bin" acl --hosts tests/hosts/site.hosts \
+	--observed "$tmp/roles.json" -o "$tmp/whole.nft"
+count observed-whole-silent "$tmp/out" '' 0
+hasnt observed-whole-no-partial "$tmp/whole.nft" 'PARTIAL'
+# A summary that cannot say how its run went is a bad line.
+sed 's/"inconclusive":\[\],//' "$tmp/roles.json" >"$tmp/nogate.json"
+n=$(grep -n '"type":"summary"' "$tmp/roles.json" | cut -d: -f1)
+check observed-summary-no-gate 2 "^$tmp/nogate\\.json:$n: summary record without an \"inconclusive\" array\$" \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/nogate.json"
 check observed-missing 2 '^no-such\.json: cannot open: No such file or directory$' \
 	"$bin" acl --hosts tests/hosts/site.hosts --observed no-such.json
 check observed-directory 2 "^$tmp: not a regular file \\(a directory\\)\$" \

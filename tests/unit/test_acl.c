@@ -480,6 +480,10 @@ static int observe(struct fx *x, const char *text, char *err, size_t errsize)
 	return observe_n(x, text, strlen(text), err, errsize);
 }
 
+/* What a summary of a whole, healthy run says of it. */
+#define SUMMARY_OK \
+	"\"inconclusive\":[],\"exit_status\":0,\"health\":{\"status\":\"ok\"}"
+
 /* Only the rows documented flows used; the others listed, unused. */
 static void test_observed(void **state)
 {
@@ -502,8 +506,10 @@ static void test_observed(void **state)
 		"{\"type\":\"flow\",\"transport\":\"tcp\",\"client_ip\":\"192.0.2.20\",\"client_port\":50003,"
 		"\"server_ip\":\"192.0.2.10\",\"server_port\":8600,\"service\":\"hb\",\"tables\":[6],\"verdict\":\"documented\"}\n"
 		"{\"type\":\"alert\",\"verdict\":\"undocumented\"}\n"
-		"{\"type\":\"summary\",\"flows\":4}\r\n", err, sizeof(err)), 0);
+		"{\"type\":\"summary\",\"flows\":4," SUMMARY_OK "}\r\n", err,
+		sizeof(err)), 0);
 	assert_string_equal(err, "");
+	assert_int_equal(acl_observe_end(x->a), 0);
 	assert_int_equal(x->a->obs.records, 4);
 	assert_int_equal(x->a->obs.documented, 3);
 	assert_int_equal(x->a->obs.used, 2);
@@ -525,6 +531,65 @@ static void test_observed(void **state)
 				"#   table 4 admin tls/8443 browser -> imp\n"
 				"#   table 6 hb tcp/8600 imp -> imp\n"));
 	assert_non_null(strstr(x->text, "# Observed: 4 flow records in 1 file, 3 documented: 2\n"));
+	fx_free(x);
+}
+
+/* Records that may leave flows out: each reason said, every run
+   matched with its summary whichever file holds it, a summary that
+   cannot say how its run went a bad line. */
+static void test_observed_partial(void **state)
+{
+	static const char flow[] =
+		"{\"type\":\"flow\",\"run_id\":\"%s\",\"transport\":\"tcp\","
+		"\"client_ip\":\"203.0.113.5\",\"client_port\":50000,"
+		"\"server_ip\":\"192.0.2.10\",\"server_port\":5222,"
+		"\"service\":\"xmpp\",\"tables\":[22],\"verdict\":\"documented\"}\n";
+	struct fx *x = fx_new(OBS_CONF, INV);
+	char err[512], text[1024];
+
+	(void)state;
+	/* Run a's flow in one file, its summary in the next: whole. Run
+	   b's flow without its summary; run c's summary says it was
+	   interrupted, its health poor and its input cut. */
+	snprintf(text, sizeof(text), flow, "a");
+	assert_int_equal(observe(x, text, err, sizeof(err)), 0);
+	assert_int_equal(observe(x, "{\"type\":\"summary\",\"run_id\":\"a\","
+				 SUMMARY_OK "}\n", err, sizeof(err)), 0);
+	assert_int_equal(acl_observe_end(x->a), 0);
+	snprintf(text, sizeof(text), flow, "b");
+	assert_int_equal(observe(x, text, err, sizeof(err)), 0);
+	assert_int_equal(observe(x, "{\"type\":\"summary\",\"run_id\":\"c\","
+		"\"inconclusive\":[{\"reason\":\"interrupted\",\"why\":\"SIGTERM\"}],"
+		"\"exit_status\":2,\"health\":{\"status\":\"poor\","
+		"\"why\":\"drops\"}}\n", err, sizeof(err)), 0);
+	assert_int_equal(acl_observe_end(x->a), 4);
+	assert_string_equal(x->a->obs.partial[0],
+			    "obs.json: its run was inconclusive (interrupted): SIGTERM");
+	assert_string_equal(x->a->obs.partial[1],
+			    "obs.json: its run's capture health is poor: drops");
+	assert_non_null(strstr(x->a->obs.partial[2], "exit status 2"));
+	assert_string_equal(x->a->obs.partial[3], "obs.json: run b has no "
+			    "summary record: cut short, or its other records "
+			    "are in a file not given");
+	/* A summary without the gate's fields: FILE:LINE. */
+	assert_int_equal(observe(x, "{\"type\":\"summary\",\"flows\":1}\n",
+				 err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "obs.json:1: summary record without an "
+			       "\"inconclusive\" array"));
+	fx_free(x);
+}
+
+/* Records in which no documented flow used a row: partial too. */
+static void test_observed_unused(void **state)
+{
+	struct fx *x = fx_new(OBS_CONF, INV);
+	char err[512];
+
+	(void)state;
+	assert_int_equal(observe(x, "{\"type\":\"summary\"," SUMMARY_OK "}\n",
+				 err, sizeof(err)), 0);
+	assert_int_equal(acl_observe_end(x->a), 1);
+	assert_non_null(strstr(x->a->obs.partial[0], "no documented flow"));
 	fx_free(x);
 }
 
@@ -974,6 +1039,8 @@ int main(void)
 		cmocka_unit_test(test_group_alias),
 		cmocka_unit_test(test_observed),
 		cmocka_unit_test(test_observed_errors),
+		cmocka_unit_test(test_observed_partial),
+		cmocka_unit_test(test_observed_unused),
 		cmocka_unit_test(test_observed_nul),
 		cmocka_unit_test(test_observed_bom),
 		cmocka_unit_test(test_nested_hosts),
