@@ -9,8 +9,9 @@
  * 100 characters) and the IPv6 access-list command reference ("permit
  * tcp host 2001:db8::1 ...", prefixes as ADDR/LEN, ICMPv6 as "icmp"; every
  * IPv6 list ends with implicit "permit icmp any any nd-na", "permit icmp
- * any any nd-ns" and "deny ipv6 any any", and an explicit final deny
- * must permit neighbour discovery itself). Comment lines start with '!'.
+ * any any nd-ns" and "deny ipv6 any any", and an explicit deny must
+ * follow permits of neighbour discovery itself). Comment lines start
+ * with '!'.
  * A router ACL keeps no state, so each permit is followed by its reply
  * (TCP: "established", ACK or RST set; ICMP: echo-reply), and one list
  * is applied inbound on every interface the traffic crosses.
@@ -103,10 +104,19 @@ static void pair_lines(void *ctx, const struct acl_host *s,
 
 static void ios_begin(struct acl_out *o)
 {
-	if (pass_family(o) == ACL_V4)
+	if (pass_family(o) == ACL_V4) {
 		fprintf(o->f, "ip access-list extended impwatch\n");
-	else
-		fprintf(o->f, "ipv6 access-list impwatch-v6\n");
+		return;
+	}
+	/* The implicit neighbour discovery permits come after an explicit
+	   deny, so they are written, and first: a deny between inventory
+	   networks (ios_inventory()) matches the advertisements a node
+	   sends the router's own address when a listed network holds it,
+	   and without them the router reaches none of its nodes. */
+	fprintf(o->f, "ipv6 access-list impwatch-v6\n"
+		" remark neighbour discovery, before any deny that could match it\n"
+		" permit icmp any any nd-na\n"
+		" permit icmp any any nd-ns\n");
 }
 
 static void ios_rule(struct acl_out *o, const struct acl_rule *r)
@@ -223,20 +233,13 @@ static uint64_t inventory_count(struct acl_out *o)
 static void ios_end(struct acl_out *o)
 {
 	fprintf(o->f, " remark final deny: not documented between these hosts\n");
-	if (pass_family(o) == ACL_V4) {
-		fprintf(o->f, " deny ip any any log\n!\n");
-		return;
-	}
-	/* The implicit neighbour discovery permits come after an explicit
-	   final deny: they must be written before it. */
-	fprintf(o->f, " permit icmp any any nd-na\n"
-		" permit icmp any any nd-ns\n"
-		" deny ipv6 any any log\n!\n");
+	fprintf(o->f, " deny %s any any log\n!\n",
+		pass_family(o) == ACL_V4 ? "ip" : "ipv6");
 }
 
 /* The entries of a pass (permits and denies; remarks are none): two for
    each transport and port span of each pair (pair_lines()), the denies
-   between inventory hosts, and ios_end()'s. */
+   between inventory hosts, ios_begin()'s and ios_end()'s. */
 static uint64_t ios_count(struct acl_out *o)
 {
 	enum acl_family f = pass_family(o);

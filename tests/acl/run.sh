@@ -21,8 +21,8 @@
 #         PROTOCOL SOURCE WILDCARD [eq|range] DEST ... [established] [log];
 #         remark); "Catalyst 3750 Metro Switch Command Reference", "deny
 #         (IPv6 access-list configuration)" (ipv6 access-list, "host" and
-#         ADDR/LEN, icmp for ICMPv6, the implicit nd-na and nd-ns permits an
-#         explicit final deny must restate).
+#         ADDR/LEN, icmp for ICMPv6, the implicit nd-na and nd-ns permits,
+#         which every explicit deny must follow).
 #  3. iptables and ip6tables output through iptables-restore --test and
 #     ip6tables-restore --test (iptables-restore(8)), in a namespace of
 #     its own (root).
@@ -370,6 +370,29 @@ has ios-v6 "$dir/site.ios" '^ipv6 access-list impwatch-v6$'
 has ios-net "$dir/site.ios" '^ permit tcp 203\.0\.113\.0 0\.0\.0\.255 host 192\.0\.2\.10 eq 5222$'
 has ios-reply "$dir/site.ios" '^ permit tcp host 192\.0\.2\.10 eq 5222 203\.0\.113\.0 0\.0\.0\.255 established$'
 has ios-final "$dir/site.ios" '^ deny ip any any log$'
+# An IPv6 list must permit neighbour discovery before any deny that can
+# match it (the implicit nd-na and nd-ns permits come after an explicit
+# deny): a server network listed whole holds the router's own address,
+# and "deny ipv6 NET NET" above the permits stopped the nodes' neighbour
+# advertisements to it, every IPv6 service with them. Records that used
+# XMPP alone leave no ICMP permit between the nodes to let them by.
+printf 'imp 2001:db8:5::/64\nxmpp-client 2001:db8:c::/64\n' >"$tmp/nd.hosts"
+{ echo '{"type":"flow","run_id":"r","transport":"tcp","client_ip":"2001:db8:c::99","client_port":50000,"server_ip":"2001:db8:5::10","server_port":5222,"service":"xcp-client-access","tables":[22],"verdict":"documented"}'
+  echo '{"type":"summary","run_id":"r","inconclusive":[],"exit_status":0,"health":{"status":"ok"}}'; } >"$tmp/nd.json"
+# nd_first FILE: in the IPv6 list, both permits come before any deny.
+nd_first() {
+	awk '/^ipv6 access-list/ { v6 = 1 } !v6 { next }
+		/ permit icmp any any nd-na$/ { na = NR } / permit icmp any any nd-ns$/ { ns = NR }
+		/^ deny / && !deny { deny = NR }
+		END { exit !(na && ns && na < deny && ns < deny) }' "$1"
+}
+for obs in '' "--observed $tmp/nd.json"; do
+	"$bin" acl --hosts "$tmp/nd.hosts" --format ios $obs >"$tmp/nd.ios" 2>"$tmp/out"
+	has "ios-nd-net-deny${obs:+-observed}" "$tmp/nd.ios" '^ deny ipv6 2001:db8:5::/64 2001:db8:5::/64 log$'
+	if nd_first "$tmp/nd.ios"; then ok; else
+		bad "ios-nd-first${obs:+-observed}" "a deny comes before the neighbour discovery permits"; fi
+done
+if nd_first "$dir/site.ios"; then ok; else bad ios-nd-first-golden "a deny before the ND permits"; fi
 if awk '{ i = index($0, " remark ") } i && length($0) - i - 7 > 100 { exit 1 }' \
 	"$dir/site.asa" "$dir/site.ios"; then
 	ok

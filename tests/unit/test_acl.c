@@ -407,7 +407,12 @@ static void test_icmp(void **state)
 	render(x, "ios");
 	assert_non_null(strstr(x->text, "ipv6 access-list impwatch-v6\n"));
 	assert_non_null(strstr(x->text, " permit icmp host 2001:db8::10 host 2001:db8::11\n permit icmp host 2001:db8::11 host 2001:db8::10 echo-reply\n"));
-	assert_non_null(strstr(x->text, " permit icmp any any nd-na\n permit icmp any any nd-ns\n deny ipv6 any any log\n"));
+	/* Neighbour discovery first, before any deny that could match it. */
+	assert_non_null(strstr(x->text, "ipv6 access-list impwatch-v6\n"
+			       " remark neighbour discovery, before any deny that could match it\n"
+			       " permit icmp any any nd-na\n permit icmp any any nd-ns\n"));
+	assert_non_null(strstr(x->text, " remark final deny: not documented between these hosts\n"
+			       " deny ipv6 any any log\n"));
 	fx_free(x);
 }
 
