@@ -34,6 +34,8 @@
 #     sender port and the wrong direction of a one-way row are stopped,
 #     each counted by the final rule's counter; a host listed inside a
 #     network of other roles is held to its own (root).
+#  5. The same router and cases with the iptables and ip6tables output
+#     loaded by iptables-restore and ip6tables-restore instead (root).
 # Every process is bounded in time; everything made is torn down.
 set -u
 . "$(dirname "$0")/../lib/sh.sh"
@@ -478,10 +480,10 @@ if [ "$skip" -eq 0 ]; then
 fi
 if [ "$skip" -eq 0 ]; then
 	sock="python3 $dir/sock.py"
-	ip netns exec "$ns_s" timeout 90 $sock serve 80 tcp:5222 tcp:8443 tcp:5062 \
+	ip netns exec "$ns_s" timeout 190 $sock serve 180 tcp:5222 tcp:8443 tcp:5062 \
 		tcp:8500 tcp:3389 tcp:8080 tcp:636 udp:50000 udp:9999 &
 	srv_s=$!
-	ip netns exec "$ns_c" timeout 90 $sock serve 80 tcp:636 udp:50000 &
+	ip netns exec "$ns_c" timeout 190 $sock serve 180 tcp:636 udp:50000 &
 	srv_c=$!
 	# Listening once a local connection is answered (at most 5 s).
 	i=0
@@ -491,8 +493,17 @@ if [ "$skip" -eq 0 ]; then
 		i=$((i + 1))
 	done
 
-	# denied: the packets the final rule has counted so far.
+	# denied: the packets the final rule has counted so far (nftables'
+	# counter; with fw=ipt, the DROP of iptables' and ip6tables'
+	# impwatch-deny chains, added).
+	fw=nft
 	denied() {
+		if [ "$fw" = ipt ]; then
+			for t in iptables ip6tables; do
+				ip netns exec "$ns_r" $t -w -L impwatch-deny -v -x -n 2>/dev/null
+			done | awk '$3 == "DROP" { n += $1 } END { print n + 0 }'
+			return
+		fi
 		ip netns exec "$ns_r" nft list chain inet impwatch forward 2>/dev/null |
 			sed -n 's/.*counter packets \([0-9]*\) .*final deny.*/\1/p'
 	}
@@ -568,6 +579,41 @@ if [ "$skip" -eq 0 ]; then
 	through nested-host-own-row "$ns_c" 198.51.100.20 192.0.2.10 tcp:8443
 	stopped nested-host-not-network "$ns_c" 198.51.100.20 192.0.2.10 tcp:5222
 	stopped nested-sub-not-network "$ns_c" 198.51.100.11 192.0.2.10 tcp:5222
+
+	# --- 5. The same router with the iptables and ip6tables rules ------
+	# They were only passed through iptables-restore --test: loaded
+	# here instead of the nftables table, they must pass and stop the
+	# same flows, each stop counted by impwatch-deny's DROP.
+	if command -v iptables-restore >/dev/null 2>&1; then
+		check ipt-nft-removed 0 '' ip netns exec "$ns_r" nft delete table inet impwatch
+		fw=ipt
+		for f in iptables ip6tables; do
+			"$bin" acl --hosts $dir/live.hosts --format $f -o "$tmp/live.$f" 2>"$tmp/out"
+			check "live-$f-load" 0 '' ip netns exec "$ns_r" "$f-restore" "$tmp/live.$f"
+		done
+		if [ "$(denied)" = 0 ]; then ok; else bad ipt-counter "impwatch-deny's DROP reads '$(denied)' after loading, want 0"; fi
+		through ipt-xmpp-client-outside "$ns_c" 198.51.100.99 192.0.2.10 tcp:5222
+		through ipt-xmpp-client-outside-v6 "$ns_c" 2001:db8:c::99 2001:db8:5::10 tcp:5222
+		through ipt-browser-outside "$ns_c" 198.51.100.99 192.0.2.10 tcp:8080
+		through ipt-cucm-tomcat-t30 "$ns_c" 198.51.100.20 192.0.2.10 tcp:8443
+		through ipt-imp-mtls "$ns_c" 198.51.100.11 192.0.2.10 tcp:5062
+		through ipt-livebus-sub-to-pub "$ns_c" 198.51.100.11 192.0.2.10 udp:50000
+		through ipt-livebus-pub-to-sub "$ns_s" 192.0.2.10 198.51.100.11 udp:50000
+		through ipt-ipsec-mgr-sport "$ns_c" 198.51.100.11 192.0.2.10 tcp:8500 8500
+		through ipt-ldaps-imp-to-directory "$ns_c" 198.51.100.11 192.0.2.40 tcp:636
+		stopped ipt-undocumented-port "$ns_c" 198.51.100.99 192.0.2.10 tcp:3389
+		stopped ipt-undocumented-port-v6 "$ns_c" 2001:db8:c::99 2001:db8:5::10 tcp:3389
+		stopped ipt-undocumented-udp "$ns_c" 198.51.100.99 192.0.2.10 udp:9999
+		stopped ipt-cucm-is-no-browser "$ns_c" 198.51.100.20 192.0.2.10 tcp:8080
+		stopped ipt-ipsec-mgr-wrong-sport "$ns_c" 198.51.100.11 192.0.2.10 tcp:8500 40000
+		stopped ipt-ldaps-directory-to-imp "$ns_s" 192.0.2.40 198.51.100.11 tcp:636
+		"$bin" acl --hosts "$tmp/nested.hosts" --format iptables -o "$tmp/nested.iptables" 2>"$tmp/out"
+		check ipt-nested-load 0 '' ip netns exec "$ns_r" iptables-restore "$tmp/nested.iptables"
+		through ipt-nested-network "$ns_c" 198.51.100.99 192.0.2.10 tcp:5222
+		through ipt-nested-host-own-row "$ns_c" 198.51.100.20 192.0.2.10 tcp:8443
+		stopped ipt-nested-host-not-network "$ns_c" 198.51.100.20 192.0.2.10 tcp:5222
+		stopped ipt-nested-sub-not-network "$ns_c" 198.51.100.11 192.0.2.10 tcp:5222
+	fi
 fi
 
 finish acl
