@@ -132,6 +132,18 @@ static void asa_rule(struct acl_out *o, const struct acl_rule *r)
 	}
 }
 
+/* Whether an entry with an "any" end has a pair in family f: only then
+   is the family's inventory group declared (acl_build()), and needed. */
+static bool outer_in(const struct acl *a, enum acl_family f)
+{
+	size_t i;
+
+	for (i = a->n_inner; i < a->n_rule; i++)
+		if (a->rule[i].families & ACL_FAM(f))
+			return true;
+	return false;
+}
+
 /* Between two inventory hosts only the entries above: "any" below is
    the hosts outside. */
 static void asa_inventory(struct acl_out *o)
@@ -144,8 +156,11 @@ static void asa_inventory(struct acl_out *o)
 	for (f = 0; f < ACL_FAMILIES; f++) {
 		size_t n = acl_group_size(o->a, CAT_ROLES_ALL, (enum acl_family)f);
 
-		if (n == 0 || (n == 1 && acl_group_first(o->a, CAT_ROLES_ALL,
-							  (enum acl_family)f)->single))
+		/* A family no "any" entry reaches needs no deny, and has no
+		   group to name: the ASA refuses an undeclared one. */
+		if (n == 0 || !outer_in(o->a, (enum acl_family)f) ||
+		    (n == 1 && acl_group_first(o->a, CAT_ROLES_ALL,
+					       (enum acl_family)f)->single))
 			continue;
 		end_text(o->a, CAT_ROLES_ALL, (enum acl_family)f, inv, sizeof(inv));
 		fprintf(o->f, "access-list " ASA_ACL " extended deny ip %s %s log\n",

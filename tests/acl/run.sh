@@ -395,6 +395,22 @@ for obs in '' "--observed $tmp/nd.json"; do
 		bad "ios-nd-first${obs:+-observed}" "a deny comes before the neighbour discovery permits"; fi
 done
 if nd_first "$dir/site.ios"; then ok; else bad ios-nd-first-golden "a deny before the ND permits"; fi
+# Every object-group an ASA entry names is declared above it (the ASA
+# refuses the entry otherwise: "specified object group not found"). An
+# inventory with two IPv6 lines and no rule to or from "any" in IPv6 got
+# a deny between "impwatch-inventory-v6" and itself, never declared.
+asa_groups() {
+	awk '/^object-group network / { g[$3] = 1; next }
+		/^access-list / { for (i = 1; i < NF; i++)
+			if ($i == "object-group" && !g[$(i + 1)]) { print $(i + 1); bad = 1 } }
+		END { exit bad }' "$1"
+}
+printf 'imp 192.0.2.10\ncucm 2001:db8::20\npostgresql-db 2001:db8::50\n' >"$tmp/undeclared.hosts"
+"$bin" acl --hosts "$tmp/undeclared.hosts" --format asa >"$tmp/undeclared.asa" 2>"$tmp/out"
+check asa-groups-declared 0 '' asa_groups "$tmp/undeclared.asa"
+check asa-groups-declared-golden 0 '' asa_groups "$dir/site.asa"
+# The deny it would name is not needed: no "any" entry in IPv6 follows.
+hasnt asa-no-v6-inventory-deny "$tmp/undeclared.asa" 'deny ip .*2001:db8|inventory-v6'
 if awk '{ i = index($0, " remark ") } i && length($0) - i - 7 > 100 { exit 1 }' \
 	"$dir/site.asa" "$dir/site.ios"; then
 	ok
