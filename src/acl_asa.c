@@ -10,8 +10,11 @@
  * ("object-group network NAME" with "network-object host ADDR",
  * "network-object ADDR MASK" and "network-object PREFIX/LEN"). One ACL
  * holds IPv4 and IPv6 (9.0 and later). Comment lines start with ':'
- * (CLI guide, "Adding Comments"). The ASA keeps state: replies need no
- * rule.
+ * (CLI guide, "Adding Comments"). The ASA keeps state for TCP and UDP:
+ * their replies need no rule. Its default policy does not inspect ICMP
+ * ("inspect icmp" is not in inspection_default), so an echo reply is
+ * filtered as a packet of its own: each ICMP permit is followed by the
+ * permit of its echo-reply (icmp_type, a name for icmp and icmp6).
  */
 #include "acl_int.h"
 
@@ -126,9 +129,16 @@ static void asa_rule(struct acl_out *o, const struct acl_rule *r)
 				}
 			}
 		}
-		if (p & (ACL_ICMP | ACL_ICMPV6))
+		/* The default policy inspects no ICMP: the echo reply is
+		   permitted back, as the IOS list does. */
+		if (p & (ACL_ICMP | ACL_ICMPV6)) {
+			const char *icmp = f == ACL_V4 ? "icmp" : "icmp6";
+
 			fprintf(o->f, "access-list " ASA_ACL " extended permit %s "
-				"%s %s\n", f == ACL_V4 ? "icmp" : "icmp6", src, dst);
+				"%s %s\n", icmp, src, dst);
+			fprintf(o->f, "access-list " ASA_ACL " extended permit %s "
+				"%s %s echo-reply\n", icmp, dst, src);
+		}
 	}
 }
 
@@ -180,7 +190,9 @@ const struct acl_writer acl_writer_asa = {
 	.comment = ":",
 	.use = "Cisco ASA 9.x (IPv4 and IPv6 in one ACL). Apply with:\n"
 	       "  access-group impwatch global   (or: access-group impwatch in interface NAME)\n"
-	       "The ASA keeps state: replies pass. The final deny logs (syslog 106100).",
+	       "The ASA keeps state for TCP and UDP: replies pass. ICMP is not inspected\n"
+	       "by default: each ICMP permit is followed by its echo-reply. The final\n"
+	       "deny logs (syslog 106100).",
 	.passes = { ACL_FAM(ACL_V4) | ACL_FAM(ACL_V6), 0 },
 	.begin = asa_begin,
 	.rule = asa_rule,

@@ -395,6 +395,18 @@ for obs in '' "--observed $tmp/nd.json"; do
 		bad "ios-nd-first${obs:+-observed}" "a deny comes before the neighbour discovery permits"; fi
 done
 if nd_first "$dir/site.ios"; then ok; else bad ios-nd-first-golden "a deny before the ND permits"; fi
+# The ASA keeps state for TCP and UDP, not for ICMP: its default policy
+# does not inspect ICMP, so an echo reply meets the ACL as a packet of
+# its own. With --observed records of endpoints pinging a node, the one
+# row used permitted the echo and nothing its reply: every ping failed.
+# Each ICMP permit is followed by its echo reply, as in IOS.
+printf 'imp-publisher 192.0.2.10\nimp-subscriber 192.0.2.11\n' >"$tmp/echo.hosts"
+{ echo '{"type":"flow","run_id":"r","transport":"icmp","client_ip":"203.0.113.5","client_port":0,"server_ip":"192.0.2.10","server_port":0,"service":"icmp-echo","tables":[29],"verdict":"documented"}'
+  echo '{"type":"summary","run_id":"r","inconclusive":[],"exit_status":0,"health":{"status":"ok"}}'; } >"$tmp/echo.json"
+"$bin" acl --hosts "$tmp/echo.hosts" --observed "$tmp/echo.json" --format asa >"$tmp/echo.asa" 2>"$tmp/out"
+has asa-echo "$tmp/echo.asa" '^access-list impwatch extended permit icmp any4 object-group impwatch-imp_endpoint-v4$'
+has asa-echo-reply "$tmp/echo.asa" '^access-list impwatch extended permit icmp object-group impwatch-imp_endpoint-v4 any4 echo-reply$'
+has asa-echo-reply-golden-v6 "$dir/site.asa" ' permit icmp6 .* echo-reply$'
 # Every object-group an ASA entry names is declared above it (the ASA
 # refuses the entry otherwise: "specified object group not found"). An
 # inventory with two IPv6 lines and no rule to or from "any" in IPv6 got
