@@ -219,6 +219,15 @@ check observed-bad-line 2 "^$tmp/bad.json:4: not a JSON record" \
 echo '{"type":"flow","transport":"tcp","client_ip":"192.0.2.1","server_ip":"192.0.2.10"}' >"$tmp/short.json"
 check observed-missing-field 2 "^$tmp/short.json:1: flow record without a \"client_port\"" \
 	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/short.json"
+# A waiver accepts a finding for a while; it documents nothing: the
+# records of a run whose role violations were waived give the rules the
+# same records give unwaived.
+printf 'role-violation tcp/5060 | 2999-12-31 | CHG-1\nrole-violation tcp/1500 | 2999-12-31 | CHG-2\n' >"$tmp/rv.waivers"
+"$bin" -q --format json --hosts tests/hosts/site.hosts --waivers "$tmp/rv.waivers" \
+	-r pcaps/roles.pcap >"$tmp/waived.json"
+has observed-waived-records "$tmp/waived.json" '"verdict":"role-violation".*"waiver":\{"ticket":"CHG-1"'
+"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/waived.json" >"$tmp/waived.nft" 2>"$tmp/out"
+check observed-waived-opens-nothing 0 '' cmp "$tmp/waived.nft" "$tmp/obs.nft"
 # A file that cannot be read is said as every loader says it (--rules,
 # --hosts, --waivers, 'impwatch roles --rules'): "FILE: cannot open:
 # reason", "FILE: not a regular file (a directory)", and an empty file
@@ -459,6 +468,38 @@ if [ "$skip" -eq 0 ]; then
 	else
 		echo "acl: iptables-restore not found (make deps installs iptables): skipped"
 		skip=$((skip + 1))
+	fi
+	# Inventories of every shape, each format through its own tool: one
+	# family or both, /0 lines, IPv4 written the IPv6 way, a host inside
+	# networks inside a network, one host of many roles, loopback, a
+	# line of no catalogue row. nft -c reads a file as nft -f would.
+	if command -v nft >/dev/null 2>&1 && command -v iptables-restore >/dev/null 2>&1; then
+		k=0
+		while read -r inv; do
+			k=$((k + 1))
+			printf "$inv" >"$tmp/shape$k.hosts"
+			"$bin" acl --hosts "$tmp/shape$k.hosts" -o "$tmp/shape$k.nft" 2>"$tmp/out"
+			check "shape$k-nft" 0 '' ip netns exec "$ns_t" nft -c -f "$tmp/shape$k.nft"
+			for f in iptables ip6tables; do
+				"$bin" acl --hosts "$tmp/shape$k.hosts" --format $f -o "$tmp/shape$k.$f" 2>"$tmp/out"
+				check "shape$k-$f" 0 '' ip netns exec "$ns_t" "$f-restore" --test "$tmp/shape$k.$f"
+			done
+			"$bin" acl --hosts "$tmp/shape$k.hosts" --format asa -o "$tmp/shape$k.asa" 2>"$tmp/out"
+			check "shape$k-asa-groups" 0 '' asa_groups "$tmp/shape$k.asa"
+		done <<-'EOF'
+		imp 192.0.2.10\n
+		imp 2001:db8::10\n
+		imp-publisher 192.0.2.10\nimp-subscriber ::ffff:192.0.2.11\n
+		browser 0.0.0.0/0\nimp 192.0.2.10\n
+		browser ::/0\nimp 2001:db8::10\ncucm 2001:db8::20\n
+		xmpp-client ::ffff:0:0/96\nimp 192.0.2.10\n
+		xmpp-client 10.0.0.0/8\nimp 10.1.2.3\ncucm 10.1.2.4\nimp-subscriber 10.200.0.0/16\n
+		imp,cucm,directory,dns-server,ntp-server,snmp-server,endpoint 192.0.2.1\nimp 192.0.2.2\n
+		tunnel-endpoint 192.0.2.99\n
+		database 192.0.2.60\nimp-publisher 192.0.2.10\nfile-server 2001:db8::60\nimp-publisher 2001:db8::10\n
+		imp 127.0.0.1\nimp 127.0.0.2\nimp ::1\nimp ::2\n
+		imp 192.0.2.0/31\nimp 192.0.2.1\n
+		EOF
 	fi
 fi
 
