@@ -168,10 +168,11 @@ int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err);
  * Their reasons (a->obs.partial) are a run whose summary was not read
  * (cut short, or its other records in a file not given), a summary that
  * says its run was inconclusive, its capture health poor or an input not
- * read in full (exit status 2), and records in which no documented flow
- * used a row. Their number is returned; -1 when out of memory.
+ * read in full (exit status 2), documented flows on ports no row of this
+ * catalogue documents (the run's catalogue had other rows), and records
+ * in which no documented flow used a row. Their number is returned.
  */
-long acl_observe_end(struct acl *a);
+uint64_t acl_observe_end(struct acl *a);
 
 /* A documented flow, as its record gives it. */
 struct acl_flow {

@@ -40,7 +40,8 @@ void acl_usage(FILE *out)
 "                       never used; the files after it are records too;\n"
 "                       exit 3 when they may leave flows out (a run cut\n"
 "                       short, inconclusive, in poor health or in error;\n"
-"                       no documented flow used a row): said, and in the\n"
+"                       flows documented by rows this catalogue lacks; no\n"
+"                       documented flow used a row): said, and in the\n"
 "                       rules' header\n"
 "  -o FILE              write the rules to FILE instead of standard output\n"
 "                       ('-': standard output; created 0640)\n"
@@ -250,7 +251,7 @@ int acl_command(int argc, char **argv)
 	struct acl *a = NULL;
 	FILE *out = stdout;
 	size_t i;
-	long partial = 0;
+	uint64_t partial = 0;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
@@ -300,13 +301,8 @@ int acl_command(int argc, char **argv)
 	for (i = 0; i < o.n_observed; i++)
 		if (observe_file(a, o.observed[i]) != 0)
 			goto done;
-	if (o.n_observed && (partial = acl_observe_end(a)) != 0) {
-		if (partial < 0) {
-			tprintf(stderr, "impwatch: out of memory\n");
-			goto done;
-		}
+	if (o.n_observed && (partial = acl_observe_end(a)) != 0)
 		say_partial(a);
-	}
 	if (acl_build(a) != 0) {
 		tprintf(stderr, "impwatch: out of memory\n");
 		goto done;

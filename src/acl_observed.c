@@ -13,7 +13,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <limits.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -494,7 +493,7 @@ out:
 	return rc;
 }
 
-long acl_observe_end(struct acl *a)
+uint64_t acl_observe_end(struct acl *a)
 {
 	struct acl_observed *st = &a->obs;
 	size_t i;
@@ -506,10 +505,19 @@ long acl_observe_end(struct acl *a)
 				"not given",
 				st->run[i].file, st->run[i].id[0] ?
 				st->run[i].id : "(no run_id)");
+	/* Documented then, on a port no row here documents: the run had
+	   rows this catalogue lacks (a site's --rules-add left out), whose
+	   services would have no rule. */
+	if (st->no_row)
+		partial(st, "%llu documented flow%s on a port no row of this "
+			"catalogue documents: its run had another catalogue "
+			"(give acl the run's --rules and --rules-add)",
+			(unsigned long long)st->no_row,
+			st->no_row == 1 ? " is" : "s are");
 	/* Least privilege from no evidence is a list that permits
 	   nothing. */
 	if (st->used == 0)
 		partial(st, "no documented flow of the observed records used a "
 			"row of this inventory: no rule permits anything");
-	return st->n_partial > LONG_MAX ? LONG_MAX : (long)st->n_partial;
+	return st->n_partial;
 }

@@ -132,8 +132,9 @@ static const char usage_exit[] =
 "     their headers or overlapped by later ones, MACsec-encrypted\n"
 "     frames, or source-routed packets; the summary says why;\n"
 "     impwatch acl --observed: records that may leave flows out (a run\n"
-"     cut short, inconclusive, in poor health or in error; no documented\n"
-"     flow used a row): the rules are written, the reasons said\n";
+"     cut short, inconclusive, in poor health or in error; flows\n"
+"     documented by rows the catalogue lacks; no documented flow used a\n"
+"     row): the rules are written, the reasons said\n";
 
 const struct opt_row *options_rows(size_t *n)
 {

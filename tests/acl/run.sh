@@ -286,6 +286,18 @@ check observed-health-poor 3 "^  $tmp/dups\\.json: its run's capture health is p
 "$bin" -q --format json -r pcaps/bad-truncated.pcap >"$tmp/cut.json" 2>/dev/null
 check observed-input-error 3 "^  $tmp/cut\\.json: its run ended in error \\(exit status 2\\): an input not read in full, or an output not written\$" \
 	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/cut.json"
+# Records judged under another catalogue: a site that moved PostgreSQL
+# to 15432 (--rules-add for its run) and forgot the file for acl. The
+# documented flow was counted "a port no row of this catalogue
+# documents" in a comment, the moved row had no rule, exit 0: the
+# database cut off. Now said, exit 3; with the site's file, whole.
+{ echo '{"type":"flow","run_id":"pg","transport":"tcp","client_ip":"192.0.2.10","client_port":50000,"server_ip":"192.0.2.50","server_port":15432,"service":"ext-db-postgresql","tables":[23],"verdict":"documented"}'
+  echo '{"type":"summary","run_id":"pg","inconclusive":[],"exit_status":0,"health":{"status":"ok"}}'; } >"$tmp/moved.json"
+check observed-other-catalogue 3 "^  1 documented flow is on a port no row of this catalogue documents: its run had another catalogue \\(give acl the run's --rules and --rules-add\\)\$" \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/moved.json"
+check observed-same-catalogue 0 '' "$bin" acl --hosts tests/hosts/site.hosts \
+	--rules-add tests/rules/site-postgresql.conf --observed "$tmp/moved.json" -o "$tmp/moved.nft"
+has observed-same-catalogue-rule "$tmp/moved.nft" 'ip saddr @imp_v4 ip daddr 192\.0\.2\.50 tcp dport 15432 accept'
 # The records of a whole, healthy run: no word, exit 0.
 check observed-whole 0 '' "$bin" acl --hosts tests/hosts/site.hosts \
 	--observed "$tmp/roles.json" -o "$tmp/whole.nft"
