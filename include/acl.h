@@ -88,7 +88,9 @@ struct acl_note {
 struct acl_run {
 	char id[ACL_RUN_ID_MAX];
 	const char *file;            /* the file of its first record read */
-	bool flows, summary;         /* a flow record, its summary, read */
+	const char *summary_file;    /* the file of its summary, or NULL */
+	uint64_t flows_read;         /* its flow records read */
+	uint64_t flows_counted;      /* the flows its summaries count */
 };
 
 /* Why the observed records may not hold every flow: at most this many
@@ -166,8 +168,9 @@ int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err);
  * After the last acl_observe(): whether the records read may leave out
  * flows, so that least privilege would drop a documented service in use.
  * Their reasons (a->obs.partial) are a run whose summary was not read
- * (cut short, or its other records in a file not given), a summary that
- * says its run was inconclusive, its capture health poor or an input not
+ * (cut short, or its other records in a file not given), a run of which
+ * fewer flow records were read than its summary counts (a rotated piece
+ * not given), a summary that says its run was inconclusive, its capture health poor or an input not
  * read in full (exit status 2), documented flows on ports no row of this
  * catalogue documents (the run's catalogue had other rows), and records
  * in which no documented flow used a row. Their number is returned.

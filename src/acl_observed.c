@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,10 +209,11 @@ static bool health_said(json_t *inc)
  * What a summary record says of how its run went, into f's reasons
  * (name: the file): inconclusive (each reason), poor capture health that
  * no reason says already (its reasons are --validate's alone), an input
- * not read in full (exit status 2). NULL, or what is wrong.
+ * not read in full (exit status 2); and into *flows the flow records it
+ * wrote. NULL, or what is wrong.
  */
 static const char *read_summary(json_t *o, const char *name,
-				struct file_obs *f)
+				struct file_obs *f, long long *flows)
 {
 	json_t *inc = json_object_get(o, "inconclusive");
 	json_t *health = json_object_get(o, "health");
@@ -219,6 +221,8 @@ static const char *read_summary(json_t *o, const char *name,
 	json_t *x;
 	size_t i;
 
+	if (!get_int(o, "flows", 0, LLONG_MAX, flows))
+		return "summary record without a \"flows\" count";
 	if (!json_is_array(inc))
 		return "summary record without an \"inconclusive\" array";
 	if (!json_is_integer(status))
@@ -320,6 +324,7 @@ static const char *take_record(const struct acl *a, const char *name,
 	struct acl_run *run;
 	struct rec r;
 	long row;
+	long long counted = 0;
 	int why_none;
 	bool summary = strcmp(type, "summary") == 0;
 
@@ -327,7 +332,7 @@ static const char *take_record(const struct acl *a, const char *name,
 		return NULL;
 	if (!get_run_id(o, &id))
 		return "record whose \"run_id\" is not a string of a run id";
-	if (summary && (bad = read_summary(o, name, f)) != NULL)
+	if (summary && (bad = read_summary(o, name, f, &counted)) != NULL)
 		return bad;
 	if (!summary && (bad = parse_flow(o, &r, why, n)) != NULL)
 		return bad;
@@ -335,10 +340,11 @@ static const char *take_record(const struct acl *a, const char *name,
 	if (!run)
 		return "out of memory";
 	if (summary) {
-		run->summary = true;
+		run->summary_file = name;
+		run->flows_counted += counted;
 		return NULL;
 	}
-	run->flows = true;
+	run->flows_read++;
 	f->st.records++;
 	if (!r.documented)
 		return NULL;
@@ -370,8 +376,10 @@ static int merge_file(struct acl *a, const struct file_obs *f)
 
 		if (!run)
 			return -1;
-		run->flows = run->flows || f->run[i].flows;
-		run->summary = run->summary || f->run[i].summary;
+		if (f->run[i].summary_file)
+			run->summary_file = f->run[i].summary_file;
+		run->flows_read += f->run[i].flows_read;
+		run->flows_counted += f->run[i].flows_counted;
 	}
 	for (k = 0; k < f->st.n_partial; k++)
 		if (k < ACL_PARTIAL_KEEP)
@@ -498,13 +506,21 @@ uint64_t acl_observe_end(struct acl *a)
 	struct acl_observed *st = &a->obs;
 	size_t i;
 
-	for (i = 0; i < st->n_run; i++)
-		if (st->run[i].flows && !st->run[i].summary)
+	for (i = 0; i < st->n_run; i++) {
+		const struct acl_run *r = &st->run[i];
+		const char *id = r->id[0] ? r->id : "(no run_id)";
+
+		if (r->flows_read && !r->summary_file)
 			partial(st, "%s: run %s has no summary record: cut "
 				"short, or its other records are in a file "
-				"not given",
-				st->run[i].file, st->run[i].id[0] ?
-				st->run[i].id : "(no run_id)");
+				"not given", r->file, id);
+		else if (r->flows_read < r->flows_counted)
+			partial(st, "%s: run %s wrote %llu flow records, %llu "
+				"of them read: give every file of the run",
+				r->summary_file, id,
+				(unsigned long long)r->flows_counted,
+				(unsigned long long)r->flows_read);
+	}
 	/* Documented then, on a port no row here documents: the run had
 	   rows this catalogue lacks (a site's --rules-add left out), whose
 	   services would have no rule. */

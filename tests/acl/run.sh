@@ -273,6 +273,10 @@ has observed-rotated-counts "$tmp/rot.nft" '^# Observed: 18 flow records in 2 fi
 hasnt observed-rotated-whole "$tmp/rot.nft" 'PARTIAL'
 check observed-rotated-alone 3 "^  $tmp/rot\\.1\\.json: run [0-9a-f]+ has no summary record" \
 	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/rot.1.json"
+# The piece with the summary alone: the run's summary counts 18 flows,
+# 13 are here (the rotated piece before it left out). It was exit 0.
+check observed-rotated-piece-missing 3 "^  $tmp/rot\\.json: run [0-9a-f]+ wrote 18 flow records, 13 of them read: give every file of the run\$" \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/rot.json"
 # A run --validate found inconclusive: its reasons.
 "$bin" -q --validate --format json -r pcaps/health-half-duplex.pcap >"$tmp/oneway.json"
 check observed-inconclusive 3 "^  $tmp/oneway\\.json: its run was inconclusive \\(one-way\\): 10 of 12 TCP flows seen in one direction only" \
@@ -292,7 +296,7 @@ check observed-input-error 3 "^  $tmp/cut\\.json: its run ended in error \\(exit
 # documents" in a comment, the moved row had no rule, exit 0: the
 # database cut off. Now said, exit 3; with the site's file, whole.
 { echo '{"type":"flow","run_id":"pg","transport":"tcp","client_ip":"192.0.2.10","client_port":50000,"server_ip":"192.0.2.50","server_port":15432,"service":"ext-db-postgresql","tables":[23],"verdict":"documented"}'
-  echo '{"type":"summary","run_id":"pg","inconclusive":[],"exit_status":0,"health":{"status":"ok"}}'; } >"$tmp/moved.json"
+  echo '{"type":"summary","run_id":"pg","flows":1,"inconclusive":[],"exit_status":0,"health":{"status":"ok"}}'; } >"$tmp/moved.json"
 check observed-other-catalogue 3 "^  1 documented flow is on a port no row of this catalogue documents: its run had another catalogue \\(give acl the run's --rules and --rules-add\\)\$" \
 	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/moved.json"
 check observed-same-catalogue 0 '' "$bin" acl --hosts tests/hosts/site.hosts \
@@ -401,7 +405,7 @@ has ios-final "$dir/site.ios" '^ deny ip any any log$'
 # XMPP alone leave no ICMP permit between the nodes to let them by.
 printf 'imp 2001:db8:5::/64\nxmpp-client 2001:db8:c::/64\n' >"$tmp/nd.hosts"
 { echo '{"type":"flow","run_id":"r","transport":"tcp","client_ip":"2001:db8:c::99","client_port":50000,"server_ip":"2001:db8:5::10","server_port":5222,"service":"xcp-client-access","tables":[22],"verdict":"documented"}'
-  echo '{"type":"summary","run_id":"r","inconclusive":[],"exit_status":0,"health":{"status":"ok"}}'; } >"$tmp/nd.json"
+  echo '{"type":"summary","run_id":"r","flows":1,"inconclusive":[],"exit_status":0,"health":{"status":"ok"}}'; } >"$tmp/nd.json"
 # nd_first FILE: in the IPv6 list, both permits come before any deny.
 nd_first() {
 	awk '/^ipv6 access-list/ { v6 = 1 } !v6 { next }
@@ -423,7 +427,7 @@ if nd_first "$dir/site.ios"; then ok; else bad ios-nd-first-golden "a deny befor
 # Each ICMP permit is followed by its echo reply, as in IOS.
 printf 'imp-publisher 192.0.2.10\nimp-subscriber 192.0.2.11\n' >"$tmp/echo.hosts"
 { echo '{"type":"flow","run_id":"r","transport":"icmp","client_ip":"203.0.113.5","client_port":0,"server_ip":"192.0.2.10","server_port":0,"service":"icmp-echo","tables":[29],"verdict":"documented"}'
-  echo '{"type":"summary","run_id":"r","inconclusive":[],"exit_status":0,"health":{"status":"ok"}}'; } >"$tmp/echo.json"
+  echo '{"type":"summary","run_id":"r","flows":1,"inconclusive":[],"exit_status":0,"health":{"status":"ok"}}'; } >"$tmp/echo.json"
 "$bin" acl --hosts "$tmp/echo.hosts" --observed "$tmp/echo.json" --format asa >"$tmp/echo.asa" 2>"$tmp/out"
 has asa-echo "$tmp/echo.asa" '^access-list impwatch extended permit icmp any4 object-group impwatch-imp_endpoint-v4$'
 has asa-echo-reply "$tmp/echo.asa" '^access-list impwatch extended permit icmp object-group impwatch-imp_endpoint-v4 any4 echo-reply$'

@@ -559,12 +559,12 @@ static void test_observed_partial(void **state)
 	snprintf(text, sizeof(text), flow, "a");
 	assert_int_equal(observe(x, text, err, sizeof(err)), 0);
 	assert_int_equal(observe(x, "{\"type\":\"summary\",\"run_id\":\"a\","
-				 SUMMARY_OK "}\n", err, sizeof(err)), 0);
+				 "\"flows\":1," SUMMARY_OK "}\n", err, sizeof(err)), 0);
 	assert_int_equal(acl_observe_end(x->a), 0);
 	snprintf(text, sizeof(text), flow, "b");
 	assert_int_equal(observe(x, text, err, sizeof(err)), 0);
 	assert_int_equal(observe(x, "{\"type\":\"summary\",\"run_id\":\"c\","
-		"\"inconclusive\":[{\"reason\":\"interrupted\",\"why\":\"SIGTERM\"}],"
+		"\"flows\":0,\"inconclusive\":[{\"reason\":\"interrupted\",\"why\":\"SIGTERM\"}],"
 		"\"exit_status\":2,\"health\":{\"status\":\"poor\","
 		"\"why\":\"drops\"}}\n", err, sizeof(err)), 0);
 	assert_int_equal(acl_observe_end(x->a), 4);
@@ -576,11 +576,15 @@ static void test_observed_partial(void **state)
 	assert_string_equal(x->a->obs.partial[3], "obs.json: run b has no "
 			    "summary record: cut short, or its other records "
 			    "are in a file not given");
-	/* A summary without the gate's fields: FILE:LINE. */
+	/* A summary without the gate's fields, or its count: FILE:LINE. */
 	assert_int_equal(observe(x, "{\"type\":\"summary\",\"flows\":1}\n",
 				 err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "obs.json:1: summary record without an "
 			       "\"inconclusive\" array"));
+	assert_int_equal(observe(x, "{\"type\":\"summary\"," SUMMARY_OK "}\n",
+				 err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "obs.json:1: summary record without a "
+			       "\"flows\" count"));
 	fx_free(x);
 }
 
@@ -591,8 +595,8 @@ static void test_observed_unused(void **state)
 	char err[512];
 
 	(void)state;
-	assert_int_equal(observe(x, "{\"type\":\"summary\"," SUMMARY_OK "}\n",
-				 err, sizeof(err)), 0);
+	assert_int_equal(observe(x, "{\"type\":\"summary\",\"flows\":0,"
+				 SUMMARY_OK "}\n", err, sizeof(err)), 0);
 	assert_int_equal(acl_observe_end(x->a), 1);
 	assert_non_null(strstr(x->a->obs.partial[0], "no documented flow"));
 	fx_free(x);
