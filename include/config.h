@@ -138,6 +138,11 @@
    longest (its coverage lists every row); past this a line is an error. */
 #define ACL_RECORD_MAX       (16u << 20)
 
+/* impwatch acl --observed: the runs whose records one command reads (a
+   run id each), looked up one by one: a year of daily runs is 365; a
+   file of more (a run id per record) is an error, not a quadratic walk. */
+#define ACL_MAX_RUNS         4096u
+
 /* impwatch acl: the final deny logs at most this many packets a second
    (with this burst) where the format rate-limits its log (nftables,
    iptables); every packet is counted. */

@@ -130,7 +130,7 @@ static const char *parse_flow(json_t *o, struct rec *r, char *why, size_t n)
 }
 
 /* Run id into list *run (of *n, room for *cap), unless there; its
-   entry, or NULL when out of memory. */
+   entry, or NULL when out of memory or past ACL_MAX_RUNS. */
 static struct acl_run *run_find(struct acl_run **run, size_t *n, size_t *cap,
 				const char *id, const char *file)
 {
@@ -140,6 +140,8 @@ static struct acl_run *run_find(struct acl_run **run, size_t *n, size_t *cap,
 	for (i = *n; i-- > 0;)
 		if (strcmp((*run)[i].id, id) == 0)
 			return &(*run)[i];
+	if (*n >= ACL_MAX_RUNS)
+		return NULL;
 	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 4;
 		struct acl_run *x = realloc(*run, ncap * sizeof(*x));
@@ -337,6 +339,11 @@ static const char *take_record(const struct acl *a, const char *name,
 	if (!summary && (bad = parse_flow(o, &r, why, n)) != NULL)
 		return bad;
 	run = run_find(&f->run, &f->n_run, &f->cap_run, id, name);
+	if (!run && f->n_run >= ACL_MAX_RUNS) {
+		snprintf(why, n, "records of more than %u runs (run ids)",
+			 ACL_MAX_RUNS);
+		return why;
+	}
 	if (!run)
 		return "out of memory";
 	if (summary) {
@@ -361,14 +368,23 @@ static const char *take_record(const struct acl *a, const char *name,
 	return NULL;
 }
 
-/* File f's runs and reasons into a's (it read whole); -1 when out of
-   memory. */
+/* File f's runs and reasons into a's (it read whole); -1, and nothing
+   of f in a, past ACL_MAX_RUNS runs; -1 out of memory. */
 static int merge_file(struct acl *a, const struct file_obs *f)
 {
 	struct acl_observed *st = &a->obs;
-	size_t i;
+	size_t i, j, fresh = 0;
 	uint64_t k;
 
+	/* Room first, so that a file refused leaves nothing behind. */
+	for (i = 0; i < f->n_run; i++) {
+		for (j = 0; j < st->n_run; j++)
+			if (strcmp(st->run[j].id, f->run[i].id) == 0)
+				break;
+		fresh += j == st->n_run;
+	}
+	if (st->n_run + fresh > ACL_MAX_RUNS)
+		return -1;
 	for (i = 0; i < f->n_run; i++) {
 		struct acl_run *run = run_find(&st->run, &st->n_run,
 					       &st->cap_run, f->run[i].id,
@@ -481,7 +497,12 @@ int acl_observe(struct acl *a, const char *name, FILE *in, FILE *err)
 	}
 	/* All or nothing: the file counts only once it read whole. */
 	if (merge_file(a, f) != 0) {
-		tfile_error(err, name, "out of memory");
+		if (a->obs.n_run + f->n_run > ACL_MAX_RUNS)
+			tfile_error(err, name, "records of more than %u runs "
+				    "(run ids) with the files before it",
+				    ACL_MAX_RUNS);
+		else
+			tfile_error(err, name, "out of memory");
 		goto out;
 	}
 	if (!a->used) {

@@ -302,6 +302,17 @@ check observed-other-catalogue 3 "^  1 documented flow is on a port no row of th
 check observed-same-catalogue 0 '' "$bin" acl --hosts tests/hosts/site.hosts \
 	--rules-add tests/rules/site-postgresql.conf --observed "$tmp/moved.json" -o "$tmp/moved.nft"
 has observed-same-catalogue-rule "$tmp/moved.nft" 'ip saddr @imp_v4 ip daddr 192\.0\.2\.50 tcp dport 15432 accept'
+# A run id per record is no run of impwatch's: past 4096 runs the
+# records are refused at the line, before the runs are looked up one by
+# one for every record (quadratic).
+awk 'BEGIN { for (i = 1; i <= 4097; i++)
+	printf "{\"type\":\"flow\",\"run_id\":\"r%d\",\"transport\":\"tcp\",\"client_ip\":\"203.0.113.5\",\"client_port\":50000,\"server_ip\":\"192.0.2.10\",\"server_port\":5222,\"service\":null,\"tables\":[22],\"verdict\":\"documented\"}\n", i }' >"$tmp/runs.json"
+check observed-too-many-runs 2 "^$tmp/runs\\.json:4097: records of more than 4096 runs \\(run ids\\)\$" \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/runs.json"
+head -4096 "$tmp/runs.json" >"$tmp/runs.a.json"
+tail -1 "$tmp/runs.json" >"$tmp/runs.b.json"
+check observed-too-many-runs-files 2 "^$tmp/runs\\.b\\.json: records of more than 4096 runs \\(run ids\\) with the files before it\$" \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/runs.a.json" "$tmp/runs.b.json"
 # The records of a whole, healthy run: no word, exit 0.
 check observed-whole 0 '' "$bin" acl --hosts tests/hosts/site.hosts \
 	--observed "$tmp/roles.json" -o "$tmp/whole.nft"
