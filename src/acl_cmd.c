@@ -322,7 +322,8 @@ int acl_command(int argc, char **argv)
 	acl_write(a, w, &src, out);
 	if (fflush(out) != 0 || ferror(out)) {
 		tprintf(stderr, "impwatch: cannot write %s: %s\n",
-			o.output ? o.output : "output", strerror(errno));
+			o.output ? o.output : "standard output",
+			strerror(errno));
 		goto done;
 	}
 	/* Rules from records that may leave flows out are written (they

@@ -143,6 +143,12 @@ check output-is-observed-fifo 2 "^impwatch acl: cannot write the rules to $tmp/o
 check output-inputs-untouched 0 '' sh -c "cmp \"$tmp/in.hosts\" $dir/site.hosts &&
 	cmp \"$tmp/in.conf\" tests/rules/site-postgresql.conf"
 check output-unwritable 2 'cannot write' "$bin" acl --hosts $dir/site.hosts -o "$tmp/no/such/dir/x"
+# Standard output that cannot be written is named as a run names it (it
+# was "cannot write output").
+check output-stdout-full 2 '^impwatch: cannot write standard output: No space left on device$' \
+	sh -c '"$1" acl --hosts "$2" >/dev/full' sh "$bin" $dir/site.hosts
+check output-stdout-closed 2 '^impwatch: cannot write standard output: Bad file descriptor$' \
+	sh -c '"$1" acl --hosts "$2" >&-' sh "$bin" $dir/site.hosts
 # The rules name the site's hosts and what they may say to each other:
 # created 0640 as the report is, not world-readable (the umask may take
 # more); they used to be 0644.
