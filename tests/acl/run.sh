@@ -143,6 +143,21 @@ check output-is-observed-fifo 2 "^impwatch acl: cannot write the rules to $tmp/o
 check output-inputs-untouched 0 '' sh -c "cmp \"$tmp/in.hosts\" $dir/site.hosts &&
 	cmp \"$tmp/in.conf\" tests/rules/site-postgresql.conf"
 check output-unwritable 2 'cannot write' "$bin" acl --hosts $dir/site.hosts -o "$tmp/no/such/dir/x"
+# A write that fails half way (a full disk: here a file size limit,
+# SIGXFSZ ignored so that write() says EFBIG) leaves the rules of before
+# as they were, and no file half written beside them. -o truncated the
+# file first: the old rules were lost, 4 kB of new ones left in their
+# place.
+echo 'the rules of before' >"$tmp/kept.nft"
+check output-write-fails 2 "^impwatch: cannot write $tmp/kept\\.nft: File too large\$" \
+	sh -c 'trap "" XFSZ; ulimit -f 8; exec "$@"' sh "$bin" acl --hosts $dir/site.hosts -o "$tmp/kept.nft"
+check output-write-fails-kept 0 '^the rules of before$' cat "$tmp/kept.nft"
+check output-write-fails-no-temp 0 '^1$' sh -c 'ls "$1" | grep -c "^kept\.nft"' sh "$tmp"
+# Written whole, the file is replaced: the new rules, its mode kept.
+chmod 600 "$tmp/kept.nft"
+check output-replaced 0 '' "$bin" acl --hosts $dir/site.hosts -o "$tmp/kept.nft"
+has output-replaced-rules "$tmp/kept.nft" '^table inet impwatch \{'
+check output-replaced-mode 0 '^600$' stat -c %a "$tmp/kept.nft"
 # Standard output that cannot be written is named as a run names it (it
 # was "cannot write output").
 check output-stdout-full 2 '^impwatch: cannot write standard output: No space left on device$' \
