@@ -207,6 +207,14 @@
                                            the loop looks again */
 #define LIVE_DRAIN_MS        2000      /* at the end, reading what the kernel
                                            still holds stops after this */
+#define SINK_STALL_MS        5000      /* once a signal stopped the run, how
+                                          long a report or alert file on a
+                                          pipe, FIFO, socket or terminal may
+                                          take nothing before it is given
+                                          up (sink.c): with LIVE_DRAIN_MS,
+                                          well inside a service manager's
+                                          stop timeout (systemd: 90 s, then
+                                          SIGKILL) */
 #define LIVE_LINK_CHECK_MS   100       /* how often the interface's state is
                                            looked at */
 #define LIVE_STATS_MS        1000      /* libpcap's 32-bit counters are read

@@ -12,6 +12,7 @@
 #ifndef IMPWATCH_SINK_H
 #define IMPWATCH_SINK_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -37,6 +38,11 @@ struct sink_cfg {
 	int evidence_snaplen;        /* bytes kept of each evidence frame */
 	struct evidence_rotation evidence_rot;   /* --dump-size, --dump-files */
 	bool live;                   /* each record written as it is made */
+	const volatile sig_atomic_t *stop;   /* set when a signal stopped the
+	                                run: a report or alert file whose
+	                                reader takes nothing is then given
+	                                up after SINK_STALL_MS (NULL: waited
+	                                for as long as it takes) */
 	unsigned workers;            /* workers whose counters it sums */
 	const struct run_info *run;  /* names the run on every record; NULL:
 	                                none (it must outlive the sink) */
@@ -133,8 +139,9 @@ int sink_page(struct sink *s, const struct run_stats *st, FILE *err);
 void sink_summary(struct sink *s, const struct run_stats *st);
 
 /* Flush and close every output: -1, with a message on err naming it,
-   when any could not be written in full (the exit status must say so).
-   Frees the sink. */
+   when any could not be written in full (the exit status must say so;
+   a report or alert file given up after the stop, its reader stalled,
+   says so). Frees the sink. */
 int sink_close(struct sink *s, FILE *err);
 
 #endif

@@ -955,6 +955,7 @@ static void sink_cfg_of(const struct options *o, struct sink_cfg *c)
 					    o->n_iface ? DEF_DUMP_FILES : 0;
 	}
 	c->live = o->n_iface > 0;
+	c->stop = &stop_flag;
 	c->workers = 1;
 }
 

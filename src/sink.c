@@ -6,11 +6,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "evidence.h"
 #include "verdict.h"
 #include "waiver.h"
@@ -27,6 +30,12 @@ struct sink {
 	char *out_buf;              /* its buffer (REPORT_BUFFER) when it is
 	                               a file written offline; else NULL */
 	FILE *alert_out;            /* --alert-file; NULL without */
+	struct patient *out_p;      /* out's and alert_out's state when they
+	                               are patient streams (below); else NULL */
+	struct patient *alert_p;
+	bool out_stalled;           /* a report stream was given up after the
+	                               stop, its reader stalled */
+	bool alerts_stalled;        /* the same for the alert file */
 	bool out_lost;              /* a report file closed at a reopen had
 	                               a write error */
 	bool alerts_lost;           /* the same for the alert file */
@@ -162,6 +171,115 @@ int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
 }
 
 /*
+ * A pipe, a FIFO, a socket or a terminal may have a reader that takes
+ * nothing more (`impwatch -i eth1 | sleep 1000`, a log shipper that
+ * hangs): a write then waits for ever, and the stop with it, until a
+ * service manager's SIGKILL loses every output. The report and the alert
+ * file, when they are not regular files, are written through a patient
+ * stream: each write waits for room with poll(), for as long as it takes
+ * while the run goes on (the reader may come back), SINK_STALL_MS at
+ * most once a signal stopped it. Then the stream is given up (stalled),
+ * and every write after it fails at once, so that the other outputs get
+ * the rest and the run ends.
+ */
+struct patient {
+	FILE *raw;                  /* the stream opened (or stdout): its
+	                               descriptor is written, never it */
+	const volatile sig_atomic_t *stop;
+	uint64_t stop_us;           /* when a write first saw the stop */
+	bool stalled;
+};
+
+/* Wait for room in p's file: false once it is given up. */
+static bool patient_wait(struct patient *p)
+{
+	struct pollfd pfd = { .fd = fileno(p->raw), .events = POLLOUT };
+	uint64_t now;
+
+	for (;;) {
+		if (p->stop && *p->stop) {
+			now = clock_mono_us();
+			if (!p->stop_us)
+				p->stop_us = now;
+			if (now - p->stop_us >= SINK_STALL_MS * 1000ull) {
+				p->stalled = true;
+				return false;
+			}
+		}
+		/* Room, or an error (the reader gone) that the write says. */
+		if (poll(&pfd, 1, LIVE_POLL_MS) > 0)
+			return true;
+	}
+}
+
+static ssize_t patient_write(void *cookie, const char *b, size_t len)
+{
+	struct patient *p = cookie;
+	size_t done = 0, n;
+	ssize_t w;
+
+	while (done < len) {
+		if (p->stalled || !patient_wait(p)) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		/* No more than the room poll() found in a pipe holds. */
+		n = len - done < PIPE_BUF ? len - done : PIPE_BUF;
+		w = write(fileno(p->raw), b + done, n);
+		if (w < 0 && errno != EINTR)
+			return -1;
+		if (w > 0)
+			done += (size_t)w;
+	}
+	return (ssize_t)len;
+}
+
+static int patient_close(void *cookie)
+{
+	struct patient *p = cookie;
+	int rc = 0;
+
+	if (p->raw != stdout && p->raw != stderr)
+		rc = fclose(p->raw);
+	free(p);
+	return rc;
+}
+
+/* The stream to write raw through: raw itself when it is a regular file
+   (or no memory), else a patient stream over it, which owns it (*pp: its
+   state; NULL for raw). Its buffer as open_output() says. */
+static FILE *patient_over(FILE *raw, const volatile sig_atomic_t *stop,
+			  bool line, char **buf, struct patient **pp)
+{
+	static const cookie_io_functions_t io = {
+		.write = patient_write, .close = patient_close
+	};
+	struct patient *p;
+	struct stat st;
+	FILE *f;
+
+	*pp = NULL;
+	if (fstat(fileno(raw), &st) != 0 || S_ISREG(st.st_mode) ||
+	    !(p = calloc(1, sizeof(*p))))
+		return raw;
+	p->raw = raw;
+	p->stop = stop;
+	if (!(f = fopencookie(p, "w", io))) {
+		free(p);
+		return raw;
+	}
+	/* raw is never written: its buffer is the patient stream's. */
+	if (line) {
+		setvbuf(f, NULL, _IOLBF, 0);
+	} else if (buf && *buf) {
+		setvbuf(raw, NULL, _IONBF, 0);
+		setvbuf(f, *buf, _IOFBF, REPORT_BUFFER);
+	}
+	*pp = p;
+	return f;
+}
+
+/*
  * The report or the alert file, created 0640 within the umask: they name
  * hosts and what they say to each other, not for every local user to
  * read. The report is emptied when the run starts; a reopen at SIGHUP,
@@ -228,6 +346,35 @@ static bool close_replaced(FILE *f)
 		return false;
 	errno = e;
 	return ok;
+}
+
+/* Close a stream written through patient_over() (and what it owns);
+   true when all was written. *stall: it was given up after the stop. */
+static bool close_patient(FILE *f, struct patient *p, bool *stall)
+{
+	bool ok;
+
+	/* Flushed first: the flush may be what gives it up. */
+	ok = fflush(f) == 0 && !ferror(f);
+	if (p && p->stalled)
+		*stall = true;
+	return close_replaced(f) && ok;
+}
+
+/* "cannot write PATH: why" on err: why the stream failed (errno), or
+   that its reader stalled after the stop; reopened: it failed in the
+   file closed at a reopen. */
+static void say_unwritten(FILE *err, const char *path, bool reopened,
+			  bool stall)
+{
+	if (stall)
+		tprintf(err, "impwatch: cannot write %s: its reader took "
+			"nothing for %u s after the stop; the rest is lost\n",
+			path, SINK_STALL_MS / 1000);
+	else
+		tprintf(err, "impwatch: cannot write %s%s: %s\n", path,
+			reopened ? " (before it was reopened)" : "",
+			strerror(errno));
 }
 
 /* Open what sink_open() opens, in order, each checked against those
@@ -341,6 +488,13 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 	s->out = out;
 	if (!open_files(s, err))
 		goto fail;
+	/* Checked against each other as opened; written from here on
+	   through patient_over(). */
+	s->out = patient_over(s->out, cfg->stop, cfg->live, &s->out_buf,
+			      &s->out_p);
+	if (s->alert_out && s->alert_out != stderr)
+		s->alert_out = patient_over(s->alert_out, cfg->stop, true, NULL,
+					    &s->alert_p);
 	s->rep = report_new(cfg->fmt, s->out, e->cat, e->hosts, e->dpi,
 			    cfg->top);
 	s->ws = calloc(cfg->workers ? cfg->workers : 1, sizeof(*s->ws));
@@ -550,11 +704,12 @@ void sink_reopen(struct sink *s, FILE *err)
 			tprintf(err, "impwatch: cannot reopen %s: %s; writing on "
 				"to the file already open\n", c->output, strerror(errno));
 		} else {
-			if (!close_replaced(s->out))
+			if (!close_patient(s->out, s->out_p, &s->out_stalled))
 				s->out_lost = true;
 			free(s->out_buf);
-			s->out = f;
 			s->out_buf = buf;
+			s->out = patient_over(f, c->stop, c->live, &s->out_buf,
+					      &s->out_p);
 		}
 	}
 	if (s->alert_out && s->alert_out != stderr) {
@@ -564,9 +719,11 @@ void sink_reopen(struct sink *s, FILE *err)
 				"to the file already open\n", c->alert_file,
 				strerror(errno));
 		} else {
-			if (!close_replaced(s->alert_out))
+			if (!close_patient(s->alert_out, s->alert_p,
+					   &s->alerts_stalled))
 				s->alerts_lost = true;
-			s->alert_out = f;
+			s->alert_out = patient_over(f, c->stop, true, NULL,
+						    &s->alert_p);
 		}
 	}
 	report_set_output(s->rep, s->out, s->alert_out);
@@ -659,14 +816,14 @@ static int close_alerts(struct sink *s, FILE *err)
 
 	if (!s->alert_out || s->alert_out == stderr)
 		return 0;
-	werr = !close_replaced(s->alert_out);
+	werr = !close_patient(s->alert_out, s->alert_p, &s->alerts_stalled);
 	s->alert_out = NULL;
+	s->alert_p = NULL;
 	if (s->rep)
 		report_set_output(s->rep, s->out, NULL);
 	if (!werr && !s->alerts_lost)
 		return 0;
-	tprintf(err, "impwatch: cannot write %s%s: %s\n", s->cfg.alert_file,
-		werr ? "" : " (before it was reopened)", strerror(errno));
+	say_unwritten(err, s->cfg.alert_file, !werr, s->alerts_stalled);
 	return -1;
 }
 
@@ -758,14 +915,14 @@ int sink_close(struct sink *s, FILE *err)
 
 	/* A report that could not be written in full is an error (a full
 	   disk, -w /dev/full): the exit status must say so. */
-	werr = fflush(s->out) != 0 || ferror(s->out);
-	if (s->out != stdout && fclose(s->out) != 0)
-		werr = true;
+	if (s->out == stdout)
+		werr = fflush(s->out) != 0 || ferror(s->out);
+	else
+		werr = !close_patient(s->out, s->out_p, &s->out_stalled);
 	free(s->out_buf);
 	if (werr || s->out_lost) {
-		tprintf(err, "impwatch: cannot write %s%s: %s\n",
-			c->output ? c->output : "standard output",
-			werr ? "" : " (before it was reopened)", strerror(errno));
+		say_unwritten(err, c->output ? c->output : "standard output",
+			      !werr, s->out_stalled);
 		rc = -1;
 	}
 	rc |= close_alerts(s, err);

@@ -1143,4 +1143,63 @@ else
 	echo "live: no pgrep: the dropped-packets cases skipped"
 fi
 
+# ---- a sensor run as a service -------------------------------------------
+# send_many FIRST N: N datagrams from the client, one to each UDP port from
+# FIRST on (each a flow of its own), in one process.
+send_many() {
+	ip netns exec "$ns_c" timeout 20 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+first, n = int(sys.argv[1]), int(sys.argv[2])
+for p in range(first, first + n):
+    s.sendto(b"x", ("192.0.2.10", p))
+' "$1" "$2"
+}
+
+# A report into a pipe nobody reads (`impwatch -i eth1 | sleep 1000`, a
+# log shipper that hangs): once the pipe is full, every write waits. A
+# service manager sends SIGTERM, then SIGKILL after its timeout (90 s by
+# default): the stop used to wait on the pipe for ever, and SIGKILL then
+# lost the alerts and the evidence of everything after the pipe filled.
+# Now the stop gives the reader SINK_STALL_MS, then gives the report up:
+# exit 2 naming it, and the alert file and the evidence hold every
+# finding. 300 alert records (some 300 kB) fill the pipe's 64 kB.
+# Bounded by timeout: 124 is a stop that waited on the pipe.
+if command -v python3 >/dev/null 2>&1; then
+	rm -f "$tmp/st.pcap" "$tmp/st.alerts" "$tmp/st.rc"
+	fresh "$tmp/err"
+	( ip netns exec "$ns_s" timeout -k 5 40 "$bin" -i veth-s$$ -q \
+		--format json -f 'udp and dst host 192.0.2.10' \
+		--alert-file "$tmp/st.alerts" --dump-undocumented "$tmp/st.pcap" \
+		2>"$tmp/err"; echo $? >"$tmp/st.rc" ) | sleep 60 &
+	st_pid=$!
+	# Capturing once a first datagram draws an alert (at most 10 s).
+	k=0
+	while [ $k -lt 20 ] && ! wait_for "$tmp/st.alerts" alert 1; do
+		send_many 30300 1
+		k=$((k + 1))
+	done
+	# Then 300 more: the pipe fills with their alert records, and the
+	# rest wait in the kernel's ring for the stop, which reads them.
+	send_many 30000 300
+	st_real=$(pgrep -n -f -- "--alert-file $tmp/st.alerts" 2>/dev/null)
+	kill -TERM "$st_real" 2>/dev/null
+	wait_for "$tmp/st.rc" '.' 35
+	rc=$(cat "$tmp/st.rc" 2>/dev/null)
+	# As a service manager would after its timeout.
+	[ -z "$rc" ] && kill -KILL "$st_real" 2>/dev/null
+	kill "$st_pid" 2>/dev/null
+	wait "$st_pid" 2>/dev/null
+	[ "${rc:-none}" = 2 ] &&
+		grep -q '^impwatch: cannot write standard output: its reader took nothing for [0-9]* s after the stop' "$tmp/err" && ok ||
+		bad stalled-report "exit ${rc:-none} (want 2; none: still waiting on the pipe): $(head -n 2 "$tmp/err")"
+	"$bin" -q --format json -r "$tmp/st.pcap" >"$tmp/out" 2>"$tmp/st.err"
+	nflows=$(nlines "$tmp/out" '"type":"flow"')
+	nalerts=$(grep -c '^alert ' "$tmp/st.alerts")
+	[ "$nflows" -eq 301 ] && [ "$nalerts" -eq 301 ] && ok ||
+		bad stalled-report-others "the evidence holds $nflows flows, the alert file $nalerts alerts (want 301 of each): $(head -n 1 "$tmp/st.err")"
+else
+	echo "live: no python3: the stalled report case skipped"
+fi
+
 finish live
