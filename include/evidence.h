@@ -38,7 +38,9 @@ struct evidence_rotation {
 
 /* Create path now (so that one that cannot be written fails before any
    reading); its link type is dlt, or with dlt -1 that of the first
-   frame. NULL with "cannot write PATH: reason" on err; or, when a
+   frame. A write that fails later is said on err as it happens
+   ("cannot write PATH: reason"), and nothing more is written. NULL with
+   "cannot write PATH: reason" on err; or, when a
    signal ended a wait for a FIFO's reader (open_write()), with errno
    EINTR and nothing said: the caller says the run stopped. */
 struct evidence *evidence_open(const char *path, int dlt, int snaplen,
@@ -49,11 +51,12 @@ void evidence_frame(struct evidence *ev, const struct frame_record *fr);
 
 /*
  * Flush and close the file (with no frame at all, still a valid empty
- * capture, of link type fallback_dlt, Ethernet when -1): 0, or -1 with
- * "cannot write PATH: reason" on err when any of it could not be written
- * (then it claims none of its frames). Before the summary speaks of it.
+ * capture, of link type fallback_dlt, Ethernet when -1): 0, or -1 when
+ * any of it could not be written ("cannot write PATH: reason" said on
+ * evidence_open()'s err then; it claims none of its frames). Before the
+ * summary speaks of it.
  */
-int evidence_close(struct evidence *ev, int fallback_dlt, FILE *err);
+int evidence_close(struct evidence *ev, int fallback_dlt);
 
 /* What the summary says of it: its path, the frames written (0 when it
    could not be written in full), those of another link type left out,

@@ -121,9 +121,9 @@ bool sink_report_lost(const struct sink *s);
 /* An interim report (live --report-every). */
 void sink_interim(struct sink *s, const struct run_stats *st);
 
-/* Close the evidence before the summary speaks of it: -1, with "cannot
-   write FILE: reason" on err, when any of it could not be written. */
-int sink_close_evidence(struct sink *s, FILE *err);
+/* Close the evidence before the summary speaks of it: -1 when any of it
+   could not be written (said on sink_open()'s err when it failed). */
+int sink_close_evidence(struct sink *s);
 
 /* Close the alert file and write the graph (--graph) before the summary
    and the page speak of the run: -1, with "cannot write FILE: reason" on

@@ -30,6 +30,7 @@ struct evidence {
 	int snaplen;            /* bytes kept of each frame */
 	bool closed;
 	bool failed;            /* given up: error says why */
+	FILE *say;              /* where that is said, as it happens */
 	char error[160];        /* why */
 	char detail[PATH_MAX + 200];   /* why, naming a rotated file */
 	uint64_t frames;        /* written */
@@ -98,6 +99,7 @@ struct evidence *evidence_open(const char *path, int dlt, int snaplen,
 		return NULL;
 	}
 	ev->path = path;
+	ev->say = err;
 	ev->snaplen = snaplen;
 	ev->dlt = dlt;
 	if (rot)
@@ -127,11 +129,14 @@ struct evidence *evidence_open(const char *path, int dlt, int snaplen,
 }
 
 /* Give the dump up: nothing more is written, and why is kept for the
-   summary and for evidence_close() to say (with the file's name when it
-   is a rotated one). */
+   summary and said now (with the file's name when it is a rotated one):
+   a sensor goes on without its evidence, and whoever reads its journal
+   learns of it when it happens, not at the stop. */
 static void give_up(struct evidence *ev, const char *why)
 {
 	if (!ev->failed) {
+		tprintf(ev->say, "impwatch: cannot write %s: %s\n",
+			ev->cur ? ev->cur : ev->path, why);
 		snprintf(ev->error, sizeof(ev->error), "%s", why);
 		if (ev->cur && strcmp(ev->cur, ev->path) != 0)
 			snprintf(ev->detail, sizeof(ev->detail), "%s: %s",
@@ -247,7 +252,7 @@ void evidence_frame(struct evidence *ev, const struct frame_record *fr)
 		ev->slot_frames[slot_of(ev, ev->seq)]++;
 }
 
-int evidence_close(struct evidence *ev, int fallback_dlt, FILE *err)
+int evidence_close(struct evidence *ev, int fallback_dlt)
 {
 	if (ev->closed)
 		return ev->failed ? -1 : 0;
@@ -268,11 +273,8 @@ int evidence_close(struct evidence *ev, int fallback_dlt, FILE *err)
 		pcap_close(ev->dead);
 		ev->dead = NULL;
 	}
-	if (!ev->failed)
-		return 0;
-	tprintf(err, "impwatch: cannot write %s: %s\n", ev->cur ? ev->cur : ev->path,
-		ev->error);
-	return -1;
+	/* give_up() said why. */
+	return ev->failed ? -1 : 0;
 }
 
 const char *evidence_path(const struct evidence *ev)
@@ -322,7 +324,7 @@ void evidence_free(struct evidence *ev)
 {
 	if (!ev)
 		return;
-	evidence_close(ev, -1, stderr);
+	evidence_close(ev, -1);
 	free(ev->slot_frames);
 	free(ev->cur);
 	free(ev);

@@ -1202,7 +1202,7 @@ static int run(struct options *o, const char *command_line)
 	silent_ifaces(&r);
 	/* The evidence, the alert file and the graph are whole, or known
 	   not to be, before the summary speaks of the run. */
-	out_ok = sink_close_evidence(r.sink, stderr) == 0;
+	out_ok = sink_close_evidence(r.sink) == 0;
 	if (sink_close_side(r.sink, stderr) != 0)
 		out_ok = false;
 	fill_stats(&r, &s);

@@ -23,6 +23,19 @@
 #include "textfile.h"
 #include "util.h"
 
+/* What became of the report or the alert file (sink.c's struct outfile
+   says how it is written), across reopens. */
+struct outstate {
+	const char *path;           /* as said: the file, or standard output */
+	FILE *say;                  /* where a failure is said as it happens;
+	                               NULL: at the close only */
+	const volatile sig_atomic_t *stop;
+	uint64_t stop_us;           /* when a write first saw the stop */
+	int e;                      /* the first failure's errno; 0: none */
+	bool stalled;               /* given up after the stop */
+	bool said;                  /* the failure was said */
+};
+
 struct sink {
 	struct sink_cfg cfg;
 	struct report *rep;
@@ -30,12 +43,8 @@ struct sink {
 	char *out_buf;              /* its buffer (REPORT_BUFFER) when it is
 	                               a file written offline; else NULL */
 	FILE *alert_out;            /* --alert-file; NULL without */
-	struct patient *out_p;      /* out's and alert_out's state when they
-	                               are patient streams (below); else NULL */
-	struct patient *alert_p;
-	bool out_stalled;           /* a report stream was given up after the
-	                               stop, its reader stalled */
-	bool alerts_stalled;        /* the same for the alert file */
+	struct outstate out_st;     /* what became of out */
+	struct outstate alert_st;   /* and of alert_out */
 	bool out_lost;              /* a report file closed at a reopen had
 	                               a write error */
 	bool alerts_lost;           /* the same for the alert file */
@@ -171,38 +180,76 @@ int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
 }
 
 /*
- * A pipe, a FIFO, a socket or a terminal may have a reader that takes
- * nothing more (`impwatch -i eth1 | sleep 1000`, a log shipper that
- * hangs): a write then waits for ever, and the stop with it, until a
- * service manager's SIGKILL loses every output. The report and the alert
- * file, when they are not regular files, are written through a patient
- * stream: each write waits for room with poll(), for as long as it takes
- * while the run goes on (the reader may come back), SINK_STALL_MS at
- * most once a signal stopped it. Then the stream is given up (stalled),
- * and every write after it fails at once, so that the other outputs get
- * the rest and the run ends.
+ * The report and the alert file are written through a stream of the
+ * sink's own (struct outfile over the stream opened), so that what
+ * becomes of them is known (struct outstate) and said:
+ *
+ * - A write that fails keeps its reason (the first one), which the
+ *   close says; the alert file's is said as it happens too, since the
+ *   sensor goes on without it (a report that fails ends a live run).
+ * - A pipe, a FIFO, a socket or a terminal may have a reader that takes
+ *   nothing more (`impwatch -i eth1 | sleep 1000`, a log shipper that
+ *   hangs): a write would wait for ever, and the stop with it, until a
+ *   service manager's SIGKILL loses every output. Each write to one
+ *   waits for room with poll(): for as long as it takes while the run
+ *   goes on (the reader may come back), SINK_STALL_MS at most once a
+ *   signal stopped it. Then it is given up (stalled), and every write
+ *   after it fails at once, so that the other outputs get the rest and
+ *   the run ends.
  */
-struct patient {
+struct outfile {
 	FILE *raw;                  /* the stream opened (or stdout): its
 	                               descriptor is written, never it */
-	const volatile sig_atomic_t *stop;
-	uint64_t stop_us;           /* when a write first saw the stop */
-	bool stalled;
+	bool wait;                  /* not a regular file: poll() first */
+	struct outstate *st;        /* the sink's, across reopens */
 };
 
-/* Wait for room in p's file: false once it is given up. */
-static bool patient_wait(struct patient *p)
+/* "cannot write PATH: why" on err, unless said as it happened: st's
+   first failure, or errno's when none was kept (the close's); reopened:
+   it failed in the file closed at a reopen. */
+static void say_unwritten(FILE *err, const struct outstate *st,
+			  bool reopened)
 {
-	struct pollfd pfd = { .fd = fileno(p->raw), .events = POLLOUT };
+	if (st->said)
+		return;
+	if (st->stalled)
+		tprintf(err, "impwatch: cannot write %s: its reader took "
+			"nothing for %u s after the stop; the rest is lost\n",
+			st->path, SINK_STALL_MS / 1000);
+	else
+		tprintf(err, "impwatch: cannot write %s%s: %s\n", st->path,
+			reopened ? " (before it was reopened)" : "",
+			strerror(st->e ? st->e : errno));
+}
+
+/* A write to st's file failed with e: kept, and said where it is said
+   as it happens. -1 with errno e, for stdio. */
+static ssize_t out_failed(struct outstate *st, int e)
+{
+	if (!st->e)
+		st->e = e;
+	if (st->say && !st->said) {
+		say_unwritten(st->say, st, false);
+		st->said = true;
+	}
+	errno = e;
+	return -1;
+}
+
+/* Wait for room in o's file: false once it is given up. */
+static bool out_wait(struct outfile *o)
+{
+	struct pollfd pfd = { .fd = fileno(o->raw), .events = POLLOUT };
+	struct outstate *st = o->st;
 	uint64_t now;
 
 	for (;;) {
-		if (p->stop && *p->stop) {
+		if (st->stop && *st->stop) {
 			now = clock_mono_us();
-			if (!p->stop_us)
-				p->stop_us = now;
-			if (now - p->stop_us >= SINK_STALL_MS * 1000ull) {
-				p->stalled = true;
+			if (!st->stop_us)
+				st->stop_us = now;
+			if (now - st->stop_us >= SINK_STALL_MS * 1000ull) {
+				st->stalled = true;
 				return false;
 			}
 		}
@@ -212,70 +259,67 @@ static bool patient_wait(struct patient *p)
 	}
 }
 
-static ssize_t patient_write(void *cookie, const char *b, size_t len)
+static ssize_t out_write(void *cookie, const char *b, size_t len)
 {
-	struct patient *p = cookie;
+	struct outfile *o = cookie;
 	size_t done = 0, n;
 	ssize_t w;
 
 	while (done < len) {
-		if (p->stalled || !patient_wait(p)) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
+		if (o->st->stalled || (o->wait && !out_wait(o)))
+			return out_failed(o->st, ETIMEDOUT);
 		/* No more than the room poll() found in a pipe holds. */
-		n = len - done < PIPE_BUF ? len - done : PIPE_BUF;
-		w = write(fileno(p->raw), b + done, n);
+		n = len - done;
+		if (o->wait && n > PIPE_BUF)
+			n = PIPE_BUF;
+		w = write(fileno(o->raw), b + done, n);
 		if (w < 0 && errno != EINTR)
-			return -1;
+			return out_failed(o->st, errno);
 		if (w > 0)
 			done += (size_t)w;
 	}
 	return (ssize_t)len;
 }
 
-static int patient_close(void *cookie)
+static int out_close(void *cookie)
 {
-	struct patient *p = cookie;
+	struct outfile *o = cookie;
 	int rc = 0;
 
-	if (p->raw != stdout && p->raw != stderr)
-		rc = fclose(p->raw);
-	free(p);
+	if (o->raw != stdout && o->raw != stderr)
+		rc = fclose(o->raw);
+	free(o);
 	return rc;
 }
 
-/* The stream to write raw through: raw itself when it is a regular file
-   (or no memory), else a patient stream over it, which owns it (*pp: its
-   state; NULL for raw). Its buffer as open_output() says. */
-static FILE *patient_over(FILE *raw, const volatile sig_atomic_t *stop,
-			  bool line, char **buf, struct patient **pp)
+/* The stream to write raw through, which owns it, with st: raw itself
+   when there is no memory for it. Its buffer as open_output() gave raw:
+   a line at a time (line), or *buf. */
+static FILE *out_over(FILE *raw, struct outstate *st, bool line, char **buf)
 {
 	static const cookie_io_functions_t io = {
-		.write = patient_write, .close = patient_close
+		.write = out_write, .close = out_close
 	};
-	struct patient *p;
-	struct stat st;
+	struct outfile *o = calloc(1, sizeof(*o));
+	struct stat sb;
 	FILE *f;
 
-	*pp = NULL;
-	if (fstat(fileno(raw), &st) != 0 || S_ISREG(st.st_mode) ||
-	    !(p = calloc(1, sizeof(*p))))
+	if (!o)
 		return raw;
-	p->raw = raw;
-	p->stop = stop;
-	if (!(f = fopencookie(p, "w", io))) {
-		free(p);
+	o->raw = raw;
+	o->st = st;
+	o->wait = fstat(fileno(raw), &sb) == 0 && !S_ISREG(sb.st_mode);
+	if (!(f = fopencookie(o, "w", io))) {
+		free(o);
 		return raw;
 	}
-	/* raw is never written: its buffer is the patient stream's. */
-	if (line) {
+	/* raw is never written: its buffer is this stream's. */
+	if (line || isatty(fileno(raw))) {
 		setvbuf(f, NULL, _IOLBF, 0);
 	} else if (buf && *buf) {
 		setvbuf(raw, NULL, _IONBF, 0);
 		setvbuf(f, *buf, _IOFBF, REPORT_BUFFER);
 	}
-	*pp = p;
 	return f;
 }
 
@@ -346,35 +390,6 @@ static bool close_replaced(FILE *f)
 		return false;
 	errno = e;
 	return ok;
-}
-
-/* Close a stream written through patient_over() (and what it owns);
-   true when all was written. *stall: it was given up after the stop. */
-static bool close_patient(FILE *f, struct patient *p, bool *stall)
-{
-	bool ok;
-
-	/* Flushed first: the flush may be what gives it up. */
-	ok = fflush(f) == 0 && !ferror(f);
-	if (p && p->stalled)
-		*stall = true;
-	return close_replaced(f) && ok;
-}
-
-/* "cannot write PATH: why" on err: why the stream failed (errno), or
-   that its reader stalled after the stop; reopened: it failed in the
-   file closed at a reopen. */
-static void say_unwritten(FILE *err, const char *path, bool reopened,
-			  bool stall)
-{
-	if (stall)
-		tprintf(err, "impwatch: cannot write %s: its reader took "
-			"nothing for %u s after the stop; the rest is lost\n",
-			path, SINK_STALL_MS / 1000);
-	else
-		tprintf(err, "impwatch: cannot write %s%s: %s\n", path,
-			reopened ? " (before it was reopened)" : "",
-			strerror(errno));
 }
 
 /* Open what sink_open() opens, in order, each checked against those
@@ -463,6 +478,11 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 		return NULL;
 	}
 	s->cfg = *cfg;
+	s->out_st.path = cfg->output ? cfg->output : "standard output";
+	s->out_st.stop = cfg->stop;
+	s->alert_st.path = cfg->alert_file;
+	s->alert_st.stop = cfg->stop;
+	s->alert_st.say = err;
 	s->waivers = cfg->waivers;
 	s->cat = e->cat;
 	s->e = e;
@@ -489,12 +509,10 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 	if (!open_files(s, err))
 		goto fail;
 	/* Checked against each other as opened; written from here on
-	   through patient_over(). */
-	s->out = patient_over(s->out, cfg->stop, cfg->live, &s->out_buf,
-			      &s->out_p);
+	   through out_over(). */
+	s->out = out_over(s->out, &s->out_st, cfg->live, &s->out_buf);
 	if (s->alert_out && s->alert_out != stderr)
-		s->alert_out = patient_over(s->alert_out, cfg->stop, true, NULL,
-					    &s->alert_p);
+		s->alert_out = out_over(s->alert_out, &s->alert_st, true, NULL);
 	s->rep = report_new(cfg->fmt, s->out, e->cat, e->hosts, e->dpi,
 			    cfg->top);
 	s->ws = calloc(cfg->workers ? cfg->workers : 1, sizeof(*s->ws));
@@ -704,12 +722,11 @@ void sink_reopen(struct sink *s, FILE *err)
 			tprintf(err, "impwatch: cannot reopen %s: %s; writing on "
 				"to the file already open\n", c->output, strerror(errno));
 		} else {
-			if (!close_patient(s->out, s->out_p, &s->out_stalled))
+			if (!close_replaced(s->out))
 				s->out_lost = true;
 			free(s->out_buf);
 			s->out_buf = buf;
-			s->out = patient_over(f, c->stop, c->live, &s->out_buf,
-					      &s->out_p);
+			s->out = out_over(f, &s->out_st, c->live, &s->out_buf);
 		}
 	}
 	if (s->alert_out && s->alert_out != stderr) {
@@ -719,11 +736,9 @@ void sink_reopen(struct sink *s, FILE *err)
 				"to the file already open\n", c->alert_file,
 				strerror(errno));
 		} else {
-			if (!close_patient(s->alert_out, s->alert_p,
-					   &s->alerts_stalled))
+			if (!close_replaced(s->alert_out))
 				s->alerts_lost = true;
-			s->alert_out = patient_over(f, c->stop, true, NULL,
-						    &s->alert_p);
+			s->alert_out = out_over(f, &s->alert_st, true, NULL);
 		}
 	}
 	report_set_output(s->rep, s->out, s->alert_out);
@@ -777,14 +792,14 @@ void sink_interim(struct sink *s, const struct run_stats *st)
 	report_interim(s->rep, st);
 }
 
-int sink_close_evidence(struct sink *s, FILE *err)
+int sink_close_evidence(struct sink *s)
 {
 	struct run_stats st;
 
 	if (!s->ev)
 		return 0;
 	sink_stats(s, &st);
-	return evidence_close(s->ev, st.work.last_dlt, err);
+	return evidence_close(s->ev, st.work.last_dlt);
 }
 
 /* Close the page or the graph: -1, said on err, when it could not be
@@ -816,14 +831,13 @@ static int close_alerts(struct sink *s, FILE *err)
 
 	if (!s->alert_out || s->alert_out == stderr)
 		return 0;
-	werr = !close_patient(s->alert_out, s->alert_p, &s->alerts_stalled);
+	werr = !close_replaced(s->alert_out);
 	s->alert_out = NULL;
-	s->alert_p = NULL;
 	if (s->rep)
 		report_set_output(s->rep, s->out, NULL);
 	if (!werr && !s->alerts_lost)
 		return 0;
-	say_unwritten(err, s->cfg.alert_file, !werr, s->alerts_stalled);
+	say_unwritten(err, &s->alert_st, !werr);
 	return -1;
 }
 
@@ -918,11 +932,10 @@ int sink_close(struct sink *s, FILE *err)
 	if (s->out == stdout)
 		werr = fflush(s->out) != 0 || ferror(s->out);
 	else
-		werr = !close_patient(s->out, s->out_p, &s->out_stalled);
+		werr = !close_replaced(s->out);
 	free(s->out_buf);
 	if (werr || s->out_lost) {
-		say_unwritten(err, c->output ? c->output : "standard output",
-			      !werr, s->out_stalled);
+		say_unwritten(err, &s->out_st, !werr);
 		rc = -1;
 	}
 	rc |= close_alerts(s, err);

@@ -1202,4 +1202,89 @@ else
 	echo "live: no python3: the stalled report case skipped"
 fi
 
+# ---- outputs on a full disk ------------------------------------------------
+# A small tmpfs the test mounts stands for a disk that fills while the
+# sensor runs. full_run WHICH: impwatch with one output (report, alerts
+# or evidence) there, the others on the test's disk, and 301 undocumented
+# flows sent once it captures. The report's failure ends the run by itself
+# (a sensor writing nowhere); the alert file's and the evidence's are said
+# on standard error as they happen (the journal, under systemd), and the
+# sensor goes on with its report until the stop, which exits 2.
+full_run() {
+	rm -rf "$tmp/fd"
+	mkdir -p "$tmp/fd"
+	fr_o=$tmp/fd/rep.json fr_a=$tmp/fd/alerts fr_w=$tmp/fd/ev.pcap
+	case $1 in
+	report) fr_o=$tmp/full/rep.json ;;
+	alerts) fr_a=$tmp/full/alerts ;;
+	evidence) fr_w=$tmp/full/ev.pcap ;;
+	esac
+	rm -f "$tmp/full/"*
+	# Full but for 4 kB: the first records fit, the rest do not.
+	dd if=/dev/zero of="$tmp/full/fill" bs=4k count=15 2>/dev/null
+	fresh "$tmp/err"
+	ip netns exec "$ns_s" timeout -k 5 40 "$bin" -i veth-s$$ -q --validate \
+		--format json -f 'udp and dst host 192.0.2.10' \
+		-o "$fr_o" --alert-file "$fr_a" --dump-undocumented "$fr_w" \
+		2>"$tmp/err" &
+	imp_pid=$!
+	# Capturing once a first datagram is seen (an alert or the report
+	# failing).
+	k=0
+	while [ $k -lt 20 ] && [ ! -s "$tmp/err" ] &&
+		! wait_for "$fr_a" alert 1; do
+		send_many 30300 1
+		k=$((k + 1))
+	done
+	send_many 30000 300
+}
+# full_others NAME FILE...: those of the report, alerts and evidence that
+# are on the test's disk hold all 301 findings.
+full_others() {
+	_n=$1
+	shift
+	for _f; do
+		case $_f in
+		*.json) _got=$(jval 'select(.type == "alert") | .flow_id' "$_f" | sort -u | wc -l) ;;
+		*alerts) _got=$(grep -c '^alert ' "$_f") ;;
+		*.pcap) _got=$("$bin" -q --format json -r "$_f" 2>/dev/null | grep -c '"type":"flow"') ;;
+		esac
+		[ "$_got" -eq 301 ] && ok ||
+			bad "$_n-others" "$(basename "$_f") holds $_got findings, want 301"
+	done
+}
+if command -v python3 >/dev/null 2>&1 &&
+	mkdir -p "$tmp/full" && mount -t tmpfs -o size=64k tmpfs "$tmp/full"; then
+	full_run report
+	wait "$imp_pid"
+	rc=$?
+	imp_pid=
+	[ "$rc" -eq 2 ] && grep -q "^impwatch: cannot write $tmp/full/rep.json: No space left on device\$" "$tmp/err" && ok ||
+		bad full-report "exit $rc (want 2 by itself; 124: ran on): $(head -n 2 "$tmp/err")"
+	full_others full-report "$fr_a" "$fr_w"
+	for what in alerts evidence; do
+		full_run $what
+		case $what in
+		alerts) fr_full=$fr_a ;;
+		*) fr_full=$fr_w ;;
+		esac
+		# Said as it happens, the sensor still running.
+		wait_for "$tmp/err" "^impwatch: cannot write $fr_full: No space left on device" 10 &&
+			kill -0 "$imp_pid" 2>/dev/null && ok ||
+			bad "full-$what-said" "not said while it ran: $(head -n 2 "$tmp/err")"
+		stop_imp
+		[ "$rc" -eq 2 ] && grep -q "^impwatch: cannot write $fr_full: No space left on device" "$tmp/err" && ok ||
+			bad "full-$what" "exit $rc (want 2): $(head -n 3 "$tmp/err")"
+		jis 'select(.type == "summary") | .exit_status == 2' "$fr_o" && ok ||
+			bad "full-$what-summary" "the summary does not say the run is an error"
+		case $what in
+		alerts) full_others full-alerts "$fr_o" "$fr_w" ;;
+		*) full_others full-evidence "$fr_o" "$fr_a" ;;
+		esac
+	done
+	umount "$tmp/full"
+else
+	echo "live: cannot mount a tmpfs: the full disk cases skipped"
+fi
+
 finish live
