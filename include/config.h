@@ -168,6 +168,10 @@
 #define MAX_PORT_SPANS       8         /* ports/ranges in one port field */
 #define WAIVER_MAX           4096      /* waivers in one --waivers file */
 #define WAIVER_FILE_MAX      ((size_t)1 << 20) /* bytes of a --waivers file */
+#define RUN_INPUT_MAX        ((size_t)64 << 20) /* bytes of an input file read
+                                          again at SIGHUP to see whether it
+                                          changed: the largest any loader
+                                          takes (a catalogue's) */
 #define WAIVER_TICKET_MAX    64        /* characters of a waiver's ticket id */
 #define TCP_HEAD_BYTES       11        /* first payload bytes of a TCP segment
                                            kept with the packet, after the

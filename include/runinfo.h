@@ -12,6 +12,7 @@
 #ifndef IMPWATCH_RUNINFO_H
 #define IMPWATCH_RUNINFO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -70,6 +71,11 @@ struct waivers;   /* waiver.h */
 int run_info_init(struct run_info *ri, const struct options *o,
 		  const struct engine *e, const struct waivers *waivers,
 		  const char *command_line, FILE *err);
+
+/* Whether in's file now holds other bytes than those the run loaded,
+   hashed as its loader hashed them: one that cannot be read (gone, not
+   readable) has changed too. Read whole: at a SIGHUP, not per packet. */
+bool run_input_changed(const struct run_input *in);
 
 /* argv as a shell would take it back, quoted where needed (malloc'd;
    NULL when out of memory). Before getopt reorders argv. */

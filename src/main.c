@@ -298,11 +298,15 @@ static void install_signals(void)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
-/* SIGHUP: the sink reopens its files by name, between two records. */
+static void check_inputs(struct run *r);
+
+/* SIGHUP: the sink reopens its files by name, between two records; the
+   files read at the start are looked at. */
 static void reopen_outputs(struct run *r)
 {
 	hup_flag = 0;
 	sink_reopen(r->sink, stderr);
+	check_inputs(r);
 }
 
 static void on_packet(void *ctx, int dlt, uint64_t ts_us, const uint8_t *bytes,
@@ -1029,6 +1033,82 @@ static bool iface_once(const struct run *r, size_t i)
 	return true;
 }
 
+/* The engine the options ask for, keyed by a new random seed. */
+static void engine_cfg_of(const struct options *o, struct engine_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->lim = &o->lim;
+	cfg->dpi = !o->no_dpi;
+	cfg->rules = o->rules;
+	cfg->rules_add = o->rules_add;
+	cfg->n_rules_add = o->n_rules_add;
+	cfg->seed = random_seed();
+	cfg->hosts = o->hosts;
+	cfg->dup_window_us = o->dup_window_us;
+	cfg->trust = o->trust;
+	cfg->n_trust = o->n_trust;
+	/* A SHA-1 per flow, made only for a report that shows it. */
+	cfg->community_id = report_format_community_id(o->fmt);
+}
+
+/* Whether the files the options name load now, as at a start: the
+   loaders say why not (FILE:LINE: reason, and the line) on stderr. */
+static bool inputs_load(const struct options *o)
+{
+	struct engine_cfg cfg;
+	struct engine e;
+	struct dpi *dpi = NULL;
+	struct waivers *w = NULL;
+	bool ok;
+
+	memset(&e, 0, sizeof(e));
+	engine_cfg_of(o, &cfg);
+	ok = engine_open(&e, &cfg, &dpi, stderr) == 0 &&
+	     (!o->waivers || (w = waivers_load(o->waivers, e.cat, e.hosts,
+					       wall_day(), stderr)) != NULL);
+	waivers_free(w);
+	dpi_free(dpi);
+	engine_close(&e);
+	return ok;
+}
+
+/*
+ * --rules, --rules-add, --hosts and --waivers are read at the start
+ * only: the engine is read-only while the workers read it (engine.h),
+ * and a gate judges a run by one set of rows. A SIGHUP (logrotate's, or
+ * an operator's after an edit) says each one changed since, and whether
+ * the set loads now: a service restarted on a file that does not load
+ * would not start again. The run goes on with the files it started with
+ * either way; its records name their SHA-256.
+ */
+static void check_inputs(struct run *r)
+{
+	const struct run_info *ri = &r->info;
+	bool any = false, loads;
+	size_t i;
+
+	for (i = 0; i < ri->n_inputs && !any; i++)
+		any = run_input_changed(&ri->inputs[i]);
+	if (!any)
+		return;
+	loads = inputs_load(r->opt);
+	/* Read again: a handful of files, at a SIGHUP. */
+	for (i = 0; i < ri->n_inputs; i++) {
+		if (!run_input_changed(&ri->inputs[i]))
+			continue;
+		if (loads)
+			tprintf(stderr, "impwatch: SIGHUP: %s changed since the "
+				"start: it loads, and applies from the next "
+				"start; this run goes on with the files it "
+				"started with\n", ri->inputs[i].path);
+		else
+			tprintf(stderr, "impwatch: SIGHUP: %s changed since the "
+				"start and no longer loads: this run goes on "
+				"with the files it started with, and a restart "
+				"would refuse it\n", ri->inputs[i].path);
+	}
+}
+
 /* The engine, a worker and the sink, the interface when live: what a run
    needs before its first packet. -1 with a message when one cannot be
    had, 1 when a signal ended the sink's wait for an output FIFO's
@@ -1046,19 +1126,7 @@ static int run_open(struct run *r, struct dpi **dpi,
 	bool alerts;
 	size_t i;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.lim = &o->lim;
-	cfg.dpi = !o->no_dpi;
-	cfg.rules = o->rules;
-	cfg.rules_add = o->rules_add;
-	cfg.n_rules_add = o->n_rules_add;
-	cfg.seed = random_seed();
-	cfg.hosts = o->hosts;
-	cfg.dup_window_us = o->dup_window_us;
-	cfg.trust = o->trust;
-	cfg.n_trust = o->n_trust;
-	/* A SHA-1 per flow, made only for a report that shows it. */
-	cfg.community_id = report_format_community_id(o->fmt);
+	engine_cfg_of(o, &cfg);
 	/* The other workers' nDPI modules are made while the engine makes
 	   the first. */
 	if (cfg.dpi && r->threads > 1)

@@ -80,8 +80,10 @@ static const char *const notes[OPTS_COUNT] = {
 "  Reading files, SIGINT and SIGTERM interrupt the run: flows end shutdown,\n"
 "  the summary names the files not read or not finished, and the run is\n"
 "  inconclusive (exit 3; 1 when --validate findings were already seen).\n"
-"  SIGHUP reopens the report and alert files. An interface that goes down\n"
-"  is waited for, and noted in the summary and capture health.\n",
+"  SIGHUP reopens the report and alert files, and says which of the\n"
+"  --rules, --rules-add, --hosts and --waivers files changed and whether\n"
+"  they load: they are read at the start only. An interface that goes\n"
+"  down is waited for, and noted in the summary and capture health.\n",
 	[OPTS_DPI] =
 "\n"
 "  A documented flow is protocol-mismatch when nDPI identifies its payload\n"

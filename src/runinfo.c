@@ -15,6 +15,7 @@
 #include "config.h"
 #include "engine.h"
 #include "options.h"
+#include "textfile.h"
 #include "util.h"
 #include "waiver.h"
 
@@ -148,6 +149,23 @@ int run_info_init(struct run_info *ri, const struct options *o,
 	ri->inputs = ri->own_inputs;
 	ri->command_line = command_line;
 	return 0;
+}
+
+bool run_input_changed(const struct run_input *in)
+{
+	char hex[DIGEST_SHA256_HEX], *buf;
+	size_t len;
+	bool changed;
+
+	/* The largest any loader takes (a catalogue's): a file grown past
+	   its own loader's bound has changed all the same. */
+	if (textfile_read(in->path, RUN_INPUT_MAX, "an input", &buf, &len,
+			  NULL) != 0)
+		return true;
+	changed = digest_sha256_hex(buf, len, hex) != 0 ||
+		  strcmp(hex, in->sha256) != 0;
+	free(buf);
+	return changed;
 }
 
 void run_info_free(struct run_info *ri)

@@ -1287,4 +1287,62 @@ else
 	echo "live: cannot mount a tmpfs: the full disk cases skipped"
 fi
 
+# ---- SIGHUP and the files read at the start -------------------------------
+# --rules-add, --hosts and --waivers are read once, at the start: a
+# SIGHUP (logrotate's, every day) reopens the outputs and applies no
+# edit to them. A file changed since the start is said at the SIGHUP,
+# with whether it would load: a service restarted on a file that no
+# longer loads would not start again, and a sensor would go blind. A
+# file that no longer loads is named by FILE:LINE and its reason, and
+# the run goes on, and judges, with the rows it started with: its
+# udp/9999 flow after the SIGHUP is documented by them (--validate: 0).
+# A file edited and valid is said too, to apply at a restart.
+# reload_run SIGHUPS...: after each SIGHUP, with site.conf as the
+# argument says (bad: a line that does not load; moved: valid, 9998
+# instead of 9999; same: as it was), wait for its word on standard
+# error; then one udp/9999 exchange, and the stop. Sets rc.
+if command -v python3 >/dev/null 2>&1; then
+	rl_good='0 | site-probe | imp -> imp | Probe | udp | 9999 | ephemeral | wire | any | Site probe'
+	reload_run() {
+		printf '%s\n' "$rl_good" >"$tmp/site.conf"
+		fresh "$tmp/out" "$tmp/err"
+		ip netns exec "$ns_s" timeout -k 5 40 "$bin" -i veth-s$$ -q --validate \
+			--format json --report-every 1 -f 'udp and dst host 192.0.2.10' \
+			--rules-add "$tmp/site.conf" >"$tmp/out" 2>"$tmp/err" &
+		imp_pid=$!
+		wait_for "$tmp/out" '"type":"stats"' 10
+		rl_n=0
+		for how; do
+			case $how in
+			bad) printf '%s\n# a comment\n%s\n' "$rl_good" \
+				'0 | site-probe2 | imp -> imp | Probe | udpx | 9998 | ephemeral | wire | any | Site probe' >"$tmp/site.conf" ;;
+			moved) printf '%s\n' "$rl_good" | sed 's/9999/9998/' >"$tmp/site.conf" ;;
+			esac
+			imp_real=$(pgrep -n -f -- "--rules-add $tmp/site.conf" 2>/dev/null)
+			kill -HUP "$imp_real"
+			# Its stats record after the SIGHUP: it was taken.
+			rl_n=$((rl_n + 1))
+			wait_n "$tmp/out" '"type":"stats"' $((rl_n + 2)) 10
+		done
+		send_many 9999 1
+		wait_for "$tmp/out" '"type":"flow"' 10 ||
+			wait_n "$tmp/out" '"type":"stats"' $((rl_n + 4)) 10
+		stop_imp
+	}
+	reload_run bad
+	grep -q "^$tmp/site.conf:3: " "$tmp/err" &&
+		grep -q "^impwatch: SIGHUP: $tmp/site.conf changed since the start and no longer loads: this run goes on with the files it started with, and a restart would refuse it\$" "$tmp/err" && ok ||
+		bad reload-bad-said "not said: $(head -n 3 "$tmp/err")"
+	[ "$rc" -eq 0 ] && jis 'select(.type == "flow" and .server_port == 9999) |
+		.verdict == "documented"' "$tmp/out" && ok ||
+		bad reload-bad-kept "exit $rc (want 0: udp/9999 documented by the rows the run started with)"
+	reload_run moved
+	grep -q "^impwatch: SIGHUP: $tmp/site.conf changed since the start: it loads, and applies from the next start; this run goes on with the files it started with\$" "$tmp/err" && ok ||
+		bad reload-moved-said "not said: $(head -n 3 "$tmp/err")"
+	[ "$rc" -eq 0 ] && ok || bad reload-moved-kept "exit $rc (want 0: the rows the run started with)"
+	reload_run same
+	[ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] && ok ||
+		bad reload-same "exit $rc, or something said of a file as it was: $(head -n 2 "$tmp/err")"
+fi
+
 finish live
