@@ -171,6 +171,12 @@ X(IO, 'o', "output", "FILE", STR, RUN, output, \
   "write the report to FILE instead of standard output\n" \
   "('-': standard output; created 0640); never a file\n" \
   "that is an input. SIGHUP reopens it (log rotation)") \
+X(IO, 0, "append", NULL, FLAG, RUN, append, \
+  false, 0, 0, "", \
+  "open the -o report for appending, as SIGHUP reopens\n" \
+  "it, instead of emptying it: a service restarted keeps\n" \
+  "the records written before, each run's with its\n" \
+  "summary") \
 X(IO, 'w', NULL, "FILE", REPORT, ALSO, output, \
   NULL, 0, 0, "", \
   "the same as -o, for a report: a name ending .pcap,\n" \

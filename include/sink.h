@@ -29,6 +29,7 @@ struct sink_cfg {
 	bool brief;                  /* --brief: the text report's verdict
 	                                line and findings only */
 	const char *output;          /* -o FILE; NULL: standard output */
+	bool append;                 /* --append: -o FILE is not emptied */
 	const char *alert_file;      /* --alert-file FILE, "-": standard
 	                                error; NULL: none */
 	const char *evidence;        /* --dump-undocumented FILE, or NULL */

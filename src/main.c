@@ -944,6 +944,7 @@ static void sink_cfg_of(const struct options *o, struct sink_cfg *c)
 	c->top = o->top;
 	c->brief = o->brief;
 	c->output = o->output;
+	c->append = o->append;
 	c->alert_file = o->alert_file;
 	c->evidence = o->dump;
 	c->html = o->html;
@@ -1549,6 +1550,11 @@ static int main_run(int argc, char **argv, const char *command_line)
 	}
 	if (!dash_outputs(&o))
 		return EXIT_INPUT_ERROR;
+	if (o.append && !o.output) {
+		tprintf(stderr, "impwatch: --append goes with -o FILE (standard "
+			"output is not emptied)\n");
+		return EXIT_INPUT_ERROR;
+	}
 	if ((o.dump_snaplen || o.dump_size || o.dump_files) && !o.dump) {
 		tprintf(stderr, "impwatch: --dump-snaplen, --dump-size and "
 			"--dump-files go with --dump-undocumented\n");

@@ -326,9 +326,9 @@ static FILE *out_over(FILE *raw, struct outstate *st, bool line, char **buf)
 /*
  * The report or the alert file, created 0640 within the umask: they name
  * hosts and what they say to each other, not for every local user to
- * read. The report is emptied when the run starts; a reopen at SIGHUP,
- * and the alert file always, append, so that a reopen never loses what
- * the file holds. Live, each record is written as it is made, for a pipe
+ * read. The report is emptied when the run starts (not with --append);
+ * a reopen at SIGHUP, and the alert file always, append, so that a
+ * reopen never loses what the file holds. Live, each record is written as it is made, for a pipe
  * or a tail; alert lines always. Offline, with buf, the stream gets a
  * buffer of REPORT_BUFFER bytes, *buf, which the caller frees once the
  * stream is closed (NULL: stdio's own, when there is no memory for it).
@@ -497,7 +497,8 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 		return NULL;
 	}
 	if (cfg->output &&
-	    !(out = open_output(cfg->output, false, cfg->live, &s->out_buf))) {
+	    !(out = open_output(cfg->output, cfg->append, cfg->live,
+				&s->out_buf))) {
 		cannot_open(s, cfg->output, err);
 		stopped = s->stopped;
 		waivers_free(s->waivers);

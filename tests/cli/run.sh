@@ -969,6 +969,18 @@ for ext in pcap pcapng cap PCAP; do
 	check "w-refuses-$ext-no-file" 0 '' test ! -e "$tmp/x.$ext"
 done
 check o-takes-pcap-name 0 '' "$bin" -q -o "$tmp/report.pcap.txt" -r pcaps/demo.pcap
+# -o empties its file when the run starts; --append keeps what it holds
+# (a service restarted, its unit's -o a day of records that logrotate
+# has not rotated yet, lost them all at each restart): each run's
+# records after the last one's, and its summary.
+check append-first 0 '' "$bin" -q --format json --append -o "$tmp/ap.json" -r pcaps/demo.pcap
+check append-second 0 '' "$bin" -q --format json --append -o "$tmp/ap.json" -r pcaps/demo.pcap
+[ "$(grep -c '"type":"summary"' "$tmp/ap.json")" -eq 2 ] && [ "$(grep -c '"type":"flow"' "$tmp/ap.json")" -eq 62 ] && ok ||
+	failed append-both "the file holds $(grep -c '"type":"summary"' "$tmp/ap.json") summaries, want both runs' records"
+check append-new-mode 0 '^-rw-r-----' ls -l "$tmp/ap.json"
+check no-append-empties 0 '' "$bin" -q --format json -o "$tmp/ap.json" -r pcaps/demo.pcap
+check no-append-one 0 '^1$' grep -c '"type":"summary"' "$tmp/ap.json"
+check append-needs-o 2 '^impwatch: --append goes with -o FILE' "$bin" -q --append -r pcaps/demo.pcap
 # '-' is standard output for the report, as '-r -' is standard input
 # and '--alert-file -' standard error: never a file named '-' left in
 # the folder. The other outputs take a file name.

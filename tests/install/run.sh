@@ -47,8 +47,9 @@ same "make install: the installed files" "$tmp/want" "$tmp/got"
 expect "install: binary mode 755" test "$(stat -c %a "$dest/usr/local/bin/impwatch")" = 755
 expect "install: unit mode 644" test "$(stat -c %a "$dest/usr/local/lib/systemd/system/impwatch@.service")" = 644
 unit=$dest/usr/local/lib/systemd/system/impwatch@.service
-expect "unit: runs the installed binary" \
-	grep -qx 'ExecStart=/usr/local/bin/impwatch -i %i --format json -o /var/log/impwatch/%i.json --alert-file - $IMPWATCH_OPTS' "$unit"
+# --append: a restart keeps the records not rotated yet.
+expect "unit: runs the installed binary, appending" \
+	grep -qx 'ExecStart=/usr/local/bin/impwatch -i %i --format json --append -o /var/log/impwatch/%i.json --alert-file - $IMPWATCH_OPTS' "$unit"
 expect "unit: reads /etc/default/impwatch" grep -qx 'EnvironmentFile=-/etc/default/impwatch' "$unit"
 expect "unit: no placeholder left" sh -c "! grep -n '@[A-Z]*@' '$unit'"
 expect "unit: never root" grep -qx 'User=impwatch' "$unit"
