@@ -273,7 +273,8 @@ static ssize_t out_write(void *cookie, const char *b, size_t len)
 		if (o->wait && n > PIPE_BUF)
 			n = PIPE_BUF;
 		w = write(fileno(o->raw), b + done, n);
-		if (w < 0 && errno != EINTR)
+		/* EAGAIN: a descriptor left non-blocking; poll() again. */
+		if (w < 0 && errno != EINTR && !(o->wait && errno == EAGAIN))
 			return out_failed(o->st, errno);
 		if (w > 0)
 			done += (size_t)w;
@@ -328,10 +329,11 @@ static FILE *out_over(FILE *raw, struct outstate *st, bool line, char **buf)
  * hosts and what they say to each other, not for every local user to
  * read. The report is emptied when the run starts (not with --append);
  * a reopen at SIGHUP, and the alert file always, append, so that a
- * reopen never loses what the file holds. Live, each record is written as it is made, for a pipe
- * or a tail; alert lines always. Offline, with buf, the stream gets a
- * buffer of REPORT_BUFFER bytes, *buf, which the caller frees once the
- * stream is closed (NULL: stdio's own, when there is no memory for it).
+ * reopen never loses what the file holds. Live, each record is written
+ * as it is made, for a pipe or a tail; alert lines always. Offline, with
+ * buf, the stream gets a buffer of REPORT_BUFFER bytes, *buf, which the
+ * caller frees once the stream is closed (NULL: stdio's own, when there
+ * is no memory for it).
  * NULL with errno set when it cannot be opened (EINTR: a FIFO's reader
  * was waited for when the run was stopped: open_write()).
  */
