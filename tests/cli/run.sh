@@ -969,6 +969,28 @@ for ext in pcap pcapng cap PCAP; do
 	check "w-refuses-$ext-no-file" 0 '' test ! -e "$tmp/x.$ext"
 done
 check o-takes-pcap-name 0 '' "$bin" -q -o "$tmp/report.pcap.txt" -r pcaps/demo.pcap
+# Standard output a non-blocking pipe (a parent left O_NONBLOCK on it, as
+# some runtimes do), its reader a second late and the pipe a page: each
+# write that found it full failed with EAGAIN, and the report ended at
+# 4096 bytes, exit 2 'Resource temporarily unavailable'. It waits now.
+cat >"$tmp/nb.py" <<'PY'
+import fcntl, os, subprocess, sys, time
+r, w = os.pipe()
+fcntl.fcntl(w, 1031, 4096)          # F_SETPIPE_SZ: one page
+fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
+p = subprocess.Popen(sys.argv[1:], stdout=w)
+os.close(w)
+time.sleep(1)
+data = b""
+while True:
+    b = os.read(r, 65536)
+    if not b:
+        break
+    data += b
+sys.stdout.write("exit %d, %d summary\n" % (p.wait(), data.count(b'"type":"summary"')))
+PY
+check stdout-nonblocking 0 '^exit 0, 1 summary$' timeout 20 python3 "$tmp/nb.py" \
+	"$bin" -q --format json -r pcaps/demo.pcap
 # -o empties its file when the run starts; --append keeps what it holds
 # (a service restarted, its unit's -o a day of records that logrotate
 # has not rotated yet, lost them all at each restart): each run's
