@@ -73,9 +73,11 @@ int run_info_init(struct run_info *ri, const struct options *o,
 		  const char *command_line, FILE *err);
 
 /* Whether in's file now holds other bytes than those the run loaded,
-   hashed as its loader hashed them: one that cannot be read (gone, not
-   readable) has changed too. Read whole: at a SIGHUP, not per packet. */
-bool run_input_changed(const struct run_input *in);
+   hashed as its loader hashed them: 1 changed (gone, or no longer a
+   file its loader takes, too), 0 the same, -1 when this process may not
+   read it (a file read before -Z dropped privileges). Read whole: at a
+   SIGHUP, not per packet. */
+int run_input_changed(const struct run_input *in);
 
 /* argv as a shell would take it back, quoted where needed (malloc'd;
    NULL when out of memory). Before getopt reorders argv. */

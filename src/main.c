@@ -1085,19 +1085,31 @@ static bool inputs_load(const struct options *o)
 static void check_inputs(struct run *r)
 {
 	const struct run_info *ri = &r->info;
-	bool any = false, loads;
+	bool any = false, hidden = false, loads;
 	size_t i;
+	int c;
 
-	for (i = 0; i < ri->n_inputs && !any; i++)
-		any = run_input_changed(&ri->inputs[i]);
+	/* A file read as root before -Z, and closed to its user since, is
+	   not known to have changed: nothing is said of it. */
+	for (i = 0; i < ri->n_inputs; i++) {
+		c = run_input_changed(&ri->inputs[i]);
+		any |= c > 0;
+		hidden |= c < 0;
+	}
 	if (!any)
 		return;
-	loads = inputs_load(r->opt);
+	loads = !hidden && inputs_load(r->opt);
 	/* Read again: a handful of files, at a SIGHUP. */
 	for (i = 0; i < ri->n_inputs; i++) {
-		if (!run_input_changed(&ri->inputs[i]))
+		if (run_input_changed(&ri->inputs[i]) <= 0)
 			continue;
-		if (loads)
+		if (hidden)
+			tprintf(stderr, "impwatch: SIGHUP: %s changed since the "
+				"start; this run goes on with the files it "
+				"started with (whether they load is not known: "
+				"some cannot be read after -Z)\n",
+				ri->inputs[i].path);
+		else if (loads)
 			tprintf(stderr, "impwatch: SIGHUP: %s changed since the "
 				"start: it loads, and applies from the next "
 				"start; this run goes on with the files it "

@@ -3,6 +3,7 @@
  */
 #include "runinfo.h"
 
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <ndpi/ndpi_api.h>
 #include <stdlib.h>
@@ -151,17 +152,19 @@ int run_info_init(struct run_info *ri, const struct options *o,
 	return 0;
 }
 
-bool run_input_changed(const struct run_input *in)
+int run_input_changed(const struct run_input *in)
 {
 	char hex[DIGEST_SHA256_HEX], *buf;
 	size_t len;
-	bool changed;
+	int changed;
 
+	if (access(in->path, R_OK) != 0 && (errno == EACCES || errno == EPERM))
+		return -1;
 	/* The largest any loader takes (a catalogue's): a file grown past
 	   its own loader's bound has changed all the same. */
 	if (textfile_read(in->path, RUN_INPUT_MAX, "an input", &buf, &len,
 			  NULL) != 0)
-		return true;
+		return 1;
 	changed = digest_sha256_hex(buf, len, hex) != 0 ||
 		  strcmp(hex, in->sha256) != 0;
 	free(buf);

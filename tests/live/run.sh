@@ -1343,6 +1343,24 @@ if command -v python3 >/dev/null 2>&1; then
 	reload_run same
 	[ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] && ok ||
 		bad reload-same "exit $rc, or something said of a file as it was: $(head -n 2 "$tmp/err")"
+	# Read as root before -Z dropped to nobody, and not readable by
+	# nobody: unchanged, it is not said to have changed (nor to fail to
+	# load), at every logrotate SIGHUP.
+	chmod 711 "$tmp"
+	printf '%s\n' "$rl_good" >"$tmp/site.conf"
+	chmod 600 "$tmp/site.conf"
+	fresh "$tmp/out" "$tmp/err"
+	ip netns exec "$ns_s" timeout -k 5 40 "$bin" -i veth-s$$ -q -Z nobody \
+		--format json --report-every 1 -f 'udp and dst host 192.0.2.10' \
+		--rules-add "$tmp/site.conf" >"$tmp/out" 2>"$tmp/err" &
+	imp_pid=$!
+	wait_for "$tmp/out" '"type":"stats"' 10
+	kill -HUP "$(pgrep -n -f -- "--rules-add $tmp/site.conf" 2>/dev/null)"
+	wait_n "$tmp/out" '"type":"stats"' 3 10
+	stop_imp
+	[ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] && ok ||
+		bad reload-dropped "exit $rc, or something said of a file nobody may read: $(head -n 2 "$tmp/err")"
+	rm -f "$tmp/site.conf"
 fi
 
 # ---- a flood of new flows through a small flow table ----------------------
