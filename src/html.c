@@ -527,8 +527,9 @@ static void html_services(FILE *o, const struct html_page *p,
 		"Table", "Service", "Protocol", "Transport", "Flows", "Packets",
 		"Bytes", "Applications", "DSCP"
 	};
+	uint64_t more_rows = 0, more_flows = 0, more_pkts = 0, more_bytes = 0;
 	char port[16];
-	size_t i, k, first, j;
+	size_t i, k, first, j, shown = 0;
 
 	fputs("<h2>Documented services</h2>\n", o);
 	if (!tally_flows(p->tally, V_DOCUMENTED)) {
@@ -541,6 +542,15 @@ static void html_services(FILE *o, const struct html_page *p,
 
 		if (a[i].verdict != V_DOCUMENTED || !a[i].row)
 			continue;
+		/* A row whose port the site chooses makes a row per port:
+		   the first --top are listed, as the text lists them. */
+		if (shown++ >= p->top) {
+			more_rows++;
+			more_flows += a[i].flows;
+			more_pkts += a[i].pkts;
+			more_bytes += a[i].bytes;
+			continue;
+		}
 		row = catalogue_row(p->cat, a[i].row - 1u);
 		fputs("<tr>", o);
 		td_table(o, row);
@@ -565,6 +575,15 @@ static void html_services(FILE *o, const struct html_page *p,
 		fputs(k ? "</td>" : "-</td>", o);
 		html_dscp(o, p, a[i].row);
 		fputs("</tr>\n", o);
+	}
+	if (more_rows) {
+		fprintf(o, "<tr><td data-v=\"\">%llu more (--top %u)</td>"
+			"<td>-</td><td>-</td><td>-</td>",
+			(unsigned long long)more_rows, p->top);
+		td_n(o, more_flows);
+		td_n(o, more_pkts);
+		td_n(o, more_bytes);
+		fputs("<td>-</td><td>-</td></tr>\n", o);
 	}
 	fputs("</tbody></table>\n", o);
 }
