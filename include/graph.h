@@ -52,7 +52,10 @@ int graph_write_dot(struct graph *g, FILE *o);
 /* Lay it out and render it as an SVG element ("<svg ...</svg>", without
    the XML prolog, for inlining in HTML): a NUL-terminated string the
    caller frees, NULL when Graphviz could not (no dot layout or SVG
-   renderer plugin, out of memory). */
-char *graph_svg(struct graph *g);
+   renderer plugin, out of memory). What Graphviz said meanwhile, which
+   it would have written to standard error, is in why (one line, "" when
+   nothing; why may be NULL), for the caller to say. */
+#define GRAPH_WHY_MAX 512
+char *graph_svg(struct graph *g, char *why, size_t size);
 
 #endif

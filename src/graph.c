@@ -489,7 +489,41 @@ int graph_write_dot(struct graph *g, FILE *o)
 	return ferror(o) ? -1 : 0;
 }
 
-char *graph_svg(struct graph *g)
+/*
+ * What Graphviz says while it lays the picture out. Its messages go to
+ * standard error unless a function takes them, in pieces ("Error", ": ",
+ * the text); held here, they are the caller's to say in impwatch's
+ * words. The main thread alone lays out.
+ */
+static char gv_said[GRAPH_WHY_MAX];
+static size_t gv_said_len;
+
+static int gv_hear(char *msg)
+{
+	size_t n = strlen(msg), room = sizeof(gv_said) - 1 - gv_said_len;
+
+	memcpy(gv_said + gv_said_len, msg, n < room ? n : room);
+	gv_said_len += n < room ? n : room;
+	gv_said[gv_said_len] = '\0';
+	return 0;
+}
+
+/* What Graphviz said, on one line: its line breaks are spaces, and a
+   space that ends it is left out. */
+static void gv_why(char *why, size_t size)
+{
+	size_t i, n = gv_said_len;
+
+	while (n && (gv_said[n - 1] == '\n' || gv_said[n - 1] == ' '))
+		n--;
+	for (i = 0; i < n && i + 1 < size; i++)
+		why[i] = gv_said[i] == '\n' ? ' ' : gv_said[i];
+	if (size)
+		why[i] = '\0';
+}
+
+/* The layout and its SVG (graph_svg()). */
+static char *graph_render(struct graph *g)
 {
 	GVC_t *gvc = gvContext();
 	char *data = NULL, *svg = NULL, *copy, *start;
@@ -513,5 +547,20 @@ char *graph_svg(struct graph *g)
 	gvFreeLayout(gvc, g->g);
 out:
 	gvFreeContext(gvc);
+	return svg;
+}
+
+char *graph_svg(struct graph *g, char *why, size_t size)
+{
+	agusererrf was;
+	char *svg;
+
+	gv_said_len = 0;
+	gv_said[0] = '\0';
+	was = agseterrf(gv_hear);
+	svg = graph_render(g);
+	agseterrf(was);
+	if (why)
+		gv_why(why, size);
 	return svg;
 }

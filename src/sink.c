@@ -878,7 +878,7 @@ int sink_page(struct sink *s, const struct run_stats *st, FILE *err)
 {
 	struct graph_info gi;
 	struct html_page p;
-	char *svg;
+	char *svg, why[GRAPH_WHY_MAX];
 	int e = 0, rc;
 
 	if (!s->html_out)
@@ -888,7 +888,13 @@ int sink_page(struct sink *s, const struct run_stats *st, FILE *err)
 	waivers_set_today(s->waivers, s->seen_day);
 	if (s->graph) {
 		graph_info(s->graph, &gi);
-		svg = graph_svg(s->graph);
+		svg = graph_svg(s->graph, why, sizeof(why));
+		/* Graphviz's words, which it would have written alone, said
+		   as impwatch's: the page is still written, and says so. */
+		if (!svg)
+			tprintf(err, "impwatch: %s: written without its picture: "
+				"Graphviz could not lay it out (%s)\n",
+				s->cfg.html, why[0] ? why : "it said nothing");
 		memset(&p, 0, sizeof(p));
 		p.cat = s->e->cat;
 		p.hosts = s->e->hosts;

@@ -200,6 +200,23 @@ has top-one-largest "$tmp/top1.html" '^<p>Largest flows \(1 of 12, --top 1\):</p
 has top-one-local "$tmp/top1.html" '^<p>Largest flows \(1 of 2, --top 1\):</p>$'
 has top-all-shown "$page" '^<p>Largest flows \(3\):</p>$'
 
+# Graphviz without its plugins (GVBINDIR names where it finds them): the
+# page is written whole without its picture and says so, the graph's DOT
+# is written (cgraph needs no plugin), the verdict and the exit status
+# are the run's, and standard error says why in impwatch's words: it
+# held Graphviz's own line alone ('Error: Layout type: "dot" not
+# recognized. Use one of:'), naming neither impwatch nor the page.
+mkdir "$tmp/noplugins"
+GVBINDIR=$tmp/noplugins "$bin" -q --validate -r pcaps/demo.pcap -o /dev/null \
+	--html "$tmp/nogv.html" --graph "$tmp/nogv.dot" 2>"$tmp/nogv.err"
+assert nogv-status "$?" -eq 1
+has nogv-said "$tmp/nogv.err" "^impwatch: $tmp/nogv\.html: written without its picture: Graphviz could not lay it out \(Error: Layout type: \"dot\" not recognized\..*\)$"
+hasnt nogv-only-impwatch "$tmp/nogv.err" '^[^i]|^i[^m]'
+has nogv-note "$tmp/nogv.html" '^<p class="note">The picture could not be laid out'
+has nogv-verdict "$tmp/nogv.html" '^<div class="verdict fail" id="verdict">FAIL: 3 undocumented'
+has nogv-whole "$tmp/nogv.html" '^</html>$'
+has nogv-dot "$tmp/nogv.dot" '^digraph impwatch \{'
+
 # Output files: 0640 within the umask, never an input, never the report.
 check modes 0 '^640 640$' sh -c "umask 022; \"$bin\" -q -r pcaps/demo.pcap --html \"$tmp/m.html\" --graph \"$tmp/m.dot\" >/dev/null && stat -c %a \"$tmp/m.html\" \"$tmp/m.dot\" | paste -sd' '"
 cp pcaps/demo.pcap "$tmp/in.pcap"

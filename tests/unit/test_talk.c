@@ -242,7 +242,7 @@ static void test_graph_escapes(void **state)
 	struct talk *t = talk_new(3);
 	struct flow_record r = rec(1, 2, 9999, V_UNDOCUMENTED, 100);
 	struct graph *g;
-	char *svg, dot[4096];
+	char *svg, dot[4096], why[GRAPH_WHY_MAX];
 	FILE *f;
 
 	(void)state;
@@ -257,8 +257,9 @@ static void test_graph_escapes(void **state)
 	assert_int_equal(graph_write_dot(g, f), 0);
 	fclose(f);
 	assert_non_null(strstr(dot, "label=\"<b>x</b>&\\\\N\\\"\\n10.0.0.1\""));
-	svg = graph_svg(g);
+	svg = graph_svg(g, why, sizeof(why));
 	assert_non_null(svg);
+	assert_string_equal(why, "");
 	assert_true(strncmp(svg, "<svg", 4) == 0);
 	assert_null(strstr(svg, "<b>"));
 	assert_non_null(strstr(svg, "&lt;b&gt;x&lt;/b&gt;&amp;\\N&quot;</text>"));
