@@ -14,6 +14,15 @@ flows' packets and bytes in JSON, ECS and CSV, and of the graph's
 edges; the reasons the run is inconclusive (text, JSON, ECS, and the
 page under --validate: without it the page says what --validate would);
 the exit status the summaries state; the first and last packet times.
+The page besides: its verdict is the text's under --validate (without
+it, that of the same options with --validate, "under --validate"), in
+that exit status's colour; each finding's flows (its heading) and the
+flows, packets and bytes of its rows (the row of what --top left out
+too), of the documented services' rows likewise, against the JSON
+records; its capture health (packets, bytes, flows, one-way TCP,
+duplicates, decode errors by reason, ok or poor), its inputs and its
+coverage, against the JSON summary and the text; the graph's edges
+and what the page says the picture left out are every flow.
 Every JSON and ECS line must be one object, UTF-8, no key twice.
 
 Prints one line per disagreement and a last line naming the run; exits
@@ -103,6 +112,137 @@ class Page(html.parser.HTMLParser):
             self.reasons[-1] += data
 
 
+class Tables(html.parser.HTMLParser):
+    """The page's tables, each under the heading before it: (heading,
+    heading's id, rows), a row a list of (text, data-v) per cell; and
+    the text of each row of the meta tables by its header."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.meta = [], {}
+        self.head = self.head_id = ""
+        self.in_head = False
+        self.cell = self.row = self.th = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("h2", "h3"):
+            self.in_head, self.head, self.head_id = True, "", a.get("id", "")
+        elif tag == "table":
+            self.tables.append((self.head, self.head_id, []))
+        elif tag == "tr":
+            self.row, self.th = [], None
+        elif tag == "th" and self.row is not None:
+            self.th = ""
+        elif tag == "td" and self.row is not None:
+            self.cell = ["", a.get("data-v")]
+        elif tag == "br" and self.cell is not None:
+            self.cell[0] += "\n"
+
+    def handle_endtag(self, tag):
+        if tag in ("h2", "h3"):
+            self.in_head = False
+        elif tag == "td" and self.cell is not None:
+            self.row.append(tuple(self.cell))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            if self.th is not None and len(self.row) == 1:
+                self.meta.setdefault(self.th, []).append(self.row[0][0])
+            elif self.row and self.tables:
+                self.tables[-1][2].append(self.row)
+            self.row = self.th = None
+
+    def handle_data(self, data):
+        if self.in_head:
+            self.head += data
+        if self.cell is not None:
+            self.cell[0] += data
+        elif self.th is not None and self.row == []:
+            self.th += data
+
+
+def page_facts(page, js_flows, summ, text, fault_prefix="the page"):
+    """What the page says that the JSON records and summary and the text
+    also say: each finding's flows (its heading, the sums of its port
+    table), the documented services' sums, capture health, the inputs,
+    the coverage. Faults for each difference."""
+    t = Tables()
+    t.feed(page)
+    fbv = summ.get("flows_by_verdict") or {}
+
+    def sums(verdict):
+        rs = [r for r in js_flows if r["verdict"] == verdict]
+        return (len(rs), sum(r["packets"] for r in rs),
+                sum(r["bytes"] for r in rs))
+
+    def table_sums(rows, first):
+        return tuple(sum(int(r[i][1]) for r in rows)
+                     for i in range(first, first + 3))
+
+    heads = {}
+    for head, hid, rows in t.tables:
+        if hid.startswith("finding-") and hid not in heads:
+            heads[hid] = (head, rows)
+    for v, n in fbv.items():
+        hid = "finding-" + v
+        if v in ("documented", "trusted-tunnel"):
+            continue
+        if not n:
+            if hid in heads:
+                fault("%s has a section for %s, which has no flow" %
+                      (fault_prefix, v))
+            continue
+        if hid not in heads:
+            fault("%s has no section for %d %s flows" % (fault_prefix, n, v))
+            continue
+        head, rows = heads[hid]
+        m = re.search(r": (\d+) flows?$", head)
+        same("%s flows" % v, json=n, page=m and int(m.group(1)))
+        same("%s flows, packets and bytes" % v, json=sums(v),
+             page=table_sums(rows, 2))
+    doc = [rows for head, hid, rows in t.tables
+           if head == "Documented services"]
+    same("documented flows, packets and bytes", json=sums("documented"),
+         page=table_sums(doc[0], 4) if doc else (0, 0, 0))
+
+    def meta(th, pattern):
+        m = re.match(pattern, (t.meta.get(th) or [""])[-1])
+        return m and tuple(int(x) for x in m.groups())
+
+    h = summ.get("health") or {}
+    same("packets, bytes and flows", json=(summ.get("packets"),
+         summ.get("bytes"), summ.get("flows")),
+         page=meta("Packets", r"(\d+) \((\d+) bytes\), (\d+) flows?$"))
+    same("one-way TCP flows", json=(h.get("tcp_one_way"),
+         h.get("tcp_flows_judged"), h.get("one_way_threshold_pct")),
+         page=meta("One-way TCP flows",
+                   r"(\d+) of (\d+) judged \(threshold (\d+)%\)$"))
+    same("duplicate frames", json=(h.get("duplicate_frames"),
+         h.get("frames_checked"), h.get("duplicate_threshold_pct")),
+         page=meta("Duplicate frames",
+                   r"(\d+) of (\d+) \(threshold (\d+)%\)$"))
+    de = summ.get("decode_errors") or {}
+    pe = (t.meta.get("Decode errors") or [""])[-1].split("\n")
+    same("decode errors", json=json.dumps(
+        [sum(de.values())] + sorted([k, v] for k, v in de.items())),
+         page=json.dumps([int(pe[0]) if pe[0].isdigit() else None] + sorted(
+             [x.split(": ")[0].split(" ", 1)[1], int(x.split(" ")[0])]
+             for x in pe[1:])))
+    hs = re.search(r"<h2>Capture health: <span class=\"[a-z]+\">([a-zA-Z]+)"
+                   r"</span></h2>", page)
+    same("capture health", json=h.get("status"),
+         page=hs and hs.group(1).lower())
+    inputs = [re.match(r"(.*): (\d+) packets", x)
+              for x in t.meta.get("Input", [])]
+    same("inputs", json=json.dumps([[f["name"], f["packets"]]
+                                    for f in summ.get("files") or []]),
+         page=json.dumps([m and [m.group(1), int(m.group(2))]
+                          for m in inputs]))
+    tc = re.search(r"^Coverage: (\d+) of (\d+) catalogue rows", text, re.M)
+    pc = re.search(r"<p>(\d+) of (\d+) catalogue rows exercised\.</p>", page)
+    same("coverage", text=tc and tc.groups(), page=pc and pc.groups())
+
+
 def same(what, **got):
     if len(set(got.values())) != 1:
         fault("%s differ: %s" % (what, got))
@@ -145,8 +285,23 @@ def main():
     m = re.search(r"\(exit (\d)", lead)
     if not m or int(m.group(1)) != rc["text"]:
         fault("the lead line %r, the exit status %d" % (lead, rc["text"]))
-    if validate:
-        same("verdicts", text=lead, page=hp.verdict)
+    # The page says what --validate says of the run, given or not; its
+    # colour is that verdict's exit status, never a friendlier one.
+    vlead = lead
+    if not validate:
+        vrc, vtext = run(["--validate"])
+        vlead = vtext.decode("utf-8").split("\n")[0]
+        vm = re.search(r"\(exit (\d)", vlead)
+        if not vm or int(vm.group(1)) != vrc:
+            fault("the --validate lead line %r, its exit status %d" %
+                  (vlead, vrc))
+        vlead += " under --validate"
+    same("verdicts", text=vlead, page=hp.verdict)
+    pclass = re.search(r'<div class="verdict ([a-z]+)" id="verdict">', page)
+    vm = re.search(r"\(exit (\d)", vlead)
+    same("the page's colour", page=pclass and pclass.group(1),
+         exit_status=vm and {"0": "pass", "1": "fail", "2": "error",
+                             "3": "inconclusive"}[vm.group(1)])
     same("exit statuses stated", run=rc["json"],
          json=summ.get("exit_status"), ecs=eimp.get("exit_status"))
 
@@ -169,7 +324,15 @@ def main():
             r'tooltip="([a-z-]+): (\d+) flows?, (\d+) bytes', dot):
         graph[v] = graph.get(v, 0) + int(n)
         gbytes += int(b)
-    by["graph"] = graph
+    # What the picture leaves out, the page counts: then the drawn edges
+    # and those flows are every flow (their bytes the page rounds).
+    left = sum(int(n) for n in re.findall(
+        r" (\d+) flows \([^)]*\) (?:are not\.|past the first)", page))
+    if left:
+        same("flows drawn and left out", json=len(flows),
+             graph=sum(graph.values()) + left)
+    else:
+        by["graph"] = graph
     same("flows by verdict", **{k: json.dumps(v, sort_keys=True)
                                 for k, v in by.items()})
 
@@ -190,7 +353,8 @@ def main():
               sum(e["network"]["bytes"] for e in eflows)),
          csv=(sum(int(r["packets"]) for r in rows),
               sum(int(r["bytes"]) for r in rows)),
-         graph=(sum(r["packets"] for r in flows), gbytes))
+         **({} if left else
+            {"graph": (sum(r["packets"] for r in flows), gbytes)}))
 
     block = text.split("\nInconclusive:\n")
     ti = (re.findall(r"^  (\S+) +(.*)$", block[1].split("\n\n")[0], re.M)
@@ -204,6 +368,8 @@ def main():
         reasons["page"] = [tuple(x.split(": ", 1)) for x in hp.reasons]
     same("inconclusive reasons", **{k: json.dumps(v)
                                     for k, v in reasons.items()})
+
+    page_facts(page, flows, summ, text)
 
     tt = re.search(r"^Packets +(\S+) to (\S+)$", text, re.M)
     ht = re.search(r"<tr><th>Packets</th><td>(\S+) to (\S+) ", page)

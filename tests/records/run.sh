@@ -255,6 +255,30 @@ if "$py" "$here/check_outputs.py" "$tmp/short-csv" -r pcaps/demo.pcap \
 else
 	ok
 fi
+# ... and a page whose numbers or colour are off: a finding's bytes, the
+# duplicate frames, or a FAIL page in PASS's colour.
+cat >"$tmp/page-off" <<EOF
+#!/bin/sh
+"$bin" "\$@"; rc=\$?
+prev=
+for a in "\$@"; do
+	[ "\$prev" = --html ] && sed -i "\$PAGE_OFF" "\$a"
+	prev=\$a
+done
+exit \$rc
+EOF
+chmod +x "$tmp/page-off"
+for off in 's/data-v="1154">1154</data-v="1155">1155</' \
+	's/^<tr><th>Duplicate frames<\/th><td>0 of/<tr><th>Duplicate frames<\/th><td>1 of/' \
+	's/class="verdict fail"/class="verdict pass"/'; do
+	if PAGE_OFF=$off "$py" "$here/check_outputs.py" "$tmp/page-off" \
+		--validate -r pcaps/demo.pcap >"$tmp/outputs" 2>&1; then
+		failed outputs-checker-page "a page changed by $off passed:"
+		sed 's/^/  | /' "$tmp/outputs"
+	else
+		ok
+	fi
+done
 printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000' >"$tmp/empty.pcap"
 : >"$tmp/outputs"
 for t in 1 2; do
@@ -263,6 +287,7 @@ for t in 1 2; do
 			"-r pcaps/health-half-duplex.pcap" "-r $tmp/empty.pcap" \
 			"-r pcaps/demo.pcap -r pcaps/bad-truncated.pcap" \
 			"--hosts rules/example.hosts -r pcaps/demo.pcap" \
+			"--top 3 --hosts rules/example.hosts -r pcaps/demo.pcap" \
 			"--waivers tests/waivers/board.waivers -r pcaps/real-tls-cleartext.pcap"; do
 			# shellcheck disable=SC2086 # options, split on purpose
 			if "$py" "$here/check_outputs.py" "$bin" --threads $t $v $f \
