@@ -853,6 +853,8 @@ int sink_close_side(struct sink *s, FILE *err)
 {
 	int rc = close_alerts(s, err), e = 0;
 
+	/* Why is kept by the report's stream (out_failed()): Graphviz
+	   and its font lookups set errno after. */
 	if (fflush(s->out) != 0 || ferror(s->out))
 		rc = -1;
 

@@ -251,6 +251,13 @@ check report-full-page 2 'cannot write /dev/full: No space left on device' \
 	"$bin" -q --validate -r pcaps/link-ether.pcap --format json -o /dev/full \
 	--html "$tmp/rf.html"
 has report-full-page-verdict "$tmp/rf.html" '^<div class="verdict error" id="verdict">ERROR: '
+# CSV rows that failed before the page: the reason is the write's, not
+# what Graphviz's font lookups left in errno ('No such file or
+# directory').
+check csv-full-why 2 '^impwatch: cannot write /dev/full: No space left on device$' \
+	"$bin" -q --validate -r pcaps/link-ether.pcap --format csv -o /dev/full \
+	--html "$tmp/cf.html"
+has csv-full-page "$tmp/cf.html" '^<div class="verdict error" id="verdict">ERROR: '
 
 # In a real browser. Chromium logs the page's console (errors, refused
 # loads, policy violations) on standard error with --enable-logging.
