@@ -131,10 +131,18 @@ int sink_close_evidence(struct sink *s);
    err, when either could not be written in full. */
 int sink_close_side(struct sink *s, FILE *err);
 
-/* The HTML report (--html), written and closed before the summary: -1,
-   said on err, when it could not be made or written in full (the
-   summary must then say the run is an error). */
+/* The HTML report (--html), written before the summary: -1, said on
+   err, when it could not be made or written in full (the summary must
+   then say the run is an error). It is closed by sink_close(). */
 int sink_page(struct sink *s, const struct run_stats *st, FILE *err);
+
+/* Whether the report failed (its summary written: flushed now). */
+bool sink_report_failed(struct sink *s);
+
+/* The report failed after the page was written: the page is written
+   again with st's verdict (ERROR) where it is a file; -1, said on err,
+   when it could not be (a pipe, which was read; a write that failed). */
+int sink_page_again(struct sink *s, const struct run_stats *st, FILE *err);
 
 /* The summary. */
 void sink_summary(struct sink *s, const struct run_stats *st);

@@ -1315,6 +1315,13 @@ static int run(struct options *o, const char *command_line)
 	if (sink_page(r.sink, &s, stderr) != 0)
 		s.exit_status = status = EXIT_INPUT_ERROR;
 	sink_summary(r.sink, &s);
+	/* A report that failed only now (the text report is written at
+	   the end, a JSON summary line last) leaves the page saying ERROR,
+	   as the exit status will, never the verdict it said. */
+	if (status != EXIT_INPUT_ERROR && sink_report_failed(r.sink)) {
+		s.exit_status = s.validate_status = status = EXIT_INPUT_ERROR;
+		sink_page_again(r.sink, &s, stderr);
+	}
 
 out:
 	/* A report that could not be written in full is an error: the exit

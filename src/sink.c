@@ -64,6 +64,9 @@ struct sink {
 	                               written, drawn again in the page */
 	bool html_lost, graph_lost; /* could not be made (no memory) or
 	                               written in full */
+	char *svg;                  /* the page's picture, kept until the
+	                               report is known whole */
+	struct graph_info gi;       /* what the picture left out */
 	bool stopped;               /* a signal ended sink_open()'s wait for
 	                               a FIFO's reader */
 };
@@ -873,14 +876,36 @@ int sink_close_side(struct sink *s, FILE *err)
 	return rc;
 }
 
+/* The page of the run st describes, to s->html_out: -1 when it could
+   not be written in full. */
+static int write_page(struct sink *s, const struct run_stats *st)
+{
+	struct html_page p;
+
+	memset(&p, 0, sizeof(p));
+	p.cat = s->e->cat;
+	p.hosts = s->e->hosts;
+	p.dpi = s->e->dpi;
+	p.run = s->cfg.run;
+	p.tally = report_tally(s->rep);
+	p.talk = s->talk;
+	p.s = st;
+	p.svg = s->svg;
+	p.gi = &s->gi;
+	p.top = s->cfg.top;
+	if (html_write(s->html_out, &p) != 0 || fflush(s->html_out) != 0)
+		return -1;
+	return 0;
+}
+
 /* The page, with its picture laid out by Graphviz. A picture that
    cannot be made leaves the page without it, said there; a page that
-   cannot be made at all (no memory) is an error. */
+   cannot be made at all (no memory) is an error. The page stays open,
+   written and flushed, until the report is known whole
+   (sink_page_again()). */
 int sink_page(struct sink *s, const struct run_stats *st, FILE *err)
 {
-	struct graph_info gi;
-	struct html_page p;
-	char *svg, why[GRAPH_WHY_MAX];
+	char why[GRAPH_WHY_MAX];
 	int e = 0, rc;
 
 	if (!s->html_out)
@@ -889,32 +914,60 @@ int sink_page(struct sink *s, const struct run_stats *st, FILE *err)
 	   as that flow's record says. */
 	waivers_set_today(s->waivers, s->seen_day);
 	if (s->graph) {
-		graph_info(s->graph, &gi);
-		svg = graph_svg(s->graph, why, sizeof(why));
+		graph_info(s->graph, &s->gi);
+		s->svg = graph_svg(s->graph, why, sizeof(why));
 		/* Graphviz's words, which it would have written alone, said
 		   as impwatch's: the page is still written, and says so. */
-		if (!svg)
+		if (!s->svg)
 			tprintf(err, "impwatch: %s: written without its picture: "
 				"Graphviz could not lay it out (%s)\n",
 				s->cfg.html, why[0] ? why : "it said nothing");
-		memset(&p, 0, sizeof(p));
-		p.cat = s->e->cat;
-		p.hosts = s->e->hosts;
-		p.dpi = s->e->dpi;
-		p.run = s->cfg.run;
-		p.tally = report_tally(s->rep);
-		p.talk = s->talk;
-		p.s = st;
-		p.svg = svg;
-		p.gi = &gi;
-		p.top = s->cfg.top;
-		if (html_write(s->html_out, &p) != 0) {
-			e = errno;
-			s->html_lost = true;
-		}
-		free(svg);
+		if (write_page(s, st) == 0)
+			return 0;
+		e = errno;
+		s->html_lost = true;
 	}
 	rc = close_page(s->html_out, s->cfg.html, s->html_lost, e, err);
+	s->html_out = NULL;
+	return rc;
+}
+
+bool sink_report_failed(struct sink *s)
+{
+	errno = 0;
+	if (fflush(s->out) == 0 && !ferror(s->out) && !s->out_lost)
+		return false;
+	/* Why, kept (say_unwritten()): Graphviz and its font lookups set
+	   errno after. */
+	if (!s->out_st.e)
+		s->out_st.e = errno;
+	return true;
+}
+
+/*
+ * The report failed after the page said the run's verdict (the text
+ * report is written whole at the end, a JSON summary line last): the
+ * page in a file is written again, with st's verdict (ERROR), so that it
+ * never says more than the exit status. A page that went into a pipe has
+ * been read: standard error says it is not the run's verdict.
+ */
+int sink_page_again(struct sink *s, const struct run_stats *st, FILE *err)
+{
+	struct stat sb;
+	int fd, rc;
+
+	if (!s->html_out)
+		return 0;
+	fd = fileno(s->html_out);
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    fseek(s->html_out, 0, SEEK_SET) != 0 || ftruncate(fd, 0) != 0) {
+		tprintf(err, "impwatch: %s: written before the report failed: "
+			"its verdict is not the run's\n", s->cfg.html);
+		return -1;
+	}
+	if (write_page(s, st) == 0)
+		return 0;
+	rc = close_page(s->html_out, s->cfg.html, true, errno, err);
 	s->html_out = NULL;
 	return rc;
 }
@@ -956,6 +1009,7 @@ int sink_close(struct sink *s, FILE *err)
 		rc = -1;
 	rc |= close_page(s->html_out, c->html, s->html_lost, 0, err);
 	rc |= close_page(s->graph_out, c->graph, s->graph_lost, 0, err);
+	free(s->svg);
 	graph_free(s->graph);
 	talk_free(s->talk);
 	evidence_free(s->ev);

@@ -251,6 +251,24 @@ check report-full-page 2 'cannot write /dev/full: No space left on device' \
 	"$bin" -q --validate -r pcaps/link-ether.pcap --format json -o /dev/full \
 	--html "$tmp/rf.html"
 has report-full-page-verdict "$tmp/rf.html" '^<div class="verdict error" id="verdict">ERROR: '
+# A report that fails only at its end (the text report, written whole;
+# a JSON summary line) fails after the page said the run's verdict: the
+# page was left saying PASS beside exit 2. A page in a file is written
+# again, saying ERROR.
+check summary-full 2 'cannot write /dev/full: No space left on device' \
+	"$bin" -q --validate -r pcaps/link-ether.pcap -o /dev/full \
+	--html "$tmp/sf.html"
+has summary-full-page "$tmp/sf.html" '^<div class="verdict error" id="verdict">ERROR: an input could not be read in full, or an output not written \(exit 2\)'
+count summary-full-one-page "$tmp/sf.html" '^<html' 1
+has summary-full-whole "$tmp/sf.html" '^</html>$'
+# A page read through a FIFO cannot be written again: standard error
+# says the verdict it gave is not the run's.
+mkfifo "$tmp/sf.fifo"
+cat "$tmp/sf.fifo" >"$tmp/sf-fifo.html" &
+check summary-full-fifo 2 "^impwatch: $tmp/sf\.fifo: written before the report failed: its verdict is not the run's\$" \
+	"$bin" -q --validate -r pcaps/link-ether.pcap -o /dev/full \
+	--html "$tmp/sf.fifo"
+wait
 # CSV rows that failed before the page: the reason is the write's, not
 # what Graphviz's font lookups left in errno ('No such file or
 # directory').
