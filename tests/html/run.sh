@@ -138,6 +138,46 @@ echo 'imp 192.0.2.10 <script>' >"$tmp/evil.hosts"
 check hostile-inventory 2 "bad name '<script>'" "$bin" -q -r pcaps/demo.pcap \
 	--hosts "$tmp/evil.hosts" --html "$tmp/x.html"
 
+# The traffic is the attacker's: markup in every name nDPI reads (an
+# HTTP request line, Host and User-Agent, a server's header, a TLS SNI,
+# a DNS query name, SIP's From and User-Agent, an XMPP stream's to),
+# each carrying the word IMPWATCHXSS. None of it reaches the page or
+# the graph (no payload byte does); in the browser, below, the title is
+# the page's own and nothing is logged.
+PYTHONPATH=tests/lib python3 - "$tmp/xss.pcap" <<'EOF'
+import struct, sys
+from tcpcap import session, udp, write_pcap
+x = b'"><script>document.title="IMPWATCHXSS"</script><img src=x onerror=IMPWATCHXSS>'
+def client_hello(sni):
+    ext = struct.pack('!HHHBH', 0, len(sni) + 5, len(sni) + 3, 0, len(sni)) + sni
+    body = (b'\x03\x03' + b'\x11' * 32 + b'\x00' + b'\x00\x02\x13\x01' +
+            b'\x01\x00' + struct.pack('!H', len(ext)) + ext)
+    hs = b'\x01' + struct.pack('!I', len(body))[1:] + body
+    return b'\x16\x03\x01' + struct.pack('!H', len(hs)) + hs
+def dns(name):
+    q = b''.join(bytes([len(l)]) + l for l in name.split(b'.')) + b'\x00'
+    return b'\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00' + q + b'\x00\x01\x00\x01'
+c, s = [198, 51, 100, 7], [192, 0, 2, 10]
+frames = (session(c, s, 40080, 80,
+                  b'GET /' + x + b' HTTP/1.1\r\nHost: ' + x + b'\r\nUser-Agent: ' + x + b'\r\n\r\n',
+                  b'HTTP/1.1 200 OK\r\nServer: ' + x + b'\r\nContent-Length: 0\r\n\r\n') +
+          session(c, s, 40443, 443, client_hello(b'IMPWATCHXSS.' + x.replace(b' ', b'')), b'') +
+          session(c, s, 45222, 5222, b"<?xml version='1.0'?><stream:stream to='" + x +
+                  b"' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>",
+                  b'') +
+          [udp(c, s, 40053, 53, dns(b'IMPWATCHXSS.<script>alert(1)</script>.example')),
+           udp(c, s, 45060, 5060, b'OPTIONS sip:' + x + b'@192.0.2.10 SIP/2.0\r\nVia: SIP/2.0/UDP 198.51.100.7:45060\r\n'
+               b'From: "' + x + b'" <sip:a@198.51.100.7>;tag=1\r\nTo: <sip:b@192.0.2.10>\r\n'
+               b'Call-ID: 1@x\r\nCSeq: 1 OPTIONS\r\nUser-Agent: ' + x + b'\r\nContent-Length: 0\r\n\r\n')])
+write_pcap(sys.argv[1], frames, [1767225600 + i // 4 for i in range(len(frames))])
+EOF
+check xss-run 1 '' "$bin" -q --validate -r "$tmp/xss.pcap" --html "$tmp/xss.html" \
+	--graph "$tmp/xss.dot" --format json -o "$tmp/xss.json"
+assert xss-dpi-named "$(jval 'select(.type=="flow") | .app' "$tmp/xss.json" | sort -u | tr '\n' ' ')" = \
+	'DNS HTTP Jabber SIP TLS '
+hasnt xss-page "$tmp/xss.html" 'IMPWATCHXSS|onerror|<img'
+hasnt xss-graph "$tmp/xss.dot" 'IMPWATCHXSS|onerror|<img'
+
 # A port scan and a sweep: 3000 ports of one host, then 3000 hosts of a
 # /16, each a SYN. The page stays small; it says what it left out.
 python3 - "$tmp/scan.pcap" <<'EOF'
@@ -339,4 +379,10 @@ has browser-sort "$tmp/click.dom" '<body data-up="148 542 1154" data-down="1154 
 browse "$tmp/evil.html" "$tmp/evil"
 hasnt browser-hostile-no-console "$tmp/evil.log" "$console"
 hasnt browser-hostile-no-element "$tmp/evil.dom" '<img|<script>alert'
+# The hostile traffic's page: its own title, nothing logged, no element
+# of the traffic's.
+browse "$tmp/xss.html" "$tmp/xss"
+hasnt browser-xss-no-console "$tmp/xss.log" "$console"
+has browser-xss-title "$tmp/xss.dom" '<title>impwatch report</title>'
+hasnt browser-xss-no-element "$tmp/xss.dom" 'IMPWATCHXSS|<img'
 finish html

@@ -1,4 +1,5 @@
-# tcpcap.py: TCP handshakes (IPv4 or IPv6) and UDP datagrams (IPv4) in Ethernet,
+# tcpcap.py: TCP handshakes (IPv4 or IPv6), short IPv4 TCP sessions with a
+# payload each way, and UDP datagrams (IPv4) in Ethernet,
 # written to a classic pcap, for the cases a suite's run.sh writes with
 # python3 (PYTHONPATH set to tests/lib). Standard library only.
 import struct
@@ -26,6 +27,26 @@ def frame(src, dst, sport, dport, flags):
                      bytes(src), bytes(dst))
     ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
     return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00" + ip + tcp
+
+
+def segment(src, dst, sport, dport, flags, seq, ack, payload):
+    """An Ethernet frame of one IPv4 TCP segment carrying payload (no TCP
+    checksum)."""
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags,
+                      65535, 0, 0) + payload
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0, 64, 6,
+                     0, bytes(src), bytes(dst))
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00" + ip + tcp
+
+
+def session(c, s, cp, sp, request, reply):
+    """A handshake, then request from the client and reply from the
+    server, in one segment each, then the client's FIN."""
+    return handshake(c, s, cp, sp) + [
+        segment(c, s, cp, sp, 0x18, 2, 2, request),
+        segment(s, c, sp, cp, 0x18, 2, 2 + len(request), reply),
+        segment(c, s, cp, sp, 0x11, 2 + len(request), 2 + len(reply), b"")]
 
 
 def udp(src, dst, sport, dport, payload):
