@@ -134,6 +134,13 @@ cp pcaps/link-ether.pcap "$bad"
 check hostile-utf8 0 '' "$bin" -q -r "$bad" --html "$tmp/utf8.html"
 check hostile-utf8-valid 0 '' iconv -f UTF-8 -t UTF-8 "$tmp/utf8.html"
 has hostile-utf8-fffd "$tmp/utf8.html" '<td>[^<]*/bad&#xfffd;&#xfffd;name\.pcap: 10 packets'
+# ... and so is a bidirectional control (U+202E here), which turned the
+# rest of the name around ('rlo' then 'pcap.fdp' read backwards), and
+# would the rest of a reason in the verdict.
+rlo="$tmp/$(printf 'rlo\342\200\256pdf').pcap"
+cp pcaps/link-ether.pcap "$rlo"
+check hostile-bidi 0 '' "$bin" -q -r "$rlo" --html "$tmp/bidi.html"
+has hostile-bidi-fffd "$tmp/bidi.html" '<td>[^<]*/rlo&#xfffd;pdf\.pcap: 10 packets'
 echo 'imp 192.0.2.10 <script>' >"$tmp/evil.hosts"
 check hostile-inventory 2 "bad name '<script>'" "$bin" -q -r pcaps/demo.pcap \
 	--hosts "$tmp/evil.hosts" --html "$tmp/x.html"

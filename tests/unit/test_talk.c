@@ -231,6 +231,14 @@ static void test_escape(void **state)
 	assert_string_equal(escaped("imp-pub 192.0.2.10 \xc3\xa9"),
 			    "imp-pub 192.0.2.10 \xc3\xa9");
 	assert_string_equal(escaped(""), "");
+	/* Bidirectional controls, which would turn the text after them
+	   around (U+202E, U+2067, U+200F, U+061C); U+202F and U+2065, beside
+	   them, are no such control. */
+	assert_string_equal(escaped("a" "\xe2\x80\xae" "b" "\xe2\x81\xa7" "c"
+				    "\xe2\x80\x8f" "d" "\xd8\x9c"),
+			    "a&#xfffd;b&#xfffd;c&#xfffd;d&#xfffd;");
+	assert_string_equal(escaped("\xe2\x80\xaf\xe2\x81\xa5\xd8\x9b"),
+			    "\xe2\x80\xaf\xe2\x81\xa5\xd8\x9b");
 }
 
 /* A name Graphviz would read as markup or as an escape is drawn as
