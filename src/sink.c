@@ -876,11 +876,38 @@ int sink_close_side(struct sink *s, FILE *err)
 	return rc;
 }
 
-/* The page of the run st describes, to s->html_out: -1 when it could
-   not be written in full. */
+/* n bytes at d to fd, past short writes: -1 with errno when it
+   could not. */
+static int write_all(int fd, const char *d, size_t n)
+{
+	ssize_t w;
+
+	while (n) {
+		w = write(fd, d, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		d += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * The page of the run st describes, to s->html_out: -1 with errno when
+ * it could not be written in full. It is made in memory and written at
+ * once (one write(), to a file): impwatch killed meanwhile (SIGKILL,
+ * the OOM killer) leaves the file it emptied when the run began, never
+ * the top of a page, which says the verdict.
+ */
 static int write_page(struct sink *s, const struct run_stats *st)
 {
 	struct html_page p;
+	char *page = NULL;
+	size_t len = 0;
+	FILE *m;
+	int rc, e;
 
 	memset(&p, 0, sizeof(p));
 	p.cat = s->e->cat;
@@ -893,9 +920,18 @@ static int write_page(struct sink *s, const struct run_stats *st)
 	p.svg = s->svg;
 	p.gi = &s->gi;
 	p.top = s->cfg.top;
-	if (html_write(s->html_out, &p) != 0 || fflush(s->html_out) != 0)
+	if (!(m = open_memstream(&page, &len)))
 		return -1;
-	return 0;
+	rc = html_write(m, &p);
+	if (fclose(m) != 0)
+		rc = -1;
+	if (rc == 0)
+		rc = fflush(s->html_out) == 0 ?
+		     write_all(fileno(s->html_out), page, len) : -1;
+	e = errno;
+	free(page);
+	errno = e;
+	return rc;
 }
 
 /* The page, with its picture laid out by Graphviz. A picture that
