@@ -18,7 +18,8 @@ The page besides: its verdict is the text's under --validate (without
 it, that of the same options with --validate, "under --validate"), in
 that exit status's colour; each finding's flows (its heading) and the
 flows, packets and bytes of its rows (the row of what --top left out
-too), of the documented services' rows likewise, against the JSON
+too), of the documented services' rows likewise, and its largest flows
+(as many as --top lets, each one of its records), against the JSON
 records; its capture health (packets, bytes, flows, one-way TCP,
 duplicates, decode errors by reason, ok or poor), its inputs and its
 coverage, against the JSON summary and the text; the graph's edges
@@ -161,7 +162,7 @@ class Tables(html.parser.HTMLParser):
             self.th += data
 
 
-def page_facts(page, js_flows, summ, text, fault_prefix="the page"):
+def page_facts(page, js_flows, summ, text, top, fault_prefix="the page"):
     """What the page says that the JSON records and summary and the text
     also say: each finding's flows (its heading, the sums of its port
     table), the documented services' sums, capture health, the inputs,
@@ -179,10 +180,33 @@ def page_facts(page, js_flows, summ, text, fault_prefix="the page"):
         return tuple(sum(int(r[i][1]) for r in rows)
                      for i in range(first, first + 3))
 
-    heads = {}
+    heads, largest = {}, {}
     for head, hid, rows in t.tables:
         if hid.startswith("finding-") and hid not in heads:
             heads[hid] = (head, rows)
+        elif hid.startswith("finding-"):
+            largest[hid] = rows
+    # Each of a finding's largest flows is one of its records: the
+    # client's address and port, the server's port, packets and bytes.
+    for hid, rows in largest.items():
+        v = hid[len("finding-"):]
+        recs = {}
+        for r in js_flows:
+            if r["verdict"] != v:
+                continue
+            ip = r["client_ip"]
+            k = ("[%s]:%s" % (ip, r["client_port"]) if ":" in ip else
+                 "%s:%s" % (ip, r["client_port"]), "/%s" % r["server_port"],
+                 r["packets"], r["bytes"])
+            recs[k] = recs.get(k, 0) + 1
+        for row in rows:
+            k = (row[0][0].split(" ")[0], "/" + row[4][0].split("/")[-1],
+                 int(row[6][1]), int(row[7][1]))
+            if recs.get(k, 0) < 1:
+                fault("%s: a largest %s flow no record has: %s" %
+                      (fault_prefix, v, k))
+            else:
+                recs[k] -= 1
     for v, n in fbv.items():
         hid = "finding-" + v
         if v in ("documented", "trusted-tunnel"):
@@ -200,6 +224,8 @@ def page_facts(page, js_flows, summ, text, fault_prefix="the page"):
         same("%s flows" % v, json=n, page=m and int(m.group(1)))
         same("%s flows, packets and bytes" % v, json=sums(v),
              page=table_sums(rows, 2))
+        same("%s largest flows listed" % v, json=min(n, top),
+             page=len(largest.get(hid, [])))
     doc = [rows for head, hid, rows in t.tables
            if head == "Documented services"]
     same("documented flows, packets and bytes", json=sums("documented"),
@@ -369,7 +395,8 @@ def main():
     same("inconclusive reasons", **{k: json.dumps(v)
                                     for k, v in reasons.items()})
 
-    page_facts(page, flows, summ, text)
+    top = int(opts[opts.index("--top") + 1]) if "--top" in opts else 20
+    page_facts(page, flows, summ, text, top)
 
     tt = re.search(r"^Packets +(\S+) to (\S+)$", text, re.M)
     ht = re.search(r"<tr><th>Packets</th><td>(\S+) to (\S+) ", page)
