@@ -955,8 +955,8 @@ int sink_page(struct sink *s, const struct run_stats *st, FILE *err)
 		/* Graphviz's words, which it would have written alone, said
 		   as impwatch's: the page is still written, and says so. */
 		if (!s->svg)
-			tprintf(err, "impwatch: %s: written without its picture: "
-				"Graphviz could not lay it out (%s)\n",
+			tprintf(err, "impwatch: %s: written without its "
+				"picture: Graphviz could not lay it out (%s)\n",
 				s->cfg.html, why[0] ? why : "it said nothing");
 		if (write_page(s, st) == 0)
 			return 0;
