@@ -431,6 +431,7 @@ struct graph *graph_new(const struct talk *t, const struct catalogue *cat,
 	agattr(gr->g, AGRAPH, "fontname", "Helvetica");
 	agattr(gr->g, AGRAPH, "fontsize", "11");
 	agattr(gr->g, AGRAPH, "nodesep", "0.3");
+	agattr(gr->g, AGRAPH, "newrank", "true");
 	agattr(gr->g, AGNODE, "shape", "box");
 	agattr(gr->g, AGNODE, "style", "rounded");
 	agattr(gr->g, AGNODE, "fontname", "Helvetica");
