@@ -266,4 +266,13 @@
 #define GRAPH_MAX_HOSTS      40u
 #define GRAPH_MAX_EDGES      80u
 
+/*
+ * Graphviz lays the picture out in a child process (graph.c): one it
+ * aborts in, or that runs longer than this, costs the picture, never
+ * the run's verdict. The bounds above make it a fraction of a second
+ * and some 30 MB (40 hosts in 40 clusters, 80 edges of 5 lines); this
+ * is for a Graphviz gone wrong.
+ */
+#define GRAPH_LAYOUT_S       60u
+
 #endif

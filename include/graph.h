@@ -12,7 +12,8 @@
  * (findings first) are drawn, and what was left out is counted
  * (graph_info()) for the page to say. The graph is one Graphviz graph
  * (libcgraph): --graph writes it as DOT, --html lays it out with dot and
- * renders it as SVG in memory (libgvc), so the two are the same graph.
+ * renders it as SVG (libgvc) in a child process, so the two are the same
+ * graph and a Graphviz that aborts or hangs costs the picture alone.
  * Every string is set through Graphviz's API, never pasted into DOT
  * text; Graphviz escapes what it writes as DOT and as SVG.
  */
@@ -52,9 +53,10 @@ int graph_write_dot(struct graph *g, FILE *o);
 /* Lay it out and render it as an SVG element ("<svg ...</svg>", without
    the XML prolog, for inlining in HTML): a NUL-terminated string the
    caller frees, NULL when Graphviz could not (no dot layout or SVG
-   renderer plugin, out of memory). What Graphviz said meanwhile, which
-   it would have written to standard error, is in why (one line, "" when
-   nothing; why may be NULL), for the caller to say. */
+   renderer plugin, out of memory, its process killed, aborted or past
+   GRAPH_LAYOUT_S). Why is then in why (one line: how its process ended
+   and the first line Graphviz wrote; why may be NULL), for the caller
+   to say. */
 #define GRAPH_WHY_MAX 512
 char *graph_svg(struct graph *g, char *why, size_t size);
 

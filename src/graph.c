@@ -2,10 +2,16 @@
  * graph.c: the who-talks-to-whom picture through Graphviz (graph.h).
  * The only file that calls Graphviz.
  */
+#define _GNU_SOURCE   /* memfd_create(), memmem() */
 #include "graph.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
@@ -491,77 +497,150 @@ int graph_write_dot(struct graph *g, FILE *o)
 }
 
 /*
- * What Graphviz says while it lays the picture out. Its messages go to
- * standard error unless a function takes them, in pieces ("Error", ": ",
- * the text); held here, they are the caller's to say in impwatch's
- * words. The main thread alone lays out.
+ * Graphviz lays out in a child process. Graphviz 2.42 has aborted on
+ * graphs the traffic chooses (a double free in gvFreeLayout(), before
+ * newrank), and a picture is not worth the run's verdict: a child that
+ * aborts, is killed or runs past GRAPH_LAYOUT_S costs the picture
+ * alone. The child writes the SVG to one memory file and what Graphviz
+ * said (its messages, and the C library's as it aborts) to another,
+ * and ends without freeing; the parent reads both once it has ended.
  */
-static char gv_said[GRAPH_WHY_MAX];
-static size_t gv_said_len;
 
+/* Graphviz's messages, in the child: to its standard error, which is
+   the memory file the parent reads. */
 static int gv_hear(char *msg)
 {
-	size_t n = strlen(msg), room = sizeof(gv_said) - 1 - gv_said_len;
+	size_t n = strlen(msg);
 
-	memcpy(gv_said + gv_said_len, msg, n < room ? n : room);
-	gv_said_len += n < room ? n : room;
-	gv_said[gv_said_len] = '\0';
+	return write(STDERR_FILENO, msg, n) == (ssize_t)n ? 0 : -1;
+}
+
+/* n bytes at d to fd, past short writes: -1 when it could not. */
+static int put_all(int fd, const char *d, size_t n)
+{
+	ssize_t w;
+
+	while (n) {
+		w = write(fd, d, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		d += w;
+		n -= (size_t)w;
+	}
 	return 0;
 }
 
-/* What Graphviz said, on one line: its line breaks are spaces, and a
-   space that ends it is left out. */
-static void gv_why(char *why, size_t size)
+/* The child: lay out, render, write; never returns. impwatch's signal
+   handlers are its own again: SIGINT and SIGTERM end it, as the alarm
+   does. Nothing is freed (gvFreeLayout() is where 2.42 aborted) and
+   no stdio buffer of the parent's is flushed twice (_exit()). */
+static void child(struct graph *g, int svg_fd, int why_fd)
 {
-	size_t i, n = gv_said_len;
+	GVC_t *gvc;
+	char *data = NULL, *start;
+	unsigned int len = 0;
+	sigset_t all;
 
-	while (n && (gv_said[n - 1] == '\n' || gv_said[n - 1] == ' '))
-		n--;
-	for (i = 0; i < n && i + 1 < size; i++)
-		why[i] = gv_said[i] == '\n' ? ' ' : gv_said[i];
-	if (size)
-		why[i] = '\0';
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGALRM, SIG_DFL);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	alarm(GRAPH_LAYOUT_S);
+	if (dup2(why_fd, STDERR_FILENO) < 0)
+		_exit(2);
+	agseterrf(gv_hear);
+	gvc = gvContext();
+	if (!gvc || gvLayout(gvc, g->g, "dot") != 0 ||
+	    gvRenderData(gvc, g->g, "svg", &data, &len) != 0 || !data)
+		_exit(1);
+	/* The XML prolog and DOCTYPE have no place inside HTML. */
+	start = memmem(data, len, "<svg", 4);
+	if (!start)
+		_exit(1);
+	_exit(put_all(svg_fd, start, len - (size_t)(start - data)) == 0 ?
+	      0 : 1);
 }
 
-/* The layout and its SVG (graph_svg()). */
-static char *graph_render(struct graph *g)
+/* What the memory file fd holds, NUL-terminated (at most max bytes
+   when max): NULL when it could not be read. */
+static char *read_back(int fd, size_t max)
 {
-	GVC_t *gvc = gvContext();
-	char *data = NULL, *svg = NULL, *copy, *start;
-	unsigned int len = 0;
+	off_t end = lseek(fd, 0, SEEK_END);
+	size_t n, got = 0;
+	char *buf;
+	ssize_t r;
 
-	if (!gvc)
+	if (end < 0 || lseek(fd, 0, SEEK_SET) != 0)
 		return NULL;
-	if (gvLayout(gvc, g->g, "dot") != 0)
-		goto out;
-	if (gvRenderData(gvc, g->g, "svg", &data, &len) == 0 && data &&
-	    (copy = malloc((size_t)len + 1))) {
-		memcpy(copy, data, len);
-		copy[len] = '\0';
-		/* The XML prolog and DOCTYPE have no place inside HTML. */
-		start = strstr(copy, "<svg");
-		if (start)
-			svg = strdup(start);
-		free(copy);
+	n = max && (size_t)end > max ? max : (size_t)end;
+	if (!(buf = malloc(n + 1)))
+		return NULL;
+	while (got < n && (r = read(fd, buf + got, n - got)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return NULL;
+		}
+		got += (size_t)r;
 	}
-	gvFreeRenderData(data);
-	gvFreeLayout(gvc, g->g);
-out:
-	gvFreeContext(gvc);
-	return svg;
+	buf[got] = '\0';
+	return buf;
+}
+
+/* What Graphviz said, on one line, into why: its first line (the
+   rest of 'trouble in init_rank' is the ranks, line by line), after
+   how the child ended when it did not end well. */
+static void say_why(int why_fd, int status, char *why, size_t size)
+{
+	char *said = read_back(why_fd, GRAPH_WHY_MAX), *nl;
+	int n = 0;
+
+	if (said && (nl = strchr(said, '\n')))
+		*nl = '\0';
+	if (WIFSIGNALED(status))
+		n = snprintf(why, size, "%s%s%s", WTERMSIG(status) == SIGALRM ?
+			     "it ran longer than the bound" :
+			     strsignal(WTERMSIG(status)),
+			     said && *said ? ": " : "", said ? said : "");
+	else
+		n = snprintf(why, size, "%s", said ? said : "");
+	if (n < 0 && size)
+		why[0] = '\0';
+	free(said);
 }
 
 char *graph_svg(struct graph *g, char *why, size_t size)
 {
-	agusererrf was;
-	char *svg;
+	int svg_fd = memfd_create("impwatch-svg", MFD_CLOEXEC);
+	int why_fd = memfd_create("impwatch-graphviz", MFD_CLOEXEC);
+	char *svg = NULL;
+	int status = 0;
+	pid_t pid = -1;
 
-	gv_said_len = 0;
-	gv_said[0] = '\0';
-	was = agseterrf(gv_hear);
-	svg = graph_render(g);
-	agseterrf(was);
-	if (why)
-		gv_why(why, size);
+	if (why && size)
+		why[0] = '\0';
+	if (svg_fd >= 0 && why_fd >= 0)
+		pid = fork();
+	if (pid == 0)
+		child(g, svg_fd, why_fd);
+	if (pid > 0) {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			svg = read_back(svg_fd, 0);
+		if (!svg && why)
+			say_why(why_fd, status, why, size);
+	} else if (why) {
+		snprintf(why, size, "no process for it: %s", strerror(errno));
+	}
+	if (svg_fd >= 0)
+		close(svg_fd);
+	if (why_fd >= 0)
+		close(why_fd);
 	return svg;
 }
