@@ -607,8 +607,13 @@ static void say_why(int why_fd, int status, char *why, size_t size)
 			     "it ran longer than the bound" :
 			     strsignal(WTERMSIG(status)),
 			     said && *said ? ": " : "", said ? said : "");
+	else if (said && *said)
+		n = snprintf(why, size, "%s", said);
+	else if (WIFEXITED(status) && WEXITSTATUS(status) > 1)
+		n = snprintf(why, size, "its process ended with status %d",
+			     WEXITSTATUS(status));
 	else
-		n = snprintf(why, size, "%s", said ? said : "");
+		n = snprintf(why, size, "%s", "");
 	if (n < 0 && size)
 		why[0] = '\0';
 	free(said);
@@ -624,6 +629,9 @@ char *graph_svg(struct graph *g, char *why, size_t size)
 
 	if (why && size)
 		why[0] = '\0';
+	/* Nothing buffered for a child that Graphviz ends with exit()
+	   (2.42 does when it runs out of memory) to write a second time. */
+	fflush(NULL);
 	if (svg_fd >= 0 && why_fd >= 0)
 		pid = fork();
 	if (pid == 0)
