@@ -369,15 +369,17 @@ ignore 1 60'; do
 	# Graphviz, in its own process, killed (or aborting, as 2.42 did):
 	# the run goes on, its page whole without the picture, said. It
 	# took impwatch down with it.
-	printf 'set confirm off\nset follow-fork-mode child\nbreak gvLayout\nrun\nkill\n' \
-		>"$tmp/kill.gdb"
-	timeout 120 gdb -q -batch -x "$tmp/kill.gdb" --args "$bin" -q --validate \
-		-r pcaps/demo.pcap -o /dev/null --html "$tmp/gvkilled.html" \
-		>"$tmp/gvkill.log" 2>&1
+	# impwatch's standard error is a file of its own: gdb's words as it
+	# kills the child would land in the middle of impwatch's line.
+	# (gdb's run takes the arguments and the redirection both.)
+	printf 'set confirm off\nset follow-fork-mode child\nbreak gvLayout\nrun %s 2>%s\nkill\n' \
+		"-q --validate -r pcaps/demo.pcap -o /dev/null --html $tmp/gvkilled.html" \
+		"$tmp/gvkill.err" >"$tmp/kill.gdb"
+	timeout 120 gdb -q -batch -x "$tmp/kill.gdb" "$bin" >"$tmp/gvkill.log" 2>&1
 	# gdb leaves impwatch to end on its own: its last word is awaited.
-	wait_n "$tmp/gvkill.log" '^impwatch: ' 1 60
+	wait_n "$tmp/gvkill.err" '^impwatch: ' 1 60
 	wait_n "$tmp/gvkilled.html" '^</html>$' 1 60
-	has gv-killed-said "$tmp/gvkill.log" "^impwatch: $tmp/gvkilled\.html: written without its picture: Graphviz could not lay it out \(Killed\)\$"
+	has gv-killed-said "$tmp/gvkill.err" "^impwatch: $tmp/gvkilled\.html: written without its picture: Graphviz could not lay it out \(Killed\)\$"
 	has gv-killed-note "$tmp/gvkilled.html" '^<p class="note">The picture could not be laid out'
 	has gv-killed-verdict "$tmp/gvkilled.html" '^<div class="verdict fail" id="verdict">FAIL: 3 undocumented'
 	has gv-killed-whole "$tmp/gvkilled.html" '^</html>$'
