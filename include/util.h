@@ -144,4 +144,9 @@ bool same_output(const struct stat *a, const struct stat *b);
 int open_write(const char *path, int flags, mode_t mode);
 void open_write_interrupt(void);
 
+/* n bytes at d to descriptor fd, past short writes and EINTR (a pipe's
+   reader taking a page at a time, a signal): -1 with errno when it
+   could not. */
+int write_all(int fd, const void *d, size_t n);
+
 #endif

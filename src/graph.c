@@ -515,23 +515,6 @@ static int gv_hear(char *msg)
 	return write(STDERR_FILENO, msg, n) == (ssize_t)n ? 0 : -1;
 }
 
-/* n bytes at d to fd, past short writes: -1 when it could not. */
-static int put_all(int fd, const char *d, size_t n)
-{
-	ssize_t w;
-
-	while (n) {
-		w = write(fd, d, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		d += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* The child: lay out, render, write; never returns. impwatch's signal
    handlers are its own again: SIGINT and SIGTERM end it, as the alarm
    does. Nothing is freed (gvFreeLayout() is where 2.42 aborted) and
@@ -561,7 +544,7 @@ static void child(struct graph *g, int svg_fd, int why_fd)
 	start = memmem(data, len, "<svg", 4);
 	if (!start)
 		_exit(1);
-	_exit(put_all(svg_fd, start, len - (size_t)(start - data)) == 0 ?
+	_exit(write_all(svg_fd, start, len - (size_t)(start - data)) == 0 ?
 	      0 : 1);
 }
 

@@ -876,24 +876,6 @@ int sink_close_side(struct sink *s, FILE *err)
 	return rc;
 }
 
-/* n bytes at d to fd, past short writes: -1 with errno when it
-   could not. */
-static int write_all(int fd, const char *d, size_t n)
-{
-	ssize_t w;
-
-	while (n) {
-		w = write(fd, d, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		d += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * The page of the run st describes, to s->html_out: -1 with errno when
  * it could not be written in full. It is made in memory and written at

@@ -363,3 +363,20 @@ int open_write(const char *path, int flags, mode_t mode)
 	}
 	return fd;
 }
+
+int write_all(int fd, const void *d, size_t n)
+{
+	const char *p = d;
+	ssize_t w;
+
+	while (n) {
+		w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
