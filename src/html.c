@@ -444,6 +444,33 @@ static void html_top(FILE *o, const struct html_page *p, enum verdict v)
 	free(top);
 }
 
+/* The rows past --top of a table of ports, summed in one row (a port
+   scan, or a row whose port the site chooses, makes a row per port). */
+struct more {
+	uint64_t rows, flows, pkts, bytes;
+};
+
+/* Whether row a is past the --top shown: then summed in m. */
+static bool more_past_top(struct more *m, size_t *shown, unsigned top,
+			  const struct agg *a)
+{
+	if ((*shown)++ < top)
+		return false;
+	m->rows++;
+	m->flows += a->flows;
+	m->pkts += a->pkts;
+	m->bytes += a->bytes;
+	return true;
+}
+
+/* Its flows, packets and bytes: three cells. */
+static void more_cells(FILE *o, const struct more *m)
+{
+	td_n(o, m->flows);
+	td_n(o, m->pkts);
+	td_n(o, m->bytes);
+}
+
 /* Each finding: its ports and services, then its largest flows. */
 static void html_findings(FILE *o, const struct html_page *p,
 			  const struct agg *a, size_t n)
@@ -451,7 +478,7 @@ static void html_findings(FILE *o, const struct html_page *p,
 	static const char *const cols[] = {
 		"Transport", "Service", "Flows", "Packets", "Bytes"
 	};
-	uint64_t more_rows, more_flows, more_pkts, more_bytes;
+	struct more more;
 	char port[16];
 	size_t i, shown;
 	int v, any = 0;
@@ -470,21 +497,15 @@ static void html_findings(FILE *o, const struct html_page *p,
 			PLURAL(nf));
 		thead(o, cols, sizeof(cols) / sizeof(cols[0]));
 		shown = 0;
-		more_rows = more_flows = more_pkts = more_bytes = 0;
+		memset(&more, 0, sizeof(more));
 		for (i = 0; i < n; i++) {
 			const struct cat_row *row;
 
 			if (a[i].verdict != v)
 				continue;
-			/* A port scan makes a row per port: the largest --top
-			   are listed, the rest summed in one row. */
-			if (shown++ >= p->top) {
-				more_rows++;
-				more_flows += a[i].flows;
-				more_pkts += a[i].pkts;
-				more_bytes += a[i].bytes;
+			/* The largest --top are listed. */
+			if (more_past_top(&more, &shown, p->top, &a[i]))
 				continue;
-			}
 			row = a[i].row ? catalogue_row(p->cat, a[i].row - 1u) : NULL;
 			port_str(a[i].proto, a[i].port, port);
 			fputs("<tr class=\"finding\">", o);
@@ -495,13 +516,11 @@ static void html_findings(FILE *o, const struct html_page *p,
 			td_n(o, a[i].bytes);
 			fputs("</tr>\n", o);
 		}
-		if (more_rows) {
+		if (more.rows) {
 			fprintf(o, "<tr class=\"finding\"><td data-v=\"\">%llu more "
-				"(--top %u)</td><td>-</td>", (unsigned long long)more_rows,
+				"(--top %u)</td><td>-</td>", (unsigned long long)more.rows,
 				p->top);
-			td_n(o, more_flows);
-			td_n(o, more_pkts);
-			td_n(o, more_bytes);
+			more_cells(o, &more);
 			fputs("</tr>\n", o);
 		}
 		fputs("</tbody></table>\n", o);
@@ -547,7 +566,7 @@ static void html_services(FILE *o, const struct html_page *p,
 		"Table", "Service", "Protocol", "Transport", "Flows", "Packets",
 		"Bytes", "Applications", "DSCP"
 	};
-	uint64_t more_rows = 0, more_flows = 0, more_pkts = 0, more_bytes = 0;
+	struct more more = { 0 };
 	char port[16];
 	size_t i, k, first, j, shown = 0;
 
@@ -562,15 +581,9 @@ static void html_services(FILE *o, const struct html_page *p,
 
 		if (a[i].verdict != V_DOCUMENTED || !a[i].row)
 			continue;
-		/* A row whose port the site chooses makes a row per port:
-		   the first --top are listed, as the text lists them. */
-		if (shown++ >= p->top) {
-			more_rows++;
-			more_flows += a[i].flows;
-			more_pkts += a[i].pkts;
-			more_bytes += a[i].bytes;
+		/* The first --top are listed, as the text lists them. */
+		if (more_past_top(&more, &shown, p->top, &a[i]))
 			continue;
-		}
 		row = catalogue_row(p->cat, a[i].row - 1u);
 		fputs("<tr>", o);
 		td_table(o, row);
@@ -596,13 +609,11 @@ static void html_services(FILE *o, const struct html_page *p,
 		html_dscp(o, p, a[i].row);
 		fputs("</tr>\n", o);
 	}
-	if (more_rows) {
+	if (more.rows) {
 		fprintf(o, "<tr><td data-v=\"\">%llu more (--top %u)</td>"
 			"<td>-</td><td>-</td><td>-</td>",
-			(unsigned long long)more_rows, p->top);
-		td_n(o, more_flows);
-		td_n(o, more_pkts);
-		td_n(o, more_bytes);
+			(unsigned long long)more.rows, p->top);
+		more_cells(o, &more);
 		fputs("<td>-</td><td>-</td></tr>\n", o);
 	}
 	fputs("</tbody></table>\n", o);
