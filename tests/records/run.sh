@@ -281,8 +281,13 @@ for off in 's/data-v="1154">1154</data-v="1155">1155</' \
 	fi
 done
 printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000' >"$tmp/empty.pcap"
-: >"$tmp/outputs"
-for t in 1 2; do
+# outputs_at T: the runs at --threads T, one line each in $tmp/verdicts.T
+# (ok, or the run that failed); the checker's words in $tmp/outputs.T.
+# The two thread counts run side by side: each run lays out a picture,
+# and one after another they took half a minute.
+outputs_at() {
+	: >"$tmp/outputs.$1"
+	: >"$tmp/verdicts.$1"
 	for v in --validate ""; do
 		for f in "-r pcaps/link-ether.pcap" "-r pcaps/demo.pcap" \
 			"-r pcaps/health-half-duplex.pcap" "-r $tmp/empty.pcap" \
@@ -291,15 +296,27 @@ for t in 1 2; do
 			"--top 3 --hosts rules/example.hosts -r pcaps/demo.pcap" \
 			"--waivers tests/waivers/board.waivers -r pcaps/real-tls-cleartext.pcap"; do
 			# shellcheck disable=SC2086 # options, split on purpose
-			if "$py" "$here/check_outputs.py" "$bin" --threads $t $v $f \
-				>>"$tmp/outputs" 2>&1; then
-				ok
+			if "$py" "$here/check_outputs.py" "$bin" --threads "$1" $v $f \
+				>>"$tmp/outputs.$1" 2>&1; then
+				echo ok >>"$tmp/verdicts.$1"
 			else
-				failed "outputs --threads $t $v $f"
+				echo "outputs --threads $1 $v $f" >>"$tmp/verdicts.$1"
 			fi
 		done
 	done
-done
+}
+outputs_at 1 &
+outputs_at 2
+wait
+cat "$tmp/outputs.1" "$tmp/outputs.2" >"$tmp/outputs"
+cat "$tmp/verdicts.1" "$tmp/verdicts.2" >"$tmp/verdicts"
+while IFS= read -r line; do
+	if [ "$line" = ok ]; then
+		ok
+	else
+		failed "$line"
+	fi
+done <"$tmp/verdicts"
 grep -v 'every output agrees$' "$tmp/outputs" | head -20 | sed 's/^/  | /'
 echo "records: $(grep -c 'every output agrees$' "$tmp/outputs") runs whose every output agrees"
 
