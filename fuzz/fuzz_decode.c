@@ -101,8 +101,8 @@ static void on_end(void *ctx, struct flow *f)
 		broken("service row past the catalogue");
 	/* What a report writes of each flow: the formatters must take any
 	   address and time the wire gives. */
-	fmt_ip(flow_client_ip(f), ip);
-	fmt_ip(flow_server_ip(f), ip);
+	fmt_ip(flow_client_ip(f), f->key.family, ip);
+	fmt_ip(flow_server_ip(f), f->key.family, ip);
 	fmt_time(f->first_us, t);
 	fmt_time(f->last_us, t);
 	(void)flow_client_port(f);

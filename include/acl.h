@@ -181,6 +181,7 @@ uint64_t acl_observe_end(struct acl *a);
 struct acl_flow {
 	uint8_t proto;               /* IP protocol number */
 	struct ip_addr cip, sip;     /* client, server */
+	uint8_t family;              /* their IP version: 4 or 6 */
 	uint16_t cport, sport;
 	const char *service;         /* the row it names; NULL: none */
 	uint64_t tables;             /* bit t: table t documents its port */

@@ -48,9 +48,9 @@ const struct cov_row *coverage_row(const struct coverage *c, size_t i);
 /* Rows exercised at least once. */
 size_t coverage_exercised(const struct coverage *c);
 
-/* A host (address a, inventory entry hi) as the report names it: its
-   inventory name, else its address. */
+/* A host (address a of IP version family, inventory entry hi) as the
+   report names it: its inventory name, else its address. */
 void coverage_label(const struct host_info *hi, const struct ip_addr *a,
-		    char buf[COV_LABEL]);
+		    uint8_t family, char buf[COV_LABEL]);
 
 #endif

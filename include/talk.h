@@ -2,9 +2,9 @@
  * talk.h: who talks to whom, for the picture of --html and --graph.
  *
  * Ended flows (records, record.h) summed per (client address, server
- * address, verdict): flows, packets, bytes, the ends' inventory entries
- * and the first TALK_PORTS services (transport, server port, catalogue
- * row) seen between them. At most TALK_MAX_PAIRS such entries
+ * address, IP version, verdict): flows, packets, bytes, the ends'
+ * inventory entries and the first TALK_PORTS services (transport, server
+ * port, catalogue row) seen between them. At most TALK_MAX_PAIRS such entries
  * (config.h); flows past them are counted as not kept, so that a sweep
  * of a /16 bounds the memory and the page says what it left out. The
  * table is keyed by a SipHash of the run's seed: addresses are the
@@ -29,13 +29,16 @@ struct talk_port {
 	uint64_t flows, bytes;
 };
 
-/* The flows of one verdict from one client to one server. Its services
+/* The flows of one verdict from one client to one server, in one IP
+   version: an IPv6 header's ::ffff:a.b.c.d is held as IPv4's a.b.c.d
+   is, yet is another host (util.h's fmt_ip()). Its services
    are the first TALK_PORTS in port order (transport, port, row), so
    that they do not depend on the order the flows ended in; the others
    are counted in more_flows and more_bytes. */
 struct talk_edge {
 	struct ip_addr client, server;
 	struct host_info client_host, server_host;
+	uint8_t family;            /* 4 or 6 */
 	uint8_t verdict;           /* enum verdict */
 	uint8_t nports;
 	uint64_t flows, pkts, bytes;

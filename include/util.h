@@ -74,18 +74,25 @@ size_t fmt_time_cached(struct time_cache *c, uint64_t ts_us,
 /* The same, for a time formatted once. */
 void fmt_time(uint64_t ts_us, char buf[TIME_STR_MAX]);
 
-/* Dotted quad for ::ffff:a.b.c.d, RFC 5952 text for the rest; returns
-   the text's length. */
-size_t fmt_ip(const struct ip_addr *a, char buf[IP_STR_MAX]);
+/* Address a of IP version family (4 or 6) as tcpdump, tshark and Zeek
+   write it: IPv4 (held as ::ffff:a.b.c.d) a dotted quad, IPv6 RFC 5952
+   text, its ::ffff:a.b.c.d too (section 5's mixed notation). The bytes
+   alone cannot say which: an IPv6 header may carry ::ffff:a.b.c.d,
+   which written as a.b.c.d would pass for that IPv4 host. Returns the
+   text's length. */
+size_t fmt_ip(const struct ip_addr *a, uint8_t family, char buf[IP_STR_MAX]);
 
 /* An address and port: a.b.c.d:port, [IPv6]:port (RFC 5952 section 6),
    so that an IPv6 address's last group is never read as the port;
    returns the text's length. */
-size_t fmt_endpoint(const struct ip_addr *a, uint16_t port,
+size_t fmt_endpoint(const struct ip_addr *a, uint8_t family, uint16_t port,
 		    char buf[ENDPOINT_STR_MAX]);
 
-/* True for 127.0.0.0/8 and ::1. */
-int ip_is_loopback(const struct ip_addr *a);
+/* True for a loopback address of IP version family: 127.0.0.0/8 in
+   IPv4, ::1 in IPv6. An IPv6 header's ::ffff:127.x (held as IPv4 is)
+   is none: RFC 4291 2.5.5.2 keeps such addresses off the wire, and Linux
+   drops them on every interface, lo too. */
+int ip_is_loopback(const struct ip_addr *a, uint8_t family);
 
 /* True for an IPv4 address, which struct ip_addr holds as
    ::ffff:a.b.c.d (RFC 4291 2.5.5.2). */

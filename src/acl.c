@@ -218,7 +218,8 @@ long acl_flow_row(const struct acl *a, const struct acl_flow *fl, int *why)
 {
 	struct cat_hits hits;
 	uint32_t croles, sroles;
-	bool on_wire = !(ip_is_loopback(&fl->cip) && ip_is_loopback(&fl->sip));
+	bool on_wire = !(ip_is_loopback(&fl->cip, fl->family) &&
+			 ip_is_loopback(&fl->sip, fl->family));
 	uint16_t i;
 
 	classify_rows_at(a->cat, fl->proto, fl->cport, fl->sport, on_wire, &hits);
@@ -226,8 +227,8 @@ long acl_flow_row(const struct acl *a, const struct acl_flow *fl, int *why)
 		*why = ACL_FLOW_NO_ROW;
 		return -1;
 	}
-	croles = hosts_lookup(a->hosts, &fl->cip).roles;
-	sroles = hosts_lookup(a->hosts, &fl->sip).roles;
+	croles = hosts_lookup_ip(a->hosts, &fl->cip, fl->family).roles;
+	sroles = hosts_lookup_ip(a->hosts, &fl->sip, fl->family).roles;
 	for (i = 0; fl->service && i < hits.n; i++) {
 		const struct cat_row *row = catalogue_row(a->cat, hits.rows[i]);
 

@@ -38,8 +38,11 @@ struct file_obs {
 	size_t n_run, cap_run;
 };
 
-/* Text address into the inventory's form (IPv4 as ::ffff:a.b.c.d). */
-static bool parse_ip(const char *s, struct ip_addr *a)
+/* Text address into the inventory's form (IPv4 as ::ffff:a.b.c.d); its
+   IP version, or 0 when it is none. "::ffff:a.b.c.d" is IPv6: the
+   record of an IPv6 header that carried it (util.h's fmt_ip()), no
+   IPv4 host of the inventory. */
+static uint8_t parse_ip(const char *s, struct ip_addr *a)
 {
 	uint8_t v4[4];
 
@@ -47,9 +50,9 @@ static bool parse_ip(const char *s, struct ip_addr *a)
 	if (inet_pton(AF_INET, s, v4) == 1) {
 		a->b[10] = a->b[11] = 0xff;
 		memcpy(a->b + 12, v4, 4);
-		return true;
+		return 4;
 	}
-	return inet_pton(AF_INET6, s, a->b) == 1;
+	return inet_pton(AF_INET6, s, a->b) == 1 ? 6 : 0;
 }
 
 /* Field `key` of o as an integer in [lo, hi]; false otherwise. */
@@ -92,11 +95,14 @@ static const char *parse_flow(json_t *o, struct rec *r, char *why, size_t n)
 		return "flow record without a \"transport\" name or number";
 	}
 	x = json_object_get(o, "client_ip");
-	if (!json_is_string(x) || !parse_ip(json_string_value(x), &r->fl.cip))
+	if (!json_is_string(x) ||
+	    !(r->fl.family = parse_ip(json_string_value(x), &r->fl.cip)))
 		return "flow record without a \"client_ip\" address";
 	x = json_object_get(o, "server_ip");
-	if (!json_is_string(x) || !parse_ip(json_string_value(x), &r->fl.sip))
-		return "flow record without a \"server_ip\" address";
+	if (!json_is_string(x) ||
+	    parse_ip(json_string_value(x), &r->fl.sip) != r->fl.family)
+		return "flow record without a \"server_ip\" address of the "
+		       "client's IP version";
 	if (!get_int(o, "client_port", 0, 65535, &v))
 		return "flow record without a \"client_port\" from 0 to 65535";
 	r->fl.cport = (uint16_t)v;

@@ -153,7 +153,7 @@ void acl_host_addr(const struct acl_host *h, char buf[ACL_ADDR_MAX])
 {
 	char ip[IP_STR_MAX];
 
-	fmt_ip(&h->e.net, ip);
+	fmt_ip(&h->e.net, h->family == ACL_V4 ? 4 : 6, ip);
 	snprintf(buf, ACL_ADDR_MAX, "%s", ip);
 }
 

@@ -458,13 +458,10 @@ void classify_carrier(struct flow *f, const struct tun_layer *t, bool trusted,
 	f->classified = 1;
 }
 
-/* A loopback address of the flow's own family: 127.0.0.0/8 in IPv4,
-   ::1 in IPv6. An IPv6 header with ::ffff:127.x (held as IPv4 is) is
-   no loopback packet: RFC 4291 2.5.5.2 keeps such addresses off the
-   wire, and Linux drops them on every interface, lo too. */
+/* A loopback address of the flow's own family (ip_is_loopback()). */
 static bool loopback_end(const struct flow_key *k, const struct ip_addr *a)
 {
-	return ip_is_loopback(a) && ip_is_v4(a) == (k->family == 4);
+	return ip_is_loopback(a, k->family);
 }
 
 bool flow_on_wire(const struct flow *f)

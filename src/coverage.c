@@ -43,7 +43,7 @@ void coverage_free(struct coverage *c)
 }
 
 void coverage_label(const struct host_info *hi, const struct ip_addr *a,
-		    char buf[COV_LABEL])
+		    uint8_t family, char buf[COV_LABEL])
 {
 	char ip[IP_STR_MAX];
 
@@ -51,7 +51,7 @@ void coverage_label(const struct host_info *hi, const struct ip_addr *a,
 		snprintf(buf, COV_LABEL, "%s", hi->name);
 		return;
 	}
-	fmt_ip(a, ip);
+	fmt_ip(a, family, ip);
 	/* A host known by its network: the address, then the network's
 	   name. */
 	if (hi->name[0])
@@ -109,8 +109,10 @@ void coverage_add(struct coverage *c, const struct flow_record *f)
 		return;
 	record_rows(c->cat, f, &h);
 	if (c->hosts) {
-		coverage_label(&f->client_host, rec_client_ip(f), cl);
-		coverage_label(&f->server_host, rec_server_ip(f), sv);
+		coverage_label(&f->client_host, rec_client_ip(f),
+			       f->key.family, cl);
+		coverage_label(&f->server_host, rec_server_ip(f),
+			       f->key.family, sv);
 	}
 	for (i = 0; i < h.n; i++) {
 		const struct cat_row *row = catalogue_row(c->cat, h.rows[i]);

@@ -141,8 +141,8 @@ void explain_reason(const struct catalogue *cat, const struct flow_record *f,
 	case V_UNTRUSTED_TUNNEL: {
 		char src[IP_STR_MAX], dst[IP_STR_MAX], id[40];
 
-		fmt_ip(rec_client_ip(f), src);
-		fmt_ip(rec_server_ip(f), dst);
+		fmt_ip(rec_client_ip(f), f->key.family, src);
+		fmt_ip(rec_server_ip(f), f->key.family, dst);
 		explain_tunnel_id(f, id);
 		if (!f->key.pa && !f->key.pb)
 			snprintf(port, sizeof(port), "IP protocol %u", f->key.proto);

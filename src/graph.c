@@ -21,9 +21,11 @@
 #include "util.h"
 #include "verdict.h"
 
-/* A host, as the picture counts it. */
+/* A host, as the picture counts it: an address of one IP version (an
+   IPv6 header's ::ffff:a.b.c.d is not the IPv4 host a.b.c.d). */
 struct ghost {
 	struct ip_addr ip;
+	uint8_t family;        /* 4 or 6 */
 	struct host_info hi;
 	uint64_t bytes;
 	bool finding;          /* an end of a finding */
@@ -101,17 +103,28 @@ const char *__tsan_default_suppressions(void)
 #define COLOR_OK      "#546e7a"
 #define COLOR_TUNNEL  "#1565c0"
 
-static int ip_cmp(const struct ip_addr *a, const struct ip_addr *b)
+/* By address, then IP version. */
+static int host_cmp(const struct ip_addr *a, uint8_t fa,
+		    const struct ip_addr *b, uint8_t fb)
 {
-	return memcmp(a->b, b->b, sizeof(a->b));
+	int c = memcmp(a->b, b->b, sizeof(a->b));
+
+	return c ? c : (fa > fb) - (fa < fb);
 }
 
-static int ghost_ip_cmp(const void *x, const void *y)
+static int ghost_cmp(const struct ghost *a, const struct ghost *b)
 {
-	return ip_cmp(&((const struct ghost *)x)->ip, &((const struct ghost *)y)->ip);
+	return host_cmp(&a->ip, a->family, &b->ip, b->family);
 }
 
-/* Hosts of findings first, then most bytes, then by address. */
+/* ghost_cmp() for qsort(). */
+static int ghost_sort_cmp(const void *x, const void *y)
+{
+	return ghost_cmp(x, y);
+}
+
+/* Hosts of findings first, then most bytes, then by address and IP
+   version. */
 static int ghost_rank_cmp(const void *x, const void *y)
 {
 	const struct ghost *a = *(const struct ghost *const *)x;
@@ -121,7 +134,7 @@ static int ghost_rank_cmp(const void *x, const void *y)
 		return a->finding ? -1 : 1;
 	if (a->bytes != b->bytes)
 		return a->bytes > b->bytes ? -1 : 1;
-	return ip_cmp(&a->ip, &b->ip);
+	return ghost_cmp(a, b);
 }
 
 /* Findings first, then most bytes, then by nodes and verdict. */
@@ -142,14 +155,16 @@ static int gedge_cmp(const void *x, const void *y)
 	return a->verdict < b->verdict ? -1 : (a->verdict > b->verdict);
 }
 
-/* The node of address a (hosts sorted by address). */
-static int node_of(const struct ghost *h, size_t n, const struct ip_addr *a)
+/* The node of address a of IP version family (hosts sorted by
+   host_cmp()). */
+static int node_of(const struct ghost *h, size_t n, const struct ip_addr *a,
+		   uint8_t family)
 {
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = ip_cmp(&h[mid].ip, a);
+		int c = host_cmp(&h[mid].ip, h[mid].family, a, family);
 
 		if (c == 0)
 			return h[mid].node;
@@ -175,14 +190,16 @@ static struct ghost *collect_hosts(const struct talk_edge *const *e, size_t ne,
 	for (i = 0; i < ne; i++) {
 		bool f = verdict_is_finding((enum verdict)e[i]->verdict);
 
-		h[2 * i] = (struct ghost){ e[i]->client, e[i]->client_host,
-					  e[i]->bytes, f, -1 };
-		h[2 * i + 1] = (struct ghost){ e[i]->server, e[i]->server_host,
-					      e[i]->bytes, f, -1 };
+		h[2 * i] = (struct ghost){ e[i]->client, e[i]->family,
+					  e[i]->client_host, e[i]->bytes, f,
+					  -1 };
+		h[2 * i + 1] = (struct ghost){ e[i]->server, e[i]->family,
+					      e[i]->server_host, e[i]->bytes,
+					      f, -1 };
 	}
-	qsort(h, 2 * ne, sizeof(*h), ghost_ip_cmp);
+	qsort(h, 2 * ne, sizeof(*h), ghost_sort_cmp);
 	for (i = 0; i < 2 * ne; i++) {
-		if (k && ip_cmp(&h[k - 1].ip, &h[i].ip) == 0) {
+		if (k && ghost_cmp(&h[k - 1], &h[i]) == 0) {
 			h[k - 1].bytes += h[i].bytes;
 			h[k - 1].finding |= h[i].finding;
 		} else {
@@ -237,7 +254,7 @@ static void host_label(const struct ghost *h, char *buf, size_t size)
 {
 	char ip[IP_STR_MAX];
 
-	fmt_ip(&h->ip, ip);
+	fmt_ip(&h->ip, h->family, ip);
 	if (h->hi.name[0] && h->hi.prefix == 128)
 		snprintf(buf, size, "%s\n%s", h->hi.name, ip);
 	else if (h->hi.name[0])
@@ -378,8 +395,8 @@ static struct gedge *merge_edges(const struct talk_edge *const *e, size_t ne,
 	}
 	memset(idx, 0xff, nn * nn * V_COUNT * sizeof(*idx));
 	for (i = 0; i < ne; i++) {
-		int cn = node_of(h, nh, &e[i]->client);
-		int sn = node_of(h, nh, &e[i]->server);
+		int cn = node_of(h, nh, &e[i]->client, e[i]->family);
+		int sn = node_of(h, nh, &e[i]->server, e[i]->family);
 		size_t at;
 		struct gedge *x;
 

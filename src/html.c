@@ -411,10 +411,12 @@ static void html_top(FILE *o, const struct html_page *p, enum verdict v)
 		const struct flow_record *f = top[i];
 
 		fputs("<tr class=\"finding\">", o);
-		coverage_label(&f->client_host, rec_client_ip(f), lbl);
+		coverage_label(&f->client_host, rec_client_ip(f),
+			       f->key.family, lbl);
 		if (f->key.pa || f->key.pb) {
 			/* COV_LABEL holds ENDPOINT_STR_MAX and a name. */
-			fmt_endpoint(rec_client_ip(f), rec_client_port(f), lbl);
+			fmt_endpoint(rec_client_ip(f), f->key.family,
+				     rec_client_port(f), lbl);
 			if (f->client_host.name[0]) {
 				size_t l = strlen(lbl);
 
@@ -425,7 +427,8 @@ static void html_top(FILE *o, const struct html_page *p, enum verdict v)
 		td(o, lbl);
 		explain_roles(f->client_host.roles, roles, sizeof(roles));
 		td(o, roles);
-		coverage_label(&f->server_host, rec_server_ip(f), lbl);
+		coverage_label(&f->server_host, rec_server_ip(f),
+			       f->key.family, lbl);
 		td(o, lbl);
 		explain_roles(f->server_host.roles, roles, sizeof(roles));
 		td(o, roles);

@@ -138,8 +138,8 @@ static void csv_flow(struct report *r, const struct flow_record *f)
 	tun = tunnel_name((enum tunnel_kind)f->tunnel);
 	fmt_time_cached(&r->tc, f->first_us, t1);
 	fmt_time_cached(&r->tc, f->last_us, t2);
-	fmt_ip(rec_client_ip(f), cip);
-	fmt_ip(rec_server_ip(f), sip);
+	fmt_ip(rec_client_ip(f), f->key.family, cip);
+	fmt_ip(rec_server_ip(f), f->key.family, sip);
 	explain_transport(tr, f->key.proto);
 	fprintf(o, "%s,%s,%s,%s,%u,%s,%u,%llu,%llu,%llu,%llu,%llu,%llu,", t1, t2,
 		tr, cip, rec_client_port(f), sip, rec_server_port(f),

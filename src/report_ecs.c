@@ -250,7 +250,7 @@ static void ecs_end(struct jw *w, const char *key, const struct flow_record *f,
 	bool ports = f->key.proto == IPPROTO_NUM_TCP ||
 		     f->key.proto == IPPROTO_NUM_UDP;
 
-	fmt_ip(a, ip);
+	fmt_ip(a, f->key.family, ip);
 	jw_obj(w, key);
 	jw_str_plain(w, "ip", ip);
 	if (ports)
@@ -476,9 +476,9 @@ static void ecs_flow_event(struct report *r, const struct flow_record *f,
 	ecs_rule(w, rec_row(r, f), d);
 	jw_obj(w, "related");
 	jw_arr(w, "ip");
-	fmt_ip(rec_client_ip(f), ip);
+	fmt_ip(rec_client_ip(f), f->key.family, ip);
 	jw_str_plain(w, NULL, ip);
-	fmt_ip(rec_server_ip(f), ip);
+	fmt_ip(rec_server_ip(f), f->key.family, ip);
 	jw_str_plain(w, NULL, ip);
 	jw_arr_end(w);
 	jw_obj_end(w);
@@ -992,8 +992,8 @@ static void build_carrier(struct report *r, const void *arg,
 	struct jw *w = &r->jw;
 
 	(void)d;
-	fmt_ip(&c->src, a);
-	fmt_ip(&c->dst, b);
+	fmt_ip(&c->src, c->family, a);
+	fmt_ip(&c->dst, c->family, b);
 	ecs_open(r, summary_time(p->s), "metric", "network", "info",
 		 "impwatch.carrier");
 	jw_obj_end(w);

@@ -103,12 +103,12 @@ static char *put_time(struct report *r, char *p, uint64_t us)
 	return p;
 }
 
-/* An address between quotes, as fmt_ip() writes it: at most
-   IP_STR_MAX + 1 bytes. */
-static char *put_ip(char *p, const struct ip_addr *a)
+/* An address of IP version family between quotes, as fmt_ip() writes
+   it: at most IP_STR_MAX + 1 bytes. */
+static char *put_ip(char *p, const struct ip_addr *a, uint8_t family)
 {
 	*p++ = '"';
-	p += fmt_ip(a, p);
+	p += fmt_ip(a, family, p);
 	*p++ = '"';
 	return p;
 }
@@ -222,9 +222,11 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow_recor
 	p = JW_PUT(p, ",\"transport\":");
 	p = t[0] >= '0' && t[0] <= '9' ? (char *)memcpy(p, t, strlen(t)) + strlen(t)
 				       : jw_put_plain(p, t);
-	p = put_ip(JW_PUT(p, ",\"client_ip\":"), rec_client_ip(f));
+	p = put_ip(JW_PUT(p, ",\"client_ip\":"), rec_client_ip(f),
+		   f->key.family);
 	p = jw_put_u64(JW_PUT(p, ",\"client_port\":"), rec_client_port(f));
-	p = put_ip(JW_PUT(p, ",\"server_ip\":"), rec_server_ip(f));
+	p = put_ip(JW_PUT(p, ",\"server_ip\":"), rec_server_ip(f),
+		   f->key.family);
 	p = jw_put_u64(JW_PUT(p, ",\"server_port\":"), rec_server_port(f));
 	p = jw_put_u64(JW_PUT(p, ",\"packets\":"), rec_packets(f));
 	p = jw_put_u64(JW_PUT(p, ",\"bytes\":"), rec_bytes(f));
@@ -873,9 +875,9 @@ static void entry_carrier(struct parts *p, const void *arg)
 		jw_u64(w, "tunnel_id", e->id);
 	else
 		jw_null(w, "tunnel_id");
-	fmt_ip(&e->src, a);
+	fmt_ip(&e->src, e->family, a);
 	jw_str_plain(w, "src", a);
-	fmt_ip(&e->dst, a);
+	fmt_ip(&e->dst, e->family, a);
 	jw_str_plain(w, "dst", a);
 	jw_u64(w, "packets", e->packets);
 	jw_u64(w, "bytes", e->bytes);

@@ -435,11 +435,13 @@ static void text_ends(const struct flow_record *f, char c[ENDPOINT_STR_MAX],
 		      char s[ENDPOINT_STR_MAX])
 {
 	if (f->key.pa || f->key.pb) {
-		fmt_endpoint(rec_client_ip(f), rec_client_port(f), c);
-		fmt_endpoint(rec_server_ip(f), rec_server_port(f), s);
+		fmt_endpoint(rec_client_ip(f), f->key.family,
+			     rec_client_port(f), c);
+		fmt_endpoint(rec_server_ip(f), f->key.family,
+			     rec_server_port(f), s);
 	} else {
-		fmt_ip(rec_client_ip(f), c);
-		fmt_ip(rec_server_ip(f), s);
+		fmt_ip(rec_client_ip(f), f->key.family, c);
+		fmt_ip(rec_server_ip(f), f->key.family, s);
 	}
 }
 
@@ -888,8 +890,8 @@ static void text_carriers(FILE *o, const struct run_stats *s, unsigned top)
 		const struct carrier *e = v[i];
 		const char *k = tunnel_name((enum tunnel_kind)e->kind);
 
-		fmt_ip(&e->src, a);
-		fmt_ip(&e->dst, b);
+		fmt_ip(&e->src, e->family, a);
+		fmt_ip(&e->dst, e->family, b);
 		fprintf(o, "  %s", k ? k : "tunnel");
 		if (e->has_id)
 			fprintf(o, " %s %u",

@@ -17,15 +17,17 @@ struct talk {
 	struct talk_totals tt;
 };
 
-/* The hash key of an entry: both addresses and the verdict, as words. */
+/* The hash key of an entry: both addresses, the IP version and the
+   verdict, as words. */
 static uint64_t edge_hash(const struct sipkey *k, const struct ip_addr *c,
-			  const struct ip_addr *s, uint8_t verdict)
+			  const struct ip_addr *s, uint8_t family,
+			  uint8_t verdict)
 {
 	uint64_t w[5];
 
 	memcpy(w, c->b, 16);
 	memcpy(w + 2, s->b, 16);
-	w[4] = verdict;
+	w[4] = (uint64_t)family << 8 | verdict;
 	return siphash13_words(k, w, 5);
 }
 
@@ -66,7 +68,8 @@ static bool grow_slots(struct talk *t)
 	for (i = 0; i < t->n; i++) {
 		const struct talk_edge *e = &t->e[i];
 
-		h = (size_t)edge_hash(&t->key, &e->client, &e->server, e->verdict);
+		h = (size_t)edge_hash(&t->key, &e->client, &e->server,
+				      e->family, e->verdict);
 		while (s[h & (n - 1)])
 			h++;
 		s[h & (n - 1)] = (uint32_t)(i + 1);
@@ -77,12 +80,12 @@ static bool grow_slots(struct talk *t)
 	return true;
 }
 
-/* The entry of (client, server, verdict), made when new; NULL when the
-   table is full or out of memory. */
+/* The entry of (client, server, IP version, verdict), made when new;
+   NULL when the table is full or out of memory. */
 static struct talk_edge *edge_of(struct talk *t, const struct flow_record *f)
 {
 	const struct ip_addr *c = rec_client_ip(f), *s = rec_server_ip(f);
-	size_t h = (size_t)edge_hash(&t->key, c, s, f->verdict);
+	size_t h = (size_t)edge_hash(&t->key, c, s, f->key.family, f->verdict);
 	struct talk_edge *e;
 	uint32_t k;
 
@@ -91,7 +94,8 @@ static struct talk_edge *edge_of(struct talk *t, const struct flow_record *f)
 		if (!k)
 			break;
 		e = &t->e[k - 1];
-		if (e->verdict == f->verdict && memcmp(&e->client, c, sizeof(*c)) == 0 &&
+		if (e->verdict == f->verdict && e->family == f->key.family &&
+		    memcmp(&e->client, c, sizeof(*c)) == 0 &&
 		    memcmp(&e->server, s, sizeof(*s)) == 0)
 			return e;
 	}
@@ -121,6 +125,7 @@ static struct talk_edge *edge_of(struct talk *t, const struct flow_record *f)
 	e->server = *s;
 	e->client_host = f->client_host;
 	e->server_host = f->server_host;
+	e->family = f->key.family;
 	e->verdict = f->verdict;
 	t->slot[h & (t->nslots - 1)] = (uint32_t)(++t->n);
 	return e;
@@ -215,8 +220,8 @@ void talk_add(struct talk *t, const struct flow_record *f)
 	talk_port_add(e->port, &e->nports, &e->more_flows, &e->more_bytes, &p);
 }
 
-/* Most bytes first; then by verdict and addresses, so that two runs
-   draw the same picture. */
+/* Most bytes first; then by verdict, addresses and IP version, so that
+   two runs draw the same picture. */
 static int edge_cmp(const void *x, const void *y)
 {
 	const struct talk_edge *a = *(const struct talk_edge *const *)x;
@@ -228,7 +233,9 @@ static int edge_cmp(const void *x, const void *y)
 	if (a->verdict != b->verdict)
 		return a->verdict < b->verdict ? -1 : 1;
 	c = memcmp(&a->client, &b->client, sizeof(a->client));
-	return c ? c : memcmp(&a->server, &b->server, sizeof(a->server));
+	if (!c)
+		c = memcmp(&a->server, &b->server, sizeof(a->server));
+	return c ? c : (a->family > b->family) - (a->family < b->family);
 }
 
 const struct talk_edge **talk_sorted(const struct talk *t, size_t *n)

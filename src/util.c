@@ -228,32 +228,33 @@ static char *fmt_ip6(const uint8_t *b, char *p)
 	return p;
 }
 
-size_t fmt_ip(const struct ip_addr *a, char buf[IP_STR_MAX])
+size_t fmt_ip(const struct ip_addr *a, uint8_t family, char buf[IP_STR_MAX])
 {
 	/* By hand: glibc's inet_ntop formats with sprintf, a cost on every
-	   flow record. */
-	if (ip_is_v4(a))
+	   flow record. The family, not the bytes: fmt_ip6() writes an IPv6
+	   header's ::ffff:a.b.c.d as such. */
+	if (family == 4)
 		return (size_t)(fmt_quad(a->b + 12, buf) - buf);
 	return (size_t)(fmt_ip6(a->b, buf) - buf);
 }
 
-size_t fmt_endpoint(const struct ip_addr *a, uint16_t port,
+size_t fmt_endpoint(const struct ip_addr *a, uint8_t family, uint16_t port,
 		    char buf[ENDPOINT_STR_MAX])
 {
 	char ip[IP_STR_MAX];
 	int n;
 
-	fmt_ip(a, ip);
-	n = snprintf(buf, ENDPOINT_STR_MAX, ip_is_v4(a) ? "%s:%u" : "[%s]:%u",
+	fmt_ip(a, family, ip);
+	n = snprintf(buf, ENDPOINT_STR_MAX, family == 4 ? "%s:%u" : "[%s]:%u",
 		     ip, (unsigned)port);
 	return n > 0 ? (size_t)n : 0;
 }
 
-int ip_is_loopback(const struct ip_addr *a)
+int ip_is_loopback(const struct ip_addr *a, uint8_t family)
 {
 	static const uint8_t v6lo[16] = { [15] = 1 };
 
-	if (ip_is_v4(a))
+	if (family == 4)
 		return a->b[12] == 127;
 	return memcmp(a->b, v6lo, sizeof(v6lo)) == 0;
 }

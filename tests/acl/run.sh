@@ -240,6 +240,11 @@ check observed-bad-line 2 "^$tmp/bad.json:4: not a JSON record" \
 echo '{"type":"flow","transport":"tcp","client_ip":"192.0.2.1","server_ip":"192.0.2.10"}' >"$tmp/short.json"
 check observed-missing-field 2 "^$tmp/short.json:1: flow record without a \"client_port\"" \
 	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/short.json"
+# A flow's two ends are of one IP version: ::ffff:192.0.2.10 is IPv6
+# (an IPv6 header's IPv4-mapped address), 192.0.2.20 IPv4.
+echo '{"type":"flow","transport":"tcp","client_ip":"::ffff:192.0.2.10","server_ip":"192.0.2.20"}' >"$tmp/mixed.json"
+check observed-mixed-versions 2 "^$tmp/mixed.json:1: flow record without a \"server_ip\" address of the client's IP version\$" \
+	"$bin" acl --hosts tests/hosts/site.hosts --observed "$tmp/mixed.json"
 # A waiver accepts a finding for a while; it documents nothing: the
 # records of a run whose role violations were waived give the rules the
 # same records give unwaived.

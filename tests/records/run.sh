@@ -22,6 +22,8 @@
 #   - no JSON line longer than 10,000 bytes, and the summary's records
 #     whole, for a capture of many host pairs (gen_pairs.py);
 #   - every VLAN tag and the SGT on a record (gen_tags.py);
+#   - an IPv6 flow of IPv4-mapped addresses in every output, never
+#     written as the IPv4 flow beside it (gen_mapped.py, check_mapped.py);
 #   - the text report's unanswered attempts apart from sessions (a scan,
 #     gen_scan.py) and DSCP values per service (gen_capture.py).
 #   - one run, every output (check_outputs.py): the verdict, exit status,
@@ -320,6 +322,47 @@ done <"$tmp/verdicts"
 grep -v 'every output agrees$' "$tmp/outputs" | head -20 | sed 's/^/  | /'
 echo "records: $(grep -c 'every output agrees$' "$tmp/outputs") runs whose every output agrees"
 
+# An IPv6 header's ::ffff:a.b.c.d is IPv6 text in every output, as
+# tshark writes it, apart from the IPv4 flow of the same address and
+# ports (gen_mapped.py); it was the dotted quad: forged IPv6 read as the
+# publisher's own IPv4 traffic, drawn as its node, and its records read
+# back by `impwatch acl --observed` opened the IPv4 rule the publisher's
+# PostgreSQL flows need.
+m=$tmp/mapped
+mkdir "$m"
+"$py" "$here/gen_mapped.py" "$m/cap.pcap" "$m/site.hosts" || exit 2
+for f in json ecs; do
+	"$bin" -q --hosts "$m/site.hosts" --alerts --format $f \
+		-r "$m/cap.pcap" >"$m/run.$f" 2>&1
+done
+"$bin" -q --hosts "$m/site.hosts" --format csv -r "$m/cap.pcap" \
+	>"$m/run.csv" 2>&1
+"$bin" -q --hosts "$m/site.hosts" --alerts --html "$m/run.html" \
+	--graph "$m/run.dot" -r "$m/cap.pcap" >"$m/run.txt" 2>&1
+if command -v tshark >/dev/null 2>&1; then
+	tshark -n -r "$m/cap.pcap" -Y 'tcp.flags == 0x002' -T fields \
+		-e ipv6.src -e ipv6.dst -e ip.src -e ip.dst \
+		>"$m/tshark.txt" 2>/dev/null
+fi
+"$py" "$here/check_json.py" 0 "$m/run.json" >"$m/cj" 2>&1
+cj=$?
+if "$py" "$here/check_mapped.py" "$m" >"$m/faults" 2>&1 && [ $cj = 0 ]; then
+	ok
+else
+	failed mapped-outputs "an IPv6 flow of ::ffff:a.b.c.d is written as IPv4:"
+	cat "$m/faults" "$m/cj" | grep -v '^checked' | head -20 | sed 's/^/  | /'
+fi
+"$bin" -q --format json -f ip6 -r "$m/cap.pcap" >"$m/v6.json" 2>&1
+"$bin" acl --hosts "$m/site.hosts" --observed "$m/v6.json" >"$m/v6.nft" 2>&1
+if ! grep -q 'dport 5432 accept' "$m/v6.nft" &&
+   grep -q '^#   table 23 ext-db-postgresql tcp/5432 ' "$m/v6.nft" &&
+   grep -q '^		ip6 saddr .* tcp dport 5222 accept' "$m/v6.nft"; then
+	ok
+else
+	failed mapped-observed "the IPv6 flow of ::ffff:192.0.2.10 read back as the publisher's:"
+	grep 'dport\|^# Obs' "$m/v6.nft" | head -10 | sed 's/^/  | /'
+fi
+
 if ! command -v tshark >/dev/null 2>&1; then
 	echo "records: tshark not installed: flows not compared with tshark's decoding"
 else
@@ -332,7 +375,7 @@ else
 		caps="$caps $f"
 	done
 	# shellcheck disable=SC2086 # the captures' names, split on purpose
-	if "$py" "$here/check_flows.py" "$flowdump" "$tmp/gen.pcap" $caps >"$tmp/flows" 2>&1; then
+	if "$py" "$here/check_flows.py" "$flowdump" "$tmp/gen.pcap" "$m/cap.pcap" $caps >"$tmp/flows" 2>&1; then
 		ok
 	else
 		failed flows "impwatch's record fields differ from tshark's decoding:"

@@ -21,7 +21,7 @@
 #include "verdict.h"
 
 /* A record from 10.0.0.c to 10.1.(s >> 8).(s & 255), TCP to port,
-   bytes long. */
+   bytes long, in IPv4. */
 static struct flow_record rec(uint8_t c, uint32_t s, uint16_t port,
 			      enum verdict v, uint64_t bytes)
 {
@@ -39,6 +39,7 @@ static struct flow_record rec(uint8_t c, uint32_t s, uint16_t port,
 	r.key.pa = 40000;
 	r.key.pb = port;
 	r.key.proto = 6;
+	r.key.family = 4;
 	r.server_is_b = 1;
 	r.verdict = (uint8_t)v;
 	r.pkts[REC_C2S] = 1;
@@ -277,6 +278,49 @@ static void test_graph_escapes(void **state)
 	talk_free(t);
 }
 
+/* The same addresses from an IPv6 header (::ffff:10.0.0.1, held as
+   IPv4's 10.0.0.1 is) are other hosts: an edge and nodes of their own,
+   drawn as IPv6 text. They were one entry, then one node, drawn as the
+   IPv4 host, its inventory name and all. */
+static void test_families_apart(void **state)
+{
+	struct talk *t = talk_new(7);
+	const struct talk_edge **e;
+	struct flow_record r4 = rec(1, 2, 5222, V_DOCUMENTED, 100), r6 = r4;
+	struct graph *g;
+	char dot[4096];
+	size_t n;
+	FILE *f;
+
+	(void)state;
+	r6.key.family = 6;
+	r4.client_host.name = "pub";
+	r4.client_host.prefix = 128;
+	r4.client_host.roles = 1;
+	talk_add(t, &r4);
+	talk_add(t, &r6);
+	talk_add(t, &r6);
+	e = talk_sorted(t, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(e[0]->family, 6);
+	assert_int_equal(e[0]->flows, 2);
+	assert_int_equal(e[1]->family, 4);
+	assert_int_equal(e[1]->flows, 1);
+	free(e);
+	g = graph_new(t, NULL, true);
+	assert_non_null(g);
+	memset(dot, 0, sizeof(dot));
+	f = fmemopen(dot, sizeof(dot) - 1, "w");
+	assert_int_equal(graph_write_dot(g, f), 0);
+	fclose(f);
+	assert_non_null(strstr(dot, "label=\"pub\\n10.0.0.1\""));
+	assert_non_null(strstr(dot, "label=\"10.1.0.2\""));
+	assert_non_null(strstr(dot, "label=\"::ffff:10.0.0.1\""));
+	assert_non_null(strstr(dot, "label=\"::ffff:10.1.0.2\""));
+	graph_free(g);
+	talk_free(t);
+}
+
 /* A flow whose first packet was stamped 0 starts the span: 0 is a
    time, not "no flow yet" (a later flow took its place). */
 static void test_zero_first(void **state)
@@ -309,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_graph_escapes),
+		cmocka_unit_test(test_families_apart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,9 +2,10 @@
  * test_util.c: the report formatters, each against what libc says.
  *
  * fmt_time() and fmt_ip() format by hand on the flow-record path; here
- * they are held to gmtime_r()+snprintf() and inet_ntop() on fixed edge
- * cases and on many pseudo-random values. The outbuf writer is held to
- * the bytes it was given, across its own buffer size.
+ * they are held to gmtime_r()+snprintf() and inet_ntop() (in the
+ * address's own family) on fixed edge cases and on many pseudo-random
+ * values. The outbuf writer is held to the bytes it was given, across
+ * its own buffer size.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -178,16 +179,17 @@ static void test_time_random(void **state)
 	}
 }
 
-static void check_ip(const uint8_t b[16])
+/* The address at b of IP version family (IPv4: ::ffff:a.b.c.d) as
+   inet_ntop() writes it in that family. */
+static void check_ip(const uint8_t b[16], uint8_t family)
 {
-	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
 	struct ip_addr a;
 	char got[IP_STR_MAX], want[IP_STR_MAX];
 	size_t n;
 
 	memcpy(a.b, b, 16);
-	n = fmt_ip(&a, got);
-	if (memcmp(b, mapped, 12) == 0)
+	n = fmt_ip(&a, family, got);
+	if (family == 4)
 		inet_ntop(AF_INET, b + 12, want, sizeof(want));
 	else
 		inet_ntop(AF_INET6, b, want, sizeof(want));
@@ -207,15 +209,19 @@ static void test_endpoint(void **state)
 	size_t n;
 
 	(void)state;
-	n = fmt_endpoint(&a, 5060, s);
+	n = fmt_endpoint(&a, 4, 5060, s);
 	assert_string_equal(s, "192.0.2.10:5060");
 	assert_int_equal(n, strlen(s));
+	/* The same bytes from an IPv6 header. */
+	n = fmt_endpoint(&a, 6, 5060, s);
+	assert_string_equal(s, "[::ffff:192.0.2.10]:5060");
+	assert_int_equal(n, strlen(s));
 	inet_pton(AF_INET6, "2001:db8::66", a.b);
-	n = fmt_endpoint(&a, 4444, s);
+	n = fmt_endpoint(&a, 6, 4444, s);
 	assert_string_equal(s, "[2001:db8::66]:4444");
 	assert_int_equal(n, strlen(s));
 	memset(a.b, 0xff, 16);
-	n = fmt_endpoint(&a, 65535, s);
+	n = fmt_endpoint(&a, 6, 65535, s);
 	assert_string_equal(s,
 			    "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535");
 	assert_int_equal(n, strlen(s));
@@ -230,17 +236,23 @@ static void test_ip(void **state)
 
 	(void)state;
 	memcpy(a.b, b, 16);
-	fmt_ip(&a, s);
+	fmt_ip(&a, 4, s);
 	assert_string_equal(s, "0.0.0.0");
 	a.b[12] = 255, a.b[13] = 10, a.b[14] = 100, a.b[15] = 9;
-	fmt_ip(&a, s);
+	fmt_ip(&a, 4, s);
 	assert_string_equal(s, "255.10.100.9");
+	/* An IPv6 header's ::ffff:a.b.c.d is IPv6 text, as tcpdump, tshark
+	   and Zeek write it (RFC 5952 section 5), never the IPv4 host's. */
+	fmt_ip(&a, 6, s);
+	assert_string_equal(s, "::ffff:255.10.100.9");
 	for (i = 0; i < 100000; i++) {
 		uint64_t r = next();
 
 		for (j = 0; j < 4; j++)
 			b[12 + j] = (uint8_t)(r >> (8 * j));
-		check_ip(b);
+		check_ip(b, 4);
+		if (i % 16 == 0)
+			check_ip(b, 6);
 	}
 	/* IPv6: random addresses, and some with a zero run. */
 	for (i = 0; i < 1000; i++) {
@@ -251,7 +263,7 @@ static void test_ip(void **state)
 		memcpy(v6 + 8, &r2, 8);
 		if (i % 3 == 0)
 			memset(v6 + 2, 0, 10);
-		check_ip(v6);
+		check_ip(v6, 6);
 	}
 }
 
@@ -284,7 +296,7 @@ static void test_ip6_shapes(void **state)
 					  round < 10 ? vals[(round + k) % 10] :
 					  (unsigned)(r % 0xffff) + 1);
 			}
-			check_ip(b);
+			check_ip(b, 6);
 		}
 	}
 	memset(b, 0, sizeof b);
@@ -293,7 +305,7 @@ static void test_ip6_shapes(void **state)
 		set_group(b, 4, k & 2 ? 1 : 0);
 		set_group(b, 7, k & 4 ? 1 : 0);
 		set_group(b, 6, k & 4 ? 0 : 0x0a00);
-		check_ip(b);
+		check_ip(b, 6);
 	}
 }
 
