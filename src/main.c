@@ -1542,6 +1542,13 @@ static int main_run(int argc, char **argv, const char *command_line)
 			"--report-every goes with --format text, json or ecs\n");
 		return EXIT_INPUT_ERROR;
 	}
+	/* Nor its stats lines, which have no file of their own. */
+	if (o.brief && o.report_every) {
+		tprintf(stderr, "impwatch: --brief has no stats lines: its "
+			"first line is the verdict; leave out --report-every, "
+			"or --brief\n");
+		return EXIT_INPUT_ERROR;
+	}
 	if (!o.n_iface && live_only(&o)) {
 		tprintf(stderr, "impwatch: %s goes with -i (live capture), not "
 			"with files\n", live_only(&o));

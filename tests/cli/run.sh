@@ -1295,6 +1295,10 @@ check brief-alerts 2 '^impwatch: --brief has no alert lines: give --alert-file F
 check brief-alert-file 1 '' "$bin" -q --validate --brief \
 	--alert-file "$tmp/ba.txt" -o "$tmp/bb.txt" -r pcaps/demo.pcap
 check brief-alert-file-lead 0 '^FAIL: 3 undocumented, 2 local-only \(exit 1\)$' head -n 1 "$tmp/bb.txt"
+# The same for --report-every's stats lines, which a live --brief wrote
+# before its verdict: refused before any interface is opened.
+check brief-report-every 2 '^impwatch: --brief has no stats lines: its first line is the verdict; leave out --report-every, or --brief$' \
+	"$bin" -q --validate --brief --report-every 1 -i no-such-if0 --duration 1
 check brief-pass 0 '^PASS: 2 documented \(exit 0\)$' "$bin" -q --validate --brief -r pcaps/link-ether.pcap
 assert brief-pass-one-line "$(wc -l <"$tmp/out")" -eq 1
 check brief-json 2 '--brief goes with --format text' "$bin" -q --brief --format json -r pcaps/demo.pcap
