@@ -207,6 +207,12 @@ check bound-ip6tables 2 "^impwatch acl: --format ip6tables $bound_msg" \
 	capped "$bin" acl --hosts "$tmp/big6.hosts" --format ip6tables
 check bound-ios-v6 2 "^impwatch acl: --format ios $bound_msg" \
 	capped "$bin" acl --hosts "$tmp/big6.hosts" --format ios
+# The README's example of the refusal is this inventory's, word for word.
+"$bin" acl --hosts "$tmp/big.hosts" --format iptables 2>&1 |
+	sed "s|$tmp/||" >"$tmp/out"
+grep -E '^ +impwatch acl: --format iptables would write' README.md |
+	sed 's/^ *//' >"$tmp/readme-bound"
+same readme-bound "$tmp/readme-bound" "$tmp/out"
 # The other family's format has none of these pairs: written.
 check bound-other-family 0 '^COMMIT$' \
 	capped "$bin" acl --hosts "$tmp/big.hosts" --format ip6tables

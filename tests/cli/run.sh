@@ -1798,6 +1798,57 @@ while IFS= read -r cmd; do
 	hasnt "README, no error: $cmd" "$tmp/out" '^impwatch: '
 done <"$rd/cmds"
 
+# What the README shows these commands write. Its firewall excerpts,
+# from its inventory (site.hosts above): each line but "..." is one of
+# the rules, and each format its comment names is written.
+excerpt() {
+	awk -v after="$1" 'index($0, after) { on = 1; next }
+		on && /^    / { sub(/^ +/, ""); if ($0 != "...") print; got = 1; next }
+		got { exit }' README.md
+}
+excerpt 'From the inventory above:' >"$rd/nft.want"
+excerpt 'and as a Cisco ASA access list:' >"$rd/asa.want"
+for f in nft asa; do
+	assert "readme-$f-excerpt" "$(wc -l <"$rd/$f.want")" -ge 3
+	[ $f = nft ] && fmt=nftables || fmt=asa
+	"$bin" acl --hosts "$rd/site.hosts" --format $fmt >"$rd/$f.got" 2>&1
+	while IFS= read -r line; do
+		if grep -qxF -- "$line" "$rd/$f.got" ||
+		    grep -qF -- "	$line" "$rd/$f.got"; then
+			ok
+		else
+			failed "README's $fmt excerpt" "impwatch acl writes no '$line'"
+		fi
+	done <"$rd/$f.want"
+done
+for f in ios iptables ip6tables; do
+	grep -q "impwatch acl --hosts site.hosts --format asa .*# or .*$f" README.md &&
+		ok || failed "readme-acl-$f" "the README's acl example names no $f"
+	check "README: impwatch acl --format $f" 0 '' \
+		"$bin" acl --hosts "$rd/site.hosts" --format $f
+done
+# The JSON flow record and the ECS event it shows: every key in them is
+# one the demo's SIP session over TCP (client port 51060) has.
+block '    {"type":"flow"' >"$rd/json.want"
+block '    {"@timestamp"' >"$rd/ecs.want"
+"$bin" -q --format json -r pcaps/demo.pcap >"$rd/demo.json"
+"$bin" -q --format ecs -r pcaps/demo.pcap >"$rd/demo.ecs"
+jval 'select(.type == "flow" and .client_port == 51060) |
+	[paths | .[-1] | strings] | .[]' "$rd/demo.json" | sort -u >"$rd/json.keys"
+jval 'select(.event.dataset == "impwatch.flow" and .source.port == 51060) |
+	[paths | .[-1] | strings] | .[]' "$rd/demo.ecs" | sort -u >"$rd/ecs.keys"
+for f in json ecs; do
+	grep -oE '"[@a-z_0-9]+":' "$rd/$f.want" | tr -d '":' | sort -u \
+		>"$rd/$f.want.keys"
+	assert "readme-$f-example" "$(wc -l <"$rd/$f.want.keys")" -ge 20
+	comm -23 "$rd/$f.want.keys" "$rd/$f.keys" >"$rd/$f.extra"
+	if [ -s "$rd/$f.extra" ]; then
+		failed "README's $f example" "keys a record lacks: $(tr '\n' ' ' <"$rd/$f.extra")"
+	else
+		ok
+	fi
+done
+
 # The README's table of record fields gives the CSV columns in the order
 # --format csv writes them ("new columns are only ever added at the
 # end"): its DSCP rows said c2s, s2c, then both changed flags.
