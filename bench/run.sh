@@ -531,8 +531,15 @@ if [ "$do_threads" = 1 ]; then
 		row("trn", "mixed, the reader alone (--reader-only --no-dpi)", PM, "")
 		row("tp", "peer: two --threads 1 runs at once, mixed, DPI (twice the packets)", 2 * PM, "")
 		print ""
-		printf "threads_targets %.2f %.2f %.2f %.2f %.2f\n", w["tm1"] / w["tm2"], w["tmn1"] / w["tmn2"],
-		       w["tn1"] / w["tn2"], w["tnn1"] / w["tnn2"], 2 * w["tm1"] / w["tp"] > "/dev/stderr"
+		# The ceilings: two workers can at best keep both CPUs busy
+		# all the run, so their wall time is at least half their
+		# CPU time. That CPU time is one thread's, times what two
+		# busy CPUs cost any work (the CPU time of the peer over
+		# two single runs), times what the pipeline adds to it.
+		printf "threads_targets %.2f %.2f %.2f %.2f %.2f %.2f %.2f %.3f %.3f\n", w["tm1"] / w["tm2"], w["tmn1"] / w["tmn2"],
+		       w["tn1"] / w["tn2"], w["tnn1"] / w["tnn2"], 2 * w["tm1"] / w["tp"],
+		       2 * w["tm1"] / c["tm2"], 2 * w["tn1"] / c["tn2"],
+		       c["tp"] / (2 * c["tm1"]), c["tm2"] / c["tm1"] / (c["tp"] / (2 * c["tm1"])) > "/dev/stderr"
 	}' "$tmp/thr" >>"$report" 2>"$tmp/thr.targets"
 fi
 
@@ -562,13 +569,18 @@ fi
 		}'
 	fi
 	if [ "$do_threads" = 1 ]; then
-		# shellcheck disable=SC2046 # four numbers, split on purpose
+		# shellcheck disable=SC2046 # nine numbers, split on purpose
 		set -- $(sed -n 's/^threads_targets //p' "$tmp/thr.targets")
-		awk -v m="$1" -v mn="$2" -v n="$3" -v nn="$4" -v p="$5" "$awk_lib"'BEGIN {
+		awk -v m="$1" -v mn="$2" -v n="$3" -v nn="$4" -v p="$5" -v cm="$6" -v cn="$7" \
+		    -v busy="$8" -v pipe="$9" "$awk_lib"'BEGIN {
 			printf "| DPI, --threads 2 >= 1.7 x --threads 1 (mixed) | %.2f x | %s |\n", m, met(m >= 1.7)
 			printf "| (peer: two --threads 1 runs at once, mixed, DPI: what 2 CPUs give with nothing shared) | %.2f x | - |\n", p
 			printf "| DPI, --threads 2 over the peer (mixed): the share of the 2 CPUs the workers turn into speed | %.2f | - |\n", m / p
+			printf "| (mixed, DPI: the most --threads 2 could reach with both CPUs busy all the run, 2 x tm1 wall / tm2 CPU) | %.2f x | - |\n", cm
+			printf "| (mixed, DPI: CPU time two busy CPUs cost the same work, the peer over two tm1 runs) | x %.3f | - |\n", busy
+			printf "| (mixed, DPI: CPU time the pipeline adds on top, tm2 over tm1, that cost taken out) | x %.3f | - |\n", pipe
 			printf "| DPI, --threads 2 >= 1.7 x --threads 1 (noise) | %.2f x | %s |\n", n, met(n >= 1.7)
+			printf "| (noise, DPI: the most --threads 2 could reach with both CPUs busy all the run) | %.2f x | - |\n", cn
 			printf "| --no-dpi, --threads 2 no slower than 1 (mixed) | %.2f x | %s |\n", mn, met(mn >= 1)
 			printf "| --no-dpi, --threads 2 no slower than 1 (noise) | %.2f x | %s |\n", nn, met(nn >= 1)
 		}'
