@@ -225,7 +225,8 @@ static void html_verdict(FILE *o, const struct html_page *p)
 		line[len - 1] = '\0';
 	html_escape(o, line ? line : "");
 	free(line);
-	if (!s->validate)
+	/* An error is the run's whatever --validate: no gate judged it. */
+	if (!s->validate && v.exit_status != EXIT_INPUT_ERROR)
 		fputs(" under --validate", o);
 	for (r = 0; v.gate && r < GR_COUNT; r++) {
 		const char *title = gate_reason_title((enum gate_reason)r);

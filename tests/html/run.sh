@@ -333,6 +333,15 @@ check summary-full 2 'cannot write /dev/full: No space left on device' \
 has summary-full-page "$tmp/sf.html" '^<div class="verdict error" id="verdict">ERROR: an input could not be read in full, or an output not written \(exit 2\)'
 count summary-full-one-page "$tmp/sf.html" '^<html' 1
 has summary-full-whole "$tmp/sf.html" '^</html>$'
+# Without --validate, a page that was a PASS or a finding judges the run
+# as --validate would and says so; an error is the run's own, and the
+# rewritten page does not call it a --validate verdict.
+check summary-full-plain 2 'cannot write /dev/full: No space left on device' \
+	"$bin" -q -r pcaps/link-ether.pcap -o /dev/full --html "$tmp/sp.html"
+has summary-full-plain-page "$tmp/sp.html" '^<div class="verdict error" id="verdict">ERROR: '
+hasnt summary-full-plain-not-validate "$tmp/sp.html" 'under --validate'
+"$bin" -q -r pcaps/link-ether.pcap -o /dev/null --html "$tmp/pp.html"
+has plain-pass-under-validate "$tmp/pp.html" '^<div class="verdict pass" id="verdict">PASS: .* under --validate'
 # A page read through a FIFO cannot be written again: standard error
 # says the verdict it gave is not the run's.
 mkfifo "$tmp/sf.fifo"
