@@ -1202,6 +1202,52 @@ else
 	echo "live: no python3: the stalled report case skipped"
 fi
 
+# Before any stop, a report reader that takes nothing holds the whole
+# sensor: no unbounded buffer, the packets wait in the kernel's ring,
+# and what it cannot hold is dropped there, counted. A reader stopped
+# (SIGSTOP) while 300 alert records fill its pipe and 8 MB cross a ring
+# of 2 MB, then let go: the run goes on, and its gate is inconclusive
+# for the drops (exit 3), never PASS.
+if command -v python3 >/dev/null 2>&1; then
+	rm -f "$tmp/sr.fifo" "$tmp/sr.json"
+	mkfifo "$tmp/sr.fifo"
+	timeout 60 cat "$tmp/sr.fifo" >"$tmp/sr.json" &
+	sr_cat=$!
+	fresh "$tmp/err"
+	ip netns exec "$ns_s" timeout -k 5 40 "$bin" -i veth-s$$ -q --validate \
+		--format json --no-dpi --buffer-size 2048 --report-every 1 \
+		-f 'udp and dst host 192.0.2.10' -o "$tmp/sr.fifo" 2>"$tmp/err" &
+	imp_pid=$!
+	wait_for "$tmp/sr.json" '"type":"stats"' 10
+	# timeout's child, cat: its pipe fills.
+	sr_reader=$(pgrep -P "$sr_cat" 2>/dev/null | head -n 1)
+	kill -STOP "${sr_reader:-$sr_cat}"
+	send_many 30000 300
+	# 8 MB into a ring of 2 MB, at a pace the sensor keeps up with when
+	# nothing holds it (no drop then): what it loses, it loses to the
+	# reader that holds it.
+	ip netns exec "$ns_c" timeout 20 python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(140):
+    s.sendto(b"x" * 60000, ("192.0.2.10", 31000))
+    if i % 5 == 4:
+        time.sleep(0.02)
+'
+	kill -CONT "${sr_reader:-$sr_cat}"
+	# What the ring kept is read: two stats records after the reader
+	# came back.
+	n=$(nlines "$tmp/sr.json" '"type":"stats"')
+	wait_n "$tmp/sr.json" '"type":"stats"' $((n + 2)) 10
+	stop_imp
+	wait "$sr_cat" 2>/dev/null
+	[ "$rc" -eq 3 ] &&
+		jis 'select(.type == "summary") | .exit_status == 3 and
+			.capture.dropped > 0 and any(.inconclusive[]; .reason == "drops")' \
+			"$tmp/sr.json" && ok ||
+		failed stalled-running "exit $rc (want 3), or the summary does not say the drops: $(jval 'select(.type == "summary") | "\(.capture) \(.inconclusive)"' "$tmp/sr.json")"
+fi
+
 # ---- outputs on a full disk ------------------------------------------------
 # A small tmpfs the test mounts stands for a disk that fills while the
 # sensor runs. full_run WHICH: impwatch with one output (report, alerts
