@@ -212,10 +212,12 @@
 #define LIVE_DRAIN_MS        2000      /* at the end, reading what the kernel
                                            still holds stops after this */
 #define SINK_STALL_MS        5000      /* once a signal stopped the run, how
-                                          long a report or alert file on a
-                                          pipe, FIFO, socket or terminal may
-                                          take nothing before it is given
-                                          up (sink.c): with LIVE_DRAIN_MS,
+                                          long the outputs on a pipe, FIFO,
+                                          socket or terminal (report, alert
+                                          file, evidence, standard error)
+                                          may take nothing, all together,
+                                          before they are given up
+                                          (outfile.c): with LIVE_DRAIN_MS,
                                           well inside a service manager's
                                           stop timeout (systemd: 90 s, then
                                           SIGKILL) */

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "outfile.h"
 #include "record.h"
 
 struct evidence;
@@ -39,12 +40,15 @@ struct evidence_rotation {
 /* Create path now (so that one that cannot be written fails before any
    reading); its link type is dlt, or with dlt -1 that of the first
    frame. A write that fails later is said on err as it happens
-   ("cannot write PATH: reason"), and nothing more is written. NULL with
+   ("cannot write PATH: reason"), and nothing more is written; a FIFO
+   whose reader takes nothing is waited for, SINK_STALL_MS at most after
+   stop (outfile.h; NULL: for as long as it takes). NULL with
    "cannot write PATH: reason" on err; or, when a
    signal ended a wait for a FIFO's reader (open_write()), with errno
    EINTR and nothing said: the caller says the run stopped. */
 struct evidence *evidence_open(const char *path, int dlt, int snaplen,
-			       const struct evidence_rotation *rot, FILE *err);
+			       const struct evidence_rotation *rot,
+			       struct out_stop *stop, FILE *err);
 
 /* Keep one frame. */
 void evidence_frame(struct evidence *ev, const struct frame_record *fr);

@@ -12,13 +12,13 @@
 #ifndef IMPWATCH_SINK_H
 #define IMPWATCH_SINK_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "engine.h"
 #include "evidence.h"
+#include "outfile.h"
 #include "record.h"
 #include "report.h"
 #include "worker.h"
@@ -39,11 +39,12 @@ struct sink_cfg {
 	int evidence_snaplen;        /* bytes kept of each evidence frame */
 	struct evidence_rotation evidence_rot;   /* --dump-size, --dump-files */
 	bool live;                   /* each record written as it is made */
-	const volatile sig_atomic_t *stop;   /* set when a signal stopped the
-	                                run: a report or alert file whose
-	                                reader takes nothing is then given
-	                                up after SINK_STALL_MS (NULL: waited
-	                                for as long as it takes) */
+	struct out_stop *stop;       /* the run's stop (outfile.h): the
+	                                report, the alert file or the
+	                                evidence whose reader takes nothing
+	                                is given up SINK_STALL_MS after it
+	                                (NULL: waited for as long as it
+	                                takes) */
 	unsigned workers;            /* workers whose counters it sums */
 	const struct run_info *run;  /* names the run on every record; NULL:
 	                                none (it must outlive the sink) */
@@ -149,8 +150,9 @@ void sink_summary(struct sink *s, const struct run_stats *st);
 
 /* Flush and close every output: -1, with a message on err naming it,
    when any could not be written in full (the exit status must say so;
-   a report or alert file given up after the stop, its reader stalled,
-   says so). Frees the sink. */
+   a report, alert file or evidence given up after the stop, its reader
+   stalled, says so; alerts on standard error cannot: the status does).
+   Frees the sink. */
 int sink_close(struct sink *s, FILE *err);
 
 #endif

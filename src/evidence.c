@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "outfile.h"
 #include "textfile.h"
 #include "util.h"
 
@@ -31,6 +32,9 @@ struct evidence {
 	bool closed;
 	bool failed;            /* given up: error says why */
 	FILE *say;              /* where that is said, as it happens */
+	struct outstate st;     /* what became of the files' writes: a
+	                           FIFO's reader that takes nothing holds
+	                           the stop SINK_STALL_MS at most */
 	char error[160];        /* why */
 	char detail[PATH_MAX + 200];   /* why, naming a rotated file */
 	uint64_t frames;        /* written */
@@ -70,6 +74,7 @@ static int create(const char *name, bool rotated)
 static int open_slot(struct evidence *ev, uint64_t k, bool rotated)
 {
 	size_t size = strlen(ev->path) + 24;
+	FILE *raw;
 	int fd;
 
 	if (!ev->cur && !(ev->cur = malloc(size)))
@@ -81,15 +86,17 @@ static int open_slot(struct evidence *ev, uint64_t k, bool rotated)
 	fd = create(ev->cur, rotated);
 	if (fd < 0)
 		return -1;
-	if (!(ev->file = fdopen(fd, "wb"))) {
+	if (!(raw = fdopen(fd, "wb"))) {
 		close(fd);
 		return -1;
 	}
+	ev->file = outfile_over(raw, &ev->st, -1, NULL, 0);
 	return 0;
 }
 
 struct evidence *evidence_open(const char *path, int dlt, int snaplen,
-			       const struct evidence_rotation *rot, FILE *err)
+			       const struct evidence_rotation *rot,
+			       struct out_stop *stop, FILE *err)
 {
 	struct evidence *ev = calloc(1, sizeof(*ev));
 
@@ -100,6 +107,8 @@ struct evidence *evidence_open(const char *path, int dlt, int snaplen,
 	}
 	ev->path = path;
 	ev->say = err;
+	ev->st.path = path;
+	ev->st.stop = stop;
 	ev->snaplen = snaplen;
 	ev->dlt = dlt;
 	if (rot)
@@ -147,6 +156,16 @@ static void give_up(struct evidence *ev, const char *why)
 	ev->failed = true;
 }
 
+/* A write failed: given up with its reason (outfile.h), a FIFO's reader
+   that stalled past the stop in its words. */
+static void give_up_write(struct evidence *ev)
+{
+	char why[160];
+
+	outfile_why(&ev->st, why, sizeof(why));
+	give_up(ev, why);
+}
+
 /* Write the pcap header for link type dlt; false (and the dump given
    up) when libpcap cannot. */
 static bool start(struct evidence *ev, int dlt)
@@ -179,7 +198,7 @@ static bool finish(struct evidence *ev)
 		  !ferror(pcap_dump_file(ev->dump));
 
 	if (!ok)
-		give_up(ev, strerror(errno));
+		give_up_write(ev);
 	pcap_dump_close(ev->dump);
 	ev->dump = NULL;
 	return ok;
@@ -241,7 +260,7 @@ void evidence_frame(struct evidence *ev, const struct frame_record *fr)
 	   the stream's error flag, the first time a write fails. What
 	   follows a gap would be no capture at all: stop there. */
 	if (ferror(pcap_dump_file(ev->dump))) {
-		give_up(ev, strerror(errno));
+		give_up_write(ev);
 		return;
 	}
 	ev->frames++;
@@ -264,7 +283,7 @@ int evidence_close(struct evidence *ev, int fallback_dlt)
 			  fallback_dlt >= 0 ? fallback_dlt : DLT_EN10MB);
 	if (ev->file) {
 		if (fclose(ev->file) != 0)
-			give_up(ev, strerror(errno));
+			give_up_write(ev);
 		ev->file = NULL;
 	}
 	if (ev->dump)

@@ -30,6 +30,7 @@
 #include "gate.h"
 #include "judge.h"
 #include "options.h"
+#include "outfile.h"
 #include "pipeline.h"
 #include "progress.h"
 #include "report.h"
@@ -118,6 +119,14 @@ struct run {
 static volatile sig_atomic_t stop_flag;   /* the signal that stops the run
                                              (SIGINT, SIGTERM); 0: none */
 static volatile sig_atomic_t hup_flag;    /* SIGHUP: reopen the outputs */
+/* The stop as the outputs see it (outfile.h): a reader that takes
+   nothing holds it SINK_STALL_MS at most, all outputs together. */
+static struct out_stop out_stop = { .flag = &stop_flag };
+/* Standard error's: the messages and --alert-file - (the journal,
+   under systemd) are written through outfile.h's stream. */
+static struct outstate err_st = {
+	.path = "standard error", .stop = &out_stop
+};
 
 /* `impwatch rules` takes --format, the catalogue's options and --no-dpi;
    with --check only --no-dpi (the file checked is the catalogue). Any
@@ -960,7 +969,7 @@ static void sink_cfg_of(const struct options *o, struct sink_cfg *c)
 					    o->n_iface ? DEF_DUMP_FILES : 0;
 	}
 	c->live = o->n_iface > 0;
-	c->stop = &stop_flag;
+	c->stop = &out_stop;
 	c->workers = 1;
 }
 
@@ -1617,17 +1626,31 @@ static void hold_std_fds(void)
 
 int main(int argc, char **argv)
 {
+	FILE *raw_err;
 	char *command_line;
 	int rc;
 
 	hold_std_fds();
+	/* A journal or a pipe on standard error that takes nothing would
+	   hold every message, and the alerts of --alert-file -, past the
+	   stop: given up SINK_STALL_MS after it, as the other outputs are.
+	   Unbuffered, as stderr is. */
+	raw_err = stderr;
+	stderr = outfile_over(raw_err, &err_st, _IONBF, NULL, 0);
 	/* Before getopt reorders argv. */
 	command_line = run_join_argv(argc, argv);
 	if (!command_line) {
 		tprintf(stderr, "impwatch: out of memory\n");
-		return EXIT_INPUT_ERROR;
+		rc = EXIT_INPUT_ERROR;
+	} else {
+		rc = main_run(argc, argv, command_line);
 	}
-	rc = main_run(argc, argv, command_line);
 	free(command_line);
+	/* The stream over it closed (raw_err stays open), for a leak
+	   checker. */
+	if (stderr != raw_err) {
+		fclose(stderr);
+		stderr = raw_err;
+	}
 	return rc;
 }

@@ -6,8 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,22 +17,10 @@
 #include "waiver.h"
 #include "graph.h"
 #include "html.h"
+#include "outfile.h"
 #include "talk.h"
 #include "textfile.h"
 #include "util.h"
-
-/* What became of the report or the alert file (sink.c's struct outfile
-   says how it is written), across reopens. */
-struct outstate {
-	const char *path;           /* as said: the file, or standard output */
-	FILE *say;                  /* where a failure is said as it happens;
-	                               NULL: at the close only */
-	const volatile sig_atomic_t *stop;
-	uint64_t stop_us;           /* when a write first saw the stop */
-	int e;                      /* the first failure's errno; 0: none */
-	bool stalled;               /* given up after the stop */
-	bool said;                  /* the failure was said */
-};
 
 struct sink {
 	struct sink_cfg cfg;
@@ -183,148 +169,21 @@ int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
 }
 
 /*
- * The report and the alert file are written through a stream of the
- * sink's own (struct outfile over the stream opened), so that what
- * becomes of them is known (struct outstate) and said:
- *
- * - A write that fails keeps its reason (the first one), which the
- *   close says; the alert file's is said as it happens too, since the
- *   sensor goes on without it (a report that fails ends a live run).
- * - A pipe, a FIFO, a socket or a terminal may have a reader that takes
- *   nothing more (`impwatch -i eth1 | sleep 1000`, a log shipper that
- *   hangs): a write would wait for ever, and the stop with it, until a
- *   service manager's SIGKILL loses every output. Each write to one
- *   waits for room with poll(): for as long as it takes while the run
- *   goes on (the reader may come back), SINK_STALL_MS at most once a
- *   signal stopped it. Then it is given up (stalled), and every write
- *   after it fails at once, so that the other outputs get the rest and
- *   the run ends.
+ * The report and the alert file are written through outfile.h's stream
+ * over the stream opened: what becomes of them is kept (struct outstate)
+ * and said, the alert file's failure as it happens too, since the
+ * sensor goes on without it (a report that fails ends a live run); and
+ * a reader that takes nothing holds the stop SINK_STALL_MS at most.
+ * Buffered as open_output() buffered raw: a line at a time (line, or a
+ * terminal), or in *buf.
  */
-struct outfile {
-	FILE *raw;                  /* the stream opened (or stdout): its
-	                               descriptor is written, never it */
-	bool wait;                  /* not a regular file: poll() first */
-	struct outstate *st;        /* the sink's, across reopens */
-};
-
-/* "cannot write PATH: why" on err, unless said as it happened: st's
-   first failure, or errno's when none was kept (the close's); reopened:
-   it failed in the file closed at a reopen. */
-static void say_unwritten(FILE *err, const struct outstate *st,
-			  bool reopened)
-{
-	if (st->said)
-		return;
-	if (st->stalled)
-		tprintf(err, "impwatch: cannot write %s: its reader took "
-			"nothing for %u s after the stop; the rest is lost\n",
-			st->path, SINK_STALL_MS / 1000);
-	else
-		tprintf(err, "impwatch: cannot write %s%s: %s\n", st->path,
-			reopened ? " (before it was reopened)" : "",
-			strerror(st->e ? st->e : errno));
-}
-
-/* A write to st's file failed with e: kept, and said where it is said
-   as it happens. -1 with errno e, for stdio. */
-static ssize_t out_failed(struct outstate *st, int e)
-{
-	if (!st->e)
-		st->e = e;
-	if (st->say && !st->said) {
-		say_unwritten(st->say, st, false);
-		st->said = true;
-	}
-	errno = e;
-	return -1;
-}
-
-/* Wait for room in o's file: false once it is given up. */
-static bool out_wait(struct outfile *o)
-{
-	struct pollfd pfd = { .fd = fileno(o->raw), .events = POLLOUT };
-	struct outstate *st = o->st;
-	uint64_t now;
-
-	for (;;) {
-		if (st->stop && *st->stop) {
-			now = clock_mono_us();
-			if (!st->stop_us)
-				st->stop_us = now;
-			if (now - st->stop_us >= SINK_STALL_MS * 1000ull) {
-				st->stalled = true;
-				return false;
-			}
-		}
-		/* Room, or an error (the reader gone) that the write says. */
-		if (poll(&pfd, 1, LIVE_POLL_MS) > 0)
-			return true;
-	}
-}
-
-static ssize_t out_write(void *cookie, const char *b, size_t len)
-{
-	struct outfile *o = cookie;
-	size_t done = 0, n;
-	ssize_t w;
-
-	while (done < len) {
-		if (o->st->stalled || (o->wait && !out_wait(o)))
-			return out_failed(o->st, ETIMEDOUT);
-		/* No more than the room poll() found in a pipe holds. */
-		n = len - done;
-		if (o->wait && n > PIPE_BUF)
-			n = PIPE_BUF;
-		w = write(fileno(o->raw), b + done, n);
-		/* EAGAIN: a descriptor left non-blocking; poll() again. */
-		if (w < 0 && errno != EINTR && !(o->wait && errno == EAGAIN))
-			return out_failed(o->st, errno);
-		if (w > 0)
-			done += (size_t)w;
-	}
-	return (ssize_t)len;
-}
-
-static int out_close(void *cookie)
-{
-	struct outfile *o = cookie;
-	int rc = 0;
-
-	if (o->raw != stdout && o->raw != stderr)
-		rc = fclose(o->raw);
-	free(o);
-	return rc;
-}
-
-/* The stream to write raw through, which owns it, with st: raw itself
-   when there is no memory for it. Its buffer as open_output() gave raw:
-   a line at a time (line), or *buf. */
 static FILE *out_over(FILE *raw, struct outstate *st, bool line, char **buf)
 {
-	static const cookie_io_functions_t io = {
-		.write = out_write, .close = out_close
-	};
-	struct outfile *o = calloc(1, sizeof(*o));
-	struct stat sb;
-	FILE *f;
-
-	if (!o)
-		return raw;
-	o->raw = raw;
-	o->st = st;
-	o->wait = fstat(fileno(raw), &sb) == 0 && !S_ISREG(sb.st_mode);
-	if (!(f = fopencookie(o, "w", io))) {
-		free(o);
-		return raw;
-	}
-	/* raw is never written: its buffer is this stream's. */
-	if (line || isatty(fileno(raw))) {
-		setvbuf(f, NULL, _IOLBF, 0);
-	} else if (buf && *buf) {
-		setvbuf(raw, NULL, _IONBF, 0);
-		setvbuf(f, *buf, _IOFBF, REPORT_BUFFER);
-	}
-	return f;
+	if (line || isatty(fileno(raw)))
+		return outfile_over(raw, st, _IOLBF, NULL, 0);
+	if (buf && *buf)
+		return outfile_over(raw, st, _IOFBF, *buf, REPORT_BUFFER);
+	return outfile_over(raw, st, -1, NULL, 0);
 }
 
 /*
@@ -434,7 +293,8 @@ static bool open_files(struct sink *s, FILE *err)
 	}
 	if (c->evidence && !(s->ev = evidence_open(c->evidence, c->evidence_dlt,
 						   c->evidence_snaplen,
-						   &c->evidence_rot, err))) {
+						   &c->evidence_rot, c->stop,
+						   err))) {
 		if (errno == EINTR)
 			cannot_open(s, c->evidence, err);
 		return false;
@@ -828,14 +688,19 @@ static int close_page(FILE *f, const char *path, bool lost, int e,
 	return -1;
 }
 
-/* Close the alert file (not standard error, which sink_close() checks):
-   -1, said on err, when it was not written in full. No alert comes
-   after: the report is told it has no alert file. */
+/* Close the alert file: -1, said on err, when it was not written in
+   full. No alert comes after: the report is told it has no alert file.
+   Alerts on standard error (--alert-file -, a service's journal) are
+   flushed: lost as a file's are (a write failed, or its reader stalled
+   past the stop and it was given up), no message can say it there; the
+   exit status and the summary do. */
 static int close_alerts(struct sink *s, FILE *err)
 {
 	bool werr;
 
-	if (!s->alert_out || s->alert_out == stderr)
+	if (s->alert_out == stderr)
+		return fflush(stderr) != 0 || ferror(stderr) ? -1 : 0;
+	if (!s->alert_out)
 		return 0;
 	werr = !close_replaced(s->alert_out);
 	s->alert_out = NULL;
@@ -843,7 +708,7 @@ static int close_alerts(struct sink *s, FILE *err)
 		report_set_output(s->rep, s->out, NULL);
 	if (!werr && !s->alerts_lost)
 		return 0;
-	say_unwritten(err, &s->alert_st, !werr);
+	outfile_say(err, &s->alert_st, !werr);
 	return -1;
 }
 
@@ -955,7 +820,7 @@ bool sink_report_failed(struct sink *s)
 	errno = 0;
 	if (fflush(s->out) == 0 && !ferror(s->out) && !s->out_lost)
 		return false;
-	/* Why, kept (say_unwritten()): Graphviz and its font lookups set
+	/* Why, kept (outfile_say()): Graphviz and its font lookups set
 	   errno after. */
 	if (!s->out_st.e)
 		s->out_st.e = errno;
@@ -1017,14 +882,10 @@ int sink_close(struct sink *s, FILE *err)
 		werr = !close_replaced(s->out);
 	free(s->out_buf);
 	if (werr || s->out_lost) {
-		say_unwritten(err, &s->out_st, !werr);
+		outfile_say(err, &s->out_st, !werr);
 		rc = -1;
 	}
 	rc |= close_alerts(s, err);
-	/* Alerts to standard error (--alert-file -) that failed are lost
-	   as a file's are; no message can say it there, the status does. */
-	if (s->alert_out == stderr && (fflush(stderr) != 0 || ferror(stderr)))
-		rc = -1;
 	rc |= close_page(s->html_out, c->html, s->html_lost, 0, err);
 	rc |= close_page(s->graph_out, c->graph, s->graph_lost, 0, err);
 	free(s->svg);

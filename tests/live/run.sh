@@ -1144,16 +1144,17 @@ else
 fi
 
 # ---- a sensor run as a service -------------------------------------------
-# send_many FIRST N: N datagrams from the client, one to each UDP port from
-# FIRST on (each a flow of its own), in one process.
+# send_many FIRST N [SIZE]: N datagrams of SIZE bytes (1) from the client,
+# one to each UDP port from FIRST on (each a flow of its own), in one
+# process.
 send_many() {
 	ip netns exec "$ns_c" timeout 20 python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-first, n = int(sys.argv[1]), int(sys.argv[2])
+first, n, size = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 for p in range(first, first + n):
-    s.sendto(b"x", ("192.0.2.10", p))
-' "$1" "$2"
+    s.sendto(b"x" * size, ("192.0.2.10", p))
+' "$1" "$2" "${3:-1}"
 }
 
 # A report into a pipe nobody reads (`impwatch -i eth1 | sleep 1000`, a
@@ -1200,6 +1201,48 @@ if command -v python3 >/dev/null 2>&1; then
 		bad stalled-report-others "the evidence holds $nflows flows, the alert file $nalerts alerts (want 301 of each): $(head -n 1 "$tmp/st.err")"
 else
 	echo "live: no python3: the stalled report case skipped"
+fi
+
+# The same for the evidence in a FIFO and the alerts on standard error
+# (--alert-file -, the unit's: the journal), both readers taking nothing:
+# each write to them waited for ever, the stop with it. Now both are
+# given up together, SINK_STALL_MS after the stop: exit 2, and the
+# report (a file) holds every flow and a summary that says why the
+# evidence is not whole. 700 frames of 300 bytes (some 250 kB) fill the
+# FIFO's 64 kB, their alert lines (some 100 kB) the pipe's; the alert
+# file in a FIFO is given up as the report is (the case above).
+if command -v python3 >/dev/null 2>&1; then
+	rm -f "$tmp/sa.pcap" "$tmp/sa.json" "$tmp/sa.rc"
+	mkfifo "$tmp/sa.pcap"
+	# Holds the FIFO open for reading, and reads nothing.
+	timeout 60 sh -c 'exec sleep 60' <"$tmp/sa.pcap" &
+	sa_hold=$!
+	( ip netns exec "$ns_s" timeout -k 5 40 "$bin" -i veth-s$$ -q \
+		--format json -f 'udp and dst host 192.0.2.10' -o "$tmp/sa.json" \
+		--alert-file - --dump-undocumented "$tmp/sa.pcap" 2>&1 >/dev/null
+	  echo $? >"$tmp/sa.rc" ) | sleep 60 &
+	sa_pid=$!
+	k=0
+	while [ $k -lt 20 ] && ! wait_for "$tmp/sa.json" '"type":"alert"' 1; do
+		send_many 30300 1
+		k=$((k + 1))
+	done
+	send_many 30000 700 300
+	sa_real=$(pgrep -n -f -- "-o $tmp/sa.json" 2>/dev/null)
+	kill -TERM "$sa_real" 2>/dev/null
+	wait_for "$tmp/sa.rc" '.' 35
+	rc=$(cat "$tmp/sa.rc" 2>/dev/null)
+	[ -z "$rc" ] && kill -KILL "$sa_real" 2>/dev/null
+	kill "$sa_pid" "$sa_hold" 2>/dev/null
+	wait "$sa_pid" "$sa_hold" 2>/dev/null
+	[ "${rc:-none}" = 2 ] && ok ||
+		failed stalled-side "exit ${rc:-none} (want 2; none: still waiting on the FIFO or standard error)"
+	nflows=$(nlines "$tmp/sa.json" '"type":"flow"')
+	[ "$nflows" -eq 701 ] &&
+		jis 'select(.type == "summary") | .exit_status == 2 and
+			(.evidence.error | test("its reader took nothing for [0-9]+ s after the stop"))' \
+			"$tmp/sa.json" && ok ||
+		failed stalled-side-report "the report holds $nflows flows (want 701), or its summary does not say the evidence was given up: $(jval 'select(.type == "summary") | "\(.exit_status) \(.evidence)"' "$tmp/sa.json")"
 fi
 
 # Before any stop, a report reader that takes nothing holds the whole

@@ -1,0 +1,153 @@
+/*
+ * outfile.c: an output that keeps its failure and never holds the stop
+ * (the contract is in outfile.h).
+ */
+#define _GNU_SOURCE   /* fopencookie() */
+#include "outfile.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "textfile.h"
+#include "util.h"
+
+struct outfile {
+	FILE *raw;                  /* the stream opened (or stdout): its
+	                               descriptor is written, never it */
+	bool wait;                  /* not a regular file: poll() first */
+	struct outstate *st;        /* the caller's, across reopens */
+};
+
+void outfile_why(const struct outstate *st, char *why, size_t n)
+{
+	if (st->stalled)
+		snprintf(why, n, "its reader took nothing for %u s after the "
+			 "stop; the rest is lost", SINK_STALL_MS / 1000);
+	else
+		snprintf(why, n, "%s", strerror(st->e ? st->e : errno));
+}
+
+void outfile_say(FILE *err, const struct outstate *st, bool reopened)
+{
+	char why[160];
+
+	if (st->said)
+		return;
+	outfile_why(st, why, sizeof(why));
+	tprintf(err, "impwatch: cannot write %s%s: %s\n", st->path,
+		reopened && !st->stalled ? " (before it was reopened)" : "",
+		why);
+}
+
+/* A write to st's file failed with e: kept, and said where it is said
+   as it happens. -1 with errno e, for stdio. */
+static ssize_t out_failed(struct outstate *st, int e)
+{
+	if (!st->e)
+		st->e = e;
+	if (st->say && !st->said) {
+		outfile_say(st->say, st, false);
+		st->said = true;
+	}
+	errno = e;
+	return -1;
+}
+
+/* Whether the stop's bound has passed: its clock starts at the first
+   wait that sees the stop, whichever output waits, so that all of them
+   together hold the stop SINK_STALL_MS at most. */
+static bool past_stop(struct out_stop *sp)
+{
+	uint64_t now, at = 0;
+
+	if (!sp || !sp->flag || !*sp->flag)
+		return false;
+	now = clock_mono_us();
+	if (!atomic_compare_exchange_strong(&sp->at_us, &at, now))
+		now = clock_mono_us();   /* another thread's at may be later */
+	at = atomic_load(&sp->at_us);
+	return now >= at && now - at >= SINK_STALL_MS * 1000ull;
+}
+
+/* Wait for room in o's file: false once it is given up. */
+static bool out_wait(struct outfile *o)
+{
+	struct pollfd pfd = { .fd = fileno(o->raw), .events = POLLOUT };
+
+	for (;;) {
+		if (past_stop(o->st->stop)) {
+			o->st->stalled = true;
+			return false;
+		}
+		/* Room, or an error (the reader gone) that the write says. */
+		if (poll(&pfd, 1, LIVE_POLL_MS) > 0)
+			return true;
+	}
+}
+
+static ssize_t out_write(void *cookie, const char *b, size_t len)
+{
+	struct outfile *o = cookie;
+	size_t done = 0, n;
+	ssize_t w;
+
+	while (done < len) {
+		if (o->st->stalled || (o->wait && !out_wait(o)))
+			return out_failed(o->st, ETIMEDOUT);
+		/* No more than the room poll() found in a pipe holds. */
+		n = len - done;
+		if (o->wait && n > PIPE_BUF)
+			n = PIPE_BUF;
+		w = write(fileno(o->raw), b + done, n);
+		/* EAGAIN: a descriptor left non-blocking; poll() again. */
+		if (w < 0 && errno != EINTR && !(o->wait && errno == EAGAIN))
+			return out_failed(o->st, errno);
+		if (w > 0)
+			done += (size_t)w;
+	}
+	return (ssize_t)len;
+}
+
+static int out_close(void *cookie)
+{
+	struct outfile *o = cookie;
+	int rc = 0;
+
+	if (o->raw != stdout && o->raw != stderr)
+		rc = fclose(o->raw);
+	free(o);
+	return rc;
+}
+
+FILE *outfile_over(FILE *raw, struct outstate *st, int mode, char *buf,
+		   size_t size)
+{
+	static const cookie_io_functions_t io = {
+		.write = out_write, .close = out_close
+	};
+	struct outfile *o = calloc(1, sizeof(*o));
+	struct stat sb;
+	FILE *f;
+
+	if (!o)
+		return raw;
+	o->raw = raw;
+	o->st = st;
+	o->wait = fstat(fileno(raw), &sb) == 0 && !S_ISREG(sb.st_mode);
+	if (!(f = fopencookie(o, "w", io))) {
+		free(o);
+		return raw;
+	}
+	/* raw is never written: its buffer is this stream's. */
+	if (buf)
+		setvbuf(raw, NULL, _IONBF, 0);
+	if (mode >= 0)
+		setvbuf(f, buf, mode, buf ? size : 0);
+	return f;
+}
