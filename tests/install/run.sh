@@ -170,6 +170,23 @@ else
 	echo "install: systemd-analyze not found, the unit is not verified"
 fi
 
+# --- the unit's state: a gate's verdict is no failure -----------------------
+# A stop's exit status is the unit's state. The gate's verdicts (--help's
+# findings and inconclusive codes, should IMPWATCH_OPTS give --validate)
+# are no failure of the sensor; an error (an output lost) is.
+svc_in=dist/impwatch@.service.in
+codes=$(sed -n 's/^SuccessExitStatus=//p' "$svc_in")
+"$bin" --help | sed -n '/^Exit status:/,$p' >"$tmp/exits"
+verdicts=$(sed -n 's/^  \([0-9]\)  \(--validate:\|inconclusive:\).*/\1/p' "$tmp/exits")
+error=$(sed -n 's/^  \([0-9]\)  usage error.*/\1/p' "$tmp/exits")
+unit_ok=$([ -n "$verdicts" ] && [ -n "$error" ] && echo yes)
+for v in $verdicts; do
+	case " $codes " in *" $v "*) ;; *) unit_ok= ;; esac
+done
+case " $codes " in *" $error "*) unit_ok= ;; esac
+[ -n "$unit_ok" ] && ok ||
+	bad "the unit's SuccessExitStatus= is '$codes': want the verdicts ($(echo $verdicts)), not the error (${error:-?})"
+
 # --- the Debian package -----------------------------------------------------
 if ! command -v dpkg-deb >/dev/null 2>&1 || ! command -v dpkg-shlibdeps >/dev/null 2>&1; then
 	echo "install: dpkg-dev not installed, the package is not built (make deps as root)"
