@@ -533,7 +533,7 @@ if [ "$do_threads" = 1 ]; then
 		print ""
 		# The ceilings: two workers can at best keep both CPUs busy
 		# all the run, so their wall time is at least half their
-		# CPU time. That CPU time is one thread's, times what two
+		# CPU time. That CPU time is that of one thread, times what two
 		# busy CPUs cost any work (the CPU time of the peer over
 		# two single runs), times what the pipeline adds to it.
 		printf "threads_targets %.2f %.2f %.2f %.2f %.2f %.2f %.2f %.3f %.3f\n", w["tm1"] / w["tm2"], w["tmn1"] / w["tmn2"],
