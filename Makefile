@@ -93,7 +93,7 @@ TESTS_SRC := $(wildcard tests/unit/test_*.c)
 TESTS   := $(TESTS_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 GEN     := $(BUILD)/gen_pcaps
 
-.PHONY: all check demo deps unit golden threads records ecs check-man update-golden check-corpus pcaps clean \
+.PHONY: all check check-computing check-waiting demo deps unit golden threads records ecs check-man update-golden check-corpus pcaps clean \
 	html screenshot \
 	bench fuzz fuzz-run check-valgrind install uninstall deb check-install
 
@@ -183,6 +183,17 @@ update-golden: $(BIN)
 	@sh tests/golden/run.sh $(BIN) --update
 	@sh tests/acl/run.sh $(BIN) --update
 
+# `make check` runs its suites in two lanes side by side (tools/beside.sh):
+# those that mostly wait (live capture and the firewall's router, in
+# network namespaces: a report every second, answers that must not come)
+# in the background, their output shown whole after the others'. Each
+# lane runs its suites one after another and stops at the first that
+# fails; a failure in either fails `make check`. The binaries both lanes
+# use are built first.
+CHECK_LANES = @sh tools/beside.sh $(BUILD)/check-waiting.log \
+	'$(MAKE) --no-print-directory check-waiting' \
+	$(MAKE) --no-print-directory check-computing
+
 ifeq ($(SANITIZE),thread)
 # Under ThreadSanitizer, the suites that run flow workers: the golden
 # captures at 1 and 2 workers, the command line, nDPI and live capture
@@ -190,17 +201,21 @@ ifeq ($(SANITIZE),thread)
 # records, man, acl) have nothing for it to find, and the adversarial
 # floods of millions of flows take it too long; CI runs them without.
 check: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/peer $(BUILD)/gen_bench
+	$(CHECK_LANES)
+check-computing:
 	@$(TIMED) unit $(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory $(THREADS_CAPS)
 	@$(TIMED) threads sh tests/threads/run.sh $(BIN) 2 $(THREADS_CAPS)
 	@$(TIMED) cli sh tests/cli/run.sh $(BIN)
 	@$(TIMED) dpi sh tests/dpi/run.sh $(BIN) $(CORPUS)
-	@$(MAKE) --no-print-directory $(BUILD)/peer $(BUILD)/gen_bench
+check-waiting:
 	@$(TIMED) live sh tests/live/run.sh $(BIN) $(BUILD)/peer $(BUILD)/gen_bench
 else
 check: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/peer $(BUILD)/gen_bench
+	$(CHECK_LANES)
+check-computing:
 	@$(TIMED) unit $(MAKE) --no-print-directory unit
 	@$(TIMED) golden $(MAKE) --no-print-directory golden
 	@$(TIMED) threads $(MAKE) --no-print-directory threads
@@ -210,9 +225,9 @@ check: deps
 	@$(TIMED) html sh tests/html/run.sh $(BIN)
 	@$(TIMED) man sh tests/man/run.sh $(BIN)
 	@$(TIMED) dpi sh tests/dpi/run.sh $(BIN) $(CORPUS)
-	@$(MAKE) --no-print-directory $(BUILD)/peer $(BUILD)/gen_bench
-	@$(TIMED) live sh tests/live/run.sh $(BIN) $(BUILD)/peer $(BUILD)/gen_bench
 	@$(TIMED) adversarial sh tests/adversarial/run.sh $(BIN)
+check-waiting:
+	@$(TIMED) live sh tests/live/run.sh $(BIN) $(BUILD)/peer $(BUILD)/gen_bench
 	@$(TIMED) acl sh tests/acl/run.sh $(BIN)
 endif
 
