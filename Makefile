@@ -93,7 +93,7 @@ TESTS_SRC := $(wildcard tests/unit/test_*.c)
 TESTS   := $(TESTS_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 GEN     := $(BUILD)/gen_pcaps
 
-.PHONY: all check check-computing check-waiting demo deps unit golden threads records ecs check-man update-golden check-corpus pcaps clean \
+.PHONY: all check check-cpu-a check-cpu-b check-waiting demo deps unit golden threads records ecs check-man update-golden check-corpus pcaps clean \
 	html screenshot \
 	bench fuzz fuzz-run check-valgrind install uninstall deb check-install
 
@@ -183,16 +183,19 @@ update-golden: $(BIN)
 	@sh tests/golden/run.sh $(BIN) --update
 	@sh tests/acl/run.sh $(BIN) --update
 
-# `make check` runs its suites in two lanes side by side (tools/beside.sh):
+# `make check` runs its suites in three lanes side by side (tools/beside.sh,
+# twice): two of suites that compute, each mostly on one CPU, and one of
 # those that mostly wait (live capture and the firewall's router, in
-# network namespaces: a report every second, answers that must not come)
-# in the background, their output shown whole after the others'. Each
-# lane runs its suites one after another and stops at the first that
-# fails; a failure in either fails `make check`. The binaries both lanes
-# use are built first.
+# network namespaces: a report every second, answers that must not come).
+# Each lane runs its suites one after another and stops at the first
+# that fails; a failure in any fails `make check`. The first lane's
+# output comes as it runs, each other lane's log whole after it. The
+# binaries the lanes share are built first.
 CHECK_LANES = @sh tools/beside.sh $(BUILD)/check-waiting.log \
 	'$(MAKE) --no-print-directory check-waiting' \
-	$(MAKE) --no-print-directory check-computing
+	sh tools/beside.sh $(BUILD)/check-cpu-b.log \
+	'$(MAKE) --no-print-directory check-cpu-b' \
+	$(MAKE) --no-print-directory check-cpu-a
 
 ifeq ($(SANITIZE),thread)
 # Under ThreadSanitizer, the suites that run flow workers: the golden
@@ -203,28 +206,30 @@ ifeq ($(SANITIZE),thread)
 check: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/peer $(BUILD)/gen_bench
 	$(CHECK_LANES)
-check-computing:
+check-cpu-a:
 	@$(TIMED) unit $(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory $(THREADS_CAPS)
 	@$(TIMED) threads sh tests/threads/run.sh $(BIN) 2 $(THREADS_CAPS)
-	@$(TIMED) cli sh tests/cli/run.sh $(BIN)
 	@$(TIMED) dpi sh tests/dpi/run.sh $(BIN) $(CORPUS)
+check-cpu-b:
+	@$(TIMED) cli sh tests/cli/run.sh $(BIN)
 check-waiting:
 	@$(TIMED) live sh tests/live/run.sh $(BIN) $(BUILD)/peer $(BUILD)/gen_bench
 else
 check: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/peer $(BUILD)/gen_bench
 	$(CHECK_LANES)
-check-computing:
+check-cpu-a:
 	@$(TIMED) unit $(MAKE) --no-print-directory unit
 	@$(TIMED) golden $(MAKE) --no-print-directory golden
 	@$(TIMED) threads $(MAKE) --no-print-directory threads
 	@$(TIMED) records $(MAKE) --no-print-directory records
 	@$(TIMED) ecs $(MAKE) --no-print-directory ecs
-	@$(TIMED) cli sh tests/cli/run.sh $(BIN)
 	@$(TIMED) html sh tests/html/run.sh $(BIN)
 	@$(TIMED) man sh tests/man/run.sh $(BIN)
 	@$(TIMED) dpi sh tests/dpi/run.sh $(BIN) $(CORPUS)
+check-cpu-b:
+	@$(TIMED) cli sh tests/cli/run.sh $(BIN)
 	@$(TIMED) adversarial sh tests/adversarial/run.sh $(BIN)
 check-waiting:
 	@$(TIMED) live sh tests/live/run.sh $(BIN) $(BUILD)/peer $(BUILD)/gen_bench
