@@ -190,7 +190,8 @@ update-golden: $(BIN)
 # Each lane runs its suites one after another and stops at the first
 # that fails; a failure in any fails `make check`. The first lane's
 # output comes as it runs, each other lane's log whole after it. The
-# binaries the lanes share are built first.
+# binaries the lanes share are built first. The line is marked recursive
+# (+): the lanes' makes share the jobserver of -j.
 CHECK_LANES = @sh tools/beside.sh $(BUILD)/check-waiting.log \
 	'$(MAKE) --no-print-directory check-waiting' \
 	sh tools/beside.sh $(BUILD)/check-cpu-b.log \
@@ -205,7 +206,7 @@ ifeq ($(SANITIZE),thread)
 # floods of millions of flows take it too long; CI runs them without.
 check: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/peer $(BUILD)/gen_bench
-	$(CHECK_LANES)
+	+$(CHECK_LANES)
 check-cpu-a:
 	@$(TIMED) unit $(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory $(THREADS_CAPS)
@@ -218,7 +219,7 @@ check-waiting:
 else
 check: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/peer $(BUILD)/gen_bench
-	$(CHECK_LANES)
+	+$(CHECK_LANES)
 check-cpu-a:
 	@$(TIMED) unit $(MAKE) --no-print-directory unit
 	@$(TIMED) golden $(MAKE) --no-print-directory golden
