@@ -15,7 +15,8 @@ edges; the reasons the run is inconclusive (text, JSON, ECS, and the
 page under --validate: without it the page says what --validate would);
 the exit status the summaries state; the first and last packet times.
 The page besides: its verdict is the text's under --validate (without
-it, that of the same options with --validate, "under --validate"), in
+it, that of the same options with --validate, "under --validate"
+after it unless that is an error, the run's own), in
 that exit status's colour; each finding's flows (its heading) and the
 flows, packets and bytes of its rows (the row of what --top left out
 too), of the documented services' rows likewise, and its largest flows
@@ -321,7 +322,9 @@ def main():
         if not vm or int(vm.group(1)) != vrc:
             fault("the --validate lead line %r, its exit status %d" %
                   (vlead, vrc))
-        vlead += " under --validate"
+        # An error (exit 2) is the run's own: no gate judged it.
+        if vrc != 2:
+            vlead += " under --validate"
     same("verdicts", text=vlead, page=hp.verdict)
     pclass = re.search(r'<div class="verdict ([a-z]+)" id="verdict">', page)
     vm = re.search(r"\(exit (\d)", vlead)
