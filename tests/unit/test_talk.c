@@ -242,6 +242,21 @@ static void test_escape(void **state)
 			    "\xe2\x80\xaf\xe2\x81\xa5\xd8\x9b");
 }
 
+/* t's graph, its DOT text in dot (size bytes, NUL-terminated). */
+static struct graph *dot_of(struct talk *t, char *dot, size_t size)
+{
+	struct graph *g = graph_new(t, NULL, true);
+	FILE *f;
+
+	assert_non_null(g);
+	memset(dot, 0, size);
+	f = fmemopen(dot, size - 1, "w");
+	assert_non_null(f);
+	assert_int_equal(graph_write_dot(g, f), 0);
+	fclose(f);
+	return g;
+}
+
 /* A name Graphviz would read as markup or as an escape is drawn as
    written: escaped in the SVG, \N not the node's name; in the DOT,
    quoted. */
@@ -252,19 +267,13 @@ static void test_graph_escapes(void **state)
 	struct flow_record r = rec(1, 2, 9999, V_UNDOCUMENTED, 100);
 	struct graph *g;
 	char *svg, dot[4096], why[GRAPH_WHY_MAX];
-	FILE *f;
 
 	(void)state;
 	r.client_host.name = evil;
 	r.client_host.prefix = 128;
 	r.client_host.roles = 1;
 	talk_add(t, &r);
-	g = graph_new(t, NULL, true);
-	assert_non_null(g);
-	memset(dot, 0, sizeof(dot));
-	f = fmemopen(dot, sizeof(dot) - 1, "w");
-	assert_int_equal(graph_write_dot(g, f), 0);
-	fclose(f);
+	g = dot_of(t, dot, sizeof(dot));
 	assert_non_null(strstr(dot, "label=\"<b>x</b>&\\\\N\\\"\\n10.0.0.1\""));
 	svg = graph_svg(g, why, sizeof(why));
 	assert_non_null(svg);
@@ -290,7 +299,6 @@ static void test_families_apart(void **state)
 	struct graph *g;
 	char dot[4096];
 	size_t n;
-	FILE *f;
 
 	(void)state;
 	r6.key.family = 6;
@@ -307,12 +315,7 @@ static void test_families_apart(void **state)
 	assert_int_equal(e[1]->family, 4);
 	assert_int_equal(e[1]->flows, 1);
 	free(e);
-	g = graph_new(t, NULL, true);
-	assert_non_null(g);
-	memset(dot, 0, sizeof(dot));
-	f = fmemopen(dot, sizeof(dot) - 1, "w");
-	assert_int_equal(graph_write_dot(g, f), 0);
-	fclose(f);
+	g = dot_of(t, dot, sizeof(dot));
 	assert_non_null(strstr(dot, "label=\"pub\\n10.0.0.1\""));
 	assert_non_null(strstr(dot, "label=\"10.1.0.2\""));
 	assert_non_null(strstr(dot, "label=\"::ffff:10.0.0.1\""));
