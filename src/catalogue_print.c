@@ -140,6 +140,18 @@ static void row_cells(const struct cat_row *r, char cells[N_COLS - 1][CELL_MAX])
 	fmt_roles(r, cells[COL_ROLES]);
 }
 
+/* The cells of the text listing: a site's row (--rules-add) says so
+   (CSV and JSON have a column for it), as its table number alone would
+   pass it off as the guide's. */
+static void text_cells(const struct cat_row *r,
+		       char cells[N_COLS - 1][CELL_MAX])
+{
+	row_cells(r, cells);
+	if (r->site)
+		snprintf(cells[COL_TABLE], CELL_MAX, "%u (site)",
+			 (unsigned)r->table);
+}
+
 /* Columns are as wide as their widest cell (all ASCII), two blanks apart. */
 void catalogue_print_table(const struct catalogue *c, FILE *out)
 {
@@ -151,7 +163,7 @@ void catalogue_print_table(const struct catalogue *c, FILE *out)
 	for (k = 0; k < N_COLS - 1; k++)
 		width[k] = (int)strlen(col_names[k]);
 	for (i = 0; i < n; i++) {
-		row_cells(catalogue_row(c, i), cells);
+		text_cells(catalogue_row(c, i), cells);
 		for (k = 0; k < N_COLS - 1; k++)
 			if ((int)strlen(cells[k]) > width[k])
 				width[k] = (int)strlen(cells[k]);
@@ -162,7 +174,7 @@ void catalogue_print_table(const struct catalogue *c, FILE *out)
 	for (i = 0; i < n; i++) {
 		const struct cat_row *r = catalogue_row(c, i);
 
-		row_cells(r, cells);
+		text_cells(r, cells);
 		for (k = 0; k < N_COLS - 1; k++)
 			fprintf(out, "%-*s  ", width[k], cells[k]);
 		fprintf(out, "%s\n", r->protocol);

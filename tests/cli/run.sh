@@ -313,6 +313,10 @@ check output-w-o 2 "^impwatch: the report \\(-o, --output or -w\\) given twice" 
 check rules-csv 0 '^table,service,transport,dport,sport,scope,roles,protocol,apps,description,note_ko,note_ja,source,site$' "$bin" rules --format csv
 check rules-csv-rows 0 '^102$' sh -c '"$1" rules --format csv | wc -l' sh "$bin"
 check rules-csv-site 0 '^23,ext-db-postgresql,.*,tests/rules/site-postgresql.conf:3,true$' "$bin" rules --format csv --rules-add tests/rules/site-postgresql.conf
+# The text listing says which rows are the site's too: its table number
+# alone would pass the row off as the guide's (as the report never does).
+check rules-text-site 0 '^23 \(site\) +ext-db-postgresql +tcp +15432 ' "$bin" rules --rules-add tests/rules/site-postgresql.conf
+check rules-text-guide 0 '^23 +ext-db-oracle +tcp +1521 ' "$bin" rules --rules-add tests/rules/site-postgresql.conf
 # rules --format ecs: the catalogue is no event; refused, not a text table.
 check rules-ecs 2 "^impwatch rules: --format ecs writes a run's events, not the catalogue \(text, json or csv\)$" "$bin" rules --format ecs
 # rules and roles take only the options they use: any other is refused,
