@@ -46,7 +46,8 @@ enum {
 	APPS_ERR_EMPTY = -2,    /* an empty item: "SIP,,TLS" */
 	APPS_ERR_ALONE = -3,    /* "-" or "any" in a list: *bad */
 	APPS_ERR_NAME = -4,     /* a byte no protocol name holds: *bad */
-	APPS_ERR_UNKNOWN = -5   /* a name st->app_id does not know: *bad */
+	APPS_ERR_UNKNOWN = -5,  /* a name st->app_id does not know: *bad */
+	APPS_ERR_TWICE = -6     /* a name given twice, in any case: *bad */
 };
 
 /*

@@ -9,6 +9,7 @@
 #include "catalogue_int.h"
 
 #include <string.h>
+#include <strings.h>
 
 /* The bytes nDPI 4.2's protocol names are made of. */
 static bool app_char(char ch)
@@ -57,6 +58,12 @@ int cat_apps_parse(struct cat_stage *st, struct tstr f, struct cat_row *r,
 		for (i = 0; i < item.n; i++)
 			if (!app_char(item.s[i]))
 				return APPS_ERR_NAME;
+		/* nDPI's names are matched without case, so SIP and sip are
+		   one protocol, with or without DPI. */
+		for (i = 0; i < n; i++)
+			if (strlen(app[i].name) == item.n &&
+			    strncasecmp(app[i].name, item.s, item.n) == 0)
+				return APPS_ERR_TWICE;
 		if (st->app_id && !(id = st->app_id(st->app_id_ctx, item.s, item.n)))
 			return APPS_ERR_UNKNOWN;
 		app[n].name = arena_strndup(&st->arena, item.s, item.n);

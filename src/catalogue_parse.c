@@ -31,7 +31,11 @@ static const char *const field_names[F_MAX] = {
 };
 
 #define SERVICE_MAX 47
-#define TABLE_MAX 63
+/* The guide's tables of ports (records keep them as bits of 64). Any
+   other number would be reported as a guide table that does not exist:
+   a site's own row is table 0. */
+#define TABLE_FIRST 2
+#define TABLE_LAST 34
 
 /* A reason for the current line, built by the field parsers. */
 struct reason {
@@ -56,8 +60,10 @@ static int parse_table(struct tstr f, struct cat_row *r, struct reason *why)
 
 	if (rc == -1)
 		return fail(why, "table '%.*s' is not a number", TSHOW(f));
-	if (rc == -2 || v > TABLE_MAX)
-		return fail(why, "table %.*s out of range 0-%d", TSHOW(f), TABLE_MAX);
+	if (rc == -2 || (v != 0 && (v < TABLE_FIRST || v > TABLE_LAST)))
+		return fail(why, "table %.*s is not one of the guide's (%d to "
+			    "%d); a site's own row is table 0", TSHOW(f),
+			    TABLE_FIRST, TABLE_LAST);
 	r->table = (uint8_t)v;
 	return 0;
 }
@@ -396,6 +402,8 @@ static int parse_apps(struct cat_stage *st, struct tstr f, struct cat_row *r,
 	case APPS_ERR_NAME:
 		return fail(why, "bad nDPI protocol name '%.*s' in apps (letters, "
 			    "digits, '_', '.', '-')", TSHOW(bad));
+	case APPS_ERR_TWICE:
+		return fail(why, "apps names '%.*s' twice", TSHOW(bad));
 	default:
 		return fail(why, "unknown nDPI protocol '%.*s' in apps (names as "
 			    "nDPI writes them: SIP, TLS, Jabber, MsSQL-TDS...)",

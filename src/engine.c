@@ -4,9 +4,11 @@
 #include "engine.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "options.h"
 #include "textfile.h"
+#include "util.h"
 
 /* The catalogue's resolver of apps names: nDPI's id of each, 0 for a
    name it does not know (a load error). */
@@ -15,14 +17,35 @@ static uint16_t app_id(void *ctx, const char *name, size_t len)
 	return dpi_proto_id(ctx, name, len);
 }
 
+/* Whether --rules-add `add` is the --rules file itself (by device and
+   inode, whatever the path says): its rows would each replace
+   themselves and all be reported as the site's, none as the guide's. A
+   file that cannot be read is left to the load to name. */
+static bool same_file(const char *rules, const char *add)
+{
+	struct stat a, b;
+
+	return rules && stat(rules, &a) == 0 && stat(add, &b) == 0 &&
+	       same_regular(&a, &b);
+}
+
 /* The catalogue in force: built in or --rules, then each --rules-add. */
 struct catalogue *engine_load_catalogue(const struct engine_cfg *cfg,
 					struct dpi *dpi, FILE *err)
 {
-	struct catalogue *cat = catalogue_new();
+	struct catalogue *cat;
 	size_t i;
 	int rc;
 
+	for (i = 0; i < cfg->n_rules_add; i++) {
+		if (same_file(cfg->rules, cfg->rules_add[i])) {
+			tprintf(err, "impwatch: %s is both --rules and "
+				"--rules-add: its rows would all become the "
+				"site's\n", cfg->rules_add[i]);
+			return NULL;
+		}
+	}
+	cat = catalogue_new();
 	if (!cat) {
 		tprintf(err, "impwatch: out of memory\n");
 		return NULL;

@@ -682,7 +682,7 @@ bad_rules() {
 		sh -c "\"$bin\" -q --format json --rules-add \"$tmp/$1.conf\" -r pcaps/demo.pcap 2>&1 >\"$tmp/report\""
 	assert "rules-add-$1-no-report" ! -s "$tmp/report"
 }
-bad_rules table '99 | a | cucm -> imp | SIP | udp | 5061 | ephemeral | wire | SIP | x' 'table 99 out of range'
+bad_rules table '99 | a | cucm -> imp | SIP | udp | 5061 | ephemeral | wire | SIP | x' 'table 99 is not one of the guide.s \(2 to 34\)'
 bad_rules service '2 | Bad_Id | cucm -> imp | SIP | udp | 5061 | ephemeral | wire | SIP | x' 'bad service id'
 bad_rules roles '2 | a | pbx -> imp | SIP | udp | 5061 | ephemeral | wire | SIP | x' "unknown role 'pbx'"
 bad_rules arrow '2 | a | cucm imp | SIP | udp | 5061 | ephemeral | wire | SIP | x' 'need an arrow'

@@ -564,6 +564,29 @@ check undocumented-app-json 0 '"list":"undocumented_apps","entries":\[[^]]*"port
 check rules-bad-app 2 'tests/rules/bad-app.conf:2: unknown nDPI protocol .Postgres.' "$bin" rules --check tests/rules/bad-app.conf
 check rules-bad-app-no-dpi 0 'bad-app.conf: 1 row, no errors' "$bin" rules --no-dpi --check tests/rules/bad-app.conf
 check rules-add-bad-app 2 'tests/rules/bad-app.conf:2: ' "$bin" -q --rules-add tests/rules/bad-app.conf -r pcaps/demo.pcap
+# A table is the guide's (2 to 34) or a site's own (0): a row of table
+# 40 was reported as the guide's table 40, which does not exist.
+printf '40 | site-redis | imp -> database | TCP | tcp | 6380 | ephemeral | wire | any | Site cache\n' >"$tmp/table40.conf"
+printf '1 | site-redis | imp -> database | TCP | tcp | 6380 | ephemeral | wire | any | Site cache\n' >"$tmp/table1.conf"
+printf '34 | site-redis | imp -> database | TCP | tcp | 6380 | ephemeral | wire | any | Site cache\n' >"$tmp/table34.conf"
+check rules-table-40 2 "^$tmp/table40.conf:1: table 40 is not one of the guide's \\(2 to 34\\); a site's own row is table 0$" \
+	"$bin" rules --check "$tmp/table40.conf"
+check rules-table-1 2 "^$tmp/table1.conf:1: table 1 is not one of the guide's \\(2 to 34\\)" "$bin" rules --check "$tmp/table1.conf"
+check rules-add-table-40 2 "^$tmp/table40.conf:1: table 40 is not one of the guide's" \
+	"$bin" -q --validate --rules-add "$tmp/table40.conf" -r pcaps/real-redis-6380.pcap
+check rules-table-34 0 'table34.conf: 1 row, no errors' "$bin" rules --check "$tmp/table34.conf"
+# A protocol named twice in apps is a slip (SIP,SIP), as an empty item is.
+printf '0 | site-sip | imp -> sip-gateway | SIP | tcp | 5062 | ephemeral | wire | SIP,TLS,sip | Site SIP\n' >"$tmp/apps-twice.conf"
+check rules-apps-twice 2 "^$tmp/apps-twice.conf:1: apps names 'sip' twice$" "$bin" rules --check "$tmp/apps-twice.conf"
+check rules-apps-twice-no-dpi 2 "^$tmp/apps-twice.conf:1: apps names 'sip' twice$" "$bin" rules --no-dpi --check "$tmp/apps-twice.conf"
+# The same file as the catalogue and as a site's additions: every row
+# would replace itself and be reported as the site's, not the guide's.
+check rules-and-add-same 2 "^impwatch: tests/rules/good.conf is both --rules and --rules-add: its rows would all become the site's$" \
+	"$bin" -q --rules tests/rules/good.conf --rules-add tests/rules/good.conf -r pcaps/demo.pcap
+check rules-and-add-same-path 2 "^impwatch: ./tests/rules/../rules/good.conf is both --rules and --rules-add" \
+	"$bin" -q --rules tests/rules/good.conf --rules-add ./tests/rules/../rules/good.conf -r pcaps/demo.pcap
+check rules-and-add-listing 2 "is both --rules and --rules-add" \
+	"$bin" rules --rules rules/imp.conf --rules-add rules/imp.conf
 
 # Claims of a sender about itself (tests/gen/README.md: dir-claims.pcap).
 check claim-udp-443 1 '"client_ip":"203.0.113.66","client_port":5060,"server_ip":"192.0.2.10","server_port":443,.*"verdict":"undocumented"' "$bin" -q --format json --validate -r pcaps/dir-claims.pcap

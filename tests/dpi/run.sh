@@ -173,9 +173,10 @@ flows pcaps/dpi-mismatch.pcap
 if record '.verdict == "protocol-mismatch" and .expected == ["SIP"]'; then ok; else
 	bad mismatch-expected "the record has no \"expected\":[\"SIP\"]"
 fi
-# Two rows on TCP 5060 expect SIP under two spellings, and TLS: each
-# protocol is listed once, as the first row spells it, in row order.
-printf '0 | site-sip | sip-gateway -> imp | SIP | tcp | 5060 | ephemeral | wire | sip, TLS,Sip | Site SIP\n' >"$tmp/site.conf"
+# Two rows on TCP 5060 expect SIP under two spellings (the guide's SIP,
+# the site's sip), and TLS: each protocol is listed once, as the first
+# row spells it, in row order. (One row naming it twice is refused.)
+printf '0 | site-sip | sip-gateway -> imp | SIP | tcp | 5060 | ephemeral | wire | sip, TLS | Site SIP\n' >"$tmp/site.conf"
 flows pcaps/dpi-mismatch.pcap --rules-add "$tmp/site.conf"
 if record '.verdict == "protocol-mismatch" and .expected == ["SIP", "TLS"]' &&
 	jis '.protocol_mismatch[0] | .table == 2 and .service == "sip-proxy" and

@@ -123,7 +123,7 @@ static void expect_bad(const char *what, const char *text, unsigned line,
 }
 
 /* A good first line, so the errors below are on line 2. */
-#define OK1 "1 | ok-row | cucm -> imp | SIP | tcp | 1 | ephemeral | wire | SIP | ok\n"
+#define OK1 "2 | ok-row | cucm -> imp | SIP | tcp | 1 | ephemeral | wire | SIP | ok\n"
 
 /* Rows a lookup returned, as "table:service" joined by blanks. */
 static void match_str(const struct catalogue *c, struct cat_match m,
@@ -239,10 +239,10 @@ static void test_parse_forms(void **state)
 		/* 5: configurable alone, known by its sender port */
 		"12 | trap | imp -> imp | SNMP | udp | configurable | 61441 | wire |"
 		" SNMP | Trap receiver\n"
-		/* 6: a '#' after the start is text; table 0 and 63 */
+		/* 6: a '#' after the start is text; table 0 and 34, the last */
 		"0 | a-0 | endpoint -> imp | X | udp | 1 | ephemeral | wire | a.b_c-d |"
 		" # not a comment\n"
-		"63 | b | imp -> imp | X | tls | 65535 | 1-65535 | wire | - | y\n");
+		"34 | b | imp -> imp | X | tls | 65535 | 1-65535 | wire | - | y\n");
 	assert_int_equal(catalogue_count(c), 7);
 
 	r = catalogue_row(c, 0);
@@ -295,7 +295,7 @@ static void test_parse_forms(void **state)
 	assert_string_equal(r->description, "# not a comment");
 
 	r = catalogue_row(c, 6);
-	assert_int_equal(r->table, 63);
+	assert_int_equal(r->table, 34);
 	assert_int_equal(r->transports, CT_TCP | CT_TLS);
 	assert_int_equal(r->dport[0].lo, 65535);
 	assert_int_equal(r->sport[0].lo, 1);
@@ -442,7 +442,17 @@ static const struct bad_case bad_cases[] = {
 	  2, "table '-1' is not a number" },
 	{ "table 64", OK1
 	  "64 | a | cucm -> imp | SIP | udp | 5060 | ephemeral | wire | SIP | x\n",
-	  2, "table 64 out of range 0-63" },
+	  2, "table 64 is not one of the guide's (2 to 34); a site's own row is table 0" },
+	/* Numbers a record could hold but no guide table has. */
+	{ "table 1", OK1
+	  "1 | a | cucm -> imp | SIP | udp | 5060 | ephemeral | wire | SIP | x\n",
+	  2, "table 1 is not one of the guide's (2 to 34)" },
+	{ "table 35", OK1
+	  "35 | a | cucm -> imp | SIP | udp | 5060 | ephemeral | wire | SIP | x\n",
+	  2, "table 35 is not one of the guide's (2 to 34)" },
+	{ "apps twice", OK1
+	  "2 | a | cucm -> imp | SIP | udp | 5060 | ephemeral | wire | SIP,TLS,sip | x\n",
+	  2, "apps names 'sip' twice" },
 	{ "service in capitals", OK1
 	  "2 | Sip_Proxy | cucm -> imp | SIP | udp | 5060 | ephemeral | wire | SIP | x\n",
 	  2, "bad service id 'Sip_Proxy'" },
@@ -1426,7 +1436,7 @@ static void test_index_matches_scan(void **state)
 			strcat(dport, " configurable");
 		used += (size_t)snprintf(text + used, size - used,
 					 "%u | s%zu | imp -> imp | X | %s | %s | %s |"
-					 " wire | - | x\n", (unsigned)rng(64), i,
+					 " wire | - | x\n", (unsigned)rng(33) + 2, i,
 					 transports[rng(4)], dport, sport);
 	}
 	c = built(text);
@@ -1495,10 +1505,10 @@ static uint16_t fake_app_id(void *ctx, const char *name, size_t len)
 }
 
 static const char apps_rows[] =
-	"1 | a | imp -> imp | X | tcp | 1 | ephemeral | wire | TLS, sip | x\n"
-	"1 | b | imp -> imp | X | tcp | 2 | ephemeral | wire | - | x\n"
-	"1 | c | imp -> imp | X | tcp | 3 | ephemeral | wire | any | x\n"
-	"1 | d | imp -> imp | X | tcp | 4 | ephemeral | wire | TLS,HTTP,SOAP | x\n";
+	"2 | a | imp -> imp | X | tcp | 1 | ephemeral | wire | TLS, sip | x\n"
+	"2 | b | imp -> imp | X | tcp | 2 | ephemeral | wire | - | x\n"
+	"2 | c | imp -> imp | X | tcp | 3 | ephemeral | wire | any | x\n"
+	"2 | d | imp -> imp | X | tcp | 4 | ephemeral | wire | TLS,HTTP,SOAP | x\n";
 
 /* Each row's apps are resolved once, at load, to ids: the names stay as
    written (for printing), "-" and "any" are kinds, not names. */
@@ -1555,7 +1565,7 @@ static void test_apps_ids(void **state)
 static void test_apps_unresolved(void **state)
 {
 	static const char bad[] =
-		OK1 "1 | e | imp -> imp | X | tcp | 5 | ephemeral | wire | SIP,Postgres | x\n";
+		OK1 "2 | e | imp -> imp | X | tcp | 5 | ephemeral | wire | SIP,Postgres | x\n";
 	struct catalogue *c = catalogue_new();
 	const struct cat_row *r;
 	char *msg = NULL;
