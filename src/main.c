@@ -1368,6 +1368,44 @@ static bool same_input(const char *a, const char *b)
 	       same_regular(&sa, &sb);
 }
 
+/* Whether files a and b, of one size, hold the same bytes: a copy of a
+   capture (kept by a ticket, mailed back) is the same packets. Read only
+   when the sizes are equal, which two captures' seldom are. False when
+   either cannot be read: the run then says so of it. */
+static bool same_bytes(const char *a, const char *b)
+{
+	static char ba[1 << 16], bb[1 << 16];
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	bool same = fa && fb;
+	size_t na, nb;
+
+	while (same) {
+		na = fread(ba, 1, sizeof ba, fa);
+		nb = fread(bb, 1, sizeof bb, fb);
+		same = na == nb && memcmp(ba, bb, na) == 0 && !ferror(fa) &&
+		       !ferror(fb);
+		if (na < sizeof ba)
+			break;
+	}
+	if (fa)
+		fclose(fa);
+	if (fb)
+		fclose(fb);
+	return same;
+}
+
+/* Whether regular files a and b are copies of one capture: the same size
+   (not empty) and the same bytes. */
+static bool copied_input(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return strcmp(a, "-") != 0 && strcmp(b, "-") != 0 &&
+	       stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       S_ISREG(sa.st_mode) && S_ISREG(sb.st_mode) &&
+	       sa.st_size > 0 && sa.st_size == sb.st_size && same_bytes(a, b);
+}
+
 /* Each input once: a file or an interface given twice would count each
    of its packets twice (a file's copies taken for a SPAN that mirrors
    twice, an interface's not even seen as copies). Said, false. */
@@ -1376,13 +1414,21 @@ static bool inputs_once(const struct options *o)
 	size_t i, j;
 
 	for (i = 0; i < o->n_inputs; i++)
-		for (j = i + 1; j < o->n_inputs; j++)
+		for (j = i + 1; j < o->n_inputs; j++) {
 			if (same_input(o->inputs[i], o->inputs[j])) {
 				tprintf(stderr, "impwatch: -r %s and -r %s are the "
 					"same file: its packets would count "
 					"twice\n", o->inputs[i], o->inputs[j]);
 				return false;
 			}
+			if (copied_input(o->inputs[i], o->inputs[j])) {
+				tprintf(stderr, "impwatch: -r %s and -r %s hold "
+					"the same bytes: one capture under two "
+					"names, its packets would count twice\n",
+					o->inputs[i], o->inputs[j]);
+				return false;
+			}
+		}
 	for (i = 0; i < o->n_iface; i++) {
 		for (j = i + 1; j < o->n_iface; j++)
 			if (strcmp(o->iface[i], o->iface[j]) == 0) {

@@ -391,9 +391,10 @@ check cut-pipe-filtered 2 '-: damaged record at byte offset 252, after packet 0'
 	sh -c "cat \"$tmp/cut-data.pcap\" | \"$bin\" -q -f tcp -r -"
 check cut-pipe-report 2 '"packets":3,.*"flows":1,' \
 	sh -c "cat \"$tmp/cut-data.pcap\" | \"$bin\" -q --format json -r -"
-# The second of two files is cut: the first is still reported. (A copy:
-# the same file twice is refused.)
-cp "$tmp/cut-data.pcap" "$tmp/cut-data-2.pcap"
+# The second of two files is cut: the first is still reported. (The
+# same packets, cut a byte later: the same file twice, or a copy of it,
+# is refused.)
+{ good3; rec 3 60 60; udp_frame 4 | head -c 31; } >"$tmp/cut-data-2.pcap"
 check cut-second-file 2 '"packets":6,.*"flows":1,' \
 	"$bin" -q --format json -r "$tmp/cut-data.pcap" -r "$tmp/cut-data-2.pcap"
 

@@ -689,6 +689,15 @@ check input-twice-stdin 2 "^impwatch: -r - and -r - are the same file" \
 	sh -c "\"$bin\" -q -r - -r - < pcaps/demo.pcap"
 check input-twice-stdin-file 2 "^impwatch: -r pcaps/demo.pcap and -r - are the same file" \
 	sh -c "\"$bin\" -q -r pcaps/demo.pcap -r - < pcaps/demo.pcap"
+# A copy of a capture under another name (kept by a ticket, mailed
+# back) is the same packets: refused as the same file is. Same size,
+# other bytes: two captures, read.
+cp pcaps/demo.pcap "$tmp/demo-copy.pcap"
+check input-copy 2 "^impwatch: -r pcaps/demo.pcap and -r $tmp/demo-copy.pcap hold the same bytes: one capture under two names, its packets would count twice\$" \
+	"$bin" -q -r pcaps/demo.pcap -r "$tmp/demo-copy.pcap"
+python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[-1] ^= 1; open(sys.argv[2], "wb").write(b)' \
+	pcaps/demo.pcap "$tmp/demo-other.pcap"
+check input-same-size 0 'file +[^ ]*demo-other.pcap: 176 packets' "$bin" -q -r pcaps/demo.pcap -r "$tmp/demo-other.pcap"
 check iface-twice 2 "^impwatch: -i lo given twice: its frames would count twice\$" "$bin" -q -i lo -i lo --duration 1
 check iface-any-and-other 2 "^impwatch: -i any captures every interface: -i lo beside it would count its frames twice\$" \
 	"$bin" -q -i lo -i any --duration 1
@@ -1054,7 +1063,7 @@ ln "$tmp/in.pcap" "$tmp/in-link.pcap"
 check output-is-input 2 "cannot write the report to $tmp/in.pcap: it is an input" \
 	"$bin" -q -o "$tmp/in.pcap" -r "$tmp/in.pcap"
 check output-is-input-link 2 "in-link.pcap: it is an input \\($tmp/in.pcap\\)" \
-	"$bin" -q -o "$tmp/in-link.pcap" -r pcaps/demo.pcap -r "$tmp/in.pcap"
+	"$bin" -q -o "$tmp/in-link.pcap" -r pcaps/link-ether.pcap -r "$tmp/in.pcap"
 check output-is-stdin 2 'it is an input \(standard input\)' \
 	sh -c "\"$bin\" -q -o \"$tmp/in.pcap\" -r - < \"$tmp/in.pcap\""
 check dump-is-input 2 "cannot write the evidence to $tmp/in.pcap: it is an input" \
@@ -1799,7 +1808,9 @@ check gate-no-filter-json 0 '^false$' \
 rd=$tmp/readme
 mkdir -p "$rd/bin"
 ln -s "$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")" "$rd/bin/impwatch"
-for c in capture a b span change site; do cp pcaps/demo.pcap "$rd/$c.pcap"; done
+for c in capture a span change site; do cp pcaps/demo.pcap "$rd/$c.pcap"; done
+# b.pcap is another capture: a copy of a.pcap is refused as one capture.
+cp pcaps/fmt-multi-b.pcap "$rd/b.pcap"
 cp pcaps/demo.pcapng "$rd/capture.pcapng"
 # block FIRST: the README's indented block from the line FIRST on, to
 # the first line that is not indented, unindented.

@@ -218,12 +218,18 @@ else
 	cat "$tmp/sizes"
 fi
 
-# 70 files (copies: one file given twice is refused).
+# 70 files: the same packets, each file's header with its own sigfigs
+# (a field readers ignore), as one file given twice, or a copy of it, is
+# refused.
 set --
 i=0
 mkdir "$tmp/files"
+"$py" -c 'import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+for i in range(70):
+    b[12:16] = i.to_bytes(4, "little")
+    open("%s/p%d.pcap" % (sys.argv[2], i), "wb").write(b)' "$tmp/pairs.pcap" "$tmp/files"
 while [ $i -lt 70 ]; do
-	cp "$tmp/pairs.pcap" "$tmp/files/p$i.pcap"
 	set -- "$@" -r "$tmp/files/p$i.pcap"
 	i=$((i + 1))
 done
