@@ -128,4 +128,38 @@ int tstr_show_len(struct tstr s);
    (RFC 3629: no overlong forms, surrogates, or values past U+10FFFF). */
 size_t utf8_seq_len(const unsigned char *p, size_t n);
 
+/* The code point of the valid k-byte UTF-8 sequence at p (k from
+   utf8_seq_len(), 1 for ASCII). */
+uint32_t utf8_cp(const unsigned char *p, size_t k);
+
+/*
+ * Whether code point cp may not be written as itself in any output: it
+ * would change what a line shows, or where it ends, without being seen.
+ * A C0 control or DEL, a C1 control (U+0080 to U+009F: CSI drives an
+ * 8-bit terminal, NEL ends a line), the line and paragraph separators
+ * (U+2028, U+2029), a bidirectional formatting character (the marks
+ * U+061C, U+200E, U+200F; embeddings and overrides U+202A to U+202E;
+ * isolates U+2066 to U+2069: they turn the text after them around, as
+ * "Trojan Source" does), and what shows as nothing (U+200B, U+2060 to
+ * U+2064, U+FEFF). The one rule every writer keeps, each in its own
+ * readers' way: JSON (and ECS) as \uXXXX, text and CSV as a visible
+ * \uXXXX or \xNN (text_escape()), the page and the graph as U+FFFD.
+ * The joiners (U+200C, U+200D) are not here: scripts need them.
+ */
+bool text_unsafe(uint32_t cp);
+
+/*
+ * The character at p (n >= 1 bytes left) for a person reading text or
+ * CSV: *used the bytes it takes (1 for a byte that is not UTF-8); the
+ * length of its escape in out, or 0 when it is written as itself. A byte
+ * that is not UTF-8 and a C0 control but tab (tab shows as a blank) are
+ * \xNN, another character text_unsafe() names \uNNNN.
+ */
+size_t text_escape(const unsigned char *p, size_t n, char out[8],
+		   size_t *used);
+
+/* s written with text_escape() (NULL: nothing): a name or a path in a
+   report's line, which can neither drive a terminal nor forge a line. */
+void text_put(FILE *o, const char *s);
+
 #endif

@@ -34,9 +34,11 @@ static inline void put_dec2(char *p, unsigned v)
 uint64_t clock_wall_us(void);
 uint64_t clock_mono_us(void);
 
-/* Write s as one CSV field (RFC 4180): quoted when it holds , " CR or LF;
-   bytes that are not valid UTF-8 as U+FFFD, as the JSON writer has them,
-   so that the file is UTF-8 whatever a name given holds. */
+/* Write s as one CSV field (RFC 4180), quoted when it holds , or "; bytes that are not valid UTF-8 as U+FFFD, as the
+   JSON writer has them, so that the file is UTF-8 whatever a name given
+   holds; a control or another character text_unsafe() names as its
+   visible escape (text_escape()): a field never ends a row, nor turns
+   a viewer's line around. */
 void csv_field(FILE *out, const char *s);
 
 /*

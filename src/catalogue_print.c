@@ -4,6 +4,7 @@
  */
 #include "catalogue.h"
 #include "jsonw.h"
+#include "textfile.h"
 #include "util.h"
 
 #include <string.h>
@@ -177,7 +178,8 @@ void catalogue_print_table(const struct catalogue *c, FILE *out)
 		text_cells(r, cells);
 		for (k = 0; k < N_COLS - 1; k++)
 			fprintf(out, "%-*s  ", width[k], cells[k]);
-		fprintf(out, "%s\n", r->protocol);
+		text_put(out, r->protocol);   /* the file's words */
+		fputc('\n', out);
 	}
 }
 

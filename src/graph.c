@@ -18,6 +18,7 @@
 
 #include "coverage.h"
 #include "explain.h"
+#include "textfile.h"
 #include "util.h"
 #include "verdict.h"
 
@@ -226,15 +227,27 @@ static struct ghost *collect_hosts(const struct talk_edge *const *e, size_t ne,
 
 /* Graphviz reads backslash escapes (\N, \G, \n) in labels and tooltips:
    a string shown as is has its backslashes doubled, and its line breaks
-   written as the escape \n. */
+   written as the escape \n. The graph is drawn into the page: another
+   character text_unsafe() names is U+FFFD there, as html_escape() has
+   it, and so is a byte that is not UTF-8. */
 static void gv_text(char *dst, size_t size, const char *src)
 {
-	size_t o = 0;
+	const unsigned char *p = (const unsigned char *)src;
+	size_t o = 0, n = strlen(src), k;
 
-	for (; *src && o + 2 < size; src++) {
-		if (*src == '\\' || *src == '\n')
+	for (; n && o + 4 < size; p += k, n -= k) {
+		k = utf8_seq_len(p, n);
+		if (*p == '\\' || *p == '\n') {
 			dst[o++] = '\\';
-		dst[o++] = *src == '\n' ? 'n' : *src;
+			dst[o++] = *p == '\n' ? 'n' : '\\';
+		} else if (!k || text_unsafe(utf8_cp(p, k))) {
+			memcpy(dst + o, "\xef\xbf\xbd", 3);
+			o += 3;
+		} else {
+			memcpy(dst + o, p, k);   /* at most 4: o + 4 < size */
+			o += k;
+		}
+		k = k ? k : 1;
 	}
 	dst[o] = '\0';
 }

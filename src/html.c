@@ -57,29 +57,12 @@ static const char style_css[] =
 	".ok{color:#2e7d32}.poor{color:#c62828;font-weight:bold}";
 
 /*
- * Whether the k bytes at p are a bidirectional formatting character:
- * the marks (U+061C, U+200E, U+200F), the embeddings and overrides
- * (U+202A to U+202E) and the isolates (U+2066 to U+2069). In a file
- * name, a rule or a filter they would turn the text after them around
- * where the page shows it, the verdict's reasons among it.
- */
-static bool bidi_control(const unsigned char *p, size_t k)
-{
-	if (k == 2)
-		return p[0] == 0xd8 && p[1] == 0x9c;
-	if (k != 3 || p[0] != 0xe2)
-		return false;
-	if (p[1] == 0x80)
-		return p[2] == 0x8e || p[2] == 0x8f ||
-		       (p[2] >= 0xaa && p[2] <= 0xae);
-	return p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9;
-}
-
-/*
  * The page says it is UTF-8: a byte that is not is U+FFFD, as the JSON
- * writer has it, and so is a control character, C0 or C1 (U+0080 to
- * U+009F, 0xc2 0x80-0x9f), which HTML has no place for, and a
- * bidirectional one (bidi_control()).
+ * writer has it, and so is every character text_unsafe() names (a C0 or
+ * C1 control, which HTML has no place for; a line separator; a
+ * bidirectional formatting character, which would turn the text after
+ * it around, the verdict's reasons among it; one that shows as nothing):
+ * as an entity the browser would still obey it.
  */
 void html_escape(FILE *o, const char *s)
 {
@@ -97,8 +80,7 @@ void html_escape(FILE *o, const char *s)
 		default:
 			if (*p >= 0x80)
 				k = utf8_seq_len(p, n);
-			if (*p < 0x20 || *p == 0x7f || !k ||
-			    (*p == 0xc2 && p[1] < 0xa0) || bidi_control(p, k)) {
+			if (!k || text_unsafe(utf8_cp(p, k))) {
 				fputs("&#xfffd;", o);
 				k = k ? k : 1;
 			} else {

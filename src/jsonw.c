@@ -137,6 +137,12 @@ static size_t escape_one(const unsigned char *p, size_t n, char out[8],
 	*used = k ? k : 1;
 	if (k == 0)
 		return (size_t)snprintf(out, 8, "\\ufffd");
+	/* A character no output shows as itself (textfile.h) is its
+	   \uXXXX: the same string to a JSON reader, and none of it turns
+	   a viewer's line around or ends it. */
+	if (k > 1 && text_unsafe(utf8_cp(p, k)))
+		return (size_t)snprintf(out, 8, "\\u%04x",
+					(unsigned)utf8_cp(p, k));
 	if (k > 1) {
 		memcpy(out, p, k);
 		return k;
@@ -172,8 +178,8 @@ static void put_escaped_cut(struct jw *w, const char *s, size_t len)
 	jw_putc(w, '"');
 }
 
-/* s as a JSON string literal: RFC 8259 escaping; bytes that are not
-   valid UTF-8 become U+FFFD. */
+/* s as a JSON string literal: RFC 8259 escaping, and what text_unsafe()
+   names as \uXXXX too; bytes that are not valid UTF-8 become U+FFFD. */
 static void put_escaped(struct jw *w, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -184,7 +184,7 @@ static void text_capture(FILE *o, struct report *r, const struct run_stats *s)
 		tprintf(o, "  file            %s: %llu packets, %s\n", fs->name,
 			(unsigned long long)fs->packets, b);
 		if (fs->error[0])
-			fprintf(o, "    error         %s\n", fs->error);
+			tprintf(o, "    error         %s\n", fs->error);
 		text_file_drops(o, &fs->drops);
 		if (fs->state == FILE_INTERRUPTED)
 			fprintf(o, "    not finished  stopped after packet %llu\n",
@@ -368,7 +368,7 @@ static void text_services(FILE *o, struct report *r, const struct agg *v, size_t
 				PLURAL(a->attempts));
 		fputc('\n', o);
 		if (row->site)
-			fprintf(o, "           rule: %s:%u (the site's)\n", row->file,
+			tprintf(o, "           rule: %s:%u (the site's)\n", row->file,
 				(unsigned)row->line);
 		text_apps_of(o, r, apps, n_apps, a);
 		text_dscp_of(o, r, a->row);
@@ -800,7 +800,7 @@ static void text_coverage(FILE *o, const struct report *r)
 		}
 		shown++;
 		if (row->site)
-			fprintf(o, "  site %s:%u %s %llu flow%s\n", row->file,
+			tprintf(o, "  site %s:%u %s %llu flow%s\n", row->file,
 				(unsigned)row->line, row->service,
 				(unsigned long long)cr->flows,
 				PLURAL(cr->flows));
@@ -836,8 +836,9 @@ static void text_coverage(FILE *o, const struct report *r)
 			continue;
 		}
 		if (row->site) {
-			fprintf(o, "\n    site %s:%u: %s", row->file,
-				(unsigned)row->line, row->service);
+			fputs("\n    site ", o);
+			text_put(o, row->file);
+			fprintf(o, ":%u: %s", (unsigned)row->line, row->service);
 			last = 256;
 			unseen++;
 			continue;

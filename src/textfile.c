@@ -237,10 +237,9 @@ bool tlines_next(struct tlines *t, struct tstr *line)
 	return true;
 }
 
-/* The code point of the valid k-byte UTF-8 sequence at p. */
-static uint32_t utf8_cp(const unsigned char *p, size_t k)
+uint32_t utf8_cp(const unsigned char *p, size_t k)
 {
-	uint32_t cp = p[0] & (0xffu >> (k + 1));
+	uint32_t cp = k > 1 ? p[0] & (0xffu >> (k + 1)) : p[0];
 	size_t j;
 
 	for (j = 1; j < k; j++)
@@ -254,6 +253,16 @@ static uint32_t utf8_cp(const unsigned char *p, size_t k)
 static bool is_c1(uint32_t cp)
 {
 	return cp >= 0x80 && cp <= 0x9f;
+}
+
+bool text_unsafe(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || is_c1(cp) ||
+	       cp == 0x2028 || cp == 0x2029 ||           /* line, paragraph */
+	       cp == 0x061c || cp == 0x200e || cp == 0x200f ||   /* marks */
+	       (cp >= 0x202a && cp <= 0x202e) ||  /* embeddings, overrides */
+	       (cp >= 0x2066 && cp <= 0x2069) ||  /* isolates */
+	       cp == 0x200b || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xfeff;
 }
 
 int tline_check(const char *name, uint32_t lineno, struct tstr line,
@@ -315,39 +324,60 @@ static bool looks_blank(uint32_t cp)
    "unknown role 'cucm'" beside a list of valid roles holding cucm. */
 static bool hidden(uint32_t cp)
 {
-	return is_c1(cp) || looks_blank(cp) || cp == 0xad ||
-	       cp == 0x200e || cp == 0x200f ||
-	       (cp >= 0x202a && cp <= 0x202e) ||
+	return text_unsafe(cp) || looks_blank(cp) || cp == 0xad ||
 	       (cp >= 0x2061 && cp <= 0x2069);
 }
 
-/* n bytes at s for a person: valid UTF-8 as is, tabs kept, other control
-   and invalid bytes as \xNN, what a person cannot see for what it is
-   (hidden()) as \uNNNN; past max bytes (0: no limit) cut on a character
-   boundary with "...". A terminal shown a file's line or an argument in
-   an error never gets an escape sequence, nor a line break, from it. */
+size_t text_escape(const unsigned char *p, size_t n, char out[8],
+		   size_t *used)
+{
+	size_t k = utf8_seq_len(p, n);
+
+	*used = k ? k : 1;
+	if (k == 0 || (k == 1 && *p != '\t' && text_unsafe(*p)))
+		return (size_t)snprintf(out, 8, "\\x%02x", *p);
+	if (k > 1 && text_unsafe(utf8_cp(p, k)))
+		return (size_t)snprintf(out, 8, "\\u%04x",
+					(unsigned)utf8_cp(p, k));
+	return 0;
+}
+
+/* n bytes at s for a person, as text_escape() shows them; what a person
+   reading an error cannot see for what it is (hidden()) as \uNNNN too;
+   past max bytes (0: no limit) cut on a character boundary with "...".
+   A terminal shown a file's line or an argument in an error never gets
+   an escape sequence, nor a line break, from it. */
 static void show_bytes(FILE *err, const char *s, size_t n, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
+	size_t i = 0, k, e;
+	char out[8];
 
 	while (i < n) {
-		size_t k = utf8_seq_len(p + i, n - i);
-
-		if (k == 0)
-			k = 1;   /* an invalid byte, escaped below */
+		e = text_escape(p + i, n - i, out, &k);
 		if (max && i + k > max) {
 			fputs("...", err);
 			break;
 		}
-		if (k > 1 && hidden(utf8_cp(p + i, k)))
+		if (e)
+			fwrite(out, 1, e, err);
+		else if (k > 1 && hidden(utf8_cp(p + i, k)))
 			fprintf(err, "\\u%04x", (unsigned)utf8_cp(p + i, k));
-		else if (k > 1)
-			fwrite(p + i, 1, k, err);
-		else if ((p[i] < 0x20 && p[i] != '\t') || p[i] >= 0x7f)
-			fprintf(err, "\\x%02x", p[i]);
 		else
-			fputc(p[i], err);
+			fwrite(p + i, 1, k, err);
+		i += k;
+	}
+}
+
+void text_put(FILE *o, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = s ? strlen(s) : 0, i = 0, k, e;
+	char out[8];
+
+	while (i < n) {
+		e = text_escape(p + i, n - i, out, &k);
+		fwrite(e ? out : (const char *)p + i, 1, e ? e : k, o);
 		i += k;
 	}
 }

@@ -35,32 +35,33 @@ uint64_t clock_mono_us(void)
 void csv_field(FILE *out, const char *s)
 {
 	const unsigned char *p;
-	size_t i, k, n;
-	bool quote, ascii = true;
+	size_t i, k, n, e;
+	bool quote, plain = true;
+	char esc[8];
 
 	if (!s)
 		s = "";
 	p = (const unsigned char *)s;
 	n = strlen(s);
-	for (i = 0; i < n && ascii; i++)
-		ascii = p[i] < 0x80;
-	quote = strpbrk(s, ",\"\r\n") != NULL;
-	if (!quote && ascii) {
+	for (i = 0; i < n && plain; i++)
+		plain = p[i] >= 0x20 && p[i] < 0x7f;
+	quote = strpbrk(s, ",\"") != NULL;
+	if (plain && !quote) {
 		fputs(s, out);
 		return;
 	}
 	if (quote)
 		fputc('"', out);
 	for (i = 0; i < n; i += k) {
-		k = p[i] < 0x80 ? 1 : utf8_seq_len(p + i, n - i);
-		if (k == 0) {
+		e = text_escape(p + i, n - i, esc, &k);
+		if (k == 1 && p[i] >= 0x80)
 			fputs("\xef\xbf\xbd", out);     /* U+FFFD */
-			k = 1;
-			continue;
-		}
-		if (p[i] == '"')
-			fputc('"', out);
-		fwrite(p + i, 1, k, out);
+		else if (e)
+			fwrite(esc, 1, e, out);
+		else if (p[i] == '"')
+			fputs("\"\"", out);
+		else
+			fwrite(p + i, 1, k, out);
 	}
 	if (quote)
 		fputc('"', out);

@@ -1287,6 +1287,92 @@ fi
 "$bin" -q --format json -r "$esc_in" >"$tmp/esc.json"
 check text-esc-json 0 '^true$' jq -r --arg n "$esc_in" \
 	'select(.type == "summary") | .files[0].name == $n and (.command_line | contains($n))' "$tmp/esc.json"
+# A name may hold characters that change what a line shows without being
+# seen: a bidirectional override or isolate (U+202E, U+2066) turns the
+# text after it around ("Trojan Source"), a line separator (U+2028) and
+# NEL (U+0085, a C1 control) break a line in some viewers, a zero-width
+# space (U+200B) shows as nothing. Every format writes them escaped, as
+# textfile.h's text_unsafe() says: JSON and ECS as \uXXXX (the string
+# read back is the same), text and CSV as a visible \uXXXX, the page as
+# U+FFFD. JSON, CSV and ECS wrote them raw, the page kept U+2028 and
+# U+200B, the text report a site rule file's name.
+uni_bad=$(printf '\342\200\256 \342\201\246 \342\200\250 \302\205 \342\200\213')
+uni_s=$(printf 'a\342\200\256b\342\201\246c\342\200\250d\302\205e\342\200\213f')
+uni_shown='a\\u202eb\\u2066c\\u2028d\\u0085e\\u200bf'
+uni_conf="$tmp/site$(printf '\342\200\256')x.conf"
+cp tests/rules/site-postgresql.conf "$uni_conf"
+# raw NAME FILE: FILE holds none of those characters as themselves.
+uni_raw() {
+	for _c in $uni_bad; do
+		if grep -q "$_c" "$2"; then
+			bad "$1" "$(basename "$2") holds $(printf %s "$_c" | od -An -tx1 | tr -d ' ') raw"
+			return
+		fi
+	done
+	ok
+}
+for _f in text json csv ecs; do
+	rm -f "$tmp/uni.html" "$tmp/uni.dot"
+	check uni-$_f 0 '' "$bin" -q --format $_f --sensor "$uni_s" \
+		--rules-add "$uni_conf" --html "$tmp/uni.html" \
+		-r pcaps/real-postgresql-15432.pcap
+	uni_raw uni-$_f-raw "$tmp/out"
+	cp "$tmp/out" "$tmp/uni.$_f"
+done
+has uni-text-sensor "$tmp/uni.text" "on sensor $uni_shown\$"
+has uni-text-rule "$tmp/uni.text" 'rule: .*/site\\u202ex\.conf:3 '
+has uni-csv-sensor "$tmp/uni.csv" ",$uni_shown,"
+has uni-csv-rule "$tmp/uni.csv" ',site,[^,]*/site\\u202ex\.conf,3,'
+has uni-json-escaped "$tmp/uni.json" "\"sensor\":\"$uni_shown\""
+check uni-json-same 0 '^true$' jq -rs --arg s "$uni_s" \
+	'[.[] | select(.type == "flow")][0] | .sensor == $s' "$tmp/uni.json"
+check uni-ecs-same 0 '^true$' jq -rs --arg s "$uni_s" \
+	'[.[] | .. | objects | select(has("observer")) | .observer.name][0] == $s' "$tmp/uni.ecs"
+uni_raw uni-html-raw "$tmp/uni.html"
+# Strings from the traffic (a TLS server name, an HTTP Host) are nDPI's
+# and never copied into a record: a capture that holds those characters
+# in both writes none of them, in any format.
+python3 - "$tmp/uni.pcap" <<'EOF_PY'
+import struct, sys
+bad = "x\u202egpj.\u2066evil\u2028\u0085\u200b.example".encode()
+def tcp(src, dst, sport, dport, seq, ack, flags, payload=b""):
+    t = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 0x50, flags, 65535, 0, 0) + payload
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(t), 1, 0, 64, 6, 0,
+                     bytes(src), bytes(dst)) + t
+    return b"\x02\0\0\0\0\x02\x02\0\0\0\0\x01\x08\x00" + ip
+def hello(name):
+    sni = struct.pack("!HBH", len(name) + 3, 0, len(name)) + name
+    ext = struct.pack("!HH", 0, len(sni)) + sni
+    body = (b"\x03\x03" + b"\x11" * 32 + b"\0" + b"\0\x02\x13\x01" + b"\x01\0" +
+            struct.pack("!H", len(ext)) + ext)
+    hs = b"\x01" + struct.pack("!I", len(body))[1:] + body
+    return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs
+c, s = [192, 0, 2, 99], [192, 0, 2, 10]
+pkts = []
+for port, data in ((443, hello(bad)),
+                   (80, b"GET / HTTP/1.1\r\nHost: " + bad + b"\r\nUser-Agent: " + bad + b"\r\n\r\n")):
+    pkts += [tcp(c, s, 40000 + port, port, 1, 0, 0x02),
+             tcp(s, c, port, 40000 + port, 9, 2, 0x12),
+             tcp(c, s, 40000 + port, port, 2, 10, 0x10),
+             tcp(c, s, 40000 + port, port, 2, 10, 0x18, data)]
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i, p in enumerate(pkts):
+        f.write(struct.pack("<IIII", 1700000000, i, len(p), len(p)) + p)
+EOF_PY
+for _f in text json csv ecs; do
+	rm -f "$tmp/uni.html" "$tmp/uni.dot"
+	check uni-traffic-$_f 0 '' "$bin" -q --format $_f --alert-file "$tmp/uni.al" \
+		--html "$tmp/uni.html" --graph "$tmp/uni.dot" -r "$tmp/uni.pcap"
+	uni_raw uni-traffic-$_f-raw "$tmp/out"
+	uni_raw uni-traffic-$_f-html "$tmp/uni.html"
+	uni_raw uni-traffic-$_f-graph "$tmp/uni.dot"
+	uni_raw uni-traffic-$_f-alerts "$tmp/uni.al"
+	cp "$tmp/out" "$tmp/uni-t.$_f"
+done
+# nDPI read both flows (the names were there to be copied).
+check uni-traffic-seen 0 '^HTTP TLS$' sh -c 'jq -r "select(.type == \"flow\") | .app" "$1" | sort | paste -sd" "' \
+	sh "$tmp/uni-t.json"
 # The text report leads with the answer: its first line is the verdict
 # with the flows of each finding (names from verdict.h, reasons from
 # gate.h), the exit status in brackets.

@@ -155,8 +155,9 @@ fi
 # byte that is not UTF-8, a site's rule file whose name holds a quote, a
 # comma, a newline and such a byte. Each row is as many fields as the
 # header, read as UTF-8, and its cells are the JSON records' values (an
-# invalid byte as U+FFFD); the CSV held the raw byte, which a reader of
-# UTF-8 refuses for the whole file.
+# invalid byte as U+FFFD, a control as its visible escape: a newline is
+# \x0a, no line break inside a row); the CSV held the raw byte, which a
+# reader of UTF-8 refuses for the whole file.
 rf=$(printf '%s/r "x",\n\377.conf' "$tmp")
 grep '^22 | xcp-client-access |' rules/imp.conf >"$rf"
 sensor=$(printf 's\377"n,1')
@@ -175,7 +176,8 @@ s, f = h.index("sensor"), h.index("rule_file")
 assert all(r[s] == "s\ufffd\"n,1" for r in rows[1:])
 assert all(j["sensor"] == "s\ufffd\"n,1" for j in flows)
 assert (sorted(r[f] for r in rows[1:]) ==
-        sorted(j["rule_file"] or "" for j in flows))
+        sorted((j["rule_file"] or "").replace("\n", "\\x0a") for j in flows))
+assert any("\\x0a" in r[f] for r in rows[1:])
 assert any(j["rule_file"] and j["rule_file"].endswith("\ufffd.conf")
            for j in flows)
 ' "$tmp/names.csv" "$tmp/names.json"; then

@@ -220,6 +220,8 @@ static void test_strings_cut(void **state)
 		{ 6, "\xff\xff", "\"\\ufffd\"\n" },
 		{ 3, "q\"b", "\"q\\\"\"\n" },
 		{ 2, "q\"b", "\"q\"\n" },
+		{ 7, "a\xe2\x80\xae" "b", "\"a\\u202e\"\n" },
+		{ 6, "a\xe2\x80\xae" "b", "\"a\"\n" },
 	};
 	struct sink s;
 	FILE *f = sink_open(&s);
@@ -253,6 +255,17 @@ static void test_strings(void **state)
 		{ "bad \xff end", "\"bad \\ufffd end\"\n" },
 		{ "cut \xe3\x83", "\"cut \\ufffd\\ufffd\"\n" },
 		{ "surrogate \xed\xa0\x80", "\"surrogate \\ufffd\\ufffd\\ufffd\"\n" },
+		/* What text_unsafe() names, as \uXXXX: a name that turns
+		   the line around, breaks it or hides in it, the same
+		   string to a JSON reader; the joiners are text. */
+		{ "x\xe2\x80\xae" "gpj.exe", "\"x\\u202egpj.exe\"\n" },
+		{ "\xe2\x81\xa6" "a\xe2\x81\xa9\xd8\x9c\xe2\x80\x8e\xe2\x80\x8f",
+		  "\"\\u2066a\\u2069\\u061c\\u200e\\u200f\"\n" },
+		{ "l\xe2\x80\xa8p\xe2\x80\xa9n\xc2\x85" "c\xc2\x9b",
+		  "\"l\\u2028p\\u2029n\\u0085c\\u009b\"\n" },
+		{ "z\xe2\x80\x8bw\xe2\x81\xa0" "b\xef\xbb\xbf",
+		  "\"z\\u200bw\\u2060b\\ufeff\"\n" },
+		{ "j\xe2\x80\x8c\xe2\x80\x8d\xc2\xa0", "\"j\xe2\x80\x8c\xe2\x80\x8d\xc2\xa0\"\n" },
 	};
 	struct sink s;
 	FILE *f = sink_open(&s);
@@ -580,6 +593,7 @@ static void test_json_text(void **state)
 		NULL, "", "a", "sip-proxy-tls", "rules/imp.conf (built in)",
 		"we\"ird\\", "\t\n\r\b\f\x01\x1f\x7f", "\xc3\xbc\xe2\x82\xac",
 		"/etc/impwatch/site \"rules\".conf",
+		"\xe2\x80\xae\xe2\x80\xae\xc2\x85",
 	};
 	char big[6001];
 	struct jw w;

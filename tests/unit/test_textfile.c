@@ -213,6 +213,42 @@ static void test_say_escapes(void **state)
 	assert_string_equal(out, want);
 }
 
+/* The one rule of what no output shows as itself: each range at both
+   ends and just past them; the joiners, a no-break space and the
+   ideographic space (a Japanese note's) are text. */
+static void test_unsafe(void **state)
+{
+	static const uint32_t unsafe[] = {
+		0x00, 0x09, 0x0a, 0x1f, 0x7f, 0x80, 0x85, 0x9f, 0x061c,
+		0x200b, 0x200e, 0x200f, 0x2028, 0x2029, 0x202a, 0x202e,
+		0x2060, 0x2064, 0x2066, 0x2069, 0xfeff,
+	};
+	static const uint32_t text[] = {
+		0x20, 0x7e, 0xa0, 0xa9, 0x061b, 0x061d, 0x200a, 0x200c,
+		0x200d, 0x2027, 0x202f, 0x205f, 0x2070, 0x3000, 0xfefe,
+		0xff01, 0x1f600,
+	};
+	char out[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++)
+		if (!text_unsafe(unsafe[i]))
+			fail_msg("U+%04X is shown as itself", (unsigned)unsafe[i]);
+	for (i = 0; i < sizeof(text) / sizeof(text[0]); i++)
+		if (text_unsafe(text[i]))
+			fail_msg("U+%04X is escaped", (unsigned)text[i]);
+	/* A report's name: each as text_escape() shows it, tab kept. */
+	SAID(out, text_put(err_, "a\xe2\x80\xae" "b\xe2\x80\xa8" "c\xc2\x85"
+			   "d\x1b\t\xff\xe3\x80\x80" "e"));
+	assert_string_equal(out, "a\\u202eb\\u2028c\\u0085d\\x1b\t\\xff"
+			    "\xe3\x80\x80" "e");
+	/* A code point read from one byte is that byte: ASCII is text. */
+	assert_int_equal(utf8_cp((const unsigned char *)"C", 1), 'C');
+	SAID(out, text_put(err_, NULL));
+	assert_string_equal(out, "");
+}
+
 /* textfile_open_stream() of path: the stream (closed), or NULL with
    what it said in msg. */
 static bool open_stream(const char *path, char *msg, size_t size)
@@ -277,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_show_len),
 		cmocka_unit_test(test_show_line_blanks),
 		cmocka_unit_test(test_say_escapes),
+		cmocka_unit_test(test_unsafe),
 		cmocka_unit_test(test_open_stream),
 	};
 

@@ -309,6 +309,45 @@ static void test_ip6_shapes(void **state)
 	}
 }
 
+/* A CSV field: text as it is; one with a comma or a quote quoted
+   (RFC 4180); a byte that is not UTF-8 U+FFFD; a control, a line
+   separator or a bidirectional override as its visible escape, so that
+   a field never ends a row nor turns a viewer's line around (they were
+   written raw). */
+static void test_csv_field(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain-1.2", "plain-1.2" },
+		{ "", "" },
+		{ "a,b", "\"a,b\"" },
+		{ "q\"b", "\"q\"\"b\"" },
+		{ "caf\xc3\xa9", "caf\xc3\xa9" },
+		{ "bad\xff", "bad\xef\xbf\xbd" },
+		{ "r\nFAIL,x\r", "\"r\\x0aFAIL,x\\x0d\"" },
+		{ "r\nFAIL", "r\\x0aFAIL" },
+		{ "t\tu", "t\tu" },
+		{ "s\xe2\x80\xae" "b\xe2\x80\xa8" "c\xc2\x85",
+		  "s\\u202eb\\u2028c\\u0085" },
+	};
+	char out[128];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		FILE *f = tmpfile();
+
+		assert_non_null(f);
+		csv_field(f, cases[i].in);
+		rewind(f);
+		n = fread(out, 1, sizeof(out) - 1, f);
+		out[n] = '\0';
+		fclose(f);
+		assert_string_equal(out, cases[i].out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_ip),
 		cmocka_unit_test(test_ip6_shapes),
 		cmocka_unit_test(test_endpoint),
+		cmocka_unit_test(test_csv_field),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
