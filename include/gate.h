@@ -111,6 +111,15 @@ bool gate_inconclusive(struct gate *g, enum gate_reason r, const char *fmt, ...)
 void gate_filter(struct gate *g, const char *filter, bool counted,
 		 uint64_t read, uint64_t left_out);
 
+/*
+ * After gate_filter(): the filter does not compile for the link type
+ * dlt of input file (a pipe, checked only once opened, after the
+ * outputs): that file was not read, and the sentence says so rather than
+ * what the filter left out of it. read 0 (no other file read): the
+ * sentence is that alone.
+ */
+void gate_filter_refused(struct gate *g, const char *file, int dlt);
+
 /* gate_filter()'s sentence, or NULL when no filter narrowed the run. */
 const char *gate_filter_why(const struct gate *g);
 

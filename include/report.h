@@ -109,6 +109,9 @@ struct file_stat {
 	uint64_t packets;       /* records read (that the filter passed) */
 	uint64_t bytes;         /* their wire lengths */
 	uint64_t filtered;      /* records the BPF filter left out */
+	bool filter_refused;    /* the filter does not compile for its link
+	                           type: not read (a pipe; a file is refused
+	                           before any output) */
 	int64_t stop_offset;    /* byte offset of the record that failed, -1 */
 	struct file_drops drops;   /* what the file says it lost */
 	char error[320];        /* empty when the file was read to its end */

@@ -811,6 +811,7 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 	fs->dlt = -1;
 	fs->stop_offset = -1;
 	fs->error[0] = '\0';
+	fs->filter_refused = false;
 	fs->state = FILE_ERROR;
 	memset(&fs->drops, 0, sizeof(fs->drops));
 	if (strcmp(fs->name, "-") != 0) {
@@ -845,8 +846,10 @@ int capture_read_file(struct file_reader *rd, struct file_stat *fs,
 		goto fail;
 	}
 	if (filter && compile_filter(p, filter, &prog, fs->error,
-				     sizeof(fs->error)) < 0)
+				     sizeof(fs->error)) < 0) {
+		fs->filter_refused = true;
 		goto fail;
+	}
 	fp = pcap_file(p);
 	if (fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
 		total = (uint64_t)st.st_size;

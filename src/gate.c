@@ -63,6 +63,20 @@ void gate_filter(struct gate *g, const char *filter, bool counted,
 			 "count what it left out", filter);
 }
 
+void gate_filter_refused(struct gate *g, const char *file, int dlt)
+{
+	size_t n = strlen(g->filter_why);
+
+	if (!g->filter_read)
+		snprintf(g->filter_why, sizeof(g->filter_why), "the filter "
+			 "'%s' does not apply to the link type of %s (%d), "
+			 "which was not read", g->filter, file, dlt);
+	else if (n < sizeof(g->filter_why))
+		snprintf(g->filter_why + n, sizeof(g->filter_why) - n, "; it "
+			 "does not apply to the link type of %s (%d), which "
+			 "was not read", file, dlt);
+}
+
 const char *gate_filter_why(const struct gate *g)
 {
 	return g && g->filter ? g->filter_why : NULL;

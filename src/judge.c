@@ -324,6 +324,13 @@ static void judge_filter(const struct run_stats *s, struct gate *g,
 		left_out += s->files[i].filtered;
 	}
 	gate_filter(g, o->filter, !s->live, read, left_out);
+	/* The first file it could not apply to: "left out 0 of 0" of it
+	   would be said otherwise. */
+	for (i = 0; i < s->n_files; i++)
+		if (s->files[i].filter_refused) {
+			gate_filter_refused(g, s->files[i].name, s->files[i].dlt);
+			break;
+		}
 }
 
 /*

@@ -179,6 +179,22 @@ rm -f "$tmp/bf.out"
 assert "filter-link-stdin-exit ($?)" $? -eq 2
 count filter-link-stdin "$tmp/bf.stderr" "^impwatch: -: bad filter 'ether host 02:00:00:00:00:01': ethernet addresses" 1
 assert filter-link-stdin-no-report ! -e "$tmp/bf.out"
+# A pipe is opened after the outputs (it cannot be read twice): a filter
+# that compiles for some link type but not the pipe's is said on
+# standard error in a file's words, and the report says the filter did
+# not apply to that link type. It said "it left out 0 of 0 packets".
+cat pcaps/link-raw.pcap | "$bin" -q -f 'ether host 02:00:00:00:00:01' -r - \
+	>"$tmp/bf.stdout" 2>"$tmp/bf.stderr"
+assert "filter-link-pipe-exit ($?)" $? -eq 2
+count filter-link-pipe "$tmp/bf.stderr" "^impwatch: -: bad filter 'ether host 02:00:00:00:00:01': ethernet addresses" 1
+count filter-link-pipe-verdict "$tmp/bf.stdout" "^ERROR: .*; the filter 'ether host 02:00:00:00:00:01' does not apply to the link type of - \\(12\\), which was not read \\(exit 2\\)\$" 1
+hasnt filter-link-pipe-nonsense "$tmp/bf.stdout" 'left out 0 of 0'
+# With a file read before it, what the filter kept of that file, then why
+# the pipe was not.
+cat pcaps/link-raw.pcap | "$bin" -q -f 'ether host 02:00:00:00:00:01' \
+	-r pcaps/link-ether.pcap -r - >"$tmp/bf.stdout" 2>/dev/null
+assert "filter-link-pipe-after-exit ($?)" $? -eq 2
+count filter-link-pipe-after "$tmp/bf.stdout" "^ERROR: .*; judged only what the filter 'ether host 02:00:00:00:00:01' kept: it left out [0-9]+ of [1-9][0-9]* packets?; it does not apply to the link type of - \\(12\\), which was not read \\(exit 2\\)\$" 1
 # Valid for the first file's link type (Ethernet), not the second's (raw
 # IP): the second is named, before the first is read.
 badf filter-link "^impwatch: pcaps/link-raw\\.pcap: bad filter 'ether host 02:00:00:00:00:01': ethernet addresses supported only on " \

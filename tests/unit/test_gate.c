@@ -98,6 +98,32 @@ static void test_over(void **state)
 	assert_false(gate_over(0, 0, 0));
 }
 
+/* The filter's sentence: what it left out; of a file it could not apply
+   to (a pipe of another link type), that it was not read, never "left
+   out 0 of 0 packets". */
+static void test_filter(void **state)
+{
+	struct gate g;
+
+	(void)state;
+	gate_init(&g, false);
+	assert_null(gate_filter_why(&g));
+	gate_filter(&g, "udp", true, 10, 4);
+	assert_string_equal(gate_filter_why(&g), "judged only what the "
+			    "filter 'udp' kept: it left out 4 of 10 packets");
+	gate_filter_refused(&g, "-", 12);
+	assert_string_equal(gate_filter_why(&g), "judged only what the "
+			    "filter 'udp' kept: it left out 4 of 10 packets; it "
+			    "does not apply to the link type of - (12), which "
+			    "was not read");
+	gate_init(&g, false);
+	gate_filter(&g, "ether host 02:00:00:00:00:01", true, 0, 0);
+	gate_filter_refused(&g, "-", 12);
+	assert_string_equal(gate_filter_why(&g), "the filter 'ether host "
+			    "02:00:00:00:00:01' does not apply to the link type "
+			    "of - (12), which was not read");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -105,6 +131,7 @@ int main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_long_sentence),
 		cmocka_unit_test(test_over),
+		cmocka_unit_test(test_filter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
