@@ -52,13 +52,21 @@ struct outstate {
 
 /*
  * The stream to write raw through, which owns raw (closes it, unless it
- * is stdout or stderr) and keeps what becomes of it in st: raw itself
- * when there is no memory for it. Its buffering is mode (_IONBF,
- * _IOLBF, _IOFBF; -1: stdio's default); with buf, the size bytes of buf
- * are its buffer, taken from raw, which is never written.
+ * is stdout or stderr) and keeps what becomes of it in st. Its buffering
+ * is mode (_IONBF, _IOLBF, _IOFBF; -1: stdio's default); with buf, the
+ * size bytes of buf are its buffer, taken from raw, which is never
+ * written. NULL with errno ENOMEM when there is no memory for it: raw
+ * is then the caller's still, untouched. (It returned raw itself, an
+ * output that no stop would give up, nor a failure be kept of: the
+ * caller now says "out of memory", as for any output it cannot open.)
  */
 FILE *outfile_over(FILE *raw, struct outstate *st, int mode, char *buf,
 		   size_t size);
+
+/* The memory of a stream's state (calloc(1, n)). Weak: test_outfile
+   replaces it to take the out-of-memory way, which no test can bring
+   about otherwise. */
+void *outfile_alloc(size_t n);
 
 /* Why st's output is not written in full, in words (n bytes at most):
    the stall, or the first failure's errno (errno's when none was

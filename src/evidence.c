@@ -90,7 +90,11 @@ static int open_slot(struct evidence *ev, uint64_t k, bool rotated)
 		close(fd);
 		return -1;
 	}
-	ev->file = outfile_over(raw, &ev->st, -1, NULL, 0);
+	if (!(ev->file = outfile_over(raw, &ev->st, -1, NULL, 0))) {
+		fclose(raw);
+		errno = ENOMEM;
+		return -1;
+	}
 	return 0;
 }
 

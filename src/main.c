@@ -1683,6 +1683,12 @@ int main(int argc, char **argv)
 	   Unbuffered, as stderr is. */
 	raw_err = stderr;
 	stderr = outfile_over(raw_err, &err_st, _IONBF, NULL, 0);
+	if (!stderr) {
+		/* Not a run whose stop a journal could hold unsaid. */
+		stderr = raw_err;
+		tprintf(stderr, "impwatch: out of memory\n");
+		return EXIT_INPUT_ERROR;
+	}
 	/* Before getopt reorders argv. */
 	command_line = run_join_argv(argc, argv);
 	if (!command_line) {

@@ -125,24 +125,32 @@ static int out_close(void *cookie)
 	return rc;
 }
 
+__attribute__((weak)) void *outfile_alloc(size_t n)
+{
+	return calloc(1, n);
+}
+
 FILE *outfile_over(FILE *raw, struct outstate *st, int mode, char *buf,
 		   size_t size)
 {
 	static const cookie_io_functions_t io = {
 		.write = out_write, .close = out_close
 	};
-	struct outfile *o = calloc(1, sizeof(*o));
+	struct outfile *o = outfile_alloc(sizeof(*o));
 	struct stat sb;
 	FILE *f;
 
-	if (!o)
-		return raw;
+	if (!o) {
+		errno = ENOMEM;
+		return NULL;
+	}
 	o->raw = raw;
 	o->st = st;
 	o->wait = fstat(fileno(raw), &sb) == 0 && !S_ISREG(sb.st_mode);
 	if (!(f = fopencookie(o, "w", io))) {
 		free(o);
-		return raw;
+		errno = ENOMEM;
+		return NULL;
 	}
 	/* raw is never written: its buffer is this stream's. */
 	if (buf)

@@ -375,10 +375,21 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 	if (!open_files(s, err))
 		goto fail;
 	/* Checked against each other as opened; written from here on
-	   through out_over(). */
-	s->out = out_over(s->out, &s->out_st, cfg->live, &s->out_buf);
-	if (s->alert_out && s->alert_out != stderr)
-		s->alert_out = out_over(s->alert_out, &s->alert_st, true, NULL);
+	   through out_over(): one there is no memory for cannot be
+	   written, as one that cannot be opened (no stop would give it
+	   up). The raw streams are closed below then. */
+	if (!(out = out_over(s->out, &s->out_st, cfg->live, &s->out_buf))) {
+		cannot_open(s, s->out_st.path, err);
+		goto fail;
+	}
+	s->out = out;
+	if (s->alert_out && s->alert_out != stderr) {
+		if (!(out = out_over(s->alert_out, &s->alert_st, true, NULL))) {
+			cannot_open(s, cfg->alert_file, err);
+			goto fail;
+		}
+		s->alert_out = out;
+	}
 	s->rep = report_new(cfg->fmt, s->out, e->cat, e->hosts, e->dpi,
 			    cfg->top);
 	s->ws = calloc(cfg->workers ? cfg->workers : 1, sizeof(*s->ws));
@@ -572,6 +583,29 @@ void sink_worker_out(struct sink *s, bool alerts, unsigned id,
 	out->id = id;
 }
 
+/* path opened again at a reopen, through out_over() (buf as
+   open_output()'s); NULL, said on err, when it cannot be. */
+static FILE *reopen(const char *path, bool line, char **buf,
+		    struct outstate *st, FILE *err)
+{
+	FILE *raw = open_output(path, true, line, buf), *f = NULL;
+	int e;
+
+	if (raw && !(f = out_over(raw, st, line, buf))) {
+		e = errno;
+		fclose(raw);
+		if (buf) {
+			free(*buf);
+			*buf = NULL;
+		}
+		errno = e;
+	}
+	if (!f)
+		tprintf(err, "impwatch: cannot reopen %s: %s; writing on to "
+			"the file already open\n", path, strerror(errno));
+	return f;
+}
+
 /*
  * Between two records, so none is split, lost or written twice. A file
  * that cannot be reopened keeps the stream it had.
@@ -582,30 +616,19 @@ void sink_reopen(struct sink *s, FILE *err)
 	FILE *f;
 	char *buf;
 
-	if (c->output) {
-		f = open_output(c->output, true, c->live, &buf);
-		if (!f) {
-			tprintf(err, "impwatch: cannot reopen %s: %s; writing on "
-				"to the file already open\n", c->output, strerror(errno));
-		} else {
-			if (!close_replaced(s->out))
-				s->out_lost = true;
-			free(s->out_buf);
-			s->out_buf = buf;
-			s->out = out_over(f, &s->out_st, c->live, &s->out_buf);
-		}
+	if (c->output && (f = reopen(c->output, c->live, &buf, &s->out_st,
+				     err)) != NULL) {
+		if (!close_replaced(s->out))
+			s->out_lost = true;
+		free(s->out_buf);
+		s->out_buf = buf;
+		s->out = f;
 	}
-	if (s->alert_out && s->alert_out != stderr) {
-		f = open_output(c->alert_file, true, true, NULL);
-		if (!f) {
-			tprintf(err, "impwatch: cannot reopen %s: %s; writing on "
-				"to the file already open\n", c->alert_file,
-				strerror(errno));
-		} else {
-			if (!close_replaced(s->alert_out))
-				s->alerts_lost = true;
-			s->alert_out = out_over(f, &s->alert_st, true, NULL);
-		}
+	if (s->alert_out && s->alert_out != stderr &&
+	    (f = reopen(c->alert_file, true, NULL, &s->alert_st, err)) != NULL) {
+		if (!close_replaced(s->alert_out))
+			s->alerts_lost = true;
+		s->alert_out = f;
 	}
 	report_set_output(s->rep, s->out, s->alert_out);
 }

@@ -1,0 +1,103 @@
+/*
+ * test_outfile.c: an output stream with no memory for its state. No test
+ * of the binary can bring that about: outfile_alloc() is replaced here
+ * (it is weak), and refuses while refuse is set.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "evidence.h"
+#include "outfile.h"
+
+static bool refuse;
+
+void *outfile_alloc(size_t n)
+{
+	return refuse ? NULL : calloc(1, n);
+}
+
+/* What was written on f, from its start. */
+static void read_back(FILE *f, char *out, size_t size)
+{
+	size_t n;
+
+	rewind(f);
+	n = fread(out, 1, size - 1, f);
+	out[n] = '\0';
+}
+
+/* Out of memory, the stream is not made, and says so (ENOMEM): raw is
+   the caller's still, open and untouched. It returned raw itself, which
+   no stop gives up and whose failure nothing keeps. */
+static void test_over_no_memory(void **state)
+{
+	struct outstate st = { .path = "r.txt" };
+	FILE *raw = tmpfile(), *f;
+	char out[64];
+
+	(void)state;
+	assert_non_null(raw);
+	refuse = true;
+	errno = 0;
+	f = outfile_over(raw, &st, -1, NULL, 0);
+	refuse = false;
+	assert_null(f);
+	assert_int_equal(errno, ENOMEM);
+	assert_int_equal(fputs("still mine\n", raw) >= 0, 1);
+	read_back(raw, out, sizeof(out));
+	assert_string_equal(out, "still mine\n");
+	fclose(raw);
+	/* With memory: the stream over raw, closing it. */
+	raw = tmpfile();
+	assert_non_null(raw);
+	f = outfile_over(raw, &st, _IOFBF, NULL, 0);
+	assert_non_null(f);
+	assert_true(f != raw);
+	fputs("through\n", f);
+	assert_int_equal(fflush(f), 0);
+	assert_int_equal(st.e, 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The evidence with no memory for its stream is not opened: said as a
+   file that cannot be written, before any frame. */
+static void test_evidence_no_memory(void **state)
+{
+	struct evidence_rotation rot = { 0, 0 };
+	char dir[] = "/tmp/impwatch-outfile-XXXXXX", path[64], out[256];
+	FILE *err = tmpfile();
+	struct evidence *ev;
+
+	(void)state;
+	assert_non_null(err);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/ev.pcap", dir);
+	refuse = true;
+	ev = evidence_open(path, 1, 262144, &rot, NULL, err);
+	refuse = false;
+	assert_null(ev);
+	read_back(err, out, sizeof(out));
+	fclose(err);
+	unlink(path);
+	rmdir(dir);
+	assert_non_null(strstr(out, "cannot write "));
+	assert_non_null(strstr(out, "ev.pcap: Cannot allocate memory\n"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_over_no_memory),
+		cmocka_unit_test(test_evidence_no_memory),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
