@@ -148,7 +148,8 @@ bool same_output(const struct stat *a, const struct stat *b);
  * FIFO's open waits for a reader (polled, not blocked in), a wait
  * open_write_interrupt(), called from the handler of SIGINT and SIGTERM,
  * ends (-1, errno EINTR). After that signal, a FIFO is opened only when
- * a reader holds it already.
+ * a reader holds it already; so it is with O_NONBLOCK in flags (-1,
+ * errno ENXIO, when no one reads it). The descriptor returned blocks.
  */
 int open_write(const char *path, int flags, mode_t mode);
 void open_write_interrupt(void);

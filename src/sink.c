@@ -195,14 +195,16 @@ static FILE *out_over(FILE *raw, struct outstate *st, bool line, char **buf)
  * as it is made, for a pipe or a tail; alert lines always. Offline, with
  * buf, the stream gets a buffer of REPORT_BUFFER bytes, *buf, which the
  * caller frees once the stream is closed (NULL: stdio's own, when there
- * is no memory for it).
+ * is no memory for it). how: O_TRUNC or O_APPEND, and O_NONBLOCK for a
+ * FIFO's reader not to be waited for (open_write()).
  * NULL with errno set when it cannot be opened (EINTR: a FIFO's reader
- * was waited for when the run was stopped: open_write()).
+ * was waited for when the run was stopped; ENXIO: no one reads a FIFO
+ * not waited for).
  */
-static FILE *open_output(const char *path, bool append, bool line, char **buf)
+static FILE *open_output(const char *path, int how, bool line, char **buf)
 {
-	int fd = open_write(path, O_CREAT | (append ? O_APPEND : O_TRUNC),
-			    0640);
+	bool append = (how & O_APPEND) != 0;
+	int fd = open_write(path, O_CREAT | how, 0640);
 	FILE *f;
 	int e;
 
@@ -276,7 +278,7 @@ static bool open_files(struct sink *s, FILE *err)
 	if (c->alert_file && strcmp(c->alert_file, "-") == 0) {
 		s->alert_out = stderr;
 	} else if (c->alert_file &&
-		   !(s->alert_out = open_output(c->alert_file, true, true, NULL))) {
+		   !(s->alert_out = open_output(c->alert_file, O_APPEND, true, NULL))) {
 		cannot_open(s, c->alert_file, err);
 		return false;
 	}
@@ -301,11 +303,11 @@ static bool open_files(struct sink *s, FILE *err)
 	}
 	/* Written at the end, but opened now: a file that cannot be
 	   written is said before the run, not after it. */
-	if (c->html && !(s->html_out = open_output(c->html, false, false, NULL))) {
+	if (c->html && !(s->html_out = open_output(c->html, O_TRUNC, false, NULL))) {
 		cannot_open(s, c->html, err);
 		return false;
 	}
-	if (c->graph && !(s->graph_out = open_output(c->graph, false, false, NULL))) {
+	if (c->graph && !(s->graph_out = open_output(c->graph, O_TRUNC, false, NULL))) {
 		cannot_open(s, c->graph, err);
 		return false;
 	}
@@ -362,7 +364,7 @@ struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
 		return NULL;
 	}
 	if (cfg->output &&
-	    !(out = open_output(cfg->output, cfg->append, cfg->live,
+	    !(out = open_output(cfg->output, cfg->append ? O_APPEND : O_TRUNC, cfg->live,
 				&s->out_buf))) {
 		cannot_open(s, cfg->output, err);
 		stopped = s->stopped;
@@ -584,11 +586,16 @@ void sink_worker_out(struct sink *s, bool alerts, unsigned id,
 }
 
 /* path opened again at a reopen, through out_over() (buf as
-   open_output()'s); NULL, said on err, when it cannot be. */
+   open_output()'s); NULL, said on err, when it cannot be. A FIFO no one
+   reads is not waited for: the reopen is on the reader thread, whose
+   capture would wait as long (live, the kernel's ring dropping what it
+   cannot hold), for a reader that may never come; the FIFO already open
+   is written on, as outfile.c writes on to a reader that stalls. */
 static FILE *reopen(const char *path, bool line, char **buf,
 		    struct outstate *st, FILE *err)
 {
-	FILE *raw = open_output(path, true, line, buf), *f = NULL;
+	FILE *raw = open_output(path, O_APPEND | O_NONBLOCK, line, buf);
+	FILE *f = NULL;
 	int e;
 
 	if (raw && !(f = out_over(raw, st, line, buf))) {
@@ -602,7 +609,8 @@ static FILE *reopen(const char *path, bool line, char **buf,
 	}
 	if (!f)
 		tprintf(err, "impwatch: cannot reopen %s: %s; writing on to "
-			"the file already open\n", path, strerror(errno));
+			"the file already open\n", path, errno == ENXIO ?
+			"no one reads it" : strerror(errno));
 	return f;
 }
 

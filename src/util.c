@@ -339,14 +339,17 @@ void open_write_interrupt(void)
 int open_write(const char *path, int flags, mode_t mode)
 {
 	const struct timespec poll = { 0, FIFO_POLL_MS * 1000000L };
+	bool wait = !(flags & O_NONBLOCK);
 	struct stat st;
 	int fd, fl, e;
 
-	flags |= O_WRONLY | O_CLOEXEC;
+	flags = (flags & ~O_NONBLOCK) | O_WRONLY | O_CLOEXEC;
 	if (stat(path, &st) != 0 || !S_ISFIFO(st.st_mode))
 		return open(path, flags, mode);
 	while ((fd = open(path, flags | O_NONBLOCK, mode)) < 0 &&
 	       errno == ENXIO) {
+		if (!wait)
+			return -1;
 		if (fifo_stop) {
 			errno = EINTR;
 			return -1;

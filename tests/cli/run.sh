@@ -1152,6 +1152,56 @@ check fifo-twice-stdout 2 'the report and the alerts are the same file' \
 check fifo-once 0 '' timeout -s KILL 10 sh -c 'cat "$1" >"$2" & "$3" -q --format json -o "$1" -r pcaps/demo.pcap; s=$?; wait; exit $s' \
 	sh "$tmp/o.fifo" "$tmp/fifo.json" "$bin"
 count fifo-once-report "$tmp/fifo.json" '"type":"summary"' 1
+# SIGHUP reopens the report by name. A FIFO that no one reads then
+# (its reader went, as a log shipper restarting does) is not waited
+# for: the report goes on into the FIFO already open, said on standard
+# error, and the capture goes on. The reopen waited for a reader, and
+# no packet was read meanwhile (live, the kernel's ring dropped them).
+python3 - pcaps/demo.pcap "$tmp/hup" <<'EOF_PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+recs, off = [], 24
+while off < len(d):
+    n = struct.unpack("<I", d[off + 8:off + 12])[0]
+    recs.append(d[off:off + 16 + n])
+    off += 16 + n
+for i, part in enumerate((d[:24] + recs[0], recs[1], b"".join(recs[2:]))):
+    open("%s.%d" % (sys.argv[2], i + 1), "wb").write(part)
+EOF_PY
+rm -f "$tmp/hup.fifo" "$tmp/hup-in.fifo" "$tmp/hup-1.json" "$tmp/hup-2.json"
+mkfifo "$tmp/hup.fifo" "$tmp/hup-in.fifo"
+cat "$tmp/hup.fifo" >"$tmp/hup-1.json" &
+hup_r1=$!
+"$bin" -q --format json -o "$tmp/hup.fifo" -r "$tmp/hup-in.fifo" \
+	>"$tmp/hup.stdout" 2>"$tmp/hup.err" &
+hup_pid=$!
+exec 7>"$tmp/hup-in.fifo"
+cat "$tmp/hup.1" >&7
+# Reading: the report and the input open (its first packet is read).
+hup_i=0
+while [ $hup_i -lt 100 ] && ! ls -l /proc/$hup_pid/fd 2>/dev/null | grep -q 'hup-in\.fifo'; do
+	sleep 0.1
+	hup_i=$((hup_i + 1))
+done
+kill $hup_r1
+wait $hup_r1 2>/dev/null
+kill -HUP $hup_pid
+# The next packet takes the SIGHUP.
+cat "$tmp/hup.2" >&7
+if wait_for "$tmp/hup.err" "^impwatch: cannot reopen .*/hup\\.fifo: no one reads it; writing on to the file already open\$" 10; then
+	ok
+else
+	bad fifo-hup-no-reader "the reopen waited for a reader"
+fi
+# A reader again: the rest of the capture, and all of the report.
+cat "$tmp/hup.fifo" >"$tmp/hup-2.json" 7>&- &
+hup_r2=$!
+cat "$tmp/hup.3" >&7
+exec 7>&-
+wait $hup_pid
+assert "fifo-hup-exit ($?)" $? -eq 0
+wait $hup_r2
+check fifo-hup-all 0 '^176$' jq -r 'select(.type == "summary") | .packets' "$tmp/hup-2.json"
 # An output that is the FIFO an input is read from: refused before
 # anything opens (by stat(), which waits for no reader or writer), as a
 # regular file is. It was let through: the run waited on itself, killed
