@@ -15,8 +15,8 @@
  * show on the FILE, as with any stdio call.
  *
  * Keys are the caller's literals and are written as given (no escaping);
- * string values are escaped (RFC 8259) unless written with
- * jw_str_plain(). Inside an object every member has a key; inside an
+ * string values are escaped (RFC 8259, and what textfile.h's
+ * text_unsafe() names as \uXXXX) unless written with jw_str_plain(). Inside an object every member has a key; inside an
  * array, and for the record itself, the key is NULL.
  */
 #ifndef IMPWATCH_JSONW_H
