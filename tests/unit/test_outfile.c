@@ -14,8 +14,11 @@
 
 #include <cmocka.h>
 
+#include "engine.h"
 #include "evidence.h"
+#include "options.h"
 #include "outfile.h"
+#include "sink.h"
 
 static bool refuse;
 
@@ -92,11 +95,64 @@ static void test_evidence_no_memory(void **state)
 	assert_non_null(strstr(out, "ev.pcap: Cannot allocate memory\n"));
 }
 
+/* The report with no memory for its stream: not opened, said as a file
+   that cannot be written, before any packet. At a SIGHUP: the reopen
+   fails, said, and the stream open is written on. */
+static void test_sink_no_memory(void **state)
+{
+	char dir[] = "/tmp/impwatch-outfile-XXXXXX", path[64], out[512];
+	struct engine_cfg ecfg;
+	struct sink_cfg cfg;
+	struct limits lim;
+	struct engine eng;
+	struct dpi *d = NULL;
+	struct sink *s;
+	FILE *err = tmpfile();
+
+	(void)state;
+	assert_non_null(err);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/r.json", dir);
+	limits_default(&lim);
+	memset(&ecfg, 0, sizeof(ecfg));
+	ecfg.lim = &lim;
+	ecfg.seed = 1;
+	assert_int_equal(engine_open(&eng, &ecfg, &d, err), 0);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.fmt = FMT_JSON;
+	cfg.output = path;
+	cfg.evidence_dlt = -1;
+	cfg.workers = 1;
+	refuse = true;
+	s = sink_open(&eng, &cfg, err);
+	refuse = false;
+	assert_null(s);
+	read_back(err, out, sizeof(out));
+	assert_non_null(strstr(out, "cannot write "));
+	assert_non_null(strstr(out, "r.json: Cannot allocate memory\n"));
+	rewind(err);
+	assert_int_equal(ftruncate(fileno(err), 0), 0);
+	s = sink_open(&eng, &cfg, err);
+	assert_non_null(s);
+	refuse = true;
+	sink_reopen(s, err);
+	refuse = false;
+	assert_int_equal(sink_close(s, err), 0);
+	read_back(err, out, sizeof(out));
+	assert_non_null(strstr(out, "r.json: Cannot allocate memory; writing "
+			       "on to the file already open\n"));
+	fclose(err);
+	engine_close(&eng);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_over_no_memory),
 		cmocka_unit_test(test_evidence_no_memory),
+		cmocka_unit_test(test_sink_no_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
