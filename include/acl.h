@@ -8,7 +8,9 @@
  * row's transport, destination ports and fixed source ports. "Any" stands
  * for the hosts outside the inventory, and only on a side whose roles any
  * host may hold (OPEN_ROLES); two inventory hosts are held to their roles.
- * Rules that come out the same are written once, naming every row.
+ * Rules that come out the same, or whose permits another rule of the same
+ * ports gives, are written once, naming every row; a pair two rules of
+ * the same ports share is written by the first (acl_pairs()).
  *
  * The model (struct acl) is built once, then written by one of the
  * writers (acl_writer_find()); nothing here knows a format. Only the
@@ -206,8 +208,9 @@ int acl_build(struct acl *a);
  * Each (source, destination) of rule r in family f: a network of what
  * an inventory line holds each (struct acl's host), NULL for any host
  * outside the inventory. A host is never paired with itself (a network
- * is: its hosts talk among themselves). fn may be NULL; the number of
- * pairs is returned.
+ * is: its hosts talk among themselves), and a pair an earlier rule of
+ * the same transports and ports has is left to it. fn may be NULL; the
+ * number of pairs is returned.
  */
 typedef void (*acl_pair_fn)(void *ctx, const struct acl_host *src,
 			    const struct acl_host *dst);

@@ -64,6 +64,13 @@ unsigned acl_rule_protos(const struct acl_rule *r, enum acl_family f);
    one rule). */
 unsigned acl_rule_spans(const struct acl_rule *r, enum acl_family f);
 
+/* Whether rule r writes anything in family f of pass o: it has pairs
+   there that no earlier rule of the same transports and ports gives
+   (acl_pairs()). A rule of those pairs only (table 29's echo from imp
+   to endpoints and imp, in a family with no endpoint) is left out. */
+bool acl_rule_in(const struct acl_out *o, const struct acl_rule *r,
+		 enum acl_family f);
+
 /* The rules of pass o->pass (one family) of a format that writes each
    pair of hosts apart: acl_rule_spans() for each pair of each rule. */
 uint64_t acl_pass_spans(const struct acl_out *o);
@@ -79,6 +86,27 @@ static inline uint64_t acl_sat_mul(uint64_t x, uint64_t y)
 {
 	return y && x > UINT64_MAX / y ? UINT64_MAX : x * y;
 }
+
+/* The rules of the model with the transports and ports of r (r among
+   them), in their order, at most ACL_TWINS_MAX, into t: their number;
+   *self is r's place among them (those before it are the earlier rules
+   acl_pairs() leaves r's common pairs to). */
+#define ACL_TWINS_MAX 64
+size_t acl_twins(const struct acl *a, const struct acl_rule *r,
+		 const struct acl_rule **t, size_t *self);
+
+/* Whether one of twins t[0..n) (acl_twins()) has the pair (d, s), the
+   pair (s, d) the other way: a format that writes each request's reply
+   (IOS) writes none for (s, d) when d's request from the same ports is
+   that reply. */
+bool acl_pair_mirrored(const struct acl_rule *const *t, size_t n,
+		       enum acl_family f, const struct acl_host *s,
+		       const struct acl_host *d);
+
+/* The pairs of r in family f (acl_pairs()) that acl_pair_mirrored()
+   says are mirrored, counted in one walk over the hosts. */
+uint64_t acl_mirrored_count(const struct acl *a, const struct acl_rule *r,
+			    enum acl_family f);
 
 /* "table 4 tomcat-axl, tomcat-admin; table 30 tomcat-admin": the rows of
    r, cut with "..." to fit size (printable ASCII only). */

@@ -183,13 +183,79 @@ bool acl_host_in(const struct acl_host *h, uint32_t roles, enum acl_family f)
 	return h->family == f && (h->e.roles & roles) != 0;
 }
 
+static bool same_spans(const struct port_span *x, uint8_t nx,
+		       const struct port_span *y, uint8_t ny)
+{
+	return nx == ny && (nx == 0 || memcmp(x, y, nx * sizeof(*x)) == 0);
+}
+
+/* True when rules x and y have the same transports and ports. */
+static bool same_ports(const struct acl_rule *x, const struct acl_rule *y)
+{
+	return x->protos == y->protos &&
+	       same_spans(x->dport, x->n_dport, y->dport, y->n_dport) &&
+	       same_spans(x->sport, x->n_sport, y->sport, y->n_sport);
+}
+
+size_t acl_twins(const struct acl *a, const struct acl_rule *r,
+		 const struct acl_rule **t, size_t *self)
+{
+	size_t i, n = 0;
+
+	*self = ACL_TWINS_MAX;
+	for (i = 0; i < a->n_rule && n < ACL_TWINS_MAX; i++) {
+		const struct acl_rule *x = &a->rule[i];
+
+		if (!same_ports(x, r))
+			continue;
+		/* The last place is kept for r. */
+		if (x == r)
+			*self = n;
+		else if (n == ACL_TWINS_MAX - 1 && *self == ACL_TWINS_MAX)
+			continue;
+		t[n++] = x;
+	}
+	if (*self == ACL_TWINS_MAX)
+		*self = n;
+	return n;
+}
+
+/* True when h (NULL: any host outside the inventory) is of end `roles`
+   in family f. */
+static bool end_has(uint32_t roles, const struct acl_host *h, enum acl_family f)
+{
+	return roles == ACL_ANY ? h == NULL : h && acl_host_in(h, roles, f);
+}
+
+/* Whether one of rules t[0..n) has the pair (s, d). */
+static bool twins_have(const struct acl_rule *const *t, size_t n,
+		       enum acl_family f, const struct acl_host *s,
+		       const struct acl_host *d)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (end_has(t[k]->src, s, f) && end_has(t[k]->dst, d, f))
+			return true;
+	return false;
+}
+
+bool acl_pair_mirrored(const struct acl_rule *const *t, size_t n,
+		       enum acl_family f, const struct acl_host *s,
+		       const struct acl_host *d)
+{
+	return twins_have(t, n, f, d, s);
+}
+
 size_t acl_pairs(const struct acl *a, const struct acl_rule *r,
 		 enum acl_family f, acl_pair_fn fn, void *ctx)
 {
-	size_t i, j, n = 0;
+	const struct acl_rule *t[ACL_TWINS_MAX];
+	size_t i, j, n = 0, early;
 	size_t ns = r->src == ACL_ANY ? 1 : a->n_host;
 	size_t nd = r->dst == ACL_ANY ? 1 : a->n_host;
 
+	acl_twins(a, r, t, &early);
 	if (!(r->protos & (f == ACL_V4 ? ACL_TCP | ACL_UDP | ACL_ICMP
 				       : ACL_TCP | ACL_UDP | ACL_ICMPV6)))
 		return 0;
@@ -205,6 +271,9 @@ size_t acl_pairs(const struct acl *a, const struct acl_rule *r,
 			if (d && !acl_host_in(d, r->dst, f))
 				continue;
 			if (s == d && s->single)
+				continue;
+			/* An earlier rule of these ports wrote it. */
+			if (early && twins_have(t, early, f, s, d))
 				continue;
 			if (fn)
 				fn(ctx, s, d);
@@ -245,8 +314,10 @@ long acl_flow_row(const struct acl *a, const struct acl_flow *fl, int *why)
 	return -1;
 }
 
-uint64_t acl_pair_count(const struct acl *a, const struct acl_rule *r,
-			enum acl_family f)
+/* Every pair of r in family f, those earlier rules give too among them:
+   |src| x |dst| less the hosts that would pair with themselves. */
+static uint64_t all_pairs(const struct acl *a, const struct acl_rule *r,
+			 enum acl_family f)
 {
 	uint64_t ns = 0, nd = 0, self = 0;
 	size_t i;
@@ -254,8 +325,7 @@ uint64_t acl_pair_count(const struct acl *a, const struct acl_rule *r,
 	if (!(r->protos & (f == ACL_V4 ? ACL_TCP | ACL_UDP | ACL_ICMP
 				       : ACL_TCP | ACL_UDP | ACL_ICMPV6)))
 		return 0;
-	/* |src| x |dst|, less the hosts that would pair with themselves:
-	   one walk, where acl_pairs() takes |hosts|^2. */
+	/* One walk, where acl_pairs() takes |hosts|^2. */
 	for (i = 0; i < a->n_host; i++) {
 		const struct acl_host *h = &a->host[i];
 		bool in_s = r->src != ACL_ANY && acl_host_in(h, r->src, f);
@@ -272,11 +342,129 @@ uint64_t acl_pair_count(const struct acl *a, const struct acl_rule *r,
 	return ns * nd - self;
 }
 
+/* Which of rules t[0..n) hold h (NULL: any host outside the
+   inventory) at their source end, and at their destination end, as
+   bits: what decides whether a pair that has h is theirs. */
+struct twin_key {
+	uint64_t src, dst;
+};
+
+static struct twin_key twin_key(const struct acl_rule *const *t, size_t n,
+				const struct acl_host *h, enum acl_family f)
+{
+	struct twin_key k = { 0, 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (end_has(t[i]->src, h, f))
+			k.src |= UINT64_C(1) << i;
+		if (end_has(t[i]->dst, h, f))
+			k.dst |= UINT64_C(1) << i;
+	}
+	return k;
+}
+
+/* Keys and how many hosts have each: few bins, as hosts of the same
+   roles share one. */
+struct key_bins {
+	struct twin_key *key;
+	uint64_t *n;
+	size_t used;
+};
+
+static void bin_add(struct key_bins *b, struct twin_key k)
+{
+	size_t i;
+
+	for (i = 0; i < b->used; i++)
+		if (b->key[i].src == k.src && b->key[i].dst == k.dst)
+			break;
+	if (i == b->used) {
+		b->key[b->used] = k;
+		b->n[b->used++] = 0;
+	}
+	b->n[i]++;
+}
+
+/* The pairs (s, d) of r that acl_pairs() gives (no earlier rule t[k],
+   k < early, has them) and, with `mirrored`, whose other way (d, s) a
+   rule of t has. */
+static bool pair_counts(struct twin_key s, struct twin_key d,
+			uint64_t early, bool mirrored)
+{
+	return !(s.src & d.dst & early) && (!mirrored || (s.dst & d.src));
+}
+
+/* The pairs pair_counts() takes, counted in one walk over the hosts:
+   (pairs of bins) x (hosts in each). UINT64_MAX when out of memory. */
+static uint64_t count_pairs(const struct acl *a, const struct acl_rule *r,
+			    enum acl_family f, bool mirrored)
+{
+	const struct acl_rule *t[ACL_TWINS_MAX];
+	size_t self, nt = acl_twins(a, r, t, &self), cap = a->n_host + 1, i, j;
+	uint64_t early = self < 64 ? (UINT64_C(1) << self) - 1 : ~UINT64_C(0);
+	uint64_t n = 0, alone = 0;
+	struct key_bins bs, bd;
+
+	if (!(r->protos & (f == ACL_V4 ? ACL_TCP | ACL_UDP | ACL_ICMP
+				       : ACL_TCP | ACL_UDP | ACL_ICMPV6)))
+		return 0;
+	bs.key = calloc(2 * cap, sizeof(*bs.key));
+	bs.n = calloc(2 * cap, sizeof(*bs.n));
+	if (!bs.key || !bs.n) {
+		free(bs.key);
+		free(bs.n);
+		return UINT64_MAX;
+	}
+	bd.key = bs.key + cap;
+	bd.n = bs.n + cap;
+	bs.used = bd.used = 0;
+	if (r->src == ACL_ANY)
+		bin_add(&bs, twin_key(t, nt, NULL, f));
+	if (r->dst == ACL_ANY)
+		bin_add(&bd, twin_key(t, nt, NULL, f));
+	for (i = 0; i < a->n_host; i++) {
+		const struct acl_host *h = &a->host[i];
+		bool in_s = end_has(r->src, h, f), in_d = end_has(r->dst, h, f);
+		struct twin_key k;
+
+		if (!in_s && !in_d)
+			continue;
+		k = twin_key(t, nt, h, f);
+		if (in_s)
+			bin_add(&bs, k);
+		if (in_d)
+			bin_add(&bd, k);
+		/* A host is no pair with itself. */
+		alone += in_s && in_d && h->single &&
+			 pair_counts(k, k, early, mirrored);
+	}
+	for (i = 0; i < bs.used; i++)
+		for (j = 0; j < bd.used; j++)
+			if (pair_counts(bs.key[i], bd.key[j], early, mirrored))
+				n += bs.n[i] * bd.n[j];
+	free(bs.key);
+	free(bs.n);
+	return n - alone;
+}
+
+uint64_t acl_pair_count(const struct acl *a, const struct acl_rule *r,
+			enum acl_family f)
+{
+	return count_pairs(a, r, f, false);
+}
+
+uint64_t acl_mirrored_count(const struct acl *a, const struct acl_rule *r,
+			    enum acl_family f)
+{
+	return count_pairs(a, r, f, true);
+}
+
 /* Whether rule r has a pair in family f. */
 static bool has_pair(const struct acl *a, const struct acl_rule *r,
 		     enum acl_family f)
 {
-	return acl_pair_count(a, r, f) > 0;
+	return all_pairs(a, r, f) > 0;
 }
 
 /* True when some inventory line holds a role of roles. */
@@ -307,12 +495,6 @@ static int add_note(struct acl *a, enum acl_note_kind kind, size_t row,
 	a->note[a->n_note].roles = roles;
 	a->n_note++;
 	return 0;
-}
-
-static bool same_spans(const struct port_span *x, uint8_t nx,
-		       const struct port_span *y, uint8_t ny)
-{
-	return nx == ny && (nx == 0 || memcmp(x, y, nx * sizeof(*x)) == 0);
 }
 
 /* True when the same lines of family f hold a role of x and of y. */
@@ -355,10 +537,8 @@ static int add_rule(struct acl *a, struct acl_rule *r, size_t row)
 		x = &a->rule[i];
 		/* Ports first: they tell most rules apart, and cost no walk
 		   over the inventory. */
-		if (x->protos == r->protos &&
-		    same_spans(x->dport, x->n_dport, r->dport, r->n_dport) &&
-		    same_spans(x->sport, x->n_sport, r->sport, r->n_sport) &&
-		    same_end(a, x->src, r->src) && same_end(a, x->dst, r->dst))
+		if (same_ports(x, r) && same_end(a, x->src, r->src) &&
+		    same_end(a, x->dst, r->dst))
 			break;
 	}
 	if (i == a->n_rule) {
@@ -390,6 +570,106 @@ static int add_rule(struct acl *a, struct acl_rule *r, size_t row)
 		x->cap_rows = cap;
 	}
 	x->rows[x->n_rows++] = (uint16_t)row;
+	return 0;
+}
+
+/* True when every host of end `small` is one of end `big` ("any" holds
+   only itself). */
+static bool end_holds(const struct acl *a, uint32_t big, uint32_t small)
+{
+	size_t i;
+	int f;
+
+	if (big == small)
+		return true;
+	if (big == ACL_ANY || small == ACL_ANY)
+		return false;
+	for (f = 0; f < ACL_FAMILIES; f++)
+		for (i = 0; i < a->n_host; i++) {
+			const struct acl_host *h = &a->host[i];
+
+			if (acl_host_in(h, small, (enum acl_family)f) &&
+			    !acl_host_in(h, big, (enum acl_family)f))
+				return false;
+		}
+	return true;
+}
+
+/* True when rule big gives every permit of rule small: the same
+   transports and ports, and ends that hold small's. */
+static bool rule_holds(const struct acl *a, const struct acl_rule *big,
+		       const struct acl_rule *small)
+{
+	return same_ports(big, small) && end_holds(a, big->src, small->src) &&
+	       end_holds(a, big->dst, small->dst);
+}
+
+/* The rows of y added to those of x, in catalogue order, each once:
+   -1 out of memory. */
+static int merge_rows(struct acl_rule *x, const struct acl_rule *y)
+{
+	uint16_t *m = malloc(((size_t)x->n_rows + y->n_rows) * sizeof(*m));
+	uint16_t i = 0, j = 0, n = 0;
+
+	if (!m)
+		return -1;
+	while (i < x->n_rows || j < y->n_rows) {
+		bool from_x = j == y->n_rows ||
+			      (i < x->n_rows && x->rows[i] <= y->rows[j]);
+		uint16_t v = from_x ? x->rows[i++] : y->rows[j++];
+
+		if (n == 0 || m[n - 1] != v)
+			m[n++] = v;
+	}
+	free(x->rows);
+	x->rows = m;
+	x->n_rows = x->cap_rows = n;
+	return 0;
+}
+
+/* Rule y joined to rule x, one of which gives every permit of the
+   other: the rows of both, the wider ends, in x's place. -1 out of
+   memory. */
+static int join_rule(struct acl *a, struct acl_rule *x, struct acl_rule *y)
+{
+	if (merge_rows(x, y) != 0)
+		return -1;
+	if (!rule_holds(a, x, y)) {
+		x->src = y->src;
+		x->dst = y->dst;
+	}
+	x->families |= y->families;
+	free(y->rows);
+	memmove(y, y + 1, (size_t)(a->rule + a->n_rule - y - 1) * sizeof(*y));
+	a->n_rule--;
+	return 0;
+}
+
+/*
+ * A rule whose every permit an earlier or later rule gives (table 30's
+ * one direction of what table 25 gives every pair of imp nodes) is
+ * written once: the rows of the narrower join the wider, which keeps the
+ * place of the first of the two, so that the order stays the catalogue's.
+ * Until none is left: a rule widened may now hold another. Without it
+ * iptables and IOS wrote each such pair twice, nftables and the ASA a
+ * rule the one above it had already passed. -1 out of memory.
+ */
+static int merge_covered(struct acl *a)
+{
+	size_t i, j;
+
+	for (i = 1; i < a->n_rule; i++) {
+		for (j = 0; j < i; j++) {
+			struct acl_rule *x = &a->rule[j], *y = &a->rule[i];
+
+			if (!rule_holds(a, x, y) && !rule_holds(a, y, x))
+				continue;
+			if (join_rule(a, x, y) != 0)
+				return -1;
+			i = 0;          /* from the start again */
+			break;
+		}
+	}
 	return 0;
 }
 
@@ -566,6 +846,8 @@ int acl_build(struct acl *a)
 	for (i = 0; i < catalogue_count(a->cat); i++)
 		if (build_row(a, i) != 0)
 			return -1;
+	if (merge_covered(a) != 0)
+		return -1;
 	/* Rules between inventory hosts first, in catalogue order, then
 	   those with an "any" end: the writers that need it deny what is
 	   left between inventory hosts in between. */

@@ -103,6 +103,8 @@ static void asa_rule(struct acl_out *o, const struct acl_rule *r)
 	uint16_t k;
 	int f;
 
+	if (!acl_rule_in(o, r, ACL_V4) && !acl_rule_in(o, r, ACL_V6))
+		return;
 	for (k = 0; k < r->n_rows; k++) {
 		acl_row_remark(o->a, r->rows[k], remark, sizeof(remark));
 		fprintf(o->f, "access-list " ASA_ACL " remark %s\n", remark);
@@ -111,7 +113,7 @@ static void asa_rule(struct acl_out *o, const struct acl_rule *r)
 		unsigned p = acl_rule_protos(r, (enum acl_family)f);
 		unsigned t, i, j;
 
-		if (!(r->families & ACL_FAM(f)))
+		if (!acl_rule_in(o, r, (enum acl_family)f))
 			continue;
 		end_text(o->a, r->src, (enum acl_family)f, src, sizeof(src));
 		end_text(o->a, r->dst, (enum acl_family)f, dst, sizeof(dst));

@@ -26,6 +26,8 @@ struct ios_pair {
 	struct acl_out *o;
 	const struct acl_rule *r;
 	enum acl_family f;
+	const struct acl_rule *twin[ACL_TWINS_MAX];  /* acl_twins() */
+	size_t n_twin;
 };
 
 static enum acl_family pass_family(const struct acl_out *o)
@@ -67,8 +69,40 @@ static void port_text(const struct port_span *s, char *buf, size_t n)
 		snprintf(buf, n, " range %u %u", s->lo, s->hi);
 }
 
+/* Whether the UDP reply to r's request from sender span i to span j is
+   the request of the other direction, from span j to span i (a row from
+   sender port 8500 to 8500). */
+static bool span_mirrored(const struct acl_rule *r, unsigned i, unsigned j)
+{
+	unsigned k;
+	bool to_i = false, from_j = false;
+
+	if (!r->n_sport || !r->n_dport)
+		return false;
+	for (k = 0; k < r->n_sport; k++)
+		from_j |= r->sport[k].lo == r->dport[j].lo &&
+			  r->sport[k].hi == r->dport[j].hi;
+	for (k = 0; k < r->n_dport; k++)
+		to_i |= r->dport[k].lo == r->sport[i].lo &&
+			r->dport[k].hi == r->sport[i].hi;
+	return from_j && to_i;
+}
+
+/* The UDP spans of r whose reply is a request the other way. */
+static unsigned mirrored_spans(const struct acl_rule *r)
+{
+	unsigned i, j, n = 0;
+
+	for (i = 0; i < r->n_sport; i++)
+		for (j = 0; j < r->n_dport; j++)
+			n += span_mirrored(r, i, j);
+	return n;
+}
+
 /* One pair: each transport, source span and destination span, with the
-   reply the router must let back. */
+   reply the router must let back, unless that reply is the request of
+   the pair the other way (UDP between the same ports), which a rule
+   with these ports writes: each entry once. */
 static void pair_lines(void *ctx, const struct acl_host *s,
 		       const struct acl_host *d)
 {
@@ -78,6 +112,8 @@ static void pair_lines(void *ctx, const struct acl_host *s,
 	unsigned p = acl_rule_protos(r, x->f);
 	char src[ACL_ADDR_MAX + 32], dst[ACL_ADDR_MAX + 32], sp[32], dp[32];
 	unsigned t, i, j;
+	bool mirrored = (p & ACL_UDP) && mirrored_spans(r) &&
+			acl_pair_mirrored(x->twin, x->n_twin, x->f, s, d);
 
 	end_text(s, src, sizeof(src));
 	end_text(d, dst, sizeof(dst));
@@ -91,6 +127,8 @@ static void pair_lines(void *ctx, const struct acl_host *s,
 					  sizeof(dp));
 				fprintf(f, " permit %s %s%s %s%s\n", t ? "udp" : "tcp",
 					src, sp, dst, dp);
+				if (t && mirrored && span_mirrored(r, i, j))
+					continue;
 				fprintf(f, " permit %s %s%s %s%s%s\n", t ? "udp" : "tcp",
 					dst, dp, src, sp, t ? "" : " established");
 			}
@@ -123,8 +161,13 @@ static void ios_rule(struct acl_out *o, const struct acl_rule *r)
 {
 	char remark[IOS_REMARK_MAX];
 	struct ios_pair x;
+	size_t self;
 	uint16_t k;
 
+	/* Every pair written above, by rules of the same ports: no remark
+	   over no entry. */
+	if (!acl_rule_in(o, r, pass_family(o)))
+		return;
 	for (k = 0; k < r->n_rows; k++) {
 		acl_row_remark(o->a, r->rows[k], remark, sizeof(remark));
 		fprintf(o->f, " remark %s\n", remark);
@@ -132,6 +175,7 @@ static void ios_rule(struct acl_out *o, const struct acl_rule *r)
 	x.o = o;
 	x.r = r;
 	x.f = pass_family(o);
+	x.n_twin = acl_twins(o->a, r, x.twin, &self);
 	acl_pairs(o->a, r, x.f, pair_lines, &x);
 }
 
@@ -237,15 +281,40 @@ static void ios_end(struct acl_out *o)
 		pass_family(o) == ACL_V4 ? "ip" : "ipv6");
 }
 
+/* The UDP replies pair_lines() leaves out in a pass: those that are a
+   request the other way. */
+static uint64_t mirrored_count(struct acl_out *o)
+{
+	const struct acl *a = o->a;
+	enum acl_family f = pass_family(o);
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < a->n_rule; i++) {
+		const struct acl_rule *r = &a->rule[i];
+		unsigned k = mirrored_spans(r);
+
+		if (!(r->families & o->pass) || !k ||
+		    !(acl_rule_protos(r, f) & ACL_UDP))
+			continue;
+		n = acl_sat_add(n, acl_sat_mul(k, acl_mirrored_count(a, r, f)));
+	}
+	return n;
+}
+
 /* The entries of a pass (permits and denies; remarks are none): two for
-   each transport and port span of each pair (pair_lines()), the denies
-   between inventory hosts, ios_begin()'s and ios_end()'s. */
+   each transport and port span of each pair (pair_lines()) but the UDP
+   replies left out, the denies between inventory hosts, ios_begin()'s
+   and ios_end()'s. */
 static uint64_t ios_count(struct acl_out *o)
 {
 	enum acl_family f = pass_family(o);
 	uint64_t n = acl_sat_add(f == ACL_V4 ? 1 : 3,
 				 acl_sat_mul(2, acl_pass_spans(o)));
+	uint64_t m = mirrored_count(o);
 
+	/* Saturated, or a count out of memory: past any bound. */
+	n = n == UINT64_MAX || m >= n ? UINT64_MAX : n - m;
 	if (o->n_outer)
 		n = acl_sat_add(n, inventory_count(o));
 	return n;

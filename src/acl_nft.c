@@ -135,7 +135,7 @@ static void nft_rule(struct acl_out *o, const struct acl_rule *r)
 		unsigned p = acl_rule_protos(r, (enum acl_family)f);
 		unsigned ports = p & (ACL_TCP | ACL_UDP);
 
-		if (!(r->families & o->pass & ACL_FAM(f)))
+		if (!acl_rule_in(o, r, (enum acl_family)f))
 			continue;
 		if (ports) {
 			/* "tcp dport" for one transport; "th dport" after

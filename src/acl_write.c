@@ -292,7 +292,8 @@ static void header(struct acl_out *o, const struct acl_source *src)
 		acl_comment(o, "  %s", name);
 	}
 	acl_comment(o, "One rule per row and direction, both ways for \"<->\" rows and");
-	acl_comment(o, "table 30's bidirectional ones; one rule for rows that give the same.");
+	acl_comment(o, "table 30's bidirectional ones; one rule for rows that give the same");
+	acl_comment(o, "or part of what another gives, each entry once.");
 	acl_comment(o, "\"any\" is a host outside the inventory, on a side any host may hold");
 	acl_comment(o, "('impwatch roles'); inventory hosts are held to their roles. Replies");
 	acl_comment(o, "pass as the format keeps state; everything else meets the final deny.");
@@ -335,6 +336,13 @@ static void pass_start(struct acl_out *o, unsigned pass)
 	o->n_outer = 0;
 	for (i = a->n_inner; i < a->n_rule; i++)
 		o->n_outer += (a->rule[i].families & o->pass) != 0;
+}
+
+bool acl_rule_in(const struct acl_out *o, const struct acl_rule *r,
+		 enum acl_family f)
+{
+	return (r->families & o->pass & ACL_FAM(f)) &&
+	       acl_pair_count(o->a, r, f) > 0;
 }
 
 uint64_t acl_pass_spans(const struct acl_out *o)

@@ -498,6 +498,34 @@ else
 	bad remark-length "a remark longer than Cisco's 100 characters"
 fi
 
+# Each entry once, in every format: rows whose pairs another row of the
+# same ports gives (table 30's one direction of table 25's imp pairs)
+# joined the wider rule, and an IOS UDP reply that is the request the
+# other way (sender port 8500 to 8500) is not written again. IOS wrote
+# 52 of its 764 entries twice, iptables and ip6tables 12 each (their
+# comments aside), nftables and the ASA rules the one above had passed.
+# entries FILE: its permits and denies, comments cut, as they repeat.
+entries() {
+	grep -E '^(-A |access-list impwatch extended | (permit|deny) |	+(ip|ip6) )' "$1" |
+		sed 's/ -m comment .*//; s/ comment ".*//' | sort | uniq -d
+}
+# With endpoints, table 29's echo to IM&P nodes (from endpoints and
+# nodes) and from them (to both) share the pairs of nodes: iptables and
+# IOS wrote each twice.
+{ cat $dir/site.hosts; echo 'endpoint 198.51.100.64/26 phones'; } >"$tmp/endpoints.hosts"
+for inv in $dir/site.hosts "$tmp/endpoints.hosts"; do
+	for f in nftables iptables ip6tables asa ios; do
+		"$bin" acl --hosts "$inv" --format $f >"$tmp/once.$f" 2>"$tmp/out"
+		entries "$tmp/once.$f" >"$tmp/out"
+		count "once-$(basename "$inv" .hosts)-$f" "$tmp/out" '' 0
+	done
+done
+"$bin" acl --hosts $dir/site.hosts >"$tmp/once.nftables" 2>"$tmp/out"
+"$bin" acl --hosts $dir/site.hosts --format ios >"$tmp/once.ios" 2>"$tmp/out"
+has once-joined "$tmp/once.nftables" 'ip saddr @imp_v4 ip daddr @imp_v4 tcp dport 9003 accept comment "table 25 imdb-presence-dual; table 30 imdb-presence-dual"$'
+hasnt once-joined-host "$tmp/once.nftables" 'ip saddr 192\.0\.2\.11 ip daddr 192\.0\.2\.10 tcp dport 9003 '
+count once-ios-both-ways "$tmp/once.ios" '^ permit udp host 192\.0\.2\.1[01] eq 8500 host 192\.0\.2\.1[01] eq 8500$' 2
+
 # --- 3 and 4 need root and network namespaces -------------------------------
 if [ "$(id -u)" != 0 ]; then
 	echo "acl: not root: iptables-restore and the nftables router skipped"
