@@ -135,6 +135,9 @@ struct acl {
 	                                that cover the rest); the same
 	                                addresses as the lines, each once */
 	size_t n_host;
+	size_t n_inside;             /* lines inside a wider line */
+	size_t n_cut, n_pieces;      /* wider lines with lines inside, and
+	                                the networks they are cut into */
 	struct acl_rule *rule;       /* between inventory hosts first, then
 	                                those with an ANY end */
 	size_t n_rule, n_inner, cap_rule;  /* n_inner: rules of the first kind */

@@ -113,6 +113,7 @@ static int split_lines(struct acl *a, struct acl_host *line, size_t n)
 		at[sorted[i] - line] = i;
 	for (i = 0; i < n; i++) {
 		const struct acl_host *l = &line[i];
+		size_t before = a->n_host;
 
 		/* The lines right inside l: each one after l, skipping
 		   those inside it. */
@@ -122,6 +123,12 @@ static int split_lines(struct acl *a, struct acl_host *line, size_t n)
 				kids[nk++] = sorted[j];
 		if (add_rest(a, &cap, l, l->e.net, l->e.prefix, kids, nk) != 0)
 			goto out;
+		/* What the bound's message tells of (acl_command()). */
+		if (nk) {
+			a->n_inside += nk;
+			a->n_cut++;
+			a->n_pieces += a->n_host - before;
+		}
 	}
 	rc = 0;
 out:

@@ -285,6 +285,26 @@ static int close_rules(struct rules_file *r, const char *path, bool whole)
 	return rc;
 }
 
+/* What to do about too many pairs, as their cause says: wider lines cut
+   into more networks than the inventory has lines (an IM&P /8 with 20
+   CUCM hosts inside is 372 networks, each a pair with the others), or
+   hosts listed one by one. */
+static void bound_advice(const struct acl *a, char *buf, size_t size)
+{
+	if (a->n_pieces > a->n_lines && a->n_cut == 1)
+		snprintf(buf, size, "the %zu line%s inside a wider line cut it "
+			 "into %zu networks, each a pair with the others: list "
+			 "the wider line narrower, as the networks that hold its "
+			 "roles", a->n_inside, PLURAL(a->n_inside), a->n_pieces);
+	else if (a->n_pieces > a->n_lines)
+		snprintf(buf, size, "the %zu lines inside %zu wider lines cut "
+			 "them into %zu networks, each a pair with the others: "
+			 "list the wider lines narrower, as the networks that "
+			 "hold their roles", a->n_inside, a->n_cut, a->n_pieces);
+	else
+		snprintf(buf, size, "list hosts as networks in the inventory");
+}
+
 /* Whether the rules of format w for model a are few enough to write
    (ACL_MAX_RULES), said on standard error when not. Counted before -o
    is opened: a refused list leaves no file, and an old one as it was. */
@@ -292,14 +312,16 @@ static bool fits(const struct acl *a, const struct acl_writer *w,
 		 const char *hosts)
 {
 	uint64_t n = acl_count(a, w);
+	char advice[256];
 
 	if (n <= ACL_MAX_RULES)
 		return true;
+	bound_advice(a, advice, sizeof(advice));
 	tprintf(stderr, "impwatch acl: --format %s would write %llu rules for "
-		"the pairs of hosts in %s, more than the bound of %u: list "
-		"hosts as networks in the inventory, or use --format nftables "
-		"or asa, which name groups of hosts; nothing written\n",
-		w->name, (unsigned long long)n, hosts, ACL_MAX_RULES);
+		"the pairs of hosts in %s, more than the bound of %u: %s, or "
+		"use --format nftables or asa, which name groups of hosts; "
+		"nothing written\n", w->name, (unsigned long long)n, hosts,
+		ACL_MAX_RULES, advice);
 	return false;
 }
 
