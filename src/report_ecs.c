@@ -199,9 +199,11 @@ static void ecs_run_id(struct report *r)
 /*
  * "rule": the catalogue row that documents a flow or an aggregate. id
  * is "TABLE:SERVICE" (the rows of one table and service are one rule
- * of the guide), ruleset "guide" (the built-in catalogue, or --rules)
- * or "site" (--rules-add: never shown as the guide's), reference the
- * file and line it was read from.
+ * of the guide), or "site:TABLE:SERVICE" for a site's row (--rules-add;
+ * `impwatch rules` lists it "23 (site)", the reports "site"): never the
+ * guide's, whose ids start with a digit; ruleset "guide" (the built-in
+ * catalogue, or --rules) or "site", reference the file and line it was
+ * read from.
  */
 static void ecs_rule(struct jw *w, const struct cat_row *row,
 		     enum ecs_detail d)
@@ -211,7 +213,8 @@ static void ecs_rule(struct jw *w, const struct cat_row *row,
 	if (!row)
 		return;
 	jw_obj(w, "rule");
-	snprintf(b, sizeof(b), "%u:", (unsigned)row->table);
+	snprintf(b, sizeof(b), "%s%u:", row->site ? "site:" : "",
+		 (unsigned)row->table);
 	jw_key(w, "id");
 	jw_putc(w, '"');
 	jw_puts(w, b);

@@ -12,7 +12,8 @@
 #     Community ID, counters, verdict, rule, Zeek's state, VLAN tags...);
 #   - each alert's flow_id on one flow record of its run, every
 #     network.community_id as community_id.py computes it, a site's row
-#     as the site's rule (rule.ruleset "site"), never the guide's;
+#     as the site's rule (rule.ruleset "site", rule.id "site:TABLE:
+#     SERVICE"), never the guide's;
 #   - an event that would pass JSON_LINE_MAX (a role violation whose
 #     port 60 site rows document, a file name given too long) is
 #     written shorter, not cut.
@@ -229,13 +230,18 @@ for f in "-r pcaps/demo.pcap" "-r pcaps/dpi-mismatch.pcap" \
 	fi
 done
 
-# A site's row (--rules-add) is the site's rule, never the guide's.
+# A site's row (--rules-add) is the site's rule, never the guide's: its
+# rule.id is "site:TABLE:SERVICE", as 'impwatch rules' lists it "23
+# (site)" and the reports say "site" (it was the guide's id,
+# "23:ext-db-postgresql", only rule.ruleset telling them apart).
 "$bin" -q --format ecs --rules-add tests/rules/site-postgresql.conf \
 	-r pcaps/real-postgresql-15432.pcap >"$tmp/site.ecs"
 if [ "$(jq -r 'select(.event.dataset == "impwatch.flow" and
 		      .destination.port == 15432) |
-		[.rule.ruleset, .rule.reference] | @tsv' "$tmp/site.ecs")" = \
-	"$(printf 'site\ttests/rules/site-postgresql.conf:3')" ] &&
+		[.rule.ruleset, .rule.reference, .rule.id] | @tsv' "$tmp/site.ecs")" = \
+	"$(printf 'site\ttests/rules/site-postgresql.conf:3\tsite:23:ext-db-postgresql')" ] &&
+	[ "$(jq -r 'select(.rule.ruleset == "site") | .rule.id' "$tmp/site.ecs" |
+		grep -cv '^site:')" -eq 0 ] &&
 	[ "$(jq -r 'select(.rule and .rule.ruleset != "guide") | .rule.id' \
 		"$tmp"/run.*.ecs | wc -l)" -eq 0 ]; then
 	ok
