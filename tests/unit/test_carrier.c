@@ -243,6 +243,17 @@ static void test_overlay_rule(void **state)
 	assert_false(trusted(c, layer(TUN_VXLAN, "::ffff:203.0.113.1",
 				      "::ffff:203.0.113.2", 42)));
 	cfree(c);
+
+	/* ::ffff:203.0.113.0/120 is IPv4 written the IPv6 way, as in an
+	   inventory: 203.0.113.0/24, and still no IPv6 header's mapped
+	   form of it. */
+	c = cnew(7);
+	trust(c, "::ffff:203.0.113.0/120");
+	assert_true(trusted(c, layer(TUN_VXLAN, "203.0.113.1", "203.0.113.2", 42)));
+	assert_false(trusted(c, layer(TUN_VXLAN, "203.0.113.1", "198.51.100.2", 42)));
+	assert_false(trusted(c, layer(TUN_VXLAN, "::ffff:203.0.113.1",
+				      "::ffff:203.0.113.2", 42)));
+	cfree(c);
 }
 
 /* ERSPAN: trusted when nothing is declared; once something is, only to

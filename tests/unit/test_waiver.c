@@ -513,7 +513,8 @@ static void test_mapped_in_ipv6(void **state)
 	const char *msg = parse(x,
 		"tcp/5061 192.0.2.0/24 -> any | 2026-12-31 | NET\n"
 		"tcp/5061 any -> ::ffff:0:0/96 | 2026-12-31 | MAPPED\n"
-		"tcp/5061 cucm -> any | 2026-12-31 | ROLE\n", true, &w);
+		"tcp/5061 cucm -> any | 2026-12-31 | ROLE\n"
+		"tcp/5062 ::ffff:192.0.2.0/120 -> any | 2026-12-31 | NET6\n", true, &w);
 
 	assert_string_equal(msg, "");
 	r = rec(x, 6, "192.0.2.1", 40000, "198.51.100.7", 5061,
@@ -527,6 +528,18 @@ static void test_mapped_in_ipv6(void **state)
 	waivers_apply(w, x->cat, &r, true);
 	assert_null(r.waiver);
 	assert_false(r.waived);
+	/* ::ffff:192.0.2.0/120 is 192.0.2.0/24 written the IPv6 way: it
+	   holds an IPv4 client, not an IPv6 header's mapped one. */
+	r = rec(x, 6, "192.0.2.1", 40000, "198.51.100.7", 5062,
+		1u << V_CLEARTEXT);
+	waivers_apply(w, x->cat, &r, true);
+	assert_ptr_equal(r.waiver, waivers_get(w, 3));
+	r = rec(x, 6, "192.0.2.1", 40000, "198.51.100.7", 5062,
+		1u << V_CLEARTEXT);
+	r.key.family = 6;
+	r.client_host = hosts_lookup_ip(x->hosts, &r.key.a, 6);
+	waivers_apply(w, x->cat, &r, true);
+	assert_null(r.waiver);
 	waivers_free(w);
 }
 
