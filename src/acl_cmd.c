@@ -17,6 +17,7 @@
 #include "config.h"
 #include "engine.h"
 #include "options.h"
+#include "replace.h"
 #include "textfile.h"
 #include "util.h"
 
@@ -187,76 +188,28 @@ static int observe_file(struct acl *a, const char *path)
 	return rc;
 }
 
-/* The rules file being written: its stream, and the temporary name it
-   has until it is whole (NULL: written in place). */
-struct rules_file {
-	FILE *f;
-	char *tmp;
-};
-
-/* A temporary file beside path, mode `mode` (its owner too when `st`,
-   the file it replaces): its descriptor, its name in r->tmp; -1. */
-static int open_beside(const char *path, const struct stat *st, mode_t mode,
-		       struct rules_file *r)
-{
-	int fd;
-
-	r->tmp = malloc(strlen(path) + sizeof(".XXXXXX"));
-	if (!r->tmp)
-		return -1;
-	sprintf(r->tmp, "%s.XXXXXX", path);
-	fd = mkstemp(r->tmp);
-	if (fd < 0) {
-		free(r->tmp);
-		r->tmp = NULL;
-		return -1;
-	}
-	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-	if (st && fchown(fd, st->st_uid, st->st_gid) != 0) {
-		/* Not root: the writer owns the file, as a new one. Root
-		   gives another user's file back to them. */
-	}
-	(void)fchmod(fd, mode);
-	return fd;
-}
-
 /*
  * The rules file, created 0640 within the umask as the report is (it
  * names the site's hosts and what they may say to each other). A
- * regular file, or none yet, is written under a temporary name beside
- * it and renamed onto it once whole (close_rules()): a write that fails
- * (a full disk) leaves the rules of before as they were, never half of
- * new ones; a file replaced keeps its mode. Anything else (a FIFO,
- * /dev/stdout, a symbolic link), or a folder where no file can be made
- * beside it, is written in place. False with errno set when it cannot be
- * opened.
+ * regular file, or none yet, is replaced whole (replace.h): a write that
+ * fails (a full disk) leaves the rules of before as they were, never
+ * half of new ones; a file replaced keeps its mode. Anything else (a
+ * FIFO, /dev/stdout, a symbolic link), or a folder where no file can be
+ * made beside it, is written in place (r->tmp NULL). False with errno
+ * set when it cannot be opened.
  */
-static bool open_rules(const char *path, struct rules_file *r)
+static bool open_rules(const char *path, struct replace *r)
 {
-	struct stat st;
-	bool exists = lstat(path, &st) == 0;
-	mode_t mask = umask(0);
-	int fd = -1;
+	int fd, e;
 
-	umask(mask);
-	r->f = NULL;
-	r->tmp = NULL;
-	if (!exists)
-		fd = open_beside(path, NULL, 0640 & ~mask, r);
-	else if (S_ISREG(st.st_mode))
-		fd = open_beside(path, &st, st.st_mode & 07777, r);
-	if (fd < 0)
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (replace_open(path, r) == 0)
+		return true;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd < 0)
 		return false;
 	if (!(r->f = fdopen(fd, "w"))) {
-		int e = errno;
-
+		e = errno;
 		close(fd);
-		if (r->tmp)
-			unlink(r->tmp);
-		free(r->tmp);
-		r->tmp = NULL;
 		errno = e;
 		return false;
 	}
@@ -266,22 +219,14 @@ static bool open_rules(const char *path, struct rules_file *r)
 /* Close the rules file; whole, renamed onto path, else its temporary
    removed. 0, or -1 with errno set when the close or the rename
    failed. */
-static int close_rules(struct rules_file *r, const char *path, bool whole)
+static int close_rules(struct replace *r, const char *path, bool whole)
 {
-	int rc = fclose(r->f), e = errno;
+	int rc;
 
+	if (r->tmp)
+		return replace_close(r, path, whole);
+	rc = fclose(r->f);
 	r->f = NULL;
-	if (r->tmp) {
-		if (rc == 0 && whole && rename(r->tmp, path) != 0) {
-			rc = -1;
-			e = errno;
-		}
-		if (rc != 0 || !whole)
-			unlink(r->tmp);
-		free(r->tmp);
-		r->tmp = NULL;
-	}
-	errno = e;
 	return rc;
 }
 
@@ -351,7 +296,7 @@ int acl_command(int argc, char **argv)
 	struct catalogue *cat = NULL;
 	struct hosts *hosts = NULL;
 	struct acl *a = NULL;
-	struct rules_file rf = { NULL, NULL };
+	struct replace rf = { NULL, NULL };
 	FILE *out = stdout;
 	size_t i;
 	uint64_t partial = 0;

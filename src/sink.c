@@ -18,6 +18,7 @@
 #include "graph.h"
 #include "html.h"
 #include "outfile.h"
+#include "replace.h"
 #include "talk.h"
 #include "textfile.h"
 #include "util.h"
@@ -43,8 +44,11 @@ struct sink {
 	                               seen (waivers_day_of()) */
 	struct worker_stats *ws;    /* each worker's last counters */
 	const struct engine *e;
-	FILE *html_out;             /* --html; NULL without */
-	FILE *graph_out;            /* --graph; NULL without */
+	FILE *html_out;             /* --html written in place; else NULL */
+	FILE *graph_out;            /* --graph written in place; else NULL */
+	bool html_by_name;          /* --html replaced by its name (replace.h):
+	                               from the start to its close */
+	bool graph_by_name;         /* the same for --graph */
 	struct talk *talk;          /* who talks to whom, for both */
 	struct graph *graph;        /* its layout: made when the graph is
 	                               written, drawn again in the page */
@@ -258,11 +262,44 @@ static bool close_replaced(FILE *f)
 	return ok;
 }
 
+/*
+ * The page and the graph are written once, when the run ends, whole and
+ * by their name (replace.h): a reader sees the one of before until
+ * then, never a part, and a log rotation that renamed it meanwhile
+ * keeps what it renamed. One that is no regular file (a FIFO, a device,
+ * a symbolic link), or that cannot be replaced (its folder is not the
+ * writer's), is opened now and written in place, as the report is.
+ * Tried now either way: a file that cannot be written is said before
+ * the run, not after it.
+ */
+static bool open_whole(struct sink *s, const char *path, FILE **f,
+		       bool *by_name, FILE *err)
+{
+	if (replace_can(path) == 0) {
+		*by_name = true;
+		return true;
+	}
+	if ((*f = open_output(path, O_TRUNC, false, NULL)) != NULL)
+		return true;
+	cannot_open(s, path, err);
+	return false;
+}
+
+/* Whether the page or the graph at path (open in place as f, else by
+   name) is the report's file: standard output redirected to it. */
+static bool is_report(const struct sink *s, FILE *f, const char *path)
+{
+	if (f)
+		return same_open_file(fileno(f), fileno(s->out));
+	return path && same_output_file(fileno(s->out), path);
+}
+
 /* Open what sink_open() opens, in order, each checked against those
    before it; false with a message on err. */
 static bool open_files(struct sink *s, FILE *err)
 {
 	const struct sink_cfg *c = &s->cfg;
+	bool html;
 
 	/* The report and the evidence in one file would be neither. */
 	if (c->evidence && same_output_file(fileno(s->out), c->evidence)) {
@@ -301,23 +338,18 @@ static bool open_files(struct sink *s, FILE *err)
 			cannot_open(s, c->evidence, err);
 		return false;
 	}
-	/* Written at the end, but opened now: a file that cannot be
-	   written is said before the run, not after it. */
-	if (c->html && !(s->html_out = open_output(c->html, O_TRUNC, false, NULL))) {
-		cannot_open(s, c->html, err);
+	if ((c->html && !open_whole(s, c->html, &s->html_out,
+				    &s->html_by_name, err)) ||
+	    (c->graph && !open_whole(s, c->graph, &s->graph_out,
+				     &s->graph_by_name, err)))
 		return false;
-	}
-	if (c->graph && !(s->graph_out = open_output(c->graph, O_TRUNC, false, NULL))) {
-		cannot_open(s, c->graph, err);
-		return false;
-	}
 	/* Standard output redirected to the page would spoil both. */
-	if ((s->html_out && same_open_file(fileno(s->html_out), fileno(s->out))) ||
-	    (s->graph_out && same_open_file(fileno(s->graph_out), fileno(s->out)))) {
+	html = is_report(s, s->html_out, c->html);
+	if (html || is_report(s, s->graph_out, c->graph)) {
 		tprintf(err, "impwatch: %s %s: the report and %s are the same "
-			"file\n", s->html_out ? "--html" : "--graph",
-			s->html_out ? c->html : c->graph,
-			s->html_out ? "the HTML report" : "the graph");
+			"file\n", html ? "--html" : "--graph",
+			html ? c->html : c->graph,
+			html ? "the HTML report" : "the graph");
 		return false;
 	}
 	return true;
@@ -699,17 +731,18 @@ int sink_close_evidence(struct sink *s)
 	return evidence_close(s->ev, st.work.last_dlt);
 }
 
-/* Close the page or the graph: -1, said on err, when it could not be
-   made (no memory) or written in full; e is the error of the write that
-   failed (0: the close says it). */
-static int close_page(FILE *f, const char *path, bool lost, int e,
-		      FILE *err)
+/* Close the page or the graph (f, open in place; else written by name
+   when by_name): -1, said on err, when it could not be made (no memory)
+   or written in full; e is the error of the write that failed (0: the
+   close says it). */
+static int close_page(FILE *f, bool by_name, const char *path, bool lost,
+		      int e, FILE *err)
 {
 	bool ok;
 
-	if (!f)
+	if (!f && !by_name)
 		return 0;
-	ok = close_replaced(f);
+	ok = !f || close_replaced(f);
 	if (ok && !lost)
 		return 0;
 	if (!e && !ok)
@@ -743,6 +776,27 @@ static int close_alerts(struct sink *s, FILE *err)
 	return -1;
 }
 
+/* The graph's DOT, in place or by name: -1 with errno when it could not
+   be written in full. */
+static int write_dot(struct sink *s)
+{
+	struct replace r;
+	int e;
+
+	if (s->graph_out)
+		return graph_write_dot(s->graph, s->graph_out);
+	if (!s->graph_by_name)
+		return 0;
+	if (replace_open(s->cfg.graph, &r) != 0)
+		return -1;
+	if (graph_write_dot(s->graph, r.f) == 0)
+		return replace_close(&r, s->cfg.graph, true);
+	e = errno;
+	(void)replace_close(&r, s->cfg.graph, false);
+	errno = e;
+	return -1;
+}
+
 /* The graph is laid out once, for the DOT file and the page: its DOT is
    written before the layout adds positions to it. The report's records
    written so far are flushed too: a report already failing (JSON lines
@@ -762,22 +816,23 @@ int sink_close_side(struct sink *s, FILE *err)
 	s->graph = graph_new(s->talk, s->e->cat, s->e->hosts != NULL);
 	if (!s->graph) {
 		s->html_lost = s->graph_lost = true;
-	} else if (s->graph_out &&
-		   graph_write_dot(s->graph, s->graph_out) != 0) {
+	} else if (write_dot(s) != 0) {
 		e = errno;
 		s->graph_lost = true;
 	}
-	rc |= close_page(s->graph_out, s->cfg.graph, s->graph_lost, e, err);
+	rc |= close_page(s->graph_out, s->graph_by_name, s->cfg.graph,
+			 s->graph_lost, e, err);
 	s->graph_out = NULL;
+	s->graph_by_name = false;
 	return rc;
 }
 
 /*
- * The page of the run st describes, to s->html_out: -1 with errno when
- * it could not be written in full. It is made in memory and written at
- * once (one write(), to a file): impwatch killed meanwhile (SIGKILL,
- * the OOM killer) leaves the file it emptied when the run began, never
- * the top of a page, which says the verdict.
+ * The page of the run st describes, by its name (or to s->html_out, in
+ * place): -1 with errno when it could not be written in full. It is
+ * made in memory, then written whole: impwatch killed meanwhile
+ * (SIGKILL, the OOM killer), or a write that fails, leaves the page of
+ * before as it was, never the top of a new one, which says the verdict.
  */
 static int write_page(struct sink *s, const struct run_stats *st)
 {
@@ -803,7 +858,9 @@ static int write_page(struct sink *s, const struct run_stats *st)
 	rc = html_write(m, &p);
 	if (fclose(m) != 0)
 		rc = -1;
-	if (rc == 0)
+	if (rc == 0 && !s->html_out)
+		rc = replace_write(s->cfg.html, page, len);
+	else if (rc == 0)
 		rc = fflush(s->html_out) == 0 ?
 		     write_all(fileno(s->html_out), page, len) : -1;
 	e = errno;
@@ -822,7 +879,7 @@ int sink_page(struct sink *s, const struct run_stats *st, FILE *err)
 	char why[GRAPH_WHY_MAX];
 	int e = 0, rc;
 
-	if (!s->html_out)
+	if (!s->html_out && !s->html_by_name)
 		return 0;
 	/* A waiver past the day a flow was seen is listed as expired,
 	   as that flow's record says. */
@@ -841,8 +898,10 @@ int sink_page(struct sink *s, const struct run_stats *st, FILE *err)
 		e = errno;
 		s->html_lost = true;
 	}
-	rc = close_page(s->html_out, s->cfg.html, s->html_lost, e, err);
+	rc = close_page(s->html_out, s->html_by_name, s->cfg.html,
+			s->html_lost, e, err);
 	s->html_out = NULL;
+	s->html_by_name = false;
 	return rc;
 }
 
@@ -870,19 +929,22 @@ int sink_page_again(struct sink *s, const struct run_stats *st, FILE *err)
 	struct stat sb;
 	int fd, rc;
 
-	if (!s->html_out)
+	if (!s->html_out && !s->html_by_name)
 		return 0;
-	fd = fileno(s->html_out);
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-	    fseek(s->html_out, 0, SEEK_SET) != 0 || ftruncate(fd, 0) != 0) {
+	fd = s->html_out ? fileno(s->html_out) : -1;
+	if (fd >= 0 &&
+	    (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	     fseek(s->html_out, 0, SEEK_SET) != 0 || ftruncate(fd, 0) != 0)) {
 		tprintf(err, "impwatch: %s: written before the report failed: "
 			"its verdict is not the run's\n", s->cfg.html);
 		return -1;
 	}
 	if (write_page(s, st) == 0)
 		return 0;
-	rc = close_page(s->html_out, s->cfg.html, true, errno, err);
+	rc = close_page(s->html_out, s->html_by_name, s->cfg.html, true,
+			errno, err);
 	s->html_out = NULL;
+	s->html_by_name = false;
 	return rc;
 }
 
@@ -917,8 +979,10 @@ int sink_close(struct sink *s, FILE *err)
 		rc = -1;
 	}
 	rc |= close_alerts(s, err);
-	rc |= close_page(s->html_out, c->html, s->html_lost, 0, err);
-	rc |= close_page(s->graph_out, c->graph, s->graph_lost, 0, err);
+	rc |= close_page(s->html_out, s->html_by_name, c->html, s->html_lost,
+			 0, err);
+	rc |= close_page(s->graph_out, s->graph_by_name, c->graph,
+			 s->graph_lost, 0, err);
 	free(s->svg);
 	graph_free(s->graph);
 	talk_free(s->talk);

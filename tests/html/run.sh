@@ -272,6 +272,36 @@ hasnt six-hosts-quiet "$tmp/out" '.'
 count six-hosts-svg "$tmp/six.html" '^<svg ' 1
 count six-hosts-edges "$tmp/six.html" '^<g id="edge[0-9]+" class="edge ' 6
 
+# A log rotation (logrotate renames the page and sends SIGHUP) during a
+# run: the page is written by its name when the run ends, so the page
+# renamed is never written over, and the name holds the new page, whole.
+# The page was open from the start: the run wrote its page into the
+# renamed file, and none under the name. Standard input held open is a
+# run in progress; the report is reopened, as -o is.
+mkfifo "$tmp/hup.in"
+printf 'the page of before\n' >"$tmp/hup.html"
+cp "$tmp/hup.html" "$tmp/hup-before.html"
+"$bin" -q -r - -o "$tmp/hup.txt" --html "$tmp/hup.html" --graph "$tmp/hup.dot" \
+	<"$tmp/hup.in" >/dev/null 2>"$tmp/hup.err" &
+hup_pid=$!
+exec 9>"$tmp/hup.in"
+cat pcaps/link-ether.pcap >&9
+i=0
+while [ ! -e "$tmp/hup.txt" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+mv "$tmp/hup.html" "$tmp/hup.html.1"
+mv "$tmp/hup.dot" "$tmp/hup.dot.1" 2>/dev/null
+mv "$tmp/hup.txt" "$tmp/hup.txt.1"
+kill -HUP "$hup_pid"
+sleep 0.2
+exec 9>&-
+wait "$hup_pid"
+assert hup-status "$?" -eq 0
+same hup-renamed-kept "$tmp/hup-before.html" "$tmp/hup.html.1"
+has hup-page-by-name "$tmp/hup.html" '^</html>$'
+has hup-graph-by-name "$tmp/hup.dot" '^digraph impwatch \{'
+has hup-report-by-name "$tmp/hup.txt" '^NO FINDINGS: '
+hasnt hup-quiet "$tmp/hup.err" '.'
+
 # Graphviz without its plugins (GVBINDIR names where it finds them): the
 # page is written whole without its picture and says so, the graph's DOT
 # is written (cgraph needs no plugin), the verdict and the exit status
@@ -304,6 +334,28 @@ check html-is-graph 2 'the HTML report and the graph are the same file' \
 check html-is-stdout 2 'the report and the HTML report are the same file' \
 	sh -c "\"$bin\" -q --html \"$tmp/so.html\" -r pcaps/demo.pcap >>\"$tmp/so.html\""
 check html-unwritable 2 'cannot write /dev/full' "$bin" -q --html /dev/full -r pcaps/demo.pcap
+# A page replaced keeps its mode (a web server's 0644 page stays one).
+printf 'the page of before\n' >"$tmp/m.html"
+chmod 604 "$tmp/m.html"
+check mode-kept 0 '^604$' sh -c "\"$bin\" -q -r pcaps/demo.pcap --html \"$tmp/m.html\" >/dev/null && stat -c %a \"$tmp/m.html\""
+# A page or a graph not written whole (a full disk; here a file size
+# limit, SIGXFSZ ignored so that write() says EFBIG) leaves the one of
+# before as it was, byte for byte, and no temporary beside it; the run
+# is an error, said. The page was emptied when the run began, and the
+# first 4 kB of the new one left in it.
+mkdir "$tmp/fs"
+printf 'the page of before\n' >"$tmp/fs/p.html"
+printf 'digraph before {}\n' >"$tmp/fs/g.dot"
+cp "$tmp/fs/p.html" "$tmp/fs-p.html"
+cp "$tmp/fs/g.dot" "$tmp/fs-g.dot"
+capped() { sh -c 'trap "" XFSZ; ulimit -f "$0"; exec "$@"' "$@"; }
+check page-fsize 2 "^impwatch: cannot write $tmp/fs/p\\.html: File too large\$" \
+	capped 8 "$bin" -q --validate -r pcaps/demo.pcap -o /dev/null --html "$tmp/fs/p.html"
+same page-fsize-kept "$tmp/fs-p.html" "$tmp/fs/p.html"
+check graph-fsize 2 "^impwatch: cannot write $tmp/fs/g\\.dot: File too large\$" \
+	capped 1 "$bin" -q --validate -r pcaps/demo.pcap -o /dev/null --graph "$tmp/fs/g.dot"
+same graph-fsize-kept "$tmp/fs-g.dot" "$tmp/fs/g.dot"
+check fsize-no-temp 0 '^g\.dot p\.html$' sh -c "ls -A \"$tmp/fs\" | paste -sd' '"
 check html-dir 2 "cannot write $tmp: Is a directory" "$bin" -q --html "$tmp" -r pcaps/demo.pcap
 # A page or a graph not written whole makes the run an error, and the
 # report says so: it never claims a verdict (PASS, exit 0) that the exit
@@ -358,22 +410,24 @@ check csv-full-why 2 '^impwatch: cannot write /dev/full: No space left on device
 	--html "$tmp/cf.html"
 has csv-full-page "$tmp/cf.html" '^<div class="verdict error" id="verdict">ERROR: '
 
-# impwatch killed while Graphviz lays out the picture or while it writes
-# the page (SIGKILL, the OOM killer; gdb stops it there first): the page,
-# emptied when the run began, says no verdict. Killed at the 60th name
-# the page escaped, it held 8 kB of the page, its verdict PASS among
-# them.
+# impwatch killed while Graphviz lays out the picture, while it makes
+# the page, or with the page written whole but not yet in place (SIGKILL,
+# the OOM killer; gdb stops it there first): the page of before is whole,
+# byte for byte. It was emptied when the run began; killed at the 60th
+# name the page escaped, it held 8 kB of the new page, its verdict PASS
+# among them.
 if command -v gdb >/dev/null 2>&1; then
+	printf 'old page, PASS\n' >"$tmp/killed-before.html"
 	for at in 'break waitpid' 'break html_escape
-ignore 1 60'; do
+ignore 1 60' 'break rename'; do
 		name=$(echo "$at" | sed -n '1s/break //p')
 		printf 'set confirm off\n%s\nrun\nkill\n' "$at" >"$tmp/kill.gdb"
-		printf 'old page, PASS\n' >"$tmp/killed.html"
+		cp "$tmp/killed-before.html" "$tmp/killed.html"
 		timeout 120 gdb -q -batch -x "$tmp/kill.gdb" --args "$bin" -q --validate \
 			-r pcaps/link-ether.pcap -o /dev/null --html "$tmp/killed.html" \
 			>"$tmp/kill.log" 2>&1
 		has "killed-at-$name" "$tmp/kill.log" 'killed\]$'
-		assert "killed-page-empty-$name" "$(wc -c <"$tmp/killed.html")" -eq 0
+		same "killed-page-kept-$name" "$tmp/killed-before.html" "$tmp/killed.html"
 	done
 	# Graphviz, in its own process, killed (or aborting, as 2.42 did):
 	# the run goes on, its page whole without the picture, said. It
