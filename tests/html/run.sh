@@ -91,6 +91,14 @@ hasnt no-payload "$page" 'Call-ID|ca110001|mstshash|GET /status|jabber:client|OP
 # report's lead line.
 check pass 0 '' "$bin" -q --validate -r pcaps/link-ether.pcap --html "$tmp/pass.html"
 has pass-verdict "$tmp/pass.html" '^<div class="verdict pass" id="verdict">PASS: 2 documented \(exit 0\)</div>$'
+# Each service never seen is named once in its table's coverage row:
+# table 29's two icmp-echo rows (to IM and Presence, and from it) were
+# "icmp-echo, icmp-echo", and tables 30 and 31 named some twice too.
+has never-seen-once "$tmp/pass.html" '^<tr><td class="n" data-v="29">29</td>.*<td>icmp-echo</td></tr>$'
+dups=$(grep '<span class="bar" title=' "$tmp/pass.html" |
+	sed -n 's/.*<td>\([^<]*\)<\/td><\/tr>$/\1/p' |
+	while IFS= read -r l; do printf '%s\n' "$l" | sed 's/, /\n/g' | sort | uniq -d; done)
+assert never-seen-each-once -z "$dups"
 check inconclusive 0 '' "$bin" -q -r pcaps/health-half-duplex.pcap --html "$tmp/inc.html"
 has inconclusive-verdict "$tmp/inc.html" '^<div class="verdict inconclusive" id="verdict">INCONCLUSIVE: capture health is poor \(exit 3\) under --validate<p class="why">capture health is poor: [0-9]+ of [0-9]+ TCP flows seen in one direction'
 # A verdict the table of verdicts gained shows with no change here:
