@@ -115,8 +115,9 @@
                                           JSON records */
 #define SENSOR_NAME_MAX      255       /* --sensor, as a host name (RFC 1035
                                           2.3.4 allows 255 octets) */
-#define TEXT_ATTEMPT_PORTS   10        /* ports named on the text report's
-                                          "attempts only" line */
+#define ATTEMPT_PORTS_NAMED  10        /* ports named on a finding's
+                                          "attempts only" line (text) and
+                                          row (the page) */
 #define FLOW_ROWS            5         /* catalogue rows a flow carries from
                                           its classification to its record
                                           (struct flow's last 12 bytes); a

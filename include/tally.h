@@ -92,6 +92,29 @@ uint64_t tally_attempts(const struct tally *t, enum verdict v);
    those flows saw a direction's DSCP change. */
 uint64_t tally_row_dscp(const struct tally *t, size_t row, uint64_t *changed);
 
+/* A finding's ports that saw only unanswered TCP attempts (Zeek's S0,
+   REJ...): summed on one line of the text report and one row of the
+   page, so that a scan of 1,930 ports is one line, not 1,930 rows. */
+struct attempts_only {
+	uint64_t flows, pkts, bytes, ports;
+	unsigned named;                        /* the first, in port[] */
+	uint16_t port[ATTEMPT_PORTS_NAMED];
+};
+
+/* Whether aggregate a is such a port: its flows all attempts. */
+bool agg_attempts_only(const struct agg *a);
+
+/* Those of verdict v among the n aggregates a (tally_sorted_aggs()),
+   summed in *out, the first named in their order. */
+void tally_attempts_only(const struct agg *a, size_t n, enum verdict v,
+			 struct attempts_only *out);
+
+/* What the text and the page say of them: "3 flows to 2 ports, never
+   answered: tcp/1, tcp/2", then ", ... (N more)" past the ports named.
+   ATTEMPTS_SAID_MAX bytes hold it. */
+#define ATTEMPTS_SAID_MAX 256
+void tally_attempts_said(const struct attempts_only *ao, char *buf, size_t n);
+
 /* The per-port totals in report order: by verdict, then table and
    service for documented rows, by bytes (largest first) for the rest. An
    array the caller frees; NULL when out of memory. */

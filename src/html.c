@@ -457,6 +457,43 @@ static void more_cells(FILE *o, const struct more *m)
 	td_n(o, m->bytes);
 }
 
+/* A finding's sessions and unanswered attempts, as the text's heading
+   says them; then its ports that saw only attempts, one row (a scan's
+   SYNs), as the text's "attempts only" line. */
+static void html_attempts_note(FILE *o, const struct html_page *p,
+			       enum verdict v)
+{
+	uint64_t nf = tally_flows(p->tally, v), att = tally_attempts(p->tally, v);
+
+	if (att)
+		fprintf(o, "<p>%llu session%s, %llu unanswered attempt%s "
+			"(TCP connections never answered).</p>\n",
+			(unsigned long long)(nf - att), PLURAL(nf - att),
+			(unsigned long long)att, PLURAL(att));
+}
+
+static void html_attempts_row(FILE *o, const struct agg *a, size_t n,
+			      enum verdict v)
+{
+	struct attempts_only ao;
+	char said[ATTEMPTS_SAID_MAX];
+	struct more m;
+
+	tally_attempts_only(a, n, v, &ao);
+	if (!ao.ports)
+		return;
+	tally_attempts_said(&ao, said, sizeof(said));
+	fprintf(o, "<tr class=\"finding\" id=\"attempts-%s\"><td data-v=\"\">"
+		"attempts only</td>", verdict_name(v));
+	td(o, said);
+	memset(&m, 0, sizeof(m));
+	m.flows = ao.flows;
+	m.pkts = ao.pkts;
+	m.bytes = ao.bytes;
+	more_cells(o, &m);
+	fputs("</tr>\n", o);
+}
+
 /* Each finding: its ports and services, then its largest flows. */
 static void html_findings(FILE *o, const struct html_page *p,
 			  const struct agg *a, size_t n)
@@ -481,13 +518,15 @@ static void html_findings(FILE *o, const struct html_page *p,
 		html_escape(o, title ? title : verdict_name((enum verdict)v));
 		fprintf(o, ": %llu flow%s</h3>\n", (unsigned long long)nf,
 			PLURAL(nf));
+		html_attempts_note(o, p, (enum verdict)v);
 		thead(o, cols, sizeof(cols) / sizeof(cols[0]));
 		shown = 0;
 		memset(&more, 0, sizeof(more));
 		for (i = 0; i < n; i++) {
 			const struct cat_row *row;
 
-			if (a[i].verdict != v)
+			/* Ports that only saw attempts are one row below. */
+			if (a[i].verdict != v || agg_attempts_only(&a[i]))
 				continue;
 			/* The largest --top are listed. */
 			if (more_past_top(&more, &shown, p->top, &a[i]))
@@ -509,6 +548,7 @@ static void html_findings(FILE *o, const struct html_page *p,
 			more_cells(o, &more);
 			fputs("</tr>\n", o);
 		}
+		html_attempts_row(o, a, n, (enum verdict)v);
 		fputs("</tbody></table>\n", o);
 		html_top(o, p, (enum verdict)v);
 	}

@@ -510,29 +510,6 @@ static void text_top(FILE *o, struct report *r, enum verdict verdict)
 	free(top);
 }
 
-/* The ports that saw only unanswered TCP attempts (Zeek's S0, REJ...),
-   on one line with the first few of them: a scan of 1,930 ports is one
-   line, not 1,930 sessions. */
-static void text_attempts(FILE *o, const struct agg *v, size_t n,
-			  enum verdict verdict, uint64_t flows, uint64_t ports)
-{
-	unsigned shown = 0;
-	size_t k;
-
-	fprintf(o, "  attempts only    %llu flow%s to %llu port%s, never answered:",
-		(unsigned long long)flows, PLURAL(flows),
-		(unsigned long long)ports, PLURAL(ports));
-	for (k = 0; k < n && shown < TEXT_ATTEMPT_PORTS; k++) {
-		if (v[k].verdict != verdict || v[k].attempts != v[k].flows)
-			continue;
-		fprintf(o, "%s tcp/%u", shown ? "," : "", (unsigned)v[k].port);
-		shown++;
-	}
-	if (ports > shown)
-		fprintf(o, ", ... (%llu more)", (unsigned long long)(ports - shown));
-	fputc('\n', o);
-}
-
 /* One finding (undocumented, local-only...): totals per port, then its
    largest flows with their endpoints. */
 static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t n,
@@ -541,9 +518,9 @@ static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t 
 	const char *title = verdict_title(verdict);
 	uint64_t flows = tally_flows(r->tally, (enum verdict)verdict);
 	uint64_t att = tally_attempts(r->tally, verdict);
-	uint64_t att_only = 0, att_ports = 0;
+	struct attempts_only ao;
 	size_t k, shown = 0, more = 0;
-	char tr[8], port[16];
+	char tr[8], port[16], said[ATTEMPTS_SAID_MAX];
 
 	fprintf(o, "\n%s: %llu flow%s", title, (unsigned long long)flows,
 		PLURAL(flows));
@@ -567,11 +544,8 @@ static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t 
 		if (a->verdict != verdict)
 			continue;
 		/* Ports that only saw attempts are one line below. */
-		if (a->attempts == a->flows) {
-			att_only += a->flows;
-			att_ports++;
+		if (agg_attempts_only(a))
 			continue;
-		}
 		if (shown == r->top) {
 			more++;
 			continue;
@@ -593,8 +567,11 @@ static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t 
 		fputc('\n', o);
 	}
 	text_more(o, "  ", more);
-	if (att_ports)
-		text_attempts(o, v, n, verdict, att_only, att_ports);
+	tally_attempts_only(v, n, verdict, &ao);
+	if (ao.ports) {
+		tally_attempts_said(&ao, said, sizeof(said));
+		fprintf(o, "  attempts only    %s\n", said);
+	}
 	text_top(o, r, verdict);
 }
 

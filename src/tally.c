@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util.h"
+
 /* The largest flows of one finding, a min-heap on bytes. */
 struct top {
 	struct flow_record *f;
@@ -124,6 +126,48 @@ uint64_t tally_conn_state(const struct tally *t, enum conn_state s)
 uint64_t tally_attempts(const struct tally *t, enum verdict v)
 {
 	return (unsigned)v < V_COUNT ? t->attempts[v] : 0;
+}
+
+bool agg_attempts_only(const struct agg *a)
+{
+	return a->flows && a->attempts == a->flows;
+}
+
+void tally_attempts_only(const struct agg *a, size_t n, enum verdict v,
+			 struct attempts_only *out)
+{
+	size_t k;
+
+	memset(out, 0, sizeof(*out));
+	for (k = 0; k < n; k++) {
+		if (a[k].verdict != v || !agg_attempts_only(&a[k]))
+			continue;
+		out->flows += a[k].flows;
+		out->pkts += a[k].pkts;
+		out->bytes += a[k].bytes;
+		out->ports++;
+		if (out->named < ATTEMPT_PORTS_NAMED)
+			out->port[out->named++] = a[k].port;
+	}
+}
+
+void tally_attempts_said(const struct attempts_only *ao, char *buf, size_t n)
+{
+	size_t len;
+	unsigned i;
+
+	snprintf(buf, n, "%llu flow%s to %llu port%s, never answered:",
+		 (unsigned long long)ao->flows, PLURAL(ao->flows),
+		 (unsigned long long)ao->ports, PLURAL(ao->ports));
+	for (i = 0; i < ao->named; i++) {
+		len = strlen(buf);
+		snprintf(buf + len, n - len, "%s tcp/%u", i ? "," : "",
+			 (unsigned)ao->port[i]);
+	}
+	len = strlen(buf);
+	if (ao->ports > ao->named)
+		snprintf(buf + len, n - len, ", ... (%llu more)",
+			 (unsigned long long)(ao->ports - ao->named));
 }
 
 uint64_t tally_row_dscp(const struct tally *t, size_t row, uint64_t *changed)

@@ -217,14 +217,23 @@ for i in range(3000):
 for i in range(3000):
     syn(3000 + i, [10, 1, i // 256, i % 256], 22)
 EOF
-check scan 0 '' "$bin" -q --no-dpi -r "$tmp/scan.pcap" --html "$tmp/scan.html" --graph "$tmp/scan.dot"
+check scan 0 '' "$bin" -q --no-dpi -r "$tmp/scan.pcap" --html "$tmp/scan.html" \
+	--graph "$tmp/scan.dot" -o "$tmp/scan.txt"
 # Two runs draw the same graph, whatever order the flows ended in.
 "$bin" -q --no-dpi -r "$tmp/scan.pcap" --graph "$tmp/scan2.dot" >/dev/null 2>&1
 same scan-same-graph "$tmp/scan.dot" "$tmp/scan2.dot"
 size=$(wc -c <"$tmp/scan.html")
 assert scan-page-small "$size" -lt 200000
 has scan-hosts-said "$tmp/scan.html" '3002 hosts: the 40 with findings and the most bytes are drawn, the other 2962 are one node\.'
-has scan-rows-said "$tmp/scan.html" '<td data-v="">2967 more \(--top 20\)</td>'
+# Ports that saw only unanswered attempts (the SYNs) are one row, in the
+# words of the text's "attempts only" line, and the heading's sessions
+# and attempts are said, as the text says them; the page listed 20 ports
+# of one SYN each, then "2967 more".
+said=$(sed -n 's/^  attempts only    //p' "$tmp/scan.txt" | head -n 1 | sed 's/[().]/\\&/g')
+has scan-attempts-row "$tmp/scan.html" "^<tr class=\"finding\" id=\"attempts-undocumented\"><td data-v=\"\">attempts only</td><td>$said</td><td class=\"n\" data-v=\"2987\">2987</td>"
+has scan-attempts-words "$tmp/scan.html" '<td>2987 flows to 2987 ports, never answered: tcp/1, tcp/2, tcp/3, tcp/4, tcp/5, tcp/6, tcp/8, tcp/9, tcp/10, tcp/11, \.\.\. \(2977 more\)</td>'
+has scan-attempts-split "$tmp/scan.html" '^<p>0 sessions, 2987 unanswered attempts '
+hasnt scan-no-port-rows "$tmp/scan.html" '^<tr class="finding"><td>tcp/'
 has scan-other-node "$tmp/scan.dot" 'label="2962 other hosts"'
 has scan-ports-said "$tmp/scan.dot" 'undocumented\\ntcp/1\\ntcp/2\\ntcp/3\\ntcp/4\\n\+2983 flows on other ports'
 
