@@ -101,6 +101,15 @@ static inline const char *file_drops_count(const struct file_drops *d,
 	return buf;
 }
 
+/* An output beside the report that was not written in full (the alert
+   file, the graph, the page): what it is, its name, and why, as
+   standard error said it. */
+struct out_error {
+	const char *what;               /* "alert file", "graph", ... */
+	const char *path;
+	char why[160];
+};
+
 /* One input file and how reading it went. */
 struct file_stat {
 	const char *name;       /* as given ("-" for standard input) */
@@ -180,6 +189,10 @@ struct run_stats {
 	uint32_t dump_max_mb, dump_max_files;
 	uint64_t dump_files, dump_files_kept, dump_frames_kept;
 	const char *dump_newest;         /* the file written last */
+	/* The outputs beside the report not written in full, known
+	   before the summary (sink_summary()). */
+	const struct out_error *out_errors;
+	size_t n_out_errors;
 	const struct live_stats *live;   /* live capture; NULL for files */
 	uint32_t time_jump_s;            /* --time-jump in force */
 	const struct carriers *carriers; /* tunnel carriers */

@@ -945,9 +945,18 @@ static void text_inconclusive(FILE *o, const struct gate *g)
 				g->why[r]);
 }
 
+/* The Errors heading, before the first error only. */
+static void errors_head(FILE *o, bool *head)
+{
+	if (!*head)
+		fputs("\nErrors:\n", o);
+	*head = true;
+}
+
 /* For --brief, why the run is an error, as far as the report knows: each
-   input not read in full, the evidence not written (an output found not
-   written at its close is named on standard error, where it was seen). */
+   input not read in full, the evidence, and each output closed before
+   the summary (the alert file, the graph, the page) not written. The
+   report itself, not written, cannot say so: standard error does. */
 static void text_errors(FILE *o, const struct run_stats *s)
 {
 	size_t i;
@@ -958,14 +967,19 @@ static void text_errors(FILE *o, const struct run_stats *s)
 	for (i = 0; i < s->n_files; i++) {
 		if (!s->files[i].error[0])
 			continue;
-		if (!head)
-			fputs("\nErrors:\n", o);
-		head = true;
+		errors_head(o, &head);
 		tprintf(o, "  %s: %s\n", s->files[i].name, s->files[i].error);
 	}
-	if (s->dump_error)
-		tprintf(o, "%s  evidence %s: not written (%s)\n",
-			head ? "" : "\nErrors:\n", s->dump_path, s->dump_error);
+	if (s->dump_error) {
+		errors_head(o, &head);
+		tprintf(o, "  evidence %s: not written (%s)\n", s->dump_path,
+			s->dump_error);
+	}
+	for (i = 0; i < s->n_out_errors; i++) {
+		errors_head(o, &head);
+		tprintf(o, "  %s %s: not written (%s)\n", s->out_errors[i].what,
+			s->out_errors[i].path, s->out_errors[i].why);
+	}
 }
 
 /* "the run was interrupted, no flows": the reasons' titles, each once. */

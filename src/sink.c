@@ -59,6 +59,9 @@ struct sink {
 	struct graph_info gi;       /* what the picture left out */
 	bool stopped;               /* a signal ended sink_open()'s wait for
 	                               a FIFO's reader */
+	struct out_error errs[3];   /* the alert file, the graph and the
+	                               page, when not written in full */
+	size_t n_errs;
 };
 
 /* The outputs sink_check_outputs() compares: each one's option and what
@@ -731,13 +734,31 @@ int sink_close_evidence(struct sink *s)
 	return evidence_close(s->ev, st.work.last_dlt);
 }
 
-/* Close the page or the graph (f, open in place; else written by name
-   when by_name): -1, said on err, when it could not be made (no memory)
-   or written in full; e is the error of the write that failed (0: the
-   close says it). */
-static int close_page(FILE *f, bool by_name, const char *path, bool lost,
-		      int e, FILE *err)
+/* An output beside the report not written in full, which standard
+   error said: kept for the summary's Errors (--brief), which names it
+   too. */
+static void keep_error(struct sink *s, const char *what, const char *path,
+		       const char *why)
 {
+	struct out_error *x;
+
+	if (s->n_errs == sizeof(s->errs) / sizeof(s->errs[0]))
+		return;
+	x = &s->errs[s->n_errs++];
+	x->what = what;
+	x->path = path;
+	snprintf(x->why, sizeof(x->why), "%s", why);
+}
+
+/* Close the page or the graph, `what` (f, open in place; else written
+   by name when by_name): -1, said on err, when it could not be made (no
+   memory) or written in full; e is the error of the write that failed
+   (0: the close says it). */
+static int close_page(struct sink *s, const char *what, FILE *f,
+		      bool by_name, const char *path, bool lost, int e,
+		      FILE *err)
+{
+	const char *why;
 	bool ok;
 
 	if (!f && !by_name)
@@ -747,8 +768,9 @@ static int close_page(FILE *f, bool by_name, const char *path, bool lost,
 		return 0;
 	if (!e && !ok)
 		e = errno;
-	tprintf(err, "impwatch: cannot write %s: %s\n", path,
-		e ? strerror(e) : "out of memory");
+	why = e ? strerror(e) : "out of memory";
+	tprintf(err, "impwatch: cannot write %s: %s\n", path, why);
+	keep_error(s, what, path, why);
 	return -1;
 }
 
@@ -760,10 +782,15 @@ static int close_page(FILE *f, bool by_name, const char *path, bool lost,
    exit status and the summary do. */
 static int close_alerts(struct sink *s, FILE *err)
 {
+	char why[160];
 	bool werr;
 
-	if (s->alert_out == stderr)
-		return fflush(stderr) != 0 || ferror(stderr) ? -1 : 0;
+	if (s->alert_out == stderr) {
+		if (fflush(stderr) == 0 && !ferror(stderr))
+			return 0;
+		keep_error(s, "alert file", "standard error", strerror(errno));
+		return -1;
+	}
 	if (!s->alert_out)
 		return 0;
 	werr = !close_replaced(s->alert_out);
@@ -773,6 +800,8 @@ static int close_alerts(struct sink *s, FILE *err)
 	if (!werr && !s->alerts_lost)
 		return 0;
 	outfile_say(err, &s->alert_st, !werr);
+	outfile_why(&s->alert_st, why, sizeof(why));
+	keep_error(s, "alert file", s->alert_st.path, why);
 	return -1;
 }
 
@@ -820,8 +849,8 @@ int sink_close_side(struct sink *s, FILE *err)
 		e = errno;
 		s->graph_lost = true;
 	}
-	rc |= close_page(s->graph_out, s->graph_by_name, s->cfg.graph,
-			 s->graph_lost, e, err);
+	rc |= close_page(s, "graph", s->graph_out, s->graph_by_name,
+			 s->cfg.graph, s->graph_lost, e, err);
 	s->graph_out = NULL;
 	s->graph_by_name = false;
 	return rc;
@@ -898,8 +927,8 @@ int sink_page(struct sink *s, const struct run_stats *st, FILE *err)
 		e = errno;
 		s->html_lost = true;
 	}
-	rc = close_page(s->html_out, s->html_by_name, s->cfg.html,
-			s->html_lost, e, err);
+	rc = close_page(s, "HTML report", s->html_out, s->html_by_name,
+			s->cfg.html, s->html_lost, e, err);
 	s->html_out = NULL;
 	s->html_by_name = false;
 	return rc;
@@ -941,8 +970,8 @@ int sink_page_again(struct sink *s, const struct run_stats *st, FILE *err)
 	}
 	if (write_page(s, st) == 0)
 		return 0;
-	rc = close_page(s->html_out, s->html_by_name, s->cfg.html, true,
-			errno, err);
+	rc = close_page(s, "HTML report", s->html_out, s->html_by_name,
+			s->cfg.html, true, errno, err);
 	s->html_out = NULL;
 	s->html_by_name = false;
 	return rc;
@@ -957,8 +986,13 @@ bool sink_report_lost(const struct sink *s)
 
 void sink_summary(struct sink *s, const struct run_stats *st)
 {
+	struct run_stats t = *st;
+
+	/* What became of the outputs closed before it. */
+	t.out_errors = s->errs;
+	t.n_out_errors = s->n_errs;
 	waivers_set_today(s->waivers, s->seen_day);
-	report_summary(s->rep, st);
+	report_summary(s->rep, &t);
 }
 
 int sink_close(struct sink *s, FILE *err)
@@ -979,9 +1013,9 @@ int sink_close(struct sink *s, FILE *err)
 		rc = -1;
 	}
 	rc |= close_alerts(s, err);
-	rc |= close_page(s->html_out, s->html_by_name, c->html, s->html_lost,
-			 0, err);
-	rc |= close_page(s->graph_out, s->graph_by_name, c->graph,
+	rc |= close_page(s, "HTML report", s->html_out, s->html_by_name,
+			 c->html, s->html_lost, 0, err);
+	rc |= close_page(s, "graph", s->graph_out, s->graph_by_name, c->graph,
 			 s->graph_lost, 0, err);
 	free(s->svg);
 	graph_free(s->graph);

@@ -1475,6 +1475,18 @@ check brief-error 2 '' "$bin" -q --validate --brief -o "$tmp/be.txt" \
 has brief-error-input "$tmp/be.txt" '^  pcaps/bad-truncated\.pcap: damaged record at byte offset 1486, after packet 9: '
 has brief-error-evidence "$tmp/be.txt" '^  evidence /dev/full: not written \(No space left on device\)$'
 has brief-error-block "$tmp/be.txt" '^Errors:$'
+# ... and every output beside the report that was not written in full:
+# the alert file, the graph and the page (they were named on standard
+# error only, and the Errors block was left out).
+# (Three names of /dev/full: one name is refused as two outputs.)
+for f in alerts graph page; do ln -s /dev/full "$tmp/full-$f"; done
+check brief-error-outputs 2 '' "$bin" -q --validate --brief -o "$tmp/bo.txt" \
+	--alert-file "$tmp/full-alerts" --graph "$tmp/full-graph" \
+	--html "$tmp/full-page" -r pcaps/demo.pcap
+has brief-error-outputs-block "$tmp/bo.txt" '^Errors:$'
+has brief-error-alerts "$tmp/bo.txt" "^  alert file $tmp/full-alerts: not written \\(No space left on device\\)\$"
+has brief-error-graph "$tmp/bo.txt" "^  graph $tmp/full-graph: not written \\(No space left on device\\)\$"
+has brief-error-page "$tmp/bo.txt" "^  HTML report $tmp/full-page: not written \\(No space left on device\\)\$"
 # --brief's first line is its verdict whatever the options: the alert
 # lines of --alerts went before it. They go to an alert file, or --brief
 # is refused with --alerts.
