@@ -65,10 +65,11 @@ struct sink_cfg {
 int sink_check_outputs(const struct sink_cfg *cfg, const char *const *inputs,
 		       size_t n_inputs, FILE *err);
 
-/* Open the outputs (the report file, the HTML report and the graph
-   0640 within the umask, the alert file for appending, the evidence
-   0600) and the report. NULL with a message on err; nothing is left
-   open, nothing written. errno is EINTR then when a signal ended a wait
+/* Open the outputs (the report file 0640 within the umask, the alert
+   file for appending, the evidence 0600) and the report; the HTML
+   report and the graph, written by their names when the run ends
+   (replace.h), are tried (or, a FIFO or a device, opened). NULL with a
+   message on err; nothing is left open, nothing written. errno is EINTR then when a signal ended a wait
    for an output FIFO's reader (open_write()): the run stops before it
    starts. e must outlive the sink. */
 struct sink *sink_open(const struct engine *e, const struct sink_cfg *cfg,
@@ -145,7 +146,8 @@ bool sink_report_failed(struct sink *s);
    when it could not be (a pipe, which was read; a write that failed). */
 int sink_page_again(struct sink *s, const struct run_stats *st, FILE *err);
 
-/* The summary. */
+/* The summary, told which outputs closed before it were not written
+   (run_stats' out_errors: --brief's Errors name them). */
 void sink_summary(struct sink *s, const struct run_stats *st);
 
 /* Flush and close every output: -1, with a message on err naming it,
