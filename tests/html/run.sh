@@ -373,6 +373,25 @@ check graph-fsize 2 "^impwatch: cannot write $tmp/fs/g\\.dot: File too large\$" 
 	capped 1 "$bin" -q --validate -r pcaps/demo.pcap -o /dev/null --graph "$tmp/fs/g.dot"
 same graph-fsize-kept "$tmp/fs-g.dot" "$tmp/fs/g.dot"
 check fsize-no-temp 0 '^g\.dot p\.html$' sh -c "ls -A \"$tmp/fs\" | paste -sd' '"
+# The same on a full file system: a tmpfs of 32 kB, 20 kB of it taken,
+# in a mount namespace of the case's own, which ends with it (root).
+if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
+	mkdir "$tmp/full"
+	check page-full-disk 2 "^impwatch: cannot write $tmp/full/p\\.html: No space left on device\$" \
+		unshare -m sh -c 'mount -t tmpfs -o size=32k none "$1" &&
+			printf "the page of before\n" >"$1/p.html" && cp "$1/p.html" "$2" &&
+			dd if=/dev/zero of="$1/fill" bs=1k count=20 2>/dev/null || exit 9
+			"$3" -q -r pcaps/demo.pcap -o /dev/null --html "$1/p.html"
+			rc=$?
+			cmp -s "$1/p.html" "$2" || echo "the page of before changed"
+			ls -A "$1" | paste -sd" "
+			exit $rc' sh "$tmp/full" "$tmp/full-before.html" "$bin"
+	hasnt page-full-disk-kept "$tmp/out" 'changed'
+	has page-full-disk-no-temp "$tmp/out" '^fill p\.html$'
+else
+	echo "html: not root, or no mount namespace: the full file system case skipped"
+	skip=$((skip + 1))
+fi
 check html-dir 2 "cannot write $tmp: Is a directory" "$bin" -q --html "$tmp" -r pcaps/demo.pcap
 # A page or a graph not written whole makes the run an error, and the
 # report says so: it never claims a verdict (PASS, exit 0) that the exit
