@@ -1677,6 +1677,12 @@ int main(int argc, char **argv)
 	int rc;
 
 	hold_std_fds();
+	/* A file size limit (ulimit -f, systemd's LimitFSIZE=) is a write
+	   that fails (EFBIG), said and an error as a full disk is, not
+	   SIGXFSZ, which killed impwatch without a word: a run's report
+	   cut, its evidence and alerts not closed whole, a temporary left
+	   beside its page; impwatch acl's beside its rules. */
+	signal(SIGXFSZ, SIG_IGN);
 	/* A journal or a pipe on standard error that takes nothing would
 	   hold every message, and the alerts of --alert-file -, past the
 	   stop: given up SINK_STALL_MS after it, as the other outputs are.

@@ -373,6 +373,14 @@ check graph-fsize 2 "^impwatch: cannot write $tmp/fs/g\\.dot: File too large\$" 
 	capped 1 "$bin" -q --validate -r pcaps/demo.pcap -o /dev/null --graph "$tmp/fs/g.dot"
 same graph-fsize-kept "$tmp/fs-g.dot" "$tmp/fs/g.dot"
 check fsize-no-temp 0 '^g\.dot p\.html$' sh -c "ls -A \"$tmp/fs\" | paste -sd' '"
+# ... SIGXFSZ not ignored by the caller (a shell's ulimit, systemd's
+# LimitFSIZE=): the same, said; it killed impwatch without a word (exit
+# 153), its temporary left beside the page.
+check page-fsize-signal 2 "^impwatch: cannot write $tmp/fs/p\\.html: File too large\$" \
+	sh -c 'trap - XFSZ; ulimit -f 8; exec "$@"' sh "$bin" -q -r pcaps/demo.pcap \
+	-o /dev/null --html "$tmp/fs/p.html"
+same page-fsize-signal-kept "$tmp/fs-p.html" "$tmp/fs/p.html"
+check fsize-signal-no-temp 0 '^g\.dot p\.html$' sh -c "ls -A \"$tmp/fs\" | paste -sd' '"
 # The same on a full file system: a tmpfs of 32 kB, 20 kB of it taken,
 # in a mount namespace of the case's own, which ends with it (root).
 if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
