@@ -35,14 +35,17 @@ struct replace {
  */
 int replace_open(const char *path, struct replace *r);
 
-/* Close r: whole, its temporary flushed to the disk and renamed onto
-   path; else, or when that fails, the temporary removed. 0, or -1 with
-   errno set (the first failure's). */
-int replace_close(struct replace *r, const char *path, bool whole);
+/* For what cannot be replaced (a FIFO, a symbolic link, a file in a
+   folder the writer may not write): path itself opened for writing in
+   r, emptied, written in place (not whole if the write fails); flags
+   are open()'s beside O_WRONLY | O_TRUNC | O_CLOEXEC (O_CREAT, 0640
+   within the umask; O_NONBLOCK). -1 with errno set. */
+int replace_in_place(const char *path, int flags, struct replace *r);
 
-/* The n bytes at d as the file path, by replace_open() and
-   replace_close(). 0, or -1 with errno set. */
-int replace_write(const char *path, const void *d, size_t n);
+/* Close r: whole, its temporary flushed to the disk and renamed onto
+   path; else, or when that fails, the temporary removed; in place,
+   closed. 0, or -1 with errno set (the first failure's). */
+int replace_close(struct replace *r, const char *path, bool whole);
 
 /* Whether path would be replaced, tried now: a temporary made beside it
    and removed. -1 with errno set as replace_open() sets it. */

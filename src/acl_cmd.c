@@ -200,34 +200,8 @@ static int observe_file(struct acl *a, const char *path)
  */
 static bool open_rules(const char *path, struct replace *r)
 {
-	int fd, e;
-
-	if (replace_open(path, r) == 0)
-		return true;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (fd < 0)
-		return false;
-	if (!(r->f = fdopen(fd, "w"))) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return false;
-	}
-	return true;
-}
-
-/* Close the rules file; whole, renamed onto path, else its temporary
-   removed. 0, or -1 with errno set when the close or the rename
-   failed. */
-static int close_rules(struct replace *r, const char *path, bool whole)
-{
-	int rc;
-
-	if (r->tmp)
-		return replace_close(r, path, whole);
-	rc = fclose(r->f);
-	r->f = NULL;
-	return rc;
+	return replace_open(path, r) == 0 ||
+	       replace_in_place(path, O_CREAT, r) == 0;
 }
 
 /* What to do about too many pairs, as their cause says: wider lines cut
@@ -383,7 +357,7 @@ int acl_command(int argc, char **argv)
 	rc = partial ? EXIT_INCONCLUSIVE : EXIT_OK;
 done:
 	if (out != stdout &&
-	    close_rules(&rf, o.output, rc != EXIT_INPUT) != 0 &&
+	    replace_close(&rf, o.output, rc != EXIT_INPUT) != 0 &&
 	    rc != EXIT_INPUT) {
 		tprintf(stderr, "impwatch: cannot write %s: %s\n", o.output,
 			strerror(errno));

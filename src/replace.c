@@ -80,12 +80,27 @@ fail:
 	return -1;
 }
 
+int replace_in_place(const char *path, int flags, struct replace *r)
+{
+	int fd = open(path, flags | O_WRONLY | O_TRUNC | O_CLOEXEC, 0640), e;
+
+	r->tmp = NULL;
+	if (fd < 0)
+		return -1;
+	if ((r->f = fdopen(fd, "w")) != NULL)
+		return 0;
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
 int replace_close(struct replace *r, const char *path, bool whole)
 {
 	/* Flushed to the disk before the rename: a crash after it would
 	   otherwise leave the name on a file with nothing in it yet. */
 	bool ok = fflush(r->f) == 0 && !ferror(r->f) &&
-		  (!whole || fsync(fileno(r->f)) == 0);
+		  (!whole || !r->tmp || fsync(fileno(r->f)) == 0);
 	int e = errno;
 
 	if (fclose(r->f) != 0 && ok) {
@@ -93,6 +108,10 @@ int replace_close(struct replace *r, const char *path, bool whole)
 		e = errno;
 	}
 	r->f = NULL;
+	if (!r->tmp) {
+		errno = e;
+		return ok ? 0 : -1;
+	}
 	if (ok && whole && rename(r->tmp, path) != 0) {
 		ok = false;
 		e = errno;
@@ -103,21 +122,6 @@ int replace_close(struct replace *r, const char *path, bool whole)
 	r->tmp = NULL;
 	errno = e;
 	return ok ? 0 : -1;
-}
-
-int replace_write(const char *path, const void *d, size_t n)
-{
-	struct replace r;
-	int e;
-
-	if (replace_open(path, &r) != 0)
-		return -1;
-	if (fwrite(d, 1, n, r.f) == n)
-		return replace_close(&r, path, true);
-	e = errno;
-	(void)replace_close(&r, path, false);
-	errno = e;
-	return -1;
 }
 
 int replace_can(const char *path)

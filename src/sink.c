@@ -46,9 +46,11 @@ struct sink {
 	const struct engine *e;
 	FILE *html_out;             /* --html written in place; else NULL */
 	FILE *graph_out;            /* --graph written in place; else NULL */
-	bool html_by_name;          /* --html replaced by its name (replace.h):
+	bool html_by_name;          /* --html written by its name at the end:
 	                               from the start to its close */
-	bool graph_by_name;         /* the same for --graph */
+	bool html_in_place;         /* ... rewritten in place, not replaced
+	                               (replace.h): its folder is not ours */
+	bool graph_by_name, graph_in_place;   /* the same for --graph */
 	struct talk *talk;          /* who talks to whom, for both */
 	struct graph *graph;        /* its layout: made when the graph is
 	                               written, drawn again in the page */
@@ -269,23 +271,61 @@ static bool close_replaced(FILE *f)
  * The page and the graph are written once, when the run ends, whole and
  * by their name (replace.h): a reader sees the one of before until
  * then, never a part, and a log rotation that renamed it meanwhile
- * keeps what it renamed. One that is no regular file (a FIFO, a device,
- * a symbolic link), or that cannot be replaced (its folder is not the
- * writer's), is opened now and written in place, as the report is.
- * Tried now either way: a file that cannot be written is said before
- * the run, not after it.
+ * keeps what it renamed. A regular file that cannot be replaced (its
+ * folder is not the writer's: a service's page in a web server's
+ * folder) is kept as it is until then too, and rewritten in place, by
+ * name (in_place). One that is no regular file (a FIFO, a device) is
+ * opened now and written in place, as the report is. Tried now either
+ * way: a file that cannot be written is said before the run, not after
+ * it.
  */
 static bool open_whole(struct sink *s, const char *path, FILE **f,
-		       bool *by_name, FILE *err)
+		       bool *by_name, bool *in_place, FILE *err)
 {
+	struct stat st;
+	int fd;
+
 	if (replace_can(path) == 0) {
 		*by_name = true;
+		return true;
+	}
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0) {
+		close(fd);
+		*by_name = *in_place = true;
 		return true;
 	}
 	if ((*f = open_output(path, O_TRUNC, false, NULL)) != NULL)
 		return true;
 	cannot_open(s, path, err);
 	return false;
+}
+
+/* The page or the graph at the end, by its name: its temporary, or, in
+   place, the file itself (O_NONBLOCK: a FIFO put there since is not
+   waited for); closed by replace_close(). -1 with errno. */
+static int open_by_name(const char *path, bool in_place, struct replace *r)
+{
+	return in_place ? replace_in_place(path, O_NONBLOCK, r) :
+			  replace_open(path, r);
+}
+
+/* The n bytes at d as the page or the graph at path, by its name. 0, or
+   -1 with errno. */
+static int write_by_name(const char *path, bool in_place, const void *d,
+			 size_t n)
+{
+	struct replace r;
+	int e;
+
+	if (open_by_name(path, in_place, &r) != 0)
+		return -1;
+	if (fwrite(d, 1, n, r.f) == n)
+		return replace_close(&r, path, true);
+	e = errno;
+	(void)replace_close(&r, path, false);
+	errno = e;
+	return -1;
 }
 
 /* Whether the page or the graph at path (open in place as f, else by
@@ -341,10 +381,11 @@ static bool open_files(struct sink *s, FILE *err)
 			cannot_open(s, c->evidence, err);
 		return false;
 	}
-	if ((c->html && !open_whole(s, c->html, &s->html_out,
-				    &s->html_by_name, err)) ||
+	if ((c->html && !open_whole(s, c->html, &s->html_out, &s->html_by_name,
+				    &s->html_in_place, err)) ||
 	    (c->graph && !open_whole(s, c->graph, &s->graph_out,
-				     &s->graph_by_name, err)))
+				     &s->graph_by_name, &s->graph_in_place,
+				     err)))
 		return false;
 	/* Standard output redirected to the page would spoil both. */
 	html = is_report(s, s->html_out, c->html);
@@ -816,7 +857,7 @@ static int write_dot(struct sink *s)
 		return graph_write_dot(s->graph, s->graph_out);
 	if (!s->graph_by_name)
 		return 0;
-	if (replace_open(s->cfg.graph, &r) != 0)
+	if (open_by_name(s->cfg.graph, s->graph_in_place, &r) != 0)
 		return -1;
 	if (graph_write_dot(s->graph, r.f) == 0)
 		return replace_close(&r, s->cfg.graph, true);
@@ -888,7 +929,7 @@ static int write_page(struct sink *s, const struct run_stats *st)
 	if (fclose(m) != 0)
 		rc = -1;
 	if (rc == 0 && !s->html_out)
-		rc = replace_write(s->cfg.html, page, len);
+		rc = write_by_name(s->cfg.html, s->html_in_place, page, len);
 	else if (rc == 0)
 		rc = fflush(s->html_out) == 0 ?
 		     write_all(fileno(s->html_out), page, len) : -1;

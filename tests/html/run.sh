@@ -319,6 +319,44 @@ has hup-graph-by-name "$tmp/hup.dot" '^digraph impwatch \{'
 has hup-report-by-name "$tmp/hup.txt" '^NO FINDINGS: '
 hasnt hup-quiet "$tmp/hup.err" '.'
 
+# A page in a folder impwatch may not write (a service's user, its page
+# in a web server's folder, the file its own): no temporary can be made
+# beside it, so it is rewritten in place, by name, when the run ends;
+# until then it is the page of before, whole, with its owner and mode.
+# It was emptied when the run began. Standard input held open is a run
+# in progress; its report's file says the outputs are open.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	chmod 711 "$tmp"
+	mkdir -m 755 "$tmp/ro"
+	mkdir -m 777 "$tmp/rw"
+	printf 'the page of before\n' >"$tmp/ro/p.html"
+	cp "$tmp/ro/p.html" "$tmp/ro-before.html"
+	chown 65534 "$tmp/ro/p.html"
+	chmod 644 "$tmp/ro/p.html"
+	mkfifo "$tmp/ro.in"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" -q -r - \
+		-o "$tmp/rw/r.txt" --html "$tmp/ro/p.html" <"$tmp/ro.in" \
+		>/dev/null 2>"$tmp/ro.err" &
+	ro_pid=$!
+	exec 9>"$tmp/ro.in"
+	cat pcaps/link-ether.pcap >&9
+	i=0
+	while [ ! -e "$tmp/rw/r.txt" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	sleep 0.5
+	same in-place-kept-during-run "$tmp/ro-before.html" "$tmp/ro/p.html"
+	exec 9>&-
+	wait "$ro_pid"
+	assert in-place-status "$?" -eq 0
+	has in-place-written "$tmp/ro/p.html" '^</html>$'
+	check in-place-owner-mode 0 '^65534 644$' stat -c '%u %a' "$tmp/ro/p.html"
+	hasnt in-place-quiet "$tmp/ro.err" '.'
+	check in-place-no-temp 0 '^p\.html$' sh -c "ls -A \"$tmp/ro\" | paste -sd' '"
+	chmod 700 "$tmp"
+else
+	echo "html: not root, or no setpriv: the page in a folder impwatch may not write skipped"
+	skip=$((skip + 1))
+fi
+
 # Graphviz without its plugins (GVBINDIR names where it finds them): the
 # page is written whole without its picture and says so, the graph's DOT
 # is written (cgraph needs no plugin), the verdict and the exit status

@@ -59,6 +59,23 @@ static void names(char *out, size_t n)
 	free(e);
 }
 
+/* The n bytes at d as the file path, as a writer writes one: 0, or -1
+   with errno set. */
+static int replace_write(const char *path, const void *d, size_t n)
+{
+	struct replace r;
+	int e;
+
+	if (replace_open(path, &r) != 0)
+		return -1;
+	if (fwrite(d, 1, n, r.f) == n)
+		return replace_close(&r, path, true);
+	e = errno;
+	(void)replace_close(&r, path, false);
+	errno = e;
+	return -1;
+}
+
 static void path_of(const char *name, char *out, size_t n)
 {
 	snprintf(out, n, "%s/%s", dir, name);
