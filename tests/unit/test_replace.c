@@ -2,10 +2,12 @@
  * test_replace.c: a file written whole or not at all (replace.h), in a
  * folder of the test's own: the new file's bytes and mode, the old
  * file's kept when the write fails (a file size limit), no temporary
- * left beside it, and what is no regular file refused untouched.
+ * left beside it, and what is no regular file refused untouched; the
+ * file itself written in place for what cannot be replaced.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -221,6 +223,39 @@ static void test_refused(void **state)
 	assert_string_equal(ls, "");
 }
 
+/* In place: the file itself, emptied and written through a symbolic
+   link (its target keeps its inode), nothing made beside it; a FIFO no
+   one reads is not waited for with O_NONBLOCK (ENXIO). */
+static void test_in_place(void **state)
+{
+	char p[128], q[128], ls[256];
+	struct replace r;
+	struct stat a, b;
+
+	(void)state;
+	path_of("target", q, sizeof(q));
+	path_of("link", p, sizeof(p));
+	put(q, "the page of before, longer than the new one\n");
+	assert_int_equal(symlink(q, p), 0);
+	assert_int_equal(stat(q, &a), 0);
+	assert_int_equal(replace_in_place(p, O_NONBLOCK, &r), 0);
+	assert_null(r.tmp);
+	fputs("new\n", r.f);
+	assert_int_equal(replace_close(&r, p, true), 0);
+	assert_file(q, "new\n");
+	assert_int_equal(stat(q, &b), 0);
+	assert_true(a.st_ino == b.st_ino);
+	names(ls, sizeof(ls));
+	assert_string_equal(ls, "link target");
+	unlink(p);
+	unlink(q);
+	path_of("f", p, sizeof(p));
+	assert_int_equal(mkfifo(p, 0600), 0);
+	assert_int_equal(replace_in_place(p, O_NONBLOCK, &r), -1);
+	assert_int_equal(errno, ENXIO);
+	unlink(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +263,7 @@ int main(void)
 		cmocka_unit_test(test_replaced),
 		cmocka_unit_test(test_fails),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_in_place),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
