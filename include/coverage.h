@@ -11,6 +11,7 @@
 #ifndef IMPWATCH_COVERAGE_H
 #define IMPWATCH_COVERAGE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "catalogue.h"
@@ -47,6 +48,12 @@ const struct cov_row *coverage_row(const struct coverage *c, size_t i);
 
 /* Rows exercised at least once. */
 size_t coverage_exercised(const struct coverage *c);
+
+/* Whether row i is never seen and a row before it, of the same table (a
+   site's rows: of the site) and never seen either, names the same
+   service: a list of the services never seen names each once (table
+   29's icmp-echo is two rows, to IM and Presence and from it). */
+bool coverage_unseen_named_before(const struct coverage *c, size_t i);
 
 /* A host (address a of IP version family, inventory entry hi) as the
    report names it: its inventory name, else its address. */

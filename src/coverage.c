@@ -139,3 +139,27 @@ size_t coverage_exercised(const struct coverage *c)
 		k += c->row[i].flows != 0;
 	return k;
 }
+
+/* The group a row's services are listed in: its table, the site's rows
+   one group. */
+static unsigned unseen_group(const struct cat_row *row)
+{
+	return row->site ? 0 : row->table;
+}
+
+bool coverage_unseen_named_before(const struct coverage *c, size_t i)
+{
+	const struct cat_row *r = catalogue_row(c->cat, i);
+	size_t k;
+
+	if (c->row[i].flows)
+		return false;
+	for (k = 0; k < i; k++) {
+		const struct cat_row *o = catalogue_row(c->cat, k);
+
+		if (!c->row[k].flows && unseen_group(o) == unseen_group(r) &&
+		    strcmp(o->service, r->service) == 0)
+			return true;
+	}
+	return false;
+}

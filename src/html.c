@@ -715,26 +715,6 @@ static void html_pairs(FILE *o, const struct html_page *p)
 	free(v);
 }
 
-/* Whether a row before row i in its coverage group t, never seen
-   either, has row i's service: each service never seen is named once
-   (table 29's icmp-echo is two rows, to IM and Presence and from it). */
-static bool unseen_named_before(const struct html_page *p, size_t i,
-				unsigned t)
-{
-	const struct coverage *c = tally_coverage(p->tally);
-	const char *name = catalogue_row(p->cat, i)->service;
-	size_t k;
-
-	for (k = 0; k < i; k++) {
-		const struct cat_row *row = catalogue_row(p->cat, k);
-
-		if (cov_group(row) == t && !coverage_row(c, k)->flows &&
-		    strcmp(row->service, name) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* Rows seen and never seen per table, as bars; with an inventory, the
    host pairs of each row seen. */
 static void html_coverage(FILE *o, const struct html_page *p)
@@ -776,7 +756,7 @@ static void html_coverage(FILE *o, const struct html_page *p)
 			const struct cat_row *row = catalogue_row(p->cat, i);
 
 			if (cov_group(row) != t || coverage_row(c, i)->flows ||
-			    unseen_named_before(p, i, t))
+			    coverage_unseen_named_before(c, i))
 				continue;
 			fputs(j++ ? ", " : "", o);
 			html_escape(o, row->service);

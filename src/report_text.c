@@ -806,7 +806,10 @@ static void text_coverage(FILE *o, const struct report *r)
 	for (i = 0; i < n; i++) {
 		const struct cat_row *row = catalogue_row(r->cat, i);
 
-		if (coverage_row(tally_coverage(r->tally), i)->flows)
+		/* A site's rows are each named by file and line. */
+		if (coverage_row(tally_coverage(r->tally), i)->flows ||
+		    (!row->site &&
+		     coverage_unseen_named_before(tally_coverage(r->tally), i)))
 			continue;
 		if (unseen == r->top) {
 			more++;
