@@ -1,7 +1,7 @@
 /*
- * decode_link.c: link-layer headers and the ethertype chain (VLAN tags,
- * MPLS, PPPoE, Cisco MetaData, LLC/SNAP, MACsec) down to the first IP
- * header.
+ * decode_link.c: link-layer headers and the ethertype chain (VLAN and HSR
+ * tags, MPLS, PPPoE, Cisco MetaData, LLC/SNAP, MACsec) down to the first
+ * IP header.
  */
 #include "decode_int.h"
 
@@ -231,6 +231,17 @@ enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
 			    !cur_be16(c, &type))
 				return derr(x, DERR_CMD_TRUNC);
 			cmd_sgt(x, tci);
+			continue;
+		case ETH_P_HSR:
+		case ETH_P_HSR0:
+			/* An HSR tag (IEC 62439-3; Linux's struct hsr_tag):
+			   path and size 2, sequence number 2, then the
+			   next type. Linux's hsr link takes it off and
+			   delivers what it carries (v0 under 0x88fb): a
+			   tag, in the list. */
+			if (!cur_sub(c, 6, &h) || !cur_skip(&h, 4) ||
+			    !cur_be16(&h, &type))
+				return derr(x, DERR_LINK_TRUNC);
 			continue;
 		case ETH_P_MACSEC:
 			/* In the list, as tags are: 14 bytes at least. */

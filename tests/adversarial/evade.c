@@ -36,6 +36,11 @@
  *            in clear (integrity only: E and C clear), as two hosts
  *            that run MACsec between them send it
  *   macsec-enc the same with E and C set: encrypted, unreadable
+ *   hsr      over IPv4 behind an HSR tag (IEC 62439-3, ethertype
+ *            0x892f: path and size, sequence number, the ethertype),
+ *            as two hosts that run Linux's hsr link between them send
+ *            it: the kernel takes the tag off and delivers the segment
+ *   hsr0     the same with HSR version 0's ethertype, 0x88fb
  *   udp0-v6  no SSH: opaque datagrams over IPv6 from 2001:db8::7:40000
  *            to 2001:db8::66:4444 whose UDP length field is 0: Linux
  *            reads such a datagram to the end of its packet
@@ -189,6 +194,8 @@ struct how {
 	                           (RFC 1042) */
 	unsigned macsec;        /* IPv4 in MACsec frames (IEEE 802.1AE):
 	                           1 integrity only, 2 encrypted */
+	unsigned hsr;           /* IPv4 behind an HSR tag of this
+	                           ethertype (IEC 62439-3) */
 };
 
 static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 1 };
@@ -378,6 +385,15 @@ static void segment(const struct how *h, const struct ipends *e,
 		put16(&f, ET_IPV4);
 		ip4_hdr(&f, e, P_TCP, 64, (unsigned)(now_us / 1000) & 0xffff,
 			0, NULL, 0, l4len);
+	} else if (h->family == 4 && h->hsr) {
+		/* Path 0 and the size (set below), sequence number, then
+		   the ethertype (Linux's struct hsr_tag). */
+		eth_hdr(&f, mac_to, mac_from, h->hsr);
+		put16(&f, 0);
+		put16(&f, (unsigned)(now_us / 1000) & 0xffff);
+		put16(&f, ET_IPV4);
+		ip4_hdr(&f, e, P_TCP, 64, (unsigned)(now_us / 1000) & 0xffff,
+			0, NULL, 0, l4len);
 	} else if (h->family == 4 && h->snap) {
 		/* A length for now; DSAP and SSAP 0xaa, UI, OUI 0, then
 		   the ethertype (RFC 1042). */
@@ -478,6 +494,8 @@ static void segment(const struct how *h, const struct ipends *e,
 	l4_csum(&f, t, e, P_TCP);
 	if (h->snap)
 		set16(&f, 12, f.n - 14);        /* the 802.3 length */
+	if (h->hsr)
+		set16(&f, 14, f.n - 14);        /* the LSDU size */
 	if (h->macsec) {
 		/* The short length when the data is under 48 bytes; the
 		   ICV (16 bytes, GCM-AES) after it. */
@@ -849,7 +867,7 @@ static int usage(void)
 		"carrier-self | erspangre | lo-wire | lo-zero | "
 		"lo-mapped | lo-lead | dpi-acks N | dpi-udp N | snap | "
 		"udp0-v6 | fragover | fragover-late | fragover6 | "
-		"lo-twin | macsec | macsec-enc\n");
+		"lo-twin | macsec | macsec-enc | hsr | hsr0\n");
 	return 2;
 }
 
@@ -907,6 +925,10 @@ int main(int argc, char **argv)
 		evil = (struct how){ .family = 4, .macsec = 1 };
 	else if (strcmp(argv[a], "macsec-enc") == 0)
 		evil = (struct how){ .family = 4, .macsec = 2 };
+	else if (strcmp(argv[a], "hsr") == 0)
+		evil = (struct how){ .family = 4, .hsr = 0x892f };
+	else if (strcmp(argv[a], "hsr0") == 0)
+		evil = (struct how){ .family = 4, .hsr = 0x88fb };
 	else if (strcmp(argv[a], "udp0-v6") == 0)
 		evil.family = 0, udp0 = 1;
 	else if (strcmp(argv[a], "v4opt") == 0)

@@ -30,7 +30,8 @@
 #     flow with an inventory, a forged first segment, a SYN in tiny
 #     fragments, a full flow table, a tunnel or ERSPAN copy of a packet
 #     seen bare, a flow of its own on a carrier's ends and ports, IP in
-#     802.3 LLC/SNAP frames or MACsec, IPv6 UDP of length 0, fragments
+#     802.3 LLC/SNAP frames, MACsec or behind an HSR tag, IPv6 UDP of
+#     length 0, fragments
 #     that overlap, twin frames from loopback: each must fail the gate
 #     or leave it inconclusive.
 #
@@ -813,6 +814,12 @@ evade_check udp0-v6 1 'udp \[2001:db8::7\]:40000 -> \[2001:db8::66\]:4444 ' udp0
 # what it carries cannot be: the gate cannot pass.
 evade_check macsec 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' macsec
 evade_check macsec-enc 3 '8 frames were MACsec-encrypted' macsec-enc
+# An HSR tag (IEC 62439-3) between two hosts that run Linux's hsr link
+# (ip link add ... type hsr): the kernel takes the tag off and delivers
+# what it carries. Counted not-ip, the SSH session behind it passed
+# unseen; it is a tag, walked as 802.1Q tags are.
+evade_check hsr 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' hsr
+evade_check hsr0 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' hsr0
 
 # Client and server come from the flow's first packet. A segment sent
 # first, with a wrong checksum (dropped by its receiver, no reset comes

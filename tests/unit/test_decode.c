@@ -487,6 +487,17 @@ static void b_snap(struct fb *f)
 	ip4_tcp(f, C4, S4);
 }
 
+/* IPv4 behind an HSR tag (IEC 62439-3; Linux's struct hsr_tag): path
+   and size, sequence number, the ethertype. */
+static void b_hsr(struct fb *f)
+{
+	eth(f, 0x892F);
+	put16(f, 46);         /* path 0, the size */
+	put16(f, 7);          /* sequence number */
+	put16(f, 0x0800);
+	ip4_tcp(f, C4, S4);
+}
+
 /* IPv4 in a MACsec frame (IEEE 802.1AE) in clear: SecTAG with an SCI,
    the ethertype, the packet (its ICV left out: the sweep cuts frames
    inside their headers). */
@@ -1225,7 +1236,32 @@ static void test_pppoe(void **state)
 	/* LCP (0xc021) is not. */
 	f.b[20] = 0xc0;
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
-	assert_only_err(&x->d, x->before, DERR_NOT_IP);
+	assert_only_err(&x->d, x->before, DERR_NOT_IP);}
+
+/* An HSR tag is taken off, as Linux's hsr link does, v1's and v0's
+   (0x88fb), behind an 802.1Q tag too. */
+static void test_hsr(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_hsr(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_tcp4(&x->p, C4, S4);
+	patch16(&f, 12, 0x88FB);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+	f.n = 0;
+	eth(&f, 0x8100);
+	put16(&f, 7);
+	put16(&f, 0x892F);
+	put32(&f, 46);
+	put16(&f, 0x0800);
+	ip4_tcp(&f, C4, S4);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+	assert_int_equal(x->p.vlan, 7);
 }
 
 static void test_cmd_sgt(void **state)
@@ -3403,6 +3439,7 @@ static const struct frame_case cases[] = {
 	{ "cmd", 1, b_cmd },
 	{ "snap", 1, b_snap },
 	{ "macsec", 1, b_macsec },
+	{ "hsr", 1, b_hsr },
 	{ "ipv4-options", 1, b_ip4opts },
 	{ "ipv6-ext", 1, b_ip6ext },
 	{ "gre-cks", 1, b_gre_cks },
@@ -3567,6 +3604,7 @@ int main(void)
 		T(test_vlan_too_deep),
 		T(test_mpls),
 		T(test_pppoe),
+		T(test_hsr),
 		T(test_cmd_sgt),
 		T(test_not_ip),
 		T(test_macsec),
