@@ -98,7 +98,8 @@ enum tunnel_kind {
 	X(DERR_FRAG_CUT,         "frag-cut",           "a first fragment ends inside a header its flow needs (fragments are not reassembled): no flow judged") \
 	X(DERR_FRAG_OVERLAP,     "frag-overlap",       "a later fragment begins inside its first fragment's data: the receiver may have put together other headers than were judged") \
 	X(DERR_MACSEC_TRUNC,     "macsec-truncated",   "MACsec (IEEE 802.1AE) SecTAG cut short") \
-	X(DERR_MACSEC_ENCRYPTED, "macsec-encrypted",   "MACsec (IEEE 802.1AE) frame whose data is encrypted: what it carries was not judged")
+	X(DERR_MACSEC_ENCRYPTED, "macsec-encrypted",   "MACsec (IEEE 802.1AE) frame whose data is encrypted: what it carries was not judged") \
+	X(DERR_PPP_OPAQUE,       "ppp-opaque",         "PPP frame whose IP is compressed, encrypted or split (VJ, CCP or MPPE, ECP, multilink): what it carries was not judged")
 
 #define X_ENUM(e, n, d) e,
 enum decode_err {

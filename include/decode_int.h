@@ -97,6 +97,10 @@ enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
 				    uint16_t type);
 /* A Cisco MetaData header's SGT: kept when it is the packet's first. */
 void cmd_sgt(struct dctx *x, uint16_t sgt);
+/* A PPP frame of protocol proto, not IP: ppp-opaque when it carries IP
+   unread (compressed, encrypted), else the error other. */
+enum decode_status ppp_not_ip(struct dctx *x, uint16_t proto,
+			      enum decode_err other);
 
 /* decode_ip.c */
 enum decode_status decode_ipv4(struct dctx *x, struct cursor *c);

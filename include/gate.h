@@ -66,7 +66,7 @@ enum gate_scope {
 	X(GR_SNAP_CUT, "snap-cut", "packets were cut before their ports", GATE_PART, GATE_VALIDATE) \
 	X(GR_FRAG_CUT, "frag-cut", "first fragments were cut inside their headers", GATE_PART, GATE_VALIDATE) \
 	X(GR_FRAG_OVERLAP, "frag-overlap", "fragments overlapped what was judged", GATE_PART, GATE_VALIDATE) \
-	X(GR_ENCRYPTED, "encrypted", "frames were encrypted (MACsec)", GATE_PART, GATE_VALIDATE) \
+	X(GR_ENCRYPTED, "encrypted", "frames were encrypted (MACsec, PPP)", GATE_PART, GATE_VALIDATE) \
 	X(GR_SOURCE_ROUTED, "source-routed", "packets went elsewhere than their flows say", GATE_DOUBT, GATE_VALIDATE)
 
 enum gate_reason {

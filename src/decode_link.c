@@ -116,6 +116,44 @@ static enum decode_status decode_mpls(struct dctx *x, struct cursor *c)
 	return decode_ip_any(x, c, DERR_MPLS_TRUNC);
 }
 
+/* PPP protocols that carry IP in a form not read here (IANA "PPP DLL
+   Protocol Numbers"): Van Jacobson's compressed and uncompressed TCP/IP
+   (RFC 1144, RFC 1332), a multilink fragment (RFC 1990), a compressed
+   datagram, on the bundle or one link (RFC 1962; MPPE's encryption uses
+   it, RFC 3078), an encrypted datagram (RFC 1968). */
+#define PPP_VJC_COMP    0x002d
+#define PPP_VJC_UNCOMP  0x002f
+#define PPP_MP          0x003d
+#define PPP_COMP        0x00fd
+#define PPP_COMPFRAG    0x00fb
+#define PPP_CRYPT       0x0053
+#define PPP_CRYPTFRAG   0x0055
+
+/*
+ * A PPP frame of another protocol than IP: one that carries IP unread
+ * (above) is counted ppp-opaque, and the gate cannot pass on it
+ * (judge.c): a link that negotiated compression or MPPE, which Linux's
+ * ppp_generic undoes, exchanges IP of any port that no SPAN reads.
+ * Counted as other (not-ip, LCP and IPCP), a session in it passed
+ * unseen.
+ */
+enum decode_status ppp_not_ip(struct dctx *x, uint16_t proto,
+			      enum decode_err other)
+{
+	switch (proto) {
+	case PPP_VJC_COMP:
+	case PPP_VJC_UNCOMP:
+	case PPP_MP:
+	case PPP_COMP:
+	case PPP_COMPFRAG:
+	case PPP_CRYPT:
+	case PPP_CRYPTFRAG:
+		return derr(x, DERR_PPP_OPAQUE);
+	default:
+		return derr(x, other);
+	}
+}
+
 /* RFC 2516 section 4: version/type, code, session id, length (6 bytes),
    then the PPP protocol field (RFC 1661 section 2). */
 static enum decode_status decode_pppoe(struct dctx *x, struct cursor *c)
@@ -132,7 +170,7 @@ static enum decode_status decode_pppoe(struct dctx *x, struct cursor *c)
 	case PPP_IPV6:
 		return decode_ipv6(x, c);
 	default:
-		return derr(x, DERR_NOT_IP);   /* LCP, IPCP, PAP... */
+		return ppp_not_ip(x, proto, DERR_NOT_IP);   /* LCP, IPCP... */
 	}
 }
 

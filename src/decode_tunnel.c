@@ -144,7 +144,7 @@ static enum decode_status decode_ppp(struct dctx *x, struct cursor *c)
 	case PPP_IPV6:
 		return decode_ipv6(x, c);
 	default:
-		return derr(x, DERR_PPP_UNKNOWN_PROTO);
+		return ppp_not_ip(x, proto, DERR_PPP_UNKNOWN_PROTO);
 	}
 }
 

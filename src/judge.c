@@ -213,20 +213,30 @@ static void judge_cut(const struct run_stats *s, struct gate *g)
 }
 
 /*
- * MACsec frames whose data is encrypted (decode_link.c): two hosts that
- * run MACsec between them exchange IP that no SPAN can read, of any
- * port. Counted not-ip, a session in it passed unseen.
+ * MACsec frames whose data is encrypted, PPP frames whose IP is
+ * compressed or encrypted (decode_link.c): two hosts that run MACsec,
+ * or PPP with compression or MPPE, between them exchange IP that no SPAN
+ * can read, of any port. Counted not-ip, a session in it passed unseen.
  */
 static void judge_encrypted(const struct run_stats *s, struct gate *g)
 {
 	uint64_t n = s->work.decode_err[DERR_MACSEC_ENCRYPTED];
-	bool one = n == 1;
+	uint64_t ppp = s->work.decode_err[DERR_PPP_OPAQUE];
+	char mac[96] = "", pp[128] = "";
 
+	if (!n && !ppp)
+		return;
 	if (n)
-		gate_inconclusive(g, GR_ENCRYPTED, "%llu frame%s MACsec-"
-				  "encrypted (IEEE 802.1AE): what %s carried "
-				  "was not judged", (unsigned long long)n,
-				  one ? " was" : "s were", one ? "it" : "they");
+		snprintf(mac, sizeof mac, "%llu frame%s MACsec-encrypted "
+			 "(IEEE 802.1AE)%s", (unsigned long long)n,
+			 n == 1 ? " was" : "s were", ppp ? " and " : "");
+	if (ppp)
+		snprintf(pp, sizeof pp, "%llu PPP frame%s compressed, "
+			 "encrypted or split (VJ, CCP or MPPE, ECP, "
+			 "multilink)", (unsigned long long)ppp,
+			 ppp == 1 ? " was" : "s were");
+	gate_inconclusive(g, GR_ENCRYPTED, "%s%s: what %s carried was not "
+			  "judged", mac, pp, n + ppp == 1 ? "it" : "they");
 }
 
 /*

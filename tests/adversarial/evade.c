@@ -41,6 +41,13 @@
  *            as two hosts that run Linux's hsr link between them send
  *            it: the kernel takes the tag off and delivers the segment
  *   hsr0     the same with HSR version 0's ethertype, 0x88fb
+ *   pppoe-vj over IPv4 in PPPoE session frames as Van Jacobson's
+ *            uncompressed TCP/IP (PPP protocol 0x002f, RFC 1144: the
+ *            IP header's protocol byte holds the slot, 0): PPP with VJ
+ *            compression negotiated, which Linux's ppp_generic
+ *            decompresses and delivers
+ *   pppoe-ccp the same as compressed datagrams (PPP protocol 0x00fd,
+ *            RFC 1962: CCP, or MPPE's encryption, RFC 3078): opaque
  *   udp0-v6  no SSH: opaque datagrams over IPv6 from 2001:db8::7:40000
  *            to 2001:db8::66:4444 whose UDP length field is 0: Linux
  *            reads such a datagram to the end of its packet
@@ -196,6 +203,9 @@ struct how {
 	                           1 integrity only, 2 encrypted */
 	unsigned hsr;           /* IPv4 behind an HSR tag of this
 	                           ethertype (IEC 62439-3) */
+	unsigned ppp;           /* IPv4 in PPPoE session frames as this
+	                           PPP protocol: 0x2f, VJ uncompressed;
+	                           0xfd, a compressed datagram */
 };
 
 static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 1 };
@@ -394,6 +404,16 @@ static void segment(const struct how *h, const struct ipends *e,
 		put16(&f, ET_IPV4);
 		ip4_hdr(&f, e, P_TCP, 64, (unsigned)(now_us / 1000) & 0xffff,
 			0, NULL, 0, l4len);
+	} else if (h->family == 4 && h->ppp) {
+		/* RFC 2516: version and type 0x11, code 0, session 1, the
+		   length (set below), then the PPP protocol. */
+		eth_hdr(&f, mac_to, mac_from, 0x8864);
+		putmem(&f, "\x11\0\0\x01\0\0", 6);
+		put16(&f, h->ppp);
+		ip4_hdr(&f, e, P_TCP, 64, (unsigned)(now_us / 1000) & 0xffff,
+			0, NULL, 0, l4len);
+		if (h->ppp == 0x2f)
+			f.b[22 + 9] = 0;        /* VJ: the slot, not TCP */
 	} else if (h->family == 4 && h->snap) {
 		/* A length for now; DSAP and SSAP 0xaa, UI, OUI 0, then
 		   the ethertype (RFC 1042). */
@@ -496,6 +516,11 @@ static void segment(const struct how *h, const struct ipends *e,
 		set16(&f, 12, f.n - 14);        /* the 802.3 length */
 	if (h->hsr)
 		set16(&f, 14, f.n - 14);        /* the LSDU size */
+	if (h->ppp == 0xfd)
+		for (i = 22; i < f.n; i++)      /* compressed: opaque */
+			f.b[i] ^= 0x5a;
+	if (h->ppp)
+		set16(&f, 18, f.n - 20);        /* PPPoE's length */
 	if (h->macsec) {
 		/* The short length when the data is under 48 bytes; the
 		   ICV (16 bytes, GCM-AES) after it. */
@@ -867,7 +892,8 @@ static int usage(void)
 		"carrier-self | erspangre | lo-wire | lo-zero | "
 		"lo-mapped | lo-lead | dpi-acks N | dpi-udp N | snap | "
 		"udp0-v6 | fragover | fragover-late | fragover6 | "
-		"lo-twin | macsec | macsec-enc | hsr | hsr0\n");
+		"lo-twin | macsec | macsec-enc | hsr | hsr0 | pppoe-vj | "
+		"pppoe-ccp\n");
 	return 2;
 }
 
@@ -929,6 +955,10 @@ int main(int argc, char **argv)
 		evil = (struct how){ .family = 4, .hsr = 0x892f };
 	else if (strcmp(argv[a], "hsr0") == 0)
 		evil = (struct how){ .family = 4, .hsr = 0x88fb };
+	else if (strcmp(argv[a], "pppoe-vj") == 0)
+		evil = (struct how){ .family = 4, .ppp = 0x2f };
+	else if (strcmp(argv[a], "pppoe-ccp") == 0)
+		evil = (struct how){ .family = 4, .ppp = 0xfd };
 	else if (strcmp(argv[a], "udp0-v6") == 0)
 		evil.family = 0, udp0 = 1;
 	else if (strcmp(argv[a], "v4opt") == 0)

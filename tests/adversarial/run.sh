@@ -30,8 +30,8 @@
 #     flow with an inventory, a forged first segment, a SYN in tiny
 #     fragments, a full flow table, a tunnel or ERSPAN copy of a packet
 #     seen bare, a flow of its own on a carrier's ends and ports, IP in
-#     802.3 LLC/SNAP frames, MACsec or behind an HSR tag, IPv6 UDP of
-#     length 0, fragments
+#     802.3 LLC/SNAP frames, MACsec or behind an HSR tag, IP that PPPoE
+#     carries compressed, IPv6 UDP of length 0, fragments
 #     that overlap, twin frames from loopback: each must fail the gate
 #     or leave it inconclusive.
 #
@@ -820,6 +820,11 @@ evade_check macsec-enc 3 '8 frames were MACsec-encrypted' macsec-enc
 # unseen; it is a tag, walked as 802.1Q tags are.
 evade_check hsr 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' hsr
 evade_check hsr0 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' hsr0
+# PPP over PPPoE with Van Jacobson compression or CCP (MPPE) negotiated:
+# Linux's ppp_generic decompresses (or decrypts) and delivers IP that no
+# SPAN reads. Counted not-ip, the session in it passed unseen.
+evade_check pppoe-vj 3 '8 PPP frames were compressed' pppoe-vj
+evade_check pppoe-ccp 3 '8 PPP frames were compressed' pppoe-ccp
 
 # Client and server come from the flow's first packet. A segment sent
 # first, with a wrong checksum (dropped by its receiver, no reset comes

@@ -1236,7 +1236,22 @@ static void test_pppoe(void **state)
 	/* LCP (0xc021) is not. */
 	f.b[20] = 0xc0;
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
-	assert_only_err(&x->d, x->before, DERR_NOT_IP);}
+	assert_only_err(&x->d, x->before, DERR_NOT_IP);	/* IP compressed or encrypted (VJ, CCP or MPPE, ECP, multilink),
+	   which Linux's ppp_generic undoes: no flow, and counted so. */
+	f.b[20] = 0x00;
+	f.b[21] = 0x2f;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_PPP_OPAQUE);
+	f.b[21] = 0x2d;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_PPP_OPAQUE);
+	f.b[21] = 0xfd;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_PPP_OPAQUE);
+	f.b[21] = 0x3d;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_PPP_OPAQUE);
+}
 
 /* An HSR tag is taken off, as Linux's hsr link does, v1's and v0's
    (0x88fb), behind an 802.1Q tag too. */
@@ -2473,6 +2488,13 @@ static void test_gre_pptp(void **state)
 	assert_int_equal(x->p.proto, 47);
 	assert_v4(&x->p.src, C4);
 	assert_int_equal(x->p.tunnel, TUN_NONE);
+
+	/* MPPE's compressed datagram (0x00fd): IP unread, counted so;
+	   the GRE flow. */
+	patch16(&f, 14 + 20 + 12 + 2, 0x00fd);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_PPP_OPAQUE);
+	assert_int_equal(x->p.proto, 47);
 
 	/* An unknown GRE version: counted, the GRE flow. */
 	patch16(&f, 14 + 20, 0x3002);

@@ -631,6 +631,33 @@ static void test_encrypted(void **state)
 	assert_false(gate_any(&r.g));
 }
 
+/* PPP frames whose IP is compressed or encrypted, alone and beside
+   MACsec: one sentence says both. */
+static void test_encrypted_ppp(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	r.s.work.decode_err[DERR_PPP_OPAQUE] = 8;
+	judge(&r);
+	assert_true(gate_has(&r.g, GR_ENCRYPTED));
+	assert_string_equal(r.g.why[GR_ENCRYPTED], "8 PPP frames were "
+			    "compressed, encrypted or split (VJ, CCP or MPPE, "
+			    "ECP, multilink): what they carried was not judged");
+	assert_int_equal(gate_status(&r.g, true, false), EXIT_INCONCLUSIVE);
+
+	run_init(&r);
+	r.s.work.decode_err[DERR_MACSEC_ENCRYPTED] = 2;
+	r.s.work.decode_err[DERR_PPP_OPAQUE] = 1;
+	judge(&r);
+	assert_string_equal(r.g.why[GR_ENCRYPTED], "2 frames were "
+			    "MACsec-encrypted (IEEE 802.1AE) and 1 PPP frame "
+			    "was compressed, encrypted or split (VJ, CCP or "
+			    "MPPE, ECP, multilink): what they carried was not "
+			    "judged");
+}
+
 /* One datagram whose later fragment overlapped its first: the headers
    its receiver kept may not be those judged. None: no reason. Findings
    seen still fail the gate. */
@@ -759,6 +786,7 @@ int main(void)
 		cmocka_unit_test(test_snap_cut),
 		cmocka_unit_test(test_frag_overlap),
 		cmocka_unit_test(test_encrypted),
+		cmocka_unit_test(test_encrypted_ppp),
 		cmocka_unit_test(test_flows_pushed_out),
 		cmocka_unit_test(test_source_routed),
 	};
