@@ -235,6 +235,14 @@ static enum decode_status decode_gre(struct dctx *x, struct cursor *c,
 	case ETH_P_MPLS_M:
 		/* MPLS in GRE, RFC 4023 section 4. */
 		return decode_ethertype(x, c, proto);
+	case ETH_P_8021Q:
+	case ETH_P_8021AD:
+		/* Tags with no frame around them: Linux takes them off
+		   whatever device delivered the packet (skb_vlan_untag()),
+		   a GRE one too, and delivers it (VLAN 0, or a VLAN device
+		   on the tunnel). Counted unknown, a session behind them
+		   was its carrier's alone, passed in a declared tunnel. */
+		return decode_ethertype(x, c, proto);
 	case ETH_P_WCCP:
 		/* WCCP redirection: a 4-byte WCCPv2 redirect header, absent
 		   in WCCPv1, where IPv4 follows at once (Wireshark's

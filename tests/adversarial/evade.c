@@ -48,6 +48,11 @@
  *            decompresses and delivers
  *   pppoe-ccp the same as compressed datagrams (PPP protocol 0x00fd,
  *            RFC 1962: CCP, or MPPE's encryption, RFC 3078): opaque
+ *   gre-vlan every frame's packet inside GRE from 203.0.113.1 to
+ *            203.0.113.2, the tunnel a site declares, its protocol
+ *            type 802.1Q (0x8100) and a priority tag (VLAN 0) before
+ *            the packet: Linux's GRE device takes the tag off and
+ *            delivers the packet
  *   udp0-v6  no SSH: opaque datagrams over IPv6 from 2001:db8::7:40000
  *            to 2001:db8::66:4444 whose UDP length field is 0: Linux
  *            reads such a datagram to the end of its packet
@@ -215,7 +220,8 @@ static const uint8_t mac_zero[6];
 static const uint8_t *mac_to = mac_b, *mac_from = mac_a;
 static unsigned snaplen = 65535;
 /* fragvxlan: 1, frames go in VXLAN; 2, in VXLAN and two fragments;
-   erspancopy: 3, in ERSPAN II; rh3-vxlan: 4, in VXLAN. */
+   erspancopy: 3, in ERSPAN II; rh3-vxlan: 4, in VXLAN; gre-vlan: 5, in
+   GRE behind a priority tag. */
 static int wrap;
 /* synfrag: a SYN from port 5060 goes in two IPv4 fragments. */
 static int frag_syn;
@@ -292,6 +298,25 @@ static void erspan_out(const struct buf *f)
 	record(&o);
 }
 
+/* Frame f's packet in GRE from 203.0.113.1 to 203.0.113.2, its
+   protocol type 802.1Q and a priority tag (VLAN 0) in front of it, as a
+   GRE device whose peer writes them delivers it (Linux takes the tag off
+   and, with no VLAN device for VLAN 0, delivers the packet). */
+static void gre_vlan_out(const struct buf *f)
+{
+	static const uint8_t a[4] = { 203, 0, 113, 1 }, b[4] = { 203, 0, 113, 2 };
+	static unsigned id = 8000;
+	const struct ipends e = { 4, a, b };
+	struct buf o = { .n = 0 };
+
+	eth_hdr(&o, mac_b, mac_a, ET_IPV4);
+	ip4_hdr(&o, &e, P_GRE, 64, id++, 0, NULL, 0, 4 + 4 + f->n - 14);
+	gre_hdr(&o, false, false, false, ET_VLAN, 0, 0);
+	vlan_tag(&o, 0, (unsigned)(f->b[12] << 8 | f->b[13]));
+	putmem(&o, f->b + 14, f->n - 14);
+	record(&o);
+}
+
 /* One record, cut to the snap length, 1 ms after the last. */
 static void record(const struct buf *f)
 {
@@ -312,6 +337,8 @@ static void record(const struct buf *f)
 		wrap = 0;
 		if (was == 3)
 			erspan_out(f);
+		else if (was == 5)
+			gre_vlan_out(f);
 		else
 			vxlan_out(f, was == 2);
 		wrap = was;
@@ -893,7 +920,7 @@ static int usage(void)
 		"lo-mapped | lo-lead | dpi-acks N | dpi-udp N | snap | "
 		"udp0-v6 | fragover | fragover-late | fragover6 | "
 		"lo-twin | macsec | macsec-enc | hsr | hsr0 | pppoe-vj | "
-		"pppoe-ccp\n");
+		"pppoe-ccp | gre-vlan\n");
 	return 2;
 }
 
@@ -990,6 +1017,8 @@ int main(int argc, char **argv)
 		evil.family = 4, frag_over = 2;
 	else if (strcmp(argv[a], "fragover6") == 0)
 		evil.family = 6, frag_over = 1;
+	else if (strcmp(argv[a], "gre-vlan") == 0)
+		evil.family = 4, wrap = 5;
 	else if (strcmp(argv[a], "fragvxlan") == 0)
 		evil.family = 4, wrap = 1;
 	else if (strcmp(argv[a], "srh") == 0)

@@ -31,9 +31,9 @@
 #     fragments, a full flow table, a tunnel or ERSPAN copy of a packet
 #     seen bare, a flow of its own on a carrier's ends and ports, IP in
 #     802.3 LLC/SNAP frames, MACsec or behind an HSR tag, IP that PPPoE
-#     carries compressed, IPv6 UDP of length 0, fragments
-#     that overlap, twin frames from loopback: each must fail the gate
-#     or leave it inconclusive.
+#     carries compressed, IP behind a tag in a declared GRE tunnel,
+#     IPv6 UDP of length 0, fragments that overlap, twin frames from
+#     loopback: each must fail the gate or leave it inconclusive.
 #
 # Captures are generated at test time in a temporary folder, with printf
 # and three small C programs in this folder (cc, or $CC): no Python, no
@@ -900,6 +900,17 @@ for t in 1 2; do
 		-r "$tmp/fragvxlan.pcap"
 done
 check fragvxlan-untrusted 1 'untrusted-tunnel' "$bin" -q --validate -r "$tmp/fragvxlan.pcap"
+# GRE whose protocol type is 802.1Q, a priority tag (VLAN 0) before each
+# packet, in a tunnel the site declares: Linux's GRE device takes the
+# tag off and delivers the packet. Counted gre-unknown-proto, the
+# packets were the trusted carrier's alone, and the SSH session to 4444
+# in it passed.
+"$tmp/evade" gre-vlan >"$tmp/gre-vlan.pcap"
+for t in 1 2; do
+	check "gre-vlan-t$t" 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' \
+		"$bin" -q --validate --threads "$t" \
+		--trust-tunnel 203.0.113.0/30 -r "$tmp/gre-vlan.pcap"
+done
 
 # SPAN copies are the same IP packet seen twice; a packet inside a tunnel
 # nobody declared, and the same packet bare, crossed the wire as two.

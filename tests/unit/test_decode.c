@@ -2320,6 +2320,31 @@ static void test_gre_teb(void **state)
 	assert_int_equal(x->p.vlan, 55);
 }
 
+/* GRE whose protocol type is a tag (802.1Q, 802.1ad): Linux takes the
+   tags off whatever device delivered the packet; the packet behind them
+   is the flow. */
+static void test_gre_vlan(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t ip;
+
+	eth(&f, 0x0800);
+	ip = ip4(&f, 47, C4, S4, 1, 0, 0);
+	put16(&f, 0);
+	put16(&f, 0x88A8);
+	put16(&f, 100);
+	put16(&f, 0x8100);
+	put16(&f, 0);
+	put16(&f, 0x0800);
+	ip4_tcp(&f, IC4, IS4);
+	ip4_end(&f, ip);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_inner_tcp(x, TUN_GRE);
+	assert_int_equal(x->p.vlan, 100);
+}
+
 static void test_erspan1(void **state)
 {
 	struct fx *x = *state;
@@ -3627,6 +3652,7 @@ int main(void)
 		T(test_mpls),
 		T(test_pppoe),
 		T(test_hsr),
+		T(test_gre_vlan),
 		T(test_cmd_sgt),
 		T(test_not_ip),
 		T(test_macsec),
