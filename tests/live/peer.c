@@ -4,10 +4,12 @@
  *   peer serve SECONDS SPEC...        listen on each SPEC (tcp:PORT,
  *                                     udp:PORT), answer every message
  *                                     with "OK\r\n", exit after SECONDS
- *   peer send ADDR SPEC PAYLOAD [HOLD_MS]
+ *   peer send ADDR SPEC PAYLOAD [HOLD_MS [SPORT]]
  *                                     connect (TCP) or send (UDP) to ADDR,
- *                                     write PAYLOAD, wait for the answer,
- *                                     keep a TCP connection HOLD_MS open
+ *                                     from port SPORT when given (else one
+ *                                     the kernel picks), write PAYLOAD,
+ *                                     wait for the answer, keep a TCP
+ *                                     connection HOLD_MS open
  *   peer burst ADDR udp:PORT COUNT    send COUNT datagrams to ADDR from
  *                                     one socket as fast as it goes, each
  *                                     numbered (no two alike), no answer
@@ -129,24 +131,32 @@ static int serve(int seconds, int nspec, char **spec)
 	return 0;
 }
 
+/* The kernel picks a client's port at random: two exchanges in a row
+   may get the same one, and are then one flow. A test that counts
+   flows gives each exchange its own port (sport); bind() fails, and
+   the exchange with it, when that port is taken. */
 static int send_one(const char *addr, const char *spec, const char *payload,
-		    int hold_ms)
+		    int hold_ms, int sport)
 {
-	struct sockaddr_in a;
+	struct sockaddr_in a, me;
 	struct timeval tv = { 3, 0 };
 	char buf[256];
 	int type, port, fd;
 
 	if (parse_spec(spec, &type, &port) != 0)
 		return 2;
-	if (addr_of(addr, port, &a) != 0)
+	if (addr_of(addr, port, &a) != 0 || sport < 0 || sport > 65535)
 		return 2;
 	fd = socket(AF_INET, type, 0);
 	if (fd < 0)
 		return 2;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	memset(&me, 0, sizeof(me));
+	me.sin_family = AF_INET;
+	me.sin_port = htons((uint16_t)sport);
+	if ((sport > 0 && bind(fd, (struct sockaddr *)&me, sizeof(me)) != 0) ||
+	    connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
 	    write(fd, payload, strlen(payload)) < 0 ||
 	    read(fd, buf, sizeof(buf)) <= 0) {
 		fprintf(stderr, "peer: %s %s: %s\n", addr, spec, strerror(errno));
@@ -215,14 +225,15 @@ int main(int argc, char **argv)
 {
 	if (argc >= 4 && strcmp(argv[1], "serve") == 0)
 		return serve(atoi(argv[2]), argc - 3, argv + 3);
-	if ((argc == 5 || argc == 6) && strcmp(argv[1], "send") == 0)
+	if (argc >= 5 && argc <= 7 && strcmp(argv[1], "send") == 0)
 		return send_one(argv[2], argv[3], argv[4],
-				argc == 6 ? atoi(argv[5]) : 0);
+				argc >= 6 ? atoi(argv[5]) : 0,
+				argc == 7 ? atoi(argv[6]) : 0);
 	if (argc == 5 && strcmp(argv[1], "burst") == 0)
 		return burst(argv[2], argv[3], atol(argv[4]));
 	if (argc >= 3 && strcmp(argv[1], "sigexec") == 0)
 		return sigexec(argv + 2);
-	fprintf(stderr, "usage: peer serve SECONDS SPEC... | peer send ADDR SPEC PAYLOAD [HOLD_MS]"
+	fprintf(stderr, "usage: peer serve SECONDS SPEC... | peer send ADDR SPEC PAYLOAD [HOLD_MS [SPORT]]"
 		" | peer burst ADDR udp:PORT COUNT | peer sigexec PROG ARG...\n");
 	return 2;
 }
