@@ -154,7 +154,13 @@ c tcp:7070 "ping"
 # One connection still open when impwatch stops.
 c tcp:5222 "<stream:stream to='example.com'>" 8000 &
 hold_pid=$!
-sleep 2
+# Stopped once it is up: the client's end established (its handshake
+# crossed the wire), at most 10 s.
+i=0
+while [ $i -lt 100 ] && [ -z "$(ip netns exec "$ns_c" ss -Htn state established dst 192.0.2.10:5222)" ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 kill -TERM "$imp_pid"
 wait "$imp_pid"
 rc=$?
@@ -242,6 +248,17 @@ flow_keys() {
 	jval 'select(.type == "flow") |
 		"\(.transport) \(.client_ip) \(.client_port) \(.server_ip) \(.server_port)"' "$@" |
 		sort
+}
+# wait_read FILE N SECONDS: until an interim record of FILE counts N
+# packets read (JSON, by key); false when SECONDS pass first.
+wait_read() {
+	_wr_i=0
+	while [ "$_wr_i" -lt $(($3 * 10)) ]; do
+		[ -n "$(jval 'select(.type == "stats" and .packets >= '"$2"') | 1' "$1")" ] && return 0
+		sleep 0.1
+		_wr_i=$((_wr_i + 1))
+	done
+	return 1
 }
 # One UDP exchange, tried again while the wire is not there yet.
 c_retry() {
@@ -512,11 +529,7 @@ if ${CC:-cc} -shared -fPIC -o "$tmp/pcapwrap.so" "$(dirname "$0")/pcapwrap.c" \
 		wait_for "$tmp/out" '"type":"stats"' 10
 		for n in 1 2 3 4 5; do c_retry udp:9999 "w$n"; done
 		# Until an interim record counts the ten packets (at most 15 s).
-		i=0
-		while [ "$i" -lt 150 ] && [ -z "$(jval 'select(.type == "stats" and .packets >= 10) | 1' "$tmp/out")" ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
+		wait_read "$tmp/out" 10 15
 		n=$(nlines "$tmp/out" '"type":"stats"')
 		wait_n "$tmp/out" '"type":"stats"' $((n + 1)) 10
 		stop_imp
@@ -916,14 +929,8 @@ else
 	imp_pid=$!
 	wait_for "$tmp/out" '"type":"stats"' 10
 	ip netns exec "$ns_c" timeout 60 tcpreplay -q -i veth-c$$ --pps 4000 "$tmp/replay.pcap" >/dev/null 2>&1
-	# Until the interim record counts every packet sent (or 20 s).
-	i=0
-	while [ "$i" -lt 200 ]; do
-		got=$(jval 'select(.type == "stats") | .packets' "$tmp/out" | tail -n 1)
-		[ "${got:-0}" -ge "${sent:-1}" ] && break
-		sleep 0.1
-		i=$((i + 1))
-	done
+	# Until an interim record counts every packet sent (or 20 s).
+	wait_read "$tmp/out" "${sent:-1}" 20
 	stop_imp
 	flow_keys "$tmp/off.json" | uniq >"$tmp/keys.off"
 	flow_keys "$tmp/out" | uniq >"$tmp/keys.live"
@@ -988,16 +995,7 @@ PY
 		imp_pid=
 	}
 	# wait_packets N: until an interim record counts N packets (5 s).
-	wait_packets() {
-		i=0
-		while [ "$i" -lt 50 ]; do
-			got=$(jval 'select(.type == "stats") | .packets' "$tmp/out" | tail -n 1)
-			[ "${got:-0}" -ge "$1" ] && return 0
-			sleep 0.1
-			i=$((i + 1))
-		done
-		return 1
-	}
+	wait_packets() { wait_read "$tmp/out" "$1" 5; }
 	tap_run
 	# One reader thread per interface, named for top -H (pipeline.h).
 	imp_real=$(pgrep -n -f -- "-i veth-s$$ -i veth-u$$ -q" 2>/dev/null)
@@ -1409,7 +1407,6 @@ if command -v python3 >/dev/null 2>&1; then
 			--rules-add "$tmp/site.conf" >"$tmp/out" 2>"$tmp/err" &
 		imp_pid=$!
 		wait_for "$tmp/out" '"type":"stats"' 10
-		rl_n=0
 		for how; do
 			case $how in
 			bad) printf '%s\n# a comment\n%s\n' "$rl_good" \
@@ -1417,15 +1414,21 @@ if command -v python3 >/dev/null 2>&1; then
 			moved) printf '%s\n' "$rl_good" | sed 's/9999/9998/' >"$tmp/site.conf" ;;
 			esac
 			imp_real=$(pgrep -n -f -- "--rules-add $tmp/site.conf" 2>/dev/null)
+			rl_n=$(nlines "$tmp/out" '"type":"stats"')
 			kill -HUP "$imp_real"
-			# Its stats record after the SIGHUP: it was taken.
-			rl_n=$((rl_n + 1))
-			wait_n "$tmp/out" '"type":"stats"' $((rl_n + 2)) 10
+			# It was taken: a changed file is said on standard error;
+			# of one as it was nothing is said, and the second stats
+			# record after the SIGHUP comes after it was taken (the
+			# first may have been on its way).
+			case $how in
+			same) wait_n "$tmp/out" '"type":"stats"' $((rl_n + 2)) 10 ;;
+			*) wait_for "$tmp/err" '^impwatch: SIGHUP: ' 10 ;;
+			esac
 		done
 		send_many 9999 1
-		# Its record comes at the stop: two stats records later, the
-		# datagram has been read.
-		wait_n "$tmp/out" '"type":"stats"' $((rl_n + 4)) 10
+		# Its record comes at the stop, once an interim record counts
+		# the datagram read.
+		wait_read "$tmp/out" 1 10
 		stop_imp
 	}
 	reload_run bad
