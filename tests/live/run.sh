@@ -217,10 +217,12 @@ done
 grep -q '"threads":4' "$tmp/out" && ok || bad duration-threads-summary "the summary does not say 4 workers"
 # --count: exactly that many packets, then the summary.
 fresh "$tmp/out" "$tmp/err"
-ip netns exec "$ns_s" timeout 10 "$bin" -i veth-s$$ -q --format json --count 3 \
-	-f 'udp port 9999' >"$tmp/out" 2>"$tmp/err" &
+ip netns exec "$ns_s" timeout 20 "$bin" -i veth-s$$ -q --format json --count 3 \
+	--report-every 1 -f 'udp port 9999' >"$tmp/out" 2>"$tmp/err" &
 imp_pid=$!
-sleep 1
+# Capturing once its first interim record is out (it was a sleep of 1 s,
+# a guess: a machine slow to start the capture lets exchanges go by).
+wait_for "$tmp/out" '"type":"stats"' 10
 for n in 1 2 3 4 5; do c udp:9999 "n$n" >/dev/null 2>&1; done
 wait "$imp_pid"
 rc=$?
