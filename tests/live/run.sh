@@ -423,7 +423,11 @@ hold_pid=$!
 wait_n "$tmp/hup.json" '"type":"flow".*"server_port":9999' 3 15
 mv "$tmp/hup.json" "$tmp/hup.json.1"
 mv "$tmp/hup.alerts" "$tmp/hup.alerts.1"
-kill -HUP "$imp_pid"
+# To impwatch itself, as systemctl sends it: timeout(1) would pass it on
+# when it next runs, and then SIGKILL impwatch 5 s later (-k 5 starts at
+# the first signal it passes on): a case slower than that after the
+# SIGHUP ended "exit 137", its summary and last records lost.
+kill -HUP "$(imp_child)"
 wait_for "$tmp/hup.json" '"type":"stats"' 10 && ok || bad hup-reopen "no new report file after SIGHUP"
 for n in 4 5 6; do c udp:9999 "b$n" 0 $((43900 + n)) >/dev/null 2>&1; done
 wait_n "$tmp/hup.json" '"type":"flow".*"server_port":9999' 3 15
@@ -502,7 +506,7 @@ ip netns exec "$ns_s" timeout -k 5 60 "$bin" -i veth-s$$ -q --format json \
 	--report-every 1 -f "$quiet" >"$tmp/out" 2>"$tmp/err" &
 imp_pid=$!
 wait_for "$tmp/out" '"type":"stats"' 10
-kill -HUP "$imp_pid"
+kill -HUP "$(imp_child)"
 n=$(nlines "$tmp/out" '"type":"stats"')
 wait_n "$tmp/out" '"type":"stats"' $((n + 2)) 10
 stop_imp
