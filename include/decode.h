@@ -56,7 +56,7 @@ enum tunnel_kind {
 	X(DERR_MPLS_TRUNC,       "mpls-truncated",     "MPLS label stack cut short") \
 	X(DERR_PPPOE_TRUNC,      "pppoe-truncated",    "PPPoE session or PPP header cut short") \
 	X(DERR_CMD_TRUNC,        "cmd-truncated",      "Cisco MetaData (SGT) header cut short") \
-	X(DERR_NOT_IP,           "not-ip",             "frame carries no IP (ARP, LLDP, CDP, STP...)") \
+	X(DERR_NOT_IP,           "not-ip",             "frame of a protocol known to carry no IP (ARP, LLDP, LACP, PTP, STP, CDP...)") \
 	X(DERR_IPV4_TRUNC,       "ipv4-truncated",     "IPv4 header cut short") \
 	X(DERR_IPV4_BAD_VERSION, "ipv4-bad-version",   "IPv4 ethertype but version is not 4") \
 	X(DERR_IPV4_BAD_HLEN,    "ipv4-bad-hlen",      "IPv4 header length under 20 bytes") \
@@ -99,7 +99,8 @@ enum tunnel_kind {
 	X(DERR_FRAG_OVERLAP,     "frag-overlap",       "a later fragment begins inside its first fragment's data: the receiver may have put together other headers than were judged") \
 	X(DERR_MACSEC_TRUNC,     "macsec-truncated",   "MACsec (IEEE 802.1AE) SecTAG cut short") \
 	X(DERR_MACSEC_ENCRYPTED, "macsec-encrypted",   "MACsec (IEEE 802.1AE) frame whose data is encrypted: what it carries was not judged") \
-	X(DERR_PPP_OPAQUE,       "ppp-opaque",         "PPP frame whose IP is compressed, encrypted or split (VJ, CCP or MPPE, ECP, multilink): what it carries was not judged")
+	X(DERR_PPP_OPAQUE,       "ppp-opaque",         "PPP frame whose IP is compressed, encrypted or split (VJ, CCP or MPPE, ECP, multilink): what it carries was not judged") \
+	X(DERR_L2_UNKNOWN,       "l2-unknown",         "frame of an ethertype impwatch does not decode, or MPLS with no IP after its labels (a pseudowire): what it carries, IP a layer-2 tunnel delivers, was not judged")
 
 #define X_ENUM(e, n, d) e,
 enum decode_err {
@@ -230,6 +231,10 @@ struct decoder {
 	uint64_t frags;               /* IP fragments seen (every layer) */
 	uint64_t snap_truncated;      /* packets cut by the capture's snaplen:
 	                                 normal, not an error */
+	uint16_t l2_type;             /* the lowest ethertype counted
+	                                 l2-unknown (MPLS's for a pseudowire),
+	                                 which the gate names */
+	bool l2_types;                /* l2-unknown counted other ones too */
 	struct frag_table *frags_tab; /* owned */
 	uint64_t frag_timeout_us;
 };

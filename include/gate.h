@@ -67,6 +67,7 @@ enum gate_scope {
 	X(GR_FRAG_CUT, "frag-cut", "first fragments were cut inside their headers", GATE_PART, GATE_VALIDATE) \
 	X(GR_FRAG_OVERLAP, "frag-overlap", "fragments overlapped what was judged", GATE_PART, GATE_VALIDATE) \
 	X(GR_ENCRYPTED, "encrypted", "frames were encrypted (MACsec, PPP)", GATE_PART, GATE_VALIDATE) \
+	X(GR_L2_UNKNOWN, "l2-unknown", "frames of unknown layer-2 protocols were not decoded", GATE_PART, GATE_VALIDATE) \
 	X(GR_SOURCE_ROUTED, "source-routed", "packets went elsewhere than their flows say", GATE_DOUBT, GATE_VALIDATE)
 
 enum gate_reason {

@@ -60,6 +60,86 @@
 #define MACSEC_TCI_E   0x08
 #define MACSEC_TCI_C   0x04
 
+/*
+ * Ethertypes known to carry no IP (IEEE's EtherType registry,
+ * Wireshark's etypes.h, Linux's if_ether.h): what a switch's SPAN port
+ * shows beside IP. Counted not-ip, they leave the gate alone. Any other
+ * ethertype may be a layer-2 tunnel that Linux ends and whose IP it
+ * delivers (batman-adv, 0x4305): counted l2-unknown, and --validate
+ * cannot pass on it (judge.c). Only what is sure to carry no IP goes
+ * here: NSH, TRILL, PBB or FabricPath carry frames and stay out.
+ */
+static const uint16_t no_ip_types[] = {
+	0x0806,   /* ARP */
+	0x0808,   /* Frame Relay ARP */
+	0x0842,   /* Wake-on-LAN */
+	0x22ea,   /* IEEE 802.1Qat SRP (MSRP) */
+	0x22f0,   /* IEEE 1722 AVTP */
+	0x6001,   /* DEC MOP dump/load */
+	0x6002,   /* DEC MOP remote console (Cisco IOS sends it) */
+	0x6003,   /* DECnet Phase IV */
+	0x6004,   /* DEC LAT */
+	0x8035,   /* RARP */
+	0x809b,   /* AppleTalk */
+	0x80f3,   /* AppleTalk ARP */
+	0x8137,   /* IPX */
+	0x8138,   /* IPX */
+	0x872d,   /* Cisco WLCCP */
+	0x8808,   /* Ethernet flow control (PAUSE, PFC) */
+	0x8809,   /* slow protocols: LACP, marker, 802.3ah OAM */
+	0x8863,   /* PPPoE discovery */
+	0x886f,   /* Microsoft NLB heartbeat */
+	0x888e,   /* IEEE 802.1X EAPOL */
+	0x8892,   /* PROFINET */
+	0x8899,   /* Realtek RRCP, RLDP */
+	0x88a2,   /* ATA over Ethernet */
+	0x88a4,   /* EtherCAT */
+	0x88ab,   /* Ethernet Powerlink */
+	0x88b8,   /* IEC 61850 GOOSE */
+	0x88b9,   /* IEC 61850 GSE management */
+	0x88ba,   /* IEC 61850 sampled values */
+	0x88cc,   /* LLDP */
+	0x88cd,   /* SERCOS III */
+	0x88d9,   /* Microsoft LLTD */
+	0x88e3,   /* IEC 62439-2 MRP */
+	0x88f5,   /* IEEE 802.1ak MVRP */
+	0x88f6,   /* IEEE 802.1ak MMRP */
+	0x88f7,   /* PTP (IEEE 1588) */
+	0x88f8,   /* NC-SI */
+	0x8902,   /* IEEE 802.1ag CFM, Y.1731 */
+	0x8906,   /* FCoE */
+	0x8914,   /* FCoE initialization (FIP) */
+	0x8915,   /* RoCE v1 */
+	0x8940,   /* IEEE 802.1Qbg ECP */
+	0x9000,   /* loopback (Configuration Test Protocol, keepalives) */
+};
+
+static bool ethertype_no_ip(uint16_t type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof no_ip_types / sizeof no_ip_types[0]; i++)
+		if (no_ip_types[i] == type)
+			return true;
+	return false;
+}
+
+/* A frame of ethertype type, not decoded here: not-ip, or l2-unknown,
+   whose lowest ethertype the gate names (a filter can leave it out). */
+static enum decode_status ethertype_not_decoded(struct dctx *x,
+						uint16_t type)
+{
+	struct decoder *d = x->d;
+
+	if (ethertype_no_ip(type))
+		return derr(x, DERR_NOT_IP);
+	if (d->err[DERR_L2_UNKNOWN] && type != d->l2_type)
+		d->l2_types = true;
+	if (!d->err[DERR_L2_UNKNOWN] || type < d->l2_type)
+		d->l2_type = type;
+	return derr(x, DERR_L2_UNKNOWN);
+}
+
 bool decode_link_supported(int dlt)
 {
 	switch (dlt) {
@@ -80,7 +160,8 @@ bool decode_link_supported(int dlt)
 }
 
 /* IEEE 802.3 clause 3.2: destination, source, then the type (or, up to
-   1500, an 802.3 length: LLC frames such as STP and CDP are not IP). */
+   1500, an 802.3 length: LLC frames such as STP and CDP are not IP;
+   SNAP frames of OUI 0 name an ethertype, walked as one). */
 enum decode_status decode_ethernet(struct dctx *x, struct cursor *c)
 {
 	static const uint8_t zero[12];
@@ -102,10 +183,15 @@ enum decode_status decode_ethernet(struct dctx *x, struct cursor *c)
 
 /* RFC 3032 section 2.1: 32-bit label stack entries (label 20 bits, TC 3,
    bottom-of-stack S 1, TTL 8). No field says what follows the stack:
-   IPv4 or IPv6 by the first nibble. The whole stack is one nesting. */
-static enum decode_status decode_mpls(struct dctx *x, struct cursor *c)
+   IPv4 or IPv6 by the first nibble. Anything else is a pseudowire's
+   frame (RFC 4448, with or without its control word), whose IP the PE
+   delivers and impwatch does not read: l2-unknown under the MPLS
+   ethertype `type`. The whole stack is one nesting. */
+static enum decode_status decode_mpls(struct dctx *x, struct cursor *c,
+				      uint16_t type)
 {
 	uint32_t lse;
+	uint8_t b;
 
 	if (!encap_push(x))
 		return DECODE_ERROR;
@@ -113,6 +199,8 @@ static enum decode_status decode_mpls(struct dctx *x, struct cursor *c)
 		if (!cur_be32(c, &lse))
 			return derr(x, DERR_MPLS_TRUNC);
 	} while (!(lse & 0x100));
+	if (cur_peek_u8(c, 0, &b) && b >> 4 != 4 && b >> 4 != 6)
+		return ethertype_not_decoded(x, type);
 	return decode_ip_any(x, c, DERR_MPLS_TRUNC);
 }
 
@@ -288,12 +376,12 @@ enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
 			continue;
 		case ETH_P_MPLS:
 		case ETH_P_MPLS_M:
-			return decode_mpls(x, c);
+			return decode_mpls(x, c, type);
 		case ETH_P_PPPOES:
 			return decode_pppoe(x, c);
 		default:
 			if (type > ETH_MAX_LENGTH)
-				return derr(x, DERR_NOT_IP);
+				return ethertype_not_decoded(x, type);
 			/* 8 bytes each: the walk ends. */
 			if (decode_llc(x, c, &type) != DECODE_OK)
 				return DECODE_ERROR;

@@ -240,6 +240,34 @@ static void judge_encrypted(const struct run_stats *s, struct gate *g)
 }
 
 /*
+ * Frames of an ethertype impwatch does not decode and does not know to
+ * carry no IP, and MPLS pseudowires (decode_link.c): a layer-2 tunnel
+ * that Linux ends (batman-adv's 0x4305) delivers the IP inside, of any
+ * port. Counted not-ip, a session in batman-adv passed unseen. The
+ * sentence names the lowest such ethertype and the filter that leaves
+ * it out, which the verdict then says it judged without.
+ */
+static void judge_l2_unknown(const struct run_stats *s, struct gate *g)
+{
+	uint64_t n = s->work.decode_err[DERR_L2_UNKNOWN];
+	unsigned t = s->work.l2_type;
+	bool mpls = t == 0x8847 || t == 0x8848;
+
+	if (!n)
+		return;
+	gate_inconclusive(g, GR_L2_UNKNOWN, "%llu frame%s of %s0x%04x%s%s "
+			  "not decoded: IP a layer-2 tunnel delivers (batman-"
+			  "adv, a pseudowire) was not judged; -f 'not ether "
+			  "proto 0x%04x' leaves %s out on purpose",
+			  (unsigned long long)n, n == 1 ? "" : "s",
+			  s->work.l2_types ? "ethertypes from " : "ethertype ",
+			  t, mpls ? " (MPLS with no IP after its labels)" : "",
+			  n == 1 ? " was" : " were", t,
+			  s->work.l2_types ? "those of the first" :
+			  n == 1 ? "it" : "them");
+}
+
+/*
  * A packet with an IPv6 routing header, or an IPv4 loose or strict
  * source route, with hops left goes to hosts its flow does not name
  * (decode_ip.c): the one in its destination field when the flow is
@@ -486,6 +514,7 @@ void judge_reasons(struct run_stats *s, struct gate *g,
 	judge_room(s, g, o);
 	judge_cut(s, g);
 	judge_encrypted(s, g);
+	judge_l2_unknown(s, g);
 	judge_routed(s, g);
 	judge_file_drops(s, g, o);
 	if (!s->live)

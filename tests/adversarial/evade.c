@@ -53,6 +53,14 @@
  *            type 802.1Q (0x8100) and a priority tag (VLAN 0) before
  *            the packet: Linux's GRE device takes the tag off and
  *            delivers the packet
+ *   batman   the SSH session's frames inside batman-adv unicast
+ *            packets (ethertype 0x4305: type 0x40, version 15, TTL,
+ *            TTVN, the destination MAC, then the whole frame), as two
+ *            hosts that run Linux's batman_adv between them send it:
+ *            the kernel delivers the inner frame on bat0
+ *   l2-known no SSH: the documented session, then frames that carry no
+ *            IP, as a switch's SPAN port shows them: ARP, LLDP, STP
+ *            (802.3 and LLC), LACP, PTP, then the session again
  *   udp0-v6  no SSH: opaque datagrams over IPv6 from 2001:db8::7:40000
  *            to 2001:db8::66:4444 whose UDP length field is 0: Linux
  *            reads such a datagram to the end of its packet
@@ -169,7 +177,7 @@
  *            number or earlier: its receiver keeps the bytes from the
  *            first on, the clear SIP
  *   carrier-frag no SSH: VXLAN from 203.0.113.1:40000 to 203.0.113.2:4789
- *            carrying frames of no IP (ethertype 0x88b5, 300 bytes),
+ *            carrying frames of no IP (LLDP, 300 bytes),
  *            each in two IPv4 fragments: the tunnel's alone
  *
  * Each session is 8 packets, 1 ms apart: SYN, SYN-ACK, ACK, the
@@ -221,7 +229,7 @@ static const uint8_t *mac_to = mac_b, *mac_from = mac_a;
 static unsigned snaplen = 65535;
 /* fragvxlan: 1, frames go in VXLAN; 2, in VXLAN and two fragments;
    erspancopy: 3, in ERSPAN II; rh3-vxlan: 4, in VXLAN; gre-vlan: 5, in
-   GRE behind a priority tag. */
+   GRE behind a priority tag; batman: 6, in batman-adv. */
 static int wrap;
 /* synfrag: a SYN from port 5060 goes in two IPv4 fragments. */
 static int frag_syn;
@@ -317,6 +325,71 @@ static void gre_vlan_out(const struct buf *f)
 	record(&o);
 }
 
+/* Frame f inside a batman-adv unicast packet (Linux's
+   batadv_unicast_packet: type 0x40, version 15, TTL, TTVN, the
+   destination MAC), as batman_adv on the next hop receives it. */
+static void batman_out(const struct buf *f)
+{
+	struct buf o = { .n = 0 };
+
+	eth_hdr(&o, mac_b, mac_a, 0x4305);
+	put8(&o, 0x40);
+	put8(&o, 15);
+	put8(&o, 50);
+	put8(&o, 1);
+	putmem(&o, f->b, 6);
+	putmem(&o, f->b, f->n);
+	record(&o);
+}
+
+/* Frames that carry no IP, as a SPAN port shows them: an ARP request,
+   an LLDP frame (chassis, port and TTL TLVs, the end), an STP BPDU
+   (802.3, LLC 0x42), an LACPDU and a PTP announce (headers alone). */
+static void l2_known_frames(void)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t lldp[6] = { 0x01, 0x80, 0xc2, 0, 0, 0x0e };
+	static const uint8_t stp[6] = { 0x01, 0x80, 0xc2, 0, 0, 0 };
+	static const uint8_t slow[6] = { 0x01, 0x80, 0xc2, 0, 0, 0x02 };
+	static const uint8_t ptp[6] = { 0x01, 0x1b, 0x19, 0, 0, 0 };
+	static const uint8_t arp[8] = { 0, 1, 8, 0, 6, 4, 0, 1 };
+	static const uint8_t tlvs[] = { 0x02, 0x07, 4, 2, 0, 0, 0, 0, 1,
+					0x04, 0x02, 7, '1', 0x06, 0x02, 0,
+					120, 0, 0 };
+	static const uint8_t bpdu[] = { 0x42, 0x42, 0x03, 0, 0, 0, 0 };
+	struct buf f;
+
+	f.n = 0;
+	eth_hdr(&f, bcast, mac_a, ET_ARP);
+	putmem(&f, arp, sizeof arp);
+	putzero(&f, 20);
+	eth_pad(&f);
+	record(&f);
+	f.n = 0;
+	eth_hdr(&f, lldp, mac_a, ET_LLDP);
+	putmem(&f, tlvs, sizeof tlvs);
+	eth_pad(&f);
+	record(&f);
+	f.n = 0;
+	eth_hdr(&f, stp, mac_a, 3 + 35);
+	putmem(&f, bpdu, sizeof bpdu);
+	putzero(&f, 31);
+	eth_pad(&f);
+	record(&f);
+	f.n = 0;
+	eth_hdr(&f, slow, mac_a, 0x8809);
+	put8(&f, 1);            /* LACP */
+	put8(&f, 1);
+	putzero(&f, 108);
+	record(&f);
+	f.n = 0;
+	eth_hdr(&f, ptp, mac_a, 0x88f7);
+	put8(&f, 0x0b);         /* announce */
+	put8(&f, 2);
+	putzero(&f, 62);
+	record(&f);
+}
+
 /* One record, cut to the snap length, 1 ms after the last. */
 static void record(const struct buf *f)
 {
@@ -339,6 +412,8 @@ static void record(const struct buf *f)
 			erspan_out(f);
 		else if (was == 5)
 			gre_vlan_out(f);
+		else if (was == 6)
+			batman_out(f);
 		else
 			vxlan_out(f, was == 2);
 		wrap = was;
@@ -730,8 +805,8 @@ static void erspan_gre(const uint8_t *c, const uint8_t *s)
 	}
 }
 
-/* carrier-frag: frames of no IP in VXLAN, the outer packets in two
-   fragments, the first holding the VXLAN header and 80 bytes. */
+/* carrier-frag: frames of no IP (LLDP) in VXLAN, the outer packets in
+   two fragments, the first holding the VXLAN header and 80 bytes. */
 static void carrier_frag(void)
 {
 	static const uint8_t a[4] = { 203, 0, 113, 1 };
@@ -742,7 +817,7 @@ static void carrier_frag(void)
 
 	udp_hdr(&u, 40000, 4789, 8 + 14 + 300);
 	vxlan_hdr(&u, 0x08000000u, 42);
-	eth_hdr(&u, mac_a, mac_b, 0x88b5);
+	eth_hdr(&u, mac_a, mac_b, ET_LLDP);
 	putzero(&u, 300);
 	for (i = 0; i < 3; i++) {
 		o.n = 0;
@@ -920,7 +995,7 @@ static int usage(void)
 		"lo-mapped | lo-lead | dpi-acks N | dpi-udp N | snap | "
 		"udp0-v6 | fragover | fragover-late | fragover6 | "
 		"lo-twin | macsec | macsec-enc | hsr | hsr0 | pppoe-vj | "
-		"pppoe-ccp | gre-vlan\n");
+		"pppoe-ccp | gre-vlan | batman | l2-known\n");
 	return 2;
 }
 
@@ -955,6 +1030,8 @@ int main(int argc, char **argv)
 	int mix = 0;            /* carrier-lead 1, -plain 2, -frag 3,
 	                           -self 4, erspangre 5 */
 	int lo = 0;             /* lo-wire 1, -zero 2, -mapped 3, -lead 4 */
+	int batman = 0;         /* batman: the SSH session in batman-adv */
+	int l2_known = 0;       /* l2-known: frames of no IP */
 	int acks = -1;          /* dpi-acks: empty ACKs before SSH */
 	int dgrams = -1;        /* dpi-udp: empty datagrams before STUN */
 	int udp0 = 0;           /* udp0-v6 */
@@ -1019,6 +1096,10 @@ int main(int argc, char **argv)
 		evil.family = 6, frag_over = 1;
 	else if (strcmp(argv[a], "gre-vlan") == 0)
 		evil.family = 4, wrap = 5;
+	else if (strcmp(argv[a], "batman") == 0)
+		evil.family = 4, batman = 1;
+	else if (strcmp(argv[a], "l2-known") == 0)
+		evil.family = 4, l2_known = 1;
 	else if (strcmp(argv[a], "fragvxlan") == 0)
 		evil.family = 4, wrap = 1;
 	else if (strcmp(argv[a], "srh") == 0)
@@ -1071,6 +1152,8 @@ int main(int argc, char **argv)
 	session(&plain4, c4, s4, 51000, 5222, "<stream:stream to='imp'>");
 	if (wrap == 1)
 		wrap = 2;
+	if (batman)
+		wrap = 6;
 	if (flood) {
 		const struct ipends up4 = { 4, c4, s4 }, down4 = { 4, s4, c4 };
 		const char *sip = "OPTIONS sip:imp SIP/2.0\r\n\r\n";
@@ -1153,6 +1236,9 @@ int main(int argc, char **argv)
 		else
 			forged(&up, 5060, 4444, lead);
 		session(&evil, c4, e4, 5060, 4444, "\x93\x11\xfe\x02 opaque");
+	} else if (l2_known) {
+		l2_known_frames();
+		session(&plain4, c4, s4, 51001, 5222, "<stream:stream to='imp'>");
 	} else if (evil.family == 4)
 		session(&evil, c4, e4, 40000, 4444, ssh);
 	else

@@ -27,6 +27,7 @@ check help-exit-frag 0 'first fragments cut inside' "$bin" --help
 check help-exit-routed 0 'source-routed packets' "$bin" --help
 check help-exit-overlap 0 'or overlapped by later ones' "$bin" --help
 check help-exit-encrypted 0 'MACsec-encrypted' "$bin" --help
+check help-exit-l2-unknown 0 'frames of an ethertype' "$bin" --help
 check help-exit-empty 0 'an input file \(or one of' "$bin" --help
 # A file named with no option is read as with -r: the manual said so,
 # --help did not.

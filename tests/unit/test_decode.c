@@ -1213,7 +1213,56 @@ static void test_mpls(void **state)
 	eth(&f, 0x0800);
 	ip4_tcp(&f, C4, S4);
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
-	assert_only_err(&x->d, x->before, DERR_NOT_IP);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	assert_int_equal(x->d.l2_type, 0x8847);
+}
+
+/* batman-adv (0x4305) carries frames, IP among them, that Linux's
+   batman_adv delivers: l2-unknown, its ethertype kept, the lowest of
+   several. Ethertypes known to carry no IP stay not-ip. */
+static void test_l2_unknown(void **state)
+{
+	static const unsigned no_ip[] = { 0x0806, 0x88cc, 0x8809, 0x88f7,
+					  0x8902, 0x888e, 0x9000, 0x8808 };
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t i;
+
+	eth(&f, 0x4305);
+	put8(&f, 0x40);
+	put8(&f, 15);
+	put8(&f, 50);
+	put8(&f, 1);
+	putn(&f, MAC_B, 6);
+	eth(&f, 0x0800);
+	ip4_tcp(&f, C4, S4);
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	assert_int_equal(x->d.l2_type, 0x4305);
+	assert_false(x->d.l2_types);
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_false(x->d.l2_types);
+	/* Another, higher: the lowest is kept, and others noted. */
+	f.b[12] = 0x88;
+	f.b[13] = 0xb5;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	assert_int_equal(x->d.l2_type, 0x4305);
+	assert_true(x->d.l2_types);
+	for (i = 0; i < sizeof no_ip / sizeof no_ip[0]; i++) {
+		f.b[12] = (uint8_t)(no_ip[i] >> 8);
+		f.b[13] = (uint8_t)no_ip[i];
+		assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+		assert_only_err(&x->d, x->before, DERR_NOT_IP);
+	}
+	/* Behind a tag too. */
+	f.n = 0;
+	eth(&f, 0x8100);
+	put16(&f, 0);
+	put16(&f, 0x4305);
+	zeros(&f, 30);
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
 }
 
 static void test_pppoe(void **state)
@@ -2399,10 +2448,10 @@ static void test_erspan3_subheader(void **state)
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
 	assert_inner_tcp(x, TUN_ERSPAN3);
 	/* Without O the subheader would be read as the frame: it is not
-	   an IPv4 one. */
+	   an IPv4 one, and its "ethertype" is none impwatch knows. */
 	f.b[14 + 40 + 8 + 11] = 0;
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
-	assert_only_err(&x->d, x->before, DERR_NOT_IP);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
 	assert_int_equal(x->p.family, 6);
 	assert_int_equal(x->p.proto, 47);
 }
@@ -3445,7 +3494,9 @@ static void test_names(void **state)
 	assert_string_equal(decode_err_name((enum decode_err)DERR_COUNT),
 			    "unknown");
 	assert_string_equal(decode_err_desc(DERR_NOT_IP),
-			    "frame carries no IP (ARP, LLDP, CDP, STP...)");
+			    "frame of a protocol known to carry no IP (ARP, "
+			    "LLDP, LACP, PTP, STP, CDP...)");
+	assert_string_equal(decode_err_name(DERR_L2_UNKNOWN), "l2-unknown");
 	assert_null(tunnel_name(TUN_NONE));
 	assert_string_equal(tunnel_name(TUN_GRE), "gre");
 	assert_string_equal(tunnel_name(TUN_ERSPAN1), "erspan1");
@@ -3650,6 +3701,7 @@ int main(void)
 		T(test_vlan_qinq_and_triple),
 		T(test_vlan_too_deep),
 		T(test_mpls),
+		T(test_l2_unknown),
 		T(test_pppoe),
 		T(test_hsr),
 		T(test_gre_vlan),

@@ -658,6 +658,44 @@ static void test_encrypted_ppp(void **state)
 			    "judged");
 }
 
+/* Frames of an ethertype impwatch does not decode: the sentence names
+   it and the filter that leaves it out; several, the lowest; an MPLS
+   pseudowire's, what it is. Frames of no IP (not-ip): no reason. */
+static void test_l2_unknown(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	r.s.work.decode_err[DERR_NOT_IP] = 40;
+	judge(&r);
+	assert_false(gate_any(&r.g));
+
+	run_init(&r);
+	r.s.work.decode_err[DERR_L2_UNKNOWN] = 8;
+	r.s.work.l2_type = 0x4305;
+	judge(&r);
+	assert_true(gate_has(&r.g, GR_L2_UNKNOWN));
+	assert_string_equal(r.g.why[GR_L2_UNKNOWN], "8 frames of ethertype "
+			    "0x4305 were not decoded: IP a layer-2 tunnel "
+			    "delivers (batman-adv, a pseudowire) was not "
+			    "judged; -f 'not ether proto 0x4305' leaves them "
+			    "out on purpose");
+	assert_int_equal(gate_status(&r.g, true, false), EXIT_INCONCLUSIVE);
+
+	run_init(&r);
+	r.s.work.decode_err[DERR_L2_UNKNOWN] = 1;
+	r.s.work.l2_type = 0x8847;
+	r.s.work.l2_types = true;
+	judge(&r);
+	assert_string_equal(r.g.why[GR_L2_UNKNOWN], "1 frame of ethertypes "
+			    "from 0x8847 (MPLS with no IP after its labels) "
+			    "was not decoded: IP a layer-2 tunnel delivers "
+			    "(batman-adv, a pseudowire) was not judged; -f 'not "
+			    "ether proto 0x8847' leaves those of the first out "
+			    "on purpose");
+}
+
 /* One datagram whose later fragment overlapped its first: the headers
    its receiver kept may not be those judged. None: no reason. Findings
    seen still fail the gate. */
@@ -787,6 +825,7 @@ int main(void)
 		cmocka_unit_test(test_frag_overlap),
 		cmocka_unit_test(test_encrypted),
 		cmocka_unit_test(test_encrypted_ppp),
+		cmocka_unit_test(test_l2_unknown),
 		cmocka_unit_test(test_flows_pushed_out),
 		cmocka_unit_test(test_source_routed),
 	};
