@@ -47,6 +47,15 @@ int replace_in_place(const char *path, int flags, struct replace *r);
    closed. 0, or -1 with errno set (the first failure's). */
 int replace_close(struct replace *r, const char *path, bool whole);
 
+/* path opened in r to be replaced whole (replace_open()), or in place
+   (replace_in_place() with O_NONBLOCK: a FIFO put there is not waited
+   for). -1 with errno set. */
+int replace_begin(const char *path, bool in_place, struct replace *r);
+
+/* The n bytes at d as path, as replace_begin() opens it. 0, or -1 with
+   errno set (the first failure's). */
+int replace_write(const char *path, bool in_place, const void *d, size_t n);
+
 /* Whether path would be replaced, tried now: a temporary made beside it
    and removed. -1 with errno set as replace_open() sets it. */
 int replace_can(const char *path);

@@ -124,6 +124,27 @@ int replace_close(struct replace *r, const char *path, bool whole)
 	return ok ? 0 : -1;
 }
 
+int replace_begin(const char *path, bool in_place, struct replace *r)
+{
+	return in_place ? replace_in_place(path, O_NONBLOCK, r) :
+			  replace_open(path, r);
+}
+
+int replace_write(const char *path, bool in_place, const void *d, size_t n)
+{
+	struct replace r;
+	int e;
+
+	if (replace_begin(path, in_place, &r) != 0)
+		return -1;
+	if (fwrite(d, 1, n, r.f) == n)
+		return replace_close(&r, path, true);
+	e = errno;
+	(void)replace_close(&r, path, false);
+	errno = e;
+	return -1;
+}
+
 int replace_can(const char *path)
 {
 	struct replace r;

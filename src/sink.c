@@ -301,33 +301,6 @@ static bool open_whole(struct sink *s, const char *path, FILE **f,
 	return false;
 }
 
-/* The page or the graph at the end, by its name: its temporary, or, in
-   place, the file itself (O_NONBLOCK: a FIFO put there since is not
-   waited for); closed by replace_close(). -1 with errno. */
-static int open_by_name(const char *path, bool in_place, struct replace *r)
-{
-	return in_place ? replace_in_place(path, O_NONBLOCK, r) :
-			  replace_open(path, r);
-}
-
-/* The n bytes at d as the page or the graph at path, by its name. 0, or
-   -1 with errno. */
-static int write_by_name(const char *path, bool in_place, const void *d,
-			 size_t n)
-{
-	struct replace r;
-	int e;
-
-	if (open_by_name(path, in_place, &r) != 0)
-		return -1;
-	if (fwrite(d, 1, n, r.f) == n)
-		return replace_close(&r, path, true);
-	e = errno;
-	(void)replace_close(&r, path, false);
-	errno = e;
-	return -1;
-}
-
 /* Whether the page or the graph at path (open in place as f, else by
    name) is the report's file: standard output redirected to it. */
 static bool is_report(const struct sink *s, FILE *f, const char *path)
@@ -857,7 +830,7 @@ static int write_dot(struct sink *s)
 		return graph_write_dot(s->graph, s->graph_out);
 	if (!s->graph_by_name)
 		return 0;
-	if (open_by_name(s->cfg.graph, s->graph_in_place, &r) != 0)
+	if (replace_begin(s->cfg.graph, s->graph_in_place, &r) != 0)
 		return -1;
 	if (graph_write_dot(s->graph, r.f) == 0)
 		return replace_close(&r, s->cfg.graph, true);
@@ -929,7 +902,7 @@ static int write_page(struct sink *s, const struct run_stats *st)
 	if (fclose(m) != 0)
 		rc = -1;
 	if (rc == 0 && !s->html_out)
-		rc = write_by_name(s->cfg.html, s->html_in_place, page, len);
+		rc = replace_write(s->cfg.html, s->html_in_place, page, len);
 	else if (rc == 0)
 		rc = fflush(s->html_out) == 0 ?
 		     write_all(fileno(s->html_out), page, len) : -1;

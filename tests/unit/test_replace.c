@@ -61,23 +61,6 @@ static void names(char *out, size_t n)
 	free(e);
 }
 
-/* The n bytes at d as the file path, as a writer writes one: 0, or -1
-   with errno set. */
-static int replace_write(const char *path, const void *d, size_t n)
-{
-	struct replace r;
-	int e;
-
-	if (replace_open(path, &r) != 0)
-		return -1;
-	if (fwrite(d, 1, n, r.f) == n)
-		return replace_close(&r, path, true);
-	e = errno;
-	(void)replace_close(&r, path, false);
-	errno = e;
-	return -1;
-}
-
 static void path_of(const char *name, char *out, size_t n)
 {
 	snprintf(out, n, "%s/%s", dir, name);
@@ -114,7 +97,7 @@ static void test_new(void **state)
 	(void)state;
 	path_of("page.html", p, sizeof(p));
 	umask(022);
-	assert_int_equal(replace_write(p, "new\n", 4), 0);
+	assert_int_equal(replace_write(p, false, "new\n", 4), 0);
 	assert_file(p, "new\n");
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0640);
@@ -122,7 +105,7 @@ static void test_new(void **state)
 	assert_string_equal(ls, "page.html");
 	unlink(p);
 	umask(077);
-	assert_int_equal(replace_write(p, "x", 1), 0);
+	assert_int_equal(replace_write(p, false, "x", 1), 0);
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
 	unlink(p);
@@ -141,7 +124,7 @@ static void test_replaced(void **state)
 	put(p, "the page of before\n");
 	assert_int_equal(chmod(p, 0604), 0);
 	assert_int_equal(stat(p, &a), 0);
-	assert_int_equal(replace_write(p, "new\n", 4), 0);
+	assert_int_equal(replace_write(p, false, "new\n", 4), 0);
 	assert_file(p, "new\n");
 	assert_int_equal(stat(p, &b), 0);
 	assert_int_equal(b.st_mode & 07777, 0604);
@@ -169,7 +152,7 @@ static void test_fails(void **state)
 	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
 	lim.rlim_max = old.rlim_max;
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-	rc = replace_write(p, big, sizeof(big));
+	rc = replace_write(p, false, big, sizeof(big));
 	e = errno;
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
 	signal(SIGXFSZ, h);
@@ -193,14 +176,14 @@ static void test_refused(void **state)
 	(void)state;
 	path_of("d", p, sizeof(p));
 	assert_int_equal(mkdir(p, 0700), 0);
-	assert_int_equal(replace_write(p, "x", 1), -1);
+	assert_int_equal(replace_write(p, false, "x", 1), -1);
 	assert_int_equal(errno, EISDIR);
 	assert_int_equal(replace_can(p), -1);
 	assert_int_equal(errno, EISDIR);
 	rmdir(p);
 	path_of("f", p, sizeof(p));
 	assert_int_equal(mkfifo(p, 0600), 0);
-	assert_int_equal(replace_write(p, "x", 1), -1);
+	assert_int_equal(replace_write(p, false, "x", 1), -1);
 	assert_int_equal(errno, EEXIST);
 	assert_int_equal(lstat(p, &st), 0);
 	assert_true(S_ISFIFO(st.st_mode));
@@ -209,7 +192,7 @@ static void test_refused(void **state)
 	path_of("target", q, sizeof(q));
 	put(q, "target\n");
 	assert_int_equal(symlink(q, p), 0);
-	assert_int_equal(replace_write(p, "x", 1), -1);
+	assert_int_equal(replace_write(p, false, "x", 1), -1);
 	assert_int_equal(errno, EEXIST);
 	assert_file(q, "target\n");
 	unlink(p);
