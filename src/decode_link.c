@@ -1,7 +1,7 @@
 /*
  * decode_link.c: link-layer headers and the ethertype chain (VLAN and HSR
- * tags, MPLS, PPPoE, Cisco MetaData, LLC/SNAP, MACsec) down to the first
- * IP header.
+ * tags, Cisco FabricPath, MPLS, PPPoE, Cisco MetaData, LLC/SNAP, MACsec)
+ * down to the first IP header.
  */
 #include "decode_int.h"
 
@@ -67,7 +67,7 @@
  * ethertype may be a layer-2 tunnel that Linux ends and whose IP it
  * delivers (batman-adv, 0x4305): counted l2-unknown, and --validate
  * cannot pass on it (judge.c). Only what is sure to carry no IP goes
- * here: NSH, TRILL, PBB or FabricPath carry frames and stay out.
+ * here: NSH, TRILL or PBB carry frames and stay out.
  */
 static const uint16_t no_ip_types[] = {
 	0x0806,   /* ARP */
@@ -159,25 +159,39 @@ bool decode_link_supported(int dlt)
 	}
 }
 
+/*
+ * An Ethernet header at c, after `skip` bytes of a carrier's own (a
+ * FabricPath header before an inner frame): destination, source,
+ * then the type, in *type. Linux lo writes both addresses zero; a frame
+ * with a real one crossed a wire, and so did what it carries. A
+ * carrier's inner frame is no loopback's either when its carrier came
+ * from a wire (decode_link() starts the mark, this only clears it).
+ * False when cut short.
+ */
+static bool eth_header(struct dctx *x, struct cursor *c, size_t skip,
+		       uint16_t *type)
+{
+	static const uint8_t zero[12];
+	struct cursor h;   /* the header's bytes (decode_ip.c's reason) */
+	uint8_t macs[12];
+
+	if (!cur_sub(c, skip + 14, &h) || !cur_skip(&h, skip) ||
+	    !cur_copy(&h, macs, sizeof macs) || !cur_be16(&h, type))
+		return false;
+	if (memcmp(macs, zero, sizeof macs) != 0)
+		x->p->loop_link = 0;
+	return true;
+}
+
 /* IEEE 802.3 clause 3.2: destination, source, then the type (or, up to
    1500, an 802.3 length: LLC frames such as STP and CDP are not IP;
    SNAP frames of OUI 0 name an ethertype, walked as one). */
 enum decode_status decode_ethernet(struct dctx *x, struct cursor *c)
 {
-	static const uint8_t zero[12];
-	struct cursor h;   /* the header's bytes (decode_ip.c's reason) */
-	uint8_t macs[12];
 	uint16_t type;
 
-	if (!cur_sub(c, 14, &h) || !cur_copy(&h, macs, sizeof macs) ||
-	    !cur_be16(&h, &type))
+	if (!eth_header(x, c, 0, &type))
 		return derr(x, DERR_LINK_TRUNC);
-	/* Linux lo writes both addresses zero. A frame with a real one
-	   crossed a wire, and so did what it carries; a tunnel's inner
-	   frame is no loopback's either when its carrier came from a
-	   wire (decode_link() starts the mark, this only clears it). */
-	if (memcmp(macs, zero, sizeof macs) != 0)
-		x->p->loop_link = 0;
 	return decode_ethertype(x, c, type);
 }
 
@@ -367,6 +381,14 @@ enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
 			   tag, in the list. */
 			if (!cur_sub(c, 6, &h) || !cur_skip(&h, 4) ||
 			    !cur_be16(&h, &type))
+				return derr(x, DERR_LINK_TRUNC);
+			continue;
+		case ETH_P_FABRICPATH:
+			/* Cisco FabricPath (Wireshark's packet-cisco-fp-
+			   mim.c): FTag and TTL 2, then the whole inner
+			   frame, which the edge switch delivers. In the
+			   list, as tags are: 16 bytes each, so it ends. */
+			if (!eth_header(x, c, 2, &type))
 				return derr(x, DERR_LINK_TRUNC);
 			continue;
 		case ETH_P_MACSEC:

@@ -58,6 +58,10 @@
  *            TTVN, the destination MAC, then the whole frame), as two
  *            hosts that run Linux's batman_adv between them send it:
  *            the kernel delivers the inner frame on bat0
+ *   fabricpath the SSH session's frames inside Cisco FabricPath (an
+ *            outer DA and SA, ethertype 0x8903, FTag and TTL, then the
+ *            whole frame), as a spine's SPAN port shows them: the edge
+ *            switch takes the header off and delivers the frame
  *   l2-known no SSH: the documented session, then frames that carry no
  *            IP, as a switch's SPAN port shows them: ARP, LLDP, STP
  *            (802.3 and LLC), LACP, PTP, then the session again
@@ -229,7 +233,8 @@ static const uint8_t *mac_to = mac_b, *mac_from = mac_a;
 static unsigned snaplen = 65535;
 /* fragvxlan: 1, frames go in VXLAN; 2, in VXLAN and two fragments;
    erspancopy: 3, in ERSPAN II; rh3-vxlan: 4, in VXLAN; gre-vlan: 5, in
-   GRE behind a priority tag; batman: 6, in batman-adv. */
+   GRE behind a priority tag; batman: 6, in batman-adv; fabricpath: 7,
+   in Cisco FabricPath. */
 static int wrap;
 /* synfrag: a SYN from port 5060 goes in two IPv4 fragments. */
 static int frag_syn;
@@ -342,6 +347,22 @@ static void batman_out(const struct buf *f)
 	record(&o);
 }
 
+/* Frame f inside Cisco FabricPath (Wireshark's packet-cisco-fp-mim.c):
+   outer DA (switch 0x123's), outer SA, ethertype 0x8903, FTag 1 and
+   TTL 32, then the whole frame. */
+static void fabricpath_out(const struct buf *f)
+{
+	static const uint8_t da[6] = { 0x02, 0x01, 0x23, 0x00, 0x00, 0x01 };
+	static const uint8_t sa[6] = { 0x02, 0x04, 0x56, 0x00, 0x00, 0x02 };
+	struct buf o = { .n = 0 };
+
+	eth_hdr(&o, da, sa, 0x8903);
+	put8(&o, 0x00);
+	put8(&o, 0x60);
+	putmem(&o, f->b, f->n);
+	record(&o);
+}
+
 /* Frames that carry no IP, as a SPAN port shows them: an ARP request,
    an LLDP frame (chassis, port and TTL TLVs, the end), an STP BPDU
    (802.3, LLC 0x42), an LACPDU and a PTP announce (headers alone). */
@@ -414,6 +435,8 @@ static void record(const struct buf *f)
 			gre_vlan_out(f);
 		else if (was == 6)
 			batman_out(f);
+		else if (was == 7)
+			fabricpath_out(f);
 		else
 			vxlan_out(f, was == 2);
 		wrap = was;
@@ -995,7 +1018,7 @@ static int usage(void)
 		"lo-mapped | lo-lead | dpi-acks N | dpi-udp N | snap | "
 		"udp0-v6 | fragover | fragover-late | fragover6 | "
 		"lo-twin | macsec | macsec-enc | hsr | hsr0 | pppoe-vj | "
-		"pppoe-ccp | gre-vlan | batman | l2-known\n");
+		"pppoe-ccp | gre-vlan | batman | fabricpath | l2-known\n");
 	return 2;
 }
 
@@ -1030,7 +1053,8 @@ int main(int argc, char **argv)
 	int mix = 0;            /* carrier-lead 1, -plain 2, -frag 3,
 	                           -self 4, erspangre 5 */
 	int lo = 0;             /* lo-wire 1, -zero 2, -mapped 3, -lead 4 */
-	int batman = 0;         /* batman: the SSH session in batman-adv */
+	int batman = 0;         /* the SSH session in batman-adv 6,
+	                           fabricpath 7 (wrap's values) */
 	int l2_known = 0;       /* l2-known: frames of no IP */
 	int acks = -1;          /* dpi-acks: empty ACKs before SSH */
 	int dgrams = -1;        /* dpi-udp: empty datagrams before STUN */
@@ -1097,7 +1121,9 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[a], "gre-vlan") == 0)
 		evil.family = 4, wrap = 5;
 	else if (strcmp(argv[a], "batman") == 0)
-		evil.family = 4, batman = 1;
+		evil.family = 4, batman = 6;
+	else if (strcmp(argv[a], "fabricpath") == 0)
+		evil.family = 4, batman = 7;
 	else if (strcmp(argv[a], "l2-known") == 0)
 		evil.family = 4, l2_known = 1;
 	else if (strcmp(argv[a], "fragvxlan") == 0)
@@ -1153,7 +1179,7 @@ int main(int argc, char **argv)
 	if (wrap == 1)
 		wrap = 2;
 	if (batman)
-		wrap = 6;
+		wrap = batman;
 	if (flood) {
 		const struct ipends up4 = { 4, c4, s4 }, down4 = { 4, s4, c4 };
 		const char *sip = "OPTIONS sip:imp SIP/2.0\r\n\r\n";

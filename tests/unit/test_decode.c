@@ -498,6 +498,16 @@ static void b_hsr(struct fb *f)
 	ip4_tcp(f, C4, S4);
 }
 
+/* IPv4 in Cisco FabricPath (Wireshark's packet-cisco-fp-mim.c): outer
+   DA and SA, ethertype 0x8903, FTag and TTL, then the whole frame. */
+static void b_fabricpath(struct fb *f)
+{
+	eth(f, 0x8903);
+	put16(f, 0x0060);     /* FTag 1, TTL 32 */
+	eth(f, 0x0800);
+	ip4_tcp(f, C4, S4);
+}
+
 /* IPv4 in a MACsec frame (IEEE 802.1AE) in clear: SecTAG with an SCI,
    the ethertype, the packet (its ICV left out: the sweep cuts frames
    inside their headers). */
@@ -1326,6 +1336,45 @@ static void test_hsr(void **state)
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
 	assert_tcp4(&x->p, C4, S4);
 	assert_int_equal(x->p.vlan, 7);
+}
+
+/* FabricPath carries a whole frame, which the edge switch delivers: its
+   IP, behind its own tags, is the flow; its MACs say whether it came
+   from a loopback, as a tunnel's inner frame's do. */
+static void test_fabricpath(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_fabricpath(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_tcp4(&x->p, C4, S4);
+	assert_int_equal(x->p.loop_link, 0);
+	memset(f.b, 0, 12);                     /* outer MACs zero */
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.loop_link, 0);    /* inner ones real */
+	memset(f.b + 16, 0, 12);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.loop_link, 1);
+	/* The inner frame's tag, and FabricPath in FabricPath. */
+	f.n = 0;
+	eth(&f, 0x8903);
+	put16(&f, 0x0060);
+	eth(&f, 0x8100);
+	put16(&f, 9);
+	put16(&f, 0x8903);
+	put16(&f, 0x0060);
+	eth(&f, 0x86DD);
+	ip6_udp(&f, C6, S6);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_int_equal(x->p.family, 6);
+	assert_int_equal(x->p.vlan, 9);
+	/* Cut inside the header: a link header cut short. */
+	f.n = 14 + 2 + 13;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_LINK_TRUNC);
 }
 
 static void test_cmd_sgt(void **state)
@@ -3538,6 +3587,7 @@ static const struct frame_case cases[] = {
 	{ "snap", 1, b_snap },
 	{ "macsec", 1, b_macsec },
 	{ "hsr", 1, b_hsr },
+	{ "fabricpath", 1, b_fabricpath },
 	{ "ipv4-options", 1, b_ip4opts },
 	{ "ipv6-ext", 1, b_ip6ext },
 	{ "gre-cks", 1, b_gre_cks },
@@ -3704,6 +3754,7 @@ int main(void)
 		T(test_l2_unknown),
 		T(test_pppoe),
 		T(test_hsr),
+		T(test_fabricpath),
 		T(test_gre_vlan),
 		T(test_cmd_sgt),
 		T(test_not_ip),
