@@ -1,7 +1,7 @@
 /*
  * decode_link.c: link-layer headers and the ethertype chain (VLAN and HSR
- * tags, Cisco FabricPath, MPLS, PPPoE, Cisco MetaData, LLC/SNAP, MACsec)
- * down to the first IP header.
+ * tags, Cisco FabricPath, 802.1ah PBB, MPLS, PPPoE, Cisco MetaData,
+ * LLC/SNAP, MACsec) down to the first IP header.
  */
 #include "decode_int.h"
 
@@ -67,7 +67,7 @@
  * ethertype may be a layer-2 tunnel that Linux ends and whose IP it
  * delivers (batman-adv, 0x4305): counted l2-unknown, and --validate
  * cannot pass on it (judge.c). Only what is sure to carry no IP goes
- * here: NSH, TRILL or PBB carry frames and stay out.
+ * here: NSH or TRILL carry frames and stay out.
  */
 static const uint16_t no_ip_types[] = {
 	0x0806,   /* ARP */
@@ -161,7 +161,7 @@ bool decode_link_supported(int dlt)
 
 /*
  * An Ethernet header at c, after `skip` bytes of a carrier's own (a
- * FabricPath header before an inner frame): destination, source,
+ * FabricPath header or PBB I-TAG before an inner frame): destination, source,
  * then the type, in *type. Linux lo writes both addresses zero; a frame
  * with a real one crossed a wire, and so did what it carries. A
  * carrier's inner frame is no loopback's either when its carrier came
@@ -389,6 +389,14 @@ enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
 			   frame, which the edge switch delivers. In the
 			   list, as tags are: 16 bytes each, so it ends. */
 			if (!eth_header(x, c, 2, &type))
+				return derr(x, DERR_LINK_TRUNC);
+			continue;
+		case ETH_P_PBB:
+			/* IEEE 802.1ah I-TAG: PCP, DEI, UCA, reserved and
+			   the 24-bit I-SID (4 bytes), then the customer's
+			   frame, which the backbone edge delivers. In the
+			   list: 18 bytes each. */
+			if (!eth_header(x, c, 4, &type))
 				return derr(x, DERR_LINK_TRUNC);
 			continue;
 		case ETH_P_MACSEC:

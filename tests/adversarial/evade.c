@@ -62,6 +62,10 @@
  *            outer DA and SA, ethertype 0x8903, FTag and TTL, then the
  *            whole frame), as a spine's SPAN port shows them: the edge
  *            switch takes the header off and delivers the frame
+ *   pbb      the SSH session's frames inside IEEE 802.1ah provider
+ *            backbone bridging (a B-tag, the I-TAG of ethertype 0x88e7
+ *            and I-SID 0x10203, then the customer's frame), as a
+ *            backbone port shows them
  *   l2-known no SSH: the documented session, then frames that carry no
  *            IP, as a switch's SPAN port shows them: ARP, LLDP, STP
  *            (802.3 and LLC), LACP, PTP, then the session again
@@ -234,7 +238,7 @@ static unsigned snaplen = 65535;
 /* fragvxlan: 1, frames go in VXLAN; 2, in VXLAN and two fragments;
    erspancopy: 3, in ERSPAN II; rh3-vxlan: 4, in VXLAN; gre-vlan: 5, in
    GRE behind a priority tag; batman: 6, in batman-adv; fabricpath: 7,
-   in Cisco FabricPath. */
+   in Cisco FabricPath; pbb: 8, in 802.1ah PBB. */
 static int wrap;
 /* synfrag: a SYN from port 5060 goes in two IPv4 fragments. */
 static int frag_syn;
@@ -363,6 +367,28 @@ static void fabricpath_out(const struct buf *f)
 	record(&o);
 }
 
+/* Frame f inside IEEE 802.1ah PBB: backbone DA and SA, a B-tag (802.1ad,
+   B-VID 100), the I-TAG (ethertype 0x88e7; PCP 0, DEI 0, UCA 0, I-SID
+   0x10203), then the customer's DA, SA and the rest of its frame. */
+static void pbb_out(const struct buf *f)
+{
+	static const uint8_t bda[6] = { 0x02, 0xbb, 0, 0, 0, 1 };
+	static const uint8_t bsa[6] = { 0x02, 0xbb, 0, 0, 0, 2 };
+	struct buf o = { .n = 0 };
+
+	eth_hdr(&o, bda, bsa, 0x88a8);
+	put8(&o, 0);
+	put8(&o, 100);
+	put8(&o, 0x88);
+	put8(&o, 0xe7);
+	put8(&o, 0x00);
+	put8(&o, 0x01);
+	put8(&o, 0x02);
+	put8(&o, 0x03);
+	putmem(&o, f->b, f->n);
+	record(&o);
+}
+
 /* Frames that carry no IP, as a SPAN port shows them: an ARP request,
    an LLDP frame (chassis, port and TTL TLVs, the end), an STP BPDU
    (802.3, LLC 0x42), an LACPDU and a PTP announce (headers alone). */
@@ -437,6 +463,8 @@ static void record(const struct buf *f)
 			batman_out(f);
 		else if (was == 7)
 			fabricpath_out(f);
+		else if (was == 8)
+			pbb_out(f);
 		else
 			vxlan_out(f, was == 2);
 		wrap = was;
@@ -1018,7 +1046,7 @@ static int usage(void)
 		"lo-mapped | lo-lead | dpi-acks N | dpi-udp N | snap | "
 		"udp0-v6 | fragover | fragover-late | fragover6 | "
 		"lo-twin | macsec | macsec-enc | hsr | hsr0 | pppoe-vj | "
-		"pppoe-ccp | gre-vlan | batman | fabricpath | l2-known\n");
+		"pppoe-ccp | gre-vlan | batman | fabricpath | pbb | l2-known\n");
 	return 2;
 }
 
@@ -1054,7 +1082,7 @@ int main(int argc, char **argv)
 	                           -self 4, erspangre 5 */
 	int lo = 0;             /* lo-wire 1, -zero 2, -mapped 3, -lead 4 */
 	int batman = 0;         /* the SSH session in batman-adv 6,
-	                           fabricpath 7 (wrap's values) */
+	                           fabricpath 7, pbb 8 (wrap's values) */
 	int l2_known = 0;       /* l2-known: frames of no IP */
 	int acks = -1;          /* dpi-acks: empty ACKs before SSH */
 	int dgrams = -1;        /* dpi-udp: empty datagrams before STUN */
@@ -1124,6 +1152,8 @@ int main(int argc, char **argv)
 		evil.family = 4, batman = 6;
 	else if (strcmp(argv[a], "fabricpath") == 0)
 		evil.family = 4, batman = 7;
+	else if (strcmp(argv[a], "pbb") == 0)
+		evil.family = 4, batman = 8;
 	else if (strcmp(argv[a], "l2-known") == 0)
 		evil.family = 4, l2_known = 1;
 	else if (strcmp(argv[a], "fragvxlan") == 0)

@@ -33,7 +33,7 @@
 #     802.3 LLC/SNAP frames, MACsec or behind an HSR tag, IP that PPPoE
 #     carries compressed, IP behind a tag in a declared GRE tunnel, IP
 #     in batman-adv (with, alone, frames of no IP that must pass), IP in
-#     Cisco FabricPath,
+#     Cisco FabricPath or 802.1ah PBB,
 #     IPv6 UDP of length 0, fragments that overlap, twin frames from
 #     loopback: each must fail the gate or leave it inconclusive.
 #
@@ -838,6 +838,10 @@ evade_check batman 3 "8 frames of ethertype 0x4305 were not decoded.*-f 'not eth
 # the whole frame it carries. Left l2-unknown, the SSH session in it was
 # not judged: it is decoded to the IP inside.
 evade_check fabricpath 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' fabricpath
+# IEEE 802.1ah PBB (I-TAG, ethertype 0x88e7) on a provider backbone:
+# the backbone edge takes the B-tag and I-TAG off and delivers the
+# customer's frame. Left l2-unknown, the SSH session was not judged.
+evade_check pbb 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' pbb
 evade_check l2-known 0 'PASS: every flow is documented' l2-known
 
 # Client and server come from the flow's first packet. A segment sent

@@ -508,6 +508,17 @@ static void b_fabricpath(struct fb *f)
 	ip4_tcp(f, C4, S4);
 }
 
+/* IPv4 in IEEE 802.1ah PBB: the I-TAG (PCP, DEI, UCA, reserved, the
+   24-bit I-SID) after its ethertype, then the customer's DA, SA and
+   type. */
+static void b_pbb(struct fb *f)
+{
+	eth(f, 0x88E7);
+	put32(f, 0x00010203); /* I-SID 0x10203 */
+	eth(f, 0x0800);
+	ip4_tcp(f, C4, S4);
+}
+
 /* IPv4 in a MACsec frame (IEEE 802.1AE) in clear: SecTAG with an SCI,
    the ethertype, the packet (its ICV left out: the sweep cuts frames
    inside their headers). */
@@ -1373,6 +1384,46 @@ static void test_fabricpath(void **state)
 	assert_int_equal(x->p.vlan, 9);
 	/* Cut inside the header: a link header cut short. */
 	f.n = 14 + 2 + 13;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_LINK_TRUNC);
+}
+
+/* PBB (802.1ah) carries the customer's frame, which the backbone edge
+   delivers: its IP, behind the B-tag and the customer's own tags. */
+static void test_pbb(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+
+	b_pbb(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_tcp4(&x->p, C4, S4);
+	memset(f.b, 0, 12);                     /* backbone MACs zero */
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.loop_link, 0);    /* the customer's real */
+	memset(f.b + 18, 0, 12);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.loop_link, 1);
+	f.n = 0;
+	eth(&f, 0x88A8);                        /* B-tag */
+	put16(&f, 100);
+	put16(&f, 0x88E7);
+	put32(&f, 0x00fffffe);
+	eth(&f, 0x8100);                        /* the customer's C-tag */
+	put16(&f, 12);
+	put16(&f, 0x86DD);
+	ip6_udp(&f, C6, S6);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_int_equal(x->p.family, 6);
+	assert_int_equal(x->p.vlans[0], 100);
+	assert_int_equal(x->p.vlans[1], 12);
+	/* Cut inside the I-TAG or the customer's header. */
+	f.n = 18 + 3;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_LINK_TRUNC);
+	f.n = 18 + 17;
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
 	assert_only_err(&x->d, x->before, DERR_LINK_TRUNC);
 }
@@ -3588,6 +3639,7 @@ static const struct frame_case cases[] = {
 	{ "macsec", 1, b_macsec },
 	{ "hsr", 1, b_hsr },
 	{ "fabricpath", 1, b_fabricpath },
+	{ "pbb", 1, b_pbb },
 	{ "ipv4-options", 1, b_ip4opts },
 	{ "ipv6-ext", 1, b_ip6ext },
 	{ "gre-cks", 1, b_gre_cks },
@@ -3755,6 +3807,7 @@ int main(void)
 		T(test_pppoe),
 		T(test_hsr),
 		T(test_fabricpath),
+		T(test_pbb),
 		T(test_gre_vlan),
 		T(test_cmd_sgt),
 		T(test_not_ip),
