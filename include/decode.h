@@ -100,7 +100,7 @@ enum tunnel_kind {
 	X(DERR_MACSEC_TRUNC,     "macsec-truncated",   "MACsec (IEEE 802.1AE) SecTAG cut short") \
 	X(DERR_MACSEC_ENCRYPTED, "macsec-encrypted",   "MACsec (IEEE 802.1AE) frame whose data is encrypted: what it carries was not judged") \
 	X(DERR_PPP_OPAQUE,       "ppp-opaque",         "PPP frame whose IP is compressed, encrypted or split (VJ, CCP or MPPE, ECP, multilink): what it carries was not judged") \
-	X(DERR_L2_UNKNOWN,       "l2-unknown",         "frame of an ethertype impwatch does not decode, or MPLS with no IP after its labels (a pseudowire): what it carries, IP a layer-2 tunnel delivers, was not judged")
+	X(DERR_L2_UNKNOWN,       "l2-unknown",         "frame of an ethertype impwatch does not decode, or MPLS with no IP after its labels that impwatch reads (a pseudowire without control word): what it carries, IP a layer-2 tunnel delivers, was not judged")
 
 #define X_ENUM(e, n, d) e,
 enum decode_err {

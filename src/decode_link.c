@@ -195,12 +195,82 @@ enum decode_status decode_ethernet(struct dctx *x, struct cursor *c)
 	return decode_ethertype(x, c, type);
 }
 
+/* Whether the walk below decodes ethertype type to IP, the cases of
+   decode_ethertype()'s switch: what the pseudowire's reading must not
+   meet where a frame without control word has its type. (An 802.3
+   length there is no matter: read with a control word, an LLC frame's
+   type would be its LLC header's, and only IP counts.) */
+static bool ethertype_walked(uint16_t type)
+{
+	switch (type) {
+	case ETH_P_IPV4:
+	case ETH_P_IPV6:
+	case ETH_P_8021Q:
+	case ETH_P_8021AD:
+	case ETH_P_QINQ1:
+	case ETH_P_CMD:
+	case ETH_P_HSR:
+	case ETH_P_HSR0:
+	case ETH_P_FABRICPATH:
+	case ETH_P_PBB:
+	case ETH_P_MACSEC:
+	case ETH_P_MPLS:
+	case ETH_P_MPLS_M:
+	case ETH_P_PPPOES:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * After the labels, a first nibble of 0: an Ethernet pseudowire's
+ * control word (RFC 4448 4.6, RFC 4385: 0000, 12 reserved bits sent as
+ * 0, a sequence number), then the customer's frame, which the egress PE
+ * delivers; Suricata's decode-mpls.c reads it so. A pseudowire without
+ * a control word, whose frame's DA starts with 0x0, looks the same, and
+ * nothing in the packet tells them apart. Read the wrong way, its IP
+ * header's length would be taken for an ethertype, an 802.3 length most
+ * times, and its session would pass as not-ip. So the frame is read
+ * only when the other reading carries nothing the walk decodes (the
+ * reserved bits zero, no such type where a frame without control word
+ * has its own), and only its IP, behind tags or not, counts: any other
+ * frame is l2-unknown under the MPLS ethertype `type`, as it was.
+ */
+static enum decode_status decode_pw_eth(struct dctx *x, struct cursor *c,
+					uint16_t type)
+{
+	struct cursor nocw = *c;
+	uint16_t cw, inner;
+
+	if (!cur_be16(c, &cw) || !cur_skip(c, 2))
+		return derr(x, DERR_MPLS_TRUNC);
+	if (cw != 0 ||
+	    (cur_skip(&nocw, 12) && cur_be16(&nocw, &inner) &&
+	     ethertype_walked(inner)))
+		return ethertype_not_decoded(x, type);
+	if (!eth_header(x, c, 0, &inner))
+		return derr(x, DERR_LINK_TRUNC);
+	switch (inner) {
+	case ETH_P_IPV4:
+	case ETH_P_IPV6:
+	case ETH_P_8021Q:
+	case ETH_P_8021AD:
+	case ETH_P_QINQ1:
+		return decode_ethertype(x, c, inner);
+	default:
+		return ethertype_not_decoded(x, type);
+	}
+}
+
 /* RFC 3032 section 2.1: 32-bit label stack entries (label 20 bits, TC 3,
    bottom-of-stack S 1, TTL 8). No field says what follows the stack:
-   IPv4 or IPv6 by the first nibble. Anything else is a pseudowire's
-   frame (RFC 4448, with or without its control word), whose IP the PE
-   delivers and impwatch does not read: l2-unknown under the MPLS
-   ethertype `type`. The whole stack is one nesting. */
+   IPv4 or IPv6 by the first nibble, as Suricata and Wireshark guess;
+   0, an Ethernet pseudowire's control word (decode_pw_eth()). Any other
+   is a pseudowire's frame without one (RFC 4448), which Suricata does
+   not read and Wireshark reads by a guess: l2-unknown under the MPLS
+   ethertype `type`. The whole stack, and the frame it carries, is one
+   nesting. */
 static enum decode_status decode_mpls(struct dctx *x, struct cursor *c,
 				      uint16_t type)
 {
@@ -213,9 +283,11 @@ static enum decode_status decode_mpls(struct dctx *x, struct cursor *c,
 		if (!cur_be32(c, &lse))
 			return derr(x, DERR_MPLS_TRUNC);
 	} while (!(lse & 0x100));
-	if (cur_peek_u8(c, 0, &b) && b >> 4 != 4 && b >> 4 != 6)
-		return ethertype_not_decoded(x, type);
-	return decode_ip_any(x, c, DERR_MPLS_TRUNC);
+	if (!cur_peek_u8(c, 0, &b) || b >> 4 == 4 || b >> 4 == 6)
+		return decode_ip_any(x, c, DERR_MPLS_TRUNC);
+	if (b >> 4 == 0)
+		return decode_pw_eth(x, c, type);
+	return ethertype_not_decoded(x, type);
 }
 
 /* PPP protocols that carry IP in a form not read here (IANA "PPP DLL

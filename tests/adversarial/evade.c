@@ -66,6 +66,11 @@
  *            backbone bridging (a B-tag, the I-TAG of ethertype 0x88e7
  *            and I-SID 0x10203, then the customer's frame), as a
  *            backbone port shows them
+ *   mpls-pw  the SSH session's frames in an Ethernet pseudowire: MPLS
+ *            label 16, the control word (RFC 4448), then the frame,
+ *            as a provider's core link shows them
+ *   mpls-pw-nocw the same without the control word: the frame's DA
+ *            (02:...) starts with a nibble of 0, as a control word does
  *   l2-known no SSH: the documented session, then frames that carry no
  *            IP, as a switch's SPAN port shows them: ARP, LLDP, STP
  *            (802.3 and LLC), LACP, PTP, then the session again
@@ -238,7 +243,8 @@ static unsigned snaplen = 65535;
 /* fragvxlan: 1, frames go in VXLAN; 2, in VXLAN and two fragments;
    erspancopy: 3, in ERSPAN II; rh3-vxlan: 4, in VXLAN; gre-vlan: 5, in
    GRE behind a priority tag; batman: 6, in batman-adv; fabricpath: 7,
-   in Cisco FabricPath; pbb: 8, in 802.1ah PBB. */
+   in Cisco FabricPath; pbb: 8, in 802.1ah PBB; mpls-pw: 9, in an
+   Ethernet pseudowire with a control word, mpls-pw-nocw: 10, without. */
 static int wrap;
 /* synfrag: a SYN from port 5060 goes in two IPv4 fragments. */
 static int frag_syn;
@@ -389,6 +395,21 @@ static void pbb_out(const struct buf *f)
 	record(&o);
 }
 
+/* Frame f in an Ethernet pseudowire (RFC 4448): MPLS label 16 (bottom,
+   TTL 64), the control word (0, sequence number 0) when cw is set, then
+   the frame. */
+static void mpls_pw_out(const struct buf *f, int cw)
+{
+	struct buf o = { .n = 0 };
+
+	eth_hdr(&o, mac_b, mac_a, 0x8847);
+	put32(&o, (16u << 12) | 0x100 | 64);
+	if (cw)
+		put32(&o, 0);
+	putmem(&o, f->b, f->n);
+	record(&o);
+}
+
 /* Frames that carry no IP, as a SPAN port shows them: an ARP request,
    an LLDP frame (chassis, port and TTL TLVs, the end), an STP BPDU
    (802.3, LLC 0x42), an LACPDU and a PTP announce (headers alone). */
@@ -465,6 +486,8 @@ static void record(const struct buf *f)
 			fabricpath_out(f);
 		else if (was == 8)
 			pbb_out(f);
+		else if (was == 9 || was == 10)
+			mpls_pw_out(f, was == 9);
 		else
 			vxlan_out(f, was == 2);
 		wrap = was;
@@ -1046,7 +1069,7 @@ static int usage(void)
 		"lo-mapped | lo-lead | dpi-acks N | dpi-udp N | snap | "
 		"udp0-v6 | fragover | fragover-late | fragover6 | "
 		"lo-twin | macsec | macsec-enc | hsr | hsr0 | pppoe-vj | "
-		"pppoe-ccp | gre-vlan | batman | fabricpath | pbb | l2-known\n");
+		"pppoe-ccp | gre-vlan | batman | fabricpath | pbb | mpls-pw | mpls-pw-nocw | l2-known\n");
 	return 2;
 }
 
@@ -1082,7 +1105,8 @@ int main(int argc, char **argv)
 	                           -self 4, erspangre 5 */
 	int lo = 0;             /* lo-wire 1, -zero 2, -mapped 3, -lead 4 */
 	int batman = 0;         /* the SSH session in batman-adv 6,
-	                           fabricpath 7, pbb 8 (wrap's values) */
+	                           fabricpath 7, pbb 8, mpls-pw 9,
+	                           mpls-pw-nocw 10 (wrap's values) */
 	int l2_known = 0;       /* l2-known: frames of no IP */
 	int acks = -1;          /* dpi-acks: empty ACKs before SSH */
 	int dgrams = -1;        /* dpi-udp: empty datagrams before STUN */
@@ -1154,6 +1178,10 @@ int main(int argc, char **argv)
 		evil.family = 4, batman = 7;
 	else if (strcmp(argv[a], "pbb") == 0)
 		evil.family = 4, batman = 8;
+	else if (strcmp(argv[a], "mpls-pw") == 0)
+		evil.family = 4, batman = 9;
+	else if (strcmp(argv[a], "mpls-pw-nocw") == 0)
+		evil.family = 4, batman = 10;
 	else if (strcmp(argv[a], "l2-known") == 0)
 		evil.family = 4, l2_known = 1;
 	else if (strcmp(argv[a], "fragvxlan") == 0)

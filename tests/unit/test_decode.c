@@ -463,6 +463,18 @@ static void b_mpls(struct fb *f)
 	ip4_tcp(f, C4, S4);
 }
 
+/* IPv4 in an Ethernet pseudowire: the labels, the control word (RFC
+   4448 4.6: zero, sequence number 7), the customer's frame. */
+static void b_mpls_pw(struct fb *f)
+{
+	eth(f, 0x8847);
+	put32(f, (16u << 12) | 64);
+	put32(f, (17u << 12) | 0x100 | 64);
+	put32(f, 7);
+	eth(f, 0x0800);
+	ip4_tcp(f, C4, S4);
+}
+
 static void b_pppoe(struct fb *f)
 {
 	eth(f, 0x8864);
@@ -1226,16 +1238,68 @@ static void test_mpls(void **state)
 	b_mpls(&f);
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
 	assert_tcp4(&x->p, C4, S4);
-	/* A pseudowire control word (first nibble 0) is not IP. */
+	/* An Ethernet pseudowire's control word (first nibble 0), then
+	   the customer's frame, which the egress PE delivers: its IP. */
+	f.n = 0;
+	b_mpls_pw(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_tcp4(&x->p, C4, S4);
+	/* Its own tag, then IPv6. */
 	f.n = 0;
 	eth(&f, 0x8847);
 	put32(&f, (16u << 12) | 0x100 | 64);
 	put32(&f, 0);
-	eth(&f, 0x0800);
-	ip4_tcp(&f, C4, S4);
+	eth(&f, 0x8100);
+	put16(&f, 30);
+	put16(&f, 0x86DD);
+	ip6_udp(&f, C6, S6);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_int_equal(x->p.family, 6);
+	assert_int_equal(x->p.vlan, 30);
+	/* Any other frame (ARP) may be a frame without control word read
+	   the wrong way: l2-unknown under MPLS, never not-ip. */
+	f.n = 0;
+	eth(&f, 0x8847);
+	put32(&f, (16u << 12) | 0x100 | 64);
+	put32(&f, 0);
+	eth(&f, 0x0806);
+	zeros(&f, 28);
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
 	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
 	assert_int_equal(x->d.l2_type, 0x8847);
+	/* No control word: a DA of 02:..., the reserved bits not zero. */
+	f.n = 0;
+	eth(&f, 0x8847);
+	put32(&f, (16u << 12) | 0x100 | 64);
+	put8(&f, 0x02);
+	zeros(&f, 5);
+	putn(&f, MAC_A, 6);
+	put16(&f, 0x0800);
+	ip4_tcp(&f, C4, S4);
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	/* A DA of 00:00:...: read with a control word, the type would be
+	   the IP header's length (an 802.3 length, not-ip); the IPv4 type
+	   where a frame without one has it leaves it l2-unknown. */
+	f.b[18] = 0;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	/* A DA of 52:54:00:... (first nibble 5): no control word; Suricata
+	   does not read it, and neither does impwatch. */
+	f.b[18] = 0x52;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	/* Cut in the control word, then in the frame's header. */
+	f.n = 0;
+	b_mpls_pw(&f);
+	f.n = 14 + 8 + 3;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_MPLS_TRUNC);
+	f.n = 14 + 8 + 4 + 13;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_LINK_TRUNC);
 }
 
 /* batman-adv (0x4305) carries frames, IP among them, that Linux's
@@ -3633,6 +3697,7 @@ static const struct frame_case cases[] = {
 	{ "qinq", 1, b_qinq },
 	{ "triple-tag", 1, b_triple },
 	{ "mpls", 1, b_mpls },
+	{ "mpls-pw", 1, b_mpls_pw },
 	{ "pppoe", 1, b_pppoe },
 	{ "cmd", 1, b_cmd },
 	{ "snap", 1, b_snap },
