@@ -411,6 +411,7 @@ enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
 	for (;;) {
 		struct cursor h;   /* a tag's bytes (decode_ip.c's reason) */
 		uint16_t tci;
+		size_t n;
 
 		switch (type) {
 		case ETH_P_IPV4:
@@ -452,6 +453,20 @@ enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
 			   delivers what it carries (v0 under 0x88fb): a
 			   tag, in the list. */
 			if (!cur_sub(c, 6, &h) || !cur_skip(&h, 4) ||
+			    !cur_be16(&h, &type))
+				return derr(x, DERR_LINK_TRUNC);
+			continue;
+		case ETH_P_VNTAG:
+		case ETH_P_ETAG:
+			/* Port extenders' tags, which the controlling switch
+			   takes off and forwards what they carry by (Cisco
+			   FEX's VN-Tag: direction, pointer, destination
+			   and source VIF, 4 bytes; IEEE 802.1BR's E-Tag:
+			   PCP, E-CIDs, 6 bytes; Wireshark's packet-vntag.c
+			   and packet-etag.c), then the next type: tags, in
+			   the list. */
+			n = type == ETH_P_VNTAG ? 4 : 6;
+			if (!cur_sub(c, n + 2, &h) || !cur_skip(&h, n) ||
 			    !cur_be16(&h, &type))
 				return derr(x, DERR_LINK_TRUNC);
 			continue;

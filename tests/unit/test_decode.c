@@ -510,6 +510,18 @@ static void b_hsr(struct fb *f)
 	ip4_tcp(f, C4, S4);
 }
 
+/* IPv4 behind a port extender's tag: Cisco's VN-Tag (4 bytes) or
+   802.1BR's E-Tag (6), then the next type. */
+static void b_pe_tag(struct fb *f, uint16_t tpid)
+{
+	eth(f, tpid);
+	put32(f, 0x80050012);   /* direction, VIFs or E-CIDs */
+	if (tpid == 0x893F)
+		put16(f, 0);
+	put16(f, 0x0800);
+	ip4_tcp(f, C4, S4);
+}
+
 /* IPv4 in Cisco FabricPath (Wireshark's packet-cisco-fp-mim.c): outer
    DA and SA, ethertype 0x8903, FTag and TTL, then the whole frame. */
 static void b_fabricpath(struct fb *f)
@@ -1406,6 +1418,41 @@ static void test_hsr(void **state)
 	put16(&f, 7);
 	put16(&f, 0x892F);
 	put32(&f, 46);
+	put16(&f, 0x0800);
+	ip4_tcp(&f, C4, S4);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_tcp4(&x->p, C4, S4);
+	assert_int_equal(x->p.vlan, 7);
+}
+
+/* VN-Tag and E-Tag are tags, walked to the IP behind them; behind a VLAN
+   tag too; cut, the frame is link-truncated, never another type. */
+static void test_pe_tags(void **state)
+{
+	static const uint16_t tpids[] = { 0x8926, 0x893F };
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t i, whole, cut;
+
+	for (i = 0; i < 2; i++) {
+		f.n = 0;
+		b_pe_tag(&f, tpids[i]);
+		whole = f.n;
+		assert_int_equal(dec(x, 1, &f), DECODE_OK);
+		assert_no_new_err(&x->d, x->before);
+		assert_tcp4(&x->p, C4, S4);
+		for (cut = 14; cut < 14 + (tpids[i] == 0x8926 ? 6u : 8u); cut++) {
+			f.n = cut;
+			assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+			assert_only_err(&x->d, x->before, DERR_LINK_TRUNC);
+		}
+		f.n = whole;
+	}
+	f.n = 0;
+	eth(&f, 0x8100);
+	put16(&f, 7);
+	put16(&f, 0x8926);
+	put32(&f, 0x80050012);
 	put16(&f, 0x0800);
 	ip4_tcp(&f, C4, S4);
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
@@ -3871,6 +3918,7 @@ int main(void)
 		T(test_l2_unknown),
 		T(test_pppoe),
 		T(test_hsr),
+		T(test_pe_tags),
 		T(test_fabricpath),
 		T(test_pbb),
 		T(test_gre_vlan),
