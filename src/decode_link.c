@@ -405,8 +405,8 @@ void cmd_sgt(struct dctx *x, uint16_t sgt)
 	}
 }
 
-enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
-				    uint16_t type)
+static enum decode_status ethertype_walk(struct dctx *x, struct cursor *c,
+					 uint16_t type)
 {
 	for (;;) {
 		struct cursor h;   /* a tag's bytes (decode_ip.c's reason) */
@@ -505,6 +505,22 @@ enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
 			continue;
 		}
 	}
+}
+
+/*
+ * Most frames carry IP straight after their link header: taken here,
+ * before the walk's switch over tags and carriers, that case costs no
+ * search of its cases and no set-up of the walk (measured: 44
+ * instructions a frame in this function before, on a mixed capture).
+ */
+enum decode_status decode_ethertype(struct dctx *x, struct cursor *c,
+				    uint16_t type)
+{
+	if (type == ETH_P_IPV4)
+		return decode_ipv4(x, c);
+	if (type == ETH_P_IPV6)
+		return decode_ipv6(x, c);
+	return ethertype_walk(x, c, type);
 }
 
 /* Linux "cooked" v1 (libpcap's sll.h): packet type 2, ARPHRD type 2,
