@@ -255,20 +255,6 @@ static uint64_t now_us = 1767225600000000ull;   /* 2026-01-01T00:00:00Z */
 /* lo-twin: each frame goes first with both MACs zero. */
 static int twin_zero;
 
-static void le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-static void out(const void *p, size_t n)
-{
-	if (fwrite(p, 1, n, stdout) != n)
-		pkt_die("write", "standard output");
-}
-
 static void record(const struct buf *f);
 
 /* Frame f inside VXLAN from 203.0.113.1:49320 to 203.0.113.2:4789, as
@@ -461,9 +447,6 @@ static void l2_known_frames(void)
 /* One record, cut to the snap length, 1 ms after the last. */
 static void record(const struct buf *f)
 {
-	uint8_t h[16];
-	size_t cap = f->n < snaplen ? f->n : snaplen;
-
 	if (twin_zero && f->n >= 12) {
 		struct buf z = *f;
 
@@ -494,12 +477,7 @@ static void record(const struct buf *f)
 		return;
 	}
 	now_us += 1000;
-	le32(h, (uint32_t)(now_us / 1000000u));
-	le32(h + 4, (uint32_t)(now_us % 1000000u));
-	le32(h + 8, (uint32_t)cap);
-	le32(h + 12, (uint32_t)f->n);
-	out(h, sizeof h);
-	out(f->b, cap);
+	pcap_stdout_record(now_us, f, snaplen);
 }
 
 /* fragover: the SYN from e's src in two fragments of one datagram
@@ -1090,10 +1068,6 @@ int main(int argc, char **argv)
 	static const uint8_t g4[4] = { 198, 51, 100, 50 };
 	static const uint8_t t4[4] = { 203, 0, 113, 99 };
 	const struct ipends gre = { 4, g4, t4 };
-	uint8_t hdr[24] = {
-		0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0, 0, 0, 0, 1, 0, 0, 0
-	};
 	const struct how plain4 = { .family = 4 };
 	struct how evil = { .family = 6 };
 	const char *ssh = "SSH-2.0-OpenSSH_9.2p1\r\n";
@@ -1231,8 +1205,7 @@ int main(int argc, char **argv)
 	if (evil.ext > 200 || evil.tags > 200 || early > 100 || acks > 200 || dgrams > 200 ||
 	    (evil.family == 0 && !strcmp(argv[a], "tls-early") && !early))
 		return usage();
-	le32(hdr + 16, snaplen);
-	out(hdr, sizeof hdr);
+	pcap_stdout_header(snaplen);
 	session(&plain4, c4, s4, 51000, 5222, "<stream:stream to='imp'>");
 	if (wrap == 1)
 		wrap = 2;

@@ -17,6 +17,45 @@ void pkt_die(const char *what, const char *detail)
 	exit(1);
 }
 
+/* ---- a pcap on standard output ------------------------------------------ */
+
+static void le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static void out(const void *p, size_t n)
+{
+	if (fwrite(p, 1, n, stdout) != n)
+		pkt_die("write", "standard output");
+}
+
+void pcap_stdout_header(unsigned snaplen)
+{
+	uint8_t h[24] = {
+		0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, [20] = 1   /* Ethernet */
+	};
+
+	le32(h + 16, snaplen);
+	out(h, sizeof h);
+}
+
+void pcap_stdout_record(uint64_t ts_us, const struct buf *f, size_t caplen)
+{
+	uint8_t h[16];
+	size_t cap = f->n < caplen ? f->n : caplen;
+
+	le32(h, (uint32_t)(ts_us / 1000000u));
+	le32(h + 4, (uint32_t)(ts_us % 1000000u));
+	le32(h + 8, (uint32_t)cap);
+	le32(h + 12, (uint32_t)f->n);
+	out(h, sizeof h);
+	out(f->b, cap);
+}
+
 /* ---- bytes ------------------------------------------------------------ */
 
 uint8_t *buf_room(struct buf *b, size_t n)

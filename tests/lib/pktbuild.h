@@ -75,6 +75,12 @@ extern const char *pkt_prog;
 __attribute__((noreturn))
 void pkt_die(const char *what, const char *detail);
 
+/* A little-endian pcap (microseconds, Ethernet) written to standard
+   output by hand: its file header, then each frame f stamped ts_us, cut
+   to caplen bytes (its length on the wire kept). */
+void pcap_stdout_header(unsigned snaplen);
+void pcap_stdout_record(uint64_t ts_us, const struct buf *f, size_t caplen);
+
 /* ---- bytes ------------------------------------------------------------ */
 
 /* n more bytes at the end of b. */
