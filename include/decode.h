@@ -156,8 +156,14 @@ struct packet {
 	uint8_t  family;         /* 4 or 6, of the innermost IP header */
 	uint8_t  proto;          /* IP protocol of the classified layer */
 	uint8_t  tcp_flags;      /* TCPF_* bits, TCP only */
-	uint32_t tcp_seq;        /* TCP sequence number (RFC 9293 3.1), 0
-	                            for other protocols */
+	union {
+		uint32_t tcp_seq;  /* TCP sequence number (RFC 9293 3.1), 0
+		                      for other protocols but: */
+		uint32_t echo_sum; /* an ICMP or ICMPv6 echo request or reply:
+		                      a hash of its identifier, sequence
+		                      number and data as captured, never 0
+		                      (echo.h) */
+	};
 	uint8_t  tcp_head_len;   /* bytes in tcp_head */
 	uint8_t  tcp_head[TCP_HEAD_BYTES]; /* the segment's first payload bytes
 	                            as captured: valid when payload no longer

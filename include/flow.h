@@ -111,8 +111,12 @@ struct flow {
 	uint32_t pkts[2];
 	uint32_t hnext;        /* hash chain: slot index + 1, 0 ends */
 	uint32_t lprev, lnext; /* timeout list: slot index + 1, 0 ends */
-	uint16_t tls_seq;      /* FTLS_WAIT: low 16 bits of the sequence
-	                          number the client's first byte has */
+	union {
+		uint16_t tls_seq;  /* FTLS_WAIT: low 16 bits of the sequence
+		                      number the client's first byte has */
+		uint16_t echo;     /* ICMP: its echo requests and replies
+		                      (echo.c) */
+	};
 	uint8_t  dscp[2];      /* [0] A to B, [1] B to A: flow_dscp() */
 	uint8_t  tcp;          /* FT_* bits */
 	uint8_t  list;         /* which timeout list the flow is on (flow.c) */

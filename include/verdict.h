@@ -41,11 +41,11 @@ enum verdict_show {
 #define VERDICTS(X) \
 	/* a catalogue row documents the port */ \
 	X(V_DOCUMENTED, "documented", "services", false, VS_ALWAYS, \
-	  "Documented services", "documented", 7) \
+	  "Documented services", "documented", 8) \
 	/* a TLS-only row's port, whose client spoke first in clear */ \
 	X(V_CLEARTEXT, "cleartext", "cleartext", true, VS_ALWAYS, \
 	  "Cleartext on TLS-only ports (the client's first bytes not TLS)", \
-	  NULL, 5) \
+	  NULL, 6) \
 	/* no row documents it */ \
 	X(V_UNDOCUMENTED, "undocumented", "undocumented", true, VS_ALWAYS, \
 	  "Undocumented", NULL, 1) \
@@ -54,16 +54,19 @@ enum verdict_show {
 	  "Local-only violations (localhost-only ports between hosts)", NULL, 2) \
 	/* nDPI found a protocol the rows do not allow */ \
 	X(V_PROTOCOL_MISMATCH, "protocol-mismatch", "protocol_mismatch", true, VS_DPI, \
-	  "Protocol mismatches (DPI found a protocol the port's rows do not allow)", NULL, 6) \
+	  "Protocol mismatches (DPI found a protocol the port's rows do not allow)", NULL, 7) \
 	/* documented, but not between these roles */ \
 	X(V_ROLE_VIOLATION, "role-violation", "role_violation", true, VS_HOSTS, \
-	  "Role violations (documented ports between the wrong roles)", NULL, 4) \
+	  "Role violations (documented ports between the wrong roles)", NULL, 5) \
 	/* a tunnel's carrier the site did not trust (carrier.h) */ \
 	X(V_UNTRUSTED_TUNNEL, "untrusted-tunnel", "untrusted_tunnel", true, VS_TUNNELS, \
 	  "Untrusted tunnels (carriers whose ends the site did not declare)", NULL, 3) \
+	/* ICMP echo replies that return no request's data (echo.h) */ \
+	X(V_ICMP_TUNNEL, "icmp-tunnel", "icmp_tunnel", true, VS_FLOWS, \
+	  "ICMP tunnels (echo replies that return no request's data)", NULL, 4) \
 	/* a tunnel's carrier between declared endpoints */ \
 	X(V_TRUSTED_TUNNEL, "trusted-tunnel", "trusted_tunnel", false, VS_FLOWS, \
-	  NULL, "a trusted tunnel's carrier", 8)
+	  NULL, "a trusted tunnel's carrier", 9)
 
 enum verdict {
 #define VERDICT_ENUM(id, name, key, finding, show, title, pass, rank) id,

@@ -3,6 +3,7 @@
  * transport headers that give a flow its ports.
  */
 #include "decode_int.h"
+#include "echo.h"
 
 #include <string.h>
 
@@ -287,6 +288,8 @@ static enum decode_status decode_l4(struct dctx *x, struct cursor *c,
 		p->icmp_type = type;
 		p->icmp_code = code;
 		set_payload(p, c);
+		if (echo_type(proto, type) != ECHO_NONE)
+			p->echo_sum = echo_hash(c);
 		return DECODE_OK;
 	case IPPROTO_NUM_GRE:
 		set_payload(p, c);

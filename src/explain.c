@@ -128,6 +128,11 @@ void explain_reason(const struct catalogue *cat, const struct flow_record *f,
 			 rec_app(f) ? rec_app(f) : "?", port,
 			 exp[0] ? exp : "no protocol nDPI knows");
 		break;
+	case V_ICMP_TUNNEL:
+		snprintf(buf, REASON_MAX, "echo replies returned data that no "
+			 "echo request of the flow carried, as tunnels over ICMP "
+			 "do (a reply returns its request's: RFC 792)");
+		break;
 	case V_ROLE_VIOLATION: {
 		char cr[128], sr[128];
 

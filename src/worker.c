@@ -11,6 +11,7 @@
 #include "asan.h"
 #include "classify.h"
 #include "dedup.h"
+#include "echo.h"
 #include "frag.h"
 #include "options.h"
 #include "pclock.h"
@@ -56,6 +57,7 @@ struct worker {
 	struct decoder dec;
 	struct flow_table *ft;
 	struct dedup dedup;             /* frames mirrored twice */
+	struct echo echo;               /* ICMP echo requests (echo.h) */
 	struct pclock clock;            /* drives expiry (pclock.h) */
 	struct carriers *carriers;      /* tunnels seen */
 	struct worker_out out;          /* where records go */
@@ -136,6 +138,8 @@ struct worker *worker_new_share(const struct engine *e,
 	if (!w->carriers)
 		goto oom;
 	if (dedup_init(&w->dedup, e->dup_window_us) != 0)
+		goto oom;
+	if (echo_init(&w->echo) != 0)
 		goto oom;
 	if (decoder_init(&w->dec, e->lim, e->seed) != 0)
 		goto oom;
@@ -489,6 +493,11 @@ static bool flow_step(struct worker *w, struct flow *f,
 	}
 	if (untrusted)
 		flow_add_finding(f, V_UNTRUSTED_TUNNEL);
+	/* One test for a packet of another protocol; echo_sum is 0 for any
+	   ICMP message but an echo's first fragment. */
+	if ((p->proto == IPPROTO_NUM_ICMP || p->proto == IPPROTO_NUM_ICMPV6) &&
+	    p->echo_sum)
+		(void)echo_packet(&w->echo, f, p);
 	/* A decided flow (or --no-dpi) pays this one test and no more. */
 	if (f->dpi && dpi_packet(w->dpi, f, p))
 		classify_app(w->eng->cat, w->dpi, f);
@@ -926,6 +935,7 @@ void worker_free(struct worker *w)
 	dpi_free(w->dpi);
 	carriers_free(w->carriers);
 	dedup_free(&w->dedup);
+	echo_free(&w->echo);
 	free(w->queue);
 	if (w->arena)
 		asan_unpoison(w->arena, PIPE_ARENA);

@@ -35,7 +35,9 @@
 #     in batman-adv (with, alone, frames of no IP that must pass), IP in
 #     Cisco FabricPath, 802.1ah PBB or an Ethernet pseudowire,
 #     IPv6 UDP of length 0, fragments that overlap, twin frames from
-#     loopback: each must fail the gate or leave it inconclusive.
+#     loopback: each must fail the gate or leave it inconclusive;
+#   - tunnels over ICMP echo (echo.c writes them), whose replies return
+#     other data than their requests, and pings that must still pass.
 #
 # Captures are generated at test time in a temporary folder, with printf
 # and three small C programs in this folder (cc, or $CC): no Python, no
@@ -106,6 +108,7 @@ idb() {
 
 if ! $CC -O2 -I"$here/../lib" -o "$tmp/flood" "$here/flood.c" "$here/../lib/pktbuild.c" ||
    ! $CC -O2 -I"$here/../lib" -o "$tmp/evade" "$here/evade.c" "$here/../lib/pktbuild.c" ||
+   ! $CC -O2 -I"$here/../lib" -o "$tmp/echogen" "$here/echo.c" "$here/../lib/pktbuild.c" ||
    ! $CC -O2 -o "$tmp/peakrss" "$here/peakrss.c"; then
 	failed build "cannot compile the generators with $CC"
 	finish adversarial
@@ -780,17 +783,19 @@ fi
 # 203.0.113.66:4444 (tests/adversarial/evade.c); the gate must not pass.
 # Through one worker and two: the reader decodes for both.
 #
-# evade_check NAME STATUS PATTERN EVADE_ARGS...: impwatch --validate on
-# the capture, at --threads 1 and 2.
-evade_check() {
-	name=$1 status=$2 pat=$3
-	shift 3
-	"$tmp/evade" "$@" >"$tmp/$name.pcap"
+# gen_check GEN NAME STATUS PATTERN ARGS...: impwatch --validate, at
+# --threads 1 and 2, on the capture generator GEN writes with ARGS;
+# evade_check and echo_check for evade.c's and echo.c's.
+gen_check() {
+	gen=$1 name=$2 status=$3 pat=$4
+	shift 4
+	"$tmp/$gen" "$@" >"$tmp/$name.pcap"
 	for t in 1 2; do
 		check "$name-t$t" "$status" "$pat" \
 			"$bin" -q --validate --threads "$t" -r "$tmp/$name.pcap"
 	done
 }
+evade_check() { gen_check evade "$@"; }
 # Sixteen IPv6 extension headers are walked; past them the packet is the
 # flow its IPv6 header makes, never nothing (Linux delivers the TCP
 # segment behind any number of destination options headers).
@@ -851,6 +856,27 @@ evade_check pbb 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' pbb
 evade_check mpls-pw 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' mpls-pw
 evade_check mpls-pw-nocw 3 'frames of ethertype 0x8847 \(MPLS with no IP after its labels\) were not decoded' mpls-pw-nocw
 evade_check l2-known 0 'PASS: every flow is documented' l2-known
+
+# ICMP echo (echo.c): a reply returns its request's identifier, sequence
+# number and data (RFC 792, RFC 4443 4.2). Tunnels over ICMP (ptunnel,
+# hans, icmpsh) send the far end's data back in replies: each tunnel
+# below passed as documented ICMP before the echo check. Pings pass:
+# answered late (requests outstanding at the capture's start), twice
+# (ping's DUP!), in fragments, over IPv6; replies alone (one direction
+# mirrored) are not judged.
+echo_check() { gen_check echogen "$@"; }
+for c in ping ping-late ping-dup ping-frag ping6 replies; do
+	echo_check "echo-$c" 0 '^PASS: 1 documented' "$c"
+done
+for c in tunnel tunnel-pad reseq tunnel6 tunnel-frag; do
+	echo_check "echo-$c" 1 '^FAIL: 1 icmp-tunnel' "$c"
+done
+check echo-tunnel-no-dpi 1 '^FAIL: 1 icmp-tunnel' \
+	"$bin" -q --validate --no-dpi -r "$tmp/echo-tunnel.pcap"
+check echo-tunnel-record 1 '"verdict":"icmp-tunnel","findings":\["icmp-tunnel"\]' \
+	"$bin" -q --validate --format json -r "$tmp/echo-tunnel.pcap"
+check echo-tunnel-ecs 1 '"reason":"echo replies returned data that no echo request' \
+	"$bin" -q --validate --format ecs -r "$tmp/echo-tunnel.pcap"
 
 # Client and server come from the flow's first packet. A segment sent
 # first, with a wrong checksum (dropped by its receiver, no reset comes

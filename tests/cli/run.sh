@@ -621,9 +621,9 @@ check replies-still-documented 1 '"flows_by_verdict":\{"documented":4,"cleartext
 # Tunnels: carriers, and the endpoints a site trusts (tests/gen/README.md).
 check tun-forged-plain 1 '"client_ip":"203.0.113.66","client_port":4789,"server_ip":"192.0.2.10","server_port":443,.*"verdict":"undocumented"' "$bin" -q --format json --validate -r pcaps/tun-forged.pcap
 check tun-forged-no-inner 1 '"flows":2,' "$bin" -q --format json --validate -r pcaps/tun-forged.pcap
-check tun-untrusted 1 '"untrusted-tunnel":4,"trusted-tunnel":0' "$bin" -q --format json --validate -r pcaps/tun-trust.pcap
+check tun-untrusted 1 '"untrusted-tunnel":4,"icmp-tunnel":0,"trusted-tunnel":0' "$bin" -q --format json --validate -r pcaps/tun-trust.pcap
 check tun-trusted 0 'PASS' "$bin" -q --validate --trust-tunnel 203.0.113.1 --trust-tunnel 203.0.113.2 -r pcaps/tun-trust.pcap
-check tun-trusted-net 0 '"untrusted-tunnel":0,"trusted-tunnel":4' "$bin" -q --format json --validate --trust-tunnel 203.0.113.0/30 -r pcaps/tun-trust.pcap
+check tun-trusted-net 0 '"untrusted-tunnel":0,"icmp-tunnel":0,"trusted-tunnel":4' "$bin" -q --format json --validate --trust-tunnel 203.0.113.0/30 -r pcaps/tun-trust.pcap
 check tun-one-end 1 'alert .* untrusted-tunnel udp 203.0.113.66:49320 -> 203.0.113.2:4789: vxlan VNI 42 carrier' "$bin" -q --alerts --validate --trust-tunnel 203.0.113.2 -r pcaps/tun-rogue.pcap
 check tun-hosts-role 0 'vxlan VNI 42: 203.0.113.1 <-> 203.0.113.2, 9 packets, 3 flows, trusted' "$bin" -q --validate --hosts tests/hosts/tunnels.hosts -r pcaps/tun-trust.pcap
 check tun-erspan-trusted 0 'erspan2 session 7: 203.0.113.1 <-> 203.0.113.2, 8 packets, 0 flows, trusted' "$bin" -q --validate -r pcaps/tun-erspan.pcap

@@ -127,6 +127,16 @@ if [ -d "$corpus" ]; then
 	want ldap-dn-bind-app "$c/zeek__simpleauth.pcap" 'tcp 3268 documented MQTT dpi'
 	none redis-inline "$c/tcpdump__resp_1_benchmark.pcap" '.* protocol-mismatch .*'
 	none snmp-set "$c/zeek__snmpv1_get.pcap" '.* protocol-mismatch .*'
+	# An ICMP tunnel (ptunnel's: identifier 0xfeff, sequence number 0,
+	# the replies' data the far end's): a finding, with or without
+	# nDPI; real pings over IPv4 and IPv6, and ICMP errors, are not.
+	# (It passed as documented ICMP before the echo check.)
+	want icmp-tunnel "$c/ndpi__icmp-tunnel.pcap" 'icmp 0 icmp-tunnel ICMP dpi'
+	status icmp-tunnel-validate "$c/ndpi__icmp-tunnel.pcap" 1 --validate --no-dpi
+	for f in zeek__icmp-ping zeek__icmp6-ping zeek__icmp_dot1q \
+		tcpdump__icmpv6 zeek__icmp-destunreach-udp; do
+		none "$f-no-tunnel" "$c/$f.pcap" '.* icmp-tunnel .*'
+	done
 	# Every flow handed to nDPI is decided once: by payload, guess or
 	# nothing (no state was lacking).
 	summary dpi-counters "$c/mercury__capture2.pcap" '.dpi.dpi_packets == 12'

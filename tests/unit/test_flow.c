@@ -1201,6 +1201,7 @@ static void test_names(void **state)
 	assert_string_equal(verdict_name(V_PROTOCOL_MISMATCH), "protocol-mismatch");
 	assert_string_equal(verdict_name(V_ROLE_VIOLATION), "role-violation");
 	assert_string_equal(verdict_name(V_UNTRUSTED_TUNNEL), "untrusted-tunnel");
+	assert_string_equal(verdict_name(V_ICMP_TUNNEL), "icmp-tunnel");
 	assert_string_equal(verdict_name(V_TRUSTED_TUNNEL), "trusted-tunnel");
 	assert_string_equal(verdict_name(V_COUNT), "unknown");
 	/* Every verdict has a name (reports print them with %s) and says
@@ -1214,7 +1215,7 @@ static void test_names(void **state)
 						"unknown");
 			findings += verdict_is_finding((enum verdict)v);
 		}
-		assert_int_equal(findings, 6);
+		assert_int_equal(findings, 7);
 		assert_false(verdict_is_finding(V_DOCUMENTED));
 		assert_false(verdict_is_finding(V_TRUSTED_TUNNEL));
 		assert_true(verdict_is_finding(V_UNTRUSTED_TUNNEL));

@@ -51,7 +51,7 @@ static void test_findings(void **state)
 			assert_non_null(verdict_pass((enum verdict)v));
 		}
 	}
-	assert_int_equal(findings, 6);
+	assert_int_equal(findings, 7);
 	assert_false(verdict_is_finding(V_DOCUMENTED));
 	assert_int_equal(verdict_show(V_DOCUMENTED), VS_ALWAYS);
 	assert_string_equal(verdict_key(V_DOCUMENTED), "services");
@@ -61,13 +61,15 @@ static void test_findings(void **state)
 }
 
 /* One verdict per flow: of the findings that apply, the first in the
-   order undocumented, local-only, untrusted-tunnel, role-violation,
-   cleartext, protocol-mismatch; documented when none does. */
+   order undocumented, local-only, untrusted-tunnel, icmp-tunnel,
+   role-violation, cleartext, protocol-mismatch; documented when none
+   does. */
 static void test_precedence(void **state)
 {
 	static const enum verdict order[] = {
 		V_UNDOCUMENTED, V_LOCAL_ONLY, V_UNTRUSTED_TUNNEL,
-		V_ROLE_VIOLATION, V_CLEARTEXT, V_PROTOCOL_MISMATCH,
+		V_ICMP_TUNNEL, V_ROLE_VIOLATION, V_CLEARTEXT,
+		V_PROTOCOL_MISMATCH,
 	};
 	unsigned i, j, mask;
 
