@@ -1,12 +1,14 @@
 /*
  * html.h: the report a change board looks at (--html FILE).
  *
- * One self-contained page: the verdict in one line at the top, the
- * capture's time range, the sensor and what produced the report; the
- * who-talks-to-whom picture (graph.h) as inline SVG; coverage of the
- * catalogue's tables as CSS bars, and per pair of hosts with an
- * inventory; the findings (tables sortable by a click on a header, a
- * few lines of inline script), the documented services, capture health.
+ * One self-contained page: the verdict in one line at the top (for an
+ * error, the inputs not read in full and the outputs not written under
+ * it), the capture's time range, the sensor and what produced the
+ * report; the who-talks-to-whom picture (graph.h) as inline SVG;
+ * coverage of the catalogue's tables as CSS bars, and per pair of hosts
+ * with an inventory; the findings (tables sortable by a click on a
+ * header, a few lines of inline script), the documented services,
+ * capture health.
  * Nothing is fetched: no external script, style sheet, font or image,
  * and the page's Content-Security-Policy forbids any (default-src
  * 'none'; its one script is allowed by its SHA-256). Every string is

@@ -101,11 +101,12 @@ static inline const char *file_drops_count(const struct file_drops *d,
 	return buf;
 }
 
-/* An output beside the report that was not written in full (the alert
-   file, the graph, the page): what it is, its name, and why, as
-   standard error said it. */
+/* An output beside the report that was not written in full (the
+   evidence, the alert file, the graph, the page): what it is, its name,
+   and why, as standard error said it. Every format's summary names
+   each from here. */
 struct out_error {
-	const char *what;               /* "alert file", "graph", ... */
+	const char *what;               /* "evidence", "alert file", ... */
 	const char *path;
 	char why[160];
 };
@@ -189,8 +190,9 @@ struct run_stats {
 	uint32_t dump_max_mb, dump_max_files;
 	uint64_t dump_files, dump_files_kept, dump_frames_kept;
 	const char *dump_newest;         /* the file written last */
-	/* The outputs beside the report not written in full, known
-	   before the summary (sink_summary()). */
+	/* The outputs beside the report not written in full, in the
+	   order they were closed (sink_stats(), and sink_summary() for
+	   the page): the evidence, the alert file, the graph, the page. */
 	const struct out_error *out_errors;
 	size_t n_out_errors;
 	const struct live_stats *live;   /* live capture; NULL for files */

@@ -89,6 +89,15 @@ void report_live_counts(struct jw *w, const struct live_stats *live);
 void report_file_drops(struct jw *w, const struct file_drops *d,
 		       bool null_unknown);
 
+/* The outputs beside the report not written in full (run_stats'
+   out_errors) as "outputs_not_written", JSON and ECS alike: each one's
+   "output" ("evidence", "alert file", "graph", "HTML report") and, with
+   names, its "file" and the "error" standard error said. always: []
+   when there is none (JSON); else left out (ECS leaves out what is not
+   there). */
+void report_out_errors(struct jw *w, const struct run_stats *s,
+		       bool always, bool names);
+
 /* The alert line ("alert TIME VERDICT ...: WHY"), as the text report
    and the alert file write it. */
 void report_text_alert_line(struct report *r, const struct flow_record *f,

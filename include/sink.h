@@ -102,7 +102,8 @@ void sink_fmt_free(struct sink_fmt *f);
 void sink_reopen(struct sink *s, FILE *err);
 
 /* The summary's figures the sink has: the workers' counters summed,
-   alerts written, the evidence file. */
+   alerts written, the evidence file, the outputs closed so far that
+   were not written in full. */
 void sink_stats(const struct sink *s, struct run_stats *st);
 
 /* Whether any flow was a finding no waiver in force covers (--validate
@@ -147,7 +148,7 @@ bool sink_report_failed(struct sink *s);
 int sink_page_again(struct sink *s, const struct run_stats *st, FILE *err);
 
 /* The summary, told which outputs closed before it were not written
-   (run_stats' out_errors: --brief's Errors name them). */
+   (run_stats' out_errors, the page's too: every format names them). */
 void sink_summary(struct sink *s, const struct run_stats *st);
 
 /* Flush and close every output: -1, with a message on err naming it,

@@ -227,6 +227,37 @@ static void html_verdict(FILE *o, const struct html_page *p)
 	fputs("</div>\n", o);
 }
 
+/* Why the run is an error, as the text's Errors say it: each input not
+   read in full, each output closed before the page (the evidence, the
+   alert file, the graph) not written. */
+static void html_errors(FILE *o, const struct run_stats *s)
+{
+	size_t i;
+
+	if (s->exit_status != EXIT_INPUT_ERROR)
+		return;
+	fputs("<h2>Errors</h2>\n<ul>\n", o);
+	for (i = 0; i < s->n_files; i++) {
+		if (!s->files[i].error[0])
+			continue;
+		fputs("<li>", o);
+		html_escape(o, s->files[i].name);
+		fputs(": ", o);
+		html_escape(o, s->files[i].error);
+		fputs("</li>\n", o);
+	}
+	for (i = 0; i < s->n_out_errors; i++) {
+		fputs("<li>", o);
+		html_escape(o, s->out_errors[i].what);
+		fputc(' ', o);
+		html_escape(o, s->out_errors[i].path);
+		fputs(": not written (", o);
+		html_escape(o, s->out_errors[i].why);
+		fputs(")</li>\n", o);
+	}
+	fputs("</ul>\n", o);
+}
+
 /* A row of the meta table: its header, and text escaped. */
 static void meta_row(FILE *o, const char *th, const char *text)
 {
@@ -271,6 +302,12 @@ static void html_meta(FILE *o, const struct html_page *p)
 		fprintf(o, ": %llu packets, %s, %s",
 			(unsigned long long)s->files[i].packets, b,
 			file_state_name(s->files[i].state));
+		/* What damaged it, as the text and the summaries say. */
+		if (s->files[i].error[0]) {
+			fputs(" (", o);
+			html_escape(o, s->files[i].error);
+			fputc(')', o);
+		}
 		if (s->files[i].drops.not_known)
 			fputs(", losses not known, as the file records", o);
 		else if (file_drops_said(&s->files[i].drops))
@@ -906,6 +943,7 @@ int html_write(FILE *o, const struct html_page *p)
 	fputs(style_css, o);
 	fputs("</style>\n</head>\n<body>\n<h1>impwatch report</h1>\n", o);
 	html_verdict(o, p);
+	html_errors(o, p->s);
 	html_meta(o, p);
 	html_graph(o, p);
 	a = tally_sorted_aggs(p->tally, &n);

@@ -109,6 +109,26 @@ void report_live_counts(struct jw *w, const struct live_stats *live)
 	jw_bool(w, "interface_down", live->down);
 }
 
+void report_out_errors(struct jw *w, const struct run_stats *s,
+		       bool always, bool names)
+{
+	size_t i;
+
+	if (!always && !s->n_out_errors)
+		return;
+	jw_arr(w, "outputs_not_written");
+	for (i = 0; i < s->n_out_errors; i++) {
+		jw_obj(w, NULL);
+		jw_str_plain(w, "output", s->out_errors[i].what);
+		if (names) {
+			jw_str(w, "file", s->out_errors[i].path);
+			jw_str(w, "error", s->out_errors[i].why);
+		}
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
 /* Count v; when the file says it does not know it, null or nothing. */
 static void drops_count(struct jw *w, const char *key,
 			const struct file_drops *d, unsigned bit, uint64_t v,

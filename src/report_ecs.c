@@ -747,6 +747,7 @@ static void build_summary(struct report *r, const void *arg,
 			jw_str(w, "why", gate_filter_why(s->gate));
 		jw_obj_end(w);
 	}
+	report_out_errors(w, s, false, d == ECS_FULL);
 	jw_arr(w, "inconclusive");
 	for (e = 0; s->gate && e < GR_COUNT; e++)
 		if (gate_has(s->gate, (enum gate_reason)e))

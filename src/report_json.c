@@ -1164,6 +1164,7 @@ static void json_summary_record(struct report *r, const struct run_stats *s,
 	jw_provenance(w, r, s, lists_apart);
 	waivers_json_summary(w, s->waivers, s->waived);
 	jw_filter(w, s->gate);
+	report_out_errors(w, s, true, true);
 	jw_inconclusive(w, s->gate);
 	if (s->validate)
 		jw_str_plain(w, "validate",

@@ -956,10 +956,11 @@ static void errors_head(FILE *o, bool *head)
 	*head = true;
 }
 
-/* For --brief, why the run is an error, as far as the report knows: each
-   input not read in full, the evidence, and each output closed before
-   the summary (the alert file, the graph, the page) not written. The
-   report itself, not written, cannot say so: standard error does. */
+/* Why the run is an error, as far as the report knows: each input not
+   read in full, and each output closed before the summary (the
+   evidence, the alert file, the graph, the page) not written, as the
+   JSON and ECS summaries and the page list them. The report itself,
+   not written, cannot say so: standard error does. */
 static void text_errors(FILE *o, const struct run_stats *s)
 {
 	size_t i;
@@ -972,11 +973,6 @@ static void text_errors(FILE *o, const struct run_stats *s)
 			continue;
 		errors_head(o, &head);
 		tprintf(o, "  %s: %s\n", s->files[i].name, s->files[i].error);
-	}
-	if (s->dump_error) {
-		errors_head(o, &head);
-		tprintf(o, "  evidence %s: not written (%s)\n", s->dump_path,
-			s->dump_error);
 	}
 	for (i = 0; i < s->n_out_errors; i++) {
 		errors_head(o, &head);
@@ -1206,6 +1202,7 @@ static void text_summary(struct report *r, const struct run_stats *s)
 	text_health(o, r, s);
 	waivers_text_summary(o, s->waivers, s->waived);
 	text_inconclusive(o, s->gate);
+	text_errors(o, s);
 	if (s->validate) {
 		fputs("\nValidate: ", o);
 		if (s->exit_status == 3) {

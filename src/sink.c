@@ -61,8 +61,9 @@ struct sink {
 	struct graph_info gi;       /* what the picture left out */
 	bool stopped;               /* a signal ended sink_open()'s wait for
 	                               a FIFO's reader */
-	struct out_error errs[3];   /* the alert file, the graph and the
-	                               page, when not written in full */
+	struct out_error errs[4];   /* the evidence, the alert file, the
+	                               graph and the page, when not written
+	                               in full */
 	size_t n_errs;
 };
 
@@ -713,6 +714,8 @@ void sink_stats(const struct sink *s, struct run_stats *st)
 		st->dump_frames_kept = evidence_frames_kept(s->ev);
 		st->dump_newest = evidence_newest(s->ev);
 	}
+	st->out_errors = s->errs;
+	st->n_out_errors = s->n_errs;
 }
 
 bool sink_has_findings(const struct sink *s)
@@ -738,19 +741,8 @@ void sink_interim(struct sink *s, const struct run_stats *st)
 	report_interim(s->rep, st);
 }
 
-int sink_close_evidence(struct sink *s)
-{
-	struct run_stats st;
-
-	if (!s->ev)
-		return 0;
-	sink_stats(s, &st);
-	return evidence_close(s->ev, st.work.last_dlt);
-}
-
 /* An output beside the report not written in full, which standard
-   error said: kept for the summary's Errors (--brief), which names it
-   too. */
+   error said: kept for the summary, which every format says it in. */
 static void keep_error(struct sink *s, const char *what, const char *path,
 		       const char *why)
 {
@@ -762,6 +754,20 @@ static void keep_error(struct sink *s, const char *what, const char *path,
 	x->what = what;
 	x->path = path;
 	snprintf(x->why, sizeof(x->why), "%s", why);
+}
+
+int sink_close_evidence(struct sink *s)
+{
+	struct run_stats st;
+
+	if (!s->ev)
+		return 0;
+	sink_stats(s, &st);
+	if (evidence_close(s->ev, st.work.last_dlt) == 0)
+		return 0;
+	/* Failed: evidence_error() says why (evidence.h). */
+	keep_error(s, "evidence", evidence_path(s->ev), evidence_error(s->ev));
+	return -1;
 }
 
 /* Close the page or the graph, `what` (f, open in place; else written

@@ -25,6 +25,14 @@ records; its capture health (packets, bytes, flows, one-way TCP,
 duplicates, decode errors by reason, ok or poor), its inputs and its
 coverage, against the JSON summary and the text; the graph's edges
 and what the page says the picture left out are every flow.
+And what decides a gate or says an output was lost (run_facts()), in
+every format that speaks of the run: the outputs not written (the
+text's and --brief's Errors, the JSON and ECS summaries'
+outputs_not_written, the page's Errors); the input files, their
+packets, state and what damaged them, and --brief's Errors for them;
+the losses the files recorded; the decode errors by reason; capture
+health and why; --brief's inconclusive reasons. A --graph given is every run's (an output that cannot be
+written): the text's run then draws none of its own.
 Every JSON and ECS line must be one object, UTF-8, no key twice.
 
 Prints one line per disagreement and a last line naming the run; exits
@@ -85,33 +93,45 @@ def nonzero(d):
 
 
 class Page(html.parser.HTMLParser):
-    """The page's verdict line and its Inconclusive list."""
+    """The page's verdict line, and the items of each of its lists by
+    the heading above it (reasons: the Inconclusive list's)."""
 
     def __init__(self):
         super().__init__()
-        self.verdict, self.reasons = "", []
-        self.in_verdict = self.in_li = False
+        self.verdict, self.lists = "", {}
+        self.in_verdict = self.in_li = self.in_head = False
+        self.head = ""
 
     def handle_starttag(self, tag, attrs):
         if dict(attrs).get("id") == "verdict":
             self.in_verdict = True
         elif tag == "p":
             self.in_verdict = False
+        if tag in ("h2", "h3"):
+            self.in_head, self.head = True, ""
         if tag == "li":
             self.in_li = True
-            self.reasons.append("")
+            self.lists.setdefault(self.head, []).append("")
 
     def handle_endtag(self, tag):
         if tag == "div":
             self.in_verdict = False
+        if tag in ("h2", "h3"):
+            self.in_head = False
         if tag == "li":
             self.in_li = False
 
     def handle_data(self, data):
         if self.in_verdict:
             self.verdict += data
+        if self.in_head:
+            self.head += data
         if self.in_li:
-            self.reasons[-1] += data
+            self.lists[self.head][-1] += data
+
+    @property
+    def reasons(self):
+        return self.lists.get("Inconclusive", [])
 
 
 class Tables(html.parser.HTMLParser):
@@ -196,8 +216,12 @@ def page_facts(page, js_flows, summ, text, top, fault_prefix="the page"):
             if r["verdict"] != v:
                 continue
             ip = r["client_ip"]
-            k = ("[%s]:%s" % (ip, r["client_port"]) if ":" in ip else
-                 "%s:%s" % (ip, r["client_port"]), "/%s" % r["server_port"],
+            # A transport with no ports (GRE: 47) is its number alone.
+            k = (ip if isinstance(r["transport"], int) else
+                 "[%s]:%s" % (ip, r["client_port"]) if ":" in ip else
+                 "%s:%s" % (ip, r["client_port"]),
+                 "/%s" % (r["transport"] if isinstance(r["transport"], int)
+                          else r["server_port"]),
                  r["packets"], r["bytes"])
             recs[k] = recs.get(k, 0) + 1
         for row in rows:
@@ -270,6 +294,149 @@ def page_facts(page, js_flows, summ, text, top, fault_prefix="the page"):
     same("coverage", text=tc and tc.groups(), page=pc and pc.groups())
 
 
+OUTPUTS = r"(evidence|alert file|graph|HTML report)"
+
+
+def block(text, head):
+    """The lines of text's block under the line head, to a blank line."""
+    parts = text.split("\n%s\n" % head, 1)
+    return ([x for x in parts[1].split("\n\n")[0].split("\n") if x]
+            if len(parts) > 1 else [])
+
+
+def text_files(text):
+    """The input files of the text's Capture section: name, packets,
+    state and error."""
+    out = []
+    for line in text.split("\n"):
+        m = re.match(r"^  file            (.*): (\d+) packets, ", line)
+        if m:
+            out.append([m.group(1), int(m.group(2)), "complete", None])
+            continue
+        if not out:
+            continue
+        m = re.match(r"^    error         (.*)$", line)
+        if m:
+            out[-1][2:] = ["error", m.group(1)]
+        elif line.startswith("    not finished  "):
+            out[-1][2] = "interrupted"
+        elif line.startswith("    not read      "):
+            out[-1][2] = "unread"
+    return out
+
+
+def run_facts(text, brief, recs, summ, evs, eimp, page, hp, rc, top):
+    """What decides a gate or says an output was lost, in every format
+    that speaks of the run: the outputs not written, the input files
+    and their damage, the losses the files recorded, the decode errors
+    by reason, capture health and why, the inconclusive reasons of
+    --brief."""
+    t = Tables()
+    t.feed(page or "")
+    files = summ.get("files")
+    if files is None:
+        files = [e for r in recs if r["type"] == "files"
+                 for e in r.get("entries", [])]
+    efiles = [e for e in evs if e["event"]["dataset"] == "impwatch.file"]
+
+    # Each output not written: what, its name, why.
+    def said(lines):
+        return sorted(m.groups() for m in
+                      (re.match(r"^  %s (.*): not written \((.*)\)$" %
+                                OUTPUTS, x) for x in lines) if m)
+
+    def listed(xs):
+        return sorted((x.get("output"), x.get("file"), x.get("error"))
+                      for x in xs or [])
+
+    outs = dict(text=said(block(text, "Errors:")),
+                brief=said(block(brief, "Errors:")),
+                json=listed(summ.get("outputs_not_written")),
+                ecs=listed(eimp.get("outputs_not_written")))
+    if page is not None:
+        # The page cannot say it was not written itself.
+        outs["page"] = said("  " + x for x in hp.lists.get("Errors", []))
+        outs["page"] += [x for x in outs["json"] if x[0] == "HTML report"]
+        outs["page"].sort()
+    same("outputs not written", **{k: json.dumps(v)
+                                   for k, v in outs.items()})
+    if rc == 2 and not any(outs.values()) and \
+       not any(f.get("error") for f in files):
+        fault("an error run that names no input and no output")
+
+    # The input files: name, packets, state, and what damaged them.
+    ins = dict(text=text_files(text),
+               json=[[f["name"], f["packets"], f["state"], f["error"]]
+                     for f in files],
+               ecs=[[e["file"]["path"], e["impwatch"]["packets"],
+                     e["impwatch"]["state"], e["event"].get("reason")]
+                    for e in efiles])
+    if page is not None:
+        rows = [re.match(r"^(.*): (\d+) packets, [^,]*, ([a-z]+)"
+                         r"(?: \((.*)\))?(?:, [^,]*(?:dropped|losses)"
+                         r"[^,]*, as the file records)?$", x)
+                for x in t.meta.get("Input", [])]
+        ins["page"] = [m and [m.group(1), int(m.group(2)), m.group(3),
+                              m.group(4)] for m in rows]
+    same("input files", **{k: json.dumps(v) for k, v in ins.items()})
+    if rc == 2:
+        said_out = r"^  %s .*: not written \(" % OUTPUTS
+        same("inputs not read in full", brief=json.dumps(
+            [x for x in block(brief, "Errors:") if not re.match(said_out, x)]),
+             json=json.dumps(["  %s: %s" % (f["name"], f["error"])
+                              for f in files if f["error"]]))
+
+    # The losses each file recorded (null: not known).
+    def jdrops(d):
+        if d is None:
+            return "none"
+        return d.get("dropped", "not known")
+    same("drops the files recorded",
+         json=json.dumps([jdrops(f.get("recorded_drops")) for f in files]),
+         ecs=json.dumps([jdrops(e["impwatch"].get("recorded_drops"))
+                         for e in efiles]))
+    td = re.search(r"^  dropped             (.*) by the capture files?",
+                   text, re.M)
+    pd = (t.meta.get("Dropped") or [None])[-1]
+    ds = [jdrops(f.get("recorded_drops")) for f in files]
+    js = (None if all(d == "none" for d in ds) else "not known, as recorded"
+          if "not known" in ds else
+          "%d recorded" % sum(d for d in ds if d != "none"))
+    if page is not None:
+        pd = pd and re.sub(r" by the capture files?.*$", "", pd)
+        same("drops recorded", text=td and td.group(1), json=js, page=pd)
+    else:
+        same("drops recorded", text=td and td.group(1), json=js)
+
+    # The decode errors by reason.
+    de = {}
+    for m in re.finditer(r"^    ([a-z0-9-]+) +(\d+)  ", text, re.M):
+        de[m.group(1)] = int(m.group(2))
+    same("decode errors by reason",
+         text=json.dumps(de, sort_keys=True),
+         json=json.dumps(summ.get("decode_errors") or {}, sort_keys=True),
+         ecs=json.dumps(eimp.get("decode_errors") or {}, sort_keys=True))
+
+    # Capture health and why.
+    th = re.search(r"^Capture health: (ok|POOR)$", text, re.M)
+    tw = [x[len("  why: "):] for x in block(text, th.group(0))
+          if x.startswith("  why: ")] if th else []
+    h, eh = summ.get("health") or {}, eimp.get("health") or {}
+    health = dict(text=(th and th.group(1).lower(), tw[0] if tw else None),
+                  json=(h.get("status"), h.get("why")),
+                  ecs=(eh.get("status"), eh.get("why")))
+    if page is not None:
+        health["page"] = (health["json"][0],
+                          (t.meta.get("Why poor") or [None])[-1])
+    same("capture health and why", **{k: json.dumps(v)
+                                      for k, v in health.items()})
+
+    # --brief's reasons are the text's.
+    same("inconclusive reasons of --brief",
+         text=json.dumps(block(text, "Inconclusive:")),
+         brief=json.dumps(block(brief, "Inconclusive:")))
+
+
 def same(what, **got):
     if len(set(got.values())) != 1:
         fault("%s differ: %s" % (what, got))
@@ -285,9 +452,11 @@ def main():
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         return p.returncode, p.stdout
 
+    # A --graph given is every run's (an output that fails, say): the
+    # text's run draws no graph of its own then.
+    gopt = [] if "--graph" in opts else ["--graph", tmp + "/g.dot"]
     rc = {}
-    rc["text"], text = run(["--html", tmp + "/p.html",
-                            "--graph", tmp + "/g.dot"])
+    rc["text"], text = run(["--html", tmp + "/p.html"] + gopt)
     rc["brief"], brief = run(["--brief"])
     rc["json"], js = run(["--format", "json"])
     rc["ecs"], ecs = run(["--format", "ecs"])
@@ -303,7 +472,7 @@ def main():
     eimp = esum.get("impwatch", {})
     eflows = [e for e in evs if e["event"]["dataset"] == "impwatch.flow"]
     page = open(tmp + "/p.html", encoding="utf-8").read()
-    dot = open(tmp + "/g.dot", encoding="utf-8").read()
+    dot = open(tmp + "/g.dot", encoding="utf-8").read() if gopt else None
     hp = Page()
     hp.feed(page)
 
@@ -350,14 +519,16 @@ def main():
     graph = {}
     gbytes = 0
     for v, n, b in re.findall(
-            r'tooltip="([a-z-]+): (\d+) flows?, (\d+) bytes', dot):
+            r'tooltip="([a-z-]+): (\d+) flows?, (\d+) bytes', dot or ""):
         graph[v] = graph.get(v, 0) + int(n)
         gbytes += int(b)
     # What the picture leaves out, the page counts: then the drawn edges
     # and those flows are every flow (their bytes the page rounds).
     left = sum(int(n) for n in re.findall(
         r" (\d+) flows \([^)]*\) (?:are not\.|past the first)", page))
-    if left:
+    if dot is None:
+        left = True   # no graph to count
+    elif left:
         same("flows drawn and left out", json=len(flows),
              graph=sum(graph.values()) + left)
     else:
@@ -400,6 +571,8 @@ def main():
 
     top = int(opts[opts.index("--top") + 1]) if "--top" in opts else 20
     page_facts(page, flows, summ, text, top)
+    run_facts(text, brief, recs, summ, evs, eimp, page, hp, rc["json"],
+              top)
 
     tt = re.search(r"^Packets +(\S+) to (\S+)$", text, re.M)
     ht = re.search(r"<tr><th>Packets</th><td>(\S+) to (\S+) ", page)

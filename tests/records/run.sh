@@ -248,7 +248,9 @@ fi
 # the flows by verdict, packets, bytes and the inconclusive reasons of
 # the text, --brief, JSON, ECS, CSV, --html and --graph, for a PASS, a
 # FINDINGS, an inconclusive and an error run, with one flow worker and
-# two, under --validate and without. The checker first: a CSV one row
+# two, under --validate and without; and the outputs not written, the
+# input files and their damage, the losses they recorded, the decode
+# errors, capture health. The checker first: a CSV one row
 # short, with its exit status kept, is a disagreement it finds.
 cat >"$tmp/short-csv" <<EOF
 #!/bin/sh
@@ -291,6 +293,13 @@ for off in 's/data-v="1154">1154</data-v="1155">1155</' \
 	fi
 done
 printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000' >"$tmp/empty.pcap"
+# ... and the facts that decide a gate or say an output was lost, in
+# every format: a file that recorded its losses (gen_drops.py), decode
+# errors, a damaged file, outputs that cannot be written (each a name
+# of /dev/full: one name is refused as two outputs), waivers, trusted
+# tunnels (check_outputs.py's run_facts()).
+"$py" "$here/gen_drops.py" "$tmp/lost.pcapng" || exit 2
+for f in alerts graph ev; do ln -s /dev/full "$tmp/full-$f"; done
 # outputs_at T: the runs at --threads T, one line each in $tmp/verdicts.T
 # (ok, or the run that failed); the checker's words in $tmp/outputs.T.
 # The two thread counts run side by side: each run lays out a picture,
@@ -304,7 +313,10 @@ outputs_at() {
 			"-r pcaps/demo.pcap -r pcaps/bad-truncated.pcap" \
 			"--hosts rules/example.hosts -r pcaps/demo.pcap" \
 			"--top 3 --hosts rules/example.hosts -r pcaps/demo.pcap" \
-			"--waivers tests/waivers/board.waivers -r pcaps/real-tls-cleartext.pcap"; do
+			"--waivers tests/waivers/board.waivers -r pcaps/real-tls-cleartext.pcap" \
+			"-r pcaps/bad-malformed.pcap" "-r $tmp/lost.pcapng" \
+			"--alert-file $tmp/full-alerts --graph $tmp/full-graph --dump-undocumented $tmp/full-ev -r pcaps/demo.pcap" \
+			"--trust-tunnel 203.0.113.1 --trust-tunnel 203.0.113.2 -r pcaps/tun-trust.pcap"; do
 			# shellcheck disable=SC2086 # options, split on purpose
 			if "$py" "$here/check_outputs.py" "$bin" --threads "$1" $v $f \
 				>>"$tmp/outputs.$1" 2>&1; then
