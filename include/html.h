@@ -7,8 +7,8 @@
  * report; the who-talks-to-whom picture (graph.h) as inline SVG;
  * coverage of the catalogue's tables as CSS bars, and per pair of hosts
  * with an inventory; the findings (tables sortable by a click on a
- * header, a few lines of inline script), the documented services,
- * capture health.
+ * header, a few lines of inline script), the documented services, the
+ * tunnel carriers, the waivers, capture health.
  * Nothing is fetched: no external script, style sheet, font or image,
  * and the page's Content-Security-Policy forbids any (default-src
  * 'none'; its one script is allowed by its SHA-256). Every string is

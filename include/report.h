@@ -252,6 +252,11 @@ static inline bool run_file_drops(const struct run_stats *s, uint64_t *dropped,
 	return said;
 }
 
+/* Whether the run has tunnels to speak of: a carrier seen, or
+   endpoints declared (the text report and the page then list the
+   carriers). */
+bool run_has_tunnels(const struct run_stats *s);
+
 /* NULL when out of memory. top: largest flows listed per finding. With
    an inventory (hosts not NULL) records name each end's roles, role
    violations the rows that would have allowed them, and coverage the

@@ -145,6 +145,10 @@ struct jw;
    waiver in force matched it; nothing otherwise. */
 void waiver_json_record(struct jw *w, const struct flow_record *r);
 
+/* A waiver's state: "in-force", "expired" or "unused" (in force,
+   matched nothing), as every format says it. */
+const char *waiver_state(const struct waivers *ws, const struct waiver *w);
+
 /* The summary's "waived" count and "waivers" list: each waiver's line,
    what, until, ticket, finding flows matched and state ("in-force",
    "expired", "unused": in force, matched nothing). */

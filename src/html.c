@@ -6,13 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carrier.h"
 #include "coverage.h"
 #include "digest.h"
 #include "explain.h"
 #include "gate.h"
 #include "textfile.h"
+#include "trust.h"
 #include "util.h"
 #include "verdict.h"
+#include "waiver.h"
 
 /*
  * The page's one script: a click on a table's header sorts its rows by
@@ -832,6 +835,99 @@ static void html_coverage(FILE *o, const struct html_page *p)
 	fputs("</tbody></table>\n", o);
 }
 
+/* The waivers, as the text's Waivers section: each one's line, ticket,
+   last day, what it waives, the finding flows it matched and its
+   state; and the flows waived. */
+static void html_waivers(FILE *o, const struct run_stats *s)
+{
+	static const char *const cols[] = { "Line", "Ticket", "Until", "Waives",
+					     "Flows", "State" };
+	size_t i, n = waivers_count(s->waivers);
+
+	if (!s->waivers)
+		return;
+	fprintf(o, "<h2>Waivers</h2>\n<p>%llu finding flow%s waived (they do "
+		"not fail --validate).</p>\n", (unsigned long long)s->waived,
+		PLURAL(s->waived));
+	thead(o, cols, sizeof(cols) / sizeof(cols[0]));
+	for (i = 0; i < n; i++) {
+		const struct waiver *v = waivers_get(s->waivers, i);
+
+		fputs("<tr>", o);
+		td_n(o, v->line);
+		td(o, v->ticket);
+		td(o, v->until);
+		td(o, v->what);
+		td_n(o, v->flows);
+		td(o, waiver_state(s->waivers, v));
+		fputs("</tr>\n", o);
+	}
+	fputs("</tbody></table>\n", o);
+}
+
+/* The tunnel carriers, as the text's section: the endpoints declared,
+   then each carrier (at most --top), its ends, packets, flows and
+   whether it is trusted, which decided its flows' verdict. */
+static void html_carriers(FILE *o, const struct html_page *p)
+{
+	static const char *const cols[] = { "Carrier", "From", "To", "Packets",
+					     "Flows", "Trust" };
+	const struct run_stats *s = p->s;
+	const struct carrier **v;
+	char a[IP_STR_MAX], b[IP_STR_MAX], net[IP_STR_MAX + 8], k[48];
+	size_t n, i;
+
+	if (!run_has_tunnels(s))
+		return;
+	fprintf(o, "<h2>Tunnel carriers: %zu</h2>\n<p>Endpoints declared:",
+		carriers_count(s->carriers));
+	for (i = 0; i < trust_count(s->trust); i++) {
+		trust_str(s->trust, i, net, sizeof(net));
+		fputc(' ', o);
+		html_escape(o, net);
+	}
+	if (trust_count(s->trust))
+		fputs(" (--trust-tunnel)", o);
+	if (trust_inventory_declares(s->trust))
+		fputs(" the inventory's tunnel-endpoint hosts", o);
+	if (!trust_declared(s->trust))
+		fputs(" none (ERSPAN is trusted, every other carrier is not)", o);
+	fputs(".</p>\n", o);
+	thead(o, cols, sizeof(cols) / sizeof(cols[0]));
+	v = carriers_sorted(s->carriers, &n);
+	for (i = 0; v && i < n && i < p->top; i++) {
+		const struct carrier *e = v[i];
+		const char *kind = tunnel_name((enum tunnel_kind)e->kind);
+
+		if (e->has_id)
+			snprintf(k, sizeof(k), "%s %s %u", kind ? kind : "tunnel",
+				 tunnel_is_erspan((enum tunnel_kind)e->kind) ?
+				 "session" : "VNI", (unsigned)e->id);
+		else
+			snprintf(k, sizeof(k), "%s", kind ? kind : "tunnel");
+		fmt_ip(&e->src, e->family, a);
+		fmt_ip(&e->dst, e->family, b);
+		fputs("<tr>", o);
+		td(o, k);
+		td(o, a);
+		td(o, b);
+		td_n(o, e->packets);
+		td_n(o, e->flows);
+		td(o, e->trusted ? "trusted" : "untrusted");
+		fputs("</tr>\n", o);
+	}
+	if (v && n > i)
+		fprintf(o, "<tr><td data-v=\"\">%zu more carriers (--top %u)</td>"
+			"<td></td><td></td><td></td><td></td><td></td></tr>\n",
+			n - i, p->top);
+	free(v);
+	fputs("</tbody></table>\n", o);
+	if (carriers_unlisted_packets(s->carriers))
+		fprintf(o, "<p class=\"note\">Past the %d listed: %llu packets "
+			"(judged all the same).</p>\n", MAX_CARRIERS,
+			(unsigned long long)carriers_unlisted_packets(s->carriers));
+}
+
 /* Capture health: mirroring, duplicates, drops, decode errors, DPI left
    undone; and why the run is inconclusive. */
 static void html_health(FILE *o, const struct html_page *p)
@@ -952,6 +1048,8 @@ int html_write(FILE *o, const struct html_page *p)
 	html_services(o, p, a, a ? n : 0, apps, apps ? n_apps : 0);
 	free(apps);
 	free(a);
+	html_carriers(o, p);
+	html_waivers(o, p->s);
 	html_coverage(o, p);
 	html_health(o, p);
 	fputs("<p class=\"note\">No payload byte is in this page.</p>\n<script>", o);

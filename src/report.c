@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carrier.h"
+#include "trust.h"
+
 static const struct {
 	const char *name;
 	const struct report_writer *w;
@@ -107,6 +110,14 @@ void report_live_counts(struct jw *w, const struct live_stats *live)
 	jw_u64(w, "pcap_dropped", live->dropped);
 	jw_u64(w, "pcap_ifdropped", live->ifdropped);
 	jw_bool(w, "interface_down", live->down);
+}
+
+bool run_has_tunnels(const struct run_stats *s)
+{
+	const struct carriers *c = s->carriers;
+
+	return c && s->trust && (carriers_count(c) || carriers_unlisted_packets(c) ||
+				 trust_declared(s->trust));
 }
 
 void report_out_errors(struct jw *w, const struct run_stats *s,

@@ -833,16 +833,6 @@ static void text_coverage(FILE *o, const struct report *r)
 	text_more(o, "    ", more);
 }
 
-/* True when the summary has tunnels to speak of: a carrier seen, or
-   endpoints declared. */
-static bool text_has_tunnels(const struct run_stats *s)
-{
-	const struct carriers *c = s->carriers;
-
-	return c && s->trust && (carriers_count(c) || carriers_unlisted_packets(c) ||
-				 trust_declared(s->trust));
-}
-
 /* Every tunnel carrier: kind, VNI or session, endpoints, packets, trust;
    and the endpoints the site declared. */
 static void text_carriers(FILE *o, const struct run_stats *s, unsigned top)
@@ -1028,7 +1018,7 @@ static bool text_shows(const struct report *r, const struct run_stats *s,
 	case VS_ALWAYS: return true;
 	case VS_DPI: return r->dpi;
 	case VS_HOSTS: return r->hosts != NULL;
-	case VS_TUNNELS: return text_has_tunnels(s);
+	case VS_TUNNELS: return run_has_tunnels(s);
 	case VS_FLOWS: break;
 	}
 	return false;
@@ -1196,7 +1186,7 @@ static void text_summary(struct report *r, const struct run_stats *s)
 		text_errors(o, s);
 		return;
 	}
-	if (text_has_tunnels(s))
+	if (run_has_tunnels(s))
 		text_carriers(o, s, r->top);
 	text_coverage(o, r);
 	text_health(o, r, s);

@@ -6,8 +6,7 @@
 #include "jsonw.h"
 #include "util.h"
 
-/* "in-force", "expired" or "unused" (in force, matched nothing). */
-static const char *state_of(const struct waivers *ws, const struct waiver *w)
+const char *waiver_state(const struct waivers *ws, const struct waiver *w)
 {
 	if (waiver_expired(ws, w))
 		return "expired";
@@ -45,7 +44,7 @@ void waivers_json_summary(struct jw *w, const struct waivers *ws,
 		jw_str_plain(w, "until", v->until);
 		jw_str(w, "ticket", v->ticket);
 		jw_u64(w, "flows", v->flows);
-		jw_str_plain(w, "state", state_of(ws, v));
+		jw_str_plain(w, "state", waiver_state(ws, v));
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);

@@ -31,7 +31,9 @@ text's and --brief's Errors, the JSON and ECS summaries'
 outputs_not_written, the page's Errors); the input files, their
 packets, state and what damaged them, and --brief's Errors for them;
 the losses the files recorded; the decode errors by reason; capture
-health and why; --brief's inconclusive reasons. A --graph given is every run's (an output that cannot be
+health and why; the waivers and the flows they
+waived; the tunnel carriers and their trust; --brief's inconclusive
+reasons. A --graph given is every run's (an output that cannot be
 written): the text's run then draws none of its own.
 Every JSON and ECS line must be one object, UTF-8, no key twice.
 
@@ -329,8 +331,9 @@ def run_facts(text, brief, recs, summ, evs, eimp, page, hp, rc, top):
     """What decides a gate or says an output was lost, in every format
     that speaks of the run: the outputs not written, the input files
     and their damage, the losses the files recorded, the decode errors
-    by reason, capture health and why, the inconclusive reasons of
-    --brief."""
+    by reason, capture health and why, the waivers
+    and what they waived, the tunnel carriers and their trust, the
+    inconclusive reasons of --brief."""
     t = Tables()
     t.feed(page or "")
     files = summ.get("files")
@@ -430,6 +433,62 @@ def run_facts(text, brief, recs, summ, evs, eimp, page, hp, rc, top):
                           (t.meta.get("Why poor") or [None])[-1])
     same("capture health and why", **{k: json.dumps(v)
                                       for k, v in health.items()})
+
+    # The waivers: each one's line, ticket, flows and state, and the
+    # finding flows waived.
+    tw = []
+    for m in re.finditer(r"^  line (\d+) +(\S+) +until \S+  .*? (\d+) "
+                         r"flows?(, EXPIRED: waives nothing|, matched "
+                         r"nothing)?$", text, re.M):
+        tw.append([int(m.group(1)), m.group(2), int(m.group(3)),
+                   "expired" if m.group(4) and "EXPIRED" in m.group(4)
+                   else "unused" if m.group(4) else "in-force"])
+
+    def wl(ws):
+        return [[w["line"], w["ticket"], w["flows"], w["state"]]
+                for w in ws or []]
+    tn = re.search(r"^Waivers: \d+; (\d+) finding flows? waived", text,
+                   re.M)
+    waivers = dict(text=(tw, int(tn.group(1)) if tn else None),
+                   json=(wl(summ.get("waivers")), summ.get("waived")),
+                   ecs=(wl(eimp.get("waivers")), eimp.get("waived")))
+    if page is not None and summ.get("waivers") is not None:
+        rows = [r for head, hid, rows in t.tables if head == "Waivers"
+                for r in rows]
+        pn = re.search(r"(\d+) finding flows? waived", page)
+        waivers["page"] = ([[int(r[0][1]), r[1][0], int(r[4][1]), r[5][0]]
+                            for r in rows], int(pn.group(1)) if pn else None)
+    if summ.get("waivers") is None:
+        waivers = {k: v for k, v in waivers.items() if k in ("json", "ecs")}
+    same("waivers", **{k: json.dumps(v) for k, v in waivers.items()})
+
+    # The tunnel carriers, each trusted or not (what decided each
+    # trusted-tunnel flow), while --top lists them all.
+    tc = [[m.group(1), int(m.group(2)) if m.group(2) else None, m.group(3),
+           m.group(4), int(m.group(5)), m.group(6) == "trusted"]
+          for m in re.finditer(r"^  ([a-z0-9-]+)(?: (?:VNI|session) "
+                               r"(\d+))?: (\S+) <-> (\S+), \d+ packets, "
+                               r"(\d+) flows?, (trusted|untrusted)$",
+                               text, re.M)]
+    jc = [[c["kind"], c.get("tunnel_id"), c["src"], c["dst"], c["flows"],
+           c["trusted"]] for r in recs if r["type"] == "carriers"
+          for c in r.get("entries", [])]
+    ec = [[e["impwatch"]["tunnel"], e["impwatch"].get("tunnel_id"),
+           e["source"]["ip"], e["destination"]["ip"], e["impwatch"]["flows"],
+           e["impwatch"]["trusted"]] for e in evs
+          if e["event"]["dataset"] == "impwatch.carrier"]
+    if len(jc) <= top:
+        carriers = dict(text=tc, json=jc, ecs=ec)
+        if page is not None:
+            rows = [r for head, hid, rows in t.tables
+                    if head.startswith("Tunnel carriers") for r in rows]
+            carriers["page"] = [
+                [r[0][0].split(" ")[0],
+                 int(r[0][0].split(" ")[2]) if " " in r[0][0] else None,
+                 r[1][0], r[2][0], int(r[4][1]), r[5][0] == "trusted"]
+                for r in rows]
+        same("tunnel carriers", **{k: json.dumps(sorted(v, key=str))
+                                   for k, v in carriers.items()})
 
     # --brief's reasons are the text's.
     same("inconclusive reasons of --brief",
