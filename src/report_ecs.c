@@ -643,6 +643,9 @@ static void build_summary(struct report *r, const void *arg,
 	jw_u64(w, "files", s->n_files);
 	jw_u64(w, "flows", s->work.flows.created);
 	jw_u64(w, "max_flows", s->max_flows);
+	/* As the JSON summary: one worker says nothing. */
+	if (s->threads > 1)
+		jw_u64(w, "threads", s->threads);
 	jw_u64(w, "peak_flows", s->work.flows.peak_active);
 	jw_u64(w, "evictions", s->work.flows.ended[END_EVICTED]);
 	ecs_verdicts(w, r);

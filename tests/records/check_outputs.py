@@ -31,7 +31,7 @@ text's and --brief's Errors, the JSON and ECS summaries'
 outputs_not_written, the page's Errors); the input files, their
 packets, state and what damaged them, and --brief's Errors for them;
 the losses the files recorded; the decode errors by reason; capture
-health and why; the waivers and the flows they
+health and why; the flow workers; the waivers and the flows they
 waived; the tunnel carriers and their trust; --brief's inconclusive
 reasons. A --graph given is every run's (an output that cannot be
 written): the text's run then draws none of its own.
@@ -331,7 +331,7 @@ def run_facts(text, brief, recs, summ, evs, eimp, page, hp, rc, top):
     """What decides a gate or says an output was lost, in every format
     that speaks of the run: the outputs not written, the input files
     and their damage, the losses the files recorded, the decode errors
-    by reason, capture health and why, the waivers
+    by reason, capture health and why, the flow workers, the waivers
     and what they waived, the tunnel carriers and their trust, the
     inconclusive reasons of --brief."""
     t = Tables()
@@ -433,6 +433,11 @@ def run_facts(text, brief, recs, summ, evs, eimp, page, hp, rc, top):
                           (t.meta.get("Why poor") or [None])[-1])
     same("capture health and why", **{k: json.dumps(v)
                                       for k, v in health.items()})
+
+    # The flow workers (one unless said).
+    tt = re.search(r"^  threads         (\d+) flow workers", text, re.M)
+    same("flow workers", text=int(tt.group(1)) if tt else 1,
+         json=summ.get("threads") or 1, ecs=eimp.get("threads") or 1)
 
     # The waivers: each one's line, ticket, flows and state, and the
     # finding flows waived.

@@ -7,7 +7,8 @@
 #   - every capture of pcaps/ with alerts and --validate, and the runs
 #     that write what those do not (an inventory and its role
 #     violations, declared tunnels, --no-dpi, evidence, a damaged file,
-#     several files, outputs not written) give events that pass it;
+#     several files, outputs not written, two flow workers) give events
+#     that pass it;
 #   - the same flows and alerts as --format json, field for field (ids,
 #     Community ID, counters, verdict, rule, Zeek's state, VLAN tags...);
 #   - each alert's flow_id on one flow record of its run, every
@@ -107,18 +108,19 @@ check_ecs captures "$tmp/all.ecs"
 "$bin" -q --format ecs --validate -f 'not port 22' -r pcaps/demo.pcap \
 	>>"$tmp/more.ecs"
 # Outputs that cannot be written (two names of /dev/full: one name is
-# refused as two outputs): the summary names them
-# (impwatch.outputs_not_written).
+# refused as two outputs), with two flow workers: the summary names them
+# (impwatch.outputs_not_written) and says impwatch.threads.
 ln -s /dev/full "$tmp/full-ev"
 ln -s /dev/full "$tmp/full-graph"
-"$bin" -q --format ecs --dump-undocumented "$tmp/full-ev" \
+"$bin" -q --format ecs --threads 2 --dump-undocumented "$tmp/full-ev" \
 	--graph "$tmp/full-graph" -r pcaps/demo.pcap >>"$tmp/more.ecs" 2>/dev/null
 check_ecs options "$tmp/more.ecs"
 if jq -en 'any(inputs; .event.dataset == "impwatch.summary" and
-	   ([.impwatch.outputs_not_written[]?.output] == ["evidence", "graph"]))' "$tmp/more.ecs" >/dev/null; then
+	   ([.impwatch.outputs_not_written[]?.output] == ["evidence", "graph"]) and
+	   .impwatch.threads == 2)' "$tmp/more.ecs" >/dev/null; then
 	ok
 else
-	failed outputs-summary "no impwatch.outputs_not_written in the run's summary"
+	failed outputs-summary "no impwatch.outputs_not_written or impwatch.threads in the run's summary"
 fi
 # A filtered run says what it judged (impwatch.filter).
 if jq -en 'any(inputs; .event.dataset == "impwatch.summary" and

@@ -250,8 +250,9 @@ fi
 # FINDINGS, an inconclusive and an error run, with one flow worker and
 # two, under --validate and without; and the outputs not written, the
 # input files and their damage, the losses they recorded, the decode
-# errors, capture health, the waivers and the tunnel carriers. The checker first: a CSV one row
-# short, with its exit status kept, is a disagreement it finds.
+# errors, capture health, the flow workers, the waivers and the tunnel
+# carriers. The checker first: a CSV one row short, with its exit
+# status kept, is a disagreement it finds.
 cat >"$tmp/short-csv" <<EOF
 #!/bin/sh
 case "\$*" in
