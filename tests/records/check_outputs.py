@@ -32,7 +32,8 @@ outputs_not_written, the page's Errors); the input files, their
 packets, state and what damaged them, and --brief's Errors for them;
 the losses the files recorded; the decode errors by reason; capture
 health and why; the flow workers; the waivers and the flows they
-waived; the tunnel carriers and their trust; --brief's inconclusive
+waived; the tunnel carriers and their trust; the services never seen
+(the text's while --top lets it name them all); --brief's inconclusive
 reasons. A --graph given is every run's (an output that cannot be
 written): the text's run then draws none of its own.
 Every JSON and ECS line must be one object, UTF-8, no key twice.
@@ -333,7 +334,7 @@ def run_facts(text, brief, recs, summ, evs, eimp, page, hp, rc, top):
     and their damage, the losses the files recorded, the decode errors
     by reason, capture health and why, the flow workers, the waivers
     and what they waived, the tunnel carriers and their trust, the
-    inconclusive reasons of --brief."""
+    services never seen, the inconclusive reasons of --brief."""
     t = Tables()
     t.feed(page or "")
     files = summ.get("files")
@@ -494,6 +495,35 @@ def run_facts(text, brief, recs, summ, evs, eimp, page, hp, rc, top):
                 for r in rows]
         same("tunnel carriers", **{k: json.dumps(sorted(v, key=str))
                                    for k, v in carriers.items()})
+
+    # The services never seen, per table, each named once (the text
+    # names them while --top lets it name them all; JSON and ECS list
+    # every row with its flows). The guide's rows only.
+    def unseen(rows):
+        out = {}
+        for table, service, flows in rows:
+            if table is not None and not flows and \
+               service not in out.setdefault(table, []):
+                out[table].append(service)
+        return {k: v for k, v in out.items() if v}
+    jv = unseen((e.get("table"), e["service"], e["flows"]) for r in recs
+                if r["type"] == "coverage" for e in r.get("entries", []))
+    ev = unseen((e["impwatch"].get("table"), e["impwatch"]["service"],
+                 e["impwatch"]["exercised"]) for e in evs
+                if e["event"]["dataset"] == "impwatch.coverage")
+    never = dict(json=jv, ecs=ev)
+    tb = block(text, "  never seen:") if "\n  never seen:\n" in text else []
+    if not any(x.startswith("    ... and ") for x in tb):
+        never["text"] = {int(m.group(1)): m.group(2).split(" ")
+                         for m in (re.match(r"^    table (\d+): (.*)$", x)
+                                   for x in tb) if m}
+    if page is not None:
+        never["page"] = {int(r[0][1]): r[4][0].split(", ")
+                         for head, hid, rows in t.tables
+                         if head == "Coverage" for r in rows
+                         if r[0][1] != "0" and r[4][0]}
+    same("services never seen", **{k: json.dumps(v, sort_keys=True)
+                                   for k, v in never.items()})
 
     # --brief's reasons are the text's.
     same("inconclusive reasons of --brief",

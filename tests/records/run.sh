@@ -250,8 +250,9 @@ fi
 # FINDINGS, an inconclusive and an error run, with one flow worker and
 # two, under --validate and without; and the outputs not written, the
 # input files and their damage, the losses they recorded, the decode
-# errors, capture health, the flow workers, the waivers and the tunnel
-# carriers. The checker first: a CSV one row short, with its exit
+# errors, capture health, the flow workers, the waivers, the tunnel
+# carriers and (--top 200: the text names them all) the services never
+# seen. The checker first: a CSV one row short, with its exit
 # status kept, is a disagreement it finds.
 cat >"$tmp/short-csv" <<EOF
 #!/bin/sh
@@ -314,6 +315,7 @@ outputs_at() {
 			"-r pcaps/demo.pcap -r pcaps/bad-truncated.pcap" \
 			"--hosts rules/example.hosts -r pcaps/demo.pcap" \
 			"--top 3 --hosts rules/example.hosts -r pcaps/demo.pcap" \
+			"--top 200 -r pcaps/demo.pcap" \
 			"--waivers tests/waivers/board.waivers -r pcaps/real-tls-cleartext.pcap" \
 			"-r pcaps/bad-malformed.pcap" "-r $tmp/lost.pcapng" \
 			"--alert-file $tmp/full-alerts --graph $tmp/full-graph --dump-undocumented $tmp/full-ev -r pcaps/demo.pcap" \
