@@ -702,6 +702,10 @@ static void build_summary(struct report *r, const void *arg,
 	jw_u64(w, "tcp_one_way", one_way);
 	jw_u64(w, "duplicate_frames", s->work.dup_frames);
 	jw_u64(w, "frames_checked", s->work.dup_checked);
+	/* The thresholds it was judged by, as the JSON summary's. */
+	jw_u64(w, "one_way_threshold_pct", s->health_one_way_pct);
+	jw_u64(w, "duplicate_threshold_pct", s->health_dup_pct);
+	jw_raw(w, "drops_threshold_pct", pct);
 	if (s->health_poor && d == ECS_FULL)
 		jw_str(w, "why", s->health_why);
 	jw_obj_end(w);

@@ -31,7 +31,7 @@ text's and --brief's Errors, the JSON and ECS summaries'
 outputs_not_written, the page's Errors); the input files, their
 packets, state and what damaged them, and --brief's Errors for them;
 the losses the files recorded; the decode errors by reason; capture
-health and why; the flow workers; the waivers and the flows they
+health, why, and the thresholds it was judged by; the flow workers; the waivers and the flows they
 waived; the tunnel carriers and their trust; the services never seen
 (the text's while --top lets it name them all); --brief's inconclusive
 reasons. A --graph given is every run's (an output that cannot be
@@ -332,7 +332,7 @@ def run_facts(text, brief, recs, summ, evs, eimp, page, hp, rc, top):
     """What decides a gate or says an output was lost, in every format
     that speaks of the run: the outputs not written, the input files
     and their damage, the losses the files recorded, the decode errors
-    by reason, capture health and why, the flow workers, the waivers
+    by reason, capture health, why and its thresholds, the flow workers, the waivers
     and what they waived, the tunnel carriers and their trust, the
     services never seen, the inconclusive reasons of --brief."""
     t = Tables()
@@ -434,6 +434,31 @@ def run_facts(text, brief, recs, summ, evs, eimp, page, hp, rc, top):
                           (t.meta.get("Why poor") or [None])[-1])
     same("capture health and why", **{k: json.dumps(v)
                                       for k, v in health.items()})
+
+    # The thresholds capture health was judged by (one-way TCP,
+    # duplicates, drops: what makes a run inconclusive); the drops' where
+    # the text and the page say them (files that recorded their losses).
+    def pct(x):
+        return None if x is None else float(x)
+    tt = [re.search(r"^  %s +.*\(threshold ([0-9.]+)%%\)$" % k, text, re.M)
+          for k in ("one-way TCP flows", "duplicate frames", "dropped")]
+    thr = dict(text=[m and pct(m.group(1)) for m in tt],
+               json=[pct(h.get(k)) for k in ("one_way_threshold_pct",
+                                             "duplicate_threshold_pct",
+                                             "drops_threshold_pct")],
+               ecs=[pct(eh.get(k)) for k in ("one_way_threshold_pct",
+                                             "duplicate_threshold_pct",
+                                             "drops_threshold_pct")])
+    if page is not None:
+        pt = [re.search(r"\(threshold ([0-9.]+)%\)$",
+                        (t.meta.get(k) or [""])[-1])
+              for k in ("One-way TCP flows", "Duplicate frames", "Dropped")]
+        thr["page"] = [m and pct(m.group(1)) for m in pt]
+    if thr["text"][2] is None:
+        for v in thr.values():
+            v[2] = None
+    same("capture health thresholds", **{k: json.dumps(v)
+                                         for k, v in thr.items()})
 
     # The flow workers (one unless said).
     tt = re.search(r"^  threads         (\d+) flow workers", text, re.M)

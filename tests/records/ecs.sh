@@ -114,6 +114,8 @@ ln -s /dev/full "$tmp/full-ev"
 ln -s /dev/full "$tmp/full-graph"
 "$bin" -q --format ecs --threads 2 --dump-undocumented "$tmp/full-ev" \
 	--graph "$tmp/full-graph" -r pcaps/demo.pcap >>"$tmp/more.ecs" 2>/dev/null
+# A threshold of drops with a fraction (impwatch.health.drops_threshold_pct).
+"$bin" -q --format ecs --health-drops 0.5 -r pcaps/demo.pcap >>"$tmp/more.ecs"
 check_ecs options "$tmp/more.ecs"
 if jq -en 'any(inputs; .event.dataset == "impwatch.summary" and
 	   ([.impwatch.outputs_not_written[]?.output] == ["evidence", "graph"]) and

@@ -7,7 +7,8 @@ Each line must be at most line_max bytes, its newline included, and
 one JSON object whose dotted ECS names are nested objects (no key holds
 a dot); every field must be listed in the schema with a value of its
 type (keyword: a string; ip: an IPv4 or IPv6 address; long: a 64-bit
-integer; date: RFC 3339 in UTC; boolean; object), a list only where the schema says "array", one of the
+integer; float: a number, a fraction or not; date: RFC 3339 in UTC;
+boolean; object), a list only where the schema says "array", one of the
 allowed values where it lists them; the fields required of every event
 and of its event.dataset must be there; each event.type must be one its
 categories expect (ECS's expected event types). Numbers that add up must
@@ -48,6 +49,8 @@ def type_ok(typ, v):
     if typ == "long":
         return (isinstance(v, int) and not isinstance(v, bool) and
                 LONG_MIN <= v <= LONG_MAX)
+    if typ == "float":
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
     if typ == "date":
         return isinstance(v, str) and DATE.match(v) is not None
     if typ == "boolean":

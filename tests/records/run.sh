@@ -317,7 +317,7 @@ outputs_at() {
 			"--top 3 --hosts rules/example.hosts -r pcaps/demo.pcap" \
 			"--top 200 -r pcaps/demo.pcap" \
 			"--waivers tests/waivers/board.waivers -r pcaps/real-tls-cleartext.pcap" \
-			"-r pcaps/bad-malformed.pcap" "-r $tmp/lost.pcapng" \
+			"-r pcaps/bad-malformed.pcap" "--health-drops 0.5 -r $tmp/lost.pcapng" \
 			"--alert-file $tmp/full-alerts --graph $tmp/full-graph --dump-undocumented $tmp/full-ev -r pcaps/demo.pcap" \
 			"--trust-tunnel 203.0.113.1 --trust-tunnel 203.0.113.2 -r pcaps/tun-trust.pcap"; do
 			# shellcheck disable=SC2086 # options, split on purpose
