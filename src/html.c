@@ -271,6 +271,27 @@ static void meta_row(FILE *o, const char *th, const char *text)
 	fputs("</td></tr>\n", o);
 }
 
+/* The evidence (--dump-undocumented), in the text's words: the frames
+   written and left out, or, not written, why (it then claims no frame:
+   the file is cut somewhere, and no count can say where). */
+static void html_evidence(FILE *o, const struct run_stats *s)
+{
+	if (!s->dump_path)
+		return;
+	fputs("<tr><th>Evidence</th><td>", o);
+	html_escape(o, s->dump_path);
+	if (s->dump_error) {
+		fputs(": not written (", o);
+		html_escape(o, s->dump_error);
+		fputs("): the file is cut or empty", o);
+	} else {
+		fprintf(o, ": %llu frames of findings written; %llu of another "
+			"link type left out", (unsigned long long)s->dumped,
+			(unsigned long long)s->dump_skipped);
+	}
+	fputs("</td></tr>\n", o);
+}
+
 /* The capture's time range, the inputs, the sensor, and what produced
    the page: the run's id, the versions, the catalogue and every input
    file with its SHA-256, the command line (runinfo.h). */
@@ -318,6 +339,11 @@ static void html_meta(FILE *o, const struct html_page *p)
 				(unsigned long long)s->files[i].drops.dropped);
 		fputs("</td></tr>\n", o);
 	}
+	html_evidence(o, s);
+	/* One worker says nothing, as in the text and the summaries. */
+	if (s->threads > 1)
+		fprintf(o, "<tr><th>Flow workers</th><td>%u behind one reader"
+			"</td></tr>\n", s->threads);
 	if (!ri) {
 		fputs("</table>\n", o);
 		return;

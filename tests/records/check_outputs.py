@@ -31,7 +31,8 @@ text's and --brief's Errors, the JSON and ECS summaries'
 outputs_not_written, the page's Errors); the input files, their
 packets, state and what damaged them, and --brief's Errors for them;
 the losses the files recorded; the decode errors by reason; capture
-health, why, and the thresholds it was judged by; the flow workers; the waivers and the flows they
+health, why, and the thresholds it was judged by; the flow workers;
+the evidence written or why not; the waivers and the flows they
 waived; the tunnel carriers and their trust; the services never seen
 (the text's while --top lets it name them all); --brief's inconclusive
 reasons. A --graph given is every run's (an output that cannot be
@@ -332,7 +333,8 @@ def run_facts(text, brief, recs, summ, evs, eimp, page, hp, rc, top):
     """What decides a gate or says an output was lost, in every format
     that speaks of the run: the outputs not written, the input files
     and their damage, the losses the files recorded, the decode errors
-    by reason, capture health, why and its thresholds, the flow workers, the waivers
+    by reason, capture health, why and its thresholds, the flow workers,
+    the evidence, the waivers
     and what they waived, the tunnel carriers and their trust, the
     services never seen, the inconclusive reasons of --brief."""
     t = Tables()
@@ -462,8 +464,38 @@ def run_facts(text, brief, recs, summ, evs, eimp, page, hp, rc, top):
 
     # The flow workers (one unless said).
     tt = re.search(r"^  threads         (\d+) flow workers", text, re.M)
+    pw = re.match(r"^(\d+) behind one reader$",
+                  (t.meta.get("Flow workers") or [""])[-1])
     same("flow workers", text=int(tt.group(1)) if tt else 1,
-         json=summ.get("threads") or 1, ecs=eimp.get("threads") or 1)
+         json=summ.get("threads") or 1, ecs=eimp.get("threads") or 1,
+         **({} if page is None else {"page": int(pw.group(1)) if pw else 1}))
+
+    # The evidence: its file, the frames written and left out, or why
+    # it was not written.
+    te = re.search(r"^  evidence        (.*)$", text, re.M)
+
+    def ev_said(x):
+        m = x and re.match(r"^(.*): (?:(\d+) frames of findings written; "
+                           r"(\d+) of another link type left out|not "
+                           r"written \((.*)\): the file is cut or empty)$",
+                           x)
+        if not m:
+            return None
+        return [m.group(1), m.group(4)] + (
+            [int(m.group(2)), int(m.group(3))] if m.group(2) else [])
+
+    def ev_rec(e):
+        if not e:
+            return None
+        return [e.get("file"), e.get("error")] + (
+            [e.get("frames"), e.get("skipped")] if not e.get("error")
+            else [])
+    evid = dict(text=ev_said(te and te.group(1)),
+                json=ev_rec(summ.get("evidence")),
+                ecs=ev_rec(eimp.get("evidence")))
+    if page is not None:
+        evid["page"] = ev_said((t.meta.get("Evidence") or [None])[-1])
+    same("evidence", **{k: json.dumps(v) for k, v in evid.items()})
 
     # The waivers: each one's line, ticket, flows and state, and the
     # finding flows waived.

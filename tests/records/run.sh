@@ -250,7 +250,8 @@ fi
 # FINDINGS, an inconclusive and an error run, with one flow worker and
 # two, under --validate and without; and the outputs not written, the
 # input files and their damage, the losses they recorded, the decode
-# errors, capture health, the flow workers, the waivers, the tunnel
+# errors, capture health, the flow workers, the evidence (one file per
+# thread count: the two run side by side), the waivers, the tunnel
 # carriers and (--top 200: the text names them all) the services never
 # seen. The checker first: a CSV one row short, with its exit
 # status kept, is a disagreement it finds.
@@ -316,6 +317,7 @@ outputs_at() {
 			"--hosts rules/example.hosts -r pcaps/demo.pcap" \
 			"--top 3 --hosts rules/example.hosts -r pcaps/demo.pcap" \
 			"--top 200 -r pcaps/demo.pcap" \
+			"--dump-undocumented $tmp/ev.$1.pcap -r pcaps/demo.pcap" \
 			"--waivers tests/waivers/board.waivers -r pcaps/real-tls-cleartext.pcap" \
 			"-r pcaps/bad-malformed.pcap" "--health-drops 0.5 -r $tmp/lost.pcapng" \
 			"--alert-file $tmp/full-alerts --graph $tmp/full-graph --dump-undocumented $tmp/full-ev -r pcaps/demo.pcap" \
