@@ -86,7 +86,7 @@ enum tunnel_kind {
 	X(DERR_VXLAN_RESERVED,   "vxlan-reserved",     "VXLAN flags or reserved bits not zero as RFC 7348 has senders write them") \
 	X(DERR_GENEVE_TRUNC,     "geneve-truncated",   "Geneve header or options cut short") \
 	X(DERR_OVERLAY_UNKNOWN,  "overlay-unknown-proto", "Geneve or VXLAN-GPE carries a protocol impwatch does not decode") \
-	X(DERR_OVERLAY_BAD_HEADER,"overlay-bad-header", "Geneve or VXLAN-GPE version, reserved bits or option lengths not as their RFCs allow") \
+	X(DERR_OVERLAY_BAD_HEADER,"overlay-bad-header", "Geneve, VXLAN-GPE or NSH version, reserved bits or lengths not as their RFCs allow") \
 	X(DERR_PPP_UNKNOWN_PROTO,"ppp-unknown-proto",  "PPP in GRE carries a protocol other than IP") \
 	X(DERR_FRAG_TINY,        "frag-tiny",          "first fragment ends inside the TCP options (RFC 1858): ports and flags kept") \
 	X(DERR_TOO_DEEP,         "encap-too-deep",     "more nested encapsulations than the limit") \
@@ -100,7 +100,7 @@ enum tunnel_kind {
 	X(DERR_MACSEC_TRUNC,     "macsec-truncated",   "MACsec (IEEE 802.1AE) SecTAG cut short") \
 	X(DERR_MACSEC_ENCRYPTED, "macsec-encrypted",   "MACsec (IEEE 802.1AE) frame whose data is encrypted: what it carries was not judged") \
 	X(DERR_PPP_OPAQUE,       "ppp-opaque",         "PPP frame whose IP is compressed, encrypted or split (VJ, CCP or MPPE, ECP, multilink): what it carries was not judged") \
-	X(DERR_L2_UNKNOWN,       "l2-unknown",         "frame of an ethertype impwatch does not decode, or MPLS with no IP after its labels that impwatch reads (a pseudowire without control word): what it carries, IP a layer-2 tunnel delivers, was not judged")
+	X(DERR_L2_UNKNOWN,       "l2-unknown",         "frame of an ethertype impwatch does not decode, or MPLS with no IP after its labels that impwatch reads (a pseudowire without control word), or NSH of a next protocol it does not read: what it carries, IP a layer-2 tunnel delivers, was not judged")
 
 #define X_ENUM(e, n, d) e,
 enum decode_err {

@@ -156,6 +156,7 @@ enum decode_status decode_tunnel(struct dctx *x, struct cursor *c,
 #define ETH_P_PBB    0x88E7   /* IEEE 802.1ah I-TAG */
 #define ETH_P_VNTAG  0x8926   /* Cisco VN-Tag (FEX) */
 #define ETH_P_ETAG   0x893F   /* IEEE 802.1BR E-Tag */
+#define ETH_P_NSH    0x894F   /* Network Service Header (RFC 8300) */
 #define ETH_P_TEB    0x6558   /* transparent Ethernet bridging (RFC 1701) */
 #define ETH_P_ERSPAN 0x88BE   /* ERSPAN types I and II */
 #define ETH_P_ERSPAN3 0x22EB  /* ERSPAN type III */

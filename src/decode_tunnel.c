@@ -60,6 +60,7 @@ _Static_assert(TUN_COUNT <= 16, "dctx.tun_seen holds one bit per kind");
 #define GPE_NP_IPV4   1
 #define GPE_NP_IPV6   2
 #define GPE_NP_ETH    3
+#define GPE_NP_NSH    4
 
 /* Geneve (RFC 8926 section 3.4): version in the top 2 bits of the first
    byte, option length in 4-byte words in the low 6; an option header
@@ -233,7 +234,9 @@ static enum decode_status decode_gre(struct dctx *x, struct cursor *c,
 		return decode_ethernet(x, c);
 	case ETH_P_MPLS:
 	case ETH_P_MPLS_M:
-		/* MPLS in GRE, RFC 4023 section 4. */
+	case ETH_P_NSH:
+		/* MPLS in GRE, RFC 4023 section 4; NSH in GRE, RFC 8300
+		   section 4. */
 		return decode_ethertype(x, c, proto);
 	case ETH_P_8021Q:
 	case ETH_P_8021AD:
@@ -329,9 +332,10 @@ static enum decode_status decode_geneve(struct dctx *x, struct cursor *c)
 /* VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe-12 section 3.3): flags 1, reserved
    2, next protocol 1, VNI 3, reserved 1. R and Ver bits and the reserved
    fields zero, as the draft has senders write them (the same reasoning as
-   for VXLAN); a next protocol impwatch decodes. The P bit is not required:
-   senders leave it clear with a valid next protocol, and Wireshark's
-   packet-vxlan.c reads the byte either way. */
+   for VXLAN); a next protocol impwatch decodes: IPv4, IPv6, Ethernet or
+   NSH (RFC 8300 4: a service chain's overlay). The P bit is not
+   required: senders leave it clear with a valid next protocol, and
+   Wireshark's packet-vxlan.c reads the byte either way. */
 static enum decode_status decode_vxlan_gpe(struct dctx *x, struct cursor *c)
 {
 	uint8_t flags, next;
@@ -343,7 +347,8 @@ static enum decode_status decode_vxlan_gpe(struct dctx *x, struct cursor *c)
 		return derr(x, DERR_VXLAN_TRUNC);
 	if ((flags & (GPE_FLAGS_R | GPE_FLAGS_VER)) || rsv || (w & 0xff))
 		return derr(x, DERR_OVERLAY_BAD_HEADER);
-	if (next != GPE_NP_IPV4 && next != GPE_NP_IPV6 && next != GPE_NP_ETH)
+	if (next != GPE_NP_IPV4 && next != GPE_NP_IPV6 && next != GPE_NP_ETH &&
+	    next != GPE_NP_NSH)
 		return derr(x, DERR_OVERLAY_UNKNOWN);
 	if (!tunnel_enter(x, TUN_VXLAN_GPE, (flags & GPE_FLAG_I) != 0, w >> 8))
 		return DECODE_ERROR;
@@ -352,6 +357,8 @@ static enum decode_status decode_vxlan_gpe(struct dctx *x, struct cursor *c)
 		return decode_ipv4(x, c);
 	case GPE_NP_IPV6:
 		return decode_ipv6(x, c);
+	case GPE_NP_NSH:
+		return decode_ethertype(x, c, ETH_P_NSH);
 	default:
 		return decode_ethernet(x, c);
 	}

@@ -71,6 +71,17 @@
  *            as a provider's core link shows them
  *   mpls-pw-nocw the same without the control word: the frame's DA
  *            (02:...) starts with a nibble of 0, as a control word does
+ *   nsh      the SSH session's frames inside the Network Service
+ *            Header (RFC 8300: outer DA and SA, ethertype 0x894f, MD
+ *            type 1 and its 16 bytes of context, next protocol 3, then
+ *            the whole frame), as a service chain's link shows them:
+ *            the service function forwarder delivers the frame
+ *   nsh-doc  no SSH: the documented session, then another, both in NSH
+ *   nsh-gre  the SSH session's packets in NSH (MD type 2, one context
+ *            header, next protocol 1) in GRE (protocol type 0x894f)
+ *            from 203.0.113.1 to 203.0.113.2, the tunnel a site declares
+ *   nsh-gpe  the same in VXLAN-GPE (next protocol 4, VNI 42) from
+ *            203.0.113.1:49320 to 203.0.113.2:4790
  *   l2-known no SSH: the documented session, then frames that carry no
  *            IP, as a switch's SPAN port shows them: ARP, LLDP, STP
  *            (802.3 and LLC), LACP, PTP, then the session again
@@ -244,7 +255,9 @@ static unsigned snaplen = 65535;
    erspancopy: 3, in ERSPAN II; rh3-vxlan: 4, in VXLAN; gre-vlan: 5, in
    GRE behind a priority tag; batman: 6, in batman-adv; fabricpath: 7,
    in Cisco FabricPath; pbb: 8, in 802.1ah PBB; mpls-pw: 9, in an
-   Ethernet pseudowire with a control word, mpls-pw-nocw: 10, without. */
+   Ethernet pseudowire with a control word, mpls-pw-nocw: 10, without;
+   nsh, nsh-doc: 11, in NSH; nsh-gre: 12, in NSH in GRE; nsh-gpe: 13, in
+   NSH in VXLAN-GPE. */
 static int wrap;
 /* synfrag: a SYN from port 5060 goes in two IPv4 fragments. */
 static int frag_syn;
@@ -396,6 +409,58 @@ static void mpls_pw_out(const struct buf *f, int cw)
 	record(&o);
 }
 
+/* RFC 8300 2.2: the base header (version 0, O 0, TTL 63, length in
+   4-byte words, MD type, next protocol) and the service path header
+   (path 42, index 255). MD type 1: 16 bytes of fixed context; 2: one
+   variable-length context header (class 0, type 1, 4 bytes). */
+static void nsh_hdr(struct buf *o, unsigned md, unsigned next)
+{
+	put16(o, (63u << 6) | (md == 1 ? 6u : 4u));
+	put8(o, md);
+	put8(o, next);
+	put32(o, (42u << 8) | 255);
+	if (md == 1) {
+		putzero(o, 16);
+	} else {
+		put32(o, 0x00000101);
+		put32(o, 0x0a0b0c0d);
+	}
+}
+
+/* Frame f in NSH on Ethernet (how 11): the whole frame, next protocol 3;
+   or its IP packet in NSH in GRE (12) or VXLAN-GPE (13), next protocol
+   1, from 203.0.113.1 to 203.0.113.2. */
+static void nsh_out(const struct buf *f, int how)
+{
+	static const uint8_t da[6] = { 0x02, 0x5f, 0, 0, 0, 1 };
+	static const uint8_t sa[6] = { 0x02, 0x5f, 0, 0, 0, 2 };
+	static const uint8_t a[4] = { 203, 0, 113, 1 }, b[4] = { 203, 0, 113, 2 };
+	static unsigned id = 11000;
+	const struct ipends e = { 4, a, b };
+	struct buf o = { .n = 0 }, n = { .n = 0 };
+
+	if (how == 11) {
+		eth_hdr(&o, da, sa, 0x894f);
+		nsh_hdr(&o, 1, 3);
+		putmem(&o, f->b, f->n);
+		record(&o);
+		return;
+	}
+	nsh_hdr(&n, 2, 1);
+	putmem(&n, f->b + 14, f->n - 14);
+	eth_hdr(&o, mac_b, mac_a, ET_IPV4);
+	if (how == 12) {
+		ip4_hdr(&o, &e, P_GRE, 64, id++, 0, NULL, 0, 4 + n.n);
+		gre_hdr(&o, false, false, false, 0x894f, 0, 0);
+	} else {
+		ip4_hdr(&o, &e, P_UDP, 64, id++, 0, NULL, 0, 8 + 8 + n.n);
+		udp_hdr(&o, 49320, 4790, 8 + n.n);
+		vxlan_hdr(&o, 0x0c000004u, 42);
+	}
+	putmem(&o, n.b, n.n);
+	record(&o);
+}
+
 /* Frames that carry no IP, as a SPAN port shows them: an ARP request,
    an LLDP frame (chassis, port and TTL TLVs, the end), an STP BPDU
    (802.3, LLC 0x42), an LACPDU and a PTP announce (headers alone). */
@@ -471,6 +536,8 @@ static void record(const struct buf *f)
 			pbb_out(f);
 		else if (was == 9 || was == 10)
 			mpls_pw_out(f, was == 9);
+		else if (was >= 11 && was <= 13)
+			nsh_out(f, was);
 		else
 			vxlan_out(f, was == 2);
 		wrap = was;
@@ -1047,7 +1114,8 @@ static int usage(void)
 		"lo-mapped | lo-lead | dpi-acks N | dpi-udp N | snap | "
 		"udp0-v6 | fragover | fragover-late | fragover6 | "
 		"lo-twin | macsec | macsec-enc | hsr | hsr0 | pppoe-vj | "
-		"pppoe-ccp | gre-vlan | batman | fabricpath | pbb | mpls-pw | mpls-pw-nocw | l2-known\n");
+		"pppoe-ccp | gre-vlan | batman | fabricpath | pbb | mpls-pw | mpls-pw-nocw | nsh | nsh-doc | nsh-gre | "
+		"nsh-gpe | l2-known\n");
 	return 2;
 }
 
@@ -1080,7 +1148,10 @@ int main(int argc, char **argv)
 	int lo = 0;             /* lo-wire 1, -zero 2, -mapped 3, -lead 4 */
 	int batman = 0;         /* the SSH session in batman-adv 6,
 	                           fabricpath 7, pbb 8, mpls-pw 9,
-	                           mpls-pw-nocw 10 (wrap's values) */
+	                           mpls-pw-nocw 10, nsh 11, nsh-gre 12,
+	                           nsh-gpe 13 (wrap's values) */
+	int doc_only = 0;       /* nsh-doc: both sessions documented,
+	                           both in the carrier */
 	int l2_known = 0;       /* l2-known: frames of no IP */
 	int acks = -1;          /* dpi-acks: empty ACKs before SSH */
 	int dgrams = -1;        /* dpi-udp: empty datagrams before STUN */
@@ -1156,6 +1227,14 @@ int main(int argc, char **argv)
 		evil.family = 4, batman = 9;
 	else if (strcmp(argv[a], "mpls-pw-nocw") == 0)
 		evil.family = 4, batman = 10;
+	else if (strcmp(argv[a], "nsh") == 0)
+		evil.family = 4, batman = 11;
+	else if (strcmp(argv[a], "nsh-doc") == 0)
+		evil.family = 4, batman = 11, doc_only = 1;
+	else if (strcmp(argv[a], "nsh-gre") == 0)
+		evil.family = 4, batman = 12;
+	else if (strcmp(argv[a], "nsh-gpe") == 0)
+		evil.family = 4, batman = 13;
 	else if (strcmp(argv[a], "l2-known") == 0)
 		evil.family = 4, l2_known = 1;
 	else if (strcmp(argv[a], "fragvxlan") == 0)
@@ -1206,6 +1285,8 @@ int main(int argc, char **argv)
 	    (evil.family == 0 && !strcmp(argv[a], "tls-early") && !early))
 		return usage();
 	pcap_stdout_header(snaplen);
+	if (doc_only)
+		wrap = batman;
 	session(&plain4, c4, s4, 51000, 5222, "<stream:stream to='imp'>");
 	if (wrap == 1)
 		wrap = 2;
@@ -1293,6 +1374,8 @@ int main(int argc, char **argv)
 		else
 			forged(&up, 5060, 4444, lead);
 		session(&evil, c4, e4, 5060, 4444, "\x93\x11\xfe\x02 opaque");
+	} else if (doc_only) {
+		session(&plain4, c4, s4, 51001, 5222, "<stream:stream to='imp'>");
 	} else if (l2_known) {
 		l2_known_frames();
 		session(&plain4, c4, s4, 51001, 5222, "<stream:stream to='imp'>");

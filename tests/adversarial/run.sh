@@ -33,7 +33,8 @@
 #     802.3 LLC/SNAP frames, MACsec or behind an HSR tag, IP that PPPoE
 #     carries compressed, IP behind a tag in a declared GRE tunnel, IP
 #     in batman-adv (with, alone, frames of no IP that must pass), IP in
-#     Cisco FabricPath, 802.1ah PBB or an Ethernet pseudowire,
+#     Cisco FabricPath, 802.1ah PBB, an Ethernet pseudowire or NSH (on
+#     Ethernet, in a declared GRE or VXLAN-GPE tunnel),
 #     IPv6 UDP of length 0, fragments that overlap, twin frames from
 #     loopback: each must fail the gate or leave it inconclusive;
 #   - tunnels over ICMP echo (echo.c writes them), whose replies return
@@ -855,6 +856,25 @@ evade_check pbb 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' pbb
 # be its IP header's length): l2-unknown, inconclusive, as before.
 evade_check mpls-pw 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' mpls-pw
 evade_check mpls-pw-nocw 3 'frames of ethertype 0x8847 \(MPLS with no IP after its labels\) were not decoded' mpls-pw-nocw
+# The Network Service Header (RFC 8300, ethertype 0x894f) on a service
+# chain's links: the forwarder takes it off and delivers what its next
+# protocol names, here the whole frame. Left l2-unknown, the SSH session
+# in it was not judged, and a documented session in it was inconclusive.
+evade_check nsh 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' nsh
+evade_check nsh-doc 0 'PASS: every flow is documented' nsh-doc
+# NSH in a tunnel the site declares: GRE of protocol type 0x894f, or
+# VXLAN-GPE of next protocol 4. Counted gre-unknown-proto, the packets
+# were the trusted GRE carrier's alone and the SSH session in it passed;
+# counted overlay-unknown-proto, VXLAN-GPE was a UDP flow to 4790 and
+# the session in it was never named.
+for c in nsh-gre nsh-gpe; do
+	"$tmp/evade" "$c" >"$tmp/$c.pcap"
+	for t in 1 2; do
+		check "$c-t$t" 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' \
+			"$bin" -q --validate --threads "$t" \
+			--trust-tunnel 203.0.113.0/30 -r "$tmp/$c.pcap"
+	done
+done
 evade_check l2-known 0 'PASS: every flow is documented' l2-known
 
 # ICMP echo (echo.c): a reply returns its request's identifier, sequence

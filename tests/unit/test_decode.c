@@ -543,6 +543,68 @@ static void b_pbb(struct fb *f)
 	ip4_tcp(f, C4, S4);
 }
 
+/* RFC 8300 2.2's base header: version 0, O 0, TTL 63, the length in
+   4-byte words, the MD type, the next protocol. */
+static void nsh_base(struct fb *f, unsigned words, unsigned md, unsigned next)
+{
+	put16(f, (63u << 6) | words);
+	put8(f, md);
+	put8(f, next);
+	put32(f, (42u << 8) | 255);   /* service path 42, index 255 */
+}
+
+/* IPv4 in NSH on Ethernet (RFC 8300): MD type 1, length 6 (base and
+   service path headers, 16 bytes of fixed context), next protocol 1. */
+static void b_nsh(struct fb *f)
+{
+	eth(f, 0x894F);
+	nsh_base(f, 6, 1, 1);
+	zeros(f, 16);
+	ip4_tcp(f, C4, S4);
+}
+
+/* A whole frame in NSH: MD type 2, one variable-length context header
+   (class 0, type 1, 4 bytes), next protocol 3 (Ethernet). */
+static void b_nsh_eth(struct fb *f)
+{
+	eth(f, 0x894F);
+	nsh_base(f, 4, 2, 3);
+	put32(f, 0x00000101);
+	put32(f, 0xdeadbeef);
+	eth(f, 0x0800);
+	ip4_tcp(f, C4, S4);
+}
+
+/* NSH in GRE (protocol type 0x894f), next protocol IPv4. */
+static void b_nsh_gre(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 47, C4, S4, 1, 0, 0);
+	put16(f, 0);
+	put16(f, 0x894F);
+	nsh_base(f, 2, 2, 1);
+	ip4_tcp(f, IC4, IS4);
+	ip4_end(f, ip);
+}
+
+/* NSH in VXLAN-GPE (next protocol 4), then IPv4. */
+static void b_nsh_gpe(struct fb *f)
+{
+	size_t ip, u;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 17, C4, S4, 1, 0, 0);
+	u = udp(f, 40000, 4790);
+	put32(f, 0x0C000004);     /* I and P, next protocol NSH */
+	put32(f, 42u << 8);
+	nsh_base(f, 2, 2, 1);
+	ip4_tcp(f, IC4, IS4);
+	udp_end(f, u);
+	ip4_end(f, ip);
+}
+
 /* IPv4 in a MACsec frame (IEEE 802.1AE) in clear: SecTAG with an SCI,
    the ethertype, the packet (its ICV left out: the sweep cuts frames
    inside their headers). */
@@ -1497,6 +1559,150 @@ static void test_fabricpath(void **state)
 	f.n = 14 + 2 + 13;
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
 	assert_only_err(&x->d, x->before, DERR_LINK_TRUNC);
+}
+
+/* NSH (RFC 8300) carries IP, a frame, NSH or MPLS, by its next protocol,
+   after the length its header gives; the service function forwarder
+   delivers it. Its IP is the flow, no tunnel: NSH names no endpoints. */
+static void test_nsh(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t len;
+
+	b_nsh(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_tcp4(&x->p, C4, S4);
+	assert_int_equal(x->p.tunnel, TUN_NONE);
+	assert_int_equal(x->p.ntun, 0);
+	/* A whole frame: its MACs say whether it came from a loopback. */
+	f.n = 0;
+	b_nsh_eth(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_tcp4(&x->p, C4, S4);
+	memset(f.b, 0, 12);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.loop_link, 0);
+	memset(f.b + 14 + 16, 0, 12);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.loop_link, 1);
+	/* NSH in NSH, MPLS in NSH, the frame's tag and IPv6. */
+	f.n = 0;
+	eth(&f, 0x894F);
+	nsh_base(&f, 2, 2, 4);
+	nsh_base(&f, 2, 2, 5);
+	put32(&f, (16u << 12) | 0x100 | 64);
+	ip4_tcp(&f, C4, S4);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_tcp4(&x->p, C4, S4);
+	f.n = 0;
+	eth(&f, 0x8100);
+	put16(&f, 7);
+	put16(&f, 0x894F);
+	nsh_base(&f, 2, 2, 3);
+	eth(&f, 0x8100);
+	put16(&f, 9);
+	put16(&f, 0x86DD);
+	ip6_udp(&f, C6, S6);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_udp6(&x->p, C6, S6);
+	assert_int_equal(x->p.vlans[0], 7);
+	assert_int_equal(x->p.vlans[1], 9);
+	/* Next protocol 2, IPv6 at once; an MD type not known (0xf), read
+	   to the length the header gives (RFC 8300 2.2 has nodes find
+	   the packet so). */
+	f.n = 0;
+	eth(&f, 0x894F);
+	nsh_base(&f, 3, 0xf, 2);
+	put32(&f, 0x01020304);
+	ip6_udp(&f, C6, S6);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_udp6(&x->p, C6, S6);
+	/* Next protocol 0, "None" (RFC 8393): metadata alone, no IP. */
+	f.b[17] = 0;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_NOT_IP);
+	/* Unassigned (6) and experimental (0xfe) ones: what they carry is
+	   not judged, under NSH's ethertype, which the gate names. */
+	f.b[17] = 6;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	assert_int_equal(x->d.l2_type, 0x894F);
+	f.b[17] = 0xfe;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	/* Versions 1 to 3, which receivers discard (RFC 8300 2.2). */
+	f.b[17] = 2;
+	f.b[14] |= 0x40;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_OVERLAY_BAD_HEADER);
+	f.b[14] |= 0xc0;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_OVERLAY_BAD_HEADER);
+	f.b[14] &= 0x3f;
+	/* A length under the fixed part of the MD type: 2 words (base and
+	   service path headers), 6 for MD type 1. */
+	for (len = 0; len < 2; len++) {
+		f.b[15] = (uint8_t)((f.b[15] & 0xc0) | len);
+		assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+		assert_only_err(&x->d, x->before, DERR_OVERLAY_BAD_HEADER);
+	}
+	f.n = 0;
+	b_nsh(&f);
+	f.b[15] = (uint8_t)((f.b[15] & 0xc0) | 5);
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_OVERLAY_BAD_HEADER);
+	/* A length past the frame, and cuts: a header cut short. */
+	f.b[15] |= 0x3f;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_LINK_TRUNC);
+	f.b[15] = (uint8_t)((f.b[15] & 0xc0) | 6);
+	for (len = 14; len < 14 + 24; len++) {
+		struct fb g = f;
+
+		g.n = len;
+		assert_int_equal(dec(x, 1, &g), DECODE_ERROR);
+		assert_only_err(&x->d, x->before, DERR_LINK_TRUNC);
+	}
+}
+
+/* NSH in GRE (0x894f) and in VXLAN-GPE (next protocol 4): the tunnel is
+   the carrier, the IP in NSH the flow; a bad NSH header leaves the
+   packet to its carrier, counted. */
+static void test_nsh_tunnels(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	const size_t gre_nsh = 14 + 20 + 4, gpe_nsh = 14 + 20 + 8 + 8;
+
+	b_nsh_gre(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_tcp4(&x->p, IC4, IS4);
+	assert_int_equal(x->p.tunnel, TUN_GRE);
+	assert_int_equal(x->p.ntun, 1);
+	f.b[gre_nsh] |= 0x40;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_OVERLAY_BAD_HEADER);
+	assert_int_equal(x->p.proto, 47);
+	assert_int_equal(x->p.no_inner, 1);
+	f.n = 0;
+	b_nsh_gpe(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_tcp4(&x->p, IC4, IS4);
+	assert_int_equal(x->p.tunnel, TUN_VXLAN_GPE);
+	assert_int_equal(x->p.ntun, 1);
+	f.b[gpe_nsh + 3] = 0x77;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	assert_int_equal(x->p.dport, 4790);
+	assert_int_equal(x->p.no_inner, 1);
 }
 
 /* PBB (802.1ah) carries the customer's frame, which the backbone edge
@@ -2836,8 +3042,8 @@ static void test_geneve_vxlan_gpe(void **state)
 	assert_int_equal(x->p.tunnel, TUN_VXLAN_GPE);
 	assert_int_equal(x->p.family, 6);
 	assert_int_equal(x->p.sport, 5060);
-	/* Next protocol NSH (4): not decoded, the outer flow. */
-	f.b[14 + 20 + 8 + 3] = 4;
+	/* An unassigned next protocol (6): not decoded, the outer flow. */
+	f.b[14 + 20 + 8 + 3] = 6;
 	assert_int_equal(dec(x, 1, &f), DECODE_OK);
 	assert_only_err(&x->d, x->before, DERR_OVERLAY_UNKNOWN);
 	assert_int_equal(x->p.dport, 4790);
@@ -3267,7 +3473,7 @@ static void test_vxlan_header_checks(void **state)
 }
 
 /* VXLAN-GPE: R and Ver bits zero, reserved zero, next protocol IPv4,
-   IPv6 or Ethernet; I, P, B and O are free. */
+   IPv6, Ethernet or NSH; I, P, B and O are free. */
 static void test_vxlan_gpe_header_checks(void **state)
 {
 	struct fx *x = *state;
@@ -3752,6 +3958,10 @@ static const struct frame_case cases[] = {
 	{ "hsr", 1, b_hsr },
 	{ "fabricpath", 1, b_fabricpath },
 	{ "pbb", 1, b_pbb },
+	{ "nsh", 1, b_nsh },
+	{ "nsh-eth", 1, b_nsh_eth },
+	{ "nsh-gre", 1, b_nsh_gre },
+	{ "nsh-gpe", 1, b_nsh_gpe },
 	{ "ipv4-options", 1, b_ip4opts },
 	{ "ipv6-ext", 1, b_ip6ext },
 	{ "gre-cks", 1, b_gre_cks },
@@ -3921,6 +4131,8 @@ int main(void)
 		T(test_pe_tags),
 		T(test_fabricpath),
 		T(test_pbb),
+		T(test_nsh),
+		T(test_nsh_tunnels),
 		T(test_gre_vlan),
 		T(test_cmd_sgt),
 		T(test_not_ip),
