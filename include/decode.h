@@ -86,7 +86,7 @@ enum tunnel_kind {
 	X(DERR_VXLAN_RESERVED,   "vxlan-reserved",     "VXLAN flags or reserved bits not zero as RFC 7348 has senders write them") \
 	X(DERR_GENEVE_TRUNC,     "geneve-truncated",   "Geneve header or options cut short") \
 	X(DERR_OVERLAY_UNKNOWN,  "overlay-unknown-proto", "Geneve or VXLAN-GPE carries a protocol impwatch does not decode") \
-	X(DERR_OVERLAY_BAD_HEADER,"overlay-bad-header", "Geneve, VXLAN-GPE or NSH version, reserved bits or lengths not as their RFCs allow") \
+	X(DERR_OVERLAY_BAD_HEADER,"overlay-bad-header", "Geneve, VXLAN-GPE, NSH or TRILL version, reserved bits or lengths not as their RFCs allow") \
 	X(DERR_PPP_UNKNOWN_PROTO,"ppp-unknown-proto",  "PPP in GRE carries a protocol other than IP") \
 	X(DERR_FRAG_TINY,        "frag-tiny",          "first fragment ends inside the TCP options (RFC 1858): ports and flags kept") \
 	X(DERR_TOO_DEEP,         "encap-too-deep",     "more nested encapsulations than the limit") \

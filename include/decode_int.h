@@ -157,6 +157,7 @@ enum decode_status decode_tunnel(struct dctx *x, struct cursor *c,
 #define ETH_P_VNTAG  0x8926   /* Cisco VN-Tag (FEX) */
 #define ETH_P_ETAG   0x893F   /* IEEE 802.1BR E-Tag */
 #define ETH_P_NSH    0x894F   /* Network Service Header (RFC 8300) */
+#define ETH_P_TRILL  0x22F3   /* TRILL data (RFC 6325) */
 #define ETH_P_TEB    0x6558   /* transparent Ethernet bridging (RFC 1701) */
 #define ETH_P_ERSPAN 0x88BE   /* ERSPAN types I and II */
 #define ETH_P_ERSPAN3 0x22EB  /* ERSPAN type III */

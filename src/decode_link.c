@@ -1,7 +1,7 @@
 /*
  * decode_link.c: link-layer headers and the ethertype chain (VLAN and HSR
- * tags, Cisco FabricPath, 802.1ah PBB, NSH, MPLS, PPPoE, Cisco MetaData,
- * LLC/SNAP, MACsec) down to the first IP header.
+ * tags, Cisco FabricPath, 802.1ah PBB, TRILL, NSH, MPLS, PPPoE, Cisco
+ * MetaData, LLC/SNAP, MACsec) down to the first IP header.
  */
 #include "decode_int.h"
 
@@ -79,6 +79,14 @@
 #define NSH_NP_NSH     4
 #define NSH_NP_MPLS    5
 
+/* RFC 6325 3.2: the TRILL header, V 2, R 2, M 1, Op-Length 5 (its
+   options, in 4-byte words), Hop Count 6, then the egress and ingress
+   nicknames (6 bytes), the options, and the inner frame. */
+#define TRILL_HDR      6
+#define TRILL_VER_SHIFT 14
+#define TRILL_OPLEN_SHIFT 6
+#define TRILL_OPLEN_MASK 0x1f
+
 /*
  * Ethertypes known to carry no IP (IEEE's EtherType registry,
  * Wireshark's etypes.h, Linux's if_ether.h): what a switch's SPAN port
@@ -86,7 +94,7 @@
  * ethertype may be a layer-2 tunnel that Linux ends and whose IP it
  * delivers (batman-adv, 0x4305): counted l2-unknown, and --validate
  * cannot pass on it (judge.c). Only what is sure to carry no IP goes
- * here: TRILL carries frames and stays out.
+ * here.
  */
 static const uint16_t no_ip_types[] = {
 	0x0806,   /* ARP */
@@ -94,6 +102,7 @@ static const uint16_t no_ip_types[] = {
 	0x0842,   /* Wake-on-LAN */
 	0x22ea,   /* IEEE 802.1Qat SRP (MSRP) */
 	0x22f0,   /* IEEE 1722 AVTP */
+	0x22f4,   /* L2-IS-IS: TRILL's IS-IS (RFC 6325 4.2.3) */
 	0x6001,   /* DEC MOP dump/load */
 	0x6002,   /* DEC MOP remote console (Cisco IOS sends it) */
 	0x6003,   /* DECnet Phase IV */
@@ -232,6 +241,7 @@ static bool ethertype_walked(uint16_t type)
 	case ETH_P_HSR0:
 	case ETH_P_FABRICPATH:
 	case ETH_P_PBB:
+	case ETH_P_TRILL:
 	case ETH_P_NSH:
 	case ETH_P_MACSEC:
 	case ETH_P_MPLS:
@@ -471,6 +481,30 @@ static enum decode_status decode_nsh(struct dctx *x, struct cursor *c,
 	}
 }
 
+/*
+ * A TRILL data frame (RFC 6325 3.2), which the egress RBridge takes the
+ * header off and delivers: the inner frame's type in *type, after its
+ * MACs (Wireshark's packet-trill.c reads it so; its VLAN tag, which
+ * RFC 6325 4.1.2 has there, is walked as any tag). A version but 0,
+ * which RBridges discard (3.2), is a bad header.
+ */
+static enum decode_status decode_trill(struct dctx *x, struct cursor *c,
+				       uint16_t *type)
+{
+	struct cursor h = *c;
+	uint16_t w;
+	size_t opts;
+
+	if (!cur_be16(&h, &w))
+		return derr(x, DERR_LINK_TRUNC);
+	if (w >> TRILL_VER_SHIFT != 0)
+		return derr(x, DERR_OVERLAY_BAD_HEADER);
+	opts = 4 * (size_t)((w >> TRILL_OPLEN_SHIFT) & TRILL_OPLEN_MASK);
+	if (!eth_header(x, c, TRILL_HDR + opts, type))
+		return derr(x, DERR_LINK_TRUNC);
+	return DECODE_OK;
+}
+
 void cmd_sgt(struct dctx *x, uint16_t sgt)
 {
 	if (!x->p->has_sgt) {
@@ -559,6 +593,12 @@ static enum decode_status ethertype_walk(struct dctx *x, struct cursor *c,
 			   list: 18 bytes each. */
 			if (!eth_header(x, c, 4, &type))
 				return derr(x, DERR_LINK_TRUNC);
+			continue;
+		case ETH_P_TRILL:
+			/* In the list, as FabricPath is: 20 bytes each at
+			   least. */
+			if (decode_trill(x, c, &type) != DECODE_OK)
+				return DECODE_ERROR;
 			continue;
 		case ETH_P_NSH:
 			/* In the list, as FabricPath is: 8 bytes each at

@@ -82,6 +82,14 @@
  *            from 203.0.113.1 to 203.0.113.2, the tunnel a site declares
  *   nsh-gpe  the same in VXLAN-GPE (next protocol 4, VNI 42) from
  *            203.0.113.1:49320 to 203.0.113.2:4790
+ *   trill    the SSH session's frames inside TRILL (RFC 6325: outer DA
+ *            and SA, ethertype 0x22f3, version 0, one word of options,
+ *            hop count, egress and ingress nicknames, the options, then
+ *            the frame with its inner VLAN tag, 10), as a link between
+ *            RBridges shows them: the egress RBridge delivers the frame
+ *   trill-doc no SSH: the documented session, an IS-IS hello between
+ *            the RBridges (ethertype 0x22f4), another documented
+ *            session, both sessions in TRILL
  *   l2-known no SSH: the documented session, then frames that carry no
  *            IP, as a switch's SPAN port shows them: ARP, LLDP, STP
  *            (802.3 and LLC), LACP, PTP, then the session again
@@ -257,7 +265,7 @@ static unsigned snaplen = 65535;
    in Cisco FabricPath; pbb: 8, in 802.1ah PBB; mpls-pw: 9, in an
    Ethernet pseudowire with a control word, mpls-pw-nocw: 10, without;
    nsh, nsh-doc: 11, in NSH; nsh-gre: 12, in NSH in GRE; nsh-gpe: 13, in
-   NSH in VXLAN-GPE. */
+   NSH in VXLAN-GPE; trill, trill-doc: 14, in TRILL. */
 static int wrap;
 /* synfrag: a SYN from port 5060 goes in two IPv4 fragments. */
 static int frag_syn;
@@ -461,6 +469,43 @@ static void nsh_out(const struct buf *f, int how)
 	record(&o);
 }
 
+/* Frame f in TRILL (RFC 6325 3.2): outer DA and SA (the RBridges'),
+   ethertype 0x22f3, V 0, R 0, M 0, op-length 1, hop count 32, egress
+   nickname 0x0123, ingress 0x0456, 4 bytes of options (none set), then
+   the frame's MACs, its inner VLAN tag (VLAN 10, 4.1.2), the rest. */
+static void trill_out(const struct buf *f)
+{
+	static const uint8_t da[6] = { 0x02, 0x7b, 0, 0, 0, 1 };
+	static const uint8_t sa[6] = { 0x02, 0x7b, 0, 0, 0, 2 };
+	struct buf o = { .n = 0 };
+
+	eth_hdr(&o, da, sa, 0x22f3);
+	put16(&o, (1u << 6) | 32);
+	put16(&o, 0x0123);
+	put16(&o, 0x0456);
+	put32(&o, 0);
+	putmem(&o, f->b, 12);
+	put16(&o, 0x8100);
+	vlan_tag(&o, 10, (unsigned)(f->b[12] << 8 | f->b[13]));
+	putmem(&o, f->b + 14, f->n - 14);
+	record(&o);
+}
+
+/* An IS-IS hello between two RBridges (RFC 6325 4.2.3: ethertype
+   0x22f4, to All-IS-IS-RBridges), its header alone: no IP. */
+static void trill_isis(void)
+{
+	static const uint8_t all_rb[6] = { 0x01, 0x80, 0xc2, 0, 0, 0x41 };
+	static const uint8_t isis[8] = { 0x83, 27, 1, 0, 15, 1, 0, 0 };
+	struct buf f = { .n = 0 };
+
+	eth_hdr(&f, all_rb, mac_a, 0x22f4);
+	putmem(&f, isis, sizeof isis);
+	putzero(&f, 19);
+	eth_pad(&f);
+	record(&f);
+}
+
 /* Frames that carry no IP, as a SPAN port shows them: an ARP request,
    an LLDP frame (chassis, port and TTL TLVs, the end), an STP BPDU
    (802.3, LLC 0x42), an LACPDU and a PTP announce (headers alone). */
@@ -538,6 +583,8 @@ static void record(const struct buf *f)
 			mpls_pw_out(f, was == 9);
 		else if (was >= 11 && was <= 13)
 			nsh_out(f, was);
+		else if (was == 14)
+			trill_out(f);
 		else
 			vxlan_out(f, was == 2);
 		wrap = was;
@@ -1115,7 +1162,7 @@ static int usage(void)
 		"udp0-v6 | fragover | fragover-late | fragover6 | "
 		"lo-twin | macsec | macsec-enc | hsr | hsr0 | pppoe-vj | "
 		"pppoe-ccp | gre-vlan | batman | fabricpath | pbb | mpls-pw | mpls-pw-nocw | nsh | nsh-doc | nsh-gre | "
-		"nsh-gpe | l2-known\n");
+		"nsh-gpe | trill | trill-doc | l2-known\n");
 	return 2;
 }
 
@@ -1149,9 +1196,9 @@ int main(int argc, char **argv)
 	int batman = 0;         /* the SSH session in batman-adv 6,
 	                           fabricpath 7, pbb 8, mpls-pw 9,
 	                           mpls-pw-nocw 10, nsh 11, nsh-gre 12,
-	                           nsh-gpe 13 (wrap's values) */
-	int doc_only = 0;       /* nsh-doc: both sessions documented,
-	                           both in the carrier */
+	                           nsh-gpe 13, trill 14 (wrap's values) */
+	int doc_only = 0;       /* nsh-doc, trill-doc: both sessions
+	                           documented, both in the carrier */
 	int l2_known = 0;       /* l2-known: frames of no IP */
 	int acks = -1;          /* dpi-acks: empty ACKs before SSH */
 	int dgrams = -1;        /* dpi-udp: empty datagrams before STUN */
@@ -1235,6 +1282,10 @@ int main(int argc, char **argv)
 		evil.family = 4, batman = 12;
 	else if (strcmp(argv[a], "nsh-gpe") == 0)
 		evil.family = 4, batman = 13;
+	else if (strcmp(argv[a], "trill") == 0)
+		evil.family = 4, batman = 14;
+	else if (strcmp(argv[a], "trill-doc") == 0)
+		evil.family = 4, batman = 14, doc_only = 1;
 	else if (strcmp(argv[a], "l2-known") == 0)
 		evil.family = 4, l2_known = 1;
 	else if (strcmp(argv[a], "fragvxlan") == 0)
@@ -1375,6 +1426,11 @@ int main(int argc, char **argv)
 			forged(&up, 5060, 4444, lead);
 		session(&evil, c4, e4, 5060, 4444, "\x93\x11\xfe\x02 opaque");
 	} else if (doc_only) {
+		if (batman == 14) {
+			wrap = 0;
+			trill_isis();
+			wrap = batman;
+		}
 		session(&plain4, c4, s4, 51001, 5222, "<stream:stream to='imp'>");
 	} else if (l2_known) {
 		l2_known_frames();

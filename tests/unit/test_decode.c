@@ -605,6 +605,22 @@ static void b_nsh_gpe(struct fb *f)
 	ip4_end(f, ip);
 }
 
+/* IPv4 in TRILL (RFC 6325 3.2): version 0, multi-destination 0, one
+   4-byte word of options, hop count 32, egress and ingress nicknames,
+   the options, then the inner frame and its VLAN tag (4.1.2). */
+static void b_trill(struct fb *f)
+{
+	eth(f, 0x22F3);
+	put16(f, (1u << 6) | 32);
+	put16(f, 0x0123);
+	put16(f, 0x0456);
+	put32(f, 0);
+	eth(f, 0x8100);
+	put16(f, 10);
+	put16(f, 0x0800);
+	ip4_tcp(f, C4, S4);
+}
+
 /* IPv4 in a MACsec frame (IEEE 802.1AE) in clear: SecTAG with an SCI,
    the ethertype, the packet (its ICV left out: the sweep cuts frames
    inside their headers). */
@@ -1382,7 +1398,8 @@ static void test_mpls(void **state)
 static void test_l2_unknown(void **state)
 {
 	static const unsigned no_ip[] = { 0x0806, 0x88cc, 0x8809, 0x88f7,
-					  0x8902, 0x888e, 0x9000, 0x8808 };
+					  0x8902, 0x888e, 0x9000, 0x8808,
+					  0x22f4 };
 	struct fx *x = *state;
 	struct fb f = { .n = 0 };
 	size_t i;
@@ -1559,6 +1576,74 @@ static void test_fabricpath(void **state)
 	f.n = 14 + 2 + 13;
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
 	assert_only_err(&x->d, x->before, DERR_LINK_TRUNC);
+}
+
+/* TRILL carries a frame, which the egress RBridge delivers: its IP,
+   behind its own tag, is the flow, no tunnel (as FabricPath); a version
+   but 0, which RBridges discard, is counted; a cut header is one. */
+static void test_trill(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	size_t len;
+
+	b_trill(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_tcp4(&x->p, C4, S4);
+	assert_int_equal(x->p.vlan, 10);
+	assert_int_equal(x->p.tunnel, TUN_NONE);
+	assert_int_equal(x->p.ntun, 0);
+	assert_int_equal(x->p.loop_link, 0);
+	memset(f.b, 0, 12);                     /* outer MACs zero */
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.loop_link, 0);    /* inner ones real */
+	memset(f.b + 24, 0, 12);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_int_equal(x->p.loop_link, 1);
+	/* Multi-destination, no options, an outer tag, an inner frame
+	   with no tag of its own and IPv6; TRILL in TRILL. */
+	f.n = 0;
+	eth(&f, 0x8100);
+	put16(&f, 5);
+	put16(&f, 0x22F3);
+	put16(&f, 0x0800 | 32);                 /* M set */
+	put32(&f, 0x01230456);
+	eth(&f, 0x22F3);
+	put16(&f, 32);
+	put32(&f, 0x01230456);
+	eth(&f, 0x86DD);
+	ip6_udp(&f, C6, S6);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_udp6(&x->p, C6, S6);
+	assert_int_equal(x->p.nvlans, 1);
+	assert_int_equal(x->p.vlan, 5);
+	/* Versions 1 to 3. */
+	f.n = 0;
+	b_trill(&f);
+	f.b[14] |= 0x40;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_OVERLAY_BAD_HEADER);
+	f.b[14] |= 0xc0;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_OVERLAY_BAD_HEADER);
+	f.b[14] &= 0x3f;
+	/* Options past the frame (31 words), and every cut of the header,
+	   its options and the inner frame's: a header cut short. */
+	f.b[14] |= 0x07;
+	f.b[15] |= 0xc0;
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_LINK_TRUNC);
+	f.n = 0;
+	b_trill(&f);
+	for (len = 14; len < 14 + 6 + 4 + 14; len++) {
+		struct fb g = f;
+
+		g.n = len;
+		assert_int_equal(dec(x, 1, &g), DECODE_ERROR);
+		assert_only_err(&x->d, x->before, DERR_LINK_TRUNC);
+	}
 }
 
 /* NSH (RFC 8300) carries IP, a frame, NSH or MPLS, by its next protocol,
@@ -3958,6 +4043,7 @@ static const struct frame_case cases[] = {
 	{ "hsr", 1, b_hsr },
 	{ "fabricpath", 1, b_fabricpath },
 	{ "pbb", 1, b_pbb },
+	{ "trill", 1, b_trill },
 	{ "nsh", 1, b_nsh },
 	{ "nsh-eth", 1, b_nsh_eth },
 	{ "nsh-gre", 1, b_nsh_gre },
@@ -4131,6 +4217,7 @@ int main(void)
 		T(test_pe_tags),
 		T(test_fabricpath),
 		T(test_pbb),
+		T(test_trill),
 		T(test_nsh),
 		T(test_nsh_tunnels),
 		T(test_gre_vlan),
