@@ -239,6 +239,8 @@ static bool ethertype_walked(uint16_t type)
 	case ETH_P_CMD:
 	case ETH_P_HSR:
 	case ETH_P_HSR0:
+	case ETH_P_VNTAG:
+	case ETH_P_ETAG:
 	case ETH_P_FABRICPATH:
 	case ETH_P_PBB:
 	case ETH_P_TRILL:
