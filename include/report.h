@@ -216,6 +216,9 @@ struct run_stats {
 	                                    and last packets: of those
 	                                    counted in work.packets */
 	uint64_t last_packet_us;
+	uint64_t latest_packet_us;       /* the packet time the capture is
+	                                    at: last_packet_us, unless the
+	                                    clock went back (worker.h) */
 	uint64_t now_us;                 /* wall clock as the record is made */
 	const struct waivers *waivers;   /* --waivers, with their counts;
 	                                    NULL without */

@@ -68,6 +68,10 @@ struct worker_stats {
 	                                       the clock's, another at its
 	                                       stamp), when any_packet (0 is
 	                                       a time) */
+	uint64_t latest_us;                 /* the latest since the clock last
+	                                       went back (then the clock's
+	                                       new time): last_us unless it
+	                                       did; what the capture is at */
 };
 
 /* Add w's counters into sum. */

@@ -493,6 +493,7 @@ static void fill_stats(struct run *r, struct run_stats *s)
 	s->any_packet = s->work.any_packet;
 	s->first_packet_us = s->work.first_us;
 	s->last_packet_us = s->work.last_us;
+	s->latest_packet_us = s->work.latest_us;
 	s->now_us = clock_wall_us();
 }
 

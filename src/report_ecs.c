@@ -509,12 +509,12 @@ static void ecs_alert(struct report *r, const struct flow_record *f)
 	ecs_emit(r, build_alert, f);
 }
 
-/* The time of the summary's events: the capture's last packet, or the
-   wall clock when none came (as the JSON summary's). */
+/* The time of the summary's events: the capture's latest packet, or
+   the wall clock when none came (as the JSON summary's). */
 static uint64_t summary_time(const struct run_stats *s)
 {
 	if (s->any_packet)
-		return s->last_packet_us;
+		return s->latest_packet_us;
 	return s->live ? s->live->now_us : s->now_us;
 }
 

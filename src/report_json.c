@@ -421,10 +421,12 @@ static void jw_verdicts(struct jw *w, const struct report *r)
 }
 
 /* The packet time a stats or summary record tells of: the capture's
-   last packet, or the wall clock when no packet came. */
+   latest packet (since the clock last went back: a sensor's stats are
+   not stamped an hour ahead for an hour after a step back), or the
+   wall clock when no packet came. */
 static uint64_t summary_time(const struct run_stats *s)
 {
-	return s->any_packet ? s->last_packet_us : s->now_us;
+	return s->any_packet ? s->latest_packet_us : s->now_us;
 }
 
 static void json_interim(struct report *r, const struct run_stats *s)

@@ -65,6 +65,10 @@ struct worker {
 	uint64_t packets, bytes;        /* frames seen, their wire lengths */
 	uint64_t first_us, last_us;     /* the span of the frames counted
 	                                   in packets (span_add) */
+	uint64_t latest_us;             /* the latest of their times since
+	                                   the clock last went back (the
+	                                   clock's then): last_us when it
+	                                   never did */
 	bool any_packet;                /* one was: the two above are set
 	                                   (0 is a time: some tools stamp
 	                                   every frame 0) */
@@ -196,12 +200,15 @@ static void span_add(struct worker *w, uint64_t ts_us)
 {
 	if (!w->any_packet) {
 		w->any_packet = true;
-		w->first_us = w->last_us = ts_us;
-	} else if (ts_us < w->first_us) {
-		w->first_us = ts_us;
-	} else if (ts_us > w->last_us) {
-		w->last_us = ts_us;
+		w->first_us = w->last_us = w->latest_us = ts_us;
+		return;
 	}
+	if (ts_us < w->first_us)
+		w->first_us = ts_us;
+	else if (ts_us > w->last_us)
+		w->last_us = ts_us;
+	if (ts_us > w->latest_us)
+		w->latest_us = ts_us;
 }
 
 /* Counting and decoding. False when the frame stops here (malformed, or
@@ -238,6 +245,10 @@ static void clock_moved(struct worker *w, enum pclock_what what)
 {
 	if (what != PCLOCK_JUMP_BACK)
 		return;
+	/* The capture is now at the clock's new time: the records that
+	   tell of it so far are stamped so, not an hour ahead. */
+	if (w->any_packet)
+		w->latest_us = w->clock.now_us;
 	flow_flush(w->ft, END_IDLE);
 	/* A reader: the workers' flows too, before the packet. */
 	if (w->route.flush_idle)
@@ -841,6 +852,7 @@ void worker_stats(const struct worker *w, struct worker_stats *s)
 	s->any_packet = w->any_packet;
 	s->first_us = w->first_us;
 	s->last_us = w->last_us;
+	s->latest_us = w->latest_us;
 }
 
 void worker_post_stats(struct worker *w)
@@ -864,6 +876,8 @@ void worker_stats_add(struct worker_stats *sum, const struct worker_stats *w)
 			sum->first_us = w->first_us;
 		if (!sum->any_packet || w->last_us > sum->last_us)
 			sum->last_us = w->last_us;
+		if (!sum->any_packet || w->latest_us > sum->latest_us)
+			sum->latest_us = w->latest_us;
 		sum->any_packet = true;
 	}
 	if (w->decode_err[DERR_L2_UNKNOWN]) {

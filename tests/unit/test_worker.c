@@ -426,6 +426,10 @@ static void test_files_out_of_order(void **state)
 	assert_int_equal(st->ended[END_EOF], 10);
 	assert_int_equal(stats(&r)->clock_jumps_back, 1);
 	assert_int_equal(stats(&r)->clock_outliers, 0);
+	/* The span covers both days; the capture is at the last file's
+	   last packet, not a day ahead of it. */
+	assert_true(stats(&r)->last_us == T0 + DAY + 9 * SEC);
+	assert_true(stats(&r)->latest_us == T0 + 9 * SEC);
 	/* Every flow left the worker as one record. */
 	assert_int_equal(r.records, 20);
 	run_close(&r);
