@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pclock.h"
+
 #include "config.h"
 
 /* Transport numbers are IP protocol numbers (IANA). */
@@ -243,6 +245,11 @@ struct decoder {
 	bool l2_types;                /* l2-unknown counted other ones too */
 	struct frag_table *frags_tab; /* owned */
 	uint64_t frag_timeout_us;
+	const struct pclock *clock;   /* the run's clock (its worker's), or
+	                                 NULL: every stamp expires entries */
+	struct pclock frag_clock;     /* the time entries expire at: the
+	                                 stamps in step with it, or with
+	                                 the run's clock (decoder_set_clock) */
 };
 
 struct limits;   /* options.h */
@@ -255,11 +262,24 @@ int decoder_init(struct decoder *d, const struct limits *lim, uint64_t seed);
 void decoder_free(struct decoder *d);
 
 /*
+ * Fragments expire on the run's clock c (pclock.h), not on any stamp:
+ * one packet stamped 2038 among those of 2026 would otherwise end every
+ * datagram held. Their time moves with the stamps in step with it; a
+ * stamp further away moves it only when c believes it (a pause, a clock
+ * set back, once confirmed), or as the run's first. The decoder's
+ * frames are decoded ahead of c's judgement (a batch: worker.h), so a
+ * jump moves the fragments' time a batch late. Without a clock every
+ * stamp expires entries.
+ */
+void decoder_set_clock(struct decoder *d, const struct pclock *c);
+
+/*
  * Decode one frame of link type `dlt` (a DLT_* value as libpcap reports
  * it). caplen bytes are at `frame`; wire_len is the frame's original length.
  * On DECODE_OK *p is filled; on DECODE_HELD it describes the held
  * fragment; on DECODE_ERROR only ts_us and wire_len are set. Every other
- * field is zeroed on each call. Expires fragment entries at ts_us first.
+ * field is zeroed on each call. Expires fragment entries at ts_us first,
+ * when ts_us is in step with the fragments' time (decoder_set_clock()).
  * Never fails on any content of `frame`.
  *
  * A tunnel is removed only when its header is well formed: GRE of

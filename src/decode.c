@@ -201,6 +201,25 @@ static void count_tunnels(struct dctx *x)
 			x->d->tunnels[k]++;
 }
 
+void decoder_set_clock(struct decoder *d, const struct pclock *c)
+{
+	d->clock = c;
+	pclock_init(&d->frag_clock, c->step_us);
+}
+
+/* Whether fragment entries may expire at ts_us, the fragments' time
+   moved to it (decoder_set_clock() says when). */
+static bool frag_time(struct decoder *d, uint64_t ts_us)
+{
+	if (!d->clock || pclock_in_step(&d->frag_clock, ts_us))
+		return true;
+	if (d->clock->set ? !pclock_near(d->clock, ts_us) : d->frag_clock.set)
+		return false;
+	d->frag_clock.now_us = ts_us;
+	d->frag_clock.set = true;
+	return true;
+}
+
 enum decode_status decode_packet(struct decoder *d, int dlt, uint64_t ts_us,
 				 const uint8_t *frame, uint32_t caplen,
 				 uint32_t wire_len, struct packet *p)
@@ -213,8 +232,10 @@ enum decode_status decode_packet(struct decoder *d, int dlt, uint64_t ts_us,
 	p->ts_us = ts_us;
 	p->wire_len = wire_len;
 	/* Lazy expiry: O(1) unless entries are due. Only a fragment makes
-	   an entry: until the first, there is nothing to expire or count. */
-	if (d->frags)
+	   an entry: until the first, there is nothing to expire or count.
+	   Not at a stamp out of step (decoder_set_clock()): the next one
+	   in step does it, or the clock's tick. */
+	if (d->frags && frag_time(d, ts_us))
 		frag_expire(d->frags_tab, ts_us);
 
 	x.d = d;

@@ -148,6 +148,7 @@ struct worker *worker_new_share(const struct engine *e,
 	if (decoder_init(&w->dec, e->lim, e->seed) != 0)
 		goto oom;
 	pclock_init(&w->clock, (uint64_t)e->lim->time_jump * 1000000u);
+	decoder_set_clock(&w->dec, &w->clock);
 	w->ft = flow_table_new(lim, e->seed, on_flow_end, w);
 	if (!w->ft)
 		goto oom;

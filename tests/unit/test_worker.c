@@ -435,6 +435,87 @@ static void test_files_out_of_order(void **state)
 	run_close(&r);
 }
 
+/* frag_frame()'s datagram's first fragment: offset 0, more fragments,
+   the UDP header from 10.0.h.l:40000 to 192.0.2.10:9999. */
+static size_t first_frag_frame(uint8_t *b, uint32_t src, uint16_t id)
+{
+	size_t n = frag_frame(b, src, id);
+	uint8_t *udp = b + 14 + 20;
+
+	b[14 + 6] = 0x20;         /* MF, offset 0 */
+	b[14 + 7] = 0;
+	udp[0] = 0x9c;            /* 40000 */
+	udp[1] = 0x40;
+	udp[2] = 0x27;            /* 9999 */
+	udp[3] = 0x0f;
+	udp[5] = 16;              /* this fragment's 8 bytes and the next's */
+	return n;
+}
+
+static void queue_frame(struct run *r, uint64_t ts, const uint8_t *b,
+			size_t n)
+{
+	worker_queue(r->w, DLT_ETHER, ts, b, (uint32_t)n, (uint32_t)n);
+}
+
+/*
+ * Ten datagrams whose later fragments come before their first ones, a
+ * second apart, and among them one packet stamped 2038. The clock does
+ * not believe that stamp, and neither does the fragment table: the
+ * first fragments still find what was held for them. Expired at the
+ * 2038 stamp, every held fragment was an orphan.
+ */
+static void test_frag_outlier_stamp(void **state)
+{
+	struct run r;
+	uint8_t b[64];
+	size_t n;
+	uint32_t i;
+
+	(void)state;
+	clock_run(&r);
+	for (i = 0; i < 10; i++) {
+		n = frag_frame(b, i, (uint16_t)(100 + i));
+		queue_frame(&r, T0 + i * SEC, b, n);
+	}
+	send_at(&r, Y2038, 50);
+	for (i = 0; i < 10; i++) {
+		n = first_frag_frame(b, i, (uint16_t)(100 + i));
+		queue_frame(&r, T0 + (10 + i) * SEC, b, n);
+	}
+	worker_finish(r.w, END_EOF);
+	assert_int_equal(stats(&r)->clock_outliers, 1);
+	assert_int_equal(stats(&r)->decode_err[DERR_FRAG_ORPHAN], 0);
+	/* Each first fragment's flow has its later one too. */
+	assert_int_equal(stats(&r)->flows.created, 11);
+	run_close(&r);
+}
+
+/* Held fragments, then a day of silence, then traffic: the jump is
+   believed, and the fragments' time moves with it, so what was held
+   before the pause expires (orphans) without waiting for the end. */
+static void test_frag_real_pause(void **state)
+{
+	struct run r;
+	uint8_t b[64];
+	size_t n;
+	uint32_t i;
+
+	(void)state;
+	clock_run(&r);
+	for (i = 0; i < 10; i++) {
+		n = frag_frame(b, i, (uint16_t)(100 + i));
+		queue_frame(&r, T0 + i * SEC, b, n);
+	}
+	for (i = 0; i < 10; i++)
+		send_at(&r, T0 + DAY + i * SEC, 100 + i);
+	worker_drain(r.w);
+	send_at(&r, T0 + DAY + 10 * SEC, 200);
+	assert_int_equal(stats(&r)->decode_err[DERR_FRAG_ORPHAN], 10);
+	worker_finish(r.w, END_EOF);
+	run_close(&r);
+}
+
 /* What test_carrier_ip_bytes found in the table. */
 struct seen_flows {
 	const struct flow *inner, *carrier;
@@ -666,6 +747,8 @@ int main(void)
 		cmocka_unit_test(test_outliers_in_a_flow),
 		cmocka_unit_test(test_real_pause),
 		cmocka_unit_test(test_files_out_of_order),
+		cmocka_unit_test(test_frag_outlier_stamp),
+		cmocka_unit_test(test_frag_real_pause),
 		cmocka_unit_test(test_carrier_ip_bytes),
 		cmocka_unit_test(test_records_out),
 		cmocka_unit_test(test_arena_fences),
