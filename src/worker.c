@@ -15,6 +15,7 @@
 #include "frag.h"
 #include "options.h"
 #include "pclock.h"
+#include "util.h"
 
 /*
  * The arena under AddressSanitizer (asan.h): each frame's copy is
@@ -602,6 +603,20 @@ void worker_flush_idle(struct worker *w)
 	flow_flush(w->ft, END_IDLE);
 }
 
+/*
+ * A live frame stamped more than the step before the clock: it waited
+ * that long in the capture buffer, or the wall clock was set back since
+ * the last tick and the kernel stamped it by the new time. Then the
+ * wall clock says so too: the clock goes back now, as the next tick
+ * would take it, and the flows open end before the frame is counted
+ * (not after, with the frame in one of them). One clock read, only for
+ * such frames.
+ */
+static void live_behind(struct worker *w)
+{
+	clock_moved(w, pclock_tick(&w->clock, clock_wall_us()));
+}
+
 void worker_packet(struct worker *w, int dlt, uint64_t ts_us,
 		     const uint8_t *bytes, uint32_t caplen, uint32_t wire_len)
 {
@@ -622,6 +637,8 @@ void worker_packet(struct worker *w, int dlt, uint64_t ts_us,
 	   back (only the wall clock does that). */
 	if (!w->clock.set || ts_us > w->clock.now_us)
 		(void)pclock_tick(&w->clock, ts_us);
+	else if (!pclock_near(&w->clock, ts_us))
+		live_behind(w);
 	frame_flow(w, &p, &prep, dlt, bytes, caplen, ts_us);
 }
 

@@ -19,6 +19,7 @@
 #include "frag.h"
 #include "engine.h"
 #include "options.h"
+#include "util.h"
 #include "worker.h"
 
 #define T0 1767225600000000ULL   /* 2026-01-01T00:00:00Z */
@@ -257,6 +258,7 @@ static void test_frag_table_keyed_by_run_seed(void **state)
 /* ------------------------------------------------- the clock */
 
 #define SEC 1000000ULL
+#define HOUR (3600 * SEC)
 #define DAY (86400 * SEC)
 #define Y2038 (2145916800ULL * SEC)   /* 2038-01-01T00:00:00Z */
 
@@ -516,6 +518,47 @@ static void test_frag_real_pause(void **state)
 	run_close(&r);
 }
 
+/* A live frame of flow src, stamped ts: taken through the path now. */
+static void live_at(struct run *r, uint64_t ts, uint32_t src)
+{
+	uint8_t b[64];
+	size_t n = udp_frame(b, src);
+
+	worker_packet(r->w, DLT_ETHER, ts, b, (uint32_t)n, (uint32_t)n);
+}
+
+/*
+ * Live, the wall clock set back an hour between two ticks: the kernel
+ * stamps the frames after the step by it, before the next tick tells
+ * the worker. The first such frame is the clock going back, as the
+ * tick would be: the flows open end (idle) before it is counted, not
+ * after, with it in them. A frame that only waited in the capture
+ * buffer, stamped minutes before the clock while the wall clock is
+ * not, moves nothing. The wall clock is the machine's: the clock is
+ * set an hour ahead of it first.
+ */
+static void test_live_step_back(void **state)
+{
+	struct run r;
+	uint64_t wall = clock_wall_us();
+
+	(void)state;
+	clock_run(&r);
+	worker_tick(r.w, wall + HOUR);
+	live_at(&r, wall + HOUR + SEC, 1);
+	assert_int_equal(r.records, 0);
+	live_at(&r, wall + 2 * SEC, 2);
+	assert_int_equal(r.records, 1);
+	assert_int_equal(stats(&r)->clock_jumps_back, 1);
+	assert_int_equal(stats(&r)->flows.active, 1);
+	/* Stamped two minutes back, the wall clock where the clock is. */
+	live_at(&r, clock_wall_us() - 120 * SEC, 3);
+	assert_int_equal(r.records, 1);
+	assert_int_equal(stats(&r)->clock_jumps_back, 1);
+	worker_finish(r.w, END_SHUTDOWN);
+	run_close(&r);
+}
+
 /* What test_carrier_ip_bytes found in the table. */
 struct seen_flows {
 	const struct flow *inner, *carrier;
@@ -749,6 +792,7 @@ int main(void)
 		cmocka_unit_test(test_files_out_of_order),
 		cmocka_unit_test(test_frag_outlier_stamp),
 		cmocka_unit_test(test_frag_real_pause),
+		cmocka_unit_test(test_live_step_back),
 		cmocka_unit_test(test_carrier_ip_bytes),
 		cmocka_unit_test(test_records_out),
 		cmocka_unit_test(test_arena_fences),
