@@ -215,7 +215,6 @@ check-cpu:
 	@$(TIMED) dpi sh tests/dpi/run.sh $(BIN) $(CORPUS)
 check-waiting:
 	@$(TIMED) live sh tests/live/run.sh $(BIN) $(BUILD)/peer $(BUILD)/gen_bench
-	@$(TIMED) live-clock sh tests/live/clock.sh $(BIN) $(BUILD)/peer
 else
 check: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/peer $(BUILD)/gen_bench
@@ -233,7 +232,6 @@ check-cpu:
 	@$(TIMED) adversarial sh tests/adversarial/run.sh $(BIN)
 check-waiting:
 	@$(TIMED) live sh tests/live/run.sh $(BIN) $(BUILD)/peer $(BUILD)/gen_bench
-	@$(TIMED) live-clock sh tests/live/clock.sh $(BIN) $(BUILD)/peer
 	@$(TIMED) acl sh tests/acl/run.sh $(BIN)
 endif
 

@@ -552,6 +552,128 @@ else
 	failed counter-wrap "cannot build the pcap_stats shim: $(head -n 3 "$tmp/err")"
 fi
 
+# The wall clock set back or forward by an hour while a sensor runs (NTP
+# stepping it, an operator, a virtual machine restored), without
+# touching the machine's clock: a shim (tests/live/clockstep.c) moves
+# every wall-clock read impwatch makes and the stamp of every packet
+# libpcap hands it by the seconds $tmp/off holds, as the kernel's stamps
+# move with a step; the monotonic clock is left alone, as a step leaves
+# it. Each case waits on records, bounded; none asserts a time.
+# step SECONDS: the wall clock impwatch sees is now SECONDS away from
+# the machine's (replaced whole: the shim never reads half a number).
+step() {
+	echo "$1" >"$tmp/off.new" && mv "$tmp/off.new" "$tmp/off"
+}
+# imp_stepped ARGS...: impwatch through the shim, in the background.
+imp_stepped() {
+	fresh "$tmp/out" "$tmp/err"
+	ip netns exec "$ns_s" timeout -k 5 60 env LD_PRELOAD="$tmp/clockstep.so" \
+		CLOCKSTEP_FILE="$tmp/off" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		"$bin" -i veth-s$$ -q --format json -f 'udp port 9999' "$@" \
+		>"$tmp/out" 2>"$tmp/err" &
+	imp_pid=$!
+}
+# stats_after N SECONDS: N more interim records than there are now.
+stats_after() {
+	wait_n "$tmp/out" '"type":"stats"' $(($(nlines "$tmp/out" '"type":"stats"') + $1)) "$2"
+}
+# earlier A B: times A and B (RFC 3339, as impwatch writes them) are
+# both there, and A is before B.
+earlier() {
+	[ -n "$1" ] && [ -n "$2" ] &&
+		[ "$(jq -n --arg a "$1" --arg b "$2" '$a < $b')" = true ]
+}
+# sane NAME: every flow record ends no earlier than it began, lasts no
+# negative time, and holds no step (under a minute).
+sane() {
+	n=$(jval 'select(.type == "flow") | select(.last_seen < .first_seen
+		or .duration < 0 or .duration > 60) | .flow_id' "$tmp/out" | wc -l)
+	[ "$n" -eq 0 ] && ok || bad "$1" "$n flow records with times out of order or an hour inside"
+}
+# flows_from PORT: the flow records from client port PORT.
+flows_from() {
+	jval 'select(.type == "flow" and .client_port == '"$1"') | .flow_id' "$tmp/out" | wc -l
+}
+if ${CC:-cc} -shared -fPIC -o "$tmp/clockstep.so" "$(dirname "$0")/clockstep.c" \
+	-ldl 2>"$tmp/err"; then
+	for th in 1 2; do
+		# Set back an hour: the flow open then ends (its packets came
+		# before the clock's new time); the same conversation after
+		# the step is a flow of its own, and a new one still idles out
+		# by its timeout; --report-every still reports, and its
+		# records and the summary are stamped by the packets after the
+		# step, not by the last one before it, an hour ahead.
+		step 0
+		imp_stepped --threads $th --report-every 1 --timeout-udp 3
+		wait_for "$tmp/out" '"type":"stats"' 15 || bad clock-back-start-$th "no stats record"
+		c_retry udp:9999 before 0 41001
+		wait_for "$tmp/out" '"type":"alert"' 15 ||
+			bad clock-back-alert-$th "no alert for the flow before the step"
+		step -3600
+		stats_after 3 20 && ok || bad clock-back-stats-$th "no interim records after the clock went back"
+		c_retry udp:9999 after 0 41001
+		c_retry udp:9999 after 0 41002
+		wait_for "$tmp/out" '"type":"flow".*"client_port":41002' 20 && ok ||
+			bad clock-back-expiry-$th "a flow after the step did not idle out by its timeout"
+		stats_after 2 20
+		stop_imp
+		[ "$rc" -eq 0 ] && ok || bad clock-back-status-$th "exit $rc, want 0"
+		before=$(jval 'select(.type == "alert" and .client_port == 41001) | .time' "$tmp/out" | head -n 1)
+		last=$(jval 'select(.type == "stats") | .time' "$tmp/out" | tail -n 1)
+		earlier "$last" "$before" && ok ||
+			bad clock-back-stats-time-$th "the last stats record is stamped ${last:-?}, not before the packets before the step (${before:-?})"
+		last=$(jval 'select(.type == "summary") | .time' "$tmp/out")
+		earlier "$last" "$before" && ok ||
+			bad clock-back-summary-time-$th "the summary is stamped ${last:-?}, not before the packets before the step (${before:-?})"
+		n=$(flows_from 41001)
+		[ "$n" -eq 2 ] && ok || bad clock-back-split-$th "$n records of the conversation across the step, want 2"
+		jis 'select(.type == "summary") | .clock.jumps_back >= 1' "$tmp/out" && ok ||
+			bad clock-back-counted-$th "the summary counts no jump back"
+		sane clock-back-sane-$th
+
+		# Set forward an hour: the flow open then is idle by the new
+		# time and ends at once (a UDP timeout of 10 minutes cannot
+		# end it otherwise); the conversation going on is a new flow.
+		step 0
+		imp_stepped --threads $th --report-every 1 --timeout-udp 600
+		wait_for "$tmp/out" '"type":"stats"' 15 || bad clock-fwd-start-$th "no stats record"
+		c_retry udp:9999 before 0 41003
+		wait_for "$tmp/out" '"type":"alert"' 15 ||
+			bad clock-fwd-alert-$th "no alert for the flow before the step"
+		step 3600
+		wait_for "$tmp/out" '"type":"flow".*"client_port":41003.*"end_reason":"idle"' 20 && ok ||
+			bad clock-fwd-idle-$th "the flow open at the step did not end as idle"
+		c_retry udp:9999 after 0 41003
+		wait_n "$tmp/out" '"type":"alert"' 2 15
+		stats_after 2 20 && ok || bad clock-fwd-stats-$th "no interim records after the clock went forward"
+		stop_imp
+		[ "$rc" -eq 0 ] && ok || bad clock-fwd-status-$th "exit $rc, want 0"
+		n=$(flows_from 41003)
+		[ "$n" -eq 2 ] && ok || bad clock-fwd-split-$th "$n records of the conversation across the step, want 2"
+		sane clock-fwd-sane-$th
+	done
+	# --duration counts the time it captured, not the wall clock: set
+	# back an hour, a 4-second run still ends (the bound is 60 s); set
+	# forward an hour, it does not end at the step but reports every
+	# second until its 4 seconds are up (3 interim records or more).
+	for s in -3600 3600; do
+		step 0
+		imp_stepped --duration 4 --report-every 1
+		wait_for "$tmp/out" '"type":"stats"' 15 || bad clock-duration$s-start "no stats record"
+		step "$s"
+		wait "$imp_pid"
+		rc=$?
+		imp_pid=
+		[ "$rc" -eq 0 ] && ok || bad clock-duration$s-status "exit $rc (124: still running after 60 s), want 0"
+		n=$(nlines "$tmp/out" '"type":"stats"')
+		[ "$n" -ge 3 ] && ok || bad clock-duration$s-stats "$n interim records, want 3 or more"
+		has clock-duration$s-summary "$tmp/out" '"type":"summary"'
+	done
+else
+	failed clock-step "cannot build the clock shim: $(head -n 3 "$tmp/err")"
+fi
+
 # A report to a pipe whose reader goes away (a `| head`, a log shipper
 # that died): nothing can be written there again. Under a shell SIGPIPE
 # would kill impwatch, leaving the evidence cut; under systemd, which
