@@ -574,6 +574,18 @@ imp_stepped() {
 		>"$tmp/out" 2>"$tmp/err" &
 	imp_pid=$!
 }
+# stepped_flow NAME THREADS TIMEOUT PORT: impwatch through the shim,
+# the clock not stepped yet, with THREADS flow workers and UDP's idle
+# timeout TIMEOUT; once a stats record is out, one exchange from client
+# port PORT, alerted.
+stepped_flow() {
+	step 0
+	imp_stepped --threads "$2" --report-every 1 --timeout-udp "$3"
+	wait_for "$tmp/out" '"type":"stats"' 15 || bad "$1-start-$2" "no stats record"
+	c_retry udp:9999 before 0 "$4"
+	wait_for "$tmp/out" '"type":"alert"' 15 ||
+		bad "$1-alert-$2" "no alert for the flow before the step"
+}
 # stats_after N SECONDS: N more interim records than there are now.
 stats_after() {
 	wait_n "$tmp/out" '"type":"stats"' $(($(nlines "$tmp/out" '"type":"stats"') + $1)) "$2"
@@ -604,12 +616,7 @@ if ${CC:-cc} -shared -fPIC -o "$tmp/clockstep.so" "$(dirname "$0")/clockstep.c" 
 		# by its timeout; --report-every still reports, and its
 		# records and the summary are stamped by the packets after the
 		# step, not by the last one before it, an hour ahead.
-		step 0
-		imp_stepped --threads $th --report-every 1 --timeout-udp 3
-		wait_for "$tmp/out" '"type":"stats"' 15 || bad clock-back-start-$th "no stats record"
-		c_retry udp:9999 before 0 41001
-		wait_for "$tmp/out" '"type":"alert"' 15 ||
-			bad clock-back-alert-$th "no alert for the flow before the step"
+		stepped_flow clock-back $th 3 41001
 		step -3600
 		stats_after 3 20 && ok || bad clock-back-stats-$th "no interim records after the clock went back"
 		c_retry udp:9999 after 0 41001
@@ -635,12 +642,7 @@ if ${CC:-cc} -shared -fPIC -o "$tmp/clockstep.so" "$(dirname "$0")/clockstep.c" 
 		# Set forward an hour: the flow open then is idle by the new
 		# time and ends at once (a UDP timeout of 10 minutes cannot
 		# end it otherwise); the conversation going on is a new flow.
-		step 0
-		imp_stepped --threads $th --report-every 1 --timeout-udp 600
-		wait_for "$tmp/out" '"type":"stats"' 15 || bad clock-fwd-start-$th "no stats record"
-		c_retry udp:9999 before 0 41003
-		wait_for "$tmp/out" '"type":"alert"' 15 ||
-			bad clock-fwd-alert-$th "no alert for the flow before the step"
+		stepped_flow clock-fwd $th 600 41003
 		step 3600
 		wait_for "$tmp/out" '"type":"flow".*"client_port":41003.*"end_reason":"idle"' 20 && ok ||
 			bad clock-fwd-idle-$th "the flow open at the step did not end as idle"

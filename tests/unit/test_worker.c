@@ -460,6 +460,18 @@ static void queue_frame(struct run *r, uint64_t ts, const uint8_t *b,
 	worker_queue(r->w, DLT_ETHER, ts, b, (uint32_t)n, (uint32_t)n);
 }
 
+/* The later fragments of ten datagrams (sources 0 to 9, identification
+   100 on), a second apart from T0: held, their first fragments not
+   yet seen. */
+static void hold_frags(struct run *r)
+{
+	uint8_t b[64];
+	uint32_t i;
+
+	for (i = 0; i < 10; i++)
+		queue_frame(r, T0 + i * SEC, b, frag_frame(b, i, (uint16_t)(100 + i)));
+}
+
 /*
  * Ten datagrams whose later fragments come before their first ones, a
  * second apart, and among them one packet stamped 2038. The clock does
@@ -476,10 +488,7 @@ static void test_frag_outlier_stamp(void **state)
 
 	(void)state;
 	clock_run(&r);
-	for (i = 0; i < 10; i++) {
-		n = frag_frame(b, i, (uint16_t)(100 + i));
-		queue_frame(&r, T0 + i * SEC, b, n);
-	}
+	hold_frags(&r);
 	send_at(&r, Y2038, 50);
 	for (i = 0; i < 10; i++) {
 		n = first_frag_frame(b, i, (uint16_t)(100 + i));
@@ -499,16 +508,11 @@ static void test_frag_outlier_stamp(void **state)
 static void test_frag_real_pause(void **state)
 {
 	struct run r;
-	uint8_t b[64];
-	size_t n;
 	uint32_t i;
 
 	(void)state;
 	clock_run(&r);
-	for (i = 0; i < 10; i++) {
-		n = frag_frame(b, i, (uint16_t)(100 + i));
-		queue_frame(&r, T0 + i * SEC, b, n);
-	}
+	hold_frags(&r);
 	for (i = 0; i < 10; i++)
 		send_at(&r, T0 + DAY + i * SEC, 100 + i);
 	worker_drain(r.w);
