@@ -447,6 +447,45 @@ expect zero-stamps-html "$bin" -q -o /dev/null --html "$tmp/zero.html" \
 	-r "$tmp/zero.pcap"
 has zero-stamps-html-row "$tmp/zero.html" \
 	"^<tr><th>Packets</th><td>$z0 to $z0 \\(0\\.0 s\\)</td></tr>\$"
+
+# A capture across a clock step, as a sensor writes one when NTP sets its
+# clock back an hour, or forward: one UDP conversation on 9999 goes on
+# across the step, another starts after it. Set back (back.pcap), the
+# flows open end at the step, so the conversation is two records, each
+# with its times on one side; the summary's span is the earliest and
+# latest stamp, and its time the latest after the step, not one an hour
+# ahead. Set forward (fwd.pcap), the flow open is idle by the new time:
+# two records too. Each record begins before it ends.
+PYTHONPATH="$(dirname "$0")/../lib" python3 - "$tmp/back.pcap" \
+	"$tmp/fwd.pcap" <<'PY'
+import sys
+from tcpcap import udp, write_pcap
+c, s = [192, 0, 2, 1], [192, 0, 2, 2]
+t = 1767225600 + 7200
+one = [udp(c, s, 40001, 9999, b"a"), udp(s, c, 9999, 40001, b"b")] * 3
+two = [udp(c, s, 40002, 9999, b"c")]
+write_pcap(sys.argv[1], one + two,
+           [t, t + 1, t - 3600 + 2, t - 3600 + 3, t - 3600 + 4, t - 3600 + 5,
+            t - 3600 + 6])
+write_pcap(sys.argv[2], one + two,
+           [t, t + 1, t + 3600 + 2, t + 3600 + 3, t + 3600 + 4, t + 3600 + 5,
+            t + 3600 + 6])
+PY
+for th in 1 2; do
+	for k in back fwd; do
+		"$bin" -q --format json --threads $th -r "$tmp/$k.pcap" >"$tmp/$k.json"
+		check "clock-$k-split-$th" 0 '^2$' jq -s \
+			'map(select(.type == "flow" and .client_port == 40001)) | length' "$tmp/$k.json"
+		check "clock-$k-sane-$th" 0 '^0$' jq -s \
+			'map(select(.type == "flow" and (.last_seen < .first_seen or
+			 .duration < 0 or .duration > 60))) | length' "$tmp/$k.json"
+	done
+	check "clock-back-summary-$th" 0 \
+		'^1 2026-01-01T01:00:02.000000Z 2026-01-01T02:00:01.000000Z 2026-01-01T01:00:06.000000Z$' \
+		jval 'select(.type == "summary") |
+		      "\(.clock.jumps_back) \(.first_packet) \(.last_packet) \(.time)"' \
+		"$tmp/back.json"
+done
 check zero-stamps-validate 0 '^Validate: PASS' \
 	"$bin" -q --validate -r "$tmp/zero.pcap"
 # A capture with no packet still has none.
