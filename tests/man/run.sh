@@ -191,6 +191,55 @@ if [ -f Makefile ] && [ -f README.md ]; then
 	fi
 fi
 
+# Where the docs say what makes --validate exit 1, they name every
+# finding of include/verdict.h (a name's dashes may be spaces, and
+# case aside: "an ICMP tunnel"). icmp-tunnel was added to the verdict
+# table and left out of --help's and the manual's --validate.
+man_item() { # SECTION TAG: the text of the .TP item TAG in SECTION
+	awk -v sec="$1" -v tag="$2" '
+		/^\.SH/ { insec = (index($0, sec) > 0); on = 0 }
+		on && /^\.(TP|SH|SS|PP)/ { on = 0 }
+		on { print }
+		insec && prev ~ /^\.TP/ && $0 == tag { on = 1 }
+		{ prev = $0 }' man/impwatch.1 |
+		sed -e 's/^\.[A-Z]* //' -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' |
+		tr '\n' ' '
+}
+findings_lacking() { # FILE: the findings FILE does not name
+	grep -oE 'X\(V_[A-Z_]+, "[a-z-]+", "[a-z_]+", true' include/verdict.h |
+		sed -E 's/^[^"]*"([a-z-]+)".*/\1/' >"$tmp/findings"
+	[ -s "$tmp/findings" ] || { echo "(no finding in include/verdict.h)"; return; }
+	while read -r v; do
+		grep -qiE "$(echo "$v" | sed 's/-/[- ]/g')" "$1" || printf '%s ' "$v"
+	done <"$tmp/findings"
+}
+if [ -f include/verdict.h ] && [ -s "$tmp/help" ]; then
+	awk '/^  1  / { on = 1 } /^  2  / { on = 0 } on' "$tmp/help" \
+		>"$tmp/exit1.help"
+	man_item OPTIONS '.B \-\-validate' >"$tmp/exit1.man-validate"
+	man_item 'EXIT STATUS' '.B 1' >"$tmp/exit1.man"
+	grep '^| 1 |' README.md >"$tmp/exit1.readme"
+	for f in help man-validate man readme; do
+		if [ ! -s "$tmp/exit1.$f" ]; then
+			bad "exit status 1 in $f: text not found"
+			continue
+		fi
+		missing=$(findings_lacking "$tmp/exit1.$f")
+		if [ -n "$missing" ]; then
+			bad "exit status 1 in $f: does not name $missing"
+			show "$tmp/exit1.$f" 5 '  | ' 200
+		else
+			ok
+		fi
+	done
+	# The check itself: a text without icmp-tunnel is caught.
+	echo 'undocumented, local-only or untrusted tunnel' >"$tmp/exit1.short"
+	case $(findings_lacking "$tmp/exit1.short") in
+	*icmp-tunnel*) ok ;;
+	*) bad "the findings check missed icmp-tunnel" ;;
+	esac
+fi
+
 # Each page names the version `impwatch -V` gives on its first line.
 want=$("$bin" -V | head -1)
 for p in $pages; do
