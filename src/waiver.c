@@ -126,6 +126,30 @@ static int finding_of(struct tstr s)
 	return 0;
 }
 
+/* The findings a waiver may name, "cleartext, undocumented, ...", into
+   buf: the verdict table's, so a new finding is listed with the rest. */
+static const char *findings_list(char *buf, size_t size)
+{
+	size_t n = 0;
+	int v;
+
+	buf[0] = '\0';
+	for (v = 0; v < V_COUNT && n < size; v++)
+		if (verdict_is_finding((enum verdict)v))
+			n += (size_t)snprintf(buf + n, size - n, "%s%s",
+					      n ? ", " : "",
+					      verdict_name((enum verdict)v));
+	return buf;
+}
+
+/* Whether s starts flows as a waiver writes them: PROTO/PORT, icmp,
+   icmpv6 or row. */
+static bool flows_word(struct tstr s)
+{
+	return memchr(s.s, '/', s.n) || tstr_is(s, "icmp") ||
+	       tstr_is(s, "icmpv6") || tstr_is(s, "row");
+}
+
 /* "any", ADDRESS[/PREFIX] or a role into *e; a reason on error. */
 static const char *parse_end(struct tstr s, const struct hosts *hosts,
 			     struct waiver_end *e, char *why, size_t whysize)
@@ -233,15 +257,28 @@ static const char *parse_what(struct tstr s, const struct catalogue *cat,
 			      const struct hosts *hosts, struct waiver *w,
 			      char *why, size_t whysize)
 {
-	struct tstr word, c, arrow, sv, extra;
+	struct tstr word, c, arrow, sv, extra, rest;
 	const char *e;
+	char names[160];
 	int f;
 
 	if (!tstr_word(&s, &word))
 		return "no flows before the first '|'";
 	f = finding_of(word);
 	if (f < 0) {
-		snprintf(why, whysize, "'%.*s' is no finding", TSHOW(word));
+		snprintf(why, whysize, "'%.*s' is no finding (findings: %s)",
+			 TSHOW(word), findings_list(names, sizeof(names)));
+		return why;
+	}
+	/* A word before the flows that is no finding: one misspelt (the
+	   flows' own message would blame the flows). */
+	rest = s;
+	if (f == 0 && !flows_word(word) && tstr_word(&rest, &c) &&
+	    flows_word(c)) {
+		snprintf(why, whysize, "'%.*s' is neither a finding (%s) nor "
+			 "flows (tcp/PORT, udp/PORT, icmp, icmpv6, row TABLE "
+			 "SERVICE)", TSHOW(word),
+			 findings_list(names, sizeof(names)));
 		return why;
 	}
 	if (f > 0) {

@@ -215,7 +215,22 @@ static void test_parse_bad(void **state)
 		{ "tcp/9-8 | 2026-12-31 | A\n", false, "bad port '9-8'" },
 		{ "icmp/8 | 2026-12-31 | A\n", false, "icmp has no port" },
 		{ "documented tcp/5061 | 2026-12-31 | A\n", false,
-		  "'documented' is no finding" },
+		  "'documented' is no finding (findings: cleartext, "
+		  "undocumented, local-only, protocol-mismatch, "
+		  "role-violation, untrusted-tunnel, icmp-tunnel)" },
+		/* A finding misspelt is told as one, with the findings
+		   (it read "unknown flows 'undocumnted' (valid: tcp/PORT,
+		   ...)", as if the flows were wrong). */
+		{ "undocumnted udp/9999 | 2026-12-31 | A\n", false,
+		  "'undocumnted' is neither a finding (cleartext, "
+		  "undocumented, local-only, protocol-mismatch, "
+		  "role-violation, untrusted-tunnel, icmp-tunnel) nor flows "
+		  "(tcp/PORT" },
+		{ "icmp_tunnel icmp | 2026-12-31 | A\n", false,
+		  "'icmp_tunnel' is neither a finding (" },
+		{ "cleartext row 2 sip-proxy-tls | 2026-12-31 | A\n"
+		  "clear row 2 sip-proxy-tls | 2026-12-31 | A\n", false,
+		  "t.waivers:2: 'clear' is neither a finding (" },
 		{ "cleartext | 2026-12-31 | A\n", false, "no flows after the finding" },
 		{ "row 4 tomcat | 2026-12-31 | A\n", false,
 		  "no catalogue row 'table 4 tomcat'" },
