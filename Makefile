@@ -8,7 +8,7 @@
 #   make update-golden       regenerate tests/golden/*.out from the current binary
 #   make check-man           the manual pages: rendering warnings, options against --help
 #   make check-corpus CORPUS=DIR   run on every capture in DIR (crash/hang check)
-#   make screenshot the demo's HTML report as doc/report.png (headless Chromium)
+#   make screenshot  the demo's HTML report as doc/report.png (headless Chromium)
 #   make deps       install the Debian packages the build needs (as root)
 #   make install    install under PREFIX (/usr/local), staged under DESTDIR
 #   make uninstall  remove what make install wrote

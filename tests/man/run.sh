@@ -4,8 +4,10 @@
 # exactly the options `impwatch --help` lists: an option added to one and
 # not the other fails here; so does an option in the README's impwatch
 # commands that --help does not list, a usage form of --help the
-# SYNOPSIS lacks, and a package the suites or the README name that
-# `make deps` does not install.
+# SYNOPSIS lacks, a package the suites or the README name that
+# `make deps` does not install, a finding of the verdict table left out
+# where the docs list what fails --validate, and a target of the
+# Makefile's header the README does not name.
 set -u
 . "$(dirname "$0")/../lib/sh.sh"
 bin=$1
@@ -241,6 +243,34 @@ if [ -f include/verdict.h ] && [ -s "$tmp/help" ]; then
 	case $(findings_lacking "$tmp/exit1.short") in
 	*icmp-tunnel*) ok ;;
 	*) bad "the findings check missed icmp-tunnel" ;;
+	esac
+fi
+
+# Each target the Makefile's header lists ("#   make TARGET  what it
+# does") is in the README, in backquotes or on a line of its own:
+# `make SANITIZE=thread check` was in the Makefile alone.
+make_targets() { # FILE: the README's missing targets of the Makefile
+	awk '/^#   make / { sub(/^#   /, ""); sub(/  .*/, ""); print }' \
+		Makefile >"$tmp/targets"
+	[ -s "$tmp/targets" ] || { echo "(no target in the Makefile's header)"; return; }
+	while read -r t; do
+		grep -qF "\`$t\`" "$1" || grep -qE "^ +$t( |\$)" "$1" ||
+			printf '%s; ' "$t"
+	done <"$tmp/targets"
+}
+if [ -f Makefile ] && [ -f README.md ]; then
+	missing=$(make_targets README.md)
+	if [ -n "$missing" ]; then
+		bad "README.md lacks the Makefile's targets: $missing"
+	else
+		ok
+	fi
+	# The check itself: a README without `make deb` is caught.
+	sed 's/`make deb`/make-deb/g; s/^ *make deb .*//' README.md \
+		>"$tmp/readme-nodeb"
+	case $(make_targets "$tmp/readme-nodeb") in
+	*"make deb;"*) ok ;;
+	*) bad "the targets check missed make deb" ;;
 	esac
 fi
 
