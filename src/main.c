@@ -1522,11 +1522,24 @@ static bool filter_ok(const struct options *o)
 	return true;
 }
 
+/* Whether arg, where a command goes, reads as a command mistyped: a
+   word of letters, digits and '-' that names no file ("explain",
+   "rule"). Read as a capture, it gave a whole report of an input that
+   could not be read. */
+static bool unknown_command(const char *arg)
+{
+	size_t n = strspn(arg, "abcdefghijklmnopqrstuvwxyz0123456789-");
+
+	return arg[0] >= 'a' && arg[0] <= 'z' && arg[n] == '\0' &&
+	       access(arg, F_OK) != 0 && errno == ENOENT;
+}
+
 /* The command line of a run, checked, then the run. */
 static int main_run(int argc, char **argv, const char *command_line)
 {
 	struct options o;
 	struct sink_cfg sc;
+	const char *first;
 	int rc;
 
 	/* `rules` and `roles` print a table and write no report: a signal
@@ -1537,6 +1550,7 @@ static int main_run(int argc, char **argv, const char *command_line)
 		return cmd_roles(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "acl") == 0)
 		return acl_command(argc - 1, argv + 1);
+	first = argc > 1 ? argv[1] : "";
 	/* Before anything else a run does: a SIGTERM from its first moment
 	   still gets the complete report. */
 	install_signals();
@@ -1564,6 +1578,15 @@ static int main_run(int argc, char **argv, const char *command_line)
 	if (o.n_iface && o.n_inputs) {
 		tprintf(stderr, "impwatch: -i and -r do not go together: capture "
 			"live or read files\n");
+		return EXIT_INPUT_ERROR;
+	}
+	/* Only when it is the one input: beside other files it is one of
+	   them, not found, and the report covers the others. */
+	if (o.n_inputs == 1 && o.inputs[0] == first &&
+	    unknown_command(first)) {
+		tprintf(stderr, "impwatch: '%s' is neither a command (rules, "
+			"roles, acl) nor a file\n", first);
+		tprintf(stderr, "Try 'impwatch --help'.\n");
 		return EXIT_INPUT_ERROR;
 	}
 	if (!inputs_once(&o))

@@ -46,6 +46,19 @@ check help-z-fails 0 'fails' sh -c '"$1" --help |
 check help-bare-file 0 '^       impwatch \[options\] FILE\.\.\. +\(the same as -r FILE\)$' \
 	"$bin" --help
 check bare-file 0 '^NO FINDINGS|^FINDINGS' "$bin" pcaps/demo.pcap
+# A word where a command goes that is neither a command nor a file is
+# said to be so, with the commands, and writes no report: `impwatch
+# explain` wrote a whole report of an input that could not be read,
+# its one line on standard error "impwatch: explain: No such file or
+# directory".
+check unknown-command 2 "^impwatch: 'explain' is neither a command \(rules, roles, acl\) nor a file\$" \
+	"$bin" explain
+check unknown-command-no-report 0 '^0$' sh -c '"$1" explain 2>/dev/null | wc -c' sh "$bin"
+check unknown-command-quiet 2 "^impwatch: 'explain' is neither a command" "$bin" explain -q
+# Beside other files it is one of them, not found: the report covers
+# the others.
+check unknown-command-beside 2 '^  file +pcaps/demo\.pcap: 176 packets' \
+	"$bin" -q explain pcaps/demo.pcap
 # -V: impwatch's version first, then the libraries it runs with and the
 # SHA-256 of the built-in catalogue, which is rules/imp.conf byte for byte.
 check version 0 '^impwatch [0-9]+\.[0-9]+\.[0-9]+$' sh -c "\"$bin\" --version | head -1"
