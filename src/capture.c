@@ -229,6 +229,18 @@ static void say_compressed(const uint8_t *b, size_t n, char *errbuf)
 	}
 }
 
+/* When libpcap refused a file whose first n bytes are b: an empty one
+   is said to be (libpcap says "truncated dump file; tried to read 4
+   file header bytes, only got 0"), a compressed one too. */
+static void say_refused(const uint8_t *b, size_t n, char *errbuf)
+{
+	if (n == 0)
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "empty (0 bytes), not a "
+			 "pcap or pcapng capture");
+	else
+		say_compressed(b, n, errbuf);
+}
+
 /* The bytes of the tap's last read that libpcap took, to pcapng.c. */
 static void tap_feed(struct tap *t, size_t upto)
 {
@@ -372,8 +384,8 @@ static pcap_t *open_seekable(struct file_reader *rd, int fd, bool in,
 		return p;
 	/* Read again with pread(): fp's stdio buffer is libpcap's. */
 	n = start >= 0 ? pread(fileno(fp), b, sizeof(b), start) : -1;
-	if (n > 0)
-		say_compressed(b, (size_t)n, errbuf);
+	if (n >= 0)
+		say_refused(b, (size_t)n, errbuf);
 	if (fp != stdin)
 		fclose(fp);
 	return NULL;
@@ -395,7 +407,8 @@ static pcap_t *open_tapped(struct file_reader *rd, int fd, bool in,
 			PCAP_TSTAMP_PRECISION_MICRO, errbuf);
 	if (p)
 		return p;
-	say_compressed(rd->tap.head, rd->tap.nhead, errbuf);
+	if (rd->tap.nhead || !rd->tap.failed)    /* a read error is libpcap's */
+		say_refused(rd->tap.head, rd->tap.nhead, errbuf);
 	fclose(fp);
 	return NULL;
 }

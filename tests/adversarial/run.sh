@@ -296,8 +296,15 @@ check cut-record-data-csv 2 '^[^,]*,[^,]*,udp,198\.51\.100\.7,40000,192\.0\.2\.1
 pcap_hdr 65535 1 | head -c 10 >"$tmp/cut-filehdr.pcap"
 check cut-file-header 2 'cut-filehdr.pcap: .*truncated' "$bin" -q -r "$tmp/cut-filehdr.pcap"
 : >"$tmp/zero.pcap"
-check zero-bytes 2 'zero.pcap: .*truncated' "$bin" -q -r "$tmp/zero.pcap"
-check dev-null 2 '/dev/null: ' "$bin" -q -r /dev/null
+# An empty file is said to be one ("truncated dump file; tried to read
+# 4 file header bytes, only got 0" was libpcap's word for it).
+check zero-bytes 2 '^impwatch: [^ ]*zero\.pcap: empty \(0 bytes\), not a pcap or pcapng capture$' \
+	"$bin" -q -r "$tmp/zero.pcap"
+check zero-bytes-stdin 2 '^impwatch: -: empty \(0 bytes\), not a pcap or pcapng capture$' \
+	sh -c '"$1" -q -r - <"$2"' sh "$bin" "$tmp/zero.pcap"
+check zero-bytes-pipe 2 '^impwatch: -: empty \(0 bytes\), not a pcap or pcapng capture$' \
+	sh -c ': | "$1" -q -r -' sh "$bin"
+check dev-null 2 '/dev/null: empty \(0 bytes\)' "$bin" -q -r /dev/null
 # pcapng cut inside a block: the offset is where that block starts.
 { shb; idb 1; } >"$tmp/hdr.pcapng"
 # An enhanced packet block of the UDP frame: 32 + 60 bytes.
