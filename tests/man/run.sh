@@ -246,6 +246,42 @@ if [ -f include/verdict.h ] && [ -s "$tmp/help" ]; then
 	esac
 fi
 
+# The sections of the --html page are told in the order the page has
+# them, in the README and in impwatch(1): both said coverage came
+# before the findings, which the page has after the documented services.
+page_order() { # the page's sections, as the docs name them
+	grep -o '<h2[^>]*>[^<:]*' "$1" | sed 's/<h2[^>]*>//' |
+		tr 'A-Z' 'a-z' | sed 's/^findings$/findings (/'
+}
+doc_order() { # TEXT: the page's sections in the order TEXT tells them
+	tr 'A-Z\n' 'a-z ' <"$1" | tr -s ' ' | awk -v list="$2" '
+		{ t = substr($0, index($0, "who talks to whom"))
+		  n = split(list, s, "\n")
+		  for (i = 1; i <= n; i++) if ((k = index(t, s[i])) > 0)
+			printf "%08d %s\n", k, s[i] }' | sort | cut -c10-
+}
+if "$bin" -q -r pcaps/demo.pcap --html "$tmp/page.html" -o /dev/null; then
+	page_order "$tmp/page.html" >"$tmp/page.order"
+	awk '/^`--html FILE`: a report to look at/ { on = 1 }
+		on && /^$/ { exit } on' README.md >"$tmp/html.readme"
+	man_item man/impwatch.1 OPTIONS '.BI \-\-html " FILE"' \
+		>"$tmp/html.man"
+	for f in readme man; do
+		doc_order "$tmp/html.$f" "$(cat "$tmp/page.order")" \
+			>"$tmp/$f.order"
+		if [ "$(wc -l <"$tmp/page.order")" -lt 5 ]; then
+			bad "the --html page: fewer than 5 sections found"
+		elif cmp -s "$tmp/page.order" "$tmp/$f.order"; then
+			ok
+		else
+			bad "the --html sections in $f, not the page's order:\
+ $(tr '\n' ';' <"$tmp/$f.order") against $(tr '\n' ';' <"$tmp/page.order")"
+		fi
+	done
+else
+	bad "impwatch --html on pcaps/demo.pcap failed"
+fi
+
 # Each target the Makefile's header lists ("#   make TARGET  what it
 # does") is in the README, in backquotes or on a line of its own:
 # `make SANITIZE=thread check` was in the Makefile alone.
