@@ -106,6 +106,7 @@ static const char usage_head[] =
 "       impwatch rules --check FILE [--no-dpi]\n"
 "       impwatch roles [--rules FILE] [--rules-add FILE]\n"
 "       impwatch acl --hosts FILE [--format FMT] [--observed FILE...] [-o FILE]\n"
+"                    [--rules FILE] [--rules-add FILE]\n"
 "\n"
 "Classify traffic against the Cisco IM and Presence port catalogue (tables\n"
 "2-34 of the port usage guide) and report what is not documented.\n";

@@ -246,6 +246,50 @@ if [ -f include/verdict.h ] && [ -s "$tmp/help" ]; then
 	esac
 fi
 
+# Each command's form names the same options in --help's usage, in the
+# manual's SYNOPSIS and, for acl, in `impwatch acl --help`: the acl
+# form of --help and of the SYNOPSIS left out --rules and --rules-add,
+# which acl takes and its own usage gives.
+usage_forms() { # one form a line, its continuation lines joined
+	sed 's/^usage://' | awk '/^ *impwatch / { if (f) print f; f = $0; next }
+		/^ *\[/ { f = f " " $0 } END { if (f) print f }' |
+		sed 's/^ *//; s/  */ /g'
+}
+form_options() { # FORMS WORDS: the options of the form that starts WORDS
+	awk -v w="$2 " 'index($0 " ", w) == 1 && !(w == "impwatch rules " &&
+		index($0, "--check"))' "$1" | options_in /dev/stdin
+}
+if [ -s "$tmp/help" ]; then
+	awk '/^usage:/ { on = 1 } on && /^$/ { exit } on' "$tmp/help" |
+		usage_forms >"$tmp/help.usage"
+	groff -man -Tascii -rLL=300n -P-cbou man/impwatch.1 2>/dev/null |
+		awk '/^SYNOPSIS/ { on = 1; next } /^[A-Z]/ { on = 0 } on' |
+		usage_forms >"$tmp/man.usage"
+	"$bin" acl --help 2>/dev/null | awk '/^usage:/ { on = 1 }
+		on && /^$/ { exit } on' | usage_forms >"$tmp/acl.usage"
+	for c in 'impwatch rules' 'impwatch rules --check' 'impwatch roles' \
+	    'impwatch acl'; do
+		form_options "$tmp/help.usage" "$c" >"$tmp/form.help"
+		form_options "$tmp/man.usage" "$c" >"$tmp/form.man"
+		if [ ! -s "$tmp/form.help" ]; then
+			bad "--help's usage has no form '$c'"
+		elif ! cmp -s "$tmp/form.help" "$tmp/form.man"; then
+			bad "'$c': --help's usage names $(tr '\n' ' ' <"$tmp/form.help")and the SYNOPSIS $(tr '\n' ' ' <"$tmp/form.man")"
+		else
+			ok
+		fi
+	done
+	form_options "$tmp/acl.usage" 'impwatch acl' >"$tmp/form.acl"
+	form_options "$tmp/help.usage" 'impwatch acl' >"$tmp/form.help"
+	if [ ! -s "$tmp/form.acl" ]; then
+		bad "impwatch acl --help gives no usage"
+	elif ! cmp -s "$tmp/form.acl" "$tmp/form.help"; then
+		bad "'impwatch acl': its --help names $(tr '\n' ' ' <"$tmp/form.acl")and impwatch --help $(tr '\n' ' ' <"$tmp/form.help")"
+	else
+		ok
+	fi
+fi
+
 # The sections of the --html page are told in the order the page has
 # them, in the README and in impwatch(1): both said coverage came
 # before the findings, which the page has after the documented services.
