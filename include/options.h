@@ -313,10 +313,10 @@ X(SITE, 0, "health-duplicates", "PCT", UINT, RUN, health_dup, \
   "poor health when over PCT% of frames were\n" \
   "mirrored twice (default {def}); copies are left out") \
 X(SITE, 0, "health-drops", "PCT", MILLI, RUN, health_drops, \
-  DEF_HEALTH_DROPS, 0, 100000, "(0-100, such as 0.1)", \
+  DEF_HEALTH_DROPS, 0, 100000, "(0-100, at most 3 decimals: 0.1, 0.125)", \
   "poor health when libpcap dropped over PCT% of the\n" \
-  "packets (dropped over received and dropped; decimals\n" \
-  "allowed, 0.1; default {def}: any drop), or a pcapng\n" \
+  "packets (dropped over received and dropped; up to 3\n" \
+  "decimals, 0.125; default {def}: any drop), or a pcapng\n" \
   "file says it did (over its packets and those)") \
 X(SITE, 0, "dup-window-us", "US", UINT, RUN, dup_window_us, \
   DEF_DUP_WINDOW_US, 0, 10000000, "(microseconds, 0-10000000)", \

@@ -810,6 +810,11 @@ check health-findings-still-listed 3 '"undocumented":4,"local-only"' "$bin" -q -
 check health-drops-help 0 '--health-drops PCT' "$bin" --help
 check health-drops-bad 2 "invalid value '101' for --health-drops" "$bin" -q --health-drops 101 -r pcaps/demo.pcap
 check health-drops-text 2 "invalid value '1%' for --health-drops" "$bin" -q --health-drops 1% -r pcaps/demo.pcap
+# A fourth decimal is refused, and the message says how many are taken
+# (it said "(0-100, such as 0.1)", as if 0.1234 were written wrong).
+check health-drops-decimals 2 "invalid value '0.1234' for --health-drops \(0-100, at most 3 decimals: 0\.1, 0\.125\)" \
+	"$bin" -q --health-drops 0.1234 -r pcaps/demo.pcap
+check health-drops-3-decimals 0 '"drops_threshold_pct":0.125,' "$bin" -q --format json --health-drops 0.125 -r pcaps/demo.pcap
 check health-drops-json 0 '"duplicate_threshold_pct":10,"drops_threshold_pct":0.5,' "$bin" -q --format json --health-drops 0.5 -r pcaps/demo.pcap
 check health-drops-default 0 '"drops_threshold_pct":0,' "$bin" -q --format json -r pcaps/demo.pcap
 

@@ -274,7 +274,7 @@ static void test_milli(void **state)
 	assert_int_equal(parse(&o, err, sizeof(err), "--health-drops", "0.5x",
 			       NULL), 2);
 	assert_string_equal(err, "impwatch: invalid value '0.5x' for "
-			    "--health-drops (0-100, such as 0.1)\n"
+			    "--health-drops (0-100, at most 3 decimals: 0.1, 0.125)\n"
 			    "Try 'impwatch --help'.\n");
 }
 
@@ -432,7 +432,7 @@ static void test_help(void **state)
 			       "                       least recently seen"));
 	assert_non_null(strstr(buf, "(default 1024-65535)"));
 	assert_non_null(strstr(buf, "(default 12, at most 1000)"));
-	assert_non_null(strstr(buf, "allowed, 0.1; default 0: any drop)"));
+	assert_non_null(strstr(buf, "decimals, 0.125; default 0: any drop)"));
 	assert_non_null(strstr(buf, "\n  --alerts, --no-alerts  an alert record"));
 	assert_non_null(strstr(buf, "\n  -f, --filter BPF     only packets"));
 	assert_non_null(strstr(buf, "\n  --dump-undocumented FILE  write the"));
