@@ -198,7 +198,7 @@ static const char *parse_roles(struct tstr w, uint32_t *mask, char *why,
 		snprintf(why, whysize, "empty role in the role list");
 		return why;
 	default:
-		hosts_roles_str(CAT_ROLES_ALL, valid, sizeof(valid));
+		cat_roles_str(CAT_ROLES_ALL, ", ", valid, sizeof(valid));
 		snprintf(why, whysize, "unknown role '%.*s' (valid: %s)",
 			 TSHOW(bad), valid);
 		return why;
