@@ -255,6 +255,15 @@ usage_forms() { # one form a line, its continuation lines joined
 		/^ *\[/ { f = f " " $0 } END { if (f) print f }' |
 		sed 's/^ *//; s/  */ /g'
 }
+same_form() { # WHAT A B: the options A and B, of one form, agree
+	if [ ! -s "$2" ]; then
+		bad "$1: no usage form found"
+	elif ! cmp -s "$2" "$3"; then
+		bad "$1: $(tr '\n' ' ' <"$2")against $(tr '\n' ' ' <"$3")"
+	else
+		ok
+	fi
+}
 form_options() { # FORMS WORDS: the options of the form that starts WORDS
 	awk -v w="$2 " 'index($0 " ", w) == 1 && !(w == "impwatch rules " &&
 		index($0, "--check"))' "$1" | options_in /dev/stdin
@@ -271,23 +280,13 @@ if [ -s "$tmp/help" ]; then
 	    'impwatch acl'; do
 		form_options "$tmp/help.usage" "$c" >"$tmp/form.help"
 		form_options "$tmp/man.usage" "$c" >"$tmp/form.man"
-		if [ ! -s "$tmp/form.help" ]; then
-			bad "--help's usage has no form '$c'"
-		elif ! cmp -s "$tmp/form.help" "$tmp/form.man"; then
-			bad "'$c': --help's usage names $(tr '\n' ' ' <"$tmp/form.help")and the SYNOPSIS $(tr '\n' ' ' <"$tmp/form.man")"
-		else
-			ok
-		fi
+		same_form "'$c' in --help, then the SYNOPSIS" \
+			"$tmp/form.help" "$tmp/form.man"
 	done
 	form_options "$tmp/acl.usage" 'impwatch acl' >"$tmp/form.acl"
 	form_options "$tmp/help.usage" 'impwatch acl' >"$tmp/form.help"
-	if [ ! -s "$tmp/form.acl" ]; then
-		bad "impwatch acl --help gives no usage"
-	elif ! cmp -s "$tmp/form.acl" "$tmp/form.help"; then
-		bad "'impwatch acl': its --help names $(tr '\n' ' ' <"$tmp/form.acl")and impwatch --help $(tr '\n' ' ' <"$tmp/form.help")"
-	else
-		ok
-	fi
+	same_form "'impwatch acl' in its --help, then impwatch --help" \
+		"$tmp/form.acl" "$tmp/form.help"
 fi
 
 # The sections of the --html page are told in the order the page has
