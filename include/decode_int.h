@@ -101,6 +101,12 @@ void cmd_sgt(struct dctx *x, uint16_t sgt);
    unread (compressed, encrypted), else the error other. */
 enum decode_status ppp_not_ip(struct dctx *x, uint16_t proto,
 			      enum decode_err other);
+/* Whether decode_ethertype() reads ethertype type (IP, a tag or a
+   carrier), and whether type is one known to carry no IP (not-ip): the
+   two lists by hand beside its switch, which the unit test holds to
+   what the switch does. */
+bool ethertype_walked(uint16_t type);
+bool ethertype_no_ip(uint16_t type);
 
 /* decode_ip.c */
 enum decode_status decode_ipv4(struct dctx *x, struct cursor *c);

@@ -142,7 +142,7 @@ static const uint16_t no_ip_types[] = {
 	0x9000,   /* loopback (Configuration Test Protocol, keepalives) */
 };
 
-static bool ethertype_no_ip(uint16_t type)
+bool ethertype_no_ip(uint16_t type)
 {
 	size_t i;
 
@@ -227,8 +227,10 @@ enum decode_status decode_ethernet(struct dctx *x, struct cursor *c)
    decode_ethertype()'s switch: what the pseudowire's reading must not
    meet where a frame without control word has its type. (An 802.3
    length there is no matter: read with a control word, an LLC frame's
-   type would be its LLC header's, and only IP counts.) */
-static bool ethertype_walked(uint16_t type)
+   type would be its LLC header's, and only IP counts.) A case added
+   to the switch goes here too: test_ethertypes_walked decodes every
+   ethertype and fails on any the switch reads that this leaves out. */
+bool ethertype_walked(uint16_t type)
 {
 	switch (type) {
 	case ETH_P_IPV4:

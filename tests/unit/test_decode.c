@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "decode.h"
+#include "decode_int.h"
 #include "frag.h"
 #include "options.h"
 
@@ -1413,6 +1414,57 @@ static void test_mpls(void **state)
 	f.n = 14 + 8 + 4 + 13;
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
 	assert_only_err(&x->d, x->before, DERR_LINK_TRUNC);
+}
+
+/*
+ * Every ethertype, alone after the Ethernet header: a type the walk
+ * decodes (IP, a tag, a carrier) has its reader run out of bytes and
+ * count that; any other is counted by its type alone, not-ip when it is
+ * known to carry no IP, else l2-unknown. What the walk reads must be
+ * what ethertype_walked() lists, which the pseudowire's guard trusts:
+ * VN-Tag and E-Tag, cases of the switch but not of the list, let a
+ * crafted pseudowire frame be misread. And no type the walk reads may
+ * be listed as carrying no IP. Every mismatch is named, then it fails.
+ */
+static void test_ethertypes_walked(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	char bad[1024] = "";
+	size_t used = 0;
+	unsigned type;
+
+	/* From 1501 up: what IEEE 802.3 does not take for a length. */
+	for (type = 1501; type <= 0xffff; type++) {
+		bool listed = ethertype_walked((uint16_t)type);
+		bool no_ip = ethertype_no_ip((uint16_t)type);
+		uint64_t errs = err_sum(&x->d);
+		bool not_ip, unknown, read;
+		const char *why = NULL;
+
+		f.n = 0;
+		eth(&f, type);
+		assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+		assert_int_equal(err_sum(&x->d), errs + 1);
+		not_ip = x->d.err[DERR_NOT_IP] != x->before[DERR_NOT_IP];
+		unknown = x->d.err[DERR_L2_UNKNOWN] !=
+			  x->before[DERR_L2_UNKNOWN];
+		read = !not_ip && !unknown;
+		if (read && !listed)
+			why = "read by the walk, not in ethertype_walked()";
+		else if (!read && listed)
+			why = "in ethertype_walked(), not read by the walk";
+		else if (read && no_ip)
+			why = "read by the walk, and in no_ip_types[]";
+		else if (!read && not_ip != no_ip)
+			why = no_ip ? "in no_ip_types[], counted l2-unknown" :
+				      "counted not-ip, not in no_ip_types[]";
+		if (why != NULL && used < sizeof bad - 64)
+			used += (size_t)snprintf(bad + used, sizeof bad - used,
+						 "0x%04x: %s\n", type, why);
+	}
+	if (used > 0)
+		fail_msg("%s", bad);
 }
 
 /* batman-adv (0x4305) carries frames, IP among them, that Linux's
@@ -4235,6 +4287,7 @@ int main(void)
 		T(test_vlan_too_deep),
 		T(test_mpls),
 		T(test_l2_unknown),
+		T(test_ethertypes_walked),
 		T(test_pppoe),
 		T(test_hsr),
 		T(test_pe_tags),
