@@ -6,8 +6,12 @@
 # commands that --help does not list, a usage form of --help the
 # SYNOPSIS lacks, a package the suites or the README name that
 # `make deps` does not install, a finding of the verdict table left out
-# where the docs list what fails --validate, and a target of the
-# Makefile's header the README does not name.
+# where the docs list what fails --validate, a target of the
+# Makefile's header the README does not name, and a record type, field,
+# CSV column or ECS dataset or impwatch.* field impwatch writes that the
+# README's Output section (or, for record types and datasets, the
+# manual's OUTPUT) does not name. Needs jq, a C compiler, and root for
+# the stats records of a live capture on lo (skipped otherwise).
 set -u
 . "$(dirname "$0")/../lib/sh.sh"
 bin=$1
@@ -363,5 +367,136 @@ for p in $pages; do
 		bad "$p: the .TH line does not name \"$want\": $(grep '^\.TH' "$p")"
 	fi
 done
+
+# Each record impwatch writes is documented: every JSON record `type`,
+# every list of the `services` records, every top-level key of each
+# record type, every CSV column and every ECS `event.dataset` and
+# `impwatch.*` field is named in backquotes in the README's "Output"
+# section, and every record type and dataset in bold in impwatch(1)'s
+# OUTPUT. The README
+# left out the cleartext and icmp_tunnel lists, and the manual every
+# record type but flow, alert, stats and summary. The runs below make
+# each record appear: a finding of every kind (an ICMP tunnel from
+# tests/adversarial/echo.c), alerts, waivers, tunnels trusted and not,
+# an inventory, evidence, flow workers, a filter, 50 long-named inputs
+# (files and inputs records) and, as root, stats from a live capture.
+doc_words() { # the words of the backquoted spans of standard input,
+	# and what a dotted one starts with (impwatch.catalogue.sha256 names
+	# impwatch.catalogue)
+	tr '\n' ' ' | grep -oE '`[^`]*`' | grep -oE '[A-Za-z0-9_.@-]+' |
+		awk '{ print; while (sub(/\.[^.]*$/, "")) print }' | sort -u
+}
+man_bold() { # PAGE SECTION: the words set in bold in SECTION
+	awk -v sec="$2" '/^\.SH/ { on = (index($0, sec) > 0); next }
+		on && /^\.(B|BR|RB|BI|IB) / { sub(/^\.[A-Z]+ /, ""); print }
+		on { while (match($0, /\\fB[^\\]*/)) {
+			print substr($0, RSTART + 3, RLENGTH - 3)
+			$0 = substr($0, RSTART + RLENGTH) } }' "$1" |
+		sed -e 's/\\-/-/g' -e 's/\\&//g' -e 's/\\f[BIRP]//g' |
+		grep -oE '[A-Za-z0-9_.@-]+' | sort -u
+}
+unnamed() { # WORDS NAMES: the names (one a line) WORDS lacks, " " apart
+	sort -u "$2" | comm -23 - "$1" | tr '\n' ' ' | sed 's/ $//'
+}
+records_cases() { # one impwatch argument list a line
+	echo "--alerts --threads 2 --dump-undocumented $tmp/rec/ev.pcap -r pcaps/demo.pcap"
+	echo "--waivers tests/waivers/board.waivers -r pcaps/real-tls-cleartext.pcap"
+	echo "--alerts -r pcaps/dpi-mismatch.pcap"
+	echo "--alerts --hosts tests/hosts/site.hosts -r pcaps/roles.pcap"
+	echo "--alerts --hosts tests/hosts/tunnels.hosts -r pcaps/tun-rogue.pcap"
+	echo "--trust-tunnel 203.0.113.0/30 -r pcaps/tun-trust.pcap"
+	echo "--rules-add tests/rules/site-postgresql.conf -r pcaps/real-postgresql-15432.pcap"
+	echo "-f udp -r pcaps/demo.pcap"
+	echo "--alerts -r $tmp/rec/echo.pcap"
+	printf -- '--hosts tests/hosts/site.hosts'
+	for f in "$tmp"/rec/many/*.pcap; do printf -- ' -r %s' "$f"; done
+	echo
+}
+mkdir "$tmp/rec" "$tmp/rec/many"
+long=a-capture-name-long-enough-that-fifty-of-them-pass-one-json-line
+long=$long-$long
+for f in pcaps/[!b]*.pcap; do
+	ln -s "$PWD/$f" "$tmp/rec/many/$long-${f#pcaps/}"
+done
+if ! ${CC:-cc} -O2 -Itests/lib -o "$tmp/rec/echogen" \
+    tests/adversarial/echo.c tests/lib/pktbuild.c ||
+   ! "$tmp/rec/echogen" tunnel >"$tmp/rec/echo.pcap"; then
+	bad "records: cannot make the ICMP tunnel's capture with ${CC:-cc}"
+fi
+n=0
+records_cases >"$tmp/rec/cases"
+while read -r args; do
+	n=$((n + 1))
+	for fmt in json ecs; do
+		# shellcheck disable=SC2086 # one word an argument
+		"$bin" -q --validate --format "$fmt" $args \
+			>"$tmp/rec/$fmt.$n" 2>"$tmp/rec/err.$fmt.$n"
+		if [ $? -eq 2 ]; then
+			bad "records: impwatch --format $fmt $args: exit 2"
+			show "$tmp/rec/err.$fmt.$n" 5 '  | ' 200
+		fi
+	done
+done <"$tmp/rec/cases"
+if [ "$(id -u)" -eq 0 ]; then
+	for fmt in json ecs; do
+		timeout -k 5 30 "$bin" -q --format "$fmt" -i lo --duration 2 \
+			--report-every 1 -f 'udp port 9 and udp port 10' \
+			>"$tmp/rec/$fmt.live" 2>"$tmp/rec/err.$fmt.live"
+	done
+else
+	echo "man: not root, so no live capture: stats records not checked"
+fi
+cat "$tmp"/rec/json.* "$tmp"/rec/ecs.* | jq -e . >/dev/null 2>"$tmp/rec/jq" ||
+	{ bad "records: a line written is not JSON:"; show "$tmp/rec/jq" 3; }
+cat "$tmp"/rec/json.* | jq -r '.type' >"$tmp/rec/types"
+cat "$tmp"/rec/json.* | jq -r 'select(.type == "services") | .list' \
+	>"$tmp/rec/lists"
+cat "$tmp"/rec/json.* | jq -r '.type as $t | keys_unsorted[] | "\($t) \(.)"' |
+	sort -u >"$tmp/rec/keys"
+cat "$tmp"/rec/ecs.* | jq -r '.event.dataset' >"$tmp/rec/datasets"
+cat "$tmp"/rec/ecs.* | jq -r '.impwatch // {} | keys_unsorted[] |
+	"impwatch." + .' >"$tmp/rec/fields"
+want="alert carriers coverage coverage_pairs files flow inputs services summary"
+[ "$(id -u)" -eq 0 ] && want="$want stats"
+for t in $want; do
+	grep -qx "$t" "$tmp/rec/types" ||
+		bad "records: no $t record came from the runs meant to make one"
+done
+awk '/^### Output$/ { on = 1; next } on && /^##+ / { exit } on' README.md |
+	doc_words >"$tmp/rec/readme"
+"$bin" -q --format csv -r pcaps/demo.pcap 2>/dev/null | head -1 |
+	tr ',' '\n' >"$tmp/rec/columns"
+man_bold man/impwatch.1 OUTPUT >"$tmp/rec/man"
+for w in 'README.md:readme:record types:types' \
+    'README.md:readme:services lists:lists' \
+    'README.md:readme:ECS datasets:datasets' \
+    'README.md:readme:ECS fields:fields' \
+    'README.md:readme:CSV columns:columns' \
+    'man/impwatch.1:man:record types:types' \
+    'man/impwatch.1:man:ECS datasets:datasets'; do
+	IFS=: read -r doc words what names <<EOW
+$w
+EOW
+	missing=$(unnamed "$tmp/rec/$words" "$tmp/rec/$names")
+	if [ -s "$tmp/rec/$names" ] && [ -z "$missing" ]; then
+		ok
+	else
+		bad "$doc does not name the $what: ${missing:-(none found)}"
+	fi
+done
+missing=$(while read -r t k; do
+	grep -qx -- "$k" "$tmp/rec/readme" || printf '%s ' "$t.$k"
+done <"$tmp/rec/keys")
+if [ -s "$tmp/rec/keys" ] && [ -z "$missing" ]; then
+	ok
+else
+	bad "README.md does not name the record fields: ${missing:-(none found)}"
+fi
+# The check itself: a record type nobody documented is caught.
+{ cat "$tmp/rec/types"; echo not_a_record; } >"$tmp/rec/types2"
+case " $(unnamed "$tmp/rec/readme" "$tmp/rec/types2") " in
+*" not_a_record "*) ok ;;
+*) bad "the records check missed not_a_record" ;;
+esac
 
 finish man
