@@ -148,6 +148,34 @@ struct tun_layer {
 };
 
 /*
+ * The ethertypes counted l2-unknown (MPLS's for a pseudowire, NSH's for
+ * its next protocol), which the gate names, and where they were met,
+ * for a filter that leaves them out: BPF's `ether proto` reads the
+ * outer frame alone, so one met inside a tunnel is left out by its
+ * carrier's outer flow.
+ */
+struct l2_seen {
+	uint16_t type;            /* the lowest */
+	bool types;               /* other ones too */
+	uint16_t bare;            /* the lowest met outside any tunnel */
+	uint8_t bares;            /* types met so: 0, 1, or 2 for more */
+	bool tuns;                /* met in more than one outer flow */
+	struct tun_layer tun;     /* the outermost carrier of the first met
+	                             inside a tunnel (kind TUN_NONE: none) */
+};
+
+/* Count one l2-unknown frame of ethertype type into s, which counted
+   had before; carrier is the frame's outermost tunnel, NULL for none. */
+void l2_seen_add(struct l2_seen *s, uint64_t had, uint16_t type,
+		 const struct tun_layer *carrier);
+
+/* Merge from, which counted from_n frames, into into, which counted
+   into_n: the lowest types, the first carrier (into's when it has one).
+   Workers' figures merge so, in order. */
+void l2_seen_merge(struct l2_seen *into, uint64_t into_n,
+		   const struct l2_seen *from, uint64_t from_n);
+
+/*
  * One decoded packet. Pointers point into the caller's frame and are valid
  * only until the next call. Lengths are already clamped: l3_len is the
  * innermost IP packet as captured and no longer than its header claims.
@@ -239,10 +267,7 @@ struct decoder {
 	uint64_t frags;               /* IP fragments seen (every layer) */
 	uint64_t snap_truncated;      /* packets cut by the capture's snaplen:
 	                                 normal, not an error */
-	uint16_t l2_type;             /* the lowest ethertype counted
-	                                 l2-unknown (MPLS's for a pseudowire),
-	                                 which the gate names */
-	bool l2_types;                /* l2-unknown counted other ones too */
+	struct l2_seen l2;            /* what l2-unknown counted */
 	struct frag_table *frags_tab; /* owned */
 	uint64_t frag_timeout_us;
 	const struct pclock *clock;   /* the run's clock (its worker's), or

@@ -77,7 +77,8 @@ enum gate_reason {
 	GR_COUNT
 };
 
-#define GATE_WHY_MAX 320   /* one reason's sentence */
+#define GATE_WHY_MAX 640   /* one reason's sentence: l2-unknown's names
+                              a tunnel's IPv6 ends twice, in a filter */
 
 struct gate {
 	bool validate;                       /* --validate was given */

@@ -43,9 +43,7 @@
 struct worker_stats {
 	uint64_t packets, bytes;            /* frames seen, wire lengths */
 	uint64_t decode_err[DERR_COUNT];    /* by reason (decode.h) */
-	uint16_t l2_type;                   /* decoder.l2_type, lowest of */
-	bool l2_types;                      /* decoder.l2_types, or they
-	                                       differ */
+	struct l2_seen l2;                  /* decoder.l2, merged */
 	uint64_t tunnels[TUN_COUNT];        /* packets per tunnel kind */
 	uint64_t frags;                     /* IP fragments seen */
 	uint64_t snap_truncated;            /* frames cut by the snap length */

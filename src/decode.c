@@ -48,6 +48,72 @@ const char *tunnel_name(enum tunnel_kind t)
 	return (unsigned)t < TUN_COUNT ? tun_names[t] : NULL;
 }
 
+/* Whether carriers a and b are one outer flow to a BPF filter: the same
+   two hosts either way, the same protocol and, over UDP, tunnel port. */
+static bool tun_same_outer(const struct tun_layer *a,
+			   const struct tun_layer *b)
+{
+	bool same = !memcmp(&a->src, &b->src, sizeof a->src) &&
+		    !memcmp(&a->dst, &b->dst, sizeof a->dst);
+	bool swapped = !memcmp(&a->src, &b->dst, sizeof a->src) &&
+		       !memcmp(&a->dst, &b->src, sizeof a->dst);
+
+	return a->family == b->family && a->proto == b->proto &&
+	       (same || swapped) &&
+	       (a->proto != IPPROTO_NUM_UDP || a->dport == b->dport);
+}
+
+void l2_seen_add(struct l2_seen *s, uint64_t had, uint16_t type,
+		 const struct tun_layer *carrier)
+{
+	if (had && type != s->type)
+		s->types = true;
+	if (!had || type < s->type)
+		s->type = type;
+	if (!carrier) {
+		if (s->bares && type != s->bare)
+			s->bares = 2;
+		if (!s->bares || type < s->bare)
+			s->bare = type;
+		if (!s->bares)
+			s->bares = 1;
+	} else if (s->tun.kind == TUN_NONE) {
+		s->tun = *carrier;
+	} else if (!tun_same_outer(&s->tun, carrier)) {
+		s->tuns = true;
+	}
+}
+
+void l2_seen_merge(struct l2_seen *into, uint64_t into_n,
+		   const struct l2_seen *from, uint64_t from_n)
+{
+	if (!from_n)
+		return;
+	if (!into_n) {
+		*into = *from;
+		return;
+	}
+	into->types |= from->types || from->type != into->type;
+	if (from->type < into->type)
+		into->type = from->type;
+	if (from->bares) {
+		if (into->bares &&
+		    (from->bares > 1 || from->bare != into->bare))
+			into->bares = 2;
+		if (!into->bares || from->bare < into->bare)
+			into->bare = from->bare;
+		if (!into->bares)
+			into->bares = from->bares;
+	}
+	if (from->tun.kind != TUN_NONE) {
+		if (into->tun.kind == TUN_NONE)
+			into->tun = from->tun;
+		else if (!tun_same_outer(&into->tun, &from->tun))
+			into->tuns = true;
+		into->tuns |= from->tuns;
+	}
+}
+
 int decoder_init(struct decoder *d, const struct limits *lim, uint64_t seed)
 {
 	/* A table of one still lets in-order fragments find their ports. */

@@ -153,7 +153,9 @@ bool ethertype_no_ip(uint16_t type)
 }
 
 /* A frame of ethertype type, not decoded here: not-ip, or l2-unknown,
-   whose lowest ethertype the gate names (a filter can leave it out). */
+   whose lowest ethertype the gate names, with the outermost tunnel it
+   was met in: a filter leaves it out by that carrier's outer flow,
+   as BPF reads only the outer headers. */
 static enum decode_status ethertype_not_decoded(struct dctx *x,
 						uint16_t type)
 {
@@ -161,10 +163,8 @@ static enum decode_status ethertype_not_decoded(struct dctx *x,
 
 	if (ethertype_no_ip(type))
 		return derr(x, DERR_NOT_IP);
-	if (d->err[DERR_L2_UNKNOWN] && type != d->l2_type)
-		d->l2_types = true;
-	if (!d->err[DERR_L2_UNKNOWN] || type < d->l2_type)
-		d->l2_type = type;
+	l2_seen_add(&d->l2, d->err[DERR_L2_UNKNOWN], type,
+		    x->p->ntun ? &x->p->tun[0] : NULL);
 	return derr(x, DERR_L2_UNKNOWN);
 }
 

@@ -240,31 +240,91 @@ static void judge_encrypted(const struct run_stats *s, struct gate *g)
 }
 
 /*
+ * The filter that leaves out the l2-unknown frames of l: those met on
+ * the bare frame by their (lowest) ethertype, those met in a tunnel by
+ * the outer flow of its (first) carrier, its two hosts, protocol and
+ * UDP port, since BPF reads only the outer headers (`ether proto` of a
+ * frame inside VXLAN reads the outer frame's). True when it leaves out
+ * all of them.
+ */
+static bool l2_filter(const struct l2_seen *l, char *buf, size_t n)
+{
+	const struct tun_layer *t = &l->tun;
+	char a[IP_STR_MAX], b[IP_STR_MAX], proto[32];
+	int k = 0;
+
+	buf[0] = '\0';
+	if (l->bares)
+		k = snprintf(buf, n, "not ether proto 0x%04x", l->bare);
+	if (t->kind != TUN_NONE && k >= 0 && (size_t)k < n) {
+		fmt_ip(&t->src, t->family, a);
+		fmt_ip(&t->dst, t->family, b);
+		if (t->proto == IPPROTO_NUM_UDP)
+			snprintf(proto, sizeof proto, "udp port %u", t->dport);
+		else
+			snprintf(proto, sizeof proto, "%s proto %u",
+				 t->family == 4 ? "ip" : "ip6", t->proto);
+		snprintf(buf + k, n - (size_t)k, "%snot (host %s and host %s "
+			 "and %s)", k ? " and " : "", a, b, proto);
+	}
+	return l->bares < 2 && !l->tuns;
+}
+
+/* What l2_filter() leaves out, in words: the whole tunnel, whatever
+   else it carries, and the frames by type; or only the first. */
+static const char *l2_left_out(const struct l2_seen *l, uint64_t n, bool all)
+{
+	bool tun = l->tun.kind != TUN_NONE;
+
+	if (!all)
+		return !l->bares ? "those of the first carrier" :
+		       tun ? "those of the first ethertype and carrier" :
+		       "those of the first";
+	if (tun)
+		return l->bares ? "them and that tunnel" : "that tunnel";
+	return n == 1 ? "it" : "them";
+}
+
+/*
  * Frames of an ethertype impwatch does not decode and does not know to
  * carry no IP, and MPLS pseudowires (decode_link.c): a layer-2 tunnel
  * that Linux ends (batman-adv's 0x4305) delivers the IP inside, of any
  * port. Counted not-ip, a session in batman-adv passed unseen. The
- * sentence names the lowest such ethertype and the filter that leaves
- * it out, which the verdict then says it judged without.
+ * sentence names the lowest such ethertype, the (first) tunnel it was
+ * met in, and the filter that leaves it out, which the verdict then
+ * says it judged without. --trust-tunnel is no way out: a trusted
+ * carrier's frames still go unjudged.
  */
 static void judge_l2_unknown(const struct run_stats *s, struct gate *g)
 {
 	uint64_t n = s->work.decode_err[DERR_L2_UNKNOWN];
-	unsigned t = s->work.l2_type;
-	bool mpls = t == 0x8847 || t == 0x8848;
+	const struct l2_seen *l = &s->work.l2;
+	const struct tun_layer *t = &l->tun;
+	bool mpls = l->type == 0x8847 || l->type == 0x8848;
+	char in[160] = "", f[200], a[IP_STR_MAX], b[IP_STR_MAX];
+	bool all;
 
 	if (!n)
 		return;
-	gate_inconclusive(g, GR_L2_UNKNOWN, "%llu frame%s of %s0x%04x%s%s "
+	if (t->kind != TUN_NONE) {
+		bool some = l->bares || l->tuns;
+
+		fmt_ip(&t->src, t->family, a);
+		fmt_ip(&t->dst, t->family, b);
+		snprintf(in, sizeof in, "%s %s %s from %s to %s%s",
+			 some ? "," : "", some ? "some inside" : "inside",
+			 tunnel_name(t->kind), a, b, some ? "," : "");
+	}
+	all = l2_filter(l, f, sizeof f);
+	gate_inconclusive(g, GR_L2_UNKNOWN, "%llu frame%s of %s0x%04x%s%s%s "
 			  "not decoded: IP a layer-2 tunnel delivers (batman-"
-			  "adv, a pseudowire) was not judged; -f 'not ether "
-			  "proto 0x%04x' leaves %s out on purpose",
+			  "adv, a pseudowire) was not judged; -f '%s' leaves "
+			  "%s out on purpose",
 			  (unsigned long long)n, n == 1 ? "" : "s",
-			  s->work.l2_types ? "ethertypes from " : "ethertype ",
-			  t, mpls ? " (MPLS with no IP after its labels)" : "",
-			  n == 1 ? " was" : " were", t,
-			  s->work.l2_types ? "those of the first" :
-			  n == 1 ? "it" : "them");
+			  l->types ? "ethertypes from " : "ethertype ",
+			  l->type, mpls ? " (MPLS with no IP after its labels)" : "",
+			  in, n == 1 ? " was" : " were", f,
+			  l2_left_out(l, n, all));
 }
 
 /*

@@ -846,8 +846,7 @@ void worker_stats(const struct worker *w, struct worker_stats *s)
 	s->packets = w->packets;
 	s->bytes = w->bytes;
 	memcpy(s->decode_err, w->dec.err, sizeof(s->decode_err));
-	s->l2_type = w->dec.l2_type;
-	s->l2_types = w->dec.l2_types;
+	s->l2 = w->dec.l2;
 	memcpy(s->tunnels, w->dec.tunnels, sizeof(s->tunnels));
 	s->frags = w->dec.frags;
 	s->snap_truncated = w->dec.snap_truncated;
@@ -898,14 +897,8 @@ void worker_stats_add(struct worker_stats *sum, const struct worker_stats *w)
 			sum->latest_us = w->latest_us;
 		sum->any_packet = true;
 	}
-	if (w->decode_err[DERR_L2_UNKNOWN]) {
-		bool had = sum->decode_err[DERR_L2_UNKNOWN] != 0;
-
-		sum->l2_types |= w->l2_types ||
-				 (had && w->l2_type != sum->l2_type);
-		if (!had || w->l2_type < sum->l2_type)
-			sum->l2_type = w->l2_type;
-	}
+	l2_seen_merge(&sum->l2, sum->decode_err[DERR_L2_UNKNOWN], &w->l2,
+		      w->decode_err[DERR_L2_UNKNOWN]);
 	for (k = 0; k < DERR_COUNT; k++)
 		sum->decode_err[k] += w->decode_err[k];
 	for (k = 0; k < TUN_COUNT; k++)

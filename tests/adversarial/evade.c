@@ -82,6 +82,15 @@
  *            from 203.0.113.1 to 203.0.113.2, the tunnel a site declares
  *   nsh-gpe  the same in VXLAN-GPE (next protocol 4, VNI 42) from
  *            203.0.113.1:49320 to 203.0.113.2:4790
+ *   batman-vxlan the batman case's frames (the SSH session's frames in
+ *            batman-adv) inside VXLAN (VNI 42) from 203.0.113.1:49320 to
+ *            203.0.113.2:4789, as a layer-2 overlay between two sites
+ *            carries them: the far end delivers the batman-adv frame
+ *   batman-gre the same inside GRE of protocol type 0x6558 (Transparent
+ *            Ethernet Bridging) from 203.0.113.1 to 203.0.113.2
+ *   mpls-gre-nocw the mpls-pw-nocw case's pseudowire (label 16, no
+ *            control word) in GRE of protocol type 0x8847 (MPLS in
+ *            GRE, RFC 4023) from 203.0.113.1 to 203.0.113.2
  *   trill    the SSH session's frames inside TRILL (RFC 6325: outer DA
  *            and SA, ethertype 0x22f3, version 0, one word of options,
  *            hop count, egress and ingress nicknames, the options, then
@@ -265,7 +274,9 @@ static unsigned snaplen = 65535;
    in Cisco FabricPath; pbb: 8, in 802.1ah PBB; mpls-pw: 9, in an
    Ethernet pseudowire with a control word, mpls-pw-nocw: 10, without;
    nsh, nsh-doc: 11, in NSH; nsh-gre: 12, in NSH in GRE; nsh-gpe: 13, in
-   NSH in VXLAN-GPE; trill, trill-doc: 14, in TRILL. */
+   NSH in VXLAN-GPE; trill, trill-doc: 14, in TRILL; batman-vxlan: 15,
+   in batman-adv in VXLAN; batman-gre: 16, in batman-adv in GRE (TEB);
+   mpls-gre-nocw: 17, in a pseudowire without control word in GRE. */
 static int wrap;
 /* synfrag: a SYN from port 5060 goes in two IPv4 fragments. */
 static int frag_syn;
@@ -349,18 +360,43 @@ static void gre_vlan_out(const struct buf *f)
 
 /* Frame f inside a batman-adv unicast packet (Linux's
    batadv_unicast_packet: type 0x40, version 15, TTL, TTVN, the
-   destination MAC), as batman_adv on the next hop receives it. */
-static void batman_out(const struct buf *f)
+   destination MAC), written to o. */
+static void batman_frame(struct buf *o, const struct buf *f)
 {
-	struct buf o = { .n = 0 };
+	eth_hdr(o, mac_b, mac_a, 0x4305);
+	put8(o, 0x40);
+	put8(o, 15);
+	put8(o, 50);
+	put8(o, 1);
+	putmem(o, f->b, 6);
+	putmem(o, f->b, f->n);
+}
 
-	eth_hdr(&o, mac_b, mac_a, 0x4305);
-	put8(&o, 0x40);
-	put8(&o, 15);
-	put8(&o, 50);
-	put8(&o, 1);
-	putmem(&o, f->b, 6);
-	putmem(&o, f->b, f->n);
+/* Frame f in batman-adv, as batman_adv on the next hop receives it
+   (how 6); that frame inside VXLAN (15) or inside GRE of protocol type
+   0x6558 (Transparent Ethernet Bridging, 16) from 203.0.113.1 to
+   203.0.113.2, as a layer-2 overlay between two sites carries it. */
+static void batman_out(const struct buf *f, int how)
+{
+	static const uint8_t a[4] = { 203, 0, 113, 1 }, b[4] = { 203, 0, 113, 2 };
+	static unsigned id = 12000;
+	const struct ipends e = { 4, a, b };
+	struct buf o = { .n = 0 }, m = { .n = 0 };
+
+	if (how == 6) {
+		batman_frame(&o, f);
+		record(&o);
+		return;
+	}
+	batman_frame(&m, f);
+	if (how == 15) {
+		vxlan_out(&m, 0);
+		return;
+	}
+	eth_hdr(&o, mac_b, mac_a, ET_IPV4);
+	ip4_hdr(&o, &e, P_GRE, 64, id++, 0, NULL, 0, 4 + m.n);
+	gre_hdr(&o, false, false, false, ET_TEB, 0, 0);
+	putmem(&o, m.b, m.n);
 	record(&o);
 }
 
@@ -404,12 +440,23 @@ static void pbb_out(const struct buf *f)
 
 /* Frame f in an Ethernet pseudowire (RFC 4448): MPLS label 16 (bottom,
    TTL 64), the control word (0, sequence number 0) when cw is set, then
-   the frame. */
-static void mpls_pw_out(const struct buf *f, int cw)
+   the frame; on Ethernet, or (gre) in GRE of protocol type 0x8847 (MPLS
+   in GRE, RFC 4023) from 203.0.113.1 to 203.0.113.2. */
+static void mpls_pw_out(const struct buf *f, int cw, int gre)
 {
+	static const uint8_t a[4] = { 203, 0, 113, 1 }, b[4] = { 203, 0, 113, 2 };
+	static unsigned id = 13000;
+	const struct ipends e = { 4, a, b };
 	struct buf o = { .n = 0 };
 
-	eth_hdr(&o, mac_b, mac_a, 0x8847);
+	if (gre) {
+		eth_hdr(&o, mac_b, mac_a, ET_IPV4);
+		ip4_hdr(&o, &e, P_GRE, 64, id++, 0, NULL, 0,
+			4 + 4 + (cw ? 4 : 0) + f->n);
+		gre_hdr(&o, false, false, false, ET_MPLS, 0, 0);
+	} else {
+		eth_hdr(&o, mac_b, mac_a, ET_MPLS);
+	}
 	put32(&o, (16u << 12) | 0x100 | 64);
 	if (cw)
 		put32(&o, 0);
@@ -573,14 +620,16 @@ static void record(const struct buf *f)
 			erspan_out(f);
 		else if (was == 5)
 			gre_vlan_out(f);
-		else if (was == 6)
-			batman_out(f);
+		else if (was == 6 || was == 15 || was == 16)
+			batman_out(f, was);
 		else if (was == 7)
 			fabricpath_out(f);
 		else if (was == 8)
 			pbb_out(f);
 		else if (was == 9 || was == 10)
-			mpls_pw_out(f, was == 9);
+			mpls_pw_out(f, was == 9, 0);
+		else if (was == 17)
+			mpls_pw_out(f, 0, 1);
 		else if (was >= 11 && was <= 13)
 			nsh_out(f, was);
 		else if (was == 14)
@@ -1162,7 +1211,8 @@ static int usage(void)
 		"udp0-v6 | fragover | fragover-late | fragover6 | "
 		"lo-twin | macsec | macsec-enc | hsr | hsr0 | pppoe-vj | "
 		"pppoe-ccp | gre-vlan | batman | fabricpath | pbb | mpls-pw | mpls-pw-nocw | nsh | nsh-doc | nsh-gre | "
-		"nsh-gpe | trill | trill-doc | l2-known\n");
+		"nsh-gpe | trill | trill-doc | l2-known | batman-vxlan | "
+		"batman-gre | mpls-gre-nocw\n");
 	return 2;
 }
 
@@ -1196,7 +1246,9 @@ int main(int argc, char **argv)
 	int batman = 0;         /* the SSH session in batman-adv 6,
 	                           fabricpath 7, pbb 8, mpls-pw 9,
 	                           mpls-pw-nocw 10, nsh 11, nsh-gre 12,
-	                           nsh-gpe 13, trill 14 (wrap's values) */
+	                           nsh-gpe 13, trill 14, batman-vxlan 15,
+	                           batman-gre 16, mpls-gre-nocw 17 (wrap's
+	                           values) */
 	int doc_only = 0;       /* nsh-doc, trill-doc: both sessions
 	                           documented, both in the carrier */
 	int l2_known = 0;       /* l2-known: frames of no IP */
@@ -1284,6 +1336,12 @@ int main(int argc, char **argv)
 		evil.family = 4, batman = 13;
 	else if (strcmp(argv[a], "trill") == 0)
 		evil.family = 4, batman = 14;
+	else if (strcmp(argv[a], "batman-vxlan") == 0)
+		evil.family = 4, batman = 15;
+	else if (strcmp(argv[a], "batman-gre") == 0)
+		evil.family = 4, batman = 16;
+	else if (strcmp(argv[a], "mpls-gre-nocw") == 0)
+		evil.family = 4, batman = 17;
 	else if (strcmp(argv[a], "trill-doc") == 0)
 		evil.family = 4, batman = 14, doc_only = 1;
 	else if (strcmp(argv[a], "l2-known") == 0)

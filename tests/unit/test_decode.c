@@ -1362,7 +1362,7 @@ static void test_mpls(void **state)
 	zeros(&f, 28);
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
 	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
-	assert_int_equal(x->d.l2_type, 0x8847);
+	assert_int_equal(x->d.l2.type, 0x8847);
 	/* No control word: a DA of 02:..., the reserved bits not zero. */
 	f.n = 0;
 	eth(&f, 0x8847);
@@ -1489,17 +1489,17 @@ static void test_l2_unknown(void **state)
 	ip4_tcp(&f, C4, S4);
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
 	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
-	assert_int_equal(x->d.l2_type, 0x4305);
-	assert_false(x->d.l2_types);
+	assert_int_equal(x->d.l2.type, 0x4305);
+	assert_false(x->d.l2.types);
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
-	assert_false(x->d.l2_types);
+	assert_false(x->d.l2.types);
 	/* Another, higher: the lowest is kept, and others noted. */
 	f.b[12] = 0x88;
 	f.b[13] = 0xb5;
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
 	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
-	assert_int_equal(x->d.l2_type, 0x4305);
-	assert_true(x->d.l2_types);
+	assert_int_equal(x->d.l2.type, 0x4305);
+	assert_true(x->d.l2.types);
 	for (i = 0; i < sizeof no_ip / sizeof no_ip[0]; i++) {
 		f.b[12] = (uint8_t)(no_ip[i] >> 8);
 		f.b[13] = (uint8_t)no_ip[i];
@@ -1514,6 +1514,54 @@ static void test_l2_unknown(void **state)
 	zeros(&f, 30);
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
 	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+}
+
+/* An unknown ethertype inside a tunnel: BPF's `ether proto` reads the
+   outer frame, so the decoder keeps the carrier whose outer flow a
+   filter leaves out, the first; others, the other way or not, noted. A
+   bare one is kept apart, for `ether proto`. */
+static void test_l2_unknown_tunnel(void **state)
+{
+	static const uint8_t a[4] = { 10, 0, 0, 1 }, b[4] = { 10, 0, 0, 2 };
+	static const uint8_t ba[8] = { 10, 0, 0, 2, 10, 0, 0, 1 };
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	const struct tun_layer *t = &x->d.l2.tun;
+
+	b_vxlan(&f);
+	f.b[62] = 0x43;                 /* the inner frame's type */
+	f.b[63] = 0x05;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_true(x->p.no_inner);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	assert_int_equal(x->d.l2.type, 0x4305);
+	assert_int_equal(x->d.l2.bares, 0);
+	assert_int_equal(t->kind, TUN_VXLAN);
+	assert_int_equal(t->family, 4);
+	assert_int_equal(t->proto, 17);
+	assert_int_equal(t->dport, 4789);
+	assert_memory_equal(t->src.b + 12, a, 4);
+	assert_memory_equal(t->dst.b + 12, b, 4);
+	/* The other way: one outer flow to a filter. */
+	memcpy(f.b + 14 + 12, ba, 8);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_false(x->d.l2.tuns);
+	assert_memory_equal(t->src.b + 12, a, 4);
+	/* Another host: the first kept, another noted. */
+	f.b[14 + 15] = 9;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_true(x->d.l2.tuns);
+	assert_memory_equal(t->dst.b + 12, b, 4);
+	/* A bare one, of a higher type: the lowest overall stays, the bare
+	   one is its own. */
+	f.n = 0;
+	eth(&f, 0x88b5);
+	zeros(&f, 46);
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_int_equal(x->d.l2.type, 0x4305);
+	assert_int_equal(x->d.l2.bare, 0x88b5);
+	assert_int_equal(x->d.l2.bares, 1);
+	assert_int_equal(t->kind, TUN_VXLAN);
 }
 
 static void test_pppoe(void **state)
@@ -1792,7 +1840,7 @@ static void test_nsh(void **state)
 	f.b[17] = 6;
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
 	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
-	assert_int_equal(x->d.l2_type, 0x894F);
+	assert_int_equal(x->d.l2.type, 0x894F);
 	f.b[17] = 0xfe;
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
 	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
@@ -4288,6 +4336,7 @@ int main(void)
 		T(test_mpls),
 		T(test_l2_unknown),
 		T(test_ethertypes_walked),
+		T(test_l2_unknown_tunnel),
 		T(test_pppoe),
 		T(test_hsr),
 		T(test_pe_tags),

@@ -658,6 +658,19 @@ static void test_encrypted_ppp(void **state)
 			    "judged");
 }
 
+/* A run that counted n l2-unknown frames, the lowest of type type
+   (types: others too), the lowest bare one bare (bares: 0, 1, 2). */
+static void l2_run(struct run *r, uint64_t n, uint16_t type, bool types,
+		   uint16_t bare, uint8_t bares)
+{
+	run_init(r);
+	r->s.work.decode_err[DERR_L2_UNKNOWN] = n;
+	r->s.work.l2.type = type;
+	r->s.work.l2.types = types;
+	r->s.work.l2.bare = bare;
+	r->s.work.l2.bares = bares;
+}
+
 /* Frames of an ethertype impwatch does not decode: the sentence names
    it and the filter that leaves it out; several, the lowest; an MPLS
    pseudowire's, what it is. Frames of no IP (not-ip): no reason. */
@@ -671,9 +684,7 @@ static void test_l2_unknown(void **state)
 	judge(&r);
 	assert_false(gate_any(&r.g));
 
-	run_init(&r);
-	r.s.work.decode_err[DERR_L2_UNKNOWN] = 8;
-	r.s.work.l2_type = 0x4305;
+	l2_run(&r, 8, 0x4305, false, 0x4305, 1);
 	judge(&r);
 	assert_true(gate_has(&r.g, GR_L2_UNKNOWN));
 	assert_string_equal(r.g.why[GR_L2_UNKNOWN], "8 frames of ethertype "
@@ -683,10 +694,7 @@ static void test_l2_unknown(void **state)
 			    "out on purpose");
 	assert_int_equal(gate_status(&r.g, true, false), EXIT_INCONCLUSIVE);
 
-	run_init(&r);
-	r.s.work.decode_err[DERR_L2_UNKNOWN] = 1;
-	r.s.work.l2_type = 0x8847;
-	r.s.work.l2_types = true;
+	l2_run(&r, 1, 0x8847, true, 0x8847, 2);
 	judge(&r);
 	assert_string_equal(r.g.why[GR_L2_UNKNOWN], "1 frame of ethertypes "
 			    "from 0x8847 (MPLS with no IP after its labels) "
@@ -694,6 +702,93 @@ static void test_l2_unknown(void **state)
 			    "(batman-adv, a pseudowire) was not judged; -f 'not "
 			    "ether proto 0x8847' leaves those of the first out "
 			    "on purpose");
+}
+
+/* r's carrier: kind over IP version family and protocol proto (UDP to
+   port dport), between the 4 or 16 bytes at a and b. */
+static void l2_carrier(struct run *r, enum tunnel_kind kind, uint8_t family,
+		       uint8_t proto, uint16_t dport, const uint8_t *a,
+		       const uint8_t *b)
+{
+	struct tun_layer *t = &r->s.work.l2.tun;
+	size_t at = family == 4 ? 12 : 0;
+
+	t->kind = (uint8_t)kind;
+	t->family = family;
+	t->proto = proto;
+	t->dport = dport;
+	memcpy(t->src.b + at, a, 16 - at);
+	memcpy(t->dst.b + at, b, 16 - at);
+}
+
+/* An unknown ethertype met inside a tunnel: `ether proto` reads the
+   outer frame, so the sentence names the carrier and the filter its
+   outer flow (UDP by its port, GRE by its protocol, over IPv6 too,
+   whole); with bare frames, both; with other carriers, the first. */
+static void test_l2_unknown_tunnel(void **state)
+{
+	static const uint8_t a4[4] = { 203, 0, 113, 1 }, b4[4] = { 203, 0, 113, 2 };
+	static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x12, 0x34,
+					0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0,
+					0x11, 0x22, 0x33, 0x44 };
+	static const uint8_t b6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x12, 0x34,
+					0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0,
+					0x11, 0x22, 0x33, 0x45 };
+	struct run r;
+
+	(void)state;
+	l2_run(&r, 8, 0x4305, false, 0, 0);
+	l2_carrier(&r, TUN_VXLAN, 4, 17, 4789, a4, b4);
+	judge(&r);
+	assert_string_equal(r.g.why[GR_L2_UNKNOWN], "8 frames of ethertype "
+			    "0x4305 inside vxlan from 203.0.113.1 to "
+			    "203.0.113.2 were not decoded: IP a layer-2 tunnel "
+			    "delivers (batman-adv, a pseudowire) was not "
+			    "judged; -f 'not (host 203.0.113.1 and host "
+			    "203.0.113.2 and udp port 4789)' leaves that tunnel "
+			    "out on purpose");
+	assert_int_equal(gate_status(&r.g, true, false), EXIT_INCONCLUSIVE);
+
+	/* GRE, bare frames too. */
+	l2_run(&r, 9, 0x4305, true, 0x88b5, 1);
+	l2_carrier(&r, TUN_GRE, 4, 47, 0, a4, b4);
+	judge(&r);
+	assert_string_equal(r.g.why[GR_L2_UNKNOWN], "9 frames of ethertypes "
+			    "from 0x4305, some inside gre from 203.0.113.1 to "
+			    "203.0.113.2, were not decoded: IP a layer-2 tunnel "
+			    "delivers (batman-adv, a pseudowire) was not "
+			    "judged; -f 'not ether proto 0x88b5 and not (host "
+			    "203.0.113.1 and host 203.0.113.2 and ip proto 47)' "
+			    "leaves them and that tunnel out on purpose");
+
+	/* Over IPv6, in other carriers too: the first's, whole. */
+	l2_run(&r, 1000000, 0x8847, true, 0x88b5, 2);
+	r.s.work.l2.tuns = true;
+	l2_carrier(&r, TUN_VXLAN_GPE, 6, 17, 4790, a6, b6);
+	judge(&r);
+	assert_string_equal(r.g.why[GR_L2_UNKNOWN], "1000000 frames of "
+			    "ethertypes from 0x8847 (MPLS with no IP after its "
+			    "labels), some inside vxlan-gpe from "
+			    "2001:db8:1234:5678:9abc:def0:1122:3344 to "
+			    "2001:db8:1234:5678:9abc:def0:1122:3345, were not "
+			    "decoded: IP a layer-2 tunnel delivers (batman-adv, "
+			    "a pseudowire) was not judged; -f 'not ether proto "
+			    "0x88b5 and not (host "
+			    "2001:db8:1234:5678:9abc:def0:1122:3344 and host "
+			    "2001:db8:1234:5678:9abc:def0:1122:3345 and udp "
+			    "port 4790)' leaves those of the first ethertype "
+			    "and carrier out on purpose");
+
+	/* GRE over IPv6, other carriers: its protocol, ip6's. */
+	l2_run(&r, 1, 0x4305, false, 0, 0);
+	r.s.work.l2.tuns = true;
+	l2_carrier(&r, TUN_GRE, 6, 47, 0, a6, b6);
+	judge(&r);
+	assert_non_null(strstr(r.g.why[GR_L2_UNKNOWN], "-f 'not (host "
+			       "2001:db8:1234:5678:9abc:def0:1122:3344 and host "
+			       "2001:db8:1234:5678:9abc:def0:1122:3345 and ip6 "
+			       "proto 47)' leaves those of the first carrier out "
+			       "on purpose"));
 }
 
 /* One datagram whose later fragment overlapped its first: the headers
@@ -826,6 +921,7 @@ int main(void)
 		cmocka_unit_test(test_encrypted),
 		cmocka_unit_test(test_encrypted_ppp),
 		cmocka_unit_test(test_l2_unknown),
+		cmocka_unit_test(test_l2_unknown_tunnel),
 		cmocka_unit_test(test_flows_pushed_out),
 		cmocka_unit_test(test_source_routed),
 	};
