@@ -96,9 +96,10 @@ struct flow_key {
 
 /*
  * A flow's fields in two parts. What every packet of the flow reads or
- * writes comes first, in its first 120 bytes: a packet's lookup touches
- * two or three cache lines of the flow (flow.c prefetches those), not
- * the three or four the whole flow spans. The rest is written when the
+ * writes comes first, in its first 128 bytes: a packet's lookup touches
+ * two cache lines of the flow (three in a small table, whose slots start
+ * anywhere on 8 bytes; flow.c prefetches those), not the three or four
+ * the whole flow spans. The rest is written when the
  * flow starts and read when it ends.
  */
 struct flow {
@@ -127,6 +128,17 @@ struct flow {
 	uint8_t  server_is_b;  /* 1 when side B is the server */
 	uint8_t  alerted;      /* live mode: an alert was written */
 	void    *dpi;          /* nDPI state while undecided; NULL otherwise */
+	/* Read by every packet too, though written seldom: a packet of a
+	   decided flow tests first_flags and carrier (worker.c's
+	   flow_later()), one nDPI still reads, dpi_pkts. */
+	uint8_t  first_flags;  /* FF_* bits: what the first packet carried */
+	uint8_t  carrier;      /* FC_* bits; 0 for a flow of its own */
+	uint16_t dpi_pkts;     /* packets given to nDPI */
+	uint8_t  nvlans;       /* ids in vlans[] */
+	uint8_t  tunnel;       /* enum tunnel_kind of the first packet; for
+	                          a carrier, the kind of tunnel it carries */
+	uint8_t  basis;        /* enum dir_basis */
+	uint8_t  classified;   /* classify() has run */
 	/* Written when the flow starts, read when it ends. */
 	uint64_t first_us;
 	uint64_t id;           /* unique in the run (flow_table_set_ids()) */
@@ -146,19 +158,11 @@ struct flow {
 		uint32_t tun_id;
 	};
 	uint32_t hash;         /* low bits of the key's hash (flow.c's) */
-	uint16_t dpi_pkts;     /* packets given to nDPI */
 	uint16_t service_row;  /* catalogue row index + 1 of the service, 0 none */
-	uint8_t  nvlans;       /* ids in vlans[] */
-	uint8_t  first_flags;  /* FF_* bits: what the first packet carried */
-	uint8_t  tunnel;       /* enum tunnel_kind of the first packet; for
-	                          a carrier, the kind of tunnel it carries */
-	uint8_t  basis;        /* enum dir_basis */
-	uint8_t  classified;   /* classify() has run */
 	uint8_t  end_reason;   /* set when ending */
 	uint8_t  first_from_b; /* the first packet was sent by B */
 	uint8_t  icmp_type;    /* of the first ICMP packet */
 	uint8_t  app_source;   /* DPI: 0 none, 1 dpi, 2 guess */
-	uint8_t  carrier;      /* FC_* bits; 0 for a flow of its own */
 	uint8_t  icmp_code;    /* of the first ICMP packet */
 	uint8_t  findings;     /* bit v: finding verdict v applies; verdict
 	                          is the one of lowest rank (verdict.h) */
@@ -170,7 +174,7 @@ struct flow {
 };
 
 /* The end of the part every packet touches (flow.c's prefetch). */
-#define FLOW_HOT_BYTES (offsetof(struct flow, dpi) + sizeof(void *))
+#define FLOW_HOT_BYTES offsetof(struct flow, first_us)
 
 /* The DSCP of the first packet from side `dir` (0 A, 1 B; 0 when none
    came that way), and whether a later one from that side carried another
