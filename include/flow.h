@@ -134,11 +134,9 @@ struct flow {
 	uint8_t  first_flags;  /* FF_* bits: what the first packet carried */
 	uint8_t  carrier;      /* FC_* bits; 0 for a flow of its own */
 	uint16_t dpi_pkts;     /* packets given to nDPI */
-	uint8_t  nvlans;       /* ids in vlans[] */
-	uint8_t  tunnel;       /* enum tunnel_kind of the first packet; for
-	                          a carrier, the kind of tunnel it carries */
-	uint8_t  basis;        /* enum dir_basis */
-	uint8_t  classified;   /* classify() has run */
+	uint32_t hash;         /* low bits of the key's hash (flow.c's): read
+	                          when the flow ends, beside last_us and list,
+	                          which said it was due */
 	/* Written when the flow starts, read when it ends. */
 	uint64_t first_us;
 	uint64_t id;           /* unique in the run (flow_table_set_ids()) */
@@ -157,8 +155,12 @@ struct flow {
 		   sees a carrier, so its app fields are free. */
 		uint32_t tun_id;
 	};
-	uint32_t hash;         /* low bits of the key's hash (flow.c's) */
 	uint16_t service_row;  /* catalogue row index + 1 of the service, 0 none */
+	uint8_t  nvlans;       /* ids in vlans[] */
+	uint8_t  tunnel;       /* enum tunnel_kind of the first packet; for
+	                          a carrier, the kind of tunnel it carries */
+	uint8_t  basis;        /* enum dir_basis */
+	uint8_t  classified;   /* classify() has run */
 	uint8_t  end_reason;   /* set when ending */
 	uint8_t  first_from_b; /* the first packet was sent by B */
 	uint8_t  icmp_type;    /* of the first ICMP packet */
