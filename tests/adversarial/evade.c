@@ -82,6 +82,18 @@
  *            from 203.0.113.1 to 203.0.113.2, the tunnel a site declares
  *   nsh-gpe  the same in VXLAN-GPE (next protocol 4, VNI 42) from
  *            203.0.113.1:49320 to 203.0.113.2:4790
+ *   nsh-udp N the same in UDP from 203.0.113.1:49320 to 203.0.113.2:N,
+ *            NSH right after the UDP header (as an expired draft,
+ *            draft-kumar-sfc-nsh-udp-transport, had it)
+ *   nsh-ip   the same as IPv4 protocol 145 (NSH, RFC 9491) from
+ *            203.0.113.1 to 203.0.113.2
+ *   nsh-geneve the same in Geneve (protocol type 0x894f, VNI 42) from
+ *            203.0.113.1:49320 to 203.0.113.2:6081
+ *   mpls-gpe the SSH session's packets behind MPLS label 16 in
+ *            VXLAN-GPE (next protocol 5, VNI 42) from 203.0.113.1:49320
+ *            to 203.0.113.2:4790
+ *   nsh-ip-doc, nsh-geneve-doc, mpls-gpe-doc no SSH: the documented
+ *            session, then another, both in that carrier
  *   batman-vxlan the batman case's frames (the SSH session's frames in
  *            batman-adv) inside VXLAN (VNI 42) from 203.0.113.1:49320 to
  *            203.0.113.2:4789, as a layer-2 overlay between two sites
@@ -276,8 +288,13 @@ static unsigned snaplen = 65535;
    nsh, nsh-doc: 11, in NSH; nsh-gre: 12, in NSH in GRE; nsh-gpe: 13, in
    NSH in VXLAN-GPE; trill, trill-doc: 14, in TRILL; batman-vxlan: 15,
    in batman-adv in VXLAN; batman-gre: 16, in batman-adv in GRE (TEB);
-   mpls-gre-nocw: 17, in a pseudowire without control word in GRE. */
+   mpls-gre-nocw: 17, in a pseudowire without control word in GRE;
+   nsh-udp: 18, in NSH in UDP; nsh-ip, nsh-ip-doc: 19, in NSH as IP
+   protocol 145; nsh-geneve, nsh-geneve-doc: 20, in NSH in Geneve;
+   mpls-gpe, mpls-gpe-doc: 21, in MPLS in VXLAN-GPE. */
 static int wrap;
+/* nsh-udp: the UDP port NSH is sent to. */
+static unsigned nsh_port;
 /* synfrag: a SYN from port 5060 goes in two IPv4 fragments. */
 static int frag_syn;
 /* fragover: a SYN from port 5222 goes in two IPv4 fragments that
@@ -482,16 +499,56 @@ static void nsh_hdr(struct buf *o, unsigned md, unsigned next)
 	}
 }
 
+/* Payload n (NSH, or MPLS) from 203.0.113.1 to 203.0.113.2 in the
+   carrier how names: GRE of protocol type 0x894f (12), VXLAN-GPE (VNI
+   42) of next protocol 4 (13) or 5, MPLS (21), UDP to port nsh_port
+   (18), IPv4 protocol 145 (19), Geneve (VNI 42) of protocol type 0x894f
+   (20); UDP from port 49320. */
+static void overlay_out(const struct buf *n, int how)
+{
+	static const uint8_t a[4] = { 203, 0, 113, 1 }, b[4] = { 203, 0, 113, 2 };
+	static unsigned id = 11000;
+	const struct ipends e = { 4, a, b };
+	struct buf o = { .n = 0 };
+
+	eth_hdr(&o, mac_b, mac_a, ET_IPV4);
+	switch (how) {
+	case 12:
+		ip4_hdr(&o, &e, P_GRE, 64, id++, 0, NULL, 0, 4 + n->n);
+		gre_hdr(&o, false, false, false, 0x894f, 0, 0);
+		break;
+	case 18:
+		ip4_hdr(&o, &e, P_UDP, 64, id++, 0, NULL, 0, 8 + n->n);
+		udp_hdr(&o, 49320, nsh_port, n->n);
+		break;
+	case 19:
+		ip4_hdr(&o, &e, 145, 64, id++, 0, NULL, 0, n->n);
+		break;
+	case 20:
+		/* Version 0, no options, flags 0, the protocol, the VNI. */
+		ip4_hdr(&o, &e, P_UDP, 64, id++, 0, NULL, 0, 8 + 8 + n->n);
+		udp_hdr(&o, 49320, 6081, 8 + n->n);
+		put16(&o, 0);
+		put16(&o, 0x894f);
+		put32(&o, 42u << 8);
+		break;
+	default:
+		ip4_hdr(&o, &e, P_UDP, 64, id++, 0, NULL, 0, 8 + 8 + n->n);
+		udp_hdr(&o, 49320, 4790, 8 + n->n);
+		vxlan_hdr(&o, how == 21 ? 0x0c000005u : 0x0c000004u, 42);
+		break;
+	}
+	putmem(&o, n->b, n->n);
+	record(&o);
+}
+
 /* Frame f in NSH on Ethernet (how 11): the whole frame, next protocol 3;
-   or its IP packet in NSH in GRE (12) or VXLAN-GPE (13), next protocol
-   1, from 203.0.113.1 to 203.0.113.2. */
+   or its IP packet in NSH, next protocol 1, in a carrier (overlay_out);
+   or (21) behind MPLS label 16 (bottom, TTL 64) in VXLAN-GPE. */
 static void nsh_out(const struct buf *f, int how)
 {
 	static const uint8_t da[6] = { 0x02, 0x5f, 0, 0, 0, 1 };
 	static const uint8_t sa[6] = { 0x02, 0x5f, 0, 0, 0, 2 };
-	static const uint8_t a[4] = { 203, 0, 113, 1 }, b[4] = { 203, 0, 113, 2 };
-	static unsigned id = 11000;
-	const struct ipends e = { 4, a, b };
 	struct buf o = { .n = 0 }, n = { .n = 0 };
 
 	if (how == 11) {
@@ -501,19 +558,12 @@ static void nsh_out(const struct buf *f, int how)
 		record(&o);
 		return;
 	}
-	nsh_hdr(&n, 2, 1);
+	if (how == 21)
+		put32(&n, (16u << 12) | 0x100 | 64);
+	else
+		nsh_hdr(&n, 2, 1);
 	putmem(&n, f->b + 14, f->n - 14);
-	eth_hdr(&o, mac_b, mac_a, ET_IPV4);
-	if (how == 12) {
-		ip4_hdr(&o, &e, P_GRE, 64, id++, 0, NULL, 0, 4 + n.n);
-		gre_hdr(&o, false, false, false, 0x894f, 0, 0);
-	} else {
-		ip4_hdr(&o, &e, P_UDP, 64, id++, 0, NULL, 0, 8 + 8 + n.n);
-		udp_hdr(&o, 49320, 4790, 8 + n.n);
-		vxlan_hdr(&o, 0x0c000004u, 42);
-	}
-	putmem(&o, n.b, n.n);
-	record(&o);
+	overlay_out(&n, how);
 }
 
 /* Frame f in TRILL (RFC 6325 3.2): outer DA and SA (the RBridges'),
@@ -630,7 +680,7 @@ static void record(const struct buf *f)
 			mpls_pw_out(f, was == 9, 0);
 		else if (was == 17)
 			mpls_pw_out(f, 0, 1);
-		else if (was >= 11 && was <= 13)
+		else if ((was >= 11 && was <= 13) || (was >= 18 && was <= 21))
 			nsh_out(f, was);
 		else if (was == 14)
 			trill_out(f);
@@ -1212,7 +1262,9 @@ static int usage(void)
 		"lo-twin | macsec | macsec-enc | hsr | hsr0 | pppoe-vj | "
 		"pppoe-ccp | gre-vlan | batman | fabricpath | pbb | mpls-pw | mpls-pw-nocw | nsh | nsh-doc | nsh-gre | "
 		"nsh-gpe | trill | trill-doc | l2-known | batman-vxlan | "
-		"batman-gre | mpls-gre-nocw\n");
+		"batman-gre | mpls-gre-nocw | nsh-udp N | nsh-ip | "
+		"nsh-ip-doc | nsh-geneve | nsh-geneve-doc | mpls-gpe | "
+		"mpls-gpe-doc\n");
 	return 2;
 }
 
@@ -1247,9 +1299,11 @@ int main(int argc, char **argv)
 	                           fabricpath 7, pbb 8, mpls-pw 9,
 	                           mpls-pw-nocw 10, nsh 11, nsh-gre 12,
 	                           nsh-gpe 13, trill 14, batman-vxlan 15,
-	                           batman-gre 16, mpls-gre-nocw 17 (wrap's
-	                           values) */
-	int doc_only = 0;       /* nsh-doc, trill-doc: both sessions
+	                           batman-gre 16, mpls-gre-nocw 17, nsh-udp
+	                           18, nsh-ip 19, nsh-geneve 20, mpls-gpe
+	                           21 (wrap's values) */
+	int doc_only = 0;       /* nsh-doc, trill-doc, nsh-ip-doc,
+	                           nsh-geneve-doc, mpls-gpe-doc: both sessions
 	                           documented, both in the carrier */
 	int l2_known = 0;       /* l2-known: frames of no IP */
 	int acks = -1;          /* dpi-acks: empty ACKs before SSH */
@@ -1342,6 +1396,21 @@ int main(int argc, char **argv)
 		evil.family = 4, batman = 16;
 	else if (strcmp(argv[a], "mpls-gre-nocw") == 0)
 		evil.family = 4, batman = 17;
+	else if (strcmp(argv[a], "nsh-udp") == 0 && a + 1 < argc)
+		evil.family = 4, batman = 18,
+		nsh_port = (unsigned)strtoul(argv[a + 1], NULL, 10);
+	else if (strcmp(argv[a], "nsh-ip") == 0)
+		evil.family = 4, batman = 19;
+	else if (strcmp(argv[a], "nsh-ip-doc") == 0)
+		evil.family = 4, batman = 19, doc_only = 1;
+	else if (strcmp(argv[a], "nsh-geneve") == 0)
+		evil.family = 4, batman = 20;
+	else if (strcmp(argv[a], "nsh-geneve-doc") == 0)
+		evil.family = 4, batman = 20, doc_only = 1;
+	else if (strcmp(argv[a], "mpls-gpe") == 0)
+		evil.family = 4, batman = 21;
+	else if (strcmp(argv[a], "mpls-gpe-doc") == 0)
+		evil.family = 4, batman = 21, doc_only = 1;
 	else if (strcmp(argv[a], "trill-doc") == 0)
 		evil.family = 4, batman = 14, doc_only = 1;
 	else if (strcmp(argv[a], "l2-known") == 0)
@@ -1391,6 +1460,7 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[a], "v6") != 0)
 		return usage();
 	if (evil.ext > 200 || evil.tags > 200 || early > 100 || acks > 200 || dgrams > 200 ||
+	    (batman == 18 && (nsh_port == 0 || nsh_port > 65535)) ||
 	    (evil.family == 0 && !strcmp(argv[a], "tls-early") && !early))
 		return usage();
 	pcap_stdout_header(snaplen);

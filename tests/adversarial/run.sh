@@ -34,7 +34,8 @@
 #     carries compressed, IP behind a tag in a declared GRE tunnel, IP
 #     in batman-adv (with, alone, frames of no IP that must pass), IP in
 #     Cisco FabricPath, 802.1ah PBB, an Ethernet pseudowire, NSH (on
-#     Ethernet, in a declared GRE or VXLAN-GPE tunnel) or TRILL,
+#     Ethernet, in a declared GRE or VXLAN-GPE tunnel, over UDP) or
+#     TRILL,
 #     IPv6 UDP of length 0, fragments that overlap, twin frames from
 #     loopback: each must fail the gate or leave it inconclusive;
 #   - the filter the gate suggests for frames it cannot decode, bare or
@@ -912,6 +913,14 @@ for c in nsh-gre nsh-gpe; do
 			--trust-tunnel 203.0.113.0/30 -r "$tmp/$c.pcap"
 	done
 done
+# NSH over UDP (draft-kumar-sfc-nsh-udp-transport, expired; IANA's
+# 6633/udp is Cisco vPath's own header, not NSH): neither Wireshark nor
+# a forwarder reads NSH there, and impwatch does not guess it. The
+# datagrams are the UDP flow they are, undocumented, declared ends or
+# not: never a trusted tunnel's.
+"$tmp/evade" nsh-udp 6633 >"$tmp/nsh-udp.pcap"
+check nsh-udp 1 '^    udp 203.0.113.1:49320 -> 203.0.113.2:6633 ' \
+	"$bin" -q --validate --trust-tunnel 203.0.113.0/30 -r "$tmp/nsh-udp.pcap"
 # TRILL (RFC 6325, ethertype 0x22f3) between RBridges: the egress RBridge
 # takes the header off and delivers the frame. Left l2-unknown, the SSH
 # session in it was not judged; documented sessions in it, with the
