@@ -61,6 +61,7 @@ _Static_assert(TUN_COUNT <= 16, "dctx.tun_seen holds one bit per kind");
 #define GPE_NP_IPV6   2
 #define GPE_NP_ETH    3
 #define GPE_NP_NSH    4
+#define GPE_NP_MPLS   5
 
 /* Geneve (RFC 8926 section 3.4): version in the top 2 bits of the first
    byte, option length in 4-byte words in the low 6; an option header
@@ -301,7 +302,9 @@ static bool geneve_options_ok(struct cursor *o)
 /* Geneve (RFC 8926 section 3.4): version (2 bits) and option length in
    4-byte words (6 bits), flags 1, protocol type 2, VNI 3, reserved 1, the
    options, then the frame of that (ether)type. Version 0 only, options
-   that tile their length, a protocol impwatch decodes. */
+   that tile their length, a protocol impwatch decodes: Ethernet, IPv4,
+   IPv6 or NSH (0x894f, a service chain's overlay, which Wireshark's
+   packet-geneve.c reads by its ethertype table). */
 static enum decode_status decode_geneve(struct dctx *x, struct cursor *c)
 {
 	struct cursor opts;
@@ -315,25 +318,22 @@ static enum decode_status decode_geneve(struct dctx *x, struct cursor *c)
 		return derr(x, DERR_GENEVE_TRUNC);
 	if (vl >> GENEVE_VER_SHIFT != 0 || !geneve_options_ok(&opts))
 		return derr(x, DERR_OVERLAY_BAD_HEADER);
-	if (proto != ETH_P_TEB && proto != ETH_P_IPV4 && proto != ETH_P_IPV6)
+	if (proto != ETH_P_TEB && proto != ETH_P_IPV4 && proto != ETH_P_IPV6 &&
+	    proto != ETH_P_NSH)
 		return derr(x, DERR_OVERLAY_UNKNOWN);
 	if (!tunnel_enter(x, TUN_GENEVE, true, w >> 8))
 		return DECODE_ERROR;
-	switch (proto) {
-	case ETH_P_TEB:
+	if (proto == ETH_P_TEB)
 		return decode_ethernet(x, c);
-	case ETH_P_IPV4:
-		return decode_ipv4(x, c);
-	default:
-		return decode_ipv6(x, c);
-	}
+	return decode_ethertype(x, c, proto);
 }
 
 /* VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe-12 section 3.3): flags 1, reserved
    2, next protocol 1, VNI 3, reserved 1. R and Ver bits and the reserved
    fields zero, as the draft has senders write them (the same reasoning as
-   for VXLAN); a next protocol impwatch decodes: IPv4, IPv6, Ethernet or
-   NSH (RFC 8300 4: a service chain's overlay). The P bit is not
+   for VXLAN); a next protocol impwatch decodes: IPv4, IPv6, Ethernet,
+   NSH (RFC 8300 4: a service chain's overlay) or MPLS (5 in the draft's
+   registry, which Wireshark reads). The P bit is not
    required: senders leave it clear with a valid next protocol, and
    Wireshark's packet-vxlan.c reads the byte either way. */
 static enum decode_status decode_vxlan_gpe(struct dctx *x, struct cursor *c)
@@ -348,7 +348,7 @@ static enum decode_status decode_vxlan_gpe(struct dctx *x, struct cursor *c)
 	if ((flags & (GPE_FLAGS_R | GPE_FLAGS_VER)) || rsv || (w & 0xff))
 		return derr(x, DERR_OVERLAY_BAD_HEADER);
 	if (next != GPE_NP_IPV4 && next != GPE_NP_IPV6 && next != GPE_NP_ETH &&
-	    next != GPE_NP_NSH)
+	    next != GPE_NP_NSH && next != GPE_NP_MPLS)
 		return derr(x, DERR_OVERLAY_UNKNOWN);
 	if (!tunnel_enter(x, TUN_VXLAN_GPE, (flags & GPE_FLAG_I) != 0, w >> 8))
 		return DECODE_ERROR;
@@ -359,6 +359,8 @@ static enum decode_status decode_vxlan_gpe(struct dctx *x, struct cursor *c)
 		return decode_ipv6(x, c);
 	case GPE_NP_NSH:
 		return decode_ethertype(x, c, ETH_P_NSH);
+	case GPE_NP_MPLS:
+		return decode_ethertype(x, c, ETH_P_MPLS);
 	default:
 		return decode_ethernet(x, c);
 	}

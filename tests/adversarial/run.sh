@@ -34,8 +34,8 @@
 #     carries compressed, IP behind a tag in a declared GRE tunnel, IP
 #     in batman-adv (with, alone, frames of no IP that must pass), IP in
 #     Cisco FabricPath, 802.1ah PBB, an Ethernet pseudowire, NSH (on
-#     Ethernet, in a declared GRE or VXLAN-GPE tunnel, over UDP) or
-#     TRILL,
+#     Ethernet, in a declared GRE, VXLAN-GPE or Geneve tunnel, over
+#     UDP), MPLS in VXLAN-GPE or TRILL,
 #     IPv6 UDP of length 0, fragments that overlap, twin frames from
 #     loopback: each must fail the gate or leave it inconclusive;
 #   - the filter the gate suggests for frames it cannot decode, bare or
@@ -912,6 +912,27 @@ for c in nsh-gre nsh-gpe; do
 			"$bin" -q --validate --threads "$t" \
 			--trust-tunnel 203.0.113.0/30 -r "$tmp/$c.pcap"
 	done
+done
+# NSH in Geneve (protocol type 0x894f) and MPLS in VXLAN-GPE (next
+# protocol 5) between the endpoints a site declares. Counted
+# overlay-unknown-proto, each was the UDP flow to 6081 or 4790:
+# undocumented, a finding, and the SSH session in it never named; the
+# documented sessions in them were that finding too. Decoded, the
+# session is named, the documented ones pass in the declared tunnel, and
+# in an undeclared one its carrier is the finding.
+for c in nsh-geneve mpls-gpe; do
+	"$tmp/evade" "$c" >"$tmp/$c.pcap"
+	"$tmp/evade" "$c-doc" >"$tmp/$c-doc.pcap"
+	for t in 1 2; do
+		check "$c-t$t" 1 'tcp 198.51.100.7:40000 -> 203.0.113.66:4444 ' \
+			"$bin" -q --validate --threads "$t" \
+			--trust-tunnel 203.0.113.0/30 -r "$tmp/$c.pcap"
+		check "$c-doc-t$t" 0 '^PASS: 2 documented, 1 trusted-tunnel' \
+			"$bin" -q --validate --threads "$t" \
+			--trust-tunnel 203.0.113.0/30 -r "$tmp/$c-doc.pcap"
+	done
+	check "$c-doc-untrusted" 1 '^FAIL: 1 untrusted-tunnel' \
+		"$bin" -q --validate -r "$tmp/$c-doc.pcap"
 done
 # NSH over UDP (draft-kumar-sfc-nsh-udp-transport, expired; IANA's
 # 6633/udp is Cisco vPath's own header, not NSH): neither Wireshark nor

@@ -4,7 +4,9 @@ the golden captures lack: DSCP marks, one re-marked on the way, TCP
 conversations ending in each of Zeek's codes (S0, REJ, RSTOS0, RSTO,
 RSTR, RSTRH, SH, SHR, S2, S3, SF, S1, OTH), one-way ICMP
 messages with codes, ICMPv6, UDP both ways and one way, an 802.1Q tag
-and a GRE tunnel whose outer DSCP is not the inner one. Deterministic;
+a GRE tunnel whose outer DSCP is not the inner one, and flows in the
+Network Service Header (RFC 8300) in Geneve and behind an MPLS label in
+VXLAN-GPE, which tshark reads to the same inner flow. Deterministic;
 Python's standard library only (struct)."""
 import struct
 import sys
@@ -62,6 +64,22 @@ def gre(inner):
     return struct.pack('!HH', 0, ETH_IP4) + inner
 
 
+def nsh(inner):
+    """NSH: version 0, TTL 63, length 2 (no context), MD type 2, next
+    protocol IPv4; service path 42, index 255."""
+    return struct.pack('!HBBI', 63 << 6 | 2, 2, 1, 42 << 8 | 255) + inner
+
+
+def geneve_nsh(inner):
+    """Geneve, version 0, no options, protocol type 0x894f, VNI 42."""
+    return struct.pack('!HHI', 0, 0x894F, 42 << 8) + nsh(inner)
+
+
+def gpe_mpls(inner):
+    """VXLAN-GPE (I and P, next protocol 5, VNI 42), MPLS label 16."""
+    return struct.pack('!III', 0x0C000005, 42 << 8, 16 << 12 | 0x100 | 64) + inner
+
+
 frames = []
 
 
@@ -110,6 +128,13 @@ for who, flags in (('C', SYN), ('S', SYN | ACK), ('C', ACK)):
     inner = ip4('192.168.5.1', '192.168.5.2', 6, tcp(41000, 5222, flags), 24) if who == 'C' \
         else ip4('192.168.5.2', '192.168.5.1', 6, tcp(5222, 41000, flags), 24)
     add(eth(ip4('10.8.0.1', '10.8.0.2', 47, gre(inner), 0)))
+# Through NSH in Geneve and through MPLS in VXLAN-GPE, UDP from 49320.
+for port, wrap, c, s in ((6081, geneve_nsh, '192.168.6.1', '192.168.6.2'),
+                         (4790, gpe_mpls, '192.168.7.1', '192.168.7.2')):
+    for who, flags in (('C', SYN), ('S', SYN | ACK), ('C', ACK)):
+        inner = ip4(c, s, 6, tcp(41001, 5222, flags)) if who == 'C' \
+            else ip4(s, c, 6, tcp(5222, 41001, flags))
+        add(eth(ip4('10.8.0.1', '10.8.0.2', 17, udp(49320, port, wrap(inner)))))
 # ICMP: echo both ways; one-way messages with codes (unreachable 3/13,
 # time exceeded from a router); ICMPv6 echo and destination unreachable.
 add(eth(ip4(C, S, 1, icmp(8, 0, b'\0\1\0\1'))))

@@ -606,6 +606,39 @@ static void b_nsh_gpe(struct fb *f)
 	ip4_end(f, ip);
 }
 
+/* NSH in Geneve (protocol type 0x894f, VNI 42), then IPv4. */
+static void b_nsh_geneve(struct fb *f)
+{
+	size_t ip, u;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 17, C4, S4, 1, 0, 0);
+	u = udp(f, 40000, 6081);
+	put32(f, 0x0000894F);     /* version 0, no options, NSH */
+	put32(f, 42u << 8);
+	nsh_base(f, 2, 2, 1);
+	ip4_tcp(f, IC4, IS4);
+	udp_end(f, u);
+	ip4_end(f, ip);
+}
+
+/* IPv4 behind MPLS label 16 (bottom of the stack) in VXLAN-GPE (next
+   protocol 5). */
+static void b_mpls_gpe(struct fb *f)
+{
+	size_t ip, u;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 17, C4, S4, 1, 0, 0);
+	u = udp(f, 40000, 4790);
+	put32(f, 0x0C000005);     /* I and P, next protocol MPLS */
+	put32(f, 42u << 8);
+	put32(f, (16u << 12) | 0x100 | 64);
+	ip4_tcp(f, IC4, IS4);
+	udp_end(f, u);
+	ip4_end(f, ip);
+}
+
 /* IPv4 in TRILL (RFC 6325 3.2): version 0, multi-destination 0, one
    4-byte word of options, hop count 32, egress and ingress nicknames,
    the options, then the inner frame and its VLAN tag (4.1.2). */
@@ -1911,6 +1944,50 @@ static void test_nsh_tunnels(void **state)
 	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
 	assert_int_equal(x->p.dport, 4790);
 	assert_int_equal(x->p.no_inner, 1);
+}
+
+static void assert_layer(const struct tun_layer *t, enum tunnel_kind kind,
+			 uint8_t proto, uint16_t sport, uint16_t dport,
+			 bool has_id, uint32_t id);
+
+/* NSH in Geneve (0x894f) and MPLS in VXLAN-GPE (next protocol 5): the
+   tunnel is the carrier, what they carry the flow; a bad NSH header, or
+   no IP after the labels, leaves the packet to its carrier, counted. */
+static void test_nsh_overlays(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	const size_t udp_hdr = 14 + 20 + 8 + 8;
+
+	b_nsh_geneve(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_tcp4(&x->p, IC4, IS4);
+	assert_int_equal(x->p.tunnel, TUN_GENEVE);
+	assert_int_equal(x->p.ntun, 1);
+	assert_layer(&x->p.tun[0], TUN_GENEVE, 17, 40000, 6081, true, 42);
+	f.b[udp_hdr] |= 0x40;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_OVERLAY_BAD_HEADER);
+	assert_int_equal(x->p.dport, 6081);
+	assert_int_equal(x->p.ntun, 1);
+	assert_int_equal(x->p.no_inner, 1);
+
+	f.n = 0;
+	b_mpls_gpe(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_tcp4(&x->p, IC4, IS4);
+	assert_int_equal(x->p.tunnel, TUN_VXLAN_GPE);
+	assert_layer(&x->p.tun[0], TUN_VXLAN_GPE, 17, 40000, 4790, true, 42);
+	/* No IP after the label: the carrier's, and l2-unknown names it. */
+	f.b[udp_hdr + 4] = 0x55;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	assert_int_equal(x->p.dport, 4790);
+	assert_int_equal(x->p.no_inner, 1);
+	assert_int_equal(x->d.l2.type, 0x8847);
+	assert_int_equal(x->d.l2.tun.kind, TUN_VXLAN_GPE);
 }
 
 /* PBB (802.1ah) carries the customer's frame, which the backbone edge
@@ -4171,6 +4248,8 @@ static const struct frame_case cases[] = {
 	{ "nsh-eth", 1, b_nsh_eth },
 	{ "nsh-gre", 1, b_nsh_gre },
 	{ "nsh-gpe", 1, b_nsh_gpe },
+	{ "nsh-geneve", 1, b_nsh_geneve },
+	{ "mpls-gpe", 1, b_mpls_gpe },
 	{ "ipv4-options", 1, b_ip4opts },
 	{ "ipv6-ext", 1, b_ip6ext },
 	{ "gre-cks", 1, b_gre_cks },
@@ -4345,6 +4424,7 @@ int main(void)
 		T(test_trill),
 		T(test_nsh),
 		T(test_nsh_tunnels),
+		T(test_nsh_overlays),
 		T(test_gre_vlan),
 		T(test_cmd_sgt),
 		T(test_not_ip),
