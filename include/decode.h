@@ -23,6 +23,7 @@
 #define IPPROTO_NUM_IPV6   41
 #define IPPROTO_NUM_GRE    47
 #define IPPROTO_NUM_ICMPV6 58
+#define IPPROTO_NUM_NSH    145   /* the Network Service Header (RFC 9491) */
 
 /* TCP flag bits (RFC 9293). */
 #define TCPF_FIN 0x01
@@ -42,6 +43,7 @@ enum tunnel_kind {
 	TUN_IPIP,     /* IPv4 or IPv6 in IPv4 or IPv6 (4in4, 6in4, 4in6, 6in6) */
 	TUN_GENEVE,   /* Geneve, UDP 6081 (RFC 8926) */
 	TUN_VXLAN_GPE,/* VXLAN-GPE, UDP 4790 (draft-ietf-nvo3-vxlan-gpe) */
+	TUN_NSH,      /* NSH as IP protocol 145 (RFC 9491) */
 	TUN_COUNT
 };
 
@@ -138,7 +140,7 @@ struct tun_layer {
 	uint32_t id;              /* VNI (VXLAN, VXLAN-GPE with I, Geneve) or
 	                             ERSPAN II/III session id; 0 without */
 	uint8_t kind;             /* enum tunnel_kind */
-	uint8_t proto;            /* outer IP protocol: 17, 47, 4 or 41 */
+	uint8_t proto;            /* outer IP protocol: 17, 47, 4, 41 or 145 */
 	uint8_t family;           /* outer IP version: 4 or 6 */
 	uint8_t has_id;           /* id was in the header */
 	uint32_t ip_len;          /* the outer IP packet's length and DSCP,
@@ -309,7 +311,9 @@ void decoder_set_clock(struct decoder *d, const struct pclock *c);
  *
  * A tunnel is removed only when its header is well formed: GRE of
  * version 0 without source routing, whatever it carries (ERSPAN with its
- * own header well formed); PPTP's enhanced GRE; IP-in-IP; VXLAN,
+ * own header well formed); PPTP's enhanced GRE; IP-in-IP; NSH as IP
+ * protocol 145, whatever its header holds (IP protocol 145 names it, as
+ * 47 names GRE); VXLAN,
  * VXLAN-GPE and Geneve on their destination port only (UDP from port
  * 4789 to 443 is UDP to 443), with the flags, version, reserved bits and
  * option lengths their RFCs have senders write, and a protocol impwatch
@@ -332,7 +336,7 @@ void decoder_expire(struct decoder *d, uint64_t now_us);
 bool decode_link_supported(int dlt);
 
 /* Whether the flow of p could also be the outer flow of a tunnel that
-   other packets carry (GRE, IP in IP, 6in4, 4in6, or UDP from or to the
+   other packets carry (GRE, IP in IP, 6in4, 4in6, NSH, or UDP from or to the
    VXLAN, VXLAN-GPE or Geneve port): the flow workers keep such flows
    where the carriers are (pipeline.h). */
 bool decode_may_carry(const struct packet *p);

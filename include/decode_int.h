@@ -133,7 +133,8 @@ enum tunnel_via {
 	VIA_IP6,     /* IP protocol 41: IPv6 inside */
 	VIA_VXLAN,   /* UDP destination port 4789 */
 	VIA_GENEVE,  /* UDP destination port 6081 */
-	VIA_VXLAN_GPE /* UDP destination port 4790 */
+	VIA_VXLAN_GPE,/* UDP destination port 4790 */
+	VIA_NSH      /* IP protocol 145 */
 };
 /*
  * Decode what a tunnel carries, c at the tunnel's header and *p already

@@ -31,6 +31,7 @@ static const char *const tun_names[TUN_COUNT] = {
 	[TUN_IPIP] = "ipip",
 	[TUN_GENEVE] = "geneve",
 	[TUN_VXLAN_GPE] = "vxlan-gpe",
+	[TUN_NSH] = "nsh",
 };
 
 const char *decode_err_name(enum decode_err e)

@@ -300,6 +300,9 @@ static enum decode_status decode_l4(struct dctx *x, struct cursor *c,
 	case IPPROTO_NUM_IPV6:
 		set_payload(p, c);
 		return decode_tunnel(x, c, VIA_IP6);
+	case IPPROTO_NUM_NSH:
+		set_payload(p, c);
+		return decode_tunnel(x, c, VIA_NSH);
 	default:
 		set_payload(p, c);
 		return DECODE_OK;
@@ -574,6 +577,7 @@ bool decode_may_carry(const struct packet *p)
 	case IPPROTO_NUM_GRE:
 	case IPPROTO_NUM_IPIP:
 	case IPPROTO_NUM_IPV6:
+	case IPPROTO_NUM_NSH:
 		return true;
 	case IPPROTO_NUM_UDP:
 		/* A carrier's flow is keyed both ways: the tunnel port on

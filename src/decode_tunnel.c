@@ -1,6 +1,7 @@
 /*
  * decode_tunnel.c: GRE (with ERSPAN I/II/III, WCCP, PPTP's enhanced GRE
- * and Cisco MetaData), VXLAN, VXLAN-GPE, Geneve and IP-in-IP. A tunnel is
+ * and Cisco MetaData), VXLAN, VXLAN-GPE, Geneve, IP-in-IP and NSH as an
+ * IP protocol. A tunnel is
  * removed only when its header is well formed; each one removed is
  * recorded as a carrier in p->tun[] (tunnel_enter()), so that the outer
  * flow an inner packet came in is never lost. The packet inside is what
@@ -430,6 +431,19 @@ enum decode_status decode_tunnel(struct dctx *x, struct cursor *c,
 		case VIA_VXLAN_GPE:
 			kind = TUN_VXLAN_GPE;
 			st = decode_vxlan_gpe(x, c);
+			break;
+		case VIA_NSH:
+			/* RFC 9491, IANA's protocol 145: the NSH header
+			   right after IP's (and SRv6's routing header, which
+			   IPv6's walk passes). The protocol number names
+			   it, as 47 names GRE: the carrier is recorded
+			   whatever the header holds, and a header the
+			   forwarder discards (a bad version or length) is
+			   that carrier's alone. */
+			kind = TUN_NSH;
+			if (!tunnel_enter(x, TUN_NSH, false, 0))
+				break;
+			st = decode_ethertype(x, c, ETH_P_NSH);
 			break;
 		}
 	}

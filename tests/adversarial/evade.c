@@ -87,6 +87,7 @@
  *            draft-kumar-sfc-nsh-udp-transport, had it)
  *   nsh-ip   the same as IPv4 protocol 145 (NSH, RFC 9491) from
  *            203.0.113.1 to 203.0.113.2
+ *   nsh-ip-exp the same, NSH's next protocol experimental (0xfe)
  *   nsh-geneve the same in Geneve (protocol type 0x894f, VNI 42) from
  *            203.0.113.1:49320 to 203.0.113.2:6081
  *   mpls-gpe the SSH session's packets behind MPLS label 16 in
@@ -290,7 +291,7 @@ static unsigned snaplen = 65535;
    in batman-adv in VXLAN; batman-gre: 16, in batman-adv in GRE (TEB);
    mpls-gre-nocw: 17, in a pseudowire without control word in GRE;
    nsh-udp: 18, in NSH in UDP; nsh-ip, nsh-ip-doc: 19, in NSH as IP
-   protocol 145; nsh-geneve, nsh-geneve-doc: 20, in NSH in Geneve;
+   protocol 145 (nsh-ip-exp: 22, of an experimental next protocol); nsh-geneve, nsh-geneve-doc: 20, in NSH in Geneve;
    mpls-gpe, mpls-gpe-doc: 21, in MPLS in VXLAN-GPE. */
 static int wrap;
 /* nsh-udp: the UDP port NSH is sent to. */
@@ -544,7 +545,8 @@ static void overlay_out(const struct buf *n, int how)
 
 /* Frame f in NSH on Ethernet (how 11): the whole frame, next protocol 3;
    or its IP packet in NSH, next protocol 1, in a carrier (overlay_out);
-   or (21) behind MPLS label 16 (bottom, TTL 64) in VXLAN-GPE. */
+   or (21) behind MPLS label 16 (bottom, TTL 64) in VXLAN-GPE; or (22)
+   as IP protocol 145, next protocol 0xfe (experimental). */
 static void nsh_out(const struct buf *f, int how)
 {
 	static const uint8_t da[6] = { 0x02, 0x5f, 0, 0, 0, 1 };
@@ -561,9 +563,9 @@ static void nsh_out(const struct buf *f, int how)
 	if (how == 21)
 		put32(&n, (16u << 12) | 0x100 | 64);
 	else
-		nsh_hdr(&n, 2, 1);
+		nsh_hdr(&n, 2, how == 22 ? 0xfe : 1);
 	putmem(&n, f->b + 14, f->n - 14);
-	overlay_out(&n, how);
+	overlay_out(&n, how == 22 ? 19 : how);
 }
 
 /* Frame f in TRILL (RFC 6325 3.2): outer DA and SA (the RBridges'),
@@ -680,7 +682,7 @@ static void record(const struct buf *f)
 			mpls_pw_out(f, was == 9, 0);
 		else if (was == 17)
 			mpls_pw_out(f, 0, 1);
-		else if ((was >= 11 && was <= 13) || (was >= 18 && was <= 21))
+		else if ((was >= 11 && was <= 13) || (was >= 18 && was <= 22))
 			nsh_out(f, was);
 		else if (was == 14)
 			trill_out(f);
@@ -1263,7 +1265,7 @@ static int usage(void)
 		"pppoe-ccp | gre-vlan | batman | fabricpath | pbb | mpls-pw | mpls-pw-nocw | nsh | nsh-doc | nsh-gre | "
 		"nsh-gpe | trill | trill-doc | l2-known | batman-vxlan | "
 		"batman-gre | mpls-gre-nocw | nsh-udp N | nsh-ip | "
-		"nsh-ip-doc | nsh-geneve | nsh-geneve-doc | mpls-gpe | "
+		"nsh-ip-doc | nsh-ip-exp | nsh-geneve | nsh-geneve-doc | mpls-gpe | "
 		"mpls-gpe-doc\n");
 	return 2;
 }
@@ -1301,7 +1303,7 @@ int main(int argc, char **argv)
 	                           nsh-gpe 13, trill 14, batman-vxlan 15,
 	                           batman-gre 16, mpls-gre-nocw 17, nsh-udp
 	                           18, nsh-ip 19, nsh-geneve 20, mpls-gpe
-	                           21 (wrap's values) */
+	                           21, nsh-ip-exp 22 (wrap's values) */
 	int doc_only = 0;       /* nsh-doc, trill-doc, nsh-ip-doc,
 	                           nsh-geneve-doc, mpls-gpe-doc: both sessions
 	                           documented, both in the carrier */
@@ -1401,6 +1403,8 @@ int main(int argc, char **argv)
 		nsh_port = (unsigned)strtoul(argv[a + 1], NULL, 10);
 	else if (strcmp(argv[a], "nsh-ip") == 0)
 		evil.family = 4, batman = 19;
+	else if (strcmp(argv[a], "nsh-ip-exp") == 0)
+		evil.family = 4, batman = 22;
 	else if (strcmp(argv[a], "nsh-ip-doc") == 0)
 		evil.family = 4, batman = 19, doc_only = 1;
 	else if (strcmp(argv[a], "nsh-geneve") == 0)

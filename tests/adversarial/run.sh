@@ -34,8 +34,8 @@
 #     carries compressed, IP behind a tag in a declared GRE tunnel, IP
 #     in batman-adv (with, alone, frames of no IP that must pass), IP in
 #     Cisco FabricPath, 802.1ah PBB, an Ethernet pseudowire, NSH (on
-#     Ethernet, in a declared GRE, VXLAN-GPE or Geneve tunnel, over
-#     UDP), MPLS in VXLAN-GPE or TRILL,
+#     Ethernet, in a declared GRE, VXLAN-GPE or Geneve tunnel, as IP
+#     protocol 145, over UDP), MPLS in VXLAN-GPE or TRILL,
 #     IPv6 UDP of length 0, fragments that overlap, twin frames from
 #     loopback: each must fail the gate or leave it inconclusive;
 #   - the filter the gate suggests for frames it cannot decode, bare or
@@ -877,6 +877,9 @@ l2_advice batman "ethertype 0x4305 were not decoded"
 l2_advice batman-vxlan "ethertype 0x4305 inside vxlan from 203.0.113.1 to 203.0.113.2 were not decoded.*leaves that tunnel out"
 l2_advice batman-gre "ethertype 0x4305 inside gre from 203.0.113.1 to 203.0.113.2 were not decoded.*leaves that tunnel out"
 l2_advice mpls-gre-nocw "ethertype 0x8847 \\(MPLS with no IP after its labels\\) inside gre from 203.0.113.1 to 203.0.113.2 were not decoded"
+# NSH as IP protocol 145 of an experimental next protocol: the filter
+# names the protocol, which BPF reads in the outer header.
+l2_advice nsh-ip-exp "ethertype 0x894f inside nsh from 203.0.113.1 to 203.0.113.2 were not decoded.*ip proto 145\\)' leaves that tunnel out"
 # Cisco FabricPath (ethertype 0x8903) between spine and leaf switches
 # of a data centre: the edge switch takes the header off and delivers
 # the whole frame it carries. Left l2-unknown, the SSH session in it was
@@ -914,13 +917,14 @@ for c in nsh-gre nsh-gpe; do
 	done
 done
 # NSH in Geneve (protocol type 0x894f) and MPLS in VXLAN-GPE (next
-# protocol 5) between the endpoints a site declares. Counted
-# overlay-unknown-proto, each was the UDP flow to 6081 or 4790:
+# protocol 5) between the endpoints a site declares, and NSH as IP
+# protocol 145 (RFC 9491). Counted overlay-unknown-proto, or not read at
+# all, each was the UDP flow to 6081 or 4790, or a flow of protocol 145:
 # undocumented, a finding, and the SSH session in it never named; the
 # documented sessions in them were that finding too. Decoded, the
 # session is named, the documented ones pass in the declared tunnel, and
 # in an undeclared one its carrier is the finding.
-for c in nsh-geneve mpls-gpe; do
+for c in nsh-geneve mpls-gpe nsh-ip; do
 	"$tmp/evade" "$c" >"$tmp/$c.pcap"
 	"$tmp/evade" "$c-doc" >"$tmp/$c-doc.pcap"
 	for t in 1 2; do

@@ -639,6 +639,37 @@ static void b_mpls_gpe(struct fb *f)
 	ip4_end(f, ip);
 }
 
+/* NSH as IP protocol 145 (RFC 9491), then IPv4. */
+static void b_nsh_ip(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 145, C4, S4, 1, 0, 0);
+	nsh_base(f, 2, 2, 1);
+	ip4_tcp(f, IC4, IS4);
+	ip4_end(f, ip);
+}
+
+/* The same over IPv6, after a segment routing header (RFC 8754: one
+   segment, none left) whose next header is 145, as SRv6 carries NSH. */
+static void b_nsh_ip6(struct fb *f)
+{
+	size_t ip;
+
+	eth(f, 0x86DD);
+	ip = ip6(f, 43, S6, C6);
+	put8(f, 145);
+	put8(f, 2);
+	put8(f, 4);
+	put8(f, 0);
+	zeros(f, 4);
+	putn(f, C6, 16);
+	nsh_base(f, 2, 2, 1);
+	ip4_tcp(f, IC4, IS4);
+	ip6_end(f, ip);
+}
+
 /* IPv4 in TRILL (RFC 6325 3.2): version 0, multi-destination 0, one
    4-byte word of options, hop count 32, egress and ingress nicknames,
    the options, then the inner frame and its VLAN tag (4.1.2). */
@@ -1988,6 +2019,56 @@ static void test_nsh_overlays(void **state)
 	assert_int_equal(x->p.no_inner, 1);
 	assert_int_equal(x->d.l2.type, 0x8847);
 	assert_int_equal(x->d.l2.tun.kind, TUN_VXLAN_GPE);
+}
+
+/* NSH as IP protocol 145 (RFC 9491), over IPv4 or behind SRv6's routing
+   header: a tunnel of its own, "nsh", with no id. The protocol names
+   it, as 47 names GRE: a bad NSH header, or one of a next protocol not
+   read, leaves the packet to that carrier, counted. */
+static void test_nsh_ip(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 };
+	const size_t ip_nsh = 14 + 20;
+
+	b_nsh_ip(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_tcp4(&x->p, IC4, IS4);
+	assert_int_equal(x->p.tunnel, TUN_NSH);
+	assert_int_equal(x->p.ntun, 1);
+	assert_layer(&x->p.tun[0], TUN_NSH, 145, 0, 0, false, 0);
+	assert_v4(&x->p.tun[0].src, C4);
+	assert_v4(&x->p.tun[0].dst, S4);
+	assert_int_equal(x->d.tunnels[TUN_NSH], 1);
+	/* A version the forwarder discards: the carrier's alone, which
+	   other packets may carry inner flows in. */
+	f.b[ip_nsh] |= 0x40;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_OVERLAY_BAD_HEADER);
+	assert_int_equal(x->p.proto, 145);
+	assert_int_equal(x->p.ntun, 1);
+	assert_int_equal(x->p.tun[0].kind, TUN_NSH);
+	assert_int_equal(x->p.no_inner, 1);
+	assert_true(decode_may_carry(&x->p));
+	assert_int_equal(x->d.tunnels[TUN_NSH], 1);
+	/* A next protocol not read: l2-unknown, in that carrier. */
+	f.b[ip_nsh] &= 0x3f;
+	f.b[ip_nsh + 3] = 0xfe;
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	assert_int_equal(x->p.no_inner, 1);
+	assert_int_equal(x->p.proto, 145);
+	assert_int_equal(x->p.tun[0].kind, TUN_NSH);
+
+	f.n = 0;
+	b_nsh_ip6(&f);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_no_new_err(&x->d, x->before);
+	assert_tcp4(&x->p, IC4, IS4);
+	assert_layer(&x->p.tun[0], TUN_NSH, 145, 0, 0, false, 0);
+	assert_int_equal(x->p.tun[0].family, 6);
+	assert_v6(&x->p.tun[0].src, S6);
 }
 
 /* PBB (802.1ah) carries the customer's frame, which the backbone edge
@@ -4206,6 +4287,7 @@ static void test_names(void **state)
 	assert_string_equal(tunnel_name(TUN_ERSPAN3), "erspan3");
 	assert_string_equal(tunnel_name(TUN_VXLAN), "vxlan");
 	assert_string_equal(tunnel_name(TUN_IPIP), "ipip");
+	assert_string_equal(tunnel_name(TUN_NSH), "nsh");
 	assert_null(tunnel_name(TUN_COUNT));
 }
 
@@ -4250,6 +4332,8 @@ static const struct frame_case cases[] = {
 	{ "nsh-gpe", 1, b_nsh_gpe },
 	{ "nsh-geneve", 1, b_nsh_geneve },
 	{ "mpls-gpe", 1, b_mpls_gpe },
+	{ "nsh-ip", 1, b_nsh_ip },
+	{ "nsh-ip6", 1, b_nsh_ip6 },
 	{ "ipv4-options", 1, b_ip4opts },
 	{ "ipv6-ext", 1, b_ip6ext },
 	{ "gre-cks", 1, b_gre_cks },
@@ -4425,6 +4509,7 @@ int main(void)
 		T(test_nsh),
 		T(test_nsh_tunnels),
 		T(test_nsh_overlays),
+		T(test_nsh_ip),
 		T(test_gre_vlan),
 		T(test_cmd_sgt),
 		T(test_not_ip),
