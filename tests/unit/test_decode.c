@@ -590,53 +590,43 @@ static void b_nsh_gre(struct fb *f)
 	ip4_end(f, ip);
 }
 
-/* NSH in VXLAN-GPE (next protocol 4), then IPv4. */
+/* UDP 40000 -> dp from C4 to S4: an overlay header (first word w0, VNI
+   42), then NSH (MD type 2, next protocol IPv4) or an MPLS label (16,
+   bottom of the stack), then IPv4. */
+static void b_overlay_ip(struct fb *f, unsigned dp, uint32_t w0, bool mpls)
+{
+	size_t ip, u;
+
+	eth(f, 0x0800);
+	ip = ip4(f, 17, C4, S4, 1, 0, 0);
+	u = udp(f, 40000, dp);
+	put32(f, w0);
+	put32(f, 42u << 8);
+	if (mpls)
+		put32(f, (16u << 12) | 0x100 | 64);
+	else
+		nsh_base(f, 2, 2, 1);
+	ip4_tcp(f, IC4, IS4);
+	udp_end(f, u);
+	ip4_end(f, ip);
+}
+
+/* NSH in VXLAN-GPE (I and P, next protocol 4). */
 static void b_nsh_gpe(struct fb *f)
 {
-	size_t ip, u;
-
-	eth(f, 0x0800);
-	ip = ip4(f, 17, C4, S4, 1, 0, 0);
-	u = udp(f, 40000, 4790);
-	put32(f, 0x0C000004);     /* I and P, next protocol NSH */
-	put32(f, 42u << 8);
-	nsh_base(f, 2, 2, 1);
-	ip4_tcp(f, IC4, IS4);
-	udp_end(f, u);
-	ip4_end(f, ip);
+	b_overlay_ip(f, 4790, 0x0C000004, false);
 }
 
-/* NSH in Geneve (protocol type 0x894f, VNI 42), then IPv4. */
+/* NSH in Geneve (version 0, no options, protocol type 0x894f). */
 static void b_nsh_geneve(struct fb *f)
 {
-	size_t ip, u;
-
-	eth(f, 0x0800);
-	ip = ip4(f, 17, C4, S4, 1, 0, 0);
-	u = udp(f, 40000, 6081);
-	put32(f, 0x0000894F);     /* version 0, no options, NSH */
-	put32(f, 42u << 8);
-	nsh_base(f, 2, 2, 1);
-	ip4_tcp(f, IC4, IS4);
-	udp_end(f, u);
-	ip4_end(f, ip);
+	b_overlay_ip(f, 6081, 0x0000894F, false);
 }
 
-/* IPv4 behind MPLS label 16 (bottom of the stack) in VXLAN-GPE (next
-   protocol 5). */
+/* IPv4 behind an MPLS label in VXLAN-GPE (next protocol 5). */
 static void b_mpls_gpe(struct fb *f)
 {
-	size_t ip, u;
-
-	eth(f, 0x0800);
-	ip = ip4(f, 17, C4, S4, 1, 0, 0);
-	u = udp(f, 40000, 4790);
-	put32(f, 0x0C000005);     /* I and P, next protocol MPLS */
-	put32(f, 42u << 8);
-	put32(f, (16u << 12) | 0x100 | 64);
-	ip4_tcp(f, IC4, IS4);
-	udp_end(f, u);
-	ip4_end(f, ip);
+	b_overlay_ip(f, 4790, 0x0C000005, true);
 }
 
 /* NSH as IP protocol 145 (RFC 9491), then IPv4. */
