@@ -154,22 +154,34 @@ struct tun_layer {
  * its next protocol), which the gate names, and where they were met,
  * for a filter that leaves them out: BPF's `ether proto` reads the
  * outer frame alone, so one met inside a tunnel is left out by its
- * carrier's outer flow.
+ * carrier's outer flow. BPF reads past 802.1Q and 802.1ad tags only as
+ * many as the filter names (`vlan`, each one more), so the tags in front
+ * of each are kept too, as depths: bit k, met behind k tags. What BPF
+ * cannot reach (behind another layer, FabricPath or MPLS, or behind
+ * L2_DEPTHS tags or more) is blind: no filter leaves it out.
  */
+#define L2_DEPTHS 4               /* tags 0 to 3: QinQ and one more */
+#define L2_BLIND  L2_DEPTHS       /* l2_seen_add()'s depth: unreachable */
+
 struct l2_seen {
 	uint16_t type;            /* the lowest */
 	bool types;               /* other ones too */
 	uint16_t bare;            /* the lowest met outside any tunnel */
 	uint8_t bares;            /* types met so: 0, 1, or 2 for more */
+	uint8_t bare_depths;      /* bit k: one met so behind k tags */
 	bool tuns;                /* met in more than one outer flow */
+	bool blind;               /* one met where BPF cannot reach */
+	uint8_t tun_depths;       /* bit k: tun's outer flow behind k tags */
 	struct tun_layer tun;     /* the outermost carrier of the first met
 	                             inside a tunnel (kind TUN_NONE: none) */
 };
 
 /* Count one l2-unknown frame of ethertype type into s, which counted
-   had before; carrier is the frame's outermost tunnel, NULL for none. */
+   had before; carrier is the frame's outermost tunnel, NULL for none;
+   depth the tags BPF reads past to the type (bare) or the carrier's
+   outer IP header, or L2_BLIND. */
 void l2_seen_add(struct l2_seen *s, uint64_t had, uint16_t type,
-		 const struct tun_layer *carrier);
+		 const struct tun_layer *carrier, unsigned depth);
 
 /* Merge from, which counted from_n frames, into into, which counted
    into_n: the lowest types, the first carrier (into's when it has one).

@@ -39,6 +39,13 @@ struct dctx {
 	uint16_t tun_seen;         /* bit k: a tunnel of kind k was removed */
 	uint8_t npending;
 	struct pending_frag pending[MAX_ENCAP_DEPTH + 1];
+	/* What BPF reads of the outermost frame, for a filter that leaves
+	   an l2-unknown frame out (struct l2_seen): the 802.1Q and 802.1ad
+	   tags in front (saturating), then the first other type, when the
+	   walk met one (IP taken straight from the link header is not). */
+	bool link_known;
+	uint16_t link_type;
+	uint8_t link_tags;
 };
 
 /* Count reason e; returns DECODE_ERROR for `return derr(x, ...)`. */

@@ -77,8 +77,9 @@ enum gate_reason {
 	GR_COUNT
 };
 
-#define GATE_WHY_MAX 640   /* one reason's sentence: l2-unknown's names
-                              a tunnel's IPv6 ends twice, in a filter */
+#define GATE_WHY_MAX 1024  /* one reason's sentence: l2-unknown's names
+                              a tunnel's IPv6 ends, and its filter again
+                              behind each of up to 3 tags (L2_DEPTHS) */
 
 struct gate {
 	bool validate;                       /* --validate was given */

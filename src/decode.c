@@ -65,23 +65,29 @@ static bool tun_same_outer(const struct tun_layer *a,
 }
 
 void l2_seen_add(struct l2_seen *s, uint64_t had, uint16_t type,
-		 const struct tun_layer *carrier)
+		 const struct tun_layer *carrier, unsigned depth)
 {
 	if (had && type != s->type)
 		s->types = true;
 	if (!had || type < s->type)
 		s->type = type;
-	if (!carrier) {
+	if (depth >= L2_BLIND) {
+		s->blind = true;
+	} else if (!carrier) {
 		if (s->bares && type != s->bare)
 			s->bares = 2;
 		if (!s->bares || type < s->bare)
 			s->bare = type;
 		if (!s->bares)
 			s->bares = 1;
+		s->bare_depths |= (uint8_t)(1u << depth);
 	} else if (s->tun.kind == TUN_NONE) {
 		s->tun = *carrier;
+		s->tun_depths = (uint8_t)(1u << depth);
 	} else if (!tun_same_outer(&s->tun, carrier)) {
 		s->tuns = true;
+	} else {
+		s->tun_depths |= (uint8_t)(1u << depth);
 	}
 }
 
@@ -97,6 +103,8 @@ void l2_seen_merge(struct l2_seen *into, uint64_t into_n,
 	into->types |= from->types || from->type != into->type;
 	if (from->type < into->type)
 		into->type = from->type;
+	into->blind |= from->blind;
+	into->bare_depths |= from->bare_depths;
 	if (from->bares) {
 		if (into->bares &&
 		    (from->bares > 1 || from->bare != into->bare))
@@ -107,10 +115,14 @@ void l2_seen_merge(struct l2_seen *into, uint64_t into_n,
 			into->bares = from->bares;
 	}
 	if (from->tun.kind != TUN_NONE) {
-		if (into->tun.kind == TUN_NONE)
+		if (into->tun.kind == TUN_NONE) {
 			into->tun = from->tun;
-		else if (!tun_same_outer(&into->tun, &from->tun))
+			into->tun_depths = from->tun_depths;
+		} else if (!tun_same_outer(&into->tun, &from->tun)) {
 			into->tuns = true;
+		} else {
+			into->tun_depths |= from->tun_depths;
+		}
 		into->tuns |= from->tuns;
 	}
 }
@@ -311,6 +323,9 @@ enum decode_status decode_packet(struct decoder *d, int dlt, uint64_t ts_us,
 	x.in_frag = 0;
 	x.tun_seen = 0;
 	x.npending = 0;
+	x.link_known = false;
+	x.link_type = 0;
+	x.link_tags = 0;
 	/* derr() reads it, the empty frame's error too. */
 	x.snapped = false;
 	if (caplen == 0 || !frame) {

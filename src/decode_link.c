@@ -152,6 +152,20 @@ bool ethertype_no_ip(uint16_t type)
 	return false;
 }
 
+/* How many tags BPF reads past to leave out a frame of ethertype type
+   (struct l2_seen): on the bare frame, to type itself, as the first
+   type after the tags; inside a tunnel, to its carrier's outer IP
+   header. L2_BLIND when another layer (FabricPath, MPLS, LLC) stands
+   between, or too many tags. */
+static unsigned l2_depth(const struct dctx *x, uint16_t type)
+{
+	bool reached = !x->p->ntun ? x->link_known && x->link_type == type :
+		       !x->link_known || x->link_type == ETH_P_IPV4 ||
+		       x->link_type == ETH_P_IPV6;
+
+	return reached && x->link_tags < L2_DEPTHS ? x->link_tags : L2_BLIND;
+}
+
 /* A frame of ethertype type, not decoded here: not-ip, or l2-unknown,
    whose lowest ethertype the gate names, with the outermost tunnel it
    was met in: a filter leaves it out by that carrier's outer flow,
@@ -164,7 +178,7 @@ static enum decode_status ethertype_not_decoded(struct dctx *x,
 	if (ethertype_no_ip(type))
 		return derr(x, DERR_NOT_IP);
 	l2_seen_add(&d->l2, d->err[DERR_L2_UNKNOWN], type,
-		    x->p->ntun ? &x->p->tun[0] : NULL);
+		    x->p->ntun ? &x->p->tun[0] : NULL, l2_depth(x, type));
 	return derr(x, DERR_L2_UNKNOWN);
 }
 
@@ -517,6 +531,22 @@ void cmd_sgt(struct dctx *x, uint16_t sgt)
 	}
 }
 
+/* The outermost frame's tags and first other type, as BPF reads them
+   (struct dctx's link_*): what BPF's `vlan` walks, 802.1Q, 802.1ad and
+   0x9100, are tags. */
+static void link_seen(struct dctx *x, uint16_t type)
+{
+	if (x->link_known || x->p->ntun)
+		return;
+	if (type == ETH_P_8021Q || type == ETH_P_8021AD || type == ETH_P_QINQ1) {
+		if (x->link_tags < UINT8_MAX)
+			x->link_tags++;
+		return;
+	}
+	x->link_known = true;
+	x->link_type = type;
+}
+
 static enum decode_status ethertype_walk(struct dctx *x, struct cursor *c,
 					 uint16_t type)
 {
@@ -525,6 +555,7 @@ static enum decode_status ethertype_walk(struct dctx *x, struct cursor *c,
 		uint16_t tci;
 		size_t n;
 
+		link_seen(x, type);
 		switch (type) {
 		case ETH_P_IPV4:
 			return decode_ipv4(x, c);

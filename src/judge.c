@@ -239,45 +239,109 @@ static void judge_encrypted(const struct run_stats *s, struct gate *g)
 			  "judged", mac, pp, n + ppp == 1 ? "it" : "they");
 }
 
+/* An expression written piece by piece into b (n bytes, at used), cut
+   at its end. */
+struct expr {
+	char *b;
+	size_t n, at;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void expr_put(struct expr *e, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (e->at >= e->n)
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(e->b + e->at, e->n - e->at, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		e->at += (size_t)k;
+}
+
+/*
+ * What l2_filter() matches behind k tags: the bare frames' ethertype,
+ * the carrier's outer flow (in carrier), and behind one more tag, each
+ * where one was met so; one term, or several joined by or. BPF's `vlan`
+ * checks a tag and moves what every test after it reads by 4 bytes
+ * (libpcap, whatever the parentheses), so the terms of no more tags
+ * come first, and the deeper ones nest inside it. pcap's and and or
+ * bind alike: every group is in parentheses.
+ */
+static void l2_level(const struct l2_seen *l, const char *carrier,
+		     unsigned k, struct expr *e)
+{
+	bool bare = l->bares && (l->bare_depths >> k & 1);
+	bool tun = carrier[0] && (l->tun_depths >> k & 1);
+	bool deeper = ((l->bare_depths | l->tun_depths) >> (k + 1)) != 0;
+	bool several = bare + tun + deeper > 1;
+	const char *join = "";
+
+	if (several)
+		expr_put(e, "(");
+	if (bare) {
+		expr_put(e, "ether proto 0x%04x", l->bare);
+		join = " or ";
+	}
+	if (tun) {
+		expr_put(e, "%s(%s)", join, carrier);
+		join = " or ";
+	}
+	if (deeper) {
+		expr_put(e, "%s(vlan and ", join);
+		l2_level(l, carrier, k + 1, e);
+		expr_put(e, ")");
+	}
+	if (several)
+		expr_put(e, ")");
+}
+
 /*
  * The filter that leaves out the l2-unknown frames of l: those met on
  * the bare frame by their (lowest) ethertype, those met in a tunnel by
  * the outer flow of its (first) carrier, its two hosts, protocol and
  * UDP port, since BPF reads only the outer headers (`ether proto` of a
- * frame inside VXLAN reads the outer frame's). True when it leaves out
- * all of them.
+ * frame inside VXLAN reads the outer frame's), each behind the tags it
+ * was met behind. Empty when none of them can be reached. True when it
+ * leaves out all of them.
  */
 static bool l2_filter(const struct l2_seen *l, char *buf, size_t n)
 {
 	const struct tun_layer *t = &l->tun;
-	char a[IP_STR_MAX], b[IP_STR_MAX], proto[32];
-	int k = 0;
+	char a[IP_STR_MAX], b[IP_STR_MAX], carrier[160] = "";
+	struct expr e = { buf, n, 0 };
 
 	buf[0] = '\0';
-	if (l->bares)
-		k = snprintf(buf, n, "not ether proto 0x%04x", l->bare);
-	if (t->kind != TUN_NONE && k >= 0 && (size_t)k < n) {
+	if (t->kind != TUN_NONE) {
 		fmt_ip(&t->src, t->family, a);
 		fmt_ip(&t->dst, t->family, b);
 		if (t->proto == IPPROTO_NUM_UDP)
-			snprintf(proto, sizeof proto, "udp port %u", t->dport);
+			snprintf(carrier, sizeof carrier, "host %s and host %s "
+				 "and udp port %u", a, b, t->dport);
 		else
-			snprintf(proto, sizeof proto, "%s proto %u",
+			snprintf(carrier, sizeof carrier, "host %s and host %s "
+				 "and %s proto %u", a, b,
 				 t->family == 4 ? "ip" : "ip6", t->proto);
-		snprintf(buf + k, n - (size_t)k, "%snot (host %s and host %s "
-			 "and %s)", k ? " and " : "", a, b, proto);
 	}
-	return l->bares < 2 && !l->tuns;
+	if (l->bares || carrier[0]) {
+		expr_put(&e, "not ");
+		l2_level(l, carrier, 0, &e);
+	}
+	return l->bares < 2 && !l->tuns && !l->blind;
 }
 
 /* What l2_filter() leaves out, in words: the whole tunnel, whatever
-   else it carries, and the frames by type; or only the first. */
+   else it carries, and the frames by type; or only the first, or only
+   those BPF reaches. */
 static const char *l2_left_out(const struct l2_seen *l, uint64_t n, bool all)
 {
 	bool tun = l->tun.kind != TUN_NONE;
 
 	if (!all)
-		return !l->bares ? "those of the first carrier" :
+		return l->blind ? "some of them" :
+		       !l->bares ? "those of the first carrier" :
 		       tun ? "those of the first ethertype and carrier" :
 		       "those of the first";
 	if (tun)
@@ -301,13 +365,14 @@ static void judge_l2_unknown(const struct run_stats *s, struct gate *g)
 	const struct l2_seen *l = &s->work.l2;
 	const struct tun_layer *t = &l->tun;
 	bool mpls = l->type == 0x8847 || l->type == 0x8848;
-	char in[160] = "", f[200], a[IP_STR_MAX], b[IP_STR_MAX];
+	char in[160] = "", f[GATE_WHY_MAX], how[GATE_WHY_MAX];
+	char a[IP_STR_MAX], b[IP_STR_MAX];
 	bool all;
 
 	if (!n)
 		return;
 	if (t->kind != TUN_NONE) {
-		bool some = l->bares || l->tuns;
+		bool some = l->bares || l->tuns || l->blind;
 
 		fmt_ip(&t->src, t->family, a);
 		fmt_ip(&t->dst, t->family, b);
@@ -316,15 +381,20 @@ static void judge_l2_unknown(const struct run_stats *s, struct gate *g)
 			 tunnel_name(t->kind), a, b, some ? "," : "");
 	}
 	all = l2_filter(l, f, sizeof f);
+	if (f[0])
+		snprintf(how, sizeof how, "-f '%s' leaves %s out on purpose",
+			 f, l2_left_out(l, n, all));
+	else
+		snprintf(how, sizeof how, "no -f can leave %s out, as BPF "
+			 "does not read past what carried %s", n == 1 ? "it" :
+			 "them", n == 1 ? "it" : "them");
 	gate_inconclusive(g, GR_L2_UNKNOWN, "%llu frame%s of %s0x%04x%s%s%s "
 			  "not decoded: IP a layer-2 tunnel delivers (batman-"
-			  "adv, a pseudowire) was not judged; -f '%s' leaves "
-			  "%s out on purpose",
+			  "adv, a pseudowire) was not judged; %s",
 			  (unsigned long long)n, n == 1 ? "" : "s",
 			  l->types ? "ethertypes from " : "ethertype ",
 			  l->type, mpls ? " (MPLS with no IP after its labels)" : "",
-			  in, n == 1 ? " was" : " were", f,
-			  l2_left_out(l, n, all));
+			  in, n == 1 ? " was" : " were", how);
 }
 
 /*

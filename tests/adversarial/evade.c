@@ -104,6 +104,14 @@
  *   mpls-gre-nocw the mpls-pw-nocw case's pseudowire (label 16, no
  *            control word) in GRE of protocol type 0x8847 (MPLS in
  *            GRE, RFC 4023) from 203.0.113.1 to 203.0.113.2
+ *   batman-vlan the batman case's frames behind an 802.1Q tag (VLAN
+ *            10), as a trunk port shows them
+ *   batman-qinq the same behind two tags: 802.1ad (S-VLAN 10), then
+ *            802.1Q (C-VLAN 11), as a provider's port shows them
+ *   batman-vxlan-vlan the batman-vxlan case, each VXLAN packet's frame
+ *            behind an 802.1Q tag (VLAN 20)
+ *   batman-mix the batman-vlan case's frames and the batman-vxlan
+ *            case's, in turn: a filter must leave out both
  *   trill    the SSH session's frames inside TRILL (RFC 6325: outer DA
  *            and SA, ethertype 0x22f3, version 0, one word of options,
  *            hop count, egress and ingress nicknames, the options, then
@@ -304,8 +312,26 @@ static int frag_over;
 static uint64_t now_us = 1767225600000000ull;   /* 2026-01-01T00:00:00Z */
 /* lo-twin: each frame goes first with both MACs zero. */
 static int twin_zero;
+/* batman-vlan 1, batman-qinq 2: tags before the batman-adv header. */
+static unsigned batman_tags;
+/* batman-vxlan-vlan: the frames that carry VXLAN are tagged. */
+static int carrier_vlan;
+/* batman-mix: every other frame in batman-adv in VXLAN. */
+static int batman_mix;
 
 static void record(const struct buf *f);
+
+/* The Ethernet header of a frame that carries IPv4 from one tunnel end
+   to the other: behind an 802.1Q tag (VLAN 20) for batman-vxlan-vlan. */
+static void carrier_eth(struct buf *o)
+{
+	if (!carrier_vlan) {
+		eth_hdr(o, mac_b, mac_a, ET_IPV4);
+		return;
+	}
+	eth_hdr(o, mac_b, mac_a, ET_VLAN);
+	vlan_tag(o, 20, ET_IPV4);
+}
 
 /* Frame f inside VXLAN from 203.0.113.1:49320 to 203.0.113.2:4789, as
    one packet, or as two fragments whose first holds the UDP header
@@ -321,7 +347,7 @@ static void vxlan_out(const struct buf *f, int split)
 	vxlan_hdr(&u, 0x08000000u, 42);
 	putmem(&u, f->b, f->n);
 	id++;
-	eth_hdr(&o, mac_b, mac_a, ET_IPV4);
+	carrier_eth(&o);
 	if (!split) {
 		ip4_hdr(&o, &e, P_UDP, 64, id, 0, NULL, 0, u.n);
 		putmem(&o, u.b, u.n);
@@ -334,7 +360,7 @@ static void vxlan_out(const struct buf *f, int split)
 	eth_pad(&o);
 	record(&o);
 	o.n = 0;
-	eth_hdr(&o, mac_b, mac_a, ET_IPV4);
+	carrier_eth(&o);
 	ip4_hdr(&o, &e, P_UDP, 64, id, 1, NULL, 0, u.n - 8);
 	putmem(&o, u.b + 8, u.n - 8);
 	record(&o);
@@ -378,10 +404,15 @@ static void gre_vlan_out(const struct buf *f)
 
 /* Frame f inside a batman-adv unicast packet (Linux's
    batadv_unicast_packet: type 0x40, version 15, TTL, TTVN, the
-   destination MAC), written to o. */
-static void batman_frame(struct buf *o, const struct buf *f)
+   destination MAC), written to o, behind `tags` tags (802.1ad, then
+   802.1Q). */
+static void batman_frame(struct buf *o, const struct buf *f, unsigned tags)
 {
-	eth_hdr(o, mac_b, mac_a, 0x4305);
+	unsigned i;
+
+	eth_hdr(o, mac_b, mac_a, !tags ? 0x4305 : tags > 1 ? ET_QINQ : ET_VLAN);
+	for (i = 0; i < tags; i++)
+		vlan_tag(o, 10 + i, i + 1 < tags ? ET_VLAN : 0x4305);
 	put8(o, 0x40);
 	put8(o, 15);
 	put8(o, 50);
@@ -402,11 +433,11 @@ static void batman_out(const struct buf *f, int how)
 	struct buf o = { .n = 0 }, m = { .n = 0 };
 
 	if (how == 6) {
-		batman_frame(&o, f);
+		batman_frame(&o, f, batman_tags);
 		record(&o);
 		return;
 	}
-	batman_frame(&m, f);
+	batman_frame(&m, f, 0);
 	if (how == 15) {
 		vxlan_out(&m, 0);
 		return;
@@ -672,6 +703,8 @@ static void record(const struct buf *f)
 			erspan_out(f);
 		else if (was == 5)
 			gre_vlan_out(f);
+		else if (was == 6 && batman_mix && batman_mix++ % 2 == 0)
+			batman_out(f, 15);
 		else if (was == 6 || was == 15 || was == 16)
 			batman_out(f, was);
 		else if (was == 7)
@@ -1266,7 +1299,8 @@ static int usage(void)
 		"nsh-gpe | trill | trill-doc | l2-known | batman-vxlan | "
 		"batman-gre | mpls-gre-nocw | nsh-udp N | nsh-ip | "
 		"nsh-ip-doc | nsh-ip-exp | nsh-geneve | nsh-geneve-doc | mpls-gpe | "
-		"mpls-gpe-doc\n");
+		"mpls-gpe-doc | batman-vlan | batman-qinq | "
+		"batman-vxlan-vlan | batman-mix\n");
 	return 2;
 }
 
@@ -1415,6 +1449,14 @@ int main(int argc, char **argv)
 		evil.family = 4, batman = 21;
 	else if (strcmp(argv[a], "mpls-gpe-doc") == 0)
 		evil.family = 4, batman = 21, doc_only = 1;
+	else if (strcmp(argv[a], "batman-vlan") == 0)
+		evil.family = 4, batman = 6, batman_tags = 1;
+	else if (strcmp(argv[a], "batman-qinq") == 0)
+		evil.family = 4, batman = 6, batman_tags = 2;
+	else if (strcmp(argv[a], "batman-vxlan-vlan") == 0)
+		evil.family = 4, batman = 15, carrier_vlan = 1;
+	else if (strcmp(argv[a], "batman-mix") == 0)
+		evil.family = 4, batman = 6, batman_tags = 1, batman_mix = 1;
 	else if (strcmp(argv[a], "trill-doc") == 0)
 		evil.family = 4, batman = 14, doc_only = 1;
 	else if (strcmp(argv[a], "l2-known") == 0)

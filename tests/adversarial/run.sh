@@ -40,7 +40,8 @@
 #     loopback: each must fail the gate or leave it inconclusive;
 #   - the filter the gate suggests for frames it cannot decode, bare or
 #     inside VXLAN or GRE (batman-adv, a pseudowire without control
-#     word): the run again with it must pass;
+#     word), behind one or two tags or in a carrier behind one: the run
+#     again with it must pass;
 #   - tunnels over ICMP echo (echo.c writes them), whose replies return
 #     other data than their requests, and pings that must still pass.
 #
@@ -880,6 +881,15 @@ l2_advice mpls-gre-nocw "ethertype 0x8847 \\(MPLS with no IP after its labels\\)
 # NSH as IP protocol 145 of an experimental next protocol: the filter
 # names the protocol, which BPF reads in the outer header.
 l2_advice nsh-ip-exp "ethertype 0x894f inside nsh from 203.0.113.1 to 203.0.113.2 were not decoded.*ip proto 145\\)' leaves that tunnel out"
+# Behind 802.1Q or 802.1ad tags, BPF's 'ether proto' reads the first
+# tag's type, and 'host' the tag as IP: each tag is a 'vlan' the filter
+# must name, on the bare frame as on a carrier's outer frame, and a
+# filter for frames behind a tag and another for untagged carriers
+# must both hold in one expression ('vlan' moves what follows it).
+l2_advice batman-vlan "ethertype 0x4305 were not decoded"
+l2_advice batman-qinq "ethertype 0x4305 were not decoded"
+l2_advice batman-vxlan-vlan "ethertype 0x4305 inside vxlan from 203.0.113.1 to 203.0.113.2 were not decoded.*leaves that tunnel out"
+l2_advice batman-mix "ethertype 0x4305, some inside vxlan from 203.0.113.1 to 203.0.113.2, were not decoded.*leaves them and that tunnel out"
 # Cisco FabricPath (ethertype 0x8903) between spine and leaf switches
 # of a data centre: the edge switch takes the header off and delivers
 # the whole frame it carries. Left l2-unknown, the SSH session in it was

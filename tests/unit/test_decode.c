@@ -1618,6 +1618,114 @@ static void test_l2_unknown_tunnel(void **state)
 	assert_int_equal(t->kind, TUN_VXLAN);
 }
 
+/* BPF reads past only as many 802.1Q and 802.1ad tags as a filter names
+   `vlan`: the decoder keeps the tags in front of each l2-unknown frame
+   (bare, to its type; in a tunnel, to its carrier's outer IP header) as
+   depths, and what BPF cannot reach (another layer between, or
+   L2_DEPTHS tags) as blind. Workers' figures merge so. */
+static void test_l2_unknown_depths(void **state)
+{
+	struct fx *x = *state;
+	struct fb f = { .n = 0 }, v = { .n = 0 };
+	struct l2_seen *l = &x->d.l2, w;
+	unsigned i;
+
+	/* QinQ: 802.1ad, then 802.1Q. */
+	eth(&f, 0x88a8);
+	put16(&f, 10);
+	put16(&f, 0x8100);
+	put16(&f, 11);
+	put16(&f, 0x4305);
+	zeros(&f, 30);
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	assert_int_equal(l->bare_depths, 1u << 2);
+	assert_false(l->blind);
+	/* MPLS with no IP after its labels behind a 0x9100 tag: its
+	   type is the first after the tag. */
+	f.n = 0;
+	eth(&f, 0x9100);
+	put16(&f, 0);
+	put16(&f, 0x8847);
+	put32(&f, (16u << 12) | 0x100 | 64);
+	put8(&f, 0x12);
+	zeros(&f, 30);
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	assert_int_equal(l->bare_depths, 1u << 1 | 1u << 2);
+	assert_false(l->blind);
+	/* L2_DEPTHS tags: counted, blind. */
+	f.n = 0;
+	eth(&f, 0x8100);
+	for (i = 0; i < L2_DEPTHS; i++) {
+		put16(&f, 0);
+		put16(&f, i + 1 < L2_DEPTHS ? 0x8100 : 0x4305);
+	}
+	zeros(&f, 30);
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	assert_int_equal(l->bare_depths, 1u << 1 | 1u << 2);
+	assert_true(l->blind);
+
+	/* Inside FabricPath, behind no tag: BPF reads 0x8903, blind. */
+	memset(l, 0, sizeof *l);
+	f.n = 0;
+	eth(&f, 0x8903);
+	put16(&f, 0x0060);
+	eth(&f, 0x4305);
+	zeros(&f, 30);
+	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	assert_true(l->blind);
+	assert_int_equal(l->bares, 0);
+
+	/* VXLAN whose outer frame is tagged, then not: both depths of one
+	   carrier. */
+	memset(l, 0, sizeof *l);
+	b_vxlan(&v);
+	v.b[62] = 0x43;
+	v.b[63] = 0x05;
+	f.n = 0;
+	putn(&f, v.b, 12);
+	put16(&f, 0x8100);
+	put16(&f, 20);
+	putn(&f, v.b + 12, v.n - 12);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	assert_int_equal(l->tun.kind, TUN_VXLAN);
+	assert_int_equal(l->tun_depths, 1u << 1);
+	assert_int_equal(dec(x, 1, &v), DECODE_OK);
+	assert_int_equal(l->tun_depths, 1u << 0 | 1u << 1);
+	assert_false(l->blind);
+	w = *l;
+	/* The same carrier's IP in MPLS: BPF reads 0x8847, blind. */
+	f.n = 0;
+	putn(&f, v.b, 12);
+	put16(&f, 0x8847);
+	put32(&f, (16u << 12) | 0x100 | 64);
+	putn(&f, v.b + 14, v.n - 14);
+	assert_int_equal(dec(x, 1, &f), DECODE_OK);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	assert_true(l->blind);
+	assert_int_equal(l->tun_depths, 1u << 0 | 1u << 1);
+
+	/* Merged: depths and blindness add up. */
+	memset(l, 0, sizeof *l);
+	l->type = l->bare = 0x4305;
+	l->bares = 1;
+	l->bare_depths = 1u << 3;
+	l2_seen_merge(l, 1, &w, 2);
+	assert_int_equal(l->bare_depths, 1u << 3);
+	assert_int_equal(l->tun_depths, 1u << 0 | 1u << 1);
+	assert_false(l->blind);
+	w.tun_depths = 1u << 2;
+	w.blind = true;
+	l2_seen_merge(l, 3, &w, 2);
+	assert_int_equal(l->tun_depths, 1u << 0 | 1u << 1 | 1u << 2);
+	assert_true(l->blind);
+	assert_false(l->tuns);
+}
+
 static void test_pppoe(void **state)
 {
 	struct fx *x = *state;
@@ -4490,6 +4598,7 @@ int main(void)
 		T(test_l2_unknown),
 		T(test_ethertypes_walked),
 		T(test_l2_unknown_tunnel),
+		T(test_l2_unknown_depths),
 		T(test_pppoe),
 		T(test_hsr),
 		T(test_pe_tags),

@@ -659,7 +659,8 @@ static void test_encrypted_ppp(void **state)
 }
 
 /* A run that counted n l2-unknown frames, the lowest of type type
-   (types: others too), the lowest bare one bare (bares: 0, 1, 2). */
+   (types: others too), the lowest bare one bare (bares: 0, 1, 2), the
+   bare ones behind no tag. */
 static void l2_run(struct run *r, uint64_t n, uint16_t type, bool types,
 		   uint16_t bare, uint8_t bares)
 {
@@ -669,6 +670,7 @@ static void l2_run(struct run *r, uint64_t n, uint16_t type, bool types,
 	r->s.work.l2.types = types;
 	r->s.work.l2.bare = bare;
 	r->s.work.l2.bares = bares;
+	r->s.work.l2.bare_depths = bares ? 1 : 0;
 }
 
 /* Frames of an ethertype impwatch does not decode: the sentence names
@@ -705,7 +707,7 @@ static void test_l2_unknown(void **state)
 }
 
 /* r's carrier: kind over IP version family and protocol proto (UDP to
-   port dport), between the 4 or 16 bytes at a and b. */
+   port dport), between the 4 or 16 bytes at a and b, behind no tag. */
 static void l2_carrier(struct run *r, enum tunnel_kind kind, uint8_t family,
 		       uint8_t proto, uint16_t dport, const uint8_t *a,
 		       const uint8_t *b)
@@ -713,6 +715,7 @@ static void l2_carrier(struct run *r, enum tunnel_kind kind, uint8_t family,
 	struct tun_layer *t = &r->s.work.l2.tun;
 	size_t at = family == 4 ? 12 : 0;
 
+	r->s.work.l2.tun_depths = 1;
 	t->kind = (uint8_t)kind;
 	t->family = family;
 	t->proto = proto;
@@ -757,8 +760,8 @@ static void test_l2_unknown_tunnel(void **state)
 			    "from 0x4305, some inside gre from 203.0.113.1 to "
 			    "203.0.113.2, were not decoded: IP a layer-2 tunnel "
 			    "delivers (batman-adv, a pseudowire) was not "
-			    "judged; -f 'not ether proto 0x88b5 and not (host "
-			    "203.0.113.1 and host 203.0.113.2 and ip proto 47)' "
+			    "judged; -f 'not (ether proto 0x88b5 or (host "
+			    "203.0.113.1 and host 203.0.113.2 and ip proto 47))' "
 			    "leaves them and that tunnel out on purpose");
 
 	/* Over IPv6, in other carriers too: the first's, whole. */
@@ -772,11 +775,11 @@ static void test_l2_unknown_tunnel(void **state)
 			    "2001:db8:1234:5678:9abc:def0:1122:3344 to "
 			    "2001:db8:1234:5678:9abc:def0:1122:3345, were not "
 			    "decoded: IP a layer-2 tunnel delivers (batman-adv, "
-			    "a pseudowire) was not judged; -f 'not ether proto "
-			    "0x88b5 and not (host "
+			    "a pseudowire) was not judged; -f 'not (ether proto "
+			    "0x88b5 or (host "
 			    "2001:db8:1234:5678:9abc:def0:1122:3344 and host "
 			    "2001:db8:1234:5678:9abc:def0:1122:3345 and udp "
-			    "port 4790)' leaves those of the first ethertype "
+			    "port 4790))' leaves those of the first ethertype "
 			    "and carrier out on purpose");
 
 	/* GRE over IPv6, other carriers: its protocol, ip6's. */
@@ -789,6 +792,104 @@ static void test_l2_unknown_tunnel(void **state)
 			       "2001:db8:1234:5678:9abc:def0:1122:3345 and ip6 "
 			       "proto 47)' leaves those of the first carrier out "
 			       "on purpose"));
+}
+
+/* Behind 802.1Q and 802.1ad tags, BPF reads only past as many as the
+   filter names `vlan`, and each moves every test after it: one `vlan`
+   a tag, the untagged terms first, the deeper inside, the carrier's
+   outer flow behind its own tags. What BPF cannot reach is said. */
+static void test_l2_unknown_tags(void **state)
+{
+	static const uint8_t a4[4] = { 203, 0, 113, 1 }, b4[4] = { 203, 0, 113, 2 };
+	struct run r;
+
+	(void)state;
+	/* One tag. */
+	l2_run(&r, 8, 0x4305, false, 0x4305, 1);
+	r.s.work.l2.bare_depths = 1u << 1;
+	judge(&r);
+	assert_non_null(strstr(r.g.why[GR_L2_UNKNOWN], "-f 'not (vlan and "
+			       "ether proto 0x4305)' leaves them out on "
+			       "purpose"));
+
+	/* QinQ and untagged. */
+	r.s.work.l2.bare_depths = 1u << 0 | 1u << 2;
+	gate_init(&r.g, true);
+	judge(&r);
+	assert_non_null(strstr(r.g.why[GR_L2_UNKNOWN], "-f 'not (ether proto "
+			       "0x4305 or (vlan and (vlan and ether proto "
+			       "0x4305)))' leaves them out on purpose"));
+
+	/* A carrier behind a tag. */
+	l2_run(&r, 8, 0x4305, false, 0, 0);
+	l2_carrier(&r, TUN_VXLAN, 4, 17, 4789, a4, b4);
+	r.s.work.l2.tun_depths = 1u << 1;
+	judge(&r);
+	assert_non_null(strstr(r.g.why[GR_L2_UNKNOWN], "-f 'not (vlan and "
+			       "(host 203.0.113.1 and host 203.0.113.2 and udp "
+			       "port 4789))' leaves that tunnel out on "
+			       "purpose"));
+
+	/* Bare frames behind a tag, an untagged carrier: the carrier's
+	   term before the `vlan`, which would move its offsets. */
+	l2_run(&r, 8, 0x4305, false, 0x4305, 1);
+	r.s.work.l2.bare_depths = 1u << 1;
+	l2_carrier(&r, TUN_VXLAN, 4, 17, 4789, a4, b4);
+	judge(&r);
+	assert_non_null(strstr(r.g.why[GR_L2_UNKNOWN], "-f 'not ((host "
+			       "203.0.113.1 and host 203.0.113.2 and udp port "
+			       "4789) or (vlan and ether proto 0x4305))' "
+			       "leaves them and that tunnel out on purpose"));
+
+	/* Some BPF cannot reach (behind FabricPath, or 4 tags): the
+	   filter leaves out only some. */
+	r.s.work.l2.blind = true;
+	gate_init(&r.g, true);
+	judge(&r);
+	assert_non_null(strstr(r.g.why[GR_L2_UNKNOWN], "ethertype 0x4305, some "
+			       "inside vxlan"));
+	assert_non_null(strstr(r.g.why[GR_L2_UNKNOWN], "leaves some of them "
+			       "out on purpose"));
+
+	/* None it can: no filter. */
+	l2_run(&r, 1, 0x4305, false, 0, 0);
+	r.s.work.l2.blind = true;
+	judge(&r);
+	assert_string_equal(r.g.why[GR_L2_UNKNOWN], "1 frame of ethertype "
+			    "0x4305 was not decoded: IP a layer-2 tunnel "
+			    "delivers (batman-adv, a pseudowire) was not "
+			    "judged; no -f can leave it out, as BPF does not "
+			    "read past what carried it");
+}
+
+/* The longest sentence: every depth, a bare type and a carrier between
+   two IPv6 addresses of the longest form (8 groups of 4 digits), several
+   of each: whole, not cut to GATE_WHY_MAX. */
+static void test_l2_unknown_longest(void **state)
+{
+	uint8_t a6[16], b6[16];
+	struct run r;
+	const char *why, *at;
+	int k;
+
+	(void)state;
+	memset(a6, 0xfe, sizeof a6);   /* fefe:fefe:...: 39 characters */
+	memset(b6, 0xef, sizeof b6);
+	l2_run(&r, UINT64_MAX, 0x8847, true, 0x88b5, 2);
+	r.s.work.l2.bare_depths = (1u << L2_DEPTHS) - 1;
+	r.s.work.l2.tuns = true;
+	l2_carrier(&r, TUN_VXLAN_GPE, 6, 17, 65535, a6, b6);
+	r.s.work.l2.tun_depths = (1u << L2_DEPTHS) - 1;
+	judge(&r);
+	why = r.g.why[GR_L2_UNKNOWN];
+	assert_true(strlen(why) < GATE_WHY_MAX - 1);
+	for (k = 0, at = why; (at = strstr(at, "(vlan and (ether proto "
+					   "0x88b5 or (host fefe:")); at++)
+		k++;
+	assert_int_equal(k, L2_DEPTHS - 1);
+	assert_non_null(strstr(why, "udp port 65535))))))))' leaves those of "
+			       "the first ethertype and carrier out on "
+			       "purpose"));
 }
 
 /* One datagram whose later fragment overlapped its first: the headers
@@ -922,6 +1023,8 @@ int main(void)
 		cmocka_unit_test(test_encrypted_ppp),
 		cmocka_unit_test(test_l2_unknown),
 		cmocka_unit_test(test_l2_unknown_tunnel),
+		cmocka_unit_test(test_l2_unknown_tags),
+		cmocka_unit_test(test_l2_unknown_longest),
 		cmocka_unit_test(test_flows_pushed_out),
 		cmocka_unit_test(test_source_routed),
 	};
