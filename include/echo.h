@@ -56,7 +56,8 @@ uint32_t echo_hash(const struct cursor *c);
 
 struct echo {
 	uint64_t *slot;           /* ECHO_SLOTS request tags, 0 empty */
-	uint64_t unmatched;       /* replies no recent request had */
+	uint64_t unmatched;       /* replies no recent request had: the
+	                             summary's echo_replies_unmatched */
 };
 
 /* 0, or -1 when out of memory. */

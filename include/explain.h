@@ -62,4 +62,9 @@ const char *explain_dscp(unsigned d, char buf[8]);
 const char *explain_tunnel_kind(const struct flow_record *f);
 void explain_tunnel_id(const struct flow_record *f, char buf[40]);
 
+/* The icmp-tunnel check's unmatched echo replies, n of them in the run
+   (worker_stats.echo_unmatched), against its threshold: how close the
+   flows came to the finding, for the text and the page alike. */
+void explain_echo_unmatched(uint64_t n, char buf[REASON_MAX]);
+
 #endif

@@ -23,6 +23,8 @@ enum verdict_show {
 	VS_DPI,        /* with nDPI on */
 	VS_HOSTS,      /* with an inventory (--hosts) */
 	VS_TUNNELS,    /* when a tunnel was seen or endpoints declared */
+	VS_ECHO,       /* when echo replies returned no request's data,
+	                  short of the finding too (echo.h) */
 	VS_FLOWS       /* only when flows have it */
 };
 
@@ -62,7 +64,7 @@ enum verdict_show {
 	X(V_UNTRUSTED_TUNNEL, "untrusted-tunnel", "untrusted_tunnel", true, VS_TUNNELS, \
 	  "Untrusted tunnels (carriers whose ends the site did not declare)", NULL, 3) \
 	/* ICMP echo replies that return no request's data (echo.h) */ \
-	X(V_ICMP_TUNNEL, "icmp-tunnel", "icmp_tunnel", true, VS_FLOWS, \
+	X(V_ICMP_TUNNEL, "icmp-tunnel", "icmp_tunnel", true, VS_ECHO, \
 	  "ICMP tunnels (echo replies that return no request's data)", NULL, 4) \
 	/* a tunnel's carrier between declared endpoints */ \
 	X(V_TRUSTED_TUNNEL, "trusted-tunnel", "trusted_tunnel", false, VS_FLOWS, \

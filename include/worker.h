@@ -57,6 +57,9 @@ struct worker_stats {
 	uint64_t clock_outliers;            /* stamps not believed */
 	uint64_t clock_jumps_back;          /* times time went back */
 	uint64_t dup_frames, dup_checked;   /* SPAN copies left out, of */
+	uint64_t echo_unmatched;            /* echo replies that returned no
+	                                       recent request's data (echo.h),
+	                                       in tunnels and short of one */
 	int last_dlt;                       /* link type of the last frame,
 	                                       -1 before any */
 	bool any_packet;                    /* a frame was counted in packets

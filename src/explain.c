@@ -9,6 +9,7 @@
 
 #include "carrier.h"
 #include "classify.h"
+#include "echo.h"
 #include "util.h"
 
 /* The same protocol, whatever the spelling: by the ids resolved at load
@@ -212,4 +213,12 @@ const char *explain_dscp(unsigned d, char buf[8])
 		return buf;
 	}
 	return NULL;
+}
+
+void explain_echo_unmatched(uint64_t n, char buf[REASON_MAX])
+{
+	snprintf(buf, REASON_MAX, "%llu echo repl%s returned no recent "
+		 "request's data (more than %d in one flow make it an ICMP "
+		 "tunnel)", (unsigned long long)n, n == 1 ? "y" : "ies",
+		 ECHO_UNMATCHED_MAX);
 }

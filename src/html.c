@@ -620,6 +620,15 @@ static void html_findings(FILE *o, const struct html_page *p,
 	}
 	if (!any)
 		fputs("<p>No flow is a finding.</p>\n", o);
+	/* Replies short of a tunnel too: how close the flows came. */
+	if (p->s->work.echo_unmatched) {
+		char why[REASON_MAX];
+
+		explain_echo_unmatched(p->s->work.echo_unmatched, why);
+		fputs("<p class=\"note\" id=\"echo-unmatched\">Unmatched: ", o);
+		html_escape(o, why);
+		fputs(".</p>\n", o);
+	}
 }
 
 /* The DSCP values a row's flows were marked with (their first packet

@@ -651,6 +651,9 @@ static void build_summary(struct report *r, const void *arg,
 	ecs_verdicts(w, r);
 	/* On TLS-only ports: flows the cleartext check could not judge. */
 	jw_u64(w, "tls_not_judged", tally_tls_unjudged(r->tally));
+	/* Echo replies the icmp-tunnel check found unmatched, near misses
+	   too. */
+	jw_u64(w, "echo_replies_unmatched", s->work.echo_unmatched);
 	waivers_json_summary(w, s->waivers, s->waived);
 	jw_obj(w, "flows_by_conn_state");
 	for (e = 0; e < CS_COUNT; e++)

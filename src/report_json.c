@@ -1110,6 +1110,9 @@ static void json_summary_record(struct report *r, const struct run_stats *s,
 	jw_verdicts(w, r);
 	/* On TLS-only ports: flows the cleartext check could not judge. */
 	jw_u64(w, "tls_not_judged", tally_tls_unjudged(r->tally));
+	/* Echo replies the icmp-tunnel check found unmatched, near misses
+	   too. */
+	jw_u64(w, "echo_replies_unmatched", s->work.echo_unmatched);
 	jw_obj(w, "flows_by_end_reason");
 	for (e = 1; e < END_COUNT; e++)
 		jw_u64(w, end_reason_name((enum end_reason)e), s->work.flows.ended[e]);

@@ -512,8 +512,8 @@ static void text_top(FILE *o, struct report *r, enum verdict verdict)
 
 /* One finding (undocumented, local-only...): totals per port, then its
    largest flows with their endpoints. */
-static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t n,
-			 enum verdict verdict)
+static void text_finding(FILE *o, struct report *r, const struct run_stats *s,
+			 const struct agg *v, size_t n, enum verdict verdict)
 {
 	const char *title = verdict_title(verdict);
 	uint64_t flows = tally_flows(r->tally, (enum verdict)verdict);
@@ -531,6 +531,13 @@ static void text_finding(FILE *o, struct report *r, const struct agg *v, size_t 
 			PLURAL(flows - att), (unsigned long long)att,
 			PLURAL(att));
 	fputc('\n', o);
+	/* Replies short of a tunnel too: how close the flows came. */
+	if (verdict == V_ICMP_TUNNEL && s->work.echo_unmatched) {
+		char why[REASON_MAX];
+
+		explain_echo_unmatched(s->work.echo_unmatched, why);
+		fprintf(o, "  unmatched: %s\n", why);
+	}
 	if (!flows) {
 		fputs("  (none)\n", o);
 		return;
@@ -1019,6 +1026,7 @@ static bool text_shows(const struct report *r, const struct run_stats *s,
 	case VS_DPI: return r->dpi;
 	case VS_HOSTS: return r->hosts != NULL;
 	case VS_TUNNELS: return run_has_tunnels(s);
+	case VS_ECHO: return s->work.echo_unmatched != 0;
 	case VS_FLOWS: break;
 	}
 	return false;
@@ -1174,7 +1182,7 @@ static void text_summary(struct report *r, const struct run_stats *s)
 		else if (k == V_CLEARTEXT)
 			text_cleartext(o, r, apps, n_apps);
 		else
-			text_finding(o, r, v, n, (enum verdict)k);
+			text_finding(o, r, s, v, n, (enum verdict)k);
 		if (k == V_UNDOCUMENTED && r->dpi)
 			text_undoc_apps(o, r, apps, n_apps);
 	}

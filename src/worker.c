@@ -865,6 +865,7 @@ void worker_stats(const struct worker *w, struct worker_stats *s)
 	s->clock_jumps_back = w->clock.jumps_back;
 	s->dup_frames = w->dedup.copies;
 	s->dup_checked = w->dedup.seen;
+	s->echo_unmatched = w->echo.unmatched;
 	s->last_dlt = w->last_dlt;
 	s->any_packet = w->any_packet;
 	s->first_us = w->first_us;
@@ -930,6 +931,7 @@ void worker_stats_add(struct worker_stats *sum, const struct worker_stats *w)
 	sum->clock_jumps_back += w->clock_jumps_back;
 	sum->dup_frames += w->dup_frames;
 	sum->dup_checked += w->dup_checked;
+	sum->echo_unmatched += w->echo_unmatched;
 	if (w->last_dlt >= 0)
 		sum->last_dlt = w->last_dlt;
 }

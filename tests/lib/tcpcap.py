@@ -1,5 +1,5 @@
 # tcpcap.py: TCP handshakes (IPv4 or IPv6), short IPv4 TCP sessions with a
-# payload each way, and UDP datagrams (IPv4) in Ethernet,
+# payload each way, UDP datagrams and ICMP echo messages (IPv4) in Ethernet,
 # written to a classic pcap, for the cases a suite's run.sh writes with
 # python3 (PYTHONPATH set to tests/lib). Standard library only.
 import struct
@@ -56,6 +56,16 @@ def udp(src, dst, sport, dport, payload):
                      bytes(src), bytes(dst))
     ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
     return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00" + ip + u
+
+
+def echo(src, dst, reply, ident, seq, data):
+    """An Ethernet frame of one ICMP echo request, or reply (RFC 792)."""
+    m = struct.pack("!BBHHH", 0 if reply else 8, 0, 0, ident, seq) + data
+    m = m[:2] + struct.pack("!H", csum(m + b"\0" * (len(m) % 2))) + m[4:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(m), 1, 0, 64, 1, 0,
+                     bytes(src), bytes(dst))
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00" + ip + m
 
 
 def handshake(c, s, cp, sp):

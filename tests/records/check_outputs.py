@@ -8,7 +8,8 @@ output (the text report with --html and --graph beside it, --brief,
 Compared: the exit status of every run; the text's lead line with
 --brief's and (under --validate) the page's; the flows, by verdict,
 of the text's Capture section, the JSON and ECS summaries, their flow
-records and the CSV rows; the packets and bytes of the text, the JSON
+records and the CSV rows; the icmp-tunnel check's unmatched echo
+replies of the text, the JSON and ECS summaries and the page; the packets and bytes of the text, the JSON
 and ECS summaries and the page's capture health; the sums of the
 flows' packets and bytes in JSON, ECS and CSV, and of the graph's
 edges; the reasons the run is inconclusive (text, JSON, ECS, and the
@@ -220,12 +221,14 @@ def page_facts(page, js_flows, summ, text, top, fault_prefix="the page"):
             if r["verdict"] != v:
                 continue
             ip = r["client_ip"]
-            # A transport with no ports (GRE: 47) is its number alone.
-            k = (ip if isinstance(r["transport"], int) else
+            # A transport with no ports (GRE: 47; ICMP) is its name or
+            # number alone.
+            portless = (isinstance(r["transport"], int) or
+                        r["transport"] in ("icmp", "icmpv6"))
+            k = (ip if portless else
                  "[%s]:%s" % (ip, r["client_port"]) if ":" in ip else
                  "%s:%s" % (ip, r["client_port"]),
-                 "/%s" % (r["transport"] if isinstance(r["transport"], int)
-                          else r["server_port"]),
+                 "/%s" % (r["transport"] if portless else r["server_port"]),
                  r["packets"], r["bytes"])
             recs[k] = recs.get(k, 0) + 1
         for row in rows:
@@ -686,6 +689,14 @@ def main():
         by["graph"] = graph
     same("flows by verdict", **{k: json.dumps(v, sort_keys=True)
                                 for k, v in by.items()})
+    # The icmp-tunnel check's unmatched echo replies, short of the
+    # finding too: the text and the page say them when there are any.
+    tu = re.search(r"^  unmatched: (\d+) echo repl", text, re.M)
+    pu = re.search(r'id="echo-unmatched">Unmatched: (\d+) echo repl', page)
+    same("unmatched echo replies", text=int(tu.group(1)) if tu else 0,
+         json=summ.get("echo_replies_unmatched"),
+         ecs=eimp.get("echo_replies_unmatched"),
+         page=int(pu.group(1)) if pu else 0)
 
     tp = re.search(r"^  packets +(\d+)$", text, re.M)
     tb = re.search(r"^  bytes +(\d+) ", text, re.M)
