@@ -42,7 +42,9 @@ struct dctx {
 	/* What BPF reads of the outermost frame, for a filter that leaves
 	   an l2-unknown frame out (struct l2_seen): the 802.1Q and 802.1ad
 	   tags in front (saturating), then the first other type, when the
-	   walk met one (IP taken straight from the link header is not). */
+	   walk met one (IP taken straight from the link header is not).
+	   link_no_vlan: a link type libpcap has no `vlan` for. */
+	bool link_no_vlan;
 	bool link_known;
 	uint16_t link_type;
 	uint8_t link_tags;

@@ -323,6 +323,7 @@ enum decode_status decode_packet(struct decoder *d, int dlt, uint64_t ts_us,
 	x.in_frag = 0;
 	x.tun_seen = 0;
 	x.npending = 0;
+	x.link_no_vlan = false;
 	x.link_known = false;
 	x.link_type = 0;
 	x.link_tags = 0;

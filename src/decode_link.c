@@ -533,13 +533,16 @@ void cmd_sgt(struct dctx *x, uint16_t sgt)
 
 /* The outermost frame's tags and first other type, as BPF reads them
    (struct dctx's link_*): what BPF's `vlan` walks, 802.1Q, 802.1ad and
-   0x9100, are tags. */
+   0x9100, are tags. libpcap refuses `vlan` on Linux cooked captures:
+   there a tag is past what a filter can name. */
 static void link_seen(struct dctx *x, uint16_t type)
 {
 	if (x->link_known || x->p->ntun)
 		return;
 	if (type == ETH_P_8021Q || type == ETH_P_8021AD || type == ETH_P_QINQ1) {
-		if (x->link_tags < UINT8_MAX)
+		if (x->link_no_vlan)
+			x->link_tags = UINT8_MAX;
+		else if (x->link_tags < UINT8_MAX)
 			x->link_tags++;
 		return;
 	}
@@ -689,6 +692,7 @@ static enum decode_status decode_sll(struct dctx *x, struct cursor *c)
 	    !cur_be16(c, &proto))
 		return derr(x, DERR_LINK_TRUNC);
 	x->p->loop_link = hatype == ARPHRD_LOOP;
+	x->link_no_vlan = true;
 	return decode_ethertype(x, c, proto);
 }
 
@@ -702,6 +706,7 @@ static enum decode_status decode_sll2(struct dctx *x, struct cursor *c)
 	    !cur_be16(c, &hatype) || !cur_skip(c, 10))
 		return derr(x, DERR_LINK_TRUNC);
 	x->p->loop_link = hatype == ARPHRD_LOOP;
+	x->link_no_vlan = true;
 	return decode_ethertype(x, c, proto);
 }
 

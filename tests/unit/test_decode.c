@@ -1621,8 +1621,9 @@ static void test_l2_unknown_tunnel(void **state)
 /* BPF reads past only as many 802.1Q and 802.1ad tags as a filter names
    `vlan`: the decoder keeps the tags in front of each l2-unknown frame
    (bare, to its type; in a tunnel, to its carrier's outer IP header) as
-   depths, and what BPF cannot reach (another layer between, or
-   L2_DEPTHS tags) as blind. Workers' figures merge so. */
+   depths, and what BPF cannot reach (another layer between, L2_DEPTHS
+   tags, a tag in a Linux cooked capture) as blind. Workers' figures
+   merge so. */
 static void test_l2_unknown_depths(void **state)
 {
 	struct fx *x = *state;
@@ -1665,6 +1666,28 @@ static void test_l2_unknown_depths(void **state)
 	assert_int_equal(dec(x, 1, &f), DECODE_ERROR);
 	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
 	assert_int_equal(l->bare_depths, 1u << 1 | 1u << 2);
+	assert_true(l->blind);
+
+	/* Linux cooked: 0x4305 straight after the header, `ether proto`
+	   reads it; behind a tag, blind (libpcap has no `vlan` there). */
+	memset(l, 0, sizeof *l);
+	f.n = 0;
+	b_sll(&f);
+	f.b[14] = 0x43;
+	f.b[15] = 0x05;
+	assert_int_equal(dec(x, 113, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	assert_int_equal(l->bare_depths, 1u << 0);
+	assert_false(l->blind);
+	f.b[14] = 0x81;
+	f.b[15] = 0x00;
+	f.b[16] = 0;
+	f.b[17] = 5;
+	f.b[18] = 0x43;
+	f.b[19] = 0x05;
+	assert_int_equal(dec(x, 113, &f), DECODE_ERROR);
+	assert_only_err(&x->d, x->before, DERR_L2_UNKNOWN);
+	assert_int_equal(l->bare_depths, 1u << 0);
 	assert_true(l->blind);
 
 	/* Inside FabricPath, behind no tag: BPF reads 0x8903, blind. */
