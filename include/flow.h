@@ -270,6 +270,10 @@ struct flow_prep {
 
 void flow_prepare(struct flow_table *t, const struct packet *p,
 		  struct flow_prep *prep);
+/* flow_prepare() without asking for the bucket: for a table that will
+   not look most packets up (a reader's, which hands them on). */
+void flow_prep_key(const struct flow_table *t, const struct packet *p,
+		   struct flow_prep *prep);
 /* The packet's ends (addresses, protocol, ports) hashed, different for
    its two directions: what dedup.h's fingerprint leaves to its caller. */
 static inline uint64_t flow_prep_ends(const struct flow_prep *prep)

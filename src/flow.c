@@ -508,11 +508,17 @@ static void tcp_update(struct flow *f, const struct packet *p, unsigned dir,
 		f->tcp |= FT_RST;
 }
 
-void flow_prepare(struct flow_table *t, const struct packet *p,
-		  struct flow_prep *prep)
+void flow_prep_key(const struct flow_table *t, const struct packet *p,
+		   struct flow_prep *prep)
 {
 	prep->rev = make_key(p, &prep->key);
 	prep->hash = key_hash(&prep->key, &t->key);
+}
+
+void flow_prepare(struct flow_table *t, const struct packet *p,
+		  struct flow_prep *prep)
+{
+	flow_prep_key(t, p, prep);
 	__builtin_prefetch(&t->buckets[prep->hash & t->mask]);
 }
 
