@@ -231,9 +231,15 @@ struct packet {
 	                            first, up to MAX_VLAN_TAGS */
 	uint8_t  nvlans;         /* ids in vlans[] */
 	uint8_t  has_sgt;        /* a Cisco MetaData header was met */
-	uint16_t sgt;            /* its Security Group Tag (the outermost) */
+	/* At offset 48, a multiple of 16: a flow worker copies this part of
+	   the packet 16 bytes at a time and at once reads the addresses
+	   16 at a time to make the flow's key (pipeline.c); an address that
+	   straddled two of those stores could not be forwarded from them,
+	   and each such read waited for both to reach the cache. */
 	struct ip_addr src, dst;
 	uint16_t sport, dport;   /* host order; 0 for ICMP and non-port protos */
+	uint16_t sgt;            /* has_sgt's Security Group Tag (the
+	                            outermost) */
 	uint8_t  icmp_type;      /* ICMP/ICMPv6 type, for reports */
 	uint8_t  icmp_code;      /* ICMP/ICMPv6 code (Community ID) */
 	uint8_t  dscp;           /* innermost IP header's DSCP (RFC 2474) */

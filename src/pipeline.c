@@ -36,6 +36,10 @@ enum out_type { OUT_FLOW, OUT_TEXT, OUT_ALERT, OUT_FRAME, OUT_STATS, OUT_DONE };
    any (IP_HELD). */
 #define PKT_HEAD offsetof(struct packet, held_pkts)
 #define PKT_HELD (PKT_PART - PKT_HEAD)
+/* The worker's copy of the packet is read for its key at once
+   (decode.h says why the addresses start on 16 bytes). */
+_Static_assert(offsetof(struct packet, src) % 16 == 0,
+	       "a packet's addresses start on 16 bytes");
 
 /*
  * An inner packet for a worker. Every byte of a message goes from the
