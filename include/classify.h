@@ -138,7 +138,8 @@ bool row_allows_roles(const struct cat_row *r, uint32_t client, uint32_t server)
 /*
  * With an inventory: a documented flow none of whose rows allows the
  * roles of its two hosts becomes role-violation; otherwise its service is
- * the first row that allows them. Other verdicts stay.
+ * the first row that allows them. Other verdicts stay, and so does a flow
+ * on loopback (flow_on_wire() false): roles are for flows between hosts.
  */
 void classify_roles(const struct catalogue *cat, const struct hosts *hosts,
 		    struct flow *f);

@@ -568,7 +568,11 @@ void classify_roles(const struct catalogue *cat, const struct hosts *hosts,
 	uint32_t client, server;
 	uint16_t i;
 
-	if (!hosts || f->verdict != V_DOCUMENTED)
+	/* A flow on loopback never left its host: which hosts may talk to
+	   which is not its question, and 127.0.0.1 is in no inventory.
+	   Loopback addresses from a wire are judged (flow_on_wire()), and
+	   so is a wire's packet that joins a flow from lo (classify_link()). */
+	if (!hosts || f->verdict != V_DOCUMENTED || !flow_on_wire(f))
 		return;
 	client = hosts_lookup_ip(hosts, flow_client_ip(f), f->key.family).roles;
 	server = hosts_lookup_ip(hosts, flow_server_ip(f), f->key.family).roles;

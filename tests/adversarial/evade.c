@@ -155,6 +155,9 @@
  *            MACs zero (which no host on a wire takes), after 20 more
  *            documented sessions: the twins stay under the duplicates
  *            threshold
+ *            (each lo-* case takes a PORT after it instead of 5049:
+ *            1500 is localhost only in table 8, CUCM to the publisher
+ *            on a wire in table 30)
  *   lsrr-odd no SSH: opaque bytes from 198.51.100.7 to 192.0.2.10:5222
  *            whose loose source route's pointer is off the 4-byte
  *            grid (7, length 10): its bytes from the pointer, where
@@ -1243,18 +1246,22 @@ static void stun_after_empty(const uint8_t *c, const uint8_t *s, unsigned n)
 	}
 }
 
-/* lo-*: sessions to port 5049 (SIP's internal port, localhost only)
-   from c to s, and for IPv4 from c2 to s2 too, each with the MACs its
+/* lo-*: sessions to port lo_port (5049, SIP's internal port, localhost
+   only, unless the case names another: then opaque bytes) from c to s, and for IPv4 from c2 to s2 too, each with the MACs its
    case says: zero (lo-zero, lo-mapped) or real; lo-lead (4) sends an
    ACK with zero MACs first, which no host on a wire takes; lo-twin (5)
    sends every frame with zero MACs first, after 20 documented
    sessions. */
+static unsigned lo_port = 5049;
+
 static void lo_sessions(const struct how *h, int lo, const uint8_t *c,
 			const uint8_t *s, const uint8_t *c2, const uint8_t *s2)
 {
 	static const uint8_t c4_doc[4] = { 198, 51, 100, 7 };
 	static const uint8_t s4_doc[4] = { 192, 0, 2, 10 };
-	const char *sip = "OPTIONS sip:imp SIP/2.0\r\n\r\n";
+	/* SIP on SIP's port, bytes of no protocol on another. */
+	const char *sip = lo_port == 5049 ? "OPTIONS sip:imp SIP/2.0\r\n\r\n" :
+			  "\x93\x11\xfe\x02 opaque";
 	const struct ipends up = { 4, c, s }, up2 = { 4, c2, s2 };
 
 	if (lo == 2 || lo == 3)
@@ -1269,18 +1276,31 @@ static void lo_sessions(const struct how *h, int lo, const uint8_t *c,
 	}
 	if (lo == 4) {
 		mac_to = mac_from = mac_zero;
-		segment(h, &up, 40000, 5049, 1001, 5001, F_ACK, NULL);
+		segment(h, &up, 40000, lo_port, 1001, 5001, F_ACK, NULL);
 		mac_to = mac_b, mac_from = mac_a;
 	}
-	session(h, c, s, 40000, 5049, sip);
+	session(h, c, s, 40000, lo_port, sip);
 	if (h->family != 4)
 		return;
 	if (lo == 4) {
 		mac_to = mac_from = mac_zero;
-		segment(h, &up2, 40001, 5049, 1001, 5001, F_ACK, NULL);
+		segment(h, &up2, 40001, lo_port, 1001, 5001, F_ACK, NULL);
 		mac_to = mac_b, mac_from = mac_a;
 	}
-	session(h, c2, s2, 40001, 5049, sip);
+	session(h, c2, s2, 40001, lo_port, sip);
+}
+
+/* lo-wire 1, lo-zero 2, lo-mapped 3, lo-lead 4, lo-twin 5; 0 none. */
+static int lo_case(const char *name)
+{
+	static const char *const cases[] = { "wire", "zero", "mapped",
+					     "lead", "twin" };
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (strcmp(name, cases[i]) == 0)
+			return i + 1;
+	return 0;
 }
 
 static int usage(void)
@@ -1291,10 +1311,10 @@ static int usage(void)
 		"lead-ack | lead-syn | lead-tls | synfrag | evict N | "
 		"fragvxlan | erspancopy | tuncopy | carrier-lead | "
 		"carrier-plain | carrier-frag | tls-early N | "
-		"carrier-self | erspangre | lo-wire | lo-zero | "
-		"lo-mapped | lo-lead | dpi-acks N | dpi-udp N | snap | "
+		"carrier-self | erspangre | lo-wire [PORT] | lo-zero [PORT] | "
+		"lo-mapped [PORT] | lo-lead [PORT] | dpi-acks N | dpi-udp N | snap | "
 		"udp0-v6 | fragover | fragover-late | fragover6 | "
-		"lo-twin | macsec | macsec-enc | hsr | hsr0 | pppoe-vj | "
+		"lo-twin [PORT] | macsec | macsec-enc | hsr | hsr0 | pppoe-vj | "
 		"pppoe-ccp | gre-vlan | batman | fabricpath | pbb | mpls-pw | mpls-pw-nocw | nsh | nsh-doc | nsh-gre | "
 		"nsh-gpe | trill | trill-doc | l2-known | batman-vxlan | "
 		"batman-gre | mpls-gre-nocw | nsh-udp N | nsh-ip | "
@@ -1330,7 +1350,7 @@ int main(int argc, char **argv)
 	unsigned early = 0;     /* tls-early: bytes before the first */
 	int mix = 0;            /* carrier-lead 1, -plain 2, -frag 3,
 	                           -self 4, erspangre 5 */
-	int lo = 0;             /* lo-wire 1, -zero 2, -mapped 3, -lead 4 */
+	int lo = 0;             /* lo_case() */
 	int batman = 0;         /* the SSH session in batman-adv 6,
 	                           fabricpath 7, pbb 8, mpls-pw 9,
 	                           mpls-pw-nocw 10, nsh 11, nsh-gre 12,
@@ -1469,16 +1489,12 @@ int main(int argc, char **argv)
 		evil = (struct how){ .family = 4, .hop = e4 };
 	else if (strcmp(argv[a], "lsrr-lo") == 0)
 		evil = (struct how){ .family = 4, .hop = s4 };
-	else if (strcmp(argv[a], "lo-wire") == 0)
-		evil.family = 4, lo = 1;
-	else if (strcmp(argv[a], "lo-zero") == 0)
-		evil.family = 4, lo = 2;
-	else if (strcmp(argv[a], "lo-mapped") == 0)
-		evil.family = 6, lo = 3;
-	else if (strcmp(argv[a], "lo-lead") == 0)
-		evil.family = 4, lo = 4;
-	else if (strcmp(argv[a], "lo-twin") == 0)
-		evil.family = 4, lo = 5;
+	else if (strncmp(argv[a], "lo-", 3) == 0 &&
+		 (lo = lo_case(argv[a] + 3)) != 0) {
+		evil.family = lo == 3 ? 6 : 4;
+		if (a + 1 < argc)
+			lo_port = (unsigned)strtoul(argv[a + 1], NULL, 10);
+	}
 	else if (strcmp(argv[a], "lsrr-odd") == 0)
 		evil = (struct how){ .family = 4, .route = 1 };
 	else if (strcmp(argv[a], "lsrr-two") == 0)

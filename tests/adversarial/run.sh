@@ -1196,6 +1196,27 @@ evade_check lo-lead 1 'FAIL: 2 local-only' lo-lead
 # host on a wire takes them), under the duplicates threshold: the
 # sessions were judged on loopback, documented, and passed.
 evade_check lo-twin 1 'FAIL: 2 local-only' lo-twin
+# With an inventory: roles are for flows between hosts, and 127.0.0.1 is
+# in none. On loopback they are not judged (lo-zero was a role violation
+# twice); from a wire they are. TCP 1500 is localhost only in table 8
+# and CUCM to the publisher in table 30: the wire's sessions from
+# 127.0.0.1, and those after a lead or a twin from lo, meet table 30's
+# row with no CUCM at either end.
+hosts_check() {
+	name=$1 status=$2 pat=$3
+	shift 3
+	"$tmp/evade" "$@" >"$tmp/$name.pcap"
+	for t in 1 2; do
+		check "$name-t$t" "$status" "$pat" "$bin" -q --validate \
+			--threads "$t" --hosts "$tmp/srh.hosts" -r "$tmp/$name.pcap"
+	done
+}
+hosts_check lo-zero-hosts 0 'PASS: 3 documented' lo-zero
+hosts_check lo-zero-1500-hosts 0 'PASS: 3 documented' lo-zero 1500
+hosts_check lo-wire-1500-hosts 1 'FAIL: 2 role-violation' lo-wire 1500
+hosts_check lo-lead-1500-hosts 1 'FAIL: 2 role-violation' lo-lead 1500
+hosts_check lo-twin-1500-hosts 1 'FAIL: 2 role-violation' lo-twin 1500
+hosts_check lo-wire-hosts 1 'FAIL: 2 local-only' lo-wire
 
 # A route is read where the receiver reads it. Linux and BSD take the
 # next hop at the pointer, 4 bytes at a time, whether or not it is on

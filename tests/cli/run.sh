@@ -385,6 +385,14 @@ check ipv6-endpoint-text 0 '^    tcp \[2001:db8:100::80\]:50669 -> \[2001:db8:2:
 	"$bin" -q --hosts rules/example.hosts -r pcaps/demo.pcap
 check ipv6-endpoint-alert 0 '^alert [^ ]+ role-violation tcp \[2001:db8:100::80\]:50669 -> \[2001:db8:2::10\]:5269: ' \
 	"$bin" -q --hosts rules/example.hosts --alert-file - -o /dev/null -r pcaps/demo.pcap
+# A flow on loopback never left its host: with an inventory it is not
+# judged for roles (127.0.0.1 is in none), and its row is exercised. The
+# demo's TCP 1501 on lo was a role violation, "unknown -> unknown", and
+# table 8's row never seen.
+check loopback-roles 0 '^PASS: 1 documented' \
+	"$bin" -q --validate --hosts rules/example.hosts -f 'tcp port 1501' -r pcaps/demo.pcap
+check loopback-coverage 0 '^  table 8   ids-db-upgrade +1 flow$' \
+	"$bin" -q --hosts rules/example.hosts -r pcaps/demo.pcap
 # Table 4's four 8443 rows (AXL, admin, user options, SOAP) allow the
 # same roles: a role violation names that allowance once, not four times.
 check roles-allowed-once 0 '^      roles seen: xmpp-client -> imp,imp-publisher; documented for: table 4 browser -> imp; table 30 cucm <-> imp-publisher$' \

@@ -13,6 +13,7 @@
 #include "catalogue.h"
 #include "classify.h"
 #include "flow.h"
+#include "hosts.h"
 #include "options.h"
 #include "record.h"
 
@@ -521,6 +522,72 @@ static void test_loopback_needs_its_link(void **state)
 	flow_flush(x->ft, END_EOF);
 }
 
+/* The flow of p on its own, classified and judged for roles under h. */
+static struct flow *judged(struct fx *x, const struct hosts *h,
+			   const struct packet *p)
+{
+	struct flow *f;
+
+	flow_flush(x->ft, END_EOF);
+	f = first(x, p);
+	classify_roles(x->cat, h, f);
+	return f;
+}
+
+/* Roles are for flows between hosts: a flow on loopback never left its
+   host, and 127.0.0.1 or ::1 is in no inventory. It stays documented.
+   The same addresses from a wire are judged (a host that routes them
+   answers the network), and so is a flow with one end loopback, or
+   one that a packet from a wire joins after a first one from lo. TCP
+   1500 is table 8's localhost row and table 30's CUCM -> publisher. */
+static void test_roles_not_on_loopback(void **state)
+{
+	struct fx *x = *state;
+	const char *text = "imp-publisher 192.0.2.10 pub\ncucm 192.0.2.20 cucm\n";
+	struct hosts *h = hosts_parse("site.hosts", text, strlen(text), stderr);
+	struct packet p = pkt(6, LO1, 51500, LO1, 1500, TCPF_SYN);
+	struct flow *f;
+	bool is_new, from_b;
+
+	assert_non_null(h);
+	p.loop_link = 1;
+	f = judged(x, h, &p);
+	assert_false(flow_on_wire(f));
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+	assert_int_equal(catalogue_row(x->cat, f->service_row - 1u)->table, 8);
+	as_v6(&p, false);                         /* ::1 to ::1 */
+	f = judged(x, h, &p);
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+
+	/* The same from a wire: table 30's row, 127.0.0.1 no CUCM. */
+	p = pkt(6, LO1, 51500, LO1, 1500, TCPF_SYN);
+	f = judged(x, h, &p);
+	assert_true(flow_on_wire(f));
+	assert_int_equal(f->verdict, V_ROLE_VIOLATION);
+	/* One end loopback, even from lo: between hosts. */
+	p = pkt(6, LO1, 51500, PUB, 1500, TCPF_SYN);
+	p.loop_link = 1;
+	f = judged(x, h, &p);
+	assert_int_equal(f->verdict, V_ROLE_VIOLATION);
+	p = pkt(6, A4(192, 0, 2, 20), 51500, PUB, 1500, TCPF_SYN);
+	f = judged(x, h, &p);
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+
+	/* An ACK from lo first, then the SYN from a wire: the wire's
+	   packet is judged for roles as it came. */
+	p = pkt(6, LO1, 51500, LO1, 1500, TCPF_ACK);
+	p.loop_link = 1;
+	f = judged(x, h, &p);
+	assert_int_equal(f->verdict, V_DOCUMENTED);
+	p.tcp_flags = TCPF_SYN;
+	p.loop_link = 0;
+	assert_ptr_equal(flow_lookup(x->ft, &p, &is_new, &from_b), f);
+	classify_link(x->cat, h, f, &p, from_b);
+	assert_int_equal(f->verdict, V_ROLE_VIOLATION);
+	flow_flush(x->ft, END_EOF);
+	hosts_free(h);
+}
+
 /* TCP 1500 is localhost-only in table 8 and CUCM to publisher in table
    30: between hosts it is documented by the wire row, with both tables. */
 static void test_port_of_two_scopes(void **state)
@@ -987,6 +1054,7 @@ int main(void)
 		cmocka_unit_test(test_icmp),
 		cmocka_unit_test(test_local_only),
 		cmocka_unit_test(test_loopback_needs_its_link),
+		cmocka_unit_test(test_roles_not_on_loopback),
 		cmocka_unit_test(test_port_of_two_scopes),
 		cmocka_unit_test(test_sender_range),
 		cmocka_unit_test(test_other_protocol),
