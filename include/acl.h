@@ -108,6 +108,7 @@ struct acl_observed {
 	uint64_t used;               /* ... that named a row of this inventory */
 	uint64_t no_row;             /* ... no row of this catalogue documents */
 	uint64_t wrong_roles;        /* ... whose hosts' roles fit no row */
+	uint64_t loopback;           /* ... both ends loopback: no row used */
 	struct acl_run *run;         /* the runs read, in order of first read */
 	size_t n_run, cap_run;
 	uint64_t n_partial;          /* reasons the records may be partial */
@@ -192,14 +193,16 @@ struct acl_flow {
 	uint64_t tables;             /* bit t: table t documents its port */
 };
 
-enum { ACL_FLOW_NO_ROW = 1, ACL_FLOW_ROLES };
+enum { ACL_FLOW_NO_ROW = 1, ACL_FLOW_ROLES, ACL_FLOW_LOOPBACK };
 
 /*
  * The row flow fl used under this catalogue and inventory, as
  * classify_roles() chooses: the row it names (service, in one of its
  * tables) when that row allows its hosts' roles, otherwise the first that
  * does. -1 when none: *why is ACL_FLOW_NO_ROW when no row documents its
- * port, ACL_FLOW_ROLES when no row allows its hosts' roles.
+ * port, ACL_FLOW_ROLES when no row allows its hosts' roles,
+ * ACL_FLOW_LOOPBACK when both its ends are loopback addresses (it never
+ * crossed a firewall, and roles are for flows between hosts).
  */
 long acl_flow_row(const struct acl *a, const struct acl_flow *fl, int *why);
 

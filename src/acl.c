@@ -303,6 +303,14 @@ long acl_flow_row(const struct acl *a, const struct acl_flow *fl, int *why)
 		*why = ACL_FLOW_NO_ROW;
 		return -1;
 	}
+	/* A record does not say which link a flow came from: by its
+	   addresses it never left its host (a wire's 127.0.0.1 judged
+	   between hosts is no documented flow in its records unless its
+	   roles fit), and a row it used is no evidence for a permit. */
+	if (!on_wire) {
+		*why = ACL_FLOW_LOOPBACK;
+		return -1;
+	}
 	croles = hosts_lookup_ip(a->hosts, &fl->cip, fl->family).roles;
 	sroles = hosts_lookup_ip(a->hosts, &fl->sip, fl->family).roles;
 	for (i = 0; fl->service && i < hits.n; i++) {

@@ -368,6 +368,8 @@ static const char *take_record(const struct acl *a, const char *name,
 		f->st.used++;
 	} else if (why_none == ACL_FLOW_NO_ROW) {
 		f->st.no_row++;
+	} else if (why_none == ACL_FLOW_LOOPBACK) {
+		f->st.loopback++;
 	} else {
 		f->st.wrong_roles++;
 	}
@@ -414,6 +416,7 @@ static int merge_file(struct acl *a, const struct file_obs *f)
 	st->used += f->st.used;
 	st->no_row += f->st.no_row;
 	st->wrong_roles += f->st.wrong_roles;
+	st->loopback += f->st.loopback;
 	return 0;
 }
 

@@ -303,11 +303,12 @@ static void header(struct acl_out *o, const struct acl_source *src)
 			    PLURAL(a->obs.files),
 			    (unsigned long long)a->obs.documented,
 			    (unsigned long long)a->obs.used);
-		acl_comment(o, "  used a row of this inventory, %llu had roles no row allows,",
-			    (unsigned long long)a->obs.wrong_roles);
-		acl_comment(o, "  %llu a port no row of this catalogue documents. Only rows used",
+		acl_comment(o, "  used a row of this inventory, %llu on loopback (no rule between",
+			    (unsigned long long)a->obs.loopback);
+		acl_comment(o, "  hosts), %llu had roles no row allows, %llu a port no row of this",
+			    (unsigned long long)a->obs.wrong_roles,
 			    (unsigned long long)a->obs.no_row);
-		acl_comment(o, "  have rules.");
+		acl_comment(o, "  catalogue documents. Only rows used have rules.");
 		partial_block(o);
 	}
 	for (p = o->w->use; *p; p = *e ? e + 1 : e) {

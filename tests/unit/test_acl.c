@@ -645,6 +645,40 @@ static void test_observed(void **state)
 	fx_free(x);
 }
 
+/* A flow on loopback (both ends loopback addresses) never crossed a
+   firewall: it uses no row between hosts and is counted apart, not as
+   roles no row allows (127.0.0.1 is in no inventory). Its port's row
+   gets no rule from it. One end loopback is a flow between hosts. */
+static void test_observed_loopback(void **state)
+{
+	struct fx *x = fx_new(OBS_CONF, INV);
+	char err[512];
+
+	(void)state;
+	assert_int_equal(observe(x,
+		"{\"type\":\"flow\",\"transport\":\"tcp\",\"client_ip\":\"127.0.0.1\",\"client_port\":50000,"
+		"\"server_ip\":\"127.0.0.1\",\"server_port\":5222,\"service\":\"xmpp\",\"tables\":[22],\"verdict\":\"documented\"}\n"
+		"{\"type\":\"flow\",\"transport\":\"tcp\",\"client_ip\":\"::1\",\"client_port\":50001,"
+		"\"server_ip\":\"::1\",\"server_port\":8600,\"service\":\"hb\",\"tables\":[6],\"verdict\":\"documented\"}\n"
+		"{\"type\":\"flow\",\"transport\":\"tcp\",\"client_ip\":\"127.0.0.1\",\"client_port\":50002,"
+		"\"server_ip\":\"192.0.2.10\",\"server_port\":8600,\"service\":\"hb\",\"tables\":[6],\"verdict\":\"documented\"}\n"
+		"{\"type\":\"summary\",\"flows\":3," SUMMARY_OK "}\n", err,
+		sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(acl_observe_end(x->a), 1);   /* none used a row */
+	assert_int_equal(x->a->obs.documented, 3);
+	assert_int_equal(x->a->obs.loopback, 2);
+	assert_int_equal(x->a->obs.wrong_roles, 1);
+	assert_int_equal(x->a->obs.used, 0);
+	assert_false(x->a->used[3]);
+	assert_false(x->a->used[4]);
+	render(x, "nftables");
+	assert_non_null(strstr(x->text, "# Observed: 3 flow records in 1 file, 3 documented: 0\n"
+				"#   used a row of this inventory, 2 on loopback (no rule between\n"
+				"#   hosts), 1 had roles no row allows, 0 a port no row of this\n"));
+	fx_free(x);
+}
+
 /* Records that may leave flows out: each reason said, every run
    matched with its summary whichever file holds it, a summary that
    cannot say how its run went a bad line. */
@@ -1159,6 +1193,7 @@ int main(void)
 		cmocka_unit_test(test_same_hosts_merge),
 		cmocka_unit_test(test_group_alias),
 		cmocka_unit_test(test_observed),
+		cmocka_unit_test(test_observed_loopback),
 		cmocka_unit_test(test_observed_errors),
 		cmocka_unit_test(test_observed_partial),
 		cmocka_unit_test(test_observed_unused),
