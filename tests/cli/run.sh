@@ -393,10 +393,21 @@ check loopback-roles 0 '^PASS: 1 documented' \
 	"$bin" -q --validate --hosts rules/example.hosts -f 'tcp port 1501' -r pcaps/demo.pcap
 check loopback-coverage 0 '^  table 8   ids-db-upgrade +1 flow$' \
 	"$bin" -q --hosts rules/example.hosts -r pcaps/demo.pcap
+# The example inventory lists the demo's hosts: its role violations are
+# the two the README explains (federation from another domain's XMPP
+# servers, an administrator's SSH into the publisher), no others. It
+# made 8 more, of hosts it did not list or listed with other roles (the
+# SNMP manager, the IPv6 cluster, the database, the browsers).
+check example-inventory-lessons 0 '^198\.51\.100\.23:22 198\.51\.100\.80:5269 2001:db8:100::80:5269$' \
+	sh -c '"$1" -q --format json --hosts rules/example.hosts -r pcaps/demo.pcap |
+		jq -r "select(.type == \"flow\" and .verdict == \"role-violation\") |
+			\"\(.client_ip):\(.server_port)\"" | LC_ALL=C sort | paste -sd " " -' sh "$bin"
 # Table 4's four 8443 rows (AXL, admin, user options, SOAP) allow the
 # same roles: a role violation names that allowance once, not four times.
+# (In the example inventory the users' network holds browsers too.)
+printf 'imp-publisher 192.0.2.10 pub\nxmpp-client 198.51.100.0/24 clients\n' >"$tmp/xmpp-only.hosts"
 check roles-allowed-once 0 '^      roles seen: xmpp-client -> imp,imp-publisher; documented for: table 4 browser -> imp; table 30 cucm <-> imp-publisher$' \
-	"$bin" -q --hosts rules/example.hosts -r pcaps/demo.pcap
+	"$bin" -q --hosts "$tmp/xmpp-only.hosts" -r pcaps/demo.pcap
 # A closed standard error is no output's number: the report file (-o)
 # took fd 2, and the error message went into the JSON lines, a line no
 # reader takes. A closed standard output, the report's, is said as such
