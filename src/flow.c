@@ -428,25 +428,45 @@ static inline int addr_cmp(const struct ip_addr *x, const struct ip_addr *y)
 	return a < b ? -1 : 1;
 }
 
+/* The key's last 8 bytes (ports, protocol, family, zero padding) as one
+   word, stored at once: a key is read back as 8-byte words (key_equal(),
+   key_hash()), and a load that spans several smaller stores still on
+   their way cannot take its bytes from them; it waits until they are
+   written (a worker builds each key just before it looks it up). */
+static uint64_t key_tail(uint16_t pa, uint16_t pb, uint8_t proto,
+			 uint8_t family)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (uint64_t)pa | (uint64_t)pb << 16 | (uint64_t)proto << 32 |
+	       (uint64_t)family << 40;
+#else
+	return (uint64_t)pa << 48 | (uint64_t)pb << 32 |
+	       (uint64_t)proto << 24 | (uint64_t)family << 16;
+#endif
+}
+
+_Static_assert(offsetof(struct flow_key, pa) == 32 &&
+	       offsetof(struct flow_key, pb) == 34 &&
+	       offsetof(struct flow_key, proto) == 36 &&
+	       offsetof(struct flow_key, family) == 37,
+	       "key_tail() writes the key's last word as laid out");
+
 static bool make_key(const struct packet *p, struct flow_key *k)
 {
 	int c = addr_cmp(&p->src, &p->dst);
 	bool rev = c > 0 || (c == 0 && p->sport > p->dport);
+	uint64_t tail;
 
-	memset(k, 0, sizeof *k);
 	if (rev) {
 		k->a = p->dst;
 		k->b = p->src;
-		k->pa = p->dport;
-		k->pb = p->sport;
+		tail = key_tail(p->dport, p->sport, p->proto, p->family);
 	} else {
 		k->a = p->src;
 		k->b = p->dst;
-		k->pa = p->sport;
-		k->pb = p->dport;
+		tail = key_tail(p->sport, p->dport, p->proto, p->family);
 	}
-	k->proto = p->proto;
-	k->family = p->family;
+	memcpy((char *)k + offsetof(struct flow_key, pa), &tail, sizeof tail);
 	return rev;
 }
 
