@@ -585,6 +585,17 @@ stepped_flow() {
 	c_retry udp:9999 before 0 "$4"
 	wait_for "$tmp/out" '"type":"alert"' 15 ||
 		bad "$1-alert-$2" "no alert for the flow before the step"
+	# The reply too must be read before the step: the shim moves a
+	# frame's stamp when impwatch reads it, not when it came, so a reply
+	# still in the ring would be stamped after the step, a flow of its
+	# own (the alert comes with the first packet).
+	_k=0
+	while [ "$_k" -lt 150 ] && [ -z "$(jval 'select(.type == "stats" and
+		.packets >= 2) | .packets' "$tmp/out" | head -n 1)" ]; do
+		sleep 0.1
+		_k=$((_k + 1))
+	done
+	[ "$_k" -lt 150 ] || bad "$1-read-$2" "the reply before the step was not read"
 }
 # stats_after N SECONDS: N more interim records than there are now.
 stats_after() {
