@@ -168,8 +168,10 @@ static inline bool compact_v4(const struct flow_key *k, uint64_t m[2])
 	memcpy(&a, k->a.b + 12, 4);
 	memcpy(&b, k->b.b + 12, 4);
 	m[0] = (uint64_t)a | (uint64_t)b << 32;
-	m[1] = (uint64_t)k->pa | (uint64_t)k->pb << 16 |
-	       (uint64_t)k->proto << 32 | (uint64_t)k->family << 40;
+	/* The key's last word as make_key() stored it (key_tail(): ports,
+	   protocol, family, zero pad), read back whole. */
+	memcpy(&m[1], (const char *)k + offsetof(struct flow_key, pa),
+	       sizeof m[1]);
 	return true;
 }
 
