@@ -175,7 +175,11 @@ static inline bool compact_v4(const struct flow_key *k, uint64_t m[2])
 	return true;
 }
 
-static uint64_t key_hash(const struct flow_key *k, const struct sipkey *sk)
+/* Inline, as make_key() is: in flow_prep_key() the compiler takes the
+   key's last word from the register make_key() stored it from, not
+   back from memory, and decides compact_v4() on it. */
+static inline __attribute__((always_inline)) uint64_t
+key_hash(const struct flow_key *k, const struct sipkey *sk)
 {
 	uint64_t w[5];
 
@@ -453,7 +457,8 @@ _Static_assert(offsetof(struct flow_key, pa) == 32 &&
 	       offsetof(struct flow_key, family) == 37,
 	       "key_tail() writes the key's last word as laid out");
 
-static bool make_key(const struct packet *p, struct flow_key *k)
+static inline __attribute__((always_inline)) bool
+make_key(const struct packet *p, struct flow_key *k)
 {
 	int c = addr_cmp(&p->src, &p->dst);
 	bool rev = c > 0 || (c == 0 && p->sport > p->dport);
