@@ -13,7 +13,8 @@
  * loaded with acquire, once per batch: no lock, no system call and no
  * allocation per message. Each side keeps a copy of the other's position
  * and reads the shared one only when its copy says the ring is full or
- * empty.
+ * empty (or, for the consumer, when a look ahead, ring_look(), reaches
+ * it).
  *
  * A thread that finds nothing to do sleeps on its waiter (a futex) after
  * saying so; the other side wakes it when it publishes or releases and
@@ -115,6 +116,12 @@ void ring_release(struct ring *q);
    the work. A hint only. */
 static inline void ring_fetch(struct ring *q, size_t bytes,
 			      unsigned lines);
+/* Consumer: a look ahead, nothing consumed: the message at position
+   *at (the next read's, or one past it), published, pads skipped and
+   *at moved to it; NULL when none is (the head read again then). The
+   next is at *at + its len. */
+static inline const struct ring_msg *ring_look(struct ring *q,
+					       uint64_t *at);
 /* Consumer: whether a message is published (reads the head). */
 bool ring_ready(struct ring *q);
 /* Consumer: whether ready(ctx) (a message published in any of its
@@ -235,6 +242,25 @@ static inline void ring_fetch(struct ring *q, size_t bytes, unsigned lines)
 	if (end > q->head_seen)
 		end = q->head_seen;
 	ring_ask_ahead(q, &q->fetched, q->r, end, lines, false);
+}
+
+/* Inline: a worker looks ahead once a batch. */
+static inline const struct ring_msg *ring_look(struct ring *q,
+					       uint64_t *at)
+{
+	const struct ring_msg *m;
+
+	if (*at >= q->head_seen)
+		q->head_seen = atomic_load_explicit(&q->head,
+						    memory_order_seq_cst);
+	while (*at < q->head_seen) {
+		m = (const struct ring_msg *)(const void *)
+			(q->buf + (size_t)(*at & (q->size - 1)));
+		if (m->type != RING_PAD)
+			return m;
+		*at += m->len;
+	}
+	return NULL;
 }
 
 #endif

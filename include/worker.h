@@ -158,8 +158,14 @@ void worker_routed(struct worker *w, const struct packet *p,
 		   const struct frame_record *fr, bool finding);
 /* Before worker_routed() on each of n packets in turn: their flows'
    memory asked for at once, by their flow hashes, so that the waits
-   overlap (flow.h). A hint only. */
-void worker_prefetch(struct worker *w, const uint64_t *hashes, size_t n);
+   overlap (flow.h); the buckets of the first asked of them were asked
+   for already (worker_prefetch_buckets()). A hint only. */
+void worker_prefetch(struct worker *w, const uint64_t *hashes, size_t n,
+		     size_t asked);
+/* The first step of that for packets of a batch to come: their flows'
+   buckets, read by the next step. A hint only. */
+void worker_prefetch_buckets(struct worker *w, const uint64_t *hashes,
+			     size_t n);
 void worker_expire(struct worker *w, uint64_t now_us);
 void worker_flush_idle(struct worker *w);
 

@@ -133,6 +133,9 @@ struct pworker {
 	bool started;
 	unsigned since_release[PIPE_READERS_MAX];   /* per reader: messages
 	                                               consumed, not released */
+	uint64_t asked[PIPE_READERS_MAX];   /* per reader: the ring's position
+	                                       up to which the flows' buckets
+	                                       were asked for (take_some()) */
 };
 
 /* A reader: the calling thread's (one), or one thread per interface. */
@@ -440,33 +443,66 @@ static void release_in(struct pworker *pw, unsigned r, bool idle)
 }
 
 /*
+ * The buckets of the flows of the next batch from reader r, as far as
+ * it is published, asked for (from the ring's position after the
+ * messages taken, or past those asked for already): asked for only
+ * just before the flows they name are (worker_prefetch()), a bucket's
+ * line was still on its way when that step read it.
+ */
+static void ask_next(struct pworker *pw, unsigned r, struct ring *in)
+{
+	const struct ring_msg *m;
+	uint64_t hashes[WORKER_AHEAD];
+	uint64_t at = in->r > pw->asked[r] ? in->r : pw->asked[r];
+	size_t i, np;
+
+	for (i = np = 0; i < WORKER_AHEAD && (m = ring_look(in, &at));
+	     i++, at += m->len)
+		if (m->type == IN_PACKET)
+			hashes[np++] = ((const struct in_packet *)
+					(const void *)m)->hash;
+	pw->asked[r] = at;
+	worker_prefetch_buckets(pw->w, hashes, np);
+}
+
+/*
  * Up to WORKER_AHEAD messages from reader r, the flows of the packets
  * among them asked of memory before the first is looked up
  * (worker_prefetch()), as one thread does for its batch (worker.c): a
- * consumed message stays in place until the ring is released. The
- * number taken.
+ * consumed message stays in place until the ring is released. Halfway
+ * through, the next batch's buckets (ask_next()): its messages' lines
+ * asked for meanwhile (ring_fetch()), and the buckets' with half a
+ * batch to come. The number taken.
  */
 static size_t take_some(struct pworker *pw, unsigned r)
 {
 	struct ring *in = &pw->q.pl->rd[r].to[pw->k];
 	const struct ring_msg *m, *got[WORKER_AHEAD];
 	uint64_t hashes[WORKER_AHEAD];
-	size_t i, n, np;
+	size_t i, n, np, asked;
+	bool ahead = !pw->q.pl->discard;
 
-	for (n = np = 0; n < WORKER_AHEAD && (m = ring_peek(in)); n++) {
+	for (n = np = asked = 0; n < WORKER_AHEAD && (m = ring_peek(in));
+	     n++) {
+		/* Its bucket asked for with the batch before: ring_peek()
+		   leaves the next read at m. */
+		if (in->r < pw->asked[r])
+			asked = np + (m->type == IN_PACKET);
 		ring_consume(in, m);
 		got[n] = m;
 		if (m->type == IN_PACKET)
 			hashes[np++] = ((const struct in_packet *)
 					(const void *)m)->hash;
 	}
-	if (np > 1 && !pw->q.pl->discard)
-		worker_prefetch(pw->w, hashes, np);
+	if (np > 1 && ahead)
+		worker_prefetch(pw->w, hashes, np, asked);
 	for (i = 0; i < n; i++) {
 		/* The messages of the batches to come, a few lines for each
 		   message taken. */
 		ring_fetch(in, THREAD_FETCH, THREAD_FETCH_LINES);
 		take_msg(pw, got[i]);
+		if (i == n / 2 && ahead)
+			ask_next(pw, r, in);
 	}
 	/* Room for the reader, and the records so far for the sink, a
 	   batch at a time. */

@@ -597,14 +597,24 @@ void worker_routed(struct worker *w, const struct packet *p,
 	routed(w, p, prep, now_us, fr, finding, false);
 }
 
-void worker_prefetch(struct worker *w, const uint64_t *hashes, size_t n)
+void worker_prefetch_buckets(struct worker *w, const uint64_t *hashes,
+			     size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		flow_prefetch_bucket(w->ft, hashes[i]);
+}
+
+void worker_prefetch(struct worker *w, const uint64_t *hashes, size_t n,
+		     size_t asked)
 {
 	size_t i;
 
 	/* The bucket, then the flow it names, then its list neighbours:
 	   each step reads what the one before asked for. */
-	for (i = 0; i < n; i++)
-		flow_prefetch_bucket(w->ft, hashes[i]);
+	if (asked < n)
+		worker_prefetch_buckets(w, hashes + asked, n - asked);
 	for (i = 0; i < n; i++)
 		flow_prefetch(w->ft, hashes[i]);
 	for (i = 0; i < n; i++)
