@@ -1,8 +1,8 @@
 /*
  * test_ring.c: the single-producer single-consumer ring, on one thread:
  * what the producer publishes the consumer reads in order, across the
- * buffer's end; what either side asks of memory ahead stays on its own
- * side of the ring. Under AddressSanitizer, also with a producer and two
+ * buffer's end, and a look ahead sees them so without taking them; what
+ * either side asks of memory ahead stays on its own side of the ring. Under AddressSanitizer, also with a producer and two
  * consumers on threads of their own: each message is fenced.
  */
 #include <pthread.h>
@@ -101,6 +101,46 @@ static void test_full(void **state)
 	assert_false(ring_has_room(&q, sizeof(struct msg) + 500));
 	ring_release(&q);
 	assert_true(put(&q, n, 500));
+	ring_free(&q);
+}
+
+/* A look ahead (ring_look()): the published messages after the next
+   read, in order, across the buffer's end and its pad, none consumed;
+   nothing past the last published, until more is (the head read
+   again). */
+static void test_look(void **state)
+{
+	struct ring q;
+	const struct msg *m;
+	uint32_t seq = 0, take_seq = 0, round, n;
+	uint64_t at;
+
+	(void)state;
+	assert_int_equal(ring_init(&q, SIZE), 0);
+	for (round = 0; round < 100; round++) {
+		for (n = 0; n < 4 && put(&q, seq, (seq * 53u) % 600u); n++)
+			seq++;
+		/* Committed, not published: nothing to see. */
+		at = q.r;
+		assert_null(ring_look(&q, &at));
+		ring_publish(&q);
+		/* From the next read: every message published, in order. */
+		at = q.r;
+		for (n = take_seq; n < seq; n++) {
+			m = (const struct msg *)(const void *)ring_look(&q, &at);
+			assert_non_null(m);
+			assert_int_equal(m->seq, n);
+			at += m->h.len;
+		}
+		assert_null(ring_look(&q, &at));
+		assert_true(at == q.head_seen);
+		/* Nothing consumed: the reads find them all still. */
+		while (take_seq < seq)
+			take(&q, take_seq++);
+		assert_null(ring_peek(&q));
+		ring_release(&q);
+	}
+	assert_true(q.w > 3 * SIZE);   /* round the buffer, past pads */
 	ring_free(&q);
 }
 
@@ -321,6 +361,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order_across_end),
 		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_look),
 		cmocka_unit_test(test_fetch_bounds),
 		cmocka_unit_test(test_claim_bounds),
 		cmocka_unit_test(test_claim_not_consumer_line),
