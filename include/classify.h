@@ -92,8 +92,9 @@ void classify_rows(const struct catalogue *cat, const struct flow *f,
 void flow_rows(const struct catalogue *cat, const struct flow *f,
 	       struct cat_hits *h);
 
-/* h from n rows kept at classification (flow.rows, flow_record.rows);
-   false, h untouched, when none were kept (n 0, or over FLOW_ROWS). */
+/* h from n rows kept at classification (flow.rows, flow_record.rows:
+   FLOW_ROWS of them are read, those past n copied unused); false, h
+   untouched, when none were kept (n 0, or over FLOW_ROWS). */
 bool rows_kept(struct cat_hits *h, const uint16_t *rows, uint8_t n);
 
 /* True unless f is on loopback: both its ends loopback addresses of its
