@@ -180,34 +180,61 @@ uint64_t tally_row_dscp(const struct tally *t, size_t row, uint64_t *changed)
 	return t->dscp[row].seen;
 }
 
+/* An aggregate's key as two words: verdict, transport, source, server
+   port and row; nDPI's master and app ids. A flow's key is made in
+   registers and compared to the table's entries there: written field by
+   field to the stack and read back 8 bytes at a time (as the compiler
+   merges the fields' tests), it waited for every older store to reach
+   the cache, a flow's end's cold ones (its bucket's, its neighbours')
+   included. */
+struct app_key {
+	uint64_t lo, ids;
+};
+
+static struct app_key app_key_of(uint8_t verdict, uint8_t proto, uint8_t src,
+				 uint16_t port, uint16_t row, uint16_t master,
+				 uint16_t app)
+{
+	struct app_key k = {
+		.lo = ((uint64_t)verdict << 56) | ((uint64_t)proto << 48) |
+		      ((uint64_t)src << 40) | ((uint64_t)port << 16) | row,
+		.ids = (uint64_t)master << 32 | app,
+	};
+
+	return k;
+}
+
+static struct app_key agg_key(const struct app_agg *a)
+{
+	return app_key_of(a->verdict, a->proto, a->src, a->port, a->row,
+			  a->master, a->app);
+}
+
 /* A fixed mix is enough: keys are ports and protocol ids, and the table
    only holds what the summary prints. */
-static size_t app_hash(const struct app_agg *k)
+static size_t app_hash(struct app_key k)
 {
-	uint64_t h = ((uint64_t)k->verdict << 56) | ((uint64_t)k->proto << 48) |
-		     ((uint64_t)k->src << 40) | ((uint64_t)k->port << 16) | k->row;
+	uint64_t h = k.lo;
 
-	h ^= ((uint64_t)k->master << 32 | k->app) * UINT64_C(0x9e3779b97f4a7c15);
+	h ^= k.ids * UINT64_C(0x9e3779b97f4a7c15);
 	h ^= h >> 33;
 	h *= UINT64_C(0xff51afd7ed558ccd);
 	h ^= h >> 33;
 	return (size_t)h;
 }
 
-static bool app_same(const struct app_agg *a, const struct app_agg *k)
-{
-	return a->verdict == k->verdict && a->proto == k->proto &&
-	       a->src == k->src && a->port == k->port && a->row == k->row &&
-	       a->master == k->master && a->app == k->app;
-}
-
 static struct app_agg *app_slot(struct app_agg *tab, size_t cap,
-				const struct app_agg *k)
+				struct app_key k)
 {
 	size_t i = app_hash(k) & (cap - 1);
 
-	while (tab[i].used && !app_same(&tab[i], k))
+	while (tab[i].used) {
+		struct app_key e = agg_key(&tab[i]);
+
+		if (e.lo == k.lo && e.ids == k.ids)
+			break;
 		i = (i + 1) & (cap - 1);
+	}
 	return &tab[i];
 }
 
@@ -225,7 +252,7 @@ static bool app_grow(struct tally *r)
 		return false;
 	for (i = 0; i < r->apps_cap; i++)
 		if (r->apps[i].used)
-			*app_slot(tab, cap, &r->apps[i]) = r->apps[i];
+			*app_slot(tab, cap, agg_key(&r->apps[i])) = r->apps[i];
 	free(r->apps);
 	r->apps = tab;
 	r->apps_cap = cap;
@@ -277,28 +304,30 @@ static void name_keep(struct tally *r, const struct flow_record *f)
 static void app_count(struct tally *r, const struct flow_record *f, uint8_t v,
 		      uint16_t port, uint64_t pkts, uint64_t bytes)
 {
-	struct app_agg k, *a;
+	uint8_t src = f->app_source;
+	uint16_t master = src != APP_SRC_NONE ? f->app_master : 0;
+	uint16_t app = src != APP_SRC_NONE ? f->app : 0;
+	struct app_agg *a;
 
-	memset(&k, 0, sizeof(k));
-	k.verdict = v;
-	k.proto = f->key.proto;
-	k.port = port;
-	k.row = f->service_row;
-	k.src = f->app_source;
-	if (k.src != APP_SRC_NONE) {
-		k.master = f->app_master;
-		k.app = f->app;
-	}
 	if (!app_grow(r))
 		return;
-	a = app_slot(r->apps, r->apps_cap, &k);
+	a = app_slot(r->apps, r->apps_cap,
+		     app_key_of(v, f->key.proto, src, port, f->service_row,
+				master, app));
 	if (!a->used) {
-		*a = k;
+		/* A free slot is all zero (calloc). */
 		a->used = 1;
+		a->verdict = v;
+		a->proto = f->key.proto;
+		a->src = src;
+		a->port = port;
+		a->row = f->service_row;
+		a->master = master;
+		a->app = app;
 		a->cport = rec_client_port(f);
 		a->on_wire = f->on_wire;
 		r->apps_used++;
-		if (k.src != APP_SRC_NONE)
+		if (src != APP_SRC_NONE)
 			name_keep(r, f);
 	}
 	a->flows++;
