@@ -134,7 +134,8 @@ struct flow {
 	uint8_t  first_flags;  /* FF_* bits: what the first packet carried */
 	uint8_t  carrier;      /* FC_* bits; 0 for a flow of its own */
 	uint16_t dpi_pkts;     /* packets given to nDPI */
-	uint32_t hash;         /* low bits of the key's hash (flow.c's): read
+	uint32_t hash;         /* low bits of the key's hash (flow.c's), and
+	                          whether the flow is first on its chain: read
 	                          when the flow ends, beside last_us and list,
 	                          which said it was due */
 	/* Written when the flow starts, read when it ends. */

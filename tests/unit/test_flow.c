@@ -688,6 +688,100 @@ static void test_idle_timeouts(void **state)
 	flow_table_free(t);
 }
 
+/* Flows that share a hash chain end first, middle or last on it and
+   the others stay found: the chain's first flow is taken off by its mark
+   (flow.c's hash_unlink()), the rest by a walk. */
+#define CHAIN_SEED 5
+
+static struct packet chain_pkt(uint16_t sport, uint64_t ts_us)
+{
+	return pkt4(HOST_A, sport, HOST_B, 53, IPPROTO_NUM_UDP, ts_us);
+}
+
+/* The next source port after `from` whose flow lands in `bucket` of a
+   table of `nb` buckets (the key as the table builds it: A is lower). */
+static uint16_t port_in_bucket(uint16_t from, uint64_t bucket, uint64_t nb)
+{
+	uint16_t sp;
+
+	for (sp = (uint16_t)(from + 1); sp != 0; sp++) {
+		struct flow_key k;
+
+		memset(&k, 0, sizeof k);
+		ip4(&k.a, HOST_A);
+		ip4(&k.b, HOST_B);
+		k.pa = sp;
+		k.pb = 53;
+		k.proto = IPPROTO_NUM_UDP;
+		k.family = 4;
+		if ((flow_hash(&k, CHAIN_SEED) & (nb - 1)) == bucket)
+			return sp;
+	}
+	fail_msg("no port lands in bucket %u", (unsigned)bucket);
+	return 0;
+}
+
+/* The flow of source port sport is still on the table at ts_us. */
+#define assert_live(t, sport, ts_us) do { \
+		struct packet lp_ = chain_pkt((sport), (ts_us)); \
+		bool new_; \
+		flow_lookup((t), &lp_, &new_, NULL); \
+		assert_false(new_); \
+	} while (0)
+
+static void test_shared_chain_ends(void **state)
+{
+	struct limits l = lim_with(16);   /* 16 buckets */
+	struct ends e = {0};
+	struct flow_table *t = flow_table_new(&l, CHAIN_SEED, on_end, &e);
+	uint16_t p1, p2, p3, p4;
+	struct packet p;
+
+	(void)state;
+	p1 = port_in_bucket(1023, 7, 16);
+	p2 = port_in_bucket(p1, 7, 16);
+	p3 = port_in_bucket(p2, 7, 16);
+	p4 = port_in_bucket(p3, 7, 16);
+	/* Each new flow goes first on the chain: p3, p2, p1. */
+	p = chain_pkt(p1, T0);
+	flow_lookup(t, &p, NULL, NULL);
+	p = chain_pkt(p2, T0 + 1 * SEC);
+	flow_lookup(t, &p, NULL, NULL);
+	p = chain_pkt(p3, T0 + 2 * SEC);
+	flow_lookup(t, &p, NULL, NULL);
+	assert_live(t, p1, T0 + 100 * SEC);
+	assert_live(t, p2, T0 + 100 * SEC);
+
+	/* The first on the chain idles out (UDP: 180 s). */
+	flow_expire(t, T0 + 183 * SEC);
+	assert_int_equal(e.n, 1);
+	assert_int_equal(e.log[0].key.pa, p3);
+	assert_live(t, p2, T0 + 190 * SEC);
+	assert_live(t, p1, T0 + 200 * SEC);
+
+	/* Then the next, first now. */
+	flow_expire(t, T0 + 371 * SEC);
+	assert_int_equal(e.n, 2);
+	assert_int_equal(e.log[1].key.pa, p2);
+	assert_live(t, p1, T0 + 372 * SEC);
+
+	/* A new flow goes first; the one behind it ends, then it is still
+	   found, and ends last. */
+	p = chain_pkt(p4, T0 + 373 * SEC);
+	flow_lookup(t, &p, NULL, NULL);
+	flow_expire(t, T0 + 553 * SEC);
+	assert_int_equal(e.n, 3);
+	assert_int_equal(e.log[2].key.pa, p1);
+	assert_live(t, p4, T0 + 553 * SEC);
+	assert_int_equal(flow_table_stats(t)->active, 1);
+	flow_expire(t, T0 + 734 * SEC);
+	assert_int_equal(e.n, 4);
+	assert_int_equal(e.log[3].key.pa, p4);
+	assert_int_equal(flow_table_stats(t)->ended[END_IDLE], 4);
+	assert_int_equal(flow_table_stats(t)->created, 4);
+	flow_table_free(t);
+}
+
 /* Without a flow_expire() call, a packet after the timeout still starts a
    new flow: the result does not depend on the caller's expiry cadence. */
 static void test_idle_on_lookup(void **state)
@@ -1320,6 +1414,7 @@ int main(void)
 		cmocka_unit_test(test_many_flows_small_table),
 		cmocka_unit_test(test_idle_timeouts),
 		cmocka_unit_test(test_idle_on_lookup),
+		cmocka_unit_test(test_shared_chain_ends),
 		cmocka_unit_test(test_time_backwards),
 		cmocka_unit_test(test_tcp_flags),
 		cmocka_unit_test(test_fin_linger),
