@@ -28,6 +28,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util.h"
+
 #define JW_DEPTH 31     /* levels whose commas are tracked */
 #define JW_START 4096   /* the buffer's first size */
 
@@ -275,8 +277,28 @@ static inline void jw_run_end(struct jw *w, struct jw_run *run, char *p)
    in a run's first member): its length known when compiling. */
 #define JW_PUT(p, lit) ((char *)memcpy((p), lit, sizeof(lit) - 1) + sizeof(lit) - 1)
 
-/* v in decimal at p; returns the end (at most 20 bytes). */
-char *jw_put_u64(char *p, uint64_t v);
+/* v (100 or more) in decimal at p; returns the end of its digits.
+   Writes 20 bytes at p whatever v's length (the bytes past its digits
+   are left for what follows to write over): p has room for 20. The
+   only writer of numbers of 3 digits or more (jw_put_u64()). */
+char *jw_put_u64_long(char *p, uint64_t v);
+
+/* v in decimal at p; returns the end. p has room for 20 bytes (which
+   a number of 3 digits or more may take, jw_put_u64_long()). Inline: most
+   of a record's numbers (packets, DSCPs, table numbers) have one or two
+   digits, written here without a call. */
+static inline char *jw_put_u64(char *p, uint64_t v)
+{
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	if (v < 100) {
+		put_dec2(p, (unsigned)v);
+		return p + 2;
+	}
+	return jw_put_u64_long(p, v);
+}
 
 /* us microseconds as seconds with six decimals at p, as jw_seconds_us()
    writes them; returns the end (at most 27 bytes). */

@@ -15,6 +15,12 @@
 
 struct report_writer;
 
+/* A JSON string made once, and its length (written as it is). */
+struct json_text {
+	char *s;
+	size_t n;
+};
+
 struct report {
 	const struct report_writer *w;
 	FILE *out;
@@ -33,16 +39,12 @@ struct report {
 	/* JSON: strings every flow record repeats, as jw_str() writes
 	   them (report_json_text()), made once instead of escaped on each
 	   record; NULL where not made (no memory: written as before). */
-	char *json_sensor;     /* run->sensor, made by report_set_run() */
+	struct json_text json_run; /* what names the run after a record's
+	                          time (report_json_run()), made by
+	                          report_set_run() */
 	struct json_text *json_row; /* catalogue row i's service [2i] and
 	                          rule file [2i + 1], made at its first
 	                          record */
-};
-
-/* A JSON string made once, and its length (written as it is). */
-struct json_text {
-	char *s;
-	size_t n;
 };
 
 /*
@@ -77,6 +79,11 @@ void report_allowed(struct jw *w, const struct catalogue *cat,
 /* String s as jw_str() writes it as a value (quoted and escaped; null
    for NULL), in memory the caller frees; NULL when out of memory. */
 char *report_json_text(const char *s);
+
+/* The members that name the run (run_id, sensor, interface), each with
+   its comma before it, as a JSON record writes them after its time;
+   s NULL when out of memory. */
+struct json_text report_json_run(const struct run_info *run);
 
 /* A live capture's libpcap counters and link state in an interim stats
    record, JSON and ECS alike; nothing for files (live NULL). */

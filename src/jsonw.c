@@ -252,66 +252,47 @@ void jw_plain_val(struct jw *w, const char *s)
 	}
 }
 
-/* Decimal digits of v (1 for 0), from its bit length: t = bits * 1233
-   >> 12 (log10(2) is 1233/4096 and a little) is the digits of 2^bits
-   less one, and v has t or t + 1 digits: one comparison says which
-   (Anderson's "Bit Twiddling Hacks", integer log 10). v | 1 has as many
-   digits as v (a power of ten past 1 is even) and a bit length for 0. */
-static inline size_t u64_digits(uint64_t v)
-{
-	static const uint64_t pow10[20] = {
-		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull,
-		1000000ull, 10000000ull, 100000000ull, 1000000000ull,
-		10000000000ull, 100000000000ull, 1000000000000ull,
-		10000000000000ull, 100000000000000ull,
-		1000000000000000ull, 10000000000000000ull,
-		100000000000000000ull, 1000000000000000000ull,
-		10000000000000000000ull,
-	};
-	uint64_t x = v | 1;
-	unsigned t = (unsigned)(64 - __builtin_clzll(x)) * 1233 >> 12;
-
-	return t + (x >= pow10[t]);
-}
-
-/* v's n decimal digits, backwards from end: two a division, from a
-   table. */
-static inline void put_digits(char *end, uint64_t v)
-{
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
-
-		v /= 100;
-		end -= 2;
-		put_dec2(end, r);
-	}
-	if (v >= 10)
-		put_dec2(end - 2, (unsigned)v);
-	else
-		end[-1] = (char)('0' + v);
-}
-
 void jw_u64_val(struct jw *w, uint64_t v)
 {
 	char d[20];
-	size_t n = u64_digits(v);
 
-	/* Written straight into the record, when it has room. */
-	if (n <= w->cap - w->n || jw_grow(w, n)) {
-		put_digits(w->b + w->n + n, v);
-		w->n += n;
-	} else {
-		put_digits(d + n, v);
-		jw_write(w, d, n);
-	}
+	/* Written straight into the record when it has room for the
+	   longest; else as any text is, grown by what it needs. */
+	if (sizeof(d) <= w->cap - w->n)
+		w->n = (size_t)(jw_put_u64(w->b + w->n, v) - w->b);
+	else
+		jw_write(w, d, (size_t)(jw_put_u64(d, v) - d));
 }
 
-char *jw_put_u64(char *p, uint64_t v)
+/* The digits are made backwards, two a division from a table, ending
+   at the middle of t, in 32 bits once v fits (a 64-bit division by a
+   constant takes twice the instructions); then 20 bytes from the first
+   digit are copied in one fixed-length move (no call, no count of the
+   digits first). */
+char *jw_put_u64_long(char *p, uint64_t v)
 {
-	size_t n = u64_digits(v);
+	char t[40], *const end = t + 20, *s = end;
+	uint32_t x;
 
-	put_digits(p + n, v);
-	return p + n;
+	while (v > UINT32_MAX) {
+		unsigned r = (unsigned)(v % 100);
+
+		v /= 100;
+		s -= 2;
+		put_dec2(s, r);
+	}
+	for (x = (uint32_t)v; x >= 100; x /= 100) {
+		s -= 2;
+		put_dec2(s, x % 100);
+	}
+	if (x >= 10) {
+		s -= 2;
+		put_dec2(s, x);
+	} else {
+		*--s = (char)('0' + x);
+	}
+	memcpy(p, s, 20);
+	return p + (end - s);
 }
 
 /* Room for a run (jw_run_begin()): false when the record cannot grow

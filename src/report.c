@@ -71,7 +71,7 @@ void report_free(struct report *r)
 		return;
 	tally_free(r->tally);
 	jw_free(&r->jw);
-	free(r->json_sensor);
+	free(r->json_run.s);
 	if (r->json_row) {
 		size_t i, n = 2 * catalogue_count(r->cat);
 
@@ -85,9 +85,10 @@ void report_free(struct report *r)
 void report_set_run(struct report *r, const struct run_info *run)
 {
 	r->run = run;
-	free(r->json_sensor);
-	r->json_sensor = r->w == &report_json_writer ?
-			 report_json_text(run->sensor) : NULL;
+	free(r->json_run.s);
+	r->json_run.s = NULL;
+	if (r->w == &report_json_writer)
+		r->json_run = report_json_run(run);
 }
 
 void report_one_way(const struct report *r, uint64_t *judged, uint64_t *one_way)
@@ -211,8 +212,8 @@ struct report *report_new_flow_writer(const struct report *r, FILE *out)
 	fw->header_done = true;
 	jw_init(&fw->jw, out);
 	time_cache_init(&fw->tc);
-	if (r->json_sensor)
-		fw->json_sensor = report_json_text(fw->run->sensor);
+	if (r->json_run.s)
+		fw->json_run = report_json_run(fw->run);
 	return fw;
 }
 

@@ -50,9 +50,18 @@ static void jw_app(struct jw *w, const struct report *r, const struct flow_recor
 {
 	const char *app = rec_app(f);
 
-	jw_str(w, "app", app);
-	jw_str(w, "app_source",
-	       app ? app_source_name((enum app_source)f->app_source) : NULL);
+	if (app) {
+		jw_str(w, "app", app);
+		jw_str(w, "app_source",
+		       app_source_name((enum app_source)f->app_source));
+	} else {
+		/* Every flow without DPI: one copy. */
+		struct jw_run run;
+		char *p = jw_run_begin(w, &run);
+
+		p = JW_PUT(p, "\"app\":null,\"app_source\":null");
+		jw_run_end(w, &run, p);
+	}
 	if (f->findings & (1u << V_PROTOCOL_MISMATCH)) {
 		char exp[EXPECTED_MAX];
 
@@ -134,36 +143,105 @@ char *report_json_text(const char *s)
 	return e;
 }
 
-/* Member key with catalogue row i's service (which 0) or rule file (1),
-   from the texts made at the row's first record. */
-static void jw_row_str(struct jw *w, struct report *r, const char *key,
-		       uint16_t i, unsigned which)
+/* Catalogue row i's service (which 0) or rule file (1) as jw_str()
+   writes it, made at the row's first record; NULL where not made (no
+   memory) or in a record built again with its strings cut. */
+static const struct json_text *row_text(struct report *r,
+					const struct jw *w, uint16_t i,
+					unsigned which)
 {
 	const struct cat_row *row = catalogue_row(r->cat, i);
-	const char *s = which ? row->file : row->service;
 	struct json_text *t;
 
 	if (!r->json_row)
 		r->json_row = calloc(2 * catalogue_count(r->cat),
 				     sizeof(*r->json_row));
-	/* A record built again with its strings cut cuts these too. */
-	if (!r->json_row || w->str_cut) {
-		jw_str(w, key, s);
-		return;
-	}
+	if (!r->json_row || w->str_cut)
+		return NULL;
 	t = &r->json_row[2u * i + which];
-	if (!t->s && (t->s = report_json_text(s)) != NULL)
+	if (!t->s && (t->s = report_json_text(which ? row->file
+						    : row->service)) != NULL)
 		t->n = strlen(t->s);
-	if (t->s) {
+	return t->s ? t : NULL;
+}
+
+/* Member key with catalogue row i's service (which 0) or rule file (1):
+   its text made once (row_text()), or escaped here. */
+static void jw_row_str(struct jw *w, struct report *r, const char *key,
+		       uint16_t i, unsigned which)
+{
+	const struct json_text *t = row_text(r, w, i, which);
+	const struct cat_row *row;
+
+	if (t) {
 		jw_key(w, key);
 		jw_write(w, t->s, t->n);
-	} else {
-		jw_str(w, key, s);
+		return;
 	}
+	row = catalogue_row(r->cat, i);
+	jw_str(w, key, which ? row->file : row->service);
+}
+
+/* The most bytes of a row's text (row_text()) a run takes in, after
+   its key: longer, it is written after the run. */
+#define ROW_TEXT_RUN 128
+
+/* Row i's text for a run: NULL where it is written after the run. */
+static const struct json_text *row_text_run(struct report *r,
+					    const struct jw *w, uint16_t i,
+					    unsigned which)
+{
+	const struct json_text *t = row_text(r, w, i, which);
+
+	return t && t->n <= ROW_TEXT_RUN ? t : NULL;
+}
+
+static char *put_text(char *p, const struct json_text *t)
+{
+	memcpy(p, t->s, t->n);
+	return p + t->n;
+}
+
+/* The members after the time that name the run (run_id, sensor and,
+   live, interface), member by member. */
+static void jw_run_names(struct jw *w, const struct run_info *run)
+{
+	jw_str_plain(w, "run_id", run->run_id);
+	jw_str(w, "sensor", run->sensor);
+	if (run->interface)
+		jw_str(w, "interface", run->interface);
+}
+
+struct json_text report_json_run(const struct run_info *run)
+{
+	struct json_text e = { NULL, 0 };
+	struct jw t;
+	size_t room = 64 + strlen(run->run_id) +
+		      6 * (run->sensor ? strlen(run->sensor) : 0) +
+		      6 * (run->interface ? strlen(run->interface) : 0);
+
+	jw_init(&t, NULL);
+	/* As after a record's first members: each of these with its
+	   comma. Room for the longest escapes first, as
+	   report_json_text() makes it: no write can fall short. */
+	t.depth = 1;
+	t.has = UINT32_C(1) << 1;
+	if (jw_grow(&t, room)) {
+		jw_run_names(&t, run);
+		e.s = malloc(t.n + 1);
+		if (e.s) {
+			memcpy(e.s, t.b, t.n);
+			e.s[t.n] = '\0';
+			e.n = t.n;
+		}
+	}
+	jw_free(&t);
+	return e;
 }
 
 /* What every record opens with: its type, its time (the packet time of
-   what it tells), and what names the run. */
+   what it tells), and what names the run: made once (json_run) but in
+   a record built again with its strings cut. */
 static void jw_head(struct jw *w, struct report *r, const char *type,
 		    uint64_t time_us)
 {
@@ -171,19 +249,15 @@ static void jw_head(struct jw *w, struct report *r, const char *type,
 	char *p = jw_run_begin(w, &run);
 
 	/* A run (jsonw.h) of at most 12 + 80 (a type of ours) + 10 +
-	   TIME_STR_MAX + 12 + RUN_ID_LEN bytes. */
+	   TIME_STR_MAX bytes. */
 	p = JW_PUT(p, "\"type\":");
 	p = jw_put_plain(p, type);
 	p = put_time(r, JW_PUT(p, ",\"time\":"), time_us);
-	p = JW_PUT(p, ",\"run_id\":");
-	p = jw_put_plain(p, r->run->run_id);
 	jw_run_end(w, &run, p);
-	if (r->json_sensor && !w->str_cut)
-		jw_raw(w, "sensor", r->json_sensor);
+	if (r->json_run.s && !w->str_cut)
+		jw_write(w, r->json_run.s, r->json_run.n);
 	else
-		jw_str(w, "sensor", r->run->sensor);
-	if (r->run->interface)
-		jw_str(w, "interface", r->run->interface);
+		jw_run_names(w, r->run);
 }
 
 /* A wall-clock time, as every time is written. */
@@ -209,6 +283,7 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow_recor
 	const struct cat_row *row =
 		f->service_row ? catalogue_row(r->cat, f->service_row - 1u) : NULL;
 	uint64_t tables = f->tables, us = rec_duration_us(f);
+	const struct json_text *text = NULL;
 	struct jw_run run;
 	char t[8], *p;
 	uint8_t i;
@@ -237,12 +312,13 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow_recor
 	p = jw_put_u64(JW_PUT(p, ",\"ip_bytes\":"), rec_ip_bytes(f));
 	p = jw_put_u64(JW_PUT(p, ",\"ip_bytes_c2s\":"), f->ip_bytes[REC_C2S]);
 	p = jw_put_u64(JW_PUT(p, ",\"ip_bytes_s2c\":"), f->ip_bytes[REC_S2C]);
+	if (!row)
+		p = JW_PUT(p, ",\"service\":null");
+	else if ((text = row_text_run(r, w, f->service_row - 1u, 0)) != NULL)
+		p = put_text(JW_PUT(p, ",\"service\":"), text);
 	jw_run_end(w, &run, p);
-
-	if (row)
+	if (row && !text)
 		jw_row_str(w, r, "service", f->service_row - 1u, 0);
-	else
-		jw_null(w, "service");
 
 	/* At most 64 tables of 2 digits and a rule's source. */
 	p = jw_run_begin(w, &run);
@@ -259,8 +335,10 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow_recor
 	else
 		p = row->site ? JW_PUT(p, ",\"rule_source\":\"site\"")
 			      : JW_PUT(p, ",\"rule_source\":\"guide\"");
+	if (row && (text = row_text_run(r, w, f->service_row - 1u, 1)) != NULL)
+		p = put_text(JW_PUT(p, ",\"rule_file\":"), text);
 	jw_run_end(w, &run, p);
-	if (row)
+	if (row && !text)
 		jw_row_str(w, r, "rule_file", f->service_row - 1u, 1);
 
 	/* A line number, a verdict's name (under 32 bytes) and the
@@ -306,20 +384,17 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow_recor
 					 : JW_PUT(p, ",\"dscp_s2c_changed\":false");
 	p = jw_put_plain(JW_PUT(p, ",\"tunnel\":"),
 			 tunnel_name((enum tunnel_kind)f->tunnel));
-	jw_run_end(w, &run, p);
-
 	if (f->carrier & FC_CARRIER) {
 		/* The outer flow of a tunnel of kind "tunnel". */
-		jw_bool(w, "carrier", true);
-		if (f->carrier & FC_TUN_ID)
-			jw_u64(w, "tunnel_id", f->tun_id);
-		else
-			jw_null(w, "tunnel_id");
+		p = JW_PUT(p, ",\"carrier\":true,\"tunnel_id\":");
+		p = f->carrier & FC_TUN_ID ? jw_put_u64(p, f->tun_id)
+					   : JW_PUT(p, "null");
 	}
 	if (f->key.proto == IPPROTO_NUM_ICMP || f->key.proto == IPPROTO_NUM_ICMPV6) {
-		jw_u64(w, "icmp_type", f->icmp_type);
-		jw_u64(w, "icmp_code", f->icmp_code);
+		p = jw_put_u64(JW_PUT(p, ",\"icmp_type\":"), f->icmp_type);
+		p = jw_put_u64(JW_PUT(p, ",\"icmp_code\":"), f->icmp_code);
 	}
+	jw_run_end(w, &run, p);
 	jw_app(w, r, f);
 	jw_roles(w, r, f);
 	waiver_json_record(w, f);
@@ -332,8 +407,17 @@ static void jw_flow_ids(struct jw *w, const struct flow_record *f)
 	char *p = jw_run_begin(w, &run);
 
 	p = jw_put_u64(JW_PUT(p, "\"flow_id\":"), f->flow_id);
-	p = jw_put_plain(JW_PUT(p, ",\"community_id\":"),
-			 f->community_id[0] ? f->community_id : NULL);
+	p = JW_PUT(p, ",\"community_id\":");
+	if (f->community_id[0]) {
+		/* Always COMMUNITY_ID_LEN - 1 characters (community_id.h):
+		   a copy of a length known when compiling, no strlen(). */
+		*p++ = '"';
+		p = (char *)memcpy(p, f->community_id, COMMUNITY_ID_LEN - 1) +
+		    COMMUNITY_ID_LEN - 1;
+		*p++ = '"';
+	} else {
+		p = JW_PUT(p, "null");
+	}
 	jw_run_end(w, &run, p);
 }
 

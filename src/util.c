@@ -133,7 +133,12 @@ size_t fmt_time_cached(struct time_cache *c, uint64_t ts_us,
 		snprintf(buf, TIME_STR_MAX, "invalid");
 		return strlen(buf);
 	}
-	memcpy(buf, c->date, c->len);
+	/* A date of four-digit years and its time of day are 20 bytes:
+	   copied as 32, a fixed length (no call; buf has TIME_STR_MAX). */
+	if (c->len <= 32)
+		memcpy(buf, c->date, 32);
+	else
+		memcpy(buf, c->date, c->len);
 	p = buf + c->len;
 	put_dec2(p, us / 10000);
 	put_dec2(p + 2, us / 100 % 100);
@@ -143,8 +148,42 @@ size_t fmt_time_cached(struct time_cache *c, uint64_t ts_us,
 	return c->len + 7;
 }
 
+/* Each byte value's decimal digits and the dot after them, in 4 bytes
+   (the dot's the fourth of "100." to "255."; after a shorter one, bytes
+   that the next octet overwrites). */
+static const char octet_dot[256][4] = {
+	"0.", "1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9.",
+	"10.", "11.", "12.", "13.", "14.", "15.", "16.", "17.", "18.", "19.",
+	"20.", "21.", "22.", "23.", "24.", "25.", "26.", "27.", "28.", "29.",
+	"30.", "31.", "32.", "33.", "34.", "35.", "36.", "37.", "38.", "39.",
+	"40.", "41.", "42.", "43.", "44.", "45.", "46.", "47.", "48.", "49.",
+	"50.", "51.", "52.", "53.", "54.", "55.", "56.", "57.", "58.", "59.",
+	"60.", "61.", "62.", "63.", "64.", "65.", "66.", "67.", "68.", "69.",
+	"70.", "71.", "72.", "73.", "74.", "75.", "76.", "77.", "78.", "79.",
+	"80.", "81.", "82.", "83.", "84.", "85.", "86.", "87.", "88.", "89.",
+	"90.", "91.", "92.", "93.", "94.", "95.", "96.", "97.", "98.", "99.",
+	"100.", "101.", "102.", "103.", "104.", "105.", "106.", "107.", "108.", "109.",
+	"110.", "111.", "112.", "113.", "114.", "115.", "116.", "117.", "118.", "119.",
+	"120.", "121.", "122.", "123.", "124.", "125.", "126.", "127.", "128.", "129.",
+	"130.", "131.", "132.", "133.", "134.", "135.", "136.", "137.", "138.", "139.",
+	"140.", "141.", "142.", "143.", "144.", "145.", "146.", "147.", "148.", "149.",
+	"150.", "151.", "152.", "153.", "154.", "155.", "156.", "157.", "158.", "159.",
+	"160.", "161.", "162.", "163.", "164.", "165.", "166.", "167.", "168.", "169.",
+	"170.", "171.", "172.", "173.", "174.", "175.", "176.", "177.", "178.", "179.",
+	"180.", "181.", "182.", "183.", "184.", "185.", "186.", "187.", "188.", "189.",
+	"190.", "191.", "192.", "193.", "194.", "195.", "196.", "197.", "198.", "199.",
+	"200.", "201.", "202.", "203.", "204.", "205.", "206.", "207.", "208.", "209.",
+	"210.", "211.", "212.", "213.", "214.", "215.", "216.", "217.", "218.", "219.",
+	"220.", "221.", "222.", "223.", "224.", "225.", "226.", "227.", "228.", "229.",
+	"230.", "231.", "232.", "233.", "234.", "235.", "236.", "237.", "238.", "239.",
+	"240.", "241.", "242.", "243.", "244.", "245.", "246.", "247.", "248.", "249.",
+	"250.", "251.", "252.", "253.", "254.", "255.",
+};
+
 /* The dotted quad of the 4 bytes at b, NUL-terminated; returns where
-   the NUL is. Each byte's digits come from dec_pairs: no division. */
+   the NUL is. Each octet is one 4-byte copy from octet_dot and a length
+   from two comparisons: no division, no branch. Writes 16 bytes at
+   most (the last copy's tail), within an IP_STR_MAX buffer. */
 static char *fmt_quad(const uint8_t *b, char *p)
 {
 	int i;
@@ -152,34 +191,26 @@ static char *fmt_quad(const uint8_t *b, char *p)
 	for (i = 0; i < 4; i++) {
 		unsigned v = b[i];
 
-		if (v >= 100) {
-			*p++ = (char)('0' + (v >= 200 ? 2 : 1));
-			put_dec2(p, v % 100);
-			p += 2;
-		} else if (v >= 10) {
-			put_dec2(p, v);
-			p += 2;
-		} else {
-			*p++ = (char)('0' + v);
-		}
-		*p++ = '.';
+		memcpy(p, octet_dot[v], 4);
+		p += 2 + (v >= 10) + (v >= 100);
 	}
 	p[-1] = '\0';
 	return p - 1;
 }
 
 /* A 16-bit group in lower-case hex without leading zeros; returns the
-   end. */
+   end. Its digits (1 to 4) from its bit length, written last first. */
 static char *fmt_hex16(unsigned v, char *p)
 {
 	static const char hex[] = "0123456789abcdef";
-	int shift = 12;
+	unsigned n = v ? (unsigned)(35 - __builtin_clz(v)) / 4 : 1;
+	char *e = p + n;
 
-	while (shift > 0 && !(v >> shift))
-		shift -= 4;
-	for (; shift >= 0; shift -= 4)
-		*p++ = hex[(v >> shift) & 15];
-	return p;
+	do {
+		*--e = hex[v & 15];
+		v >>= 4;
+	} while (e != p);
+	return p + n;
 }
 
 /*

@@ -321,6 +321,8 @@ static void test_published_vectors(void **state)
 		assert_int_equal(community_id(0, v->family, v->proto, &s, &d,
 					      v->sport, v->dport, id), 0);
 		assert_string_equal(id, v->id0);
+		/* Every ID has this length: the JSON writer copies it so. */
+		assert_int_equal(strlen(id), COMMUNITY_ID_LEN - 1);
 		unbase64(id + 2, raw);
 		digest_hex(raw, sizeof raw, hex);
 		assert_string_equal(hex, v->hex0);

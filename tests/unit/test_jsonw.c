@@ -17,6 +17,7 @@
 #include "flow.h"
 #include "jsonw.h"
 #include "report_int.h"
+#include "runinfo.h"
 
 /* A stream that keeps what is written and counts the write calls that
    reach it (unbuffered: one per fwrite()). */
@@ -535,20 +536,74 @@ static void test_runs(void **state)
 	}
 }
 
-/* jw_put_u64() writes what jw_u64() does, at every length. */
+/* v as jw_put_u64() writes it: what "%llu" writes, and nothing past
+   the 20 bytes it may take. */
+static void check_put_u64(uint64_t v)
+{
+	char got[48], want[24];
+	char *e;
+	size_t i;
+
+	memset(got, 0x55, sizeof(got));
+	e = jw_put_u64(got, v);
+	snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+	assert_int_equal(e - got, strlen(want));
+	assert_memory_equal(got, want, strlen(want));
+	for (i = 20; i < sizeof(got); i++)
+		assert_int_equal(got[i], 0x55);
+}
+
+/* jw_put_u64() writes what jw_u64() does, at every length: each edge
+   of its ways (one digit, two, 32 bits, 64) and of every length. */
 static void test_put_u64(void **state)
 {
-	uint64_t v = 1;
+	uint64_t v = 1, p = 1;
 	int i;
 
 	(void)state;
-	for (i = 0; i < 64; i++, v = v * 3 + (uint64_t)i) {
-		char got[24], want[24];
-		char *e = jw_put_u64(got, v);
+	for (i = 0; i < 64; i++, v = v * 3 + (uint64_t)i)
+		check_put_u64(v);
+	for (i = 0; i <= 19; i++, p *= 10) {
+		check_put_u64(p - 1);
+		check_put_u64(p);
+		check_put_u64(p + 1);
+	}
+	for (v = 0; v < 1000; v++)
+		check_put_u64(v);
+	check_put_u64(UINT32_MAX - 1);
+	check_put_u64(UINT32_MAX);
+	check_put_u64((uint64_t)UINT32_MAX + 1);
+	check_put_u64((uint64_t)UINT32_MAX * 100 + 99);
+	check_put_u64(UINT64_MAX - 1);
+	check_put_u64(UINT64_MAX);
+}
 
-		*e = '\0';
-		snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
-		assert_string_equal(got, want);
+/* A number at the end of the record's buffer, with less room than the
+   longest number takes: written whole, the buffer grown, as anywhere. */
+static void test_u64_buffer_end(void **state)
+{
+	static const uint64_t vals[] = { 0, 7, 42, 100, 65535, UINT32_MAX,
+					 UINT64_MAX };
+	char fill[JW_START];
+	size_t n, i;
+
+	(void)state;
+	memset(fill, 'x', sizeof(fill));
+	for (n = JW_START - 24; n <= JW_START; n++) {
+		for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+			char want[24];
+			struct jw w;
+			size_t k;
+
+			jw_init(&w, NULL);
+			jw_write(&w, fill, n);
+			jw_u64_val(&w, vals[i]);
+			k = (size_t)snprintf(want, sizeof(want), "%llu",
+					     (unsigned long long)vals[i]);
+			assert_int_equal(w.n, n + k);
+			assert_memory_equal(w.b + n, want, k);
+			jw_free(&w);
+		}
 	}
 }
 
@@ -617,6 +672,57 @@ static void test_json_text(void **state)
 	}
 }
 
+/* report_json_run(): what names the run, made once, is what a record
+   writes member by member after its time: each member with its comma,
+   the sensor and interface escaped, no interface reading files. */
+static void test_json_run(void **state)
+{
+	struct run_info run;
+	struct json_text t;
+	char big[3001], *esc;
+	struct jw w;
+	size_t i;
+
+	(void)state;
+	memset(&run, 0, sizeof(run));
+	snprintf(run.run_id, sizeof(run.run_id), "0123456789abcdef");
+	run.sensor = "tap \"1\"";
+	t = report_json_run(&run);
+	assert_non_null(t.s);
+	assert_string_equal(t.s,
+			    ",\"run_id\":\"0123456789abcdef\",\"sensor\":\"tap \\\"1\\\"\"");
+	assert_int_equal(t.n, strlen(t.s));
+	free(t.s);
+	run.interface = "eth0,eth1";
+	t = report_json_run(&run);
+	assert_non_null(t.s);
+	assert_string_equal(t.s,
+			    ",\"run_id\":\"0123456789abcdef\",\"sensor\":\"tap \\\"1\\\"\""
+			    ",\"interface\":\"eth0,eth1\"");
+	free(t.s);
+	/* Every byte escaped at its longest: the room made first holds
+	   it all (no stream to spill to). */
+	for (i = 0; i < sizeof(big) - 1; i++)
+		big[i] = (char)(i % 2 ? 1 : 0x1f);
+	big[sizeof(big) - 1] = '\0';
+	run.sensor = big;
+	run.interface = big;
+	t = report_json_run(&run);
+	assert_non_null(t.s);
+	esc = report_json_text(big);
+	assert_non_null(esc);
+	jw_init(&w, NULL);
+	jw_write(&w, ",\"run_id\":\"0123456789abcdef\",\"sensor\":", 38);
+	jw_write(&w, esc, strlen(esc));
+	jw_write(&w, ",\"interface\":", 13);
+	jw_write(&w, esc, strlen(esc));
+	assert_int_equal(t.n, w.n);
+	assert_memory_equal(t.s, w.b, w.n);
+	jw_free(&w);
+	free(esc);
+	free(t.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -633,6 +739,8 @@ int main(void)
 		cmocka_unit_test(test_rewind),
 		cmocka_unit_test(test_runs),
 		cmocka_unit_test(test_put_u64),
+		cmocka_unit_test(test_u64_buffer_end),
+		cmocka_unit_test(test_json_run),
 		cmocka_unit_test(test_run_names),
 	};
 

@@ -267,6 +267,35 @@ static void test_ip(void **state)
 	}
 }
 
+/* Every octet value in every place of an IPv4 address, as inet_ntop()
+   writes it, in both families; and the dotted quad's bound: nothing
+   written past its 16th byte (the record writers count on it). */
+static void test_ip_every_octet(void **state)
+{
+	uint8_t b[16] = { [10] = 0xff, [11] = 0xff };
+	struct ip_addr a;
+	char s[IP_STR_MAX];
+	unsigned v;
+	size_t i;
+	int k;
+
+	(void)state;
+	for (k = 0; k < 4; k++) {
+		for (v = 0; v < 256; v++) {
+			memset(b + 12, (k + 1) * 61, 4);
+			b[12 + k] = (uint8_t)v;
+			check_ip(b, 4);
+			check_ip(b, 6);
+		}
+	}
+	memset(a.b, 0xff, 16);
+	memset(s, 0x55, sizeof(s));
+	assert_int_equal(fmt_ip(&a, 4, s), 15);
+	assert_string_equal(s, "255.255.255.255");
+	for (i = 16; i < sizeof(s); i++)
+		assert_int_equal(s[i], 0x55);
+}
+
 /* Group k of the address at b set to v. */
 static void set_group(uint8_t b[16], int k, unsigned v)
 {
@@ -357,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_time_walk),
 		cmocka_unit_test(test_ip),
 		cmocka_unit_test(test_ip6_shapes),
+		cmocka_unit_test(test_ip_every_octet),
 		cmocka_unit_test(test_endpoint),
 		cmocka_unit_test(test_csv_field),
 	};
