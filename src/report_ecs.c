@@ -97,7 +97,7 @@ static void ecs_num_str(struct jw *w, const char *key, uint64_t v)
 {
 	char b[24];
 
-	snprintf(b, sizeof(b), "%llu", (unsigned long long)v);
+	*jw_put_u64(b, v) = '\0';
 	jw_str_plain(w, key, b);
 }
 
@@ -208,28 +208,35 @@ static void ecs_run_id(struct report *r)
 static void ecs_rule(struct jw *w, const struct cat_row *row,
 		     enum ecs_detail d)
 {
-	char b[64];
+	char b[32], *p = b;
 
 	if (!row)
 		return;
 	jw_obj(w, "rule");
-	snprintf(b, sizeof(b), "%s%u:", row->site ? "site:" : "",
-		 (unsigned)row->table);
+	if (row->site)
+		p = JW_PUT(p, "site:");
+	p = jw_put_u64(p, row->table);
+	*p++ = ':';
 	jw_key(w, "id");
 	jw_putc(w, '"');
-	jw_puts(w, b);
+	jw_write(w, b, (size_t)(p - b));
 	jw_puts(w, row->service);   /* a checked kebab-case id */
 	jw_putc(w, '"');
 	jw_str_plain(w, "name", row->service);
 	jw_str_plain(w, "ruleset", row->site ? "site" : "guide");
 	if (d == ECS_FULL) {
-		char ref[512];
-		int n = snprintf(ref, sizeof(ref), "%s:%u", row->file,
-				 (unsigned)row->line);
+		char ref[512], line[24];
+		size_t n = strlen(row->file),
+		       k = (size_t)(jw_put_u64(line, row->line) - line);
 
 		/* FILE:LINE (a name too long for the buffer goes without). */
-		if (n > 0 && (size_t)n < sizeof(ref))
+		if (n + 1 + k < sizeof(ref)) {
+			memcpy(ref, row->file, n);
+			ref[n] = ':';
+			memcpy(ref + n + 1, line, k);
+			ref[n + 1 + k] = '\0';
 			jw_str(w, "reference", ref);
+		}
 		jw_str(w, "category", row->protocol);
 		jw_str(w, "description", row->description);
 	}

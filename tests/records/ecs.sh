@@ -266,6 +266,39 @@ else
 	failed site-rule "a site's row is not rule.ruleset site, or a guide's is"
 fi
 
+# rule.reference is FILE:LINE while that is under 512 bytes, and left
+# out past it: a site's rule file at a path of 509 bytes (":3" makes
+# 511) and of 510.
+long_path() {
+	lp="$tmp/long"
+	rest=$(($1 - ${#lp} - 10))   # 10: "/site.conf"
+	while [ "$rest" -gt 201 ]; do
+		lp="$lp/$(printf '%0149d' 0 | tr 0 d)"
+		rest=$((rest - 150))
+	done
+	lp="$lp/$(printf "%0$((rest - 1))d" 0 | tr 0 d)"
+	mkdir -p "$lp" && cp tests/rules/site-postgresql.conf "$lp/site.conf" &&
+		echo "$lp/site.conf"
+}
+ref_ok=true
+for len in 509 510; do
+	rules=$(long_path "$len")
+	[ "${#rules}" -eq "$len" ] || ref_ok=false
+	ref=$("$bin" -q --format ecs --rules-add "$rules" \
+		-r pcaps/real-postgresql-15432.pcap |
+		jq -r 'select(.event.dataset == "impwatch.flow" and
+			      .destination.port == 15432) | .rule.reference')
+	case $len in
+	509) [ "$ref" = "$rules:3" ] || ref_ok=false ;;
+	*) [ "$ref" = null ] || ref_ok=false ;;
+	esac
+done
+if $ref_ok; then
+	ok
+else
+	failed rule-reference "rule.reference is not FILE:LINE under 512 bytes, or not left out past it"
+fi
+
 # Its coverage event names no guide table either, as JSON's table is
 # null for it (it said impwatch.table 23, the guide's).
 if [ "$(jq -c 'select(.event.dataset == "impwatch.coverage" and
