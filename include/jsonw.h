@@ -278,9 +278,9 @@ static inline void jw_run_end(struct jw *w, struct jw_run *run, char *p)
 #define JW_PUT(p, lit) ((char *)memcpy((p), lit, sizeof(lit) - 1) + sizeof(lit) - 1)
 
 /* v (100 or more) in decimal at p; returns the end of its digits.
-   Writes 20 bytes at p whatever v's length (the bytes past its digits
-   are left for what follows to write over): p has room for 20. The
-   only writer of numbers of 3 digits or more (jw_put_u64()). */
+   Writes in 8-byte stores, up to 7 bytes past its digits and never past
+   p + 20 (what follows writes over them): p has room for 20. The only
+   writer of numbers of 3 digits or more (jw_put_u64()). */
 char *jw_put_u64_long(char *p, uint64_t v);
 
 /* v in decimal at p; returns the end. p has room for 20 bytes (which

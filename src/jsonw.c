@@ -264,35 +264,67 @@ void jw_u64_val(struct jw *w, uint64_t v)
 		jw_write(w, d, (size_t)(jw_put_u64(d, v) - d));
 }
 
-/* The digits are made backwards, two a division from a table, ending
-   at the middle of t, in 32 bits once v fits (a 64-bit division by a
-   constant takes twice the instructions); then 20 bytes from the first
-   digit are copied in one fixed-length move (no call, no count of the
-   digits first). */
+/*
+ * The 8 decimal digits of x (below 10^8, leading zeros kept), one a
+ * byte, the first in the lowest byte: a few multiplications on the
+ * whole word ("SWAR"), no division, no branch. x splits into two
+ * 4-digit halves in 32-bit lanes, each into two 2-digit ones in 16-bit
+ * lanes (* 5243 >> 19 is / 100 below 10^4), each into two digits in
+ * bytes (* 103 >> 10 is / 10 below 100); no lane's product reaches the
+ * next lane.
+ */
+static inline uint64_t dec8(uint32_t x)
+{
+	uint64_t m = x / 10000u | (uint64_t)(x % 10000u) << 32, q;
+
+	q = (m * 5243) >> 19 & UINT64_C(0x0000007f0000007f);
+	m = q | (m - q * 100) << 16;
+	q = (m * 103) >> 10 & UINT64_C(0x000f000f000f000f);
+	return q | (m - q * 10) << 8;
+}
+
+/* dec8(x) (x not 0) as text at p, without its leading zeros: 8 bytes
+   stored at once; returns the end of the digits. */
+static inline char *put_dec8_lead(char *p, uint32_t x)
+{
+	uint64_t m = dec8(x);
+	unsigned z = (unsigned)__builtin_ctzll(m) & ~7u;   /* zero bytes */
+
+	m = (m + UINT64_C(0x3030303030303030)) >> z;
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	m = __builtin_bswap64(m);
+#endif
+	memcpy(p, &m, 8);
+	return p + 8 - z / 8;
+}
+
+/* dec8(x) as text at p, all 8 digits. */
+static inline char *put_dec8(char *p, uint32_t x)
+{
+	uint64_t m = dec8(x) + UINT64_C(0x3030303030303030);
+
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	m = __builtin_bswap64(m);
+#endif
+	memcpy(p, &m, 8);
+	return p + 8;
+}
+
+/* In blocks of 8 digits (dec8()), the first without its leading zeros:
+   a 20-digit number takes two 64-bit divisions, a 5-digit one none. */
 char *jw_put_u64_long(char *p, uint64_t v)
 {
-	char t[40], *const end = t + 20, *s = end;
-	uint32_t x;
+	const uint64_t e8 = 100000000u;
 
-	while (v > UINT32_MAX) {
-		unsigned r = (unsigned)(v % 100);
-
-		v /= 100;
-		s -= 2;
-		put_dec2(s, r);
-	}
-	for (x = (uint32_t)v; x >= 100; x /= 100) {
-		s -= 2;
-		put_dec2(s, x % 100);
-	}
-	if (x >= 10) {
-		s -= 2;
-		put_dec2(s, x);
+	if (v < e8)
+		return put_dec8_lead(p, (uint32_t)v);
+	if (v < e8 * e8) {
+		p = put_dec8_lead(p, (uint32_t)(v / e8));
 	} else {
-		*--s = (char)('0' + x);
+		p = put_dec8_lead(p, (uint32_t)(v / (e8 * e8)));
+		p = put_dec8(p, (uint32_t)(v / e8 % e8));
 	}
-	memcpy(p, s, 20);
-	return p + (end - s);
+	return put_dec8(p, (uint32_t)(v % e8));
 }
 
 /* Room for a run (jw_run_begin()): false when the record cannot grow

@@ -568,8 +568,17 @@ static void test_put_u64(void **state)
 		check_put_u64(p);
 		check_put_u64(p + 1);
 	}
-	for (v = 0; v < 1000; v++)
+	/* Every number of up to 6 digits; then numbers of every bit
+	   length, each digit block (jw_put_u64_long()) with and without
+	   leading zeros. */
+	for (v = 0; v < 1000000; v++)
 		check_put_u64(v);
+	for (i = 0, v = 0x9e3779b97f4a7c15u; i < 200000; i++) {
+		v ^= v << 13;
+		v ^= v >> 7;
+		v ^= v << 17;
+		check_put_u64(v >> (i % 64));
+	}
 	check_put_u64(UINT32_MAX - 1);
 	check_put_u64(UINT32_MAX);
 	check_put_u64((uint64_t)UINT32_MAX + 1);
