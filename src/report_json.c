@@ -112,6 +112,33 @@ static char *put_time(struct report *r, char *p, uint64_t us)
 	return p;
 }
 
+/* A time formatted once for a record that writes it twice (a flow's
+   last packet is its record's time and its last_seen). */
+struct json_time {
+	size_t n;
+	char s[TIME_STR_MAX];
+};
+
+static void json_time(struct report *r, struct json_time *t, uint64_t us)
+{
+	t->n = fmt_time_cached(&r->tc, us, t->s);
+}
+
+/* Time t between quotes, as put_time() writes it. Every date of
+   four-digit years is 27 bytes: copied as 32, a length known when
+   compiling (the run has room for TIME_STR_MAX + 1). */
+static char *put_time_text(char *p, const struct json_time *t)
+{
+	*p++ = '"';
+	if (t->n <= 32)
+		memcpy(p, t->s, 32);
+	else
+		memcpy(p, t->s, t->n);
+	p += t->n;
+	*p++ = '"';
+	return p;
+}
+
 /* An address of IP version family between quotes, as fmt_ip() writes
    it: at most IP_STR_MAX + 1 bytes. */
 static char *put_ip(char *p, const struct ip_addr *a, uint8_t family)
@@ -242,8 +269,8 @@ struct json_text report_json_run(const struct run_info *run)
 /* What every record opens with: its type, its time (the packet time of
    what it tells), and what names the run: made once (json_run) but in
    a record built again with its strings cut. */
-static void jw_head(struct jw *w, struct report *r, const char *type,
-		    uint64_t time_us)
+static void jw_head_at(struct jw *w, struct report *r, const char *type,
+		       const struct json_time *t)
 {
 	struct jw_run run;
 	char *p = jw_run_begin(w, &run);
@@ -252,12 +279,21 @@ static void jw_head(struct jw *w, struct report *r, const char *type,
 	   TIME_STR_MAX bytes. */
 	p = JW_PUT(p, "\"type\":");
 	p = jw_put_plain(p, type);
-	p = put_time(r, JW_PUT(p, ",\"time\":"), time_us);
+	p = put_time_text(JW_PUT(p, ",\"time\":"), t);
 	jw_run_end(w, &run, p);
 	if (r->json_run.s && !w->str_cut)
 		jw_write(w, r->json_run.s, r->json_run.n);
 	else
 		jw_run_names(w, r->run);
+}
+
+static void jw_head(struct jw *w, struct report *r, const char *type,
+		    uint64_t time_us)
+{
+	struct json_time t;
+
+	json_time(r, &t, time_us);
+	jw_head_at(w, r, type, &t);
 }
 
 /* A wall-clock time, as every time is written. */
@@ -278,7 +314,8 @@ static void jw_wall(struct jw *w, struct report *r, const char *key,
    tables (tested under 32 bytes each). The strings a user or the
    catalogue supplies (service, rule file) are escaped member by
    member. */
-static void jw_flow_body(struct jw *w, struct report *r, const struct flow_record *f)
+static void jw_flow_body(struct jw *w, struct report *r, const struct flow_record *f,
+			 const struct json_time *last)
 {
 	const struct cat_row *row =
 		f->service_row ? catalogue_row(r->cat, f->service_row - 1u) : NULL;
@@ -290,7 +327,7 @@ static void jw_flow_body(struct jw *w, struct report *r, const struct flow_recor
 
 	p = jw_run_begin(w, &run);
 	p = put_time(r, JW_PUT(p, "\"first_seen\":"), f->first_us);
-	p = put_time(r, JW_PUT(p, ",\"last_seen\":"), f->last_us);
+	p = put_time_text(JW_PUT(p, ",\"last_seen\":"), last);
 	p = jw_put_seconds_us(JW_PUT(p, ",\"duration\":"), us);
 	/* The transport: a name, or the protocol number (jw_transport()). */
 	explain_transport(t, f->key.proto);
@@ -444,11 +481,13 @@ static bool json_too_long(struct jw *w, const struct jw_mark *m, size_t more)
 static void flow_record(struct report *r, const struct flow_record *f)
 {
 	struct jw *w = &r->jw;
+	struct json_time last;
 
+	json_time(r, &last, f->last_us);
 	jw_obj(w, NULL);
-	jw_head(w, r, "flow", f->last_us);
+	jw_head_at(w, r, "flow", &last);
 	jw_flow_ids(w, f);
-	jw_flow_body(w, r, f);
+	jw_flow_body(w, r, f, &last);
 	jw_record_end(w);
 }
 
@@ -456,13 +495,15 @@ static void alert_record(struct report *r, const struct flow_record *f)
 {
 	char why[REASON_MAX];
 	struct jw *w = &r->jw;
+	struct json_time last;
 
 	explain_reason(r->cat, f, why);
+	json_time(r, &last, f->last_us);
 	jw_obj(w, NULL);
-	jw_head(w, r, "alert", f->last_us);
+	jw_head_at(w, r, "alert", &last);
 	jw_flow_ids(w, f);
 	jw_str(w, "reason", why);
-	jw_flow_body(w, r, f);
+	jw_flow_body(w, r, f, &last);
 	jw_record_end(w);
 }
 
