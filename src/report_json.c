@@ -55,7 +55,7 @@ static void jw_app(struct jw *w, const struct report *r, const struct flow_recor
 		jw_str(w, "app_source",
 		       app_source_name((enum app_source)f->app_source));
 	} else {
-		/* Every flow without DPI: one copy. */
+		/* No application (no DPI, or none found): one copy. */
 		struct jw_run run;
 		char *p = jw_run_begin(w, &run);
 
@@ -307,13 +307,15 @@ static void jw_wall(struct jw *w, struct report *r, const char *key,
 }
 
 /* The fields a flow record and an alert share, after the head. The
-   fixed ones go in runs (jsonw.h), each well under JW_RUN_MAX bytes:
-   the first at most 290 bytes of keys, two times and two addresses
-   (TIME_STR_MAX + 1 and IP_STR_MAX + 1 each), a duration (28) and 11
-   numbers (20 each); the others keys, numbers and names from fixed
-   tables (tested under 32 bytes each). The strings a user or the
-   catalogue supplies (service, rule file) are escaped member by
-   member. */
+   fixed ones go in runs (jsonw.h), each under JW_RUN_MAX bytes: the
+   first at most 290 bytes of keys, two times and two addresses
+   (TIME_STR_MAX + 1 and IP_STR_MAX + 1 each), a duration (28), 11
+   numbers (20 each) and the service (11 + ROW_TEXT_RUN): 965 bytes;
+   the others keys, numbers, names from fixed tables (tested under 32
+   bytes each) and the rule file's text. The strings a user or the
+   catalogue supplies (service, rule file) are escaped once per row
+   (row_text()); longer than ROW_TEXT_RUN, or in a record built again
+   with its strings cut, they are written member by member. */
 static void jw_flow_body(struct jw *w, struct report *r, const struct flow_record *f,
 			 const struct json_time *last)
 {
