@@ -1233,6 +1233,8 @@ static int run_open(struct run *r, struct dpi **dpi,
 		r->pl = pipeline_new(&r->eng, *dpi, r->early, r->threads,
 				     run_readers(o), r->sink, alerts,
 				     o->reader_only, stderr);
+		if (r->pl && !r->live)
+			pipeline_follow(r->pl);
 		*dpi = NULL;   /* the pipeline's now, or freed */
 		r->early = NULL;
 		r->w = r->pl ? pipeline_reader(r->pl) : NULL;

@@ -160,6 +160,21 @@ struct preader {
 	bool started;
 };
 
+/*
+ * The reader, moved to the CPU of a worker that runs out of packets
+ * (pipeline.h, pipeline_follow()). Set by the reader before the first
+ * worker reads it (on, release); cpu is the CPU its affinity was last
+ * set to by a worker, -1 none. Two workers moving it at once may leave
+ * cpu naming the other's CPU: the next move mends it.
+ */
+struct follow {
+	_Atomic bool on;
+	_Atomic int cpu;
+	bool enabled;                /* the reader's: affinity to give back */
+	pid_t tid;                   /* the reader's thread */
+	cpu_set_t orig;              /* its affinity before */
+};
+
 struct pipeline {
 	const struct engine *eng;
 	unsigned n;                  /* workers */
@@ -178,6 +193,8 @@ struct pipeline {
 	uint32_t worker_flows;       /* --max-flows less the readers' tables */
 	unsigned spin;               /* looks at an empty ring before a sleep */
 	struct carriers *carriers;   /* reader threads: theirs, added up */
+	struct follow follow;        /* the reader to the CPU of a worker
+	                                out of packets (pipeline_follow()) */
 };
 
 /* A second of the clock: how often its time reaches every worker. */
@@ -186,6 +203,60 @@ struct pipeline {
 #define PUMP_EVERY 256u
 /* Messages a worker takes at once, their flows fetched together. */
 #define WORKER_AHEAD 16u
+
+/* ---- the reader follows the workers ------------------------------------ */
+
+/* A worker about to sleep for want of packets: the reader to its CPU,
+   unless there already (or the CPU is not one it may use). */
+static void follow_me(struct pipeline *pl)
+{
+	struct follow *fo = &pl->follow;
+	cpu_set_t one;
+	int cpu;
+
+	if (!atomic_load_explicit(&fo->on, memory_order_acquire))
+		return;
+	cpu = sched_getcpu();
+	if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &fo->orig) ||
+	    atomic_exchange_explicit(&fo->cpu, cpu, memory_order_relaxed) == cpu)
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	(void)sched_setaffinity(fo->tid, sizeof(one), &one);
+}
+
+/* The reader's: no more moves, and its affinity as it was. */
+static void follow_stop(struct pipeline *pl)
+{
+	struct follow *fo = &pl->follow;
+
+	if (!fo->enabled)
+		return;
+	atomic_store_explicit(&fo->on, false, memory_order_relaxed);
+	(void)sched_setaffinity(fo->tid, sizeof(fo->orig), &fo->orig);
+}
+
+void pipeline_follow(struct pipeline *pl)
+{
+	struct follow *fo = &pl->follow;
+
+	if (pl->threaded || fo->enabled ||
+	    sched_getaffinity(0, sizeof(fo->orig), &fo->orig) != 0 ||
+	    !pipeline_follow_wanted(CPU_COUNT(&fo->orig), pl->nr, pl->n,
+				    pl->eng->dpi))
+		return;
+	fo->tid = gettid();
+	atomic_store_explicit(&fo->cpu, -1, memory_order_relaxed);
+	fo->enabled = true;
+	atomic_store_explicit(&fo->on, true, memory_order_release);
+}
+
+bool pipeline_follow_wanted(int cpus, unsigned readers, unsigned workers,
+			    bool dpi)
+{
+	return dpi && readers == 1 && workers > 0 && cpus > 0 &&
+	       (unsigned)cpus < readers + workers;
+}
 
 /* ---- the worker's side ------------------------------------------------- */
 
@@ -560,6 +631,8 @@ static void *worker_main(void *arg)
 		}
 		if (any)
 			continue;
+		/* First, so that a reader woken below is woken here. */
+		follow_me(pl);
 		for (r = 0; r < pl->nr; r++)
 			if (pw->since_release[r])
 				release_in(pw, r, true);
@@ -1152,6 +1225,9 @@ void pipeline_finish(struct pipeline *pl, enum end_reason why)
 	if (pl->threaded) {
 		join_readers(pl);
 	} else {
+		/* Read to the end: the reader, now the calling thread that
+		   writes what the workers send, stays where it may run. */
+		follow_stop(pl);
 		worker_finish(rd->w, why);
 		/* The clock's last time first: flows idle by then end as
 		   idle, as they do in one table. */
@@ -1169,6 +1245,8 @@ void pipeline_finish(struct pipeline *pl, enum end_reason why)
 			pthread_join(pl->pw[i].th, NULL);
 		pl->pw[i].started = false;
 	}
+	/* Again: a worker may have moved the reader after the first. */
+	follow_stop(pl);
 }
 
 struct worker *pipeline_reader(struct pipeline *pl)
@@ -1547,6 +1625,7 @@ void pipeline_free(struct pipeline *pl)
 			pthread_join(pl->pw[i].th, NULL);
 		pl->pw[i].started = false;
 	}
+	follow_stop(pl);
 	for (i = 0; i < pl->n; i++) {
 		worker_free(pl->pw[i].w);
 		sink_fmt_free(pl->pw[i].q.fmt);

@@ -126,10 +126,101 @@ static void test_stats_cut(void **state)
 	fake_free(&f);
 }
 
+/* The reader is moved only with nDPI, one reader and fewer CPUs than
+   threads. */
+static void test_follow_wanted(void **state)
+{
+	(void)state;
+	assert_true(pipeline_follow_wanted(2, 1, 2, true));
+	assert_true(pipeline_follow_wanted(1, 1, 1, true));
+	assert_true(pipeline_follow_wanted(4, 1, 4, true));
+	assert_false(pipeline_follow_wanted(3, 1, 2, true));   /* a CPU each */
+	assert_false(pipeline_follow_wanted(2, 1, 2, false));  /* --no-dpi */
+	assert_false(pipeline_follow_wanted(2, 2, 2, true));   /* two -i */
+	assert_false(pipeline_follow_wanted(0, 1, 2, true));
+	assert_false(pipeline_follow_wanted(2, 1, 0, true));
+}
+
+static void *worker_follows(void *arg)
+{
+	follow_me(arg);
+	return NULL;
+}
+
+static void affinity_of_self(cpu_set_t *s)
+{
+	CPU_ZERO(s);
+	assert_int_equal(sched_getaffinity(0, sizeof(*s), s), 0);
+}
+
+/* A worker about to sleep moves the reader (this thread) to its CPU;
+   the reading's end gives the reader its affinity back, and a worker
+   moves it no more. */
+static void test_follow_moves(void **state)
+{
+	struct engine e;
+	struct pipeline pl;
+	cpu_set_t before, two, now, one;
+	pthread_t th;
+	int c, kept = 0, cpu;
+
+	(void)state;
+	/* At most two CPUs, so that two workers and the reader are more
+	   threads than CPUs on any machine. */
+	affinity_of_self(&before);
+	CPU_ZERO(&two);
+	for (c = 0; c < CPU_SETSIZE && kept < 2; c++)
+		if (CPU_ISSET(c, &before)) {
+			CPU_SET(c, &two);
+			kept++;
+		}
+	assert_int_equal(sched_setaffinity(0, sizeof(two), &two), 0);
+
+	memset(&e, 0, sizeof(e));
+	e.dpi = true;
+	memset(&pl, 0, sizeof(pl));
+	pl.eng = &e;
+	pl.n = 2;
+	pl.nr = 1;
+	pipeline_follow(&pl);
+	assert_true(pl.follow.enabled);
+	assert_true(CPU_EQUAL(&pl.follow.orig, &two));
+
+	assert_int_equal(pthread_create(&th, NULL, worker_follows, &pl), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	cpu = atomic_load(&pl.follow.cpu);
+	assert_true(cpu >= 0 && CPU_ISSET(cpu, &two));
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	affinity_of_self(&now);
+	assert_true(CPU_EQUAL(&now, &one));
+
+	follow_stop(&pl);
+	affinity_of_self(&now);
+	assert_true(CPU_EQUAL(&now, &two));
+	assert_int_equal(pthread_create(&th, NULL, worker_follows, &pl), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	affinity_of_self(&now);
+	assert_true(CPU_EQUAL(&now, &two));
+
+	/* Without nDPI, nothing is set up. */
+	memset(&pl, 0, sizeof(pl));
+	e.dpi = false;
+	pl.eng = &e;
+	pl.n = 2;
+	pl.nr = 1;
+	pipeline_follow(&pl);
+	assert_false(pl.follow.enabled);
+
+	assert_int_equal(sched_setaffinity(0, sizeof(before), &before), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stats_cut),
+		cmocka_unit_test(test_follow_wanted),
+		cmocka_unit_test(test_follow_moves),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
