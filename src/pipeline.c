@@ -513,6 +513,16 @@ static void release_in(struct pworker *pw, unsigned r, bool idle)
 	}
 }
 
+/* A packet's flow hash into *h: 1 for a packet, 0 (nothing written)
+   for another message. */
+static inline size_t packet_hash(const struct ring_msg *m, uint64_t *h)
+{
+	if (m->type != IN_PACKET)
+		return 0;
+	*h = ((const struct in_packet *)(const void *)m)->hash;
+	return 1;
+}
+
 /*
  * The buckets of the flows of the next batch from reader r, as far as
  * it is published, asked for (from the ring's position after the
@@ -529,9 +539,7 @@ static void ask_next(struct pworker *pw, unsigned r, struct ring *in)
 
 	for (i = np = 0; i < WORKER_AHEAD && (m = ring_look(in, &at));
 	     i++, at += m->len)
-		if (m->type == IN_PACKET)
-			hashes[np++] = ((const struct in_packet *)
-					(const void *)m)->hash;
+		np += packet_hash(m, &hashes[np]);
 	pw->asked[r] = at;
 	worker_prefetch_buckets(pw->w, hashes, np);
 }
@@ -561,9 +569,7 @@ static size_t take_some(struct pworker *pw, unsigned r)
 			asked = np + (m->type == IN_PACKET);
 		ring_consume(in, m);
 		got[n] = m;
-		if (m->type == IN_PACKET)
-			hashes[np++] = ((const struct in_packet *)
-					(const void *)m)->hash;
+		np += packet_hash(m, &hashes[np]);
 	}
 	if (np > 1 && ahead)
 		worker_prefetch(pw->w, hashes, np, asked);
