@@ -95,7 +95,8 @@ void flow_rows(const struct catalogue *cat, const struct flow *f,
 /* h from n rows kept at classification (flow.rows, flow_record.rows:
    FLOW_ROWS of them are read, those past n copied unused); false, h
    untouched, when none were kept (n 0, or over FLOW_ROWS). */
-bool rows_kept(struct cat_hits *h, const uint16_t *rows, uint8_t n);
+bool rows_kept(struct cat_hits *h, const uint16_t rows[static FLOW_ROWS],
+	       uint8_t n);
 
 /* True unless f is on loopback: both its ends loopback addresses of its
    family (127.0.0.0/8, ::1; never IPv6's ::ffff:127.x) and its first

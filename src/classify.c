@@ -508,7 +508,8 @@ void classify_rows(const struct catalogue *cat, const struct flow *f,
 
 _Static_assert(FLOW_ROWS <= CAT_MAX_HITS, "kept rows must fit a cat_hits");
 
-bool rows_kept(struct cat_hits *h, const uint16_t *rows, uint8_t n)
+bool rows_kept(struct cat_hits *h, const uint16_t rows[static FLOW_ROWS],
+	       uint8_t n)
 {
 	if (n == 0 || n > FLOW_ROWS)
 		return false;
