@@ -48,6 +48,17 @@ void csv_field(FILE *out, const char *s);
  * busy link) their time of day; the rest by hand. Each writer keeps its
  * own, so that writers need share nothing.
  */
+/* n bytes from src to dst: up to 32 copied as 32, a length known when
+   compiling (no call, a few stores); dst and src have room for 32 bytes,
+   or n when more. For short texts copied often (a record's times). */
+static inline void copy_upto32(void *dst, const void *src, size_t n)
+{
+	if (n <= 32)
+		memcpy(dst, src, 32);
+	else
+		memcpy(dst, src, n);
+}
+
 struct time_cache {
 	uint64_t day;               /* UINT64_MAX: none yet */
 	uint64_t sec;               /* the second in date; UINT64_MAX: none */

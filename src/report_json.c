@@ -125,15 +125,12 @@ static void json_time(struct report *r, struct json_time *t, uint64_t us)
 }
 
 /* Time t between quotes, as put_time() writes it. Every date of
-   four-digit years is 27 bytes: copied as 32, a length known when
-   compiling (the run has room for TIME_STR_MAX + 1). */
+   four-digit years is 27 bytes (the run has room for TIME_STR_MAX + 1,
+   t->s TIME_STR_MAX). */
 static char *put_time_text(char *p, const struct json_time *t)
 {
 	*p++ = '"';
-	if (t->n <= 32)
-		memcpy(p, t->s, 32);
-	else
-		memcpy(p, t->s, t->n);
+	copy_upto32(p, t->s, t->n);
 	p += t->n;
 	*p++ = '"';
 	return p;

@@ -133,12 +133,9 @@ size_t fmt_time_cached(struct time_cache *c, uint64_t ts_us,
 		snprintf(buf, TIME_STR_MAX, "invalid");
 		return strlen(buf);
 	}
-	/* A date of four-digit years and its time of day are 20 bytes:
-	   copied as 32, a fixed length (no call; buf has TIME_STR_MAX). */
-	if (c->len <= 32)
-		memcpy(buf, c->date, 32);
-	else
-		memcpy(buf, c->date, c->len);
+	/* A date of four-digit years and its time of day are 20 bytes
+	   (buf and date have TIME_STR_MAX). */
+	copy_upto32(buf, c->date, c->len);
 	p = buf + c->len;
 	put_dec2(p, us / 10000);
 	put_dec2(p + 2, us / 100 % 100);
