@@ -243,7 +243,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				errs_after += dec.err[k];
 			if (!p.ntun || errs_after <= errs_before)
 				broken("a tunnel's inside left undecoded without a reason");
-			fed--;
+			/* Its held fragments too: a carrier counts the
+			   datagram they make once (worker.c,
+			   frame_carriers()), and a trusted ERSPAN layer not
+			   at all. */
+			fed -= 1 + p.held_pkts;
 		}
 		if (!p.no_inner) {
 			f = flow_lookup(r.ft, &p, &is_new, &from_b);
