@@ -9,7 +9,8 @@
 # (0, 1 or 2, as the golden files expect) is not judged here: the golden
 # tests do that. Each failing case prints valgrind's report.
 #
-# VALGRIND_JOBS=N runs N cases at once (default: the number of CPUs).
+# VALGRIND_JOBS=N runs N cases at once (default: the number of CPUs);
+# VALGRIND_TIMEOUT=S stops a case after S seconds, a failure (default 900).
 set -u
 . "$(dirname "$0")/../lib/sh.sh"
 bin=$1
@@ -46,16 +47,27 @@ done <tests/golden/TESTLIST
 cat >"$tmp/one.sh" <<'EOF'
 dir=$1 name=$2 cmd=$3
 # shellcheck disable=SC2086 # the command is split on purpose
-TZ=Asia/Seoul sh -c "$cmd" >/dev/null 2>"$dir/$name.log"
+TZ=Asia/Seoul timeout -k 10 "$VG_TIMEOUT" sh -c "$cmd" >/dev/null 2>"$dir/$name.log"
 rc=$?
-if [ "$rc" -eq 99 ] || grep -q '^==[0-9]*== ' "$dir/$name.log"; then
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+	echo "fail: still running after $VG_TIMEOUT s (a hang), stopped" >"$dir/$name.status"
+elif [ "$rc" -eq 99 ] || grep -q '^==[0-9]*== ' "$dir/$name.log"; then
 	echo "fail" >"$dir/$name.status"
+elif [ "$rc" -gt 3 ]; then
+	# Not a status of impwatch's (0 to 3) nor a unit test's failure
+	# count: valgrind could not run the program (127: no such file),
+	# or a signal ended it.
+	echo "fail: exit status $rc: $(head -c 300 "$dir/$name.log")" >"$dir/$name.status"
 else
 	echo "pass" >"$dir/$name.status"
 fi
 EOF
 
 jobs=${VALGRIND_JOBS:-$(nproc 2>/dev/null || echo 1)}
+# A case still running after this many seconds hangs: a failure, not a
+# stalled run (the slowest case takes well under a minute).
+VG_TIMEOUT=${VALGRIND_TIMEOUT:-900}
+export VG_TIMEOUT
 tab=$(printf '\t')
 # xargs runs the cases in parallel; each writes its own status file.
 while IFS="$tab" read -r name cmd; do
