@@ -8,6 +8,8 @@
 #   make update-golden       regenerate tests/golden/*.out from the current binary
 #   make check-man           the manual pages: rendering warnings, options against --help
 #   make check-corpus CORPUS=DIR   run on every capture in DIR (crash/hang check)
+#   make check-corpus-threads CORPUS=DIR   every capture in DIR at 1 and 4
+#                   flow workers: the same records and counters
 #   make screenshot  the demo's HTML report as doc/report.png (headless Chromium)
 #   make deps       install the Debian packages the build needs (as root)
 #   make install    install under PREFIX (/usr/local), staged under DESTDIR
@@ -93,7 +95,7 @@ TESTS_SRC := $(wildcard tests/unit/test_*.c)
 TESTS   := $(TESTS_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 GEN     := $(BUILD)/gen_pcaps
 
-.PHONY: all check check-cpu check-waiting demo deps unit golden threads records ecs check-man update-golden check-corpus pcaps clean \
+.PHONY: all check check-cpu check-waiting demo deps unit golden threads records ecs check-man update-golden check-corpus check-corpus-threads pcaps clean \
 	html screenshot \
 	bench fuzz fuzz-run check-valgrind install uninstall deb check-install
 
@@ -329,6 +331,12 @@ check-install: deps
 CORPUS ?= ../shared/pcaps
 check-corpus: $(BIN)
 	@sh tests/corpus/run.sh $(BIN) $(CORPUS)
+
+# Every capture in CORPUS with --threads 1 and 4, nDPI on and off: the
+# same sorted records, summary counters and exit status (tests/threads).
+check-corpus-threads: $(BIN)
+	@THREADS_GIVEN_ONLY=1 sh tests/threads/run.sh $(BIN) 4 \
+		$(wildcard $(CORPUS)/*.pcap $(CORPUS)/*.pcapng $(CORPUS)/*.cap)
 
 clean:
 	rm -rf build
