@@ -153,15 +153,13 @@ deps:
 	@sh tools/deps.sh $(DEPS_DEB)
 
 # A unit test binary that has not ended after UNIT_TIMEOUT seconds hangs
-# (a broken hash chain loops, a ring waits for ever): a failure that says
-# so, not a run that stalls until CI gives up.
+# (a broken hash chain loops, a ring waits for ever): stopped by
+# tools/timed.sh, a failure that says so, not a run that stalls until CI
+# gives up.
 UNIT_TIMEOUT ?= 300
 unit: $(TESTS)
 	@fail=0; for t in $(TESTS); do echo "== $$t"; \
-	timeout -k 10 $(UNIT_TIMEOUT) $$t; rc=$$?; \
-	if [ $$rc -eq 124 ] || [ $$rc -eq 137 ]; then \
-		echo "$$t: FAILED, still running after $(UNIT_TIMEOUT) s (a hang), stopped"; fi; \
-	[ $$rc -eq 0 ] || fail=1; done; exit $$fail
+	TIMED_LIMIT=$(UNIT_TIMEOUT) $(TIMED) $$t $$t || fail=1; done; exit $$fail
 
 golden: $(BIN)
 	@sh tests/golden/run.sh $(BIN)
