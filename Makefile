@@ -331,9 +331,10 @@ check-corpus: $(BIN)
 	@sh tests/corpus/run.sh $(BIN) $(CORPUS)
 
 # Every capture in CORPUS with --threads 1 and 4, nDPI on and off: the
-# same sorted records, summary counters and exit status (tests/threads).
+# same sorted records, summary counters and exit status (tests/threads);
+# with nDPI, flows a worker's nDPI caches name otherwise are listed.
 check-corpus-threads: $(BIN)
-	@THREADS_GIVEN_ONLY=1 sh tests/threads/run.sh $(BIN) 4 \
+	@THREADS_GIVEN_ONLY=1 THREADS_CACHE_NAMES=1 sh tests/threads/run.sh $(BIN) 4 \
 		$(wildcard $(CORPUS)/*.pcap $(CORPUS)/*.pcapng $(CORPUS)/*.cap)
 
 clean:
