@@ -234,9 +234,9 @@ frame_prepare(struct worker *w, const struct packet *p, struct flow_prep *prep)
 /* Counting and decoding. False when the frame stops here (malformed, or
    a held fragment that came through no tunnel): no clock judges its
    stamp, which is its time in the span. */
-static bool frame_decode(struct worker *w, int dlt, uint64_t ts_us,
-			 const uint8_t *bytes, uint32_t caplen,
-			 uint32_t wire_len, struct packet *p)
+static inline __attribute__((always_inline)) bool
+frame_decode(struct worker *w, int dlt, uint64_t ts_us, const uint8_t *bytes,
+	     uint32_t caplen, uint32_t wire_len, struct packet *p)
 {
 	enum decode_status st;
 
@@ -473,8 +473,9 @@ static void reader_dpi(struct worker *w)
 
 /* A packet of a flow classified already: what it may change of the
    flow's judgment. */
-static void flow_later(struct worker *w, struct flow *f,
-		       const struct packet *p, bool from_b)
+static inline __attribute__((always_inline)) void
+flow_later(struct worker *w, struct flow *f, const struct packet *p,
+	   bool from_b)
 {
 	/* One test a packet, past which only the flows from lo go: a
 	   packet of theirs from a wire is judged as it came. */
@@ -504,9 +505,9 @@ static void flow_later(struct worker *w, struct flow *f,
    nDPI reads what it still needs, a finding is alerted once. Says
    whether the frame is evidence: the flow is a finding now and frames
    are kept (without --dump nothing asks the verdict here). */
-static bool flow_step(struct worker *w, struct flow *f,
-		      const struct packet *p, bool is_new, bool from_b,
-		      bool untrusted)
+static inline __attribute__((always_inline)) bool
+flow_step(struct worker *w, struct flow *f, const struct packet *p,
+	  bool is_new, bool from_b, bool untrusted)
 {
 	if (is_new) {
 		classify_flow(w->eng->cat, f, p, from_b);
@@ -537,12 +538,21 @@ static bool flow_step(struct worker *w, struct flow *f,
 	return w->out.frame && verdict_is_finding((enum verdict)f->verdict);
 }
 
-/* The rest: the flow, its classification, nDPI, alert, the carriers of
-   its tunnels and evidence. p's time is the one the clock gave it;
-   stamp_us is the frame's own, which the evidence keeps. */
-static void frame_flow(struct worker *w, const struct packet *p,
-		       const struct flow_prep *prep, int dlt,
-		       const uint8_t *bytes, uint32_t caplen, uint64_t stamp_us)
+/*
+ * The rest: the flow, its classification, nDPI, alert, the carriers of
+ * its tunnels and evidence. p's time is the one the clock gave it;
+ * stamp_us is the frame's own, which the evidence keeps.
+ *
+ * Inline, with frame_decode(), flow_step() and flow_later(): every
+ * packet went through these four calls, and each saved and restored
+ * the registers its caller held. Taken into drain() (one call site
+ * there) they cost 4.6% fewer instructions a run (callgrind, 65 MB
+ * mixed capture, --no-dpi, summary only: 541.0 M -> 515.9 M).
+ */
+static inline __attribute__((always_inline)) void
+frame_flow(struct worker *w, const struct packet *p,
+	   const struct flow_prep *prep, int dlt, const uint8_t *bytes,
+	   uint32_t caplen, uint64_t stamp_us)
 {
 	struct flow *f;
 	bool is_new, from_b, finding = false;
@@ -821,17 +831,15 @@ static void drain(struct worker *w, enum drain_how how)
 			continue;
 		}
 		/* Most stamps are in step: no need of those ahead. */
-		if (pclock_in_step(&w->clock, stamp)) {
-			frame_flow(w, &it->p, &it->prep, it->dlt, it->bytes,
-				   it->caplen, stamp);
-			continue;
+		if (!pclock_in_step(&w->clock, stamp)) {
+			for (k = 0; k < CLOCK_AHEAD && i + 1 + k < w->queued;
+			     k++)
+				ahead[k] = w->queue[i + 1 + k].p.ts_us;
+			it->p.ts_us = pclock_packet(&w->clock, stamp, ahead, k,
+						    how == DRAIN_END &&
+						    i + 1 == done, &what);
+			clock_moved(w, what);
 		}
-		for (k = 0; k < CLOCK_AHEAD && i + 1 + k < w->queued; k++)
-			ahead[k] = w->queue[i + 1 + k].p.ts_us;
-		it->p.ts_us = pclock_packet(&w->clock, stamp, ahead, k,
-					    how == DRAIN_END && i + 1 == done,
-					    &what);
-		clock_moved(w, what);
 		frame_flow(w, &it->p, &it->prep, it->dlt, it->bytes, it->caplen,
 			   stamp);
 	}
