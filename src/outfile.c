@@ -6,11 +6,14 @@
 #include "outfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -20,7 +23,9 @@
 struct outfile {
 	FILE *raw;                  /* the stream opened (or stdout): its
 	                               descriptor is written, never it */
-	bool wait;                  /* not a regular file: poll() first */
+	bool wait;                  /* may block: poll() first */
+	size_t pipe_room;           /* a pipe's or a FIFO's size less two
+	                               pages; 0: not one, or not known */
 	struct outstate *st;        /* the caller's, across reopens */
 };
 
@@ -91,6 +96,29 @@ static bool out_wait(struct outfile *o)
 	}
 }
 
+/*
+ * How much of n bytes a pipe or a FIFO takes now without blocking: its
+ * size less what it holds, less two pages (its first page may be read
+ * in part and its last written in part, each taking a page of the
+ * size). 0 when that is under PIPE_BUF, or not known: poll() then
+ * waits for room, which it promises for PIPE_BUF bytes, no more. So a
+ * reader that keeps up takes a flush in a few writes and no poll(),
+ * not one write and one poll() for every 4 KiB. Sockets and terminals
+ * are always waited for, PIPE_BUF bytes at a time.
+ */
+static size_t out_room(const struct outfile *o, size_t n)
+{
+	int held;
+	size_t room;
+
+	if (o->pipe_room <= PIPE_BUF ||
+	    ioctl(fileno(o->raw), FIONREAD, &held) != 0 || held < 0 ||
+	    (size_t)held >= o->pipe_room - PIPE_BUF)
+		return 0;
+	room = o->pipe_room - (size_t)held;
+	return n < room ? n : room;
+}
+
 static ssize_t out_write(void *cookie, const char *b, size_t len)
 {
 	struct outfile *o = cookie;
@@ -98,12 +126,27 @@ static ssize_t out_write(void *cookie, const char *b, size_t len)
 	ssize_t w;
 
 	while (done < len) {
-		if (o->st->stalled || (o->wait && !out_wait(o)))
+		if (o->st->stalled)
 			return out_failed(o->st, ETIMEDOUT);
-		/* No more than the room poll() found in a pipe holds. */
 		n = len - done;
-		if (o->wait && n > PIPE_BUF)
-			n = PIPE_BUF;
+		if (o->wait) {
+			size_t room;
+
+			/* A reader that keeps up, slowly, is cut at the
+			   same bound as one that takes nothing. */
+			if (past_stop(o->st->stop)) {
+				o->st->stalled = true;
+				return out_failed(o->st, ETIMEDOUT);
+			}
+			if (!(room = out_room(o, n))) {
+				if (!out_wait(o))
+					return out_failed(o->st, ETIMEDOUT);
+				/* No more than the room poll() found. */
+				if (!(room = out_room(o, n)))
+					room = n < PIPE_BUF ? n : PIPE_BUF;
+			}
+			n = room;
+		}
 		w = write(fileno(o->raw), b + done, n);
 		/* EAGAIN: a descriptor left non-blocking; poll() again. */
 		if (w < 0 && errno != EINTR && !(o->wait && errno == EAGAIN))
@@ -146,7 +189,18 @@ FILE *outfile_over(FILE *raw, struct outstate *st, int mode, char *buf,
 	}
 	o->raw = raw;
 	o->st = st;
-	o->wait = fstat(fileno(raw), &sb) == 0 && !S_ISREG(sb.st_mode);
+	/* A regular file never makes a writer wait for a reader, nor do
+	   the kernel's memory devices (major 1: /dev/null, /dev/zero,
+	   /dev/full, ...), which take or refuse a write at once. */
+	o->wait = fstat(fileno(raw), &sb) == 0 && !S_ISREG(sb.st_mode) &&
+		  !(S_ISCHR(sb.st_mode) && major(sb.st_rdev) == 1);
+	if (o->wait && S_ISFIFO(sb.st_mode)) {
+		int psize = fcntl(fileno(raw), F_GETPIPE_SZ);
+		long page = sysconf(_SC_PAGESIZE);
+
+		if (psize > 0 && page > 0 && psize > 2 * page)
+			o->pipe_room = (size_t)(psize - 2 * page);
+	}
 	if (!(f = fopencookie(o, "w", io))) {
 		free(o);
 		errno = ENOMEM;

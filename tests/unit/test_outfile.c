@@ -1,15 +1,19 @@
 /*
  * test_outfile.c: an output stream with no memory for its state. No test
  * of the binary can bring that about: outfile_alloc() is replaced here
- * (it is weak), and refuses while refuse is set.
+ * (it is weak), and refuses while refuse is set. And how many writes a
+ * flush takes: write() is counted here.
  */
+#define _GNU_SOURCE   /* F_SETPIPE_SZ */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -21,10 +25,19 @@
 #include "sink.h"
 
 static bool refuse;
+static unsigned writes;
 
 void *outfile_alloc(size_t n)
 {
 	return refuse ? NULL : calloc(1, n);
+}
+
+/* The program's write(2), counted (stdio's own writes are libc's, and
+   not counted). */
+ssize_t write(int fd, const void *b, size_t n)
+{
+	writes++;
+	return syscall(SYS_write, fd, b, n);
 }
 
 /* What was written on f, from its start. */
@@ -147,12 +160,82 @@ static void test_sink_no_memory(void **state)
 	rmdir(dir);
 }
 
+/* /dev/null takes a write at once: a flush is one write, not one a
+   PIPE_BUF (which poll() promises a pipe). */
+static void test_null_whole(void **state)
+{
+	static char buf[1 << 16], data[1 << 18];
+	struct outstate st = { .path = "/dev/null" };
+	FILE *raw = fopen("/dev/null", "w"), *f;
+
+	(void)state;
+	if (!raw)
+		skip();
+	f = outfile_over(raw, &st, _IOFBF, buf, sizeof(buf));
+	assert_non_null(f);
+	memset(data, 'x', sizeof(data));
+	writes = 0;
+	assert_int_equal(fwrite(data, 1, sizeof(data), f), sizeof(data));
+	assert_int_equal(fflush(f), 0);
+	assert_in_range(writes, 1, 4);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(st.e, 0);
+}
+
+/* A pipe takes what its size says it has room for in one write; as it
+   fills, PIPE_BUF at a time, after poll(), and no write blocks: the
+   pipe ends full, nobody reading, with every byte in order. */
+static void test_pipe_room(void **state)
+{
+	static char buf[1 << 16], data[1 << 16], back[1 << 16];
+	struct outstate st = { .path = "a pipe" };
+	const size_t first = 48 << 10, size = 64 << 10;
+	int fds[2];
+	FILE *raw, *f;
+	size_t i, got = 0;
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	if (fcntl(fds[1], F_SETPIPE_SZ, (int)size) != (int)size ||
+	    sysconf(_SC_PAGESIZE) != 4096) {
+		close(fds[0]);
+		close(fds[1]);
+		skip();
+	}
+	raw = fdopen(fds[1], "w");
+	assert_non_null(raw);
+	f = outfile_over(raw, &st, _IOFBF, buf, sizeof(buf));
+	assert_non_null(f);
+	for (i = 0; i < size; i++)
+		data[i] = (char)(i * 7 + i / 251);
+	writes = 0;
+	assert_int_equal(fwrite(data, 1, first, f), first);
+	assert_int_equal(fflush(f), 0);
+	assert_int_equal(writes, 1);
+	/* 8 KiB of room by the size, two pages held back: 8 KiB in one
+	   write, then PIPE_BUF twice. */
+	assert_int_equal(fwrite(data + first, 1, size - first, f),
+			 size - first);
+	assert_int_equal(fflush(f), 0);
+	assert_int_equal(writes, 4);
+	assert_int_equal(st.e, 0);
+	while (got < size && (n = read(fds[0], back + got, size - got)) > 0)
+		got += (size_t)n;
+	assert_int_equal(got, size);
+	assert_memory_equal(back, data, size);
+	assert_int_equal(fclose(f), 0);
+	close(fds[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_over_no_memory),
 		cmocka_unit_test(test_evidence_no_memory),
 		cmocka_unit_test(test_sink_no_memory),
+		cmocka_unit_test(test_null_whole),
+		cmocka_unit_test(test_pipe_room),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
