@@ -88,6 +88,15 @@ static inline bool pclock_in_step(struct pclock *c, uint64_t ts)
 	return true;
 }
 
+/* Whether pclock_in_step() would believe ts, asked without moving the
+   clock. */
+static inline bool pclock_believed(const struct pclock *c, uint64_t ts)
+{
+	uint64_t now = c->now_us;
+
+	return c->set && (ts > now ? ts - now : now - ts) <= c->step_us;
+}
+
 /* Whether a stamp is within the step of a set clock, or the clock is
    not set yet: what pclock_in_step() believes, asked without moving it. */
 static inline bool pclock_near(const struct pclock *c, uint64_t ts)

@@ -702,6 +702,26 @@ static void file_frame_now(struct worker *w, int dlt, uint64_t ts_us,
 	frame_flow(w, &p, &prep, dlt, bytes, caplen, ts_us);
 }
 
+/* A reader's frame whose stamp the clock believes, with no frame
+   waiting before it: what drain() would do with it, done now. */
+static void reader_frame_now(struct worker *w, int dlt, uint64_t ts_us,
+			     const uint8_t *bytes, uint32_t caplen,
+			     uint32_t wire_len)
+{
+	struct packet p;
+	struct flow_prep prep;
+
+	if (!frame_decode(w, dlt, ts_us, bytes, caplen, wire_len, &p))
+		return;
+	frame_prepare(w, &p, &prep);
+	if (dedup_is_copy(&w->dedup, &p, flow_prep_ends(&prep))) {
+		span_add(w, ts_us);
+		return;
+	}
+	(void)pclock_in_step(&w->clock, ts_us);
+	frame_flow(w, &p, &prep, dlt, bytes, caplen, ts_us);
+}
+
 /*
  * Offline, frames wait in a batch of up to PIPE_BATCH before they meet
  * the flow table. A lookup is two loads from memory the cache has rarely
@@ -727,6 +747,16 @@ void worker_queue(struct worker *w, int dlt, uint64_t ts_us,
 	bool copy = w->dpi || w->out.frame || w->route.bytes;
 	size_t take = arena_take(caplen);
 
+	/* A reader with no frame waiting looks no flow up here, so a batch
+	   buys it nothing but the clock's look ahead, which a stamp the
+	   clock believes as it is does not need: such a frame goes on at
+	   once, from libpcap's buffer, copied once (into its worker's
+	   ring), not twice. */
+	if (w->route.packet && w->queued == 0 &&
+	    pclock_believed(&w->clock, ts_us)) {
+		reader_frame_now(w, dlt, ts_us, bytes, caplen, wire_len);
+		return;
+	}
 	if (copy && take > PIPE_ARENA) {
 		/* Larger than the arena: through on its own, in order. */
 		drain(w, DRAIN_ALL);
@@ -821,10 +851,16 @@ static void drain(struct worker *w, enum drain_how how)
 		flow_prefetch(w->ft, w->queue[i].prep.hash);
 	for (i = 0; i < done && !w->route.packet; i++)
 		flow_prefetch_links(w->ft, w->queue[i].prep.hash);
-	for (i = 0; i < done; i++) {
+	/* A reader goes on past them while the clock believes each stamp
+	   as it is (worker_queue() says why): those need none ahead. */
+	for (i = 0; i < w->queued; i++) {
 		struct pipe_item *it = &w->queue[i];
 		uint64_t stamp = it->p.ts_us;
 		enum pclock_what what;
+
+		if (i >= done && (!w->route.packet ||
+				  !pclock_believed(&w->clock, stamp)))
+			break;
 
 		if (dedup_check(&w->dedup, it->fp, stamp)) {
 			span_add(w, stamp);
@@ -843,7 +879,7 @@ static void drain(struct worker *w, enum drain_how how)
 		frame_flow(w, &it->p, &it->prep, it->dlt, it->bytes, it->caplen,
 			   stamp);
 	}
-	keep_back(w, done);
+	keep_back(w, i);
 }
 
 void worker_drain(struct worker *w)

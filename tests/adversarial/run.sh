@@ -274,6 +274,12 @@ assert "clock-first-2038-peak (${peak:-?} flows at once)" -n "$peak" -a "${peak:
 assert "clock-first-2038-idle (${idle:-?} of 20000 idled out)" -n "$idle" -a "${idle:-0}" -ge 19997
 assert "clock-first-2038-json ($clock)" \
 	"$(sumval '.clock == {"time_jump_s": 60, "outliers": 1, "jumps_back": 0}' "$tmp/month.summary")" = true
+# Two workers: the reader's clock judges each stamp as one thread's does,
+# frames it sends on at once and frames it holds for the stamps after.
+"$bin" -q --format json --threads 2 -r "$tmp/month.pcap" 2>&1 | tail -n 1 >"$tmp/month2.summary"
+assert "clock-first-2038-threads ($(sumval .clock "$tmp/month2.summary"), $(sumval .flows_by_end_reason.idle "$tmp/month2.summary") idled out)" \
+	"$(sumval '[.clock, .flows_by_end_reason, .flows]' "$tmp/month2.summary")" = \
+	"$(sumval '[.clock, .flows_by_end_reason, .flows]' "$tmp/month.summary")"
 "$bin" -q -r "$tmp/month.pcap" >"$tmp/month.txt" 2>&1
 assert "clock-first-2038-text" -n "$(grep -E '^  timestamps +1 not believed \(more than 60 s from the capture.s clock' "$tmp/month.txt")"
 check time-jump-zero 2 "invalid value '0' for --time-jump" "$bin" -q --time-jump 0 -r "$tmp/month.pcap"
