@@ -655,20 +655,32 @@ static void live_behind(struct worker *w)
 	clock_moved(w, pclock_tick(&w->clock, clock_wall_us()));
 }
 
+/* A frame taken on its own, not in a batch: decoded, its key made, and
+   left out if it is a copy of a frame the SPAN already gave (counted in
+   the span). False when it goes no further. */
+static inline bool frame_take(struct worker *w, int dlt, uint64_t ts_us,
+			      const uint8_t *bytes, uint32_t caplen,
+			      uint32_t wire_len, struct packet *p,
+			      struct flow_prep *prep)
+{
+	if (!frame_decode(w, dlt, ts_us, bytes, caplen, wire_len, p))
+		return false;
+	frame_prepare(w, p, prep);
+	if (dedup_is_copy(&w->dedup, p, flow_prep_ends(prep))) {
+		span_add(w, ts_us);
+		return false;
+	}
+	return true;
+}
+
 void worker_packet(struct worker *w, int dlt, uint64_t ts_us,
 		     const uint8_t *bytes, uint32_t caplen, uint32_t wire_len)
 {
 	struct packet p;
 	struct flow_prep prep;
 
-	if (!frame_decode(w, dlt, ts_us, bytes, caplen, wire_len, &p))
+	if (!frame_take(w, dlt, ts_us, bytes, caplen, wire_len, &p, &prep))
 		return;
-	frame_prepare(w, &p, &prep);
-	/* A copy of a frame the SPAN already gave: counted, left out. */
-	if (dedup_is_copy(&w->dedup, &p, flow_prep_ends(&prep))) {
-		span_add(w, ts_us);
-		return;
-	}
 	/* The kernel stamped it from the clock worker_tick() reads: it
 	   moves the clock on. A frame that waited in the capture buffer is
 	   older than the last tick: it keeps its stamp and moves nothing
@@ -690,13 +702,8 @@ static void file_frame_now(struct worker *w, int dlt, uint64_t ts_us,
 	struct flow_prep prep;
 	enum pclock_what what;
 
-	if (!frame_decode(w, dlt, ts_us, bytes, caplen, wire_len, &p))
+	if (!frame_take(w, dlt, ts_us, bytes, caplen, wire_len, &p, &prep))
 		return;
-	frame_prepare(w, &p, &prep);
-	if (dedup_is_copy(&w->dedup, &p, flow_prep_ends(&prep))) {
-		span_add(w, ts_us);
-		return;
-	}
 	p.ts_us = pclock_packet(&w->clock, ts_us, NULL, 0, false, &what);
 	clock_moved(w, what);
 	frame_flow(w, &p, &prep, dlt, bytes, caplen, ts_us);
@@ -711,13 +718,8 @@ static void reader_frame_now(struct worker *w, int dlt, uint64_t ts_us,
 	struct packet p;
 	struct flow_prep prep;
 
-	if (!frame_decode(w, dlt, ts_us, bytes, caplen, wire_len, &p))
+	if (!frame_take(w, dlt, ts_us, bytes, caplen, wire_len, &p, &prep))
 		return;
-	frame_prepare(w, &p, &prep);
-	if (dedup_is_copy(&w->dedup, &p, flow_prep_ends(&prep))) {
-		span_add(w, ts_us);
-		return;
-	}
 	(void)pclock_in_step(&w->clock, ts_us);
 	frame_flow(w, &p, &prep, dlt, bytes, caplen, ts_us);
 }
