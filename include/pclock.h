@@ -69,6 +69,16 @@ void pclock_init(struct pclock *c, uint64_t step_us);
 uint64_t pclock_packet(struct pclock *c, uint64_t ts, const uint64_t *ahead,
 		       size_t n, bool last, enum pclock_what *what);
 
+/* Whether a set clock believes ts as it is: within its step. Asked
+   without moving the clock; the one test of the three below. */
+static inline bool pclock_believed(const struct pclock *c, uint64_t ts)
+{
+	uint64_t now = c->now_us;
+
+	/* ts - now and now - ts cannot wrap: the larger comes first. */
+	return c->set && (ts > now ? ts - now : now - ts) <= c->step_us;
+}
+
 /*
  * pclock_packet()'s usual case, inline and without the stamps ahead: a
  * stamp within the step of a set clock is believed whatever follows it.
@@ -78,32 +88,18 @@ uint64_t pclock_packet(struct pclock *c, uint64_t ts, const uint64_t *ahead,
  */
 static inline bool pclock_in_step(struct pclock *c, uint64_t ts)
 {
-	uint64_t now = c->now_us;
-
-	/* ts - now and now - ts cannot wrap: the larger comes first. */
-	if (!c->set || (ts > now ? ts - now : now - ts) > c->step_us)
+	if (!pclock_believed(c, ts))
 		return false;
-	if (ts > now)
+	if (ts > c->now_us)
 		c->now_us = ts;
 	return true;
-}
-
-/* Whether pclock_in_step() would believe ts, asked without moving the
-   clock. */
-static inline bool pclock_believed(const struct pclock *c, uint64_t ts)
-{
-	uint64_t now = c->now_us;
-
-	return c->set && (ts > now ? ts - now : now - ts) <= c->step_us;
 }
 
 /* Whether a stamp is within the step of a set clock, or the clock is
    not set yet: what pclock_in_step() believes, asked without moving it. */
 static inline bool pclock_near(const struct pclock *c, uint64_t ts)
 {
-	uint64_t now = c->now_us;
-
-	return !c->set || (ts > now ? ts - now : now - ts) <= c->step_us;
+	return !c->set || pclock_believed(c, ts);
 }
 
 /* Live capture: the wall clock says it is wall_us, and is believed.
