@@ -241,6 +241,7 @@ check-cpu:
 check-waiting:
 	@$(TIMED) live sh tests/live/run.sh $(BIN) $(BUILD)/peer $(BUILD)/gen_bench
 	@$(TIMED) acl sh tests/acl/run.sh $(BIN)
+	@$(TIMED) bench sh tests/bench/run.sh $(BIN)
 endif
 
 demo: deps

@@ -509,14 +509,14 @@ if [ "$do_threads" = 1 ]; then
 			echo "$tag $(median "$tag" wall) $(median "$tag" cpu) $(peak "$tag")"
 		done
 	} >"$tmp/thr"
-	awk -v PM="$tmix_packets" -v PN="$tnoise_packets" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" "$awk_lib"'
+	awk -v PM="$tmix_packets" -v PN="$tnoise_packets" -v loadavg="$(cut -d' ' -f1-3 /proc/loadavg)" "$awk_lib"'
 	{ w[$1] = $2; c[$1] = $3; r[$1] = $4 }
 	function row(tag, what, P, base) {
 		printf "| %s | %s | %.3f | %.3f | %s | %s | %s |\n", tag, what, w[tag], c[tag],
 		       commas(P / w[tag]), base == "" ? "" : sprintf("%.2f", w[base] / w[tag]), mb(r[tag])
 	}
 	END {
-		print "## Flow workers (--threads): wall time, load average " load "\n"
+		print "## Flow workers (--threads): wall time, load average " loadavg "\n"
 		print "| case | command | wall s | CPU s | packets/s (wall) | x 1 thread | peak RSS |"
 		print "|---|---|--:|--:|--:|--:|--:|"
 		row("tm1", "mixed, DPI, --threads 1", PM, "")
@@ -541,6 +541,8 @@ if [ "$do_threads" = 1 ]; then
 		       2 * w["tm1"] / c["tm2"], 2 * w["tn1"] / c["tn2"],
 		       c["tp"] / (2 * c["tm1"]), c["tm2"] / c["tm1"] / (c["tp"] / (2 * c["tm1"])) > "/dev/stderr"
 	}' "$tmp/thr" >>"$report" 2>"$tmp/thr.targets"
+	grep -q '^threads_targets ' "$tmp/thr.targets" ||
+		die "the flow workers' table failed: $(head -3 "$tmp/thr.targets")"
 fi
 
 # ---- targets ---------------------------------------------------------------
