@@ -203,11 +203,13 @@ fi
 # icmp-tunnel was added to the verdict table and left out of --help's
 # and the manual's --validate, and of impwatch-rules(5)'s waivers.
 man_item() { # PAGE SECTION TAG: the text of the .TP item TAG in SECTION
-	awk -v sec="$2" -v tag="$3" '
+	# The tag through the environment: awk -v takes escapes out of a
+	# value, and gawk takes the backslash of roff's \- (mawk keeps it).
+	TAG=$3 awk -v sec="$2" '
 		/^\.SH/ { insec = (index($0, sec) > 0); on = 0 }
 		on && /^\.(TP|SH|SS|PP)/ { on = 0 }
 		on { print }
-		insec && prev ~ /^\.TP/ && $0 == tag { on = 1 }
+		insec && prev ~ /^\.TP/ && $0 == ENVIRON["TAG"] { on = 1 }
 		{ prev = $0 }' "$1" |
 		sed -e 's/^\.[A-Z]* //' -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' |
 		tr '\n' ' '
