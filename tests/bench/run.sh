@@ -61,6 +61,8 @@ for impl in mawk gawk busybox; do
 		'^\| <= 256 bytes per tracked flow.*\| [0-9]+ B' \
 		'^\| live replay: at most 0\.1% dropped.*\| ([0-9.]+% \(worst run\)|skipped: [a-z]+)' \
 		'^\| DPI, --threads 2 >= 1\.7 x --threads 1 \(mixed\) \| [0-9.]+ x \|' \
+		'^How far apart CPUs 0 and 1 were, each round .*: [0-9]+ to [0-9]+ ns, median [0-9]+\.' \
+		'^\| \(DPI, mixed: the same in the rounds where CPUs 0 and 1 shared a cache.*\| ([0-9.]+ x|-) \([0-9]+ rounds\) \|' \
 		'^\| DPI, --threads 2 >= 1\.7 x --threads 1 \(noise\) \| [0-9.]+ x \|' \
 		'^\| --no-dpi, --threads 2 no slower than 1 \(mixed\) \| [0-9.]+ x \|' \
 		'^\| --no-dpi, --threads 2 no slower than 1 \(noise\) \| [0-9.]+ x \|'; do
