@@ -147,12 +147,13 @@ measure() {
 	awk -v t="$tag" '{ print t, $2, $8, $4 + $6 }' "$tmp/rss.out" >>"$times"
 }
 
-# median TAG [wall|cpu]: the median time of TAG's runs, by BENCH_CLOCK
-# unless named.
+# median TAG [wall|cpu [FILE]]: the median time of TAG's runs, by
+# BENCH_CLOCK unless named; FILE holds lines as $times does (default
+# $times).
 median() {
 	f=4
 	[ "${2:-$clock}" = wall ] && f=2
-	awk -v t="$1" -v f="$f" '$1 == t { print $f }' "$times" | sort -g |
+	awk -v t="$1" -v f="$f" '$1 == t { print $f }' "${3:-$times}" | sort -g |
 		awk '{ v[NR] = $1 }
 		     END { if (NR == 0) print "nan";
 		           else if (NR % 2) print v[(NR + 1) / 2];
@@ -486,8 +487,10 @@ if [ "$do_threads" = 1 ]; then
 	warm "$tnoise"
 	# Each round: how far apart CPUs 0 and 1 are (bench/pingpong.c: a
 	# cache line's round trip, ns, before and after the round), and the
-	# round's DPI runs on the mixed capture, "ns tm1_wall tm2_wall" in
-	# $tmp/rounds.
+	# ratio of the round's DPI runs on the mixed capture, in $tmp/rounds
+	# as $times holds runs: "rt NS 0 NS", then "near R 0 R" when the
+	# CPUs share a cache (under NEAR ns) or "far R 0 R".
+	near_ns=150
 	: >"$tmp/rounds"
 	i=1
 	while [ "$i" -le "$runs" ]; do
@@ -500,10 +503,17 @@ if [ "$do_threads" = 1 ]; then
 			measure "tnn$t" "$bin" --threads $t --no-dpi -q --format json -w /dev/null -r "$tnoise"
 		done
 		# The farther of the round's two readings: the host may move
-		# a virtual CPU while the round runs.
-		rt2=$("$tools/pingpong" 2>/dev/null) || rt=nan
-		awk -v rt="$rt" -v rt2="$rt2" '$1 == "tm1" { a = $2 } $1 == "tm2" { b = $2 }
-			END { print rt == "nan" ? rt : (rt2 + 0 > rt + 0 ? rt2 : rt), a, b }' "$times" >>"$tmp/rounds"
+		# a virtual CPU while the round runs. A round without both
+		# is left out.
+		rt2=$("$tools/pingpong" 2>/dev/null) || rt2=nan
+		[ "$rt" != nan ] && [ "$rt2" != nan ] &&
+			awk -v rt="$rt" -v rt2="$rt2" -v NEAR="$near_ns" '
+			$1 == "tm1" { a = $2 } $1 == "tm2" { b = $2 }
+			END {
+				if (rt2 + 0 > rt + 0) rt = rt2
+				print "rt", rt, 0, rt
+				print rt + 0 < NEAR ? "near" : "far", a / b, 0, a / b
+			}' "$times" >>"$tmp/rounds"
 		# The reader alone: it reads, decodes and hands over; the
 		# workers drop what they get (with DPI on, so frames are
 		# copied as nDPI would need them).
@@ -557,27 +567,18 @@ if [ "$do_threads" = 1 ]; then
 	}' "$tmp/thr" >>"$report" 2>"$tmp/thr.targets"
 	grep -q '^threads_targets ' "$tmp/thr.targets" ||
 		die "the flow workers' table failed: $(head -3 "$tmp/thr.targets")"
-	# The DPI ratio by how far apart the CPUs were in its round: near
-	# (a round trip under NEAR ns: cores that share a cache), or far.
-	awk -v NEAR=150 '
-	function med(x, n,   i, j, t) {
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && x[j - 1] > x[j]; j--) { t = x[j]; x[j] = x[j - 1]; x[j - 1] = t }
-		return n % 2 ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2
-	}
-	$1 == "nan" { nan++; next }
-	{ all[++n] = $1; r = $2 / $3; if ($1 < NEAR) near[++nn] = r; else far[++nf] = r }
-	END {
-		if (n == 0) { print "threads_cpus - - - - 0 - 0"; exit }
-		m = med(all, n)   # all[] sorted now
-		printf "threads_cpus %.0f %.0f %.0f %s %d %s %d\n", all[1], m, all[n],
-		       nn ? sprintf("%.2f", med(near, nn)) : "-", nn, nf ? sprintf("%.2f", med(far, nf)) : "-", nf
-	}
-	' "$tmp/rounds" >>"$tmp/thr.targets"
-	# shellcheck disable=SC2046 # seven words, split on purpose
-	set -- $(sed -n 's/^threads_cpus //p' "$tmp/thr.targets")
-	[ "$#" = 7 ] || die "the rounds' table failed: $(head -3 "$tmp/rounds")"
-	say "How far apart CPUs 0 and 1 were, each round (bench/pingpong.c, a cache line's round trip): $1 to $3 ns, median $2. DPI on the mixed capture, --threads 2 over 1 in each round: $4 in the $5 rounds under 150 ns (cores that share a cache), $6 in the $7 at 150 ns or more."
+	# The DPI ratio by how far apart the CPUs were in its round.
+	rts=$(awk '$1 == "rt" { print $2 }' "$tmp/rounds" | sort -g)
+	if [ -n "$rts" ]; then
+		nn=$(grep -c '^near ' "$tmp/rounds") nf=$(grep -c '^far ' "$tmp/rounds")
+		near=$(median near wall "$tmp/rounds" | awk '{ print $1 == "nan" ? "-" : sprintf("%.2f", $1) }')
+		far=$(median far wall "$tmp/rounds" | awk '{ print $1 == "nan" ? "-" : sprintf("%.2f", $1) }')
+		say "How far apart CPUs 0 and 1 were, each round (bench/pingpong.c, a cache line's round trip): $(echo "$rts" | head -1) to $(echo "$rts" | tail -1) ns, median $(median rt wall "$tmp/rounds"). DPI on the mixed capture, --threads 2 over 1 in each round: $near in the $nn rounds under $near_ns ns (cores that share a cache), $far in the $nf at $near_ns ns or more."
+		near_row="$near$([ "$near" = - ] || echo ' x') ($nn rounds)"
+	else
+		say "How far apart CPUs 0 and 1 were: not measured (bench/pingpong.c could not pin two threads to them)."
+		near_row="- (0 rounds)"
+	fi
 	say ""
 fi
 
@@ -607,10 +608,9 @@ fi
 		}'
 	fi
 	if [ "$do_threads" = 1 ]; then
-		near=$(sed -n 's/^threads_cpus //p' "$tmp/thr.targets" | awk '{ print ($4 == "-" ? "-" : $4 " x") " (" $5 " rounds)" }')
 		# shellcheck disable=SC2046 # nine numbers, split on purpose
 		set -- $(sed -n 's/^threads_targets //p' "$tmp/thr.targets")
-		awk -v near="$near" -v m="$1" -v mn="$2" -v n="$3" -v nn="$4" -v p="$5" -v cm="$6" -v cn="$7" \
+		awk -v near="$near_row" -v m="$1" -v mn="$2" -v n="$3" -v nn="$4" -v p="$5" -v cm="$6" -v cn="$7" \
 		    -v busy="$8" -v pipe="$9" "$awk_lib"'BEGIN {
 			printf "| DPI, --threads 2 >= 1.7 x --threads 1 (mixed) | %.2f x | %s |\n", m, met(m >= 1.7)
 			printf "| (peer: two --threads 1 runs at once, mixed, DPI: what 2 CPUs give with nothing shared) | %.2f x | - |\n", p
@@ -618,7 +618,7 @@ fi
 			printf "| (mixed, DPI: the most --threads 2 could reach with both CPUs busy all the run, 2 x tm1 wall / tm2 CPU) | %.2f x | - |\n", cm
 			printf "| (mixed, DPI: CPU time two busy CPUs cost the same work, the peer over two tm1 runs) | x %.3f | - |\n", busy
 			printf "| (mixed, DPI: CPU time the pipeline adds on top, tm2 over tm1, that cost taken out) | x %.3f | - |\n", pipe
-			printf "| (DPI, mixed: the same in the rounds where CPUs 0 and 1 shared a cache, a round trip under 150 ns) | %s | - |\n", near
+			printf "| (DPI, mixed: the same in the rounds where CPUs 0 and 1 shared a cache, a round trip under '"$near_ns"' ns) | %s | - |\n", near
 			printf "| DPI, --threads 2 >= 1.7 x --threads 1 (noise) | %.2f x | %s |\n", n, met(n >= 1.7)
 			printf "| (noise, DPI: the most --threads 2 could reach with both CPUs busy all the run) | %.2f x | - |\n", cn
 			printf "| --no-dpi, --threads 2 no slower than 1 (mixed) | %.2f x | %s |\n", mn, met(mn >= 1)
